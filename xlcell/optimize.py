@@ -571,7 +571,8 @@ def minimize(problem: Any, objective: int | str = 0, *, n_starts: int = 6, seed:
         reach = _reachable(problem, viol_rows, max(2, n_starts // 2), seed)
     statuses = _report(problem, best.F, best.G, reach)
     outputs: dict[str, float] = {}
-    keys = list(dict.fromkeys(list(problem.objective_names) + [r.key for r in getattr(problem, "rows", ())] + list(report_keys)))
+    keys = list(dict.fromkeys(list(problem.objective_names) + [c.key for c in getattr(problem, "constraints", ())]
+                              + [r.key for r in getattr(problem, "rows", ())] + list(report_keys)))
     if isinstance(problem, DesignProblem):
         outputs = {kk: float(v[0]) for kk, v in problem.outputs(x[None, :], keys).items()}
     else:

@@ -312,7 +312,8 @@ def pareto_front(problem: Any, n_points: int = 11, method: str = "epsilon", *, s
     X = problem.xl + U * span_u
     senses = np.asarray(problem.senses, dtype=float)
     if isinstance(problem, DesignProblem):
-        keys = list(dict.fromkeys(problem.objective_names + [r.key for r in problem.rows] + list(report_keys)))
+        keys = list(dict.fromkeys(problem.objective_names + [c.key for c in problem.constraints]
+                                  + [r.key for r in problem.rows] + list(report_keys)))
         outputs = problem.outputs(X, keys)
         calls += 1
     else:

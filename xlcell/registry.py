@@ -12,7 +12,8 @@ calendering and lifetime models plug in with one call each::
 where ``CostBreakdown`` is the output dataclass whose field metadata (:func:`xlcell.params.param`) names the keys and
 units, and ``ev`` is an :class:`Evaluation` (the population, the model context and the other providers' outputs).
 
-Composition variables keep the solid mass fractions summing to one: varying ``pos_carbon_frac`` or
+Varying ``np_ratio`` derives the negative thickness from it (as a blank ``neg_thickness_um`` does on the Design
+sheet); varying ``neg_thickness_um`` sets it and N/P follows. Composition variables keep the solid mass fractions summing to one: varying ``pos_carbon_frac`` or
 ``pos_binder_frac`` takes the difference from the active material; varying ``pos_am_frac`` scales carbon and
 binder in proportion.
 """
@@ -67,6 +68,8 @@ def register_variable(var: DesignVariable) -> None:
 
 
 def _cell_setter(name: str) -> Callable[[CellDesign, np.ndarray], CellDesign]:
+    if name == "np_ratio":  # varying N/P means the negative thickness follows from it
+        return lambda d, v: dataclasses.replace(d, np_ratio=v, neg=dataclasses.replace(d.neg, thickness_m=np.nan))
     return lambda d, v: dataclasses.replace(d, **{name: v})
 
 
