@@ -182,3 +182,11 @@ def test_cell_front_golden_snapshot():
     np.testing.assert_allclose(f.X, ref["X"], rtol=1e-5)
     assert f.knee == ref["knee"]
     assert f.hypervolume == pytest.approx(ref["hypervolume"], rel=1e-6)
+
+
+def test_additive_epsilon_indicator():
+    from xlcell.pareto import additive_epsilon
+    R = np.array([[0.0, 1.0], [0.5, 0.5], [1.0, 0.0]])
+    assert additive_epsilon(R, R) == 0.0
+    assert additive_epsilon(R + 0.1, R) == pytest.approx(0.1)
+    assert additive_epsilon(R[[0, 2]], R) == pytest.approx(0.5)  # the middle is missing

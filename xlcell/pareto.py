@@ -333,5 +333,18 @@ def normalised_hypervolume(F_min: np.ndarray, ideal_min: np.ndarray, nadir_min: 
     return hypervolume((np.atleast_2d(F_min) - ideal_min) / span, [HV_REFERENCE] * len(span))
 
 
-__all__ = ["ParetoFront", "pareto_front", "non_dominated", "hypervolume", "knee_index", "simplex_lattice",
+def additive_epsilon(A: np.ndarray, R: np.ndarray) -> float:
+    """Additive epsilon indicator I(A, R) = max_r min_a max_k (a_k - r_k) (minimisation form).
+
+    The least shift that makes the set ``A`` weakly dominate every point of the reference set ``R``: 0 when A is
+    as good as R everywhere, positive by how far A falls short (in the units of the objectives; normalise first).
+    """
+    A = np.atleast_2d(np.asarray(A, dtype=float))
+    R = np.atleast_2d(np.asarray(R, dtype=float))
+    if A.shape[0] == 0:
+        return float("inf")
+    return float(np.max(np.min(np.max(A[None, :, :] - R[:, None, :], axis=2), axis=1)))
+
+
+__all__ = ["ParetoFront", "additive_epsilon", "pareto_front", "non_dominated", "hypervolume", "knee_index", "simplex_lattice",
            "normalised_hypervolume", "HV_REFERENCE", "METHODS"]
