@@ -89,6 +89,7 @@ def _report_args(p: argparse.ArgumentParser) -> None:
     _add_out(p, "xlcell-out/xlcell_report.xlsx")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="a design input (repeatable), e.g. pos_thickness_um=100")
     p.add_argument("--from-workbook", metavar="BOOK", help="take the design from a workbook's Design sheet")
+    p.add_argument("--pareto", metavar="BOOK", help="write the optimisation report of a workbook's Pareto sheet instead")
 
 
 @command("report", "write a report workbook of one cell design (default: BatPaC 5.0's default cell)")
@@ -96,6 +97,11 @@ def _report_args(p: argparse.ArgumentParser) -> None:
 def _report(args: argparse.Namespace) -> int:
     from .report import write_report
 
+    if getattr(args, "pareto", None):
+        from udfs.macros import run_file
+
+        print(run_file("report", args.pareto, args.out, quiet=True))
+        return 0
     values, materials = design_from_workbook(args.from_workbook) if args.from_workbook else ({}, {})
     values.update(parse_sets(args.set))
     print(write_report(args.out, values, materials))
@@ -143,7 +149,7 @@ def _load_plugins() -> None:
 
 
 #: modules that register sub-commands with :func:`command`
-PLUGINS: list[str] = []
+PLUGINS: list[str] = ["workbooks.run"]
 
 
 if __name__ == "__main__":  # pragma: no cover

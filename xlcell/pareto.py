@@ -21,7 +21,7 @@ from __future__ import annotations
 import itertools
 import time
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 
@@ -204,7 +204,7 @@ def _anchor(problem: Any, k: int, off: np.ndarray, scale: np.ndarray, n_starts: 
 
 
 def pareto_front(problem: Any, n_points: int = 11, method: str = "epsilon", *, seed: int = 0, n_starts: int = 4,
-                 report_keys: Iterable[str] = ()) -> ParetoFront:
+                 report_keys: Iterable[str] = (), progress: Callable[[int, int], None] | None = None) -> ParetoFront:
     """Trace the Pareto front of a multi-objective ``problem``.
 
     Parameters
@@ -222,6 +222,8 @@ def pareto_front(problem: Any, n_points: int = 11, method: str = "epsilon", *, s
         Local solves per anchor (and per fallback when a warm start ends infeasible).
     report_keys : iterable of str
         Extra model outputs to tabulate at each front point (DesignProblem only).
+    progress : callable, optional
+        ``progress(done, total)`` after each sub-problem (e.g. Excel's status bar).
 
     Raises
     ------
@@ -245,10 +247,13 @@ def pareto_front(problem: Any, n_points: int = 11, method: str = "epsilon", *, s
     first = (problem.x_base() - problem.xl) / span_u
     calls = 0
     anchors = []
+    total = m + (len(simplex_lattice(m, n_points)) - m if method == "weighted" else n_points - m)
     for k in range(m):
         a, c = _anchor(problem, k, off, scale, n_starts, seed + k, first)
         anchors.append(a)
         calls += c
+        if progress:
+            progress(k + 1, total)
     FA = np.array([a.F for a in anchors])
     ideal = FA.min(axis=0)
     nadir = FA.max(axis=0)
@@ -301,6 +306,8 @@ def pareto_front(problem: Any, n_points: int = 11, method: str = "epsilon", *, s
         solved.append(r)
         if not r.feasible:
             n_infeasible += 1
+        if progress:
+            progress(len(solved), max(total, len(solved)))
 
     ok = [s for s in solved if s.feasible]
     U = np.array([s.u for s in ok])

@@ -1,0 +1,168 @@
+"""The workbook behind a macro: one small interface, two implementations (Excel via xlwings, a file via openpyxl).
+
+Macros read their settings from named ranges and write results back one block per table, so they need only
+five operations. :class:`XlwingsBook` wraps the workbook open in Excel (``xw.Book.caller()`` from the ribbon);
+:class:`FileBook` wraps an .xlsx file for the command line and the tests (``xlcell run pareto book.xlsx``). The
+macros themselves (:mod:`udfs.macros`) are the same code for both.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Protocol
+
+from xlcell.errors import InputError
+
+
+class Book(Protocol):
+    """What a macro may do with a workbook."""
+
+    path: Path | None
+
+    def read(self, name: str) -> list[list[Any]]:
+        """Values of the named range ``name`` as rows (blank cells None)."""
+
+    def write(self, name: str, rows: list[list[Any]]) -> None:
+        """Write ``rows`` into the named range ``name`` from its top-left cell, in one block."""
+
+    def status(self, text: str | None) -> None:
+        """Show ``text`` in Excel's status bar (None gives the bar back to Excel)."""
+
+    def alert(self, text: str, title: str = "xlcell") -> None:
+        """Tell the user something that needs their attention (a message box in Excel)."""
+
+    def save(self) -> None:
+        """Make the writes permanent (the file is written; in Excel the user saves)."""
+
+    def rebuild_sheet(self, module: Any) -> None:
+        """Replace the sheet ``module.TITLE`` by a fresh one from the template generator ``module.build``."""
+
+
+class FileBook:
+    """An .xlsx file through openpyxl: formulas and styles kept, values written in memory, saved on :meth:`save`.
+
+    Nothing reaches the disk before :meth:`save`, so a macro that fails half-way leaves the file as it was.
+    """
+
+    def __init__(self, path: str | Path, out: str | Path | None = None, quiet: bool = False):
+        from workbooks.roundtrip import load
+
+        self.path = Path(path)
+        if not self.path.exists():
+            raise InputError("workbook", str(path), "an existing .xlsx file")
+        self.out = Path(out) if out else self.path
+        self.wb = load(self.path)
+        self.quiet = quiet
+        self.messages: list[str] = []
+
+    def _range(self, name: str):
+        dn = self.wb.defined_names.get(name)
+        if dn is None:
+            raise InputError("named range", name, "defined in the workbook (is this an xlcell template? "
+                             "`xlcell run rebuild` restores a sheet)")
+        (sheet, ref), = list(dn.destinations)
+        rng = self.wb[sheet][ref.replace("$", "")]
+        if not isinstance(rng, tuple):  # a single cell
+            rng = ((rng,),)
+        elif rng and not isinstance(rng[0], tuple):  # a single row or column of cells
+            rng = tuple((c,) for c in rng) if len({c.column for c in rng}) == 1 else (rng,)
+        return self.wb[sheet], rng
+
+    def read(self, name: str) -> list[list[Any]]:
+        _, rng = self._range(name)
+        return [[c.value for c in row] for row in rng]
+
+    def write(self, name: str, rows: list[list[Any]]) -> None:
+        ws, rng = self._range(name)
+        top = rng[0][0]
+        for i, row in enumerate(rows):
+            for j, v in enumerate(row):
+                ws.cell(row=top.row + i, column=top.column + j, value=v)
+
+    def status(self, text: str | None) -> None:
+        if text and not self.quiet:
+            print(text, flush=True)
+
+    def alert(self, text: str, title: str = "xlcell") -> None:
+        self.messages.append(text)
+        if not self.quiet:
+            print(f"{title}: {text}", flush=True)
+
+    def save(self) -> None:
+        from workbooks.roundtrip import save
+
+        save(self.wb, self.out)
+
+    def rebuild_sheet(self, module: Any) -> None:
+        from workbooks.sheets import TemplateContext
+
+        titles = [ws.title for ws in self.wb.worksheets]
+        index = titles.index(module.TITLE) if module.TITLE in titles else len(titles)
+        if module.TITLE in titles:
+            del self.wb[module.TITLE]
+            self.wb.__dict__.get("_xlcell_spills", {}).pop(module.TITLE, None)
+        module.build(self.wb, TemplateContext())  # re-creates the sheet's named ranges too
+        ws = self.wb[module.TITLE]
+        self.wb.move_sheet(ws, offset=index - self.wb.worksheets.index(ws))
+
+
+class XlwingsBook:
+    """The workbook open in Excel, through xlwings (Windows/macOS with the xlwings add-in)."""
+
+    def __init__(self, book: Any = None):
+        import xlwings as xw
+
+        self.book = book if book is not None else xw.Book.caller()
+        self.path = Path(self.book.fullname) if getattr(self.book, "fullname", None) else None
+
+    def _range(self, name: str):
+        try:
+            return self.book.names[name].refers_to_range
+        except Exception:  # noqa: BLE001 - xlwings raises a platform-specific error for a missing name
+            raise InputError("named range", name, "defined in the workbook (is this an xlcell template?)") from None
+
+    def read(self, name: str) -> list[list[Any]]:
+        return self._range(name).options(ndim=2).value
+
+    def write(self, name: str, rows: list[list[Any]]) -> None:
+        if rows:
+            self._range(name)[0, 0].value = rows  # one COM call per table
+
+    def status(self, text: str | None) -> None:
+        self.book.app.status_bar = text if text else False
+
+    def alert(self, text: str, title: str = "xlcell") -> None:
+        self.book.app.alert(text, title=title)
+
+    def save(self) -> None:  # the user decides when to save their workbook
+        return None
+
+    def rebuild_sheet(self, module: Any) -> None:
+        """Copy the sheet from a freshly generated template (Excel's own sheet copy keeps styles and charts),
+        put it where the old one was, and point the workbook names of that sheet at the new one."""
+        import tempfile
+
+        from openpyxl import load_workbook
+
+        from workbooks.template import write_template
+
+        tmp = Path(tempfile.mkdtemp()) / "xlcell_template.xlsx"
+        write_template(tmp)
+        names = {dn.name: dn.attr_text for dn in load_workbook(tmp).defined_names.values()
+                 if dn.attr_text.startswith(f"'{module.TITLE}'!")}
+        app = self.book.app
+        src = app.books.open(str(tmp))
+        try:
+            old = next((sh for sh in self.book.sheets if sh.name == module.TITLE), None)
+            new = src.sheets[module.TITLE].copy(before=old if old is not None else None,
+                                                after=None if old is not None else self.book.sheets[-1])
+            if old is not None:
+                app.display_alerts = False
+                old.delete()
+                app.display_alerts = True
+            new.name = module.TITLE
+            for nm, ref in names.items():
+                for local in [n for n in new.names if n.name.split("!")[-1] == nm]:
+                    local.delete()  # the copy brings sheet-local duplicates
+                self.book.names.add(nm, "=" + ref)
+        finally:
+            src.close()

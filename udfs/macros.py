@@ -1,0 +1,289 @@
+"""Ribbon macros: run the optimisation, run the Pareto front, write the report, rebuild a sheet.
+
+Each macro reads its settings from the open workbook's named ranges (the Pareto sheet and the Design sheet),
+computes everything first, then writes each result table back in one block, so a failure leaves the sheet as
+it was and is reported in a message (and in the status cell). Progress shows in Excel's status bar.
+
+The same functions serve Excel and the command line: from the ribbon, xlwings' ``RunPython`` calls e.g.
+``import udfs.macros; udfs.macros.pareto_macro()`` and the workbook is ``xw.Book.caller()``; headless,
+``xlcell run pareto book.xlsx`` passes a :class:`~udfs._book.FileBook`. Only the adapter differs.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from workbooks.sheets import pareto as sheet
+from xlcell.errors import InputError, XlcellError
+from xlcell.optimize import Constraint, DesignProblem, Objective, OptimizationResult, Variable, minimize
+from xlcell.pareto import ParetoFront, pareto_front
+from xlcell.registry import output_key, variable
+
+from ._book import Book, FileBook, XlwingsBook
+from ._excel import as_2d, as_float, as_int, as_kv, as_optional_float, as_table, as_text, cell_error_text, excel_value, is_blank
+from .cell import design_values, materials_from_range
+
+DESIGN = "xlcell_design"
+MATERIALS = "xlcell_materials"
+
+
+# ------------------------------------------------------------------------------ settings from the book
+@dataclass
+class Settings:
+    """Everything the Pareto sheet and the Design sheet say about the problem (display units)."""
+
+    variables: list[Variable]
+    objectives: list[Objective]
+    constraints: list[Constraint]
+    method: str = "epsilon"
+    n_points: int = 11
+    seed: int = 0
+    n_starts: int = 4
+    chosen: str | int = "knee"
+    extra_outputs: list[str] = field(default_factory=list)
+    base_values: dict[str, Any] = field(default_factory=dict)
+    materials: dict = field(default_factory=dict)
+
+    def problem(self) -> DesignProblem:
+        from xlcell.design import design_from_mapping
+
+        base = design_from_mapping(self.base_values, self.materials)
+        return DesignProblem(self.variables, self.objectives, self.constraints, base=base)
+
+    def as_dict(self) -> dict[str, Any]:
+        """A flat description for the report and the inputs hash."""
+        return {
+            "method": self.method, "n_points": self.n_points, "seed": self.seed, "n_starts": self.n_starts,
+            "chosen": self.chosen, "extra_outputs": ",".join(self.extra_outputs),
+            **{f"variable:{v.key}": f"{v.lower:g}..{v.upper:g}" for v in self.variables},
+            **{f"objective:{o.key}": o.sense for o in self.objectives},
+            **{f"constraint:{c.key}": f"{'' if c.lower is None else f'{c.lower:g}'}..{'' if c.upper is None else f'{c.upper:g}'}"
+               for c in self.constraints},
+            **{f"design:{k}": v for k, v in self.base_values.items()},
+        }
+
+
+def _rows(book: Book, name: str) -> list[list[Any]]:
+    """The data rows of a named table (header dropped); [] when every data row is blank."""
+    rows = as_2d(book.read(name), name)
+    data = [r for r in rows[1:] if not all(is_blank(c) for c in r)]
+    if data:
+        as_table(rows, name)  # checks the header
+    return data
+
+
+def read_settings(book: Book) -> Settings:
+    """The optimisation problem as written on the Pareto sheet, on the Design sheet's design."""
+    kv = as_kv(book.read(sheet.SETTINGS), sheet.SETTINGS)
+    variables = []
+    for i, r in enumerate(_rows(book, sheet.VARIABLES)):
+        where = f"variables row {i + 1}"
+        key = variable(as_text(r[0], f"{where} key")).key
+        variables.append(Variable(key, as_float(r[1], f"{key} lower"), as_float(r[2], f"{key} upper")))
+    if not variables:
+        raise InputError(sheet.VARIABLES, "empty", "at least one design key with lower and upper bounds")
+    if len(variables) > sheet.MAX_VARIABLES:
+        raise InputError(sheet.VARIABLES, len(variables), f"at most {sheet.MAX_VARIABLES} variables")
+    objectives = []
+    for i, r in enumerate(_rows(book, sheet.OBJECTIVES)):
+        key = output_key(as_text(r[0], f"objectives row {i + 1} key"))
+        objectives.append(Objective(key, as_text(r[1], f"{key} sense", default="min", choices=["min", "max"])))
+    if not objectives:
+        raise InputError(sheet.OBJECTIVES, "empty", "at least one model output with min or max")
+    constraints = []
+    for i, r in enumerate(_rows(book, sheet.CONSTRAINTS)):
+        key = output_key(as_text(r[0], f"constraints row {i + 1} key"))
+        constraints.append(Constraint(key, as_optional_float(r[1], f"{key} lower"), as_optional_float(r[2], f"{key} upper")))
+    method = as_text(kv.get("method"), "method", default="epsilon", choices=["epsilon", "weighted"])
+    n_points = as_int(kv.get("n_points"), "n_points", default=11, minimum=2)
+    if n_points > sheet.MAX_POINTS:
+        raise InputError("n_points", n_points, f"a whole number 2 .. {sheet.MAX_POINTS} (the front table's rows)")
+    n_starts = as_int(kv.get("n_starts"), "n_starts", default=4, minimum=1)
+    if n_starts > 20:
+        raise InputError("n_starts", n_starts, "a whole number 1 .. 20")
+    chosen_raw = kv.get("chosen", "knee")
+    chosen: str | int = "knee" if isinstance(chosen_raw, str) and chosen_raw.strip().lower() == "knee" else \
+        as_int(chosen_raw, "chosen", minimum=1)
+    extra = [output_key(k.strip()) for k in str(kv.get("extra_outputs", "") or "").split(",") if k.strip()]
+    base = design_values(as_kv(book.read(DESIGN), DESIGN), DESIGN)
+    try:
+        mats = materials_from_range(book.read(MATERIALS), MATERIALS)
+    except InputError as exc:
+        if exc.name == "named range":
+            mats = {}
+        else:
+            raise
+    return Settings(variables, objectives, constraints, method, n_points, as_int(kv.get("seed"), "seed", default=0),
+                    n_starts, chosen, extra, base, mats)
+
+
+# ------------------------------------------------------------------------------ result blocks
+def _pad(rows: list[list[Any]], n_rows: int, n_cols: int) -> list[list[Any]]:
+    out = [[excel_value(v) for v in r[:n_cols]] + [None] * (n_cols - len(r[:n_cols])) for r in rows[:n_rows]]
+    return out + [[None] * n_cols for _ in range(n_rows - len(out))]
+
+
+def chosen_index(front: ParetoFront, chosen: str | int) -> int:
+    if chosen == "knee":
+        return front.knee
+    if not 1 <= int(chosen) <= len(front):
+        raise InputError("chosen", chosen, f"knee or a point number 1 .. {len(front)} of the front")
+    return int(chosen) - 1
+
+
+def front_block(front: ParetoFront, chosen: int) -> list[list[Any]]:
+    """The front table: header of keys, then one row per point (objectives first, as the chart expects)."""
+    table = front.table()
+    objs = front.objective_keys
+    rest = [k for k in table if k not in ("point", "knee", *objs)]
+    header = ["point", *objs, "chosen", *rest]
+    rows = [header]
+    for i in range(len(front)):
+        rows.append([i + 1, *[table[k][i] for k in objs], i == chosen, *[table[k][i] for k in rest]])
+    if len(objs) < 2:  # keep the chart's columns B and C meaningful
+        raise InputError("objectives", len(objs), "at least 2 for a Pareto front")
+    return _pad(rows, sheet.MAX_POINTS + 1, sheet.FRONT_COLS)
+
+
+def chosen_block(front: ParetoFront, i: int) -> list[list[Any]]:
+    """Rows 2 and 3 are the first two objectives (the chart's highlighted point)."""
+    table = front.table()
+    rows = [["point", i + 1]] + [[k, table[k][i]] for k in front.objective_keys]
+    rows += [[k, table[k][i]] for k in front.variable_keys]
+    rows += [[k, v[i]] for k, v in table.items() if k not in ("point", "knee", *front.objective_keys, *front.variable_keys)]
+    rows.append(["knee", i == front.knee])
+    return _pad(rows, sheet.CHOSEN_ROWS, 2)
+
+
+def optimum_block(r: OptimizationResult) -> list[list[Any]]:
+    rows = [["feasible", r.feasible], [f"{r.objective_key} (objective)", r.objective]]
+    rows += [[k, v] for k, v in r.x.items()]
+    rows += [[k, v] for k, v in r.outputs.items() if k != r.objective_key]
+    rows += [["starts", r.n_starts], ["model calls", r.n_model_calls]]
+    return _pad(rows, sheet.OPTIMUM_ROWS, 2)
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+# ------------------------------------------------------------------------------ the macros
+def _progress(book: Book, what: str) -> Callable[[int, int], None]:
+    return lambda done, total: book.status(f"xlcell: {what} {done}/{total} ...")
+
+
+def run_pareto(book: Book) -> ParetoFront:
+    """Read the Pareto sheet, trace the front, write status, front, chosen point (one block each)."""
+    s = read_settings(book)
+    book.status("xlcell: Pareto front: reading the problem ...")
+    problem = s.problem()
+    front = pareto_front(problem, s.n_points, s.method, seed=s.seed, n_starts=s.n_starts, report_keys=s.extra_outputs,
+                         progress=_progress(book, f"Pareto front ({s.method}), point"))
+    i = chosen_index(front, s.chosen)
+    blocks = {sheet.FRONT: front_block(front, i), sheet.CHOSEN: chosen_block(front, i)}
+    status = (f"Pareto front: {len(front)} points by {s.method} ({front.n_subproblems} sub-problems, "
+              f"{front.n_infeasible} infeasible, {front.n_dominated} dominated dropped); normalised hypervolume "
+              f"{front.hypervolume:.4f}; chosen point {i + 1}{' (knee)' if i == front.knee else ''}; {front.seconds:.1f} s; "
+              f"{_now()}")
+    for name, rows in blocks.items():
+        book.write(name, rows)
+    book.write(sheet.STATUS, [[status]])
+    return front
+
+
+def run_optimize(book: Book) -> OptimizationResult:
+    """Optimise the first objective of the Pareto sheet subject to its constraints; write the optimum block."""
+    s = read_settings(book)
+    problem = s.problem()
+    book.status(f"xlcell: optimising {problem.objective_names[0]} from {s.n_starts} starts ...")
+    r = minimize(problem, 0, n_starts=s.n_starts, seed=s.seed, report_keys=s.extra_outputs)
+    rows = optimum_block(r)
+    book.write(sheet.OPTIMUM, rows)
+    book.write(sheet.STATUS, [[f"{r.message} ({_now()})"]])
+    if not r.feasible:
+        book.alert(r.message, "xlcell: no feasible design")
+    return r
+
+
+def run_report(book: Book, out: str | Path | None = None) -> Path:
+    """Trace the front from the book's settings and write an optimisation report next to it (the book is not touched)."""
+    from workbooks.pareto_report import write_pareto_report
+
+    s = read_settings(book)
+    problem = s.problem()
+    front = pareto_front(problem, s.n_points, s.method, seed=s.seed, n_starts=s.n_starts, report_keys=s.extra_outputs,
+                         progress=_progress(book, "report: Pareto point"))
+    if out is None:
+        stem = book.path.stem if book.path else "xlcell"
+        folder = book.path.parent if book.path else Path.cwd()
+        out = folder / f"{stem}_pareto_report.xlsx"
+    path = write_pareto_report(out, s, problem, front, chosen_index(front, s.chosen))
+    book.status(None)
+    return path
+
+
+def run_rebuild(book: Book, title: str = sheet.TITLE) -> str:
+    """Rebuild one sheet of the template in the book (its layout, inputs reset to the template's)."""
+    from workbooks.sheets import ORDER
+
+    mods = {m.TITLE.lower(): m for m in ORDER}
+    mod = mods.get(str(title).strip().lower())
+    if mod is None:
+        raise InputError("sheet", title, "one of " + ", ".join(m.TITLE for m in ORDER))
+    book.rebuild_sheet(mod)
+    return mod.TITLE
+
+
+def macro(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a ``run_*`` function for the ribbon: the calling book, status bar, failures as a message."""
+
+    @functools.wraps(fn)
+    def call(book: Book | None = None, *args: Any) -> Any:
+        book = book if book is not None else XlwingsBook()
+        try:
+            return fn(book, *args)
+        except Exception as exc:  # noqa: BLE001 - the user sees a message, never a traceback
+            text = cell_error_text(exc).replace("#XLCELL! ", "")
+            try:
+                book.write(sheet.STATUS, [[f"Failed: {text}"]])
+            except XlcellError:
+                pass
+            book.alert(text, "xlcell: the macro stopped")
+            return None
+        finally:
+            book.status(None)
+
+    return call
+
+
+#: ribbon entry points (RunPython "import udfs.macros; udfs.macros.pareto_macro()")
+pareto_macro = macro(run_pareto)
+optimize_macro = macro(run_optimize)
+report_macro = macro(run_report)
+rebuild_macro = macro(run_rebuild)
+
+
+def run_file(kind: str, path: str | Path, out: str | Path | None = None, sheet_title: str | None = None,
+             quiet: bool = False) -> Any:
+    """Run a macro headless on a workbook file (``xlcell run KIND book.xlsx``); errors propagate.
+
+    ``pareto``, ``optimize`` and ``rebuild`` save the book (to ``out`` if given, else in place) only when the
+    macro succeeded; ``report`` writes the report to ``out`` (default: beside the book) and never saves the book.
+    """
+    kinds = {"pareto": run_pareto, "optimize": run_optimize, "optimise": run_optimize, "report": run_report,
+             "rebuild": run_rebuild}
+    if kind not in kinds:
+        raise InputError("macro", kind, "one of pareto, optimize, report, rebuild")
+    book = FileBook(path, None if kind == "report" else out, quiet=quiet)
+    if kind == "report":
+        return run_report(book, out)
+    result = kinds[kind](book, sheet_title) if kind == "rebuild" and sheet_title else kinds[kind](book)
+    book.save()
+    return result
+
+
+__all__ = ["Settings", "read_settings", "run_pareto", "run_optimize", "run_report", "run_rebuild", "run_file",
+           "pareto_macro", "optimize_macro", "report_macro", "rebuild_macro", "macro"]

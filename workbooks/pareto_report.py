@@ -1,0 +1,189 @@
+"""The optimisation report workbook: settings, the front (table and chart), the chosen design in full.
+
+Sheets: *Optimisation* (headline: method, points, hypervolume, knee, chosen point, xlcell version, inputs hash,
+time written), *Settings* (variables with bounds, objectives, constraints, method settings, the base design's
+given values), *Front* (the table and a native scatter chart with the chosen design highlighted), then every
+section of :data:`workbooks.report.SECTIONS` for the chosen design (inputs, metrics, mass, rate capability and,
+as the model areas register theirs, the cost breakdown). Values come from :mod:`xlcell`; this module lays them
+out and never opens the user's workbook for writing.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from openpyxl import Workbook
+from openpyxl.chart import Reference, ScatterChart, Series
+from openpyxl.chart.marker import Marker
+
+import xlcell
+from xlcell.optimize import DesignProblem
+from xlcell.pareto import HV_REFERENCE, ParetoFront
+from xlcell.registry import output_spec, variable
+
+from . import style
+from .report import SECTIONS, inputs_hash, report_context
+from .xlsx import save
+
+
+def _unit(key: str) -> str:
+    try:
+        return variable(key).unit
+    except KeyError:
+        return output_spec(key).unit
+
+
+def _f(v: Any) -> Any:
+    a = np.asarray(v)
+    return a.item() if a.size == 1 else v
+
+
+def optimisation_sheet(wb: Workbook, settings: Any, problem: DesignProblem, front: ParetoFront, chosen: int,
+                       written: str, digest: str) -> None:
+    ws = wb.create_sheet("Optimisation")
+    style.title(ws, "xlcell report — Pareto front", f"xlcell {xlcell.__version__} · written {written} · inputs hash {digest}")
+    objs = ", ".join(f"{'max' if s < 0 else 'min'} {k}" for k, s in zip(front.objective_keys, front.senses))
+    rows = [
+        ("Objectives", objs, ""),
+        ("Variables", ", ".join(front.variable_keys), ""),
+        ("Constraints", "; ".join(problem.constraint_names) or "none", ""),
+        ("Method", {"epsilon": "epsilon-constraint", "weighted": "weighted sum"}[front.method], ""),
+        ("Points on the front", len(front), ""),
+        ("Sub-problems solved", front.n_subproblems, ""),
+        ("Infeasible sub-problems (dropped)", front.n_infeasible, ""),
+        ("Dominated or duplicate solutions (dropped)", front.n_dominated, ""),
+        ("Normalised hypervolume", front.hypervolume, f"ideal 0, nadir 1, reference {HV_REFERENCE}"),
+        ("Knee point", front.knee + 1, "least sum of normalised objectives"),
+        ("Chosen point", chosen + 1, "knee" if chosen == front.knee else "set on the Pareto sheet"),
+        ("Model calls (population evaluations)", front.n_model_calls, ""),
+        ("Seconds", round(front.seconds, 3), ""),
+        ("Seed", settings.seed, "the same seed gives the same front"),
+    ]
+    for k, key in enumerate(front.objective_keys):
+        rows.append((f"Ideal {key}", float(front.ideal[k]), _unit(key)))
+        rows.append((f"Nadir {key}", float(front.nadir[k]), _unit(key)))
+    style.header_row(ws, 4, 1, ["Item", "Value", "Note / unit"])
+    for i, (a, b, c) in enumerate(rows, start=5):
+        ws.cell(row=i, column=1, value=a)
+        style.style_result(ws.cell(row=i, column=2, value=b))
+        ws.cell(row=i, column=3, value=c).font = style.DERIVED_FONT
+    r = 6 + len(rows)
+    for k, v in (("xlcell version", xlcell.__version__), ("Written", written), ("Inputs hash", digest),
+                 ("Solver", "SLSQP (scipy) on scaled variables, central-difference gradients, seeded multi-start")):
+        ws.cell(row=r, column=1, value=k).font = style.DERIVED_FONT
+        ws.cell(row=r, column=2, value=v)
+        r += 1
+    style.widths(ws, {"A": 42, "B": 40, "C": 36})
+
+
+def settings_sheet(wb: Workbook, settings: Any) -> None:
+    ws = wb.create_sheet("Settings")
+    style.title(ws, "Optimisation settings", "As read from the Pareto and Design sheets of the workbook")
+    r = 4
+    style.header_row(ws, r, 1, ["Variable", "Lower", "Upper", "Unit"])
+    for v in settings.variables:
+        r += 1
+        for j, x in enumerate((v.key, v.lower, v.upper, _unit(v.key))):
+            ws.cell(row=r, column=1 + j, value=x)
+    r += 2
+    style.header_row(ws, r, 1, ["Objective", "Sense", "", "Unit"])
+    for o in settings.objectives:
+        r += 1
+        for j, x in enumerate((o.key, o.sense, None, _unit(o.key))):
+            ws.cell(row=r, column=1 + j, value=x)
+    r += 2
+    style.header_row(ws, r, 1, ["Constraint", "Lower", "Upper", "Unit"])
+    for c in settings.constraints:
+        r += 1
+        for j, x in enumerate((c.key, c.lower, c.upper, _unit(c.key))):
+            ws.cell(row=r, column=1 + j, value=x)
+    r += 2
+    style.header_row(ws, r, 1, ["Setting", "Value"])
+    for k in ("method", "n_points", "seed", "n_starts", "chosen"):
+        r += 1
+        ws.cell(row=r, column=1, value=k)
+        ws.cell(row=r, column=2, value=getattr(settings, k))
+    r += 1
+    ws.cell(row=r, column=1, value="extra_outputs")
+    ws.cell(row=r, column=2, value=", ".join(settings.extra_outputs))
+    r += 2
+    style.header_row(ws, r, 1, ["Design input given", "Value"])
+    for k, v in settings.base_values.items():
+        r += 1
+        ws.cell(row=r, column=1, value=k)
+        ws.cell(row=r, column=2, value=_f(v))
+    style.widths(ws, {"A": 34, "B": 16, "C": 16, "D": 10})
+
+
+def front_sheet(wb: Workbook, front: ParetoFront, chosen: int) -> None:
+    ws = wb.create_sheet("Front")
+    style.title(ws, "Pareto front", "Objectives first (the chart plots columns B and C), then the variables and outputs")
+    table = front.table()
+    objs = front.objective_keys
+    rest = [k for k in table if k not in ("point", "knee", *objs)]
+    header = ["point", *objs, "knee", "chosen", *rest]
+    style.header_row(ws, 4, 1, header)
+    for i in range(len(front)):
+        row = [i + 1, *[table[k][i] for k in objs], i == front.knee, i == chosen, *[table[k][i] for k in rest]]
+        for j, v in enumerate(row):
+            c = ws.cell(row=5 + i, column=1 + j, value=v)
+            style.style_result(c, _unit(header[j]) if header[j] not in ("point", "knee", "chosen") else "bool")
+    ws.cell(row=3, column=1, value="Units: " + ", ".join(f"{k} ({_unit(k)})" for k in header
+                                                          if k not in ("point", "knee", "chosen"))).font = style.DERIVED_FONT
+    last = 4 + len(front)
+    cx = ws.cell(row=last + 2, column=1, value="Chosen design")
+    cx.font = style.SECTION_FONT
+    ws.cell(row=last + 3, column=1, value=objs[0])
+    ws.cell(row=last + 3, column=2, value=float(front.F[chosen, 0]))
+    ws.cell(row=last + 4, column=1, value=objs[1])
+    ws.cell(row=last + 4, column=2, value=float(front.F[chosen, 1]))
+
+    chart = ScatterChart()
+    chart.title = "Pareto front"
+    chart.style = 13
+    chart.x_axis.title = f"{objs[0]} ({_unit(objs[0])})"
+    chart.y_axis.title = f"{objs[1]} ({_unit(objs[1])})"
+    s = Series(Reference(ws, min_col=3, min_row=4, max_row=last), Reference(ws, min_col=2, min_row=5, max_row=last),
+               title_from_data=True)
+    s.marker = Marker(symbol="circle", size=7)
+    chart.series.append(s)
+    c = Series(Reference(ws, min_col=2, min_row=last + 4, max_row=last + 4),
+               Reference(ws, min_col=2, min_row=last + 3, max_row=last + 3), title="Chosen design")
+    c.marker = Marker(symbol="diamond", size=14)
+    c.marker.graphicalProperties.solidFill = "C00000"
+    c.graphicalProperties.line.noFill = True
+    chart.series.append(c)
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.height, chart.width = 10, 18
+    ws.add_chart(chart, f"A{last + 7}")
+    ws.freeze_panes = "B5"
+    style.widths(ws, {style.col_letter(j + 1): 16 for j in range(len(header))})
+
+
+def write_pareto_report(path: str | Path, settings: Any, problem: DesignProblem, front: ParetoFront, chosen: int,
+                        when: _dt.datetime | None = None) -> Path:
+    """Write the optimisation report of ``front`` (from the settings ``settings``) to ``path``."""
+    when = when or _dt.datetime.now(_dt.timezone.utc)
+    written = when.strftime("%Y-%m-%d %H:%M:%S UTC")
+    digest = inputs_hash(settings.as_dict())
+    values = dict(settings.base_values)
+    values.update(front.design(chosen))
+    if "np_ratio" in values and "neg_thickness_um" in values:  # the optimiser varied one of them: the other follows
+        values.pop("neg_thickness_um" if "np_ratio" in front.variable_keys else "np_ratio")
+    ctx = report_context(values, settings.materials, when)
+    ctx.extra["pareto_front"] = front
+    wb = Workbook()
+    wb.remove(wb.active)
+    optimisation_sheet(wb, settings, problem, front, chosen, written, digest)
+    settings_sheet(wb, settings)
+    front_sheet(wb, front, chosen)
+    for section in SECTIONS:
+        section(wb, ctx)
+    wb["Summary"].title = "Chosen design"
+    return save(wb, path)
+
+
+__all__ = ["write_pareto_report", "optimisation_sheet", "settings_sheet", "front_sheet"]

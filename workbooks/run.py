@@ -1,0 +1,35 @@
+"""``xlcell run MACRO BOOK``: the ribbon macros, headless on a workbook file (the same code as in Excel)."""
+from __future__ import annotations
+
+import argparse
+
+from .cli import arguments, command
+
+MACROS = ("pareto", "optimize", "report", "rebuild")
+
+
+def _args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("macro", choices=MACROS, help="pareto: trace the front; optimize: optimise the first objective; "
+                   "report: write the optimisation report; rebuild: restore a sheet of the template")
+    p.add_argument("book", help="an xlcell workbook (.xlsx) with a Pareto sheet")
+    p.add_argument("--out", help="report path (report) or where to save the book (default: in place)")
+    p.add_argument("--sheet", default="Pareto", help="the sheet to rebuild (rebuild; default Pareto)")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+
+
+@command("run", "run a ribbon macro on a workbook file: pareto, optimize, report or rebuild")
+@arguments(_args)
+def _run(args: argparse.Namespace) -> int:
+    from udfs.macros import run_file
+
+    result = run_file(args.macro, args.book, args.out, args.sheet if args.macro == "rebuild" else None, quiet=args.quiet)
+    if args.macro == "report":
+        print(result)
+    elif args.macro == "optimize":
+        print(result.message)
+        return 0 if result.feasible else 3
+    elif args.macro == "pareto":
+        print(f"{len(result)} points, normalised hypervolume {result.hypervolume:.4f}, knee point {result.knee + 1}")
+    else:
+        print(f"rebuilt sheet {result}")
+    return 0
