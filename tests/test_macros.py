@@ -1,0 +1,224 @@
+"""Ribbon macros end to end, headless on the template file (and through a stand-in for xlwings' Book)."""
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+from openpyxl import load_workbook
+
+from udfs._book import FileBook, XlwingsBook
+from udfs.macros import pareto_macro, read_settings, run_file, run_pareto
+from workbooks import TEMPLATE_PATH
+from workbooks.cli import main
+from workbooks.roundtrip import charts_of
+from workbooks.sheets import pareto as sheet
+from workbooks.xlsx import dynamic_cells
+from xlcell.errors import InputError, UnknownKeyError
+from xlcell.pareto import pareto_front
+
+
+@pytest.fixture()
+def book(tmp_path):
+    p = tmp_path / "book.xlsx"
+    shutil.copy(TEMPLATE_PATH, p)
+    return p
+
+
+def _block(path, name):
+    return FileBook(path, quiet=True).read(name)
+
+
+def _set(path, name, row, col, value):
+    wb = load_workbook(path)
+    (title, ref), = list(wb.defined_names[name].destinations)
+    cells = wb[title][ref.replace("$", "")]
+    cells[row][col].value = value
+    wb.save(path)
+
+
+def test_template_pareto_sheet_has_the_named_blocks_and_a_chart():
+    wb = load_workbook(TEMPLATE_PATH)
+    for name in (sheet.SETTINGS, sheet.VARIABLES, sheet.OBJECTIVES, sheet.CONSTRAINTS, sheet.STATUS, sheet.OPTIMUM,
+                 sheet.CHOSEN, sheet.FRONT):
+        assert wb.defined_names[name].attr_text.startswith("'Pareto'!"), name
+    assert charts_of(TEMPLATE_PATH)["Pareto"] == 1
+    variables = _block(TEMPLATE_PATH, sheet.VARIABLES)
+    assert [tuple(r) for r in variables[1:3]] == [tuple(v) for v in sheet.DEFAULT_VARIABLES]
+    assert _block(TEMPLATE_PATH, sheet.STATUS) == [["Not run yet."]]
+
+
+def test_pareto_macro_end_to_end_leaves_a_valid_workbook(book):
+    before_design = _block(book, "xlcell_design")
+    front = run_file("pareto", book, quiet=True)
+    # the written table is the front of the settings, computed directly
+    s = read_settings(FileBook(TEMPLATE_PATH, quiet=True))
+    direct = pareto_front(s.problem(), s.n_points, s.method, seed=s.seed, n_starts=s.n_starts, report_keys=s.extra_outputs)
+    np.testing.assert_array_equal(front.F, direct.F)
+    rows = _block(book, sheet.FRONT)
+    assert rows[0][:4] == ["point", "specific_energy_Wh_kg", "specific_power_W_kg", "chosen"]
+    data = [r for r in rows[1:] if r[0] is not None]
+    assert len(data) == len(front) == s.n_points
+    np.testing.assert_allclose([[r[1], r[2]] for r in data], front.F, rtol=1e-12)
+    assert [r[3] for r in data].count(True) == 1 and data[front.knee][3] is True
+    chosen = _block(book, sheet.CHOSEN)
+    assert chosen[0] == ["point", front.knee + 1]
+    assert chosen[1][1] == pytest.approx(front.F[front.knee, 0]) and chosen[2][1] == pytest.approx(front.F[front.knee, 1])
+    assert _block(book, sheet.STATUS)[0][0].startswith(f"Pareto front: {len(front)} points by epsilon")
+    # the rest of the book is as it was: inputs, spilled formulas, charts
+    assert _block(book, "xlcell_design") == before_design
+    assert dynamic_cells(book) == dynamic_cells(TEMPLATE_PATH)
+    assert charts_of(book) == charts_of(TEMPLATE_PATH)
+
+
+def test_pareto_macro_is_deterministic(tmp_path, book):
+    other = tmp_path / "other.xlsx"
+    shutil.copy(TEMPLATE_PATH, other)
+    run_file("pareto", book, quiet=True)
+    run_file("pareto", other, quiet=True)
+    assert _block(book, sheet.FRONT) == _block(other, sheet.FRONT)
+
+
+def test_a_failing_macro_leaves_the_file_untouched_and_says_why(book):
+    _set(book, sheet.VARIABLES, 2, 2, 1.5)  # pos_porosity upper bound 1.5
+    before = book.read_bytes()
+    with pytest.raises(InputError, match="pos_porosity bound = 1.5"):
+        run_file("pareto", book, quiet=True)
+    assert book.read_bytes() == before
+    fb = FileBook(book, quiet=True)  # the ribbon wrapper: a message, the status cell, no exception
+    assert pareto_macro(fb) is None
+    assert "pos_porosity bound = 1.5" in fb.messages[0]
+    assert book.read_bytes() == before  # nothing saved
+
+
+def test_unknown_keys_are_named_with_suggestions(book):
+    _set(book, sheet.OBJECTIVES, 1, 0, "specific_energy_wh")
+    with pytest.raises(UnknownKeyError, match="specific_energy_Wh_kg"):
+        run_file("pareto", book, quiet=True)
+
+
+def test_optimize_macro_and_its_infeasible_report(book):
+    r = run_file("optimize", book, quiet=True)
+    assert r.feasible
+    opt = dict((k, v) for k, v in _block(book, sheet.OPTIMUM) if k is not None)
+    assert opt["feasible"] is True
+    assert opt["specific_energy_Wh_kg (objective)"] == pytest.approx(r.objective)
+    _set(book, sheet.CONSTRAINTS, 2, 0, "max_power_W")
+    _set(book, sheet.CONSTRAINTS, 2, 1, 1e5)
+    assert main(["run", "optimize", str(book), "--quiet"]) == 3  # infeasible: exit code 3, message in the book
+    status = _block(book, sheet.STATUS)[0][0]
+    assert "max_power_W >= 100000 W" in status and "best reachable alone" in status
+
+
+def test_report_macro_never_modifies_the_book(book, tmp_path):
+    before = book.read_bytes()
+    out = tmp_path / "rep.xlsx"
+    assert run_file("report", book, out, quiet=True) == out
+    assert book.read_bytes() == before
+    wb = load_workbook(out)
+    assert wb.sheetnames[:4] == ["Optimisation", "Settings", "Front", "Chosen design"]
+    head = wb["Optimisation"]["A2"].value
+    assert "xlcell 0.1.0" in head and "inputs hash" in head and "UTC" in head
+    assert charts_of(out)["Front"] == 1
+    items = {r[0]: r[1] for r in wb["Optimisation"].iter_rows(min_row=5, values_only=True) if r[0]}
+    assert items["Points on the front"] == 11
+    # the chosen design's inputs carry the optimised variables
+    inputs = {r[1]: r[2] for r in wb["Inputs"].iter_rows(min_row=5, values_only=True)}
+    front = {r[0]: r for r in wb["Front"].iter_rows(min_row=5, values_only=True) if isinstance(r[0], int)}
+    knee = next(r for r in front.values() if r[3] is True)
+    assert inputs["pos_thickness_um"] == pytest.approx(knee[5])
+
+
+def test_rebuild_restores_the_sheet(book):
+    _set(book, sheet.VARIABLES, 1, 1, 99.0)
+    run_file("pareto", book, quiet=True)
+    assert main(["run", "rebuild", str(book), "--quiet"]) == 0
+    assert _block(book, sheet.VARIABLES) == _block(TEMPLATE_PATH, sheet.VARIABLES)
+    assert _block(book, sheet.FRONT) == _block(TEMPLATE_PATH, sheet.FRONT)
+    wb = load_workbook(book)
+    assert wb.sheetnames == load_workbook(TEMPLATE_PATH).sheetnames
+    assert charts_of(book) == charts_of(TEMPLATE_PATH)
+
+
+# ------------------------------------------------------------------ the xlwings adapter, with a stand-in Book
+class _Range:
+    def __init__(self, book, name, rows):
+        self.book, self.name, self.rows = book, name, rows
+
+    def options(self, ndim=None):
+        return self
+
+    @property
+    def value(self):
+        return [list(r) for r in self.rows]
+
+    def __getitem__(self, ij):
+        return _Cell(self.book, self.name)
+
+
+class _Cell:
+    def __init__(self, book, name):
+        self.book, self.name = book, name
+
+    @property
+    def value(self):
+        raise AssertionError("not read")
+
+    @value.setter
+    def value(self, rows):
+        self.book.writes.append((self.name, rows))
+
+
+class _Name:
+    def __init__(self, rng):
+        self.refers_to_range = rng
+
+
+class _App:
+    def __init__(self):
+        self.status = []
+        self.alerts = []
+
+    @property
+    def status_bar(self):
+        return self.status[-1] if self.status else False
+
+    @status_bar.setter
+    def status_bar(self, text):
+        self.status.append(text)
+
+    def alert(self, text, title=""):
+        self.alerts.append(text)
+
+
+class _FakeXwBook:
+    """What XlwingsBook uses of xlwings.Book, backed by the template's values."""
+
+    def __init__(self, path):
+        self.fullname = str(path)
+        self.app = _App()
+        self.writes = []
+        wb = load_workbook(path)
+        self.names = {}
+        for name, dn in wb.defined_names.items():
+            (title, ref), = list(dn.destinations)
+            cells = wb[title][ref.replace("$", "")]
+            cells = cells if isinstance(cells, tuple) else ((cells,),)
+            self.names[name] = _Name(_Range(self, name, [[c.value for c in row] for row in cells]))
+
+
+def test_the_same_macro_through_the_xlwings_adapter_writes_one_block_per_table():
+    fake = _FakeXwBook(TEMPLATE_PATH)
+    front = run_pareto(XlwingsBook(fake))
+    names = [n for n, _ in fake.writes]
+    assert sorted(names) == sorted([sheet.FRONT, sheet.CHOSEN, sheet.STATUS])  # each table once
+    front_rows = dict(fake.writes)[sheet.FRONT]
+    assert len(front_rows) == sheet.MAX_POINTS + 1 and all(len(r) == sheet.FRONT_COLS for r in front_rows)
+    assert front_rows[1][1] == pytest.approx(front.F[0, 0])
+    assert any(str(s).startswith("xlcell: Pareto front") for s in fake.app.status)  # progress in the status bar
+    bad = _FakeXwBook(TEMPLATE_PATH)
+    bad.names[sheet.SETTINGS].refers_to_range.rows[2][1] = 500  # n_points
+    assert pareto_macro(XlwingsBook(bad)) is None
+    assert "n_points = 500" in bad.app.alerts[0]
+    assert [n for n, _ in bad.writes] == [sheet.STATUS]  # only the status cell: no half-written tables
+    assert bad.app.status[-1] is False  # the status bar is given back to Excel
