@@ -33,7 +33,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .bom import BillOfMaterials, CellFormat, CellGeometry, MaterialPrices, MaterialYields, Slurry, bill_of_materials
-from .cell import CellDesign, resolve
+from .cell import CellDesign, _map_cell, broadcast_fields_cell, resolve
 from .errors import InputError, ShapeError
 from .factory import DEFAULT_STEPS, Plant, ProcessStep, StepResults, StepTable, bottleneck, size_plant
 from .params import ParamSpec, param, specs
@@ -305,8 +305,30 @@ def evaluate_cost(
     CostMetrics
         $ per accepted cell and per kWh, the cost lines, the bottleneck and plant figures, as
         arrays of the designs' broadcast shape (SI; ``.as_display()`` for Excel keys and units).
+
+    Notes
+    -----
+    Large populations (more than :data:`CHUNK` designs, with scalar factory, price and format
+    inputs) are evaluated in blocks of :data:`CHUNK` designs, each block vectorised, to keep the
+    per-step arrays (designs × steps) in cache-sized memory.
     """
-    return cost_details(design, factory, prices, fmt=fmt, yields=yields, slurry=slurry).metrics
+    fac = factory or Factory()
+    d = broadcast_fields_cell(resolve(design))
+    shape = np.shape(d.pos.thickness_m)
+    size = int(np.prod(shape))
+    others = [o for o in (fac.plant, fac.economics, prices, fmt, yields, slurry) if o is not None]
+    scalar_others = all(np.size(getattr(o, s.name)) == 1 for o in others for s in specs(o)) and all(
+        np.ndim(v) <= 1 for k, v in fac.steps.columns.items() if not isinstance(v, tuple))
+    if size <= CHUNK or not scalar_others:
+        return cost_details(d, fac, prices, fmt=fmt, yields=yields, slurry=slurry).metrics
+    flat = _map_cell(d, lambda x: np.reshape(x, -1))
+    parts = [cost_details(_map_cell(flat, lambda x, i=i: x[i:i + CHUNK]), fac, prices, fmt=fmt, yields=yields,
+                          slurry=slurry).metrics for i in range(0, size, CHUNK)]
+    return CostMetrics(**{s.name: np.concatenate([getattr(p, s.name) for p in parts]).reshape(shape) for s in specs(CostMetrics)})
+
+
+#: Block size (designs) of :func:`evaluate_cost` for large populations.
+CHUNK = 32768
 
 
 # ---------------------------------------------------------------------------------------------

@@ -98,7 +98,7 @@ class ProcessStep:
     units_per_cycle: float = field(default=np.nan, metadata=param("Units per machine cycle", "-", key="units_per_cycle", gt=0, allow_nan=True, group=_S))
     cycle_time_s: float = field(default=np.nan, metadata=param("Cycle time (= time in step)", "s", key="cycle_time_s", gt=0, allow_nan=True, group=_S))
     oee: float = field(default=0.85, metadata=param("Overall equipment effectiveness", "-", key="oee", gt=0, le=1, group=_S))
-    machines: float = field(default=np.nan, metadata=param("Machines (blank = size to demand)", "-", key="machines", ge=0, allow_nan=True, group=_S))
+    machines: float = field(default=np.nan, metadata=param("Machines (blank = size to demand)", "-", key="machines", gt=0, allow_nan=True, group=_S))
     cell_yield: float = field(default=1.0, metadata=param("Cell yield of the step", "-", key="cell_yield", gt=0, le=1, group=_S))
     energy_J_per_unit: float = field(default=0.0, metadata=param("Energy per driver unit", "kWh", key="energy_kWh_per_unit", ge=0, group=_S))
 
@@ -354,14 +354,16 @@ def size_plant(
     has_m = np.isfinite(rate)
     cap_per_machine = np.where(has_m, rate * t["oee"], np.nan) * hours_s  # units/yr per machine
     demand = mdrv
-    fixed = np.isfinite(t["machines"])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        util_fixed = np.where(fixed & has_m, demand / (t["machines"] * cap_per_machine), 0.0)
-    worst = np.max(np.nan_to_num(util_fixed, nan=0.0, posinf=np.inf), axis=-1)
-    out = 1.0 / np.maximum(worst, 1.0)
-    drv = drv * out[..., None]
-    mdrv = mdrv * out[..., None]
-    demand = mdrv
+    fixed = np.isfinite(t["machines"]) & has_m
+    if np.any(fixed):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            worst = np.max(np.where(fixed, demand / (t["machines"] * cap_per_machine), 0.0), axis=-1)
+        out = 1.0 / np.maximum(worst, 1.0)
+        drv = drv * out[..., None]
+        mdrv = mdrv * out[..., None]
+        demand = mdrv
+    else:
+        out = np.ones(shape)
     with np.errstate(invalid="ignore", divide="ignore"):
         sized = np.ceil(demand / cap_per_machine - 1e-9)
         machines = np.where(has_m, np.where(fixed, t["machines"], np.maximum(sized, 1.0)), np.nan)
@@ -378,37 +380,39 @@ def size_plant(
     mpp = ex(plant.modules_per_pack / plant.baseline_modules_per_pack)
     base = {"": None, "pos_solvent_per_area": s_pos, "neg_solvent_per_area": s_neg, "capacity": cap_ratio,
             "formation_capacity": cap_ratio, "modules_per_pack": mpp}
-    ones = np.ones(np.broadcast_shapes(shape + (k,), np.shape(t["extra_exp"])))
-    fx = {"L": ones.copy(), "C": ones.copy(), "A": ones.copy()}
-    for j, (kind, on) in enumerate(zip(t["extra"], t["extra_on"])):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lr = np.log(r)
+        labor = t["labor0_s"] * np.exp(t["labor_exp"] * lr)
+        capex = t["capex0_usd"] * dfac * np.exp(t["capex_exp"] * lr)
+        area = t["area0_m2"] * dfac * np.exp(t["area_exp"] * lr)
+        if np.any(plant.machine_sizing > 0.5):
+            # machine route: per-machine values calibrated at BatPaC's baseline (fractional machine count)
+            mbase = np.where(np.isfinite(t["machine_baseline"]), t["machine_baseline"], t["baseline"])
+            n_base = mbase / (t["oee"] * rate * ex(plant.baseline_days * 24.0 * 3600.0))
+            use_m = has_m & (ex(plant.machine_sizing) > 0.5)
+            labor = np.where(use_m, machines * t["labor0_s"] / n_base, labor)
+            capex = np.where(use_m, machines * t["capex0_usd"] / n_base * dfac, capex)
+            area = np.where(use_m, machines * t["area0_m2"] / n_base * dfac, area)
+    full = np.broadcast_shapes(shape + (k,), np.shape(labor), np.shape(capex), np.shape(area))
+    res_arr = {"L": np.broadcast_to(labor, full).copy(), "C": np.broadcast_to(capex, full).copy(),
+               "A": np.broadcast_to(area, full).copy()}
+    for j, (kind, on) in enumerate(zip(t["extra"], t["extra_on"])):  # a few steps carry extra factors
         if not kind:
             continue
         f = np.broadcast_to(base[kind], shape + (1,))[..., 0] ** np.asarray(t["extra_exp"])[..., j]
-        for res in on.upper():
-            fx[res][..., j] = fx[res][..., j] * f
+        if has_m[..., j].any():  # the machine route sizes this step from its cycle time instead
+            f = np.where(plant.machine_sizing > 0.5, 1.0, f)
+        for key in on.upper():
+            res_arr[key][..., j] *= f
         if kind == "formation_capacity":
-            big = np.broadcast_to(np.asarray(capacity_C, dtype=float) > plant.large_cell_C, shape)
-            fx["C"][..., j] = fx["C"][..., j] * np.where(big, plant.large_cell_capex_factor, 1.0)
-
-    with np.errstate(divide="ignore", invalid="ignore"):
-        labor = t["labor0_s"] * r ** t["labor_exp"] * fx["L"]
-        capex = t["capex0_usd"] * r ** t["capex_exp"] * fx["C"] * dfac
-        area = t["area0_m2"] * r ** t["area_exp"] * fx["A"] * dfac
-        # machine route: per-machine values calibrated at BatPaC's baseline (fractional machine count)
-        mbase = np.where(np.isfinite(t["machine_baseline"]), t["machine_baseline"], t["baseline"])
-        base_hours = t["oee"] * (rate * ex(plant.baseline_days * 24.0 * 3600.0))
-        n_base = mbase / base_hours
-        use_m = has_m & (ex(plant.machine_sizing) > 0.5)
-        labor = np.where(use_m, machines * t["labor0_s"] / n_base * fx["L"], labor)
-        capex = np.where(use_m, machines * t["capex0_usd"] / n_base * fx["C"] * dfac, capex)
-        area = np.where(use_m, machines * t["area0_m2"] / n_base * fx["A"] * dfac, area)
+            big = np.asarray(capacity_C, dtype=float) > plant.large_cell_C
+            res_arr["C"][..., j] *= np.where(big & (plant.machine_sizing <= 0.5), plant.large_cell_capex_factor, 1.0)
+    labor, capex, area = res_arr["L"], res_arr["C"], res_arr["A"]
 
     # Little's law in cell equivalents: cells built per second × time in the step
     cells_rate = ex(np.broadcast_to(drivers["cells_built"], shape)) * ex(out) / hours_s
     wip = np.where(has_m, littles_law_wip(cells_rate, t["cycle_time_s"]), np.nan)
     energy = t["energy_J_per_unit"] * drv
-
-    full = shape + (k,)
 
     def bc(x: Array) -> np.ndarray:
         return np.broadcast_to(np.asarray(x, dtype=float), np.broadcast_shapes(full, np.shape(x)))
