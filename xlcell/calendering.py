@@ -51,7 +51,8 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .cell import CellDesign, CellMetrics, areal_capacity, coating_density, electrode, evaluate_cell, resolve
+from .cell import (CellDesign, CellMetrics, areal_capacity, coating_density, composite_density, electrode, evaluate_cell,
+                   resolve)
 from .errors import InfeasibleError, InputError, UnknownMaterialError
 from .materials import get_material
 from .params import param, specs
@@ -292,9 +293,10 @@ def line_load_for_pressure(pressure_Pa: Array, roll_radius_m: Array, thickness_b
 
 def carbon_volume_fraction(porosity: Array, am_frac: Array, carbon_frac: Array, binder_frac: Array,
                            am_density_kg_m3: Array, carbon_density_kg_m3: Array, binder_density_kg_m3: Array) -> np.ndarray:
-    """Volume fraction of conductive carbon in the coating φ = (1 - ε)(w_c/ρ_c) / Σ(w_i/ρ_i) (-)."""
-    sv = _f(am_frac) / _f(am_density_kg_m3) + _f(carbon_frac) / _f(carbon_density_kg_m3) + _f(binder_frac) / _f(binder_density_kg_m3)
-    return (1.0 - _f(porosity)) * (_f(carbon_frac) / _f(carbon_density_kg_m3)) / sv
+    """Volume fraction of conductive carbon in the coating φ = ρ_coat w_c / ρ_c (-)."""
+    w = np.stack(np.broadcast_arrays(_f(am_frac), _f(carbon_frac), _f(binder_frac)), axis=-1)
+    rho = np.stack(np.broadcast_arrays(_f(am_density_kg_m3), _f(carbon_density_kg_m3), _f(binder_density_kg_m3)), axis=-1)
+    return composite_density(porosity, w, rho) * _f(carbon_frac) / _f(carbon_density_kg_m3)
 
 
 def percolation_threshold(eps_before: Array, eps_after: Array, threshold0: Array, shift: Array) -> np.ndarray:
@@ -458,8 +460,7 @@ def calender(design: CellDesign, line_load_N_m: Array, *, which: str = "pos",
     k0 = _f(d.electrolyte_conductivity_S_m if electrolyte_conductivity_S_m is None else electrolyte_conductivity_S_m)
     tau = tortuosity(eps, b)
     A = anisotropy_ratio(eps0, eps, mat.anisotropy_coefficient)
-    phi = carbon_volume_fraction(eps, e.am_frac, e.carbon_frac, e.binder_frac, e.am_density_kg_m3,
-                                 e.carbon_density_kg_m3, e.binder_density_kg_m3)
+    phi = coating_density(probe) * e.carbon_frac / e.carbon_density_kg_m3
     phi_c = percolation_threshold(eps0, eps, mat.percolation_threshold, mat.threshold_shift)
     sig_net = percolation_conductivity(phi, phi_c, mat.carbon_network_conductivity_S_m, mat.percolation_exponent)
     sig_matrix = effective_conductivity(mat.matrix_conductivity_S_m, 1.0 - eps, b)
