@@ -351,4 +351,21 @@ def XLCELL_CALENDERING_MATERIALS() -> list[list[Any]]:
     return rows
 
 
+@udf(ranges=("calendering_materials",))
+def XLCELL_CALENDERING_MATERIAL(material: Any, prop: Any, calendering_materials: Any = None) -> float:
+    """A calendering parameter of a material in display units, e.g. eps_min, gamma_N_mm, fracture_porosity.
+
+    material: material name, e.g. NMC811, Graphite
+    prop: parameter key (a column of XLCELL_CALENDERING_MATERIALS)
+    calendering_materials: optional parameter table, searched before the library
+    """
+    mat = _material(material, calendering_materials)
+    key = as_text(prop, "prop").lower()
+    by_key = {k.lower(): s for k, s in spec_by_key(CalenderingMaterial).items()}
+    if key not in by_key:
+        raise UnknownKeyError(key, by_key, what="calendering parameter")
+    s = by_key[key]
+    return float(s.from_si(getattr(mat, s.name)))
+
+
 __all__ = [n for n in dir() if n.startswith("XLCELL_")] + ["calendering_materials_from_range", "CALENDERING_COLUMNS"]
