@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import conf, design, howto, materials
+from . import calendering, conf, design, howto, materials
 
 #: the sheet modules in tab order
-ORDER = [howto, design, materials, conf]
+ORDER = [howto, design, materials, calendering, conf]
 
 
 @dataclass
