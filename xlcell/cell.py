@@ -210,29 +210,55 @@ class CellMetrics:
         return {s.key: (getattr(self, s.name) if s.unit == "bool" else s.from_si(getattr(self, s.name))) for s in specs(self)}
 
 
-def _solid_specific_volume(e: ElectrodeDesign) -> Array:
-    """Σ w_i / ρ_i (m³/kg), the volume of one kg of the solid mix."""
-    return e.am_frac / e.am_density_kg_m3 + e.carbon_frac / e.carbon_density_kg_m3 + e.binder_frac / e.binder_density_kg_m3
+# ---------------------------------------------------------------- relations on plain arrays
+def composite_density(porosity: Array, mass_fractions: Array, densities_kg_m3: Array) -> np.ndarray:
+    """Porous coating density ρ = (1 - ε) / Σ(w_i / ρ_i) (kg/m³); components on the last axis."""
+    w = np.asarray(mass_fractions, dtype=float)
+    rho = np.asarray(densities_kg_m3, dtype=float)
+    return (1.0 - np.asarray(porosity, dtype=float)) / np.sum(w / rho, axis=-1)
+
+
+def areal_capacity_of(thickness_m: Array, coating_density_kg_m3: Array, am_frac: Array, specific_capacity_C_kg: Array) -> Array:
+    """Areal capacity Q_A = L ρ_coat w_AM q (C/m²)."""
+    return thickness_m * coating_density_kg_m3 * am_frac * specific_capacity_C_kg
+
+
+def specific_area_of(am_volume_fraction: Array, particle_radius_m: Array) -> Array:
+    """Active surface per electrode volume of spheres a = 3 ε_AM / r (1/m)."""
+    return 3.0 * am_volume_fraction / particle_radius_m
+
+
+def charge_transfer_asi_of(temperature_K: Array, exchange_current_A_m2: Array, specific_area_1_m: Array, thickness_m: Array) -> Array:
+    """Linearised charge-transfer ASI R T / (F i0 a L) (Ω·m²)."""
+    return GAS_CONSTANT * temperature_K / (FARADAY * exchange_current_A_m2 * specific_area_1_m * thickness_m)
+
+
+# ---------------------------------------------------------------- relations on an electrode
+def _fractions(e: ElectrodeDesign) -> tuple[np.ndarray, np.ndarray]:
+    w = np.stack(np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (e.am_frac, e.carbon_frac, e.binder_frac))), axis=-1)
+    r = np.stack(np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (e.am_density_kg_m3, e.carbon_density_kg_m3, e.binder_density_kg_m3))), axis=-1)
+    return w, r
 
 
 def coating_density(e: ElectrodeDesign) -> Array:
     """Composite coating density ρ = (1 - ε) / Σ(w_i/ρ_i) (kg/m³)."""
-    return (1.0 - e.porosity) / _solid_specific_volume(e)
+    w, r = _fractions(e)
+    return composite_density(e.porosity, w, r)
 
 
 def volumetric_capacity(e: ElectrodeDesign) -> Array:
     """Coating capacity per volume Q_v = q w_AM ρ_coat (C/m³)."""
-    return e.specific_capacity_C_kg * e.am_frac * coating_density(e)
+    return areal_capacity_of(1.0, coating_density(e), e.am_frac, e.specific_capacity_C_kg)
 
 
 def areal_capacity(e: ElectrodeDesign) -> Array:
     """Areal capacity Q_A = L ρ_coat w_AM q (C/m²)."""
-    return e.thickness_m * volumetric_capacity(e)
+    return areal_capacity_of(e.thickness_m, coating_density(e), e.am_frac, e.specific_capacity_C_kg)
 
 
 def am_volume_fraction(e: ElectrodeDesign) -> Array:
-    """Active-material volume fraction ε_AM = (1 - ε)(w_AM/ρ_AM) / Σ(w_i/ρ_i)."""
-    return (1.0 - e.porosity) * (e.am_frac / e.am_density_kg_m3) / _solid_specific_volume(e)
+    """Active-material volume fraction ε_AM = ρ_coat w_AM / ρ_AM."""
+    return coating_density(e) * e.am_frac / e.am_density_kg_m3
 
 
 def binder_coverage(e: ElectrodeDesign) -> Array:
@@ -243,13 +269,13 @@ def binder_coverage(e: ElectrodeDesign) -> Array:
 
 def specific_area(e: ElectrodeDesign, blinded: bool = True) -> Array:
     """Active surface per electrode volume a = 3 ε_AM / r (1/m), less the binder-blinded share."""
-    a = 3.0 * am_volume_fraction(e) / e.particle_radius_m
+    a = specific_area_of(am_volume_fraction(e), e.particle_radius_m)
     return a * (1.0 - binder_coverage(e)) if blinded else a
 
 
 def charge_transfer_asi(e: ElectrodeDesign, temperature_K: Array) -> Array:
     """Linearised charge-transfer ASI R T / (F i0 a_eff L) (Ω·m²)."""
-    return GAS_CONSTANT * temperature_K / (FARADAY * e.exchange_current_A_m2 * specific_area(e) * e.thickness_m)
+    return charge_transfer_asi_of(temperature_K, e.exchange_current_A_m2, specific_area(e), e.thickness_m)
 
 
 def neg_thickness_for_np(pos: ElectrodeDesign, neg: ElectrodeDesign, np_ratio: Array) -> Array:
@@ -453,5 +479,6 @@ __all__ = [
     "CellDesign", "CellMetrics", "ElectrodeDesign", "SeparatorDesign", "default_design", "electrode",
     "evaluate_cell", "rate_capability", "areal_capacity", "coating_density", "volumetric_capacity",
     "am_volume_fraction", "specific_area", "charge_transfer_asi", "neg_thickness_for_np", "resolve",
-    "binder_coverage", "broadcast_fields_cell",
+    "binder_coverage", "broadcast_fields_cell", "composite_density", "areal_capacity_of", "specific_area_of",
+    "charge_transfer_asi_of",
 ]
