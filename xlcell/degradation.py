@@ -37,11 +37,12 @@ calendar loss after one year at 25 °C and about 0.005 % per equivalent full cyc
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.optimize import curve_fit
+from scipy.optimize import OptimizeWarning, curve_fit
 
 from .cell import (CellDesign, am_volume_fraction, areal_capacity, broadcast_fields_cell, resolve,
                    specific_area)
@@ -485,7 +486,9 @@ def fit_wang(c_rate: Array, temperature_K: Array, ah_throughput: Array, loss_per
         return v["ln_b"] - (ea - k * x[0]) / (WANG_R * x[1]) + v["z"] * np.log(x[2])
 
     p0 = {"ln_b": np.log(WANG_B[0]), "z": WANG_Z, "ea": WANG_EA_J_MOL, "k": WANG_K_J_MOL}
-    popt, pcov = curve_fit(model, np.vstack([c, T, a]), np.log(q), p0=[p0[f] for f in free])
+    with warnings.catch_warnings():  # exact data: zero residual, covariance undefined -> NaN standard errors
+        warnings.simplefilter("ignore", OptimizeWarning)
+        popt, pcov = curve_fit(model, np.vstack([c, T, a]), np.log(q), p0=[p0[f] for f in free])
     v = dict(zip(free, popt))
     se = np.sqrt(np.clip(np.diag(pcov), 0, np.inf)) if np.all(np.isfinite(pcov)) else np.full(len(free), np.nan)
     names = {"ln_b": "b", "z": "z", "ea": "activation_energy_J_mol", "k": "k_J_mol"}
