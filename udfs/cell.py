@@ -206,7 +206,7 @@ def XLCELL_MATERIALS(role: Any = None) -> list[list[Any]]:
 
 @udf()
 def XLCELL_VERSION() -> str:
-    """The xlcell version."""
+    """The version of the xlcell add-in and models (e.g. for a report footer)."""
     return xlcell.__version__
 
 
@@ -259,7 +259,7 @@ def XLCELL_NEG_THICKNESS(pos_areal_capacity_mAh_cm2: Any, np_ratio: Any, neg_vol
     """
     qa = _positive(pos_areal_capacity_mAh_cm2, "pos_areal_capacity_mAh_cm2", "mAh/cm²")
     r = _positive(np_ratio, "np_ratio", "-")
-    qv = _positive(neg_volumetric_capacity_mAh_cm3, "neg_volumetric_capacity_mAh_cm3", "-") * 3.6e3 / 1e-6
+    qv = _positive(neg_volumetric_capacity_mAh_cm3, "neg_volumetric_capacity_mAh_cm3", "mAh/cm³")
     return float(units.from_si(r * qa / qv, "µm"))
 
 

@@ -28,6 +28,7 @@ UNITS: dict[str, tuple[str, float, float]] = {
     "mAh/g": ("C/kg", 3.6e3, 0.0),
     "mAh/cm²": ("C/m²", 36.0e3, 0.0),
     "Ah/L": ("C/m³", 3.6e6, 0.0),
+    "mAh/cm³": ("C/m³", 3.6e6, 0.0),
     "Ah": ("C", 3600.0, 0.0),
     "mAh": ("C", 3.6, 0.0),
     "Wh": ("J", 3600.0, 0.0),

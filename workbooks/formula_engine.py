@@ -1,5 +1,9 @@
 """Evaluate a workbook's formulas with the `formulas` engine, our UDFs bound under their Excel names.
 
+Used by the tests (to check the template's formulas against the Python model) and by
+``scripts/render.py`` (to show computed values in a LibreOffice rendering). Needs the optional
+``formulas`` package (extra ``test``).
+
 The adapter hands each UDF exactly what Excel (through xlwings) would: a range as a list of lists
 of float / str / None (blank), a single cell as a scalar; table results go back as 2-D arrays.
 """

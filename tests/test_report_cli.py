@@ -1,0 +1,65 @@
+"""Report workbook and the xlcell command line."""
+import datetime as dt
+
+import pytest
+from openpyxl import load_workbook
+
+import xlcell
+from workbooks.cli import main
+from workbooks.report import write_report
+
+
+def test_report_has_inputs_metrics_and_native_charts(tmp_path):
+    when = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.timezone.utc)
+    p = write_report(tmp_path / "r.xlsx", {"pos_thickness_um": 100.0}, when=when)
+    wb = load_workbook(p)
+    assert wb.sheetnames[:5] == ["Summary", "Inputs", "Metrics", "Mass", "Rate capability"]
+    s = wb["Summary"]
+    assert xlcell.__version__ in s["A2"].value and "2026-11-21 12:00:00 UTC" in s["A2"].value
+    inputs = {r[1]: (r[2], r[4]) for r in wb["Inputs"].iter_rows(min_row=5, values_only=True)}
+    assert inputs["pos_thickness_um"] == (100.0, "input")
+    assert inputs["pos_specific_capacity_mAh_g"] == (pytest.approx(213.6), "library")
+    assert inputs["neg_thickness_um"][1] == "derived" and inputs["neg_thickness_um"][0] == pytest.approx(127.242, rel=1e-4)
+    metrics = {r[1]: r[2] for r in wb["Metrics"].iter_rows(min_row=5, values_only=True)}
+    assert metrics["pos_areal_capacity_mAh_cm2"] == pytest.approx(8.0691897 * 100 / 120, rel=1e-7)
+    assert len(wb["Mass"]._charts) == 1 and len(wb["Rate capability"]._charts) == 1
+    mass = [r for r in wb["Mass"].iter_rows(min_row=5, values_only=True) if r[0]]
+    parts = [r[1] for r in mass if r[0] != "Total"]
+    total = [r[1] for r in mass if r[0] == "Total"][0]
+    assert sum(parts) == pytest.approx(total, rel=1e-12)
+
+
+def test_report_rejects_bad_input(tmp_path):
+    from xlcell.errors import InputError
+
+    with pytest.raises(InputError):
+        write_report(tmp_path / "r.xlsx", {"pos_porosity": 1.5})
+
+
+def test_cli_demo_writes_template_and_report(tmp_path, capsys):
+    assert main(["demo", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "template:" in out and "report:" in out
+    assert (tmp_path / "xlcell_template.xlsx").exists() and (tmp_path / "xlcell_report.xlsx").exists()
+
+
+def test_cli_report_from_workbook_and_sets(tmp_path, capsys):
+    from openpyxl import load_workbook as lw
+
+    from workbooks import TEMPLATE_PATH
+
+    wb = lw(TEMPLATE_PATH)
+    ws = wb["Design"]
+    row = next(r for r in range(5, 90) if ws.cell(r, 2).value == "pos_thickness_um")
+    ws.cell(row, 3).value = 90.0
+    book = tmp_path / "book.xlsx"
+    wb.save(book)
+    out = tmp_path / "rep.xlsx"
+    assert main(["report", "--from-workbook", str(book), "--set", "pos_porosity=0.3", "--out", str(out)]) == 0
+    inputs = {r[1]: r[2] for r in load_workbook(out)["Inputs"].iter_rows(min_row=5, values_only=True)}
+    assert inputs["pos_thickness_um"] == 90.0 and inputs["pos_porosity"] == 0.3
+
+
+def test_cli_bad_input_is_a_short_message(tmp_path, capsys):
+    assert main(["report", "--set", "pos_porosity=2", "--out", str(tmp_path / "x.xlsx")]) == 2
+    assert "pos_porosity = 2: must be a number between 0 and 1" in capsys.readouterr().err

@@ -1,0 +1,120 @@
+"""The template workbook: in sync with its generator, laid out from metadata, and its formulas,
+computed by a formula engine with our UDFs bound, agree with the Python model."""
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+
+from workbooks import TEMPLATE_PATH
+from workbooks.sheets import design as design_sheet
+from workbooks.template import write_template
+from workbooks.xlsx import dynamic_cells
+from xlcell.cell import CellMetrics, evaluate_cell, rate_capability
+from xlcell.design import design_from_mapping, design_keys
+from xlcell.params import specs
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory):
+    return write_template(tmp_path_factory.mktemp("tpl") / "t.xlsx")
+
+
+def test_committed_template_equals_generator_output(fresh):
+    # Regenerate with `xlcell template` when this fails.
+    with zipfile.ZipFile(TEMPLATE_PATH) as a, zipfile.ZipFile(fresh) as b:
+        assert a.namelist() == b.namelist()
+        for name in a.namelist():
+            assert a.read(name) == b.read(name), f"{name} differs: run `xlcell template`"
+
+
+def test_generation_is_reproducible(fresh, tmp_path):
+    again = write_template(tmp_path / "again.xlsx")
+    assert again.read_bytes() == fresh.read_bytes()
+
+
+def test_sheets_names_and_conf(fresh):
+    wb = load_workbook(fresh)
+    assert wb.sheetnames[:3] == ["How to use", "Design", "Materials"] and "xlwings.conf" in wb.sheetnames
+    conf = {r[0]: r[1] for r in wb["xlwings.conf"].iter_rows(values_only=True)}
+    assert conf["UDF Modules"] == "udfs"
+    for k in design_keys():
+        dn = wb.defined_names.get(k.key)
+        assert dn is not None, k.key
+        assert dn.attr_text.startswith("'Design'!$C$")
+    assert wb.defined_names["xlcell_design"].attr_text.startswith("'Design'!$B$")
+
+
+def test_design_rows_come_from_metadata(fresh):
+    ws = load_workbook(fresh)["Design"]
+    rows = {ws.cell(r, 2).value: (ws.cell(r, 3).value, ws.cell(r, 4).value) for r in range(5, ws.max_row + 1)
+            if ws.cell(r, 2).value}
+    for k in design_keys():
+        value, unit = rows[k.key]
+        assert unit == k.unit
+        assert value == k.default
+    assert ws["C6"].fill.fgColor.rgb.endswith("FFF2CC")  # inputs coloured
+
+
+def test_udf_calls_are_plain_and_spill_as_dynamic_arrays(fresh):
+    dyn = dynamic_cells(fresh)
+    formulas = [f for cells in dyn.values() for _, f in cells]
+    assert any(f.startswith("XLCELL_CELL(xlcell_design") for f in formulas)
+    assert any(f.startswith("XLCELL_RATE_CAPABILITY(") for f in formulas)
+    with zipfile.ZipFile(fresh) as z:
+        assert "xl/metadata.xml" in z.namelist()
+        text = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
+    assert "_xludf." not in text and "=@" not in text
+
+
+def test_data_validation_on_inputs(fresh):
+    ws = load_workbook(fresh)["Design"]
+    dvs = ws.data_validations.dataValidation
+    lists = [dv for dv in dvs if dv.type == "list"]
+    assert any("NMC811" in dv.formula1 for dv in lists)
+    porosity_row = next(r for r in range(5, 90) if ws.cell(r, 2).value == "pos_porosity")
+    assert any(f"C{porosity_row}" in str(dv.sqref) and dv.type == "decimal" for dv in dvs)
+
+
+@pytest.fixture(scope="module")
+def computed(fresh):
+    pytest.importorskip("formulas")
+    from workbooks.formula_engine import evaluate
+
+    return evaluate(fresh)
+
+
+def test_formulas_compute_the_model(computed):
+    ref = evaluate_cell(design_from_mapping({})).as_display()
+    start = design_sheet.HEADER_ROW + 1
+    col_key, col_val = "I", "J"
+    for i, s in enumerate(specs(CellMetrics)):
+        r = start + i
+        assert computed[f"DESIGN!{col_key}{r}"] == s.key
+        got, want = computed[f"DESIGN!{col_val}{r}"], ref[s.key]
+        if s.unit == "bool":
+            assert bool(got) == bool(want)
+        else:
+            assert got == pytest.approx(float(want), rel=1e-9), s.key
+    assert computed[f"DESIGN!{col_val}{start}"] == pytest.approx(8.0691897, rel=1e-7)  # BatPaC 5.0 §2.2
+
+
+def test_library_and_derived_columns(computed):
+    ws_rows = {k.key: None for k in design_keys()}
+    wb = load_workbook(TEMPLATE_PATH)
+    ws = wb["Design"]
+    for r in range(5, ws.max_row + 1):
+        if ws.cell(r, 2).value in ws_rows:
+            ws_rows[ws.cell(r, 2).value] = r
+    assert computed[f"DESIGN!E{ws_rows['pos_specific_capacity_mAh_g']}"] == pytest.approx(213.6)
+    assert computed[f"DESIGN!E{ws_rows['neg_thickness_um']}"] == pytest.approx(152.69056, rel=1e-7)
+
+
+def test_rate_capability_block(computed):
+    top = design_sheet.HEADER_ROW + len(design_sheet.C_RATES) + 3
+    col = design_sheet.RATE_COL
+    from openpyxl.utils import get_column_letter as L
+
+    assert computed[f"DESIGN!{L(col + 1)}{top}"] == "usable_fraction"
+    want = rate_capability(design_from_mapping({}), design_sheet.C_RATES).reshape(-1)
+    got = [computed[f"DESIGN!{L(col + 1)}{top + 1 + i}"] for i in range(len(design_sheet.C_RATES))]
+    assert got == pytest.approx(list(want), rel=1e-9)
