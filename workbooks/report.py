@@ -210,19 +210,9 @@ def lifetime_section(wb: Workbook, ctx: ReportContext) -> None:
         style.style_result(ws.cell(row=i, column=2, value=float(a)))
         style.style_result(ws.cell(row=i, column=3, value=float(b)))
     last = 4 + len(FADE_CYCLES)
-    chart = ScatterChart()
-    chart.title = "Capacity fade: mechanism vs empirical"
-    chart.style = 13
-    chart.x_axis.title = "Equivalent full cycles"
-    chart.y_axis.title = "State of health (-)"
-    for col in (2, 3):
-        s = Series(Reference(ws, min_col=col, min_row=4, max_row=last), Reference(ws, min_col=1, min_row=5, max_row=last),
-                   title_from_data=True)
-        s.marker.symbol = "circle"
-        chart.series.append(s)
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.height, chart.width = 8, 16
+    xs = Reference(ws, min_col=1, min_row=5, max_row=last)
+    chart = style.scatter_chart("Capacity fade: mechanism vs empirical", "Equivalent full cycles", "State of health (-)",
+                                [(Reference(ws, min_col=col, min_row=4, max_row=last), xs, None) for col in (2, 3)])
     ws.add_chart(chart, "E4")
     crack = cracking(ctx.design)
     rows = [("Cycle life to 80 % SOH, SEI model", float(np.asarray(sei_cycle_life(ctx.design, 365.0)).reshape(-1)[0]), "cycles"),

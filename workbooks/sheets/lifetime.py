@@ -15,7 +15,7 @@ Layout:
 """
 from __future__ import annotations
 
-from openpyxl.chart import Reference, ScatterChart, Series
+from openpyxl.chart import Reference
 from openpyxl.workbook.workbook import Workbook
 
 from xlcell.degradation import CrackParams, SEIParams
@@ -109,22 +109,11 @@ def build(wb: Workbook, ctx) -> None:
             style.style_result(ws.cell(row=top + i, column=sei_col + j))
             style.style_result(ws.cell(row=top + i, column=wang_col + j))
 
-    chart = ScatterChart()
-    chart.title = "Capacity fade: mechanism vs empirical"
-    chart.style = 13
-    chart.x_axis.title = "Equivalent full cycles"
-    chart.y_axis.title = "State of health (-)"
-    chart.y_axis.scaling.min = 0.5
-    chart.y_axis.scaling.max = 1.0
     xs = Reference(ws, min_col=FADE_COL, min_row=top + 1, max_row=top + len(CYCLES))
-    for col, label in ((sei_col + 2, "SEI model"), (wang_col + 2, "Wang et al. 2011")):
-        ys = Reference(ws, min_col=col, min_row=top + 1, max_row=top + len(CYCLES))
-        s = Series(ys, xs, title=label)
-        s.marker.symbol = "circle"
-        chart.series.append(s)
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.height, chart.width = 8, 16
+    chart = style.scatter_chart(
+        "Capacity fade: mechanism vs empirical", "Equivalent full cycles", "State of health (-)",
+        [(Reference(ws, min_col=col, min_row=top + 1, max_row=top + len(CYCLES)), xs, label)
+         for col, label in ((sei_col + 2, "SEI model"), (wang_col + 2, "Wang et al. 2011"))], y_min=0.5, y_max=1.0)
     ws.add_chart(chart, f"{kc}{top + len(CYCLES) + 3}")
 
     # fit your own data
