@@ -180,6 +180,7 @@ def rate_section(wb: Workbook, ctx: ReportContext) -> None:
                title_from_data=True)
     s.marker.symbol = "circle"
     chart.series.append(s)
+    chart.legend = None
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     chart.height, chart.width = 8, 16
@@ -292,6 +293,8 @@ def build_report(ctx: ReportContext, sections: list[Callable] | None = None) -> 
     wb.remove(wb.active)
     for section in sections or SECTIONS:
         section(wb, ctx)
+    for ws in wb.worksheets:
+        style.print_setup(ws)
     return wb
 
 

@@ -35,7 +35,7 @@ THIN = Side(style="thin", color="BFBFBF")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
-NUMBER_FORMAT = {"-": "0.000", "µm": "0.0", "%": "0.0%", "bool": "General", "text": "@"}
+NUMBER_FORMAT = {"-": "0.000", "µm": "0.0", "%": "0.0%", "bool": "General", "text": "@", "m²/s": "0.00E+00"}
 
 
 def number_format(unit: str) -> str:
@@ -223,3 +223,12 @@ def note(ws: Worksheet, cell: str, text: str) -> None:
 
 def col_letter(i: int) -> str:
     return get_column_letter(i)
+
+
+def print_setup(ws: Worksheet) -> None:
+    """Landscape, one page wide: how the sheet prints and renders to PDF."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0

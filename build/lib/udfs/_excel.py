@@ -1,0 +1,238 @@
+"""The Excel boundary: coercion of what Excel hands over, and errors turned into cell text.
+
+Excel (through xlwings) passes a number as ``float``, text as ``str``, a blank cell as ``None``,
+TRUE/FALSE as ``bool``, and a range as a list of lists (a single cell as a scalar unless the
+argument is declared ``ndim=2``). On Linux xlwings' decorators are no-ops, so every UDF coerces its
+own inputs here, in one place, and the tests call UDFs with exactly those raw values.
+"""
+from __future__ import annotations
+
+import functools
+import math
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from xlcell.errors import InputError, ShapeError, XlcellError
+
+try:  # xlwings' decorators register UDFs with Excel on Windows/macOS and do nothing on Linux
+    import xlwings as xw
+except ImportError:  # pragma: no cover - xlwings is a base dependency
+    xw = None
+
+ERROR_PREFIX = "#XLCELL!"
+
+
+def cell_error_text(exc: BaseException) -> str:
+    """The short text a cell shows for ``exc`` (never a traceback)."""
+    if isinstance(exc, XlcellError):
+        return exc.cell_text()
+    return f"{ERROR_PREFIX} internal error ({type(exc).__name__}: {str(exc)[:120]}); please report it"
+
+
+def udf(*, table: bool = False, ranges: Sequence[str] = (), volatile: bool = False) -> Callable:
+    """Register a function as an Excel UDF and make it safe to call from a cell.
+
+    Parameters
+    ----------
+    table : bool
+        The UDF returns a 2-D list (spilled as a dynamic array); an error becomes ``[[text]]``.
+    ranges : sequence of str
+        Argument names that take ranges: xlwings delivers them as lists of lists (``ndim=2``).
+    """
+
+    def deco(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def wrapper(*args: Any) -> Any:
+            try:
+                return fn(*args)
+            except Exception as exc:  # noqa: BLE001 - a cell must never show a traceback
+                text = cell_error_text(exc)
+                return [[text]] if table else text
+
+        wrapper.__xlcell_udf__ = True  # type: ignore[attr-defined]
+        wrapper.__xlcell_table__ = table  # type: ignore[attr-defined]
+        if xw is not None:
+            out = wrapper
+            for name in ranges:
+                out = xw.arg(name, ndim=2)(out)
+            out = xw.func(volatile=volatile)(out) if volatile else xw.func(out)
+            return out
+        return wrapper
+
+    return deco
+
+
+# ----------------------------------------------------------------------------------- scalars
+def is_blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and v.strip() == "")
+
+
+def as_float(v: Any, name: str, *, default: float | None = None, allowed: str = "a number") -> float:
+    """A number from a cell value. Blank -> ``default`` (or an error if there is none)."""
+    v = _unwrap(v, name)
+    if is_blank(v):
+        if default is not None:
+            return default
+        raise InputError(name, None, allowed)
+    if isinstance(v, bool):
+        raise InputError(name, v, allowed)
+    if isinstance(v, (int, float)):
+        x = float(v)
+    elif isinstance(v, str):
+        try:
+            x = float(v.strip().replace(",", ""))
+        except ValueError:
+            raise InputError(name, v, allowed) from None
+    else:
+        raise InputError(name, str(v), allowed)
+    if not math.isfinite(x):
+        raise InputError(name, x, allowed)
+    return x
+
+
+def as_optional_float(v: Any, name: str) -> float | None:
+    v = _unwrap(v, name)
+    return None if is_blank(v) else as_float(v, name)
+
+
+def as_int(v: Any, name: str, *, default: int | None = None, minimum: int | None = None) -> int:
+    allowed = "a whole number" + (f" >= {minimum}" if minimum is not None else "")
+    x = as_float(v, name, default=None if default is None else float(default), allowed=allowed)
+    if x != int(x) or (minimum is not None and x < minimum):
+        raise InputError(name, x, allowed)
+    return int(x)
+
+
+def as_text(v: Any, name: str, *, default: str | None = None, choices: Iterable[str] | None = None) -> str:
+    v = _unwrap(v, name)
+    if is_blank(v):
+        if default is not None:
+            return default
+        raise InputError(name, None, "a text value")
+    s = str(v).strip() if not isinstance(v, float) else f"{v:g}"
+    if choices is not None:
+        ch = list(choices)
+        low = {c.lower(): c for c in ch}
+        if s.lower() not in low:
+            raise InputError(name, s, "one of " + ", ".join(ch))
+        return low[s.lower()]
+    return s
+
+
+def as_bool(v: Any, name: str, *, default: bool | None = None) -> bool:
+    v = _unwrap(v, name)
+    if is_blank(v) and default is not None:
+        return default
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, (int, float)) and v in (0, 1):
+        return bool(v)
+    if isinstance(v, str) and v.strip().lower() in ("true", "false", "yes", "no"):
+        return v.strip().lower() in ("true", "yes")
+    raise InputError(name, v, "TRUE or FALSE")
+
+
+def _unwrap(v: Any, name: str) -> Any:
+    """A single cell passed as a 1x1 range -> its value."""
+    if isinstance(v, (list, tuple)):
+        flat = [x for row in v for x in (row if isinstance(row, (list, tuple)) else [row])]
+        if len(flat) == 1:
+            return flat[0]
+        raise ShapeError(name, f"a range of {len(flat)} cells", "a single cell or value")
+    return v
+
+
+# ----------------------------------------------------------------------------------- ranges
+def as_2d(v: Any, name: str) -> list[list[Any]]:
+    """Any Excel value as a list of rows (a scalar is a 1x1 range, a flat list one row)."""
+    if not isinstance(v, (list, tuple)):
+        return [[v]]
+    if not v:
+        raise ShapeError(name, "empty", "a range with at least one cell")
+    if not isinstance(v[0], (list, tuple)):
+        return [list(v)]
+    return [list(r) for r in v]
+
+
+def as_vector(v: Any, name: str, *, allow_blank: bool = False) -> list[float]:
+    """A one-row or one-column range of numbers (blanks dropped when ``allow_blank``)."""
+    rows = as_2d(v, name)
+    if len(rows) > 1 and len(rows[0]) > 1:
+        raise ShapeError(name, f"{len(rows)}x{len(rows[0])}", "a single row or column")
+    cells = [c for r in rows for c in r]
+    out = []
+    for i, c in enumerate(cells):
+        if allow_blank and is_blank(c):
+            continue
+        out.append(as_float(c, f"{name}[{i + 1}]"))
+    return out
+
+
+def as_text_vector(v: Any, name: str) -> list[str]:
+    rows = as_2d(v, name)
+    if len(rows) > 1 and len(rows[0]) > 1:
+        raise ShapeError(name, f"{len(rows)}x{len(rows[0])}", "a single row or column")
+    return [as_text(c, f"{name}[{i + 1}]") for i, c in enumerate(c for r in rows for c in r)]
+
+
+def as_kv(v: Any, name: str) -> dict[str, Any]:
+    """A two-column (key, value) range -> ``{key.lower(): value}``; blank keys and values dropped.
+
+    A range wider than two columns uses its first two; rows whose key is blank are skipped (so
+    headings and spacer rows may sit inside the range). A repeated key is an error.
+    """
+    if v is None:
+        return {}
+    rows = as_2d(v, name)
+    if len(rows[0]) < 2:
+        raise ShapeError(name, f"{len(rows)}x{len(rows[0])}", "two columns: key, value")
+    out: dict[str, Any] = {}
+    for r in rows:
+        k, val = r[0], r[1]
+        if is_blank(k):
+            continue
+        key = str(k).strip().lower()
+        if key in out:
+            raise InputError(name, key, "each key once (it appears twice)")
+        if not is_blank(val):
+            out[key] = val.strip() if isinstance(val, str) else val
+    return out
+
+
+def as_table(v: Any, name: str) -> tuple[list[str], list[list[Any]]]:
+    """A table with a header row -> (lower-case header keys, data rows); blank rows dropped."""
+    rows = as_2d(v, name)
+    if len(rows) < 2:
+        raise ShapeError(name, f"{len(rows)} row(s)", "a header row of keys and at least one row of values")
+    header = []
+    for j, h in enumerate(rows[0]):
+        if is_blank(h):
+            raise InputError(f"{name} header", None, f"a key in every header cell (column {j + 1} is blank)")
+        header.append(str(h).strip().lower())
+    dup = {h for h in header if header.count(h) > 1}
+    if dup:
+        raise InputError(f"{name} header", sorted(dup)[0], "each key once")
+    data = [r for r in rows[1:] if not all(is_blank(c) for c in r)]
+    if not data:
+        raise ShapeError(name, "header only", "at least one row of values")
+    return header, data
+
+
+def kv_out(d: Mapping[str, Any]) -> list[list[Any]]:
+    """``{key: value}`` -> a two-column list for a spilled (key, value) table."""
+    return [[k, excel_value(v)] for k, v in d.items()]
+
+
+def excel_value(v: Any) -> Any:
+    """A Python/numpy value as something a cell can hold (float, bool, str, or blank)."""
+    try:
+        import numpy as np
+
+        if isinstance(v, np.ndarray):
+            v = v.item() if v.size == 1 else v.tolist()
+        elif isinstance(v, np.generic):
+            v = v.item()
+    except ImportError:  # pragma: no cover
+        pass
+    if isinstance(v, float) and not math.isfinite(v):
+        return "#N/A" if math.isnan(v) else ("inf" if v > 0 else "-inf")
+    return v

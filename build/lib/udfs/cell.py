@@ -1,0 +1,369 @@
+"""Excel functions of the cell design model (thin wrappers over :mod:`xlcell.cell`).
+
+Arguments and results are in the engineering units named in each argument (µm, mAh/g, ...); the
+conversion to SI happens through :mod:`xlcell.units` only.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+import xlcell
+from xlcell import units
+from xlcell.cell import (CellMetrics, areal_capacity_of, charge_transfer_asi_of, composite_density, evaluate_cell,
+                         rate_capability, specific_area_of)
+from xlcell.design import canonical_key, design_from_mapping, text_keys
+from xlcell.errors import InputError, ShapeError, UnknownKeyError
+from xlcell.materials import LIBRARY, Material, get_material
+from xlcell.params import specs, spec_by_key
+from xlcell.transport import diffusion_time, effective_conductivity, max_length_for_time
+
+from ._excel import (as_2d, as_float, as_kv, as_optional_float, as_table, as_text, as_vector, excel_value, is_blank,
+                     kv_out, udf)
+
+_METRIC_SPECS = {s.key: s for s in specs(CellMetrics)}
+_METRIC_CANON = {k.lower(): k for k in _METRIC_SPECS}
+MATERIAL_COLUMNS = ["name", "role"] + [s.key for s in specs(Material)]
+
+
+# ------------------------------------------------------------------ design ranges -> CellDesign
+def design_values(kv: dict[str, Any], name: str = "design") -> dict[str, Any]:
+    """Coerce a (key, value) dict from a range: text for material keys, numbers for the rest."""
+    tk = text_keys()
+    out: dict[str, Any] = {}
+    for k, v in kv.items():
+        key = canonical_key(k)
+        out[key] = as_text(v, key) if key in tk else as_float(v, key)
+    return out
+
+
+def materials_from_range(v: Any, name: str = "materials") -> dict[str, Material]:
+    """User-defined materials from a table with a header row (columns of :data:`MATERIAL_COLUMNS`)."""
+    if v is None or is_blank(v):
+        return {}
+    header, rows = as_table(v, name)
+    missing = [c for c in MATERIAL_COLUMNS if c.lower() not in header]
+    if missing:
+        raise ShapeError(name, f"missing column(s) {', '.join(missing)}", "a header row naming every property")
+    col = {c: header.index(c.lower()) for c in MATERIAL_COLUMNS}
+    by_key = spec_by_key(Material)
+    out: dict[str, Material] = {}
+    for i, r in enumerate(rows):
+        mname = as_text(r[col["name"]], f"{name} row {i + 1} name")
+        role = as_text(r[col["role"]], f"{name} row {i + 1} role", choices=["positive", "negative"])
+        kw = {}
+        for key, s in by_key.items():
+            x = as_float(r[col[key]], f"{mname} {key}")
+            s.check(s.to_si(x), f"{mname} {key}")
+            kw[s.name] = s.to_si(x)
+        out[mname.upper()] = Material(name=mname, role=role, source="user-defined", **kw)
+    return out
+
+
+def design_from_range(design: Any, materials: Any = None, name: str = "design"):
+    """A :class:`~xlcell.cell.CellDesign` from a two-column (key, value) range."""
+    return design_from_mapping(design_values(as_kv(design, name), name), materials_from_range(materials))
+
+
+def designs_from_table(designs: Any, materials: Any = None, name: str = "designs"):
+    """A population of designs from a table: keys in the header row, one design per row."""
+    header, rows = as_table(designs, name)
+    tk = text_keys()
+    cols: dict[str, Any] = {}
+    for j, h in enumerate(header):
+        h = canonical_key(h)
+        cells = [r[j] if j < len(r) else None for r in rows]
+        if h in tk:
+            cols[h] = np.array([as_text(c, f"{h} (row {i + 1})") for i, c in enumerate(cells)], dtype=object)
+        else:
+            cols[h] = _numeric_column(cells, h)
+    return design_from_mapping(cols, materials_from_range(materials)), len(rows)
+
+
+def _numeric_column(cells: list[Any], key: str) -> np.ndarray:
+    """Floats from a column of cells; fast path when Excel already delivered floats."""
+    try:
+        arr = np.array(cells, dtype=float)
+        if np.isfinite(arr).all():
+            return arr
+    except (TypeError, ValueError):
+        pass
+    return np.array([as_float(c, f"{key} (row {i + 1})") for i, c in enumerate(cells)])
+
+
+def metrics_display(m: CellMetrics) -> dict[str, Any]:
+    return m.as_display()
+
+
+# ------------------------------------------------------------------ design-level UDFs
+@udf(table=True, ranges=("design", "materials"))
+def XLCELL_CELL(design: Any, materials: Any = None) -> list[list[Any]]:
+    """Evaluate a cell design: capacity, energy, mass, resistance, power and diffusion limits.
+
+    design: two-column range of (key, value) rows, e.g. pos_thickness_um | 120 (see the Design sheet)
+    materials: optional table of user-defined materials (header: name, role, specific_capacity_mAh_g, ...)
+    Returns a two-column (metric, value) array; metric names carry their units.
+    """
+    return kv_out(evaluate_cell(design_from_range(design, materials)).as_display())
+
+
+@udf(ranges=("design", "materials"))
+def XLCELL_CELL_VALUE(design: Any, metric: Any, materials: Any = None) -> Any:
+    """One metric of a cell design, e.g. =XLCELL_CELL_VALUE(Design!B5:C60, "energy_Wh").
+
+    design: two-column range of (key, value) rows
+    metric: metric name, e.g. capacity_Ah, specific_energy_Wh_kg, max_power_W
+    materials: optional table of user-defined materials
+    """
+    key = _metric_key(as_text(metric, "metric"))
+    return excel_value(evaluate_cell(design_from_range(design, materials)).as_display()[key])
+
+
+@udf(table=True, ranges=("designs", "metrics", "materials"))
+def XLCELL_CELL_TABLE(designs: Any, metrics: Any = None, materials: Any = None) -> list[list[Any]]:
+    """Evaluate a table of designs in one call (a sweep of thousands of designs is one call).
+
+    designs: table with a header row of design keys and one design per row (missing keys take defaults)
+    metrics: optional row or column of metric names to return (default: all)
+    materials: optional table of user-defined materials
+    Returns a header row of metric names and one row of metrics per design.
+    """
+    d, n = designs_from_table(designs, materials)
+    m = evaluate_cell(d).as_display()
+    keys = list(m) if metrics is None or is_blank(metrics) else _metric_list(metrics)
+    cols = []
+    for k in keys:
+        v = np.broadcast_to(np.asarray(m[k]), (n,))
+        cols.append(v.astype(bool).tolist() if _METRIC_SPECS[k].unit == "bool" else v.astype(float).tolist())
+    return [keys] + [[excel_value(c[i]) for c in cols] for i in range(n)]
+
+
+def _metric_list(metrics: Any) -> list[str]:
+    rows = as_2d(metrics, "metrics")
+    return [_metric_key(as_text(c, "metrics")) for r in rows for c in r if not is_blank(c)]
+
+
+def _metric_key(name: str) -> str:
+    try:
+        return _METRIC_CANON[name.strip().lower()]
+    except KeyError:
+        raise UnknownKeyError(name, _METRIC_SPECS, what="metric") from None
+
+
+@udf(table=True, ranges=("design", "c_rates", "materials"))
+def XLCELL_RATE_CAPABILITY(design: Any, c_rates: Any, materials: Any = None) -> list[list[Any]]:
+    """Usable capacity versus C-rate for one design (diffusion-limited rate capability).
+
+    design: two-column range of (key, value) rows
+    c_rates: row or column of C-rates (1/h), each > 0
+    Returns columns c_rate, usable_fraction, usable_capacity_Ah.
+    """
+    c = np.array(as_vector(c_rates, "c_rates"))
+    if (c <= 0).any():
+        raise InputError("c_rates", float(c[c <= 0][0]), "a C-rate > 0")
+    d = design_from_range(design, materials)
+    frac = np.asarray(rate_capability(d, c)).reshape(-1)
+    cap = float(np.asarray(evaluate_cell(d).capacity_C).reshape(-1)[0])
+    ah = units.from_si(frac * cap, "Ah")
+    return [["c_rate", "usable_fraction", "usable_capacity_Ah"]] + [[float(a), float(b), float(x)] for a, b, x in zip(c, frac, ah)]
+
+
+# ------------------------------------------------------------------ materials
+@udf(ranges=("materials",))
+def XLCELL_MATERIAL(name: Any, prop: Any, materials: Any = None) -> Any:
+    """A property of a material in display units.
+
+    name: material name, e.g. NMC811, Graphite, LFP
+    prop: property key: specific_capacity_mAh_g, am_density_g_cm3, potential_V, particle_radius_um,
+    exchange_current_mA_cm2, solid_diffusivity_m2_s, conductivity_S_m, role
+    materials: optional table of user-defined materials (searched before the library)
+    """
+    m = get_material(as_text(name, "name"), materials_from_range(materials))
+    key = as_text(prop, "prop").lower()
+    if key == "role":
+        return m.role
+    by_key = {k.lower(): s for k, s in spec_by_key(Material).items()}
+    if key not in by_key:
+        raise UnknownKeyError(key, list(by_key) + ["role"], what="material property")
+    s = by_key[key]
+    return float(s.from_si(getattr(m, s.name)))
+
+
+@udf(table=True)
+def XLCELL_MATERIALS(role: Any = None) -> list[list[Any]]:
+    """The material library as a table (header row + one row per material).
+
+    role: optional "positive" or "negative"
+    """
+    r = None if is_blank(role) else as_text(role, "role", choices=["positive", "negative"])
+    rows = [MATERIAL_COLUMNS]
+    for m in LIBRARY.values():
+        if r is None or m.role == r:
+            rows.append([m.name, m.role] + [float(s.from_si(getattr(m, s.name))) for s in specs(Material)])
+    return rows
+
+
+@udf()
+def XLCELL_VERSION() -> str:
+    """The version of the xlcell add-in and models (e.g. for a report footer)."""
+    return xlcell.__version__
+
+
+# ------------------------------------------------------------------ scalar relations
+@udf(ranges=("mass_fractions", "densities_g_cm3"))
+def XLCELL_COATING_DENSITY(porosity: Any, mass_fractions: Any, densities_g_cm3: Any) -> float:
+    """Porous coating density (1 - porosity) / Σ(w_i/ρ_i) in g/cm³.
+
+    porosity: void fraction, 0 < porosity < 1
+    mass_fractions: row/column of solid mass fractions (active, carbon, binder, ...), summing to 1
+    densities_g_cm3: row/column of the components' densities in g/cm³, same length
+    """
+    eps = _fraction(porosity, "porosity")
+    w = np.array(as_vector(mass_fractions, "mass_fractions"))
+    rho = np.array(as_vector(densities_g_cm3, "densities_g_cm3"))
+    if w.shape != rho.shape:
+        raise ShapeError("densities_g_cm3", f"{rho.size} values", f"{w.size} values, one per mass fraction")
+    if (w < 0).any() or abs(w.sum() - 1.0) > 1e-6:
+        raise InputError("mass_fractions", float(w.sum()), "non-negative fractions summing to 1")
+    if (rho <= 0).any():
+        raise InputError("densities_g_cm3", float(rho.min()), "densities > 0")
+    return float(units.from_si(composite_density(eps, w, units.to_si(rho, "g/cm³")), "g/cm³"))
+
+
+@udf()
+def XLCELL_AREAL_CAPACITY(thickness_um: Any, coating_density_g_cm3: Any, am_frac: Any, specific_capacity_mAh_g: Any) -> float:
+    """Areal capacity L·ρ_coat·w_AM·q in mAh/cm².
+
+    thickness_um: coating thickness (one side) in µm, > 0
+    coating_density_g_cm3: porous coating density in g/cm³ (XLCELL_COATING_DENSITY), > 0
+    am_frac: active-material mass fraction of the solid, 0 < w <= 1
+    specific_capacity_mAh_g: active-material specific capacity in mAh/g, > 0
+    """
+    L = _positive(thickness_um, "thickness_um", "µm")
+    rho = _positive(coating_density_g_cm3, "coating_density_g_cm3", "g/cm³")
+    w = as_float(am_frac, "am_frac")
+    if not 0 < w <= 1:
+        raise InputError("am_frac", w, "a number between 0 (exclusive) and 1")
+    q = _positive(specific_capacity_mAh_g, "specific_capacity_mAh_g", "mAh/g")
+    return float(units.from_si(areal_capacity_of(L, rho, w, q), "mAh/cm²"))
+
+
+@udf()
+def XLCELL_NEG_THICKNESS(pos_areal_capacity_mAh_cm2: Any, np_ratio: Any, neg_volumetric_capacity_mAh_cm3: Any) -> float:
+    """Negative coating thickness for an N/P ratio: N/P·Q_A,p / Q_v,n in µm.
+
+    pos_areal_capacity_mAh_cm2: positive areal capacity in mAh/cm², > 0
+    np_ratio: N/P capacity ratio, > 0 (typically 1.05-1.2)
+    neg_volumetric_capacity_mAh_cm3: negative coating capacity per volume (ρ_coat·w_AM·q) in mAh/cm³, > 0
+    """
+    qa = _positive(pos_areal_capacity_mAh_cm2, "pos_areal_capacity_mAh_cm2", "mAh/cm²")
+    r = _positive(np_ratio, "np_ratio", "-")
+    qv = _positive(neg_volumetric_capacity_mAh_cm3, "neg_volumetric_capacity_mAh_cm3", "mAh/cm³")
+    return float(units.from_si(r * qa / qv, "µm"))
+
+
+@udf()
+def XLCELL_NP_RATIO(neg_areal_capacity_mAh_cm2: Any, pos_areal_capacity_mAh_cm2: Any) -> float:
+    """N/P ratio Q_A,n / Q_A,p (dimensionless).
+
+    neg_areal_capacity_mAh_cm2: negative areal capacity in mAh/cm², > 0
+    pos_areal_capacity_mAh_cm2: positive areal capacity in mAh/cm², > 0
+    """
+    n = _positive(neg_areal_capacity_mAh_cm2, "neg_areal_capacity_mAh_cm2", "mAh/cm²")
+    p = _positive(pos_areal_capacity_mAh_cm2, "pos_areal_capacity_mAh_cm2", "mAh/cm²")
+    return float(n / p)
+
+
+@udf()
+def XLCELL_BRUGGEMAN(kappa0_S_m: Any, porosity: Any, bruggeman_exponent: Any = None) -> float:
+    """Effective conductivity κ0·ε^b in S/m (Bruggeman; equals κ0·ε/τ with τ = ε^(1-b)).
+
+    kappa0_S_m: bulk conductivity in S/m, > 0
+    porosity: volume fraction of the conducting phase, 0 < ε <= 1
+    bruggeman_exponent: b, default 1.5
+    """
+    k = _positive(kappa0_S_m, "kappa0_S_m", "S/m")
+    eps = as_float(porosity, "porosity")
+    if not 0 < eps <= 1:
+        raise InputError("porosity", eps, "a number between 0 (exclusive) and 1")
+    b = as_float(bruggeman_exponent, "bruggeman_exponent", default=1.5)
+    if not 1 <= b <= 5:
+        raise InputError("bruggeman_exponent", b, "a number between 1 and 5 (inclusive)")
+    return float(effective_conductivity(k, eps, b))
+
+
+@udf()
+def XLCELL_DIFFUSION_TIME(length_um: Any, diffusivity_m2_s: Any) -> float:
+    """Characteristic diffusion time L²/D in s (seed: t ~ L²/D).
+
+    length_um: diffusion length in µm (electrode thickness or particle radius), > 0
+    diffusivity_m2_s: (effective) diffusivity in m²/s, > 0
+    """
+    L = _positive(length_um, "length_um", "µm")
+    D = _positive(diffusivity_m2_s, "diffusivity_m2_s", "m²/s")
+    return float(diffusion_time(L, D))
+
+
+@udf()
+def XLCELL_MAX_THICKNESS(c_rate: Any, diffusivity_m2_s: Any, time_fraction: Any = None) -> float:
+    """Largest diffusion length (µm) whose time L²/D fits in a fraction of the discharge time 3600/C.
+
+    c_rate: C-rate in 1/h, > 0
+    diffusivity_m2_s: effective diffusivity in m²/s, > 0
+    time_fraction: share of the discharge time the diffusion may take, 0 < f <= 1, default 1
+    """
+    c = _positive(c_rate, "c_rate", "C-rate")
+    D = _positive(diffusivity_m2_s, "diffusivity_m2_s", "m²/s")
+    f = as_float(time_fraction, "time_fraction", default=1.0)
+    if not 0 < f <= 1:
+        raise InputError("time_fraction", f, "a number between 0 (exclusive) and 1")
+    return float(units.from_si(max_length_for_time(f * 3600.0 / c, D), "µm"))
+
+
+@udf()
+def XLCELL_SPECIFIC_AREA(am_volume_fraction: Any, particle_radius_um: Any) -> float:
+    """Active surface per electrode volume 3·ε_AM/r in cm²/cm³.
+
+    am_volume_fraction: active-material volume fraction, 0 < ε_AM < 1
+    particle_radius_um: particle radius in µm, > 0
+    """
+    e = _fraction(am_volume_fraction, "am_volume_fraction")
+    r = _positive(particle_radius_um, "particle_radius_um", "µm")
+    return float(units.from_si(specific_area_of(e, r), "cm²/cm³"))
+
+
+@udf()
+def XLCELL_CT_ASI(temperature_C: Any, exchange_current_mA_cm2: Any, specific_area_cm2_cm3: Any, thickness_um: Any) -> float:
+    """Charge-transfer area-specific impedance R·T/(F·i0·a·L) in Ω·cm².
+
+    temperature_C: temperature in °C (-60 to 150)
+    exchange_current_mA_cm2: exchange current density in mA/cm², > 0
+    specific_area_cm2_cm3: active surface per volume in cm²/cm³, > 0 (XLCELL_SPECIFIC_AREA)
+    thickness_um: coating thickness in µm, > 0
+    """
+    t = as_float(temperature_C, "temperature_C")
+    if not -60 <= t <= 150:
+        raise InputError("temperature_C", t, "a number between -60 and 150 °C (inclusive)")
+    i0 = _positive(exchange_current_mA_cm2, "exchange_current_mA_cm2", "mA/cm²")
+    a = _positive(specific_area_cm2_cm3, "specific_area_cm2_cm3", "cm²/cm³")
+    L = _positive(thickness_um, "thickness_um", "µm")
+    return float(units.from_si(charge_transfer_asi_of(units.to_si(t, "°C"), i0, a, L), "Ω·cm²"))
+
+
+def _positive(v: Any, name: str, unit: str) -> float:
+    x = as_float(v, name)
+    if x <= 0:
+        raise InputError(name, x, "a number > 0" + ("" if unit in ("-", "C-rate") else f" {unit}"))
+    return float(units.to_si(x, unit))
+
+
+def _fraction(v: Any, name: str) -> float:
+    x = as_float(v, name)
+    if not 0 < x < 1:
+        raise InputError(name, x, "a number between 0 and 1 (exclusive)")
+    return x
+
+
+__all__ = [n for n in dir() if n.startswith("XLCELL_")] + ["design_from_range", "designs_from_table",
+                                                             "design_values", "materials_from_range"]

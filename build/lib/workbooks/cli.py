@@ -1,0 +1,150 @@
+"""The ``xlcell`` command: build the template, write reports, run the demo (and, later, macros).
+
+Sub-commands live in :data:`COMMANDS` (name -> (help, add_arguments, run)); a model area adds its
+own with :func:`command`.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+from xlcell.errors import InputError, XlcellError
+
+from . import TEMPLATE_PATH
+
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {}
+
+
+def command(name: str, help: str):
+    """Register ``run(args) -> exit code`` as sub-command ``name``; decorate ``add_arguments`` first."""
+
+    def deco(fn):
+        add = getattr(fn, "_add_arguments", lambda p: None)
+        COMMANDS[name] = (help, add, fn)
+        return fn
+
+    return deco
+
+
+def arguments(add: Callable[[argparse.ArgumentParser], None]):
+    def deco(fn):
+        fn._add_arguments = add
+        return fn
+
+    return deco
+
+
+def parse_sets(items: list[str] | None) -> dict[str, Any]:
+    """``["pos_thickness_um=100", "pos_material=NMC622"]`` -> dict with numbers as floats."""
+    out: dict[str, Any] = {}
+    for item in items or []:
+        if "=" not in item:
+            raise SystemExit(f"xlcell: --set takes key=value, not {item!r}")
+        k, v = item.split("=", 1)
+        try:
+            out[k.strip()] = float(v)
+        except ValueError:
+            out[k.strip()] = v.strip()
+    return out
+
+
+def design_from_workbook(path: str | Path) -> tuple[dict[str, Any], dict]:
+    """The (key, value) inputs of a workbook's Design sheet (named range ``xlcell_design``)."""
+    from openpyxl import load_workbook
+
+    from udfs._excel import as_kv
+    from udfs.cell import design_values, materials_from_range
+
+    wb = load_workbook(path, data_only=False)
+
+    def rows(name: str) -> list[list[Any]] | None:
+        dn = wb.defined_names.get(name)
+        if dn is None:
+            return None
+        (sheet, ref), = list(dn.destinations)
+        return [[c.value for c in row] for row in wb[sheet][ref.replace("$", "")]]
+
+    design = rows("xlcell_design")
+    if design is None:
+        raise InputError("--from-workbook", str(path), "a workbook with the named range xlcell_design (an xlcell template)")
+    return design_values(as_kv(design, "design")), materials_from_range(rows("xlcell_materials"))
+
+
+def _add_out(p: argparse.ArgumentParser, default: str) -> None:
+    p.add_argument("--out", default=default, help=f"output path (default: {default})")
+
+
+@command("template", "write the template workbook (default: the copy shipped in the package)")
+@arguments(lambda p: p.add_argument("--out", default=str(TEMPLATE_PATH), help="output .xlsx path"))
+def _template(args: argparse.Namespace) -> int:
+    from .template import write_template
+
+    print(write_template(args.out))
+    return 0
+
+
+def _report_args(p: argparse.ArgumentParser) -> None:
+    _add_out(p, "xlcell-out/xlcell_report.xlsx")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="a design input (repeatable), e.g. pos_thickness_um=100")
+    p.add_argument("--from-workbook", metavar="BOOK", help="take the design from a workbook's Design sheet")
+
+
+@command("report", "write a report workbook of one cell design (default: BatPaC 5.0's default cell)")
+@arguments(_report_args)
+def _report(args: argparse.Namespace) -> int:
+    from .report import write_report
+
+    values, materials = design_from_workbook(args.from_workbook) if args.from_workbook else ({}, {})
+    values.update(parse_sets(args.set))
+    print(write_report(args.out, values, materials))
+    return 0
+
+
+@command("demo", "build the template and a report of the default cell into an output folder")
+@arguments(lambda p: p.add_argument("--out", default="xlcell-out", help="output folder (default: xlcell-out)"))
+def _demo(args: argparse.Namespace) -> int:
+    from .report import write_report
+    from .template import write_template
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    tpl = write_template(out / "xlcell_template.xlsx")
+    rep = write_report(out / "xlcell_report.xlsx")
+    print(f"template: {tpl.resolve()}")
+    print(f"report:   {rep.resolve()}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    _load_plugins()
+    parser = argparse.ArgumentParser(prog="xlcell", description="xlcell: battery techno-economics in Excel")
+    from xlcell import __version__
+
+    parser.add_argument("--version", action="version", version=f"xlcell {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (help_, add, _) in COMMANDS.items():
+        add(sub.add_parser(name, help=help_, description=help_))
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command][2](args)
+    except XlcellError as exc:
+        print(f"xlcell: {exc}", file=sys.stderr)
+        return 2
+
+
+def _load_plugins() -> None:
+    """Import the modules that register further sub-commands (model areas)."""
+    import importlib
+
+    for mod in PLUGINS:
+        importlib.import_module(mod)
+
+
+#: modules that register sub-commands with :func:`command`
+PLUGINS: list[str] = []
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

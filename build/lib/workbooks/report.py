@@ -1,0 +1,212 @@
+"""Report workbooks (``xlcell report``): a snapshot of one design's inputs and results, native charts.
+
+A report is a set of sections, each a function ``section(wb, ctx)`` in :data:`SECTIONS`; model
+areas add theirs (cost, lifetime, ...). Values come from :mod:`xlcell` through
+:func:`report_context`; the writers only lay them out.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import numpy as np
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference, ScatterChart, Series
+
+import xlcell
+from xlcell.cell import CellDesign, CellMetrics, evaluate_cell, rate_capability
+from xlcell.design import design_from_mapping, design_keys
+from xlcell.materials import Material
+from xlcell.params import specs
+
+from . import style
+from .xlsx import save
+
+RATE_GRID = [0.1, 0.2, 1 / 3, 0.5, 0.75, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0]
+
+
+@dataclass
+class ReportContext:
+    """Everything a report section may show (display units unless stated)."""
+
+    values: dict[str, Any]  #: the design values the user gave (display units)
+    design: CellDesign  #: the resolved design (SI)
+    cell: dict[str, Any]  #: cell metrics (display units)
+    materials: Mapping[str, Material] = field(default_factory=dict)
+    written: str = ""
+    inputs_hash: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)  #: shared between sections
+
+
+def _scalar(v: Any) -> Any:
+    a = np.asarray(v)
+    return a.item() if a.size == 1 else a.tolist()
+
+
+def inputs_hash(values: Mapping[str, Any]) -> str:
+    """A short, stable hash of the inputs (keys sorted, numbers as repr)."""
+    blob = json.dumps({k: _scalar(v) for k, v in sorted(values.items())}, sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def report_context(values: Mapping[str, Any] | None = None, materials: Mapping[str, Material] | None = None,
+                   when: _dt.datetime | None = None) -> ReportContext:
+    """Evaluate one design (display-unit ``values``; missing keys take defaults) for a report."""
+    vals = dict(values or {})
+    design = design_from_mapping(vals, materials)
+    cell = {k: _scalar(v) for k, v in evaluate_cell(design).as_display().items()}
+    when = when or _dt.datetime.now(_dt.timezone.utc)
+    return ReportContext(values=vals, design=design, cell=cell, materials=dict(materials or {}),
+                         written=when.strftime("%Y-%m-%d %H:%M:%S UTC"), inputs_hash=inputs_hash(vals))
+
+
+# ------------------------------------------------------------------------------ sections
+def summary_section(wb: Workbook, ctx: ReportContext) -> None:
+    ws = wb.create_sheet("Summary")
+    style.title(ws, "xlcell report — cell design", f"xlcell {xlcell.__version__} · written {ctx.written} · "
+                f"inputs hash {ctx.inputs_hash}")
+    rows = [("Capacity", "capacity_Ah", "Ah"), ("Energy", "energy_Wh", "Wh"), ("Mean voltage", "avg_voltage_V", "V"),
+            ("Specific energy", "specific_energy_Wh_kg", "Wh/kg"), ("Energy density", "energy_density_Wh_L", "Wh/L"),
+            ("Maximum power", "max_power_W", "W"), ("Cell resistance", "resistance_mohm", "mΩ"),
+            ("Usable capacity at the C-rate", "usable_capacity_Ah", "Ah"), ("Feasible", "feasible", "")]
+    style.header_row(ws, 4, 1, ["Headline", "Value", "Unit"])
+    for i, (label, key, unit) in enumerate(rows, start=5):
+        ws.cell(row=i, column=1, value=label)
+        style.style_result(ws.cell(row=i, column=2, value=ctx.cell[key]), unit or "bool")
+        ws.cell(row=i, column=3, value=unit)
+    r = 5 + len(rows) + 1
+    for k, v in (("xlcell version", xlcell.__version__), ("Written", ctx.written), ("Inputs hash", ctx.inputs_hash),
+                 ("Model", "xlcell.cell.evaluate_cell (SI inside; engineering units shown)")):
+        ws.cell(row=r, column=1, value=k).font = style.DERIVED_FONT
+        ws.cell(row=r, column=2, value=v)
+        r += 1
+    style.widths(ws, {"A": 34, "B": 22, "C": 10})
+
+
+def inputs_section(wb: Workbook, ctx: ReportContext) -> None:
+    ws = wb.create_sheet("Inputs")
+    style.title(ws, "Design inputs", "Every key of the design with the value used; source says where it came from.")
+    style.header_row(ws, 4, 1, ["Parameter", "Key", "Value", "Unit", "Source"])
+    given = {k.lower() for k in ctx.values}
+    used = _used_inputs(ctx.design)
+    r = 4
+    for k in design_keys():
+        r += 1
+        ws.cell(row=r, column=1, value=k.label)
+        ws.cell(row=r, column=2, value=k.key)
+        v = ctx.values.get(k.key, ctx.values.get(k.key.lower())) if k.key.lower() in given else used.get(k.key, k.default)
+        c = ws.cell(row=r, column=3, value=_scalar(v) if v is not None else None)
+        (style.style_input if k.key.lower() in given else style.style_result)(c, k.unit)
+        ws.cell(row=r, column=4, value=k.unit)
+        src = "input" if k.key.lower() in given else ("library" if k.spec is not None and k.spec.from_material
+                                                     else "derived" if k.default is None else "default")
+        ws.cell(row=r, column=5, value=src).font = style.DERIVED_FONT
+    ws.freeze_panes = "A5"
+    style.widths(ws, {"A": 40, "B": 32, "C": 14, "D": 10, "E": 10})
+
+
+def _used_inputs(d: CellDesign) -> dict[str, Any]:
+    from xlcell.cell import resolve
+    from xlcell.params import to_display
+
+    r = resolve(d)
+    out: dict[str, Any] = {}
+    for prefix, obj in (("pos_", r.pos), ("neg_", r.neg), ("sep_", r.sep), ("", r)):
+        out.update({k: _scalar(v) for k, v in to_display(obj, prefix).items()})
+    return out
+
+
+def metrics_section(wb: Workbook, ctx: ReportContext) -> None:
+    ws = wb.create_sheet("Metrics")
+    style.title(ws, "Cell metrics", "Computed by xlcell.cell.evaluate_cell")
+    style.header_row(ws, 4, 1, ["Result", "Metric", "Value", "Unit"])
+    for i, s in enumerate(specs(CellMetrics), start=5):
+        ws.cell(row=i, column=1, value=s.label)
+        ws.cell(row=i, column=2, value=s.key)
+        style.style_result(ws.cell(row=i, column=3, value=ctx.cell[s.key]), s.unit)
+        ws.cell(row=i, column=4, value="" if s.unit in ("-", "bool") else s.unit)
+    ws.freeze_panes = "A5"
+    style.widths(ws, {"A": 44, "B": 32, "C": 16, "D": 10})
+
+
+def mass_section(wb: Workbook, ctx: ReportContext) -> None:
+    ws = wb.create_sheet("Mass")
+    style.title(ws, "Mass breakdown", "Per cell, from the stack geometry and the packaging input")
+    parts = [(s.label.replace("Mass: ", ""), s.key) for s in specs(CellMetrics) if s.key.startswith("mass_") and s.key != "mass_g"]
+    style.header_row(ws, 4, 1, ["Component", "Mass (g)", "Share (%)"])
+    total = ctx.cell["mass_g"]
+    for i, (label, key) in enumerate(parts, start=5):
+        ws.cell(row=i, column=1, value=label)
+        style.style_result(ws.cell(row=i, column=2, value=ctx.cell[key]), "g")
+        style.style_result(ws.cell(row=i, column=3, value=ctx.cell[key] / total), "%")
+    last = 4 + len(parts)
+    ws.cell(row=last + 1, column=1, value="Total").font = style.Font(bold=True)
+    style.style_result(ws.cell(row=last + 1, column=2, value=total), "g")
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = "Cell mass by component"
+    chart.y_axis.title = "Mass (g)"
+    chart.add_data(Reference(ws, min_col=2, min_row=4, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=5, max_row=last))
+    chart.legend = None
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.height, chart.width = 8, 16
+    ws.add_chart(chart, "E4")
+    style.widths(ws, {"A": 24, "B": 12, "C": 12})
+
+
+def rate_section(wb: Workbook, ctx: ReportContext) -> None:
+    ws = wb.create_sheet("Rate capability")
+    style.title(ws, "Rate capability", "Usable capacity versus C-rate from the diffusion limits (electrolyte depletion, "
+                "solid diffusion)")
+    frac = np.asarray(rate_capability(ctx.design, RATE_GRID)).reshape(-1)
+    style.header_row(ws, 4, 1, ["C-rate (1/h)", "Usable fraction (-)", "Usable capacity (Ah)"])
+    for i, (c, f) in enumerate(zip(RATE_GRID, frac), start=5):
+        ws.cell(row=i, column=1, value=float(c)).number_format = "0.00"
+        style.style_result(ws.cell(row=i, column=2, value=float(f)))
+        style.style_result(ws.cell(row=i, column=3, value=float(f) * ctx.cell["capacity_Ah"]), "Ah")
+    last = 4 + len(RATE_GRID)
+    chart = ScatterChart()
+    chart.title = "Usable capacity vs C-rate"
+    chart.style = 13
+    chart.x_axis.title = "C-rate (1/h)"
+    chart.y_axis.title = "Usable capacity (Ah)"
+    s = Series(Reference(ws, min_col=3, min_row=4, max_row=last), Reference(ws, min_col=1, min_row=5, max_row=last),
+               title_from_data=True)
+    s.marker.symbol = "circle"
+    chart.series.append(s)
+    chart.legend = None
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.height, chart.width = 8, 16
+    ws.add_chart(chart, "E4")
+    ws.cell(row=last + 2, column=1, value=f"Limits at the design C-rate ({ctx.cell['t_discharge_s'] / 3600:.3g} h discharge): "
+            f"max positive thickness {ctx.cell['max_pos_thickness_um']:.4g} µm, "
+            f"max positive particle radius {ctx.cell['max_pos_particle_radius_um']:.4g} µm").font = style.DERIVED_FONT
+    style.widths(ws, {"A": 14, "B": 20, "C": 22})
+
+
+#: report sections in sheet order; model areas append theirs
+SECTIONS: list[Callable[[Workbook, ReportContext], None]] = [summary_section, inputs_section, metrics_section,
+                                                               mass_section, rate_section]
+
+
+def build_report(ctx: ReportContext, sections: list[Callable] | None = None) -> Workbook:
+    wb = Workbook()
+    wb.remove(wb.active)
+    for section in sections or SECTIONS:
+        section(wb, ctx)
+    for ws in wb.worksheets:
+        style.print_setup(ws)
+    return wb
+
+
+def write_report(path: str | Path, values: Mapping[str, Any] | None = None,
+                 materials: Mapping[str, Material] | None = None, when: _dt.datetime | None = None) -> Path:
+    """Write a report of one design (display-unit ``values``; missing keys take defaults)."""
+    return save(build_report(report_context(values, materials, when)), path)

@@ -1,0 +1,206 @@
+"""Shared look and layout of xlcell workbooks (after BatPaC: inputs coloured, units beside values).
+
+Every sheet builder uses these helpers so the workbooks look alike: :func:`title`,
+:func:`header_row`, :func:`param_rows` (a block of inputs generated from parameter metadata),
+:func:`name` (workbook-level named ranges) and the styles below.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from xlcell.params import ParamSpec
+
+NAVY = "1F4E79"
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # inputs: pale yellow, blue text
+INPUT_FONT = Font(color="0000CC")
+RESULT_FILL = PatternFill("solid", fgColor="E2EFDA")  # results: pale green
+RESULT_FONT = Font(color="000000")
+DERIVED_FONT = Font(color="7F7F7F", italic=True)  # library values and notes
+HEADER_FILL = PatternFill("solid", fgColor=NAVY)
+HEADER_FONT = Font(color="FFFFFF", bold=True)
+SECTION_FILL = PatternFill("solid", fgColor="D9E1F2")
+SECTION_FONT = Font(bold=True, color=NAVY)
+TITLE_FONT = Font(bold=True, size=16, color=NAVY)
+SUBTITLE_FONT = Font(italic=True, color="595959")
+THIN = Side(style="thin", color="BFBFBF")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+NUMBER_FORMAT = {"-": "0.000", "µm": "0.0", "%": "0.0%", "bool": "General", "text": "@", "m²/s": "0.00E+00"}
+
+
+def number_format(unit: str) -> str:
+    return NUMBER_FORMAT.get(unit, "0.000##")
+
+
+def title(ws: Worksheet, text: str, subtitle: str = "", row: int = 1) -> None:
+    ws.cell(row=row, column=1, value=text).font = TITLE_FONT
+    if subtitle:
+        ws.cell(row=row + 1, column=1, value=subtitle).font = SUBTITLE_FONT
+
+
+def legend(ws: Worksheet, row: int, col: int) -> None:
+    """The colour key: input / result / library value."""
+    for i, (label, fill, font) in enumerate([("Input", INPUT_FILL, INPUT_FONT), ("Result", RESULT_FILL, RESULT_FONT),
+                                             ("Library / derived", None, DERIVED_FONT)]):
+        c = ws.cell(row=row, column=col + i, value=label)
+        if fill:
+            c.fill = fill
+        c.font = font
+        c.border = BOX
+
+
+def header_row(ws: Worksheet, row: int, col: int, labels: Sequence[str]) -> None:
+    for j, text in enumerate(labels):
+        c = ws.cell(row=row, column=col + j, value=text)
+        c.fill, c.font, c.border = HEADER_FILL, HEADER_FONT, BOX
+        c.alignment = Alignment(wrap_text=True, vertical="center")
+
+
+def section_row(ws: Worksheet, row: int, col: int, text: str, width: int) -> None:
+    for j in range(width):
+        c = ws.cell(row=row, column=col + j)
+        c.fill = SECTION_FILL
+    ws.cell(row=row, column=col, value=text).font = SECTION_FONT
+
+
+def style_input(c: Any, unit: str = "-") -> None:
+    c.fill, c.font, c.border = INPUT_FILL, INPUT_FONT, BOX
+    c.number_format = number_format(unit)
+
+
+def style_result(c: Any, unit: str = "-") -> None:
+    c.fill, c.font, c.border = RESULT_FILL, RESULT_FONT, BOX
+    c.number_format = number_format(unit)
+
+
+def widths(ws: Worksheet, cols: dict[str, float]) -> None:
+    for letter, w in cols.items():
+        ws.column_dimensions[letter].width = w
+
+
+def name(wb: Workbook, nm: str, ws: Worksheet, ref: str) -> None:
+    """A workbook-level named range ``nm`` -> ``'Sheet'!$A$1`` (absolute)."""
+    absref = _absolute(ref)
+    wb.defined_names[nm] = DefinedName(nm, attr_text=f"{quote_sheetname(ws.title)}!{absref}")
+
+
+def _absolute(ref: str) -> str:
+    from openpyxl.utils.cell import coordinate_from_string
+
+    parts = []
+    for p in ref.split(":"):
+        col, row = coordinate_from_string(p)
+        parts.append(f"${col}${row}")
+    return ":".join(parts)
+
+
+@dataclass(frozen=True)
+class ParamRow:
+    """One row of a parameter block: an input (value) or a section heading (key None)."""
+
+    label: str
+    key: str | None = None
+    value: Any = None
+    unit: str = ""
+    spec: ParamSpec | None = None
+    note: str = ""
+    choices_ref: str | None = None  #: list validation source, e.g. "=Materials!$A$5:$A$11"
+    side_formula: str | None = None  #: formula for the column after the unit (e.g. a library value)
+
+
+def param_rows(wb: Workbook, ws: Worksheet, first_row: int, rows: Iterable[ParamRow], *, col: int = 1,
+               names: bool = True) -> tuple[int, int]:
+    """Write a block of labelled inputs: Parameter | Key | Value | Unit | Library/derived | Allowed.
+
+    Every input cell is styled as an input, gets data validation from its allowed range (or list),
+    and (``names=True``) a workbook name equal to its key. Returns (first data row, last row).
+    """
+    header_row(ws, first_row, col, ["Parameter", "Key", "Value", "Unit", "Library / derived", "Allowed"])
+    r = first_row
+    decimal_dv: dict[tuple, DataValidation] = {}
+    for pr in rows:
+        r += 1
+        if pr.key is None:
+            section_row(ws, r, col, pr.label, 6)
+            continue
+        ws.cell(row=r, column=col, value=pr.label)
+        ws.cell(row=r, column=col + 1, value=pr.key).font = Font(color="595959")
+        vc = ws.cell(row=r, column=col + 2, value=pr.value)
+        style_input(vc, pr.unit)
+        ws.cell(row=r, column=col + 3, value=pr.unit)
+        if pr.side_formula:
+            sc = ws.cell(row=r, column=col + 4, value=pr.side_formula)
+            sc.font = DERIVED_FONT
+            sc.number_format = number_format(pr.unit)
+        allowed = pr.note or (pr.spec.allowed() if pr.spec else "")
+        ws.cell(row=r, column=col + 5, value=allowed).font = DERIVED_FONT
+        coord = vc.coordinate
+        if pr.choices_ref:
+            dv = DataValidation(type="list", formula1=pr.choices_ref, allow_blank=True, showErrorMessage=True,
+                                errorTitle=pr.key, error=f"{pr.key}: choose from the list")
+            ws.add_data_validation(dv)
+            dv.add(coord)
+        elif pr.spec is not None:
+            dv = _decimal_validation(pr.spec, decimal_dv, ws)
+            if dv is not None:
+                dv.add(coord)
+        if names and pr.key:
+            name(wb, pr.key, ws, coord)
+    return first_row + 1, r
+
+
+def _decimal_validation(s: ParamSpec, cache: dict, ws: Worksheet) -> DataValidation | None:
+    lo = s.gt if s.gt is not None else s.ge
+    hi = s.lt if s.lt is not None else s.le
+    if s.unit in ("bool", "text"):
+        return None
+    key = (lo, hi, s.allowed())
+    if key in cache:
+        return cache[key]
+    msg = f"Must be {s.allowed()}"
+    if lo is not None and hi is not None:
+        dv = DataValidation(type="decimal", operator="between", formula1=_num(lo), formula2=_num(hi))
+    elif lo is not None:
+        dv = DataValidation(type="decimal", operator="greaterThanOrEqual" if s.ge is not None else "greaterThan", formula1=_num(lo))
+    elif hi is not None:
+        dv = DataValidation(type="decimal", operator="lessThanOrEqual" if s.le is not None else "lessThan", formula1=_num(hi))
+    else:
+        return None
+    dv.allow_blank = True
+    dv.showErrorMessage = True
+    dv.errorTitle = "Out of range"
+    dv.error = msg
+    ws.add_data_validation(dv)
+    cache[key] = dv
+    return dv
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+def note(ws: Worksheet, cell: str, text: str) -> None:
+    ws[cell].comment = Comment(text, "xlcell")
+
+
+def col_letter(i: int) -> str:
+    return get_column_letter(i)
+
+
+def print_setup(ws: Worksheet) -> None:
+    """Landscape, one page wide: how the sheet prints and renders to PDF."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0

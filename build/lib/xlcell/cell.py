@@ -1,0 +1,484 @@
+"""Cell design model: from the design vector to capacity, energy, resistance, power and rate limits.
+
+The design vector of the seed, x = (L_p, L_n, ε_p, ε_n, r_part, t_sep, t_cc), plus composition,
+materials, electrode area and N/P ratio, is held in :class:`CellDesign` (SI units, every field an
+array or scalar; all broadcast together). :func:`evaluate_cell` evaluates a whole population of
+designs in one call and returns :class:`CellMetrics`.
+
+Relations (all per unit of positive electrode area unless stated):
+
+* composite coating density ρ = (1 - ε) / Σ(w_i / ρ_i); areal capacity Q_A = L ρ w_AM q_AM;
+  active-material volume fraction ε_AM = (1 - ε)(w_AM/ρ_AM) / Σ(w_i/ρ_i) (BatPaC 5.0, section 2.2);
+* N/P = Q_A,n / Q_A,p; a NaN negative thickness is derived from the N/P ratio;
+  usable capacity = min(Q_A,p, Q_A,n) x area; energy = capacity x mean voltage;
+* area-specific impedance: electrolyte L_p/(3κ_p) + t_sep/κ_sep + L_n/(3κ_n) with κ = κ0 ε^b;
+  electronic L/(3σ_eff), σ_eff = σ (1 - ε)^b; charge transfer RT/(F i0 a_eff L), a = 3 ε_AM / r,
+  a_eff = a (1 - θ_b) where θ_b = min(0.99, k_b v_binder / v_AM) is the share of the active
+  surface blinded by binder;
+* power at a fraction f of the open-circuit voltage: P = V² f (1 - f) / R (BatPaC 5.0, 2.4);
+* diffusion limits (t ~ L²/D): solid r²/D_s and electrolyte L²/D_eff against the discharge time
+  3600/C. Electrolyte depletion is judged by the number N_e = i L (1 - t+) / (F c0 D_eff) (the
+  salt drop across the electrode over the bulk concentration; the steady-state estimate for
+  full depletion is N_e = 2), solid depletion by N_s = (r²/D_s) / (3600/C). Usable capacity at a
+  C-rate falls over a smooth cliff f(x) = (1 + x^n)^(-m/n) of N/N_crit. The defaults are calibrated
+  to published simulations of a 21700 cell, whose capacity cliff lies between 2C and 3C at 76 µm
+  and between 1C and 2C at 100 µm (test: tests/test_cell.py).
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import numpy as np
+
+from .constants import FARADAY, GAS_CONSTANT, SECONDS_PER_HOUR
+from .errors import InputError
+from .materials import Material, get_material
+from .params import param, specs, validate
+from .transport import cliff, diffusion_time, effective_conductivity
+
+Array = Any  # float or numpy array; every field broadcasts with every other
+
+_E = "Electrode"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ElectrodeDesign:
+    """One electrode: coating, composition, active material and current-collector foil (SI)."""
+
+    thickness_m: Array = field(metadata=param(
+        "Coating thickness (one side)", "µm", key="thickness_um", gt=0, le=2000, group=_E,
+        doc="Thickness of the porous coating on one side of the foil"))
+    porosity: Array = field(metadata=param("Porosity", "-", key="porosity", gt=0, lt=1, group=_E,
+                                           doc="Void volume fraction of the coating"))
+    am_frac: Array = field(metadata=param("Active material mass fraction", "-", key="am_frac", gt=0, le=1, group=_E))
+    carbon_frac: Array = field(metadata=param("Conductive carbon mass fraction", "-", key="carbon_frac", ge=0, lt=1, group=_E))
+    binder_frac: Array = field(metadata=param("Binder mass fraction", "-", key="binder_frac", ge=0, lt=1, group=_E))
+    am_density_kg_m3: Array = field(metadata=param("Active material density", "g/cm³", key="am_density_g_cm3", gt=0, le=20, group=_E, from_material=True))
+    carbon_density_kg_m3: Array = field(metadata=param("Carbon density", "g/cm³", key="carbon_density_g_cm3", gt=0, le=20, group=_E))
+    binder_density_kg_m3: Array = field(metadata=param("Binder density", "g/cm³", key="binder_density_g_cm3", gt=0, le=20, group=_E))
+    specific_capacity_C_kg: Array = field(metadata=param("Specific capacity", "mAh/g", key="specific_capacity_mAh_g", gt=0, le=4000, group=_E, from_material=True))
+    potential_V: Array = field(metadata=param("Mean potential vs Li/Li+", "V", key="potential_V", ge=0, le=6, group=_E, from_material=True))
+    particle_radius_m: Array = field(metadata=param("Particle radius", "µm", key="particle_radius_um", gt=0, le=100, group=_E, from_material=True))
+    exchange_current_A_m2: Array = field(metadata=param("Exchange current density", "mA/cm²", key="exchange_current_mA_cm2", gt=0, group=_E, from_material=True))
+    solid_diffusivity_m2_s: Array = field(metadata=param("Solid diffusivity", "m²/s", key="solid_diffusivity_m2_s", gt=0, group=_E, from_material=True))
+    conductivity_S_m: Array = field(metadata=param("Solid-phase conductivity", "S/m", key="conductivity_S_m", gt=0, group=_E, from_material=True))
+    foil_thickness_m: Array = field(metadata=param("Current-collector foil thickness", "µm", key="foil_um", gt=0, le=200, group=_E))
+    foil_density_kg_m3: Array = field(metadata=param("Foil density", "g/cm³", key="foil_density_g_cm3", gt=0, le=25, group=_E, advanced=True))
+    binder_blinding: Array = field(metadata=param(
+        "Binder blinding coefficient", "-", key="binder_blinding", ge=0, le=100, group=_E, advanced=True,
+        doc="Share of active surface covered per unit binder/AM volume ratio (0 = no blinding)"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class SeparatorDesign:
+    """The separator (SI)."""
+
+    thickness_m: Array = field(default=15e-6, metadata=param("Separator thickness", "µm", key="thickness_um", gt=0, le=500, group="Separator"))
+    porosity: Array = field(default=0.5, metadata=param("Separator porosity", "-", key="porosity", gt=0, lt=1, group="Separator"))
+    density_kg_m3: Array = field(default=473.0, metadata=param("Separator bulk density", "g/cm³", key="density_g_cm3", gt=0, le=5, group="Separator", advanced=True))
+
+
+_C = "Cell"
+_OP = "Operation"
+_EL = "Electrolyte"
+_RM = "Rate model"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CellDesign:
+    """A cell design (or an array of designs): electrodes, separator and cell-level inputs (SI).
+
+    Defaults are BatPaC 5.0's default NMC811-graphite EV cell where BatPaC defines the value.
+    A NaN ``neg.thickness_m`` is derived from ``np_ratio``; a NaN ``avg_voltage_V`` is the
+    difference of the electrodes' mean potentials.
+    """
+
+    pos: ElectrodeDesign
+    neg: ElectrodeDesign
+    sep: SeparatorDesign = field(default_factory=SeparatorDesign)
+    np_ratio: Array = field(default=1.1, metadata=param("N/P capacity ratio", "-", key="np_ratio", gt=0, le=10, group=_C,
+                                                        doc="Negative/positive areal capacity; sets the negative thickness when that is blank"))
+    electrode_area_m2: Array = field(default=0.84493127, metadata=param(
+        "Electrode area (positive, all layers)", "cm²", key="electrode_area_cm2", gt=0, group=_C,
+        doc="Total area of positive coating facing a negative, all layers"))
+    avg_voltage_V: Array = field(default=np.nan, metadata=param("Mean cell voltage (override)", "V", key="avg_voltage_V", gt=0, le=10, allow_nan=True, group=_C,
+                                                                doc="Blank = positive minus negative mean potential"))
+    neg_area_excess: Array = field(default=0.040495738, metadata=param("Negative area excess", "-", key="neg_area_excess", ge=0, le=1, group=_C, advanced=True,
+                                                                      doc="Oversize of the negative over the positive (BatPaC: 4.05 %)"))
+    packaging_mass_kg: Array = field(default=0.0348, metadata=param("Packaging mass (can/pouch, tabs, terminals)", "g", key="packaging_mass_g", ge=0, group=_C))
+    packaging_volume_m3: Array = field(default=133.0e-6, metadata=param("Packaging and headspace volume", "cm³", key="packaging_volume_cm3", ge=0, group=_C))
+    electrolyte_conductivity_S_m: Array = field(default=1.0, metadata=param("Electrolyte conductivity", "S/m", key="electrolyte_conductivity_S_m", gt=0, le=100, group=_EL))
+    electrolyte_diffusivity_m2_s: Array = field(default=3.0e-10, metadata=param("Electrolyte salt diffusivity", "m²/s", key="electrolyte_diffusivity_m2_s", gt=0, group=_EL))
+    electrolyte_concentration_mol_m3: Array = field(default=1200.0, metadata=param("Salt concentration", "mol/L", key="electrolyte_concentration_mol_L", gt=0, le=10, group=_EL))
+    transference_number: Array = field(default=0.38, metadata=param("Cation transference number", "-", key="transference_number", ge=0, lt=1, group=_EL, advanced=True))
+    electrolyte_density_kg_m3: Array = field(default=1200.0, metadata=param("Electrolyte density", "g/cm³", key="electrolyte_density_g_cm3", gt=0, le=5, group=_EL, advanced=True))
+    electrolyte_excess: Array = field(default=0.0, metadata=param("Electrolyte excess over pore volume", "-", key="electrolyte_excess", ge=0, le=5, group=_EL, advanced=True))
+    bruggeman_exponent: Array = field(default=1.5, metadata=param("Bruggeman exponent", "-", key="bruggeman_exponent", ge=1, le=5, group=_EL))
+    temperature_K: Array = field(default=298.15, metadata=param("Temperature", "°C", key="temperature_C", ge=-60, le=150, group=_OP))
+    c_rate_per_h: Array = field(default=1.0 / 3.0, metadata=param("Discharge C-rate", "C-rate", key="c_rate", gt=0, le=100, group=_OP))
+    power_voltage_fraction: Array = field(default=0.8, metadata=param("Voltage at maximum power / OCV", "-", key="power_voltage_fraction", gt=0, lt=1, group=_OP, advanced=True,
+                                                                      doc="BatPaC rates power at 80 % of open-circuit voltage"))
+    critical_electrolyte_number: Array = field(default=1.5, metadata=param("Critical electrolyte depletion number", "-", key="critical_electrolyte_number", gt=0, group=_RM, advanced=True))
+    critical_solid_number: Array = field(default=1.0, metadata=param("Critical solid diffusion number", "-", key="critical_solid_number", gt=0, group=_RM, advanced=True))
+    rate_cliff_sharpness: Array = field(default=8.0, metadata=param("Rate cliff sharpness", "-", key="rate_cliff_sharpness", ge=1, le=50, group=_RM, advanced=True))
+
+
+def electrode(material: str | Material, *, extra: Mapping[str, Material] | None = None, **fields_si: Array) -> ElectrodeDesign:
+    """An :class:`ElectrodeDesign` with the material's library values; SI overrides by field name."""
+    m = material if isinstance(material, Material) else get_material(material, extra)
+    base: dict[str, Array] = dict(
+        specific_capacity_C_kg=m.specific_capacity_C_kg, am_density_kg_m3=m.am_density_kg_m3,
+        potential_V=m.potential_V, particle_radius_m=m.particle_radius_m,
+        exchange_current_A_m2=m.exchange_current_A_m2, solid_diffusivity_m2_s=m.solid_diffusivity_m2_s,
+        conductivity_S_m=m.conductivity_S_m, binder_blinding=1.0,
+    )
+    base.update(fields_si)
+    return ElectrodeDesign(**base)
+
+
+def default_design(**cell_fields: Array) -> CellDesign:
+    """BatPaC 5.0's default NMC811-graphite EV cell (68.18 Ah), with xlcell's extra defaults.
+
+    BatPaC has no binder blinding; xlcell's default blinding coefficient is 1.
+    """
+    pos = electrode("NMC811", thickness_m=120e-6, porosity=0.25, am_frac=0.96, carbon_frac=0.02, binder_frac=0.02,
+                    carbon_density_kg_m3=1825.0, binder_density_kg_m3=1770.0, foil_thickness_m=15e-6, foil_density_kg_m3=2700.0)
+    neg = electrode("Graphite", thickness_m=np.nan, porosity=0.25, am_frac=0.98, carbon_frac=0.0, binder_frac=0.02,
+                    carbon_density_kg_m3=1950.0, binder_density_kg_m3=1100.0, foil_thickness_m=10e-6, foil_density_kg_m3=8960.0)
+    return CellDesign(pos=pos, neg=neg, **cell_fields)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CellMetrics:
+    """Results of :func:`evaluate_cell` (SI; the metadata gives the Excel key and unit)."""
+
+    pos_areal_capacity_C_m2: Array = field(metadata=param("Positive areal capacity", "mAh/cm²", key="pos_areal_capacity_mAh_cm2"))
+    neg_areal_capacity_C_m2: Array = field(metadata=param("Negative areal capacity", "mAh/cm²", key="neg_areal_capacity_mAh_cm2"))
+    np_ratio: Array = field(metadata=param("N/P ratio", "-", key="np_ratio"))
+    pos_thickness_m: Array = field(metadata=param("Positive coating thickness", "µm", key="pos_thickness_um"))
+    neg_thickness_m: Array = field(metadata=param("Negative coating thickness", "µm", key="neg_thickness_um"))
+    pos_coating_density_kg_m3: Array = field(metadata=param("Positive coating density", "g/cm³", key="pos_coating_density_g_cm3"))
+    neg_coating_density_kg_m3: Array = field(metadata=param("Negative coating density", "g/cm³", key="neg_coating_density_g_cm3"))
+    pos_am_volume_fraction: Array = field(metadata=param("Positive active volume fraction", "-", key="pos_am_volume_fraction"))
+    neg_am_volume_fraction: Array = field(metadata=param("Negative active volume fraction", "-", key="neg_am_volume_fraction"))
+    pos_specific_area_1_m: Array = field(metadata=param("Positive active surface per volume", "cm²/cm³", key="pos_specific_area_cm2_cm3"))
+    neg_specific_area_1_m: Array = field(metadata=param("Negative active surface per volume", "cm²/cm³", key="neg_specific_area_cm2_cm3"))
+    capacity_C: Array = field(metadata=param("Capacity", "Ah", key="capacity_Ah"))
+    avg_voltage_V: Array = field(metadata=param("Mean voltage", "V", key="avg_voltage_V"))
+    energy_J: Array = field(metadata=param("Energy", "Wh", key="energy_Wh"))
+    mass_kg: Array = field(metadata=param("Cell mass", "g", key="mass_g"))
+    volume_m3: Array = field(metadata=param("Cell volume", "cm³", key="volume_cm3"))
+    specific_energy_J_kg: Array = field(metadata=param("Specific energy", "Wh/kg", key="specific_energy_Wh_kg"))
+    energy_density_J_m3: Array = field(metadata=param("Energy density", "Wh/L", key="energy_density_Wh_L"))
+    mass_pos_coating_kg: Array = field(metadata=param("Mass: positive coating", "g", key="mass_pos_coating_g"))
+    mass_neg_coating_kg: Array = field(metadata=param("Mass: negative coating", "g", key="mass_neg_coating_g"))
+    mass_pos_foil_kg: Array = field(metadata=param("Mass: positive foil", "g", key="mass_pos_foil_g"))
+    mass_neg_foil_kg: Array = field(metadata=param("Mass: negative foil", "g", key="mass_neg_foil_g"))
+    mass_separator_kg: Array = field(metadata=param("Mass: separator", "g", key="mass_separator_g"))
+    mass_electrolyte_kg: Array = field(metadata=param("Mass: electrolyte", "g", key="mass_electrolyte_g"))
+    mass_packaging_kg: Array = field(metadata=param("Mass: packaging", "g", key="mass_packaging_g"))
+    electrolyte_volume_m3: Array = field(metadata=param("Electrolyte volume", "cm³", key="electrolyte_volume_cm3"))
+    asi_electrolyte_ohm_m2: Array = field(metadata=param("ASI electrolyte", "Ω·cm²", key="asi_electrolyte_ohm_cm2"))
+    asi_electronic_ohm_m2: Array = field(metadata=param("ASI electronic", "Ω·cm²", key="asi_electronic_ohm_cm2"))
+    asi_ct_pos_ohm_m2: Array = field(metadata=param("ASI charge transfer, positive", "Ω·cm²", key="asi_ct_pos_ohm_cm2"))
+    asi_ct_neg_ohm_m2: Array = field(metadata=param("ASI charge transfer, negative", "Ω·cm²", key="asi_ct_neg_ohm_cm2"))
+    asi_total_ohm_m2: Array = field(metadata=param("ASI total", "Ω·cm²", key="asi_total_ohm_cm2"))
+    resistance_ohm: Array = field(metadata=param("Cell resistance", "mΩ", key="resistance_mohm"))
+    max_power_W: Array = field(metadata=param("Maximum power", "W", key="max_power_W"))
+    specific_power_W_kg: Array = field(metadata=param("Specific power", "W/kg", key="specific_power_W_kg"))
+    current_A: Array = field(metadata=param("Current at the C-rate", "A", key="current_A"))
+    voltage_under_load_V: Array = field(metadata=param("Voltage under load at the C-rate", "V", key="voltage_under_load_V"))
+    t_discharge_s: Array = field(metadata=param("Discharge time at the C-rate", "s", key="t_discharge_s"))
+    t_diff_solid_pos_s: Array = field(metadata=param("Solid diffusion time, positive", "s", key="t_diff_solid_pos_s"))
+    t_diff_solid_neg_s: Array = field(metadata=param("Solid diffusion time, negative", "s", key="t_diff_solid_neg_s"))
+    t_diff_electrolyte_pos_s: Array = field(metadata=param("Electrolyte diffusion time, positive", "s", key="t_diff_electrolyte_pos_s"))
+    t_diff_electrolyte_neg_s: Array = field(metadata=param("Electrolyte diffusion time, negative", "s", key="t_diff_electrolyte_neg_s"))
+    electrolyte_number_pos: Array = field(metadata=param("Electrolyte depletion number, positive", "-", key="electrolyte_number_pos"))
+    electrolyte_number_neg: Array = field(metadata=param("Electrolyte depletion number, negative", "-", key="electrolyte_number_neg"))
+    max_pos_thickness_m: Array = field(metadata=param("Max positive thickness at the C-rate", "µm", key="max_pos_thickness_um"))
+    max_neg_thickness_m: Array = field(metadata=param("Max negative thickness at the C-rate", "µm", key="max_neg_thickness_um"))
+    max_pos_particle_radius_m: Array = field(metadata=param("Max positive particle radius at the C-rate", "µm", key="max_pos_particle_radius_um"))
+    max_neg_particle_radius_m: Array = field(metadata=param("Max negative particle radius at the C-rate", "µm", key="max_neg_particle_radius_um"))
+    usable_capacity_fraction: Array = field(metadata=param("Usable capacity fraction at the C-rate", "-", key="usable_capacity_fraction"))
+    usable_capacity_C: Array = field(metadata=param("Usable capacity at the C-rate", "Ah", key="usable_capacity_Ah"))
+    feasible: Array = field(metadata=param("Feasible (N/P >= 1, diffusion limits met)", "bool", key="feasible"))
+
+    def as_display(self) -> dict[str, Any]:
+        """``{Excel key: value in display units}`` in field order."""
+        return {s.key: (getattr(self, s.name) if s.unit == "bool" else s.from_si(getattr(self, s.name))) for s in specs(self)}
+
+
+# ---------------------------------------------------------------- relations on plain arrays
+def composite_density(porosity: Array, mass_fractions: Array, densities_kg_m3: Array) -> np.ndarray:
+    """Porous coating density ρ = (1 - ε) / Σ(w_i / ρ_i) (kg/m³); components on the last axis."""
+    w = np.asarray(mass_fractions, dtype=float)
+    rho = np.asarray(densities_kg_m3, dtype=float)
+    return (1.0 - np.asarray(porosity, dtype=float)) / np.sum(w / rho, axis=-1)
+
+
+def areal_capacity_of(thickness_m: Array, coating_density_kg_m3: Array, am_frac: Array, specific_capacity_C_kg: Array) -> Array:
+    """Areal capacity Q_A = L ρ_coat w_AM q (C/m²)."""
+    return thickness_m * coating_density_kg_m3 * am_frac * specific_capacity_C_kg
+
+
+def specific_area_of(am_volume_fraction: Array, particle_radius_m: Array) -> Array:
+    """Active surface per electrode volume of spheres a = 3 ε_AM / r (1/m)."""
+    return 3.0 * am_volume_fraction / particle_radius_m
+
+
+def charge_transfer_asi_of(temperature_K: Array, exchange_current_A_m2: Array, specific_area_1_m: Array, thickness_m: Array) -> Array:
+    """Linearised charge-transfer ASI R T / (F i0 a L) (Ω·m²)."""
+    return GAS_CONSTANT * temperature_K / (FARADAY * exchange_current_A_m2 * specific_area_1_m * thickness_m)
+
+
+# ---------------------------------------------------------------- relations on an electrode
+def _fractions(e: ElectrodeDesign) -> tuple[np.ndarray, np.ndarray]:
+    w = np.stack(np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (e.am_frac, e.carbon_frac, e.binder_frac))), axis=-1)
+    r = np.stack(np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (e.am_density_kg_m3, e.carbon_density_kg_m3, e.binder_density_kg_m3))), axis=-1)
+    return w, r
+
+
+def coating_density(e: ElectrodeDesign) -> Array:
+    """Composite coating density ρ = (1 - ε) / Σ(w_i/ρ_i) (kg/m³)."""
+    w, r = _fractions(e)
+    return composite_density(e.porosity, w, r)
+
+
+def volumetric_capacity(e: ElectrodeDesign) -> Array:
+    """Coating capacity per volume Q_v = q w_AM ρ_coat (C/m³)."""
+    return areal_capacity_of(1.0, coating_density(e), e.am_frac, e.specific_capacity_C_kg)
+
+
+def areal_capacity(e: ElectrodeDesign) -> Array:
+    """Areal capacity Q_A = L ρ_coat w_AM q (C/m²)."""
+    return areal_capacity_of(e.thickness_m, coating_density(e), e.am_frac, e.specific_capacity_C_kg)
+
+
+def am_volume_fraction(e: ElectrodeDesign) -> Array:
+    """Active-material volume fraction ε_AM = ρ_coat w_AM / ρ_AM."""
+    return coating_density(e) * e.am_frac / e.am_density_kg_m3
+
+
+def binder_coverage(e: ElectrodeDesign) -> Array:
+    """Share θ_b of the active surface blinded by binder: min(0.99, k_b v_binder / v_AM)."""
+    ratio = (e.binder_frac / e.binder_density_kg_m3) / (e.am_frac / e.am_density_kg_m3)
+    return np.minimum(0.99, e.binder_blinding * ratio)
+
+
+def specific_area(e: ElectrodeDesign, blinded: bool = True) -> Array:
+    """Active surface per electrode volume a = 3 ε_AM / r (1/m), less the binder-blinded share."""
+    a = specific_area_of(am_volume_fraction(e), e.particle_radius_m)
+    return a * (1.0 - binder_coverage(e)) if blinded else a
+
+
+def charge_transfer_asi(e: ElectrodeDesign, temperature_K: Array) -> Array:
+    """Linearised charge-transfer ASI R T / (F i0 a_eff L) (Ω·m²)."""
+    return charge_transfer_asi_of(temperature_K, e.exchange_current_A_m2, specific_area(e), e.thickness_m)
+
+
+def neg_thickness_for_np(pos: ElectrodeDesign, neg: ElectrodeDesign, np_ratio: Array) -> Array:
+    """Negative coating thickness that gives ``np_ratio``: L_n = N/P · Q_A,p / Q_v,n (m)."""
+    return np_ratio * areal_capacity(pos) / volumetric_capacity(neg)
+
+
+def _check_composition(e: ElectrodeDesign, prefix: str) -> None:
+    total = np.asarray(e.am_frac + e.carbon_frac + e.binder_frac, dtype=float)
+    bad = np.abs(total - 1.0) > 1e-6
+    if bad.any():
+        i = int(np.flatnonzero(bad.ravel())[0])
+        raise InputError(f"{prefix}am_frac + {prefix}carbon_frac + {prefix}binder_frac", float(total.ravel()[i]),
+                         "1 (mass fractions of the solid)", f"design {i + 1}" if bad.size > 1 else None)
+
+
+def resolve(design: CellDesign) -> CellDesign:
+    """Validate ``design``, derive the NaN negative thicknesses from N/P, broadcast every field.
+
+    Raises
+    ------
+    InputError
+        A value outside its allowed range (the message names the Excel key and the design).
+    """
+    for s in specs(design):
+        s.check(getattr(design, s.name))
+    validate(design.sep, "sep_")
+    validate(design.pos, "pos_")
+    _check_composition(design.pos, "pos_")
+    _check_composition(design.neg, "neg_")
+    ln = np.asarray(design.neg.thickness_m, dtype=float)
+    if np.isnan(ln).any():
+        for s in specs(design.neg):
+            if s.name != "thickness_m":
+                s.check(getattr(design.neg, s.name), "neg_" + s.key)
+        derived = neg_thickness_for_np(design.pos, design.neg, design.np_ratio)
+        ln = np.where(np.isnan(ln), derived, ln)
+        design = dataclasses.replace(design, neg=dataclasses.replace(design.neg, thickness_m=ln))
+    validate(design.neg, "neg_")
+    return design
+
+
+def evaluate_cell(design: CellDesign) -> CellMetrics:
+    """Evaluate a population of cell designs in one call.
+
+    Parameters
+    ----------
+    design : CellDesign
+        Fields are scalars or arrays that broadcast together (SI units).
+
+    Returns
+    -------
+    CellMetrics
+        Every metric as an array of the broadcast shape (SI units).
+    """
+    d = resolve(design)
+    p, n, s = d.pos, d.neg, d.sep
+    A = d.electrode_area_m2
+    b = d.bruggeman_exponent
+    T = d.temperature_K
+
+    qa_p, qa_n = areal_capacity(p), areal_capacity(n)
+    np_ratio = qa_n / qa_p
+    capacity = np.minimum(qa_p, qa_n) * A
+    v_avg = np.where(np.isnan(d.avg_voltage_V), p.potential_V - n.potential_V, d.avg_voltage_V)
+    energy = capacity * v_avg
+
+    rho_p, rho_n = coating_density(p), coating_density(n)
+    A_n = A * (1.0 + d.neg_area_excess)
+    m_pos = p.thickness_m * A * rho_p
+    m_neg = n.thickness_m * A_n * rho_n
+    m_pfoil = 0.5 * A * p.foil_thickness_m * p.foil_density_kg_m3  # double-coated foils
+    m_nfoil = 0.5 * A_n * n.foil_thickness_m * n.foil_density_kg_m3
+    m_sep = A * s.thickness_m * s.density_kg_m3
+    v_pores = p.thickness_m * A * p.porosity + n.thickness_m * A_n * n.porosity + A * s.thickness_m * s.porosity
+    v_elyte = v_pores * (1.0 + d.electrolyte_excess)
+    m_elyte = v_elyte * d.electrolyte_density_kg_m3
+    mass = m_pos + m_neg + m_pfoil + m_nfoil + m_sep + m_elyte + d.packaging_mass_kg
+    v_stack = A * (p.thickness_m + s.thickness_m) + A_n * n.thickness_m + 0.5 * A * p.foil_thickness_m + 0.5 * A_n * n.foil_thickness_m
+    volume = v_stack + d.packaging_volume_m3
+
+    k0 = d.electrolyte_conductivity_S_m
+    asi_el = (p.thickness_m / (3.0 * effective_conductivity(k0, p.porosity, b))
+              + s.thickness_m / effective_conductivity(k0, s.porosity, b)
+              + n.thickness_m / (3.0 * effective_conductivity(k0, n.porosity, b)))
+    asi_e = (p.thickness_m / (3.0 * effective_conductivity(p.conductivity_S_m, 1.0 - p.porosity, b))
+             + n.thickness_m / (3.0 * effective_conductivity(n.conductivity_S_m, 1.0 - n.porosity, b)))
+    asi_ct_p = charge_transfer_asi(p, T)
+    asi_ct_n = charge_transfer_asi(n, T)
+    asi = asi_el + asi_e + asi_ct_p + asi_ct_n
+    R = asi / A
+    f = d.power_voltage_fraction
+    p_max = v_avg**2 * f * (1.0 - f) / R
+
+    c = d.c_rate_per_h
+    t_dis = SECONDS_PER_HOUR / c
+    current = capacity * c / SECONDS_PER_HOUR
+    rate = _rate_limits(d, qa_p, c)
+
+    feasible = (np_ratio >= 1.0) & (rate["n_e_p"] <= d.critical_electrolyte_number) & (rate["n_e_n"] <= d.critical_electrolyte_number) \
+        & (rate["n_s_p"] <= d.critical_solid_number) & (rate["n_s_n"] <= d.critical_solid_number) & (v_avg - current * R > 0)
+    shape = np.broadcast(energy, p_max, rate["fraction"]).shape
+
+    def bc(x: Array) -> np.ndarray:
+        return np.broadcast_to(np.asarray(x, dtype=float), shape).copy()
+
+    return CellMetrics(
+        pos_areal_capacity_C_m2=bc(qa_p), neg_areal_capacity_C_m2=bc(qa_n), np_ratio=bc(np_ratio),
+        pos_thickness_m=bc(p.thickness_m), neg_thickness_m=bc(n.thickness_m),
+        pos_coating_density_kg_m3=bc(rho_p), neg_coating_density_kg_m3=bc(rho_n),
+        pos_am_volume_fraction=bc(am_volume_fraction(p)), neg_am_volume_fraction=bc(am_volume_fraction(n)),
+        pos_specific_area_1_m=bc(specific_area(p)), neg_specific_area_1_m=bc(specific_area(n)),
+        capacity_C=bc(capacity), avg_voltage_V=bc(v_avg), energy_J=bc(energy), mass_kg=bc(mass), volume_m3=bc(volume),
+        specific_energy_J_kg=bc(energy / mass), energy_density_J_m3=bc(energy / volume),
+        mass_pos_coating_kg=bc(m_pos), mass_neg_coating_kg=bc(m_neg), mass_pos_foil_kg=bc(m_pfoil), mass_neg_foil_kg=bc(m_nfoil),
+        mass_separator_kg=bc(m_sep), mass_electrolyte_kg=bc(m_elyte), mass_packaging_kg=bc(d.packaging_mass_kg),
+        electrolyte_volume_m3=bc(v_elyte),
+        asi_electrolyte_ohm_m2=bc(asi_el), asi_electronic_ohm_m2=bc(asi_e), asi_ct_pos_ohm_m2=bc(asi_ct_p), asi_ct_neg_ohm_m2=bc(asi_ct_n),
+        asi_total_ohm_m2=bc(asi), resistance_ohm=bc(R), max_power_W=bc(p_max), specific_power_W_kg=bc(p_max / mass),
+        current_A=bc(current), voltage_under_load_V=bc(v_avg - current * R), t_discharge_s=bc(t_dis),
+        t_diff_solid_pos_s=bc(rate["t_s_p"]), t_diff_solid_neg_s=bc(rate["t_s_n"]),
+        t_diff_electrolyte_pos_s=bc(rate["t_e_p"]), t_diff_electrolyte_neg_s=bc(rate["t_e_n"]),
+        electrolyte_number_pos=bc(rate["n_e_p"]), electrolyte_number_neg=bc(rate["n_e_n"]),
+        max_pos_thickness_m=bc(rate["l_max_p"]), max_neg_thickness_m=bc(rate["l_max_n"]),
+        max_pos_particle_radius_m=bc(rate["r_max_p"]), max_neg_particle_radius_m=bc(rate["r_max_n"]),
+        usable_capacity_fraction=bc(rate["fraction"]), usable_capacity_C=bc(capacity * rate["fraction"]),
+        feasible=np.broadcast_to(feasible, shape).copy(),
+    )
+
+
+def _rate_limits(d: CellDesign, qa_p: Array, c_rate: Array) -> dict[str, Array]:
+    """Diffusion times, depletion numbers, size limits and usable fraction at ``c_rate`` (1/h)."""
+    p, n = d.pos, d.neg
+    b = d.bruggeman_exponent
+    t_dis = SECONDS_PER_HOUR / c_rate
+    D0 = d.electrolyte_diffusivity_m2_s
+    Deff_p, Deff_n = D0 * p.porosity**b, D0 * n.porosity**b
+    i = qa_p * c_rate / SECONDS_PER_HOUR  # A/m² of positive area (the negative carries the same current)
+    salt = FARADAY * d.electrolyte_concentration_mol_m3 / (1.0 - d.transference_number)  # C/m³ of mobile anion charge
+    n_e_p = i * p.thickness_m / (salt * Deff_p)
+    n_e_n = i * n.thickness_m / (salt * Deff_n)
+    t_s_p = diffusion_time(p.particle_radius_m, p.solid_diffusivity_m2_s)
+    t_s_n = diffusion_time(n.particle_radius_m, n.solid_diffusivity_m2_s)
+    n_s_p, n_s_n = t_s_p / t_dis, t_s_n / t_dis
+    Nc, Ns = d.critical_electrolyte_number, d.critical_solid_number
+    # N_e ∝ L²: thickness at which N_e = N_c, holding porosity and composition (and N/P for the negative)
+    l_max_p = p.thickness_m * np.sqrt(Nc / n_e_p)
+    l_max_n = n.thickness_m * np.sqrt(Nc / n_e_n)
+    r_max_p = np.sqrt(Ns * p.solid_diffusivity_m2_s * t_dis)
+    r_max_n = np.sqrt(Ns * n.solid_diffusivity_m2_s * t_dis)
+    k = d.rate_cliff_sharpness
+    fraction = cliff(n_e_p / Nc, k) * cliff(n_e_n / Nc, k) * cliff(n_s_p / Ns, k) * cliff(n_s_n / Ns, k)
+    return dict(t_e_p=diffusion_time(p.thickness_m, Deff_p), t_e_n=diffusion_time(n.thickness_m, Deff_n),
+                t_s_p=t_s_p, t_s_n=t_s_n, n_e_p=n_e_p, n_e_n=n_e_n, n_s_p=n_s_p, n_s_n=n_s_n,
+                l_max_p=l_max_p, l_max_n=l_max_n, r_max_p=r_max_p, r_max_n=r_max_n, fraction=fraction)
+
+
+def rate_capability(design: CellDesign, c_rates: Array) -> np.ndarray:
+    """Usable capacity fraction versus C-rate.
+
+    Parameters
+    ----------
+    design : CellDesign
+        Designs of broadcast shape ``S``.
+    c_rates : array_like
+        C-rates (1/h), shape ``K``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``S + K``: the usable fraction of each design at each C-rate.
+    """
+    d = broadcast_fields_cell(resolve(design))
+    c = np.asarray(c_rates, dtype=float)
+    shape = np.shape(d.pos.thickness_m)
+    expand = (Ellipsis,) + (None,) * c.ndim
+
+    def ex(x: Array) -> Array:
+        return np.asarray(x, dtype=float)[expand]
+
+    d2 = _map_cell(d, ex)
+    out = _rate_limits(d2, areal_capacity(d2.pos), c)["fraction"]
+    return np.broadcast_to(out, shape + c.shape)
+
+
+def _map_cell(d: CellDesign, fn) -> CellDesign:
+    def m(obj):
+        return dataclasses.replace(obj, **{s.name: fn(getattr(obj, s.name)) for s in specs(obj)})
+
+    return dataclasses.replace(m(d), pos=m(d.pos), neg=m(d.neg), sep=m(d.sep))
+
+
+def broadcast_fields_cell(d: CellDesign) -> CellDesign:
+    """Every numeric field of the cell, its electrodes and separator broadcast to one shape."""
+    objs = [d, d.pos, d.neg, d.sep]
+    shape = np.broadcast_shapes(*[np.shape(getattr(o, s.name)) for o in objs for s in specs(o)])
+    return _map_cell(d, lambda x: np.broadcast_to(np.asarray(x, dtype=float), shape))
+
+
+__all__ = [
+    "CellDesign", "CellMetrics", "ElectrodeDesign", "SeparatorDesign", "default_design", "electrode",
+    "evaluate_cell", "rate_capability", "areal_capacity", "coating_density", "volumetric_capacity",
+    "am_volume_fraction", "specific_area", "charge_transfer_asi", "neg_thickness_for_np", "resolve",
+    "binder_coverage", "broadcast_fields_cell", "composite_density", "areal_capacity_of", "specific_area_of",
+    "charge_transfer_asi_of",
+]

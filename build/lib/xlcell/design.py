@@ -1,0 +1,162 @@
+"""Cell designs from flat (key, value) mappings in display units: the keys of the Design sheet.
+
+The flat keys are generated from the parameter metadata of :mod:`xlcell.cell`: ``pos_`` and
+``neg_`` + an :class:`~xlcell.cell.ElectrodeDesign` key, ``sep_`` + a
+:class:`~xlcell.cell.SeparatorDesign` key, the :class:`~xlcell.cell.CellDesign` keys, and the two
+material names ``pos_material`` and ``neg_material``. Values may be scalars or arrays (one element
+per design); they broadcast together.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Mapping
+
+import numpy as np
+
+from .cell import CellDesign, ElectrodeDesign, SeparatorDesign, default_design
+from .errors import ConflictError, InputError, UnknownKeyError
+from .materials import LIBRARY, Material, material_arrays
+from .params import ParamSpec, specs, to_display
+
+MATERIAL_KEYS = {"pos_material": "positive", "neg_material": "negative"}
+DEFAULT_MATERIALS = {"pos_material": "NMC811", "neg_material": "Graphite"}
+
+
+@dataclass(frozen=True)
+class DesignKey:
+    """One key of the Design sheet."""
+
+    key: str
+    spec: ParamSpec | None  #: None for the material-name keys
+    part: str  #: "pos", "neg", "sep" or "cell"
+    default: Any  #: display units; None = the material's value (or derived, for neg_thickness_um)
+
+    @property
+    def label(self) -> str:
+        if self.spec is None:
+            return ("Positive" if self.part == "pos" else "Negative") + " active material"
+        side = {"pos": "Positive: ", "neg": "Negative: ", "sep": "", "cell": ""}[self.part]
+        return side + self.spec.label
+
+    @property
+    def unit(self) -> str:
+        return "text" if self.spec is None else self.spec.unit
+
+
+def design_keys() -> list[DesignKey]:
+    """Every key of a cell design, in Design-sheet order, with its default (display units)."""
+    base = default_design()
+    out = [DesignKey("pos_material", None, "pos", DEFAULT_MATERIALS["pos_material"]),
+           DesignKey("neg_material", None, "neg", DEFAULT_MATERIALS["neg_material"])]
+    for part, obj in (("pos", base.pos), ("neg", base.neg)):
+        shown = to_display(obj)
+        for s in specs(ElectrodeDesign):
+            default = None if s.from_material else shown[s.key]
+            if part == "neg" and s.key == "thickness_um":
+                default = None  # derived from np_ratio when blank
+            out.append(DesignKey(f"{part}_{s.key}", s, part, _py(default)))
+    shown = to_display(base.sep)
+    out += [DesignKey(f"sep_{s.key}", s, "sep", _py(shown[s.key])) for s in specs(SeparatorDesign)]
+    shown = to_display(base)
+    out += [DesignKey(s.key, s, "cell", _py(shown[s.key])) for s in specs(CellDesign)]
+    return out
+
+
+def _py(v: Any) -> Any:
+    if v is None:
+        return None
+    x = float(np.asarray(v))
+    return None if np.isnan(x) else float(f"{x:.12g}")
+
+
+def design_from_mapping(values: Mapping[str, Any], materials: Mapping[str, Material] | None = None) -> CellDesign:
+    """Build a :class:`CellDesign` from ``{key: display value}`` (keys case-insensitive).
+
+    Missing keys take the defaults of :func:`design_keys` (BatPaC 5.0's default cell); material
+    properties left out take the named material's library values; a missing
+    ``neg_thickness_um`` is derived from ``np_ratio``.
+
+    Parameters
+    ----------
+    values : mapping
+        Display-unit values, scalars or arrays (one element per design); material names as text.
+    materials : mapping, optional
+        Extra user-defined materials by upper-case name, searched before the library.
+
+    Raises
+    ------
+    UnknownKeyError
+        A key that is not a design key.
+    ConflictError
+        Both ``neg_thickness_um`` and ``np_ratio`` given.
+    InputError
+        A material of the wrong role, or a value out of range.
+    """
+    keys = {k.key: k for k in design_keys()}
+    vals = {canonical_key(k): v for k, v in values.items()}
+    if "neg_thickness_um" in vals and "np_ratio" in vals:
+        raise ConflictError("give neg_thickness_um or np_ratio, not both (the other follows from it)")
+
+    parts: dict[str, dict[str, Any]] = {"pos": {}, "neg": {}, "sep": {}, "cell": {}}
+    for part in ("pos", "neg"):
+        mkey = f"{part}_material"
+        names = vals.get(mkey, DEFAULT_MATERIALS[mkey])
+        mats = material_arrays(names, materials)
+        _check_role(names, MATERIAL_KEYS[mkey], mkey, materials)
+        for s in specs(ElectrodeDesign):
+            k = f"{part}_{s.key}"
+            if k in vals:
+                parts[part][s.name] = s.to_si(np.asarray(vals[k], dtype=float))
+            elif s.from_material:
+                parts[part][s.name] = mats[s.name]
+            elif k == "neg_thickness_um":
+                parts[part][s.name] = np.nan
+            else:
+                parts[part][s.name] = s.to_si(keys[k].default)
+    for s in specs(SeparatorDesign):
+        k = f"sep_{s.key}"
+        parts["sep"][s.name] = s.to_si(np.asarray(vals[k], dtype=float) if k in vals else keys[k].default)
+    for s in specs(CellDesign):
+        d = keys[s.key].default
+        parts["cell"][s.name] = s.to_si(np.asarray(vals[s.key], dtype=float)) if s.key in vals else (np.nan if d is None else s.to_si(d))
+    return CellDesign(pos=ElectrodeDesign(**parts["pos"]), neg=ElectrodeDesign(**parts["neg"]),
+                      sep=SeparatorDesign(**parts["sep"]), **parts["cell"])
+
+
+def _check_role(names: Any, role: str, key: str, materials: Mapping[str, Material] | None) -> None:
+    from .materials import get_material
+
+    arr = np.atleast_1d(np.asarray(names, dtype=object)).astype(str)
+    for u in np.unique(arr):  # one lookup per distinct name, not per design
+        m = get_material(u, materials)
+        if m.role != role:
+            i = int(np.flatnonzero(arr == u)[0])
+            choices = [x.name for x in list((materials or {}).values()) + list(LIBRARY.values()) if x.role == role]
+            raise InputError(key, str(u), f"a {role}-electrode material ({', '.join(choices)})",
+                             f"design {i + 1}" if arr.size > 1 else None)
+
+
+def canonical_key(name: Any) -> str:
+    """The design key spelled as in :func:`design_keys` for a case-insensitive ``name``.
+
+    Raises
+    ------
+    UnknownKeyError
+        ``name`` is not a design key (the message suggests close keys).
+    """
+    canon = _canonical()
+    try:
+        return canon[str(name).strip().lower()]
+    except KeyError:
+        raise UnknownKeyError(str(name), list(canon.values()), what="design key") from None
+
+
+@lru_cache(maxsize=1)
+def _canonical() -> dict[str, str]:
+    return {k.key.lower(): k.key for k in design_keys()}
+
+
+def text_keys() -> set[str]:
+    """Keys whose values are text (material names)."""
+    return set(MATERIAL_KEYS)

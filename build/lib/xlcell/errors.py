@@ -1,0 +1,117 @@
+"""The one error hierarchy of xlcell.
+
+Every error raised on purpose by xlcell derives from :class:`XlcellError`. Errors about
+bad input also derive from :class:`ValueError` (after python-control), so callers may catch
+either. Each error keeps structured fields and builds its message late (after pint); the
+Excel layer shows :meth:`XlcellError.cell_text` in the cell.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+
+class XlcellError(Exception):
+    """Root of every deliberate xlcell error."""
+
+    def cell_text(self) -> str:
+        """Short text for an Excel cell (no traceback)."""
+        return f"#XLCELL! {self}"
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, str):
+        return repr(value)
+    if value is None:
+        return "blank"
+    return str(value)
+
+
+class InputError(XlcellError, ValueError):
+    """A named input has a value outside what is allowed.
+
+    Parameters
+    ----------
+    name : str
+        The input's key as the user typed it (e.g. ``pos_porosity``).
+    value : object
+        The offending value, in the user's units.
+    allowed : str
+        What is allowed, in words (e.g. ``"a number between 0 and 1 (exclusive)"``).
+    where : str, optional
+        Where in an array of designs (e.g. ``"design 3"``).
+    """
+
+    def __init__(self, name: str, value: Any, allowed: str, where: str | None = None):
+        self.name = name
+        self.value = value
+        self.allowed = allowed
+        self.where = where
+        super().__init__(name, value, allowed, where)
+
+    def __str__(self) -> str:
+        at = f" ({self.where})" if self.where else ""
+        return f"{self.name} = {_fmt(self.value)}{at}: must be {self.allowed}"
+
+
+class UnknownKeyError(XlcellError, KeyError):
+    """A key is not one of the known keys."""
+
+    def __init__(self, key: str, known: Iterable[str], what: str = "key"):
+        self.key = key
+        self.known = sorted(known)
+        self.what = what
+        super().__init__(key)
+
+    def __str__(self) -> str:
+        import difflib
+
+        close = difflib.get_close_matches(str(self.key).lower(), self.known, n=3, cutoff=0.6)
+        hint = f"; did you mean {', '.join(close)}?" if close else f"; see the list of {self.what}s"
+        return f"unknown {self.what} {self.key!r}{hint}"
+
+
+class UnknownMaterialError(UnknownKeyError):
+    """A material name is not in the library."""
+
+    def __init__(self, key: str, known: Iterable[str]):
+        super().__init__(key, known, what="material")
+
+    def __str__(self) -> str:
+        return f"unknown material {self.key!r}; known: {', '.join(self.known)}"
+
+
+class ShapeError(XlcellError, ValueError):
+    """An input range or array has the wrong shape."""
+
+    def __init__(self, name: str, got: str, expected: str):
+        self.name = name
+        self.got = got
+        self.expected = expected
+        super().__init__(name, got, expected)
+
+    def __str__(self) -> str:
+        return f"{self.name} is {self.got}: expected {self.expected}"
+
+
+class ConflictError(XlcellError, ValueError):
+    """Two inputs contradict each other."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InfeasibleError(XlcellError):
+    """A requested target cannot be reached (e.g. porosity below what a material reaches)."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,0 +1,103 @@
+"""Active-material library: capacity, density, potential and kinetic/transport defaults.
+
+Values in SI. Sources:
+
+* NMC811 and graphite: BatPaC 5.0 (Argonne, 2022-07-22) default case ("NMC811-G (Energy)"):
+  213.6 / 360.4 mAh/g, 4.65 / 2.24 g/cm³, particle radius 2 / 6 µm, exchange current density
+  0.6 / 0.5 mA/cm². Graphite's mean potential is taken as 0.10 V vs Li and NMC811's is set so that
+  NMC811 - graphite equals BatPaC's open-circuit voltage at 50 % SOC, 3.7132049 V.
+* Practical capacities and potentials of NMC333, NCA, LMO, LFP and LTO: Nitta et al. (2015),
+  Materials Today 18, 252, table 1. NMC532 and NMC622: typical vendor values at 4.3 V.
+* Solid diffusivities of NMC811 and graphite: Chen et al. (2020), J. Electrochem. Soc. 167,
+  080534 (LG M50). Composite electronic conductivities: Marquis et al. (2019) / Chen et al. (2020).
+  Other kinetic and transport values are order-of-magnitude literature values; override them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+import numpy as np
+
+from .errors import UnknownMaterialError
+from .params import param
+
+
+@dataclass(frozen=True, kw_only=True)
+class Material:
+    """An active material and its default properties (SI)."""
+
+    name: str
+    role: str  #: "positive" or "negative"
+    specific_capacity_C_kg: float = field(metadata=param("Specific capacity", "mAh/g", key="specific_capacity_mAh_g", gt=0))
+    am_density_kg_m3: float = field(metadata=param("Active-material density", "g/cm³", key="am_density_g_cm3", gt=0))
+    potential_V: float = field(metadata=param("Average potential vs Li/Li+", "V", key="potential_V", ge=0, le=6))
+    particle_radius_m: float = field(metadata=param("Particle radius", "µm", key="particle_radius_um", gt=0))
+    exchange_current_A_m2: float = field(metadata=param("Exchange current density", "mA/cm²", key="exchange_current_mA_cm2", gt=0))
+    solid_diffusivity_m2_s: float = field(metadata=param("Solid diffusivity", "m²/s", key="solid_diffusivity_m2_s", gt=0))
+    conductivity_S_m: float = field(metadata=param("Solid-phase conductivity", "S/m", key="conductivity_S_m", gt=0))
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        if self.role not in ("positive", "negative"):
+            raise ValueError(f"role must be 'positive' or 'negative', not {self.role!r}")
+
+
+def _m(name, role, q_mAh_g, rho_g_cm3, pot, r_um, i0_mA_cm2, ds, sigma, source):
+    return Material(
+        name=name, role=role, specific_capacity_C_kg=q_mAh_g * 3.6e3, am_density_kg_m3=rho_g_cm3 * 1e3,
+        potential_V=pot, particle_radius_m=r_um * 1e-6, exchange_current_A_m2=i0_mA_cm2 * 10.0,
+        solid_diffusivity_m2_s=ds, conductivity_S_m=sigma, source=source,
+    )
+
+
+_BATPAC = "BatPaC 5.0 default case"
+_NITTA = "Nitta et al. 2015, Mater. Today 18, 252"
+
+#: The built-in library, by upper-case name.
+LIBRARY: dict[str, Material] = {
+    m.name.upper(): m
+    for m in [
+        _m("NMC333", "positive", 160.0, 4.70, 3.80, 4.0, 0.6, 1e-14, 10.0, _NITTA),
+        _m("NMC532", "positive", 175.0, 4.70, 3.80, 4.0, 0.6, 1e-14, 10.0, "typical, 4.3 V"),
+        _m("NMC622", "positive", 185.0, 4.70, 3.80, 3.0, 0.6, 8e-15, 10.0, "typical, 4.3 V"),
+        _m("NMC811", "positive", 213.6, 4.65, 3.8132049, 2.0, 0.6, 4e-15, 10.0, _BATPAC),
+        _m("NCA", "positive", 199.0, 4.45, 3.73, 3.0, 0.5, 5e-15, 10.0, _NITTA),
+        _m("LFP", "positive", 165.0, 3.60, 3.43, 0.1, 0.05, 1e-17, 1.0, _NITTA),
+        _m("LMO", "positive", 120.0, 4.28, 4.05, 5.0, 0.5, 1e-14, 10.0, _NITTA),
+        _m("Graphite", "negative", 360.4, 2.24, 0.10, 6.0, 0.5, 3.3e-14, 215.0, _BATPAC),
+        _m("LTO", "negative", 170.0, 3.48, 1.55, 0.5, 0.5, 1e-15, 10.0, _NITTA),
+    ]
+}
+
+#: The material fields that a design key may override (the rest are identity).
+MATERIAL_PROPERTIES = ("specific_capacity_C_kg", "am_density_kg_m3", "potential_V", "particle_radius_m",
+                       "exchange_current_A_m2", "solid_diffusivity_m2_s", "conductivity_S_m")
+
+
+def get_material(name: str, extra: Mapping[str, Material] | None = None) -> Material:
+    """Look a material up by name (case-insensitive), in ``extra`` first, then the library."""
+    key = str(name).strip().upper()
+    if extra and key in extra:
+        return extra[key]
+    try:
+        return LIBRARY[key]
+    except KeyError:
+        known = [m.name for m in (list((extra or {}).values()) + list(LIBRARY.values()))]
+        raise UnknownMaterialError(str(name), known) from None
+
+
+def names(role: str | None = None) -> list[str]:
+    """Names of the library materials, optionally of one role."""
+    return [m.name for m in LIBRARY.values() if role is None or m.role == role]
+
+
+def material_arrays(names_: Iterable[str] | str, extra: Mapping[str, Material] | None = None) -> dict[str, np.ndarray]:
+    """Properties of an array of material names, as arrays (one lookup per distinct name).
+
+    Returns ``{field name: array}`` for :data:`MATERIAL_PROPERTIES`, shaped like ``names_``.
+    """
+    arr = np.asarray(names_, dtype=object)
+    uniq, inv = np.unique(arr.astype(str), return_inverse=True)
+    mats = [get_material(u, extra) for u in uniq]
+    return {p: np.array([getattr(m, p) for m in mats], dtype=float)[inv].reshape(arr.shape) for p in MATERIAL_PROPERTIES}

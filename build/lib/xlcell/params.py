@@ -1,0 +1,165 @@
+"""Parameter metadata: one source of truth for names, labels, units and allowed ranges.
+
+Model inputs and outputs are frozen dataclasses whose field names carry SI units
+(``thickness_m``). Each field's metadata, made by :func:`param`, carries the Excel key
+(``thickness_um``), a label, the display unit (a key of :data:`xlcell.units.UNITS`) and the
+allowed range *in display units*. The Design sheet, the UDF key lists, the validation messages
+and the README tables are generated from this metadata, so they cannot drift apart.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, fields
+from typing import Any, Iterator, Mapping
+
+import numpy as np
+
+from .errors import InputError
+from .units import UNITS, from_si, to_si
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """Metadata of one parameter (input or output)."""
+
+    name: str  #: dataclass field name, SI unit in the name
+    key: str  #: Excel key, display unit in the name (without prefix)
+    label: str
+    unit: str  #: display unit, a key of UNITS
+    doc: str = ""
+    gt: float | None = None
+    ge: float | None = None
+    lt: float | None = None
+    le: float | None = None
+    allow_nan: bool = False  #: NaN means "derive it" (e.g. negative thickness from N/P)
+    group: str = ""
+    from_material: bool = False  #: blank takes the active material's library value
+    advanced: bool = False
+
+    def allowed(self) -> str:
+        """The allowed range in words, in display units."""
+        u = "" if self.unit in ("-", "bool", "text") else f" {self.unit}"
+        lo = (">", self.gt) if self.gt is not None else (">=", self.ge) if self.ge is not None else None
+        hi = ("<", self.lt) if self.lt is not None else ("<=", self.le) if self.le is not None else None
+        if lo and hi:
+            incl = {(">", "<"): "exclusive", (">=", "<="): "inclusive"}.get((lo[0], hi[0]))
+            tail = f" ({incl})" if incl else f" ({lo[0]} {_n(lo[1])}, {hi[0]} {_n(hi[1])})"
+            return f"a number between {_n(lo[1])} and {_n(hi[1])}{u}{tail}"
+        if lo:
+            return f"a number {lo[0]} {_n(lo[1])}{u}"
+        if hi:
+            return f"a number {hi[0]} {_n(hi[1])}{u}"
+        return "a finite number"
+
+    def to_si(self, display: Any) -> Any:
+        return to_si(display, self.unit)
+
+    def from_si(self, si: Any) -> Any:
+        return from_si(si, self.unit)
+
+    def check(self, si_value: Any, name: str | None = None) -> None:
+        """Raise :class:`InputError` if any element of ``si_value`` is not allowed.
+
+        The message names the Excel key (``name``, default ``self.key``), the value in display
+        units and, for arrays, the index of the first bad design (1-based, as in a sheet).
+        """
+        a = np.asarray(si_value, dtype=float)
+        d = np.asarray(self.from_si(a), dtype=float)
+        bad = ~np.isfinite(d)
+        if self.allow_nan:
+            bad &= ~np.isnan(d)
+        with np.errstate(invalid="ignore"):
+            if self.gt is not None:
+                bad |= d <= self.gt
+            if self.ge is not None:
+                bad |= d < self.ge
+            if self.lt is not None:
+                bad |= d >= self.lt
+            if self.le is not None:
+                bad |= d > self.le
+        if bad.any():
+            idx = int(np.flatnonzero(bad.ravel())[0])
+            where = f"design {idx + 1}" if bad.size > 1 else None
+            raise InputError(name or self.key, float(d.ravel()[idx]), self.allowed(), where)
+
+
+def _n(x: float) -> str:
+    return f"{x:g}"
+
+
+def param(
+    label: str,
+    unit: str,
+    *,
+    key: str,
+    doc: str = "",
+    gt: float | None = None,
+    ge: float | None = None,
+    lt: float | None = None,
+    le: float | None = None,
+    allow_nan: bool = False,
+    group: str = "",
+    from_material: bool = False,
+    advanced: bool = False,
+) -> dict[str, Any]:
+    """Field metadata for a parameter. Bounds are in the display ``unit``."""
+    if unit not in UNITS:
+        raise KeyError(f"unit {unit!r} is not in xlcell.units.UNITS")
+    return {
+        "xlcell": dict(
+            key=key, label=label, unit=unit, doc=doc, gt=gt, ge=ge, lt=lt, le=le,
+            allow_nan=allow_nan, group=group, from_material=from_material, advanced=advanced,
+        )
+    }
+
+
+def specs(cls_or_obj: Any) -> list[ParamSpec]:
+    """The :class:`ParamSpec` of every parameter field of a dataclass (in field order)."""
+    out = []
+    for f in fields(cls_or_obj):
+        meta = f.metadata.get("xlcell")
+        if meta is not None:
+            out.append(ParamSpec(name=f.name, **meta))
+    return out
+
+
+def spec_by_key(cls_or_obj: Any) -> dict[str, ParamSpec]:
+    return {s.key: s for s in specs(cls_or_obj)}
+
+
+def validate(obj: Any, prefix: str = "") -> None:
+    """Check every parameter field of a dataclass instance against its allowed range."""
+    for s in specs(obj):
+        s.check(getattr(obj, s.name), prefix + s.key)
+
+
+def to_display(obj: Any, prefix: str = "") -> dict[str, Any]:
+    """``{prefix+key: value in display units}`` for every parameter field of ``obj``."""
+    return {prefix + s.key: s.from_si(getattr(obj, s.name)) for s in specs(obj)}
+
+
+def from_display(cls: type, values: Mapping[str, Any], prefix: str = "", **si_fields: Any) -> Any:
+    """Build ``cls`` from display-unit values keyed ``prefix+key``; extra SI fields by name."""
+    kw = dict(si_fields)
+    for s in specs(cls):
+        k = prefix + s.key
+        if k in values:
+            kw[s.name] = s.to_si(values[k])
+    return cls(**kw)
+
+
+def broadcast_fields(obj: Any) -> Any:
+    """Return ``obj`` with every numeric field as a float array, all broadcast to one shape."""
+    names = [s.name for s in specs(obj)]
+    arrays = np.broadcast_arrays(*[np.asarray(getattr(obj, n), dtype=float) for n in names])
+    return dataclasses.replace(obj, **dict(zip(names, arrays)))
+
+
+def iter_keys(cls: type, prefix: str = "") -> Iterator[tuple[str, ParamSpec]]:
+    for s in specs(cls):
+        yield prefix + s.key, s
+
+
+def isnan_scalar(x: Any) -> bool:
+    return isinstance(x, float) and math.isnan(x)

@@ -1,0 +1,95 @@
+"""Engineering units at the Excel boundary, SI inside: the one conversion table.
+
+Every display unit the workbooks show is a key of :data:`UNITS`; a value ``v`` in that unit is
+``v * scale + offset`` in SI. Nothing else in xlcell or udfs multiplies by a unit factor.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+#: display unit -> (SI unit, scale, offset): SI = display * scale + offset
+UNITS: dict[str, tuple[str, float, float]] = {
+    "-": ("-", 1.0, 0.0),
+    "%": ("-", 0.01, 0.0),
+    "m": ("m", 1.0, 0.0),
+    "mm": ("m", 1e-3, 0.0),
+    "µm": ("m", 1e-6, 0.0),
+    "nm": ("m", 1e-9, 0.0),
+    "m²": ("m²", 1.0, 0.0),
+    "cm²/cm³": ("1/m", 100.0, 0.0),
+    "1/m": ("1/m", 1.0, 0.0),
+    "cm²": ("m²", 1e-4, 0.0),
+    "cm³": ("m³", 1e-6, 0.0),
+    "L": ("m³", 1e-3, 0.0),
+    "g": ("kg", 1e-3, 0.0),
+    "kg": ("kg", 1.0, 0.0),
+    "g/cm³": ("kg/m³", 1e3, 0.0),
+    "mAh/g": ("C/kg", 3.6e3, 0.0),
+    "mAh/cm²": ("C/m²", 36.0e3, 0.0),
+    "Ah/L": ("C/m³", 3.6e6, 0.0),
+    "mAh/cm³": ("C/m³", 3.6e6, 0.0),
+    "Ah": ("C", 3600.0, 0.0),
+    "mAh": ("C", 3.6, 0.0),
+    "Wh": ("J", 3600.0, 0.0),
+    "kWh": ("J", 3.6e6, 0.0),
+    "MWh": ("J", 3.6e9, 0.0),
+    "Wh/kg": ("J/kg", 3600.0, 0.0),
+    "Wh/L": ("J/m³", 3.6e6, 0.0),
+    "V": ("V", 1.0, 0.0),
+    "W": ("W", 1.0, 0.0),
+    "kW": ("W", 1e3, 0.0),
+    "MW": ("W", 1e6, 0.0),
+    "W/kg": ("W/kg", 1.0, 0.0),
+    "A": ("A", 1.0, 0.0),
+    "mA/cm²": ("A/m²", 10.0, 0.0),
+    "A/m²": ("A/m²", 1.0, 0.0),
+    "Ω·cm²": ("Ω·m²", 1e-4, 0.0),
+    "Ω": ("Ω", 1.0, 0.0),
+    "mΩ": ("Ω", 1e-3, 0.0),
+    "S/m": ("S/m", 1.0, 0.0),
+    "m²/s": ("m²/s", 1.0, 0.0),
+    "mol/m³": ("mol/m³", 1.0, 0.0),
+    "mol/L": ("mol/m³", 1e3, 0.0),
+    "kJ/mol": ("J/mol", 1e3, 0.0),
+    "J/mol": ("J/mol", 1.0, 0.0),
+    "°C": ("K", 1.0, 273.15),
+    "K": ("K", 1.0, 0.0),
+    "s": ("s", 1.0, 0.0),
+    "min": ("s", 60.0, 0.0),
+    "h": ("s", 3600.0, 0.0),
+    "1/h": ("1/s", 1 / 3600.0, 0.0),
+    "C-rate": ("1/h", 1.0, 0.0),  # C-rates stay in 1/h: the unit engineers think in
+    "yr": ("yr", 1.0, 0.0),
+    "$": ("$", 1.0, 0.0),
+    "$/kg": ("$/kg", 1.0, 0.0),
+    "$/kWh": ("$/J", 1 / 3.6e6, 0.0),
+    "N/mm": ("N/m", 1e3, 0.0),
+    "MPa": ("Pa", 1e6, 0.0),
+    "GPa": ("Pa", 1e9, 0.0),
+    "bool": ("bool", 1.0, 0.0),
+    "text": ("text", 1.0, 0.0),
+}
+
+
+def _lookup(unit: str) -> tuple[str, float, float]:
+    try:
+        return UNITS[unit]
+    except KeyError:  # pragma: no cover - a programming error, caught by the metadata tests
+        raise KeyError(f"unit {unit!r} is not in xlcell.units.UNITS") from None
+
+
+def to_si(value: ArrayLike, unit: str) -> np.ndarray | float:
+    """Convert ``value`` from the display ``unit`` to SI."""
+    _, scale, offset = _lookup(unit)
+    if scale == 1.0 and offset == 0.0:
+        return value  # type: ignore[return-value]
+    return np.asarray(value, dtype=float) * scale + offset
+
+
+def from_si(value: ArrayLike, unit: str) -> np.ndarray | float:
+    """Convert ``value`` from SI to the display ``unit``."""
+    _, scale, offset = _lookup(unit)
+    if scale == 1.0 and offset == 0.0:
+        return value  # type: ignore[return-value]
+    return (np.asarray(value, dtype=float) - offset) / scale
