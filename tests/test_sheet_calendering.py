@@ -24,7 +24,7 @@ def saved(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def values(saved):
-    import formula_engine
+    from workbooks import formula_engine
 
     return formula_engine.evaluate(saved)
 
