@@ -8,7 +8,6 @@ from .calendering import *  # noqa: F401,F403
 from .lifetime import *  # noqa: F401,F403
 from .lcos import *  # noqa: F401,F403
 
-from . import cell as _cell
 
 
 def udf_functions() -> dict:
