@@ -16,7 +16,8 @@ if [ -f "$src" ] && [ ! -f "$bp" ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-if apt-cache policy libreoffice-calc-nogui | grep -q "${VERSION_CODENAME}-backports"; then
+policy=$(apt-cache policy libreoffice-calc-nogui)  # (not piped into grep -q: pipefail + SIGPIPE)
+if [[ "$policy" == *"${VERSION_CODENAME}-backports"* ]]; then
   apt-get install -y -qq -t "${VERSION_CODENAME}-backports" libreoffice-calc-nogui >/dev/null
 else
   apt-get install -y -qq libreoffice-calc-nogui >/dev/null

@@ -6,6 +6,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from . import TEMPLATE_PATH
+from . import style
 from .sheets import ORDER, TemplateContext
 from .xlsx import save
 
@@ -17,6 +18,8 @@ def build_template() -> Workbook:
     ctx = TemplateContext()
     for mod in ORDER:
         mod.build(wb, ctx)
+    for ws in wb.worksheets:
+        style.print_setup(ws)
     wb.active = [ws.title for ws in wb.worksheets].index("Design")
     return wb
 

@@ -117,6 +117,7 @@ def build(wb: Workbook, ctx) -> None:
     chart.series.append(series)
     chart.x_axis.delete = False
     chart.y_axis.delete = False
+    chart.legend = None
     chart.height, chart.width = 7.5, 13
     ws.add_chart(chart, f"{rc}{top + len(C_RATES) + 3}")
 
