@@ -40,10 +40,10 @@ def problems() -> dict[str, DesignProblem]:
             [Constraint("diffusion_limit", upper=1.0)]),
     }
     from xlcell.registry import output_keys
-    if "cost_per_kWh" in output_keys():
-        out["cost-energy"] = DesignProblem(
+    if "cell_cost_usd_per_kWh" in output_keys():
+        out["cost-power"] = DesignProblem(
             [Variable("pos_thickness_um", 40, 250), Variable("pos_porosity", 0.18, 0.45)],
-            [Objective("cost_per_kWh", "min"), Objective("specific_energy_Wh_kg", "max")],
+            [Objective("cell_cost_usd_per_kWh", "min"), Objective("specific_power_W_kg", "max")],
             [Constraint("diffusion_limit", upper=1.0)])
     return out
 

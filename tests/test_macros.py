@@ -18,11 +18,17 @@ from xlcell.errors import InputError, UnknownKeyError
 from xlcell.pareto import pareto_front
 
 
+def _small(path):
+    """A copy of the template with a short front (5 points, 2 starts) to keep the suite fast."""
+    shutil.copy(TEMPLATE_PATH, path)
+    _set(path, sheet.SETTINGS, 2, 1, 5)  # n_points (row 1 of the block is the section heading)
+    _set(path, sheet.SETTINGS, 4, 1, 2)  # n_starts
+    return path
+
+
 @pytest.fixture()
 def book(tmp_path):
-    p = tmp_path / "book.xlsx"
-    shutil.copy(TEMPLATE_PATH, p)
-    return p
+    return _small(tmp_path / "book.xlsx")
 
 
 def _block(path, name):
@@ -30,11 +36,12 @@ def _block(path, name):
 
 
 def _set(path, name, row, col, value):
-    wb = load_workbook(path)
-    (title, ref), = list(wb.defined_names[name].destinations)
-    cells = wb[title][ref.replace("$", "")]
-    cells[row][col].value = value
-    wb.save(path)
+    """Edit one cell of a named block as a user would (keeping the file's dynamic arrays)."""
+    fb = FileBook(path, quiet=True)
+    rows = fb.read(name)
+    rows[row][col] = value
+    fb.write(name, rows)
+    fb.save()
 
 
 def test_template_pareto_sheet_has_the_named_blocks_and_a_chart():
@@ -52,11 +59,12 @@ def test_pareto_macro_end_to_end_leaves_a_valid_workbook(book):
     before_design = _block(book, "xlcell_design")
     front = run_file("pareto", book, quiet=True)
     # the written table is the front of the settings, computed directly
-    s = read_settings(FileBook(TEMPLATE_PATH, quiet=True))
+    s = read_settings(FileBook(_small(book.with_name("fresh.xlsx")), quiet=True))
+    assert (s.n_points, s.n_starts) == (5, 2)
     direct = pareto_front(s.problem(), s.n_points, s.method, seed=s.seed, n_starts=s.n_starts, report_keys=s.extra_outputs)
     np.testing.assert_array_equal(front.F, direct.F)
     rows = _block(book, sheet.FRONT)
-    assert rows[0][:4] == ["point", "specific_energy_Wh_kg", "specific_power_W_kg", "chosen"]
+    assert rows[0][:4] == ["point", "cell_cost_usd_per_kWh", "specific_power_W_kg", "chosen"]
     data = [r for r in rows[1:] if r[0] is not None]
     assert len(data) == len(front) == s.n_points
     np.testing.assert_allclose([[r[1], r[2]] for r in data], front.F, rtol=1e-12)
@@ -67,13 +75,13 @@ def test_pareto_macro_end_to_end_leaves_a_valid_workbook(book):
     assert _block(book, sheet.STATUS)[0][0].startswith(f"Pareto front: {len(front)} points by epsilon")
     # the rest of the book is as it was: inputs, spilled formulas, charts
     assert _block(book, "xlcell_design") == before_design
+    assert _block(book, sheet.VARIABLES) == _block(TEMPLATE_PATH, sheet.VARIABLES)
     assert dynamic_cells(book) == dynamic_cells(TEMPLATE_PATH)
     assert charts_of(book) == charts_of(TEMPLATE_PATH)
 
 
 def test_pareto_macro_is_deterministic(tmp_path, book):
-    other = tmp_path / "other.xlsx"
-    shutil.copy(TEMPLATE_PATH, other)
+    other = _small(tmp_path / "other.xlsx")
     run_file("pareto", book, quiet=True)
     run_file("pareto", other, quiet=True)
     assert _block(book, sheet.FRONT) == _block(other, sheet.FRONT)
@@ -102,7 +110,8 @@ def test_optimize_macro_and_its_infeasible_report(book):
     assert r.feasible
     opt = dict((k, v) for k, v in _block(book, sheet.OPTIMUM) if k is not None)
     assert opt["feasible"] is True
-    assert opt["specific_energy_Wh_kg (objective)"] == pytest.approx(r.objective)
+    assert opt["cell_cost_usd_per_kWh (objective)"] == pytest.approx(r.objective)
+    assert opt["cell_cost_usd_per_kWh (objective)"] < 79.0192  # below BatPaC 5.0's default cell, 79.02 $/kWh
     _set(book, sheet.CONSTRAINTS, 2, 0, "max_power_W")
     _set(book, sheet.CONSTRAINTS, 2, 1, 1e5)
     assert main(["run", "optimize", str(book), "--quiet"]) == 3  # infeasible: exit code 3, message in the book
@@ -121,7 +130,7 @@ def test_report_macro_never_modifies_the_book(book, tmp_path):
     assert "xlcell 0.1.0" in head and "inputs hash" in head and "UTC" in head
     assert charts_of(out)["Front"] == 1
     items = {r[0]: r[1] for r in wb["Optimisation"].iter_rows(min_row=5, values_only=True) if r[0]}
-    assert items["Points on the front"] == 11
+    assert items["Points on the front"] == 5
     # the chosen design's inputs carry the optimised variables
     inputs = {r[1]: r[2] for r in wb["Inputs"].iter_rows(min_row=5, values_only=True)}
     front = {r[0]: r for r in wb["Front"].iter_rows(min_row=5, values_only=True) if isinstance(r[0], int)}
@@ -134,6 +143,7 @@ def test_rebuild_restores_the_sheet(book):
     run_file("pareto", book, quiet=True)
     assert main(["run", "rebuild", str(book), "--quiet"]) == 0
     assert _block(book, sheet.VARIABLES) == _block(TEMPLATE_PATH, sheet.VARIABLES)
+    assert _block(book, sheet.SETTINGS) == _block(TEMPLATE_PATH, sheet.SETTINGS)
     assert _block(book, sheet.FRONT) == _block(TEMPLATE_PATH, sheet.FRONT)
     wb = load_workbook(book)
     assert wb.sheetnames == load_workbook(TEMPLATE_PATH).sheetnames
@@ -207,8 +217,8 @@ class _FakeXwBook:
             self.names[name] = _Name(_Range(self, name, [[c.value for c in row] for row in cells]))
 
 
-def test_the_same_macro_through_the_xlwings_adapter_writes_one_block_per_table():
-    fake = _FakeXwBook(TEMPLATE_PATH)
+def test_the_same_macro_through_the_xlwings_adapter_writes_one_block_per_table(tmp_path):
+    fake = _FakeXwBook(_small(tmp_path / "b.xlsx"))
     front = run_pareto(XlwingsBook(fake))
     names = [n for n, _ in fake.writes]
     assert sorted(names) == sorted([sheet.FRONT, sheet.CHOSEN, sheet.STATUS])  # each table once

@@ -188,6 +188,8 @@ def run_pareto(book: Book) -> ParetoFront:
               f"{front.n_infeasible} infeasible, {front.n_dominated} dominated dropped); normalised hypervolume "
               f"{front.hypervolume:.4f}; chosen point {i + 1}{' (knee)' if i == front.knee else ''}; {front.seconds:.1f} s; "
               f"{_now()}")
+    if len(front) == 1:
+        status = "The objectives do not conflict within the bounds: one design is best for all of them. " + status
     for name, rows in blocks.items():
         book.write(name, rows)
     book.write(sheet.STATUS, [[status]])

@@ -24,7 +24,7 @@ from xlcell.pareto import HV_REFERENCE, ParetoFront
 from xlcell.registry import output_spec, variable
 
 from . import style
-from .report import SECTIONS, inputs_hash, report_context
+from .report import SECTIONS, build_report, inputs_hash, report_context
 from .xlsx import save
 
 
@@ -175,13 +175,9 @@ def write_pareto_report(path: str | Path, settings: Any, problem: DesignProblem,
         values.pop("neg_thickness_um" if "np_ratio" in front.variable_keys else "np_ratio")
     ctx = report_context(values, settings.materials, when)
     ctx.extra["pareto_front"] = front
-    wb = Workbook()
-    wb.remove(wb.active)
-    optimisation_sheet(wb, settings, problem, front, chosen, written, digest)
-    settings_sheet(wb, settings)
-    front_sheet(wb, front, chosen)
-    for section in SECTIONS:
-        section(wb, ctx)
+    ours = [lambda wb, c: optimisation_sheet(wb, settings, problem, front, chosen, written, digest),
+            lambda wb, c: settings_sheet(wb, settings), lambda wb, c: front_sheet(wb, front, chosen)]
+    wb = build_report(ctx, ours + list(SECTIONS))  # the chosen design's sections: inputs, metrics, cost, lifetime...
     wb["Summary"].title = "Chosen design"
     return save(wb, path)
 

@@ -325,7 +325,7 @@ def pareto_front(problem: Any, n_points: int = 11, method: str = "epsilon", *, s
         calls += 1
     else:
         outputs = {n: Fm[:, i] * senses[i] for i, n in enumerate(problem.objective_names)}
-    hv = hypervolume(fhat(Fm)[:, conflicting] if conflicting.any() else fhat(Fm), [HV_REFERENCE] * int(max(1, conflicting.sum())))
+    hv = hypervolume(fhat(Fm), [HV_REFERENCE] * m)  # a non-conflicting objective has f̂ ~ 0 at every point
     return ParetoFront(
         method=method, variable_keys=list(problem.variable_names), objective_keys=list(problem.objective_names),
         senses=senses, X=X, F=Fm * senses, outputs=outputs, ideal=ideal * senses, nadir=nadir * senses,

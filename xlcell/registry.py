@@ -342,11 +342,75 @@ def _limits(ev: Evaluation) -> dict[str, np.ndarray]:
             for k, v in zip([s.key for s in _LIMIT_SPECS], (e_p, e_n, s_p, s_n, worst))}
 
 
+def _renamed(outputs: Iterable[ParamSpec], prefix: str) -> tuple[tuple[ParamSpec, ...], dict[str, str]]:
+    """Outputs whose key another provider already gives get ``prefix``; returns (specs, {new key: model key})."""
+    out, back = [], {}
+    for sp in outputs:
+        key = sp.key if _fold(sp.key) not in _OUT_INDEX else f"{prefix}_{sp.key}"
+        out.append(dataclasses.replace(sp, key=key))
+        back[key] = sp.key
+    return tuple(out), back
+
+
+def _register_cost() -> None:
+    """BatPaC-style cost per cell and per kWh (:func:`xlcell.cost.evaluate_cost`); context ``"cost"``: its keywords
+    (``factory``, ``prices``, ``fmt``, ``yields``, ``slurry``)."""
+    from .cost import CostMetrics, evaluate_cost
+
+    outs, back = _renamed(specs(CostMetrics), "cost")
+
+    def run(ev: Evaluation) -> dict[str, Any]:
+        m = evaluate_cost(ev.design, **dict(ev.context.get("cost") or {})).as_display()
+        return {k: m[src] for k, src in back.items()}
+
+    register_metrics("cost", outs, run)
+
+
+_LIFE = (
+    ParamSpec(name="cycle_life", key="cycle_life", label="Cycle life to end of life (SEI growth)", unit="-", group="Lifetime",
+              doc="Equivalent full cycles until SEI growth brings the state of health to eol_soh"),
+)
+_LCOS = (
+    ParamSpec(name="round_trip_efficiency", key="round_trip_efficiency", label="Round-trip efficiency at the C-rate",
+              unit="-", group="LCOS", doc="(V - IR)/(V + IR): resistive loss on charge and discharge at the design C-rate"),
+    ParamSpec(name="lcos_cell", key="lcos_cell_usd_per_kWh", label="Cell-level LCOS", unit="$/kWh", group="LCOS",
+              doc="(C_BOM + C_mfg + C_O&M - RV) / (η E N_cyc): cell cost over the energy delivered in its life"),
+)
+
+
+def _lifetime(ev: Evaluation) -> dict[str, Any]:
+    """Context ``"lifetime"``: ``cycles_per_year`` (365), ``eol_soh`` (0.8), ``params`` (SEIParams)."""
+    from .degradation import sei_cycle_life
+
+    kw = dict(ev.context.get("lifetime") or {})
+    return {"cycle_life": sei_cycle_life(ev.design, **kw)}
+
+
+def _lcos(ev: Evaluation) -> dict[str, Any]:
+    """The seed's cell-level LCOS from the cost and lifetime providers; context ``"lcos"``: ``om_usd`` (0) and
+    ``residual_usd`` (0) per cell, ``efficiency`` (default: the resistive round trip at the design C-rate)."""
+    from .lcos import lcos_simple
+    from .units import from_si
+
+    kw = dict(ev.context.get("lcos") or {})
+    v, v_load = ev["avg_voltage_V"], ev["voltage_under_load_V"]
+    eta = np.clip(v_load / (2.0 * v - v_load), 1e-6, 1.0)
+    eta = kw.get("efficiency", eta)
+    materials = ev["materials_usd"]
+    cost = ev["cell_cost_usd"]
+    usd_J = lcos_simple(materials, cost - materials, kw.get("om_usd", 0.0), kw.get("residual_usd", 0.0), eta,
+                        ev["energy_Wh"] * 3600.0, ev["cycle_life"])
+    return {"round_trip_efficiency": np.broadcast_to(eta, np.shape(usd_J)), "lcos_cell_usd_per_kWh": from_si(usd_J, "$/kWh")}
+
+
 def _register_builtin() -> None:
     _register_cell_variables()
     register_metrics("cell", CellMetrics, lambda ev: evaluate_cell(ev.design).as_display())
     register_metrics("limits", _LIMIT_SPECS, _limits, requires=("cell",))
     register_max_of("diffusion_limit", [s.key for s in _LIMIT_SPECS[:4]])
+    _register_cost()
+    register_metrics("lifetime", _LIFE, _lifetime)
+    register_metrics("lcos", _LCOS, _lcos, requires=("cell", "cost", "lifetime"))
 
 
 _register_builtin()
