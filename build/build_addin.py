@@ -66,8 +66,16 @@ def build(out: Path, wheel: bool = True) -> Path:
     return Path(archive)
 
 
+def _ribbon(dest: Path) -> None:
+    """The ribbon add-ins (build/build_ribbon.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from build_ribbon import build_ribbon
+
+    build_ribbon(dest)
+
+
 #: further packaging steps (e.g. the ribbon), each ``fn(dest_folder)``
-EXTRAS: list = []
+EXTRAS: list = [_ribbon]
 
 
 def main(argv: list[str] | None = None) -> int:

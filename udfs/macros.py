@@ -224,6 +224,7 @@ def run_report(book: Book, out: str | Path | None = None) -> Path:
         out = folder / f"{stem}_pareto_report.xlsx"
     path = write_pareto_report(out, s, problem, front, chosen_index(front, s.chosen))
     book.status(None)
+    book.alert(f"Report written to {path}", "xlcell")
     return path
 
 
