@@ -95,3 +95,20 @@ def test_cost_lifetime_and_lcos_providers():
     np.testing.assert_allclose(out["lcos_cell_usd_per_kWh"], want, rtol=1e-12)
     assert np.all((out["round_trip_efficiency"] > 0.9) & (out["round_trip_efficiency"] < 1))
     assert out["round_trip_efficiency"][1] > out["round_trip_efficiency"][0]  # thinner: less resistive loss at C/3
+
+
+def test_calender_line_load_variable_and_fracture_limit():
+    from xlcell.optimize import Constraint, DesignProblem, Objective, Variable, minimize
+
+    out = reg.evaluate_outputs(None, {"pos_line_load_N_mm": [200.0, 800.0, 1600.0]},
+                               ["pos_areal_capacity_mAh_cm2", "pos_thickness_um", "energy_density_Wh_L", "pos_fracture_ratio"])
+    np.testing.assert_allclose(out["pos_areal_capacity_mAh_cm2"], 8.0691897, rtol=1e-7)  # mass loading held (BatPaC default)
+    assert np.all(np.diff(out["pos_thickness_um"]) < 0) and np.all(np.diff(out["energy_density_Wh_L"]) > 0)
+    np.testing.assert_allclose(out["pos_fracture_ratio"] / out["pos_fracture_ratio"][0], [1, 4, 8])  # linear in load
+    with pytest.raises(ConflictError, match="line load sets"):
+        reg.check_variable_set(["pos_line_load_N_mm", "pos_porosity"])
+    # denser is better for Wh/L until the particles crack: the fracture limit is the active constraint
+    p = DesignProblem([Variable("pos_line_load_N_mm", 50, 3000)], [Objective("energy_density_Wh_L", "max")],
+                      [Constraint("pos_fracture_ratio", upper=1.0)])
+    r = minimize(p, n_starts=2)
+    assert r.feasible and r.outputs["pos_fracture_ratio"] == pytest.approx(1.0, abs=1e-6)

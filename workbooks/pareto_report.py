@@ -67,7 +67,10 @@ def optimisation_sheet(wb: Workbook, settings: Any, problem: DesignProblem, fron
     style.header_row(ws, 4, 1, ["Item", "Value", "Note / unit"])
     for i, (a, b, c) in enumerate(rows, start=5):
         ws.cell(row=i, column=1, value=a)
-        style.style_result(ws.cell(row=i, column=2, value=b))
+        cell = ws.cell(row=i, column=2, value=b)
+        style.style_result(cell, c if c in ("$/kWh", "W/kg", "Wh/kg") else "-")
+        if isinstance(b, (int, str)):
+            cell.number_format = "General"
         ws.cell(row=i, column=3, value=c).font = style.DERIVED_FONT
     r = 6 + len(rows)
     for k, v in (("xlcell version", xlcell.__version__), ("Written", written), ("Inputs hash", digest),

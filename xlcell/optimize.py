@@ -191,7 +191,7 @@ class DesignProblem:
         if X.shape[1] != self.n_var:
             raise ShapeError("X", f"{X.shape[0]} x {X.shape[1]}", f"n x {self.n_var} (one column per variable)")
         values = {v.key: X[:, i] for i, v in enumerate(self.variables)}
-        return Evaluation(apply_values(self.base, values), self.context)
+        return Evaluation(apply_values(self.base, values, self.context), self.context, values)
 
     def evaluate(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(F, G)`` for the population ``X``: F (n, n_obj) in minimisation form, G (n, n_con), feasible G <= 0."""

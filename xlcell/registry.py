@@ -37,14 +37,17 @@ from .params import ParamSpec, specs
 class DesignVariable:
     """A numeric design input that optimisation may vary.
 
-    ``apply(design, si_values)`` returns ``design`` with the input set to ``si_values`` (an array of one value
-    per design in the population, SI units); ``current(design)`` reads the present value (SI).
+    ``apply(design, si_values, context)`` returns ``design`` with the input set to ``si_values`` (an array of one
+    value per design in the population, SI units; ``context`` as in :class:`Evaluation`); ``current(design)`` reads
+    the present value (SI). Variables apply in increasing ``order`` (process steps such as calendering after the
+    coating inputs they act on).
     """
 
     key: str
     spec: ParamSpec
-    apply: Callable[[CellDesign, np.ndarray], CellDesign]
+    apply: Callable[[CellDesign, np.ndarray, Mapping[str, Any]], CellDesign]
     current: Callable[[CellDesign], Any]
+    order: int = 0
 
     @property
     def unit(self) -> str:
@@ -67,14 +70,14 @@ def register_variable(var: DesignVariable) -> None:
     _VAR_INDEX[_fold(var.key)] = var.key
 
 
-def _cell_setter(name: str) -> Callable[[CellDesign, np.ndarray], CellDesign]:
+def _cell_setter(name: str) -> Callable[..., CellDesign]:
     if name == "np_ratio":  # varying N/P means the negative thickness follows from it
-        return lambda d, v: dataclasses.replace(d, np_ratio=v, neg=dataclasses.replace(d.neg, thickness_m=np.nan))
-    return lambda d, v: dataclasses.replace(d, **{name: v})
+        return lambda d, v, ctx: dataclasses.replace(d, np_ratio=v, neg=dataclasses.replace(d.neg, thickness_m=np.nan))
+    return lambda d, v, ctx: dataclasses.replace(d, **{name: v})
 
 
-def _part_setter(part: str, name: str) -> Callable[[CellDesign, np.ndarray], CellDesign]:
-    def apply(d: CellDesign, v: np.ndarray) -> CellDesign:
+def _part_setter(part: str, name: str) -> Callable[..., CellDesign]:
+    def apply(d: CellDesign, v: np.ndarray, ctx: Mapping[str, Any]) -> CellDesign:
         return dataclasses.replace(d, **{part: dataclasses.replace(getattr(d, part), **{name: v})})
     return apply
 
@@ -82,9 +85,9 @@ def _part_setter(part: str, name: str) -> Callable[[CellDesign, np.ndarray], Cel
 _SOLIDS = ("am_frac", "carbon_frac", "binder_frac")
 
 
-def _composition_setter(part: str, name: str) -> Callable[[CellDesign, np.ndarray], CellDesign]:
+def _composition_setter(part: str, name: str) -> Callable[..., CellDesign]:
     """Set one mass fraction and rebalance the others so that the three sum to one."""
-    def apply(d: CellDesign, v: np.ndarray) -> CellDesign:
+    def apply(d: CellDesign, v: np.ndarray, ctx: Mapping[str, Any]) -> CellDesign:
         e: ElectrodeDesign = getattr(d, part)
         if name == "am_frac":
             rest = np.asarray(e.carbon_frac + e.binder_frac, dtype=float)
@@ -123,6 +126,34 @@ def _fold(key: Any) -> str:
     return str(key).strip().lower()
 
 
+def _calendering_material(part: str, ctx: Mapping[str, Any]):
+    from .calendering import get_calendering_material
+
+    cal = dict(ctx.get("calendering") or {})
+    return get_calendering_material(cal.get(f"{part}_material", "NMC811" if part == "pos" else "Graphite"))
+
+
+def _line_load_setter(part: str) -> Callable[..., CellDesign]:
+    """Calender the electrode at the line load: porosity and thickness follow, the mass loading is held
+    (:func:`xlcell.calendering.calender`; context ``"calendering"``: ``pos_material``/``neg_material`` names,
+    ``solids_fraction``)."""
+    def apply(d: CellDesign, v: np.ndarray, ctx: Mapping[str, Any]) -> CellDesign:
+        from .calendering import calender
+
+        cal = dict(ctx.get("calendering") or {})
+        return calender(d, v, which=part, material=_calendering_material(part, ctx),
+                        solids_fraction=cal.get("solids_fraction"))[0]
+    return apply
+
+
+def _register_calendering_variables() -> None:
+    for part, side in (("pos", "Positive"), ("neg", "Negative")):
+        key = f"{part}_line_load_N_mm"
+        spec = ParamSpec(name=key, key=key, label=f"{side}: calender line load", unit="N/mm", gt=0, le=1e4,
+                         group="Calendering", doc="Sets the calendered porosity and thickness; the mass loading is held")
+        register_variable(DesignVariable(key, spec, _line_load_setter(part), lambda d: np.nan, order=10))
+
+
 def variable(key: str) -> DesignVariable:
     """The registered design variable ``key``, any case (raises :class:`UnknownKeyError` with suggestions)."""
     try:
@@ -148,14 +179,18 @@ def check_variable_set(keys: Iterable[str]) -> None:
         if f"{part}_am_frac" in seen and ({f"{part}_carbon_frac", f"{part}_binder_frac"} & seen):
             raise ConflictError(f"vary either {part}_am_frac or {part}_carbon_frac/{part}_binder_frac, not both: "
                                 "each rebalances the others")
+        if f"{part}_line_load_N_mm" in seen and f"{part}_porosity" in seen:
+            raise ConflictError(f"vary either {part}_line_load_N_mm or {part}_porosity, not both: the line load sets "
+                                "the calendered porosity")
 
 
-def apply_values(base: CellDesign, values: Mapping[str, Any]) -> CellDesign:
+def apply_values(base: CellDesign, values: Mapping[str, Any], context: Mapping[str, Any] | None = None) -> CellDesign:
     """``base`` with each design key of ``values`` set to its value (display units, arrays broadcast)."""
     d = base
-    for key, v in values.items():
+    ctx = context or {}
+    for key, v in sorted(values.items(), key=lambda kv: variable(kv[0]).order):
         var = variable(key)
-        d = var.apply(d, var.spec.to_si(np.asarray(v, dtype=float)))
+        d = var.apply(d, var.spec.to_si(np.asarray(v, dtype=float)), ctx)
     return d
 
 
@@ -280,9 +315,11 @@ class Evaluation:
         Extra inputs per provider name (e.g. ``{"cost": CostInputs(...)}``).
     """
 
-    def __init__(self, design: CellDesign, context: Mapping[str, Any] | None = None):
+    def __init__(self, design: CellDesign, context: Mapping[str, Any] | None = None,
+                 values: Mapping[str, Any] | None = None):
         self.design = design
         self.context: Mapping[str, Any] = dict(context or {})
+        self.values: dict[str, Any] = {variable(k).key: v for k, v in (values or {}).items()}  #: applied design keys
         self._cache: dict[str, dict[str, np.ndarray]] = {}
 
     def outputs(self, provider: str) -> dict[str, np.ndarray]:
@@ -304,7 +341,7 @@ class Evaluation:
 def evaluate_outputs(base: CellDesign | None, values: Mapping[str, Any], keys: Iterable[str],
                      context: Mapping[str, Any] | None = None) -> dict[str, np.ndarray]:
     """Outputs ``keys`` for the population ``base`` with design keys ``values`` (display units) applied."""
-    ev = Evaluation(apply_values(base if base is not None else default_design(), values), context)
+    ev = Evaluation(apply_values(base if base is not None else default_design(), values, context), context, values)
     return ev.table(keys)
 
 
@@ -403,14 +440,40 @@ def _lcos(ev: Evaluation) -> dict[str, Any]:
     return {"round_trip_efficiency": np.broadcast_to(eta, np.shape(usd_J)), "lcos_cell_usd_per_kWh": from_si(usd_J, "$/kWh")}
 
 
+_CAL = tuple(ParamSpec(name=f"{p}_fracture_ratio", key=f"{p}_fracture_ratio", label=f"{s}: line load / fracture line load",
+                       unit="-", group="Calendering", doc="<= 1: the particles do not crack; 0 when not calendered")
+             for p, s in (("pos", "Positive"), ("neg", "Negative")))
+
+
+def _calendering(ev: Evaluation) -> dict[str, Any]:
+    """Line load over the fracture-onset line load of each calendered electrode (0 if its line load is not varied)."""
+    from .calendering import coating_porosity, fracture_line_load
+
+    shape = np.shape(np.asarray(ev["energy_Wh"]))
+    cal = dict(ev.context.get("calendering") or {})
+    out = {}
+    for part in ("pos", "neg"):
+        q = ev.values.get(f"{part}_line_load_N_mm")
+        if q is None:
+            out[f"{part}_fracture_ratio"] = np.zeros(shape)
+            continue
+        mat = _calendering_material(part, ev.context)
+        eps0 = coating_porosity(cal.get("solids_fraction", 0.4), mat.drying_shrinkage)
+        q_f = fracture_line_load(eps0, mat) / 1e3  # N/mm
+        out[f"{part}_fracture_ratio"] = np.broadcast_to(np.asarray(q, dtype=float) / q_f, shape)
+    return out
+
+
 def _register_builtin() -> None:
     _register_cell_variables()
+    _register_calendering_variables()
     register_metrics("cell", CellMetrics, lambda ev: evaluate_cell(ev.design).as_display())
     register_metrics("limits", _LIMIT_SPECS, _limits, requires=("cell",))
     register_max_of("diffusion_limit", [s.key for s in _LIMIT_SPECS[:4]])
     _register_cost()
     register_metrics("lifetime", _LIFE, _lifetime)
     register_metrics("lcos", _LCOS, _lcos, requires=("cell", "cost", "lifetime"))
+    register_metrics("calendering", _CAL, _calendering, requires=("cell",))
 
 
 _register_builtin()
