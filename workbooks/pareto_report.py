@@ -15,24 +15,17 @@ from typing import Any
 
 import numpy as np
 from openpyxl import Workbook
-from openpyxl.chart import Reference, ScatterChart, Series
-from openpyxl.chart.marker import Marker
+from openpyxl.chart import Reference
 
 import xlcell
 from xlcell.optimize import DesignProblem
 from xlcell.pareto import HV_REFERENCE, ParetoFront
-from xlcell.registry import output_spec, variable
+from xlcell.registry import key_unit
 
 from . import style
+from .sheets.pareto import front_chart
 from .report import SECTIONS, build_report, inputs_hash, report_context
 from .xlsx import save
-
-
-def _unit(key: str) -> str:
-    try:
-        return variable(key).unit
-    except KeyError:
-        return output_spec(key).unit
 
 
 def _f(v: Any) -> Any:
@@ -62,8 +55,8 @@ def optimisation_sheet(wb: Workbook, settings: Any, problem: DesignProblem, fron
         ("Seed", settings.seed, "the same seed gives the same front"),
     ]
     for k, key in enumerate(front.objective_keys):
-        rows.append((f"Ideal {key}", float(front.ideal[k]), _unit(key)))
-        rows.append((f"Nadir {key}", float(front.nadir[k]), _unit(key)))
+        rows.append((f"Ideal {key}", float(front.ideal[k]), key_unit(key)))
+        rows.append((f"Nadir {key}", float(front.nadir[k]), key_unit(key)))
     style.header_row(ws, 4, 1, ["Item", "Value", "Note / unit"])
     for i, (a, b, c) in enumerate(rows, start=5):
         ws.cell(row=i, column=1, value=a)
@@ -85,23 +78,17 @@ def settings_sheet(wb: Workbook, settings: Any) -> None:
     ws = wb.create_sheet("Settings")
     style.title(ws, "Optimisation settings", "As read from the Pareto and Design sheets of the workbook")
     r = 4
-    style.header_row(ws, r, 1, ["Variable", "Lower", "Upper", "Unit"])
-    for v in settings.variables:
-        r += 1
-        for j, x in enumerate((v.key, v.lower, v.upper, _unit(v.key))):
-            ws.cell(row=r, column=1 + j, value=x)
-    r += 2
-    style.header_row(ws, r, 1, ["Objective", "Sense", "", "Unit"])
-    for o in settings.objectives:
-        r += 1
-        for j, x in enumerate((o.key, o.sense, None, _unit(o.key))):
-            ws.cell(row=r, column=1 + j, value=x)
-    r += 2
-    style.header_row(ws, r, 1, ["Constraint", "Lower", "Upper", "Unit"])
-    for c in settings.constraints:
-        r += 1
-        for j, x in enumerate((c.key, c.lower, c.upper, _unit(c.key))):
-            ws.cell(row=r, column=1 + j, value=x)
+    blocks = [(["Variable", "Lower", "Upper", "Unit"], [(v.key, v.lower, v.upper) for v in settings.variables]),
+              (["Objective", "Sense", "", "Unit"], [(o.key, o.sense, None) for o in settings.objectives]),
+              (["Constraint", "Lower", "Upper", "Unit"], [(c.key, c.lower, c.upper) for c in settings.constraints])]
+    for header, rows in blocks:
+        style.header_row(ws, r, 1, header)
+        for row in rows:
+            r += 1
+            for j, x in enumerate((*row, key_unit(row[0]))):
+                ws.cell(row=r, column=1 + j, value=x)
+        r += 2
+    r -= 2
     r += 2
     style.header_row(ws, r, 1, ["Setting", "Value"])
     for k in ("method", "n_points", "seed", "n_starts", "chosen"):
@@ -132,8 +119,8 @@ def front_sheet(wb: Workbook, front: ParetoFront, chosen: int) -> None:
         row = [i + 1, *[table[k][i] for k in objs], i == front.knee, i == chosen, *[table[k][i] for k in rest]]
         for j, v in enumerate(row):
             c = ws.cell(row=5 + i, column=1 + j, value=v)
-            style.style_result(c, _unit(header[j]) if header[j] not in ("point", "knee", "chosen") else "bool")
-    ws.cell(row=3, column=1, value="Units: " + ", ".join(f"{k} ({_unit(k)})" for k in header
+            style.style_result(c, key_unit(header[j]) if header[j] not in ("point", "knee", "chosen") else "bool")
+    ws.cell(row=3, column=1, value="Units: " + ", ".join(f"{k} ({key_unit(k)})" for k in header
                                                           if k not in ("point", "knee", "chosen"))).font = style.DERIVED_FONT
     last = 4 + len(front)
     cx = ws.cell(row=last + 2, column=1, value="Chosen design")
@@ -143,24 +130,10 @@ def front_sheet(wb: Workbook, front: ParetoFront, chosen: int) -> None:
     ws.cell(row=last + 4, column=1, value=objs[1])
     ws.cell(row=last + 4, column=2, value=float(front.F[chosen, 1]))
 
-    chart = ScatterChart()
-    chart.title = "Pareto front"
-    chart.style = 13
-    chart.x_axis.title = f"{objs[0]} ({_unit(objs[0])})"
-    chart.y_axis.title = f"{objs[1]} ({_unit(objs[1])})"
-    s = Series(Reference(ws, min_col=3, min_row=4, max_row=last), Reference(ws, min_col=2, min_row=5, max_row=last),
-               title_from_data=True)
-    s.marker = Marker(symbol="circle", size=7)
-    chart.series.append(s)
-    c = Series(Reference(ws, min_col=2, min_row=last + 4, max_row=last + 4),
-               Reference(ws, min_col=2, min_row=last + 3, max_row=last + 3), title="Chosen design")
-    c.marker = Marker(symbol="diamond", size=14)
-    c.marker.graphicalProperties.solidFill = "C00000"
-    c.graphicalProperties.line.noFill = True
-    chart.series.append(c)
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.height, chart.width = 10, 18
+    chart = front_chart(Reference(ws, min_col=3, min_row=4, max_row=last), Reference(ws, min_col=2, min_row=5, max_row=last),
+                        Reference(ws, min_col=2, min_row=last + 4, max_row=last + 4),
+                        Reference(ws, min_col=2, min_row=last + 3, max_row=last + 3),
+                        f"{objs[0]} ({key_unit(objs[0])})", f"{objs[1]} ({key_unit(objs[1])})")
     ws.add_chart(chart, f"A{last + 7}")
     ws.freeze_panes = "B5"
     style.widths(ws, {style.col_letter(j + 1): 16 for j in range(len(header))})

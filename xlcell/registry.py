@@ -299,6 +299,14 @@ def output_spec(key: str) -> ParamSpec:
     return next(s for s in _PROVIDERS[_KEY_OWNER[k]].outputs if s.key == k)
 
 
+def key_unit(key: str) -> str:
+    """The display unit of a design-variable key or a model-output key."""
+    try:
+        return variable(key).unit
+    except KeyError:
+        return output_spec(key).unit
+
+
 def output_keys() -> list[str]:
     """Every model output key that objectives and constraints may name."""
     return list(_KEY_OWNER)
@@ -481,5 +489,5 @@ _register_builtin()
 __all__ = [
     "DesignVariable", "MetricProvider", "Evaluation", "register_variable", "register_metrics", "unregister_metrics",
     "variable", "variable_keys", "check_variable_set", "apply_values", "current_values", "providers", "output_spec",
-    "output_keys", "output_key", "evaluate_outputs", "register_max_of", "max_of",
+    "output_keys", "output_key", "key_unit", "evaluate_outputs", "register_max_of", "max_of",
 ]

@@ -16,11 +16,11 @@ The base design is the Design sheet's (``xlcell_design``).
 """
 from __future__ import annotations
 
-from openpyxl.chart import Reference, ScatterChart, Series
+from openpyxl.chart import Reference, ScatterChart
 from openpyxl.chart.marker import Marker
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from xlcell.registry import output_spec, variable
+from xlcell.registry import key_unit, output_spec, variable
 
 from .. import style
 
@@ -72,13 +72,6 @@ CHOSEN_ROW = OPTIMUM_ROW + OPTIMUM_ROWS + 2  # header row of the chosen block
 FRONT_ROW = max(CONSTRAINTS_ROW + MAX_CONSTRAINTS, CHOSEN_ROW + CHOSEN_ROWS) + 3  # below every input and result block
 
 
-def _unit(key: str) -> str:
-    try:
-        return variable(key).unit
-    except KeyError:
-        return output_spec(key).unit
-
-
 def _label(key: str) -> str:
     from xlcell.design import design_keys
 
@@ -98,9 +91,22 @@ def _table(ws, row: int, headers: list[str], rows: list[tuple], n: int, named: i
         for j in range(named):
             style.style_input(ws.cell(row=r, column=1 + j, value=vals[j]), "-" if j else "text")
         if i < len(rows):
-            ws.cell(row=r, column=named + 1, value=_unit(vals[0])).font = style.DERIVED_FONT
+            ws.cell(row=r, column=named + 1, value=key_unit(vals[0])).font = style.DERIVED_FONT
             ws.cell(row=r, column=named + 2, value=_label(vals[0])).font = style.DERIVED_FONT
     return row, row + n
+
+
+def front_chart(front_y: Reference, front_x: Reference, chosen_y: Reference, chosen_x: Reference, x_title: str,
+                y_title: str, width: float = 18) -> ScatterChart:
+    """The front as a native scatter chart, with the chosen design as a large red diamond."""
+    chart = style.scatter_chart("Pareto front", x_title, y_title, [(front_y, front_x, None), (chosen_y, chosen_x, "Chosen design")],
+                                height=10, width=width)
+    front, chosen = chart.series
+    front.marker = Marker(symbol="circle", size=7)
+    chosen.marker = Marker(symbol="diamond", size=14)
+    chosen.marker.graphicalProperties.solidFill = "C00000"
+    chosen.graphicalProperties.line.noFill = True
+    return chart
 
 
 def build(wb, ctx) -> None:
@@ -144,18 +150,14 @@ def build(wb, ctx) -> None:
     c = ws.cell(row=r0 + 1, column=RESULT_COL, value="Not run yet.")
     c.font = style.SUBTITLE_FONT
     style.name(wb, STATUS, ws, f"{H}{r0 + 1}")
-    r1 = OPTIMUM_ROW
-    style.header_row(ws, r1, RESULT_COL, ["Optimum (first objective)", "Value"])
-    for i in range(OPTIMUM_ROWS):
-        for j in (0, 1):
-            style.style_result(ws.cell(row=r1 + 1 + i, column=RESULT_COL + j))
-    style.name(wb, OPTIMUM, ws, f"{H}{r1 + 1}:{I}{r1 + OPTIMUM_ROWS}")
+    for top, n, title, nm in ((OPTIMUM_ROW, OPTIMUM_ROWS, "Optimum (first objective)", OPTIMUM),
+                              (CHOSEN_ROW, CHOSEN_ROWS, "Chosen front point", CHOSEN)):
+        style.header_row(ws, top, RESULT_COL, [title, "Value"])
+        for i in range(n):
+            for j in (0, 1):
+                style.style_result(ws.cell(row=top + 1 + i, column=RESULT_COL + j))
+        style.name(wb, nm, ws, f"{H}{top + 1}:{I}{top + n}")
     r2 = CHOSEN_ROW
-    style.header_row(ws, r2, RESULT_COL, ["Chosen front point", "Value"])
-    for i in range(CHOSEN_ROWS):
-        for j in (0, 1):
-            style.style_result(ws.cell(row=r2 + 1 + i, column=RESULT_COL + j))
-    style.name(wb, CHOSEN, ws, f"{H}{r2 + 1}:{I}{r2 + CHOSEN_ROWS}")
 
     # the front table (header + MAX_POINTS rows); columns B and C hold the first two objectives
     ws.cell(row=FRONT_ROW - 1, column=1, value="Pareto front (written by the macro; objectives first, then the "
@@ -167,29 +169,13 @@ def build(wb, ctx) -> None:
     last_col = style.col_letter(FRONT_COLS)
     style.name(wb, FRONT, ws, f"A{FRONT_ROW}:{last_col}{FRONT_ROW + MAX_POINTS}")
 
-    chart = ScatterChart()
-    chart.title = "Pareto front"
-    chart.style = 13
-    chart.x_axis.title = "Objective 1 (front table column B)"
-    chart.y_axis.title = "Objective 2 (front table column C)"
-    xs = Reference(ws, min_col=2, min_row=FRONT_ROW + 1, max_row=FRONT_ROW + MAX_POINTS)
-    ys = Reference(ws, min_col=3, min_row=FRONT_ROW, max_row=FRONT_ROW + MAX_POINTS)
-    front = Series(ys, xs, title_from_data=True)
-    front.marker = Marker(symbol="circle", size=7)
-    front.graphicalProperties.line.solidFill = "1F4E79"
-    front.marker.graphicalProperties.solidFill = "1F4E79"
-    chart.series.append(front)
     # the chosen point: rows 2 and 3 of the chosen block hold objective 1 and objective 2
-    cx = Reference(ws, min_col=RESULT_COL + 1, min_row=r2 + 2, max_row=r2 + 2)
-    cy = Reference(ws, min_col=RESULT_COL + 1, min_row=r2 + 3, max_row=r2 + 3)
-    chosen = Series(cy, cx, title="Chosen design")
-    chosen.marker = Marker(symbol="diamond", size=14)
-    chosen.marker.graphicalProperties.solidFill = "C00000"
-    chosen.graphicalProperties.line.noFill = True
-    chart.series.append(chosen)
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.height, chart.width = 10, 17
+    chart = front_chart(
+        Reference(ws, min_col=3, min_row=FRONT_ROW, max_row=FRONT_ROW + MAX_POINTS),
+        Reference(ws, min_col=2, min_row=FRONT_ROW + 1, max_row=FRONT_ROW + MAX_POINTS),
+        Reference(ws, min_col=RESULT_COL + 1, min_row=r2 + 3, max_row=r2 + 3),
+        Reference(ws, min_col=RESULT_COL + 1, min_row=r2 + 2, max_row=r2 + 2),
+        "Objective 1 (front table column B)", "Objective 2 (front table column C)", width=17)
     ws.add_chart(chart, f"{style.col_letter(RESULT_COL + 3)}{SETTINGS_ROW + 2}")
 
     ws.freeze_panes = "A4"
