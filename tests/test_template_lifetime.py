@@ -75,8 +75,8 @@ def test_lifetime_sheet_computes_the_models(computed):
 
 
 def test_lifetime_fit_table_reports_its_domain(computed):
-    fit_top = lifetime_sheet.HEADER_ROW + len(lifetime_sheet.CYCLES) + 21
-    k, v = L(lifetime_sheet.FADE_COL + 5), L(lifetime_sheet.FADE_COL + 6)
+    fit_top = lifetime_sheet.HEADER_ROW + len(lifetime_sheet.CYCLES) + 4
+    k, v = L(lifetime_sheet.FADE_COL + 7), L(lifetime_sheet.FADE_COL + 8)
     got = {computed[f"LIFETIME!{k}{fit_top + i}"]: computed[f"LIFETIME!{v}{fit_top + i}"] for i in range(14)}
     assert got["n_points"] == len(lifetime_sheet.FIT_EXAMPLE)
     assert got["temperature_C_min"] == pytest.approx(25.0) and got["temperature_C_max"] == pytest.approx(60.0)

@@ -113,5 +113,5 @@ def build(wb: Workbook, ctx) -> None:
             ws.cell(row=cf_top + i, column=RESULTS_COL + j).number_format = "#,##0.000" if j in (1, 10) else "#,##0"
 
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
-    style.widths(ws, {"A": 40, "B": 26, "C": 14, "D": 9, "E": 6, "F": 44, "G": 2, "H": 22, "I": 14, "J": 22, "K": 14,
+    style.widths(ws, {"A": 40, "B": 26, "C": 14, "D": 9, "E": 14, "F": 44, "G": 2, "H": 22, "I": 14, "J": 22, "K": 14,
                       "L": 14, "M": 16, "N": 14, "O": 14, "P": 14, "Q": 14, "R": 14, "S": 14, "T": 14, "U": 2, "V": 16})
