@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import conf, design, howto, lcos, lifetime, materials
+from . import calendering, conf, design, howto, lcos, lifetime, materials
 
 #: the sheet modules in tab order
-ORDER = [howto, design, materials, lifetime, lcos, conf]
+ORDER = [howto, design, materials, calendering, lifetime, lcos, conf]
 
 
 @dataclass
