@@ -1,32 +1,24 @@
-"""Benchmark: SEI cycle life and project LCOS over populations, against per-design loops and plain numpy.
+"""Benchmark of the lifetime kernels: SEI cycle life and project LCOS over populations of designs.
 
-Ratios are measured in the same run on the same machine; nothing here asserts a time.
-Run: python bench/bench_lifetime.py [--n 200000]
+Each is compared, in one run, with a per-design Python loop and with its core written out in plain numpy;
+only ratios are reported (no timing is asserted anywhere). Usage: python bench/bench_lifetime.py [--n 200000]
 """
 from __future__ import annotations
 
 import argparse
 import dataclasses
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent), str(HERE)]
 
-from xlcell.cell import default_design  # noqa: E402
+from bench_cell import timed  # noqa: E402  (the one timing helper of the benchmarks)
+from xlcell.cell import areal_capacity, default_design, resolve  # noqa: E402
 from xlcell.degradation import SEIParams, sei_cycle_life, sei_surface_area  # noqa: E402
 from xlcell.lcos import LcosInputs, lcos  # noqa: E402
-
-
-def timed(fn, repeat=3):
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, out
 
 
 def plain_numpy_cycle_life(area, cap, T, p=SEIParams(), cpy=365.0, eol=0.8):
@@ -64,8 +56,6 @@ def main(argv=None):
 
     t_vec, life = timed(lambda: sei_cycle_life(designs()))
     d = designs()
-    from xlcell.cell import areal_capacity, resolve
-
     rd = resolve(d)
     area = sei_surface_area(d)
     cap = np.minimum(areal_capacity(rd.pos), areal_capacity(rd.neg)) * rd.electrode_area_m2
