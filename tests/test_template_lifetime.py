@@ -110,6 +110,12 @@ def test_cell_level_lcos_links_design_and_lifetime(computed, fresh):
     e = float(evaluate_cell(design_from_mapping({})).energy_J) / 3.6e6
     n = float(sei_cycle_life(d))
     assert computed[f"LCOS!C{row}"] == pytest.approx((50 + 20 + 0 - 5) / (0.95 * e * n), rel=1e-9)
+    # the same form with C_BOM and C_mfg from the cost model
+    from xlcell.lcos import cell_lcos
+
+    assert computed[f"LCOS!A{row + 3}"] == "lcos_usd_kWh"
+    ref = cell_lcos(design_from_mapping({}), 365.0, 0.8, 0.95, 0.0, 5.0)
+    assert computed[f"LCOS!B{row + 3}"] == pytest.approx(float(ref.lcos_usd_J) * 3.6e6, rel=1e-9)
 
 
 def test_report_has_lifetime_and_lcos_sections(tmp_path):
@@ -121,3 +127,6 @@ def test_report_has_lifetime_and_lcos_sections(tmp_path):
     assert ws["B6"].value == pytest.approx(float(np.asarray(sei_fade_vs_cycles(d, 250.0).soh).reshape(-1)[0]), rel=1e-12)
     assert len(ws._charts) == 1 and len(wb["LCOS"]._charts) == 1
     assert wb["LCOS"]["B9"].value == pytest.approx(float(lcos(LcosInputs()).lcos_usd_J) * 3.6e9, rel=1e-12)
+    from xlcell.lcos import cell_lcos
+
+    assert wb["LCOS"]["B12"].value == pytest.approx(float(cell_lcos(d).lcos_usd_J) * 3.6e6, rel=1e-12)

@@ -6,9 +6,11 @@ from typing import Any
 import numpy as np
 
 from xlcell import units
-from xlcell.lcos import CASHFLOW_COLUMNS, LcosInputs, cashflow, lcos, lcos_simple
+from xlcell.degradation import SEIParams
+from xlcell.lcos import CASHFLOW_COLUMNS, LcosInputs, cashflow, cell_lcos, lcos, lcos_simple
 
 from ._excel import as_float, as_vector, is_blank, kv_out, udf
+from .cell import design_from_range
 from .lifetime import params_from_range
 
 #: cash-flow columns in display units: (Excel header, kernel column, unit)
@@ -45,6 +47,34 @@ def XLCELL_LCOS_SIMPLE(c_bom: Any, c_mfg: Any, c_om: Any, residual_value: Any, e
                     as_float(residual_value, "residual_value"), as_float(efficiency, "efficiency"),
                     units.to_si(as_float(energy_kWh, "energy_kWh"), "kWh"), as_float(cycles, "cycles"))
     return float(units.from_si(float(v), "$/kWh"))
+
+
+@udf(table=True, ranges=("design", "sei_params", "materials"))
+def XLCELL_CELL_LCOS(design: Any, cycles_per_year: Any = None, eol_soh: Any = None, efficiency: Any = None, c_om: Any = None,
+                     residual_value: Any = None, sei_params: Any = None, materials: Any = None) -> list[list[Any]]:
+    """Cell-level LCOS of a design with every term from a model: C_BOM, C_mfg (cost), E_u (cell), N_cyc (SEI).
+
+    design: two-column (key, value) design range (Design sheet)
+    cycles_per_year: full cycles per year, > 0 (blank = 365)
+    eol_soh: end-of-life state of health, 0-1 (blank = 0.8)
+    efficiency: round-trip efficiency, 0-1 (blank = 0.95)
+    c_om: lifetime O&M cost per cell, $ (blank = 0)
+    residual_value: residual value per cell, $ (blank = 0)
+    sei_params: optional (key, value) range of SEI parameters
+    materials: optional table of user-defined materials
+    Returns (item, value) rows: lcos_usd_kWh, c_bom_usd, c_mfg_usd, energy_kWh, cycle_life.
+    """
+    r = cell_lcos(design_from_range(design, materials), as_float(cycles_per_year, "cycles_per_year", default=365.0),
+                  as_float(eol_soh, "eol_soh", default=0.8), as_float(efficiency, "efficiency", default=0.95),
+                  as_float(c_om, "c_om", default=0.0), as_float(residual_value, "residual_value", default=0.0),
+                  params_from_range(SEIParams, sei_params, "sei_params"))
+
+    def one(x: Any) -> float:
+        return float(np.asarray(x).reshape(-1)[0])
+
+    return kv_out({"lcos_usd_kWh": float(units.from_si(one(r.lcos_usd_J), "$/kWh")), "c_bom_usd": one(r.c_bom_usd),
+                   "c_mfg_usd": one(r.c_mfg_usd), "energy_kWh": float(units.from_si(one(r.energy_J), "kWh")),
+                   "cycle_life": one(r.cycles)})
 
 
 @udf(table=True, ranges=("params", "soh"))
