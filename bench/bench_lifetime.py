@@ -15,10 +15,11 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
-from bench_cell import timed  # noqa: E402  (the one timing helper of the benchmarks)
-from xlcell.cell import areal_capacity, default_design, resolve  # noqa: E402
-from xlcell.degradation import SEIParams, sei_cycle_life, sei_surface_area  # noqa: E402
-from xlcell.lcos import LcosInputs, lcos  # noqa: E402
+from bench_cell import timed
+
+from xlcell.cell import areal_capacity, default_design, resolve
+from xlcell.degradation import SEIParams, sei_cycle_life, sei_surface_area
+from xlcell.lcos import LcosInputs, lcos
 
 
 def plain_numpy_cycle_life(area, cap, T, p=SEIParams(), cpy=365.0, eol=0.8):

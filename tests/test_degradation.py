@@ -11,10 +11,26 @@ from hypothesis import strategies as st
 
 from xlcell.cell import default_design, resolve, specific_area
 from xlcell.constants import FARADAY, GAS_CONSTANT
-from xlcell.degradation import (SECONDS_PER_YEAR, CrackParams, SEIParams, cracking, equivalent_temperature_drop,
-                                fit_wang, sei_capacity_loss, sei_cycle_life, sei_fade_vs_cycles, sei_growth_constant,
-                                sei_soh_by_year, sei_surface_area, sei_thickness, wang_b, wang_cycle_life, wang_in_range,
-                                wang_loss_percent, wang_soh_by_year)
+from xlcell.degradation import (
+    SECONDS_PER_YEAR,
+    CrackParams,
+    SEIParams,
+    cracking,
+    equivalent_temperature_drop,
+    fit_wang,
+    sei_capacity_loss,
+    sei_cycle_life,
+    sei_fade_vs_cycles,
+    sei_growth_constant,
+    sei_soh_by_year,
+    sei_surface_area,
+    sei_thickness,
+    wang_b,
+    wang_cycle_life,
+    wang_in_range,
+    wang_loss_percent,
+    wang_soh_by_year,
+)
 from xlcell.errors import InfeasibleError, InputError, ShapeError
 
 P = SEIParams()

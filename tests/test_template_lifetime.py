@@ -13,8 +13,16 @@ from workbooks.sheets import lifetime as lifetime_sheet
 from workbooks.template import write_template
 from workbooks.xlsx import dynamic_cells
 from xlcell.cell import default_design
-from xlcell.degradation import (SECONDS_PER_YEAR, cracking, sei_capacity_loss, sei_cycle_life, sei_fade_vs_cycles,
-                                sei_soh_by_year, wang_cycle_life, wang_loss_percent)
+from xlcell.degradation import (
+    SECONDS_PER_YEAR,
+    cracking,
+    sei_capacity_loss,
+    sei_cycle_life,
+    sei_fade_vs_cycles,
+    sei_soh_by_year,
+    wang_cycle_life,
+    wang_loss_percent,
+)
 from xlcell.design import design_from_mapping
 from xlcell.lcos import LcosInputs, cashflow, lcos
 from xlcell.params import specs
@@ -86,7 +94,7 @@ def test_lifetime_fit_table_reports_its_domain(computed):
 def test_lcos_sheet_computes_the_models(computed):
     d = design_from_mapping({})
     top = lcos_sheet.HEADER_ROW + 1
-    h, i, j, k = (L(lcos_sheet.RESULTS_COL + x) for x in range(4))
+    h, i, _, k = (L(lcos_sheet.RESULTS_COL + x) for x in range(4))
     fixed = lcos(LcosInputs())
     assert computed[f"LCOS!{h}{top}"] == "lcos_usd_MWh"
     assert computed[f"LCOS!{i}{top}"] == pytest.approx(float(fixed.lcos_usd_J) * 3.6e9, rel=1e-9)

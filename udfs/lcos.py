@@ -9,9 +9,8 @@ from xlcell import units
 from xlcell.degradation import SEIParams
 from xlcell.lcos import CASHFLOW_COLUMNS, LcosInputs, cashflow, cell_lcos, lcos, lcos_simple
 
-from ._excel import as_float, as_vector, is_blank, kv_out, udf
+from ._excel import as_float, as_vector, is_blank, kv_out, params_from_kv, udf
 from .cell import design_from_range
-from .lifetime import params_from_range
 
 #: cash-flow columns in display units: (Excel header, kernel column, unit)
 _CASHFLOW_DISPLAY = [("year", "year", "-"), ("soh", "soh", "-"), ("energy_charged_MWh", "energy_charged_J", "MWh"),
@@ -67,7 +66,7 @@ def XLCELL_CELL_LCOS(design: Any, cycles_per_year: Any = None, eol_soh: Any = No
     r = cell_lcos(design_from_range(design, materials), as_float(cycles_per_year, "cycles_per_year", default=365.0),
                   as_float(eol_soh, "eol_soh", default=0.8), as_float(efficiency, "efficiency", default=0.95),
                   as_float(c_om, "c_om", default=0.0), as_float(residual_value, "residual_value", default=0.0),
-                  params_from_range(SEIParams, sei_params, "sei_params"))
+                  params_from_kv(SEIParams, sei_params, "sei_params"))
 
     def one(x: Any) -> float:
         return float(np.asarray(x).reshape(-1)[0])
@@ -87,7 +86,7 @@ def XLCELL_LCOS(params: Any, soh: Any = None) -> list[list[Any]]:
     soh: optional column of state of health per year (e.g. XLCELL_SEI_SOH_BY_YEAR); replaces annual_degradation
     Returns (item, value) rows.
     """
-    r = lcos(params_from_range(LcosInputs, params, "params"), _soh(soh))
+    r = lcos(params_from_kv(LcosInputs, params, "params"), _soh(soh))
 
     def mwh(x: Any) -> float:
         return float(units.from_si(float(np.asarray(x).reshape(-1)[0]), "$/MWh"))
@@ -110,7 +109,7 @@ def XLCELL_LCOS_CASHFLOW(params: Any, soh: Any = None) -> list[list[Any]]:
     soh: optional column of state of health per year; replaces annual_degradation
     Returns a header row and one row per year ($, MWh).
     """
-    cf = cashflow(params_from_range(LcosInputs, params, "params"), _soh(soh))
+    cf = cashflow(params_from_kv(LcosInputs, params, "params"), _soh(soh))
     cols = [np.asarray(units.from_si(cf[k], u), dtype=float).reshape(-1) for _, k, u in _CASHFLOW_DISPLAY]
     return [[h for h, _, _ in _CASHFLOW_DISPLAY]] + [[float(c[i]) for c in cols] for i in range(cols[0].size)]
 

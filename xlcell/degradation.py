@@ -48,8 +48,7 @@ from typing import Any
 import numpy as np
 from scipy.optimize import OptimizeWarning, curve_fit
 
-from .cell import (CellDesign, am_volume_fraction, areal_capacity, broadcast_fields_cell, resolve,
-                   specific_area)
+from .cell import CellDesign, am_volume_fraction, areal_capacity, broadcast_fields_cell, resolve, specific_area
 from .constants import FARADAY, GAS_CONSTANT
 from .errors import InfeasibleError, InputError, ShapeError
 from .params import param, specs, validate
@@ -507,9 +506,33 @@ def fit_wang(c_rate: Array, temperature_K: Array, ah_throughput: Array, loss_per
 
 
 __all__ = [
-    "SEIParams", "CrackParams", "SEIResult", "CrackResult", "WangFit", "SECONDS_PER_YEAR", "arrhenius",
-    "sei_growth_constant", "sei_thickness", "sei_surface_area", "lithium_per_sei_volume", "sei_capacity_loss",
-    "sei_fade_vs_cycles", "sei_cycle_life", "sei_soh_by_year", "equivalent_temperature_drop", "cracking",
-    "WANG_C_RATES", "WANG_B", "WANG_EA_J_MOL", "WANG_K_J_MOL", "WANG_Z", "WANG_CELL_CAPACITY_AH", "wang_b",
-    "wang_in_range", "wang_loss_percent", "wang_cycle_life", "wang_soh_by_year", "fit_wang",
+    "SECONDS_PER_YEAR",
+    "WANG_B",
+    "WANG_CELL_CAPACITY_AH",
+    "WANG_C_RATES",
+    "WANG_EA_J_MOL",
+    "WANG_K_J_MOL",
+    "WANG_Z",
+    "CrackParams",
+    "CrackResult",
+    "SEIParams",
+    "SEIResult",
+    "WangFit",
+    "arrhenius",
+    "cracking",
+    "equivalent_temperature_drop",
+    "fit_wang",
+    "lithium_per_sei_volume",
+    "sei_capacity_loss",
+    "sei_cycle_life",
+    "sei_fade_vs_cycles",
+    "sei_growth_constant",
+    "sei_soh_by_year",
+    "sei_surface_area",
+    "sei_thickness",
+    "wang_b",
+    "wang_cycle_life",
+    "wang_in_range",
+    "wang_loss_percent",
+    "wang_soh_by_year",
 ]

@@ -247,4 +247,4 @@ def cell_lcos(design: CellDesign, cycles_per_year: Array = 365.0, eol_soh: Array
                     c_bom_usd=bom, c_mfg_usd=mfg, energy_J=energy, cycles=n)
 
 
-__all__ = ["crf", "lcos_simple", "LcosInputs", "LcosResult", "CASHFLOW_COLUMNS", "cashflow", "lcos", "CellLcos", "cell_lcos"]
+__all__ = ["CASHFLOW_COLUMNS", "CellLcos", "LcosInputs", "LcosResult", "cashflow", "cell_lcos", "crf", "lcos", "lcos_simple"]

@@ -65,7 +65,7 @@ def build(wb: Workbook, ctx) -> None:
     cell_first = last + 2
     cell_rows = [style.ParamRow("Cell level (the seed's LCOS)")] + [
         style.ParamRow(lbl, key, v, unit, note=note) for lbl, key, v, unit, note in CELL_INPUTS]
-    cf, cl = style.param_rows(wb, ws, cell_first, cell_rows)
+    _, cl = style.param_rows(wb, ws, cell_first, cell_rows)
     r = cl + 1
     ws.cell(row=r, column=1, value="Cell LCOS = (C_BOM + C_mfg + C_O&M - RV) / (η E_u N_cyc)").font = style.SECTION_FONT
     c = ws.cell(row=r, column=3, value="=XLCELL_LCOS_SIMPLE(cell_c_bom_usd,cell_c_mfg_usd,cell_c_om_usd,cell_residual_usd,"

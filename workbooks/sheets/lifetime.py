@@ -59,7 +59,7 @@ def build(wb: Workbook, ctx) -> None:
 
     # inputs: operation (each cell named by its key), SEI and cracking parameter blocks
     op = [style.ParamRow("Operation")] + [style.ParamRow(lbl, key, v, unit, note=note) for lbl, key, v, unit, note in OPERATION]
-    first, last = style.param_rows(wb, ws, HEADER_ROW, op)
+    _, last = style.param_rows(wb, ws, HEADER_ROW, op)
     sei_first = last + 2
     f, last = style.param_rows(wb, ws, sei_first, _param_rows(SEIParams, "SEI growth (solvent-diffusion limited)"), names=False)
     style.name(wb, ctx.sei_params_name, ws, f"B{f + 1}:C{last}")
