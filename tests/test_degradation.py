@@ -264,3 +264,8 @@ def test_wang_cannot_see_a_design_change_but_sei_can():
     half = _with_neg(d, particle_radius_m=d.neg.particle_radius_m / 2)
     assert sei_fade_vs_cycles(half, 1000.0).capacity_loss_C == pytest.approx(2 * sei_fade_vs_cycles(d, 1000.0).capacity_loss_C)
     assert wang_cycle_life(0.5, float(half.temperature_K)) == wang_cycle_life(0.5, float(d.temperature_K))
+
+
+def test_sei_thickness_rejects_negative_cycles():
+    with pytest.raises(InputError, match="cycles = -2"):
+        sei_thickness(0.0, -2.0, 298.15)

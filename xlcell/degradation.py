@@ -131,6 +131,9 @@ def sei_thickness(time_s: Array, n_cycles: Array, temperature_K: Array, params: 
     """SEI thickness δ = sqrt(δ0² + 2 k(T) t) + g(T) N (m); all arguments broadcast."""
     t = np.asarray(time_s, dtype=float)
     N = np.asarray(n_cycles, dtype=float)
+    for name, x in (("time", t), ("cycles", N)):
+        if np.any(~np.isfinite(x) | (x < 0)):
+            raise InputError(name, float(np.ravel(x)[np.flatnonzero(np.ravel(~np.isfinite(x) | (x < 0)))[0]]), "a number >= 0")
     k = sei_growth_constant(temperature_K, params)
     g = arrhenius(params.growth_per_cycle_m, params.activation_energy_J_mol, temperature_K, params.reference_temperature_K)
     d0 = np.asarray(params.initial_thickness_m, dtype=float)
@@ -190,10 +193,6 @@ def sei_capacity_loss(design: CellDesign, time_s: Array, n_cycles: Array = 0.0, 
 def _sei(design: CellDesign, t: np.ndarray, N: np.ndarray, k_ndim: int, params: SEIParams) -> SEIResult:
     """SEI fade; ``t`` and ``N`` broadcast with ``S + K`` where K has ``k_ndim`` trailing axes."""
     _check(params)
-    if np.any(~np.isfinite(t) | (t < 0)):
-        raise InputError("time", float(np.min(t)), "a number >= 0")
-    if np.any(~np.isfinite(N) | (N < 0)):
-        raise InputError("cycles", float(np.min(N)), "a number >= 0")
     d, S = _design_arrays(design)
     ex = (Ellipsis,) + (None,) * k_ndim
     area = np.broadcast_to(sei_surface_area(d), S)
