@@ -7,6 +7,7 @@ from .cell import *  # noqa: F401,F403
 from .calendering import *  # noqa: F401,F403
 from .lifetime import *  # noqa: F401,F403
 from .lcos import *  # noqa: F401,F403
+from .pareto import *  # noqa: F401,F403
 
 
 
