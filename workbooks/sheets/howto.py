@@ -19,6 +19,8 @@ STEPS = [
     "3. Results (green) recalculate through the XLCELL_* functions. Errors read '#XLCELL! key = value: must be ...'.",
     "4. Sweeps: put one design per row under a header row of keys and call =XLCELL_CELL_TABLE(range): one call, many designs.",
     "5. Without Excel: `xlcell report --from-workbook this.xlsx` writes a report of the Design sheet's cell.",
+    "6. Trade-offs: set variables, objectives and constraints on the Pareto sheet, then click Pareto front / Optimise /",
+    "   Write report on the xlcell ribbon (or `xlcell run pareto this.xlsx`). Results land in the green blocks and the chart.",
     "Units: every key carries its unit (µm, mAh/g, g/cm³, ...); inside the model everything is SI.",
 ]
 
