@@ -4,6 +4,7 @@ The classic xlwings add-in imports this package ("UDF Modules: udfs" in the xlwi
 each model area has one module, imported here so that Excel sees all functions.
 """
 from .cell import *  # noqa: F401,F403
+from .cost import *  # noqa: F401,F403
 
 from . import cell as _cell
 

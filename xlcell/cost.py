@@ -436,9 +436,10 @@ def cost_sensitivity(
             key, label = f"{sp.key}: {fac.steps.names[step]}", f"{sp.label}: {fac.steps.names[step]}"
         else:
             v = float(np.asarray(getattr(objs[obj], name)).ravel()[0])
-            key, label = prefix[obj] + sp.key, sp.label if not prefix[obj] else f"{obj.capitalize()}: {sp.label}"
-        if v == 0.0 or not np.isfinite(v):
-            return
+            side = {"pos": "Positive: ", "neg": "Negative: "}.get(obj, "")
+            key, label = prefix[obj] + sp.key, side + sp.label
+        if v == 0.0 or not np.isfinite(v) or (name == "cell_yield" and v >= 1.0):
+            return  # nothing to scale (a yield of 1 is left alone: it has no loss to scale)
         entries.append((obj, name, key, step, sp, v, label))
 
     for obj, name in SENSITIVITY_DESIGN_FIELDS:
