@@ -178,7 +178,7 @@ def XLCELL_BOM(design: Any, factory: Any = None, bom: Any = None, steps: Any = N
                      float(units.from_si(_first(b.per_accepted[key]), u)), cost, cost / total])
     rows.append(["total", "Materials and purchased items (cell yield in column E)", "", None, _first(b.cell_yield),
                  None, total, 1.0])
-    return [[excel_value(c) if c is not None else "" for c in r] for r in rows]
+    return [[_blank_nan(c) for c in r] for r in rows]
 
 
 FACTORY_HEADER = ["step", "group", "driver_per_yr", "driver_unit", "machines", "utilisation", "capacity_cells_per_h",
@@ -210,7 +210,14 @@ def XLCELL_FACTORY(design: Any, factory: Any = None, bom: Any = None, steps: Any
                      unit if unit != "-" else "units", _first(s.machines[..., j]), u, cap,
                      _first(s.labor_s[..., j]) / 3600.0, _first(s.capex_usd[..., j]) / 1e6, _first(s.area_m2[..., j]),
                      _first(s.energy_J[..., j]) / 3.6e9, _first(s.wip_cells[..., j])])
-    return [[excel_value(c) if c is not None else "" for c in r] for r in rows]
+    return [[_blank_nan(c) for c in r] for r in rows]
+
+
+def _blank_nan(c: Any) -> Any:
+    """A cell value with NaN (no machine data) and None shown as a blank."""
+    if c is None or (isinstance(c, float) and c != c):
+        return ""
+    return excel_value(c)
 
 
 SENSITIVITY_HEADER = ["input", "label", "base_input", "low_input", "high_input", "low", "high", "low_change", "high_change"]

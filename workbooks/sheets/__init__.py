@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import conf, design, howto, materials
+from . import bom, conf, cost, design, factory, howto, materials
 
 #: the sheet modules in tab order
-ORDER = [howto, design, materials, conf]
+ORDER = [howto, design, materials, factory, bom, cost, conf]
 
 
 @dataclass
@@ -19,4 +19,7 @@ class TemplateContext:
 
     design_name: str = "xlcell_design"  #: the (key, value) range of the Design sheet
     materials_name: str = "xlcell_materials"  #: the Materials table (header + rows)
+    factory_name: str = "xlcell_factory"  #: the Factory sheet's (key, value) plant and economics inputs
+    bom_name: str = "xlcell_bom"  #: the BOM sheet's (key, value) prices, yields and cell-format inputs
+    steps_name: str = "xlcell_steps"  #: the Factory sheet's process-step table (header + rows)
     notes: dict = field(default_factory=dict)
