@@ -1,0 +1,125 @@
+"""Tests of roll deflection, crowning and the cross-width porosity profile."""
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from xlcell import roll
+from xlcell.calendering import get_calendering_material, porosity_after
+from xlcell.errors import InputError
+
+E = 210e9
+NMC = get_calendering_material("NMC811")
+
+
+def test_full_span_load_matches_roark_5_over_384():
+    # Roark, table 8.1: uniform load over the whole span, δ = 5 F l³ / (384 E I)
+    q, l, D = 1e6, 1.0, 0.5
+    I = np.pi * D**4 / 64
+    assert roll.roll_deflection(q, l, l, D) == pytest.approx(5 * q * l * l**3 / (384 * E * I), rel=1e-12)
+
+
+def test_narrow_face_tends_to_point_load():
+    # centre point load: δ = F l³ / (48 E I)
+    F, l, D = 1e5, 1.2, 0.4
+    w = 1e-5
+    I = np.pi * D**4 / 64
+    assert roll.roll_deflection(F / w, w, l, D) == pytest.approx(F * l**3 / (48 * E * I), rel=1e-8)
+
+
+def test_worked_example_mid_face_deflection():
+    # q = 1000 N/mm over w = 0.8 m, bearings l = 1.2 m, solid D = 0.6 m steel:
+    # F = 8e5 N, I = π 0.6⁴/64 = 6.3617e-3 m⁴; (8·1.728 - 4·1.2·0.64 + 0.512) = 11.264 m³
+    expected = 8e5 * 11.264 / (384 * 210e9 * np.pi * 0.6**4 / 64)
+    assert roll.roll_deflection(1e6, 0.8, 1.2, 0.6) == pytest.approx(expected, rel=1e-12)
+    assert expected == pytest.approx(17.565e-6, rel=1e-4)
+
+
+@settings(max_examples=100, deadline=None)
+@given(q=st.floats(1e3, 5e6), k=st.floats(0.1, 10.0), D=st.floats(0.1, 1.5), s=st.floats(0.3, 3.0))
+def test_deflection_linear_in_load_and_inverse_fourth_power_of_diameter(q, k, D, s):
+    base = roll.roll_deflection(q, 0.8, 1.2, D)
+    assert roll.roll_deflection(k * q, 0.8, 1.2, D) == pytest.approx(k * base, rel=1e-12)
+    assert roll.roll_deflection(q, 0.8, 1.2, s * D) == pytest.approx(base / s**4, rel=1e-12)
+
+
+def test_hollow_roll_deflects_more_by_the_moment_ratio():
+    solid = roll.roll_deflection(1e6, 0.8, 1.2, 0.6)
+    hollow = roll.roll_deflection(1e6, 0.8, 1.2, 0.6, 0.3)
+    assert hollow == pytest.approx(solid / (1 - 0.5**4), rel=1e-12)
+    with pytest.raises(InputError, match="bore_diameter_m"):
+        roll.roll_deflection(1e6, 0.8, 1.2, 0.6, 0.6)
+    with pytest.raises(InputError, match="face_width_m"):
+        roll.roll_deflection(1e6, 1.3, 1.2, 0.6)
+
+
+def test_profile_satisfies_the_beam_equation():
+    # E I w'' = -M(x): check by finite differences against the bending moment of the centred load
+    q, w, l, D = 1e6, 0.8, 1.2, 0.6
+    EI = E * np.pi * D**4 / 64
+    xi = np.linspace(0.05, 0.55, 11)  # from the bearing
+    h = 1e-4
+    y = lambda s: roll.deflection_profile(l / 2 - s, q, w, l, D)  # noqa: E731
+    curv = (y(xi + h) - 2 * y(xi) + y(xi - h)) / h**2
+    a = (l - w) / 2
+    M = q * w / 2 * xi - q * np.maximum(xi - a, 0) ** 2 / 2
+    np.testing.assert_allclose(EI * curv, -M, rtol=1e-4, atol=1e-6 * M.max())
+    assert roll.deflection_profile(0.6, q, w, l, D) == pytest.approx(0.0, abs=1e-18)  # at the bearing
+    assert roll.deflection_profile(0.0, q, w, l, D) == pytest.approx(roll.roll_deflection(q, w, l, D))
+
+
+def test_shear_deflection_cowper_factor():
+    # solid circle, ν = 0.3: κ = 6(1+ν)/(7+6ν) = 0.8864; δ_s = F(2l - w)/(8 κ G A)
+    q, w, l, D = 1e6, 0.8, 1.2, 0.6
+    G = E / 2.6
+    kappa = 6 * 1.3 / 8.8
+    expected = q * w * (2 * l - w) / (8 * kappa * G * np.pi * D**2 / 4)
+    assert roll.shear_deflection(q, w, l, D) == pytest.approx(expected, rel=1e-12)
+
+
+def test_crown_radius_is_the_circle_through_the_crown_height():
+    h = roll.crown_height(2e6, 0.8, 1.2, 0.5)
+    Rc = roll.crown_radius(h, 0.8)
+    # sagitta of an arc of radius R_c over the chord w equals the crown height
+    assert Rc - np.sqrt(Rc**2 - 0.4**2) == pytest.approx(h, rel=1e-6)
+    assert 100.0 < Rc < 10000.0  # "hundreds of metres" order for a 2000 N/mm, 0.5 m roll
+    assert roll.thermal_crown_temperature(h, 0.5) * 12e-6 * 0.25 == pytest.approx(h)
+
+
+def _profile(q, D, crown=0.0, x=np.linspace(-0.4, 0.4, 41)):
+    return roll.porosity_profile(x, q, 0.47, 170e-6, NMC.eps_min, NMC.gamma_N_m, 0.8, 1.2, D, crown_m=crown)
+
+
+def test_porosity_profile_without_crown_is_more_porous_at_the_centre():
+    eps = _profile(1e6, 0.6)
+    assert eps[20] > eps[0] + 0.05
+    nominal = porosity_after(1e6, 0.47, NMC.eps_min, NMC.gamma_N_m)
+    assert eps.min() < nominal < eps.max()
+
+
+def test_design_crown_flattens_the_profile_and_rigid_roll_gives_the_nominal():
+    h = roll.crown_height(1e6, 0.8, 1.2, 0.6)
+    flat = _profile(1e6, 0.6, h)
+    bare = _profile(1e6, 0.6)
+    assert np.ptp(flat) < 0.1 * np.ptp(bare)
+    rigid = roll.porosity_profile(np.linspace(-0.4, 0.4, 5), 1e6, 0.47, 170e-6, NMC.eps_min, NMC.gamma_N_m,
+                                  0.8, 1.2, 0.6, youngs_modulus_Pa=1e30)
+    np.testing.assert_allclose(rigid, porosity_after(1e6, 0.47, NMC.eps_min, NMC.gamma_N_m), rtol=1e-8)
+    # off-design load: a crown ground for 1000 N/mm over-crowns at 500 N/mm (centre denser than edges)
+    over = _profile(5e5, 0.6, h)
+    assert over[20] < over[0]
+
+
+def test_profile_mean_local_load_equals_nominal():
+    x, wts = np.polynomial.legendre.leggauss(32)
+    eps = roll.porosity_profile(0.4 * x, 1e6, 0.47, 170e-6, NMC.eps_min, NMC.gamma_N_m, 0.8, 1.2, 0.6)
+    qloc = NMC.gamma_N_m * np.log((0.47 - NMC.eps_min) / (eps - NMC.eps_min))
+    assert 0.5 * np.sum(wts * qloc) == pytest.approx(1e6, rel=1e-6)
+
+
+def test_profile_vectorised_over_line_loads():
+    x = np.linspace(-0.4, 0.4, 7)
+    out = roll.porosity_profile(x, np.array([5e5, 1e6, 2e6]), 0.47, 170e-6, NMC.eps_min, NMC.gamma_N_m, 0.8, 1.2, 0.6)
+    assert out.shape == (3, 7)
+    for i, q in enumerate([5e5, 1e6, 2e6]):
+        np.testing.assert_allclose(out[i], _profile(q, 0.6, x=x), rtol=1e-10)

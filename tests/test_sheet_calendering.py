@@ -1,0 +1,87 @@
+"""The Calendering sheet of the template: its formulas, evaluated by the `formulas` engine with our UDFs
+bound, give the model's numbers; spills are dynamic arrays; the charts are there."""
+import numpy as np
+import pytest
+
+from workbooks.sheets import calendering as sheet
+from workbooks.template import build_template
+from workbooks.xlsx import dynamic_cells, save
+from xlcell.calendering import (calendered_thickness, calendering_performance, coating_porosity, get_calendering_material,
+                                porosity_after, target_line_load)
+from xlcell.cell import default_design
+from xlcell.roll import crown_height, roll_deflection
+from xlcell.pressure_profile import optimal_pressure_profile
+from openpyxl.utils import get_column_letter
+
+NMC = get_calendering_material("NMC811")
+S = "CALENDERING"
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    return save(build_template(), tmp_path_factory.mktemp("tpl") / "t.xlsx")
+
+
+@pytest.fixture(scope="module")
+def values(saved):
+    from workbooks import formula_engine
+
+    return formula_engine.evaluate(saved)
+
+
+def _at(values, col: int, row: int):
+    return values[f"{S}!{get_column_letter(col)}{row}"]
+
+
+def test_key_results_equal_the_model(values):
+    r, c = sheet.HEADER_ROW + 1, sheet.RESULTS_COL + 1
+    e0 = coating_porosity(0.40, NMC.drying_shrinkage)
+    q_t, _ = target_line_load(0.25, 0.40, NMC)
+    e1 = porosity_after(1000e3, e0, NMC.eps_min, NMC.gamma_N_m)
+    assert _at(values, c, r) == pytest.approx(e0, rel=1e-12)
+    assert _at(values, c, r + 1) == pytest.approx(q_t / 1e3, rel=1e-12)
+    assert _at(values, c, r + 2) == pytest.approx(e1, rel=1e-12)
+    assert _at(values, c, r + 3) == pytest.approx(calendered_thickness(170e-6, e0, e1) * 1e6, rel=1e-12)
+    assert _at(values, c, r + 4) == pytest.approx(e1**1.5, rel=1e-12)
+    assert _at(values, c, r + 5) == pytest.approx(roll_deflection(1000e3, 0.8, 1.2, 0.6) * 1e6, rel=1e-12)
+
+
+def test_crown_calculator_and_sweep_spill(values):
+    crown_row = sheet.HEADER_ROW + 6 + 3
+    assert _at(values, sheet.RESULTS_COL, crown_row + 2) == "crown_height_um"
+    assert _at(values, sheet.RESULTS_COL + 1, crown_row + 2) == pytest.approx(crown_height(1e6, 0.8, 1.2, 0.6) * 1e6)
+    col0, top = sheet.SWEEP_COL + 1, sheet.HEADER_ROW
+    keys = [_at(values, col0 + j, top) for j in range(len(sheet.SWEEP_METRICS) + 1)]
+    assert keys == ["line_load_N_mm"] + sheet.SWEEP_METRICS
+    q = np.array(sheet.LINE_LOADS_N_MM) * 1e3
+    micro, cell = calendering_performance(default_design(), q)
+    got_eps = [_at(values, col0 + 1, top + 1 + i) for i in range(q.size)]
+    got_wh = [_at(values, col0 + 1 + sheet.SWEEP_METRICS.index("energy_density_Wh_L"), top + 1 + i) for i in range(q.size)]
+    np.testing.assert_allclose(got_eps, micro.porosity, rtol=1e-12)
+    np.testing.assert_allclose(got_wh, cell.energy_density_J_m3 / 3.6e6, rtol=1e-12)
+
+
+def test_profile_and_pressure_spills(values):
+    top = sheet.HEADER_ROW
+    n = sheet.PROFILE_POINTS
+    bare = [_at(values, sheet.PROFILE_COL + 1, top + 1 + i) for i in range(n)]
+    crowned = [_at(values, sheet.PROFILE_COL + 2, top + 1 + i) for i in range(n)]
+    assert np.ptp(crowned) < 0.1 * np.ptp(bare)
+    e0 = coating_porosity(0.40, NMC.drying_shrinkage)
+    ref = optimal_pressure_profile(e0, 0.25, NMC.eps_min, 200e6, 3e-3, 1e-3, 3e-3, 1e-4, points=sheet.PRESSURE_POINTS)
+    got = [_at(values, sheet.PRESSURE_COL + 1, top + 1 + i) for i in range(sheet.PRESSURE_POINTS)]
+    np.testing.assert_allclose(got, ref.pressure_Pa / 1e6, rtol=1e-6)
+
+
+def test_spills_are_dynamic_arrays_and_charts_exist(saved):
+    import openpyxl
+
+    wb = build_template()
+    ws = wb[sheet.TITLE]
+    assert len(ws._charts) == 5
+    assert "xlcell_calendering_materials" in wb.defined_names and "cal_line_load_N_mm" in wb.defined_names
+    idx = [w.title for w in wb.worksheets].index(sheet.TITLE)
+    formulas = dict(dynamic_cells(saved)[f"xl/worksheets/sheet{idx + 1}.xml"])
+    assert formulas[f"{get_column_letter(sheet.SWEEP_COL + 1)}{sheet.HEADER_ROW}"].startswith("XLCELL_CALENDERING(")
+    assert formulas[f"{get_column_letter(sheet.PRESSURE_COL)}{sheet.HEADER_ROW}"].startswith("XLCELL_PRESSURE_PROFILE(")
+    assert openpyxl.load_workbook(saved)[sheet.TITLE]["C6"].value == "NMC811"

@@ -1,0 +1,113 @@
+"""Calendering UDFs called exactly as Excel delivers values on Linux (decorators are no-ops there):
+a scalar, a list of lists for a range, None for a blank cell, float for numbers, str for text."""
+import numpy as np
+import pytest
+
+import udfs
+from udfs.calendering import (CALENDERING_COLUMNS, XLCELL_ADAPTIVE_LINE_LOAD, XLCELL_CALENDERED_THICKNESS,
+                              XLCELL_CALENDERING, XLCELL_CALENDERING_MATERIALS, XLCELL_COATING_POROSITY,
+                              XLCELL_KAPPA_EFF, XLCELL_LINE_LOAD_FOR_POROSITY, XLCELL_POROSITY,
+                              XLCELL_POROSITY_PROFILE, XLCELL_PRESSURE_PROFILE, XLCELL_PRESSURE_PROFILE_SUMMARY,
+                              XLCELL_ROLL_CROWN, XLCELL_ROLL_DEFLECTION)
+from udfs.cell import XLCELL_BRUGGEMAN
+from xlcell.calendering import calendering_performance, get_calendering_material
+from xlcell.cell import default_design
+from xlcell.pressure_profile import optimal_pressure_profile
+
+
+def test_all_calendering_udfs_are_registered():
+    names = set(udfs.udf_functions())
+    assert {"XLCELL_POROSITY", "XLCELL_LINE_LOAD_FOR_POROSITY", "XLCELL_CALENDERED_THICKNESS", "XLCELL_KAPPA_EFF",
+            "XLCELL_ROLL_DEFLECTION", "XLCELL_CALENDERING", "XLCELL_PRESSURE_PROFILE"} <= names
+
+
+def test_porosity_and_its_inverse_in_display_units():
+    # 600 N/mm = γ: 1/e of the way from 0.47 to 0.18 is left
+    assert XLCELL_POROSITY(600.0, 0.47, 0.18, 600.0) == pytest.approx(0.18 + 0.29 / np.e)
+    assert XLCELL_LINE_LOAD_FOR_POROSITY(0.18 + 0.29 / np.e, 0.47, 0.18, 600.0) == pytest.approx(600.0)
+    assert XLCELL_POROSITY("1000", 0.47, 0.18, 600.0) == pytest.approx(XLCELL_POROSITY(1000.0, 0.47, 0.18, 600.0))
+
+
+@pytest.mark.parametrize("call,expected", [
+    (lambda: XLCELL_LINE_LOAD_FOR_POROSITY(0.15, 0.47, 0.18, 600.0), "#XLCELL! target porosity 0.15 is at or below the minimum porosity 0.18"),
+    (lambda: XLCELL_LINE_LOAD_FOR_POROSITY(0.5, 0.47, 0.18, 600.0), "#XLCELL! target porosity 0.5 is above"),
+    (lambda: XLCELL_POROSITY(-5.0, 0.47, 0.18, 600.0), "#XLCELL! line_load_N_mm = -5: must be a number >= 0 N/mm"),
+    (lambda: XLCELL_POROSITY(100.0, None, 0.18, 600.0), "#XLCELL! eps0 = blank"),
+    (lambda: XLCELL_POROSITY(100.0, 0.47, 0.18, "soft"), "#XLCELL! gamma_N_mm = 'soft': must be a number"),
+    (lambda: XLCELL_ADAPTIVE_LINE_LOAD(0.22, 0.4, "NMC811"), "#XLCELL! target_porosity 0.22 is below NMC811's fracture-onset porosity"),
+    (lambda: XLCELL_ADAPTIVE_LINE_LOAD(0.3, 0.4, "Unobtainium"), "#XLCELL! unknown material 'Unobtainium'"),
+    (lambda: XLCELL_ROLL_DEFLECTION(1000.0, 1.5, 1.2, 0.6), "#XLCELL! face_width_m = 1.5"),
+    (lambda: XLCELL_ROLL_DEFLECTION(1000.0, 0.8, 1.2, 0.6, 0.7), "#XLCELL! bore_diameter_m = 0.7"),
+])
+def test_errors_are_short_cell_texts(call, expected):
+    out = call()
+    assert isinstance(out, str) and out.startswith(expected) and "Traceback" not in out and len(out) < 220
+
+
+def test_adaptive_line_load_graphite_reaches_what_nmc_refuses():
+    q = XLCELL_ADAPTIVE_LINE_LOAD(0.22, 0.4, "Graphite")
+    g = get_calendering_material("Graphite")
+    e0 = XLCELL_COATING_POROSITY(0.4, g.drying_shrinkage)
+    assert XLCELL_POROSITY(q, e0, g.eps_min, g.gamma_N_m / 1e3) == pytest.approx(0.22)
+
+
+def test_thickness_and_kappa_eff():
+    assert XLCELL_CALENDERED_THICKNESS(171.0, 0.47, 0.25) == pytest.approx(171.0 * 0.53 / 0.75)
+    assert XLCELL_KAPPA_EFF(1.0, 0.25, 1.5) == pytest.approx(0.125)  # κ0 ε/τ, τ = 0.25^-0.5 = 2
+    assert XLCELL_KAPPA_EFF(1.2, 0.3, None) == XLCELL_BRUGGEMAN(1.2, 0.3, None)
+
+
+def test_roll_deflection_and_crown_udfs():
+    # q = 1000 N/mm, w = 0.8 m, l = 1.2 m, solid D = 0.6 m, steel: 17.565 µm (closed form, see test_roll)
+    assert XLCELL_ROLL_DEFLECTION(1000.0, 0.8, 1.2, 0.6) == pytest.approx(17.565, rel=1e-4)
+    assert XLCELL_ROLL_DEFLECTION(1000.0, 0.8, 1.2, 0.6, None, 210.0) == XLCELL_ROLL_DEFLECTION(1000.0, 0.8, 1.2, 0.6)
+    crown = dict(XLCELL_ROLL_CROWN(1000.0, 0.8, 1.2, 0.6))
+    assert crown["bending_deflection_um"] == pytest.approx(17.565, rel=1e-4)
+    assert crown["crown_radius_m"] == pytest.approx(0.4**2 / (2 * crown["crown_height_um"] * 1e-6))
+    assert crown["thermal_crown_K"] == pytest.approx(crown["crown_height_um"] * 1e-6 / (12e-6 * 0.3))
+
+
+def test_porosity_profile_udf_spills_three_columns():
+    out = XLCELL_POROSITY_PROFILE(1000.0, "NMC811", 171.0, 0.4737, 0.8, 1.2, 0.6, None, None, 11.0)
+    assert out[0] == ["x_mm", "porosity_no_crown", "porosity_crowned"] and len(out) == 12
+    bare = np.array([r[1] for r in out[1:]])
+    crowned = np.array([r[2] for r in out[1:]])
+    assert np.ptp(crowned) < 0.1 * np.ptp(bare)
+    assert out[1][0] == pytest.approx(-400.0) and out[-1][0] == pytest.approx(400.0)
+
+
+def test_calendering_table_matches_the_model_in_one_call():
+    loads = [[0.0], [250.0], [500.0], [1000.0]]
+    out = XLCELL_CALENDERING("NMC811", 0.96, 0.02, loads, None,
+                             [["line_load_N_mm", "porosity", "kappa_eff_S_m", "energy_density_Wh_L", "fractured"]])
+    assert out[0] == ["line_load_N_mm", "porosity", "kappa_eff_S_m", "energy_density_Wh_L", "fractured"]
+    micro, cell = calendering_performance(default_design(), np.array([0.0, 250e3, 500e3, 1000e3]))
+    np.testing.assert_allclose([r[1] for r in out[1:]], micro.porosity, rtol=1e-12)
+    np.testing.assert_allclose([r[3] for r in out[1:]], cell.energy_density_J_m3 / 3.6e6, rtol=1e-12)
+    assert [r[4] for r in out[1:]] == [False, False, False, True]
+    full = XLCELL_CALENDERING("Graphite", 0.97, 0.03, [[100.0, 200.0]])
+    assert "tortuosity" in full[0] and "max_power_W" in full[0] and len(full) == 3
+    assert XLCELL_CALENDERING("NMC811", 0.96, 0.02, [[100.0]], None, [["porositi"]])[0][0].startswith(
+        "#XLCELL! unknown metric 'porositi'")
+
+
+def test_calendering_table_takes_an_edited_parameter_table():
+    table = XLCELL_CALENDERING_MATERIALS()
+    assert table[0] == CALENDERING_COLUMNS
+    row = next(r for r in table if r[0] == "NMC811")
+    row[CALENDERING_COLUMNS.index("gamma_N_mm")] = 300.0  # a softer coating compacts faster
+    soft = XLCELL_CALENDERING("NMC811", 0.96, 0.02, [[300.0]], None, [["porosity"]], None, None, table)
+    base = XLCELL_CALENDERING("NMC811", 0.96, 0.02, [[300.0]], None, [["porosity"]])
+    assert soft[1][0] < base[1][0]
+
+
+def test_pressure_profile_udfs():
+    out = XLCELL_PRESSURE_PROFILE(0.47, 0.30, 0.18, 200.0, 3.0, 1.0, 3.0, None, 11.0)
+    assert out[0][:3] == ["time_ms", "pressure_MPa", "porosity"] and len(out) == 12
+    ref = optimal_pressure_profile(0.47, 0.30, 0.18, 200e6, 3e-3, 1e-3, 3e-3, points=11)
+    np.testing.assert_allclose([r[1] for r in out[1:]], ref.pressure_Pa / 1e6, rtol=1e-9)
+    assert out[-1][2] == pytest.approx(0.30, abs=1e-6)
+    s = dict(XLCELL_PRESSURE_PROFILE_SUMMARY(0.47, 0.30, 0.18, 200.0, 3.0, 1.0, 3.0))
+    assert s["objective_optimal"] < s["objective_constant"] and s["improvement"] > 0
+    bad = XLCELL_PRESSURE_PROFILE(0.47, 0.10, 0.18, 200.0, 3.0, 1.0, 3.0)
+    assert bad == [[bad[0][0]]] and bad[0][0].startswith("#XLCELL! target porosity 0.1 must lie between")

@@ -1,0 +1,361 @@
+"""Excel functions of the calendering model (thin wrappers over :mod:`xlcell.calendering`,
+:mod:`xlcell.roll` and :mod:`xlcell.pressure_profile`).
+
+Arguments and results are in the engineering units named in each argument (N/mm, µm, m, GPa, ms,
+MPa); the conversion to SI happens through :mod:`xlcell.units` only.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from xlcell import units
+from xlcell.calendering import (CALENDERING_MATERIALS, CalenderingMaterial, Microstructure, calendered_thickness,
+                                coating_porosity, get_calendering_material, hierarchy, line_load_for_porosity,
+                                porosity_after, target_line_load)
+from xlcell.cell import CellMetrics, default_design
+from xlcell.errors import InputError, UnknownKeyError
+from xlcell.params import spec_by_key, specs
+from xlcell.pressure_profile import optimal_pressure_profile
+from xlcell.roll import (crown_height, crown_radius, porosity_profile, roll_deflection, shear_deflection,
+                         thermal_crown_temperature)
+
+from ._excel import (as_2d, as_float, as_int, as_records, as_text, as_vector, excel_value, is_blank, kv_out,
+                     spec_values, udf)
+from . import cell as _cell_udfs
+from .cell import design_from_range
+
+CALENDERING_COLUMNS = ["name"] + [s.key for s in specs(CalenderingMaterial)]
+_OUT_SPECS = {s.key: s for s in specs(Microstructure) + specs(CellMetrics)}
+_OUT_CANON = {k.lower(): k for k in _OUT_SPECS}
+
+
+# ------------------------------------------------------------------ coercion helpers
+def _num(v: Any, name: str, unit: str, *, default: float | None = None, lo: float | None = None,
+         lo_open: bool = True, hi: float | None = None, hi_open: bool = True) -> float:
+    """A number in display ``unit`` checked against (lo, hi), returned in SI."""
+    x = as_float(v, name, default=default)
+    bad = (lo is not None and (x <= lo if lo_open else x < lo)) or (hi is not None and (x >= hi if hi_open else x > hi))
+    if bad:
+        u = "" if unit == "-" else f" {unit}"
+        if lo is not None and hi is not None:
+            allowed = f"a number between {lo:g} and {hi:g}{u}"
+        elif lo is not None:
+            allowed = f"a number {'>' if lo_open else '>='} {lo:g}{u}"
+        else:
+            allowed = f"a number {'<' if hi_open else '<='} {hi:g}{u}"
+        raise InputError(name, x, allowed)
+    return float(units.to_si(x, unit))
+
+
+def _porosity(v: Any, name: str) -> float:
+    return _num(v, name, "-", lo=0.0, hi=1.0)
+
+
+def calendering_materials_from_range(v: Any, name: str = "calendering_materials") -> dict[str, CalenderingMaterial]:
+    """Calendering parameters from a table with a header row (columns of :data:`CALENDERING_COLUMNS`)."""
+    out: dict[str, CalenderingMaterial] = {}
+    for i, r in enumerate(as_records(v, name, CALENDERING_COLUMNS)):
+        mname = as_text(r["name"], f"{name} row {i + 1} name")
+        out[mname.upper()] = CalenderingMaterial(name=mname, source="workbook table",
+                                                 **spec_values(r, CalenderingMaterial, mname))
+    return out
+
+
+def _material(name: Any, table: Any) -> CalenderingMaterial:
+    return get_calendering_material(as_text(name, "material"), calendering_materials_from_range(table))
+
+
+# ------------------------------------------------------------------ scalar relations
+@udf()
+def XLCELL_POROSITY(line_load_N_mm: Any, eps0: Any, eps_min: Any, gamma_N_mm: Any) -> float:
+    """Porosity after calendering, ε = ε_min + (ε0 - ε_min)·exp(-q/γ) (Meyer et al. 2017).
+
+    line_load_N_mm: calender line load q in N/mm of roll face, >= 0
+    eps0: porosity of the coating before calendering, 0 < ε0 < 1
+    eps_min: minimum porosity the material reaches, below eps0
+    gamma_N_mm: compaction resistance γ in N/mm, > 0
+    """
+    q = _num(line_load_N_mm, "line_load_N_mm", "N/mm", lo=0.0, lo_open=False)
+    return float(porosity_after(q, _porosity(eps0, "eps0"), as_float(eps_min, "eps_min"),
+                                _num(gamma_N_mm, "gamma_N_mm", "N/mm", lo=0.0)))
+
+
+@udf()
+def XLCELL_LINE_LOAD_FOR_POROSITY(target_porosity: Any, eps0: Any, eps_min: Any, gamma_N_mm: Any) -> float:
+    """Line load in N/mm that calenders a coating from ε0 to a target porosity: γ·ln((ε0-ε_min)/(ε_t-ε_min)).
+
+    target_porosity: porosity wanted after calendering, above eps_min and at most eps0
+    eps0: porosity of the coating before calendering, 0 < ε0 < 1
+    eps_min: minimum porosity the material reaches
+    gamma_N_mm: compaction resistance γ in N/mm, > 0
+    """
+    q = line_load_for_porosity(_porosity(target_porosity, "target_porosity"), _porosity(eps0, "eps0"),
+                               as_float(eps_min, "eps_min"), _num(gamma_N_mm, "gamma_N_mm", "N/mm", lo=0.0))
+    return float(units.from_si(q, "N/mm"))
+
+
+@udf(ranges=("calendering_materials",))
+def XLCELL_ADAPTIVE_LINE_LOAD(target_porosity: Any, solids_fraction: Any, material: Any,
+                              calendering_materials: Any = None) -> float:
+    """Line load in N/mm for a target porosity given the slurry batch's solids volume fraction φ_s.
+
+    Compensates batch-to-batch variation; refuses targets below the material's fracture-onset porosity
+    or at/below its minimum porosity.
+    target_porosity: porosity wanted after calendering
+    solids_fraction: slurry solids volume fraction φ_s, 0 < φ_s < 1
+    material: material name, e.g. NMC811, Graphite
+    calendering_materials: optional parameter table (the Calendering sheet's), searched before the library
+    """
+    mat = _material(material, calendering_materials)
+    q, _ = target_line_load(_porosity(target_porosity, "target_porosity"), _porosity(solids_fraction, "solids_fraction"), mat)
+    return float(units.from_si(q, "N/mm"))
+
+
+@udf()
+def XLCELL_COATING_POROSITY(solids_fraction: Any, drying_shrinkage: Any) -> float:
+    """Porosity of the dried, uncalendered coating from the slurry solids volume fraction φ_s.
+
+    ε0 = (1-s)(1-φ_s) / ((1-s)(1-φ_s) + φ_s): solvent not removed by film shrinkage leaves pores.
+    solids_fraction: slurry solids volume fraction φ_s, 0 < φ_s < 1
+    drying_shrinkage: share s of the solvent volume removed by shrinkage, 0 <= s < 1
+    """
+    return float(coating_porosity(_porosity(solids_fraction, "solids_fraction"), as_float(drying_shrinkage, "drying_shrinkage")))
+
+
+@udf()
+def XLCELL_CALENDERED_THICKNESS(thickness_um: Any, eps_before: Any, eps_after: Any) -> float:
+    """Coating thickness in µm after calendering, from mass conservation L·(1 - ε) = const.
+
+    thickness_um: coating thickness before calendering in µm, > 0
+    eps_before: porosity before calendering, 0 <= ε < 1
+    eps_after: porosity after calendering, 0 <= ε < 1
+    """
+    L = _num(thickness_um, "thickness_um", "µm", lo=0.0)
+    return float(units.from_si(calendered_thickness(L, as_float(eps_before, "eps_before"), as_float(eps_after, "eps_after")), "µm"))
+
+
+@udf()
+def XLCELL_KAPPA_EFF(kappa0_S_m: Any, porosity: Any, bruggeman_exponent: Any = None) -> Any:
+    """Effective ionic conductivity κ_eff = κ0·ε/τ in S/m with Bruggeman tortuosity τ = ε^(1-α).
+
+    The same relation as XLCELL_BRUGGEMAN (κ0·ε^α), under the calendering name.
+    kappa0_S_m: bulk electrolyte conductivity in S/m, > 0
+    porosity: porosity ε, 0 < ε <= 1
+    bruggeman_exponent: α, default 1.5
+    """
+    return _cell_udfs.XLCELL_BRUGGEMAN(kappa0_S_m, porosity, bruggeman_exponent)
+
+
+# ------------------------------------------------------------------ roll
+def _roll_args(line_load_N_mm, face_width_m, bearing_span_m, roll_diameter_m, bore_diameter_m, youngs_modulus_GPa):
+    q = _num(line_load_N_mm, "line_load_N_mm", "N/mm", lo=0.0, lo_open=False)
+    w = _num(face_width_m, "face_width_m", "m", lo=0.0)
+    l = _num(bearing_span_m, "bearing_span_m", "m", lo=0.0)
+    D = _num(roll_diameter_m, "roll_diameter_m", "m", lo=0.0)
+    d = _num(bore_diameter_m, "bore_diameter_m", "m", default=0.0, lo=0.0, lo_open=False)
+    E = _num(youngs_modulus_GPa, "youngs_modulus_GPa", "GPa", default=210.0, lo=0.0)
+    return q, w, l, D, d, E
+
+
+@udf()
+def XLCELL_ROLL_DEFLECTION(line_load_N_mm: Any, face_width_m: Any, bearing_span_m: Any, roll_diameter_m: Any,
+                           bore_diameter_m: Any = None, youngs_modulus_GPa: Any = None) -> float:
+    """Mid-face bending deflection of a calender roll in µm: F(8l³ - 4lw² + w³)/(384·E·I), F = q·w.
+
+    The line load is spread uniformly over the face, centred between the bearings (simply supported).
+    line_load_N_mm: line load in N/mm, >= 0
+    face_width_m: loaded face width w in m, <= bearing span
+    bearing_span_m: distance between bearings l in m
+    roll_diameter_m: outer diameter D in m
+    bore_diameter_m: bore d in m for a hollow roll (blank = solid)
+    youngs_modulus_GPa: Young's modulus in GPa (blank = 210, steel)
+    """
+    return float(units.from_si(roll_deflection(*_roll_args(line_load_N_mm, face_width_m, bearing_span_m, roll_diameter_m,
+                                                            bore_diameter_m, youngs_modulus_GPa)), "µm"))
+
+
+@udf(table=True)
+def XLCELL_ROLL_CROWN(line_load_N_mm: Any, face_width_m: Any, bearing_span_m: Any, roll_diameter_m: Any,
+                      bore_diameter_m: Any = None, youngs_modulus_GPa: Any = None) -> list[list[Any]]:
+    """Roll crown calculator: deflections, the compensating crown, its radius and the thermal-crown ΔT.
+
+    Same arguments as XLCELL_ROLL_DEFLECTION. Returns (key, value) rows: bending and shear deflection (µm),
+    crown height per roll (µm), crown radius of curvature (m), centre-to-edge roll temperature excess
+    for a thermal crown (K, steel α = 12e-6 1/K).
+    """
+    q, w, l, D, d, E = _roll_args(line_load_N_mm, face_width_m, bearing_span_m, roll_diameter_m, bore_diameter_m,
+                                  youngs_modulus_GPa)
+    h = crown_height(q, w, l, D, d, E)
+    return kv_out({
+        "bending_deflection_um": float(units.from_si(roll_deflection(q, w, l, D, d, E), "µm")),
+        "shear_deflection_um": float(units.from_si(shear_deflection(q, w, l, D, d, E), "µm")),
+        "crown_height_um": float(units.from_si(h, "µm")),
+        "crown_radius_m": float(crown_radius(h, w)),
+        "thermal_crown_K": float(thermal_crown_temperature(h, D)),
+    })
+
+
+@udf(table=True, ranges=("calendering_materials",))
+def XLCELL_POROSITY_PROFILE(line_load_N_mm: Any, material: Any, thickness_before_um: Any, eps_before: Any,
+                            face_width_m: Any, bearing_span_m: Any, roll_diameter_m: Any, bore_diameter_m: Any = None,
+                            crown_line_load_N_mm: Any = None, points: Any = None,
+                            calendering_materials: Any = None) -> list[list[Any]]:
+    """Porosity across the roll face without and with a crown (spills x_mm, porosity_no_crown, porosity_crowned).
+
+    line_load_N_mm: nominal line load in N/mm
+    material: material name (compaction law from the calendering table)
+    thickness_before_um: coating thickness before calendering in µm
+    eps_before: porosity before calendering
+    face_width_m, bearing_span_m, roll_diameter_m, bore_diameter_m: roll geometry in m (bore blank = solid)
+    crown_line_load_N_mm: line load the crown was ground for (blank = the nominal line load)
+    points: number of positions across the face (blank = 21)
+    calendering_materials: optional parameter table
+    """
+    q, w, l, D, d, E = _roll_args(line_load_N_mm, face_width_m, bearing_span_m, roll_diameter_m, bore_diameter_m, None)
+    mat = _material(material, calendering_materials)
+    L0 = _num(thickness_before_um, "thickness_before_um", "µm", lo=0.0)
+    e0 = _porosity(eps_before, "eps_before")
+    qc = q if is_blank(crown_line_load_N_mm) else _num(crown_line_load_N_mm, "crown_line_load_N_mm", "N/mm", lo=0.0, lo_open=False)
+    n = as_int(points, "points", default=21, minimum=2)
+    if n > 1001:
+        raise InputError("points", n, "a whole number between 2 and 1001")
+    x = np.linspace(-0.5 * w, 0.5 * w, n)
+    h = crown_height(qc, w, l, D, d, E)
+    both = porosity_profile(x, q, e0, L0, mat.eps_min, mat.gamma_N_m, w, l, D, d, E, crown_m=np.array([0.0, h]))
+    xmm = units.from_si(x, "mm")
+    return [["x_mm", "porosity_no_crown", "porosity_crowned"]] + [
+        [float(a), float(b), float(c)] for a, b, c in zip(xmm, both[0], both[1])]
+
+
+# ------------------------------------------------------------------ the hierarchy
+@udf(table=True, ranges=("line_loads_N_mm", "metrics", "design", "materials", "calendering_materials"))
+def XLCELL_CALENDERING(material: Any, am_frac: Any, binder_frac: Any, line_loads_N_mm: Any, solids_fraction: Any = None,
+                       metrics: Any = None, design: Any = None, materials: Any = None,
+                       calendering_materials: Any = None) -> list[list[Any]]:
+    """Composition and line load -> microstructure -> cell performance, one row per line load.
+
+    The electrode of the material's role takes the composition and is calendered; its areal capacity
+    (the base design's) is kept. Energy density and power of all line loads are one model call.
+    material: electrode material, e.g. NMC811 or Graphite
+    am_frac: active-material mass fraction w_a
+    binder_frac: binder mass fraction f_b (carbon = 1 - w_a - f_b)
+    line_loads_N_mm: row or column of line loads in N/mm
+    solids_fraction: slurry solids volume fraction φ_s (blank = 0.4)
+    metrics: optional row/column of output keys (default: all microstructure and cell metrics)
+    design: optional (key, value) design range for the rest of the cell (blank = BatPaC default cell)
+    materials: optional active-material table; calendering_materials: optional calendering table
+    """
+    q = units.to_si(np.array(as_vector(line_loads_N_mm, "line_loads_N_mm")), "N/mm")
+    if (q < 0).any():
+        raise InputError("line_loads_N_mm", float(units.from_si(q[q < 0][0], "N/mm")), "a number >= 0 N/mm")
+    base = default_design() if is_blank(design) else design_from_range(design, materials)
+    name = as_text(material, "material")
+    cal_table = calendering_materials_from_range(calendering_materials)
+    micro, cell = hierarchy(name, as_float(am_frac, "am_frac"), as_float(binder_frac, "binder_frac"), q,
+                            solids_fraction=_porosity(solids_fraction if not is_blank(solids_fraction) else 0.4, "solids_fraction"),
+                            base=base, materials=cal_table)
+    values = {**micro.as_display(), **cell.as_display()}
+    keys = list(values) if is_blank(metrics) else _out_list(metrics)
+    cols = []
+    for k in keys:
+        v = np.broadcast_to(np.asarray(values[k]), q.shape)
+        cols.append(v.astype(bool).tolist() if _OUT_SPECS[k].unit == "bool" else v.astype(float).tolist())
+    return [keys] + [[excel_value(c[i]) for c in cols] for i in range(q.size)]
+
+
+def _out_list(metrics: Any) -> list[str]:
+    out = []
+    for r in as_2d(metrics, "metrics"):
+        for c in r:
+            if is_blank(c):
+                continue
+            k = as_text(c, "metrics").strip().lower()
+            if k not in _OUT_CANON:
+                raise UnknownKeyError(k, _OUT_SPECS, what="metric")
+            out.append(_OUT_CANON[k])
+    return out
+
+
+# ------------------------------------------------------------------ optimal pressure profile
+def _profile(eps0, target_porosity, eps_min, pressure_scale_MPa, nip_time_ms, tau_surface_ms, tau_foil_ms,
+             effort_weight, points):
+    n = as_int(points, "points", default=41, minimum=3)
+    if n > 2001:
+        raise InputError("points", n, "a whole number between 3 and 2001")
+    return optimal_pressure_profile(
+        _porosity(eps0, "eps0"), _porosity(target_porosity, "target_porosity"), as_float(eps_min, "eps_min"),
+        _num(pressure_scale_MPa, "pressure_scale_MPa", "MPa", lo=0.0), _num(nip_time_ms, "nip_time_ms", "ms", lo=0.0),
+        _num(tau_surface_ms, "tau_surface_ms", "ms", lo=0.0), _num(tau_foil_ms, "tau_foil_ms", "ms", lo=0.0),
+        _num(effort_weight, "effort_weight", "-", default=1e-4, lo=0.0), points=n)
+
+
+@udf(table=True)
+def XLCELL_PRESSURE_PROFILE(eps0: Any, target_porosity: Any, eps_min: Any, pressure_scale_MPa: Any, nip_time_ms: Any,
+                            tau_surface_ms: Any, tau_foil_ms: Any, effort_weight: Any = None,
+                            points: Any = None) -> list[list[Any]]:
+    """Optimal nip pressure p*(t) (Pontryagin) and the constant-pressure baseline, one row per time.
+
+    Spills time_ms, pressure_MPa, porosity, porosity_surface, porosity_foil, baseline_pressure_MPa,
+    baseline_porosity, baseline_gradient, gradient.
+    eps0: porosity before calendering; target_porosity: mean porosity at the nip exit
+    eps_min: minimum porosity of the compaction law
+    pressure_scale_MPa: compaction resistance in pressure units (γ / nip length), MPa
+    nip_time_ms: dwell time in the nip (nip length / web speed), ms
+    tau_surface_ms, tau_foil_ms: relaxation times of the surface and foil-side layers, ms
+    effort_weight: penalty on (p/p_c)² relative to the squared porosity gradient (blank = 1e-4)
+    points: number of time points (blank = 41)
+    """
+    prof = _profile(eps0, target_porosity, eps_min, pressure_scale_MPa, nip_time_ms, tau_surface_ms, tau_foil_ms,
+                    effort_weight, points)
+    cols = prof.columns()
+    keys = list(cols)
+    return [keys] + [[float(cols[k][i]) for k in keys] for i in range(len(cols[keys[0]]))]
+
+
+@udf(table=True)
+def XLCELL_PRESSURE_PROFILE_SUMMARY(eps0: Any, target_porosity: Any, eps_min: Any, pressure_scale_MPa: Any,
+                                    nip_time_ms: Any, tau_surface_ms: Any, tau_foil_ms: Any, effort_weight: Any = None) -> list[list[Any]]:
+    """Objective J = w·Δ(T)² + mean[Δ² + r·(p/p_c)²] of the optimal and the constant-pressure profile.
+
+    Same arguments as XLCELL_PRESSURE_PROFILE. Returns (key, value) rows: objective_optimal,
+    objective_constant, improvement (fraction), exit_gradient_optimal, exit_gradient_constant.
+    """
+    prof = _profile(eps0, target_porosity, eps_min, pressure_scale_MPa, nip_time_ms, tau_surface_ms, tau_foil_ms,
+                    effort_weight, None)
+    return kv_out({
+        "objective_optimal": prof.objective, "objective_constant": prof.baseline_objective,
+        "improvement": 1.0 - prof.objective / prof.baseline_objective,
+        "exit_gradient_optimal": float(prof.gradient[-1]), "exit_gradient_constant": float(prof.baseline_gradient[-1]),
+    })
+
+
+# ------------------------------------------------------------------ the parameter table
+@udf(table=True)
+def XLCELL_CALENDERING_MATERIALS() -> list[list[Any]]:
+    """The calendering parameter library (header row of keys, one row per material, display units)."""
+    rows = [CALENDERING_COLUMNS]
+    for m in CALENDERING_MATERIALS.values():
+        rows.append([m.name] + [float(s.from_si(getattr(m, s.name))) for s in specs(CalenderingMaterial)])
+    return rows
+
+
+@udf(ranges=("calendering_materials",))
+def XLCELL_CALENDERING_MATERIAL(material: Any, prop: Any, calendering_materials: Any = None) -> float:
+    """A calendering parameter of a material in display units, e.g. eps_min, gamma_N_mm, fracture_porosity.
+
+    material: material name, e.g. NMC811, Graphite
+    prop: parameter key (a column of XLCELL_CALENDERING_MATERIALS)
+    calendering_materials: optional parameter table, searched before the library
+    """
+    mat = _material(material, calendering_materials)
+    key = as_text(prop, "prop").lower()
+    by_key = {k.lower(): s for k, s in spec_by_key(CalenderingMaterial).items()}
+    if key not in by_key:
+        raise UnknownKeyError(key, by_key, what="calendering parameter")
+    s = by_key[key]
+    return float(s.from_si(getattr(mat, s.name)))
+
+
+__all__ = [n for n in dir() if n.startswith("XLCELL_")] + ["calendering_materials_from_range", "CALENDERING_COLUMNS"]

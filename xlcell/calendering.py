@@ -1,0 +1,536 @@
+"""Calendering: composition and line load -> microstructure -> cell performance (SI, vectorised).
+
+The hierarchy of the seed (``shared/seeds/002``): composition (w_AM, f_b) -> manufacturing (the
+calender line load q) -> microstructure (porosity ε, thickness L, tortuosity τ, percolation,
+anisotropy) -> performance (:func:`xlcell.cell.evaluate_cell`).
+
+Relations
+---------
+* Compaction law (Meyer et al. 2017, J. Mater. Process. Technol. 249, 172-178, the exponential
+  line-load model): ε(q) = ε_min + (ε_0 - ε_min) exp(-q / γ_c); q in N/m of roll face, γ_c the
+  compaction resistance. Meyer et al. found NCM cathodes converge to a higher minimum porosity than
+  graphite anodes (harder, spherical particles, closed pores); the table below keeps that order.
+* Porosity of the dried, uncalendered coating from the slurry solids volume fraction φ_s (a
+  drying mass balance): per unit solid volume the wet film holds (1 - φ_s)/φ_s of solvent; a share
+  s of that volume is removed by film shrinkage, the rest leaves pores, so
+  ε_0 = (1 - s)(1 - φ_s) / ((1 - s)(1 - φ_s) + φ_s).
+* Inverse (adaptive pressure): q = γ_c ln((ε_0 - ε_min) / (ε_t - ε_min)); a target at or below
+  ε_min, or above ε_0, is :class:`~xlcell.errors.InfeasibleError`.
+* Mass conservation: L (1 - ε) = const at fixed composition, so the areal capacity is unchanged.
+* Line load <-> mean nip pressure: p = q / l_c with the nip (contact) length
+  l_c = sqrt(R Δh + a²): R Δh is the squared projected arc of contact of rolling theory (two equal
+  rolls of radius R, total thickness reduction Δh, the plastic part) and a the Hertz-like elastic
+  half-width of a rigid cylinder of reduced radius R' = R/2 pressed into a thin elastic layer of
+  thickness h and modulus E (Winkler foundation k = E/h: q = (2/3) k a³/R', so
+  a = (3 q R' h / (2 E))^(1/3)). The sum in quadrature is a documented interpolation between the
+  elastic (Δh -> 0) and the plastic limits; the half-space Hertz width sqrt(4 q R'/(π E*)) is not
+  used because the coating (~100 µm) is far thinner than the contact.
+* Transport: Bruggeman τ = ε^(1 - α), κ_eff = κ0 ε / τ (:mod:`xlcell.transport`).
+* Percolation of the conductive-carbon network: σ = σ0 (φ - φ_c)^t for φ > φ_c, else 0, φ the
+  carbon volume fraction of the coating; compaction lowers the threshold,
+  φ_c = φ_c0 (1 - k_c s_c), with the compaction strain s_c = 1 - L/L_0 = 1 - (1 - ε_0)/(1 - ε).
+* Anisotropy: the ratio A of through-plane to in-plane tortuosity grows with compaction,
+  A = 1 + a s_c. The isotropic Bruggeman value is taken as the geometric mean:
+  τ_through = τ sqrt(A), τ_in = max(1, τ / sqrt(A)); electronic conductivity likewise,
+  σ_in / σ_through = A.
+* Fracture: particles crack below a material's fracture-onset porosity ε_f (brittle NMC);
+  ductile graphite has none (ε_f = 0). Targets below ε_f are refused (or flagged).
+
+Parameter values: the compaction law's form and the NMC-above-graphite ordering of ε_min are from
+Meyer et al. (2017); the numbers in :data:`CALENDERING_MATERIALS` are illustrative defaults of the
+right order (cathodes calendered to 0.20-0.35, anodes to 0.25-0.35 porosity at up to ~2000 N/mm),
+not fits to a published data set: override them with your own compaction curve. The percolation
+exponent t = 2 is the universal 3-D conductivity exponent (Stauffer & Aharony, *Introduction to
+Percolation Theory*, 1994).
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import numpy as np
+
+from .cell import (CellDesign, CellMetrics, areal_capacity, coating_density, composite_density, electrode, evaluate_cell,
+                   resolve)
+from .errors import InfeasibleError, InputError, UnknownMaterialError
+from .materials import get_material
+from .params import param, specs
+from .transport import effective_conductivity, tortuosity
+
+Array = Any
+
+_M = "Calendering material"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CalenderingMaterial:
+    """Compaction, fracture and microstructure parameters of one electrode material (SI)."""
+
+    name: str
+    eps_min: float = field(metadata=param("Minimum porosity ε_min", "-", key="eps_min", gt=0, lt=1, group=_M,
+                                          doc="Porosity the coating converges to at infinite line load"))
+    gamma_N_m: float = field(metadata=param("Compaction resistance γ_c", "N/mm", key="gamma_N_mm", gt=0, group=_M,
+                                            doc="Line load that closes 63 % of the way from ε_0 to ε_min"))
+    fracture_porosity: float = field(metadata=param("Fracture-onset porosity ε_f", "-", key="fracture_porosity", ge=0, lt=1, group=_M,
+                                                    doc="Particles crack below this porosity (0 = ductile, none)"))
+    bruggeman_exponent: float = field(metadata=param("Bruggeman exponent α", "-", key="bruggeman_exponent", ge=1, le=5, group=_M))
+    anisotropy_coefficient: float = field(metadata=param("Anisotropy coefficient a", "-", key="anisotropy_coefficient", ge=0, group=_M,
+                                                         doc="Through/in-plane tortuosity ratio = 1 + a x compaction strain"))
+    percolation_threshold: float = field(metadata=param("Carbon percolation threshold φ_c0", "-", key="percolation_threshold", ge=0, lt=1, group=_M))
+    percolation_exponent: float = field(metadata=param("Percolation exponent t", "-", key="percolation_exponent", gt=0, le=5, group=_M))
+    threshold_shift: float = field(metadata=param("Threshold shift by compaction k_c", "-", key="threshold_shift", ge=0, le=1, group=_M,
+                                                  doc="φ_c = φ_c0 (1 - k_c x compaction strain)"))
+    carbon_network_conductivity_S_m: float = field(metadata=param("Carbon network prefactor σ0", "S/m", key="carbon_network_conductivity_S_m", ge=0, group=_M))
+    matrix_conductivity_S_m: float = field(metadata=param("Active-matrix conductivity", "S/m", key="matrix_conductivity_S_m", ge=0, group=_M,
+                                                          doc="Solid-phase conductivity without the carbon network (Bruggeman in 1 - ε)"))
+    drying_shrinkage: float = field(metadata=param("Drying shrinkage share s", "-", key="drying_shrinkage", ge=0, lt=1, group=_M,
+                                                   doc="Share of the solvent volume removed by film shrinkage rather than left as pores"))
+    coating_modulus_Pa: float = field(metadata=param("Coating Young's modulus", "GPa", key="coating_modulus_GPa", gt=0, group=_M))
+    source: str = ""
+
+
+_ILL = "illustrative default; compaction-law form and NMC > graphite ε_min order: Meyer et al. 2017"
+
+
+def _cm(name, eps_min, gamma_N_mm, eps_f, alpha, a, phi_c, k_c, sigma0, sigma_m, s, e_gpa):
+    return CalenderingMaterial(
+        name=name, eps_min=eps_min, gamma_N_m=gamma_N_mm * 1e3, fracture_porosity=eps_f, bruggeman_exponent=alpha,
+        anisotropy_coefficient=a, percolation_threshold=phi_c, percolation_exponent=2.0, threshold_shift=k_c,
+        carbon_network_conductivity_S_m=sigma0, matrix_conductivity_S_m=sigma_m, drying_shrinkage=s,
+        coating_modulus_Pa=e_gpa * 1e9, source=_ILL,
+    )
+
+
+#: Calendering parameters by upper-case material name (names as in :mod:`xlcell.materials`).
+#: Graphite's matrix conductivity is the library's 215 S/m (Chen et al. 2020); oxides' are
+#: order-of-magnitude intrinsic values. All compaction/fracture numbers are illustrative defaults.
+CALENDERING_MATERIALS: dict[str, CalenderingMaterial] = {
+    m.name.upper(): m
+    for m in [
+        _cm("NMC333", 0.18, 600.0, 0.22, 1.5, 0.3, 0.03, 0.5, 1e4, 0.01, 0.4, 2.0),
+        _cm("NMC532", 0.18, 600.0, 0.22, 1.5, 0.3, 0.03, 0.5, 1e4, 0.01, 0.4, 2.0),
+        _cm("NMC622", 0.18, 600.0, 0.23, 1.5, 0.3, 0.03, 0.5, 1e4, 0.01, 0.4, 2.0),
+        _cm("NMC811", 0.18, 600.0, 0.24, 1.5, 0.3, 0.03, 0.5, 1e4, 0.01, 0.4, 2.0),
+        _cm("NCA", 0.18, 600.0, 0.24, 1.5, 0.3, 0.03, 0.5, 1e4, 0.01, 0.4, 2.0),
+        _cm("LFP", 0.22, 500.0, 0.0, 1.5, 0.2, 0.02, 0.5, 1e4, 1e-7, 0.4, 1.5),
+        _cm("LMO", 0.18, 600.0, 0.22, 1.5, 0.3, 0.03, 0.5, 1e4, 1e-4, 0.4, 2.0),
+        _cm("Graphite", 0.10, 300.0, 0.0, 1.5, 2.0, 0.03, 0.5, 1e4, 215.0, 0.4, 1.0),
+        _cm("LTO", 0.20, 500.0, 0.0, 1.5, 0.3, 0.03, 0.5, 1e4, 1e-5, 0.4, 2.0),
+    ]
+}
+
+
+def get_calendering_material(name: str, extra: Mapping[str, CalenderingMaterial] | None = None) -> CalenderingMaterial:
+    """Calendering parameters of a material by name (case-insensitive; ``extra`` first)."""
+    key = str(name).strip().upper()
+    if extra and key in extra:
+        return extra[key]
+    try:
+        return CALENDERING_MATERIALS[key]
+    except KeyError:
+        known = [m.name for m in list((extra or {}).values()) + list(CALENDERING_MATERIALS.values())]
+        raise UnknownMaterialError(str(name), known) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Compaction law and its inverse
+# ---------------------------------------------------------------------------------------------
+
+def _f(x: Array) -> np.ndarray:
+    return np.asarray(x, dtype=float)
+
+
+def _check(name: str, x: np.ndarray, ok: np.ndarray, allowed: str, scale: float = 1.0) -> None:
+    bad = ~ok
+    if bad.any():
+        i = int(np.flatnonzero(bad.ravel())[0])
+        where = f"design {i + 1}" if bad.size > 1 else None
+        raise InputError(name, float(np.broadcast_to(x, bad.shape).ravel()[i]) / scale, allowed, where)
+
+
+def _check_porosities(eps0: np.ndarray, eps_min: np.ndarray) -> None:
+    _check("eps0", eps0, (eps0 > 0) & (eps0 < 1), "a number between 0 and 1 (exclusive)")
+    _check("eps_min", eps_min, (eps_min >= 0) & (eps_min < 1), "a number between 0 and 1")
+    e0, em = np.broadcast_arrays(eps0, eps_min)
+    _check("eps_min", em, em < e0, "below eps0 (the coating porosity before calendering)")
+
+
+def porosity_after(line_load_N_m: Array, eps0: Array, eps_min: Array, gamma_N_m: Array) -> np.ndarray:
+    """Porosity after calendering at line load q: ε = ε_min + (ε_0 - ε_min) exp(-q/γ_c) (-).
+
+    Parameters
+    ----------
+    line_load_N_m : array_like
+        Line load q, force per unit roll-face width (N/m), >= 0.
+    eps0 : array_like
+        Porosity of the coating before calendering (-).
+    eps_min : array_like
+        Minimum porosity at infinite line load (-), below ``eps0``.
+    gamma_N_m : array_like
+        Compaction resistance γ_c (N/m), > 0.
+    """
+    q, e0, em, g = _f(line_load_N_m), _f(eps0), _f(eps_min), _f(gamma_N_m)
+    _check("line_load_N_mm", q, np.isfinite(q) & (q >= 0), "a number >= 0 N/mm", 1e3)
+    _check("gamma_N_mm", g, np.isfinite(g) & (g > 0), "a number > 0 N/mm", 1e3)
+    _check_porosities(e0, em)
+    return em + (e0 - em) * np.exp(-q / g)
+
+
+def line_load_for_porosity(target_porosity: Array, eps0: Array, eps_min: Array, gamma_N_m: Array) -> np.ndarray:
+    """Line load q (N/m) that calenders a coating of porosity ε_0 to ``target_porosity``.
+
+    q = γ_c ln((ε_0 - ε_min) / (ε_t - ε_min)); zero when ε_t = ε_0.
+
+    Raises
+    ------
+    InfeasibleError
+        A target at or below ε_min (the material cannot reach it at any line load), or above ε_0
+        (calendering only lowers porosity).
+    """
+    et, e0, em, g = _f(target_porosity), _f(eps0), _f(eps_min), _f(gamma_N_m)
+    _check("target_porosity", et, (et > 0) & (et < 1), "a number between 0 and 1 (exclusive)")
+    _check("gamma_N_mm", g, np.isfinite(g) & (g > 0), "a number > 0 N/mm", 1e3)
+    _check_porosities(e0, em)
+    et, e0, em, g = np.broadcast_arrays(et, e0, em, g)
+    low = et <= em
+    if low.any():
+        i = int(np.flatnonzero(low.ravel())[0])
+        raise InfeasibleError(
+            f"target porosity {et.ravel()[i]:.4g} is at or below the minimum porosity {em.ravel()[i]:.4g} "
+            f"this material reaches at any line load" + (f" (design {i + 1})" if low.size > 1 else ""))
+    high = et > e0 + 1e-12
+    if high.any():
+        i = int(np.flatnonzero(high.ravel())[0])
+        raise InfeasibleError(
+            f"target porosity {et.ravel()[i]:.4g} is above the coating porosity before calendering "
+            f"{e0.ravel()[i]:.4g}; calendering only lowers porosity" + (f" (design {i + 1})" if high.size > 1 else ""))
+    return g * np.log(np.maximum(e0 - em, 0.0) / (et - em)).clip(min=0.0)
+
+
+def coating_porosity(solids_fraction: Array, drying_shrinkage: Array) -> np.ndarray:
+    """Porosity ε_0 of the dried, uncalendered coating from the slurry solids volume fraction φ_s.
+
+    ε_0 = (1 - s)(1 - φ_s) / ((1 - s)(1 - φ_s) + φ_s): the solvent volume not removed by film
+    shrinkage (share s) is left as pores. Falls monotonically as φ_s rises.
+    """
+    phi, s = _f(solids_fraction), _f(drying_shrinkage)
+    _check("solids_fraction", phi, (phi > 0) & (phi < 1), "a number between 0 and 1 (exclusive)")
+    _check("drying_shrinkage", s, (s >= 0) & (s < 1), "a number between 0 and 1 (0 inclusive)")
+    pores = (1.0 - s) * (1.0 - phi)
+    return pores / (pores + phi)
+
+
+def calendered_thickness(thickness_m: Array, eps_before: Array, eps_after: Array) -> np.ndarray:
+    """Coating thickness after calendering from mass conservation L (1 - ε) = const (m)."""
+    L, e0, e1 = _f(thickness_m), _f(eps_before), _f(eps_after)
+    _check("thickness_um", L, np.isfinite(L) & (L > 0), "a number > 0 µm", 1e-6)
+    _check("eps_before", e0, (e0 >= 0) & (e0 < 1), "a number between 0 and 1")
+    _check("eps_after", e1, (e1 >= 0) & (e1 < 1), "a number between 0 and 1")
+    return L * (1.0 - e0) / (1.0 - e1)
+
+
+def compaction_strain(eps_before: Array, eps_after: Array) -> np.ndarray:
+    """Through-thickness compaction strain s_c = 1 - L/L_0 = 1 - (1 - ε_0)/(1 - ε) (-)."""
+    return 1.0 - (1.0 - _f(eps_before)) / (1.0 - _f(eps_after))
+
+
+# ---------------------------------------------------------------------------------------------
+# Nip mechanics: line load <-> mean nip pressure
+# ---------------------------------------------------------------------------------------------
+
+def elastic_half_width(line_load_N_m: Array, roll_radius_m: Array, layer_thickness_m: Array,
+                       coating_modulus_Pa: Array) -> np.ndarray:
+    """Hertz-like elastic contact half-width of a roll on a thin coating a = (3 q R' h / (2 E))^(1/3) (m).
+
+    Rigid cylinder of reduced radius R' = R/2 (two equal rolls) on a Winkler layer of stiffness
+    E/h per unit area: q = (2/3)(E/h) a³/R'.
+    """
+    r_red = 0.5 * _f(roll_radius_m)
+    return np.cbrt(3.0 * _f(line_load_N_m) * r_red * _f(layer_thickness_m) / (2.0 * _f(coating_modulus_Pa)))
+
+
+def nip_length(line_load_N_m: Array, roll_radius_m: Array, thickness_reduction_m: Array,
+               layer_thickness_m: Array, coating_modulus_Pa: Array) -> np.ndarray:
+    """Nip contact length l_c = sqrt(R Δh + a²) (m): plastic arc of contact and elastic half-width."""
+    a = elastic_half_width(line_load_N_m, roll_radius_m, layer_thickness_m, coating_modulus_Pa)
+    return np.sqrt(_f(roll_radius_m) * np.maximum(_f(thickness_reduction_m), 0.0) + a * a)
+
+
+def nip_pressure(line_load_N_m: Array, roll_radius_m: Array, thickness_before_m: Array, eps0: Array,
+                 material: CalenderingMaterial) -> np.ndarray:
+    """Mean nip pressure p = q / l_c (Pa) when a coating of thickness L_0, porosity ε_0 is calendered at q."""
+    q = _f(line_load_N_m)
+    eps = porosity_after(q, eps0, material.eps_min, material.gamma_N_m)
+    L1 = calendered_thickness(thickness_before_m, eps0, eps)
+    lc = nip_length(q, roll_radius_m, _f(thickness_before_m) - L1, L1, material.coating_modulus_Pa)
+    return np.where(q > 0, q / np.where(lc > 0, lc, 1.0), 0.0)
+
+
+def line_load_for_pressure(pressure_Pa: Array, roll_radius_m: Array, thickness_before_m: Array, eps0: Array,
+                           material: CalenderingMaterial, *, iterations: int = 80) -> np.ndarray:
+    """Line load q (N/m) whose mean nip pressure is ``pressure_Pa`` (inverse of :func:`nip_pressure`).
+
+    p(q) rises monotonically with q; solved by vectorised bisection in log q on
+    [1e-3, 1e9] N/m (80 halvings: relative error ~1e-14).
+    """
+    p = _f(pressure_Pa)
+    _check("pressure_MPa", p, np.isfinite(p) & (p > 0), "a number > 0 MPa", 1e6)
+    shape = np.broadcast_shapes(p.shape, np.shape(roll_radius_m), np.shape(thickness_before_m), np.shape(eps0))
+    lo, hi = np.full(shape, np.log(1e-3)), np.full(shape, np.log(1e9))
+    p_hi = nip_pressure(np.exp(hi), roll_radius_m, thickness_before_m, eps0, material)
+    _check("pressure_MPa", np.broadcast_to(p, shape), np.broadcast_to(p, shape) < p_hi, "below the pressure at 1e6 N/mm", 1e6)
+    for _ in range(iterations):
+        mid = 0.5 * (lo + hi)
+        above = nip_pressure(np.exp(mid), roll_radius_m, thickness_before_m, eps0, material) > p
+        hi, lo = np.where(above, mid, hi), np.where(above, lo, mid)
+    return np.exp(0.5 * (lo + hi))
+
+
+# ---------------------------------------------------------------------------------------------
+# Microstructure: transport, percolation, anisotropy, fracture
+# ---------------------------------------------------------------------------------------------
+
+def carbon_volume_fraction(porosity: Array, am_frac: Array, carbon_frac: Array, binder_frac: Array,
+                           am_density_kg_m3: Array, carbon_density_kg_m3: Array, binder_density_kg_m3: Array) -> np.ndarray:
+    """Volume fraction of conductive carbon in the coating φ = ρ_coat w_c / ρ_c (-)."""
+    w = np.stack(np.broadcast_arrays(_f(am_frac), _f(carbon_frac), _f(binder_frac)), axis=-1)
+    rho = np.stack(np.broadcast_arrays(_f(am_density_kg_m3), _f(carbon_density_kg_m3), _f(binder_density_kg_m3)), axis=-1)
+    return composite_density(porosity, w, rho) * _f(carbon_frac) / _f(carbon_density_kg_m3)
+
+
+def percolation_threshold(eps_before: Array, eps_after: Array, threshold0: Array, shift: Array) -> np.ndarray:
+    """Percolation threshold lowered by compaction φ_c = φ_c0 (1 - k_c s_c) (-)."""
+    s = np.clip(compaction_strain(eps_before, eps_after), 0.0, 1.0)
+    return _f(threshold0) * (1.0 - _f(shift) * s)
+
+
+def percolation_conductivity(phi: Array, phi_c: Array, sigma0_S_m: Array, exponent: Array = 2.0) -> np.ndarray:
+    """Conductivity of the carbon network σ = σ0 (φ - φ_c)^t above threshold, 0 below (S/m)."""
+    x = np.maximum(_f(phi) - _f(phi_c), 0.0)
+    return _f(sigma0_S_m) * np.power(x, _f(exponent))
+
+
+def anisotropy_ratio(eps_before: Array, eps_after: Array, coefficient: Array) -> np.ndarray:
+    """Through-plane / in-plane tortuosity ratio A = 1 + a s_c, growing with compaction (-)."""
+    return 1.0 + _f(coefficient) * np.clip(compaction_strain(eps_before, eps_after), 0.0, 1.0)
+
+
+def fracture_line_load(eps0: Array, material: CalenderingMaterial) -> np.ndarray:
+    """Largest line load (N/m) before particles crack: where ε(q) reaches ε_f; inf if never."""
+    e0, em, ef = np.broadcast_arrays(_f(eps0), _f(material.eps_min), _f(material.fracture_porosity))
+    reach = (ef > em) & (ef < e0)
+    ratio = np.where(reach, (e0 - em) / np.where(reach, ef - em, 1.0), 1.0)
+    q = material.gamma_N_m * np.log(ratio)
+    return np.where(reach, q, np.where(ef >= e0, 0.0, np.inf))
+
+
+def check_fracture(porosity: Array, material: CalenderingMaterial, name: str = "target_porosity") -> None:
+    """Raise :class:`InfeasibleError` if any porosity is below the material's fracture-onset porosity."""
+    e = _f(porosity)
+    bad = e < material.fracture_porosity
+    if bad.any():
+        i = int(np.flatnonzero(bad.ravel())[0])
+        raise InfeasibleError(
+            f"{name} {e.ravel()[i]:.4g} is below {material.name}'s fracture-onset porosity "
+            f"{material.fracture_porosity:.4g}: its particles would crack" + (f" (design {i + 1})" if bad.size > 1 else ""))
+
+
+def target_line_load(target_porosity: Array, solids_fraction: Array, material: CalenderingMaterial,
+                     *, on_fracture: str = "raise") -> tuple[np.ndarray, np.ndarray]:
+    """Adaptive pressure: line load (N/m) for a target porosity given the slurry solids fraction φ_s.
+
+    Compensates batch-to-batch variation: each batch's φ_s gives its own ε_0 and hence its own q.
+
+    Parameters
+    ----------
+    on_fracture : {"raise", "flag"}
+        Refuse (``InfeasibleError``) targets below the fracture-onset porosity, or flag them.
+
+    Returns
+    -------
+    (line_load_N_m, fractured) : tuple of numpy.ndarray
+    """
+    if on_fracture not in ("raise", "flag"):
+        raise InputError("on_fracture", on_fracture, "'raise' or 'flag'")
+    et = _f(target_porosity)
+    if on_fracture == "raise":
+        check_fracture(et, material)
+    eps0 = coating_porosity(solids_fraction, material.drying_shrinkage)
+    q = line_load_for_porosity(et, eps0, material.eps_min, material.gamma_N_m)
+    return q, np.broadcast_to(et < material.fracture_porosity, q.shape).copy()
+
+
+# ---------------------------------------------------------------------------------------------
+# The hierarchy: composition + line load -> microstructure -> cell performance
+# ---------------------------------------------------------------------------------------------
+
+_R = "Microstructure"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Microstructure:
+    """Results of :func:`calender` (SI arrays; metadata gives the Excel key and display unit)."""
+
+    line_load_N_m: Array = field(metadata=param("Line load", "N/mm", key="line_load_N_mm", group=_R))
+    eps_before: Array = field(metadata=param("Porosity before calendering", "-", key="eps_before", group=_R))
+    porosity: Array = field(metadata=param("Porosity after calendering", "-", key="porosity", group=_R))
+    thickness_before_m: Array = field(metadata=param("Coating thickness before", "µm", key="thickness_before_um", group=_R))
+    thickness_m: Array = field(metadata=param("Coating thickness after", "µm", key="thickness_um", group=_R))
+    compaction_strain: Array = field(metadata=param("Compaction strain", "-", key="compaction_strain", group=_R))
+    coating_density_kg_m3: Array = field(metadata=param("Coating density", "g/cm³", key="coating_density_g_cm3", group=_R))
+    areal_capacity_C_m2: Array = field(metadata=param("Areal capacity", "mAh/cm²", key="areal_capacity_mAh_cm2", group=_R))
+    tortuosity: Array = field(metadata=param("Tortuosity (Bruggeman)", "-", key="tortuosity", group=_R))
+    tortuosity_through: Array = field(metadata=param("Tortuosity through-plane", "-", key="tortuosity_through", group=_R))
+    tortuosity_in_plane: Array = field(metadata=param("Tortuosity in-plane", "-", key="tortuosity_in_plane", group=_R))
+    anisotropy: Array = field(metadata=param("Anisotropy τ_through/τ_in", "-", key="anisotropy", group=_R))
+    kappa_eff_S_m: Array = field(metadata=param("Effective ionic conductivity κ_eff", "S/m", key="kappa_eff_S_m", group=_R))
+    carbon_volume_fraction: Array = field(metadata=param("Carbon volume fraction φ", "-", key="carbon_volume_fraction", group=_R))
+    percolation_threshold: Array = field(metadata=param("Percolation threshold φ_c", "-", key="percolation_threshold", group=_R))
+    sigma_network_S_m: Array = field(metadata=param("Carbon network conductivity", "S/m", key="sigma_network_S_m", group=_R))
+    sigma_through_S_m: Array = field(metadata=param("Solid conductivity through-plane", "S/m", key="sigma_through_S_m", group=_R))
+    sigma_in_plane_S_m: Array = field(metadata=param("Solid conductivity in-plane", "S/m", key="sigma_in_plane_S_m", group=_R))
+    fracture_line_load_N_m: Array = field(metadata=param("Fracture-limited line load", "N/mm", key="fracture_line_load_N_mm", group=_R))
+    fractured: Array = field(metadata=param("Particles cracked", "bool", key="fractured", group=_R))
+
+    def as_display(self) -> dict[str, Any]:
+        """``{Excel key: value in display units}`` in field order."""
+        return {s.key: (getattr(self, s.name) if s.unit == "bool" else s.from_si(getattr(self, s.name))) for s in specs(self)}
+
+
+def _electrode_of(design: CellDesign, which: str):
+    if which not in ("pos", "neg"):
+        raise InputError("electrode", which, "'pos' or 'neg'")
+    return getattr(design, which)
+
+
+def calender(design: CellDesign, line_load_N_m: Array, *, which: str = "pos",
+             material: CalenderingMaterial | str | None = None, solids_fraction: Array | None = None,
+             eps_before: Array | None = None, electrolyte_conductivity_S_m: Array | None = None,
+             bruggeman_exponent: Array | None = None) -> tuple[CellDesign, Microstructure]:
+    """Calender one electrode of ``design`` at ``line_load_N_m``: the calendered design and its microstructure.
+
+    The electrode's mass loading (hence areal capacity) is that of ``design`` (resolved: a NaN
+    negative thickness is first derived from N/P); calendering changes only its porosity and
+    thickness (L (1 - ε) = const). The solid-phase conductivity handed to the cell model is the
+    through-plane value σ_matrix (1-ε)^α + σ_network/sqrt(A), expressed as the cell's
+    ``conductivity_S_m`` (the cell applies (1 - ε)^b to it).
+
+    Parameters
+    ----------
+    design : CellDesign
+        Base design(s); fields broadcast with ``line_load_N_m``.
+    line_load_N_m : array_like
+        Calender line load (N/m).
+    which : {"pos", "neg"}
+        The electrode calendered.
+    material : CalenderingMaterial or str, optional
+        Calendering parameters; default: by the electrode's role, NMC811 for "pos", Graphite for "neg".
+    solids_fraction : array_like, optional
+        Slurry solids volume fraction φ_s; gives ε_0 by :func:`coating_porosity`.
+    eps_before : array_like, optional
+        Porosity before calendering, instead of ``solids_fraction`` (default: φ_s = 0.4).
+    electrolyte_conductivity_S_m, bruggeman_exponent : array_like, optional
+        κ0 and α for the microstructure outputs (default: the design's; the cell model always uses
+        the design's single Bruggeman exponent for all porous layers).
+
+    Returns
+    -------
+    (CellDesign, Microstructure)
+    """
+    if material is None:
+        material = "NMC811" if which == "pos" else "Graphite"
+    mat = material if isinstance(material, CalenderingMaterial) else get_calendering_material(material)
+    d = resolve(design)
+    e = _electrode_of(d, which)
+    q = _f(line_load_N_m)
+    if eps_before is None:
+        eps0 = coating_porosity(0.4 if solids_fraction is None else solids_fraction, mat.drying_shrinkage)
+    else:
+        if solids_fraction is not None:
+            raise InputError("eps_before", "given", "blank when the solids fraction is given")
+        eps0 = _f(eps_before)
+    eps = porosity_after(q, eps0, mat.eps_min, mat.gamma_N_m)
+    qa = areal_capacity(e)  # held: mass conservation
+    probe = dataclasses.replace(e, porosity=eps)
+    L1 = qa / (probe.specific_capacity_C_kg * probe.am_frac * coating_density(probe))
+    L0 = calendered_thickness(L1, eps, eps0)
+    strain = compaction_strain(eps0, eps)
+    b = _f(d.bruggeman_exponent if bruggeman_exponent is None else bruggeman_exponent)
+    k0 = _f(d.electrolyte_conductivity_S_m if electrolyte_conductivity_S_m is None else electrolyte_conductivity_S_m)
+    tau = tortuosity(eps, b)
+    A = anisotropy_ratio(eps0, eps, mat.anisotropy_coefficient)
+    phi = coating_density(probe) * e.carbon_frac / e.carbon_density_kg_m3
+    phi_c = percolation_threshold(eps0, eps, mat.percolation_threshold, mat.threshold_shift)
+    sig_net = percolation_conductivity(phi, phi_c, mat.carbon_network_conductivity_S_m, mat.percolation_exponent)
+    sig_matrix = effective_conductivity(mat.matrix_conductivity_S_m, 1.0 - eps, b)
+    sig_through = sig_matrix + sig_net / np.sqrt(A)
+    sig_in = sig_matrix + sig_net * np.sqrt(A)
+    q_frac = fracture_line_load(eps0, mat)
+    fractured = eps < mat.fracture_porosity
+    cell_sigma = np.maximum(sig_through / effective_conductivity(1.0, 1.0 - eps, d.bruggeman_exponent), 1e-12)
+    new_e = dataclasses.replace(e, porosity=eps, thickness_m=L1, conductivity_S_m=cell_sigma)
+    out = dataclasses.replace(d, **{which: new_e})
+    shape = np.broadcast(q, eps, L1, sig_through, tau, np.asarray(out.np_ratio)).shape
+
+    def bc(x: Array) -> np.ndarray:
+        return np.broadcast_to(np.asarray(x, dtype=float), shape).copy()
+
+    micro = Microstructure(
+        line_load_N_m=bc(q), eps_before=bc(eps0), porosity=bc(eps), thickness_before_m=bc(L0), thickness_m=bc(L1),
+        compaction_strain=bc(strain), coating_density_kg_m3=bc(coating_density(probe)), areal_capacity_C_m2=bc(qa),
+        tortuosity=bc(tau), tortuosity_through=bc(tau * np.sqrt(A)), tortuosity_in_plane=bc(np.maximum(1.0, tau / np.sqrt(A))),
+        anisotropy=bc(A), kappa_eff_S_m=bc(k0 * eps / tau), carbon_volume_fraction=bc(phi), percolation_threshold=bc(phi_c),
+        sigma_network_S_m=bc(sig_net), sigma_through_S_m=bc(sig_through), sigma_in_plane_S_m=bc(sig_in),
+        fracture_line_load_N_m=bc(q_frac), fractured=np.broadcast_to(fractured, shape).copy(),
+    )
+    return out, micro
+
+
+def calendering_performance(design: CellDesign, line_load_N_m: Array, **kw: Any) -> tuple[Microstructure, CellMetrics]:
+    """Microstructure and cell metrics versus line load in one vectorised call.
+
+    ``kw`` as in :func:`calender`. Energy density and power of every line load come from a single
+    :func:`xlcell.cell.evaluate_cell` call on the broadcast population.
+    """
+    cal, micro = calender(design, line_load_N_m, **kw)
+    return micro, evaluate_cell(cal)
+
+
+def hierarchy(material: str, am_frac: Array, binder_frac: Array, line_load_N_m: Array, *,
+              solids_fraction: Array = 0.4, base: CellDesign | None = None,
+              materials: Mapping[str, CalenderingMaterial] | None = None) -> tuple[Microstructure, CellMetrics]:
+    """The seed's hierarchy for one electrode: composition (w_AM, f_b) and line load -> microstructure -> cell.
+
+    The electrode of ``material``'s role in ``base`` (default: BatPaC 5.0's default cell) takes
+    ``material`` with active fraction w_AM and binder fraction f_b (carbon = 1 - w_AM - f_b), keeping
+    the base electrode's areal capacity; it is then calendered at ``line_load_N_m``.
+    """
+    from .cell import default_design
+
+    mat = get_calendering_material(material, materials)
+    am = get_material(material)
+    which = "pos" if am.role == "positive" else "neg"
+    base = base or default_design()
+    d = resolve(base)
+    e = getattr(d, which)
+    w_a, f_b = _f(am_frac), _f(binder_frac)
+    w_c = 1.0 - w_a - f_b
+    _check("carbon_frac", w_c, w_c >= -1e-12, ">= 0 (am_frac + binder_frac <= 1)")
+    qa = areal_capacity(e)
+    new = electrode(am, am_frac=w_a, binder_frac=f_b, carbon_frac=np.maximum(w_c, 0.0),
+                    carbon_density_kg_m3=e.carbon_density_kg_m3, binder_density_kg_m3=e.binder_density_kg_m3,
+                    foil_thickness_m=e.foil_thickness_m, foil_density_kg_m3=e.foil_density_kg_m3,
+                    porosity=e.porosity, thickness_m=1.0, binder_blinding=e.binder_blinding)
+    new = dataclasses.replace(new, thickness_m=qa / (new.specific_capacity_C_kg * new.am_frac * coating_density(new)))
+    d = dataclasses.replace(d, **{which: new})
+    return calendering_performance(d, line_load_N_m, which=which, material=mat, solids_fraction=solids_fraction)
+
+
+__all__ = [
+    "CalenderingMaterial", "CALENDERING_MATERIALS", "get_calendering_material", "porosity_after",
+    "line_load_for_porosity", "coating_porosity", "calendered_thickness", "compaction_strain", "elastic_half_width",
+    "nip_length", "nip_pressure", "line_load_for_pressure", "carbon_volume_fraction", "percolation_threshold",
+    "percolation_conductivity", "anisotropy_ratio", "fracture_line_load", "check_fracture", "target_line_load",
+    "Microstructure", "calender", "calendering_performance", "hierarchy",
+]

@@ -1,0 +1,225 @@
+"""Calender roll deflection, crowning and the cross-width porosity profile (SI, vectorised).
+
+The roll is a simply supported beam between its bearings (span l), loaded by the line load q
+spread uniformly over the face width w (total force F = q w), centred between the bearings.
+Euler-Bernoulli bending with I = π (D⁴ - d⁴) / 64 (d = bore, 0 for a solid roll). With x from a
+bearing and a = (l - w)/2 (Macaulay brackets, w(x) the deflection in the load direction):
+
+    E I w(ξ) = R l² ξ/8 - R ξ³/6 - q (w/2)³ ξ/6 + q <ξ - a>⁴/24   (ξ from a bearing, R = F/2),
+    mid-span:  δ = F (8 l³ - 4 l w² + w³) / (384 E I)
+
+which reduces to 5 F l³/(384 E I) for a load over the whole span (w = l) and to F l³/(48 E I) for a
+point load (w -> 0) (Roark's Formulas for Stress and Strain, table 8.1). Shear adds
+δ_s = F (2 l - w) / (8 κ G A_s) (Timoshenko; κ = 0.9 solid, 0.5 thin-walled tube); it is reported
+separately because calender rolls are short and stout.
+
+Crown: each roll is ground (or heated) to a barrel shape that fills the bending gap at the design
+load. The face-edge-to-centre gap opening of one roll is h_c = w(l/2) - w(a); a circular crown of
+the same height over the face has radius of curvature R_c = (w/2)² / (2 h_c) (hundreds to thousands
+of metres). A thermal crown makes the same height by heating the roll centre: a parabolic
+temperature excess ΔT(x) expands the radius by α_th r ΔT, so ΔT_centre = h_c / (α_th D/2).
+
+Cross-width porosity (:func:`porosity_profile`): the gap follows the roll deflection less the
+crown; each strip of coating obeys the compaction law, so where the gap is wider (the face centre of
+an uncrowned roll) the local line load and the compaction are lower, at equal mean line load.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .errors import InputError
+
+Array = Any
+
+STEEL_MODULUS_PA = 210e9  #: Young's modulus of roll steel (Pa)
+STEEL_POISSON = 0.3
+STEEL_EXPANSION_1_K = 12e-6  #: linear thermal expansion of roll steel (1/K)
+
+
+def _f(x: Array) -> np.ndarray:
+    return np.asarray(x, dtype=float)
+
+
+def _require(name: str, x: np.ndarray, ok: np.ndarray, allowed: str, scale: float = 1.0) -> None:
+    bad = ~np.broadcast_to(ok, np.broadcast(x, ok).shape)
+    if bad.any():
+        i = int(np.flatnonzero(bad.ravel())[0])
+        raise InputError(name, float(np.broadcast_to(x, bad.shape).ravel()[i]) / scale, allowed,
+                         f"design {i + 1}" if bad.size > 1 else None)
+
+
+def second_moment(roll_diameter_m: Array, bore_diameter_m: Array = 0.0) -> np.ndarray:
+    """Area moment of inertia of a (hollow) round roll I = π (D⁴ - d⁴) / 64 (m⁴)."""
+    D, d = _f(roll_diameter_m), _f(bore_diameter_m)
+    _require("roll_diameter_m", D, np.isfinite(D) & (D > 0), "a number > 0 m")
+    _require("bore_diameter_m", d, (d >= 0) & (d < D), "a number >= 0 m and below the roll diameter")
+    return np.pi * (D**4 - d**4) / 64.0
+
+
+def _check_geometry(face_width_m: Array, bearing_span_m: Array) -> tuple[np.ndarray, np.ndarray]:
+    w, l = _f(face_width_m), _f(bearing_span_m)
+    _require("face_width_m", w, np.isfinite(w) & (w > 0), "a number > 0 m")
+    _require("bearing_span_m", l, np.isfinite(l) & (l > 0), "a number > 0 m")
+    _require("face_width_m", w, w <= l, "no wider than the bearing span")
+    return w, l
+
+
+def roll_deflection(line_load_N_m: Array, face_width_m: Array, bearing_span_m: Array, roll_diameter_m: Array,
+                    bore_diameter_m: Array = 0.0, youngs_modulus_Pa: Array = STEEL_MODULUS_PA) -> np.ndarray:
+    """Mid-face bending deflection of a calender roll (m).
+
+    δ = F (8 l³ - 4 l w² + w³) / (384 E I), F = q w: a simply supported beam of span l under a
+    uniform load over the centred face of width w. Linear in q; ∝ 1/D⁴ for a solid roll.
+
+    Parameters
+    ----------
+    line_load_N_m : array_like
+        Line load q (N/m of face), >= 0.
+    face_width_m, bearing_span_m : array_like
+        Loaded face width w and bearing span l (m), w <= l.
+    roll_diameter_m, bore_diameter_m : array_like
+        Outer diameter D and bore d (m); d = 0 for a solid roll.
+    youngs_modulus_Pa : array_like
+        Young's modulus E (Pa), steel 210 GPa.
+    """
+    q = _f(line_load_N_m)
+    _require("line_load_N_mm", q, np.isfinite(q) & (q >= 0), "a number >= 0 N/mm", 1e3)
+    w, l = _check_geometry(face_width_m, bearing_span_m)
+    E = _f(youngs_modulus_Pa)
+    _require("youngs_modulus_GPa", E, np.isfinite(E) & (E > 0), "a number > 0 GPa", 1e9)
+    EI = E * second_moment(roll_diameter_m, bore_diameter_m)
+    return q * w * (8.0 * l**3 - 4.0 * l * w**2 + w**3) / (384.0 * EI)
+
+
+def shear_deflection(line_load_N_m: Array, face_width_m: Array, bearing_span_m: Array, roll_diameter_m: Array,
+                     bore_diameter_m: Array = 0.0, youngs_modulus_Pa: Array = STEEL_MODULUS_PA,
+                     poisson: Array = STEEL_POISSON) -> np.ndarray:
+    """Mid-face shear deflection δ_s = F (2 l - w) / (8 κ G A) (m) (Timoshenko beam).
+
+    κ = 6(1+ν)(1+m²)² / ((7+6ν)(1+m²)² + (20+12ν) m²), m = d/D (Cowper 1966), 0.85-0.9 solid.
+    """
+    q = _f(line_load_N_m)
+    w, l = _check_geometry(face_width_m, bearing_span_m)
+    D, d = _f(roll_diameter_m), _f(bore_diameter_m)
+    nu = _f(poisson)
+    m2 = (d / D) ** 2
+    kappa = 6 * (1 + nu) * (1 + m2) ** 2 / ((7 + 6 * nu) * (1 + m2) ** 2 + (20 + 12 * nu) * m2)
+    G = _f(youngs_modulus_Pa) / (2 * (1 + nu))
+    area = np.pi * (D**2 - d**2) / 4.0
+    return q * w * (2 * l - w) / (8.0 * kappa * G * area)
+
+
+def deflection_profile(x_m: Array, line_load_N_m: Array, face_width_m: Array, bearing_span_m: Array,
+                       roll_diameter_m: Array, bore_diameter_m: Array = 0.0,
+                       youngs_modulus_Pa: Array = STEEL_MODULUS_PA) -> np.ndarray:
+    """Bending deflection w(x) at position x from the roll centre (m); |x| <= l/2.
+
+    With ξ = l/2 - |x| from the bearing, a = (l - w)/2, R = q w/2 (Macaulay):
+    E I w = R l² ξ/8 - R ξ³/6 - q (w/2)³ ξ/6 + q <ξ - a>⁴/24.
+    """
+    q = _f(line_load_N_m)
+    w, l = _check_geometry(face_width_m, bearing_span_m)
+    EI = _f(youngs_modulus_Pa) * second_moment(roll_diameter_m, bore_diameter_m)
+    xi = 0.5 * l - np.abs(_f(x_m))
+    a = 0.5 * (l - w)
+    R = 0.5 * q * w
+    c1 = R * l**2 / 8.0 - q * (0.5 * w) ** 3 / 6.0
+    mac = np.maximum(xi - a, 0.0)
+    return (c1 * xi - R * xi**3 / 6.0 + q * mac**4 / 24.0) / EI
+
+
+def crown_height(line_load_N_m: Array, face_width_m: Array, bearing_span_m: Array, roll_diameter_m: Array,
+                 bore_diameter_m: Array = 0.0, youngs_modulus_Pa: Array = STEEL_MODULUS_PA) -> np.ndarray:
+    """Crown (radius excess at the face centre over the face edge) that fills one roll's bending gap (m)."""
+    args = (line_load_N_m, face_width_m, bearing_span_m, roll_diameter_m, bore_diameter_m, youngs_modulus_Pa)
+    return deflection_profile(0.0, *args) - deflection_profile(0.5 * _f(face_width_m), *args)
+
+
+def crown_radius(crown_height_m: Array, face_width_m: Array) -> np.ndarray:
+    """Radius of curvature of a circular crown of height h_c over the face: R_c = (w/2)² / (2 h_c) (m)."""
+    h, w = _f(crown_height_m), _f(face_width_m)
+    with np.errstate(divide="ignore"):
+        return np.where(h > 0, (0.5 * w) ** 2 / (2.0 * np.where(h > 0, h, 1.0)), np.inf)
+
+
+def thermal_crown_temperature(crown_height_m: Array, roll_diameter_m: Array,
+                              expansion_1_K: Array = STEEL_EXPANSION_1_K) -> np.ndarray:
+    """Centre-to-edge temperature excess that makes a crown of height h_c by thermal expansion (K).
+
+    ΔT = h_c / (α_th D/2): the roll radius expands by α_th r ΔT.
+    """
+    return _f(crown_height_m) / (_f(expansion_1_K) * 0.5 * _f(roll_diameter_m))
+
+
+def porosity_profile(x_m: Array, line_load_N_m: Array, eps0: Array, thickness_before_m: Array, eps_min: Array,
+                     gamma_N_m: Array, face_width_m: Array, bearing_span_m: Array, roll_diameter_m: Array,
+                     bore_diameter_m: Array = 0.0, youngs_modulus_Pa: Array = STEEL_MODULUS_PA,
+                     crown_m: Array = 0.0, *, iterations: int = 60) -> np.ndarray:
+    """Porosity across the face at positions ``x_m`` (from the face centre), with a crown of height ``crown_m``.
+
+    The gap, hence the calendered thickness, is L(x) = G + 2 g(x) with g(x) = w(x) - c(x) the
+    bending deflection under the uniform nominal load less the crown c(x) = h_c (1 - (2x/w)²)
+    (a circular crown with R_c >> w, or the parabolic thermal crown). Each strip of the coating obeys
+    the compaction law, so the local line load that squeezes it to L(x) is
+    q(x) = γ_c ln((ε_0 - ε_min)/(ε(x) - ε_min)) with ε(x) = 1 - (1 - ε_0) L_0 / L(x) (zero where
+    L(x) >= L_0: no contact). The gap offset G is found (vectorised bisection) so that the mean of
+    q(x) over the face equals the nominal line load. The roll deflection is taken under the uniform
+    load (first-order decoupling of roll bending and load redistribution).
+
+    Parameters
+    ----------
+    x_m : array_like
+        Positions across the face from its centre (m), |x| <= w/2; the last axis of the result.
+    line_load_N_m, eps0, thickness_before_m, eps_min, gamma_N_m : array_like
+        Nominal line load (N/m), coating porosity and thickness before calendering, compaction law.
+    crown_m : array_like
+        Crown height per roll (m); 0 = no crown. :func:`crown_height` gives the design-load crown.
+
+    Returns
+    -------
+    numpy.ndarray
+        Porosity, shape ``broadcast(inputs) + x.shape`` (x on the last axes).
+    """
+    x = _f(x_m)
+    w = _f(face_width_m)
+    _require("x_m", x, np.abs(x) <= 0.5 * np.min(w) + 1e-12, "within the face (|x| <= face width / 2)")
+    nx = x.ndim
+    ex = (Ellipsis,) + (None,) * max(nx, 1)
+    geo = [_f(a)[ex] for a in (line_load_N_m, face_width_m, bearing_span_m, roll_diameter_m, bore_diameter_m, youngs_modulus_Pa)]
+    q, w_e = geo[0], geo[1]
+    e0, L0, em, gam, hc = (_f(a)[ex] for a in (eps0, thickness_before_m, eps_min, gamma_N_m, crown_m))
+    nodes, weights = np.polynomial.legendre.leggauss(32)
+
+    def gap(xx):
+        return deflection_profile(xx, *geo) - hc * (1.0 - (2.0 * xx / w_e) ** 2)
+
+    def local_load(L):
+        contact = L < L0
+        eps = 1.0 - (1.0 - e0) * L0 / np.where(contact, L, L0)
+        arg = (e0 - em) / np.maximum(eps - em, 1e-300)
+        return np.where(contact, gam * np.log(np.maximum(arg, 1.0)), 0.0)
+
+    g_nodes = gap(0.5 * w_e * nodes)
+    Lmin = L0 * (1.0 - e0) / (1.0 - em)
+    lo = Lmin - 2.0 * g_nodes.min(axis=-1, keepdims=True)
+    hi = L0 - 2.0 * g_nodes.min(axis=-1, keepdims=True)
+    lo, hi = np.broadcast_arrays(lo, hi)
+    lo, hi = lo.copy(), hi.copy()
+    for _ in range(iterations):
+        G = 0.5 * (lo + hi)
+        mean_q = 0.5 * np.sum(weights * local_load(G + 2.0 * g_nodes), axis=-1, keepdims=True)
+        over = mean_q > q
+        lo, hi = np.where(over, G, lo), np.where(over, hi, G)
+    G = 0.5 * (lo + hi)
+    Lx = G.reshape(G.shape[:-1] + (1,) * max(nx, 1)) + 2.0 * gap(x)
+    Lx = np.minimum(Lx, L0)
+    out = 1.0 - (1.0 - e0) * L0 / Lx
+    return out.reshape(out.shape[:out.ndim - max(nx, 1)] + x.shape)
+
+
+__all__ = [
+    "second_moment", "roll_deflection", "shear_deflection", "deflection_profile", "crown_height", "crown_radius",
+    "thermal_crown_temperature", "porosity_profile", "STEEL_MODULUS_PA", "STEEL_EXPANSION_1_K",
+]
