@@ -23,16 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from xlcell.cell import default_design  # noqa: E402
 from xlcell.cost import evaluate_cost  # noqa: E402
-
-
-def timed(fn, repeat=3):
-    best = float("inf")
-    out = None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, out
+from bench.bench_cell import timed  # noqa: E402  (one timing helper for the benchmarks)
 
 
 # BatPaC 5.0 §5.2: (driver, baseline, L0 h, pL, C0 M$, pC, A0 m², pA, D factor, extra, share)

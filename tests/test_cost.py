@@ -481,3 +481,16 @@ def test_parameter_metadata_round_trips():
         assert len(keys) == len(set(keys))
     StepTable.from_steps(DEFAULT_STEPS).validate()
     assert len({s.key for s in specs(ProcessStep)}) == len(specs(ProcessStep))
+
+
+def test_cost_is_a_metric_provider_for_optimisation():
+    # issue 6 (Pareto) names cost outputs like any model output; one vectorised call per population
+    from xlcell.registry import Evaluation, evaluate_outputs, output_spec
+
+    L = np.array([80.0, 100.0, 120.0])
+    out = evaluate_outputs(default_design(), {"pos_thickness_um": L}, ["cell_cost_usd_per_kWh", "materials_share"])
+    ref = evaluate_cost(with_pos(default_design(), thickness_m=L * 1e-6)).as_display()
+    np.testing.assert_allclose(out["cell_cost_usd_per_kWh"], ref["cell_cost_usd_per_kWh"], rtol=1e-14)
+    assert output_spec("cell_cost_usd_per_kWh").unit == "$/kWh"
+    ev = Evaluation(default_design(), {"cost": Factory(plant=Plant(plant_energy_J_yr=100 * 3.6e12))})
+    assert float(ev["cell_cost_usd_per_kWh"]) < 79.0

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import Reference
 
 from xlcell import units
 from xlcell.bom import BOM_ITEMS
@@ -57,16 +57,8 @@ def cost_section(wb: Workbook, ctx: Any) -> None:
         style.style_result(ws.cell(row=i, column=7, value=_f(m[key])), "$")
         style.style_result(ws.cell(row=i, column=8, value=_f(m[key]) / energy_kwh), "$")
     last = 4 + len(LINES)
-    chart = BarChart()
-    chart.type = "bar"
-    chart.title = "Cell cost by line ($/kWh)"
-    chart.add_data(Reference(ws, min_col=8, min_row=4, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=6, min_row=5, max_row=last))
-    chart.legend = None
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.height, chart.width = 8, 16
-    ws.add_chart(chart, "J4")
+    ws.add_chart(style.bar_chart("Cell cost by line ($/kWh)", Reference(ws, min_col=8, min_row=4, max_row=last),
+                                 Reference(ws, min_col=6, min_row=5, max_row=last)), "J4")
 
     # bill of materials
     top = max(r, last) + 3
@@ -112,16 +104,9 @@ def cost_section(wb: Workbook, ctx: Any) -> None:
         ws.cell(row=row, column=1, value=t.labels[i])
         for k, v in enumerate([t.base_input[i], t.low[i], t.high[i], t.low[i] - t.base, t.high[i] - t.base], start=2):
             style.style_result(ws.cell(row=row, column=k, value=float(v)))
-    tor = BarChart()
-    tor.type = "bar"
-    tor.overlap = 100
-    tor.title = "Tornado: change of $/kWh"
-    tor.add_data(Reference(ws, min_col=5, max_col=6, min_row=top, max_row=top + n), titles_from_data=True)
-    tor.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=top + n))
-    tor.x_axis.scaling.orientation = "maxMin"
-    tor.x_axis.delete = False
-    tor.y_axis.delete = False
-    tor.height, tor.width = 10, 18
+    tor = style.bar_chart("Tornado: change of $/kWh", Reference(ws, min_col=5, max_col=6, min_row=top, max_row=top + n),
+                          Reference(ws, min_col=1, min_row=top + 1, max_row=top + n), legend=True, overlap=100,
+                          largest_on_top=True, height=10, width=18)
     ws.add_chart(tor, f"J{top}")
     ws.freeze_panes = "A5"
     style.widths(ws, {"A": 44, "B": 30, "C": 16, "D": 14, "E": 16, "F": 40, "G": 14, "H": 14})

@@ -7,7 +7,7 @@
 """
 from __future__ import annotations
 
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import Reference
 from openpyxl.workbook.workbook import Workbook
 
 from udfs.cost import BOM_HEADER
@@ -40,18 +40,12 @@ def build(wb: Workbook, ctx) -> None:
                                "%" if key == "cost_share" else "-")
     ctx.notes["bom_anchor"] = anchor
 
-    chart = BarChart()
-    chart.type = "bar"
-    chart.title = "Materials cost per accepted cell"
-    chart.y_axis.title = "$ per cell"
     cost_col = RESULTS_COL + BOM_HEADER.index("cost_usd")
     first_item, last_item = HEADER_ROW + 2, HEADER_ROW + 1 + len(BOM_ITEMS)
-    chart.add_data(Reference(ws, min_col=cost_col, min_row=HEADER_ROW + 1, max_row=last_item), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=RESULTS_COL + 1, min_row=first_item, max_row=last_item))
-    chart.legend = None
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.height, chart.width = 9, 18
+    chart = style.bar_chart("Materials cost per accepted cell",
+                            Reference(ws, min_col=cost_col, min_row=HEADER_ROW + 1, max_row=last_item),
+                            Reference(ws, min_col=RESULTS_COL + 1, min_row=first_item, max_row=last_item),
+                            y_title="$ per cell", height=9, width=18)
     ws.add_chart(chart, f"{style.col_letter(RESULTS_COL)}{HEADER_ROW + n + 2}")
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     style.widths(ws, {"A": 44, "B": 28, "C": 13, "D": 9, "E": 12, "F": 44, "G": 2, "H": 14, "I": 30, "J": 6,

@@ -8,7 +8,7 @@
 """
 from __future__ import annotations
 
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import Reference
 from openpyxl.workbook.workbook import Workbook
 
 from udfs.cost import SENSITIVITY_HEADER
@@ -65,15 +65,9 @@ def build(wb: Workbook, ctx) -> None:
     style.style_result(ws.cell(row=crf_row, column=LINES_COL + 2, value="=XLCELL_CRF(cost_of_capital,equipment_life_yr)"))
     ctx.notes["cost_lines"] = (HEADER_ROW + 1, tot, crf_row)
 
-    chart = BarChart()
-    chart.type = "bar"
-    chart.title = "Cell cost by line ($/kWh)"
-    chart.add_data(Reference(ws, min_col=LINES_COL + 2, min_row=HEADER_ROW, max_row=tot - 1), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=LINES_COL, min_row=HEADER_ROW + 1, max_row=tot - 1))
-    chart.legend = None
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.height, chart.width = 8, 16
+    chart = style.bar_chart("Cell cost by line ($/kWh)",
+                            Reference(ws, min_col=LINES_COL + 2, min_row=HEADER_ROW, max_row=tot - 1),
+                            Reference(ws, min_col=LINES_COL, min_row=HEADER_ROW + 1, max_row=tot - 1))
     ws.add_chart(chart, f"I{HEADER_ROW}")
 
     # tornado
@@ -91,18 +85,11 @@ def build(wb: Workbook, ctx) -> None:
         for j in range(len(SENSITIVITY_HEADER)):
             style.style_result(ws.cell(row=top + i, column=LINES_COL + j))
     ctx.notes["tornado_anchor"] = (top, LINES_COL)
-    tor = BarChart()
-    tor.type = "bar"
-    tor.grouping = "clustered"
-    tor.overlap = 100
-    tor.title = "Tornado: change of $/kWh at -x % and +x %"
     lo = LINES_COL + SENSITIVITY_HEADER.index("low_change")
-    tor.add_data(Reference(ws, min_col=lo, max_col=lo + 1, min_row=top, max_row=top + TORNADO_TOP), titles_from_data=True)
-    tor.set_categories(Reference(ws, min_col=LINES_COL + 1, min_row=top + 1, max_row=top + TORNADO_TOP))
-    tor.x_axis.scaling.orientation = "maxMin"  # largest swing on top
-    tor.x_axis.delete = False
-    tor.y_axis.delete = False
-    tor.height, tor.width = 11, 20
+    tor = style.bar_chart("Tornado: change of $/kWh at -x % and +x %",
+                          Reference(ws, min_col=lo, max_col=lo + 1, min_row=top, max_row=top + TORNADO_TOP),
+                          Reference(ws, min_col=LINES_COL + 1, min_row=top + 1, max_row=top + TORNADO_TOP),
+                          legend=True, overlap=100, largest_on_top=True, height=11, width=20)
     ws.add_chart(tor, f"{style.col_letter(LINES_COL)}{top + n + 2}")
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     style.widths(ws, {"A": 46, "B": 30, "C": 16, "D": 2, "E": 40, "F": 40, "G": 14, "H": 12, "I": 12, "J": 12,
