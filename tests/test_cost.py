@@ -81,6 +81,10 @@ def test_batpac_pouch_geometry(base):
     assert g.cell_width_m * 1e3 == pytest.approx(70.346811, rel=1e-7)
     assert g.cell_length_m * 1e3 == pytest.approx(273.30664, rel=1e-7)
     assert g.cell_volume_m3 * 1e6 == pytest.approx(386.658, rel=2e-6)
+    # digest §2.6: cell mass 744.124 g, 336.0 Wh/kg and 646.6 Wh/L
+    assert g.mass_kg * 1e3 == pytest.approx(744.124, abs=6e-4)
+    assert g.specific_energy_J_kg / H == pytest.approx(336.0, abs=0.05)
+    assert g.energy_density_J_m3 / 3.6e6 == pytest.approx(646.6, abs=0.05)
     # check of §2.5: 2 n_bi W L = A_p
     assert 2 * g.n_bicells * g.electrode_width_m * g.electrode_length_m == pytest.approx(0.84493127, rel=1e-12)
 

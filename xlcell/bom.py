@@ -177,6 +177,9 @@ class CellGeometry:
     cell_length_m: Array = field(metadata=param("Cell length", "mm", key="cell_length_mm"))
     cell_volume_m3: Array = field(metadata=param("Cell volume", "cm³", key="cell_volume_cm3"))
     stacked_sheets: Array = field(metadata=param("Electrode sheets stacked", "-", key="stacked_sheets"))
+    mass_kg: Array = field(metadata=param("Cell mass (BatPaC format)", "g", key="cell_mass_g"))
+    specific_energy_J_kg: Array = field(metadata=param("Specific energy (nominal)", "Wh/kg", key="specific_energy_nominal_Wh_kg"))
+    energy_density_J_m3: Array = field(metadata=param("Energy density (nominal)", "Wh/L", key="energy_density_nominal_Wh_L"))
 
 
 #: Bill-of-materials items: (key, label, kind) with kind "mass" (kg), "area" (m²), "volume" (m³),
@@ -281,11 +284,17 @@ def _geometry(d: CellDesign, f: CellFormat) -> tuple[CellGeometry, dict[str, Arr
         neg_terminal=term_area * f.neg_terminal_thickness_m * f.neg_terminal_density_kg_m3,
         pouch=pouch_area * f.pouch_thickness_m * f.pouch_density_kg_m3,
     )
+    mass = (m_pc + m_nc + q["pos_foil"] * p.foil_thickness_m * p.foil_density_kg_m3
+            + q["neg_foil"] * n.foil_thickness_m * n.foil_density_kg_m3 + sep_area * s.thickness_m * s.density_kg_m3
+            + v_elyte * d.electrolyte_density_kg_m3 + q["pos_terminal"] + q["neg_terminal"] + q["pouch"])
+    energy = capacity * v_nom
+    volume = t * cell_w * cell_l
     geo = CellGeometry(
-        capacity_C=capacity, nominal_voltage_V=v_nom, energy_J=capacity * v_nom, n_bicells=n_bi,
+        capacity_C=capacity, nominal_voltage_V=v_nom, energy_J=energy, n_bicells=n_bi,
         electrode_width_m=W, electrode_length_m=L, neg_area_excess=x_neg, pos_area_m2=A_p, neg_area_m2=A_n,
-        cell_width_m=cell_w, cell_length_m=cell_l, cell_volume_m3=t * cell_w * cell_l,
-        stacked_sheets=2.0 * n_bi + 1.0,
+        cell_width_m=cell_w, cell_length_m=cell_l, cell_volume_m3=volume,
+        stacked_sheets=2.0 * n_bi + 1.0, mass_kg=mass, specific_energy_J_kg=energy / mass,
+        energy_density_J_m3=energy / volume,
     )
     return geo, q
 
@@ -322,10 +331,17 @@ def bill_of_materials(
     (BillOfMaterials, CellGeometry)
     """
     d = resolve(design)
-    f, pr, y, sl = fmt or CellFormat(), prices or MaterialPrices(), yields or MaterialYields(), slurry or Slurry()
+    return _bom(d, _geometry(d, fmt or CellFormat()), cells_built_per_yr, cell_yield, prices, yields, slurry)
+
+
+def _bom(d: CellDesign, geometry: tuple[CellGeometry, dict[str, Array]], cells_built_per_yr: Array, cell_yield: Array,
+         prices: MaterialPrices | None, yields: MaterialYields | None, slurry: Slurry | None,
+         ) -> tuple[BillOfMaterials, CellGeometry]:
+    """:func:`bill_of_materials` of a resolved design whose geometry is already computed."""
+    pr, y, sl = prices or MaterialPrices(), yields or MaterialYields(), slurry or Slurry()
     for o in (pr, y, sl):
         _check(o)
-    geo, q = _geometry(d, f)
+    geo, q = geometry
     p, n = d.pos, d.neg
     Yc = np.asarray(cell_yield, dtype=float)
     eff = y.effective()

@@ -32,7 +32,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .bom import BillOfMaterials, CellFormat, CellGeometry, MaterialPrices, MaterialYields, Slurry, bill_of_materials
+from .bom import BillOfMaterials, CellFormat, CellGeometry, MaterialPrices, MaterialYields, Slurry, _bom, _geometry
 from .cell import CellDesign, _map_cell, broadcast_fields_cell, resolve
 from .errors import InputError, ShapeError
 from .factory import DEFAULT_STEPS, Plant, ProcessStep, StepResults, StepTable, bottleneck, size_plant
@@ -187,12 +187,10 @@ def cost_details(
     d = resolve(design)
     y_cell = np.prod(table.cell_yield, axis=-1)
 
-    # first pass at the target output; the hardware price scale depends on cells built
-    from .bom import _geometry  # the geometry alone, for the target cell count
-
-    geo0, _ = _geometry(d, fmt or CellFormat())
-    n_target = plant.plant_energy_J_yr / geo0.energy_J
-    bom, geo = bill_of_materials(d, n_target / y_cell, y_cell, fmt, prices, yields, slurry)
+    # the geometry sets the cell energy, hence the target cell count; the hardware price scale depends on it
+    geometry = _geometry(d, fmt or CellFormat())
+    n_target = plant.plant_energy_J_yr / geometry[0].energy_J
+    bom, geo = _bom(d, geometry, n_target / y_cell, y_cell, prices, yields, slurry)
     pa = bom.per_accepted
 
     def drivers_for(n_acc: Array) -> dict[str, Array]:
@@ -211,7 +209,7 @@ def cost_details(
     steps, out = size_plant(drivers_for(n_target), geo.capacity_C, table, plant)
     n_acc = n_target * out
     if np.any(out < 1.0):  # the line cannot make the target: hardware scale at the real output
-        bom, geo = bill_of_materials(d, n_acc / y_cell, y_cell, fmt, prices, yields, slurry)
+        bom, geo = _bom(d, geometry, n_acc / y_cell, y_cell, prices, yields, slurry)
     drivers = {k: np.asarray(v, dtype=float) for k, v in drivers_for(n_acc).items()}
     n_built = n_acc / y_cell
 
