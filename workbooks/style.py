@@ -234,10 +234,14 @@ def bar_chart(title: str, data: Any, categories: Any, *, y_title: str | None = N
         chart.y_axis.title = y_title
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(categories)
+    for series in chart.series:  # an absent flag makes LibreOffice draw negative bars as positive
+        series.invertIfNegative = False
     if overlap is not None:
         chart.overlap = overlap
     if largest_on_top:
         chart.x_axis.scaling.orientation = "maxMin"
+    chart.x_axis.crosses = "autoZero"  # bars grow from 0 (negative bars to the left)
+    chart.x_axis.tickLblPos = "low"  # category labels beside the plot, not on the zero line
     if not legend:
         chart.legend = None
     chart.x_axis.delete = False

@@ -31,13 +31,15 @@ def build(wb: Workbook, ctx) -> None:
     style.name(wb, ctx.bom_name, ws, f"B{first}:C{last}")
 
     n = len(BOM_ITEMS) + 2  # header + items + total
-    style.header_row(ws, HEADER_ROW, RESULTS_COL, ["Bill of materials per accepted cell"])
+    ws.cell(row=HEADER_ROW, column=RESULTS_COL, value="Bill of materials per accepted cell").font = style.SECTION_FONT
     anchor = f"{style.col_letter(RESULTS_COL)}{HEADER_ROW + 1}"
     spill(ws, anchor, f"=XLCELL_BOM({ctx.design_name},{cost_args(ctx)})", n, len(BOM_HEADER))
     for i in range(n):
         for j, key in enumerate(BOM_HEADER):
-            style.style_result(ws.cell(row=HEADER_ROW + 1 + i, column=RESULTS_COL + j),
-                               "%" if key == "cost_share" else "-")
+            c = ws.cell(row=HEADER_ROW + 1 + i, column=RESULTS_COL + j)
+            style.style_result(c, "%" if key == "cost_share" else "-")
+            if key == "cost_usd":
+                c.number_format = "0.0000"
     ctx.notes["bom_anchor"] = anchor
 
     cost_col = RESULTS_COL + BOM_HEADER.index("cost_usd")
@@ -46,7 +48,7 @@ def build(wb: Workbook, ctx) -> None:
                             Reference(ws, min_col=cost_col, min_row=HEADER_ROW + 1, max_row=last_item),
                             Reference(ws, min_col=RESULTS_COL + 1, min_row=first_item, max_row=last_item),
                             y_title="$ per cell", height=9, width=18)
-    ws.add_chart(chart, f"{style.col_letter(RESULTS_COL)}{HEADER_ROW + n + 2}")
+    ws.add_chart(chart, f"{style.col_letter(RESULTS_COL)}{HEADER_ROW + n + 4}")
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     style.widths(ws, {"A": 44, "B": 28, "C": 13, "D": 9, "E": 12, "F": 44, "G": 2, "H": 14, "I": 30, "J": 6,
                       "K": 13, "L": 13, "M": 15, "N": 12, "O": 11})

@@ -23,6 +23,8 @@ TITLE = "Cost"
 HEADER_ROW = 4
 LINES_COL = 5  # E
 TORNADO_TOP = 15
+_COUNTS = {"cells_per_year", "cells_built_per_year", "line_capacity_cells_yr", "wip_cells", "cell_plant_labor_h_yr",
+           "cell_plant_capex_musd", "cell_plant_area_m2", "investment_musd"}
 
 #: the cost lines of the breakdown chart (keys of CostMetrics' display)
 LINES = ["materials_usd", "labor_usd", "variable_overhead_usd", "utilities_usd", "depreciation_usd",
@@ -43,6 +45,8 @@ def build(wb: Workbook, ctx) -> None:
         ws.cell(row=r, column=1, value=s.label + unit)
         for j in (2, 3):
             style.style_result(ws.cell(row=r, column=j), s.unit)
+        if s.key in _COUNTS:
+            ws.cell(row=r, column=3).number_format = "#,##0"
         row_of[s.key] = r
     spill(ws, f"B{HEADER_ROW + 1}", f"=XLCELL_COST({ctx.design_name},{cost_args(ctx)})", len(metrics), 2)
     ctx.notes["cost_rows"] = row_of

@@ -26,6 +26,10 @@ TITLE = "Factory"
 HEADER_ROW = 4
 RESULTS_COL = 8  # H
 EXTRA_STEP_ROWS = 5
+#: number formats of the step-result columns
+RESULT_FORMATS = {"driver_per_yr": "#,##0", "machines": "#,##0", "utilisation": "0.0%", "capacity_cells_per_h": "#,##0",
+                  "labor_h_yr": "#,##0", "capex_musd": "#,##0.0", "area_m2": "#,##0", "energy_MWh_yr": "#,##0",
+                  "wip_cells": "#,##0"}
 
 
 def kv_rows(classes) -> list[style.ParamRow]:
@@ -34,7 +38,7 @@ def kv_rows(classes) -> list[style.ParamRow]:
     current = None
     for cls in classes:
         obj = cls()
-        for s in specs(cls):
+        for s in sorted(specs(cls), key=lambda s: s.advanced):  # a class's advanced inputs after the others
             section = s.group + (" (advanced)" if s.advanced else "")
             if section != current:
                 rows.append(style.ParamRow(section))
@@ -68,8 +72,10 @@ def build(wb: Workbook, ctx) -> None:
     anchor = f"{style.col_letter(RESULTS_COL)}{HEADER_ROW + 1}"
     spill(ws, anchor, f"=XLCELL_FACTORY({ctx.design_name},{cost_args(ctx)})", n + 1, len(FACTORY_HEADER))
     for i in range(n + 1):
-        for j in range(len(FACTORY_HEADER)):
-            style.style_result(ws.cell(row=HEADER_ROW + 1 + i, column=RESULTS_COL + j))
+        for j, key in enumerate(FACTORY_HEADER):
+            c = ws.cell(row=HEADER_ROW + 1 + i, column=RESULTS_COL + j)
+            style.style_result(c)
+            c.number_format = RESULT_FORMATS.get(key, "General")
     name_col = style.col_letter(RESULTS_COL)
     cap_col = style.col_letter(RESULTS_COL + FACTORY_HEADER.index("capacity_cells_per_h"))
     r0, r1 = HEADER_ROW + 2, HEADER_ROW + 1 + n
@@ -81,7 +87,7 @@ def build(wb: Workbook, ctx) -> None:
     ctx.notes["factory_results"] = (anchor, br + 1)
 
     # the process-step table (an Excel table)
-    top = max(last, br + 2) + 3
+    top = max(last, br + 2) + 5
     cols = specs(ProcessStep)
     ws.cell(row=top - 2, column=1, value="Process steps (an Excel table: edit values, add steps in the empty rows; "
             "blank cells of a default step take its default)").font = style.SECTION_FONT
@@ -110,11 +116,13 @@ def build(wb: Workbook, ctx) -> None:
     style.name(wb, ctx.steps_name, ws, ref)
     ctx.notes["steps_top"] = top
     notes_row = top + n + EXTRA_STEP_ROWS + 2
-    ws.cell(row=notes_row, column=1, value="Drivers: " + "; ".join(f"{k} = {v[0]} ({v[1]})" for k, v in DRIVERS.items())).font = style.DERIVED_FONT
-    ws.cell(row=notes_row + 1, column=1, value="Extra factors: capacity, formation_capacity, pos_solvent_per_area, "
-            "neg_solvent_per_area, modules_per_pack (exponent in extra_exp, resources in extra_on: L, C, A). "
-            "Machine data (units_per_cycle, cycle_time_s, oee, machines) give utilisation, the bottleneck and WIP; "
-            "machine_sizing = 1 on the inputs above sizes those steps by machine count.").font = style.DERIVED_FONT
+    notes = ["Drivers (driver: meaning, unit):"] + [f"   {k}: {v[0]} ({v[1]})" for k, v in DRIVERS.items()] + [
+        "Extra factors: capacity, formation_capacity, pos_solvent_per_area, neg_solvent_per_area, modules_per_pack;",
+        "   exponent in extra_exp, resources in extra_on (L labour, C capital, A area).",
+        "Machine data (units_per_cycle, cycle_time_s, oee, machines) give utilisation, the bottleneck and WIP;",
+        "   machine_sizing = 1 (inputs above) sizes those steps by machine count instead of BatPaC's power laws."]
+    for i, text in enumerate(notes):
+        ws.cell(row=notes_row + i, column=1, value=text).font = style.DERIVED_FONT
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     style.widths(ws, {"A": 40, "B": 28, "C": 13, "D": 9, "E": 12, "F": 40, "G": 12, "H": 30,
                       **{style.col_letter(k): 13 for k in range(RESULTS_COL + 1, len(cols) + 1)}})
