@@ -105,7 +105,7 @@ def build(wb: Workbook, ctx) -> None:
             v = row[s.key]
             c = ws.cell(row=top + 1 + i, column=1 + j, value=v if v != "" else None)
             style.style_input(c, s.unit if s.unit in ("text",) else "-")
-            c.number_format = "General"
+            c.number_format = "#,##0" if s.key in ("baseline", "machine_baseline", "labor0_h", "area0_m2") else "General"
     for i in range(EXTRA_STEP_ROWS):
         for j in range(len(cols)):
             style.style_input(ws.cell(row=top + 1 + n + i, column=1 + j))
@@ -124,5 +124,5 @@ def build(wb: Workbook, ctx) -> None:
     for i, text in enumerate(notes):
         ws.cell(row=notes_row + i, column=1, value=text).font = style.DERIVED_FONT
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
-    style.widths(ws, {"A": 40, "B": 28, "C": 13, "D": 9, "E": 12, "F": 40, "G": 12, "H": 30,
+    style.widths(ws, {"A": 40, "B": 28, "C": 13, "D": 15, "E": 12, "F": 40, "G": 12, "H": 30,
                       **{style.col_letter(k): 13 for k in range(RESULTS_COL + 1, len(cols) + 1)}})
