@@ -11,10 +11,26 @@ from hypothesis import strategies as st
 
 from xlcell.cell import default_design, resolve, specific_area
 from xlcell.constants import FARADAY, GAS_CONSTANT
-from xlcell.degradation import (SECONDS_PER_YEAR, CrackParams, SEIParams, cracking, equivalent_temperature_drop,
-                                fit_wang, sei_capacity_loss, sei_cycle_life, sei_fade_vs_cycles, sei_growth_constant,
-                                sei_soh_by_year, sei_surface_area, sei_thickness, wang_b, wang_cycle_life, wang_in_range,
-                                wang_loss_percent, wang_soh_by_year)
+from xlcell.degradation import (
+    SECONDS_PER_YEAR,
+    CrackParams,
+    SEIParams,
+    cracking,
+    equivalent_temperature_drop,
+    fit_wang,
+    sei_capacity_loss,
+    sei_cycle_life,
+    sei_fade_vs_cycles,
+    sei_growth_constant,
+    sei_soh_by_year,
+    sei_surface_area,
+    sei_thickness,
+    wang_b,
+    wang_cycle_life,
+    wang_in_range,
+    wang_loss_percent,
+    wang_soh_by_year,
+)
 from xlcell.errors import InfeasibleError, InputError, ShapeError
 
 P = SEIParams()
@@ -248,3 +264,8 @@ def test_wang_cannot_see_a_design_change_but_sei_can():
     half = _with_neg(d, particle_radius_m=d.neg.particle_radius_m / 2)
     assert sei_fade_vs_cycles(half, 1000.0).capacity_loss_C == pytest.approx(2 * sei_fade_vs_cycles(d, 1000.0).capacity_loss_C)
     assert wang_cycle_life(0.5, float(half.temperature_K)) == wang_cycle_life(0.5, float(d.temperature_K))
+
+
+def test_sei_thickness_rejects_negative_cycles():
+    with pytest.raises(InputError, match="cycles = -2"):
+        sei_thickness(0.0, -2.0, 298.15)

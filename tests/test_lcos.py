@@ -142,3 +142,24 @@ def test_lcos_properties(r, n, d, eta):
     assert float(lcos(dataclasses.replace(base, annual_degradation=min(d + 0.05, 0.99))).lcos_usd_J) >= v * (1 - 1e-12)
     assert float(lcos(dataclasses.replace(base, capex_energy_usd_J=base.capex_energy_usd_J * 1.1)).lcos_usd_J) > v
     assert float(lcos(dataclasses.replace(base, charging_price_usd_J=base.charging_price_usd_J * 2)).lcos_usd_J) > v
+
+
+def test_cell_lcos_takes_every_term_from_the_models():
+    from xlcell.cell import evaluate_cell
+    from xlcell.cost import evaluate_cost
+    from xlcell.degradation import sei_cycle_life
+    from xlcell.lcos import cell_lcos
+
+    d = default_design(temperature_K=np.array([298.15, 318.15]))
+    r = cell_lcos(d, 300.0, 0.8, 0.9, 1.0, 0.5)
+    cm = evaluate_cost(d)
+    # BatPaC 5.0 default cell costs $19.7548 (cost model's validation); C_BOM + C_mfg must add up to it
+    np.testing.assert_allclose(r.c_bom_usd + r.c_mfg_usd, cm.cell_cost_usd, rtol=1e-12)
+    assert float(r.c_bom_usd[0] + r.c_mfg_usd[0]) == pytest.approx(19.7548, abs=1e-3)
+    np.testing.assert_allclose(r.energy_J, evaluate_cell(d).energy_J, rtol=1e-12)
+    np.testing.assert_allclose(r.cycles, sei_cycle_life(d, 300.0, 0.8), rtol=1e-12)
+    expected = (cm.cell_cost_usd + 1.0 - 0.5) / (0.9 * r.energy_J * r.cycles)
+    np.testing.assert_allclose(r.lcos_usd_J, expected, rtol=1e-12)
+    assert r.lcos_usd_J[1] > r.lcos_usd_J[0]  # hotter: same cost, shorter life
+    single = cell_lcos(default_design(temperature_K=318.15), 300.0, 0.8, 0.9, 1.0, 0.5)
+    assert float(single.lcos_usd_J) == pytest.approx(float(r.lcos_usd_J[1]), rel=1e-12)

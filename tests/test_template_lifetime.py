@@ -13,8 +13,16 @@ from workbooks.sheets import lifetime as lifetime_sheet
 from workbooks.template import write_template
 from workbooks.xlsx import dynamic_cells
 from xlcell.cell import default_design
-from xlcell.degradation import (SECONDS_PER_YEAR, cracking, sei_capacity_loss, sei_cycle_life, sei_fade_vs_cycles,
-                                sei_soh_by_year, wang_cycle_life, wang_loss_percent)
+from xlcell.degradation import (
+    SECONDS_PER_YEAR,
+    cracking,
+    sei_capacity_loss,
+    sei_cycle_life,
+    sei_fade_vs_cycles,
+    sei_soh_by_year,
+    wang_cycle_life,
+    wang_loss_percent,
+)
 from xlcell.design import design_from_mapping
 from xlcell.lcos import LcosInputs, cashflow, lcos
 from xlcell.params import specs
@@ -75,8 +83,8 @@ def test_lifetime_sheet_computes_the_models(computed):
 
 
 def test_lifetime_fit_table_reports_its_domain(computed):
-    fit_top = lifetime_sheet.HEADER_ROW + len(lifetime_sheet.CYCLES) + 21
-    k, v = L(lifetime_sheet.FADE_COL + 5), L(lifetime_sheet.FADE_COL + 6)
+    fit_top = lifetime_sheet.HEADER_ROW + len(lifetime_sheet.CYCLES) + 4
+    k, v = L(lifetime_sheet.FADE_COL + 7), L(lifetime_sheet.FADE_COL + 8)
     got = {computed[f"LIFETIME!{k}{fit_top + i}"]: computed[f"LIFETIME!{v}{fit_top + i}"] for i in range(14)}
     assert got["n_points"] == len(lifetime_sheet.FIT_EXAMPLE)
     assert got["temperature_C_min"] == pytest.approx(25.0) and got["temperature_C_max"] == pytest.approx(60.0)
@@ -86,7 +94,7 @@ def test_lifetime_fit_table_reports_its_domain(computed):
 def test_lcos_sheet_computes_the_models(computed):
     d = design_from_mapping({})
     top = lcos_sheet.HEADER_ROW + 1
-    h, i, j, k = (L(lcos_sheet.RESULTS_COL + x) for x in range(4))
+    h, i, _, k = (L(lcos_sheet.RESULTS_COL + x) for x in range(4))
     fixed = lcos(LcosInputs())
     assert computed[f"LCOS!{h}{top}"] == "lcos_usd_MWh"
     assert computed[f"LCOS!{i}{top}"] == pytest.approx(float(fixed.lcos_usd_J) * 3.6e9, rel=1e-9)
@@ -110,6 +118,12 @@ def test_cell_level_lcos_links_design_and_lifetime(computed, fresh):
     e = float(evaluate_cell(design_from_mapping({})).energy_J) / 3.6e6
     n = float(sei_cycle_life(d))
     assert computed[f"LCOS!C{row}"] == pytest.approx((50 + 20 + 0 - 5) / (0.95 * e * n), rel=1e-9)
+    # the same form with C_BOM and C_mfg from the cost model
+    from xlcell.lcos import cell_lcos
+
+    assert computed[f"LCOS!A{row + 3}"] == "lcos_usd_kWh"
+    ref = cell_lcos(design_from_mapping({}), 365.0, 0.8, 0.95, 0.0, 5.0)
+    assert computed[f"LCOS!B{row + 3}"] == pytest.approx(float(ref.lcos_usd_J) * 3.6e6, rel=1e-9)
 
 
 def test_report_has_lifetime_and_lcos_sections(tmp_path):
@@ -121,3 +135,6 @@ def test_report_has_lifetime_and_lcos_sections(tmp_path):
     assert ws["B6"].value == pytest.approx(float(np.asarray(sei_fade_vs_cycles(d, 250.0).soh).reshape(-1)[0]), rel=1e-12)
     assert len(ws._charts) == 1 and len(wb["LCOS"]._charts) == 1
     assert wb["LCOS"]["B9"].value == pytest.approx(float(lcos(LcosInputs()).lcos_usd_J) * 3.6e9, rel=1e-12)
+    from xlcell.lcos import cell_lcos
+
+    assert wb["LCOS"]["B12"].value == pytest.approx(float(cell_lcos(d).lcos_usd_J) * 3.6e6, rel=1e-12)

@@ -57,3 +57,16 @@ def test_cashflow_udf_table():
     disc = sum(r[h.index("discounted_cost_usd")] for r in t[1:])
     energy = sum(r[h.index("discounted_energy_MWh")] for r in t[1:])
     assert disc / energy == pytest.approx(dict(XLCELL_LCOS(PARAMS))["lcos_usd_MWh"], rel=1e-12)
+
+
+def test_cell_lcos_udf():
+    from udfs.lcos import XLCELL_CELL_LCOS
+    from xlcell.cell import default_design
+    from xlcell.lcos import cell_lcos
+
+    out = dict(XLCELL_CELL_LCOS([["temperature_C", 35.0]], 200.0, 0.7, 0.9))
+    ref = cell_lcos(default_design(temperature_K=308.15), 200.0, 0.7, 0.9)
+    assert out["lcos_usd_kWh"] == pytest.approx(float(ref.lcos_usd_J) * 3.6e6, rel=1e-12)
+    assert out["cycle_life"] == pytest.approx(float(ref.cycles), rel=1e-12)
+    assert list(out) == ["lcos_usd_kWh", "c_bom_usd", "c_mfg_usd", "energy_kWh", "cycle_life"]
+    assert XLCELL_CELL_LCOS([["temperature_C", 25.0]], 365.0, 1.2)[0][0].startswith("#XLCELL! eol_soh = 1.2")

@@ -6,9 +6,18 @@ import math
 import numpy as np
 import pytest
 
-from udfs.lifetime import (XLCELL_CRACK, XLCELL_SEI_CYCLE_LIFE, XLCELL_SEI_FADE, XLCELL_SEI_LOSS, XLCELL_SEI_SOH_BY_YEAR,
-                           XLCELL_WANG_CYCLE_LIFE, XLCELL_WANG_FADE, XLCELL_WANG_FIT, XLCELL_WANG_LOSS,
-                           XLCELL_WANG_SOH_BY_YEAR)
+from udfs.lifetime import (
+    XLCELL_CRACK,
+    XLCELL_SEI_CYCLE_LIFE,
+    XLCELL_SEI_FADE,
+    XLCELL_SEI_LOSS,
+    XLCELL_SEI_SOH_BY_YEAR,
+    XLCELL_WANG_CYCLE_LIFE,
+    XLCELL_WANG_FADE,
+    XLCELL_WANG_FIT,
+    XLCELL_WANG_LOSS,
+    XLCELL_WANG_SOH_BY_YEAR,
+)
 from xlcell.cell import default_design
 from xlcell.degradation import SECONDS_PER_YEAR, SEIParams, sei_capacity_loss, sei_cycle_life, wang_cycle_life
 

@@ -244,6 +244,29 @@ def spec_values(record: Mapping[str, Any], cls: type, label: str) -> dict[str, A
     return out
 
 
+def params_from_kv(cls: type, v: Any, name: str) -> Any:
+    """A parameter dataclass ``cls`` from an optional (key, value) range of display values.
+
+    Keys are ``cls``'s metadata keys (any case); missing keys and a blank range take the defaults;
+    each value is checked against its allowed range; an unknown key names the close ones.
+    """
+    from xlcell.errors import UnknownKeyError
+    from xlcell.params import from_display, spec_by_key
+
+    kv = {} if v is None or is_blank(v) else as_kv(v, name)
+    known = spec_by_key(cls)
+    by_key = {k.lower(): s for k, s in known.items()}
+    values = {}
+    for k, val in kv.items():
+        if k not in by_key:
+            raise UnknownKeyError(k, list(known), what=f"{name} key")
+        s = by_key[k]
+        x = as_float(val, s.key)
+        s.check(s.to_si(x), s.key)
+        values[s.key] = x
+    return from_display(cls, values)
+
+
 def kv_out(d: Mapping[str, Any]) -> list[list[Any]]:
     """``{key: value}`` -> a two-column list for a spilled (key, value) table."""
     return [[k, excel_value(v)] for k, v in d.items()]

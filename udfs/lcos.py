@@ -6,10 +6,11 @@ from typing import Any
 import numpy as np
 
 from xlcell import units
-from xlcell.lcos import CASHFLOW_COLUMNS, LcosInputs, cashflow, lcos, lcos_simple
+from xlcell.degradation import SEIParams
+from xlcell.lcos import CASHFLOW_COLUMNS, LcosInputs, cashflow, cell_lcos, lcos, lcos_simple
 
-from ._excel import as_float, as_vector, is_blank, kv_out, udf
-from .lifetime import params_from_range
+from ._excel import as_float, as_vector, is_blank, kv_out, params_from_kv, udf
+from .cell import design_from_range
 
 #: cash-flow columns in display units: (Excel header, kernel column, unit)
 _CASHFLOW_DISPLAY = [("year", "year", "-"), ("soh", "soh", "-"), ("energy_charged_MWh", "energy_charged_J", "MWh"),
@@ -47,6 +48,34 @@ def XLCELL_LCOS_SIMPLE(c_bom: Any, c_mfg: Any, c_om: Any, residual_value: Any, e
     return float(units.from_si(float(v), "$/kWh"))
 
 
+@udf(table=True, ranges=("design", "sei_params", "materials"))
+def XLCELL_CELL_LCOS(design: Any, cycles_per_year: Any = None, eol_soh: Any = None, efficiency: Any = None, c_om: Any = None,
+                     residual_value: Any = None, sei_params: Any = None, materials: Any = None) -> list[list[Any]]:
+    """Cell-level LCOS of a design with every term from a model: C_BOM, C_mfg (cost), E_u (cell), N_cyc (SEI).
+
+    design: two-column (key, value) design range (Design sheet)
+    cycles_per_year: full cycles per year, > 0 (blank = 365)
+    eol_soh: end-of-life state of health, 0-1 (blank = 0.8)
+    efficiency: round-trip efficiency, 0-1 (blank = 0.95)
+    c_om: lifetime O&M cost per cell, $ (blank = 0)
+    residual_value: residual value per cell, $ (blank = 0)
+    sei_params: optional (key, value) range of SEI parameters
+    materials: optional table of user-defined materials
+    Returns (item, value) rows: lcos_usd_kWh, c_bom_usd, c_mfg_usd, energy_kWh, cycle_life.
+    """
+    r = cell_lcos(design_from_range(design, materials), as_float(cycles_per_year, "cycles_per_year", default=365.0),
+                  as_float(eol_soh, "eol_soh", default=0.8), as_float(efficiency, "efficiency", default=0.95),
+                  as_float(c_om, "c_om", default=0.0), as_float(residual_value, "residual_value", default=0.0),
+                  params_from_kv(SEIParams, sei_params, "sei_params"))
+
+    def one(x: Any) -> float:
+        return float(np.asarray(x).reshape(-1)[0])
+
+    return kv_out({"lcos_usd_kWh": float(units.from_si(one(r.lcos_usd_J), "$/kWh")), "c_bom_usd": one(r.c_bom_usd),
+                   "c_mfg_usd": one(r.c_mfg_usd), "energy_kWh": float(units.from_si(one(r.energy_J), "kWh")),
+                   "cycle_life": one(r.cycles)})
+
+
 @udf(table=True, ranges=("params", "soh"))
 def XLCELL_LCOS(params: Any, soh: Any = None) -> list[list[Any]]:
     """Project LCOS (Schmidt et al. 2019) in $/MWh discharged, with its capex, O&M, charging and end-of-life parts.
@@ -57,7 +86,7 @@ def XLCELL_LCOS(params: Any, soh: Any = None) -> list[list[Any]]:
     soh: optional column of state of health per year (e.g. XLCELL_SEI_SOH_BY_YEAR); replaces annual_degradation
     Returns (item, value) rows.
     """
-    r = lcos(params_from_range(LcosInputs, params, "params"), _soh(soh))
+    r = lcos(params_from_kv(LcosInputs, params, "params"), _soh(soh))
 
     def mwh(x: Any) -> float:
         return float(units.from_si(float(np.asarray(x).reshape(-1)[0]), "$/MWh"))
@@ -80,7 +109,7 @@ def XLCELL_LCOS_CASHFLOW(params: Any, soh: Any = None) -> list[list[Any]]:
     soh: optional column of state of health per year; replaces annual_degradation
     Returns a header row and one row per year ($, MWh).
     """
-    cf = cashflow(params_from_range(LcosInputs, params, "params"), _soh(soh))
+    cf = cashflow(params_from_kv(LcosInputs, params, "params"), _soh(soh))
     cols = [np.asarray(units.from_si(cf[k], u), dtype=float).reshape(-1) for _, k, u in _CASHFLOW_DISPLAY]
     return [[h for h, _, _ in _CASHFLOW_DISPLAY]] + [[float(c[i]) for c in cols] for i in range(cols[0].size)]
 

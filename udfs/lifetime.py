@@ -12,29 +12,25 @@ from typing import Any
 import numpy as np
 
 from xlcell import units
-from xlcell.degradation import (SECONDS_PER_YEAR, CrackParams, SEIParams, cracking, fit_wang, sei_capacity_loss,
-                                sei_cycle_life, sei_fade_vs_cycles, sei_soh_by_year, wang_cycle_life, wang_in_range,
-                                wang_loss_percent, wang_soh_by_year)
-from xlcell.errors import InputError, ShapeError, UnknownKeyError
-from xlcell.params import from_display, spec_by_key
+from xlcell.degradation import (
+    SECONDS_PER_YEAR,
+    CrackParams,
+    SEIParams,
+    cracking,
+    fit_wang,
+    sei_capacity_loss,
+    sei_cycle_life,
+    sei_fade_vs_cycles,
+    sei_soh_by_year,
+    wang_cycle_life,
+    wang_in_range,
+    wang_loss_percent,
+    wang_soh_by_year,
+)
+from xlcell.errors import InputError
 
-from ._excel import as_float, as_int, as_kv, as_table, as_text, as_vector, is_blank, kv_out, udf
+from ._excel import as_float, as_int, as_records, as_text, as_vector, kv_out, params_from_kv, udf
 from .cell import design_from_range
-
-
-def params_from_range(cls: type, v: Any, name: str) -> Any:
-    """A parameter dataclass from an optional (key, value) range of display values (blank = defaults)."""
-    kv = as_kv(v, name) if v is not None and not is_blank(v) else {}
-    by_key = {k.lower(): s for k, s in spec_by_key(cls).items()}
-    values = {}
-    for k, val in kv.items():
-        if k not in by_key:
-            raise UnknownKeyError(k, list(spec_by_key(cls)), what=f"{name} key")
-        s = by_key[k]
-        x = as_float(val, s.key)
-        s.check(s.to_si(x), s.key)
-        values[s.key] = x
-    return from_display(cls, values)
 
 
 def _temperature_K(v: Any, name: str = "temperature_C") -> float:
@@ -83,7 +79,7 @@ def XLCELL_SEI_LOSS(design: Any, years: Any, cycles: Any = None, sei_params: Any
     if n < 0:
         raise InputError("cycles", n, "a number >= 0")
     r = sei_capacity_loss(design_from_range(design, materials), t * SECONDS_PER_YEAR, n,
-                          params_from_range(SEIParams, sei_params, "sei_params"))
+                          params_from_kv(SEIParams, sei_params, "sei_params"))
     return float(np.asarray(r.capacity_loss_fraction).reshape(-1)[0] * 100.0)
 
 
@@ -100,7 +96,7 @@ def XLCELL_SEI_CYCLE_LIFE(design: Any, cycles_per_year: Any = None, eol_soh: Any
     """
     cpy = _positive(cycles_per_year, "cycles_per_year", 365.0)
     return float(np.asarray(sei_cycle_life(design_from_range(design, materials), cpy, _soh(eol_soh),
-                                           params_from_range(SEIParams, sei_params, "sei_params"))).reshape(-1)[0])
+                                           params_from_kv(SEIParams, sei_params, "sei_params"))).reshape(-1)[0])
 
 
 @udf(table=True, ranges=("design", "cycles", "sei_params", "materials"))
@@ -116,7 +112,7 @@ def XLCELL_SEI_FADE(design: Any, cycles: Any, cycles_per_year: Any = None, sei_p
     """
     n = _cycles(cycles, "cycles")
     cpy = _positive(cycles_per_year, "cycles_per_year", 365.0)
-    r = sei_fade_vs_cycles(design_from_range(design, materials), n, cpy, params_from_range(SEIParams, sei_params, "sei_params"))
+    r = sei_fade_vs_cycles(design_from_range(design, materials), n, cpy, params_from_kv(SEIParams, sei_params, "sei_params"))
     soh = np.asarray(r.soh).reshape(-1)
     nm = units.from_si(np.asarray(r.thickness_m).reshape(-1), "nm")
     return [["cycles", "years", "soh", "sei_thickness_nm"]] + [
@@ -136,7 +132,7 @@ def XLCELL_SEI_SOH_BY_YEAR(design: Any, years: Any, cycles_per_year: Any = None,
     """
     n = as_int(years, "years", minimum=1)
     cpy = _positive(cycles_per_year, "cycles_per_year", 365.0)
-    s = sei_soh_by_year(design_from_range(design, materials), n, cpy, params_from_range(SEIParams, sei_params, "sei_params"))
+    s = sei_soh_by_year(design_from_range(design, materials), n, cpy, params_from_kv(SEIParams, sei_params, "sei_params"))
     return [[float(x)] for x in np.asarray(s).reshape(-1)]
 
 
@@ -158,7 +154,7 @@ def XLCELL_CRACK(design: Any, electrode: Any = None, crack_params: Any = None, m
     Returns (item, value) rows.
     """
     e = as_text(electrode, "electrode", default="neg", choices=["neg", "pos"])
-    r = cracking(design_from_range(design, materials), params_from_range(CrackParams, crack_params, "crack_params"), e)
+    r = cracking(design_from_range(design, materials), params_from_kv(CrackParams, crack_params, "crack_params"), e)
     out = {}
     for key, attr, unit in _CRACK_OUT:
         v = np.asarray(getattr(r, attr)).reshape(-1)[0]
@@ -228,7 +224,7 @@ def XLCELL_WANG_SOH_BY_YEAR(c_rate: Any, temperature_C: Any, years: Any, cycles_
     return [[float(x)] for x in np.asarray(s).reshape(-1)]
 
 
-_FIT_COLUMNS = ["c_rate", "temperature_c", "ah_throughput", "loss_pct"]
+_FIT_COLUMNS = ["c_rate", "temperature_C", "ah_throughput", "loss_pct"]
 
 
 @udf(table=True, ranges=("data",))
@@ -239,12 +235,9 @@ def XLCELL_WANG_FIT(data: Any) -> list[list[Any]]:
     Returns (item, value) rows: the coefficients, which were fitted (E_a needs several temperatures, k several
     C-rates), the RMSE and the ranges of the data; outside them, and for any other design, the fit is extrapolation.
     """
-    header, rows = as_table(data, "data")
-    missing = [c for c in _FIT_COLUMNS if c not in header]
-    if missing:
-        raise ShapeError("data", f"missing column(s) {', '.join(missing)}", "a header row c_rate, temperature_C, ah_throughput, loss_pct")
-    cols = {c: np.array([as_float(r[header.index(c)], f"{c} (row {i + 1})") for i, r in enumerate(rows)]) for c in _FIT_COLUMNS}
-    f = fit_wang(cols["c_rate"], units.to_si(cols["temperature_c"], "°C"), cols["ah_throughput"], cols["loss_pct"])
+    rows = as_records(data, "data", _FIT_COLUMNS)
+    cols = {c: np.array([as_float(r[c], f"{c} (row {i + 1})") for i, r in enumerate(rows)]) for c in _FIT_COLUMNS}
+    f = fit_wang(cols["c_rate"], units.to_si(cols["temperature_C"], "°C"), cols["ah_throughput"], cols["loss_pct"])
     return kv_out({
         "b": f.b, "activation_energy_J_mol": f.activation_energy_J_mol, "k_J_mol": f.k_J_mol, "z": f.z,
         "fitted": ", ".join(f.free), "rmse_pct": f.rmse_percent, "n_points": f.n_points,
@@ -256,4 +249,4 @@ def XLCELL_WANG_FIT(data: Any) -> list[list[Any]]:
     })
 
 
-__all__ = [n for n in dir() if n.startswith("XLCELL_")] + ["params_from_range"]
+__all__ = [n for n in dir() if n.startswith("XLCELL_")]

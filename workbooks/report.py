@@ -233,7 +233,7 @@ def lifetime_section(wb: Workbook, ctx: ReportContext) -> None:
 def lcos_section(wb: Workbook, ctx: ReportContext) -> None:
     """Project LCOS (Schmidt et al. 2019) with fixed and SEI-model degradation; components and cash flow."""
     from xlcell.degradation import sei_soh_by_year
-    from xlcell.lcos import LcosInputs, cashflow, lcos
+    from xlcell.lcos import LcosInputs, cashflow, cell_lcos, lcos
 
     ws = wb.create_sheet("LCOS")
     inp = LcosInputs()
@@ -260,6 +260,19 @@ def lcos_section(wb: Workbook, ctx: ReportContext) -> None:
     chart.y_axis.delete = False
     chart.height, chart.width = 7.5, 14
     ws.add_chart(chart, "E4")
+    cell = cell_lcos(ctx.design, float(inp.cycles_per_year))
+    rows = [("Cell LCOS (seed's form, η = 0.95)", float(np.asarray(cell.lcos_usd_J).reshape(-1)[0]) * 3.6e6, "$/kWh"),
+            ("C_BOM per cell (cost model)", float(np.asarray(cell.c_bom_usd).reshape(-1)[0]), "$"),
+            ("C_mfg per cell (cost model)", float(np.asarray(cell.c_mfg_usd).reshape(-1)[0]), "$"),
+            ("Energy per cycle E_u (cell model)", float(np.asarray(cell.energy_J).reshape(-1)[0]) / 3.6e6, "kWh"),
+            ("Cycle life N_cyc to 80 % (SEI model)", float(np.asarray(cell.cycles).reshape(-1)[0]), "cycles")]
+    r = 11
+    style.header_row(ws, r, 1, ["Cell level", "Value", "Unit"])
+    for label, v, unit in rows:
+        r += 1
+        ws.cell(row=r, column=1, value=label)
+        style.style_result(ws.cell(row=r, column=2, value=v), "-")
+        ws.cell(row=r, column=3, value=unit)
     cf = cashflow(inp)
     cols = [("Year", "year", 1.0), ("SOH", "soh", 1.0), ("Discharged (MWh)", "energy_discharged_J", 1 / 3.6e9),
             ("Capex ($)", "capex_usd", 1.0), ("Fixed O&M ($)", "fixed_om_usd", 1.0), ("Variable O&M ($)", "var_om_usd", 1.0),

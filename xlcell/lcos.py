@@ -15,6 +15,9 @@ and the end-of-life cost (negative for a residual value) in year N + 1. State of
 SOH_n = (1 - d)^(n-1) for a fixed annual capacity loss d, or a per-year array from
 :mod:`xlcell.degradation`. With no O&M, charging, degradation or EoL cost it reduces to
 CAPEX · CRF(r, N) / E_out (tested). Every function broadcasts over arrays of inputs.
+
+:func:`cell_lcos` evaluates the cell-level form with every term from a model: C_BOM and C_mfg from the
+cost model (:mod:`xlcell.cost`), E_u from the cell model and N_cyc from the SEI model.
 """
 from __future__ import annotations
 
@@ -24,6 +27,9 @@ from typing import Any
 
 import numpy as np
 
+from .cell import CellDesign, evaluate_cell
+from .cost import crf, evaluate_cost  # crf: the one capital recovery factor of xlcell
+from .degradation import SEIParams, sei_cycle_life
 from .errors import InputError, ShapeError
 from .params import broadcast_fields, param, specs, validate
 
@@ -32,16 +38,6 @@ Array = Any
 _P = "Project"
 _F = "Finance"
 _O = "Operation"
-
-
-def crf(rate: Array, years: Array) -> np.ndarray:
-    """Capital recovery factor r (1+r)^N / ((1+r)^N - 1); 1/N at r = 0 (the continuous limit)."""
-    r = np.asarray(rate, dtype=float)
-    n = np.asarray(years, dtype=float)
-    small = np.abs(r) < 1e-12
-    rs = np.where(small, 1.0, r)
-    out = rs / -np.expm1(-n * np.log1p(rs))
-    return np.where(small, 1.0 / n, out)
 
 
 def lcos_simple(c_bom: Array, c_mfg: Array, c_om: Array, residual_value: Array, efficiency: Array,
@@ -222,4 +218,33 @@ def lcos(inputs: LcosInputs = LcosInputs(), soh: Array | None = None) -> LcosRes
                       lifetime_energy_J=cf["energy_discharged_J"].sum(axis=-1), crf=crf(r, n))
 
 
-__all__ = ["crf", "lcos_simple", "LcosInputs", "LcosResult", "CASHFLOW_COLUMNS", "cashflow", "lcos"]
+@dataclass(frozen=True)
+class CellLcos:
+    """The seed's cell LCOS of designs, with its inputs from the cost, cell and SEI models (SI, $)."""
+
+    lcos_usd_J: np.ndarray
+    c_bom_usd: np.ndarray  #: materials and purchased items per accepted cell (cost model)
+    c_mfg_usd: np.ndarray  #: the rest of the cell cost: labour, overheads, depreciation, ... (cost model)
+    energy_J: np.ndarray  #: energy per full cycle E_u (cell model)
+    cycles: np.ndarray  #: cycle life to the end-of-life SOH (SEI model)
+
+
+def cell_lcos(design: CellDesign, cycles_per_year: Array = 365.0, eol_soh: Array = 0.8, efficiency: Array = 0.95,
+              c_om: Array = 0.0, residual_value: Array = 0.0, sei_params: SEIParams = SEIParams(),
+              factory: Any = None, prices: Any = None) -> CellLcos:
+    """Cell-level LCOS of a population of designs, every term from a model rather than typed in.
+
+    C_BOM and C_mfg come from :func:`xlcell.cost.evaluate_cost` (BatPaC 5.0 roll-up; ``factory`` and
+    ``prices`` as there), E_u from :func:`xlcell.cell.evaluate_cell` and N_cyc from
+    :func:`xlcell.degradation.sei_cycle_life`; then LCOS = (C_BOM + C_mfg + C_O&M - RV) / (η E_u N_cyc).
+    """
+    cm = evaluate_cost(design, factory, prices)
+    bom = np.asarray(cm.materials_usd, dtype=float)
+    mfg = np.asarray(cm.cell_cost_usd, dtype=float) - bom
+    energy = np.asarray(evaluate_cell(design).energy_J, dtype=float)
+    n = np.asarray(sei_cycle_life(design, cycles_per_year, eol_soh, sei_params), dtype=float)
+    return CellLcos(lcos_usd_J=lcos_simple(bom, mfg, c_om, residual_value, efficiency, energy, n),
+                    c_bom_usd=bom, c_mfg_usd=mfg, energy_J=energy, cycles=n)
+
+
+__all__ = ["CASHFLOW_COLUMNS", "CellLcos", "LcosInputs", "LcosResult", "cashflow", "cell_lcos", "crf", "lcos", "lcos_simple"]

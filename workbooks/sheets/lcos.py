@@ -4,7 +4,8 @@ Layout:
 
 * A:F — project inputs generated from :class:`xlcell.lcos.LcosInputs` (named range
   ``xlcell_lcos_params``), then the cell-level inputs (BOM, manufacturing, O&M, residual value,
-  efficiency; energy from the Design sheet and cycle life from the Lifetime sheet).
+  efficiency; energy from the Design sheet and cycle life from the Lifetime sheet), and below them
+  ``XLCELL_CELL_LCOS``, the same LCOS with C_BOM and C_mfg from the cost model.
 * H:K — ``XLCELL_LCOS`` spilled twice: with the fixed annual degradation, and with the state of
   health per year from the SEI model (column V, ``XLCELL_SEI_SOH_BY_YEAR``); a cost-component chart.
 * Below — the yearly cash-flow table ``XLCELL_LCOS_CASHFLOW``.
@@ -27,6 +28,7 @@ SOH_COL = 22  # V, right of the cash-flow table
 SOH_YEARS = 50  #: years of SEI state of health computed (the lifetime may not exceed it)
 LCOS_ITEMS = 9  #: rows of XLCELL_LCOS
 CASHFLOW_COLS = 13
+CELL_LCOS_ITEMS = 5  #: rows of XLCELL_CELL_LCOS
 
 #: cell-level inputs: (label, key, value or formula, unit, note)
 CELL_INPUTS = [
@@ -63,7 +65,7 @@ def build(wb: Workbook, ctx) -> None:
     cell_first = last + 2
     cell_rows = [style.ParamRow("Cell level (the seed's LCOS)")] + [
         style.ParamRow(lbl, key, v, unit, note=note) for lbl, key, v, unit, note in CELL_INPUTS]
-    cf, cl = style.param_rows(wb, ws, cell_first, cell_rows)
+    _, cl = style.param_rows(wb, ws, cell_first, cell_rows)
     r = cl + 1
     ws.cell(row=r, column=1, value="Cell LCOS = (C_BOM + C_mfg + C_O&M - RV) / (η E_u N_cyc)").font = style.SECTION_FONT
     c = ws.cell(row=r, column=3, value="=XLCELL_LCOS_SIMPLE(cell_c_bom_usd,cell_c_mfg_usd,cell_c_om_usd,cell_residual_usd,"
@@ -71,6 +73,15 @@ def build(wb: Workbook, ctx) -> None:
     style.style_result(c, "-")
     ws.cell(row=r, column=4, value="$/kWh")
     style.name(wb, "cell_lcos_usd_kWh", ws, f"C{r}")
+    r += 2
+    ws.cell(row=r, column=1, value="Cell LCOS with every term from a model (cost: C_BOM, C_mfg; cell: E_u; SEI: N_cyc)"
+            ).font = style.SECTION_FONT
+    spill(ws, f"A{r + 1}", f"=XLCELL_CELL_LCOS({ctx.design_name},life_cycles_per_year,life_eol_soh,cell_efficiency,"
+          f"cell_c_om_usd,cell_residual_usd,{ctx.sei_params_name},{ctx.materials_name})", CELL_LCOS_ITEMS, 2)
+    for i in range(CELL_LCOS_ITEMS):
+        for j in range(2):
+            style.style_result(ws.cell(row=r + 1 + i, column=1 + j))
+    ctx.notes["cell_lcos_row"] = r + 1
 
     # results: fixed degradation, SEI degradation
     p = ctx.lcos_params_name
@@ -113,5 +124,5 @@ def build(wb: Workbook, ctx) -> None:
             ws.cell(row=cf_top + i, column=RESULTS_COL + j).number_format = "#,##0.000" if j in (1, 10) else "#,##0"
 
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
-    style.widths(ws, {"A": 40, "B": 26, "C": 14, "D": 9, "E": 6, "F": 44, "G": 2, "H": 22, "I": 14, "J": 22, "K": 14,
+    style.widths(ws, {"A": 40, "B": 26, "C": 14, "D": 9, "E": 14, "F": 44, "G": 2, "H": 22, "I": 14, "J": 22, "K": 14,
                       "L": 14, "M": 16, "N": 14, "O": 14, "P": 14, "Q": 14, "R": 14, "S": 14, "T": 14, "U": 2, "V": 16})

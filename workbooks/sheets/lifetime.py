@@ -8,10 +8,10 @@ Layout:
   :class:`xlcell.degradation.CrackParams`. The cell is the Design sheet's (``xlcell_design``), at
   its ``temperature_C``.
 * H:I — key results (SEI loss after one year, cycle lives from both models) and the cracking table.
-* K:R — capacity fade versus cycles: cycle counts (inputs), ``XLCELL_SEI_FADE`` and
-  ``XLCELL_WANG_FADE`` spilled beside them, and a native chart of both SOH curves.
-* Below the fade table — a table for your own ageing data with ``XLCELL_WANG_FIT``; it is
-  pre-filled with points of the published model (formulas) as an example to overwrite.
+* K:U — capacity fade versus cycles: cycle counts (inputs), ``XLCELL_SEI_FADE`` and
+  ``XLCELL_WANG_FADE`` spilled beside them; a native chart of both SOH curves at W.
+* Below the fade table — a table for your own ageing data (M:P) with ``XLCELL_WANG_FIT`` (R:S); it
+  is pre-filled with points of the published model (formulas) as an example to overwrite.
 """
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ TITLE = "Lifetime"
 HEADER_ROW = 4
 RESULTS_COL = 8  # H
 FADE_COL = 11  # K
+CHART_COL = 23  # W, right of the fade tables
 CYCLES = [0, 250, 500, 750, 1000, 1500, 2000, 2500, 3000, 4000, 5000, 6000]
 FIT_EXAMPLE = [(0.5, 25.0, 500.0), (0.5, 25.0, 2000.0), (0.5, 45.0, 500.0), (0.5, 45.0, 2000.0),
                (2.0, 25.0, 1000.0), (2.0, 45.0, 1000.0), (2.0, 60.0, 3000.0), (0.5, 60.0, 3000.0)]
@@ -58,7 +59,7 @@ def build(wb: Workbook, ctx) -> None:
 
     # inputs: operation (each cell named by its key), SEI and cracking parameter blocks
     op = [style.ParamRow("Operation")] + [style.ParamRow(lbl, key, v, unit, note=note) for lbl, key, v, unit, note in OPERATION]
-    first, last = style.param_rows(wb, ws, HEADER_ROW, op)
+    _, last = style.param_rows(wb, ws, HEADER_ROW, op)
     sei_first = last + 2
     f, last = style.param_rows(wb, ws, sei_first, _param_rows(SEIParams, "SEI growth (solvent-diffusion limited)"), names=False)
     style.name(wb, ctx.sei_params_name, ws, f"B{f + 1}:C{last}")
@@ -96,7 +97,9 @@ def build(wb: Workbook, ctx) -> None:
     kc = style.col_letter(FADE_COL)
     style.header_row(ws, HEADER_ROW, FADE_COL, ["Cycles"])
     for i, n in enumerate(CYCLES):
-        style.style_input(ws.cell(row=HEADER_ROW + 1 + i, column=FADE_COL, value=n), "-")
+        c = ws.cell(row=HEADER_ROW + 1 + i, column=FADE_COL, value=n)
+        style.style_input(c, "-")
+        c.number_format = "0"
     crange = f"{kc}{HEADER_ROW + 1}:{kc}{HEADER_ROW + len(CYCLES)}"
     sei_col, wang_col = FADE_COL + 2, FADE_COL + 7
     top = HEADER_ROW
@@ -114,22 +117,22 @@ def build(wb: Workbook, ctx) -> None:
         "Capacity fade: mechanism vs empirical", "Equivalent full cycles", "State of health (-)",
         [(Reference(ws, min_col=col, min_row=top + 1, max_row=top + len(CYCLES)), xs, label)
          for col, label in ((sei_col + 2, "SEI model"), (wang_col + 2, "Wang et al. 2011"))], y_min=0.5, y_max=1.0)
-    ws.add_chart(chart, f"{kc}{top + len(CYCLES) + 3}")
+    ws.add_chart(chart, f"{style.col_letter(CHART_COL)}{top}")
 
     # fit your own data
-    fit_top = top + len(CYCLES) + 21
-    ws.cell(row=fit_top - 1, column=FADE_COL,
+    fit_top = top + len(CYCLES) + 4
+    fk = FADE_COL + 2  # M
+    ws.cell(row=fit_top - 1, column=fk,
             value="Your ageing data (example rows are the published model: overwrite them with measurements)").font = style.SECTION_FONT
-    style.header_row(ws, fit_top, FADE_COL, ["c_rate", "temperature_C", "ah_throughput", "loss_pct"])
+    style.header_row(ws, fit_top, fk, ["c_rate", "temperature_C", "ah_throughput", "loss_pct"])
     for i, (c, t, ah) in enumerate(FIT_EXAMPLE):
         r = fit_top + 1 + i
         for j, v in enumerate((c, t, ah)):
-            style.style_input(ws.cell(row=r, column=FADE_COL + j, value=v), "-")
-        lc = ws.cell(row=r, column=FADE_COL + 3,
-                     value=f"=XLCELL_WANG_LOSS({kc}{r},{style.col_letter(FADE_COL + 1)}{r},{style.col_letter(FADE_COL + 2)}{r})")
-        style.style_input(lc, "-")
-    data = f"{kc}{fit_top}:{style.col_letter(FADE_COL + 3)}{fit_top + len(FIT_EXAMPLE)}"
-    fc = FADE_COL + 5
+            style.style_input(ws.cell(row=r, column=fk + j, value=v), "-")
+        a, b, e = (style.col_letter(fk + j) for j in range(3))
+        style.style_input(ws.cell(row=r, column=fk + 3, value=f"=XLCELL_WANG_LOSS({a}{r},{b}{r},{e}{r})"), "-")
+    data = f"{style.col_letter(fk)}{fit_top}:{style.col_letter(fk + 3)}{fit_top + len(FIT_EXAMPLE)}"
+    fc = FADE_COL + 7  # R
     ws.cell(row=fit_top - 1, column=fc, value="Fit (valid only inside the data's ranges, for the tested design)").font = style.SECTION_FONT
     spill(ws, f"{style.col_letter(fc)}{fit_top}", f"=XLCELL_WANG_FIT({data})", 14, 2)
     for i in range(14):
@@ -137,6 +140,7 @@ def build(wb: Workbook, ctx) -> None:
             style.style_result(ws.cell(row=fit_top + i, column=fc + j))
 
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
-    style.widths(ws, {"A": 44, "B": 32, "C": 12, "D": 9, "E": 6, "F": 50, "G": 2, "H": 44, "I": 14, "J": 8,
-                      "K": 10, "L": 2, "M": 10, "N": 8, "O": 9, "P": 14, "Q": 2, "R": 10, "S": 13, "T": 9, "U": 14})
+    style.widths(ws, {"A": 54, "B": 32, "C": 12, "D": 9, "E": 14, "F": 50, "G": 2, "H": 44, "I": 14, "J": 8,
+                      "K": 10, "L": 2, "M": 12, "N": 14, "O": 14, "P": 16, "Q": 2, "R": 24, "S": 16, "T": 12, "U": 16,
+                      "V": 2})
     ctx.notes["lifetime_inputs_last"] = inputs_last
