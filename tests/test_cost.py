@@ -70,6 +70,21 @@ def test_batpac_voltage_capacity_energy(base):
     assert g.energy_J / H == pytest.approx(250.0, rel=1e-7)
 
 
+def test_batpac_energy_asi_from_the_geometry(base):
+    # digest §2.3: hardware ASI 1.7158996 Ω·cm² (foils 0.6369288 + 0.6043343, terminals 0.1855824 + 0.1760853,
+    # module/pack share 0.1129689) and ASI_energy = 15.532091 + 1.7158996 = 17.247990 Ω·cm²
+    g = base.geometry
+    assert g.asi_hardware_ohm_m2 * 1e4 == pytest.approx(1.7158996, rel=1e-7)
+    assert g.asi_energy_ohm_m2 * 1e4 == pytest.approx(17.247990, rel=1e-7)
+    # a number overrides the computed ASI
+    g2 = cell_geometry(default_design(), CellFormat(asi_energy_ohm_m2=20e-4))
+    assert g2.asi_energy_ohm_m2 == 20e-4
+    assert g2.nominal_voltage_V == pytest.approx(3.71320488 - 8.0691897 / 3000 * 20.0, rel=1e-8)
+    # thinner electrodes: more bicells in the same 20 mm, shorter foils, so less foil ASI per electrode area
+    thin = cell_geometry(with_pos(default_design(), thickness_m=60e-6))
+    assert thin.n_bicells > g.n_bicells and thin.asi_hardware_ohm_m2 < g.asi_hardware_ohm_m2
+
+
 def test_batpac_pouch_geometry(base):
     # digest §2.5: bicells, electrode size, negative excess, cell dimensions
     g = base.geometry

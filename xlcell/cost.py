@@ -339,7 +339,7 @@ SENSITIVITY_DESIGN_FIELDS: tuple[tuple[str, str], ...] = (
     ("neg", "porosity"), ("neg", "specific_capacity_C_kg"), ("neg", "am_density_kg_m3"), ("neg", "foil_thickness_m"),
     ("sep", "thickness_m"), ("sep", "porosity"), ("cell", "np_ratio"), ("cell", "electrode_area_m2"),
 )
-_FMT_FIELDS = ("cell_thickness_m", "asi_energy_ohm_m2", "aspect_ratio")
+_FMT_FIELDS = ("cell_thickness_m", "asi_electrochemical_ohm_m2", "aspect_ratio")
 _PLANT_FIELDS = ("plant_energy_J_yr", "operating_days")
 
 
