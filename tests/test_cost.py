@@ -85,6 +85,18 @@ def test_batpac_energy_asi_from_the_geometry(base):
     assert thin.n_bicells > g.n_bicells and thin.asi_hardware_ohm_m2 < g.asi_hardware_ohm_m2
 
 
+def test_whole_bicells_option():
+    # BatPaC's converged 20.110918 mm holds 31.99 bicells; rounding gives 32 and a 20.1177 mm cell
+    g = cell_geometry(default_design(), CellFormat(whole_bicells=1.0))
+    assert g.n_bicells == 32.0
+    pitch = 15 + 10 + 2 * (15 + 120 + 152.69056)
+    assert g.cell_thickness_m * 1e6 == pytest.approx(32 / 0.97 * pitch + 310, rel=1e-7)
+    L = np.linspace(40e-6, 160e-6, 7)
+    gg = cell_geometry(with_pos(default_design(), thickness_m=L), CellFormat(whole_bicells=1.0))
+    assert np.all(gg.n_bicells == np.round(gg.n_bicells))
+    assert np.all(np.abs(gg.cell_thickness_m - 20.110918e-3) <= 0.5 * (gg.cell_thickness_m - 310e-6) / gg.n_bicells)
+
+
 def test_batpac_pouch_geometry(base):
     # digest §2.5: bicells, electrode size, negative excess, cell dimensions
     g = base.geometry
@@ -513,3 +525,15 @@ def test_cost_is_a_metric_provider_for_optimisation():
     assert output_spec("cell_cost_usd_per_kWh").unit == "$/kWh"
     ev = Evaluation(default_design(), {"cost": Factory(plant=Plant(plant_energy_J_yr=100 * 3.6e12))})
     assert float(ev["cell_cost_usd_per_kWh"]) < 79.0
+
+
+def test_machine_route_counts_stacked_sheets():
+    # thinner electrodes at equal cell energy: more bicells per cell, so more sheets to stack and more stackers
+    d = _equal_energy(default_design(), np.array([60e-6, 120e-6]))
+    det = cost_details(d, Factory(plant=Plant(machine_sizing=1.0)))
+    j = [s.name for s in DEFAULT_STEPS].index("Cell stacking")
+    n = det.steps.machines[:, j]
+    sheets = det.geometry.stacked_sheets * det.metrics.cells_built_per_year
+    assert n[0] > n[1]
+    cap = 1 / 0.5 * 0.85 * 320 * 24 * H  # sheets per stacker per year (0.5 s per sheet, OEE 0.85)
+    np.testing.assert_array_equal(n, np.ceil(sheets / cap))

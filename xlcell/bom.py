@@ -52,6 +52,10 @@ class CellFormat:
     cell_thickness_m: Array = field(default=20.110918e-3, metadata=param(
         "Cell thickness", "mm", key="cell_thickness_mm", gt=1, le=100, group=_F,
         doc="BatPaC: 20 mm target plus the converged whole-bicell adjustment (20.110918 mm)"))
+    whole_bicells: Array = field(default=0.0, metadata=param(
+        "Whole bicells (1 = round the count, adjust the thickness)", "-", key="whole_bicells", ge=0, le=1, group=_F,
+        doc="0 = BatPaC: the cell thickness is given (its converged 20.110918 mm gives 31.99 bicells); "
+            "1 = the nearest whole number of bicells at that thickness, the thickness follows"))
     packing_factor: Array = field(default=0.97, metadata=param("Stack packing factor", "-", key="packing_factor", gt=0, le=1, group=_F, advanced=True))
     aspect_ratio: Array = field(default=3.0, metadata=param("Electrode length / width", "-", key="aspect_ratio", gt=0, le=20, group=_F))
     pouch_thickness_m: Array = field(default=150e-6, metadata=param("Pouch laminate thickness", "µm", key="pouch_thickness_um", gt=0, le=2000, group=_F, advanced=True,
@@ -186,6 +190,7 @@ class CellGeometry:
     neg_area_excess: Array = field(metadata=param("Negative area excess", "-", key="neg_area_excess"))
     pos_area_m2: Array = field(metadata=param("Positive electrode area", "cm²", key="pos_area_cm2"))
     neg_area_m2: Array = field(metadata=param("Negative electrode area", "cm²", key="neg_area_cm2"))
+    cell_thickness_m: Array = field(metadata=param("Cell thickness", "mm", key="cell_thickness_mm"))
     cell_width_m: Array = field(metadata=param("Cell width", "mm", key="cell_width_mm"))
     cell_length_m: Array = field(metadata=param("Cell length", "mm", key="cell_length_mm"))
     cell_volume_m3: Array = field(metadata=param("Cell volume", "cm³", key="cell_volume_cm3"))
@@ -261,8 +266,14 @@ def _geometry(d: CellDesign, f: CellFormat) -> tuple[CellGeometry, dict[str, Arr
     p, n, s = d.pos, d.neg, d.sep
     A_p = d.electrode_area_m2
     t = f.cell_thickness_m
-    n_bi = (t - 2.0 * f.pouch_thickness_m - n.foil_thickness_m) / (
-        p.foil_thickness_m + n.foil_thickness_m + 2.0 * (s.thickness_m + p.thickness_m + n.thickness_m)) * f.packing_factor
+    pitch = p.foil_thickness_m + n.foil_thickness_m + 2.0 * (s.thickness_m + p.thickness_m + n.thickness_m)
+    shell = 2.0 * f.pouch_thickness_m + n.foil_thickness_m
+    n_bi = (t - shell) / pitch * f.packing_factor
+    whole = np.asarray(f.whole_bicells) > 0.5
+    if np.any(whole):
+        n_round = np.maximum(1.0, np.round(n_bi))
+        t = np.where(whole, n_round / f.packing_factor * pitch + shell, t)
+        n_bi = np.where(whole, n_round, n_bi)
     W = np.sqrt(A_p / (2.0 * n_bi * f.aspect_ratio))
     L = f.aspect_ratio * W
     o = f.neg_oversize_m
@@ -316,7 +327,7 @@ def _geometry(d: CellDesign, f: CellFormat) -> tuple[CellGeometry, dict[str, Arr
     geo = CellGeometry(
         capacity_C=capacity, nominal_voltage_V=v_nom, energy_J=energy, n_bicells=n_bi,
         electrode_width_m=W, electrode_length_m=L, neg_area_excess=x_neg, pos_area_m2=A_p, neg_area_m2=A_n,
-        cell_width_m=cell_w, cell_length_m=cell_l, cell_volume_m3=volume,
+        cell_thickness_m=np.broadcast_to(t, np.shape(volume)), cell_width_m=cell_w, cell_length_m=cell_l, cell_volume_m3=volume,
         stacked_sheets=2.0 * n_bi + 1.0, asi_hardware_ohm_m2=asi_hw, asi_energy_ohm_m2=asi_energy, mass_kg=mass, specific_energy_J_kg=energy / mass,
         energy_density_J_m3=energy / volume,
     )
