@@ -246,7 +246,7 @@ def cost_details(
     has = np.isfinite(util_k)
     if has.any():
         with np.errstate(divide="ignore", invalid="ignore"):
-            cap_k = np.where(has, n_acc[..., None] / util_k if np.ndim(n_acc) else n_acc / util_k, np.nan)
+            cap_k = np.where(has, np.asarray(n_acc)[..., None] / util_k, np.nan)  # each step's capacity, accepted cells/yr
         cap_k = np.broadcast_to(cap_k, util_k.shape)
         bn_name, bn_cap = bottleneck(steps.names, cap_k)
         bn_util = n_acc / bn_cap
