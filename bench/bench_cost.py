@@ -55,8 +55,6 @@ def plain_numpy(L_p, eps_p):
     Ln = 1.1 * qa_p / (rho_n * 0.98 * 360.4)
     A_p = 8449.3127  # cm²
     C = qa_p * A_p / 1000  # Ah
-    V = 3.7132049 - qa_p / 3000 * 17.247990
-    E = C * V / 1000  # kWh
     # pouch (mm)
     t = 20.110918
     n_bi = (1000 * t - 300 - 10) / (15 + 10 + 2 * (15 + Lp * 1e4 + Ln * 1e4)) * 0.97
@@ -74,6 +72,13 @@ def plain_numpy(L_p, eps_p):
     gap = 0.1 * t + 2
     c, d = lt - gap, W - 4
     e = np.where(W > 84, 50, 40)
+    # energy ASI (§2.3, Ω·cm², lengths in cm): electrochemical + foils + terminals + module/pack share
+    foil = (A_p / n_bi) * (Le / 3 + lt) / 10 / (W / 10)
+    term = A_p * 1.2 * (13 + c) / 10 / (e / 10)
+    asi = 15.532091 + foil / (15e-4 * 3.77e5) + foil / (10e-4 * 5.96e5) + term / (0.12 * 3.77e5) + term / (0.08 * 5.96e5) \
+        + 0.1129689
+    V = 3.7132049 - qa_p / 3000 * asi
+    E = C * V / 1000  # kWh
     term = (13 * e + c * d) / 1000  # cm² · cm
     cw = W + 4
     cl = Le + 2 * (13 + c + gap)
