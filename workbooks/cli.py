@@ -148,4 +148,8 @@ PLUGINS: list[str] = ["workbooks.cli_cost"]
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    # run the imported module's main, so sub-commands registered by plugins (which import
+    # workbooks.cli) land in the same COMMANDS as the one dispatched here
+    from workbooks.cli import main as _main
+
+    sys.exit(_main())
