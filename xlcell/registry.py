@@ -387,30 +387,6 @@ def _limits(ev: Evaluation) -> dict[str, np.ndarray]:
             for k, v in zip([s.key for s in _LIMIT_SPECS], (e_p, e_n, s_p, s_n, worst))}
 
 
-def _renamed(outputs: Iterable[ParamSpec], prefix: str) -> tuple[tuple[ParamSpec, ...], dict[str, str]]:
-    """Outputs whose key another provider already gives get ``prefix``; returns (specs, {new key: model key})."""
-    out, back = [], {}
-    for sp in outputs:
-        key = sp.key if _fold(sp.key) not in _OUT_INDEX else f"{prefix}_{sp.key}"
-        out.append(dataclasses.replace(sp, key=key))
-        back[key] = sp.key
-    return tuple(out), back
-
-
-def _register_cost() -> None:
-    """BatPaC-style cost per cell and per kWh (:func:`xlcell.cost.evaluate_cost`); context ``"cost"``: its keywords
-    (``factory``, ``prices``, ``fmt``, ``yields``, ``slurry``)."""
-    from .cost import CostMetrics, evaluate_cost
-
-    outs, back = _renamed(specs(CostMetrics), "cost")
-
-    def run(ev: Evaluation) -> dict[str, Any]:
-        m = evaluate_cost(ev.design, **dict(ev.context.get("cost") or {})).as_display()
-        return {k: m[src] for k, src in back.items()}
-
-    register_metrics("cost", outs, run)
-
-
 _LIFE = (
     ParamSpec(name="cycle_life", key="cycle_life", label="Cycle life to end of life (SEI growth)", unit="-", group="Lifetime",
               doc="Equivalent full cycles until SEI growth brings the state of health to eol_soh"),
@@ -478,7 +454,7 @@ def _register_builtin() -> None:
     register_metrics("cell", CellMetrics, lambda ev: evaluate_cell(ev.design).as_display())
     register_metrics("limits", _LIMIT_SPECS, _limits, requires=("cell",))
     register_max_of("diffusion_limit", [s.key for s in _LIMIT_SPECS[:4]])
-    _register_cost()
+    from . import cost  # noqa: F401 - the cost model registers itself as the provider "cost" (xlcell/cost.py)
     register_metrics("lifetime", _LIFE, _lifetime)
     register_metrics("lcos", _LCOS, _lcos, requires=("cell", "cost", "lifetime"))
     register_metrics("calendering", _CAL, _calendering, requires=("cell",))
