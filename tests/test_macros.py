@@ -232,3 +232,13 @@ def test_the_same_macro_through_the_xlwings_adapter_writes_one_block_per_table(t
     assert "n_points = 500" in bad.app.alerts[0]
     assert [n for n, _ in bad.writes] == [sheet.STATUS]  # only the status cell: no half-written tables
     assert bad.app.status[-1] is False  # the status bar is given back to Excel
+
+
+def test_the_macros_use_the_workbooks_factory(book):
+    # a 5 GWh/yr plant instead of BatPaC's 50 GWh/yr: less scale, so every design costs more per kWh
+    base = run_file("optimize", book, quiet=True).objective
+    rows = _block(book, "xlcell_factory")
+    i = next(k for k, r in enumerate(rows) if r[0] == "plant_energy_GWh_yr")
+    _set(book, "xlcell_factory", i, 1, 5)
+    small = run_file("optimize", book, quiet=True).objective
+    assert small > base * 1.05

@@ -17,14 +17,17 @@ from pathlib import Path
 from typing import Any, Callable
 
 from workbooks.sheets import pareto as sheet
+from xlcell.degradation import SEIParams
 from xlcell.errors import InputError, XlcellError
 from xlcell.optimize import Constraint, DesignProblem, Objective, OptimizationResult, Variable, minimize
 from xlcell.pareto import ParetoFront, pareto_front
 from xlcell.registry import output_key, variable
 
 from ._book import Book, FileBook, XlwingsBook
-from ._excel import as_2d, as_float, as_int, as_kv, as_optional_float, as_table, as_text, cell_error_text, excel_value, is_blank
+from ._excel import (as_2d, as_float, as_int, as_kv, as_optional_float, as_table, as_text, cell_error_text, excel_value,
+                     is_blank, params_from_kv)
 from .cell import design_values, materials_from_range
+from .cost import cost_settings
 
 DESIGN = "xlcell_design"
 MATERIALS = "xlcell_materials"
@@ -46,12 +49,13 @@ class Settings:
     extra_outputs: list[str] = field(default_factory=list)
     base_values: dict[str, Any] = field(default_factory=dict)
     materials: dict = field(default_factory=dict)
+    context: dict[str, Any] = field(default_factory=dict)  #: model inputs per provider (cost, lifetime)
 
     def problem(self) -> DesignProblem:
         from xlcell.design import design_from_mapping
 
         base = design_from_mapping(self.base_values, self.materials)
-        return DesignProblem(self.variables, self.objectives, self.constraints, base=base)
+        return DesignProblem(self.variables, self.objectives, self.constraints, base=base, context=self.context)
 
     def as_dict(self) -> dict[str, Any]:
         """A flat description for the report and the inputs hash."""
@@ -109,15 +113,23 @@ def read_settings(book: Book) -> Settings:
         as_int(chosen_raw, "chosen", minimum=1)
     extra = [output_key(k.strip()) for k in str(kv.get("extra_outputs", "") or "").split(",") if k.strip()]
     base = design_values(as_kv(book.read(DESIGN), DESIGN), DESIGN)
+    mats = materials_from_range(_optional(book, MATERIALS), MATERIALS)
+    context = {
+        "cost": cost_settings(_optional(book, "xlcell_factory"), _optional(book, "xlcell_bom"), _optional(book, "xlcell_steps")),
+        "lifetime": {"params": params_from_kv(SEIParams, _optional(book, "xlcell_sei_params"), "sei_params")},
+    }
+    return Settings(variables, objectives, constraints, method, n_points, as_int(kv.get("seed"), "seed", default=0),
+                    n_starts, chosen, extra, base, mats, context)
+
+
+def _optional(book: Book, name: str) -> list[list[Any]] | None:
+    """A named range's values, or None when the workbook has no such name (the model's defaults apply)."""
     try:
-        mats = materials_from_range(book.read(MATERIALS), MATERIALS)
+        return book.read(name)
     except InputError as exc:
         if exc.name == "named range":
-            mats = {}
-        else:
-            raise
-    return Settings(variables, objectives, constraints, method, n_points, as_int(kv.get("seed"), "seed", default=0),
-                    n_starts, chosen, extra, base, mats)
+            return None
+        raise
 
 
 # ------------------------------------------------------------------------------ result blocks
