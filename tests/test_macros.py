@@ -242,3 +242,15 @@ def test_the_macros_use_the_workbooks_factory(book):
     _set(book, "xlcell_factory", i, 1, 5)
     small = run_file("optimize", book, quiet=True).objective
     assert small > base * 1.05
+
+
+def test_report_costs_the_chosen_design_with_the_workbooks_factory(book, tmp_path):
+    rows = _block(book, "xlcell_factory")
+    i = next(k for k, r in enumerate(rows) if r[0] == "plant_energy_GWh_yr")
+    _set(book, "xlcell_factory", i, 1, 5)
+    out = run_file("report", book, tmp_path / "r.xlsx", quiet=True)
+    wb = load_workbook(out)
+    cost = {r[1]: r[2] for r in wb["Cost"].iter_rows(min_row=5, values_only=True) if r[1]}
+    front = [r for r in wb["Front"].iter_rows(min_row=5, values_only=True) if isinstance(r[0], int)]
+    chosen = next(r for r in front if r[4] is True)
+    assert cost["cell_cost_usd_per_kWh"] == pytest.approx(chosen[1], rel=1e-9)  # same factory in both sheets

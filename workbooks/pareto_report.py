@@ -151,6 +151,7 @@ def write_pareto_report(path: str | Path, settings: Any, problem: DesignProblem,
         values.pop("neg_thickness_um" if "np_ratio" in front.variable_keys else "np_ratio")
     ctx = report_context(values, settings.materials, when)
     ctx.extra["pareto_front"] = front
+    ctx.extra["cost_inputs"] = dict(getattr(settings, "context", {}).get("cost") or {})  # the workbook's factory and BOM
     ours = [lambda wb, c: optimisation_sheet(wb, settings, problem, front, chosen, written, digest),
             lambda wb, c: settings_sheet(wb, settings), lambda wb, c: front_sheet(wb, front, chosen)]
     wb = build_report(ctx, ours + list(SECTIONS))  # the chosen design's sections: inputs, metrics, cost, lifetime...
