@@ -24,9 +24,10 @@ def saved(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def values(saved):
-    import formula_engine
+    pytest.importorskip("formulas")
+    from workbooks.formula_engine import evaluate
 
-    return formula_engine.evaluate(saved)
+    return evaluate(saved)
 
 
 def _at(values, col: int, row: int):

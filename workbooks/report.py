@@ -24,6 +24,7 @@ from xlcell.materials import Material
 from xlcell.params import specs
 
 from . import style
+from .report_calendering import calendering_section
 from .xlsx import save
 
 RATE_GRID = [0.1, 0.2, 1 / 3, 0.5, 0.75, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0]
@@ -193,7 +194,7 @@ def rate_section(wb: Workbook, ctx: ReportContext) -> None:
 
 #: report sections in sheet order; model areas append theirs
 SECTIONS: list[Callable[[Workbook, ReportContext], None]] = [summary_section, inputs_section, metrics_section,
-                                                               mass_section, rate_section]
+                                                               mass_section, rate_section, calendering_section]
 
 
 def build_report(ctx: ReportContext, sections: list[Callable] | None = None) -> Workbook:
