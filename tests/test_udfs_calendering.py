@@ -67,9 +67,11 @@ def test_roll_deflection_and_crown_udfs():
     assert crown["thermal_crown_K"] == pytest.approx(crown["crown_height_um"] * 1e-6 / (12e-6 * 0.3))
 
 
-def test_porosity_profile_udf_spills_three_columns():
+def test_porosity_profile_udf_spills_five_columns():
     out = XLCELL_POROSITY_PROFILE(1000.0, "NMC811", 171.0, 0.4737, 0.8, 1.2, 0.6, None, None, 11.0)
-    assert out[0] == ["x_mm", "porosity_no_crown", "porosity_crowned"] and len(out) == 12
+    assert out[0] == ["x_mm", "porosity_no_crown", "porosity_crowned", "line_load_no_crown_N_mm", "softening_dT_K"]
+    assert len(out) == 12
+    assert np.mean([r[3] for r in out[1:]]) > 0 and out[6][4] > 0  # heat the under-loaded centre
     bare = np.array([r[1] for r in out[1:]])
     crowned = np.array([r[2] for r in out[1:]])
     assert np.ptp(crowned) < 0.1 * np.ptp(bare)

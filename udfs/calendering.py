@@ -18,8 +18,8 @@ from xlcell.cell import CellMetrics, default_design
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
 from xlcell.params import spec_by_key, specs
 from xlcell.pressure_profile import optimal_pressure_profile
-from xlcell.roll import (crown_height, crown_radius, porosity_profile, roll_deflection, shear_deflection,
-                         thermal_crown_temperature)
+from xlcell.roll import (cross_width_profile, crown_height, crown_radius, roll_deflection,
+                         shear_deflection, softening_temperature_profile, thermal_crown_temperature)
 
 from ._excel import as_2d, as_float, as_int, as_table, as_text, as_vector, excel_value, is_blank, kv_out, udf
 from . import cell as _cell_udfs
@@ -212,7 +212,11 @@ def XLCELL_POROSITY_PROFILE(line_load_N_mm: Any, material: Any, thickness_before
                             face_width_m: Any, bearing_span_m: Any, roll_diameter_m: Any, bore_diameter_m: Any = None,
                             crown_line_load_N_mm: Any = None, points: Any = None,
                             calendering_materials: Any = None) -> list[list[Any]]:
-    """Porosity across the roll face without and with a crown (spills x_mm, porosity_no_crown, porosity_crowned).
+    """Porosity across the roll face without and with a crown, and the softening alternative.
+
+    Spills x_mm, porosity_no_crown, porosity_crowned, line_load_no_crown_N_mm (local load of the
+    uncrowned roll) and softening_dT_K (coating temperature excess that would let each strip of the
+    uncrowned roll reach the nominal porosity under its local load; T_s = 30 K, illustrative).
 
     line_load_N_mm: nominal line load in N/mm
     material: material name (compaction law from the calendering table)
@@ -233,10 +237,12 @@ def XLCELL_POROSITY_PROFILE(line_load_N_mm: Any, material: Any, thickness_before
         raise InputError("points", n, "a whole number between 2 and 1001")
     x = np.linspace(-0.5 * w, 0.5 * w, n)
     h = crown_height(qc, w, l, D, d, E)
-    both = porosity_profile(x, q, e0, L0, mat.eps_min, mat.gamma_N_m, w, l, D, d, E, crown_m=np.array([0.0, h]))
+    eps, qloc = cross_width_profile(x, q, e0, L0, mat.eps_min, mat.gamma_N_m, w, l, D, d, E, crown_m=np.array([0.0, h]))
+    dT = softening_temperature_profile(qloc[0], q, 30.0)
     xmm = units.from_si(x, "mm")
-    return [["x_mm", "porosity_no_crown", "porosity_crowned"]] + [
-        [float(a), float(b), float(c)] for a, b, c in zip(xmm, both[0], both[1])]
+    return [["x_mm", "porosity_no_crown", "porosity_crowned", "line_load_no_crown_N_mm", "softening_dT_K"]] + [
+        [float(a), float(b), float(c), float(units.from_si(e, "N/mm")), excel_value(float(f))]
+        for a, b, c, e, f in zip(xmm, eps[0], eps[1], qloc[0], dT)]
 
 
 # ------------------------------------------------------------------ the hierarchy

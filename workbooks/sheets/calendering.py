@@ -10,8 +10,9 @@ Layout:
   roll deflection), the crown calculator (``XLCELL_ROLL_CROWN``) and the optimal-profile summary.
 * L:U — the line-load sweep: line loads (inputs) and ``XLCELL_CALENDERING`` spilling microstructure
   and cell metrics, with porosity-versus-line-load and energy/power charts.
-* W:Y — the cross-width porosity profile with and without crown, with its chart.
-* AA:AI — the optimal pressure profile p*(t) against constant pressure, with its chart.
+* W:AA — the cross-width porosity profile with and without crown (and the local load and softening
+  temperature of the uncrowned roll), with its chart.
+* AC:AK — the optimal pressure profile p*(t) against constant pressure, with its chart.
 """
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ HEADER_ROW = 4
 RESULTS_COL = 8  # H
 SWEEP_COL = 12  # L
 PROFILE_COL = 23  # W
-PRESSURE_COL = 27  # AA
+PRESSURE_COL = 29  # AC
 LINE_LOADS_N_MM = [float(x) for x in range(0, 2001, 100)]
 SWEEP_METRICS = ["porosity", "thickness_um", "tortuosity", "kappa_eff_S_m", "sigma_through_S_m",
                  "energy_density_Wh_L", "specific_energy_Wh_kg", "max_power_W", "fractured"]
@@ -205,9 +206,9 @@ def build(wb: Workbook, ctx) -> None:
     profile_anchor = f"{style.col_letter(W)}{HEADER_ROW}"
     spill(ws, profile_anchor, f"=XLCELL_POROSITY_PROFILE(cal_line_load_N_mm,cal_material,cal_thickness_before_um,"
           f"{eps0_cell},cal_face_width_m,cal_bearing_span_m,cal_roll_diameter_m,cal_bore_diameter_m,"
-          f"cal_crown_line_load_N_mm,{PROFILE_POINTS},{T})", PROFILE_POINTS + 1, 3)
+          f"cal_crown_line_load_N_mm,{PROFILE_POINTS},{T})", PROFILE_POINTS + 1, 5)
     for i in range(PROFILE_POINTS + 1):
-        for j in range(3):
+        for j in range(5):
             style.style_result(ws.cell(row=HEADER_ROW + i, column=W + j))
     ch3 = _chart("Cross-width porosity, with and without crown", "Position from face centre (mm)", "Porosity (-)")
     _series(ws, ch3, W, W + 1, HEADER_ROW, PROFILE_POINTS)
@@ -237,5 +238,5 @@ def build(wb: Workbook, ctx) -> None:
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     style.widths(ws, {"A": 40, "B": 26, "C": 12, "D": 8, "E": 12, "F": 30, "G": 2, "H": 36, "I": 14, "J": 8, "K": 2,
                       **{style.col_letter(c): 13 for c in range(L, L + len(SWEEP_METRICS) + 2)},
-                      **{style.col_letter(c): 13 for c in range(W, W + 3)},
+                      **{style.col_letter(c): 13 for c in range(W, W + 5)},
                       **{style.col_letter(c): 13 for c in range(P, P + 9)}})
