@@ -23,7 +23,7 @@ from xlcell.roll import (cross_width_profile, crown_height, crown_radius, roll_d
 
 from ._excel import as_2d, as_float, as_int, as_table, as_text, as_vector, excel_value, is_blank, kv_out, udf
 from . import cell as _cell_udfs
-from .cell import design_from_range
+from .cell import design_from_range, materials_from_range
 
 CALENDERING_COLUMNS = ["name"] + [s.key for s in specs(CalenderingMaterial)]
 _OUT_SPECS = {s.key: s for s in specs(Microstructure) + specs(CellMetrics)}
@@ -271,7 +271,7 @@ def XLCELL_CALENDERING(material: Any, am_frac: Any, binder_frac: Any, line_loads
     cal_table = calendering_materials_from_range(calendering_materials)
     micro, cell = hierarchy(name, as_float(am_frac, "am_frac"), as_float(binder_frac, "binder_frac"), q,
                             solids_fraction=_porosity(solids_fraction if not is_blank(solids_fraction) else 0.4, "solids_fraction"),
-                            base=base, materials=cal_table)
+                            base=base, materials=cal_table, active_materials=materials_from_range(materials))
     values = {**micro.as_display(), **cell.as_display()}
     keys = list(values) if is_blank(metrics) else _out_list(metrics)
     cols = []

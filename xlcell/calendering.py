@@ -54,7 +54,7 @@ import numpy as np
 from .cell import (CellDesign, CellMetrics, areal_capacity, coating_density, composite_density, electrode, evaluate_cell,
                    resolve)
 from .errors import InfeasibleError, InputError, UnknownMaterialError
-from .materials import get_material
+from .materials import Material, get_material
 from .params import param, specs
 from .transport import effective_conductivity, tortuosity
 
@@ -499,17 +499,20 @@ def calendering_performance(design: CellDesign, line_load_N_m: Array, **kw: Any)
 
 def hierarchy(material: str, am_frac: Array, binder_frac: Array, line_load_N_m: Array, *,
               solids_fraction: Array = 0.4, base: CellDesign | None = None,
-              materials: Mapping[str, CalenderingMaterial] | None = None) -> tuple[Microstructure, CellMetrics]:
+              materials: Mapping[str, CalenderingMaterial] | None = None,
+              active_materials: Mapping[str, Material] | None = None) -> tuple[Microstructure, CellMetrics]:
     """The seed's hierarchy for one electrode: composition (w_AM, f_b) and line load -> microstructure -> cell.
 
     The electrode of ``material``'s role in ``base`` (default: BatPaC 5.0's default cell) takes
     ``material`` with active fraction w_AM and binder fraction f_b (carbon = 1 - w_AM - f_b), keeping
-    the base electrode's areal capacity; it is then calendered at ``line_load_N_m``.
+    the base electrode's areal capacity; it is then calendered at ``line_load_N_m``. The active
+    material's properties are ``material``'s (library, or ``active_materials`` first); the carbon and
+    binder densities, foil and binder blinding are the base electrode's.
     """
     from .cell import default_design
 
     mat = get_calendering_material(material, materials)
-    am = get_material(material)
+    am = get_material(material, active_materials)
     which = "pos" if am.role == "positive" else "neg"
     base = base or default_design()
     d = resolve(base)

@@ -22,9 +22,13 @@ temperature excess ΔT(x) expands the radius by α_th r ΔT, so ΔT_centre = h_c
 The seed's other thermal alternative, softening the coating at the centre so that its lower local
 load still compacts it to the nominal porosity, is :func:`softening_temperature_profile`.
 
-Cross-width porosity (:func:`porosity_profile`): the gap follows the roll deflection less the
+Cross-width porosity (:func:`cross_width_profile`): the gap follows the roll deflection less the
 crown; each strip of coating obeys the compaction law, so where the gap is wider (the face centre of
-an uncrowned roll) the local line load and the compaction are lower, at equal mean line load.
+an uncrowned roll) the local line load and the compaction are lower, at equal mean line load. The
+deflection is that of the actual (non-uniform) load distribution, found by a damped fixed point.
+Limits: no coating spring-back, rigid-plastic strips, no roll flattening; where the compaction law
+cannot carry the load (a strongly under-crowned roll) strips reach ε_min and the mean local load
+falls short of the nominal (:func:`line_load_profile` shows it).
 """
 from __future__ import annotations
 
