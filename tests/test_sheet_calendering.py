@@ -86,3 +86,14 @@ def test_spills_are_dynamic_arrays_and_charts_exist(saved):
     assert formulas[f"{get_column_letter(sheet.SWEEP_COL + 1)}{sheet.HEADER_ROW}"].startswith("XLCELL_CALENDERING(")
     assert formulas[f"{get_column_letter(sheet.PRESSURE_COL)}{sheet.HEADER_ROW}"].startswith("XLCELL_PRESSURE_PROFILE(")
     assert openpyxl.load_workbook(saved)[sheet.TITLE]["C6"].value == "NMC811"
+
+
+def test_bruggeman_posterior_block(values):
+    from xlcell.tortuosity_inference import infer_bruggeman_exponent
+
+    eps, r = zip(*sheet.MEASUREMENTS)
+    ref = infer_bruggeman_exponent(eps, np.array(r) * 1e-4, 80e-6, 1.0, rel_noise=0.03)
+    top = sheet.HEADER_ROW + 6 + 3 + 7 + 7 + len(sheet.MEASUREMENTS) + 2
+    assert _at(values, sheet.RESULTS_COL, top) == "alpha_mean"
+    assert _at(values, sheet.RESULTS_COL + 1, top) == pytest.approx(ref.mean, rel=1e-9)
+    assert ref.ci_low < 1.8 < ref.ci_high

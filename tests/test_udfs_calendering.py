@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import udfs
-from udfs.calendering import (CALENDERING_COLUMNS, XLCELL_ADAPTIVE_LINE_LOAD, XLCELL_CALENDERED_THICKNESS,
+from udfs.calendering import (CALENDERING_COLUMNS, XLCELL_ADAPTIVE_LINE_LOAD, XLCELL_BRUGGEMAN_POSTERIOR, XLCELL_CALENDERED_THICKNESS,
                               XLCELL_CALENDERING, XLCELL_CALENDERING_MATERIALS, XLCELL_COATING_POROSITY,
                               XLCELL_KAPPA_EFF, XLCELL_LINE_LOAD_FOR_POROSITY, XLCELL_POROSITY,
                               XLCELL_POROSITY_PROFILE, XLCELL_PRESSURE_PROFILE, XLCELL_PRESSURE_PROFILE_SUMMARY,
@@ -113,3 +113,16 @@ def test_pressure_profile_udfs():
     assert s["objective_optimal"] < s["objective_constant"] and s["improvement"] > 0
     bad = XLCELL_PRESSURE_PROFILE(0.47, 0.10, 0.18, 200.0, 3.0, 1.0, 3.0)
     assert bad == [[bad[0][0]]] and bad[0][0].startswith("#XLCELL! target porosity 0.1 must lie between")
+
+
+def test_bruggeman_posterior_udf():
+    from xlcell.tortuosity_inference import infer_bruggeman_exponent, ionic_resistance
+
+    eps = [0.45, 0.40, 0.35, 0.30, 0.25]
+    r_ohm_cm2 = [float(ionic_resistance(e, 80e-6, 1.0, 1.8)) * 1e4 * f for e, f in zip(eps, [1.02, 0.97, 1.01, 1.03, 0.98])]
+    out = dict(XLCELL_BRUGGEMAN_POSTERIOR([[e] for e in eps], [[r] for r in r_ohm_cm2], 80.0, 1.0, 0.03))
+    ref = infer_bruggeman_exponent(eps, np.array(r_ohm_cm2) * 1e-4, 80e-6, 1.0, rel_noise=0.03)
+    assert out["alpha_mean"] == pytest.approx(ref.mean) and out["n"] == 5.0
+    assert out["alpha_ci_low"] < 1.8 < out["alpha_ci_high"]
+    bad = XLCELL_BRUGGEMAN_POSTERIOR([[0.3], [0.4]], [[1.0]], 80.0, 1.0)
+    assert bad[0][0].startswith("#XLCELL! resistances is 1 values")

@@ -18,6 +18,7 @@ from xlcell.cell import CellMetrics, default_design
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
 from xlcell.params import spec_by_key, specs
 from xlcell.pressure_profile import optimal_pressure_profile
+from xlcell.tortuosity_inference import infer_bruggeman_exponent
 from xlcell.roll import (cross_width_profile, crown_height, crown_radius, roll_deflection,
                          shear_deflection, softening_temperature_profile, thermal_crown_temperature)
 
@@ -345,6 +346,33 @@ def XLCELL_PRESSURE_PROFILE_SUMMARY(eps0: Any, target_porosity: Any, eps_min: An
         "improvement": 1.0 - prof.objective / prof.baseline_objective,
         "exit_gradient_optimal": float(prof.gradient[-1]), "exit_gradient_constant": float(prof.baseline_gradient[-1]),
     })
+
+
+# ------------------------------------------------------------------ tortuosity exponent from measurements
+@udf(table=True, ranges=("porosities", "resistances_ohm_cm2", "thicknesses_um"))
+def XLCELL_BRUGGEMAN_POSTERIOR(porosities: Any, resistances_ohm_cm2: Any, thicknesses_um: Any, kappa0_S_m: Any,
+                               rel_noise: Any = None, prior_mean: Any = None, prior_sd: Any = None) -> list[list[Any]]:
+    """Bayesian estimate of the Bruggeman exponent α from measured ionic resistances R = L/(κ0·ε^α).
+
+    Returns (key, value) rows: alpha_mean, alpha_sd, alpha_map, alpha_ci_low, alpha_ci_high (95 %), n.
+    porosities: row/column of coating porosities
+    resistances_ohm_cm2: row/column of area-specific ionic resistances in Ω·cm² (e.g. blocking-electrode EIS)
+    thicknesses_um: one thickness in µm for all, or one per measurement
+    kappa0_S_m: bulk electrolyte conductivity in S/m
+    rel_noise: relative measurement error (blank = 0.05)
+    prior_mean, prior_sd: normal prior on α (blank = 1.5 and 1.0), truncated to 1..5
+    """
+    eps = np.array(as_vector(porosities, "porosities"))
+    R = units.to_si(np.array(as_vector(resistances_ohm_cm2, "resistances_ohm_cm2")), "Ω·cm²")
+    L = units.to_si(np.array(as_vector(thicknesses_um, "thicknesses_um")), "µm")
+    if L.size not in (1, eps.size):
+        raise ShapeError("thicknesses_um", f"{L.size} values", f"one value or {eps.size}, one per porosity")
+    post = infer_bruggeman_exponent(eps, R, L if L.size > 1 else L[0], _num(kappa0_S_m, "kappa0_S_m", "S/m", lo=0.0),
+                                    rel_noise=_num(rel_noise, "rel_noise", "-", default=0.05, lo=0.0),
+                                    prior_mean=as_float(prior_mean, "prior_mean", default=1.5),
+                                    prior_sd=_num(prior_sd, "prior_sd", "-", default=1.0, lo=0.0))
+    return kv_out({"alpha_mean": post.mean, "alpha_sd": post.sd, "alpha_map": post.map, "alpha_ci_low": post.ci_low,
+                   "alpha_ci_high": post.ci_high, "n": float(post.n)})
 
 
 # ------------------------------------------------------------------ the parameter table

@@ -7,7 +7,8 @@ Layout:
   key (``cal_...``); below them the calendering parameter table, the named range
   ``xlcell_calendering_materials`` (library values, editable) that every calendering UDF call takes.
 * H:I — key results (porosity before calendering, adaptive line load, porosity at the line load,
-  roll deflection), the crown calculator (``XLCELL_ROLL_CROWN``) and the optimal-profile summary.
+  roll deflection), the crown calculator (``XLCELL_ROLL_CROWN``), the optimal-profile summary and the
+  Bayesian estimate of the Bruggeman exponent from measured resistances (example data, editable).
 * L:U — the line-load sweep: line loads (inputs) and ``XLCELL_CALENDERING`` spilling microstructure
   and cell metrics, with porosity-versus-line-load and energy/power charts.
 * W:AA — the cross-width porosity profile with and without crown (and the local load and softening
@@ -38,6 +39,8 @@ LINE_LOADS_N_MM = [float(x) for x in range(0, 2001, 100)]
 SWEEP_METRICS = ["porosity", "thickness_um", "tortuosity", "kappa_eff_S_m", "sigma_through_S_m",
                  "energy_density_Wh_L", "specific_energy_Wh_kg", "max_power_W", "fractured"]
 PROFILE_POINTS = 21
+#: example measurements: synthetic, R = L/(κ0 ε^1.8) x (1.02, 0.97, 1.01, 1.03, 0.98), L = 80 µm, κ0 = 1 S/m
+MEASUREMENTS = [(0.45, 3.435), (0.40, 4.038), (0.35, 5.347), (0.30, 7.196), (0.25, 9.507)]
 PRESSURE_POINTS = 41
 TABLE_NAME = "xlcell_calendering_materials"
 
@@ -71,6 +74,10 @@ def _inputs() -> list[style.ParamRow]:
         P("Relaxation time, surface layer", "cal_tau_surface_ms", 1.0, "ms", note="a number > 0 ms"),
         P("Relaxation time, foil-side layer", "cal_tau_foil_ms", 3.0, "ms", note="a number > 0 ms"),
         P("Effort weight r", "cal_effort_weight", 1e-4, "-", note="penalty on (p/p_c)²"),
+        P("Tortuosity measurements (Bayesian α)"),
+        P("Coating thickness of the measured samples", "cal_meas_thickness_um", 80.0, "µm", note="a number > 0 µm"),
+        P("Electrolyte conductivity κ0", "cal_kappa0_S_m", 1.0, "S/m", note="a number > 0 S/m"),
+        P("Relative measurement error", "cal_rel_noise", 0.03, "-", note="standard deviation of ln R"),
     ]
 
 
@@ -128,7 +135,6 @@ def build(wb: Workbook, ctx) -> None:
                 "roll deflection and crown; optimal pressure through the nip. Inputs yellow, results green.")
     style.legend(ws, 2, RESULTS_COL)
     first, last = style.param_rows(wb, ws, HEADER_ROW, _inputs())
-    table_last = _material_table(wb, ws, last + 4)
 
     # key results
     H = RESULTS_COL
@@ -172,6 +178,25 @@ def build(wb: Workbook, ctx) -> None:
     for i in range(5):
         for j in range(2):
             style.style_result(ws.cell(row=r1 + i, column=H + j))
+
+    r2 = r1 + 7
+    ws.cell(row=r2 - 1, column=H, value="Bruggeman exponent α from measured ionic resistances").font = style.SECTION_FONT
+    style.header_row(ws, r2, H, ["Porosity (-)", "R_ion (Ω·cm²)"])
+    for i, (e, R) in enumerate(MEASUREMENTS):
+        style.style_input(ws.cell(row=r2 + 1 + i, column=H, value=e), "-")
+        style.style_input(ws.cell(row=r2 + 1 + i, column=H + 1, value=R), "-")
+    m_last = r2 + len(MEASUREMENTS)
+    ws.cell(row=m_last + 1, column=H, value="Example data: synthetic (α = 1.8, ±3 %); replace with your own").font = style.DERIVED_FONT
+    hc, ic = style.col_letter(H), style.col_letter(H + 1)
+    posterior_anchor = f"{hc}{m_last + 2}"
+    spill(ws, posterior_anchor, f"=XLCELL_BRUGGEMAN_POSTERIOR({hc}{r2 + 1}:{hc}{m_last},{ic}{r2 + 1}:{ic}{m_last},"
+          "cal_meas_thickness_um,cal_kappa0_S_m,cal_rel_noise)", 6, 2)
+    for i in range(6):
+        for j in range(2):
+            style.style_result(ws.cell(row=m_last + 2 + i, column=H + j))
+
+    below_charts = HEADER_ROW + len(LINE_LOADS_N_MM) + 20  # the sweep's charts end about here (columns L:Z)
+    table_last = _material_table(wb, ws, max(last, m_last + 8, below_charts) + 4)  # below inputs, results, charts
 
     # line-load sweep
     L = SWEEP_COL
@@ -233,7 +258,7 @@ def build(wb: Workbook, ctx) -> None:
     ws.add_chart(ch5, f"{style.col_letter(P + 5)}{HEADER_ROW + PRESSURE_POINTS + 3}")
 
     ctx.notes["calendering"] = dict(results=cells, crown=crown_anchor, summary=summary_anchor, sweep=sweep_anchor,
-                                    profile=profile_anchor, pressure=pressure_anchor, table_last=table_last,
+                                    profile=profile_anchor, pressure=pressure_anchor, posterior=posterior_anchor, table_last=table_last,
                                     inputs=(first, last))
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     style.widths(ws, {"A": 40, "B": 26, "C": 12, "D": 8, "E": 12, "F": 30, "G": 2, "H": 36, "I": 14, "J": 8, "K": 2,
