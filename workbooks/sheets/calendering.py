@@ -105,24 +105,26 @@ def _series(ws: Worksheet, ch: ScatterChart, xcol: int, ycol: int, top: int, n: 
     ch.series.append(s)
 
 
-def _material_table(wb: Workbook, ws: Worksheet, top: int) -> int:
-    """The calendering parameter table (library values as editable inputs); returns its last row."""
+def _material_table(wb: Workbook, ws: Worksheet, top: int, col: int) -> int:
+    """The calendering parameter table (library values as editable inputs) at ``col``; returns its last row."""
     units = {s.key: s.unit for s in specs(CalenderingMaterial)}
-    ws.cell(row=top - 2, column=1, value="Calendering parameters per material").font = style.SECTION_FONT
+    ws.cell(row=top - 2, column=col, value="Calendering parameters per material").font = style.SECTION_FONT
     labels = [f"{c} ({units[c]})" if c in units else c for c in CALENDERING_COLUMNS] + ["source"]
-    style.header_row(ws, top - 1, 1, labels)
+    style.header_row(ws, top - 1, col, labels)
+    ws.row_dimensions[top - 1].height = 48
     for j, c in enumerate(CALENDERING_COLUMNS):  # the machine-readable header the UDFs read
-        ws.cell(row=top, column=j + 1, value=c).font = style.Font(color="595959", italic=True)
+        ws.cell(row=top, column=col + j, value=c).font = style.Font(color="595959", italic=True)
     r = top
     for m in CALENDERING_MATERIALS.values():
         r += 1
-        ws.cell(row=r, column=1, value=m.name)
+        ws.cell(row=r, column=col, value=m.name)
         for j, s in enumerate(specs(CalenderingMaterial)):
-            c = ws.cell(row=r, column=2 + j, value=float(f"{float(s.from_si(getattr(m, s.name))):.12g}"))
+            c = ws.cell(row=r, column=col + 1 + j, value=float(f"{float(s.from_si(getattr(m, s.name))):.12g}"))
             style.style_input(c, s.unit)
-        ws.cell(row=r, column=2 + len(specs(CalenderingMaterial)), value=m.source).font = style.DERIVED_FONT
-    style.name(wb, TABLE_NAME, ws, f"A{top}:{style.col_letter(len(CALENDERING_COLUMNS))}{r}")
-    ws.cell(row=r + 1, column=1, value="Compaction law ε(q) = ε_min + (ε0 - ε_min)·exp(-q/γ) after Meyer et al. 2017, "
+            c.number_format = "General"
+        ws.cell(row=r, column=col + 1 + len(specs(CalenderingMaterial)), value=m.source).font = style.DERIVED_FONT
+    style.name(wb, TABLE_NAME, ws, f"{style.col_letter(col)}{top}:{style.col_letter(col + len(CALENDERING_COLUMNS) - 1)}{r}")
+    ws.cell(row=r + 1, column=col, value="Compaction law ε(q) = ε_min + (ε0 - ε_min)·exp(-q/γ) after Meyer et al. 2017, "
             "J. Mater. Process. Technol. 249, 172; the values are illustrative defaults: replace them by a fit "
             "to your own compaction curve.").font = style.DERIVED_FONT
     return r
@@ -135,6 +137,9 @@ def build(wb: Workbook, ctx) -> None:
                 "roll deflection and crown; optimal pressure through the nip. Inputs yellow, results green.")
     style.legend(ws, 2, RESULTS_COL)
     first, last = style.param_rows(wb, ws, HEADER_ROW, _inputs())
+    for r in range(first, last + 1):  # a small weight reads as 0.000 in the default format
+        if ws.cell(row=r, column=2).value == "cal_effort_weight":
+            ws.cell(row=r, column=3).number_format = "0.0E+00"
 
     # key results
     H = RESULTS_COL
@@ -167,7 +172,7 @@ def build(wb: Workbook, ctx) -> None:
     spill(ws, crown_anchor, f"=XLCELL_ROLL_CROWN({roll})", 5, 2)
     for i in range(5):
         for j in range(2):
-            style.style_result(ws.cell(row=r0 + i, column=H + j))
+            style.style_result(ws.cell(row=r0 + i, column=H + j), "")
 
     r1 = r0 + 7
     ws.cell(row=r1 - 1, column=H, value="Optimal vs constant nip pressure").font = style.SECTION_FONT
@@ -177,7 +182,7 @@ def build(wb: Workbook, ctx) -> None:
     spill(ws, summary_anchor, f"=XLCELL_PRESSURE_PROFILE_SUMMARY({nip})", 5, 2)
     for i in range(5):
         for j in range(2):
-            style.style_result(ws.cell(row=r1 + i, column=H + j))
+            style.style_result(ws.cell(row=r1 + i, column=H + j), "")
 
     r2 = r1 + 7
     ws.cell(row=r2 - 1, column=H, value="Bruggeman exponent α from measured ionic resistances").font = style.SECTION_FONT
@@ -193,10 +198,10 @@ def build(wb: Workbook, ctx) -> None:
           "cal_meas_thickness_um,cal_kappa0_S_m,cal_rel_noise)", 6, 2)
     for i in range(6):
         for j in range(2):
-            style.style_result(ws.cell(row=m_last + 2 + i, column=H + j))
+            style.style_result(ws.cell(row=m_last + 2 + i, column=H + j), "")
 
-    below_charts = HEADER_ROW + len(LINE_LOADS_N_MM) + 20  # the sweep's charts end about here (columns L:Z)
-    table_last = _material_table(wb, ws, max(last, m_last + 8, below_charts) + 4)  # below inputs, results, charts
+    below_charts = HEADER_ROW + len(LINE_LOADS_N_MM) + 20  # the sweep's charts end about here (columns L:AA)
+    table_last = _material_table(wb, ws, below_charts + 4, SWEEP_COL)  # under the sweep charts, 13-wide columns
 
     # line-load sweep
     L = SWEEP_COL
