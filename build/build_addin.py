@@ -52,6 +52,8 @@ def build(out: Path, wheel: bool = True) -> Path:
         subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dest),
                         str(ROOT)], check=True)
         wheel_name = next(dest.glob("xlcell-*.whl")).name
+        for tmp in (ROOT / "build" / "lib", *ROOT.glob("build/bdist.*")):  # setuptools' scratch space
+            shutil.rmtree(tmp, ignore_errors=True)
     write_template(dest / "xlcell_template.xlsx")
     (dest / "xlwings.conf").write_text("".join(f'"{k}","{v}"\n' for k, v in USER_CONF.items()), encoding="utf-8")
     (dest / "INSTALL.txt").write_text(INSTALL.format(version=xlcell.__version__, wheel=wheel_name), encoding="utf-8")

@@ -5,8 +5,9 @@ each model area has one module, imported here so that Excel sees all functions.
 """
 from .cell import *  # noqa: F401,F403
 from .calendering import *  # noqa: F401,F403
+from .lifetime import *  # noqa: F401,F403
+from .lcos import *  # noqa: F401,F403
 
-from . import cell as _cell
 
 
 def udf_functions() -> dict:

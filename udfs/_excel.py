@@ -217,6 +217,56 @@ def as_table(v: Any, name: str) -> tuple[list[str], list[list[Any]]]:
     return header, data
 
 
+def as_records(v: Any, name: str, columns: Sequence[str]) -> list[dict[str, Any]]:
+    """A table whose header names every one of ``columns`` (any order, any case) -> one dict per row.
+
+    Blank tables give ``[]``; rows are keyed by the spelling in ``columns``; values are raw cells.
+    """
+    if v is None or is_blank(v):
+        return []
+    header, rows = as_table(v, name)
+    missing = [c for c in columns if c.lower() not in header]
+    if missing:
+        raise ShapeError(name, f"missing column(s) {', '.join(missing)}", "a header row naming every column")
+    col = {c: header.index(c.lower()) for c in columns}
+    return [{c: (r[j] if j < len(r) else None) for c, j in col.items()} for r in rows]
+
+
+def spec_values(record: Mapping[str, Any], cls: type, label: str) -> dict[str, Any]:
+    """The SI values of every metadata field of ``cls`` from a record keyed by display keys, checked."""
+    from xlcell.params import specs
+
+    out = {}
+    for s in specs(cls):
+        x = as_float(record[s.key], f"{label} {s.key}")
+        s.check(s.to_si(x), f"{label} {s.key}")
+        out[s.name] = s.to_si(x)
+    return out
+
+
+def params_from_kv(cls: type, v: Any, name: str) -> Any:
+    """A parameter dataclass ``cls`` from an optional (key, value) range of display values.
+
+    Keys are ``cls``'s metadata keys (any case); missing keys and a blank range take the defaults;
+    each value is checked against its allowed range; an unknown key names the close ones.
+    """
+    from xlcell.errors import UnknownKeyError
+    from xlcell.params import from_display, spec_by_key
+
+    kv = {} if v is None or is_blank(v) else as_kv(v, name)
+    known = spec_by_key(cls)
+    by_key = {k.lower(): s for k, s in known.items()}
+    values = {}
+    for k, val in kv.items():
+        if k not in by_key:
+            raise UnknownKeyError(k, list(known), what=f"{name} key")
+        s = by_key[k]
+        x = as_float(val, s.key)
+        s.check(s.to_si(x), s.key)
+        values[s.key] = x
+    return from_display(cls, values)
+
+
 def kv_out(d: Mapping[str, Any]) -> list[list[Any]]:
     """``{key: value}`` -> a two-column list for a spilled (key, value) table."""
     return [[k, excel_value(v)] for k, v in d.items()]

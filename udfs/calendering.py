@@ -22,7 +22,8 @@ from xlcell.tortuosity_inference import infer_bruggeman_exponent
 from xlcell.roll import (cross_width_profile, crown_height, crown_radius, roll_deflection,
                          shear_deflection, softening_temperature_profile, thermal_crown_temperature)
 
-from ._excel import as_2d, as_float, as_int, as_table, as_text, as_vector, excel_value, is_blank, kv_out, udf
+from ._excel import (as_2d, as_float, as_int, as_records, as_text, as_vector, excel_value, is_blank, kv_out,
+                     spec_values, udf)
 from . import cell as _cell_udfs
 from .cell import design_from_range, materials_from_range
 
@@ -55,22 +56,11 @@ def _porosity(v: Any, name: str) -> float:
 
 def calendering_materials_from_range(v: Any, name: str = "calendering_materials") -> dict[str, CalenderingMaterial]:
     """Calendering parameters from a table with a header row (columns of :data:`CALENDERING_COLUMNS`)."""
-    if v is None or is_blank(v):
-        return {}
-    header, rows = as_table(v, name)
-    missing = [c for c in CALENDERING_COLUMNS if c.lower() not in header]
-    if missing:
-        raise ShapeError(name, f"missing column(s) {', '.join(missing)}", "a header row naming every parameter")
-    col = {c: header.index(c.lower()) for c in CALENDERING_COLUMNS}
     out: dict[str, CalenderingMaterial] = {}
-    for i, r in enumerate(rows):
-        mname = as_text(r[col["name"]], f"{name} row {i + 1} name")
-        kw = {}
-        for key, s in spec_by_key(CalenderingMaterial).items():
-            x = as_float(r[col[key]], f"{mname} {key}")
-            s.check(s.to_si(x), f"{mname} {key}")
-            kw[s.name] = s.to_si(x)
-        out[mname.upper()] = CalenderingMaterial(name=mname, source="workbook table", **kw)
+    for i, r in enumerate(as_records(v, name, CALENDERING_COLUMNS)):
+        mname = as_text(r["name"], f"{name} row {i + 1} name")
+        out[mname.upper()] = CalenderingMaterial(name=mname, source="workbook table",
+                                                 **spec_values(r, CalenderingMaterial, mname))
     return out
 
 

@@ -19,8 +19,8 @@ from xlcell.materials import LIBRARY, Material, get_material
 from xlcell.params import specs, spec_by_key
 from xlcell.transport import diffusion_time, effective_conductivity, max_length_for_time
 
-from ._excel import (as_2d, as_float, as_kv, as_optional_float, as_table, as_text, as_vector, excel_value, is_blank,
-                     kv_out, udf)
+from ._excel import (as_2d, as_float, as_kv, as_records, as_table, as_text, as_vector, excel_value, is_blank, kv_out,
+                     spec_values, udf)
 
 _METRIC_SPECS = {s.key: s for s in specs(CellMetrics)}
 _METRIC_CANON = {k.lower(): k for k in _METRIC_SPECS}
@@ -40,24 +40,11 @@ def design_values(kv: dict[str, Any], name: str = "design") -> dict[str, Any]:
 
 def materials_from_range(v: Any, name: str = "materials") -> dict[str, Material]:
     """User-defined materials from a table with a header row (columns of :data:`MATERIAL_COLUMNS`)."""
-    if v is None or is_blank(v):
-        return {}
-    header, rows = as_table(v, name)
-    missing = [c for c in MATERIAL_COLUMNS if c.lower() not in header]
-    if missing:
-        raise ShapeError(name, f"missing column(s) {', '.join(missing)}", "a header row naming every property")
-    col = {c: header.index(c.lower()) for c in MATERIAL_COLUMNS}
-    by_key = spec_by_key(Material)
     out: dict[str, Material] = {}
-    for i, r in enumerate(rows):
-        mname = as_text(r[col["name"]], f"{name} row {i + 1} name")
-        role = as_text(r[col["role"]], f"{name} row {i + 1} role", choices=["positive", "negative"])
-        kw = {}
-        for key, s in by_key.items():
-            x = as_float(r[col[key]], f"{mname} {key}")
-            s.check(s.to_si(x), f"{mname} {key}")
-            kw[s.name] = s.to_si(x)
-        out[mname.upper()] = Material(name=mname, role=role, source="user-defined", **kw)
+    for i, r in enumerate(as_records(v, name, MATERIAL_COLUMNS)):
+        mname = as_text(r["name"], f"{name} row {i + 1} name")
+        role = as_text(r["role"], f"{name} row {i + 1} role", choices=["positive", "negative"])
+        out[mname.upper()] = Material(name=mname, role=role, source="user-defined", **spec_values(r, Material, mname))
     return out
 
 

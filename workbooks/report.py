@@ -192,9 +192,115 @@ def rate_section(wb: Workbook, ctx: ReportContext) -> None:
     style.widths(ws, {"A": 14, "B": 20, "C": 22})
 
 
+FADE_CYCLES = [0, 250, 500, 1000, 1500, 2000, 3000, 4000, 5000, 6000]
+
+
+def lifetime_section(wb: Workbook, ctx: ReportContext) -> None:
+    """SEI fade (mechanism, sees the design) against Wang et al. 2011 (empirical), and cracking."""
+    from xlcell.degradation import cracking, sei_cycle_life, sei_fade_vs_cycles, wang_cycle_life, wang_in_range, wang_loss_percent
+
+    ws = wb.create_sheet("Lifetime")
+    T = float(np.asarray(ctx.design.temperature_K).reshape(-1)[0])
+    c = float(np.asarray(ctx.design.c_rate_per_h).reshape(-1)[0])
+    style.title(ws, "Lifetime", f"At {T - 273.15:.4g} °C, 365 full cycles per year, default SEI and cracking parameters; "
+                f"the empirical model (graphite/LFP) at the design C-rate {c:.3g} C")
+    sei = sei_fade_vs_cycles(ctx.design, np.array(FADE_CYCLES, dtype=float), 365.0)
+    wang = np.maximum(0.0, 1.0 - wang_loss_percent(c, T, np.array(FADE_CYCLES, dtype=float) * 2.2) / 100.0)
+    style.header_row(ws, 4, 1, ["Cycles", "SOH, SEI model (-)", "SOH, Wang et al. 2011 (-)"])
+    for i, (n, a, b) in enumerate(zip(FADE_CYCLES, np.asarray(sei.soh).reshape(-1), wang), start=5):
+        ws.cell(row=i, column=1, value=n)
+        style.style_result(ws.cell(row=i, column=2, value=float(a)))
+        style.style_result(ws.cell(row=i, column=3, value=float(b)))
+    last = 4 + len(FADE_CYCLES)
+    xs = Reference(ws, min_col=1, min_row=5, max_row=last)
+    chart = style.scatter_chart("Capacity fade: mechanism vs empirical", "Equivalent full cycles", "State of health (-)",
+                                [(Reference(ws, min_col=col, min_row=4, max_row=last), xs, None) for col in (2, 3)])
+    ws.add_chart(chart, "E4")
+    crack = cracking(ctx.design)
+    rows = [("Cycle life to 80 % SOH, SEI model", float(np.asarray(sei_cycle_life(ctx.design, 365.0)).reshape(-1)[0]), "cycles"),
+            ("Cycle life to 80 % SOH, Wang et al. 2011", float(wang_cycle_life(c, T)), "cycles"),
+            ("Wang et al. inside its tested C-rate/temperature range", bool(wang_in_range(c, T)), ""),
+            ("SEI surface of the negative (a·L·A)", float(np.asarray(sei.surface_area_m2).reshape(-1)[0]), "m²"),
+            ("Swelling stress, negative", float(np.asarray(crack.stress_Pa).reshape(-1)[0]) / 1e6, "MPa"),
+            ("Critical thickness for cracking, negative", float(np.asarray(crack.critical_thickness_m).reshape(-1)[0]) * 1e6, "µm"),
+            ("Negative cracked", bool(np.asarray(crack.cracked).reshape(-1)[0]), ""),
+            ("Resistance rise from cracking (∝ L²)", float(np.asarray(crack.delta_resistance_ohm).reshape(-1)[0]) * 1e3, "mΩ")]
+    r = last + 3
+    style.header_row(ws, r, 1, ["Result", "Value", "Unit"])
+    for label, v, unit in rows:
+        r += 1
+        ws.cell(row=r, column=1, value=label)
+        style.style_result(ws.cell(row=r, column=2, value=v), "bool" if isinstance(v, bool) else "-")
+        ws.cell(row=r, column=3, value=unit)
+    ws.cell(row=r + 2, column=1, value="The empirical fit describes the tested cell only: it cannot see the particle size, "
+            "thickness or porosity of this design; the SEI model can.").font = style.DERIVED_FONT
+    ctx.extra["sei_cycle_life"] = rows[0][1]
+    style.widths(ws, {"A": 50, "B": 22, "C": 26})
+
+
+def lcos_section(wb: Workbook, ctx: ReportContext) -> None:
+    """Project LCOS (Schmidt et al. 2019) with fixed and SEI-model degradation; components and cash flow."""
+    from xlcell.degradation import sei_soh_by_year
+    from xlcell.lcos import LcosInputs, cashflow, cell_lcos, lcos
+
+    ws = wb.create_sheet("LCOS")
+    inp = LcosInputs()
+    n = int(inp.lifetime_years)
+    style.title(ws, "Levelised cost of storage", f"Schmidt et al. (2019) discounted LCOS of the default example plant "
+                f"({inp.power_W / 1e6:g} MW / {inp.energy_J / 3.6e9:g} MWh, {n} years, r = {inp.discount_rate:g}); "
+                "degradation fixed or from this design's SEI growth")
+    fixed = lcos(inp)
+    sei = lcos(inp, soh=sei_soh_by_year(ctx.design, n, float(inp.cycles_per_year)))
+    parts = [("Capex", "capex_usd_J"), ("O&M", "om_usd_J"), ("Charging", "charging_usd_J"), ("End of life", "eol_usd_J"),
+             ("LCOS", "lcos_usd_J")]
+    style.header_row(ws, 4, 1, ["Component ($/MWh)", f"Fixed {inp.annual_degradation:.0%}/yr", "SEI model"])
+    for i, (label, attr) in enumerate(parts, start=5):
+        ws.cell(row=i, column=1, value=label).font = style.Font(bold=label == "LCOS")
+        for j, res in enumerate((fixed, sei), start=2):
+            style.style_result(ws.cell(row=i, column=j, value=float(np.asarray(getattr(res, attr)).reshape(-1)[0]) * 3.6e9), "-")
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = "LCOS by cost component"
+    chart.y_axis.title = "$/MWh discharged"
+    chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=4, max_row=8), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=5, max_row=8))
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.height, chart.width = 7.5, 14
+    ws.add_chart(chart, "E4")
+    cell = cell_lcos(ctx.design, float(inp.cycles_per_year))
+    rows = [("Cell LCOS (seed's form, η = 0.95)", float(np.asarray(cell.lcos_usd_J).reshape(-1)[0]) * 3.6e6, "$/kWh"),
+            ("C_BOM per cell (cost model)", float(np.asarray(cell.c_bom_usd).reshape(-1)[0]), "$"),
+            ("C_mfg per cell (cost model)", float(np.asarray(cell.c_mfg_usd).reshape(-1)[0]), "$"),
+            ("Energy per cycle E_u (cell model)", float(np.asarray(cell.energy_J).reshape(-1)[0]) / 3.6e6, "kWh"),
+            ("Cycle life N_cyc to 80 % (SEI model)", float(np.asarray(cell.cycles).reshape(-1)[0]), "cycles")]
+    r = 11
+    style.header_row(ws, r, 1, ["Cell level", "Value", "Unit"])
+    for label, v, unit in rows:
+        r += 1
+        ws.cell(row=r, column=1, value=label)
+        style.style_result(ws.cell(row=r, column=2, value=v), "-")
+        ws.cell(row=r, column=3, value=unit)
+    cf = cashflow(inp)
+    cols = [("Year", "year", 1.0), ("SOH", "soh", 1.0), ("Discharged (MWh)", "energy_discharged_J", 1 / 3.6e9),
+            ("Capex ($)", "capex_usd", 1.0), ("Fixed O&M ($)", "fixed_om_usd", 1.0), ("Variable O&M ($)", "var_om_usd", 1.0),
+            ("Charging ($)", "charging_usd", 1.0), ("End of life ($)", "eol_usd", 1.0), ("Discount factor", "discount_factor", 1.0),
+            ("Discounted cost ($)", "discounted_cost_usd", 1.0), ("Discounted energy (MWh)", "discounted_energy_J", 1 / 3.6e9)]
+    top = 22
+    ws.cell(row=top - 1, column=1, value="Yearly cash flow (fixed degradation)").font = style.SECTION_FONT
+    style.header_row(ws, top, 1, [c[0] for c in cols])
+    for i in range(np.asarray(cf["year"]).size):
+        for j, (_, key, scale) in enumerate(cols, start=1):
+            cell = ws.cell(row=top + 1 + i, column=j, value=float(np.asarray(cf[key]).reshape(-1)[i]) * scale)
+            style.style_result(cell, "-")
+            cell.number_format = "0.000" if key in ("soh", "discount_factor") else "#,##0"
+    style.widths(ws, {"A": 22, "B": 16, "C": 16, **{style.col_letter(k): 16 for k in range(4, 12)}})
+
+
 #: report sections in sheet order; model areas append theirs
 SECTIONS: list[Callable[[Workbook, ReportContext], None]] = [summary_section, inputs_section, metrics_section,
-                                                               mass_section, rate_section, calendering_section]
+                                                               mass_section, rate_section, lifetime_section, lcos_section,
+                                                               calendering_section]
 
 
 def build_report(ctx: ReportContext, sections: list[Callable] | None = None) -> Workbook:

@@ -189,6 +189,34 @@ def _num(x: float) -> str:
     return f"{x:g}"
 
 
+def scatter_chart(title: str, x_title: str, y_title: str, series: Sequence[tuple[Any, Any, str | None]], *,
+                  y_min: float | None = None, y_max: float | None = None, height: float = 8, width: float = 16) -> Any:
+    """A native XY chart in the xlcell look: markers on every series, both axes shown.
+
+    ``series`` holds (y reference, x reference, title); a ``None`` title takes the y reference's
+    first cell as the series name. Add the chart with ``ws.add_chart(chart, anchor)``.
+    """
+    from openpyxl.chart import ScatterChart, Series
+
+    chart = ScatterChart()
+    chart.title = title
+    chart.style = 13
+    chart.x_axis.title = x_title
+    chart.y_axis.title = y_title
+    if y_min is not None:
+        chart.y_axis.scaling.min = y_min
+    if y_max is not None:
+        chart.y_axis.scaling.max = y_max
+    for ys, xs, label in series:
+        s = Series(ys, xs, title=label) if label is not None else Series(ys, xs, title_from_data=True)
+        s.marker.symbol = "circle"
+        chart.series.append(s)
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.height, chart.width = height, width
+    return chart
+
+
 def note(ws: Worksheet, cell: str, text: str) -> None:
     ws[cell].comment = Comment(text, "xlcell")
 

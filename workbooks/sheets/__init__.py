@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import calendering, conf, design, howto, materials
+from . import calendering, conf, design, howto, lcos, lifetime, materials
 
 #: the sheet modules in tab order
-ORDER = [howto, design, materials, calendering, conf]
+ORDER = [howto, design, materials, calendering, lifetime, lcos, conf]
 
 
 @dataclass
@@ -19,4 +19,7 @@ class TemplateContext:
 
     design_name: str = "xlcell_design"  #: the (key, value) range of the Design sheet
     materials_name: str = "xlcell_materials"  #: the Materials table (header + rows)
+    sei_params_name: str = "xlcell_sei_params"  #: SEI parameters (key, value) on the Lifetime sheet
+    crack_params_name: str = "xlcell_crack_params"  #: cracking parameters (key, value) on the Lifetime sheet
+    lcos_params_name: str = "xlcell_lcos_params"  #: project LCOS inputs (key, value) on the LCOS sheet
     notes: dict = field(default_factory=dict)

@@ -1,5 +1,0 @@
-"""Physical constants (SI, CODATA 2018 exact values where defined)."""
-FARADAY = 96485.33212  #: C/mol
-GAS_CONSTANT = 8.314462618  #: J/(mol K)
-ZERO_CELSIUS = 273.15  #: K
-SECONDS_PER_HOUR = 3600.0

@@ -1,0 +1,271 @@
+"""Tests of xlcell.degradation: SEI growth, cracking, Wang et al. 2011."""
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from xlcell.cell import default_design, resolve, specific_area
+from xlcell.constants import FARADAY, GAS_CONSTANT
+from xlcell.degradation import (
+    SECONDS_PER_YEAR,
+    CrackParams,
+    SEIParams,
+    cracking,
+    equivalent_temperature_drop,
+    fit_wang,
+    sei_capacity_loss,
+    sei_cycle_life,
+    sei_fade_vs_cycles,
+    sei_growth_constant,
+    sei_soh_by_year,
+    sei_surface_area,
+    sei_thickness,
+    wang_b,
+    wang_cycle_life,
+    wang_in_range,
+    wang_loss_percent,
+    wang_soh_by_year,
+)
+from xlcell.errors import InfeasibleError, InputError, ShapeError
+
+P = SEIParams()
+
+
+def _with_neg(design, **neg):
+    return dataclasses.replace(design, neg=dataclasses.replace(design.neg, **neg))
+
+
+# --- SEI growth -------------------------------------------------------------------------------
+
+def test_sei_thickness_matches_closed_form_of_diffusion_limited_growth():
+    # dδ/dt = D c V̄ / δ  ->  δ² = δ0² + 2 D c V̄ t; integrate the ODE numerically and compare.
+    from scipy.integrate import solve_ivp
+
+    T = 310.0
+    D = P.diffusivity_m2_s * math.exp(-P.activation_energy_J_mol / GAS_CONSTANT * (1 / T - 1 / 298.15))
+    k = D * P.solvent_concentration_mol_m3 * P.molar_volume_m3_mol
+    t_end = 5 * SECONDS_PER_YEAR
+    sol = solve_ivp(lambda t, y: [k / y[0]], (0, t_end), [P.initial_thickness_m], rtol=1e-10, atol=1e-15,
+                    t_eval=np.linspace(0, t_end, 6))
+    model = sei_thickness(sol.t, 0.0, T, P)
+    np.testing.assert_allclose(model, sol.y[0], rtol=1e-6)
+    assert sei_growth_constant(T, P) == pytest.approx(k, rel=1e-12)
+
+
+def test_sei_thickness_grows_as_sqrt_time_when_thick():
+    t = np.array([1.0, 4.0]) * 100 * SECONDS_PER_YEAR
+    d = sei_thickness(t, 0.0, 298.15, dataclasses.replace(P, initial_thickness_m=1e-12))
+    assert d[1] / d[0] == pytest.approx(2.0, rel=1e-6)
+
+
+def test_sei_growth_is_arrhenius():
+    k1, k2 = sei_growth_constant(np.array([298.15, 318.15]), P)
+    assert math.log(k2 / k1) == pytest.approx(-P.activation_energy_J_mol / GAS_CONSTANT * (1 / 318.15 - 1 / 298.15), rel=1e-12)
+
+
+def test_sei_loss_uses_cell_surface_and_stoichiometry():
+    d = default_design()
+    r = resolve(d)
+    area = specific_area(r.neg) * r.neg.thickness_m * r.electrode_area_m2 * (1 + r.neg_area_excess)
+    assert sei_surface_area(d) == pytest.approx(area, rel=1e-12)
+    res = sei_capacity_loss(d, SECONDS_PER_YEAR)
+    expected = 2 * FARADAY / P.molar_volume_m3_mol * (res.thickness_m - P.initial_thickness_m) * area
+    assert res.capacity_loss_C == pytest.approx(expected, rel=1e-12)
+    # default calibration stated in the module docstring: ~3 % in one year at 25 °C
+    assert 0.02 < res.capacity_loss_fraction < 0.04
+
+
+def test_sei_loss_is_proportional_to_surface_area():
+    # Halving the radius doubles a = 3 ε_AM / r; the SEI loss (at equal temperature) doubles exactly.
+    d = default_design()
+    base = sei_capacity_loss(d, [0.5 * SECONDS_PER_YEAR, 3 * SECONDS_PER_YEAR], [100.0, 800.0])
+    half = sei_capacity_loss(_with_neg(resolve(d), particle_radius_m=d.neg.particle_radius_m / 2),
+                             [0.5 * SECONDS_PER_YEAR, 3 * SECONDS_PER_YEAR], [100.0, 800.0])
+    assert half.surface_area_m2 / base.surface_area_m2 == pytest.approx(2.0, rel=1e-12)
+    np.testing.assert_allclose(half.capacity_loss_C / base.capacity_loss_C, 2.0, rtol=1e-12)
+
+
+def test_seed_example_halved_radius_and_slightly_cooler_degrades_faster():
+    # Seed: halving the particle radius while slightly lowering the temperature makes the cell degrade
+    # faster, because the doubled surface outweighs the slower (Arrhenius) growth.
+    d = resolve(default_design())
+    redesign = dataclasses.replace(_with_neg(d, particle_radius_m=d.neg.particle_radius_m / 2), temperature_K=298.15 - 5.0)
+    t = np.array([1.0, 5.0, 10.0]) * SECONDS_PER_YEAR
+    base = sei_capacity_loss(d, t, 365 * t / SECONDS_PER_YEAR)
+    new = sei_capacity_loss(redesign, t, 365 * t / SECONDS_PER_YEAR)
+    assert np.all(new.capacity_loss_fraction > 1.5 * base.capacity_loss_fraction)
+    assert sei_cycle_life(redesign) < 0.7 * sei_cycle_life(d)
+    # only a fall of ~19 K (E_a = 50 kJ/mol) would cancel the halving (parabolic limit)
+    drop = float(equivalent_temperature_drop(0.5, 298.15, P))
+    assert 15 < drop < 25
+    calendar_only = dataclasses.replace(P, growth_per_cycle_m=0.0, initial_thickness_m=1e-12)
+    cancel = dataclasses.replace(redesign, temperature_K=298.15 - drop)
+    a = sei_capacity_loss(d, SECONDS_PER_YEAR, 0.0, calendar_only).capacity_loss_C
+    b = sei_capacity_loss(cancel, SECONDS_PER_YEAR, 0.0, calendar_only).capacity_loss_C
+    assert b == pytest.approx(a, rel=1e-4)  # δ0 > 0 leaves a tiny departure from the parabolic limit
+
+
+def test_sei_vectorised_shapes_and_per_design_values():
+    d = default_design(temperature_K=np.array([288.15, 298.15, 318.15]))
+    res = sei_capacity_loss(d, np.linspace(0, 5, 6) * SECONDS_PER_YEAR)
+    assert res.soh.shape == (3, 6)
+    assert np.all(np.diff(res.capacity_loss_C[:, 1:], axis=0) > 0)  # hotter -> more loss
+    assert np.all(res.capacity_loss_C[:, 0] == 0)
+    single = sei_capacity_loss(default_design(temperature_K=318.15), np.linspace(0, 5, 6) * SECONDS_PER_YEAR)
+    np.testing.assert_allclose(res.soh[2], single.soh, rtol=1e-12)
+
+
+def test_sei_cycle_life_solves_eol():
+    d = default_design(temperature_K=np.array([293.15, 308.15]))
+    for cpy in (100.0, 365.0, 1000.0):
+        n = sei_cycle_life(d, cpy, 0.8)
+        soh = np.array([sei_fade_vs_cycles(default_design(temperature_K=float(T)), n[i], cpy).soh
+                        for i, T in enumerate([293.15, 308.15])])
+        np.testing.assert_allclose(soh, 0.8, rtol=1e-9)
+
+
+def test_sei_cycle_life_without_cycle_term_is_calendar_only():
+    p = dataclasses.replace(P, growth_per_cycle_m=0.0)
+    d = default_design()
+    n = float(sei_cycle_life(d, 365.0, 0.9, p))
+    t = n / 365.0 * SECONDS_PER_YEAR
+    assert float(sei_capacity_loss(d, t, 0.0, p).soh) == pytest.approx(0.9, rel=1e-9)
+
+
+def test_sei_soh_by_year_starts_at_one_and_falls():
+    s = sei_soh_by_year(default_design(), 10, 365.0)
+    assert s.shape == (10,)
+    assert s[0] == 1.0 and np.all(np.diff(s) < 0)
+    s2 = sei_soh_by_year(default_design(temperature_K=np.array([298.15, 318.15])), 4, np.array([100.0, 365.0]))
+    assert s2.shape == (2, 4) and s2[1, -1] < s2[0, -1]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(0.05, 20), st.floats(0, 3000), st.floats(250, 340))
+def test_sei_loss_monotone_in_time_cycles_and_temperature(years, cycles, T):
+    d = default_design(temperature_K=T)
+    a = sei_capacity_loss(d, years * SECONDS_PER_YEAR, cycles).capacity_loss_C
+    assert sei_capacity_loss(d, 1.1 * years * SECONDS_PER_YEAR, cycles).capacity_loss_C > a
+    assert sei_capacity_loss(d, years * SECONDS_PER_YEAR, cycles + 10).capacity_loss_C > a
+    assert sei_capacity_loss(default_design(temperature_K=T + 5), years * SECONDS_PER_YEAR, cycles).capacity_loss_C > a
+
+
+def test_sei_rejects_negative_time():
+    with pytest.raises(InputError):
+        sei_capacity_loss(default_design(), -1.0)
+
+
+# --- cracking ---------------------------------------------------------------------------------
+
+def test_crack_resistance_rise_scales_with_thickness_squared():
+    # Seed: ΔR ∝ L²; doubling the electrode thickness multiplies ΔR by 4.
+    d = resolve(default_design())
+    L = np.array([150e-6, 300e-6])
+    res = cracking(_with_neg(d, thickness_m=L))
+    assert np.all(res.cracked)
+    assert res.delta_resistance_ohm[1] / res.delta_resistance_ohm[0] == pytest.approx(4.0, rel=1e-12)
+
+
+def test_crack_threshold_and_stress():
+    d = resolve(default_design())
+    p = CrackParams()
+    res = cracking(_with_neg(d, thickness_m=np.array([50e-6, 200e-6])), p)
+    assert not res.cracked[0] and res.delta_asi_ohm_m2[0] == 0.0
+    assert res.cracked[1] and res.delta_asi_ohm_m2[1] > 0
+    # cracks exactly when the stress exceeds the critical stress of that thickness
+    np.testing.assert_array_equal(res.cracked, res.stress_Pa >= res.critical_stress_Pa)
+    assert res.critical_thickness_m[0] == pytest.approx(res.critical_thickness_m[1])
+    assert 50e-6 < res.critical_thickness_m[0] < 200e-6
+    # biaxial constrained stress E/(1-ν) f ε_sw ε_AM
+    from xlcell.cell import am_volume_fraction
+    expected = p.youngs_modulus_Pa / (1 - p.poisson_ratio) * p.constrained_fraction * p.swelling_strain * am_volume_fraction(d.neg)
+    assert res.stress_Pa[0] == pytest.approx(expected, rel=1e-12)
+
+
+def test_crack_no_swelling_no_crack():
+    res = cracking(default_design(), CrackParams(swelling_strain=0.0))
+    assert not res.cracked and res.delta_resistance_ohm == 0.0 and np.isinf(res.critical_thickness_m)
+
+
+# --- Wang et al. 2011 ---------------------------------------------------------------------------
+
+def _wang_published(c_rate, T_C, ah, B):
+    # J. Wang et al., J. Power Sources 196 (2011) 3942, Eq. (5): Q_loss = B exp[(-31700 + 370.3 C_Rate)/(R T)] (Ah)^0.55
+    return B * math.exp((-31700 + 370.3 * c_rate) / (8.314 * (T_C + 273.15))) * ah ** 0.55
+
+
+@pytest.mark.parametrize("ah", [100.0, 1000.0, 5000.0])
+def test_wang_published_values_at_c_over_2_25C(ah):
+    # B = 31630 at C/2 (Wang et al. 2011, Table 2)
+    expected = _wang_published(0.5, 25.0, ah, 31630.0)
+    assert wang_loss_percent(0.5, 298.15, ah) == pytest.approx(expected, rel=1e-12)
+    # e.g. 1000 Ah at C/2, 25 °C -> 4.25 % loss
+    if ah == 1000.0:
+        assert expected == pytest.approx(4.252, abs=0.001)
+
+
+def test_wang_b_table_and_interpolation():
+    np.testing.assert_allclose(wang_b([0.5, 2, 6, 10]), [31630, 21681, 12934, 15512])
+    assert wang_b(1.25) == pytest.approx((31630 + 21681) / 2)
+    assert wang_b(0.1) == 31630 and wang_b(20) == 15512  # held outside the tested range
+    np.testing.assert_array_equal(wang_in_range([0.1, 0.5, 10, 12], 298.15), [False, True, True, False])
+    assert not wang_in_range(1.0, 273.15 + 70)
+
+
+def test_wang_cycle_life_inverts_the_loss():
+    c = np.array([0.5, 2, 6, 10])
+    n = wang_cycle_life(c, 318.15, 0.8, 0.9)
+    loss = wang_loss_percent(c, 318.15, n * 0.9 * 2.2)
+    np.testing.assert_allclose(loss, 20.0, rtol=1e-10)
+    s = wang_soh_by_year(0.5, 298.15, 5, 365.0, 0.9)
+    assert s[0] == 1.0 and s[2] == pytest.approx(1 - wang_loss_percent(0.5, 298.15, 2 * 365 * 0.9 * 2.2) / 100)
+
+
+def test_wang_fit_recovers_coefficients_and_reports_domain():
+    rng = np.random.default_rng(1)
+    c = np.repeat([0.5, 2.0, 6.0], 12)
+    T = np.tile(np.repeat([288.15, 318.15, 333.15], 4), 3)
+    ah = np.tile([500.0, 1500.0, 3000.0, 6000.0], 9)
+    true = wang_loss_percent(c, T, ah, b=25000.0, activation_energy_J_mol=30000.0, k_J_mol=300.0, z=0.6)
+    fit = fit_wang(c, T, ah, true * np.exp(rng.normal(0, 0.01, c.size)))
+    assert fit.b == pytest.approx(25000.0, rel=0.15)
+    assert fit.activation_energy_J_mol == pytest.approx(30000.0, rel=0.02)
+    assert fit.k_J_mol == pytest.approx(300.0, rel=0.1)
+    assert fit.z == pytest.approx(0.6, rel=0.02)
+    assert fit.rmse_percent < 0.05 * true.mean()
+    assert set(fit.free) == {"b", "z", "activation_energy_J_mol", "k_J_mol"}
+    assert fit.in_domain(2.0, 300.0, 1000.0) and not fit.in_domain(10.0, 300.0, 1000.0)
+
+
+def test_wang_fit_single_temperature_holds_activation_energy():
+    ah = np.array([200.0, 800.0, 2000.0, 4000.0])
+    loss = wang_loss_percent(0.5, 298.15, ah, z=0.5)
+    fit = fit_wang(np.full(4, 0.5), np.full(4, 298.15), ah, loss)
+    assert fit.free == ("b", "z")
+    assert fit.activation_energy_J_mol == 31700.0 and fit.z == pytest.approx(0.5, rel=1e-6)
+
+
+def test_wang_fit_errors():
+    with pytest.raises(ShapeError):
+        fit_wang([1, 2], [300], [1, 2], [1, 2])
+    with pytest.raises(InfeasibleError):
+        fit_wang([1.0, 1.0], [300.0, 300.0], [10.0, 20.0], [1.0, 2.0])
+
+
+def test_wang_cannot_see_a_design_change_but_sei_can():
+    # The empirical model has no design input: halving the particle radius leaves its prediction
+    # unchanged, while the mechanism model doubles the loss.
+    d = resolve(default_design())
+    half = _with_neg(d, particle_radius_m=d.neg.particle_radius_m / 2)
+    assert sei_fade_vs_cycles(half, 1000.0).capacity_loss_C == pytest.approx(2 * sei_fade_vs_cycles(d, 1000.0).capacity_loss_C)
+    assert wang_cycle_life(0.5, float(half.temperature_K)) == wang_cycle_life(0.5, float(d.temperature_K))
+
+
+def test_sei_thickness_rejects_negative_cycles():
+    with pytest.raises(InputError, match="cycles = -2"):
+        sei_thickness(0.0, -2.0, 298.15)

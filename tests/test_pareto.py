@@ -1,0 +1,192 @@
+"""Pareto fronts (xlcell.pareto): weighted sum vs epsilon-constraint, filtering, hypervolume, knee."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from xlcell.errors import InfeasibleError, InputError
+from xlcell.optimize import Constraint, DesignProblem, FunctionProblem, Objective, Variable, lhs
+from xlcell.pareto import hypervolume, knee_index, non_dominated, pareto_front, simplex_lattice
+
+GOLDEN = Path(__file__).parent / "golden" / "pareto_energy_power.json"
+
+
+def convex_problem() -> FunctionProblem:
+    # Schaffer's problem: f1 = x², f2 = (x - 2)², front f2 = (2 - sqrt(f1))² for x in [0, 2] (convex)
+    return FunctionProblem(lambda X: np.c_[X[:, 0] ** 2, (X[:, 0] - 2) ** 2], [-1.0], [3.0], 2)
+
+
+def zdt2(n_var: int = 5) -> FunctionProblem:
+    # Zitzler, Deb and Thiele (2000), ZDT2: front f2 = 1 - f1² on f1 in [0, 1] (non-convex), at x2..xn = 0
+    def fun(X):
+        f1 = X[:, 0]
+        g = 1 + 9 * X[:, 1:].sum(axis=1) / (X.shape[1] - 1)
+        return np.c_[f1, g * (1 - (f1 / g) ** 2)]
+    return FunctionProblem(fun, [0.0] * n_var, [1.0] * n_var, 2)
+
+
+def cell_problem() -> DesignProblem:
+    return DesignProblem([Variable("pos_thickness_um", 40, 250), Variable("pos_porosity", 0.18, 0.45)],
+                         [Objective("specific_energy_Wh_kg", "max"), Objective("specific_power_W_kg", "max")],
+                         [Constraint("diffusion_limit", upper=1.0)])
+
+
+# ------------------------------------------------------------------------------------------ geometry
+def test_non_dominated_small_set():
+    F = np.array([[1, 5], [2, 3], [3, 3], [2, 3], [4, 1], [5, 5], [0.5, 6]])
+    assert non_dominated(F).tolist() == [True, True, False, False, True, False, True]
+
+
+def test_hypervolume_2d_and_3d_exact_against_a_voxel_count():
+    assert hypervolume([[1, 3], [2, 2], [3, 1]], [4, 4]) == pytest.approx(6.0)  # 3 + 2 + 1
+    assert hypervolume([[5, 5]], [4, 4]) == 0.0
+    rng = np.random.default_rng(0)
+    P = rng.integers(0, 6, size=(12, 3))
+    ref = np.array([6, 6, 6])
+    # every unit voxel [i, i+1) x [j, j+1) x [k, k+1) below ref dominated by some point
+    g = np.stack(np.meshgrid(*[np.arange(6)] * 3, indexing="ij"), axis=-1).reshape(-1, 3)
+    count = np.any(np.all(g[:, None, :] >= P[None, :, :], axis=2), axis=1).sum()
+    assert hypervolume(P, ref) == pytest.approx(float(count))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 1), st.floats(0, 1)), min_size=1, max_size=15), st.tuples(st.floats(0, 1), st.floats(0, 1)))
+def test_hypervolume_never_falls_when_a_point_is_added(pts, extra):
+    F = np.array(pts)
+    assert hypervolume(np.vstack([F, extra]), [1.1, 1.1]) >= hypervolume(F, [1.1, 1.1]) - 1e-12
+
+
+def test_knee_of_a_quarter_circle_is_its_middle():
+    t = np.linspace(0, np.pi / 2, 91)
+    F = np.c_[1 - np.cos(t), 1 - np.sin(t)]  # convex front from (0, 1) to (1, 0)
+    assert knee_index(F, np.zeros(2), np.ones(2)) == 45
+
+
+def test_simplex_lattice_weights():
+    W = simplex_lattice(3, 15)
+    assert len(W) == 15 and np.allclose(W.sum(axis=1), 1) and (W >= 0).all()
+    assert simplex_lattice(2, 5).tolist() == [[1, 0], [0.75, 0.25], [0.5, 0.5], [0.25, 0.75], [0, 1]]
+
+
+# ------------------------------------------------------------------------------------------ methods
+def test_weighted_sum_and_epsilon_constraint_agree_on_a_convex_front():
+    fronts = {m: pareto_front(convex_problem(), 21, m) for m in ("weighted", "epsilon")}
+    for m, f in fronts.items():
+        assert len(f) == 21, m
+        np.testing.assert_allclose(f.F[:, 1], (2 - np.sqrt(f.F[:, 0])) ** 2, atol=2e-5, err_msg=m)  # on the front
+        np.testing.assert_allclose(f.X[:, 0], np.sqrt(f.F[:, 0]), atol=2e-3)
+    # the two point sets sample the same curve: equal hypervolume to the resolution of 21 points
+    assert fronts["weighted"].hypervolume == pytest.approx(fronts["epsilon"].hypervolume, abs=0.02)
+    # same ends, and every weighted-sum point lies below the chords of the (convex) epsilon front
+    np.testing.assert_allclose(fronts["weighted"].F[[0, -1]], fronts["epsilon"].F[[0, -1]], atol=1e-9)
+    e = fronts["epsilon"].F
+    interp = np.interp(fronts["weighted"].F[:, 0], e[:, 0], e[:, 1])
+    assert np.all(fronts["weighted"].F[:, 1] <= interp + 1e-6)
+
+
+def test_epsilon_constraint_recovers_the_non_convex_zdt2_front_where_weighted_sum_cannot():
+    eps = pareto_front(zdt2(), 11, "epsilon")
+    ws = pareto_front(zdt2(), 11, "weighted")
+    interior = (eps.F[:, 0] > 0.05) & (eps.F[:, 0] < 0.95)
+    assert interior.sum() >= 8
+    np.testing.assert_allclose(eps.F[:, 1], 1 - eps.F[:, 0] ** 2, atol=1e-6)  # on the true front
+    np.testing.assert_allclose(eps.X[:, 1:], 0, atol=1e-6)
+    # weighted sums of a concave front are minimised at its ends only
+    assert not ((ws.F[:, 0] > 0.05) & (ws.F[:, 0] < 0.95)).any()
+    assert len(ws) == 2 and ws.n_dominated > 0
+    # hypervolume equals that of the exact front points at the same eps levels (ideal (0, 0), nadir (1, 1))
+    f2 = np.linspace(1, 0, 11)
+    exact = hypervolume(np.c_[np.sqrt(1 - f2), f2], [1.1, 1.1])
+    assert eps.hypervolume == pytest.approx(exact, abs=1e-5)
+    assert ws.hypervolume == pytest.approx(hypervolume([[0, 1], [1, 0]], [1.1, 1.1]), abs=1e-6)
+
+
+def test_three_objectives():
+    # epsilon-constraint on a DTLZ2-like concave front: f = (cos a cos b, cos a sin b, sin a)(1 + g), the unit sphere
+    def sphere(X):
+        a, b = X[:, 0] * np.pi / 2, X[:, 1] * np.pi / 2
+        g = 1 + ((X[:, 2] - 0.5) ** 2)
+        return np.c_[np.cos(a) * np.cos(b) * g, np.cos(a) * np.sin(b) * g, np.sin(a) * g]
+    f = pareto_front(FunctionProblem(sphere, [0, 0, 0], [1, 1, 1], 3), 10, "epsilon")
+    assert len(f) >= 8
+    np.testing.assert_allclose(np.linalg.norm(f.F, axis=1), 1.0, atol=1e-4)
+    # weighted sum on a convex one: squared distances to three points; Pareto set = their triangle
+    C = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    f = pareto_front(FunctionProblem(lambda X: ((X[:, None, :] - C[None]) ** 2).sum(axis=2), [-1, -1], [2, 2], 3), 10, "weighted")
+    assert len(f) == 10
+    assert np.all(f.X >= -1e-4) and np.all(f.X.sum(axis=1) <= 1 + 1e-4)
+    # the weights w give x = Σ w_k c_k: the lattice of 10 weights maps to 10 distinct points of the triangle
+    assert len(np.unique(np.round(f.X, 3), axis=0)) == 10
+
+
+def test_bad_method_and_single_objective_are_input_errors():
+    with pytest.raises(InputError, match="epsilon"):
+        pareto_front(convex_problem(), 5, "nsga")
+    p = DesignProblem([Variable("pos_thickness_um", 40, 250)], [Objective("energy_Wh", "max")])
+    with pytest.raises(InputError, match="at least 2"):
+        pareto_front(p, 5)
+
+
+def test_infeasible_front_raises_with_the_constraint_named():
+    p = DesignProblem([Variable("pos_thickness_um", 40, 250)], [Objective("energy_Wh", "max"), Objective("max_power_W", "max")],
+                      [Constraint("max_power_W", lower=1e6)])
+    with pytest.raises(InfeasibleError, match="max_power_W >= 1e\\+06"):
+        pareto_front(p, 5, n_starts=2)
+
+
+# ------------------------------------------------------------------------------------------ real model
+@pytest.fixture(scope="module")
+def cell_front():
+    return pareto_front(cell_problem(), 9, "epsilon", seed=0)
+
+
+def test_cell_front_is_non_dominated_monotone_and_beats_sampling(cell_front):
+    f = cell_front
+    assert len(f) == 9 and f.n_dominated == 0 and f.n_infeasible == 0
+    assert np.all(np.diff(f.F[:, 0]) < 0) and np.all(np.diff(f.F[:, 1]) > 0)  # energy falls as power rises
+    assert np.all(f.outputs["diffusion_limit"] <= 1 + 1e-6)
+    # no feasible design of a 3000-point sample dominates a front point (beyond solver tolerance)
+    p = cell_problem()
+    X = p.xl + lhs(3000, 2, seed=2) * (p.xu - p.xl)
+    out = p.outputs(X, ["specific_energy_Wh_kg", "specific_power_W_kg", "diffusion_limit"])
+    ok = out["diffusion_limit"] <= 1
+    S = np.c_[out["specific_energy_Wh_kg"][ok], out["specific_power_W_kg"][ok]]
+    tol = 1e-6 * np.abs(f.F).max(axis=0)
+    dominates = np.all(S[:, None, :] >= f.F[None, :, :] + tol, axis=2)
+    assert not dominates.any()
+    assert 0 < f.knee < len(f) - 1
+
+
+def test_cell_front_is_deterministic(cell_front):
+    again = pareto_front(cell_problem(), 9, "epsilon", seed=0)
+    np.testing.assert_array_equal(again.X, cell_front.X)
+    np.testing.assert_array_equal(again.F, cell_front.F)
+    assert again.hypervolume == cell_front.hypervolume
+
+
+def test_cell_front_golden_snapshot():
+    """A small front that must not move silently (set XLCELL_UPDATE_GOLDEN=1 to rewrite after a deliberate change)."""
+    f = pareto_front(cell_problem(), 5, "epsilon", seed=0)
+    snap = {"X": f.X.tolist(), "F": f.F.tolist(), "hypervolume": f.hypervolume, "knee": f.knee}
+    if os.environ.get("XLCELL_UPDATE_GOLDEN"):
+        GOLDEN.parent.mkdir(exist_ok=True)
+        GOLDEN.write_text(json.dumps(snap, indent=1) + "\n")
+    ref = json.loads(GOLDEN.read_text())
+    np.testing.assert_allclose(f.F, ref["F"], rtol=1e-6)
+    np.testing.assert_allclose(f.X, ref["X"], rtol=1e-5)
+    assert f.knee == ref["knee"]
+    assert f.hypervolume == pytest.approx(ref["hypervolume"], rel=1e-6)
+
+
+def test_additive_epsilon_indicator():
+    from xlcell.pareto import additive_epsilon
+    R = np.array([[0.0, 1.0], [0.5, 0.5], [1.0, 0.0]])
+    assert additive_epsilon(R, R) == 0.0
+    assert additive_epsilon(R + 0.1, R) == pytest.approx(0.1)
+    assert additive_epsilon(R[[0, 2]], R) == pytest.approx(0.5)  # the middle is missing

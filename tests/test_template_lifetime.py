@@ -1,0 +1,140 @@
+"""The Lifetime and LCOS sheets and report sections: laid out from metadata, and their formulas,
+computed by the formula engine with our UDFs bound, agree with the Python kernels."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter as L
+
+from workbooks.report import write_report
+from workbooks.sheets import lcos as lcos_sheet
+from workbooks.sheets import lifetime as lifetime_sheet
+from workbooks.template import write_template
+from workbooks.xlsx import dynamic_cells
+from xlcell.cell import default_design
+from xlcell.degradation import (
+    SECONDS_PER_YEAR,
+    cracking,
+    sei_capacity_loss,
+    sei_cycle_life,
+    sei_fade_vs_cycles,
+    sei_soh_by_year,
+    wang_cycle_life,
+    wang_loss_percent,
+)
+from xlcell.design import design_from_mapping
+from xlcell.lcos import LcosInputs, cashflow, lcos
+from xlcell.params import specs
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory):
+    return write_template(tmp_path_factory.mktemp("tpl") / "t.xlsx")
+
+
+@pytest.fixture(scope="module")
+def computed(fresh):
+    pytest.importorskip("formulas")
+    from workbooks.formula_engine import evaluate
+
+    return evaluate(fresh)
+
+
+def test_sheets_exist_with_named_parameter_blocks(fresh):
+    wb = load_workbook(fresh)
+    assert {"Lifetime", "LCOS"} <= set(wb.sheetnames)
+    for nm in ("xlcell_sei_params", "xlcell_crack_params", "life_cycles_per_year", "sei_cycle_life"):
+        assert wb.defined_names[nm].attr_text.startswith("'Lifetime'!"), nm
+    assert wb.defined_names["xlcell_lcos_params"].attr_text.startswith("'LCOS'!")
+    ws = wb["LCOS"]
+    keys = [ws.cell(r, 2).value for r in range(5, 25)]
+    for s in specs(LcosInputs):
+        assert s.key in keys
+    assert len(wb["Lifetime"]._charts) == 1 and len(ws._charts) == 1
+    formulas = [f for cells in dynamic_cells(fresh).values() for _, f in cells]
+    for fn in ("XLCELL_SEI_FADE(", "XLCELL_WANG_FADE(", "XLCELL_CRACK(", "XLCELL_WANG_FIT(", "XLCELL_LCOS(",
+               "XLCELL_LCOS_CASHFLOW(", "XLCELL_SEI_SOH_BY_YEAR("):
+        assert any(f.startswith(fn) for f in formulas), fn
+
+
+def test_lifetime_sheet_computes_the_models(computed):
+    d = design_from_mapping({})
+    r = lifetime_sheet.HEADER_ROW + 1
+    col = L(lifetime_sheet.RESULTS_COL + 1)
+    assert computed[f"LIFETIME!{col}{r}"] == pytest.approx(
+        float(sei_capacity_loss(d, SECONDS_PER_YEAR, 365.0).capacity_loss_fraction) * 100, rel=1e-9)
+    assert computed[f"LIFETIME!{col}{r + 2}"] == pytest.approx(float(sei_cycle_life(d, 365.0, 0.8)), rel=1e-9)
+    assert computed[f"LIFETIME!{col}{r + 3}"] == pytest.approx(float(wang_cycle_life(0.5, 298.15, 0.8, 1.0)), rel=1e-9)
+    # fade table: SEI and Wang SOH columns
+    top = lifetime_sheet.HEADER_ROW
+    n = np.array(lifetime_sheet.CYCLES, dtype=float)
+    sei = np.asarray(sei_fade_vs_cycles(d, n, 365.0).soh).reshape(-1)
+    wang = 1 - wang_loss_percent(0.5, 298.15, n * 2.2) / 100
+    sc, wc = L(lifetime_sheet.FADE_COL + 4), L(lifetime_sheet.FADE_COL + 9)
+    assert computed[f"LIFETIME!{sc}{top}"] == "soh" and computed[f"LIFETIME!{wc}{top}"] == "soh"
+    assert [computed[f"LIFETIME!{sc}{top + 1 + i}"] for i in range(n.size)] == pytest.approx(list(sei), rel=1e-9)
+    assert [computed[f"LIFETIME!{wc}{top + 1 + i}"] for i in range(n.size)] == pytest.approx(list(wang), rel=1e-9)
+    # cracking table
+    crack_row = lifetime_sheet.HEADER_ROW + 4 + 3
+    h = L(lifetime_sheet.RESULTS_COL)
+    assert computed[f"LIFETIME!{h}{crack_row}"] == "stress_MPa"
+    assert computed[f"LIFETIME!{col}{crack_row}"] == pytest.approx(float(cracking(d).stress_Pa) / 1e6, rel=1e-9)
+
+
+def test_lifetime_fit_table_reports_its_domain(computed):
+    fit_top = lifetime_sheet.HEADER_ROW + len(lifetime_sheet.CYCLES) + 4
+    k, v = L(lifetime_sheet.FADE_COL + 7), L(lifetime_sheet.FADE_COL + 8)
+    got = {computed[f"LIFETIME!{k}{fit_top + i}"]: computed[f"LIFETIME!{v}{fit_top + i}"] for i in range(14)}
+    assert got["n_points"] == len(lifetime_sheet.FIT_EXAMPLE)
+    assert got["temperature_C_min"] == pytest.approx(25.0) and got["temperature_C_max"] == pytest.approx(60.0)
+    assert got["z"] == pytest.approx(0.55, rel=0.05)
+
+
+def test_lcos_sheet_computes_the_models(computed):
+    d = design_from_mapping({})
+    top = lcos_sheet.HEADER_ROW + 1
+    h, i, _, k = (L(lcos_sheet.RESULTS_COL + x) for x in range(4))
+    fixed = lcos(LcosInputs())
+    assert computed[f"LCOS!{h}{top}"] == "lcos_usd_MWh"
+    assert computed[f"LCOS!{i}{top}"] == pytest.approx(float(fixed.lcos_usd_J) * 3.6e9, rel=1e-9)
+    soh = sei_soh_by_year(d, lcos_sheet.SOH_YEARS, 365.0)
+    with_sei = lcos(LcosInputs(), soh=soh)
+    assert computed[f"LCOS!{k}{top}"] == pytest.approx(float(with_sei.lcos_usd_J) * 3.6e9, rel=1e-9)
+    cf = cashflow(LcosInputs())
+    cf_top = top + lcos_sheet.LCOS_ITEMS + 19
+    assert computed[f"LCOS!{h}{cf_top}"] == "year"
+    tot = L(lcos_sheet.RESULTS_COL + 9)
+    got = [computed[f"LCOS!{tot}{cf_top + 1 + y}"] for y in range(np.asarray(cf["year"]).size)]
+    assert got == pytest.approx(list(np.asarray(cf["total_cost_usd"])), rel=1e-9)
+
+
+def test_cell_level_lcos_links_design_and_lifetime(computed, fresh):
+    ws = load_workbook(fresh)["LCOS"]
+    row = next(r for r in range(1, 80) if ws.cell(r, 1).value and str(ws.cell(r, 1).value).startswith("Cell LCOS ="))
+    d = default_design()
+    from xlcell.cell import evaluate_cell
+
+    e = float(evaluate_cell(design_from_mapping({})).energy_J) / 3.6e6
+    n = float(sei_cycle_life(d))
+    assert computed[f"LCOS!C{row}"] == pytest.approx((50 + 20 + 0 - 5) / (0.95 * e * n), rel=1e-9)
+    # the same form with C_BOM and C_mfg from the cost model
+    from xlcell.lcos import cell_lcos
+
+    assert computed[f"LCOS!A{row + 3}"] == "lcos_usd_kWh"
+    ref = cell_lcos(design_from_mapping({}), 365.0, 0.8, 0.95, 0.0, 5.0)
+    assert computed[f"LCOS!B{row + 3}"] == pytest.approx(float(ref.lcos_usd_J) * 3.6e6, rel=1e-9)
+
+
+def test_report_has_lifetime_and_lcos_sections(tmp_path):
+    p = write_report(tmp_path / "r.xlsx", {"neg_particle_radius_um": 3.0})
+    wb = load_workbook(p)
+    assert {"Lifetime", "LCOS"} <= set(wb.sheetnames)
+    ws = wb["Lifetime"]
+    d = design_from_mapping({"neg_particle_radius_um": 3.0})
+    assert ws["B6"].value == pytest.approx(float(np.asarray(sei_fade_vs_cycles(d, 250.0).soh).reshape(-1)[0]), rel=1e-12)
+    assert len(ws._charts) == 1 and len(wb["LCOS"]._charts) == 1
+    assert wb["LCOS"]["B9"].value == pytest.approx(float(lcos(LcosInputs()).lcos_usd_J) * 3.6e9, rel=1e-12)
+    from xlcell.lcos import cell_lcos
+
+    assert wb["LCOS"]["B12"].value == pytest.approx(float(cell_lcos(d).lcos_usd_J) * 3.6e6, rel=1e-12)

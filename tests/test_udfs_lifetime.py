@@ -1,0 +1,104 @@
+"""The degradation UDFs, called with exactly what Excel hands over (floats, str, None, lists of lists)."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from udfs.lifetime import (
+    XLCELL_CRACK,
+    XLCELL_SEI_CYCLE_LIFE,
+    XLCELL_SEI_FADE,
+    XLCELL_SEI_LOSS,
+    XLCELL_SEI_SOH_BY_YEAR,
+    XLCELL_WANG_CYCLE_LIFE,
+    XLCELL_WANG_FADE,
+    XLCELL_WANG_FIT,
+    XLCELL_WANG_LOSS,
+    XLCELL_WANG_SOH_BY_YEAR,
+)
+from xlcell.cell import default_design
+from xlcell.degradation import SECONDS_PER_YEAR, SEIParams, sei_capacity_loss, sei_cycle_life, wang_cycle_life
+
+DESIGN = [["pos_material", "NMC811"], ["pos_thickness_um", 120.0], ["temperature_C", 25.0], [None, None]]
+
+
+def test_wang_loss_udf_matches_published_formula():
+    # Wang et al. 2011, Eq. (5), C/2, 25 °C, 1000 Ah: 31630 exp((-31700 + 370.3*0.5)/(8.314*298.15)) 1000^0.55
+    expected = 31630 * math.exp((-31700 + 370.3 * 0.5) / (8.314 * 298.15)) * 1000 ** 0.55
+    assert XLCELL_WANG_LOSS(0.5, 25.0, 1000.0) == pytest.approx(expected, rel=1e-12)
+    assert XLCELL_WANG_LOSS("0.5", 25.0, 1000.0) == pytest.approx(expected, rel=1e-12)
+
+
+def test_wang_udf_errors_are_cell_text():
+    assert XLCELL_WANG_LOSS(-1.0, 25.0, 100.0).startswith("#XLCELL! c_rate = -1")
+    assert XLCELL_WANG_LOSS(0.5, None, 100.0).startswith("#XLCELL! temperature_C = blank")
+    assert XLCELL_WANG_LOSS(0.5, 25.0, -5.0).startswith("#XLCELL! ah_throughput")
+
+
+def test_wang_cycle_life_and_fade_udfs():
+    n = XLCELL_WANG_CYCLE_LIFE(2.0, 45.0, 0.8, 0.9)
+    assert n == pytest.approx(float(wang_cycle_life(2.0, 318.15, 0.8, 0.9)))
+    t = XLCELL_WANG_FADE(0.5, 25.0, [[0.0], [1000.0]], None)
+    assert t[0] == ["cycles", "ah_throughput", "soh", "in_tested_range"]
+    assert t[1][2] == 1.0 and t[2][1] == pytest.approx(2200.0) and t[2][3] is True
+    assert XLCELL_WANG_FADE(20.0, 25.0, [[100.0]])[1][3] is False  # beyond 10C
+    s = XLCELL_WANG_SOH_BY_YEAR(0.5, 25.0, 3.0, 365.0)
+    assert len(s) == 3 and s[0] == [1.0] and s[2][0] < s[1][0] < 1.0
+
+
+def test_wang_fit_udf():
+    c, T, ah = [0.5, 0.5, 0.5, 2.0, 2.0, 2.0], [25.0, 45.0, 60.0, 25.0, 45.0, 60.0], [500.0, 1500.0, 3000.0, 800.0, 2000.0, 4000.0]
+    loss = [XLCELL_WANG_LOSS(0.5, t, a) * 1.0 for t, a in zip(T, ah)]  # one B: rates differ only through k
+    rows = [["c_rate", "temperature_C", "ah_throughput", "loss_pct"]] + [[a, b, x, y] for a, b, x, y in zip(c, T, ah, loss)]
+    out = dict(XLCELL_WANG_FIT(rows))
+    assert out["z"] == pytest.approx(0.55, rel=1e-3)
+    assert out["temperature_C_min"] == pytest.approx(25.0) and out["ah_max"] == 4000.0
+    assert "activation_energy_J_mol" in out["fitted"]
+    bad = XLCELL_WANG_FIT([["c_rate", "temperature_C"], [1.0, 25.0]])
+    assert bad[0][0].startswith("#XLCELL! data is missing column(s)")
+
+
+def test_sei_udfs_match_kernel():
+    d = default_design()
+    loss = XLCELL_SEI_LOSS(DESIGN, 2.0, 730.0)
+    assert loss == pytest.approx(float(sei_capacity_loss(d, 2 * SECONDS_PER_YEAR, 730.0).capacity_loss_fraction) * 100, rel=1e-12)
+    assert XLCELL_SEI_CYCLE_LIFE(DESIGN, None, None) == pytest.approx(float(sei_cycle_life(d, 365.0, 0.8)), rel=1e-12)
+    # SEI parameters from a (key, value) range in display units
+    p = [["sei_activation_energy_kJ_mol", 30.0], ["sei_diffusivity_m2_s", 5e-22]]
+    assert XLCELL_SEI_CYCLE_LIFE(DESIGN, 365.0, 0.8, p) == pytest.approx(
+        float(sei_cycle_life(d, 365.0, 0.8, SEIParams(activation_energy_J_mol=30e3, diffusivity_m2_s=5e-22))), rel=1e-12)
+
+
+def test_sei_udfs_see_the_design():
+    small = DESIGN + [["neg_particle_radius_um", 3.0]]
+    assert XLCELL_SEI_LOSS(small, 1.0, 0.0) > 1.9 * XLCELL_SEI_LOSS(DESIGN, 1.0, 0.0)
+
+
+def test_sei_fade_and_soh_tables():
+    t = XLCELL_SEI_FADE(DESIGN, [[0.0, 500.0, 1000.0]], 250.0)
+    assert t[0] == ["cycles", "years", "soh", "sei_thickness_nm"]
+    assert t[1][2] == 1.0 and t[1][3] == pytest.approx(5.0)
+    assert t[3][1] == pytest.approx(4.0) and t[3][2] < t[2][2] < 1.0
+    s = XLCELL_SEI_SOH_BY_YEAR(DESIGN, 5.0, 365.0)
+    assert [r[0] for r in s][0] == 1.0 and len(s) == 5 and np.all(np.diff([r[0] for r in s]) < 0)
+
+
+def test_sei_udf_errors():
+    assert XLCELL_SEI_LOSS(DESIGN, -1.0).startswith("#XLCELL! years = -1")
+    assert XLCELL_SEI_LOSS(DESIGN, 1.0, 0.0, [["sei_nonsense", 1.0]]).startswith("#XLCELL! unknown sei_params key")
+    assert XLCELL_SEI_LOSS(DESIGN, 1.0, 0.0, [["sei_activation_energy_kJ_mol", -5.0]]).startswith(
+        "#XLCELL! sei_activation_energy_kJ_mol = -5")
+    assert XLCELL_SEI_CYCLE_LIFE(DESIGN, 365.0, 1.5).startswith("#XLCELL! eol_soh = 1.5")
+    assert XLCELL_SEI_SOH_BY_YEAR(DESIGN, 2.5)[0][0].startswith("#XLCELL! years = 2.5")
+
+
+def test_crack_udf_ratio_four_for_doubled_thickness():
+    a = dict(XLCELL_CRACK(DESIGN + [["neg_thickness_um", 150.0]], "neg"))
+    b = dict(XLCELL_CRACK(DESIGN + [["neg_thickness_um", 300.0]], None))
+    assert a["cracked"] is True and b["cracked"] is True
+    assert b["delta_resistance_mohm"] / a["delta_resistance_mohm"] == pytest.approx(4.0, rel=1e-12)
+    thin = dict(XLCELL_CRACK(DESIGN + [["neg_thickness_um", 40.0]]))
+    assert thin["cracked"] is False and thin["delta_resistance_mohm"] == 0.0
+    assert XLCELL_CRACK(DESIGN, "middle")[0][0].startswith("#XLCELL! electrode = 'middle'")

@@ -1,0 +1,117 @@
+"""Excel functions of the levelised cost of storage (thin wrappers over :mod:`xlcell.lcos`)."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from xlcell import units
+from xlcell.degradation import SEIParams
+from xlcell.lcos import CASHFLOW_COLUMNS, LcosInputs, cashflow, cell_lcos, lcos, lcos_simple
+
+from ._excel import as_float, as_vector, is_blank, kv_out, params_from_kv, udf
+from .cell import design_from_range
+
+#: cash-flow columns in display units: (Excel header, kernel column, unit)
+_CASHFLOW_DISPLAY = [("year", "year", "-"), ("soh", "soh", "-"), ("energy_charged_MWh", "energy_charged_J", "MWh"),
+                     ("energy_discharged_MWh", "energy_discharged_J", "MWh"), ("capex_usd", "capex_usd", "$"),
+                     ("fixed_om_usd", "fixed_om_usd", "$"), ("var_om_usd", "var_om_usd", "$"),
+                     ("charging_usd", "charging_usd", "$"), ("eol_usd", "eol_usd", "$"),
+                     ("total_cost_usd", "total_cost_usd", "$"), ("discount_factor", "discount_factor", "-"),
+                     ("discounted_cost_usd", "discounted_cost_usd", "$"),
+                     ("discounted_energy_MWh", "discounted_energy_J", "MWh")]
+assert [c[1] for c in _CASHFLOW_DISPLAY] == list(CASHFLOW_COLUMNS)
+
+
+def _soh(v: Any) -> np.ndarray | None:
+    if v is None or is_blank(v):
+        return None
+    return np.array(as_vector(v, "soh", allow_blank=True))
+
+
+@udf()
+def XLCELL_LCOS_SIMPLE(c_bom: Any, c_mfg: Any, c_om: Any, residual_value: Any, efficiency: Any, energy_kWh: Any,
+                       cycles: Any) -> float:
+    """Cell-level LCOS in $/kWh: (C_BOM + C_mfg + C_O&M - RV) / (η · E_u · N_cyc).
+
+    c_bom: bill-of-materials cost, $
+    c_mfg: manufacturing cost, $
+    c_om: lifetime operation and maintenance cost, $
+    residual_value: residual (salvage) value at end of life, $
+    efficiency: round-trip efficiency η, 0-1
+    energy_kWh: usable energy per cycle E_u, kWh
+    cycles: cycle life N_cyc
+    """
+    v = lcos_simple(as_float(c_bom, "c_bom"), as_float(c_mfg, "c_mfg"), as_float(c_om, "c_om"),
+                    as_float(residual_value, "residual_value"), as_float(efficiency, "efficiency"),
+                    units.to_si(as_float(energy_kWh, "energy_kWh"), "kWh"), as_float(cycles, "cycles"))
+    return float(units.from_si(float(v), "$/kWh"))
+
+
+@udf(table=True, ranges=("design", "sei_params", "materials"))
+def XLCELL_CELL_LCOS(design: Any, cycles_per_year: Any = None, eol_soh: Any = None, efficiency: Any = None, c_om: Any = None,
+                     residual_value: Any = None, sei_params: Any = None, materials: Any = None) -> list[list[Any]]:
+    """Cell-level LCOS of a design with every term from a model: C_BOM, C_mfg (cost), E_u (cell), N_cyc (SEI).
+
+    design: two-column (key, value) design range (Design sheet)
+    cycles_per_year: full cycles per year, > 0 (blank = 365)
+    eol_soh: end-of-life state of health, 0-1 (blank = 0.8)
+    efficiency: round-trip efficiency, 0-1 (blank = 0.95)
+    c_om: lifetime O&M cost per cell, $ (blank = 0)
+    residual_value: residual value per cell, $ (blank = 0)
+    sei_params: optional (key, value) range of SEI parameters
+    materials: optional table of user-defined materials
+    Returns (item, value) rows: lcos_usd_kWh, c_bom_usd, c_mfg_usd, energy_kWh, cycle_life.
+    """
+    r = cell_lcos(design_from_range(design, materials), as_float(cycles_per_year, "cycles_per_year", default=365.0),
+                  as_float(eol_soh, "eol_soh", default=0.8), as_float(efficiency, "efficiency", default=0.95),
+                  as_float(c_om, "c_om", default=0.0), as_float(residual_value, "residual_value", default=0.0),
+                  params_from_kv(SEIParams, sei_params, "sei_params"))
+
+    def one(x: Any) -> float:
+        return float(np.asarray(x).reshape(-1)[0])
+
+    return kv_out({"lcos_usd_kWh": float(units.from_si(one(r.lcos_usd_J), "$/kWh")), "c_bom_usd": one(r.c_bom_usd),
+                   "c_mfg_usd": one(r.c_mfg_usd), "energy_kWh": float(units.from_si(one(r.energy_J), "kWh")),
+                   "cycle_life": one(r.cycles)})
+
+
+@udf(table=True, ranges=("params", "soh"))
+def XLCELL_LCOS(params: Any, soh: Any = None) -> list[list[Any]]:
+    """Project LCOS (Schmidt et al. 2019) in $/MWh discharged, with its capex, O&M, charging and end-of-life parts.
+
+    params: two-column (key, value) range: power_MW, energy_MWh, capex_power_usd_kW, capex_energy_usd_kWh,
+    fixed_om_usd_kW_yr, var_om_usd_MWh, charging_price_usd_MWh, round_trip_efficiency, depth_of_discharge,
+    cycles_per_year, lifetime_years, discount_rate, annual_degradation, eol_cost_usd (blank = default)
+    soh: optional column of state of health per year (e.g. XLCELL_SEI_SOH_BY_YEAR); replaces annual_degradation
+    Returns (item, value) rows.
+    """
+    r = lcos(params_from_kv(LcosInputs, params, "params"), _soh(soh))
+
+    def mwh(x: Any) -> float:
+        return float(units.from_si(float(np.asarray(x).reshape(-1)[0]), "$/MWh"))
+
+    return kv_out({
+        "lcos_usd_MWh": mwh(r.lcos_usd_J), "capex_usd_MWh": mwh(r.capex_usd_J), "om_usd_MWh": mwh(r.om_usd_J),
+        "charging_usd_MWh": mwh(r.charging_usd_J), "eol_usd_MWh": mwh(r.eol_usd_J),
+        "capex_usd": float(np.asarray(r.capex_usd).reshape(-1)[0]),
+        "discounted_energy_MWh": float(units.from_si(float(np.asarray(r.discounted_energy_J).reshape(-1)[0]), "MWh")),
+        "lifetime_energy_MWh": float(units.from_si(float(np.asarray(r.lifetime_energy_J).reshape(-1)[0]), "MWh")),
+        "crf": float(np.asarray(r.crf).reshape(-1)[0]),
+    })
+
+
+@udf(table=True, ranges=("params", "soh"))
+def XLCELL_LCOS_CASHFLOW(params: Any, soh: Any = None) -> list[list[Any]]:
+    """The yearly cash-flow table of the project LCOS: year 0 (capex) to N+1 (end of life).
+
+    params: two-column (key, value) range as for XLCELL_LCOS
+    soh: optional column of state of health per year; replaces annual_degradation
+    Returns a header row and one row per year ($, MWh).
+    """
+    cf = cashflow(params_from_kv(LcosInputs, params, "params"), _soh(soh))
+    cols = [np.asarray(units.from_si(cf[k], u), dtype=float).reshape(-1) for _, k, u in _CASHFLOW_DISPLAY]
+    return [[h for h, _, _ in _CASHFLOW_DISPLAY]] + [[float(c[i]) for c in cols] for i in range(cols[0].size)]
+
+
+__all__ = [n for n in dir() if n.startswith("XLCELL_")]

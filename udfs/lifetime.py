@@ -1,0 +1,252 @@
+"""Excel functions of the degradation models (thin wrappers over :mod:`xlcell.degradation`).
+
+SEI growth and cracking take a cell design range (as on the Design sheet) and an optional
+(key, value) range of model parameters (keys of :class:`~xlcell.degradation.SEIParams` or
+:class:`~xlcell.degradation.CrackParams`, display units); the Wang et al. (2011) functions take
+operating conditions only, because that empirical model has no design input.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from xlcell import units
+from xlcell.degradation import (
+    SECONDS_PER_YEAR,
+    CrackParams,
+    SEIParams,
+    cracking,
+    fit_wang,
+    sei_capacity_loss,
+    sei_cycle_life,
+    sei_fade_vs_cycles,
+    sei_soh_by_year,
+    wang_cycle_life,
+    wang_in_range,
+    wang_loss_percent,
+    wang_soh_by_year,
+)
+from xlcell.errors import InputError
+
+from ._excel import as_float, as_int, as_records, as_text, as_vector, kv_out, params_from_kv, udf
+from .cell import design_from_range
+
+
+def _temperature_K(v: Any, name: str = "temperature_C") -> float:
+    t = as_float(v, name)
+    if not -60 <= t <= 150:
+        raise InputError(name, t, "a number between -60 and 150 °C (inclusive)")
+    return float(units.to_si(t, "°C"))
+
+
+def _positive(v: Any, name: str, default: float | None = None) -> float:
+    x = as_float(v, name, default=default)
+    if x <= 0:
+        raise InputError(name, x, "a number > 0")
+    return x
+
+
+def _soh(v: Any, name: str = "eol_soh") -> float:
+    x = as_float(v, name, default=0.8)
+    if not 0 < x < 1:
+        raise InputError(name, x, "a number between 0 and 1 (exclusive)")
+    return x
+
+
+def _cycles(v: Any, name: str) -> np.ndarray:
+    c = np.array(as_vector(v, name, allow_blank=True))
+    if (c < 0).any():
+        raise InputError(name, float(c[c < 0][0]), "cycle counts >= 0")
+    return c
+
+
+# ------------------------------------------------------------------ SEI growth (mechanism)
+@udf(ranges=("design", "sei_params", "materials"))
+def XLCELL_SEI_LOSS(design: Any, years: Any, cycles: Any = None, sei_params: Any = None, materials: Any = None) -> float:
+    """Capacity lost to SEI growth (%) after a time and a number of cycles, from the cell design.
+
+    design: two-column (key, value) design range (Design sheet); its temperature_C is the ageing temperature
+    years: elapsed time in years, >= 0
+    cycles: equivalent full cycles in that time, >= 0 (blank = 0, calendar ageing only)
+    sei_params: optional (key, value) range of SEI parameters (sei_diffusivity_m2_s, sei_activation_energy_kJ_mol, ...)
+    materials: optional table of user-defined materials
+    """
+    t = as_float(years, "years")
+    n = as_float(cycles, "cycles", default=0.0)
+    if t < 0:
+        raise InputError("years", t, "a number >= 0")
+    if n < 0:
+        raise InputError("cycles", n, "a number >= 0")
+    r = sei_capacity_loss(design_from_range(design, materials), t * SECONDS_PER_YEAR, n,
+                          params_from_kv(SEIParams, sei_params, "sei_params"))
+    return float(np.asarray(r.capacity_loss_fraction).reshape(-1)[0] * 100.0)
+
+
+@udf(ranges=("design", "sei_params", "materials"))
+def XLCELL_SEI_CYCLE_LIFE(design: Any, cycles_per_year: Any = None, eol_soh: Any = None, sei_params: Any = None,
+                          materials: Any = None) -> float:
+    """Equivalent full cycles until SEI growth brings the state of health to the end-of-life value.
+
+    design: two-column (key, value) design range; its temperature_C is the ageing temperature
+    cycles_per_year: full cycles per year, > 0 (blank = 365); sets how much calendar time passes per cycle
+    eol_soh: end-of-life state of health, 0-1 (blank = 0.8)
+    sei_params: optional (key, value) range of SEI parameters
+    materials: optional table of user-defined materials
+    """
+    cpy = _positive(cycles_per_year, "cycles_per_year", 365.0)
+    return float(np.asarray(sei_cycle_life(design_from_range(design, materials), cpy, _soh(eol_soh),
+                                           params_from_kv(SEIParams, sei_params, "sei_params"))).reshape(-1)[0])
+
+
+@udf(table=True, ranges=("design", "cycles", "sei_params", "materials"))
+def XLCELL_SEI_FADE(design: Any, cycles: Any, cycles_per_year: Any = None, sei_params: Any = None,
+                    materials: Any = None) -> list[list[Any]]:
+    """SEI capacity fade versus cycles for one design: columns cycles, years, soh, sei_thickness_nm.
+
+    design: two-column (key, value) design range
+    cycles: row or column of equivalent full cycle counts, >= 0
+    cycles_per_year: full cycles per year, > 0 (blank = 365)
+    sei_params: optional (key, value) range of SEI parameters
+    materials: optional table of user-defined materials
+    """
+    n = _cycles(cycles, "cycles")
+    cpy = _positive(cycles_per_year, "cycles_per_year", 365.0)
+    r = sei_fade_vs_cycles(design_from_range(design, materials), n, cpy, params_from_kv(SEIParams, sei_params, "sei_params"))
+    soh = np.asarray(r.soh).reshape(-1)
+    nm = units.from_si(np.asarray(r.thickness_m).reshape(-1), "nm")
+    return [["cycles", "years", "soh", "sei_thickness_nm"]] + [
+        [float(a), float(a / cpy), float(s), float(d)] for a, s, d in zip(n, soh, nm)]
+
+
+@udf(table=True, ranges=("design", "sei_params", "materials"))
+def XLCELL_SEI_SOH_BY_YEAR(design: Any, years: Any, cycles_per_year: Any = None, sei_params: Any = None,
+                           materials: Any = None) -> list[list[Any]]:
+    """State of health at the start of each year 1..N from SEI growth (a column, for XLCELL_LCOS's soh).
+
+    design: two-column (key, value) design range
+    years: number of years N, whole number >= 1
+    cycles_per_year: full cycles per year, > 0 (blank = 365)
+    sei_params: optional (key, value) range of SEI parameters
+    materials: optional table of user-defined materials
+    """
+    n = as_int(years, "years", minimum=1)
+    cpy = _positive(cycles_per_year, "cycles_per_year", 365.0)
+    s = sei_soh_by_year(design_from_range(design, materials), n, cpy, params_from_kv(SEIParams, sei_params, "sei_params"))
+    return [[float(x)] for x in np.asarray(s).reshape(-1)]
+
+
+# ------------------------------------------------------------------ cracking
+_CRACK_OUT = [("stress_MPa", "stress_Pa", "MPa"), ("critical_stress_MPa", "critical_stress_Pa", "MPa"),
+              ("critical_thickness_um", "critical_thickness_m", "µm"), ("energy_release_J_m2", "energy_release_J_m2", "J/m²"),
+              ("cracked", "cracked", "bool"), ("transport_asi_ohm_cm2", "transport_asi_ohm_m2", "Ω·cm²"),
+              ("delta_asi_ohm_cm2", "delta_asi_ohm_m2", "Ω·cm²"), ("delta_resistance_mohm", "delta_resistance_ohm", "mΩ")]
+
+
+@udf(table=True, ranges=("design", "crack_params", "materials"))
+def XLCELL_CRACK(design: Any, electrode: Any = None, crack_params: Any = None, materials: Any = None) -> list[list[Any]]:
+    """Cracking of a constrained electrode from swelling: stress, critical stress and thickness, ΔR (∝ L²).
+
+    design: two-column (key, value) design range
+    electrode: "neg" or "pos" (blank = neg)
+    crack_params: optional (key, value) range (crack_modulus_GPa, crack_swelling_strain, crack_fracture_energy_J_m2, ...)
+    materials: optional table of user-defined materials
+    Returns (item, value) rows.
+    """
+    e = as_text(electrode, "electrode", default="neg", choices=["neg", "pos"])
+    r = cracking(design_from_range(design, materials), params_from_kv(CrackParams, crack_params, "crack_params"), e)
+    out = {}
+    for key, attr, unit in _CRACK_OUT:
+        v = np.asarray(getattr(r, attr)).reshape(-1)[0]
+        out[key] = bool(v) if unit == "bool" else float(units.from_si(float(v), unit))
+    return kv_out(out)
+
+
+# ------------------------------------------------------------------ Wang et al. 2011 (empirical)
+@udf()
+def XLCELL_WANG_LOSS(c_rate: Any, temperature_C: Any, ah_throughput: Any) -> float:
+    """Capacity loss (%) of Wang et al. 2011 (graphite/LFP): B(C) exp(-(31700 - 370.3 C)/(R T)) Ah^0.55.
+
+    c_rate: C-rate, > 0 (published B at C/2, 2C, 6C, 10C; interpolated between, held outside)
+    temperature_C: cell temperature in °C
+    ah_throughput: cumulative discharge throughput in Ah of the tested 2.2 Ah cell (cycles x DOD x 2.2), >= 0
+    """
+    return float(wang_loss_percent(_positive(c_rate, "c_rate"), _temperature_K(temperature_C), as_float(ah_throughput, "ah_throughput")))
+
+
+@udf()
+def XLCELL_WANG_CYCLE_LIFE(c_rate: Any, temperature_C: Any, eol_soh: Any = None, dod: Any = None) -> float:
+    """Cycles to end of life from Wang et al. 2011 (the tested cell; no design input).
+
+    c_rate: C-rate, > 0
+    temperature_C: cell temperature in °C
+    eol_soh: end-of-life state of health, 0-1 (blank = 0.8)
+    dod: depth of discharge, 0-1 (blank = 1)
+    """
+    return float(wang_cycle_life(_positive(c_rate, "c_rate"), _temperature_K(temperature_C), _soh(eol_soh),
+                                 as_float(dod, "dod", default=1.0)))
+
+
+@udf(table=True, ranges=("cycles",))
+def XLCELL_WANG_FADE(c_rate: Any, temperature_C: Any, cycles: Any, dod: Any = None) -> list[list[Any]]:
+    """Wang et al. 2011 fade versus cycles: columns cycles, ah_throughput, soh, in_tested_range.
+
+    c_rate: C-rate, > 0
+    temperature_C: cell temperature in °C
+    cycles: row or column of equivalent full cycle counts, >= 0
+    dod: depth of discharge, 0-1 (blank = 1)
+    """
+    c = _positive(c_rate, "c_rate")
+    T = _temperature_K(temperature_C)
+    n = _cycles(cycles, "cycles")
+    dod_v = as_float(dod, "dod", default=1.0)
+    if not 0 < dod_v <= 1:
+        raise InputError("dod", dod_v, "a number between 0 (exclusive) and 1")
+    ah = n * dod_v * 2.2
+    soh = np.maximum(0.0, 1.0 - wang_loss_percent(c, T, ah) / 100.0)
+    ok = bool(wang_in_range(c, T))
+    return [["cycles", "ah_throughput", "soh", "in_tested_range"]] + [
+        [float(a), float(b), float(s), ok] for a, b, s in zip(n, ah, soh)]
+
+
+@udf(table=True)
+def XLCELL_WANG_SOH_BY_YEAR(c_rate: Any, temperature_C: Any, years: Any, cycles_per_year: Any, dod: Any = None) -> list[list[Any]]:
+    """State of health at the start of each year 1..N from Wang et al. 2011 (a column, for XLCELL_LCOS's soh).
+
+    c_rate: C-rate, > 0
+    temperature_C: cell temperature in °C
+    years: number of years N, whole number >= 1
+    cycles_per_year: full cycles per year, > 0
+    dod: depth of discharge, 0-1 (blank = 1)
+    """
+    s = wang_soh_by_year(_positive(c_rate, "c_rate"), _temperature_K(temperature_C), as_int(years, "years", minimum=1),
+                         _positive(cycles_per_year, "cycles_per_year"), as_float(dod, "dod", default=1.0))
+    return [[float(x)] for x in np.asarray(s).reshape(-1)]
+
+
+_FIT_COLUMNS = ["c_rate", "temperature_C", "ah_throughput", "loss_pct"]
+
+
+@udf(table=True, ranges=("data",))
+def XLCELL_WANG_FIT(data: Any) -> list[list[Any]]:
+    """Fit the Wang et al. form to your ageing data (scipy least squares on ln loss).
+
+    data: table with header c_rate | temperature_C | ah_throughput | loss_pct and one measurement per row
+    Returns (item, value) rows: the coefficients, which were fitted (E_a needs several temperatures, k several
+    C-rates), the RMSE and the ranges of the data; outside them, and for any other design, the fit is extrapolation.
+    """
+    rows = as_records(data, "data", _FIT_COLUMNS)
+    cols = {c: np.array([as_float(r[c], f"{c} (row {i + 1})") for i, r in enumerate(rows)]) for c in _FIT_COLUMNS}
+    f = fit_wang(cols["c_rate"], units.to_si(cols["temperature_C"], "°C"), cols["ah_throughput"], cols["loss_pct"])
+    return kv_out({
+        "b": f.b, "activation_energy_J_mol": f.activation_energy_J_mol, "k_J_mol": f.k_J_mol, "z": f.z,
+        "fitted": ", ".join(f.free), "rmse_pct": f.rmse_percent, "n_points": f.n_points,
+        "c_rate_min": f.c_rate_range[0], "c_rate_max": f.c_rate_range[1],
+        "temperature_C_min": float(units.from_si(f.temperature_range_K[0], "°C")),
+        "temperature_C_max": float(units.from_si(f.temperature_range_K[1], "°C")),
+        "ah_min": f.ah_range[0], "ah_max": f.ah_range[1],
+        "valid_for": "the tested cell design, inside these ranges only",
+    })
+
+
+__all__ = [n for n in dir() if n.startswith("XLCELL_")]

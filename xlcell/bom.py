@@ -1,0 +1,376 @@
+"""BatPaC-compatible cell format and bill of materials, driven by any :class:`~xlcell.cell.CellDesign`.
+
+The cell format is BatPaC 5.0's pouch cell of stacked bicells (reference digest
+``shared/reference/batpac5.md``, sections 2.3, 2.5, 2.6 and 3). Every rule is vectorised over
+designs and written in SI; the digest's mm/µm formulas are the same ratios.
+
+Geometry (section 2.5), with t the cell thickness, t_pouch the laminate thickness:
+
+* bicell count n_bi = (t - 2 t_pouch - t_Cu) / (t_Al + t_Cu + 2 (t_sep + L_p + L_n)) × packing;
+* positive width W = sqrt(A_p / (2 n_bi a)), length L = a W (aspect a = 3);
+* negative oversize o_n in width and length: x_neg = (W + o_n)(L + o_n) / (W L) - 1, A_n = A_p (1 + x_neg);
+* tab length l_tab = 1.2 t; Al foil n_bi W (L + l_tab); Cu foil (n_bi + 1)(W + o_n)(L + l_tab - 1 mm + o_n);
+  separator 2 n_bi (W + o_sw)(L + o_sl);
+* electrolyte = pores of both coatings + separator pores + a fill fraction of the envelope t W L;
+* terminals [(a + b) e + c d] × thickness × density, c = l_tab - end gap, d = W - 4 mm, end gap = 0.1 t + 2 mm;
+* pouch [(w_cell + 2t + s)(l_cell - 2a) + (w_cell + s)(l_cell - 2a)] × laminate thickness × density.
+
+Voltage and capacity (section 2.3): capacity C = Q_A,p A_p; nominal voltage
+V_nom = OCV(50 %) - c_nom Q_A,p ASI_energy with c_nom = 1/3 per hour (BatPaC's C/3 rule) and
+BatPaC's converged energy ASI 17.247990 Ω·cm² as the default; cell energy C V_nom.
+
+Bill of materials (section 3.3): quantity per accepted cell = design quantity / (Y_cell Y_material),
+Y_material the product of the material step yields, rounded to 0.1 % as BatPaC does (a switch).
+Purchased hardware is bought per built cell: (mass × $/kg + plus cost × (N_0/N_built)^(1 - e)) / Y_cell.
+NMP is charged as BatPaC does, price × NMP per accepted cell × Y_cell, i.e. without credit for
+recovery; ``Slurry.credit_nmp_recovery = 1`` charges only the unrecovered make-up instead (section 3.4).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .cell import CellDesign, coating_density, resolve
+from .constants import SECONDS_PER_HOUR
+from .params import param, specs
+
+Array = Any
+
+_F = "Cell format"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CellFormat:
+    """BatPaC's pouch cell of stacked bicells (SI). Defaults: the BatPaC 5.0 EV default cell."""
+
+    cell_thickness_m: Array = field(default=20.110918e-3, metadata=param(
+        "Cell thickness", "mm", key="cell_thickness_mm", gt=1, le=100, group=_F,
+        doc="BatPaC: 20 mm target plus the converged whole-bicell adjustment (20.110918 mm)"))
+    packing_factor: Array = field(default=0.97, metadata=param("Stack packing factor", "-", key="packing_factor", gt=0, le=1, group=_F, advanced=True))
+    aspect_ratio: Array = field(default=3.0, metadata=param("Electrode length / width", "-", key="aspect_ratio", gt=0, le=20, group=_F))
+    pouch_thickness_m: Array = field(default=150e-6, metadata=param("Pouch laminate thickness", "µm", key="pouch_thickness_um", gt=0, le=2000, group=_F, advanced=True,
+                                                                    doc="30 µm PET + 100 µm Al + 20 µm PP"))
+    pouch_density_kg_m3: Array = field(default=(30 * 1.38 + 100 * 2.7 + 20 * 0.946) / 150 * 1e3, metadata=param(
+        "Pouch laminate density", "g/cm³", key="pouch_density_g_cm3", gt=0, le=20, group=_F, advanced=True))
+    neg_oversize_m: Array = field(default=2e-3, metadata=param("Negative oversize (width and length)", "mm", key="neg_oversize_mm", ge=0, le=50, group=_F, advanced=True))
+    sep_oversize_width_m: Array = field(default=2e-3, metadata=param("Separator oversize in width", "mm", key="sep_oversize_width_mm", ge=0, le=50, group=_F, advanced=True))
+    sep_oversize_length_m: Array = field(default=4e-3, metadata=param("Separator oversize in length", "mm", key="sep_oversize_length_mm", ge=0, le=50, group=_F, advanced=True))
+    tab_length_factor: Array = field(default=1.2, metadata=param("Positive tab length / cell thickness", "-", key="tab_length_factor", gt=0, le=10, group=_F, advanced=True))
+    neg_tab_shortening_m: Array = field(default=1e-3, metadata=param("Negative tab shorter by", "mm", key="neg_tab_shortening_mm", ge=0, le=50, group=_F, advanced=True))
+    edge_to_fold_m: Array = field(default=1e-3, metadata=param("Electrode edge to pouch fold", "mm", key="edge_to_fold_mm", ge=0, le=50, group=_F, advanced=True))
+    weld_tab_m: Array = field(default=8e-3, metadata=param("Terminal external weld tab a", "mm", key="weld_tab_mm", ge=0, le=100, group=_F, advanced=True))
+    feedthrough_m: Array = field(default=5e-3, metadata=param("Terminal feedthrough b", "mm", key="feedthrough_mm", ge=0, le=100, group=_F, advanced=True))
+    feedthrough_width_m: Array = field(default=40e-3, metadata=param("Terminal feedthrough width e", "mm", key="feedthrough_width_mm", gt=0, le=500, group=_F, advanced=True))
+    wide_feedthrough_width_m: Array = field(default=50e-3, metadata=param("Feedthrough width for wide electrodes", "mm", key="wide_feedthrough_width_mm", gt=0, le=500, group=_F, advanced=True))
+    wide_electrode_m: Array = field(default=84e-3, metadata=param("Electrode width above which the wide feedthrough is used", "mm", key="wide_electrode_mm", gt=0, le=1000, group=_F, advanced=True))
+    tab_inset_m: Array = field(default=2e-3, metadata=param("Internal tab inset from each electrode edge", "mm", key="tab_inset_mm", ge=0, le=50, group=_F, advanced=True))
+    pos_terminal_thickness_m: Array = field(default=1.2e-3, metadata=param("Positive terminal thickness (Al)", "mm", key="pos_terminal_thickness_mm", gt=0, le=20, group=_F, advanced=True))
+    neg_terminal_thickness_m: Array = field(default=0.8e-3, metadata=param("Negative terminal thickness (Cu)", "mm", key="neg_terminal_thickness_mm", gt=0, le=20, group=_F, advanced=True))
+    pos_terminal_density_kg_m3: Array = field(default=2700.0, metadata=param("Positive terminal density", "g/cm³", key="pos_terminal_density_g_cm3", gt=0, le=25, group=_F, advanced=True))
+    neg_terminal_density_kg_m3: Array = field(default=8960.0, metadata=param("Negative terminal density", "g/cm³", key="neg_terminal_density_g_cm3", gt=0, le=25, group=_F, advanced=True))
+    seal_buffer_m: Array = field(default=6e-3, metadata=param("Pouch sealing buffer", "mm", key="seal_buffer_mm", ge=0, le=50, group=_F, advanced=True))
+    envelope_fill: Array = field(default=0.02, metadata=param("Extra electrolyte, share of the stack envelope", "-", key="envelope_fill", ge=0, le=1, group=_F, advanced=True))
+    asi_energy_ohm_m2: Array = field(default=17.247990e-4, metadata=param(
+        "Energy ASI (C/3, incl. hardware)", "Ω·cm²", key="asi_energy_ohm_cm2", ge=0, le=1000, group=_F,
+        doc="BatPaC 5.0 default: 14.591695 × 1.3 × 0.8188056 + 1.7158996 = 17.247990 Ω·cm²"))
+    nominal_c_rate_per_h: Array = field(default=1.0 / 3.0, metadata=param("C-rate of the nominal voltage", "C-rate", key="nominal_c_rate", gt=0, le=100, group=_F, advanced=True))
+
+
+_P = "Prices"
+
+
+@dataclass(frozen=True, kw_only=True)
+class MaterialPrices:
+    """Material prices (BatPaC 5.0 defaults, section 3.1) and purchased-hardware rules."""
+
+    pos_am_usd_kg: Array = field(default=26.0, metadata=param("Positive active material", "$/kg", key="pos_am_usd_kg", ge=0, group=_P))
+    pos_carbon_usd_kg: Array = field(default=7.0, metadata=param("Positive carbon additive", "$/kg", key="pos_carbon_usd_kg", ge=0, group=_P))
+    pos_binder_usd_kg: Array = field(default=15.0, metadata=param("Positive binder (PVDF)", "$/kg", key="pos_binder_usd_kg", ge=0, group=_P))
+    pos_solvent_usd_kg: Array = field(default=2.7, metadata=param("Positive solvent (NMP)", "$/kg", key="pos_solvent_usd_kg", ge=0, group=_P))
+    neg_am_usd_kg: Array = field(default=10.0, metadata=param("Negative active material", "$/kg", key="neg_am_usd_kg", ge=0, group=_P))
+    neg_carbon_usd_kg: Array = field(default=7.0, metadata=param("Negative carbon additive", "$/kg", key="neg_carbon_usd_kg", ge=0, group=_P))
+    neg_binder_usd_kg: Array = field(default=10.0, metadata=param("Negative binder", "$/kg", key="neg_binder_usd_kg", ge=0, group=_P))
+    neg_solvent_usd_kg: Array = field(default=0.0, metadata=param("Negative solvent (water)", "$/kg", key="neg_solvent_usd_kg", ge=0, group=_P))
+    pos_foil_usd_m2: Array = field(default=0.2, metadata=param("Positive foil (Al)", "$/m²", key="pos_foil_usd_m2", ge=0, group=_P))
+    neg_foil_usd_m2: Array = field(default=1.2, metadata=param("Negative foil (Cu)", "$/m²", key="neg_foil_usd_m2", ge=0, group=_P))
+    separator_usd_m2: Array = field(default=0.9, metadata=param("Separator", "$/m²", key="separator_usd_m2", ge=0, group=_P))
+    electrolyte_usd_m3: Array = field(default=10.0e3, metadata=param("Electrolyte", "$/L", key="electrolyte_usd_L", ge=0, group=_P))
+    pos_terminal_usd_kg: Array = field(default=2.405, metadata=param("Positive terminal (Al)", "$/kg", key="pos_terminal_usd_kg", ge=0, group=_P))
+    neg_terminal_usd_kg: Array = field(default=8.64, metadata=param("Negative terminal (Cu)", "$/kg", key="neg_terminal_usd_kg", ge=0, group=_P))
+    pouch_usd_kg: Array = field(default=3.0, metadata=param("Pouch laminate", "$/kg", key="pouch_usd_kg", ge=0, group=_P))
+    pos_terminal_plus_usd: Array = field(default=0.08, metadata=param("Positive terminal plus cost", "$", key="pos_terminal_plus_usd", ge=0, group=_P))
+    neg_terminal_plus_usd: Array = field(default=0.08, metadata=param("Negative terminal plus cost", "$", key="neg_terminal_plus_usd", ge=0, group=_P))
+    pouch_plus_usd: Array = field(default=0.20, metadata=param("Pouch plus cost", "$", key="pouch_plus_usd", ge=0, group=_P))
+    hardware_volume_exponent: Array = field(default=0.85, metadata=param(
+        "Hardware plus-cost volume exponent", "-", key="hardware_volume_exponent", ge=0, le=1, group=_P, advanced=True,
+        doc="Plus cost × (baseline / cells built)^(1 - exponent)"))
+    hardware_baseline_cells: Array = field(default=211e6, metadata=param("Hardware baseline, cells built per year", "-", key="hardware_baseline_cells", gt=0, group=_P, advanced=True))
+
+
+_Y = "Material yields"
+
+
+@dataclass(frozen=True, kw_only=True)
+class MaterialYields:
+    """Material yields of the steps each material passes (BatPaC 5.0 defaults, section 3.2).
+
+    Electrode materials pass mixing, coating, slitting and stacking; foils pass coating, slitting
+    (foil yield) and stacking; the separator passes stacking (separator yield); the electrolyte
+    passes filling. Cell yield (built -> accepted) comes from the factory's step table.
+    """
+
+    mixing: Array = field(default=0.99, metadata=param("Mixing (electrode materials)", "-", key="mixing_yield", gt=0, le=1, group=_Y))
+    coating: Array = field(default=0.95, metadata=param("Coating (electrode materials and foils)", "-", key="coating_yield", gt=0, le=1, group=_Y))
+    slitting_electrode: Array = field(default=0.99, metadata=param("Slitting (electrode materials)", "-", key="slitting_electrode_yield", gt=0, le=1, group=_Y))
+    slitting_foil: Array = field(default=0.92, metadata=param("Slitting (foils)", "-", key="slitting_foil_yield", gt=0, le=1, group=_Y))
+    stacking_electrode: Array = field(default=0.99, metadata=param("Stacking (electrode materials and foils)", "-", key="stacking_electrode_yield", gt=0, le=1, group=_Y))
+    stacking_separator: Array = field(default=0.98, metadata=param("Stacking (separator)", "-", key="stacking_separator_yield", gt=0, le=1, group=_Y))
+    filling: Array = field(default=0.99, metadata=param("Filling (electrolyte)", "-", key="filling_yield", gt=0, le=1, group=_Y))
+    rounding: Array = field(default=0.001, metadata=param(
+        "Round effective yields to", "-", key="yield_rounding", ge=0, le=0.1, group=_Y, advanced=True,
+        doc="BatPaC rounds each effective yield to 0.1 % (0.001); 0 = no rounding"))
+
+    def effective(self) -> dict[str, Array]:
+        """Effective yields: electrode materials, foils, separator, electrolyte (rounded as set)."""
+        raw = dict(
+            electrode=self.mixing * self.coating * self.slitting_electrode * self.stacking_electrode,
+            foil=self.coating * self.slitting_foil * self.stacking_electrode,
+            separator=np.asarray(self.stacking_separator, dtype=float),
+            electrolyte=np.asarray(self.filling, dtype=float),
+        )
+        r = np.asarray(self.rounding, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return {k: np.where(r > 0, np.round(v / np.where(r > 0, r, 1.0)) * r, v) for k, v in raw.items()}
+
+
+_S = "Slurry"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Slurry:
+    """Slurry solvents and their recovery (BatPaC 5.0 defaults, sections 2.1 and 3.4)."""
+
+    pos_solvent_to_binder: Array = field(default=16.0, metadata=param("Positive solvent / binder mass ratio", "-", key="pos_solvent_to_binder", ge=0, le=1000, group=_S))
+    neg_solvent_to_binder: Array = field(default=40.0, metadata=param("Negative solvent / binder mass ratio", "-", key="neg_solvent_to_binder", ge=0, le=1000, group=_S))
+    nmp_recovery: Array = field(default=0.995, metadata=param("NMP recovery rate", "-", key="nmp_recovery", ge=0, le=1, group=_S))
+    credit_nmp_recovery: Array = field(default=0.0, metadata=param(
+        "Credit NMP recovery in the cell cost (1 = yes)", "-", key="credit_nmp_recovery", ge=0, le=1, group=_S,
+        doc="BatPaC charges all NMP (0); 1 charges only the unrecovered make-up"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class CellGeometry:
+    """Results of :func:`cell_geometry` (SI)."""
+
+    capacity_C: Array = field(metadata=param("Capacity", "Ah", key="capacity_Ah"))
+    nominal_voltage_V: Array = field(metadata=param("Nominal voltage (C/3)", "V", key="nominal_voltage_V"))
+    energy_J: Array = field(metadata=param("Cell energy (nominal)", "Wh", key="cell_energy_Wh"))
+    n_bicells: Array = field(metadata=param("Bicells", "-", key="n_bicells"))
+    electrode_width_m: Array = field(metadata=param("Positive electrode width", "mm", key="electrode_width_mm"))
+    electrode_length_m: Array = field(metadata=param("Positive electrode length", "mm", key="electrode_length_mm"))
+    neg_area_excess: Array = field(metadata=param("Negative area excess", "-", key="neg_area_excess"))
+    pos_area_m2: Array = field(metadata=param("Positive electrode area", "cm²", key="pos_area_cm2"))
+    neg_area_m2: Array = field(metadata=param("Negative electrode area", "cm²", key="neg_area_cm2"))
+    cell_width_m: Array = field(metadata=param("Cell width", "mm", key="cell_width_mm"))
+    cell_length_m: Array = field(metadata=param("Cell length", "mm", key="cell_length_mm"))
+    cell_volume_m3: Array = field(metadata=param("Cell volume", "cm³", key="cell_volume_cm3"))
+    stacked_sheets: Array = field(metadata=param("Electrode sheets stacked", "-", key="stacked_sheets"))
+
+
+#: Bill-of-materials items: (key, label, kind) with kind "mass" (kg), "area" (m²), "volume" (m³),
+#: "hardware" (kg, bought per built cell) or "solvent" (kg).
+BOM_ITEMS: tuple[tuple[str, str, str], ...] = (
+    ("pos_am", "Positive active material", "mass"),
+    ("pos_carbon", "Positive carbon additive", "mass"),
+    ("pos_binder", "Positive binder", "mass"),
+    ("pos_solvent", "Positive solvent (NMP)", "solvent"),
+    ("neg_am", "Negative active material", "mass"),
+    ("neg_carbon", "Negative carbon additive", "mass"),
+    ("neg_binder", "Negative binder", "mass"),
+    ("neg_solvent", "Negative solvent (water)", "solvent"),
+    ("pos_foil", "Positive foil (Al)", "area"),
+    ("neg_foil", "Negative foil (Cu)", "area"),
+    ("separator", "Separator", "area"),
+    ("electrolyte", "Electrolyte", "volume"),
+    ("pos_terminal", "Positive terminal (Al)", "hardware"),
+    ("neg_terminal", "Negative terminal (Cu)", "hardware"),
+    ("pouch", "Pouch container", "hardware"),
+)
+
+
+@dataclass(frozen=True)
+class BillOfMaterials:
+    """Bill of materials: one array per item (SI: kg, m² or m³), plus yields and costs ($).
+
+    ``design`` is the quantity in one finished cell, ``per_accepted`` the quantity bought per
+    accepted cell, ``yield_`` the material yield that applies (cell yield excluded), ``cost`` the
+    $ per accepted cell. Dict keys are the item keys of :data:`BOM_ITEMS`.
+    """
+
+    design: dict[str, np.ndarray]
+    yield_: dict[str, np.ndarray]
+    per_accepted: dict[str, np.ndarray]
+    cost: dict[str, np.ndarray]
+    cell_yield: np.ndarray
+
+    @property
+    def total_usd(self) -> np.ndarray:
+        return sum(self.cost.values())  # type: ignore[return-value]
+
+
+def cell_geometry(design: CellDesign, fmt: CellFormat | None = None) -> CellGeometry:
+    """BatPaC's pouch geometry, nominal voltage, capacity and energy for a population of designs.
+
+    Parameters
+    ----------
+    design : CellDesign
+        Designs (SI, broadcasting). ``electrode_area_m2`` is the positive area A_p (all faces).
+    fmt : CellFormat, optional
+        The cell format (default: BatPaC's 20 mm EV pouch).
+
+    Returns
+    -------
+    CellGeometry
+    """
+    g, _ = _geometry(resolve(design), fmt or CellFormat())
+    return g
+
+
+def _geometry(d: CellDesign, f: CellFormat) -> tuple[CellGeometry, dict[str, Array]]:
+    _check(f)
+    p, n, s = d.pos, d.neg, d.sep
+    A_p = d.electrode_area_m2
+    t = f.cell_thickness_m
+    n_bi = (t - 2.0 * f.pouch_thickness_m - n.foil_thickness_m) / (
+        p.foil_thickness_m + n.foil_thickness_m + 2.0 * (s.thickness_m + p.thickness_m + n.thickness_m)) * f.packing_factor
+    W = np.sqrt(A_p / (2.0 * n_bi * f.aspect_ratio))
+    L = f.aspect_ratio * W
+    o = f.neg_oversize_m
+    x_neg = (W + o) * (L + o) / (W * L) - 1.0
+    A_n = A_p * (1.0 + x_neg)
+    l_tab = f.tab_length_factor * t
+    end_gap = 0.1 * t + 2e-3
+    c = l_tab - end_gap
+    dd = W - 2.0 * f.tab_inset_m
+    e = np.where(W > f.wide_electrode_m, f.wide_feedthrough_width_m, f.feedthrough_width_m)
+    term_area = (f.weld_tab_m + f.feedthrough_m) * e + c * dd
+    term_len = f.weld_tab_m + f.feedthrough_m + c
+    cell_w = W + 2.0 * f.edge_to_fold_m + f.sep_oversize_width_m
+    cell_l = L + 2.0 * (term_len + end_gap)
+    sb = f.seal_buffer_m
+    pouch_area = ((cell_w + 2.0 * t + sb) + (cell_w + sb)) * (cell_l - 2.0 * f.weld_tab_m)
+
+    qa_p = p.thickness_m * p.specific_capacity_C_kg * p.am_frac * coating_density(p)
+    capacity = qa_p * A_p
+    ocv = np.where(np.isnan(d.avg_voltage_V), p.potential_V - n.potential_V, d.avg_voltage_V)
+    v_nom = ocv - f.nominal_c_rate_per_h * qa_p / SECONDS_PER_HOUR * f.asi_energy_ohm_m2
+    rho_p, rho_n = coating_density(p), coating_density(n)
+    m_pc = p.thickness_m * A_p * rho_p
+    m_nc = n.thickness_m * A_n * rho_n
+    sep_area = 2.0 * n_bi * (W + f.sep_oversize_width_m) * (L + f.sep_oversize_length_m)
+    v_elyte = (m_pc / rho_p * p.porosity + m_nc / rho_n * n.porosity + sep_area * s.thickness_m * s.porosity
+               + f.envelope_fill * t * W * L)
+    q = dict(
+        pos_coating=m_pc, neg_coating=m_nc,
+        pos_foil=n_bi * W * (L + l_tab),
+        neg_foil=(n_bi + 1.0) * (W + o) * (L + l_tab - f.neg_tab_shortening_m + o),
+        separator=sep_area, electrolyte=v_elyte,
+        pos_terminal=term_area * f.pos_terminal_thickness_m * f.pos_terminal_density_kg_m3,
+        neg_terminal=term_area * f.neg_terminal_thickness_m * f.neg_terminal_density_kg_m3,
+        pouch=pouch_area * f.pouch_thickness_m * f.pouch_density_kg_m3,
+    )
+    geo = CellGeometry(
+        capacity_C=capacity, nominal_voltage_V=v_nom, energy_J=capacity * v_nom, n_bicells=n_bi,
+        electrode_width_m=W, electrode_length_m=L, neg_area_excess=x_neg, pos_area_m2=A_p, neg_area_m2=A_n,
+        cell_width_m=cell_w, cell_length_m=cell_l, cell_volume_m3=t * cell_w * cell_l,
+        stacked_sheets=2.0 * n_bi + 1.0,
+    )
+    return geo, q
+
+
+def _check(obj: Any) -> None:
+    for s in specs(obj):
+        s.check(getattr(obj, s.name))
+
+
+def bill_of_materials(
+    design: CellDesign,
+    cells_built_per_yr: Array,
+    cell_yield: Array,
+    fmt: CellFormat | None = None,
+    prices: MaterialPrices | None = None,
+    yields: MaterialYields | None = None,
+    slurry: Slurry | None = None,
+) -> tuple[BillOfMaterials, CellGeometry]:
+    """Bill of materials per accepted cell for a population of designs.
+
+    Parameters
+    ----------
+    design : CellDesign
+        Designs (SI, broadcasting).
+    cells_built_per_yr : array_like
+        Cells built per year (sets the hardware plus-cost scale).
+    cell_yield : array_like
+        Accepted / built cells.
+    fmt, prices, yields, slurry : optional
+        Cell format, prices, material yields and slurry settings (BatPaC 5.0 defaults).
+
+    Returns
+    -------
+    (BillOfMaterials, CellGeometry)
+    """
+    d = resolve(design)
+    f, pr, y, sl = fmt or CellFormat(), prices or MaterialPrices(), yields or MaterialYields(), slurry or Slurry()
+    for o in (pr, y, sl):
+        _check(o)
+    geo, q = _geometry(d, f)
+    p, n = d.pos, d.neg
+    Yc = np.asarray(cell_yield, dtype=float)
+    eff = y.effective()
+    pc, nc = q["pos_coating"], q["neg_coating"]
+    design_q = dict(
+        pos_am=pc * p.am_frac, pos_carbon=pc * p.carbon_frac, pos_binder=pc * p.binder_frac,
+        pos_solvent=sl.pos_solvent_to_binder * pc * p.binder_frac,
+        neg_am=nc * n.am_frac, neg_carbon=nc * n.carbon_frac, neg_binder=nc * n.binder_frac,
+        neg_solvent=sl.neg_solvent_to_binder * nc * n.binder_frac,
+        pos_foil=q["pos_foil"], neg_foil=q["neg_foil"], separator=q["separator"], electrolyte=q["electrolyte"],
+        pos_terminal=q["pos_terminal"], neg_terminal=q["neg_terminal"], pouch=q["pouch"],
+    )
+    one = np.ones_like(Yc)
+    ykind = dict(mass=eff["electrode"], solvent=eff["electrode"], area=None, volume=eff["electrolyte"], hardware=one)
+    yield_ = {}
+    for key, _, kind in BOM_ITEMS:
+        if kind == "area":
+            yield_[key] = eff["separator"] if key == "separator" else eff["foil"]
+        else:
+            yield_[key] = ykind[kind]
+    per_acc = {k: design_q[k] / (Yc * yield_[k]) for k in design_q}
+    scale = (pr.hardware_baseline_cells / np.asarray(cells_built_per_yr, dtype=float)) ** (1.0 - pr.hardware_volume_exponent)
+    nmp_charge = np.where(np.asarray(sl.credit_nmp_recovery) > 0.5, 1.0 - sl.nmp_recovery, Yc)
+    cost = dict(
+        pos_am=per_acc["pos_am"] * pr.pos_am_usd_kg, pos_carbon=per_acc["pos_carbon"] * pr.pos_carbon_usd_kg,
+        pos_binder=per_acc["pos_binder"] * pr.pos_binder_usd_kg,
+        pos_solvent=per_acc["pos_solvent"] * nmp_charge * pr.pos_solvent_usd_kg,
+        neg_am=per_acc["neg_am"] * pr.neg_am_usd_kg, neg_carbon=per_acc["neg_carbon"] * pr.neg_carbon_usd_kg,
+        neg_binder=per_acc["neg_binder"] * pr.neg_binder_usd_kg,
+        neg_solvent=per_acc["neg_solvent"] * pr.neg_solvent_usd_kg,
+        pos_foil=per_acc["pos_foil"] * pr.pos_foil_usd_m2, neg_foil=per_acc["neg_foil"] * pr.neg_foil_usd_m2,
+        separator=per_acc["separator"] * pr.separator_usd_m2, electrolyte=per_acc["electrolyte"] * pr.electrolyte_usd_m3,
+        pos_terminal=(design_q["pos_terminal"] * pr.pos_terminal_usd_kg + pr.pos_terminal_plus_usd * scale) / Yc,
+        neg_terminal=(design_q["neg_terminal"] * pr.neg_terminal_usd_kg + pr.neg_terminal_plus_usd * scale) / Yc,
+        pouch=(design_q["pouch"] * pr.pouch_usd_kg + pr.pouch_plus_usd * scale) / Yc,
+    )
+    shape = np.broadcast_shapes(*[np.shape(v) for v in list(cost.values()) + list(per_acc.values())])
+
+    def bc(dct: dict[str, Array]) -> dict[str, np.ndarray]:
+        return {k: np.broadcast_to(np.asarray(v, dtype=float), shape) for k, v in dct.items()}
+
+    bom = BillOfMaterials(design=bc(design_q), yield_=bc(yield_), per_accepted=bc(per_acc), cost=bc(cost),
+                          cell_yield=np.broadcast_to(Yc, shape))
+    return bom, geo
+
+
+__all__ = ["CellFormat", "MaterialPrices", "MaterialYields", "Slurry", "CellGeometry", "BillOfMaterials",
+           "BOM_ITEMS", "cell_geometry", "bill_of_materials"]

@@ -1,0 +1,497 @@
+"""Manufacturing cost of a cell: BatPaC 5.0's roll-up, plus bottleneck, utilities, capital cost, sensitivity.
+
+:func:`evaluate_cost` costs a population of :class:`~xlcell.cell.CellDesign` in one call:
+
+1. cell format, energy and bill of materials per accepted cell (:mod:`xlcell.bom`);
+2. annual volume drivers of the plant that makes ``Plant.plant_energy_J_yr`` of accepted cells;
+3. every process step sized (:mod:`xlcell.factory`), the cell plant's share of labour, capital and
+   floor area (BatPaC: electrode, assembly and formation steps, a third of the warehouse, the
+   support steps, and the building capital in proportion to the cell plant's floor area);
+4. the roll-up per accepted cell (reference digest ``shared/reference/batpac5.md`` section 6.2):
+   labour = rate × hours / N; depreciation = (equipment / n_eq + building cost × area / n_b) / N;
+   VOH = 0.4 labour + 0.2 depreciation; GSA = 0.25 (labour + VOH) + 0.25 depreciation;
+   R&D = 0.4 depreciation; cell cost = materials + labour + VOH + depreciation + GSA + R&D.
+
+Beyond BatPaC (each zero by default, so the default reproduces BatPaC's $19.7548 per cell):
+
+* **cost of capital**: the capital charge uses the capital recovery factor
+  CRF = r (1 + r)^n / ((1 + r)^n - 1); at r = 0 it is 1/n, i.e. BatPaC's straight line. The
+  overhead rules keep using straight-line depreciation; the extra is reported as ``capital_interest``;
+* **utilities**: energy per step × electricity price; **maintenance**: a share of equipment capital
+  per year; **profit** and **warranty** at cell level (BatPaC has them off for cells);
+* the line **bottleneck**, each step's utilisation, the line capacity and the work in process.
+
+:func:`cost_sensitivity` gives the tornado table (the change of a metric for ±x % of every input)
+from one vectorised call.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+
+from .bom import BillOfMaterials, CellFormat, CellGeometry, MaterialPrices, MaterialYields, Slurry, bill_of_materials
+from .cell import CellDesign, _map_cell, broadcast_fields_cell, resolve
+from .errors import InputError, ShapeError
+from .factory import DEFAULT_STEPS, Plant, ProcessStep, StepResults, StepTable, bottleneck, size_plant
+from .params import ParamSpec, param, specs
+
+Array = Any
+
+_EC = "Economics"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Economics:
+    """Rates of the cost roll-up (BatPaC 5.0 defaults, digest section 6.1; xlcell extras default 0)."""
+
+    labor_rate_usd_s: Array = field(default=25.0 / 3600.0, metadata=param("Direct labour rate", "$/h", key="labor_rate_usd_h", ge=0, group=_EC))
+    building_cost_usd_m2: Array = field(default=3000.0, metadata=param("Building and land cost", "$/m²", key="building_cost_usd_m2", ge=0, group=_EC))
+    equipment_life_yr: Array = field(default=10.0, metadata=param("Equipment life (depreciation)", "yr", key="equipment_life_yr", gt=0, le=100, group=_EC))
+    building_life_yr: Array = field(default=20.0, metadata=param("Building life (depreciation)", "yr", key="building_life_yr", gt=0, le=200, group=_EC))
+    cost_of_capital: Array = field(default=0.0, metadata=param(
+        "Cost of capital (CRF rate; 0 = straight line)", "-", key="cost_of_capital", gt=-1, le=1, group=_EC))
+    voh_labor: Array = field(default=0.40, metadata=param("Variable overhead, share of labour", "-", key="voh_labor", ge=0, le=10, group=_EC))
+    voh_depreciation: Array = field(default=0.20, metadata=param("Variable overhead, share of depreciation", "-", key="voh_depreciation", ge=0, le=10, group=_EC))
+    gsa_labor: Array = field(default=0.25, metadata=param("GSA, share of labour + VOH", "-", key="gsa_labor", ge=0, le=10, group=_EC))
+    gsa_depreciation: Array = field(default=0.25, metadata=param("GSA, share of depreciation", "-", key="gsa_depreciation", ge=0, le=10, group=_EC))
+    rnd_depreciation: Array = field(default=0.40, metadata=param("R&D, share of depreciation", "-", key="rnd_depreciation", ge=0, le=10, group=_EC))
+    launch_materials: Array = field(default=0.05, metadata=param("Launch cost, share of annual materials", "-", key="launch_materials", ge=0, le=10, group=_EC, advanced=True))
+    launch_labor: Array = field(default=0.10, metadata=param("Launch cost, share of annual labour + VOH", "-", key="launch_labor", ge=0, le=10, group=_EC, advanced=True))
+    working_capital: Array = field(default=0.15, metadata=param("Working capital, share of annual variable cost", "-", key="working_capital", ge=0, le=10, group=_EC, advanced=True))
+    profit_rate: Array = field(default=0.0, metadata=param("Profit, share of investment per year (BatPaC cell level: 0)", "-", key="profit_rate", ge=0, le=1, group=_EC))
+    warranty_rate: Array = field(default=0.0, metadata=param("Warranty, share of cost + profit (BatPaC cell level: 0)", "-", key="warranty_rate", ge=0, le=1, group=_EC))
+    electricity_usd_J: Array = field(default=0.0, metadata=param(
+        "Electricity price (BatPaC: no utility line, 0)", "$/kWh", key="electricity_usd_kWh", ge=0, le=10, group=_EC))
+    maintenance_rate: Array = field(default=0.0, metadata=param(
+        "Maintenance, share of equipment capital per year (BatPaC: 0)", "-", key="maintenance_rate", ge=0, le=1, group=_EC))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Factory:
+    """The factory: process steps, plant settings and economics."""
+
+    steps: StepTable = field(default_factory=StepTable.from_steps)
+    plant: Plant = field(default_factory=Plant)
+    economics: Economics = field(default_factory=Economics)
+
+
+def crf(rate: Array, years: Array) -> Array:
+    """Capital recovery factor CRF = r (1 + r)^n / ((1 + r)^n - 1); 1/n at r = 0.
+
+    Parameters
+    ----------
+    rate : array_like
+        Interest rate per year as a fraction (> -1).
+    years : array_like
+        Life in years (> 0).
+
+    Returns
+    -------
+    array
+        The annual payment per unit of capital. Accurate for small rates (uses ``expm1``/``log1p``).
+    """
+    r = np.asarray(rate, dtype=float)
+    n = np.asarray(years, dtype=float)
+    if not np.all(np.isfinite(r)) or np.any(r <= -1):
+        raise InputError("rate", float(np.ravel(r)[np.flatnonzero(~(np.isfinite(r) & (r > -1)))[0]]), "a number > -1 (a fraction, 0.08 = 8 %)")
+    if not np.all(np.isfinite(n)) or np.any(n <= 0):
+        raise InputError("years", float(np.ravel(n)[np.flatnonzero(~(np.isfinite(n) & (n > 0)))[0]]), "a number > 0")
+    small = np.abs(r) < 1e-12
+    rs = np.where(small, 1.0, r)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        val = rs / -np.expm1(-n * np.log1p(rs))
+    out = np.where(small, 1.0 / n, val)
+    return out if out.ndim else float(out)
+
+
+def _m(label: str, unit: str, key: str, doc: str = "") -> dict[str, Any]:
+    return param(label, unit, key=key, doc=doc, group="Cost")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CostMetrics:
+    """Results of :func:`evaluate_cost` (SI; $ per accepted cell; the metadata gives key and unit)."""
+
+    cell_cost_usd: Array = field(metadata=_m("Cell cost", "$", "cell_cost_usd"))
+    cost_per_energy_usd_J: Array = field(metadata=_m("Cell cost per energy", "$/kWh", "cell_cost_usd_per_kWh"))
+    materials_usd: Array = field(metadata=_m("Materials and purchased items", "$", "materials_usd"))
+    labor_usd: Array = field(metadata=_m("Direct labour", "$", "labor_usd"))
+    variable_overhead_usd: Array = field(metadata=_m("Variable overhead", "$", "variable_overhead_usd"))
+    utilities_usd: Array = field(metadata=_m("Utilities (electricity)", "$", "utilities_usd"))
+    variable_cost_usd: Array = field(metadata=_m("Total variable cost", "$", "variable_cost_usd"))
+    depreciation_usd: Array = field(metadata=_m("Depreciation (straight line)", "$", "depreciation_usd"))
+    capital_interest_usd: Array = field(metadata=_m("Cost of capital above straight line (CRF)", "$", "capital_interest_usd"))
+    maintenance_usd: Array = field(metadata=_m("Maintenance", "$", "maintenance_usd"))
+    gsa_usd: Array = field(metadata=_m("General, sales and administration", "$", "gsa_usd"))
+    rnd_usd: Array = field(metadata=_m("Research and development", "$", "rnd_usd"))
+    fixed_cost_usd: Array = field(metadata=_m("Total fixed expenses", "$", "fixed_cost_usd"))
+    profit_usd: Array = field(metadata=_m("Profit", "$", "profit_usd"))
+    warranty_usd: Array = field(metadata=_m("Warranty", "$", "warranty_usd"))
+    overhead_usd: Array = field(metadata=_m("Overheads (VOH + GSA + R&D)", "$", "overhead_usd"))
+    materials_share: Array = field(metadata=_m("Materials share of cell cost", "-", "materials_share"))
+    capacity_C: Array = field(metadata=_m("Cell capacity", "Ah", "capacity_Ah"))
+    nominal_voltage_V: Array = field(metadata=_m("Nominal voltage (C/3)", "V", "nominal_voltage_V"))
+    cell_energy_J: Array = field(metadata=_m("Cell energy (nominal)", "Wh", "cell_energy_Wh"))
+    cells_per_year: Array = field(metadata=_m("Accepted cells per year", "-", "cells_per_year"))
+    cells_built_per_year: Array = field(metadata=_m("Cells built per year", "-", "cells_built_per_year"))
+    cell_yield: Array = field(metadata=_m("Cell yield (accepted / built)", "-", "cell_yield"))
+    bottleneck_step: Array = field(metadata=_m("Bottleneck step", "text", "bottleneck_step"))
+    bottleneck_utilisation: Array = field(metadata=_m("Bottleneck utilisation", "-", "bottleneck_utilisation"))
+    line_capacity_cells_yr: Array = field(metadata=_m("Line capacity, accepted cells per year", "-", "line_capacity_cells_yr"))
+    wip_cells: Array = field(metadata=_m("Work in process (cell equivalents)", "-", "wip_cells"))
+    cell_plant_labor_s_yr: Array = field(metadata=_m("Cell plant labour per year", "h", "cell_plant_labor_h_yr"))
+    cell_plant_capex_usd: Array = field(metadata=_m("Cell plant capital equipment", "M$", "cell_plant_capex_musd"))
+    cell_plant_area_m2: Array = field(metadata=_m("Cell plant floor area", "m²", "cell_plant_area_m2"))
+    investment_usd: Array = field(metadata=_m("Cell plant investment", "M$", "investment_musd"))
+    energy_use_per_energy: Array = field(metadata=_m("Factory energy use per cell energy (kWh/kWh)", "-", "energy_use_kWh_per_kWh"))
+
+    def as_display(self) -> dict[str, Any]:
+        """``{Excel key: value in display units}`` in field order."""
+        return {s.key: (getattr(self, s.name) if s.unit in ("bool", "text") else s.from_si(getattr(self, s.name))) for s in specs(self)}
+
+
+@dataclass(frozen=True)
+class CostDetails:
+    """Everything :func:`cost_details` computes: the metrics, BOM, geometry, steps and drivers."""
+
+    metrics: CostMetrics
+    bom: BillOfMaterials
+    geometry: CellGeometry
+    steps: StepResults
+    drivers: dict[str, np.ndarray]
+
+
+def _check(obj: Any, prefix: str = "") -> None:
+    for s in specs(obj):
+        s.check(getattr(obj, s.name), prefix + s.key)
+
+
+def cost_details(
+    design: CellDesign,
+    factory: Factory | None = None,
+    prices: MaterialPrices | None = None,
+    *,
+    fmt: CellFormat | None = None,
+    yields: MaterialYields | None = None,
+    slurry: Slurry | None = None,
+) -> CostDetails:
+    """Cost a population of designs and keep every intermediate result (see :func:`evaluate_cost`)."""
+    fac = factory or Factory()
+    plant, econ, table = fac.plant, fac.economics, fac.steps
+    _check(plant)
+    _check(econ)
+    table.validate()
+    d = resolve(design)
+    y_cell = np.prod(table.cell_yield, axis=-1)
+
+    # first pass at the target output; the hardware price scale depends on cells built
+    from .bom import _geometry  # the geometry alone, for the target cell count
+
+    geo0, _ = _geometry(d, fmt or CellFormat())
+    n_target = plant.plant_energy_J_yr / geo0.energy_J
+    bom, geo = bill_of_materials(d, n_target / y_cell, y_cell, fmt, prices, yields, slurry)
+    pa = bom.per_accepted
+
+    def drivers_for(n_acc: Array) -> dict[str, Array]:
+        n_built = n_acc / y_cell
+        ea = n_built * (geo.pos_area_m2 + geo.neg_area_m2)
+        modules = n_acc / plant.cells_per_module
+        return dict(
+            pos_am_kg=n_acc * pa["pos_am"], neg_am_kg=n_acc * pa["neg_am"],
+            pos_area_m2=n_built * geo.pos_area_m2, neg_area_m2=n_built * geo.neg_area_m2, electrode_area_m2=ea,
+            cells_built=n_built, sheets=n_built * geo.stacked_sheets,
+            dry_room=np.maximum(n_built / plant.baseline_cells_built, ea / plant.baseline_electrode_area_m2),
+            modules=modules, packs=modules / plant.modules_per_pack, energy_J=n_acc * geo.energy_J,
+            nmp_kg=n_acc * pa["pos_solvent"], water_kg=n_acc * pa["neg_solvent"],
+        )
+
+    steps, out = size_plant(drivers_for(n_target), geo.capacity_C, table, plant)
+    n_acc = n_target * out
+    if np.any(out < 1.0):  # the line cannot make the target: hardware scale at the real output
+        bom, geo = bill_of_materials(d, n_acc / y_cell, y_cell, fmt, prices, yields, slurry)
+    drivers = {k: np.asarray(v, dtype=float) for k, v in drivers_for(n_acc).items()}
+    n_built = n_acc / y_cell
+
+    share = steps.cell_share
+    bld = steps.building
+    labor_s = np.sum(share * steps.labor_s, axis=-1)
+    area = np.sum(share * steps.area_m2, axis=-1)
+    total_area = np.sum(steps.area_m2, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        area_share = np.where(total_area > 0, area / total_area, 0.0)
+    capex = np.sum(share * steps.capex_usd * (1.0 - bld), axis=-1) + np.sum(bld * steps.capex_usd, axis=-1) * area_share
+    energy_use = np.sum(share * steps.energy_J, axis=-1)
+
+    e = econ
+    M = bom.total_usd
+    building_usd = e.building_cost_usd_m2 * area
+    Lb = e.labor_rate_usd_s * labor_s / n_acc
+    dep = (capex / e.equipment_life_yr + building_usd / e.building_life_yr) / n_acc
+    charge = (crf(e.cost_of_capital, e.equipment_life_yr) * capex + crf(e.cost_of_capital, e.building_life_yr) * building_usd) / n_acc
+    voh = e.voh_labor * Lb + e.voh_depreciation * dep
+    util = e.electricity_usd_J * energy_use / n_acc
+    maint = e.maintenance_rate * capex / n_acc
+    gsa = e.gsa_labor * (Lb + voh) + e.gsa_depreciation * dep
+    rnd = e.rnd_depreciation * dep
+    variable = M + Lb + voh + util
+    fixed = charge + maint + gsa + rnd
+    launch = e.launch_materials * M + e.launch_labor * (Lb + voh)
+    investment = capex + building_usd + (launch + e.working_capital * variable) * n_acc
+    profit = e.profit_rate * investment / n_acc
+    warranty = e.warranty_rate * (variable + fixed + profit)
+    total = variable + fixed + profit + warranty
+
+    util_k = steps.utilisation
+    has = np.isfinite(util_k)
+    if has.any():
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cap_k = np.where(has, n_acc[..., None] / util_k if np.ndim(n_acc) else n_acc / util_k, np.nan)
+        cap_k = np.broadcast_to(cap_k, util_k.shape)
+        bn_name, bn_cap = bottleneck(steps.names, cap_k)
+        bn_util = n_acc / bn_cap
+    else:
+        shp = np.shape(total)
+        bn_name, bn_cap, bn_util = np.full(shp, "", dtype=object), np.full(shp, np.nan), np.full(shp, np.nan)
+    wip = np.nansum(share * steps.wip_cells, axis=-1)
+
+    shape = np.broadcast_shapes(np.shape(total), np.shape(bn_util), np.shape(labor_s))
+
+    def bc(x: Array) -> np.ndarray:
+        return np.broadcast_to(np.asarray(x, dtype=float), shape).copy()
+
+    metrics = CostMetrics(
+        cell_cost_usd=bc(total), cost_per_energy_usd_J=bc(total / geo.energy_J), materials_usd=bc(M), labor_usd=bc(Lb),
+        variable_overhead_usd=bc(voh), utilities_usd=bc(util), variable_cost_usd=bc(variable), depreciation_usd=bc(dep),
+        capital_interest_usd=bc(charge - dep), maintenance_usd=bc(maint), gsa_usd=bc(gsa), rnd_usd=bc(rnd),
+        fixed_cost_usd=bc(fixed), profit_usd=bc(profit), warranty_usd=bc(warranty), overhead_usd=bc(voh + gsa + rnd),
+        materials_share=bc(M / total), capacity_C=bc(geo.capacity_C), nominal_voltage_V=bc(geo.nominal_voltage_V),
+        cell_energy_J=bc(geo.energy_J), cells_per_year=bc(n_acc), cells_built_per_year=bc(n_built),
+        cell_yield=bc(y_cell), bottleneck_step=np.broadcast_to(np.asarray(bn_name, dtype=object), shape).copy(),
+        bottleneck_utilisation=bc(bn_util), line_capacity_cells_yr=bc(bn_cap), wip_cells=bc(wip),
+        cell_plant_labor_s_yr=bc(labor_s), cell_plant_capex_usd=bc(capex), cell_plant_area_m2=bc(area),
+        investment_usd=bc(investment), energy_use_per_energy=bc(energy_use / (n_acc * geo.energy_J)),
+    )
+    return CostDetails(metrics=metrics, bom=bom, geometry=geo, steps=steps, drivers=drivers)
+
+
+def evaluate_cost(
+    design: CellDesign,
+    factory: Factory | None = None,
+    prices: MaterialPrices | None = None,
+    *,
+    fmt: CellFormat | None = None,
+    yields: MaterialYields | None = None,
+    slurry: Slurry | None = None,
+) -> CostMetrics:
+    """Manufacturing cost of a population of cell designs, in one vectorised call.
+
+    Parameters
+    ----------
+    design : CellDesign
+        Designs (SI; every field broadcasts). The positive electrode area and the electrodes set the
+        capacity; BatPaC's pouch format (``fmt``) sets the geometry and hardware.
+    factory : Factory, optional
+        Process steps, plant and economics (default: BatPaC 5.0's 50 GWh/yr plant).
+    prices : MaterialPrices, optional
+        Material prices (default: BatPaC 5.0).
+    fmt, yields, slurry : optional
+        Cell format, material yields, slurry solvents (BatPaC 5.0 defaults).
+
+    Returns
+    -------
+    CostMetrics
+        $ per accepted cell and per kWh, the cost lines, the bottleneck and plant figures, as
+        arrays of the designs' broadcast shape (SI; ``.as_display()`` for Excel keys and units).
+
+    Notes
+    -----
+    Large populations (more than :data:`CHUNK` designs, with scalar factory, price and format
+    inputs) are evaluated in blocks of :data:`CHUNK` designs, each block vectorised, to keep the
+    per-step arrays (designs × steps) in cache-sized memory.
+    """
+    fac = factory or Factory()
+    d = broadcast_fields_cell(resolve(design))
+    shape = np.shape(d.pos.thickness_m)
+    size = int(np.prod(shape))
+    others = [o for o in (fac.plant, fac.economics, prices, fmt, yields, slurry) if o is not None]
+    scalar_others = all(np.size(getattr(o, s.name)) == 1 for o in others for s in specs(o)) and all(
+        np.ndim(v) <= 1 for k, v in fac.steps.columns.items() if not isinstance(v, tuple))
+    if size <= CHUNK or not scalar_others:
+        return cost_details(d, fac, prices, fmt=fmt, yields=yields, slurry=slurry).metrics
+    flat = _map_cell(d, lambda x: np.reshape(x, -1))
+    parts = [cost_details(_map_cell(flat, lambda x, i=i: x[i:i + CHUNK]), fac, prices, fmt=fmt, yields=yields,
+                          slurry=slurry).metrics for i in range(0, size, CHUNK)]
+    return CostMetrics(**{s.name: np.concatenate([getattr(p, s.name) for p in parts]).reshape(shape) for s in specs(CostMetrics)})
+
+
+#: Block size (designs) of :func:`evaluate_cost` for large populations.
+CHUNK = 32768
+
+
+# ---------------------------------------------------------------------------------------------
+# Sensitivity (tornado)
+
+#: Design inputs perturbed by :func:`cost_sensitivity`: (object, field name, key prefix).
+SENSITIVITY_DESIGN_FIELDS: tuple[tuple[str, str], ...] = (
+    ("pos", "thickness_m"), ("pos", "porosity"), ("pos", "specific_capacity_C_kg"), ("pos", "am_density_kg_m3"),
+    ("pos", "potential_V"), ("pos", "foil_thickness_m"),
+    ("neg", "porosity"), ("neg", "specific_capacity_C_kg"), ("neg", "am_density_kg_m3"), ("neg", "foil_thickness_m"),
+    ("sep", "thickness_m"), ("sep", "porosity"), ("cell", "np_ratio"), ("cell", "electrode_area_m2"),
+)
+_FMT_FIELDS = ("cell_thickness_m", "asi_energy_ohm_m2", "aspect_ratio")
+_PLANT_FIELDS = ("plant_energy_J_yr", "operating_days")
+
+
+@dataclass(frozen=True)
+class Tornado:
+    """The tornado table of :func:`cost_sensitivity`, sorted by swing (largest first).
+
+    ``low_input``/``high_input`` are the perturbed input values in display units (bounded by the
+    input's allowed range), ``low``/``high`` the metric at those values (display units).
+    """
+
+    keys: tuple[str, ...]
+    labels: tuple[str, ...]
+    base_input: np.ndarray
+    low_input: np.ndarray
+    high_input: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    base: float
+    metric: str
+
+    @property
+    def swing(self) -> np.ndarray:
+        return np.abs(self.high - self.low)
+
+
+def _bounded(spec: ParamSpec, v: float, f: float) -> float:
+    """``v × f`` in SI, or the nearest allowed value (or ``v`` when a strict bound is crossed)."""
+    x = v * f
+    d = float(spec.from_si(x))
+    if spec.le is not None and d > spec.le:
+        return float(spec.to_si(spec.le))
+    if spec.ge is not None and d < spec.ge:
+        return float(spec.to_si(spec.ge))
+    if (spec.lt is not None and d >= spec.lt) or (spec.gt is not None and d <= spec.gt):
+        return v
+    return x
+
+
+def cost_sensitivity(
+    design: CellDesign,
+    fraction: float = 0.1,
+    factory: Factory | None = None,
+    prices: MaterialPrices | None = None,
+    *,
+    fmt: CellFormat | None = None,
+    yields: MaterialYields | None = None,
+    slurry: Slurry | None = None,
+    metric: str = "cell_cost_usd_per_kWh",
+) -> Tornado:
+    """Change of a cost metric for ±``fraction`` of every input, in one vectorised evaluation.
+
+    Inputs perturbed: the design inputs of :data:`SENSITIVITY_DESIGN_FIELDS`, the cell thickness,
+    energy ASI and aspect ratio of the format, every material price, material yield and slurry
+    ratio, the plant output and operating days, every economics rate, and each process step's
+    capital, labour and floor area and cell yield. Inputs whose base value is 0 are left out.
+
+    Parameters
+    ----------
+    design : CellDesign
+        One design (scalar fields).
+    fraction : float
+        Relative perturbation (0.1 = ±10 %), in (0, 1).
+    metric : str
+        A key of :class:`CostMetrics` (default ``cell_cost_usd_per_kWh``).
+
+    Returns
+    -------
+    Tornado
+    """
+    if not (0.0 < float(fraction) < 1.0):
+        raise InputError("fraction", fraction, "a number between 0 and 1 (exclusive)")
+    mspec = {s.key: s for s in specs(CostMetrics)}
+    if metric not in mspec or mspec[metric].unit == "text":
+        from .errors import UnknownKeyError
+
+        raise UnknownKeyError(metric, [k for k, s in mspec.items() if s.unit != "text"], "cost metric")
+    d = resolve(design)
+    if any(np.size(getattr(o, s.name)) != 1 for o in (d, d.pos, d.neg, d.sep) for s in specs(o)):
+        raise ShapeError("design", "an array of designs", "one design for a sensitivity table")
+    fac = factory or Factory()
+    objs: dict[str, Any] = dict(cell=design, pos=design.pos, neg=design.neg, sep=design.sep, fmt=fmt or CellFormat(),
+                                prices=prices or MaterialPrices(), yields=yields or MaterialYields(),
+                                slurry=slurry or Slurry(), plant=fac.plant, econ=fac.economics)
+    prefix = dict(cell="", pos="pos_", neg="neg_", sep="sep_", fmt="", prices="", yields="", slurry="", plant="", econ="")
+    entries: list[tuple[str, str, str, Any, ParamSpec, float, str]] = []  # obj, field, key, step, spec, base, label
+
+    def add(obj: str, name: str, step: int | None = None) -> None:
+        sp = {s.name: s for s in specs(ProcessStep if obj == "steps" else objs[obj])}[name]
+        if obj == "steps":
+            v = float(np.asarray(fac.steps.columns[name])[..., step].ravel()[0])
+            key, label = f"{sp.key}: {fac.steps.names[step]}", f"{sp.label}: {fac.steps.names[step]}"
+        else:
+            v = float(np.asarray(getattr(objs[obj], name)).ravel()[0])
+            key, label = prefix[obj] + sp.key, sp.label if not prefix[obj] else f"{obj.capitalize()}: {sp.label}"
+        if v == 0.0 or not np.isfinite(v):
+            return
+        entries.append((obj, name, key, step, sp, v, label))
+
+    for obj, name in SENSITIVITY_DESIGN_FIELDS:
+        add(obj, name)
+    for name in _FMT_FIELDS:
+        add("fmt", name)
+    for o in ("prices", "yields", "slurry"):
+        for s in specs(objs[o]):
+            if s.name not in ("rounding", "credit_nmp_recovery", "hardware_baseline_cells", "hardware_volume_exponent"):
+                add(o, s.name)
+    for name in _PLANT_FIELDS:
+        add("plant", name)
+    for s in specs(objs["econ"]):
+        add("econ", s.name)
+    for j in range(len(fac.steps)):
+        for name in ("capex0_usd", "labor0_s", "area0_m2", "cell_yield"):
+            add("steps", name, j)
+
+    m = len(entries)
+    b = 2 * m + 1
+    fac_hi, fac_lo = 1.0 + fraction, 1.0 - fraction
+    new: dict[str, dict[str, Any]] = {k: {} for k in objs}
+    step_cols: dict[str, np.ndarray] = {}
+    lo_in, hi_in, base_in = np.empty(m), np.empty(m), np.empty(m)
+    for i, (obj, name, key, step, sp, v, label) in enumerate(entries):
+        hi, lo = _bounded(sp, v, fac_hi), _bounded(sp, v, fac_lo)
+        base_in[i], hi_in[i], lo_in[i] = (float(sp.from_si(x)) for x in (v, hi, lo))
+        if obj == "steps":
+            col = step_cols.setdefault(name, np.broadcast_to(np.asarray(fac.steps.columns[name], dtype=float), (b, len(fac.steps))).copy())
+            col[2 * i + 1, step], col[2 * i + 2, step] = lo, hi
+        else:
+            arr = new[obj].setdefault(name, np.full(b, float(np.asarray(getattr(objs[obj], name)).ravel()[0])))
+            arr[2 * i + 1], arr[2 * i + 2] = lo, hi
+
+    def rep(o: Any, kw: dict[str, Any]) -> Any:
+        return dataclasses.replace(o, **kw) if kw else o
+
+    dz = rep(design, new["cell"])
+    dz = dataclasses.replace(dz, pos=rep(design.pos, new["pos"]), neg=rep(design.neg, new["neg"]), sep=rep(design.sep, new["sep"]))
+    fac2 = Factory(steps=fac.steps.replace(**step_cols) if step_cols else fac.steps,
+                   plant=rep(fac.plant, new["plant"]), economics=rep(fac.economics, new["econ"]))
+    met = evaluate_cost(dz, fac2, rep(objs["prices"], new["prices"]), fmt=rep(objs["fmt"], new["fmt"]),
+                        yields=rep(objs["yields"], new["yields"]), slurry=rep(objs["slurry"], new["slurry"]))
+    vals = np.asarray(mspec[metric].from_si(getattr(met, mspec[metric].name)), dtype=float)
+    vals = np.broadcast_to(vals, (b,))
+    low, high = vals[1::2], vals[2::2]
+    order = np.argsort(-np.abs(high - low), kind="stable")
+    return Tornado(
+        keys=tuple(entries[i][2] for i in order), labels=tuple(entries[i][6] for i in order),
+        base_input=base_in[order], low_input=lo_in[order], high_input=hi_in[order], low=low[order], high=high[order],
+        base=float(vals[0]), metric=metric,
+    )
+
+
+__all__ = ["Economics", "Factory", "CostMetrics", "CostDetails", "Tornado", "crf", "evaluate_cost", "cost_details",
+           "cost_sensitivity", "DEFAULT_STEPS"]

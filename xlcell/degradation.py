@@ -1,0 +1,537 @@
+"""Degradation: mechanism-based SEI growth, electrode cracking and the Wang et al. (2011) empirical model.
+
+Three models, all vectorised over designs (SI units inside):
+
+* **SEI growth** (mechanism-based, after Ploehn et al. 2004, J. Electrochem. Soc. 151, A456, and
+  Pinson & Bazant 2013, J. Electrochem. Soc. 160, A243). Solvent diffuses through the film to the
+  graphite surface, where it is reduced; the growth rate is limited by that diffusion, so
+  dδ/dt = D c V̄ / δ and the film thickness follows the closed form
+  δ(t) = sqrt(δ0² + 2 k t), k = D(T) c_solvent V̄_SEI, with an Arrhenius diffusivity
+  D(T) = D_ref exp(-E_a/R (1/T - 1/T_ref)). Cycling strains the film and exposes fresh surface: a
+  linear term g(T) N per equivalent full cycle is added (calendar loss ~ sqrt(t), cycle loss ~ linear
+  in throughput, as observed by Wang et al. 2014, J. Power Sources 269, 937). Every mole of SEI
+  formula units binds z moles of cyclable lithium, so the charge lost is
+  Q_loss = (z F / V̄) (δ - δ0) · a L A, proportional to the active surface a L A of the negative
+  electrode with a = 3 ε_AM / r from :mod:`xlcell.cell`. This is what makes the model answer design
+  questions an empirical fit cannot: halving the particle radius doubles a and, unless the
+  temperature falls by about 20 K, the cell degrades faster (the seed's example).
+* **Cracking**: an electrode bonded to its foil cannot expand in plane, so a swelling strain ε_sw of
+  the active material (volume fraction ε_AM, constrained share f) sets a biaxial stress
+  σ = E/(1-ν) f ε_sw ε_AM. A channel crack through a film of thickness L releases
+  G = Z σ² L / Ē (Hutchinson & Suo 1992, Adv. Appl. Mech. 29, 63; Z = 1.976, Ē = E/(1-ν²)); the
+  electrode cracks when G >= Γ, i.e. when σ exceeds the thickness-dependent critical stress
+  σ_c = sqrt(Γ Ē / (Z L)). The damage (share of transport paths cut) scales with G/Γ ∝ L, and the
+  transport resistance of the electrode with L, so ΔR ∝ L² (the seed's result; doubling L gives 4x).
+* **Empirical**: Wang et al. 2011, J. Power Sources 196, 3942 (graphite/LiFePO4 A123 26650 cells):
+  Q_loss(%) = B(C-rate) exp(-(E_a - k·C-rate)/(R T)) Ah^z with E_a = 31700 J/mol, k = 370.3 J/mol per
+  C-rate, z = 0.55 and B = 31630, 21681, 12934, 15512 at C/2, 2C, 6C, 10C. B is interpolated
+  piecewise-linearly in C-rate between the published points and held at the end values outside
+  C/2..10C (flagged by :func:`wang_in_range`). The model has no design input: it describes the cell
+  that was tested and cannot predict a changed design (:func:`fit_wang` refits it to user data and
+  reports the domain of that data). Provenance: the coefficients are those of the paper's Eq. (5) and
+  Table 2 as quoted in the xlcell issue; E_a = 31700 J/mol and 370.3 J/mol per C-rate are corroborated
+  by public re-implementations citing Eq. (5) (which use an overall B = 30330 and z = 0.552 instead of
+  the per-rate table); the paper's text itself was not available to check the B table. The published
+  fit used R = 8.314 J/(mol K), which :data:`WANG_R` keeps so the published numbers are reproduced.
+
+The default SEI and cracking parameters are illustrative calibrations (documented per field), not
+measurements of a particular cell: the SEI defaults give the BatPaC 5.0 default cell about 3 %
+calendar loss after one year at 25 °C and about 0.005 % per equivalent full cycle.
+"""
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.optimize import OptimizeWarning, curve_fit
+
+from .cell import CellDesign, am_volume_fraction, areal_capacity, broadcast_fields_cell, resolve, specific_area
+from .constants import FARADAY, GAS_CONSTANT
+from .errors import InfeasibleError, InputError, ShapeError
+from .params import param, specs, validate
+from .transport import effective_conductivity
+
+Array = Any
+SECONDS_PER_YEAR = 365.25 * 86400.0
+
+_SEI = "SEI growth"
+_CR = "Cracking"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SEIParams:
+    """Parameters of the solvent-diffusion-limited SEI model (SI)."""
+
+    diffusivity_m2_s: Array = field(default=2.5e-22, metadata=param(
+        "Solvent diffusivity in the SEI at the reference temperature", "m²/s", key="sei_diffusivity_m2_s", gt=0, group=_SEI,
+        doc="Calibrated: ~3 % calendar loss after 1 year at 25 °C for the BatPaC default cell"))
+    activation_energy_J_mol: Array = field(default=50e3, metadata=param(
+        "SEI growth activation energy", "kJ/mol", key="sei_activation_energy_kJ_mol", ge=0, le=300, group=_SEI,
+        doc="Arrhenius energy of the solvent diffusivity (typical calendar-ageing values 30-60 kJ/mol)"))
+    reference_temperature_K: Array = field(default=298.15, metadata=param(
+        "Reference temperature", "°C", key="sei_reference_temperature_C", ge=-60, le=150, group=_SEI))
+    solvent_concentration_mol_m3: Array = field(default=4541.0, metadata=param(
+        "Solvent (EC) concentration", "mol/L", key="sei_solvent_concentration_mol_L", gt=0, le=30, group=_SEI,
+        doc="Safari et al. 2009, J. Electrochem. Soc. 156, A145"))
+    molar_volume_m3_mol: Array = field(default=9.585e-5, metadata=param(
+        "SEI molar volume", "cm³/mol", key="sei_molar_volume_cm3_mol", gt=0, le=1000, group=_SEI,
+        doc="(CH2OCO2Li)2: M = 0.162 kg/mol, ρ = 1690 kg/m³ (Safari et al. 2009)"))
+    li_per_formula: Array = field(default=2.0, metadata=param(
+        "Lithium bound per SEI formula unit", "-", key="sei_li_per_formula", gt=0, le=10, group=_SEI))
+    initial_thickness_m: Array = field(default=5e-9, metadata=param(
+        "SEI thickness after formation", "nm", key="sei_initial_thickness_nm", gt=0, le=1000, group=_SEI))
+    growth_per_cycle_m: Array = field(default=0.12e-9, metadata=param(
+        "SEI growth per equivalent full cycle at the reference temperature", "nm", key="sei_growth_per_cycle_nm", ge=0, le=100,
+        group=_SEI, doc="Film renewed on strained surface; calibrated: ~0.005 % capacity per cycle for the BatPaC default cell"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class CrackParams:
+    """Parameters of the constrained-swelling cracking model (SI)."""
+
+    youngs_modulus_Pa: Array = field(default=1.0e9, metadata=param(
+        "Composite electrode Young's modulus", "GPa", key="crack_modulus_GPa", gt=0, le=500, group=_CR))
+    poisson_ratio: Array = field(default=0.3, metadata=param("Poisson ratio", "-", key="crack_poisson_ratio", ge=0, lt=0.5, group=_CR))
+    swelling_strain: Array = field(default=0.033, metadata=param(
+        "Linear swelling strain of the active material", "-", key="crack_swelling_strain", ge=0, le=1, group=_CR,
+        doc="Graphite: ~10 % volume change on lithiation, ~3.3 % linear"))
+    constrained_fraction: Array = field(default=0.2, metadata=param(
+        "Share of the swelling not taken up by the pores", "-", key="crack_constrained_fraction", ge=0, le=1, group=_CR))
+    fracture_energy_J_m2: Array = field(default=10.0, metadata=param(
+        "Fracture energy of the coating", "J/m²", key="crack_fracture_energy_J_m2", gt=0, group=_CR))
+    geometry_factor: Array = field(default=1.976, metadata=param(
+        "Channel-crack factor Z", "-", key="crack_geometry_factor", gt=0, le=10, group=_CR,
+        doc="Hutchinson & Suo 1992: film on a substrate of equal stiffness"))
+    isolation_coefficient: Array = field(default=0.1, metadata=param(
+        "Resistance rise per unit G/Γ", "-", key="crack_isolation_coefficient", ge=0, le=10, group=_CR,
+        doc="Share of the electrode's transport resistance added per unit of normalised energy release rate"))
+
+
+def _check(obj: Any) -> None:
+    validate(obj)
+
+
+def arrhenius(value_ref: Array, activation_energy_J_mol: Array, temperature_K: Array, reference_K: Array) -> np.ndarray:
+    """value_ref · exp(-E_a/R (1/T - 1/T_ref))."""
+    T = np.asarray(temperature_K, dtype=float)
+    return np.asarray(value_ref, dtype=float) * np.exp(-np.asarray(activation_energy_J_mol, dtype=float) / GAS_CONSTANT
+                                                      * (1.0 / T - 1.0 / np.asarray(reference_K, dtype=float)))
+
+
+def sei_growth_constant(temperature_K: Array, params: SEIParams = SEIParams()) -> np.ndarray:
+    """k = D(T) c_solvent V̄_SEI (m²/s), so that δ² = δ0² + 2 k t."""
+    D = arrhenius(params.diffusivity_m2_s, params.activation_energy_J_mol, temperature_K, params.reference_temperature_K)
+    return D * params.solvent_concentration_mol_m3 * params.molar_volume_m3_mol
+
+
+def sei_thickness(time_s: Array, n_cycles: Array, temperature_K: Array, params: SEIParams = SEIParams()) -> np.ndarray:
+    """SEI thickness δ = sqrt(δ0² + 2 k(T) t) + g(T) N (m); all arguments broadcast."""
+    t = np.asarray(time_s, dtype=float)
+    N = np.asarray(n_cycles, dtype=float)
+    for name, x in (("time", t), ("cycles", N)):
+        if np.any(~np.isfinite(x) | (x < 0)):
+            raise InputError(name, float(np.ravel(x)[np.flatnonzero(np.ravel(~np.isfinite(x) | (x < 0)))[0]]), "a number >= 0")
+    k = sei_growth_constant(temperature_K, params)
+    g = arrhenius(params.growth_per_cycle_m, params.activation_energy_J_mol, temperature_K, params.reference_temperature_K)
+    d0 = np.asarray(params.initial_thickness_m, dtype=float)
+    return np.sqrt(d0 * d0 + 2.0 * k * t) + g * N
+
+
+def sei_surface_area(design: CellDesign) -> np.ndarray:
+    """Active surface of the negative electrode a L A_n (m²), a = 3 ε_AM / r less the binder-blinded share."""
+    d = resolve(design)
+    return specific_area(d.neg) * d.neg.thickness_m * d.electrode_area_m2 * (1.0 + d.neg_area_excess)
+
+
+def lithium_per_sei_volume(params: SEIParams = SEIParams()) -> np.ndarray:
+    """Cyclable charge bound per SEI volume, z F / V̄ (C/m³)."""
+    return np.asarray(params.li_per_formula, dtype=float) * FARADAY / np.asarray(params.molar_volume_m3_mol, dtype=float)
+
+
+@dataclass(frozen=True)
+class SEIResult:
+    """SEI fade of designs (shape ``S``) at times/cycles (shape ``K``): arrays of shape ``S + K``."""
+
+    thickness_m: np.ndarray
+    capacity_loss_C: np.ndarray
+    capacity_loss_fraction: np.ndarray
+    soh: np.ndarray
+    surface_area_m2: np.ndarray  #: shape S
+    capacity_C: np.ndarray  #: shape S
+
+
+def _design_arrays(design: CellDesign) -> tuple[CellDesign, tuple[int, ...]]:
+    d = broadcast_fields_cell(resolve(design))
+    return d, np.shape(d.pos.thickness_m)
+
+
+def sei_capacity_loss(design: CellDesign, time_s: Array, n_cycles: Array = 0.0, params: SEIParams = SEIParams()) -> SEIResult:
+    """Capacity lost to SEI growth after ``time_s`` seconds and ``n_cycles`` equivalent full cycles.
+
+    Parameters
+    ----------
+    design : CellDesign
+        Designs of broadcast shape ``S``; the negative electrode's surface and the cell temperature
+        ``temperature_K`` are used.
+    time_s, n_cycles : array_like
+        Elapsed time (s) and equivalent full cycles, broadcast together to shape ``K``.
+    params : SEIParams
+        SEI parameters (scalars or arrays broadcasting with ``S``).
+
+    Returns
+    -------
+    SEIResult
+        Arrays of shape ``S + K``; lithium loss reduces capacity one for one, SOH = 1 - loss / Q0 (>= 0).
+    """
+    t, N = np.broadcast_arrays(np.asarray(time_s, dtype=float), np.asarray(n_cycles, dtype=float))
+    return _sei(design, t, N, t.ndim, params)
+
+
+def _sei(design: CellDesign, t: np.ndarray, N: np.ndarray, k_ndim: int, params: SEIParams) -> SEIResult:
+    """SEI fade; ``t`` and ``N`` broadcast with ``S + K`` where K has ``k_ndim`` trailing axes."""
+    _check(params)
+    d, S = _design_arrays(design)
+    ex = (Ellipsis,) + (None,) * k_ndim
+    area = np.broadcast_to(sei_surface_area(d), S)
+    cap = np.broadcast_to(np.minimum(areal_capacity(d.pos), areal_capacity(d.neg)) * d.electrode_area_m2, S)
+    pex = dataclasses.replace(params, **{s.name: np.asarray(getattr(params, s.name), dtype=float)[ex] for s in specs(params)})
+    delta = sei_thickness(t, N, np.asarray(d.temperature_K, dtype=float)[ex], pex)
+    loss = lithium_per_sei_volume(pex) * (delta - pex.initial_thickness_m) * area[ex]
+    frac = loss / cap[ex]
+    shape = np.broadcast_shapes(S + np.shape(t)[np.ndim(t) - k_ndim:], np.shape(loss))
+
+    def bc(x: Array) -> np.ndarray:
+        return np.broadcast_to(x, shape).copy()
+
+    return SEIResult(thickness_m=bc(delta), capacity_loss_C=bc(loss), capacity_loss_fraction=bc(frac),
+                     soh=bc(np.maximum(0.0, 1.0 - frac)), surface_area_m2=np.asarray(area, dtype=float).copy(),
+                     capacity_C=np.asarray(cap, dtype=float).copy())
+
+
+def _cycles_per_year(cycles_per_year: Array, S: tuple[int, ...]) -> np.ndarray:
+    cpy = np.asarray(cycles_per_year, dtype=float)
+    if np.any(~np.isfinite(cpy) | (cpy <= 0)):
+        raise InputError("cycles_per_year", float(np.min(cpy)), "a number > 0")
+    return np.broadcast_to(cpy, np.broadcast_shapes(S, cpy.shape))
+
+
+def sei_fade_vs_cycles(design: CellDesign, n_cycles: Array, cycles_per_year: Array = 365.0,
+                       params: SEIParams = SEIParams()) -> SEIResult:
+    """SEI fade after ``n_cycles`` (shape ``K``) equivalent full cycles run at ``cycles_per_year``.
+
+    The elapsed time is N / cycles_per_year years; ``cycles_per_year`` broadcasts with the designs
+    (shape ``S``). Returns arrays of shape ``S + K``.
+    """
+    N = np.asarray(n_cycles, dtype=float)
+    _, S = _design_arrays(design)
+    cpy = _cycles_per_year(cycles_per_year, S)
+    t = N / cpy[(Ellipsis,) + (None,) * N.ndim] * SECONDS_PER_YEAR
+    return _sei(design, t, N, N.ndim, params)
+
+
+def sei_cycle_life(design: CellDesign, cycles_per_year: Array = 365.0, eol_soh: Array = 0.8,
+                   params: SEIParams = SEIParams()) -> np.ndarray:
+    """Equivalent full cycles until SEI growth brings the state of health to ``eol_soh`` (shape ``S``).
+
+    Solves sqrt(δ0² + β N) + g N = δ0 + Δ in closed form, where β = 2 k · (one year / cycles per
+    year) and Δ = (1 - SOH_eol) Q0 / (z F / V̄ · a L A): with s = sqrt(δ0² + β N),
+    (g/β) s² + s - (δ0 + Δ + g δ0²/β) = 0.
+    """
+    _check(params)
+    eol = np.asarray(eol_soh, dtype=float)
+    if np.any((eol <= 0) | (eol >= 1)):
+        raise InputError("eol_soh", float(eol.ravel()[np.flatnonzero((eol.ravel() <= 0) | (eol.ravel() >= 1))[0]]),
+                         "a number between 0 and 1 (exclusive)")
+    d, S = _design_arrays(design)
+    cpy = _cycles_per_year(cycles_per_year, S)
+    T = d.temperature_K
+    area = sei_surface_area(d)
+    cap = np.minimum(areal_capacity(d.pos), areal_capacity(d.neg)) * d.electrode_area_m2
+    delta_eol = (1.0 - eol) * cap / (lithium_per_sei_volume(params) * area)
+    d0 = np.asarray(params.initial_thickness_m, dtype=float)
+    beta = 2.0 * sei_growth_constant(T, params) * SECONDS_PER_YEAR / cpy
+    g = arrhenius(params.growth_per_cycle_m, params.activation_energy_J_mol, T, params.reference_temperature_K)
+    q = g / beta
+    c = d0 + delta_eol + q * d0 * d0
+    s = 2.0 * c / (1.0 + np.sqrt(1.0 + 4.0 * q * c))  # stable root of q s² + s - c = 0
+    return np.broadcast_to((s * s - d0 * d0) / beta, np.broadcast_shapes(S, np.shape(beta), np.shape(c))).copy()
+
+
+def sei_soh_by_year(design: CellDesign, years: int, cycles_per_year: Array = 365.0,
+                    params: SEIParams = SEIParams()) -> np.ndarray:
+    """State of health at the start of each year 1..``years`` (shape ``S + (years,)``), for LCOS."""
+    n = np.arange(int(years), dtype=float)  # whole years elapsed at the start of year n + 1
+    _, S = _design_arrays(design)
+    cpy = _cycles_per_year(cycles_per_year, S)
+    return _sei(design, n * SECONDS_PER_YEAR, cpy[..., None] * n, 1, params).soh
+
+
+def equivalent_temperature_drop(radius_ratio: Array, temperature_K: Array = 298.15, params: SEIParams = SEIParams()) -> np.ndarray:
+    """Temperature fall (K) that cancels a change of particle radius by ``radius_ratio`` (new/old).
+
+    In the parabolic (δ >> δ0, calendar) limit the loss scales as a · sqrt(D(T)) ∝ exp(-E_a/(2RT)) / r,
+    so the new temperature T' satisfies 1/T' = 1/T - (2R/E_a) ln(radius_ratio). Returns T - T'.
+    """
+    T = np.asarray(temperature_K, dtype=float)
+    inv = 1.0 / T - 2.0 * GAS_CONSTANT / np.asarray(params.activation_energy_J_mol, dtype=float) * np.log(np.asarray(radius_ratio, dtype=float))
+    return T - 1.0 / inv
+
+
+# ---------------------------------------------------------------------------------------------
+# Cracking
+
+
+@dataclass(frozen=True)
+class CrackResult:
+    """Cracking of one electrode of each design (SI, arrays of the design shape)."""
+
+    stress_Pa: np.ndarray  #: biaxial tensile stress from constrained swelling
+    critical_stress_Pa: np.ndarray  #: σ_c(L) = sqrt(Γ Ē / (Z L))
+    critical_thickness_m: np.ndarray  #: L_c = Γ Ē / (Z σ²)
+    energy_release_J_m2: np.ndarray  #: G = Z σ² L / Ē
+    cracked: np.ndarray  #: G >= Γ
+    transport_asi_ohm_m2: np.ndarray  #: L/(3σ_eff) + L/(3κ_eff) of the uncracked electrode
+    delta_asi_ohm_m2: np.ndarray  #: resistance rise per electrode area
+    delta_resistance_ohm: np.ndarray
+
+
+def cracking(design: CellDesign, params: CrackParams = CrackParams(), electrode: str = "neg") -> CrackResult:
+    """Constrained-swelling cracking of the ``electrode`` ("neg" or "pos") of each design.
+
+    ΔASI = c_iso · (G/Γ) · (L/(3σ_eff) + L/(3κ_eff)) when G >= Γ, else 0; since G ∝ L this is ∝ L².
+    """
+    if electrode not in ("neg", "pos"):
+        raise InputError("electrode", electrode, "'neg' or 'pos'")
+    _check(params)
+    d = resolve(design)
+    e = getattr(d, electrode)
+    L = np.asarray(e.thickness_m, dtype=float)
+    E = np.asarray(params.youngs_modulus_Pa, dtype=float)
+    nu = np.asarray(params.poisson_ratio, dtype=float)
+    E_bar = E / (1.0 - nu * nu)
+    sigma = E / (1.0 - nu) * params.constrained_fraction * params.swelling_strain * am_volume_fraction(e)
+    Z, gamma = params.geometry_factor, params.fracture_energy_J_m2
+    G = Z * sigma * sigma * L / E_bar
+    with np.errstate(divide="ignore"):
+        L_c = np.where(sigma > 0, gamma * E_bar / (Z * np.maximum(sigma, 1e-300) ** 2), np.inf)
+    sigma_c = np.sqrt(gamma * E_bar / (Z * L))
+    b = d.bruggeman_exponent
+    asi = L / (3.0 * effective_conductivity(e.conductivity_S_m, 1.0 - e.porosity, b)) \
+        + L / (3.0 * effective_conductivity(d.electrolyte_conductivity_S_m, e.porosity, b))
+    cracked = G >= gamma
+    dasi = np.where(cracked, params.isolation_coefficient * G / gamma * asi, 0.0)
+    shape = np.broadcast_shapes(np.shape(G), np.shape(dasi), np.shape(d.electrode_area_m2))
+
+    def bc(x: Array) -> np.ndarray:
+        return np.broadcast_to(np.asarray(x), shape).copy()
+
+    return CrackResult(stress_Pa=bc(sigma), critical_stress_Pa=bc(sigma_c), critical_thickness_m=bc(L_c),
+                       energy_release_J_m2=bc(G), cracked=bc(cracked), transport_asi_ohm_m2=bc(asi),
+                       delta_asi_ohm_m2=bc(dasi), delta_resistance_ohm=bc(dasi / d.electrode_area_m2))
+
+
+# ---------------------------------------------------------------------------------------------
+# Wang et al. 2011 empirical cycle-life model
+
+#: Wang et al. 2011, J. Power Sources 196, 3942, Table 2 / Eq. (5): pre-exponential factor per C-rate
+WANG_C_RATES = np.array([0.5, 2.0, 6.0, 10.0])
+WANG_B = np.array([31630.0, 21681.0, 12934.0, 15512.0])
+WANG_EA_J_MOL = 31700.0  #: activation energy at zero C-rate (J/mol)
+WANG_K_J_MOL = 370.3  #: fall of the activation energy per unit C-rate (J/mol per C-rate)
+WANG_Z = 0.55  #: power-law exponent of Ah throughput
+WANG_CELL_CAPACITY_AH = 2.2  #: nominal capacity of the A123 26650 LFP cell (datasheets give 2.2-2.3 Ah)
+WANG_TESTED_TEMPERATURE_K = (273.15 - 30.0, 273.15 + 60.0)  #: test matrix -30..60 °C (Wang et al. 2011)
+WANG_R = 8.314  #: the gas constant the published coefficients were fitted with (J/mol/K)
+
+
+def wang_b(c_rate: Array) -> np.ndarray:
+    """B(C-rate): piecewise-linear interpolation of the published B in C-rate, constant beyond C/2..10C."""
+    return np.interp(np.asarray(c_rate, dtype=float), WANG_C_RATES, WANG_B)
+
+
+def wang_in_range(c_rate: Array, temperature_K: Array) -> np.ndarray:
+    """True where (C-rate, T) lie inside the tested C/2..10C and -30..60 °C."""
+    c = np.asarray(c_rate, dtype=float)
+    T = np.asarray(temperature_K, dtype=float)
+    return (c >= WANG_C_RATES[0]) & (c <= WANG_C_RATES[-1]) & (T >= WANG_TESTED_TEMPERATURE_K[0]) & (T <= WANG_TESTED_TEMPERATURE_K[1])
+
+
+def _check_wang_inputs(c_rate: Array, temperature_K: Array, ah: Array | None = None) -> None:
+    c = np.asarray(c_rate, dtype=float)
+    if np.any(~np.isfinite(c) | (c <= 0)):
+        raise InputError("c_rate", float(c.ravel()[np.flatnonzero(~np.isfinite(c.ravel()) | (c.ravel() <= 0))[0]]), "a number > 0")
+    T = np.asarray(temperature_K, dtype=float)
+    if np.any(~np.isfinite(T) | (T <= 0)):
+        raise InputError("temperature_C", float(T.ravel()[0] - 273.15), "a number > -273.15 °C")
+    if ah is not None:
+        a = np.asarray(ah, dtype=float)
+        if np.any(~np.isfinite(a) | (a < 0)):
+            raise InputError("ah_throughput", float(a.ravel()[np.flatnonzero(~np.isfinite(a.ravel()) | (a.ravel() < 0))[0]]), "a number >= 0")
+
+
+def wang_loss_percent(c_rate: Array, temperature_K: Array, ah_throughput: Array, b: Array | None = None,
+                      activation_energy_J_mol: Array = WANG_EA_J_MOL, k_J_mol: Array = WANG_K_J_MOL,
+                      z: Array = WANG_Z) -> np.ndarray:
+    """Wang et al. 2011 capacity loss (%): B exp(-(E_a - k·C-rate)/(R T)) Ah^z; all arguments broadcast.
+
+    ``b`` defaults to the interpolated published B(C-rate). ``ah_throughput`` is the cumulative
+    discharge throughput (Ah) of the tested 2.2 Ah cell: cycles x DOD x capacity.
+    """
+    _check_wang_inputs(c_rate, temperature_K, ah_throughput)
+    c = np.asarray(c_rate, dtype=float)
+    B = wang_b(c) if b is None else np.asarray(b, dtype=float)
+    T = np.asarray(temperature_K, dtype=float)
+    return B * np.exp(-(np.asarray(activation_energy_J_mol) - np.asarray(k_J_mol) * c) / (WANG_R * T)) \
+        * np.power(np.asarray(ah_throughput, dtype=float), z)
+
+
+def wang_cycle_life(c_rate: Array, temperature_K: Array, eol_soh: Array = 0.8, dod: Array = 1.0,
+                    **coefficients: Array) -> np.ndarray:
+    """Cycles until the Wang et al. loss reaches 1 - ``eol_soh``: Ah = (L / (B e^...))^(1/z), N = Ah / (DOD Q).
+
+    Q is the tested cell's 2.2 Ah: the cycle count applies to another cell only in equivalent full
+    cycles, and only if that cell ages like the tested one (the model has no design input).
+    """
+    eol = np.asarray(eol_soh, dtype=float)
+    if np.any((eol <= 0) | (eol >= 1)):
+        raise InputError("eol_soh", float(np.asarray(eol).ravel()[0]), "a number between 0 and 1 (exclusive)")
+    dod_a = np.asarray(dod, dtype=float)
+    if np.any((dod_a <= 0) | (dod_a > 1)):
+        raise InputError("dod", float(dod_a.ravel()[0]), "a number between 0 and 1 (0 exclusive)")
+    z = np.asarray(coefficients.get("z", WANG_Z), dtype=float)
+    unit = wang_loss_percent(c_rate, temperature_K, 1.0, **coefficients)  # loss at 1 Ah
+    ah = np.power(100.0 * (1.0 - eol) / unit, 1.0 / z)
+    return ah / (dod_a * WANG_CELL_CAPACITY_AH)
+
+
+def wang_soh_by_year(c_rate: Array, temperature_K: Array, years: int, cycles_per_year: Array, dod: Array = 1.0,
+                     **coefficients: Array) -> np.ndarray:
+    """State of health at the start of each year 1..``years`` from the Wang et al. model (shape ``S + (years,)``).
+
+    Throughput in year n is (n - 1) x cycles per year x DOD x the tested cell's 2.2 Ah.
+    """
+    n = np.arange(int(years), dtype=float)
+    ah = (np.asarray(cycles_per_year, dtype=float) * np.asarray(dod, dtype=float) * WANG_CELL_CAPACITY_AH)[..., None] * n
+    c = np.asarray(c_rate, dtype=float)[..., None]
+    T = np.asarray(temperature_K, dtype=float)[..., None]
+    return np.maximum(0.0, 1.0 - wang_loss_percent(c, T, ah, **coefficients) / 100.0)
+
+
+@dataclass(frozen=True)
+class WangFit:
+    """A Wang-form fit to user data, with the domain of that data (outside it the fit is extrapolation)."""
+
+    b: float
+    activation_energy_J_mol: float
+    k_J_mol: float
+    z: float
+    free: tuple[str, ...]  #: the coefficients fitted (the rest held at the published values)
+    stderr: dict[str, float]
+    rmse_percent: float  #: root-mean-square error of the loss, percentage points
+    n_points: int
+    c_rate_range: tuple[float, float]
+    temperature_range_K: tuple[float, float]
+    ah_range: tuple[float, float]
+
+    def predict(self, c_rate: Array, temperature_K: Array, ah_throughput: Array) -> np.ndarray:
+        """Loss (%) from the fitted coefficients."""
+        return wang_loss_percent(c_rate, temperature_K, ah_throughput, b=self.b,
+                                 activation_energy_J_mol=self.activation_energy_J_mol, k_J_mol=self.k_J_mol, z=self.z)
+
+    def in_domain(self, c_rate: Array, temperature_K: Array, ah_throughput: Array) -> np.ndarray:
+        """True where the inputs lie inside the ranges of the fitted data (interpolation)."""
+        c, T, a = (np.asarray(x, dtype=float) for x in (c_rate, temperature_K, ah_throughput))
+        eps = 1e-9
+        return ((c >= self.c_rate_range[0] - eps) & (c <= self.c_rate_range[1] + eps)
+                & (T >= self.temperature_range_K[0] - eps) & (T <= self.temperature_range_K[1] + eps)
+                & (a >= self.ah_range[0] - eps) & (a <= self.ah_range[1] + eps))
+
+
+def fit_wang(c_rate: Array, temperature_K: Array, ah_throughput: Array, loss_percent: Array) -> WangFit:
+    """Fit Q = B exp(-(E_a - k C)/(R T)) Ah^z to measured losses with scipy (least squares in ln Q).
+
+    E_a is fitted only if the data span more than one temperature and k only if they span more
+    than one C-rate; otherwise they are held at Wang et al.'s values (the data cannot tell them).
+    A single B is fitted (the data's C-rates are not split).
+
+    Raises
+    ------
+    ShapeError
+        The four inputs do not have the same length.
+    InfeasibleError
+        Fewer points than coefficients, or losses that are not positive.
+    """
+    c, T, a, q = (np.ravel(np.asarray(x, dtype=float)) for x in (c_rate, temperature_K, ah_throughput, loss_percent))
+    if not (c.size == T.size == a.size == q.size):
+        raise ShapeError("fit data", f"of lengths {c.size}, {T.size}, {a.size}, {q.size}", "four columns of equal length")
+    _check_wang_inputs(c, T, a)
+    ok = (q > 0) & (a > 0)
+    if not ok.any():
+        raise InfeasibleError("fit_wang needs points with positive loss and throughput")
+    c, T, a, q = c[ok], T[ok], a[ok], q[ok]
+    free = ["ln_b", "z"]
+    if np.ptp(T) > 0:
+        free.append("ea")
+    if np.ptp(c) > 0:
+        free.append("k")
+    if c.size < len(free) + 1:
+        raise InfeasibleError(f"fit_wang needs at least {len(free) + 1} points with positive loss to fit {len(free)} coefficients; got {c.size}")
+    fixed = {"ea": WANG_EA_J_MOL, "k": WANG_K_J_MOL}
+
+    def model(x, *p):
+        v = dict(zip(free, p))
+        ea = v.get("ea", fixed["ea"])
+        k = v.get("k", fixed["k"])
+        return v["ln_b"] - (ea - k * x[0]) / (WANG_R * x[1]) + v["z"] * np.log(x[2])
+
+    p0 = {"ln_b": np.log(WANG_B[0]), "z": WANG_Z, "ea": WANG_EA_J_MOL, "k": WANG_K_J_MOL}
+    with warnings.catch_warnings():  # exact data: zero residual, covariance undefined -> NaN standard errors
+        warnings.simplefilter("ignore", OptimizeWarning)
+        popt, pcov = curve_fit(model, np.vstack([c, T, a]), np.log(q), p0=[p0[f] for f in free])
+    v = dict(zip(free, popt))
+    se = np.sqrt(np.clip(np.diag(pcov), 0, np.inf)) if np.all(np.isfinite(pcov)) else np.full(len(free), np.nan)
+    names = {"ln_b": "b", "z": "z", "ea": "activation_energy_J_mol", "k": "k_J_mol"}
+    stderr = {names[f]: float(s) for f, s in zip(free, se)}
+    stderr["b"] = float(np.exp(v["ln_b"]) * stderr["b"])  # delta method
+    fit = WangFit(b=float(np.exp(v["ln_b"])), activation_energy_J_mol=float(v.get("ea", fixed["ea"])),
+                  k_J_mol=float(v.get("k", fixed["k"])), z=float(v["z"]), free=tuple(names[f] for f in free),
+                  stderr=stderr, rmse_percent=0.0, n_points=int(c.size), c_rate_range=(float(c.min()), float(c.max())),
+                  temperature_range_K=(float(T.min()), float(T.max())), ah_range=(float(a.min()), float(a.max())))
+    rmse = float(np.sqrt(np.mean((fit.predict(c, T, a) - q) ** 2)))
+    return dataclasses.replace(fit, rmse_percent=rmse)
+
+
+__all__ = [
+    "SECONDS_PER_YEAR",
+    "WANG_B",
+    "WANG_CELL_CAPACITY_AH",
+    "WANG_C_RATES",
+    "WANG_EA_J_MOL",
+    "WANG_K_J_MOL",
+    "WANG_Z",
+    "CrackParams",
+    "CrackResult",
+    "SEIParams",
+    "SEIResult",
+    "WangFit",
+    "arrhenius",
+    "cracking",
+    "equivalent_temperature_drop",
+    "fit_wang",
+    "lithium_per_sei_volume",
+    "sei_capacity_loss",
+    "sei_cycle_life",
+    "sei_fade_vs_cycles",
+    "sei_growth_constant",
+    "sei_soh_by_year",
+    "sei_surface_area",
+    "sei_thickness",
+    "wang_b",
+    "wang_cycle_life",
+    "wang_in_range",
+    "wang_loss_percent",
+    "wang_soh_by_year",
+]

@@ -1,0 +1,467 @@
+"""The factory: process chain, plant sizing (BatPaC power laws or machine counts), bottleneck, WIP.
+
+The process chain is a table of steps (:class:`ProcessStep`, one row each; :data:`DEFAULT_STEPS`
+is BatPaC 5.0's 25-step plant, reference digest ``shared/reference/batpac5.md`` section 5.2, with
+xlcell's machine data added). Every step has
+
+* a **volume driver** (an annual quantity: kg of active material, m² of electrode, cells built,
+  modules, packs, kWh of energy, kg of NMP evaporated, ...) and its value in BatPaC's baseline plant;
+* BatPaC's baseline **labour** (h/yr), **capital** ($) and **floor area** (m²) and their power-law
+  exponents: X = X0 r^p × extra factors × D, r = driver / baseline (section 5.1), D the
+  operating-days factor on capital and area of the steps that carry it;
+* **machine data** (xlcell): units per cycle and cycle time per machine (rate = units / cycle),
+  overall equipment effectiveness (OEE), a fixed machine count (NaN = size to demand), the step's
+  **cell yield** (accepted / entering; the plant's cell yield is their product) and the
+  **energy** used per driver unit.
+
+Two sizing routes (``Plant.machine_sizing``):
+
+0. BatPaC: labour, capital and area by the power laws (the default; reproduces BatPaC).
+1. Machines: steps with machine data get n = ceil(demand / (rate × OEE × operating time)) machines
+   (or the fixed count) and labour, capital and area of n × the per-machine values, which are
+   calibrated from BatPaC's baseline plant (X0 / baseline machine count, so both routes agree at
+   the baseline up to the whole-machine rounding). Support steps keep the power laws.
+
+In both routes the machine counts give each step's **utilisation** (demand / capacity), the
+**bottleneck** (the step of highest utilisation: the one that limits the line first), the
+**line capacity** (target output / highest utilisation) and the **work in process** by Little's
+law (WIP = throughput × time in the step). If fixed machine counts cannot meet the target, the
+plant's output is the line capacity.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+from .errors import InputError, UnknownKeyError
+from .params import param, specs
+
+Array = Any
+
+SECONDS_PER_DAY = 86400.0
+
+#: Volume drivers: key -> (label, display unit of one driver unit). Internally SI (kg, m², count, J).
+DRIVERS: dict[str, tuple[str, str]] = {
+    "pos_am_kg": ("Positive active material", "kg"),
+    "neg_am_kg": ("Negative active material", "kg"),
+    "pos_area_m2": ("Positive electrode area", "m²"),
+    "neg_area_m2": ("Negative electrode area", "m²"),
+    "electrode_area_m2": ("Positive + negative electrode area", "m²"),
+    "cells_built": ("Cells built", "-"),
+    "sheets": ("Electrode sheets stacked", "-"),
+    "dry_room": ("Dry-room size ratio: max(cells built, electrode area) / baseline", "-"),
+    "modules": ("Modules", "-"),
+    "packs": ("Packs", "-"),
+    "energy_J": ("Energy of accepted cells", "kWh"),
+    "nmp_kg": ("NMP evaporated", "kg"),
+    "water_kg": ("Water evaporated", "kg"),
+}
+
+#: Extra factors: key -> meaning. Applied to the resources named in ``extra_on`` (L, C, A).
+EXTRAS: dict[str, str] = {
+    "": "none",
+    "pos_solvent_per_area": "(NMP evaporated per m² of positive / baseline)^exp",
+    "neg_solvent_per_area": "(water evaporated per m² of negative / baseline)^exp",
+    "capacity": "(cell capacity / baseline capacity)^exp",
+    "formation_capacity": "(cell capacity / baseline capacity)^exp; capital × large-cell factor above the threshold",
+    "modules_per_pack": "(modules per pack / baseline)^exp",
+}
+
+_S = "Step"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProcessStep:
+    """One row of the process-step table (SI)."""
+
+    name: str = field(metadata=param("Step", "text", key="step", group=_S))
+    group: str = field(metadata=param("Group (E, A, F, M, P, W, S)", "text", key="group", group=_S))
+    driver: str = field(metadata=param("Volume driver", "text", key="driver", group=_S))
+    baseline: float = field(metadata=param("Baseline driver per year (driver units)", "-", key="baseline", gt=0, group=_S))
+    labor0_s: float = field(metadata=param("Baseline labour", "h", key="labor0_h", ge=0, group=_S))
+    labor_exp: float = field(metadata=param("Labour exponent", "-", key="labor_exp", ge=0, le=2, group=_S))
+    capex0_usd: float = field(metadata=param("Baseline capital equipment", "M$", key="capex0_musd", ge=0, group=_S))
+    capex_exp: float = field(metadata=param("Capital exponent", "-", key="capex_exp", ge=0, le=2, group=_S))
+    area0_m2: float = field(metadata=param("Baseline floor area", "m²", key="area0_m2", ge=0, group=_S))
+    area_exp: float = field(metadata=param("Area exponent", "-", key="area_exp", ge=0, le=2, group=_S))
+    days_factor: float = field(default=1.0, metadata=param("Operating-days factor on capital and area (1 = yes)", "-", key="days_factor", ge=0, le=1, group=_S))
+    extra: str = field(default="", metadata=param("Extra factor", "text", key="extra", group=_S))
+    extra_exp: float = field(default=0.0, metadata=param("Extra factor exponent", "-", key="extra_exp", ge=-5, le=5, group=_S))
+    extra_on: str = field(default="", metadata=param("Extra factor applies to (L, C, A)", "text", key="extra_on", group=_S))
+    cell_share: float = field(default=1.0, metadata=param("Share attributed to the cell plant", "-", key="cell_share", ge=0, le=1, group=_S))
+    building: float = field(default=0.0, metadata=param("Building: capital shared by floor area (1 = yes)", "-", key="building", ge=0, le=1, group=_S))
+    machine_driver: str = field(default="", metadata=param("Machine driver (blank = volume driver)", "text", key="machine_driver", group=_S))
+    machine_baseline: float = field(default=np.nan, metadata=param("Baseline machine driver per year (blank = baseline)", "-", key="machine_baseline", gt=0, allow_nan=True, group=_S))
+    units_per_cycle: float = field(default=np.nan, metadata=param("Units per machine cycle", "-", key="units_per_cycle", gt=0, allow_nan=True, group=_S))
+    cycle_time_s: float = field(default=np.nan, metadata=param("Cycle time (= time in step)", "s", key="cycle_time_s", gt=0, allow_nan=True, group=_S))
+    oee: float = field(default=0.85, metadata=param("Overall equipment effectiveness", "-", key="oee", gt=0, le=1, group=_S))
+    machines: float = field(default=np.nan, metadata=param("Machines (blank = size to demand)", "-", key="machines", gt=0, allow_nan=True, group=_S))
+    cell_yield: float = field(default=1.0, metadata=param("Cell yield of the step", "-", key="cell_yield", gt=0, le=1, group=_S))
+    energy_J_per_unit: float = field(default=0.0, metadata=param("Energy per driver unit", "kWh", key="energy_kWh_per_unit", ge=0, group=_S))
+
+
+def _step(name, group, driver, baseline, L0, pL, C0_musd, pC, A0, pA, *, days=1.0, extra="", extra_exp=0.0,
+          extra_on="", share=1.0, building=0.0, mdriver="", mbase=np.nan, units=np.nan, cycle_s=np.nan, oee=0.85,
+          cell_yield=1.0, energy_kWh=0.0) -> ProcessStep:
+    return ProcessStep(
+        name=name, group=group, driver=driver, baseline=float(baseline), labor0_s=L0 * 3600.0, labor_exp=pL,
+        capex0_usd=C0_musd * 1e6, capex_exp=pC, area0_m2=float(A0), area_exp=pA, days_factor=days, extra=extra,
+        extra_exp=extra_exp, extra_on=extra_on, cell_share=share, building=building, machine_driver=mdriver,
+        machine_baseline=mbase, units_per_cycle=units, cycle_time_s=cycle_s, oee=oee, cell_yield=cell_yield,
+        energy_J_per_unit=energy_kWh * 3.6e6,
+    )
+
+
+_KWH = 3.6e6  # J per kWh
+_H = 3600.0
+
+#: BatPaC 5.0's default plant (digest section 5.2) with xlcell's machine and energy data.
+#:
+#: Machine data (xlcell assumptions, typical of published gigafactory descriptions; edit them on the
+#: Factory sheet): mixing 2 t of active material per 1.5 h batch; coating and drying a 1.4 m web on
+#: both faces at 60 m/min through a 100 m dryer (280 m² of electrode face in 100 s); calendering and
+#: slitting 2 m of web path at 100 and 120 m/min; notching a 0.3 m strip at 1 m/s; vacuum drying
+#: 20,000 m² per 12 h batch; Z-stacking 0.5 s per electrode sheet; welding 10 s, X-ray 6 s,
+#: inserting 5 s per cell; filling and sealing 4 cells per 40 s; formation, aging and testing
+#: 1,000 cells per rack over 14 days; module assembly 60 s per module, pack assembly 600 s per pack.
+#: Energy per driver unit (kWh per kg, m², cell, ...) allocates about 29 kWh per kWh of cells at the
+#: default design (electrode drying and dry room about 2/3, formation 2/29), within the 20.3-37.5
+#: kWh/kWh that Degen et al. (Nature Energy 8, 2023) report for current lithium-ion cell plants; the
+#: allocation between steps is xlcell's assumption.
+DEFAULT_STEPS: tuple[ProcessStep, ...] = (
+    _step("Positive mixing", "E", "pos_am_kg", 72.5e6, 200_000, 0.9, 200, 0.9, 8_000, 0.95, units=2000, cycle_s=1.5 * _H, energy_kWh=0.34),
+    _step("Negative mixing", "E", "neg_am_kg", 49.1e6, 270_000, 0.9, 280, 0.9, 8_800, 0.95, units=2000, cycle_s=1.5 * _H, energy_kWh=0.51),
+    _step("Positive coating & drying", "E", "pos_area_m2", 303e6, 59_000, 0.7, 90, 0.9, 16_000, 0.95,
+          extra="pos_solvent_per_area", extra_exp=0.2, extra_on="C", units=280, cycle_s=100, energy_kWh=1.69),
+    _step("Negative coating & drying", "E", "neg_area_m2", 315e6, 59_000, 0.7, 78, 0.9, 16_000, 0.95,
+          extra="neg_solvent_per_area", extra_exp=0.2, extra_on="C", units=280, cycle_s=100, energy_kWh=1.08),
+    _step("Positive calendering", "E", "pos_area_m2", 303e6, 61_000, 0.7, 25, 0.9, 2_100, 0.95, units=5.6, cycle_s=1.2, energy_kWh=0.084),
+    _step("Negative calendering", "E", "neg_area_m2", 315e6, 69_000, 0.7, 25, 0.9, 2_100, 0.95, units=5.6, cycle_s=1.2, energy_kWh=0.081),
+    _step("Positive notching", "E", "pos_area_m2", 303e6, 250_000, 0.7, 29, 0.9, 3_200, 0.95, units=0.6, cycle_s=1.0, energy_kWh=0.056),
+    _step("Negative notching", "E", "neg_area_m2", 315e6, 250_000, 0.7, 29, 0.9, 3_200, 0.95, units=0.6, cycle_s=1.0, energy_kWh=0.054),
+    _step("Positive vacuum drying", "E", "pos_area_m2", 303e6, 41_000, 0.7, 14, 0.9, 2_000, 0.95, units=20_000, cycle_s=12 * _H, energy_kWh=0.28),
+    _step("Negative vacuum drying", "E", "neg_area_m2", 315e6, 35_000, 0.7, 11, 0.9, 1_600, 0.95, units=20_000, cycle_s=12 * _H, energy_kWh=0.27),
+    _step("Electrode slitting", "A", "electrode_area_m2", 618e6, 260_000, 0.7, 30, 0.9, 0, 0.95, units=5.6, cycle_s=1.0, energy_kWh=0.028),
+    _step("Cell stacking", "A", "cells_built", 211e6, 700_000, 0.9, 170, 0.9, 0, 0.95, extra="capacity", extra_exp=0.95,
+          extra_on="LC", mdriver="sheets", mbase=211e6 * 65, units=1, cycle_s=0.5, energy_kWh=0.12),
+    _step("Current-collector welding", "A", "cells_built", 211e6, 190_000, 0.9, 190, 0.9, 0, 0.95, units=1, cycle_s=10, energy_kWh=0.048),
+    _step("X-ray inspection", "A", "cells_built", 211e6, 190_000, 0.9, 14, 0.9, 0, 0.95, units=1, cycle_s=6, energy_kWh=0.024),
+    _step("Inserting cell in container", "A", "cells_built", 211e6, 49_000, 0.9, 11, 0.9, 0, 0.95, units=1, cycle_s=5, energy_kWh=0.024),
+    _step("Electrolyte filling & sealing", "A", "cells_built", 211e6, 132_000, 0.9, 25, 0.9, 0, 0.95, units=4, cycle_s=40, energy_kWh=0.071),
+    _step("Dry room", "A", "dry_room", 1.0, 8_000, 0.0, 7.3, 0.9, 61_000, 0.95, days=0.0, energy_kWh=5.0e8),
+    _step("Formation, aging & testing", "F", "cells_built", 211e6, 560_000, 0.7, 830, 0.95, 110_000, 0.95, days=0.0,
+          extra="formation_capacity", extra_exp=0.3, extra_on="LCA", units=1000, cycle_s=14 * SECONDS_PER_DAY, oee=0.95,
+          cell_yield=0.95, energy_kWh=0.48),
+    _step("Module assembly", "M", "modules", 10e6, 170_000, 0.7, 94, 0.95, 27_000, 0.95, share=0.0, units=1, cycle_s=60),
+    _step("Pack assembly & testing", "P", "packs", 500e3, 150_000, 0.7, 94, 0.95, 27_000, 0.95, extra="modules_per_pack",
+          extra_exp=0.3, extra_on="LC", share=0.0, units=1, cycle_s=600),
+    _step("Warehouse", "W", "energy_J", 50e6 * _KWH, 31_000, 0.5, 200, 0.95, 10_000, 0.95, share=1.0 / 3.0),
+    _step("Building & support systems", "S", "energy_J", 50e6 * _KWH, 0, 0.7, 1_700, 0.95, 0, 0.95, days=0.0, building=1.0),
+    _step("NMP recovery", "S", "nmp_kg", 24.2e6, 17_000, 0.5, 36, 0.95, 1_100, 0.95, energy_kWh=4.1),
+    _step("Rejected-cell & scrap recycle", "S", "cells_built", 211e6, 38_000, 0.7, 9.3, 0.9, 3_300, 0.95, days=0.0),
+    _step("Control laboratory", "S", "energy_J", 50e6 * _KWH, 46_000, 0.7, 16, 0.95, 1_300, 0.95, days=0.0),
+)
+
+_TEXT = ("name", "group", "driver", "extra", "extra_on", "machine_driver")
+
+
+@dataclass(frozen=True)
+class StepTable:
+    """The process-step table as columns: text columns as tuples, numeric columns as arrays.
+
+    Numeric columns have shape ``(..., K)`` (K steps, last axis) and broadcast against designs of
+    shape ``S`` as ``S + (K,)``; a sensitivity study may give a column shape ``(M, K)``.
+    """
+
+    columns: dict[str, Any]
+
+    @classmethod
+    def from_steps(cls, steps: Sequence[ProcessStep] = DEFAULT_STEPS) -> "StepTable":
+        if len(steps) == 0:
+            raise InputError("factory steps", 0, "at least one step")
+        cols: dict[str, Any] = {}
+        for s in specs(ProcessStep):
+            vals = [getattr(st, s.name) for st in steps]
+            cols[s.name] = tuple(str(v).strip() for v in vals) if s.name in _TEXT else np.array(vals, dtype=float)
+        t = cls(cols)
+        t.validate()
+        return t
+
+    def __len__(self) -> int:
+        return len(self.columns["name"])
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self.columns["name"]
+
+    def __getattr__(self, item: str) -> Any:
+        try:
+            return self.__dict__["columns"][item]
+        except KeyError:
+            raise AttributeError(item) from None
+
+    def replace(self, **cols: Any) -> "StepTable":
+        c = dict(self.columns)
+        c.update(cols)
+        return StepTable(c)
+
+    def validate(self) -> None:
+        k = len(self)
+        for s in specs(ProcessStep):
+            v = self.columns[s.name]
+            if s.name in _TEXT:
+                if len(v) != k:
+                    raise InputError(f"factory {s.key}", len(v), f"{k} entries (one per step)")
+                continue
+            if np.shape(v)[-1:] != (k,):
+                raise InputError(f"factory {s.key}", str(np.shape(v)), f"an array ending in {k} (one per step)")
+            s.check(v, f"factory {s.key}")
+        for d in self.columns["driver"]:
+            if d not in DRIVERS:
+                raise UnknownKeyError(d, DRIVERS, "driver")
+        for d in self.columns["machine_driver"]:
+            if d and d not in DRIVERS:
+                raise UnknownKeyError(d, DRIVERS, "driver")
+        for e in self.columns["extra"]:
+            if e not in EXTRAS:
+                raise UnknownKeyError(e, [x for x in EXTRAS if x], "extra factor")
+        for e in self.columns["extra_on"]:
+            if set(e.upper()) - set("LCA"):
+                raise InputError("factory extra_on", e, "letters from L (labour), C (capital), A (area)")
+
+
+_PL = "Plant"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Plant:
+    """Plant volume, schedule and BatPaC's baseline reference values (SI)."""
+
+    plant_energy_J_yr: Array = field(default=50.0 * 3.6e12, metadata=param(
+        "Plant output (energy of accepted cells)", "GWh", key="plant_energy_GWh_yr", gt=0, le=1e4, group=_PL,
+        doc="Accepted cells per year = plant output / cell energy (BatPaC: 500,000 packs × 100 kWh)"))
+    operating_days: Array = field(default=320.0, metadata=param("Operating days per year", "-", key="operating_days", gt=0, le=366, group=_PL))
+    hours_per_day: Array = field(default=24.0, metadata=param("Operating hours per day (machine sizing)", "-", key="hours_per_day", gt=0, le=24, group=_PL))
+    machine_sizing: Array = field(default=0.0, metadata=param(
+        "Sizing route (0 = BatPaC power laws, 1 = machine counts)", "-", key="machine_sizing", ge=0, le=1, group=_PL))
+    cells_per_module: Array = field(default=20.0, metadata=param("Cells per module", "-", key="cells_per_module", gt=0, group=_PL))
+    modules_per_pack: Array = field(default=20.0, metadata=param("Modules per pack", "-", key="modules_per_pack", gt=0, group=_PL))
+    baseline_days: Array = field(default=320.0, metadata=param("Baseline operating days", "-", key="baseline_days", gt=0, le=366, group=_PL, advanced=True))
+    baseline_modules_per_pack: Array = field(default=20.0, metadata=param("Baseline modules per pack", "-", key="baseline_modules_per_pack", gt=0, group=_PL, advanced=True))
+    baseline_capacity_C: Array = field(default=68.0 * 3600.0, metadata=param("Baseline cell capacity (stacking, formation)", "Ah", key="baseline_capacity_Ah", gt=0, group=_PL, advanced=True))
+    large_cell_C: Array = field(default=80.0 * 3600.0, metadata=param("Formation large-cell threshold", "Ah", key="large_cell_Ah", gt=0, group=_PL, advanced=True))
+    large_cell_capex_factor: Array = field(default=1.1, metadata=param("Formation capital factor above the threshold", "-", key="large_cell_capex_factor", gt=0, group=_PL, advanced=True))
+    baseline_pos_solvent_kg_m2: Array = field(default=0.11950458, metadata=param("Baseline NMP evaporated per m² of positive", "-", key="baseline_pos_solvent_kg_m2", gt=0, group=_PL, advanced=True))
+    baseline_neg_solvent_kg_m2: Array = field(default=0.07930758, metadata=param("Baseline water evaporated per m² of negative", "-", key="baseline_neg_solvent_kg_m2", gt=0, group=_PL, advanced=True))
+    baseline_cells_built: Array = field(default=211e6, metadata=param("Baseline cells built per year (dry room)", "-", key="baseline_cells_built", gt=0, group=_PL, advanced=True))
+    baseline_electrode_area_m2: Array = field(default=618e6, metadata=param("Baseline electrode area per year (dry room)", "m²", key="baseline_electrode_area_m2", gt=0, group=_PL, advanced=True))
+
+
+@dataclass(frozen=True)
+class StepResults:
+    """Per-step results, arrays of shape ``S + (K,)`` (SI: s/yr of labour, $, m², J/yr)."""
+
+    names: tuple[str, ...]
+    driver: np.ndarray  #: annual driver value
+    ratio: np.ndarray  #: driver / baseline
+    labor_s: np.ndarray
+    capex_usd: np.ndarray
+    area_m2: np.ndarray
+    machines: np.ndarray  #: machine count (NaN for steps without machine data)
+    utilisation: np.ndarray  #: demand / capacity (NaN without machine data)
+    wip_cells: np.ndarray  #: work in process in cell equivalents (Little's law)
+    energy_J: np.ndarray  #: energy per year
+    cell_share: np.ndarray
+    building: np.ndarray
+
+
+def littles_law_wip(throughput_per_s: Array, time_in_step_s: Array) -> Array:
+    """Work in process L = λ W (Little's law): throughput (units/s) × time in the step (s)."""
+    return np.asarray(throughput_per_s, dtype=float) * np.asarray(time_in_step_s, dtype=float)
+
+
+def bottleneck(names: Sequence[str], rates: Array) -> tuple[np.ndarray, np.ndarray]:
+    """The slowest step: its name and rate, along the last axis of ``rates``.
+
+    Parameters
+    ----------
+    names : sequence of str
+        Step names (K).
+    rates : array_like
+        Rates of the steps (any unit, same for all), shape ``(..., K)``. NaN rates are ignored.
+
+    Returns
+    -------
+    (names, rates)
+        Arrays of shape ``(...)``: the name (object) and rate of the slowest step.
+    """
+    r = np.asarray(rates, dtype=float)
+    if r.shape[-1:] != (len(names),):
+        raise InputError("rates", str(r.shape), f"one rate per step ({len(names)})")
+    if np.all(np.isnan(r), axis=-1).any():
+        raise InputError("rates", "all blank", "at least one number")
+    if (r[~np.isnan(r)] < 0).any():
+        raise InputError("rates", float(np.nanmin(r)), "a number >= 0")
+    idx = np.nanargmin(r, axis=-1)
+    return np.asarray(names, dtype=object)[idx], np.take_along_axis(r, idx[..., None], -1)[..., 0]
+
+
+def size_plant(
+    drivers: dict[str, Array],
+    capacity_C: Array,
+    table: StepTable,
+    plant: Plant,
+) -> tuple[StepResults, np.ndarray]:
+    """Size every step of the plant for annual drivers and return per-step results.
+
+    Parameters
+    ----------
+    drivers : dict
+        Annual driver values at the target output, ``{driver key: array S}`` for every key of
+        :data:`DRIVERS` (kg, m², counts, J per year).
+    capacity_C : array_like
+        Cell capacity (C), for the capacity extra factors.
+    table : StepTable
+        The process steps.
+    plant : Plant
+        Plant settings.
+
+    Returns
+    -------
+    (StepResults, output_factor)
+        ``output_factor`` (shape S) is min(1, 1 / highest utilisation among steps with a fixed
+        machine count): the share of the target the line can make. The results are for that output.
+    """
+    t = table.columns
+    k = len(table)
+    dkeys = list(DRIVERS)
+    shape = np.broadcast_shapes(*[np.shape(v) for v in drivers.values()], np.shape(capacity_C),
+                                *[np.shape(getattr(plant, s.name)) for s in specs(plant)])
+    D = np.stack([np.broadcast_to(np.asarray(drivers[key], dtype=float), shape) for key in dkeys], axis=-1)
+    idx = np.array([dkeys.index(d) for d in t["driver"]])
+    midx = np.array([dkeys.index(m or d) for m, d in zip(t["machine_driver"], t["driver"])])
+    drv = D[..., idx]  # S + (K,)
+    mdrv = D[..., midx]
+
+    def ex(x: Array) -> np.ndarray:  # plant-level (S) -> S + (1,)
+        return np.asarray(x, dtype=float)[..., None]
+
+    hours_s = ex(plant.operating_days * plant.hours_per_day * 3600.0)
+    rate = t["units_per_cycle"] / t["cycle_time_s"]  # units/s per machine
+    has_m = np.isfinite(rate)
+    cap_per_machine = np.where(has_m, rate * t["oee"], np.nan) * hours_s  # units/yr per machine
+    demand = mdrv
+    fixed = np.isfinite(t["machines"]) & has_m
+    if np.any(fixed):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            worst = np.max(np.where(fixed, demand / (t["machines"] * cap_per_machine), 0.0), axis=-1)
+        out = 1.0 / np.maximum(worst, 1.0)
+        drv = drv * out[..., None]
+        mdrv = mdrv * out[..., None]
+        demand = mdrv
+    else:
+        out = np.ones(shape)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sized = np.ceil(demand / cap_per_machine - 1e-9)
+        machines = np.where(has_m, np.where(fixed, t["machines"], np.maximum(sized, 1.0)), np.nan)
+        utilisation = np.where(has_m, demand / (machines * cap_per_machine), np.nan)
+
+    r = drv / t["baseline"]
+    days = ex(plant.baseline_days / plant.operating_days)
+    dfac = np.where(t["days_factor"] > 0.5, days, 1.0)
+    # extra factors
+    cap_ratio = ex(np.asarray(capacity_C, dtype=float) / plant.baseline_capacity_C)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s_pos = ex(drivers["nmp_kg"] / drivers["pos_area_m2"] / plant.baseline_pos_solvent_kg_m2)
+        s_neg = ex(drivers["water_kg"] / drivers["neg_area_m2"] / plant.baseline_neg_solvent_kg_m2)
+    mpp = ex(plant.modules_per_pack / plant.baseline_modules_per_pack)
+    base = {"": None, "pos_solvent_per_area": s_pos, "neg_solvent_per_area": s_neg, "capacity": cap_ratio,
+            "formation_capacity": cap_ratio, "modules_per_pack": mpp}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lr = np.log(r)
+        labor = t["labor0_s"] * np.exp(t["labor_exp"] * lr)
+        capex = t["capex0_usd"] * dfac * np.exp(t["capex_exp"] * lr)
+        area = t["area0_m2"] * dfac * np.exp(t["area_exp"] * lr)
+        if np.any(plant.machine_sizing > 0.5):
+            # machine route: per-machine values calibrated at BatPaC's baseline (fractional machine count)
+            mbase = np.where(np.isfinite(t["machine_baseline"]), t["machine_baseline"], t["baseline"])
+            n_base = mbase / (t["oee"] * rate * ex(plant.baseline_days * 24.0 * 3600.0))
+            use_m = has_m & (ex(plant.machine_sizing) > 0.5)
+            labor = np.where(use_m, machines * t["labor0_s"] / n_base, labor)
+            capex = np.where(use_m, machines * t["capex0_usd"] / n_base * dfac, capex)
+            area = np.where(use_m, machines * t["area0_m2"] / n_base * dfac, area)
+    full = np.broadcast_shapes(shape + (k,), np.shape(labor), np.shape(capex), np.shape(area))
+    res_arr = {"L": np.broadcast_to(labor, full).copy(), "C": np.broadcast_to(capex, full).copy(),
+               "A": np.broadcast_to(area, full).copy()}
+    for j, (kind, on) in enumerate(zip(t["extra"], t["extra_on"])):  # a few steps carry extra factors
+        if not kind:
+            continue
+        f = np.broadcast_to(base[kind], shape + (1,))[..., 0] ** np.asarray(t["extra_exp"])[..., j]
+        if has_m[..., j].any():  # the machine route sizes this step from its cycle time instead
+            f = np.where(plant.machine_sizing > 0.5, 1.0, f)
+        for key in on.upper():
+            res_arr[key][..., j] *= f
+        if kind == "formation_capacity":
+            big = np.asarray(capacity_C, dtype=float) > plant.large_cell_C
+            res_arr["C"][..., j] *= np.where(big & (plant.machine_sizing <= 0.5), plant.large_cell_capex_factor, 1.0)
+    labor, capex, area = res_arr["L"], res_arr["C"], res_arr["A"]
+
+    # Little's law in cell equivalents: cells built per second × time in the step
+    cells_rate = ex(np.broadcast_to(drivers["cells_built"], shape)) * ex(out) / hours_s
+    wip = np.where(has_m, littles_law_wip(cells_rate, t["cycle_time_s"]), np.nan)
+    energy = t["energy_J_per_unit"] * drv
+
+    def bc(x: Array) -> np.ndarray:
+        return np.broadcast_to(np.asarray(x, dtype=float), np.broadcast_shapes(full, np.shape(x)))
+
+    res = StepResults(
+        names=tuple(t["name"]), driver=bc(drv), ratio=bc(r), labor_s=bc(labor), capex_usd=bc(capex), area_m2=bc(area),
+        machines=bc(machines), utilisation=bc(utilisation), wip_cells=bc(wip), energy_J=bc(energy),
+        cell_share=bc(t["cell_share"]), building=bc(t["building"]),
+    )
+    return res, out
+
+
+def steps_from_rows(rows: Iterable[dict[str, Any]], base: Sequence[ProcessStep] = DEFAULT_STEPS) -> tuple[ProcessStep, ...]:
+    """Process steps from display-unit rows (dicts keyed by column key), blanks taking the default.
+
+    A row whose ``step`` names a default step starts from that step; otherwise from an empty step
+    whose required columns must all be given.
+    """
+    by_name = {s.name.lower(): s for s in base}
+    spec = {s.key: s for s in specs(ProcessStep)}
+    out = []
+    for i, row in enumerate(rows):
+        row = {str(k).strip().lower(): v for k, v in row.items()}
+        for key in row:
+            if key not in spec:
+                raise UnknownKeyError(key, spec, "factory column")
+        name = str(row.get("step") or "").strip()
+        if not name:
+            raise InputError("factory step", None, f"a step name (row {i + 1})")
+        kw: dict[str, Any] = {}
+        for key, val in row.items():
+            if val is None or (isinstance(val, str) and not val.strip() and spec[key].unit != "text"):
+                continue
+            s = spec[key]
+            if s.unit == "text":
+                kw[s.name] = "" if val is None else str(val).strip()
+            else:
+                try:
+                    kw[s.name] = float(s.to_si(float(val)))
+                except (TypeError, ValueError):
+                    raise InputError(f"factory {key} (row {i + 1})", val, "a number") from None
+        start = by_name.get(name.lower())
+        try:
+            out.append(dataclasses.replace(start, **kw) if start else ProcessStep(**kw))
+        except TypeError:
+            missing = [s.key for s in specs(ProcessStep) if s.name not in kw]
+            raise InputError(f"factory step {name!r}", "incomplete", "a default step name or all of " + ", ".join(missing)) from None
+    return tuple(out)
+
+
+__all__ = ["ProcessStep", "DEFAULT_STEPS", "StepTable", "Plant", "StepResults", "DRIVERS", "EXTRAS",
+           "size_plant", "bottleneck", "littles_law_wip", "steps_from_rows"]

@@ -1,0 +1,597 @@
+"""Constrained design optimisation over the xlcell models.
+
+A :class:`DesignProblem` states decision variables (design keys with bounds, display units), objectives (model
+output keys to minimise or maximise) and constraints (bounds on output keys). Like a pymoo problem, it evaluates
+a whole population matrix ``X`` (one row per design) in one model call and returns objective values ``F`` in
+minimisation form and constraint values ``G`` (feasible when ``G <= 0``).
+
+:func:`minimize` solves the single-objective problem with SLSQP in scaled variables ``u = (x - xl)/(xu - xl)``
+from several deterministic starts (a seeded Latin-hypercube sample, ranked in one population evaluation).
+Gradients are central differences whose whole stencil (``2 n_var + 1`` designs) is one model call. When no start
+reaches a feasible design, the result says which constraints fail and the best value each could reach alone
+within the variable bounds. Pareto fronts are in :mod:`xlcell.pareto`.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+import numpy as np
+from scipy.optimize import minimize as _scipy_minimize
+
+from .cell import CellDesign, default_design
+from .errors import ConflictError, InfeasibleError, InputError, ShapeError
+from .registry import Evaluation, apply_values, check_variable_set, current_values, max_of, output_spec, variable
+
+#: constraint tolerance in scaled units (fraction of the bound's magnitude)
+FEASIBILITY_TOL = 1e-6
+_SENSES = {"min": 1.0, "minimise": 1.0, "minimize": 1.0, "max": -1.0, "maximise": -1.0, "maximize": -1.0}
+
+
+# --------------------------------------------------------------------------------------------------
+# Problem statement
+# --------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Variable:
+    """A decision variable: a design key and its bounds (display units)."""
+
+    key: str
+    lower: float
+    upper: float
+
+
+@dataclass(frozen=True)
+class Objective:
+    """An objective: a model output key and ``"min"`` or ``"max"``."""
+
+    key: str
+    sense: str = "min"
+
+    @property
+    def sign(self) -> float:
+        """+1 to minimise, -1 to maximise (F = sign x value)."""
+        try:
+            return _SENSES[str(self.sense).strip().lower()]
+        except KeyError:
+            raise InputError(f"{self.key} sense", self.sense, "'min' or 'max'") from None
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """A constraint: ``lower <= output <= upper`` (either bound may be None), display units."""
+
+    key: str
+    lower: float | None = None
+    upper: float | None = None
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One inequality g <= 0 of a problem: g = bound - value (lower) or value - bound (upper)."""
+
+    key: str
+    kind: str  # ">=" or "<="
+    bound: float
+    scale: float
+
+
+def _finite(x: Any, name: str) -> float:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        raise InputError(name, x, "a number") from None
+    if not math.isfinite(v):
+        raise InputError(name, v, "a finite number")
+    return v
+
+
+class DesignProblem:
+    """Decision variables, objectives and constraints over the registered xlcell models.
+
+    Parameters
+    ----------
+    variables : sequence of Variable
+        Design keys (see :func:`xlcell.registry.variable_keys`) with bounds in display units.
+    objectives : sequence of Objective
+        Model output keys (see :func:`xlcell.registry.output_keys`) to minimise or maximise.
+    constraints : sequence of Constraint, optional
+        Bounds on model outputs, display units.
+    base : CellDesign, optional
+        The design the variables modify (default: BatPaC 5.0's default cell).
+    context : mapping, optional
+        Extra model inputs per provider (e.g. ``{"cost": ...}``), passed to :class:`~xlcell.registry.Evaluation`.
+
+    Raises
+    ------
+    InputError, UnknownKeyError, ConflictError
+        Unknown keys (with suggestions), bounds outside a key's allowed range, empty bounds, a boolean objective.
+    """
+
+    def __init__(self, variables: Sequence[Variable], objectives: Sequence[Objective],
+                 constraints: Sequence[Constraint] = (), *, base: CellDesign | None = None,
+                 context: Mapping[str, Any] | None = None):
+        if not variables:
+            raise InputError("variables", "none", "at least one design variable with bounds")
+        if not objectives:
+            raise InputError("objectives", "none", "at least one objective")
+        self.base = base if base is not None else default_design()
+        self.context = dict(context or {})
+        vs = []
+        for v in variables:
+            var = variable(v.key)
+            lo, hi = _finite(v.lower, f"{var.key} lower bound"), _finite(v.upper, f"{var.key} upper bound")
+            if not lo < hi:
+                raise InputError(f"{var.key} bounds", f"{lo:g} .. {hi:g}", "lower < upper")
+            var.spec.check(var.spec.to_si(np.array([lo, hi])), f"{var.key} bound")
+            vs.append(Variable(var.key, lo, hi))
+        check_variable_set(v.key for v in vs)
+        self.variables: tuple[Variable, ...] = tuple(vs)
+        objs = []
+        for o in objectives:
+            s = output_spec(o.key)
+            if s.unit in ("bool", "text"):
+                raise InputError(f"objective {s.key}", s.unit, "a numeric model output")
+            _ = o.sign
+            objs.append(Objective(s.key, str(o.sense).strip().lower()[:3]))
+        if len({o.key for o in objs}) < len(objs):
+            raise ConflictError("an objective is listed twice")
+        self.objectives: tuple[Objective, ...] = tuple(objs)
+        rows, cons = [], []
+        for c in constraints:
+            s = output_spec(c.key)
+            lo = None if c.lower is None else _finite(c.lower, f"{s.key} lower limit")
+            hi = None if c.upper is None else _finite(c.upper, f"{s.key} upper limit")
+            if lo is None and hi is None:
+                raise InputError(f"constraint {s.key}", "blank", "a lower limit, an upper limit or both")
+            if lo is not None and hi is not None and lo > hi:
+                raise InputError(f"constraint {s.key}", f"{lo:g} .. {hi:g}", "lower <= upper")
+            cons.append(Constraint(s.key, lo, hi))
+            for kind, b in ((">=", lo), ("<=", hi)):
+                if b is None:
+                    continue
+                # an upper bound on a maximum is an upper bound on each part (smooth for SLSQP)
+                for key in (max_of(s.key) if kind == "<=" and max_of(s.key) else (s.key,)):
+                    rows.append(_Row(key, kind, b, abs(b) if b != 0 else 1.0))
+        self.constraints: tuple[Constraint, ...] = tuple(cons)
+        self.rows: tuple[_Row, ...] = tuple(rows)
+        self.xl = np.array([v.lower for v in self.variables])
+        self.xu = np.array([v.upper for v in self.variables])
+        self.senses = np.array([o.sign for o in self.objectives])
+        self.g_scale = np.array([r.scale for r in self.rows]) if rows else np.zeros(0)
+
+    # -- pymoo-style interface -------------------------------------------------------------------
+    @property
+    def n_var(self) -> int:
+        return len(self.variables)
+
+    @property
+    def n_obj(self) -> int:
+        return len(self.objectives)
+
+    @property
+    def n_con(self) -> int:
+        return len(self.rows)
+
+    @property
+    def variable_names(self) -> list[str]:
+        return [v.key for v in self.variables]
+
+    @property
+    def objective_names(self) -> list[str]:
+        return [o.key for o in self.objectives]
+
+    @property
+    def constraint_names(self) -> list[str]:
+        return [f"{r.key} {r.kind} {r.bound:g}" for r in self.rows]
+
+    def evaluation(self, X: np.ndarray) -> Evaluation:
+        """The :class:`~xlcell.registry.Evaluation` of the population ``X`` (rows = designs, display units)."""
+        X = np.atleast_2d(np.asarray(X, dtype=float))
+        if X.shape[1] != self.n_var:
+            raise ShapeError("X", f"{X.shape[0]} x {X.shape[1]}", f"n x {self.n_var} (one column per variable)")
+        values = {v.key: X[:, i] for i, v in enumerate(self.variables)}
+        return Evaluation(apply_values(self.base, values), self.context)
+
+    def evaluate(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(F, G)`` for the population ``X``: F (n, n_obj) in minimisation form, G (n, n_con), feasible G <= 0."""
+        ev = self.evaluation(X)
+        return self._fg(ev, np.atleast_2d(X).shape[0])
+
+    def _fg(self, ev: Evaluation, n: int) -> tuple[np.ndarray, np.ndarray]:
+        F = np.empty((n, self.n_obj))
+        for k, o in enumerate(self.objectives):
+            F[:, k] = o.sign * np.broadcast_to(np.asarray(ev[o.key], dtype=float), (n,))
+        G = np.empty((n, self.n_con))
+        for j, r in enumerate(self.rows):
+            v = np.broadcast_to(np.asarray(ev[r.key], dtype=float), (n,))
+            G[:, j] = (r.bound - v) if r.kind == ">=" else (v - r.bound)
+        return F, G
+
+    def outputs(self, X: np.ndarray, keys: Iterable[str]) -> dict[str, np.ndarray]:
+        """Model outputs ``keys`` (display units) for the population ``X``, one model call."""
+        X = np.atleast_2d(np.asarray(X, dtype=float))
+        ev = self.evaluation(X)
+        return {k: np.broadcast_to(np.asarray(ev[k], dtype=float), (X.shape[0],)).copy() for k in keys}
+
+    def x_base(self) -> np.ndarray:
+        """The base design's values of the variables, clipped into the bounds (the centre where derived)."""
+        cur = current_values(self.base, self.variable_names)
+        x = np.array([cur[k] for k in self.variable_names])
+        x = np.where(np.isfinite(x), x, 0.5 * (self.xl + self.xu))
+        return np.clip(x, self.xl, self.xu)
+
+    def units(self, key: str) -> str:
+        try:
+            return variable(key).unit
+        except KeyError:
+            return output_spec(key).unit
+
+
+class FunctionProblem:
+    """A problem from a plain vectorised function (tests, benchmarks).
+
+    ``fun(X)`` takes X of shape (n, n_var) and returns F (n, n_obj) in minimisation form, or ``(F, G)`` with
+    G (n, n_con), feasible when G <= 0.
+    """
+
+    def __init__(self, fun: Callable[[np.ndarray], Any], xl: Sequence[float], xu: Sequence[float], n_obj: int,
+                 n_con: int = 0, names: Sequence[str] | None = None):
+        self.fun = fun
+        self.xl = np.asarray(xl, dtype=float)
+        self.xu = np.asarray(xu, dtype=float)
+        self.n_var = self.xl.size
+        self.n_obj = n_obj
+        self.n_con = n_con
+        self.senses = np.ones(n_obj)
+        self.g_scale = np.ones(n_con)
+        self.variable_names = [f"x{i + 1}" for i in range(self.n_var)]
+        self.objective_names = list(names) if names else [f"f{k + 1}" for k in range(n_obj)]
+        self.constraint_names = [f"g{j + 1} <= 0" for j in range(n_con)]
+        self.rows = ()
+        self.n_calls = 0
+
+    def evaluate(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        X = np.atleast_2d(np.asarray(X, dtype=float))
+        self.n_calls += 1
+        out = self.fun(X)
+        F, G = out if isinstance(out, tuple) else (out, np.zeros((X.shape[0], 0)))
+        return np.asarray(F, dtype=float).reshape(X.shape[0], self.n_obj), np.asarray(G, dtype=float).reshape(X.shape[0], self.n_con)
+
+    def x_base(self) -> np.ndarray:
+        return 0.5 * (self.xl + self.xu)
+
+
+# --------------------------------------------------------------------------------------------------
+# The scaled SLSQP sub-problem
+# --------------------------------------------------------------------------------------------------
+ScalarFn = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (F, G) -> (n,)
+ConsFn = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (F, G) -> (n, m), feasible >= 0
+
+
+def model_constraints(problem: Any) -> ConsFn:
+    """The problem's own constraints in SLSQP form (>= 0 feasible), scaled by each bound's magnitude."""
+    return lambda F, G: -G / problem.g_scale
+
+
+@dataclass
+class SubResult:
+    """One local solve: scaled variables, values, feasibility."""
+
+    u: np.ndarray
+    F: np.ndarray
+    G: np.ndarray
+    scalar: float
+    violation: float  #: largest scaled violation (0 when feasible)
+    nit: int
+    success: bool
+
+    @property
+    def feasible(self) -> bool:
+        return self.violation <= FEASIBILITY_TOL
+
+
+class _Sub:
+    """min scalar(F, G) s.t. cons(F, G) >= 0 over u in [0, 1]^n, with batched forward-difference gradients."""
+
+    def __init__(self, problem: Any, scalar: ScalarFn, cons: ConsFn | None, h: float = 1e-6):
+        self.p = problem
+        self.scalar = scalar
+        self.cons = cons
+        self.h = h
+        self._key: bytes | None = None
+        self._val: tuple[Any, ...] = ()
+        self.n_model_calls = 0
+
+    def _x(self, U: np.ndarray) -> np.ndarray:
+        return self.p.xl + U * (self.p.xu - self.p.xl)
+
+    def _eval(self, u: np.ndarray) -> tuple[Any, ...]:
+        u = np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
+        key = u.tobytes()
+        if key == self._key:
+            return self._val
+        n = u.size
+        # central differences where the stencil stays in the box, one-sided at a bound; the whole stencil
+        # (2n + 1 designs) is one population call, which costs about the same as one design
+        h = self.h
+        up = np.minimum(u + h, 1.0)
+        dn = np.maximum(u - h, 0.0)
+        E = np.eye(n)
+        U = np.vstack([u, u + E * (up - u), u + E * (dn - u)])
+        F, G = self.p.evaluate(self._x(U))
+        self.n_model_calls += 1
+        s_all = self.scalar(F, G)
+        width = up - dn
+        ds = (s_all[1:n + 1] - s_all[n + 1:]) / width
+        s = s_all
+        if self.cons is not None:
+            c_all = self.cons(F, G)
+            dc = ((c_all[1:n + 1] - c_all[n + 1:]) / width[:, None]).T
+            c = c_all
+        else:
+            c = dc = None
+        bad = not (np.all(np.isfinite(s)) and (c is None or np.all(np.isfinite(c))))
+        if bad:  # a design the model cannot evaluate: make SLSQP step back
+            s0 = s[0] if np.isfinite(s[0]) else 1e6
+            ds = np.nan_to_num(ds, nan=0.0, posinf=0.0, neginf=0.0)
+            s = np.r_[s0, s[1:]]
+            if c is not None:
+                c = np.nan_to_num(c, nan=-1e3, posinf=1e3, neginf=-1e3)
+                dc = np.nan_to_num(dc, nan=0.0, posinf=0.0, neginf=0.0)
+        self._key = key
+        self._val = (float(s[0]), ds, None if c is None else c[0], dc, F[0], G[0])
+        return self._val
+
+    def fun(self, u: np.ndarray) -> tuple[float, np.ndarray]:
+        v = self._eval(u)
+        return v[0], v[1]
+
+    def con(self, u: np.ndarray) -> np.ndarray:
+        return self._eval(u)[2]
+
+    def con_jac(self, u: np.ndarray) -> np.ndarray:
+        return self._eval(u)[3]
+
+    def solve(self, u0: np.ndarray, maxiter: int = 100, ftol: float = 1e-10) -> SubResult:
+        n = u0.size
+        constraints = []
+        if self.cons is not None:
+            constraints = [{"type": "ineq", "fun": self.con, "jac": self.con_jac}]
+        r = _scipy_minimize(self.fun, np.clip(u0, 0, 1), jac=True, method="SLSQP", bounds=[(0.0, 1.0)] * n,
+                            constraints=constraints, options={"maxiter": maxiter, "ftol": ftol})
+        u = np.clip(r.x, 0.0, 1.0)
+        s, _, c, _, F, G = self._eval(u)
+        viol = 0.0 if c is None or c.size == 0 else float(max(0.0, -np.min(c)))
+        return SubResult(u, F.copy(), G.copy(), s, viol, int(getattr(r, "nit", 0)), bool(r.success))
+
+
+def lhs(n: int, d: int, seed: int) -> np.ndarray:
+    """A Latin-hypercube sample of ``n`` points in [0, 1]^d (numpy's PCG64 seeded with ``seed``)."""
+    rng = np.random.default_rng(seed)
+    strata = np.argsort(rng.random((d, n)), axis=1).T  # (n, d) permutations
+    return (strata + rng.random((n, d))) / n
+
+
+def start_points(problem: Any, scalar: ScalarFn, cons: ConsFn | None, n_starts: int, seed: int,
+                 extra: Iterable[np.ndarray] = ()) -> np.ndarray:
+    """Deterministic starts in u-space: ``extra`` points, then the best of a seeded LHS sample.
+
+    The sample (``max(16, 8 n_starts)`` designs) is evaluated in one model call and ranked by constraint
+    violation, then by the scalar objective.
+    """
+    d = problem.xl.size
+    pts = [np.clip(np.asarray(e, dtype=float), 0, 1) for e in extra]
+    k = max(0, n_starts - len(pts))
+    if k:
+        U = lhs(max(16, 8 * n_starts), d, seed)
+        F, G = problem.evaluate(problem.xl + U * (problem.xu - problem.xl))
+        s = scalar(F, G)
+        viol = np.zeros(len(U)) if cons is None else np.maximum(0, -cons(F, G)).max(axis=1, initial=0.0)
+        s = np.where(np.isfinite(s), s, np.inf)
+        order = np.lexsort((s, np.round(viol, 9)))
+        pts += [U[i] for i in order[:k]]
+    return np.array(pts[:max(n_starts, len(pts))])
+
+
+def multistart(problem: Any, scalar: ScalarFn, cons: ConsFn | None, starts: np.ndarray) -> tuple[SubResult, int]:
+    """Solve from each start; the best feasible result (else the least violating). Returns (result, model calls)."""
+    best: SubResult | None = None
+    calls = 0
+    for u0 in starts:
+        sub = _Sub(problem, scalar, cons)
+        r = sub.solve(u0)
+        calls += sub.n_model_calls
+        if best is None or _better(r, best):
+            best = r
+    assert best is not None
+    return best, calls
+
+
+def _better(a: SubResult, b: SubResult) -> bool:
+    if a.feasible != b.feasible:
+        return a.feasible
+    if not a.feasible:
+        return a.violation < b.violation
+    return a.scalar < b.scalar - 1e-12 * max(1.0, abs(b.scalar))
+
+
+def objective_scale(problem: Any, seed: int = 0, n: int = 64) -> tuple[np.ndarray, np.ndarray]:
+    """Rough (offset, scale) of each objective from one population evaluation of a seeded LHS sample."""
+    U = lhs(n, problem.xl.size, seed + 7919)
+    F, _ = problem.evaluate(problem.xl + U * (problem.xu - problem.xl))
+    F = np.where(np.isfinite(F), F, np.nan)
+    lo = np.nanmin(F, axis=0)
+    span = np.nanmax(F, axis=0) - lo
+    mag = np.nanmax(np.abs(F), axis=0)
+    scale = np.where(span > 1e-12 * np.maximum(mag, 1e-300), span, np.maximum(mag, 1.0))
+    return np.nan_to_num(lo), np.nan_to_num(scale, nan=1.0)
+
+
+# --------------------------------------------------------------------------------------------------
+# Single-objective optimisation
+# --------------------------------------------------------------------------------------------------
+@dataclass
+class ConstraintStatus:
+    """A constraint at the returned design, and the best value it could reach alone within the bounds."""
+
+    name: str
+    key: str
+    kind: str
+    bound: float
+    value: float
+    satisfied: bool
+    best_reachable: float | None = None
+
+    def sentence(self, unit: str = "") -> str:
+        u = f" {unit}" if unit and unit not in ("-", "bool") else ""
+        s = f"{self.key} {self.kind} {self.bound:.6g}{u}: {self.value:.6g}{u} at the best design"
+        if self.best_reachable is not None:
+            s += f", best reachable alone {self.best_reachable:.6g}{u}"
+        return s
+
+
+@dataclass
+class OptimizationResult:
+    """Result of :func:`minimize` (display units; objective in its natural sense)."""
+
+    x: dict[str, float]
+    objective_key: str
+    objective: float
+    outputs: dict[str, float]
+    feasible: bool
+    success: bool
+    message: str
+    constraints: list[ConstraintStatus] = field(default_factory=list)
+    n_starts: int = 0
+    n_model_calls: int = 0
+
+    def raise_if_infeasible(self) -> "OptimizationResult":
+        if not self.feasible:
+            raise InfeasibleError(self.message)
+        return self
+
+
+def _report(problem: Any, F: np.ndarray, G: np.ndarray, reach: dict[int, float] | None = None) -> list[ConstraintStatus]:
+    out = []
+    rows = getattr(problem, "rows", ())
+    for j in range(problem.n_con):
+        g = float(G[j])
+        if rows:
+            r = rows[j]
+            value = r.bound - g if r.kind == ">=" else g + r.bound
+            st = ConstraintStatus(problem.constraint_names[j], r.key, r.kind, r.bound, value,
+                                  bool(g <= FEASIBILITY_TOL * problem.g_scale[j]))
+        else:
+            st = ConstraintStatus(problem.constraint_names[j], problem.constraint_names[j], "<=", 0.0, g,
+                                  bool(g <= FEASIBILITY_TOL * problem.g_scale[j]))
+        if reach and j in reach:
+            st.best_reachable = reach[j]
+        out.append(st)
+    return out
+
+
+def _reachable(problem: Any, rows: Iterable[int], n_starts: int, seed: int) -> dict[int, float]:
+    """For each constraint row, the least value of G it reaches alone (min G_j over the bounds), as a value."""
+    out = {}
+    prows = getattr(problem, "rows", ())
+    for j in rows:
+        def scalar(F, G, j=j):
+            return G[:, j] / problem.g_scale[j]
+        starts = start_points(problem, scalar, None, n_starts, seed)
+        best, _ = multistart(problem, scalar, None, starts)
+        g = float(best.G[j])
+        out[j] = (prows[j].bound - g if prows[j].kind == ">=" else g + prows[j].bound) if prows else g
+    return out
+
+
+def infeasibility_message(problem: Any, statuses: list[ConstraintStatus]) -> str:
+    bad = [s for s in statuses if not s.satisfied]
+    units = getattr(problem, "units", lambda k: "")
+    parts = []
+    for s in bad:
+        try:
+            u = units(s.key)
+        except Exception:  # noqa: BLE001 - generic problems have no units
+            u = ""
+        parts.append(s.sentence(u))
+    alone = [s for s in bad if s.best_reachable is not None]
+    hint = ""
+    if alone and all(((s.best_reachable >= s.bound - 1e-9 * max(1, abs(s.bound))) if s.kind == ">="
+                      else (s.best_reachable <= s.bound + 1e-9 * max(1, abs(s.bound)))) for s in alone):
+        hint = " Each constraint can be met alone, but not all together: relax one of them or widen the variable bounds."
+    elif alone:
+        hint = " At least one constraint cannot be met anywhere within the variable bounds: relax it or widen the bounds."
+    return "No design within the variable bounds meets the constraints. " + "; ".join(parts) + "." + hint
+
+
+def minimize(problem: Any, objective: int | str = 0, *, n_starts: int = 6, seed: int = 0,
+             x0: Sequence[float] | None = None, report_keys: Iterable[str] = ()) -> OptimizationResult:
+    """Minimise (or maximise, per its sense) one objective of ``problem`` subject to its constraints.
+
+    Parameters
+    ----------
+    problem : DesignProblem or FunctionProblem
+    objective : int or str
+        Which objective (index or key); the others are reported.
+    n_starts : int
+        Number of local SLSQP solves: the base design (or ``x0``), then the best points of a seeded LHS sample.
+    seed : int
+        Seed of the sample: the same seed gives the same result.
+    x0 : sequence of float, optional
+        A start in display units (default: the base design's values, clipped to the bounds).
+    report_keys : iterable of str
+        Extra model outputs to report at the optimum (DesignProblem only).
+
+    Returns
+    -------
+    OptimizationResult
+        With ``feasible=False`` and a message naming each violated constraint and its best reachable value
+        when no feasible design was found (call :meth:`OptimizationResult.raise_if_infeasible` to raise).
+    """
+    names = [n.lower() for n in problem.objective_names]
+    k = objective if isinstance(objective, int) else (names.index(str(objective).strip().lower())
+                                                      if str(objective).strip().lower() in names else -1)
+    if not 0 <= k < problem.n_obj:
+        raise InputError("objective", objective, f"an index 0..{problem.n_obj - 1} or one of {problem.objective_names}")
+    off, scale = objective_scale(problem, seed)
+
+    def scalar(F, G):
+        return (F[:, k] - off[k]) / scale[k]
+
+    cons = model_constraints(problem) if problem.n_con else None
+    span = problem.xu - problem.xl
+    first = (np.asarray(x0, dtype=float) - problem.xl) / span if x0 is not None else (problem.x_base() - problem.xl) / span
+    starts = start_points(problem, scalar, cons, max(1, n_starts), seed, extra=[first])
+    best, calls = multistart(problem, scalar, cons, starts)
+    x = problem.xl + best.u * span
+    reach = None
+    if not best.feasible:
+        viol_rows = [j for j in range(problem.n_con) if best.G[j] > FEASIBILITY_TOL * problem.g_scale[j]]
+        reach = _reachable(problem, viol_rows, max(2, n_starts // 2), seed)
+    statuses = _report(problem, best.F, best.G, reach)
+    outputs: dict[str, float] = {}
+    keys = list(dict.fromkeys(list(problem.objective_names) + [c.key for c in getattr(problem, "constraints", ())]
+                              + [r.key for r in getattr(problem, "rows", ())] + list(report_keys)))
+    if isinstance(problem, DesignProblem):
+        outputs = {kk: float(v[0]) for kk, v in problem.outputs(x[None, :], keys).items()}
+    else:
+        outputs = {n: float(problem.senses[i] * best.F[i]) for i, n in enumerate(problem.objective_names)}
+    value = float(problem.senses[k] * best.F[k])
+    name = problem.objective_names[k]
+    if best.feasible:
+        msg = f"{'Maximised' if problem.senses[k] < 0 else 'Minimised'} {name}: {value:.6g} from {len(starts)} starts"
+    else:
+        msg = infeasibility_message(problem, statuses)
+    return OptimizationResult(
+        x=dict(zip(problem.variable_names, map(float, x))), objective_key=name, objective=value, outputs=outputs,
+        feasible=best.feasible, success=best.success, message=msg, constraints=statuses, n_starts=len(starts),
+        n_model_calls=calls,
+    )
+
+
+__all__ = [
+    "Variable", "Objective", "Constraint", "DesignProblem", "FunctionProblem", "OptimizationResult",
+    "ConstraintStatus", "minimize", "lhs", "start_points", "multistart", "objective_scale", "model_constraints",
+    "FEASIBILITY_TOL",
+]

@@ -1,0 +1,350 @@
+"""Pareto fronts: weighted sum and epsilon-constraint scans, non-dominated filtering, hypervolume, knee point.
+
+Both scans start from the *anchors*, the lexicographic minimum of each objective (minimise f_k, then the sum of
+the others with f_k held at its minimum), which give the ideal point (best of each objective) and the nadir
+point (worst of each objective over the anchors). Objectives are normalised so that the ideal is 0 and the
+nadir is 1 (f̂ = (f - ideal) / (nadir - ideal)); every sub-problem is solved by SLSQP (:mod:`xlcell.optimize`)
+warm-started from the solution of the nearest sub-problem already solved, with a seeded multi-start fallback
+when the warm start ends infeasible.
+
+* Weighted sum: minimise Σ w_k f̂_k over a simplex lattice of weights (Das and Dennis 1998). It finds only the
+  convex hull of the front: on a non-convex front the interior weights all return to an anchor.
+* Epsilon-constraint (Haimes et al. 1971; augmented after Mavrotas 2009): minimise f̂_1 + ρ Σ_{k>1} f̂_k subject
+  to f̂_k <= ε_k for k > 1, over a grid of ε. It recovers non-convex fronts too.
+
+The hypervolume is measured in the normalised space with the reference point 1.1 on every axis (exact: a sweep
+in 2-D, recursive slicing above). The knee is the front point with the least Σ f̂_k, the point furthest
+beyond the hyperplane through the anchors (in 2-D: furthest from the chord between the two ends).
+"""
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+import numpy as np
+
+from .errors import InfeasibleError, InputError
+from .optimize import (DesignProblem, SubResult, _Sub, minimize, model_constraints, multistart, objective_scale,
+                       start_points)
+
+#: reference point of the normalised hypervolume (ideal = 0, nadir = 1)
+HV_REFERENCE = 1.1
+METHODS = ("epsilon", "weighted")
+_RHO = 1e-3  # augmentation of the epsilon-constraint objective (avoids weakly dominated points)
+_ANCHOR_TOL = 1e-8  # slack on the anchored objective in the lexicographic second stage (scaled)
+_SAME = 1e-5  # normalised objective values closer than this are the same point (solver tolerance)
+
+
+# --------------------------------------------------------------------------------------------------
+# Front geometry
+# --------------------------------------------------------------------------------------------------
+def non_dominated(F: np.ndarray, tol: float = 0.0) -> np.ndarray:
+    """Mask of the rows of ``F`` (minimisation form) that no other row dominates; of equal rows only the first.
+
+    With ``tol > 0``, values within ``tol`` count as equal (a row must be better by more than ``tol`` somewhere
+    to dominate). Vectorised pairwise comparison, O(n² m) memory: for up to a few thousand points.
+    """
+    F = np.atleast_2d(np.asarray(F, dtype=float))
+    n = F.shape[0]
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    le = np.all(F[:, None, :] <= F[None, :, :] + tol, axis=2)  # le[j, i]: j <= i everywhere
+    lt = np.any(F[:, None, :] < F[None, :, :] - tol, axis=2)
+    dominated = np.any(le & lt, axis=0)
+    equal = le & le.T
+    first_equal = np.argmax(equal, axis=0)  # index of the first row equal to each row
+    return ~dominated & (first_equal == np.arange(n))
+
+
+def hypervolume(F: np.ndarray, ref: Iterable[float]) -> float:
+    """Exact hypervolume dominated by the rows of ``F`` (minimisation) and bounded by ``ref``.
+
+    Points that do not strictly dominate ``ref`` add nothing. 2-D: a sort and sweep; m-D: slicing along the
+    last objective (HSO, While et al. 2006), fine for the front sizes of a sheet.
+    """
+    F = np.atleast_2d(np.asarray(F, dtype=float))
+    r = np.asarray(list(ref), dtype=float)
+    if F.size == 0:
+        return 0.0
+    F = F[np.all(F < r, axis=1)]
+    if F.shape[0] == 0:
+        return 0.0
+    F = F[non_dominated(F)]
+    return float(_hv(F, r))
+
+
+def _hv(F: np.ndarray, r: np.ndarray) -> float:
+    m = F.shape[1]
+    if m == 1:
+        return float(r[0] - F[:, 0].min())
+    if m == 2:
+        P = F[np.argsort(F[:, 0])]
+        y = np.minimum.accumulate(P[:, 1])
+        x_next = np.r_[P[1:, 0], r[0]]
+        return float(np.sum((x_next - P[:, 0]) * (r[1] - y)))
+    P = F[np.argsort(F[:, -1])]
+    total = 0.0
+    for i in range(P.shape[0]):
+        top = P[i + 1, -1] if i + 1 < P.shape[0] else r[-1]
+        depth = top - P[i, -1]
+        if depth > 0:
+            S = P[: i + 1, :-1]
+            total += depth * _hv(S[non_dominated(S)], r[:-1])
+    return total
+
+
+def knee_index(F: np.ndarray, ideal: np.ndarray, nadir: np.ndarray) -> int:
+    """Index of the knee: the least sum of normalised objectives (minimisation form)."""
+    F = np.atleast_2d(F)
+    span = np.where(nadir - ideal > 0, nadir - ideal, 1.0)
+    return int(np.argmin(((F - ideal) / span).sum(axis=1)))
+
+
+def simplex_lattice(n_obj: int, n_points: int) -> np.ndarray:
+    """Das-Dennis weights: the simplex lattice with the most divisions giving at most ``n_points`` weights
+    (at least the m corners), ordered lexicographically from the first objective's corner."""
+    h = 1
+    while _n_lattice(n_obj, h + 1) <= n_points:
+        h += 1
+    W = [np.array(c) / h for c in itertools.product(range(h, -1, -1), repeat=n_obj - 1) if sum(c) <= h]
+    return np.array([np.r_[w, 1.0 - w.sum()] for w in W])
+
+
+def _n_lattice(m: int, h: int) -> int:
+    from math import comb
+    return comb(h + m - 1, m - 1)
+
+
+# --------------------------------------------------------------------------------------------------
+# The front
+# --------------------------------------------------------------------------------------------------
+@dataclass
+class ParetoFront:
+    """A Pareto front, sorted by the first objective (display units, objectives in their natural sense)."""
+
+    method: str
+    variable_keys: list[str]
+    objective_keys: list[str]
+    senses: np.ndarray  #: +1 minimise, -1 maximise
+    X: np.ndarray  #: (n, n_var) decision variables
+    F: np.ndarray  #: (n, n_obj) objectives, natural sense
+    outputs: dict[str, np.ndarray]  #: objectives, constrained outputs and extra report keys at each point
+    ideal: np.ndarray  #: best value of each objective (natural sense)
+    nadir: np.ndarray  #: worst value of each objective over the anchors (natural sense)
+    hypervolume: float  #: normalised (ideal 0, nadir 1, reference 1.1)
+    knee: int  #: index of the knee point
+    n_subproblems: int
+    n_infeasible: int  #: sub-problems that ended infeasible (dropped)
+    n_dominated: int  #: feasible sub-problem solutions dropped as dominated or duplicate
+    n_model_calls: int
+    seconds: float = field(default=0.0, compare=False)
+
+    def __len__(self) -> int:
+        return self.F.shape[0]
+
+    @property
+    def F_min(self) -> np.ndarray:
+        """Objectives in minimisation form."""
+        return self.F * self.senses
+
+    def normalised(self) -> np.ndarray:
+        span = np.where(self.nadir != self.ideal, self.nadir - self.ideal, 1.0)
+        return (self.F - self.ideal) / span
+
+    def table(self) -> dict[str, list[float]]:
+        """Columns for a sheet: point number, variables, outputs, knee flag (one list per column)."""
+        cols: dict[str, list[float]] = {"point": list(range(1, len(self) + 1))}
+        for i, k in enumerate(self.variable_keys):
+            cols[k] = self.X[:, i].tolist()
+        for k, v in self.outputs.items():
+            if k not in cols:
+                cols[k] = np.asarray(v, dtype=float).tolist()
+        cols["knee"] = [i == self.knee for i in range(len(self))]
+        return cols
+
+    def design(self, i: int | None = None) -> dict[str, float]:
+        """Decision variables of point ``i`` (default: the knee)."""
+        i = self.knee if i is None else i
+        return dict(zip(self.variable_keys, map(float, self.X[i])))
+
+
+def _scaled(F: np.ndarray, off: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    return (F - off) / scale
+
+
+def _anchor(problem: Any, k: int, off: np.ndarray, scale: np.ndarray, n_starts: int, seed: int,
+            first: np.ndarray) -> tuple[SubResult, int]:
+    """Lexicographic minimum of objective k: min f_k, then min Σ_{j≠k} f_j with f_k held at its minimum."""
+    cons = model_constraints(problem) if problem.n_con else None
+
+    def s1(F, G):
+        return _scaled(F, off, scale)[:, k]
+
+    starts = start_points(problem, s1, cons, n_starts, seed, extra=[first])
+    best, calls = multistart(problem, s1, cons, starts)
+    if not best.feasible:
+        r = minimize(problem, k, n_starts=n_starts, seed=seed)
+        raise InfeasibleError(r.message)
+    fk = s1(best.F[None, :], best.G[None, :])[0]
+    others = [j for j in range(problem.n_obj) if j != k]
+
+    def s2(F, G):
+        return _scaled(F, off, scale)[:, others].sum(axis=1)
+
+    def c2(F, G):
+        hold = (fk + _ANCHOR_TOL - _scaled(F, off, scale)[:, k])[:, None]
+        return hold if cons is None else np.hstack([cons(F, G), hold])
+
+    sub = _Sub(problem, s2, c2)
+    r2 = sub.solve(best.u)
+    calls += sub.n_model_calls
+    return (r2 if r2.feasible else best), calls
+
+
+def pareto_front(problem: Any, n_points: int = 11, method: str = "epsilon", *, seed: int = 0, n_starts: int = 4,
+                 report_keys: Iterable[str] = ()) -> ParetoFront:
+    """Trace the Pareto front of a multi-objective ``problem``.
+
+    Parameters
+    ----------
+    problem : DesignProblem or FunctionProblem
+        At least two objectives.
+    n_points : int
+        Sub-problems to solve including the anchors (the front may hold fewer points: dominated, duplicate and
+        infeasible solutions are dropped and counted).
+    method : {"epsilon", "weighted"}
+        Epsilon-constraint (recovers non-convex fronts) or weighted sum (only the convex hull).
+    seed : int
+        Seed of the multi-start samples; the same seed gives the same front.
+    n_starts : int
+        Local solves per anchor (and per fallback when a warm start ends infeasible).
+    report_keys : iterable of str
+        Extra model outputs to tabulate at each front point (DesignProblem only).
+
+    Raises
+    ------
+    InfeasibleError
+        When no feasible design exists for an anchor (the message names the violated constraints).
+    """
+    t0 = time.perf_counter()
+    method = str(method).strip().lower()
+    method = {"eps": "epsilon", "epsilon-constraint": "epsilon", "weighted-sum": "weighted", "weighted sum": "weighted",
+              "ws": "weighted"}.get(method, method)
+    if method not in METHODS:
+        raise InputError("method", method, "'epsilon' or 'weighted'")
+    m = problem.n_obj
+    if m < 2:
+        raise InputError("objectives", m, "at least 2 for a Pareto front (use minimize for one)")
+    n_points = int(n_points)
+    if n_points < m:
+        raise InputError("n_points", n_points, f"at least {m} (one per objective)")
+    off, scale = objective_scale(problem, seed)
+    span_u = problem.xu - problem.xl
+    first = (problem.x_base() - problem.xl) / span_u
+    calls = 0
+    anchors = []
+    for k in range(m):
+        a, c = _anchor(problem, k, off, scale, n_starts, seed + k, first)
+        anchors.append(a)
+        calls += c
+    FA = np.array([a.F for a in anchors])
+    ideal = FA.min(axis=0)
+    nadir = FA.max(axis=0)
+    span = np.where(nadir - ideal > 1e-12 * np.maximum(np.abs(ideal), 1.0), nadir - ideal, 0.0)
+    conflicting = span > 0
+    span_safe = np.where(conflicting, span, scale)
+
+    def fhat(F):
+        return (F - ideal) / span_safe
+
+    cons = model_constraints(problem) if problem.n_con else None
+    params, solved = [], []  # sub-problem parameter vectors (weights or eps) and solutions
+    for k, a in enumerate(anchors):
+        p = np.zeros(m)
+        p[k] = 1.0
+        params.append(p if method == "weighted" else fhat(a.F[None, :])[0][1:])
+        solved.append(a)
+
+    if method == "weighted":
+        grid = [w for w in simplex_lattice(m, n_points) if np.count_nonzero(w) > 1]
+    else:
+        q = max(2, int(round((n_points - m) ** (1.0 / (m - 1)))) + 2) if m > 2 else n_points
+        axis = np.linspace(1.0, 0.0, q)[1:-1]
+        grid = [np.array(e) for e in itertools.product(axis, repeat=m - 1)][: max(0, n_points - m)]
+
+    n_infeasible = 0
+    for pvec in grid:
+        if method == "weighted":
+            def scalar(F, G, w=pvec):
+                return fhat(F) @ w
+            c = cons
+        else:
+            def scalar(F, G):
+                h = fhat(F)
+                return h[:, 0] + _RHO * h[:, 1:].sum(axis=1)
+
+            def c(F, G, eps=pvec):
+                e = eps - fhat(F)[:, 1:]
+                return e if cons is None else np.hstack([cons(F, G), e])
+        near = int(np.argmin([np.linalg.norm(pvec - p) for p in params]))
+        sub = _Sub(problem, scalar, c)
+        r = sub.solve(solved[near].u)
+        calls += sub.n_model_calls
+        if not r.feasible:
+            starts = start_points(problem, scalar, c, n_starts, seed + len(params))
+            r2, c2 = multistart(problem, scalar, c, starts)
+            calls += c2
+            r = r2 if r2.feasible or r2.violation < r.violation else r
+        params.append(pvec)
+        solved.append(r)
+        if not r.feasible:
+            n_infeasible += 1
+
+    ok = [s for s in solved if s.feasible]
+    U = np.array([s.u for s in ok])
+    Fm = np.array([s.F for s in ok])
+    keep = non_dominated(fhat(Fm), tol=_SAME)
+    U, Fm = U[keep], Fm[keep]
+    order = np.lexsort(Fm.T[::-1])
+    U, Fm = U[order], Fm[order]
+    X = problem.xl + U * span_u
+    senses = np.asarray(problem.senses, dtype=float)
+    if isinstance(problem, DesignProblem):
+        keys = list(dict.fromkeys(problem.objective_names + [c.key for c in problem.constraints]
+                                  + [r.key for r in problem.rows] + list(report_keys)))
+        outputs = problem.outputs(X, keys)
+        calls += 1
+    else:
+        outputs = {n: Fm[:, i] * senses[i] for i, n in enumerate(problem.objective_names)}
+    hv = hypervolume(fhat(Fm)[:, conflicting] if conflicting.any() else fhat(Fm), [HV_REFERENCE] * int(max(1, conflicting.sum())))
+    return ParetoFront(
+        method=method, variable_keys=list(problem.variable_names), objective_keys=list(problem.objective_names),
+        senses=senses, X=X, F=Fm * senses, outputs=outputs, ideal=ideal * senses, nadir=nadir * senses,
+        hypervolume=hv, knee=knee_index(Fm, ideal, nadir), n_subproblems=len(solved), n_infeasible=n_infeasible,
+        n_dominated=len(ok) - int(keep.sum()), n_model_calls=calls, seconds=time.perf_counter() - t0,
+    )
+
+
+def normalised_hypervolume(F_min: np.ndarray, ideal_min: np.ndarray, nadir_min: np.ndarray) -> float:
+    """Hypervolume of any point set (minimisation form) in a given normalisation (for comparing methods)."""
+    span = np.where(nadir_min - ideal_min > 0, nadir_min - ideal_min, 1.0)
+    return hypervolume((np.atleast_2d(F_min) - ideal_min) / span, [HV_REFERENCE] * len(span))
+
+
+def additive_epsilon(A: np.ndarray, R: np.ndarray) -> float:
+    """Additive epsilon indicator I(A, R) = max_r min_a max_k (a_k - r_k) (minimisation form).
+
+    The least shift that makes the set ``A`` weakly dominate every point of the reference set ``R``: 0 when A is
+    as good as R everywhere, positive by how far A falls short (in the units of the objectives; normalise first).
+    """
+    A = np.atleast_2d(np.asarray(A, dtype=float))
+    R = np.atleast_2d(np.asarray(R, dtype=float))
+    if A.shape[0] == 0:
+        return float("inf")
+    return float(np.max(np.min(np.max(A[None, :, :] - R[:, None, :], axis=2), axis=1)))
+
+
+__all__ = ["ParetoFront", "additive_epsilon", "pareto_front", "non_dominated", "hypervolume", "knee_index", "simplex_lattice",
+           "normalised_hypervolume", "HV_REFERENCE", "METHODS"]
