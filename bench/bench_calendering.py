@@ -14,18 +14,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench_cell import timed  # noqa: E402
 from xlcell.calendering import calendering_performance, get_calendering_material, porosity_after  # noqa: E402
 from xlcell.cell import default_design  # noqa: E402
 from xlcell.roll import cross_width_profile  # noqa: E402
-
-
-def timed(fn, repeat=3):
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, out
 
 
 def main(argv=None):

@@ -113,7 +113,7 @@ def test_design_crown_flattens_the_profile_and_rigid_roll_gives_the_nominal():
 def test_profile_mean_local_load_equals_nominal_and_fixed_point_converged():
     x, wts = np.polynomial.legendre.leggauss(48)  # the model's own load nodes
     args = (0.4 * x, 1e6, 0.47, 170e-6, NMC.eps_min, NMC.gamma_N_m, 0.8, 1.2, 0.6)
-    qloc = roll.line_load_profile(*args)
+    qloc = roll.cross_width_profile(*args)[1]
     assert 0.5 * np.sum(wts * qloc) == pytest.approx(1e6, rel=1e-6)
     eps = roll.porosity_profile(*args)
     # each strip obeys the compaction law under its own load
@@ -137,13 +137,13 @@ def test_load_redistribution_bends_the_roll_less_than_a_uniform_load():
     soft = _profile(1e6, 0.6, x=x)
     stiff = _profile(1e6, 0.9, x=x)
     assert np.ptp(stiff) < np.ptp(soft)
-    q = roll.line_load_profile(x, 1e6, 0.47, 170e-6, NMC.eps_min, NMC.gamma_N_m, 0.8, 1.2, 0.6)
+    q = roll.cross_width_profile(x, 1e6, 0.47, 170e-6, NMC.eps_min, NMC.gamma_N_m, 0.8, 1.2, 0.6)[1]
     assert q[20] < 1e6 < q[5]
 
 
 def test_softening_thermal_crown_restores_the_nominal_porosity_under_the_local_load():
     x = np.linspace(-0.3, 0.3, 13)
-    q = roll.line_load_profile(x, 1e6, 0.47, 170e-6, NMC.eps_min, NMC.gamma_N_m, 0.8, 1.2, 0.6)
+    q = roll.cross_width_profile(x, 1e6, 0.47, 170e-6, NMC.eps_min, NMC.gamma_N_m, 0.8, 1.2, 0.6)[1]
     dT = roll.softening_temperature_profile(q, 1e6, 30.0)
     assert dT[6] > 0  # heat the (under-loaded) centre
     gamma_local = NMC.gamma_N_m * np.exp(-dT / 30.0)

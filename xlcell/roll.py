@@ -28,7 +28,7 @@ an uncrowned roll) the local line load and the compaction are lower, at equal me
 deflection is that of the actual (non-uniform) load distribution, found by a damped fixed point.
 Limits: no coating spring-back, rigid-plastic strips, no roll flattening; where the compaction law
 cannot carry the load (a strongly under-crowned roll) strips reach ε_min and the mean local load
-falls short of the nominal (:func:`line_load_profile` shows it).
+falls short of the nominal (the local loads of :func:`cross_width_profile` show it).
 """
 from __future__ import annotations
 
@@ -265,15 +265,6 @@ def porosity_profile(x_m: Array, line_load_N_m: Array, eps0: Array, thickness_be
                     roll_diameter_m, bore_diameter_m, youngs_modulus_Pa, crown_m, iterations=iterations)[0]
 
 
-def line_load_profile(x_m: Array, line_load_N_m: Array, eps0: Array, thickness_before_m: Array, eps_min: Array,
-                      gamma_N_m: Array, face_width_m: Array, bearing_span_m: Array, roll_diameter_m: Array,
-                      bore_diameter_m: Array = 0.0, youngs_modulus_Pa: Array = STEEL_MODULUS_PA,
-                      crown_m: Array = 0.0, *, iterations: int = 40) -> np.ndarray:
-    """Local line load across the face (N/m); its face mean is the nominal load (see :func:`cross_width_profile`)."""
-    return cross_width_profile(x_m, line_load_N_m, eps0, thickness_before_m, eps_min, gamma_N_m, face_width_m, bearing_span_m,
-                    roll_diameter_m, bore_diameter_m, youngs_modulus_Pa, crown_m, iterations=iterations)[1]
-
-
 def softening_temperature_profile(local_line_load_N_m: Array, nominal_line_load_N_m: Array,
                                   softening_K: Array = 30.0) -> np.ndarray:
     """Thermal-crown alternative by softening: coating temperature excess ΔT(x) (K) that makes each strip reach
@@ -293,6 +284,6 @@ def softening_temperature_profile(local_line_load_N_m: Array, nominal_line_load_
 
 __all__ = [
     "second_moment", "roll_deflection", "shear_deflection", "deflection_profile", "crown_height", "crown_radius",
-    "thermal_crown_temperature", "cross_width_profile", "porosity_profile", "line_load_profile", "softening_temperature_profile",
+    "thermal_crown_temperature", "cross_width_profile", "porosity_profile", "softening_temperature_profile",
     "STEEL_MODULUS_PA", "STEEL_EXPANSION_1_K",
 ]
