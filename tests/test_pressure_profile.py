@@ -95,3 +95,13 @@ def test_columns_in_display_units(prof):
     assert list(cols)[:3] == ["time_ms", "pressure_MPa", "porosity"]
     assert cols["time_ms"][-1] == pytest.approx(3.0)
     assert cols["pressure_MPa"][0] == pytest.approx(prof.pressure_Pa[0] / 1e6)
+
+
+def test_exit_gradient_weight_by_continuation():
+    # a heavier weight on the exit gradient (reached by continuation in the weights) trades effort for a
+    # flatter exit, and still beats constant pressure on its own objective
+    light = optimal_pressure_profile(**CASE)
+    heavy = optimal_pressure_profile(**CASE, terminal_weight=10.0)
+    assert heavy.objective < heavy.baseline_objective
+    assert abs(heavy.gradient[-1]) < abs(light.gradient[-1])
+    assert 1 - heavy.objective / heavy.baseline_objective > 1 - light.objective / light.baseline_objective

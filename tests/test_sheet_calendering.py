@@ -69,7 +69,7 @@ def test_profile_and_pressure_spills(values):
     crowned = [_at(values, sheet.PROFILE_COL + 2, top + 1 + i) for i in range(n)]
     assert np.ptp(crowned) < 0.1 * np.ptp(bare)
     e0 = coating_porosity(0.40, NMC.drying_shrinkage)
-    ref = optimal_pressure_profile(e0, 0.25, NMC.eps_min, 200e6, 3e-3, 1e-3, 3e-3, 1e-4, points=sheet.PRESSURE_POINTS)
+    ref = optimal_pressure_profile(e0, 0.25, NMC.eps_min, 200e6, 3e-3, 1e-3, 3e-3, 1e-4, 10.0, points=sheet.PRESSURE_POINTS)
     got = [_at(values, sheet.PRESSURE_COL + 1, top + 1 + i) for i in range(sheet.PRESSURE_POINTS)]
     np.testing.assert_allclose(got, ref.pressure_Pa / 1e6, rtol=1e-6)
 

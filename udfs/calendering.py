@@ -287,7 +287,7 @@ def _out_list(metrics: Any) -> list[str]:
 
 # ------------------------------------------------------------------ optimal pressure profile
 def _profile(eps0, target_porosity, eps_min, pressure_scale_MPa, nip_time_ms, tau_surface_ms, tau_foil_ms,
-             effort_weight, points):
+             effort_weight, points, terminal_weight):
     n = as_int(points, "points", default=41, minimum=3)
     if n > 2001:
         raise InputError("points", n, "a whole number between 3 and 2001")
@@ -295,13 +295,14 @@ def _profile(eps0, target_porosity, eps_min, pressure_scale_MPa, nip_time_ms, ta
         _porosity(eps0, "eps0"), _porosity(target_porosity, "target_porosity"), as_float(eps_min, "eps_min"),
         _num(pressure_scale_MPa, "pressure_scale_MPa", "MPa", lo=0.0), _num(nip_time_ms, "nip_time_ms", "ms", lo=0.0),
         _num(tau_surface_ms, "tau_surface_ms", "ms", lo=0.0), _num(tau_foil_ms, "tau_foil_ms", "ms", lo=0.0),
-        _num(effort_weight, "effort_weight", "-", default=1e-4, lo=0.0), points=n)
+        _num(effort_weight, "effort_weight", "-", default=1e-4, lo=0.0), points=n,
+        terminal_weight=_num(terminal_weight, "terminal_weight", "-", default=1.0, lo=0.0, lo_open=False))
 
 
 @udf(table=True)
 def XLCELL_PRESSURE_PROFILE(eps0: Any, target_porosity: Any, eps_min: Any, pressure_scale_MPa: Any, nip_time_ms: Any,
                             tau_surface_ms: Any, tau_foil_ms: Any, effort_weight: Any = None,
-                            points: Any = None) -> list[list[Any]]:
+                            points: Any = None, terminal_weight: Any = None) -> list[list[Any]]:
     """Optimal nip pressure p*(t) (Pontryagin) and the constant-pressure baseline, one row per time.
 
     Spills time_ms, pressure_MPa, porosity, porosity_surface, porosity_foil, baseline_pressure_MPa,
@@ -313,9 +314,10 @@ def XLCELL_PRESSURE_PROFILE(eps0: Any, target_porosity: Any, eps_min: Any, press
     tau_surface_ms, tau_foil_ms: relaxation times of the surface and foil-side layers, ms
     effort_weight: penalty on (p/p_c)² relative to the squared porosity gradient (blank = 1e-4)
     points: number of time points (blank = 41)
+    terminal_weight: weight of the exit gradient Δ(T)² (blank = 1)
     """
     prof = _profile(eps0, target_porosity, eps_min, pressure_scale_MPa, nip_time_ms, tau_surface_ms, tau_foil_ms,
-                    effort_weight, points)
+                    effort_weight, points, terminal_weight)
     cols = prof.columns()
     keys = list(cols)
     return [keys] + [[float(cols[k][i]) for k in keys] for i in range(len(cols[keys[0]]))]
@@ -323,14 +325,15 @@ def XLCELL_PRESSURE_PROFILE(eps0: Any, target_porosity: Any, eps_min: Any, press
 
 @udf(table=True)
 def XLCELL_PRESSURE_PROFILE_SUMMARY(eps0: Any, target_porosity: Any, eps_min: Any, pressure_scale_MPa: Any,
-                                    nip_time_ms: Any, tau_surface_ms: Any, tau_foil_ms: Any, effort_weight: Any = None) -> list[list[Any]]:
+                                    nip_time_ms: Any, tau_surface_ms: Any, tau_foil_ms: Any, effort_weight: Any = None,
+                                    terminal_weight: Any = None) -> list[list[Any]]:
     """Objective J = w·Δ(T)² + mean[Δ² + r·(p/p_c)²] of the optimal and the constant-pressure profile.
 
-    Same arguments as XLCELL_PRESSURE_PROFILE. Returns (key, value) rows: objective_optimal,
+    Same arguments as XLCELL_PRESSURE_PROFILE (without points). Returns (key, value) rows: objective_optimal,
     objective_constant, improvement (fraction), exit_gradient_optimal, exit_gradient_constant.
     """
     prof = _profile(eps0, target_porosity, eps_min, pressure_scale_MPa, nip_time_ms, tau_surface_ms, tau_foil_ms,
-                    effort_weight, None)
+                    effort_weight, None, terminal_weight)
     return kv_out({
         "objective_optimal": prof.objective, "objective_constant": prof.baseline_objective,
         "improvement": 1.0 - prof.objective / prof.baseline_objective,

@@ -74,6 +74,7 @@ def _inputs() -> list[style.ParamRow]:
         P("Relaxation time, surface layer", "cal_tau_surface_ms", 1.0, "ms", note="a number > 0 ms"),
         P("Relaxation time, foil-side layer", "cal_tau_foil_ms", 3.0, "ms", note="a number > 0 ms"),
         P("Effort weight r", "cal_effort_weight", 1e-4, "-", note="penalty on (p/p_c)²"),
+        P("Exit-gradient weight w_T", "cal_terminal_weight", 10.0, "-", note="weight of the exit gradient Δ(T)²"),
         P("Tortuosity measurements (Bayesian α)"),
         P("Coating thickness of the measured samples", "cal_meas_thickness_um", 80.0, "µm", note="a number > 0 µm"),
         P("Electrolyte conductivity κ0", "cal_kappa0_S_m", 1.0, "S/m", note="a number > 0 S/m"),
@@ -178,8 +179,9 @@ def build(wb: Workbook, ctx) -> None:
     ws.cell(row=r1 - 1, column=H, value="Optimal vs constant nip pressure").font = style.SECTION_FONT
     nip = (f"{eps0_cell},cal_target_porosity,{_param(T, 'eps_min')},cal_pressure_scale_MPa,cal_nip_time_ms,"
            "cal_tau_surface_ms,cal_tau_foil_ms,cal_effort_weight")
+    nip_w = "cal_terminal_weight"
     summary_anchor = f"{style.col_letter(H)}{r1}"
-    spill(ws, summary_anchor, f"=XLCELL_PRESSURE_PROFILE_SUMMARY({nip})", 5, 2)
+    spill(ws, summary_anchor, f"=XLCELL_PRESSURE_PROFILE_SUMMARY({nip},{nip_w})", 5, 2)
     for i in range(5):
         for j in range(2):
             style.style_result(ws.cell(row=r1 + i, column=H + j), "")
@@ -249,7 +251,7 @@ def build(wb: Workbook, ctx) -> None:
     P = PRESSURE_COL
     ws.cell(row=HEADER_ROW - 1, column=P, value="Nip pressure: optimal p*(t) (Pontryagin) vs constant").font = style.SECTION_FONT
     pressure_anchor = f"{style.col_letter(P)}{HEADER_ROW}"
-    spill(ws, pressure_anchor, f"=XLCELL_PRESSURE_PROFILE({nip},{PRESSURE_POINTS})", PRESSURE_POINTS + 1, 9)
+    spill(ws, pressure_anchor, f"=XLCELL_PRESSURE_PROFILE({nip},{PRESSURE_POINTS},{nip_w})", PRESSURE_POINTS + 1, 9)
     for i in range(PRESSURE_POINTS + 1):
         for j in range(9):
             style.style_result(ws.cell(row=HEADER_ROW + i, column=P + j))
