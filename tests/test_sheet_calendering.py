@@ -6,7 +6,7 @@ import pytest
 from workbooks.sheets import calendering as sheet
 from workbooks.template import build_template
 from workbooks.xlsx import dynamic_cells, save
-from xlcell.calendering import (calendered_thickness, calendering_performance, coating_porosity, get_calendering_material,
+from xlcell.calendering import (calendered_thickness, nip_pressure, calendering_performance, coating_porosity, get_calendering_material,
                                 porosity_after, target_line_load)
 from xlcell.cell import default_design
 from xlcell.roll import crown_height, roll_deflection
@@ -45,10 +45,11 @@ def test_key_results_equal_the_model(values):
     assert _at(values, c, r + 3) == pytest.approx(calendered_thickness(170e-6, e0, e1) * 1e6, rel=1e-12)
     assert _at(values, c, r + 4) == pytest.approx(e1**1.5, rel=1e-12)
     assert _at(values, c, r + 5) == pytest.approx(roll_deflection(1000e3, 0.8, 1.2, 0.6) * 1e6, rel=1e-12)
+    assert _at(values, c, r + 6) == pytest.approx(nip_pressure(1e6, 0.3, 170e-6, e0, NMC) / 1e6, rel=1e-12)
 
 
 def test_crown_calculator_and_sweep_spill(values):
-    crown_row = sheet.HEADER_ROW + 6 + 3
+    crown_row = sheet.HEADER_ROW + 7 + 3
     assert _at(values, sheet.RESULTS_COL, crown_row + 2) == "crown_height_um"
     assert _at(values, sheet.RESULTS_COL + 1, crown_row + 2) == pytest.approx(crown_height(1e6, 0.8, 1.2, 0.6) * 1e6)
     col0, top = sheet.SWEEP_COL + 1, sheet.HEADER_ROW
@@ -93,7 +94,7 @@ def test_bruggeman_posterior_block(values):
 
     eps, r = zip(*sheet.MEASUREMENTS)
     ref = infer_bruggeman_exponent(eps, np.array(r) * 1e-4, 80e-6, 1.0, rel_noise=0.03)
-    top = sheet.HEADER_ROW + 6 + 3 + 7 + 7 + len(sheet.MEASUREMENTS) + 2
+    top = sheet.HEADER_ROW + 7 + 3 + 7 + 7 + len(sheet.MEASUREMENTS) + 2
     assert _at(values, sheet.RESULTS_COL, top) == "alpha_mean"
     assert _at(values, sheet.RESULTS_COL + 1, top) == pytest.approx(ref.mean, rel=1e-9)
     assert ref.ci_low < 1.8 < ref.ci_high

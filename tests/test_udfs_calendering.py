@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import udfs
-from udfs.calendering import (CALENDERING_COLUMNS, XLCELL_ADAPTIVE_LINE_LOAD, XLCELL_BRUGGEMAN_POSTERIOR, XLCELL_CALENDERED_THICKNESS,
+from udfs.calendering import (CALENDERING_COLUMNS, XLCELL_ADAPTIVE_LINE_LOAD, XLCELL_BRUGGEMAN_POSTERIOR, XLCELL_NIP_PRESSURE, XLCELL_CALENDERED_THICKNESS,
                               XLCELL_CALENDERING, XLCELL_CALENDERING_MATERIALS, XLCELL_COATING_POROSITY,
                               XLCELL_KAPPA_EFF, XLCELL_LINE_LOAD_FOR_POROSITY, XLCELL_POROSITY,
                               XLCELL_POROSITY_PROFILE, XLCELL_PRESSURE_PROFILE, XLCELL_PRESSURE_PROFILE_SUMMARY,
@@ -126,3 +126,13 @@ def test_bruggeman_posterior_udf():
     assert out["alpha_ci_low"] < 1.8 < out["alpha_ci_high"]
     bad = XLCELL_BRUGGEMAN_POSTERIOR([[0.3], [0.4]], [[1.0]], 80.0, 1.0)
     assert bad[0][0].startswith("#XLCELL! resistances is 1 values")
+
+
+def test_nip_pressure_udf():
+    from xlcell.calendering import nip_pressure
+
+    nmc = get_calendering_material("NMC811")
+    got = XLCELL_NIP_PRESSURE(1000.0, 0.6, 170.0, 0.47, "NMC811")
+    assert got == pytest.approx(nip_pressure(1e6, 0.3, 170e-6, 0.47, nmc) / 1e6, rel=1e-12)
+    assert 50.0 < got < 500.0  # tens to hundreds of MPa at 1000 N/mm
+    assert XLCELL_NIP_PRESSURE(0.0, 0.6, 170.0, 0.47, "NMC811") == 0.0

@@ -12,7 +12,7 @@ import numpy as np
 
 from xlcell import units
 from xlcell.calendering import (CALENDERING_MATERIALS, CalenderingMaterial, Microstructure, calendered_thickness,
-                                coating_porosity, get_calendering_material, hierarchy, line_load_for_porosity,
+                                coating_porosity, get_calendering_material, hierarchy, line_load_for_porosity, nip_pressure,
                                 porosity_after, target_line_load)
 from xlcell.cell import CellMetrics, default_design
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
@@ -147,6 +147,27 @@ def XLCELL_KAPPA_EFF(kappa0_S_m: Any, porosity: Any, bruggeman_exponent: Any = N
     bruggeman_exponent: α, default 1.5
     """
     return _cell_udfs.XLCELL_BRUGGEMAN(kappa0_S_m, porosity, bruggeman_exponent)
+
+
+@udf(ranges=("calendering_materials",))
+def XLCELL_NIP_PRESSURE(line_load_N_mm: Any, roll_diameter_m: Any, thickness_before_um: Any, eps_before: Any,
+                        material: Any, calendering_materials: Any = None) -> float:
+    """Mean nip pressure in MPa: line load / nip length, nip length = sqrt(R·Δh + a²).
+
+    R·Δh is the plastic arc of contact (R roll radius, Δh thickness reduction from the compaction law),
+    a the Hertz-like elastic half-width of the roll on the thin coating, (3·q·R'·h/(2·E))^(1/3), R' = R/2.
+    line_load_N_mm: line load in N/mm, >= 0
+    roll_diameter_m: roll diameter in m (two equal rolls)
+    thickness_before_um: coating thickness before calendering in µm
+    eps_before: porosity before calendering
+    material: material name (compaction law and coating modulus from the calendering table)
+    calendering_materials: optional parameter table, searched before the library
+    """
+    q = _num(line_load_N_mm, "line_load_N_mm", "N/mm", lo=0.0, lo_open=False)
+    R = 0.5 * _num(roll_diameter_m, "roll_diameter_m", "m", lo=0.0)
+    L0 = _num(thickness_before_um, "thickness_before_um", "µm", lo=0.0)
+    p = nip_pressure(q, R, L0, _porosity(eps_before, "eps_before"), _material(material, calendering_materials))
+    return float(units.from_si(p, "MPa"))
 
 
 # ------------------------------------------------------------------ roll

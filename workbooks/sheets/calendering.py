@@ -153,6 +153,8 @@ def build(wb: Workbook, ctx) -> None:
         ("Calendered thickness at the line load", f"=XLCELL_CALENDERED_THICKNESS(cal_thickness_before_um,{{eps0}},{{eps1}})", "µm"),
         ("κ_eff / κ0 at the line load", f"=XLCELL_KAPPA_EFF(1,{{eps1}},{_param(T, 'bruggeman_exponent')})", "-"),
         ("Roll mid-face deflection", f"=XLCELL_ROLL_DEFLECTION({roll})", "µm"),
+        ("Mean nip pressure at the line load", "=XLCELL_NIP_PRESSURE(cal_line_load_N_mm,cal_roll_diameter_m,"
+         f"cal_thickness_before_um,{{eps0}},cal_material,{T})", "MPa"),
     ]
     cells = {}
     for i, (label, formula, unit) in enumerate(results):
