@@ -7,17 +7,21 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_cell import timed  # noqa: E402
-from xlcell.calendering import calendering_performance, get_calendering_material, porosity_after  # noqa: E402
-from xlcell.cell import default_design  # noqa: E402
-from xlcell.roll import cross_width_profile  # noqa: E402
+from bench_cell import timed
+
+from xlcell.calendering import (
+    calendering_performance,
+    get_calendering_material,
+    porosity_after,
+)
+from xlcell.cell import default_design
+from xlcell.roll import cross_width_profile
 
 
 def main(argv=None):

@@ -206,7 +206,7 @@ def test_coupling_lower_porosity_raises_energy_density_and_lowers_kappa_eff():
 
 def test_coupling_negative_electrode_keeps_np_ratio():
     q = np.array([0.0, 500e3, 1000e3])
-    micro, cell = cal.calendering_performance(default_design(), q, which="neg")
+    _, cell = cal.calendering_performance(default_design(), q, which="neg")
     np.testing.assert_allclose(cell.np_ratio, 1.1, rtol=1e-9)
     assert np.all(np.diff(cell.neg_thickness_m) < 0)
 

@@ -4,10 +4,14 @@ import pytest
 from scipy.optimize import minimize
 
 from xlcell.errors import InfeasibleError, InputError
-from xlcell.pressure_profile import objective, optimal_pressure_profile, two_layer_response
+from xlcell.pressure_profile import (
+    objective,
+    optimal_pressure_profile,
+    two_layer_response,
+)
 
-CASE = dict(eps0=0.47, target_porosity=0.30, eps_min=0.18, pressure_scale_Pa=200e6, nip_time_s=3e-3,
-            tau_surface_s=1e-3, tau_foil_s=3e-3, effort_weight=1e-4)
+CASE = {"eps0": 0.47, "target_porosity": 0.30, "eps_min": 0.18, "pressure_scale_Pa": 200e6, "nip_time_s": 3e-3,
+        "tau_surface_s": 1e-3, "tau_foil_s": 3e-3, "effort_weight": 1e-4}
 
 
 @pytest.fixture(scope="module")

@@ -59,7 +59,7 @@ def test_profile_satisfies_the_beam_equation():
     EI = E * np.pi * D**4 / 64
     xi = np.linspace(0.05, 0.55, 11)  # from the bearing
     h = 1e-4
-    y = lambda s: roll.deflection_profile(l / 2 - s, q, w, l, D)  # noqa: E731
+    y = lambda s: roll.deflection_profile(l / 2 - s, q, w, l, D)
     curv = (y(xi + h) - 2 * y(xi) + y(xi - h)) / h**2
     a = (l - w) / 2
     M = q * w / 2 * xi - q * np.maximum(xi - a, 0) ** 2 / 2
@@ -86,7 +86,10 @@ def test_crown_radius_is_the_circle_through_the_crown_height():
     assert roll.thermal_crown_temperature(h, 0.5) * 12e-6 * 0.25 == pytest.approx(h)
 
 
-def _profile(q, D, crown=0.0, x=np.linspace(-0.4, 0.4, 41)):
+X41 = np.linspace(-0.4, 0.4, 41)
+
+
+def _profile(q, D, crown=0.0, x=X41):
     return roll.porosity_profile(x, q, 0.47, 170e-6, NMC.eps_min, NMC.gamma_N_m, 0.8, 1.2, D, crown_m=crown)
 
 

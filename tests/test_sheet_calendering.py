@@ -2,16 +2,23 @@
 bound, give the model's numbers; spills are dynamic arrays; the charts are there."""
 import numpy as np
 import pytest
+from openpyxl.utils import get_column_letter
 
 from workbooks.sheets import calendering as sheet
 from workbooks.template import build_template
 from workbooks.xlsx import dynamic_cells, save
-from xlcell.calendering import (calendered_thickness, nip_pressure, calendering_performance, coating_porosity, get_calendering_material,
-                                porosity_after, target_line_load)
+from xlcell.calendering import (
+    calendered_thickness,
+    calendering_performance,
+    coating_porosity,
+    get_calendering_material,
+    nip_pressure,
+    porosity_after,
+    target_line_load,
+)
 from xlcell.cell import default_design
-from xlcell.roll import crown_height, roll_deflection
 from xlcell.pressure_profile import optimal_pressure_profile
-from openpyxl.utils import get_column_letter
+from xlcell.roll import crown_height, roll_deflection
 
 NMC = get_calendering_material("NMC811")
 S = "CALENDERING"

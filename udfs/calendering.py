@@ -11,20 +11,48 @@ from typing import Any
 import numpy as np
 
 from xlcell import units
-from xlcell.calendering import (CALENDERING_MATERIALS, CalenderingMaterial, Microstructure, calendered_thickness,
-                                coating_porosity, get_calendering_material, hierarchy, line_load_for_porosity, nip_pressure,
-                                porosity_after, target_line_load)
+from xlcell.calendering import (
+    CALENDERING_MATERIALS,
+    CalenderingMaterial,
+    Microstructure,
+    calendered_thickness,
+    coating_porosity,
+    get_calendering_material,
+    hierarchy,
+    line_load_for_porosity,
+    nip_pressure,
+    porosity_after,
+    target_line_load,
+)
 from xlcell.cell import CellMetrics, default_design
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
 from xlcell.params import spec_by_key, specs
 from xlcell.pressure_profile import optimal_pressure_profile
+from xlcell.roll import (
+    cross_width_profile,
+    crown_height,
+    crown_radius,
+    roll_deflection,
+    shear_deflection,
+    softening_temperature_profile,
+    thermal_crown_temperature,
+)
 from xlcell.tortuosity_inference import infer_bruggeman_exponent
-from xlcell.roll import (cross_width_profile, crown_height, crown_radius, roll_deflection,
-                         shear_deflection, softening_temperature_profile, thermal_crown_temperature)
 
-from ._excel import (as_2d, as_float, as_int, as_records, as_text, as_vector, excel_value, is_blank, kv_out,
-                     spec_values, udf)
 from . import cell as _cell_udfs
+from ._excel import (
+    as_2d,
+    as_float,
+    as_int,
+    as_records,
+    as_text,
+    as_vector,
+    excel_value,
+    is_blank,
+    kv_out,
+    spec_values,
+    udf,
+)
 from .cell import design_from_range, materials_from_range
 
 CALENDERING_COLUMNS = ["name"] + [s.key for s in specs(CalenderingMaterial)]

@@ -12,19 +12,30 @@ import numpy as np
 from openpyxl import Workbook
 from openpyxl.chart import Reference, ScatterChart, Series
 
-from xlcell.calendering import (CALENDERING_MATERIALS, Microstructure, calendering_performance, coating_porosity,
-                                fracture_line_load, line_load_for_porosity)
+from xlcell.calendering import (
+    CALENDERING_MATERIALS,
+    Microstructure,
+    calendering_performance,
+    coating_porosity,
+    fracture_line_load,
+    line_load_for_porosity,
+)
 from xlcell.cell import CellMetrics
 from xlcell.errors import XlcellError
 from xlcell.params import spec_by_key
-from xlcell.roll import crown_height, crown_radius, roll_deflection, thermal_crown_temperature
+from xlcell.roll import (
+    crown_height,
+    crown_radius,
+    roll_deflection,
+    thermal_crown_temperature,
+)
 
 from . import style
 
 LINE_LOADS_N_MM = np.arange(0.0, 2001.0, 100.0)
 SOLIDS_FRACTION = 0.40
 #: reference calender: 1000 N/mm over a 0.8 m face, 1.2 m bearing span, solid 0.6 m steel rolls
-ROLL = dict(line_load_N_m=1e6, face_width_m=0.8, bearing_span_m=1.2, roll_diameter_m=0.6)
+ROLL = {"line_load_N_m": 1e6, "face_width_m": 0.8, "bearing_span_m": 1.2, "roll_diameter_m": 0.6}
 COLUMNS = [("line_load_N_mm", None), ("porosity", None), ("thickness_um", None), ("tortuosity", None),
            ("kappa_eff_S_m", None), ("sigma_through_S_m", None), ("fractured", None),
            ("energy_density_Wh_L", "cell"), ("specific_energy_Wh_kg", "cell"), ("max_power_W", "cell")]

@@ -46,13 +46,22 @@ Percolation Theory*, 1994).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
-from .cell import (CellDesign, CellMetrics, areal_capacity, coating_density, composite_density, electrode, evaluate_cell,
-                   resolve)
+from .cell import (
+    CellDesign,
+    CellMetrics,
+    areal_capacity,
+    coating_density,
+    composite_density,
+    electrode,
+    evaluate_cell,
+    resolve,
+)
 from .errors import InfeasibleError, InputError, UnknownMaterialError
 from .materials import Material, get_material
 from .params import param, specs
@@ -531,9 +540,27 @@ def hierarchy(material: str, am_frac: Array, binder_frac: Array, line_load_N_m: 
 
 
 __all__ = [
-    "CalenderingMaterial", "CALENDERING_MATERIALS", "get_calendering_material", "porosity_after",
-    "line_load_for_porosity", "coating_porosity", "calendered_thickness", "compaction_strain", "elastic_half_width",
-    "nip_length", "nip_pressure", "line_load_for_pressure", "carbon_volume_fraction", "percolation_threshold",
-    "percolation_conductivity", "anisotropy_ratio", "fracture_line_load", "check_fracture", "target_line_load",
-    "Microstructure", "calender", "calendering_performance", "hierarchy",
+    "CALENDERING_MATERIALS",
+    "CalenderingMaterial",
+    "Microstructure",
+    "anisotropy_ratio",
+    "calender",
+    "calendered_thickness",
+    "calendering_performance",
+    "carbon_volume_fraction",
+    "check_fracture",
+    "coating_porosity",
+    "compaction_strain",
+    "elastic_half_width",
+    "fracture_line_load",
+    "get_calendering_material",
+    "hierarchy",
+    "line_load_for_porosity",
+    "line_load_for_pressure",
+    "nip_length",
+    "nip_pressure",
+    "percolation_conductivity",
+    "percolation_threshold",
+    "porosity_after",
+    "target_line_load",
 ]

@@ -189,4 +189,4 @@ def optimal_pressure_profile(eps0: float, target_porosity: float, eps_min: float
     )
 
 
-__all__ = ["PressureProfile", "optimal_pressure_profile", "two_layer_response", "objective"]
+__all__ = ["PressureProfile", "objective", "optimal_pressure_profile", "two_layer_response"]

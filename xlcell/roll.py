@@ -283,7 +283,16 @@ def softening_temperature_profile(local_line_load_N_m: Array, nominal_line_load_
 
 
 __all__ = [
-    "second_moment", "roll_deflection", "shear_deflection", "deflection_profile", "crown_height", "crown_radius",
-    "thermal_crown_temperature", "cross_width_profile", "porosity_profile", "softening_temperature_profile",
-    "STEEL_MODULUS_PA", "STEEL_EXPANSION_1_K",
+    "STEEL_EXPANSION_1_K",
+    "STEEL_MODULUS_PA",
+    "cross_width_profile",
+    "crown_height",
+    "crown_radius",
+    "deflection_profile",
+    "porosity_profile",
+    "roll_deflection",
+    "second_moment",
+    "shear_deflection",
+    "softening_temperature_profile",
+    "thermal_crown_temperature",
 ]

@@ -22,7 +22,11 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from udfs.calendering import CALENDERING_COLUMNS
-from xlcell.calendering import CALENDERING_MATERIALS, CalenderingMaterial, Microstructure
+from xlcell.calendering import (
+    CALENDERING_MATERIALS,
+    CalenderingMaterial,
+    Microstructure,
+)
 from xlcell.cell import CellMetrics
 from xlcell.params import specs
 
@@ -50,7 +54,7 @@ _OUT_UNITS = {s.key: s.unit for s in specs(Microstructure) + specs(CellMetrics)}
 def _inputs() -> list[style.ParamRow]:
     P = style.ParamRow
     names = ",".join(m.name for m in CALENDERING_MATERIALS.values())
-    frac = dict(note="a number between 0 and 1")
+    frac = {"note": "a number between 0 and 1"}
     return [
         P("Electrode and slurry"),
         P("Electrode material", "cal_material", "NMC811", "text", note="a material of the table below",
@@ -150,11 +154,11 @@ def build(wb: Workbook, ctx) -> None:
         ("Porosity before calendering ε0", f"=XLCELL_COATING_POROSITY(cal_solids_fraction,{_param(T, 'drying_shrinkage')})", "-"),
         ("Line load for the target porosity", f"=XLCELL_ADAPTIVE_LINE_LOAD(cal_target_porosity,cal_solids_fraction,cal_material,{T})", "N/mm"),
         ("Porosity at the line load", f"=XLCELL_POROSITY(cal_line_load_N_mm,{{eps0}},{_param(T, 'eps_min')},{_param(T, 'gamma_N_mm')})", "-"),
-        ("Calendered thickness at the line load", f"=XLCELL_CALENDERED_THICKNESS(cal_thickness_before_um,{{eps0}},{{eps1}})", "µm"),
+        ("Calendered thickness at the line load", "=XLCELL_CALENDERED_THICKNESS(cal_thickness_before_um,{eps0},{eps1})", "µm"),
         ("κ_eff / κ0 at the line load", f"=XLCELL_KAPPA_EFF(1,{{eps1}},{_param(T, 'bruggeman_exponent')})", "-"),
         ("Roll mid-face deflection", f"=XLCELL_ROLL_DEFLECTION({roll})", "µm"),
-        ("Mean nip pressure at the line load", "=XLCELL_NIP_PRESSURE(cal_line_load_N_mm,cal_roll_diameter_m,"
-         f"cal_thickness_before_um,{{eps0}},cal_material,{T})", "MPa"),
+        ("Mean nip pressure at the line load", ("=XLCELL_NIP_PRESSURE(cal_line_load_N_mm,cal_roll_diameter_m,"
+                                                f"cal_thickness_before_um,{{eps0}},cal_material,{T})"), "MPa"),
     ]
     cells = {}
     for i, (label, formula, unit) in enumerate(results):
@@ -266,9 +270,9 @@ def build(wb: Workbook, ctx) -> None:
     _series(ws, ch5, P, P + 7, HEADER_ROW, PRESSURE_POINTS, marker=False)
     ws.add_chart(ch5, f"{style.col_letter(P + 5)}{HEADER_ROW + PRESSURE_POINTS + 3}")
 
-    ctx.notes["calendering"] = dict(results=cells, crown=crown_anchor, summary=summary_anchor, sweep=sweep_anchor,
-                                    profile=profile_anchor, pressure=pressure_anchor, posterior=posterior_anchor, table_last=table_last,
-                                    inputs=(first, last))
+    ctx.notes["calendering"] = {"results": cells, "crown": crown_anchor, "summary": summary_anchor,
+                                "sweep": sweep_anchor, "profile": profile_anchor, "pressure": pressure_anchor,
+                                "posterior": posterior_anchor, "table_last": table_last, "inputs": (first, last)}
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     style.widths(ws, {"A": 40, "B": 26, "C": 12, "D": 8, "E": 12, "F": 30, "G": 2, "H": 36, "I": 14, "J": 8, "K": 2,
                       **{style.col_letter(c): 13 for c in range(L, L + len(SWEEP_METRICS) + 2)},
