@@ -1,6 +1,8 @@
 """Tests of the optimal nip pressure profile (Pontryagin's minimum principle)."""
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.optimize import minimize
 
 from xlcell.errors import InfeasibleError, InputError
@@ -109,3 +111,17 @@ def test_exit_gradient_weight_by_continuation():
     assert heavy.objective < heavy.baseline_objective
     assert abs(heavy.gradient[-1]) < abs(light.gradient[-1])
     assert 1 - heavy.objective / heavy.baseline_objective > 1 - light.objective / light.baseline_objective
+
+
+@settings(max_examples=12, deadline=None)
+@given(tau_s=st.floats(0.5e-3, 2e-3), ratio=st.floats(1.5, 4.0), frac=st.floats(0.3, 0.8))
+def test_optimal_never_worse_than_constant(tau_s, ratio, frac):
+    # any reachable exit porosity: between ε0 and what constant pressure can reach in the nip
+    ks, kf = 3e-3 / tau_s, 3e-3 / (tau_s * ratio)
+    m = 0.5 * (np.exp(-ks) + np.exp(-kf))
+    reach = 0.47 * m + 0.18 * (1 - m)  # the exit mean at infinite constant pressure
+    target = 0.47 - frac * (0.47 - reach)
+    p = optimal_pressure_profile(**{**CASE, "target_porosity": target, "tau_surface_s": tau_s,
+                                    "tau_foil_s": tau_s * ratio})
+    assert p.objective <= p.baseline_objective * (1 + 1e-9)
+    assert p.porosity[-1] == pytest.approx(target, abs=1e-6)

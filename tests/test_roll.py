@@ -162,3 +162,16 @@ def test_profile_vectorised_over_line_loads():
     assert out.shape == (3, 7)
     for i, q in enumerate([5e5, 1e6, 2e6]):
         np.testing.assert_allclose(out[i], _profile(q, 0.6, x=x), rtol=1e-10)
+
+
+@settings(max_examples=15, deadline=None)
+@given(q=st.floats(2e5, 1.2e6), D=st.floats(0.55, 1.2), w=st.floats(0.4, 1.0))
+def test_profile_properties(q, D, w):
+    # symmetric about the face centre; the design crown keeps the spread small; a rigid roll gives the nominal
+    x = np.linspace(-w / 2, w / 2, 11)
+    args = (q, 0.47, 170e-6, NMC.eps_min, NMC.gamma_N_m, w, 1.2, D)
+    bare = roll.porosity_profile(x, *args)
+    np.testing.assert_allclose(bare, bare[::-1], atol=1e-9)
+    crowned = roll.porosity_profile(x, *args, crown_m=roll.crown_height(q, w, 1.2, D))
+    assert np.ptp(crowned) <= np.ptp(bare) + 1e-12
+    assert np.all(bare >= NMC.eps_min - 1e-12) and np.all(bare <= 0.47 + 1e-12)
