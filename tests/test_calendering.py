@@ -242,3 +242,11 @@ def test_calender_resolves_nan_negative_and_broadcasts_design_arrays():
     assert micro.thickness_m.shape == (2,)
     r = resolve(d2)
     np.testing.assert_allclose(areal_capacity(cald.pos), areal_capacity(r.pos))
+
+
+def test_material_bruggeman_exponent_drives_the_microstructure_outputs():
+    stiff = dataclasses.replace(NMC, bruggeman_exponent=2.0)
+    _, m = cal.calender(default_design(), 500e3, material=stiff)
+    assert m.tortuosity == pytest.approx(m.porosity ** -1.0)
+    _, m15 = cal.calender(default_design(), 500e3, material=stiff, bruggeman_exponent=1.5)
+    assert m15.tortuosity == pytest.approx(m15.porosity ** -0.5)

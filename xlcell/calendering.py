@@ -440,8 +440,8 @@ def calender(design: CellDesign, line_load_N_m: Array, *, which: str = "pos",
     eps_before : array_like, optional
         Porosity before calendering, instead of ``solids_fraction`` (default: φ_s = 0.4).
     electrolyte_conductivity_S_m, bruggeman_exponent : array_like, optional
-        κ0 and α for the microstructure outputs (default: the design's; the cell model always uses
-        the design's single Bruggeman exponent for all porous layers).
+        κ0 and α for the microstructure outputs (default: the design's κ0 and the material's α; the
+        cell model always uses the design's single Bruggeman exponent for all porous layers).
 
     Returns
     -------
@@ -465,7 +465,7 @@ def calender(design: CellDesign, line_load_N_m: Array, *, which: str = "pos",
     L1 = qa / (probe.specific_capacity_C_kg * probe.am_frac * coating_density(probe))
     L0 = calendered_thickness(L1, eps, eps0)
     strain = compaction_strain(eps0, eps)
-    b = _f(d.bruggeman_exponent if bruggeman_exponent is None else bruggeman_exponent)
+    b = _f(mat.bruggeman_exponent if bruggeman_exponent is None else bruggeman_exponent)
     k0 = _f(d.electrolyte_conductivity_S_m if electrolyte_conductivity_S_m is None else electrolyte_conductivity_S_m)
     tau = tortuosity(eps, b)
     A = anisotropy_ratio(eps0, eps, mat.anisotropy_coefficient)
