@@ -70,6 +70,33 @@ def test_batpac_voltage_capacity_energy(base):
     assert g.energy_J / H == pytest.approx(250.0, rel=1e-7)
 
 
+def test_batpac_energy_asi_from_the_geometry(base):
+    # digest §2.3: hardware ASI 1.7158996 Ω·cm² (foils 0.6369288 + 0.6043343, terminals 0.1855824 + 0.1760853,
+    # module/pack share 0.1129689) and ASI_energy = 15.532091 + 1.7158996 = 17.247990 Ω·cm²
+    g = base.geometry
+    assert g.asi_hardware_ohm_m2 * 1e4 == pytest.approx(1.7158996, rel=1e-7)
+    assert g.asi_energy_ohm_m2 * 1e4 == pytest.approx(17.247990, rel=1e-7)
+    # a number overrides the computed ASI
+    g2 = cell_geometry(default_design(), CellFormat(asi_energy_ohm_m2=20e-4))
+    assert g2.asi_energy_ohm_m2 == 20e-4
+    assert g2.nominal_voltage_V == pytest.approx(3.71320488 - 8.0691897 / 3000 * 20.0, rel=1e-8)
+    # thinner electrodes: more bicells in the same 20 mm, shorter foils, so less foil ASI per electrode area
+    thin = cell_geometry(with_pos(default_design(), thickness_m=60e-6))
+    assert thin.n_bicells > g.n_bicells and thin.asi_hardware_ohm_m2 < g.asi_hardware_ohm_m2
+
+
+def test_whole_bicells_option():
+    # BatPaC's converged 20.110918 mm holds 31.99 bicells; rounding gives 32 and a 20.1177 mm cell
+    g = cell_geometry(default_design(), CellFormat(whole_bicells=1.0))
+    assert g.n_bicells == 32.0
+    pitch = 15 + 10 + 2 * (15 + 120 + 152.69056)
+    assert g.cell_thickness_m * 1e6 == pytest.approx(32 / 0.97 * pitch + 310, rel=1e-7)
+    L = np.linspace(40e-6, 160e-6, 7)
+    gg = cell_geometry(with_pos(default_design(), thickness_m=L), CellFormat(whole_bicells=1.0))
+    assert np.all(gg.n_bicells == np.round(gg.n_bicells))
+    assert np.all(np.abs(gg.cell_thickness_m - 20.110918e-3) <= 0.5 * (gg.cell_thickness_m - 310e-6) / gg.n_bicells)
+
+
 def test_batpac_pouch_geometry(base):
     # digest §2.5: bicells, electrode size, negative excess, cell dimensions
     g = base.geometry
@@ -81,6 +108,10 @@ def test_batpac_pouch_geometry(base):
     assert g.cell_width_m * 1e3 == pytest.approx(70.346811, rel=1e-7)
     assert g.cell_length_m * 1e3 == pytest.approx(273.30664, rel=1e-7)
     assert g.cell_volume_m3 * 1e6 == pytest.approx(386.658, rel=2e-6)
+    # digest §2.6: cell mass 744.124 g, 336.0 Wh/kg and 646.6 Wh/L
+    assert g.mass_kg * 1e3 == pytest.approx(744.124, abs=6e-4)
+    assert g.specific_energy_J_kg / H == pytest.approx(336.0, abs=0.05)
+    assert g.energy_density_J_m3 / 3.6e6 == pytest.approx(646.6, abs=0.05)
     # check of §2.5: 2 n_bi W L = A_p
     assert 2 * g.n_bicells * g.electrode_width_m * g.electrode_length_m == pytest.approx(0.84493127, rel=1e-12)
 
@@ -481,3 +512,28 @@ def test_parameter_metadata_round_trips():
         assert len(keys) == len(set(keys))
     StepTable.from_steps(DEFAULT_STEPS).validate()
     assert len({s.key for s in specs(ProcessStep)}) == len(specs(ProcessStep))
+
+
+def test_cost_is_a_metric_provider_for_optimisation():
+    # issue 6 (Pareto) names cost outputs like any model output; one vectorised call per population
+    from xlcell.registry import Evaluation, evaluate_outputs, output_spec
+
+    L = np.array([80.0, 100.0, 120.0])
+    out = evaluate_outputs(default_design(), {"pos_thickness_um": L}, ["cell_cost_usd_per_kWh", "materials_share"])
+    ref = evaluate_cost(with_pos(default_design(), thickness_m=L * 1e-6)).as_display()
+    np.testing.assert_allclose(out["cell_cost_usd_per_kWh"], ref["cell_cost_usd_per_kWh"], rtol=1e-14)
+    assert output_spec("cell_cost_usd_per_kWh").unit == "$/kWh"
+    ev = Evaluation(default_design(), {"cost": Factory(plant=Plant(plant_energy_J_yr=100 * 3.6e12))})
+    assert float(ev["cell_cost_usd_per_kWh"]) < 79.0
+
+
+def test_machine_route_counts_stacked_sheets():
+    # thinner electrodes at equal cell energy: more bicells per cell, so more sheets to stack and more stackers
+    d = _equal_energy(default_design(), np.array([60e-6, 120e-6]))
+    det = cost_details(d, Factory(plant=Plant(machine_sizing=1.0)))
+    j = [s.name for s in DEFAULT_STEPS].index("Cell stacking")
+    n = det.steps.machines[:, j]
+    sheets = det.geometry.stacked_sheets * det.metrics.cells_built_per_year
+    assert n[0] > n[1]
+    cap = 1 / 0.5 * 0.85 * 320 * 24 * H  # sheets per stacker per year (0.5 s per sheet, OEE 0.85)
+    np.testing.assert_array_equal(n, np.ceil(sheets / cap))

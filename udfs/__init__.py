@@ -4,6 +4,7 @@ The classic xlwings add-in imports this package ("UDF Modules: udfs" in the xlwi
 each model area has one module, imported here so that Excel sees all functions.
 """
 from .cell import *  # noqa: F401,F403
+from .cost import *  # noqa: F401,F403
 from .calendering import *  # noqa: F401,F403
 from .lifetime import *  # noqa: F401,F403
 from .lcos import *  # noqa: F401,F403

@@ -58,18 +58,19 @@ def design_from_workbook(path: str | Path) -> tuple[dict[str, Any], dict]:
     from udfs.cell import design_values, materials_from_range
 
     wb = load_workbook(path, data_only=False)
-
-    def rows(name: str) -> list[list[Any]] | None:
-        dn = wb.defined_names.get(name)
-        if dn is None:
-            return None
-        (sheet, ref), = list(dn.destinations)
-        return [[c.value for c in row] for row in wb[sheet][ref.replace("$", "")]]
-
-    design = rows("xlcell_design")
+    design = named_rows(wb, "xlcell_design")
     if design is None:
         raise InputError("--from-workbook", str(path), "a workbook with the named range xlcell_design (an xlcell template)")
-    return design_values(as_kv(design, "design")), materials_from_range(rows("xlcell_materials"))
+    return design_values(as_kv(design, "design")), materials_from_range(named_rows(wb, "xlcell_materials"))
+
+
+def named_rows(wb: Any, name: str) -> list[list[Any]] | None:
+    """The cell values of a workbook-level named range as rows (None if the name is not defined)."""
+    dn = wb.defined_names.get(name)
+    if dn is None:
+        return None
+    (sheet, ref), = list(dn.destinations)
+    return [[c.value for c in row] for row in wb[sheet][ref.replace("$", "")]]
 
 
 def _add_out(p: argparse.ArgumentParser, default: str) -> None:
@@ -143,7 +144,7 @@ def _load_plugins() -> None:
 
 
 #: modules that register sub-commands with :func:`command`
-PLUGINS: list[str] = []
+PLUGINS: list[str] = ["workbooks.cli_cost"]
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -40,7 +40,17 @@ def metrics_table() -> str:
     return "\n".join(rows)
 
 
-BLOCKS = {"functions": functions_table, "design-keys": design_keys_table, "metrics": metrics_table}
+def cost_items_table() -> str:
+    from xlcell.cost import CostMetrics
+
+    rows = ["| Item | Meaning | Unit |", "|---|---|---|"]
+    for s in specs(CostMetrics):
+        rows.append(f"| `{s.key}` | {s.label} | {s.unit} |")
+    return "\n".join(rows)
+
+
+BLOCKS = {"functions": functions_table, "design-keys": design_keys_table, "metrics": metrics_table,
+          "cost-items": cost_items_table}
 
 
 def render_readme(text: str) -> str:

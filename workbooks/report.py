@@ -25,6 +25,7 @@ from xlcell.params import specs
 
 from . import style
 from .report_calendering import calendering_section
+from .report_cost import cost_section
 from .xlsx import save
 
 RATE_GRID = [0.1, 0.2, 1 / 3, 0.5, 0.75, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0]
@@ -147,16 +148,8 @@ def mass_section(wb: Workbook, ctx: ReportContext) -> None:
     last = 4 + len(parts)
     ws.cell(row=last + 1, column=1, value="Total").font = style.Font(bold=True)
     style.style_result(ws.cell(row=last + 1, column=2, value=total), "g")
-    chart = BarChart()
-    chart.type = "bar"
-    chart.title = "Cell mass by component"
-    chart.y_axis.title = "Mass (g)"
-    chart.add_data(Reference(ws, min_col=2, min_row=4, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=5, max_row=last))
-    chart.legend = None
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.height, chart.width = 8, 16
+    chart = style.bar_chart("Cell mass by component", Reference(ws, min_col=2, min_row=4, max_row=last),
+                            Reference(ws, min_col=1, min_row=5, max_row=last), y_title="Mass (g)")
     ws.add_chart(chart, "E4")
     style.widths(ws, {"A": 24, "B": 12, "C": 12})
 
@@ -299,8 +292,8 @@ def lcos_section(wb: Workbook, ctx: ReportContext) -> None:
 
 #: report sections in sheet order; model areas append theirs
 SECTIONS: list[Callable[[Workbook, ReportContext], None]] = [summary_section, inputs_section, metrics_section,
-                                                               mass_section, rate_section, lifetime_section, lcos_section,
-                                                               calendering_section]
+                                                               mass_section, rate_section, cost_section, lifetime_section,
+                                                               lcos_section, calendering_section]
 
 
 def build_report(ctx: ReportContext, sections: list[Callable] | None = None) -> Workbook:

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 from openpyxl import Workbook
-from openpyxl.chart import Reference, ScatterChart, Series
+from openpyxl.chart import Reference
 
 from xlcell.calendering import (
     CALENDERING_MATERIALS,
@@ -39,18 +39,6 @@ ROLL = {"line_load_N_m": 1e6, "face_width_m": 0.8, "bearing_span_m": 1.2, "roll_
 COLUMNS = [("line_load_N_mm", None), ("porosity", None), ("thickness_um", None), ("tortuosity", None),
            ("kappa_eff_S_m", None), ("sigma_through_S_m", None), ("fractured", None),
            ("energy_density_Wh_L", "cell"), ("specific_energy_Wh_kg", "cell"), ("max_power_W", "cell")]
-
-
-def _chart(title: str, y_title: str) -> ScatterChart:
-    ch = ScatterChart()
-    ch.title = title
-    ch.style = 13
-    ch.x_axis.title = "Line load (N/mm)"
-    ch.y_axis.title = y_title
-    ch.x_axis.delete = False
-    ch.y_axis.delete = False
-    ch.height, ch.width = 7.5, 15
-    return ch
 
 
 def calendering_section(wb: Workbook, ctx: Any) -> None:
@@ -110,15 +98,10 @@ def calendering_section(wb: Workbook, ctx: Any) -> None:
             style.style_result(ws.cell(row=top + 1 + i, column=1 + j, value=bool(v) if unit == "bool" else float(v)), unit)
     last = top + q.size
     xs = Reference(ws, min_col=1, min_row=top + 1, max_row=last)
-    ch = _chart("Porosity versus line load", "Porosity (-)")
-    s = Series(Reference(ws, min_col=2, min_row=top, max_row=last), xs, title_from_data=True)
-    s.marker.symbol = "circle"
-    ch.series.append(s)
-    ws.add_chart(ch, "L4")
-    ch2 = _chart("Energy density versus line load", "Energy density (Wh/L)")
-    ch2.series.append(Series(Reference(ws, min_col=8, min_row=top, max_row=last), xs, title_from_data=True))
-    ws.add_chart(ch2, "L20")
-    ch3 = _chart("Maximum power versus line load", "Power (W)")
-    ch3.series.append(Series(Reference(ws, min_col=10, min_row=top, max_row=last), xs, title_from_data=True))
-    ws.add_chart(ch3, "L36")
+    for anchor, title, y_title, col in (("L4", "Porosity versus line load", "Porosity (-)", 2),
+                                        ("L20", "Energy density versus line load", "Energy density (Wh/L)", 8),
+                                        ("L36", "Maximum power versus line load", "Power (W)", 10)):
+        ws.add_chart(style.scatter_chart(title, "Line load (N/mm)", y_title,
+                                         [(Reference(ws, min_col=col, min_row=top, max_row=last), xs, None)],
+                                         height=7.5, width=15), anchor)
     style.widths(ws, {"A": 36, "B": 18, "C": 14, **{style.col_letter(j): 16 for j in range(4, len(COLUMNS) + 1)}})

@@ -217,6 +217,39 @@ def scatter_chart(title: str, x_title: str, y_title: str, series: Sequence[tuple
     return chart
 
 
+def bar_chart(title: str, data: Any, categories: Any, *, y_title: str | None = None, legend: bool = False,
+              overlap: int | None = None, largest_on_top: bool = False, height: float = 8, width: float = 16) -> Any:
+    """A native horizontal bar chart in the xlcell look (both axes shown).
+
+    ``data`` is a reference whose first row holds the series names; ``categories`` the category labels.
+    ``overlap=100`` with two series draws a tornado; ``largest_on_top`` lists the categories top-down.
+    Add the chart with ``ws.add_chart(chart, anchor)``.
+    """
+    from openpyxl.chart import BarChart
+
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = title
+    if y_title:
+        chart.y_axis.title = y_title
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(categories)
+    for series in chart.series:  # an absent flag makes LibreOffice draw negative bars as positive
+        series.invertIfNegative = False
+    if overlap is not None:
+        chart.overlap = overlap
+    if largest_on_top:
+        chart.x_axis.scaling.orientation = "maxMin"
+    chart.x_axis.crosses = "autoZero"  # bars grow from 0 (negative bars to the left)
+    chart.x_axis.tickLblPos = "low"  # category labels beside the plot, not on the zero line
+    if not legend:
+        chart.legend = None
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.height, chart.width = height, width
+    return chart
+
+
 def note(ws: Worksheet, cell: str, text: str) -> None:
     ws[cell].comment = Comment(text, "xlcell")
 

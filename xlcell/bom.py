@@ -16,8 +16,12 @@ Geometry (section 2.5), with t the cell thickness, t_pouch the laminate thicknes
 * pouch [(w_cell + 2t + s)(l_cell - 2a) + (w_cell + s)(l_cell - 2a)] × laminate thickness × density.
 
 Voltage and capacity (section 2.3): capacity C = Q_A,p A_p; nominal voltage
-V_nom = OCV(50 %) - c_nom Q_A,p ASI_energy with c_nom = 1/3 per hour (BatPaC's C/3 rule) and
-BatPaC's converged energy ASI 17.247990 Ω·cm² as the default; cell energy C V_nom.
+V_nom = OCV(50 %) - c_nom Q_A,p ASI_energy with c_nom = 1/3 per hour (BatPaC's C/3 rule); cell energy
+C V_nom. ASI_energy = electrochemical ASI (BatPaC's NMC811-G value at 30 °C) + the cell's hardware ASI
+(foils (A/n_bi)(L/3 + l_tab)/(W t σ), terminals A · 1.2 · terminal length/(e t σ)) + a fixed share for the
+module and pack conductors; for BatPaC's default it is 17.247990 Ω·cm². Because the design fixes the
+electrode area, the geometry does not depend on the voltage and no iteration is needed. A number in
+``asi_energy_ohm_m2`` overrides the computed value.
 
 Bill of materials (section 3.3): quantity per accepted cell = design quantity / (Y_cell Y_material),
 Y_material the product of the material step yields, rounded to 0.1 % as BatPaC does (a switch).
@@ -48,6 +52,10 @@ class CellFormat:
     cell_thickness_m: Array = field(default=20.110918e-3, metadata=param(
         "Cell thickness", "mm", key="cell_thickness_mm", gt=1, le=100, group=_F,
         doc="BatPaC: 20 mm target plus the converged whole-bicell adjustment (20.110918 mm)"))
+    whole_bicells: Array = field(default=0.0, metadata=param(
+        "Whole bicells (1 = round the count, adjust the thickness)", "-", key="whole_bicells", ge=0, le=1, group=_F,
+        doc="0 = BatPaC: the cell thickness is given (its converged 20.110918 mm gives 31.99 bicells); "
+            "1 = the nearest whole number of bicells at that thickness, the thickness follows"))
     packing_factor: Array = field(default=0.97, metadata=param("Stack packing factor", "-", key="packing_factor", gt=0, le=1, group=_F, advanced=True))
     aspect_ratio: Array = field(default=3.0, metadata=param("Electrode length / width", "-", key="aspect_ratio", gt=0, le=20, group=_F))
     pouch_thickness_m: Array = field(default=150e-6, metadata=param("Pouch laminate thickness", "µm", key="pouch_thickness_um", gt=0, le=2000, group=_F, advanced=True,
@@ -72,9 +80,18 @@ class CellFormat:
     neg_terminal_density_kg_m3: Array = field(default=8960.0, metadata=param("Negative terminal density", "g/cm³", key="neg_terminal_density_g_cm3", gt=0, le=25, group=_F, advanced=True))
     seal_buffer_m: Array = field(default=6e-3, metadata=param("Pouch sealing buffer", "mm", key="seal_buffer_mm", ge=0, le=50, group=_F, advanced=True))
     envelope_fill: Array = field(default=0.02, metadata=param("Extra electrolyte, share of the stack envelope", "-", key="envelope_fill", ge=0, le=1, group=_F, advanced=True))
-    asi_energy_ohm_m2: Array = field(default=17.247990e-4, metadata=param(
-        "Energy ASI (C/3, incl. hardware)", "Ω·cm²", key="asi_energy_ohm_cm2", ge=0, le=1000, group=_F,
-        doc="BatPaC 5.0 default: 14.591695 × 1.3 × 0.8188056 + 1.7158996 = 17.247990 Ω·cm²"))
+    asi_energy_ohm_m2: Array = field(default=np.nan, metadata=param(
+        "Energy ASI (C/3, incl. hardware; blank = computed)", "Ω·cm²", key="asi_energy_ohm_cm2", ge=0, le=1000, allow_nan=True,
+        group=_F, doc="Blank: electrochemical + cell hardware (foils, terminals) + module/pack share; BatPaC 5.0 default 17.247990"))
+    asi_electrochemical_ohm_m2: Array = field(default=15.532091e-4, metadata=param(
+        "Electrochemical energy ASI", "Ω·cm²", key="asi_electrochemical_ohm_cm2", ge=0, le=1000, group=_F, advanced=True,
+        doc="BatPaC 5.0 NMC811-G: ASI_10s(50 % SOC) × 1.3 × f_T(30 °C) = 14.591695 × 1.3 × 0.8188056"))
+    asi_pack_share_ohm_m2: Array = field(default=0.1129689e-4, metadata=param(
+        "Module and pack conductors' ASI share", "Ω·cm²", key="asi_pack_share_ohm_cm2", ge=0, le=100, group=_F, advanced=True,
+        doc="BatPaC 5.0 default: interconnects, tabs, module and pack terminals, bus bar (0.1129689 Ω·cm²)"))
+    pos_foil_conductivity_S_m: Array = field(default=3.77e7, metadata=param("Positive foil conductivity (Al)", "S/m", key="pos_foil_conductivity_S_m", gt=0, group=_F, advanced=True))
+    neg_foil_conductivity_S_m: Array = field(default=5.96e7, metadata=param("Negative foil conductivity (Cu)", "S/m", key="neg_foil_conductivity_S_m", gt=0, group=_F, advanced=True))
+    terminal_path_factor: Array = field(default=1.2, metadata=param("Terminal current path / terminal length", "-", key="terminal_path_factor", gt=0, le=10, group=_F, advanced=True))
     nominal_c_rate_per_h: Array = field(default=1.0 / 3.0, metadata=param("C-rate of the nominal voltage", "C-rate", key="nominal_c_rate", gt=0, le=100, group=_F, advanced=True))
 
 
@@ -173,10 +190,16 @@ class CellGeometry:
     neg_area_excess: Array = field(metadata=param("Negative area excess", "-", key="neg_area_excess"))
     pos_area_m2: Array = field(metadata=param("Positive electrode area", "cm²", key="pos_area_cm2"))
     neg_area_m2: Array = field(metadata=param("Negative electrode area", "cm²", key="neg_area_cm2"))
+    cell_thickness_m: Array = field(metadata=param("Cell thickness", "mm", key="cell_thickness_mm"))
     cell_width_m: Array = field(metadata=param("Cell width", "mm", key="cell_width_mm"))
     cell_length_m: Array = field(metadata=param("Cell length", "mm", key="cell_length_mm"))
     cell_volume_m3: Array = field(metadata=param("Cell volume", "cm³", key="cell_volume_cm3"))
     stacked_sheets: Array = field(metadata=param("Electrode sheets stacked", "-", key="stacked_sheets"))
+    asi_hardware_ohm_m2: Array = field(metadata=param("Hardware ASI (foils, terminals, module/pack share)", "Ω·cm²", key="asi_hardware_ohm_cm2"))
+    asi_energy_ohm_m2: Array = field(metadata=param("Energy ASI used for the nominal voltage", "Ω·cm²", key="asi_energy_ohm_cm2"))
+    mass_kg: Array = field(metadata=param("Cell mass (BatPaC format)", "g", key="cell_mass_g"))
+    specific_energy_J_kg: Array = field(metadata=param("Specific energy (nominal)", "Wh/kg", key="specific_energy_nominal_Wh_kg"))
+    energy_density_J_m3: Array = field(metadata=param("Energy density (nominal)", "Wh/L", key="energy_density_nominal_Wh_L"))
 
 
 #: Bill-of-materials items: (key, label, kind) with kind "mass" (kg), "area" (m²), "volume" (m³),
@@ -243,8 +266,14 @@ def _geometry(d: CellDesign, f: CellFormat) -> tuple[CellGeometry, dict[str, Arr
     p, n, s = d.pos, d.neg, d.sep
     A_p = d.electrode_area_m2
     t = f.cell_thickness_m
-    n_bi = (t - 2.0 * f.pouch_thickness_m - n.foil_thickness_m) / (
-        p.foil_thickness_m + n.foil_thickness_m + 2.0 * (s.thickness_m + p.thickness_m + n.thickness_m)) * f.packing_factor
+    pitch = p.foil_thickness_m + n.foil_thickness_m + 2.0 * (s.thickness_m + p.thickness_m + n.thickness_m)
+    shell = 2.0 * f.pouch_thickness_m + n.foil_thickness_m
+    n_bi = (t - shell) / pitch * f.packing_factor
+    whole = np.asarray(f.whole_bicells) > 0.5
+    if np.any(whole):
+        n_round = np.maximum(1.0, np.round(n_bi))
+        t = np.where(whole, n_round / f.packing_factor * pitch + shell, t)
+        n_bi = np.where(whole, n_round, n_bi)
     W = np.sqrt(A_p / (2.0 * n_bi * f.aspect_ratio))
     L = f.aspect_ratio * W
     o = f.neg_oversize_m
@@ -265,7 +294,16 @@ def _geometry(d: CellDesign, f: CellFormat) -> tuple[CellGeometry, dict[str, Arr
     qa_p = p.thickness_m * p.specific_capacity_C_kg * p.am_frac * coating_density(p)
     capacity = qa_p * A_p
     ocv = np.where(np.isnan(d.avg_voltage_V), p.potential_V - n.potential_V, d.avg_voltage_V)
-    v_nom = ocv - f.nominal_c_rate_per_h * qa_p / SECONDS_PER_HOUR * f.asi_energy_ohm_m2
+    # hardware ASI of the cell (BatPaC 5.0 §2.3), referred to the electrode area A_p: foils carry the current
+    # over L/3 + l_tab of a W-wide sheet, n_bi sheets in parallel; terminals over 1.2 × their length
+    path = L / 3.0 + l_tab
+    asi_pos_foil = (A_p / n_bi) * path / (W * p.foil_thickness_m * f.pos_foil_conductivity_S_m)
+    asi_neg_foil = (A_p / n_bi) * path / (W * n.foil_thickness_m * f.neg_foil_conductivity_S_m)
+    asi_pos_term = A_p * f.terminal_path_factor * term_len / (e * f.pos_terminal_thickness_m * f.pos_foil_conductivity_S_m)
+    asi_neg_term = A_p * f.terminal_path_factor * term_len / (e * f.neg_terminal_thickness_m * f.neg_foil_conductivity_S_m)
+    asi_hw = asi_pos_foil + asi_neg_foil + asi_pos_term + asi_neg_term + f.asi_pack_share_ohm_m2
+    asi_energy = np.where(np.isnan(f.asi_energy_ohm_m2), f.asi_electrochemical_ohm_m2 + asi_hw, f.asi_energy_ohm_m2)
+    v_nom = ocv - f.nominal_c_rate_per_h * qa_p / SECONDS_PER_HOUR * asi_energy
     rho_p, rho_n = coating_density(p), coating_density(n)
     m_pc = p.thickness_m * A_p * rho_p
     m_nc = n.thickness_m * A_n * rho_n
@@ -281,11 +319,17 @@ def _geometry(d: CellDesign, f: CellFormat) -> tuple[CellGeometry, dict[str, Arr
         neg_terminal=term_area * f.neg_terminal_thickness_m * f.neg_terminal_density_kg_m3,
         pouch=pouch_area * f.pouch_thickness_m * f.pouch_density_kg_m3,
     )
+    mass = (m_pc + m_nc + q["pos_foil"] * p.foil_thickness_m * p.foil_density_kg_m3
+            + q["neg_foil"] * n.foil_thickness_m * n.foil_density_kg_m3 + sep_area * s.thickness_m * s.density_kg_m3
+            + v_elyte * d.electrolyte_density_kg_m3 + q["pos_terminal"] + q["neg_terminal"] + q["pouch"])
+    energy = capacity * v_nom
+    volume = t * cell_w * cell_l
     geo = CellGeometry(
-        capacity_C=capacity, nominal_voltage_V=v_nom, energy_J=capacity * v_nom, n_bicells=n_bi,
+        capacity_C=capacity, nominal_voltage_V=v_nom, energy_J=energy, n_bicells=n_bi,
         electrode_width_m=W, electrode_length_m=L, neg_area_excess=x_neg, pos_area_m2=A_p, neg_area_m2=A_n,
-        cell_width_m=cell_w, cell_length_m=cell_l, cell_volume_m3=t * cell_w * cell_l,
-        stacked_sheets=2.0 * n_bi + 1.0,
+        cell_thickness_m=np.broadcast_to(t, np.shape(volume)), cell_width_m=cell_w, cell_length_m=cell_l, cell_volume_m3=volume,
+        stacked_sheets=2.0 * n_bi + 1.0, asi_hardware_ohm_m2=asi_hw, asi_energy_ohm_m2=asi_energy, mass_kg=mass, specific_energy_J_kg=energy / mass,
+        energy_density_J_m3=energy / volume,
     )
     return geo, q
 
@@ -322,10 +366,17 @@ def bill_of_materials(
     (BillOfMaterials, CellGeometry)
     """
     d = resolve(design)
-    f, pr, y, sl = fmt or CellFormat(), prices or MaterialPrices(), yields or MaterialYields(), slurry or Slurry()
+    return _bom(d, _geometry(d, fmt or CellFormat()), cells_built_per_yr, cell_yield, prices, yields, slurry)
+
+
+def _bom(d: CellDesign, geometry: tuple[CellGeometry, dict[str, Array]], cells_built_per_yr: Array, cell_yield: Array,
+         prices: MaterialPrices | None, yields: MaterialYields | None, slurry: Slurry | None,
+         ) -> tuple[BillOfMaterials, CellGeometry]:
+    """:func:`bill_of_materials` of a resolved design whose geometry is already computed."""
+    pr, y, sl = prices or MaterialPrices(), yields or MaterialYields(), slurry or Slurry()
     for o in (pr, y, sl):
         _check(o)
-    geo, q = _geometry(d, f)
+    geo, q = geometry
     p, n = d.pos, d.neg
     Yc = np.asarray(cell_yield, dtype=float)
     eff = y.effective()

@@ -32,7 +32,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .bom import BillOfMaterials, CellFormat, CellGeometry, MaterialPrices, MaterialYields, Slurry, bill_of_materials
+from .bom import BillOfMaterials, CellFormat, CellGeometry, MaterialPrices, MaterialYields, Slurry, _bom, _geometry
 from .cell import CellDesign, _map_cell, broadcast_fields_cell, resolve
 from .errors import InputError, ShapeError
 from .factory import DEFAULT_STEPS, Plant, ProcessStep, StepResults, StepTable, bottleneck, size_plant
@@ -187,12 +187,10 @@ def cost_details(
     d = resolve(design)
     y_cell = np.prod(table.cell_yield, axis=-1)
 
-    # first pass at the target output; the hardware price scale depends on cells built
-    from .bom import _geometry  # the geometry alone, for the target cell count
-
-    geo0, _ = _geometry(d, fmt or CellFormat())
-    n_target = plant.plant_energy_J_yr / geo0.energy_J
-    bom, geo = bill_of_materials(d, n_target / y_cell, y_cell, fmt, prices, yields, slurry)
+    # the geometry sets the cell energy, hence the target cell count; the hardware price scale depends on it
+    geometry = _geometry(d, fmt or CellFormat())
+    n_target = plant.plant_energy_J_yr / geometry[0].energy_J
+    bom, geo = _bom(d, geometry, n_target / y_cell, y_cell, prices, yields, slurry)
     pa = bom.per_accepted
 
     def drivers_for(n_acc: Array) -> dict[str, Array]:
@@ -211,7 +209,7 @@ def cost_details(
     steps, out = size_plant(drivers_for(n_target), geo.capacity_C, table, plant)
     n_acc = n_target * out
     if np.any(out < 1.0):  # the line cannot make the target: hardware scale at the real output
-        bom, geo = bill_of_materials(d, n_acc / y_cell, y_cell, fmt, prices, yields, slurry)
+        bom, geo = _bom(d, geometry, n_acc / y_cell, y_cell, prices, yields, slurry)
     drivers = {k: np.asarray(v, dtype=float) for k, v in drivers_for(n_acc).items()}
     n_built = n_acc / y_cell
 
@@ -248,7 +246,7 @@ def cost_details(
     has = np.isfinite(util_k)
     if has.any():
         with np.errstate(divide="ignore", invalid="ignore"):
-            cap_k = np.where(has, n_acc[..., None] / util_k if np.ndim(n_acc) else n_acc / util_k, np.nan)
+            cap_k = np.where(has, np.asarray(n_acc)[..., None] / util_k, np.nan)  # each step's capacity, accepted cells/yr
         cap_k = np.broadcast_to(cap_k, util_k.shape)
         bn_name, bn_cap = bottleneck(steps.names, cap_k)
         bn_util = n_acc / bn_cap
@@ -341,7 +339,7 @@ SENSITIVITY_DESIGN_FIELDS: tuple[tuple[str, str], ...] = (
     ("neg", "porosity"), ("neg", "specific_capacity_C_kg"), ("neg", "am_density_kg_m3"), ("neg", "foil_thickness_m"),
     ("sep", "thickness_m"), ("sep", "porosity"), ("cell", "np_ratio"), ("cell", "electrode_area_m2"),
 )
-_FMT_FIELDS = ("cell_thickness_m", "asi_energy_ohm_m2", "aspect_ratio")
+_FMT_FIELDS = ("cell_thickness_m", "asi_electrochemical_ohm_m2", "aspect_ratio")
 _PLANT_FIELDS = ("plant_energy_J_yr", "operating_days")
 
 
@@ -436,9 +434,10 @@ def cost_sensitivity(
             key, label = f"{sp.key}: {fac.steps.names[step]}", f"{sp.label}: {fac.steps.names[step]}"
         else:
             v = float(np.asarray(getattr(objs[obj], name)).ravel()[0])
-            key, label = prefix[obj] + sp.key, sp.label if not prefix[obj] else f"{obj.capitalize()}: {sp.label}"
-        if v == 0.0 or not np.isfinite(v):
-            return
+            side = {"pos": "Positive: ", "neg": "Negative: "}.get(obj, "")
+            key, label = prefix[obj] + sp.key, side + sp.label
+        if v == 0.0 or not np.isfinite(v) or (name == "cell_yield" and v >= 1.0):
+            return  # nothing to scale (a yield of 1 is left alone: it has no loss to scale)
         entries.append((obj, name, key, step, sp, v, label))
 
     for obj, name in SENSITIVITY_DESIGN_FIELDS:
@@ -492,6 +491,28 @@ def cost_sensitivity(
         base=float(vals[0]), metric=metric,
     )
 
+
+# ---------------------------------------------------------------------------------------------
+# The cost model as a metric provider for optimisation (xlcell.registry)
+
+def _provider(ev: Any) -> dict[str, Any]:
+    """Cost outputs of an :class:`xlcell.registry.Evaluation`; ``ev.context["cost"]`` may hold a
+    :class:`Factory` or a dict of :func:`evaluate_cost` keyword arguments (factory, prices, fmt, yields, slurry)."""
+    ctx = ev.context.get("cost")
+    kw = {"factory": ctx} if isinstance(ctx, Factory) else dict(ctx or {})
+    return evaluate_cost(ev.design, **kw).as_display()
+
+
+def _register() -> None:
+    from . import registry
+
+    taken = set(registry.output_keys())
+    outs = [s for s in specs(CostMetrics) if s.unit != "text" and s.key not in taken]  # capacity_Ah is the cell's
+    if "cost" not in registry.providers():
+        registry.register_metrics("cost", outs, _provider)
+
+
+_register()
 
 __all__ = ["Economics", "Factory", "CostMetrics", "CostDetails", "Tornado", "crf", "evaluate_cost", "cost_details",
            "cost_sensitivity", "DEFAULT_STEPS"]

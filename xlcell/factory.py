@@ -38,6 +38,7 @@ import numpy as np
 
 from .errors import InputError, UnknownKeyError
 from .params import param, specs
+from .units import to_si
 
 Array = Any
 
@@ -425,43 +426,95 @@ def size_plant(
     return res, out
 
 
+def _driver_scale(driver: str) -> float:
+    """SI units per display unit of a driver (1 for kg, m², counts; 3.6e6 for kWh)."""
+    return float(to_si(1.0, DRIVERS[driver][1])) if driver in DRIVERS else 1.0
+
+
+#: columns whose display unit depends on the step's driver (converted by :func:`_driver_scale`)
+_PER_DRIVER = ("baseline", "machine_baseline", "energy_J_per_unit")
+
+
+def step_rows(steps: Sequence[ProcessStep] = DEFAULT_STEPS) -> list[dict[str, Any]]:
+    """The steps as display-unit rows ``{column key: value}`` (NaN as None), for the Factory sheet.
+
+    Driver quantities are in the driver's display unit (:data:`DRIVERS`): the baseline in kg, m²,
+    counts or kWh per year, the energy in kWh per driver unit.
+    """
+    out = []
+    for st in steps:
+        row: dict[str, Any] = {}
+        for s in specs(ProcessStep):
+            v = getattr(st, s.name)
+            if s.unit == "text":
+                row[s.key] = v
+                continue
+            if s.name in _PER_DRIVER:
+                drv = (st.machine_driver or st.driver) if s.name == "machine_baseline" else st.driver
+                if s.name == "energy_J_per_unit":
+                    v = float(v) * _driver_scale(drv) / 3.6e6  # kWh per display unit of the driver
+                else:
+                    v = float(v) / _driver_scale(drv)
+            else:
+                v = float(s.from_si(v))
+            row[s.key] = None if v != v else float(f"{v:.12g}")
+        out.append(row)
+    return out
+
+
 def steps_from_rows(rows: Iterable[dict[str, Any]], base: Sequence[ProcessStep] = DEFAULT_STEPS) -> tuple[ProcessStep, ...]:
     """Process steps from display-unit rows (dicts keyed by column key), blanks taking the default.
 
     A row whose ``step`` names a default step starts from that step; otherwise from an empty step
-    whose required columns must all be given.
+    whose required columns must all be given. Units as in :func:`step_rows`.
     """
     by_name = {s.name.lower(): s for s in base}
-    spec = {s.key: s for s in specs(ProcessStep)}
+    spec = {s.key.lower(): s for s in specs(ProcessStep)}
     out = []
     for i, row in enumerate(rows):
         row = {str(k).strip().lower(): v for k, v in row.items()}
         for key in row:
             if key not in spec:
-                raise UnknownKeyError(key, spec, "factory column")
+                raise UnknownKeyError(key, [s.key for s in spec.values()], "factory column")
         name = str(row.get("step") or "").strip()
         if not name:
             raise InputError("factory step", None, f"a step name (row {i + 1})")
+        start = by_name.get(name.lower())
         kw: dict[str, Any] = {}
         for key, val in row.items():
-            if val is None or (isinstance(val, str) and not val.strip() and spec[key].unit != "text"):
-                continue
             s = spec[key]
+            if val is None or (isinstance(val, str) and not val.strip()):
+                continue  # blank: the default step's value
             if s.unit == "text":
-                kw[s.name] = "" if val is None else str(val).strip()
+                text = str(val).strip()
+                kw[s.name] = "" if text.lower() == "none" else text
+                continue
+            try:
+                x = float(val)
+            except (TypeError, ValueError):
+                raise InputError(f"factory {s.key} (row {i + 1})", val, "a number") from None
+            if s.name in _PER_DRIVER:
+                kw[s.name] = x  # converted below, once the driver is known
             else:
-                try:
-                    kw[s.name] = float(s.to_si(float(val)))
-                except (TypeError, ValueError):
-                    raise InputError(f"factory {key} (row {i + 1})", val, "a number") from None
-        start = by_name.get(name.lower())
+                kw[s.name] = float(s.to_si(x))
+        driver = kw.get("driver") or (start.driver if start else "")
+        mdriver = kw.get("machine_driver", start.machine_driver if start else "") or driver
+        if "baseline" in kw:
+            kw["baseline"] *= _driver_scale(driver)
+        if "machine_baseline" in kw:
+            kw["machine_baseline"] *= _driver_scale(mdriver)
+        if "energy_J_per_unit" in kw:
+            kw["energy_J_per_unit"] *= 3.6e6 / _driver_scale(driver)
         try:
             out.append(dataclasses.replace(start, **kw) if start else ProcessStep(**kw))
         except TypeError:
-            missing = [s.key for s in specs(ProcessStep) if s.name not in kw]
+            missing = [s.key for s in specs(ProcessStep) if s.name not in kw and s.name in _REQUIRED]
             raise InputError(f"factory step {name!r}", "incomplete", "a default step name or all of " + ", ".join(missing)) from None
     return tuple(out)
 
 
+_REQUIRED = ("name", "group", "driver", "baseline", "labor0_s", "labor_exp", "capex0_usd", "capex_exp", "area0_m2", "area_exp")
+
+
 __all__ = ["ProcessStep", "DEFAULT_STEPS", "StepTable", "Plant", "StepResults", "DRIVERS", "EXTRAS",
-           "size_plant", "bottleneck", "littles_law_wip", "steps_from_rows"]
+           "size_plant", "bottleneck", "littles_law_wip", "steps_from_rows", "step_rows"]

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import calendering, conf, design, howto, lcos, lifetime, materials
+from . import bom, calendering, conf, cost, design, factory, howto, lcos, lifetime, materials
 
 #: the sheet modules in tab order
-ORDER = [howto, design, materials, calendering, lifetime, lcos, conf]
+ORDER = [howto, design, materials, factory, bom, cost, calendering, lifetime, lcos, conf]
 
 
 @dataclass
@@ -19,6 +19,9 @@ class TemplateContext:
 
     design_name: str = "xlcell_design"  #: the (key, value) range of the Design sheet
     materials_name: str = "xlcell_materials"  #: the Materials table (header + rows)
+    factory_name: str = "xlcell_factory"  #: the Factory sheet's (key, value) plant and economics inputs
+    bom_name: str = "xlcell_bom"  #: the BOM sheet's (key, value) prices, yields and cell-format inputs
+    steps_name: str = "xlcell_steps"  #: the Factory sheet's process-step table (header + rows)
     sei_params_name: str = "xlcell_sei_params"  #: SEI parameters (key, value) on the Lifetime sheet
     crack_params_name: str = "xlcell_crack_params"  #: cracking parameters (key, value) on the Lifetime sheet
     lcos_params_name: str = "xlcell_lcos_params"  #: project LCOS inputs (key, value) on the LCOS sheet

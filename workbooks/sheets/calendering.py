@@ -17,7 +17,7 @@ Layout:
 """
 from __future__ import annotations
 
-from openpyxl.chart import Reference, ScatterChart, Series
+from openpyxl.chart import Reference
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -90,24 +90,14 @@ def _param(ctx_table: str, prop: str) -> str:
     return f'XLCELL_CALENDERING_MATERIAL(cal_material,"{prop}",{ctx_table})'
 
 
-def _chart(title: str, x_title: str, y_title: str) -> ScatterChart:
-    ch = ScatterChart()
-    ch.title = title
-    ch.style = 13
-    ch.x_axis.title = x_title
-    ch.y_axis.title = y_title
-    ch.x_axis.delete = False
-    ch.y_axis.delete = False
-    ch.height, ch.width = 7.5, 14
-    return ch
+def _xy(ws: Worksheet, xcol: int, ycol: int, top: int, n: int) -> tuple:
+    """(y reference with its header, x reference, None) for :func:`workbooks.style.scatter_chart`."""
+    return (Reference(ws, min_col=ycol, min_row=top, max_row=top + n), Reference(ws, min_col=xcol, min_row=top + 1, max_row=top + n),
+            None)
 
 
-def _series(ws: Worksheet, ch: ScatterChart, xcol: int, ycol: int, top: int, n: int, marker: bool = True) -> None:
-    xs = Reference(ws, min_col=xcol, min_row=top + 1, max_row=top + n)
-    ys = Reference(ws, min_col=ycol, min_row=top, max_row=top + n)
-    s = Series(ys, xs, title_from_data=True)
-    s.marker.symbol = "circle" if marker else "none"
-    ch.series.append(s)
+def _chart(ws: Worksheet, anchor: str, title: str, x_title: str, y_title: str, series: list) -> None:
+    ws.add_chart(style.scatter_chart(title, x_title, y_title, series, height=7.5, width=14), anchor)
 
 
 def _material_table(wb: Workbook, ws: Worksheet, top: int, col: int) -> int:
@@ -230,13 +220,11 @@ def build(wb: Workbook, ctx) -> None:
     for i in range(n + 1):
         for j, k in enumerate(["line_load_N_mm"] + SWEEP_METRICS):
             style.style_result(ws.cell(row=HEADER_ROW + i, column=L + 1 + j), _OUT_UNITS.get(k, "-"))
-    ch = _chart("Porosity versus line load", "Line load (N/mm)", "Porosity (-)")
-    _series(ws, ch, L + 1, L + 2, HEADER_ROW, n)
-    ws.add_chart(ch, f"{lc}{HEADER_ROW + n + 3}")
-    ch2 = _chart("Energy density and power versus line load", "Line load (N/mm)", "Wh/L, W")
-    _series(ws, ch2, L + 1, L + 1 + 1 + SWEEP_METRICS.index("energy_density_Wh_L"), HEADER_ROW, n)
-    _series(ws, ch2, L + 1, L + 1 + 1 + SWEEP_METRICS.index("max_power_W"), HEADER_ROW, n)
-    ws.add_chart(ch2, f"{style.col_letter(L + 6)}{HEADER_ROW + n + 3}")
+    _chart(ws, f"{lc}{HEADER_ROW + n + 3}", "Porosity versus line load", "Line load (N/mm)", "Porosity (-)",
+           [_xy(ws, L + 1, L + 2, HEADER_ROW, n)])
+    _chart(ws, f"{style.col_letter(L + 6)}{HEADER_ROW + n + 3}", "Energy density and power versus line load",
+           "Line load (N/mm)", "Wh/L, W",
+           [_xy(ws, L + 1, L + 2 + SWEEP_METRICS.index(k), HEADER_ROW, n) for k in ("energy_density_Wh_L", "max_power_W")])
 
     # cross-width porosity profile
     W = PROFILE_COL
@@ -248,10 +236,8 @@ def build(wb: Workbook, ctx) -> None:
     for i in range(PROFILE_POINTS + 1):
         for j in range(5):
             style.style_result(ws.cell(row=HEADER_ROW + i, column=W + j))
-    ch3 = _chart("Cross-width porosity, with and without crown", "Position from face centre (mm)", "Porosity (-)")
-    _series(ws, ch3, W, W + 1, HEADER_ROW, PROFILE_POINTS)
-    _series(ws, ch3, W, W + 2, HEADER_ROW, PROFILE_POINTS)
-    ws.add_chart(ch3, f"{style.col_letter(W)}{HEADER_ROW + PROFILE_POINTS + 3}")
+    _chart(ws, f"{style.col_letter(W)}{HEADER_ROW + PROFILE_POINTS + 3}", "Cross-width porosity, with and without crown",
+           "Position from face centre (mm)", "Porosity (-)", [_xy(ws, W, W + j, HEADER_ROW, PROFILE_POINTS) for j in (1, 2)])
 
     # optimal pressure profile
     P = PRESSURE_COL
@@ -261,14 +247,10 @@ def build(wb: Workbook, ctx) -> None:
     for i in range(PRESSURE_POINTS + 1):
         for j in range(9):
             style.style_result(ws.cell(row=HEADER_ROW + i, column=P + j))
-    ch4 = _chart("Optimal and constant nip pressure", "Time in the nip (ms)", "Pressure (MPa)")
-    _series(ws, ch4, P, P + 1, HEADER_ROW, PRESSURE_POINTS, marker=False)
-    _series(ws, ch4, P, P + 5, HEADER_ROW, PRESSURE_POINTS, marker=False)
-    ws.add_chart(ch4, f"{style.col_letter(P)}{HEADER_ROW + PRESSURE_POINTS + 3}")
-    ch5 = _chart("Porosity gradient through the nip", "Time in the nip (ms)", "ε_surface - ε_foil (-)")
-    _series(ws, ch5, P, P + 8, HEADER_ROW, PRESSURE_POINTS, marker=False)
-    _series(ws, ch5, P, P + 7, HEADER_ROW, PRESSURE_POINTS, marker=False)
-    ws.add_chart(ch5, f"{style.col_letter(P + 5)}{HEADER_ROW + PRESSURE_POINTS + 3}")
+    _chart(ws, f"{style.col_letter(P)}{HEADER_ROW + PRESSURE_POINTS + 3}", "Optimal and constant nip pressure",
+           "Time in the nip (ms)", "Pressure (MPa)", [_xy(ws, P, P + j, HEADER_ROW, PRESSURE_POINTS) for j in (1, 5)])
+    _chart(ws, f"{style.col_letter(P + 5)}{HEADER_ROW + PRESSURE_POINTS + 3}", "Porosity gradient through the nip",
+           "Time in the nip (ms)", "ε_surface - ε_foil (-)", [_xy(ws, P, P + j, HEADER_ROW, PRESSURE_POINTS) for j in (8, 7)])
 
     ctx.notes["calendering"] = {"results": cells, "crown": crown_anchor, "summary": summary_anchor,
                                 "sweep": sweep_anchor, "profile": profile_anchor, "pressure": pressure_anchor,

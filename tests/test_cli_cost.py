@@ -1,0 +1,47 @@
+"""``xlcell cost``: the cost of a design from the command line, with a workbook's Factory/BOM inputs."""
+import pytest
+from openpyxl import load_workbook
+
+from workbooks import TEMPLATE_PATH
+from workbooks.cli import main
+
+
+def _table(out: str) -> dict[str, str]:
+    return {line.split()[0]: line.split(None, 1)[1] for line in out.splitlines() if line.strip() and not line.startswith("±")}
+
+
+def test_cost_command_default_is_batpac(capsys):
+    assert main(["cost"]) == 0
+    got = _table(capsys.readouterr().out)
+    assert float(got["cell_cost_usd"]) == pytest.approx(19.754802, abs=1e-6)  # BatPaC 5.0 §6.3
+    assert got["bottleneck_step"] == "Formation, aging & testing"
+
+
+def test_cost_command_sets_and_tornado(capsys):
+    assert main(["cost", "--set", "pos_thickness_um=100", "--factory", "plant_energy_GWh_yr=100", "--tornado", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "±10 % sensitivity" in out and len(out.split("±10 %", 1)[1].strip().splitlines()) == 4
+    from xlcell.cost import Factory, evaluate_cost
+    from xlcell.design import design_from_mapping
+    from xlcell.factory import Plant
+
+    want = evaluate_cost(design_from_mapping({"pos_thickness_um": 100.0}), Factory(plant=Plant(plant_energy_J_yr=3.6e14)))
+    assert float(_table(out.split("±10 %")[0])["cell_cost_usd"]) == pytest.approx(float(want.cell_cost_usd), rel=1e-7)
+
+
+def test_cost_command_reads_the_workbook_factory_and_bom(tmp_path, capsys):
+    wb = load_workbook(TEMPLATE_PATH)
+    ws = wb["BOM"]
+    row = next(r for r in range(5, 200) if ws.cell(r, 2).value == "pos_am_usd_kg")
+    ws.cell(row, 3).value = 20.0
+    book = tmp_path / "book.xlsx"
+    wb.save(book)
+    assert main(["cost", "--from-workbook", str(book)]) == 0
+    got = _table(capsys.readouterr().out)
+    # BatPaC 5.0 §3.3: 364.41441 g of cathode per accepted cell; $6/kg less saves 2.1864865 $/cell
+    assert float(got["cell_cost_usd"]) == pytest.approx(19.754802 - 6 * 0.36441441, abs=2e-6)
+
+
+def test_cost_command_bad_key_is_a_short_message(capsys):
+    assert main(["cost", "--factory", "bad=1"]) == 2
+    assert "unknown factory key 'bad'" in capsys.readouterr().err

@@ -1,0 +1,139 @@
+"""The template's Factory, BOM and Cost sheets: laid out from metadata, and their formulas, computed by
+a formula engine with our UDFs bound, agree with the Python cost model (BatPaC 5.0 default case)."""
+import pytest
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter as L
+
+from udfs.cost import BOM_HEADER, FACTORY_HEADER, SENSITIVITY_HEADER
+from workbooks import TEMPLATE_PATH, style
+from workbooks.sheets import cost as cost_sheet
+from workbooks.sheets import factory as factory_sheet
+from workbooks.xlsx import dynamic_cells
+from xlcell.bom import BOM_ITEMS, CellFormat, MaterialPrices, MaterialYields, Slurry
+from xlcell.cost import CostMetrics, Economics, cost_details, cost_sensitivity, evaluate_cost
+from xlcell.design import design_from_mapping, design_keys
+from xlcell.factory import DEFAULT_STEPS, Plant, ProcessStep
+from xlcell.params import specs
+
+
+@pytest.fixture(scope="module")
+def wb():
+    return load_workbook(TEMPLATE_PATH)
+
+
+def test_sheets_and_named_ranges(wb):
+    assert {"Factory", "BOM", "Cost"} <= set(wb.sheetnames)
+    for nm, sheet in (("xlcell_factory", "Factory"), ("xlcell_bom", "BOM"), ("xlcell_steps", "Factory")):
+        assert wb.defined_names[nm].attr_text.startswith(f"'{sheet}'!$")
+    # every input key is a workbook name on its sheet, none collides with a design key
+    design = {k.key for k in design_keys()}
+    for cls, sheet in ((Plant, "Factory"), (Economics, "Factory"), (MaterialPrices, "BOM"), (MaterialYields, "BOM"),
+                       (Slurry, "BOM"), (CellFormat, "BOM")):
+        for s in specs(cls):
+            assert s.key not in design
+            assert wb.defined_names[s.key].attr_text.startswith(f"'{sheet}'!$C$"), s.key
+
+
+def test_step_table_is_an_excel_table_from_metadata(wb):
+    ws = wb["Factory"]
+    assert "xlcell_steps_table" in ws.tables
+    ref = ws.tables["xlcell_steps_table"].ref
+    assert wb.defined_names["xlcell_steps"].attr_text == "'Factory'!" + style._absolute(ref)
+    top = int(ref.split(":")[0][1:])
+    keys = [ws.cell(top, j + 1).value for j in range(len(specs(ProcessStep)))]
+    assert keys == [s.key for s in specs(ProcessStep)]
+    assert [ws.cell(top + 1 + i, 1).value for i in range(len(DEFAULT_STEPS))] == [s.name for s in DEFAULT_STEPS]
+    base_col = keys.index("capex0_musd") + 1
+    assert ws.cell(top + 18, base_col).value == 830  # formation, BatPaC 5.0 §5.2: 830 M$
+    assert ws.cell(top + 1, 1).fill.fgColor.rgb.endswith("FFF2CC")  # inputs coloured
+
+
+def test_cost_udfs_spill_as_dynamic_arrays():
+    formulas = [f for cells in dynamic_cells(TEMPLATE_PATH).values() for _, f in cells]
+    for name in ("XLCELL_COST(", "XLCELL_BOM(", "XLCELL_FACTORY(", "XLCELL_COST_SENSITIVITY(", "XLCELL_BOTTLENECK("):
+        assert any(f.startswith(name) for f in formulas), name
+    assert any("xlcell_factory,xlcell_bom,xlcell_steps,xlcell_materials" in f for f in formulas)
+
+
+@pytest.fixture(scope="module")
+def computed():
+    pytest.importorskip("formulas")
+    from workbooks.formula_engine import evaluate
+
+    return evaluate(TEMPLATE_PATH)
+
+
+@pytest.fixture(scope="module")
+def ref():
+    return cost_details(design_from_mapping({}))
+
+
+def test_cost_sheet_computes_batpac_default(computed, ref):
+    want = ref.metrics.as_display()
+    for i, s in enumerate(specs(CostMetrics)):
+        r = cost_sheet.HEADER_ROW + 1 + i
+        assert computed[f"COST!B{r}"] == s.key
+        got = computed[f"COST!C{r}"]
+        if s.unit == "text":
+            assert got == str(want[s.key])
+        else:
+            assert got == pytest.approx(float(want[s.key]), rel=1e-9), s.key
+    rows = {s.key: cost_sheet.HEADER_ROW + 1 + i for i, s in enumerate(specs(CostMetrics))}
+    # BatPaC 5.0 §6.3 (shared/reference/batpac5.md): $19.754802 per cell, $79.0192/kWh
+    assert computed[f"COST!C{rows['cell_cost_usd']}"] == pytest.approx(19.754802, abs=1e-6)
+    tot = cost_sheet.HEADER_ROW + 1 + len(cost_sheet.LINES)
+    assert computed[f"COST!G{tot}"] == pytest.approx(79.019206, rel=1e-7)  # the lines add up to the total
+    assert computed[f"COST!G{tot + 2}"] == pytest.approx(0.1)  # CRF at the default 0 % over 10 years
+
+
+def test_factory_sheet_results(computed, ref):
+    h = factory_sheet.HEADER_ROW + 1
+    c0 = factory_sheet.RESULTS_COL
+    assert [computed[f"FACTORY!{L(c0 + j)}{h}"] for j in range(len(FACTORY_HEADER))] == FACTORY_HEADER
+    st = ref.steps
+    lab, cap = FACTORY_HEADER.index("labor_h_yr"), FACTORY_HEADER.index("capex_musd")
+    for j, s in enumerate(DEFAULT_STEPS):
+        r = h + 1 + j
+        assert computed[f"FACTORY!{L(c0)}{r}"] == s.name
+        assert computed[f"FACTORY!{L(c0 + lab)}{r}"] == pytest.approx(float(st.labor_s[j]) / 3600, rel=1e-9)
+        assert computed[f"FACTORY!{L(c0 + cap)}{r}"] == pytest.approx(float(st.capex_usd[j]) / 1e6, rel=1e-9)
+    br = factory_sheet.HEADER_ROW + len(DEFAULT_STEPS) + 4
+    assert computed[f"FACTORY!{L(c0)}{br}"] == str(ref.metrics.bottleneck_step)
+
+
+def test_bom_sheet_results(computed, ref):
+    h = 5
+    c0 = 8
+    assert [computed[f"BOM!{L(c0 + j)}{h}"] for j in range(len(BOM_HEADER))] == BOM_HEADER
+    for i, (key, _, _) in enumerate(BOM_ITEMS):
+        r = h + 1 + i
+        assert computed[f"BOM!{L(c0)}{r}"] == key
+        assert computed[f"BOM!{L(c0 + 6)}{r}"] == pytest.approx(float(ref.bom.cost[key]), rel=1e-9, abs=1e-15)
+    assert computed[f"BOM!{L(c0 + 6)}{h + 1 + len(BOM_ITEMS)}"] == pytest.approx(15.502277, abs=1e-6)  # BatPaC §3.3
+
+
+def test_tornado_block(computed):
+    top, col = None, cost_sheet.LINES_COL
+    for r in range(1, 120):
+        if computed.get(f"COST!{L(col)}{r}") == "input":
+            top = r
+            break
+    assert top is not None
+    assert [computed[f"COST!{L(col + j)}{top}"] for j in range(len(SENSITIVITY_HEADER))] == SENSITIVITY_HEADER
+    t = cost_sensitivity(design_from_mapping({}), 0.1)
+    for i in range(cost_sheet.TORNADO_TOP):
+        assert computed[f"COST!{L(col)}{top + 1 + i}"] == t.keys[i]
+        assert computed[f"COST!{L(col + 6)}{top + 1 + i}"] == pytest.approx(t.high[i], rel=1e-9)
+
+
+def test_report_has_a_cost_section(tmp_path):
+    from workbooks.report import write_report
+
+    p = write_report(tmp_path / "r.xlsx", {"pos_thickness_um": 100.0})
+    wb = load_workbook(p)
+    ws = wb["Cost"]
+    vals = {r[1]: r[2] for r in ws.iter_rows(min_row=5, max_row=5 + len(specs(CostMetrics)), max_col=3, values_only=True)}
+    want = evaluate_cost(design_from_mapping({"pos_thickness_um": 100.0})).as_display()
+    assert vals["cell_cost_usd_per_kWh"] == pytest.approx(float(want["cell_cost_usd_per_kWh"]), rel=1e-12)
+    assert vals["bottleneck_step"] == str(want["bottleneck_step"])
+    assert len(ws._charts) == 2

@@ -1,0 +1,154 @@
+"""Cost UDFs called exactly as Excel delivers values on Linux (decorators are no-ops there):
+a scalar, a list of lists for a range, None for a blank cell, float for numbers, str for text."""
+import numpy as np
+import pytest
+
+import udfs
+from udfs.cost import (BOM_HEADER, FACTORY_HEADER, SENSITIVITY_HEADER, XLCELL_BOM, XLCELL_BOTTLENECK, XLCELL_COST,
+                       XLCELL_COST_SENSITIVITY, XLCELL_COST_TABLE, XLCELL_COST_VALUE, XLCELL_CRF, XLCELL_FACTORY)
+from xlcell.cost import Economics, Factory, evaluate_cost
+from xlcell.design import design_from_mapping
+from xlcell.factory import DEFAULT_STEPS, Plant, ProcessStep, step_rows
+from xlcell.params import specs
+
+DESIGN = [["Positive electrode", None], ["pos_material", "NMC811"], ["pos_thickness_um", 120.0], ["np_ratio", 1.1]]
+ISSUE_ITEMS = ["cell_cost_usd", "cell_cost_usd_per_kWh", "materials_usd", "labor_usd", "depreciation_usd",
+               "overhead_usd", "materials_share", "bottleneck_step", "cells_per_year"]
+
+
+def test_crf_udf():
+    # seed: CRF(8 %, 10 yr) = 0.1490295; rate 0 gives 1/years
+    assert XLCELL_CRF(0.08, 10.0) == pytest.approx(0.1490295, rel=1e-6)
+    assert XLCELL_CRF(0.0, 10.0) == 0.1
+    assert XLCELL_CRF([[0.0]], [[4.0]]) == 0.25
+    assert XLCELL_CRF(0.08, 0.0) == "#XLCELL! years = 0: must be a number > 0"
+    assert XLCELL_CRF(None, 10.0) == "#XLCELL! rate = blank: must be a number"
+
+
+def test_bottleneck_udf():
+    names = [["Mixing"], ["Coating"], ["Stacking"], ["Formation"]]
+    assert XLCELL_BOTTLENECK(names, [[3000.0], [2500.0], [None], [1800.0]]) == [["Formation", 1800.0]]
+    assert XLCELL_BOTTLENECK([["a", "b"]], [[2.0, 1.0]]) == [["b", 1.0]]  # a row works too
+    assert XLCELL_BOTTLENECK(names, [[1.0], [2.0]])[0][0].startswith("#XLCELL! rates_per_hour is 2 values")
+    assert XLCELL_BOTTLENECK(names, [[1.0], [-2.0], [1.0], [1.0]])[0][0].startswith("#XLCELL! rates = -2")
+
+
+def test_cost_returns_the_issue_items_and_reproduces_batpac():
+    out = XLCELL_COST(DESIGN)
+    assert all(len(r) == 2 for r in out)
+    got = dict(out)
+    assert set(ISSUE_ITEMS) <= set(got)
+    # BatPaC 5.0 §6.3 (shared/reference/batpac5.md): $19.754802 per cell, $79.0192/kWh
+    assert got["cell_cost_usd"] == pytest.approx(19.754802, abs=1e-6)
+    assert got["cell_cost_usd_per_kWh"] == pytest.approx(79.019206, rel=1e-7)
+    assert got["cells_per_year"] == pytest.approx(200e6, rel=1e-7)
+    assert isinstance(got["bottleneck_step"], str) and got["bottleneck_step"] in [s.name for s in DEFAULT_STEPS]
+    ref = evaluate_cost(design_from_mapping({"pos_thickness_um": 120.0})).as_display()
+    for k, v in got.items():
+        if k != "bottleneck_step":
+            assert v == pytest.approx(np.asarray(ref[k]).item(), rel=1e-12), k
+
+
+def test_factory_and_bom_ranges_override_defaults():
+    f = [["Plant", None], ["plant_energy_GWh_yr", 100.0], ["Cost_of_capital", 0.08], ["labor_rate_usd_h", None]]
+    b = [["pos_am_usd_kg", 20.0], ["coating_yield", 0.97]]
+    got = dict(XLCELL_COST(DESIGN, f, b))
+    from xlcell.bom import MaterialPrices, MaterialYields
+
+    ref = evaluate_cost(design_from_mapping({}), Factory(plant=Plant(plant_energy_J_yr=100 * 3.6e12),
+                                                         economics=Economics(cost_of_capital=0.08)),
+                        MaterialPrices(pos_am_usd_kg=20.0), yields=MaterialYields(coating=0.97))
+    assert got["cell_cost_usd"] == pytest.approx(float(ref.cell_cost_usd), rel=1e-12)
+    assert got["capital_interest_usd"] > 0
+
+
+def test_steps_range_edits_the_process_chain():
+    rows = step_rows(DEFAULT_STEPS)
+    keys = [s.key for s in specs(ProcessStep)]
+    table = [keys] + [[r[k] if r[k] != "" else None for k in keys] for r in rows]
+    base = dict(XLCELL_COST(DESIGN, None, None, table))
+    assert base["cell_cost_usd"] == pytest.approx(19.754802, abs=1e-6)  # the sheet's table reproduces BatPaC
+    # a partial table: only the columns given change; formation racks fixed below demand
+    part = [["step", "machines"], ["Formation, aging & testing", 8000.0]] + [[s.name, None] for s in DEFAULT_STEPS if not s.name.startswith("Formation")]
+    got = dict(XLCELL_COST(DESIGN, None, None, part))
+    assert got["bottleneck_step"] == "Formation, aging & testing" and got["bottleneck_utilisation"] == pytest.approx(1.0)
+    assert got["cells_per_year"] < 200e6
+    bad = [["step", "driver"], ["Positive mixing", "bananas"]]
+    assert XLCELL_COST(DESIGN, None, None, bad)[0][0].startswith("#XLCELL! unknown driver 'bananas'")
+
+
+@pytest.mark.parametrize("factory,bom,expected", [
+    ([["plant_energy_GWh_yr", -5.0]], None, "#XLCELL! plant_energy_GWh_yr = -5: must be a number between 0 and 10000"),
+    ([["plant_enrgy_GWh_yr", 5.0]], None, "#XLCELL! unknown factory key 'plant_enrgy_gwh_yr'; did you mean"),
+    (None, [["coating_yield", 1.5]], "#XLCELL! coating_yield = 1.5: must be a number between 0 and 1"),
+    (None, [["pos_am_usd_kg", "cheap"]], "#XLCELL! pos_am_usd_kg = 'cheap': must be a number"),
+])
+def test_bad_cost_inputs_give_short_error_text(factory, bom, expected):
+    out = XLCELL_COST(DESIGN, factory, bom)
+    assert out == [[out[0][0]]] and out[0][0].startswith(expected), out
+    assert "Traceback" not in out[0][0]
+
+
+def test_cost_value_and_table():
+    assert XLCELL_COST_VALUE(DESIGN, "Cell_Cost_USD") == pytest.approx(19.754802, abs=1e-6)
+    assert XLCELL_COST_VALUE(DESIGN, "bottleneck_step") == dict(XLCELL_COST(DESIGN))["bottleneck_step"]
+    assert XLCELL_COST_VALUE(DESIGN, "cost").startswith("#XLCELL! unknown cost item 'cost'")
+    th = np.linspace(60.0, 140.0, 50)
+    out = XLCELL_COST_TABLE([["pos_thickness_um"]] + [[float(t)] for t in th], [["cell_cost_usd_per_kWh", "bottleneck_step"]])
+    assert out[0] == ["cell_cost_usd_per_kWh", "bottleneck_step"] and len(out) == 51
+    ref = evaluate_cost(design_from_mapping({"pos_thickness_um": th})).as_display()
+    np.testing.assert_allclose([r[0] for r in out[1:]], ref["cell_cost_usd_per_kWh"], rtol=1e-12)
+    assert all(isinstance(r[1], str) for r in out[1:])
+
+
+def test_bom_table():
+    out = XLCELL_BOM(DESIGN)
+    assert out[0] == BOM_HEADER and len(out) == 17
+    rows = {r[0]: r for r in out[1:]}
+    # BatPaC 5.0 §3.3: positive AM 319.19058 g design, 364.41441 g per accepted cell, $9.4747746
+    assert rows["pos_am"][3] == pytest.approx(319.19058, rel=1e-7)
+    assert rows["pos_am"][5] == pytest.approx(364.41441, rel=1e-7)
+    assert rows["pos_am"][6] == pytest.approx(9.4747746, abs=1e-7)
+    assert rows["electrolyte"][2] == "L" and rows["electrolyte"][5] == pytest.approx(0.075362137, rel=1e-7)
+    assert rows["total"][6] == pytest.approx(15.502277, abs=1e-6)
+    assert sum(r[6] for r in out[1:-1]) == pytest.approx(rows["total"][6], rel=1e-12)
+    assert sum(r[7] for r in out[1:-1]) == pytest.approx(1.0, rel=1e-12)
+
+
+def test_factory_table():
+    out = XLCELL_FACTORY(DESIGN)
+    assert out[0] == FACTORY_HEADER and len(out) == len(DEFAULT_STEPS) + 1
+    rows = {r[0]: dict(zip(FACTORY_HEADER, r)) for r in out[1:]}
+    f = rows["Formation, aging & testing"]
+    # BatPaC 5.0 §5.3: formation labour 559,561.08 h/yr, capital 828.8836 M$, area 109,852.04 m²
+    assert f["labor_h_yr"] == pytest.approx(559_561.08, abs=0.01)
+    assert f["capex_musd"] == pytest.approx(828.8836, abs=1e-4)
+    assert f["area_m2"] == pytest.approx(109_852.04, abs=0.01)
+    assert f["driver_per_yr"] == pytest.approx(210_526_315.8, rel=1e-7)
+    assert rows["Dry room"]["machines"] == "" and rows["Dry room"]["utilisation"] == ""
+    caps = [(r[0], r[FACTORY_HEADER.index("capacity_cells_per_h")]) for r in out[1:] if r[6] != ""]
+    name, rate = XLCELL_BOTTLENECK([[c[0]] for c in caps], [[c[1]] for c in caps])[0]
+    assert name == dict(XLCELL_COST(DESIGN))["bottleneck_step"]
+
+
+def test_sensitivity_udf():
+    out = XLCELL_COST_SENSITIVITY(DESIGN, 0.1, 10.0)
+    assert out[0] == SENSITIVITY_HEADER and len(out) == 11
+    swings = [abs(r[6] - r[5]) for r in out[1:]]
+    assert swings == sorted(swings, reverse=True)
+    d = {r[0]: r for r in XLCELL_COST_SENSITIVITY(DESIGN, None, None)[1:]}
+    # ±10 % of the cathode price: ±0.1 × $9.4747746 / 0.25 kWh (BatPaC 5.0 §3.3)
+    assert d["pos_am_usd_kg"][8] == pytest.approx(3.78991, rel=1e-5)
+    assert XLCELL_COST_SENSITIVITY(DESIGN, 0.1, 5.0, "cell_cost_usd")[1][5] > 0
+    assert XLCELL_COST_SENSITIVITY(DESIGN, 2.0)[0][0].startswith("#XLCELL! fraction = 2")
+    assert XLCELL_COST_SENSITIVITY(DESIGN, 0.1, 0.0)[0][0].startswith("#XLCELL! top = 0")
+
+
+def test_cost_udfs_are_registered_with_positional_args():
+    import inspect
+
+    funcs = udfs.udf_functions()
+    for name in ("XLCELL_CRF", "XLCELL_BOTTLENECK", "XLCELL_COST", "XLCELL_COST_SENSITIVITY", "XLCELL_BOM", "XLCELL_FACTORY"):
+        assert name in funcs
+        for p in inspect.signature(funcs[name]).parameters.values():
+            assert p.kind is p.POSITIONAL_OR_KEYWORD

@@ -1,0 +1,258 @@
+"""Excel functions of the manufacturing cost model (thin wrappers over :mod:`xlcell.cost`).
+
+Ranges the cost functions take (all optional after ``design``; blank = BatPaC 5.0 defaults):
+
+* ``design`` — the Design sheet's two-column (key, value) range, as for ``XLCELL_CELL``;
+* ``factory`` — (key, value) rows of plant and economics inputs (:class:`xlcell.factory.Plant`,
+  :class:`xlcell.cost.Economics`), e.g. ``plant_energy_GWh_yr | 50``;
+* ``bom`` — (key, value) rows of prices, material yields, slurry and cell-format inputs
+  (:class:`xlcell.bom.MaterialPrices`, ``MaterialYields``, ``Slurry``, ``CellFormat``);
+* ``steps`` — the process-step table (header row of column keys, one step per row; a row naming a
+  default step takes that step's values for blank cells);
+* ``materials`` — user-defined active materials, as for ``XLCELL_CELL``.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from xlcell import units
+from xlcell.bom import BOM_ITEMS, CellFormat, MaterialPrices, MaterialYields, Slurry
+from xlcell.cost import CostMetrics, Economics, Factory, cost_details, cost_sensitivity, crf, evaluate_cost
+from xlcell.errors import ShapeError, UnknownKeyError
+from xlcell.factory import DRIVERS, Plant, StepTable, bottleneck, steps_from_rows
+from xlcell.params import specs
+
+from ._excel import (as_2d, as_float, as_int, as_kv, as_table, as_text, as_text_vector, excel_value, is_blank, kv_out,
+                     udf)
+from .cell import design_from_range, designs_from_table, materials_from_range
+
+FACTORY_CLASSES = (Plant, Economics)
+BOM_CLASSES = (MaterialPrices, MaterialYields, Slurry, CellFormat)
+_METRICS = {s.key.lower(): s for s in specs(CostMetrics)}
+
+
+def objects_from_kv(v: Any, classes: tuple[type, ...], name: str) -> dict[type, Any]:
+    """Instances of ``classes`` from a (key, value) range in display units; blank keys take defaults."""
+    kv = as_kv(v, name) if v is not None and not is_blank(v) else {}
+    by_key = {s.key.lower(): (cls, s) for cls in classes for s in specs(cls)}
+    kw: dict[type, dict[str, Any]] = {cls: {} for cls in classes}
+    for key, val in kv.items():
+        if key not in by_key:
+            raise UnknownKeyError(key, [s.key for _, s in by_key.values()], f"{name} key")
+        cls, s = by_key[key]
+        x = as_float(val, s.key)
+        si = s.to_si(x)
+        s.check(si, s.key)
+        kw[cls][s.name] = si
+    return {cls: cls(**kw[cls]) for cls in classes}
+
+
+def steps_from_range(v: Any, name: str = "steps") -> StepTable:
+    """The process-step table from a range with a header row of column keys (blank = the defaults)."""
+    if v is None or is_blank(v):
+        return StepTable.from_steps()
+    header, rows = as_table(v, name)
+    return StepTable.from_steps(steps_from_rows([dict(zip(header, r)) for r in rows]))
+
+
+def cost_settings(factory: Any = None, bom: Any = None, steps: Any = None) -> dict[str, Any]:
+    """Keyword arguments of :func:`xlcell.cost.evaluate_cost` from the factory, bom and steps ranges."""
+    f = objects_from_kv(factory, FACTORY_CLASSES, "factory")
+    b = objects_from_kv(bom, BOM_CLASSES, "bom")
+    fac = Factory(steps=steps_from_range(steps), plant=f[Plant], economics=f[Economics])
+    return dict(factory=fac, prices=b[MaterialPrices], yields=b[MaterialYields], slurry=b[Slurry], fmt=b[CellFormat])
+
+
+def cost_inputs(design: Any, factory: Any = None, bom: Any = None, steps: Any = None, materials: Any = None):
+    """(CellDesign, keyword arguments of :func:`xlcell.cost.evaluate_cost`) from the cost ranges."""
+    return design_from_range(design, materials), cost_settings(factory, bom, steps)
+
+
+def _first(x: Any) -> float:
+    """The single value of a one-design result array."""
+    return float(np.asarray(x).reshape(-1)[0])
+
+
+@udf()
+def XLCELL_CRF(rate: Any, years: Any) -> float:
+    """Capital recovery factor r(1+r)^n/((1+r)^n-1): the annual payment per $ of capital (1/n at r = 0).
+
+    rate: interest rate per year as a fraction (0.08 = 8 %), > -1
+    years: life in years, > 0
+    """
+    return float(crf(as_float(rate, "rate"), as_float(years, "years")))
+
+
+@udf(table=True, ranges=("step_names", "rates_per_hour"))
+def XLCELL_BOTTLENECK(step_names: Any, rates_per_hour: Any) -> list[list[Any]]:
+    """The slowest step of a line: a 1x2 array (step name, its rate per hour). Blank rates are skipped.
+
+    step_names: row or column of step names
+    rates_per_hour: row or column of the steps' rates (units per hour, same unit for all), >= 0
+    """
+    names = as_text_vector(step_names, "step_names")
+    rows = as_2d(rates_per_hour, "rates_per_hour")
+    cells = [c for r in rows for c in r]
+    if len(cells) != len(names):
+        raise ShapeError("rates_per_hour", f"{len(cells)} values", f"{len(names)} values, one per step name")
+    rates = np.array([np.nan if is_blank(c) else as_float(c, f"rates_per_hour[{i + 1}]") for i, c in enumerate(cells)])
+    name, rate = bottleneck(names, rates)
+    return [[str(name), float(rate)]]
+
+
+@udf(table=True, ranges=("design", "factory", "bom", "steps", "materials"))
+def XLCELL_COST(design: Any, factory: Any = None, bom: Any = None, steps: Any = None, materials: Any = None) -> list[list[Any]]:
+    """Manufacturing cost of a cell design (BatPaC 5.0 roll-up, bottleneck, yields, cost of capital).
+
+    design: two-column (key, value) range, as for XLCELL_CELL (the Design sheet)
+    factory: optional (key, value) range of plant and economics inputs (the Factory sheet)
+    bom: optional (key, value) range of prices, yields and cell-format inputs (the BOM sheet)
+    steps: optional process-step table (header row of column keys; the Factory sheet)
+    materials: optional table of user-defined materials
+    Returns a two-column (item, value) array: cell_cost_usd, cell_cost_usd_per_kWh, materials_usd, ...
+    """
+    d, kw = cost_inputs(design, factory, bom, steps, materials)
+    return kv_out(evaluate_cost(d, **kw).as_display())
+
+
+@udf(ranges=("design", "factory", "bom", "steps", "materials"))
+def XLCELL_COST_VALUE(design: Any, item: Any, factory: Any = None, bom: Any = None, steps: Any = None,
+                      materials: Any = None) -> Any:
+    """One cost item of a design, e.g. =XLCELL_COST_VALUE(xlcell_design, "cell_cost_usd_per_kWh").
+
+    design: two-column (key, value) range
+    item: a key of XLCELL_COST's result, e.g. cell_cost_usd, materials_share, bottleneck_step
+    factory, bom, steps, materials: optional, as for XLCELL_COST
+    """
+    key = _metric(as_text(item, "item"))
+    d, kw = cost_inputs(design, factory, bom, steps, materials)
+    return excel_value(evaluate_cost(d, **kw).as_display()[key])
+
+
+@udf(table=True, ranges=("designs", "items", "factory", "bom", "steps", "materials"))
+def XLCELL_COST_TABLE(designs: Any, items: Any = None, factory: Any = None, bom: Any = None, steps: Any = None,
+                      materials: Any = None) -> list[list[Any]]:
+    """Cost of a table of designs in one call (header row of design keys, one design per row).
+
+    designs: table with a header row of design keys and one design per row
+    items: optional row or column of cost items to return (default: all)
+    factory, bom, steps, materials: optional, as for XLCELL_COST
+    Returns a header row of items and one row per design.
+    """
+    d, n = designs_from_table(designs, materials)
+    kw = cost_settings(factory, bom, steps)
+    m = evaluate_cost(d, **kw).as_display()
+    keys = list(m) if items is None or is_blank(items) else [_metric(as_text(c, "items")) for r in as_2d(items, "items")
+                                                            for c in r if not is_blank(c)]
+    cols = []
+    for k in keys:
+        v = np.broadcast_to(np.asarray(m[k]), (n,))
+        cols.append([str(x) for x in v] if _METRICS[k.lower()].unit == "text" else v.astype(float).tolist())
+    return [keys] + [[excel_value(c[i]) for c in cols] for i in range(n)]
+
+
+BOM_HEADER = ["item", "material", "unit", "design_qty", "material_yield", "per_accepted_cell", "cost_usd", "cost_share"]
+_BOM_UNIT = {"mass": "g", "solvent": "g", "hardware": "g", "area": "m²", "volume": "L"}
+
+
+@udf(table=True, ranges=("design", "factory", "bom", "steps", "materials"))
+def XLCELL_BOM(design: Any, factory: Any = None, bom: Any = None, steps: Any = None, materials: Any = None) -> list[list[Any]]:
+    """Bill of materials per accepted cell: design quantity, yield, quantity bought, $ per cell.
+
+    design: two-column (key, value) range, as for XLCELL_CELL
+    factory, bom, steps, materials: optional, as for XLCELL_COST
+    Returns a header row (item, material, unit, design_qty, material_yield, per_accepted_cell, cost_usd,
+    cost_share) and one row per item; quantity per accepted cell = design / (cell yield × material yield).
+    """
+    d, kw = cost_inputs(design, factory, bom, steps, materials)
+    det = cost_details(d, kw.pop("factory"), kw.pop("prices"), **kw)
+    b = det.bom
+    total = _first(b.total_usd)
+    rows = [BOM_HEADER]
+    for key, label, kind in BOM_ITEMS:
+        u = _BOM_UNIT[kind]
+        cost = _first(b.cost[key])
+        rows.append([key, label, u, float(units.from_si(_first(b.design[key]), u)), _first(b.yield_[key]),
+                     float(units.from_si(_first(b.per_accepted[key]), u)), cost, cost / total])
+    rows.append(["total", "Materials and purchased items (cell yield in column E)", "", None, _first(b.cell_yield),
+                 None, total, 1.0])
+    return [[_blank_nan(c) for c in r] for r in rows]
+
+
+FACTORY_HEADER = ["step", "group", "driver_per_yr", "driver_unit", "machines", "utilisation", "capacity_cells_per_h",
+                  "labor_h_yr", "capex_musd", "area_m2", "energy_MWh_yr", "wip_cells"]
+
+
+@udf(table=True, ranges=("design", "factory", "bom", "steps", "materials"))
+def XLCELL_FACTORY(design: Any, factory: Any = None, bom: Any = None, steps: Any = None, materials: Any = None) -> list[list[Any]]:
+    """The plant, step by step: driver, machines, utilisation, capacity, labour, capital, area, energy, WIP.
+
+    design: two-column (key, value) range, as for XLCELL_CELL
+    factory, bom, steps, materials: optional, as for XLCELL_COST
+    Returns a header row and one row per process step; capacity_cells_per_h is the step's capacity in
+    accepted cells per hour (the slowest step is the bottleneck, see XLCELL_BOTTLENECK).
+    """
+    d, kw = cost_inputs(design, factory, bom, steps, materials)
+    fac = kw["factory"]
+    det = cost_details(d, kw.pop("factory"), kw.pop("prices"), **kw)
+    s = det.steps
+    n_acc = _first(det.metrics.cells_per_year)
+    hours = _first(fac.plant.operating_days * fac.plant.hours_per_day)
+    rows = [FACTORY_HEADER]
+    drivers = fac.steps.driver
+    for j, name in enumerate(s.names):
+        unit = DRIVERS[drivers[j]][1]
+        u = _first(s.utilisation[..., j])
+        cap = n_acc / u / hours if np.isfinite(u) and u > 0 else None
+        rows.append([name, fac.steps.group[j], float(units.from_si(_first(s.driver[..., j]), unit)),
+                     unit if unit != "-" else "units", _first(s.machines[..., j]), u, cap,
+                     _first(s.labor_s[..., j]) / 3600.0, _first(s.capex_usd[..., j]) / 1e6, _first(s.area_m2[..., j]),
+                     _first(s.energy_J[..., j]) / 3.6e9, _first(s.wip_cells[..., j])])
+    return [[_blank_nan(c) for c in r] for r in rows]
+
+
+def _blank_nan(c: Any) -> Any:
+    """A cell value with NaN (no machine data) and None shown as a blank."""
+    if c is None or (isinstance(c, float) and c != c):
+        return ""
+    return excel_value(c)
+
+
+SENSITIVITY_HEADER = ["input", "label", "base_input", "low_input", "high_input", "low", "high", "low_change", "high_change"]
+
+
+@udf(table=True, ranges=("design", "factory", "bom", "steps", "materials"))
+def XLCELL_COST_SENSITIVITY(design: Any, fraction: Any = None, top: Any = None, item: Any = None, factory: Any = None,
+                            bom: Any = None, steps: Any = None, materials: Any = None) -> list[list[Any]]:
+    """Tornado table: the cost item at -x % and +x % of every input, largest swing first (one call).
+
+    design: two-column (key, value) range, as for XLCELL_CELL
+    fraction: relative change of each input, 0 < x < 1, default 0.1 (±10 %)
+    top: optional number of rows to return (largest swings), default all
+    item: cost item, default cell_cost_usd_per_kWh
+    factory, bom, steps, materials: optional, as for XLCELL_COST
+    Returns header (input, label, base_input, low_input, high_input, low, high, low_change, high_change).
+    """
+    x = as_float(fraction, "fraction", default=0.1)
+    n_top = None if is_blank(top) else as_int(top, "top", minimum=1)
+    metric = _metric(as_text(item, "item", default="cell_cost_usd_per_kWh"))
+    d, kw = cost_inputs(design, factory, bom, steps, materials)
+    t = cost_sensitivity(d, x, kw.pop("factory"), kw.pop("prices"), metric=metric, **kw)
+    n = len(t.keys) if n_top is None else min(n_top, len(t.keys))
+    rows: list[list[Any]] = [SENSITIVITY_HEADER]
+    for i in range(n):
+        rows.append([t.keys[i], t.labels[i], float(t.base_input[i]), float(t.low_input[i]), float(t.high_input[i]),
+                     float(t.low[i]), float(t.high[i]), float(t.low[i] - t.base), float(t.high[i] - t.base)])
+    return [[excel_value(c) for c in r] for r in rows]
+
+
+def _metric(name: str) -> str:
+    try:
+        return _METRICS[name.strip().lower()].key
+    except KeyError:
+        raise UnknownKeyError(name, [s.key for s in _METRICS.values()], what="cost item") from None
+
+
+__all__ = [n for n in dir() if n.startswith("XLCELL_")] + ["cost_inputs", "cost_settings", "objects_from_kv", "steps_from_range"]

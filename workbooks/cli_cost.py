@@ -1,0 +1,55 @@
+"""``xlcell cost``: the manufacturing cost of one design, optionally with a workbook's Factory and BOM inputs."""
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+
+from .cli import arguments, command, design_from_workbook, named_rows, parse_sets
+
+
+def _args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="a design input (repeatable), e.g. pos_thickness_um=100")
+    p.add_argument("--factory", action="append", metavar="KEY=VALUE", help="a plant or economics input, e.g. plant_energy_GWh_yr=20")
+    p.add_argument("--bom", action="append", metavar="KEY=VALUE", help="a price, yield or cell-format input, e.g. pos_am_usd_kg=20")
+    p.add_argument("--from-workbook", metavar="BOOK", help="take the design, Factory, BOM and step table from a workbook")
+    p.add_argument("--tornado", type=int, default=0, metavar="N", help="also print the N largest ±10 %% sensitivities")
+
+
+@command("cost", "print the manufacturing cost of a design (BatPaC 5.0's default cell and 50 GWh/yr plant by default)")
+@arguments(_args)
+def _cost(args: argparse.Namespace) -> int:
+    from openpyxl import load_workbook
+
+    from udfs.cost import cost_settings
+    from xlcell.cost import cost_sensitivity, evaluate_cost
+    from xlcell.design import design_from_mapping
+
+    values, materials, ranges = {}, {}, {}
+    if args.from_workbook:
+        values, materials = design_from_workbook(args.from_workbook)
+        wb = load_workbook(args.from_workbook)
+        ranges = {k: named_rows(wb, f"xlcell_{k}") for k in ("factory", "bom", "steps")}
+    values.update(parse_sets(args.set))
+    factory = (ranges.get("factory") or []) + [[k, v] for k, v in parse_sets(args.factory).items()]
+    bom = (ranges.get("bom") or []) + [[k, v] for k, v in parse_sets(args.bom).items()]
+    kw = cost_settings(_last_wins(factory), _last_wins(bom), ranges.get("steps"))
+    design = design_from_mapping(values, materials)
+    for key, v in evaluate_cost(design, **kw).as_display().items():
+        v = np.asarray(v).item()
+        print(f"{key:32s} {v:.8g}" if isinstance(v, float) else f"{key:32s} {v}")
+    if args.tornado > 0:
+        t = cost_sensitivity(design, 0.1, kw.pop("factory"), kw.pop("prices"), **kw)
+        print(f"\n±10 % sensitivity of $/kWh (base {t.base:.4f})")
+        for i in range(min(args.tornado, len(t.keys))):
+            print(f"{t.keys[i]:48s} {t.low[i] - t.base:+9.4f} {t.high[i] - t.base:+9.4f}")
+    return 0
+
+
+def _last_wins(rows: list[list]) -> list[list] | None:
+    """(key, value) rows with a later key replacing an earlier one (command-line values over the workbook's)."""
+    out: dict[str, list] = {}
+    for r in rows:
+        if r and r[0] is not None and str(r[0]).strip():
+            out[str(r[0]).strip().lower()] = [r[0], r[1] if len(r) > 1 else None]
+    return list(out.values()) or None
