@@ -206,7 +206,7 @@ def test_coupling_lower_porosity_raises_energy_density_and_lowers_kappa_eff():
 
 def test_coupling_negative_electrode_keeps_np_ratio():
     q = np.array([0.0, 500e3, 1000e3])
-    micro, cell = cal.calendering_performance(default_design(), q, which="neg")
+    _, cell = cal.calendering_performance(default_design(), q, which="neg")
     np.testing.assert_allclose(cell.np_ratio, 1.1, rtol=1e-9)
     assert np.all(np.diff(cell.neg_thickness_m) < 0)
 
@@ -242,3 +242,11 @@ def test_calender_resolves_nan_negative_and_broadcasts_design_arrays():
     assert micro.thickness_m.shape == (2,)
     r = resolve(d2)
     np.testing.assert_allclose(areal_capacity(cald.pos), areal_capacity(r.pos))
+
+
+def test_material_bruggeman_exponent_drives_the_microstructure_outputs():
+    stiff = dataclasses.replace(NMC, bruggeman_exponent=2.0)
+    _, m = cal.calender(default_design(), 500e3, material=stiff)
+    assert m.tortuosity == pytest.approx(m.porosity ** -1.0)
+    _, m15 = cal.calender(default_design(), 500e3, material=stiff, bruggeman_exponent=1.5)
+    assert m15.tortuosity == pytest.approx(m15.porosity ** -0.5)

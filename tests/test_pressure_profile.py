@@ -1,13 +1,19 @@
 """Tests of the optimal nip pressure profile (Pontryagin's minimum principle)."""
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.optimize import minimize
 
 from xlcell.errors import InfeasibleError, InputError
-from xlcell.pressure_profile import objective, optimal_pressure_profile, two_layer_response
+from xlcell.pressure_profile import (
+    objective,
+    optimal_pressure_profile,
+    two_layer_response,
+)
 
-CASE = dict(eps0=0.47, target_porosity=0.30, eps_min=0.18, pressure_scale_Pa=200e6, nip_time_s=3e-3,
-            tau_surface_s=1e-3, tau_foil_s=3e-3, effort_weight=1e-4)
+CASE = {"eps0": 0.47, "target_porosity": 0.30, "eps_min": 0.18, "pressure_scale_Pa": 200e6, "nip_time_s": 3e-3,
+        "tau_surface_s": 1e-3, "tau_foil_s": 3e-3, "effort_weight": 1e-4}
 
 
 @pytest.fixture(scope="module")
@@ -95,3 +101,27 @@ def test_columns_in_display_units(prof):
     assert list(cols)[:3] == ["time_ms", "pressure_MPa", "porosity"]
     assert cols["time_ms"][-1] == pytest.approx(3.0)
     assert cols["pressure_MPa"][0] == pytest.approx(prof.pressure_Pa[0] / 1e6)
+
+
+def test_exit_gradient_weight_by_continuation():
+    # a heavier weight on the exit gradient (reached by continuation in the weights) trades effort for a
+    # flatter exit, and still beats constant pressure on its own objective
+    light = optimal_pressure_profile(**CASE)
+    heavy = optimal_pressure_profile(**CASE, terminal_weight=10.0)
+    assert heavy.objective < heavy.baseline_objective
+    assert abs(heavy.gradient[-1]) < abs(light.gradient[-1])
+    assert 1 - heavy.objective / heavy.baseline_objective > 1 - light.objective / light.baseline_objective
+
+
+@settings(max_examples=12, deadline=None)
+@given(tau_s=st.floats(0.5e-3, 2e-3), ratio=st.floats(1.5, 4.0), frac=st.floats(0.3, 0.8))
+def test_optimal_never_worse_than_constant(tau_s, ratio, frac):
+    # any reachable exit porosity: between ε0 and what constant pressure can reach in the nip
+    ks, kf = 3e-3 / tau_s, 3e-3 / (tau_s * ratio)
+    m = 0.5 * (np.exp(-ks) + np.exp(-kf))
+    reach = 0.47 * m + 0.18 * (1 - m)  # the exit mean at infinite constant pressure
+    target = 0.47 - frac * (0.47 - reach)
+    p = optimal_pressure_profile(**{**CASE, "target_porosity": target, "tau_surface_s": tau_s,
+                                    "tau_foil_s": tau_s * ratio})
+    assert p.objective <= p.baseline_objective * (1 + 1e-9)
+    assert p.porosity[-1] == pytest.approx(target, abs=1e-6)

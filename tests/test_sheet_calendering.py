@@ -2,16 +2,23 @@
 bound, give the model's numbers; spills are dynamic arrays; the charts are there."""
 import numpy as np
 import pytest
+from openpyxl.utils import get_column_letter
 
 from workbooks.sheets import calendering as sheet
 from workbooks.template import build_template
 from workbooks.xlsx import dynamic_cells, save
-from xlcell.calendering import (calendered_thickness, calendering_performance, coating_porosity, get_calendering_material,
-                                porosity_after, target_line_load)
+from xlcell.calendering import (
+    calendered_thickness,
+    calendering_performance,
+    coating_porosity,
+    get_calendering_material,
+    nip_pressure,
+    porosity_after,
+    target_line_load,
+)
 from xlcell.cell import default_design
-from xlcell.roll import crown_height, roll_deflection
 from xlcell.pressure_profile import optimal_pressure_profile
-from openpyxl.utils import get_column_letter
+from xlcell.roll import crown_height, roll_deflection
 
 NMC = get_calendering_material("NMC811")
 S = "CALENDERING"
@@ -24,9 +31,10 @@ def saved(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def values(saved):
-    from workbooks import formula_engine
+    pytest.importorskip("formulas")
+    from workbooks.formula_engine import evaluate
 
-    return formula_engine.evaluate(saved)
+    return evaluate(saved)
 
 
 def _at(values, col: int, row: int):
@@ -44,10 +52,11 @@ def test_key_results_equal_the_model(values):
     assert _at(values, c, r + 3) == pytest.approx(calendered_thickness(170e-6, e0, e1) * 1e6, rel=1e-12)
     assert _at(values, c, r + 4) == pytest.approx(e1**1.5, rel=1e-12)
     assert _at(values, c, r + 5) == pytest.approx(roll_deflection(1000e3, 0.8, 1.2, 0.6) * 1e6, rel=1e-12)
+    assert _at(values, c, r + 6) == pytest.approx(nip_pressure(1e6, 0.3, 170e-6, e0, NMC) / 1e6, rel=1e-12)
 
 
 def test_crown_calculator_and_sweep_spill(values):
-    crown_row = sheet.HEADER_ROW + 6 + 3
+    crown_row = sheet.HEADER_ROW + 7 + 3
     assert _at(values, sheet.RESULTS_COL, crown_row + 2) == "crown_height_um"
     assert _at(values, sheet.RESULTS_COL + 1, crown_row + 2) == pytest.approx(crown_height(1e6, 0.8, 1.2, 0.6) * 1e6)
     col0, top = sheet.SWEEP_COL + 1, sheet.HEADER_ROW
@@ -68,7 +77,7 @@ def test_profile_and_pressure_spills(values):
     crowned = [_at(values, sheet.PROFILE_COL + 2, top + 1 + i) for i in range(n)]
     assert np.ptp(crowned) < 0.1 * np.ptp(bare)
     e0 = coating_porosity(0.40, NMC.drying_shrinkage)
-    ref = optimal_pressure_profile(e0, 0.25, NMC.eps_min, 200e6, 3e-3, 1e-3, 3e-3, 1e-4, points=sheet.PRESSURE_POINTS)
+    ref = optimal_pressure_profile(e0, 0.25, NMC.eps_min, 200e6, 3e-3, 1e-3, 3e-3, 1e-4, 10.0, points=sheet.PRESSURE_POINTS)
     got = [_at(values, sheet.PRESSURE_COL + 1, top + 1 + i) for i in range(sheet.PRESSURE_POINTS)]
     np.testing.assert_allclose(got, ref.pressure_Pa / 1e6, rtol=1e-6)
 
@@ -85,3 +94,14 @@ def test_spills_are_dynamic_arrays_and_charts_exist(saved):
     assert formulas[f"{get_column_letter(sheet.SWEEP_COL + 1)}{sheet.HEADER_ROW}"].startswith("XLCELL_CALENDERING(")
     assert formulas[f"{get_column_letter(sheet.PRESSURE_COL)}{sheet.HEADER_ROW}"].startswith("XLCELL_PRESSURE_PROFILE(")
     assert openpyxl.load_workbook(saved)[sheet.TITLE]["C6"].value == "NMC811"
+
+
+def test_bruggeman_posterior_block(values):
+    from xlcell.tortuosity_inference import infer_bruggeman_exponent
+
+    eps, r = zip(*sheet.MEASUREMENTS)
+    ref = infer_bruggeman_exponent(eps, np.array(r) * 1e-4, 80e-6, 1.0, rel_noise=0.03)
+    top = sheet.HEADER_ROW + 7 + 3 + 7 + 7 + len(sheet.MEASUREMENTS) + 2
+    assert _at(values, sheet.RESULTS_COL, top) == "alpha_mean"
+    assert _at(values, sheet.RESULTS_COL + 1, top) == pytest.approx(ref.mean, rel=1e-9)
+    assert ref.ci_low < 1.8 < ref.ci_high

@@ -4,11 +4,24 @@ import numpy as np
 import pytest
 
 import udfs
-from udfs.calendering import (CALENDERING_COLUMNS, XLCELL_ADAPTIVE_LINE_LOAD, XLCELL_CALENDERED_THICKNESS,
-                              XLCELL_CALENDERING, XLCELL_CALENDERING_MATERIALS, XLCELL_COATING_POROSITY,
-                              XLCELL_KAPPA_EFF, XLCELL_LINE_LOAD_FOR_POROSITY, XLCELL_POROSITY,
-                              XLCELL_POROSITY_PROFILE, XLCELL_PRESSURE_PROFILE, XLCELL_PRESSURE_PROFILE_SUMMARY,
-                              XLCELL_ROLL_CROWN, XLCELL_ROLL_DEFLECTION)
+from udfs.calendering import (
+    CALENDERING_COLUMNS,
+    XLCELL_ADAPTIVE_LINE_LOAD,
+    XLCELL_BRUGGEMAN_POSTERIOR,
+    XLCELL_CALENDERED_THICKNESS,
+    XLCELL_CALENDERING,
+    XLCELL_CALENDERING_MATERIALS,
+    XLCELL_COATING_POROSITY,
+    XLCELL_KAPPA_EFF,
+    XLCELL_LINE_LOAD_FOR_POROSITY,
+    XLCELL_NIP_PRESSURE,
+    XLCELL_POROSITY,
+    XLCELL_POROSITY_PROFILE,
+    XLCELL_PRESSURE_PROFILE,
+    XLCELL_PRESSURE_PROFILE_SUMMARY,
+    XLCELL_ROLL_CROWN,
+    XLCELL_ROLL_DEFLECTION,
+)
 from udfs.cell import XLCELL_BRUGGEMAN
 from xlcell.calendering import calendering_performance, get_calendering_material
 from xlcell.cell import default_design
@@ -67,9 +80,11 @@ def test_roll_deflection_and_crown_udfs():
     assert crown["thermal_crown_K"] == pytest.approx(crown["crown_height_um"] * 1e-6 / (12e-6 * 0.3))
 
 
-def test_porosity_profile_udf_spills_three_columns():
+def test_porosity_profile_udf_spills_five_columns():
     out = XLCELL_POROSITY_PROFILE(1000.0, "NMC811", 171.0, 0.4737, 0.8, 1.2, 0.6, None, None, 11.0)
-    assert out[0] == ["x_mm", "porosity_no_crown", "porosity_crowned"] and len(out) == 12
+    assert out[0] == ["x_mm", "porosity_no_crown", "porosity_crowned", "line_load_no_crown_N_mm", "softening_dT_K"]
+    assert len(out) == 12
+    assert np.mean([r[3] for r in out[1:]]) > 0 and out[6][4] > 0  # heat the under-loaded centre
     bare = np.array([r[1] for r in out[1:]])
     crowned = np.array([r[2] for r in out[1:]])
     assert np.ptp(crowned) < 0.1 * np.ptp(bare)
@@ -111,3 +126,26 @@ def test_pressure_profile_udfs():
     assert s["objective_optimal"] < s["objective_constant"] and s["improvement"] > 0
     bad = XLCELL_PRESSURE_PROFILE(0.47, 0.10, 0.18, 200.0, 3.0, 1.0, 3.0)
     assert bad == [[bad[0][0]]] and bad[0][0].startswith("#XLCELL! target porosity 0.1 must lie between")
+
+
+def test_bruggeman_posterior_udf():
+    from xlcell.tortuosity_inference import infer_bruggeman_exponent, ionic_resistance
+
+    eps = [0.45, 0.40, 0.35, 0.30, 0.25]
+    r_ohm_cm2 = [float(ionic_resistance(e, 80e-6, 1.0, 1.8)) * 1e4 * f for e, f in zip(eps, [1.02, 0.97, 1.01, 1.03, 0.98])]
+    out = dict(XLCELL_BRUGGEMAN_POSTERIOR([[e] for e in eps], [[r] for r in r_ohm_cm2], 80.0, 1.0, 0.03))
+    ref = infer_bruggeman_exponent(eps, np.array(r_ohm_cm2) * 1e-4, 80e-6, 1.0, rel_noise=0.03)
+    assert out["alpha_mean"] == pytest.approx(ref.mean) and out["n"] == 5.0
+    assert out["alpha_ci_low"] < 1.8 < out["alpha_ci_high"]
+    bad = XLCELL_BRUGGEMAN_POSTERIOR([[0.3], [0.4]], [[1.0]], 80.0, 1.0)
+    assert bad[0][0].startswith("#XLCELL! resistances is 1 values")
+
+
+def test_nip_pressure_udf():
+    from xlcell.calendering import nip_pressure
+
+    nmc = get_calendering_material("NMC811")
+    got = XLCELL_NIP_PRESSURE(1000.0, 0.6, 170.0, 0.47, "NMC811")
+    assert got == pytest.approx(nip_pressure(1e6, 0.3, 170e-6, 0.47, nmc) / 1e6, rel=1e-12)
+    assert 50.0 < got < 500.0  # tens to hundreds of MPa at 1000 N/mm
+    assert XLCELL_NIP_PRESSURE(0.0, 0.6, 170.0, 0.47, "NMC811") == 0.0

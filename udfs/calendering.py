@@ -11,20 +11,49 @@ from typing import Any
 import numpy as np
 
 from xlcell import units
-from xlcell.calendering import (CALENDERING_MATERIALS, CalenderingMaterial, Microstructure, calendered_thickness,
-                                coating_porosity, get_calendering_material, hierarchy, line_load_for_porosity,
-                                porosity_after, target_line_load)
+from xlcell.calendering import (
+    CALENDERING_MATERIALS,
+    CalenderingMaterial,
+    Microstructure,
+    calendered_thickness,
+    coating_porosity,
+    get_calendering_material,
+    hierarchy,
+    line_load_for_porosity,
+    nip_pressure,
+    porosity_after,
+    target_line_load,
+)
 from xlcell.cell import CellMetrics, default_design
-from xlcell.errors import InputError, UnknownKeyError
+from xlcell.errors import InputError, ShapeError, UnknownKeyError
 from xlcell.params import spec_by_key, specs
 from xlcell.pressure_profile import optimal_pressure_profile
-from xlcell.roll import (crown_height, crown_radius, porosity_profile, roll_deflection, shear_deflection,
-                         thermal_crown_temperature)
+from xlcell.roll import (
+    cross_width_profile,
+    crown_height,
+    crown_radius,
+    roll_deflection,
+    shear_deflection,
+    softening_temperature_profile,
+    thermal_crown_temperature,
+)
+from xlcell.tortuosity_inference import infer_bruggeman_exponent
 
-from ._excel import (as_2d, as_float, as_int, as_records, as_text, as_vector, excel_value, is_blank, kv_out,
-                     spec_values, udf)
 from . import cell as _cell_udfs
-from .cell import design_from_range
+from ._excel import (
+    as_2d,
+    as_float,
+    as_int,
+    as_records,
+    as_text,
+    as_vector,
+    excel_value,
+    is_blank,
+    kv_out,
+    spec_values,
+    udf,
+)
+from .cell import design_from_range, materials_from_range
 
 CALENDERING_COLUMNS = ["name"] + [s.key for s in specs(CalenderingMaterial)]
 _OUT_SPECS = {s.key: s for s in specs(Microstructure) + specs(CellMetrics)}
@@ -148,6 +177,27 @@ def XLCELL_KAPPA_EFF(kappa0_S_m: Any, porosity: Any, bruggeman_exponent: Any = N
     return _cell_udfs.XLCELL_BRUGGEMAN(kappa0_S_m, porosity, bruggeman_exponent)
 
 
+@udf(ranges=("calendering_materials",))
+def XLCELL_NIP_PRESSURE(line_load_N_mm: Any, roll_diameter_m: Any, thickness_before_um: Any, eps_before: Any,
+                        material: Any, calendering_materials: Any = None) -> float:
+    """Mean nip pressure in MPa: line load / nip length, nip length = sqrt(R·Δh + a²).
+
+    R·Δh is the plastic arc of contact (R roll radius, Δh thickness reduction from the compaction law),
+    a the Hertz-like elastic half-width of the roll on the thin coating, (3·q·R'·h/(2·E))^(1/3), R' = R/2.
+    line_load_N_mm: line load in N/mm, >= 0
+    roll_diameter_m: roll diameter in m (two equal rolls)
+    thickness_before_um: coating thickness before calendering in µm
+    eps_before: porosity before calendering
+    material: material name (compaction law and coating modulus from the calendering table)
+    calendering_materials: optional parameter table, searched before the library
+    """
+    q = _num(line_load_N_mm, "line_load_N_mm", "N/mm", lo=0.0, lo_open=False)
+    R = 0.5 * _num(roll_diameter_m, "roll_diameter_m", "m", lo=0.0)
+    L0 = _num(thickness_before_um, "thickness_before_um", "µm", lo=0.0)
+    p = nip_pressure(q, R, L0, _porosity(eps_before, "eps_before"), _material(material, calendering_materials))
+    return float(units.from_si(p, "MPa"))
+
+
 # ------------------------------------------------------------------ roll
 def _roll_args(line_load_N_mm, face_width_m, bearing_span_m, roll_diameter_m, bore_diameter_m, youngs_modulus_GPa):
     q = _num(line_load_N_mm, "line_load_N_mm", "N/mm", lo=0.0, lo_open=False)
@@ -202,7 +252,11 @@ def XLCELL_POROSITY_PROFILE(line_load_N_mm: Any, material: Any, thickness_before
                             face_width_m: Any, bearing_span_m: Any, roll_diameter_m: Any, bore_diameter_m: Any = None,
                             crown_line_load_N_mm: Any = None, points: Any = None,
                             calendering_materials: Any = None) -> list[list[Any]]:
-    """Porosity across the roll face without and with a crown (spills x_mm, porosity_no_crown, porosity_crowned).
+    """Porosity across the roll face without and with a crown, and the softening alternative.
+
+    Spills x_mm, porosity_no_crown, porosity_crowned, line_load_no_crown_N_mm (local load of the
+    uncrowned roll) and softening_dT_K (coating temperature excess that would let each strip of the
+    uncrowned roll reach the nominal porosity under its local load; T_s = 30 K, illustrative).
 
     line_load_N_mm: nominal line load in N/mm
     material: material name (compaction law from the calendering table)
@@ -223,10 +277,12 @@ def XLCELL_POROSITY_PROFILE(line_load_N_mm: Any, material: Any, thickness_before
         raise InputError("points", n, "a whole number between 2 and 1001")
     x = np.linspace(-0.5 * w, 0.5 * w, n)
     h = crown_height(qc, w, l, D, d, E)
-    both = porosity_profile(x, q, e0, L0, mat.eps_min, mat.gamma_N_m, w, l, D, d, E, crown_m=np.array([0.0, h]))
+    eps, qloc = cross_width_profile(x, q, e0, L0, mat.eps_min, mat.gamma_N_m, w, l, D, d, E, crown_m=np.array([0.0, h]))
+    dT = softening_temperature_profile(qloc[0], q, 30.0)
     xmm = units.from_si(x, "mm")
-    return [["x_mm", "porosity_no_crown", "porosity_crowned"]] + [
-        [float(a), float(b), float(c)] for a, b, c in zip(xmm, both[0], both[1])]
+    return [["x_mm", "porosity_no_crown", "porosity_crowned", "line_load_no_crown_N_mm", "softening_dT_K"]] + [
+        [float(a), float(b), float(c), float(units.from_si(e, "N/mm")), excel_value(float(f))]
+        for a, b, c, e, f in zip(xmm, eps[0], eps[1], qloc[0], dT)]
 
 
 # ------------------------------------------------------------------ the hierarchy
@@ -255,7 +311,7 @@ def XLCELL_CALENDERING(material: Any, am_frac: Any, binder_frac: Any, line_loads
     cal_table = calendering_materials_from_range(calendering_materials)
     micro, cell = hierarchy(name, as_float(am_frac, "am_frac"), as_float(binder_frac, "binder_frac"), q,
                             solids_fraction=_porosity(solids_fraction if not is_blank(solids_fraction) else 0.4, "solids_fraction"),
-                            base=base, materials=cal_table)
+                            base=base, materials=cal_table, active_materials=materials_from_range(materials))
     values = {**micro.as_display(), **cell.as_display()}
     keys = list(values) if is_blank(metrics) else _out_list(metrics)
     cols = []
@@ -280,7 +336,7 @@ def _out_list(metrics: Any) -> list[str]:
 
 # ------------------------------------------------------------------ optimal pressure profile
 def _profile(eps0, target_porosity, eps_min, pressure_scale_MPa, nip_time_ms, tau_surface_ms, tau_foil_ms,
-             effort_weight, points):
+             effort_weight, points, terminal_weight):
     n = as_int(points, "points", default=41, minimum=3)
     if n > 2001:
         raise InputError("points", n, "a whole number between 3 and 2001")
@@ -288,13 +344,14 @@ def _profile(eps0, target_porosity, eps_min, pressure_scale_MPa, nip_time_ms, ta
         _porosity(eps0, "eps0"), _porosity(target_porosity, "target_porosity"), as_float(eps_min, "eps_min"),
         _num(pressure_scale_MPa, "pressure_scale_MPa", "MPa", lo=0.0), _num(nip_time_ms, "nip_time_ms", "ms", lo=0.0),
         _num(tau_surface_ms, "tau_surface_ms", "ms", lo=0.0), _num(tau_foil_ms, "tau_foil_ms", "ms", lo=0.0),
-        _num(effort_weight, "effort_weight", "-", default=1e-4, lo=0.0), points=n)
+        _num(effort_weight, "effort_weight", "-", default=1e-4, lo=0.0), points=n,
+        terminal_weight=_num(terminal_weight, "terminal_weight", "-", default=1.0, lo=0.0, lo_open=False))
 
 
 @udf(table=True)
 def XLCELL_PRESSURE_PROFILE(eps0: Any, target_porosity: Any, eps_min: Any, pressure_scale_MPa: Any, nip_time_ms: Any,
                             tau_surface_ms: Any, tau_foil_ms: Any, effort_weight: Any = None,
-                            points: Any = None) -> list[list[Any]]:
+                            points: Any = None, terminal_weight: Any = None) -> list[list[Any]]:
     """Optimal nip pressure p*(t) (Pontryagin) and the constant-pressure baseline, one row per time.
 
     Spills time_ms, pressure_MPa, porosity, porosity_surface, porosity_foil, baseline_pressure_MPa,
@@ -306,9 +363,10 @@ def XLCELL_PRESSURE_PROFILE(eps0: Any, target_porosity: Any, eps_min: Any, press
     tau_surface_ms, tau_foil_ms: relaxation times of the surface and foil-side layers, ms
     effort_weight: penalty on (p/p_c)² relative to the squared porosity gradient (blank = 1e-4)
     points: number of time points (blank = 41)
+    terminal_weight: weight of the exit gradient Δ(T)² (blank = 1)
     """
     prof = _profile(eps0, target_porosity, eps_min, pressure_scale_MPa, nip_time_ms, tau_surface_ms, tau_foil_ms,
-                    effort_weight, points)
+                    effort_weight, points, terminal_weight)
     cols = prof.columns()
     keys = list(cols)
     return [keys] + [[float(cols[k][i]) for k in keys] for i in range(len(cols[keys[0]]))]
@@ -316,19 +374,47 @@ def XLCELL_PRESSURE_PROFILE(eps0: Any, target_porosity: Any, eps_min: Any, press
 
 @udf(table=True)
 def XLCELL_PRESSURE_PROFILE_SUMMARY(eps0: Any, target_porosity: Any, eps_min: Any, pressure_scale_MPa: Any,
-                                    nip_time_ms: Any, tau_surface_ms: Any, tau_foil_ms: Any, effort_weight: Any = None) -> list[list[Any]]:
+                                    nip_time_ms: Any, tau_surface_ms: Any, tau_foil_ms: Any, effort_weight: Any = None,
+                                    terminal_weight: Any = None) -> list[list[Any]]:
     """Objective J = w·Δ(T)² + mean[Δ² + r·(p/p_c)²] of the optimal and the constant-pressure profile.
 
-    Same arguments as XLCELL_PRESSURE_PROFILE. Returns (key, value) rows: objective_optimal,
+    Same arguments as XLCELL_PRESSURE_PROFILE (without points). Returns (key, value) rows: objective_optimal,
     objective_constant, improvement (fraction), exit_gradient_optimal, exit_gradient_constant.
     """
     prof = _profile(eps0, target_porosity, eps_min, pressure_scale_MPa, nip_time_ms, tau_surface_ms, tau_foil_ms,
-                    effort_weight, None)
+                    effort_weight, None, terminal_weight)
     return kv_out({
         "objective_optimal": prof.objective, "objective_constant": prof.baseline_objective,
         "improvement": 1.0 - prof.objective / prof.baseline_objective,
         "exit_gradient_optimal": float(prof.gradient[-1]), "exit_gradient_constant": float(prof.baseline_gradient[-1]),
     })
+
+
+# ------------------------------------------------------------------ tortuosity exponent from measurements
+@udf(table=True, ranges=("porosities", "resistances_ohm_cm2", "thicknesses_um"))
+def XLCELL_BRUGGEMAN_POSTERIOR(porosities: Any, resistances_ohm_cm2: Any, thicknesses_um: Any, kappa0_S_m: Any,
+                               rel_noise: Any = None, prior_mean: Any = None, prior_sd: Any = None) -> list[list[Any]]:
+    """Bayesian estimate of the Bruggeman exponent α from measured ionic resistances R = L/(κ0·ε^α).
+
+    Returns (key, value) rows: alpha_mean, alpha_sd, alpha_map, alpha_ci_low, alpha_ci_high (95 %), n.
+    porosities: row/column of coating porosities
+    resistances_ohm_cm2: row/column of area-specific ionic resistances in Ω·cm² (e.g. blocking-electrode EIS)
+    thicknesses_um: one thickness in µm for all, or one per measurement
+    kappa0_S_m: bulk electrolyte conductivity in S/m
+    rel_noise: relative measurement error (blank = 0.05)
+    prior_mean, prior_sd: normal prior on α (blank = 1.5 and 1.0), truncated to 1..5
+    """
+    eps = np.array(as_vector(porosities, "porosities"))
+    R = units.to_si(np.array(as_vector(resistances_ohm_cm2, "resistances_ohm_cm2")), "Ω·cm²")
+    L = units.to_si(np.array(as_vector(thicknesses_um, "thicknesses_um")), "µm")
+    if L.size not in (1, eps.size):
+        raise ShapeError("thicknesses_um", f"{L.size} values", f"one value or {eps.size}, one per porosity")
+    post = infer_bruggeman_exponent(eps, R, L if L.size > 1 else L[0], _num(kappa0_S_m, "kappa0_S_m", "S/m", lo=0.0),
+                                    rel_noise=_num(rel_noise, "rel_noise", "-", default=0.05, lo=0.0),
+                                    prior_mean=as_float(prior_mean, "prior_mean", default=1.5),
+                                    prior_sd=_num(prior_sd, "prior_sd", "-", default=1.0, lo=0.0))
+    return kv_out({"alpha_mean": post.mean, "alpha_sd": post.sd, "alpha_map": post.map, "alpha_ci_low": post.ci_low,
+                   "alpha_ci_high": post.ci_high, "n": float(post.n)})
 
 
 # ------------------------------------------------------------------ the parameter table

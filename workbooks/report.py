@@ -24,6 +24,7 @@ from xlcell.materials import Material
 from xlcell.params import specs
 
 from . import style
+from .report_calendering import calendering_section
 from .report_cost import cost_section
 from .xlsx import save
 
@@ -292,7 +293,7 @@ def lcos_section(wb: Workbook, ctx: ReportContext) -> None:
 #: report sections in sheet order; model areas append theirs
 SECTIONS: list[Callable[[Workbook, ReportContext], None]] = [summary_section, inputs_section, metrics_section,
                                                                mass_section, rate_section, cost_section, lifetime_section,
-                                                               lcos_section]
+                                                               lcos_section, calendering_section]
 
 
 def build_report(ctx: ReportContext, sections: list[Callable] | None = None) -> Workbook:

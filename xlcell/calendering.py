@@ -46,15 +46,24 @@ Percolation Theory*, 1994).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
-from .cell import (CellDesign, CellMetrics, areal_capacity, coating_density, composite_density, electrode, evaluate_cell,
-                   resolve)
+from .cell import (
+    CellDesign,
+    CellMetrics,
+    areal_capacity,
+    coating_density,
+    composite_density,
+    electrode,
+    evaluate_cell,
+    resolve,
+)
 from .errors import InfeasibleError, InputError, UnknownMaterialError
-from .materials import get_material
+from .materials import Material, get_material
 from .params import param, specs
 from .transport import effective_conductivity, tortuosity
 
@@ -431,8 +440,8 @@ def calender(design: CellDesign, line_load_N_m: Array, *, which: str = "pos",
     eps_before : array_like, optional
         Porosity before calendering, instead of ``solids_fraction`` (default: φ_s = 0.4).
     electrolyte_conductivity_S_m, bruggeman_exponent : array_like, optional
-        κ0 and α for the microstructure outputs (default: the design's; the cell model always uses
-        the design's single Bruggeman exponent for all porous layers).
+        κ0 and α for the microstructure outputs (default: the design's κ0 and the material's α; the
+        cell model always uses the design's single Bruggeman exponent for all porous layers).
 
     Returns
     -------
@@ -456,7 +465,7 @@ def calender(design: CellDesign, line_load_N_m: Array, *, which: str = "pos",
     L1 = qa / (probe.specific_capacity_C_kg * probe.am_frac * coating_density(probe))
     L0 = calendered_thickness(L1, eps, eps0)
     strain = compaction_strain(eps0, eps)
-    b = _f(d.bruggeman_exponent if bruggeman_exponent is None else bruggeman_exponent)
+    b = _f(mat.bruggeman_exponent if bruggeman_exponent is None else bruggeman_exponent)
     k0 = _f(d.electrolyte_conductivity_S_m if electrolyte_conductivity_S_m is None else electrolyte_conductivity_S_m)
     tau = tortuosity(eps, b)
     A = anisotropy_ratio(eps0, eps, mat.anisotropy_coefficient)
@@ -499,17 +508,20 @@ def calendering_performance(design: CellDesign, line_load_N_m: Array, **kw: Any)
 
 def hierarchy(material: str, am_frac: Array, binder_frac: Array, line_load_N_m: Array, *,
               solids_fraction: Array = 0.4, base: CellDesign | None = None,
-              materials: Mapping[str, CalenderingMaterial] | None = None) -> tuple[Microstructure, CellMetrics]:
+              materials: Mapping[str, CalenderingMaterial] | None = None,
+              active_materials: Mapping[str, Material] | None = None) -> tuple[Microstructure, CellMetrics]:
     """The seed's hierarchy for one electrode: composition (w_AM, f_b) and line load -> microstructure -> cell.
 
     The electrode of ``material``'s role in ``base`` (default: BatPaC 5.0's default cell) takes
     ``material`` with active fraction w_AM and binder fraction f_b (carbon = 1 - w_AM - f_b), keeping
-    the base electrode's areal capacity; it is then calendered at ``line_load_N_m``.
+    the base electrode's areal capacity; it is then calendered at ``line_load_N_m``. The active
+    material's properties are ``material``'s (library, or ``active_materials`` first); the carbon and
+    binder densities, foil and binder blinding are the base electrode's.
     """
     from .cell import default_design
 
     mat = get_calendering_material(material, materials)
-    am = get_material(material)
+    am = get_material(material, active_materials)
     which = "pos" if am.role == "positive" else "neg"
     base = base or default_design()
     d = resolve(base)
@@ -528,9 +540,27 @@ def hierarchy(material: str, am_frac: Array, binder_frac: Array, line_load_N_m: 
 
 
 __all__ = [
-    "CalenderingMaterial", "CALENDERING_MATERIALS", "get_calendering_material", "porosity_after",
-    "line_load_for_porosity", "coating_porosity", "calendered_thickness", "compaction_strain", "elastic_half_width",
-    "nip_length", "nip_pressure", "line_load_for_pressure", "carbon_volume_fraction", "percolation_threshold",
-    "percolation_conductivity", "anisotropy_ratio", "fracture_line_load", "check_fracture", "target_line_load",
-    "Microstructure", "calender", "calendering_performance", "hierarchy",
+    "CALENDERING_MATERIALS",
+    "CalenderingMaterial",
+    "Microstructure",
+    "anisotropy_ratio",
+    "calender",
+    "calendered_thickness",
+    "calendering_performance",
+    "carbon_volume_fraction",
+    "check_fracture",
+    "coating_porosity",
+    "compaction_strain",
+    "elastic_half_width",
+    "fracture_line_load",
+    "get_calendering_material",
+    "hierarchy",
+    "line_load_for_porosity",
+    "line_load_for_pressure",
+    "nip_length",
+    "nip_pressure",
+    "percolation_conductivity",
+    "percolation_threshold",
+    "porosity_after",
+    "target_line_load",
 ]

@@ -139,8 +139,10 @@ def optimal_pressure_profile(eps0: float, target_porosity: float, eps_min: float
                               f"relaxes too slowly (relaxation times {tau_surface_s * 1e3:.4g} and {tau_foil_s * 1e3:.4g} ms)")
     z_const = float(np.log(E / (q_const - em)))
 
+    weights = {"r": r, "wT": wT}  # the (effort, terminal) weights of the current continuation step
+
     def control(lam_s, lam_f):
-        K = (lam_s * ks + lam_f * kf) * E / (2.0 * r)
+        K = (lam_s * ks + lam_f * kf) * E / (2.0 * weights["r"])
         return np.where(K > 0, np.real(lambertw(np.maximum(K, 0.0))), 0.0)
 
     def rhs(s, y):
@@ -150,16 +152,26 @@ def optimal_pressure_profile(eps0: float, target_porosity: float, eps_min: float
         return np.vstack([-ks * (es - q), -kf * (ef - q), -2.0 * d + ks * ls, 2.0 * d + kf * lf])
 
     def bc(ya, yb):
-        return np.array([ya[0] - e0, ya[1] - e0, 0.5 * (yb[0] + yb[1]) - et, yb[2] - yb[3] - 4.0 * wT * (yb[0] - yb[1])])
+        return np.array([ya[0] - e0, ya[1] - e0, 0.5 * (yb[0] + yb[1]) - et,
+                         yb[2] - yb[3] - 4.0 * weights["wT"] * (yb[0] - yb[1])])
 
+    # Continuation: solve first with r >= 1e-4 and w_T <= 1 (well conditioned), then walk the weights
+    # geometrically to the requested ones, each solve starting from the previous solution.
+    r0, w0 = max(r, 1e-4), min(wT, 1.0)
+    steps = 1 + int(np.ceil(2 * max(np.log10(r0 / r), np.log10(wT / w0) if w0 > 0 else 0.0)))
+    r_path = np.geomspace(r0, r, steps)
+    w_path = np.geomspace(w0, wT, steps) if w0 > 0 else np.full(steps, wT)
     s0 = np.linspace(0.0, 1.0, 101)
     bs, bf = two_layer_response(s0, z_const, e0, em, ks, kf)
-    lam = 2.0 * r * z_const * np.exp(z_const) / E / (ks + kf)
-    y0 = np.vstack([bs, bf, np.full_like(s0, lam), np.full_like(s0, lam)])
-    sol = solve_bvp(rhs, bc, s0, y0, tol=tol, max_nodes=20000)
-    if sol.status != 0:
-        raise InfeasibleError(f"the optimal-control boundary-value problem did not converge ({sol.message}); "
-                              "try a larger effort_weight or a target nearer the constant-pressure reach")
+    lam = 2.0 * r0 * z_const * np.exp(z_const) / E / (ks + kf)
+    xs, ys = s0, np.vstack([bs, bf, np.full_like(s0, lam), np.full_like(s0, lam)])
+    for r_k, w_k in zip(r_path, w_path):
+        weights.update(r=r_k, wT=w_k)
+        sol = solve_bvp(rhs, bc, xs, ys, tol=tol, max_nodes=20000)
+        if sol.status != 0:
+            raise InfeasibleError(f"the optimal-control boundary-value problem did not converge ({sol.message}) at "
+                                  f"effort weight {r_k:.3g}, terminal weight {w_k:.3g}; try a larger effort_weight")
+        xs, ys = sol.x, sol.y
 
     s = np.linspace(0.0, 1.0, int(points))
     fine = np.linspace(0.0, 1.0, 4001)
@@ -177,4 +189,4 @@ def optimal_pressure_profile(eps0: float, target_porosity: float, eps_min: float
     )
 
 
-__all__ = ["PressureProfile", "optimal_pressure_profile", "two_layer_response", "objective"]
+__all__ = ["PressureProfile", "objective", "optimal_pressure_profile", "two_layer_response"]

@@ -19,9 +19,16 @@ the same height over the face has radius of curvature R_c = (w/2)² / (2 h_c) (h
 of metres). A thermal crown makes the same height by heating the roll centre: a parabolic
 temperature excess ΔT(x) expands the radius by α_th r ΔT, so ΔT_centre = h_c / (α_th D/2).
 
-Cross-width porosity (:func:`porosity_profile`): the gap follows the roll deflection less the
+The seed's other thermal alternative, softening the coating at the centre so that its lower local
+load still compacts it to the nominal porosity, is :func:`softening_temperature_profile`.
+
+Cross-width porosity (:func:`cross_width_profile`): the gap follows the roll deflection less the
 crown; each strip of coating obeys the compaction law, so where the gap is wider (the face centre of
-an uncrowned roll) the local line load and the compaction are lower, at equal mean line load.
+an uncrowned roll) the local line load and the compaction are lower, at equal mean line load. The
+deflection is that of the actual (non-uniform) load distribution, found by a damped fixed point.
+Limits: no coating spring-back, rigid-plastic strips, no roll flattening; where the compaction law
+cannot carry the load (a strongly under-crowned roll) strips reach ε_min and the mean local load
+falls short of the nominal (the local loads of :func:`cross_width_profile` show it).
 """
 from __future__ import annotations
 
@@ -153,20 +160,37 @@ def thermal_crown_temperature(crown_height_m: Array, roll_diameter_m: Array,
     return _f(crown_height_m) / (_f(expansion_1_K) * 0.5 * _f(roll_diameter_m))
 
 
-def porosity_profile(x_m: Array, line_load_N_m: Array, eps0: Array, thickness_before_m: Array, eps_min: Array,
-                     gamma_N_m: Array, face_width_m: Array, bearing_span_m: Array, roll_diameter_m: Array,
-                     bore_diameter_m: Array = 0.0, youngs_modulus_Pa: Array = STEEL_MODULUS_PA,
-                     crown_m: Array = 0.0, *, iterations: int = 60) -> np.ndarray:
-    """Porosity across the face at positions ``x_m`` (from the face centre), with a crown of height ``crown_m``.
+def _green(x_m: np.ndarray, xi_m: np.ndarray, span_m: np.ndarray) -> np.ndarray:
+    """Deflection at x of a simply supported beam (EI = 1) under a unit load at ξ; x, ξ from the span centre.
 
-    The gap, hence the calendered thickness, is L(x) = G + 2 g(x) with g(x) = w(x) - c(x) the
-    bending deflection under the uniform nominal load less the crown c(x) = h_c (1 - (2x/w)²)
-    (a circular crown with R_c >> w, or the parabolic thermal crown). Each strip of the coating obeys
-    the compaction law, so the local line load that squeezes it to L(x) is
-    q(x) = γ_c ln((ε_0 - ε_min)/(ε(x) - ε_min)) with ε(x) = 1 - (1 - ε_0) L_0 / L(x) (zero where
-    L(x) >= L_0: no contact). The gap offset G is found (vectorised bisection) so that the mean of
-    q(x) over the face equals the nominal line load. The roll deflection is taken under the uniform
-    load (first-order decoupling of roll bending and load redistribution).
+    With a = l/2 + ξ, b = l - a and s = l/2 + x: s <= a gives b s (l² - b² - s²) / (6 l), else
+    a (l - s)(l² - a² - (l - s)²) / (6 l) (Roark, table 8.1, case 1e).
+    """
+    a = 0.5 * span_m + xi_m
+    b = span_m - a
+    s = 0.5 * span_m + x_m
+    left = b * s * (span_m**2 - b**2 - s**2)
+    right = a * (span_m - s) * (span_m**2 - a**2 - (span_m - s) ** 2)
+    return np.where(s <= a, left, right) / (6.0 * span_m)
+
+
+def cross_width_profile(x_m: Array, line_load_N_m: Array, eps0: Array, thickness_before_m: Array, eps_min: Array,
+             gamma_N_m: Array, face_width_m: Array, bearing_span_m: Array, roll_diameter_m: Array,
+             bore_diameter_m: Array = 0.0, youngs_modulus_Pa: Array = STEEL_MODULUS_PA,
+             crown_m: Array = 0.0, *, iterations: int = 40, nodes: int = 48) -> tuple[np.ndarray, np.ndarray]:
+    """Porosity and local line load across the face at positions ``x_m`` (from the face centre).
+
+    Model: the gap, hence the calendered thickness (no spring-back), is L(x) = G + 2 g(x) with
+    g(x) = w(x) - c(x), the roll's bending deflection under the *actual* load distribution q(x) less
+    the crown c(x) = h_c (1 - (2x/w)²) (a circular crown with R_c >> w, or the parabolic thermal
+    crown). Each strip of coating obeys the compaction law, so the local line load that squeezes it
+    to L(x) is q(x) = γ_c ln((ε_0 - ε_min)/(ε(x) - ε_min)), ε(x) = 1 - (1 - ε_0) L_0 / L(x) (zero
+    where L(x) >= L_0: no contact; capped at γ_c ln 1e12 = 27.6 γ_c where a strip is squeezed to
+    ε_min, as at the face edges of an uncrowned roll). For a given deflection the gap offset G is found by vectorised
+    bisection so that the face mean of q(x) is the nominal line load; the deflection is then
+    recomputed from q(x) with the beam's Green's function on Gauss-Legendre nodes, and the two steps
+    are repeated (damped fixed point, ``iterations`` times). Load concentrating where the gap is
+    narrow (the face edges of an uncrowned roll) bends the roll less than a uniform load would.
 
     Parameters
     ----------
@@ -179,47 +203,96 @@ def porosity_profile(x_m: Array, line_load_N_m: Array, eps0: Array, thickness_be
 
     Returns
     -------
-    numpy.ndarray
-        Porosity, shape ``broadcast(inputs) + x.shape`` (x on the last axes).
+    (porosity, local_line_load_N_m) : tuple of numpy.ndarray
+        Each of shape ``broadcast(inputs) + x.shape`` (x flattened to the last axis then reshaped).
     """
     x = _f(x_m)
     w = _f(face_width_m)
     _require("x_m", x, np.abs(x) <= 0.5 * np.min(w) + 1e-12, "within the face (|x| <= face width / 2)")
-    nx = x.ndim
-    ex = (Ellipsis,) + (None,) * max(nx, 1)
-    geo = [_f(a)[ex] for a in (line_load_N_m, face_width_m, bearing_span_m, roll_diameter_m, bore_diameter_m, youngs_modulus_Pa)]
-    q, w_e = geo[0], geo[1]
-    e0, L0, em, gam, hc = (_f(a)[ex] for a in (eps0, thickness_before_m, eps_min, gamma_N_m, crown_m))
-    nodes, weights = np.polynomial.legendre.leggauss(32)
-
-    def gap(xx):
-        return deflection_profile(xx, *geo) - hc * (1.0 - (2.0 * xx / w_e) ** 2)
+    xs = x.reshape(-1)
+    _check_geometry(face_width_m, bearing_span_m)
+    args = np.broadcast_arrays(*(_f(v) for v in (line_load_N_m, face_width_m, bearing_span_m, roll_diameter_m,
+                                                 bore_diameter_m, youngs_modulus_Pa, eps0, thickness_before_m,
+                                                 eps_min, gamma_N_m, crown_m)))
+    q, w_e, l_e, D, d, E, e0, L0, em, gam, hc = (a[..., None] for a in args)
+    EI = E * second_moment(D, d)
+    t, wt = np.polynomial.legendre.leggauss(nodes)
+    xn = 0.5 * w_e * t  # load nodes across the face
+    pts = np.concatenate([xn, np.broadcast_to(xs, xn.shape[:-1] + xs.shape), 0.5 * w_e], axis=-1)  # nodes, outputs, edge
+    G_mat = _green(pts[..., :, None], xn[..., None, :], l_e[..., None]) * (0.5 * w_e[..., None] * wt) / EI[..., None]
+    crown = hc * (1.0 - (2.0 * pts / w_e) ** 2)
+    Lmin = L0 * (1.0 - e0) / (1.0 - em)
 
     def local_load(L):
         contact = L < L0
         eps = 1.0 - (1.0 - e0) * L0 / np.where(contact, L, L0)
-        arg = (e0 - em) / np.maximum(eps - em, 1e-300)
+        arg = (e0 - em) / np.maximum(eps - em, 1e-12 * (e0 - em))  # capped at 27.6 γ where ε reaches ε_min
         return np.where(contact, gam * np.log(np.maximum(arg, 1.0)), 0.0)
 
-    g_nodes = gap(0.5 * w_e * nodes)
-    Lmin = L0 * (1.0 - e0) / (1.0 - em)
-    lo = Lmin - 2.0 * g_nodes.min(axis=-1, keepdims=True)
-    hi = L0 - 2.0 * g_nodes.min(axis=-1, keepdims=True)
-    lo, hi = np.broadcast_arrays(lo, hi)
-    lo, hi = lo.copy(), hi.copy()
+    def solve_gap(g):
+        """Offset G (bisection) so that the face mean of q(G + 2 g) at the nodes is the nominal load."""
+        gn = g[..., :nodes]
+        g_low = gn.min(axis=-1, keepdims=True)  # output points nearer the edge may reach ε_min (clamped below)
+        lo, hi = np.broadcast_arrays(Lmin - 2.0 * g_low, L0 - 2.0 * g_low)
+        lo, hi = lo.copy(), hi.copy()
+        for _ in range(60):
+            mid = 0.5 * (lo + hi)
+            over = 0.5 * np.sum(wt * local_load(mid + 2.0 * gn), axis=-1, keepdims=True) > q
+            lo, hi = np.where(over, mid, lo), np.where(over, hi, mid)
+        return 0.5 * (lo + hi)
+
+    qn = np.broadcast_to(q, xn.shape).copy()
     for _ in range(iterations):
-        G = 0.5 * (lo + hi)
-        mean_q = 0.5 * np.sum(weights * local_load(G + 2.0 * g_nodes), axis=-1, keepdims=True)
-        over = mean_q > q
-        lo, hi = np.where(over, G, lo), np.where(over, hi, G)
-    G = 0.5 * (lo + hi)
-    Lx = G.reshape(G.shape[:-1] + (1,) * max(nx, 1)) + 2.0 * gap(x)
-    Lx = np.minimum(Lx, L0)
-    out = 1.0 - (1.0 - e0) * L0 / Lx
-    return out.reshape(out.shape[:out.ndim - max(nx, 1)] + x.shape)
+        g = np.einsum("...ij,...j->...i", G_mat, qn) - crown
+        L = solve_gap(g) + 2.0 * g
+        qn = 0.5 * qn + 0.5 * local_load(L[..., :nodes])
+        qn = 0.5 * (qn + qn[..., ::-1])  # the problem is symmetric about the face centre: keep rounding from breaking it
+    g = np.einsum("...ij,...j->...i", G_mat, qn) - crown
+    L = np.minimum(solve_gap(g) + 2.0 * g, L0)[..., nodes:nodes + xs.size]
+    L = np.maximum(L, Lmin)
+    eps = 1.0 - (1.0 - e0) * L0 / L
+    qx = local_load(L)
+    shape = eps.shape[:-1] + x.shape
+    return eps.reshape(shape), qx.reshape(shape)
+
+
+def porosity_profile(x_m: Array, line_load_N_m: Array, eps0: Array, thickness_before_m: Array, eps_min: Array,
+                     gamma_N_m: Array, face_width_m: Array, bearing_span_m: Array, roll_diameter_m: Array,
+                     bore_diameter_m: Array = 0.0, youngs_modulus_Pa: Array = STEEL_MODULUS_PA,
+                     crown_m: Array = 0.0, *, iterations: int = 40) -> np.ndarray:
+    """Porosity across the face (see :func:`cross_width_profile` for the model and the arguments)."""
+    return cross_width_profile(x_m, line_load_N_m, eps0, thickness_before_m, eps_min, gamma_N_m, face_width_m, bearing_span_m,
+                    roll_diameter_m, bore_diameter_m, youngs_modulus_Pa, crown_m, iterations=iterations)[0]
+
+
+def softening_temperature_profile(local_line_load_N_m: Array, nominal_line_load_N_m: Array,
+                                  softening_K: Array = 30.0) -> np.ndarray:
+    """Thermal-crown alternative by softening: coating temperature excess ΔT(x) (K) that makes each strip reach
+    the nominal porosity under its local line load.
+
+    The seed's variant: the coating's compaction resistance falls with temperature (binder softening),
+    γ(T) = γ_ref exp(-ΔT / T_s), so a strip carrying q(x) < q_nominal (the roll centre, without crown)
+    reaches the nominal porosity when q(x)/γ(x) = q_nominal/γ_ref, i.e. ΔT(x) = T_s ln(q_nominal / q(x)).
+    This is a load-controlled view of the strip; where a strip carries no load (q = 0) no temperature
+    helps and ΔT is inf. T_s = 30 K is an illustrative default (γ halves every ~21 K).
+    """
+    q, qn, ts = _f(local_line_load_N_m), _f(nominal_line_load_N_m), _f(softening_K)
+    _require("softening_K", ts, np.isfinite(ts) & (ts > 0), "a number > 0 K")
+    with np.errstate(divide="ignore"):
+        return np.where(q > 0, ts * np.log(qn / np.where(q > 0, q, 1.0)), np.inf)
 
 
 __all__ = [
-    "second_moment", "roll_deflection", "shear_deflection", "deflection_profile", "crown_height", "crown_radius",
-    "thermal_crown_temperature", "porosity_profile", "STEEL_MODULUS_PA", "STEEL_EXPANSION_1_K",
+    "STEEL_EXPANSION_1_K",
+    "STEEL_MODULUS_PA",
+    "cross_width_profile",
+    "crown_height",
+    "crown_radius",
+    "deflection_profile",
+    "porosity_profile",
+    "roll_deflection",
+    "second_moment",
+    "shear_deflection",
+    "softening_temperature_profile",
+    "thermal_crown_temperature",
 ]

@@ -7,20 +7,26 @@ Layout:
   key (``cal_...``); below them the calendering parameter table, the named range
   ``xlcell_calendering_materials`` (library values, editable) that every calendering UDF call takes.
 * H:I — key results (porosity before calendering, adaptive line load, porosity at the line load,
-  roll deflection), the crown calculator (``XLCELL_ROLL_CROWN``) and the optimal-profile summary.
+  roll deflection), the crown calculator (``XLCELL_ROLL_CROWN``), the optimal-profile summary and the
+  Bayesian estimate of the Bruggeman exponent from measured resistances (example data, editable).
 * L:U — the line-load sweep: line loads (inputs) and ``XLCELL_CALENDERING`` spilling microstructure
   and cell metrics, with porosity-versus-line-load and energy/power charts.
-* W:Y — the cross-width porosity profile with and without crown, with its chart.
-* AA:AI — the optimal pressure profile p*(t) against constant pressure, with its chart.
+* W:AA — the cross-width porosity profile with and without crown (and the local load and softening
+  temperature of the uncrowned roll), with its chart.
+* AC:AK — the optimal pressure profile p*(t) against constant pressure, with its chart.
 """
 from __future__ import annotations
 
-from openpyxl.chart import Reference, ScatterChart, Series
+from openpyxl.chart import Reference
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from udfs.calendering import CALENDERING_COLUMNS
-from xlcell.calendering import CALENDERING_MATERIALS, CalenderingMaterial, Microstructure
+from xlcell.calendering import (
+    CALENDERING_MATERIALS,
+    CalenderingMaterial,
+    Microstructure,
+)
 from xlcell.cell import CellMetrics
 from xlcell.params import specs
 
@@ -32,11 +38,13 @@ HEADER_ROW = 4
 RESULTS_COL = 8  # H
 SWEEP_COL = 12  # L
 PROFILE_COL = 23  # W
-PRESSURE_COL = 27  # AA
+PRESSURE_COL = 29  # AC
 LINE_LOADS_N_MM = [float(x) for x in range(0, 2001, 100)]
 SWEEP_METRICS = ["porosity", "thickness_um", "tortuosity", "kappa_eff_S_m", "sigma_through_S_m",
                  "energy_density_Wh_L", "specific_energy_Wh_kg", "max_power_W", "fractured"]
 PROFILE_POINTS = 21
+#: example measurements: synthetic, R = L/(κ0 ε^1.8) x (1.02, 0.97, 1.01, 1.03, 0.98), L = 80 µm, κ0 = 1 S/m
+MEASUREMENTS = [(0.45, 3.435), (0.40, 4.038), (0.35, 5.347), (0.30, 7.196), (0.25, 9.507)]
 PRESSURE_POINTS = 41
 TABLE_NAME = "xlcell_calendering_materials"
 
@@ -46,7 +54,7 @@ _OUT_UNITS = {s.key: s.unit for s in specs(Microstructure) + specs(CellMetrics)}
 def _inputs() -> list[style.ParamRow]:
     P = style.ParamRow
     names = ",".join(m.name for m in CALENDERING_MATERIALS.values())
-    frac = dict(note="a number between 0 and 1")
+    frac = {"note": "a number between 0 and 1"}
     return [
         P("Electrode and slurry"),
         P("Electrode material", "cal_material", "NMC811", "text", note="a material of the table below",
@@ -70,6 +78,11 @@ def _inputs() -> list[style.ParamRow]:
         P("Relaxation time, surface layer", "cal_tau_surface_ms", 1.0, "ms", note="a number > 0 ms"),
         P("Relaxation time, foil-side layer", "cal_tau_foil_ms", 3.0, "ms", note="a number > 0 ms"),
         P("Effort weight r", "cal_effort_weight", 1e-4, "-", note="penalty on (p/p_c)²"),
+        P("Exit-gradient weight w_T", "cal_terminal_weight", 10.0, "-", note="weight of the exit gradient Δ(T)²"),
+        P("Tortuosity measurements (Bayesian α)"),
+        P("Coating thickness of the measured samples", "cal_meas_thickness_um", 80.0, "µm", note="a number > 0 µm"),
+        P("Electrolyte conductivity κ0", "cal_kappa0_S_m", 1.0, "S/m", note="a number > 0 S/m"),
+        P("Relative measurement error", "cal_rel_noise", 0.03, "-", note="standard deviation of ln R"),
     ]
 
 
@@ -77,44 +90,36 @@ def _param(ctx_table: str, prop: str) -> str:
     return f'XLCELL_CALENDERING_MATERIAL(cal_material,"{prop}",{ctx_table})'
 
 
-def _chart(title: str, x_title: str, y_title: str) -> ScatterChart:
-    ch = ScatterChart()
-    ch.title = title
-    ch.style = 13
-    ch.x_axis.title = x_title
-    ch.y_axis.title = y_title
-    ch.x_axis.delete = False
-    ch.y_axis.delete = False
-    ch.height, ch.width = 7.5, 14
-    return ch
+def _xy(ws: Worksheet, xcol: int, ycol: int, top: int, n: int) -> tuple:
+    """(y reference with its header, x reference, None) for :func:`workbooks.style.scatter_chart`."""
+    return (Reference(ws, min_col=ycol, min_row=top, max_row=top + n), Reference(ws, min_col=xcol, min_row=top + 1, max_row=top + n),
+            None)
 
 
-def _series(ws: Worksheet, ch: ScatterChart, xcol: int, ycol: int, top: int, n: int, marker: bool = True) -> None:
-    xs = Reference(ws, min_col=xcol, min_row=top + 1, max_row=top + n)
-    ys = Reference(ws, min_col=ycol, min_row=top, max_row=top + n)
-    s = Series(ys, xs, title_from_data=True)
-    s.marker.symbol = "circle" if marker else "none"
-    ch.series.append(s)
+def _chart(ws: Worksheet, anchor: str, title: str, x_title: str, y_title: str, series: list) -> None:
+    ws.add_chart(style.scatter_chart(title, x_title, y_title, series, height=7.5, width=14), anchor)
 
 
-def _material_table(wb: Workbook, ws: Worksheet, top: int) -> int:
-    """The calendering parameter table (library values as editable inputs); returns its last row."""
+def _material_table(wb: Workbook, ws: Worksheet, top: int, col: int) -> int:
+    """The calendering parameter table (library values as editable inputs) at ``col``; returns its last row."""
     units = {s.key: s.unit for s in specs(CalenderingMaterial)}
-    ws.cell(row=top - 2, column=1, value="Calendering parameters per material").font = style.SECTION_FONT
+    ws.cell(row=top - 2, column=col, value="Calendering parameters per material").font = style.SECTION_FONT
     labels = [f"{c} ({units[c]})" if c in units else c for c in CALENDERING_COLUMNS] + ["source"]
-    style.header_row(ws, top - 1, 1, labels)
+    style.header_row(ws, top - 1, col, labels)
+    ws.row_dimensions[top - 1].height = 48
     for j, c in enumerate(CALENDERING_COLUMNS):  # the machine-readable header the UDFs read
-        ws.cell(row=top, column=j + 1, value=c).font = style.Font(color="595959", italic=True)
+        ws.cell(row=top, column=col + j, value=c).font = style.Font(color="595959", italic=True)
     r = top
     for m in CALENDERING_MATERIALS.values():
         r += 1
-        ws.cell(row=r, column=1, value=m.name)
+        ws.cell(row=r, column=col, value=m.name)
         for j, s in enumerate(specs(CalenderingMaterial)):
-            c = ws.cell(row=r, column=2 + j, value=float(f"{float(s.from_si(getattr(m, s.name))):.12g}"))
+            c = ws.cell(row=r, column=col + 1 + j, value=float(f"{float(s.from_si(getattr(m, s.name))):.12g}"))
             style.style_input(c, s.unit)
-        ws.cell(row=r, column=2 + len(specs(CalenderingMaterial)), value=m.source).font = style.DERIVED_FONT
-    style.name(wb, TABLE_NAME, ws, f"A{top}:{style.col_letter(len(CALENDERING_COLUMNS))}{r}")
-    ws.cell(row=r + 1, column=1, value="Compaction law ε(q) = ε_min + (ε0 - ε_min)·exp(-q/γ) after Meyer et al. 2017, "
+            c.number_format = "General"
+        ws.cell(row=r, column=col + 1 + len(specs(CalenderingMaterial)), value=m.source).font = style.DERIVED_FONT
+    style.name(wb, TABLE_NAME, ws, f"{style.col_letter(col)}{top}:{style.col_letter(col + len(CALENDERING_COLUMNS) - 1)}{r}")
+    ws.cell(row=r + 1, column=col, value="Compaction law ε(q) = ε_min + (ε0 - ε_min)·exp(-q/γ) after Meyer et al. 2017, "
             "J. Mater. Process. Technol. 249, 172; the values are illustrative defaults: replace them by a fit "
             "to your own compaction curve.").font = style.DERIVED_FONT
     return r
@@ -127,7 +132,9 @@ def build(wb: Workbook, ctx) -> None:
                 "roll deflection and crown; optimal pressure through the nip. Inputs yellow, results green.")
     style.legend(ws, 2, RESULTS_COL)
     first, last = style.param_rows(wb, ws, HEADER_ROW, _inputs())
-    table_last = _material_table(wb, ws, last + 4)
+    for r in range(first, last + 1):  # a small weight reads as 0.000 in the default format
+        if ws.cell(row=r, column=2).value == "cal_effort_weight":
+            ws.cell(row=r, column=3).number_format = "0.0E+00"
 
     # key results
     H = RESULTS_COL
@@ -137,9 +144,11 @@ def build(wb: Workbook, ctx) -> None:
         ("Porosity before calendering ε0", f"=XLCELL_COATING_POROSITY(cal_solids_fraction,{_param(T, 'drying_shrinkage')})", "-"),
         ("Line load for the target porosity", f"=XLCELL_ADAPTIVE_LINE_LOAD(cal_target_porosity,cal_solids_fraction,cal_material,{T})", "N/mm"),
         ("Porosity at the line load", f"=XLCELL_POROSITY(cal_line_load_N_mm,{{eps0}},{_param(T, 'eps_min')},{_param(T, 'gamma_N_mm')})", "-"),
-        ("Calendered thickness at the line load", f"=XLCELL_CALENDERED_THICKNESS(cal_thickness_before_um,{{eps0}},{{eps1}})", "µm"),
+        ("Calendered thickness at the line load", "=XLCELL_CALENDERED_THICKNESS(cal_thickness_before_um,{eps0},{eps1})", "µm"),
         ("κ_eff / κ0 at the line load", f"=XLCELL_KAPPA_EFF(1,{{eps1}},{_param(T, 'bruggeman_exponent')})", "-"),
         ("Roll mid-face deflection", f"=XLCELL_ROLL_DEFLECTION({roll})", "µm"),
+        ("Mean nip pressure at the line load", ("=XLCELL_NIP_PRESSURE(cal_line_load_N_mm,cal_roll_diameter_m,"
+                                                f"cal_thickness_before_um,{{eps0}},cal_material,{T})"), "MPa"),
     ]
     cells = {}
     for i, (label, formula, unit) in enumerate(results):
@@ -160,17 +169,37 @@ def build(wb: Workbook, ctx) -> None:
     spill(ws, crown_anchor, f"=XLCELL_ROLL_CROWN({roll})", 5, 2)
     for i in range(5):
         for j in range(2):
-            style.style_result(ws.cell(row=r0 + i, column=H + j))
+            style.style_result(ws.cell(row=r0 + i, column=H + j), "")
 
     r1 = r0 + 7
     ws.cell(row=r1 - 1, column=H, value="Optimal vs constant nip pressure").font = style.SECTION_FONT
     nip = (f"{eps0_cell},cal_target_porosity,{_param(T, 'eps_min')},cal_pressure_scale_MPa,cal_nip_time_ms,"
            "cal_tau_surface_ms,cal_tau_foil_ms,cal_effort_weight")
+    nip_w = "cal_terminal_weight"
     summary_anchor = f"{style.col_letter(H)}{r1}"
-    spill(ws, summary_anchor, f"=XLCELL_PRESSURE_PROFILE_SUMMARY({nip})", 5, 2)
+    spill(ws, summary_anchor, f"=XLCELL_PRESSURE_PROFILE_SUMMARY({nip},{nip_w})", 5, 2)
     for i in range(5):
         for j in range(2):
-            style.style_result(ws.cell(row=r1 + i, column=H + j))
+            style.style_result(ws.cell(row=r1 + i, column=H + j), "")
+
+    r2 = r1 + 7
+    ws.cell(row=r2 - 1, column=H, value="Bruggeman exponent α from measured ionic resistances").font = style.SECTION_FONT
+    style.header_row(ws, r2, H, ["Porosity (-)", "R_ion (Ω·cm²)"])
+    for i, (e, R) in enumerate(MEASUREMENTS):
+        style.style_input(ws.cell(row=r2 + 1 + i, column=H, value=e), "-")
+        style.style_input(ws.cell(row=r2 + 1 + i, column=H + 1, value=R), "-")
+    m_last = r2 + len(MEASUREMENTS)
+    ws.cell(row=m_last + 1, column=H, value="Example data: synthetic (α = 1.8, ±3 %); replace with your own").font = style.DERIVED_FONT
+    hc, ic = style.col_letter(H), style.col_letter(H + 1)
+    posterior_anchor = f"{hc}{m_last + 2}"
+    spill(ws, posterior_anchor, f"=XLCELL_BRUGGEMAN_POSTERIOR({hc}{r2 + 1}:{hc}{m_last},{ic}{r2 + 1}:{ic}{m_last},"
+          "cal_meas_thickness_um,cal_kappa0_S_m,cal_rel_noise)", 6, 2)
+    for i in range(6):
+        for j in range(2):
+            style.style_result(ws.cell(row=m_last + 2 + i, column=H + j), "")
+
+    below_charts = HEADER_ROW + len(LINE_LOADS_N_MM) + 20  # the sweep's charts end about here (columns L:AA)
+    table_last = _material_table(wb, ws, below_charts + 4, SWEEP_COL)  # under the sweep charts, 13-wide columns
 
     # line-load sweep
     L = SWEEP_COL
@@ -191,13 +220,11 @@ def build(wb: Workbook, ctx) -> None:
     for i in range(n + 1):
         for j, k in enumerate(["line_load_N_mm"] + SWEEP_METRICS):
             style.style_result(ws.cell(row=HEADER_ROW + i, column=L + 1 + j), _OUT_UNITS.get(k, "-"))
-    ch = _chart("Porosity versus line load", "Line load (N/mm)", "Porosity (-)")
-    _series(ws, ch, L + 1, L + 2, HEADER_ROW, n)
-    ws.add_chart(ch, f"{lc}{HEADER_ROW + n + 3}")
-    ch2 = _chart("Energy density and power versus line load", "Line load (N/mm)", "Wh/L, W")
-    _series(ws, ch2, L + 1, L + 1 + 1 + SWEEP_METRICS.index("energy_density_Wh_L"), HEADER_ROW, n)
-    _series(ws, ch2, L + 1, L + 1 + 1 + SWEEP_METRICS.index("max_power_W"), HEADER_ROW, n)
-    ws.add_chart(ch2, f"{style.col_letter(L + 6)}{HEADER_ROW + n + 3}")
+    _chart(ws, f"{lc}{HEADER_ROW + n + 3}", "Porosity versus line load", "Line load (N/mm)", "Porosity (-)",
+           [_xy(ws, L + 1, L + 2, HEADER_ROW, n)])
+    _chart(ws, f"{style.col_letter(L + 6)}{HEADER_ROW + n + 3}", "Energy density and power versus line load",
+           "Line load (N/mm)", "Wh/L, W",
+           [_xy(ws, L + 1, L + 2 + SWEEP_METRICS.index(k), HEADER_ROW, n) for k in ("energy_density_Wh_L", "max_power_W")])
 
     # cross-width porosity profile
     W = PROFILE_COL
@@ -205,37 +232,31 @@ def build(wb: Workbook, ctx) -> None:
     profile_anchor = f"{style.col_letter(W)}{HEADER_ROW}"
     spill(ws, profile_anchor, f"=XLCELL_POROSITY_PROFILE(cal_line_load_N_mm,cal_material,cal_thickness_before_um,"
           f"{eps0_cell},cal_face_width_m,cal_bearing_span_m,cal_roll_diameter_m,cal_bore_diameter_m,"
-          f"cal_crown_line_load_N_mm,{PROFILE_POINTS},{T})", PROFILE_POINTS + 1, 3)
+          f"cal_crown_line_load_N_mm,{PROFILE_POINTS},{T})", PROFILE_POINTS + 1, 5)
     for i in range(PROFILE_POINTS + 1):
-        for j in range(3):
+        for j in range(5):
             style.style_result(ws.cell(row=HEADER_ROW + i, column=W + j))
-    ch3 = _chart("Cross-width porosity, with and without crown", "Position from face centre (mm)", "Porosity (-)")
-    _series(ws, ch3, W, W + 1, HEADER_ROW, PROFILE_POINTS)
-    _series(ws, ch3, W, W + 2, HEADER_ROW, PROFILE_POINTS)
-    ws.add_chart(ch3, f"{style.col_letter(W)}{HEADER_ROW + PROFILE_POINTS + 3}")
+    _chart(ws, f"{style.col_letter(W)}{HEADER_ROW + PROFILE_POINTS + 3}", "Cross-width porosity, with and without crown",
+           "Position from face centre (mm)", "Porosity (-)", [_xy(ws, W, W + j, HEADER_ROW, PROFILE_POINTS) for j in (1, 2)])
 
     # optimal pressure profile
     P = PRESSURE_COL
     ws.cell(row=HEADER_ROW - 1, column=P, value="Nip pressure: optimal p*(t) (Pontryagin) vs constant").font = style.SECTION_FONT
     pressure_anchor = f"{style.col_letter(P)}{HEADER_ROW}"
-    spill(ws, pressure_anchor, f"=XLCELL_PRESSURE_PROFILE({nip},{PRESSURE_POINTS})", PRESSURE_POINTS + 1, 9)
+    spill(ws, pressure_anchor, f"=XLCELL_PRESSURE_PROFILE({nip},{PRESSURE_POINTS},{nip_w})", PRESSURE_POINTS + 1, 9)
     for i in range(PRESSURE_POINTS + 1):
         for j in range(9):
             style.style_result(ws.cell(row=HEADER_ROW + i, column=P + j))
-    ch4 = _chart("Optimal and constant nip pressure", "Time in the nip (ms)", "Pressure (MPa)")
-    _series(ws, ch4, P, P + 1, HEADER_ROW, PRESSURE_POINTS, marker=False)
-    _series(ws, ch4, P, P + 5, HEADER_ROW, PRESSURE_POINTS, marker=False)
-    ws.add_chart(ch4, f"{style.col_letter(P)}{HEADER_ROW + PRESSURE_POINTS + 3}")
-    ch5 = _chart("Porosity gradient through the nip", "Time in the nip (ms)", "ε_surface - ε_foil (-)")
-    _series(ws, ch5, P, P + 8, HEADER_ROW, PRESSURE_POINTS, marker=False)
-    _series(ws, ch5, P, P + 7, HEADER_ROW, PRESSURE_POINTS, marker=False)
-    ws.add_chart(ch5, f"{style.col_letter(P + 5)}{HEADER_ROW + PRESSURE_POINTS + 3}")
+    _chart(ws, f"{style.col_letter(P)}{HEADER_ROW + PRESSURE_POINTS + 3}", "Optimal and constant nip pressure",
+           "Time in the nip (ms)", "Pressure (MPa)", [_xy(ws, P, P + j, HEADER_ROW, PRESSURE_POINTS) for j in (1, 5)])
+    _chart(ws, f"{style.col_letter(P + 5)}{HEADER_ROW + PRESSURE_POINTS + 3}", "Porosity gradient through the nip",
+           "Time in the nip (ms)", "ε_surface - ε_foil (-)", [_xy(ws, P, P + j, HEADER_ROW, PRESSURE_POINTS) for j in (8, 7)])
 
-    ctx.notes["calendering"] = dict(results=cells, crown=crown_anchor, summary=summary_anchor, sweep=sweep_anchor,
-                                    profile=profile_anchor, pressure=pressure_anchor, table_last=table_last,
-                                    inputs=(first, last))
+    ctx.notes["calendering"] = {"results": cells, "crown": crown_anchor, "summary": summary_anchor,
+                                "sweep": sweep_anchor, "profile": profile_anchor, "pressure": pressure_anchor,
+                                "posterior": posterior_anchor, "table_last": table_last, "inputs": (first, last)}
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     style.widths(ws, {"A": 40, "B": 26, "C": 12, "D": 8, "E": 12, "F": 30, "G": 2, "H": 36, "I": 14, "J": 8, "K": 2,
                       **{style.col_letter(c): 13 for c in range(L, L + len(SWEEP_METRICS) + 2)},
-                      **{style.col_letter(c): 13 for c in range(W, W + 3)},
+                      **{style.col_letter(c): 13 for c in range(W, W + 5)},
                       **{style.col_letter(c): 13 for c in range(P, P + 9)}})

@@ -1,0 +1,42 @@
+"""The report's Calendering section: values from the calendering model, native charts."""
+import numpy as np
+import pytest
+from openpyxl import load_workbook
+
+from workbooks.report import write_report
+from workbooks.report_calendering import LINE_LOADS_N_MM, SOLIDS_FRACTION
+from xlcell.calendering import calendering_performance, get_calendering_material
+from xlcell.design import design_from_mapping
+
+
+def _table(ws):
+    rows = list(ws.iter_rows(values_only=True))
+    top = next(i for i, r in enumerate(rows) if r[0] == "Line load (N/mm)")
+    return rows[top], rows[top + 1: top + 1 + LINE_LOADS_N_MM.size]
+
+
+def test_calendering_section_matches_the_model(tmp_path):
+    p = write_report(tmp_path / "r.xlsx", {"pos_thickness_um": 100.0})
+    ws = load_workbook(p)["Calendering"]
+    assert len(ws._charts) == 3
+    header, rows = _table(ws)
+    d = design_from_mapping({"pos_thickness_um": 100.0})
+    micro, cell = calendering_performance(d, LINE_LOADS_N_MM * 1e3, solids_fraction=SOLIDS_FRACTION,
+                                          material=get_calendering_material("NMC811"))
+    np.testing.assert_allclose([r[1] for r in rows], micro.porosity, rtol=1e-12)
+    np.testing.assert_allclose([r[7] for r in rows], cell.energy_density_J_m3 / 3.6e6, rtol=1e-12)
+    assert header[7] == "Energy density (Wh/L)"
+    facts = {r[0]: r[1] for r in ws.iter_rows(min_row=5, max_row=13, values_only=True)}
+    assert facts["Design porosity"] == pytest.approx(0.25)
+    assert facts["Fracture-limited line load"] == pytest.approx(952.896, rel=1e-5)
+
+
+def test_calendering_section_for_a_material_without_parameters(tmp_path):
+    from xlcell.materials import Material
+
+    extra = {"MYOXIDE": Material(name="MyOxide", role="positive", specific_capacity_C_kg=7e5, am_density_kg_m3=4.7e3,
+                                 potential_V=3.8, particle_radius_m=5e-6, exchange_current_A_m2=6.0,
+                                 solid_diffusivity_m2_s=1e-14, conductivity_S_m=10.0)}
+    p = write_report(tmp_path / "r.xlsx", {"pos_material": "MyOxide"}, materials=extra)
+    ws = load_workbook(p)["Calendering"]
+    assert "No calendering parameters for MyOxide" in ws["A4"].value
