@@ -13,7 +13,7 @@ from workbooks import TEMPLATE_PATH
 from workbooks.cli import main
 from workbooks.roundtrip import charts_of
 from workbooks.sheets import pareto as sheet
-from workbooks.xlsx import dynamic_cells
+from workbooks.xlsx import dynamic_cells, value_of
 from xlcell.errors import InputError, UnknownKeyError
 from xlcell.pareto import pareto_front
 
@@ -78,6 +78,13 @@ def test_pareto_macro_end_to_end_leaves_a_valid_workbook(book):
     assert _block(book, sheet.VARIABLES) == _block(TEMPLATE_PATH, sheet.VARIABLES)
     assert dynamic_cells(book) == dynamic_cells(TEMPLATE_PATH)
     assert charts_of(book) == charts_of(TEMPLATE_PATH)
+    a, b = load_workbook(TEMPLATE_PATH), load_workbook(book)
+    assert a.sheetnames == b.sheetnames and list(a.defined_names) == list(b.defined_names)
+    for ws in a.worksheets:  # every other sheet cell for cell, its Excel tables too
+        if ws.title != "Pareto":
+            other = b[ws.title]
+            assert [[value_of(c.value) for c in r] for r in ws.iter_rows()] == [[value_of(c.value) for c in r] for r in other.iter_rows()]
+            assert list(ws.tables) == list(other.tables)
 
 
 def test_pareto_macro_is_deterministic(tmp_path, book):
