@@ -113,7 +113,7 @@ def test_three_objectives():
         a, b = X[:, 0] * np.pi / 2, X[:, 1] * np.pi / 2
         g = 1 + ((X[:, 2] - 0.5) ** 2)
         return np.c_[np.cos(a) * np.cos(b) * g, np.cos(a) * np.sin(b) * g, np.sin(a) * g]
-    f = pareto_front(FunctionProblem(sphere, [0, 0, 0], [1, 1, 1], 3), 10, "epsilon")
+    f = pareto_front(FunctionProblem(sphere, [0, 0, 0], [1, 1, 1], 3), 12, "epsilon")  # 3 anchors + a 3x3 eps grid
     assert len(f) >= 8
     np.testing.assert_allclose(np.linalg.norm(f.F, axis=1), 1.0, atol=1e-4)
     # weighted sum on a convex one: squared distances to three points; Pareto set = their triangle

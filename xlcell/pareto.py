@@ -275,7 +275,7 @@ def pareto_front(problem: Any, n_points: int = 11, method: str = "epsilon", *, s
     if method == "weighted":
         grid = [w for w in simplex_lattice(m, n_points) if np.count_nonzero(w) > 1]
     else:
-        q = max(2, int(round((n_points - m) ** (1.0 / (m - 1)))) + 2) if m > 2 else n_points
+        q = int(np.floor((n_points - m) ** (1.0 / (m - 1)) + 1e-9)) + 2 if m > 2 else n_points  # (q-2)^(m-1) <= n - m
         axis = np.linspace(1.0, 0.0, q)[1:-1]
         grid = [np.array(e) for e in itertools.product(axis, repeat=m - 1)][: max(0, n_points - m)]
 
