@@ -3,19 +3,21 @@
 Decision variables are the numeric Excel keys of the design (``pos_thickness_um``, ``pos_porosity``,
 ``np_ratio``, ``sep_thickness_um``, ...), in display units, each applied to a :class:`~xlcell.cell.CellDesign`
 by a :class:`DesignVariable`. Model outputs come from *metric providers*: vectorised functions that map a
-population of designs to ``{Excel key: array in display units}``. The cell model is a provider; the cost,
-calendering and lifetime models plug in with one call each::
+population of designs to ``{Excel key: array in display units}``. Providers: ``cell`` (:class:`CellMetrics`),
+``limits`` (diffusion numbers over their critical values), ``cost`` (registered by :mod:`xlcell.cost` itself),
+``lifetime`` (SEI cycle life), ``lcos`` (cell-level LCOS) and ``calendering`` (fracture ratio). A model plugs in
+with one call::
 
-    register_metrics("cost", CostBreakdown, lambda ev: evaluate_cost(ev.design, ev.context.get("cost")).as_display(),
-                     requires=("cell",))
+    register_metrics("cost", CostMetrics, lambda ev: evaluate_cost(ev.design, **ev.context.get("cost", {})).as_display())
 
-where ``CostBreakdown`` is the output dataclass whose field metadata (:func:`xlcell.params.param`) names the keys and
+where ``CostMetrics`` is the output dataclass whose field metadata (:func:`xlcell.params.param`) names the keys and
 units, and ``ev`` is an :class:`Evaluation` (the population, the model context and the other providers' outputs).
 
 Varying ``np_ratio`` derives the negative thickness from it (as a blank ``neg_thickness_um`` does on the Design
-sheet); varying ``neg_thickness_um`` sets it and N/P follows. Composition variables keep the solid mass fractions summing to one: varying ``pos_carbon_frac`` or
-``pos_binder_frac`` takes the difference from the active material; varying ``pos_am_frac`` scales carbon and
-binder in proportion.
+sheet); varying ``neg_thickness_um`` sets it and N/P follows. Composition variables keep the solid mass fractions
+summing to one: varying ``pos_carbon_frac`` or ``pos_binder_frac`` takes the difference from the active material;
+varying ``pos_am_frac`` scales carbon and binder in proportion. The calender line load ``pos_line_load_N_mm`` /
+``neg_line_load_N_mm`` applies after the coating inputs (:func:`xlcell.calendering.calender`, mass loading held).
 """
 from __future__ import annotations
 
