@@ -36,15 +36,18 @@ def plain_numpy(L, eps):
     return qa * 0.84493127 * 3.7132049
 
 
-def main(argv=None):
+def population_args(argv=None, loop_n: int = 300):
+    """The benchmarks' common arguments and a seeded population of positive thickness and porosity."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=1_000_000)
-    ap.add_argument("--loop-n", type=int, default=300)
+    ap.add_argument("--loop-n", type=int, default=loop_n)
     a = ap.parse_args(argv)
     rng = np.random.default_rng(0)
-    L = rng.uniform(40e-6, 160e-6, a.n)
-    eps = rng.uniform(0.2, 0.45, a.n)
-    base = default_design()
+    return a, rng.uniform(40e-6, 160e-6, a.n), rng.uniform(0.2, 0.45, a.n), default_design()
+
+
+def main(argv=None):
+    a, L, eps, base = population_args(argv)
 
     def vec():
         d = dataclasses.replace(base, pos=dataclasses.replace(base.pos, thickness_m=L, porosity=eps))

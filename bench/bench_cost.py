@@ -11,19 +11,16 @@ Run: python bench/bench_cost.py [--n 1000000]
 """
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from xlcell.cell import default_design  # noqa: E402
 from xlcell.cost import evaluate_cost  # noqa: E402
-from bench.bench_cell import timed  # noqa: E402  (one timing helper for the benchmarks)
+from bench.bench_cell import population_args, timed  # noqa: E402  (shared benchmark helpers)
 
 
 # BatPaC 5.0 §5.2: (driver, baseline, L0 h, pL, C0 M$, pC, A0 m², pA, D factor, extra, share)
@@ -131,14 +128,7 @@ def plain_numpy(L_p, eps_p):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--n", type=int, default=1_000_000)
-    ap.add_argument("--loop-n", type=int, default=200)
-    a = ap.parse_args(argv)
-    rng = np.random.default_rng(0)
-    L = rng.uniform(40e-6, 160e-6, a.n)
-    eps = rng.uniform(0.2, 0.45, a.n)
-    base = default_design()
+    a, L, eps, base = population_args(argv, loop_n=200)
 
     def vec():
         return evaluate_cost(dataclasses.replace(base, pos=dataclasses.replace(base.pos, thickness_m=L, porosity=eps)))
