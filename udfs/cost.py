@@ -26,7 +26,7 @@ from xlcell.params import specs
 
 from ._excel import (as_2d, as_float, as_int, as_kv, as_table, as_text, as_text_vector, excel_value, is_blank, kv_out,
                      udf)
-from .cell import design_from_range, designs_from_table, materials_from_range
+from .cell import design_from_range, designs_from_table
 
 FACTORY_CLASSES = (Plant, Economics)
 BOM_CLASSES = (MaterialPrices, MaterialYields, Slurry, CellFormat)
