@@ -8,7 +8,9 @@ own inputs here, in one place, and the tests call UDFs with exactly those raw va
 from __future__ import annotations
 
 import functools
+import inspect
 import math
+import re
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from xlcell.errors import InputError, ShapeError, XlcellError
@@ -31,6 +33,11 @@ def cell_error_text(exc: BaseException) -> str:
 def udf(*, table: bool = False, ranges: Sequence[str] = (), volatile: bool = False) -> Callable:
     """Register a function as an Excel UDF and make it safe to call from a cell.
 
+    The function wizard's help comes from the docstring (:func:`parse_udf_doc`): its first paragraph
+    is the description and each ``name: text`` line documents an argument. Every argument is read
+    with ``err_to_str=True`` so that an Excel error (``#DIV/0!``, ``#N/A``, ...) in an input reaches
+    the coercion helpers as text and is reported, instead of arriving as a blank.
+
     Parameters
     ----------
     table : bool
@@ -48,17 +55,104 @@ def udf(*, table: bool = False, ranges: Sequence[str] = (), volatile: bool = Fal
                 text = cell_error_text(exc)
                 return [[text]] if table else text
 
+        description, arg_docs = parse_udf_doc(fn)
+        options = {name: {"doc": arg_docs[name], "err_to_str": True, **({"ndim": 2} if name in ranges else {})}
+                   for name in arg_docs}
+        unknown = set(ranges) - set(arg_docs)
+        if unknown:
+            raise TypeError(f"{fn.__name__}: ranges names no argument: {sorted(unknown)}")
         wrapper.__xlcell_udf__ = True  # type: ignore[attr-defined]
         wrapper.__xlcell_table__ = table  # type: ignore[attr-defined]
+        wrapper.__xlcell_description__ = description  # type: ignore[attr-defined]
+        wrapper.__xlcell_arg_docs__ = arg_docs  # type: ignore[attr-defined]
+        wrapper.__xlcell_arg_options__ = options  # type: ignore[attr-defined]
         if xw is not None:
-            out = wrapper
-            for name in ranges:
-                out = xw.arg(name, ndim=2)(out)
-            out = xw.func(volatile=volatile)(out) if volatile else xw.func(out)
-            return out
+            return _register(wrapper, options, description, volatile)
         return wrapper
 
     return deco
+
+
+def _register(wrapper: Callable, options: Mapping[str, Mapping[str, Any]], description: str,
+              volatile: bool) -> Callable:
+    """Apply xlwings' decorators (real ones on Windows/macOS, no-ops on Linux)."""
+    out = wrapper
+    for name, opts in options.items():
+        out = xw.arg(name, **opts)(out)
+    out = xw.func(volatile=volatile)(out) if volatile else xw.func(out)
+    meta = getattr(out, "__xlfunc__", None)
+    if isinstance(meta, dict) and isinstance(meta.get("ret"), dict):
+        meta["ret"]["doc"] = description  # xlwings would take the whole docstring, cut at 255 characters
+    return out
+
+
+WIZARD_LIMIT = 255  # Excel's function wizard: description and argument help of at most 255 characters
+_ARG_LINE = re.compile(r"^\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*:\s*(.*)$")
+_SAME_AS = re.compile(r"Same arguments as (XLCELL_\w+)")
+_SECTION_END = ("returns", "spills", "same arguments")
+
+
+def _shorten(text: str, limit: int = WIZARD_LIMIT) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"
+
+
+def parse_udf_doc(fn: Callable) -> tuple[str, dict[str, str]]:
+    """The function wizard's description and ``{argument: help}`` from a UDF's docstring.
+
+    The description is the first paragraph. Arguments are documented by lines ``name: text`` (the
+    convention of ``udfs/``), by ``a, b: text`` for several at once, by ``a: text; b: text`` on one
+    line, or NumPy-style (``name : type`` followed by indented lines); lines that follow an argument
+    line and start no new one continue its text; a blank line or a line starting ``Returns``/``Spills``
+    ends it. ``Same arguments as XLCELL_X`` takes XLCELL_X's help for the arguments not documented
+    here. Both texts are cut to Excel's 255 characters at a word boundary. An argument without help
+    gets ``""`` (the test of every UDF fails on it).
+    """
+    params = [p for p in inspect.signature(fn).parameters]
+    doc = inspect.getdoc(fn) or ""
+    lines = doc.splitlines()
+    first = []
+    for line in lines:
+        if not line.strip():
+            break
+        first.append(line.strip())
+    description = _shorten(" ".join(first) or fn.__name__)
+    if len(" ".join(first)) > WIZARD_LIMIT and first:
+        description = _shorten(first[0])
+
+    found: dict[str, list[str]] = {}
+    current: list[str] = []
+    for line in lines[len(first):]:
+        stripped = line.strip()
+        if not stripped or stripped.lower().startswith(_SECTION_END) or set(stripped) <= set("-"):
+            current = []
+            continue
+        parts = [p.strip() for p in stripped.split("; ")]
+        matches = [_ARG_LINE.match(p) for p in parts]
+        if matches[0] and all(n.strip() in params for n in matches[0].group(1).split(",")):
+            current = []
+            for p, m in zip(parts, matches):
+                names = [n.strip() for n in m.group(1).split(",")] if m else []
+                if m and all(n in params for n in names):
+                    current = [n for n in names if n not in found]
+                    for n in current:
+                        found[n] = [m.group(2)]
+                else:  # "a: text; more text" - the rest belongs to the last argument
+                    for n in current:
+                        found[n][-1] += "; " + p
+        else:
+            for n in current:
+                found[n].append(stripped)
+    same = _SAME_AS.search(doc)
+    if same:
+        other = getattr(fn, "__globals__", {}).get(same.group(1))
+        for n, text in (getattr(other, "__xlcell_arg_docs__", None) or {}).items():
+            if n in params and n not in found and text:
+                found[n] = [text]
+    return description, {n: _shorten(" ".join(found.get(n, []))) for n in params}
 
 
 # ----------------------------------------------------------------------------------- scalars

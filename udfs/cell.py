@@ -144,6 +144,7 @@ def XLCELL_RATE_CAPABILITY(design: Any, c_rates: Any, materials: Any = None) -> 
 
     design: two-column range of (key, value) rows
     c_rates: row or column of C-rates (1/h), each > 0
+    materials: optional table of user-defined materials
     Returns columns c_rate, usable_fraction, usable_capacity_Ah.
     """
     c = np.array(as_vector(c_rates, "c_rates"))
