@@ -13,7 +13,7 @@ import math
 import re
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from xlcell.errors import InputError, ShapeError, XlcellError
+from xlcell.errors import ExcelErrorValue, InputError, ShapeError, XlcellError
 
 try:  # xlwings' decorators register UDFs with Excel on Windows/macOS and do nothing on Linux
     import xlwings as xw
@@ -156,13 +156,34 @@ def parse_udf_doc(fn: Callable) -> tuple[str, dict[str, str]]:
 
 
 # ----------------------------------------------------------------------------------- scalars
+# Excel's error values as xlwings hands them over with err_to_str=True (and as formula engines spell them)
+EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+                          "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
+
+
+def is_excel_error(v: Any) -> bool:
+    return isinstance(v, str) and v.strip().upper() in EXCEL_ERRORS
+
+
+def check_not_error(v: Any, name: str) -> Any:
+    """``v`` unchanged, or :class:`~xlcell.errors.ExcelErrorValue` if it is an Excel error value."""
+    if is_excel_error(v):
+        raise ExcelErrorValue(name, v.strip().upper())
+    return v
+
+
 def is_blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and v.strip() == "")
 
 
 def as_float(v: Any, name: str, *, default: float | None = None, allowed: str = "a number") -> float:
-    """A number from a cell value. Blank -> ``default`` (or an error if there is none)."""
-    v = _unwrap(v, name)
+    """A number from a cell value. Blank -> ``default`` (or an error if there is none).
+
+    Text is read as a number with a point as the decimal separator; commas are accepted only as
+    thousands separators ("1,234.5"), so "120,5" is an error rather than 1205. An Excel error value
+    (``#DIV/0!``, ...) is reported as such.
+    """
+    v = check_not_error(_unwrap(v, name), name)
     if is_blank(v):
         if default is not None:
             return default
@@ -172,15 +193,28 @@ def as_float(v: Any, name: str, *, default: float | None = None, allowed: str = 
     if isinstance(v, (int, float)):
         x = float(v)
     elif isinstance(v, str):
-        try:
-            x = float(v.strip().replace(",", ""))
-        except ValueError:
-            raise InputError(name, v, allowed) from None
+        x = _text_number(v, name, allowed)
     else:
         raise InputError(name, str(v), allowed)
     if not math.isfinite(x):
         raise InputError(name, x, allowed)
     return x
+
+
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?([eE][+-]?\d+)?$")
+
+
+def _text_number(v: str, name: str, allowed: str) -> float:
+    t = v.strip()
+    if "," in t:
+        if not _THOUSANDS.match(t):
+            raise InputError(name, v, f"{allowed}; use a point as the decimal separator (commas only between "
+                                      "thousands, e.g. 1,234.5)")
+        t = t.replace(",", "")
+    try:
+        return float(t)
+    except ValueError:
+        raise InputError(name, v, allowed) from None
 
 
 def as_optional_float(v: Any, name: str) -> float | None:
@@ -197,7 +231,7 @@ def as_int(v: Any, name: str, *, default: int | None = None, minimum: int | None
 
 
 def as_text(v: Any, name: str, *, default: str | None = None, choices: Iterable[str] | None = None) -> str:
-    v = _unwrap(v, name)
+    v = check_not_error(_unwrap(v, name), name)
     if is_blank(v):
         if default is not None:
             return default
@@ -213,7 +247,7 @@ def as_text(v: Any, name: str, *, default: str | None = None, choices: Iterable[
 
 
 def as_bool(v: Any, name: str, *, default: bool | None = None) -> bool:
-    v = _unwrap(v, name)
+    v = check_not_error(_unwrap(v, name), name)
     if is_blank(v) and default is not None:
         return default
     if isinstance(v, bool):
@@ -284,6 +318,7 @@ def as_kv(v: Any, name: str) -> dict[str, Any]:
         k, val = r[0], r[1]
         if is_blank(k):
             continue
+        check_not_error(k, f"{name} key")
         key = str(k).strip().lower()
         if key in out:
             raise InputError(name, key, "each key once (it appears twice)")
@@ -301,6 +336,7 @@ def as_table(v: Any, name: str) -> tuple[list[str], list[list[Any]]]:
     for j, h in enumerate(rows[0]):
         if is_blank(h):
             raise InputError(f"{name} header", None, f"a key in every header cell (column {j + 1} is blank)")
+        check_not_error(h, f"{name} header (column {j + 1})")
         header.append(str(h).strip().lower())
     dup = {h for h in header if header.count(h) > 1}
     if dup:

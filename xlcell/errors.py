@@ -55,6 +55,18 @@ class InputError(XlcellError, ValueError):
         return f"{self.name} = {_fmt(self.value)}{at}: must be {self.allowed}"
 
 
+class ExcelErrorValue(InputError):
+    """An input cell holds an Excel error value (``#DIV/0!``, ``#N/A``, ...) instead of a value."""
+
+    def __init__(self, name: str, value: str, where: str | None = None):
+        super().__init__(name, value, "a value, not an Excel error", where)
+
+    def __str__(self) -> str:
+        at = f" ({self.where})" if self.where else ""
+        return (f"{self.name} = {self.value}{at}: the cell holds an Excel error; fix the formula or the cell it "
+                "refers to")
+
+
 class UnknownKeyError(XlcellError, KeyError):
     """A key is not one of the known keys."""
 
