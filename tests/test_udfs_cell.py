@@ -160,3 +160,39 @@ def test_every_udf_is_registered_and_documented():
 
         for p in inspect.signature(f).parameters.values():
             assert p.kind is p.POSITIONAL_OR_KEYWORD, (name, p)  # xlwings rejects keyword-only args
+
+
+def test_table_keeps_blank_rows_aligned_with_the_input():
+    table = [["pos_thickness_um", "pos_porosity"], [80.0, 0.3], [None, None], ["", None], [100.0, 0.3], [None, None]]
+    out = XLCELL_CELL_TABLE(table, [["pos_thickness_um", "capacity_Ah"]])
+    assert len(out) == len(table)
+    assert out[1][0] == pytest.approx(80.0) and out[4][0] == pytest.approx(100.0)
+    assert out[2] == ["", ""] and out[3] == ["", ""] and out[5] == ["", ""]
+    ref = evaluate_cell(design_from_mapping({"pos_thickness_um": np.array([80.0, 100.0]), "pos_porosity": 0.3}))
+    np.testing.assert_allclose([out[1][1], out[4][1]], ref.as_display()["capacity_Ah"], rtol=1e-12)
+    assert XLCELL_CELL_TABLE([["pos_thickness_um"], [None], [None]])[0][0].startswith(
+        "#XLCELL! designs is header only: expected at least one row of values")
+
+
+def test_a_blank_table_cell_takes_the_keys_default():
+    keys = ["pos_material", "pos_thickness_um", "pos_porosity", "pos_specific_capacity_mAh_g", "neg_thickness_um",
+            "np_ratio"]
+    table = [keys,
+             ["NMC811", 100.0, 0.3, 200.0, 130.0, None],   # neg thickness given
+             [None, None, None, None, None, 1.2],           # all defaults, N/P 1.2 sets the negative
+             ["LFP", 90.0, "", None, None, None]]           # LFP's own capacity, default N/P
+    out = XLCELL_CELL_TABLE(table, [["pos_thickness_um", "pos_coating_density_g_cm3", "np_ratio", "neg_thickness_um",
+                                     "capacity_Ah"]])
+    assert len(out) == 4 and all(isinstance(x, float) for r in out[1:] for x in r), out
+    rows = [{"pos_thickness_um": 100.0, "pos_porosity": 0.3, "pos_specific_capacity_mAh_g": 200.0, "neg_thickness_um": 130.0},
+            {"np_ratio": 1.2}, {"pos_material": "LFP", "pos_thickness_um": 90.0}]
+    for got, d in zip(out[1:], rows):
+        ref = evaluate_cell(design_from_mapping(d)).as_display()
+        assert got == pytest.approx([float(ref[k]) for k in out[0]], rel=1e-12)
+    assert out[2][2] == pytest.approx(1.2) and out[3][2] == pytest.approx(1.1)  # the documented default N/P
+    assert out[2][0] == pytest.approx(120.0)  # BatPaC default positive thickness
+
+
+def test_a_row_giving_both_negative_thickness_and_np_ratio_is_named():
+    out = XLCELL_CELL_TABLE([["neg_thickness_um", "np_ratio"], [130.0, None], [140.0, 1.1]])
+    assert out[0][0] == "#XLCELL! give neg_thickness_um or np_ratio, not both (design 2) (the other follows from it)"

@@ -327,8 +327,12 @@ def as_kv(v: Any, name: str) -> dict[str, Any]:
     return out
 
 
-def as_table(v: Any, name: str) -> tuple[list[str], list[list[Any]]]:
-    """A table with a header row -> (lower-case header keys, data rows); blank rows dropped."""
+def as_table(v: Any, name: str, *, keep_blank_rows: bool = False) -> tuple[list[str], list[list[Any]]]:
+    """A table with a header row -> (lower-case header keys, data rows).
+
+    Fully blank rows are dropped, or kept when ``keep_blank_rows`` (so that results stay aligned
+    with the input rows); either way at least one row must hold a value.
+    """
     rows = as_2d(v, name)
     if len(rows) < 2:
         raise ShapeError(name, f"{len(rows)} row(s)", "a header row of keys and at least one row of values")
@@ -341,10 +345,14 @@ def as_table(v: Any, name: str) -> tuple[list[str], list[list[Any]]]:
     dup = {h for h in header if header.count(h) > 1}
     if dup:
         raise InputError(f"{name} header", sorted(dup)[0], "each key once")
-    data = [r for r in rows[1:] if not all(is_blank(c) for c in r)]
+    data = [r for r in rows[1:] if not is_blank_row(r)]
     if not data:
         raise ShapeError(name, "header only", "at least one row of values")
-    return header, data
+    return header, (rows[1:] if keep_blank_rows else data)
+
+
+def is_blank_row(row: Sequence[Any]) -> bool:
+    return all(is_blank(c) for c in row)
 
 
 def as_records(v: Any, name: str, columns: Sequence[str]) -> list[dict[str, Any]]:

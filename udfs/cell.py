@@ -13,14 +13,14 @@ import xlcell
 from xlcell import units
 from xlcell.cell import (CellMetrics, areal_capacity_of, charge_transfer_asi_of, composite_density, evaluate_cell,
                          rate_capability, specific_area_of)
-from xlcell.design import canonical_key, design_from_mapping, text_keys
+from xlcell.design import DEFAULT_MATERIALS, canonical_key, design_from_mapping, text_keys
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
 from xlcell.materials import LIBRARY, Material, get_material
 from xlcell.params import specs, spec_by_key
 from xlcell.transport import diffusion_time, effective_conductivity, max_length_for_time
 
-from ._excel import (as_2d, as_float, as_kv, as_records, as_table, as_text, as_vector, excel_value, is_blank, kv_out,
-                     spec_values, udf)
+from ._excel import (as_2d, as_float, as_kv, as_records, as_table, as_text, as_vector, excel_value, is_blank,
+                     is_blank_row, kv_out, spec_values, udf)
 
 _METRIC_SPECS = {s.key: s for s in specs(CellMetrics)}
 _METRIC_CANON = {k.lower(): k for k in _METRIC_SPECS}
@@ -54,29 +54,47 @@ def design_from_range(design: Any, materials: Any = None, name: str = "design"):
 
 
 def designs_from_table(designs: Any, materials: Any = None, name: str = "designs"):
-    """A population of designs from a table: keys in the header row, one design per row."""
-    header, rows = as_table(designs, name)
+    """A population of designs from a table: keys in the header row, one design per row.
+
+    Returns ``(design, n)`` for the table's non-blank rows (fully blank rows are skipped; use
+    :func:`designs_from_table_rows` to keep results aligned with the input rows).
+    """
+    d, kept, _ = designs_from_table_rows(designs, materials, name)
+    return d, len(kept)
+
+
+def designs_from_table_rows(designs: Any, materials: Any = None, name: str = "designs"):
+    """``(design, kept, n_rows)``: the designs of the non-blank rows, their row indices, all rows.
+
+    A blank cell takes the key's default as if the key were missing for that design: the Design
+    defaults, the material's value for material properties, the default material for a blank
+    material name, and for ``neg_thickness_um`` the thickness derived from ``np_ratio``. A fully
+    blank row is no design; the caller gives it a blank output row.
+    """
+    header, rows = as_table(designs, name, keep_blank_rows=True)
+    kept = [i for i, r in enumerate(rows) if not is_blank_row(r)]
     tk = text_keys()
     cols: dict[str, Any] = {}
     for j, h in enumerate(header):
         h = canonical_key(h)
-        cells = [r[j] if j < len(r) else None for r in rows]
+        cells = [rows[i][j] if j < len(rows[i]) else None for i in kept]
         if h in tk:
-            cols[h] = np.array([as_text(c, f"{h} (row {i + 1})") for i, c in enumerate(cells)], dtype=object)
+            cols[h] = np.array([as_text(c, f"{h} (row {i + 1})", default=DEFAULT_MATERIALS[h])
+                                for i, c in zip(kept, cells)], dtype=object)
         else:
-            cols[h] = _numeric_column(cells, h)
-    return design_from_mapping(cols, materials_from_range(materials)), len(rows)
+            cols[h] = _numeric_column(cells, h, kept)
+    return design_from_mapping(cols, materials_from_range(materials)), kept, len(rows)
 
 
-def _numeric_column(cells: list[Any], key: str) -> np.ndarray:
-    """Floats from a column of cells; fast path when Excel already delivered floats."""
+def _numeric_column(cells: list[Any], key: str, rows: list[int]) -> np.ndarray:
+    """Floats from a column of cells, NaN for a blank (= the default); fast path for all floats."""
     try:
         arr = np.array(cells, dtype=float)
         if np.isfinite(arr).all():
             return arr
     except (TypeError, ValueError):
         pass
-    return np.array([as_float(c, f"{key} (row {i + 1})") for i, c in enumerate(cells)])
+    return np.array([np.nan if is_blank(c) else as_float(c, f"{key} (row {i + 1})") for i, c in zip(rows, cells)])
 
 
 def metrics_display(m: CellMetrics) -> dict[str, Any]:
@@ -111,19 +129,22 @@ def XLCELL_CELL_VALUE(design: Any, metric: Any, materials: Any = None) -> Any:
 def XLCELL_CELL_TABLE(designs: Any, metrics: Any = None, materials: Any = None) -> list[list[Any]]:
     """Evaluate a table of designs in one call (a sweep of thousands of designs is one call).
 
-    designs: table with a header row of design keys and one design per row (missing keys take defaults)
+    designs: table with a header row of design keys and one design per row (missing keys and blank cells take the defaults; a blank row gives a blank row)
     metrics: optional row or column of metric names to return (default: all)
     materials: optional table of user-defined materials
     Returns a header row of metric names and one row of metrics per design.
     """
-    d, n = designs_from_table(designs, materials)
+    d, kept, n_rows = designs_from_table_rows(designs, materials)
     m = evaluate_cell(d).as_display()
     keys = list(m) if metrics is None or is_blank(metrics) else _metric_list(metrics)
     cols = []
     for k in keys:
-        v = np.broadcast_to(np.asarray(m[k]), (n,))
+        v = np.broadcast_to(np.asarray(m[k]), (len(kept),))
         cols.append(v.astype(bool).tolist() if _METRIC_SPECS[k].unit == "bool" else v.astype(float).tolist())
-    return [keys] + [[excel_value(c[i]) for c in cols] for i in range(n)]
+    out: list[list[Any]] = [[""] * len(keys) for _ in range(n_rows)]  # a blank input row stays a blank row
+    for pos, i in enumerate(kept):
+        out[i] = [excel_value(c[pos]) for c in cols]
+    return [keys] + out
 
 
 def _metric_list(metrics: Any) -> list[str]:
@@ -353,5 +374,5 @@ def _fraction(v: Any, name: str) -> float:
     return x
 
 
-__all__ = [n for n in dir() if n.startswith("XLCELL_")] + ["design_from_range", "designs_from_table",
+__all__ = [n for n in dir() if n.startswith("XLCELL_")] + ["design_from_range", "designs_from_table", "designs_from_table_rows",
                                                              "design_values", "materials_from_range"]

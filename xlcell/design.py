@@ -75,7 +75,9 @@ def design_from_mapping(values: Mapping[str, Any], materials: Mapping[str, Mater
 
     Missing keys take the defaults of :func:`design_keys` (BatPaC 5.0's default cell); material
     properties left out take the named material's library values; a missing
-    ``neg_thickness_um`` is derived from ``np_ratio``.
+    ``neg_thickness_um`` is derived from ``np_ratio``. A NaN value (a blank cell in a table of
+    designs) counts as missing for that design; ``neg_thickness_um`` and ``np_ratio`` may both be
+    columns as long as no design gives both.
 
     Parameters
     ----------
@@ -89,14 +91,18 @@ def design_from_mapping(values: Mapping[str, Any], materials: Mapping[str, Mater
     UnknownKeyError
         A key that is not a design key.
     ConflictError
-        Both ``neg_thickness_um`` and ``np_ratio`` given.
+        Both ``neg_thickness_um`` and ``np_ratio`` given for one design.
     InputError
         A material of the wrong role, or a value out of range.
     """
     keys = {k.key: k for k in design_keys()}
     vals = {canonical_key(k): v for k, v in values.items()}
     if "neg_thickness_um" in vals and "np_ratio" in vals:
-        raise ConflictError("give neg_thickness_um or np_ratio, not both (the other follows from it)")
+        both = _given(vals["neg_thickness_um"]) & _given(vals["np_ratio"])
+        if both.any():
+            i = int(np.flatnonzero(both.ravel())[0])
+            at = f" (design {i + 1})" if both.size > 1 else ""
+            raise ConflictError(f"give neg_thickness_um or np_ratio, not both{at} (the other follows from it)")
 
     parts: dict[str, dict[str, Any]] = {"pos": {}, "neg": {}, "sep": {}, "cell": {}}
     for part in ("pos", "neg"):
@@ -106,22 +112,36 @@ def design_from_mapping(values: Mapping[str, Any], materials: Mapping[str, Mater
         _check_role(names, MATERIAL_KEYS[mkey], mkey, materials)
         for s in specs(ElectrodeDesign):
             k = f"{part}_{s.key}"
-            if k in vals:
-                parts[part][s.name] = s.to_si(np.asarray(vals[k], dtype=float))
-            elif s.from_material:
-                parts[part][s.name] = mats[s.name]
+            if s.from_material:
+                default = mats[s.name]
             elif k == "neg_thickness_um":
-                parts[part][s.name] = np.nan
+                default = np.nan
             else:
-                parts[part][s.name] = s.to_si(keys[k].default)
+                default = s.to_si(keys[k].default)
+            parts[part][s.name] = _with_default(vals, k, s, default)
     for s in specs(SeparatorDesign):
         k = f"sep_{s.key}"
-        parts["sep"][s.name] = s.to_si(np.asarray(vals[k], dtype=float) if k in vals else keys[k].default)
+        parts["sep"][s.name] = _with_default(vals, k, s, s.to_si(keys[k].default))
     for s in specs(CellDesign):
         d = keys[s.key].default
-        parts["cell"][s.name] = s.to_si(np.asarray(vals[s.key], dtype=float)) if s.key in vals else (np.nan if d is None else s.to_si(d))
+        parts["cell"][s.name] = _with_default(vals, s.key, s, np.nan if d is None else s.to_si(d))
     return CellDesign(pos=ElectrodeDesign(**parts["pos"]), neg=ElectrodeDesign(**parts["neg"]),
                       sep=SeparatorDesign(**parts["sep"]), **parts["cell"])
+
+
+def _given(v: Any) -> np.ndarray:
+    return ~np.isnan(np.asarray(v, dtype=float))
+
+
+def _with_default(vals: Mapping[str, Any], key: str, spec: ParamSpec, default_si: Any) -> Any:
+    """The SI value of ``key``: the given one, the default where it is missing or NaN (a blank cell)."""
+    if key not in vals:
+        return default_si
+    x = spec.to_si(np.asarray(vals[key], dtype=float))
+    blank = np.isnan(x)
+    if blank.any():
+        x = np.where(blank, default_si, x)
+    return x
 
 
 def _check_role(names: Any, role: str, key: str, materials: Mapping[str, Material] | None) -> None:
