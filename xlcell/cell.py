@@ -17,12 +17,22 @@ Relations (all per unit of positive electrode area unless stated):
   surface blinded by binder;
 * power at a fraction f of the open-circuit voltage: P = V² f (1 - f) / R (BatPaC 5.0, 2.4);
 * diffusion limits (t ~ L²/D): solid r²/D_s and electrolyte L²/D_eff against the discharge time
-  3600/C. Electrolyte depletion is judged by the number N_e = i L (1 - t+) / (F c0 D_eff) (the
-  salt drop across the electrode over the bulk concentration; the steady-state estimate for
-  full depletion is N_e = 2), solid depletion by N_s = (r²/D_s) / (3600/C). Usable capacity at a
-  C-rate falls over a smooth cliff f(x) = (1 + x^n)^(-m/n) of N/N_crit. The defaults are calibrated
-  to published simulations of a 21700 cell, whose capacity cliff lies between 2C and 3C at 76 µm
-  and between 1C and 2C at 100 µm (test: tests/test_cell.py).
+  3600/C. Electrolyte depletion is judged by the number N_e = i L (1 - t+) / (F c0 D_eff): with
+  the reaction spread evenly through the electrode, the steady salt profile is a parabola whose
+  drop across the electrode is N_e c0 / 2, so the electrolyte at the current collector runs dry at
+  N_e = 2, the default critical value. On discharge the salt is consumed in the positive electrode
+  and released in the negative (where it accumulates), so only the positive's number limits the
+  discharge (the usable capacity); the negative's limits charging, and the feasibility flags ask
+  for both directions at the C-rate. Solid depletion is judged by
+  N_s = (r²/D_s) / (3600/C): for a sphere under a constant surface flux the quasi-steady
+  surface-to-mean concentration difference is j r / (5 D_s), which over the usable range
+  (3 j t / r) is N_s / 15, so the surface runs out of the usable range before the mean does when
+  N_s reaches 15, the default critical value (the same r²/(15 D_s) time constant as the
+  polynomial approximation of Subramanian et al., J. Electrochem. Soc. 152 (2005) A2002).
+  Usable capacity at a C-rate falls over a smooth cliff f(x) = (1 + x^n)^(-m/n) of N/N_crit.
+  With these critical values, a 21700 cell with the LG M50's parameters (Chen et al. 2020)
+  loses its capacity between 2C and 3C at a 76 µm positive and between 1C and 2C at 100 µm, as
+  the issue's cited simulations report (test: tests/test_cell.py).
 """
 from __future__ import annotations
 
@@ -120,8 +130,12 @@ class CellDesign:
     c_rate_per_h: Array = field(default=1.0 / 3.0, metadata=param("Discharge C-rate", "C-rate", key="c_rate", gt=0, le=100, group=_OP))
     power_voltage_fraction: Array = field(default=0.8, metadata=param("Voltage at maximum power / OCV", "-", key="power_voltage_fraction", gt=0, lt=1, group=_OP, advanced=True,
                                                                       doc="BatPaC rates power at 80 % of open-circuit voltage"))
-    critical_electrolyte_number: Array = field(default=1.5, metadata=param("Critical electrolyte depletion number", "-", key="critical_electrolyte_number", gt=0, group=_RM, advanced=True))
-    critical_solid_number: Array = field(default=1.0, metadata=param("Critical solid diffusion number", "-", key="critical_solid_number", gt=0, group=_RM, advanced=True))
+    critical_electrolyte_number: Array = field(default=2.0, metadata=param(
+        "Critical electrolyte depletion number", "-", key="critical_electrolyte_number", gt=0, group=_RM, advanced=True,
+        doc="N_e = i L (1 - t+)/(F c0 D_eff) at which the positive's electrolyte runs dry (steady parabola: 2)"))
+    critical_solid_number: Array = field(default=15.0, metadata=param(
+        "Critical solid diffusion number", "-", key="critical_solid_number", gt=0, group=_RM, advanced=True,
+        doc="(r²/D_s)/(3600/C) at which a particle's surface leaves the usable range (sphere: 15)"))
     rate_cliff_sharpness: Array = field(default=8.0, metadata=param("Rate cliff sharpness", "-", key="rate_cliff_sharpness", ge=1, le=50, group=_RM, advanced=True))
 
 
@@ -375,6 +389,7 @@ def evaluate_cell(design: CellDesign) -> CellMetrics:
     current = capacity * c / SECONDS_PER_HOUR
     rate = _rate_limits(d, qa_p, c)
 
+    # feasible: discharge AND charge at the C-rate (the negative's electrolyte depletes on charge)
     feasible = (np_ratio >= 1.0) & (rate["n_e_p"] <= d.critical_electrolyte_number) & (rate["n_e_n"] <= d.critical_electrolyte_number) \
         & (rate["n_s_p"] <= d.critical_solid_number) & (rate["n_s_n"] <= d.critical_solid_number) & (v_avg - current * R > 0)
     shape = np.broadcast(energy, p_max, rate["fraction"]).shape
@@ -421,13 +436,15 @@ def _rate_limits(d: CellDesign, qa_p: Array, c_rate: Array) -> dict[str, Array]:
     t_s_n = diffusion_time(n.particle_radius_m, n.solid_diffusivity_m2_s)
     n_s_p, n_s_n = t_s_p / t_dis, t_s_n / t_dis
     Nc, Ns = d.critical_electrolyte_number, d.critical_solid_number
-    # N_e ∝ L²: thickness at which N_e = N_c, holding porosity and composition (and N/P for the negative)
+    # N_e ∝ L²: thickness at which N_e = N_c, holding porosity and composition (and N/P for the negative;
+    # the negative's limit applies to charging at this C-rate)
     l_max_p = p.thickness_m * np.sqrt(Nc / n_e_p)
     l_max_n = n.thickness_m * np.sqrt(Nc / n_e_n)
     r_max_p = np.sqrt(Ns * p.solid_diffusivity_m2_s * t_dis)
     r_max_n = np.sqrt(Ns * n.solid_diffusivity_m2_s * t_dis)
     k = d.rate_cliff_sharpness
-    fraction = cliff(n_e_p / Nc, k) * cliff(n_e_n / Nc, k) * cliff(n_s_p / Ns, k) * cliff(n_s_n / Ns, k)
+    # discharge: the salt depletes in the positive only (it accumulates in the negative)
+    fraction = cliff(n_e_p / Nc, k) * cliff(n_s_p / Ns, k) * cliff(n_s_n / Ns, k)
     return dict(t_e_p=diffusion_time(p.thickness_m, Deff_p), t_e_n=diffusion_time(n.thickness_m, Deff_n),
                 t_s_p=t_s_p, t_s_n=t_s_n, n_e_p=n_e_p, n_e_n=n_e_n, n_s_p=n_s_p, n_s_n=n_s_n,
                 l_max_p=l_max_p, l_max_n=l_max_n, r_max_p=r_max_p, r_max_n=r_max_n, fraction=fraction)
