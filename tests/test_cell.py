@@ -256,3 +256,32 @@ def test_design_is_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         d.np_ratio = 2.0  # type: ignore[misc]
     assert isinstance(d, CellDesign)
+
+
+def test_feasibility_flags_each_catch_their_own_failure_and_feasible_is_their_and():
+    base = evaluate_cell(default_design())
+    assert base.feasible_np and base.feasible_electrolyte and base.feasible_solid and base.feasible_voltage
+    assert base.feasible
+    cases = {  # one check broken at a time
+        "feasible_np": default_design(np_ratio=0.9),
+        "feasible_electrolyte": _with_pos(thickness_m=400e-6),
+        "feasible_solid": _with_pos(particle_radius_m=30e-6),
+        "feasible_voltage": dataclasses.replace(
+            default_design(c_rate_per_h=60.0, electrolyte_diffusivity_m2_s=1e-6, electrolyte_conductivity_S_m=0.01),
+            pos=dataclasses.replace(default_design().pos, particle_radius_m=0.2e-6),
+            neg=dataclasses.replace(default_design().neg, particle_radius_m=0.5e-6)),
+    }
+    for flag, d in cases.items():
+        m = evaluate_cell(d)
+        assert [bool(getattr(m, k)) for k in cases] == [k != flag for k in cases], flag
+        assert not m.feasible
+    # over a random population the combined flag is exactly the AND of the four
+    rng = np.random.default_rng(0)
+    n = 400
+    d = default_design(np_ratio=rng.uniform(0.8, 1.3, n), c_rate_per_h=rng.uniform(0.1, 30, n))
+    d = dataclasses.replace(d, pos=dataclasses.replace(d.pos, thickness_m=rng.uniform(30e-6, 300e-6, n),
+                                                       particle_radius_m=rng.uniform(1e-6, 20e-6, n)))
+    m = evaluate_cell(d)
+    flags = m.feasible_np & m.feasible_electrolyte & m.feasible_solid & m.feasible_voltage
+    assert np.array_equal(m.feasible, flags)
+    assert 0 < m.feasible.sum() < n and all(0 < getattr(m, k).sum() < n for k in cases)

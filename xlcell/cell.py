@@ -217,7 +217,11 @@ class CellMetrics:
     max_neg_particle_radius_m: Array = field(metadata=param("Max negative particle radius at the C-rate", "µm", key="max_neg_particle_radius_um"))
     usable_capacity_fraction: Array = field(metadata=param("Usable capacity fraction at the C-rate", "-", key="usable_capacity_fraction"))
     usable_capacity_C: Array = field(metadata=param("Usable capacity at the C-rate", "Ah", key="usable_capacity_Ah"))
-    feasible: Array = field(metadata=param("Feasible (N/P >= 1, diffusion limits met)", "bool", key="feasible"))
+    feasible_np: Array = field(metadata=param("Feasible: N/P >= 1 (no lithium plating from an undersized negative)", "bool", key="feasible_np"))
+    feasible_electrolyte: Array = field(metadata=param("Feasible: electrolyte depletion numbers <= critical (both electrodes)", "bool", key="feasible_electrolyte"))
+    feasible_solid: Array = field(metadata=param("Feasible: solid diffusion numbers <= critical (both electrodes)", "bool", key="feasible_solid"))
+    feasible_voltage: Array = field(metadata=param("Feasible: voltage under load at the C-rate > 0", "bool", key="feasible_voltage"))
+    feasible: Array = field(metadata=param("Feasible (all four feasible_ checks)", "bool", key="feasible"))
 
     def as_display(self) -> dict[str, Any]:
         """``{Excel key: value in display units}`` in field order."""
@@ -389,10 +393,16 @@ def evaluate_cell(design: CellDesign) -> CellMetrics:
     current = capacity * c / SECONDS_PER_HOUR
     rate = _rate_limits(d, qa_p, c)
 
+    v_load = v_avg - current * R
     # feasible: discharge AND charge at the C-rate (the negative's electrolyte depletes on charge)
-    feasible = (np_ratio >= 1.0) & (rate["n_e_p"] <= d.critical_electrolyte_number) & (rate["n_e_n"] <= d.critical_electrolyte_number) \
-        & (rate["n_s_p"] <= d.critical_solid_number) & (rate["n_s_n"] <= d.critical_solid_number) & (v_avg - current * R > 0)
+    ok_np = np_ratio >= 1.0
+    ok_el = (rate["n_e_p"] <= d.critical_electrolyte_number) & (rate["n_e_n"] <= d.critical_electrolyte_number)
+    ok_s = (rate["n_s_p"] <= d.critical_solid_number) & (rate["n_s_n"] <= d.critical_solid_number)
+    ok_v = v_load > 0
     shape = np.broadcast(energy, p_max, rate["fraction"]).shape
+
+    def flag(x: Array) -> np.ndarray:
+        return np.broadcast_to(np.asarray(x, dtype=bool), shape).copy()
 
     def bc(x: Array) -> np.ndarray:
         return np.broadcast_to(np.asarray(x, dtype=float), shape).copy()
@@ -410,14 +420,15 @@ def evaluate_cell(design: CellDesign) -> CellMetrics:
         electrolyte_volume_m3=bc(v_elyte),
         asi_electrolyte_ohm_m2=bc(asi_el), asi_electronic_ohm_m2=bc(asi_e), asi_ct_pos_ohm_m2=bc(asi_ct_p), asi_ct_neg_ohm_m2=bc(asi_ct_n),
         asi_total_ohm_m2=bc(asi), resistance_ohm=bc(R), max_power_W=bc(p_max), specific_power_W_kg=bc(p_max / mass),
-        current_A=bc(current), voltage_under_load_V=bc(v_avg - current * R), t_discharge_s=bc(t_dis),
+        current_A=bc(current), voltage_under_load_V=bc(v_load), t_discharge_s=bc(t_dis),
         t_diff_solid_pos_s=bc(rate["t_s_p"]), t_diff_solid_neg_s=bc(rate["t_s_n"]),
         t_diff_electrolyte_pos_s=bc(rate["t_e_p"]), t_diff_electrolyte_neg_s=bc(rate["t_e_n"]),
         electrolyte_number_pos=bc(rate["n_e_p"]), electrolyte_number_neg=bc(rate["n_e_n"]),
         max_pos_thickness_m=bc(rate["l_max_p"]), max_neg_thickness_m=bc(rate["l_max_n"]),
         max_pos_particle_radius_m=bc(rate["r_max_p"]), max_neg_particle_radius_m=bc(rate["r_max_n"]),
         usable_capacity_fraction=bc(rate["fraction"]), usable_capacity_C=bc(capacity * rate["fraction"]),
-        feasible=np.broadcast_to(feasible, shape).copy(),
+        feasible_np=flag(ok_np), feasible_electrolyte=flag(ok_el), feasible_solid=flag(ok_s), feasible_voltage=flag(ok_v),
+        feasible=flag(ok_np & ok_el & ok_s & ok_v),
     )
 
 
