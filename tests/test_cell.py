@@ -285,3 +285,99 @@ def test_feasibility_flags_each_catch_their_own_failure_and_feasible_is_their_an
     flags = m.feasible_np & m.feasible_electrolyte & m.feasible_solid & m.feasible_voltage
     assert np.array_equal(m.feasible, flags)
     assert 0 < m.feasible.sum() < n and all(0 < getattr(m, k).sum() < n for k in cases)
+
+
+# ------------------------------------------------------------------ independent hand calculations
+# The default cell (BatPaC 5.0 default, xlcell's library values for transport, binder blinding 1) worked out
+# by hand from its inputs with plain floats: only the inputs are shared with the model, no model function.
+F_, R_, T_ = 96485.33212, 8.314462618, 298.15
+LP, LN = 120e-6, 1.1 * 8.0691897 / 581.31352 * 1e-2  # L_n = N/P Q_A,p / Q_v,n (BatPaC §2.2 values) = 152.69 µm
+EPS, SEP_L, SEP_EPS, KAPPA0 = 0.25, 15e-6, 0.5, 1.0
+AREA = 0.84493127  # m²
+V_OC = 3.7132049  # BatPaC OCV at 50 % SOC
+
+
+def _hand_asi():
+    el = LP / (3 * KAPPA0 * EPS**1.5) + SEP_L / (KAPPA0 * SEP_EPS**1.5) + LN / (3 * KAPPA0 * EPS**1.5)
+    ele = LP / (3 * 10.0 * 0.75**1.5) + LN / (3 * 215.0 * 0.75**1.5)  # σ (1 - ε)^b, NMC811 10 S/m, graphite 215 S/m
+    # charge transfer: ε_AM = ρ_coat w_AM / ρ_AM; θ_b = (w_b/ρ_b)/(w_AM/ρ_AM); a = 3 ε_AM (1 - θ_b) / r
+    e_am_p = 3279.2626 * 0.96 / 4650.0
+    e_am_n = 1645.8853 * 0.98 / 2240.0
+    th_p = (0.02 / 1770.0) / (0.96 / 4650.0)
+    th_n = (0.02 / 1100.0) / (0.98 / 2240.0)
+    a_p = 3 * e_am_p * (1 - th_p) / 2e-6
+    a_n = 3 * e_am_n * (1 - th_n) / 6e-6
+    ct_p = R_ * T_ / (F_ * 6.0 * a_p * LP)  # i0 0.6 mA/cm² = 6 A/m²
+    ct_n = R_ * T_ / (F_ * 5.0 * a_n * LN)
+    return el, ele, ct_p, ct_n
+
+
+def test_default_cell_resistances_by_hand():
+    m = evaluate_cell(default_design())
+    el, ele, ct_p, ct_n = _hand_asi()
+    assert float(m.neg_thickness_m) == pytest.approx(LN, rel=1e-7)
+    assert float(m.asi_electrolyte_ohm_m2) == pytest.approx(el, rel=1e-6)
+    assert float(m.asi_electronic_ohm_m2) == pytest.approx(ele, rel=1e-6)
+    assert float(m.asi_ct_pos_ohm_m2) == pytest.approx(ct_p, rel=1e-6)
+    assert float(m.asi_ct_neg_ohm_m2) == pytest.approx(ct_n, rel=1e-6)
+    asi = el + ele + ct_p + ct_n
+    assert float(m.asi_total_ohm_m2) == pytest.approx(asi, rel=1e-6)
+    assert float(m.resistance_ohm) == pytest.approx(asi / AREA, rel=1e-6)
+    # order of magnitude: a 68 Ah EV cell has about a milliohm
+    assert 0.2e-3 < float(m.resistance_ohm) < 3e-3
+
+
+def test_default_cell_power_and_voltage_under_load_by_hand():
+    m = evaluate_cell(default_design())
+    R = sum(_hand_asi()) / AREA
+    assert float(m.avg_voltage_V) == pytest.approx(V_OC, rel=1e-9)
+    # BatPaC 5.0 §2.4: power at 80 % of the open-circuit voltage, P = V² f (1 - f) / R
+    assert float(m.max_power_W) == pytest.approx(V_OC**2 * 0.8 * 0.2 / R, rel=1e-6)
+    cap_Ah = 8.0691897e-3 * AREA * 1e4  # mAh/cm² x cm² -> Ah (positive-limited at N/P 1.1)
+    assert float(m.capacity_C) / 3600 == pytest.approx(cap_Ah, rel=1e-7)
+    I = cap_Ah / 3  # default C/3
+    assert float(m.current_A) == pytest.approx(I, rel=1e-7)
+    assert float(m.voltage_under_load_V) == pytest.approx(V_OC - I * R, rel=1e-6)
+
+
+def test_default_cell_diffusion_times_and_limits_by_hand():
+    m = evaluate_cell(default_design())
+    assert float(m.t_diff_solid_pos_s) == pytest.approx((2e-6) ** 2 / 4e-15, rel=1e-12)  # 1000 s
+    assert float(m.t_diff_solid_neg_s) == pytest.approx((6e-6) ** 2 / 3.3e-14, rel=1e-12)  # 1091 s
+    D_eff = 3.0e-10 * EPS**1.5
+    assert float(m.t_diff_electrolyte_pos_s) == pytest.approx(LP**2 / D_eff, rel=1e-12)  # 384 s
+    assert float(m.t_diff_electrolyte_neg_s) == pytest.approx(LN**2 / D_eff, rel=1e-6)
+    # N_e = i L (1 - t+) / (F c0 D_eff) at C/3, i = Q_A,p C / 3600
+    i = 8.0691897 * 3.6 * 1e4 / 3 / 3600  # mAh/cm² x 3.6 C/mAh x 1e4 cm²/m² / 3 h -> A/m²
+    n_e_p = i * LP * (1 - 0.38) / (F_ * 1200.0 * D_eff)
+    assert float(m.electrolyte_number_pos) == pytest.approx(n_e_p, rel=1e-6)
+    # N_e ∝ L² (i ∝ L): the thickness at the critical number 2
+    assert float(m.max_pos_thickness_m) == pytest.approx(LP * (2.0 / n_e_p) ** 0.5, rel=1e-6)
+    # solid: r_max = sqrt(15 D_s t_discharge)
+    assert float(m.max_pos_particle_radius_m) == pytest.approx((15 * 4e-15 * 3 * 3600) ** 0.5, rel=1e-9)
+    assert float(m.max_neg_particle_radius_m) == pytest.approx((15 * 3.3e-14 * 3 * 3600) ** 0.5, rel=1e-9)
+
+
+@settings(max_examples=25, deadline=None)
+@given(c=st.floats(0.5, 10.0), L=st.floats(30e-6, 300e-6))
+def test_at_the_max_thickness_and_particle_size_the_numbers_equal_their_critical_values(c, L):
+    d = _with_pos(thickness_m=L)
+    d = dataclasses.replace(d, c_rate_per_h=c)
+    m = evaluate_cell(d)
+    at_max = dataclasses.replace(d, pos=dataclasses.replace(d.pos, thickness_m=float(m.max_pos_thickness_m)))
+    assert float(evaluate_cell(at_max).electrolyte_number_pos) == pytest.approx(float(d.critical_electrolyte_number), rel=1e-9)
+    at_r = dataclasses.replace(d, pos=dataclasses.replace(d.pos, particle_radius_m=float(m.max_pos_particle_radius_m)),
+                               neg=dataclasses.replace(d.neg, particle_radius_m=float(m.max_neg_particle_radius_m)))
+    mr = evaluate_cell(at_r)
+    assert float(mr.t_diff_solid_pos_s / mr.t_discharge_s) == pytest.approx(float(d.critical_solid_number), rel=1e-9)
+    assert float(mr.t_diff_solid_neg_s / mr.t_discharge_s) == pytest.approx(float(d.critical_solid_number), rel=1e-9)
+
+
+@settings(max_examples=25, deadline=None)
+@given(f=st.floats(0.05, 0.95), c=st.floats(0.1, 5.0))
+def test_power_and_voltage_identities(f, c):
+    m = evaluate_cell(default_design(power_voltage_fraction=f, c_rate_per_h=c))
+    V, R = float(m.avg_voltage_V), float(m.resistance_ohm)
+    assert float(m.max_power_W) == pytest.approx(V**2 * f * (1 - f) / R, rel=1e-12)
+    assert float(m.voltage_under_load_V) == pytest.approx(V - float(m.current_A) * R, rel=1e-12)
+    assert float(m.current_A) == pytest.approx(float(m.capacity_C) * c / 3600, rel=1e-12)
