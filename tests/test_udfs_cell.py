@@ -196,3 +196,14 @@ def test_a_blank_table_cell_takes_the_keys_default():
 def test_a_row_giving_both_negative_thickness_and_np_ratio_is_named():
     out = XLCELL_CELL_TABLE([["neg_thickness_um", "np_ratio"], [130.0, None], [140.0, 1.1]])
     assert out[0][0] == "#XLCELL! give neg_thickness_um or np_ratio, not both (design 2) (the other follows from it)"
+
+
+def test_max_thickness_udf_and_cell_metric_are_documented_as_different_criteria():
+    # XLCELL_MAX_THICKNESS: L²/D_eff = 3600/C; XLCELL_CELL: depletion number = critical (stricter, ∝ L²)
+    d_eff = 3.0e-10 * 0.25**1.5
+    simple = XLCELL_MAX_THICKNESS(1.0, d_eff)
+    assert simple == pytest.approx((d_eff * 3600) ** 0.5 * 1e6)
+    cell = dict(XLCELL_CELL([["c_rate", 1.0]]))["max_pos_thickness_um"]
+    assert cell < simple
+    assert f"{cell:.0f} µm against {simple:.0f} µm" in XLCELL_CELL.__doc__
+    assert f"{cell:.0f} µm there against {simple:.0f} µm here" in XLCELL_MAX_THICKNESS.__doc__

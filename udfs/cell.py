@@ -109,6 +109,11 @@ def XLCELL_CELL(design: Any, materials: Any = None) -> list[list[Any]]:
     design: two-column range of (key, value) rows, e.g. pos_thickness_um | 120 (see the Design sheet)
     materials: optional table of user-defined materials (header: name, role, specific_capacity_mAh_g, ...)
     Returns a two-column (metric, value) array; metric names carry their units.
+
+    max_pos_thickness_um is the thickness at which the positive's electrolyte depletion number
+    N_e = i L (1 - t+)/(F c0 D_eff) reaches critical_electrolyte_number at c_rate. As the current
+    density i grows with L, N_e grows with L², and this limit is stricter than XLCELL_MAX_THICKNESS's
+    L²/D_eff = 3600/C (default cell at 1C: 144 µm against 367 µm).
     """
     return kv_out(evaluate_cell(design_from_range(design, materials)).as_display())
 
@@ -321,6 +326,11 @@ def XLCELL_MAX_THICKNESS(c_rate: Any, diffusivity_m2_s: Any, time_fraction: Any 
     c_rate: C-rate in 1/h, > 0
     diffusivity_m2_s: effective diffusivity in m²/s, > 0
     time_fraction: share of the discharge time the diffusion may take, 0 < f <= 1, default 1
+
+    This is the seed's time-scale criterion L²/D <= f·3600/C alone. XLCELL_CELL's max_pos_thickness_um
+    is a different, stricter criterion: the electrolyte depletion number, which also counts that a
+    thicker electrode carries more current (default cell at 1C: 144 µm there against 367 µm here
+    with D_eff = 3e-10·0.25^1.5 m²/s).
     """
     c = _positive(c_rate, "c_rate", "C-rate")
     D = _positive(diffusivity_m2_s, "diffusivity_m2_s", "m²/s")

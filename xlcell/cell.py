@@ -211,7 +211,10 @@ class CellMetrics:
     t_diff_electrolyte_neg_s: Array = field(metadata=param("Electrolyte diffusion time, negative", "s", key="t_diff_electrolyte_neg_s"))
     electrolyte_number_pos: Array = field(metadata=param("Electrolyte depletion number, positive", "-", key="electrolyte_number_pos"))
     electrolyte_number_neg: Array = field(metadata=param("Electrolyte depletion number, negative", "-", key="electrolyte_number_neg"))
-    max_pos_thickness_m: Array = field(metadata=param("Max positive thickness at the C-rate", "µm", key="max_pos_thickness_um"))
+    max_pos_thickness_m: Array = field(metadata=param(
+        "Max positive thickness at the C-rate", "µm", key="max_pos_thickness_um",
+        doc="Thickness at which the positive's electrolyte depletion number reaches its critical value (porosity and "
+            "composition held); stricter than L²/D_eff = 3600/C (XLCELL_MAX_THICKNESS) because the current grows with L"))
     max_neg_thickness_m: Array = field(metadata=param("Max negative thickness at the C-rate", "µm", key="max_neg_thickness_um"))
     max_pos_particle_radius_m: Array = field(metadata=param("Max positive particle radius at the C-rate", "µm", key="max_pos_particle_radius_um"))
     max_neg_particle_radius_m: Array = field(metadata=param("Max negative particle radius at the C-rate", "µm", key="max_neg_particle_radius_um"))
