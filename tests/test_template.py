@@ -70,9 +70,9 @@ def test_data_validation_on_inputs(fresh):
     ws = load_workbook(fresh)["Design"]
     dvs = ws.data_validations.dataValidation
     lists = [dv for dv in dvs if dv.type == "list"]
-    assert any("NMC811" in dv.formula1 for dv in lists)
+    assert any(dv.formula1.startswith("'Materials'!$A$") for dv in lists)  # names from the Materials sheet
     porosity_row = next(r for r in range(5, 90) if ws.cell(r, 2).value == "pos_porosity")
-    assert any(f"C{porosity_row}" in str(dv.sqref) and dv.type == "decimal" for dv in dvs)
+    assert any(f"C{porosity_row}" in str(dv.sqref) and dv.type == "custom" for dv in dvs)  # 0 < ε < 1
 
 
 @pytest.fixture(scope="module")

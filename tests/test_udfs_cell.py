@@ -207,3 +207,27 @@ def test_max_thickness_udf_and_cell_metric_are_documented_as_different_criteria(
     assert cell < simple
     assert f"{cell:.0f} µm against {simple:.0f} µm" in XLCELL_CELL.__doc__
     assert f"{cell:.0f} µm there against {simple:.0f} µm here" in XLCELL_MAX_THICKNESS.__doc__
+
+
+def test_coating_density_names_the_negative_fraction_not_the_sum():
+    assert XLCELL_COATING_DENSITY(0.25, [[1.1, -0.1]], [[4.65, 1.8]]) == \
+        "#XLCELL! mass_fractions[2] = -0.1: must be a fraction >= 0"
+    assert XLCELL_COATING_DENSITY(0.25, [[0.5, 0.4]], [[4.65, 1.8]]).startswith(
+        "#XLCELL! sum of mass_fractions = 0.9: must be 1")
+
+
+def test_a_design_laid_out_across_a_row_gets_a_hint():
+    out = XLCELL_CELL([["pos_thickness_um", "pos_porosity", "np_ratio"], [120.0, 0.3, 1.1]])
+    assert out[0][0].startswith("#XLCELL! design is laid out across a row")
+    assert "lay keys down the first column" in out[0][0] and len(out[0][0]) < 220
+    assert "lay keys" in XLCELL_CELL_VALUE([["pos_thickness_um", "pos_porosity"], [120.0, 0.3]], "energy_Wh")
+
+
+def test_unknown_property_message_is_plural_english():
+    assert XLCELL_MATERIAL("NMC811", "zzzz") == "#XLCELL! unknown material property 'zzzz'; see the list of material properties"
+
+
+@pytest.mark.parametrize("eps", [0.0, 1.0])
+def test_porosity_end_points_are_rejected(eps):
+    assert XLCELL_CELL([["pos_porosity", eps]])[0][0].startswith(f"#XLCELL! pos_porosity = {eps:g}: must be")
+    assert XLCELL_COATING_DENSITY(eps, [[1.0]], [[4.65]]).startswith(f"#XLCELL! porosity = {eps:g}: must be")

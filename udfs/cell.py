@@ -13,7 +13,7 @@ import xlcell
 from xlcell import units
 from xlcell.cell import (CellMetrics, areal_capacity_of, charge_transfer_asi_of, composite_density, evaluate_cell,
                          rate_capability, specific_area_of)
-from xlcell.design import DEFAULT_MATERIALS, canonical_key, design_from_mapping, text_keys
+from xlcell.design import DEFAULT_MATERIALS, canonical_key, design_from_mapping, design_keys, text_keys
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
 from xlcell.materials import LIBRARY, Material, get_material
 from xlcell.params import specs, spec_by_key
@@ -25,6 +25,7 @@ from ._excel import (as_2d, as_float, as_kv, as_records, as_table, as_text, as_v
 _METRIC_SPECS = {s.key: s for s in specs(CellMetrics)}
 _METRIC_CANON = {k.lower(): k for k in _METRIC_SPECS}
 MATERIAL_COLUMNS = ["name", "role"] + [s.key for s in specs(Material)]
+_DESIGN_KEYS = {k.key.lower() for k in design_keys()}
 
 
 # ------------------------------------------------------------------ design ranges -> CellDesign
@@ -50,7 +51,21 @@ def materials_from_range(v: Any, name: str = "materials") -> dict[str, Material]
 
 def design_from_range(design: Any, materials: Any = None, name: str = "design"):
     """A :class:`~xlcell.cell.CellDesign` from a two-column (key, value) range."""
+    _check_not_transposed(design, name)
     return design_from_mapping(design_values(as_kv(design, name), name), materials_from_range(materials))
+
+
+def _check_not_transposed(design: Any, name: str) -> None:
+    """A (key, value) range laid out across (keys in the first row) gets a hint instead of a puzzling error."""
+    if not isinstance(design, (list, tuple)):
+        return
+    rows = as_2d(design, name)
+    if len(rows[0]) < 2 or len(rows) > 2:
+        return
+    keys = [c for c in rows[0][1:] if isinstance(c, str) and c.strip().lower() in _DESIGN_KEYS]
+    if keys:
+        raise ShapeError(name, f"laid out across a row (key {keys[0]!r} in the first row)",
+                         "keys and values in two columns: lay keys down the first column (or use TRANSPOSE)")
 
 
 def designs_from_table(designs: Any, materials: Any = None, name: str = "designs"):
@@ -238,8 +253,11 @@ def XLCELL_COATING_DENSITY(porosity: Any, mass_fractions: Any, densities_g_cm3: 
     rho = np.array(as_vector(densities_g_cm3, "densities_g_cm3"))
     if w.shape != rho.shape:
         raise ShapeError("densities_g_cm3", f"{rho.size} values", f"{w.size} values, one per mass fraction")
-    if (w < 0).any() or abs(w.sum() - 1.0) > 1e-6:
-        raise InputError("mass_fractions", float(w.sum()), "non-negative fractions summing to 1")
+    if (w < 0).any():
+        i = int(np.flatnonzero(w < 0)[0])
+        raise InputError(f"mass_fractions[{i + 1}]", float(w[i]), "a fraction >= 0")
+    if abs(w.sum() - 1.0) > 1e-6:
+        raise InputError("sum of mass_fractions", float(w.sum()), "1 (fractions of the solid)")
     if (rho <= 0).any():
         raise InputError("densities_g_cm3", float(rho.min()), "densities > 0")
     return float(units.from_si(composite_density(eps, w, units.to_si(rho, "g/cm³")), "g/cm³"))

@@ -80,8 +80,15 @@ class UnknownKeyError(XlcellError, KeyError):
         import difflib
 
         close = difflib.get_close_matches(str(self.key).lower(), self.known, n=3, cutoff=0.6)
-        hint = f"; did you mean {', '.join(close)}?" if close else f"; see the list of {self.what}s"
+        hint = f"; did you mean {', '.join(close)}?" if close else f"; see the list of {_plural(self.what)}"
         return f"unknown {self.what} {self.key!r}{hint}"
+
+
+def _plural(noun: str) -> str:
+    """English plural of the last word: property -> properties, key -> keys."""
+    if noun.endswith("y") and noun[-2:-1] not in tuple("aeiou"):
+        return noun[:-1] + "ies"
+    return noun + ("es" if noun.endswith(("s", "x", "ch", "sh")) else "s")
 
 
 class UnknownMaterialError(UnknownKeyError):

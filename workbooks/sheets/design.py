@@ -20,6 +20,7 @@ from xlcell.params import specs
 
 from .. import style
 from ..xlsx import spill
+from . import materials
 
 TITLE = "Design"
 HEADER_ROW = 4
@@ -30,15 +31,21 @@ C_RATES = [0.1, 0.2, 0.33, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0]
 _SECTIONS = {"pos": "Positive electrode", "neg": "Negative electrode", "sep": "Separator"}
 
 
+def material_names_ref() -> str:
+    """The name column of the Materials sheet's table (library rows and the rows for user materials)."""
+    first = materials.HEADER_ROW + 1
+    last = materials.HEADER_ROW + materials.table_rows() - 1
+    return f"'{materials.TITLE}'!$A${first}:$A${last}"
+
+
 def _rows(ctx) -> list[style.ParamRow]:
     keys = design_keys()
     rows: list[style.ParamRow] = [style.ParamRow("Active materials")]
-    pos_names = ",".join(m for m in _names("positive"))
-    neg_names = ",".join(m for m in _names("negative"))
     for k in keys[:2]:
+        role = "positive" if k.part == "pos" else "negative"
         rows.append(style.ParamRow(k.label, k.key, k.default, "text",
-                                   note="a library material or one added on the Materials sheet",
-                                   choices_ref=f'"{pos_names if k.part == "pos" else neg_names}"'))
+                                   note=f"a {role} material of the Materials sheet (library or added there)",
+                                   choices_ref=material_names_ref()))  # OOXML formulas carry no "="
     current = None
     for k in keys[2:]:
         section = _SECTIONS.get(k.part) or k.spec.group
@@ -63,10 +70,32 @@ def _rows(ctx) -> list[style.ParamRow]:
     return rows
 
 
-def _names(role: str) -> list[str]:
-    from xlcell.materials import names
+def _input_help(ws, rows: list[style.ParamRow], first_row: int) -> None:
+    """An input prompt on every validated cell (what is allowed), shown when the cell is selected.
 
-    return names(role)
+    Excel's decimal "between" includes its bounds, so a range with an exclusive bound (porosity: 0 <
+    ε < 1) becomes a custom rule ``AND(ISNUMBER(C9),C9>0,C9<1)`` (relative to the rule's first cell).
+    """
+    spec_at = {f"C{first_row + i}": pr.spec for i, pr in enumerate(rows) if pr.key is not None}
+    for dv in ws.data_validations.dataValidation:
+        cell = str(dv.sqref).split()[0].split(":")[0]
+        s = spec_at.get(cell)
+        if dv.type == "decimal" and s is not None and (s.gt is not None or s.lt is not None):
+            tests = [f"ISNUMBER({cell})"]
+            if s.gt is not None or s.ge is not None:
+                tests.append(f"{cell}{'>' if s.gt is not None else '>='}{style._num(s.gt if s.gt is not None else s.ge)}")
+            if s.lt is not None or s.le is not None:
+                tests.append(f"{cell}{'<' if s.lt is not None else '<='}{style._num(s.lt if s.lt is not None else s.le)}")
+            dv.type, dv.operator, dv.formula1, dv.formula2 = "custom", None, f"AND({','.join(tests)})", None
+        if dv.type == "list":
+            dv.promptTitle = "Material"
+            dv.prompt = "Pick a name from the Materials sheet (add your own there); the role must match."
+            dv.errorTitle = "Not on the Materials sheet"
+            dv.error = "Choose a material listed on the Materials sheet, or add it there first."
+        else:
+            dv.promptTitle = "Allowed"
+            dv.prompt = (dv.error or "")[:255]  # Excel's limit for an input message
+        dv.showInputMessage = True
 
 
 def build(wb: Workbook, ctx) -> None:
@@ -74,7 +103,9 @@ def build(wb: Workbook, ctx) -> None:
     style.title(ws, "Cell design", "Inputs in yellow (blank = default shown in column E or the library value); "
                 "results in green are computed by the xlcell add-in functions.")
     style.legend(ws, 2, RESULTS_COL)
-    first, last = style.param_rows(wb, ws, HEADER_ROW, _rows(ctx))
+    rows = _rows(ctx)
+    first, last = style.param_rows(wb, ws, HEADER_ROW, rows)
+    _input_help(ws, rows, first)
     style.name(wb, ctx.design_name, ws, f"B{first}:C{last}")
 
     # results: static labels beside the spilled (metric, value) table
