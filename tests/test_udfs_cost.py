@@ -33,6 +33,22 @@ def test_bottleneck_udf():
     assert XLCELL_BOTTLENECK(names, [[1.0], [-2.0], [1.0], [1.0]])[0][0].startswith("#XLCELL! rates = -2")
 
 
+def test_bottleneck_skips_empty_rows():
+    # a table's spare rows (no name, no rate) are skipped, wherever they are; so are named steps without a rate
+    names = [["Mixing"], [None], ["Coating"], [""], ["Dry room"], ["Formation"], [None]]
+    rates = [[3000.0], [None], [2500.0], [""], [None], [1800.0], [None]]
+    assert XLCELL_BOTTLENECK(names, rates) == [["Formation", 1800.0]]
+    assert XLCELL_BOTTLENECK([["a", None, "b", None]], [[2.0, None, 1.0, None]]) == [["b", 1.0]]
+    # a rate without a name, or a name with a rate that is not a number, is an error
+    assert XLCELL_BOTTLENECK([["a"], [None]], [[2.0], [1.0]]) == [
+        ["#XLCELL! step_names[2] = blank: must be a step name (rates_per_hour[2] has a rate)"]]
+    assert XLCELL_BOTTLENECK([["a"], ["b"]], [[2.0], ["fast"]]) == [["#XLCELL! rates_per_hour[2] = 'fast': must be a number"]]
+    # nothing to compare: a short message, not a traceback
+    assert XLCELL_BOTTLENECK([[None], [None]], [[None], [None]])[0][0] == (
+        "#XLCELL! step_names = blank: must be at least one named step with a rate")
+    assert XLCELL_BOTTLENECK([["a"], ["b"]], [[None], [None]])[0][0].startswith("#XLCELL! rates = 'all blank'")
+
+
 def test_cost_returns_the_issue_items_and_reproduces_batpac():
     out = XLCELL_COST(DESIGN)
     assert all(len(r) == 2 for r in out)

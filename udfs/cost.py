@@ -20,12 +20,11 @@ import numpy as np
 from xlcell import units
 from xlcell.bom import BOM_ITEMS, CellFormat, MaterialPrices, MaterialYields, Slurry
 from xlcell.cost import CostMetrics, Economics, Factory, cost_details, cost_sensitivity, crf, evaluate_cost
-from xlcell.errors import ShapeError, UnknownKeyError
+from xlcell.errors import InputError, ShapeError, UnknownKeyError
 from xlcell.factory import DRIVERS, Plant, StepTable, bottleneck, steps_from_rows
 from xlcell.params import specs
 
-from ._excel import (as_2d, as_float, as_int, as_kv, as_table, as_text, as_text_vector, excel_value, is_blank, kv_out,
-                     udf)
+from ._excel import as_2d, as_float, as_int, as_kv, as_table, as_text, excel_value, is_blank, kv_out, udf
 from .cell import design_from_range, designs_from_table
 
 FACTORY_CLASSES = (Plant, Economics)
@@ -87,19 +86,37 @@ def XLCELL_CRF(rate: Any, years: Any) -> float:
 
 @udf(table=True, ranges=("step_names", "rates_per_hour"))
 def XLCELL_BOTTLENECK(step_names: Any, rates_per_hour: Any) -> list[list[Any]]:
-    """The slowest step of a line: a 1x2 array (step name, its rate per hour). Blank rates are skipped.
+    """The slowest step of a line: a 1x2 array (step name, its rate per hour); empty rows are skipped.
 
     step_names: row or column of step names
     rates_per_hour: row or column of the steps' rates (units per hour, same unit for all), >= 0
+    Rows with neither a name nor a rate (spare rows of a table) and named steps without a rate (no machine
+    data) are skipped; a rate without a name, or a rate that is not a number, is an error.
     """
-    names = as_text_vector(step_names, "step_names")
-    rows = as_2d(rates_per_hour, "rates_per_hour")
-    cells = [c for r in rows for c in r]
+    names = _vector_cells(step_names, "step_names")
+    cells = _vector_cells(rates_per_hour, "rates_per_hour")
     if len(cells) != len(names):
         raise ShapeError("rates_per_hour", f"{len(cells)} values", f"{len(names)} values, one per step name")
-    rates = np.array([np.nan if is_blank(c) else as_float(c, f"rates_per_hour[{i + 1}]") for i, c in enumerate(cells)])
-    name, rate = bottleneck(names, rates)
+    kept_names, rates = [], []
+    for i, (n, c) in enumerate(zip(names, cells)):
+        if is_blank(n):
+            if is_blank(c):
+                continue  # an empty row
+            raise InputError(f"step_names[{i + 1}]", None, f"a step name (rates_per_hour[{i + 1}] has a rate)")
+        kept_names.append(as_text(n, f"step_names[{i + 1}]"))
+        rates.append(np.nan if is_blank(c) else as_float(c, f"rates_per_hour[{i + 1}]"))
+    if not kept_names:
+        raise InputError("step_names", None, "at least one named step with a rate")
+    name, rate = bottleneck(kept_names, np.array(rates))
     return [[str(name), float(rate)]]
+
+
+def _vector_cells(v: Any, name: str) -> list[Any]:
+    """The cells of a one-row or one-column range, in order (blanks kept)."""
+    rows = as_2d(v, name)
+    if len(rows) > 1 and len(rows[0]) > 1:
+        raise ShapeError(name, f"{len(rows)}x{len(rows[0])}", "a single row or column")
+    return [c for r in rows for c in r]
 
 
 @udf(table=True, ranges=("design", "factory", "bom", "steps", "materials"))
