@@ -145,6 +145,15 @@ def test_factory_table():
     caps = [(r[0], r[FACTORY_HEADER.index("capacity_cells_per_h")]) for r in out[1:] if r[6] != ""]
     name, rate = XLCELL_BOTTLENECK([[c[0]] for c in caps], [[c[1]] for c in caps])[0]
     assert name == dict(XLCELL_COST(DESIGN))["bottleneck_step"]
+    # a steps range with empty rows (the Factory sheet's table): one result row per table row, the empty
+    # ones blank at the end, and the bottleneck over the whole columns skips them
+    keys = [s.key for s in specs(ProcessStep)]
+    table = [keys] + [[r[k] for k in keys] for r in step_rows(DEFAULT_STEPS)] + [[None] * len(keys)] * 5
+    padded = XLCELL_FACTORY(DESIGN, None, None, table)
+    assert len(padded) == len(table) and padded[:-5] == out
+    assert all(r == [""] * len(FACTORY_HEADER) for r in padded[-5:])
+    cap = FACTORY_HEADER.index("capacity_cells_per_h")
+    assert XLCELL_BOTTLENECK([[r[0]] for r in padded[1:]], [[r[cap]] for r in padded[1:]])[0][0] == name
 
 
 def test_sensitivity_udf():

@@ -209,7 +209,9 @@ def XLCELL_FACTORY(design: Any, factory: Any = None, bom: Any = None, steps: Any
     design: two-column (key, value) range, as for XLCELL_CELL
     factory, bom, steps, materials: optional, as for XLCELL_COST
     Returns a header row and one row per process step; capacity_cells_per_h is the step's capacity in
-    accepted cells per hour (the slowest step is the bottleneck, see XLCELL_BOTTLENECK).
+    accepted cells per hour (the slowest step is the bottleneck, see XLCELL_BOTTLENECK). With a steps
+    range, the result has one row per row of that range: the empty rows of the table give blank rows at
+    the end, so the spill keeps the table's size as steps are added in its empty rows.
     """
     d, kw = cost_inputs(design, factory, bom, steps, materials)
     fac = kw["factory"]
@@ -227,6 +229,8 @@ def XLCELL_FACTORY(design: Any, factory: Any = None, bom: Any = None, steps: Any
                      unit if unit != "-" else "units", _first(s.machines[..., j]), u, cap,
                      _first(s.labor_s[..., j]) / 3600.0, _first(s.capex_usd[..., j]) / 1e6, _first(s.area_m2[..., j]),
                      _first(s.energy_J[..., j]) / 3.6e9, _first(s.wip_cells[..., j])])
+    if steps is not None and not is_blank(steps):  # blank rows for the table's empty rows
+        rows += [[None] * len(FACTORY_HEADER)] * max(0, len(as_2d(steps, "steps")) - 1 - len(s.names))
     return [[_blank_nan(c) for c in r] for r in rows]
 
 
