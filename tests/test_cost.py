@@ -53,7 +53,31 @@ def test_crf_limits_and_vectorised():
     assert crf(0.5, 1e6) == pytest.approx(0.5)  # perpetuity: CRF -> r
 
 
-@pytest.mark.parametrize("rate, years", [(-1.0, 10), (0.1, 0), (np.nan, 5), (0.1, -3)])
+def test_crf_refuses_a_percentage_and_never_overflows():
+    import warnings
+    from decimal import Decimal, getcontext
+
+    # a rate typed in percent is refused with the hint (it used to return 8.0 for 8 over 10 years)
+    for r in (8.0, 1.0001, np.array([0.05, 8.0])):
+        with pytest.raises(InputError, match=r"enter the rate as a fraction, e.g. 0.08 for 8 %"):
+            crf(r, 10)
+    assert crf(1.0, 1) == 2.0  # 100 % is still a rate: r(1+r)/r = 2
+    # long lives and rates near -1 and 1: no overflow warning, and the exact value (50-digit decimals)
+    getcontext().prec = 50
+    rates = [-0.99, -0.5, -0.05, 0.05, 0.5, 1.0]
+    years = [1, 30, 10_000]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = crf(np.array(rates), np.array(years, dtype=float)[:, None])
+    for i, n in enumerate(years):
+        for j, r in enumerate(rates):
+            q = (1 + Decimal(r)) ** n
+            assert out[i, j] == pytest.approx(float(Decimal(r) * q / (q - 1)), rel=1e-12, abs=0.0), (r, n)
+    # CRF rises with the rate at a fixed life (at 10,000 years the negative rates underflow to 0 together)
+    assert np.all(np.diff(out[:2], axis=1) > 0) and np.all(np.diff(out, axis=1) >= 0) and np.all(out >= 0)
+
+
+@pytest.mark.parametrize("rate, years", [(-1.0, 10), (0.1, 0), (np.nan, 5), (0.1, -3), (1.5, 10), (np.inf, 10)])
 def test_crf_rejects_bad_input(rate, years):
     with pytest.raises(InputError):
         crf(rate, years)

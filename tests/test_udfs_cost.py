@@ -23,6 +23,11 @@ def test_crf_udf():
     assert XLCELL_CRF([[0.0]], [[4.0]]) == 0.25
     assert XLCELL_CRF(0.08, 0.0) == "#XLCELL! years = 0: must be a number > 0"
     assert XLCELL_CRF(None, 10.0) == "#XLCELL! rate = blank: must be a number"
+    # a rate typed in percent gets a hint instead of a silent 8.0; -100 % and below are refused too
+    hint = "must be a fraction between -1 (exclusive) and 1; enter the rate as a fraction, e.g. 0.08 for 8 %"
+    assert XLCELL_CRF(8.0, 10.0) == f"#XLCELL! rate = 8: {hint}"
+    assert XLCELL_CRF(-1.0, 10.0) == f"#XLCELL! rate = -1: {hint}"
+    assert XLCELL_CRF(1.0, 1.0) == 2.0
 
 
 def test_bottleneck_udf():

@@ -78,7 +78,7 @@ def _first(x: Any) -> float:
 def XLCELL_CRF(rate: Any, years: Any) -> float:
     """Capital recovery factor r(1+r)^n/((1+r)^n-1): the annual payment per $ of capital (1/n at r = 0).
 
-    rate: interest rate per year as a fraction (0.08 = 8 %), > -1
+    rate: interest rate per year as a fraction (0.08 = 8 %), -1 < rate <= 1
     years: life in years, > 0
     """
     return float(crf(as_float(rate, "rate"), as_float(years, "years")))

@@ -78,31 +78,40 @@ class Factory:
     economics: Economics = field(default_factory=Economics)
 
 
+#: what :func:`crf` accepts as a rate, with the hint for a rate typed in percent
+CRF_RATE_ALLOWED = "a fraction between -1 (exclusive) and 1; enter the rate as a fraction, e.g. 0.08 for 8 %"
+
+
 def crf(rate: Array, years: Array) -> Array:
     """Capital recovery factor CRF = r (1 + r)^n / ((1 + r)^n - 1); 1/n at r = 0.
 
     Parameters
     ----------
     rate : array_like
-        Interest rate per year as a fraction (> -1).
+        Interest rate per year as a fraction, -1 < rate <= 1 (0.08 = 8 %; a rate above 1 is
+        refused as a percentage typed by mistake).
     years : array_like
         Life in years (> 0).
 
     Returns
     -------
     array
-        The annual payment per unit of capital. Accurate for small rates (uses ``expm1``/``log1p``).
+        The annual payment per unit of capital. Accurate for small rates (uses ``expm1``/``log1p``)
+        and free of overflow for long lives: with x = n ln(1 + r), CRF = r / (1 - e^-x) for r > 0
+        and r e^x / (e^x - 1) for r < 0, each of which stays finite as |x| grows.
     """
     r = np.asarray(rate, dtype=float)
     n = np.asarray(years, dtype=float)
-    if not np.all(np.isfinite(r)) or np.any(r <= -1):
-        raise InputError("rate", float(np.ravel(r)[np.flatnonzero(~(np.isfinite(r) & (r > -1)))[0]]), "a number > -1 (a fraction, 0.08 = 8 %)")
+    ok_r = np.isfinite(r) & (r > -1) & (r <= 1)
+    if not np.all(ok_r):
+        raise InputError("rate", float(np.ravel(r)[np.flatnonzero(~np.ravel(ok_r))[0]]), CRF_RATE_ALLOWED)
     if not np.all(np.isfinite(n)) or np.any(n <= 0):
         raise InputError("years", float(np.ravel(n)[np.flatnonzero(~(np.isfinite(n) & (n > 0)))[0]]), "a number > 0")
     small = np.abs(r) < 1e-12
     rs = np.where(small, 1.0, r)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        val = rs / -np.expm1(-n * np.log1p(rs))
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore", under="ignore"):
+        x = n * np.log1p(rs)
+        val = np.where(rs > 0, rs / -np.expm1(-x), rs * np.exp(x) / np.expm1(x))
     out = np.where(small, 1.0 / n, val)
     return out if out.ndim else float(out)
 
