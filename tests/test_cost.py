@@ -15,8 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlcell.bom import BOM_ITEMS, CellFormat, MaterialPrices, MaterialYields, Slurry, bill_of_materials, cell_geometry
-from xlcell.cell import default_design
-from xlcell.cost import (CHUNK, Economics, Factory, cost_details, cost_sensitivity, crf, evaluate_cost)
+from xlcell.cell import default_design, resolve
+from xlcell.cost import (CHUNK, SENSITIVITY_VOLTAGE_STEP_V, Economics, Factory, cost_details, cost_sensitivity, crf,
+                         evaluate_cost)
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
 from xlcell.factory import (DEFAULT_STEPS, Plant, ProcessStep, StepTable, bottleneck, littles_law_wip,
                             steps_from_rows)
@@ -486,9 +487,53 @@ def test_tornado_one_call_matches_separate_evaluations(base):
     one = evaluate_cost(with_pos(default_design(), thickness_m=108e-6))
     assert t.low[k] == pytest.approx(float(one.cost_per_energy_usd_J) * 3.6e6, rel=1e-12)
     assert t.low_input[k] == pytest.approx(108.0)
-    # yields are bounded by 1
+    # yields move by ±10 % of their loss: coating 0.95 -> 0.945 (low) and 0.955 (high), never past 1
     y = t.keys.index("coating_yield")
-    assert t.high_input[y] == 1.0
+    assert (t.low_input[y], t.high_input[y]) == pytest.approx((0.945, 0.955), rel=1e-14)
+    one = evaluate_cost(default_design(), yields=MaterialYields(coating=0.955))
+    assert t.high[y] == pytest.approx(float(one.cost_per_energy_usd_J) * 3.6e6, rel=1e-12)
+
+
+def test_tornado_moves_potentials_by_50_mV_and_ranks_the_cathode_near_the_top():
+    t = cost_sensitivity(default_design(), 0.1)
+    k = t.keys.index("pos_potential_V")
+    assert SENSITIVITY_VOLTAGE_STEP_V == 0.05
+    assert t.high_input[k] - t.base_input[k] == pytest.approx(0.05, rel=1e-9)
+    assert t.base_input[k] - t.low_input[k] == pytest.approx(0.05, rel=1e-9)
+    d = default_design()
+    v = float(d.pos.potential_V)
+    one = evaluate_cost(dataclasses.replace(d, pos=dataclasses.replace(d.pos, potential_V=v + 0.05)))
+    assert t.high[k] == pytest.approx(float(one.cost_per_energy_usd_J) * 3.6e6, rel=1e-12)
+    # a higher potential stores more energy in the same materials: $/kWh falls, at most in proportion to
+    # ±50 mV of the 3.667 V cell (BatPaC 5.0 §2.3); a little less, as the 50 GWh plant then builds fewer cells
+    assert t.high[k] < t.base < t.low[k]
+    assert 0.8 * 2 * 0.05 / 3.667 < (t.low[k] - t.high[k]) / t.base < 2 * 0.05 / 3.667
+    # with BatPaC 5.0's default cell (materials 78 % of cost, the cathode 61 % of materials): the cathode's
+    # capacity and price lead, no ±10 % swing of a yield or a potential outranks them
+    assert t.keys[:2] == ("pos_specific_capacity_mAh_g", "pos_am_usd_kg")
+    assert k >= 5 and t.keys.index("cell_yield: Formation, aging & testing") >= 5
+    assert np.all(t.high_input[[i for i, key in enumerate(t.keys) if key.endswith("yield") or "cell_yield" in key]] < 1.0)
+
+
+def test_tornado_is_one_vectorised_model_call(monkeypatch):
+    import xlcell.cost as cost_mod
+
+    calls = []
+    inner, sizing = cost_mod.cost_details, cost_mod.size_plant
+
+    def counted_details(design, *a, **kw):
+        calls.append(("cost_details", np.shape(resolve(design).pos.thickness_m)))
+        return inner(design, *a, **kw)
+
+    def counted_sizing(*a, **kw):
+        calls.append(("size_plant", None))
+        return sizing(*a, **kw)
+
+    monkeypatch.setattr(cost_mod, "cost_details", counted_details)
+    monkeypatch.setattr(cost_mod, "size_plant", counted_sizing)
+    t = cost_sensitivity(default_design(), 0.1)
+    n_cases = 2 * len(t.keys) + 1  # the base, then every input low and high
+    assert calls == [("cost_details", (n_cases,)), ("size_plant", None)]
 
 
 def test_tornado_rejects_arrays_and_bad_fraction():

@@ -250,7 +250,7 @@ def XLCELL_COST_SENSITIVITY(design: Any, fraction: Any = None, top: Any = None, 
     """Tornado table: the cost item at -x % and +x % of every input, largest swing first (one call).
 
     design: two-column (key, value) range, as for XLCELL_CELL
-    fraction: relative change of each input, 0 < x < 1, default 0.1 (±10 %)
+    fraction: relative change of each input, 0 < x < 1, default 0.1 (±10 %); potentials move by ±0.05 V instead
     top: optional number of rows to return (largest swings), default all
     item: cost item, default cell_cost_usd_per_kWh
     factory, bom, steps, materials: optional, as for XLCELL_COST

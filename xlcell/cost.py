@@ -375,9 +375,13 @@ class Tornado:
         return np.abs(self.high - self.low)
 
 
-def _bounded(spec: ParamSpec, v: float, f: float) -> float:
-    """``v × f`` in SI, or the nearest allowed value (or ``v`` when a strict bound is crossed)."""
-    x = v * f
+#: Potentials and voltages (inputs in V) move by this absolute step in :func:`cost_sensitivity`, not by ±x %:
+#: ±10 % of a 3.8 V electrode potential (±0.38 V) is a different chemistry, not a sensitivity.
+SENSITIVITY_VOLTAGE_STEP_V = 0.05
+
+
+def _bounded(spec: ParamSpec, v: float, x: float) -> float:
+    """The perturbed value ``x`` (SI), or the nearest allowed value (or ``v`` when a strict bound is crossed)."""
     d = float(spec.from_si(x))
     if spec.le is not None and d > spec.le:
         return float(spec.to_si(spec.le))
@@ -405,6 +409,16 @@ def cost_sensitivity(
     energy ASI and aspect ratio of the format, every material price, material yield and slurry
     ratio, the plant output and operating days, every economics rate, and each process step's
     capital, labour and floor area and cell yield. Inputs whose base value is 0 are left out.
+    Potentials (inputs in V, the positive electrode's mean potential) move by
+    ±:data:`SENSITIVITY_VOLTAGE_STEP_V` (50 mV) instead of ±``fraction``: a relative change of a
+    potential is not a meaningful sensitivity (±10 % of 3.81 V is ±0.38 V, another chemistry).
+    Yields (material yields and the steps' cell yields) move by ±``fraction`` of their loss 1 - y
+    (0.95 -> 0.945 and 0.955 at ±10 %), not of the yield: -10 % of a 0.99 yield would be eleven
+    times the scrap, and +10 % would pass the bound of 1. The low side is the lower input value
+    (for a yield, the higher loss). Perturbed values are kept within each input's allowed range.
+
+    All 2 × (number of inputs) + 1 cases (the base, then each input low and high) are one
+    population of designs costed by a single :func:`evaluate_cost` call.
 
     Parameters
     ----------
@@ -445,7 +459,7 @@ def cost_sensitivity(
             v = float(np.asarray(getattr(objs[obj], name)).ravel()[0])
             side = {"pos": "Positive: ", "neg": "Negative: "}.get(obj, "")
             key, label = prefix[obj] + sp.key, side + sp.label
-        if v == 0.0 or not np.isfinite(v) or (name == "cell_yield" and v >= 1.0):
+        if v == 0.0 or not np.isfinite(v) or ((obj == "yields" or name == "cell_yield") and v >= 1.0):
             return  # nothing to scale (a yield of 1 is left alone: it has no loss to scale)
         entries.append((obj, name, key, step, sp, v, label))
 
@@ -472,7 +486,12 @@ def cost_sensitivity(
     step_cols: dict[str, np.ndarray] = {}
     lo_in, hi_in, base_in = np.empty(m), np.empty(m), np.empty(m)
     for i, (obj, name, key, step, sp, v, label) in enumerate(entries):
-        hi, lo = _bounded(sp, v, fac_hi), _bounded(sp, v, fac_lo)
+        if sp.unit == "V":
+            hi, lo = _bounded(sp, v, v + SENSITIVITY_VOLTAGE_STEP_V), _bounded(sp, v, v - SENSITIVITY_VOLTAGE_STEP_V)
+        elif obj == "yields" or name == "cell_yield":  # ±x % of the loss 1 - y (low = more loss)
+            hi, lo = _bounded(sp, v, 1.0 - (1.0 - v) * fac_lo), _bounded(sp, v, 1.0 - (1.0 - v) * fac_hi)
+        else:
+            hi, lo = _bounded(sp, v, v * fac_hi), _bounded(sp, v, v * fac_lo)
         base_in[i], hi_in[i], lo_in[i] = (float(sp.from_si(x)) for x in (v, hi, lo))
         if obj == "steps":
             col = step_cols.setdefault(name, np.broadcast_to(np.asarray(fac.steps.columns[name], dtype=float), (b, len(fac.steps))).copy())
