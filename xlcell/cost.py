@@ -150,7 +150,8 @@ class CostMetrics:
     bottleneck_step: Array = field(metadata=_m("Bottleneck step", "text", "bottleneck_step"))
     bottleneck_utilisation: Array = field(metadata=_m("Bottleneck utilisation", "-", "bottleneck_utilisation"))
     line_capacity_cells_yr: Array = field(metadata=_m("Line capacity, accepted cells per year", "-", "line_capacity_cells_yr"))
-    wip_cells: Array = field(metadata=_m("Work in process (cell equivalents)", "-", "wip_cells"))
+    wip_cells: Array = field(metadata=_m("Work in process (cell equivalents)", "-", "wip_cells",
+                                         "Little's law at the flow of cells built (rejects included)"))
     cell_plant_labor_s_yr: Array = field(metadata=_m("Cell plant labour per year", "h", "cell_plant_labor_h_yr"))
     cell_plant_capex_usd: Array = field(metadata=_m("Cell plant capital equipment", "M$", "cell_plant_capex_musd"))
     cell_plant_area_m2: Array = field(metadata=_m("Cell plant floor area", "m²", "cell_plant_area_m2"))
