@@ -459,7 +459,7 @@ def test_thicker_electrodes_lower_cost_per_kwh_at_equal_porosity():
 
 
 def test_thicker_electrodes_save_a_quarter_of_processing_cost_at_equal_area():
-    # The ~25 % quoted for 50 -> 100 µm is a processing figure: Wood, Li and Daniel (J. Power Sources 275, 2015,
+    # The ~25 % quoted for 50 -> 100 µm fits processing cost: Wood, Li and Daniel (J. Power Sources 275, 2015,
     # 234-242) count doubling the electrode thicknesses among the ways to cut *processing* cost. xlcell's
     # processing part (cell cost - materials: labour, overheads, depreciation) falls by about that much when
     # the thicker electrodes make bigger cells of the same area (half as many cells for the 50 GWh plant).
