@@ -98,6 +98,18 @@ def test_steps_range_edits_the_process_chain():
     assert XLCELL_COST(DESIGN, None, None, bad)[0][0].startswith("#XLCELL! unknown driver 'bananas'")
 
 
+def test_factory_and_bom_ranges_must_be_two_columns():
+    # a third column (units selected with the values) used to be ignored silently; it is refused
+    three = [["plant_energy_GWh_yr", 100.0, "GWh"], ["cost_of_capital", 0.08, "-"]]
+    assert XLCELL_COST(DESIGN, three) == [["#XLCELL! factory is 2x3: expected two columns: key, value"]]
+    assert XLCELL_COST(DESIGN, None, [["pos_am_usd_kg", 20.0, None]]) == [["#XLCELL! bom is 1x3: expected two columns: key, value"]]
+    assert XLCELL_COST_SENSITIVITY(DESIGN, 0.1, 3.0, None, three)[0][0].startswith("#XLCELL! factory is 2x3")
+    assert XLCELL_COST(DESIGN, [["plant_energy_GWh_yr"]])[0][0].startswith("#XLCELL! factory is 1x1")
+    # two columns, and a single (key, value) row, are fine
+    assert dict(XLCELL_COST(DESIGN, [r[:2] for r in three]))["capital_interest_usd"] > 0
+    assert dict(XLCELL_COST(DESIGN, None, [["pos_am_usd_kg", 26.0]]))["cell_cost_usd"] == pytest.approx(19.754802, abs=1e-6)
+
+
 @pytest.mark.parametrize("factory,bom,expected", [
     ([["plant_energy_GWh_yr", -5.0]], None, "#XLCELL! plant_energy_GWh_yr = -5: must be a number between 0 and 10000"),
     ([["plant_enrgy_GWh_yr", 5.0]], None, "#XLCELL! unknown factory key 'plant_enrgy_gwh_yr'; did you mean"),

@@ -4,9 +4,9 @@ Ranges the cost functions take (all optional after ``design``; blank = BatPaC 5.
 
 * ``design`` — the Design sheet's two-column (key, value) range, as for ``XLCELL_CELL``;
 * ``factory`` — (key, value) rows of plant and economics inputs (:class:`xlcell.factory.Plant`,
-  :class:`xlcell.cost.Economics`), e.g. ``plant_energy_GWh_yr | 50``;
+  :class:`xlcell.cost.Economics`), e.g. ``plant_energy_GWh_yr | 50``; exactly two columns;
 * ``bom`` — (key, value) rows of prices, material yields, slurry and cell-format inputs
-  (:class:`xlcell.bom.MaterialPrices`, ``MaterialYields``, ``Slurry``, ``CellFormat``);
+  (:class:`xlcell.bom.MaterialPrices`, ``MaterialYields``, ``Slurry``, ``CellFormat``); exactly two columns;
 * ``steps`` — the process-step table (header row of column keys, one step per row; a row naming a
   default step takes that step's values for blank cells);
 * ``materials`` — user-defined active materials, as for ``XLCELL_CELL``.
@@ -33,7 +33,15 @@ _METRICS = {s.key.lower(): s for s in specs(CostMetrics)}
 
 
 def objects_from_kv(v: Any, classes: tuple[type, ...], name: str) -> dict[type, Any]:
-    """Instances of ``classes`` from a (key, value) range in display units; blank keys take defaults."""
+    """Instances of ``classes`` from a (key, value) range in display units; blank keys take defaults.
+
+    The range must be exactly two columns wide: a third column (say the units beside the values) is
+    refused rather than silently ignored.
+    """
+    if v is not None and not is_blank(v):
+        rows = as_2d(v, name)
+        if len(rows[0]) != 2:
+            raise ShapeError(name, f"{len(rows)}x{len(rows[0])}", "two columns: key, value")
     kv = as_kv(v, name) if v is not None and not is_blank(v) else {}
     by_key = {s.key.lower(): (cls, s) for cls in classes for s in specs(cls)}
     kw: dict[type, dict[str, Any]] = {cls: {} for cls in classes}
