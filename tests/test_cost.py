@@ -15,8 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlcell.bom import BOM_ITEMS, CellFormat, MaterialPrices, MaterialYields, Slurry, bill_of_materials, cell_geometry
-from xlcell.cell import default_design
-from xlcell.cost import (CHUNK, Economics, Factory, cost_details, cost_sensitivity, crf, evaluate_cost)
+from xlcell.cell import default_design, resolve
+from xlcell.cost import (CHUNK, SENSITIVITY_VOLTAGE_STEP_V, Economics, Factory, cost_details, cost_sensitivity, crf,
+                         evaluate_cost)
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
 from xlcell.factory import (DEFAULT_STEPS, Plant, ProcessStep, StepTable, bottleneck, littles_law_wip,
                             steps_from_rows)
@@ -53,7 +54,31 @@ def test_crf_limits_and_vectorised():
     assert crf(0.5, 1e6) == pytest.approx(0.5)  # perpetuity: CRF -> r
 
 
-@pytest.mark.parametrize("rate, years", [(-1.0, 10), (0.1, 0), (np.nan, 5), (0.1, -3)])
+def test_crf_refuses_a_percentage_and_never_overflows():
+    import warnings
+    from decimal import Decimal, getcontext
+
+    # a rate typed in percent is refused with the hint (it used to return 8.0 for 8 over 10 years)
+    for r in (8.0, 1.0001, np.array([0.05, 8.0])):
+        with pytest.raises(InputError, match=r"enter the rate as a fraction, e.g. 0.08 for 8 %"):
+            crf(r, 10)
+    assert crf(1.0, 1) == 2.0  # 100 % is still a rate: r(1+r)/r = 2
+    # long lives and rates near -1 and 1: no overflow warning, and the exact value (50-digit decimals)
+    getcontext().prec = 50
+    rates = [-0.99, -0.5, -0.05, 0.05, 0.5, 1.0]
+    years = [1, 30, 10_000]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = crf(np.array(rates), np.array(years, dtype=float)[:, None])
+    for i, n in enumerate(years):
+        for j, r in enumerate(rates):
+            q = (1 + Decimal(r)) ** n
+            assert out[i, j] == pytest.approx(float(Decimal(r) * q / (q - 1)), rel=1e-12, abs=0.0), (r, n)
+    # CRF rises with the rate at a fixed life (at 10,000 years the negative rates underflow to 0 together)
+    assert np.all(np.diff(out[:2], axis=1) > 0) and np.all(np.diff(out, axis=1) >= 0) and np.all(out >= 0)
+
+
+@pytest.mark.parametrize("rate, years", [(-1.0, 10), (0.1, 0), (np.nan, 5), (0.1, -3), (1.5, 10), (np.inf, 10)])
 def test_crf_rejects_bad_input(rate, years):
     with pytest.raises(InputError):
         crf(rate, years)
@@ -321,11 +346,25 @@ def test_bottleneck_on_a_step_table():
 
 
 def test_littles_law_formation_wip(base):
-    # issue #3: 14 days of formation at 26,042 cells/h hold 8.75 M cells
-    assert littles_law_wip(26_042 / H, 14 * 86400) == pytest.approx(8.75e6, rel=1e-4)
-    # in the default plant, cells built (210.5 M/yr over 320 × 24 h) flow through 14 days of formation
+    # issue #3: 14 days of formation at 26,042 cells/h hold 8.75 M cells. That is the flow of *accepted* cells:
+    # BatPaC's 200 M cells/yr over 320 days × 24 h
+    m, hours = base.metrics, 320 * 24
+    flow_accepted = m.cells_per_year / hours
+    assert flow_accepted == pytest.approx(26_042, abs=0.5)
+    assert littles_law_wip(flow_accepted / H, 14 * 86400) == pytest.approx(8.75e6, rel=1e-7)  # cell energy 250 Wh ± 1e-7
+    # the model's own formation WIP uses the flow of cells *built* (rejects hold a rack until testing ends):
+    # 210.5 M/yr = 27,412 cells/h × 14 days = 9.21 M cells, 1/0.95 of the accepted-flow figure
+    flow_built = m.cells_built_per_year / hours
+    assert flow_built == pytest.approx(27_412, abs=0.5)
     j = [s.name for s in DEFAULT_STEPS].index("Formation, aging & testing")
-    assert base.steps.wip_cells[j] == pytest.approx(210_526_315.8 / (320 * 24) * 14 * 24, rel=1e-7)
+    assert base.steps.wip_cells[j] == pytest.approx(flow_built * 14 * 24, rel=1e-12)
+    assert base.steps.wip_cells[j] == pytest.approx(9.21e6, rel=5e-4)
+    assert base.steps.wip_cells[j] / 8.75e6 == pytest.approx(1 / 0.95, rel=1e-7)
+    # every step's WIP is the same built flow × its time in the step; the plant's WIP is their sum
+    ct = np.array([s.cycle_time_s for s in DEFAULT_STEPS])
+    has = np.isfinite(ct) & (np.array([s.cell_share for s in DEFAULT_STEPS]) > 0)
+    np.testing.assert_allclose(base.steps.wip_cells[has], flow_built / H * ct[has], rtol=1e-12)
+    assert m.wip_cells == pytest.approx(np.sum(base.steps.wip_cells[has]), rel=1e-12)
 
 
 def test_fixed_machines_cap_the_output():
@@ -419,6 +458,35 @@ def test_thicker_electrodes_lower_cost_per_kwh_at_equal_porosity():
     assert 1 - c_a[1] / c_a[0] == pytest.approx(0.167, abs=0.002)
 
 
+def test_thicker_electrodes_save_a_quarter_of_processing_cost_at_equal_area():
+    # The ~25 % quoted for 50 -> 100 µm fits processing cost: Wood, Li and Daniel (J. Power Sources 275, 2015,
+    # 234-242) count doubling the electrode thicknesses among the ways to cut *processing* cost. xlcell's
+    # processing part (cell cost - materials: labour, overheads, depreciation) falls by about that much when
+    # the thicker electrodes make bigger cells of the same area (half as many cells for the 50 GWh plant).
+    def parts(m):
+        e = m.cell_energy_J / 3.6e6
+        return m.cell_cost_usd / e, m.materials_usd / e, (m.cell_cost_usd - m.materials_usd) / e
+
+    L = np.array([50e-6, 100e-6])
+    d = default_design()
+    m_area = evaluate_cost(with_pos(d, thickness_m=L))
+    total, mat, proc = (1 - x[1] / x[0] for x in parts(m_area))
+    assert proc == pytest.approx(0.238, abs=0.003)
+    assert 0.20 < proc < 0.30 and proc > total > mat  # the processing saving is the large one
+    assert m_area.cells_per_year[1] / m_area.cells_per_year[0] == pytest.approx(0.5, abs=0.01)
+    # at equal cell energy the plant builds as many cells: the cell-count steps (stacking, formation: most of
+    # the capital) do not shrink and the processing saving is only 8.7 %, below the materials' 11.3 %
+    m_energy = evaluate_cost(_equal_energy(d, L))
+    total_e, mat_e, proc_e = (1 - x[1] / x[0] for x in parts(m_energy))
+    assert proc_e == pytest.approx(0.087, abs=0.003) and mat_e == pytest.approx(0.113, abs=0.003)
+    assert m_energy.cells_per_year[1] == pytest.approx(m_energy.cells_per_year[0], rel=1e-6)
+    # ... while the electrode steps, which thickness does act on, lose a quarter of their labour
+    det = cost_details(_equal_energy(d, L))
+    elec = np.array([s.group == "E" for s in DEFAULT_STEPS])
+    lab = det.steps.labor_s[:, elec].sum(axis=-1)
+    assert 1 - lab[1] / lab[0] == pytest.approx(0.26, abs=0.01)
+
+
 # ---------------------------------------------------------------------------------------------
 # Vectorisation, sensitivity, errors
 
@@ -462,9 +530,53 @@ def test_tornado_one_call_matches_separate_evaluations(base):
     one = evaluate_cost(with_pos(default_design(), thickness_m=108e-6))
     assert t.low[k] == pytest.approx(float(one.cost_per_energy_usd_J) * 3.6e6, rel=1e-12)
     assert t.low_input[k] == pytest.approx(108.0)
-    # yields are bounded by 1
+    # yields move by ±10 % of their loss: coating 0.95 -> 0.945 (low) and 0.955 (high), never past 1
     y = t.keys.index("coating_yield")
-    assert t.high_input[y] == 1.0
+    assert (t.low_input[y], t.high_input[y]) == pytest.approx((0.945, 0.955), rel=1e-14)
+    one = evaluate_cost(default_design(), yields=MaterialYields(coating=0.955))
+    assert t.high[y] == pytest.approx(float(one.cost_per_energy_usd_J) * 3.6e6, rel=1e-12)
+
+
+def test_tornado_moves_potentials_by_50_mV_and_ranks_the_cathode_near_the_top():
+    t = cost_sensitivity(default_design(), 0.1)
+    k = t.keys.index("pos_potential_V")
+    assert SENSITIVITY_VOLTAGE_STEP_V == 0.05
+    assert t.high_input[k] - t.base_input[k] == pytest.approx(0.05, rel=1e-9)
+    assert t.base_input[k] - t.low_input[k] == pytest.approx(0.05, rel=1e-9)
+    d = default_design()
+    v = float(d.pos.potential_V)
+    one = evaluate_cost(dataclasses.replace(d, pos=dataclasses.replace(d.pos, potential_V=v + 0.05)))
+    assert t.high[k] == pytest.approx(float(one.cost_per_energy_usd_J) * 3.6e6, rel=1e-12)
+    # a higher potential stores more energy in the same materials: $/kWh falls, at most in proportion to
+    # ±50 mV of the 3.667 V cell (BatPaC 5.0 §2.3); a little less, as the 50 GWh plant then builds fewer cells
+    assert t.high[k] < t.base < t.low[k]
+    assert 0.8 * 2 * 0.05 / 3.667 < (t.low[k] - t.high[k]) / t.base < 2 * 0.05 / 3.667
+    # with BatPaC 5.0's default cell (materials 78 % of cost, the cathode 61 % of materials): the cathode's
+    # capacity and price lead, no ±10 % swing of a yield or a potential outranks them
+    assert t.keys[:2] == ("pos_specific_capacity_mAh_g", "pos_am_usd_kg")
+    assert k >= 5 and t.keys.index("cell_yield: Formation, aging & testing") >= 5
+    assert np.all(t.high_input[[i for i, key in enumerate(t.keys) if key.endswith("yield") or "cell_yield" in key]] < 1.0)
+
+
+def test_tornado_is_one_vectorised_model_call(monkeypatch):
+    import xlcell.cost as cost_mod
+
+    calls = []
+    inner, sizing = cost_mod.cost_details, cost_mod.size_plant
+
+    def counted_details(design, *a, **kw):
+        calls.append(("cost_details", np.shape(resolve(design).pos.thickness_m)))
+        return inner(design, *a, **kw)
+
+    def counted_sizing(*a, **kw):
+        calls.append(("size_plant", None))
+        return sizing(*a, **kw)
+
+    monkeypatch.setattr(cost_mod, "cost_details", counted_details)
+    monkeypatch.setattr(cost_mod, "size_plant", counted_sizing)
+    t = cost_sensitivity(default_design(), 0.1)
+    n_cases = 2 * len(t.keys) + 1  # the base, then every input low and high
+    assert calls == [("cost_details", (n_cases,)), ("size_plant", None)]
 
 
 def test_tornado_rejects_arrays_and_bad_fraction():

@@ -97,8 +97,102 @@ def test_factory_sheet_results(computed, ref):
         assert computed[f"FACTORY!{L(c0)}{r}"] == s.name
         assert computed[f"FACTORY!{L(c0 + lab)}{r}"] == pytest.approx(float(st.labor_s[j]) / 3600, rel=1e-9)
         assert computed[f"FACTORY!{L(c0 + cap)}{r}"] == pytest.approx(float(st.capex_usd[j]) / 1e6, rel=1e-9)
-    br = factory_sheet.HEADER_ROW + len(DEFAULT_STEPS) + 4
-    assert computed[f"FACTORY!{L(c0)}{br}"] == str(ref.metrics.bottleneck_step)
+    # the table's empty rows give blank result rows, and the bottleneck (beside) skips them
+    for r in range(h + 1 + len(DEFAULT_STEPS), h + 1 + len(DEFAULT_STEPS) + factory_sheet.EXTRA_STEP_ROWS):
+        assert all(computed.get(f"FACTORY!{L(c0 + j)}{r}") in ("", None) for j in range(len(FACTORY_HEADER))), r
+    bc, br = factory_sheet.BOTTLENECK_COL, factory_sheet.HEADER_ROW + 1
+    assert computed[f"FACTORY!{L(bc)}{br}"] == str(ref.metrics.bottleneck_step)
+    assert computed[f"FACTORY!{L(bc + 1)}{br}"] == pytest.approx(
+        float(ref.metrics.line_capacity_cells_yr) / (320 * 24), rel=1e-9)
+
+
+def _rect(ref):
+    from openpyxl.utils.cell import range_boundaries
+
+    return range_boundaries(ref)  # (min_col, min_row, max_col, max_row)
+
+
+def _overlaps(ws):
+    """Clashes on a sheet: a spill range holding another value or crossing another spill or a table."""
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    spills = {c.coordinate: _rect(c.value.ref) for row in ws.iter_rows() for c in row if isinstance(c.value, ArrayFormula)}
+    tables = {t.name: _rect(t.ref) for t in ws.tables.values()}
+    clashes = []
+    for anchor, (c0, r0, c1, r1) in spills.items():
+        for row in ws.iter_rows(min_row=r0, max_row=r1, min_col=c0, max_col=c1):
+            clashes += [(anchor, c.coordinate) for c in row if c.value is not None and c.coordinate != anchor]
+        for other, (d0, s0, d1, s1) in list(spills.items()) + list(tables.items()):
+            if other != anchor and c0 <= d1 and d0 <= c1 and r0 <= s1 and s0 <= r1:
+                clashes.append((anchor, other))
+    return clashes
+
+
+def test_factory_sheet_has_no_overlaps(wb):
+    ws = wb["Factory"]
+    assert _overlaps(ws) == []
+    # the step results reserve a row for every row of the step table, spare rows included
+    h0, h1 = _rect(ws.tables["xlcell_steps_table"].ref)[1::2]
+    c0, r0, c1, r1 = _rect(ws[f"{L(factory_sheet.RESULTS_COL)}{factory_sheet.HEADER_ROW + 1}"].value.ref)
+    assert r1 - r0 == h1 - h0 == len(DEFAULT_STEPS) + factory_sheet.EXTRA_STEP_ROWS
+
+
+#: two steps a user adds in the table's empty rows (display units, as typed): a laser-cleaning station with
+#: 9 fixed machines of 1 cell per 1.1 s (85 % OEE: 192 M cells/yr < the 210.5 M to build, so it limits the line) and a
+#: wetting store without machine data (sized by BatPaC's power laws only)
+NEW_STEPS = [
+    {"step": "Laser cleaning", "group": "A", "driver": "cells_built", "baseline": 211e6, "labor0_h": 20_000.0,
+     "labor_exp": 0.9, "capex0_musd": 12.0, "capex_exp": 0.9, "area0_m2": 500.0, "area_exp": 0.95,
+     "units_per_cycle": 1.0, "cycle_time_s": 1.1, "machines": 9.0},
+    {"step": "Electrolyte wetting", "group": "A", "driver": "cells_built", "baseline": 211e6, "labor0_h": 10_000.0,
+     "labor_exp": 0.9, "capex0_musd": 5.0, "capex_exp": 0.9, "area0_m2": 2_000.0, "area_exp": 0.95},
+]
+
+
+def test_steps_added_in_the_table_appear_in_the_results(tmp_path):
+    pytest.importorskip("formulas")
+    from workbooks import roundtrip
+    from workbooks.formula_engine import evaluate
+    from xlcell.cost import Factory
+    from xlcell.factory import StepTable, steps_from_rows
+
+    wb = roundtrip.load(TEMPLATE_PATH)
+    ws = wb["Factory"]
+    top = _rect(ws.tables["xlcell_steps_table"].ref)[1]
+    keys = [ws.cell(top, j + 1).value for j in range(len(specs(ProcessStep)))]
+    n = len(DEFAULT_STEPS)
+    for i, row in enumerate(NEW_STEPS):  # the first two empty rows of the table
+        assert all(ws.cell(top + 1 + n + i, j + 1).value is None for j in range(len(keys)))
+        for key, v in row.items():
+            ws.cell(top + 1 + n + i, keys.index(key) + 1, v)
+    assert _overlaps(ws) == []
+    path = roundtrip.save(wb, tmp_path / "added.xlsx")
+    got = evaluate(path)
+
+    steps = DEFAULT_STEPS + steps_from_rows(NEW_STEPS)
+    want = cost_details(design_from_mapping({}), Factory(steps=StepTable.from_steps(steps)))
+    h, c0 = factory_sheet.HEADER_ROW + 1, factory_sheet.RESULTS_COL
+    lab, cap = FACTORY_HEADER.index("labor_h_yr"), FACTORY_HEADER.index("capacity_cells_per_h")
+    for j, s in enumerate(steps):  # every step, the new ones included, in table order
+        r = h + 1 + j
+        assert got[f"FACTORY!{L(c0)}{r}"] == s.name
+        assert got[f"FACTORY!{L(c0 + lab)}{r}"] == pytest.approx(float(want.steps.labor_s[j]) / 3600, rel=1e-9)
+    # the remaining empty rows are blank, the spill fits its reserved range exactly
+    for r in range(h + 1 + len(steps), h + 1 + n + factory_sheet.EXTRA_STEP_ROWS):
+        assert all(got.get(f"FACTORY!{L(c0 + j)}{r}") in ("", None) for j in range(len(FACTORY_HEADER))), r
+    # the new fixed-machine step is the bottleneck, at 100 % utilisation; the line makes what it can
+    assert str(want.metrics.bottleneck_step) == "Laser cleaning"
+    r_new = h + 1 + n
+    assert got[f"FACTORY!{L(c0 + cap)}{r_new}"] == pytest.approx(9 / 1.1 * 0.85 * 3600 * 0.95, rel=1e-9)  # accepted cells/h
+    bc, br = factory_sheet.BOTTLENECK_COL, factory_sheet.HEADER_ROW + 1
+    assert got[f"FACTORY!{L(bc)}{br}"] == "Laser cleaning"
+    assert got[f"FACTORY!{L(bc + 1)}{br}"] == pytest.approx(9 / 1.1 * 0.85 * 3600 * 0.95, rel=1e-9)
+    assert got[f"FACTORY!{L(c0 + cap)}{r_new + 1}"] in ("", None)  # no machine data: no capacity
+    # the cost sheet uses the extended chain
+    row = {s.key: cost_sheet.HEADER_ROW + 1 + i for i, s in enumerate(specs(CostMetrics))}
+    assert got[f"COST!C{row['cell_cost_usd']}"] == pytest.approx(float(want.metrics.cell_cost_usd), rel=1e-9)
+    assert got[f"COST!C{row['bottleneck_step']}"] == "Laser cleaning"
+    assert got[f"COST!C{row['cells_per_year']}"] == pytest.approx(9 / 1.1 * 0.85 * 3600 * 320 * 24 * 0.95, rel=1e-9)
 
 
 def test_bom_sheet_results(computed, ref):

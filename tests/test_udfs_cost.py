@@ -23,6 +23,11 @@ def test_crf_udf():
     assert XLCELL_CRF([[0.0]], [[4.0]]) == 0.25
     assert XLCELL_CRF(0.08, 0.0) == "#XLCELL! years = 0: must be a number > 0"
     assert XLCELL_CRF(None, 10.0) == "#XLCELL! rate = blank: must be a number"
+    # a rate typed in percent gets a hint instead of a silent 8.0; -100 % and below are refused too
+    hint = "must be a fraction between -1 (exclusive) and 1; enter the rate as a fraction, e.g. 0.08 for 8 %"
+    assert XLCELL_CRF(8.0, 10.0) == f"#XLCELL! rate = 8: {hint}"
+    assert XLCELL_CRF(-1.0, 10.0) == f"#XLCELL! rate = -1: {hint}"
+    assert XLCELL_CRF(1.0, 1.0) == 2.0
 
 
 def test_bottleneck_udf():
@@ -31,6 +36,22 @@ def test_bottleneck_udf():
     assert XLCELL_BOTTLENECK([["a", "b"]], [[2.0, 1.0]]) == [["b", 1.0]]  # a row works too
     assert XLCELL_BOTTLENECK(names, [[1.0], [2.0]])[0][0].startswith("#XLCELL! rates_per_hour is 2 values")
     assert XLCELL_BOTTLENECK(names, [[1.0], [-2.0], [1.0], [1.0]])[0][0].startswith("#XLCELL! rates = -2")
+
+
+def test_bottleneck_skips_empty_rows():
+    # a table's spare rows (no name, no rate) are skipped, wherever they are; so are named steps without a rate
+    names = [["Mixing"], [None], ["Coating"], [""], ["Dry room"], ["Formation"], [None]]
+    rates = [[3000.0], [None], [2500.0], [""], [None], [1800.0], [None]]
+    assert XLCELL_BOTTLENECK(names, rates) == [["Formation", 1800.0]]
+    assert XLCELL_BOTTLENECK([["a", None, "b", None]], [[2.0, None, 1.0, None]]) == [["b", 1.0]]
+    # a rate without a name, or a name with a rate that is not a number, is an error
+    assert XLCELL_BOTTLENECK([["a"], [None]], [[2.0], [1.0]]) == [
+        ["#XLCELL! step_names[2] = blank: must be a step name (rates_per_hour[2] has a rate)"]]
+    assert XLCELL_BOTTLENECK([["a"], ["b"]], [[2.0], ["fast"]]) == [["#XLCELL! rates_per_hour[2] = 'fast': must be a number"]]
+    # nothing to compare: a short message, not a traceback
+    assert XLCELL_BOTTLENECK([[None], [None]], [[None], [None]])[0][0] == (
+        "#XLCELL! step_names = blank: must be at least one named step with a rate")
+    assert XLCELL_BOTTLENECK([["a"], ["b"]], [[None], [None]])[0][0].startswith("#XLCELL! rates = 'all blank'")
 
 
 def test_cost_returns_the_issue_items_and_reproduces_batpac():
@@ -75,6 +96,18 @@ def test_steps_range_edits_the_process_chain():
     assert got["cells_per_year"] < 200e6
     bad = [["step", "driver"], ["Positive mixing", "bananas"]]
     assert XLCELL_COST(DESIGN, None, None, bad)[0][0].startswith("#XLCELL! unknown driver 'bananas'")
+
+
+def test_factory_and_bom_ranges_must_be_two_columns():
+    # a third column (units selected with the values) used to be ignored silently; it is refused
+    three = [["plant_energy_GWh_yr", 100.0, "GWh"], ["cost_of_capital", 0.08, "-"]]
+    assert XLCELL_COST(DESIGN, three) == [["#XLCELL! factory is 2x3: expected two columns: key, value"]]
+    assert XLCELL_COST(DESIGN, None, [["pos_am_usd_kg", 20.0, None]]) == [["#XLCELL! bom is 1x3: expected two columns: key, value"]]
+    assert XLCELL_COST_SENSITIVITY(DESIGN, 0.1, 3.0, None, three)[0][0].startswith("#XLCELL! factory is 2x3")
+    assert XLCELL_COST(DESIGN, [["plant_energy_GWh_yr"]])[0][0].startswith("#XLCELL! factory is 1x1")
+    # two columns, and a single (key, value) row, are fine
+    assert dict(XLCELL_COST(DESIGN, [r[:2] for r in three]))["capital_interest_usd"] > 0
+    assert dict(XLCELL_COST(DESIGN, None, [["pos_am_usd_kg", 26.0]]))["cell_cost_usd"] == pytest.approx(19.754802, abs=1e-6)
 
 
 @pytest.mark.parametrize("factory,bom,expected", [
@@ -129,6 +162,15 @@ def test_factory_table():
     caps = [(r[0], r[FACTORY_HEADER.index("capacity_cells_per_h")]) for r in out[1:] if r[6] != ""]
     name, rate = XLCELL_BOTTLENECK([[c[0]] for c in caps], [[c[1]] for c in caps])[0]
     assert name == dict(XLCELL_COST(DESIGN))["bottleneck_step"]
+    # a steps range with empty rows (the Factory sheet's table): one result row per table row, the empty
+    # ones blank at the end, and the bottleneck over the whole columns skips them
+    keys = [s.key for s in specs(ProcessStep)]
+    table = [keys] + [[r[k] for k in keys] for r in step_rows(DEFAULT_STEPS)] + [[None] * len(keys)] * 5
+    padded = XLCELL_FACTORY(DESIGN, None, None, table)
+    assert len(padded) == len(table) and padded[:-5] == out
+    assert all(r == [""] * len(FACTORY_HEADER) for r in padded[-5:])
+    cap = FACTORY_HEADER.index("capacity_cells_per_h")
+    assert XLCELL_BOTTLENECK([[r[0]] for r in padded[1:]], [[r[cap]] for r in padded[1:]])[0][0] == name
 
 
 def test_sensitivity_udf():

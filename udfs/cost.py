@@ -4,9 +4,9 @@ Ranges the cost functions take (all optional after ``design``; blank = BatPaC 5.
 
 * ``design`` — the Design sheet's two-column (key, value) range, as for ``XLCELL_CELL``;
 * ``factory`` — (key, value) rows of plant and economics inputs (:class:`xlcell.factory.Plant`,
-  :class:`xlcell.cost.Economics`), e.g. ``plant_energy_GWh_yr | 50``;
+  :class:`xlcell.cost.Economics`), e.g. ``plant_energy_GWh_yr | 50``; exactly two columns;
 * ``bom`` — (key, value) rows of prices, material yields, slurry and cell-format inputs
-  (:class:`xlcell.bom.MaterialPrices`, ``MaterialYields``, ``Slurry``, ``CellFormat``);
+  (:class:`xlcell.bom.MaterialPrices`, ``MaterialYields``, ``Slurry``, ``CellFormat``); exactly two columns;
 * ``steps`` — the process-step table (header row of column keys, one step per row; a row naming a
   default step takes that step's values for blank cells);
 * ``materials`` — user-defined active materials, as for ``XLCELL_CELL``.
@@ -20,12 +20,11 @@ import numpy as np
 from xlcell import units
 from xlcell.bom import BOM_ITEMS, CellFormat, MaterialPrices, MaterialYields, Slurry
 from xlcell.cost import CostMetrics, Economics, Factory, cost_details, cost_sensitivity, crf, evaluate_cost
-from xlcell.errors import ShapeError, UnknownKeyError
+from xlcell.errors import InputError, ShapeError, UnknownKeyError
 from xlcell.factory import DRIVERS, Plant, StepTable, bottleneck, steps_from_rows
 from xlcell.params import specs
 
-from ._excel import (as_2d, as_float, as_int, as_kv, as_table, as_text, as_text_vector, excel_value, is_blank, kv_out,
-                     udf)
+from ._excel import as_2d, as_float, as_int, as_kv, as_table, as_text, excel_value, is_blank, kv_out, udf
 from .cell import design_from_range, designs_from_table
 
 FACTORY_CLASSES = (Plant, Economics)
@@ -34,7 +33,15 @@ _METRICS = {s.key.lower(): s for s in specs(CostMetrics)}
 
 
 def objects_from_kv(v: Any, classes: tuple[type, ...], name: str) -> dict[type, Any]:
-    """Instances of ``classes`` from a (key, value) range in display units; blank keys take defaults."""
+    """Instances of ``classes`` from a (key, value) range in display units; blank keys take defaults.
+
+    The range must be exactly two columns wide: a third column (say the units beside the values) is
+    refused rather than silently ignored.
+    """
+    if v is not None and not is_blank(v):
+        rows = as_2d(v, name)
+        if len(rows[0]) != 2:
+            raise ShapeError(name, f"{len(rows)}x{len(rows[0])}", "two columns: key, value")
     kv = as_kv(v, name) if v is not None and not is_blank(v) else {}
     by_key = {s.key.lower(): (cls, s) for cls in classes for s in specs(cls)}
     kw: dict[type, dict[str, Any]] = {cls: {} for cls in classes}
@@ -79,7 +86,7 @@ def _first(x: Any) -> float:
 def XLCELL_CRF(rate: Any, years: Any) -> float:
     """Capital recovery factor r(1+r)^n/((1+r)^n-1): the annual payment per $ of capital (1/n at r = 0).
 
-    rate: interest rate per year as a fraction (0.08 = 8 %), > -1
+    rate: interest rate per year as a fraction (0.08 = 8 %), -1 < rate <= 1
     years: life in years, > 0
     """
     return float(crf(as_float(rate, "rate"), as_float(years, "years")))
@@ -87,19 +94,37 @@ def XLCELL_CRF(rate: Any, years: Any) -> float:
 
 @udf(table=True, ranges=("step_names", "rates_per_hour"))
 def XLCELL_BOTTLENECK(step_names: Any, rates_per_hour: Any) -> list[list[Any]]:
-    """The slowest step of a line: a 1x2 array (step name, its rate per hour). Blank rates are skipped.
+    """The slowest step of a line: a 1x2 array (step name, its rate per hour); empty rows are skipped.
 
     step_names: row or column of step names
     rates_per_hour: row or column of the steps' rates (units per hour, same unit for all), >= 0
+    Rows with neither a name nor a rate (spare rows of a table) and named steps without a rate (no machine
+    data) are skipped; a rate without a name, or a rate that is not a number, is an error.
     """
-    names = as_text_vector(step_names, "step_names")
-    rows = as_2d(rates_per_hour, "rates_per_hour")
-    cells = [c for r in rows for c in r]
+    names = _vector_cells(step_names, "step_names")
+    cells = _vector_cells(rates_per_hour, "rates_per_hour")
     if len(cells) != len(names):
         raise ShapeError("rates_per_hour", f"{len(cells)} values", f"{len(names)} values, one per step name")
-    rates = np.array([np.nan if is_blank(c) else as_float(c, f"rates_per_hour[{i + 1}]") for i, c in enumerate(cells)])
-    name, rate = bottleneck(names, rates)
+    kept_names, rates = [], []
+    for i, (n, c) in enumerate(zip(names, cells)):
+        if is_blank(n):
+            if is_blank(c):
+                continue  # an empty row
+            raise InputError(f"step_names[{i + 1}]", None, f"a step name (rates_per_hour[{i + 1}] has a rate)")
+        kept_names.append(as_text(n, f"step_names[{i + 1}]"))
+        rates.append(np.nan if is_blank(c) else as_float(c, f"rates_per_hour[{i + 1}]"))
+    if not kept_names:
+        raise InputError("step_names", None, "at least one named step with a rate")
+    name, rate = bottleneck(kept_names, np.array(rates))
     return [[str(name), float(rate)]]
+
+
+def _vector_cells(v: Any, name: str) -> list[Any]:
+    """The cells of a one-row or one-column range, in order (blanks kept)."""
+    rows = as_2d(v, name)
+    if len(rows) > 1 and len(rows[0]) > 1:
+        raise ShapeError(name, f"{len(rows)}x{len(rows[0])}", "a single row or column")
+    return [c for r in rows for c in r]
 
 
 @udf(table=True, ranges=("design", "factory", "bom", "steps", "materials"))
@@ -192,7 +217,9 @@ def XLCELL_FACTORY(design: Any, factory: Any = None, bom: Any = None, steps: Any
     design: two-column (key, value) range, as for XLCELL_CELL
     factory, bom, steps, materials: optional, as for XLCELL_COST
     Returns a header row and one row per process step; capacity_cells_per_h is the step's capacity in
-    accepted cells per hour (the slowest step is the bottleneck, see XLCELL_BOTTLENECK).
+    accepted cells per hour (the slowest step is the bottleneck, see XLCELL_BOTTLENECK). With a steps
+    range, the result has one row per row of that range: the empty rows of the table give blank rows at
+    the end, so the spill keeps the table's size as steps are added in its empty rows.
     """
     d, kw = cost_inputs(design, factory, bom, steps, materials)
     fac = kw["factory"]
@@ -210,6 +237,8 @@ def XLCELL_FACTORY(design: Any, factory: Any = None, bom: Any = None, steps: Any
                      unit if unit != "-" else "units", _first(s.machines[..., j]), u, cap,
                      _first(s.labor_s[..., j]) / 3600.0, _first(s.capex_usd[..., j]) / 1e6, _first(s.area_m2[..., j]),
                      _first(s.energy_J[..., j]) / 3.6e9, _first(s.wip_cells[..., j])])
+    if steps is not None and not is_blank(steps):  # blank rows for the table's empty rows
+        rows += [[None] * len(FACTORY_HEADER)] * max(0, len(as_2d(steps, "steps")) - 1 - len(s.names))
     return [[_blank_nan(c) for c in r] for r in rows]
 
 
@@ -229,7 +258,7 @@ def XLCELL_COST_SENSITIVITY(design: Any, fraction: Any = None, top: Any = None, 
     """Tornado table: the cost item at -x % and +x % of every input, largest swing first (one call).
 
     design: two-column (key, value) range, as for XLCELL_CELL
-    fraction: relative change of each input, 0 < x < 1, default 0.1 (±10 %)
+    fraction: relative change of each input, 0 < x < 1, default 0.1 (±10 %); potentials move by ±0.05 V instead
     top: optional number of rows to return (largest swings), default all
     item: cost item, default cell_cost_usd_per_kWh
     factory, bom, steps, materials: optional, as for XLCELL_COST

@@ -13,7 +13,7 @@ def _args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--factory", action="append", metavar="KEY=VALUE", help="a plant or economics input, e.g. plant_energy_GWh_yr=20")
     p.add_argument("--bom", action="append", metavar="KEY=VALUE", help="a price, yield or cell-format input, e.g. pos_am_usd_kg=20")
     p.add_argument("--from-workbook", metavar="BOOK", help="take the design, Factory, BOM and step table from a workbook")
-    p.add_argument("--tornado", type=int, default=0, metavar="N", help="also print the N largest ±10 %% sensitivities")
+    p.add_argument("--tornado", type=int, default=0, metavar="N", help="also print the N largest ±10 %% sensitivities (yields: of their loss; potentials: ±50 mV)")
 
 
 @command("cost", "print the manufacturing cost of a design (BatPaC 5.0's default cell and 50 GWh/yr plant by default)")
@@ -40,7 +40,7 @@ def _cost(args: argparse.Namespace) -> int:
         print(f"{key:32s} {v:.8g}" if isinstance(v, float) else f"{key:32s} {v}")
     if args.tornado > 0:
         t = cost_sensitivity(design, 0.1, kw.pop("factory"), kw.pop("prices"), **kw)
-        print(f"\n±10 % sensitivity of $/kWh (base {t.base:.4f})")
+        print(f"\n±10 % sensitivity of $/kWh (base {t.base:.4f}; yields ±10 % of their loss, potentials ±50 mV)")
         for i in range(min(args.tornado, len(t.keys))):
             print(f"{t.keys[i]:48s} {t.low[i] - t.base:+9.4f} {t.high[i] - t.base:+9.4f}")
     return 0

@@ -78,31 +78,40 @@ class Factory:
     economics: Economics = field(default_factory=Economics)
 
 
+#: what :func:`crf` accepts as a rate, with the hint for a rate typed in percent
+CRF_RATE_ALLOWED = "a fraction between -1 (exclusive) and 1; enter the rate as a fraction, e.g. 0.08 for 8 %"
+
+
 def crf(rate: Array, years: Array) -> Array:
     """Capital recovery factor CRF = r (1 + r)^n / ((1 + r)^n - 1); 1/n at r = 0.
 
     Parameters
     ----------
     rate : array_like
-        Interest rate per year as a fraction (> -1).
+        Interest rate per year as a fraction, -1 < rate <= 1 (0.08 = 8 %; a rate above 1 is
+        refused as a percentage typed by mistake).
     years : array_like
         Life in years (> 0).
 
     Returns
     -------
     array
-        The annual payment per unit of capital. Accurate for small rates (uses ``expm1``/``log1p``).
+        The annual payment per unit of capital. Accurate for small rates (uses ``expm1``/``log1p``)
+        and free of overflow for long lives: with x = n ln(1 + r), CRF = r / (1 - e^-x) for r > 0
+        and r e^x / (e^x - 1) for r < 0, each of which stays finite as |x| grows.
     """
     r = np.asarray(rate, dtype=float)
     n = np.asarray(years, dtype=float)
-    if not np.all(np.isfinite(r)) or np.any(r <= -1):
-        raise InputError("rate", float(np.ravel(r)[np.flatnonzero(~(np.isfinite(r) & (r > -1)))[0]]), "a number > -1 (a fraction, 0.08 = 8 %)")
+    ok_r = np.isfinite(r) & (r > -1) & (r <= 1)
+    if not np.all(ok_r):
+        raise InputError("rate", float(np.ravel(r)[np.flatnonzero(~np.ravel(ok_r))[0]]), CRF_RATE_ALLOWED)
     if not np.all(np.isfinite(n)) or np.any(n <= 0):
         raise InputError("years", float(np.ravel(n)[np.flatnonzero(~(np.isfinite(n) & (n > 0)))[0]]), "a number > 0")
     small = np.abs(r) < 1e-12
     rs = np.where(small, 1.0, r)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        val = rs / -np.expm1(-n * np.log1p(rs))
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore", under="ignore"):
+        x = n * np.log1p(rs)
+        val = np.where(rs > 0, rs / -np.expm1(-x), rs * np.exp(x) / np.expm1(x))
     out = np.where(small, 1.0 / n, val)
     return out if out.ndim else float(out)
 
@@ -141,7 +150,8 @@ class CostMetrics:
     bottleneck_step: Array = field(metadata=_m("Bottleneck step", "text", "bottleneck_step"))
     bottleneck_utilisation: Array = field(metadata=_m("Bottleneck utilisation", "-", "bottleneck_utilisation"))
     line_capacity_cells_yr: Array = field(metadata=_m("Line capacity, accepted cells per year", "-", "line_capacity_cells_yr"))
-    wip_cells: Array = field(metadata=_m("Work in process (cell equivalents)", "-", "wip_cells"))
+    wip_cells: Array = field(metadata=_m("Work in process (cell equivalents)", "-", "wip_cells",
+                                         "Little's law at the flow of cells built (rejects included)"))
     cell_plant_labor_s_yr: Array = field(metadata=_m("Cell plant labour per year", "h", "cell_plant_labor_h_yr"))
     cell_plant_capex_usd: Array = field(metadata=_m("Cell plant capital equipment", "M$", "cell_plant_capex_musd"))
     cell_plant_area_m2: Array = field(metadata=_m("Cell plant floor area", "m²", "cell_plant_area_m2"))
@@ -366,9 +376,13 @@ class Tornado:
         return np.abs(self.high - self.low)
 
 
-def _bounded(spec: ParamSpec, v: float, f: float) -> float:
-    """``v × f`` in SI, or the nearest allowed value (or ``v`` when a strict bound is crossed)."""
-    x = v * f
+#: Potentials and voltages (inputs in V) move by this absolute step in :func:`cost_sensitivity`, not by ±x %:
+#: ±10 % of a 3.8 V electrode potential (±0.38 V) is a different chemistry, not a sensitivity.
+SENSITIVITY_VOLTAGE_STEP_V = 0.05
+
+
+def _bounded(spec: ParamSpec, v: float, x: float) -> float:
+    """The perturbed value ``x`` (SI), or the nearest allowed value (or ``v`` when a strict bound is crossed)."""
     d = float(spec.from_si(x))
     if spec.le is not None and d > spec.le:
         return float(spec.to_si(spec.le))
@@ -396,6 +410,16 @@ def cost_sensitivity(
     energy ASI and aspect ratio of the format, every material price, material yield and slurry
     ratio, the plant output and operating days, every economics rate, and each process step's
     capital, labour and floor area and cell yield. Inputs whose base value is 0 are left out.
+    Potentials (inputs in V, the positive electrode's mean potential) move by
+    ±:data:`SENSITIVITY_VOLTAGE_STEP_V` (50 mV) instead of ±``fraction``: a relative change of a
+    potential is not a meaningful sensitivity (±10 % of 3.81 V is ±0.38 V, another chemistry).
+    Yields (material yields and the steps' cell yields) move by ±``fraction`` of their loss 1 - y
+    (0.95 -> 0.945 and 0.955 at ±10 %), not of the yield: -10 % of a 0.99 yield would be eleven
+    times the scrap, and +10 % would pass the bound of 1. The low side is the lower input value
+    (for a yield, the higher loss). Perturbed values are kept within each input's allowed range.
+
+    All 2 × (number of inputs) + 1 cases (the base, then each input low and high) are one
+    population of designs costed by a single :func:`evaluate_cost` call.
 
     Parameters
     ----------
@@ -436,7 +460,7 @@ def cost_sensitivity(
             v = float(np.asarray(getattr(objs[obj], name)).ravel()[0])
             side = {"pos": "Positive: ", "neg": "Negative: "}.get(obj, "")
             key, label = prefix[obj] + sp.key, side + sp.label
-        if v == 0.0 or not np.isfinite(v) or (name == "cell_yield" and v >= 1.0):
+        if v == 0.0 or not np.isfinite(v) or ((obj == "yields" or name == "cell_yield") and v >= 1.0):
             return  # nothing to scale (a yield of 1 is left alone: it has no loss to scale)
         entries.append((obj, name, key, step, sp, v, label))
 
@@ -463,7 +487,12 @@ def cost_sensitivity(
     step_cols: dict[str, np.ndarray] = {}
     lo_in, hi_in, base_in = np.empty(m), np.empty(m), np.empty(m)
     for i, (obj, name, key, step, sp, v, label) in enumerate(entries):
-        hi, lo = _bounded(sp, v, fac_hi), _bounded(sp, v, fac_lo)
+        if sp.unit == "V":
+            hi, lo = _bounded(sp, v, v + SENSITIVITY_VOLTAGE_STEP_V), _bounded(sp, v, v - SENSITIVITY_VOLTAGE_STEP_V)
+        elif obj == "yields" or name == "cell_yield":  # ±x % of the loss 1 - y (low = more loss)
+            hi, lo = _bounded(sp, v, 1.0 - (1.0 - v) * fac_lo), _bounded(sp, v, 1.0 - (1.0 - v) * fac_hi)
+        else:
+            hi, lo = _bounded(sp, v, v * fac_hi), _bounded(sp, v, v * fac_lo)
         base_in[i], hi_in[i], lo_in[i] = (float(sp.from_si(x)) for x in (v, hi, lo))
         if obj == "steps":
             col = step_cols.setdefault(name, np.broadcast_to(np.asarray(fac.steps.columns[name], dtype=float), (b, len(fac.steps))).copy())

@@ -27,6 +27,15 @@ In both routes the machine counts give each step's **utilisation** (demand / cap
 **line capacity** (target output / highest utilisation) and the **work in process** by Little's
 law (WIP = throughput × time in the step). If fixed machine counts cannot meet the target, the
 plant's output is the line capacity.
+
+The WIP uses the flow of **cells built**, not of cells accepted: every cell built enters the cell
+steps, and the cells rejected at formation and testing (BatPaC's 5 %) are found at the end of the
+14 days, so they hold a rack place the whole time. The default plant thus holds 210.5 M/yr over
+320 × 24 h = 27,412 cells/h × 14 days = 9.21 M cells in formation, where the accepted flow
+(26,042 cells/h, BatPaC's 200 M cells/yr) would give 8.75 M and understate the racks by the
+reject rate. The machine counts use the same flow. If a user gives earlier steps cell yields
+below 1, later steps receive slightly fewer cells than were built; the WIP and machine counts
+then err on the high side by those losses.
 """
 from __future__ import annotations
 
@@ -410,7 +419,8 @@ def size_plant(
             res_arr["C"][..., j] *= np.where(big & (plant.machine_sizing <= 0.5), plant.large_cell_capex_factor, 1.0)
     labor, capex, area = res_arr["L"], res_arr["C"], res_arr["A"]
 
-    # Little's law in cell equivalents: cells built per second × time in the step
+    # Little's law in cell equivalents: cells built per second × time in the step (the flow entering the
+    # cell steps, rejects included: see the module docstring)
     cells_rate = ex(np.broadcast_to(drivers["cells_built"], shape)) * ex(out) / hours_s
     wip = np.where(has_m, littles_law_wip(cells_rate, t["cycle_time_s"]), np.nan)
     energy = t["energy_J_per_unit"] * drv

@@ -76,7 +76,8 @@ def build(wb: Workbook, ctx) -> None:
 
     # tornado
     top = crf_row + 18
-    ws.cell(row=top - 2, column=LINES_COL, value="Sensitivity of $/kWh: each input at -x % and +x % (largest swings)").font = style.SECTION_FONT
+    ws.cell(row=top - 2, column=LINES_COL, value="Sensitivity of $/kWh: each input at -x % and +x % "
+            "(yields: ±x % of their loss; potentials: ±50 mV), largest swings first").font = style.SECTION_FONT
     ws.cell(row=top - 1, column=LINES_COL, value="x (fraction)")
     fc = ws.cell(row=top - 1, column=LINES_COL + 1, value=0.1)
     style.style_input(fc, "-")

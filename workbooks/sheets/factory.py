@@ -4,8 +4,10 @@ Layout (generated from :class:`xlcell.factory.Plant`, :class:`xlcell.cost.Econom
 :class:`xlcell.factory.ProcessStep` and :data:`xlcell.factory.DEFAULT_STEPS`):
 
 * A:F — plant and economics inputs; (Key, Value) is the named range ``xlcell_factory``.
-* H:S — ``=XLCELL_FACTORY(...)`` spilling one row per step (driver, machines, utilisation, capacity,
-  labour, capital, area, energy, WIP), and ``XLCELL_BOTTLENECK`` of the capacity column below it.
+* H:S — ``=XLCELL_FACTORY(...)`` spilling one row per row of the step table (driver, machines, utilisation,
+  capacity, labour, capital, area, energy, WIP; blank rows for the table's empty rows), so steps added in the
+  empty rows appear without spilling into anything.
+* U:V — ``XLCELL_BOTTLENECK`` over the whole name and capacity columns of those results (empty rows skipped).
 * Below — the process-step table as an Excel table (header row of column keys, one step per row,
   BatPaC 5.0's 25 steps plus empty rows for new steps), the named range ``xlcell_steps``.
 """
@@ -25,7 +27,10 @@ from ..xlsx import spill
 TITLE = "Factory"
 HEADER_ROW = 4
 RESULTS_COL = 8  # H
+#: empty rows of the step table for new steps (the step results reserve a row for each)
 EXTRA_STEP_ROWS = 5
+#: the bottleneck block, one column right of the step results (H:S)
+BOTTLENECK_COL = RESULTS_COL + 13  # U
 #: number formats of the step-result columns
 RESULT_FORMATS = {"driver_per_yr": "#,##0", "machines": "#,##0", "utilisation": "0.0%", "capacity_cells_per_h": "#,##0",
                   "labor_h_yr": "#,##0", "capex_musd": "#,##0.0", "area_m2": "#,##0", "energy_MWh_yr": "#,##0",
@@ -66,28 +71,32 @@ def build(wb: Workbook, ctx) -> None:
     first, last = style.param_rows(wb, ws, HEADER_ROW, kv_rows((Plant, Economics)))
     style.name(wb, ctx.factory_name, ws, f"B{first}:C{last}")
 
-    # step results spilled beside the inputs
+    # step results spilled beside the inputs: one row per row of the step table (its empty rows included)
     n = len(DEFAULT_STEPS)
+    n_rows = n + EXTRA_STEP_ROWS
     style.header_row(ws, HEADER_ROW, RESULTS_COL, ["Step results (per year)"])
     anchor = f"{style.col_letter(RESULTS_COL)}{HEADER_ROW + 1}"
-    spill(ws, anchor, f"=XLCELL_FACTORY({ctx.design_name},{cost_args(ctx)})", n + 1, len(FACTORY_HEADER))
-    for i in range(n + 1):
+    spill(ws, anchor, f"=XLCELL_FACTORY({ctx.design_name},{cost_args(ctx)})", n_rows + 1, len(FACTORY_HEADER))
+    for i in range(n_rows + 1):
         for j, key in enumerate(FACTORY_HEADER):
             c = ws.cell(row=HEADER_ROW + 1 + i, column=RESULTS_COL + j)
             style.style_result(c)
             c.number_format = RESULT_FORMATS.get(key, "General")
+    # the bottleneck beside the results, over every result row (the empty ones are skipped)
     name_col = style.col_letter(RESULTS_COL)
     cap_col = style.col_letter(RESULTS_COL + FACTORY_HEADER.index("capacity_cells_per_h"))
-    r0, r1 = HEADER_ROW + 2, HEADER_ROW + 1 + n
-    br = HEADER_ROW + n + 3
-    ws.cell(row=br, column=RESULTS_COL, value="Bottleneck: slowest step and its capacity (accepted cells/h)").font = style.SECTION_FONT
-    spill(ws, f"{name_col}{br + 1}", f"=XLCELL_BOTTLENECK({name_col}{r0}:{name_col}{r1},{cap_col}{r0}:{cap_col}{r1})", 1, 2)
+    r0, r1 = HEADER_ROW + 2, HEADER_ROW + 1 + n_rows
+    bc = BOTTLENECK_COL
+    ws.cell(row=HEADER_ROW, column=bc, value="Bottleneck: slowest step and its capacity (accepted cells/h)").font = style.SECTION_FONT
+    bottleneck_cell = f"{style.col_letter(bc)}{HEADER_ROW + 1}"
+    spill(ws, bottleneck_cell, f"=XLCELL_BOTTLENECK({name_col}{r0}:{name_col}{r1},{cap_col}{r0}:{cap_col}{r1})", 1, 2)
     for j in range(2):
-        style.style_result(ws.cell(row=br + 1, column=RESULTS_COL + j))
-    ctx.notes["factory_results"] = (anchor, br + 1)
+        style.style_result(ws.cell(row=HEADER_ROW + 1, column=bc + j))
+    ws.cell(row=HEADER_ROW + 1, column=bc + 1).number_format = "#,##0"
+    ctx.notes["factory_results"] = (anchor, bottleneck_cell)
 
     # the process-step table (an Excel table)
-    top = max(last, br + 2) + 5
+    top = max(last, r1) + 5
     cols = specs(ProcessStep)
     ws.cell(row=top - 2, column=1, value="Process steps (an Excel table: edit values, add steps in the empty rows; "
             "blank cells of a default step take its default)").font = style.SECTION_FONT
@@ -125,4 +134,5 @@ def build(wb: Workbook, ctx) -> None:
         ws.cell(row=notes_row + i, column=1, value=text).font = style.DERIVED_FONT
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     style.widths(ws, {"A": 40, "B": 28, "C": 13, "D": 15, "E": 12, "F": 40, "G": 12, "H": 30,
-                      **{style.col_letter(k): 13 for k in range(RESULTS_COL + 1, len(cols) + 1)}})
+                      **{style.col_letter(k): 13 for k in range(RESULTS_COL + 1, len(cols) + 1)},
+                      style.col_letter(BOTTLENECK_COL): 30})
