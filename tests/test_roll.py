@@ -175,3 +175,30 @@ def test_profile_properties(q, D, w):
     crowned = roll.porosity_profile(x, *args, crown_m=roll.crown_height(q, w, 1.2, D))
     assert np.ptp(crowned) <= np.ptp(bare) + 1e-12
     assert np.all(bare >= NMC.eps_min - 1e-12) and np.all(bare <= 0.47 + 1e-12)
+
+
+@pytest.mark.parametrize("eps0,gamma,name", [
+    (0.1, NMC.gamma_N_m, "eps_before = 0.1: must be above the material's minimum porosity"),  # below NMC811's ε_min 0.18
+    (NMC.eps_min, NMC.gamma_N_m, "eps_before = 0.18"),  # nothing to compact
+    (float("nan"), NMC.gamma_N_m, "eps_before = nan"),
+    (1.0, NMC.gamma_N_m, "eps_before = 1"),
+    (0.47, float("nan"), "gamma_N_mm = nan"),
+    (0.47, -1.0, "gamma_N_mm"),
+])
+def test_cross_width_profile_refuses_bad_compaction_inputs(eps0, gamma, name):
+    # audit: ε_before = 0.1 for NMC811 returned 0.18 everywhere (more porous than before calendering), NaN gave NaN
+    x = np.linspace(-0.4, 0.4, 5)
+    with pytest.raises(InputError, match=name.replace("(", r"\(")):
+        roll.cross_width_profile(x, 1e6, eps0, 170e-6, NMC.eps_min, gamma, 0.8, 1.2, 0.6)
+
+
+@pytest.mark.parametrize("kw,name", [
+    ({"line_load_N_m": float("nan")}, "line_load_N_mm"), ({"line_load_N_m": -1.0}, "line_load_N_mm"),
+    ({"thickness_before_m": 0.0}, "thickness_before_um"), ({"thickness_before_m": float("inf")}, "thickness_before_um"),
+    ({"crown_m": float("nan")}, "crown_um"), ({"youngs_modulus_Pa": 0.0}, "youngs_modulus_GPa"),
+])
+def test_cross_width_profile_refuses_non_finite_or_negative_inputs(kw, name):
+    args = {"line_load_N_m": 1e6, "eps0": 0.47, "thickness_before_m": 170e-6, "eps_min": NMC.eps_min,
+            "gamma_N_m": NMC.gamma_N_m, "face_width_m": 0.8, "bearing_span_m": 1.2, "roll_diameter_m": 0.6, **kw}
+    with pytest.raises(InputError, match=name):
+        roll.cross_width_profile(np.linspace(-0.4, 0.4, 5), **args)

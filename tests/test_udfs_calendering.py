@@ -149,3 +149,8 @@ def test_nip_pressure_udf():
     assert got == pytest.approx(nip_pressure(1e6, 0.3, 170e-6, 0.47, nmc) / 1e6, rel=1e-12)
     assert 50.0 < got < 500.0  # tens to hundreds of MPa at 1000 N/mm
     assert XLCELL_NIP_PRESSURE(0.0, 0.6, 170.0, 0.47, "NMC811") == 0.0
+
+
+def test_porosity_profile_udf_refuses_eps_before_below_eps_min():
+    out = XLCELL_POROSITY_PROFILE(1000.0, "NMC811", 171.0, 0.1, 0.8, 1.2, 0.6)
+    assert out[0][0].startswith("#XLCELL! eps_before = 0.1: must be above the material's minimum porosity")

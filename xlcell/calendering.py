@@ -158,11 +158,21 @@ def _check(name: str, x: np.ndarray, ok: np.ndarray, allowed: str, scale: float 
         raise InputError(name, float(np.broadcast_to(x, bad.shape).ravel()[i]) / scale, allowed, where)
 
 
-def _check_porosities(eps0: np.ndarray, eps_min: np.ndarray) -> None:
-    _check("eps0", eps0, (eps0 > 0) & (eps0 < 1), "a number between 0 and 1 (exclusive)")
+def _check_porosities(eps0: np.ndarray, eps_min: np.ndarray, eps0_name: str = "eps0") -> None:
+    _check(eps0_name, eps0, (eps0 > 0) & (eps0 < 1), "a number between 0 and 1 (exclusive)")
     _check("eps_min", eps_min, (eps_min >= 0) & (eps_min < 1), "a number between 0 and 1")
     e0, em = np.broadcast_arrays(eps0, eps_min)
-    _check("eps_min", em, em < e0, "below eps0 (the coating porosity before calendering)")
+    _check(eps0_name, e0, em < e0, "above the material's minimum porosity eps_min (calendering only lowers porosity)")
+
+
+def check_compaction_law(eps0: Array, eps_min: Array, gamma_N_m: Array, *, eps0_name: str = "eps0") -> None:
+    """Validate a compaction law's parameters: 0 < ε_0 < 1, 0 <= ε_min < ε_0, γ_c > 0, all finite.
+
+    Raises :class:`~xlcell.errors.InputError` naming the first bad argument (``eps0_name`` for ε_0).
+    """
+    e0, em, g = _f(eps0), _f(eps_min), _f(gamma_N_m)
+    _check("gamma_N_mm", g, np.isfinite(g) & (g > 0), "a number > 0 N/mm", 1e3)
+    _check_porosities(e0, em, eps0_name)
 
 
 def porosity_after(line_load_N_m: Array, eps0: Array, eps_min: Array, gamma_N_m: Array) -> np.ndarray:
@@ -548,6 +558,7 @@ __all__ = [
     "calendered_thickness",
     "calendering_performance",
     "carbon_volume_fraction",
+    "check_compaction_law",
     "check_fracture",
     "coating_porosity",
     "compaction_strain",

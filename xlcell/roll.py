@@ -206,11 +206,19 @@ def cross_width_profile(x_m: Array, line_load_N_m: Array, eps0: Array, thickness
     (porosity, local_line_load_N_m) : tuple of numpy.ndarray
         Each of shape ``broadcast(inputs) + x.shape`` (x flattened to the last axis then reshaped).
     """
+    from .calendering import check_compaction_law  # the compaction law's own validation (no import cycle at load)
+
     x = _f(x_m)
     w = _f(face_width_m)
-    _require("x_m", x, np.abs(x) <= 0.5 * np.min(w) + 1e-12, "within the face (|x| <= face width / 2)")
-    xs = x.reshape(-1)
     _check_geometry(face_width_m, bearing_span_m)
+    _require("x_m", x, np.isfinite(x) & (np.abs(x) <= 0.5 * np.min(w) + 1e-12), "within the face (|x| <= face width / 2)")
+    xs = x.reshape(-1)
+    q0, L0_, hc0, E0 = _f(line_load_N_m), _f(thickness_before_m), _f(crown_m), _f(youngs_modulus_Pa)
+    _require("line_load_N_mm", q0, np.isfinite(q0) & (q0 >= 0), "a number >= 0 N/mm", 1e3)
+    _require("thickness_before_um", L0_, np.isfinite(L0_) & (L0_ > 0), "a number > 0 µm", 1e-6)
+    _require("crown_um", hc0, np.isfinite(hc0), "a finite number of µm", 1e-6)
+    _require("youngs_modulus_GPa", E0, np.isfinite(E0) & (E0 > 0), "a number > 0 GPa", 1e9)
+    check_compaction_law(eps0, eps_min, gamma_N_m, eps0_name="eps_before")
     args = np.broadcast_arrays(*(_f(v) for v in (line_load_N_m, face_width_m, bearing_span_m, roll_diameter_m,
                                                  bore_diameter_m, youngs_modulus_Pa, eps0, thickness_before_m,
                                                  eps_min, gamma_N_m, crown_m)))
