@@ -84,7 +84,7 @@ def test_porosity_profile_udf_spills_five_columns():
     out = XLCELL_POROSITY_PROFILE(1000.0, "NMC811", 171.0, 0.4737, 0.8, 1.2, 0.6, None, None, 11.0)
     assert out[0] == ["x_mm", "porosity_no_crown", "porosity_crowned", "line_load_no_crown_N_mm", "softening_dT_K"]
     assert len(out) == 12
-    assert np.mean([r[3] for r in out[1:]]) > 0 and out[6][4] > 0  # heat the under-loaded centre
+    assert np.mean([r[3] for r in out[1:] if r[3] is not None]) > 0 and out[6][4] > 0  # heat the under-loaded centre
     bare = np.array([r[1] for r in out[1:]])
     crowned = np.array([r[2] for r in out[1:]])
     assert np.ptp(crowned) < 0.1 * np.ptp(bare)
@@ -154,3 +154,14 @@ def test_nip_pressure_udf():
 def test_porosity_profile_udf_refuses_eps_before_below_eps_min():
     out = XLCELL_POROSITY_PROFILE(1000.0, "NMC811", 171.0, 0.1, 0.8, 1.2, 0.6)
     assert out[0][0].startswith("#XLCELL! eps_before = 0.1: must be above the material's minimum porosity")
+
+
+def test_porosity_profile_udf_blanks_capped_strips_and_refuses_failed_profiles():
+    # default sheet roll, uncrowned: the face-edge strips are at ε_min, their load is the model cap -> blank
+    out = XLCELL_POROSITY_PROFILE(1000.0, "NMC811", 170.0, 0.4737, 0.8, 1.2, 0.6, None, None, 21.0)
+    edge, centre = out[1], out[11]
+    assert edge[1] == pytest.approx(0.18) and edge[3] is None and edge[4] is None
+    assert isinstance(centre[3], float) and centre[4] > 0
+    assert all(not isinstance(v, str) for r in out[1:] for v in r)  # no "inf" text
+    bad = XLCELL_POROSITY_PROFILE(1000.0, "NMC811", 170.0, 0.4737, 1.0, 1.2, 0.3)
+    assert bad[0][0].startswith("#XLCELL! the cross-width model carries only") and "(without crown)" in bad[0][0]

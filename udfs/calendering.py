@@ -25,13 +25,14 @@ from xlcell.calendering import (
     target_line_load,
 )
 from xlcell.cell import CellMetrics, default_design
-from xlcell.errors import InputError, ShapeError, UnknownKeyError
+from xlcell.errors import InfeasibleError, InputError, ShapeError, UnknownKeyError
 from xlcell.params import spec_by_key, specs
 from xlcell.pressure_profile import optimal_pressure_profile
 from xlcell.roll import (
     cross_width_profile,
     crown_height,
     crown_radius,
+    profile_failure_message,
     roll_deflection,
     shear_deflection,
     softening_temperature_profile,
@@ -277,12 +278,20 @@ def XLCELL_POROSITY_PROFILE(line_load_N_mm: Any, material: Any, thickness_before
         raise InputError("points", n, "a whole number between 2 and 1001")
     x = np.linspace(-0.5 * w, 0.5 * w, n)
     h = crown_height(qc, w, l, D, d, E)
-    eps, qloc = cross_width_profile(x, q, e0, L0, mat.eps_min, mat.gamma_N_m, w, l, D, d, E, crown_m=np.array([0.0, h]))
+    eps, qloc, capped, carried, ok = cross_width_profile(x, q, e0, L0, mat.eps_min, mat.gamma_N_m, w, l, D, d, E,
+                                                         crown_m=np.array([0.0, h]), on_failure="flag")
+    for i, label in enumerate(("without crown", "with crown")):
+        if not ok[i]:
+            raise InfeasibleError(profile_failure_message(float(carried[i]), label))
     dT = softening_temperature_profile(qloc[0], q, 30.0)
     xmm = units.from_si(x, "mm")
+
+    def shown(v: float, at_cap: bool) -> Any:  # a strip squeezed to ε_min: its load is a model limit, not a number
+        return None if at_cap or not np.isfinite(v) else float(v)
+
     return [["x_mm", "porosity_no_crown", "porosity_crowned", "line_load_no_crown_N_mm", "softening_dT_K"]] + [
-        [float(a), float(b), float(c), float(units.from_si(e, "N/mm")), excel_value(float(f))]
-        for a, b, c, e, f in zip(xmm, eps[0], eps[1], qloc[0], dT)]
+        [float(a), float(b), float(c), shown(float(units.from_si(e, "N/mm")), k), shown(float(f), k)]
+        for a, b, c, e, f, k in zip(xmm, eps[0], eps[1], qloc[0], dT, capped[0])]
 
 
 # ------------------------------------------------------------------ the hierarchy

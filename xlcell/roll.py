@@ -36,13 +36,15 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputError
+from .errors import InfeasibleError, InputError
 
 Array = Any
 
 STEEL_MODULUS_PA = 210e9  #: Young's modulus of roll steel (Pa)
 STEEL_POISSON = 0.3
 STEEL_EXPANSION_1_K = 12e-6  #: linear thermal expansion of roll steel (1/K)
+MIN_CARRIED_FRACTION = 0.99  #: least share of the nominal load the cross-width model must carry to be trusted
+_CAP = float(np.log(1e12))  #: local load cap of the cross-width model, in units of γ_c (ε within 1e-12 of ε_min)
 
 
 def _f(x: Array) -> np.ndarray:
@@ -177,7 +179,8 @@ def _green(x_m: np.ndarray, xi_m: np.ndarray, span_m: np.ndarray) -> np.ndarray:
 def cross_width_profile(x_m: Array, line_load_N_m: Array, eps0: Array, thickness_before_m: Array, eps_min: Array,
              gamma_N_m: Array, face_width_m: Array, bearing_span_m: Array, roll_diameter_m: Array,
              bore_diameter_m: Array = 0.0, youngs_modulus_Pa: Array = STEEL_MODULUS_PA,
-             crown_m: Array = 0.0, *, iterations: int = 40, nodes: int = 48) -> tuple[np.ndarray, np.ndarray]:
+             crown_m: Array = 0.0, *, iterations: int = 40, nodes: int = 48, diagnostics: bool = False,
+             on_failure: str = "raise", min_carried: float = MIN_CARRIED_FRACTION) -> tuple[np.ndarray, ...]:
     """Porosity and local line load across the face at positions ``x_m`` (from the face centre).
 
     Model: the gap, hence the calendered thickness (no spring-back), is L(x) = G + 2 g(x) with
@@ -201,11 +204,30 @@ def cross_width_profile(x_m: Array, line_load_N_m: Array, eps0: Array, thickness
     crown_m : array_like
         Crown height per roll (m); 0 = no crown. :func:`crown_height` gives the design-load crown.
 
+    diagnostics : bool
+        Also return ``capped``, ``carried_fraction`` and ``converged`` (below).
+    on_failure : {"raise", "flag"}
+        What to do where the model fails: the face mean of the local load falls short of the nominal by
+        more than ``1 - min_carried`` (the strips that would carry the rest are squeezed to ε_min, beyond
+        the compaction law), or the fixed point has not converged (a roll whose deflection under load is
+        comparable to the coating's compressibility, e.g. a thin roll on a wide face). "raise" raises
+        :class:`~xlcell.errors.InfeasibleError` saying so; "flag" returns the result with the flags
+        (``diagnostics`` is then implied).
+
     Returns
     -------
     (porosity, local_line_load_N_m) : tuple of numpy.ndarray
         Each of shape ``broadcast(inputs) + x.shape`` (x flattened to the last axis then reshaped).
+        Local loads of strips at the model cap (``capped``) are the cap γ_c ln 1e12, a model limit, not a
+        resolved load: show them as not available.
+    (porosity, local_line_load_N_m, capped, carried_fraction, converged) : with ``diagnostics``
+        ``capped`` (bool, like the porosity): the strip is squeezed to ε_min, its load is unresolved;
+        ``carried_fraction`` (shape ``broadcast(inputs)``): face mean of the local load / nominal load;
+        ``converged`` (bool, same shape): the load distribution is a fixed point to 1e-3 of the nominal
+        load and the carried fraction is at least ``min_carried``.
     """
+    if on_failure not in ("raise", "flag"):
+        raise InputError("on_failure", on_failure, "'raise' or 'flag'")
     from .calendering import check_compaction_law  # the compaction law's own validation (no import cycle at load)
 
     x = _f(x_m)
@@ -234,7 +256,7 @@ def cross_width_profile(x_m: Array, line_load_N_m: Array, eps0: Array, thickness
     def local_load(L):
         contact = L < L0
         eps = 1.0 - (1.0 - e0) * L0 / np.where(contact, L, L0)
-        arg = (e0 - em) / np.maximum(eps - em, 1e-12 * (e0 - em))  # capped at 27.6 γ where ε reaches ε_min
+        arg = (e0 - em) / np.maximum(eps - em, np.exp(-_CAP) * (e0 - em))  # capped at 27.6 γ where ε reaches ε_min
         return np.where(contact, gam * np.log(np.maximum(arg, 1.0)), 0.0)
 
     def solve_gap(g):
@@ -256,12 +278,37 @@ def cross_width_profile(x_m: Array, line_load_N_m: Array, eps0: Array, thickness
         qn = 0.5 * qn + 0.5 * local_load(L[..., :nodes])
         qn = 0.5 * (qn + qn[..., ::-1])  # the problem is symmetric about the face centre: keep rounding from breaking it
     g = np.einsum("...ij,...j->...i", G_mat, qn) - crown
-    L = np.minimum(solve_gap(g) + 2.0 * g, L0)[..., nodes:nodes + xs.size]
+    L_all = solve_gap(g) + 2.0 * g
+    q_nodes = local_load(L_all[..., :nodes])
+    carried = 0.5 * np.sum(wt * q_nodes, axis=-1) / np.where(q[..., 0] > 0, q[..., 0], 1.0)
+    carried = np.where(q[..., 0] > 0, carried, 1.0)
+    residual = np.max(np.abs(q_nodes - qn), axis=-1) / np.maximum(q[..., 0], 1e-3 * gam[..., 0])
+    converged = (residual < 1e-3) & (carried >= min_carried)
+    L = np.minimum(L_all, L0)[..., nodes:nodes + xs.size]
     L = np.maximum(L, Lmin)
     eps = 1.0 - (1.0 - e0) * L0 / L
     qx = local_load(L)
+    capped = qx >= (1.0 - 1e-9) * gam * _CAP
     shape = eps.shape[:-1] + x.shape
-    return eps.reshape(shape), qx.reshape(shape)
+    if on_failure == "raise" and not converged.all():
+        i = int(np.flatnonzero(~converged.ravel())[0])
+        which = f"profile {i + 1}" if converged.size > 1 else ""
+        raise InfeasibleError(profile_failure_message(float(carried.ravel()[i]), which, min_carried))
+    out = (eps.reshape(shape), qx.reshape(shape))
+    if diagnostics or on_failure == "flag":
+        out += (capped.reshape(shape), carried, converged)
+    return out
+
+
+def profile_failure_message(carried_fraction: float, which: str = "", min_carried: float = MIN_CARRIED_FRACTION) -> str:
+    """The sentence that says why a :func:`cross_width_profile` result is not trusted (``which`` names it)."""
+    w = f" ({which})" if which else ""
+    if carried_fraction < min_carried:
+        return (f"the cross-width model carries only {100 * carried_fraction:.1f} % of the line load{w}: the roll bends by as "
+                "much as the coating can be compacted and the strips that would carry the rest are squeezed to eps_min "
+                "(beyond the compaction law); use a stiffer roll, a narrower face or a crown for this load")
+    return (f"the cross-width load distribution did not converge{w}: the roll's deflection is comparable to the "
+            "coating's compaction range; use a stiffer roll or a narrower face")
 
 
 def porosity_profile(x_m: Array, line_load_N_m: Array, eps0: Array, thickness_before_m: Array, eps_min: Array,
@@ -291,6 +338,7 @@ def softening_temperature_profile(local_line_load_N_m: Array, nominal_line_load_
 
 
 __all__ = [
+    "MIN_CARRIED_FRACTION",
     "STEEL_EXPANSION_1_K",
     "STEEL_MODULUS_PA",
     "cross_width_profile",
@@ -298,6 +346,7 @@ __all__ = [
     "crown_radius",
     "deflection_profile",
     "porosity_profile",
+    "profile_failure_message",
     "roll_deflection",
     "second_moment",
     "shear_deflection",
