@@ -250,3 +250,17 @@ def test_material_bruggeman_exponent_drives_the_microstructure_outputs():
     assert m.tortuosity == pytest.approx(m.porosity ** -1.0)
     _, m15 = cal.calender(default_design(), 500e3, material=stiff, bruggeman_exponent=1.5)
     assert m15.tortuosity == pytest.approx(m15.porosity ** -0.5)
+
+
+def test_fractured_designs_are_not_feasible():
+    # audit: NMC811 at 1000 N/mm reported fractured = TRUE and feasible = TRUE
+    e0 = cal.coating_porosity(0.4, NMC.drying_shrinkage)
+    qf = cal.fracture_line_load(e0, NMC)
+    q = np.array([0.5 * qf, 0.99 * qf, 1.01 * qf, 1e6, 2e6])
+    micro, cell = cal.hierarchy("NMC811", 0.96, 0.02, q)
+    assert list(micro.fractured) == [False, False, True, True, True]
+    assert not cell.feasible[micro.fractured].any()
+    assert cell.feasible[~micro.fractured].all()  # the base design is feasible when uncracked
+    # graphite (ductile) does not crack
+    mg, cg = cal.hierarchy("Graphite", 0.96, 0.02, q[:1])  # (at higher loads its own diffusion limit bites)
+    assert not mg.fractured.any() and cg.feasible.all()

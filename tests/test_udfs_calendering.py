@@ -81,7 +81,7 @@ def test_roll_deflection_and_crown_udfs():
 
 
 def test_porosity_profile_udf_spills_five_columns():
-    out = XLCELL_POROSITY_PROFILE(1000.0, "NMC811", 171.0, 0.4737, 0.8, 1.2, 0.6, None, None, 11.0)
+    out = XLCELL_POROSITY_PROFILE(800.0, "NMC811", 171.0, 0.4737, 0.8, 1.2, 0.6, None, None, 11.0)
     assert out[0] == ["x_mm", "porosity_no_crown", "porosity_crowned", "line_load_no_crown_N_mm", "softening_dT_K"]
     assert len(out) == 12
     assert np.mean([r[3] for r in out[1:] if r[3] is not None]) > 0 and out[6][4] > 0  # heat the under-loaded centre
@@ -157,11 +157,30 @@ def test_porosity_profile_udf_refuses_eps_before_below_eps_min():
 
 
 def test_porosity_profile_udf_blanks_capped_strips_and_refuses_failed_profiles():
-    # default sheet roll, uncrowned: the face-edge strips are at ε_min, their load is the model cap -> blank
-    out = XLCELL_POROSITY_PROFILE(1000.0, "NMC811", 170.0, 0.4737, 0.8, 1.2, 0.6, None, None, 21.0)
+    # default sheet roll at 900 N/mm, uncrowned: the face-edge strips are at ε_min, their load is the model cap -> blank
+    out = XLCELL_POROSITY_PROFILE(900.0, "NMC811", 170.0, 0.4737, 0.8, 1.2, 0.6, None, None, 21.0)
     edge, centre = out[1], out[11]
     assert edge[1] == pytest.approx(0.18) and edge[3] is None and edge[4] is None
     assert isinstance(centre[3], float) and centre[4] > 0
     assert all(not isinstance(v, str) for r in out[1:] for v in r)  # no "inf" text
     bad = XLCELL_POROSITY_PROFILE(1000.0, "NMC811", 170.0, 0.4737, 1.0, 1.2, 0.3)
     assert bad[0][0].startswith("#XLCELL! the cross-width model carries only") and "(without crown)" in bad[0][0]
+
+
+def test_fracture_line_load_and_check_udfs():
+    from udfs.calendering import XLCELL_FRACTURE_CHECK, XLCELL_FRACTURE_LINE_LOAD
+    from xlcell.calendering import fracture_line_load
+
+    nmc = get_calendering_material("NMC811")
+    # q_f = γ ln((ε0 - ε_min)/(ε_f - ε_min)) = 600 ln(0.2937/0.06) = 952.9 N/mm for ε0 = 0.4737
+    assert XLCELL_FRACTURE_LINE_LOAD(0.4737, "NMC811") == pytest.approx(600 * np.log(0.2937 / 0.06), rel=1e-12)
+    assert XLCELL_FRACTURE_LINE_LOAD(0.4737, "NMC811") == pytest.approx(fracture_line_load(0.4737, nmc) / 1e3)
+    assert XLCELL_FRACTURE_LINE_LOAD(0.4737, "Graphite") == "none (ductile)"
+    assert XLCELL_FRACTURE_CHECK(800.0, 0.4737, "NMC811").startswith("OK: below NMC811's fracture line load 953 N/mm")
+    assert XLCELL_FRACTURE_CHECK(1000.0, 0.4737, "NMC811").startswith("WARNING: NMC811 particles crack")
+    assert XLCELL_FRACTURE_CHECK(3000.0, 0.4737, "Graphite").startswith("OK: Graphite is ductile")
+    assert XLCELL_FRACTURE_LINE_LOAD(0.1, "NMC811").startswith("#XLCELL! eps_before = 0.1")
+    out = XLCELL_CALENDERING("NMC811", 0.96, 0.02, [[800.0], [1000.0]], None, [["fractured", "feasible"]])
+    assert out[1:] == [[False, True], [True, False]]
+    g = XLCELL_CALENDERING("Graphite", 0.96, 0.02, [[800.0]], None, [["fracture_line_load_N_mm"]])
+    assert g[1] == ["none (ductile)"]

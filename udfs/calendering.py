@@ -16,7 +16,9 @@ from xlcell.calendering import (
     CalenderingMaterial,
     Microstructure,
     calendered_thickness,
+    check_compaction_law,
     coating_porosity,
+    fracture_line_load,
     get_calendering_material,
     hierarchy,
     line_load_for_porosity,
@@ -199,6 +201,52 @@ def XLCELL_NIP_PRESSURE(line_load_N_mm: Any, roll_diameter_m: Any, thickness_bef
     return float(units.from_si(p, "MPa"))
 
 
+DUCTILE = "none (ductile)"  #: what a cell shows for the fracture line load of a material that does not crack
+
+
+def _fracture_value(q_N_m: float) -> Any:
+    return DUCTILE if np.isinf(q_N_m) else float(units.from_si(q_N_m, "N/mm"))
+
+
+@udf(ranges=("calendering_materials",))
+def XLCELL_FRACTURE_LINE_LOAD(eps_before: Any, material: Any, calendering_materials: Any = None) -> Any:
+    """Largest line load in N/mm before the material's particles crack (its porosity reaches ε_f).
+
+    Returns "none (ductile)" for a material without a fracture-onset porosity (graphite), 0 when the
+    coating is already at or below ε_f before calendering.
+    eps_before: porosity before calendering
+    material: material name, e.g. NMC811
+    calendering_materials: optional parameter table, searched before the library
+    """
+    mat = _material(material, calendering_materials)
+    e0 = _porosity(eps_before, "eps_before")
+    check_compaction_law(e0, mat.eps_min, mat.gamma_N_m, eps0_name="eps_before")
+    return _fracture_value(float(fracture_line_load(e0, mat)))
+
+
+@udf(ranges=("calendering_materials",))
+def XLCELL_FRACTURE_CHECK(line_load_N_mm: Any, eps_before: Any, material: Any, calendering_materials: Any = None) -> str:
+    """A sentence for the sheet: does this line load crack the material's particles?
+
+    "OK: ..." below the fracture line load, "WARNING: ..." at or above it (ductile materials: always OK).
+    line_load_N_mm: line load in N/mm, >= 0
+    eps_before: porosity before calendering
+    material: material name; calendering_materials: optional parameter table
+    """
+    q = _num(line_load_N_mm, "line_load_N_mm", "N/mm", lo=0.0, lo_open=False)
+    mat = _material(material, calendering_materials)
+    e0 = _porosity(eps_before, "eps_before")
+    eps = float(porosity_after(q, e0, mat.eps_min, mat.gamma_N_m))
+    qf = float(fracture_line_load(e0, mat))
+    if np.isinf(qf):
+        return f"OK: {mat.name} is ductile (no fracture limit)"
+    qf_mm = float(units.from_si(qf, "N/mm"))
+    if eps < mat.fracture_porosity:
+        return (f"WARNING: {mat.name} particles crack: porosity {eps:.3f} is below the fracture-onset porosity "
+                f"{mat.fracture_porosity:.3g} (line load above {qf_mm:.0f} N/mm)")
+    return f"OK: below {mat.name}'s fracture line load {qf_mm:.0f} N/mm"
+
+
 # ------------------------------------------------------------------ roll
 def _roll_args(line_load_N_mm, face_width_m, bearing_span_m, roll_diameter_m, bore_diameter_m, youngs_modulus_GPa):
     q = _num(line_load_N_mm, "line_load_N_mm", "N/mm", lo=0.0, lo_open=False)
@@ -216,6 +264,7 @@ def XLCELL_ROLL_DEFLECTION(line_load_N_mm: Any, face_width_m: Any, bearing_span_
     """Mid-face bending deflection of a calender roll in µm: F(8l³ - 4lw² + w³)/(384·E·I), F = q·w.
 
     The line load is spread uniformly over the face, centred between the bearings (simply supported).
+    Bending only (Euler-Bernoulli); XLCELL_ROLL_CROWN adds the Timoshenko shear term separately.
     line_load_N_mm: line load in N/mm, >= 0
     face_width_m: loaded face width w in m, <= bearing span
     bearing_span_m: distance between bearings l in m
@@ -232,9 +281,11 @@ def XLCELL_ROLL_CROWN(line_load_N_mm: Any, face_width_m: Any, bearing_span_m: An
                       bore_diameter_m: Any = None, youngs_modulus_GPa: Any = None) -> list[list[Any]]:
     """Roll crown calculator: deflections, the compensating crown, its radius and the thermal-crown ΔT.
 
-    Same arguments as XLCELL_ROLL_DEFLECTION. Returns (key, value) rows: bending and shear deflection (µm),
-    crown height per roll (µm), crown radius of curvature (m), centre-to-edge roll temperature excess
-    for a thermal crown (K, steel α = 12e-6 1/K).
+    Same arguments as XLCELL_ROLL_DEFLECTION. Returns (key, value) rows: mid-face bending deflection (µm,
+    = XLCELL_ROLL_DEFLECTION), mid-face Timoshenko shear deflection (µm; G = E/2.6, steel ν = 0.3, Cowper's
+    shear coefficient for a solid or hollow circle), the shear part of the crown (µm), the crown height per
+    roll that fills bending plus shear (µm), its radius of curvature (m), and the centre-to-edge roll
+    temperature excess for a thermal crown (K, steel α = 12e-6 1/K).
     """
     q, w, l, D, d, E = _roll_args(line_load_N_mm, face_width_m, bearing_span_m, roll_diameter_m, bore_diameter_m,
                                   youngs_modulus_GPa)
@@ -242,6 +293,7 @@ def XLCELL_ROLL_CROWN(line_load_N_mm: Any, face_width_m: Any, bearing_span_m: An
     return kv_out({
         "bending_deflection_um": float(units.from_si(roll_deflection(q, w, l, D, d, E), "µm")),
         "shear_deflection_um": float(units.from_si(shear_deflection(q, w, l, D, d, E), "µm")),
+        "shear_crown_um": float(units.from_si(h - crown_height(q, w, l, D, d, E, shear=False), "µm")),
         "crown_height_um": float(units.from_si(h, "µm")),
         "crown_radius_m": float(crown_radius(h, w)),
         "thermal_crown_K": float(thermal_crown_temperature(h, D)),
@@ -303,6 +355,8 @@ def XLCELL_CALENDERING(material: Any, am_frac: Any, binder_frac: Any, line_loads
 
     The electrode of the material's role takes the composition and is calendered; its areal capacity
     (the base design's) is kept. Energy density and power of all line loads are one model call.
+    feasible is FALSE where the particles crack (fractured); fracture_line_load_N_mm of a ductile
+    material reads "none (ductile)".
     material: electrode material, e.g. NMC811 or Graphite
     am_frac: active-material mass fraction w_a
     binder_frac: binder mass fraction f_b (carbon = 1 - w_a - f_b)
@@ -326,7 +380,12 @@ def XLCELL_CALENDERING(material: Any, am_frac: Any, binder_frac: Any, line_loads
     cols = []
     for k in keys:
         v = np.broadcast_to(np.asarray(values[k]), q.shape)
-        cols.append(v.astype(bool).tolist() if _OUT_SPECS[k].unit == "bool" else v.astype(float).tolist())
+        if _OUT_SPECS[k].unit == "bool":
+            cols.append(v.astype(bool).tolist())
+        elif k == "fracture_line_load_N_mm":
+            cols.append([DUCTILE if np.isinf(x) else float(x) for x in v.astype(float)])
+        else:
+            cols.append(v.astype(float).tolist())
     return [keys] + [[excel_value(c[i]) for c in cols] for i in range(q.size)]
 
 

@@ -510,10 +510,14 @@ def calendering_performance(design: CellDesign, line_load_N_m: Array, **kw: Any)
     """Microstructure and cell metrics versus line load in one vectorised call.
 
     ``kw`` as in :func:`calender`. Energy density and power of every line load come from a single
-    :func:`xlcell.cell.evaluate_cell` call on the broadcast population.
+    :func:`xlcell.cell.evaluate_cell` call on the broadcast population. A design whose particles
+    crack (``micro.fractured``) is not feasible: ``feasible`` is the cell model's verdict and not
+    fractured.
     """
     cal, micro = calender(design, line_load_N_m, **kw)
-    return micro, evaluate_cell(cal)
+    cell = evaluate_cell(cal)
+    feasible = np.broadcast_to(cell.feasible, np.broadcast_shapes(cell.feasible.shape, micro.fractured.shape))
+    return micro, dataclasses.replace(cell, feasible=(feasible & ~micro.fractured).copy())
 
 
 def hierarchy(material: str, am_frac: Array, binder_frac: Array, line_load_N_m: Array, *,
