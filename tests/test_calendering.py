@@ -264,3 +264,30 @@ def test_fractured_designs_are_not_feasible():
     # graphite (ductile) does not crack
     mg, cg = cal.hierarchy("Graphite", 0.96, 0.02, q[:1])  # (at higher loads its own diffusion limit bites)
     assert not mg.fractured.any() and cg.feasible.all()
+
+
+def test_through_plane_tortuosity_reaches_the_cell_electrolyte_asi():
+    # audit: the cell used the design's isotropic ε^b; now the calendered electrode's term is L τ_through/(3 κ0 ε)
+    q = np.array([0.0, 300e3, 600e3, 900e3])
+    micro, cell = cal.calendering_performance(default_design(), q)
+    _, iso = cal.calendering_performance(default_design(), q, anisotropic_transport=False)
+    d = resolve(default_design())
+    b, k0 = d.bruggeman_exponent, d.electrolyte_conductivity_S_m
+    expected = (micro.thickness_m * micro.tortuosity_through / (3 * k0 * micro.porosity)
+                + d.sep.thickness_m / (k0 * d.sep.porosity**b) + d.neg.thickness_m / (3 * k0 * d.neg.porosity**b))
+    np.testing.assert_allclose(cell.asi_electrolyte_ohm_m2, expected, rtol=1e-12)
+    # no compaction -> no anisotropy (A = 1) and α = b: the isotropic value; more compaction -> higher τ_through
+    # -> electrolyte ASI increasingly above the isotropic one
+    assert cell.asi_electrolyte_ohm_m2[0] == pytest.approx(iso.asi_electrolyte_ohm_m2[0], rel=1e-12)
+    assert np.all(np.diff(micro.tortuosity_through) > 0)
+    excess = cell.asi_electrolyte_ohm_m2 / iso.asi_electrolyte_ohm_m2
+    assert np.all(np.diff(excess) > 0) and excess[-1] > 1.01
+    assert np.all(cell.max_power_W[1:] < iso.max_power_W[1:])
+    # nothing else in the cell changes: energy, masses and the electronic ASI are those of the isotropic run
+    np.testing.assert_allclose(cell.energy_density_J_m3, iso.energy_density_J_m3, rtol=1e-12)
+    np.testing.assert_allclose(cell.asi_electronic_ohm_m2, iso.asi_electronic_ohm_m2, rtol=1e-12)
+    np.testing.assert_allclose(micro.kappa_eff_through_S_m, k0 * micro.porosity / micro.tortuosity_through, rtol=1e-12)
+    # the negative electrode (graphite aligns more): same coupling
+    mg, cg = cal.calendering_performance(default_design(), q, which="neg")
+    _, ig = cal.calendering_performance(default_design(), q, which="neg", anisotropic_transport=False)
+    assert np.all(cg.asi_electrolyte_ohm_m2[1:] > ig.asi_electrolyte_ohm_m2[1:])

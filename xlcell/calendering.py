@@ -34,7 +34,12 @@ Relations
   τ_through = τ sqrt(A), τ_in = max(1, τ / sqrt(A)); electronic conductivity likewise,
   σ_in / σ_through = A.
 * Fracture: particles crack below a material's fracture-onset porosity ε_f (brittle NMC);
-  ductile graphite has none (ε_f = 0). Targets below ε_f are refused (or flagged).
+  ductile graphite has none (ε_f = 0). Targets below ε_f are refused (or flagged); a cracked
+  design is not ``feasible`` in :func:`calendering_performance` and :func:`hierarchy`.
+* Coupling: the calendered electrode's porosity, thickness and through-plane solid conductivity go
+  into the cell design; its through-plane ionic transport κ0 ε/τ_through reaches the cell's
+  electrolyte ASI through an equivalent electrolyte conductivity
+  (:func:`equivalent_electrolyte_conductivity`), since the cell model has one Bruggeman exponent.
 
 Parameter values: the compaction law's form and the NMC-above-graphite ordering of ε_min are from
 Meyer et al. (2017); the numbers in :data:`CALENDERING_MATERIALS` are illustrative defaults of the
@@ -404,6 +409,9 @@ class Microstructure:
     tortuosity_in_plane: Array = field(metadata=param("Tortuosity in-plane", "-", key="tortuosity_in_plane", group=_R))
     anisotropy: Array = field(metadata=param("Anisotropy τ_through/τ_in", "-", key="anisotropy", group=_R))
     kappa_eff_S_m: Array = field(metadata=param("Effective ionic conductivity κ_eff", "S/m", key="kappa_eff_S_m", group=_R))
+    kappa_eff_through_S_m: Array = field(metadata=param("Through-plane ionic conductivity κ0 ε/τ_through", "S/m",
+                                                        key="kappa_eff_through_S_m", group=_R,
+                                                        doc="What the cell model's electrolyte ASI uses (anisotropic_transport)"))
     carbon_volume_fraction: Array = field(metadata=param("Carbon volume fraction φ", "-", key="carbon_volume_fraction", group=_R))
     percolation_threshold: Array = field(metadata=param("Percolation threshold φ_c", "-", key="percolation_threshold", group=_R))
     sigma_network_S_m: Array = field(metadata=param("Carbon network conductivity", "S/m", key="sigma_network_S_m", group=_R))
@@ -426,7 +434,7 @@ def _electrode_of(design: CellDesign, which: str):
 def calender(design: CellDesign, line_load_N_m: Array, *, which: str = "pos",
              material: CalenderingMaterial | str | None = None, solids_fraction: Array | None = None,
              eps_before: Array | None = None, electrolyte_conductivity_S_m: Array | None = None,
-             bruggeman_exponent: Array | None = None) -> tuple[CellDesign, Microstructure]:
+             bruggeman_exponent: Array | None = None, anisotropic_transport: bool = True) -> tuple[CellDesign, Microstructure]:
     """Calender one electrode of ``design`` at ``line_load_N_m``: the calendered design and its microstructure.
 
     The electrode's mass loading (hence areal capacity) is that of ``design`` (resolved: a NaN
@@ -450,8 +458,17 @@ def calender(design: CellDesign, line_load_N_m: Array, *, which: str = "pos",
     eps_before : array_like, optional
         Porosity before calendering, instead of ``solids_fraction`` (default: φ_s = 0.4).
     electrolyte_conductivity_S_m, bruggeman_exponent : array_like, optional
-        κ0 and α for the microstructure outputs (default: the design's κ0 and the material's α; the
-        cell model always uses the design's single Bruggeman exponent for all porous layers).
+        κ0 and α for the microstructure outputs (default: the design's κ0 and the material's α).
+    anisotropic_transport : bool
+        Hand the calendered electrode's through-plane ionic transport κ0 ε/τ_through to the cell
+        model (default). The cell model takes one Bruggeman exponent for all porous layers, so the
+        coupling is made through an equivalent electrolyte conductivity of the returned design:
+        κ0_eq = κ0 R_iso / R_target, R the cell's electrolyte ASI (L_e/(3 κ ε_e^b) for each electrode,
+        L_s/(κ ε_s^b) for the separator) with the design's b everywhere (R_iso) or with the calendered
+        electrode's term replaced by L τ_through/(3 κ0 ε) (R_target). The cell's electrolyte ASI is then
+        exactly R_target; κ0 enters nothing else in the cell model. Not carried over: the salt-diffusion
+        limits (electrolyte depletion numbers), which keep the design's isotropic ε^b. ``False`` keeps
+        the design's isotropic ε^b for the electrolyte ASI too.
 
     Returns
     -------
@@ -490,6 +507,10 @@ def calender(design: CellDesign, line_load_N_m: Array, *, which: str = "pos",
     cell_sigma = np.maximum(sig_through / effective_conductivity(1.0, 1.0 - eps, d.bruggeman_exponent), 1e-12)
     new_e = dataclasses.replace(e, porosity=eps, thickness_m=L1, conductivity_S_m=cell_sigma)
     out = dataclasses.replace(d, **{which: new_e})
+    tau_through = tau * np.sqrt(A)
+    if anisotropic_transport:
+        out = dataclasses.replace(out, electrolyte_conductivity_S_m=equivalent_electrolyte_conductivity(
+            out, which, eps / tau_through))
     shape = np.broadcast(q, eps, L1, sig_through, tau, np.asarray(out.np_ratio)).shape
 
     def bc(x: Array) -> np.ndarray:
@@ -498,12 +519,32 @@ def calender(design: CellDesign, line_load_N_m: Array, *, which: str = "pos",
     micro = Microstructure(
         line_load_N_m=bc(q), eps_before=bc(eps0), porosity=bc(eps), thickness_before_m=bc(L0), thickness_m=bc(L1),
         compaction_strain=bc(strain), coating_density_kg_m3=bc(coating_density(probe)), areal_capacity_C_m2=bc(qa),
-        tortuosity=bc(tau), tortuosity_through=bc(tau * np.sqrt(A)), tortuosity_in_plane=bc(np.maximum(1.0, tau / np.sqrt(A))),
-        anisotropy=bc(A), kappa_eff_S_m=bc(k0 * eps / tau), carbon_volume_fraction=bc(phi), percolation_threshold=bc(phi_c),
+        tortuosity=bc(tau), tortuosity_through=bc(tau_through), tortuosity_in_plane=bc(np.maximum(1.0, tau / np.sqrt(A))),
+        anisotropy=bc(A), kappa_eff_S_m=bc(k0 * eps / tau),
+        kappa_eff_through_S_m=bc(k0 * eps / tau_through), carbon_volume_fraction=bc(phi), percolation_threshold=bc(phi_c),
         sigma_network_S_m=bc(sig_net), sigma_through_S_m=bc(sig_through), sigma_in_plane_S_m=bc(sig_in),
         fracture_line_load_N_m=bc(q_frac), fractured=np.broadcast_to(fractured, shape).copy(),
     )
     return out, micro
+
+
+def equivalent_electrolyte_conductivity(design: CellDesign, which: str, transport_factor: Array) -> np.ndarray:
+    """Electrolyte conductivity κ0_eq (S/m) that makes the cell model's electrolyte ASI of ``design`` equal to
+    the one with electrode ``which``'s ionic transport factor κ_eff/κ0 = ``transport_factor`` (e.g. ε/τ_through).
+
+    The cell model (:func:`xlcell.cell.evaluate_cell`) charges L_e/(3 κ0 ε_e^b) per electrode and
+    L_s/(κ0 ε_s^b) for the separator with one exponent b; all terms scale with 1/κ0, so
+    κ0_eq = κ0 R_iso / R_target with R_target the same sum with ``which``'s factor ε^b replaced.
+    """
+    d = resolve(design)
+    b = d.bruggeman_exponent
+    p, n, s = d.pos, d.neg, d.sep
+    terms = {"pos": p.thickness_m / (3.0 * p.porosity**b), "neg": n.thickness_m / (3.0 * n.porosity**b)}
+    sep = s.thickness_m / s.porosity**b
+    iso = terms["pos"] + terms["neg"] + sep
+    e = _electrode_of(d, which)
+    target = iso - terms[which] + e.thickness_m / (3.0 * _f(transport_factor))
+    return _f(d.electrolyte_conductivity_S_m) * iso / target
 
 
 def calendering_performance(design: CellDesign, line_load_N_m: Array, **kw: Any) -> tuple[Microstructure, CellMetrics]:
@@ -567,6 +608,7 @@ __all__ = [
     "coating_porosity",
     "compaction_strain",
     "elastic_half_width",
+    "equivalent_electrolyte_conductivity",
     "fracture_line_load",
     "get_calendering_material",
     "hierarchy",
