@@ -1,5 +1,6 @@
 """Tests of the calendering hierarchy: compaction law, inversion, mass conservation, transport, coupling."""
 import dataclasses
+import warnings
 
 import numpy as np
 import pytest
@@ -220,7 +221,7 @@ def test_hierarchy_composition_and_line_load():
     assert np.all(micro.sigma_network_S_m[:, 0] > micro.sigma_network_S_m[:, 1])
     # areal capacity held at the base design's value
     np.testing.assert_allclose(micro.areal_capacity_C_m2 / 36e3, 8.0692, rtol=1e-4)
-    with pytest.raises(InputError, match="carbon_frac"):
+    with pytest.raises(InputError, match="binder_frac = 0.02: must be at most 1 - am_frac"):
         cal.hierarchy("NMC811", 0.99, 0.02, 1e5)
     with pytest.raises(UnknownMaterialError):
         cal.hierarchy("unobtainium", 0.96, 0.02, 1e5)
@@ -291,3 +292,32 @@ def test_through_plane_tortuosity_reaches_the_cell_electrolyte_asi():
     mg, cg = cal.calendering_performance(default_design(), q, which="neg")
     _, ig = cal.calendering_performance(default_design(), q, which="neg", anisotropic_transport=False)
     assert np.all(cg.asi_electrolyte_ohm_m2[1:] > ig.asi_electrolyte_ohm_m2[1:])
+
+
+@pytest.mark.parametrize("kw,message", [
+    # audit: "eps_min = 0.18 must be below eps0" without naming the solids fraction
+    ({"solids_fraction": 0.8}, r"solids_fraction = 0.8: must be below 0.732 for NMC811"),
+    ({"solids_fraction": 0.9}, r"solids_fraction = 0.9: must be below 0.732"),
+    # audit: a divide-by-zero warning, then "pos_thickness_um = inf"
+    ({"am_frac": 0.0}, r"am_frac = 0: must be a mass fraction > 0 and <= 1"),
+    # audit: "pos_thickness_um = -1548.95"
+    ({"am_frac": -0.5}, r"am_frac = -0.5: must be a mass fraction > 0"),
+    ({"am_frac": float("nan")}, r"am_frac = nan"),
+    ({"binder_frac": -0.1}, r"binder_frac = -0.1: must be a mass fraction >= 0"),
+    ({"binder_frac": 1.0}, r"binder_frac = 1: must be a mass fraction >= 0 and < 1"),
+])
+def test_hierarchy_names_the_composition_or_slurry_argument(kw, message):
+    args = {"am_frac": 0.96, "binder_frac": 0.02, "solids_fraction": 0.4, **kw}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no numpy divide-by-zero warnings on the way to the error
+        with pytest.raises(InputError, match=message):
+            cal.hierarchy("NMC811", args["am_frac"], args["binder_frac"], 1e5, solids_fraction=args["solids_fraction"])
+
+
+def test_max_solids_fraction_is_where_the_dried_coating_reaches_eps_min():
+    phi = cal.max_solids_fraction(NMC.eps_min, NMC.drying_shrinkage)
+    assert cal.coating_porosity(phi, NMC.drying_shrinkage) == pytest.approx(NMC.eps_min, rel=1e-12)
+    with pytest.raises(InputError, match="solids_fraction"):
+        cal.target_line_load(0.3, 0.9, NMC)
+    with pytest.raises(InputError, match="eps_before = 0.1"):
+        cal.calender(default_design(), 1e5, eps_before=0.1)

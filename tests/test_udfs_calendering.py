@@ -49,6 +49,9 @@ def test_porosity_and_its_inverse_in_display_units():
     (lambda: XLCELL_POROSITY(100.0, 0.47, 0.18, "soft"), "#XLCELL! gamma_N_mm = 'soft': must be a number"),
     (lambda: XLCELL_ADAPTIVE_LINE_LOAD(0.22, 0.4, "NMC811"), "#XLCELL! target_porosity 0.22 is below NMC811's fracture-onset porosity"),
     (lambda: XLCELL_ADAPTIVE_LINE_LOAD(0.3, 0.4, "Unobtainium"), "#XLCELL! unknown material 'Unobtainium'"),
+    (lambda: XLCELL_ADAPTIVE_LINE_LOAD(0.3, 0.9, "NMC811"), "#XLCELL! solids_fraction = 0.9: must be below 0.732 for NMC811"),
+    (lambda: XLCELL_CALENDERING("NMC811", 0.0, 0.02, [[100.0]])[0][0], "#XLCELL! am_frac = 0: must be a mass fraction > 0"),
+    (lambda: XLCELL_CALENDERING("NMC811", 0.96, 0.02, [[100.0]], 0.8)[0][0], "#XLCELL! solids_fraction = 0.8"),
     (lambda: XLCELL_ROLL_DEFLECTION(1000.0, 1.5, 1.2, 0.6), "#XLCELL! face_width_m = 1.5"),
     (lambda: XLCELL_ROLL_DEFLECTION(1000.0, 0.8, 1.2, 0.6, 0.7), "#XLCELL! bore_diameter_m = 0.7"),
 ])

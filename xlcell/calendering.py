@@ -245,6 +245,31 @@ def coating_porosity(solids_fraction: Array, drying_shrinkage: Array) -> np.ndar
     return pores / (pores + phi)
 
 
+def max_solids_fraction(eps_min: Array, drying_shrinkage: Array) -> np.ndarray:
+    """Largest slurry solids volume fraction whose dried coating is still above ε_min (-).
+
+    Inverse of :func:`coating_porosity` at ε_0 = ε_min: φ_max = (1-s)(1-ε_min) / ((1-s)(1-ε_min) + ε_min).
+    """
+    em, s = _f(eps_min), _f(drying_shrinkage)
+    pores = (1.0 - s) * (1.0 - em)
+    return pores / (pores + em)
+
+
+def eps0_from_solids(solids_fraction: Array, material: CalenderingMaterial) -> np.ndarray:
+    """Porosity before calendering from the slurry solids fraction, refusing slurries with nothing left to calender.
+
+    Raises :class:`InputError` naming ``solids_fraction`` when φ_s >= :func:`max_solids_fraction` (its
+    dried coating is at or below the material's minimum porosity).
+    """
+    phi = _f(solids_fraction)
+    eps0 = coating_porosity(phi, material.drying_shrinkage)
+    phi_max = float(max_solids_fraction(material.eps_min, material.drying_shrinkage))
+    _check("solids_fraction", phi, eps0 > material.eps_min,
+           f"below {phi_max:.3g} for {material.name} (a denser slurry dries to a porosity at or below its minimum "
+           f"porosity {material.eps_min:.3g}: nothing left to calender)")
+    return eps0
+
+
 def calendered_thickness(thickness_m: Array, eps_before: Array, eps_after: Array) -> np.ndarray:
     """Coating thickness after calendering from mass conservation L (1 - ε) = const (m)."""
     L, e0, e1 = _f(thickness_m), _f(eps_before), _f(eps_after)
@@ -380,7 +405,7 @@ def target_line_load(target_porosity: Array, solids_fraction: Array, material: C
     et = _f(target_porosity)
     if on_fracture == "raise":
         check_fracture(et, material)
-    eps0 = coating_porosity(solids_fraction, material.drying_shrinkage)
+    eps0 = eps0_from_solids(solids_fraction, material)
     q = line_load_for_porosity(et, eps0, material.eps_min, material.gamma_N_m)
     return q, np.broadcast_to(et < material.fracture_porosity, q.shape).copy()
 
@@ -481,11 +506,12 @@ def calender(design: CellDesign, line_load_N_m: Array, *, which: str = "pos",
     e = _electrode_of(d, which)
     q = _f(line_load_N_m)
     if eps_before is None:
-        eps0 = coating_porosity(0.4 if solids_fraction is None else solids_fraction, mat.drying_shrinkage)
+        eps0 = eps0_from_solids(0.4 if solids_fraction is None else solids_fraction, mat)
     else:
         if solids_fraction is not None:
             raise InputError("eps_before", "given", "blank when the solids fraction is given")
         eps0 = _f(eps_before)
+        check_compaction_law(eps0, mat.eps_min, mat.gamma_N_m, eps0_name="eps_before")
     eps = porosity_after(q, eps0, mat.eps_min, mat.gamma_N_m)
     qa = areal_capacity(e)  # held: mass conservation
     probe = dataclasses.replace(e, porosity=eps)
@@ -582,8 +608,11 @@ def hierarchy(material: str, am_frac: Array, binder_frac: Array, line_load_N_m: 
     d = resolve(base)
     e = getattr(d, which)
     w_a, f_b = _f(am_frac), _f(binder_frac)
+    _check("am_frac", w_a, np.isfinite(w_a) & (w_a > 0) & (w_a <= 1), "a mass fraction > 0 and <= 1")
+    _check("binder_frac", f_b, np.isfinite(f_b) & (f_b >= 0) & (f_b < 1), "a mass fraction >= 0 and < 1")
     w_c = 1.0 - w_a - f_b
-    _check("carbon_frac", w_c, w_c >= -1e-12, ">= 0 (am_frac + binder_frac <= 1)")
+    _check("binder_frac", f_b, w_c >= -1e-12, "at most 1 - am_frac (the carbon fraction 1 - am_frac - binder_frac "
+           "cannot be negative)")
     qa = areal_capacity(e)
     new = electrode(am, am_frac=w_a, binder_frac=f_b, carbon_frac=np.maximum(w_c, 0.0),
                     carbon_density_kg_m3=e.carbon_density_kg_m3, binder_density_kg_m3=e.binder_density_kg_m3,
@@ -608,12 +637,14 @@ __all__ = [
     "coating_porosity",
     "compaction_strain",
     "elastic_half_width",
+    "eps0_from_solids",
     "equivalent_electrolyte_conductivity",
     "fracture_line_load",
     "get_calendering_material",
     "hierarchy",
     "line_load_for_porosity",
     "line_load_for_pressure",
+    "max_solids_fraction",
     "nip_length",
     "nip_pressure",
     "percolation_conductivity",
