@@ -321,3 +321,12 @@ def test_max_solids_fraction_is_where_the_dried_coating_reaches_eps_min():
         cal.target_line_load(0.3, 0.9, NMC)
     with pytest.raises(InputError, match="eps_before = 0.1"):
         cal.calender(default_design(), 1e5, eps_before=0.1)
+
+
+def test_calendered_thickness_refuses_a_porosity_rise():
+    # audit: eps_after > eps_before silently returned a thicker coating
+    with pytest.raises(InputError, match=r"eps_after = 0.5: must be at most eps_before"):
+        cal.calendered_thickness(170e-6, 0.47, 0.5)
+    with pytest.raises(InputError, match="eps_after = 0.5"):
+        cal.calendered_thickness(170e-6, np.array([0.47, 0.47]), np.array([0.3, 0.5]))
+    assert cal.calendered_thickness(170e-6, 0.47, 0.47) == pytest.approx(170e-6)  # no compaction: unchanged

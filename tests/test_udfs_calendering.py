@@ -187,3 +187,8 @@ def test_fracture_line_load_and_check_udfs():
     assert out[1:] == [[False, True], [True, False]]
     g = XLCELL_CALENDERING("Graphite", 0.96, 0.02, [[800.0]], None, [["fracture_line_load_N_mm"]])
     assert g[1] == ["none (ductile)"]
+
+
+def test_calendered_thickness_udf_refuses_eps_after_above_eps_before():
+    out = XLCELL_CALENDERED_THICKNESS(170.0, 0.3, 0.47)
+    assert out.startswith("#XLCELL! eps_after = 0.47: must be at most eps_before")

@@ -162,7 +162,7 @@ def XLCELL_CALENDERED_THICKNESS(thickness_um: Any, eps_before: Any, eps_after: A
 
     thickness_um: coating thickness before calendering in µm, > 0
     eps_before: porosity before calendering, 0 <= ε < 1
-    eps_after: porosity after calendering, 0 <= ε < 1
+    eps_after: porosity after calendering, 0 <= ε < 1, at most eps_before (calendering only compacts)
     """
     L = _num(thickness_um, "thickness_um", "µm", lo=0.0)
     return float(units.from_si(calendered_thickness(L, as_float(eps_before, "eps_before"), as_float(eps_after, "eps_after")), "µm"))

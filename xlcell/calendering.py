@@ -271,11 +271,18 @@ def eps0_from_solids(solids_fraction: Array, material: CalenderingMaterial) -> n
 
 
 def calendered_thickness(thickness_m: Array, eps_before: Array, eps_after: Array) -> np.ndarray:
-    """Coating thickness after calendering from mass conservation L (1 - ε) = const (m)."""
+    """Coating thickness after calendering from mass conservation L (1 - ε) = const (m).
+
+    Calendering only compacts: ``eps_after`` above ``eps_before`` (a thicker coating) is an
+    :class:`InputError`.
+    """
     L, e0, e1 = _f(thickness_m), _f(eps_before), _f(eps_after)
     _check("thickness_um", L, np.isfinite(L) & (L > 0), "a number > 0 µm", 1e-6)
     _check("eps_before", e0, (e0 >= 0) & (e0 < 1), "a number between 0 and 1")
     _check("eps_after", e1, (e1 >= 0) & (e1 < 1), "a number between 0 and 1")
+    e0b, e1b = np.broadcast_arrays(e0, e1)
+    _check("eps_after", e1b, e1b <= e0b + 1e-12, "at most eps_before (calendering only lowers porosity; "
+           "a higher porosity would mean a thicker coating)")
     return L * (1.0 - e0) / (1.0 - e1)
 
 
@@ -516,7 +523,7 @@ def calender(design: CellDesign, line_load_N_m: Array, *, which: str = "pos",
     qa = areal_capacity(e)  # held: mass conservation
     probe = dataclasses.replace(e, porosity=eps)
     L1 = qa / (probe.specific_capacity_C_kg * probe.am_frac * coating_density(probe))
-    L0 = calendered_thickness(L1, eps, eps0)
+    L0 = L1 * (1.0 - eps) / (1.0 - eps0)  # thickness before calendering (mass conservation, backwards)
     strain = compaction_strain(eps0, eps)
     b = _f(mat.bruggeman_exponent if bruggeman_exponent is None else bruggeman_exponent)
     k0 = _f(d.electrolyte_conductivity_S_m if electrolyte_conductivity_S_m is None else electrolyte_conductivity_S_m)
