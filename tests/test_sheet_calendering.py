@@ -15,6 +15,7 @@ from xlcell.calendering import (
     get_calendering_material,
     nip_pressure,
     porosity_after,
+    pressure_scale,
     target_line_load,
 )
 from xlcell.cell import default_design
@@ -99,7 +100,10 @@ def test_profile_and_pressure_spills(values):
     crowned = [_at(values, sheet.PROFILE_COL + 2, top + 1 + i) for i in range(n)]
     assert np.ptp(crowned) < 0.1 * np.ptp(bare)
     e0 = coating_porosity(0.40, NMC.drying_shrinkage)
-    ref = optimal_pressure_profile(e0, 0.25, NMC.eps_min, 200e6, 3e-3, 1e-3, 3e-3, 1e-4, 10.0, points=sheet.PRESSURE_POINTS)
+    # the pressure scale is derived on the sheet: γ_c / nip length at the line load (not a typed 200 MPa)
+    pc = pressure_scale(LINE_LOAD, 0.3, 170e-6, e0, NMC)
+    assert pc == pytest.approx(NMC.gamma_N_m * nip_pressure(LINE_LOAD, 0.3, 170e-6, e0, NMC) / LINE_LOAD, rel=1e-12)
+    ref = optimal_pressure_profile(e0, 0.25, NMC.eps_min, pc, 3e-3, 1e-3, 3e-3, 1e-4, 10.0, points=sheet.PRESSURE_POINTS)
     got = [_at(values, sheet.PRESSURE_COL + 1, top + 1 + i) for i in range(sheet.PRESSURE_POINTS)]
     np.testing.assert_allclose(got, ref.pressure_Pa / 1e6, rtol=1e-6)
 
@@ -127,3 +131,13 @@ def test_bruggeman_posterior_block(values):
     assert _at(values, sheet.RESULTS_COL, top) == "alpha_mean"
     assert _at(values, sheet.RESULTS_COL + 1, top) == pytest.approx(ref.mean, rel=1e-9)
     assert ref.ci_low < 1.8 < ref.ci_high
+
+
+def test_pressure_scale_input_is_a_formula_of_the_material(saved, values):
+    import openpyxl
+
+    ws = openpyxl.load_workbook(saved)[sheet.TITLE]
+    row = next(r for r in range(1, 60) if ws.cell(row=r, column=2).value == "cal_pressure_scale_MPa")
+    assert ws.cell(row=row, column=3).value.startswith("=XLCELL_PRESSURE_SCALE(cal_line_load_N_mm,")
+    e0 = coating_porosity(0.40, NMC.drying_shrinkage)
+    assert _at(values, 3, row) == pytest.approx(pressure_scale(LINE_LOAD, 0.3, 170e-6, e0, NMC) / 1e6, rel=1e-12)

@@ -192,3 +192,22 @@ def test_fracture_line_load_and_check_udfs():
 def test_calendered_thickness_udf_refuses_eps_after_above_eps_before():
     out = XLCELL_CALENDERED_THICKNESS(170.0, 0.3, 0.47)
     assert out.startswith("#XLCELL! eps_after = 0.47: must be at most eps_before")
+
+
+def test_pressure_scale_udf_and_profile_fracture_check():
+    from udfs.calendering import XLCELL_PRESSURE_SCALE
+    from xlcell.calendering import nip_pressure
+
+    nmc = get_calendering_material("NMC811")
+    pc = XLCELL_PRESSURE_SCALE(800.0, 0.6, 170.0, 0.4737, "NMC811")
+    # γ / nip length = γ p_nip / q
+    assert pc == pytest.approx(600.0 * 1e3 * nip_pressure(8e5, 0.3, 170e-6, 0.4737, nmc) / 8e5 / 1e6, rel=1e-12)
+    assert XLCELL_PRESSURE_SCALE(0.0, 0.6, 170.0, 0.4737, "NMC811").startswith("#XLCELL! line_load_N_mm = 0")
+    # the profile UDFs keep their signature; with a material they refuse targets that crack its particles
+    args = (0.47, 0.22, 0.18, pc, 10.0, 1.0, 3.0)
+    assert XLCELL_PRESSURE_PROFILE(*args)[0][0] == "time_ms"  # no material: no fracture check (compatible)
+    bad = XLCELL_PRESSURE_PROFILE(*args, None, None, None, "NMC811")
+    assert bad[0][0].startswith("#XLCELL! target_porosity 0.22 is below NMC811's fracture-onset porosity 0.24")
+    bad_s = XLCELL_PRESSURE_PROFILE_SUMMARY(*args, None, None, "NMC811")
+    assert bad_s[0][0].startswith("#XLCELL! target_porosity 0.22 is below")
+    assert dict(XLCELL_PRESSURE_PROFILE_SUMMARY(0.47, 0.25, 0.18, pc, 3.0, 1.0, 3.0, None, None, "NMC811"))["improvement"] > 0

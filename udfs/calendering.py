@@ -23,7 +23,10 @@ from xlcell.calendering import (
     hierarchy,
     line_load_for_porosity,
     nip_pressure,
+    check_fracture,
+    line_load_for_pressure,
     porosity_after,
+    pressure_scale,
     target_line_load,
 )
 from xlcell.cell import CellMetrics, default_design
@@ -247,6 +250,28 @@ def XLCELL_FRACTURE_CHECK(line_load_N_mm: Any, eps_before: Any, material: Any, c
     return f"OK: below {mat.name}'s fracture line load {qf_mm:.0f} N/mm"
 
 
+@udf(ranges=("calendering_materials",))
+def XLCELL_PRESSURE_SCALE(line_load_N_mm: Any, roll_diameter_m: Any, thickness_before_um: Any, eps_before: Any,
+                          material: Any, calendering_materials: Any = None) -> float:
+    """Compaction resistance in pressure units p_c = γ / nip length in MPa, for XLCELL_PRESSURE_PROFILE.
+
+    The nip length is that of XLCELL_NIP_PRESSURE at this line load (p_c = γ · nip pressure / line load).
+    line_load_N_mm: line load in N/mm, > 0
+    roll_diameter_m: roll diameter in m (two equal rolls)
+    thickness_before_um: coating thickness before calendering in µm
+    eps_before: porosity before calendering
+    material: material name (γ, compaction law and coating modulus from the calendering table)
+    calendering_materials: optional parameter table, searched before the library
+    """
+    q = _num(line_load_N_mm, "line_load_N_mm", "N/mm", lo=0.0)
+    R = 0.5 * _num(roll_diameter_m, "roll_diameter_m", "m", lo=0.0)
+    L0 = _num(thickness_before_um, "thickness_before_um", "µm", lo=0.0)
+    mat = _material(material, calendering_materials)
+    e0 = _porosity(eps_before, "eps_before")
+    check_compaction_law(e0, mat.eps_min, mat.gamma_N_m, eps0_name="eps_before")
+    return float(units.from_si(pressure_scale(q, R, L0, e0, mat), "MPa"))
+
+
 # ------------------------------------------------------------------ roll
 def _roll_args(line_load_N_mm, face_width_m, bearing_span_m, roll_diameter_m, bore_diameter_m, youngs_modulus_GPa):
     q = _num(line_load_N_mm, "line_load_N_mm", "N/mm", lo=0.0, lo_open=False)
@@ -404,53 +429,60 @@ def _out_list(metrics: Any) -> list[str]:
 
 # ------------------------------------------------------------------ optimal pressure profile
 def _profile(eps0, target_porosity, eps_min, pressure_scale_MPa, nip_time_ms, tau_surface_ms, tau_foil_ms,
-             effort_weight, points, terminal_weight):
+             effort_weight, points, terminal_weight, material=None, calendering_materials=None):
     n = as_int(points, "points", default=41, minimum=3)
     if n > 2001:
         raise InputError("points", n, "a whole number between 3 and 2001")
+    target = _porosity(target_porosity, "target_porosity")
+    if not is_blank(material):  # refuse targets that crack the material's particles
+        check_fracture(target, _material(material, calendering_materials))
     return optimal_pressure_profile(
-        _porosity(eps0, "eps0"), _porosity(target_porosity, "target_porosity"), as_float(eps_min, "eps_min"),
+        _porosity(eps0, "eps0"), target, as_float(eps_min, "eps_min"),
         _num(pressure_scale_MPa, "pressure_scale_MPa", "MPa", lo=0.0), _num(nip_time_ms, "nip_time_ms", "ms", lo=0.0),
         _num(tau_surface_ms, "tau_surface_ms", "ms", lo=0.0), _num(tau_foil_ms, "tau_foil_ms", "ms", lo=0.0),
         _num(effort_weight, "effort_weight", "-", default=1e-4, lo=0.0), points=n,
         terminal_weight=_num(terminal_weight, "terminal_weight", "-", default=1.0, lo=0.0, lo_open=False))
 
 
-@udf(table=True)
+@udf(table=True, ranges=("calendering_materials",))
 def XLCELL_PRESSURE_PROFILE(eps0: Any, target_porosity: Any, eps_min: Any, pressure_scale_MPa: Any, nip_time_ms: Any,
                             tau_surface_ms: Any, tau_foil_ms: Any, effort_weight: Any = None,
-                            points: Any = None, terminal_weight: Any = None) -> list[list[Any]]:
+                            points: Any = None, terminal_weight: Any = None, material: Any = None,
+                            calendering_materials: Any = None) -> list[list[Any]]:
     """Optimal nip pressure p*(t) (Pontryagin) and the constant-pressure baseline, one row per time.
 
     Spills time_ms, pressure_MPa, porosity, porosity_surface, porosity_foil, baseline_pressure_MPa,
     baseline_porosity, baseline_gradient, gradient.
     eps0: porosity before calendering; target_porosity: mean porosity at the nip exit
     eps_min: minimum porosity of the compaction law
-    pressure_scale_MPa: compaction resistance in pressure units (γ / nip length), MPa
+    pressure_scale_MPa: compaction resistance in pressure units (γ / nip length), MPa: XLCELL_PRESSURE_SCALE
     nip_time_ms: dwell time in the nip (nip length / web speed), ms
     tau_surface_ms, tau_foil_ms: relaxation times of the surface and foil-side layers, ms
     effort_weight: penalty on (p/p_c)² relative to the squared porosity gradient (blank = 1e-4)
     points: number of time points (blank = 41)
     terminal_weight: weight of the exit gradient Δ(T)² (blank = 1)
+    material: optional material name: refuses a target below its fracture-onset porosity
+    calendering_materials: optional parameter table, searched before the library
     """
     prof = _profile(eps0, target_porosity, eps_min, pressure_scale_MPa, nip_time_ms, tau_surface_ms, tau_foil_ms,
-                    effort_weight, points, terminal_weight)
+                    effort_weight, points, terminal_weight, material, calendering_materials)
     cols = prof.columns()
     keys = list(cols)
     return [keys] + [[float(cols[k][i]) for k in keys] for i in range(len(cols[keys[0]]))]
 
 
-@udf(table=True)
+@udf(table=True, ranges=("calendering_materials",))
 def XLCELL_PRESSURE_PROFILE_SUMMARY(eps0: Any, target_porosity: Any, eps_min: Any, pressure_scale_MPa: Any,
                                     nip_time_ms: Any, tau_surface_ms: Any, tau_foil_ms: Any, effort_weight: Any = None,
-                                    terminal_weight: Any = None) -> list[list[Any]]:
+                                    terminal_weight: Any = None, material: Any = None,
+                                    calendering_materials: Any = None) -> list[list[Any]]:
     """Objective J = w·Δ(T)² + mean[Δ² + r·(p/p_c)²] of the optimal and the constant-pressure profile.
 
     Same arguments as XLCELL_PRESSURE_PROFILE (without points). Returns (key, value) rows: objective_optimal,
     objective_constant, improvement (fraction), exit_gradient_optimal, exit_gradient_constant.
     """
     prof = _profile(eps0, target_porosity, eps_min, pressure_scale_MPa, nip_time_ms, tau_surface_ms, tau_foil_ms,
-                    effort_weight, None, terminal_weight)
+                    effort_weight, None, terminal_weight, material, calendering_materials)
     return kv_out({
         "objective_optimal": prof.objective, "objective_constant": prof.baseline_objective,
         "improvement": 1.0 - prof.objective / prof.baseline_objective,

@@ -323,6 +323,19 @@ def nip_pressure(line_load_N_m: Array, roll_radius_m: Array, thickness_before_m:
     return np.where(q > 0, q / np.where(lc > 0, lc, 1.0), 0.0)
 
 
+def pressure_scale(line_load_N_m: Array, roll_radius_m: Array, thickness_before_m: Array, eps0: Array,
+                   material: CalenderingMaterial) -> np.ndarray:
+    """Compaction resistance in pressure units p_c = γ_c / l_c (Pa), l_c the nip length at line load q > 0.
+
+    The pressure scale of :func:`xlcell.pressure_profile.optimal_pressure_profile`: in the nip the
+    compaction law ε = ε_min + (ε_0 - ε_min) exp(-p/p_c) with p = q / l_c is the line-load law.
+    Equal to γ_c p_nip / q with p_nip from :func:`nip_pressure`.
+    """
+    q = _f(line_load_N_m)
+    _check("line_load_N_mm", q, np.isfinite(q) & (q > 0), "a number > 0 N/mm (the nip length is set by the load)", 1e3)
+    return material.gamma_N_m * nip_pressure(q, roll_radius_m, thickness_before_m, eps0, material) / q
+
+
 def line_load_for_pressure(pressure_Pa: Array, roll_radius_m: Array, thickness_before_m: Array, eps0: Array,
                            material: CalenderingMaterial, *, iterations: int = 80) -> np.ndarray:
     """Line load q (N/m) whose mean nip pressure is ``pressure_Pa`` (inverse of :func:`nip_pressure`).
@@ -657,5 +670,6 @@ __all__ = [
     "percolation_conductivity",
     "percolation_threshold",
     "porosity_after",
+    "pressure_scale",
     "target_line_load",
 ]

@@ -75,7 +75,8 @@ def _inputs() -> list[style.ParamRow]:
         P("Roll Young's modulus", "cal_youngs_modulus_GPa", 210.0, "GPa", note="steel 210 GPa"),
         P("Line load the crown is ground for", "cal_crown_line_load_N_mm", 800.0, "N/mm", note="blank = the line load"),
         P("Nip dynamics (optimal pressure profile)"),
-        P("Pressure scale p_c (γ / nip length)", "cal_pressure_scale_MPa", 200.0, "MPa", note="a number > 0 MPa"),
+        P("Pressure scale p_c (γ / nip length)", "cal_pressure_scale_MPa", PRESSURE_SCALE_FORMULA, "MPa",
+          note="derived from the material and the nip (formula); a number > 0 MPa to override"),
         P("Nip dwell time (nip length / web speed)", "cal_nip_time_ms", 3.0, "ms", note="a number > 0 ms"),
         P("Relaxation time, surface layer", "cal_tau_surface_ms", 1.0, "ms", note="a number > 0 ms"),
         P("Relaxation time, foil-side layer", "cal_tau_foil_ms", 3.0, "ms", note="a number > 0 ms"),
@@ -114,6 +115,11 @@ def _results() -> list[tuple[str, str, str]]:
 
 #: labels of the key results, in row order (row = HEADER_ROW + 1 + index)
 RESULT_LABELS = [r[0] for r in _results()]
+#: the cell of the first result, ε0 (column I)
+EPS0_CELL = f"{style.col_letter(RESULTS_COL + 1)}{HEADER_ROW + 1}"
+#: default of the pressure scale input: γ_c / nip length of the calender at its line load
+PRESSURE_SCALE_FORMULA = (f"=XLCELL_PRESSURE_SCALE(cal_line_load_N_mm,cal_roll_diameter_m,cal_thickness_before_um,"
+                          f"{EPS0_CELL},cal_material,{TABLE_NAME})")
 
 
 def _xy(ws: Worksheet, xcol: int, ycol: int, top: int, n: int) -> tuple:
@@ -195,7 +201,7 @@ def build(wb: Workbook, ctx) -> None:
     ws.cell(row=r1 - 1, column=H, value="Optimal vs constant nip pressure").font = style.SECTION_FONT
     nip = (f"{eps0_cell},cal_target_porosity,{_param(T, 'eps_min')},cal_pressure_scale_MPa,cal_nip_time_ms,"
            "cal_tau_surface_ms,cal_tau_foil_ms,cal_effort_weight")
-    nip_w = "cal_terminal_weight"
+    nip_w = f"cal_terminal_weight,cal_material,{T}"  # the material refuses targets that crack its particles
     summary_anchor = f"{style.col_letter(H)}{r1}"
     spill(ws, summary_anchor, f"=XLCELL_PRESSURE_PROFILE_SUMMARY({nip},{nip_w})", 5, 2)
     for i in range(5):
