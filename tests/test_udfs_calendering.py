@@ -211,3 +211,27 @@ def test_pressure_scale_udf_and_profile_fracture_check():
     bad_s = XLCELL_PRESSURE_PROFILE_SUMMARY(*args, None, None, "NMC811")
     assert bad_s[0][0].startswith("#XLCELL! target_porosity 0.22 is below")
     assert dict(XLCELL_PRESSURE_PROFILE_SUMMARY(0.47, 0.25, 0.18, pc, 3.0, 1.0, 3.0, None, None, "NMC811"))["improvement"] > 0
+
+
+def test_line_load_for_pressure_udf_inverts_the_nip_pressure():
+    from udfs.calendering import XLCELL_LINE_LOAD_FOR_PRESSURE
+
+    p = XLCELL_NIP_PRESSURE(800.0, 0.6, 170.0, 0.4737, "NMC811")
+    assert XLCELL_LINE_LOAD_FOR_PRESSURE(p, 0.6, 170.0, 0.4737, "NMC811") == pytest.approx(800.0, rel=1e-9)
+    assert XLCELL_LINE_LOAD_FOR_PRESSURE(-1.0, 0.6, 170.0, 0.4737, "NMC811").startswith("#XLCELL! pressure_MPa = -1")
+    assert "XLCELL_LINE_LOAD_FOR_PRESSURE" in udfs.udf_functions()
+
+
+def test_no_infinite_values_as_inf_text():
+    # audit: infinities reached cells as the text "inf" (ductile fracture load, softening ΔT, zero-load crown)
+    crown = dict(XLCELL_ROLL_CROWN(0.0, 0.8, 1.2, 0.6))
+    assert crown["crown_radius_m"] == "none (flat: no load)"
+    assert all(v != "inf" for v in crown.values())
+    table = XLCELL_CALENDERING("Graphite", 0.96, 0.02, [[0.0], [500.0]])
+    assert all(v not in ("inf", "-inf") for row in table for v in row)
+    # a thin roll (D = 0.3 m, 1 m face) at 200 N/mm: the face centre lifts off the coating (no load: no
+    # temperature helps, ΔT was inf) -> blank, like the load-unresolved strips at ε_min
+    out = XLCELL_POROSITY_PROFILE(200.0, "NMC811", 170.0, 0.4737, 1.0, 1.2, 0.3, None, None, 21.0)
+    centre = out[11]
+    assert centre[3] == 0.0 and centre[4] is None and centre[1] == pytest.approx(0.4737)
+    assert all(v not in ("inf", "-inf") for row in out for v in row)

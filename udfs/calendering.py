@@ -272,6 +272,27 @@ def XLCELL_PRESSURE_SCALE(line_load_N_mm: Any, roll_diameter_m: Any, thickness_b
     return float(units.from_si(pressure_scale(q, R, L0, e0, mat), "MPa"))
 
 
+@udf(ranges=("calendering_materials",))
+def XLCELL_LINE_LOAD_FOR_PRESSURE(pressure_MPa: Any, roll_diameter_m: Any, thickness_before_um: Any, eps_before: Any,
+                                  material: Any, calendering_materials: Any = None) -> float:
+    """Line load in N/mm whose mean nip pressure is pressure_MPa (the inverse of XLCELL_NIP_PRESSURE).
+
+    pressure_MPa: mean nip pressure in MPa, > 0
+    roll_diameter_m: roll diameter in m (two equal rolls)
+    thickness_before_um: coating thickness before calendering in µm
+    eps_before: porosity before calendering
+    material: material name (compaction law and coating modulus from the calendering table)
+    calendering_materials: optional parameter table, searched before the library
+    """
+    p = _num(pressure_MPa, "pressure_MPa", "MPa", lo=0.0)
+    R = 0.5 * _num(roll_diameter_m, "roll_diameter_m", "m", lo=0.0)
+    L0 = _num(thickness_before_um, "thickness_before_um", "µm", lo=0.0)
+    mat = _material(material, calendering_materials)
+    e0 = _porosity(eps_before, "eps_before")
+    check_compaction_law(e0, mat.eps_min, mat.gamma_N_m, eps0_name="eps_before")
+    return float(units.from_si(line_load_for_pressure(p, R, L0, e0, mat), "N/mm"))
+
+
 # ------------------------------------------------------------------ roll
 def _roll_args(line_load_N_mm, face_width_m, bearing_span_m, roll_diameter_m, bore_diameter_m, youngs_modulus_GPa):
     q = _num(line_load_N_mm, "line_load_N_mm", "N/mm", lo=0.0, lo_open=False)
@@ -309,8 +330,8 @@ def XLCELL_ROLL_CROWN(line_load_N_mm: Any, face_width_m: Any, bearing_span_m: An
     Same arguments as XLCELL_ROLL_DEFLECTION. Returns (key, value) rows: mid-face bending deflection (µm,
     = XLCELL_ROLL_DEFLECTION), mid-face Timoshenko shear deflection (µm; G = E/2.6, steel ν = 0.3, Cowper's
     shear coefficient for a solid or hollow circle), the shear part of the crown (µm), the crown height per
-    roll that fills bending plus shear (µm), its radius of curvature (m), and the centre-to-edge roll
-    temperature excess for a thermal crown (K, steel α = 12e-6 1/K).
+    roll that fills bending plus shear (µm), its radius of curvature (m; "none (flat: no load)" at zero
+    load), and the centre-to-edge roll temperature excess for a thermal crown (K, steel α = 12e-6 1/K).
     """
     q, w, l, D, d, E = _roll_args(line_load_N_mm, face_width_m, bearing_span_m, roll_diameter_m, bore_diameter_m,
                                   youngs_modulus_GPa)
@@ -320,7 +341,7 @@ def XLCELL_ROLL_CROWN(line_load_N_mm: Any, face_width_m: Any, bearing_span_m: An
         "shear_deflection_um": float(units.from_si(shear_deflection(q, w, l, D, d, E), "µm")),
         "shear_crown_um": float(units.from_si(h - crown_height(q, w, l, D, d, E, shear=False), "µm")),
         "crown_height_um": float(units.from_si(h, "µm")),
-        "crown_radius_m": float(crown_radius(h, w)),
+        "crown_radius_m": float(crown_radius(h, w)) if h > 0 else "none (flat: no load)",
         "thermal_crown_K": float(thermal_crown_temperature(h, D)),
     })
 
