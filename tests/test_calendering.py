@@ -1,5 +1,6 @@
 """Tests of the calendering hierarchy: compaction law, inversion, mass conservation, transport, coupling."""
 import dataclasses
+import warnings
 
 import numpy as np
 import pytest
@@ -220,7 +221,7 @@ def test_hierarchy_composition_and_line_load():
     assert np.all(micro.sigma_network_S_m[:, 0] > micro.sigma_network_S_m[:, 1])
     # areal capacity held at the base design's value
     np.testing.assert_allclose(micro.areal_capacity_C_m2 / 36e3, 8.0692, rtol=1e-4)
-    with pytest.raises(InputError, match="carbon_frac"):
+    with pytest.raises(InputError, match="binder_frac = 0.02: must be at most 1 - am_frac"):
         cal.hierarchy("NMC811", 0.99, 0.02, 1e5)
     with pytest.raises(UnknownMaterialError):
         cal.hierarchy("unobtainium", 0.96, 0.02, 1e5)
@@ -250,3 +251,82 @@ def test_material_bruggeman_exponent_drives_the_microstructure_outputs():
     assert m.tortuosity == pytest.approx(m.porosity ** -1.0)
     _, m15 = cal.calender(default_design(), 500e3, material=stiff, bruggeman_exponent=1.5)
     assert m15.tortuosity == pytest.approx(m15.porosity ** -0.5)
+
+
+def test_fractured_designs_are_not_feasible():
+    # audit: NMC811 at 1000 N/mm reported fractured = TRUE and feasible = TRUE
+    e0 = cal.coating_porosity(0.4, NMC.drying_shrinkage)
+    qf = cal.fracture_line_load(e0, NMC)
+    q = np.array([0.5 * qf, 0.99 * qf, 1.01 * qf, 1e6, 2e6])
+    micro, cell = cal.hierarchy("NMC811", 0.96, 0.02, q)
+    assert list(micro.fractured) == [False, False, True, True, True]
+    assert not cell.feasible[micro.fractured].any()
+    assert cell.feasible[~micro.fractured].all()  # the base design is feasible when uncracked
+    # graphite (ductile) does not crack
+    mg, cg = cal.hierarchy("Graphite", 0.96, 0.02, q[:1])  # (at higher loads its own diffusion limit bites)
+    assert not mg.fractured.any() and cg.feasible.all()
+
+
+def test_through_plane_tortuosity_reaches_the_cell_electrolyte_asi():
+    # audit: the cell used the design's isotropic ε^b; now the calendered electrode's term is L τ_through/(3 κ0 ε)
+    q = np.array([0.0, 300e3, 600e3, 900e3])
+    micro, cell = cal.calendering_performance(default_design(), q)
+    _, iso = cal.calendering_performance(default_design(), q, anisotropic_transport=False)
+    d = resolve(default_design())
+    b, k0 = d.bruggeman_exponent, d.electrolyte_conductivity_S_m
+    expected = (micro.thickness_m * micro.tortuosity_through / (3 * k0 * micro.porosity)
+                + d.sep.thickness_m / (k0 * d.sep.porosity**b) + d.neg.thickness_m / (3 * k0 * d.neg.porosity**b))
+    np.testing.assert_allclose(cell.asi_electrolyte_ohm_m2, expected, rtol=1e-12)
+    # no compaction -> no anisotropy (A = 1) and α = b: the isotropic value; more compaction -> higher τ_through
+    # -> electrolyte ASI increasingly above the isotropic one
+    assert cell.asi_electrolyte_ohm_m2[0] == pytest.approx(iso.asi_electrolyte_ohm_m2[0], rel=1e-12)
+    assert np.all(np.diff(micro.tortuosity_through) > 0)
+    excess = cell.asi_electrolyte_ohm_m2 / iso.asi_electrolyte_ohm_m2
+    assert np.all(np.diff(excess) > 0) and excess[-1] > 1.01
+    assert np.all(cell.max_power_W[1:] < iso.max_power_W[1:])
+    # nothing else in the cell changes: energy, masses and the electronic ASI are those of the isotropic run
+    np.testing.assert_allclose(cell.energy_density_J_m3, iso.energy_density_J_m3, rtol=1e-12)
+    np.testing.assert_allclose(cell.asi_electronic_ohm_m2, iso.asi_electronic_ohm_m2, rtol=1e-12)
+    np.testing.assert_allclose(micro.kappa_eff_through_S_m, k0 * micro.porosity / micro.tortuosity_through, rtol=1e-12)
+    # the negative electrode (graphite aligns more): same coupling
+    mg, cg = cal.calendering_performance(default_design(), q, which="neg")
+    _, ig = cal.calendering_performance(default_design(), q, which="neg", anisotropic_transport=False)
+    assert np.all(cg.asi_electrolyte_ohm_m2[1:] > ig.asi_electrolyte_ohm_m2[1:])
+
+
+@pytest.mark.parametrize("kw,message", [
+    # audit: "eps_min = 0.18 must be below eps0" without naming the solids fraction
+    ({"solids_fraction": 0.8}, r"solids_fraction = 0.8: must be below 0.732 for NMC811"),
+    ({"solids_fraction": 0.9}, r"solids_fraction = 0.9: must be below 0.732"),
+    # audit: a divide-by-zero warning, then "pos_thickness_um = inf"
+    ({"am_frac": 0.0}, r"am_frac = 0: must be a mass fraction > 0 and <= 1"),
+    # audit: "pos_thickness_um = -1548.95"
+    ({"am_frac": -0.5}, r"am_frac = -0.5: must be a mass fraction > 0"),
+    ({"am_frac": float("nan")}, r"am_frac = nan"),
+    ({"binder_frac": -0.1}, r"binder_frac = -0.1: must be a mass fraction >= 0"),
+    ({"binder_frac": 1.0}, r"binder_frac = 1: must be a mass fraction >= 0 and < 1"),
+])
+def test_hierarchy_names_the_composition_or_slurry_argument(kw, message):
+    args = {"am_frac": 0.96, "binder_frac": 0.02, "solids_fraction": 0.4, **kw}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no numpy divide-by-zero warnings on the way to the error
+        with pytest.raises(InputError, match=message):
+            cal.hierarchy("NMC811", args["am_frac"], args["binder_frac"], 1e5, solids_fraction=args["solids_fraction"])
+
+
+def test_max_solids_fraction_is_where_the_dried_coating_reaches_eps_min():
+    phi = cal.max_solids_fraction(NMC.eps_min, NMC.drying_shrinkage)
+    assert cal.coating_porosity(phi, NMC.drying_shrinkage) == pytest.approx(NMC.eps_min, rel=1e-12)
+    with pytest.raises(InputError, match="solids_fraction"):
+        cal.target_line_load(0.3, 0.9, NMC)
+    with pytest.raises(InputError, match="eps_before = 0.1"):
+        cal.calender(default_design(), 1e5, eps_before=0.1)
+
+
+def test_calendered_thickness_refuses_a_porosity_rise():
+    # audit: eps_after > eps_before silently returned a thicker coating
+    with pytest.raises(InputError, match=r"eps_after = 0.5: must be at most eps_before"):
+        cal.calendered_thickness(170e-6, 0.47, 0.5)
+    with pytest.raises(InputError, match="eps_after = 0.5"):
+        cal.calendered_thickness(170e-6, np.array([0.47, 0.47]), np.array([0.3, 0.5]))
+    assert cal.calendered_thickness(170e-6, 0.47, 0.47) == pytest.approx(170e-6)  # no compaction: unchanged

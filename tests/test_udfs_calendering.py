@@ -49,6 +49,9 @@ def test_porosity_and_its_inverse_in_display_units():
     (lambda: XLCELL_POROSITY(100.0, 0.47, 0.18, "soft"), "#XLCELL! gamma_N_mm = 'soft': must be a number"),
     (lambda: XLCELL_ADAPTIVE_LINE_LOAD(0.22, 0.4, "NMC811"), "#XLCELL! target_porosity 0.22 is below NMC811's fracture-onset porosity"),
     (lambda: XLCELL_ADAPTIVE_LINE_LOAD(0.3, 0.4, "Unobtainium"), "#XLCELL! unknown material 'Unobtainium'"),
+    (lambda: XLCELL_ADAPTIVE_LINE_LOAD(0.3, 0.9, "NMC811"), "#XLCELL! solids_fraction = 0.9: must be below 0.732 for NMC811"),
+    (lambda: XLCELL_CALENDERING("NMC811", 0.0, 0.02, [[100.0]])[0][0], "#XLCELL! am_frac = 0: must be a mass fraction > 0"),
+    (lambda: XLCELL_CALENDERING("NMC811", 0.96, 0.02, [[100.0]], 0.8)[0][0], "#XLCELL! solids_fraction = 0.8"),
     (lambda: XLCELL_ROLL_DEFLECTION(1000.0, 1.5, 1.2, 0.6), "#XLCELL! face_width_m = 1.5"),
     (lambda: XLCELL_ROLL_DEFLECTION(1000.0, 0.8, 1.2, 0.6, 0.7), "#XLCELL! bore_diameter_m = 0.7"),
 ])
@@ -81,10 +84,10 @@ def test_roll_deflection_and_crown_udfs():
 
 
 def test_porosity_profile_udf_spills_five_columns():
-    out = XLCELL_POROSITY_PROFILE(1000.0, "NMC811", 171.0, 0.4737, 0.8, 1.2, 0.6, None, None, 11.0)
+    out = XLCELL_POROSITY_PROFILE(800.0, "NMC811", 171.0, 0.4737, 0.8, 1.2, 0.6, None, None, 11.0)
     assert out[0] == ["x_mm", "porosity_no_crown", "porosity_crowned", "line_load_no_crown_N_mm", "softening_dT_K"]
     assert len(out) == 12
-    assert np.mean([r[3] for r in out[1:]]) > 0 and out[6][4] > 0  # heat the under-loaded centre
+    assert np.mean([r[3] for r in out[1:] if r[3] is not None]) > 0 and out[6][4] > 0  # heat the under-loaded centre
     bare = np.array([r[1] for r in out[1:]])
     crowned = np.array([r[2] for r in out[1:]])
     assert np.ptp(crowned) < 0.1 * np.ptp(bare)
@@ -149,3 +152,86 @@ def test_nip_pressure_udf():
     assert got == pytest.approx(nip_pressure(1e6, 0.3, 170e-6, 0.47, nmc) / 1e6, rel=1e-12)
     assert 50.0 < got < 500.0  # tens to hundreds of MPa at 1000 N/mm
     assert XLCELL_NIP_PRESSURE(0.0, 0.6, 170.0, 0.47, "NMC811") == 0.0
+
+
+def test_porosity_profile_udf_refuses_eps_before_below_eps_min():
+    out = XLCELL_POROSITY_PROFILE(1000.0, "NMC811", 171.0, 0.1, 0.8, 1.2, 0.6)
+    assert out[0][0].startswith("#XLCELL! eps_before = 0.1: must be above the material's minimum porosity")
+
+
+def test_porosity_profile_udf_blanks_capped_strips_and_refuses_failed_profiles():
+    # default sheet roll at 900 N/mm, uncrowned: the face-edge strips are at ε_min, their load is the model cap -> blank
+    out = XLCELL_POROSITY_PROFILE(900.0, "NMC811", 170.0, 0.4737, 0.8, 1.2, 0.6, None, None, 21.0)
+    edge, centre = out[1], out[11]
+    assert edge[1] == pytest.approx(0.18) and edge[3] is None and edge[4] is None
+    assert isinstance(centre[3], float) and centre[4] > 0
+    assert all(not isinstance(v, str) for r in out[1:] for v in r)  # no "inf" text
+    bad = XLCELL_POROSITY_PROFILE(1000.0, "NMC811", 170.0, 0.4737, 1.0, 1.2, 0.3)
+    assert bad[0][0].startswith("#XLCELL! the cross-width model carries only") and "(without crown)" in bad[0][0]
+
+
+def test_fracture_line_load_and_check_udfs():
+    from udfs.calendering import XLCELL_FRACTURE_CHECK, XLCELL_FRACTURE_LINE_LOAD
+    from xlcell.calendering import fracture_line_load
+
+    nmc = get_calendering_material("NMC811")
+    # q_f = γ ln((ε0 - ε_min)/(ε_f - ε_min)) = 600 ln(0.2937/0.06) = 952.9 N/mm for ε0 = 0.4737
+    assert XLCELL_FRACTURE_LINE_LOAD(0.4737, "NMC811") == pytest.approx(600 * np.log(0.2937 / 0.06), rel=1e-12)
+    assert XLCELL_FRACTURE_LINE_LOAD(0.4737, "NMC811") == pytest.approx(fracture_line_load(0.4737, nmc) / 1e3)
+    assert XLCELL_FRACTURE_LINE_LOAD(0.4737, "Graphite") == "none (ductile)"
+    assert XLCELL_FRACTURE_CHECK(800.0, 0.4737, "NMC811").startswith("OK: below NMC811's fracture line load 953 N/mm")
+    assert XLCELL_FRACTURE_CHECK(1000.0, 0.4737, "NMC811").startswith("WARNING: NMC811 particles crack")
+    assert XLCELL_FRACTURE_CHECK(3000.0, 0.4737, "Graphite").startswith("OK: Graphite is ductile")
+    assert XLCELL_FRACTURE_LINE_LOAD(0.1, "NMC811").startswith("#XLCELL! eps_before = 0.1")
+    out = XLCELL_CALENDERING("NMC811", 0.96, 0.02, [[800.0], [1000.0]], None, [["fractured", "feasible"]])
+    assert out[1:] == [[False, True], [True, False]]
+    g = XLCELL_CALENDERING("Graphite", 0.96, 0.02, [[800.0]], None, [["fracture_line_load_N_mm"]])
+    assert g[1] == ["none (ductile)"]
+
+
+def test_calendered_thickness_udf_refuses_eps_after_above_eps_before():
+    out = XLCELL_CALENDERED_THICKNESS(170.0, 0.3, 0.47)
+    assert out.startswith("#XLCELL! eps_after = 0.47: must be at most eps_before")
+
+
+def test_pressure_scale_udf_and_profile_fracture_check():
+    from udfs.calendering import XLCELL_PRESSURE_SCALE
+    from xlcell.calendering import nip_pressure
+
+    nmc = get_calendering_material("NMC811")
+    pc = XLCELL_PRESSURE_SCALE(800.0, 0.6, 170.0, 0.4737, "NMC811")
+    # γ / nip length = γ p_nip / q
+    assert pc == pytest.approx(600.0 * 1e3 * nip_pressure(8e5, 0.3, 170e-6, 0.4737, nmc) / 8e5 / 1e6, rel=1e-12)
+    assert XLCELL_PRESSURE_SCALE(0.0, 0.6, 170.0, 0.4737, "NMC811").startswith("#XLCELL! line_load_N_mm = 0")
+    # the profile UDFs keep their signature; with a material they refuse targets that crack its particles
+    args = (0.47, 0.22, 0.18, pc, 10.0, 1.0, 3.0)
+    assert XLCELL_PRESSURE_PROFILE(*args)[0][0] == "time_ms"  # no material: no fracture check (compatible)
+    bad = XLCELL_PRESSURE_PROFILE(*args, None, None, None, "NMC811")
+    assert bad[0][0].startswith("#XLCELL! target_porosity 0.22 is below NMC811's fracture-onset porosity 0.24")
+    bad_s = XLCELL_PRESSURE_PROFILE_SUMMARY(*args, None, None, "NMC811")
+    assert bad_s[0][0].startswith("#XLCELL! target_porosity 0.22 is below")
+    assert dict(XLCELL_PRESSURE_PROFILE_SUMMARY(0.47, 0.25, 0.18, pc, 3.0, 1.0, 3.0, None, None, "NMC811"))["improvement"] > 0
+
+
+def test_line_load_for_pressure_udf_inverts_the_nip_pressure():
+    from udfs.calendering import XLCELL_LINE_LOAD_FOR_PRESSURE
+
+    p = XLCELL_NIP_PRESSURE(800.0, 0.6, 170.0, 0.4737, "NMC811")
+    assert XLCELL_LINE_LOAD_FOR_PRESSURE(p, 0.6, 170.0, 0.4737, "NMC811") == pytest.approx(800.0, rel=1e-9)
+    assert XLCELL_LINE_LOAD_FOR_PRESSURE(-1.0, 0.6, 170.0, 0.4737, "NMC811").startswith("#XLCELL! pressure_MPa = -1")
+    assert "XLCELL_LINE_LOAD_FOR_PRESSURE" in udfs.udf_functions()
+
+
+def test_no_infinite_values_as_inf_text():
+    # audit: infinities reached cells as the text "inf" (ductile fracture load, softening ΔT, zero-load crown)
+    crown = dict(XLCELL_ROLL_CROWN(0.0, 0.8, 1.2, 0.6))
+    assert crown["crown_radius_m"] == "none (flat: no load)"
+    assert all(v != "inf" for v in crown.values())
+    table = XLCELL_CALENDERING("Graphite", 0.96, 0.02, [[0.0], [500.0]])
+    assert all(v not in ("inf", "-inf") for row in table for v in row)
+    # a thin roll (D = 0.3 m, 1 m face) at 200 N/mm: the face centre lifts off the coating (no load: no
+    # temperature helps, ΔT was inf) -> blank, like the load-unresolved strips at ε_min
+    out = XLCELL_POROSITY_PROFILE(200.0, "NMC811", 170.0, 0.4737, 1.0, 1.2, 0.3, None, None, 21.0)
+    centre = out[11]
+    assert centre[3] == 0.0 and centre[4] is None and centre[1] == pytest.approx(0.4737)
+    assert all(v not in ("inf", "-inf") for row in out for v in row)

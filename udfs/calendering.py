@@ -16,22 +16,28 @@ from xlcell.calendering import (
     CalenderingMaterial,
     Microstructure,
     calendered_thickness,
+    check_compaction_law,
     coating_porosity,
+    fracture_line_load,
     get_calendering_material,
     hierarchy,
     line_load_for_porosity,
     nip_pressure,
+    check_fracture,
+    line_load_for_pressure,
     porosity_after,
+    pressure_scale,
     target_line_load,
 )
 from xlcell.cell import CellMetrics, default_design
-from xlcell.errors import InputError, ShapeError, UnknownKeyError
+from xlcell.errors import InfeasibleError, InputError, ShapeError, UnknownKeyError
 from xlcell.params import spec_by_key, specs
 from xlcell.pressure_profile import optimal_pressure_profile
 from xlcell.roll import (
     cross_width_profile,
     crown_height,
     crown_radius,
+    profile_failure_message,
     roll_deflection,
     shear_deflection,
     softening_temperature_profile,
@@ -159,7 +165,7 @@ def XLCELL_CALENDERED_THICKNESS(thickness_um: Any, eps_before: Any, eps_after: A
 
     thickness_um: coating thickness before calendering in µm, > 0
     eps_before: porosity before calendering, 0 <= ε < 1
-    eps_after: porosity after calendering, 0 <= ε < 1
+    eps_after: porosity after calendering, 0 <= ε < 1, at most eps_before (calendering only compacts)
     """
     L = _num(thickness_um, "thickness_um", "µm", lo=0.0)
     return float(units.from_si(calendered_thickness(L, as_float(eps_before, "eps_before"), as_float(eps_after, "eps_after")), "µm"))
@@ -198,6 +204,95 @@ def XLCELL_NIP_PRESSURE(line_load_N_mm: Any, roll_diameter_m: Any, thickness_bef
     return float(units.from_si(p, "MPa"))
 
 
+DUCTILE = "none (ductile)"  #: what a cell shows for the fracture line load of a material that does not crack
+
+
+def _fracture_value(q_N_m: float) -> Any:
+    return DUCTILE if np.isinf(q_N_m) else float(units.from_si(q_N_m, "N/mm"))
+
+
+@udf(ranges=("calendering_materials",))
+def XLCELL_FRACTURE_LINE_LOAD(eps_before: Any, material: Any, calendering_materials: Any = None) -> Any:
+    """Largest line load in N/mm before the material's particles crack (its porosity reaches ε_f).
+
+    Returns "none (ductile)" for a material without a fracture-onset porosity (graphite), 0 when the
+    coating is already at or below ε_f before calendering.
+    eps_before: porosity before calendering
+    material: material name, e.g. NMC811
+    calendering_materials: optional parameter table, searched before the library
+    """
+    mat = _material(material, calendering_materials)
+    e0 = _porosity(eps_before, "eps_before")
+    check_compaction_law(e0, mat.eps_min, mat.gamma_N_m, eps0_name="eps_before")
+    return _fracture_value(float(fracture_line_load(e0, mat)))
+
+
+@udf(ranges=("calendering_materials",))
+def XLCELL_FRACTURE_CHECK(line_load_N_mm: Any, eps_before: Any, material: Any, calendering_materials: Any = None) -> str:
+    """A sentence for the sheet: does this line load crack the material's particles?
+
+    "OK: ..." below the fracture line load, "WARNING: ..." at or above it (ductile materials: always OK).
+    line_load_N_mm: line load in N/mm, >= 0
+    eps_before: porosity before calendering
+    material: material name; calendering_materials: optional parameter table
+    """
+    q = _num(line_load_N_mm, "line_load_N_mm", "N/mm", lo=0.0, lo_open=False)
+    mat = _material(material, calendering_materials)
+    e0 = _porosity(eps_before, "eps_before")
+    eps = float(porosity_after(q, e0, mat.eps_min, mat.gamma_N_m))
+    qf = float(fracture_line_load(e0, mat))
+    if np.isinf(qf):
+        return f"OK: {mat.name} is ductile (no fracture limit)"
+    qf_mm = float(units.from_si(qf, "N/mm"))
+    if eps < mat.fracture_porosity:
+        return (f"WARNING: {mat.name} particles crack: porosity {eps:.3f} is below the fracture-onset porosity "
+                f"{mat.fracture_porosity:.3g} (line load above {qf_mm:.0f} N/mm)")
+    return f"OK: below {mat.name}'s fracture line load {qf_mm:.0f} N/mm"
+
+
+@udf(ranges=("calendering_materials",))
+def XLCELL_PRESSURE_SCALE(line_load_N_mm: Any, roll_diameter_m: Any, thickness_before_um: Any, eps_before: Any,
+                          material: Any, calendering_materials: Any = None) -> float:
+    """Compaction resistance in pressure units p_c = γ / nip length in MPa, for XLCELL_PRESSURE_PROFILE.
+
+    The nip length is that of XLCELL_NIP_PRESSURE at this line load (p_c = γ · nip pressure / line load).
+    line_load_N_mm: line load in N/mm, > 0
+    roll_diameter_m: roll diameter in m (two equal rolls)
+    thickness_before_um: coating thickness before calendering in µm
+    eps_before: porosity before calendering
+    material: material name (γ, compaction law and coating modulus from the calendering table)
+    calendering_materials: optional parameter table, searched before the library
+    """
+    q = _num(line_load_N_mm, "line_load_N_mm", "N/mm", lo=0.0)
+    R = 0.5 * _num(roll_diameter_m, "roll_diameter_m", "m", lo=0.0)
+    L0 = _num(thickness_before_um, "thickness_before_um", "µm", lo=0.0)
+    mat = _material(material, calendering_materials)
+    e0 = _porosity(eps_before, "eps_before")
+    check_compaction_law(e0, mat.eps_min, mat.gamma_N_m, eps0_name="eps_before")
+    return float(units.from_si(pressure_scale(q, R, L0, e0, mat), "MPa"))
+
+
+@udf(ranges=("calendering_materials",))
+def XLCELL_LINE_LOAD_FOR_PRESSURE(pressure_MPa: Any, roll_diameter_m: Any, thickness_before_um: Any, eps_before: Any,
+                                  material: Any, calendering_materials: Any = None) -> float:
+    """Line load in N/mm whose mean nip pressure is pressure_MPa (the inverse of XLCELL_NIP_PRESSURE).
+
+    pressure_MPa: mean nip pressure in MPa, > 0
+    roll_diameter_m: roll diameter in m (two equal rolls)
+    thickness_before_um: coating thickness before calendering in µm
+    eps_before: porosity before calendering
+    material: material name (compaction law and coating modulus from the calendering table)
+    calendering_materials: optional parameter table, searched before the library
+    """
+    p = _num(pressure_MPa, "pressure_MPa", "MPa", lo=0.0)
+    R = 0.5 * _num(roll_diameter_m, "roll_diameter_m", "m", lo=0.0)
+    L0 = _num(thickness_before_um, "thickness_before_um", "µm", lo=0.0)
+    mat = _material(material, calendering_materials)
+    e0 = _porosity(eps_before, "eps_before")
+    check_compaction_law(e0, mat.eps_min, mat.gamma_N_m, eps0_name="eps_before")
+    return float(units.from_si(line_load_for_pressure(p, R, L0, e0, mat), "N/mm"))
+
+
 # ------------------------------------------------------------------ roll
 def _roll_args(line_load_N_mm, face_width_m, bearing_span_m, roll_diameter_m, bore_diameter_m, youngs_modulus_GPa):
     q = _num(line_load_N_mm, "line_load_N_mm", "N/mm", lo=0.0, lo_open=False)
@@ -215,6 +310,7 @@ def XLCELL_ROLL_DEFLECTION(line_load_N_mm: Any, face_width_m: Any, bearing_span_
     """Mid-face bending deflection of a calender roll in µm: F(8l³ - 4lw² + w³)/(384·E·I), F = q·w.
 
     The line load is spread uniformly over the face, centred between the bearings (simply supported).
+    Bending only (Euler-Bernoulli); XLCELL_ROLL_CROWN adds the Timoshenko shear term separately.
     line_load_N_mm: line load in N/mm, >= 0
     face_width_m: loaded face width w in m, <= bearing span
     bearing_span_m: distance between bearings l in m
@@ -231,9 +327,11 @@ def XLCELL_ROLL_CROWN(line_load_N_mm: Any, face_width_m: Any, bearing_span_m: An
                       bore_diameter_m: Any = None, youngs_modulus_GPa: Any = None) -> list[list[Any]]:
     """Roll crown calculator: deflections, the compensating crown, its radius and the thermal-crown ΔT.
 
-    Same arguments as XLCELL_ROLL_DEFLECTION. Returns (key, value) rows: bending and shear deflection (µm),
-    crown height per roll (µm), crown radius of curvature (m), centre-to-edge roll temperature excess
-    for a thermal crown (K, steel α = 12e-6 1/K).
+    Same arguments as XLCELL_ROLL_DEFLECTION. Returns (key, value) rows: mid-face bending deflection (µm,
+    = XLCELL_ROLL_DEFLECTION), mid-face Timoshenko shear deflection (µm; G = E/2.6, steel ν = 0.3, Cowper's
+    shear coefficient for a solid or hollow circle), the shear part of the crown (µm), the crown height per
+    roll that fills bending plus shear (µm), its radius of curvature (m; "none (flat: no load)" at zero
+    load), and the centre-to-edge roll temperature excess for a thermal crown (K, steel α = 12e-6 1/K).
     """
     q, w, l, D, d, E = _roll_args(line_load_N_mm, face_width_m, bearing_span_m, roll_diameter_m, bore_diameter_m,
                                   youngs_modulus_GPa)
@@ -241,8 +339,9 @@ def XLCELL_ROLL_CROWN(line_load_N_mm: Any, face_width_m: Any, bearing_span_m: An
     return kv_out({
         "bending_deflection_um": float(units.from_si(roll_deflection(q, w, l, D, d, E), "µm")),
         "shear_deflection_um": float(units.from_si(shear_deflection(q, w, l, D, d, E), "µm")),
+        "shear_crown_um": float(units.from_si(h - crown_height(q, w, l, D, d, E, shear=False), "µm")),
         "crown_height_um": float(units.from_si(h, "µm")),
-        "crown_radius_m": float(crown_radius(h, w)),
+        "crown_radius_m": float(crown_radius(h, w)) if h > 0 else "none (flat: no load)",
         "thermal_crown_K": float(thermal_crown_temperature(h, D)),
     })
 
@@ -277,12 +376,20 @@ def XLCELL_POROSITY_PROFILE(line_load_N_mm: Any, material: Any, thickness_before
         raise InputError("points", n, "a whole number between 2 and 1001")
     x = np.linspace(-0.5 * w, 0.5 * w, n)
     h = crown_height(qc, w, l, D, d, E)
-    eps, qloc = cross_width_profile(x, q, e0, L0, mat.eps_min, mat.gamma_N_m, w, l, D, d, E, crown_m=np.array([0.0, h]))
+    eps, qloc, capped, carried, ok = cross_width_profile(x, q, e0, L0, mat.eps_min, mat.gamma_N_m, w, l, D, d, E,
+                                                         crown_m=np.array([0.0, h]), on_failure="flag")
+    for i, label in enumerate(("without crown", "with crown")):
+        if not ok[i]:
+            raise InfeasibleError(profile_failure_message(float(carried[i]), label))
     dT = softening_temperature_profile(qloc[0], q, 30.0)
     xmm = units.from_si(x, "mm")
+
+    def shown(v: float, at_cap: bool) -> Any:  # a strip squeezed to ε_min: its load is a model limit, not a number
+        return None if at_cap or not np.isfinite(v) else float(v)
+
     return [["x_mm", "porosity_no_crown", "porosity_crowned", "line_load_no_crown_N_mm", "softening_dT_K"]] + [
-        [float(a), float(b), float(c), float(units.from_si(e, "N/mm")), excel_value(float(f))]
-        for a, b, c, e, f in zip(xmm, eps[0], eps[1], qloc[0], dT)]
+        [float(a), float(b), float(c), shown(float(units.from_si(e, "N/mm")), k), shown(float(f), k)]
+        for a, b, c, e, f, k in zip(xmm, eps[0], eps[1], qloc[0], dT, capped[0])]
 
 
 # ------------------------------------------------------------------ the hierarchy
@@ -294,6 +401,8 @@ def XLCELL_CALENDERING(material: Any, am_frac: Any, binder_frac: Any, line_loads
 
     The electrode of the material's role takes the composition and is calendered; its areal capacity
     (the base design's) is kept. Energy density and power of all line loads are one model call.
+    feasible is FALSE where the particles crack (fractured); fracture_line_load_N_mm of a ductile
+    material reads "none (ductile)".
     material: electrode material, e.g. NMC811 or Graphite
     am_frac: active-material mass fraction w_a
     binder_frac: binder mass fraction f_b (carbon = 1 - w_a - f_b)
@@ -317,7 +426,12 @@ def XLCELL_CALENDERING(material: Any, am_frac: Any, binder_frac: Any, line_loads
     cols = []
     for k in keys:
         v = np.broadcast_to(np.asarray(values[k]), q.shape)
-        cols.append(v.astype(bool).tolist() if _OUT_SPECS[k].unit == "bool" else v.astype(float).tolist())
+        if _OUT_SPECS[k].unit == "bool":
+            cols.append(v.astype(bool).tolist())
+        elif k == "fracture_line_load_N_mm":
+            cols.append([DUCTILE if np.isinf(x) else float(x) for x in v.astype(float)])
+        else:
+            cols.append(v.astype(float).tolist())
     return [keys] + [[excel_value(c[i]) for c in cols] for i in range(q.size)]
 
 
@@ -336,53 +450,60 @@ def _out_list(metrics: Any) -> list[str]:
 
 # ------------------------------------------------------------------ optimal pressure profile
 def _profile(eps0, target_porosity, eps_min, pressure_scale_MPa, nip_time_ms, tau_surface_ms, tau_foil_ms,
-             effort_weight, points, terminal_weight):
+             effort_weight, points, terminal_weight, material=None, calendering_materials=None):
     n = as_int(points, "points", default=41, minimum=3)
     if n > 2001:
         raise InputError("points", n, "a whole number between 3 and 2001")
+    target = _porosity(target_porosity, "target_porosity")
+    if not is_blank(material):  # refuse targets that crack the material's particles
+        check_fracture(target, _material(material, calendering_materials))
     return optimal_pressure_profile(
-        _porosity(eps0, "eps0"), _porosity(target_porosity, "target_porosity"), as_float(eps_min, "eps_min"),
+        _porosity(eps0, "eps0"), target, as_float(eps_min, "eps_min"),
         _num(pressure_scale_MPa, "pressure_scale_MPa", "MPa", lo=0.0), _num(nip_time_ms, "nip_time_ms", "ms", lo=0.0),
         _num(tau_surface_ms, "tau_surface_ms", "ms", lo=0.0), _num(tau_foil_ms, "tau_foil_ms", "ms", lo=0.0),
         _num(effort_weight, "effort_weight", "-", default=1e-4, lo=0.0), points=n,
         terminal_weight=_num(terminal_weight, "terminal_weight", "-", default=1.0, lo=0.0, lo_open=False))
 
 
-@udf(table=True)
+@udf(table=True, ranges=("calendering_materials",))
 def XLCELL_PRESSURE_PROFILE(eps0: Any, target_porosity: Any, eps_min: Any, pressure_scale_MPa: Any, nip_time_ms: Any,
                             tau_surface_ms: Any, tau_foil_ms: Any, effort_weight: Any = None,
-                            points: Any = None, terminal_weight: Any = None) -> list[list[Any]]:
+                            points: Any = None, terminal_weight: Any = None, material: Any = None,
+                            calendering_materials: Any = None) -> list[list[Any]]:
     """Optimal nip pressure p*(t) (Pontryagin) and the constant-pressure baseline, one row per time.
 
     Spills time_ms, pressure_MPa, porosity, porosity_surface, porosity_foil, baseline_pressure_MPa,
     baseline_porosity, baseline_gradient, gradient.
     eps0: porosity before calendering; target_porosity: mean porosity at the nip exit
     eps_min: minimum porosity of the compaction law
-    pressure_scale_MPa: compaction resistance in pressure units (γ / nip length), MPa
+    pressure_scale_MPa: compaction resistance in pressure units (γ / nip length), MPa: XLCELL_PRESSURE_SCALE
     nip_time_ms: dwell time in the nip (nip length / web speed), ms
     tau_surface_ms, tau_foil_ms: relaxation times of the surface and foil-side layers, ms
     effort_weight: penalty on (p/p_c)² relative to the squared porosity gradient (blank = 1e-4)
     points: number of time points (blank = 41)
     terminal_weight: weight of the exit gradient Δ(T)² (blank = 1)
+    material: optional material name: refuses a target below its fracture-onset porosity
+    calendering_materials: optional parameter table, searched before the library
     """
     prof = _profile(eps0, target_porosity, eps_min, pressure_scale_MPa, nip_time_ms, tau_surface_ms, tau_foil_ms,
-                    effort_weight, points, terminal_weight)
+                    effort_weight, points, terminal_weight, material, calendering_materials)
     cols = prof.columns()
     keys = list(cols)
     return [keys] + [[float(cols[k][i]) for k in keys] for i in range(len(cols[keys[0]]))]
 
 
-@udf(table=True)
+@udf(table=True, ranges=("calendering_materials",))
 def XLCELL_PRESSURE_PROFILE_SUMMARY(eps0: Any, target_porosity: Any, eps_min: Any, pressure_scale_MPa: Any,
                                     nip_time_ms: Any, tau_surface_ms: Any, tau_foil_ms: Any, effort_weight: Any = None,
-                                    terminal_weight: Any = None) -> list[list[Any]]:
+                                    terminal_weight: Any = None, material: Any = None,
+                                    calendering_materials: Any = None) -> list[list[Any]]:
     """Objective J = w·Δ(T)² + mean[Δ² + r·(p/p_c)²] of the optimal and the constant-pressure profile.
 
     Same arguments as XLCELL_PRESSURE_PROFILE (without points). Returns (key, value) rows: objective_optimal,
     objective_constant, improvement (fraction), exit_gradient_optimal, exit_gradient_constant.
     """
     prof = _profile(eps0, target_porosity, eps_min, pressure_scale_MPa, nip_time_ms, tau_surface_ms, tau_foil_ms,
-                    effort_weight, None, terminal_weight)
+                    effort_weight, None, terminal_weight, material, calendering_materials)
     return kv_out({
         "objective_optimal": prof.objective, "objective_constant": prof.baseline_objective,
         "improvement": 1.0 - prof.objective / prof.baseline_objective,

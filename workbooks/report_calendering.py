@@ -73,7 +73,7 @@ def calendering_section(wb: Workbook, ctx: Any) -> None:
         ("Fracture-limited line load", q_frac if np.isfinite(q_frac) else "none (ductile)", "N/mm"),
         ("Fracture-onset porosity", mat.fracture_porosity, "-"),
         ("Reference roll mid-face deflection", float(roll_deflection(**ROLL)) * 1e6, "µm"),
-        ("Crown height per roll", h * 1e6, "µm"),
+        ("Crown height per roll (bending + shear)", h * 1e6, "µm"),
         ("Crown radius of curvature", float(crown_radius(h, ROLL["face_width_m"])), "m"),
         ("Thermal crown: centre-to-edge ΔT", float(thermal_crown_temperature(h, ROLL["roll_diameter_m"])), "K"),
     ]

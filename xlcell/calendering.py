@@ -34,7 +34,12 @@ Relations
   τ_through = τ sqrt(A), τ_in = max(1, τ / sqrt(A)); electronic conductivity likewise,
   σ_in / σ_through = A.
 * Fracture: particles crack below a material's fracture-onset porosity ε_f (brittle NMC);
-  ductile graphite has none (ε_f = 0). Targets below ε_f are refused (or flagged).
+  ductile graphite has none (ε_f = 0). Targets below ε_f are refused (or flagged); a cracked
+  design is not ``feasible`` in :func:`calendering_performance` and :func:`hierarchy`.
+* Coupling: the calendered electrode's porosity, thickness and through-plane solid conductivity go
+  into the cell design; its through-plane ionic transport κ0 ε/τ_through reaches the cell's
+  electrolyte ASI through an equivalent electrolyte conductivity
+  (:func:`equivalent_electrolyte_conductivity`), since the cell model has one Bruggeman exponent.
 
 Parameter values: the compaction law's form and the NMC-above-graphite ordering of ε_min are from
 Meyer et al. (2017); the numbers in :data:`CALENDERING_MATERIALS` are illustrative defaults of the
@@ -158,11 +163,21 @@ def _check(name: str, x: np.ndarray, ok: np.ndarray, allowed: str, scale: float 
         raise InputError(name, float(np.broadcast_to(x, bad.shape).ravel()[i]) / scale, allowed, where)
 
 
-def _check_porosities(eps0: np.ndarray, eps_min: np.ndarray) -> None:
-    _check("eps0", eps0, (eps0 > 0) & (eps0 < 1), "a number between 0 and 1 (exclusive)")
+def _check_porosities(eps0: np.ndarray, eps_min: np.ndarray, eps0_name: str = "eps0") -> None:
+    _check(eps0_name, eps0, (eps0 > 0) & (eps0 < 1), "a number between 0 and 1 (exclusive)")
     _check("eps_min", eps_min, (eps_min >= 0) & (eps_min < 1), "a number between 0 and 1")
     e0, em = np.broadcast_arrays(eps0, eps_min)
-    _check("eps_min", em, em < e0, "below eps0 (the coating porosity before calendering)")
+    _check(eps0_name, e0, em < e0, "above the material's minimum porosity eps_min (calendering only lowers porosity)")
+
+
+def check_compaction_law(eps0: Array, eps_min: Array, gamma_N_m: Array, *, eps0_name: str = "eps0") -> None:
+    """Validate a compaction law's parameters: 0 < ε_0 < 1, 0 <= ε_min < ε_0, γ_c > 0, all finite.
+
+    Raises :class:`~xlcell.errors.InputError` naming the first bad argument (``eps0_name`` for ε_0).
+    """
+    e0, em, g = _f(eps0), _f(eps_min), _f(gamma_N_m)
+    _check("gamma_N_mm", g, np.isfinite(g) & (g > 0), "a number > 0 N/mm", 1e3)
+    _check_porosities(e0, em, eps0_name)
 
 
 def porosity_after(line_load_N_m: Array, eps0: Array, eps_min: Array, gamma_N_m: Array) -> np.ndarray:
@@ -230,12 +245,44 @@ def coating_porosity(solids_fraction: Array, drying_shrinkage: Array) -> np.ndar
     return pores / (pores + phi)
 
 
+def max_solids_fraction(eps_min: Array, drying_shrinkage: Array) -> np.ndarray:
+    """Largest slurry solids volume fraction whose dried coating is still above ε_min (-).
+
+    Inverse of :func:`coating_porosity` at ε_0 = ε_min: φ_max = (1-s)(1-ε_min) / ((1-s)(1-ε_min) + ε_min).
+    """
+    em, s = _f(eps_min), _f(drying_shrinkage)
+    pores = (1.0 - s) * (1.0 - em)
+    return pores / (pores + em)
+
+
+def eps0_from_solids(solids_fraction: Array, material: CalenderingMaterial) -> np.ndarray:
+    """Porosity before calendering from the slurry solids fraction, refusing slurries with nothing left to calender.
+
+    Raises :class:`InputError` naming ``solids_fraction`` when φ_s >= :func:`max_solids_fraction` (its
+    dried coating is at or below the material's minimum porosity).
+    """
+    phi = _f(solids_fraction)
+    eps0 = coating_porosity(phi, material.drying_shrinkage)
+    phi_max = float(max_solids_fraction(material.eps_min, material.drying_shrinkage))
+    _check("solids_fraction", phi, eps0 > material.eps_min,
+           f"below {phi_max:.3g} for {material.name} (a denser slurry dries to a porosity at or below its minimum "
+           f"porosity {material.eps_min:.3g}: nothing left to calender)")
+    return eps0
+
+
 def calendered_thickness(thickness_m: Array, eps_before: Array, eps_after: Array) -> np.ndarray:
-    """Coating thickness after calendering from mass conservation L (1 - ε) = const (m)."""
+    """Coating thickness after calendering from mass conservation L (1 - ε) = const (m).
+
+    Calendering only compacts: ``eps_after`` above ``eps_before`` (a thicker coating) is an
+    :class:`InputError`.
+    """
     L, e0, e1 = _f(thickness_m), _f(eps_before), _f(eps_after)
     _check("thickness_um", L, np.isfinite(L) & (L > 0), "a number > 0 µm", 1e-6)
     _check("eps_before", e0, (e0 >= 0) & (e0 < 1), "a number between 0 and 1")
     _check("eps_after", e1, (e1 >= 0) & (e1 < 1), "a number between 0 and 1")
+    e0b, e1b = np.broadcast_arrays(e0, e1)
+    _check("eps_after", e1b, e1b <= e0b + 1e-12, "at most eps_before (calendering only lowers porosity; "
+           "a higher porosity would mean a thicker coating)")
     return L * (1.0 - e0) / (1.0 - e1)
 
 
@@ -274,6 +321,19 @@ def nip_pressure(line_load_N_m: Array, roll_radius_m: Array, thickness_before_m:
     L1 = calendered_thickness(thickness_before_m, eps0, eps)
     lc = nip_length(q, roll_radius_m, _f(thickness_before_m) - L1, L1, material.coating_modulus_Pa)
     return np.where(q > 0, q / np.where(lc > 0, lc, 1.0), 0.0)
+
+
+def pressure_scale(line_load_N_m: Array, roll_radius_m: Array, thickness_before_m: Array, eps0: Array,
+                   material: CalenderingMaterial) -> np.ndarray:
+    """Compaction resistance in pressure units p_c = γ_c / l_c (Pa), l_c the nip length at line load q > 0.
+
+    The pressure scale of :func:`xlcell.pressure_profile.optimal_pressure_profile`: in the nip the
+    compaction law ε = ε_min + (ε_0 - ε_min) exp(-p/p_c) with p = q / l_c is the line-load law.
+    Equal to γ_c p_nip / q with p_nip from :func:`nip_pressure`.
+    """
+    q = _f(line_load_N_m)
+    _check("line_load_N_mm", q, np.isfinite(q) & (q > 0), "a number > 0 N/mm (the nip length is set by the load)", 1e3)
+    return material.gamma_N_m * nip_pressure(q, roll_radius_m, thickness_before_m, eps0, material) / q
 
 
 def line_load_for_pressure(pressure_Pa: Array, roll_radius_m: Array, thickness_before_m: Array, eps0: Array,
@@ -365,7 +425,7 @@ def target_line_load(target_porosity: Array, solids_fraction: Array, material: C
     et = _f(target_porosity)
     if on_fracture == "raise":
         check_fracture(et, material)
-    eps0 = coating_porosity(solids_fraction, material.drying_shrinkage)
+    eps0 = eps0_from_solids(solids_fraction, material)
     q = line_load_for_porosity(et, eps0, material.eps_min, material.gamma_N_m)
     return q, np.broadcast_to(et < material.fracture_porosity, q.shape).copy()
 
@@ -394,6 +454,9 @@ class Microstructure:
     tortuosity_in_plane: Array = field(metadata=param("Tortuosity in-plane", "-", key="tortuosity_in_plane", group=_R))
     anisotropy: Array = field(metadata=param("Anisotropy τ_through/τ_in", "-", key="anisotropy", group=_R))
     kappa_eff_S_m: Array = field(metadata=param("Effective ionic conductivity κ_eff", "S/m", key="kappa_eff_S_m", group=_R))
+    kappa_eff_through_S_m: Array = field(metadata=param("Through-plane ionic conductivity κ0 ε/τ_through", "S/m",
+                                                        key="kappa_eff_through_S_m", group=_R,
+                                                        doc="What the cell model's electrolyte ASI uses (anisotropic_transport)"))
     carbon_volume_fraction: Array = field(metadata=param("Carbon volume fraction φ", "-", key="carbon_volume_fraction", group=_R))
     percolation_threshold: Array = field(metadata=param("Percolation threshold φ_c", "-", key="percolation_threshold", group=_R))
     sigma_network_S_m: Array = field(metadata=param("Carbon network conductivity", "S/m", key="sigma_network_S_m", group=_R))
@@ -416,7 +479,7 @@ def _electrode_of(design: CellDesign, which: str):
 def calender(design: CellDesign, line_load_N_m: Array, *, which: str = "pos",
              material: CalenderingMaterial | str | None = None, solids_fraction: Array | None = None,
              eps_before: Array | None = None, electrolyte_conductivity_S_m: Array | None = None,
-             bruggeman_exponent: Array | None = None) -> tuple[CellDesign, Microstructure]:
+             bruggeman_exponent: Array | None = None, anisotropic_transport: bool = True) -> tuple[CellDesign, Microstructure]:
     """Calender one electrode of ``design`` at ``line_load_N_m``: the calendered design and its microstructure.
 
     The electrode's mass loading (hence areal capacity) is that of ``design`` (resolved: a NaN
@@ -440,8 +503,17 @@ def calender(design: CellDesign, line_load_N_m: Array, *, which: str = "pos",
     eps_before : array_like, optional
         Porosity before calendering, instead of ``solids_fraction`` (default: φ_s = 0.4).
     electrolyte_conductivity_S_m, bruggeman_exponent : array_like, optional
-        κ0 and α for the microstructure outputs (default: the design's κ0 and the material's α; the
-        cell model always uses the design's single Bruggeman exponent for all porous layers).
+        κ0 and α for the microstructure outputs (default: the design's κ0 and the material's α).
+    anisotropic_transport : bool
+        Hand the calendered electrode's through-plane ionic transport κ0 ε/τ_through to the cell
+        model (default). The cell model takes one Bruggeman exponent for all porous layers, so the
+        coupling is made through an equivalent electrolyte conductivity of the returned design:
+        κ0_eq = κ0 R_iso / R_target, R the cell's electrolyte ASI (L_e/(3 κ ε_e^b) for each electrode,
+        L_s/(κ ε_s^b) for the separator) with the design's b everywhere (R_iso) or with the calendered
+        electrode's term replaced by L τ_through/(3 κ0 ε) (R_target). The cell's electrolyte ASI is then
+        exactly R_target; κ0 enters nothing else in the cell model. Not carried over: the salt-diffusion
+        limits (electrolyte depletion numbers), which keep the design's isotropic ε^b. ``False`` keeps
+        the design's isotropic ε^b for the electrolyte ASI too.
 
     Returns
     -------
@@ -454,16 +526,17 @@ def calender(design: CellDesign, line_load_N_m: Array, *, which: str = "pos",
     e = _electrode_of(d, which)
     q = _f(line_load_N_m)
     if eps_before is None:
-        eps0 = coating_porosity(0.4 if solids_fraction is None else solids_fraction, mat.drying_shrinkage)
+        eps0 = eps0_from_solids(0.4 if solids_fraction is None else solids_fraction, mat)
     else:
         if solids_fraction is not None:
             raise InputError("eps_before", "given", "blank when the solids fraction is given")
         eps0 = _f(eps_before)
+        check_compaction_law(eps0, mat.eps_min, mat.gamma_N_m, eps0_name="eps_before")
     eps = porosity_after(q, eps0, mat.eps_min, mat.gamma_N_m)
     qa = areal_capacity(e)  # held: mass conservation
     probe = dataclasses.replace(e, porosity=eps)
     L1 = qa / (probe.specific_capacity_C_kg * probe.am_frac * coating_density(probe))
-    L0 = calendered_thickness(L1, eps, eps0)
+    L0 = L1 * (1.0 - eps) / (1.0 - eps0)  # thickness before calendering (mass conservation, backwards)
     strain = compaction_strain(eps0, eps)
     b = _f(mat.bruggeman_exponent if bruggeman_exponent is None else bruggeman_exponent)
     k0 = _f(d.electrolyte_conductivity_S_m if electrolyte_conductivity_S_m is None else electrolyte_conductivity_S_m)
@@ -480,6 +553,10 @@ def calender(design: CellDesign, line_load_N_m: Array, *, which: str = "pos",
     cell_sigma = np.maximum(sig_through / effective_conductivity(1.0, 1.0 - eps, d.bruggeman_exponent), 1e-12)
     new_e = dataclasses.replace(e, porosity=eps, thickness_m=L1, conductivity_S_m=cell_sigma)
     out = dataclasses.replace(d, **{which: new_e})
+    tau_through = tau * np.sqrt(A)
+    if anisotropic_transport:
+        out = dataclasses.replace(out, electrolyte_conductivity_S_m=equivalent_electrolyte_conductivity(
+            out, which, eps / tau_through))
     shape = np.broadcast(q, eps, L1, sig_through, tau, np.asarray(out.np_ratio)).shape
 
     def bc(x: Array) -> np.ndarray:
@@ -488,22 +565,46 @@ def calender(design: CellDesign, line_load_N_m: Array, *, which: str = "pos",
     micro = Microstructure(
         line_load_N_m=bc(q), eps_before=bc(eps0), porosity=bc(eps), thickness_before_m=bc(L0), thickness_m=bc(L1),
         compaction_strain=bc(strain), coating_density_kg_m3=bc(coating_density(probe)), areal_capacity_C_m2=bc(qa),
-        tortuosity=bc(tau), tortuosity_through=bc(tau * np.sqrt(A)), tortuosity_in_plane=bc(np.maximum(1.0, tau / np.sqrt(A))),
-        anisotropy=bc(A), kappa_eff_S_m=bc(k0 * eps / tau), carbon_volume_fraction=bc(phi), percolation_threshold=bc(phi_c),
+        tortuosity=bc(tau), tortuosity_through=bc(tau_through), tortuosity_in_plane=bc(np.maximum(1.0, tau / np.sqrt(A))),
+        anisotropy=bc(A), kappa_eff_S_m=bc(k0 * eps / tau),
+        kappa_eff_through_S_m=bc(k0 * eps / tau_through), carbon_volume_fraction=bc(phi), percolation_threshold=bc(phi_c),
         sigma_network_S_m=bc(sig_net), sigma_through_S_m=bc(sig_through), sigma_in_plane_S_m=bc(sig_in),
         fracture_line_load_N_m=bc(q_frac), fractured=np.broadcast_to(fractured, shape).copy(),
     )
     return out, micro
 
 
+def equivalent_electrolyte_conductivity(design: CellDesign, which: str, transport_factor: Array) -> np.ndarray:
+    """Electrolyte conductivity κ0_eq (S/m) that makes the cell model's electrolyte ASI of ``design`` equal to
+    the one with electrode ``which``'s ionic transport factor κ_eff/κ0 = ``transport_factor`` (e.g. ε/τ_through).
+
+    The cell model (:func:`xlcell.cell.evaluate_cell`) charges L_e/(3 κ0 ε_e^b) per electrode and
+    L_s/(κ0 ε_s^b) for the separator with one exponent b; all terms scale with 1/κ0, so
+    κ0_eq = κ0 R_iso / R_target with R_target the same sum with ``which``'s factor ε^b replaced.
+    """
+    d = resolve(design)
+    b = d.bruggeman_exponent
+    p, n, s = d.pos, d.neg, d.sep
+    terms = {"pos": p.thickness_m / (3.0 * p.porosity**b), "neg": n.thickness_m / (3.0 * n.porosity**b)}
+    sep = s.thickness_m / s.porosity**b
+    iso = terms["pos"] + terms["neg"] + sep
+    e = _electrode_of(d, which)
+    target = iso - terms[which] + e.thickness_m / (3.0 * _f(transport_factor))
+    return _f(d.electrolyte_conductivity_S_m) * iso / target
+
+
 def calendering_performance(design: CellDesign, line_load_N_m: Array, **kw: Any) -> tuple[Microstructure, CellMetrics]:
     """Microstructure and cell metrics versus line load in one vectorised call.
 
     ``kw`` as in :func:`calender`. Energy density and power of every line load come from a single
-    :func:`xlcell.cell.evaluate_cell` call on the broadcast population.
+    :func:`xlcell.cell.evaluate_cell` call on the broadcast population. A design whose particles
+    crack (``micro.fractured``) is not feasible: ``feasible`` is the cell model's verdict and not
+    fractured.
     """
     cal, micro = calender(design, line_load_N_m, **kw)
-    return micro, evaluate_cell(cal)
+    cell = evaluate_cell(cal)
+    feasible = np.broadcast_to(cell.feasible, np.broadcast_shapes(cell.feasible.shape, micro.fractured.shape))
+    return micro, dataclasses.replace(cell, feasible=(feasible & ~micro.fractured).copy())
 
 
 def hierarchy(material: str, am_frac: Array, binder_frac: Array, line_load_N_m: Array, *,
@@ -527,8 +628,11 @@ def hierarchy(material: str, am_frac: Array, binder_frac: Array, line_load_N_m: 
     d = resolve(base)
     e = getattr(d, which)
     w_a, f_b = _f(am_frac), _f(binder_frac)
+    _check("am_frac", w_a, np.isfinite(w_a) & (w_a > 0) & (w_a <= 1), "a mass fraction > 0 and <= 1")
+    _check("binder_frac", f_b, np.isfinite(f_b) & (f_b >= 0) & (f_b < 1), "a mass fraction >= 0 and < 1")
     w_c = 1.0 - w_a - f_b
-    _check("carbon_frac", w_c, w_c >= -1e-12, ">= 0 (am_frac + binder_frac <= 1)")
+    _check("binder_frac", f_b, w_c >= -1e-12, "at most 1 - am_frac (the carbon fraction 1 - am_frac - binder_frac "
+           "cannot be negative)")
     qa = areal_capacity(e)
     new = electrode(am, am_frac=w_a, binder_frac=f_b, carbon_frac=np.maximum(w_c, 0.0),
                     carbon_density_kg_m3=e.carbon_density_kg_m3, binder_density_kg_m3=e.binder_density_kg_m3,
@@ -548,19 +652,24 @@ __all__ = [
     "calendered_thickness",
     "calendering_performance",
     "carbon_volume_fraction",
+    "check_compaction_law",
     "check_fracture",
     "coating_porosity",
     "compaction_strain",
     "elastic_half_width",
+    "eps0_from_solids",
+    "equivalent_electrolyte_conductivity",
     "fracture_line_load",
     "get_calendering_material",
     "hierarchy",
     "line_load_for_porosity",
     "line_load_for_pressure",
+    "max_solids_fraction",
     "nip_length",
     "nip_pressure",
     "percolation_conductivity",
     "percolation_threshold",
     "porosity_after",
+    "pressure_scale",
     "target_line_load",
 ]

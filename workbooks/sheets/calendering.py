@@ -18,6 +18,7 @@ Layout:
 from __future__ import annotations
 
 from openpyxl.chart import Reference
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -43,6 +44,7 @@ LINE_LOADS_N_MM = [float(x) for x in range(0, 2001, 100)]
 SWEEP_METRICS = ["porosity", "thickness_um", "tortuosity", "kappa_eff_S_m", "sigma_through_S_m",
                  "energy_density_Wh_L", "specific_energy_Wh_kg", "max_power_W", "fractured"]
 PROFILE_POINTS = 21
+CROWN_ROWS = 6  #: rows of XLCELL_ROLL_CROWN
 #: example measurements: synthetic, R = L/(κ0 ε^1.8) x (1.02, 0.97, 1.01, 1.03, 0.98), L = 80 µm, κ0 = 1 S/m
 MEASUREMENTS = [(0.45, 3.435), (0.40, 4.038), (0.35, 5.347), (0.30, 7.196), (0.25, 9.507)]
 PRESSURE_POINTS = 41
@@ -64,16 +66,17 @@ def _inputs() -> list[style.ParamRow]:
         P("Slurry solids volume fraction φ_s", "cal_solids_fraction", 0.40, "-", **frac),
         P("Target porosity after calendering", "cal_target_porosity", 0.25, "-", **frac),
         P("Calender"),
-        P("Line load", "cal_line_load_N_mm", 1000.0, "N/mm", note="a number >= 0 N/mm"),
+        P("Line load", "cal_line_load_N_mm", 800.0, "N/mm", note="below the fracture-limited line load (results)"),
         P("Coating thickness before calendering", "cal_thickness_before_um", 170.0, "µm", note="a number > 0 µm"),
         P("Roll face width (loaded)", "cal_face_width_m", 0.8, "m", note="no wider than the bearing span"),
         P("Bearing span", "cal_bearing_span_m", 1.2, "m", note="a number > 0 m"),
         P("Roll diameter", "cal_roll_diameter_m", 0.6, "m", note="a number > 0 m"),
         P("Roll bore (blank = solid)", "cal_bore_diameter_m", None, "m", note="below the roll diameter"),
         P("Roll Young's modulus", "cal_youngs_modulus_GPa", 210.0, "GPa", note="steel 210 GPa"),
-        P("Line load the crown is ground for", "cal_crown_line_load_N_mm", 1000.0, "N/mm", note="blank = the line load"),
+        P("Line load the crown is ground for", "cal_crown_line_load_N_mm", 800.0, "N/mm", note="blank = the line load"),
         P("Nip dynamics (optimal pressure profile)"),
-        P("Pressure scale p_c (γ / nip length)", "cal_pressure_scale_MPa", 200.0, "MPa", note="a number > 0 MPa"),
+        P("Pressure scale p_c (γ / nip length)", "cal_pressure_scale_MPa", PRESSURE_SCALE_FORMULA, "MPa",
+          note="derived from the material and the nip (formula); a number > 0 MPa to override"),
         P("Nip dwell time (nip length / web speed)", "cal_nip_time_ms", 3.0, "ms", note="a number > 0 ms"),
         P("Relaxation time, surface layer", "cal_tau_surface_ms", 1.0, "ms", note="a number > 0 ms"),
         P("Relaxation time, foil-side layer", "cal_tau_foil_ms", 3.0, "ms", note="a number > 0 ms"),
@@ -88,6 +91,35 @@ def _inputs() -> list[style.ParamRow]:
 
 def _param(ctx_table: str, prop: str) -> str:
     return f'XLCELL_CALENDERING_MATERIAL(cal_material,"{prop}",{ctx_table})'
+
+
+ROLL_ARGS = "cal_line_load_N_mm,cal_face_width_m,cal_bearing_span_m,cal_roll_diameter_m,cal_bore_diameter_m,cal_youngs_modulus_GPa"
+
+
+def _results() -> list[tuple[str, str, str]]:
+    """(label, formula, unit) of the key results; ``{eps0}``/``{eps1}`` stand for the cells of the first and third."""
+    T = TABLE_NAME
+    return [
+        ("Porosity before calendering ε0", f"=XLCELL_COATING_POROSITY(cal_solids_fraction,{_param(T, 'drying_shrinkage')})", "-"),
+        ("Line load for the target porosity", f"=XLCELL_ADAPTIVE_LINE_LOAD(cal_target_porosity,cal_solids_fraction,cal_material,{T})", "N/mm"),
+        ("Porosity at the line load", f"=XLCELL_POROSITY(cal_line_load_N_mm,{{eps0}},{_param(T, 'eps_min')},{_param(T, 'gamma_N_mm')})", "-"),
+        ("Calendered thickness at the line load", "=XLCELL_CALENDERED_THICKNESS(cal_thickness_before_um,{eps0},{eps1})", "µm"),
+        ("κ_eff / κ0 at the line load", f"=XLCELL_KAPPA_EFF(1,{{eps1}},{_param(T, 'bruggeman_exponent')})", "-"),
+        ("Roll mid-face deflection", f"=XLCELL_ROLL_DEFLECTION({ROLL_ARGS})", "µm"),
+        ("Mean nip pressure at the line load", ("=XLCELL_NIP_PRESSURE(cal_line_load_N_mm,cal_roll_diameter_m,"
+                                                f"cal_thickness_before_um,{{eps0}},cal_material,{T})"), "MPa"),
+        ("Fracture-limited line load", f"=XLCELL_FRACTURE_LINE_LOAD({{eps0}},cal_material,{T})", "N/mm"),
+        ("Fracture check at the line load", f"=XLCELL_FRACTURE_CHECK(cal_line_load_N_mm,{{eps0}},cal_material,{T})", ""),
+    ]
+
+
+#: labels of the key results, in row order (row = HEADER_ROW + 1 + index)
+RESULT_LABELS = [r[0] for r in _results()]
+#: the cell of the first result, ε0 (column I)
+EPS0_CELL = f"{style.col_letter(RESULTS_COL + 1)}{HEADER_ROW + 1}"
+#: default of the pressure scale input: γ_c / nip length of the calender at its line load
+PRESSURE_SCALE_FORMULA = (f"=XLCELL_PRESSURE_SCALE(cal_line_load_N_mm,cal_roll_diameter_m,cal_thickness_before_um,"
+                          f"{EPS0_CELL},cal_material,{TABLE_NAME})")
 
 
 def _xy(ws: Worksheet, xcol: int, ycol: int, top: int, n: int) -> tuple:
@@ -139,17 +171,8 @@ def build(wb: Workbook, ctx) -> None:
     # key results
     H = RESULTS_COL
     style.header_row(ws, HEADER_ROW, H, ["Result", "Value", "Unit"])
-    roll = "cal_line_load_N_mm,cal_face_width_m,cal_bearing_span_m,cal_roll_diameter_m,cal_bore_diameter_m,cal_youngs_modulus_GPa"
-    results = [
-        ("Porosity before calendering ε0", f"=XLCELL_COATING_POROSITY(cal_solids_fraction,{_param(T, 'drying_shrinkage')})", "-"),
-        ("Line load for the target porosity", f"=XLCELL_ADAPTIVE_LINE_LOAD(cal_target_porosity,cal_solids_fraction,cal_material,{T})", "N/mm"),
-        ("Porosity at the line load", f"=XLCELL_POROSITY(cal_line_load_N_mm,{{eps0}},{_param(T, 'eps_min')},{_param(T, 'gamma_N_mm')})", "-"),
-        ("Calendered thickness at the line load", "=XLCELL_CALENDERED_THICKNESS(cal_thickness_before_um,{eps0},{eps1})", "µm"),
-        ("κ_eff / κ0 at the line load", f"=XLCELL_KAPPA_EFF(1,{{eps1}},{_param(T, 'bruggeman_exponent')})", "-"),
-        ("Roll mid-face deflection", f"=XLCELL_ROLL_DEFLECTION({roll})", "µm"),
-        ("Mean nip pressure at the line load", ("=XLCELL_NIP_PRESSURE(cal_line_load_N_mm,cal_roll_diameter_m,"
-                                                f"cal_thickness_before_um,{{eps0}},cal_material,{T})"), "MPa"),
-    ]
+    roll = ROLL_ARGS
+    results = _results()
     cells = {}
     for i, (label, formula, unit) in enumerate(results):
         r = HEADER_ROW + 1 + i
@@ -162,20 +185,23 @@ def build(wb: Workbook, ctx) -> None:
         c = ws.cell(row=r, column=H + 1, value=formula.replace("{eps0}", eps0_cell).replace("{eps1}", eps1_cell))
         style.style_result(c, unit)
         ws.cell(row=r, column=H + 2, value=unit)
+    check = cells["Fracture check at the line load"]
+    ws.conditional_formatting.add(check, FormulaRule(formula=[f'LEFT({check},7)="WARNING"'],
+                                                     font=style.Font(color="C00000", bold=True)))
 
     r0 = HEADER_ROW + len(results) + 3
     ws.cell(row=r0 - 1, column=H, value="Roll crown calculator").font = style.SECTION_FONT
     crown_anchor = f"{style.col_letter(H)}{r0}"
-    spill(ws, crown_anchor, f"=XLCELL_ROLL_CROWN({roll})", 5, 2)
-    for i in range(5):
+    spill(ws, crown_anchor, f"=XLCELL_ROLL_CROWN({roll})", CROWN_ROWS, 2)
+    for i in range(CROWN_ROWS):
         for j in range(2):
             style.style_result(ws.cell(row=r0 + i, column=H + j), "")
 
-    r1 = r0 + 7
+    r1 = r0 + CROWN_ROWS + 2
     ws.cell(row=r1 - 1, column=H, value="Optimal vs constant nip pressure").font = style.SECTION_FONT
     nip = (f"{eps0_cell},cal_target_porosity,{_param(T, 'eps_min')},cal_pressure_scale_MPa,cal_nip_time_ms,"
            "cal_tau_surface_ms,cal_tau_foil_ms,cal_effort_weight")
-    nip_w = "cal_terminal_weight"
+    nip_w = f"cal_terminal_weight,cal_material,{T}"  # the material refuses targets that crack its particles
     summary_anchor = f"{style.col_letter(H)}{r1}"
     spill(ws, summary_anchor, f"=XLCELL_PRESSURE_PROFILE_SUMMARY({nip},{nip_w})", 5, 2)
     for i in range(5):
