@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -226,14 +227,57 @@ def test_wang_cycle_life_inverts_the_loss():
     assert s[0] == 1.0 and s[2] == pytest.approx(1 - wang_loss_percent(0.5, 298.15, 2 * 365 * 0.9 * 2.2) / 100)
 
 
+def test_wang_loss_is_clipped_at_100_percent_without_overflow_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert wang_loss_percent(10.0, 423.15, 1e15) == 100.0
+        # fitted coefficients may overflow the exponential: still a loss of 100 %, and 0 at zero throughput
+        q = wang_loss_percent([1e6, 1e6], 298.15, [1000.0, 0.0], b=1.0, activation_energy_J_mol=1e3, k_J_mol=1e3, z=0.5)
+    np.testing.assert_array_equal(q, [100.0, 0.0])
+    s = wang_soh_by_year(10.0, 423.15, 40, 1e5)
+    assert np.all(np.isfinite(s)) and s.min() == 0.0 and np.all(np.diff(s) <= 0)
+
+
+def test_wang_rejects_c_rates_without_a_published_b():
+    with pytest.raises(InputError, match=r"c_rate = 12: must be a number > 0 and <= 10"):
+        wang_loss_percent([0.5, 12.0], 298.15, 100.0)
+    with pytest.raises(InputError, match="c_rate = 1e\\+06"):
+        wang_soh_by_year(1e6, 298.15, 3, 365.0)
+    with pytest.raises(InputError, match="c_rate = 11"):
+        wang_cycle_life(11.0, 298.15)
+    assert wang_loss_percent(0.25, 298.15, 100.0) > 0 and not wang_in_range(0.25, 298.15)  # below C/2: held, flagged
+    # a user's own B is not tied to the published table
+    assert wang_loss_percent(20.0, 298.15, 100.0, b=1e4) > 0
+
+
+@pytest.mark.parametrize("dod", [0.0, -1.0, 2.0, float("nan")])
+def test_wang_soh_by_year_and_cycle_life_validate_dod(dod):
+    with pytest.raises(InputError, match="dod = "):
+        wang_soh_by_year(0.5, 298.15, 3, 365.0, dod)
+    with pytest.raises(InputError, match="dod = "):
+        wang_cycle_life(0.5, 298.15, 0.8, dod)
+
+
+def test_wang_errors_quote_the_offending_value():
+    with pytest.raises(InputError, match="dod = 1.5"):
+        wang_cycle_life(0.5, 298.15, 0.8, [0.5, 1.5])
+    with pytest.raises(InputError, match="eol_soh = 1.2"):
+        wang_cycle_life(0.5, 298.15, [0.8, 1.2])
+    with pytest.raises(InputError, match="temperature_C = -283.15"):
+        wang_loss_percent(0.5, [298.15, -10.0], 100.0)
+    with pytest.raises(InputError, match="cycles_per_year = -5"):
+        wang_soh_by_year(0.5, 298.15, 3, [365.0, -5.0])
+
+
 def test_wang_fit_recovers_coefficients_and_reports_domain():
     rng = np.random.default_rng(1)
     c = np.repeat([0.5, 2.0, 6.0], 12)
     T = np.tile(np.repeat([288.15, 318.15, 333.15], 4), 3)
     ah = np.tile([500.0, 1500.0, 3000.0, 6000.0], 9)
-    true = wang_loss_percent(c, T, ah, b=25000.0, activation_energy_J_mol=30000.0, k_J_mol=300.0, z=0.6)
+    true = wang_loss_percent(c, T, ah, b=10000.0, activation_energy_J_mol=30000.0, k_J_mol=300.0, z=0.6)
+    assert true.max() < 100  # a physical data set (the loss is clipped at 100 %)
     fit = fit_wang(c, T, ah, true * np.exp(rng.normal(0, 0.01, c.size)))
-    assert fit.b == pytest.approx(25000.0, rel=0.15)
+    assert fit.b == pytest.approx(10000.0, rel=0.15)
     assert fit.activation_energy_J_mol == pytest.approx(30000.0, rel=0.02)
     assert fit.k_J_mol == pytest.approx(300.0, rel=0.1)
     assert fit.z == pytest.approx(0.6, rel=0.02)

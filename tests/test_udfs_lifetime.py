@@ -15,6 +15,7 @@ from udfs.lifetime import (
     XLCELL_WANG_CYCLE_LIFE,
     XLCELL_WANG_FADE,
     XLCELL_WANG_FIT,
+    XLCELL_WANG_IN_RANGE,
     XLCELL_WANG_LOSS,
     XLCELL_WANG_SOH_BY_YEAR,
 )
@@ -43,9 +44,42 @@ def test_wang_cycle_life_and_fade_udfs():
     t = XLCELL_WANG_FADE(0.5, 25.0, [[0.0], [1000.0]], None)
     assert t[0] == ["cycles", "ah_throughput", "soh", "in_tested_range"]
     assert t[1][2] == 1.0 and t[2][1] == pytest.approx(2200.0) and t[2][3] is True
-    assert XLCELL_WANG_FADE(20.0, 25.0, [[100.0]])[1][3] is False  # beyond 10C
+    assert XLCELL_WANG_FADE(0.25, 25.0, [[100.0]])[1][3] is False  # below C/2: B held, flagged
+    assert XLCELL_WANG_FADE(20.0, 25.0, [[100.0]])[0][0].startswith("#XLCELL! c_rate = 20")  # no published B
     s = XLCELL_WANG_SOH_BY_YEAR(0.5, 25.0, 3.0, 365.0)
     assert len(s) == 3 and s[0] == [1.0] and s[2][0] < s[1][0] < 1.0
+
+
+def test_wang_udfs_refuse_rates_without_a_published_b():
+    # the audit's cases: 1e6 C gave inf %, 3000 C at -60 °C gave 2e270 %, SOH_BY_YEAR(1e6 C) gave NaN
+    assert XLCELL_WANG_LOSS(1e6, 25.0, 1000.0).startswith("#XLCELL! c_rate = 1e+06: must be a number > 0 and <= 10")
+    assert XLCELL_WANG_LOSS(3000.0, -60.0, 1000.0).startswith("#XLCELL! c_rate = 3000")
+    assert XLCELL_WANG_SOH_BY_YEAR(1e6, 25.0, 3.0, 365.0)[0][0].startswith("#XLCELL! c_rate = 1e+06")
+    assert XLCELL_WANG_CYCLE_LIFE(10.5, 25.0).startswith("#XLCELL! c_rate = 10.5")
+    assert isinstance(XLCELL_WANG_LOSS(10.0, 25.0, 1000.0), float)  # 10C itself is published
+
+
+def test_wang_loss_udf_is_at_most_100_percent():
+    assert XLCELL_WANG_LOSS(10.0, 150.0, 1e12) == 100.0
+    s = [r[0] for r in XLCELL_WANG_SOH_BY_YEAR(10.0, 150.0, 30.0, 1e5)]
+    assert all(math.isfinite(x) and 0.0 <= x <= 1.0 for x in s) and s[-1] == 0.0
+
+
+def test_wang_udfs_validate_dod():
+    # the audit's cases: dod = 0 gave SOH 1.0 forever, dod = 2 was accepted, dod = -1 gave "ah_throughput = -803"
+    for bad in (0.0, 2.0, -1.0):
+        text = XLCELL_WANG_SOH_BY_YEAR(0.5, 25.0, 3.0, 365.0, bad)[0][0]
+        assert text.startswith(f"#XLCELL! dod = {bad:g}: must be a number between 0 (exclusive) and 1"), text
+        assert XLCELL_WANG_CYCLE_LIFE(0.5, 25.0, 0.8, bad).startswith(f"#XLCELL! dod = {bad:g}")
+    assert XLCELL_WANG_SOH_BY_YEAR(0.5, 25.0, 2.0, 365.0, 0.5)[1][0] < 1.0
+
+
+def test_wang_in_range_udf_flags_extrapolation():
+    assert XLCELL_WANG_IN_RANGE(0.5, 25.0) is True and XLCELL_WANG_IN_RANGE(10.0, 60.0) is True
+    assert XLCELL_WANG_IN_RANGE(0.25, 25.0) is False  # below C/2
+    assert XLCELL_WANG_IN_RANGE(2.0, 80.0) is False and XLCELL_WANG_IN_RANGE(2.0, -40.0) is False
+    assert XLCELL_WANG_IN_RANGE(20.0, 25.0) is False  # out of range, though WANG_LOSS refuses it
+    assert XLCELL_WANG_IN_RANGE(-1.0, 25.0).startswith("#XLCELL! c_rate = -1")
 
 
 def test_wang_fit_udf():

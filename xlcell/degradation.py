@@ -25,8 +25,11 @@ Three models, all vectorised over designs (SI units inside):
 * **Empirical**: Wang et al. 2011, J. Power Sources 196, 3942 (graphite/LiFePO4 A123 26650 cells):
   Q_loss(%) = B(C-rate) exp(-(E_a - k·C-rate)/(R T)) Ah^z with E_a = 31700 J/mol, k = 370.3 J/mol per
   C-rate, z = 0.55 and B = 31630, 21681, 12934, 15512 at C/2, 2C, 6C, 10C. B is interpolated
-  piecewise-linearly in C-rate between the published points and held at the end values outside
-  C/2..10C (flagged by :func:`wang_in_range`). The model has no design input: it describes the cell
+  piecewise-linearly in C-rate between the published points and held at the C/2 value below C/2;
+  above 10C the published model is not defined and the functions refuse the C-rate
+  (:data:`WANG_MAX_C_RATE`). The loss is clipped at 100 % (a cell cannot lose more than its
+  capacity). Inputs outside the tested C/2..10C and -30..60 °C are extrapolation, flagged by
+  :func:`wang_in_range`. The model has no design input: it describes the cell
   that was tested and cannot predict a changed design (:func:`fit_wang` refits it to user data and
   reports the domain of that data). Provenance: the coefficients are those of the paper's Eq. (5) and
   Table 2 as quoted in the xlcell issue; E_a = 31700 J/mol and 370.3 J/mol per C-rate are corroborated
@@ -345,47 +348,83 @@ WANG_Z = 0.55  #: power-law exponent of Ah throughput
 WANG_CELL_CAPACITY_AH = 2.2  #: nominal capacity of the A123 26650 LFP cell (datasheets give 2.2-2.3 Ah)
 WANG_TESTED_TEMPERATURE_K = (273.15 - 30.0, 273.15 + 60.0)  #: test matrix -30..60 °C (Wang et al. 2011)
 WANG_R = 8.314  #: the gas constant the published coefficients were fitted with (J/mol/K)
+WANG_MAX_C_RATE = 10.0  #: highest C-rate with a published B; the published model refuses higher rates
 
 
 def wang_b(c_rate: Array) -> np.ndarray:
-    """B(C-rate): piecewise-linear interpolation of the published B in C-rate, constant beyond C/2..10C."""
+    """B(C-rate): piecewise-linear interpolation of the published B in C-rate, held at the end values outside C/2..10C.
+
+    The loss functions refuse C-rates above :data:`WANG_MAX_C_RATE`, so the hold only acts below C/2.
+    """
     return np.interp(np.asarray(c_rate, dtype=float), WANG_C_RATES, WANG_B)
 
 
 def wang_in_range(c_rate: Array, temperature_K: Array) -> np.ndarray:
-    """True where (C-rate, T) lie inside the tested C/2..10C and -30..60 °C."""
+    """True where (C-rate, T) lie inside the tested C/2..10C and -30..60 °C (elsewhere the model extrapolates)."""
     c = np.asarray(c_rate, dtype=float)
     T = np.asarray(temperature_K, dtype=float)
     return (c >= WANG_C_RATES[0]) & (c <= WANG_C_RATES[-1]) & (T >= WANG_TESTED_TEMPERATURE_K[0]) & (T <= WANG_TESTED_TEMPERATURE_K[1])
 
 
-def _check_wang_inputs(c_rate: Array, temperature_K: Array, ah: Array | None = None) -> None:
+def _first_bad(x: np.ndarray, bad: np.ndarray) -> float:
+    """The first offending value of ``x`` (for the error message)."""
+    x, bad = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(bad, dtype=bool))
+    return float(x.ravel()[np.flatnonzero(bad.ravel())[0]])
+
+
+def _check_wang_inputs(c_rate: Array, temperature_K: Array, ah: Array | None = None, published_b: bool = True) -> None:
+    """Validate Wang inputs; with the published B the C-rate may not exceed :data:`WANG_MAX_C_RATE`."""
     c = np.asarray(c_rate, dtype=float)
-    if np.any(~np.isfinite(c) | (c <= 0)):
-        raise InputError("c_rate", float(c.ravel()[np.flatnonzero(~np.isfinite(c.ravel()) | (c.ravel() <= 0))[0]]), "a number > 0")
+    bad = ~np.isfinite(c) | (c <= 0)
+    if published_b:
+        bad |= c > WANG_MAX_C_RATE
+    if np.any(bad):
+        raise InputError("c_rate", _first_bad(c, bad),
+                         f"a number > 0 and <= {WANG_MAX_C_RATE:g} (the published B(C) ends at 10C)" if published_b else "a number > 0")
     T = np.asarray(temperature_K, dtype=float)
-    if np.any(~np.isfinite(T) | (T <= 0)):
-        raise InputError("temperature_C", float(T.ravel()[0] - 273.15), "a number > -273.15 °C")
+    bad = ~np.isfinite(T) | (T <= 0)
+    if np.any(bad):
+        raise InputError("temperature_C", _first_bad(T, bad) - 273.15, "a number > -273.15 °C")
     if ah is not None:
         a = np.asarray(ah, dtype=float)
-        if np.any(~np.isfinite(a) | (a < 0)):
-            raise InputError("ah_throughput", float(a.ravel()[np.flatnonzero(~np.isfinite(a.ravel()) | (a.ravel() < 0))[0]]), "a number >= 0")
+        bad = ~np.isfinite(a) | (a < 0)
+        if np.any(bad):
+            raise InputError("ah_throughput", _first_bad(a, bad), "a number >= 0")
+
+
+def _check_dod(dod: Array) -> np.ndarray:
+    d = np.asarray(dod, dtype=float)
+    bad = ~np.isfinite(d) | (d <= 0) | (d > 1)
+    if np.any(bad):
+        raise InputError("dod", _first_bad(d, bad), "a number between 0 (exclusive) and 1")
+    return d
+
+
+def _wang_unclipped(c_rate: Array, temperature_K: Array, ah_throughput: Array, b: Array | None,
+                    activation_energy_J_mol: Array, k_J_mol: Array, z: Array) -> np.ndarray:
+    _check_wang_inputs(c_rate, temperature_K, ah_throughput, published_b=b is None)
+    c = np.asarray(c_rate, dtype=float)
+    B = wang_b(c) if b is None else np.asarray(b, dtype=float)
+    T = np.asarray(temperature_K, dtype=float)
+    a = np.asarray(ah_throughput, dtype=float)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # fitted coefficients may overflow: clipped below
+        q = B * np.exp(-(np.asarray(activation_energy_J_mol, dtype=float) - np.asarray(k_J_mol, dtype=float) * c) / (WANG_R * T)) \
+            * np.power(a, z)
+    return np.where(a > 0, q, 0.0)
 
 
 def wang_loss_percent(c_rate: Array, temperature_K: Array, ah_throughput: Array, b: Array | None = None,
                       activation_energy_J_mol: Array = WANG_EA_J_MOL, k_J_mol: Array = WANG_K_J_MOL,
                       z: Array = WANG_Z) -> np.ndarray:
-    """Wang et al. 2011 capacity loss (%): B exp(-(E_a - k·C-rate)/(R T)) Ah^z; all arguments broadcast.
+    """Wang et al. 2011 capacity loss (%): B exp(-(E_a - k·C-rate)/(R T)) Ah^z, clipped at 100 %; all arguments broadcast.
 
-    ``b`` defaults to the interpolated published B(C-rate). ``ah_throughput`` is the cumulative
-    discharge throughput (Ah) of the tested 2.2 Ah cell: cycles x DOD x capacity.
+    ``b`` defaults to the interpolated published B(C-rate); the C-rate must then lie in (0, 10]
+    (:data:`WANG_MAX_C_RATE`): above 10C there is no published B. ``ah_throughput`` is the cumulative
+    discharge throughput (Ah) of the tested 2.2 Ah cell: cycles x DOD x capacity. Where the inputs
+    leave the tested C/2..10C and -30..60 °C the value is extrapolation (:func:`wang_in_range`).
     """
-    _check_wang_inputs(c_rate, temperature_K, ah_throughput)
-    c = np.asarray(c_rate, dtype=float)
-    B = wang_b(c) if b is None else np.asarray(b, dtype=float)
-    T = np.asarray(temperature_K, dtype=float)
-    return B * np.exp(-(np.asarray(activation_energy_J_mol) - np.asarray(k_J_mol) * c) / (WANG_R * T)) \
-        * np.power(np.asarray(ah_throughput, dtype=float), z)
+    q = _wang_unclipped(c_rate, temperature_K, ah_throughput, b, activation_energy_J_mol, k_J_mol, z)
+    return np.minimum(q, 100.0)
 
 
 def wang_cycle_life(c_rate: Array, temperature_K: Array, eol_soh: Array = 0.8, dod: Array = 1.0,
@@ -396,14 +435,16 @@ def wang_cycle_life(c_rate: Array, temperature_K: Array, eol_soh: Array = 0.8, d
     cycles, and only if that cell ages like the tested one (the model has no design input).
     """
     eol = np.asarray(eol_soh, dtype=float)
-    if np.any((eol <= 0) | (eol >= 1)):
-        raise InputError("eol_soh", float(np.asarray(eol).ravel()[0]), "a number between 0 and 1 (exclusive)")
-    dod_a = np.asarray(dod, dtype=float)
-    if np.any((dod_a <= 0) | (dod_a > 1)):
-        raise InputError("dod", float(dod_a.ravel()[0]), "a number between 0 and 1 (0 exclusive)")
+    bad = ~np.isfinite(eol) | (eol <= 0) | (eol >= 1)
+    if np.any(bad):
+        raise InputError("eol_soh", _first_bad(eol, bad), "a number between 0 and 1 (exclusive)")
+    dod_a = _check_dod(dod)
     z = np.asarray(coefficients.get("z", WANG_Z), dtype=float)
-    unit = wang_loss_percent(c_rate, temperature_K, 1.0, **coefficients)  # loss at 1 Ah
-    ah = np.power(100.0 * (1.0 - eol) / unit, 1.0 / z)
+    unit = _wang_unclipped(c_rate, temperature_K, 1.0, coefficients.get("b"),
+                           coefficients.get("activation_energy_J_mol", WANG_EA_J_MOL),
+                           coefficients.get("k_J_mol", WANG_K_J_MOL), z)  # loss at 1 Ah
+    with np.errstate(over="ignore", divide="ignore"):
+        ah = np.power(100.0 * (1.0 - eol) / unit, 1.0 / z)
     return ah / (dod_a * WANG_CELL_CAPACITY_AH)
 
 
@@ -411,13 +452,19 @@ def wang_soh_by_year(c_rate: Array, temperature_K: Array, years: int, cycles_per
                      **coefficients: Array) -> np.ndarray:
     """State of health at the start of each year 1..``years`` from the Wang et al. model (shape ``S + (years,)``).
 
-    Throughput in year n is (n - 1) x cycles per year x DOD x the tested cell's 2.2 Ah.
+    Throughput in year n is (n - 1) x cycles per year x DOD x the tested cell's 2.2 Ah; the SOH
+    does not fall below 0 (the loss is clipped at 100 %).
     """
+    dod_a = _check_dod(dod)
+    cpy = np.asarray(cycles_per_year, dtype=float)
+    bad = ~np.isfinite(cpy) | (cpy <= 0)
+    if np.any(bad):
+        raise InputError("cycles_per_year", _first_bad(cpy, bad), "a number > 0")
     n = np.arange(int(years), dtype=float)
-    ah = (np.asarray(cycles_per_year, dtype=float) * np.asarray(dod, dtype=float) * WANG_CELL_CAPACITY_AH)[..., None] * n
+    ah = (cpy * dod_a * WANG_CELL_CAPACITY_AH)[..., None] * n
     c = np.asarray(c_rate, dtype=float)[..., None]
     T = np.asarray(temperature_K, dtype=float)[..., None]
-    return np.maximum(0.0, 1.0 - wang_loss_percent(c, T, ah, **coefficients) / 100.0)
+    return 1.0 - wang_loss_percent(c, T, ah, **coefficients) / 100.0
 
 
 @dataclass(frozen=True)
@@ -467,7 +514,7 @@ def fit_wang(c_rate: Array, temperature_K: Array, ah_throughput: Array, loss_per
     c, T, a, q = (np.ravel(np.asarray(x, dtype=float)) for x in (c_rate, temperature_K, ah_throughput, loss_percent))
     if not (c.size == T.size == a.size == q.size):
         raise ShapeError("fit data", f"of lengths {c.size}, {T.size}, {a.size}, {q.size}", "four columns of equal length")
-    _check_wang_inputs(c, T, a)
+    _check_wang_inputs(c, T, a, published_b=False)
     ok = (q > 0) & (a > 0)
     if not ok.any():
         raise InfeasibleError("fit_wang needs points with positive loss and throughput")
@@ -511,6 +558,7 @@ __all__ = [
     "WANG_C_RATES",
     "WANG_EA_J_MOL",
     "WANG_K_J_MOL",
+    "WANG_MAX_C_RATE",
     "WANG_Z",
     "CrackParams",
     "CrackResult",
