@@ -150,10 +150,27 @@ def test_sei_soh_by_year_starts_at_one_and_falls():
 @given(st.floats(0.05, 20), st.floats(0, 3000), st.floats(250, 340))
 def test_sei_loss_monotone_in_time_cycles_and_temperature(years, cycles, T):
     d = default_design(temperature_K=T)
-    a = sei_capacity_loss(d, years * SECONDS_PER_YEAR, cycles).capacity_loss_C
-    assert sei_capacity_loss(d, 1.1 * years * SECONDS_PER_YEAR, cycles).capacity_loss_C > a
-    assert sei_capacity_loss(d, years * SECONDS_PER_YEAR, cycles + 10).capacity_loss_C > a
-    assert sei_capacity_loss(default_design(temperature_K=T + 5), years * SECONDS_PER_YEAR, cycles).capacity_loss_C > a
+    r = sei_capacity_loss(d, years * SECONDS_PER_YEAR, cycles)
+    a, full = r.capacity_loss_C, r.capacity_loss_C == r.capacity_C  # strictly rising until all lithium is bound
+
+    def rises(b):
+        return b >= a and (b > a or full)
+
+    assert rises(sei_capacity_loss(d, 1.1 * years * SECONDS_PER_YEAR, cycles).capacity_loss_C)
+    assert rises(sei_capacity_loss(d, years * SECONDS_PER_YEAR, cycles + 10).capacity_loss_C)
+    assert rises(sei_capacity_loss(default_design(temperature_K=T + 5), years * SECONDS_PER_YEAR, cycles).capacity_loss_C)
+    assert np.all(r.capacity_loss_C <= r.capacity_C)
+
+
+def test_sei_loss_never_exceeds_the_capacity():
+    # the audit's case: 1e9 years gave a loss of 99,573 % while the SOH was clipped at 0
+    d = default_design()
+    r = sei_capacity_loss(d, np.array([1.0, 1e3, 1e9]) * SECONDS_PER_YEAR, 0.0)
+    frac, soh = np.ravel(r.capacity_loss_fraction), np.ravel(r.soh)
+    assert frac[0] < 0.1 and frac[2] == 1.0 and np.all(frac <= 1.0)
+    np.testing.assert_allclose(frac + soh, 1.0, rtol=0, atol=1e-15)  # loss and SOH agree
+    assert np.ravel(r.capacity_loss_C)[2] == pytest.approx(float(r.capacity_C), rel=1e-12)
+    assert np.all(np.diff(np.ravel(r.thickness_m)) >= 0)  # the film stops growing, it does not shrink
 
 
 def test_sei_rejects_negative_time():

@@ -119,6 +119,12 @@ def test_sei_fade_and_soh_tables():
     assert [r[0] for r in s][0] == 1.0 and len(s) == 5 and np.all(np.diff([r[0] for r in s]) < 0)
 
 
+def test_sei_loss_udf_is_at_most_100_percent():
+    assert XLCELL_SEI_LOSS(DESIGN, 1e9) == 100.0  # was 99,573 %
+    assert 0 < XLCELL_SEI_LOSS(DESIGN, 1.0) < 100.0
+    assert [r[2] for r in XLCELL_SEI_FADE(DESIGN, [[0.0], [1e9]], 1.0)[1:]] == [1.0, 0.0]
+
+
 def test_sei_udf_errors():
     assert XLCELL_SEI_LOSS(DESIGN, -1.0).startswith("#XLCELL! years = -1")
     assert XLCELL_SEI_LOSS(DESIGN, 1.0, 0.0, [["sei_nonsense", 1.0]]).startswith("#XLCELL! unknown sei_params key")

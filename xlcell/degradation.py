@@ -187,7 +187,9 @@ def sei_capacity_loss(design: CellDesign, time_s: Array, n_cycles: Array = 0.0, 
     Returns
     -------
     SEIResult
-        Arrays of shape ``S + K``; lithium loss reduces capacity one for one, SOH = 1 - loss / Q0 (>= 0).
+        Arrays of shape ``S + K``; lithium loss reduces capacity one for one, SOH = 1 - loss / Q0. The
+        loss is capped at the capacity Q0 (loss fraction <= 1, SOH >= 0): once the film has bound all
+        the cyclable lithium it stops growing, so the thickness is capped consistently.
     """
     t, N = np.broadcast_arrays(np.asarray(time_s, dtype=float), np.asarray(n_cycles, dtype=float))
     return _sei(design, t, N, t.ndim, params)
@@ -201,16 +203,21 @@ def _sei(design: CellDesign, t: np.ndarray, N: np.ndarray, k_ndim: int, params: 
     area = np.broadcast_to(sei_surface_area(d), S)
     cap = np.broadcast_to(np.minimum(areal_capacity(d.pos), areal_capacity(d.neg)) * d.electrode_area_m2, S)
     pex = dataclasses.replace(params, **{s.name: np.asarray(getattr(params, s.name), dtype=float)[ex] for s in specs(params)})
+    lps = lithium_per_sei_volume(pex)
+    # once the film has bound all the cyclable lithium it stops growing: loss <= capacity, SOH >= 0
     delta = sei_thickness(t, N, np.asarray(d.temperature_K, dtype=float)[ex], pex)
-    loss = lithium_per_sei_volume(pex) * (delta - pex.initial_thickness_m) * area[ex]
-    frac = loss / cap[ex]
+    loss = lps * (delta - pex.initial_thickness_m) * area[ex]
+    full = loss >= cap[ex]
+    delta = np.where(full, pex.initial_thickness_m + cap[ex] / (lps * area[ex]), delta)
+    loss = np.where(full, cap[ex], loss)
+    frac = np.where(full, 1.0, loss / cap[ex])
     shape = np.broadcast_shapes(S + np.shape(t)[np.ndim(t) - k_ndim:], np.shape(loss))
 
     def bc(x: Array) -> np.ndarray:
         return np.broadcast_to(x, shape).copy()
 
     return SEIResult(thickness_m=bc(delta), capacity_loss_C=bc(loss), capacity_loss_fraction=bc(frac),
-                     soh=bc(np.maximum(0.0, 1.0 - frac)), surface_area_m2=np.asarray(area, dtype=float).copy(),
+                     soh=bc(1.0 - frac), surface_area_m2=np.asarray(area, dtype=float).copy(),
                      capacity_C=np.asarray(cap, dtype=float).copy())
 
 
