@@ -309,6 +309,54 @@ def test_wang_fit_single_temperature_holds_activation_energy():
     fit = fit_wang(np.full(4, 0.5), np.full(4, 298.15), ah, loss)
     assert fit.free == ("b", "z")
     assert fit.activation_energy_J_mol == 31700.0 and fit.z == pytest.approx(0.5, rel=1e-6)
+    assert fit.held == {"activation_energy_J_mol": "one temperature in the data", "k_J_mol": "one C-rate in the data"}
+    assert set(fit.stderr) == {"b", "z"}
+
+
+def test_wang_fit_constant_throughput_holds_z_and_fits_the_rest():
+    # the audit's case: every row at one Ah used to "fit" z and return B and E_a at their start values
+    c = np.array([0.5, 0.5, 0.5, 2.0, 2.0, 2.0, 6.0])
+    T = np.array([288.15, 308.15, 328.15, 288.15, 308.15, 328.15, 318.15])
+    loss = wang_loss_percent(c, T, 1500.0, b=18000.0, activation_energy_J_mol=29000.0, k_J_mol=250.0)
+    fit = fit_wang(c, T, np.full(c.size, 1500.0), loss)
+    assert fit.held == {"z": "one Ah throughput in the data"} and fit.z == 0.55
+    assert fit.b == pytest.approx(18000.0, rel=1e-6) and fit.activation_energy_J_mol == pytest.approx(29000.0, rel=1e-6)
+    assert fit.k_J_mol == pytest.approx(250.0, rel=1e-6)
+    assert all(np.isfinite(v) for v in fit.stderr.values()) and "z" not in fit.stderr
+
+
+def test_wang_fit_counts_dropped_rows_and_gives_standard_errors():
+    rng = np.random.default_rng(3)
+    c = np.repeat([0.5, 2.0], 6)
+    T = np.tile([288.15, 308.15, 328.15], 4)
+    ah = np.tile([300.0, 300.0, 300.0, 3000.0, 3000.0, 3000.0], 2)
+    loss = wang_loss_percent(c, T, ah, b=20000.0) * np.exp(rng.normal(0, 0.05, c.size))
+    fit = fit_wang(np.r_[c, 1.0, 1.0], np.r_[T, 300.0, 300.0], np.r_[ah, 0.0, 100.0], np.r_[loss, 0.0, -0.2])
+    assert fit.n_points == 12 and fit.n_dropped == 2
+    assert set(fit.stderr) == {"b", "z", "activation_energy_J_mol", "k_J_mol"} and fit.held == {}
+    assert all(np.isfinite(v) and v > 0 for v in fit.stderr.values())  # noisy data: positive errors
+    assert abs(fit.z - 0.55) < 4 * fit.stderr["z"]
+
+
+def test_wang_fit_refuses_confounded_data():
+    # temperature and throughput change together: their effects cannot be separated
+    c = np.array([0.5, 2.0, 0.5, 2.0, 1.0])
+    T = np.array([298.15, 298.15, 318.15, 318.15, 298.15])
+    ah = np.array([500.0, 500.0, 2000.0, 2000.0, 500.0])
+    with pytest.raises(InfeasibleError, match="vary together"):
+        fit_wang(c, T, ah, wang_loss_percent(c, T, ah))
+
+
+def test_wang_fit_raises_on_a_non_finite_covariance(monkeypatch):
+    import xlcell.degradation as deg
+
+    def singular(f, x, y, p0):
+        return np.asarray(p0, dtype=float), np.full((len(p0), len(p0)), np.inf)
+
+    monkeypatch.setattr(deg, "curve_fit", singular)
+    ah = np.array([200.0, 800.0, 2000.0, 4000.0])
+    with pytest.raises(InfeasibleError, match="covariance of b, z is not finite"):
+        fit_wang(np.full(4, 0.5), np.full(4, 298.15), ah, wang_loss_percent(0.5, 298.15, ah))
 
 
 def test_wang_fit_errors():

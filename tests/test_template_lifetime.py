@@ -86,8 +86,10 @@ def test_lifetime_sheet_computes_the_models(computed):
 def test_lifetime_fit_table_reports_its_domain(computed):
     fit_top = lifetime_sheet.HEADER_ROW + len(lifetime_sheet.CYCLES) + 4
     k, v = L(lifetime_sheet.FADE_COL + 7), L(lifetime_sheet.FADE_COL + 8)
-    got = {computed[f"LIFETIME!{k}{fit_top + i}"]: computed[f"LIFETIME!{v}{fit_top + i}"] for i in range(14)}
-    assert got["n_points"] == len(lifetime_sheet.FIT_EXAMPLE)
+    got = {computed[f"LIFETIME!{k}{fit_top + i}"]: computed[f"LIFETIME!{v}{fit_top + i}"] for i in range(lifetime_sheet.FIT_ITEMS)}
+    assert list(got)[-1] == "valid_for"  # the sheet reserves exactly the rows the fit returns
+    assert got["n_points"] == len(lifetime_sheet.FIT_EXAMPLE) and got["n_dropped"] == 0
+    assert got["held_at_published"] == "none" and all(got[f"{c}_stderr"] >= 0 for c in ("b", "z", "k_J_mol"))
     assert got["temperature_C_min"] == pytest.approx(25.0) and got["temperature_C_max"] == pytest.approx(60.0)
     assert got["z"] == pytest.approx(0.55, rel=0.05)
 

@@ -20,7 +20,7 @@ from udfs.lifetime import (
     XLCELL_WANG_SOH_BY_YEAR,
 )
 from xlcell.cell import default_design
-from xlcell.degradation import SECONDS_PER_YEAR, SEIParams, sei_capacity_loss, sei_cycle_life, wang_cycle_life
+from xlcell.degradation import SECONDS_PER_YEAR, SEIParams, sei_capacity_loss, sei_cycle_life, wang_cycle_life, wang_loss_percent
 
 DESIGN = [["pos_material", "NMC811"], ["pos_thickness_um", 120.0], ["temperature_C", 25.0], [None, None]]
 
@@ -90,8 +90,34 @@ def test_wang_fit_udf():
     assert out["z"] == pytest.approx(0.55, rel=1e-3)
     assert out["temperature_C_min"] == pytest.approx(25.0) and out["ah_max"] == 4000.0
     assert "activation_energy_J_mol" in out["fitted"]
+    assert out["held_at_published"] == "none" and out["n_points"] == 6 and out["n_dropped"] == 0
+    assert out["z_stderr"] >= 0 and out["activation_energy_J_mol_stderr"] >= 0
+    from workbooks.sheets.lifetime import FIT_ITEMS
+
+    assert len(XLCELL_WANG_FIT(rows)) == FIT_ITEMS  # the Lifetime sheet reserves this many rows
     bad = XLCELL_WANG_FIT([["c_rate", "temperature_C"], [1.0, 25.0]])
     assert bad[0][0].startswith("#XLCELL! data is missing column(s)")
+
+
+def test_wang_fit_udf_reports_held_coefficients_and_dropped_rows():
+    # every row at the same Ah: z cannot be fitted; it is held at 0.55 and the table says so
+    T, c = [25.0, 35.0, 45.0, 25.0, 35.0, 45.0], [0.5, 0.5, 0.5, 2.0, 2.0, 2.0]
+    loss = [float(wang_loss_percent(x, t + 273.15, 1000.0, b=20000.0, activation_energy_J_mol=30000.0, k_J_mol=300.0))
+            for x, t in zip(c, T)]
+    rows = [["c_rate", "temperature_C", "ah_throughput", "loss_pct"]] + [[x, t, 1000.0, q] for x, t, q in zip(c, T, loss)]
+    out = dict(XLCELL_WANG_FIT(rows + [[1.0, 25.0, 0.0, 0.0], [1.0, 25.0, 500.0, -0.1]]))
+    assert out["z"] == 0.55 and out["z_stderr"] == "held"
+    assert out["held_at_published"] == "z (one Ah throughput in the data)"
+    assert out["b"] == pytest.approx(20000.0, rel=1e-6) and out["activation_energy_J_mol"] == pytest.approx(30000.0, rel=1e-6)
+    assert out["n_points"] == 6 and out["n_dropped"] == 2
+    # one temperature and one C-rate: E_a and k held too
+    one = dict(XLCELL_WANG_FIT([rows[0]] + [[0.5, 25.0, a, 0.01 * a ** 0.5] for a in (100.0, 400.0, 900.0)]))
+    assert one["held_at_published"] == "activation_energy_J_mol (one temperature in the data); k_J_mol (one C-rate in the data)"
+    assert one["activation_energy_J_mol_stderr"] == "held" and one["z"] == pytest.approx(0.5, rel=1e-9)
+    # temperature and throughput in lockstep: refused, not a reassuring fit
+    lock = [rows[0]] + [[x, t, a, 1.0 + i] for i, (x, t, a) in enumerate(
+        [(0.5, 25.0, 500.0), (2.0, 25.0, 500.0), (0.5, 45.0, 2000.0), (2.0, 45.0, 2000.0), (1.0, 25.0, 500.0)])]
+    assert XLCELL_WANG_FIT(lock)[0][0].startswith("#XLCELL! fit_wang: the data's temperature, C-rate and Ah throughput vary together")
 
 
 def test_sei_udfs_match_kernel():

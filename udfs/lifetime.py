@@ -245,21 +245,28 @@ def XLCELL_WANG_FIT(data: Any) -> list[list[Any]]:
     """Fit the Wang et al. form to your ageing data (scipy least squares on ln loss).
 
     data: table with header c_rate | temperature_C | ah_throughput | loss_pct and one measurement per row
-    Returns (item, value) rows: the coefficients, which were fitted (E_a needs several temperatures, k several
-    C-rates), the RMSE and the ranges of the data; outside them, and for any other design, the fit is extrapolation.
+    Returns (item, value) rows: each coefficient with its standard error ("held" if the data cannot tell it:
+    z needs several Ah throughputs, E_a several temperatures, k several C-rates; held ones keep Wang et al.'s
+    values, and held_at_published says why), the RMSE, the rows used and dropped (loss or Ah <= 0 have no
+    logarithm), and the ranges of the data; outside them, and for any other design, the fit is extrapolation.
     """
     rows = as_records(data, "data", _FIT_COLUMNS)
     cols = {c: np.array([as_float(r[c], f"{c} (row {i + 1})") for i, r in enumerate(rows)]) for c in _FIT_COLUMNS}
     f = fit_wang(cols["c_rate"], units.to_si(cols["temperature_C"], "°C"), cols["ah_throughput"], cols["loss_pct"])
-    return kv_out({
-        "b": f.b, "activation_energy_J_mol": f.activation_energy_J_mol, "k_J_mol": f.k_J_mol, "z": f.z,
-        "fitted": ", ".join(f.free), "rmse_pct": f.rmse_percent, "n_points": f.n_points,
+    out: dict[str, Any] = {}
+    for key in ("b", "activation_energy_J_mol", "k_J_mol", "z"):
+        out[key] = float(getattr(f, key))
+        out[f"{key}_stderr"] = f.stderr[key] if key in f.stderr else "held"
+    out.update({
+        "fitted": ", ".join(f.free),
+        "held_at_published": "; ".join(f"{k} ({why})" for k, why in f.held.items()) or "none",
+        "rmse_pct": f.rmse_percent, "n_points": f.n_points, "n_dropped": f.n_dropped,
         "c_rate_min": f.c_rate_range[0], "c_rate_max": f.c_rate_range[1],
         "temperature_C_min": float(units.from_si(f.temperature_range_K[0], "°C")),
         "temperature_C_max": float(units.from_si(f.temperature_range_K[1], "°C")),
         "ah_min": f.ah_range[0], "ah_max": f.ah_range[1],
         "valid_for": "the tested cell design, inside these ranges only",
     })
-
+    return kv_out(out)
 
 __all__ = [n for n in dir() if n.startswith("XLCELL_")]

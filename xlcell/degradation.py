@@ -482,16 +482,18 @@ class WangFit:
     activation_energy_J_mol: float
     k_J_mol: float
     z: float
-    free: tuple[str, ...]  #: the coefficients fitted (the rest held at the published values)
-    stderr: dict[str, float]
+    free: tuple[str, ...]  #: the coefficients fitted
+    held: dict[str, str]  #: coefficients the data cannot identify, held at Wang et al.'s values -> why
+    stderr: dict[str, float]  #: standard errors of the fitted coefficients (0 for data the model fits exactly)
     rmse_percent: float  #: root-mean-square error of the loss, percentage points
-    n_points: int
+    n_points: int  #: rows used
+    n_dropped: int  #: rows dropped because their loss or throughput is <= 0 (the fit is in ln loss and ln Ah)
     c_rate_range: tuple[float, float]
     temperature_range_K: tuple[float, float]
     ah_range: tuple[float, float]
 
     def predict(self, c_rate: Array, temperature_K: Array, ah_throughput: Array) -> np.ndarray:
-        """Loss (%) from the fitted coefficients."""
+        """Loss (%) from the fitted coefficients (at most 100 %)."""
         return wang_loss_percent(c_rate, temperature_K, ah_throughput, b=self.b,
                                  activation_energy_J_mol=self.activation_energy_J_mol, k_J_mol=self.k_J_mol, z=self.z)
 
@@ -504,56 +506,83 @@ class WangFit:
                 & (a >= self.ah_range[0] - eps) & (a <= self.ah_range[1] + eps))
 
 
+#: the fit's coefficient names (ln B is fitted, B reported) and the column of ln Q each multiplies
+_WANG_COEF = {"ln_b": "b", "z": "z", "ea": "activation_energy_J_mol", "k": "k_J_mol"}
+
+
 def fit_wang(c_rate: Array, temperature_K: Array, ah_throughput: Array, loss_percent: Array) -> WangFit:
     """Fit Q = B exp(-(E_a - k C)/(R T)) Ah^z to measured losses with scipy (least squares in ln Q).
 
-    E_a is fitted only if the data span more than one temperature and k only if they span more
-    than one C-rate; otherwise they are held at Wang et al.'s values (the data cannot tell them).
-    A single B is fitted (the data's C-rates are not split).
+    ln Q = ln B - E_a/(R T) + k C/(R T) + z ln Ah is linear in the coefficients, and a coefficient is
+    identifiable only if its column varies in the data: z needs more than one Ah throughput, E_a more
+    than one temperature, k more than one C-rate. A coefficient the data cannot tell is held at Wang
+    et al.'s value (z = 0.55, E_a = 31700 J/mol, k = 370.3 J/mol) and reported in ``held`` with the
+    reason. A single B is fitted (the data's C-rates are not split). Rows whose loss or throughput is
+    <= 0 have no logarithm: they are dropped and counted in ``n_dropped``.
 
     Raises
     ------
     ShapeError
         The four inputs do not have the same length.
+    InputError
+        A C-rate, temperature, throughput or loss that is not a finite number in range.
     InfeasibleError
-        Fewer points than coefficients, or losses that are not positive.
+        No usable rows; fewer rows than coefficients + 1; data whose temperature, C-rate and
+        throughput vary together so that their effects cannot be separated; or a covariance that is
+        not finite.
     """
     c, T, a, q = (np.ravel(np.asarray(x, dtype=float)) for x in (c_rate, temperature_K, ah_throughput, loss_percent))
     if not (c.size == T.size == a.size == q.size):
         raise ShapeError("fit data", f"of lengths {c.size}, {T.size}, {a.size}, {q.size}", "four columns of equal length")
     _check_wang_inputs(c, T, a, published_b=False)
+    if np.any(~np.isfinite(q)):
+        raise InputError("loss_pct", _first_bad(q, ~np.isfinite(q)), "a number")
     ok = (q > 0) & (a > 0)
+    n_dropped = int(np.count_nonzero(~ok))
     if not ok.any():
-        raise InfeasibleError("fit_wang needs points with positive loss and throughput")
+        raise InfeasibleError(f"fit_wang needs rows with loss > 0 and throughput > 0; all {c.size} rows have loss or Ah <= 0")
     c, T, a, q = c[ok], T[ok], a[ok], q[ok]
-    free = ["ln_b", "z"]
-    if np.ptp(T) > 0:
-        free.append("ea")
-    if np.ptp(c) > 0:
-        free.append("k")
+    published = {"ln_b": np.log(WANG_B[0]), "z": WANG_Z, "ea": WANG_EA_J_MOL, "k": WANG_K_J_MOL}
+    columns = {"ln_b": np.ones_like(c), "z": np.log(a), "ea": -1.0 / (WANG_R * T), "k": c / (WANG_R * T)}
+    held: dict[str, str] = {}
+    if np.ptp(a) == 0:
+        held["z"] = "one Ah throughput in the data"
+    if np.ptp(T) == 0:
+        held["ea"] = "one temperature in the data"
+    if np.ptp(c) == 0:
+        held["k"] = "one C-rate in the data"
+    free = [f for f in ("ln_b", "z", "ea", "k") if f not in held]
     if c.size < len(free) + 1:
-        raise InfeasibleError(f"fit_wang needs at least {len(free) + 1} points with positive loss to fit {len(free)} coefficients; got {c.size}")
-    fixed = {"ea": WANG_EA_J_MOL, "k": WANG_K_J_MOL}
+        raise InfeasibleError(f"fit_wang needs at least {len(free) + 1} rows with loss > 0 to fit {len(free)} coefficients "
+                              f"({', '.join(_WANG_COEF[f] for f in free)}); got {c.size}")
+    X = np.column_stack([columns[f] for f in free])
+    Xn = X / np.linalg.norm(X, axis=0)
+    sv = np.linalg.svd(Xn, compute_uv=False)
+    if sv[-1] < 1e-8 * sv[0]:
+        raise InfeasibleError("fit_wang: the data's temperature, C-rate and Ah throughput vary together, so their effects "
+                              f"on the loss cannot be separated ({', '.join(_WANG_COEF[f] for f in free)}); "
+                              "add rows that vary one factor at a time")
 
     def model(x, *p):
-        v = dict(zip(free, p))
-        ea = v.get("ea", fixed["ea"])
-        k = v.get("k", fixed["k"])
-        return v["ln_b"] - (ea - k * x[0]) / (WANG_R * x[1]) + v["z"] * np.log(x[2])
+        v = {**published, **dict(zip(free, p))}
+        return v["ln_b"] + v["z"] * np.log(x[2]) - (v["ea"] - v["k"] * x[0]) / (WANG_R * x[1])
 
-    p0 = {"ln_b": np.log(WANG_B[0]), "z": WANG_Z, "ea": WANG_EA_J_MOL, "k": WANG_K_J_MOL}
-    with warnings.catch_warnings():  # exact data: zero residual, covariance undefined -> NaN standard errors
+    with warnings.catch_warnings():  # a singular covariance is detected below and raised
         warnings.simplefilter("ignore", OptimizeWarning)
-        popt, pcov = curve_fit(model, np.vstack([c, T, a]), np.log(q), p0=[p0[f] for f in free])
-    v = dict(zip(free, popt))
-    se = np.sqrt(np.clip(np.diag(pcov), 0, np.inf)) if np.all(np.isfinite(pcov)) else np.full(len(free), np.nan)
-    names = {"ln_b": "b", "z": "z", "ea": "activation_energy_J_mol", "k": "k_J_mol"}
-    stderr = {names[f]: float(s) for f, s in zip(free, se)}
-    stderr["b"] = float(np.exp(v["ln_b"]) * stderr["b"])  # delta method
-    fit = WangFit(b=float(np.exp(v["ln_b"])), activation_energy_J_mol=float(v.get("ea", fixed["ea"])),
-                  k_J_mol=float(v.get("k", fixed["k"])), z=float(v["z"]), free=tuple(names[f] for f in free),
-                  stderr=stderr, rmse_percent=0.0, n_points=int(c.size), c_rate_range=(float(c.min()), float(c.max())),
-                  temperature_range_K=(float(T.min()), float(T.max())), ah_range=(float(a.min()), float(a.max())))
+        popt, pcov = curve_fit(model, np.vstack([c, T, a]), np.log(q), p0=[published[f] for f in free])
+    var = np.diag(np.atleast_2d(pcov))
+    if not np.all(np.isfinite(popt)) or not np.all(np.isfinite(var)):
+        raise InfeasibleError(f"fit_wang: the covariance of {', '.join(_WANG_COEF[f] for f in free)} is not finite; "
+                              "the data cannot determine them")
+    v = {**published, **dict(zip(free, popt))}
+    se = dict(zip(free, np.sqrt(np.clip(var, 0.0, np.inf))))
+    stderr = {_WANG_COEF[f]: float(se[f]) for f in free}
+    stderr["b"] = float(np.exp(v["ln_b"]) * se["ln_b"])  # delta method
+    fit = WangFit(b=float(np.exp(v["ln_b"])), activation_energy_J_mol=float(v["ea"]), k_J_mol=float(v["k"]), z=float(v["z"]),
+                  free=tuple(_WANG_COEF[f] for f in free), held={_WANG_COEF[f]: why for f, why in held.items()},
+                  stderr=stderr, rmse_percent=0.0, n_points=int(c.size), n_dropped=n_dropped,
+                  c_rate_range=(float(c.min()), float(c.max())), temperature_range_K=(float(T.min()), float(T.max())),
+                  ah_range=(float(a.min()), float(a.max())))
     rmse = float(np.sqrt(np.mean((fit.predict(c, T, a) - q) ** 2)))
     return dataclasses.replace(fit, rmse_percent=rmse)
 

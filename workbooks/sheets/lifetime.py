@@ -30,6 +30,7 @@ RESULTS_COL = 8  # H
 FADE_COL = 11  # K
 CHART_COL = 23  # W, right of the fade tables
 CYCLES = [0, 250, 500, 750, 1000, 1500, 2000, 2500, 3000, 4000, 5000, 6000]
+FIT_ITEMS = 20  #: rows of XLCELL_WANG_FIT's (item, value) table
 FIT_EXAMPLE = [(0.5, 25.0, 500.0), (0.5, 25.0, 2000.0), (0.5, 45.0, 500.0), (0.5, 45.0, 2000.0),
                (2.0, 25.0, 1000.0), (2.0, 45.0, 1000.0), (2.0, 60.0, 3000.0), (0.5, 60.0, 3000.0)]
 
@@ -136,8 +137,8 @@ def build(wb: Workbook, ctx) -> None:
     data = f"{style.col_letter(fk)}{fit_top}:{style.col_letter(fk + 3)}{fit_top + len(FIT_EXAMPLE)}"
     fc = FADE_COL + 7  # R
     ws.cell(row=fit_top - 1, column=fc, value="Fit (valid only inside the data's ranges, for the tested design)").font = style.SECTION_FONT
-    spill(ws, f"{style.col_letter(fc)}{fit_top}", f"=XLCELL_WANG_FIT({data})", 14, 2)
-    for i in range(14):
+    spill(ws, f"{style.col_letter(fc)}{fit_top}", f"=XLCELL_WANG_FIT({data})", FIT_ITEMS, 2)
+    for i in range(FIT_ITEMS):
         for j in range(2):
             style.style_result(ws.cell(row=fit_top + i, column=fc + j))
 
