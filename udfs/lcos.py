@@ -7,9 +7,10 @@ import numpy as np
 
 from xlcell import units
 from xlcell.degradation import SEIParams
+from xlcell.errors import InputError, ShapeError
 from xlcell.lcos import CASHFLOW_COLUMNS, LcosInputs, cashflow, cell_lcos, lcos, lcos_simple
 
-from ._excel import as_float, as_vector, is_blank, kv_out, params_from_kv, udf
+from ._excel import as_2d, as_float, is_blank, kv_out, params_from_kv, udf
 from .cell import design_from_range
 
 #: cash-flow columns in display units: (Excel header, kernel column, unit)
@@ -24,9 +25,26 @@ assert [c[1] for c in _CASHFLOW_DISPLAY] == list(CASHFLOW_COLUMNS)
 
 
 def _soh(v: Any) -> np.ndarray | None:
+    """The optional state-of-health column: one number per year; only cells after the last year may be blank.
+
+    A blank inside the column is an error naming its year (dropping it would shift every later year up).
+    """
     if v is None or is_blank(v):
         return None
-    return np.array(as_vector(v, "soh", allow_blank=True))
+    rows = as_2d(v, "soh")
+    if len(rows) > 1 and len(rows[0]) > 1:
+        raise ShapeError("soh", f"{len(rows)}x{len(rows[0])}", "a single row or column (one state of health per year)")
+    cells = [c for r in rows for c in r]
+    n = len(cells)
+    while n and is_blank(cells[n - 1]):
+        n -= 1
+    if n == 0:
+        raise InputError("soh", None, "a state of health per year (the range is blank; leave the argument out to use "
+                         "annual_degradation)")
+    for i, c in enumerate(cells[:n]):
+        if is_blank(c):
+            raise InputError("soh", None, "a number: only cells after the last year may be blank", where=f"year {i + 1}")
+    return np.array([as_float(c, f"soh (year {i + 1})") for i, c in enumerate(cells[:n])])
 
 
 @udf()
