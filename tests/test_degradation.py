@@ -286,6 +286,25 @@ def test_wang_errors_quote_the_offending_value():
         wang_soh_by_year(0.5, 298.15, 3, [365.0, -5.0])
 
 
+def test_soh_series_are_capped_at_the_longest_lcos_lifetime():
+    from xlcell.degradation import MAX_YEARS
+    from xlcell.lcos import LcosInputs
+    from xlcell.params import specs
+
+    assert {s.key: s.le for s in specs(LcosInputs)}["lifetime_years"] == MAX_YEARS == 100
+    assert wang_soh_by_year(0.5, 298.15, MAX_YEARS, 365.0).shape == (MAX_YEARS,)
+    for bad in (0, MAX_YEARS + 1, 2.5):
+        with pytest.raises(InputError, match=f"years = {bad:g}: must be a whole number between 1 and 100"):
+            wang_soh_by_year(0.5, 298.15, bad, 365.0)
+        with pytest.raises(InputError, match="years = "):
+            sei_soh_by_year(default_design(), bad)
+
+
+def test_sei_errors_quote_the_offending_value():
+    with pytest.raises(InputError, match="cycles_per_year = nan"):
+        sei_cycle_life(default_design(), [365.0, float("nan"), -1.0])
+
+
 def test_wang_fit_recovers_coefficients_and_reports_domain():
     rng = np.random.default_rng(1)
     c = np.repeat([0.5, 2.0, 6.0], 12)

@@ -74,6 +74,14 @@ def test_wang_udfs_validate_dod():
     assert XLCELL_WANG_SOH_BY_YEAR(0.5, 25.0, 2.0, 365.0, 0.5)[1][0] < 1.0
 
 
+def test_soh_by_year_udfs_cap_the_years():
+    assert len(XLCELL_WANG_SOH_BY_YEAR(0.5, 25.0, 100.0, 365.0)) == 100
+    assert XLCELL_WANG_SOH_BY_YEAR(0.5, 25.0, 1e7, 365.0)[0][0] == (
+        "#XLCELL! years = 1e+07: must be a whole number between 1 and 100 (the longest LCOS lifetime)")
+    assert XLCELL_SEI_SOH_BY_YEAR(DESIGN, 101.0)[0][0].startswith("#XLCELL! years = 101: must be a whole number between 1 and 100")
+    assert len(XLCELL_SEI_SOH_BY_YEAR(DESIGN, 100.0)) == 100
+
+
 def test_wang_in_range_udf_flags_extrapolation():
     assert XLCELL_WANG_IN_RANGE(0.5, 25.0) is True and XLCELL_WANG_IN_RANGE(10.0, 60.0) is True
     assert XLCELL_WANG_IN_RANGE(0.25, 25.0) is False  # below C/2

@@ -59,6 +59,7 @@ def XLCELL_LCOS_SIMPLE(c_bom: Any, c_mfg: Any, c_om: Any, residual_value: Any, e
     efficiency: round-trip efficiency η, 0-1
     energy_kWh: usable energy per cycle E_u, kWh
     cycles: cycle life N_cyc
+    A negative result is legitimate: the residual value exceeds the costs.
     """
     v = lcos_simple(as_float(c_bom, "c_bom"), as_float(c_mfg, "c_mfg"), as_float(c_om, "c_om"),
                     as_float(residual_value, "residual_value"), as_float(efficiency, "efficiency"),
@@ -101,8 +102,10 @@ def XLCELL_LCOS(params: Any, soh: Any = None) -> list[list[Any]]:
     params: two-column (key, value) range: power_MW, energy_MWh, capex_power_usd_kW, capex_energy_usd_kWh,
     fixed_om_usd_kW_yr, var_om_usd_MWh, charging_price_usd_MWh, round_trip_efficiency, depth_of_discharge,
     cycles_per_year, lifetime_years, discount_rate, annual_degradation, eol_cost_usd (blank = default)
-    soh: optional column of state of health per year (e.g. XLCELL_SEI_SOH_BY_YEAR); replaces annual_degradation
-    Returns (item, value) rows.
+    soh: optional column of state of health per year (e.g. XLCELL_SEI_SOH_BY_YEAR); replaces annual_degradation;
+    blank cells are allowed only after the last year
+    Returns (item, value) rows. A negative LCOS is legitimate: a residual value (negative eol_cost_usd) or a negative
+    charging price that outweighs the costs.
     """
     r = lcos(params_from_kv(LcosInputs, params, "params"), _soh(soh))
 
@@ -124,7 +127,7 @@ def XLCELL_LCOS_CASHFLOW(params: Any, soh: Any = None) -> list[list[Any]]:
     """The yearly cash-flow table of the project LCOS: year 0 (capex) to N+1 (end of life).
 
     params: two-column (key, value) range as for XLCELL_LCOS
-    soh: optional column of state of health per year; replaces annual_degradation
+    soh: optional column of state of health per year; replaces annual_degradation; blank cells only after the last year
     Returns a header row and one row per year ($, MWh).
     """
     cf = cashflow(params_from_kv(LcosInputs, params, "params"), _soh(soh))

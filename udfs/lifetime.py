@@ -126,12 +126,12 @@ def XLCELL_SEI_SOH_BY_YEAR(design: Any, years: Any, cycles_per_year: Any = None,
     """State of health at the start of each year 1..N from SEI growth (a column, for XLCELL_LCOS's soh).
 
     design: two-column (key, value) design range
-    years: number of years N, whole number >= 1
+    years: number of years N, whole number from 1 to 100
     cycles_per_year: full cycles per year, > 0 (blank = 365)
     sei_params: optional (key, value) range of SEI parameters
     materials: optional table of user-defined materials
     """
-    n = as_int(years, "years", minimum=1)
+    n = as_int(years, "years", minimum=1)  # at most MAX_YEARS: checked by the kernel
     cpy = _positive(cycles_per_year, "cycles_per_year", 365.0)
     s = sei_soh_by_year(design_from_range(design, materials), n, cpy, params_from_kv(SEIParams, sei_params, "sei_params"))
     return [[float(x)] for x in np.asarray(s).reshape(-1)]
@@ -228,7 +228,7 @@ def XLCELL_WANG_SOH_BY_YEAR(c_rate: Any, temperature_C: Any, years: Any, cycles_
 
     c_rate: C-rate, > 0 and <= 10
     temperature_C: cell temperature in °C (XLCELL_WANG_IN_RANGE flags extrapolation)
-    years: number of years N, whole number >= 1
+    years: number of years N, whole number from 1 to 100
     cycles_per_year: full cycles per year, > 0
     dod: depth of discharge, 0 (exclusive) to 1 (blank = 1)
     """

@@ -59,6 +59,7 @@ from .transport import effective_conductivity
 
 Array = Any
 SECONDS_PER_YEAR = 365.25 * 86400.0
+MAX_YEARS = 100  #: longest state-of-health series (years), the LCOS lifetime's upper bound
 
 _SEI = "SEI growth"
 _CR = "Cracking"
@@ -223,9 +224,21 @@ def _sei(design: CellDesign, t: np.ndarray, N: np.ndarray, k_ndim: int, params: 
 
 def _cycles_per_year(cycles_per_year: Array, S: tuple[int, ...]) -> np.ndarray:
     cpy = np.asarray(cycles_per_year, dtype=float)
-    if np.any(~np.isfinite(cpy) | (cpy <= 0)):
-        raise InputError("cycles_per_year", float(np.min(cpy)), "a number > 0")
+    bad = ~np.isfinite(cpy) | (cpy <= 0)
+    if np.any(bad):
+        raise InputError("cycles_per_year", _first_bad(cpy, bad), "a number > 0")
     return np.broadcast_to(cpy, np.broadcast_shapes(S, cpy.shape))
+
+
+def _years(years: Any) -> int:
+    """A whole number of years 1..:data:`MAX_YEARS` for the state-of-health series."""
+    try:
+        y = float(years)
+    except (TypeError, ValueError):
+        raise InputError("years", years, f"a whole number between 1 and {MAX_YEARS}") from None
+    if not (np.isfinite(y) and y == int(y) and 1 <= y <= MAX_YEARS):
+        raise InputError("years", y, f"a whole number between 1 and {MAX_YEARS} (the longest LCOS lifetime)")
+    return int(y)
 
 
 def sei_fade_vs_cycles(design: CellDesign, n_cycles: Array, cycles_per_year: Array = 365.0,
@@ -272,8 +285,8 @@ def sei_cycle_life(design: CellDesign, cycles_per_year: Array = 365.0, eol_soh: 
 
 def sei_soh_by_year(design: CellDesign, years: int, cycles_per_year: Array = 365.0,
                     params: SEIParams = SEIParams()) -> np.ndarray:
-    """State of health at the start of each year 1..``years`` (shape ``S + (years,)``), for LCOS."""
-    n = np.arange(int(years), dtype=float)  # whole years elapsed at the start of year n + 1
+    """State of health at the start of each year 1..``years`` (shape ``S + (years,)``, at most :data:`MAX_YEARS`), for LCOS."""
+    n = np.arange(_years(years), dtype=float)  # whole years elapsed at the start of year n + 1
     _, S = _design_arrays(design)
     cpy = _cycles_per_year(cycles_per_year, S)
     return _sei(design, n * SECONDS_PER_YEAR, cpy[..., None] * n, 1, params).soh
@@ -457,7 +470,9 @@ def wang_cycle_life(c_rate: Array, temperature_K: Array, eol_soh: Array = 0.8, d
 
 def wang_soh_by_year(c_rate: Array, temperature_K: Array, years: int, cycles_per_year: Array, dod: Array = 1.0,
                      **coefficients: Array) -> np.ndarray:
-    """State of health at the start of each year 1..``years`` from the Wang et al. model (shape ``S + (years,)``).
+    """State of health at the start of each year 1..``years`` (at most :data:`MAX_YEARS`) from the Wang et al. model.
+
+    Returns shape ``S + (years,)``.
 
     Throughput in year n is (n - 1) x cycles per year x DOD x the tested cell's 2.2 Ah; the SOH
     does not fall below 0 (the loss is clipped at 100 %).
@@ -467,7 +482,7 @@ def wang_soh_by_year(c_rate: Array, temperature_K: Array, years: int, cycles_per
     bad = ~np.isfinite(cpy) | (cpy <= 0)
     if np.any(bad):
         raise InputError("cycles_per_year", _first_bad(cpy, bad), "a number > 0")
-    n = np.arange(int(years), dtype=float)
+    n = np.arange(_years(years), dtype=float)
     ah = (cpy * dod_a * WANG_CELL_CAPACITY_AH)[..., None] * n
     c = np.asarray(c_rate, dtype=float)[..., None]
     T = np.asarray(temperature_K, dtype=float)[..., None]
@@ -588,6 +603,7 @@ def fit_wang(c_rate: Array, temperature_K: Array, ah_throughput: Array, loss_per
 
 
 __all__ = [
+    "MAX_YEARS",
     "SECONDS_PER_YEAR",
     "WANG_B",
     "WANG_CELL_CAPACITY_AH",
