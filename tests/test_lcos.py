@@ -163,3 +163,14 @@ def test_cell_lcos_takes_every_term_from_the_models():
     assert r.lcos_usd_J[1] > r.lcos_usd_J[0]  # hotter: same cost, shorter life
     single = cell_lcos(default_design(temperature_K=318.15), 300.0, 0.8, 0.9, 1.0, 0.5)
     assert float(single.lcos_usd_J) == pytest.approx(float(r.lcos_usd_J[1]), rel=1e-12)
+
+
+def test_negative_lcos_is_returned_when_the_residual_value_exceeds_the_cost():
+    # legitimate, not an error: RV 100 $ against 70 $ of cost -> (70 - 100) / (0.95 x 1 kWh x 1000) < 0
+    v = lcos_simple(50.0, 20.0, 0.0, 100.0, 0.95, 3.6e6, 1000.0)
+    assert v == pytest.approx(-30.0 / (0.95 * 3.6e6 * 1000.0), rel=1e-12) and v < 0
+    capex = 100e6 * 0.15 + 400 * 3.6e9 * 250.0 / 3.6e6
+    r = lcos(LcosInputs(eol_cost_usd=-capex * 10, discount_rate=0.0, charging_price_usd_J=0.0, fixed_om_usd_W_yr=0.0,
+                        var_om_usd_J=0.0))
+    assert float(r.lcos_usd_J) < 0 and float(r.eol_usd_J) < 0
+    assert float(r.lcos_usd_J) == pytest.approx(float(r.capex_usd_J + r.om_usd_J + r.charging_usd_J + r.eol_usd_J), rel=1e-12)

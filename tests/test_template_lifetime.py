@@ -66,6 +66,7 @@ def test_lifetime_sheet_computes_the_models(computed):
         float(sei_capacity_loss(d, SECONDS_PER_YEAR, 365.0).capacity_loss_fraction) * 100, rel=1e-9)
     assert computed[f"LIFETIME!{col}{r + 2}"] == pytest.approx(float(sei_cycle_life(d, 365.0, 0.8)), rel=1e-9)
     assert computed[f"LIFETIME!{col}{r + 3}"] == pytest.approx(float(wang_cycle_life(0.5, 298.15, 0.8, 1.0)), rel=1e-9)
+    assert computed[f"LIFETIME!{col}{r + 4}"] is True  # C/2 at 25 °C: inside Wang et al.'s tests
     # fade table: SEI and Wang SOH columns
     top = lifetime_sheet.HEADER_ROW
     n = np.array(lifetime_sheet.CYCLES, dtype=float)
@@ -76,7 +77,7 @@ def test_lifetime_sheet_computes_the_models(computed):
     assert [computed[f"LIFETIME!{sc}{top + 1 + i}"] for i in range(n.size)] == pytest.approx(list(sei), rel=1e-9)
     assert [computed[f"LIFETIME!{wc}{top + 1 + i}"] for i in range(n.size)] == pytest.approx(list(wang), rel=1e-9)
     # cracking table
-    crack_row = lifetime_sheet.HEADER_ROW + 4 + 3
+    crack_row = lifetime_sheet.HEADER_ROW + 5 + 3
     h = L(lifetime_sheet.RESULTS_COL)
     assert computed[f"LIFETIME!{h}{crack_row}"] == "stress_MPa"
     assert computed[f"LIFETIME!{col}{crack_row}"] == pytest.approx(float(cracking(d).stress_Pa) / 1e6, rel=1e-9)
@@ -85,8 +86,10 @@ def test_lifetime_sheet_computes_the_models(computed):
 def test_lifetime_fit_table_reports_its_domain(computed):
     fit_top = lifetime_sheet.HEADER_ROW + len(lifetime_sheet.CYCLES) + 4
     k, v = L(lifetime_sheet.FADE_COL + 7), L(lifetime_sheet.FADE_COL + 8)
-    got = {computed[f"LIFETIME!{k}{fit_top + i}"]: computed[f"LIFETIME!{v}{fit_top + i}"] for i in range(14)}
-    assert got["n_points"] == len(lifetime_sheet.FIT_EXAMPLE)
+    got = {computed[f"LIFETIME!{k}{fit_top + i}"]: computed[f"LIFETIME!{v}{fit_top + i}"] for i in range(lifetime_sheet.FIT_ITEMS)}
+    assert list(got)[-1] == "valid_for"  # the sheet reserves exactly the rows the fit returns
+    assert got["n_points"] == len(lifetime_sheet.FIT_EXAMPLE) and got["n_dropped"] == 0
+    assert got["held_at_published"] == "none" and all(got[f"{c}_stderr"] >= 0 for c in ("b", "z", "k_J_mol"))
     assert got["temperature_C_min"] == pytest.approx(25.0) and got["temperature_C_max"] == pytest.approx(60.0)
     assert got["z"] == pytest.approx(0.55, rel=0.05)
 

@@ -42,6 +42,21 @@ def test_lcos_udf_with_soh_column():
     assert XLCELL_LCOS(PARAMS, soh[:5])[0][0].startswith("#XLCELL! soh is of 5 years")
 
 
+def test_lcos_soh_column_allows_only_trailing_blanks():
+    soh = [[1.0], [0.97], [0.95], [0.93], [0.9], [0.88], [0.86], [0.84], [0.82], [0.8]]
+    ref = dict(XLCELL_LCOS(PARAMS, soh))["lcos_usd_MWh"]
+    # blank cells after the last year (a range taller than the life) are fine
+    assert dict(XLCELL_LCOS(PARAMS, soh + [[None], [""]]))["lcos_usd_MWh"] == ref
+    # a blank inside the column would shift the later years up ([1, blank, 0.9] read as [1, 0.9]): an error naming the year
+    holed = soh[:1] + [[None]] + soh[2:] + [[0.78]]
+    assert XLCELL_LCOS(PARAMS, holed)[0][0] == (
+        "#XLCELL! soh = blank (year 2): must be a number: only cells after the last year may be blank")
+    assert XLCELL_LCOS_CASHFLOW(PARAMS, holed)[0][0].startswith("#XLCELL! soh = blank (year 2)")
+    assert XLCELL_LCOS(PARAMS, [[None], [None]])[0][0].startswith("#XLCELL! soh = blank: must be a state of health per year")
+    assert XLCELL_LCOS(PARAMS, soh[:3] + [["x"]] + soh[4:])[0][0].startswith("#XLCELL! soh (year 4) = 'x'")
+    assert XLCELL_LCOS(PARAMS, [[1.0, 0.9], [0.9, 0.8]])[0][0].startswith("#XLCELL! soh is 2x2")
+
+
 def test_lcos_udf_errors():
     assert XLCELL_LCOS([["power_MW", -1.0]])[0][0].startswith("#XLCELL! power_MW = -1")
     assert XLCELL_LCOS([["lifetime_years", 7.5]])[0][0].startswith("#XLCELL! lifetime_years = 7.5")

@@ -15,11 +15,12 @@ from udfs.lifetime import (
     XLCELL_WANG_CYCLE_LIFE,
     XLCELL_WANG_FADE,
     XLCELL_WANG_FIT,
+    XLCELL_WANG_IN_RANGE,
     XLCELL_WANG_LOSS,
     XLCELL_WANG_SOH_BY_YEAR,
 )
 from xlcell.cell import default_design
-from xlcell.degradation import SECONDS_PER_YEAR, SEIParams, sei_capacity_loss, sei_cycle_life, wang_cycle_life
+from xlcell.degradation import SECONDS_PER_YEAR, SEIParams, sei_capacity_loss, sei_cycle_life, wang_cycle_life, wang_loss_percent
 
 DESIGN = [["pos_material", "NMC811"], ["pos_thickness_um", 120.0], ["temperature_C", 25.0], [None, None]]
 
@@ -43,9 +44,50 @@ def test_wang_cycle_life_and_fade_udfs():
     t = XLCELL_WANG_FADE(0.5, 25.0, [[0.0], [1000.0]], None)
     assert t[0] == ["cycles", "ah_throughput", "soh", "in_tested_range"]
     assert t[1][2] == 1.0 and t[2][1] == pytest.approx(2200.0) and t[2][3] is True
-    assert XLCELL_WANG_FADE(20.0, 25.0, [[100.0]])[1][3] is False  # beyond 10C
+    assert XLCELL_WANG_FADE(0.25, 25.0, [[100.0]])[1][3] is False  # below C/2: B held, flagged
+    assert XLCELL_WANG_FADE(20.0, 25.0, [[100.0]])[0][0].startswith("#XLCELL! c_rate = 20")  # no published B
     s = XLCELL_WANG_SOH_BY_YEAR(0.5, 25.0, 3.0, 365.0)
     assert len(s) == 3 and s[0] == [1.0] and s[2][0] < s[1][0] < 1.0
+
+
+def test_wang_udfs_refuse_rates_without_a_published_b():
+    # the audit's cases: 1e6 C gave inf %, 3000 C at -60 °C gave 2e270 %, SOH_BY_YEAR(1e6 C) gave NaN
+    assert XLCELL_WANG_LOSS(1e6, 25.0, 1000.0).startswith("#XLCELL! c_rate = 1e+06: must be a number > 0 and <= 10")
+    assert XLCELL_WANG_LOSS(3000.0, -60.0, 1000.0).startswith("#XLCELL! c_rate = 3000")
+    assert XLCELL_WANG_SOH_BY_YEAR(1e6, 25.0, 3.0, 365.0)[0][0].startswith("#XLCELL! c_rate = 1e+06")
+    assert XLCELL_WANG_CYCLE_LIFE(10.5, 25.0).startswith("#XLCELL! c_rate = 10.5")
+    assert isinstance(XLCELL_WANG_LOSS(10.0, 25.0, 1000.0), float)  # 10C itself is published
+
+
+def test_wang_loss_udf_is_at_most_100_percent():
+    assert XLCELL_WANG_LOSS(10.0, 150.0, 1e12) == 100.0
+    s = [r[0] for r in XLCELL_WANG_SOH_BY_YEAR(10.0, 150.0, 30.0, 1e5)]
+    assert all(math.isfinite(x) and 0.0 <= x <= 1.0 for x in s) and s[-1] == 0.0
+
+
+def test_wang_udfs_validate_dod():
+    # the audit's cases: dod = 0 gave SOH 1.0 forever, dod = 2 was accepted, dod = -1 gave "ah_throughput = -803"
+    for bad in (0.0, 2.0, -1.0):
+        text = XLCELL_WANG_SOH_BY_YEAR(0.5, 25.0, 3.0, 365.0, bad)[0][0]
+        assert text.startswith(f"#XLCELL! dod = {bad:g}: must be a number between 0 (exclusive) and 1"), text
+        assert XLCELL_WANG_CYCLE_LIFE(0.5, 25.0, 0.8, bad).startswith(f"#XLCELL! dod = {bad:g}")
+    assert XLCELL_WANG_SOH_BY_YEAR(0.5, 25.0, 2.0, 365.0, 0.5)[1][0] < 1.0
+
+
+def test_soh_by_year_udfs_cap_the_years():
+    assert len(XLCELL_WANG_SOH_BY_YEAR(0.5, 25.0, 100.0, 365.0)) == 100
+    assert XLCELL_WANG_SOH_BY_YEAR(0.5, 25.0, 1e7, 365.0)[0][0] == (
+        "#XLCELL! years = 1e+07: must be a whole number between 1 and 100 (the longest LCOS lifetime)")
+    assert XLCELL_SEI_SOH_BY_YEAR(DESIGN, 101.0)[0][0].startswith("#XLCELL! years = 101: must be a whole number between 1 and 100")
+    assert len(XLCELL_SEI_SOH_BY_YEAR(DESIGN, 100.0)) == 100
+
+
+def test_wang_in_range_udf_flags_extrapolation():
+    assert XLCELL_WANG_IN_RANGE(0.5, 25.0) is True and XLCELL_WANG_IN_RANGE(10.0, 60.0) is True
+    assert XLCELL_WANG_IN_RANGE(0.25, 25.0) is False  # below C/2
+    assert XLCELL_WANG_IN_RANGE(2.0, 80.0) is False and XLCELL_WANG_IN_RANGE(2.0, -40.0) is False
+    assert XLCELL_WANG_IN_RANGE(20.0, 25.0) is False  # out of range, though WANG_LOSS refuses it
+    assert XLCELL_WANG_IN_RANGE(-1.0, 25.0).startswith("#XLCELL! c_rate = -1")
 
 
 def test_wang_fit_udf():
@@ -56,8 +98,34 @@ def test_wang_fit_udf():
     assert out["z"] == pytest.approx(0.55, rel=1e-3)
     assert out["temperature_C_min"] == pytest.approx(25.0) and out["ah_max"] == 4000.0
     assert "activation_energy_J_mol" in out["fitted"]
+    assert out["held_at_published"] == "none" and out["n_points"] == 6 and out["n_dropped"] == 0
+    assert out["z_stderr"] >= 0 and out["activation_energy_J_mol_stderr"] >= 0
+    from workbooks.sheets.lifetime import FIT_ITEMS
+
+    assert len(XLCELL_WANG_FIT(rows)) == FIT_ITEMS  # the Lifetime sheet reserves this many rows
     bad = XLCELL_WANG_FIT([["c_rate", "temperature_C"], [1.0, 25.0]])
     assert bad[0][0].startswith("#XLCELL! data is missing column(s)")
+
+
+def test_wang_fit_udf_reports_held_coefficients_and_dropped_rows():
+    # every row at the same Ah: z cannot be fitted; it is held at 0.55 and the table says so
+    T, c = [25.0, 35.0, 45.0, 25.0, 35.0, 45.0], [0.5, 0.5, 0.5, 2.0, 2.0, 2.0]
+    loss = [float(wang_loss_percent(x, t + 273.15, 1000.0, b=20000.0, activation_energy_J_mol=30000.0, k_J_mol=300.0))
+            for x, t in zip(c, T)]
+    rows = [["c_rate", "temperature_C", "ah_throughput", "loss_pct"]] + [[x, t, 1000.0, q] for x, t, q in zip(c, T, loss)]
+    out = dict(XLCELL_WANG_FIT(rows + [[1.0, 25.0, 0.0, 0.0], [1.0, 25.0, 500.0, -0.1]]))
+    assert out["z"] == 0.55 and out["z_stderr"] == "held"
+    assert out["held_at_published"] == "z (one Ah throughput in the data)"
+    assert out["b"] == pytest.approx(20000.0, rel=1e-6) and out["activation_energy_J_mol"] == pytest.approx(30000.0, rel=1e-6)
+    assert out["n_points"] == 6 and out["n_dropped"] == 2
+    # one temperature and one C-rate: E_a and k held too
+    one = dict(XLCELL_WANG_FIT([rows[0]] + [[0.5, 25.0, a, 0.01 * a ** 0.5] for a in (100.0, 400.0, 900.0)]))
+    assert one["held_at_published"] == "activation_energy_J_mol (one temperature in the data); k_J_mol (one C-rate in the data)"
+    assert one["activation_energy_J_mol_stderr"] == "held" and one["z"] == pytest.approx(0.5, rel=1e-9)
+    # temperature and throughput in lockstep: refused, not a reassuring fit
+    lock = [rows[0]] + [[x, t, a, 1.0 + i] for i, (x, t, a) in enumerate(
+        [(0.5, 25.0, 500.0), (2.0, 25.0, 500.0), (0.5, 45.0, 2000.0), (2.0, 45.0, 2000.0), (1.0, 25.0, 500.0)])]
+    assert XLCELL_WANG_FIT(lock)[0][0].startswith("#XLCELL! fit_wang: the data's temperature, C-rate and Ah throughput vary together")
 
 
 def test_sei_udfs_match_kernel():
@@ -83,6 +151,12 @@ def test_sei_fade_and_soh_tables():
     assert t[3][1] == pytest.approx(4.0) and t[3][2] < t[2][2] < 1.0
     s = XLCELL_SEI_SOH_BY_YEAR(DESIGN, 5.0, 365.0)
     assert [r[0] for r in s][0] == 1.0 and len(s) == 5 and np.all(np.diff([r[0] for r in s]) < 0)
+
+
+def test_sei_loss_udf_is_at_most_100_percent():
+    assert XLCELL_SEI_LOSS(DESIGN, 1e9) == 100.0  # was 99,573 %
+    assert 0 < XLCELL_SEI_LOSS(DESIGN, 1.0) < 100.0
+    assert [r[2] for r in XLCELL_SEI_FADE(DESIGN, [[0.0], [1e9]], 1.0)[1:]] == [1.0, 0.0]
 
 
 def test_sei_udf_errors():

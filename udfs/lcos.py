@@ -7,9 +7,10 @@ import numpy as np
 
 from xlcell import units
 from xlcell.degradation import SEIParams
+from xlcell.errors import InputError, ShapeError
 from xlcell.lcos import CASHFLOW_COLUMNS, LcosInputs, cashflow, cell_lcos, lcos, lcos_simple
 
-from ._excel import as_float, as_vector, is_blank, kv_out, params_from_kv, udf
+from ._excel import as_2d, as_float, is_blank, kv_out, params_from_kv, udf
 from .cell import design_from_range
 
 #: cash-flow columns in display units: (Excel header, kernel column, unit)
@@ -24,9 +25,26 @@ assert [c[1] for c in _CASHFLOW_DISPLAY] == list(CASHFLOW_COLUMNS)
 
 
 def _soh(v: Any) -> np.ndarray | None:
+    """The optional state-of-health column: one number per year; only cells after the last year may be blank.
+
+    A blank inside the column is an error naming its year (dropping it would shift every later year up).
+    """
     if v is None or is_blank(v):
         return None
-    return np.array(as_vector(v, "soh", allow_blank=True))
+    rows = as_2d(v, "soh")
+    if len(rows) > 1 and len(rows[0]) > 1:
+        raise ShapeError("soh", f"{len(rows)}x{len(rows[0])}", "a single row or column (one state of health per year)")
+    cells = [c for r in rows for c in r]
+    n = len(cells)
+    while n and is_blank(cells[n - 1]):
+        n -= 1
+    if n == 0:
+        raise InputError("soh", None, "a state of health per year (the range is blank; leave the argument out to use "
+                         "annual_degradation)")
+    for i, c in enumerate(cells[:n]):
+        if is_blank(c):
+            raise InputError("soh", None, "a number: only cells after the last year may be blank", where=f"year {i + 1}")
+    return np.array([as_float(c, f"soh (year {i + 1})") for i, c in enumerate(cells[:n])])
 
 
 @udf()
@@ -41,6 +59,7 @@ def XLCELL_LCOS_SIMPLE(c_bom: Any, c_mfg: Any, c_om: Any, residual_value: Any, e
     efficiency: round-trip efficiency η, 0-1
     energy_kWh: usable energy per cycle E_u, kWh
     cycles: cycle life N_cyc
+    A negative result is legitimate: the residual value exceeds the costs.
     """
     v = lcos_simple(as_float(c_bom, "c_bom"), as_float(c_mfg, "c_mfg"), as_float(c_om, "c_om"),
                     as_float(residual_value, "residual_value"), as_float(efficiency, "efficiency"),
@@ -83,8 +102,10 @@ def XLCELL_LCOS(params: Any, soh: Any = None) -> list[list[Any]]:
     params: two-column (key, value) range: power_MW, energy_MWh, capex_power_usd_kW, capex_energy_usd_kWh,
     fixed_om_usd_kW_yr, var_om_usd_MWh, charging_price_usd_MWh, round_trip_efficiency, depth_of_discharge,
     cycles_per_year, lifetime_years, discount_rate, annual_degradation, eol_cost_usd (blank = default)
-    soh: optional column of state of health per year (e.g. XLCELL_SEI_SOH_BY_YEAR); replaces annual_degradation
-    Returns (item, value) rows.
+    soh: optional column of state of health per year (e.g. XLCELL_SEI_SOH_BY_YEAR); replaces annual_degradation;
+    blank cells are allowed only after the last year
+    Returns (item, value) rows. A negative LCOS is legitimate: a residual value (negative eol_cost_usd) or a negative
+    charging price that outweighs the costs.
     """
     r = lcos(params_from_kv(LcosInputs, params, "params"), _soh(soh))
 
@@ -106,7 +127,7 @@ def XLCELL_LCOS_CASHFLOW(params: Any, soh: Any = None) -> list[list[Any]]:
     """The yearly cash-flow table of the project LCOS: year 0 (capex) to N+1 (end of life).
 
     params: two-column (key, value) range as for XLCELL_LCOS
-    soh: optional column of state of health per year; replaces annual_degradation
+    soh: optional column of state of health per year; replaces annual_degradation; blank cells only after the last year
     Returns a header row and one row per year ($, MWh).
     """
     cf = cashflow(params_from_kv(LcosInputs, params, "params"), _soh(soh))

@@ -14,6 +14,7 @@ import numpy as np
 from xlcell import units
 from xlcell.degradation import (
     SECONDS_PER_YEAR,
+    WANG_CELL_CAPACITY_AH,
     CrackParams,
     SEIParams,
     cracking,
@@ -125,12 +126,12 @@ def XLCELL_SEI_SOH_BY_YEAR(design: Any, years: Any, cycles_per_year: Any = None,
     """State of health at the start of each year 1..N from SEI growth (a column, for XLCELL_LCOS's soh).
 
     design: two-column (key, value) design range
-    years: number of years N, whole number >= 1
+    years: number of years N, whole number from 1 to 100
     cycles_per_year: full cycles per year, > 0 (blank = 365)
     sei_params: optional (key, value) range of SEI parameters
     materials: optional table of user-defined materials
     """
-    n = as_int(years, "years", minimum=1)
+    n = as_int(years, "years", minimum=1)  # at most MAX_YEARS: checked by the kernel
     cpy = _positive(cycles_per_year, "cycles_per_year", 365.0)
     s = sei_soh_by_year(design_from_range(design, materials), n, cpy, params_from_kv(SEIParams, sei_params, "sei_params"))
     return [[float(x)] for x in np.asarray(s).reshape(-1)]
@@ -165,23 +166,34 @@ def XLCELL_CRACK(design: Any, electrode: Any = None, crack_params: Any = None, m
 # ------------------------------------------------------------------ Wang et al. 2011 (empirical)
 @udf()
 def XLCELL_WANG_LOSS(c_rate: Any, temperature_C: Any, ah_throughput: Any) -> float:
-    """Capacity loss (%) of Wang et al. 2011 (graphite/LFP): B(C) exp(-(31700 - 370.3 C)/(R T)) Ah^0.55.
+    """Capacity loss (%) of Wang et al. 2011 (graphite/LFP): B(C) exp(-(31700 - 370.3 C)/(R T)) Ah^0.55, at most 100.
 
-    c_rate: C-rate, > 0 (published B at C/2, 2C, 6C, 10C; interpolated between, held outside)
-    temperature_C: cell temperature in °C
+    c_rate: C-rate, > 0 and <= 10 (published B at C/2, 2C, 6C, 10C; interpolated between, held at C/2 below it)
+    temperature_C: cell temperature in °C (tested -30 to 60 °C; XLCELL_WANG_IN_RANGE flags extrapolation)
     ah_throughput: cumulative discharge throughput in Ah of the tested 2.2 Ah cell (cycles x DOD x 2.2), >= 0
     """
     return float(wang_loss_percent(_positive(c_rate, "c_rate"), _temperature_K(temperature_C), as_float(ah_throughput, "ah_throughput")))
 
 
 @udf()
-def XLCELL_WANG_CYCLE_LIFE(c_rate: Any, temperature_C: Any, eol_soh: Any = None, dod: Any = None) -> float:
-    """Cycles to end of life from Wang et al. 2011 (the tested cell; no design input).
+def XLCELL_WANG_IN_RANGE(c_rate: Any, temperature_C: Any) -> bool:
+    """TRUE if the C-rate and temperature lie inside Wang et al.'s tests (C/2 to 10C, -30 to 60 °C); FALSE = extrapolation.
 
     c_rate: C-rate, > 0
     temperature_C: cell temperature in °C
+    Use beside XLCELL_WANG_LOSS and XLCELL_WANG_CYCLE_LIFE, which return a number either way.
+    """
+    return bool(wang_in_range(_positive(c_rate, "c_rate"), _temperature_K(temperature_C)))
+
+
+@udf()
+def XLCELL_WANG_CYCLE_LIFE(c_rate: Any, temperature_C: Any, eol_soh: Any = None, dod: Any = None) -> float:
+    """Cycles to end of life from Wang et al. 2011 (the tested cell; no design input).
+
+    c_rate: C-rate, > 0 and <= 10
+    temperature_C: cell temperature in °C (XLCELL_WANG_IN_RANGE flags extrapolation)
     eol_soh: end-of-life state of health, 0-1 (blank = 0.8)
-    dod: depth of discharge, 0-1 (blank = 1)
+    dod: depth of discharge, 0 (exclusive) to 1 (blank = 1)
     """
     return float(wang_cycle_life(_positive(c_rate, "c_rate"), _temperature_K(temperature_C), _soh(eol_soh),
                                  as_float(dod, "dod", default=1.0)))
@@ -191,10 +203,11 @@ def XLCELL_WANG_CYCLE_LIFE(c_rate: Any, temperature_C: Any, eol_soh: Any = None,
 def XLCELL_WANG_FADE(c_rate: Any, temperature_C: Any, cycles: Any, dod: Any = None) -> list[list[Any]]:
     """Wang et al. 2011 fade versus cycles: columns cycles, ah_throughput, soh, in_tested_range.
 
-    c_rate: C-rate, > 0
+    c_rate: C-rate, > 0 and <= 10
     temperature_C: cell temperature in °C
     cycles: row or column of equivalent full cycle counts, >= 0
-    dod: depth of discharge, 0-1 (blank = 1)
+    dod: depth of discharge, 0 (exclusive) to 1 (blank = 1)
+    in_tested_range is FALSE where the C-rate or temperature lie outside Wang et al.'s tests (extrapolation).
     """
     c = _positive(c_rate, "c_rate")
     T = _temperature_K(temperature_C)
@@ -202,8 +215,8 @@ def XLCELL_WANG_FADE(c_rate: Any, temperature_C: Any, cycles: Any, dod: Any = No
     dod_v = as_float(dod, "dod", default=1.0)
     if not 0 < dod_v <= 1:
         raise InputError("dod", dod_v, "a number between 0 (exclusive) and 1")
-    ah = n * dod_v * 2.2
-    soh = np.maximum(0.0, 1.0 - wang_loss_percent(c, T, ah) / 100.0)
+    ah = n * dod_v * WANG_CELL_CAPACITY_AH
+    soh = 1.0 - wang_loss_percent(c, T, ah) / 100.0
     ok = bool(wang_in_range(c, T))
     return [["cycles", "ah_throughput", "soh", "in_tested_range"]] + [
         [float(a), float(b), float(s), ok] for a, b, s in zip(n, ah, soh)]
@@ -213,11 +226,11 @@ def XLCELL_WANG_FADE(c_rate: Any, temperature_C: Any, cycles: Any, dod: Any = No
 def XLCELL_WANG_SOH_BY_YEAR(c_rate: Any, temperature_C: Any, years: Any, cycles_per_year: Any, dod: Any = None) -> list[list[Any]]:
     """State of health at the start of each year 1..N from Wang et al. 2011 (a column, for XLCELL_LCOS's soh).
 
-    c_rate: C-rate, > 0
-    temperature_C: cell temperature in °C
-    years: number of years N, whole number >= 1
+    c_rate: C-rate, > 0 and <= 10
+    temperature_C: cell temperature in °C (XLCELL_WANG_IN_RANGE flags extrapolation)
+    years: number of years N, whole number from 1 to 100
     cycles_per_year: full cycles per year, > 0
-    dod: depth of discharge, 0-1 (blank = 1)
+    dod: depth of discharge, 0 (exclusive) to 1 (blank = 1)
     """
     s = wang_soh_by_year(_positive(c_rate, "c_rate"), _temperature_K(temperature_C), as_int(years, "years", minimum=1),
                          _positive(cycles_per_year, "cycles_per_year"), as_float(dod, "dod", default=1.0))
@@ -232,21 +245,28 @@ def XLCELL_WANG_FIT(data: Any) -> list[list[Any]]:
     """Fit the Wang et al. form to your ageing data (scipy least squares on ln loss).
 
     data: table with header c_rate | temperature_C | ah_throughput | loss_pct and one measurement per row
-    Returns (item, value) rows: the coefficients, which were fitted (E_a needs several temperatures, k several
-    C-rates), the RMSE and the ranges of the data; outside them, and for any other design, the fit is extrapolation.
+    Returns (item, value) rows: each coefficient with its standard error ("held" if the data cannot tell it:
+    z needs several Ah throughputs, E_a several temperatures, k several C-rates; held ones keep Wang et al.'s
+    values, and held_at_published says why), the RMSE, the rows used and dropped (loss or Ah <= 0 have no
+    logarithm), and the ranges of the data; outside them, and for any other design, the fit is extrapolation.
     """
     rows = as_records(data, "data", _FIT_COLUMNS)
     cols = {c: np.array([as_float(r[c], f"{c} (row {i + 1})") for i, r in enumerate(rows)]) for c in _FIT_COLUMNS}
     f = fit_wang(cols["c_rate"], units.to_si(cols["temperature_C"], "°C"), cols["ah_throughput"], cols["loss_pct"])
-    return kv_out({
-        "b": f.b, "activation_energy_J_mol": f.activation_energy_J_mol, "k_J_mol": f.k_J_mol, "z": f.z,
-        "fitted": ", ".join(f.free), "rmse_pct": f.rmse_percent, "n_points": f.n_points,
+    out: dict[str, Any] = {}
+    for key in ("b", "activation_energy_J_mol", "k_J_mol", "z"):
+        out[key] = float(getattr(f, key))
+        out[f"{key}_stderr"] = f.stderr[key] if key in f.stderr else "held"
+    out.update({
+        "fitted": ", ".join(f.free),
+        "held_at_published": "; ".join(f"{k} ({why})" for k, why in f.held.items()) or "none",
+        "rmse_pct": f.rmse_percent, "n_points": f.n_points, "n_dropped": f.n_dropped,
         "c_rate_min": f.c_rate_range[0], "c_rate_max": f.c_rate_range[1],
         "temperature_C_min": float(units.from_si(f.temperature_range_K[0], "°C")),
         "temperature_C_max": float(units.from_si(f.temperature_range_K[1], "°C")),
         "ah_min": f.ah_range[0], "ah_max": f.ah_range[1],
         "valid_for": "the tested cell design, inside these ranges only",
     })
-
+    return kv_out(out)
 
 __all__ = [n for n in dir() if n.startswith("XLCELL_")]

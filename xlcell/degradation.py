@@ -25,14 +25,20 @@ Three models, all vectorised over designs (SI units inside):
 * **Empirical**: Wang et al. 2011, J. Power Sources 196, 3942 (graphite/LiFePO4 A123 26650 cells):
   Q_loss(%) = B(C-rate) exp(-(E_a - k·C-rate)/(R T)) Ah^z with E_a = 31700 J/mol, k = 370.3 J/mol per
   C-rate, z = 0.55 and B = 31630, 21681, 12934, 15512 at C/2, 2C, 6C, 10C. B is interpolated
-  piecewise-linearly in C-rate between the published points and held at the end values outside
-  C/2..10C (flagged by :func:`wang_in_range`). The model has no design input: it describes the cell
+  piecewise-linearly in C-rate between the published points and held at the C/2 value below C/2;
+  above 10C the published model is not defined and the functions refuse the C-rate
+  (:data:`WANG_MAX_C_RATE`). The loss is clipped at 100 % (a cell cannot lose more than its
+  capacity). Inputs outside the tested C/2..10C and -30..60 °C are extrapolation, flagged by
+  :func:`wang_in_range`. The model has no design input: it describes the cell
   that was tested and cannot predict a changed design (:func:`fit_wang` refits it to user data and
   reports the domain of that data). Provenance: the coefficients are those of the paper's Eq. (5) and
-  Table 2 as quoted in the xlcell issue; E_a = 31700 J/mol and 370.3 J/mol per C-rate are corroborated
-  by public re-implementations citing Eq. (5) (which use an overall B = 30330 and z = 0.552 instead of
-  the per-rate table); the paper's text itself was not available to check the B table. The published
-  fit used R = 8.314 J/(mol K), which :data:`WANG_R` keeps so the published numbers are reproduced.
+  Table 2 as quoted in the xlcell issue; the paper's text itself was not available to check them, and
+  no capacity loss printed in the paper for a named test condition was found to test against. What
+  public re-implementations corroborate: E_a = 31700 J/mol and 370.3 J/mol per C-rate; B at 2C, 6C
+  and 10C (one encodes them as a cubic through 21681, 12934, 15512); and, at C/2, a fit of the C/2
+  data alone (B = 30330, E_a = 31500 J/mol, z = 0.552) that agrees with B = 31630, z = 0.55 within
+  3 % (tested). Those are third-party transcriptions, not the paper. The published fit used
+  R = 8.314 J/(mol K), which :data:`WANG_R` keeps so the published numbers are reproduced.
 
 The default SEI and cracking parameters are illustrative calibrations (documented per field), not
 measurements of a particular cell: the SEI defaults give the BatPaC 5.0 default cell about 3 %
@@ -56,6 +62,7 @@ from .transport import effective_conductivity
 
 Array = Any
 SECONDS_PER_YEAR = 365.25 * 86400.0
+MAX_YEARS = 100  #: longest state-of-health series (years), the LCOS lifetime's upper bound
 
 _SEI = "SEI growth"
 _CR = "Cracking"
@@ -184,7 +191,9 @@ def sei_capacity_loss(design: CellDesign, time_s: Array, n_cycles: Array = 0.0, 
     Returns
     -------
     SEIResult
-        Arrays of shape ``S + K``; lithium loss reduces capacity one for one, SOH = 1 - loss / Q0 (>= 0).
+        Arrays of shape ``S + K``; lithium loss reduces capacity one for one, SOH = 1 - loss / Q0. The
+        loss is capped at the capacity Q0 (loss fraction <= 1, SOH >= 0): once the film has bound all
+        the cyclable lithium it stops growing, so the thickness is capped consistently.
     """
     t, N = np.broadcast_arrays(np.asarray(time_s, dtype=float), np.asarray(n_cycles, dtype=float))
     return _sei(design, t, N, t.ndim, params)
@@ -198,24 +207,41 @@ def _sei(design: CellDesign, t: np.ndarray, N: np.ndarray, k_ndim: int, params: 
     area = np.broadcast_to(sei_surface_area(d), S)
     cap = np.broadcast_to(np.minimum(areal_capacity(d.pos), areal_capacity(d.neg)) * d.electrode_area_m2, S)
     pex = dataclasses.replace(params, **{s.name: np.asarray(getattr(params, s.name), dtype=float)[ex] for s in specs(params)})
+    lps = lithium_per_sei_volume(pex)
+    # once the film has bound all the cyclable lithium it stops growing: loss <= capacity, SOH >= 0
     delta = sei_thickness(t, N, np.asarray(d.temperature_K, dtype=float)[ex], pex)
-    loss = lithium_per_sei_volume(pex) * (delta - pex.initial_thickness_m) * area[ex]
-    frac = loss / cap[ex]
+    loss = lps * (delta - pex.initial_thickness_m) * area[ex]
+    full = loss >= cap[ex]
+    delta = np.where(full, pex.initial_thickness_m + cap[ex] / (lps * area[ex]), delta)
+    loss = np.where(full, cap[ex], loss)
+    frac = np.where(full, 1.0, loss / cap[ex])
     shape = np.broadcast_shapes(S + np.shape(t)[np.ndim(t) - k_ndim:], np.shape(loss))
 
     def bc(x: Array) -> np.ndarray:
         return np.broadcast_to(x, shape).copy()
 
     return SEIResult(thickness_m=bc(delta), capacity_loss_C=bc(loss), capacity_loss_fraction=bc(frac),
-                     soh=bc(np.maximum(0.0, 1.0 - frac)), surface_area_m2=np.asarray(area, dtype=float).copy(),
+                     soh=bc(1.0 - frac), surface_area_m2=np.asarray(area, dtype=float).copy(),
                      capacity_C=np.asarray(cap, dtype=float).copy())
 
 
 def _cycles_per_year(cycles_per_year: Array, S: tuple[int, ...]) -> np.ndarray:
     cpy = np.asarray(cycles_per_year, dtype=float)
-    if np.any(~np.isfinite(cpy) | (cpy <= 0)):
-        raise InputError("cycles_per_year", float(np.min(cpy)), "a number > 0")
+    bad = ~np.isfinite(cpy) | (cpy <= 0)
+    if np.any(bad):
+        raise InputError("cycles_per_year", _first_bad(cpy, bad), "a number > 0")
     return np.broadcast_to(cpy, np.broadcast_shapes(S, cpy.shape))
+
+
+def _years(years: Any) -> int:
+    """A whole number of years 1..:data:`MAX_YEARS` for the state-of-health series."""
+    try:
+        y = float(years)
+    except (TypeError, ValueError):
+        raise InputError("years", years, f"a whole number between 1 and {MAX_YEARS}") from None
+    if not (np.isfinite(y) and y == int(y) and 1 <= y <= MAX_YEARS):
+        raise InputError("years", y, f"a whole number between 1 and {MAX_YEARS} (the longest LCOS lifetime)")
+    return int(y)
 
 
 def sei_fade_vs_cycles(design: CellDesign, n_cycles: Array, cycles_per_year: Array = 365.0,
@@ -262,8 +288,8 @@ def sei_cycle_life(design: CellDesign, cycles_per_year: Array = 365.0, eol_soh: 
 
 def sei_soh_by_year(design: CellDesign, years: int, cycles_per_year: Array = 365.0,
                     params: SEIParams = SEIParams()) -> np.ndarray:
-    """State of health at the start of each year 1..``years`` (shape ``S + (years,)``), for LCOS."""
-    n = np.arange(int(years), dtype=float)  # whole years elapsed at the start of year n + 1
+    """State of health at the start of each year 1..``years`` (shape ``S + (years,)``, at most :data:`MAX_YEARS`), for LCOS."""
+    n = np.arange(_years(years), dtype=float)  # whole years elapsed at the start of year n + 1
     _, S = _design_arrays(design)
     cpy = _cycles_per_year(cycles_per_year, S)
     return _sei(design, n * SECONDS_PER_YEAR, cpy[..., None] * n, 1, params).soh
@@ -345,47 +371,83 @@ WANG_Z = 0.55  #: power-law exponent of Ah throughput
 WANG_CELL_CAPACITY_AH = 2.2  #: nominal capacity of the A123 26650 LFP cell (datasheets give 2.2-2.3 Ah)
 WANG_TESTED_TEMPERATURE_K = (273.15 - 30.0, 273.15 + 60.0)  #: test matrix -30..60 °C (Wang et al. 2011)
 WANG_R = 8.314  #: the gas constant the published coefficients were fitted with (J/mol/K)
+WANG_MAX_C_RATE = 10.0  #: highest C-rate with a published B; the published model refuses higher rates
 
 
 def wang_b(c_rate: Array) -> np.ndarray:
-    """B(C-rate): piecewise-linear interpolation of the published B in C-rate, constant beyond C/2..10C."""
+    """B(C-rate): piecewise-linear interpolation of the published B in C-rate, held at the end values outside C/2..10C.
+
+    The loss functions refuse C-rates above :data:`WANG_MAX_C_RATE`, so the hold only acts below C/2.
+    """
     return np.interp(np.asarray(c_rate, dtype=float), WANG_C_RATES, WANG_B)
 
 
 def wang_in_range(c_rate: Array, temperature_K: Array) -> np.ndarray:
-    """True where (C-rate, T) lie inside the tested C/2..10C and -30..60 °C."""
+    """True where (C-rate, T) lie inside the tested C/2..10C and -30..60 °C (elsewhere the model extrapolates)."""
     c = np.asarray(c_rate, dtype=float)
     T = np.asarray(temperature_K, dtype=float)
     return (c >= WANG_C_RATES[0]) & (c <= WANG_C_RATES[-1]) & (T >= WANG_TESTED_TEMPERATURE_K[0]) & (T <= WANG_TESTED_TEMPERATURE_K[1])
 
 
-def _check_wang_inputs(c_rate: Array, temperature_K: Array, ah: Array | None = None) -> None:
+def _first_bad(x: np.ndarray, bad: np.ndarray) -> float:
+    """The first offending value of ``x`` (for the error message)."""
+    x, bad = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(bad, dtype=bool))
+    return float(x.ravel()[np.flatnonzero(bad.ravel())[0]])
+
+
+def _check_wang_inputs(c_rate: Array, temperature_K: Array, ah: Array | None = None, published_b: bool = True) -> None:
+    """Validate Wang inputs; with the published B the C-rate may not exceed :data:`WANG_MAX_C_RATE`."""
     c = np.asarray(c_rate, dtype=float)
-    if np.any(~np.isfinite(c) | (c <= 0)):
-        raise InputError("c_rate", float(c.ravel()[np.flatnonzero(~np.isfinite(c.ravel()) | (c.ravel() <= 0))[0]]), "a number > 0")
+    bad = ~np.isfinite(c) | (c <= 0)
+    if published_b:
+        bad |= c > WANG_MAX_C_RATE
+    if np.any(bad):
+        raise InputError("c_rate", _first_bad(c, bad),
+                         f"a number > 0 and <= {WANG_MAX_C_RATE:g} (the published B(C) ends at 10C)" if published_b else "a number > 0")
     T = np.asarray(temperature_K, dtype=float)
-    if np.any(~np.isfinite(T) | (T <= 0)):
-        raise InputError("temperature_C", float(T.ravel()[0] - 273.15), "a number > -273.15 °C")
+    bad = ~np.isfinite(T) | (T <= 0)
+    if np.any(bad):
+        raise InputError("temperature_C", _first_bad(T, bad) - 273.15, "a number > -273.15 °C")
     if ah is not None:
         a = np.asarray(ah, dtype=float)
-        if np.any(~np.isfinite(a) | (a < 0)):
-            raise InputError("ah_throughput", float(a.ravel()[np.flatnonzero(~np.isfinite(a.ravel()) | (a.ravel() < 0))[0]]), "a number >= 0")
+        bad = ~np.isfinite(a) | (a < 0)
+        if np.any(bad):
+            raise InputError("ah_throughput", _first_bad(a, bad), "a number >= 0")
+
+
+def _check_dod(dod: Array) -> np.ndarray:
+    d = np.asarray(dod, dtype=float)
+    bad = ~np.isfinite(d) | (d <= 0) | (d > 1)
+    if np.any(bad):
+        raise InputError("dod", _first_bad(d, bad), "a number between 0 (exclusive) and 1")
+    return d
+
+
+def _wang_unclipped(c_rate: Array, temperature_K: Array, ah_throughput: Array, b: Array | None,
+                    activation_energy_J_mol: Array, k_J_mol: Array, z: Array) -> np.ndarray:
+    _check_wang_inputs(c_rate, temperature_K, ah_throughput, published_b=b is None)
+    c = np.asarray(c_rate, dtype=float)
+    B = wang_b(c) if b is None else np.asarray(b, dtype=float)
+    T = np.asarray(temperature_K, dtype=float)
+    a = np.asarray(ah_throughput, dtype=float)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # fitted coefficients may overflow: clipped below
+        q = B * np.exp(-(np.asarray(activation_energy_J_mol, dtype=float) - np.asarray(k_J_mol, dtype=float) * c) / (WANG_R * T)) \
+            * np.power(a, z)
+    return np.where(a > 0, q, 0.0)
 
 
 def wang_loss_percent(c_rate: Array, temperature_K: Array, ah_throughput: Array, b: Array | None = None,
                       activation_energy_J_mol: Array = WANG_EA_J_MOL, k_J_mol: Array = WANG_K_J_MOL,
                       z: Array = WANG_Z) -> np.ndarray:
-    """Wang et al. 2011 capacity loss (%): B exp(-(E_a - k·C-rate)/(R T)) Ah^z; all arguments broadcast.
+    """Wang et al. 2011 capacity loss (%): B exp(-(E_a - k·C-rate)/(R T)) Ah^z, clipped at 100 %; all arguments broadcast.
 
-    ``b`` defaults to the interpolated published B(C-rate). ``ah_throughput`` is the cumulative
-    discharge throughput (Ah) of the tested 2.2 Ah cell: cycles x DOD x capacity.
+    ``b`` defaults to the interpolated published B(C-rate); the C-rate must then lie in (0, 10]
+    (:data:`WANG_MAX_C_RATE`): above 10C there is no published B. ``ah_throughput`` is the cumulative
+    discharge throughput (Ah) of the tested 2.2 Ah cell: cycles x DOD x capacity. Where the inputs
+    leave the tested C/2..10C and -30..60 °C the value is extrapolation (:func:`wang_in_range`).
     """
-    _check_wang_inputs(c_rate, temperature_K, ah_throughput)
-    c = np.asarray(c_rate, dtype=float)
-    B = wang_b(c) if b is None else np.asarray(b, dtype=float)
-    T = np.asarray(temperature_K, dtype=float)
-    return B * np.exp(-(np.asarray(activation_energy_J_mol) - np.asarray(k_J_mol) * c) / (WANG_R * T)) \
-        * np.power(np.asarray(ah_throughput, dtype=float), z)
+    q = _wang_unclipped(c_rate, temperature_K, ah_throughput, b, activation_energy_J_mol, k_J_mol, z)
+    return np.minimum(q, 100.0)
 
 
 def wang_cycle_life(c_rate: Array, temperature_K: Array, eol_soh: Array = 0.8, dod: Array = 1.0,
@@ -396,28 +458,38 @@ def wang_cycle_life(c_rate: Array, temperature_K: Array, eol_soh: Array = 0.8, d
     cycles, and only if that cell ages like the tested one (the model has no design input).
     """
     eol = np.asarray(eol_soh, dtype=float)
-    if np.any((eol <= 0) | (eol >= 1)):
-        raise InputError("eol_soh", float(np.asarray(eol).ravel()[0]), "a number between 0 and 1 (exclusive)")
-    dod_a = np.asarray(dod, dtype=float)
-    if np.any((dod_a <= 0) | (dod_a > 1)):
-        raise InputError("dod", float(dod_a.ravel()[0]), "a number between 0 and 1 (0 exclusive)")
+    bad = ~np.isfinite(eol) | (eol <= 0) | (eol >= 1)
+    if np.any(bad):
+        raise InputError("eol_soh", _first_bad(eol, bad), "a number between 0 and 1 (exclusive)")
+    dod_a = _check_dod(dod)
     z = np.asarray(coefficients.get("z", WANG_Z), dtype=float)
-    unit = wang_loss_percent(c_rate, temperature_K, 1.0, **coefficients)  # loss at 1 Ah
-    ah = np.power(100.0 * (1.0 - eol) / unit, 1.0 / z)
+    unit = _wang_unclipped(c_rate, temperature_K, 1.0, coefficients.get("b"),
+                           coefficients.get("activation_energy_J_mol", WANG_EA_J_MOL),
+                           coefficients.get("k_J_mol", WANG_K_J_MOL), z)  # loss at 1 Ah
+    with np.errstate(over="ignore", divide="ignore"):
+        ah = np.power(100.0 * (1.0 - eol) / unit, 1.0 / z)
     return ah / (dod_a * WANG_CELL_CAPACITY_AH)
 
 
 def wang_soh_by_year(c_rate: Array, temperature_K: Array, years: int, cycles_per_year: Array, dod: Array = 1.0,
                      **coefficients: Array) -> np.ndarray:
-    """State of health at the start of each year 1..``years`` from the Wang et al. model (shape ``S + (years,)``).
+    """State of health at the start of each year 1..``years`` (at most :data:`MAX_YEARS`) from the Wang et al. model.
 
-    Throughput in year n is (n - 1) x cycles per year x DOD x the tested cell's 2.2 Ah.
+    Returns shape ``S + (years,)``.
+
+    Throughput in year n is (n - 1) x cycles per year x DOD x the tested cell's 2.2 Ah; the SOH
+    does not fall below 0 (the loss is clipped at 100 %).
     """
-    n = np.arange(int(years), dtype=float)
-    ah = (np.asarray(cycles_per_year, dtype=float) * np.asarray(dod, dtype=float) * WANG_CELL_CAPACITY_AH)[..., None] * n
+    dod_a = _check_dod(dod)
+    cpy = np.asarray(cycles_per_year, dtype=float)
+    bad = ~np.isfinite(cpy) | (cpy <= 0)
+    if np.any(bad):
+        raise InputError("cycles_per_year", _first_bad(cpy, bad), "a number > 0")
+    n = np.arange(_years(years), dtype=float)
+    ah = (cpy * dod_a * WANG_CELL_CAPACITY_AH)[..., None] * n
     c = np.asarray(c_rate, dtype=float)[..., None]
     T = np.asarray(temperature_K, dtype=float)[..., None]
-    return np.maximum(0.0, 1.0 - wang_loss_percent(c, T, ah, **coefficients) / 100.0)
+    return 1.0 - wang_loss_percent(c, T, ah, **coefficients) / 100.0
 
 
 @dataclass(frozen=True)
@@ -428,16 +500,18 @@ class WangFit:
     activation_energy_J_mol: float
     k_J_mol: float
     z: float
-    free: tuple[str, ...]  #: the coefficients fitted (the rest held at the published values)
-    stderr: dict[str, float]
+    free: tuple[str, ...]  #: the coefficients fitted
+    held: dict[str, str]  #: coefficients the data cannot identify, held at Wang et al.'s values -> why
+    stderr: dict[str, float]  #: standard errors of the fitted coefficients (0 for data the model fits exactly)
     rmse_percent: float  #: root-mean-square error of the loss, percentage points
-    n_points: int
+    n_points: int  #: rows used
+    n_dropped: int  #: rows dropped because their loss or throughput is <= 0 (the fit is in ln loss and ln Ah)
     c_rate_range: tuple[float, float]
     temperature_range_K: tuple[float, float]
     ah_range: tuple[float, float]
 
     def predict(self, c_rate: Array, temperature_K: Array, ah_throughput: Array) -> np.ndarray:
-        """Loss (%) from the fitted coefficients."""
+        """Loss (%) from the fitted coefficients (at most 100 %)."""
         return wang_loss_percent(c_rate, temperature_K, ah_throughput, b=self.b,
                                  activation_energy_J_mol=self.activation_energy_J_mol, k_J_mol=self.k_J_mol, z=self.z)
 
@@ -450,67 +524,96 @@ class WangFit:
                 & (a >= self.ah_range[0] - eps) & (a <= self.ah_range[1] + eps))
 
 
+#: the fit's coefficient names (ln B is fitted, B reported) and the column of ln Q each multiplies
+_WANG_COEF = {"ln_b": "b", "z": "z", "ea": "activation_energy_J_mol", "k": "k_J_mol"}
+
+
 def fit_wang(c_rate: Array, temperature_K: Array, ah_throughput: Array, loss_percent: Array) -> WangFit:
     """Fit Q = B exp(-(E_a - k C)/(R T)) Ah^z to measured losses with scipy (least squares in ln Q).
 
-    E_a is fitted only if the data span more than one temperature and k only if they span more
-    than one C-rate; otherwise they are held at Wang et al.'s values (the data cannot tell them).
-    A single B is fitted (the data's C-rates are not split).
+    ln Q = ln B - E_a/(R T) + k C/(R T) + z ln Ah is linear in the coefficients, and a coefficient is
+    identifiable only if its column varies in the data: z needs more than one Ah throughput, E_a more
+    than one temperature, k more than one C-rate. A coefficient the data cannot tell is held at Wang
+    et al.'s value (z = 0.55, E_a = 31700 J/mol, k = 370.3 J/mol) and reported in ``held`` with the
+    reason. A single B is fitted (the data's C-rates are not split). Rows whose loss or throughput is
+    <= 0 have no logarithm: they are dropped and counted in ``n_dropped``.
 
     Raises
     ------
     ShapeError
         The four inputs do not have the same length.
+    InputError
+        A C-rate, temperature, throughput or loss that is not a finite number in range.
     InfeasibleError
-        Fewer points than coefficients, or losses that are not positive.
+        No usable rows; fewer rows than coefficients + 1; data whose temperature, C-rate and
+        throughput vary together so that their effects cannot be separated; or a covariance that is
+        not finite.
     """
     c, T, a, q = (np.ravel(np.asarray(x, dtype=float)) for x in (c_rate, temperature_K, ah_throughput, loss_percent))
     if not (c.size == T.size == a.size == q.size):
         raise ShapeError("fit data", f"of lengths {c.size}, {T.size}, {a.size}, {q.size}", "four columns of equal length")
-    _check_wang_inputs(c, T, a)
+    _check_wang_inputs(c, T, a, published_b=False)
+    if np.any(~np.isfinite(q)):
+        raise InputError("loss_pct", _first_bad(q, ~np.isfinite(q)), "a number")
     ok = (q > 0) & (a > 0)
+    n_dropped = int(np.count_nonzero(~ok))
     if not ok.any():
-        raise InfeasibleError("fit_wang needs points with positive loss and throughput")
+        raise InfeasibleError(f"fit_wang needs rows with loss > 0 and throughput > 0; all {c.size} rows have loss or Ah <= 0")
     c, T, a, q = c[ok], T[ok], a[ok], q[ok]
-    free = ["ln_b", "z"]
-    if np.ptp(T) > 0:
-        free.append("ea")
-    if np.ptp(c) > 0:
-        free.append("k")
+    published = {"ln_b": np.log(WANG_B[0]), "z": WANG_Z, "ea": WANG_EA_J_MOL, "k": WANG_K_J_MOL}
+    columns = {"ln_b": np.ones_like(c), "z": np.log(a), "ea": -1.0 / (WANG_R * T), "k": c / (WANG_R * T)}
+    held: dict[str, str] = {}
+    if np.ptp(a) == 0:
+        held["z"] = "one Ah throughput in the data"
+    if np.ptp(T) == 0:
+        held["ea"] = "one temperature in the data"
+    if np.ptp(c) == 0:
+        held["k"] = "one C-rate in the data"
+    free = [f for f in ("ln_b", "z", "ea", "k") if f not in held]
     if c.size < len(free) + 1:
-        raise InfeasibleError(f"fit_wang needs at least {len(free) + 1} points with positive loss to fit {len(free)} coefficients; got {c.size}")
-    fixed = {"ea": WANG_EA_J_MOL, "k": WANG_K_J_MOL}
+        raise InfeasibleError(f"fit_wang needs at least {len(free) + 1} rows with loss > 0 to fit {len(free)} coefficients "
+                              f"({', '.join(_WANG_COEF[f] for f in free)}); got {c.size}")
+    X = np.column_stack([columns[f] for f in free])
+    Xn = X / np.linalg.norm(X, axis=0)
+    sv = np.linalg.svd(Xn, compute_uv=False)
+    if sv[-1] < 1e-8 * sv[0]:
+        raise InfeasibleError("fit_wang: the data's temperature, C-rate and Ah throughput vary together, so their effects "
+                              f"on the loss cannot be separated ({', '.join(_WANG_COEF[f] for f in free)}); "
+                              "add rows that vary one factor at a time")
 
     def model(x, *p):
-        v = dict(zip(free, p))
-        ea = v.get("ea", fixed["ea"])
-        k = v.get("k", fixed["k"])
-        return v["ln_b"] - (ea - k * x[0]) / (WANG_R * x[1]) + v["z"] * np.log(x[2])
+        v = {**published, **dict(zip(free, p))}
+        return v["ln_b"] + v["z"] * np.log(x[2]) - (v["ea"] - v["k"] * x[0]) / (WANG_R * x[1])
 
-    p0 = {"ln_b": np.log(WANG_B[0]), "z": WANG_Z, "ea": WANG_EA_J_MOL, "k": WANG_K_J_MOL}
-    with warnings.catch_warnings():  # exact data: zero residual, covariance undefined -> NaN standard errors
+    with warnings.catch_warnings():  # a singular covariance is detected below and raised
         warnings.simplefilter("ignore", OptimizeWarning)
-        popt, pcov = curve_fit(model, np.vstack([c, T, a]), np.log(q), p0=[p0[f] for f in free])
-    v = dict(zip(free, popt))
-    se = np.sqrt(np.clip(np.diag(pcov), 0, np.inf)) if np.all(np.isfinite(pcov)) else np.full(len(free), np.nan)
-    names = {"ln_b": "b", "z": "z", "ea": "activation_energy_J_mol", "k": "k_J_mol"}
-    stderr = {names[f]: float(s) for f, s in zip(free, se)}
-    stderr["b"] = float(np.exp(v["ln_b"]) * stderr["b"])  # delta method
-    fit = WangFit(b=float(np.exp(v["ln_b"])), activation_energy_J_mol=float(v.get("ea", fixed["ea"])),
-                  k_J_mol=float(v.get("k", fixed["k"])), z=float(v["z"]), free=tuple(names[f] for f in free),
-                  stderr=stderr, rmse_percent=0.0, n_points=int(c.size), c_rate_range=(float(c.min()), float(c.max())),
-                  temperature_range_K=(float(T.min()), float(T.max())), ah_range=(float(a.min()), float(a.max())))
+        popt, pcov = curve_fit(model, np.vstack([c, T, a]), np.log(q), p0=[published[f] for f in free])
+    var = np.diag(np.atleast_2d(pcov))
+    if not np.all(np.isfinite(popt)) or not np.all(np.isfinite(var)):
+        raise InfeasibleError(f"fit_wang: the covariance of {', '.join(_WANG_COEF[f] for f in free)} is not finite; "
+                              "the data cannot determine them")
+    v = {**published, **dict(zip(free, popt))}
+    se = dict(zip(free, np.sqrt(np.clip(var, 0.0, np.inf))))
+    stderr = {_WANG_COEF[f]: float(se[f]) for f in free}
+    stderr["b"] = float(np.exp(v["ln_b"]) * se["ln_b"])  # delta method
+    fit = WangFit(b=float(np.exp(v["ln_b"])), activation_energy_J_mol=float(v["ea"]), k_J_mol=float(v["k"]), z=float(v["z"]),
+                  free=tuple(_WANG_COEF[f] for f in free), held={_WANG_COEF[f]: why for f, why in held.items()},
+                  stderr=stderr, rmse_percent=0.0, n_points=int(c.size), n_dropped=n_dropped,
+                  c_rate_range=(float(c.min()), float(c.max())), temperature_range_K=(float(T.min()), float(T.max())),
+                  ah_range=(float(a.min()), float(a.max())))
     rmse = float(np.sqrt(np.mean((fit.predict(c, T, a) - q) ** 2)))
     return dataclasses.replace(fit, rmse_percent=rmse)
 
 
 __all__ = [
+    "MAX_YEARS",
     "SECONDS_PER_YEAR",
     "WANG_B",
     "WANG_CELL_CAPACITY_AH",
     "WANG_C_RATES",
     "WANG_EA_J_MOL",
     "WANG_K_J_MOL",
+    "WANG_MAX_C_RATE",
     "WANG_Z",
     "CrackParams",
     "CrackResult",

@@ -16,6 +16,10 @@ SOH_n = (1 - d)^(n-1) for a fixed annual capacity loss d, or a per-year array fr
 :mod:`xlcell.degradation`. With no O&M, charging, degradation or EoL cost it reduces to
 CAPEX · CRF(r, N) / E_out (tested). Every function broadcasts over arrays of inputs.
 
+Both forms may be negative, and that is returned as it is: a residual value (RV, or a negative
+end-of-life cost) larger than the costs, or a negative charging price, makes the storage earn money
+per MWh delivered. The components show where the credit comes from.
+
 :func:`cell_lcos` evaluates the cell-level form with every term from a model: C_BOM and C_mfg from the
 cost model (:mod:`xlcell.cost`), E_u from the cell model and N_cyc from the SEI model.
 """
@@ -29,7 +33,7 @@ import numpy as np
 
 from .cell import CellDesign, evaluate_cell
 from .cost import crf, evaluate_cost  # crf: the one capital recovery factor of xlcell
-from .degradation import SEIParams, sei_cycle_life
+from .degradation import MAX_YEARS, SEIParams, sei_cycle_life
 from .errors import InputError, ShapeError
 from .params import broadcast_fields, param, specs, validate
 
@@ -43,6 +47,8 @@ _O = "Operation"
 def lcos_simple(c_bom: Array, c_mfg: Array, c_om: Array, residual_value: Array, efficiency: Array,
                 energy_J: Array, cycles: Array) -> np.ndarray:
     """The seed's cell-level LCOS ($/J): (C_BOM + C_mfg + C_O&M - RV) / (η E_u N_cyc).
+
+    Negative (and returned so) when the residual value exceeds the costs.
 
     Parameters
     ----------
@@ -90,7 +96,8 @@ class LcosInputs:
     round_trip_efficiency: Array = field(default=0.86, metadata=param("Round-trip efficiency", "-", key="round_trip_efficiency", gt=0, le=1, group=_O))
     depth_of_discharge: Array = field(default=0.9, metadata=param("Depth of discharge", "-", key="depth_of_discharge", gt=0, le=1, group=_O))
     cycles_per_year: Array = field(default=365.0, metadata=param("Full cycles per year", "1/yr", key="cycles_per_year", gt=0, le=1e5, group=_O))
-    lifetime_years: Array = field(default=15, metadata=param("Economic lifetime (whole years)", "yr", key="lifetime_years", ge=1, le=100, group=_F))
+    lifetime_years: Array = field(default=15, metadata=param("Economic lifetime (whole years)", "yr", key="lifetime_years", ge=1, le=MAX_YEARS,
+                                                             group=_F))
     discount_rate: Array = field(default=0.08, metadata=param("Discount rate (real)", "-", key="discount_rate", ge=0, lt=1, group=_F))
     annual_degradation: Array = field(default=0.02, metadata=param("Capacity lost per year", "-", key="annual_degradation", ge=0, lt=1, group=_O,
                                                                    doc="Fraction of rated capacity lost each year; SOH_n = (1 - d)^(n-1)"))
@@ -195,6 +202,9 @@ def cashflow(inputs: LcosInputs = LcosInputs(), soh: Array | None = None) -> dic
 
 def lcos(inputs: LcosInputs = LcosInputs(), soh: Array | None = None) -> LcosResult:
     """Project LCOS (Schmidt et al. 2019) and its capex, O&M, charging and end-of-life components ($/J).
+
+    The LCOS is negative (and returned so) when a residual value (negative ``eol_cost_usd``) or a
+    negative charging price outweighs the costs.
 
     Parameters
     ----------

@@ -7,7 +7,8 @@ Layout:
   efficiency; energy from the Design sheet and cycle life from the Lifetime sheet), and below them
   ``XLCELL_CELL_LCOS``, the same LCOS with C_BOM and C_mfg from the cost model.
 * H:K — ``XLCELL_LCOS`` spilled twice: with the fixed annual degradation, and with the state of
-  health per year from the SEI model (column V, ``XLCELL_SEI_SOH_BY_YEAR``); a cost-component chart.
+  health per year from the SEI model (column V, ``XLCELL_SEI_SOH_BY_YEAR`` over the longest allowed
+  lifetime, :data:`xlcell.degradation.MAX_YEARS` years); a cost-component chart.
 * Below — the yearly cash-flow table ``XLCELL_LCOS_CASHFLOW``.
 """
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 from openpyxl.chart import BarChart, Reference, Series
 from openpyxl.workbook.workbook import Workbook
 
+from xlcell.degradation import MAX_YEARS
 from xlcell.lcos import LcosInputs
 from xlcell.params import specs, to_display
 
@@ -25,7 +27,7 @@ TITLE = "LCOS"
 HEADER_ROW = 4
 RESULTS_COL = 8  # H
 SOH_COL = 22  # V, right of the cash-flow table
-SOH_YEARS = 50  #: years of SEI state of health computed (the lifetime may not exceed it)
+SOH_YEARS = MAX_YEARS  #: years of SEI state of health computed: the longest lifetime_years allowed, so any lifetime is covered
 LCOS_ITEMS = 9  #: rows of XLCELL_LCOS
 CASHFLOW_COLS = 13
 CELL_LCOS_ITEMS = 5  #: rows of XLCELL_CELL_LCOS

@@ -30,6 +30,7 @@ RESULTS_COL = 8  # H
 FADE_COL = 11  # K
 CHART_COL = 23  # W, right of the fade tables
 CYCLES = [0, 250, 500, 750, 1000, 1500, 2000, 2500, 3000, 4000, 5000, 6000]
+FIT_ITEMS = 20  #: rows of XLCELL_WANG_FIT's (item, value) table
 FIT_EXAMPLE = [(0.5, 25.0, 500.0), (0.5, 25.0, 2000.0), (0.5, 45.0, 500.0), (0.5, 45.0, 2000.0),
                (2.0, 25.0, 1000.0), (2.0, 45.0, 1000.0), (2.0, 60.0, 3000.0), (0.5, 60.0, 3000.0)]
 
@@ -37,7 +38,7 @@ FIT_EXAMPLE = [(0.5, 25.0, 500.0), (0.5, 25.0, 2000.0), (0.5, 45.0, 500.0), (0.5
 OPERATION = [
     ("Full cycles per year", "life_cycles_per_year", 365.0, "1/yr", "a number > 0"),
     ("End-of-life state of health", "life_eol_soh", 0.8, "-", "a number between 0 and 1 (exclusive)"),
-    ("C-rate (empirical model)", "life_c_rate", 0.5, "C-rate", "a number > 0 (published at C/2, 2C, 6C, 10C)"),
+    ("C-rate (empirical model)", "life_c_rate", 0.5, "C-rate", "a number > 0 and <= 10 (published at C/2, 2C, 6C, 10C)"),
     ("Depth of discharge (empirical model)", "life_dod", 1.0, "-", "a number between 0 (exclusive) and 1"),
 ]
 
@@ -75,6 +76,8 @@ def build(wb: Workbook, ctx) -> None:
         ("SEI capacity loss after 1 year (calendar only)", "%", f"=XLCELL_SEI_LOSS({d},1,0,{sp},{m})"),
         ("Cycle life to end of life, SEI model", "cycles", f"=XLCELL_SEI_CYCLE_LIFE({d},life_cycles_per_year,life_eol_soh,{sp},{m})"),
         ("Cycle life to end of life, Wang et al. 2011", "cycles", "=XLCELL_WANG_CYCLE_LIFE(life_c_rate,temperature_C,life_eol_soh,life_dod)"),
+        ("Wang et al. inside its tested C-rate and temperature (FALSE = extrapolation)", "TRUE/FALSE",
+         "=XLCELL_WANG_IN_RANGE(life_c_rate,temperature_C)"),
     ]
     style.header_row(ws, HEADER_ROW, RESULTS_COL, ["Result", "Value", "Unit"])
     for i, (label, unit, formula) in enumerate(results):
@@ -82,7 +85,7 @@ def build(wb: Workbook, ctx) -> None:
         ws.cell(row=r, column=RESULTS_COL, value=label)
         style.style_result(ws.cell(row=r, column=RESULTS_COL + 1, value=formula), "-")
         ws.cell(row=r, column=RESULTS_COL + 2, value=unit)
-    for i, nm in enumerate(["sei_loss_1yr_pct", "sei_calendar_loss_1yr_pct", "sei_cycle_life", "wang_cycle_life"]):
+    for i, nm in enumerate(["sei_loss_1yr_pct", "sei_calendar_loss_1yr_pct", "sei_cycle_life", "wang_cycle_life", "wang_in_range"]):
         style.name(wb, nm, ws, f"{style.col_letter(RESULTS_COL + 1)}{HEADER_ROW + 1 + i}")
     crack_row = HEADER_ROW + len(results) + 3
     ws.cell(row=crack_row - 1, column=RESULTS_COL, value="Cracking of the negative electrode").font = style.SECTION_FONT
@@ -134,8 +137,8 @@ def build(wb: Workbook, ctx) -> None:
     data = f"{style.col_letter(fk)}{fit_top}:{style.col_letter(fk + 3)}{fit_top + len(FIT_EXAMPLE)}"
     fc = FADE_COL + 7  # R
     ws.cell(row=fit_top - 1, column=fc, value="Fit (valid only inside the data's ranges, for the tested design)").font = style.SECTION_FONT
-    spill(ws, f"{style.col_letter(fc)}{fit_top}", f"=XLCELL_WANG_FIT({data})", 14, 2)
-    for i in range(14):
+    spill(ws, f"{style.col_letter(fc)}{fit_top}", f"=XLCELL_WANG_FIT({data})", FIT_ITEMS, 2)
+    for i in range(FIT_ITEMS):
         for j in range(2):
             style.style_result(ws.cell(row=fit_top + i, column=fc + j))
 
