@@ -261,3 +261,37 @@ def test_report_costs_the_chosen_design_with_the_workbooks_factory(book, tmp_pat
     front = [r for r in wb["Front"].iter_rows(min_row=5, values_only=True) if isinstance(r[0], int)]
     chosen = next(r for r in front if r[4] is True)
     assert cost["cell_cost_usd_per_kWh"] == pytest.approx(chosen[1], rel=1e-9)  # same factory in both sheets
+
+
+def test_a_rerun_with_fewer_points_clears_the_old_rows(book):
+    # 11 points, then 5 on the same file: rows 6-11 of the first front must go (openpyxl ignores value=None in
+    # ws.cell, which once left them, with a second row marked chosen, in the table and the chart)
+    _set(book, sheet.SETTINGS, 2, 1, 11)
+    first = run_file("pareto", book, quiet=True)
+    assert len(first) == 11
+    _set(book, sheet.SETTINGS, 2, 1, 5)
+    second = run_file("pareto", book, quiet=True)
+    assert len(second) == 5
+    rows = _block(book, sheet.FRONT)
+    assert all(v is None for r in rows[1 + len(second):] for v in r)
+    data = rows[1:1 + len(second)]
+    assert [r[3] for r in data].count(True) == 1
+    assert sum(1 for r in rows[1:] if r[3] is True) == 1
+    chosen = _block(book, sheet.CHOSEN)
+    n_chosen = len([r for r in chosen if r[0] is not None])
+    assert all(r == [None, None] for r in chosen[n_chosen:])
+    # and the optimum block: a run with fewer reported outputs clears the surplus rows
+    fb = FileBook(book, quiet=True)
+    fb.write(sheet.OPTIMUM, [["stale", 1.0]] * sheet.OPTIMUM_ROWS)
+    fb.save()
+    run_file("optimize", book, quiet=True)
+    opt = _block(book, sheet.OPTIMUM)
+    assert not any(r[0] == "stale" for r in opt)
+
+
+def test_the_xlwings_adapter_writes_full_blocks_so_blanks_clear(tmp_path):
+    fake = _FakeXwBook(_small(tmp_path / "b.xlsx"))
+    front = run_pareto(XlwingsBook(fake))
+    writes = dict(fake.writes)
+    assert all(r == [None] * sheet.FRONT_COLS for r in writes[sheet.FRONT][1 + len(front):])
+    assert len(writes[sheet.CHOSEN]) == sheet.CHOSEN_ROWS and writes[sheet.CHOSEN][-1] == [None, None]

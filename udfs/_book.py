@@ -76,7 +76,8 @@ class FileBook:
         top = rng[0][0]
         for i, row in enumerate(rows):
             for j, v in enumerate(row):
-                ws.cell(row=top.row + i, column=top.column + j, value=v)
+                # assign explicitly: ``ws.cell(..., value=None)`` leaves the old value, so blanks would not clear
+                ws.cell(row=top.row + i, column=top.column + j).value = v
 
     def status(self, text: str | None) -> None:
         if text and not self.quiet:
@@ -124,8 +125,8 @@ class XlwingsBook:
         return self._range(name).options(ndim=2).value
 
     def write(self, name: str, rows: list[list[Any]]) -> None:
-        if rows:
-            self._range(name)[0, 0].value = rows  # one COM call per table
+        if rows:  # one COM call per table; the macros pad every block to its full size, so None clears old cells
+            self._range(name)[0, 0].value = rows
 
     def status(self, text: str | None) -> None:
         self.book.app.status_bar = text if text else False
