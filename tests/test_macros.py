@@ -295,3 +295,9 @@ def test_the_xlwings_adapter_writes_full_blocks_so_blanks_clear(tmp_path):
     writes = dict(fake.writes)
     assert all(r == [None] * sheet.FRONT_COLS for r in writes[sheet.FRONT][1 + len(front):])
     assert len(writes[sheet.CHOSEN]) == sheet.CHOSEN_ROWS and writes[sheet.CHOSEN][-1] == [None, None]
+
+
+def test_the_fracture_ratio_uses_the_design_sheets_materials(book):
+    s = read_settings(FileBook(book, quiet=True))
+    assert s.context["calendering"] == {"pos_material": s.base_values["pos_material"],
+                                        "neg_material": s.base_values["neg_material"]}

@@ -117,6 +117,8 @@ def read_settings(book: Book) -> Settings:
     context = {
         "cost": cost_settings(_optional(book, "xlcell_factory"), _optional(book, "xlcell_bom"), _optional(book, "xlcell_steps")),
         "lifetime": {"params": params_from_kv(SEIParams, _optional(book, "xlcell_sei_params"), "sei_params")},
+        # the fracture ratio uses the calendering parameters of the design's own active materials
+        "calendering": {k: str(base[k]) for k in ("pos_material", "neg_material") if not is_blank(base.get(k))},
     }
     return Settings(variables, objectives, constraints, method, n_points, as_int(kv.get("seed"), "seed", default=0),
                     n_starts, chosen, extra, base, mats, context)
