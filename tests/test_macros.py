@@ -143,6 +143,11 @@ def test_report_macro_never_modifies_the_book(book, tmp_path):
     front = {r[0]: r for r in wb["Front"].iter_rows(min_row=5, values_only=True) if isinstance(r[0], int)}
     knee = next(r for r in front.values() if r[3] is True)
     assert inputs["pos_thickness_um"] == pytest.approx(knee[5])
+    # one inputs hash throughout the report
+    digest = items["Inputs hash"]
+    assert digest == read_settings(FileBook(book, quiet=True)).inputs_hash()
+    chosen = {r[0]: r[1] for r in wb["Chosen design"].iter_rows(min_row=5, values_only=True) if r[0]}
+    assert chosen["Inputs hash"] == digest and digest in wb["Chosen design"]["A2"].value
 
 
 def test_rebuild_restores_the_sheet(book):
@@ -301,3 +306,24 @@ def test_the_fracture_ratio_uses_the_design_sheets_materials(book):
     s = read_settings(FileBook(book, quiet=True))
     assert s.context["calendering"] == {"pos_material": s.base_values["pos_material"],
                                         "neg_material": s.base_values["neg_material"]}
+
+
+def test_the_inputs_hash_covers_the_model_context(book, tmp_path):
+    # identical inputs, identical hash (a second copy of the same book)
+    twin = _small(tmp_path / "twin.xlsx")
+    h0 = read_settings(FileBook(book, quiet=True)).inputs_hash()
+    assert read_settings(FileBook(twin, quiet=True)).inputs_hash() == h0
+    seen = {h0}
+    # each of these moves the front, so each must move the hash: (named range, row, column, new value)
+    edits = [("xlcell_factory", 1, 1, 5),  # plant_energy_GWh_yr 50 -> 5 (the audit's case)
+             ("xlcell_bom", 1, 1, 13),  # pos_am_usd_kg 26 -> 13
+             ("xlcell_sei_params", 0, 1, 5e-22),  # sei_diffusivity_m2_s
+             ("xlcell_materials", 1, 2, 150),  # LFP specific capacity
+             ("xlcell_steps", 1, 19, 6000)]  # Positive mixing cycle_time_s
+    for name, i, j, v in edits:
+        copy = _small(tmp_path / f"{name}.xlsx")
+        assert _block(copy, name)[i][j] != v
+        _set(copy, name, i, j, v)
+        h = read_settings(FileBook(copy, quiet=True)).inputs_hash()
+        assert h not in seen, name
+        seen.add(h)

@@ -58,7 +58,9 @@ class Settings:
         return DesignProblem(self.variables, self.objectives, self.constraints, base=base, context=self.context)
 
     def as_dict(self) -> dict[str, Any]:
-        """A flat description for the report and the inputs hash."""
+        """A flat description for the report and the inputs hash: the Pareto sheet's settings, the given design
+        values, the user-defined materials and the model context (factory, BOM, process steps, SEI parameters,
+        calendering materials), each of the last two as one canonical text per entry."""
         return {
             "method": self.method, "n_points": self.n_points, "seed": self.seed, "n_starts": self.n_starts,
             "chosen": self.chosen, "extra_outputs": ",".join(self.extra_outputs),
@@ -67,7 +69,38 @@ class Settings:
             **{f"constraint:{c.key}": f"{'' if c.lower is None else f'{c.lower:g}'}..{'' if c.upper is None else f'{c.upper:g}'}"
                for c in self.constraints},
             **{f"design:{k}": v for k, v in self.base_values.items()},
+            **{f"material:{k}": _canonical(m) for k, m in self.materials.items()},
+            **{f"model:{k}": _canonical(v) for k, v in self.context.items()},
         }
+
+    def inputs_hash(self) -> str:
+        """The one hash of every input the front depends on (shown throughout the report)."""
+        from workbooks.report import inputs_hash
+
+        return inputs_hash(self.as_dict())
+
+
+def _canonical(obj: Any) -> str:
+    """A stable text of a model input (dataclasses by field, arrays in full, floats by repr, keys sorted)."""
+    import dataclasses
+    import json
+
+    import numpy as np
+
+    def plain(o: Any) -> Any:
+        if dataclasses.is_dataclass(o) and not isinstance(o, type):
+            return {"__class__": type(o).__name__, **{f.name: plain(getattr(o, f.name)) for f in dataclasses.fields(o)}}
+        if isinstance(o, dict):
+            return {str(k): plain(v) for k, v in o.items()}
+        if isinstance(o, (list, tuple)):
+            return [plain(v) for v in o]
+        if isinstance(o, np.ndarray) or isinstance(o, np.generic):
+            return plain(o.tolist())
+        if isinstance(o, float):
+            return repr(o)
+        return o if isinstance(o, (str, int, bool)) or o is None else str(o)
+
+    return json.dumps(plain(obj), sort_keys=True)
 
 
 def _rows(book: Book, name: str) -> list[list[Any]]:

@@ -144,12 +144,13 @@ def write_pareto_report(path: str | Path, settings: Any, problem: DesignProblem,
     """Write the optimisation report of ``front`` (from the settings ``settings``) to ``path``."""
     when = when or _dt.datetime.now(_dt.timezone.utc)
     written = when.strftime("%Y-%m-%d %H:%M:%S UTC")
-    digest = inputs_hash(settings.as_dict())
+    digest = settings.inputs_hash() if hasattr(settings, "inputs_hash") else inputs_hash(settings.as_dict())
     values = dict(settings.base_values)
     values.update(front.design(chosen))
     if "np_ratio" in values and "neg_thickness_um" in values:  # the optimiser varied one of them: the other follows
         values.pop("neg_thickness_um" if "np_ratio" in front.variable_keys else "np_ratio")
     ctx = report_context(values, settings.materials, when)
+    ctx.inputs_hash = digest  # one hash throughout: the chosen design's sheet shows the optimisation's inputs hash
     ctx.extra["pareto_front"] = front
     ctx.extra["cost_inputs"] = dict(getattr(settings, "context", {}).get("cost") or {})  # the workbook's factory and BOM
     ours = [lambda wb, c: optimisation_sheet(wb, settings, problem, front, chosen, written, digest),
