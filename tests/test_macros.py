@@ -327,3 +327,16 @@ def test_the_inputs_hash_covers_the_model_context(book, tmp_path):
         h = read_settings(FileBook(copy, quiet=True)).inputs_hash()
         assert h not in seen, name
         seen.add(h)
+
+
+def test_the_report_shows_one_cell_lcos_for_the_chosen_design(book, tmp_path):
+    out = run_file("report", book, tmp_path / "r.xlsx", quiet=True)
+    wb = load_workbook(out)
+    header = [c.value for c in wb["Front"][4]]
+    col = header.index("lcos_cell_usd_per_kWh")
+    front = [r for r in wb["Front"].iter_rows(min_row=5, values_only=True) if isinstance(r[0], int)]
+    chosen = next(r for r in front if r[header.index("chosen")] is True)
+    lcos = {r[0]: r[1] for r in wb["LCOS"].iter_rows(min_row=12, max_row=16, values_only=True) if r[0]}
+    label = next(k for k in lcos if k.startswith("Cell LCOS"))
+    assert lcos[label] == pytest.approx(chosen[col], rel=1e-9)
+    assert "from the cell's resistance" in label

@@ -153,6 +153,7 @@ def write_pareto_report(path: str | Path, settings: Any, problem: DesignProblem,
     ctx.inputs_hash = digest  # one hash throughout: the chosen design's sheet shows the optimisation's inputs hash
     ctx.extra["pareto_front"] = front
     ctx.extra["cost_inputs"] = dict(getattr(settings, "context", {}).get("cost") or {})  # the workbook's factory and BOM
+    ctx.extra["model_context"] = dict(getattr(settings, "context", {}))  # the LCOS sheet's cell LCOS as in the front
     ours = [lambda wb, c: optimisation_sheet(wb, settings, problem, front, chosen, written, digest),
             lambda wb, c: settings_sheet(wb, settings), lambda wb, c: front_sheet(wb, front, chosen)]
     wb = build_report(ctx, ours + list(SECTIONS))  # the chosen design's sections: inputs, metrics, cost, lifetime...
