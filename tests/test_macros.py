@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from udfs._book import FileBook, XlwingsBook
-from udfs.macros import pareto_macro, read_settings, run_file, run_pareto
+from udfs.macros import pareto_macro, read_settings, run_file, run_optimize, run_pareto
 from workbooks import TEMPLATE_PATH
 from workbooks.cli import main
 from workbooks.roundtrip import charts_of
@@ -336,7 +336,48 @@ def test_the_report_shows_one_cell_lcos_for_the_chosen_design(book, tmp_path):
     col = header.index("lcos_cell_usd_per_kWh")
     front = [r for r in wb["Front"].iter_rows(min_row=5, values_only=True) if isinstance(r[0], int)]
     chosen = next(r for r in front if r[header.index("chosen")] is True)
-    lcos = {r[0]: r[1] for r in wb["LCOS"].iter_rows(min_row=12, max_row=16, values_only=True) if r[0]}
-    label = next(k for k in lcos if k.startswith("Cell LCOS"))
-    assert lcos[label] == pytest.approx(chosen[col], rel=1e-9)
-    assert "from the cell's resistance" in label
+    lcos = {r[0]: r[1] for r in wb["LCOS"].iter_rows(min_row=12, max_row=19, values_only=True) if r[0]}
+    assert lcos["Cell LCOS"] == pytest.approx(chosen[col], rel=1e-9)
+    assert lcos["Round-trip efficiency η"] < 1
+    assert any(k.startswith("As in the front table") and "from the cell's resistance" in k for k in lcos)
+
+
+def _axis_titles(path):
+    from workbooks.roundtrip import load
+
+    chart = load(path)[sheet.TITLE]._charts[0]
+    return tuple("".join(r.t for p in ax.title.tx.rich.p for r in (p.r or [])) for ax in (chart.x_axis, chart.y_axis))
+
+
+def test_the_chart_axes_name_the_objectives_with_units(book):
+    assert _axis_titles(TEMPLATE_PATH) == ("Cell cost per energy ($/kWh)", "Specific power (W/kg)")
+    _set(book, sheet.OBJECTIVES, 2, 0, "specific_energy_Wh_kg")  # cost per kWh against specific energy
+    _set(book, sheet.OBJECTIVES, 1, 0, "max_power_W")
+    _set(book, sheet.OBJECTIVES, 1, 1, "max")
+    front = run_file("pareto", book, quiet=True)
+    assert front.objective_keys == ["max_power_W", "specific_energy_Wh_kg"]
+    assert _axis_titles(book) == (sheet.axis_title("max_power_W"), sheet.axis_title("specific_energy_Wh_kg"))
+    assert _axis_titles(book)[0].endswith("(W)")
+    assert charts_of(book) == charts_of(TEMPLATE_PATH)
+
+
+def test_a_front_wider_than_the_table_is_refused_with_a_message(book):
+    from xlcell.registry import output_keys
+
+    many = ", ".join(output_keys()[:sheet.FRONT_COLS])
+    _set(book, sheet.SETTINGS, 6, 1, many)  # extra_outputs
+    before = book.read_bytes()
+    fb = FileBook(book, quiet=True)
+    assert pareto_macro(fb) is None
+    assert "front table" in fb.messages[0] and f"at most {sheet.FRONT_COLS}" in fb.messages[0]
+    assert book.read_bytes() == before  # nothing saved
+    assert fb.read(sheet.STATUS)[0][0].startswith("Failed: front table")
+    assert all(v is None for r in fb.read(sheet.FRONT)[1:] for v in r)  # no truncated table
+
+
+def test_the_optimise_macro_shows_progress_per_start(tmp_path):
+    fake = _FakeXwBook(_small(tmp_path / "b.xlsx"))
+    run_optimize(XlwingsBook(fake))
+    shown = [s for s in fake.app.status if isinstance(s, str)]
+    assert any("start 1/2" in s for s in shown) and any("start 2/2" in s for s in shown)
+    assert any("starts done" in s for s in shown)

@@ -27,6 +27,9 @@ class Book(Protocol):
     def status(self, text: str | None) -> None:
         """Show ``text`` in Excel's status bar (None gives the bar back to Excel)."""
 
+    def axis_titles(self, sheet: str, x: str, y: str) -> None:
+        """Set the axis titles of the first chart on ``sheet`` (chart titles are text, not formulas)."""
+
     def alert(self, text: str, title: str = "xlcell") -> None:
         """Tell the user something that needs their attention (a message box in Excel)."""
 
@@ -83,6 +86,12 @@ class FileBook:
         if text and not self.quiet:
             print(text, flush=True)
 
+    def axis_titles(self, sheet: str, x: str, y: str) -> None:
+        charts = getattr(self.wb[sheet], "_charts", []) if sheet in self.wb.sheetnames else []
+        if charts:  # openpyxl re-reads the charts of a loaded file; its title setter makes the rich text
+            charts[0].x_axis.title = x
+            charts[0].y_axis.title = y
+
     def alert(self, text: str, title: str = "xlcell") -> None:
         self.messages.append(text)
         if not self.quiet:
@@ -130,6 +139,20 @@ class XlwingsBook:
 
     def status(self, text: str | None) -> None:
         self.book.app.status_bar = text if text else False
+
+    def axis_titles(self, sheet: str, x: str, y: str) -> None:
+        """Through Excel's object model (Windows: ``Axes(1)`` is the x (category) axis, ``Axes(2)`` the value axis).
+        Not run in Excel here; a failure only leaves the old titles, so it is not an error of the macro."""
+        try:
+            charts = self.book.sheets[sheet].charts
+            if charts.count:
+                chart = charts[0].api[1]
+                for i, text in ((1, x), (2, y)):
+                    axis = chart.Axes(i)
+                    axis.HasTitle = True
+                    axis.AxisTitle.Text = text
+        except Exception:  # noqa: BLE001 - platform differences (macOS AppleScript); titles are cosmetic
+            pass
 
     def alert(self, text: str, title: str = "xlcell") -> None:
         self.book.app.alert(text, title=title)

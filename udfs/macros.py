@@ -187,6 +187,9 @@ def front_block(front: ParetoFront, chosen: int) -> list[list[Any]]:
     objs = front.objective_keys
     rest = [k for k in table if k not in ("point", "knee", *objs)]
     header = ["point", *objs, "chosen", *rest]
+    if len(header) > sheet.FRONT_COLS:
+        raise InputError("front table", f"{len(header)} columns", f"at most {sheet.FRONT_COLS} (point, objectives, chosen, "
+                         "variables, constraints and extra outputs): list fewer extra_outputs")
     rows = [header]
     for i in range(len(front)):
         rows.append([i + 1, *[table[k][i] for k in objs], i == chosen, *[table[k][i] for k in rest]])
@@ -222,6 +225,11 @@ def _progress(book: Book, what: str) -> Callable[[int, int], None]:
     return lambda done, total: book.status(f"xlcell: {what} {done}/{total} ...")
 
 
+def hypervolume_text(front: ParetoFront) -> str:
+    """The normalised hypervolume, or n/a when the front has fewer than 2 points (no ideal-nadir box to normalise)."""
+    return f"{front.hypervolume:.4f}" if len(front) >= 2 else "n/a (fewer than 2 points)"
+
+
 def run_pareto(book: Book) -> ParetoFront:
     """Read the Pareto sheet, trace the front, write status, front, chosen point (one block each)."""
     s = read_settings(book)
@@ -233,13 +241,14 @@ def run_pareto(book: Book) -> ParetoFront:
     blocks = {sheet.FRONT: front_block(front, i), sheet.CHOSEN: chosen_block(front, i)}
     status = (f"Pareto front: {len(front)} points by {s.method} ({front.n_subproblems} sub-problems, "
               f"{front.n_infeasible} infeasible, {front.n_dominated} dominated dropped); normalised hypervolume "
-              f"{front.hypervolume:.4f}; chosen point {i + 1}{' (knee)' if i == front.knee else ''}; {front.seconds:.1f} s; "
+              f"{hypervolume_text(front)}; chosen point {i + 1}{' (knee)' if i == front.knee else ''}; {front.seconds:.1f} s; "
               f"{_now()}")
     if len(front) == 1:
         status = "The objectives do not conflict within the bounds: one design is best for all of them. " + status
     for name, rows in blocks.items():
         book.write(name, rows)
     book.write(sheet.STATUS, [[status]])
+    book.axis_titles(sheet.TITLE, sheet.axis_title(front.objective_keys[0]), sheet.axis_title(front.objective_keys[1]))
     return front
 
 
@@ -247,8 +256,11 @@ def run_optimize(book: Book) -> OptimizationResult:
     """Optimise the first objective of the Pareto sheet subject to its constraints; write the optimum block."""
     s = read_settings(book)
     problem = s.problem()
-    book.status(f"xlcell: optimising {problem.objective_names[0]} from {s.n_starts} starts ...")
-    r = minimize(problem, 0, n_starts=s.n_starts, seed=s.seed, report_keys=s.extra_outputs)
+    what = f"optimising {problem.objective_names[0]}: start"
+    book.status(f"xlcell: {what} 1/{s.n_starts} ...")
+    r = minimize(problem, 0, n_starts=s.n_starts, seed=s.seed, report_keys=s.extra_outputs,
+                 progress=lambda done, total: book.status(f"xlcell: {what} {min(done + 1, total)}/{total} ..."
+                                                          if done < total else f"xlcell: {what}s done, writing ..."))
     rows = optimum_block(r)
     book.write(sheet.OPTIMUM, rows)
     book.write(sheet.STATUS, [[f"{r.message} ({_now()})"]])

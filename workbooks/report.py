@@ -274,6 +274,9 @@ def lcos_section(wb: Workbook, ctx: ReportContext) -> None:
     style.header_row(ws, r, 1, ["Cell level", "Value", "Unit"])
     for label, v, unit in rows:
         r += 1
+        if v is None:  # a note under the table
+            ws.cell(row=r, column=1, value=label).font = style.DERIVED_FONT
+            continue
         ws.cell(row=r, column=1, value=label)
         style.style_result(ws.cell(row=r, column=2, value=v), "-")
         ws.cell(row=r, column=3, value=unit)
@@ -301,12 +304,14 @@ def _cell_lcos_rows(design: CellDesign, model_context: Mapping[str, Any]) -> lis
     keys = ["lcos_cell_usd_per_kWh", "round_trip_efficiency", "materials_usd", "cell_cost_usd", "energy_Wh", "cycle_life"]
     o = {k: float(np.asarray(v).reshape(-1)[0]) for k, v in evaluate_outputs(design, {}, keys, model_context).items()}
     fixed = "efficiency" in dict(model_context.get("lcos") or {})
-    eta = f"η = {o['round_trip_efficiency']:.4g}" + ("" if fixed else " from the cell's resistance at the C-rate")
-    return [(f"Cell LCOS (seed's form, {eta}; the optimisation's settings)", o["lcos_cell_usd_per_kWh"], "$/kWh"),
-            ("C_BOM per cell (cost model, the workbook's BOM)", o["materials_usd"], "$"),
-            ("C_mfg per cell (cost model, the workbook's factory)", o["cell_cost_usd"] - o["materials_usd"], "$"),
-            ("Energy per cycle E_u (cell model)", o["energy_Wh"] / 1e3, "kWh"),
-            ("Cycle life N_cyc to 80 % (SEI model)", o["cycle_life"], "cycles")]
+    eta = f"η = {o['round_trip_efficiency']:.4g}" + (" (set)" if fixed else " from the cell's resistance at the C-rate")
+    return [("Cell LCOS", o["lcos_cell_usd_per_kWh"], "$/kWh"),
+            ("Round-trip efficiency η", o["round_trip_efficiency"], "-"),
+            ("C_BOM per cell", o["materials_usd"], "$"),
+            ("C_mfg per cell", o["cell_cost_usd"] - o["materials_usd"], "$"),
+            ("Energy per cycle E_u", o["energy_Wh"] / 1e3, "kWh"),
+            ("Cycle life N_cyc to 80 %", o["cycle_life"], "cycles"),
+            (f"As in the front table: seed's form, {eta}; the workbook's factory, BOM and SEI parameters", None, "")]
 
 
 #: report sections in sheet order; model areas append theirs
