@@ -381,3 +381,25 @@ def test_the_optimise_macro_shows_progress_per_start(tmp_path):
     shown = [s for s in fake.app.status if isinstance(s, str)]
     assert any("start 1/2" in s for s in shown) and any("start 2/2" in s for s in shown)
     assert any("starts done" in s for s in shown)
+
+
+def test_from_a_ribbon_add_in_the_macro_works_on_the_active_book(tmp_path, monkeypatch):
+    import xlwings as xw
+
+    user = _FakeXwBook(_small(tmp_path / "b.xlsx"))
+    user.name = "b.xlsx"
+
+    class _Books:
+        active = user
+
+    class _AddinApp:
+        books = _Books()
+
+    class _Addin:  # what xw.Book.caller() returns when RunPython runs from xlcell_pareto.xlam
+        name = "xlcell_pareto.xlam"
+        app = _AddinApp()
+
+    monkeypatch.setattr(xw.Book, "caller", staticmethod(lambda: _Addin()))
+    assert XlwingsBook().book is user
+    monkeypatch.setattr(xw.Book, "caller", staticmethod(lambda: user))
+    assert XlwingsBook().book is user  # a macro run from the workbook itself (e.g. a button on a sheet)

@@ -121,7 +121,12 @@ class XlwingsBook:
     def __init__(self, book: Any = None):
         import xlwings as xw
 
-        self.book = book if book is not None else xw.Book.caller()
+        if book is None:
+            book = xw.Book.caller()
+            if str(getattr(book, "name", "")).lower().endswith((".xlam", ".xla")):
+                # RunPython from a ribbon add-in: the caller is the add-in itself; the user's book is the active one
+                book = book.app.books.active
+        self.book = book
         self.path = Path(self.book.fullname) if getattr(self.book, "fullname", None) else None
 
     def _range(self, name: str):
