@@ -6,7 +6,7 @@ which those cells hold the values Excel would show; LibreOffice then lays out th
 included. Usage::
 
     bash scripts/install_libreoffice.sh        # once, as root (LibreOffice 25.2 from backports, pdftoppm)
-    python scripts/render.py                    # the template and a demo report -> render/
+    python scripts/render.py                    # the template, a demo report and a Pareto report -> render/
     python scripts/render.py book.xlsx --out render/
 """
 from __future__ import annotations
@@ -65,9 +65,18 @@ def render(book: Path, out: Path, dpi: int = 70) -> list[Path]:
     return sorted(out.glob(book.stem + "*.png"))
 
 
+def pareto_report(out: Path, book: Path | None = None) -> Path:
+    """The optimisation report of ``book``'s Pareto sheet (default: the template's problem as shipped)."""
+    from udfs.macros import run_file
+    from workbooks import TEMPLATE_PATH
+
+    return run_file("report", book or TEMPLATE_PATH, out, quiet=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("books", nargs="*", type=Path, help="workbooks (default: template + demo report)")
+    ap.add_argument("books", nargs="*", type=Path,
+                    help="workbooks (default: the template, a demo design report and the template's Pareto report)")
     ap.add_argument("--out", type=Path, default=ROOT / "render")
     ap.add_argument("--dpi", type=int, default=70)
     args = ap.parse_args(argv)
@@ -76,7 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         from workbooks import TEMPLATE_PATH
         from workbooks.report import write_report
 
-        books = [TEMPLATE_PATH, write_report(args.out / "xlcell_report.xlsx")]
+        args.out.mkdir(parents=True, exist_ok=True)
+        books = [TEMPLATE_PATH, write_report(args.out / "xlcell_report.xlsx"), pareto_report(args.out / "xlcell_pareto_report.xlsx")]
     for b in books:
         for png in render(Path(b), args.out, args.dpi):
             print(png)

@@ -17,3 +17,20 @@ def test_build_addin_package(tmp_path):
         assert f"{folder}/{f}" in names
     conf = (tmp_path / folder / "xlwings.conf").read_text()
     assert '"UDF_MODULES","udfs"' in conf
+
+
+def test_install_notes_name_every_ribbon_file_and_how_to_install_and_test_it(tmp_path):
+    sys.path.insert(0, str(ROOT / "build"))
+    import build_addin
+
+    archive = build_addin.build(tmp_path, wheel=False)
+    folder = tmp_path / zipfile.ZipFile(archive).namelist()[0].split("/")[0]
+    text = (folder / "INSTALL.txt").read_text(encoding="utf-8")
+    produced = sorted(p.relative_to(folder).as_posix() for p in (folder / "ribbon").rglob("*")
+                      if p.is_file() and p.name != "README.txt")
+    assert any(p.endswith(".xlam") for p in produced)
+    for rel in produced:  # every add-in file the build wrote, by its path in the package
+        assert rel in text, rel
+    assert "File > Options > Add-ins > Manage: \"Excel Add-ins\" > Go... > Browse..." in text and "XLSTART" in text
+    assert "Manual test in Excel (not run here" in text and text.count("[ ]") >= 5
+    assert "/ribbon" in (folder / "install.cmd").read_text() and "--ribbon" in (folder / "install.sh").read_text()

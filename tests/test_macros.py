@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from udfs._book import FileBook, XlwingsBook
-from udfs.macros import pareto_macro, read_settings, run_file, run_pareto
+from udfs.macros import pareto_macro, read_settings, run_file, run_optimize, run_pareto
 from workbooks import TEMPLATE_PATH
 from workbooks.cli import main
 from workbooks.roundtrip import charts_of
@@ -143,6 +143,11 @@ def test_report_macro_never_modifies_the_book(book, tmp_path):
     front = {r[0]: r for r in wb["Front"].iter_rows(min_row=5, values_only=True) if isinstance(r[0], int)}
     knee = next(r for r in front.values() if r[3] is True)
     assert inputs["pos_thickness_um"] == pytest.approx(knee[5])
+    # one inputs hash throughout the report
+    digest = items["Inputs hash"]
+    assert digest == read_settings(FileBook(book, quiet=True)).inputs_hash()
+    chosen = {r[0]: r[1] for r in wb["Chosen design"].iter_rows(min_row=5, values_only=True) if r[0]}
+    assert chosen["Inputs hash"] == digest and digest in wb["Chosen design"]["A2"].value
 
 
 def test_rebuild_restores_the_sheet(book):
@@ -261,3 +266,140 @@ def test_report_costs_the_chosen_design_with_the_workbooks_factory(book, tmp_pat
     front = [r for r in wb["Front"].iter_rows(min_row=5, values_only=True) if isinstance(r[0], int)]
     chosen = next(r for r in front if r[4] is True)
     assert cost["cell_cost_usd_per_kWh"] == pytest.approx(chosen[1], rel=1e-9)  # same factory in both sheets
+
+
+def test_a_rerun_with_fewer_points_clears_the_old_rows(book):
+    # 11 points, then 5 on the same file: rows 6-11 of the first front must go (openpyxl ignores value=None in
+    # ws.cell, which once left them, with a second row marked chosen, in the table and the chart)
+    _set(book, sheet.SETTINGS, 2, 1, 11)
+    first = run_file("pareto", book, quiet=True)
+    assert len(first) == 11
+    _set(book, sheet.SETTINGS, 2, 1, 5)
+    second = run_file("pareto", book, quiet=True)
+    assert len(second) == 5
+    rows = _block(book, sheet.FRONT)
+    assert all(v is None for r in rows[1 + len(second):] for v in r)
+    data = rows[1:1 + len(second)]
+    assert [r[3] for r in data].count(True) == 1
+    assert sum(1 for r in rows[1:] if r[3] is True) == 1
+    chosen = _block(book, sheet.CHOSEN)
+    n_chosen = len([r for r in chosen if r[0] is not None])
+    assert all(r == [None, None] for r in chosen[n_chosen:])
+    # and the optimum block: a run with fewer reported outputs clears the surplus rows
+    fb = FileBook(book, quiet=True)
+    fb.write(sheet.OPTIMUM, [["stale", 1.0]] * sheet.OPTIMUM_ROWS)
+    fb.save()
+    run_file("optimize", book, quiet=True)
+    opt = _block(book, sheet.OPTIMUM)
+    assert not any(r[0] == "stale" for r in opt)
+
+
+def test_the_xlwings_adapter_writes_full_blocks_so_blanks_clear(tmp_path):
+    fake = _FakeXwBook(_small(tmp_path / "b.xlsx"))
+    front = run_pareto(XlwingsBook(fake))
+    writes = dict(fake.writes)
+    assert all(r == [None] * sheet.FRONT_COLS for r in writes[sheet.FRONT][1 + len(front):])
+    assert len(writes[sheet.CHOSEN]) == sheet.CHOSEN_ROWS and writes[sheet.CHOSEN][-1] == [None, None]
+
+
+def test_the_fracture_ratio_uses_the_design_sheets_materials(book):
+    s = read_settings(FileBook(book, quiet=True))
+    assert s.context["calendering"] == {"pos_material": s.base_values["pos_material"],
+                                        "neg_material": s.base_values["neg_material"]}
+
+
+def test_the_inputs_hash_covers_the_model_context(book, tmp_path):
+    # identical inputs, identical hash (a second copy of the same book)
+    twin = _small(tmp_path / "twin.xlsx")
+    h0 = read_settings(FileBook(book, quiet=True)).inputs_hash()
+    assert read_settings(FileBook(twin, quiet=True)).inputs_hash() == h0
+    seen = {h0}
+    # each of these moves the front, so each must move the hash: (named range, row, column, new value)
+    edits = [("xlcell_factory", 1, 1, 5),  # plant_energy_GWh_yr 50 -> 5 (the audit's case)
+             ("xlcell_bom", 1, 1, 13),  # pos_am_usd_kg 26 -> 13
+             ("xlcell_sei_params", 0, 1, 5e-22),  # sei_diffusivity_m2_s
+             ("xlcell_materials", 1, 2, 150),  # LFP specific capacity
+             ("xlcell_steps", 1, 19, 6000)]  # Positive mixing cycle_time_s
+    for name, i, j, v in edits:
+        copy = _small(tmp_path / f"{name}.xlsx")
+        assert _block(copy, name)[i][j] != v
+        _set(copy, name, i, j, v)
+        h = read_settings(FileBook(copy, quiet=True)).inputs_hash()
+        assert h not in seen, name
+        seen.add(h)
+
+
+def test_the_report_shows_one_cell_lcos_for_the_chosen_design(book, tmp_path):
+    out = run_file("report", book, tmp_path / "r.xlsx", quiet=True)
+    wb = load_workbook(out)
+    header = [c.value for c in wb["Front"][4]]
+    col = header.index("lcos_cell_usd_per_kWh")
+    front = [r for r in wb["Front"].iter_rows(min_row=5, values_only=True) if isinstance(r[0], int)]
+    chosen = next(r for r in front if r[header.index("chosen")] is True)
+    lcos = {r[0]: r[1] for r in wb["LCOS"].iter_rows(min_row=12, max_row=19, values_only=True) if r[0]}
+    assert lcos["Cell LCOS"] == pytest.approx(chosen[col], rel=1e-9)
+    assert lcos["Round-trip efficiency η"] < 1
+    assert any(k.startswith("As in the front table") and "from the cell's resistance" in k for k in lcos)
+
+
+def _axis_titles(path):
+    from workbooks.roundtrip import load
+
+    chart = load(path)[sheet.TITLE]._charts[0]
+    return tuple("".join(r.t for p in ax.title.tx.rich.p for r in (p.r or [])) for ax in (chart.x_axis, chart.y_axis))
+
+
+def test_the_chart_axes_name_the_objectives_with_units(book):
+    assert _axis_titles(TEMPLATE_PATH) == ("Cell cost per energy ($/kWh)", "Specific power (W/kg)")
+    _set(book, sheet.OBJECTIVES, 2, 0, "specific_energy_Wh_kg")  # cost per kWh against specific energy
+    _set(book, sheet.OBJECTIVES, 1, 0, "max_power_W")
+    _set(book, sheet.OBJECTIVES, 1, 1, "max")
+    front = run_file("pareto", book, quiet=True)
+    assert front.objective_keys == ["max_power_W", "specific_energy_Wh_kg"]
+    assert _axis_titles(book) == (sheet.axis_title("max_power_W"), sheet.axis_title("specific_energy_Wh_kg"))
+    assert _axis_titles(book)[0].endswith("(W)")
+    assert charts_of(book) == charts_of(TEMPLATE_PATH)
+
+
+def test_a_front_wider_than_the_table_is_refused_with_a_message(book):
+    from xlcell.registry import output_keys
+
+    many = ", ".join(output_keys()[:sheet.FRONT_COLS])
+    _set(book, sheet.SETTINGS, 6, 1, many)  # extra_outputs
+    before = book.read_bytes()
+    fb = FileBook(book, quiet=True)
+    assert pareto_macro(fb) is None
+    assert "front table" in fb.messages[0] and f"at most {sheet.FRONT_COLS}" in fb.messages[0]
+    assert book.read_bytes() == before  # nothing saved
+    assert fb.read(sheet.STATUS)[0][0].startswith("Failed: front table")
+    assert all(v is None for r in fb.read(sheet.FRONT)[1:] for v in r)  # no truncated table
+
+
+def test_the_optimise_macro_shows_progress_per_start(tmp_path):
+    fake = _FakeXwBook(_small(tmp_path / "b.xlsx"))
+    run_optimize(XlwingsBook(fake))
+    shown = [s for s in fake.app.status if isinstance(s, str)]
+    assert any("start 1/2" in s for s in shown) and any("start 2/2" in s for s in shown)
+    assert any("starts done" in s for s in shown)
+
+
+def test_from_a_ribbon_add_in_the_macro_works_on_the_active_book(tmp_path, monkeypatch):
+    import xlwings as xw
+
+    user = _FakeXwBook(_small(tmp_path / "b.xlsx"))
+    user.name = "b.xlsx"
+
+    class _Books:
+        active = user
+
+    class _AddinApp:
+        books = _Books()
+
+    class _Addin:  # what xw.Book.caller() returns when RunPython runs from xlcell_pareto.xlam
+        name = "xlcell_pareto.xlam"
+        app = _AddinApp()
+
+    monkeypatch.setattr(xw.Book, "caller", staticmethod(lambda: _Addin()))
+    assert XlwingsBook().book is user
+    monkeypatch.setattr(xw.Book, "caller", staticmethod(lambda: user))
+    assert XlwingsBook().book is user  # a macro run from the workbook itself (e.g. a button on a sheet)

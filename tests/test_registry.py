@@ -111,3 +111,35 @@ def test_calender_line_load_variable_and_fracture_limit():
                       [Constraint("pos_fracture_ratio", upper=1.0)])
     r = minimize(p, n_starts=2)
     assert r.feasible and r.outputs["pos_fracture_ratio"] == pytest.approx(1.0, abs=1e-6)
+
+
+def test_fracture_ratio_binds_when_porosity_is_the_variable():
+    from xlcell.calendering import CALENDERING_MATERIALS, calender
+    from xlcell.cell import default_design
+    from xlcell.optimize import Constraint, DesignProblem, Objective, Variable, minimize
+
+    nmc = CALENDERING_MATERIALS["NMC811"]  # fracture-onset porosity 0.24, eps_min 0.18 (illustrative defaults)
+    eps = [0.30, nmc.fracture_porosity, 0.20, nmc.eps_min, 0.15]
+    r = reg.evaluate_outputs(None, {"pos_porosity": eps}, ["pos_fracture_ratio", "neg_fracture_ratio"])
+    ratio = r["pos_fracture_ratio"]
+    assert ratio[0] < 1 and ratio[1] == pytest.approx(1.0, rel=1e-9) and 1 < ratio[2] < np.inf
+    assert np.isinf(ratio[3]) and np.isinf(ratio[4])  # at/below eps_min: no line load reaches it
+    assert np.all(np.diff(ratio[:3]) > 0)  # denser needs more load
+    np.testing.assert_array_equal(r["neg_fracture_ratio"], 0.0)  # graphite: no fracture porosity in the table
+    # the implied load is the one that calenders to that porosity: same ratio as with the load as the variable
+    q = 700.0  # N/mm
+    eps_q = float(np.ravel(calender(default_design(), q * 1e3, which="pos")[0].pos.porosity)[0])
+    by_load = reg.evaluate_outputs(None, {"pos_line_load_N_mm": q}, ["pos_fracture_ratio"])["pos_fracture_ratio"]
+    by_eps = reg.evaluate_outputs(None, {"pos_porosity": eps_q}, ["pos_fracture_ratio"])["pos_fracture_ratio"]
+    np.testing.assert_allclose(by_eps, by_load, rtol=1e-9)
+    # the audit's case: porosity free down to 0.18, denser is better for Wh/L -> the fracture limit binds at 0.24
+    p = DesignProblem([Variable("pos_porosity", 0.18, 0.45)], [Objective("energy_density_Wh_L", "max")],
+                      [Constraint("pos_fracture_ratio", upper=1.0)])
+    opt = minimize(p, n_starts=2)
+    assert opt.feasible and opt.outputs["pos_fracture_ratio"] == pytest.approx(1.0, abs=1e-5)
+    assert opt.x["pos_porosity"] == pytest.approx(nmc.fracture_porosity, abs=1e-4)
+
+
+def test_fracture_ratio_uses_the_designs_material():
+    lfp = reg.evaluate_outputs(None, {"pos_porosity": 0.3}, ["pos_fracture_ratio"], {"calendering": {"pos_material": "LFP"}})
+    np.testing.assert_array_equal(lfp["pos_fracture_ratio"], 0.0)  # LFP has no fracture porosity in the table

@@ -63,3 +63,14 @@ def test_cli_report_from_workbook_and_sets(tmp_path, capsys):
 def test_cli_bad_input_is_a_short_message(tmp_path, capsys):
     assert main(["report", "--set", "pos_porosity=2", "--out", str(tmp_path / "x.xlsx")]) == 2
     assert "pos_porosity = 2: must be a number between 0 and 1" in capsys.readouterr().err
+
+
+def test_report_help_says_which_report_a_book_gives(capsys):
+    with pytest.raises(SystemExit):
+        main(["report", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--pareto BOOK: the optimisation report" in text and "--from-workbook BOOK" in text
+    assert "A bare `xlcell report BOOK` is refused" in text
+    with pytest.raises(SystemExit) as exc:  # and it is: argparse names the stray argument
+        main(["report", "book.xlsx"])
+    assert exc.value.code == 2 and "unrecognized arguments: book.xlsx" in capsys.readouterr().err

@@ -27,6 +27,9 @@ class Book(Protocol):
     def status(self, text: str | None) -> None:
         """Show ``text`` in Excel's status bar (None gives the bar back to Excel)."""
 
+    def axis_titles(self, sheet: str, x: str, y: str) -> None:
+        """Set the axis titles of the first chart on ``sheet`` (chart titles are text, not formulas)."""
+
     def alert(self, text: str, title: str = "xlcell") -> None:
         """Tell the user something that needs their attention (a message box in Excel)."""
 
@@ -76,11 +79,18 @@ class FileBook:
         top = rng[0][0]
         for i, row in enumerate(rows):
             for j, v in enumerate(row):
-                ws.cell(row=top.row + i, column=top.column + j, value=v)
+                # assign explicitly: ``ws.cell(..., value=None)`` leaves the old value, so blanks would not clear
+                ws.cell(row=top.row + i, column=top.column + j).value = v
 
     def status(self, text: str | None) -> None:
         if text and not self.quiet:
             print(text, flush=True)
+
+    def axis_titles(self, sheet: str, x: str, y: str) -> None:
+        charts = getattr(self.wb[sheet], "_charts", []) if sheet in self.wb.sheetnames else []
+        if charts:  # openpyxl re-reads the charts of a loaded file; its title setter makes the rich text
+            charts[0].x_axis.title = x
+            charts[0].y_axis.title = y
 
     def alert(self, text: str, title: str = "xlcell") -> None:
         self.messages.append(text)
@@ -111,7 +121,12 @@ class XlwingsBook:
     def __init__(self, book: Any = None):
         import xlwings as xw
 
-        self.book = book if book is not None else xw.Book.caller()
+        if book is None:
+            book = xw.Book.caller()
+            if str(getattr(book, "name", "")).lower().endswith((".xlam", ".xla")):
+                # RunPython from a ribbon add-in: the caller is the add-in itself; the user's book is the active one
+                book = book.app.books.active
+        self.book = book
         self.path = Path(self.book.fullname) if getattr(self.book, "fullname", None) else None
 
     def _range(self, name: str):
@@ -124,11 +139,25 @@ class XlwingsBook:
         return self._range(name).options(ndim=2).value
 
     def write(self, name: str, rows: list[list[Any]]) -> None:
-        if rows:
-            self._range(name)[0, 0].value = rows  # one COM call per table
+        if rows:  # one COM call per table; the macros pad every block to its full size, so None clears old cells
+            self._range(name)[0, 0].value = rows
 
     def status(self, text: str | None) -> None:
         self.book.app.status_bar = text if text else False
+
+    def axis_titles(self, sheet: str, x: str, y: str) -> None:
+        """Through Excel's object model (Windows: ``Axes(1)`` is the x (category) axis, ``Axes(2)`` the value axis).
+        Not run in Excel here; a failure only leaves the old titles, so it is not an error of the macro."""
+        try:
+            charts = self.book.sheets[sheet].charts
+            if charts.count:
+                chart = charts[0].api[1]
+                for i, text in ((1, x), (2, y)):
+                    axis = chart.Axes(i)
+                    axis.HasTitle = True
+                    axis.AxisTitle.Text = text
+        except Exception:  # noqa: BLE001 - platform differences (macOS AppleScript); titles are cosmetic
+            pass
 
     def alert(self, text: str, title: str = "xlcell") -> None:
         self.book.app.alert(text, title=title)

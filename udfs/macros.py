@@ -58,7 +58,9 @@ class Settings:
         return DesignProblem(self.variables, self.objectives, self.constraints, base=base, context=self.context)
 
     def as_dict(self) -> dict[str, Any]:
-        """A flat description for the report and the inputs hash."""
+        """A flat description for the report and the inputs hash: the Pareto sheet's settings, the given design
+        values, the user-defined materials and the model context (factory, BOM, process steps, SEI parameters,
+        calendering materials), each of the last two as one canonical text per entry."""
         return {
             "method": self.method, "n_points": self.n_points, "seed": self.seed, "n_starts": self.n_starts,
             "chosen": self.chosen, "extra_outputs": ",".join(self.extra_outputs),
@@ -67,7 +69,38 @@ class Settings:
             **{f"constraint:{c.key}": f"{'' if c.lower is None else f'{c.lower:g}'}..{'' if c.upper is None else f'{c.upper:g}'}"
                for c in self.constraints},
             **{f"design:{k}": v for k, v in self.base_values.items()},
+            **{f"material:{k}": _canonical(m) for k, m in self.materials.items()},
+            **{f"model:{k}": _canonical(v) for k, v in self.context.items()},
         }
+
+    def inputs_hash(self) -> str:
+        """The one hash of every input the front depends on (shown throughout the report)."""
+        from workbooks.report import inputs_hash
+
+        return inputs_hash(self.as_dict())
+
+
+def _canonical(obj: Any) -> str:
+    """A stable text of a model input (dataclasses by field, arrays in full, floats by repr, keys sorted)."""
+    import dataclasses
+    import json
+
+    import numpy as np
+
+    def plain(o: Any) -> Any:
+        if dataclasses.is_dataclass(o) and not isinstance(o, type):
+            return {"__class__": type(o).__name__, **{f.name: plain(getattr(o, f.name)) for f in dataclasses.fields(o)}}
+        if isinstance(o, dict):
+            return {str(k): plain(v) for k, v in o.items()}
+        if isinstance(o, (list, tuple)):
+            return [plain(v) for v in o]
+        if isinstance(o, np.ndarray) or isinstance(o, np.generic):
+            return plain(o.tolist())
+        if isinstance(o, float):
+            return repr(o)
+        return o if isinstance(o, (str, int, bool)) or o is None else str(o)
+
+    return json.dumps(plain(obj), sort_keys=True)
 
 
 def _rows(book: Book, name: str) -> list[list[Any]]:
@@ -117,6 +150,8 @@ def read_settings(book: Book) -> Settings:
     context = {
         "cost": cost_settings(_optional(book, "xlcell_factory"), _optional(book, "xlcell_bom"), _optional(book, "xlcell_steps")),
         "lifetime": {"params": params_from_kv(SEIParams, _optional(book, "xlcell_sei_params"), "sei_params")},
+        # the fracture ratio uses the calendering parameters of the design's own active materials
+        "calendering": {k: str(base[k]) for k in ("pos_material", "neg_material") if not is_blank(base.get(k))},
     }
     return Settings(variables, objectives, constraints, method, n_points, as_int(kv.get("seed"), "seed", default=0),
                     n_starts, chosen, extra, base, mats, context)
@@ -152,6 +187,9 @@ def front_block(front: ParetoFront, chosen: int) -> list[list[Any]]:
     objs = front.objective_keys
     rest = [k for k in table if k not in ("point", "knee", *objs)]
     header = ["point", *objs, "chosen", *rest]
+    if len(header) > sheet.FRONT_COLS:
+        raise InputError("front table", f"{len(header)} columns", f"at most {sheet.FRONT_COLS} (point, objectives, chosen, "
+                         "variables, constraints and extra outputs): list fewer extra_outputs")
     rows = [header]
     for i in range(len(front)):
         rows.append([i + 1, *[table[k][i] for k in objs], i == chosen, *[table[k][i] for k in rest]])
@@ -187,6 +225,11 @@ def _progress(book: Book, what: str) -> Callable[[int, int], None]:
     return lambda done, total: book.status(f"xlcell: {what} {done}/{total} ...")
 
 
+def hypervolume_text(front: ParetoFront) -> str:
+    """The normalised hypervolume, or n/a when the front has fewer than 2 points (no ideal-nadir box to normalise)."""
+    return f"{front.hypervolume:.4f}" if len(front) >= 2 else "n/a (fewer than 2 points)"
+
+
 def run_pareto(book: Book) -> ParetoFront:
     """Read the Pareto sheet, trace the front, write status, front, chosen point (one block each)."""
     s = read_settings(book)
@@ -198,13 +241,14 @@ def run_pareto(book: Book) -> ParetoFront:
     blocks = {sheet.FRONT: front_block(front, i), sheet.CHOSEN: chosen_block(front, i)}
     status = (f"Pareto front: {len(front)} points by {s.method} ({front.n_subproblems} sub-problems, "
               f"{front.n_infeasible} infeasible, {front.n_dominated} dominated dropped); normalised hypervolume "
-              f"{front.hypervolume:.4f}; chosen point {i + 1}{' (knee)' if i == front.knee else ''}; {front.seconds:.1f} s; "
+              f"{hypervolume_text(front)}; chosen point {i + 1}{' (knee)' if i == front.knee else ''}; {front.seconds:.1f} s; "
               f"{_now()}")
     if len(front) == 1:
         status = "The objectives do not conflict within the bounds: one design is best for all of them. " + status
     for name, rows in blocks.items():
         book.write(name, rows)
     book.write(sheet.STATUS, [[status]])
+    book.axis_titles(sheet.TITLE, sheet.axis_title(front.objective_keys[0]), sheet.axis_title(front.objective_keys[1]))
     return front
 
 
@@ -212,8 +256,11 @@ def run_optimize(book: Book) -> OptimizationResult:
     """Optimise the first objective of the Pareto sheet subject to its constraints; write the optimum block."""
     s = read_settings(book)
     problem = s.problem()
-    book.status(f"xlcell: optimising {problem.objective_names[0]} from {s.n_starts} starts ...")
-    r = minimize(problem, 0, n_starts=s.n_starts, seed=s.seed, report_keys=s.extra_outputs)
+    what = f"optimising {problem.objective_names[0]}: start"
+    book.status(f"xlcell: {what} 1/{s.n_starts} ...")
+    r = minimize(problem, 0, n_starts=s.n_starts, seed=s.seed, report_keys=s.extra_outputs,
+                 progress=lambda done, total: book.status(f"xlcell: {what} {min(done + 1, total)}/{total} ..."
+                                                          if done < total else f"xlcell: {what}s done, writing ..."))
     rows = optimum_block(r)
     book.write(sheet.OPTIMUM, rows)
     book.write(sheet.STATUS, [[f"{r.message} ({_now()})"]])

@@ -90,7 +90,12 @@ def _report_args(p: argparse.ArgumentParser) -> None:
     _add_out(p, "xlcell-out/xlcell_report.xlsx")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="a design input (repeatable), e.g. pos_thickness_um=100")
     p.add_argument("--from-workbook", metavar="BOOK", help="take the design from a workbook's Design sheet")
-    p.add_argument("--pareto", metavar="BOOK", help="write the optimisation report of a workbook's Pareto sheet instead")
+    p.add_argument("--pareto", metavar="BOOK", help="write the optimisation report of a workbook's Pareto sheet instead "
+                   "(traces the front first; the same as `xlcell run report BOOK`)")
+    p.epilog = ("Two kinds of report, both written to --out; BOOK itself is never written. Without --pareto: a design report "
+                "of one cell (the default cell, --set changes, or BOOK's Design sheet with --from-workbook BOOK). With "
+                "--pareto BOOK: the optimisation report (settings, front, chosen design) of BOOK's Pareto sheet. A bare "
+                "`xlcell report BOOK` is refused: say which report you want.")
 
 
 @command("report", "write a report workbook of one cell design (default: BatPaC 5.0's default cell)")

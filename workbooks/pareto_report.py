@@ -23,7 +23,7 @@ from xlcell.pareto import HV_REFERENCE, ParetoFront
 from xlcell.registry import key_unit
 
 from . import style
-from .sheets.pareto import front_chart
+from .sheets.pareto import axis_title, front_chart
 from .report import SECTIONS, build_report, inputs_hash, report_context
 from .xlsx import save
 
@@ -47,7 +47,8 @@ def optimisation_sheet(wb: Workbook, settings: Any, problem: DesignProblem, fron
         ("Sub-problems solved", front.n_subproblems, ""),
         ("Infeasible sub-problems (dropped)", front.n_infeasible, ""),
         ("Dominated or duplicate solutions (dropped)", front.n_dominated, ""),
-        ("Normalised hypervolume", front.hypervolume, f"ideal 0, nadir 1, reference {HV_REFERENCE}"),
+        ("Normalised hypervolume", front.hypervolume if len(front) >= 2 else "n/a",
+         f"ideal 0, nadir 1, reference {HV_REFERENCE}" if len(front) >= 2 else "fewer than 2 points: nothing to normalise"),
         ("Knee point", front.knee + 1, "least sum of normalised objectives"),
         ("Chosen point", chosen + 1, "knee" if chosen == front.knee else "set on the Pareto sheet"),
         ("Model calls (population evaluations)", front.n_model_calls, ""),
@@ -123,17 +124,16 @@ def front_sheet(wb: Workbook, front: ParetoFront, chosen: int) -> None:
     ws.cell(row=3, column=1, value="Units: " + ", ".join(f"{k} ({key_unit(k)})" for k in header
                                                           if k not in ("point", "knee", "chosen"))).font = style.DERIVED_FONT
     last = 4 + len(front)
-    cx = ws.cell(row=last + 2, column=1, value="Chosen design")
+    cx = ws.cell(row=last + 2, column=1, value=f"Chosen design (point {chosen + 1}; the chart's red diamond)")
     cx.font = style.SECTION_FONT
-    ws.cell(row=last + 3, column=1, value=objs[0])
-    ws.cell(row=last + 3, column=2, value=float(front.F[chosen, 0]))
-    ws.cell(row=last + 4, column=1, value=objs[1])
-    ws.cell(row=last + 4, column=2, value=float(front.F[chosen, 1]))
+    for r, k in ((last + 3, 0), (last + 4, 1)):
+        style.style_result(ws.cell(row=r, column=2, value=float(front.F[chosen, k])), key_unit(objs[k]))
+        ws.cell(row=r, column=3, value=f"{objs[k]} ({key_unit(objs[k])})").font = style.DERIVED_FONT
 
     chart = front_chart(Reference(ws, min_col=3, min_row=4, max_row=last), Reference(ws, min_col=2, min_row=5, max_row=last),
                         Reference(ws, min_col=2, min_row=last + 4, max_row=last + 4),
                         Reference(ws, min_col=2, min_row=last + 3, max_row=last + 3),
-                        f"{objs[0]} ({key_unit(objs[0])})", f"{objs[1]} ({key_unit(objs[1])})")
+                        axis_title(objs[0]), axis_title(objs[1]))
     ws.add_chart(chart, f"A{last + 7}")
     ws.freeze_panes = "B5"
     style.widths(ws, {style.col_letter(j + 1): 16 for j in range(len(header))})
@@ -144,14 +144,16 @@ def write_pareto_report(path: str | Path, settings: Any, problem: DesignProblem,
     """Write the optimisation report of ``front`` (from the settings ``settings``) to ``path``."""
     when = when or _dt.datetime.now(_dt.timezone.utc)
     written = when.strftime("%Y-%m-%d %H:%M:%S UTC")
-    digest = inputs_hash(settings.as_dict())
+    digest = settings.inputs_hash() if hasattr(settings, "inputs_hash") else inputs_hash(settings.as_dict())
     values = dict(settings.base_values)
     values.update(front.design(chosen))
     if "np_ratio" in values and "neg_thickness_um" in values:  # the optimiser varied one of them: the other follows
         values.pop("neg_thickness_um" if "np_ratio" in front.variable_keys else "np_ratio")
     ctx = report_context(values, settings.materials, when)
+    ctx.inputs_hash = digest  # one hash throughout: the chosen design's sheet shows the optimisation's inputs hash
     ctx.extra["pareto_front"] = front
     ctx.extra["cost_inputs"] = dict(getattr(settings, "context", {}).get("cost") or {})  # the workbook's factory and BOM
+    ctx.extra["model_context"] = dict(getattr(settings, "context", {}))  # the LCOS sheet's cell LCOS as in the front
     ours = [lambda wb, c: optimisation_sheet(wb, settings, problem, front, chosen, written, digest),
             lambda wb, c: settings_sheet(wb, settings), lambda wb, c: front_sheet(wb, front, chosen)]
     wb = build_report(ctx, ours + list(SECTIONS))  # the chosen design's sections: inputs, metrics, cost, lifetime...

@@ -261,16 +261,22 @@ def lcos_section(wb: Workbook, ctx: ReportContext) -> None:
     chart.y_axis.delete = False
     chart.height, chart.width = 7.5, 14
     ws.add_chart(chart, "E4")
-    cell = cell_lcos(ctx.design, float(inp.cycles_per_year))
-    rows = [("Cell LCOS (seed's form, η = 0.95)", float(np.asarray(cell.lcos_usd_J).reshape(-1)[0]) * 3.6e6, "$/kWh"),
-            ("C_BOM per cell (cost model)", float(np.asarray(cell.c_bom_usd).reshape(-1)[0]), "$"),
-            ("C_mfg per cell (cost model)", float(np.asarray(cell.c_mfg_usd).reshape(-1)[0]), "$"),
-            ("Energy per cycle E_u (cell model)", float(np.asarray(cell.energy_J).reshape(-1)[0]) / 3.6e6, "kWh"),
-            ("Cycle life N_cyc to 80 % (SEI model)", float(np.asarray(cell.cycles).reshape(-1)[0]), "cycles")]
+    if "model_context" in ctx.extra:  # an optimisation report: the same model settings as its front table
+        rows = _cell_lcos_rows(ctx.design, ctx.extra["model_context"])
+    else:
+        cell = cell_lcos(ctx.design, float(inp.cycles_per_year))
+        rows = [("Cell LCOS (seed's form, η = 0.95)", float(np.asarray(cell.lcos_usd_J).reshape(-1)[0]) * 3.6e6, "$/kWh"),
+                ("C_BOM per cell (cost model)", float(np.asarray(cell.c_bom_usd).reshape(-1)[0]), "$"),
+                ("C_mfg per cell (cost model)", float(np.asarray(cell.c_mfg_usd).reshape(-1)[0]), "$"),
+                ("Energy per cycle E_u (cell model)", float(np.asarray(cell.energy_J).reshape(-1)[0]) / 3.6e6, "kWh"),
+                ("Cycle life N_cyc to 80 % (SEI model)", float(np.asarray(cell.cycles).reshape(-1)[0]), "cycles")]
     r = 11
     style.header_row(ws, r, 1, ["Cell level", "Value", "Unit"])
     for label, v, unit in rows:
         r += 1
+        if v is None:  # a note under the table
+            ws.cell(row=r, column=1, value=label).font = style.DERIVED_FONT
+            continue
         ws.cell(row=r, column=1, value=label)
         style.style_result(ws.cell(row=r, column=2, value=v), "-")
         ws.cell(row=r, column=3, value=unit)
@@ -288,6 +294,24 @@ def lcos_section(wb: Workbook, ctx: ReportContext) -> None:
             style.style_result(cell, "-")
             cell.number_format = "0.000" if key in ("soh", "discount_factor") else "#,##0"
     style.widths(ws, {"A": 22, "B": 16, "C": 16, **{style.col_letter(k): 16 for k in range(4, 12)}})
+
+
+def _cell_lcos_rows(design: CellDesign, model_context: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
+    """The cell-level LCOS rows as the optimisation computes them (:mod:`xlcell.registry`'s ``lcos`` provider with
+    the workbook's factory, BOM, SEI parameters and efficiency setting), so the report shows one number."""
+    from xlcell.registry import evaluate_outputs
+
+    keys = ["lcos_cell_usd_per_kWh", "round_trip_efficiency", "materials_usd", "cell_cost_usd", "energy_Wh", "cycle_life"]
+    o = {k: float(np.asarray(v).reshape(-1)[0]) for k, v in evaluate_outputs(design, {}, keys, model_context).items()}
+    fixed = "efficiency" in dict(model_context.get("lcos") or {})
+    eta = f"η = {o['round_trip_efficiency']:.4g}" + (" (set)" if fixed else " from the cell's resistance at the C-rate")
+    return [("Cell LCOS", o["lcos_cell_usd_per_kWh"], "$/kWh"),
+            ("Round-trip efficiency η", o["round_trip_efficiency"], "-"),
+            ("C_BOM per cell", o["materials_usd"], "$"),
+            ("C_mfg per cell", o["cell_cost_usd"] - o["materials_usd"], "$"),
+            ("Energy per cycle E_u", o["energy_Wh"] / 1e3, "kWh"),
+            ("Cycle life N_cyc to 80 %", o["cycle_life"], "cycles"),
+            (f"As in the front table: seed's form, {eta}; the workbook's factory, BOM and SEI parameters", None, "")]
 
 
 #: report sections in sheet order; model areas append theirs

@@ -20,7 +20,7 @@ def _args(p: argparse.ArgumentParser) -> None:
 @command("run", "run a ribbon macro on a workbook file: pareto, optimize, report or rebuild")
 @arguments(_args)
 def _run(args: argparse.Namespace) -> int:
-    from udfs.macros import run_file
+    from udfs.macros import hypervolume_text, run_file
 
     result = run_file(args.macro, args.book, args.out, args.sheet if args.macro == "rebuild" else None, quiet=args.quiet)
     if args.macro == "report":
@@ -29,7 +29,7 @@ def _run(args: argparse.Namespace) -> int:
         print(result.message)
         return 0 if result.feasible else 3
     elif args.macro == "pareto":
-        print(f"{len(result)} points, normalised hypervolume {result.hypervolume:.4f}, knee point {result.knee + 1}")
+        print(f"{len(result)} points, normalised hypervolume {hypervolume_text(result)}, knee point {result.knee + 1}")
     else:
         print(f"rebuilt sheet {result}")
     return 0

@@ -394,16 +394,21 @@ def start_points(problem: Any, scalar: ScalarFn, cons: ConsFn | None, n_starts: 
     return np.array(pts[:max(n_starts, len(pts))])
 
 
-def multistart(problem: Any, scalar: ScalarFn, cons: ConsFn | None, starts: np.ndarray) -> tuple[SubResult, int]:
-    """Solve from each start; the best feasible result (else the least violating). Returns (result, model calls)."""
+def multistart(problem: Any, scalar: ScalarFn, cons: ConsFn | None, starts: np.ndarray,
+               progress: Callable[[int, int], None] | None = None) -> tuple[SubResult, int]:
+    """Solve from each start; the best feasible result (else the least violating). Returns (result, model calls).
+
+    ``progress(done, total)`` is called after each start (e.g. Excel's status bar)."""
     best: SubResult | None = None
     calls = 0
-    for u0 in starts:
+    for i, u0 in enumerate(starts):
         sub = _Sub(problem, scalar, cons)
         r = sub.solve(u0)
         calls += sub.n_model_calls
         if best is None or _better(r, best):
             best = r
+        if progress:
+            progress(i + 1, len(starts))
     assert best is not None
     return best, calls
 
@@ -526,7 +531,8 @@ def infeasibility_message(problem: Any, statuses: list[ConstraintStatus]) -> str
 
 
 def minimize(problem: Any, objective: int | str = 0, *, n_starts: int = 6, seed: int = 0,
-             x0: Sequence[float] | None = None, report_keys: Iterable[str] = ()) -> OptimizationResult:
+             x0: Sequence[float] | None = None, report_keys: Iterable[str] = (),
+             progress: Callable[[int, int], None] | None = None) -> OptimizationResult:
     """Minimise (or maximise, per its sense) one objective of ``problem`` subject to its constraints.
 
     Parameters
@@ -542,6 +548,8 @@ def minimize(problem: Any, objective: int | str = 0, *, n_starts: int = 6, seed:
         A start in display units (default: the base design's values, clipped to the bounds).
     report_keys : iterable of str
         Extra model outputs to report at the optimum (DesignProblem only).
+    progress : callable, optional
+        ``progress(done, total)`` after each local solve (e.g. Excel's status bar).
 
     Returns
     -------
@@ -563,7 +571,7 @@ def minimize(problem: Any, objective: int | str = 0, *, n_starts: int = 6, seed:
     span = problem.xu - problem.xl
     first = (np.asarray(x0, dtype=float) - problem.xl) / span if x0 is not None else (problem.x_base() - problem.xl) / span
     starts = start_points(problem, scalar, cons, max(1, n_starts), seed, extra=[first])
-    best, calls = multistart(problem, scalar, cons, starts)
+    best, calls = multistart(problem, scalar, cons, starts, progress)
     x = problem.xl + best.u * span
     reach = None
     if not best.feasible:

@@ -133,7 +133,7 @@ class ParetoFront:
     outputs: dict[str, np.ndarray]  #: objectives, constrained outputs and extra report keys at each point
     ideal: np.ndarray  #: best value of each objective (natural sense)
     nadir: np.ndarray  #: worst value of each objective over the anchors (natural sense)
-    hypervolume: float  #: normalised (ideal 0, nadir 1, reference 1.1)
+    hypervolume: float  #: normalised (ideal 0, nadir 1, reference 1.1); NaN for fewer than 2 points
     knee: int  #: index of the knee point
     n_subproblems: int
     n_infeasible: int  #: sub-problems that ended infeasible (dropped)
@@ -325,7 +325,8 @@ def pareto_front(problem: Any, n_points: int = 11, method: str = "epsilon", *, s
         calls += 1
     else:
         outputs = {n: Fm[:, i] * senses[i] for i, n in enumerate(problem.objective_names)}
-    hv = hypervolume(fhat(Fm), [HV_REFERENCE] * m)  # a non-conflicting objective has f̂ ~ 0 at every point
+    # a non-conflicting objective has f̂ ~ 0 at every point; one point has no ideal-nadir box to normalise by
+    hv = hypervolume(fhat(Fm), [HV_REFERENCE] * m) if len(Fm) >= 2 else float("nan")
     return ParetoFront(
         method=method, variable_keys=list(problem.variable_names), objective_keys=list(problem.objective_names),
         senses=senses, X=X, F=Fm * senses, outputs=outputs, ideal=ideal * senses, nadir=nadir * senses,

@@ -5,7 +5,8 @@ Decision variables are the numeric Excel keys of the design (``pos_thickness_um`
 by a :class:`DesignVariable`. Model outputs come from *metric providers*: vectorised functions that map a
 population of designs to ``{Excel key: array in display units}``. Providers: ``cell`` (:class:`CellMetrics`),
 ``limits`` (diffusion numbers over their critical values), ``cost`` (registered by :mod:`xlcell.cost` itself),
-``lifetime`` (SEI cycle life), ``lcos`` (cell-level LCOS) and ``calendering`` (fracture ratio). A model plugs in
+``lifetime`` (SEI cycle life), ``lcos`` (cell-level LCOS) and ``calendering`` (fracture ratio, from the line load
+variable or, when that is not varied, the line load implied by the design porosity). A model plugs in
 with one call::
 
     register_metrics("cost", CostMetrics, lambda ev: evaluate_cost(ev.design, **ev.context.get("cost", {})).as_display())
@@ -427,26 +428,50 @@ def _lcos(ev: Evaluation) -> dict[str, Any]:
 
 
 _CAL = tuple(ParamSpec(name=f"{p}_fracture_ratio", key=f"{p}_fracture_ratio", label=f"{s}: line load / fracture line load",
-                       unit="-", group="Calendering", doc="<= 1: the particles do not crack; 0 when not calendered")
+                       unit="-", group="Calendering",
+                       doc="<= 1: the particles do not crack. The line load is the variable's when it is varied, else the "
+                           "one that calenders the coating to the design porosity (inf at or below ε_min; 0 uncalendered)")
              for p, s in (("pos", "Positive"), ("neg", "Negative")))
 
 
+def implied_line_load(porosity: Any, eps0: Any, material: Any) -> np.ndarray:
+    """Line load (N/m) that calenders a coating of porosity ``eps0`` to ``porosity`` (the compaction law's inverse,
+    :func:`xlcell.calendering.line_load_for_porosity`): 0 at or above ``eps0`` (not calendered), inf at or below the
+    material's ε_min (no line load reaches it)."""
+    from .calendering import line_load_for_porosity
+
+    eps, e0 = np.broadcast_arrays(np.asarray(porosity, dtype=float), np.asarray(eps0, dtype=float))
+    em = material.eps_min
+    reachable = eps > em
+    target = np.where(reachable, np.minimum(eps, e0), 0.5 * (em + e0))  # in range for the inverse everywhere
+    q = line_load_for_porosity(target, e0, em, material.gamma_N_m)
+    return np.where(reachable, q, np.inf)
+
+
 def _calendering(ev: Evaluation) -> dict[str, Any]:
-    """Line load over the fracture-onset line load of each calendered electrode (0 if its line load is not varied)."""
+    """Line load over the fracture-onset line load of each electrode (context ``"calendering"``: ``pos_material`` /
+    ``neg_material`` names, ``solids_fraction``). The line load is the decision variable's when
+    ``{part}_line_load_N_mm`` is varied; otherwise the one implied by the design porosity through the material's
+    compaction law, so a design porosity below the fracture-onset porosity gives a ratio > 1 (and one at or below ε_min
+    inf: no line load reaches it)."""
     from .calendering import coating_porosity, fracture_line_load
 
     shape = np.shape(np.asarray(ev["energy_Wh"]))
     cal = dict(ev.context.get("calendering") or {})
     out = {}
     for part in ("pos", "neg"):
-        q = ev.values.get(f"{part}_line_load_N_mm")
-        if q is None:
-            out[f"{part}_fracture_ratio"] = np.zeros(shape)
-            continue
         mat = _calendering_material(part, ev.context)
         eps0 = coating_porosity(cal.get("solids_fraction", 0.4), mat.drying_shrinkage)
-        q_f = fracture_line_load(eps0, mat) / 1e3  # N/mm
-        out[f"{part}_fracture_ratio"] = np.broadcast_to(np.asarray(q, dtype=float) / q_f, shape)
+        q_f = fracture_line_load(eps0, mat)  # N/m; inf if the material never cracks, 0 if any calendering does
+        q = ev.values.get(f"{part}_line_load_N_mm")
+        if q is None:
+            q = implied_line_load(getattr(ev.design, part).porosity, eps0, mat)
+        else:
+            q = np.asarray(q, dtype=float) * 1e3
+        q, q_f = np.broadcast_arrays(np.asarray(q, dtype=float), np.asarray(q_f, dtype=float))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(q <= 0, 0.0, np.where(np.isinf(q), np.inf, np.where(np.isinf(q_f), 0.0, q / q_f)))
+        out[f"{part}_fracture_ratio"] = np.broadcast_to(ratio, shape)
     return out
 
 

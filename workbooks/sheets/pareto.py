@@ -17,6 +17,7 @@ The base design is the Design sheet's (``xlcell_design``).
 from __future__ import annotations
 
 from openpyxl.chart import Reference, ScatterChart
+from openpyxl.chart.data_source import NumFmt
 from openpyxl.chart.marker import Marker
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -45,14 +46,14 @@ CHOSEN_ROWS = 30
 
 #: (label, key, default, allowed) of the settings block
 SETTING_ROWS = [
-    ("Method", "method", "epsilon", "epsilon (epsilon-constraint, finds non-convex fronts) or weighted (weighted sum)"),
+    ("Method", "method", "epsilon", "epsilon (finds non-convex fronts) or weighted"),
     ("Number of points", "n_points", 11, f"a whole number 2 .. {MAX_POINTS}"),
-    ("Random seed", "seed", 0, "a whole number; the same seed gives the same front"),
-    ("Starts per anchor", "n_starts", 4, "local solves from a seeded Latin-hypercube sample, 1 .. 20"),
+    ("Random seed", "seed", 0, "a whole number; same seed, same front"),
+    ("Starts per anchor", "n_starts", 4, "seeded local solves (Latin hypercube), 1 .. 20"),
     ("Chosen design", "chosen", "knee", "knee, or a point number of the front table"),
     ("Extra outputs", "extra_outputs", "specific_energy_Wh_kg, cell_cost_usd, lcos_cell_usd_per_kWh, capacity_Ah, energy_Wh, "
      "max_power_W",
-     "model outputs to tabulate beside the objectives, comma separated"),
+     "more outputs to tabulate, comma separated"),
 ]
 
 #: the default problem: (key, lower, upper), (key, sense), (key, lower, upper). Cost per kWh against specific power:
@@ -96,11 +97,19 @@ def _table(ws, row: int, headers: list[str], rows: list[tuple], n: int, named: i
     return row, row + n
 
 
+def axis_title(key: str) -> str:
+    """A chart axis title for a model output: its label and unit (``Specific power (W/kg)``)."""
+    unit = key_unit(key)
+    return f"{output_spec(key).label} ({unit})" if unit not in ("-", "", "bool") else output_spec(key).label
+
+
 def front_chart(front_y: Reference, front_x: Reference, chosen_y: Reference, chosen_x: Reference, x_title: str,
                 y_title: str, width: float = 18) -> ScatterChart:
     """The front as a native scatter chart, with the chosen design as a large red diamond."""
-    chart = style.scatter_chart("Pareto front", x_title, y_title, [(front_y, front_x, None), (chosen_y, chosen_x, "Chosen design")],
+    chart = style.scatter_chart("Pareto front", x_title, y_title, [(front_y, front_x, "Front"), (chosen_y, chosen_x, "Chosen design")],
                                 height=10, width=width)
+    for ax in (chart.x_axis, chart.y_axis):  # tick labels in General, not the cells' fixed decimals
+        ax.numFmt = NumFmt(formatCode="General", sourceLinked=False)
     front, chosen = chart.series
     front.marker = Marker(symbol="circle", size=7)
     chosen.marker = Marker(symbol="diamond", size=14)
@@ -121,6 +130,9 @@ def build(wb, ctx) -> None:
                                                    for label, key, default, allowed in SETTING_ROWS]
     first, last = style.param_rows(wb, ws, SETTINGS_ROW, rows, names=False)
     style.name(wb, SETTINGS, ws, f"B{first}:C{last}")
+    for i, (_, key, default, _) in enumerate(SETTING_ROWS):
+        if isinstance(default, int):  # whole numbers shown as such
+            ws.cell(row=first + 1 + i, column=3).number_format = "0"
     method_row = first + 1
     dv = DataValidation(type="list", formula1='"epsilon,weighted"', allow_blank=True, showErrorMessage=True,
                         errorTitle="method", error="method: epsilon or weighted")
@@ -155,7 +167,9 @@ def build(wb, ctx) -> None:
         style.header_row(ws, top, RESULT_COL, [title, "Value"])
         for i in range(n):
             for j in (0, 1):
-                style.style_result(ws.cell(row=top + 1 + i, column=RESULT_COL + j))
+                c = ws.cell(row=top + 1 + i, column=RESULT_COL + j)
+                style.style_result(c)
+                c.number_format = "General"  # counts, flags and values of any size
         style.name(wb, nm, ws, f"{H}{top + 1}:{I}{top + n}")
     r2 = CHOSEN_ROW
 
@@ -166,6 +180,7 @@ def build(wb, ctx) -> None:
     for i in range(MAX_POINTS):
         for j in range(FRONT_COLS):
             style.style_result(ws.cell(row=FRONT_ROW + 1 + i, column=1 + j))
+        ws.cell(row=FRONT_ROW + 1 + i, column=1).number_format = "0"  # the point number
     last_col = style.col_letter(FRONT_COLS)
     style.name(wb, FRONT, ws, f"A{FRONT_ROW}:{last_col}{FRONT_ROW + MAX_POINTS}")
 
@@ -175,8 +190,9 @@ def build(wb, ctx) -> None:
         Reference(ws, min_col=2, min_row=FRONT_ROW + 1, max_row=FRONT_ROW + MAX_POINTS),
         Reference(ws, min_col=RESULT_COL + 1, min_row=r2 + 3, max_row=r2 + 3),
         Reference(ws, min_col=RESULT_COL + 1, min_row=r2 + 2, max_row=r2 + 2),
-        "Objective 1 (front table column B)", "Objective 2 (front table column C)", width=17)
+        axis_title(DEFAULT_OBJECTIVES[0][0]), axis_title(DEFAULT_OBJECTIVES[1][0]), width=17)  # the macro rewrites them
     ws.add_chart(chart, f"{style.col_letter(RESULT_COL + 3)}{SETTINGS_ROW + 2}")
 
     ws.freeze_panes = "A4"
-    style.widths(ws, {"A": 30, "B": 22, "C": 16, "D": 10, "E": 34, "F": 40, "G": 2, "H": 34, "I": 18})
+    style.widths(ws, {"A": 30, "B": 22, "C": 16, "D": 10, "E": 34, "F": 40, "G": 12, "H": 34, "I": 18,
+                      **{style.col_letter(j): 14 for j in range(RESULT_COL + 2, FRONT_COLS + 1)}})  # the front's columns
