@@ -190,7 +190,8 @@ FADE_CYCLES = [0, 250, 500, 1000, 1500, 2000, 3000, 4000, 5000, 6000]
 
 def lifetime_section(wb: Workbook, ctx: ReportContext) -> None:
     """SEI fade (mechanism, sees the design) against Wang et al. 2011 (empirical), and cracking."""
-    from xlcell.degradation import cracking, sei_cycle_life, sei_fade_vs_cycles, wang_cycle_life, wang_in_range, wang_loss_percent
+    from xlcell.degradation import (WANG_MAX_C_RATE, cracking, sei_cycle_life, sei_fade_vs_cycles, wang_cycle_life,
+                                    wang_in_range, wang_loss_percent)
 
     ws = wb.create_sheet("Lifetime")
     T = float(np.asarray(ctx.design.temperature_K).reshape(-1)[0])
@@ -198,12 +199,14 @@ def lifetime_section(wb: Workbook, ctx: ReportContext) -> None:
     style.title(ws, "Lifetime", f"At {T - 273.15:.4g} °C, 365 full cycles per year, default SEI and cracking parameters; "
                 f"the empirical model (graphite/LFP) at the design C-rate {c:.3g} C")
     sei = sei_fade_vs_cycles(ctx.design, np.array(FADE_CYCLES, dtype=float), 365.0)
-    wang = np.maximum(0.0, 1.0 - wang_loss_percent(c, T, np.array(FADE_CYCLES, dtype=float) * 2.2) / 100.0)
+    wang_defined = c <= WANG_MAX_C_RATE  # the published B table stops at 10C: no empirical curve above it
+    wang = (np.maximum(0.0, 1.0 - wang_loss_percent(c, T, np.array(FADE_CYCLES, dtype=float) * 2.2) / 100.0)
+            if wang_defined else [None] * len(FADE_CYCLES))
     style.header_row(ws, 4, 1, ["Cycles", "SOH, SEI model (-)", "SOH, Wang et al. 2011 (-)"])
     for i, (n, a, b) in enumerate(zip(FADE_CYCLES, np.asarray(sei.soh).reshape(-1), wang), start=5):
         ws.cell(row=i, column=1, value=n)
         style.style_result(ws.cell(row=i, column=2, value=float(a)))
-        style.style_result(ws.cell(row=i, column=3, value=float(b)))
+        style.style_result(ws.cell(row=i, column=3, value=None if b is None else float(b)))
     last = 4 + len(FADE_CYCLES)
     xs = Reference(ws, min_col=1, min_row=5, max_row=last)
     chart = style.scatter_chart("Capacity fade: mechanism vs empirical", "Equivalent full cycles", "State of health (-)",
@@ -211,7 +214,9 @@ def lifetime_section(wb: Workbook, ctx: ReportContext) -> None:
     ws.add_chart(chart, "E4")
     crack = cracking(ctx.design)
     rows = [("Cycle life to 80 % SOH, SEI model", float(np.asarray(sei_cycle_life(ctx.design, 365.0)).reshape(-1)[0]), "cycles"),
-            ("Cycle life to 80 % SOH, Wang et al. 2011", float(wang_cycle_life(c, T)), "cycles"),
+            ("Cycle life to 80 % SOH, Wang et al. 2011",
+             float(wang_cycle_life(c, T)) if wang_defined else f"n/a (no published B above {WANG_MAX_C_RATE:g}C)",
+             "cycles"),
             ("Wang et al. inside its tested C-rate/temperature range", bool(wang_in_range(c, T)), ""),
             ("SEI surface of the negative (a·L·A)", float(np.asarray(sei.surface_area_m2).reshape(-1)[0]), "m²"),
             ("Swelling stress, negative", float(np.asarray(crack.stress_Pa).reshape(-1)[0]) / 1e6, "MPa"),
