@@ -39,8 +39,22 @@ def test_report_rejects_bad_input(tmp_path):
 def test_cli_demo_writes_template_and_report(tmp_path, capsys):
     assert main(["demo", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "template:" in out and "report:" in out
+    assert "template:" in out and "report:" in out and "pareto:" in out and "optimisation report:" in out
     assert (tmp_path / "xlcell_template.xlsx").exists() and (tmp_path / "xlcell_report.xlsx").exists()
+    # the template stays pristine (equal to the shipped one); the demo's front is in its own copy, with a report
+    from workbooks import TEMPLATE_PATH
+
+    assert (tmp_path / "xlcell_template.xlsx").read_bytes() == TEMPLATE_PATH.read_bytes()
+    from udfs._book import FileBook
+    from workbooks.sheets.pareto import FRONT, STATUS
+
+    book = FileBook(tmp_path / "xlcell_pareto_demo.xlsx", None, quiet=True)
+    points = [r for r in book.read(FRONT)[1:] if r and r[0] is not None]
+    assert len(points) >= 2  # the default problem (cost per kWh vs specific power) has a real trade-off
+    assert sum(1 for r in points if r[3] is True) == 1  # exactly one chosen point
+    assert any("points" in str(v) for row in book.read(STATUS) for v in row if v is not None)
+    rep = load_workbook(tmp_path / "xlcell_pareto_report.xlsx")
+    assert "Front" in rep.sheetnames
 
 
 def test_cli_report_from_workbook_and_sets(tmp_path, capsys):

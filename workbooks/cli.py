@@ -114,9 +114,14 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("demo", "build the template and a report of the default cell into an output folder")
+@command("demo", "build the template, a report of the default cell, and the template's Pareto front with its "
+                 "optimisation report, into an output folder")
 @arguments(lambda p: p.add_argument("--out", default="xlcell-out", help="output folder (default: xlcell-out)"))
 def _demo(args: argparse.Namespace) -> int:
+    import shutil
+
+    from udfs.macros import hypervolume_text, run_file
+
     from .report import write_report
     from .template import write_template
 
@@ -126,6 +131,14 @@ def _demo(args: argparse.Namespace) -> int:
     rep = write_report(out / "xlcell_report.xlsx")
     print(f"template: {tpl.resolve()}")
     print(f"report:   {rep.resolve()}")
+    # The add-in's main job, headless: the Pareto front macro on a copy of the template (the template itself stays
+    # pristine), then the optimisation report of that front (the same code the ribbon buttons run in Excel).
+    book = shutil.copyfile(tpl, out / "xlcell_pareto_demo.xlsx")
+    front = run_file("pareto", book, quiet=True)
+    print(f"pareto:   {Path(book).resolve()} ({len(front)} points, normalised hypervolume {hypervolume_text(front)}, "
+          f"knee point {front.knee + 1})")
+    opt = run_file("report", book, out / "xlcell_pareto_report.xlsx", quiet=True)
+    print(f"optimisation report: {Path(opt).resolve()}")
     return 0
 
 
