@@ -134,6 +134,15 @@ def test_cost_value_and_table():
     assert all(isinstance(r[1], str) for r in out[1:])
 
 
+def test_cost_table_keeps_blank_rows_aligned_with_the_input():
+    # a sweep range with gaps: each result row stays beside its input row, a blank row gives a blank row
+    table = [["pos_thickness_um"], [80.0], [None], [120.0]]
+    out = XLCELL_COST_TABLE(table, [["cell_cost_usd", "bottleneck_step"]])
+    assert len(out) == len(table) and out[2] == ["", ""]
+    assert out[3][0] == pytest.approx(19.754802, abs=1e-6)  # BatPaC 5.0 default cell at 120 µm
+    assert out[1][0] < out[3][0]
+
+
 def test_bom_table():
     out = XLCELL_BOM(DESIGN)
     assert out[0] == BOM_HEADER and len(out) == 17

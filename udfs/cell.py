@@ -68,14 +68,12 @@ def _check_not_transposed(design: Any, name: str) -> None:
                          "keys and values in two columns: lay keys down the first column (or use TRANSPOSE)")
 
 
-def designs_from_table(designs: Any, materials: Any = None, name: str = "designs"):
-    """A population of designs from a table: keys in the header row, one design per row.
-
-    Returns ``(design, n)`` for the table's non-blank rows (fully blank rows are skipped; use
-    :func:`designs_from_table_rows` to keep results aligned with the input rows).
-    """
-    d, kept, _ = designs_from_table_rows(designs, materials, name)
-    return d, len(kept)
+def aligned_rows(cols: list[list[Any]], kept: list[int], n_rows: int) -> list[list[Any]]:
+    """One output row per input row: row ``kept[k]`` gets the ``k``-th design's values, a blank input row a blank row."""
+    out: list[list[Any]] = [[""] * len(cols) for _ in range(n_rows)]
+    for pos, i in enumerate(kept):
+        out[i] = [excel_value(c[pos]) for c in cols]
+    return out
 
 
 def designs_from_table_rows(designs: Any, materials: Any = None, name: str = "designs"):
@@ -161,10 +159,7 @@ def XLCELL_CELL_TABLE(designs: Any, metrics: Any = None, materials: Any = None) 
     for k in keys:
         v = np.broadcast_to(np.asarray(m[k]), (len(kept),))
         cols.append(v.astype(bool).tolist() if _METRIC_SPECS[k].unit == "bool" else v.astype(float).tolist())
-    out: list[list[Any]] = [[""] * len(keys) for _ in range(n_rows)]  # a blank input row stays a blank row
-    for pos, i in enumerate(kept):
-        out[i] = [excel_value(c[pos]) for c in cols]
-    return [keys] + out
+    return [keys] + aligned_rows(cols, kept, n_rows)  # a blank input row stays a blank row
 
 
 def _metric_list(metrics: Any) -> list[str]:
@@ -402,5 +397,5 @@ def _fraction(v: Any, name: str) -> float:
     return x
 
 
-__all__ = [n for n in dir() if n.startswith("XLCELL_")] + ["design_from_range", "designs_from_table", "designs_from_table_rows",
+__all__ = [n for n in dir() if n.startswith("XLCELL_")] + ["design_from_range", "aligned_rows", "designs_from_table_rows",
                                                              "design_values", "materials_from_range"]

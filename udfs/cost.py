@@ -25,7 +25,7 @@ from xlcell.factory import DRIVERS, Plant, StepTable, bottleneck, steps_from_row
 from xlcell.params import specs
 
 from ._excel import as_2d, as_float, as_int, as_kv, as_table, as_text, excel_value, is_blank, kv_out, udf
-from .cell import design_from_range, designs_from_table
+from .cell import aligned_rows, design_from_range, designs_from_table_rows
 
 FACTORY_CLASSES = (Plant, Economics)
 BOM_CLASSES = (MaterialPrices, MaterialYields, Slurry, CellFormat)
@@ -161,12 +161,13 @@ def XLCELL_COST_TABLE(designs: Any, items: Any = None, factory: Any = None, bom:
                       materials: Any = None) -> list[list[Any]]:
     """Cost of a table of designs in one call (header row of design keys, one design per row).
 
-    designs: table with a header row of design keys and one design per row
+    designs: table with a header row of design keys and one design per row (blank cells take the defaults; a blank row gives a blank row)
     items: optional row or column of cost items to return (default: all)
     factory, bom, steps, materials: optional, as for XLCELL_COST
-    Returns a header row of items and one row per design.
+    Returns a header row of items and one row per design row, aligned with the input.
     """
-    d, n = designs_from_table(designs, materials)
+    d, kept, n_rows = designs_from_table_rows(designs, materials)
+    n = len(kept)
     kw = cost_settings(factory, bom, steps)
     m = evaluate_cost(d, **kw).as_display()
     keys = list(m) if items is None or is_blank(items) else [_metric(as_text(c, "items")) for r in as_2d(items, "items")
@@ -175,7 +176,7 @@ def XLCELL_COST_TABLE(designs: Any, items: Any = None, factory: Any = None, bom:
     for k in keys:
         v = np.broadcast_to(np.asarray(m[k]), (n,))
         cols.append([str(x) for x in v] if _METRICS[k.lower()].unit == "text" else v.astype(float).tolist())
-    return [keys] + [[excel_value(c[i]) for c in cols] for i in range(n)]
+    return [keys] + aligned_rows(cols, kept, n_rows)
 
 
 BOM_HEADER = ["item", "material", "unit", "design_qty", "material_yield", "per_accepted_cell", "cost_usd", "cost_share"]
