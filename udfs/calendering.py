@@ -183,6 +183,16 @@ def XLCELL_KAPPA_EFF(kappa0_S_m: Any, porosity: Any, bruggeman_exponent: Any = N
     return _cell_udfs.XLCELL_BRUGGEMAN(kappa0_S_m, porosity, bruggeman_exponent)
 
 
+def _nip(roll_diameter_m: Any, thickness_before_um: Any, eps_before: Any, material: Any, calendering_materials: Any):
+    """The nip's (roll radius, coating thickness before calendering, porosity before, material) in SI, checked once."""
+    R = 0.5 * _num(roll_diameter_m, "roll_diameter_m", "m", lo=0.0)
+    L0 = _num(thickness_before_um, "thickness_before_um", "µm", lo=0.0)
+    mat = _material(material, calendering_materials)
+    e0 = _porosity(eps_before, "eps_before")
+    check_compaction_law(e0, mat.eps_min, mat.gamma_N_m, eps0_name="eps_before")
+    return R, L0, e0, mat
+
+
 @udf(ranges=("calendering_materials",))
 def XLCELL_NIP_PRESSURE(line_load_N_mm: Any, roll_diameter_m: Any, thickness_before_um: Any, eps_before: Any,
                         material: Any, calendering_materials: Any = None) -> float:
@@ -198,10 +208,8 @@ def XLCELL_NIP_PRESSURE(line_load_N_mm: Any, roll_diameter_m: Any, thickness_bef
     calendering_materials: optional parameter table, searched before the library
     """
     q = _num(line_load_N_mm, "line_load_N_mm", "N/mm", lo=0.0, lo_open=False)
-    R = 0.5 * _num(roll_diameter_m, "roll_diameter_m", "m", lo=0.0)
-    L0 = _num(thickness_before_um, "thickness_before_um", "µm", lo=0.0)
-    p = nip_pressure(q, R, L0, _porosity(eps_before, "eps_before"), _material(material, calendering_materials))
-    return float(units.from_si(p, "MPa"))
+    R, L0, e0, mat = _nip(roll_diameter_m, thickness_before_um, eps_before, material, calendering_materials)
+    return float(units.from_si(nip_pressure(q, R, L0, e0, mat), "MPa"))
 
 
 DUCTILE = "none (ductile)"  #: what a cell shows for the fracture line load of a material that does not crack
@@ -264,11 +272,7 @@ def XLCELL_PRESSURE_SCALE(line_load_N_mm: Any, roll_diameter_m: Any, thickness_b
     calendering_materials: optional parameter table, searched before the library
     """
     q = _num(line_load_N_mm, "line_load_N_mm", "N/mm", lo=0.0)
-    R = 0.5 * _num(roll_diameter_m, "roll_diameter_m", "m", lo=0.0)
-    L0 = _num(thickness_before_um, "thickness_before_um", "µm", lo=0.0)
-    mat = _material(material, calendering_materials)
-    e0 = _porosity(eps_before, "eps_before")
-    check_compaction_law(e0, mat.eps_min, mat.gamma_N_m, eps0_name="eps_before")
+    R, L0, e0, mat = _nip(roll_diameter_m, thickness_before_um, eps_before, material, calendering_materials)
     return float(units.from_si(pressure_scale(q, R, L0, e0, mat), "MPa"))
 
 
@@ -285,11 +289,7 @@ def XLCELL_LINE_LOAD_FOR_PRESSURE(pressure_MPa: Any, roll_diameter_m: Any, thick
     calendering_materials: optional parameter table, searched before the library
     """
     p = _num(pressure_MPa, "pressure_MPa", "MPa", lo=0.0)
-    R = 0.5 * _num(roll_diameter_m, "roll_diameter_m", "m", lo=0.0)
-    L0 = _num(thickness_before_um, "thickness_before_um", "µm", lo=0.0)
-    mat = _material(material, calendering_materials)
-    e0 = _porosity(eps_before, "eps_before")
-    check_compaction_law(e0, mat.eps_min, mat.gamma_N_m, eps0_name="eps_before")
+    R, L0, e0, mat = _nip(roll_diameter_m, thickness_before_um, eps_before, material, calendering_materials)
     return float(units.from_si(line_load_for_pressure(p, R, L0, e0, mat), "N/mm"))
 
 
