@@ -74,7 +74,7 @@ def cost_section(wb: Workbook, ctx: Any) -> None:
         ws.cell(row=rr, column=2, value=u)
         for j, v in enumerate([units.from_si(_f(b.design[key]), u), _f(b.yield_[key]),
                                units.from_si(_f(b.per_accepted[key]), u), _f(b.cost[key])], start=3):
-            style.style_result(ws.cell(row=rr, column=j, value=float(v)))
+            style.style_result(ws.cell(row=rr, column=j, value=float(v)), "$" if j == 6 else "-")
 
     # plant steps
     top = rr + 3
@@ -88,8 +88,8 @@ def cost_section(wb: Workbook, ctx: Any) -> None:
         ws.cell(row=rr, column=1, value=name)
         vals = [st.machines[..., j], st.utilisation[..., j], st.labor_s[..., j] / 3600.0, st.capex_usd[..., j] / 1e6,
                 st.area_m2[..., j], st.energy_J[..., j] / 3.6e9, st.wip_cells[..., j]]
-        for k, v in enumerate(vals, start=2):
-            style.style_result(ws.cell(row=rr, column=k, value=_f(v)))
+        for k, (v, u) in enumerate(zip(vals, ["count", "%", "h", "M$", "m²", "MWh", "count"]), start=2):
+            style.style_result(ws.cell(row=rr, column=k, value=_f(v)), u)
     ws.cell(row=rr + 1, column=1, value=f"Bottleneck: {_f(m['bottleneck_step'])} at "
             f"{_f(m['bottleneck_utilisation']):.1%} utilisation").font = style.DERIVED_FONT
 

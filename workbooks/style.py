@@ -35,10 +35,16 @@ THIN = Side(style="thin", color="BFBFBF")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
-NUMBER_FORMAT = {"-": "0.000", "µm": "0.0", "%": "0.0%", "bool": "General", "text": "@", "m²/s": "0.00E+00"}
+NUMBER_FORMAT = {"-": "0.000", "µm": "0.0", "%": "0.0%", "bool": "General", "text": "@", "m²/s": "0.00E+00",
+                 "count": "#,##0", "h": "#,##0", "m²": "#,##0", "MWh": "#,##0", "M$": "#,##0.0"}
+LARGE = "#,##0"  #: a written number of 10,000 or more (counts, hours, areas) shows with thousands separators
 
 
-def number_format(unit: str) -> str:
+def number_format(unit: str, value: Any = None) -> str:
+    """The cell format for ``unit``; a written value of 10,000 or more shows as a whole number with separators."""
+    if unit in ("-", "$", "Ah", "W", "Wh") or unit not in NUMBER_FORMAT:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= 1e4:
+            return LARGE
     return NUMBER_FORMAT.get(unit, "0.000##")
 
 
@@ -75,12 +81,12 @@ def section_row(ws: Worksheet, row: int, col: int, text: str, width: int) -> Non
 
 def style_input(c: Any, unit: str = "-") -> None:
     c.fill, c.font, c.border = INPUT_FILL, INPUT_FONT, BOX
-    c.number_format = number_format(unit)
+    c.number_format = number_format(unit, c.value)
 
 
 def style_result(c: Any, unit: str = "-") -> None:
     c.fill, c.font, c.border = RESULT_FILL, RESULT_FONT, BOX
-    c.number_format = number_format(unit)
+    c.number_format = number_format(unit, c.value)
 
 
 def widths(ws: Worksheet, cols: dict[str, float]) -> None:
