@@ -70,6 +70,15 @@ ECHEM_PARAMS: tuple[tuple[str, str, str, float, str], ...] = (
 ACTIVATION_ENERGIES = {name: ea for name, _, _, ea, _ in ECHEM_PARAMS}
 
 
+#: illustrative per-price (loading, volatility) of the main materials; the other prices take the spec's
+#: price_loading / price_volatility. Metal-linked items (cathode: Ni, Co, Li; copper foil) load most on the
+#: macro factor and move most. Not fitted to price data.
+DEFAULT_PRICE_RISK: dict[str, tuple[float, float]] = {
+    "pos_am_usd_kg": (0.8, 0.25), "neg_am_usd_kg": (0.5, 0.15), "electrolyte_usd_L": (0.6, 0.20),
+    "separator_usd_m2": (0.3, 0.10), "pos_foil_usd_m2": (0.7, 0.15), "neg_foil_usd_m2": (0.7, 0.20),
+}
+
+
 def _ea(name: str, label: str) -> Any:
     src = next(s for n, _, _, _, s in ECHEM_PARAMS if n == name)
     return field(default=ACTIVATION_ENERGIES[name], metadata=param(
@@ -81,15 +90,16 @@ def _ea(name: str, label: str) -> Any:
 class UncertaintySpec:
     """The joint uncertainty model of :func:`monte_carlo` (SI; the metadata gives Excel key, unit and range).
 
-    Per-price overrides: ``price_loadings`` and ``price_volatilities`` map a price key of
+    Per-price values: ``price_loadings`` and ``price_volatilities`` map a price key of
     :class:`~xlcell.bom.MaterialPrices` (e.g. ``pos_am_usd_kg``) to its loading / volatility (fraction);
-    prices not named take ``price_loading`` / ``price_volatility``. Defaults are illustrative.
+    by default :data:`DEFAULT_PRICE_RISK`'s six main materials; prices not named take ``price_loading`` /
+    ``price_volatility``. Every default is illustrative.
     """
 
-    price_loading: Array = field(default=0.7, metadata=param(
+    price_loading: Array = field(default=0.5, metadata=param(
         "Macro-factor loading of each price (unless set per price)", "-", key="price_loading", ge=-1, le=1, group=_MC,
         doc="l in r = l M + sqrt(1 - l²) e; two prices' log-returns correlate by l_i l_j"))
-    price_volatility: Array = field(default=0.15, metadata=param(
+    price_volatility: Array = field(default=0.10, metadata=param(
         "Price volatility σ of the log price (unless set per price)", "%", key="price_volatility_pct", ge=0, le=200, group=_MC,
         doc="p = base · exp(σ r - σ²/2): mean base, standard deviation of ln p equal to σ"))
     temperature_sigma_K: Array = field(default=3.0, metadata=param(
@@ -112,8 +122,8 @@ class UncertaintySpec:
     cost_limit_usd_J: Array = field(default=85.0 / 3.6e6, metadata=param(
         "Cost limit for the probability of meeting it", "$/kWh", key="cost_limit_usd_per_kWh", gt=0, allow_nan=True, group=_MC,
         doc="P(cell cost per kWh <= limit) is reported; blank = no limit"))
-    price_loadings: Mapping[str, float] = field(default_factory=dict)
-    price_volatilities: Mapping[str, float] = field(default_factory=dict)
+    price_loadings: Mapping[str, float] = field(default_factory=lambda: {k: v[0] for k, v in DEFAULT_PRICE_RISK.items()})
+    price_volatilities: Mapping[str, float] = field(default_factory=lambda: {k: v[1] for k, v in DEFAULT_PRICE_RISK.items()})
 
 
 #: the price fields the macro factor moves: every price of MaterialPrices (not the hardware scaling rules)
@@ -133,12 +143,16 @@ def price_override_specs() -> list[ParamSpec]:
 
 
 def spec_from_mapping(values: Mapping[str, float]) -> UncertaintySpec:
-    """An :class:`UncertaintySpec` from ``{key: display value}`` (keys of :func:`spec_keys`, any case)."""
+    """An :class:`UncertaintySpec` from ``{key: display value}`` (keys of :func:`spec_keys`, any case).
+
+    Keys left out keep their defaults (the per-price defaults of :data:`DEFAULT_PRICE_RISK` included).
+    """
     main = {s.key.lower(): s for s in specs(UncertaintySpec)}
     over = {s.key.lower(): s for s in price_override_specs()}
     kw: dict[str, Any] = {}
-    loads: dict[str, float] = {}
-    vols: dict[str, float] = {}
+    base = UncertaintySpec()
+    loads: dict[str, float] = dict(base.price_loadings)  # a range's per-price rows update the defaults
+    vols: dict[str, float] = dict(base.price_volatilities)
     for k, v in values.items():
         key = str(k).strip().lower()
         if key in main:
@@ -595,4 +609,4 @@ def histogram(values: Iterable[float], bins: int) -> tuple[np.ndarray, np.ndarra
 __all__ = ["UncertaintySpec", "MonteCarloResult", "CellToCellResult", "Draws", "monte_carlo", "cell_to_cell",
            "draw", "sample_prices", "sample_design", "arrhenius_factor", "summarise", "tail_means", "histogram",
            "spec_from_mapping", "spec_keys", "price_override_specs", "PRICE_KEYS", "PRICE_SPECS", "ECHEM_PARAMS",
-           "ACTIVATION_ENERGIES", "DEFAULT_OUTPUTS", "STAT_COLUMNS"]
+           "ACTIVATION_ENERGIES", "DEFAULT_PRICE_RISK", "DEFAULT_OUTPUTS", "STAT_COLUMNS"]
