@@ -18,6 +18,7 @@ Layout:
 from __future__ import annotations
 
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.data_source import NumFmt
 from openpyxl.workbook.workbook import Workbook
 
 from udfs.uncertainty import C2C_SAMPLE_HEADER, HISTOGRAM_HEADER, MC_HEADER
@@ -61,6 +62,10 @@ CELL_TO_CELL = [
 ]
 
 
+#: inputs that are whole numbers (shown without decimals)
+WHOLE = {"mc_samples", "mc_seed", "mc_bins", "c2c_cells", "c2c_seed", "c2c_series", "c2c_parallel"}
+
+
 def _rows(items) -> list[style.ParamRow]:
     out = []
     for label, key, value, unit, bounds, note in items:
@@ -94,6 +99,14 @@ def moving_prices() -> list[str]:
             and spec.price_volatilities.get(s.key, spec.price_volatility) > 0]
 
 
+def _histogram_cells(ws, top: int, col: int, n_bins: int) -> None:
+    for i in range(n_bins + 1):
+        for j, h in enumerate(HISTOGRAM_HEADER):
+            c = ws.cell(row=top + i, column=col + j)
+            style.style_result(c)
+            c.number_format = {"count": "#,##0", "share": "0.0%"}.get(h, "#,##0.00##")
+
+
 def _histogram_chart(ws, top: int, col: int, n_bins: int, title: str, x_title: str) -> BarChart:
     count_col = col + HISTOGRAM_HEADER.index("count")
     chart = BarChart()
@@ -105,6 +118,7 @@ def _histogram_chart(ws, top: int, col: int, n_bins: int, title: str, x_title: s
     chart.legend = None
     chart.x_axis.title = x_title
     chart.y_axis.title = "samples"
+    chart.y_axis.numFmt = NumFmt(formatCode="#,##0", sourceLinked=False)
     chart.x_axis.tickLblPos = "low"
     chart.x_axis.delete = False
     chart.y_axis.delete = False
@@ -129,6 +143,11 @@ def build(wb: Workbook, ctx) -> None:
     _, c2c_last = style.param_rows(wb, ws, c2c_first, [style.ParamRow("Cell-to-cell variation (one production run)")]
                                    + _rows(CELL_TO_CELL))
     ctx.notes["uncertainty_spec_rows"] = (first, last)
+    for r in range(HEADER_ROW, c2c_last + 1):  # "%" inputs hold percent numbers (10 = 10 %), not fractions
+        if ws.cell(row=r, column=4).value == "%":
+            ws.cell(row=r, column=3).number_format = "0.0##"
+        if ws.cell(row=r, column=2).value in WHOLE:
+            ws.cell(row=r, column=3).number_format = "#,##0"
 
     args = f"{ctx.design_name},mc_samples,mc_seed,{SPEC_NAME},{cost_args(ctx)}"
     n_out = len(DEFAULT_OUTPUTS)
@@ -149,7 +168,7 @@ def build(wb: Workbook, ctx) -> None:
     for i in range(RISK_ITEMS):
         for j in range(2):
             style.style_result(ws.cell(row=risk_top + i, column=RESULTS_COL + j))
-        ws.cell(row=risk_top + i, column=RESULTS_COL + 1).number_format = "#,##0.000"
+        ws.cell(row=risk_top + i, column=RESULTS_COL + 1).number_format = "#,##0.000##"
 
     # samples (far right) and their histogram
     s_col = style.col_letter(SAMPLES_COL)
@@ -162,9 +181,7 @@ def build(wb: Workbook, ctx) -> None:
     spill(ws, f"{col}{hist_top}",
           f"=XLCELL_HISTOGRAM({cost_col}{HEADER_ROW}:{cost_col}{HEADER_ROW + MAX_SHEET_SAMPLES},mc_bins)",
           RUN[2][2] + 1, len(HISTOGRAM_HEADER))
-    for i in range(RUN[2][2] + 1):
-        for j in range(len(HISTOGRAM_HEADER)):
-            style.style_result(ws.cell(row=hist_top + i, column=RESULTS_COL + j))
+    _histogram_cells(ws, hist_top, RESULTS_COL, RUN[2][2])
     chart = _histogram_chart(ws, hist_top, RESULTS_COL, RUN[2][2], "Cell cost per kWh: Monte Carlo histogram", "$/kWh")
     ws.add_chart(chart, f"{style.col_letter(RESULTS_COL + len(HISTOGRAM_HEADER) + 1)}{hist_top}")
 
@@ -196,20 +213,21 @@ def build(wb: Workbook, ctx) -> None:
     spill(ws, f"{v_col}{HEADER_ROW}", f"=XLCELL_CELL_TO_CELL_SAMPLES({c2c_args},c2c_cv_contact_pct,{ctx.materials_name})",
           CELL_TO_CELL[0][2] + 1, len(C2C_SAMPLE_HEADER))
     cap_col = style.col_letter(CELLS_COL + C2C_SAMPLE_HEADER.index("capacity_Ah"))
-    ch_top = max(c2c_top, corr_top + n_prices + 3)
+    ch_top = max(c2c_top, corr_top + n_prices + 4)
     ws.cell(row=ch_top - 1, column=C2C_HIST_COL, value="Histogram of cell capacity (Ah)").font = style.SECTION_FONT
     spill(ws, f"{style.col_letter(C2C_HIST_COL)}{ch_top}",
           f"=XLCELL_HISTOGRAM({cap_col}{HEADER_ROW}:{cap_col}{HEADER_ROW + MAX_SHEET_SAMPLES},mc_bins)",
           RUN[2][2] + 1, len(HISTOGRAM_HEADER))
-    for i in range(RUN[2][2] + 1):
-        for j in range(len(HISTOGRAM_HEADER)):
-            style.style_result(ws.cell(row=ch_top + i, column=C2C_HIST_COL + j))
+    _histogram_cells(ws, ch_top, C2C_HIST_COL, RUN[2][2])
     chart2 = _histogram_chart(ws, ch_top, C2C_HIST_COL, RUN[2][2], "Cell capacity across the production run", "Ah")
-    ws.add_chart(chart2, f"{style.col_letter(C2C_HIST_COL + len(HISTOGRAM_HEADER) + 1)}{ch_top}")
+    ws.add_chart(chart2, f"{style.col_letter(C2C_HIST_COL + len(HISTOGRAM_HEADER) + 1)}{ch_top + 2}")
 
     ctx.notes["uncertainty"] = dict(risk_top=risk_top, hist_top=hist_top, corr_top=corr_top, c2c_top=c2c_top,
                                     c2c_hist_top=ch_top)
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    # print (and render) the inputs, results and charts, not the thousands of spilled samples at AK onwards
+    style.print_setup(ws)
+    ws.print_area = f"A1:{style.col_letter(RESULTS_COL + n_prices)}{max(c2c_top + C2C_ITEMS, ch_top + RUN[2][2] + 1)}"
     widths = {"A": 44, "B": 34, "C": 12, "D": 8, "E": 10, "F": 40, "G": 2}
     widths.update({style.col_letter(RESULTS_COL + j): 14 for j in range(n_prices + 1)})
     widths[col] = 26
