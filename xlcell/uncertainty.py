@@ -53,6 +53,7 @@ from .cell import CellDesign, broadcast_fields_cell, evaluate_cell, resolve
 from .constants import GAS_CONSTANT
 from .errors import InputError, ShapeError, UnknownKeyError
 from .params import ParamSpec, param, specs, validate
+from .units import from_si, to_si
 
 Array = Any
 
@@ -119,7 +120,7 @@ class UncertaintySpec:
     cv_porosity: Array = field(default=0.02, metadata=param(
         "Porosity coefficient of variation", "%", key="cv_porosity_pct", ge=0, le=20, group=_MC,
         doc="Normal, independent per electrode and sample"))
-    cost_limit_usd_J: Array = field(default=85.0 / 3.6e6, metadata=param(
+    cost_limit_usd_J: Array = field(default=float(to_si(85.0, "$/kWh")), metadata=param(
         "Cost limit for the probability of meeting it", "$/kWh", key="cost_limit_usd_per_kWh", gt=0, allow_nan=True, group=_MC,
         doc="P(cell cost per kWh <= limit) is reported; blank = no limit"))
     price_loadings: Mapping[str, float] = field(default_factory=lambda: {k: v[0] for k, v in DEFAULT_PRICE_RISK.items()})
@@ -427,7 +428,7 @@ def monte_carlo(design: CellDesign, n: int, seed: int = 0, spec: UncertaintySpec
     feas = np.asarray(got["feasible"][:n], dtype=bool)
     stats = {k: summarise(samples[k]) for k in keys}
 
-    limit = float(spec.cost_limit_usd_J) * 3.6e6
+    limit = float(from_si(float(spec.cost_limit_usd_J), "$/kWh"))
     lo, hi = tail_means(cost)
     risk = dict(samples=float(n), seed=float(seed), deterministic_usd_per_kWh=float(got[COST_KEY][n]),
                 mean_usd_per_kWh=float(np.mean(cost)), var95_usd_per_kWh=float(np.percentile(cost, 95.0)),
@@ -563,22 +564,27 @@ def cell_to_cell(design: CellDesign, n_cells: int, seed: int = 0, cv_thickness: 
     pack_cap = np.min(np.sum(cells, axis=2), axis=1)
     pack_res = np.sum(1.0 / np.sum(1.0 / rcell, axis=2), axis=1)
 
-    ah, mohm = 3600.0, 1e-3
-    cs, rs = summarise(cap / ah), summarise(res / mohm)
+    def ah(x):
+        return float(from_si(x, "Ah")) if np.ndim(x) == 0 else np.asarray(from_si(x, "Ah"))
+
+    def mohm(x):
+        return float(from_si(x, "mΩ")) if np.ndim(x) == 0 else np.asarray(from_si(x, "mΩ"))
+
+    cs, rs = summarise(ah(cap)), summarise(mohm(res))
     summary = {
-        "cells": float(n), "nominal_capacity_Ah": c0 / ah, "capacity_mean_Ah": cs["mean"], "capacity_std_Ah": cs["std"],
+        "cells": float(n), "nominal_capacity_Ah": ah(c0), "capacity_mean_Ah": cs["mean"], "capacity_std_Ah": cs["std"],
         "capacity_cv": cs["std"] / cs["mean"], "capacity_p5_Ah": cs["p5"], "capacity_p95_Ah": cs["p95"],
-        "capacity_min_Ah": float(np.min(cap)) / ah, "capacity_max_Ah": float(np.max(cap)) / ah,
-        "nominal_resistance_mohm": r0 / mohm, "resistance_mean_mohm": rs["mean"], "resistance_std_mohm": rs["std"],
+        "capacity_min_Ah": ah(float(np.min(cap))), "capacity_max_Ah": ah(float(np.max(cap))),
+        "nominal_resistance_mohm": mohm(r0), "resistance_mean_mohm": rs["mean"], "resistance_std_mohm": rs["std"],
         "resistance_cv": rs["std"] / rs["mean"], "resistance_p5_mohm": rs["p5"], "resistance_p95_mohm": rs["p95"],
         "share_within_window": float(np.mean(within)),
         "series": float(s_), "parallel": float(p_), "packs": float(packs),
-        "pack_nominal_capacity_Ah": p_ * c0 / ah, "pack_capacity_mean_Ah": float(np.mean(pack_cap)) / ah,
-        "pack_capacity_min_Ah": float(np.min(pack_cap)) / ah,
+        "pack_nominal_capacity_Ah": ah(p_ * c0), "pack_capacity_mean_Ah": ah(float(np.mean(pack_cap))),
+        "pack_capacity_min_Ah": ah(float(np.min(pack_cap))),
         "pack_capacity_loss_vs_nominal": 1.0 - float(np.mean(pack_cap)) / (p_ * c0),
         "pack_capacity_loss_vs_mean_cell": 1.0 - float(np.mean(pack_cap)) / (p_ * float(np.mean(cap))),
-        "pack_resistance_mean_mohm": float(np.mean(pack_res)) / mohm,
-        "pack_nominal_resistance_mohm": s_ * r0 / p_ / mohm,
+        "pack_resistance_mean_mohm": mohm(float(np.mean(pack_res))),
+        "pack_nominal_resistance_mohm": mohm(s_ * r0 / p_),
     }
     return CellToCellResult(capacity_C=cap, resistance_ohm=res, energy_J=en, nominal_capacity_C=c0, nominal_resistance_ohm=r0,
                             within_window=within, pack_capacity_C=pack_cap, pack_resistance_ohm=pack_res, series=s_,
