@@ -242,3 +242,35 @@ def test_cell_to_cell_bad_input():
         cell_to_cell(D, 10, 0, series=4, parallel=3)
     with pytest.raises(InputError, match="capacity_window"):
         cell_to_cell(D, 10, 0, capacity_window=0.0)
+
+
+def test_risk_provider_equals_monte_carlo_per_design_in_one_call(monkeypatch):
+    import xlcell.cost as cost_mod
+    from xlcell.registry import evaluate_outputs
+
+    calls = []
+    real = cost_mod.cost_details
+    monkeypatch.setattr(cost_mod, "cost_details", lambda *a, **k: calls.append(1) or real(*a, **k))
+    keys = ["mc_cost_mean_usd_per_kWh", "mc_cost_p95_usd_per_kWh", "mc_cost_cvar95_usd_per_kWh", "mc_p_cost_within_limit",
+            "mc_p_feasible"]
+    thick = np.array([80.0, 120.0, 160.0])
+    out = evaluate_outputs(None, {"pos_thickness_um": thick}, keys, {"uncertainty": {"n": 800, "seed": 3}})
+    assert len(calls) == 1  # 3 designs x 800 samples: one cost call
+    for i, L_um in enumerate(thick):
+        d = dataclasses.replace(D, pos=dataclasses.replace(D.pos, thickness_m=L_um * 1e-6))
+        r = monte_carlo(d, 800, 3).risk  # the same seed: the same draws for every design
+        want = [r["mean_usd_per_kWh"], r["var95_usd_per_kWh"], r["cvar95_usd_per_kWh"], r["p_cost_within_limit"], r["p_feasible"]]
+        for k, w in zip(keys, want):
+            assert out[k][i] == pytest.approx(w, rel=1e-12), (k, L_um)
+    # common random numbers: the robust cost falls smoothly with thickness, as the deterministic cost does
+    assert out["mc_cost_cvar95_usd_per_kWh"][0] > out["mc_cost_cvar95_usd_per_kWh"][1] > out["mc_cost_cvar95_usd_per_kWh"][2]
+
+
+def test_robust_objective_in_a_design_problem():
+    from xlcell.optimize import DesignProblem, Objective, Variable
+
+    p = DesignProblem([Variable("pos_thickness_um", 60.0, 160.0)],
+                      [Objective("mc_cost_cvar95_usd_per_kWh", "min"), Objective("mc_cost_mean_usd_per_kWh", "min")],
+                      context={"uncertainty": {"n": 200}})
+    F, _ = p.evaluate(np.array([[60.0], [110.0], [160.0]]))
+    assert np.all(np.isfinite(F)) and np.all(F[:, 0] > F[:, 1])  # CVaR95 above the mean for every design

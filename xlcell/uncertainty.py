@@ -278,35 +278,47 @@ def _ea_of(spec: UncertaintySpec, name: str) -> float:
 
 
 def sample_design(design: CellDesign, spec: UncertaintySpec, draws: Draws) -> CellDesign:
-    """The population of sampled designs (arrays of n): thermal factor, parameter noise, manufacturing spread."""
-    d = _one_design(design)
-    n = draws.thermal.shape[0]
-    T0 = float(d.temperature_K)
+    """The sampled designs: thermal factor, parameter noise and manufacturing spread applied to ``design``.
+
+    ``design`` may be one design or a population of shape ``S``; the result has shape ``S + (n,)``, every
+    design seeing the same n draws (common random numbers).
+    """
+    d = broadcast_fields_cell(resolve(design))
+    S = np.shape(d.pos.thickness_m)
+    shape = S + (draws.thermal.shape[0],)
+
+    def col(x: Array) -> np.ndarray:  # a field of shape S as S + (1,), to broadcast against the draws
+        return np.asarray(x, dtype=float)[..., None]
+
+    def full(x: Array) -> np.ndarray:
+        return np.broadcast_to(col(x), shape).copy()
+
+    T0 = col(d.temperature_K)
     t_eff = np.maximum(T0 + float(spec.temperature_sigma_K) * draws.thermal, 1.0)
     sn = float(spec.param_noise)
     new: dict[str, dict[str, np.ndarray]] = {"pos": {}, "neg": {}, "cell": {}}
     for k, (name, part, fld, _, _) in enumerate(ECHEM_PARAMS):
         obj = d if part == "cell" else getattr(d, part)
         f = arrhenius_factor(_ea_of(spec, name), t_eff, T0) * np.exp(sn * draws.param_noise[:, k] - 0.5 * sn * sn)
-        new[part][fld] = float(getattr(obj, fld)) * f
+        new[part][fld] = np.broadcast_to(col(getattr(obj, fld)) * f, shape).copy()
     for j, part in enumerate(("pos", "neg")):
         e = getattr(d, part)
-        new[part]["thickness_m"] = _clip_thickness(float(e.thickness_m) * (1.0 + float(spec.cv_thickness) * draws.thickness[:, j]),
-                                                   float(e.thickness_m))
-        new[part]["porosity"] = _clip_porosity(float(e.porosity) * (1.0 + float(spec.cv_porosity) * draws.porosity[:, j]))
-    full = lambda x: np.full(n, float(x))  # noqa: E731 - every field an array of n
+        L = col(e.thickness_m)
+        x = _clip_thickness(L * (1.0 + float(spec.cv_thickness) * draws.thickness[:, j]), L)
+        new[part]["thickness_m"] = np.broadcast_to(x, shape).copy()
+        x = _clip_porosity(col(e.porosity) * (1.0 + float(spec.cv_porosity) * draws.porosity[:, j]))
+        new[part]["porosity"] = np.broadcast_to(x, shape).copy()
     out = dataclasses.replace(d, **{s.name: full(getattr(d, s.name)) for s in specs(d)})
     for part in ("pos", "neg"):
         e = getattr(d, part)
         kw = {s.name: full(getattr(e, s.name)) for s in specs(e)}
         kw.update(new[part])
         out = dataclasses.replace(out, **{part: dataclasses.replace(e, **kw)})
-    out = dataclasses.replace(out, sep=dataclasses.replace(d.sep, **{s.name: full(getattr(d.sep, s.name)) for s in specs(d.sep)}),
-                              **new["cell"])
-    return out
+    return dataclasses.replace(out, sep=dataclasses.replace(d.sep, **{s.name: full(getattr(d.sep, s.name)) for s in specs(d.sep)}),
+                               **new["cell"])
 
 
-def _clip_thickness(x: np.ndarray, nominal: float) -> np.ndarray:
+def _clip_thickness(x: np.ndarray, nominal: Array) -> np.ndarray:
     return np.maximum(x, 1e-3 * nominal)
 
 
@@ -401,15 +413,15 @@ def monte_carlo(design: CellDesign, n: int, seed: int = 0, spec: UncertaintySpec
         if registry.output_spec(k).unit in ("text",):
             raise InputError("outputs", k, "numeric model outputs (not text)")
     base_prices = _scalar_prices(prices)
+    base = _one_design(design)
     dr = draw(n, seed)
     sampled_prices, r = sample_prices(base_prices, load, vol, dr.macro, dr.price_noise)
-    pop = sample_design(design, spec, dr)
+    pop = sample_design(base, spec, dr)
 
     # the deterministic design as member n + 1 of the same population (same call)
     def plus_base(x: np.ndarray, b: float) -> np.ndarray:
         return np.concatenate([x, [b]])
 
-    base = _one_design(design)
     pop = _map_pairs(pop, base, plus_base)
     price_pop = dataclasses.replace(sampled_prices, **{
         s.name: plus_base(getattr(sampled_prices, s.name), float(getattr(base_prices, s.name))) for s in PRICE_SPECS})
@@ -457,6 +469,76 @@ def _map_pairs(a: CellDesign, b: CellDesign, fn) -> CellDesign:
                                          for s in specs(x)})
 
     return dataclasses.replace(m(a, b), pos=m(a.pos, b.pos), neg=m(a.neg, b.neg), sep=m(a.sep, b.sep))
+
+
+# ---------------------------------------------------------------------------------------------
+# Risk measures of a population of designs (robust optimisation through xlcell.registry)
+
+#: outputs of the "uncertainty" metric provider, each over the samples of one design
+RISK_SPECS: tuple[ParamSpec, ...] = (
+    ParamSpec(name="mc_cost_mean", key="mc_cost_mean_usd_per_kWh", label="Monte Carlo mean of the cell cost per kWh",
+              unit="$/kWh", group=_MC, doc="Mean over the samples of xlcell.uncertainty (context 'uncertainty': n, seed, spec)"),
+    ParamSpec(name="mc_cost_p95", key="mc_cost_p95_usd_per_kWh", label="Monte Carlo P95 of the cell cost per kWh (VaR95)",
+              unit="$/kWh", group=_MC),
+    ParamSpec(name="mc_cost_cvar95", key="mc_cost_cvar95_usd_per_kWh", label="Monte Carlo CVaR95 of the cell cost per kWh",
+              unit="$/kWh", group=_MC, doc="Mean of the worst 5 % of samples: a robust cost objective"),
+    ParamSpec(name="mc_p_cost_within_limit", key="mc_p_cost_within_limit", label="Probability that $/kWh <= the spec's cost limit",
+              unit="-", group=_MC),
+    ParamSpec(name="mc_p_feasible", key="mc_p_feasible", label="Probability that the sampled cell is feasible", unit="-", group=_MC),
+)
+
+#: samples per design of the "uncertainty" provider unless its context sets n
+PROVIDER_SAMPLES = 256
+
+
+def population_risk(design: CellDesign, n: int = PROVIDER_SAMPLES, seed: int = 0, spec: UncertaintySpec | None = None, *,
+                    factory: Any = None, prices: MaterialPrices | None = None, fmt: CellFormat | None = None,
+                    yields: MaterialYields | None = None, slurry: Slurry | None = None) -> dict[str, np.ndarray]:
+    """Risk measures of every design of a population (shape ``S``) from n samples each, in one model call.
+
+    Every design sees the same draws (common random numbers), so differences between designs are not sampling
+    noise and the measures are smooth in the design: the population of shape ``S + (n,)`` is one call of the cell
+    and cost models. Returns ``{key of RISK_SPECS: array of shape S}`` in display units.
+    """
+    from .cost import Factory, evaluate_cost
+
+    n = _check_n(n)
+    seed = _check_seed(seed)
+    spec = spec or UncertaintySpec()
+    load, vol = _check_spec(spec)
+    dr = draw(n, seed)
+    sampled_prices, _ = sample_prices(_scalar_prices(prices), load, vol, dr.macro, dr.price_noise)
+    pop = sample_design(design, spec, dr)
+    kw = dict(fmt=fmt, yields=yields, slurry=slurry)
+    cost = np.asarray(from_si(evaluate_cost(pop, factory if factory is not None else Factory(), sampled_prices,
+                                            **{k: v for k, v in kw.items() if v is not None}).cost_per_energy_usd_J,
+                              "$/kWh"), dtype=float)
+    feas = evaluate_cell(pop).feasible
+    srt = np.sort(cost, axis=-1)
+    k = max(1, int(math.ceil(0.05 * n - 1e-9)))
+    limit = float(from_si(float(spec.cost_limit_usd_J), "$/kWh"))
+    within = np.mean(cost <= limit, axis=-1) if np.isfinite(limit) else np.full(cost.shape[:-1], np.nan)
+    return {"mc_cost_mean_usd_per_kWh": np.mean(cost, axis=-1), "mc_cost_p95_usd_per_kWh": np.percentile(cost, 95.0, axis=-1),
+            "mc_cost_cvar95_usd_per_kWh": np.mean(srt[..., -k:], axis=-1), "mc_p_cost_within_limit": within,
+            "mc_p_feasible": np.mean(feas, axis=-1)}
+
+
+def _provider(ev: Any) -> dict[str, Any]:
+    """Context ``"uncertainty"``: ``n`` (256), ``seed`` (0), ``spec`` (UncertaintySpec); the cost model's inputs
+    come from context ``"cost"`` as for the cost provider (a Factory or a dict of evaluate_cost keywords)."""
+    from .cost import Factory
+
+    ctx = dict(ev.context.get("uncertainty") or {})
+    cost_ctx = ev.context.get("cost")
+    kw = {"factory": cost_ctx} if isinstance(cost_ctx, Factory) else dict(cost_ctx or {})
+    return population_risk(ev.design, ctx.get("n", PROVIDER_SAMPLES), ctx.get("seed", 0), ctx.get("spec"), **kw)
+
+
+def _register() -> None:
+    from . import registry
+
+    if "uncertainty" not in registry.providers():
+        registry.register_metrics("uncertainty", RISK_SPECS, _provider)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -615,4 +697,7 @@ def histogram(values: Iterable[float], bins: int) -> tuple[np.ndarray, np.ndarra
 __all__ = ["UncertaintySpec", "MonteCarloResult", "CellToCellResult", "Draws", "monte_carlo", "cell_to_cell",
            "draw", "sample_prices", "sample_design", "arrhenius_factor", "summarise", "tail_means", "histogram",
            "spec_from_mapping", "spec_keys", "price_override_specs", "PRICE_KEYS", "PRICE_SPECS", "ECHEM_PARAMS",
-           "ACTIVATION_ENERGIES", "DEFAULT_PRICE_RISK", "DEFAULT_OUTPUTS", "STAT_COLUMNS"]
+           "ACTIVATION_ENERGIES", "DEFAULT_PRICE_RISK", "DEFAULT_OUTPUTS", "STAT_COLUMNS", "population_risk", "RISK_SPECS"]
+
+
+_register()
