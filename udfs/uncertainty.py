@@ -75,7 +75,7 @@ def _outputs(v: Any) -> tuple[str, ...]:
 
 
 _RUNS: "OrderedDict[str, MonteCarloResult]" = OrderedDict()
-_RUNS_KEPT = 4
+_RUNS_KEPT = 2  # a run of 100,000 samples holds about 35 MB
 
 
 def _run(design: Any, n: Any, seed: Any, spec: Any, factory: Any, bom: Any, steps: Any, materials: Any,
