@@ -147,3 +147,26 @@ def test_cell_to_cell_block_equals_the_model(computed, wb):
     for k, v in want.summary.items():
         assert rows[k] == pytest.approx(v, rel=1e-9), k
     assert rows["pack_capacity_mean_Ah"] < rows["pack_nominal_capacity_Ah"]  # the weakest group limits the string
+
+
+def test_the_ribbon_macros_pass_the_sheets_model_to_the_risk_outputs(tmp_path):
+    import shutil
+
+    from udfs._book import FileBook
+    from udfs.macros import read_settings
+
+    book = shutil.copy(TEMPLATE_PATH, tmp_path / "book.xlsx")
+    s = read_settings(FileBook(book, quiet=True))
+    got = _inputs(load_workbook(TEMPLATE_PATH)["Uncertainty"])
+    keys = {sp.key for sp in specs(UncertaintySpec)} | {sp.key for sp in price_override_specs()}
+    assert s.context["uncertainty"]["spec"] == spec_from_mapping({k: v for k, v in got.items() if k in keys})
+    # a changed volatility on the sheet changes the model the optimiser sees, and the inputs hash
+    fb = FileBook(book, quiet=True)
+    rows = fb.read(sheet.SPEC_NAME)
+    i = next(i for i, r in enumerate(rows) if r[0] == "pos_am_usd_kg_volatility_pct")
+    rows[i][1] = 40.0
+    fb.write(sheet.SPEC_NAME, rows)
+    fb.save()
+    s2 = read_settings(FileBook(book, quiet=True))
+    assert s2.context["uncertainty"]["spec"].price_volatilities["pos_am_usd_kg"] == pytest.approx(0.4)
+    assert s2.inputs_hash() != s.inputs_hash()
