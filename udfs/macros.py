@@ -28,6 +28,7 @@ from ._excel import (as_2d, as_float, as_int, as_kv, as_optional_float, as_table
                      is_blank, params_from_kv)
 from .cell import design_values, materials_from_range
 from .cost import cost_settings
+from .uncertainty import spec_from_range
 
 DESIGN = "xlcell_design"
 MATERIALS = "xlcell_materials"
@@ -152,6 +153,8 @@ def read_settings(book: Book) -> Settings:
         "lifetime": {"params": params_from_kv(SEIParams, _optional(book, "xlcell_sei_params"), "sei_params")},
         # the fracture ratio uses the calendering parameters of the design's own active materials
         "calendering": {k: str(base[k]) for k in ("pos_material", "neg_material") if not is_blank(base.get(k))},
+        # Monte Carlo risk outputs (mc_cost_cvar95_usd_per_kWh, ...) use the Uncertainty sheet's model
+        "uncertainty": {"spec": spec_from_range(_optional(book, "xlcell_mc_spec"))},
     }
     return Settings(variables, objectives, constraints, method, n_points, as_int(kv.get("seed"), "seed", default=0),
                     n_starts, chosen, extra, base, mats, context)

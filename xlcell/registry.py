@@ -485,6 +485,7 @@ def _register_builtin() -> None:
     register_metrics("lifetime", _LIFE, _lifetime)
     register_metrics("lcos", _LCOS, _lcos, requires=("cell", "cost", "lifetime"))
     register_metrics("calendering", _CAL, _calendering, requires=("cell",))
+    from . import uncertainty  # noqa: F401 - Monte Carlo risk measures register as the provider "uncertainty"
 
 
 _register_builtin()

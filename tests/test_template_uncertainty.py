@@ -1,0 +1,172 @@
+"""The template's Uncertainty sheet: inputs from metadata, and its formulas, computed by a formula engine with
+our UDFs bound, equal the Python model (Monte Carlo and cell-to-cell) for the sheet's inputs."""
+import numpy as np
+import pytest
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter as L
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.worksheet.formula import ArrayFormula
+
+from udfs.uncertainty import HISTOGRAM_HEADER, MC_HEADER
+from workbooks import TEMPLATE_PATH
+from workbooks.sheets import uncertainty as sheet
+from xlcell.design import design_from_mapping
+from xlcell.params import specs
+from xlcell.uncertainty import (DEFAULT_OUTPUTS, STAT_COLUMNS, UncertaintySpec, cell_to_cell, histogram, monte_carlo,
+                                price_override_specs, spec_from_mapping)
+
+
+@pytest.fixture(scope="module")
+def wb():
+    return load_workbook(TEMPLATE_PATH)
+
+
+def _inputs(ws):
+    """{key: value} of the sheet's input block (key in B, value in C)."""
+    return {ws.cell(r, 2).value: ws.cell(r, 3).value for r in range(sheet.HEADER_ROW, ws.max_row + 1)
+            if isinstance(ws.cell(r, 2).value, str) and ws.cell(r, 3).value is not None}
+
+
+def test_sheet_sits_after_lcos_and_before_pareto(wb):
+    names = wb.sheetnames
+    assert names.index("Uncertainty") == names.index("LCOS") + 1 == names.index("Pareto") - 1
+
+
+def test_inputs_are_named_and_come_from_metadata(wb):
+    ws = wb["Uncertainty"]
+    got = _inputs(ws)
+    for s in specs(UncertaintySpec):
+        assert s.key in got, s.key
+        assert wb.defined_names[s.key].attr_text.startswith("'Uncertainty'!$C$")
+    assert got["ea_neg_solid_diffusivity_kJ_mol"] == 42.77  # Dualfoil graphite (PyBaMM Marquis2019), kJ/mol
+    for key in ("mc_samples", "mc_seed", "mc_bins", "c2c_cells", "c2c_cv_thickness_pct", "c2c_series"):
+        assert wb.defined_names[key].attr_text.startswith("'Uncertainty'!$C$")
+    over = {s.key for s in price_override_specs()}
+    assert {"pos_am_usd_kg_loading", "pos_am_usd_kg_volatility_pct"} <= set(got) & over
+    first, last = range_boundaries(wb.defined_names[sheet.SPEC_NAME].attr_text.split("!")[1].replace("$", ""))[1::2]
+    assert wb.defined_names[sheet.SPEC_NAME].attr_text.startswith("'Uncertainty'!$B$")
+    # the spec range holds exactly the model keys (no run inputs, no units column)
+    keys = [ws.cell(r, 2).value for r in range(first, last + 1) if ws.cell(r, 2).value]
+    assert set(keys) <= {s.key for s in specs(UncertaintySpec)} | over and "mc_samples" not in keys
+    row = next(r for r in range(5, 40) if ws.cell(r, 2).value == "price_loading")
+    assert ws.cell(row, 3).fill.fgColor.rgb.endswith("FFF2CC") and ws.cell(row, 4).value == "-"  # input, unit beside
+
+
+def test_no_clashes_and_two_histogram_charts(wb):
+    ws = wb["Uncertainty"]
+    spills = {c.coordinate: range_boundaries(c.value.ref) for row in ws.iter_rows() for c in row
+              if isinstance(c.value, ArrayFormula)}
+    for a, (c0, r0, c1, r1) in spills.items():
+        for row in ws.iter_rows(min_row=r0, max_row=r1, min_col=c0, max_col=c1):
+            assert all(c.value is None or c.coordinate == a for c in row), a
+        for b, (d0, s0, d1, s1) in spills.items():
+            assert a == b or not (c0 <= d1 and d0 <= c1 and r0 <= s1 and s0 <= r1), (a, b)
+    charts = ws._charts
+    assert len(charts) == 2 and all(ch.type == "col" for ch in charts)
+    formulas = [c.value.text for row in ws.iter_rows() for c in row if isinstance(c.value, ArrayFormula)]
+    mc = [f for f in formulas if f.startswith(("=XLCELL_MONTE_CARLO(", "=XLCELL_MC_"))]
+    assert len(mc) == 4 and len({f.split("(", 1)[1] for f in mc}) == 1  # one argument list: one shared run
+    assert "xlcell_factory,xlcell_bom,xlcell_steps,xlcell_materials" in mc[0]
+
+
+@pytest.fixture(scope="module")
+def computed():
+    pytest.importorskip("formulas")
+    from workbooks.formula_engine import evaluate
+
+    return evaluate(TEMPLATE_PATH)
+
+
+@pytest.fixture(scope="module")
+def model(wb):
+    got = _inputs(wb["Uncertainty"])
+    keys = {s.key for s in specs(UncertaintySpec)} | {s.key for s in price_override_specs()}
+    spec = spec_from_mapping({k: v for k, v in got.items() if k in keys})
+    return got, monte_carlo(design_from_mapping({}), int(got["mc_samples"]), int(got["mc_seed"]), spec)
+
+
+def test_monte_carlo_block_equals_the_model(computed, model):
+    got, want = model
+    assert int(got["mc_samples"]) == 2000  # "thousands of Monte Carlo runs"
+    h = sheet.HEADER_ROW
+    c0 = sheet.RESULTS_COL
+    assert [computed[f"UNCERTAINTY!{L(c0 + j)}{h}"] for j in range(len(MC_HEADER))] == MC_HEADER
+    for i, k in enumerate(DEFAULT_OUTPUTS):
+        r = h + 1 + i
+        assert computed[f"UNCERTAINTY!{L(c0)}{r}"] == k
+        assert computed[f"UNCERTAINTY!{L(c0 + 2)}{r}"] == pytest.approx(want.deterministic[k], rel=1e-9)
+        for j, c in enumerate(STAT_COLUMNS):
+            assert computed[f"UNCERTAINTY!{L(c0 + 3 + j)}{r}"] == pytest.approx(want.stats[k][c], rel=1e-9), (k, c)
+    # BatPaC 5.0 default cell, shared/reference/batpac5.md §6.3: $79.0192/kWh deterministic
+    assert computed[f"UNCERTAINTY!{L(c0 + 2)}{h + 1}"] == pytest.approx(79.019206, rel=1e-7)
+    top = h + len(DEFAULT_OUTPUTS) + 3
+    risk = {computed[f"UNCERTAINTY!{L(c0)}{top + i}"]: computed[f"UNCERTAINTY!{L(c0 + 1)}{top + i}"]
+            for i in range(sheet.RISK_ITEMS)}
+    assert set(risk) == set(want.risk)
+    for k, v in want.risk.items():
+        assert risk[k] == pytest.approx(v, rel=1e-9), k
+
+
+def test_histogram_block_counts_the_samples(computed, model):
+    got, want = model
+    top = sheet.HEADER_ROW + len(DEFAULT_OUTPUTS) + 3 + sheet.RISK_ITEMS + 2
+    c0 = sheet.RESULTS_COL
+    assert [computed[f"UNCERTAINTY!{L(c0 + j)}{top}"] for j in range(len(HISTOGRAM_HEADER))] == HISTOGRAM_HEADER
+    bins = int(got["mc_bins"])
+    counts = [computed[f"UNCERTAINTY!{L(c0 + 3)}{top + 1 + i}"] for i in range(bins)]
+    edges, want_counts = histogram(want.samples["cell_cost_usd_per_kWh"], bins)
+    assert counts == want_counts.tolist() and sum(counts) == 2000
+    assert computed[f"UNCERTAINTY!{L(c0 + 1)}{top + 1}"] == pytest.approx(edges[0], rel=1e-12)
+
+
+def test_correlation_block_shows_the_macro_factor(computed, model):
+    got, want = model
+    top = sheet.HEADER_ROW + len(DEFAULT_OUTPUTS) + 3 + sheet.RISK_ITEMS + 2 + int(got["mc_bins"]) + 3
+    c0 = sheet.RESULTS_COL
+    keys = [computed[f"UNCERTAINTY!{L(c0 + 1 + j)}{top}"] for j in range(len(want.correlated_keys))]
+    assert keys == list(want.correlated_keys) == sheet.moving_prices()
+    m = np.array([[computed[f"UNCERTAINTY!{L(c0 + 1 + j)}{top + 1 + i}"] for j in range(len(keys))] for i in range(len(keys))])
+    np.testing.assert_allclose(m, want.price_correlation, rtol=1e-9, atol=1e-12)
+    i, j = keys.index("pos_am_usd_kg"), keys.index("electrolyte_usd_L")
+    se = (1 - 0.48**2) / np.sqrt(2000)
+    assert m[i, j] == pytest.approx(0.8 * 0.6, abs=5 * se)  # loading_i × loading_j
+
+
+def test_cell_to_cell_block_equals_the_model(computed, wb):
+    got = _inputs(wb["Uncertainty"])
+    want = cell_to_cell(design_from_mapping({}), int(got["c2c_cells"]), int(got["c2c_seed"]),
+                        got["c2c_cv_thickness_pct"] / 100, got["c2c_cv_porosity_pct"] / 100,
+                        cv_contact=got["c2c_cv_contact_pct"] / 100, series=int(got["c2c_series"]),
+                        parallel=int(got["c2c_parallel"]), capacity_window=got["c2c_capacity_window_pct"] / 100,
+                        resistance_window=got["c2c_resistance_window_pct"] / 100)
+    ws = wb["Uncertainty"]
+    top = next(c.row for row in ws.iter_rows(min_col=1, max_col=1) for c in row
+               if isinstance(c.value, ArrayFormula) and c.value.text.startswith("=XLCELL_CELL_TO_CELL("))
+    rows = {computed[f"UNCERTAINTY!A{top + i}"]: computed[f"UNCERTAINTY!B{top + i}"] for i in range(sheet.C2C_ITEMS)}
+    assert len(rows) == sheet.C2C_ITEMS == len(want.summary)
+    for k, v in want.summary.items():
+        assert rows[k] == pytest.approx(v, rel=1e-9), k
+    assert rows["pack_capacity_mean_Ah"] < rows["pack_nominal_capacity_Ah"]  # the weakest group limits the string
+
+
+def test_the_ribbon_macros_pass_the_sheets_model_to_the_risk_outputs(tmp_path):
+    import shutil
+
+    from udfs._book import FileBook
+    from udfs.macros import read_settings
+
+    book = shutil.copy(TEMPLATE_PATH, tmp_path / "book.xlsx")
+    s = read_settings(FileBook(book, quiet=True))
+    got = _inputs(load_workbook(TEMPLATE_PATH)["Uncertainty"])
+    keys = {sp.key for sp in specs(UncertaintySpec)} | {sp.key for sp in price_override_specs()}
+    assert s.context["uncertainty"]["spec"] == spec_from_mapping({k: v for k, v in got.items() if k in keys})
+    # a changed volatility on the sheet changes the model the optimiser sees, and the inputs hash
+    fb = FileBook(book, quiet=True)
+    rows = fb.read(sheet.SPEC_NAME)
+    i = next(i for i, r in enumerate(rows) if r[0] == "pos_am_usd_kg_volatility_pct")
+    rows[i][1] = 40.0
+    fb.write(sheet.SPEC_NAME, rows)
+    fb.save()
+    s2 = read_settings(FileBook(book, quiet=True))
+    assert s2.context["uncertainty"]["spec"].price_volatilities["pos_am_usd_kg"] == pytest.approx(0.4)
+    assert s2.inputs_hash() != s.inputs_hash()

@@ -1,0 +1,264 @@
+"""Excel functions of the uncertainty model (thin wrappers over :mod:`xlcell.uncertainty`).
+
+Ranges (all optional after ``design``, ``n`` and ``seed``; blank = defaults):
+
+* ``spec`` — exactly two columns (key, value) of the uncertainty model in display units: the keys of
+  :class:`xlcell.uncertainty.UncertaintySpec` (``price_loading``, ``price_volatility_pct``,
+  ``temperature_sigma_K``, ``ea_..._kJ_mol``, ``param_noise_pct``, ``cv_thickness_pct``,
+  ``cv_porosity_pct``, ``cost_limit_usd_per_kWh``) and per price ``<price key>_loading`` and
+  ``<price key>_volatility_pct`` (e.g. ``pos_am_usd_kg_volatility_pct``);
+* ``factory``, ``bom``, ``steps``, ``materials`` — as for ``XLCELL_COST`` (the bom's prices are the base prices);
+* ``outputs`` — a row or column of model output keys (default: $/kWh, $/cell, Wh/kg, max power, capacity;
+  ``cycle_life`` and ``lcos_cell_usd_per_kWh`` add the SEI life and the cell LCOS).
+
+The Monte Carlo functions with the same arguments share one run (kept for the last few argument sets), so
+a sheet can show the statistics, the risk, the samples and the correlations of one run.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+
+from xlcell import units
+from xlcell.errors import InputError, ShapeError
+from xlcell.registry import output_key, output_spec
+from xlcell.uncertainty import (DEFAULT_OUTPUTS, MAX_BINS, STAT_COLUMNS, MonteCarloResult, UncertaintySpec, cell_to_cell,
+                                histogram, monte_carlo, spec_from_mapping)
+
+from ._excel import as_2d, as_float, as_kv, as_text, excel_value, is_blank, kv_out, udf
+from .cell import design_from_range
+from .cost import cost_settings
+
+#: most samples (Monte Carlo) or cells (cell to cell) one Excel call evaluates; larger studies run from Python
+MAX_SAMPLES = 100_000
+MC_HEADER = ["output", "unit", "deterministic", *STAT_COLUMNS]
+C2C_SAMPLE_HEADER = ["cell", "capacity_Ah", "resistance_mohm", "energy_Wh"]
+HISTOGRAM_HEADER = ["bin", "bin_low", "bin_high", "count", "share"]
+
+
+def _count(v: Any, name: str, *, default: int | None = None, minimum: int = 1, maximum: int = MAX_SAMPLES) -> int:
+    allowed = f"a whole number between {minimum} and {maximum:,}"
+    x = as_float(v, name, default=None if default is None else float(default), allowed=allowed)
+    if x != int(x) or x < minimum or x > maximum:
+        tail = " (larger runs: call xlcell.uncertainty from Python)" if name in ("n", "n_cells") and x > maximum else ""
+        raise InputError(name, x, allowed + tail)
+    return int(x)
+
+
+def _pct(v: Any, name: str, default: float | None = None) -> float:
+    """A percentage from a cell -> fraction (blank -> ``default`` %)."""
+    return float(units.to_si(as_float(v, name, default=default), "%"))
+
+
+def spec_from_range(v: Any, name: str = "spec") -> UncertaintySpec:
+    """The uncertainty model from a two-column (key, value) range in display units (blank = defaults)."""
+    if v is None or is_blank(v):
+        return UncertaintySpec()
+    rows = as_2d(v, name)
+    if len(rows[0]) != 2:
+        raise ShapeError(name, f"{len(rows)}x{len(rows[0])}", "two columns: key, value")
+    return spec_from_mapping({k: as_float(val, k) for k, val in as_kv(v, name).items()})
+
+
+def _outputs(v: Any) -> tuple[str, ...]:
+    if v is None or is_blank(v):
+        return DEFAULT_OUTPUTS
+    keys = [output_key(as_text(c, "outputs")) for r in as_2d(v, "outputs") for c in r if not is_blank(c)]
+    if not keys:
+        return DEFAULT_OUTPUTS
+    for k in keys:
+        if output_spec(k).unit in ("text",):
+            raise InputError("outputs", k, "a numeric model output")
+    return tuple(keys)
+
+
+_RUNS: "OrderedDict[str, MonteCarloResult]" = OrderedDict()
+_RUNS_KEPT = 2  # a run of 100,000 samples holds about 35 MB
+
+
+def _run(design: Any, n: Any, seed: Any, spec: Any, factory: Any, bom: Any, steps: Any, materials: Any,
+         outputs: Any) -> MonteCarloResult:
+    """The Monte Carlo run of these arguments (the same arguments reuse the same run)."""
+    key = repr((design, n, seed, spec, factory, bom, steps, materials, outputs))
+    if key in _RUNS:
+        _RUNS.move_to_end(key)
+        return _RUNS[key]
+    count = _count(n, "n")
+    s = _count(seed, "seed", default=0, minimum=0, maximum=2**32 - 1)
+    sp = spec_from_range(spec)
+    d = design_from_range(design, materials)
+    kw = cost_settings(factory, bom, steps)
+    res = monte_carlo(d, count, s, sp, outputs=_outputs(outputs), factory=kw["factory"], prices=kw["prices"],
+                      fmt=kw["fmt"], yields=kw["yields"], slurry=kw["slurry"])
+    _RUNS[key] = res
+    while len(_RUNS) > _RUNS_KEPT:
+        _RUNS.popitem(last=False)
+    return res
+
+
+@udf(table=True, ranges=("design", "spec", "factory", "bom", "steps", "materials", "outputs"))
+def XLCELL_MONTE_CARLO(design: Any, n: Any, seed: Any, spec: Any = None, factory: Any = None, bom: Any = None,
+                       steps: Any = None, materials: Any = None, outputs: Any = None) -> list[list[Any]]:
+    """Monte Carlo of a design under correlated price, electrochemical and manufacturing uncertainty: a stats table.
+
+    design: two-column (key, value) range, as for XLCELL_CELL (the Design sheet)
+    n: number of samples, a whole number from 1 to 100,000 (all evaluated in one model call)
+    seed: random seed, a whole number >= 0 (blank = 0); the same seed gives the same samples
+    spec: optional two-column (key, value) range of the uncertainty model: price_loading, price_volatility_pct, temperature_sigma_K, ea_..._kJ_mol, param_noise_pct, cv_thickness_pct, cv_porosity_pct, cost_limit_usd_per_kWh, <price>_loading, <price>_volatility_pct
+    factory: optional (key, value) range of plant and economics inputs, as for XLCELL_COST
+    bom: optional (key, value) range of base prices, yields and cell format, as for XLCELL_COST
+    steps: optional process-step table, as for XLCELL_COST
+    materials: optional table of user-defined materials
+    outputs: optional row or column of output keys (default: cell_cost_usd_per_kWh, cell_cost_usd, specific_energy_Wh_kg, max_power_W, capacity_Ah; also cycle_life, lcos_cell_usd_per_kWh, ...)
+    Returns a header row (output, unit, deterministic, mean, std, p5, p50, p95, mean_below_p5, mean_above_p95) and
+    one row per output; mean_above_p95 of a cost is its CVaR95 (the mean of the worst 5 % of samples).
+    """
+    r = _run(design, n, seed, spec, factory, bom, steps, materials, outputs)
+    rows: list[list[Any]] = [list(MC_HEADER)]
+    for k in r.keys:
+        st = r.stats[k]
+        rows.append([k, output_spec(k).unit, excel_value(r.deterministic[k])] + [excel_value(st[c]) for c in STAT_COLUMNS])
+    return rows
+
+
+@udf(table=True, ranges=("design", "spec", "factory", "bom", "steps", "materials", "outputs"))
+def XLCELL_MC_RISK(design: Any, n: Any, seed: Any, spec: Any = None, factory: Any = None, bom: Any = None,
+                   steps: Any = None, materials: Any = None, outputs: Any = None) -> list[list[Any]]:
+    """Risk profile of a Monte Carlo run: (statistic, value) rows for the cell cost per kWh and feasibility.
+
+    Same arguments as XLCELL_MONTE_CARLO.
+    Returns samples, seed, deterministic_usd_per_kWh, mean_usd_per_kWh, var95_usd_per_kWh (P95),
+    cvar95_usd_per_kWh (mean of the worst 5 %), cost_limit_usd_per_kWh, p_cost_within_limit, p_feasible,
+    p_feasible_and_within_limit, deterministic_feasible (1 = the unperturbed design is feasible).
+    """
+    r = _run(design, n, seed, spec, factory, bom, steps, materials, outputs)
+    return kv_out({k: ("" if isinstance(v, float) and v != v else v) for k, v in r.risk.items()})
+
+
+@udf(table=True, ranges=("design", "spec", "factory", "bom", "steps", "materials", "outputs"))
+def XLCELL_MC_SAMPLES(design: Any, n: Any, seed: Any, spec: Any = None, factory: Any = None, bom: Any = None,
+                      steps: Any = None, materials: Any = None, outputs: Any = None) -> list[list[Any]]:
+    """The samples of a Monte Carlo run: one row per sample (spills n rows, at most 100,000).
+
+    Same arguments as XLCELL_MONTE_CARLO.
+    Returns a header row (sample, macro_factor, thermal_factor, the outputs, feasible) and one row per sample;
+    feed a column to XLCELL_HISTOGRAM for a chart.
+    """
+    r = _run(design, n, seed, spec, factory, bom, steps, materials, outputs)
+    cols = [np.arange(1, r.n + 1, dtype=float), r.macro, r.thermal] + [r.samples[k] for k in r.keys]
+    body = np.column_stack(cols).tolist()
+    feas = r.feasible.tolist()
+    return [["sample", "macro_factor", "thermal_factor", *r.keys, "feasible"]] + [row + [f] for row, f in zip(body, feas)]
+
+
+@udf(table=True, ranges=("design", "spec", "factory", "bom", "steps", "materials", "outputs"))
+def XLCELL_MC_CORRELATION(design: Any, n: Any, seed: Any, spec: Any = None, factory: Any = None, bom: Any = None,
+                          steps: Any = None, materials: Any = None, outputs: Any = None) -> list[list[Any]]:
+    """Sample correlation of the log prices of a Monte Carlo run (the macro factor at work: about l_i·l_j).
+
+    Same arguments as XLCELL_MONTE_CARLO.
+    Returns a header row (price, then the price keys) and one row per price; prices with zero volatility (or a
+    zero base price) do not move and are left out.
+    """
+    r = _run(design, n, seed, spec, factory, bom, steps, materials, outputs)
+    keys = list(r.correlated_keys)
+    if not keys or r.price_correlation.size == 0:
+        raise InputError("spec", "no moving prices", "at least one price with a volatility > 0 and n >= 2")
+    return [["price", *keys]] + [[k, *map(float, r.price_correlation[i])] for i, k in enumerate(keys)]
+
+
+def _c2c(design: Any, n_cells: Any, seed: Any, cv_thickness_pct: Any, cv_porosity_pct: Any, series: Any = None,
+         parallel: Any = None, capacity_window_pct: Any = None, resistance_window_pct: Any = None,
+         cv_contact_pct: Any = None, materials: Any = None):
+    n = _count(n_cells, "n_cells", maximum=MAX_SAMPLES)
+    s = _count(seed, "seed", default=0, minimum=0, maximum=2**32 - 1)
+    cvs = [_pct(v, nm, default) for v, nm, default in ((cv_thickness_pct, "cv_thickness_pct", None),
+                                                      (cv_porosity_pct, "cv_porosity_pct", None),
+                                                      (cv_contact_pct, "cv_contact_pct", 0.0))]
+    for x, nm in zip(cvs, ("cv_thickness_pct", "cv_porosity_pct", "cv_contact_pct")):
+        if not 0.0 <= x <= 0.2:
+            raise InputError(nm, x * 100, "a number between 0 and 20 %")
+    ns = _count(series, "series", default=1, maximum=10_000)
+    npar = _count(parallel, "parallel", default=1, maximum=10_000)
+    wc = _pct(capacity_window_pct, "capacity_window_pct", 2.0)
+    wr = _pct(resistance_window_pct, "resistance_window_pct", 5.0)
+    for x, nm in ((wc, "capacity_window_pct"), (wr, "resistance_window_pct")):
+        if not 0.0 < x <= 1.0:
+            raise InputError(nm, x * 100, "a number between 0 (exclusive) and 100 %")
+    d = design_from_range(design, materials)
+    return cell_to_cell(d, n, s, cvs[0], cvs[1], cv_contact=cvs[2], series=ns, parallel=npar, capacity_window=wc,
+                        resistance_window=wr)
+
+
+@udf(table=True, ranges=("design", "materials"))
+def XLCELL_CELL_TO_CELL(design: Any, n_cells: Any, seed: Any, cv_thickness_pct: Any, cv_porosity_pct: Any,
+                        series: Any = None, parallel: Any = None, capacity_window_pct: Any = None,
+                        resistance_window_pct: Any = None, cv_contact_pct: Any = None, materials: Any = None) -> list[list[Any]]:
+    """Cell-to-cell variation of one production run: capacity and resistance spread, spec window, packs.
+
+    design: two-column (key, value) range, as for XLCELL_CELL
+    n_cells: cells in the run, a whole number from 1 to 100,000 (at least series × parallel)
+    seed: random seed, a whole number >= 0 (blank = 0)
+    cv_thickness_pct: coefficient of variation of each electrode's coating thickness, 0-20 %
+    cv_porosity_pct: coefficient of variation of each electrode's porosity, 0-20 %
+    series: cells (parallel groups) in series per pack, >= 1 (blank = 1)
+    parallel: cells in parallel per group, >= 1 (blank = 1)
+    capacity_window_pct: spec window |C/C_nominal - 1| in % (blank = 2 %)
+    resistance_window_pct: spec window |R/R_nominal - 1| in % (blank = 5 %)
+    cv_contact_pct: optional spread of particle contacts (exchange current and solid conductivity, lognormal), 0-20 % (blank = 0)
+    materials: optional table of user-defined materials
+    Returns (statistic, value) rows; keys carry their units. The pack capacity is that of its weakest group.
+    """
+    r = _c2c(design, n_cells, seed, cv_thickness_pct, cv_porosity_pct, series, parallel, capacity_window_pct,
+             resistance_window_pct, cv_contact_pct, materials)
+    return kv_out(r.summary)
+
+
+@udf(table=True, ranges=("design", "materials"))
+def XLCELL_CELL_TO_CELL_SAMPLES(design: Any, n_cells: Any, seed: Any, cv_thickness_pct: Any, cv_porosity_pct: Any,
+                                cv_contact_pct: Any = None, materials: Any = None) -> list[list[Any]]:
+    """The cells of a production run, one row per cell: capacity, resistance and energy (spills n_cells rows).
+
+    design: two-column (key, value) range, as for XLCELL_CELL
+    n_cells: cells in the run, a whole number from 1 to 100,000
+    seed: random seed, a whole number >= 0 (blank = 0); with the same arguments the cells equal XLCELL_CELL_TO_CELL's
+    cv_thickness_pct: coefficient of variation of each electrode's coating thickness, 0-20 %
+    cv_porosity_pct: coefficient of variation of each electrode's porosity, 0-20 %
+    cv_contact_pct: optional spread of particle contacts, 0-20 % (blank = 0)
+    materials: optional table of user-defined materials
+    """
+    r = _c2c(design, n_cells, seed, cv_thickness_pct, cv_porosity_pct, cv_contact_pct=cv_contact_pct, materials=materials)
+    body = np.column_stack([np.arange(1, r.capacity_C.size + 1, dtype=float), units.from_si(r.capacity_C, "Ah"),
+                            units.from_si(r.resistance_ohm, "mΩ"), units.from_si(r.energy_J, "Wh")]).tolist()
+    return [list(C2C_SAMPLE_HEADER)] + body
+
+
+@udf(table=True, ranges=("values",))
+def XLCELL_HISTOGRAM(values: Any, bins: Any) -> list[list[Any]]:
+    """Histogram of a range of numbers: one row per bin (label, low and high edge, count, share), for a bar chart.
+
+    values: range of numbers (blank cells are skipped; a header text in the first cell is skipped too)
+    bins: number of equal-width bins between the smallest and largest value, 1 to 1000
+    The last bin includes its upper edge (numpy's rule), so the counts add up to the number of values.
+    """
+    rows = as_2d(values, "values")
+    cells = [c for r in rows for c in r]
+    if cells and isinstance(cells[0], str) and not is_blank(cells[0]):
+        try:
+            as_float(cells[0], "values")
+        except InputError:
+            cells = cells[1:]  # a header cell (e.g. the spilled samples' column title)
+    x = [as_float(c, f"values[{i + 1}]") for i, c in enumerate(cells) if not is_blank(c)]
+    b = _count(bins, "bins", maximum=MAX_BINS)
+    edges, counts = histogram(np.array(x), b)
+    total = float(np.sum(counts))
+    out: list[list[Any]] = [list(HISTOGRAM_HEADER)]
+    for i in range(b):
+        lo, hi = float(edges[i]), float(edges[i + 1])
+        out.append([f"{lo:.4g}–{hi:.4g}", lo, hi, float(counts[i]), float(counts[i]) / total])
+    return out
+
+
+__all__ = [n for n in dir() if n.startswith("XLCELL_")] + ["spec_from_range", "MAX_SAMPLES"]

@@ -1,0 +1,234 @@
+"""The Uncertainty sheet: Monte Carlo with latent factors, and cell-to-cell variation of a production run.
+
+Layout:
+
+* A:F — inputs: the run (samples, seed, histogram bins), the uncertainty model generated from
+  :class:`xlcell.uncertainty.UncertaintySpec` and the per-price loadings and volatilities of
+  :data:`xlcell.uncertainty.DEFAULT_PRICE_RISK` (named range ``xlcell_mc_spec``: the key and value
+  columns), then the cell-to-cell inputs. Every input is a workbook name equal to its key.
+* H:Q — ``XLCELL_MONTE_CARLO`` (statistics per output) and ``XLCELL_MC_RISK`` (risk of $/kWh) of the
+  Design sheet's cell in the Factory and BOM sheets' plant; the histogram of $/kWh
+  (``XLCELL_HISTOGRAM`` over the spilled samples) with a native column chart; the sample correlation of
+  the log prices (``XLCELL_MC_CORRELATION``).
+* Below the inputs — ``XLCELL_CELL_TO_CELL`` (spread, spec window, packs) and the histogram of cell
+  capacity with its chart.
+* AK onwards — the spilled samples (``XLCELL_MC_SAMPLES``) and cells (``XLCELL_CELL_TO_CELL_SAMPLES``)
+  that the histograms read. All four Monte Carlo functions take the same arguments, so they share one run.
+"""
+from __future__ import annotations
+
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.data_source import NumFmt
+from openpyxl.workbook.workbook import Workbook
+
+from udfs.uncertainty import C2C_SAMPLE_HEADER, HISTOGRAM_HEADER, MC_HEADER
+from xlcell.bom import MaterialPrices
+from xlcell.params import ParamSpec, specs, to_display
+from xlcell.uncertainty import (DEFAULT_OUTPUTS, DEFAULT_PRICE_RISK, PRICE_KEYS, PRICE_SPECS, UncertaintySpec,
+                                price_override_specs)
+
+from .. import style
+from ..xlsx import spill
+from .factory import cost_args
+
+TITLE = "Uncertainty"
+HEADER_ROW = 4
+RESULTS_COL = 8  # H
+SAMPLES_COL = 37  # AK: the spilled Monte Carlo samples
+CELLS_COL = 48  # AV: the spilled cells of the production run
+MAX_SHEET_SAMPLES = 10_000  #: the sheet's samples and cells inputs allow up to this many (the histograms read that many rows)
+SPEC_NAME = "xlcell_mc_spec"
+RISK_ITEMS = 11  #: rows of XLCELL_MC_RISK
+C2C_ITEMS = 26  #: rows of XLCELL_CELL_TO_CELL
+C2C_HIST_COL = 8  # H
+
+#: the run's inputs: (label, key, value, unit, spec bounds, note)
+RUN = [
+    ("Monte Carlo samples", "mc_samples", 2000, "-", dict(ge=1, le=MAX_SHEET_SAMPLES),
+     f"a whole number, 1 to {MAX_SHEET_SAMPLES:,} on this sheet (XLCELL_MONTE_CARLO takes up to 100,000)"),
+    ("Random seed", "mc_seed", 1, "-", dict(ge=0, le=2**32 - 1), "a whole number >= 0; the same seed, the same samples"),
+    ("Histogram bins", "mc_bins", 20, "-", dict(ge=1, le=1000), "a whole number, 1 to 1000"),
+]
+CELL_TO_CELL = [
+    ("Cells in the production run", "c2c_cells", 2000, "-", dict(ge=1, le=MAX_SHEET_SAMPLES), f"a whole number, 1 to {MAX_SHEET_SAMPLES:,}"),
+    ("Random seed", "c2c_seed", 7, "-", dict(ge=0, le=2**32 - 1), "a whole number >= 0"),
+    ("Coating thickness CV", "c2c_cv_thickness_pct", 1.0, "%", dict(ge=0, le=20), "0-20 %, each electrode, normal"),
+    ("Porosity CV", "c2c_cv_porosity_pct", 2.0, "%", dict(ge=0, le=20), "0-20 %, each electrode, normal"),
+    ("Particle-contact spread (exchange current, conductivity)", "c2c_cv_contact_pct", 5.0, "%", dict(ge=0, le=20), "0-20 %, lognormal"),
+    ("Cells in series per pack (s)", "c2c_series", 12, "-", dict(ge=1, le=10000), "a whole number >= 1"),
+    ("Cells in parallel per group (p)", "c2c_parallel", 2, "-", dict(ge=1, le=10000), "a whole number >= 1"),
+    ("Capacity window ±", "c2c_capacity_window_pct", 2.0, "%", dict(gt=0, le=100), "|C/C_nominal - 1| <= window"),
+    ("Resistance window ±", "c2c_resistance_window_pct", 5.0, "%", dict(gt=0, le=100), "|R/R_nominal - 1| <= window"),
+]
+
+
+#: inputs that are whole numbers (shown without decimals)
+WHOLE = {"mc_samples", "mc_seed", "mc_bins", "c2c_cells", "c2c_seed", "c2c_series", "c2c_parallel"}
+
+
+def _rows(items) -> list[style.ParamRow]:
+    out = []
+    for label, key, value, unit, bounds, note in items:
+        sp = ParamSpec(name=key, key=key, label=label, unit=unit, **bounds)
+        out.append(style.ParamRow(label, key, value, unit, sp, note))
+    return out
+
+
+def spec_rows() -> list[style.ParamRow]:
+    """The uncertainty model's rows: the spec's fields, then each default per-price loading and volatility."""
+    base = UncertaintySpec()
+    shown = to_display(base)
+    rows = [style.ParamRow("Uncertainty model (illustrative defaults)")]
+    for s in specs(UncertaintySpec):
+        rows.append(style.ParamRow(s.label, s.key, float(f"{float(shown[s.key]):.12g}"), s.unit, s, s.doc or ""))
+    rows.append(style.ParamRow("Per price (others take price_loading / price_volatility_pct)"))
+    over = {s.key: s for s in price_override_specs()}
+    for k in PRICE_KEYS:
+        if k in DEFAULT_PRICE_RISK:
+            load, vol = base.price_loadings[k], base.price_volatilities[k]
+            ls, vs = over[f"{k}_loading"], over[f"{k}_volatility_pct"]
+            rows.append(style.ParamRow(ls.label, ls.key, load, ls.unit, ls, ls.allowed()))
+            rows.append(style.ParamRow(vs.label, vs.key, float(f"{vol * 100:.12g}"), vs.unit, vs, vs.allowed()))
+    return rows
+
+
+def moving_prices() -> list[str]:
+    """The prices the default model moves (volatility > 0 and a base price > 0): the correlation table's rows."""
+    base, spec = MaterialPrices(), UncertaintySpec()
+    return [s.key for s in PRICE_SPECS if float(getattr(base, s.name)) > 0
+            and spec.price_volatilities.get(s.key, spec.price_volatility) > 0]
+
+
+def _histogram_cells(ws, top: int, col: int, n_bins: int) -> None:
+    for i in range(n_bins + 1):
+        for j, h in enumerate(HISTOGRAM_HEADER):
+            c = ws.cell(row=top + i, column=col + j)
+            style.style_result(c)
+            c.number_format = {"count": "#,##0", "share": "0.0%"}.get(h, "#,##0.00##")
+
+
+def _histogram_chart(ws, top: int, col: int, n_bins: int, title: str, x_title: str) -> BarChart:
+    count_col = col + HISTOGRAM_HEADER.index("count")
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = title
+    chart.add_data(Reference(ws, min_col=count_col, min_row=top, max_row=top + n_bins), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=col, min_row=top + 1, max_row=top + n_bins))
+    chart.gapWidth = 10
+    chart.legend = None
+    chart.x_axis.title = x_title
+    chart.y_axis.title = "samples"
+    chart.y_axis.numFmt = NumFmt(formatCode="#,##0", sourceLinked=False)
+    chart.x_axis.tickLblPos = "low"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.height, chart.width = 8, 18
+    return chart
+
+
+def build(wb: Workbook, ctx) -> None:
+    ws = wb.create_sheet(TITLE)
+    style.title(ws, "Uncertainty: Monte Carlo with latent factors, and cell-to-cell variation",
+                "Prices co-move through a macro factor M, electrochemical parameters through a thermal factor Θ "
+                "(Arrhenius), coatings vary cell to cell; all samples are one model call.")
+    style.legend(ws, 2, RESULTS_COL)
+
+    # inputs
+    _, last = style.param_rows(wb, ws, HEADER_ROW, [style.ParamRow("Run")] + _rows(RUN))
+    spec_first = last + 2
+    srows = spec_rows()
+    first, last = style.param_rows(wb, ws, spec_first, srows)
+    style.name(wb, SPEC_NAME, ws, f"B{first}:C{last}")
+    c2c_first = last + 2
+    _, c2c_last = style.param_rows(wb, ws, c2c_first, [style.ParamRow("Cell-to-cell variation (one production run)")]
+                                   + _rows(CELL_TO_CELL))
+    ctx.notes["uncertainty_spec_rows"] = (first, last)
+    for r in range(HEADER_ROW, c2c_last + 1):  # "%" inputs hold percent numbers (10 = 10 %), not fractions
+        if ws.cell(row=r, column=4).value == "%":
+            ws.cell(row=r, column=3).number_format = "0.0##"
+        if ws.cell(row=r, column=2).value in WHOLE:
+            ws.cell(row=r, column=3).number_format = "#,##0"
+
+    args = f"{ctx.design_name},mc_samples,mc_seed,{SPEC_NAME},{cost_args(ctx)}"
+    n_out = len(DEFAULT_OUTPUTS)
+
+    # statistics and risk
+    col = style.col_letter(RESULTS_COL)
+    ws.cell(row=HEADER_ROW - 1, column=RESULTS_COL, value="Monte Carlo of the Design sheet's cell (Factory and BOM sheets' "
+            "plant and base prices); mean_above_p95 of a cost is its CVaR95").font = style.SECTION_FONT
+    spill(ws, f"{col}{HEADER_ROW}", f"=XLCELL_MONTE_CARLO({args})", n_out + 1, len(MC_HEADER))
+    for i in range(n_out + 1):
+        for j in range(len(MC_HEADER)):
+            c = ws.cell(row=HEADER_ROW + i, column=RESULTS_COL + j)
+            style.style_result(c)
+            c.number_format = "#,##0.000"
+    risk_top = HEADER_ROW + n_out + 3
+    ws.cell(row=risk_top - 1, column=RESULTS_COL, value="Risk of the cell cost per kWh").font = style.SECTION_FONT
+    spill(ws, f"{col}{risk_top}", f"=XLCELL_MC_RISK({args})", RISK_ITEMS, 2)
+    for i in range(RISK_ITEMS):
+        for j in range(2):
+            style.style_result(ws.cell(row=risk_top + i, column=RESULTS_COL + j))
+        ws.cell(row=risk_top + i, column=RESULTS_COL + 1).number_format = "#,##0.000##"
+
+    # samples (far right) and their histogram
+    s_col = style.col_letter(SAMPLES_COL)
+    ws.cell(row=HEADER_ROW - 1, column=SAMPLES_COL, value="Samples (XLCELL_MC_SAMPLES)").font = style.SECTION_FONT
+    n_cols = 3 + n_out + 1
+    spill(ws, f"{s_col}{HEADER_ROW}", f"=XLCELL_MC_SAMPLES({args})", RUN[0][2] + 1, n_cols)
+    cost_col = style.col_letter(SAMPLES_COL + 3 + DEFAULT_OUTPUTS.index("cell_cost_usd_per_kWh"))
+    hist_top = risk_top + RISK_ITEMS + 2
+    ws.cell(row=hist_top - 1, column=RESULTS_COL, value="Histogram of the cell cost per kWh ($/kWh)").font = style.SECTION_FONT
+    spill(ws, f"{col}{hist_top}",
+          f"=XLCELL_HISTOGRAM({cost_col}{HEADER_ROW}:{cost_col}{HEADER_ROW + MAX_SHEET_SAMPLES},mc_bins)",
+          RUN[2][2] + 1, len(HISTOGRAM_HEADER))
+    _histogram_cells(ws, hist_top, RESULTS_COL, RUN[2][2])
+    chart = _histogram_chart(ws, hist_top, RESULTS_COL, RUN[2][2], "Cell cost per kWh: Monte Carlo histogram", "$/kWh")
+    ws.add_chart(chart, f"{style.col_letter(RESULTS_COL + len(HISTOGRAM_HEADER) + 1)}{hist_top}")
+
+    # correlation of the log prices
+    corr_top = hist_top + RUN[2][2] + 3
+    n_prices = len(moving_prices())
+    ws.cell(row=corr_top - 1, column=RESULTS_COL, value="Sample correlation of the log prices (the macro factor at work: "
+            "about loading_i × loading_j)").font = style.SECTION_FONT
+    spill(ws, f"{col}{corr_top}", f"=XLCELL_MC_CORRELATION({args})", n_prices + 1, n_prices + 1)
+    for i in range(n_prices + 1):
+        for j in range(n_prices + 1):
+            c = ws.cell(row=corr_top + i, column=RESULTS_COL + j)
+            style.style_result(c)
+            c.number_format = "0.00"
+
+    # cell to cell: summary below the inputs, cells far right, capacity histogram beside the summary
+    c2c_top = c2c_last + 3
+    ws.cell(row=c2c_top - 1, column=1, value="Cell-to-cell variation: spread, spec window and packs (s in series of p "
+            "in parallel; a string is limited by its weakest group)").font = style.SECTION_FONT
+    c2c_args = (f"{ctx.design_name},c2c_cells,c2c_seed,c2c_cv_thickness_pct,c2c_cv_porosity_pct")
+    spill(ws, f"A{c2c_top}", f"=XLCELL_CELL_TO_CELL({c2c_args},c2c_series,c2c_parallel,c2c_capacity_window_pct,"
+          f"c2c_resistance_window_pct,c2c_cv_contact_pct,{ctx.materials_name})", C2C_ITEMS, 2)
+    for i in range(C2C_ITEMS):
+        for j in range(2):
+            style.style_result(ws.cell(row=c2c_top + i, column=1 + j))
+        ws.cell(row=c2c_top + i, column=2).number_format = "#,##0.0000"
+    v_col = style.col_letter(CELLS_COL)
+    ws.cell(row=HEADER_ROW - 1, column=CELLS_COL, value="Cells (XLCELL_CELL_TO_CELL_SAMPLES)").font = style.SECTION_FONT
+    spill(ws, f"{v_col}{HEADER_ROW}", f"=XLCELL_CELL_TO_CELL_SAMPLES({c2c_args},c2c_cv_contact_pct,{ctx.materials_name})",
+          CELL_TO_CELL[0][2] + 1, len(C2C_SAMPLE_HEADER))
+    cap_col = style.col_letter(CELLS_COL + C2C_SAMPLE_HEADER.index("capacity_Ah"))
+    ch_top = max(c2c_top, corr_top + n_prices + 4)
+    ws.cell(row=ch_top - 1, column=C2C_HIST_COL, value="Histogram of cell capacity (Ah)").font = style.SECTION_FONT
+    spill(ws, f"{style.col_letter(C2C_HIST_COL)}{ch_top}",
+          f"=XLCELL_HISTOGRAM({cap_col}{HEADER_ROW}:{cap_col}{HEADER_ROW + MAX_SHEET_SAMPLES},mc_bins)",
+          RUN[2][2] + 1, len(HISTOGRAM_HEADER))
+    _histogram_cells(ws, ch_top, C2C_HIST_COL, RUN[2][2])
+    chart2 = _histogram_chart(ws, ch_top, C2C_HIST_COL, RUN[2][2], "Cell capacity across the production run", "Ah")
+    ws.add_chart(chart2, f"{style.col_letter(C2C_HIST_COL + len(HISTOGRAM_HEADER) + 1)}{ch_top + 2}")
+
+    ctx.notes["uncertainty"] = dict(risk_top=risk_top, hist_top=hist_top, corr_top=corr_top, c2c_top=c2c_top,
+                                    c2c_hist_top=ch_top)
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    # print (and render) the inputs, results and charts, not the thousands of spilled samples at AK onwards
+    style.print_setup(ws)
+    ws.print_area = f"A1:{style.col_letter(RESULTS_COL + n_prices)}{max(c2c_top + C2C_ITEMS, ch_top + RUN[2][2] + 1)}"
+    widths = {"A": 44, "B": 34, "C": 12, "D": 8, "E": 10, "F": 40, "G": 2}
+    widths.update({style.col_letter(RESULTS_COL + j): 14 for j in range(n_prices + 1)})
+    widths[col] = 26
+    style.widths(ws, widths)

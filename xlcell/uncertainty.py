@@ -1,0 +1,703 @@
+"""Uncertainty: Monte Carlo with latent factors, and cell-to-cell variation of a production run.
+
+The seed's grand challenge asks for a joint probability model with a latent *macroeconomic factor* for
+the co-movement of raw-material prices and a separate *thermal factor* for the correlated variability of
+a cell's electrochemical parameters, evaluated by thousands of Monte Carlo runs to give a design's risk
+profile. :func:`monte_carlo` draws, for every sample s (all samples at once, ``numpy.random.default_rng(seed)``):
+
+* **prices** (every price field of :class:`xlcell.bom.MaterialPrices`): with M ~ N(0, 1) the macro factor
+  and e_i ~ N(0, 1) independent, the standardised log-return of price i is
+  r_i = l_i M + sqrt(1 - l_i²) e_i (so corr(r_i, r_j) = l_i l_j and r_i ~ N(0, 1)), and
+  p_i = base_i · exp(σ_i r_i - σ_i²/2). The -σ²/2 makes the lognormal **mean-preserving**:
+  E[p_i] = base_i (the median is base_i · exp(-σ_i²/2)), so volatility alone does not move the expected
+  cost: the base prices are read as expected prices.
+* **electrochemical parameters** (both electrodes' solid diffusivity and exchange current density, the
+  electrolyte's conductivity and salt diffusivity): with Θ ~ N(0, 1) the thermal factor, an effective
+  temperature T_eff = T + σ_T Θ (T the design's temperature) moves parameter k by its Arrhenius factor
+  exp(-E_k/R (1/T_eff - 1/T)), times idiosyncratic noise exp(σ_n ε_k - σ_n²/2), ε_k ~ N(0, 1). Θ is a
+  latent factor expressed as a temperature shift: it moves the six parameters together (a cell lot that is
+  "hot" in all its kinetics); it does not change the operating temperature that the cell, SEI and
+  charge-transfer models read, so the temperature is not counted twice.
+* **manufacturing** (cell to cell): each electrode's coating thickness L (1 + cv_L z) and porosity
+  ε (1 + cv_ε z), z ~ N(0, 1) independent per electrode and sample (clipped to the allowed range, which
+  at the allowed CVs of at most 20 % happens only beyond 5 standard deviations).
+
+The draws are made in a fixed order whatever the spec (M, e, Θ, ε, z), so two specs or two designs run
+with the same seed see the same random numbers (common random numbers: their difference is not noise).
+
+All n samples, plus the deterministic design as one more member, form one population evaluated by ONE
+call of each model (cell, cost, and SEI life/LCOS when asked) through :mod:`xlcell.registry`: no Python
+loop over samples.
+
+Default activation energies (:data:`ACTIVATION_ENERGIES`) are the values of PyBaMM's ``Marquis2019``
+parameter set (from Dualfoil: graphite MCMB 2528 and LiCoO2; LiPF6 in EC:DMC after Capiglia et al.
+1999, J. Power Sources 81, 859). They are not measurements of the default NMC811-graphite cell: read them
+as illustrative. The price loadings and volatilities, σ_T, the noise and the CVs are illustrative too.
+
+:func:`cell_to_cell` gives the spread of capacity and resistance across the cells of one production run
+(coating thickness, porosity and particle-contact fluctuations, the second seed's cell-to-cell variation),
+the share inside a spec window, and packs of s cells in series (each a group of p in parallel) built from
+the run: a series string's capacity is that of its weakest parallel group.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from .bom import CellFormat, MaterialPrices, MaterialYields, Slurry
+from .cell import CellDesign, broadcast_fields_cell, evaluate_cell, resolve
+from .constants import GAS_CONSTANT
+from .errors import InputError, ShapeError, UnknownKeyError
+from .params import ParamSpec, param, specs, validate
+from .units import from_si, to_si
+
+Array = Any
+
+_MC = "Monte Carlo"
+
+#: the six electrochemical parameters moved by the thermal factor: (name, part, field, default E_a J/mol, source)
+ECHEM_PARAMS: tuple[tuple[str, str, str, float, str], ...] = (
+    ("pos_solid_diffusivity", "pos", "solid_diffusivity_m2_s", 18550.0, "LiCoO2, Dualfoil (PyBaMM Marquis2019)"),
+    ("neg_solid_diffusivity", "neg", "solid_diffusivity_m2_s", 42770.0, "graphite MCMB 2528, Dualfoil (PyBaMM Marquis2019)"),
+    ("pos_exchange_current", "pos", "exchange_current_A_m2", 39570.0, "LiCoO2, Dualfoil (PyBaMM Marquis2019)"),
+    ("neg_exchange_current", "neg", "exchange_current_A_m2", 37480.0, "graphite MCMB 2528, Dualfoil (PyBaMM Marquis2019)"),
+    ("electrolyte_conductivity", "cell", "electrolyte_conductivity_S_m", 34700.0, "LiPF6 in EC:DMC, Capiglia et al. 1999 (PyBaMM Marquis2019)"),
+    ("electrolyte_diffusivity", "cell", "electrolyte_diffusivity_m2_s", 37040.0, "LiPF6 in EC:DMC, Capiglia et al. 1999 (PyBaMM Marquis2019)"),
+)
+ACTIVATION_ENERGIES = {name: ea for name, _, _, ea, _ in ECHEM_PARAMS}
+
+
+#: illustrative per-price (loading, volatility) of the main materials; the other prices take the spec's
+#: price_loading / price_volatility. Metal-linked items (cathode: Ni, Co, Li; copper foil) load most on the
+#: macro factor and move most. Not fitted to price data.
+DEFAULT_PRICE_RISK: dict[str, tuple[float, float]] = {
+    "pos_am_usd_kg": (0.8, 0.25), "neg_am_usd_kg": (0.5, 0.15), "electrolyte_usd_L": (0.6, 0.20),
+    "separator_usd_m2": (0.3, 0.10), "pos_foil_usd_m2": (0.7, 0.15), "neg_foil_usd_m2": (0.7, 0.20),
+}
+
+
+def _ea(name: str, label: str) -> Any:
+    src = next(s for n, _, _, _, s in ECHEM_PARAMS if n == name)
+    return field(default=ACTIVATION_ENERGIES[name], metadata=param(
+        f"Activation energy: {label}", "kJ/mol", key=f"ea_{name}_kJ_mol", ge=0, le=200, group=_MC,
+        doc=f"Arrhenius activation energy; default {ACTIVATION_ENERGIES[name] / 1e3:g} kJ/mol, {src} (illustrative for this cell)"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class UncertaintySpec:
+    """The joint uncertainty model of :func:`monte_carlo` (SI; the metadata gives Excel key, unit and range).
+
+    Per-price values: ``price_loadings`` and ``price_volatilities`` map a price key of
+    :class:`~xlcell.bom.MaterialPrices` (e.g. ``pos_am_usd_kg``) to its loading / volatility (fraction);
+    by default :data:`DEFAULT_PRICE_RISK`'s six main materials; prices not named take ``price_loading`` /
+    ``price_volatility``. Every default is illustrative.
+    """
+
+    price_loading: Array = field(default=0.5, metadata=param(
+        "Macro-factor loading of each price (unless set per price)", "-", key="price_loading", ge=-1, le=1, group=_MC,
+        doc="l in r = l M + sqrt(1 - l²) e; two prices' log-returns correlate by l_i l_j"))
+    price_volatility: Array = field(default=0.10, metadata=param(
+        "Price volatility σ of the log price (unless set per price)", "%", key="price_volatility_pct", ge=0, le=200, group=_MC,
+        doc="p = base · exp(σ r - σ²/2): mean base, standard deviation of ln p equal to σ"))
+    temperature_sigma_K: Array = field(default=3.0, metadata=param(
+        "Thermal factor: σ_T of the effective temperature", "K", key="temperature_sigma_K", ge=0, le=20, group=_MC,
+        doc="T_eff = T + σ_T Θ moves the six electrochemical parameters by their Arrhenius factors"))
+    ea_pos_solid_diffusivity_J_mol: Array = _ea("pos_solid_diffusivity", "positive solid diffusivity")
+    ea_neg_solid_diffusivity_J_mol: Array = _ea("neg_solid_diffusivity", "negative solid diffusivity")
+    ea_pos_exchange_current_J_mol: Array = _ea("pos_exchange_current", "positive exchange current")
+    ea_neg_exchange_current_J_mol: Array = _ea("neg_exchange_current", "negative exchange current")
+    ea_electrolyte_conductivity_J_mol: Array = _ea("electrolyte_conductivity", "electrolyte conductivity")
+    ea_electrolyte_diffusivity_J_mol: Array = _ea("electrolyte_diffusivity", "electrolyte diffusivity")
+    param_noise: Array = field(default=0.05, metadata=param(
+        "Idiosyncratic noise σ of each electrochemical parameter (log)", "%", key="param_noise_pct", ge=0, le=100, group=_MC))
+    cv_thickness: Array = field(default=0.01, metadata=param(
+        "Coating thickness coefficient of variation", "%", key="cv_thickness_pct", ge=0, le=20, group=_MC,
+        doc="Normal, independent per electrode and sample"))
+    cv_porosity: Array = field(default=0.02, metadata=param(
+        "Porosity coefficient of variation", "%", key="cv_porosity_pct", ge=0, le=20, group=_MC,
+        doc="Normal, independent per electrode and sample"))
+    cost_limit_usd_J: Array = field(default=float(to_si(85.0, "$/kWh")), metadata=param(
+        "Cost limit for the probability of meeting it", "$/kWh", key="cost_limit_usd_per_kWh", gt=0, allow_nan=True, group=_MC,
+        doc="P(cell cost per kWh <= limit) is reported; blank = no limit"))
+    price_loadings: Mapping[str, float] = field(default_factory=lambda: {k: v[0] for k, v in DEFAULT_PRICE_RISK.items()})
+    price_volatilities: Mapping[str, float] = field(default_factory=lambda: {k: v[1] for k, v in DEFAULT_PRICE_RISK.items()})
+
+
+#: the price fields the macro factor moves: every price of MaterialPrices (not the hardware scaling rules)
+PRICE_SPECS: tuple[ParamSpec, ...] = tuple(s for s in specs(MaterialPrices) if s.unit.startswith("$"))
+PRICE_KEYS: tuple[str, ...] = tuple(s.key for s in PRICE_SPECS)
+
+
+def price_override_specs() -> list[ParamSpec]:
+    """The per-price keys of a spec range: ``<price key>_loading`` (-) and ``<price key>_volatility_pct`` (%)."""
+    out = []
+    for s in PRICE_SPECS:
+        out.append(ParamSpec(name=f"{s.name}_loading", key=f"{s.key}_loading", label=f"Loading: {s.label}", unit="-",
+                             ge=-1, le=1, group=_MC))
+        out.append(ParamSpec(name=f"{s.name}_volatility", key=f"{s.key}_volatility_pct", label=f"Volatility: {s.label}",
+                             unit="%", ge=0, le=200, group=_MC))
+    return out
+
+
+def spec_from_mapping(values: Mapping[str, float]) -> UncertaintySpec:
+    """An :class:`UncertaintySpec` from ``{key: display value}`` (keys of :func:`spec_keys`, any case).
+
+    Keys left out keep their defaults (the per-price defaults of :data:`DEFAULT_PRICE_RISK` included).
+    """
+    main = {s.key.lower(): s for s in specs(UncertaintySpec)}
+    over = {s.key.lower(): s for s in price_override_specs()}
+    kw: dict[str, Any] = {}
+    base = UncertaintySpec()
+    loads: dict[str, float] = dict(base.price_loadings)  # a range's per-price rows update the defaults
+    vols: dict[str, float] = dict(base.price_volatilities)
+    for k, v in values.items():
+        key = str(k).strip().lower()
+        if key in main:
+            s = main[key]
+            si = s.to_si(float(v))
+            s.check(si, s.key)
+            kw[s.name] = si
+        elif key in over:
+            s = over[key]
+            si = float(s.to_si(float(v)))
+            s.check(si, s.key)
+            price = s.key.rsplit("_", 1)[0] if s.key.endswith("_loading") else s.key[: -len("_volatility_pct")]
+            (loads if s.key.endswith("_loading") else vols)[price] = si
+        else:
+            raise UnknownKeyError(str(k), spec_keys(), "uncertainty key")
+    return UncertaintySpec(**kw, price_loadings=loads, price_volatilities=vols)
+
+
+def spec_keys() -> list[str]:
+    """Every key a spec range may hold."""
+    return [s.key for s in specs(UncertaintySpec)] + [s.key for s in price_override_specs()]
+
+
+def _check_spec(spec: UncertaintySpec) -> tuple[np.ndarray, np.ndarray]:
+    """Validate ``spec``; return the loadings and volatilities of :data:`PRICE_KEYS` (fractions)."""
+    validate(spec)
+    for s in specs(spec):
+        if np.size(getattr(spec, s.name)) != 1:
+            raise ShapeError(s.key, "an array", "one value")
+    for name, table in (("price_loadings", spec.price_loadings), ("price_volatilities", spec.price_volatilities)):
+        for k in table:
+            if k not in PRICE_KEYS:
+                raise UnknownKeyError(k, PRICE_KEYS, f"price key of {name}")
+    load = np.array([float(spec.price_loadings.get(k, spec.price_loading)) for k in PRICE_KEYS])
+    vol = np.array([float(spec.price_volatilities.get(k, spec.price_volatility)) for k in PRICE_KEYS])
+    for i, k in enumerate(PRICE_KEYS):
+        if not (np.isfinite(load[i]) and -1.0 <= load[i] <= 1.0):
+            raise InputError(f"{k}_loading", float(load[i]), "a number between -1 and 1 (inclusive)")
+        if not (np.isfinite(vol[i]) and 0.0 <= vol[i] <= 2.0):
+            raise InputError(f"{k}_volatility_pct", float(vol[i]) * 100, "a number between 0 and 200 % (inclusive)")
+    return load, vol
+
+
+def _check_n(n: Any, name: str = "n") -> int:
+    try:
+        x = float(n)
+    except (TypeError, ValueError):
+        raise InputError(name, n, "a whole number >= 1") from None
+    if not math.isfinite(x) or x < 1 or x != int(x):
+        raise InputError(name, x, "a whole number >= 1")
+    return int(x)
+
+
+def _check_seed(seed: Any) -> int:
+    try:
+        x = float(seed)
+    except (TypeError, ValueError):
+        raise InputError("seed", seed, "a whole number >= 0") from None
+    if not math.isfinite(x) or x < 0 or x != int(x):
+        raise InputError("seed", x, "a whole number >= 0")
+    return int(x)
+
+
+def _one_design(design: CellDesign) -> CellDesign:
+    """``design`` resolved (negative thickness from N/P), refused if it is an array of designs."""
+    d = resolve(design)
+    if any(np.size(getattr(o, s.name)) != 1 for o in (d, d.pos, d.neg, d.sep) for s in specs(o)):
+        raise ShapeError("design", "an array of designs", "one design (the samples are its population)")
+    return broadcast_fields_cell(d)
+
+
+def _scalar_prices(prices: MaterialPrices | None) -> MaterialPrices:
+    p = prices or MaterialPrices()
+    validate(p)
+    for s in specs(p):
+        if np.size(getattr(p, s.name)) != 1:
+            raise ShapeError(s.key, "an array", "one base price")
+    return p
+
+
+# ---------------------------------------------------------------------------------------------
+# sampling
+
+@dataclass(frozen=True)
+class Draws:
+    """The standard normal draws of one run, in the fixed order they are made."""
+
+    macro: np.ndarray  #: M, shape (n,)
+    price_noise: np.ndarray  #: e, shape (n, number of prices)
+    thermal: np.ndarray  #: Θ, shape (n,)
+    param_noise: np.ndarray  #: ε, shape (n, 6)
+    thickness: np.ndarray  #: z_L, shape (n, 2): positive, negative
+    porosity: np.ndarray  #: z_ε, shape (n, 2)
+
+
+def draw(n: int, seed: int) -> Draws:
+    """All standard normal draws of a run of ``n`` samples (fixed order, so specs share random numbers)."""
+    rng = np.random.default_rng(seed)
+    return Draws(macro=rng.standard_normal(n), price_noise=rng.standard_normal((n, len(PRICE_KEYS))),
+                 thermal=rng.standard_normal(n), param_noise=rng.standard_normal((n, len(ECHEM_PARAMS))),
+                 thickness=rng.standard_normal((n, 2)), porosity=rng.standard_normal((n, 2)))
+
+
+def sample_prices(base: MaterialPrices, loadings: np.ndarray, volatilities: np.ndarray, macro: np.ndarray,
+                  noise: np.ndarray) -> tuple[MaterialPrices, np.ndarray]:
+    """Prices driven by the macro factor: (MaterialPrices of arrays (n,), standardised log-returns (n, k))."""
+    load = np.asarray(loadings, dtype=float)
+    r = load * np.asarray(macro)[:, None] + np.sqrt(1.0 - load**2) * noise
+    sig = np.asarray(volatilities, dtype=float)
+    factor = np.exp(sig * r - 0.5 * sig**2)
+    kw = {s.name: float(getattr(base, s.name)) * factor[:, i] for i, s in enumerate(PRICE_SPECS)}
+    return dataclasses.replace(base, **kw), r
+
+
+def arrhenius_factor(activation_energy_J_mol: Array, temperature_K: Array, reference_K: Array) -> Array:
+    """exp(-E/R (1/T - 1/T_ref)): a parameter's relative change from T_ref to T."""
+    return np.exp(-np.asarray(activation_energy_J_mol) / GAS_CONSTANT * (1.0 / np.asarray(temperature_K) - 1.0 / np.asarray(reference_K)))
+
+
+def _ea_of(spec: UncertaintySpec, name: str) -> float:
+    return float(getattr(spec, f"ea_{name}_J_mol"))
+
+
+def sample_design(design: CellDesign, spec: UncertaintySpec, draws: Draws) -> CellDesign:
+    """The sampled designs: thermal factor, parameter noise and manufacturing spread applied to ``design``.
+
+    ``design`` may be one design or a population of shape ``S``; the result has shape ``S + (n,)``, every
+    design seeing the same n draws (common random numbers).
+    """
+    d = broadcast_fields_cell(resolve(design))
+    S = np.shape(d.pos.thickness_m)
+    shape = S + (draws.thermal.shape[0],)
+
+    def col(x: Array) -> np.ndarray:  # a field of shape S as S + (1,), to broadcast against the draws
+        return np.asarray(x, dtype=float)[..., None]
+
+    def full(x: Array) -> np.ndarray:
+        return np.broadcast_to(col(x), shape).copy()
+
+    T0 = col(d.temperature_K)
+    t_eff = np.maximum(T0 + float(spec.temperature_sigma_K) * draws.thermal, 1.0)
+    sn = float(spec.param_noise)
+    new: dict[str, dict[str, np.ndarray]] = {"pos": {}, "neg": {}, "cell": {}}
+    for k, (name, part, fld, _, _) in enumerate(ECHEM_PARAMS):
+        obj = d if part == "cell" else getattr(d, part)
+        f = arrhenius_factor(_ea_of(spec, name), t_eff, T0) * np.exp(sn * draws.param_noise[:, k] - 0.5 * sn * sn)
+        new[part][fld] = np.broadcast_to(col(getattr(obj, fld)) * f, shape).copy()
+    for j, part in enumerate(("pos", "neg")):
+        e = getattr(d, part)
+        L = col(e.thickness_m)
+        x = _clip_thickness(L * (1.0 + float(spec.cv_thickness) * draws.thickness[:, j]), L)
+        new[part]["thickness_m"] = np.broadcast_to(x, shape).copy()
+        x = _clip_porosity(col(e.porosity) * (1.0 + float(spec.cv_porosity) * draws.porosity[:, j]))
+        new[part]["porosity"] = np.broadcast_to(x, shape).copy()
+    out = dataclasses.replace(d, **{s.name: full(getattr(d, s.name)) for s in specs(d)})
+    for part in ("pos", "neg"):
+        e = getattr(d, part)
+        kw = {s.name: full(getattr(e, s.name)) for s in specs(e)}
+        kw.update(new[part])
+        out = dataclasses.replace(out, **{part: dataclasses.replace(e, **kw)})
+    return dataclasses.replace(out, sep=dataclasses.replace(d.sep, **{s.name: full(getattr(d.sep, s.name)) for s in specs(d.sep)}),
+                               **new["cell"])
+
+
+def _clip_thickness(x: np.ndarray, nominal: Array) -> np.ndarray:
+    return np.maximum(x, 1e-3 * nominal)
+
+
+def _clip_porosity(x: np.ndarray) -> np.ndarray:
+    return np.clip(x, 1e-3, 0.999)
+
+
+# ---------------------------------------------------------------------------------------------
+# Monte Carlo
+
+#: outputs of :func:`monte_carlo` by default (registry keys)
+DEFAULT_OUTPUTS = ("cell_cost_usd_per_kWh", "cell_cost_usd", "specific_energy_Wh_kg", "max_power_W", "capacity_Ah")
+#: the statistics of each output
+STAT_COLUMNS = ("mean", "std", "p5", "p50", "p95", "mean_below_p5", "mean_above_p95")
+COST_KEY = "cell_cost_usd_per_kWh"
+
+
+@dataclass(frozen=True)
+class MonteCarloResult:
+    """Samples and summary of :func:`monte_carlo` (outputs in display units, keyed by registry key)."""
+
+    n: int
+    seed: int
+    keys: tuple[str, ...]
+    samples: dict[str, np.ndarray]  #: output key -> (n,) display units
+    deterministic: dict[str, float]  #: output key -> the unperturbed design's value (same call)
+    stats: dict[str, dict[str, float]]  #: output key -> {statistic: value}
+    feasible: np.ndarray  #: (n,) bool, the cell model's feasible flag
+    cost: np.ndarray  #: (n,) cell cost per kWh, $/kWh
+    risk: dict[str, float]  #: probabilities, VaR and CVaR of $/kWh
+    prices: dict[str, np.ndarray]  #: price key -> (n,) sampled price, display units
+    price_returns: np.ndarray  #: (n, k) standardised log-returns r
+    price_keys: tuple[str, ...]
+    price_correlation: np.ndarray  #: (k', k') sample correlation of ln prices, prices with σ > 0
+    correlated_keys: tuple[str, ...]  #: the k' prices of price_correlation
+    macro: np.ndarray  #: M
+    thermal: np.ndarray  #: Θ
+
+
+def tail_means(x: np.ndarray, q: float = 0.05) -> tuple[float, float]:
+    """(mean of the lowest ceil(q n) values, mean of the highest ceil(q n) values): CVaR at 1 - q of either tail."""
+    x = np.sort(np.asarray(x, dtype=float))
+    k = max(1, int(math.ceil(q * x.size - 1e-9)))
+    return float(np.mean(x[:k])), float(np.mean(x[-k:]))
+
+
+def summarise(x: np.ndarray) -> dict[str, float]:
+    """mean, std (ddof 1), P5/P50/P95 (linear interpolation) and the means of the 5 % tails."""
+    x = np.asarray(x, dtype=float)
+    p5, p50, p95 = np.percentile(x, [5.0, 50.0, 95.0])
+    lo, hi = tail_means(x)
+    return dict(mean=float(np.mean(x)), std=float(np.std(x, ddof=1)) if x.size > 1 else 0.0, p5=float(p5),
+                p50=float(p50), p95=float(p95), mean_below_p5=lo, mean_above_p95=hi)
+
+
+def monte_carlo(design: CellDesign, n: int, seed: int = 0, spec: UncertaintySpec | None = None, *,
+                outputs: Sequence[str] = DEFAULT_OUTPUTS, factory: Any = None, prices: MaterialPrices | None = None,
+                fmt: CellFormat | None = None, yields: MaterialYields | None = None, slurry: Slurry | None = None,
+                lifetime: Mapping[str, Any] | None = None, lcos: Mapping[str, Any] | None = None) -> MonteCarloResult:
+    """Monte Carlo of a design under price, electrochemical and manufacturing uncertainty, in one model call.
+
+    Parameters
+    ----------
+    design : CellDesign
+        One design (scalar fields); its ``temperature_K`` is the thermal factor's reference.
+    n : int
+        Number of samples (>= 1).
+    seed : int
+        Seed of ``numpy.random.default_rng`` (>= 0): the same seed gives identical results.
+    spec : UncertaintySpec, optional
+        The joint uncertainty model (default: illustrative values, see the module docstring).
+    outputs : sequence of str
+        Model outputs (any :func:`xlcell.registry.output_keys` key, e.g. ``cycle_life``,
+        ``lcos_cell_usd_per_kWh``); the cost per kWh and the feasible flag are always computed.
+    factory, prices, fmt, yields, slurry :
+        The cost model's inputs (:func:`xlcell.cost.evaluate_cost`); ``prices`` are the base prices.
+    lifetime, lcos : mapping, optional
+        Context of the ``lifetime`` and ``lcos`` providers (cycles_per_year, eol_soh, params; om_usd, ...).
+
+    Returns
+    -------
+    MonteCarloResult
+    """
+    from . import registry
+
+    n = _check_n(n)
+    seed = _check_seed(seed)
+    spec = spec or UncertaintySpec()
+    load, vol = _check_spec(spec)
+    keys = tuple(dict.fromkeys(registry.output_key(k) for k in outputs))
+    for k in keys:
+        if registry.output_spec(k).unit in ("text",):
+            raise InputError("outputs", k, "numeric model outputs (not text)")
+    base_prices = _scalar_prices(prices)
+    base = _one_design(design)
+    dr = draw(n, seed)
+    sampled_prices, r = sample_prices(base_prices, load, vol, dr.macro, dr.price_noise)
+    pop = sample_design(base, spec, dr)
+
+    # the deterministic design as member n + 1 of the same population (same call)
+    def plus_base(x: np.ndarray, b: float) -> np.ndarray:
+        return np.concatenate([x, [b]])
+
+    pop = _map_pairs(pop, base, plus_base)
+    price_pop = dataclasses.replace(sampled_prices, **{
+        s.name: plus_base(getattr(sampled_prices, s.name), float(getattr(base_prices, s.name))) for s in PRICE_SPECS})
+    from .cost import Factory
+
+    cost_ctx = dict(factory=factory if factory is not None else Factory(), prices=price_pop, fmt=fmt, yields=yields,
+                    slurry=slurry)
+    ctx = {"cost": {k: v for k, v in cost_ctx.items() if v is not None}, "lifetime": dict(lifetime or {}),
+           "lcos": dict(lcos or {})}
+    ev = registry.Evaluation(pop, ctx)
+    want = tuple(dict.fromkeys(keys + (COST_KEY, "feasible")))
+    got = {k: np.asarray(ev[k]) for k in want}
+    samples = {k: np.asarray(got[k][:n], dtype=float) for k in keys}
+    det = {k: float(got[k][n]) for k in keys}
+    cost = np.asarray(got[COST_KEY][:n], dtype=float)
+    feas = np.asarray(got["feasible"][:n], dtype=bool)
+    stats = {k: summarise(samples[k]) for k in keys}
+
+    limit = float(from_si(float(spec.cost_limit_usd_J), "$/kWh"))
+    lo, hi = tail_means(cost)
+    risk = dict(samples=float(n), seed=float(seed), deterministic_usd_per_kWh=float(got[COST_KEY][n]),
+                mean_usd_per_kWh=float(np.mean(cost)), var95_usd_per_kWh=float(np.percentile(cost, 95.0)),
+                cvar95_usd_per_kWh=hi, cost_limit_usd_per_kWh=limit,
+                p_cost_within_limit=float(np.mean(cost <= limit)) if np.isfinite(limit) else float("nan"),
+                p_feasible=float(np.mean(feas)),
+                p_feasible_and_within_limit=float(np.mean(feas & (cost <= limit))) if np.isfinite(limit) else float("nan"),
+                deterministic_feasible=float(bool(got["feasible"][n])))
+
+    ln_p = np.log(np.maximum(np.stack([getattr(sampled_prices, s.name) for s in PRICE_SPECS], axis=1), 1e-300))
+    moving = tuple(i for i in range(len(PRICE_KEYS)) if vol[i] > 0 and float(getattr(base_prices, PRICE_SPECS[i].name)) > 0)
+    if len(moving) >= 1 and n >= 2:
+        corr = np.atleast_2d(np.corrcoef(ln_p[:, moving], rowvar=False))
+    else:
+        corr = np.zeros((0, 0))
+    return MonteCarloResult(
+        n=n, seed=seed, keys=keys, samples=samples, deterministic=det, stats=stats, feasible=feas, cost=cost, risk=risk,
+        prices={s.key: np.asarray(s.from_si(getattr(sampled_prices, s.name)), dtype=float) for s in PRICE_SPECS},
+        price_returns=r, price_keys=PRICE_KEYS, price_correlation=corr,
+        correlated_keys=tuple(PRICE_KEYS[i] for i in moving), macro=dr.macro, thermal=dr.thermal)
+
+
+def _map_pairs(a: CellDesign, b: CellDesign, fn) -> CellDesign:
+    def m(x, y):
+        return dataclasses.replace(x, **{s.name: fn(np.asarray(getattr(x, s.name), dtype=float), float(getattr(y, s.name)))
+                                         for s in specs(x)})
+
+    return dataclasses.replace(m(a, b), pos=m(a.pos, b.pos), neg=m(a.neg, b.neg), sep=m(a.sep, b.sep))
+
+
+# ---------------------------------------------------------------------------------------------
+# Risk measures of a population of designs (robust optimisation through xlcell.registry)
+
+#: outputs of the "uncertainty" metric provider, each over the samples of one design
+RISK_SPECS: tuple[ParamSpec, ...] = (
+    ParamSpec(name="mc_cost_mean", key="mc_cost_mean_usd_per_kWh", label="Monte Carlo mean of the cell cost per kWh",
+              unit="$/kWh", group=_MC, doc="Mean over the samples of xlcell.uncertainty (context 'uncertainty': n, seed, spec)"),
+    ParamSpec(name="mc_cost_p95", key="mc_cost_p95_usd_per_kWh", label="Monte Carlo P95 of the cell cost per kWh (VaR95)",
+              unit="$/kWh", group=_MC),
+    ParamSpec(name="mc_cost_cvar95", key="mc_cost_cvar95_usd_per_kWh", label="Monte Carlo CVaR95 of the cell cost per kWh",
+              unit="$/kWh", group=_MC, doc="Mean of the worst 5 % of samples: a robust cost objective"),
+    ParamSpec(name="mc_p_cost_within_limit", key="mc_p_cost_within_limit", label="Probability that $/kWh <= the spec's cost limit",
+              unit="-", group=_MC),
+    ParamSpec(name="mc_p_feasible", key="mc_p_feasible", label="Probability that the sampled cell is feasible", unit="-", group=_MC),
+)
+
+#: samples per design of the "uncertainty" provider unless its context sets n
+PROVIDER_SAMPLES = 256
+
+
+def population_risk(design: CellDesign, n: int = PROVIDER_SAMPLES, seed: int = 0, spec: UncertaintySpec | None = None, *,
+                    factory: Any = None, prices: MaterialPrices | None = None, fmt: CellFormat | None = None,
+                    yields: MaterialYields | None = None, slurry: Slurry | None = None) -> dict[str, np.ndarray]:
+    """Risk measures of every design of a population (shape ``S``) from n samples each, in one model call.
+
+    Every design sees the same draws (common random numbers), so differences between designs are not sampling
+    noise and the measures are smooth in the design: the population of shape ``S + (n,)`` is one call of the cell
+    and cost models. Returns ``{key of RISK_SPECS: array of shape S}`` in display units.
+    """
+    from .cost import Factory, evaluate_cost
+
+    n = _check_n(n)
+    seed = _check_seed(seed)
+    spec = spec or UncertaintySpec()
+    load, vol = _check_spec(spec)
+    dr = draw(n, seed)
+    sampled_prices, _ = sample_prices(_scalar_prices(prices), load, vol, dr.macro, dr.price_noise)
+    pop = sample_design(design, spec, dr)
+    kw = dict(fmt=fmt, yields=yields, slurry=slurry)
+    cost = np.asarray(from_si(evaluate_cost(pop, factory if factory is not None else Factory(), sampled_prices,
+                                            **{k: v for k, v in kw.items() if v is not None}).cost_per_energy_usd_J,
+                              "$/kWh"), dtype=float)
+    feas = evaluate_cell(pop).feasible
+    srt = np.sort(cost, axis=-1)
+    k = max(1, int(math.ceil(0.05 * n - 1e-9)))
+    limit = float(from_si(float(spec.cost_limit_usd_J), "$/kWh"))
+    within = np.mean(cost <= limit, axis=-1) if np.isfinite(limit) else np.full(cost.shape[:-1], np.nan)
+    return {"mc_cost_mean_usd_per_kWh": np.mean(cost, axis=-1), "mc_cost_p95_usd_per_kWh": np.percentile(cost, 95.0, axis=-1),
+            "mc_cost_cvar95_usd_per_kWh": np.mean(srt[..., -k:], axis=-1), "mc_p_cost_within_limit": within,
+            "mc_p_feasible": np.mean(feas, axis=-1)}
+
+
+def _provider(ev: Any) -> dict[str, Any]:
+    """Context ``"uncertainty"``: ``n`` (256), ``seed`` (0), ``spec`` (UncertaintySpec); the cost model's inputs
+    come from context ``"cost"`` as for the cost provider (a Factory or a dict of evaluate_cost keywords)."""
+    from .cost import Factory
+
+    ctx = dict(ev.context.get("uncertainty") or {})
+    cost_ctx = ev.context.get("cost")
+    kw = {"factory": cost_ctx} if isinstance(cost_ctx, Factory) else dict(cost_ctx or {})
+    return population_risk(ev.design, ctx.get("n", PROVIDER_SAMPLES), ctx.get("seed", 0), ctx.get("spec"), **kw)
+
+
+def _register() -> None:
+    from . import registry
+
+    if "uncertainty" not in registry.providers():
+        registry.register_metrics("uncertainty", RISK_SPECS, _provider)
+
+
+# ---------------------------------------------------------------------------------------------
+# Cell-to-cell variation
+
+@dataclass(frozen=True)
+class CellToCellResult:
+    """Cells of one production run (SI arrays of n_cells) and their packs (see :func:`cell_to_cell`)."""
+
+    capacity_C: np.ndarray
+    resistance_ohm: np.ndarray
+    energy_J: np.ndarray
+    nominal_capacity_C: float
+    nominal_resistance_ohm: float
+    within_window: np.ndarray  #: bool per cell: capacity and resistance inside the window
+    pack_capacity_C: np.ndarray  #: per pack (n_cells // (s p) packs)
+    pack_resistance_ohm: np.ndarray
+    series: int
+    parallel: int
+    summary: dict[str, float]  #: display-unit statistics, keys carry the unit
+
+
+def _cv(x: Any, name: str) -> float:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        raise InputError(name, x, "a number between 0 and 0.2 (0 to 20 %)") from None
+    if not (math.isfinite(v) and 0.0 <= v <= 0.2):
+        raise InputError(name, v, "a number between 0 and 0.2 (0 to 20 %)")
+    return v
+
+
+def cell_to_cell(design: CellDesign, n_cells: int, seed: int = 0, cv_thickness: float = 0.01, cv_porosity: float = 0.02,
+                 *, cv_contact: float = 0.0, series: int = 1, parallel: int = 1, capacity_window: float = 0.02,
+                 resistance_window: float = 0.05) -> CellToCellResult:
+    """Spread of capacity and resistance across ``n_cells`` cells of one run, and packs built from them.
+
+    Each cell draws, independently per electrode, its coating thickness L (1 + cv_thickness z) and porosity
+    ε (1 + cv_porosity z), and (``cv_contact``) a lognormal factor exp(σ z - σ²/2) on both electrodes'
+    exchange current and solid conductivity for the quality of particle contacts. All cells are one call of
+    :func:`xlcell.cell.evaluate_cell`.
+
+    The cells are assembled in production order into packs of ``series`` groups of ``parallel`` cells
+    (n_cells // (series × parallel) packs; the remainder is left over). A parallel group's capacity is the
+    sum of its cells'; a series string stops when its weakest group is empty, so the pack capacity is the
+    minimum over its groups (with parallel = 1: the minimum over its cells). Pack resistance: the series sum
+    of each group's parallel resistance.
+
+    Parameters
+    ----------
+    design : CellDesign
+        One design (scalar fields).
+    n_cells : int
+        Cells in the run (>= series × parallel).
+    seed : int
+        Seed of ``numpy.random.default_rng``.
+    cv_thickness, cv_porosity, cv_contact : float
+        Coefficients of variation as fractions (0 to 0.2).
+    series, parallel : int
+        Pack layout s S p P (>= 1).
+    capacity_window, resistance_window : float
+        Spec window: |C/C_nom - 1| <= capacity_window and |R/R_nom - 1| <= resistance_window (fractions > 0).
+
+    Returns
+    -------
+    CellToCellResult
+        ``summary`` holds the mean, standard deviation, CV, P5/P95, min and max of capacity (Ah) and
+        resistance (mΩ), the share within the window, the mean pack capacity and its expected loss against
+        the nominal (parallel × nominal cell capacity) and against the run's mean cell.
+    """
+    n = _check_n(n_cells, "n_cells")
+    seed = _check_seed(seed)
+    cvl, cve, cvc = _cv(cv_thickness, "cv_thickness"), _cv(cv_porosity, "cv_porosity"), _cv(cv_contact, "cv_contact")
+    s_, p_ = _check_n(series, "series"), _check_n(parallel, "parallel")
+    if s_ * p_ > n:
+        raise InputError("n_cells", float(n), f"at least series × parallel = {s_ * p_} (one pack)")
+    for nm, w in (("capacity_window", capacity_window), ("resistance_window", resistance_window)):
+        if not (isinstance(w, (int, float)) and math.isfinite(float(w)) and 0.0 < float(w) <= 1.0):
+            raise InputError(nm, w, "a number between 0 (exclusive) and 1 (0 to 100 %)")
+    d = _one_design(design)
+    rng = np.random.default_rng(seed)
+    z_l, z_e, z_c = rng.standard_normal((n, 2)), rng.standard_normal((n, 2)), rng.standard_normal(n)
+    contact = np.exp(cvc * z_c - 0.5 * cvc * cvc)
+    full = lambda x: np.full(n + 1, float(x))  # noqa: E731 - the n cells and the nominal cell (last)
+
+    def part(j: int, e):
+        kw = {s.name: full(getattr(e, s.name)) for s in specs(e)}
+        kw["thickness_m"][:n] = _clip_thickness(float(e.thickness_m) * (1.0 + cvl * z_l[:, j]), float(e.thickness_m))
+        kw["porosity"][:n] = _clip_porosity(float(e.porosity) * (1.0 + cve * z_e[:, j]))
+        kw["exchange_current_A_m2"][:n] *= contact
+        kw["conductivity_S_m"][:n] *= contact
+        return dataclasses.replace(e, **kw)
+
+    pop = dataclasses.replace(d, pos=part(0, d.pos), neg=part(1, d.neg),
+                              sep=dataclasses.replace(d.sep, **{s.name: full(getattr(d.sep, s.name)) for s in specs(d.sep)}),
+                              **{s.name: full(getattr(d, s.name)) for s in specs(d)})
+    m = evaluate_cell(pop)
+    cap, res, en = m.capacity_C[:n], m.resistance_ohm[:n], m.energy_J[:n]
+    c0, r0 = float(m.capacity_C[n]), float(m.resistance_ohm[n])
+    within = (np.abs(cap / c0 - 1.0) <= capacity_window) & (np.abs(res / r0 - 1.0) <= resistance_window)
+
+    packs = n // (s_ * p_)
+    cells = cap[: packs * s_ * p_].reshape(packs, s_, p_)
+    rcell = res[: packs * s_ * p_].reshape(packs, s_, p_)
+    pack_cap = np.min(np.sum(cells, axis=2), axis=1)
+    pack_res = np.sum(1.0 / np.sum(1.0 / rcell, axis=2), axis=1)
+
+    def ah(x):
+        return float(from_si(x, "Ah")) if np.ndim(x) == 0 else np.asarray(from_si(x, "Ah"))
+
+    def mohm(x):
+        return float(from_si(x, "mΩ")) if np.ndim(x) == 0 else np.asarray(from_si(x, "mΩ"))
+
+    cs, rs = summarise(ah(cap)), summarise(mohm(res))
+    summary = {
+        "cells": float(n), "nominal_capacity_Ah": ah(c0), "capacity_mean_Ah": cs["mean"], "capacity_std_Ah": cs["std"],
+        "capacity_cv": cs["std"] / cs["mean"], "capacity_p5_Ah": cs["p5"], "capacity_p95_Ah": cs["p95"],
+        "capacity_min_Ah": ah(float(np.min(cap))), "capacity_max_Ah": ah(float(np.max(cap))),
+        "nominal_resistance_mohm": mohm(r0), "resistance_mean_mohm": rs["mean"], "resistance_std_mohm": rs["std"],
+        "resistance_cv": rs["std"] / rs["mean"], "resistance_p5_mohm": rs["p5"], "resistance_p95_mohm": rs["p95"],
+        "share_within_window": float(np.mean(within)),
+        "series": float(s_), "parallel": float(p_), "packs": float(packs),
+        "pack_nominal_capacity_Ah": ah(p_ * c0), "pack_capacity_mean_Ah": ah(float(np.mean(pack_cap))),
+        "pack_capacity_min_Ah": ah(float(np.min(pack_cap))),
+        "pack_capacity_loss_vs_nominal": 1.0 - float(np.mean(pack_cap)) / (p_ * c0),
+        "pack_capacity_loss_vs_mean_cell": 1.0 - float(np.mean(pack_cap)) / (p_ * float(np.mean(cap))),
+        "pack_resistance_mean_mohm": mohm(float(np.mean(pack_res))),
+        "pack_nominal_resistance_mohm": mohm(s_ * r0 / p_),
+    }
+    return CellToCellResult(capacity_C=cap, resistance_ohm=res, energy_J=en, nominal_capacity_C=c0, nominal_resistance_ohm=r0,
+                            within_window=within, pack_capacity_C=pack_cap, pack_resistance_ohm=pack_res, series=s_,
+                            parallel=p_, summary=summary)
+
+
+#: most bins of :func:`histogram`
+MAX_BINS = 1000
+
+
+def histogram(values: Iterable[float], bins: int) -> tuple[np.ndarray, np.ndarray]:
+    """(bin edges (bins + 1), counts (bins)) of finite ``values`` over their range (numpy's rule: the last bin is closed)."""
+    x = np.asarray(list(values) if not isinstance(values, np.ndarray) else values, dtype=float).ravel()
+    b = _check_n(bins, "bins")
+    if b > MAX_BINS:
+        raise InputError("bins", float(b), f"a whole number between 1 and {MAX_BINS}")
+    if x.size == 0:
+        raise InputError("values", None, "at least one number")
+    if not np.all(np.isfinite(x)):
+        raise InputError("values", float(x[~np.isfinite(x)][0]), "finite numbers")
+    lo, hi = float(np.min(x)), float(np.max(x))
+    if lo == hi:  # all values equal: a range of width 1 around them, as numpy does
+        lo, hi = lo - 0.5, hi + 0.5
+    counts, edges = np.histogram(x, bins=b, range=(lo, hi))
+    return edges, counts
+
+
+__all__ = ["UncertaintySpec", "MonteCarloResult", "CellToCellResult", "Draws", "monte_carlo", "cell_to_cell",
+           "draw", "sample_prices", "sample_design", "arrhenius_factor", "summarise", "tail_means", "histogram",
+           "spec_from_mapping", "spec_keys", "price_override_specs", "PRICE_KEYS", "PRICE_SPECS", "ECHEM_PARAMS",
+           "ACTIVATION_ENERGIES", "DEFAULT_PRICE_RISK", "DEFAULT_OUTPUTS", "STAT_COLUMNS", "population_risk", "RISK_SPECS"]
+
+
+_register()
