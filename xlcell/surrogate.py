@@ -6,14 +6,15 @@ A Gaussian process (scikit-learn's :class:`~sklearn.gaussian_process.GaussianPro
 settings to final porosity. With ``features="physics"`` its inputs are the dimensionless groups of the
 process rather than the raw settings:
 
-* q / γ_c(T): line load over the material's compaction resistance (softened at roll temperature T), the
-  argument of the compaction law of :mod:`xlcell.calendering`;
+* exp(-q/γ_c(T)): the share of ε_0 - ε_min the quasi-static compaction law of :mod:`xlcell.calendering`
+  leaves at line load q (γ_c softened at roll temperature T); porosity is linear in it at fixed De;
 * ln De: the Deborah number τ(T) / t_dwell, relaxation time over nip dwell time (nip length / line speed,
   :func:`xlcell.process_sim.deborah_number`);
 * ε_0: the porosity before calendering from the slurry solids fraction.
 
 ``features="raw"`` uses the settings themselves (line load, line speed, solids fraction, temperature) for
-comparison. Either way each input column is standardised on the training data (columns constant in the
+comparison. With physics features the GP also has a physics prior mean (``prior=True``): it learns the
+residual of the quasi-static compaction law ε_eq(q, ε_0, T), i.e. the rate effect and the law's error. Either way each input column is standardised on the training data (columns constant in the
 training data are dropped), the kernel is C · Matern(ν = 5/2, one length-scale per input: ARD) + white
 noise, the targets are normalised (``normalize_y``) and the hyperparameters maximise the log marginal
 likelihood from ``n_restarts`` + 1 starts drawn with a fixed ``random_state`` (deterministic).
@@ -96,7 +97,7 @@ def complete_settings(settings: Settings, line: CalenderLine, solids_fraction: f
 
 
 def physics_features(settings: Settings, material: CalenderingMaterial | str, line: CalenderLine) -> np.ndarray:
-    """Dimensionless groups (n, 3): q/γ_c(T), ln De, ε_0 (settings completed by :func:`complete_settings`)."""
+    """Dimensionless groups (n, 3): exp(-q/γ_c(T)), ln De, ε_0 (settings completed by :func:`complete_settings`)."""
     mat = material_of(material)
     s = complete_settings(settings, line)
     soft = softening_factor(s["roll_temperature_K"], line)
@@ -204,7 +205,9 @@ def fit_surrogate(settings: Settings, porosity: Array, *, material: CalenderingM
         The material (its γ_c and ε_min enter the physics features), the calender (nip length, τ) and the
         solids fraction of trials that do not give one.
     features : {"physics", "raw"}
-        Dimensionless groups (q/γ_c, ln De, ε_0) or the raw settings.
+        Dimensionless groups (exp(-q/γ_c), ln De, ε_0) or the raw settings.
+    prior : bool
+        With physics features: fit the residual of the quasi-static compaction law (physics prior mean).
     n_restarts, seed
         Restarts of the marginal-likelihood optimiser and its random state (same seed -> same fit).
     nu : float
