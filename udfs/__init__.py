@@ -9,6 +9,7 @@ from .calendering import *  # noqa: F401,F403
 from .lifetime import *  # noqa: F401,F403
 from .lcos import *  # noqa: F401,F403
 from .pareto import *  # noqa: F401,F403
+from .surrogate import *  # noqa: F401,F403
 
 
 

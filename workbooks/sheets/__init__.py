@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import bom, calendering, conf, cost, design, factory, howto, lcos, lifetime, materials, pareto
+from . import bom, calendering, conf, cost, design, factory, howto, lcos, lifetime, materials, pareto, surrogate
 
 #: the sheet modules in tab order
-ORDER = [howto, design, materials, factory, bom, cost, calendering, lifetime, lcos, pareto, conf]
+ORDER = [howto, design, materials, factory, bom, cost, calendering, surrogate, lifetime, lcos, pareto, conf]
 
 
 @dataclass
