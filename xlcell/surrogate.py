@@ -172,6 +172,14 @@ class Surrogate:
         return self.gp.kernel_
 
 
+def _one_blas_thread():
+    """Single-threaded BLAS for the GP's small matrices: threads only add overhead there, and on a busy machine
+    they slow the marginal-likelihood fits several-fold (measured: 11 s instead of 2.6 s for 5 BO runs)."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 def _with_defaults(settings: Settings, solids_fraction: float) -> dict[str, Array]:
     out = dict(settings)
     out.setdefault("solids_fraction", solids_fraction)
@@ -240,7 +248,7 @@ def fit_surrogate(settings: Settings, porosity: Array, *, material: CalenderingM
     kernel = ConstantKernel(1.0, (1e-3, 1e3)) * base + WhiteKernel(1e-3, (1e-9, 1.0))
     gp = GaussianProcessRegressor(kernel=kernel, normalize_y=True, n_restarts_optimizer=int(n_restarts),
                                   random_state=int(seed))
-    with warnings.catch_warnings():  # hyperparameters at a bound are legitimate (e.g. noiseless data)
+    with warnings.catch_warnings(), _one_blas_thread():  # hyperparameters at a bound are legitimate (noiseless data)
         warnings.simplefilter("ignore")
         gp.fit((X - center) / scale, y - sur.prior_mean(s))
     sur.gp, sur.columns, sur.center, sur.scale = gp, cols, center, scale
@@ -410,7 +418,8 @@ def suggest_next(sur: Surrogate, bounds: Mapping[str, tuple[float, float]], targ
         return -float(_acq(sur, s, target, best, acquisition, kappa)[0])
 
     for i in order[:n_polish]:
-        r = minimize(neg, u[i], method="L-BFGS-B", bounds=[(0.0, 1.0)] * len(keys), options={"maxiter": 30})
+        with _one_blas_thread():
+            r = minimize(neg, u[i], method="L-BFGS-B", bounds=[(0.0, 1.0)] * len(keys), options={"maxiter": 30})
         if np.isfinite(r.fun) and -r.fun > best_a:
             best_u, best_a = np.clip(r.x, 0.0, 1.0), float(-r.fun)
     s = full(best_u)
