@@ -70,13 +70,20 @@ def _series(ws, xcol: int, ycol: int, top: int, n: int, *, markers: bool, dash: 
     return s
 
 
-def _chart(title: str, x_title: str, y_title: str, series: list[Series]) -> ScatterChart:
+def _chart(title: str, x_title: str, y_title: str, series: list[Series], *, log_y: bool = False,
+           x_format: str | None = None) -> ScatterChart:
     ch = ScatterChart(scatterStyle="lineMarker")
     ch.title, ch.style = title, 13
     ch.x_axis.title, ch.y_axis.title = x_title, y_title
     ch.series.extend(series)
     ch.x_axis.delete = ch.y_axis.delete = False
-    ch.height, ch.width = 7.5, 15
+    if log_y:
+        ch.y_axis.scaling.logBase = 10
+        ch.y_axis.crossesAt = None
+    if x_format:
+        ch.x_axis.number_format = x_format
+        ch.x_axis.numFmt.sourceLinked = False
+    ch.height, ch.width = 9, 15
     return ch
 
 
@@ -87,6 +94,9 @@ def build(wb: Workbook, ctx) -> None:
                 "law) suggests the next line load and speed. Inputs yellow, results green.")
     style.legend(ws, 2, RESULTS_COL)
     first, last = style.param_rows(wb, ws, HEADER_ROW, _inputs())
+    for r in range(first, last + 1):  # whole numbers read as whole numbers
+        if ws.cell(row=r, column=2).value in ("dt_seed", "dt_n_init", "dt_n_iter"):
+            ws.cell(row=r, column=3).number_format = "0"
 
     # bounds
     r = last + 3
@@ -169,13 +179,17 @@ def build(wb: Workbook, ctx) -> None:
     run_anchor = f"{style.col_letter(R)}{HEADER_ROW}"
     spill(ws, run_anchor, "=XLCELL_BO_RUN(dt_bounds,dt_target_porosity,dt_material,dt_solids_fraction,dt_n_init,"
           "dt_n_iter,dt_seed,dt_noise_sd)", run_rows, len(RUN_KEYS))
+    run_formats = {"iteration": "0", "phase": "General", "line_load_N_mm": "0", "line_speed_m_min": "0.0"}
     for i in range(run_rows):
-        for j in range(len(RUN_KEYS)):
-            style.style_result(ws.cell(row=HEADER_ROW + i, column=R + j), "-")
+        for j, k in enumerate(RUN_KEYS):
+            c = ws.cell(row=HEADER_ROW + i, column=R + j)
+            style.style_result(c, "-")
+            c.number_format = run_formats.get(k, "0.0000")
     best = R + RUN_KEYS.index("best_abs_error")
-    ws.add_chart(_chart("Best |porosity - target| so far", "Trial", "|porosity - target| (-)",
+    ws.add_chart(_chart("Best |porosity - target| so far (log scale)", "Trial", "|porosity - target| (-)",
                         [_series(ws, R, best, HEADER_ROW, run_rows - 1, markers=True),
-                         _series(ws, R, R + RUN_KEYS.index("abs_error"), HEADER_ROW, run_rows - 1, markers=True)]),
+                         _series(ws, R, R + RUN_KEYS.index("abs_error"), HEADER_ROW, run_rows - 1, markers=True)],
+                        log_y=True, x_format="0"),
                  f"{style.col_letter(R)}{HEADER_ROW + run_rows + 2}")
     ws.cell(row=HEADER_ROW - 2, column=R, value="Simulator: compaction law + Deborah-number rate effect + noise "
             "(xlcell/process_sim.py), illustrative parameters.").font = style.DERIVED_FONT
