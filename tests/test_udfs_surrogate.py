@@ -90,7 +90,7 @@ def test_bo_run_equals_the_model_on_the_simulator():
      "line_load_N_mm high = 100: must be above the low bound 1500"),
     (lambda: XLCELL_BO_SUGGEST(DATA, [["line_load_N_mm", 100.0, 1500.0]], 0.3), "line_speed_m_min"),
     (lambda: XLCELL_BO_SUGGEST(DATA, [["line_load_N_mm", 1000.0, 1500.0], ["line_speed_m_min", 10.0, 100.0]], 0.3),
-     "fracture-limited line load"),
+     "below NMC811's fracture-limited line load (953 N/mm"),
     (lambda: XLCELL_BO_SUGGEST(DATA, BOUNDS, 1.3), "target_porosity = 1.3"),
     (lambda: XLCELL_BO_SUGGEST(DATA, BOUNDS, 0.3, "Unobtainium"), "unknown material 'Unobtainium'"),
     (lambda: XLCELL_BO_SUGGEST(DATA, BOUNDS, 0.3, None, -1.0), "seed = -1"),

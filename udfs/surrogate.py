@@ -107,7 +107,7 @@ def XLCELL_GP_PREDICT(data: Any, query: Any, material: Any = None, line: Any = N
 
     Physics-informed: inputs exp(-q/γ), ln(Deborah number), ε0; prior mean = the compaction law.
     data: trial table, header row line_load_N_mm, line_speed_m_min, [solids_fraction], [roll_temperature_C], porosity; at least 3 rows
-    query: settings to predict, header row of setting keys (line_load_N_mm, line_speed_m_min, ...), one row each
+    query: settings to predict: header row of setting keys (line_load_N_mm, line_speed_m_min, ...), one row each; absent solids_fraction = 0.4, roll_temperature_C = 25
     material: calendering material, e.g. NMC811 (blank = NMC811)
     line: optional (key, value) range of the calender: roll_diameter_m, thickness_before_um, relaxation_time_ms, ...
     """

@@ -103,8 +103,9 @@ def physics_features(settings: Settings, material: CalenderingMaterial | str, li
     soft = softening_factor(s["roll_temperature_K"], line)
     eps0 = eps0_from_solids(s["solids_fraction"], mat)
     De = deborah_number(s["line_load_N_m"], s["line_speed_m_s"], eps0, mat, line, s["roll_temperature_K"])
-    # q = 0: no nip, De = inf; a large finite value keeps the GP's inputs finite
-    lnDe = np.log(np.clip(De, 1e-12, 1e12))
+    # beyond De ~ 1e3 the coating does not relax at all in the nip (and q = 0 gives De = inf): clipping keeps
+    # the GP's inputs finite and one uncalendered trial from stretching the standardised ln De axis
+    lnDe = np.log(np.clip(De, 1e-6, 1e3))
     return np.column_stack([np.exp(-s["line_load_N_m"] / (mat.gamma_N_m * soft)), lnDe, eps0])
 
 
@@ -351,6 +352,17 @@ def feasible(settings: Settings, material: CalenderingMaterial | str, line: Cale
     return s["line_load_N_m"] < qf
 
 
+def _cracks_everywhere(bounds: Mapping[str, tuple[float, float]], material: CalenderingMaterial, line: CalenderLine,
+                       solids_fraction: float) -> InputError:
+    """The error for bounds whose line loads (almost) all crack the material, in the user's N/mm."""
+    from .calendering import fracture_line_load
+
+    qf = float(fracture_line_load(eps0_from_solids(solids_fraction, material), material))
+    return InputError("bounds line_load_N_mm low", bounds["line_load_N_m"][0] / 1e3,
+                      f"well below {material.name}'s fracture-limited line load ({qf / 1e3:.0f} N/mm at φ_s = "
+                      f"{solids_fraction:g} and the reference temperature): the bounds leave no room to search")
+
+
 @dataclass(frozen=True)
 class Suggestion:
     """The next setting to try and what the surrogate expects there."""
@@ -404,8 +416,7 @@ def suggest_next(sur: Surrogate, bounds: Mapping[str, tuple[float, float]], targ
     u = qmc.Sobol(d=len(keys), scramble=True, seed=seed).random_base2(int(np.ceil(np.log2(max(n_candidates, 2)))))
     ok = feasible(full(u), sur.material, sur.line, sur.solids_fraction) if fracture_limit else np.ones(len(u), bool)
     if not ok.any():
-        raise InputError("bounds line_load_N_m", float(lo[keys.index("line_load_N_m")]),
-                         "below the material's fracture-limited line load (every setting in the bounds cracks it)")
+        raise _cracks_everywhere(b, sur.material, sur.line, float(np.atleast_1d(fixed.get("solids_fraction", sur.solids_fraction))[0]))
     u = u[ok]
     a = _acq(sur, full(u), target, best, acquisition, kappa)
     order = np.argsort(-a, kind="stable")
@@ -495,8 +506,7 @@ def _feasible_sample(bounds, n, seed, mat, line, phi, fracture_limit) -> dict[st
     pool = sobol_settings(bounds, max(16 * n, 64), seed)
     ok = feasible(pool, mat, line, phi) if fracture_limit else np.ones(pool[next(iter(pool))].size, bool)
     if ok.sum() < n:
-        raise InputError("bounds line_load_N_m", float(bounds["line_load_N_m"][0]),
-                         "mostly below the material's fracture-limited line load")
+        raise _cracks_everywhere(bounds, mat, line, phi)
     return {k: v[ok][:n] for k, v in pool.items()}
 
 
