@@ -200,7 +200,8 @@ def _check_porosity(porosity: Array, n: int) -> np.ndarray:
 
 def fit_surrogate(settings: Settings, porosity: Array, *, material: CalenderingMaterial | str = "NMC811",
                   line: CalenderLine | None = None, solids_fraction: float = SOLIDS_FRACTION, features: str = "physics",
-                  prior: bool = True, n_restarts: int = 3, seed: int = 0, nu: float = 2.5) -> Surrogate:
+                  prior: bool = True, n_restarts: int = 3, seed: int = 0, nu: float = 2.5,
+                  warm_start: Surrogate | None = None) -> Surrogate:
     """Fit the GP surrogate of porosity to trials (arrays of settings, SI) by maximum marginal likelihood.
 
     Parameters
@@ -219,6 +220,9 @@ def fit_surrogate(settings: Settings, porosity: Array, *, material: CalenderingM
         With physics features: fit the residual of the quasi-static compaction law (physics prior mean).
     n_restarts, seed
         Restarts of the marginal-likelihood optimiser and its random state (same seed -> same fit).
+    warm_start : Surrogate, optional
+        A surrogate fitted to fewer of the same trials (the previous round of the BO loop): its fitted
+        hyperparameters are the first start of the optimiser (when the inputs used are the same).
     nu : float
         Smoothness of the Matern kernel (0.5, 1.5, 2.5 or inf for the squared exponential, RBF).
     """
@@ -247,6 +251,9 @@ def fit_surrogate(settings: Settings, porosity: Array, *, material: CalenderingM
     base = Matern(length_scale=np.ones(d), length_scale_bounds=(1e-2, 1e2), nu=nu) if np.isfinite(nu) else \
         RBF(length_scale=np.ones(d), length_scale_bounds=(1e-2, 1e2))
     kernel = ConstantKernel(1.0, (1e-3, 1e3)) * base + WhiteKernel(1e-3, (1e-9, 1.0))
+    if (warm_start is not None and warm_start.gp is not None and warm_start.features == features
+            and np.array_equal(warm_start.columns, cols) and type(warm_start.gp.kernel_) is type(kernel)):
+        kernel = warm_start.gp.kernel_
     gp = GaussianProcessRegressor(kernel=kernel, normalize_y=True, n_restarts_optimizer=int(n_restarts),
                                   random_state=int(seed))
     with warnings.catch_warnings(), _one_blas_thread():  # hyperparameters at a bound are legitimate (noiseless data)
@@ -538,9 +545,10 @@ def bayes_opt(sim: Callable[..., np.ndarray], bounds: Mapping[str, tuple[float, 
     mat, ln, phi = _sim_context(sim, material, line)
     X = _feasible_sample(b, int(n_init), seed, mat, ln, phi, fracture_limit)
     h = _history(X, _evaluate(sim, X), t, ["init"] * int(n_init))
+    sur = None
     for it in range(int(n_iter)):
         sur = fit_surrogate(h.settings, h.porosity, material=mat, line=ln, solids_fraction=phi, features=features,
-                            n_restarts=n_restarts, seed=seed)
+                            n_restarts=n_restarts, seed=seed, warm_start=sur)
         sg = suggest_next(sur, b, t, acquisition=acquisition, fracture_limit=fracture_limit,
                           n_candidates=n_candidates, seed=seed + 1 + it)
         x = {k: np.array([sg.settings[k]]) for k in b}
