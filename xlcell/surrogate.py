@@ -162,7 +162,11 @@ class Surrogate:
         return static_porosity(_with_defaults(settings, self.solids_fraction), self.material, self.line)
 
     def predict(self, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
-        """Posterior mean and standard deviation of porosity at arrays of settings (n,), (n,)."""
+        """Posterior mean and standard deviation of porosity at arrays of settings (n,), (n,).
+
+        The std includes the fitted white-noise term: it is the spread of a new *measurement* at the setting
+        (mean ± 2 std is a prediction interval), and it does not fall below the measurement noise.
+        """
         mean, std = self.gp.predict(self.transform(settings), return_std=True)
         mean = np.asarray(mean, dtype=float).ravel() + self.prior_mean(settings)
         return mean, np.maximum(np.asarray(std, dtype=float).ravel(), 0.0)
