@@ -10,6 +10,7 @@ from .lifetime import *  # noqa: F401,F403
 from .lcos import *  # noqa: F401,F403
 from .pareto import *  # noqa: F401,F403
 from .uncertainty import *  # noqa: F401,F403
+from .surrogate import *  # noqa: F401,F403
 
 
 

@@ -1,0 +1,195 @@
+"""Excel functions of the digital thread (thin wrappers over :mod:`xlcell.surrogate` and :mod:`xlcell.process_sim`).
+
+Trial tables have a header row of setting keys in engineering units: ``line_load_N_mm``,
+``line_speed_m_min`` (required), ``solids_fraction``, ``roll_temperature_C`` (optional), and for measured
+data a ``porosity`` column. The conversion to SI happens through :mod:`xlcell.units` only.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from xlcell import units
+from xlcell.errors import InputError, ShapeError, UnknownKeyError
+from xlcell.process_sim import SOLIDS_FRACTION, CalenderLine, ProcessSimulator
+from xlcell.surrogate import bayes_opt, fit_surrogate, suggest_next
+
+from ._excel import as_2d, as_float, as_int, as_table, as_text, is_blank_row, kv_out, params_from_kv, udf
+
+#: Excel key -> (SI key, display unit)
+SETTING_KEYS = {
+    "line_load_N_mm": ("line_load_N_m", "N/mm"),
+    "line_speed_m_min": ("line_speed_m_s", "m/min"),
+    "solids_fraction": ("solids_fraction", "-"),
+    "roll_temperature_C": ("roll_temperature_K", "°C"),
+}
+_BY_LOWER = {k.lower(): k for k in SETTING_KEYS}
+_BY_SI = {si: k for k, (si, _) in SETTING_KEYS.items()}
+POROSITY = "porosity"
+MAX_ITER = 50
+
+
+def _material(v: Any) -> str:
+    return as_text(v, "material", default="NMC811")
+
+
+def _line(v: Any) -> CalenderLine:
+    return params_from_kv(CalenderLine, v, "line")
+
+
+def settings_table(v: Any, name: str, *, measured: bool) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
+    """A trial table (header row of setting keys [+ porosity]) -> (SI settings, porosity or None)."""
+    header, rows = as_table(v, name)
+    known = list(SETTING_KEYS) + ([POROSITY] if measured else [])
+    cols = {}
+    for j, h in enumerate(header):
+        key = POROSITY if h == POROSITY and measured else _BY_LOWER.get(h)
+        if key is None:
+            raise UnknownKeyError(h, known, what=f"{name} column")
+        cols[key] = j
+    need = ["line_load_N_mm", "line_speed_m_min"] + ([POROSITY] if measured else [])
+    missing = [k for k in need if k not in cols]
+    if missing:
+        raise ShapeError(name, f"missing column(s) {', '.join(missing)}", "a header row naming " + ", ".join(need))
+    values: dict[str, list[float]] = {k: [] for k in cols}
+    for i, r in enumerate(rows):
+        for k, j in cols.items():
+            values[k].append(as_float(r[j] if j < len(r) else None, f"{name} row {i + 1} {k}"))
+    settings = {SETTING_KEYS[k][0]: units.to_si(np.array(x), SETTING_KEYS[k][1]) for k, x in values.items() if k != POROSITY}
+    return settings, (np.array(values[POROSITY]) if measured else None)
+
+
+def bounds_table(v: Any, name: str = "bounds") -> dict[str, tuple[float, float]]:
+    """Rows (setting key, low, high) -> SI bounds; a header row (text in low and high) is skipped."""
+    rows = as_2d(v, name)
+    if len(rows[0]) < 3:
+        raise ShapeError(name, f"{len(rows)}x{len(rows[0])}", "three columns: setting key, low, high")
+    out: dict[str, tuple[float, float]] = {}
+    for i, r in enumerate(rows):
+        if is_blank_row(r[:3]):
+            continue
+        if isinstance(r[1], str) and isinstance(r[2], str) and not r[1].strip()[:1].isdigit():
+            continue  # header
+        key = _BY_LOWER.get(as_text(r[0], f"{name} row {i + 1} key").lower())
+        if key is None:
+            raise UnknownKeyError(str(r[0]), SETTING_KEYS, what=f"{name} setting")
+        lo = as_float(r[1], f"{name} {key} low")
+        hi = as_float(r[2], f"{name} {key} high")
+        if not lo < hi:
+            raise InputError(f"{name} {key} high", hi, f"above the low bound {lo:g} (low, high in that order)")
+        si, unit = SETTING_KEYS[key]
+        out[si] = (float(units.to_si(lo, unit)), float(units.to_si(hi, unit)))
+    for k in ("line_load_N_mm", "line_speed_m_min"):
+        if SETTING_KEYS[k][0] not in out:
+            raise ShapeError(name, f"without a {k} row", "rows for line_load_N_mm and line_speed_m_min")
+    if out["line_load_N_m"][0] < 0:
+        raise InputError(f"{name} line_load_N_mm low", out["line_load_N_m"][0] / 1e3, "a number >= 0 N/mm")
+    if out["line_speed_m_s"][0] <= 0:
+        raise InputError(f"{name} line_speed_m_min low", out["line_speed_m_s"][0] * 60, "a number > 0 m/min")
+    return out
+
+
+def _target(v: Any) -> float:
+    t = as_float(v, "target_porosity")
+    if not 0 < t < 1:
+        raise InputError("target_porosity", t, "a number between 0 and 1 (exclusive)")
+    return t
+
+
+def _display(si_key: str, x: float) -> float:
+    return float(units.from_si(x, SETTING_KEYS[_BY_SI[si_key]][1]))
+
+
+@udf(table=True, ranges=("data", "query", "line"))
+def XLCELL_GP_PREDICT(data: Any, query: Any, material: Any = None, line: Any = None) -> list[list[Any]]:
+    """Gaussian-process surrogate of final porosity fitted to trial data: mean and std per query row.
+
+    Physics-informed: inputs exp(-q/γ), ln(Deborah number), ε0; prior mean = the compaction law.
+    data: trial table, header row line_load_N_mm, line_speed_m_min, [solids_fraction], [roll_temperature_C], porosity; at least 3 rows
+    query: settings to predict: header row of setting keys (line_load_N_mm, line_speed_m_min, ...), one row each; absent solids_fraction = 0.4, roll_temperature_C = 25
+    material: calendering material, e.g. NMC811 (blank = NMC811)
+    line: optional (key, value) range of the calender: roll_diameter_m, thickness_before_um, relaxation_time_ms, ...
+    """
+    mat, ln = _material(material), _line(line)
+    X, y = settings_table(data, "data", measured=True)
+    Q, _ = settings_table(query, "query", measured=False)
+    sur = fit_surrogate(X, y, material=mat, line=ln, n_restarts=3, seed=0)
+    mean, std = sur.predict(Q)
+    return [["porosity_mean", "porosity_std"]] + [[float(m), float(s)] for m, s in zip(mean, std)]
+
+
+@udf(table=True, ranges=("data", "bounds", "line"))
+def XLCELL_BO_SUGGEST(data: Any, bounds: Any, target_porosity: Any, material: Any = None, seed: Any = None,
+                      line: Any = None, acquisition: Any = None) -> list[list[Any]]:
+    """Next process setting to try (Bayesian optimisation of |porosity - target| on your trials), as (key, value) rows.
+
+    Returns the bounded settings, predicted_porosity, predicted_std, expected_improvement, incumbent_error, n_trials.
+    Settings without bounds are held at the last trial's value. Line loads that crack the material are excluded.
+    data: trial table, header row line_load_N_mm, line_speed_m_min, [solids_fraction], [roll_temperature_C], porosity; at least 3 rows
+    bounds: rows (setting key, low, high), e.g. line_load_N_mm | 100 | 1500 and line_speed_m_min | 10 | 100
+    target_porosity: porosity wanted after calendering, 0 < ε < 1
+    material: calendering material, e.g. NMC811 (blank = NMC811)
+    seed: whole number for the candidate set and the fit (blank = 0); same seed -> same suggestion
+    line: optional (key, value) range of the calender: roll_diameter_m, thickness_before_um, relaxation_time_ms, ...
+    acquisition: EI (expected improvement, default) or LCB (lower confidence bound |μ - target| - 2σ)
+    """
+    mat, ln = _material(material), _line(line)
+    X, y = settings_table(data, "data", measured=True)
+    b = bounds_table(bounds)
+    t = _target(target_porosity)
+    s = as_int(seed, "seed", default=0, minimum=0)
+    acq = as_text(acquisition, "acquisition", default="EI", choices=["EI", "LCB"]).lower()
+    fixed = {k: v[-1] for k, v in X.items() if k not in b}
+    sur = fit_surrogate(X, y, material=mat, line=ln, solids_fraction=float(fixed.get("solids_fraction", SOLIDS_FRACTION)),
+                        n_restarts=3, seed=s)
+    sg = suggest_next(sur, b, t, acquisition=acq, seed=s, fixed=fixed)
+    out = {_BY_SI[k]: _display(k, sg.settings[k]) for k in b}
+    out.update({"predicted_porosity": sg.mean, "predicted_std": sg.std,
+                ("expected_improvement" if acq == "ei" else "lower_confidence_bound"): sg.acquisition,
+                "incumbent_error": sg.incumbent, "n_trials": float(y.size)})
+    return kv_out(out)
+
+
+@udf(table=True, ranges=("bounds", "line"))
+def XLCELL_BO_RUN(bounds: Any, target_porosity: Any, material: Any = None, solids_fraction: Any = None,
+                  n_init: Any = None, n_iter: Any = None, seed: Any = None, noise_sd: Any = None,
+                  line: Any = None) -> list[list[Any]]:
+    """Closed-loop Bayesian optimisation on the calendering SIMULATOR (not a plant): one row per trial.
+
+    Spills iteration, phase (init/bo), the bounded settings, porosity (measured, with noise), abs_error, best_abs_error.
+    bounds: rows (setting key, low, high), e.g. line_load_N_mm | 100 | 1500 and line_speed_m_min | 10 | 100
+    target_porosity: porosity wanted after calendering, 0 < ε < 1
+    material: calendering material of the simulator, e.g. NMC811 (blank = NMC811)
+    solids_fraction: slurry solids volume fraction φ_s of the simulated batch (blank = 0.4)
+    n_init: number of space-filling (Sobol) trials before BO starts, 3 to 50 (blank = 5)
+    n_iter: number of BO trials after them, 0 to 50 (blank = 10)
+    seed: whole number for the simulator's noise, the initial design and the fits (blank = 0)
+    noise_sd: standard deviation of the simulated porosity measurement (blank = 0.003)
+    line: optional (key, value) range of the calender: roll_diameter_m, thickness_before_um, relaxation_time_ms, ...
+    """
+    mat, ln = _material(material), _line(line)
+    b = bounds_table(bounds)
+    t = _target(target_porosity)
+    phi = as_float(solids_fraction, "solids_fraction", default=SOLIDS_FRACTION)
+    if not 0 < phi < 1:
+        raise InputError("solids_fraction", phi, "a number between 0 and 1 (exclusive)")
+    n0 = as_int(n_init, "n_init", default=5, minimum=3)
+    n1 = as_int(n_iter, "n_iter", default=10, minimum=0)
+    for nm, n in (("n_init", n0), ("n_iter", n1)):
+        if n > MAX_ITER:
+            raise InputError(nm, n, f"a whole number <= {MAX_ITER}")
+    s = as_int(seed, "seed", default=0, minimum=0)
+    sd = as_float(noise_sd, "noise_sd", default=0.003)
+    if sd < 0:
+        raise InputError("noise_sd", sd, "a number >= 0")
+    sim = ProcessSimulator(mat, solids_fraction=phi, line=ln, noise_sd=sd, seed=s)
+    h = bayes_opt(sim, b, t, n_init=n0, n_iter=n1, seed=s)
+    keys = list(b)
+    header = ["iteration", "phase"] + [_BY_SI[k] for k in keys] + ["porosity", "abs_error", "best_abs_error"]
+    obj, best = h.objective, h.best_so_far
+    return [header] + [[float(i + 1), h.phase[i]] + [_display(k, h.settings[k][i]) for k in keys]
+                       + [float(h.porosity[i]), float(obj[i]), float(best[i])] for i in range(len(h))]
+
+
+__all__ = [n for n in dir() if n.startswith("XLCELL_")] + ["SETTING_KEYS", "bounds_table", "settings_table"]
