@@ -6,3 +6,22 @@ ROOT = Path(__file__).resolve().parents[1]
 for p in (str(ROOT), str(ROOT / "tests")):
     if p not in sys.path:
         sys.path.insert(0, p)
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def fresh_template(tmp_path_factory):
+    """The template as the generator writes it now (the sync test keeps the shipped copy equal to it)."""
+    from workbooks.template import write_template
+
+    return write_template(tmp_path_factory.mktemp("tpl") / "t.xlsx")
+
+
+@pytest.fixture(scope="session")
+def template_values(fresh_template):
+    """Every formula of the template computed once per run, with the UDFs bound (the ``formulas`` engine)."""
+    pytest.importorskip("formulas")
+    from workbooks.formula_engine import evaluate
+
+    return evaluate(fresh_template)

@@ -246,7 +246,7 @@ def test_timoshenko_shear_against_the_closed_form():
     # Timoshenko beam, simply supported, load q over the centred face w: the shear force is V = F/2 outside the
     # face and F/2 - q (ξ - a) inside; the shear deflection is ∫ V/(κGA) dξ from the bearing (Roark 8th ed.,
     # §8.10; full-span load -> F l/(8 κ G A)). Computed here by quadrature of V, independently of the model.
-    q, w, l, D, d, nu = 1e6, 0.8, 1.2, 0.6, 0.0, 0.3
+    q, w, l, D, nu = 1e6, 0.8, 1.2, 0.6, 0.3  # solid roll
     G = E / (2 * (1 + nu))
     kappa = 6 * (1 + nu) / (7 + 6 * nu)  # Cowper (1966), solid circle: 0.8864
     A = np.pi * D**2 / 4

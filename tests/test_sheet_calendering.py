@@ -6,7 +6,7 @@ from openpyxl.utils import get_column_letter
 
 from workbooks.sheets import calendering as sheet
 from workbooks.template import build_template
-from workbooks.xlsx import dynamic_cells, save
+from workbooks.xlsx import dynamic_cells
 from xlcell.calendering import (
     calendered_thickness,
     calendering_performance,
@@ -27,16 +27,13 @@ S = "CALENDERING"
 
 
 @pytest.fixture(scope="module")
-def saved(tmp_path_factory):
-    return save(build_template(), tmp_path_factory.mktemp("tpl") / "t.xlsx")
+def saved(fresh_template):
+    return fresh_template  # written once per run (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
-def values(saved):
-    pytest.importorskip("formulas")
-    from workbooks.formula_engine import evaluate
-
-    return evaluate(saved)
+def values(template_values):
+    return template_values  # computed once per run (tests/conftest.py)
 
 
 def _at(values, col: int, row: int):

@@ -15,8 +15,8 @@ from xlcell.params import specs
 
 
 @pytest.fixture(scope="module")
-def fresh(tmp_path_factory):
-    return write_template(tmp_path_factory.mktemp("tpl") / "t.xlsx")
+def fresh(fresh_template):
+    return fresh_template  # written once per run (tests/conftest.py)
 
 
 def test_committed_template_equals_generator_output(fresh):
@@ -76,11 +76,8 @@ def test_data_validation_on_inputs(fresh):
 
 
 @pytest.fixture(scope="module")
-def computed(fresh):
-    pytest.importorskip("formulas")
-    from workbooks.formula_engine import evaluate
-
-    return evaluate(fresh)
+def computed(template_values):
+    return template_values  # computed once per run (tests/conftest.py)
 
 
 def test_formulas_compute_the_model(computed):

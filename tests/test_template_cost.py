@@ -56,11 +56,8 @@ def test_cost_udfs_spill_as_dynamic_arrays():
 
 
 @pytest.fixture(scope="module")
-def computed():
-    pytest.importorskip("formulas")
-    from workbooks.formula_engine import evaluate
-
-    return evaluate(TEMPLATE_PATH)
+def computed(template_values):
+    return template_values  # computed once per run (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")

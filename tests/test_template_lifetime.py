@@ -10,7 +10,6 @@ from openpyxl.utils import get_column_letter as L
 from workbooks.report import write_report
 from workbooks.sheets import lcos as lcos_sheet
 from workbooks.sheets import lifetime as lifetime_sheet
-from workbooks.template import write_template
 from workbooks.xlsx import dynamic_cells
 from xlcell.cell import default_design
 from xlcell.degradation import (
@@ -29,16 +28,13 @@ from xlcell.params import specs
 
 
 @pytest.fixture(scope="module")
-def fresh(tmp_path_factory):
-    return write_template(tmp_path_factory.mktemp("tpl") / "t.xlsx")
+def fresh(fresh_template):
+    return fresh_template  # written once per run (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
-def computed(fresh):
-    pytest.importorskip("formulas")
-    from workbooks.formula_engine import evaluate
-
-    return evaluate(fresh)
+def computed(template_values):
+    return template_values  # computed once per run (tests/conftest.py)
 
 
 def test_sheets_exist_with_named_parameter_blocks(fresh):

@@ -9,7 +9,7 @@ from openpyxl.utils import get_column_letter
 from workbooks.sheets import ORDER, calendering
 from workbooks.sheets import surrogate as sheet
 from workbooks.template import build_template
-from workbooks.xlsx import dynamic_cells, save
+from workbooks.xlsx import dynamic_cells
 from xlcell.process_sim import ProcessSimulator
 from xlcell.surrogate import bayes_opt, fit_surrogate, sobol_settings, suggest_next
 
@@ -21,16 +21,13 @@ Y = TRIALS[:, 2]
 
 
 @pytest.fixture(scope="module")
-def saved(tmp_path_factory):
-    return save(build_template(), tmp_path_factory.mktemp("tpl") / "t.xlsx")
+def saved(fresh_template):
+    return fresh_template  # written once per run (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
-def values(saved):
-    pytest.importorskip("formulas")
-    from workbooks.formula_engine import evaluate
-
-    return evaluate(saved)
+def values(template_values):
+    return template_values  # computed once per run (tests/conftest.py)
 
 
 def _at(values, col: int, row: int):

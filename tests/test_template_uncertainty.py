@@ -70,11 +70,8 @@ def test_no_clashes_and_two_histogram_charts(wb):
 
 
 @pytest.fixture(scope="module")
-def computed():
-    pytest.importorskip("formulas")
-    from workbooks.formula_engine import evaluate
-
-    return evaluate(TEMPLATE_PATH)
+def computed(template_values):
+    return template_values  # computed once per run (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
