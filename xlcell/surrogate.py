@@ -16,13 +16,19 @@ process rather than the raw settings:
 comparison. With physics features the GP also has a physics prior mean (``prior=True``): it learns the
 residual of the quasi-static compaction law ε_eq(q, ε_0, T), i.e. the rate effect and the law's error. Either way each input column is standardised on the training data (columns constant in the
 training data are dropped), the kernel is C · Matern(ν = 5/2, one length-scale per input: ARD) + white
-noise, the targets are normalised (``normalize_y``) and the hyperparameters maximise the log marginal
-likelihood from ``n_restarts`` + 1 starts drawn with a fixed ``random_state`` (deterministic).
+noise, the targets are standardised and the hyperparameters maximise the log marginal likelihood from
+``n_restarts`` + 1 starts drawn with a fixed ``random_state`` (deterministic). The white-noise variance is
+bounded below by the measurement noise (``measurement_sd``, default :data:`MEASUREMENT_SD`): without that
+floor a handful of trials is fitted as noise-free data and the predictive std collapses to ~0 at the trials
+(measured: 1.5e-6 on six trials with noise sd 0.003). :meth:`Surrogate.predict` returns the std of a new
+*measurement* (latent variance + noise variance, the prediction band); :meth:`Surrogate.predict_latent`
+the std of the noise-free porosity, which the acquisition uses.
 
 Bayesian optimisation
 ---------------------
 The objective is the distance to a target porosity, |ε - ε_t|, to be minimised. With the GP's normal
-posterior ε ~ N(μ, σ²) the expected improvement over the incumbent b has a closed form
+posterior of the noise-free porosity ε ~ N(μ, σ²) (latent σ, without the measurement noise, as the
+incumbent is a posterior mean too) the expected improvement over the incumbent b has a closed form
 (:func:`expected_improvement_target`): EI = E[max(0, b - |ε - ε_t|)], the integral of the tent
 b - |y - ε_t| over (ε_t - b, ε_t + b) under the normal density. The lower confidence bound
 |μ - ε_t| - κσ is the alternative (:func:`lower_confidence_bound_target`). The acquisition is maximised over
@@ -63,6 +69,9 @@ KEYS = ("line_load_N_m", "line_speed_m_s", "solids_fraction", "roll_temperature_
 FEATURES = ("physics", "raw")
 ACQUISITIONS = ("ei", "lcb")
 MIN_POINTS = 3  #: fewest trials a surrogate is fitted to
+#: default measurement noise (sd of a porosity measurement): the floor of the GP's white-noise term; the
+#: simulator's default noise (:class:`xlcell.process_sim.ProcessSimulator`)
+MEASUREMENT_SD = 0.003
 
 
 def _f(x: Array) -> np.ndarray:
@@ -145,6 +154,9 @@ class Surrogate:
     prior: bool = True  #: physics features only: the GP learns the residual from the quasi-static compaction law
     train_settings: dict[str, np.ndarray] = field(default_factory=dict)
     train_porosity: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    y_center: float = 0.0  #: the GP is fitted to (residual - y_center) / y_scale
+    y_scale: float = 1.0
+    measurement_sd: float = MEASUREMENT_SD  #: the floor of the fitted noise sd
 
     def feature_matrix(self, settings: Settings) -> np.ndarray:
         """The raw feature matrix (before standardisation) of arrays of settings."""
@@ -161,15 +173,27 @@ class Surrogate:
             return np.zeros(complete_settings(_with_defaults(settings, self.solids_fraction), self.line)["line_load_N_m"].size)
         return static_porosity(_with_defaults(settings, self.solids_fraction), self.material, self.line)
 
-    def predict(self, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
-        """Posterior mean and standard deviation of porosity at arrays of settings (n,), (n,).
+    @property
+    def noise_sd(self) -> float:
+        """The fitted measurement-noise sd (porosity units), never below ``measurement_sd``."""
+        return float(np.sqrt(self.gp.kernel_.k2.noise_level) * self.y_scale)
 
-        The std includes the fitted white-noise term: it is the spread of a new *measurement* at the setting
-        (mean ± 2 std is a prediction interval), and it does not fall below the measurement noise.
-        """
+    def predict_latent(self, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
+        """Posterior mean and std of the noise-free porosity at arrays of settings (n,), (n,)."""
         mean, std = self.gp.predict(self.transform(settings), return_std=True)
-        mean = np.asarray(mean, dtype=float).ravel() + self.prior_mean(settings)
-        return mean, np.maximum(np.asarray(std, dtype=float).ravel(), 0.0)
+        mean = np.asarray(mean, dtype=float).ravel() * self.y_scale + self.y_center + self.prior_mean(settings)
+        # sklearn's variance is k(x, x) + noise - k*ᵀ K⁻¹ k*: the white term adds its level on the diagonal
+        var = np.asarray(std, dtype=float).ravel() ** 2 - self.gp.kernel_.k2.noise_level
+        return mean, np.sqrt(np.maximum(var, 0.0)) * self.y_scale
+
+    def predict(self, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
+        """Posterior mean and the std of a new *measurement* of porosity at arrays of settings (n,), (n,).
+
+        std² = latent variance + fitted noise variance, so mean ± 2 std is a ~95 % prediction interval for
+        a new measurement, and std >= the fitted noise sd >= ``measurement_sd``.
+        """
+        mean, latent = self.predict_latent(settings)
+        return mean, np.sqrt(latent ** 2 + self.noise_sd ** 2)
 
     @property
     def kernel(self) -> Any:
@@ -205,7 +229,7 @@ def _check_porosity(porosity: Array, n: int) -> np.ndarray:
 def fit_surrogate(settings: Settings, porosity: Array, *, material: CalenderingMaterial | str = "NMC811",
                   line: CalenderLine | None = None, solids_fraction: float = SOLIDS_FRACTION, features: str = "physics",
                   prior: bool = True, n_restarts: int = 3, seed: int = 0, nu: float = 2.5,
-                  warm_start: Surrogate | None = None) -> Surrogate:
+                  warm_start: Surrogate | None = None, measurement_sd: float = MEASUREMENT_SD) -> Surrogate:
     """Fit the GP surrogate of porosity to trials (arrays of settings, SI) by maximum marginal likelihood.
 
     Parameters
@@ -229,12 +253,17 @@ def fit_surrogate(settings: Settings, porosity: Array, *, material: CalenderingM
         hyperparameters are the first start of the optimiser (when the inputs used are the same).
     nu : float
         Smoothness of the Matern kernel (0.5, 1.5, 2.5 or inf for the squared exponential, RBF).
+    measurement_sd : float
+        Standard deviation of a porosity measurement (>= 0): the fitted noise sd does not fall below it.
     """
     from sklearn.gaussian_process import GaussianProcessRegressor
     from sklearn.gaussian_process.kernels import RBF, ConstantKernel, Matern, WhiteKernel
 
     if features not in FEATURES:
         raise InputError("features", features, "one of " + ", ".join(FEATURES))
+    msd = float(measurement_sd)
+    if not (np.isfinite(msd) and 0 <= msd < 1):
+        raise InputError("measurement_sd", msd, "a number >= 0 and below 1 (sd of a porosity measurement)")
     line = line or CalenderLine()
     mat = material_of(material)
     s = complete_settings(_with_defaults(settings, solids_fraction), line)
@@ -243,7 +272,8 @@ def fit_surrogate(settings: Settings, porosity: Array, *, material: CalenderingM
         raise ShapeError("data", f"{n} trial(s)", f"at least {MIN_POINTS} trials to fit the surrogate")
     y = _check_porosity(porosity, n)
     sur = Surrogate(gp=None, features=features, material=mat, line=line, solids_fraction=solids_fraction,
-                    columns=np.zeros(0, int), center=np.zeros(0), scale=np.ones(0), prior=bool(prior))
+                    columns=np.zeros(0, int), center=np.zeros(0), scale=np.ones(0), prior=bool(prior),
+                    measurement_sd=msd)
     X = sur.feature_matrix(s)
     spread = X.max(axis=0) - X.min(axis=0)
     cols = np.flatnonzero(spread > 1e-12 * np.maximum(1.0, np.abs(X).max(axis=0)))
@@ -254,16 +284,26 @@ def fit_surrogate(settings: Settings, porosity: Array, *, material: CalenderingM
     d = cols.size
     base = Matern(length_scale=np.ones(d), length_scale_bounds=(1e-2, 1e2), nu=nu) if np.isfinite(nu) else \
         RBF(length_scale=np.ones(d), length_scale_bounds=(1e-2, 1e2))
-    kernel = ConstantKernel(1.0, (1e-3, 1e3)) * base + WhiteKernel(1e-3, (1e-9, 1.0))
+    # targets standardised by hand (not normalize_y) so the noise floor is known in the GP's units; the scale is
+    # at least the measurement sd, so the floor is at most 1 (a residual flatter than the noise is noise)
+    r = y - sur.prior_mean(s)
+    y_center = float(r.mean())
+    y_scale = max(float(r.std()), msd) or 1.0
+    floor = max((msd / y_scale) ** 2, 1e-9)
+    high = max(1.0, 10.0 * floor)
+    kernel = ConstantKernel(1.0, (1e-3, 1e3)) * base + WhiteKernel(min(max(1e-3, floor), high), (floor, high))
     if (warm_start is not None and warm_start.gp is not None and warm_start.features == features
-            and np.array_equal(warm_start.columns, cols) and type(warm_start.gp.kernel_) is type(kernel)):
-        kernel = warm_start.gp.kernel_
-    gp = GaussianProcessRegressor(kernel=kernel, normalize_y=True, n_restarts_optimizer=int(n_restarts),
+            and np.array_equal(warm_start.columns, cols) and type(warm_start.gp.kernel_) is type(kernel)
+            and warm_start.gp.kernel_.theta.size == kernel.theta.size):
+        # the previous round's hyperparameters as the first start, inside this round's bounds
+        kernel = kernel.clone_with_theta(np.clip(warm_start.gp.kernel_.theta, *kernel.bounds.T))
+    gp = GaussianProcessRegressor(kernel=kernel, normalize_y=False, n_restarts_optimizer=int(n_restarts),
                                   random_state=int(seed))
-    with warnings.catch_warnings(), _one_blas_thread():  # hyperparameters at a bound are legitimate (noiseless data)
+    with warnings.catch_warnings(), _one_blas_thread():  # hyperparameters at a bound are legitimate
         warnings.simplefilter("ignore")
-        gp.fit((X - center) / scale, y - sur.prior_mean(s))
+        gp.fit((X - center) / scale, (r - y_center) / y_scale)
     sur.gp, sur.columns, sur.center, sur.scale = gp, cols, center, scale
+    sur.y_center, sur.y_scale = y_center, y_scale
     sur.train_settings, sur.train_porosity = s, y
     return sur
 
@@ -315,8 +355,14 @@ def lower_confidence_bound_target(mean: Array, std: Array, target: Array, kappa:
 # Bounds, candidates, the next setting
 # ---------------------------------------------------------------------------------------------
 
-def check_bounds(bounds: Mapping[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
-    """Bounds {setting key: (low, high)} in SI, low < high, both finite; line load and speed required."""
+def check_bounds(bounds: Mapping[str, tuple[float, float]],
+                 material: CalenderingMaterial | str | None = None) -> dict[str, tuple[float, float]]:
+    """Bounds {setting key: (low, high)} in SI, low < high, both finite; line load and speed required.
+
+    The whole range is checked up front, so an error quotes the bound rather than a candidate inside it: roll
+    temperature between -50 and 300 °C, solids fraction in (0, 1) and, given ``material``, below the
+    largest solids fraction that leaves something to calender.
+    """
     out = {}
     if not bounds:
         raise InputError("bounds", None, "at least the line load and line speed ranges")
@@ -336,6 +382,22 @@ def check_bounds(bounds: Mapping[str, tuple[float, float]]) -> dict[str, tuple[f
         raise InputError("bounds line_load_N_m", out["line_load_N_m"][0], "a number >= 0")
     if out["line_speed_m_s"][0] <= 0:
         raise InputError("bounds line_speed_m_s", out["line_speed_m_s"][0], "a number > 0")
+    if "roll_temperature_K" in out:
+        for side, T in zip(("low", "high"), out["roll_temperature_K"]):
+            if not 223.15 < T < 573.15:
+                raise InputError(f"bounds roll_temperature_C {side}", round(T - 273.15, 10), "a number between -50 and 300 °C")
+    if "solids_fraction" in out:
+        from .calendering import max_solids_fraction
+
+        top, allowed = 1.0, "a number between 0 and 1 (exclusive)"
+        if material is not None:
+            mat = material_of(material)
+            top = float(max_solids_fraction(mat.eps_min, mat.drying_shrinkage))
+            allowed = (f"between 0 and {top:.3g} for {mat.name} (a denser slurry dries to a porosity at or below its "
+                       f"minimum porosity {mat.eps_min:.3g}: nothing left to calender)")
+        for side, phi in zip(("low", "high"), out["solids_fraction"]):
+            if not 0 < phi < top:
+                raise InputError(f"bounds solids_fraction {side}", phi, allowed)
     return out
 
 
@@ -356,11 +418,20 @@ def feasible(settings: Settings, material: CalenderingMaterial | str, line: Cale
     setting's solids fraction and roll temperature); ductile materials are always feasible."""
     from .calendering import fracture_line_load
 
+    s = complete_settings(_with_defaults(settings, solids_fraction), line)
+    return s["line_load_N_m"] < fracture_limit_N_m(s, material, line, solids_fraction)
+
+
+def fracture_limit_N_m(settings: Settings, material: CalenderingMaterial | str, line: CalenderLine,
+                       solids_fraction: float = SOLIDS_FRACTION) -> np.ndarray:
+    """The fracture-limited line load of the quasi-static law at each setting's solids fraction and roll
+    temperature (N/m; inf for ductile materials)."""
+    from .calendering import fracture_line_load
+
     mat = material_of(material)
     s = complete_settings(_with_defaults(settings, solids_fraction), line)
     eps0 = eps0_from_solids(s["solids_fraction"], mat)
-    qf = fracture_line_load(eps0, mat) * softening_factor(s["roll_temperature_K"], line)
-    return s["line_load_N_m"] < qf
+    return fracture_line_load(eps0, mat) * softening_factor(s["roll_temperature_K"], line)
 
 
 def _cracks_everywhere(bounds: Mapping[str, tuple[float, float]], material: CalenderingMaterial, line: CalenderLine,
@@ -380,14 +451,17 @@ class Suggestion:
 
     settings: dict[str, float]
     mean: float  #: predicted porosity
-    std: float  #: its standard deviation
+    std: float  #: std of a new measurement there (latent and noise)
     acquisition: float  #: EI (>= 0) or the LCB value at the setting
     incumbent: float  #: best posterior |mean - target| at the trials so far
+    latent_std: float = float("nan")  #: std of the noise-free porosity there (what the acquisition used)
+    fracture_line_load_N_m: float = float("inf")  #: the fracture-limited line load at the suggestion's φ_s and T
 
 
 def _acq(sur: Surrogate, settings: Settings, target: float, best: float, acquisition: str, kappa: float) -> np.ndarray:
-    """Acquisition to *maximise*: EI, or minus the LCB."""
-    m, s = sur.predict(settings)
+    """Acquisition to *maximise*: EI, or minus the LCB, of the noise-free porosity (latent std, like the
+    incumbent, a posterior mean: a measurement's noise is no improvement)."""
+    m, s = sur.predict_latent(settings)
     if acquisition == "ei":
         return expected_improvement_target(m, s, target, best)
     return -lower_confidence_bound_target(m, s, target, kappa)
@@ -413,7 +487,7 @@ def suggest_next(sur: Surrogate, bounds: Mapping[str, tuple[float, float]], targ
         raise InputError("acquisition", acquisition, "one of " + ", ".join(ACQUISITIONS))
     if not (np.isfinite(target) and 0 < target < 1):
         raise InputError("target_porosity", float(target), "a number between 0 and 1 (exclusive)")
-    b = check_bounds(bounds)
+    b = check_bounds(bounds, sur.material)
     fixed = dict(fixed or {})
     keys = list(b)
     lo = np.array([b[k][0] for k in keys])
@@ -446,18 +520,22 @@ def suggest_next(sur: Surrogate, bounds: Mapping[str, tuple[float, float]], targ
             best_u, best_a = np.clip(r.x, 0.0, 1.0), float(-r.fun)
     s = full(best_u)
     m, sd = sur.predict(s)
+    _, lat = sur.predict_latent(s)
+    qf = fracture_limit_N_m(s, sur.material, sur.line, sur.solids_fraction)
     value = best_a if acquisition == "ei" else -best_a
     return Suggestion(settings={k: float(np.atleast_1d(v)[0]) for k, v in s.items()}, mean=float(m[0]),
-                      std=float(sd[0]), acquisition=value, incumbent=best)
+                      std=float(sd[0]), acquisition=value, incumbent=best, latent_std=float(lat[0]),
+                      fracture_line_load_N_m=float(np.atleast_1d(qf)[0]))
 
 
 def suggest_from_data(settings: Settings, porosity: Array, bounds: Mapping[str, tuple[float, float]], target: float, *,
                       material: CalenderingMaterial | str = "NMC811", line: CalenderLine | None = None,
                       solids_fraction: float = SOLIDS_FRACTION, features: str = "physics", acquisition: str = "ei",
-                      fracture_limit: bool = True, n_restarts: int = 3, seed: int = 0) -> Suggestion:
+                      fracture_limit: bool = True, n_restarts: int = 3, seed: int = 0,
+                      measurement_sd: float = MEASUREMENT_SD) -> Suggestion:
     """The Excel use case: fit the surrogate to an engineer's trials and return the next setting to try."""
     sur = fit_surrogate(settings, porosity, material=material, line=line, solids_fraction=solids_fraction,
-                        features=features, n_restarts=n_restarts, seed=seed)
+                        features=features, n_restarts=n_restarts, seed=seed, measurement_sd=measurement_sd)
     return suggest_next(sur, bounds, target, acquisition=acquisition, fracture_limit=fracture_limit, seed=seed)
 
 
@@ -531,28 +609,31 @@ def _check_target(target: float) -> float:
 def bayes_opt(sim: Callable[..., np.ndarray], bounds: Mapping[str, tuple[float, float]], target: float,
               n_init: int = 5, n_iter: int = 15, seed: int = 0, *, acquisition: str = "ei", features: str = "physics",
               material: CalenderingMaterial | str | None = None, line: CalenderLine | None = None,
-              fracture_limit: bool = True, n_restarts: int = 2, n_candidates: int = 512) -> History:
+              fracture_limit: bool = True, n_restarts: int = 2, n_candidates: int = 512,
+              measurement_sd: float | None = None) -> History:
     """Closed-loop Bayesian optimisation of |porosity - target| on ``sim`` (e.g. a :class:`ProcessSimulator`).
 
     ``n_init`` scrambled-Sobol settings (feasible ones: below the fracture-limited line load when
     ``fracture_limit``), then ``n_iter`` rounds of: fit the surrogate to all trials, evaluate the setting
     of :func:`suggest_next` on ``sim``. ``sim`` is called with the bound keys as keyword arrays; the
     material, line and default solids fraction are ``sim``'s unless given. Same seed (and a simulator with
-    the same seed) -> same history.
+    the same seed) -> same history. ``measurement_sd`` (the floor of the GP's noise) defaults to the
+    simulator's ``noise_sd`` (else :data:`MEASUREMENT_SD`).
     """
     t = _check_target(target)
-    b = check_bounds(bounds)
+    mat, ln, phi = _sim_context(sim, material, line)
+    b = check_bounds(bounds, mat)
     if int(n_init) < MIN_POINTS:
         raise InputError("n_init", n_init, f"a whole number >= {MIN_POINTS}")
     if int(n_iter) < 0:
         raise InputError("n_iter", n_iter, "a whole number >= 0")
-    mat, ln, phi = _sim_context(sim, material, line)
+    msd = float(measurement_sd if measurement_sd is not None else getattr(sim, "noise_sd", MEASUREMENT_SD))
     X = _feasible_sample(b, int(n_init), seed, mat, ln, phi, fracture_limit)
     h = _history(X, _evaluate(sim, X), t, ["init"] * int(n_init))
     sur = None
     for it in range(int(n_iter)):
         sur = fit_surrogate(h.settings, h.porosity, material=mat, line=ln, solids_fraction=phi, features=features,
-                            n_restarts=n_restarts, seed=seed, warm_start=sur)
+                            n_restarts=n_restarts, seed=seed, warm_start=sur, measurement_sd=msd)
         sg = suggest_next(sur, b, t, acquisition=acquisition, fracture_limit=fracture_limit,
                           n_candidates=n_candidates, seed=seed + 1 + it)
         x = {k: np.array([sg.settings[k]]) for k in b}
@@ -571,8 +652,8 @@ def random_search(sim: Callable[..., np.ndarray], bounds: Mapping[str, tuple[flo
                   fracture_limit: bool = True) -> History:
     """Baseline: ``n`` uniformly random feasible settings (seeded), evaluated in one call."""
     t = _check_target(target)
-    b = check_bounds(bounds)
     mat, ln, phi = _sim_context(sim, material, line)
+    b = check_bounds(bounds, mat)
     rng = np.random.default_rng(seed)
     keys = list(b)
     out = {k: np.zeros(0) for k in keys}
@@ -589,8 +670,8 @@ def grid_search(sim: Callable[..., np.ndarray], bounds: Mapping[str, tuple[float
                 fracture_limit: bool = True) -> History:
     """Baseline: a full-factorial grid of ``n_per_dim`` levels per bound (feasible points), in one call."""
     t = _check_target(target)
-    b = check_bounds(bounds)
     mat, ln, phi = _sim_context(sim, material, line)
+    b = check_bounds(bounds, mat)
     keys = list(b)
     mesh = np.meshgrid(*[np.linspace(*b[k], n_per_dim) for k in keys], indexing="ij")
     grid = {k: m.ravel() for k, m in zip(keys, mesh)}
@@ -605,6 +686,7 @@ __all__ = [
     "FEATURES",
     "History",
     "KEYS",
+    "MEASUREMENT_SD",
     "MIN_POINTS",
     "ProcessSimulator",
     "Suggestion",
@@ -615,6 +697,7 @@ __all__ = [
     "expected_improvement",
     "expected_improvement_target",
     "feasible",
+    "fracture_limit_N_m",
     "fit_surrogate",
     "grid_search",
     "incumbent",
