@@ -48,6 +48,9 @@ def test_sheet_follows_calendering_and_has_its_names_spills_and_charts(saved):
     H, K, R = sheet.RESULTS_COL, sheet.BAND_COL, sheet.RUN_COL
     assert formulas[f"{get_column_letter(H)}{sheet.HEADER_ROW + 1}"].startswith("XLCELL_BO_SUGGEST(dt_trials,dt_bounds,")
     assert formulas[f"{get_column_letter(K + 2)}{sheet.HEADER_ROW}"].startswith("XLCELL_GP_PREDICT(dt_trials,")
+    # the sheet's φ_s and measurement noise reach the suggestion and the band, not only the simulator
+    for cell in (f"{get_column_letter(H)}{sheet.HEADER_ROW + 1}", f"{get_column_letter(K + 2)}{sheet.HEADER_ROW}"):
+        assert "dt_solids_fraction,dt_noise_sd)" in formulas[cell]
     assert formulas[f"{get_column_letter(R)}{sheet.HEADER_ROW}"].startswith("XLCELL_BO_RUN(dt_bounds,")
 
 
@@ -72,6 +75,8 @@ def test_suggestion_equals_the_model(values):
     assert got["predicted_std"] == pytest.approx(sg.std, rel=1e-6)
     assert got["expected_improvement"] == pytest.approx(sg.acquisition, rel=1e-6)
     assert got["n_trials"] == len(Y)
+    assert got["solids_fraction"] == 0.4 and got["fracture_line_load_N_mm"] == pytest.approx(sg.fracture_line_load_N_m / 1e3)
+    assert got["predicted_std"] >= 0.003  # a new measurement is never predicted better than the noise
     # the suggestion is a sensible next trial: inside the bounds, below NMC811's fracture line load,
     # predicted within 2 std of the target
     assert 100 <= got["line_load_N_mm"] < 953 and 10 <= got["line_speed_m_min"] <= 100

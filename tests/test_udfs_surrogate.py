@@ -7,6 +7,7 @@ import pytest
 
 from udfs import udf_functions
 from udfs.surrogate import XLCELL_BO_RUN, XLCELL_BO_SUGGEST, XLCELL_GP_PREDICT, bounds_table
+from xlcell.calendering import eps0_from_solids, fracture_line_load, get_calendering_material
 from xlcell.process_sim import CalenderLine, ProcessSimulator
 from xlcell.surrogate import bayes_opt, fit_surrogate, suggest_next
 
@@ -15,6 +16,7 @@ DATA = [["line_load_N_mm", "line_speed_m_min", "porosity"], [450.0, 54.0, 0.3372
 BOUNDS = [["setting", "low", "high"], ["line_load_N_mm", 100.0, 1500.0], ["line_speed_m_min", 10.0, 100.0]]
 X = {"line_load_N_m": np.array([r[0] for r in DATA[1:]]) * 1e3, "line_speed_m_s": np.array([r[1] for r in DATA[1:]]) / 60}
 Y = np.array([r[2] for r in DATA[1:]])
+NMC = get_calendering_material("NMC811")
 
 
 def _err(out):
@@ -46,7 +48,7 @@ def test_gp_predict_with_solids_fraction_and_temperature_columns_and_a_line_rang
         [[float(a), float(b), float(c), float(d), float(e)] for a, b, c, d, e in zip(q, v, phi, T, y)]
     line = [["relaxation_time_ms", 2.0], ["roll_diameter_m", 0.5]]
     out = XLCELL_GP_PREDICT(data, [["line_load_N_mm", "line_speed_m_min", "solids_fraction", "roll_temperature_C"],
-                                   [600.0, 50.0, 0.4, 40.0]], "NMC811", line)
+                                   [600.0, 50.0, 0.4, 40.0]], "NMC811", None, None, line)
     ref = fit_surrogate({"line_load_N_m": q * 1e3, "line_speed_m_s": v / 60, "solids_fraction": phi,
                          "roll_temperature_K": T + 273.15}, y, line=CalenderLine(relaxation_time_s=2e-3, roll_diameter_m=0.5),
                         n_restarts=3, seed=0)
@@ -62,10 +64,40 @@ def test_bo_suggest_equals_the_model_and_lcb_option():
                       fixed={"solids_fraction": 0.4, "roll_temperature_K": 298.15})
     assert out["line_load_N_mm"] == pytest.approx(sg.settings["line_load_N_m"] / 1e3, rel=1e-12)
     assert out["expected_improvement"] == pytest.approx(sg.acquisition, rel=1e-9) and out["expected_improvement"] >= 0
-    assert list(out) == ["line_load_N_mm", "line_speed_m_min", "predicted_porosity", "predicted_std",
-                         "expected_improvement", "incumbent_error", "n_trials"]
-    lcb = dict(map(tuple, XLCELL_BO_SUGGEST(DATA, BOUNDS[1:], 0.30, None, None, None, "lcb")))  # bounds without header
+    assert list(out) == ["line_load_N_mm", "line_speed_m_min", "solids_fraction", "predicted_porosity", "predicted_std",
+                         "expected_improvement", "incumbent_error", "fracture_line_load_N_mm", "n_trials"]
+    assert out["predicted_std"] == pytest.approx(sg.std, rel=1e-9) and out["predicted_std"] >= 0.003
+    assert out["solids_fraction"] == 0.4 and out["fracture_line_load_N_mm"] == pytest.approx(952.9, abs=0.1)
+    lcb = dict(map(tuple, XLCELL_BO_SUGGEST(DATA, BOUNDS[1:], 0.30, None, None, None, None, None, "lcb")))  # bounds without header
     assert "lower_confidence_bound" in lcb and 100 <= lcb["line_load_N_mm"] <= 1500
+
+
+def test_bo_suggest_fracture_limit_follows_the_solids_fraction_argument():
+    # NMC811 at φ_s = 0.45 cracks above 839 N/mm (953 at 0.40): a target below the fracture-onset porosity pushes
+    # the suggestion to the limit, which must be the limit at the stated φ_s
+    q45 = float(fracture_line_load(eps0_from_solids(0.45, NMC), NMC)) / 1e3
+    out = dict(map(tuple, XLCELL_BO_SUGGEST(DATA, BOUNDS, 0.20, None, None, 0.45)))
+    assert out["solids_fraction"] == 0.45 and out["fracture_line_load_N_mm"] == pytest.approx(q45)
+    assert 0.9 * q45 < out["line_load_N_mm"] < q45
+    sur = fit_surrogate(X, Y, n_restarts=3, seed=0, solids_fraction=0.45)
+    sg = suggest_next(sur, {"line_load_N_m": (100e3, 1500e3), "line_speed_m_s": (10 / 60, 100 / 60)}, 0.20, seed=0,
+                      fixed={"solids_fraction": 0.45, "roll_temperature_K": 298.15})
+    assert out["line_load_N_mm"] == pytest.approx(sg.settings["line_load_N_m"] / 1e3, rel=1e-12)
+    # a solids_fraction column in the data wins over the argument (the last trial's value is held)
+    data = [DATA[0] + ["solids_fraction"]] + [r + [0.45] for r in DATA[1:]]
+    col = dict(map(tuple, XLCELL_BO_SUGGEST(data, BOUNDS, 0.20, None, None, 0.40)))
+    assert col["solids_fraction"] == 0.45 and col["fracture_line_load_N_mm"] == pytest.approx(q45)
+
+
+def test_gp_predict_measurement_sd_and_solids_fraction_arguments():
+    Q = [["line_load_N_mm", "line_speed_m_min"], [500.0, 50.0], [800.0, 20.0]]
+    for phi, msd in ((0.45, 0.003), (0.40, 0.01)):
+        out = XLCELL_GP_PREDICT(DATA, Q, None, phi, msd)
+        sur = fit_surrogate(X, Y, n_restarts=3, seed=0, solids_fraction=phi, measurement_sd=msd)
+        mean, std = sur.predict({"line_load_N_m": np.array([500e3, 800e3]), "line_speed_m_s": np.array([50, 20]) / 60})
+        np.testing.assert_allclose([r[0] for r in out[1:]], mean, rtol=1e-9)
+        np.testing.assert_allclose([r[1] for r in out[1:]], std, rtol=1e-9)
+        assert min(r[1] for r in out[1:]) >= msd
 
 
 def test_bo_run_equals_the_model_on_the_simulator():
@@ -94,14 +126,25 @@ def test_bo_run_equals_the_model_on_the_simulator():
     (lambda: XLCELL_BO_SUGGEST(DATA, BOUNDS, 1.3), "target_porosity = 1.3"),
     (lambda: XLCELL_BO_SUGGEST(DATA, BOUNDS, 0.3, "Unobtainium"), "unknown material 'Unobtainium'"),
     (lambda: XLCELL_BO_SUGGEST(DATA, BOUNDS, 0.3, None, -1.0), "seed = -1"),
-    (lambda: XLCELL_BO_SUGGEST(DATA, BOUNDS, 0.3, None, None, None, "PI"), "acquisition = 'PI'"),
+    (lambda: XLCELL_BO_SUGGEST(DATA, BOUNDS, 0.3, None, float(2**32)), "seed = 4294967296: must be a whole number from 0 to 4294967295"),
+    (lambda: XLCELL_BO_RUN(BOUNDS, 0.3, None, None, 3.0, 0.0, 1e20), "seed = 100000000000000000000: must be a whole number from 0"),
+    (lambda: XLCELL_BO_SUGGEST(DATA, BOUNDS + [["line_load_N_mm", 200.0, 300.0]], 0.3),
+     "bounds row 4 = 'line_load_N_mm': must be each setting in one row only"),
+    (lambda: XLCELL_BO_SUGGEST(DATA, BOUNDS + [["solids_fraction", 0.3, 0.9]], 0.3), "bounds solids_fraction high = 0.9: must be between 0 and 0.732"),
+    (lambda: XLCELL_BO_RUN(BOUNDS + [["solids_fraction", 0.3, 0.9]], 0.3, None, None, 3.0, 1.0), "bounds solids_fraction high = 0.9"),
+    (lambda: XLCELL_BO_SUGGEST(DATA, BOUNDS + [["roll_temperature_C", 20.0, 400.0]], 0.3),
+     "bounds roll_temperature_C high = 400: must be a number between -50 and 300"),
+    (lambda: XLCELL_BO_SUGGEST(DATA, BOUNDS, 0.3, None, None, 1.2), "solids_fraction = 1.2"),
+    (lambda: XLCELL_GP_PREDICT(DATA, [["line_load_N_mm", "line_speed_m_min"], [500.0, 50.0]], None, None, -0.01),
+     "measurement_sd = -0.01"),
+    (lambda: XLCELL_BO_SUGGEST(DATA, BOUNDS, 0.3, None, None, None, None, None, "PI"), "acquisition = 'PI'"),
     (lambda: XLCELL_GP_PREDICT([["line_load_N_mm", "speed", "porosity"], [1.0, 2.0, 0.3]], [["line_load_N_mm"], [1.0]]),
      "unknown data column 'speed'"),
     (lambda: XLCELL_GP_PREDICT(DATA, [["line_load_N_mm"], [500.0]]), "missing column(s) line_speed_m_min"),
     (lambda: XLCELL_GP_PREDICT([r[:2] for r in DATA], [["line_load_N_mm", "line_speed_m_min"], [500.0, 50.0]]),
      "missing column(s) porosity"),
     (lambda: XLCELL_GP_PREDICT(DATA, [["line_load_N_mm", "line_speed_m_min"], [500.0, 0.0]]), "line_speed_m_min = 0"),
-    (lambda: XLCELL_GP_PREDICT(DATA, [["line_load_N_mm", "line_speed_m_min"], [500.0, 50.0]], None, [["tau", 1.0]]),
+    (lambda: XLCELL_GP_PREDICT(DATA, [["line_load_N_mm", "line_speed_m_min"], [500.0, 50.0]], None, None, None, [["tau", 1.0]]),
      "unknown line key 'tau'"),
     (lambda: XLCELL_BO_RUN(BOUNDS, 0.3, None, None, 2.0), "n_init = 2"),
     (lambda: XLCELL_BO_RUN(BOUNDS, 0.3, None, None, None, 51.0), "n_iter = 51"),

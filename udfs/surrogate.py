@@ -13,7 +13,7 @@ import numpy as np
 from xlcell import units
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
 from xlcell.process_sim import SOLIDS_FRACTION, CalenderLine, ProcessSimulator
-from xlcell.surrogate import bayes_opt, fit_surrogate, suggest_next
+from xlcell.surrogate import MEASUREMENT_SD, bayes_opt, fit_surrogate, suggest_next
 
 from ._excel import as_2d, as_float, as_int, as_table, as_text, is_blank_row, kv_out, params_from_kv, udf
 
@@ -28,6 +28,7 @@ _BY_LOWER = {k.lower(): k for k in SETTING_KEYS}
 _BY_SI = {si: k for k, (si, _) in SETTING_KEYS.items()}
 POROSITY = "porosity"
 MAX_ITER = 50
+MAX_SEED = 2**32 - 1  #: seeds of numpy's and scikit-learn's generators are 32-bit
 
 
 def _material(v: Any) -> str:
@@ -36,6 +37,27 @@ def _material(v: Any) -> str:
 
 def _line(v: Any) -> CalenderLine:
     return params_from_kv(CalenderLine, v, "line")
+
+
+def _seed(v: Any) -> int:
+    s = as_int(v, "seed", default=0, minimum=0)
+    if s > MAX_SEED:
+        raise InputError("seed", s, f"a whole number from 0 to {MAX_SEED} (2^32 - 1)")
+    return s
+
+
+def _solids(v: Any) -> float:
+    phi = as_float(v, "solids_fraction", default=SOLIDS_FRACTION)
+    if not 0 < phi < 1:
+        raise InputError("solids_fraction", phi, "a number between 0 and 1 (exclusive)")
+    return phi
+
+
+def _measurement_sd(v: Any) -> float:
+    sd = as_float(v, "measurement_sd", default=MEASUREMENT_SD)
+    if not 0 <= sd < 1:
+        raise InputError("measurement_sd", sd, "a number >= 0 and below 1 (sd of a porosity measurement)")
+    return sd
 
 
 def settings_table(v: Any, name: str, *, measured: bool) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
@@ -79,6 +101,8 @@ def bounds_table(v: Any, name: str = "bounds") -> dict[str, tuple[float, float]]
         if not lo < hi:
             raise InputError(f"{name} {key} high", hi, f"above the low bound {lo:g} (low, high in that order)")
         si, unit = SETTING_KEYS[key]
+        if si in out:
+            raise InputError(f"{name} row {i + 1}", key, "each setting in one row only (it already has a row)")
         out[si] = (float(units.to_si(lo, unit)), float(units.to_si(hi, unit)))
     for k in ("line_load_N_mm", "line_speed_m_min"):
         if SETTING_KEYS[k][0] not in out:
@@ -102,35 +126,42 @@ def _display(si_key: str, x: float) -> float:
 
 
 @udf(table=True, ranges=("data", "query", "line"))
-def XLCELL_GP_PREDICT(data: Any, query: Any, material: Any = None, line: Any = None) -> list[list[Any]]:
-    """Gaussian-process surrogate of final porosity fitted to trial data: mean and std per query row.
+def XLCELL_GP_PREDICT(data: Any, query: Any, material: Any = None, solids_fraction: Any = None,
+                      measurement_sd: Any = None, line: Any = None) -> list[list[Any]]:
+    """Gaussian-process surrogate of final porosity fitted to trial data: mean and std of a new measurement per query row.
 
-    Physics-informed: inputs exp(-q/γ), ln(Deborah number), ε0; prior mean = the compaction law.
+    Physics-informed: inputs exp(-q/γ), ln(Deborah number), ε0; prior mean = the compaction law. mean ± 2 std is a ~95 % prediction interval for a new measurement.
     data: trial table, header row line_load_N_mm, line_speed_m_min, [solids_fraction], [roll_temperature_C], porosity; at least 3 rows
-    query: settings to predict: header row of setting keys (line_load_N_mm, line_speed_m_min, ...), one row each; absent solids_fraction = 0.4, roll_temperature_C = 25
+    query: settings to predict: header row of setting keys (line_load_N_mm, line_speed_m_min, ...), one row each; absent roll_temperature_C = 25
     material: calendering material, e.g. NMC811 (blank = NMC811)
+    solids_fraction: slurry solids volume fraction φ_s of data and query rows without a solids_fraction column (blank = 0.4)
+    measurement_sd: standard deviation of a porosity measurement; the fitted noise never falls below it (blank = 0.003)
     line: optional (key, value) range of the calender: roll_diameter_m, thickness_before_um, relaxation_time_ms, ...
     """
     mat, ln = _material(material), _line(line)
     X, y = settings_table(data, "data", measured=True)
     Q, _ = settings_table(query, "query", measured=False)
-    sur = fit_surrogate(X, y, material=mat, line=ln, n_restarts=3, seed=0)
+    phi, msd = _solids(solids_fraction), _measurement_sd(measurement_sd)
+    sur = fit_surrogate(X, y, material=mat, line=ln, solids_fraction=phi, n_restarts=3, seed=0, measurement_sd=msd)
     mean, std = sur.predict(Q)
     return [["porosity_mean", "porosity_std"]] + [[float(m), float(s)] for m, s in zip(mean, std)]
 
 
 @udf(table=True, ranges=("data", "bounds", "line"))
 def XLCELL_BO_SUGGEST(data: Any, bounds: Any, target_porosity: Any, material: Any = None, seed: Any = None,
-                      line: Any = None, acquisition: Any = None) -> list[list[Any]]:
+                      solids_fraction: Any = None, measurement_sd: Any = None, line: Any = None,
+                      acquisition: Any = None) -> list[list[Any]]:
     """Next process setting to try (Bayesian optimisation of |porosity - target| on your trials), as (key, value) rows.
 
-    Returns the bounded settings, predicted_porosity, predicted_std, expected_improvement, incumbent_error, n_trials.
-    Settings without bounds are held at the last trial's value. Line loads that crack the material are excluded.
+    Returns the bounded settings, the solids fraction assumed (when not searched), predicted_porosity, predicted_std (of a new measurement), expected_improvement, incumbent_error, fracture_line_load_N_mm (at the suggestion), n_trials.
+    Settings without bounds are held at the last trial's value (solids fraction: the argument when the data has no such column). Line loads at or above the fracture-limited line load are excluded.
     data: trial table, header row line_load_N_mm, line_speed_m_min, [solids_fraction], [roll_temperature_C], porosity; at least 3 rows
     bounds: rows (setting key, low, high), e.g. line_load_N_mm | 100 | 1500 and line_speed_m_min | 10 | 100
     target_porosity: porosity wanted after calendering, 0 < ε < 1
     material: calendering material, e.g. NMC811 (blank = NMC811)
-    seed: whole number for the candidate set and the fit (blank = 0); same seed -> same suggestion
+    seed: whole number from 0 to 2^32 - 1 for the candidate set and the fit (blank = 0); same seed -> same suggestion
+    solids_fraction: slurry solids volume fraction φ_s of your trials when the data has no solids_fraction column; sets the fracture limit (blank = 0.4)
+    measurement_sd: standard deviation of a porosity measurement; the fitted noise never falls below it (blank = 0.003)
     line: optional (key, value) range of the calender: roll_diameter_m, thickness_before_um, relaxation_time_ms, ...
     acquisition: EI (expected improvement, default) or LCB (lower confidence bound |μ - target| - 2σ)
     """
@@ -138,16 +169,22 @@ def XLCELL_BO_SUGGEST(data: Any, bounds: Any, target_porosity: Any, material: An
     X, y = settings_table(data, "data", measured=True)
     b = bounds_table(bounds)
     t = _target(target_porosity)
-    s = as_int(seed, "seed", default=0, minimum=0)
+    s = _seed(seed)
     acq = as_text(acquisition, "acquisition", default="EI", choices=["EI", "LCB"]).lower()
+    phi, msd = _solids(solids_fraction), _measurement_sd(measurement_sd)
     fixed = {k: v[-1] for k, v in X.items() if k not in b}
-    sur = fit_surrogate(X, y, material=mat, line=ln, solids_fraction=float(fixed.get("solids_fraction", SOLIDS_FRACTION)),
-                        n_restarts=3, seed=s)
+    if "solids_fraction" not in b:
+        fixed.setdefault("solids_fraction", phi)
+    sur = fit_surrogate(X, y, material=mat, line=ln, solids_fraction=phi, n_restarts=3, seed=s, measurement_sd=msd)
     sg = suggest_next(sur, b, t, acquisition=acq, seed=s, fixed=fixed)
     out = {_BY_SI[k]: _display(k, sg.settings[k]) for k in b}
+    if "solids_fraction" not in b:
+        out["solids_fraction"] = sg.settings["solids_fraction"]
     out.update({"predicted_porosity": sg.mean, "predicted_std": sg.std,
                 ("expected_improvement" if acq == "ei" else "lower_confidence_bound"): sg.acquisition,
-                "incumbent_error": sg.incumbent, "n_trials": float(y.size)})
+                "incumbent_error": sg.incumbent,
+                "fracture_line_load_N_mm": sg.fracture_line_load_N_m / 1e3 if np.isfinite(sg.fracture_line_load_N_m) else "none (ductile)",
+                "n_trials": float(y.size)})
     return kv_out(out)
 
 
@@ -164,22 +201,20 @@ def XLCELL_BO_RUN(bounds: Any, target_porosity: Any, material: Any = None, solid
     solids_fraction: slurry solids volume fraction φ_s of the simulated batch (blank = 0.4)
     n_init: number of space-filling (Sobol) trials before BO starts, 3 to 50 (blank = 5)
     n_iter: number of BO trials after them, 0 to 50 (blank = 10)
-    seed: whole number for the simulator's noise, the initial design and the fits (blank = 0)
+    seed: whole number from 0 to 2^32 - 1 for the simulator's noise, the initial design and the fits (blank = 0)
     noise_sd: standard deviation of the simulated porosity measurement (blank = 0.003)
     line: optional (key, value) range of the calender: roll_diameter_m, thickness_before_um, relaxation_time_ms, ...
     """
     mat, ln = _material(material), _line(line)
     b = bounds_table(bounds)
     t = _target(target_porosity)
-    phi = as_float(solids_fraction, "solids_fraction", default=SOLIDS_FRACTION)
-    if not 0 < phi < 1:
-        raise InputError("solids_fraction", phi, "a number between 0 and 1 (exclusive)")
+    phi = _solids(solids_fraction)
     n0 = as_int(n_init, "n_init", default=5, minimum=3)
     n1 = as_int(n_iter, "n_iter", default=10, minimum=0)
     for nm, n in (("n_init", n0), ("n_iter", n1)):
         if n > MAX_ITER:
             raise InputError(nm, n, f"a whole number <= {MAX_ITER}")
-    s = as_int(seed, "seed", default=0, minimum=0)
+    s = _seed(seed)
     sd = as_float(noise_sd, "noise_sd", default=0.003)
     if sd < 0:
         raise InputError("noise_sd", sd, "a number >= 0")

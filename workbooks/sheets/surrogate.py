@@ -30,7 +30,7 @@ BAND_COL = 11  # K
 RUN_COL = 19  # S
 BAND_POINTS = 21
 TRIAL_ROWS = 20  #: rows of the trial table (example rows first, the rest blank for your own)
-SUGGEST_ROWS = 7
+SUGGEST_ROWS = 9
 RUN_KEYS = ["iteration", "phase", "line_load_N_mm", "line_speed_m_min", "porosity", "abs_error", "best_abs_error"]
 TRIAL_KEYS = ["line_load_N_mm", "line_speed_m_min", "porosity"]
 #: example trials: the simulator (ProcessSimulator(seed=11), NMC811, φ_s = 0.4) at 6 scrambled-Sobol settings
@@ -49,14 +49,16 @@ def _inputs() -> list[style.ParamRow]:
         P("Target porosity after calendering", "dt_target_porosity", 0.30, "-", note="a number between 0 and 1"),
         P("Calendering material", "dt_material", "NMC811", "text", note="a material of the Calendering table",
           choices_ref=f'"{names}"'),
-        P("Seed (candidates, fits, simulator)", "dt_seed", 0, "-", note="a whole number >= 0; same seed, same result"),
+        P("Seed (candidates, fits, simulator)", "dt_seed", 0, "-", note="a whole number, 0 to 2^32 - 1; same seed, same result"),
+        P("Slurry solids volume fraction φ_s", "dt_solids_fraction", 0.40, "-",
+          note="of trials without a solids_fraction column, and of the simulator; sets the fracture limit"),
+        P("Measurement noise (std of porosity)", "dt_noise_sd", 0.003, "-",
+          note="a number >= 0; the GP's noise floor and the simulator's noise"),
         P("Prediction band"),
         P("Line speed of the prediction band", "dt_band_speed_m_min", 40.0, "m/min", note="a number > 0 m/min"),
         P("Closed loop on the simulator (not the plant)"),
-        P("Slurry solids volume fraction φ_s", "dt_solids_fraction", 0.40, "-", note="a number between 0 and 1"),
         P("Space-filling trials before BO", "dt_n_init", 5, "-", note="a whole number, 3 to 50"),
         P("BO trials", "dt_n_iter", 10, "-", note="a whole number, 0 to 50"),
-        P("Measurement noise (std of porosity)", "dt_noise_sd", 0.003, "-", note="a number >= 0"),
     ]
 
 
@@ -131,14 +133,15 @@ def build(wb: Workbook, ctx) -> None:
     H = RESULTS_COL
     style.header_row(ws, HEADER_ROW, H, ["Next setting to try (BO)", "Value"])
     suggest_anchor = f"{style.col_letter(H)}{HEADER_ROW + 1}"
-    spill(ws, suggest_anchor, "=XLCELL_BO_SUGGEST(dt_trials,dt_bounds,dt_target_porosity,dt_material,dt_seed)",
+    spill(ws, suggest_anchor, "=XLCELL_BO_SUGGEST(dt_trials,dt_bounds,dt_target_porosity,dt_material,dt_seed,"
+          "dt_solids_fraction,dt_noise_sd)",
           SUGGEST_ROWS, 2)
     for i in range(SUGGEST_ROWS):
         for j in range(2):
             style.style_result(ws.cell(row=HEADER_ROW + 1 + i, column=H + j), "")
     ws.cell(row=HEADER_ROW + SUGGEST_ROWS + 1, column=H,
-            value="Expected improvement of |porosity - target| over the best trial (GP mean); run the setting, add "
-            "the row to the trial table, repeat.").font = style.DERIVED_FONT
+            value="Expected improvement of |porosity - target| over the best trial (GP mean); predicted std is that "
+            "of a new measurement. Run the setting, add the row to the trial table, repeat.").font = style.DERIVED_FONT
 
     # the prediction band over line load
     K = BAND_COL
@@ -153,7 +156,7 @@ def build(wb: Workbook, ctx) -> None:
     kl, kl1 = style.col_letter(K), style.col_letter(K + 1)
     query = f"{kl}{HEADER_ROW}:{kl1}{HEADER_ROW + BAND_POINTS}"
     band_anchor = f"{style.col_letter(K + 2)}{HEADER_ROW}"
-    spill(ws, band_anchor, f"=XLCELL_GP_PREDICT(dt_trials,{query},dt_material)", BAND_POINTS + 1, 2)
+    spill(ws, band_anchor, f"=XLCELL_GP_PREDICT(dt_trials,{query},dt_material,dt_solids_fraction,dt_noise_sd)", BAND_POINTS + 1, 2)
     style.header_row(ws, HEADER_ROW, K + 4, ["mean - 2 std", "mean + 2 std", "target"])
     m, s = style.col_letter(K + 2), style.col_letter(K + 3)
     for i in range(BAND_POINTS + 1):
