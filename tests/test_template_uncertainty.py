@@ -227,3 +227,12 @@ def test_a_non_default_bin_count_fills_its_rows_and_overlaps_nothing(tmp_path, w
     corr = top + sheet.MAX_SHEET_BINS + 3
     assert got[f"UNCERTAINTY!{L(sheet.RESULTS_COL)}{corr}"] == "price"
     assert got[f"UNCERTAINTY!{L(sheet.RESULTS_COL + 1)}{corr}"] == mc.correlated_keys[0]
+
+
+def test_cost_limit_validation_matches_the_model(wb):
+    # the model takes a limit > 0 or blank (no limit); the cell's validation allows exactly that
+    ws = wb["Uncertainty"]
+    row = next(r for r in range(sheet.HEADER_ROW, 60) if ws.cell(r, 2).value == "cost_limit_usd_per_kWh")
+    dv = [d for d in ws.data_validations.dataValidation if f"C{row}" in str(d.sqref)]
+    assert len(dv) == 1 and (dv[0].type, dv[0].operator, float(dv[0].formula1)) == ("decimal", "greaterThan", 0.0)
+    assert dv[0].allow_blank and "blank" in str(ws.cell(row, 6).value) and "no limit" in str(ws.cell(row, 6).value)

@@ -36,6 +36,8 @@ MAX_SAMPLES = 100_000
 MC_HEADER = ["output", "unit", "deterministic", *STAT_COLUMNS]
 C2C_SAMPLE_HEADER = ["cell", "capacity_Ah", "resistance_mohm", "energy_Wh"]
 HISTOGRAM_HEADER = ["bin", "bin_low", "bin_high", "count", "share"]
+#: the spec key whose blank value means "no limit" (P(cost <= limit) is then left blank)
+NO_LIMIT_KEY = "cost_limit_usd_per_kwh"
 
 
 def _count(v: Any, name: str, *, default: int | None = None, minimum: int = 1, maximum: int = MAX_SAMPLES) -> int:
@@ -57,9 +59,16 @@ def spec_from_range(v: Any, name: str = "spec") -> UncertaintySpec:
     if v is None or is_blank(v):
         return UncertaintySpec()
     rows = as_2d(v, name)
-    if len(rows[0]) != 2:
-        raise ShapeError(name, f"{len(rows)}x{len(rows[0])}", "two columns: key, value")
-    return spec_from_mapping({k: as_float(val, k) for k, val in as_kv(v, name).items()})
+    widths = {len(r) for r in rows}
+    if widths != {2}:
+        got = f"{len(rows)}x{len(rows[0])}" if len(widths) == 1 else f"ragged ({min(widths)} to {max(widths)} columns)"
+        raise ShapeError(name, got, "two columns: key, value")
+    values: dict[str, float] = {k: as_float(val, k) for k, val in as_kv(rows, name).items()}
+    # the cost limit's row present with a blank value: no limit (a key left out keeps the default)
+    for k, val in rows:
+        if not is_blank(k) and str(k).strip().lower() == NO_LIMIT_KEY and is_blank(val):
+            values[NO_LIMIT_KEY] = float("nan")
+    return spec_from_mapping(values)
 
 
 def _outputs(v: Any) -> tuple[str, ...]:
