@@ -6,7 +6,8 @@ Ranges (all optional after ``design``, ``n`` and ``seed``; blank = defaults):
   :class:`xlcell.uncertainty.UncertaintySpec` (``price_loading``, ``price_volatility_pct``,
   ``temperature_sigma_K``, ``ea_..._kJ_mol``, ``param_noise_pct``, ``cv_thickness_pct``,
   ``cv_porosity_pct``, ``cost_limit_usd_per_kWh``) and per price ``<price key>_loading`` and
-  ``<price key>_volatility_pct`` (e.g. ``pos_am_usd_kg_volatility_pct``);
+  ``<price key>_volatility_pct`` (e.g. ``pos_am_usd_kg_volatility_pct``); a key left out, or with a blank
+  value, keeps its default, except ``cost_limit_usd_per_kWh``, whose blank value means no limit;
 * ``factory``, ``bom``, ``steps``, ``materials`` — as for ``XLCELL_COST`` (the bom's prices are the base prices);
 * ``outputs`` — a row or column of model output keys (default: $/kWh, $/cell, Wh/kg, max power, capacity;
   ``cycle_life`` and ``lcos_cell_usd_per_kWh`` add the SEI life and the cell LCOS).
@@ -115,7 +116,7 @@ def XLCELL_MONTE_CARLO(design: Any, n: Any, seed: Any, spec: Any = None, factory
     design: two-column (key, value) range, as for XLCELL_CELL (the Design sheet)
     n: number of samples, a whole number from 1 to 100,000 (all evaluated in one model call)
     seed: random seed, a whole number >= 0 (blank = 0); the same seed gives the same samples
-    spec: optional two-column (key, value) range of the uncertainty model: price_loading, price_volatility_pct, temperature_sigma_K, ea_..._kJ_mol, param_noise_pct, cv_thickness_pct, cv_porosity_pct, cost_limit_usd_per_kWh, <price>_loading, <price>_volatility_pct
+    spec: optional two-column (key, value) range of the uncertainty model: price_loading, price_volatility_pct, temperature_sigma_K, ea_..._kJ_mol, param_noise_pct, cv_thickness_pct, cv_porosity_pct, cost_limit_usd_per_kWh (blank = no limit), <price>_loading, <price>_volatility_pct
     factory: optional (key, value) range of plant and economics inputs, as for XLCELL_COST
     bom: optional (key, value) range of base prices, yields and cell format, as for XLCELL_COST
     steps: optional process-step table, as for XLCELL_COST
@@ -139,7 +140,8 @@ def XLCELL_MC_RISK(design: Any, n: Any, seed: Any, spec: Any = None, factory: An
 
     Same arguments as XLCELL_MONTE_CARLO.
     Returns samples, seed, deterministic_usd_per_kWh, mean_usd_per_kWh, var95_usd_per_kWh (P95),
-    cvar95_usd_per_kWh (mean of the worst 5 %), cost_limit_usd_per_kWh, p_cost_within_limit, p_feasible,
+    cvar95_usd_per_kWh (mean of the worst 5 %, the boundary sample weighted fractionally), cost_limit_usd_per_kWh,
+    p_cost_within_limit (blank when there is no limit), p_feasible,
     p_feasible_and_within_limit, deterministic_feasible (1 = the unperturbed design is feasible).
     """
     r = _run(design, n, seed, spec, factory, bom, steps, materials, outputs)
