@@ -118,7 +118,7 @@ def test_histogram_block_counts_the_samples(computed, model):
 
 def test_correlation_block_shows_the_macro_factor(computed, model):
     got, want = model
-    top = sheet.HEADER_ROW + len(DEFAULT_OUTPUTS) + 3 + sheet.RISK_ITEMS + 2 + int(got["mc_bins"]) + 3
+    top = sheet.HEADER_ROW + len(DEFAULT_OUTPUTS) + 3 + sheet.RISK_ITEMS + 2 + sheet.MAX_SHEET_BINS + 3
     c0 = sheet.RESULTS_COL
     keys = [computed[f"UNCERTAINTY!{L(c0 + 1 + j)}{top}"] for j in range(len(want.correlated_keys))]
     assert keys == list(want.correlated_keys) == sheet.moving_prices()
@@ -167,3 +167,72 @@ def test_the_ribbon_macros_pass_the_sheets_model_to_the_risk_outputs(tmp_path):
     s2 = read_settings(FileBook(book, quiet=True))
     assert s2.context["uncertainty"]["spec"].price_volatilities["pos_am_usd_kg"] == pytest.approx(0.4)
     assert s2.inputs_hash() != s.inputs_hash()
+
+
+def test_bins_input_is_capped_at_the_reserved_rows_and_the_charts_cover_them(wb):
+    ws = wb["Uncertainty"]
+    row = next(r for r in range(sheet.HEADER_ROW, 40) if ws.cell(r, 2).value == "mc_bins")
+    dv = [d for d in ws.data_validations.dataValidation if f"C{row}" in str(d.sqref)]
+    assert len(dv) == 1 and (dv[0].operator, float(dv[0].formula1), float(dv[0].formula2)) == ("between", 1, sheet.MAX_SHEET_BINS)
+    hist = sheet.HEADER_ROW + len(DEFAULT_OUTPUTS) + 3 + sheet.RISK_ITEMS + 2  # the $/kWh histogram's header row
+    firsts = []
+    for ch in ws._charts:  # counts and labels span all MAX_SHEET_BINS reserved rows below the header
+        s = ch.series[0]
+        cat = s.cat.strRef or s.cat.numRef
+        (vc, v0, _, v1), (cc, c0, _, c1) = (range_boundaries(f.split("!")[1].replace("$", "")) for f in (s.val.numRef.f, cat.f))
+        assert (v1 - v0 + 1, c1 - c0 + 1, v0, c0) == (sheet.MAX_SHEET_BINS, sheet.MAX_SHEET_BINS, c0, v0)
+        assert vc == cc + HISTOGRAM_HEADER.index("count")
+        firsts.append(v0)
+    assert firsts[0] == hist + 1 and firsts[1] > hist + sheet.MAX_SHEET_BINS
+
+
+def test_a_non_default_bin_count_fills_its_rows_and_overlaps_nothing(tmp_path, wb):
+    """30 bins: the sheet's formulas (formula engine) give every bin of both histograms, the reserved rows
+    below them stay blank, and the correlation table keeps its place."""
+    pytest.importorskip("formulas")
+    from workbooks import roundtrip
+    from workbooks.formula_engine import evaluate
+
+    bins = 30
+    book = roundtrip.load(TEMPLATE_PATH)
+    ws = book["Uncertainty"]
+    row = next(r for r in range(sheet.HEADER_ROW, 40) if ws.cell(r, 2).value == "mc_bins")
+    ws.cell(row, 3, bins)
+    got = evaluate(roundtrip.save(book, tmp_path / "bins30.xlsx"))
+
+    inputs = _inputs(wb["Uncertainty"])
+    keys = {s.key for s in specs(UncertaintySpec)} | {s.key for s in price_override_specs()}
+    mc = monte_carlo(design_from_mapping({}), int(inputs["mc_samples"]), int(inputs["mc_seed"]),
+                     spec_from_mapping({k: v for k, v in inputs.items() if k in keys}))
+    c2c = cell_to_cell(design_from_mapping({}), int(inputs["c2c_cells"]), int(inputs["c2c_seed"]),
+                       inputs["c2c_cv_thickness_pct"] / 100, inputs["c2c_cv_porosity_pct"] / 100,
+                       cv_contact=inputs["c2c_cv_contact_pct"] / 100)
+    top = sheet.HEADER_ROW + len(DEFAULT_OUTPUTS) + 3 + sheet.RISK_ITEMS + 2
+    c2c_top = next(c.row for r in ws.iter_rows(min_col=sheet.C2C_HIST_COL, max_col=sheet.C2C_HIST_COL) for c in r
+                   if isinstance(c.value, ArrayFormula) and c.value.text.startswith("=XLCELL_HISTOGRAM(") and c.row > top)
+    for t, c0, values, n in ((top, sheet.RESULTS_COL, mc.samples["cell_cost_usd_per_kWh"], int(inputs["mc_samples"])),
+                             (c2c_top, sheet.C2C_HIST_COL, c2c.capacity_C / 3600, int(inputs["c2c_cells"]))):
+        assert [got[f"UNCERTAINTY!{L(c0 + j)}{t}"] for j in range(len(HISTOGRAM_HEADER))] == HISTOGRAM_HEADER
+        counts = [got[f"UNCERTAINTY!{L(c0 + 3)}{t + 1 + i}"] for i in range(bins)]
+        edges, want = histogram(values, bins)
+        assert counts == want.tolist() and sum(counts) == n  # every bin, every sample
+        assert got[f"UNCERTAINTY!{L(c0 + 2)}{t + bins}"] == pytest.approx(edges[-1], rel=1e-12)
+        # the unused reserved rows hold nothing of the result: Excel 365 shrinks the dynamic spill to bins + 1 rows
+        # and leaves them empty; the engine evaluates the stored spill range as a fixed array and pads it with #N/A
+        for r in range(t + 1 + bins, t + 1 + sheet.MAX_SHEET_BINS):
+            assert all(str(got.get(f"UNCERTAINTY!{L(c0 + j)}{r}")) in ("", "None", "#N/A")
+                       for j in range(len(HISTOGRAM_HEADER))), r
+        assert all(got.get(f"UNCERTAINTY!{L(c0 + j)}{t + 1 + sheet.MAX_SHEET_BINS}") in ("", None)
+                   for j in range(len(HISTOGRAM_HEADER)))  # the row after the reserved ones is free
+    corr = top + sheet.MAX_SHEET_BINS + 3
+    assert got[f"UNCERTAINTY!{L(sheet.RESULTS_COL)}{corr}"] == "price"
+    assert got[f"UNCERTAINTY!{L(sheet.RESULTS_COL + 1)}{corr}"] == mc.correlated_keys[0]
+
+
+def test_cost_limit_validation_matches_the_model(wb):
+    # the model takes a limit > 0 or blank (no limit); the cell's validation allows exactly that
+    ws = wb["Uncertainty"]
+    row = next(r for r in range(sheet.HEADER_ROW, 60) if ws.cell(r, 2).value == "cost_limit_usd_per_kWh")
+    dv = [d for d in ws.data_validations.dataValidation if f"C{row}" in str(d.sqref)]
+    assert len(dv) == 1 and (dv[0].type, dv[0].operator, float(dv[0].formula1)) == ("decimal", "greaterThan", 0.0)
+    assert dv[0].allow_blank and "blank" in str(ws.cell(row, 6).value) and "no limit" in str(ws.cell(row, 6).value)

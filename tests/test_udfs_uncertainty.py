@@ -94,7 +94,29 @@ def test_histogram():
     assert rows[1][0] == "1–2"
 
 
+def test_a_blank_cost_limit_means_no_limit():
+    # the key present with a blank value: no limit, the probabilities left blank; the key left out: the default 85
+    for blank in (None, "", "  "):
+        risk = dict(u.XLCELL_MC_RISK(DESIGN, 300.0, 1.0, [["price_loading", 0.5], ["cost_limit_usd_per_kWh", blank]]))
+        assert risk["cost_limit_usd_per_kWh"] == "" and risk["p_cost_within_limit"] == ""
+        assert risk["p_feasible_and_within_limit"] == "" and 0.0 <= risk["p_feasible"] <= 1.0
+    assert np.isnan(u.spec_from_range([["COST_LIMIT_USD_PER_KWH", None]]).cost_limit_usd_J)
+    risk = dict(u.XLCELL_MC_RISK(DESIGN, 300.0, 1.0, [["price_loading", 0.5], ["price_volatility_pct", None]]))
+    assert risk["cost_limit_usd_per_kWh"] == pytest.approx(85.0)  # another blank value: that key's default
+    want = monte_carlo(D, 300, 1, UncertaintySpec(price_loading=0.5))
+    assert risk["p_cost_within_limit"] == pytest.approx(want.risk["p_cost_within_limit"], rel=1e-12)
+
+
+def test_histogram_of_values_spanning_the_whole_double_range():
+    rows = u.XLCELL_HISTOGRAM([[-1.7e308], [1.7e308], [0.0]], 2.0)
+    assert [r[3] for r in rows[1:]] == [1.0, 2.0] and rows[1][1] == -1.7e308 and rows[-1][2] == 1.7e308
+
+
 @pytest.mark.parametrize("call, text", [
+    (lambda: u.XLCELL_MONTE_CARLO(DESIGN, 10.0, 1.0, [["price_loading", 0.5], ["x"]]),
+     "spec is ragged (1 to 2 columns): expected two columns: key, value"),
+    (lambda: u.XLCELL_MC_RISK(DESIGN, 10.0, 1.0, [["cost_limit_usd_per_kWh", 0.0]]), "cost_limit_usd_per_kWh = 0: must be a number > 0"),
+    (lambda: u.XLCELL_HISTOGRAM([[1e17], [1e17 + 32]], 1000.0), "bins = 1000: must be fewer bins"),
     (lambda: u.XLCELL_MONTE_CARLO(DESIGN, 0.0, 1.0), "n = 0"),
     (lambda: u.XLCELL_MONTE_CARLO(DESIGN, -5.0, 1.0), "n = -5"),
     (lambda: u.XLCELL_MONTE_CARLO(DESIGN, "many", 1.0), "n = 'many'"),

@@ -17,8 +17,9 @@ from xlcell.cost import evaluate_cost
 from xlcell.degradation import sei_cycle_life
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
 from xlcell.registry import Evaluation
-from xlcell.uncertainty import (ECHEM_PARAMS, PRICE_KEYS, UncertaintySpec, cell_to_cell, draw, histogram, monte_carlo,
-                                sample_design, spec_from_mapping, summarise, tail_means)
+from xlcell.uncertainty import (ACTIVATION_ENERGIES, ECHEM_PARAMS, PRICE_KEYS, UncertaintySpec, arrhenius_factor,
+                                cell_to_cell, draw, histogram, monte_carlo, population_risk, sample_design,
+                                spec_from_mapping, summarise, tail_means)
 
 D = default_design()
 QUIET = dict(price_volatility=0.0, price_volatilities={}, temperature_sigma_K=0.0, param_noise=0.0, cv_thickness=0.0,
@@ -181,7 +182,7 @@ def test_risk_summary_is_consistent_with_the_samples():
     c = r.cost
     assert r.risk["mean_usd_per_kWh"] == pytest.approx(np.mean(c))
     assert r.risk["var95_usd_per_kWh"] == pytest.approx(np.percentile(c, 95))
-    assert r.risk["cvar95_usd_per_kWh"] == pytest.approx(np.mean(np.sort(c)[-200:]))
+    assert r.risk["cvar95_usd_per_kWh"] == pytest.approx(np.mean(np.sort(c)[-200:]))  # 5 % of 4000: exactly 200
     assert r.risk["cvar95_usd_per_kWh"] >= r.risk["var95_usd_per_kWh"] >= r.risk["mean_usd_per_kWh"]
     assert r.risk["p_cost_within_limit"] == pytest.approx(np.mean(c <= 85.0))
     assert r.stats["cell_cost_usd_per_kWh"]["mean_above_p95"] == r.risk["cvar95_usd_per_kWh"]
@@ -194,6 +195,94 @@ def test_tail_means_and_summary():
     assert tail_means(x) == (3.0, 98.0)  # the 5 lowest and 5 highest of 1..100
     s = summarise(x)
     assert s["p50"] == 50.5 and s["mean"] == 50.5 and s["p5"] == pytest.approx(5.95)
+
+
+def test_cvar_weights_the_boundary_sample_fractionally():
+    # Rockafellar & Uryasev 2002 / Acerbi & Tasche 2002: the 5 % tail of n samples holds 0.05 n samples' worth
+    x = np.arange(1.0, 31.0)[::-1].copy()  # n = 30: 1.5 samples, order of the input irrelevant
+    lo, hi = tail_means(x)
+    assert hi == pytest.approx((30 + 0.5 * 29) / 1.5, rel=1e-15)  # 29.666...
+    assert lo == pytest.approx((1 + 0.5 * 2) / 1.5, rel=1e-15)  # 1.333...
+    # n = 256 (the provider's default): 12.8 samples: 245..256 fully and 0.8 of 244 -> 3201.2 / 12.8 = 250.09375
+    # (the top ceil(12.8) = 13 samples would give 250.0, a 5.08 % tail)
+    assert tail_means(np.arange(1.0, 257.0))[1] == pytest.approx(250.09375, rel=1e-15)
+    assert tail_means(np.array([3.0, 1.0, 2.0]))[1] == 3.0  # 0.15 of a sample: the tail is the largest value
+    assert tail_means(np.arange(1.0, 21.0)) == (1.0, 20.0)  # exactly one sample, no fraction of the next
+
+
+def test_provider_cvar_is_the_same_fractional_tail_mean():
+    r = monte_carlo(D, 256, 2)
+    got = population_risk(D, 256, 2)
+    want = tail_means(r.cost)[1]
+    assert got["mc_cost_cvar95_usd_per_kWh"] == pytest.approx(want, rel=1e-12) == r.risk["cvar95_usd_per_kWh"]
+    srt = np.sort(r.cost)
+    assert want == pytest.approx((srt[-12:].sum() + 0.8 * srt[-13]) / 12.8, rel=1e-12)
+
+
+def test_default_activation_energies_are_the_published_values():
+    # PyBaMM parameter set Marquis2019 (Dualfoil: LiCoO2, graphite MCMB 2528; electrolyte after Capiglia et al.
+    # 1999, J. Power Sources 81, 859), J/mol
+    assert ACTIVATION_ENERGIES == {"pos_solid_diffusivity": 18550.0, "neg_solid_diffusivity": 42770.0,
+                                   "pos_exchange_current": 39570.0, "neg_exchange_current": 37480.0,
+                                   "electrolyte_conductivity": 34700.0, "electrolyte_diffusivity": 37040.0}
+    spec = UncertaintySpec()
+    assert spec.ea_neg_solid_diffusivity_J_mol == 42770.0 and spec.ea_pos_solid_diffusivity_J_mol == 18550.0
+    # +3 K from 298.15 K at 42.77 kJ/mol: exp(42770 / 8.314462618 × 3 / (298.15 × 301.15)) = exp(0.171873) = 1.187527
+    assert arrhenius_factor(42770.0, 301.15, 298.15) == pytest.approx(1.187527, rel=1e-6)
+    # the same shift through the sampler: a lot whose thermal draw is +1 σ with σ_T = 3 K, at a 298.15 K design
+    d = dataclasses.replace(D, temperature_K=298.15)
+    dr = draw(1, 0)
+    one = dataclasses.replace(dr, thermal=np.array([1.0]))
+    pop = sample_design(d, UncertaintySpec(**{**QUIET, "temperature_sigma_K": 3.0}), one)
+    ratio = float(pop.neg.solid_diffusivity_m2_s[0] / resolve(d).neg.solid_diffusivity_m2_s)
+    assert ratio == pytest.approx(1.187527, rel=1e-6)
+
+
+def test_mean_cost_equals_the_deterministic_cost_when_only_prices_move():
+    # cost is linear in the prices and the lognormal keeps each price's mean (E[p] = base), so
+    # E[cost] = cost(E[p]) = the deterministic cost; the sample mean differs only by Monte Carlo error
+    n = 20000
+    spec = UncertaintySpec(temperature_sigma_K=0.0, param_noise=0.0, cv_thickness=0.0, cv_porosity=0.0)
+    r = monte_carlo(D, n, 9, spec, outputs=("cell_cost_usd_per_kWh",))
+    c = r.cost
+    assert np.std(c) > 5.0  # the prices do move the cost
+    det = r.risk["deterministic_usd_per_kWh"]
+    assert det == pytest.approx(79.019206, rel=1e-7)  # BatPaC 5.0 default cell, shared/reference/batpac5.md §6.3
+    assert abs(np.mean(c) - det) < 4 * np.std(c, ddof=1) / np.sqrt(n)
+    # linearity itself (no sampling error): the mean cost is the cost at the samples' mean prices
+    from xlcell.bom import MaterialPrices
+    from xlcell.uncertainty import PRICE_SPECS
+
+    mean_prices = dataclasses.replace(MaterialPrices(), **{
+        s.name: float(s.to_si(np.mean(r.prices[s.key]))) for s in PRICE_SPECS})
+    at_mean = float(evaluate_cost(D, prices=mean_prices).as_display()["cell_cost_usd_per_kWh"])
+    assert np.mean(c) == pytest.approx(at_mean, rel=1e-9)
+
+
+def test_pack_resistance_with_groups_in_parallel_by_hand():
+    # 3S2P from six cells in production order: groups (1, 2), (3, 4), (5, 6); a group is R_a R_b / (R_a + R_b)
+    c = cell_to_cell(D, 7, 4, 0.03, 0.03, cv_contact=0.1, series=3, parallel=2)
+    r = c.resistance_ohm
+    want = r[0] * r[1] / (r[0] + r[1]) + r[2] * r[3] / (r[2] + r[3]) + r[4] * r[5] / (r[4] + r[5])
+    assert c.pack_resistance_ohm.shape == (1,) and c.pack_resistance_ohm[0] == pytest.approx(want, rel=1e-14)
+    caps = c.capacity_C
+    assert c.pack_capacity_C[0] == pytest.approx(min(caps[0] + caps[1], caps[2] + caps[3], caps[4] + caps[5]), rel=1e-14)
+    assert len(set(r[:6])) == 6  # the cells differ, so the pairing matters
+    # identical cells: s R / p
+    q = cell_to_cell(D, 12, 0, 0.0, 0.0, series=3, parallel=4)
+    assert q.pack_resistance_ohm[0] == pytest.approx(3 * q.nominal_resistance_ohm / 4, rel=1e-13)
+    assert q.summary["pack_resistance_mean_mohm"] == pytest.approx(q.summary["pack_nominal_resistance_mohm"], rel=1e-13)
+
+
+def test_histogram_of_extreme_values():
+    # a range wider than the largest double (1.7e308 - (-1.7e308) overflows): still binned, edges exact
+    edges, counts = histogram(np.array([-1.7e308, 0.0, 1e308, 1.7e308]), 2)
+    np.testing.assert_array_equal(edges, [-1.7e308, 0.0, 1.7e308])
+    assert counts.tolist() == [1, 3]
+    e, k = histogram(np.array([1e300, 1e300]), 3)  # equal huge values: a range around them, not an error
+    assert k.sum() == 2 and e[0] < 1e300 < e[-1]
+    with pytest.raises(InputError, match="bins"):  # bins below the floating-point spacing of the values
+        histogram(np.array([1e17, 1e17 + 32]), 1000)
 
 
 def test_histogram_counts_every_value():

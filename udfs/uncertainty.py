@@ -6,7 +6,8 @@ Ranges (all optional after ``design``, ``n`` and ``seed``; blank = defaults):
   :class:`xlcell.uncertainty.UncertaintySpec` (``price_loading``, ``price_volatility_pct``,
   ``temperature_sigma_K``, ``ea_..._kJ_mol``, ``param_noise_pct``, ``cv_thickness_pct``,
   ``cv_porosity_pct``, ``cost_limit_usd_per_kWh``) and per price ``<price key>_loading`` and
-  ``<price key>_volatility_pct`` (e.g. ``pos_am_usd_kg_volatility_pct``);
+  ``<price key>_volatility_pct`` (e.g. ``pos_am_usd_kg_volatility_pct``); a key left out, or with a blank
+  value, keeps its default, except ``cost_limit_usd_per_kWh``, whose blank value means no limit;
 * ``factory``, ``bom``, ``steps``, ``materials`` — as for ``XLCELL_COST`` (the bom's prices are the base prices);
 * ``outputs`` — a row or column of model output keys (default: $/kWh, $/cell, Wh/kg, max power, capacity;
   ``cycle_life`` and ``lcos_cell_usd_per_kWh`` add the SEI life and the cell LCOS).
@@ -36,6 +37,8 @@ MAX_SAMPLES = 100_000
 MC_HEADER = ["output", "unit", "deterministic", *STAT_COLUMNS]
 C2C_SAMPLE_HEADER = ["cell", "capacity_Ah", "resistance_mohm", "energy_Wh"]
 HISTOGRAM_HEADER = ["bin", "bin_low", "bin_high", "count", "share"]
+#: the spec key whose blank value means "no limit" (P(cost <= limit) is then left blank)
+NO_LIMIT_KEY = "cost_limit_usd_per_kwh"
 
 
 def _count(v: Any, name: str, *, default: int | None = None, minimum: int = 1, maximum: int = MAX_SAMPLES) -> int:
@@ -57,9 +60,16 @@ def spec_from_range(v: Any, name: str = "spec") -> UncertaintySpec:
     if v is None or is_blank(v):
         return UncertaintySpec()
     rows = as_2d(v, name)
-    if len(rows[0]) != 2:
-        raise ShapeError(name, f"{len(rows)}x{len(rows[0])}", "two columns: key, value")
-    return spec_from_mapping({k: as_float(val, k) for k, val in as_kv(v, name).items()})
+    widths = {len(r) for r in rows}
+    if widths != {2}:
+        got = f"{len(rows)}x{len(rows[0])}" if len(widths) == 1 else f"ragged ({min(widths)} to {max(widths)} columns)"
+        raise ShapeError(name, got, "two columns: key, value")
+    values: dict[str, float] = {k: as_float(val, k) for k, val in as_kv(rows, name).items()}
+    # the cost limit's row present with a blank value: no limit (a key left out keeps the default)
+    for k, val in rows:
+        if not is_blank(k) and str(k).strip().lower() == NO_LIMIT_KEY and is_blank(val):
+            values[NO_LIMIT_KEY] = float("nan")
+    return spec_from_mapping(values)
 
 
 def _outputs(v: Any) -> tuple[str, ...]:
@@ -106,7 +116,7 @@ def XLCELL_MONTE_CARLO(design: Any, n: Any, seed: Any, spec: Any = None, factory
     design: two-column (key, value) range, as for XLCELL_CELL (the Design sheet)
     n: number of samples, a whole number from 1 to 100,000 (all evaluated in one model call)
     seed: random seed, a whole number >= 0 (blank = 0); the same seed gives the same samples
-    spec: optional two-column (key, value) range of the uncertainty model: price_loading, price_volatility_pct, temperature_sigma_K, ea_..._kJ_mol, param_noise_pct, cv_thickness_pct, cv_porosity_pct, cost_limit_usd_per_kWh, <price>_loading, <price>_volatility_pct
+    spec: optional two-column (key, value) range of the uncertainty model: price_loading, price_volatility_pct, temperature_sigma_K, ea_..._kJ_mol, param_noise_pct, cv_thickness_pct, cv_porosity_pct, cost_limit_usd_per_kWh (blank = no limit), <price>_loading, <price>_volatility_pct
     factory: optional (key, value) range of plant and economics inputs, as for XLCELL_COST
     bom: optional (key, value) range of base prices, yields and cell format, as for XLCELL_COST
     steps: optional process-step table, as for XLCELL_COST
@@ -130,7 +140,8 @@ def XLCELL_MC_RISK(design: Any, n: Any, seed: Any, spec: Any = None, factory: An
 
     Same arguments as XLCELL_MONTE_CARLO.
     Returns samples, seed, deterministic_usd_per_kWh, mean_usd_per_kWh, var95_usd_per_kWh (P95),
-    cvar95_usd_per_kWh (mean of the worst 5 %), cost_limit_usd_per_kWh, p_cost_within_limit, p_feasible,
+    cvar95_usd_per_kWh (mean of the worst 5 %, the boundary sample weighted fractionally), cost_limit_usd_per_kWh,
+    p_cost_within_limit (blank when there is no limit), p_feasible,
     p_feasible_and_within_limit, deterministic_feasible (1 = the unperturbed design is feasible).
     """
     r = _run(design, n, seed, spec, factory, bom, steps, materials, outputs)

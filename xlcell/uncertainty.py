@@ -122,7 +122,7 @@ class UncertaintySpec:
         doc="Normal, independent per electrode and sample"))
     cost_limit_usd_J: Array = field(default=float(to_si(85.0, "$/kWh")), metadata=param(
         "Cost limit for the probability of meeting it", "$/kWh", key="cost_limit_usd_per_kWh", gt=0, allow_nan=True, group=_MC,
-        doc="P(cell cost per kWh <= limit) is reported; blank = no limit"))
+        doc="P(cell cost per kWh <= limit) is reported; blank (NaN in Python) = no limit, the probabilities left blank"))
     price_loadings: Mapping[str, float] = field(default_factory=lambda: {k: v[0] for k, v in DEFAULT_PRICE_RISK.items()})
     price_volatilities: Mapping[str, float] = field(default_factory=lambda: {k: v[1] for k, v in DEFAULT_PRICE_RISK.items()})
 
@@ -358,11 +358,32 @@ class MonteCarloResult:
     thermal: np.ndarray  #: Θ
 
 
+def tail_weights(n: int, q: float = 0.05) -> np.ndarray:
+    """Weights (n,) of the ascending-sorted samples whose weighted sum / (q n) is the mean of the upper q tail.
+
+    The exact empirical CVaR (Rockafellar and Uryasev 2002, J. Banking & Finance 26, 1443; Acerbi and Tasche
+    2002, ibid. 1487): the tail holds q n samples' worth of probability, so the floor(q n) largest samples
+    count fully and the next one by the fraction q n - floor(q n). With q n < 1 the tail mean is the maximum.
+    """
+    k = round(q * n, 9)  # 0.05 × 20 is 1, not 1 + 1e-16
+    from_top = np.arange(n - 1, -1, -1, dtype=float)  # 0 for the largest sample
+    return np.clip(k - from_top, 0.0, 1.0)
+
+
+def _upper_tail_mean(sorted_x: np.ndarray, q: float = 0.05) -> np.ndarray:
+    """Fractional-weight mean of the upper q tail of samples sorted ascending along the last axis."""
+    w = tail_weights(sorted_x.shape[-1], q)
+    return np.sum(sorted_x * w, axis=-1) / np.sum(w)
+
+
 def tail_means(x: np.ndarray, q: float = 0.05) -> tuple[float, float]:
-    """(mean of the lowest ceil(q n) values, mean of the highest ceil(q n) values): CVaR at 1 - q of either tail."""
+    """(mean of the lowest q share, mean of the highest q share) of the samples: CVaR at 1 - q of either tail.
+
+    Exact for any n: q n samples' worth of each tail, the boundary sample weighted by its fraction
+    (:func:`tail_weights`); at n = 256 and q = 5 % that is the 12 extreme samples and 0.8 of the 13th.
+    """
     x = np.sort(np.asarray(x, dtype=float))
-    k = max(1, int(math.ceil(q * x.size - 1e-9)))
-    return float(np.mean(x[:k])), float(np.mean(x[-k:]))
+    return float(-_upper_tail_mean(-x[::-1], q)), float(_upper_tail_mean(x, q))
 
 
 def summarise(x: np.ndarray) -> dict[str, float]:
@@ -481,7 +502,7 @@ RISK_SPECS: tuple[ParamSpec, ...] = (
     ParamSpec(name="mc_cost_p95", key="mc_cost_p95_usd_per_kWh", label="Monte Carlo P95 of the cell cost per kWh (VaR95)",
               unit="$/kWh", group=_MC),
     ParamSpec(name="mc_cost_cvar95", key="mc_cost_cvar95_usd_per_kWh", label="Monte Carlo CVaR95 of the cell cost per kWh",
-              unit="$/kWh", group=_MC, doc="Mean of the worst 5 % of samples: a robust cost objective"),
+              unit="$/kWh", group=_MC, doc="Mean of the worst 5 % of samples (the boundary sample weighted fractionally): a robust cost objective"),
     ParamSpec(name="mc_p_cost_within_limit", key="mc_p_cost_within_limit", label="Probability that $/kWh <= the spec's cost limit",
               unit="-", group=_MC),
     ParamSpec(name="mc_p_feasible", key="mc_p_feasible", label="Probability that the sampled cell is feasible", unit="-", group=_MC),
@@ -515,11 +536,10 @@ def population_risk(design: CellDesign, n: int = PROVIDER_SAMPLES, seed: int = 0
                               "$/kWh"), dtype=float)
     feas = evaluate_cell(pop).feasible
     srt = np.sort(cost, axis=-1)
-    k = max(1, int(math.ceil(0.05 * n - 1e-9)))
     limit = float(from_si(float(spec.cost_limit_usd_J), "$/kWh"))
     within = np.mean(cost <= limit, axis=-1) if np.isfinite(limit) else np.full(cost.shape[:-1], np.nan)
     return {"mc_cost_mean_usd_per_kWh": np.mean(cost, axis=-1), "mc_cost_p95_usd_per_kWh": np.percentile(cost, 95.0, axis=-1),
-            "mc_cost_cvar95_usd_per_kWh": np.mean(srt[..., -k:], axis=-1), "mc_p_cost_within_limit": within,
+            "mc_cost_cvar95_usd_per_kWh": _upper_tail_mean(srt), "mc_p_cost_within_limit": within,
             "mc_p_feasible": np.mean(feas, axis=-1)}
 
 
@@ -688,14 +708,20 @@ def histogram(values: Iterable[float], bins: int) -> tuple[np.ndarray, np.ndarra
     if not np.all(np.isfinite(x)):
         raise InputError("values", float(x[~np.isfinite(x)][0]), "finite numbers")
     lo, hi = float(np.min(x)), float(np.max(x))
-    if lo == hi:  # all values equal: a range of width 1 around them, as numpy does
-        lo, hi = lo - 0.5, hi + 0.5
-    counts, edges = np.histogram(x, bins=b, range=(lo, hi))
-    return edges, counts
+    if lo == hi:  # all values equal: a range of width 1 around them, as numpy does (wider for huge values)
+        h = max(0.5, abs(lo) * 2.0**-40)
+        lo, hi = lo - h, hi + h
+    scale = 1.0 if math.isfinite(hi - lo) else 0.5  # e.g. ±1.7e308: the width overflows; bin the halved values
+    try:
+        counts, edges = np.histogram(x * scale, bins=b, range=(lo * scale, hi * scale))
+    except ValueError:  # bins narrower than the values' floating-point spacing
+        raise InputError("bins", float(b), f"fewer bins: the values' range {lo:.6g} to {hi:.6g} is too narrow "
+                         "for their magnitude to split into that many bins") from None
+    return edges / scale, counts
 
 
 __all__ = ["UncertaintySpec", "MonteCarloResult", "CellToCellResult", "Draws", "monte_carlo", "cell_to_cell",
-           "draw", "sample_prices", "sample_design", "arrhenius_factor", "summarise", "tail_means", "histogram",
+           "draw", "sample_prices", "sample_design", "arrhenius_factor", "summarise", "tail_means", "tail_weights", "histogram",
            "spec_from_mapping", "spec_keys", "price_override_specs", "PRICE_KEYS", "PRICE_SPECS", "ECHEM_PARAMS",
            "ACTIVATION_ENERGIES", "DEFAULT_PRICE_RISK", "DEFAULT_OUTPUTS", "STAT_COLUMNS", "population_risk", "RISK_SPECS"]
 

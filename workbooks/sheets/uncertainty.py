@@ -12,6 +12,9 @@ Layout:
   the log prices (``XLCELL_MC_CORRELATION``).
 * Below the inputs — ``XLCELL_CELL_TO_CELL`` (spread, spec window, packs) and the histogram of cell
   capacity with its chart.
+* Each histogram reserves :data:`MAX_SHEET_BINS` rows (the ``mc_bins`` input is validated 1 to that many)
+  and its chart covers all of them; with fewer bins the dynamic spill is shorter and the chart shows the
+  empty trailing rows as blank slots on the right (the default uses every reserved row).
 * AK onwards — the spilled samples (``XLCELL_MC_SAMPLES``) and cells (``XLCELL_CELL_TO_CELL_SAMPLES``)
   that the histograms read. All four Monte Carlo functions take the same arguments, so they share one run.
 """
@@ -37,6 +40,9 @@ RESULTS_COL = 8  # H
 SAMPLES_COL = 37  # AK: the spilled Monte Carlo samples
 CELLS_COL = 48  # AV: the spilled cells of the production run
 MAX_SHEET_SAMPLES = 10_000  #: the sheet's samples and cells inputs allow up to this many (the histograms read that many rows)
+#: most histogram bins on this sheet: each histogram spill and its chart reserve this many rows (fewer bins leave
+#: the trailing rows blank, and the chart shows them as empty slots on the right)
+MAX_SHEET_BINS = 40
 SPEC_NAME = "xlcell_mc_spec"
 RISK_ITEMS = 11  #: rows of XLCELL_MC_RISK
 C2C_ITEMS = 26  #: rows of XLCELL_CELL_TO_CELL
@@ -47,7 +53,8 @@ RUN = [
     ("Monte Carlo samples", "mc_samples", 2000, "-", dict(ge=1, le=MAX_SHEET_SAMPLES),
      f"a whole number, 1 to {MAX_SHEET_SAMPLES:,} on this sheet (XLCELL_MONTE_CARLO takes up to 100,000)"),
     ("Random seed", "mc_seed", 1, "-", dict(ge=0, le=2**32 - 1), "a whole number >= 0; the same seed, the same samples"),
-    ("Histogram bins", "mc_bins", 20, "-", dict(ge=1, le=1000), "a whole number, 1 to 1000"),
+    ("Histogram bins", "mc_bins", MAX_SHEET_BINS, "-", dict(ge=1, le=MAX_SHEET_BINS),
+     f"a whole number, 1 to {MAX_SHEET_BINS} on this sheet (the rows and charts reserved; XLCELL_HISTOGRAM takes up to 1000)"),
 ]
 CELL_TO_CELL = [
     ("Cells in the production run", "c2c_cells", 2000, "-", dict(ge=1, le=MAX_SHEET_SAMPLES), f"a whole number, 1 to {MAX_SHEET_SAMPLES:,}"),
@@ -181,12 +188,12 @@ def build(wb: Workbook, ctx) -> None:
     spill(ws, f"{col}{hist_top}",
           f"=XLCELL_HISTOGRAM({cost_col}{HEADER_ROW}:{cost_col}{HEADER_ROW + MAX_SHEET_SAMPLES},mc_bins)",
           RUN[2][2] + 1, len(HISTOGRAM_HEADER))
-    _histogram_cells(ws, hist_top, RESULTS_COL, RUN[2][2])
-    chart = _histogram_chart(ws, hist_top, RESULTS_COL, RUN[2][2], "Cell cost per kWh: Monte Carlo histogram", "$/kWh")
+    _histogram_cells(ws, hist_top, RESULTS_COL, MAX_SHEET_BINS)
+    chart = _histogram_chart(ws, hist_top, RESULTS_COL, MAX_SHEET_BINS, "Cell cost per kWh: Monte Carlo histogram", "$/kWh")
     ws.add_chart(chart, f"{style.col_letter(RESULTS_COL + len(HISTOGRAM_HEADER) + 1)}{hist_top}")
 
     # correlation of the log prices
-    corr_top = hist_top + RUN[2][2] + 3
+    corr_top = hist_top + MAX_SHEET_BINS + 3
     n_prices = len(moving_prices())
     ws.cell(row=corr_top - 1, column=RESULTS_COL, value="Sample correlation of the log prices (the macro factor at work: "
             "about loading_i × loading_j)").font = style.SECTION_FONT
@@ -218,8 +225,8 @@ def build(wb: Workbook, ctx) -> None:
     spill(ws, f"{style.col_letter(C2C_HIST_COL)}{ch_top}",
           f"=XLCELL_HISTOGRAM({cap_col}{HEADER_ROW}:{cap_col}{HEADER_ROW + MAX_SHEET_SAMPLES},mc_bins)",
           RUN[2][2] + 1, len(HISTOGRAM_HEADER))
-    _histogram_cells(ws, ch_top, C2C_HIST_COL, RUN[2][2])
-    chart2 = _histogram_chart(ws, ch_top, C2C_HIST_COL, RUN[2][2], "Cell capacity across the production run", "Ah")
+    _histogram_cells(ws, ch_top, C2C_HIST_COL, MAX_SHEET_BINS)
+    chart2 = _histogram_chart(ws, ch_top, C2C_HIST_COL, MAX_SHEET_BINS, "Cell capacity across the production run", "Ah")
     ws.add_chart(chart2, f"{style.col_letter(C2C_HIST_COL + len(HISTOGRAM_HEADER) + 1)}{ch_top + 2}")
 
     ctx.notes["uncertainty"] = dict(risk_top=risk_top, hist_top=hist_top, corr_top=corr_top, c2c_top=c2c_top,
@@ -227,7 +234,7 @@ def build(wb: Workbook, ctx) -> None:
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     # print (and render) the inputs, results and charts, not the thousands of spilled samples at AK onwards
     style.print_setup(ws)
-    ws.print_area = f"A1:{style.col_letter(RESULTS_COL + n_prices)}{max(c2c_top + C2C_ITEMS, ch_top + RUN[2][2] + 1)}"
+    ws.print_area = f"A1:{style.col_letter(RESULTS_COL + n_prices)}{max(c2c_top + C2C_ITEMS, ch_top + MAX_SHEET_BINS + 1)}"
     widths = {"A": 44, "B": 34, "C": 12, "D": 8, "E": 10, "F": 40, "G": 2}
     widths.update({style.col_letter(RESULTS_COL + j): 14 for j in range(n_prices + 1)})
     widths[col] = 26
