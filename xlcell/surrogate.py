@@ -416,8 +416,6 @@ def feasible(settings: Settings, material: CalenderingMaterial | str, line: Cale
              solids_fraction: float = SOLIDS_FRACTION) -> np.ndarray:
     """True where the line load is below the fracture-limited line load of the quasi-static law (at the
     setting's solids fraction and roll temperature); ductile materials are always feasible."""
-    from .calendering import fracture_line_load
-
     s = complete_settings(_with_defaults(settings, solids_fraction), line)
     return s["line_load_N_m"] < fracture_limit_N_m(s, material, line, solids_fraction)
 
