@@ -23,6 +23,8 @@ TITLE = "Cost"
 HEADER_ROW = 4
 LINES_COL = 5  # E
 TORNADO_TOP = 15
+#: the workbook name of the spilled (item, value) summary of XLCELL_COST (the Dashboard looks values up in it)
+RESULTS_NAME = "xlcell_cost_results"
 _COUNTS = {"cells_per_year", "cells_built_per_year", "line_capacity_cells_yr", "wip_cells", "cell_plant_labor_h_yr",
            "cell_plant_capex_musd", "cell_plant_area_m2", "investment_musd"}
 
@@ -48,7 +50,8 @@ def build(wb: Workbook, ctx) -> None:
         if s.key in _COUNTS:
             ws.cell(row=r, column=3).number_format = "#,##0"
         row_of[s.key] = r
-    spill(ws, f"B{HEADER_ROW + 1}", f"=XLCELL_COST({ctx.design_name},{cost_args(ctx)})", len(metrics), 2)
+    style.name(wb, RESULTS_NAME, ws, spill(ws, f"B{HEADER_ROW + 1}", f"=XLCELL_COST({ctx.design_name},{cost_args(ctx)})",
+                                            len(metrics), 2))
     ctx.notes["cost_rows"] = row_of
 
     # cost lines per cell and per kWh (plain references into the spilled summary)

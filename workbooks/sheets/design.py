@@ -26,6 +26,8 @@ TITLE = "Design"
 HEADER_ROW = 4
 RESULTS_COL = 8  # H
 RATE_COL = 12  # L
+#: the workbook name of the spilled (metric, value) results of XLCELL_CELL (the Dashboard looks values up in it)
+RESULTS_NAME = "xlcell_cell_results"
 C_RATES = [0.1, 0.2, 0.33, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0]
 
 _SECTIONS = {"pos": "Positive electrode", "neg": "Negative electrode", "sep": "Separator"}
@@ -117,7 +119,7 @@ def build(wb: Workbook, ctx) -> None:
         for j in (1, 2):
             style.style_result(ws.cell(row=HEADER_ROW + 1 + i, column=RESULTS_COL + j), s.unit)
     anchor = f"{style.col_letter(RESULTS_COL + 1)}{HEADER_ROW + 1}"
-    spill(ws, anchor, f"=XLCELL_CELL({ctx.design_name},{ctx.materials_name})", len(metrics), 2)
+    style.name(wb, RESULTS_NAME, ws, spill(ws, anchor, f"=XLCELL_CELL({ctx.design_name},{ctx.materials_name})", len(metrics), 2))
     ctx.notes["results_anchor"] = anchor
 
     # rate capability: C-rates in, spilled table out, native chart

@@ -31,6 +31,8 @@ SOH_YEARS = MAX_YEARS  #: years of SEI state of health computed: the longest lif
 LCOS_ITEMS = 9  #: rows of XLCELL_LCOS
 CASHFLOW_COLS = 13
 CELL_LCOS_ITEMS = 5  #: rows of XLCELL_CELL_LCOS
+#: the workbook name of the spilled (item, value) rows of XLCELL_CELL_LCOS (the Dashboard looks values up in it)
+CELL_LCOS_NAME = "xlcell_cell_lcos"
 
 #: cell-level inputs: (label, key, value or formula, unit, note)
 CELL_INPUTS = [
@@ -78,11 +80,12 @@ def build(wb: Workbook, ctx) -> None:
     r += 2
     ws.cell(row=r, column=1, value="Cell LCOS with every term from a model (cost: C_BOM, C_mfg; cell: E_u; SEI: N_cyc)"
             ).font = style.SECTION_FONT
-    spill(ws, f"A{r + 1}", f"=XLCELL_CELL_LCOS({ctx.design_name},life_cycles_per_year,life_eol_soh,cell_efficiency,"
+    cell_lcos_ref = spill(ws, f"A{r + 1}", f"=XLCELL_CELL_LCOS({ctx.design_name},life_cycles_per_year,life_eol_soh,cell_efficiency,"
           f"cell_c_om_usd,cell_residual_usd,{ctx.sei_params_name},{ctx.materials_name})", CELL_LCOS_ITEMS, 2)
     for i in range(CELL_LCOS_ITEMS):
         for j in range(2):
             style.style_result(ws.cell(row=r + 1 + i, column=1 + j))
+    style.name(wb, CELL_LCOS_NAME, ws, cell_lcos_ref)
     ctx.notes["cell_lcos_row"] = r + 1
 
     # results: fixed degradation, SEI degradation

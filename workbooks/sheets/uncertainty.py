@@ -45,6 +45,8 @@ MAX_SHEET_SAMPLES = 10_000  #: the sheet's samples and cells inputs allow up to 
 MAX_SHEET_BINS = 40
 SPEC_NAME = "xlcell_mc_spec"
 RISK_ITEMS = 11  #: rows of XLCELL_MC_RISK
+#: the workbook name of the spilled (statistic, value) rows of XLCELL_MC_RISK (the Dashboard looks values up in it)
+RISK_NAME = "xlcell_mc_risk"
 C2C_ITEMS = 26  #: rows of XLCELL_CELL_TO_CELL
 C2C_HIST_COL = 8  # H
 
@@ -171,7 +173,7 @@ def build(wb: Workbook, ctx) -> None:
             c.number_format = "#,##0.000"
     risk_top = HEADER_ROW + n_out + 3
     ws.cell(row=risk_top - 1, column=RESULTS_COL, value="Risk of the cell cost per kWh").font = style.SECTION_FONT
-    spill(ws, f"{col}{risk_top}", f"=XLCELL_MC_RISK({args})", RISK_ITEMS, 2)
+    style.name(wb, RISK_NAME, ws, spill(ws, f"{col}{risk_top}", f"=XLCELL_MC_RISK({args})", RISK_ITEMS, 2))
     for i in range(RISK_ITEMS):
         for j in range(2):
             style.style_result(ws.cell(row=risk_top + i, column=RESULTS_COL + j))
