@@ -34,7 +34,7 @@ def test_generation_is_reproducible(fresh, tmp_path):
 
 def test_sheets_names_and_conf(fresh):
     wb = load_workbook(fresh)
-    assert wb.sheetnames[:3] == ["How to use", "Design", "Materials"] and "xlwings.conf" in wb.sheetnames
+    assert wb.sheetnames[:4] == ["How to use", "Dashboard", "Design", "Materials"] and "xlwings.conf" in wb.sheetnames
     conf = {r[0]: r[1] for r in wb["xlwings.conf"].iter_rows(values_only=True)}
     assert conf["UDF Modules"] == "udfs"
     for k in design_keys():

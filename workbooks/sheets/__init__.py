@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import (bom, calendering, conf, cost, design, factory, howto, lcos, lifetime, materials, pareto, surrogate,
-               uncertainty)
+from . import (bom, calendering, conf, cost, dashboard, design, factory, howto, lcos, lifetime, materials, pareto,
+               surrogate, uncertainty)
 
 #: the sheet modules in tab order
-ORDER = [howto, design, materials, factory, bom, cost, calendering, surrogate, lifetime, lcos, uncertainty, pareto, conf]
+ORDER = [howto, dashboard, design, materials, factory, bom, cost, calendering, surrogate, lifetime, lcos, uncertainty, pareto, conf]
 
 
 @dataclass

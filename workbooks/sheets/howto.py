@@ -16,6 +16,7 @@ STEPS = [
     "1. Install the add-in once: pip install xlcell, then `xlwings addin install` (Windows/macOS, Excel 365).",
     "   The xlwings.conf sheet of this workbook tells the add-in to load the functions from the module `udfs`.",
     "2. Open the Design sheet and edit the yellow cells. Blank cells take the default in column E.",
+    "   The Dashboard sheet sums up the cell on one page (energy, cost, life, LCOS, risk), linked to the sheets behind it.",
     "3. Results (green) recalculate through the XLCELL_* functions. Errors read '#XLCELL! key = value: must be ...'.",
     "4. Sweeps: put one design per row under a header row of keys and call =XLCELL_CELL_TABLE(range): one call, many designs.",
     "5. Without Excel: `xlcell report --from-workbook this.xlsx` writes a report of the Design sheet's cell.",

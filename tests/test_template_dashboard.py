@@ -1,0 +1,111 @@
+"""The template's Dashboard sheet: second in tab order, a unit on every row, only look-ups of results computed
+on the other sheets, and its values, computed by the formula engine with our UDFs bound, equal the Python
+model's for the default design (the BatPaC 5.0 default cell)."""
+import pytest
+from openpyxl import load_workbook
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.worksheet.formula import ArrayFormula
+
+from workbooks.sheets import calendering, cost, dashboard, design, lcos, uncertainty
+from xlcell.calendering import CALENDERING_MATERIALS, coating_porosity, fracture_line_load
+from xlcell.cell import evaluate_cell
+from xlcell.cost import evaluate_cost
+from xlcell.degradation import sei_cycle_life
+from xlcell.design import design_from_mapping
+from xlcell.lcos import cell_lcos
+from xlcell.uncertainty import UncertaintySpec, monte_carlo
+
+D = dashboard.TITLE.upper()
+
+
+@pytest.fixture(scope="module")
+def wb(fresh_template):
+    return load_workbook(fresh_template)
+
+
+@pytest.fixture(scope="module")
+def computed(template_values):
+    return template_values  # computed once per run (tests/conftest.py)
+
+
+def _value(computed, key):
+    return computed[f"{D}!B{dashboard.headline_rows()[key]}"]
+
+
+def test_dashboard_sits_second_and_design_stays_the_active_sheet(wb):
+    assert wb.sheetnames[:3] == ["How to use", "Dashboard", "Design"]
+    assert wb.active.title == "Design"
+    ws = wb[dashboard.TITLE]
+    assert ws.page_setup.orientation == "landscape" and ws.print_area
+
+
+def test_every_row_has_a_label_a_result_a_unit_and_a_link(wb):
+    ws = wb[dashboard.TITLE]
+    rows = dashboard.headline_rows()
+    assert len(rows) == sum(len(items) for _, items in dashboard.sections()) == 14
+    for key, r in rows.items():
+        label, value, unit, sheet = (ws.cell(r, c) for c in (1, 2, 3, 4))
+        assert label.value and unit.value and sheet.value in wb.sheetnames, key
+        assert value.fill.fgColor.rgb.endswith("E2EFDA"), key  # styled as a result
+        assert sheet.hyperlink.location == f"'{sheet.value}'!A1"
+        # a look-up of a result computed elsewhere: the dashboard never calls a model function itself
+        assert isinstance(value.value, str) and value.value.startswith("=") and "XLCELL_" not in value.value, key
+
+
+def test_lookups_read_the_spilled_result_tables(wb):
+    # each name the dashboard looks values up in is exactly the spill range of the function that fills it
+    for name, sheet, fn in ((design.RESULTS_NAME, design.TITLE, "=XLCELL_CELL("), (cost.RESULTS_NAME, cost.TITLE, "=XLCELL_COST("),
+                            (lcos.CELL_LCOS_NAME, lcos.TITLE, "=XLCELL_CELL_LCOS("),
+                            (uncertainty.RISK_NAME, uncertainty.TITLE, "=XLCELL_MC_RISK(")):
+        (title, ref), = list(wb.defined_names[name].destinations)
+        assert title == sheet
+        c0, r0, _, _ = range_boundaries(ref.replace("$", ""))
+        anchor = wb[title].cell(r0, c0).value
+        assert isinstance(anchor, ArrayFormula) and anchor.text.startswith(fn), name
+        assert anchor.ref == ref.replace("$", ""), name
+
+
+def test_headline_values_equal_the_model(computed):
+    d = design_from_mapping({})
+    cell = evaluate_cell(d).as_display()
+    for key in ("capacity_Ah", "energy_Wh", "specific_energy_Wh_kg", "energy_density_Wh_L", "max_power_W"):
+        assert _value(computed, key) == pytest.approx(float(cell[key]), rel=1e-9), key
+    assert _value(computed, "feasible") == ("yes" if bool(cell["feasible"]) else "no") == "yes"
+    c = evaluate_cost(d).as_display()
+    for key in ("cell_cost_usd", "cell_cost_usd_per_kWh", "materials_share"):
+        assert _value(computed, key) == pytest.approx(float(c[key]), rel=1e-9), key
+    assert _value(computed, "bottleneck_step") == str(c["bottleneck_step"])
+    # BatPaC 5.0 default cell, shared/reference/batpac5.md §6.3: $19.754802 per cell, $79.0192/kWh
+    assert _value(computed, "cell_cost_usd") == pytest.approx(19.754802, abs=1e-6)
+    assert _value(computed, "cell_cost_usd_per_kWh") == pytest.approx(79.019206, rel=1e-7)
+    assert 0 < _value(computed, "materials_share") < 1
+    # the Lifetime sheet's defaults: 365 cycles a year to 80 % SOH; the LCOS sheet's: η = 0.95, O&M 0, residual $5
+    assert _value(computed, "sei_cycle_life") == pytest.approx(float(sei_cycle_life(d, 365.0, 0.8)), rel=1e-9)
+    want = float(cell_lcos(d, 365.0, 0.8, 0.95, 0.0, 5.0).lcos_usd_J) * 3.6e6
+    assert _value(computed, "lcos_usd_kWh") == pytest.approx(want, rel=1e-9)
+
+
+def test_risk_and_fracture_rows_equal_the_model(computed):
+    n, seed = (row[2] for row in uncertainty.RUN[:2])
+    mc = monte_carlo(design_from_mapping({}), int(n), int(seed), UncertaintySpec())
+    p95 = _value(computed, "var95_usd_per_kWh")
+    assert p95 == pytest.approx(mc.risk["var95_usd_per_kWh"], rel=1e-9)
+    assert p95 > _value(computed, "cell_cost_usd_per_kWh")  # prices only rise in the tail
+    nmc = CALENDERING_MATERIALS["NMC811"]
+    qf = float(fracture_line_load(coating_porosity(0.40, nmc.drying_shrinkage), nmc)) / 1e3  # N/mm; the sheet's 800 N/mm is below
+    assert _value(computed, "fracture_check") == f"OK: below NMC811's fracture line load {qf:.0f} N/mm"
+
+
+def test_cost_chart_draws_the_cost_sheets_lines(wb, computed):
+    charts = wb[dashboard.TITLE]._charts
+    assert len(charts) == 1 and charts[0].type == "bar"
+    (s,) = charts[0].series
+    first, last = cost.HEADER_ROW + 1, cost.HEADER_ROW + len(cost.LINES)
+    cats = s.cat.strRef.f if s.cat.strRef is not None else s.cat.numRef.f
+    refs = [f.replace("$", "") for f in (s.tx.strRef.f, s.val.numRef.f, cats)]
+    assert refs == [f"'Cost'!G{cost.HEADER_ROW}", f"'Cost'!G{first}:G{last}", f"'Cost'!E{first}:E{last}"]
+    ws = wb[cost.TITLE]
+    assert ws[f"G{cost.HEADER_ROW}"].value == "$ per kWh"
+    # the bars are the cost lines: they add up to the cell cost per kWh
+    total = sum(computed[f"COST!G{r}"] for r in range(first, last + 1))
+    assert total == pytest.approx(_value(computed, "cell_cost_usd_per_kWh"), rel=1e-9)
