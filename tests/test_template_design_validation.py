@@ -71,3 +71,19 @@ def test_every_validated_design_input_has_a_prompt(wb):
         for dv in hits:
             assert dv.showInputMessage and dv.prompt and len(dv.prompt) <= 255  # Excel's limits
             assert dv.promptTitle and len(dv.promptTitle) <= 32 and len(dv.errorTitle or "") <= 32
+
+
+@pytest.mark.parametrize("sheet, key, label, formula", [
+    ("LCOS", "discount_rate", "Discount rate (real)", "AND(ISNUMBER({c}),{c}>=0,{c}<1)"),
+    ("LCOS", "round_trip_efficiency", "Round-trip efficiency", "AND(ISNUMBER({c}),{c}>0,{c}<=1)"),
+    ("Lifetime", "crack_poisson_ratio", "Poisson ratio", "AND(ISNUMBER({c}),{c}>=0,{c}<0.5)"),
+])
+def test_other_sheets_exclude_open_bounds_and_prompt_too(wb, sheet, key, label, formula):
+    # every parameter block shares the Design sheet's rules: an open end point is not accepted
+    ws = wb[sheet]
+    c = _key_cells(ws)[key]
+    dv = _rule(ws, c)
+    assert str(dv.sqref) == c
+    assert dv.type == "custom" and dv.formula1 == formula.format(c=c)
+    assert dv.showInputMessage and dv.promptTitle == label and dv.prompt.startswith("Must be a number between")
+    assert dv.showErrorMessage and dv.allow_blank

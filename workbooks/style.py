@@ -133,7 +133,6 @@ def param_rows(wb: Workbook, ws: Worksheet, first_row: int, rows: Iterable[Param
     """
     header_row(ws, first_row, col, ["Parameter", "Key", "Value", "Unit", "Library / derived", "Allowed"])
     r = first_row
-    decimal_dv: dict[tuple, DataValidation] = {}
     for pr in rows:
         r += 1
         if pr.key is None:
@@ -154,28 +153,36 @@ def param_rows(wb: Workbook, ws: Worksheet, first_row: int, rows: Iterable[Param
         if pr.choices_ref:
             dv = DataValidation(type="list", formula1=pr.choices_ref, allow_blank=True, showErrorMessage=True,
                                 errorTitle=pr.key, error=f"{pr.key}: choose from the list")
+            _input_prompt(dv, pr.label, allowed or "choose from the list")
             ws.add_data_validation(dv)
             dv.add(coord)
         elif pr.spec is not None:
-            dv = _decimal_validation(pr.spec, decimal_dv, ws)
-            if dv is not None:
-                dv.add(coord)
+            _decimal_validation(pr.spec, ws, coord, pr.label)
         if names and pr.key:
             name(wb, pr.key, ws, coord)
     return first_row + 1, r
 
 
-def _decimal_validation(s: ParamSpec, cache: dict, ws: Worksheet) -> DataValidation | None:
+def _decimal_validation(s: ParamSpec, ws: Worksheet, coord: str, title: str) -> DataValidation | None:
+    """Validate the input cell ``coord`` against the allowed range of ``s``, with an input prompt.
+
+    Excel's decimal "between" includes both bounds, so a two-sided range with an exclusive bound
+    (porosity: 0 < ε < 1) becomes a custom rule ``AND(ISNUMBER(C9),C9>0,C9<1)``; one-sided bounds
+    use Excel's own (exclusive or inclusive) operators. The input prompt (shown when the cell is
+    selected) is ``title`` (the row's label) over the allowed range in words. Returns None (no rule) for
+    booleans, text and unbounded numbers.
+    """
     lo = s.gt if s.gt is not None else s.ge
     hi = s.lt if s.lt is not None else s.le
     if s.unit in ("bool", "text"):
         return None
-    key = (lo, hi, s.allowed())
-    if key in cache:
-        return cache[key]
-    msg = f"Must be {s.allowed()}"
     if lo is not None and hi is not None:
-        dv = DataValidation(type="decimal", operator="between", formula1=_num(lo), formula2=_num(hi))
+        if s.gt is None and s.lt is None:
+            dv = DataValidation(type="decimal", operator="between", formula1=_num(lo), formula2=_num(hi))
+        else:
+            tests = (f"ISNUMBER({coord})", f"{coord}{'>' if s.gt is not None else '>='}{_num(lo)}",
+                     f"{coord}{'<' if s.lt is not None else '<='}{_num(hi)}")
+            dv = DataValidation(type="custom", formula1=f"AND({','.join(tests)})")
     elif lo is not None:
         dv = DataValidation(type="decimal", operator="greaterThanOrEqual" if s.ge is not None else "greaterThan", formula1=_num(lo))
     elif hi is not None:
@@ -185,10 +192,18 @@ def _decimal_validation(s: ParamSpec, cache: dict, ws: Worksheet) -> DataValidat
     dv.allow_blank = True
     dv.showErrorMessage = True
     dv.errorTitle = "Out of range"
-    dv.error = msg
+    dv.error = f"Must be {s.allowed()}"
+    _input_prompt(dv, title, dv.error)
     ws.add_data_validation(dv)
-    cache[key] = dv
+    dv.add(coord)
     return dv
+
+
+def _input_prompt(dv: DataValidation, title: str, text: str) -> None:
+    """Show ``title`` and ``text`` when the validated cell is selected (cut to Excel's 32/255 limits)."""
+    dv.promptTitle = title[:32]
+    dv.prompt = text[:255]
+    dv.showInputMessage = True
 
 
 def _num(x: float) -> str:

@@ -72,34 +72,6 @@ def _rows(ctx) -> list[style.ParamRow]:
     return rows
 
 
-def _input_help(ws, rows: list[style.ParamRow], first_row: int) -> None:
-    """An input prompt on every validated cell (what is allowed), shown when the cell is selected.
-
-    Excel's decimal "between" includes its bounds, so a range with an exclusive bound (porosity: 0 <
-    ε < 1) becomes a custom rule ``AND(ISNUMBER(C9),C9>0,C9<1)`` (relative to the rule's first cell).
-    """
-    spec_at = {f"C{first_row + i}": pr.spec for i, pr in enumerate(rows) if pr.key is not None}
-    for dv in ws.data_validations.dataValidation:
-        cell = str(dv.sqref).split()[0].split(":")[0]
-        s = spec_at.get(cell)
-        if dv.type == "decimal" and s is not None and (s.gt is not None or s.lt is not None):
-            tests = [f"ISNUMBER({cell})"]
-            if s.gt is not None or s.ge is not None:
-                tests.append(f"{cell}{'>' if s.gt is not None else '>='}{style._num(s.gt if s.gt is not None else s.ge)}")
-            if s.lt is not None or s.le is not None:
-                tests.append(f"{cell}{'<' if s.lt is not None else '<='}{style._num(s.lt if s.lt is not None else s.le)}")
-            dv.type, dv.operator, dv.formula1, dv.formula2 = "custom", None, f"AND({','.join(tests)})", None
-        if dv.type == "list":
-            dv.promptTitle = "Material"
-            dv.prompt = "Pick a name from the Materials sheet (add your own there); the role must match."
-            dv.errorTitle = "Not on the Materials sheet"
-            dv.error = "Choose a material listed on the Materials sheet, or add it there first."
-        else:
-            dv.promptTitle = "Allowed"
-            dv.prompt = (dv.error or "")[:255]  # Excel's limit for an input message
-        dv.showInputMessage = True
-
-
 def build(wb: Workbook, ctx) -> None:
     ws = wb.create_sheet(TITLE)
     style.title(ws, "Cell design", "Inputs in yellow (blank = default shown in column E or the library value); "
@@ -107,7 +79,6 @@ def build(wb: Workbook, ctx) -> None:
     style.legend(ws, 2, RESULTS_COL)
     rows = _rows(ctx)
     first, last = style.param_rows(wb, ws, HEADER_ROW, rows)
-    _input_help(ws, rows, first)
     style.name(wb, ctx.design_name, ws, f"B{first}:C{last}")
 
     # results: static labels beside the spilled (metric, value) table
