@@ -28,6 +28,7 @@ from xlcell.degradation import (
     sei_thickness,
     wang_b,
     wang_cycle_life,
+    wang_fade_vs_cycles,
     wang_in_range,
     wang_loss_percent,
     wang_soh_by_year,
@@ -313,6 +314,50 @@ def test_wang_errors_quote_the_offending_value():
         wang_loss_percent(0.5, [298.15, -10.0], 100.0)
     with pytest.raises(InputError, match="cycles_per_year = -5"):
         wang_soh_by_year(0.5, 298.15, 3, [365.0, -5.0])
+
+
+def test_wang_fade_vs_cycles_matches_the_throughput_formula_it_replaces():
+    # the report and XLCELL_WANG_FADE computed Ah = cycles x DOD x 2.2 Ah, SOH = 1 - loss / 100 (clipped at 0)
+    n = np.array([0.0, 250.0, 1000.0, 6000.0])
+    for c, T, dod in ((0.5, 298.15, 1.0), (2.0, 318.15, 0.8), (10.0, 423.15, 0.5)):
+        f = wang_fade_vs_cycles(c, T, n, dod)
+        ah = n * dod * 2.2
+        np.testing.assert_allclose(f.ah_throughput, ah, rtol=1e-15)
+        np.testing.assert_allclose(f.soh, np.maximum(0.0, 1.0 - wang_loss_percent(c, T, ah) / 100.0), rtol=1e-15)
+        np.testing.assert_array_equal(f.in_range, np.full(n.shape, bool(wang_in_range(c, T))))
+    hot = wang_fade_vs_cycles(10.0, 423.15, [1e9])
+    assert hot.soh[0] == 0.0 and not hot.in_range[0]  # extrapolated far beyond the tests: SOH stops at 0
+    f = wang_fade_vs_cycles(0.5, 298.15, n)
+    assert f.soh[0] == 1.0 and np.all(np.diff(f.soh) < 0)  # fresh cell at 1, then falls with throughput
+    # a cycle at a tenth of the capacity is a tenth of the throughput of a full one
+    np.testing.assert_allclose(wang_fade_vs_cycles(0.5, 298.15, n, capacity_Ah=0.22).soh,
+                               wang_fade_vs_cycles(0.5, 298.15, n, dod=0.1).soh, rtol=1e-12)
+
+
+def test_wang_fade_vs_cycles_broadcasts_over_designs_and_cycles():
+    c = np.array([[0.25], [0.5], [6.0]])  # three designs down, four cycle counts across
+    n = np.array([0.0, 100.0, 1000.0, 3000.0])
+    f = wang_fade_vs_cycles(c, 308.15, n, dod=np.array([[1.0], [0.9], [0.5]]))
+    assert f.soh.shape == f.ah_throughput.shape == f.in_range.shape == (3, 4)
+    for i in range(3):
+        g = wang_fade_vs_cycles(float(c[i, 0]), 308.15, n, dod=[1.0, 0.9, 0.5][i])
+        np.testing.assert_array_equal(f.soh[i], g.soh)
+    np.testing.assert_array_equal(f.in_range[:, 0], [False, True, True])  # C/4 is below the tested C/2
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"cycles": [10.0, -1.0]}, "cycles = -1"),
+    ({"cycles": [float("nan")]}, "cycles = nan"),
+    ({"dod": 1.5}, "dod = 1.5"),
+    ({"dod": 0.0}, "dod = 0"),
+    ({"capacity_Ah": 0.0}, "capacity_Ah = 0"),
+    ({"c_rate": 12.0}, "c_rate = 12"),
+    ({"temperature_K": -10.0}, "temperature_C = -283.15"),
+])
+def test_wang_fade_vs_cycles_rejects_bad_inputs_by_name(kwargs, message):
+    args = {"c_rate": 0.5, "temperature_K": 298.15, "cycles": [100.0]} | kwargs
+    with pytest.raises(InputError, match=message):
+        wang_fade_vs_cycles(**args)
 
 
 def test_soh_series_are_capped_at_the_longest_lcos_lifetime():

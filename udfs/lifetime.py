@@ -14,7 +14,6 @@ import numpy as np
 from xlcell import units
 from xlcell.degradation import (
     SECONDS_PER_YEAR,
-    WANG_CELL_CAPACITY_AH,
     CrackParams,
     SEIParams,
     cracking,
@@ -24,6 +23,7 @@ from xlcell.degradation import (
     sei_fade_vs_cycles,
     sei_soh_by_year,
     wang_cycle_life,
+    wang_fade_vs_cycles,
     wang_in_range,
     wang_loss_percent,
     wang_soh_by_year,
@@ -209,17 +209,11 @@ def XLCELL_WANG_FADE(c_rate: Any, temperature_C: Any, cycles: Any, dod: Any = No
     dod: depth of discharge, 0 (exclusive) to 1 (blank = 1)
     in_tested_range is FALSE where the C-rate or temperature lie outside Wang et al.'s tests (extrapolation).
     """
-    c = _positive(c_rate, "c_rate")
-    T = _temperature_K(temperature_C)
     n = _cycles(cycles, "cycles")
-    dod_v = as_float(dod, "dod", default=1.0)
-    if not 0 < dod_v <= 1:
-        raise InputError("dod", dod_v, "a number between 0 (exclusive) and 1")
-    ah = n * dod_v * WANG_CELL_CAPACITY_AH
-    soh = 1.0 - wang_loss_percent(c, T, ah) / 100.0
-    ok = bool(wang_in_range(c, T))
+    f = wang_fade_vs_cycles(_positive(c_rate, "c_rate"), _temperature_K(temperature_C), n,
+                            as_float(dod, "dod", default=1.0))
     return [["cycles", "ah_throughput", "soh", "in_tested_range"]] + [
-        [float(a), float(b), float(s), ok] for a, b, s in zip(n, ah, soh)]
+        [float(a), float(b), float(s), bool(ok)] for a, b, s, ok in zip(n, f.ah_throughput, f.soh, f.in_range)]
 
 
 @udf(table=True)

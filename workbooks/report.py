@@ -191,7 +191,7 @@ FADE_CYCLES = [0, 250, 500, 1000, 1500, 2000, 3000, 4000, 5000, 6000]
 def lifetime_section(wb: Workbook, ctx: ReportContext) -> None:
     """SEI fade (mechanism, sees the design) against Wang et al. 2011 (empirical), and cracking."""
     from xlcell.degradation import (WANG_MAX_C_RATE, cracking, sei_cycle_life, sei_fade_vs_cycles, wang_cycle_life,
-                                    wang_in_range, wang_loss_percent)
+                                    wang_fade_vs_cycles, wang_in_range)
 
     ws = wb.create_sheet("Lifetime")
     T = float(np.asarray(ctx.design.temperature_K).reshape(-1)[0])
@@ -200,7 +200,7 @@ def lifetime_section(wb: Workbook, ctx: ReportContext) -> None:
                 f"the empirical model (graphite/LFP) at the design C-rate {c:.3g} C")
     sei = sei_fade_vs_cycles(ctx.design, np.array(FADE_CYCLES, dtype=float), 365.0)
     wang_defined = c <= WANG_MAX_C_RATE  # the published B table stops at 10C: no empirical curve above it
-    wang = (np.maximum(0.0, 1.0 - wang_loss_percent(c, T, np.array(FADE_CYCLES, dtype=float) * 2.2) / 100.0)
+    wang = (wang_fade_vs_cycles(c, T, np.array(FADE_CYCLES, dtype=float)).soh
             if wang_defined else [None] * len(FADE_CYCLES))
     style.header_row(ws, 4, 1, ["Cycles", "SOH, SEI model (-)", "SOH, Wang et al. 2011 (-)"])
     for i, (n, a, b) in enumerate(zip(FADE_CYCLES, np.asarray(sei.soh).reshape(-1), wang), start=5):

@@ -493,6 +493,42 @@ def wang_soh_by_year(c_rate: Array, temperature_K: Array, years: int, cycles_per
 
 
 @dataclass(frozen=True)
+class WangFade:
+    """Wang et al. 2011 fade at given cycle counts: arrays of the broadcast shape of the inputs."""
+
+    ah_throughput: np.ndarray  #: cumulative discharge throughput, cycles x DOD x capacity (Ah)
+    soh: np.ndarray  #: state of health, 1 - loss / 100, in [0, 1] (the loss is clipped at 100 %)
+    in_range: np.ndarray  #: True where (C-rate, T) lie inside the tested C/2..10C and -30..60 °C (bool)
+
+
+def wang_fade_vs_cycles(c_rate: Array, temperature_K: Array, cycles: Array, dod: Array = 1.0,
+                        capacity_Ah: Array = WANG_CELL_CAPACITY_AH) -> WangFade:
+    """Wang et al. 2011 fade after ``cycles`` equivalent full cycles; all arguments broadcast.
+
+    The throughput is cycles x ``dod`` x ``capacity_Ah`` (default the tested cell's
+    :data:`WANG_CELL_CAPACITY_AH`; the model has no design input, so the cycles count as equivalent
+    full cycles of that cell), the SOH is 1 - :func:`wang_loss_percent` / 100 with the published
+    coefficients and does not fall below 0, and ``in_range`` flags extrapolation (:func:`wang_in_range`).
+    The C-rate must lie in (0, 10], cycles >= 0, ``dod`` in (0, 1] and ``capacity_Ah`` > 0.
+    """
+    n = np.asarray(cycles, dtype=float)
+    bad = ~np.isfinite(n) | (n < 0)
+    if np.any(bad):
+        raise InputError("cycles", _first_bad(n, bad), "cycle counts >= 0")
+    dod_a = _check_dod(dod)
+    cap = np.asarray(capacity_Ah, dtype=float)
+    bad = ~np.isfinite(cap) | (cap <= 0)
+    if np.any(bad):
+        raise InputError("capacity_Ah", _first_bad(cap, bad), "a number > 0")
+    c = np.asarray(c_rate, dtype=float)
+    T = np.asarray(temperature_K, dtype=float)
+    shape = np.broadcast_shapes(c.shape, T.shape, n.shape, dod_a.shape, cap.shape)
+    ah = np.broadcast_to(n * dod_a * cap, shape)
+    soh = np.broadcast_to(1.0 - wang_loss_percent(c, T, ah) / 100.0, shape)
+    return WangFade(ah_throughput=ah, soh=soh, in_range=np.broadcast_to(wang_in_range(c, T), shape))
+
+
+@dataclass(frozen=True)
 class WangFit:
     """A Wang-form fit to user data, with the domain of that data (outside it the fit is extrapolation)."""
 
@@ -619,6 +655,7 @@ __all__ = [
     "CrackResult",
     "SEIParams",
     "SEIResult",
+    "WangFade",
     "WangFit",
     "arrhenius",
     "cracking",
@@ -634,6 +671,7 @@ __all__ = [
     "sei_thickness",
     "wang_b",
     "wang_cycle_life",
+    "wang_fade_vs_cycles",
     "wang_in_range",
     "wang_loss_percent",
     "wang_soh_by_year",
