@@ -27,7 +27,7 @@ Calendering sheet's pressure-profile example), not fits: with them the porosity 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -99,6 +99,48 @@ def check_settings(line_load_N_m: Array, line_speed_m_s: Array) -> None:
     _check("line_speed_m_min", v, np.isfinite(v) & (v > 0), "a number > 0 m/min", 1 / 60.0)
 
 
+class ProcessState(NamedTuple):
+    """The simulator's state at broadcast settings, each quantity computed once (SI)."""
+
+    eps0: np.ndarray  #: porosity before calendering ε_0 (-)
+    softening: np.ndarray  #: exp(-(T - T_ref)/T_s), the factor on γ_c and τ (-)
+    eps_eq: np.ndarray  #: quasi-static porosity of the compaction law ε_eq (-)
+    dwell_s: np.ndarray  #: nip dwell time t_dwell = l_c / v (s)
+    deborah: np.ndarray  #: De = τ(T) / t_dwell (-; inf at q = 0)
+
+
+def _dwell(q: np.ndarray, v: np.ndarray, eps0: Array, eps_eq: np.ndarray, mat: CalenderingMaterial,
+           line: CalenderLine) -> np.ndarray:
+    L0 = line.thickness_before_m
+    L1 = calendered_thickness(L0, eps0, eps_eq)
+    lc = nip_length(q, 0.5 * line.roll_diameter_m, L0 - L1, L1, mat.coating_modulus_Pa)
+    return lc / v
+
+
+def _deborah(dwell_s: np.ndarray, soft: np.ndarray, line: CalenderLine) -> np.ndarray:
+    t = dwell_s
+    with np.errstate(divide="ignore"):
+        return np.where(t > 0, line.relaxation_time_s * soft / np.where(t > 0, t, 1.0), np.inf)
+
+
+def process_state(line_load_N_m: Array, line_speed_m_s: Array, solids_fraction: Array = SOLIDS_FRACTION,
+                  material: CalenderingMaterial | str = "NMC811", roll_temperature_K: Array | None = None,
+                  line: CalenderLine | None = None) -> ProcessState:
+    """ε_0, softening, ε_eq, dwell time and Deborah number at broadcast settings (SI), each computed once.
+
+    Checks the roll temperature, the solids fraction, then line load and speed (in that order).
+    """
+    line = line or CalenderLine()
+    mat = material_of(material)
+    soft = softening_factor(line.reference_temperature_K if roll_temperature_K is None else roll_temperature_K, line)
+    eps0 = eps0_from_solids(solids_fraction, mat)
+    check_settings(line_load_N_m, line_speed_m_s)
+    q, v = _f(line_load_N_m), _f(line_speed_m_s)
+    eps_eq = porosity_after(q, eps0, mat.eps_min, mat.gamma_N_m * soft)
+    t = _dwell(q, v, eps0, eps_eq, mat, line)
+    return ProcessState(eps0, soft, eps_eq, t, _deborah(t, soft, line))
+
+
 def dwell_time(line_load_N_m: Array, line_speed_m_s: Array, eps0: Array, material: CalenderingMaterial | str,
                line: CalenderLine, gamma_factor: Array = 1.0) -> np.ndarray:
     """Nip dwell time t_dwell = l_c / v (s), l_c the nip length at the quasi-static porosity."""
@@ -106,10 +148,7 @@ def dwell_time(line_load_N_m: Array, line_speed_m_s: Array, eps0: Array, materia
     check_settings(line_load_N_m, line_speed_m_s)
     q, v = _f(line_load_N_m), _f(line_speed_m_s)
     eps_eq = porosity_after(q, eps0, mat.eps_min, mat.gamma_N_m * _f(gamma_factor))
-    L0 = line.thickness_before_m
-    L1 = calendered_thickness(L0, eps0, eps_eq)
-    lc = nip_length(q, 0.5 * line.roll_diameter_m, L0 - L1, L1, mat.coating_modulus_Pa)
-    return lc / v
+    return _dwell(q, v, eps0, eps_eq, mat, line)
 
 
 def deborah_number(line_load_N_m: Array, line_speed_m_s: Array, eps0: Array, material: CalenderingMaterial | str,
@@ -121,9 +160,7 @@ def deborah_number(line_load_N_m: Array, line_speed_m_s: Array, eps0: Array, mat
     """
     T = line.reference_temperature_K if roll_temperature_K is None else roll_temperature_K
     soft = softening_factor(T, line)
-    t = dwell_time(line_load_N_m, line_speed_m_s, eps0, material, line, soft)
-    with np.errstate(divide="ignore"):
-        return np.where(t > 0, line.relaxation_time_s * soft / np.where(t > 0, t, 1.0), np.inf)
+    return _deborah(dwell_time(line_load_N_m, line_speed_m_s, eps0, material, line, soft), soft, line)
 
 
 def compaction_share(deborah: Array, viscous_share: Array) -> np.ndarray:
@@ -140,14 +177,8 @@ def porosity_model(line_load_N_m: Array, line_speed_m_s: Array, solids_fraction:
     """Noise-free final porosity of the simulator (-), vectorised over broadcast settings (SI)."""
     line = line or CalenderLine()
     validate(line)
-    mat = material_of(material)
-    T = _f(line.reference_temperature_K if roll_temperature_K is None else roll_temperature_K)
-    soft = softening_factor(T, line)
-    eps0 = eps0_from_solids(solids_fraction, mat)
-    check_settings(line_load_N_m, line_speed_m_s)
-    eps_eq = porosity_after(line_load_N_m, eps0, mat.eps_min, mat.gamma_N_m * soft)
-    De = deborah_number(line_load_N_m, line_speed_m_s, eps0, mat, line, T)
-    return eps0 - compaction_share(De, line.viscous_share) * (eps0 - eps_eq)
+    st = process_state(line_load_N_m, line_speed_m_s, solids_fraction, material, roll_temperature_K, line)
+    return st.eps0 - compaction_share(st.deborah, line.viscous_share) * (st.eps0 - st.eps_eq)
 
 
 class ProcessSimulator:
@@ -190,6 +221,7 @@ class ProcessSimulator:
 __all__ = [
     "CalenderLine",
     "ProcessSimulator",
+    "ProcessState",
     "SOLIDS_FRACTION",
     "check_settings",
     "compaction_share",
@@ -197,5 +229,6 @@ __all__ = [
     "dwell_time",
     "material_of",
     "porosity_model",
+    "process_state",
     "softening_factor",
 ]

@@ -56,8 +56,9 @@ from .process_sim import (
     SOLIDS_FRACTION,
     CalenderLine,
     ProcessSimulator,
-    deborah_number,
+    ProcessState,
     material_of,
+    process_state,
     softening_factor,
 )
 
@@ -105,33 +106,38 @@ def complete_settings(settings: Settings, line: CalenderLine, solids_fraction: f
     return out
 
 
-def physics_features(settings: Settings, material: CalenderingMaterial | str, line: CalenderLine) -> np.ndarray:
-    """Dimensionless groups (n, 3): exp(-q/γ_c(T)), ln De, ε_0 (settings completed by :func:`complete_settings`)."""
-    mat = material_of(material)
-    s = complete_settings(settings, line)
-    soft = softening_factor(s["roll_temperature_K"], line)
-    eps0 = eps0_from_solids(s["solids_fraction"], mat)
-    De = deborah_number(s["line_load_N_m"], s["line_speed_m_s"], eps0, mat, line, s["roll_temperature_K"])
+def settings_state(settings: Settings, material: CalenderingMaterial | str, line: CalenderLine,
+                   solids_fraction: float = SOLIDS_FRACTION) -> tuple[dict[str, np.ndarray], ProcessState]:
+    """The completed settings (:func:`complete_settings`) and their process state (ε_0, softening, ε_eq, De), once."""
+    s = complete_settings(settings, line, solids_fraction)
+    return s, process_state(s["line_load_N_m"], s["line_speed_m_s"], s["solids_fraction"], material,
+                            s["roll_temperature_K"], line)
+
+
+def _physics_columns(line_load_N_m: np.ndarray, st: ProcessState, mat: CalenderingMaterial) -> np.ndarray:
     # beyond De ~ 1e3 the coating does not relax at all in the nip (and q = 0 gives De = inf): clipping keeps
     # the GP's inputs finite and one uncalendered trial from stretching the standardised ln De axis
-    lnDe = np.log(np.clip(De, 1e-6, 1e3))
-    return np.column_stack([np.exp(-s["line_load_N_m"] / (mat.gamma_N_m * soft)), lnDe, eps0])
+    lnDe = np.log(np.clip(st.deborah, 1e-6, 1e3))
+    return np.column_stack([np.exp(-line_load_N_m / (mat.gamma_N_m * st.softening)), lnDe, st.eps0])
 
 
-def static_porosity(settings: Settings, material: CalenderingMaterial | str, line: CalenderLine) -> np.ndarray:
-    """Quasi-static porosity of the compaction law at the settings (no rate effect): the physics prior mean."""
-    from .calendering import porosity_after
-
+def physics_features(settings: Settings, material: CalenderingMaterial | str, line: CalenderLine,
+                     solids_fraction: float = SOLIDS_FRACTION) -> np.ndarray:
+    """Dimensionless groups (n, 3): exp(-q/γ_c(T)), ln De, ε_0 (settings completed by :func:`complete_settings`)."""
     mat = material_of(material)
-    s = complete_settings(settings, line)
-    soft = softening_factor(s["roll_temperature_K"], line)
-    eps0 = eps0_from_solids(s["solids_fraction"], mat)
-    return porosity_after(s["line_load_N_m"], eps0, mat.eps_min, mat.gamma_N_m * soft)
+    s, st = settings_state(settings, mat, line, solids_fraction)
+    return _physics_columns(s["line_load_N_m"], st, mat)
 
 
-def raw_features(settings: Settings, line: CalenderLine) -> np.ndarray:
+def static_porosity(settings: Settings, material: CalenderingMaterial | str, line: CalenderLine,
+                    solids_fraction: float = SOLIDS_FRACTION) -> np.ndarray:
+    """Quasi-static porosity of the compaction law at the settings (no rate effect): the physics prior mean."""
+    return settings_state(settings, material, line, solids_fraction)[1].eps_eq
+
+
+def raw_features(settings: Settings, line: CalenderLine, solids_fraction: float = SOLIDS_FRACTION) -> np.ndarray:
     """The settings themselves (n, 4): line load, line speed, solids fraction, roll temperature (SI)."""
-    s = complete_settings(settings, line)
+    s = complete_settings(settings, line, solids_fraction)
     return np.column_stack([s[k] for k in KEYS])
 
 
@@ -158,20 +164,30 @@ class Surrogate:
     y_scale: float = 1.0
     measurement_sd: float = MEASUREMENT_SD  #: the floor of the fitted noise sd
 
+    def features_and_prior(self, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
+        """The raw feature matrix (before standardisation) and the prior mean of arrays of settings, from one
+        evaluation of the process state (the prior is the quasi-static compaction law with physics features
+        and ``prior``, else 0)."""
+        if self.features == "physics":
+            s, st = settings_state(settings, self.material, self.line, self.solids_fraction)
+            X = _physics_columns(s["line_load_N_m"], st, self.material)
+            return X, (st.eps_eq if self.prior else np.zeros(X.shape[0]))
+        X = raw_features(settings, self.line, self.solids_fraction)
+        return X, np.zeros(X.shape[0])
+
     def feature_matrix(self, settings: Settings) -> np.ndarray:
         """The raw feature matrix (before standardisation) of arrays of settings."""
-        if self.features == "physics":
-            return physics_features(_with_defaults(settings, self.solids_fraction), self.material, self.line)
-        return raw_features(_with_defaults(settings, self.solids_fraction), self.line)
+        return self.features_and_prior(settings)[0]
 
     def transform(self, settings: Settings) -> np.ndarray:
-        return (self.feature_matrix(settings)[:, self.columns] - self.center) / self.scale
+        return self._standardise(self.feature_matrix(settings))
+
+    def _standardise(self, X: np.ndarray) -> np.ndarray:
+        return (X[:, self.columns] - self.center) / self.scale
 
     def prior_mean(self, settings: Settings) -> np.ndarray:
         """The physics prior the GP corrects: the quasi-static compaction law (``features="physics"``), else 0."""
-        if self.features != "physics" or not self.prior:
-            return np.zeros(complete_settings(_with_defaults(settings, self.solids_fraction), self.line)["line_load_N_m"].size)
-        return static_porosity(_with_defaults(settings, self.solids_fraction), self.material, self.line)
+        return self.features_and_prior(settings)[1]
 
     @property
     def noise_sd(self) -> float:
@@ -180,8 +196,9 @@ class Surrogate:
 
     def predict_latent(self, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
         """Posterior mean and std of the noise-free porosity at arrays of settings (n,), (n,)."""
-        mean, std = self.gp.predict(self.transform(settings), return_std=True)
-        mean = np.asarray(mean, dtype=float).ravel() * self.y_scale + self.y_center + self.prior_mean(settings)
+        X, prior = self.features_and_prior(settings)
+        mean, std = self.gp.predict(self._standardise(X), return_std=True)
+        mean = np.asarray(mean, dtype=float).ravel() * self.y_scale + self.y_center + prior
         # sklearn's variance is k(x, x) + noise - k*ᵀ K⁻¹ k*: the white term adds its level on the diagonal
         var = np.asarray(std, dtype=float).ravel() ** 2 - self.gp.kernel_.k2.noise_level
         return mean, np.sqrt(np.maximum(var, 0.0)) * self.y_scale
@@ -274,7 +291,7 @@ def fit_surrogate(settings: Settings, porosity: Array, *, material: CalenderingM
     sur = Surrogate(gp=None, features=features, material=mat, line=line, solids_fraction=solids_fraction,
                     columns=np.zeros(0, int), center=np.zeros(0), scale=np.ones(0), prior=bool(prior),
                     measurement_sd=msd)
-    X = sur.feature_matrix(s)
+    X, prior_mean = sur.features_and_prior(s)
     spread = X.max(axis=0) - X.min(axis=0)
     cols = np.flatnonzero(spread > 1e-12 * np.maximum(1.0, np.abs(X).max(axis=0)))
     if cols.size == 0:
@@ -286,7 +303,7 @@ def fit_surrogate(settings: Settings, porosity: Array, *, material: CalenderingM
         RBF(length_scale=np.ones(d), length_scale_bounds=(1e-2, 1e2))
     # targets standardised by hand (not normalize_y) so the noise floor is known in the GP's units; the scale is
     # at least the measurement sd, so the floor is at most 1 (a residual flatter than the noise is noise)
-    r = y - sur.prior_mean(s)
+    r = y - prior_mean
     y_center = float(r.mean())
     y_scale = max(float(r.std()), msd) or 1.0
     floor = max((msd / y_scale) ** 2, 1e-9)
