@@ -183,7 +183,7 @@ def XLCELL_BO_SUGGEST(data: Any, bounds: Any, target_porosity: Any, material: An
     out.update({"predicted_porosity": sg.mean, "predicted_std": sg.std,
                 ("expected_improvement" if acq == "ei" else "lower_confidence_bound"): sg.acquisition,
                 "incumbent_error": sg.incumbent,
-                "fracture_line_load_N_mm": sg.fracture_line_load_N_m / 1e3 if np.isfinite(sg.fracture_line_load_N_m) else "none (ductile)",
+                "fracture_line_load_N_mm": float(units.from_si(sg.fracture_line_load_N_m, "N/mm")) if np.isfinite(sg.fracture_line_load_N_m) else "none (ductile)",
                 "n_trials": float(y.size)})
     return kv_out(out)
 

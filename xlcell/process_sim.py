@@ -41,6 +41,7 @@ from .calendering import (
 )
 from .errors import InputError
 from .params import param, validate
+from .units import from_si
 
 Array = Any
 _L = "Calender line"
@@ -73,11 +74,12 @@ def _f(x: Array) -> np.ndarray:
     return np.asarray(x, dtype=float)
 
 
-def _check(name: str, x: np.ndarray, ok: np.ndarray, allowed: str, scale: float = 1.0, offset: float = 0.0) -> None:
+def _check(name: str, x: np.ndarray, ok: np.ndarray, allowed: str, unit: str = "-") -> None:
+    """Raise for the first setting not ``ok``, quoting its value in the display ``unit`` of ``name``."""
     bad = ~ok
     if bad.any():
         i = int(np.flatnonzero(bad.ravel())[0])
-        raise InputError(name, (float(np.broadcast_to(x, bad.shape).ravel()[i]) - offset) / scale, allowed,
+        raise InputError(name, float(from_si(float(np.broadcast_to(x, bad.shape).ravel()[i]), unit)), allowed,
                          f"setting {i + 1}" if bad.size > 1 else None)
 
 
@@ -89,14 +91,14 @@ def softening_factor(roll_temperature_K: Array, line: CalenderLine) -> np.ndarra
     """exp(-(T - T_ref)/T_s): the factor on γ_c and τ at roll temperature T (-)."""
     T = _f(roll_temperature_K)
     _check("roll_temperature_C", T, np.isfinite(T) & (T > 223.15) & (T < 573.15),
-           "a number between -50 and 300 °C", offset=273.15)
+           "a number between -50 and 300 °C", "°C")
     return np.exp(-(T - line.reference_temperature_K) / line.softening_K)
 
 
 def check_settings(line_load_N_m: Array, line_speed_m_s: Array) -> None:
     q, v = _f(line_load_N_m), _f(line_speed_m_s)
-    _check("line_load_N_mm", q, np.isfinite(q) & (q >= 0), "a number >= 0 N/mm", 1e3)
-    _check("line_speed_m_min", v, np.isfinite(v) & (v > 0), "a number > 0 m/min", 1 / 60.0)
+    _check("line_load_N_mm", q, np.isfinite(q) & (q >= 0), "a number >= 0 N/mm", "N/mm")
+    _check("line_speed_m_min", v, np.isfinite(v) & (v > 0), "a number > 0 m/min", "m/min")
 
 
 class ProcessState(NamedTuple):

@@ -61,6 +61,7 @@ from .process_sim import (
     process_state,
     softening_factor,
 )
+from .units import from_si
 
 Array = Any
 Settings = Mapping[str, Array]
@@ -402,7 +403,7 @@ def check_bounds(bounds: Mapping[str, tuple[float, float]],
     if "roll_temperature_K" in out:
         for side, T in zip(("low", "high"), out["roll_temperature_K"]):
             if not 223.15 < T < 573.15:
-                raise InputError(f"bounds roll_temperature_C {side}", round(T - 273.15, 10), "a number between -50 and 300 °C")
+                raise InputError(f"bounds roll_temperature_C {side}", round(float(from_si(T, "°C")), 10), "a number between -50 and 300 °C")
     if "solids_fraction" in out:
         from .calendering import max_solids_fraction
 
@@ -455,8 +456,8 @@ def _cracks_everywhere(bounds: Mapping[str, tuple[float, float]], material: Cale
     from .calendering import fracture_line_load
 
     qf = float(fracture_line_load(eps0_from_solids(solids_fraction, material), material))
-    return InputError("bounds line_load_N_mm low", bounds["line_load_N_m"][0] / 1e3,
-                      f"well below {material.name}'s fracture-limited line load ({qf / 1e3:.0f} N/mm at φ_s = "
+    return InputError("bounds line_load_N_mm low", float(from_si(bounds["line_load_N_m"][0], "N/mm")),
+                      f"well below {material.name}'s fracture-limited line load ({float(from_si(qf, 'N/mm')):.0f} N/mm at φ_s = "
                       f"{solids_fraction:g} and the reference temperature): the bounds leave no room to search")
 
 
