@@ -397,9 +397,10 @@ def check_bounds(bounds: Mapping[str, tuple[float, float]],
         if k not in out:
             raise InputError("bounds", k, "given: the line load and line speed ranges are required")
     if out["line_load_N_m"][0] < 0:
-        raise InputError("bounds line_load_N_m", out["line_load_N_m"][0], "a number >= 0")
+        raise InputError("bounds line_load_N_mm low", float(from_si(out["line_load_N_m"][0], "N/mm")), "a number >= 0 N/mm")
     if out["line_speed_m_s"][0] <= 0:
-        raise InputError("bounds line_speed_m_s", out["line_speed_m_s"][0], "a number > 0")
+        raise InputError("bounds line_speed_m_min low", float(from_si(out["line_speed_m_s"][0], "m/min")),
+                         "a number > 0 m/min")
     if "roll_temperature_K" in out:
         for side, T in zip(("low", "high"), out["roll_temperature_K"]):
             if not 223.15 < T < 573.15:
