@@ -191,8 +191,6 @@ class ProcessSimulator:
     sequence of calls give the same measurements. ``noise=False`` returns the true (noise-free) porosity.
     """
 
-    KEYS = ("line_load_N_m", "line_speed_m_s", "solids_fraction", "roll_temperature_K")
-
     def __init__(self, material: CalenderingMaterial | str = "NMC811", *, solids_fraction: float = SOLIDS_FRACTION,
                  line: CalenderLine | None = None, noise_sd: float = 0.003, seed: int = 0):
         self.material = material_of(material)
@@ -205,11 +203,6 @@ class ProcessSimulator:
         self.noise_sd = float(noise_sd)
         self.seed = seed
         self._rng = np.random.default_rng(seed)
-
-    @property
-    def defaults(self) -> dict[str, float]:
-        """The values of the settings a call leaves out."""
-        return {"solids_fraction": self.solids_fraction, "roll_temperature_K": self.line.reference_temperature_K}
 
     def __call__(self, line_load_N_m: Array, line_speed_m_s: Array, solids_fraction: Array | None = None,
                  roll_temperature_K: Array | None = None, *, noise: bool = True) -> np.ndarray:

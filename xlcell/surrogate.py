@@ -227,12 +227,6 @@ def _one_blas_thread():
     return threadpool_limits(limits=1, user_api="blas")
 
 
-def _with_defaults(settings: Settings, solids_fraction: float) -> dict[str, Array]:
-    out = dict(settings)
-    out.setdefault("solids_fraction", solids_fraction)
-    return out
-
-
 def _check_porosity(porosity: Array, n: int) -> np.ndarray:
     y = np.atleast_1d(_f(porosity)).ravel()
     if y.size != n:
@@ -242,6 +236,13 @@ def _check_porosity(porosity: Array, n: int) -> np.ndarray:
         i = int(np.flatnonzero(bad)[0])
         raise InputError("porosity", float(y[i]), "a measured porosity between 0 and 1 (exclusive)", f"trial {i + 1}")
     return y
+
+
+def _check_target(target: float) -> float:
+    t = float(target)
+    if not (np.isfinite(t) and 0 < t < 1):
+        raise InputError("target_porosity", t, "a number between 0 and 1 (exclusive)")
+    return t
 
 
 def fit_surrogate(settings: Settings, porosity: Array, *, material: CalenderingMaterial | str = "NMC811",
@@ -284,7 +285,7 @@ def fit_surrogate(settings: Settings, porosity: Array, *, material: CalenderingM
         raise InputError("measurement_sd", msd, "a number >= 0 and below 1 (sd of a porosity measurement)")
     line = line or CalenderLine()
     mat = material_of(material)
-    s = complete_settings(_with_defaults(settings, solids_fraction), line)
+    s = complete_settings(settings, line, solids_fraction)
     n = s["line_load_N_m"].size
     if n < MIN_POINTS:
         raise ShapeError("data", f"{n} trial(s)", f"at least {MIN_POINTS} trials to fit the surrogate")
@@ -435,7 +436,7 @@ def feasible(settings: Settings, material: CalenderingMaterial | str, line: Cale
              solids_fraction: float = SOLIDS_FRACTION) -> np.ndarray:
     """True where the line load is below the fracture-limited line load of the quasi-static law (at the
     setting's solids fraction and roll temperature); ductile materials are always feasible."""
-    s = complete_settings(_with_defaults(settings, solids_fraction), line)
+    s = complete_settings(settings, line, solids_fraction)
     return s["line_load_N_m"] < fracture_limit_N_m(s, material, line, solids_fraction)
 
 
@@ -446,7 +447,7 @@ def fracture_limit_N_m(settings: Settings, material: CalenderingMaterial | str, 
     from .calendering import fracture_line_load
 
     mat = material_of(material)
-    s = complete_settings(_with_defaults(settings, solids_fraction), line)
+    s = complete_settings(settings, line, solids_fraction)
     eps0 = eps0_from_solids(s["solids_fraction"], mat)
     return fracture_line_load(eps0, mat) * softening_factor(s["roll_temperature_K"], line)
 
@@ -502,8 +503,7 @@ def suggest_next(sur: Surrogate, bounds: Mapping[str, tuple[float, float]], targ
     """
     if acquisition not in ACQUISITIONS:
         raise InputError("acquisition", acquisition, "one of " + ", ".join(ACQUISITIONS))
-    if not (np.isfinite(target) and 0 < target < 1):
-        raise InputError("target_porosity", float(target), "a number between 0 and 1 (exclusive)")
+    target = _check_target(target)
     b = check_bounds(bounds, sur.material)
     fixed = dict(fixed or {})
     keys = list(b)
@@ -614,13 +614,6 @@ def _feasible_sample(bounds, n, seed, mat, line, phi, fracture_limit) -> dict[st
     if ok.sum() < n:
         raise _cracks_everywhere(bounds, mat, line, phi)
     return {k: v[ok][:n] for k, v in pool.items()}
-
-
-def _check_target(target: float) -> float:
-    t = float(target)
-    if not (np.isfinite(t) and 0 < t < 1):
-        raise InputError("target_porosity", t, "a number between 0 and 1 (exclusive)")
-    return t
 
 
 def bayes_opt(sim: Callable[..., np.ndarray], bounds: Mapping[str, tuple[float, float]], target: float,
