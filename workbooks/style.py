@@ -211,15 +211,20 @@ def _num(x: float) -> str:
 
 
 def scatter_chart(title: str, x_title: str, y_title: str, series: Sequence[tuple[Any, Any, str | None]], *,
-                  y_min: float | None = None, y_max: float | None = None, height: float = 8, width: float = 16) -> Any:
+                  y_min: float | None = None, y_max: float | None = None, height: float = 8, width: float = 16,
+                  markers: bool = True, lines: bool = False, dashes: Sequence[str | None] | None = None,
+                  log_y: bool = False, x_format: str | None = None) -> Any:
     """A native XY chart in the xlcell look: markers on every series, both axes shown.
 
     ``series`` holds (y reference, x reference, title); a ``None`` title takes the y reference's
-    first cell as the series name. Add the chart with ``ws.add_chart(chart, anchor)``.
+    first cell as the series name. Options: ``markers=False`` draws no markers; ``lines`` joins the points
+    with straight (unsmoothed) segments (Excel's line-and-marker scatter style); ``dashes`` gives each
+    series a line dash style (e.g. "dash", "sysDot"; ``None`` keeps it solid); ``log_y`` a base-10 log
+    y axis; ``x_format`` the x axis' number format. Add the chart with ``ws.add_chart(chart, anchor)``.
     """
     from openpyxl.chart import ScatterChart, Series
 
-    chart = ScatterChart()
+    chart = ScatterChart(scatterStyle="lineMarker") if lines else ScatterChart()
     chart.title = title
     chart.style = 13
     chart.x_axis.title = x_title
@@ -228,12 +233,22 @@ def scatter_chart(title: str, x_title: str, y_title: str, series: Sequence[tuple
         chart.y_axis.scaling.min = y_min
     if y_max is not None:
         chart.y_axis.scaling.max = y_max
-    for ys, xs, label in series:
+    for i, (ys, xs, label) in enumerate(series):
         s = Series(ys, xs, title=label) if label is not None else Series(ys, xs, title_from_data=True)
-        s.marker.symbol = "circle"
+        s.marker.symbol = "circle" if markers else "none"
+        if lines:
+            s.smooth = False
+        if dashes is not None and dashes[i]:
+            s.graphicalProperties.line.dashStyle = dashes[i]
         chart.series.append(s)
     chart.x_axis.delete = False
     chart.y_axis.delete = False
+    if log_y:
+        chart.y_axis.scaling.logBase = 10
+        chart.y_axis.crossesAt = None
+    if x_format:
+        chart.x_axis.number_format = x_format
+        chart.x_axis.numFmt.sourceLinked = False
     chart.height, chart.width = height, width
     return chart
 

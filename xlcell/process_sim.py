@@ -27,7 +27,7 @@ Calendering sheet's pressure-profile example), not fits: with them the porosity 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -41,6 +41,7 @@ from .calendering import (
 )
 from .errors import InputError
 from .params import param, validate
+from .units import from_si
 
 Array = Any
 _L = "Calender line"
@@ -73,11 +74,12 @@ def _f(x: Array) -> np.ndarray:
     return np.asarray(x, dtype=float)
 
 
-def _check(name: str, x: np.ndarray, ok: np.ndarray, allowed: str, scale: float = 1.0, offset: float = 0.0) -> None:
+def _check(name: str, x: np.ndarray, ok: np.ndarray, allowed: str, unit: str = "-") -> None:
+    """Raise for the first setting not ``ok``, quoting its value in the display ``unit`` of ``name``."""
     bad = ~ok
     if bad.any():
         i = int(np.flatnonzero(bad.ravel())[0])
-        raise InputError(name, (float(np.broadcast_to(x, bad.shape).ravel()[i]) - offset) / scale, allowed,
+        raise InputError(name, float(from_si(float(np.broadcast_to(x, bad.shape).ravel()[i]), unit)), allowed,
                          f"setting {i + 1}" if bad.size > 1 else None)
 
 
@@ -89,14 +91,56 @@ def softening_factor(roll_temperature_K: Array, line: CalenderLine) -> np.ndarra
     """exp(-(T - T_ref)/T_s): the factor on γ_c and τ at roll temperature T (-)."""
     T = _f(roll_temperature_K)
     _check("roll_temperature_C", T, np.isfinite(T) & (T > 223.15) & (T < 573.15),
-           "a number between -50 and 300 °C", offset=273.15)
+           "a number between -50 and 300 °C", "°C")
     return np.exp(-(T - line.reference_temperature_K) / line.softening_K)
 
 
 def check_settings(line_load_N_m: Array, line_speed_m_s: Array) -> None:
     q, v = _f(line_load_N_m), _f(line_speed_m_s)
-    _check("line_load_N_mm", q, np.isfinite(q) & (q >= 0), "a number >= 0 N/mm", 1e3)
-    _check("line_speed_m_min", v, np.isfinite(v) & (v > 0), "a number > 0 m/min", 1 / 60.0)
+    _check("line_load_N_mm", q, np.isfinite(q) & (q >= 0), "a number >= 0 N/mm", "N/mm")
+    _check("line_speed_m_min", v, np.isfinite(v) & (v > 0), "a number > 0 m/min", "m/min")
+
+
+class ProcessState(NamedTuple):
+    """The simulator's state at broadcast settings, each quantity computed once (SI)."""
+
+    eps0: np.ndarray  #: porosity before calendering ε_0 (-)
+    softening: np.ndarray  #: exp(-(T - T_ref)/T_s), the factor on γ_c and τ (-)
+    eps_eq: np.ndarray  #: quasi-static porosity of the compaction law ε_eq (-)
+    dwell_s: np.ndarray  #: nip dwell time t_dwell = l_c / v (s)
+    deborah: np.ndarray  #: De = τ(T) / t_dwell (-; inf at q = 0)
+
+
+def _dwell(q: np.ndarray, v: np.ndarray, eps0: Array, eps_eq: np.ndarray, mat: CalenderingMaterial,
+           line: CalenderLine) -> np.ndarray:
+    L0 = line.thickness_before_m
+    L1 = calendered_thickness(L0, eps0, eps_eq)
+    lc = nip_length(q, 0.5 * line.roll_diameter_m, L0 - L1, L1, mat.coating_modulus_Pa)
+    return lc / v
+
+
+def _deborah(dwell_s: np.ndarray, soft: np.ndarray, line: CalenderLine) -> np.ndarray:
+    t = dwell_s
+    with np.errstate(divide="ignore"):
+        return np.where(t > 0, line.relaxation_time_s * soft / np.where(t > 0, t, 1.0), np.inf)
+
+
+def process_state(line_load_N_m: Array, line_speed_m_s: Array, solids_fraction: Array = SOLIDS_FRACTION,
+                  material: CalenderingMaterial | str = "NMC811", roll_temperature_K: Array | None = None,
+                  line: CalenderLine | None = None) -> ProcessState:
+    """ε_0, softening, ε_eq, dwell time and Deborah number at broadcast settings (SI), each computed once.
+
+    Checks the roll temperature, the solids fraction, then line load and speed (in that order).
+    """
+    line = line or CalenderLine()
+    mat = material_of(material)
+    soft = softening_factor(line.reference_temperature_K if roll_temperature_K is None else roll_temperature_K, line)
+    eps0 = eps0_from_solids(solids_fraction, mat)
+    check_settings(line_load_N_m, line_speed_m_s)
+    q, v = _f(line_load_N_m), _f(line_speed_m_s)
+    eps_eq = porosity_after(q, eps0, mat.eps_min, mat.gamma_N_m * soft)
+    t = _dwell(q, v, eps0, eps_eq, mat, line)
+    return ProcessState(eps0, soft, eps_eq, t, _deborah(t, soft, line))
 
 
 def dwell_time(line_load_N_m: Array, line_speed_m_s: Array, eps0: Array, material: CalenderingMaterial | str,
@@ -106,10 +150,7 @@ def dwell_time(line_load_N_m: Array, line_speed_m_s: Array, eps0: Array, materia
     check_settings(line_load_N_m, line_speed_m_s)
     q, v = _f(line_load_N_m), _f(line_speed_m_s)
     eps_eq = porosity_after(q, eps0, mat.eps_min, mat.gamma_N_m * _f(gamma_factor))
-    L0 = line.thickness_before_m
-    L1 = calendered_thickness(L0, eps0, eps_eq)
-    lc = nip_length(q, 0.5 * line.roll_diameter_m, L0 - L1, L1, mat.coating_modulus_Pa)
-    return lc / v
+    return _dwell(q, v, eps0, eps_eq, mat, line)
 
 
 def deborah_number(line_load_N_m: Array, line_speed_m_s: Array, eps0: Array, material: CalenderingMaterial | str,
@@ -121,9 +162,7 @@ def deborah_number(line_load_N_m: Array, line_speed_m_s: Array, eps0: Array, mat
     """
     T = line.reference_temperature_K if roll_temperature_K is None else roll_temperature_K
     soft = softening_factor(T, line)
-    t = dwell_time(line_load_N_m, line_speed_m_s, eps0, material, line, soft)
-    with np.errstate(divide="ignore"):
-        return np.where(t > 0, line.relaxation_time_s * soft / np.where(t > 0, t, 1.0), np.inf)
+    return _deborah(dwell_time(line_load_N_m, line_speed_m_s, eps0, material, line, soft), soft, line)
 
 
 def compaction_share(deborah: Array, viscous_share: Array) -> np.ndarray:
@@ -140,14 +179,8 @@ def porosity_model(line_load_N_m: Array, line_speed_m_s: Array, solids_fraction:
     """Noise-free final porosity of the simulator (-), vectorised over broadcast settings (SI)."""
     line = line or CalenderLine()
     validate(line)
-    mat = material_of(material)
-    T = _f(line.reference_temperature_K if roll_temperature_K is None else roll_temperature_K)
-    soft = softening_factor(T, line)
-    eps0 = eps0_from_solids(solids_fraction, mat)
-    check_settings(line_load_N_m, line_speed_m_s)
-    eps_eq = porosity_after(line_load_N_m, eps0, mat.eps_min, mat.gamma_N_m * soft)
-    De = deborah_number(line_load_N_m, line_speed_m_s, eps0, mat, line, T)
-    return eps0 - compaction_share(De, line.viscous_share) * (eps0 - eps_eq)
+    st = process_state(line_load_N_m, line_speed_m_s, solids_fraction, material, roll_temperature_K, line)
+    return st.eps0 - compaction_share(st.deborah, line.viscous_share) * (st.eps0 - st.eps_eq)
 
 
 class ProcessSimulator:
@@ -157,8 +190,6 @@ class ProcessSimulator:
     Every call draws fresh noise from one generator seeded with ``seed``: the same seed and the same
     sequence of calls give the same measurements. ``noise=False`` returns the true (noise-free) porosity.
     """
-
-    KEYS = ("line_load_N_m", "line_speed_m_s", "solids_fraction", "roll_temperature_K")
 
     def __init__(self, material: CalenderingMaterial | str = "NMC811", *, solids_fraction: float = SOLIDS_FRACTION,
                  line: CalenderLine | None = None, noise_sd: float = 0.003, seed: int = 0):
@@ -173,11 +204,6 @@ class ProcessSimulator:
         self.seed = seed
         self._rng = np.random.default_rng(seed)
 
-    @property
-    def defaults(self) -> dict[str, float]:
-        """The values of the settings a call leaves out."""
-        return {"solids_fraction": self.solids_fraction, "roll_temperature_K": self.line.reference_temperature_K}
-
     def __call__(self, line_load_N_m: Array, line_speed_m_s: Array, solids_fraction: Array | None = None,
                  roll_temperature_K: Array | None = None, *, noise: bool = True) -> np.ndarray:
         phi = self.solids_fraction if solids_fraction is None else solids_fraction
@@ -190,6 +216,7 @@ class ProcessSimulator:
 __all__ = [
     "CalenderLine",
     "ProcessSimulator",
+    "ProcessState",
     "SOLIDS_FRACTION",
     "check_settings",
     "compaction_share",
@@ -197,5 +224,6 @@ __all__ = [
     "dwell_time",
     "material_of",
     "porosity_model",
+    "process_state",
     "softening_factor",
 ]

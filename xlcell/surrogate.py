@@ -56,10 +56,12 @@ from .process_sim import (
     SOLIDS_FRACTION,
     CalenderLine,
     ProcessSimulator,
-    deborah_number,
+    ProcessState,
     material_of,
+    process_state,
     softening_factor,
 )
+from .units import from_si
 
 Array = Any
 Settings = Mapping[str, Array]
@@ -105,33 +107,38 @@ def complete_settings(settings: Settings, line: CalenderLine, solids_fraction: f
     return out
 
 
-def physics_features(settings: Settings, material: CalenderingMaterial | str, line: CalenderLine) -> np.ndarray:
-    """Dimensionless groups (n, 3): exp(-q/γ_c(T)), ln De, ε_0 (settings completed by :func:`complete_settings`)."""
-    mat = material_of(material)
-    s = complete_settings(settings, line)
-    soft = softening_factor(s["roll_temperature_K"], line)
-    eps0 = eps0_from_solids(s["solids_fraction"], mat)
-    De = deborah_number(s["line_load_N_m"], s["line_speed_m_s"], eps0, mat, line, s["roll_temperature_K"])
+def settings_state(settings: Settings, material: CalenderingMaterial | str, line: CalenderLine,
+                   solids_fraction: float = SOLIDS_FRACTION) -> tuple[dict[str, np.ndarray], ProcessState]:
+    """The completed settings (:func:`complete_settings`) and their process state (ε_0, softening, ε_eq, De), once."""
+    s = complete_settings(settings, line, solids_fraction)
+    return s, process_state(s["line_load_N_m"], s["line_speed_m_s"], s["solids_fraction"], material,
+                            s["roll_temperature_K"], line)
+
+
+def _physics_columns(line_load_N_m: np.ndarray, st: ProcessState, mat: CalenderingMaterial) -> np.ndarray:
     # beyond De ~ 1e3 the coating does not relax at all in the nip (and q = 0 gives De = inf): clipping keeps
     # the GP's inputs finite and one uncalendered trial from stretching the standardised ln De axis
-    lnDe = np.log(np.clip(De, 1e-6, 1e3))
-    return np.column_stack([np.exp(-s["line_load_N_m"] / (mat.gamma_N_m * soft)), lnDe, eps0])
+    lnDe = np.log(np.clip(st.deborah, 1e-6, 1e3))
+    return np.column_stack([np.exp(-line_load_N_m / (mat.gamma_N_m * st.softening)), lnDe, st.eps0])
 
 
-def static_porosity(settings: Settings, material: CalenderingMaterial | str, line: CalenderLine) -> np.ndarray:
-    """Quasi-static porosity of the compaction law at the settings (no rate effect): the physics prior mean."""
-    from .calendering import porosity_after
-
+def physics_features(settings: Settings, material: CalenderingMaterial | str, line: CalenderLine,
+                     solids_fraction: float = SOLIDS_FRACTION) -> np.ndarray:
+    """Dimensionless groups (n, 3): exp(-q/γ_c(T)), ln De, ε_0 (settings completed by :func:`complete_settings`)."""
     mat = material_of(material)
-    s = complete_settings(settings, line)
-    soft = softening_factor(s["roll_temperature_K"], line)
-    eps0 = eps0_from_solids(s["solids_fraction"], mat)
-    return porosity_after(s["line_load_N_m"], eps0, mat.eps_min, mat.gamma_N_m * soft)
+    s, st = settings_state(settings, mat, line, solids_fraction)
+    return _physics_columns(s["line_load_N_m"], st, mat)
 
 
-def raw_features(settings: Settings, line: CalenderLine) -> np.ndarray:
+def static_porosity(settings: Settings, material: CalenderingMaterial | str, line: CalenderLine,
+                    solids_fraction: float = SOLIDS_FRACTION) -> np.ndarray:
+    """Quasi-static porosity of the compaction law at the settings (no rate effect): the physics prior mean."""
+    return settings_state(settings, material, line, solids_fraction)[1].eps_eq
+
+
+def raw_features(settings: Settings, line: CalenderLine, solids_fraction: float = SOLIDS_FRACTION) -> np.ndarray:
     """The settings themselves (n, 4): line load, line speed, solids fraction, roll temperature (SI)."""
-    s = complete_settings(settings, line)
+    s = complete_settings(settings, line, solids_fraction)
     return np.column_stack([s[k] for k in KEYS])
 
 
@@ -158,20 +165,30 @@ class Surrogate:
     y_scale: float = 1.0
     measurement_sd: float = MEASUREMENT_SD  #: the floor of the fitted noise sd
 
+    def features_and_prior(self, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
+        """The raw feature matrix (before standardisation) and the prior mean of arrays of settings, from one
+        evaluation of the process state (the prior is the quasi-static compaction law with physics features
+        and ``prior``, else 0)."""
+        if self.features == "physics":
+            s, st = settings_state(settings, self.material, self.line, self.solids_fraction)
+            X = _physics_columns(s["line_load_N_m"], st, self.material)
+            return X, (st.eps_eq if self.prior else np.zeros(X.shape[0]))
+        X = raw_features(settings, self.line, self.solids_fraction)
+        return X, np.zeros(X.shape[0])
+
     def feature_matrix(self, settings: Settings) -> np.ndarray:
         """The raw feature matrix (before standardisation) of arrays of settings."""
-        if self.features == "physics":
-            return physics_features(_with_defaults(settings, self.solids_fraction), self.material, self.line)
-        return raw_features(_with_defaults(settings, self.solids_fraction), self.line)
+        return self.features_and_prior(settings)[0]
 
     def transform(self, settings: Settings) -> np.ndarray:
-        return (self.feature_matrix(settings)[:, self.columns] - self.center) / self.scale
+        return self._standardise(self.feature_matrix(settings))
+
+    def _standardise(self, X: np.ndarray) -> np.ndarray:
+        return (X[:, self.columns] - self.center) / self.scale
 
     def prior_mean(self, settings: Settings) -> np.ndarray:
         """The physics prior the GP corrects: the quasi-static compaction law (``features="physics"``), else 0."""
-        if self.features != "physics" or not self.prior:
-            return np.zeros(complete_settings(_with_defaults(settings, self.solids_fraction), self.line)["line_load_N_m"].size)
-        return static_porosity(_with_defaults(settings, self.solids_fraction), self.material, self.line)
+        return self.features_and_prior(settings)[1]
 
     @property
     def noise_sd(self) -> float:
@@ -180,8 +197,9 @@ class Surrogate:
 
     def predict_latent(self, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
         """Posterior mean and std of the noise-free porosity at arrays of settings (n,), (n,)."""
-        mean, std = self.gp.predict(self.transform(settings), return_std=True)
-        mean = np.asarray(mean, dtype=float).ravel() * self.y_scale + self.y_center + self.prior_mean(settings)
+        X, prior = self.features_and_prior(settings)
+        mean, std = self.gp.predict(self._standardise(X), return_std=True)
+        mean = np.asarray(mean, dtype=float).ravel() * self.y_scale + self.y_center + prior
         # sklearn's variance is k(x, x) + noise - k*ᵀ K⁻¹ k*: the white term adds its level on the diagonal
         var = np.asarray(std, dtype=float).ravel() ** 2 - self.gp.kernel_.k2.noise_level
         return mean, np.sqrt(np.maximum(var, 0.0)) * self.y_scale
@@ -209,12 +227,6 @@ def _one_blas_thread():
     return threadpool_limits(limits=1, user_api="blas")
 
 
-def _with_defaults(settings: Settings, solids_fraction: float) -> dict[str, Array]:
-    out = dict(settings)
-    out.setdefault("solids_fraction", solids_fraction)
-    return out
-
-
 def _check_porosity(porosity: Array, n: int) -> np.ndarray:
     y = np.atleast_1d(_f(porosity)).ravel()
     if y.size != n:
@@ -224,6 +236,13 @@ def _check_porosity(porosity: Array, n: int) -> np.ndarray:
         i = int(np.flatnonzero(bad)[0])
         raise InputError("porosity", float(y[i]), "a measured porosity between 0 and 1 (exclusive)", f"trial {i + 1}")
     return y
+
+
+def _check_target(target: float) -> float:
+    t = float(target)
+    if not (np.isfinite(t) and 0 < t < 1):
+        raise InputError("target_porosity", t, "a number between 0 and 1 (exclusive)")
+    return t
 
 
 def fit_surrogate(settings: Settings, porosity: Array, *, material: CalenderingMaterial | str = "NMC811",
@@ -266,7 +285,7 @@ def fit_surrogate(settings: Settings, porosity: Array, *, material: CalenderingM
         raise InputError("measurement_sd", msd, "a number >= 0 and below 1 (sd of a porosity measurement)")
     line = line or CalenderLine()
     mat = material_of(material)
-    s = complete_settings(_with_defaults(settings, solids_fraction), line)
+    s = complete_settings(settings, line, solids_fraction)
     n = s["line_load_N_m"].size
     if n < MIN_POINTS:
         raise ShapeError("data", f"{n} trial(s)", f"at least {MIN_POINTS} trials to fit the surrogate")
@@ -274,7 +293,7 @@ def fit_surrogate(settings: Settings, porosity: Array, *, material: CalenderingM
     sur = Surrogate(gp=None, features=features, material=mat, line=line, solids_fraction=solids_fraction,
                     columns=np.zeros(0, int), center=np.zeros(0), scale=np.ones(0), prior=bool(prior),
                     measurement_sd=msd)
-    X = sur.feature_matrix(s)
+    X, prior_mean = sur.features_and_prior(s)
     spread = X.max(axis=0) - X.min(axis=0)
     cols = np.flatnonzero(spread > 1e-12 * np.maximum(1.0, np.abs(X).max(axis=0)))
     if cols.size == 0:
@@ -286,7 +305,7 @@ def fit_surrogate(settings: Settings, porosity: Array, *, material: CalenderingM
         RBF(length_scale=np.ones(d), length_scale_bounds=(1e-2, 1e2))
     # targets standardised by hand (not normalize_y) so the noise floor is known in the GP's units; the scale is
     # at least the measurement sd, so the floor is at most 1 (a residual flatter than the noise is noise)
-    r = y - sur.prior_mean(s)
+    r = y - prior_mean
     y_center = float(r.mean())
     y_scale = max(float(r.std()), msd) or 1.0
     floor = max((msd / y_scale) ** 2, 1e-9)
@@ -379,13 +398,14 @@ def check_bounds(bounds: Mapping[str, tuple[float, float]],
         if k not in out:
             raise InputError("bounds", k, "given: the line load and line speed ranges are required")
     if out["line_load_N_m"][0] < 0:
-        raise InputError("bounds line_load_N_m", out["line_load_N_m"][0], "a number >= 0")
+        raise InputError("bounds line_load_N_mm low", float(from_si(out["line_load_N_m"][0], "N/mm")), "a number >= 0 N/mm")
     if out["line_speed_m_s"][0] <= 0:
-        raise InputError("bounds line_speed_m_s", out["line_speed_m_s"][0], "a number > 0")
+        raise InputError("bounds line_speed_m_min low", float(from_si(out["line_speed_m_s"][0], "m/min")),
+                         "a number > 0 m/min")
     if "roll_temperature_K" in out:
         for side, T in zip(("low", "high"), out["roll_temperature_K"]):
             if not 223.15 < T < 573.15:
-                raise InputError(f"bounds roll_temperature_C {side}", round(T - 273.15, 10), "a number between -50 and 300 °C")
+                raise InputError(f"bounds roll_temperature_C {side}", round(float(from_si(T, "°C")), 10), "a number between -50 and 300 °C")
     if "solids_fraction" in out:
         from .calendering import max_solids_fraction
 
@@ -416,7 +436,7 @@ def feasible(settings: Settings, material: CalenderingMaterial | str, line: Cale
              solids_fraction: float = SOLIDS_FRACTION) -> np.ndarray:
     """True where the line load is below the fracture-limited line load of the quasi-static law (at the
     setting's solids fraction and roll temperature); ductile materials are always feasible."""
-    s = complete_settings(_with_defaults(settings, solids_fraction), line)
+    s = complete_settings(settings, line, solids_fraction)
     return s["line_load_N_m"] < fracture_limit_N_m(s, material, line, solids_fraction)
 
 
@@ -427,7 +447,7 @@ def fracture_limit_N_m(settings: Settings, material: CalenderingMaterial | str, 
     from .calendering import fracture_line_load
 
     mat = material_of(material)
-    s = complete_settings(_with_defaults(settings, solids_fraction), line)
+    s = complete_settings(settings, line, solids_fraction)
     eps0 = eps0_from_solids(s["solids_fraction"], mat)
     return fracture_line_load(eps0, mat) * softening_factor(s["roll_temperature_K"], line)
 
@@ -438,8 +458,8 @@ def _cracks_everywhere(bounds: Mapping[str, tuple[float, float]], material: Cale
     from .calendering import fracture_line_load
 
     qf = float(fracture_line_load(eps0_from_solids(solids_fraction, material), material))
-    return InputError("bounds line_load_N_mm low", bounds["line_load_N_m"][0] / 1e3,
-                      f"well below {material.name}'s fracture-limited line load ({qf / 1e3:.0f} N/mm at φ_s = "
+    return InputError("bounds line_load_N_mm low", float(from_si(bounds["line_load_N_m"][0], "N/mm")),
+                      f"well below {material.name}'s fracture-limited line load ({float(from_si(qf, 'N/mm')):.0f} N/mm at φ_s = "
                       f"{solids_fraction:g} and the reference temperature): the bounds leave no room to search")
 
 
@@ -483,8 +503,7 @@ def suggest_next(sur: Surrogate, bounds: Mapping[str, tuple[float, float]], targ
     """
     if acquisition not in ACQUISITIONS:
         raise InputError("acquisition", acquisition, "one of " + ", ".join(ACQUISITIONS))
-    if not (np.isfinite(target) and 0 < target < 1):
-        raise InputError("target_porosity", float(target), "a number between 0 and 1 (exclusive)")
+    target = _check_target(target)
     b = check_bounds(bounds, sur.material)
     fixed = dict(fixed or {})
     keys = list(b)
@@ -595,13 +614,6 @@ def _feasible_sample(bounds, n, seed, mat, line, phi, fracture_limit) -> dict[st
     if ok.sum() < n:
         raise _cracks_everywhere(bounds, mat, line, phi)
     return {k: v[ok][:n] for k, v in pool.items()}
-
-
-def _check_target(target: float) -> float:
-    t = float(target)
-    if not (np.isfinite(t) and 0 < t < 1):
-        raise InputError("target_porosity", t, "a number between 0 and 1 (exclusive)")
-    return t
 
 
 def bayes_opt(sim: Callable[..., np.ndarray], bounds: Mapping[str, tuple[float, float]], target: float,

@@ -15,7 +15,7 @@ Layout:
 """
 from __future__ import annotations
 
-from openpyxl.chart import Reference, ScatterChart, Series
+from openpyxl.chart import Reference
 from openpyxl.workbook.workbook import Workbook
 
 from xlcell.calendering import CALENDERING_MATERIALS
@@ -62,31 +62,10 @@ def _inputs() -> list[style.ParamRow]:
     ]
 
 
-def _series(ws, xcol: int, ycol: int, top: int, n: int, *, markers: bool, dash: str | None = None) -> Series:
-    s = Series(Reference(ws, min_col=ycol, min_row=top, max_row=top + n),
-               Reference(ws, min_col=xcol, min_row=top + 1, max_row=top + n), title_from_data=True)
-    s.marker.symbol = "circle" if markers else "none"
-    s.smooth = False
-    if dash:
-        s.graphicalProperties.line.dashStyle = dash
-    return s
-
-
-def _chart(title: str, x_title: str, y_title: str, series: list[Series], *, log_y: bool = False,
-           x_format: str | None = None) -> ScatterChart:
-    ch = ScatterChart(scatterStyle="lineMarker")
-    ch.title, ch.style = title, 13
-    ch.x_axis.title, ch.y_axis.title = x_title, y_title
-    ch.series.extend(series)
-    ch.x_axis.delete = ch.y_axis.delete = False
-    if log_y:
-        ch.y_axis.scaling.logBase = 10
-        ch.y_axis.crossesAt = None
-    if x_format:
-        ch.x_axis.number_format = x_format
-        ch.x_axis.numFmt.sourceLinked = False
-    ch.height, ch.width = 9, 15
-    return ch
+def _series(ws, xcol: int, ycol: int, top: int, n: int) -> tuple[Reference, Reference, None]:
+    """(y reference with its header, x reference, None) for :func:`workbooks.style.scatter_chart`."""
+    return (Reference(ws, min_col=ycol, min_row=top, max_row=top + n),
+            Reference(ws, min_col=xcol, min_row=top + 1, max_row=top + n), None)
 
 
 def build(wb: Workbook, ctx) -> None:
@@ -168,11 +147,10 @@ def build(wb: Workbook, ctx) -> None:
             style.style_result(ws.cell(row=rr, column=K + 5, value=f"={m}{rr}+2*{s}{rr}"), "-")
             style.style_result(ws.cell(row=rr, column=K + 6, value="=dt_target_porosity"), "-")
     n = BAND_POINTS
-    ws.add_chart(_chart("GP porosity over line load (mean ± 2 std)", "Line load (N/mm)", "Porosity (-)",
-                        [_series(ws, K, K + 2, HEADER_ROW, n, markers=False),
-                         _series(ws, K, K + 4, HEADER_ROW, n, markers=False, dash="dash"),
-                         _series(ws, K, K + 5, HEADER_ROW, n, markers=False, dash="dash"),
-                         _series(ws, K, K + 6, HEADER_ROW, n, markers=False, dash="sysDot")]),
+    ws.add_chart(style.scatter_chart("GP porosity over line load (mean ± 2 std)", "Line load (N/mm)", "Porosity (-)",
+                                     [_series(ws, K, K + c, HEADER_ROW, n) for c in (2, 4, 5, 6)],
+                                     markers=False, lines=True, dashes=[None, "dash", "dash", "sysDot"],
+                                     height=9, width=15),
                  f"{kl}{HEADER_ROW + n + 3}")
 
     # the closed loop on the simulator
@@ -189,10 +167,10 @@ def build(wb: Workbook, ctx) -> None:
             style.style_result(c, "-")
             c.number_format = run_formats.get(k, "0.0000")
     best = R + RUN_KEYS.index("best_abs_error")
-    ws.add_chart(_chart("Best |porosity - target| so far (log scale)", "Trial", "|porosity - target| (-)",
-                        [_series(ws, R, best, HEADER_ROW, run_rows - 1, markers=True),
-                         _series(ws, R, R + RUN_KEYS.index("abs_error"), HEADER_ROW, run_rows - 1, markers=True)],
-                        log_y=True, x_format="0"),
+    ws.add_chart(style.scatter_chart("Best |porosity - target| so far (log scale)", "Trial", "|porosity - target| (-)",
+                                     [_series(ws, R, c, HEADER_ROW, run_rows - 1)
+                                      for c in (best, R + RUN_KEYS.index("abs_error"))],
+                                     lines=True, log_y=True, x_format="0", height=9, width=15),
                  f"{style.col_letter(R)}{HEADER_ROW + run_rows + 2}")
     ws.cell(row=HEADER_ROW - 2, column=R, value="Simulator: compaction law + Deborah-number rate effect + noise "
             "(xlcell/process_sim.py), illustrative parameters.").font = style.DERIVED_FONT
