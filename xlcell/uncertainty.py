@@ -50,7 +50,7 @@ import numpy as np
 
 from .bom import CellFormat, MaterialPrices, MaterialYields, Slurry
 from .cell import CellDesign, broadcast_fields_cell, evaluate_cell, resolve
-from .constants import GAS_CONSTANT
+from .degradation import arrhenius
 from .errors import InputError, ShapeError, UnknownKeyError
 from .params import ParamSpec, param, specs, validate
 from .units import from_si, to_si
@@ -270,7 +270,7 @@ def sample_prices(base: MaterialPrices, loadings: np.ndarray, volatilities: np.n
 
 def arrhenius_factor(activation_energy_J_mol: Array, temperature_K: Array, reference_K: Array) -> Array:
     """exp(-E/R (1/T - 1/T_ref)): a parameter's relative change from T_ref to T."""
-    return np.exp(-np.asarray(activation_energy_J_mol) / GAS_CONSTANT * (1.0 / np.asarray(temperature_K) - 1.0 / np.asarray(reference_K)))
+    return arrhenius(1.0, activation_energy_J_mol, temperature_K, reference_K)
 
 
 def _ea_of(spec: UncertaintySpec, name: str) -> float:
