@@ -49,7 +49,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from .bom import CellFormat, MaterialPrices, MaterialYields, Slurry
-from .cell import CellDesign, broadcast_fields_cell, evaluate_cell, resolve
+from .cell import CellDesign, _map_cell, broadcast_fields_cell, evaluate_cell, resolve
 from .degradation import arrhenius
 from .errors import InputError, ShapeError, UnknownKeyError
 from .params import ParamSpec, param, specs, validate
@@ -303,27 +303,21 @@ def sample_design(design: CellDesign, spec: UncertaintySpec, draws: Draws) -> Ce
         new[part][fld] = np.broadcast_to(col(getattr(obj, fld)) * f, shape).copy()
     for j, part in enumerate(("pos", "neg")):
         e = getattr(d, part)
-        L = col(e.thickness_m)
-        x = _clip_thickness(L * (1.0 + float(spec.cv_thickness) * draws.thickness[:, j]), L)
-        new[part]["thickness_m"] = np.broadcast_to(x, shape).copy()
-        x = _clip_porosity(col(e.porosity) * (1.0 + float(spec.cv_porosity) * draws.porosity[:, j]))
-        new[part]["porosity"] = np.broadcast_to(x, shape).copy()
-    out = dataclasses.replace(d, **{s.name: full(getattr(d, s.name)) for s in specs(d)})
-    for part in ("pos", "neg"):
-        e = getattr(d, part)
-        kw = {s.name: full(getattr(e, s.name)) for s in specs(e)}
-        kw.update(new[part])
-        out = dataclasses.replace(out, **{part: dataclasses.replace(e, **kw)})
-    return dataclasses.replace(out, sep=dataclasses.replace(d.sep, **{s.name: full(getattr(d.sep, s.name)) for s in specs(d.sep)}),
-                               **new["cell"])
+        L, eps = _spread(col(e.thickness_m), col(e.porosity), float(spec.cv_thickness), float(spec.cv_porosity),
+                         draws.thickness[:, j], draws.porosity[:, j])
+        new[part]["thickness_m"] = np.broadcast_to(L, shape).copy()
+        new[part]["porosity"] = np.broadcast_to(eps, shape).copy()
+    out = _map_cell(d, full)
+    return dataclasses.replace(out, pos=dataclasses.replace(out.pos, **new["pos"]),
+                               neg=dataclasses.replace(out.neg, **new["neg"]), **new["cell"])
 
 
-def _clip_thickness(x: np.ndarray, nominal: Array) -> np.ndarray:
-    return np.maximum(x, 1e-3 * nominal)
-
-
-def _clip_porosity(x: np.ndarray) -> np.ndarray:
-    return np.clip(x, 1e-3, 0.999)
+def _spread(thickness_m: Array, porosity: Array, cv_thickness: float, cv_porosity: float, z_thickness: np.ndarray,
+            z_porosity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Manufacturing spread of an electrode: thickness and porosity times (1 + cv·z), clipped to stay physical
+    (thickness >= 0.1 % of nominal, porosity in [0.001, 0.999])."""
+    L = thickness_m * (1.0 + cv_thickness * z_thickness)
+    return np.maximum(L, 1e-3 * thickness_m), np.clip(porosity * (1.0 + cv_porosity * z_porosity), 1e-3, 0.999)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -642,19 +636,11 @@ def cell_to_cell(design: CellDesign, n_cells: int, seed: int = 0, cv_thickness: 
     rng = np.random.default_rng(seed)
     z_l, z_e, z_c = rng.standard_normal((n, 2)), rng.standard_normal((n, 2)), rng.standard_normal(n)
     contact = np.exp(cvc * z_c - 0.5 * cvc * cvc)
-    full = lambda x: np.full(n + 1, float(x))  # noqa: E731 - the n cells and the nominal cell (last)
-
-    def part(j: int, e):
-        kw = {s.name: full(getattr(e, s.name)) for s in specs(e)}
-        kw["thickness_m"][:n] = _clip_thickness(float(e.thickness_m) * (1.0 + cvl * z_l[:, j]), float(e.thickness_m))
-        kw["porosity"][:n] = _clip_porosity(float(e.porosity) * (1.0 + cve * z_e[:, j]))
-        kw["exchange_current_A_m2"][:n] *= contact
-        kw["conductivity_S_m"][:n] *= contact
-        return dataclasses.replace(e, **kw)
-
-    pop = dataclasses.replace(d, pos=part(0, d.pos), neg=part(1, d.neg),
-                              sep=dataclasses.replace(d.sep, **{s.name: full(getattr(d.sep, s.name)) for s in specs(d.sep)}),
-                              **{s.name: full(getattr(d, s.name)) for s in specs(d)})
+    pop = _map_cell(d, lambda x: np.full(n + 1, float(x)))  # the n cells and the nominal cell (last)
+    for j, e in enumerate((pop.pos, pop.neg)):  # fresh arrays: fill in the n cells' spread
+        e.thickness_m[:n], e.porosity[:n] = _spread(e.thickness_m[n], e.porosity[n], cvl, cve, z_l[:, j], z_e[:, j])
+        e.exchange_current_A_m2[:n] *= contact
+        e.conductivity_S_m[:n] *= contact
     m = evaluate_cell(pop)
     cap, res, en = m.capacity_C[:n], m.resistance_ohm[:n], m.energy_J[:n]
     c0, r0 = float(m.capacity_C[n]), float(m.resistance_ohm[n])
