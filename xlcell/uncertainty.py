@@ -52,7 +52,7 @@ from .bom import CellFormat, MaterialPrices, MaterialYields, Slurry
 from .cell import CellDesign, _map_cell, broadcast_fields_cell, evaluate_cell, resolve
 from .degradation import arrhenius
 from .errors import InputError, ShapeError, UnknownKeyError
-from .params import ParamSpec, param, specs, validate
+from .params import ParamSpec, param, specs, validate, whole_number
 from .units import from_si, to_si
 
 Array = Any
@@ -195,26 +195,6 @@ def _check_spec(spec: UncertaintySpec) -> tuple[np.ndarray, np.ndarray]:
         if not (np.isfinite(vol[i]) and 0.0 <= vol[i] <= 2.0):
             raise InputError(f"{k}_volatility_pct", float(vol[i]) * 100, "a number between 0 and 200 % (inclusive)")
     return load, vol
-
-
-def _check_n(n: Any, name: str = "n") -> int:
-    try:
-        x = float(n)
-    except (TypeError, ValueError):
-        raise InputError(name, n, "a whole number >= 1") from None
-    if not math.isfinite(x) or x < 1 or x != int(x):
-        raise InputError(name, x, "a whole number >= 1")
-    return int(x)
-
-
-def _check_seed(seed: Any) -> int:
-    try:
-        x = float(seed)
-    except (TypeError, ValueError):
-        raise InputError("seed", seed, "a whole number >= 0") from None
-    if not math.isfinite(x) or x < 0 or x != int(x):
-        raise InputError("seed", x, "a whole number >= 0")
-    return int(x)
 
 
 def _one_design(design: CellDesign) -> CellDesign:
@@ -419,8 +399,8 @@ def monte_carlo(design: CellDesign, n: int, seed: int = 0, spec: UncertaintySpec
     """
     from . import registry
 
-    n = _check_n(n)
-    seed = _check_seed(seed)
+    n = whole_number(n, "n", 1)
+    seed = whole_number(seed, "seed", 0)
     spec = spec or UncertaintySpec()
     load, vol = _check_spec(spec)
     keys = tuple(dict.fromkeys(registry.output_key(k) for k in outputs))
@@ -517,8 +497,8 @@ def population_risk(design: CellDesign, n: int = PROVIDER_SAMPLES, seed: int = 0
     """
     from .cost import Factory, evaluate_cost
 
-    n = _check_n(n)
-    seed = _check_seed(seed)
+    n = whole_number(n, "n", 1)
+    seed = whole_number(seed, "seed", 0)
     spec = spec or UncertaintySpec()
     load, vol = _check_spec(spec)
     dr = draw(n, seed)
@@ -623,10 +603,10 @@ def cell_to_cell(design: CellDesign, n_cells: int, seed: int = 0, cv_thickness: 
         resistance (mΩ), the share within the window, the mean pack capacity and its expected loss against
         the nominal (parallel × nominal cell capacity) and against the run's mean cell.
     """
-    n = _check_n(n_cells, "n_cells")
-    seed = _check_seed(seed)
+    n = whole_number(n_cells, "n_cells", 1)
+    seed = whole_number(seed, "seed", 0)
     cvl, cve, cvc = _cv(cv_thickness, "cv_thickness"), _cv(cv_porosity, "cv_porosity"), _cv(cv_contact, "cv_contact")
-    s_, p_ = _check_n(series, "series"), _check_n(parallel, "parallel")
+    s_, p_ = whole_number(series, "series", 1), whole_number(parallel, "parallel", 1)
     if s_ * p_ > n:
         raise InputError("n_cells", float(n), f"at least series × parallel = {s_ * p_} (one pack)")
     for nm, w in (("capacity_window", capacity_window), ("resistance_window", resistance_window)):
@@ -686,9 +666,7 @@ MAX_BINS = 1000
 def histogram(values: Iterable[float], bins: int) -> tuple[np.ndarray, np.ndarray]:
     """(bin edges (bins + 1), counts (bins)) of finite ``values`` over their range (numpy's rule: the last bin is closed)."""
     x = np.asarray(list(values) if not isinstance(values, np.ndarray) else values, dtype=float).ravel()
-    b = _check_n(bins, "bins")
-    if b > MAX_BINS:
-        raise InputError("bins", float(b), f"a whole number between 1 and {MAX_BINS}")
+    b = whole_number(bins, "bins", 1, MAX_BINS)
     if x.size == 0:
         raise InputError("values", None, "at least one number")
     if not np.all(np.isfinite(x)):
