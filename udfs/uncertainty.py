@@ -195,14 +195,14 @@ def _c2c(design: Any, n_cells: Any, seed: Any, cv_thickness_pct: Any, cv_porosit
                                                       (cv_contact_pct, "cv_contact_pct", 0.0))]
     for x, nm in zip(cvs, ("cv_thickness_pct", "cv_porosity_pct", "cv_contact_pct")):
         if not 0.0 <= x <= 0.2:
-            raise InputError(nm, x * 100, "a number between 0 and 20 %")
+            raise InputError(nm, float(units.from_si(x, "%")), "a number between 0 and 20 %")
     ns = as_int(series, "series", default=1, minimum=1, maximum=10_000)
     npar = as_int(parallel, "parallel", default=1, minimum=1, maximum=10_000)
     wc = _pct(capacity_window_pct, "capacity_window_pct", 2.0)
     wr = _pct(resistance_window_pct, "resistance_window_pct", 5.0)
     for x, nm in ((wc, "capacity_window_pct"), (wr, "resistance_window_pct")):
         if not 0.0 < x <= 1.0:
-            raise InputError(nm, x * 100, "a number between 0 (exclusive) and 100 %")
+            raise InputError(nm, float(units.from_si(x, "%")), "a number between 0 (exclusive) and 100 %")
     d = design_from_range(design, materials)
     return cell_to_cell(d, n, s, cvs[0], cvs[1], cv_contact=cvs[2], series=ns, parallel=npar, capacity_window=wc,
                         resistance_window=wr)

@@ -84,7 +84,7 @@ def _ea(name: str, label: str) -> Any:
     src = next(s for n, _, _, _, s in ECHEM_PARAMS if n == name)
     return field(default=ACTIVATION_ENERGIES[name], metadata=param(
         f"Activation energy: {label}", "kJ/mol", key=f"ea_{name}_kJ_mol", ge=0, le=200, group=_MC,
-        doc=f"Arrhenius activation energy; default {ACTIVATION_ENERGIES[name] / 1e3:g} kJ/mol, {src} (illustrative for this cell)"))
+        doc=f"Arrhenius activation energy; default {from_si(ACTIVATION_ENERGIES[name], 'kJ/mol'):g} kJ/mol, {src} (illustrative for this cell)"))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -193,7 +193,7 @@ def _check_spec(spec: UncertaintySpec) -> tuple[np.ndarray, np.ndarray]:
         if not (np.isfinite(load[i]) and -1.0 <= load[i] <= 1.0):
             raise InputError(f"{k}_loading", float(load[i]), "a number between -1 and 1 (inclusive)")
         if not (np.isfinite(vol[i]) and 0.0 <= vol[i] <= 2.0):
-            raise InputError(f"{k}_volatility_pct", float(vol[i]) * 100, "a number between 0 and 200 % (inclusive)")
+            raise InputError(f"{k}_volatility_pct", float(from_si(vol[i], "%")), "a number between 0 and 200 % (inclusive)")
     return load, vol
 
 

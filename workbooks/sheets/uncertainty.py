@@ -27,6 +27,7 @@ from openpyxl.workbook.workbook import Workbook
 from udfs.uncertainty import C2C_SAMPLE_HEADER, HISTOGRAM_HEADER, MC_HEADER
 from xlcell.bom import MaterialPrices
 from xlcell.params import ParamSpec, specs, to_display
+from xlcell.units import from_si
 from xlcell.uncertainty import (DEFAULT_OUTPUTS, DEFAULT_PRICE_RISK, PRICE_KEYS, PRICE_SPECS, UncertaintySpec,
                                 price_override_specs)
 
@@ -97,7 +98,7 @@ def spec_rows() -> list[style.ParamRow]:
             load, vol = base.price_loadings[k], base.price_volatilities[k]
             ls, vs = over[f"{k}_loading"], over[f"{k}_volatility_pct"]
             rows.append(style.ParamRow(ls.label, ls.key, load, ls.unit, ls, ls.allowed()))
-            rows.append(style.ParamRow(vs.label, vs.key, float(f"{vol * 100:.12g}"), vs.unit, vs, vs.allowed()))
+            rows.append(style.ParamRow(vs.label, vs.key, float(f"{from_si(vol, vs.unit):.12g}"), vs.unit, vs, vs.allowed()))
     return rows
 
 
