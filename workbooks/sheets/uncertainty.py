@@ -119,20 +119,11 @@ def _histogram_cells(ws, top: int, col: int, n_bins: int) -> None:
 
 def _histogram_chart(ws, top: int, col: int, n_bins: int, title: str, x_title: str) -> BarChart:
     count_col = col + HISTOGRAM_HEADER.index("count")
-    chart = BarChart()
-    chart.type = "col"
-    chart.title = title
-    chart.add_data(Reference(ws, min_col=count_col, min_row=top, max_row=top + n_bins), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=col, min_row=top + 1, max_row=top + n_bins))
-    chart.gapWidth = 10
-    chart.legend = None
-    chart.x_axis.title = x_title
-    chart.y_axis.title = "samples"
+    chart = style.bar_chart(title, Reference(ws, min_col=count_col, min_row=top, max_row=top + n_bins),
+                            Reference(ws, min_col=col, min_row=top + 1, max_row=top + n_bins), direction="col",
+                            x_title=x_title, y_title="samples", width=18)
+    chart.gapWidth = 10  # touching columns: a histogram
     chart.y_axis.numFmt = NumFmt(formatCode="#,##0", sourceLinked=False)
-    chart.x_axis.tickLblPos = "low"
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.height, chart.width = 8, 18
     return chart
 
 
