@@ -6,7 +6,7 @@ default. Text numbers: a comma is a thousands separator only, never a decimal on
 """
 import pytest
 
-from udfs._excel import EXCEL_ERRORS, as_bool, as_float, as_kv, as_table, as_text, as_vector
+from udfs._excel import EXCEL_ERRORS, as_bool, as_float, as_int, as_kv, as_table, as_text, as_vector
 from udfs.cell import XLCELL_AREAL_CAPACITY, XLCELL_CELL, XLCELL_CELL_TABLE, XLCELL_MATERIAL
 from xlcell.errors import ExcelErrorValue, InputError
 
@@ -63,3 +63,16 @@ def test_a_decimal_comma_is_an_error_not_a_silently_wrong_number(text):
         as_float(text, "pos_thickness_um")
     out = XLCELL_CELL([["pos_thickness_um", text]])
     assert out[0][0].startswith(f"#XLCELL! pos_thickness_um = '{text}': must be a number; use a point")
+
+
+def test_as_int_bounds_name_the_range():
+    assert as_int(7.0, "bins", minimum=1, maximum=40) == 7
+    assert as_int(None, "seed", default=0, minimum=0, maximum=9) == 0
+    with pytest.raises(InputError, match=r"bins = 41: must be a whole number between 1 and 40$"):
+        as_int(41.0, "bins", minimum=1, maximum=40)
+    with pytest.raises(InputError, match=r"n = 2.5: must be a whole number between 1 and 100,000$"):
+        as_int(2.5, "n", minimum=1, maximum=100_000)
+    with pytest.raises(InputError, match=r"k = 12: must be a whole number <= 10$"):
+        as_int(12.0, "k", maximum=10)
+    with pytest.raises(InputError, match=r"k = 0: must be a whole number >= 1$"):
+        as_int(0.0, "k", minimum=1)

@@ -6,7 +6,7 @@ from xlcell import units
 from xlcell.cell import CellDesign, CellMetrics, ElectrodeDesign, SeparatorDesign
 from xlcell.errors import InputError
 from xlcell.materials import LIBRARY, Material
-from xlcell.params import specs
+from xlcell.params import specs, whole_number
 
 
 @pytest.mark.parametrize("unit,display,si", [("µm", 120.0, 120e-6), ("mAh/g", 1.0, 3600.0), ("mAh/cm²", 1.0, 36000.0),
@@ -43,3 +43,14 @@ def test_library_has_the_required_materials():
     assert LIBRARY["GRAPHITE"].am_density_kg_m3 == pytest.approx(2240.0)
     # NMC811 - graphite = BatPaC's OCV at 50 % SOC (§2.1)
     assert LIBRARY["NMC811"].potential_V - LIBRARY["GRAPHITE"].potential_V == pytest.approx(3.71320488, rel=1e-7)
+
+
+def test_whole_number_accepts_whole_values_in_range_and_names_the_range_otherwise():
+    assert whole_number(3.0, "n", 1) == 3
+    assert whole_number(np.float64(100.0), "years", 1, 100) == 100
+    for bad, text in ((0.0, "n = 0: must be a whole number >= 1$"), (2.5, "n = 2.5: must be a whole number >= 1$"),
+                      (float("inf"), "n = inf: must be a whole number >= 1$"), ("x", "n = 'x': must be a whole number >= 1$")):
+        with pytest.raises(InputError, match=text):
+            whole_number(bad, "n", 1)
+    with pytest.raises(InputError, match=r"bins = 1001: must be a whole number between 1 and 1000 \(note\)$"):
+        whole_number(1001, "bins", 1, 1000, " (note)")

@@ -222,10 +222,16 @@ def as_optional_float(v: Any, name: str) -> float | None:
     return None if is_blank(v) else as_float(v, name)
 
 
-def as_int(v: Any, name: str, *, default: int | None = None, minimum: int | None = None) -> int:
-    allowed = "a whole number" + (f" >= {minimum}" if minimum is not None else "")
+def as_int(v: Any, name: str, *, default: int | None = None, minimum: int | None = None,
+           maximum: int | None = None) -> int:
+    """A whole number from a cell, at least ``minimum`` and at most ``maximum`` (either may be None)."""
+    if minimum is not None and maximum is not None:
+        allowed = f"a whole number between {minimum} and {maximum:,}"
+    else:
+        allowed = "a whole number" + (f" >= {minimum}" if minimum is not None else "") + (
+            f" <= {maximum:,}" if maximum is not None else "")
     x = as_float(v, name, default=None if default is None else float(default), allowed=allowed)
-    if x != int(x) or (minimum is not None and x < minimum):
+    if x != int(x) or (minimum is not None and x < minimum) or (maximum is not None and x > maximum):
         raise InputError(name, x, allowed)
     return int(x)
 

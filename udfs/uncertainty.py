@@ -28,7 +28,7 @@ from xlcell.registry import output_key, output_spec
 from xlcell.uncertainty import (DEFAULT_OUTPUTS, MAX_BINS, STAT_COLUMNS, MonteCarloResult, UncertaintySpec, cell_to_cell,
                                 histogram, monte_carlo, spec_from_mapping)
 
-from ._excel import as_2d, as_float, as_kv, as_text, excel_value, is_blank, kv_out, udf
+from ._excel import as_2d, as_float, as_int, as_kv, as_text, excel_value, is_blank, kv_out, udf
 from .cell import design_from_range
 from .cost import cost_settings
 
@@ -41,13 +41,18 @@ HISTOGRAM_HEADER = ["bin", "bin_low", "bin_high", "count", "share"]
 NO_LIMIT_KEY = "cost_limit_usd_per_kwh"
 
 
-def _count(v: Any, name: str, *, default: int | None = None, minimum: int = 1, maximum: int = MAX_SAMPLES) -> int:
-    allowed = f"a whole number between {minimum} and {maximum:,}"
-    x = as_float(v, name, default=None if default is None else float(default), allowed=allowed)
-    if x != int(x) or x < minimum or x > maximum:
-        tail = " (larger runs: call xlcell.uncertainty from Python)" if name in ("n", "n_cells") and x > maximum else ""
-        raise InputError(name, x, allowed + tail)
-    return int(x)
+def _samples(v: Any, name: str) -> int:
+    """A number of samples or cells, 1 to :data:`MAX_SAMPLES` (more: pointed at the Python API)."""
+    try:
+        return as_int(v, name, minimum=1, maximum=MAX_SAMPLES)
+    except InputError as e:
+        if type(e) is InputError and isinstance(e.value, float) and e.value > MAX_SAMPLES:
+            raise InputError(name, e.value, e.allowed + " (larger runs: call xlcell.uncertainty from Python)", e.where) from None
+        raise
+
+
+def _seed(v: Any) -> int:
+    return as_int(v, "seed", default=0, minimum=0, maximum=2**32 - 1)
 
 
 def _pct(v: Any, name: str, default: float | None = None) -> float:
@@ -95,8 +100,8 @@ def _run(design: Any, n: Any, seed: Any, spec: Any, factory: Any, bom: Any, step
     if key in _RUNS:
         _RUNS.move_to_end(key)
         return _RUNS[key]
-    count = _count(n, "n")
-    s = _count(seed, "seed", default=0, minimum=0, maximum=2**32 - 1)
+    count = _samples(n, "n")
+    s = _seed(seed)
     sp = spec_from_range(spec)
     d = design_from_range(design, materials)
     kw = cost_settings(factory, bom, steps)
@@ -183,21 +188,21 @@ def XLCELL_MC_CORRELATION(design: Any, n: Any, seed: Any, spec: Any = None, fact
 def _c2c(design: Any, n_cells: Any, seed: Any, cv_thickness_pct: Any, cv_porosity_pct: Any, series: Any = None,
          parallel: Any = None, capacity_window_pct: Any = None, resistance_window_pct: Any = None,
          cv_contact_pct: Any = None, materials: Any = None):
-    n = _count(n_cells, "n_cells", maximum=MAX_SAMPLES)
-    s = _count(seed, "seed", default=0, minimum=0, maximum=2**32 - 1)
+    n = _samples(n_cells, "n_cells")
+    s = _seed(seed)
     cvs = [_pct(v, nm, default) for v, nm, default in ((cv_thickness_pct, "cv_thickness_pct", None),
                                                       (cv_porosity_pct, "cv_porosity_pct", None),
                                                       (cv_contact_pct, "cv_contact_pct", 0.0))]
     for x, nm in zip(cvs, ("cv_thickness_pct", "cv_porosity_pct", "cv_contact_pct")):
         if not 0.0 <= x <= 0.2:
-            raise InputError(nm, x * 100, "a number between 0 and 20 %")
-    ns = _count(series, "series", default=1, maximum=10_000)
-    npar = _count(parallel, "parallel", default=1, maximum=10_000)
+            raise InputError(nm, float(units.from_si(x, "%")), "a number between 0 and 20 %")
+    ns = as_int(series, "series", default=1, minimum=1, maximum=10_000)
+    npar = as_int(parallel, "parallel", default=1, minimum=1, maximum=10_000)
     wc = _pct(capacity_window_pct, "capacity_window_pct", 2.0)
     wr = _pct(resistance_window_pct, "resistance_window_pct", 5.0)
     for x, nm in ((wc, "capacity_window_pct"), (wr, "resistance_window_pct")):
         if not 0.0 < x <= 1.0:
-            raise InputError(nm, x * 100, "a number between 0 (exclusive) and 100 %")
+            raise InputError(nm, float(units.from_si(x, "%")), "a number between 0 (exclusive) and 100 %")
     d = design_from_range(design, materials)
     return cell_to_cell(d, n, s, cvs[0], cvs[1], cv_contact=cvs[2], series=ns, parallel=npar, capacity_window=wc,
                         resistance_window=wr)
@@ -262,7 +267,7 @@ def XLCELL_HISTOGRAM(values: Any, bins: Any) -> list[list[Any]]:
         except InputError:
             cells = cells[1:]  # a header cell (e.g. the spilled samples' column title)
     x = [as_float(c, f"values[{i + 1}]") for i, c in enumerate(cells) if not is_blank(c)]
-    b = _count(bins, "bins", maximum=MAX_BINS)
+    b = as_int(bins, "bins", minimum=1, maximum=MAX_BINS)
     edges, counts = histogram(np.array(x), b)
     total = float(np.sum(counts))
     out: list[list[Any]] = [list(HISTOGRAM_HEADER)]

@@ -254,20 +254,26 @@ def scatter_chart(title: str, x_title: str, y_title: str, series: Sequence[tuple
 
 
 def bar_chart(title: str, data: Any, categories: Any, *, y_title: str | None = None, legend: bool = False,
-              overlap: int | None = None, largest_on_top: bool = False, height: float = 8, width: float = 16) -> Any:
-    """A native horizontal bar chart in the xlcell look (both axes shown).
+              overlap: int | None = None, largest_on_top: bool = False, height: float = 8, width: float = 16,
+              direction: str = "bar", x_title: str | None = None) -> Any:
+    """A native bar chart in the xlcell look (both axes shown): horizontal bars, or ``direction="col"`` columns.
 
     ``data`` is a reference whose first row holds the series names; ``categories`` the category labels.
+    ``y_title`` names the value axis, ``x_title`` the category axis.
     ``overlap=100`` with two series draws a tornado; ``largest_on_top`` lists the categories top-down.
     Add the chart with ``ws.add_chart(chart, anchor)``.
     """
     from openpyxl.chart import BarChart
 
+    if direction not in ("bar", "col"):
+        raise ValueError(f"direction must be 'bar' or 'col', not {direction!r}")
     chart = BarChart()
-    chart.type = "bar"
+    chart.type = direction
     chart.title = title
     if y_title:
         chart.y_axis.title = y_title
+    if x_title:
+        chart.x_axis.title = x_title
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(categories)
     for series in chart.series:  # an absent flag makes LibreOffice draw negative bars as positive

@@ -57,7 +57,7 @@ from scipy.optimize import OptimizeWarning, curve_fit
 from .cell import CellDesign, am_volume_fraction, areal_capacity, broadcast_fields_cell, resolve, specific_area
 from .constants import FARADAY, GAS_CONSTANT
 from .errors import InfeasibleError, InputError, ShapeError
-from .params import param, specs, validate
+from .params import param, specs, validate, whole_number
 from .transport import effective_conductivity
 
 Array = Any
@@ -235,13 +235,7 @@ def _cycles_per_year(cycles_per_year: Array, S: tuple[int, ...]) -> np.ndarray:
 
 def _years(years: Any) -> int:
     """A whole number of years 1..:data:`MAX_YEARS` for the state-of-health series."""
-    try:
-        y = float(years)
-    except (TypeError, ValueError):
-        raise InputError("years", years, f"a whole number between 1 and {MAX_YEARS}") from None
-    if not (np.isfinite(y) and y == int(y) and 1 <= y <= MAX_YEARS):
-        raise InputError("years", y, f"a whole number between 1 and {MAX_YEARS} (the longest LCOS lifetime)")
-    return int(y)
+    return whole_number(years, "years", 1, MAX_YEARS, " (the longest LCOS lifetime)")
 
 
 def sei_fade_vs_cycles(design: CellDesign, n_cycles: Array, cycles_per_year: Array = 365.0,

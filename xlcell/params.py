@@ -163,3 +163,17 @@ def iter_keys(cls: type, prefix: str = "") -> Iterator[tuple[str, ParamSpec]]:
 
 def isnan_scalar(x: Any) -> bool:
     return isinstance(x, float) and math.isnan(x)
+
+
+def whole_number(value: Any, name: str, minimum: int, maximum: int | None = None, note: str = "") -> int:
+    """``value`` as an int from ``minimum`` to ``maximum`` (None: no maximum), else an :class:`InputError`
+    naming the range (``note`` appended to it)."""
+    allowed = (f"a whole number >= {minimum}" if maximum is None
+               else f"a whole number between {minimum} and {maximum}") + note
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise InputError(name, value, allowed) from None
+    if not (math.isfinite(x) and x == int(x) and x >= minimum and (maximum is None or x <= maximum)):
+        raise InputError(name, x, allowed)
+    return int(x)

@@ -455,6 +455,7 @@ def _calendering(ev: Evaluation) -> dict[str, Any]:
     compaction law, so a design porosity below the fracture-onset porosity gives a ratio > 1 (and one at or below ε_min
     inf: no line load reaches it)."""
     from .calendering import coating_porosity, fracture_line_load
+    from .units import to_si
 
     shape = np.shape(np.asarray(ev["energy_Wh"]))
     cal = dict(ev.context.get("calendering") or {})
@@ -467,7 +468,7 @@ def _calendering(ev: Evaluation) -> dict[str, Any]:
         if q is None:
             q = implied_line_load(getattr(ev.design, part).porosity, eps0, mat)
         else:
-            q = np.asarray(q, dtype=float) * 1e3
+            q = to_si(q, "N/mm")
         q, q_f = np.broadcast_arrays(np.asarray(q, dtype=float), np.asarray(q_f, dtype=float))
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(q <= 0, 0.0, np.where(np.isinf(q), np.inf, np.where(np.isinf(q_f), 0.0, q / q_f)))

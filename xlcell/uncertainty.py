@@ -49,10 +49,10 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from .bom import CellFormat, MaterialPrices, MaterialYields, Slurry
-from .cell import CellDesign, broadcast_fields_cell, evaluate_cell, resolve
-from .constants import GAS_CONSTANT
+from .cell import CellDesign, _map_cell, broadcast_fields_cell, evaluate_cell, resolve
+from .degradation import arrhenius
 from .errors import InputError, ShapeError, UnknownKeyError
-from .params import ParamSpec, param, specs, validate
+from .params import ParamSpec, param, specs, validate, whole_number
 from .units import from_si, to_si
 
 Array = Any
@@ -84,7 +84,7 @@ def _ea(name: str, label: str) -> Any:
     src = next(s for n, _, _, _, s in ECHEM_PARAMS if n == name)
     return field(default=ACTIVATION_ENERGIES[name], metadata=param(
         f"Activation energy: {label}", "kJ/mol", key=f"ea_{name}_kJ_mol", ge=0, le=200, group=_MC,
-        doc=f"Arrhenius activation energy; default {ACTIVATION_ENERGIES[name] / 1e3:g} kJ/mol, {src} (illustrative for this cell)"))
+        doc=f"Arrhenius activation energy; default {from_si(ACTIVATION_ENERGIES[name], 'kJ/mol'):g} kJ/mol, {src} (illustrative for this cell)"))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -193,28 +193,8 @@ def _check_spec(spec: UncertaintySpec) -> tuple[np.ndarray, np.ndarray]:
         if not (np.isfinite(load[i]) and -1.0 <= load[i] <= 1.0):
             raise InputError(f"{k}_loading", float(load[i]), "a number between -1 and 1 (inclusive)")
         if not (np.isfinite(vol[i]) and 0.0 <= vol[i] <= 2.0):
-            raise InputError(f"{k}_volatility_pct", float(vol[i]) * 100, "a number between 0 and 200 % (inclusive)")
+            raise InputError(f"{k}_volatility_pct", float(from_si(vol[i], "%")), "a number between 0 and 200 % (inclusive)")
     return load, vol
-
-
-def _check_n(n: Any, name: str = "n") -> int:
-    try:
-        x = float(n)
-    except (TypeError, ValueError):
-        raise InputError(name, n, "a whole number >= 1") from None
-    if not math.isfinite(x) or x < 1 or x != int(x):
-        raise InputError(name, x, "a whole number >= 1")
-    return int(x)
-
-
-def _check_seed(seed: Any) -> int:
-    try:
-        x = float(seed)
-    except (TypeError, ValueError):
-        raise InputError("seed", seed, "a whole number >= 0") from None
-    if not math.isfinite(x) or x < 0 or x != int(x):
-        raise InputError("seed", x, "a whole number >= 0")
-    return int(x)
 
 
 def _one_design(design: CellDesign) -> CellDesign:
@@ -270,7 +250,7 @@ def sample_prices(base: MaterialPrices, loadings: np.ndarray, volatilities: np.n
 
 def arrhenius_factor(activation_energy_J_mol: Array, temperature_K: Array, reference_K: Array) -> Array:
     """exp(-E/R (1/T - 1/T_ref)): a parameter's relative change from T_ref to T."""
-    return np.exp(-np.asarray(activation_energy_J_mol) / GAS_CONSTANT * (1.0 / np.asarray(temperature_K) - 1.0 / np.asarray(reference_K)))
+    return arrhenius(1.0, activation_energy_J_mol, temperature_K, reference_K)
 
 
 def _ea_of(spec: UncertaintySpec, name: str) -> float:
@@ -303,27 +283,21 @@ def sample_design(design: CellDesign, spec: UncertaintySpec, draws: Draws) -> Ce
         new[part][fld] = np.broadcast_to(col(getattr(obj, fld)) * f, shape).copy()
     for j, part in enumerate(("pos", "neg")):
         e = getattr(d, part)
-        L = col(e.thickness_m)
-        x = _clip_thickness(L * (1.0 + float(spec.cv_thickness) * draws.thickness[:, j]), L)
-        new[part]["thickness_m"] = np.broadcast_to(x, shape).copy()
-        x = _clip_porosity(col(e.porosity) * (1.0 + float(spec.cv_porosity) * draws.porosity[:, j]))
-        new[part]["porosity"] = np.broadcast_to(x, shape).copy()
-    out = dataclasses.replace(d, **{s.name: full(getattr(d, s.name)) for s in specs(d)})
-    for part in ("pos", "neg"):
-        e = getattr(d, part)
-        kw = {s.name: full(getattr(e, s.name)) for s in specs(e)}
-        kw.update(new[part])
-        out = dataclasses.replace(out, **{part: dataclasses.replace(e, **kw)})
-    return dataclasses.replace(out, sep=dataclasses.replace(d.sep, **{s.name: full(getattr(d.sep, s.name)) for s in specs(d.sep)}),
-                               **new["cell"])
+        L, eps = _spread(col(e.thickness_m), col(e.porosity), float(spec.cv_thickness), float(spec.cv_porosity),
+                         draws.thickness[:, j], draws.porosity[:, j])
+        new[part]["thickness_m"] = np.broadcast_to(L, shape).copy()
+        new[part]["porosity"] = np.broadcast_to(eps, shape).copy()
+    out = _map_cell(d, full)
+    return dataclasses.replace(out, pos=dataclasses.replace(out.pos, **new["pos"]),
+                               neg=dataclasses.replace(out.neg, **new["neg"]), **new["cell"])
 
 
-def _clip_thickness(x: np.ndarray, nominal: Array) -> np.ndarray:
-    return np.maximum(x, 1e-3 * nominal)
-
-
-def _clip_porosity(x: np.ndarray) -> np.ndarray:
-    return np.clip(x, 1e-3, 0.999)
+def _spread(thickness_m: Array, porosity: Array, cv_thickness: float, cv_porosity: float, z_thickness: np.ndarray,
+            z_porosity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Manufacturing spread of an electrode: thickness and porosity times (1 + cv·z), clipped to stay physical
+    (thickness >= 0.1 % of nominal, porosity in [0.001, 0.999])."""
+    L = thickness_m * (1.0 + cv_thickness * z_thickness)
+    return np.maximum(L, 1e-3 * thickness_m), np.clip(porosity * (1.0 + cv_porosity * z_porosity), 1e-3, 0.999)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -425,8 +399,8 @@ def monte_carlo(design: CellDesign, n: int, seed: int = 0, spec: UncertaintySpec
     """
     from . import registry
 
-    n = _check_n(n)
-    seed = _check_seed(seed)
+    n = whole_number(n, "n", 1)
+    seed = whole_number(seed, "seed", 0)
     spec = spec or UncertaintySpec()
     load, vol = _check_spec(spec)
     keys = tuple(dict.fromkeys(registry.output_key(k) for k in outputs))
@@ -523,8 +497,8 @@ def population_risk(design: CellDesign, n: int = PROVIDER_SAMPLES, seed: int = 0
     """
     from .cost import Factory, evaluate_cost
 
-    n = _check_n(n)
-    seed = _check_seed(seed)
+    n = whole_number(n, "n", 1)
+    seed = whole_number(seed, "seed", 0)
     spec = spec or UncertaintySpec()
     load, vol = _check_spec(spec)
     dr = draw(n, seed)
@@ -629,10 +603,10 @@ def cell_to_cell(design: CellDesign, n_cells: int, seed: int = 0, cv_thickness: 
         resistance (mΩ), the share within the window, the mean pack capacity and its expected loss against
         the nominal (parallel × nominal cell capacity) and against the run's mean cell.
     """
-    n = _check_n(n_cells, "n_cells")
-    seed = _check_seed(seed)
+    n = whole_number(n_cells, "n_cells", 1)
+    seed = whole_number(seed, "seed", 0)
     cvl, cve, cvc = _cv(cv_thickness, "cv_thickness"), _cv(cv_porosity, "cv_porosity"), _cv(cv_contact, "cv_contact")
-    s_, p_ = _check_n(series, "series"), _check_n(parallel, "parallel")
+    s_, p_ = whole_number(series, "series", 1), whole_number(parallel, "parallel", 1)
     if s_ * p_ > n:
         raise InputError("n_cells", float(n), f"at least series × parallel = {s_ * p_} (one pack)")
     for nm, w in (("capacity_window", capacity_window), ("resistance_window", resistance_window)):
@@ -642,19 +616,11 @@ def cell_to_cell(design: CellDesign, n_cells: int, seed: int = 0, cv_thickness: 
     rng = np.random.default_rng(seed)
     z_l, z_e, z_c = rng.standard_normal((n, 2)), rng.standard_normal((n, 2)), rng.standard_normal(n)
     contact = np.exp(cvc * z_c - 0.5 * cvc * cvc)
-    full = lambda x: np.full(n + 1, float(x))  # noqa: E731 - the n cells and the nominal cell (last)
-
-    def part(j: int, e):
-        kw = {s.name: full(getattr(e, s.name)) for s in specs(e)}
-        kw["thickness_m"][:n] = _clip_thickness(float(e.thickness_m) * (1.0 + cvl * z_l[:, j]), float(e.thickness_m))
-        kw["porosity"][:n] = _clip_porosity(float(e.porosity) * (1.0 + cve * z_e[:, j]))
-        kw["exchange_current_A_m2"][:n] *= contact
-        kw["conductivity_S_m"][:n] *= contact
-        return dataclasses.replace(e, **kw)
-
-    pop = dataclasses.replace(d, pos=part(0, d.pos), neg=part(1, d.neg),
-                              sep=dataclasses.replace(d.sep, **{s.name: full(getattr(d.sep, s.name)) for s in specs(d.sep)}),
-                              **{s.name: full(getattr(d, s.name)) for s in specs(d)})
+    pop = _map_cell(d, lambda x: np.full(n + 1, float(x)))  # the n cells and the nominal cell (last)
+    for j, e in enumerate((pop.pos, pop.neg)):  # fresh arrays: fill in the n cells' spread
+        e.thickness_m[:n], e.porosity[:n] = _spread(e.thickness_m[n], e.porosity[n], cvl, cve, z_l[:, j], z_e[:, j])
+        e.exchange_current_A_m2[:n] *= contact
+        e.conductivity_S_m[:n] *= contact
     m = evaluate_cell(pop)
     cap, res, en = m.capacity_C[:n], m.resistance_ohm[:n], m.energy_J[:n]
     c0, r0 = float(m.capacity_C[n]), float(m.resistance_ohm[n])
@@ -700,9 +666,7 @@ MAX_BINS = 1000
 def histogram(values: Iterable[float], bins: int) -> tuple[np.ndarray, np.ndarray]:
     """(bin edges (bins + 1), counts (bins)) of finite ``values`` over their range (numpy's rule: the last bin is closed)."""
     x = np.asarray(list(values) if not isinstance(values, np.ndarray) else values, dtype=float).ravel()
-    b = _check_n(bins, "bins")
-    if b > MAX_BINS:
-        raise InputError("bins", float(b), f"a whole number between 1 and {MAX_BINS}")
+    b = whole_number(bins, "bins", 1, MAX_BINS)
     if x.size == 0:
         raise InputError("values", None, "at least one number")
     if not np.all(np.isfinite(x)):

@@ -27,6 +27,7 @@ from openpyxl.workbook.workbook import Workbook
 from udfs.uncertainty import C2C_SAMPLE_HEADER, HISTOGRAM_HEADER, MC_HEADER
 from xlcell.bom import MaterialPrices
 from xlcell.params import ParamSpec, specs, to_display
+from xlcell.units import from_si
 from xlcell.uncertainty import (DEFAULT_OUTPUTS, DEFAULT_PRICE_RISK, PRICE_KEYS, PRICE_SPECS, UncertaintySpec,
                                 price_override_specs)
 
@@ -97,7 +98,7 @@ def spec_rows() -> list[style.ParamRow]:
             load, vol = base.price_loadings[k], base.price_volatilities[k]
             ls, vs = over[f"{k}_loading"], over[f"{k}_volatility_pct"]
             rows.append(style.ParamRow(ls.label, ls.key, load, ls.unit, ls, ls.allowed()))
-            rows.append(style.ParamRow(vs.label, vs.key, float(f"{vol * 100:.12g}"), vs.unit, vs, vs.allowed()))
+            rows.append(style.ParamRow(vs.label, vs.key, float(f"{from_si(vol, vs.unit):.12g}"), vs.unit, vs, vs.allowed()))
     return rows
 
 
@@ -118,20 +119,11 @@ def _histogram_cells(ws, top: int, col: int, n_bins: int) -> None:
 
 def _histogram_chart(ws, top: int, col: int, n_bins: int, title: str, x_title: str) -> BarChart:
     count_col = col + HISTOGRAM_HEADER.index("count")
-    chart = BarChart()
-    chart.type = "col"
-    chart.title = title
-    chart.add_data(Reference(ws, min_col=count_col, min_row=top, max_row=top + n_bins), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=col, min_row=top + 1, max_row=top + n_bins))
-    chart.gapWidth = 10
-    chart.legend = None
-    chart.x_axis.title = x_title
-    chart.y_axis.title = "samples"
+    chart = style.bar_chart(title, Reference(ws, min_col=count_col, min_row=top, max_row=top + n_bins),
+                            Reference(ws, min_col=col, min_row=top + 1, max_row=top + n_bins), direction="col",
+                            x_title=x_title, y_title="samples", width=18)
+    chart.gapWidth = 10  # touching columns: a histogram
     chart.y_axis.numFmt = NumFmt(formatCode="#,##0", sourceLinked=False)
-    chart.x_axis.tickLblPos = "low"
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.height, chart.width = 8, 18
     return chart
 
 
