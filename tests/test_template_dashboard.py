@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula
 
-from workbooks.sheets import calendering, cost, dashboard, design, lcos, uncertainty
+from workbooks.sheets import cost, dashboard, design, lcos, uncertainty
 from xlcell.calendering import CALENDERING_MATERIALS, coating_porosity, fracture_line_load
 from xlcell.cell import evaluate_cell
 from xlcell.cost import evaluate_cost
