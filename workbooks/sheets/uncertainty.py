@@ -127,6 +127,18 @@ def _histogram_chart(ws, top: int, col: int, n_bins: int, title: str, x_title: s
     return chart
 
 
+def _histogram_block(ws, top: int, col: int, values_col: str, title: str, chart_title: str, unit: str,
+                     chart_row: int) -> None:
+    """A titled XLCELL_HISTOGRAM spill of a samples column (reserving MAX_SHEET_BINS rows) and its column chart."""
+    ws.cell(row=top - 1, column=col, value=title).font = style.SECTION_FONT
+    spill(ws, f"{style.col_letter(col)}{top}",
+          f"=XLCELL_HISTOGRAM({values_col}{HEADER_ROW}:{values_col}{HEADER_ROW + MAX_SHEET_SAMPLES},mc_bins)",
+          RUN[2][2] + 1, len(HISTOGRAM_HEADER))
+    _histogram_cells(ws, top, col, MAX_SHEET_BINS)
+    chart = _histogram_chart(ws, top, col, MAX_SHEET_BINS, chart_title, unit)
+    ws.add_chart(chart, f"{style.col_letter(col + len(HISTOGRAM_HEADER) + 1)}{chart_row}")
+
+
 def build(wb: Workbook, ctx) -> None:
     ws = wb.create_sheet(TITLE)
     style.title(ws, "Uncertainty: Monte Carlo with latent factors, and cell-to-cell variation",
@@ -178,13 +190,8 @@ def build(wb: Workbook, ctx) -> None:
     spill(ws, f"{s_col}{HEADER_ROW}", f"=XLCELL_MC_SAMPLES({args})", RUN[0][2] + 1, n_cols)
     cost_col = style.col_letter(SAMPLES_COL + 3 + DEFAULT_OUTPUTS.index("cell_cost_usd_per_kWh"))
     hist_top = risk_top + RISK_ITEMS + 2
-    ws.cell(row=hist_top - 1, column=RESULTS_COL, value="Histogram of the cell cost per kWh ($/kWh)").font = style.SECTION_FONT
-    spill(ws, f"{col}{hist_top}",
-          f"=XLCELL_HISTOGRAM({cost_col}{HEADER_ROW}:{cost_col}{HEADER_ROW + MAX_SHEET_SAMPLES},mc_bins)",
-          RUN[2][2] + 1, len(HISTOGRAM_HEADER))
-    _histogram_cells(ws, hist_top, RESULTS_COL, MAX_SHEET_BINS)
-    chart = _histogram_chart(ws, hist_top, RESULTS_COL, MAX_SHEET_BINS, "Cell cost per kWh: Monte Carlo histogram", "$/kWh")
-    ws.add_chart(chart, f"{style.col_letter(RESULTS_COL + len(HISTOGRAM_HEADER) + 1)}{hist_top}")
+    _histogram_block(ws, hist_top, RESULTS_COL, cost_col, "Histogram of the cell cost per kWh ($/kWh)",
+                     "Cell cost per kWh: Monte Carlo histogram", "$/kWh", chart_row=hist_top)
 
     # correlation of the log prices
     corr_top = hist_top + MAX_SHEET_BINS + 3
@@ -215,13 +222,8 @@ def build(wb: Workbook, ctx) -> None:
           CELL_TO_CELL[0][2] + 1, len(C2C_SAMPLE_HEADER))
     cap_col = style.col_letter(CELLS_COL + C2C_SAMPLE_HEADER.index("capacity_Ah"))
     ch_top = max(c2c_top, corr_top + n_prices + 4)
-    ws.cell(row=ch_top - 1, column=C2C_HIST_COL, value="Histogram of cell capacity (Ah)").font = style.SECTION_FONT
-    spill(ws, f"{style.col_letter(C2C_HIST_COL)}{ch_top}",
-          f"=XLCELL_HISTOGRAM({cap_col}{HEADER_ROW}:{cap_col}{HEADER_ROW + MAX_SHEET_SAMPLES},mc_bins)",
-          RUN[2][2] + 1, len(HISTOGRAM_HEADER))
-    _histogram_cells(ws, ch_top, C2C_HIST_COL, MAX_SHEET_BINS)
-    chart2 = _histogram_chart(ws, ch_top, C2C_HIST_COL, MAX_SHEET_BINS, "Cell capacity across the production run", "Ah")
-    ws.add_chart(chart2, f"{style.col_letter(C2C_HIST_COL + len(HISTOGRAM_HEADER) + 1)}{ch_top + 2}")
+    _histogram_block(ws, ch_top, C2C_HIST_COL, cap_col, "Histogram of cell capacity (Ah)",
+                     "Cell capacity across the production run", "Ah", chart_row=ch_top + 2)
 
     ctx.notes["uncertainty"] = dict(risk_top=risk_top, hist_top=hist_top, corr_top=corr_top, c2c_top=c2c_top,
                                     c2c_hist_top=ch_top)
