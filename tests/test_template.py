@@ -14,26 +14,21 @@ from xlcell.design import design_from_mapping, design_keys
 from xlcell.params import specs
 
 
-@pytest.fixture(scope="module")
-def fresh(fresh_template):
-    return fresh_template  # written once per run (tests/conftest.py)
-
-
-def test_committed_template_equals_generator_output(fresh):
+def test_committed_template_equals_generator_output(fresh_template):
     # Regenerate with `xlcell template` when this fails.
-    with zipfile.ZipFile(TEMPLATE_PATH) as a, zipfile.ZipFile(fresh) as b:
+    with zipfile.ZipFile(TEMPLATE_PATH) as a, zipfile.ZipFile(fresh_template) as b:
         assert a.namelist() == b.namelist()
         for name in a.namelist():
             assert a.read(name) == b.read(name), f"{name} differs: run `xlcell template`"
 
 
-def test_generation_is_reproducible(fresh, tmp_path):
+def test_generation_is_reproducible(fresh_template, tmp_path):
     again = write_template(tmp_path / "again.xlsx")
-    assert again.read_bytes() == fresh.read_bytes()
+    assert again.read_bytes() == fresh_template.read_bytes()
 
 
-def test_sheets_names_and_conf(fresh):
-    wb = load_workbook(fresh)
+def test_sheets_names_and_conf(fresh_template):
+    wb = load_workbook(fresh_template)
     assert wb.sheetnames[:4] == ["How to use", "Dashboard", "Design", "Materials"] and "xlwings.conf" in wb.sheetnames
     conf = {r[0]: r[1] for r in wb["xlwings.conf"].iter_rows(values_only=True)}
     assert conf["UDF Modules"] == "udfs"
@@ -44,8 +39,8 @@ def test_sheets_names_and_conf(fresh):
     assert wb.defined_names["xlcell_design"].attr_text.startswith("'Design'!$B$")
 
 
-def test_design_rows_come_from_metadata(fresh):
-    ws = load_workbook(fresh)["Design"]
+def test_design_rows_come_from_metadata(fresh_template):
+    ws = load_workbook(fresh_template)["Design"]
     rows = {ws.cell(r, 2).value: (ws.cell(r, 3).value, ws.cell(r, 4).value) for r in range(5, ws.max_row + 1)
             if ws.cell(r, 2).value}
     for k in design_keys():
@@ -55,19 +50,19 @@ def test_design_rows_come_from_metadata(fresh):
     assert ws["C6"].fill.fgColor.rgb.endswith("FFF2CC")  # inputs coloured
 
 
-def test_udf_calls_are_plain_and_spill_as_dynamic_arrays(fresh):
-    dyn = dynamic_cells(fresh)
+def test_udf_calls_are_plain_and_spill_as_dynamic_arrays(fresh_template):
+    dyn = dynamic_cells(fresh_template)
     formulas = [f for cells in dyn.values() for _, f in cells]
     assert any(f.startswith("XLCELL_CELL(xlcell_design") for f in formulas)
     assert any(f.startswith("XLCELL_RATE_CAPABILITY(") for f in formulas)
-    with zipfile.ZipFile(fresh) as z:
+    with zipfile.ZipFile(fresh_template) as z:
         assert "xl/metadata.xml" in z.namelist()
         text = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
     assert "_xludf." not in text and "=@" not in text
 
 
-def test_data_validation_on_inputs(fresh):
-    ws = load_workbook(fresh)["Design"]
+def test_data_validation_on_inputs(fresh_template):
+    ws = load_workbook(fresh_template)["Design"]
     dvs = ws.data_validations.dataValidation
     lists = [dv for dv in dvs if dv.type == "list"]
     assert any(dv.formula1.startswith("'Materials'!$A$") for dv in lists)  # names from the Materials sheet
@@ -75,43 +70,38 @@ def test_data_validation_on_inputs(fresh):
     assert any(f"C{porosity_row}" in str(dv.sqref) and dv.type == "custom" for dv in dvs)  # 0 < ε < 1
 
 
-@pytest.fixture(scope="module")
-def computed(template_values):
-    return template_values  # computed once per run (tests/conftest.py)
-
-
-def test_formulas_compute_the_model(computed):
+def test_formulas_compute_the_model(template_values):
     ref = evaluate_cell(design_from_mapping({})).as_display()
     start = design_sheet.HEADER_ROW + 1
     col_key, col_val = "I", "J"
     for i, s in enumerate(specs(CellMetrics)):
         r = start + i
-        assert computed[f"DESIGN!{col_key}{r}"] == s.key
-        got, want = computed[f"DESIGN!{col_val}{r}"], ref[s.key]
+        assert template_values[f"DESIGN!{col_key}{r}"] == s.key
+        got, want = template_values[f"DESIGN!{col_val}{r}"], ref[s.key]
         if s.unit == "bool":
             assert bool(got) == bool(want)
         else:
             assert got == pytest.approx(float(want), rel=1e-9), s.key
-    assert computed[f"DESIGN!{col_val}{start}"] == pytest.approx(8.0691897, rel=1e-7)  # BatPaC 5.0 §2.2
+    assert template_values[f"DESIGN!{col_val}{start}"] == pytest.approx(8.0691897, rel=1e-7)  # BatPaC 5.0 §2.2
 
 
-def test_library_and_derived_columns(computed):
+def test_library_and_derived_columns(template_values):
     ws_rows = {k.key: None for k in design_keys()}
     wb = load_workbook(TEMPLATE_PATH)
     ws = wb["Design"]
     for r in range(5, ws.max_row + 1):
         if ws.cell(r, 2).value in ws_rows:
             ws_rows[ws.cell(r, 2).value] = r
-    assert computed[f"DESIGN!E{ws_rows['pos_specific_capacity_mAh_g']}"] == pytest.approx(213.6)
-    assert computed[f"DESIGN!E{ws_rows['neg_thickness_um']}"] == pytest.approx(152.69056, rel=1e-7)
+    assert template_values[f"DESIGN!E{ws_rows['pos_specific_capacity_mAh_g']}"] == pytest.approx(213.6)
+    assert template_values[f"DESIGN!E{ws_rows['neg_thickness_um']}"] == pytest.approx(152.69056, rel=1e-7)
 
 
-def test_rate_capability_block(computed):
+def test_rate_capability_block(template_values):
     top = design_sheet.HEADER_ROW + len(design_sheet.C_RATES) + 3
     col = design_sheet.RATE_COL
     from openpyxl.utils import get_column_letter as L
 
-    assert computed[f"DESIGN!{L(col + 1)}{top}"] == "usable_fraction"
+    assert template_values[f"DESIGN!{L(col + 1)}{top}"] == "usable_fraction"
     want = rate_capability(design_from_mapping({}), design_sheet.C_RATES).reshape(-1)
-    got = [computed[f"DESIGN!{L(col + 1)}{top + 1 + i}"] for i in range(len(design_sheet.C_RATES))]
+    got = [template_values[f"DESIGN!{L(col + 1)}{top + 1 + i}"] for i in range(len(design_sheet.C_RATES))]
     assert got == pytest.approx(list(want), rel=1e-9)

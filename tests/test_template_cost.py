@@ -56,50 +56,45 @@ def test_cost_udfs_spill_as_dynamic_arrays():
 
 
 @pytest.fixture(scope="module")
-def computed(template_values):
-    return template_values  # computed once per run (tests/conftest.py)
-
-
-@pytest.fixture(scope="module")
 def ref():
     return cost_details(design_from_mapping({}))
 
 
-def test_cost_sheet_computes_batpac_default(computed, ref):
+def test_cost_sheet_computes_batpac_default(template_values, ref):
     want = ref.metrics.as_display()
     for i, s in enumerate(specs(CostMetrics)):
         r = cost_sheet.HEADER_ROW + 1 + i
-        assert computed[f"COST!B{r}"] == s.key
-        got = computed[f"COST!C{r}"]
+        assert template_values[f"COST!B{r}"] == s.key
+        got = template_values[f"COST!C{r}"]
         if s.unit == "text":
             assert got == str(want[s.key])
         else:
             assert got == pytest.approx(float(want[s.key]), rel=1e-9), s.key
     rows = {s.key: cost_sheet.HEADER_ROW + 1 + i for i, s in enumerate(specs(CostMetrics))}
     # BatPaC 5.0 §6.3 (shared/reference/batpac5.md): $19.754802 per cell, $79.0192/kWh
-    assert computed[f"COST!C{rows['cell_cost_usd']}"] == pytest.approx(19.754802, abs=1e-6)
+    assert template_values[f"COST!C{rows['cell_cost_usd']}"] == pytest.approx(19.754802, abs=1e-6)
     tot = cost_sheet.HEADER_ROW + 1 + len(cost_sheet.LINES)
-    assert computed[f"COST!G{tot}"] == pytest.approx(79.019206, rel=1e-7)  # the lines add up to the total
-    assert computed[f"COST!G{tot + 2}"] == pytest.approx(0.1)  # CRF at the default 0 % over 10 years
+    assert template_values[f"COST!G{tot}"] == pytest.approx(79.019206, rel=1e-7)  # the lines add up to the total
+    assert template_values[f"COST!G{tot + 2}"] == pytest.approx(0.1)  # CRF at the default 0 % over 10 years
 
 
-def test_factory_sheet_results(computed, ref):
+def test_factory_sheet_results(template_values, ref):
     h = factory_sheet.HEADER_ROW + 1
     c0 = factory_sheet.RESULTS_COL
-    assert [computed[f"FACTORY!{L(c0 + j)}{h}"] for j in range(len(FACTORY_HEADER))] == FACTORY_HEADER
+    assert [template_values[f"FACTORY!{L(c0 + j)}{h}"] for j in range(len(FACTORY_HEADER))] == FACTORY_HEADER
     st = ref.steps
     lab, cap = FACTORY_HEADER.index("labor_h_yr"), FACTORY_HEADER.index("capex_musd")
     for j, s in enumerate(DEFAULT_STEPS):
         r = h + 1 + j
-        assert computed[f"FACTORY!{L(c0)}{r}"] == s.name
-        assert computed[f"FACTORY!{L(c0 + lab)}{r}"] == pytest.approx(float(st.labor_s[j]) / 3600, rel=1e-9)
-        assert computed[f"FACTORY!{L(c0 + cap)}{r}"] == pytest.approx(float(st.capex_usd[j]) / 1e6, rel=1e-9)
+        assert template_values[f"FACTORY!{L(c0)}{r}"] == s.name
+        assert template_values[f"FACTORY!{L(c0 + lab)}{r}"] == pytest.approx(float(st.labor_s[j]) / 3600, rel=1e-9)
+        assert template_values[f"FACTORY!{L(c0 + cap)}{r}"] == pytest.approx(float(st.capex_usd[j]) / 1e6, rel=1e-9)
     # the table's empty rows give blank result rows, and the bottleneck (beside) skips them
     for r in range(h + 1 + len(DEFAULT_STEPS), h + 1 + len(DEFAULT_STEPS) + factory_sheet.EXTRA_STEP_ROWS):
-        assert all(computed.get(f"FACTORY!{L(c0 + j)}{r}") in ("", None) for j in range(len(FACTORY_HEADER))), r
+        assert all(template_values.get(f"FACTORY!{L(c0 + j)}{r}") in ("", None) for j in range(len(FACTORY_HEADER))), r
     bc, br = factory_sheet.BOTTLENECK_COL, factory_sheet.HEADER_ROW + 1
-    assert computed[f"FACTORY!{L(bc)}{br}"] == str(ref.metrics.bottleneck_step)
-    assert computed[f"FACTORY!{L(bc + 1)}{br}"] == pytest.approx(
+    assert template_values[f"FACTORY!{L(bc)}{br}"] == str(ref.metrics.bottleneck_step)
+    assert template_values[f"FACTORY!{L(bc + 1)}{br}"] == pytest.approx(
         float(ref.metrics.line_capacity_cells_yr) / (320 * 24), rel=1e-9)
 
 
@@ -192,29 +187,29 @@ def test_steps_added_in_the_table_appear_in_the_results(tmp_path):
     assert got[f"COST!C{row['cells_per_year']}"] == pytest.approx(9 / 1.1 * 0.85 * 3600 * 320 * 24 * 0.95, rel=1e-9)
 
 
-def test_bom_sheet_results(computed, ref):
+def test_bom_sheet_results(template_values, ref):
     h = 5
     c0 = 8
-    assert [computed[f"BOM!{L(c0 + j)}{h}"] for j in range(len(BOM_HEADER))] == BOM_HEADER
+    assert [template_values[f"BOM!{L(c0 + j)}{h}"] for j in range(len(BOM_HEADER))] == BOM_HEADER
     for i, (key, _, _) in enumerate(BOM_ITEMS):
         r = h + 1 + i
-        assert computed[f"BOM!{L(c0)}{r}"] == key
-        assert computed[f"BOM!{L(c0 + 6)}{r}"] == pytest.approx(float(ref.bom.cost[key]), rel=1e-9, abs=1e-15)
-    assert computed[f"BOM!{L(c0 + 6)}{h + 1 + len(BOM_ITEMS)}"] == pytest.approx(15.502277, abs=1e-6)  # BatPaC §3.3
+        assert template_values[f"BOM!{L(c0)}{r}"] == key
+        assert template_values[f"BOM!{L(c0 + 6)}{r}"] == pytest.approx(float(ref.bom.cost[key]), rel=1e-9, abs=1e-15)
+    assert template_values[f"BOM!{L(c0 + 6)}{h + 1 + len(BOM_ITEMS)}"] == pytest.approx(15.502277, abs=1e-6)  # BatPaC §3.3
 
 
-def test_tornado_block(computed):
+def test_tornado_block(template_values):
     top, col = None, cost_sheet.LINES_COL
     for r in range(1, 120):
-        if computed.get(f"COST!{L(col)}{r}") == "input":
+        if template_values.get(f"COST!{L(col)}{r}") == "input":
             top = r
             break
     assert top is not None
-    assert [computed[f"COST!{L(col + j)}{top}"] for j in range(len(SENSITIVITY_HEADER))] == SENSITIVITY_HEADER
+    assert [template_values[f"COST!{L(col + j)}{top}"] for j in range(len(SENSITIVITY_HEADER))] == SENSITIVITY_HEADER
     t = cost_sensitivity(design_from_mapping({}), 0.1)
     for i in range(cost_sheet.TORNADO_TOP):
-        assert computed[f"COST!{L(col)}{top + 1 + i}"] == t.keys[i]
-        assert computed[f"COST!{L(col + 6)}{top + 1 + i}"] == pytest.approx(t.high[i], rel=1e-9)
+        assert template_values[f"COST!{L(col)}{top + 1 + i}"] == t.keys[i]
+        assert template_values[f"COST!{L(col + 6)}{top + 1 + i}"] == pytest.approx(t.high[i], rel=1e-9)
 
 
 def test_report_has_a_cost_section(tmp_path):

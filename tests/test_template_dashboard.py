@@ -23,13 +23,8 @@ def wb(fresh_template):
     return load_workbook(fresh_template)
 
 
-@pytest.fixture(scope="module")
-def computed(template_values):
-    return template_values  # computed once per run (tests/conftest.py)
-
-
-def _value(computed, key):
-    return computed[f"{D}!B{dashboard.headline_rows()[key]}"]
+def _value(template_values, key):
+    return template_values[f"{D}!B{dashboard.headline_rows()[key]}"]
 
 
 def test_dashboard_sits_second_and_design_stays_the_active_sheet(wb):
@@ -65,38 +60,38 @@ def test_lookups_read_the_spilled_result_tables(wb):
         assert anchor.ref == ref.replace("$", ""), name
 
 
-def test_headline_values_equal_the_model(computed):
+def test_headline_values_equal_the_model(template_values):
     d = design_from_mapping({})
     cell = evaluate_cell(d).as_display()
     for key in ("capacity_Ah", "energy_Wh", "specific_energy_Wh_kg", "energy_density_Wh_L", "max_power_W"):
-        assert _value(computed, key) == pytest.approx(float(cell[key]), rel=1e-9), key
-    assert _value(computed, "feasible") == ("yes" if bool(cell["feasible"]) else "no") == "yes"
+        assert _value(template_values, key) == pytest.approx(float(cell[key]), rel=1e-9), key
+    assert _value(template_values, "feasible") == ("yes" if bool(cell["feasible"]) else "no") == "yes"
     c = evaluate_cost(d).as_display()
     for key in ("cell_cost_usd", "cell_cost_usd_per_kWh", "materials_share"):
-        assert _value(computed, key) == pytest.approx(float(c[key]), rel=1e-9), key
-    assert _value(computed, "bottleneck_step") == str(c["bottleneck_step"])
+        assert _value(template_values, key) == pytest.approx(float(c[key]), rel=1e-9), key
+    assert _value(template_values, "bottleneck_step") == str(c["bottleneck_step"])
     # BatPaC 5.0 default cell, shared/reference/batpac5.md §6.3: $19.754802 per cell, $79.0192/kWh
-    assert _value(computed, "cell_cost_usd") == pytest.approx(19.754802, abs=1e-6)
-    assert _value(computed, "cell_cost_usd_per_kWh") == pytest.approx(79.019206, rel=1e-7)
-    assert 0 < _value(computed, "materials_share") < 1
+    assert _value(template_values, "cell_cost_usd") == pytest.approx(19.754802, abs=1e-6)
+    assert _value(template_values, "cell_cost_usd_per_kWh") == pytest.approx(79.019206, rel=1e-7)
+    assert 0 < _value(template_values, "materials_share") < 1
     # the Lifetime sheet's defaults: 365 cycles a year to 80 % SOH; the LCOS sheet's: η = 0.95, O&M 0, residual $5
-    assert _value(computed, "sei_cycle_life") == pytest.approx(float(sei_cycle_life(d, 365.0, 0.8)), rel=1e-9)
+    assert _value(template_values, "sei_cycle_life") == pytest.approx(float(sei_cycle_life(d, 365.0, 0.8)), rel=1e-9)
     want = float(cell_lcos(d, 365.0, 0.8, 0.95, 0.0, 5.0).lcos_usd_J) * 3.6e6
-    assert _value(computed, "lcos_usd_kWh") == pytest.approx(want, rel=1e-9)
+    assert _value(template_values, "lcos_usd_kWh") == pytest.approx(want, rel=1e-9)
 
 
-def test_risk_and_fracture_rows_equal_the_model(computed):
+def test_risk_and_fracture_rows_equal_the_model(template_values):
     n, seed = (row[2] for row in uncertainty.RUN[:2])
     mc = monte_carlo(design_from_mapping({}), int(n), int(seed), UncertaintySpec())
-    p95 = _value(computed, "var95_usd_per_kWh")
+    p95 = _value(template_values, "var95_usd_per_kWh")
     assert p95 == pytest.approx(mc.risk["var95_usd_per_kWh"], rel=1e-9)
-    assert p95 > _value(computed, "cell_cost_usd_per_kWh")  # prices only rise in the tail
+    assert p95 > _value(template_values, "cell_cost_usd_per_kWh")  # prices only rise in the tail
     nmc = CALENDERING_MATERIALS["NMC811"]
     qf = float(fracture_line_load(coating_porosity(0.40, nmc.drying_shrinkage), nmc)) / 1e3  # N/mm; the sheet's 800 N/mm is below
-    assert _value(computed, "fracture_check") == f"OK: below NMC811's fracture line load {qf:.0f} N/mm"
+    assert _value(template_values, "fracture_check") == f"OK: below NMC811's fracture line load {qf:.0f} N/mm"
 
 
-def test_cost_chart_draws_the_cost_sheets_lines(wb, computed):
+def test_cost_chart_draws_the_cost_sheets_lines(wb, template_values):
     charts = wb[dashboard.TITLE]._charts
     assert len(charts) == 1 and charts[0].type == "bar"
     (s,) = charts[0].series
@@ -107,5 +102,5 @@ def test_cost_chart_draws_the_cost_sheets_lines(wb, computed):
     ws = wb[cost.TITLE]
     assert ws[f"G{cost.HEADER_ROW}"].value == "$ per kWh"
     # the bars are the cost lines: they add up to the cell cost per kWh
-    total = sum(computed[f"COST!G{r}"] for r in range(first, last + 1))
-    assert total == pytest.approx(_value(computed, "cell_cost_usd_per_kWh"), rel=1e-9)
+    total = sum(template_values[f"COST!G{r}"] for r in range(first, last + 1))
+    assert total == pytest.approx(_value(template_values, "cell_cost_usd_per_kWh"), rel=1e-9)

@@ -27,18 +27,8 @@ from xlcell.lcos import LcosInputs, cashflow, lcos
 from xlcell.params import specs
 
 
-@pytest.fixture(scope="module")
-def fresh(fresh_template):
-    return fresh_template  # written once per run (tests/conftest.py)
-
-
-@pytest.fixture(scope="module")
-def computed(template_values):
-    return template_values  # computed once per run (tests/conftest.py)
-
-
-def test_sheets_exist_with_named_parameter_blocks(fresh):
-    wb = load_workbook(fresh)
+def test_sheets_exist_with_named_parameter_blocks(fresh_template):
+    wb = load_workbook(fresh_template)
     assert {"Lifetime", "LCOS"} <= set(wb.sheetnames)
     for nm in ("xlcell_sei_params", "xlcell_crack_params", "life_cycles_per_year", "sei_cycle_life"):
         assert wb.defined_names[nm].attr_text.startswith("'Lifetime'!"), nm
@@ -48,41 +38,41 @@ def test_sheets_exist_with_named_parameter_blocks(fresh):
     for s in specs(LcosInputs):
         assert s.key in keys
     assert len(wb["Lifetime"]._charts) == 1 and len(ws._charts) == 1
-    formulas = [f for cells in dynamic_cells(fresh).values() for _, f in cells]
+    formulas = [f for cells in dynamic_cells(fresh_template).values() for _, f in cells]
     for fn in ("XLCELL_SEI_FADE(", "XLCELL_WANG_FADE(", "XLCELL_CRACK(", "XLCELL_WANG_FIT(", "XLCELL_LCOS(",
                "XLCELL_LCOS_CASHFLOW(", "XLCELL_SEI_SOH_BY_YEAR("):
         assert any(f.startswith(fn) for f in formulas), fn
 
 
-def test_lifetime_sheet_computes_the_models(computed):
+def test_lifetime_sheet_computes_the_models(template_values):
     d = design_from_mapping({})
     r = lifetime_sheet.HEADER_ROW + 1
     col = L(lifetime_sheet.RESULTS_COL + 1)
-    assert computed[f"LIFETIME!{col}{r}"] == pytest.approx(
+    assert template_values[f"LIFETIME!{col}{r}"] == pytest.approx(
         float(sei_capacity_loss(d, SECONDS_PER_YEAR, 365.0).capacity_loss_fraction) * 100, rel=1e-9)
-    assert computed[f"LIFETIME!{col}{r + 2}"] == pytest.approx(float(sei_cycle_life(d, 365.0, 0.8)), rel=1e-9)
-    assert computed[f"LIFETIME!{col}{r + 3}"] == pytest.approx(float(wang_cycle_life(0.5, 298.15, 0.8, 1.0)), rel=1e-9)
-    assert computed[f"LIFETIME!{col}{r + 4}"] is True  # C/2 at 25 °C: inside Wang et al.'s tests
+    assert template_values[f"LIFETIME!{col}{r + 2}"] == pytest.approx(float(sei_cycle_life(d, 365.0, 0.8)), rel=1e-9)
+    assert template_values[f"LIFETIME!{col}{r + 3}"] == pytest.approx(float(wang_cycle_life(0.5, 298.15, 0.8, 1.0)), rel=1e-9)
+    assert template_values[f"LIFETIME!{col}{r + 4}"] is True  # C/2 at 25 °C: inside Wang et al.'s tests
     # fade table: SEI and Wang SOH columns
     top = lifetime_sheet.HEADER_ROW
     n = np.array(lifetime_sheet.CYCLES, dtype=float)
     sei = np.asarray(sei_fade_vs_cycles(d, n, 365.0).soh).reshape(-1)
     wang = 1 - wang_loss_percent(0.5, 298.15, n * 2.2) / 100
     sc, wc = L(lifetime_sheet.FADE_COL + 4), L(lifetime_sheet.FADE_COL + 9)
-    assert computed[f"LIFETIME!{sc}{top}"] == "soh" and computed[f"LIFETIME!{wc}{top}"] == "soh"
-    assert [computed[f"LIFETIME!{sc}{top + 1 + i}"] for i in range(n.size)] == pytest.approx(list(sei), rel=1e-9)
-    assert [computed[f"LIFETIME!{wc}{top + 1 + i}"] for i in range(n.size)] == pytest.approx(list(wang), rel=1e-9)
+    assert template_values[f"LIFETIME!{sc}{top}"] == "soh" and template_values[f"LIFETIME!{wc}{top}"] == "soh"
+    assert [template_values[f"LIFETIME!{sc}{top + 1 + i}"] for i in range(n.size)] == pytest.approx(list(sei), rel=1e-9)
+    assert [template_values[f"LIFETIME!{wc}{top + 1 + i}"] for i in range(n.size)] == pytest.approx(list(wang), rel=1e-9)
     # cracking table
     crack_row = lifetime_sheet.HEADER_ROW + 5 + 3
     h = L(lifetime_sheet.RESULTS_COL)
-    assert computed[f"LIFETIME!{h}{crack_row}"] == "stress_MPa"
-    assert computed[f"LIFETIME!{col}{crack_row}"] == pytest.approx(float(cracking(d).stress_Pa) / 1e6, rel=1e-9)
+    assert template_values[f"LIFETIME!{h}{crack_row}"] == "stress_MPa"
+    assert template_values[f"LIFETIME!{col}{crack_row}"] == pytest.approx(float(cracking(d).stress_Pa) / 1e6, rel=1e-9)
 
 
-def test_lifetime_fit_table_reports_its_domain(computed):
+def test_lifetime_fit_table_reports_its_domain(template_values):
     fit_top = lifetime_sheet.HEADER_ROW + len(lifetime_sheet.CYCLES) + 4
     k, v = L(lifetime_sheet.FADE_COL + 7), L(lifetime_sheet.FADE_COL + 8)
-    got = {computed[f"LIFETIME!{k}{fit_top + i}"]: computed[f"LIFETIME!{v}{fit_top + i}"] for i in range(lifetime_sheet.FIT_ITEMS)}
+    got = {template_values[f"LIFETIME!{k}{fit_top + i}"]: template_values[f"LIFETIME!{v}{fit_top + i}"] for i in range(lifetime_sheet.FIT_ITEMS)}
     assert list(got)[-1] == "valid_for"  # the sheet reserves exactly the rows the fit returns
     assert got["n_points"] == len(lifetime_sheet.FIT_EXAMPLE) and got["n_dropped"] == 0
     assert got["held_at_published"] == "none" and all(got[f"{c}_stderr"] >= 0 for c in ("b", "z", "k_J_mol"))
@@ -90,39 +80,39 @@ def test_lifetime_fit_table_reports_its_domain(computed):
     assert got["z"] == pytest.approx(0.55, rel=0.05)
 
 
-def test_lcos_sheet_computes_the_models(computed):
+def test_lcos_sheet_computes_the_models(template_values):
     d = design_from_mapping({})
     top = lcos_sheet.HEADER_ROW + 1
     h, i, _, k = (L(lcos_sheet.RESULTS_COL + x) for x in range(4))
     fixed = lcos(LcosInputs())
-    assert computed[f"LCOS!{h}{top}"] == "lcos_usd_MWh"
-    assert computed[f"LCOS!{i}{top}"] == pytest.approx(float(fixed.lcos_usd_J) * 3.6e9, rel=1e-9)
+    assert template_values[f"LCOS!{h}{top}"] == "lcos_usd_MWh"
+    assert template_values[f"LCOS!{i}{top}"] == pytest.approx(float(fixed.lcos_usd_J) * 3.6e9, rel=1e-9)
     soh = sei_soh_by_year(d, lcos_sheet.SOH_YEARS, 365.0)
     with_sei = lcos(LcosInputs(), soh=soh)
-    assert computed[f"LCOS!{k}{top}"] == pytest.approx(float(with_sei.lcos_usd_J) * 3.6e9, rel=1e-9)
+    assert template_values[f"LCOS!{k}{top}"] == pytest.approx(float(with_sei.lcos_usd_J) * 3.6e9, rel=1e-9)
     cf = cashflow(LcosInputs())
     cf_top = top + lcos_sheet.LCOS_ITEMS + 19
-    assert computed[f"LCOS!{h}{cf_top}"] == "year"
+    assert template_values[f"LCOS!{h}{cf_top}"] == "year"
     tot = L(lcos_sheet.RESULTS_COL + 9)
-    got = [computed[f"LCOS!{tot}{cf_top + 1 + y}"] for y in range(np.asarray(cf["year"]).size)]
+    got = [template_values[f"LCOS!{tot}{cf_top + 1 + y}"] for y in range(np.asarray(cf["year"]).size)]
     assert got == pytest.approx(list(np.asarray(cf["total_cost_usd"])), rel=1e-9)
 
 
-def test_cell_level_lcos_links_design_and_lifetime(computed, fresh):
-    ws = load_workbook(fresh)["LCOS"]
+def test_cell_level_lcos_links_design_and_lifetime(template_values, fresh_template):
+    ws = load_workbook(fresh_template)["LCOS"]
     row = next(r for r in range(1, 80) if ws.cell(r, 1).value and str(ws.cell(r, 1).value).startswith("Cell LCOS ="))
     d = default_design()
     from xlcell.cell import evaluate_cell
 
     e = float(evaluate_cell(design_from_mapping({})).energy_J) / 3.6e6
     n = float(sei_cycle_life(d))
-    assert computed[f"LCOS!C{row}"] == pytest.approx((50 + 20 + 0 - 5) / (0.95 * e * n), rel=1e-9)
+    assert template_values[f"LCOS!C{row}"] == pytest.approx((50 + 20 + 0 - 5) / (0.95 * e * n), rel=1e-9)
     # the same form with C_BOM and C_mfg from the cost model
     from xlcell.lcos import cell_lcos
 
-    assert computed[f"LCOS!A{row + 3}"] == "lcos_usd_kWh"
+    assert template_values[f"LCOS!A{row + 3}"] == "lcos_usd_kWh"
     ref = cell_lcos(design_from_mapping({}), 365.0, 0.8, 0.95, 0.0, 5.0)
-    assert computed[f"LCOS!B{row + 3}"] == pytest.approx(float(ref.lcos_usd_J) * 3.6e6, rel=1e-9)
+    assert template_values[f"LCOS!B{row + 3}"] == pytest.approx(float(ref.lcos_usd_J) * 3.6e6, rel=1e-9)
 
 
 def test_report_has_lifetime_and_lcos_sections(tmp_path):

@@ -70,11 +70,6 @@ def test_no_clashes_and_two_histogram_charts(wb):
 
 
 @pytest.fixture(scope="module")
-def computed(template_values):
-    return template_values  # computed once per run (tests/conftest.py)
-
-
-@pytest.fixture(scope="module")
 def model(wb):
     got = _inputs(wb["Uncertainty"])
     keys = {s.key for s in specs(UncertaintySpec)} | {s.key for s in price_override_specs()}
@@ -82,54 +77,54 @@ def model(wb):
     return got, monte_carlo(design_from_mapping({}), int(got["mc_samples"]), int(got["mc_seed"]), spec)
 
 
-def test_monte_carlo_block_equals_the_model(computed, model):
+def test_monte_carlo_block_equals_the_model(template_values, model):
     got, want = model
     assert int(got["mc_samples"]) == 2000  # "thousands of Monte Carlo runs"
     h = sheet.HEADER_ROW
     c0 = sheet.RESULTS_COL
-    assert [computed[f"UNCERTAINTY!{L(c0 + j)}{h}"] for j in range(len(MC_HEADER))] == MC_HEADER
+    assert [template_values[f"UNCERTAINTY!{L(c0 + j)}{h}"] for j in range(len(MC_HEADER))] == MC_HEADER
     for i, k in enumerate(DEFAULT_OUTPUTS):
         r = h + 1 + i
-        assert computed[f"UNCERTAINTY!{L(c0)}{r}"] == k
-        assert computed[f"UNCERTAINTY!{L(c0 + 2)}{r}"] == pytest.approx(want.deterministic[k], rel=1e-9)
+        assert template_values[f"UNCERTAINTY!{L(c0)}{r}"] == k
+        assert template_values[f"UNCERTAINTY!{L(c0 + 2)}{r}"] == pytest.approx(want.deterministic[k], rel=1e-9)
         for j, c in enumerate(STAT_COLUMNS):
-            assert computed[f"UNCERTAINTY!{L(c0 + 3 + j)}{r}"] == pytest.approx(want.stats[k][c], rel=1e-9), (k, c)
+            assert template_values[f"UNCERTAINTY!{L(c0 + 3 + j)}{r}"] == pytest.approx(want.stats[k][c], rel=1e-9), (k, c)
     # BatPaC 5.0 default cell, shared/reference/batpac5.md §6.3: $79.0192/kWh deterministic
-    assert computed[f"UNCERTAINTY!{L(c0 + 2)}{h + 1}"] == pytest.approx(79.019206, rel=1e-7)
+    assert template_values[f"UNCERTAINTY!{L(c0 + 2)}{h + 1}"] == pytest.approx(79.019206, rel=1e-7)
     top = h + len(DEFAULT_OUTPUTS) + 3
-    risk = {computed[f"UNCERTAINTY!{L(c0)}{top + i}"]: computed[f"UNCERTAINTY!{L(c0 + 1)}{top + i}"]
+    risk = {template_values[f"UNCERTAINTY!{L(c0)}{top + i}"]: template_values[f"UNCERTAINTY!{L(c0 + 1)}{top + i}"]
             for i in range(sheet.RISK_ITEMS)}
     assert set(risk) == set(want.risk)
     for k, v in want.risk.items():
         assert risk[k] == pytest.approx(v, rel=1e-9), k
 
 
-def test_histogram_block_counts_the_samples(computed, model):
+def test_histogram_block_counts_the_samples(template_values, model):
     got, want = model
     top = sheet.HEADER_ROW + len(DEFAULT_OUTPUTS) + 3 + sheet.RISK_ITEMS + 2
     c0 = sheet.RESULTS_COL
-    assert [computed[f"UNCERTAINTY!{L(c0 + j)}{top}"] for j in range(len(HISTOGRAM_HEADER))] == HISTOGRAM_HEADER
+    assert [template_values[f"UNCERTAINTY!{L(c0 + j)}{top}"] for j in range(len(HISTOGRAM_HEADER))] == HISTOGRAM_HEADER
     bins = int(got["mc_bins"])
-    counts = [computed[f"UNCERTAINTY!{L(c0 + 3)}{top + 1 + i}"] for i in range(bins)]
+    counts = [template_values[f"UNCERTAINTY!{L(c0 + 3)}{top + 1 + i}"] for i in range(bins)]
     edges, want_counts = histogram(want.samples["cell_cost_usd_per_kWh"], bins)
     assert counts == want_counts.tolist() and sum(counts) == 2000
-    assert computed[f"UNCERTAINTY!{L(c0 + 1)}{top + 1}"] == pytest.approx(edges[0], rel=1e-12)
+    assert template_values[f"UNCERTAINTY!{L(c0 + 1)}{top + 1}"] == pytest.approx(edges[0], rel=1e-12)
 
 
-def test_correlation_block_shows_the_macro_factor(computed, model):
+def test_correlation_block_shows_the_macro_factor(template_values, model):
     got, want = model
     top = sheet.HEADER_ROW + len(DEFAULT_OUTPUTS) + 3 + sheet.RISK_ITEMS + 2 + sheet.MAX_SHEET_BINS + 3
     c0 = sheet.RESULTS_COL
-    keys = [computed[f"UNCERTAINTY!{L(c0 + 1 + j)}{top}"] for j in range(len(want.correlated_keys))]
+    keys = [template_values[f"UNCERTAINTY!{L(c0 + 1 + j)}{top}"] for j in range(len(want.correlated_keys))]
     assert keys == list(want.correlated_keys) == sheet.moving_prices()
-    m = np.array([[computed[f"UNCERTAINTY!{L(c0 + 1 + j)}{top + 1 + i}"] for j in range(len(keys))] for i in range(len(keys))])
+    m = np.array([[template_values[f"UNCERTAINTY!{L(c0 + 1 + j)}{top + 1 + i}"] for j in range(len(keys))] for i in range(len(keys))])
     np.testing.assert_allclose(m, want.price_correlation, rtol=1e-9, atol=1e-12)
     i, j = keys.index("pos_am_usd_kg"), keys.index("electrolyte_usd_L")
     se = (1 - 0.48**2) / np.sqrt(2000)
     assert m[i, j] == pytest.approx(0.8 * 0.6, abs=5 * se)  # loading_i × loading_j
 
 
-def test_cell_to_cell_block_equals_the_model(computed, wb):
+def test_cell_to_cell_block_equals_the_model(template_values, wb):
     got = _inputs(wb["Uncertainty"])
     want = cell_to_cell(design_from_mapping({}), int(got["c2c_cells"]), int(got["c2c_seed"]),
                         got["c2c_cv_thickness_pct"] / 100, got["c2c_cv_porosity_pct"] / 100,
@@ -139,7 +134,7 @@ def test_cell_to_cell_block_equals_the_model(computed, wb):
     ws = wb["Uncertainty"]
     top = next(c.row for row in ws.iter_rows(min_col=1, max_col=1) for c in row
                if isinstance(c.value, ArrayFormula) and c.value.text.startswith("=XLCELL_CELL_TO_CELL("))
-    rows = {computed[f"UNCERTAINTY!A{top + i}"]: computed[f"UNCERTAINTY!B{top + i}"] for i in range(sheet.C2C_ITEMS)}
+    rows = {template_values[f"UNCERTAINTY!A{top + i}"]: template_values[f"UNCERTAINTY!B{top + i}"] for i in range(sheet.C2C_ITEMS)}
     assert len(rows) == sheet.C2C_ITEMS == len(want.summary)
     for k, v in want.summary.items():
         assert rows[k] == pytest.approx(v, rel=1e-9), k
