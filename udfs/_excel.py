@@ -30,7 +30,10 @@ def cell_error_text(exc: BaseException) -> str:
     return f"{ERROR_PREFIX} internal error ({type(exc).__name__}: {str(exc)[:120]}); please report it"
 
 
-def udf(*, table: bool = False, ranges: Sequence[str] = (), volatile: bool = False) -> Callable:
+CATEGORY = "xlcell"  #: the function wizard's category of every xlcell function
+
+
+def udf(*, table: bool = False, ranges: Sequence[str] = (), volatile: bool = False, wizard: bool = True) -> Callable:
     """Register a function as an Excel UDF and make it safe to call from a cell.
 
     The function wizard's help comes from the docstring (:func:`parse_udf_doc`): its first paragraph
@@ -44,6 +47,11 @@ def udf(*, table: bool = False, ranges: Sequence[str] = (), volatile: bool = Fal
         The UDF returns a 2-D list (spilled as a dynamic array); an error becomes ``[[text]]``.
     ranges : sequence of str
         Argument names that take ranges: xlwings delivers them as lists of lists (``ndim=2``).
+    volatile : bool
+        Excel recalculates the function on every recalculation (xlwings' ``volatile``).
+    wizard : bool
+        False for a function too slow (over ~50 ms, ``scripts/time_udfs.py``) to run on every keystroke in
+        Excel's function wizard: the generated VBA returns at once there (xlwings' ``call_in_wizard``).
     """
 
     def deco(fn: Callable) -> Callable:
@@ -66,23 +74,31 @@ def udf(*, table: bool = False, ranges: Sequence[str] = (), volatile: bool = Fal
         wrapper.__xlcell_description__ = description  # type: ignore[attr-defined]
         wrapper.__xlcell_arg_docs__ = arg_docs  # type: ignore[attr-defined]
         wrapper.__xlcell_arg_options__ = options  # type: ignore[attr-defined]
+        wrapper.__xlcell_volatile__ = volatile  # type: ignore[attr-defined]
+        wrapper.__xlcell_wizard__ = wizard  # type: ignore[attr-defined]
         if xw is not None:
-            return _register(wrapper, options, description, volatile)
+            return register(wrapper, xw.func, xw.arg)
         return wrapper
 
     return deco
 
 
-def _register(wrapper: Callable, options: Mapping[str, Mapping[str, Any]], description: str,
-              volatile: bool) -> Callable:
-    """Apply xlwings' decorators (real ones on Windows/macOS, no-ops on Linux)."""
+def register(wrapper: Callable, func: Callable, arg: Callable) -> Callable:
+    """Apply xlwings' decorators ``func``/``arg`` to a UDF made by :func:`udf`, from its ``__xlcell_*__`` metadata.
+
+    At import, ``func``/``arg`` are ``xw.func``/``xw.arg``: real on Windows (the COM server reads the metadata
+    when Excel calls), no-ops elsewhere. The add-in build (``addin/xlam.py``) calls this again with xlwings' own
+    ``xlwings.udfs.xlfunc``/``xlarg`` on a copy of each function, so the VBA that xlwings generates from the
+    metadata is the same on every platform. Category, wizard flag and argument help are set in this one place.
+    """
     out = wrapper
-    for name, opts in options.items():
-        out = xw.arg(name, **opts)(out)
-    out = xw.func(volatile=volatile)(out) if volatile else xw.func(out)
+    for name, opts in wrapper.__xlcell_arg_options__.items():
+        out = arg(name, **opts)(out)
+    out = func(category=CATEGORY, volatile=wrapper.__xlcell_volatile__,
+               call_in_wizard=wrapper.__xlcell_wizard__)(out)
     meta = getattr(out, "__xlfunc__", None)
     if isinstance(meta, dict) and isinstance(meta.get("ret"), dict):
-        meta["ret"]["doc"] = description  # xlwings would take the whole docstring, cut at 255 characters
+        meta["ret"]["doc"] = wrapper.__xlcell_description__  # xlwings would take the whole docstring, cut at 255
     return out
 
 
