@@ -43,10 +43,6 @@ class VbaProject:
         for required in ("PROJECT", "VBA/dir", "VBA/_VBA_PROJECT"):
             if required not in self.streams:
                 raise VbaFormatError(f"the VBA project has no {required} stream")
-        version = struct.unpack_from("<H", self.streams["VBA/_VBA_PROJECT"], 2)[0]
-        if version != 0xFFFF:
-            raise VbaFormatError("the VBA project carries compiled code (_VBA_PROJECT version "
-                                 f"0x{version:04X}); start from a source-only template such as xlwings' add-ins")
         self.records = ovba.parse_dir(ovba.decompress(self.streams["VBA/dir"]))
         self.project_text = self.streams["PROJECT"].decode(CODEPAGE)
 
@@ -81,8 +77,16 @@ class VbaProject:
         return next(r.data.decode(CODEPAGE) for r in self.records if r.rid == ovba.PROJECTNAME)
 
     # -------------------------------------------------------------------------- editing
+    def _editable(self) -> None:
+        """Refuse to edit a project that carries compiled code: Excel would run the stale cache."""
+        version = struct.unpack_from("<H", self.streams["VBA/_VBA_PROJECT"], 2)[0]
+        if version != 0xFFFF:
+            raise VbaFormatError("the VBA project carries compiled code (_VBA_PROJECT version "
+                                 f"0x{version:04X}); start from a source-only template such as xlwings' add-ins")
+
     def set_source(self, name: str, text: str) -> None:
         """Replace a module's source (stored source-only, its compiled cache dropped)."""
+        self._editable()
         m = self.module(name)
         self.streams["VBA/" + m.stream] = ovba.compress(_vba_text(text))
         i = self._module_span(m.name)
@@ -91,6 +95,7 @@ class VbaProject:
 
     def add_module(self, name: str, text: str) -> None:
         """Add a standard module ``name`` with ``text`` (its first line must be ``Attribute VB_Name = "name"``)."""
+        self._editable()
         if any(m.name.lower() == name.lower() for m in self.modules()):
             raise VbaFormatError(f"the VBA project already has a module {name!r}")
         if not text.startswith(f'Attribute VB_Name = "{name}"'):
@@ -111,6 +116,7 @@ class VbaProject:
 
     def remove_module(self, name: str) -> None:
         """Remove a standard module (its records, stream, PROJECT line and PROJECTwm entry)."""
+        self._editable()
         m = self.module(name)
         if m.document:
             raise VbaFormatError(f"{name!r} is a document or class module; only standard modules are removed")
@@ -124,6 +130,7 @@ class VbaProject:
 
     def rename(self, name: str, project_id: str) -> None:
         """Set the project's name (a VBA identifier) and its ``ID`` GUID (``{...}``)."""
+        self._editable()
         if not name.isidentifier() or not name.isascii():
             raise VbaFormatError(f"project name {name!r} is not a VBA identifier")
         self.records = [Record(ovba.PROJECTNAME, name.encode(CODEPAGE)) if r.rid == ovba.PROJECTNAME else r

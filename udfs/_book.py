@@ -39,6 +39,9 @@ class Book(Protocol):
     def rebuild_sheet(self, module: Any) -> None:
         """Replace the sheet ``module.TITLE`` by a fresh one from the template generator ``module.build``."""
 
+    def open_book(self, path: Path) -> None:
+        """Show the workbook file ``path`` to the user (Excel opens it; headless, nothing to do)."""
+
 
 class FileBook:
     """An .xlsx file through openpyxl: formulas and styles kept, values written in memory, saved on :meth:`save`.
@@ -102,6 +105,9 @@ class FileBook:
 
         save(self.wb, self.out)
 
+    def open_book(self, path: Path) -> None:  # headless: the path is reported by the macro's message
+        return None
+
     def rebuild_sheet(self, module: Any) -> None:
         from workbooks.sheets import TemplateContext
 
@@ -164,6 +170,9 @@ class XlwingsBook:
 
     def save(self) -> None:  # the user decides when to save their workbook
         return None
+
+    def open_book(self, path: Path) -> None:
+        self.book.app.books.open(str(path))
 
     def rebuild_sheet(self, module: Any) -> None:
         """Copy the sheet from a freshly generated template (Excel's own sheet copy keeps styles and charts),

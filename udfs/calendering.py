@@ -346,7 +346,7 @@ def XLCELL_ROLL_CROWN(line_load_N_mm: Any, face_width_m: Any, bearing_span_m: An
     })
 
 
-@udf(table=True, ranges=("calendering_materials",))
+@udf(table=True, ranges=("calendering_materials",), wizard=False)
 def XLCELL_POROSITY_PROFILE(line_load_N_mm: Any, material: Any, thickness_before_um: Any, eps_before: Any,
                             face_width_m: Any, bearing_span_m: Any, roll_diameter_m: Any, bore_diameter_m: Any = None,
                             crown_line_load_N_mm: Any = None, points: Any = None,
@@ -465,7 +465,7 @@ def _profile(eps0, target_porosity, eps_min, pressure_scale_MPa, nip_time_ms, ta
         terminal_weight=_num(terminal_weight, "terminal_weight", "-", default=1.0, lo=0.0, lo_open=False))
 
 
-@udf(table=True, ranges=("calendering_materials",))
+@udf(table=True, ranges=("calendering_materials",), wizard=False)
 def XLCELL_PRESSURE_PROFILE(eps0: Any, target_porosity: Any, eps_min: Any, pressure_scale_MPa: Any, nip_time_ms: Any,
                             tau_surface_ms: Any, tau_foil_ms: Any, effort_weight: Any = None,
                             points: Any = None, terminal_weight: Any = None, material: Any = None,
@@ -492,7 +492,7 @@ def XLCELL_PRESSURE_PROFILE(eps0: Any, target_porosity: Any, eps_min: Any, press
     return [keys] + [[float(cols[k][i]) for k in keys] for i in range(len(cols[keys[0]]))]
 
 
-@udf(table=True, ranges=("calendering_materials",))
+@udf(table=True, ranges=("calendering_materials",), wizard=False)
 def XLCELL_PRESSURE_PROFILE_SUMMARY(eps0: Any, target_porosity: Any, eps_min: Any, pressure_scale_MPa: Any,
                                     nip_time_ms: Any, tau_surface_ms: Any, tau_foil_ms: Any, effort_weight: Any = None,
                                     terminal_weight: Any = None, material: Any = None,

@@ -253,7 +253,7 @@ def _blank_nan(c: Any) -> Any:
 SENSITIVITY_HEADER = ["input", "label", "base_input", "low_input", "high_input", "low", "high", "low_change", "high_change"]
 
 
-@udf(table=True, ranges=("design", "factory", "bom", "steps", "materials"))
+@udf(table=True, ranges=("design", "factory", "bom", "steps", "materials"), wizard=False)
 def XLCELL_COST_SENSITIVITY(design: Any, fraction: Any = None, top: Any = None, item: Any = None, factory: Any = None,
                             bom: Any = None, steps: Any = None, materials: Any = None) -> list[list[Any]]:
     """Tornado table: the cost item at -x % and +x % of every input, largest swing first (one call).

@@ -281,12 +281,62 @@ def run_report(book: Book, out: str | Path | None = None) -> Path:
     front = pareto_front(problem, s.n_points, s.method, seed=s.seed, n_starts=s.n_starts, report_keys=s.extra_outputs,
                          progress=_progress(book, "report: Pareto point"))
     if out is None:
-        stem = book.path.stem if book.path else "xlcell"
-        folder = book.path.parent if book.path else Path.cwd()
-        out = folder / f"{stem}_pareto_report.xlsx"
+        out = _beside(book, "_pareto_report.xlsx")
     path = write_pareto_report(out, s, problem, front, chosen_index(front, s.chosen))
     book.status(None)
     book.alert(f"Report written to {path}", "xlcell")
+    return path
+
+
+def _beside(book: Book, suffix: str) -> Path:
+    """``<book stem><suffix>`` in the book's folder (``xlcell<suffix>`` in the current folder for an unsaved book)."""
+    stem = book.path.stem if book.path else "xlcell"
+    folder = book.path.parent if book.path else Path.cwd()
+    return folder / f"{stem}{suffix}"
+
+
+def run_design_report(book: Book, out: str | Path | None = None) -> Path:
+    """Write the report workbook of the Design sheet's cell next to the book (the book itself is not written)."""
+    from workbooks.report import write_report
+
+    values = design_values(as_kv(book.read(DESIGN), "design"))
+    materials = materials_from_range(book.read(MATERIALS)) if _has_name(book, MATERIALS) else {}
+    book.status("xlcell: report: evaluating the design ...")
+    path = write_report(out if out is not None else _beside(book, "_report.xlsx"), values, materials)
+    book.status(None)
+    book.alert(f"Report written to {path}", "xlcell")
+    return path
+
+
+def _has_name(book: Book, name: str) -> bool:
+    try:
+        book.read(name)
+    except InputError:
+        return False
+    return True
+
+
+def documents_folder(home: Path | None = None) -> Path:
+    """Where a new workbook goes: ``~/Documents/xlcell`` (``~/xlcell`` when there is no Documents folder)."""
+    home = home if home is not None else Path.home()
+    base = home / "Documents" if (home / "Documents").is_dir() else home
+    return base / "xlcell"
+
+
+def run_new_workbook(book: Book | None = None, folder: str | Path | None = None) -> Path:
+    """Write a new workbook from the template (BatPaC 5.0's default cell) under a new name, and open it."""
+    from workbooks.template import write_template
+
+    folder = Path(folder) if folder is not None else documents_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    path, k = folder / f"xlcell_{stamp}.xlsx", 1
+    while path.exists():  # never overwrite a workbook of the user's
+        k += 1
+        path = folder / f"xlcell_{stamp}_{k}.xlsx"
+    write_template(path)
+    if book is not None:
+        book.open_book(path)
     return path
 
 
@@ -329,6 +379,8 @@ pareto_macro = macro(run_pareto)
 optimize_macro = macro(run_optimize)
 report_macro = macro(run_report)
 rebuild_macro = macro(run_rebuild)
+design_report_macro = macro(run_design_report)
+new_workbook_macro = macro(run_new_workbook)
 
 
 def run_file(kind: str, path: str | Path, out: str | Path | None = None, sheet_title: str | None = None,
@@ -351,4 +403,5 @@ def run_file(kind: str, path: str | Path, out: str | Path | None = None, sheet_t
 
 
 __all__ = ["Settings", "read_settings", "run_pareto", "run_optimize", "run_report", "run_rebuild", "run_file",
-           "pareto_macro", "optimize_macro", "report_macro", "rebuild_macro", "macro"]
+           "pareto_macro", "optimize_macro", "report_macro", "rebuild_macro", "macro",
+           "run_design_report", "run_new_workbook", "design_report_macro", "new_workbook_macro", "documents_folder"]

@@ -118,7 +118,7 @@ def _display(si_key: str, x: float) -> float:
     return float(units.from_si(x, SETTING_KEYS[_BY_SI[si_key]][1]))
 
 
-@udf(table=True, ranges=("data", "query", "line"))
+@udf(table=True, ranges=("data", "query", "line"), wizard=False)
 def XLCELL_GP_PREDICT(data: Any, query: Any, material: Any = None, solids_fraction: Any = None,
                       measurement_sd: Any = None, line: Any = None) -> list[list[Any]]:
     """Gaussian-process surrogate of final porosity fitted to trial data: mean and std of a new measurement per query row.
@@ -140,7 +140,7 @@ def XLCELL_GP_PREDICT(data: Any, query: Any, material: Any = None, solids_fracti
     return [["porosity_mean", "porosity_std"]] + [[float(m), float(s)] for m, s in zip(mean, std)]
 
 
-@udf(table=True, ranges=("data", "bounds", "line"))
+@udf(table=True, ranges=("data", "bounds", "line"), wizard=False)
 def XLCELL_BO_SUGGEST(data: Any, bounds: Any, target_porosity: Any, material: Any = None, seed: Any = None,
                       solids_fraction: Any = None, measurement_sd: Any = None, line: Any = None,
                       acquisition: Any = None) -> list[list[Any]]:
@@ -181,7 +181,7 @@ def XLCELL_BO_SUGGEST(data: Any, bounds: Any, target_porosity: Any, material: An
     return kv_out(out)
 
 
-@udf(table=True, ranges=("bounds", "line"))
+@udf(table=True, ranges=("bounds", "line"), wizard=False)
 def XLCELL_BO_RUN(bounds: Any, target_porosity: Any, material: Any = None, solids_fraction: Any = None,
                   n_init: Any = None, n_iter: Any = None, seed: Any = None, noise_sd: Any = None,
                   line: Any = None) -> list[list[Any]]:

@@ -113,7 +113,7 @@ def _run(design: Any, n: Any, seed: Any, spec: Any, factory: Any, bom: Any, step
     return res
 
 
-@udf(table=True, ranges=("design", "spec", "factory", "bom", "steps", "materials", "outputs"))
+@udf(table=True, ranges=("design", "spec", "factory", "bom", "steps", "materials", "outputs"), wizard=False)
 def XLCELL_MONTE_CARLO(design: Any, n: Any, seed: Any, spec: Any = None, factory: Any = None, bom: Any = None,
                        steps: Any = None, materials: Any = None, outputs: Any = None) -> list[list[Any]]:
     """Monte Carlo of a design under correlated price, electrochemical and manufacturing uncertainty: a stats table.
@@ -138,7 +138,7 @@ def XLCELL_MONTE_CARLO(design: Any, n: Any, seed: Any, spec: Any = None, factory
     return rows
 
 
-@udf(table=True, ranges=("design", "spec", "factory", "bom", "steps", "materials", "outputs"))
+@udf(table=True, ranges=("design", "spec", "factory", "bom", "steps", "materials", "outputs"), wizard=False)
 def XLCELL_MC_RISK(design: Any, n: Any, seed: Any, spec: Any = None, factory: Any = None, bom: Any = None,
                    steps: Any = None, materials: Any = None, outputs: Any = None) -> list[list[Any]]:
     """Risk profile of a Monte Carlo run: (statistic, value) rows for the cell cost per kWh and feasibility.
@@ -153,7 +153,7 @@ def XLCELL_MC_RISK(design: Any, n: Any, seed: Any, spec: Any = None, factory: An
     return kv_out({k: ("" if isinstance(v, float) and v != v else v) for k, v in r.risk.items()})
 
 
-@udf(table=True, ranges=("design", "spec", "factory", "bom", "steps", "materials", "outputs"))
+@udf(table=True, ranges=("design", "spec", "factory", "bom", "steps", "materials", "outputs"), wizard=False)
 def XLCELL_MC_SAMPLES(design: Any, n: Any, seed: Any, spec: Any = None, factory: Any = None, bom: Any = None,
                       steps: Any = None, materials: Any = None, outputs: Any = None) -> list[list[Any]]:
     """The samples of a Monte Carlo run: one row per sample (spills n rows, at most 100,000).
@@ -169,7 +169,7 @@ def XLCELL_MC_SAMPLES(design: Any, n: Any, seed: Any, spec: Any = None, factory:
     return [["sample", "macro_factor", "thermal_factor", *r.keys, "feasible"]] + [row + [f] for row, f in zip(body, feas)]
 
 
-@udf(table=True, ranges=("design", "spec", "factory", "bom", "steps", "materials", "outputs"))
+@udf(table=True, ranges=("design", "spec", "factory", "bom", "steps", "materials", "outputs"), wizard=False)
 def XLCELL_MC_CORRELATION(design: Any, n: Any, seed: Any, spec: Any = None, factory: Any = None, bom: Any = None,
                           steps: Any = None, materials: Any = None, outputs: Any = None) -> list[list[Any]]:
     """Sample correlation of the log prices of a Monte Carlo run (the macro factor at work: about l_i·l_j).
@@ -208,7 +208,7 @@ def _c2c(design: Any, n_cells: Any, seed: Any, cv_thickness_pct: Any, cv_porosit
                         resistance_window=wr)
 
 
-@udf(table=True, ranges=("design", "materials"))
+@udf(table=True, ranges=("design", "materials"), wizard=False)
 def XLCELL_CELL_TO_CELL(design: Any, n_cells: Any, seed: Any, cv_thickness_pct: Any, cv_porosity_pct: Any,
                         series: Any = None, parallel: Any = None, capacity_window_pct: Any = None,
                         resistance_window_pct: Any = None, cv_contact_pct: Any = None, materials: Any = None) -> list[list[Any]]:
@@ -232,7 +232,7 @@ def XLCELL_CELL_TO_CELL(design: Any, n_cells: Any, seed: Any, cv_thickness_pct: 
     return kv_out(r.summary)
 
 
-@udf(table=True, ranges=("design", "materials"))
+@udf(table=True, ranges=("design", "materials"), wizard=False)
 def XLCELL_CELL_TO_CELL_SAMPLES(design: Any, n_cells: Any, seed: Any, cv_thickness_pct: Any, cv_porosity_pct: Any,
                                 cv_contact_pct: Any = None, materials: Any = None) -> list[list[Any]]:
     """The cells of a production run, one row per cell: capacity, resistance and energy (spills n_cells rows).
