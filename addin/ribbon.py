@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from xml.sax.saxutils import quoteattr
 
-CUSTOM_UI_NS = "http://schemas.microsoft.com/office/2009/07/customui"  #: Office 2010+ ribbon schema
+CUSTOM_UI_NS = "http://schemas.microsoft.com/office/2006/01/customui"  #: the schema of the ribbon xlwings ships
 MODULE = "XlcellRibbon"  #: the VBA module of the callbacks
 
 
