@@ -269,7 +269,8 @@ def status(env: Env) -> list[str]:
     lines = [f"Python: {env.python}"]
     if env.windows:
         pythonw = env.python.with_name("pythonw.exe")
-        lines.append(f"pythonw.exe beside it: {pythonw if pythonw.exists() else 'not found (the add-in would use ' + env.python.name + ')'}")
+        found = str(pythonw) if pythonw.exists() else f"not found (the add-in would use {env.python.name})"
+        lines.append(f"pythonw.exe beside it: {found}")
     lines.append(f"xlwings: {env.xlwings_version or 'not installed (python -m pip install xlwings)'}")
     if not env.windows:
         lines.append(f"xlwings DLL: not applicable on {env.platform} (the classic add-in loads it on Windows only)")
