@@ -4,10 +4,14 @@ Writes ``build/dist/xlcell-addin-<version>/`` and a zip of it, holding:
 
 * the xlcell wheel (``pip install`` it into the Python that Excel's xlwings add-in uses);
 * ``xlcell_template.xlsx``, the template workbook (its ``xlwings.conf`` sheet names the UDF module);
-* ``xlwings.conf``, a user-level xlwings configuration (copy to ``~/.xlwings/xlwings.conf``) so that
-  every workbook finds the UDFs, not only the template;
-* ``install.cmd`` / ``install.sh`` (``/ribbon`` / ``--ribbon`` also copy the ribbon add-ins to Excel's start-up
-  folder) and ``INSTALL.txt`` (the add-in, the ribbon and a manual test checklist for Excel).
+* ``install.cmd`` / ``install.sh`` (pip-install the wheel, then ``xlcell addin install``; ``/ribbon`` / ``--ribbon``
+  also copy the ribbon add-ins to Excel's start-up folder) and ``INSTALL.txt`` (the add-in, the ribbon and a manual
+  test checklist for Excel).
+
+No user-level ``xlwings.conf`` is shipped: the one user setting xlcell needs, ``INTERPRETER_WIN`` (this Python's
+``pythonw.exe``), is only known on the user's machine, so ``xlcell addin install`` sets it there (backing up the
+user's file and keeping their other lines). A shipped ``"UDF MODULES","udfs"`` would also have redirected xlwings'
+*Import Functions* of every other workbook of the user to xlcell's module.
 
 Run: ``python build/build_addin.py [--out DIR] [--no-wheel]``.
 """
@@ -22,19 +26,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-#: user-level xlwings settings (xlwings reads "KEY","value" lines from ~/.xlwings/xlwings.conf)
-USER_CONF = {"UDF_MODULES": "udfs", "SHOW_CONSOLE": "False"}
-
 INSTALL = """xlcell {version} - Excel add-in (classic xlwings)
 
 1. Install Python 3.11 or later, then in a terminal:
        python -m pip install {wheel}
-       xlwings addin install
-   (install.cmd / install.sh do exactly this.)
+       xlcell addin install --xlam xlcell.xlam
+   (in this folder; install.cmd / install.sh do exactly this). On Windows this copies xlcell.xlam to Excel's
+   start-up folder (%APPDATA%\\Microsoft\\Excel\\XLSTART) and sets "INTERPRETER_WIN" in
+   %USERPROFILE%\\.xlwings\\xlwings.conf to this Python's pythonw.exe; a file it changes is first copied to a
+   .bak-<timestamp> file, and your other settings stay as they are. `xlcell addin uninstall` removes the
+   add-in. On macOS the classic add-in cannot run the functions: use the xlwings Lite route instead
+   (build/lite/README.md in the xlcell source).
 2. Windows: File > Options > Trust Center > Trust Center Settings > Macro Settings >
    tick "Trust access to the VBA project object model".
-3. Optional: copy xlwings.conf to %USERPROFILE%\\.xlwings\\xlwings.conf (Windows) or
-   ~/.xlwings/xlwings.conf (macOS) so that every workbook loads the xlcell functions.
+3. Check: `xlcell addin status` names this Python, the xlwings DLL beside it, the installed add-in and
+   "INTERPRETER_WIN is this Python: yes". A workbook's own xlwings.conf sheet overrides the user file.
 4. Open xlcell_template.xlsx, go to the xlwings ribbon tab and click "Import Functions".
    Type =XLCELL_VERSION() in any cell to check.
 
@@ -109,21 +115,24 @@ def build(out: Path, wheel: bool = True) -> Path:
         for tmp in (ROOT / "build" / "lib", *ROOT.glob("build/bdist.*")):  # setuptools' scratch space
             shutil.rmtree(tmp, ignore_errors=True)
     write_template(dest / "xlcell_template.xlsx")
-    (dest / "xlwings.conf").write_text("".join(f'"{k}","{v}"\n' for k, v in USER_CONF.items()), encoding="utf-8")
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     listing = "\n".join(f"    {f}" for f in ribbon_files())
     (dest / "INSTALL.txt").write_text(INSTALL.format(version=xlcell.__version__, wheel=wheel_name, ribbon_files=listing),
                                       encoding="utf-8")
     (dest / "install.cmd").write_text(
-        f"python -m pip install \"%~dp0{wheel_name}\"\r\nxlwings addin install\r\n"
+        f"python -m pip install \"%~dp0{wheel_name}\"\r\n"
+        "rem xlcell addin install, run by the Python just installed into (its Scripts folder may not be on PATH)\r\n"
+        "python -m workbooks.cli addin install --xlam \"%~dp0xlcell.xlam\" || exit /b 1\r\n"
         "if /I \"%~1\"==\"/ribbon\" (\r\n"
         "  copy /Y \"%~dp0ribbon\\xlcell_*.xlam\" \"%APPDATA%\\Microsoft\\Excel\\XLSTART\\\"\r\n"
         "  copy /Y \"%~dp0ribbon\\xlcell_*.py\" \"%APPDATA%\\Microsoft\\Excel\\XLSTART\\\"\r\n)\r\n", encoding="utf-8")
     (dest / "install.sh").write_text(
-        f'#!/bin/sh\nset -e\npython3 -m pip install "$(dirname "$0")/{wheel_name}"\nxlwings addin install\n'
+        f'#!/bin/sh\nset -e\npython3 -m pip install "$(dirname "$0")/{wheel_name}"\n'
         'if [ "${1:-}" = "--ribbon" ]; then\n'
         '  start="$HOME/Library/Group Containers/UBF8T346G9.Office/User Content/Startup/Excel"\n'
-        '  mkdir -p "$start"\n  cp "$(dirname "$0")"/ribbon/xlcell_*.xlam "$(dirname "$0")"/ribbon/xlcell_*.py "$start"/\nfi\n',
+        '  mkdir -p "$start"\n  cp "$(dirname "$0")"/ribbon/xlcell_*.xlam "$(dirname "$0")"/ribbon/xlcell_*.py "$start"/\nfi\n'
+        '# xlcell addin install: on macOS it installs nothing and says what to do instead (exit code 2)\n'
+        'python3 -m workbooks.cli addin install --xlam "$(dirname "$0")/xlcell.xlam"\n',
         encoding="utf-8")
     for extra in EXTRAS:
         extra(dest)

@@ -3,6 +3,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+from _xlwings_source import conf_file_keys, file_key_is_read
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -13,10 +15,20 @@ def test_build_addin_package(tmp_path):
     archive = build_addin.build(tmp_path, wheel=False)
     names = zipfile.ZipFile(archive).namelist()
     folder = names[0].split("/")[0]
-    for f in ("xlcell_template.xlsx", "xlwings.conf", "INSTALL.txt", "install.cmd", "install.sh"):
+    for f in ("xlcell_template.xlsx", "INSTALL.txt", "install.cmd", "install.sh"):
         assert f"{folder}/{f}" in names
-    conf = (tmp_path / folder / "xlwings.conf").read_text()
-    assert '"UDF_MODULES","udfs"' in conf
+    # no user-level xlwings.conf is shipped (`xlcell addin install` sets INTERPRETER_WIN on the user's machine);
+    # any conf file the package holds may only use keys xlwings reads (taken from the installed xlwings' source)
+    assert f"{folder}/xlwings.conf" not in names
+    for conf in (tmp_path / folder).rglob("*.conf"):
+        assert all(file_key_is_read(k) for k in conf_file_keys(conf)), conf
+    for f in ("INSTALL.txt", "install.cmd", "install.sh"):
+        text = (tmp_path / folder / f).read_text(encoding="utf-8")
+        assert "UDF_MODULES" not in text and "SHOW_CONSOLE" not in text and "xlwings addin install" not in text, f
+    cmd = (tmp_path / folder / "install.cmd").read_text()
+    assert 'python -m workbooks.cli addin install --xlam "%~dp0xlcell.xlam"' in cmd
+    assert "workbooks.cli addin install" in (tmp_path / folder / "install.sh").read_text()
+    assert "xlcell addin install --xlam xlcell.xlam" in (tmp_path / folder / "INSTALL.txt").read_text(encoding="utf-8")
 
 
 def test_install_notes_name_every_ribbon_file_and_how_to_install_and_test_it(tmp_path):

@@ -142,6 +142,30 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _addin_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", choices=["install", "uninstall", "status"])
+    p.add_argument("--xlam", type=Path, metavar="PATH", help="the add-in file to install (default: build xlcell.xlam now)")
+    p.epilog = ("install (Windows): copies xlcell.xlam to Excel's XLSTART folder and sets INTERPRETER_WIN in "
+                "~/.xlwings/xlwings.conf to this Python's pythonw.exe, backing up what it replaces. uninstall removes "
+                "the add-in and leaves xlwings.conf alone. status shows what is where.")
+
+
+@command("addin", "install, uninstall or check the Excel add-in (xlcell.xlam) and the Python it starts")
+@arguments(_addin_args)
+def _addin(args: argparse.Namespace) -> int:
+    from addin import install as inst
+
+    env = inst.Env.current()
+    if args.action == "status":
+        lines = inst.status(env)
+    elif args.action == "install":
+        lines = inst.install(env, args.xlam)
+    else:
+        lines = inst.uninstall(env)
+    print("\n".join(lines))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     _load_plugins()
     parser = argparse.ArgumentParser(prog="xlcell", description="xlcell: battery techno-economics in Excel")

@@ -5,7 +5,11 @@ from openpyxl.workbook.workbook import Workbook
 
 TITLE = "xlwings.conf"
 
-#: settings read by the xlwings add-in (keys as xlwings spells them)
+#: settings read by the xlwings add-in: its VBA upper-cases a sheet's keys, so "UDF Modules" is its "UDF MODULES"
+#: (tests/test_xlwings_keys.py checks every key against the installed xlwings' source). "UDF Modules" only serves
+#: xlwings' *Import Functions* (the xlcell add-in carries its own function wrappers); it is scoped to this workbook,
+#: so it is kept for that route. A workbook's sheet overrides ~/.xlwings/xlwings.conf, so the interpreter is
+#: deliberately not set here: `xlcell addin install` sets it per user.
 SETTINGS = [("UDF Modules", "udfs"), ("Show Console", "False")]
 
 
