@@ -283,7 +283,8 @@ def status(env: Env) -> list[str]:
     if env.windows:
         try:
             target = xlstart_dir(env) / ADDIN_NAME
-            state = "installed" if target.is_file() else "not installed; `xlcell addin install` copies it"
+            state = "installed" + _built_for(target, env.xlwings_version) if target.is_file() else \
+                "not installed; `xlcell addin install` copies it"
             lines.append(f"Add-in: {target} ({state})")
             other = target.with_name("xlwings.xlam")
             if other.is_file():
@@ -313,6 +314,20 @@ def status(env: Env) -> list[str]:
     return lines
 
 
+def _built_for(xlam: Path, xlwings_version: str | None) -> str:
+    """``", xlcell X for xlwings Y"`` of an installed add-in, with a warning when Y is not the installed xlwings."""
+    from addin.xlam import AddinBuildError, addin_versions
+
+    try:
+        v = addin_versions(xlam)
+    except AddinBuildError:
+        return ", not an xlcell add-in built by this version"
+    text = f", xlcell {v['xlcell']} for xlwings {v['xlwings']}"
+    if xlwings_version and v["xlwings"] != xlwings_version:
+        text += f" - MISMATCH with the installed xlwings {xlwings_version}: run `xlcell addin install` again"
+    return text
+
+
 def install(env: Env, xlam: Path | None = None, now: datetime | None = None,
             build: Callable[[Path], Path] | None = None) -> list[str]:
     """Copy the add-in into XLSTART and set INTERPRETER_WIN (Windows); elsewhere say what to do instead."""
@@ -320,8 +335,8 @@ def install(env: Env, xlam: Path | None = None, now: datetime | None = None,
         raise InstallError("the classic xlcell add-in runs its functions on Windows only, so nothing was installed; "
                            f"on macOS use the xlwings Lite route described in {LITE_README}")
     if not env.windows:
-        raise InstallError(f"Excel is not available on {env.platform}, so nothing was installed; on Windows run "
-                           "`python -m pip install xlcell` and then `xlcell addin install`")
+        raise InstallError(f"Excel is not available on {env.platform}, so nothing was installed; on Windows install xlcell into "
+                           "Python (the wheel of the add-in package, or a checkout) and run `xlcell addin install`")
     if env.xlwings_version is None:
         raise InstallError(f"xlwings is not installed in {env.python}; run `{env.python} -m pip install xlwings` "
                            "and try again")
@@ -330,6 +345,7 @@ def install(env: Env, xlam: Path | None = None, now: datetime | None = None,
     if xlam is not None:
         if not xlam.is_file():
             raise InstallError(f"the add-in {xlam} does not exist; pass the path of xlcell.xlam with --xlam")
+        _check_built_for(xlam, env.xlwings_version)
         msgs = _copy_addin(xlam, target, now)
     else:
         with tempfile.TemporaryDirectory() as tmp:
@@ -342,6 +358,20 @@ def install(env: Env, xlam: Path | None = None, now: datetime | None = None,
                     "parent folder; reinstall xlwings (python -m pip install --force-reinstall xlwings)")
     msgs.append("Restart Excel to load the add-in.")
     return msgs
+
+
+def _check_built_for(xlam: Path, xlwings_version: str) -> None:
+    """Refuse an add-in whose xlwings VBA differs from the installed xlwings (it would not find its DLL)."""
+    from addin.xlam import AddinBuildError, addin_versions
+
+    try:
+        built = addin_versions(xlam)["xlwings"]
+    except AddinBuildError as exc:
+        raise InstallError(str(exc)) from None
+    if built != xlwings_version:
+        raise InstallError(f"{xlam.name} was built for xlwings {built} but this Python has xlwings {xlwings_version}; "
+                           f"run `xlcell addin install` without --xlam to build a matching add-in, or "
+                           f"`python -m pip install xlwings=={built}`")
 
 
 def _builder() -> Callable[[Path], Path]:

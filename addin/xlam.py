@@ -277,3 +277,20 @@ def build_xlam(dest: Path) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return out
+
+
+def addin_versions(path: Path) -> dict[str, str]:
+    """``{"xlwings": ..., "xlcell": ...}``: the versions an ``xlcell.xlam`` was built with (read from its VBA).
+
+    Raises :class:`AddinBuildError` when the file is not an xlcell add-in.
+    """
+    try:
+        with zipfile.ZipFile(path) as z:
+            project = VbaProject(z.read("xl/vbaProject.bin"))
+        xl = re.search(r'XLWINGS_VERSION As String = "([^"]+)"', project.source("xlwings"))
+        xc = re.search(r'XLCELL_ADDIN_VERSION As String = "([^"]+)"', project.source(ribbon.MODULE))
+    except (OSError, KeyError, zipfile.BadZipFile, XlcellError):
+        xl = xc = None
+    if xl is None or xc is None:
+        raise AddinBuildError(f"{path} is not an xlcell add-in (no xlwings and xlcell versions in its VBA)")
+    return {"xlwings": xl.group(1), "xlcell": xc.group(1)}

@@ -26,6 +26,45 @@ def win_env(tmp_path, venv=True, dll=True, xlwings="0.37.8", **kw):
                     xlwings_version=xlwings, encoding="cp1252", **kw)
 
 
+@pytest.fixture(autouse=True)
+def _fake_addins_pass_the_version_check(request, monkeypatch):
+    """The copy/backup tests use small fake files; the version check has its own tests on a real build."""
+    if "real_xlam" not in request.fixturenames:
+        monkeypatch.setattr(inst, "_check_built_for", lambda xlam, version: None)
+        monkeypatch.setattr(inst, "_built_for", lambda xlam, version: "")
+
+
+@pytest.fixture(scope="module")
+def real_xlam(tmp_path_factory):
+    from addin.xlam import build_xlam
+
+    return build_xlam(tmp_path_factory.mktemp("real"))
+
+
+def test_install_checks_the_addin_was_built_for_this_xlwings(tmp_path, real_xlam):
+    import xlwings
+
+    env = win_env(tmp_path, xlwings=xlwings.__version__)
+    msgs = inst.install(env, xlam=real_xlam, now=NOW)
+    assert (inst.xlstart_dir(env) / "xlcell.xlam").read_bytes() == real_xlam.read_bytes()
+    assert any("Restart Excel" in m for m in msgs)
+    assert any(f"for xlwings {xlwings.__version__}" in line and "MISMATCH" not in line for line in inst.status(env))
+    other = win_env(tmp_path / "other", xlwings="0.0.9")
+    with pytest.raises(inst.InstallError, match=f"built for xlwings {xlwings.__version__} but this Python has "
+                                                "xlwings 0.0.9"):
+        inst.install(other, xlam=real_xlam, now=NOW)
+    assert not (inst.xlstart_dir(other) / "xlcell.xlam").exists()
+    installed = inst.xlstart_dir(env) / "xlcell.xlam"  # an add-in left from an older xlwings
+    mismatch = inst.Env(platform="win32", home=env.home, appdata=env.appdata, python=env.python,
+                        xlwings_version="0.0.9", encoding="cp1252")
+    assert installed.exists()
+    assert any("MISMATCH with the installed xlwings 0.0.9" in line for line in inst.status(mismatch))
+    fake = tmp_path / "fake.xlam"
+    fake.write_bytes(b"PK\x03\x04 not an add-in")
+    with pytest.raises(inst.InstallError, match="is not an xlcell add-in"):
+        inst.install(env, xlam=fake, now=NOW)
+
+
 @pytest.fixture
 def xlam(tmp_path):
     p = tmp_path / "dist" / "xlcell.xlam"
@@ -207,7 +246,7 @@ def test_install_elsewhere_says_what_to_do_and_touches_nothing(tmp_path, xlam, p
     home = tmp_path / "home"
     home.mkdir()
     env = inst.Env(platform=platform, home=home, python=Path("/usr/bin/python3"), xlwings_version="0.37.8")
-    expected = "build/lite/README.md" if platform == "darwin" else "on Windows run"
+    expected = "build/lite/README.md" if platform == "darwin" else "on Windows install xlcell"
     with pytest.raises(inst.InstallError, match=f"nothing was installed.*{expected}"):
         inst.install(env, xlam)
     assert list(home.rglob("*")) == []
