@@ -28,21 +28,37 @@ def test_build_addin_package(tmp_path):
     cmd = (tmp_path / folder / "install.cmd").read_text()
     assert 'python -m workbooks.cli addin install --xlam "%~dp0xlcell.xlam"' in cmd
     assert "workbooks.cli addin install" in (tmp_path / folder / "install.sh").read_text()
-    assert "xlcell addin install --xlam xlcell.xlam" in (tmp_path / folder / "INSTALL.txt").read_text(encoding="utf-8")
+    assert "workbooks.cli addin install --xlam xlcell.xlam" in (tmp_path / folder / "INSTALL.txt").read_text(encoding="utf-8")
 
 
-def test_install_notes_name_every_ribbon_file_and_how_to_install_and_test_it(tmp_path):
+def test_package_holds_the_addin_and_the_readme_checklist(tmp_path):
     sys.path.insert(0, str(ROOT / "build"))
     import build_addin
+    import xlwings
+
+    from addin.xlam import addin_versions
 
     archive = build_addin.build(tmp_path, wheel=False)
     folder = tmp_path / zipfile.ZipFile(archive).namelist()[0].split("/")[0]
+    assert (tmp_path / "xlcell.xlam").read_bytes() == (folder / "xlcell.xlam").read_bytes()
+    assert addin_versions(folder / "xlcell.xlam")["xlwings"] == xlwings.__version__
+    assert not (folder / "ribbon").exists()  # the four per-button add-ins are gone: one add-in has the whole tab
     text = (folder / "INSTALL.txt").read_text(encoding="utf-8")
-    produced = sorted(p.relative_to(folder).as_posix() for p in (folder / "ribbon").rglob("*")
-                      if p.is_file() and p.name != "README.txt")
-    assert any(p.endswith(".xlam") for p in produced)
-    for rel in produced:  # every add-in file the build wrote, by its path in the package
-        assert rel in text, rel
-    assert "File > Options > Add-ins > Manage: \"Excel Add-ins\" > Go... > Browse..." in text and "XLSTART" in text
-    assert "Manual test in Excel (not run here" in text and text.count("[ ]") >= 5
-    assert "/ribbon" in (folder / "install.cmd").read_text() and "--ribbon" in (folder / "install.sh").read_text()
+    assert f"xlwings=={xlwings.__version__}" in (folder / "install.cmd").read_text()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    items = readme.split(build_addin.CHECKLIST_START)[1].split(build_addin.CHECKLIST_END)[0].count("- [ ]")
+    assert items >= 10 and text.count("[ ]") == items  # the README's checklist, item for item
+    assert "Manual test in Excel" in text and "Import Functions\", no VBA reference" in text
+
+
+def test_build_script_fails_in_one_line_without_xlwings_files(tmp_path, monkeypatch, capsys):
+    sys.path.insert(0, str(ROOT / "build"))
+    import build_addin
+    import xlwings
+
+    fake = tmp_path / "xlwings"
+    fake.mkdir()
+    monkeypatch.setattr(xlwings, "__file__", str(fake / "__init__.py"))
+    assert build_addin.main(["--out", str(tmp_path / "out"), "--no-wheel"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("build_addin: ") and "quickstart_addin_ribbon.xlam" in err and "\n" not in err
