@@ -2,17 +2,17 @@
 
 Inputs (yellow, each block a named range the macros read):
 
-* ``xlcell_pareto_settings`` — (key, value): method, n_points, seed, n_starts, chosen, extra_outputs;
-* ``xlcell_pareto_variables`` — table key | lower | upper: design keys of the Design sheet with bounds;
-* ``xlcell_pareto_objectives`` — table key | sense: model outputs to minimise or maximise (the first two are
+* ``tbl_pareto_settings`` — (key, value): method, n_points, seed, n_starts, chosen, extra_outputs;
+* ``tbl_pareto_variables`` — table key | lower | upper: design keys of the Design sheet with bounds;
+* ``tbl_pareto_objectives`` — table key | sense: model outputs to minimise or maximise (the first two are
   charted; the first is the single-objective target);
-* ``xlcell_pareto_constraints`` — table key | lower | upper: bounds on model outputs.
+* ``tbl_pareto_constraints`` — table key | lower | upper: bounds on model outputs.
 
-Results (green, written by the macros in one block each, never by formulas): ``xlcell_pareto_status``,
-``xlcell_pareto_optimum`` (the single-objective optimum), ``xlcell_pareto_chosen`` (the chosen front point)
-and ``xlcell_pareto_front`` (the front table: point, the objectives, chosen flag, variables, other outputs). A
+Results (green, written by the macros in one block each, never by formulas): ``tbl_pareto_status``,
+``tbl_pareto_optimum`` (the single-objective optimum), ``tbl_pareto_chosen`` (the chosen front point)
+and ``tbl_pareto_front`` (the front table: point, the objectives, chosen flag, variables, other outputs). A
 native scatter chart plots the first two objective columns of the front, with the chosen point highlighted.
-The base design is the Design sheet's (``xlcell_design``).
+The base design is the Design sheet's (``tbl_design``).
 """
 from __future__ import annotations
 
@@ -27,14 +27,14 @@ from .. import style
 
 TITLE = "Pareto"
 
-SETTINGS = "xlcell_pareto_settings"
-VARIABLES = "xlcell_pareto_variables"
-OBJECTIVES = "xlcell_pareto_objectives"
-CONSTRAINTS = "xlcell_pareto_constraints"
-STATUS = "xlcell_pareto_status"
-OPTIMUM = "xlcell_pareto_optimum"
-CHOSEN = "xlcell_pareto_chosen"
-FRONT = "xlcell_pareto_front"
+SETTINGS = "tbl_pareto_settings"
+VARIABLES = "tbl_pareto_variables"
+OBJECTIVES = "tbl_pareto_objectives"
+CONSTRAINTS = "tbl_pareto_constraints"
+STATUS = "tbl_pareto_status"
+OPTIMUM = "tbl_pareto_optimum"
+CHOSEN = "tbl_pareto_chosen"
+FRONT = "tbl_pareto_front"
 
 MAX_VARIABLES = 8
 MAX_OBJECTIVES = 4
