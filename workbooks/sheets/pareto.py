@@ -105,7 +105,11 @@ def axis_title(key: str) -> str:
 
 def front_chart(front_y: Reference, front_x: Reference, chosen_y: Reference, chosen_x: Reference, x_title: str,
                 y_title: str, width: float = 18) -> ScatterChart:
-    """The front as a native scatter chart, with the chosen design as a large red diamond."""
+    """The front as a native scatter chart, with the chosen design as a large red diamond.
+
+    ``front_y`` and ``front_x`` are the data rows of the front table's objective columns (no header: the series are
+    titled "Front" and "Chosen design"); ``chosen_y`` and ``chosen_x`` the chosen point's two cells.
+    """
     chart = style.scatter_chart("Pareto front", x_title, y_title, [(front_y, front_x, "Front"), (chosen_y, chosen_x, "Chosen design")],
                                 height=10, width=width)
     for ax in (chart.x_axis, chart.y_axis):  # tick labels in General, not the cells' fixed decimals
@@ -186,7 +190,7 @@ def build(wb, ctx) -> None:
 
     # the chosen point: rows 2 and 3 of the chosen block hold objective 1 and objective 2
     chart = front_chart(
-        Reference(ws, min_col=3, min_row=FRONT_ROW, max_row=FRONT_ROW + MAX_POINTS),
+        Reference(ws, min_col=3, min_row=FRONT_ROW + 1, max_row=FRONT_ROW + MAX_POINTS),
         Reference(ws, min_col=2, min_row=FRONT_ROW + 1, max_row=FRONT_ROW + MAX_POINTS),
         Reference(ws, min_col=RESULT_COL + 1, min_row=r2 + 3, max_row=r2 + 3),
         Reference(ws, min_col=RESULT_COL + 1, min_row=r2 + 2, max_row=r2 + 2),
