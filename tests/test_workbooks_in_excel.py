@@ -259,8 +259,8 @@ def test_the_chart_checks_catch_a_header_in_the_values(tmp_path):
     for row in (["x", "y"], [1, 10], [2, 20]):
         ws.append(row)
     chart = ScatterChart()
-    chart.series.append(Series(Reference(ws, min_col=2, min_row=1, max_row=3), Reference(ws, min_col=1, min_row=2, max_row=3),
-                               title="Front"))
+    ys, xs = Reference(ws, min_col=2, min_row=1, max_row=3), Reference(ws, min_col=1, min_row=2, max_row=3)
+    chart.series.append(Series(ys, xs, title="Front"))
     ws.add_chart(chart, "D1")
     wb.save(tmp_path / "bad.xlsx")
     (s,) = chart_series(tmp_path / "bad.xlsx")

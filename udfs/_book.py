@@ -12,9 +12,9 @@ from typing import Any, Protocol
 
 from xlcell.errors import InputError
 
-#: the block names' prefix: ``tbl_design``, ``tbl_factory``, ... (an input cell is named by its key). Workbooks written
-#: before issue 10 named the blocks ``xlcell_design``, ``xlcell_factory``, ..., which Excel binds in place of the functions
-#: ``XLCELL_FACTORY``, ... of the same spelling; the readers still accept those names.
+#: the block names' prefix: ``tbl_design``, ``tbl_factory``, ... (an input cell is named by its key). Workbooks
+#: written before issue 10 named the blocks ``xlcell_design``, ``xlcell_factory``, ..., which Excel binds in place
+#: of the functions ``XLCELL_FACTORY``, ... of the same spelling; the readers still accept those names.
 BLOCK_PREFIX = "tbl_"
 LEGACY_BLOCK_PREFIX = "xlcell_"
 

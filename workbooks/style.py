@@ -219,10 +219,11 @@ def scatter_chart(title: str, x_title: str, y_title: str, series: Sequence[tuple
     ``series`` holds (y reference, x reference, title). With a ``None`` title the y reference starts at its
     header cell, which becomes the series name by reference (Excel's ``=SERIES('Sheet'!B4, x, y, 1)``) and the
     values are the cells below it; with a text title both references hold only the data rows. Either way x and y
-    must cover the same number of cells, or Excel pairs each x with a neighbour's y (a ``ValueError``). Options: ``markers=False`` draws no markers; ``lines`` joins the points
-    with straight (unsmoothed) segments (Excel's line-and-marker scatter style); ``dashes`` gives each
-    series a line dash style (e.g. "dash", "sysDot"; ``None`` keeps it solid); ``log_y`` a base-10 log
-    y axis; ``x_format`` the x axis' number format. Add the chart with ``ws.add_chart(chart, anchor)``.
+    must cover the same number of cells, or Excel pairs each x with a neighbour's y (a ``ValueError``).
+    Options: ``markers=False`` draws no markers; ``lines`` joins the points with straight (unsmoothed) segments
+    (Excel's line-and-marker scatter style); ``dashes`` gives each series a line dash style (e.g. "dash", "sysDot";
+    ``None`` keeps it solid); ``log_y`` a base-10 log y axis; ``x_format`` the x axis' number format.
+    Add the chart with ``ws.add_chart(chart, anchor)``.
     """
     from openpyxl.chart import ScatterChart, Series
 
