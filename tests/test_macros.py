@@ -56,7 +56,7 @@ def test_template_pareto_sheet_has_the_named_blocks_and_a_chart():
 
 
 def test_pareto_macro_end_to_end_leaves_a_valid_workbook(book):
-    before_design = _block(book, "xlcell_design")
+    before_design = _block(book, "tbl_design")
     front = run_file("pareto", book, quiet=True)
     # the written table is the front of the settings, computed directly
     s = read_settings(FileBook(_small(book.with_name("fresh.xlsx")), quiet=True))
@@ -74,7 +74,7 @@ def test_pareto_macro_end_to_end_leaves_a_valid_workbook(book):
     assert chosen[1][1] == pytest.approx(front.F[front.knee, 0]) and chosen[2][1] == pytest.approx(front.F[front.knee, 1])
     assert _block(book, sheet.STATUS)[0][0].startswith(f"Pareto front: {len(front)} points by epsilon")
     # the rest of the book is as it was: inputs, spilled formulas, charts
-    assert _block(book, "xlcell_design") == before_design
+    assert _block(book, "tbl_design") == before_design
     assert _block(book, sheet.VARIABLES) == _block(TEMPLATE_PATH, sheet.VARIABLES)
     assert dynamic_cells(book) == dynamic_cells(TEMPLATE_PATH)
     assert charts_of(book) == charts_of(TEMPLATE_PATH)
@@ -249,17 +249,17 @@ def test_the_same_macro_through_the_xlwings_adapter_writes_one_block_per_table(t
 def test_the_macros_use_the_workbooks_factory(book):
     # a 5 GWh/yr plant instead of BatPaC's 50 GWh/yr: less scale, so every design costs more per kWh
     base = run_file("optimize", book, quiet=True).objective
-    rows = _block(book, "xlcell_factory")
+    rows = _block(book, "tbl_factory")
     i = next(k for k, r in enumerate(rows) if r[0] == "plant_energy_GWh_yr")
-    _set(book, "xlcell_factory", i, 1, 5)
+    _set(book, "tbl_factory", i, 1, 5)
     small = run_file("optimize", book, quiet=True).objective
     assert small > base * 1.05
 
 
 def test_report_costs_the_chosen_design_with_the_workbooks_factory(book, tmp_path):
-    rows = _block(book, "xlcell_factory")
+    rows = _block(book, "tbl_factory")
     i = next(k for k, r in enumerate(rows) if r[0] == "plant_energy_GWh_yr")
-    _set(book, "xlcell_factory", i, 1, 5)
+    _set(book, "tbl_factory", i, 1, 5)
     out = run_file("report", book, tmp_path / "r.xlsx", quiet=True)
     wb = load_workbook(out)
     cost = {r[1]: r[2] for r in wb["Cost"].iter_rows(min_row=5, values_only=True) if r[1]}
@@ -315,11 +315,11 @@ def test_the_inputs_hash_covers_the_model_context(book, tmp_path):
     assert read_settings(FileBook(twin, quiet=True)).inputs_hash() == h0
     seen = {h0}
     # each of these moves the front, so each must move the hash: (named range, row, column, new value)
-    edits = [("xlcell_factory", 1, 1, 5),  # plant_energy_GWh_yr 50 -> 5 (the audit's case)
-             ("xlcell_bom", 1, 1, 13),  # pos_am_usd_kg 26 -> 13
-             ("xlcell_sei_params", 0, 1, 5e-22),  # sei_diffusivity_m2_s
-             ("xlcell_materials", 1, 2, 150),  # LFP specific capacity
-             ("xlcell_steps", 1, 19, 6000)]  # Positive mixing cycle_time_s
+    edits = [("tbl_factory", 1, 1, 5),  # plant_energy_GWh_yr 50 -> 5 (the audit's case)
+             ("tbl_bom", 1, 1, 13),  # pos_am_usd_kg 26 -> 13
+             ("tbl_sei_params", 0, 1, 5e-22),  # sei_diffusivity_m2_s
+             ("tbl_materials", 1, 2, 150),  # LFP specific capacity
+             ("tbl_steps", 1, 19, 6000)]  # Positive mixing cycle_time_s
     for name, i, j, v in edits:
         copy = _small(tmp_path / f"{name}.xlsx")
         assert _block(copy, name)[i][j] != v
@@ -403,3 +403,20 @@ def test_from_a_ribbon_add_in_the_macro_works_on_the_active_book(tmp_path, monke
     assert XlwingsBook().book is user
     monkeypatch.setattr(xw.Book, "caller", staticmethod(lambda: user))
     assert XlwingsBook().book is user  # a macro run from the workbook itself (e.g. a button on a sheet)
+
+
+def test_a_workbook_with_the_old_block_names_is_still_read(tmp_path):
+    # before issue 10 the blocks were named xlcell_design, xlcell_factory, ...; Excel binds =XLCELL_FACTORY(...) to such
+    # a name, so they are tbl_* now, but the macros and `--from-workbook` still read a book written with the old names
+    from workbooks.cli import design_from_workbook
+
+    wb = load_workbook(TEMPLATE_PATH)
+    for name in [n for n in wb.defined_names if n.startswith("tbl_")]:
+        dn = wb.defined_names.pop(name)
+        dn.name = "xlcell_" + name[len("tbl_"):]
+        wb.defined_names[dn.name] = dn
+    old = tmp_path / "old.xlsx"
+    wb.save(old)
+    assert "tbl_factory" not in load_workbook(old).defined_names
+    assert _block(old, "tbl_factory") == _block(TEMPLATE_PATH, "tbl_factory")
+    assert design_from_workbook(old) == design_from_workbook(TEMPLATE_PATH)

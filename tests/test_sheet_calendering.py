@@ -101,7 +101,7 @@ def test_spills_are_dynamic_arrays_and_charts_exist(fresh_template):
     wb = build_template()
     ws = wb[sheet.TITLE]
     assert len(ws._charts) == 5
-    assert "xlcell_calendering_materials" in wb.defined_names and "cal_line_load_N_mm" in wb.defined_names
+    assert "tbl_calendering_materials" in wb.defined_names and "cal_line_load_N_mm" in wb.defined_names
     idx = [w.title for w in wb.worksheets].index(sheet.TITLE)
     formulas = dict(dynamic_cells(fresh_template)[f"xl/worksheets/sheet{idx + 1}.xml"])
     assert formulas[f"{get_column_letter(sheet.SWEEP_COL + 1)}{sheet.HEADER_ROW}"].startswith("XLCELL_CALENDERING(")

@@ -36,7 +36,7 @@ def test_sheets_names_and_conf(fresh_template):
         dn = wb.defined_names.get(k.key)
         assert dn is not None, k.key
         assert dn.attr_text.startswith("'Design'!$C$")
-    assert wb.defined_names["xlcell_design"].attr_text.startswith("'Design'!$B$")
+    assert wb.defined_names["tbl_design"].attr_text.startswith("'Design'!$B$")
 
 
 def test_design_rows_come_from_metadata(fresh_template):
@@ -53,7 +53,7 @@ def test_design_rows_come_from_metadata(fresh_template):
 def test_udf_calls_are_plain_and_spill_as_dynamic_arrays(fresh_template):
     dyn = dynamic_cells(fresh_template)
     formulas = [f for cells in dyn.values() for _, f in cells]
-    assert any(f.startswith("XLCELL_CELL(xlcell_design") for f in formulas)
+    assert any(f.startswith("XLCELL_CELL(tbl_design") for f in formulas)
     assert any(f.startswith("XLCELL_RATE_CAPABILITY(") for f in formulas)
     with zipfile.ZipFile(fresh_template) as z:
         assert "xl/metadata.xml" in z.namelist()

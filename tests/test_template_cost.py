@@ -23,7 +23,7 @@ def wb():
 
 def test_sheets_and_named_ranges(wb):
     assert {"Factory", "BOM", "Cost"} <= set(wb.sheetnames)
-    for nm, sheet in (("xlcell_factory", "Factory"), ("xlcell_bom", "BOM"), ("xlcell_steps", "Factory")):
+    for nm, sheet in (("tbl_factory", "Factory"), ("tbl_bom", "BOM"), ("tbl_steps", "Factory")):
         assert wb.defined_names[nm].attr_text.startswith(f"'{sheet}'!$")
     # every input key is a workbook name on its sheet, none collides with a design key
     design = {k.key for k in design_keys()}
@@ -36,9 +36,9 @@ def test_sheets_and_named_ranges(wb):
 
 def test_step_table_is_an_excel_table_from_metadata(wb):
     ws = wb["Factory"]
-    assert "xlcell_steps_table" in ws.tables
-    ref = ws.tables["xlcell_steps_table"].ref
-    assert wb.defined_names["xlcell_steps"].attr_text == "'Factory'!" + style._absolute(ref)
+    assert "tbl_steps_table" in ws.tables
+    ref = ws.tables["tbl_steps_table"].ref
+    assert wb.defined_names["tbl_steps"].attr_text == "'Factory'!" + style._absolute(ref)
     top = int(ref.split(":")[0][1:])
     keys = [ws.cell(top, j + 1).value for j in range(len(specs(ProcessStep)))]
     assert keys == [s.key for s in specs(ProcessStep)]
@@ -52,7 +52,7 @@ def test_cost_udfs_spill_as_dynamic_arrays():
     formulas = [f for cells in dynamic_cells(TEMPLATE_PATH).values() for _, f in cells]
     for name in ("XLCELL_COST(", "XLCELL_BOM(", "XLCELL_FACTORY(", "XLCELL_COST_SENSITIVITY(", "XLCELL_BOTTLENECK("):
         assert any(f.startswith(name) for f in formulas), name
-    assert any("xlcell_factory,xlcell_bom,xlcell_steps,xlcell_materials" in f for f in formulas)
+    assert any("tbl_factory,tbl_bom,tbl_steps,tbl_materials" in f for f in formulas)
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +124,7 @@ def test_factory_sheet_has_no_overlaps(wb):
     ws = wb["Factory"]
     assert _overlaps(ws) == []
     # the step results reserve a row for every row of the step table, spare rows included
-    h0, h1 = _rect(ws.tables["xlcell_steps_table"].ref)[1::2]
+    h0, h1 = _rect(ws.tables["tbl_steps_table"].ref)[1::2]
     c0, r0, c1, r1 = _rect(ws[f"{L(factory_sheet.RESULTS_COL)}{factory_sheet.HEADER_ROW + 1}"].value.ref)
     assert r1 - r0 == h1 - h0 == len(DEFAULT_STEPS) + factory_sheet.EXTRA_STEP_ROWS
 
@@ -150,7 +150,7 @@ def test_steps_added_in_the_table_appear_in_the_results(tmp_path):
 
     wb = roundtrip.load(TEMPLATE_PATH)
     ws = wb["Factory"]
-    top = _rect(ws.tables["xlcell_steps_table"].ref)[1]
+    top = _rect(ws.tables["tbl_steps_table"].ref)[1]
     keys = [ws.cell(top, j + 1).value for j in range(len(specs(ProcessStep)))]
     n = len(DEFAULT_STEPS)
     for i, row in enumerate(NEW_STEPS):  # the first two empty rows of the table

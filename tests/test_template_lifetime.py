@@ -30,9 +30,9 @@ from xlcell.params import specs
 def test_sheets_exist_with_named_parameter_blocks(fresh_template):
     wb = load_workbook(fresh_template)
     assert {"Lifetime", "LCOS"} <= set(wb.sheetnames)
-    for nm in ("xlcell_sei_params", "xlcell_crack_params", "life_cycles_per_year", "sei_cycle_life"):
+    for nm in ("tbl_sei_params", "tbl_crack_params", "life_cycles_per_year", "sei_cycle_life"):
         assert wb.defined_names[nm].attr_text.startswith("'Lifetime'!"), nm
-    assert wb.defined_names["xlcell_lcos_params"].attr_text.startswith("'LCOS'!")
+    assert wb.defined_names["tbl_lcos_params"].attr_text.startswith("'LCOS'!")
     ws = wb["LCOS"]
     keys = [ws.cell(r, 2).value for r in range(5, 25)]
     for s in specs(LcosInputs):

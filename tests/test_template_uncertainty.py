@@ -66,7 +66,7 @@ def test_no_clashes_and_two_histogram_charts(wb):
     formulas = [c.value.text for row in ws.iter_rows() for c in row if isinstance(c.value, ArrayFormula)]
     mc = [f for f in formulas if f.startswith(("=XLCELL_MONTE_CARLO(", "=XLCELL_MC_"))]
     assert len(mc) == 4 and len({f.split("(", 1)[1] for f in mc}) == 1  # one argument list: one shared run
-    assert "xlcell_factory,xlcell_bom,xlcell_steps,xlcell_materials" in mc[0]
+    assert "tbl_factory,tbl_bom,tbl_steps,tbl_materials" in mc[0]
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,27 @@ from typing import Any, Protocol
 
 from xlcell.errors import InputError
 
+#: the block names' prefix: ``tbl_design``, ``tbl_factory``, ... (an input cell is named by its key). Workbooks
+#: written before issue 10 named the blocks ``xlcell_design``, ``xlcell_factory``, ..., which Excel binds in place
+#: of the functions ``XLCELL_FACTORY``, ... of the same spelling; the readers still accept those names.
+BLOCK_PREFIX = "tbl_"
+LEGACY_BLOCK_PREFIX = "xlcell_"
+
+
+def name_candidates(name: str) -> tuple[str, ...]:
+    """``name``, then (for a block name ``tbl_x``) the name ``xlcell_x`` it has in a workbook written before issue 10.
+
+    Examples
+    --------
+    >>> name_candidates("tbl_design")
+    ('tbl_design', 'xlcell_design')
+    >>> name_candidates("pos_porosity")
+    ('pos_porosity',)
+    """
+    if name.startswith(BLOCK_PREFIX):
+        return name, LEGACY_BLOCK_PREFIX + name[len(BLOCK_PREFIX):]
+    return (name,)
+
 
 class Book(Protocol):
     """What a macro may do with a workbook."""
@@ -61,7 +82,7 @@ class FileBook:
         self.messages: list[str] = []
 
     def _range(self, name: str):
-        dn = self.wb.defined_names.get(name)
+        dn = next((self.wb.defined_names[n] for n in name_candidates(name) if n in self.wb.defined_names), None)
         if dn is None:
             raise InputError("named range", name, "defined in the workbook (is this an xlcell template? "
                              "`xlcell run rebuild` restores a sheet)")
@@ -136,10 +157,12 @@ class XlwingsBook:
         self.path = Path(self.book.fullname) if getattr(self.book, "fullname", None) else None
 
     def _range(self, name: str):
-        try:
-            return self.book.names[name].refers_to_range
-        except Exception:  # noqa: BLE001 - xlwings raises a platform-specific error for a missing name
-            raise InputError("named range", name, "defined in the workbook (is this an xlcell template?)") from None
+        for candidate in name_candidates(name):
+            try:
+                return self.book.names[candidate].refers_to_range
+            except Exception:  # noqa: BLE001 - xlwings raises a platform-specific error for a missing name
+                continue
+        raise InputError("named range", name, "defined in the workbook (is this an xlcell template?)")
 
     def read(self, name: str) -> list[list[Any]]:
         return self._range(name).options(ndim=2).value

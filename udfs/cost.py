@@ -145,7 +145,7 @@ def XLCELL_COST(design: Any, factory: Any = None, bom: Any = None, steps: Any = 
 @udf(ranges=("design", "factory", "bom", "steps", "materials"))
 def XLCELL_COST_VALUE(design: Any, item: Any, factory: Any = None, bom: Any = None, steps: Any = None,
                       materials: Any = None) -> Any:
-    """One cost item of a design, e.g. =XLCELL_COST_VALUE(xlcell_design, "cell_cost_usd_per_kWh").
+    """One cost item of a design, e.g. =XLCELL_COST_VALUE(tbl_design, "cell_cost_usd_per_kWh").
 
     design: two-column (key, value) range
     item: a key of XLCELL_COST's result, e.g. cell_cost_usd, materials_share, bottleneck_step

@@ -30,8 +30,8 @@ from .cell import design_values, materials_from_range
 from .cost import cost_settings
 from .uncertainty import spec_from_range
 
-DESIGN = "xlcell_design"
-MATERIALS = "xlcell_materials"
+DESIGN = "tbl_design"
+MATERIALS = "tbl_materials"
 
 
 # ------------------------------------------------------------------------------ settings from the book
@@ -149,12 +149,12 @@ def read_settings(book: Book) -> Settings:
     base = design_values(as_kv(book.read(DESIGN), DESIGN), DESIGN)
     mats = materials_from_range(_optional(book, MATERIALS), MATERIALS)
     context = {
-        "cost": cost_settings(_optional(book, "xlcell_factory"), _optional(book, "xlcell_bom"), _optional(book, "xlcell_steps")),
-        "lifetime": {"params": params_from_kv(SEIParams, _optional(book, "xlcell_sei_params"), "sei_params")},
+        "cost": cost_settings(_optional(book, "tbl_factory"), _optional(book, "tbl_bom"), _optional(book, "tbl_steps")),
+        "lifetime": {"params": params_from_kv(SEIParams, _optional(book, "tbl_sei_params"), "sei_params")},
         # the fracture ratio uses the calendering parameters of the design's own active materials
         "calendering": {k: str(base[k]) for k in ("pos_material", "neg_material") if not is_blank(base.get(k))},
         # Monte Carlo risk outputs (mc_cost_cvar95_usd_per_kWh, ...) use the Uncertainty sheet's model
-        "uncertainty": {"spec": spec_from_range(_optional(book, "xlcell_mc_spec"))},
+        "uncertainty": {"spec": spec_from_range(_optional(book, "tbl_mc_spec"))},
     }
     return Settings(variables, objectives, constraints, method, n_points, as_int(kv.get("seed"), "seed", default=0),
                     n_starts, chosen, extra, base, mats, context)

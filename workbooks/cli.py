@@ -51,22 +51,27 @@ def parse_sets(items: list[str] | None) -> dict[str, Any]:
 
 
 def design_from_workbook(path: str | Path) -> tuple[dict[str, Any], dict]:
-    """The (key, value) inputs of a workbook's Design sheet (named range ``xlcell_design``)."""
+    """The (key, value) inputs of a workbook's Design sheet (named range ``tbl_design``)."""
     from openpyxl import load_workbook
 
     from udfs._excel import as_kv
     from udfs.cell import design_values, materials_from_range
 
     wb = load_workbook(path, data_only=False)
-    design = named_rows(wb, "xlcell_design")
+    design = named_rows(wb, "tbl_design")
     if design is None:
-        raise InputError("--from-workbook", str(path), "a workbook with the named range xlcell_design (an xlcell template)")
-    return design_values(as_kv(design, "design")), materials_from_range(named_rows(wb, "xlcell_materials"))
+        raise InputError("--from-workbook", str(path), "a workbook with the named range tbl_design (an xlcell template)")
+    return design_values(as_kv(design, "design")), materials_from_range(named_rows(wb, "tbl_materials"))
 
 
 def named_rows(wb: Any, name: str) -> list[list[Any]] | None:
-    """The cell values of a workbook-level named range as rows (None if the name is not defined)."""
-    dn = wb.defined_names.get(name)
+    """The cell values of a workbook-level named range as rows (None if the name is not defined).
+
+    A block name ``tbl_x`` also finds ``xlcell_x``, its name in workbooks written before issue 10.
+    """
+    from udfs._book import name_candidates
+
+    dn = next((wb.defined_names[n] for n in name_candidates(name) if n in wb.defined_names), None)
     if dn is None:
         return None
     (sheet, ref), = list(dn.destinations)

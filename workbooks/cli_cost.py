@@ -29,7 +29,7 @@ def _cost(args: argparse.Namespace) -> int:
     if args.from_workbook:
         values, materials = design_from_workbook(args.from_workbook)
         wb = load_workbook(args.from_workbook)
-        ranges = {k: named_rows(wb, f"xlcell_{k}") for k in ("factory", "bom", "steps")}
+        ranges = {k: named_rows(wb, f"tbl_{k}") for k in ("factory", "bom", "steps")}
     values.update(parse_sets(args.set))
     factory = (ranges.get("factory") or []) + [[k, v] for k, v in parse_sets(args.factory).items()]
     bom = (ranges.get("bom") or []) + [[k, v] for k, v in parse_sets(args.bom).items()]

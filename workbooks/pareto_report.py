@@ -130,7 +130,7 @@ def front_sheet(wb: Workbook, front: ParetoFront, chosen: int) -> None:
         style.style_result(ws.cell(row=r, column=2, value=float(front.F[chosen, k])), key_unit(objs[k]))
         ws.cell(row=r, column=3, value=f"{objs[k]} ({key_unit(objs[k])})").font = style.DERIVED_FONT
 
-    chart = front_chart(Reference(ws, min_col=3, min_row=4, max_row=last), Reference(ws, min_col=2, min_row=5, max_row=last),
+    chart = front_chart(Reference(ws, min_col=3, min_row=5, max_row=last), Reference(ws, min_col=2, min_row=5, max_row=last),
                         Reference(ws, min_col=2, min_row=last + 4, max_row=last + 4),
                         Reference(ws, min_col=2, min_row=last + 3, max_row=last + 3),
                         axis_title(objs[0]), axis_title(objs[1]))

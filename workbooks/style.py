@@ -216,11 +216,14 @@ def scatter_chart(title: str, x_title: str, y_title: str, series: Sequence[tuple
                   log_y: bool = False, x_format: str | None = None) -> Any:
     """A native XY chart in the xlcell look: markers on every series, both axes shown.
 
-    ``series`` holds (y reference, x reference, title); a ``None`` title takes the y reference's
-    first cell as the series name. Options: ``markers=False`` draws no markers; ``lines`` joins the points
-    with straight (unsmoothed) segments (Excel's line-and-marker scatter style); ``dashes`` gives each
-    series a line dash style (e.g. "dash", "sysDot"; ``None`` keeps it solid); ``log_y`` a base-10 log
-    y axis; ``x_format`` the x axis' number format. Add the chart with ``ws.add_chart(chart, anchor)``.
+    ``series`` holds (y reference, x reference, title). With a ``None`` title the y reference starts at its
+    header cell, which becomes the series name by reference (Excel's ``=SERIES('Sheet'!B4, x, y, 1)``) and the
+    values are the cells below it; with a text title both references hold only the data rows. Either way x and y
+    must cover the same number of cells, or Excel pairs each x with a neighbour's y (a ``ValueError``).
+    Options: ``markers=False`` draws no markers; ``lines`` joins the points with straight (unsmoothed) segments
+    (Excel's line-and-marker scatter style); ``dashes`` gives each series a line dash style (e.g. "dash", "sysDot";
+    ``None`` keeps it solid); ``log_y`` a base-10 log y axis; ``x_format`` the x axis' number format.
+    Add the chart with ``ws.add_chart(chart, anchor)``.
     """
     from openpyxl.chart import ScatterChart, Series
 
@@ -235,6 +238,7 @@ def scatter_chart(title: str, x_title: str, y_title: str, series: Sequence[tuple
         chart.y_axis.scaling.max = y_max
     for i, (ys, xs, label) in enumerate(series):
         s = Series(ys, xs, title=label) if label is not None else Series(ys, xs, title_from_data=True)
+        _same_length(s.yVal.numRef.f, s.xVal.numRef.f)
         s.marker.symbol = "circle" if markers else "none"
         if lines:
             s.smooth = False
@@ -251,6 +255,19 @@ def scatter_chart(title: str, x_title: str, y_title: str, series: Sequence[tuple
         chart.x_axis.numFmt.sourceLinked = False
     chart.height, chart.width = height, width
     return chart
+
+
+def ref_cells(ref: str) -> int:
+    """The number of cells of a chart reference such as ``'Sheet'!$B$5:$B$15``."""
+    from openpyxl.utils.cell import range_boundaries
+
+    min_col, min_row, max_col, max_row = range_boundaries(ref.rsplit("!", 1)[-1])
+    return (max_col - min_col + 1) * (max_row - min_row + 1)
+
+
+def _same_length(ys: str, xs: str) -> None:
+    if ref_cells(ys) != ref_cells(xs):
+        raise ValueError(f"a chart series pairs y {ys} with x {xs}: their lengths differ (is a header row in one?)")
 
 
 def bar_chart(title: str, data: Any, categories: Any, *, y_title: str | None = None, legend: bool = False,

@@ -18,12 +18,12 @@ ORDER = [howto, dashboard, design, materials, factory, bom, cost, calendering, s
 class TemplateContext:
     """Names shared between sheets (named ranges are workbook-level)."""
 
-    design_name: str = "xlcell_design"  #: the (key, value) range of the Design sheet
-    materials_name: str = "xlcell_materials"  #: the Materials table (header + rows)
-    factory_name: str = "xlcell_factory"  #: the Factory sheet's (key, value) plant and economics inputs
-    bom_name: str = "xlcell_bom"  #: the BOM sheet's (key, value) prices, yields and cell-format inputs
-    steps_name: str = "xlcell_steps"  #: the Factory sheet's process-step table (header + rows)
-    sei_params_name: str = "xlcell_sei_params"  #: SEI parameters (key, value) on the Lifetime sheet
-    crack_params_name: str = "xlcell_crack_params"  #: cracking parameters (key, value) on the Lifetime sheet
-    lcos_params_name: str = "xlcell_lcos_params"  #: project LCOS inputs (key, value) on the LCOS sheet
+    design_name: str = "tbl_design"  #: the (key, value) range of the Design sheet
+    materials_name: str = "tbl_materials"  #: the Materials table (header + rows)
+    factory_name: str = "tbl_factory"  #: the Factory sheet's (key, value) plant and economics inputs
+    bom_name: str = "tbl_bom"  #: the BOM sheet's (key, value) prices, yields and cell-format inputs
+    steps_name: str = "tbl_steps"  #: the Factory sheet's process-step table (header + rows)
+    sei_params_name: str = "tbl_sei_params"  #: SEI parameters (key, value) on the Lifetime sheet
+    crack_params_name: str = "tbl_crack_params"  #: cracking parameters (key, value) on the Lifetime sheet
+    lcos_params_name: str = "tbl_lcos_params"  #: project LCOS inputs (key, value) on the LCOS sheet
     notes: dict = field(default_factory=dict)

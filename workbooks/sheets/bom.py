@@ -1,7 +1,7 @@
 """The BOM sheet: material prices, yields, slurry and cell-format inputs, and the bill of materials.
 
 * A:F — inputs of :class:`xlcell.bom.MaterialPrices`, ``MaterialYields``, ``Slurry`` and
-  ``CellFormat`` (BatPaC 5.0 defaults); (Key, Value) is the named range ``xlcell_bom``.
+  ``CellFormat`` (BatPaC 5.0 defaults); (Key, Value) is the named range ``tbl_bom``.
 * H:O — ``=XLCELL_BOM(...)`` spilling one row per item: design quantity from the Design sheet,
   material yield, quantity bought per accepted cell and its cost; a native bar chart of the cost.
 """

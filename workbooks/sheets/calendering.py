@@ -5,7 +5,7 @@ Layout:
 
 * A:F — inputs (Parameter | Key | Value | Unit | Library / derived | Allowed), each value named by its
   key (``cal_...``); below them the calendering parameter table, the named range
-  ``xlcell_calendering_materials`` (library values, editable) that every calendering UDF call takes.
+  ``tbl_calendering_materials`` (library values, editable) that every calendering UDF call takes.
 * H:I — key results (porosity before calendering, adaptive line load, porosity at the line load,
   roll deflection), the crown calculator (``XLCELL_ROLL_CROWN``), the optimal-profile summary and the
   Bayesian estimate of the Bruggeman exponent from measured resistances (example data, editable).
@@ -48,7 +48,7 @@ CROWN_ROWS = 6  #: rows of XLCELL_ROLL_CROWN
 #: example measurements: synthetic, R = L/(κ0 ε^1.8) x (1.02, 0.97, 1.01, 1.03, 0.98), L = 80 µm, κ0 = 1 S/m
 MEASUREMENTS = [(0.45, 3.435), (0.40, 4.038), (0.35, 5.347), (0.30, 7.196), (0.25, 9.507)]
 PRESSURE_POINTS = 41
-TABLE_NAME = "xlcell_calendering_materials"
+TABLE_NAME = "tbl_calendering_materials"
 
 _OUT_UNITS = {s.key: s.unit for s in specs(Microstructure) + specs(CellMetrics)}
 

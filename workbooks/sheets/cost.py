@@ -24,7 +24,7 @@ HEADER_ROW = 4
 LINES_COL = 5  # E
 TORNADO_TOP = 15
 #: the workbook name of the spilled (item, value) summary of XLCELL_COST (the Dashboard looks values up in it)
-RESULTS_NAME = "xlcell_cost_results"
+RESULTS_NAME = "tbl_cost_results"
 _COUNTS = {"cells_per_year", "cells_built_per_year", "line_capacity_cells_yr", "wip_cells", "cell_plant_labor_h_yr",
            "cell_plant_capex_musd", "cell_plant_area_m2", "investment_musd"}
 

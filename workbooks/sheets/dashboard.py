@@ -2,8 +2,8 @@
 
 Every value is a formula that *looks up* a result already computed on its own sheet, so nothing is
 computed twice and the generator computes nothing: ``VLOOKUP(key, name, 2, FALSE)`` into the workbook
-names of the spilled result tables (``xlcell_cell_results`` on Design, ``xlcell_cost_results`` on Cost,
-``xlcell_cell_lcos`` on LCOS, ``xlcell_mc_risk`` on Uncertainty), the Lifetime sheet's named result
+names of the spilled result tables (``tbl_cell_results`` on Design, ``tbl_cost_results`` on Cost,
+``tbl_cell_lcos`` on LCOS, ``tbl_mc_risk`` on Uncertainty), the Lifetime sheet's named result
 ``sei_cycle_life`` and the Calendering sheet's fracture-check cell. The names are defined by the sheets
 that fill them, so a change of their layout moves the names with them.
 

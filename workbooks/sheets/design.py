@@ -3,8 +3,8 @@
 Layout (generated from :func:`xlcell.design.design_keys` and :class:`xlcell.cell.CellMetrics`):
 
 * A:F — Parameter | Key | Value | Unit | Library / derived | Allowed. The (Key, Value) columns are the
-  named range ``xlcell_design`` that every UDF call takes; each value cell is also named by its key.
-* H:J — the results: labels, then ``=XLCELL_CELL(xlcell_design, xlcell_materials)`` spilling
+  named range ``tbl_design`` that every UDF call takes; each value cell is also named by its key.
+* H:J — the results: labels, then ``=XLCELL_CELL(tbl_design, tbl_materials)`` spilling
   (metric, value) rows.
 * L:N — rate capability: C-rates (inputs) and ``XLCELL_RATE_CAPABILITY`` spilling below them,
   with a native scatter chart.
@@ -27,7 +27,7 @@ HEADER_ROW = 4
 RESULTS_COL = 8  # H
 RATE_COL = 12  # L
 #: the workbook name of the spilled (metric, value) results of XLCELL_CELL (the Dashboard looks values up in it)
-RESULTS_NAME = "xlcell_cell_results"
+RESULTS_NAME = "tbl_cell_results"
 C_RATES = [0.1, 0.2, 0.33, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0]
 
 _SECTIONS = {"pos": "Positive electrode", "neg": "Negative electrode", "sep": "Separator"}

@@ -3,13 +3,13 @@
 Layout (generated from :class:`xlcell.factory.Plant`, :class:`xlcell.cost.Economics`,
 :class:`xlcell.factory.ProcessStep` and :data:`xlcell.factory.DEFAULT_STEPS`):
 
-* A:F — plant and economics inputs; (Key, Value) is the named range ``xlcell_factory``.
+* A:F — plant and economics inputs; (Key, Value) is the named range ``tbl_factory``.
 * H:S — ``=XLCELL_FACTORY(...)`` spilling one row per row of the step table (driver, machines, utilisation,
   capacity, labour, capital, area, energy, WIP; blank rows for the table's empty rows), so steps added in the
   empty rows appear without spilling into anything.
 * U:V — ``XLCELL_BOTTLENECK`` over the whole name and capacity columns of those results (empty rows skipped).
 * Below — the process-step table as an Excel table (header row of column keys, one step per row,
-  BatPaC 5.0's 25 steps plus empty rows for new steps), the named range ``xlcell_steps``.
+  BatPaC 5.0's 25 steps plus empty rows for new steps), the named range ``tbl_steps``.
 """
 from __future__ import annotations
 
@@ -119,7 +119,7 @@ def build(wb: Workbook, ctx) -> None:
         for j in range(len(cols)):
             style.style_input(ws.cell(row=top + 1 + n + i, column=1 + j))
     ref = steps_table_ref(top)
-    table = Table(displayName="xlcell_steps_table", ref=ref)
+    table = Table(displayName="tbl_steps_table", ref=ref)
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=False)
     ws.add_table(table)
     style.name(wb, ctx.steps_name, ws, ref)

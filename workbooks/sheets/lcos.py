@@ -3,7 +3,7 @@
 Layout:
 
 * A:F — project inputs generated from :class:`xlcell.lcos.LcosInputs` (named range
-  ``xlcell_lcos_params``), then the cell-level inputs (BOM, manufacturing, O&M, residual value,
+  ``tbl_lcos_params``), then the cell-level inputs (BOM, manufacturing, O&M, residual value,
   efficiency; energy from the Design sheet and cycle life from the Lifetime sheet), and below them
   ``XLCELL_CELL_LCOS``, the same LCOS with C_BOM and C_mfg from the cost model.
 * H:K — ``XLCELL_LCOS`` spilled twice: with the fixed annual degradation, and with the state of
@@ -32,7 +32,7 @@ LCOS_ITEMS = 9  #: rows of XLCELL_LCOS
 CASHFLOW_COLS = 13
 CELL_LCOS_ITEMS = 5  #: rows of XLCELL_CELL_LCOS
 #: the workbook name of the spilled (item, value) rows of XLCELL_CELL_LCOS (the Dashboard looks values up in it)
-CELL_LCOS_NAME = "xlcell_cell_lcos"
+CELL_LCOS_NAME = "tbl_cell_lcos"
 
 #: cell-level inputs: (label, key, value or formula, unit, note)
 CELL_INPUTS = [
@@ -41,7 +41,7 @@ CELL_INPUTS = [
     ("O&M cost over the life", "cell_c_om_usd", 0.0, "$", ""),
     ("Residual value at end of life", "cell_residual_usd", 5.0, "$", ""),
     ("Round-trip efficiency", "cell_efficiency", 0.95, "-", "0 < η <= 1"),
-    ("Usable energy per cycle", "cell_energy_kWh", '=XLCELL_CELL_VALUE(xlcell_design,"energy_Wh",xlcell_materials)/1000', "kWh",
+    ("Usable energy per cycle", "cell_energy_kWh", '=XLCELL_CELL_VALUE(tbl_design,"energy_Wh",tbl_materials)/1000', "kWh",
      "from the Design sheet"),
     ("Cycle life", "cell_cycles", "=sei_cycle_life", "-", "from the Lifetime sheet (SEI model)"),
 ]

@@ -3,9 +3,9 @@
 Layout:
 
 * A:F — inputs: operating conditions (cycles per year, end-of-life SOH, C-rate and DOD for the
-  empirical model), the SEI parameters (named range ``xlcell_sei_params``) and the cracking
-  parameters (``xlcell_crack_params``), generated from :class:`xlcell.degradation.SEIParams` and
-  :class:`xlcell.degradation.CrackParams`. The cell is the Design sheet's (``xlcell_design``), at
+  empirical model), the SEI parameters (named range ``tbl_sei_params``) and the cracking
+  parameters (``tbl_crack_params``), generated from :class:`xlcell.degradation.SEIParams` and
+  :class:`xlcell.degradation.CrackParams`. The cell is the Design sheet's (``tbl_design``), at
   its ``temperature_C``.
 * H:I — key results (SEI loss after one year, cycle lives from both models) and the cracking table.
 * K:U — capacity fade versus cycles: cycle counts (inputs), ``XLCELL_SEI_FADE`` and

@@ -2,17 +2,17 @@
 
 Inputs (yellow, each block a named range the macros read):
 
-* ``xlcell_pareto_settings`` — (key, value): method, n_points, seed, n_starts, chosen, extra_outputs;
-* ``xlcell_pareto_variables`` — table key | lower | upper: design keys of the Design sheet with bounds;
-* ``xlcell_pareto_objectives`` — table key | sense: model outputs to minimise or maximise (the first two are
+* ``tbl_pareto_settings`` — (key, value): method, n_points, seed, n_starts, chosen, extra_outputs;
+* ``tbl_pareto_variables`` — table key | lower | upper: design keys of the Design sheet with bounds;
+* ``tbl_pareto_objectives`` — table key | sense: model outputs to minimise or maximise (the first two are
   charted; the first is the single-objective target);
-* ``xlcell_pareto_constraints`` — table key | lower | upper: bounds on model outputs.
+* ``tbl_pareto_constraints`` — table key | lower | upper: bounds on model outputs.
 
-Results (green, written by the macros in one block each, never by formulas): ``xlcell_pareto_status``,
-``xlcell_pareto_optimum`` (the single-objective optimum), ``xlcell_pareto_chosen`` (the chosen front point)
-and ``xlcell_pareto_front`` (the front table: point, the objectives, chosen flag, variables, other outputs). A
+Results (green, written by the macros in one block each, never by formulas): ``tbl_pareto_status``,
+``tbl_pareto_optimum`` (the single-objective optimum), ``tbl_pareto_chosen`` (the chosen front point)
+and ``tbl_pareto_front`` (the front table: point, the objectives, chosen flag, variables, other outputs). A
 native scatter chart plots the first two objective columns of the front, with the chosen point highlighted.
-The base design is the Design sheet's (``xlcell_design``).
+The base design is the Design sheet's (``tbl_design``).
 """
 from __future__ import annotations
 
@@ -27,14 +27,14 @@ from .. import style
 
 TITLE = "Pareto"
 
-SETTINGS = "xlcell_pareto_settings"
-VARIABLES = "xlcell_pareto_variables"
-OBJECTIVES = "xlcell_pareto_objectives"
-CONSTRAINTS = "xlcell_pareto_constraints"
-STATUS = "xlcell_pareto_status"
-OPTIMUM = "xlcell_pareto_optimum"
-CHOSEN = "xlcell_pareto_chosen"
-FRONT = "xlcell_pareto_front"
+SETTINGS = "tbl_pareto_settings"
+VARIABLES = "tbl_pareto_variables"
+OBJECTIVES = "tbl_pareto_objectives"
+CONSTRAINTS = "tbl_pareto_constraints"
+STATUS = "tbl_pareto_status"
+OPTIMUM = "tbl_pareto_optimum"
+CHOSEN = "tbl_pareto_chosen"
+FRONT = "tbl_pareto_front"
 
 MAX_VARIABLES = 8
 MAX_OBJECTIVES = 4
@@ -105,7 +105,11 @@ def axis_title(key: str) -> str:
 
 def front_chart(front_y: Reference, front_x: Reference, chosen_y: Reference, chosen_x: Reference, x_title: str,
                 y_title: str, width: float = 18) -> ScatterChart:
-    """The front as a native scatter chart, with the chosen design as a large red diamond."""
+    """The front as a native scatter chart, with the chosen design as a large red diamond.
+
+    ``front_y`` and ``front_x`` are the data rows of the front table's objective columns (no header: the series are
+    titled "Front" and "Chosen design"); ``chosen_y`` and ``chosen_x`` the chosen point's two cells.
+    """
     chart = style.scatter_chart("Pareto front", x_title, y_title, [(front_y, front_x, "Front"), (chosen_y, chosen_x, "Chosen design")],
                                 height=10, width=width)
     for ax in (chart.x_axis, chart.y_axis):  # tick labels in General, not the cells' fixed decimals
@@ -186,7 +190,7 @@ def build(wb, ctx) -> None:
 
     # the chosen point: rows 2 and 3 of the chosen block hold objective 1 and objective 2
     chart = front_chart(
-        Reference(ws, min_col=3, min_row=FRONT_ROW, max_row=FRONT_ROW + MAX_POINTS),
+        Reference(ws, min_col=3, min_row=FRONT_ROW + 1, max_row=FRONT_ROW + MAX_POINTS),
         Reference(ws, min_col=2, min_row=FRONT_ROW + 1, max_row=FRONT_ROW + MAX_POINTS),
         Reference(ws, min_col=RESULT_COL + 1, min_row=r2 + 3, max_row=r2 + 3),
         Reference(ws, min_col=RESULT_COL + 1, min_row=r2 + 2, max_row=r2 + 2),

@@ -4,7 +4,7 @@ Layout:
 
 * A:F — inputs: the run (samples, seed, histogram bins), the uncertainty model generated from
   :class:`xlcell.uncertainty.UncertaintySpec` and the per-price loadings and volatilities of
-  :data:`xlcell.uncertainty.DEFAULT_PRICE_RISK` (named range ``xlcell_mc_spec``: the key and value
+  :data:`xlcell.uncertainty.DEFAULT_PRICE_RISK` (named range ``tbl_mc_spec``: the key and value
   columns), then the cell-to-cell inputs. Every input is a workbook name equal to its key.
 * H:Q — ``XLCELL_MONTE_CARLO`` (statistics per output) and ``XLCELL_MC_RISK`` (risk of $/kWh) of the
   Design sheet's cell in the Factory and BOM sheets' plant; the histogram of $/kWh
@@ -44,10 +44,10 @@ MAX_SHEET_SAMPLES = 10_000  #: the sheet's samples and cells inputs allow up to 
 #: most histogram bins on this sheet: each histogram spill and its chart reserve this many rows (fewer bins leave
 #: the trailing rows blank, and the chart shows them as empty slots on the right)
 MAX_SHEET_BINS = 40
-SPEC_NAME = "xlcell_mc_spec"
+SPEC_NAME = "tbl_mc_spec"
 RISK_ITEMS = 11  #: rows of XLCELL_MC_RISK
 #: the workbook name of the spilled (statistic, value) rows of XLCELL_MC_RISK (the Dashboard looks values up in it)
-RISK_NAME = "xlcell_mc_risk"
+RISK_NAME = "tbl_mc_risk"
 C2C_ITEMS = 26  #: rows of XLCELL_CELL_TO_CELL
 C2C_HIST_COL = 8  # H
 
