@@ -142,6 +142,75 @@ def test_ribbon_jobs_that_work_in_lite_are_scripts(lite):
     assert scripts == {"xlcell_pareto_front", "xlcell_optimise"}
 
 
+SCRIPT_PROBE = r"""
+import asyncio, contextlib, importlib.util, io, json, sys
+import xlwings as xw
+from xlwings import server
+
+spec = importlib.util.spec_from_file_location("main", sys.argv[1])
+main = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(main)
+payload = json.loads(open(sys.argv[2], encoding="utf-8").read())
+book = xw.Book(json=payload)  # xlwings' remote (Office.js) engine, as xlwings Lite builds the book
+printed = io.StringIO()
+with contextlib.redirect_stdout(printed):
+    asyncio.run(server.custom_scripts_call(main, "xlcell_pareto_front", typehint_to_value={xw.Book: book}))
+print(json.dumps({"actions": book.json()["actions"], "printed": printed.getvalue()}))
+"""
+
+
+def _office_js_book(path: Path) -> dict:
+    """The workbook payload xlwings Lite hands to a script (sheet values, workbook names), from an .xlsx file."""
+    import xlwings as xw
+    from openpyxl import load_workbook
+    from openpyxl.utils import range_boundaries
+
+    wb = load_workbook(path)
+    sheets = [{"name": ws.title, "values": [["" if c is None else c for c in row] for row in
+                                             ws.iter_rows(values_only=True)] or [[]],
+               "pictures": [], "tables": []} for ws in wb.worksheets]
+    titles = [ws.title for ws in wb.worksheets]
+    names = []
+    for name, dn in wb.defined_names.items():
+        (title, ref), = list(dn.destinations)
+        ref = ref.replace("$", "")
+        range_boundaries(ref)  # a plain A1 range
+        names.append({"name": name, "sheet_index": titles.index(title), "address": ref, "book_scope": True,
+                      "scope_sheet_name": None})
+    return {"client": "Office.js", "version": xw.__version__, "book": {"name": path.name, "active_sheet_index": 0,
+            "selection": "A1"}, "sheets": sheets, "names": names}
+
+
+def test_pareto_script_runs_the_ribbon_macro_through_xlwings_remote_book(tmp_path):
+    """The Pareto job as an xlwings Lite script on the template (5 points, as test_macros' small book): the
+    same udfs.macros code reads the named blocks through xlwings' Office.js book and queues one write per table."""
+    from openpyxl.utils import range_boundaries
+    from test_macros import _small
+
+    from workbooks.sheets import pareto as sheet
+
+    payload = tmp_path / "book.json"
+    payload.write_text(json.dumps(_office_js_book(_small(tmp_path / "book.xlsx")), default=str), encoding="utf-8")
+    env = {**os.environ, "XLWINGS_ON_SERVER": "true", "PYTHONPATH": str(ROOT)}
+    env.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+    run = subprocess.run([sys.executable, "-c", SCRIPT_PROBE, str(LITE / "main.py"), str(payload)], cwd=ROOT,
+                         env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    out = json.loads(run.stdout.splitlines()[-1])
+    writes = [a for a in out["actions"] if a["func"] == "setValues"]
+    assert not [a for a in out["actions"] if a["func"] == "alert"], out["actions"]  # no failure message
+    addresses = {n["name"]: n["address"] for n in _office_js_book(tmp_path / "book.xlsx")["names"]}
+    blocks = {}
+    for name in (sheet.FRONT, sheet.CHOSEN, sheet.STATUS):
+        col, row, _, _ = range_boundaries(addresses[name])
+        hits = [a["values"] for a in writes if (a["start_row"], a["start_column"]) == (row - 1, col - 1)]
+        assert len(hits) == 1, name  # one block per table, at the named range's top-left cell
+        blocks[name] = hits[0]
+    assert str(blocks[sheet.STATUS][0][0]).startswith("Pareto front: 5 points")
+    assert blocks[sheet.FRONT][0][0] == "point" and isinstance(blocks[sheet.FRONT][1][1], float)
+    assert "xlcell: Pareto front" in out["printed"]  # progress in xlwings Lite's Output pane
+
+
 # ------------------------------------------------------------------------------------------ what a formula returns
 def _as_matrix(value):
     """The udfs value as xlwings' Office.js return conversion spills it (a scalar is a 1x1 matrix)."""
