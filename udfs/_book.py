@@ -227,3 +227,25 @@ class XlwingsBook:
                 self.book.names.add(nm, "=" + ref)
         finally:
             src.close()
+
+
+class LiteBook(XlwingsBook):
+    """The workbook open in Excel through xlwings Lite (macOS, Excel on the web; Python in the browser).
+
+    xlwings Lite hands a ``@script`` the book (names, ranges and their values, loaded before the script runs) and
+    applies the writes when the script returns. Its Office.js engine has no status bar (``App.status_bar`` raises),
+    so progress goes to the Output pane (print); it cannot open a second workbook, so a sheet cannot be rebuilt from
+    the template, and files written by Python stay in the browser's memory, so no report file either.
+    """
+
+    def __init__(self, book: Any):
+        super().__init__(book)
+        self.path = None  # the add-in sees the book's name, not a folder on disk
+
+    def status(self, text: str | None) -> None:
+        if text:
+            print(text, flush=True)
+
+    def rebuild_sheet(self, module: Any) -> None:
+        raise InputError("sheet to rebuild", module.TITLE, "rebuilt from desktop Excel (xlwings add-in) or with "
+                         "`xlcell run rebuild BOOK.xlsx`: xlwings Lite cannot open the template workbook")
