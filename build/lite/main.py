@@ -275,7 +275,7 @@ def XLCELL_COST_TABLE(designs, items=None, factory=None, bom=None, steps=None, m
 @arg('steps', doc='optional, as for XLCELL_COST', err_to_str=True, ndim=2)
 @arg('materials', doc='optional, as for XLCELL_COST', err_to_str=True, ndim=2)
 def XLCELL_COST_VALUE(design, item, factory=None, bom=None, steps=None, materials=None):
-    'One cost item of a design, e.g. =XLCELL_COST_VALUE(xlcell_design, "cell_cost_usd_per_kWh").'
+    'One cost item of a design, e.g. =XLCELL_COST_VALUE(tbl_design, "cell_cost_usd_per_kWh").'
     return udfs.XLCELL_COST_VALUE(design, item, factory, bom, steps, materials)
 
 
