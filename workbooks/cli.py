@@ -144,6 +144,9 @@ def _demo(args: argparse.Namespace) -> int:
           f"knee point {front.knee + 1})")
     opt = run_file("report", book, out / "xlcell_pareto_report.xlsx", quiet=True)
     print(f"optimisation report: {Path(opt).resolve()}")
+    from addin.xlam import build_xlam
+
+    print(f"Excel add-in: {build_xlam(out).resolve()} (on Windows: xlcell addin install)")
     return 0
 
 
