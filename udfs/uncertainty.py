@@ -208,7 +208,7 @@ def _c2c(design: Any, n_cells: Any, seed: Any, cv_thickness_pct: Any, cv_porosit
                         resistance_window=wr)
 
 
-@udf(table=True, ranges=("design", "materials"), wizard=False)
+@udf(table=True, ranges=("design", "materials"))
 def XLCELL_CELL_TO_CELL(design: Any, n_cells: Any, seed: Any, cv_thickness_pct: Any, cv_porosity_pct: Any,
                         series: Any = None, parallel: Any = None, capacity_window_pct: Any = None,
                         resistance_window_pct: Any = None, cv_contact_pct: Any = None, materials: Any = None) -> list[list[Any]]:
@@ -232,7 +232,7 @@ def XLCELL_CELL_TO_CELL(design: Any, n_cells: Any, seed: Any, cv_thickness_pct: 
     return kv_out(r.summary)
 
 
-@udf(table=True, ranges=("design", "materials"), wizard=False)
+@udf(table=True, ranges=("design", "materials"))
 def XLCELL_CELL_TO_CELL_SAMPLES(design: Any, n_cells: Any, seed: Any, cv_thickness_pct: Any, cv_porosity_pct: Any,
                                 cv_contact_pct: Any = None, materials: Any = None) -> list[list[Any]]:
     """The cells of a production run, one row per cell: capacity, resistance and energy (spills n_cells rows).
