@@ -7,12 +7,12 @@ the installed xlwings wheel) with its VBA project edited (:mod:`addin.project`):
   its code; only ``PROJECT_NAME`` becomes ``"xlwings"``, so the add-in reads the same settings as the xlwings
   ribbon tab: the ``xlwings.conf`` sheet of the active workbook, an ``xlwings.conf`` beside it, then
   ``%USERPROFILE%\\.xlwings\\xlwings.conf`` (Interpreter_Win, PYTHONPATH, Conda Path/Env, ...);
-* ``xlcell_udfs``: the UDF wrappers, written by xlwings' own ``generate_vba_wrapper`` (xlwings' ``import_udfs``
-  writes the same module into a workbook through Excel's COM interface) from the metadata that
-  :func:`udfs._excel.register` puts on each function, with xlwings' real decorators bound;
+* ``xlwings_udfs``: the UDF wrappers, written by xlwings' own ``import_udfs`` (what *Import Functions* runs, its
+  wrappers from ``generate_vba_wrapper``), with Excel replaced by a recorder, from the metadata that
+  :func:`udfs._excel.register` puts on each function with xlwings' real decorators bound;
 * ``XlcellRibbon``: one callback per ribbon button (:mod:`addin.ribbon`), and ``XlcellSetup``, which files
-  every function under the category "xlcell" with its argument help (``Application.MacroOptions``, as
-  xlwings' ``import_udfs`` does), called from ``ThisWorkbook.Workbook_Open``;
+  every function under the category "xlcell" with its argument help, replaying the ``Application.MacroOptions``
+  calls xlwings' ``import_udfs`` makes, called from ``ThisWorkbook.Workbook_Open``;
 * xlwings' example module ``RibbonMyAddin`` is removed; ``customUI/customUI.xml`` is the xlcell tab.
 
 The xlwings version of the VBA is the installed xlwings' (its ``XLWINGS_VERSION`` constant is checked against
@@ -30,6 +30,7 @@ import tempfile
 import types
 import uuid
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -40,7 +41,7 @@ from .project import VbaProject
 
 ADDIN_FILE = "xlcell.xlam"
 TEMPLATE = "quickstart_addin_ribbon.xlam"  #: xlwings' standalone ribbon add-in, the starting point
-UDF_MODULE = "xlcell_udfs"
+UDF_MODULE = "xlwings_udfs"  #: the name xlwings' import_udfs gives the wrapper module
 SETUP_MODULE = "XlcellSetup"
 PROJECT_NAME = "xlcell"  #: the VBA project's name (Tools > References shows it)
 CONFIG_NAME = "xlwings"  #: the VBA constant PROJECT_NAME: which <name>.conf sheet and file are read
@@ -117,18 +118,76 @@ def functions() -> dict[str, Callable]:
     return udfs.udf_functions()
 
 
-def udf_wrappers_vba() -> str:
-    """The ``xlcell_udfs`` module: xlwings' ``generate_vba_wrapper`` output for every xlcell function."""
+@dataclass(frozen=True)
+class ImportedUdfs:
+    """What xlwings' ``import_udfs`` does to a workbook: the VBA module it imports and its MacroOptions calls."""
+
+    module: str  #: the module text (``Attribute VB_Name = "xlwings_udfs"``, ``#Const App``, the wrappers)
+    macro_options: tuple[tuple[tuple, dict], ...]  #: (args, kwargs) of each Application.MacroOptions call
+
+
+class _Workbook:
+    """Stands in for the Excel workbook that ``xlwings.udfs.import_udfs`` drives through COM, and records it."""
+
+    def __init__(self, com_error: type[Exception]):
+        self.Name = ADDIN_FILE
+        self.module: str | None = None
+        self.calls: list[tuple[tuple, dict]] = []
+        book = self
+
+        class Components:
+            def __call__(self, name: str) -> Any:  # no module of that name yet
+                raise com_error(name)
+
+            def Remove(self, component: Any) -> None:  # noqa: N802 - COM method name (never reached: no module yet)
+                raise AssertionError("import_udfs removed a module that does not exist")
+
+            def Import(self, path: str) -> None:  # noqa: N802 - COM method name
+                book.module = Path(path).read_text()
+
+        class Application:
+            Version = "16.0"
+
+            def MacroOptions(self, *args: Any, **kwargs: Any) -> None:  # noqa: N802 - COM method name
+                book.calls.append((args, kwargs))
+
+        self.VBProject = types.SimpleNamespace(VBComponents=Components())
+        self.Application = Application()
+
+
+def imported_udfs() -> ImportedUdfs:
+    """Run xlwings' own ``import_udfs`` on the xlcell functions, with Excel replaced by a recorder.
+
+    ``import_udfs`` is what the xlwings ribbon's *Import Functions* runs: it writes the wrapper module (through
+    ``generate_vba_wrapper``) with its header, imports it into the workbook, then calls ``MacroOptions`` for
+    every function. Here the functions are copies decorated by xlwings' real ``xlfunc``/``xlarg`` from the
+    metadata :func:`udfs._excel.register` applies, handed over as xlwings' cached module ``udfs``.
+    """
     from udfs._excel import register
 
     with xlwings_udfs_module() as xu:
-        module = types.SimpleNamespace()
+        module = types.ModuleType("udfs")
         for name, fn in functions().items():
-            copy = _copy(fn)
-            setattr(module, name, register(copy, xu.xlfunc, xu.xlarg))
-        buf = io.StringIO()
-        xu.generate_vba_wrapper("udfs", module, buf, types.SimpleNamespace(Name=ADDIN_FILE))
-    return f'Attribute VB_Name = "{UDF_MODULE}"\n' + buf.getvalue()
+            setattr(module, name, register(_copy(fn), xu.xlfunc, xu.xlarg))
+        saved = xu.udf_modules.get("udfs")
+        xu.udf_modules["udfs"] = {"filename": "udfs", "filetime": None, "module": module}
+        book = _Workbook(sys.modules["pywintypes"].com_error)
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                xu.import_udfs("udfs", book)
+        finally:
+            if saved is None:
+                xu.udf_modules.pop("udfs", None)
+            else:  # pragma: no cover - only if a real xlwings session had imported it
+                xu.udf_modules["udfs"] = saved
+    if book.module is None:
+        raise AddinBuildError("xlwings' import_udfs wrote no VBA module: this xlwings version is not supported")
+    return ImportedUdfs(book.module, tuple(book.calls))
+
+
+def udf_wrappers_vba() -> str:
+    """The wrapper module exactly as xlwings' ``import_udfs`` writes it (see :func:`imported_udfs`)."""
+    return imported_udfs().module
 
 
 def _copy(fn: Callable) -> Callable:
@@ -165,33 +224,35 @@ def vba_string(text: str) -> str:
     return " & ".join(parts)
 
 
-def setup_vba() -> str:
-    """The ``XlcellSetup`` module: function-wizard category, description and argument help of every function.
+def setup_vba(calls: tuple[tuple[tuple, dict], ...] | None = None) -> str:
+    """The ``XlcellSetup`` module: the ``Application.MacroOptions`` calls xlwings' ``import_udfs`` makes, in VBA.
 
-    One private Sub per function (VBA limits a procedure to 64 KB), each an ``Application.MacroOptions`` call
-    with the texts xlwings' ``import_udfs`` passes (both cut to Excel's 255 characters by :mod:`udfs._excel`).
-    Errors are ignored: help texts are a convenience, never a reason for the add-in not to load.
+    *Import Functions* files each function's category, description and argument help through COM once per
+    workbook. An add-in must do it itself each time Excel loads it, so the recorded calls
+    (:func:`imported_udfs`) are replayed from ``ThisWorkbook.Workbook_Open``: one private Sub per function (VBA
+    limits a procedure to 64 KB), the macro named by the add-in's own file name. Errors are ignored: help texts
+    are a convenience, never a reason for the add-in not to load.
     """
-    from udfs._excel import CATEGORY
-
+    calls = imported_udfs().macro_options if calls is None else calls
     lines = [f'Attribute VB_Name = "{SETUP_MODULE}"',
-             "' Generated by addin/xlam.py: files every XLCELL_* function under the category \"xlcell\" in Insert",
-             "' Function, with its description and argument help. Called from ThisWorkbook.Workbook_Open.",
+             "' Generated by addin/xlam.py from the Application.MacroOptions calls of xlwings' import_udfs: files",
+             "' every XLCELL_* function under its category in Insert Function, with its description and argument",
+             "' help. Called from ThisWorkbook.Workbook_Open.",
              "Option Explicit", "",
              "Public Sub XlcellRegisterFunctions()",
              "    On Error Resume Next"]
-    names = list(functions())
+    names = [args[0].split("!", 1)[1] for args, _ in calls]
     lines += [f"    Register_{n}" for n in names]
     lines += ["End Sub", ""]
-    for name, fn in functions().items():
-        args = list(fn.__xlcell_arg_docs__.items())
+    for name, (args, kw) in zip(names, calls):
+        docs = list(kw.get("ArgumentDescriptions") or [])
         lines += [f"Private Sub Register_{name}()", "    On Error Resume Next"]
-        if args:
-            lines += ["    Dim help() As Variant", f"    ReDim help(0 To {len(args) - 1})"]
-            lines += [f"    help({k}) = {vba_string(doc[:255])}" for k, (_, doc) in enumerate(args)]
+        if docs:
+            lines += ["    Dim help() As Variant", f"    ReDim help(0 To {len(docs) - 1})"]
+            lines += [f"    help({k}) = {vba_string(doc)}" for k, doc in enumerate(docs)]
         lines.append(f"    Application.MacroOptions Macro:=\"'\" & ThisWorkbook.Name & \"'!{name}\", _")
-        lines.append(f"        Description:={vba_string(fn.__xlcell_description__[:255])}, _")
-        lines.append(f"        Category:={vba_string(CATEGORY)}" + (", ArgumentDescriptions:=help" if args else ""))
+        lines.append(f"        Description:={vba_string(kw['Description'])}, _")
+        lines.append(f"        Category:={vba_string(str(kw['Category']))}" + (", ArgumentDescriptions:=help" if docs else ""))
         lines += ["End Sub", ""]
     return "\r\n".join(lines)
 
@@ -222,9 +283,10 @@ def edit_project(project: VbaProject, version: str) -> VbaProject:
     if "Workbook_Open" in workbook:
         raise AddinBuildError("the add-in template's ThisWorkbook already has a Workbook_Open")
     project.set_source("ThisWorkbook", workbook.rstrip("\r\n") + "\r\n" + WORKBOOK_OPEN)
-    project.add_module(UDF_MODULE, udf_wrappers_vba())
+    imported = imported_udfs()
+    project.add_module(UDF_MODULE, imported.module)
     project.add_module(ribbon.MODULE, ribbon.callbacks_vba(_xlcell_version(), version))
-    project.add_module(SETUP_MODULE, setup_vba())
+    project.add_module(SETUP_MODULE, setup_vba(imported.macro_options))
     project.rename(PROJECT_NAME, PROJECT_ID)
     return project
 

@@ -62,8 +62,11 @@ def test_every_function_has_its_wrapper_with_the_python_signature(modules):
         assert f'XLPy.CallUDF("udfs", "{name}", Array(' in body  # the module xlwings' COM server imports
 
 
-def test_wrappers_are_exactly_what_xlwings_generates(modules):
-    """The module is xlwings' generate_vba_wrapper output (olevba drops the Attribute line and line ends vary)."""
+def test_wrappers_are_exactly_what_xlwings_import_functions_writes(modules):
+    """The module is what xlwings' import_udfs (the ribbon's Import Functions) writes, header included: without
+    its ``#Const App``, every wrapper would take the ``#Else`` branch and call Python without the workbook and the
+    calling cell."""
+    assert '#Const App = "Microsoft Excel"' in modules[xlam.UDF_MODULE].split("Function ", 1)[0]
     generated = xlam.udf_wrappers_vba()
     norm = lambda s: [ln.rstrip() for ln in s.replace("\r\n", "\n").strip().split("\n")  # noqa: E731
                       if not ln.startswith("Attribute VB_")]
@@ -100,6 +103,10 @@ def test_slow_functions_do_not_run_in_the_function_wizard(modules):
 
 
 def test_category_and_help_for_every_function(modules):
+    """XlcellSetup replays the MacroOptions calls xlwings' import_udfs makes, one per function, from Workbook_Open."""
+    calls = xlam.imported_udfs().macro_options
+    assert [args[0] for args, _ in calls] == [f"'{xlam.ADDIN_FILE}'!{n}" for n in udfs.udf_functions()]
+    assert {kw["Category"] for _, kw in calls} == {"xlcell"}
     setup = modules[xlam.SETUP_MODULE]
     assert "XlcellSetup.XlcellRegisterFunctions" in modules["ThisWorkbook"]
     assert "Private Sub Workbook_Open()" in modules["ThisWorkbook"]
