@@ -136,6 +136,8 @@ def write_cfb(streams: dict[str, bytes], clsids: dict[str, bytes] | None = None)
     pad = (-len(order)) % per_sector
     entries += _empty_entry() * pad
     dir_start = place(entries)
+    if minifat:  # unused entries of the last mini FAT sector are free, not chained to sector 0
+        minifat += [FREESECT] * ((-len(minifat)) % (SECTOR // 4))
     minifat_bytes = struct.pack(f"<{len(minifat)}I", *minifat) if minifat else b""
     minifat_start = place(minifat_bytes)
     minifat_count = -(-len(minifat_bytes) // SECTOR)

@@ -128,17 +128,15 @@ class VbaProject:
         enc, uni = m.name.encode(CODEPAGE), m.name.encode("utf-16-le")
         self.streams["PROJECTwm"] = self.streams["PROJECTwm"].replace(enc + b"\0" + uni + b"\0\0", b"", 1)
 
-    def rename(self, name: str, project_id: str) -> None:
-        """Set the project's name (a VBA identifier) and its ``ID`` GUID (``{...}``)."""
+    def rename(self, name: str) -> None:
+        """Set the project's name (a VBA identifier). Its ``ID`` stays: CMG/DPB/GC are encrypted with it."""
         self._editable()
         if not name.isidentifier() or not name.isascii():
             raise VbaFormatError(f"project name {name!r} is not a VBA identifier")
         self.records = [Record(ovba.PROJECTNAME, name.encode(CODEPAGE)) if r.rid == ovba.PROJECTNAME else r
                         for r in self.records]
         lines = self.project_text.split("\r\n")
-        lines = [f'Name="{name}"' if ln.startswith("Name=") else f'ID="{project_id}"' if ln.startswith("ID=") else ln
-                 for ln in lines]
-        self.project_text = "\r\n".join(lines)
+        self.project_text = "\r\n".join(f'Name="{name}"' if ln.startswith("Name=") else ln for ln in lines)
 
     def to_bytes(self) -> bytes:
         """The edited project as a ``vbaProject.bin`` compound file."""

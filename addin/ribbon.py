@@ -30,21 +30,38 @@ class Button:
 
 
 def _sheet_recalc(sheet: str, what: str) -> str:
-    """VBA: recalculate one sheet of the active workbook (a message if the workbook has no such sheet)."""
+    """VBA: recompute every formula of one sheet of the active workbook (a message if there is no such sheet).
+
+    ``Worksheet.Calculate`` alone only recomputes cells Excel marks as changed, and no xlcell function is
+    volatile; switching the sheet's calculation off and on marks all of its cells, so the Monte Carlo reruns and
+    cells that failed before (no Python yet) are retried. ``Application.Calculate`` then carries the new results
+    to the sheets that look them up (the Dashboard).
+    """
     return (f'    If Not XlcellHasSheet("{sheet}") Then\n'
             f'        MsgBox "This workbook has no {sheet} sheet. Start from the xlcell template '
             f'(xlcell tab > New workbook).", vbInformation, "xlcell"\n'
             "        Exit Sub\n"
             "    End If\n"
+            "    On Error GoTo failed\n"
             f'    Application.StatusBar = "xlcell: {what} ..."\n'
-            f'    ActiveWorkbook.Worksheets("{sheet}").Activate\n'
-            f'    ActiveWorkbook.Worksheets("{sheet}").Calculate\n'
-            "    Application.StatusBar = False\n")
+            f'    With ActiveWorkbook.Worksheets("{sheet}")\n'
+            "        .EnableCalculation = False\n"
+            "        .EnableCalculation = True\n"
+            "        .Calculate\n"
+            "    End With\n"
+            "    Application.Calculate\n"
+            "    Application.StatusBar = False\n"
+            f'    If ActiveWorkbook.Worksheets("{sheet}").Visible = xlSheetVisible Then '
+            f'ActiveWorkbook.Worksheets("{sheet}").Activate\n'
+            "    Exit Sub\n"
+            "failed:\n"
+            "    Application.StatusBar = False\n"
+            f'    MsgBox "xlcell could not recalculate the {sheet} sheet: " & Err.Description, vbExclamation, "xlcell"\n')
 
 
 BUTTONS: tuple[Button, ...] = (
     Button("xlcellEvaluate", "Evaluate", "Cell", "CalculateNow",
-           "Recalculate every xlcell function in this workbook (the whole chain: cell, cost, life, LCOS)",
+           "Recalculate every formula of the open workbooks, xlcell functions included (cell, cost, life, LCOS)",
            vba='    Application.StatusBar = "xlcell: recalculating ..."\n'
                "    Application.CalculateFull\n"
                "    Application.StatusBar = False\n"),
@@ -69,6 +86,14 @@ BUTTONS: tuple[Button, ...] = (
     Button("xlcellNew", "New workbook", "Workbook", "FileNew",
            "New workbook from the xlcell template (BatPaC 5.0's default cell), saved in your Documents folder",
            python="new_workbook_macro()", needs_book=False),
+    Button("xlcellRestart", "Restart Python", "Workbook", "CalculateFull",
+           "Stop the Python that runs the functions (e.g. after upgrading xlcell) and recalculate with a fresh one",
+           vba='    Application.StatusBar = "xlcell: restarting Python ..."\n'
+               "    On Error Resume Next\n"
+               "    KillPy  ' xlwings: stops the COM server this add-in started; the next call starts a new one\n"
+               "    On Error GoTo 0\n"
+               "    If Not ActiveWorkbook Is Nothing Then Application.CalculateFull\n"
+               "    Application.StatusBar = False\n", needs_book=False, large=False),
     Button("xlcellHelp", "Help", "Workbook", "Help", "What xlcell is, its version, and where the help is",
            vba="    XlcellShowHelp\n", needs_book=False),
 )
@@ -106,7 +131,7 @@ def callbacks_vba(version: str, xlwings_version: str) -> str:
              "    XlcellHasBook = Not (ActiveWorkbook Is Nothing)",
              "    If Not XlcellHasBook Then MsgBox \"Open a workbook first (or click New workbook).\", vbInformation, \"xlcell\"",
              "End Function", "",
-             "Public Function XlcellHasSheet(ByVal sheetName As String) As Boolean",
+             "Private Function XlcellHasSheet(ByVal sheetName As String) As Boolean",
              "    Dim ws As Object",
              "    On Error Resume Next",
              "    Set ws = ActiveWorkbook.Worksheets(sheetName)",

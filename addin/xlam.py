@@ -28,7 +28,6 @@ import re
 import sys
 import tempfile
 import types
-import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,7 +44,6 @@ UDF_MODULE = "xlwings_udfs"  #: the name xlwings' import_udfs gives the wrapper 
 SETUP_MODULE = "XlcellSetup"
 PROJECT_NAME = "xlcell"  #: the VBA project's name (Tools > References shows it)
 CONFIG_NAME = "xlwings"  #: the VBA constant PROJECT_NAME: which <name>.conf sheet and file are read
-PROJECT_ID = "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, "https://xlcell/addin")).upper() + "}"
 
 
 class AddinBuildError(XlcellError):
@@ -204,14 +202,12 @@ def _copy(fn: Callable) -> Callable:
 
 
 def vba_string(text: str) -> str:
-    """A VBA string expression for ``text``: quotes doubled, characters outside code page 1252 as ``ChrW(n)``."""
+    """A VBA string expression for ``text``: quotes doubled, every character beyond ASCII as ``ChrW(n)``."""
     parts, run = [], ""
     for ch in text:
-        try:
-            ch.encode("cp1252")
-            ok = ch not in "\r\n"
-        except UnicodeEncodeError:
-            ok = False
+        # ASCII only as literal text: the VBA editor reads module source in the system's code page, and on an
+        # East Asian Windows a cp1252 byte such as 0x85 (an ellipsis) would start a two-byte character
+        ok = ch.isascii() and ch not in "\r\n"
         if ok:
             run += '""' if ch == '"' else ch
         else:
@@ -259,6 +255,7 @@ def setup_vba(calls: tuple[tuple[tuple, dict], ...] | None = None) -> str:
 
 WORKBOOK_OPEN = ("\r\nPrivate Sub Workbook_Open()\r\n"
                  f"    {SETUP_MODULE}.XlcellRegisterFunctions  ' function wizard: category xlcell, help texts\r\n"
+                 "    ThisWorkbook.Saved = True  ' registering is no change the user should be asked to save\r\n"
                  "End Sub\r\n")
 
 
@@ -287,7 +284,7 @@ def edit_project(project: VbaProject, version: str) -> VbaProject:
     project.add_module(UDF_MODULE, imported.module)
     project.add_module(ribbon.MODULE, ribbon.callbacks_vba(_xlcell_version(), version))
     project.add_module(SETUP_MODULE, setup_vba(imported.macro_options))
-    project.rename(PROJECT_NAME, PROJECT_ID)
+    project.rename(PROJECT_NAME)  # the ID stays: the template's CMG/DPB/GC are encrypted with it
     return project
 
 
@@ -301,6 +298,20 @@ def _workbook_xml(xml: str) -> str:
     """The template's workbook part with the author's folder dropped and the config sheet named for xlwings."""
     xml = re.sub(r"<mc:AlternateContent.*?</mc:AlternateContent>", "", xml, flags=re.S)
     return xml.replace('name="_myaddin.conf"', f'name="_{CONFIG_NAME}.conf"')
+
+
+def _core_xml(xml: str, xlwings_version: str) -> str:
+    """Document properties: xlcell's title and description (Excel shows them in the Add-ins dialog)."""
+    from xml.sax.saxutils import escape
+
+    title = "xlcell"
+    desc = escape(f"xlcell {_xlcell_version()}: battery cell cost, physics, life and LCOS functions and ribbon "
+                  f"(xlwings {xlwings_version} VBA inside)")
+    xml = re.sub(r"<dc:title\s*/>|<dc:title>.*?</dc:title>", f"<dc:title>{title}</dc:title>", xml)
+    xml = re.sub(r"<dc:description\s*/>|<dc:description>.*?</dc:description>", f"<dc:description>{desc}</dc:description>",
+                 xml)
+    xml = re.sub(r"<dc:creator>.*?</dc:creator>", "<dc:creator>xlcell</dc:creator>", xml)
+    return re.sub(r"<cp:lastModifiedBy>.*?</cp:lastModifiedBy>", "<cp:lastModifiedBy>xlcell</cp:lastModifiedBy>", xml)
 
 
 def build_xlam(dest: Path) -> Path:
@@ -325,6 +336,8 @@ def build_xlam(dest: Path) -> Path:
     parts["xl/vbaProject.bin"] = project.to_bytes()
     parts["customUI/customUI.xml"] = ribbon.custom_ui().encode("utf-8")
     parts["xl/workbook.xml"] = _workbook_xml(parts["xl/workbook.xml"].decode("utf-8")).encode("utf-8")
+    if "docProps/core.xml" in parts:
+        parts["docProps/core.xml"] = _core_xml(parts["docProps/core.xml"].decode("utf-8"), version).encode("utf-8")
     fd, tmp = tempfile.mkstemp(prefix=".xlcell-", suffix=".xlam", dir=dest)
     os.close(fd)
     try:

@@ -169,6 +169,43 @@ def test_no_public_name_is_defined_twice_in_the_project(modules):
                 seen[name.lower()] = mod
 
 
+def test_generated_modules_are_ascii_and_well_below_the_module_size_limit(built):
+    """Our modules are ASCII (the VBA editor reads source in the system code page, which differs on East Asian
+    Windows), and each stays well below VBA's ~64 KB per module."""
+    from addin.project import VbaProject
+
+    project = VbaProject(zipfile.ZipFile(built).read("xl/vbaProject.bin"))
+    for name in (xlam.UDF_MODULE, ribbon.MODULE, xlam.SETUP_MODULE, "ThisWorkbook"):
+        source = project.source(name)
+        assert source.isascii(), name
+        assert len(source.encode("cp1252")) < 60_000, (name, len(source))
+
+
+def test_project_keeps_the_template_id_and_is_named_xlcell(built):
+    """CMG/DPB/GC in the PROJECT stream are encrypted with the project ID, so the ID must not change."""
+    from addin.project import VbaProject
+
+    ours = VbaProject(zipfile.ZipFile(built).read("xl/vbaProject.bin"))
+    template = VbaProject(zipfile.ZipFile(xlam.xlwings_dir() / xlam.TEMPLATE).read("xl/vbaProject.bin"))
+    line = lambda p, key: next(ln for ln in p.project_text.split("\r\n") if ln.startswith(key))  # noqa: E731
+    for key in ("ID=", "CMG=", "DPB=", "GC="):
+        assert line(ours, key) == line(template, key)
+    assert ours.name == "xlcell" and line(ours, "Name=") == 'Name="xlcell"'
+
+
+def test_sheet_buttons_force_a_full_recalculation_of_their_sheet(modules):
+    """Worksheet.Calculate alone recomputes only cells marked dirty (no xlcell function is volatile)."""
+    code = modules[ribbon.MODULE]
+    for sub, sheet in (("xlcellCost", "Cost"), ("xlcellMonteCarlo", "Uncertainty")):
+        body = code.split(f"Public Sub {sub}(", 1)[1].split("End Sub", 1)[0]
+        assert f'With ActiveWorkbook.Worksheets("{sheet}")' in body
+        assert body.index(".EnableCalculation = False") < body.index(".EnableCalculation = True") < \
+            body.index(".Calculate")
+        assert "On Error GoTo failed" in body and "MsgBox" in body
+    assert "KillPy" in code.split("Public Sub xlcellRestart(", 1)[1].split("End Sub", 1)[0]
+    assert "Sub KillPy()" in modules["xlwings"]
+
+
 def test_build_is_deterministic(built, tmp_path):
     again = xlam.build_xlam(tmp_path)
     assert again.read_bytes() == built.read_bytes()
@@ -190,7 +227,7 @@ def test_version_mismatch_and_missing_template_stop_the_build(monkeypatch, tmp_p
 
 def test_vba_strings_keep_unicode_through_chrw():
     assert xlam.vba_string('a "b"') == '"a ""b"""'
-    assert xlam.vba_string("κ0·ε") == 'ChrW(954) & "0·" & ChrW(949)'
+    assert xlam.vba_string("κ0·ε µm") == 'ChrW(954) & "0" & ChrW(183) & ChrW(949) & " " & ChrW(181) & "m"'
     assert xlam.vba_string("") == '""'
 
 
