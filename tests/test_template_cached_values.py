@@ -42,11 +42,13 @@ def _formula_cells(wb):
                     yield ws.title, c.coordinate, False
 
 
-def test_every_formula_cell_has_a_cached_value(books):
+def test_every_formula_cell_has_a_cached_value(books, template_values):
     formulas, cached = books
     cells = list(_formula_cells(formulas))
     assert len(cells) > 26_000  # the Monte Carlo samples alone spill 2001 rows x (9 + 4) columns
-    missing = [(t, a) for t, a, _ in cells if cached[t][a].value is None]
+    # an empty text inside a spilled table is left a blank cell
+    missing = [(t, a) for t, a, spilled in cells if cached[t][a].value is None
+               and not (spilled and template_values[f"{t.upper()}!{a}"] == "")]
     assert not missing, missing[:10]
 
 
@@ -54,6 +56,8 @@ def test_cached_values_are_the_engines_results(books, template_values):
     _, cached = books
     for title, addr, _ in _formula_cells(books[0]):
         got, want = cached[title][addr].value, template_values[f"{title.upper()}!{addr}"]
+        if want == "" and got is None:
+            continue
         if isinstance(want, float) and not isinstance(want, bool):
             assert got == pytest.approx(want, rel=1e-14, abs=1e-300), (title, addr)  # 15 significant digits
         else:

@@ -74,6 +74,8 @@ def save(wb: Workbook, path: str | Path, cache_values: bool = False) -> Path:
     engine with our UDFs bound (needs the ``formulas`` package), and Excel does not recalculate on open."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if not cache_values:  # no cached values: Excel must compute the formulas when it opens the file
+        wb.calculation.fullCalcOnLoad = True
     buf = io.BytesIO()
     wb.save(buf)
     spills: dict[str, set[str]] = wb.__dict__.get("_xlcell_spills", {})
@@ -186,7 +188,7 @@ def _cache_sheet(xml: str, values: Mapping[str, Any]) -> str:
                             spilled[(rr, cc)] = values.get(f"{get_column_letter(cc)}{rr}")
             cells[c] = _with_value(cell, values.get(f"{get_column_letter(c)}{r}"), formula=True)
     for (r, c), v in spilled.items():
-        if v is None:
+        if v is None or v == "":  # an empty text in a spill shows as a blank cell: nothing to cache
             continue
         attrs, cells = rows.setdefault(r, ("", {}))
         cells[c] = _with_value(cells.get(c, f'<c r="{get_column_letter(c)}{r}" />'), v, formula=False)
