@@ -5,7 +5,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter as L
 
 from udfs.cost import BOM_HEADER, FACTORY_HEADER, SENSITIVITY_HEADER
-from workbooks import TEMPLATE_PATH, style
+from workbooks import TEMPLATE_PATH, roundtrip, style
 from workbooks.sheets import cost as cost_sheet
 from workbooks.sheets import factory as factory_sheet
 from workbooks.xlsx import dynamic_cells
@@ -18,7 +18,7 @@ from xlcell.params import specs
 
 @pytest.fixture(scope="module")
 def wb():
-    return load_workbook(TEMPLATE_PATH)
+    return roundtrip.load(TEMPLATE_PATH)  # the cells as written, without the spills' cached values
 
 
 def test_sheets_and_named_ranges(wb):

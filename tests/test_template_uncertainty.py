@@ -8,7 +8,7 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula
 
 from udfs.uncertainty import HISTOGRAM_HEADER, MC_HEADER
-from workbooks import TEMPLATE_PATH
+from workbooks import TEMPLATE_PATH, roundtrip
 from workbooks.sheets import uncertainty as sheet
 from xlcell.design import design_from_mapping
 from xlcell.params import specs
@@ -18,7 +18,7 @@ from xlcell.uncertainty import (DEFAULT_OUTPUTS, STAT_COLUMNS, UncertaintySpec, 
 
 @pytest.fixture(scope="module")
 def wb():
-    return load_workbook(TEMPLATE_PATH)
+    return roundtrip.load(TEMPLATE_PATH)  # the cells as written, without the spills' cached values
 
 
 def _inputs(ws):

@@ -207,7 +207,7 @@ class XlwingsBook:
         from workbooks.template import write_template
 
         tmp = Path(tempfile.mkdtemp()) / "xlcell_template.xlsx"
-        write_template(tmp)
+        write_template(tmp, cache_values=False)  # Excel computes the copied sheet itself
         names = {dn.name: dn.attr_text for dn in load_workbook(tmp).defined_names.values()
                  if dn.attr_text.startswith(f"'{module.TITLE}'!")}
         app = self.book.app

@@ -10,6 +10,7 @@ of float / str / None (blank), a single cell as a scalar; table results go back 
 from __future__ import annotations
 
 import functools
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +73,15 @@ def evaluate(path: str | Path) -> dict[str, Any]:
     funcs = formulas.get_functions()
     for name, f in udfs.udf_functions().items():
         funcs[name] = _bind(f)
-    xl = _model().loads(str(path)).finish()
+    # While loading, the engine tries each formula once before the cells it reads have values and logs every
+    # such failure with a traceback (schedula's "Failed DISPATCHING"); the calculation below is the real one.
+    quiet = logging.getLogger("schedula.utils.sol")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)
+    try:
+        xl = _model().loads(str(path)).finish()
+    finally:
+        quiet.setLevel(level)
     sol = xl.calculate()
     out: dict[str, Any] = {}
     for key, rng in sol.items():

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.formula import ArrayFormula
 
 from .xlsx import save as _save
 
@@ -30,6 +31,15 @@ def load(path: str | Path) -> Workbook:
             if cells:
                 spills[title] = set(cells)
     wb.__dict__["_xlcell_spills"] = spills
+    for title, cells in spills.items():  # a spill's cached values are results, not cells: leave them blank
+        ws = wb[title]
+        for cell in cells:
+            v = ws[cell].value
+            if isinstance(v, ArrayFormula):
+                for row in ws[v.ref]:
+                    for c in row:
+                        if c.coordinate != cell:
+                            c.value = None
     return wb
 
 

@@ -6,17 +6,28 @@ openpyxl writes an array formula as a legacy CSE array (``<f t="array">``). Exce
 cells and :func:`save` adds the metadata after openpyxl has written the file. :func:`save` also
 fixes the document timestamps and zip dates so that the same workbook always gives the same bytes
 (the committed template is checked against its generator).
+
+openpyxl writes no cached results either (every formula cell has an empty ``<v/>``), so a workbook opened
+where the UDFs do not exist shows blanks or ``#NAME?``. ``save(..., cache_values=True)`` computes the
+workbook's own formulas with the formula engine (:mod:`workbooks.formula_engine`, our UDFs bound) and writes
+each result into its cell as Excel would have cached it: a number plain, text ``t="str"``, a boolean ``t="b"``,
+an error ``t="e"``; a spilled array keeps its formula in the anchor with the top-left value and its other cells
+get plain values, as Excel stores a spill. Nothing here computes a value itself.
 """
 from __future__ import annotations
 
 import io
+import math
+import os
 import re
+import tempfile
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+from openpyxl.utils.cell import coordinate_from_string, column_index_from_string, range_boundaries
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
@@ -35,6 +46,12 @@ _METADATA_XML = (
 )
 _CT = '<Override PartName="/xl/metadata.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheetMetadata+xml"/>'
 _REL_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sheetMetadata"
+# A workbook with cached values is not recalculated on open: calcId of Excel 2019/365's calculation engine
+# (an older calcId makes Excel recalculate everything on load) and no fullCalcOnLoad. See README, "Using xlcell
+# in Excel": without the add-in, a forced recalculation would turn every XLCELL_* cell into #NAME?.
+_CALC_PR_CACHED = '<calcPr calcId="191029" />'
+_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!",
+           "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
 
 
 def spill(ws: Worksheet, cell: str, formula: str, nrows: int, ncols: int) -> str:
@@ -51,16 +68,41 @@ def spill(ws: Worksheet, cell: str, formula: str, nrows: int, ncols: int) -> str
     return ref
 
 
-def save(wb: Workbook, path: str | Path) -> Path:
-    """Save ``wb`` with dynamic-array metadata and reproducible bytes."""
+def save(wb: Workbook, path: str | Path, cache_values: bool = False) -> Path:
+    """Save ``wb`` with dynamic-array metadata and reproducible bytes, written whole (temporary file, then
+    ``os.replace``). With ``cache_values``, every formula cell also holds its result computed by the formula
+    engine with our UDFs bound (needs the ``formulas`` package), and Excel does not recalculate on open."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if not cache_values:  # no cached values: Excel must compute the formulas when it opens the file
+        wb.calculation.fullCalcOnLoad = True
     buf = io.BytesIO()
     wb.save(buf)
     spills: dict[str, set[str]] = wb.__dict__.get("_xlcell_spills", {})
     sheet_files = {ws.title: f"xl/worksheets/sheet{i + 1}.xml" for i, ws in enumerate(wb.worksheets)}
     patch = {sheet_files[t]: cells for t, cells in spills.items() if t in sheet_files}
-    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    data = _package(buf.getvalue(), patch)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx", dir=path.parent)
+    try:
+        os.chmod(tmp, 0o644)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        if cache_values:
+            from .formula_engine import evaluate
+
+            computed = evaluate(tmp)
+            by_sheet = {sheet_files[t]: _sheet_values(computed, t) for t in sheet_files}
+            Path(tmp).write_bytes(with_cached_values(data, by_sheet))
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return path
+
+
+def _package(data: bytes, patch: dict[str, set[str]]) -> bytes:
+    """openpyxl's zip with the dynamic-array marks and metadata, fixed timestamps and zip dates."""
+    src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
@@ -80,8 +122,121 @@ def save(wb: Workbook, path: str | Path) -> Path:
             dst.writestr(_zinfo(name), data)
         if patch:
             dst.writestr(_zinfo("xl/metadata.xml"), _METADATA_XML.encode("utf-8"))
-    path.write_bytes(out.getvalue())
-    return path
+    return out.getvalue()
+
+
+def _sheet_values(computed: Mapping[str, Any], title: str) -> dict[str, Any]:
+    """``{"A1": value}`` of one sheet from the engine's ``{"SHEET!A1": value}``."""
+    prefix = title.upper() + "!"
+    return {k[len(prefix):]: v for k, v in computed.items() if k.startswith(prefix)}
+
+
+def with_cached_values(data: bytes, values: Mapping[str, Mapping[str, Any]]) -> bytes:
+    """The xlsx ``data`` with cached results: ``values`` is ``{sheet part: {"A1": value}}`` (``None``: none).
+
+    Every formula cell gets its value; every cell of a spilled array other than its anchor gets a plain
+    value. The calculation properties are set so that Excel shows these values on open (no forced
+    recalculation). Other parts are copied byte for byte."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            part = src.read(info.filename)
+            if info.filename in values:
+                part = _cache_sheet(part.decode("utf-8"), values[info.filename]).encode("utf-8")
+            elif info.filename == "xl/workbook.xml":
+                part = re.sub(rb"<calcPr\b[^>]*/>", _CALC_PR_CACHED.encode(), part)
+            dst.writestr(_zinfo(info.filename), part)
+    return out.getvalue()
+
+
+_ROW = re.compile(r'<row r="(\d+)"([^>]*?)(?:/>|>(.*?)</row>)', re.S)
+_CELL = re.compile(r'<c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+_FORMULA = re.compile(r'<f\b([^>]*)(?:/>|>[^<]*</f>)')
+
+
+def _cache_sheet(xml: str, values: Mapping[str, Any]) -> str:
+    """One worksheet's XML with the cached values of its formula cells and spilled arrays."""
+    start, end = xml.find("<sheetData>"), xml.find("</sheetData>")
+    if start < 0 or end < 0:
+        return xml
+    start += len("<sheetData>")
+    rows: dict[int, tuple[str, dict[int, str]]] = {}
+    matched = []
+    for m in _ROW.finditer(xml, start, end):
+        found = list(_CELL.finditer(m.group(3) or ""))
+        if "".join(c.group(0) for c in found) != (m.group(3) or ""):
+            raise RuntimeError(f"row {m.group(1)}: cells not understood, cannot cache values")
+        rows[int(m.group(1))] = (m.group(2), {column_index_from_string(c.group(1)): c.group(0) for c in found})
+        matched.append(m.group(0))
+    if "".join(matched) != xml[start:end]:
+        raise RuntimeError("sheetData not understood, cannot cache values")
+    spilled: dict[tuple[int, int], Any] = {}
+    bounds = []
+    for r, (_, cells) in rows.items():
+        for c, cell in cells.items():
+            f = _FORMULA.search(cell)
+            if not f:
+                continue
+            ref = re.search(r'\bref="([^"]+)"', f.group(1)) if 't="array"' in f.group(1) else None
+            if ref:
+                c0, r0, c1, r1 = range_boundaries(ref.group(1))
+                bounds.append((c0, r0, c1, r1))
+                for rr in range(r0, r1 + 1):
+                    for cc in range(c0, c1 + 1):
+                        if (rr, cc) != (r, c):
+                            spilled[(rr, cc)] = values.get(f"{get_column_letter(cc)}{rr}")
+            cells[c] = _with_value(cell, values.get(f"{get_column_letter(c)}{r}"), formula=True)
+    for (r, c), v in spilled.items():
+        if v is None or v == "":  # an empty text in a spill shows as a blank cell: nothing to cache
+            continue
+        attrs, cells = rows.setdefault(r, ("", {}))
+        cells[c] = _with_value(cells.get(c, f'<c r="{get_column_letter(c)}{r}" />'), v, formula=False)
+    body = "".join(f'<row r="{r}"{attrs}>' + "".join(cells[c] for c in sorted(cells)) + "</row>"
+                   if cells else f'<row r="{r}"{attrs}/>' for r, (attrs, cells) in sorted(rows.items()))
+    xml = xml[:start] + body + xml[end:]
+    return _grow_dimension(xml, bounds)
+
+
+def _with_value(cell: str, value: Any, formula: bool) -> str:
+    """``cell`` (a ``<c>`` element) holding ``value`` as its cached result (formula kept) or as its value."""
+    m = _CELL.fullmatch(cell)
+    ref = m.group(1) + m.group(2)
+    attrs = re.sub(r'\s+t="[^"]*"', "", m.group(3)).rstrip(" /")
+    f = _FORMULA.search(m.group(4) or "").group(0) if formula else ""
+    if value is None:
+        return f'<c r="{ref}"{attrs}>{f}</c>' if f else cell
+    t, v = _typed(value)
+    if t == "str" and not formula:  # a text constant: an inline string, as openpyxl writes them
+        space = ' xml:space="preserve"' if v != v.strip() else ""
+        return f'<c r="{ref}"{attrs} t="inlineStr"><is><t{space}>{v}</t></is></c>'
+    typ = f' t="{t}"' if t != "n" else ""
+    return f'<c r="{ref}"{attrs}{typ}>{f}<v>{v}</v></c>'
+
+
+def _typed(value: Any) -> tuple[str, str]:
+    """The cell type and the ``<v>`` text of a computed value (numbers with Excel's 15 significant digits)."""
+    if isinstance(value, bool):
+        return "b", "1" if value else "0"
+    if isinstance(value, (int, float)):
+        x = float(value)
+        return ("n", f"{x:.15g}") if math.isfinite(x) else ("e", "#NUM!")
+    text = str(value)
+    if text in _ERRORS:
+        return "e", text
+    return "str", text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _grow_dimension(xml: str, bounds: list[tuple[int, int, int, int]]) -> str:
+    """Widen ``<dimension ref>`` to include the spilled ranges."""
+    m = re.search(r'<dimension ref="([^"]+)"', xml)
+    if not m or not bounds:
+        return xml
+    c0, r0, c1, r1 = range_boundaries(m.group(1) if ":" in m.group(1) else f"{m.group(1)}:{m.group(1)}")
+    for b in bounds:
+        c0, r0, c1, r1 = min(c0, b[0]), min(r0, b[1]), max(c1, b[2]), max(r1, b[3])
+    ref = f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{r1}"
+    return xml[:m.start(1)] + ref + xml[m.end(1):]
 
 
 def _zinfo(name: str) -> zipfile.ZipInfo:
