@@ -425,3 +425,41 @@ def test_a_workbook_with_the_old_block_names_is_still_read(tmp_path):
     assert "tbl_factory" not in load_workbook(old).defined_names
     assert _block(old, "tbl_factory") == _block(TEMPLATE_PATH, "tbl_factory")
     assert design_from_workbook(old) == design_from_workbook(TEMPLATE_PATH)
+
+
+def test_design_report_macro_writes_beside_the_book_and_leaves_it_alone(tmp_path):
+    """The ribbon's Report button: the Design sheet's cell reported next to the workbook, the workbook unchanged."""
+    import shutil
+
+    from openpyxl import load_workbook
+
+    from udfs._book import FileBook
+    from udfs.macros import run_design_report
+    from workbooks import TEMPLATE_PATH
+
+    book = tmp_path / "plant.xlsx"
+    shutil.copy(TEMPLATE_PATH, book)
+    before = book.read_bytes()
+    fb = FileBook(book, quiet=True)
+    path = run_design_report(fb)
+    assert path == tmp_path / "plant_report.xlsx" and book.read_bytes() == before
+    assert fb.messages == [f"Report written to {path}"]
+    assert load_workbook(path, read_only=True).sheetnames[:3] == ["Summary", "Inputs", "Metrics"]
+
+
+def test_new_workbook_macro_never_overwrites_and_opens_the_copy(tmp_path):
+    from udfs.macros import documents_folder, run_new_workbook
+
+    opened = []
+
+    class Book:  # what the macro asks of Excel: open the new file
+        def open_book(self, path):
+            opened.append(path)
+
+    a = run_new_workbook(Book(), tmp_path / "new")
+    b = run_new_workbook(Book(), tmp_path / "new")
+    assert a != b and a.exists() and b.exists() and opened == [a, b]
+    assert a.name.startswith("xlcell_") and a.suffix == ".xlsx"
+    assert documents_folder(tmp_path) == tmp_path / "xlcell"
+    (tmp_path / "Documents").mkdir()
+    assert documents_folder(tmp_path) == tmp_path / "Documents" / "xlcell"

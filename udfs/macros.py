@@ -300,20 +300,12 @@ def run_design_report(book: Book, out: str | Path | None = None) -> Path:
     from workbooks.report import write_report
 
     values = design_values(as_kv(book.read(DESIGN), "design"))
-    materials = materials_from_range(book.read(MATERIALS)) if _has_name(book, MATERIALS) else {}
+    materials = materials_from_range(_optional(book, MATERIALS), MATERIALS)
     book.status("xlcell: report: evaluating the design ...")
     path = write_report(out if out is not None else _beside(book, "_report.xlsx"), values, materials)
     book.status(None)
     book.alert(f"Report written to {path}", "xlcell")
     return path
-
-
-def _has_name(book: Book, name: str) -> bool:
-    try:
-        book.read(name)
-    except InputError:
-        return False
-    return True
 
 
 def documents_folder(home: Path | None = None) -> Path:
