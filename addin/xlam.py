@@ -347,6 +347,7 @@ def build_xlam(dest: Path) -> Path:
                 zi.compress_type = zipfile.ZIP_DEFLATED
                 zi.external_attr = 0o644 << 16
                 zout.writestr(zi, parts[info.filename])
+        os.chmod(tmp, 0o644)  # mkstemp makes the file private; an add-in is an ordinary document
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
