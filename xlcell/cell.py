@@ -402,7 +402,13 @@ def evaluate_cell(design: CellDesign) -> CellMetrics:
     ok_el = (rate["n_e_p"] <= d.critical_electrolyte_number) & (rate["n_e_n"] <= d.critical_electrolyte_number)
     ok_s = (rate["n_s_p"] <= d.critical_solid_number) & (rate["n_s_n"] <= d.critical_solid_number)
     ok_v = v_load > 0
-    shape = np.broadcast(energy, p_max, rate["fraction"]).shape
+    am_p, am_n, sa_p, sa_n = am_volume_fraction(p), am_volume_fraction(n), specific_area(p), specific_area(n)
+    # every output takes the shape of all inputs together: an input that moves only some outputs (a foil or the
+    # packaging mass moves mass and volume, not energy) must still give one row per design
+    shape = np.broadcast_shapes(*(np.shape(x) for x in (
+        qa_p, qa_n, np_ratio, p.thickness_m, n.thickness_m, rho_p, rho_n, am_p, am_n, sa_p, sa_n, capacity, v_avg,
+        energy, mass, volume, m_pos, m_neg, m_pfoil, m_nfoil, m_sep, m_elyte, d.packaging_mass_kg, v_elyte, asi_el,
+        asi_e, asi_ct_p, asi_ct_n, asi, R, p_max, current, v_load, t_dis, *rate.values(), ok_np, ok_el, ok_s, ok_v)))
 
     def flag(x: Array) -> np.ndarray:
         return np.broadcast_to(np.asarray(x, dtype=bool), shape).copy()
@@ -414,8 +420,8 @@ def evaluate_cell(design: CellDesign) -> CellMetrics:
         pos_areal_capacity_C_m2=bc(qa_p), neg_areal_capacity_C_m2=bc(qa_n), np_ratio=bc(np_ratio),
         pos_thickness_m=bc(p.thickness_m), neg_thickness_m=bc(n.thickness_m),
         pos_coating_density_kg_m3=bc(rho_p), neg_coating_density_kg_m3=bc(rho_n),
-        pos_am_volume_fraction=bc(am_volume_fraction(p)), neg_am_volume_fraction=bc(am_volume_fraction(n)),
-        pos_specific_area_1_m=bc(specific_area(p)), neg_specific_area_1_m=bc(specific_area(n)),
+        pos_am_volume_fraction=bc(am_p), neg_am_volume_fraction=bc(am_n),
+        pos_specific_area_1_m=bc(sa_p), neg_specific_area_1_m=bc(sa_n),
         capacity_C=bc(capacity), avg_voltage_V=bc(v_avg), energy_J=bc(energy), mass_kg=bc(mass), volume_m3=bc(volume),
         specific_energy_J_kg=bc(energy / mass), energy_density_J_m3=bc(energy / volume),
         mass_pos_coating_kg=bc(m_pos), mass_neg_coating_kg=bc(m_neg), mass_pos_foil_kg=bc(m_pfoil), mass_neg_foil_kg=bc(m_nfoil),
