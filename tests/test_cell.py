@@ -381,3 +381,20 @@ def test_power_and_voltage_identities(f, c):
     assert float(m.max_power_W) == pytest.approx(V**2 * f * (1 - f) / R, rel=1e-12)
     assert float(m.voltage_under_load_V) == pytest.approx(V - float(m.current_A) * R, rel=1e-12)
     assert float(m.current_A) == pytest.approx(float(m.capacity_C) * c / 3600, rel=1e-12)
+
+
+def test_a_design_without_a_positive_cell_voltage_is_refused_not_evaluated():
+    """Issue 12: a negative at or above the positive's potential once gave -46.8 Wh; now one readable refusal."""
+    import dataclasses
+
+    import pytest
+
+    from xlcell.cell import default_design, evaluate_cell
+    from xlcell.errors import InputError
+
+    d = default_design()
+    bad = dataclasses.replace(d, neg=dataclasses.replace(d.neg, potential_V=np.array([0.1, d.pos.potential_V])))
+    with pytest.raises(InputError, match=r"pos_potential_V - neg_potential_V = 0 \(design 2\): must be > 0 V"):
+        evaluate_cell(bad)
+    given = dataclasses.replace(bad, avg_voltage_V=3.6)  # an explicit average voltage needs no potentials
+    assert np.all(evaluate_cell(given).energy_J > 0)

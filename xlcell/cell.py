@@ -313,6 +313,19 @@ def _check_composition(e: ElectrodeDesign, prefix: str) -> None:
                          "1 (mass fractions of the solid)", f"design {i + 1}" if bad.size > 1 else None)
 
 
+def _check_voltage(design: CellDesign) -> None:
+    """A cell needs a positive voltage: the positive electrode's potential above the negative's (unless the
+    average voltage is given). A design without one is refused, never evaluated to a negative energy."""
+    given = np.asarray(design.avg_voltage_V, dtype=float)
+    cell_v = np.asarray(design.pos.potential_V - design.neg.potential_V, dtype=float)
+    bad = np.isnan(given) & ~(cell_v > 0)
+    if bad.any():
+        i = int(np.flatnonzero(np.broadcast_to(bad, np.broadcast_shapes(bad.shape, cell_v.shape)).ravel())[0])
+        v = float(np.broadcast_to(cell_v, np.broadcast_shapes(bad.shape, cell_v.shape)).ravel()[i])
+        raise InputError("pos_potential_V - neg_potential_V", v, "> 0 V (a positive electrode above the negative; "
+                         "or give avg_voltage_V)", f"design {i + 1}" if bad.size > 1 or cell_v.size > 1 else None)
+
+
 def resolve(design: CellDesign) -> CellDesign:
     """Validate ``design``, derive the NaN negative thicknesses from N/P, broadcast every field.
 
@@ -327,6 +340,7 @@ def resolve(design: CellDesign) -> CellDesign:
     validate(design.pos, "pos_")
     _check_composition(design.pos, "pos_")
     _check_composition(design.neg, "neg_")
+    _check_voltage(design)
     ln = np.asarray(design.neg.thickness_m, dtype=float)
     if np.isnan(ln).any():
         for s in specs(design.neg):
