@@ -202,3 +202,51 @@ def test_a_one_point_front_has_no_normalised_hypervolume():
     assert hypervolume_text(f).startswith("n/a")
     two = pareto_front(convex_problem(), 5, "epsilon")
     assert hypervolume_text(two) == f"{two.hypervolume:.4f}"
+
+
+def _non_dominated_by_definition(F, tol=0.0):
+    """Row i survives iff no row j is <= everywhere and < somewhere (beyond tol), and no earlier row equals it."""
+    n = len(F)
+    keep = []
+    for i in range(n):
+        dominated = any(all(F[j] <= F[i] + tol) and any(F[j] < F[i] - tol) for j in range(n))
+        dup = any(all(F[j] <= F[i] + tol) and all(F[i] <= F[j] + tol) for j in range(i))
+        keep.append(not dominated and not dup)
+    return np.array(keep)
+
+
+@pytest.mark.parametrize("m", [2, 3, 4])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_non_dominated_fast_and_chunked_paths_match_the_definition(m, seed, monkeypatch):
+    """Issue 12: the 2-objective sweep (O(n log n)) and the chunked pairwise test (bounded memory) keep exactly
+    the rows the definition keeps, ties and duplicates included."""
+    from xlcell import pareto as P
+
+    rng = np.random.default_rng(seed)
+    F = rng.integers(0, 6, size=(150, m)).astype(float)  # many ties and duplicate rows
+    expected = _non_dominated_by_definition(F)
+    monkeypatch.setattr(P, "_CHUNK", 17)  # several blocks
+    assert np.array_equal(P.non_dominated(F), expected)
+    assert np.array_equal(P.non_dominated(F, tol=0.5), _non_dominated_by_definition(F, tol=0.5))
+
+
+def test_non_dominated_of_many_points_stays_in_memory():
+    from xlcell.pareto import non_dominated
+
+    rng = np.random.default_rng(0)
+    F = rng.random((40_000, 2))
+    keep = non_dominated(F)  # the pairwise form needed 40k x 40k x 2 booleans (MemoryError)
+    front = F[keep]
+    assert 1 <= keep.sum() < 100 and np.all(np.diff(front[np.argsort(front[:, 0]), 1]) < 0)
+
+
+def test_exact_hypervolume_refuses_work_beyond_its_limit():
+    from xlcell.errors import InputError
+    from xlcell.pareto import hypervolume
+
+    rng = np.random.default_rng(0)
+    F = rng.random((100, 6))
+    F = F / np.linalg.norm(F, axis=1, keepdims=True)  # points on a sphere: most are non-dominated
+    with pytest.raises(InputError, match=r"points = '\d+ non-dominated points in 6 objectives': must be at most"):
+        hypervolume(F, np.full(6, 2.0))
+    assert hypervolume(F[:, :3], np.full(3, 2.0)) > 0  # 3 objectives: n^2 work, computed

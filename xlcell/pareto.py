@@ -40,29 +40,55 @@ _SAME = 1e-5  # normalised objective values closer than this are the same point 
 # --------------------------------------------------------------------------------------------------
 # Front geometry
 # --------------------------------------------------------------------------------------------------
+#: rows compared at once by the general non-dominance test: memory O(_CHUNK · n · m) instead of O(n² m)
+_CHUNK = 512
+#: the exact hypervolume's work grows like n^(m-1) for m >= 3 objectives (HSO); above this it is refused
+HV_WORK_LIMIT = 1e7
+
+
 def non_dominated(F: np.ndarray, tol: float = 0.0) -> np.ndarray:
     """Mask of the rows of ``F`` (minimisation form) that no other row dominates; of equal rows only the first.
 
     With ``tol > 0``, values within ``tol`` count as equal (a row must be better by more than ``tol`` somewhere
-    to dominate). Vectorised pairwise comparison, O(n² m) memory: for up to a few thousand points.
+    to dominate). Two finite objectives with ``tol = 0``: one sort and a running minimum, O(n log n) time and
+    O(n) memory. Otherwise a vectorised pairwise comparison in blocks of :data:`_CHUNK` rows, O(n² m) time and
+    O(_CHUNK · n · m) memory.
     """
     F = np.atleast_2d(np.asarray(F, dtype=float))
     n = F.shape[0]
     if n == 0:
         return np.zeros(0, dtype=bool)
-    le = np.all(F[:, None, :] <= F[None, :, :] + tol, axis=2)  # le[j, i]: j <= i everywhere
-    lt = np.any(F[:, None, :] < F[None, :, :] - tol, axis=2)
-    dominated = np.any(le & lt, axis=0)
-    equal = le & le.T
-    first_equal = np.argmax(equal, axis=0)  # index of the first row equal to each row
-    return ~dominated & (first_equal == np.arange(n))
+    if F.shape[1] == 2 and tol == 0.0 and np.all(np.isfinite(F)):
+        return _non_dominated_2d(F)
+    keep = np.empty(n, dtype=bool)
+    for start in range(0, n, _CHUNK):  # columns i of the pairwise tables, a block at a time
+        block = F[start:start + _CHUNK]
+        le = np.all(F[:, None, :] <= block[None, :, :] + tol, axis=2)  # le[j, i]: row j <= row i everywhere
+        lt = np.any(F[:, None, :] < block[None, :, :] - tol, axis=2)
+        ge = np.all(block[None, :, :] <= F[:, None, :] + tol, axis=2)  # row i <= row j everywhere
+        dominated = np.any(le & lt, axis=0)
+        first_equal = np.argmax(le & ge, axis=0)  # index of the first row equal to each row of the block
+        keep[start:start + len(block)] = ~dominated & (first_equal == np.arange(start, start + len(block)))
+    return keep
+
+
+def _non_dominated_2d(F: np.ndarray) -> np.ndarray:
+    """Two objectives: sorted by the first (ties by the second, then by row), a row survives only if its second
+    objective is below every earlier row's; an earlier equal row or one as good in both removes it."""
+    order = np.lexsort((np.arange(F.shape[0]), F[:, 1], F[:, 0]))
+    y = F[order, 1]
+    best_before = np.r_[np.inf, np.minimum.accumulate(y)[:-1]]
+    keep = np.zeros(F.shape[0], dtype=bool)
+    keep[order] = y < best_before
+    return keep
 
 
 def hypervolume(F: np.ndarray, ref: Iterable[float]) -> float:
     """Exact hypervolume dominated by the rows of ``F`` (minimisation) and bounded by ``ref``.
 
     Points that do not strictly dominate ``ref`` add nothing. 2-D: a sort and sweep; m-D: slicing along the
-    last objective (HSO, While et al. 2006), fine for the front sizes of a sheet.
+    last objective (HSO, While et al. 2006), whose work grows like n^(m-1): above :data:`HV_WORK_LIMIT` it raises
+    :class:`~xlcell.errors.InputError` instead of running for minutes.
     """
     F = np.atleast_2d(np.asarray(F, dtype=float))
     r = np.asarray(list(ref), dtype=float)
@@ -72,6 +98,11 @@ def hypervolume(F: np.ndarray, ref: Iterable[float]) -> float:
     if F.shape[0] == 0:
         return 0.0
     F = F[non_dominated(F)]
+    n, m = F.shape
+    if m >= 3 and float(n) ** (m - 1) > HV_WORK_LIMIT:
+        raise InputError("points", f"{n} non-dominated points in {m} objectives",
+                         f"at most n^(m-1) = {HV_WORK_LIMIT:.0e} for the exact hypervolume (e.g. "
+                         f"{int(HV_WORK_LIMIT ** (1 / (m - 1)))} points in {m} objectives); use fewer points or objectives")
     return float(_hv(F, r))
 
 
