@@ -231,3 +231,30 @@ def test_unknown_property_message_is_plural_english():
 def test_porosity_end_points_are_rejected(eps):
     assert XLCELL_CELL([["pos_porosity", eps]])[0][0].startswith(f"#XLCELL! pos_porosity = {eps:g}: must be")
     assert XLCELL_COATING_DENSITY(eps, [[1.0]], [[4.65]]).startswith(f"#XLCELL! porosity = {eps:g}: must be")
+
+
+def test_cells_never_get_a_non_finite_number_or_an_endless_message():
+    """Issue 12: extreme inputs give a #XLCELL! text, not inf/NaN (Excel shows 65535 or #NUM!); a huge bad input
+    is echoed cut short and the whole text stays within Excel's 255 characters."""
+    import inspect
+    import math
+
+    import udfs
+
+    funcs = udfs.udf_functions()
+    tried = 0
+    for name, f in funcs.items():
+        if f.__xlcell_table__:
+            continue
+        n = sum(p.default is inspect.Parameter.empty for p in inspect.signature(f).parameters.values())
+        for extreme in (1e308, -1e308, 1e-308, 0.0):
+            out = f(*[extreme] * n)
+            tried += 1
+            assert not (isinstance(out, float) and not math.isfinite(out)), (name, extreme, out)
+            assert not isinstance(out, str) or len(out) <= 255, (name, extreme)
+    assert tried > 100
+    assert funcs["XLCELL_CT_ASI"](1e-308, 1e-308, 1e-308, 1e-308).startswith("#XLCELL! the result is infinite")
+    long = funcs["XLCELL_CELL"]([["pos_material", "x" * 1_000_000]])[0][0]
+    assert long.startswith("#XLCELL! unknown material 'xxxx") and len(long) <= 255
+    huge = funcs["XLCELL_CELL"]([["pos_thickness_um", 1e308]])[0][0]
+    assert "1e+308" in huge and len(huge) < 120

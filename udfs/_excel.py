@@ -24,10 +24,20 @@ ERROR_PREFIX = "#XLCELL!"
 
 
 def cell_error_text(exc: BaseException) -> str:
-    """The short text a cell shows for ``exc`` (never a traceback)."""
+    """The short text a cell shows for ``exc`` (never a traceback, at most 255 characters)."""
     if isinstance(exc, XlcellError):
         return exc.cell_text()
     return f"{ERROR_PREFIX} internal error ({type(exc).__name__}: {str(exc)[:120]}); please report it"
+
+
+def finite_result(value: Any) -> Any:
+    """A scalar result as a cell gets it: a float that is not finite becomes a ``#XLCELL!`` text (Excel would show
+    65535 or #NUM!, a silent wrong number), anything else passes unchanged."""
+    if isinstance(value, float) and not math.isfinite(value):
+        what = "not a number" if math.isnan(value) else "infinite"
+        return (f"{ERROR_PREFIX} the result is {what} for these inputs: check that each is in a physical range "
+                "(a zero or huge value divides or overflows)")
+    return value
 
 
 CATEGORY = "xlcell"  #: the function wizard's category of every xlcell function
@@ -58,7 +68,8 @@ def udf(*, table: bool = False, ranges: Sequence[str] = (), volatile: bool = Fal
         @functools.wraps(fn)
         def wrapper(*args: Any) -> Any:
             try:
-                return fn(*args)
+                out = fn(*args)
+                return out if table else finite_result(out)
             except Exception as exc:  # noqa: BLE001 - a cell must never show a traceback
                 text = cell_error_text(exc)
                 return [[text]] if table else text

@@ -10,22 +10,34 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 
+CELL_TEXT_LIMIT = 255  #: Excel's limit for a formula's text result that a user can read in a cell
+_ECHO_LIMIT = 40  #: characters of a bad value echoed back in a message
+
+
 class XlcellError(Exception):
     """Root of every deliberate xlcell error."""
 
     def cell_text(self) -> str:
-        """Short text for an Excel cell (no traceback)."""
-        return f"#XLCELL! {self}"
+        """Short text for an Excel cell (no traceback), at most :data:`CELL_TEXT_LIMIT` characters."""
+        return short_text(f"#XLCELL! {self}")
+
+
+def short_text(text: str, limit: int = CELL_TEXT_LIMIT) -> str:
+    """``text`` cut to ``limit`` characters, the cut marked with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _fmt(value: Any) -> str:
+    """A bad value as a message shows it: numbers to 6 significant digits, long texts and huge numbers cut."""
     if isinstance(value, float):
         return f"{value:.6g}"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**_ECHO_LIMIT:
+        return f"{float(value):.6g}"
     if isinstance(value, str):
-        return repr(value)
+        return repr(short_text(value, _ECHO_LIMIT))
     if value is None:
         return "blank"
-    return str(value)
+    return short_text(str(value), _ECHO_LIMIT)
 
 
 class InputError(XlcellError, ValueError):
@@ -79,9 +91,10 @@ class UnknownKeyError(XlcellError, KeyError):
     def __str__(self) -> str:
         import difflib
 
-        close = difflib.get_close_matches(str(self.key).lower(), self.known, n=3, cutoff=0.6)
+        key = str(self.key)
+        close = difflib.get_close_matches(key.lower(), self.known, n=3, cutoff=0.6) if len(key) <= 200 else []
         hint = f"; did you mean {', '.join(close)}?" if close else f"; see the list of {_plural(self.what)}"
-        return f"unknown {self.what} {self.key!r}{hint}"
+        return f"unknown {self.what} {_fmt(key)}{hint}"
 
 
 def _plural(noun: str) -> str:
@@ -98,7 +111,7 @@ class UnknownMaterialError(UnknownKeyError):
         super().__init__(key, known, what="material")
 
     def __str__(self) -> str:
-        return f"unknown material {self.key!r}; known: {', '.join(self.known)}"
+        return f"unknown material {_fmt(str(self.key))}; known: {', '.join(self.known)}"
 
 
 class ShapeError(XlcellError, ValueError):
