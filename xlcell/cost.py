@@ -521,27 +521,5 @@ def cost_sensitivity(
     )
 
 
-# ---------------------------------------------------------------------------------------------
-# The cost model as a metric provider for optimisation (xlcell.registry)
-
-def _provider(ev: Any) -> dict[str, Any]:
-    """Cost outputs of an :class:`xlcell.registry.Evaluation`; ``ev.context["cost"]`` may hold a
-    :class:`Factory` or a dict of :func:`evaluate_cost` keyword arguments (factory, prices, fmt, yields, slurry)."""
-    ctx = ev.context.get("cost")
-    kw = {"factory": ctx} if isinstance(ctx, Factory) else dict(ctx or {})
-    return evaluate_cost(ev.design, **kw).as_display()
-
-
-def _register() -> None:
-    from . import registry
-
-    taken = set(registry.output_keys())
-    outs = [s for s in specs(CostMetrics) if s.unit != "text" and s.key not in taken]  # capacity_Ah is the cell's
-    if "cost" not in registry.providers():
-        registry.register_metrics("cost", outs, _provider)
-
-
-_register()
-
 __all__ = ["Economics", "Factory", "CostMetrics", "CostDetails", "Tornado", "crf", "evaluate_cost", "cost_details",
            "cost_sensitivity", "DEFAULT_STEPS"]

@@ -3,11 +3,12 @@
 Decision variables are the numeric Excel keys of the design (``pos_thickness_um``, ``pos_porosity``,
 ``np_ratio``, ``sep_thickness_um``, ...), in display units, each applied to a :class:`~xlcell.cell.CellDesign`
 by a :class:`DesignVariable`. Model outputs come from *metric providers*: vectorised functions that map a
-population of designs to ``{Excel key: array in display units}``. Providers: ``cell`` (:class:`CellMetrics`),
-``limits`` (diffusion numbers over their critical values), ``cost`` (registered by :mod:`xlcell.cost` itself),
-``lifetime`` (SEI cycle life), ``lcos`` (cell-level LCOS) and ``calendering`` (fracture ratio, from the line load
-variable or, when that is not varied, the line load implied by the design porosity). A model plugs in
-with one call::
+population of designs to ``{Excel key: array in display units}``. This module holds the mechanism and the design
+vector (the fields of :class:`~xlcell.cell.CellDesign`); it imports no other model. The providers (``cell``,
+``limits``: diffusion numbers over their critical values, ``cost``, ``lifetime``: SEI cycle life, ``lcos``: cell-level
+LCOS, ``calendering``: fracture ratios, ``uncertainty``: Monte Carlo risk measures) and the calender line-load
+variables are wired in one place, :func:`xlcell.wiring.wire`, in dependency order, the first time the registry is
+queried. A model plugs in with one line there::
 
     register_metrics("cost", CostMetrics, lambda ev: evaluate_cost(ev.design, **ev.context.get("cost", {})).as_display())
 
@@ -28,7 +29,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
 
-from .cell import CellDesign, CellMetrics, ElectrodeDesign, SeparatorDesign, default_design, evaluate_cell
+from .cell import CellDesign, ElectrodeDesign, SeparatorDesign, default_design, evaluate_cell
 from .errors import ConflictError, InputError, UnknownKeyError
 from .params import ParamSpec, specs
 
@@ -63,10 +64,29 @@ class DesignVariable:
 
 _VARIABLES: dict[str, DesignVariable] = {}
 _VAR_INDEX: dict[str, str] = {}  # folded key -> key
+_wired = False
+
+
+def _ensure_wired() -> None:
+    """Wire the models in (:func:`xlcell.wiring.wire`) the first time the registry is used; later calls do nothing."""
+    global _wired
+    if _wired:
+        return
+    _wired = True  # first: the wiring itself calls register_*
+    from .wiring import wire
+
+    try:
+        wire()
+    except BaseException:
+        _wired = False
+        for d in (_VARIABLES, _VAR_INDEX, _PROVIDERS, _KEY_OWNER, _OUT_INDEX, _MAX_OF):
+            d.clear()
+        raise
 
 
 def register_variable(var: DesignVariable) -> None:
     """Make ``var`` available as a decision variable (its key must be new)."""
+    _ensure_wired()
     if _fold(var.key) in _VAR_INDEX:
         raise ConflictError(f"design variable {var.key!r} is registered twice")
     _VARIABLES[var.key] = var
@@ -110,10 +130,13 @@ def _getter(part: str | None, name: str) -> Callable[[CellDesign], Any]:
     return (lambda d: getattr(d, name)) if part is None else (lambda d: getattr(getattr(d, part), name))
 
 
-def _register_cell_variables() -> None:
+def cell_variables() -> list[DesignVariable]:
+    """The numeric fields of :class:`CellDesign` and of its electrodes and separator (``pos_``/``neg_``/``sep_``
+    prefixed) as design variables, in field order."""
+    out = []
     for s in specs(CellDesign):
         if s.unit not in ("bool", "text"):
-            register_variable(DesignVariable(s.key, s, _cell_setter(s.name), _getter(None, s.name)))
+            out.append(DesignVariable(s.key, s, _cell_setter(s.name), _getter(None, s.name)))
     for part, cls in (("pos", ElectrodeDesign), ("neg", ElectrodeDesign), ("sep", SeparatorDesign)):
         for s in specs(cls):
             if s.unit in ("bool", "text"):
@@ -121,7 +144,14 @@ def _register_cell_variables() -> None:
             key = f"{part}_{s.key}"
             setter = _composition_setter(part, s.name) if s.name in _SOLIDS else _part_setter(part, s.name)
             spec = dataclasses.replace(s, key=key)
-            register_variable(DesignVariable(key, spec, setter, _getter(part, s.name)))
+            out.append(DesignVariable(key, spec, setter, _getter(part, s.name)))
+    return out
+
+
+def cell_outputs(ev: "Evaluation") -> dict[str, Any]:
+    """The cell model's outputs (:class:`~xlcell.cell.CellMetrics`, display units): the provider ``"cell"``, which the
+    others read."""
+    return evaluate_cell(ev.design).as_display()
 
 
 def _fold(key: Any) -> str:
@@ -129,36 +159,9 @@ def _fold(key: Any) -> str:
     return str(key).strip().lower()
 
 
-def _calendering_material(part: str, ctx: Mapping[str, Any]):
-    from .calendering import get_calendering_material
-
-    cal = dict(ctx.get("calendering") or {})
-    return get_calendering_material(cal.get(f"{part}_material", "NMC811" if part == "pos" else "Graphite"))
-
-
-def _line_load_setter(part: str) -> Callable[..., CellDesign]:
-    """Calender the electrode at the line load: porosity and thickness follow, the mass loading is held
-    (:func:`xlcell.calendering.calender`; context ``"calendering"``: ``pos_material``/``neg_material`` names,
-    ``solids_fraction``)."""
-    def apply(d: CellDesign, v: np.ndarray, ctx: Mapping[str, Any]) -> CellDesign:
-        from .calendering import calender
-
-        cal = dict(ctx.get("calendering") or {})
-        return calender(d, v, which=part, material=_calendering_material(part, ctx),
-                        solids_fraction=cal.get("solids_fraction"))[0]
-    return apply
-
-
-def _register_calendering_variables() -> None:
-    for part, side in (("pos", "Positive"), ("neg", "Negative")):
-        key = f"{part}_line_load_N_mm"
-        spec = ParamSpec(name=key, key=key, label=f"{side}: calender line load", unit="N/mm", gt=0, le=1e4,
-                         group="Calendering", doc="Sets the calendered porosity and thickness; the mass loading is held")
-        register_variable(DesignVariable(key, spec, _line_load_setter(part), lambda d: np.nan, order=10))
-
-
 def variable(key: str) -> DesignVariable:
     """The registered design variable ``key``, any case (raises :class:`UnknownKeyError` with suggestions)."""
+    _ensure_wired()
     try:
         return _VARIABLES[_VAR_INDEX[_fold(key)]]
     except KeyError:
@@ -167,6 +170,7 @@ def variable(key: str) -> DesignVariable:
 
 def variable_keys() -> list[str]:
     """Every registered design-variable key, in registration order."""
+    _ensure_wired()
     return list(_VARIABLES)
 
 
@@ -245,6 +249,7 @@ def register_metrics(name: str, outputs: Any, evaluate: Callable[["Evaluation"],
     requires : iterable of str
         Providers this one reads through ``ev.outputs(name)`` (for documentation and ordering).
     """
+    _ensure_wired()
     outs = tuple(specs(outputs)) if dataclasses.is_dataclass(outputs) else tuple(outputs)
     if name in _PROVIDERS:
         raise ConflictError(f"metric provider {name!r} is registered twice")
@@ -261,6 +266,7 @@ def register_metrics(name: str, outputs: Any, evaluate: Callable[["Evaluation"],
 
 def unregister_metrics(name: str) -> None:
     """Remove a provider (tests register temporary ones)."""
+    _ensure_wired()
     p = _PROVIDERS.pop(name)
     for k in p.keys:
         _KEY_OWNER.pop(k, None)
@@ -276,20 +282,24 @@ def register_max_of(key: str, parts: Iterable[str]) -> None:
 
     An upper bound on ``key`` is then imposed as one smooth constraint per part instead of a kinked maximum.
     """
+    _ensure_wired()
     _MAX_OF[output_key(key)] = tuple(output_key(p) for p in parts)
 
 
 def max_of(key: str) -> tuple[str, ...]:
     """The outputs whose maximum is ``key`` (empty if ``key`` is not such a maximum)."""
+    _ensure_wired()
     return _MAX_OF.get(output_key(key), ())
 
 
 def providers() -> dict[str, MetricProvider]:
+    _ensure_wired()
     return dict(_PROVIDERS)
 
 
 def output_key(key: str) -> str:
     """The canonical spelling of a model output key given in any case."""
+    _ensure_wired()
     try:
         return _OUT_INDEX[_fold(key)]
     except KeyError:
@@ -298,6 +308,7 @@ def output_key(key: str) -> str:
 
 def output_spec(key: str) -> ParamSpec:
     """The :class:`ParamSpec` (label, unit) of a model output key (any case)."""
+    _ensure_wired()
     k = output_key(key)
     return next(s for s in _PROVIDERS[_KEY_OWNER[k]].outputs if s.key == k)
 
@@ -312,6 +323,7 @@ def key_unit(key: str) -> str:
 
 def output_keys() -> list[str]:
     """Every model output key that objectives and constraints may name."""
+    _ensure_wired()
     return list(_KEY_OWNER)
 
 
@@ -328,6 +340,7 @@ class Evaluation:
 
     def __init__(self, design: CellDesign, context: Mapping[str, Any] | None = None,
                  values: Mapping[str, Any] | None = None):
+        _ensure_wired()
         self.design = design
         self.context: Mapping[str, Any] = dict(context or {})
         self.values: dict[str, Any] = {variable(k).key: v for k, v in (values or {}).items()}  #: applied design keys
@@ -356,143 +369,9 @@ def evaluate_outputs(base: CellDesign | None, values: Mapping[str, Any], keys: I
     return ev.table(keys)
 
 
-# --------------------------------------------------------------------------------------------------
-# Built-in providers
-# --------------------------------------------------------------------------------------------------
-_LIMIT = "Rate limits"
-
-
-def _lim(key: str, label: str) -> ParamSpec:
-    return ParamSpec(name=key, key=key, label=label, unit="-", group=_LIMIT,
-                     doc="<= 1 means within the diffusion limit at the design C-rate")
-
-
-_LIMIT_SPECS = (
-    _lim("electrolyte_limit_pos", "Electrolyte depletion / critical, positive"),
-    _lim("electrolyte_limit_neg", "Electrolyte depletion / critical, negative"),
-    _lim("solid_limit_pos", "Solid diffusion time / limit, positive"),
-    _lim("solid_limit_neg", "Solid diffusion time / limit, negative"),
-    _lim("diffusion_limit", "Worst diffusion limit ratio (<= 1 feasible)"),
-)
-
-
-def _limits(ev: Evaluation) -> dict[str, np.ndarray]:
-    """Diffusion numbers over their critical values: a smooth, continuous form of the cell's ``feasible`` flag."""
-    c = ev.outputs("cell")
-    d = ev.design
-    e_p = c["electrolyte_number_pos"] / d.critical_electrolyte_number
-    e_n = c["electrolyte_number_neg"] / d.critical_electrolyte_number
-    s_p = c["t_diff_solid_pos_s"] / c["t_discharge_s"] / d.critical_solid_number
-    s_n = c["t_diff_solid_neg_s"] / c["t_discharge_s"] / d.critical_solid_number
-    worst = np.maximum(np.maximum(e_p, e_n), np.maximum(s_p, s_n))
-    shape = np.shape(worst)
-    return {k: np.broadcast_to(np.asarray(v, dtype=float), shape)
-            for k, v in zip([s.key for s in _LIMIT_SPECS], (e_p, e_n, s_p, s_n, worst))}
-
-
-_LIFE = (
-    ParamSpec(name="cycle_life", key="cycle_life", label="Cycle life to end of life (SEI growth)", unit="-", group="Lifetime",
-              doc="Equivalent full cycles until SEI growth brings the state of health to eol_soh"),
-)
-_LCOS = (
-    ParamSpec(name="round_trip_efficiency", key="round_trip_efficiency", label="Round-trip efficiency at the C-rate",
-              unit="-", group="LCOS", doc="(V - IR)/(V + IR): resistive loss on charge and discharge at the design C-rate"),
-    ParamSpec(name="lcos_cell", key="lcos_cell_usd_per_kWh", label="Cell-level LCOS", unit="$/kWh", group="LCOS",
-              doc="(C_BOM + C_mfg + C_O&M - RV) / (η E N_cyc): cell cost over the energy delivered in its life"),
-)
-
-
-def _lifetime(ev: Evaluation) -> dict[str, Any]:
-    """Context ``"lifetime"``: ``cycles_per_year`` (365), ``eol_soh`` (0.8), ``params`` (SEIParams)."""
-    from .degradation import sei_cycle_life
-
-    kw = dict(ev.context.get("lifetime") or {})
-    return {"cycle_life": sei_cycle_life(ev.design, **kw)}
-
-
-def _lcos(ev: Evaluation) -> dict[str, Any]:
-    """The seed's cell-level LCOS from the cost and lifetime providers; context ``"lcos"``: ``om_usd`` (0) and
-    ``residual_usd`` (0) per cell, ``efficiency`` (default: the resistive round trip at the design C-rate)."""
-    from .lcos import lcos_simple
-    from .units import from_si
-
-    kw = dict(ev.context.get("lcos") or {})
-    v, v_load = ev["avg_voltage_V"], ev["voltage_under_load_V"]
-    eta = np.clip(v_load / (2.0 * v - v_load), 1e-6, 1.0)
-    eta = kw.get("efficiency", eta)
-    materials = ev["materials_usd"]
-    cost = ev["cell_cost_usd"]
-    usd_J = lcos_simple(materials, cost - materials, kw.get("om_usd", 0.0), kw.get("residual_usd", 0.0), eta,
-                        ev["energy_Wh"] * 3600.0, ev["cycle_life"])
-    return {"round_trip_efficiency": np.broadcast_to(eta, np.shape(usd_J)), "lcos_cell_usd_per_kWh": from_si(usd_J, "$/kWh")}
-
-
-_CAL = tuple(ParamSpec(name=f"{p}_fracture_ratio", key=f"{p}_fracture_ratio", label=f"{s}: line load / fracture line load",
-                       unit="-", group="Calendering",
-                       doc="<= 1: the particles do not crack. The line load is the variable's when it is varied, else the "
-                           "one that calenders the coating to the design porosity (inf at or below ε_min; 0 uncalendered)")
-             for p, s in (("pos", "Positive"), ("neg", "Negative")))
-
-
-def implied_line_load(porosity: Any, eps0: Any, material: Any) -> np.ndarray:
-    """Line load (N/m) that calenders a coating of porosity ``eps0`` to ``porosity`` (the compaction law's inverse,
-    :func:`xlcell.calendering.line_load_for_porosity`): 0 at or above ``eps0`` (not calendered), inf at or below the
-    material's ε_min (no line load reaches it)."""
-    from .calendering import line_load_for_porosity
-
-    eps, e0 = np.broadcast_arrays(np.asarray(porosity, dtype=float), np.asarray(eps0, dtype=float))
-    em = material.eps_min
-    reachable = eps > em
-    target = np.where(reachable, np.minimum(eps, e0), 0.5 * (em + e0))  # in range for the inverse everywhere
-    q = line_load_for_porosity(target, e0, em, material.gamma_N_m)
-    return np.where(reachable, q, np.inf)
-
-
-def _calendering(ev: Evaluation) -> dict[str, Any]:
-    """Line load over the fracture-onset line load of each electrode (context ``"calendering"``: ``pos_material`` /
-    ``neg_material`` names, ``solids_fraction``). The line load is the decision variable's when
-    ``{part}_line_load_N_mm`` is varied; otherwise the one implied by the design porosity through the material's
-    compaction law, so a design porosity below the fracture-onset porosity gives a ratio > 1 (and one at or below ε_min
-    inf: no line load reaches it)."""
-    from .calendering import coating_porosity, fracture_line_load
-    from .units import to_si
-
-    shape = np.shape(np.asarray(ev["energy_Wh"]))
-    cal = dict(ev.context.get("calendering") or {})
-    out = {}
-    for part in ("pos", "neg"):
-        mat = _calendering_material(part, ev.context)
-        eps0 = coating_porosity(cal.get("solids_fraction", 0.4), mat.drying_shrinkage)
-        q_f = fracture_line_load(eps0, mat)  # N/m; inf if the material never cracks, 0 if any calendering does
-        q = ev.values.get(f"{part}_line_load_N_mm")
-        if q is None:
-            q = implied_line_load(getattr(ev.design, part).porosity, eps0, mat)
-        else:
-            q = to_si(q, "N/mm")
-        q, q_f = np.broadcast_arrays(np.asarray(q, dtype=float), np.asarray(q_f, dtype=float))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(q <= 0, 0.0, np.where(np.isinf(q), np.inf, np.where(np.isinf(q_f), 0.0, q / q_f)))
-        out[f"{part}_fracture_ratio"] = np.broadcast_to(ratio, shape)
-    return out
-
-
-def _register_builtin() -> None:
-    _register_cell_variables()
-    _register_calendering_variables()
-    register_metrics("cell", CellMetrics, lambda ev: evaluate_cell(ev.design).as_display())
-    register_metrics("limits", _LIMIT_SPECS, _limits, requires=("cell",))
-    register_max_of("diffusion_limit", [s.key for s in _LIMIT_SPECS[:4]])
-    from . import cost  # noqa: F401 - the cost model registers itself as the provider "cost" (xlcell/cost.py)
-    register_metrics("lifetime", _LIFE, _lifetime)
-    register_metrics("lcos", _LCOS, _lcos, requires=("cell", "cost", "lifetime"))
-    register_metrics("calendering", _CAL, _calendering, requires=("cell",))
-    from . import uncertainty  # noqa: F401 - Monte Carlo risk measures register as the provider "uncertainty"
-
-
-_register_builtin()
-
 __all__ = [
     "DesignVariable", "MetricProvider", "Evaluation", "register_variable", "register_metrics", "unregister_metrics",
     "variable", "variable_keys", "check_variable_set", "apply_values", "current_values", "providers", "output_spec",
-    "output_keys", "output_key", "key_unit", "evaluate_outputs", "register_max_of", "max_of",
+    "output_keys", "output_key", "key_unit", "evaluate_outputs", "register_max_of", "max_of", "cell_variables",
+    "cell_outputs",
 ]

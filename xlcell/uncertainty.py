@@ -517,24 +517,6 @@ def population_risk(design: CellDesign, n: int = PROVIDER_SAMPLES, seed: int = 0
             "mc_p_feasible": np.mean(feas, axis=-1)}
 
 
-def _provider(ev: Any) -> dict[str, Any]:
-    """Context ``"uncertainty"``: ``n`` (256), ``seed`` (0), ``spec`` (UncertaintySpec); the cost model's inputs
-    come from context ``"cost"`` as for the cost provider (a Factory or a dict of evaluate_cost keywords)."""
-    from .cost import Factory
-
-    ctx = dict(ev.context.get("uncertainty") or {})
-    cost_ctx = ev.context.get("cost")
-    kw = {"factory": cost_ctx} if isinstance(cost_ctx, Factory) else dict(cost_ctx or {})
-    return population_risk(ev.design, ctx.get("n", PROVIDER_SAMPLES), ctx.get("seed", 0), ctx.get("spec"), **kw)
-
-
-def _register() -> None:
-    from . import registry
-
-    if "uncertainty" not in registry.providers():
-        registry.register_metrics("uncertainty", RISK_SPECS, _provider)
-
-
 # ---------------------------------------------------------------------------------------------
 # Cell-to-cell variation
 
@@ -688,6 +670,3 @@ __all__ = ["UncertaintySpec", "MonteCarloResult", "CellToCellResult", "Draws", "
            "draw", "sample_prices", "sample_design", "arrhenius_factor", "summarise", "tail_means", "tail_weights", "histogram",
            "spec_from_mapping", "spec_keys", "price_override_specs", "PRICE_KEYS", "PRICE_SPECS", "ECHEM_PARAMS",
            "ACTIVATION_ENERGIES", "DEFAULT_PRICE_RISK", "DEFAULT_OUTPUTS", "STAT_COLUMNS", "population_risk", "RISK_SPECS"]
-
-
-_register()
