@@ -212,18 +212,10 @@ def backup_path(path: Path, now: datetime, folder: Path | None = None) -> Path:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file in ``path``'s folder, then move it into place (never half-written)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write ``data`` whole or not at all (:func:`workbooks.files.write_atomic`)."""
+    from workbooks.files import write_atomic as _write
+
+    _write(path, data)
 
 
 def _os_error(action: str, path: Path, exc: OSError) -> InstallError:

@@ -23,10 +23,8 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import re
 import sys
-import tempfile
 import types
 import zipfile
 from dataclasses import dataclass
@@ -34,6 +32,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from xlcell.errors import XlcellError
+
+from workbooks.files import write_atomic
 
 from . import ribbon
 from .project import VbaProject
@@ -338,20 +338,14 @@ def build_xlam(dest: Path) -> Path:
     parts["xl/workbook.xml"] = _workbook_xml(parts["xl/workbook.xml"].decode("utf-8")).encode("utf-8")
     if "docProps/core.xml" in parts:
         parts["docProps/core.xml"] = _core_xml(parts["docProps/core.xml"].decode("utf-8"), version).encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=".xlcell-", suffix=".xlam", dir=dest)
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
-            for info in infos:
-                zi = zipfile.ZipInfo(info.filename, date_time=(2024, 1, 1, 0, 0, 0))
-                zi.compress_type = zipfile.ZIP_DEFLATED
-                zi.external_attr = 0o644 << 16
-                zout.writestr(zi, parts[info.filename])
-        os.chmod(tmp, 0o644)  # mkstemp makes the file private; an add-in is an ordinary document
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in infos:
+            zi = zipfile.ZipInfo(info.filename, date_time=(2024, 1, 1, 0, 0, 0))
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o644 << 16
+            zout.writestr(zi, parts[info.filename])
+    write_atomic(out, buf.getvalue())
     return out
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import re
 import tempfile
 import zipfile
@@ -31,6 +30,8 @@ from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
+
+from .files import write_atomic
 
 FIXED_TIME = "2026-01-01T00:00:00Z"
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -70,7 +71,8 @@ def spill(ws: Worksheet, cell: str, formula: str, nrows: int, ncols: int) -> str
 
 def save(wb: Workbook, path: str | Path, cache_values: bool = False) -> Path:
     """Save ``wb`` with dynamic-array metadata and reproducible bytes, written whole (temporary file, then
-    ``os.replace``). With ``cache_values``, every formula cell also holds its result computed by the formula
+    ``os.replace``: :func:`workbooks.files.write_atomic`). With ``cache_values``, every formula cell also holds
+    its result computed by the formula
     engine with our UDFs bound (needs the ``formulas`` package), and Excel does not recalculate on open."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -82,21 +84,16 @@ def save(wb: Workbook, path: str | Path, cache_values: bool = False) -> Path:
     sheet_files = {ws.title: f"xl/worksheets/sheet{i + 1}.xml" for i, ws in enumerate(wb.worksheets)}
     patch = {sheet_files[t]: cells for t, cells in spills.items() if t in sheet_files}
     data = _package(buf.getvalue(), patch)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o644)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        if cache_values:
-            from .formula_engine import evaluate
+    if cache_values:  # the formula engine reads a file: a scratch copy outside the user's folder
+        from .formula_engine import evaluate
 
+        with tempfile.TemporaryDirectory() as scratch:
+            tmp = Path(scratch) / path.name
+            tmp.write_bytes(data)
             computed = evaluate(tmp)
-            by_sheet = {sheet_files[t]: _sheet_values(computed, t) for t in sheet_files}
-            Path(tmp).write_bytes(with_cached_values(data, by_sheet))
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+        by_sheet = {sheet_files[t]: _sheet_values(computed, t) for t in sheet_files}
+        data = with_cached_values(data, by_sheet)
+    write_atomic(path, data)
     return path
 
 

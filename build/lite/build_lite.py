@@ -18,10 +18,8 @@ from __future__ import annotations
 import argparse
 import ast
 import inspect
-import os
 import re
 import sys
-import tempfile
 import tomllib
 from pathlib import Path
 
@@ -130,15 +128,10 @@ def outputs(wheel_url: str | None = None) -> dict[str, str]:
 
 
 def _write(path: Path, text: str) -> None:
-    """Whole or not at all: a temporary file beside ``path``, moved into place."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Whole or not at all (:func:`workbooks.files.write_atomic`), with LF line ends."""
+    from workbooks.files import write_atomic
+
+    write_atomic(path, text.encode("utf-8"))
 
 
 def main(argv: list[str] | None = None) -> int:

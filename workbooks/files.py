@@ -1,0 +1,53 @@
+"""Files written whole or not at all: the one way xlcell writes a file a user may own.
+
+A workbook saved in place, a report, the template, the add-in: each is written to a temporary file in the same
+folder, flushed and synced to disk, then moved over the target with ``os.replace`` (atomic on one file system),
+and the folder entry synced. A crash or a kill at any moment leaves either the old file or the complete new one,
+never a truncated file (``tests/test_files.py`` kills a writer mid-save to check it).
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_atomic(path: str | Path, data: bytes, mode: int = 0o644) -> Path:
+    """Write ``data`` to ``path`` atomically (see the module docstring); returns ``path``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The target; its folder is created if needed. An existing file is replaced only once the new bytes are on
+        disk.
+    data : bytes
+        The whole content.
+    mode : int
+        Permission bits of the new file (``mkstemp`` would leave it private to the writer).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _sync_folder(path.parent)
+    return path
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); Windows has no directory handles to sync."""
+    if os.name != "posix":  # pragma: no cover - Windows
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
