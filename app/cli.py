@@ -10,9 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-from xlcell.errors import InputError, XlcellError
-
 from workbooks import TEMPLATE_PATH
+from xlcell.errors import InputError, XlcellError
 
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {}
 

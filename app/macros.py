@@ -16,18 +16,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from udfs._excel import (as_2d, as_float, as_int, as_kv, as_optional_float, as_table, as_text, cell_error_text,
+                         excel_value, is_blank, params_from_kv)
+from udfs.cell import design_values, materials_from_range
+from udfs.cost import cost_settings
+from udfs.uncertainty import spec_from_range
 from workbooks.sheets import pareto as sheet
 from xlcell.degradation import SEIParams
 from xlcell.errors import InputError, XlcellError
 from xlcell.optimize import Constraint, DesignProblem, Objective, OptimizationResult, Variable, minimize
 from xlcell.pareto import ParetoFront, pareto_front
 from xlcell.registry import output_key, variable
-
-from udfs._excel import (as_2d, as_float, as_int, as_kv, as_optional_float, as_table, as_text, cell_error_text,
-                         excel_value, is_blank, params_from_kv)
-from udfs.cell import design_values, materials_from_range
-from udfs.cost import cost_settings
-from udfs.uncertainty import spec_from_range
 
 from .book import Book, FileBook, XlwingsBook
 
