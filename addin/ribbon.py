@@ -2,7 +2,7 @@
 
 One table (:data:`BUTTONS`) gives each button's label, group, built-in icon (``imageMso``), tip and action, so
 the XML, the VBA module and the tests cannot drift apart. An action is either a Python macro of
-:mod:`udfs.macros`, run through xlwings' ``RunPython`` (the add-in carries xlwings' standalone VBA), or a few
+:mod:`app.macros`, run through xlwings' ``RunPython`` (the add-in carries xlwings' standalone VBA), or a few
 lines of VBA for what Excel does itself (recalculation, a message).
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ class Button:
     group: str
     image: str  #: a built-in Office icon (imageMso)
     tip: str
-    python: str = ""  #: a macro of udfs.macros, run by RunPython
+    python: str = ""  #: a macro of app.macros, run by RunPython
     vba: str = ""  #: or VBA statements run by the callback
     needs_book: bool = True  #: refuse with a message when no workbook is open
     large: bool = True
@@ -141,7 +141,7 @@ def callbacks_vba(version: str, xlwings_version: str) -> str:
              "    ' RunPython shows Python's own errors; this catches what fails before Python starts",
              "    On Error GoTo failed",
              "    Application.StatusBar = \"xlcell: \" & what & \" ...\"",
-             "    RunPython \"import udfs.macros; udfs.macros.\" & macro",
+             "    RunPython \"import app.macros; app.macros.\" & macro",
              "    Application.StatusBar = False",
              "    Exit Sub",
              "failed:",

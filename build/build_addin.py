@@ -35,7 +35,7 @@ Install (once)
 1. Install Python 3.11 or later (python.org; tick "Add python.exe to PATH").
 2. Run install.cmd in this folder (double-click, or in a terminal: install.cmd). It runs
        python -m pip install {wheel} xlwings=={xlwings}
-       python -m workbooks.cli addin install --xlam xlcell.xlam
+       python -m app.cli addin install --xlam xlcell.xlam
    The second line copies xlcell.xlam to Excel's start-up folder (%APPDATA%\\Microsoft\\Excel\\XLSTART) and
    sets "INTERPRETER_WIN" in %USERPROFILE%\\.xlwings\\xlwings.conf to this Python's pythonw.exe; a file it
    changes is first copied to a .bak-<timestamp> file, and your other settings stay as they are.
@@ -74,7 +74,7 @@ def build(out: Path, wheel: bool = True) -> Path:
     """Write ``out/xlcell.xlam`` and the install folder with its zip; returns the zip's path."""
     import xlcell
     from addin.xlam import build_xlam, xlwings_version
-    from workbooks.template import write_template
+    from app.template import write_template
 
     xlam = build_xlam(out)
     dest = out / f"xlcell-addin-{xlcell.__version__}"
@@ -97,11 +97,11 @@ def build(out: Path, wheel: bool = True) -> Path:
     (dest / "install.cmd").write_text(
         f"python -m pip install \"%~dp0{wheel_name}\" \"xlwings=={xw}\" || exit /b 1\r\n"
         "rem xlcell addin install, run by the Python just installed into (its Scripts folder may not be on PATH)\r\n"
-        "python -m workbooks.cli addin install --xlam \"%~dp0xlcell.xlam\" || exit /b 1\r\n", encoding="utf-8")
+        "python -m app.cli addin install --xlam \"%~dp0xlcell.xlam\" || exit /b 1\r\n", encoding="utf-8")
     (dest / "install.sh").write_text(
         f'#!/bin/sh\nset -e\npython3 -m pip install "$(dirname "$0")/{wheel_name}" "xlwings=={xw}"\n'
         '# xlcell addin install: on macOS it installs nothing and says what to do instead (exit code 2)\n'
-        'python3 -m workbooks.cli addin install --xlam "$(dirname "$0")/xlcell.xlam"\n',
+        'python3 -m app.cli addin install --xlam "$(dirname "$0")/xlcell.xlam"\n',
         encoding="utf-8")
     archive = shutil.make_archive(str(dest), "zip", root_dir=dest.parent, base_dir=dest.name)
     return Path(archive)

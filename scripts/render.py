@@ -28,7 +28,7 @@ def values_copy(src: Path, dst: Path) -> Path:
     from openpyxl.utils.cell import range_boundaries
     from openpyxl.worksheet.formula import ArrayFormula
 
-    from workbooks.formula_engine import evaluate
+    from app.formula_engine import evaluate
 
     computed = evaluate(src)
     wb = load_workbook(src)
@@ -67,7 +67,7 @@ def render(book: Path, out: Path, dpi: int = 70) -> list[Path]:
 
 def pareto_report(out: Path, book: Path | None = None) -> Path:
     """The optimisation report of ``book``'s Pareto sheet (default: the template's problem as shipped)."""
-    from udfs.macros import run_file
+    from app.macros import run_file
     from workbooks import TEMPLATE_PATH
 
     return run_file("report", book or TEMPLATE_PATH, out, quiet=True)

@@ -33,8 +33,8 @@ def _forget_runs() -> None:
 
 def main() -> int:
     import udfs
-    from workbooks import formula_engine
-    from workbooks.template import write_template
+    from app import formula_engine
+    from app.template import write_template
 
     times: dict[str, float] = {}
     real = udfs.udf_functions()

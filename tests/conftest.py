@@ -13,7 +13,7 @@ import pytest  # noqa: E402
 @pytest.fixture(scope="session")
 def fresh_template(tmp_path_factory):
     """The template as the generator writes it now (the sync test keeps the shipped copy equal to it)."""
-    from workbooks.template import write_template
+    from app.template import write_template
 
     return write_template(tmp_path_factory.mktemp("tpl") / "t.xlsx")
 
@@ -22,6 +22,6 @@ def fresh_template(tmp_path_factory):
 def template_values(fresh_template):
     """Every formula of the template computed once per run, with the UDFs bound (the ``formulas`` engine)."""
     pytest.importorskip("formulas")
-    from workbooks.formula_engine import evaluate
+    from app.formula_engine import evaluate
 
     return evaluate(fresh_template)

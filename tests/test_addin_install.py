@@ -265,7 +265,7 @@ def test_status_on_macos_reads_the_sandboxed_conf(tmp_path):
 
 
 def test_cli_addin_status_and_linux_install(capsys):
-    from workbooks.cli import main
+    from app.cli import main
 
     assert main(["addin", "status"]) == 0
     out = capsys.readouterr().out

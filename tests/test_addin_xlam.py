@@ -120,7 +120,7 @@ def test_category_and_help_for_every_function(modules):
 
 
 def test_every_ribbon_action_has_its_callback_and_python_macro(built, modules):
-    import udfs.macros
+    import app.macros
 
     ui = ET.fromstring(zipfile.ZipFile(built).read("customUI/customUI.xml"))
     buttons = ui.findall(".//ui:button", NS)
@@ -134,7 +134,7 @@ def test_every_ribbon_action_has_its_callback_and_python_macro(built, modules):
         assert module == ribbon.MODULE and callbacks[sub] == f"Public Sub {sub}(control As IRibbonControl)"
     for spec in ribbon.BUTTONS:
         if spec.python:
-            assert callable(getattr(udfs.macros, spec.python.split("(")[0])), spec.python
+            assert callable(getattr(app.macros, spec.python.split("(")[0])), spec.python
 
 
 def test_ribbon_icons_are_excel_control_ids(built):

@@ -26,9 +26,9 @@ def test_build_addin_package(tmp_path):
         text = (tmp_path / folder / f).read_text(encoding="utf-8")
         assert "UDF_MODULES" not in text and "SHOW_CONSOLE" not in text and "xlwings addin install" not in text, f
     cmd = (tmp_path / folder / "install.cmd").read_text()
-    assert 'python -m workbooks.cli addin install --xlam "%~dp0xlcell.xlam"' in cmd
-    assert "workbooks.cli addin install" in (tmp_path / folder / "install.sh").read_text()
-    assert "workbooks.cli addin install --xlam xlcell.xlam" in (tmp_path / folder / "INSTALL.txt").read_text(encoding="utf-8")
+    assert 'python -m app.cli addin install --xlam "%~dp0xlcell.xlam"' in cmd
+    assert "app.cli addin install" in (tmp_path / folder / "install.sh").read_text()
+    assert "app.cli addin install --xlam xlcell.xlam" in (tmp_path / folder / "INSTALL.txt").read_text(encoding="utf-8")
 
 
 def test_package_holds_the_addin_and_the_readme_checklist(tmp_path):

@@ -3,7 +3,7 @@ import pytest
 from openpyxl import load_workbook
 
 from workbooks import TEMPLATE_PATH
-from workbooks.cli import main
+from app.cli import main
 
 
 def _table(out: str) -> dict[str, str]:

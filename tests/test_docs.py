@@ -1,7 +1,7 @@
 """The README's reference tables are generated from the metadata and must stay in sync."""
 from pathlib import Path
 
-from workbooks.docs import render_readme
+from app.docs import render_readme
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

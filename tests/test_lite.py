@@ -183,7 +183,7 @@ def _office_js_book(path: Path) -> dict:
 
 def test_pareto_script_runs_the_ribbon_macro_through_xlwings_remote_book(tmp_path):
     """The Pareto job as an xlwings Lite script on the template (5 points, as test_macros' small book): the
-    same udfs.macros code reads the named blocks through xlwings' Office.js book and queues one write per table."""
+    same app.macros code reads the named blocks through xlwings' Office.js book and queues one write per table."""
     from openpyxl.utils import range_boundaries
     from test_macros import _small
 
@@ -273,13 +273,13 @@ NOT_IN_PYODIDE = {"multiprocessing", "subprocess", "concurrent", "socket", "tkin
 
 
 def test_code_that_main_py_loads_is_pure_python_and_imports_only_what_pyodide_has(lite):
-    packages = [ROOT / "xlcell", ROOT / "udfs", ROOT / "workbooks", LITE]  # not a virtualenv inside the checkout
+    packages = [ROOT / "xlcell", ROOT / "udfs", ROOT / "workbooks", ROOT / "app", LITE]  # not a virtualenv inside the checkout
     ours = [Path(f) for f in lite["modules"] if f and any(Path(f).resolve().is_relative_to(p) for p in packages)]
-    assert any(p.parts[-2:] == ("udfs", "macros.py") for p in ours) and any(p.parent.name == "xlcell" for p in ours)
-    for package in ("xlcell", "udfs"):
+    assert any(p.parts[-2:] == ("app", "macros.py") for p in ours) and any(p.parent.name == "xlcell" for p in ours)
+    for package in ("xlcell", "udfs", "app"):
         compiled = [p for p in (ROOT / package).rglob("*") if p.suffix in (".so", ".pyd", ".c", ".pyx", ".dll")]
         assert not compiled, compiled
-    own = {"xlcell", "udfs", "workbooks"}
+    own = {"xlcell", "udfs", "workbooks", "app"}
     for path in ours:
         if path.suffix != ".py" or path.parent == LITE:
             continue

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from openpyxl import load_workbook
 
-from udfs._book import FileBook, XlwingsBook
-from udfs.macros import pareto_macro, read_settings, run_file, run_optimize, run_pareto
+from app.book import FileBook, XlwingsBook
+from app.macros import pareto_macro, read_settings, run_file, run_optimize, run_pareto
 from workbooks import TEMPLATE_PATH
-from workbooks.cli import main
+from app.cli import main
 from workbooks.roundtrip import charts_of, load as roundtrip_load
 from workbooks.sheets import pareto as sheet
 from workbooks.xlsx import dynamic_cells, value_of
@@ -413,7 +413,7 @@ def test_from_a_ribbon_add_in_the_macro_works_on_the_active_book(tmp_path, monke
 def test_a_workbook_with_the_old_block_names_is_still_read(tmp_path):
     # before issue 10 the blocks were named xlcell_design, xlcell_factory, ...; Excel binds =XLCELL_FACTORY(...) to such
     # a name, so they are tbl_* now, but the macros and `--from-workbook` still read a book written with the old names
-    from workbooks.cli import design_from_workbook
+    from app.cli import design_from_workbook
 
     wb = load_workbook(TEMPLATE_PATH)
     for name in [n for n in wb.defined_names if n.startswith("tbl_")]:
@@ -433,8 +433,8 @@ def test_design_report_macro_writes_beside_the_book_and_leaves_it_alone(tmp_path
 
     from openpyxl import load_workbook
 
-    from udfs._book import FileBook
-    from udfs.macros import run_design_report
+    from app.book import FileBook
+    from app.macros import run_design_report
     from workbooks import TEMPLATE_PATH
 
     book = tmp_path / "plant.xlsx"
@@ -448,7 +448,7 @@ def test_design_report_macro_writes_beside_the_book_and_leaves_it_alone(tmp_path
 
 
 def test_new_workbook_macro_never_overwrites_and_opens_the_copy(tmp_path):
-    from udfs.macros import documents_folder, run_new_workbook
+    from app.macros import documents_folder, run_new_workbook
 
     opened = []
 

@@ -195,7 +195,7 @@ def test_additive_epsilon_indicator():
 def test_a_one_point_front_has_no_normalised_hypervolume():
     # f1 = x², f2 = x² + 1: no conflict, one design (x = 0) is best for both; with a single point the ideal and
     # the nadir coincide, so a normalised hypervolume would be an artefact (it once read 1.21)
-    from udfs.macros import hypervolume_text
+    from app.macros import hypervolume_text
 
     f = pareto_front(FunctionProblem(lambda X: np.c_[X[:, 0] ** 2, X[:, 0] ** 2 + 1], [-1.0], [2.0], 2), 5, "epsilon")
     assert len(f) == 1 and np.isnan(f.hypervolume)

@@ -5,7 +5,7 @@ import pytest
 from openpyxl import load_workbook
 
 import xlcell
-from workbooks.cli import main
+from app.cli import main
 from workbooks.report import write_report
 
 
@@ -45,7 +45,7 @@ def test_cli_demo_writes_template_and_report(tmp_path, capsys):
     from workbooks import TEMPLATE_PATH
 
     assert (tmp_path / "xlcell_template.xlsx").read_bytes() == TEMPLATE_PATH.read_bytes()
-    from udfs._book import FileBook
+    from app.book import FileBook
     from workbooks.sheets.pareto import FRONT, STATUS
 
     book = FileBook(tmp_path / "xlcell_pareto_demo.xlsx", None, quiet=True)

@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from workbooks import TEMPLATE_PATH
 from workbooks.sheets import design as design_sheet
-from workbooks.template import write_template
+from app.template import write_template
 from workbooks.xlsx import dynamic_cells
 from xlcell.cell import CellMetrics, evaluate_cell, rate_capability
 from xlcell.design import design_from_mapping, design_keys

@@ -144,7 +144,7 @@ NEW_STEPS = [
 def test_steps_added_in_the_table_appear_in_the_results(tmp_path):
     pytest.importorskip("formulas")
     from workbooks import roundtrip
-    from workbooks.formula_engine import evaluate
+    from app.formula_engine import evaluate
     from xlcell.cost import Factory
     from xlcell.factory import StepTable, steps_from_rows
 

@@ -144,8 +144,8 @@ def test_cell_to_cell_block_equals_the_model(template_values, wb):
 def test_the_ribbon_macros_pass_the_sheets_model_to_the_risk_outputs(tmp_path):
     import shutil
 
-    from udfs._book import FileBook
-    from udfs.macros import read_settings
+    from app.book import FileBook
+    from app.macros import read_settings
 
     book = shutil.copy(TEMPLATE_PATH, tmp_path / "book.xlsx")
     s = read_settings(FileBook(book, quiet=True))
@@ -186,7 +186,7 @@ def test_a_non_default_bin_count_fills_its_rows_and_overlaps_nothing(tmp_path, w
     below them stay blank, and the correlation table keeps its place."""
     pytest.importorskip("formulas")
     from workbooks import roundtrip
-    from workbooks.formula_engine import evaluate
+    from app.formula_engine import evaluate
 
     bins = 30
     book = roundtrip.load(TEMPLATE_PATH)

@@ -25,8 +25,8 @@ from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula
 
 from udfs import udf_functions
-from udfs._book import FileBook
-from udfs.macros import run_file
+from app.book import FileBook
+from app.macros import run_file
 from workbooks.report import write_report
 from workbooks.sheets import pareto as pareto_sheet
 
@@ -211,7 +211,7 @@ def chart_series(path: Path) -> list[ChartSeries]:
 def series_problems(path: Path, computed: Mapping[str, Any] | None = None) -> list[str]:
     """What is wrong with the charts of the workbook at ``path`` (empty: every series pairs the right cells).
 
-    ``computed`` (``{"SHEET!A1": value}``, :func:`workbooks.formula_engine.evaluate`) gives the value of a cell that a
+    ``computed`` (``{"SHEET!A1": value}``, :func:`app.formula_engine.evaluate`) gives the value of a cell that a
     formula fills, such as a header spilled by ``=XLCELL_RATE_CAPABILITY(...)``, which the file leaves blank.
     """
     wb = load_workbook(path)

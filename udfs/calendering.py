@@ -43,6 +43,7 @@ from xlcell.roll import (
     softening_temperature_profile,
     thermal_crown_temperature,
 )
+from xlcell.tables import CALENDERING_COLUMNS
 from xlcell.tortuosity_inference import infer_bruggeman_exponent
 
 from . import cell as _cell_udfs
@@ -61,7 +62,6 @@ from ._excel import (
 )
 from .cell import design_from_range, materials_from_range
 
-CALENDERING_COLUMNS = ["name"] + [s.key for s in specs(CalenderingMaterial)]
 _OUT_SPECS = {s.key: s for s in specs(Microstructure) + specs(CellMetrics)}
 _OUT_CANON = {k.lower(): k for k in _OUT_SPECS}
 

@@ -17,6 +17,7 @@ from xlcell.design import DEFAULT_MATERIALS, canonical_key, design_from_mapping,
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
 from xlcell.materials import LIBRARY, Material, get_material
 from xlcell.params import specs, spec_by_key
+from xlcell.tables import MATERIAL_COLUMNS
 from xlcell.transport import diffusion_time, effective_conductivity, max_length_for_time
 
 from ._excel import (as_2d, as_float, as_kv, as_records, as_table, as_text, as_vector, excel_value, is_blank,
@@ -24,7 +25,6 @@ from ._excel import (as_2d, as_float, as_kv, as_records, as_table, as_text, as_v
 
 _METRIC_SPECS = {s.key: s for s in specs(CellMetrics)}
 _METRIC_CANON = {k.lower(): k for k in _METRIC_SPECS}
-MATERIAL_COLUMNS = ["name", "role"] + [s.key for s in specs(Material)]
 _DESIGN_KEYS = {k.key.lower() for k in design_keys()}
 
 

@@ -23,6 +23,7 @@ from xlcell.cost import CostMetrics, Economics, Factory, cost_details, cost_sens
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
 from xlcell.factory import DRIVERS, Plant, StepTable, bottleneck, steps_from_rows
 from xlcell.params import specs
+from xlcell.tables import BOM_HEADER, FACTORY_HEADER, SENSITIVITY_HEADER
 
 from ._excel import as_2d, as_float, as_int, as_kv, as_table, as_text, excel_value, is_blank, kv_out, udf
 from .cell import aligned_rows, design_from_range, designs_from_table_rows
@@ -179,7 +180,6 @@ def XLCELL_COST_TABLE(designs: Any, items: Any = None, factory: Any = None, bom:
     return [keys] + aligned_rows(cols, kept, n_rows)
 
 
-BOM_HEADER = ["item", "material", "unit", "design_qty", "material_yield", "per_accepted_cell", "cost_usd", "cost_share"]
 _BOM_UNIT = {"mass": "g", "solvent": "g", "hardware": "g", "area": "m²", "volume": "L"}
 
 
@@ -207,8 +207,6 @@ def XLCELL_BOM(design: Any, factory: Any = None, bom: Any = None, steps: Any = N
     return [[_blank_nan(c) for c in r] for r in rows]
 
 
-FACTORY_HEADER = ["step", "group", "driver_per_yr", "driver_unit", "machines", "utilisation", "capacity_cells_per_h",
-                  "labor_h_yr", "capex_musd", "area_m2", "energy_MWh_yr", "wip_cells"]
 
 
 @udf(table=True, ranges=("design", "factory", "bom", "steps", "materials"))
@@ -250,7 +248,6 @@ def _blank_nan(c: Any) -> Any:
     return excel_value(c)
 
 
-SENSITIVITY_HEADER = ["input", "label", "base_input", "low_input", "high_input", "low", "high", "low_change", "high_change"]
 
 
 @udf(table=True, ranges=("design", "factory", "bom", "steps", "materials"), wizard=False)

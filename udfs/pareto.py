@@ -1,6 +1,6 @@
 """Excel functions of Pareto analysis on any table of results (thin wrappers over :mod:`xlcell.pareto`).
 
-The optimisation itself runs from the ribbon (:mod:`udfs.macros`); these functions judge a table the user
+The optimisation itself runs from the ribbon (:mod:`app.macros`); these functions judge a table the user
 already has, e.g. the spill of ``XLCELL_CELL_TABLE`` over a sweep: which rows are on the front, and how much of
 the objective space they dominate.
 """

@@ -25,6 +25,7 @@ import numpy as np
 from xlcell import units
 from xlcell.errors import InputError, ShapeError
 from xlcell.registry import output_key, output_spec
+from xlcell.tables import C2C_SAMPLE_HEADER, HISTOGRAM_HEADER, MC_HEADER
 from xlcell.uncertainty import (DEFAULT_OUTPUTS, MAX_BINS, STAT_COLUMNS, MonteCarloResult, UncertaintySpec, cell_to_cell,
                                 histogram, monte_carlo, spec_from_mapping)
 
@@ -34,9 +35,6 @@ from .cost import cost_settings
 
 #: most samples (Monte Carlo) or cells (cell to cell) one Excel call evaluates; larger studies run from Python
 MAX_SAMPLES = 100_000
-MC_HEADER = ["output", "unit", "deterministic", *STAT_COLUMNS]
-C2C_SAMPLE_HEADER = ["cell", "capacity_Ah", "resistance_mohm", "energy_Wh"]
-HISTOGRAM_HEADER = ["bin", "bin_low", "bin_high", "count", "share"]
 #: the spec key whose blank value means "no limit" (P(cost <= limit) is then left blank)
 NO_LIMIT_KEY = "cost_limit_usd_per_kwh"
 

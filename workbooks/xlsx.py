@@ -8,9 +8,9 @@ fixes the document timestamps and zip dates so that the same workbook always giv
 (the committed template is checked against its generator).
 
 openpyxl writes no cached results either (every formula cell has an empty ``<v/>``), so a workbook opened
-where the UDFs do not exist shows blanks or ``#NAME?``. ``save(..., cache_values=True)`` computes the
-workbook's own formulas with the formula engine (:mod:`workbooks.formula_engine`, our UDFs bound) and writes
-each result into its cell as Excel would have cached it: a number plain, text ``t="str"``, a boolean ``t="b"``,
+where the UDFs do not exist shows blanks or ``#NAME?``. ``save(..., evaluate=...)`` computes the
+workbook's own formulas with the evaluator it is given (the formula engine, :mod:`app.formula_engine`, our UDFs
+bound) and writes each result into its cell as Excel would have cached it: a number plain, text ``t="str"``, a boolean ``t="b"``,
 an error ``t="e"``; a spilled array keeps its formula in the anchor with the top-left value and its other cells
 get plain values, as Excel stores a spill. Nothing here computes a value itself.
 """
@@ -21,7 +21,7 @@ import math
 import re
 import tempfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -69,11 +69,12 @@ def spill(ws: Worksheet, cell: str, formula: str, nrows: int, ncols: int) -> str
     return ref
 
 
-def save(wb: Workbook, path: str | Path, cache_values: bool = False) -> Path:
+def save(wb: Workbook, path: str | Path, evaluate: Callable[[str], Mapping[str, Any]] | None = None) -> Path:
     """Save ``wb`` with dynamic-array metadata and reproducible bytes, written whole (temporary file, then
-    ``os.replace``: :func:`workbooks.files.write_atomic`). With ``cache_values``, every formula cell also holds
-    its result computed by the formula
-    engine with our UDFs bound (needs the ``formulas`` package), and Excel does not recalculate on open."""
+    ``os.replace``: :func:`workbooks.files.write_atomic`). With ``evaluate`` (a file's path ->
+    ``{"SHEET!A1": value}``, e.g. the formula engine with our UDFs bound, :func:`app.formula_engine.evaluate`),
+    every formula cell also holds its computed result, and Excel does not recalculate on open."""
+    cache_values = evaluate is not None
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not cache_values:  # no cached values: Excel must compute the formulas when it opens the file
@@ -84,9 +85,7 @@ def save(wb: Workbook, path: str | Path, cache_values: bool = False) -> Path:
     sheet_files = {ws.title: f"xl/worksheets/sheet{i + 1}.xml" for i, ws in enumerate(wb.worksheets)}
     patch = {sheet_files[t]: cells for t, cells in spills.items() if t in sheet_files}
     data = _package(buf.getvalue(), patch)
-    if cache_values:  # the formula engine reads a file: a scratch copy outside the user's folder
-        from .formula_engine import evaluate
-
+    if evaluate is not None:  # the evaluator reads a file: a scratch copy outside the user's folder
         with tempfile.TemporaryDirectory() as scratch:
             tmp = Path(scratch) / path.name
             tmp.write_bytes(data)

@@ -34,7 +34,7 @@ PYODIDE_BUILT = ("numpy", "scipy", "pandas", "scikit-learn")
 PROVIDED_BY_LITE = ("xlwings",)
 PLACEHOLDER_URL = "https://YOUR-HOST/xlcell-{version}-py3-none-any.whl"
 
-#: the ribbon jobs that work in xlwings Lite: (script name, udfs.macros entry point, docstring)
+#: the ribbon jobs that work in xlwings Lite: (script name, app.macros entry point, docstring)
 SCRIPTS = (
     ("xlcell_pareto_front", "pareto_macro",
      "Trace the Pareto front from the Pareto sheet's settings and write the front and the chosen point."),
@@ -53,8 +53,8 @@ import xlwings as xw
 from xlwings import arg, func, script
 
 import udfs
-from udfs import macros
-from udfs._book import LiteBook
+from app import macros
+from app.book import LiteBook
 '''
 
 
@@ -92,7 +92,7 @@ def script_source(name: str, entry: str, doc: str) -> str:
 
 def main_py() -> str:
     import udfs
-    from udfs import macros
+    from app import macros
 
     parts = [HEADER]
     parts += [function_source(name, fn) for name, fn in udfs.udf_functions().items()]

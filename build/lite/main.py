@@ -9,8 +9,8 @@ import xlwings as xw
 from xlwings import arg, func, script
 
 import udfs
-from udfs import macros
-from udfs._book import LiteBook
+from app import macros
+from app.book import LiteBook
 
 
 @func

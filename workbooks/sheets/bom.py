@@ -10,8 +10,8 @@ from __future__ import annotations
 from openpyxl.chart import Reference
 from openpyxl.workbook.workbook import Workbook
 
-from udfs.cost import BOM_HEADER
 from xlcell.bom import BOM_ITEMS, CellFormat, MaterialPrices, MaterialYields, Slurry
+from xlcell.tables import BOM_HEADER
 
 from .. import style
 from ..xlsx import spill

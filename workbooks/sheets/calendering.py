@@ -22,7 +22,6 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from udfs.calendering import CALENDERING_COLUMNS
 from xlcell.calendering import (
     CALENDERING_MATERIALS,
     CalenderingMaterial,
@@ -30,6 +29,7 @@ from xlcell.calendering import (
 )
 from xlcell.cell import CellMetrics
 from xlcell.params import specs
+from xlcell.tables import CALENDERING_COLUMNS
 
 from .. import style
 from ..xlsx import spill

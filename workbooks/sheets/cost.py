@@ -11,9 +11,9 @@ from __future__ import annotations
 from openpyxl.chart import Reference
 from openpyxl.workbook.workbook import Workbook
 
-from udfs.cost import SENSITIVITY_HEADER
 from xlcell.cost import CostMetrics
 from xlcell.params import specs
+from xlcell.tables import SENSITIVITY_HEADER
 
 from .. import style
 from ..xlsx import spill

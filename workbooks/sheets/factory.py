@@ -16,10 +16,10 @@ from __future__ import annotations
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.workbook.workbook import Workbook
 
-from udfs.cost import FACTORY_HEADER
 from xlcell.cost import Economics
 from xlcell.factory import DEFAULT_STEPS, DRIVERS, Plant, ProcessStep, step_rows
 from xlcell.params import specs
+from xlcell.tables import FACTORY_HEADER
 
 from .. import style
 from ..xlsx import spill

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from openpyxl.workbook.workbook import Workbook
 
-from udfs.cell import MATERIAL_COLUMNS
 from xlcell.materials import LIBRARY, Material
 from xlcell.params import specs
+from xlcell.tables import MATERIAL_COLUMNS
 
 from .. import style
 

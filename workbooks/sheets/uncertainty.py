@@ -24,9 +24,9 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.data_source import NumFmt
 from openpyxl.workbook.workbook import Workbook
 
-from udfs.uncertainty import C2C_SAMPLE_HEADER, HISTOGRAM_HEADER, MC_HEADER
 from xlcell.bom import MaterialPrices
 from xlcell.params import ParamSpec, specs, to_display
+from xlcell.tables import C2C_SAMPLE_HEADER, HISTOGRAM_HEADER, MC_HEADER
 from xlcell.units import from_si
 from xlcell.uncertainty import (DEFAULT_OUTPUTS, DEFAULT_PRICE_RISK, PRICE_KEYS, PRICE_SPECS, UncertaintySpec,
                                 price_override_specs)

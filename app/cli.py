@@ -10,9 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
+from workbooks import TEMPLATE_PATH
 from xlcell.errors import InputError, XlcellError
-
-from . import TEMPLATE_PATH
 
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {}
 
@@ -69,7 +68,7 @@ def named_rows(wb: Any, name: str) -> list[list[Any]] | None:
 
     A block name ``tbl_x`` also finds ``xlcell_x``, its name in workbooks written before issue 10.
     """
-    from udfs._book import name_candidates
+    from .book import name_candidates
 
     dn = next((wb.defined_names[n] for n in name_candidates(name) if n in wb.defined_names), None)
     if dn is None:
@@ -106,10 +105,10 @@ def _report_args(p: argparse.ArgumentParser) -> None:
 @command("report", "write a report workbook of one cell design (default: BatPaC 5.0's default cell)")
 @arguments(_report_args)
 def _report(args: argparse.Namespace) -> int:
-    from .report import write_report
+    from workbooks.report import write_report
 
     if getattr(args, "pareto", None):
-        from udfs.macros import run_file
+        from .macros import run_file
 
         print(run_file("report", args.pareto, args.out, quiet=True))
         return 0
@@ -125,9 +124,9 @@ def _report(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     import shutil
 
-    from udfs.macros import hypervolume_text, run_file
+    from .macros import hypervolume_text, run_file
 
-    from .report import write_report
+    from workbooks.report import write_report
     from .template import write_template
 
     out = Path(args.out)
@@ -200,12 +199,12 @@ def _load_plugins() -> None:
 
 
 #: modules that register sub-commands with :func:`command`
-PLUGINS: list[str] = ["workbooks.cli_cost", "workbooks.run"]
+PLUGINS: list[str] = ["app.cli_cost", "app.run"]
 
 
 if __name__ == "__main__":  # pragma: no cover
     # run the imported module's main, so sub-commands registered by plugins (which import
-    # workbooks.cli) land in the same COMMANDS as the one dispatched here
-    from workbooks.cli import main as _main
+    # app.cli) land in the same COMMANDS as the one dispatched here
+    from app.cli import main as _main
 
     sys.exit(_main())

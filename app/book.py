@@ -3,7 +3,7 @@
 Macros read their settings from named ranges and write results back one block per table, so they need only
 five operations. :class:`XlwingsBook` wraps the workbook open in Excel (``xw.Book.caller()`` from the ribbon);
 :class:`FileBook` wraps an .xlsx file for the command line and the tests (``xlcell run pareto book.xlsx``). The
-macros themselves (:mod:`udfs.macros`) are the same code for both.
+macros themselves (:mod:`app.macros`) are the same code for both.
 """
 from __future__ import annotations
 
@@ -204,7 +204,7 @@ class XlwingsBook:
 
         from openpyxl import load_workbook
 
-        from workbooks.template import write_template
+        from .template import write_template
 
         tmp = Path(tempfile.mkdtemp()) / "xlcell_template.xlsx"
         write_template(tmp, cache_values=False)  # Excel computes the copied sheet itself

@@ -20,7 +20,7 @@ def _args(p: argparse.ArgumentParser) -> None:
 @command("run", "run a ribbon macro on a workbook file: pareto, optimize, report or rebuild")
 @arguments(_args)
 def _run(args: argparse.Namespace) -> int:
-    from udfs.macros import hypervolume_text, run_file
+    from .macros import hypervolume_text, run_file
 
     result = run_file(args.macro, args.book, args.out, args.sheet if args.macro == "rebuild" else None, quiet=args.quiet)
     if args.macro == "report":

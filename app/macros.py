@@ -5,8 +5,8 @@ computes everything first, then writes each result table back in one block, so a
 it was and is reported in a message (and in the status cell). Progress shows in Excel's status bar.
 
 The same functions serve Excel and the command line: from the ribbon, xlwings' ``RunPython`` calls e.g.
-``import udfs.macros; udfs.macros.pareto_macro()`` and the workbook is ``xw.Book.caller()``; headless,
-``xlcell run pareto book.xlsx`` passes a :class:`~udfs._book.FileBook`. Only the adapter differs.
+``import app.macros; app.macros.pareto_macro()`` and the workbook is ``xw.Book.caller()``; headless,
+``xlcell run pareto book.xlsx`` passes a :class:`~app.book.FileBook`. Only the adapter differs.
 """
 from __future__ import annotations
 
@@ -16,6 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from udfs._excel import (as_2d, as_float, as_int, as_kv, as_optional_float, as_table, as_text, cell_error_text,
+                         excel_value, is_blank, params_from_kv)
+from udfs.cell import design_values, materials_from_range
+from udfs.cost import cost_settings
+from udfs.uncertainty import spec_from_range
 from workbooks.sheets import pareto as sheet
 from xlcell.degradation import SEIParams
 from xlcell.errors import InputError, XlcellError
@@ -23,12 +28,7 @@ from xlcell.optimize import Constraint, DesignProblem, Objective, OptimizationRe
 from xlcell.pareto import ParetoFront, pareto_front
 from xlcell.registry import output_key, variable
 
-from ._book import Book, FileBook, XlwingsBook
-from ._excel import (as_2d, as_float, as_int, as_kv, as_optional_float, as_table, as_text, cell_error_text, excel_value,
-                     is_blank, params_from_kv)
-from .cell import design_values, materials_from_range
-from .cost import cost_settings
-from .uncertainty import spec_from_range
+from .book import Book, FileBook, XlwingsBook
 
 DESIGN = "tbl_design"
 MATERIALS = "tbl_materials"
@@ -317,7 +317,7 @@ def documents_folder(home: Path | None = None) -> Path:
 
 def run_new_workbook(book: Book | None = None, folder: str | Path | None = None) -> Path:
     """Write a new workbook from the template (BatPaC 5.0's default cell) under a new name, and open it."""
-    from workbooks.template import write_template
+    from .template import write_template
 
     folder = Path(folder) if folder is not None else documents_folder()
     folder.mkdir(parents=True, exist_ok=True)
@@ -366,7 +366,7 @@ def macro(fn: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
-#: ribbon entry points (RunPython "import udfs.macros; udfs.macros.pareto_macro()")
+#: ribbon entry points (RunPython "import app.macros; app.macros.pareto_macro()")
 pareto_macro = macro(run_pareto)
 optimize_macro = macro(run_optimize)
 report_macro = macro(run_report)

@@ -1,0 +1,27 @@
+"""The columns of the tables the models' results are shown in: one list each, read by the functions that fill a
+table (:mod:`udfs`) and by the sheets that lay out its header (:mod:`workbooks.sheets`), so the two cannot drift.
+"""
+from __future__ import annotations
+
+from .calendering import CalenderingMaterial
+from .materials import Material
+from .params import specs
+from .uncertainty import STAT_COLUMNS
+
+#: a material library table (Materials sheet, ``XLCELL_MATERIALS``): one row per material
+MATERIAL_COLUMNS = ["name", "role"] + [s.key for s in specs(Material)]
+#: a calendering material table (Calendering sheet): one row per coating material
+CALENDERING_COLUMNS = ["name"] + [s.key for s in specs(CalenderingMaterial)]
+#: ``XLCELL_BOM``: one row per bill-of-materials item
+BOM_HEADER = ["item", "material", "unit", "design_qty", "material_yield", "per_accepted_cell", "cost_usd", "cost_share"]
+#: ``XLCELL_FACTORY``: one row per process step
+FACTORY_HEADER = ["step", "group", "driver_per_yr", "driver_unit", "machines", "utilisation", "capacity_cells_per_h",
+                  "labor_h_yr", "capex_musd", "area_m2", "energy_MWh_yr", "wip_cells"]
+#: ``XLCELL_COST_SENSITIVITY``: one row per input, largest swing first
+SENSITIVITY_HEADER = ["input", "label", "base_input", "low_input", "high_input", "low", "high", "low_change", "high_change"]
+#: ``XLCELL_MONTE_CARLO``: one row per output
+MC_HEADER = ["output", "unit", "deterministic", *STAT_COLUMNS]
+#: ``XLCELL_C2C_SAMPLE``: one row per sampled cell
+C2C_SAMPLE_HEADER = ["cell", "capacity_Ah", "resistance_mohm", "energy_Wh"]
+#: ``XLCELL_HISTOGRAM``: one row per bin
+HISTOGRAM_HEADER = ["bin", "bin_low", "bin_high", "count", "share"]
