@@ -34,6 +34,27 @@ def name_candidates(name: str) -> tuple[str, ...]:
     return (name,)
 
 
+#: what makes Excel read a text assigned to ``Range.Value`` as a formula (as if typed): = + - @ (and, as OWASP's
+#: CSV-injection list adds, a leading tab or CR); a leading apostrophe would be taken as Excel's text prefix
+_EXCEL_PARSES = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def excel_text(value: Any) -> Any:
+    """``value`` as it must be handed to Excel's ``Range.Value`` to stay what it is: a text that Excel would read as a
+    formula gets the apostrophe prefix (Excel stores the text without it and shows it as typed).
+
+    xlwings passes strings to Excel unchanged, and Excel parses them like typed input (``"=1+1"`` becomes a formula).
+
+    Examples
+    --------
+    >>> excel_text("=1+1")
+    "'=1+1"
+    >>> excel_text("NMC811"), excel_text(-1.5)
+    ('NMC811', -1.5)
+    """
+    return "'" + value if isinstance(value, str) and value.startswith(_EXCEL_PARSES) else value
+
+
 class Book(Protocol):
     """What a macro may do with a workbook."""
 
@@ -99,12 +120,15 @@ class FileBook:
         return [[c.value for c in row] for row in rng]
 
     def write(self, name: str, rows: list[list[Any]]) -> None:
+        from workbooks.xlsx import put_text
+
         ws, rng = self._range(name)
         top = rng[0][0]
         for i, row in enumerate(rows):
             for j, v in enumerate(row):
-                # assign explicitly: ``ws.cell(..., value=None)`` leaves the old value, so blanks would not clear
-                ws.cell(row=top.row + i, column=top.column + j).value = v
+                # assign explicitly: ``ws.cell(..., value=None)`` leaves the old value, so blanks would not clear;
+                # text (names, messages that echo input) stays text, even when it starts with "="
+                put_text(ws.cell(row=top.row + i, column=top.column + j), v)
 
     def status(self, text: str | None) -> None:
         if text and not self.quiet:
@@ -169,7 +193,7 @@ class XlwingsBook:
 
     def write(self, name: str, rows: list[list[Any]]) -> None:
         if rows:  # one COM call per table; the macros pad every block to its full size, so None clears old cells
-            self._range(name)[0, 0].value = rows
+            self._range(name)[0, 0].value = [[excel_text(v) for v in r] for r in rows]
 
     def status(self, text: str | None) -> None:
         self.book.app.status_bar = text if text else False

@@ -26,7 +26,7 @@ from xlcell.params import specs
 from . import style
 from .report_calendering import calendering_section
 from .report_cost import cost_section
-from .xlsx import save
+from .xlsx import save, text_only
 
 RATE_GRID = [0.1, 0.2, 1 / 3, 0.5, 0.75, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0]
 
@@ -332,7 +332,7 @@ def build_report(ctx: ReportContext, sections: list[Callable] | None = None) -> 
         section(wb, ctx)
     for ws in wb.worksheets:
         style.print_setup(ws)
-    return wb
+    return text_only(wb)  # a report has no formulas: a name or setting that starts with "=" stays text
 
 
 def write_report(path: str | Path, values: Mapping[str, Any] | None = None,

@@ -264,6 +264,40 @@ def dynamic_cells(path: str | Path) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
+def put_text(cell: Any, value: Any) -> Any:
+    """Write ``value`` into the openpyxl ``cell``; a ``str`` stays a string cell whatever it starts with.
+
+    openpyxl stores any text that starts with ``=`` as a formula, so a material or step name such as
+    ``=HYPERLINK("http://x","y")`` would become a live formula. Text that came from a user, a result or a message
+    goes through here; formulas we write on purpose are assigned directly (``cell.value = "=XLCELL_..."``) or with
+    :func:`spill`. Returns the cell (for styling).
+
+    Examples
+    --------
+    >>> from openpyxl import Workbook
+    >>> c = put_text(Workbook().active["A1"], "=1+1")
+    >>> (c.value, c.data_type)
+    ('=1+1', 's')
+    """
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def text_only(wb: Workbook) -> Workbook:
+    """Every text cell of ``wb`` as a string cell (:func:`put_text`), for a workbook with no formulas of its own.
+
+    A report shows values only (its sections lay out numbers and labels, never a formula), so one pass when it is
+    built keeps every name, label and setting it shows as typed, in every section, present or added later."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type == "f" and isinstance(c.value, str):
+                    c.data_type = "s"
+    return wb
+
+
 def value_of(x: Any) -> Any:
     """The text of a formula cell, array or not (for tests and readers)."""
     return x.text if isinstance(x, ArrayFormula) else x
