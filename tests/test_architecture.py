@@ -191,8 +191,6 @@ def test_import_time_walker_skips_lazy_imports():
     assert sorted(t for t, _ in got) == ["os", "xlcell.lcos", "xlcell.units"]
 
 
-@pytest.mark.xfail(strict=False, reason="issue 11: the kernel import cycle cost.py <-> registry.py <-> lcos.py <-> "
-                                        "uncertainty.py is being removed on another branch; green once it merges")
 def test_no_import_cycles_in_the_kernels():
     cycles = kernel_cycles()
     assert not cycles, "module-level import cycles in xlcell/:\n" + "\n".join(" <-> ".join(c) for c in cycles)

@@ -14,9 +14,9 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from udfs._book import FileBook, XlwingsBook, excel_text
+from app.book import FileBook, XlwingsBook, excel_text
+from app.macros import pareto_macro, run_file
 from udfs.cell import materials_from_range
-from udfs.macros import pareto_macro, run_file
 from workbooks import TEMPLATE_PATH
 from workbooks.report import write_report
 from workbooks.sheets import pareto as sheet
