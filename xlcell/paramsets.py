@@ -205,7 +205,9 @@ class ParameterSet:
         for r in self.records:
             if r.name.lower() == str(name).lower():
                 return r
-        raise KeyError(f"{self.name} has no record {name!r}; records: {', '.join(r.name for r in self.records)}")
+        from .errors import UnknownKeyError
+
+        raise UnknownKeyError(str(name), [r.name for r in self.records], what=f"{self.name} record")
 
 
 def _py(v: Any) -> Any:
