@@ -49,7 +49,8 @@ _F = "Cell format"
 @dataclass(frozen=True, kw_only=True)
 @paramsets.defaults("batpac5_default", "cell_format")
 class CellFormat:
-    """BatPaC's pouch cell of stacked bicells (SI). Defaults: the BatPaC 5.0 EV default cell."""
+    """BatPaC's pouch cell of stacked bicells (SI). Defaults: the BatPaC 5.0 EV default cell, ``[cell_format]`` of
+    ``xlcell/data/batpac5_default.toml``."""
 
     cell_thickness_m: Array = field(metadata=param(
         "Cell thickness", "mm", key="cell_thickness_mm", gt=1, le=100, group=_F,
@@ -103,7 +104,8 @@ _P = "Prices"
 @dataclass(frozen=True, kw_only=True)
 @paramsets.defaults("batpac5_default", "prices")
 class MaterialPrices:
-    """Material prices (BatPaC 5.0 defaults, section 3.1) and purchased-hardware rules."""
+    """Material prices (BatPaC 5.0 defaults, section 3.1: ``[prices]`` of ``xlcell/data/batpac5_default.toml``) and
+    purchased-hardware rules."""
 
     pos_am_usd_kg: Array = field(metadata=param("Positive active material", "$/kg", key="pos_am_usd_kg", ge=0, group=_P))
     pos_carbon_usd_kg: Array = field(metadata=param("Positive carbon additive", "$/kg", key="pos_carbon_usd_kg", ge=0, group=_P))
@@ -135,7 +137,8 @@ _Y = "Material yields"
 @dataclass(frozen=True, kw_only=True)
 @paramsets.defaults("batpac5_default", "yields")
 class MaterialYields:
-    """Material yields of the steps each material passes (BatPaC 5.0 defaults, section 3.2).
+    """Material yields of the steps each material passes (BatPaC 5.0 defaults, section 3.2: ``[yields]`` of
+    ``xlcell/data/batpac5_default.toml``).
 
     Electrode materials pass mixing, coating, slitting and stacking; foils pass coating, slitting
     (foil yield) and stacking; the separator passes stacking (separator yield); the electrolyte
@@ -172,7 +175,8 @@ _S = "Slurry"
 @dataclass(frozen=True, kw_only=True)
 @paramsets.defaults("batpac5_default", "slurry")
 class Slurry:
-    """Slurry solvents and their recovery (BatPaC 5.0 defaults, sections 2.1 and 3.4)."""
+    """Slurry solvents and their recovery (BatPaC 5.0 defaults, sections 2.1 and 3.4: ``[slurry]`` of
+    ``xlcell/data/batpac5_default.toml``)."""
 
     pos_solvent_to_binder: Array = field(metadata=param("Positive solvent / binder mass ratio", "-", key="pos_solvent_to_binder", ge=0, le=1000, group=_S))
     neg_solvent_to_binder: Array = field(metadata=param("Negative solvent / binder mass ratio", "-", key="neg_solvent_to_binder", ge=0, le=1000, group=_S))

@@ -103,7 +103,8 @@ _RM = "Rate model"
 class CellDesign:
     """A cell design (or an array of designs): electrodes, separator and cell-level inputs (SI).
 
-    Defaults are BatPaC 5.0's default NMC811-graphite EV cell where BatPaC defines the value.
+    Defaults are BatPaC 5.0's default NMC811-graphite EV cell where BatPaC defines the value (``[design.cell]`` and
+    ``[design.separator]`` of ``xlcell/data/batpac5_default.toml``).
     A NaN ``neg.thickness_m`` is derived from ``np_ratio``; a NaN ``avg_voltage_V`` is the
     difference of the electrodes' mean potentials.
     """

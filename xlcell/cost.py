@@ -47,7 +47,8 @@ _EC = "Economics"
 @dataclass(frozen=True, kw_only=True)
 @paramsets.defaults("batpac5_default", "economics")
 class Economics:
-    """Rates of the cost roll-up (BatPaC 5.0 defaults, digest section 6.1; xlcell extras default 0)."""
+    """Rates of the cost roll-up (BatPaC 5.0 defaults, digest section 6.1; xlcell extras default 0; the defaults are
+    ``[economics]`` of ``xlcell/data/batpac5_default.toml``)."""
 
     labor_rate_usd_s: Array = field(metadata=param("Direct labour rate", "$/h", key="labor_rate_usd_h", ge=0, group=_EC))
     building_cost_usd_m2: Array = field(metadata=param("Building and land cost", "$/m²", key="building_cost_usd_m2", ge=0, group=_EC))

@@ -2,7 +2,8 @@
 
 The process chain is a table of steps (:class:`ProcessStep`, one row each; :data:`DEFAULT_STEPS`
 is BatPaC 5.0's 25-step plant, reference digest ``shared/reference/batpac5.md`` section 5.2, with
-xlcell's machine data added). Every step has
+xlcell's machine data added; its rows are the ``[[process_step]]`` tables of
+``xlcell/data/batpac5_default.toml``). Every step has
 
 * a **volume driver** (an annual quantity: kg of active material, m² of electrode, cells built,
   modules, packs, kWh of energy, kg of NMP evaporated, ...) and its value in BatPaC's baseline plant;
@@ -287,7 +288,8 @@ _PL = "Plant"
 @dataclass(frozen=True, kw_only=True)
 @paramsets.defaults("batpac5_default", "plant")
 class Plant:
-    """Plant volume, schedule and BatPaC's baseline reference values (SI)."""
+    """Plant volume, schedule and BatPaC's baseline reference values (SI; defaults: ``[plant]`` of
+    ``xlcell/data/batpac5_default.toml``)."""
 
     plant_energy_J_yr: Array = field(metadata=param(
         "Plant output (energy of accepted cells)", "GWh", key="plant_energy_GWh_yr", gt=0, le=1e4, group=_PL,
