@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from . import paramsets
 from .cell import CellDesign, coating_density, resolve
 from .constants import SECONDS_PER_HOUR
 from .params import param, specs
@@ -46,106 +47,112 @@ _F = "Cell format"
 
 
 @dataclass(frozen=True, kw_only=True)
+@paramsets.defaults("batpac5_default", "cell_format")
 class CellFormat:
-    """BatPaC's pouch cell of stacked bicells (SI). Defaults: the BatPaC 5.0 EV default cell."""
+    """BatPaC's pouch cell of stacked bicells (SI). Defaults: the BatPaC 5.0 EV default cell, ``[cell_format]`` of
+    ``xlcell/data/batpac5_default.toml``."""
 
-    cell_thickness_m: Array = field(default=20.110918e-3, metadata=param(
+    cell_thickness_m: Array = field(metadata=param(
         "Cell thickness", "mm", key="cell_thickness_mm", gt=1, le=100, group=_F,
         doc="BatPaC: 20 mm target plus the converged whole-bicell adjustment (20.110918 mm)"))
-    whole_bicells: Array = field(default=0.0, metadata=param(
+    whole_bicells: Array = field(metadata=param(
         "Whole bicells (1 = round the count, adjust the thickness)", "-", key="whole_bicells", ge=0, le=1, group=_F,
         doc="0 = BatPaC: the cell thickness is given (its converged 20.110918 mm gives 31.99 bicells); "
             "1 = the nearest whole number of bicells at that thickness, the thickness follows"))
-    packing_factor: Array = field(default=0.97, metadata=param("Stack packing factor", "-", key="packing_factor", gt=0, le=1, group=_F, advanced=True))
-    aspect_ratio: Array = field(default=3.0, metadata=param("Electrode length / width", "-", key="aspect_ratio", gt=0, le=20, group=_F))
-    pouch_thickness_m: Array = field(default=150e-6, metadata=param("Pouch laminate thickness", "µm", key="pouch_thickness_um", gt=0, le=2000, group=_F, advanced=True,
+    packing_factor: Array = field(metadata=param("Stack packing factor", "-", key="packing_factor", gt=0, le=1, group=_F, advanced=True))
+    aspect_ratio: Array = field(metadata=param("Electrode length / width", "-", key="aspect_ratio", gt=0, le=20, group=_F))
+    pouch_thickness_m: Array = field(metadata=param("Pouch laminate thickness", "µm", key="pouch_thickness_um", gt=0, le=2000, group=_F, advanced=True,
                                                                     doc="30 µm PET + 100 µm Al + 20 µm PP"))
-    pouch_density_kg_m3: Array = field(default=(30 * 1.38 + 100 * 2.7 + 20 * 0.946) / 150 * 1e3, metadata=param(
+    pouch_density_kg_m3: Array = field(metadata=param(
         "Pouch laminate density", "g/cm³", key="pouch_density_g_cm3", gt=0, le=20, group=_F, advanced=True))
-    neg_oversize_m: Array = field(default=2e-3, metadata=param("Negative oversize (width and length)", "mm", key="neg_oversize_mm", ge=0, le=50, group=_F, advanced=True))
-    sep_oversize_width_m: Array = field(default=2e-3, metadata=param("Separator oversize in width", "mm", key="sep_oversize_width_mm", ge=0, le=50, group=_F, advanced=True))
-    sep_oversize_length_m: Array = field(default=4e-3, metadata=param("Separator oversize in length", "mm", key="sep_oversize_length_mm", ge=0, le=50, group=_F, advanced=True))
-    tab_length_factor: Array = field(default=1.2, metadata=param("Positive tab length / cell thickness", "-", key="tab_length_factor", gt=0, le=10, group=_F, advanced=True))
-    neg_tab_shortening_m: Array = field(default=1e-3, metadata=param("Negative tab shorter by", "mm", key="neg_tab_shortening_mm", ge=0, le=50, group=_F, advanced=True))
-    edge_to_fold_m: Array = field(default=1e-3, metadata=param("Electrode edge to pouch fold", "mm", key="edge_to_fold_mm", ge=0, le=50, group=_F, advanced=True))
-    weld_tab_m: Array = field(default=8e-3, metadata=param("Terminal external weld tab a", "mm", key="weld_tab_mm", ge=0, le=100, group=_F, advanced=True))
-    feedthrough_m: Array = field(default=5e-3, metadata=param("Terminal feedthrough b", "mm", key="feedthrough_mm", ge=0, le=100, group=_F, advanced=True))
-    feedthrough_width_m: Array = field(default=40e-3, metadata=param("Terminal feedthrough width e", "mm", key="feedthrough_width_mm", gt=0, le=500, group=_F, advanced=True))
-    wide_feedthrough_width_m: Array = field(default=50e-3, metadata=param("Feedthrough width for wide electrodes", "mm", key="wide_feedthrough_width_mm", gt=0, le=500, group=_F, advanced=True))
-    wide_electrode_m: Array = field(default=84e-3, metadata=param("Electrode width above which the wide feedthrough is used", "mm", key="wide_electrode_mm", gt=0, le=1000, group=_F, advanced=True))
-    tab_inset_m: Array = field(default=2e-3, metadata=param("Internal tab inset from each electrode edge", "mm", key="tab_inset_mm", ge=0, le=50, group=_F, advanced=True))
-    pos_terminal_thickness_m: Array = field(default=1.2e-3, metadata=param("Positive terminal thickness (Al)", "mm", key="pos_terminal_thickness_mm", gt=0, le=20, group=_F, advanced=True))
-    neg_terminal_thickness_m: Array = field(default=0.8e-3, metadata=param("Negative terminal thickness (Cu)", "mm", key="neg_terminal_thickness_mm", gt=0, le=20, group=_F, advanced=True))
-    pos_terminal_density_kg_m3: Array = field(default=2700.0, metadata=param("Positive terminal density", "g/cm³", key="pos_terminal_density_g_cm3", gt=0, le=25, group=_F, advanced=True))
-    neg_terminal_density_kg_m3: Array = field(default=8960.0, metadata=param("Negative terminal density", "g/cm³", key="neg_terminal_density_g_cm3", gt=0, le=25, group=_F, advanced=True))
-    seal_buffer_m: Array = field(default=6e-3, metadata=param("Pouch sealing buffer", "mm", key="seal_buffer_mm", ge=0, le=50, group=_F, advanced=True))
-    envelope_fill: Array = field(default=0.02, metadata=param("Extra electrolyte, share of the stack envelope", "-", key="envelope_fill", ge=0, le=1, group=_F, advanced=True))
-    asi_energy_ohm_m2: Array = field(default=np.nan, metadata=param(
+    neg_oversize_m: Array = field(metadata=param("Negative oversize (width and length)", "mm", key="neg_oversize_mm", ge=0, le=50, group=_F, advanced=True))
+    sep_oversize_width_m: Array = field(metadata=param("Separator oversize in width", "mm", key="sep_oversize_width_mm", ge=0, le=50, group=_F, advanced=True))
+    sep_oversize_length_m: Array = field(metadata=param("Separator oversize in length", "mm", key="sep_oversize_length_mm", ge=0, le=50, group=_F, advanced=True))
+    tab_length_factor: Array = field(metadata=param("Positive tab length / cell thickness", "-", key="tab_length_factor", gt=0, le=10, group=_F, advanced=True))
+    neg_tab_shortening_m: Array = field(metadata=param("Negative tab shorter by", "mm", key="neg_tab_shortening_mm", ge=0, le=50, group=_F, advanced=True))
+    edge_to_fold_m: Array = field(metadata=param("Electrode edge to pouch fold", "mm", key="edge_to_fold_mm", ge=0, le=50, group=_F, advanced=True))
+    weld_tab_m: Array = field(metadata=param("Terminal external weld tab a", "mm", key="weld_tab_mm", ge=0, le=100, group=_F, advanced=True))
+    feedthrough_m: Array = field(metadata=param("Terminal feedthrough b", "mm", key="feedthrough_mm", ge=0, le=100, group=_F, advanced=True))
+    feedthrough_width_m: Array = field(metadata=param("Terminal feedthrough width e", "mm", key="feedthrough_width_mm", gt=0, le=500, group=_F, advanced=True))
+    wide_feedthrough_width_m: Array = field(metadata=param("Feedthrough width for wide electrodes", "mm", key="wide_feedthrough_width_mm", gt=0, le=500, group=_F, advanced=True))
+    wide_electrode_m: Array = field(metadata=param("Electrode width above which the wide feedthrough is used", "mm", key="wide_electrode_mm", gt=0, le=1000, group=_F, advanced=True))
+    tab_inset_m: Array = field(metadata=param("Internal tab inset from each electrode edge", "mm", key="tab_inset_mm", ge=0, le=50, group=_F, advanced=True))
+    pos_terminal_thickness_m: Array = field(metadata=param("Positive terminal thickness (Al)", "mm", key="pos_terminal_thickness_mm", gt=0, le=20, group=_F, advanced=True))
+    neg_terminal_thickness_m: Array = field(metadata=param("Negative terminal thickness (Cu)", "mm", key="neg_terminal_thickness_mm", gt=0, le=20, group=_F, advanced=True))
+    pos_terminal_density_kg_m3: Array = field(metadata=param("Positive terminal density", "g/cm³", key="pos_terminal_density_g_cm3", gt=0, le=25, group=_F, advanced=True))
+    neg_terminal_density_kg_m3: Array = field(metadata=param("Negative terminal density", "g/cm³", key="neg_terminal_density_g_cm3", gt=0, le=25, group=_F, advanced=True))
+    seal_buffer_m: Array = field(metadata=param("Pouch sealing buffer", "mm", key="seal_buffer_mm", ge=0, le=50, group=_F, advanced=True))
+    envelope_fill: Array = field(metadata=param("Extra electrolyte, share of the stack envelope", "-", key="envelope_fill", ge=0, le=1, group=_F, advanced=True))
+    asi_energy_ohm_m2: Array = field(metadata=param(
         "Energy ASI (C/3, incl. hardware; blank = computed)", "Ω·cm²", key="asi_energy_ohm_cm2", ge=0, le=1000, allow_nan=True,
         group=_F, doc="Blank: electrochemical + cell hardware (foils, terminals) + module/pack share; BatPaC 5.0 default 17.247990"))
-    asi_electrochemical_ohm_m2: Array = field(default=15.532091e-4, metadata=param(
+    asi_electrochemical_ohm_m2: Array = field(metadata=param(
         "Electrochemical energy ASI", "Ω·cm²", key="asi_electrochemical_ohm_cm2", ge=0, le=1000, group=_F, advanced=True,
         doc="BatPaC 5.0 NMC811-G: ASI_10s(50 % SOC) × 1.3 × f_T(30 °C) = 14.591695 × 1.3 × 0.8188056"))
-    asi_pack_share_ohm_m2: Array = field(default=0.1129689e-4, metadata=param(
+    asi_pack_share_ohm_m2: Array = field(metadata=param(
         "Module and pack conductors' ASI share", "Ω·cm²", key="asi_pack_share_ohm_cm2", ge=0, le=100, group=_F, advanced=True,
         doc="BatPaC 5.0 default: interconnects, tabs, module and pack terminals, bus bar (0.1129689 Ω·cm²)"))
-    pos_foil_conductivity_S_m: Array = field(default=3.77e7, metadata=param("Positive foil conductivity (Al)", "S/m", key="pos_foil_conductivity_S_m", gt=0, group=_F, advanced=True))
-    neg_foil_conductivity_S_m: Array = field(default=5.96e7, metadata=param("Negative foil conductivity (Cu)", "S/m", key="neg_foil_conductivity_S_m", gt=0, group=_F, advanced=True))
-    terminal_path_factor: Array = field(default=1.2, metadata=param("Terminal current path / terminal length", "-", key="terminal_path_factor", gt=0, le=10, group=_F, advanced=True))
-    nominal_c_rate_per_h: Array = field(default=1.0 / 3.0, metadata=param("C-rate of the nominal voltage", "C-rate", key="nominal_c_rate", gt=0, le=100, group=_F, advanced=True))
+    pos_foil_conductivity_S_m: Array = field(metadata=param("Positive foil conductivity (Al)", "S/m", key="pos_foil_conductivity_S_m", gt=0, group=_F, advanced=True))
+    neg_foil_conductivity_S_m: Array = field(metadata=param("Negative foil conductivity (Cu)", "S/m", key="neg_foil_conductivity_S_m", gt=0, group=_F, advanced=True))
+    terminal_path_factor: Array = field(metadata=param("Terminal current path / terminal length", "-", key="terminal_path_factor", gt=0, le=10, group=_F, advanced=True))
+    nominal_c_rate_per_h: Array = field(metadata=param("C-rate of the nominal voltage", "C-rate", key="nominal_c_rate", gt=0, le=100, group=_F, advanced=True))
 
 
 _P = "Prices"
 
 
 @dataclass(frozen=True, kw_only=True)
+@paramsets.defaults("batpac5_default", "prices")
 class MaterialPrices:
-    """Material prices (BatPaC 5.0 defaults, section 3.1) and purchased-hardware rules."""
+    """Material prices (BatPaC 5.0 defaults, section 3.1: ``[prices]`` of ``xlcell/data/batpac5_default.toml``) and
+    purchased-hardware rules."""
 
-    pos_am_usd_kg: Array = field(default=26.0, metadata=param("Positive active material", "$/kg", key="pos_am_usd_kg", ge=0, group=_P))
-    pos_carbon_usd_kg: Array = field(default=7.0, metadata=param("Positive carbon additive", "$/kg", key="pos_carbon_usd_kg", ge=0, group=_P))
-    pos_binder_usd_kg: Array = field(default=15.0, metadata=param("Positive binder (PVDF)", "$/kg", key="pos_binder_usd_kg", ge=0, group=_P))
-    pos_solvent_usd_kg: Array = field(default=2.7, metadata=param("Positive solvent (NMP)", "$/kg", key="pos_solvent_usd_kg", ge=0, group=_P))
-    neg_am_usd_kg: Array = field(default=10.0, metadata=param("Negative active material", "$/kg", key="neg_am_usd_kg", ge=0, group=_P))
-    neg_carbon_usd_kg: Array = field(default=7.0, metadata=param("Negative carbon additive", "$/kg", key="neg_carbon_usd_kg", ge=0, group=_P))
-    neg_binder_usd_kg: Array = field(default=10.0, metadata=param("Negative binder", "$/kg", key="neg_binder_usd_kg", ge=0, group=_P))
-    neg_solvent_usd_kg: Array = field(default=0.0, metadata=param("Negative solvent (water)", "$/kg", key="neg_solvent_usd_kg", ge=0, group=_P))
-    pos_foil_usd_m2: Array = field(default=0.2, metadata=param("Positive foil (Al)", "$/m²", key="pos_foil_usd_m2", ge=0, group=_P))
-    neg_foil_usd_m2: Array = field(default=1.2, metadata=param("Negative foil (Cu)", "$/m²", key="neg_foil_usd_m2", ge=0, group=_P))
-    separator_usd_m2: Array = field(default=0.9, metadata=param("Separator", "$/m²", key="separator_usd_m2", ge=0, group=_P))
-    electrolyte_usd_m3: Array = field(default=10.0e3, metadata=param("Electrolyte", "$/L", key="electrolyte_usd_L", ge=0, group=_P))
-    pos_terminal_usd_kg: Array = field(default=2.405, metadata=param("Positive terminal (Al)", "$/kg", key="pos_terminal_usd_kg", ge=0, group=_P))
-    neg_terminal_usd_kg: Array = field(default=8.64, metadata=param("Negative terminal (Cu)", "$/kg", key="neg_terminal_usd_kg", ge=0, group=_P))
-    pouch_usd_kg: Array = field(default=3.0, metadata=param("Pouch laminate", "$/kg", key="pouch_usd_kg", ge=0, group=_P))
-    pos_terminal_plus_usd: Array = field(default=0.08, metadata=param("Positive terminal plus cost", "$", key="pos_terminal_plus_usd", ge=0, group=_P))
-    neg_terminal_plus_usd: Array = field(default=0.08, metadata=param("Negative terminal plus cost", "$", key="neg_terminal_plus_usd", ge=0, group=_P))
-    pouch_plus_usd: Array = field(default=0.20, metadata=param("Pouch plus cost", "$", key="pouch_plus_usd", ge=0, group=_P))
-    hardware_volume_exponent: Array = field(default=0.85, metadata=param(
+    pos_am_usd_kg: Array = field(metadata=param("Positive active material", "$/kg", key="pos_am_usd_kg", ge=0, group=_P))
+    pos_carbon_usd_kg: Array = field(metadata=param("Positive carbon additive", "$/kg", key="pos_carbon_usd_kg", ge=0, group=_P))
+    pos_binder_usd_kg: Array = field(metadata=param("Positive binder (PVDF)", "$/kg", key="pos_binder_usd_kg", ge=0, group=_P))
+    pos_solvent_usd_kg: Array = field(metadata=param("Positive solvent (NMP)", "$/kg", key="pos_solvent_usd_kg", ge=0, group=_P))
+    neg_am_usd_kg: Array = field(metadata=param("Negative active material", "$/kg", key="neg_am_usd_kg", ge=0, group=_P))
+    neg_carbon_usd_kg: Array = field(metadata=param("Negative carbon additive", "$/kg", key="neg_carbon_usd_kg", ge=0, group=_P))
+    neg_binder_usd_kg: Array = field(metadata=param("Negative binder", "$/kg", key="neg_binder_usd_kg", ge=0, group=_P))
+    neg_solvent_usd_kg: Array = field(metadata=param("Negative solvent (water)", "$/kg", key="neg_solvent_usd_kg", ge=0, group=_P))
+    pos_foil_usd_m2: Array = field(metadata=param("Positive foil (Al)", "$/m²", key="pos_foil_usd_m2", ge=0, group=_P))
+    neg_foil_usd_m2: Array = field(metadata=param("Negative foil (Cu)", "$/m²", key="neg_foil_usd_m2", ge=0, group=_P))
+    separator_usd_m2: Array = field(metadata=param("Separator", "$/m²", key="separator_usd_m2", ge=0, group=_P))
+    electrolyte_usd_m3: Array = field(metadata=param("Electrolyte", "$/L", key="electrolyte_usd_L", ge=0, group=_P))
+    pos_terminal_usd_kg: Array = field(metadata=param("Positive terminal (Al)", "$/kg", key="pos_terminal_usd_kg", ge=0, group=_P))
+    neg_terminal_usd_kg: Array = field(metadata=param("Negative terminal (Cu)", "$/kg", key="neg_terminal_usd_kg", ge=0, group=_P))
+    pouch_usd_kg: Array = field(metadata=param("Pouch laminate", "$/kg", key="pouch_usd_kg", ge=0, group=_P))
+    pos_terminal_plus_usd: Array = field(metadata=param("Positive terminal plus cost", "$", key="pos_terminal_plus_usd", ge=0, group=_P))
+    neg_terminal_plus_usd: Array = field(metadata=param("Negative terminal plus cost", "$", key="neg_terminal_plus_usd", ge=0, group=_P))
+    pouch_plus_usd: Array = field(metadata=param("Pouch plus cost", "$", key="pouch_plus_usd", ge=0, group=_P))
+    hardware_volume_exponent: Array = field(metadata=param(
         "Hardware plus-cost volume exponent", "-", key="hardware_volume_exponent", ge=0, le=1, group=_P, advanced=True,
         doc="Plus cost × (baseline / cells built)^(1 - exponent)"))
-    hardware_baseline_cells: Array = field(default=211e6, metadata=param("Hardware baseline, cells built per year", "-", key="hardware_baseline_cells", gt=0, group=_P, advanced=True))
+    hardware_baseline_cells: Array = field(metadata=param("Hardware baseline, cells built per year", "-", key="hardware_baseline_cells", gt=0, group=_P, advanced=True))
 
 
 _Y = "Material yields"
 
 
 @dataclass(frozen=True, kw_only=True)
+@paramsets.defaults("batpac5_default", "yields")
 class MaterialYields:
-    """Material yields of the steps each material passes (BatPaC 5.0 defaults, section 3.2).
+    """Material yields of the steps each material passes (BatPaC 5.0 defaults, section 3.2: ``[yields]`` of
+    ``xlcell/data/batpac5_default.toml``).
 
     Electrode materials pass mixing, coating, slitting and stacking; foils pass coating, slitting
     (foil yield) and stacking; the separator passes stacking (separator yield); the electrolyte
     passes filling. Cell yield (built -> accepted) comes from the factory's step table.
     """
 
-    mixing: Array = field(default=0.99, metadata=param("Mixing (electrode materials)", "-", key="mixing_yield", gt=0, le=1, group=_Y))
-    coating: Array = field(default=0.95, metadata=param("Coating (electrode materials and foils)", "-", key="coating_yield", gt=0, le=1, group=_Y))
-    slitting_electrode: Array = field(default=0.99, metadata=param("Slitting (electrode materials)", "-", key="slitting_electrode_yield", gt=0, le=1, group=_Y))
-    slitting_foil: Array = field(default=0.92, metadata=param("Slitting (foils)", "-", key="slitting_foil_yield", gt=0, le=1, group=_Y))
-    stacking_electrode: Array = field(default=0.99, metadata=param("Stacking (electrode materials and foils)", "-", key="stacking_electrode_yield", gt=0, le=1, group=_Y))
-    stacking_separator: Array = field(default=0.98, metadata=param("Stacking (separator)", "-", key="stacking_separator_yield", gt=0, le=1, group=_Y))
-    filling: Array = field(default=0.99, metadata=param("Filling (electrolyte)", "-", key="filling_yield", gt=0, le=1, group=_Y))
-    rounding: Array = field(default=0.001, metadata=param(
+    mixing: Array = field(metadata=param("Mixing (electrode materials)", "-", key="mixing_yield", gt=0, le=1, group=_Y))
+    coating: Array = field(metadata=param("Coating (electrode materials and foils)", "-", key="coating_yield", gt=0, le=1, group=_Y))
+    slitting_electrode: Array = field(metadata=param("Slitting (electrode materials)", "-", key="slitting_electrode_yield", gt=0, le=1, group=_Y))
+    slitting_foil: Array = field(metadata=param("Slitting (foils)", "-", key="slitting_foil_yield", gt=0, le=1, group=_Y))
+    stacking_electrode: Array = field(metadata=param("Stacking (electrode materials and foils)", "-", key="stacking_electrode_yield", gt=0, le=1, group=_Y))
+    stacking_separator: Array = field(metadata=param("Stacking (separator)", "-", key="stacking_separator_yield", gt=0, le=1, group=_Y))
+    filling: Array = field(metadata=param("Filling (electrolyte)", "-", key="filling_yield", gt=0, le=1, group=_Y))
+    rounding: Array = field(metadata=param(
         "Round effective yields to", "-", key="yield_rounding", ge=0, le=0.1, group=_Y, advanced=True,
         doc="BatPaC rounds each effective yield to 0.1 % (0.001); 0 = no rounding"))
 
@@ -166,13 +173,15 @@ _S = "Slurry"
 
 
 @dataclass(frozen=True, kw_only=True)
+@paramsets.defaults("batpac5_default", "slurry")
 class Slurry:
-    """Slurry solvents and their recovery (BatPaC 5.0 defaults, sections 2.1 and 3.4)."""
+    """Slurry solvents and their recovery (BatPaC 5.0 defaults, sections 2.1 and 3.4: ``[slurry]`` of
+    ``xlcell/data/batpac5_default.toml``)."""
 
-    pos_solvent_to_binder: Array = field(default=16.0, metadata=param("Positive solvent / binder mass ratio", "-", key="pos_solvent_to_binder", ge=0, le=1000, group=_S))
-    neg_solvent_to_binder: Array = field(default=40.0, metadata=param("Negative solvent / binder mass ratio", "-", key="neg_solvent_to_binder", ge=0, le=1000, group=_S))
-    nmp_recovery: Array = field(default=0.995, metadata=param("NMP recovery rate", "-", key="nmp_recovery", ge=0, le=1, group=_S))
-    credit_nmp_recovery: Array = field(default=0.0, metadata=param(
+    pos_solvent_to_binder: Array = field(metadata=param("Positive solvent / binder mass ratio", "-", key="pos_solvent_to_binder", ge=0, le=1000, group=_S))
+    neg_solvent_to_binder: Array = field(metadata=param("Negative solvent / binder mass ratio", "-", key="neg_solvent_to_binder", ge=0, le=1000, group=_S))
+    nmp_recovery: Array = field(metadata=param("NMP recovery rate", "-", key="nmp_recovery", ge=0, le=1, group=_S))
+    credit_nmp_recovery: Array = field(metadata=param(
         "Credit NMP recovery in the cell cost (1 = yes)", "-", key="credit_nmp_recovery", ge=0, le=1, group=_S,
         doc="BatPaC charges all NMP (0); 1 charges only the unrecovered make-up"))
 

@@ -42,7 +42,7 @@ Relations
   (:func:`equivalent_electrolyte_conductivity`), since the cell model has one Bruggeman exponent.
 
 Parameter values: the compaction law's form and the NMC-above-graphite ordering of ε_min are from
-Meyer et al. (2017); the numbers in :data:`CALENDERING_MATERIALS` are illustrative defaults of the
+Meyer et al. (2017); the numbers in :data:`CALENDERING_MATERIALS` (``xlcell/data/calendering_materials.toml``) are illustrative defaults of the
 right order (cathodes calendered to 0.20-0.35, anodes to 0.25-0.35 porosity at up to ~2000 N/mm),
 not fits to a published data set: override them with your own compaction curve. The percolation
 exponent t = 2 is the universal 3-D conductivity exponent (Stauffer & Aharony, *Introduction to
@@ -57,6 +57,7 @@ from typing import Any
 
 import numpy as np
 
+from . import paramsets
 from .cell import (
     CellDesign,
     CellMetrics,
@@ -69,7 +70,7 @@ from .cell import (
 )
 from .errors import InfeasibleError, InputError, UnknownMaterialError
 from .materials import Material, get_material
-from .params import param, specs
+from .params import param, specs, validate
 from .transport import effective_conductivity, tortuosity
 
 Array = Any
@@ -104,35 +105,24 @@ class CalenderingMaterial:
     source: str = ""
 
 
-_ILL = "illustrative default; compaction-law form and NMC > graphite ε_min order: Meyer et al. 2017"
+def _library() -> dict[str, CalenderingMaterial]:
+    """The records of ``data/calendering_materials.toml``, by upper-case name (names unique, case-insensitive)."""
+    out: dict[str, CalenderingMaterial] = {}
+    for i, r in enumerate(paramsets.records("calendering_materials", "material")):
+        where = f"xlcell/data/calendering_materials.toml [[material]] {i + 1}"
+        m = CalenderingMaterial(name=str(r["name"]), source=r["source"],
+                                **paramsets.si_values(CalenderingMaterial, r, where, skip=("name",), complete=True))
+        validate(m, f"{m.name} ")
+        if m.name.upper() in out:
+            raise paramsets.DataFileError(f"{where}: material {m.name!r} is defined twice")
+        out[m.name.upper()] = m
+    return out
 
 
-def _cm(name, eps_min, gamma_N_mm, eps_f, alpha, a, phi_c, k_c, sigma0, sigma_m, s, e_gpa):
-    return CalenderingMaterial(
-        name=name, eps_min=eps_min, gamma_N_m=gamma_N_mm * 1e3, fracture_porosity=eps_f, bruggeman_exponent=alpha,
-        anisotropy_coefficient=a, percolation_threshold=phi_c, percolation_exponent=2.0, threshold_shift=k_c,
-        carbon_network_conductivity_S_m=sigma0, matrix_conductivity_S_m=sigma_m, drying_shrinkage=s,
-        coating_modulus_Pa=e_gpa * 1e9, source=_ILL,
-    )
-
-
-#: Calendering parameters by upper-case material name (names as in :mod:`xlcell.materials`).
-#: Graphite's matrix conductivity is the library's 215 S/m (Chen et al. 2020); oxides' are
-#: order-of-magnitude intrinsic values. All compaction/fracture numbers are illustrative defaults.
-CALENDERING_MATERIALS: dict[str, CalenderingMaterial] = {
-    m.name.upper(): m
-    for m in [
-        _cm("NMC333", 0.18, 600.0, 0.22, 1.5, 0.3, 0.03, 0.5, 1e4, 0.01, 0.4, 2.0),
-        _cm("NMC532", 0.18, 600.0, 0.22, 1.5, 0.3, 0.03, 0.5, 1e4, 0.01, 0.4, 2.0),
-        _cm("NMC622", 0.18, 600.0, 0.23, 1.5, 0.3, 0.03, 0.5, 1e4, 0.01, 0.4, 2.0),
-        _cm("NMC811", 0.18, 600.0, 0.24, 1.5, 0.3, 0.03, 0.5, 1e4, 0.01, 0.4, 2.0),
-        _cm("NCA", 0.18, 600.0, 0.24, 1.5, 0.3, 0.03, 0.5, 1e4, 0.01, 0.4, 2.0),
-        _cm("LFP", 0.22, 500.0, 0.0, 1.5, 0.2, 0.02, 0.5, 1e4, 1e-7, 0.4, 1.5),
-        _cm("LMO", 0.18, 600.0, 0.22, 1.5, 0.3, 0.03, 0.5, 1e4, 1e-4, 0.4, 2.0),
-        _cm("Graphite", 0.10, 300.0, 0.0, 1.5, 2.0, 0.03, 0.5, 1e4, 215.0, 0.4, 1.0),
-        _cm("LTO", 0.20, 500.0, 0.0, 1.5, 0.3, 0.03, 0.5, 1e4, 1e-5, 0.4, 2.0),
-    ]
-}
+#: Calendering parameters by upper-case material name (names as in :mod:`xlcell.materials`), from
+#: ``data/calendering_materials.toml``. Graphite's matrix conductivity is the library's 215 S/m (Chen et al.
+#: 2020); oxides' are order-of-magnitude intrinsic values. All compaction/fracture numbers are illustrative defaults.
+CALENDERING_MATERIALS: dict[str, CalenderingMaterial] = _library()
 
 
 def get_calendering_material(name: str, extra: Mapping[str, CalenderingMaterial] | None = None) -> CalenderingMaterial:

@@ -42,6 +42,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from . import paramsets
 from .constants import FARADAY, GAS_CONSTANT, SECONDS_PER_HOUR
 from .errors import InputError
 from .materials import Material, get_material
@@ -82,12 +83,13 @@ class ElectrodeDesign:
 
 
 @dataclass(frozen=True, kw_only=True)
+@paramsets.defaults("batpac5_default", "design.separator")
 class SeparatorDesign:
     """The separator (SI)."""
 
-    thickness_m: Array = field(default=15e-6, metadata=param("Separator thickness", "µm", key="thickness_um", gt=0, le=500, group="Separator"))
-    porosity: Array = field(default=0.5, metadata=param("Separator porosity", "-", key="porosity", gt=0, lt=1, group="Separator"))
-    density_kg_m3: Array = field(default=473.0, metadata=param("Separator bulk density", "g/cm³", key="density_g_cm3", gt=0, le=5, group="Separator", advanced=True))
+    thickness_m: Array = field(metadata=param("Separator thickness", "µm", key="thickness_um", gt=0, le=500, group="Separator"))
+    porosity: Array = field(metadata=param("Separator porosity", "-", key="porosity", gt=0, lt=1, group="Separator"))
+    density_kg_m3: Array = field(metadata=param("Separator bulk density", "g/cm³", key="density_g_cm3", gt=0, le=5, group="Separator", advanced=True))
 
 
 _C = "Cell"
@@ -97,10 +99,12 @@ _RM = "Rate model"
 
 
 @dataclass(frozen=True, kw_only=True)
+@paramsets.defaults("batpac5_default", "design.cell")
 class CellDesign:
     """A cell design (or an array of designs): electrodes, separator and cell-level inputs (SI).
 
-    Defaults are BatPaC 5.0's default NMC811-graphite EV cell where BatPaC defines the value.
+    Defaults are BatPaC 5.0's default NMC811-graphite EV cell where BatPaC defines the value (``[design.cell]`` and
+    ``[design.separator]`` of ``xlcell/data/batpac5_default.toml``).
     A NaN ``neg.thickness_m`` is derived from ``np_ratio``; a NaN ``avg_voltage_V`` is the
     difference of the electrodes' mean potentials.
     """
@@ -108,35 +112,35 @@ class CellDesign:
     pos: ElectrodeDesign
     neg: ElectrodeDesign
     sep: SeparatorDesign = field(default_factory=SeparatorDesign)
-    np_ratio: Array = field(default=1.1, metadata=param("N/P capacity ratio", "-", key="np_ratio", gt=0, le=10, group=_C,
+    np_ratio: Array = field(metadata=param("N/P capacity ratio", "-", key="np_ratio", gt=0, le=10, group=_C,
                                                         doc="Negative/positive areal capacity; sets the negative thickness when that is blank"))
-    electrode_area_m2: Array = field(default=0.84493127, metadata=param(
+    electrode_area_m2: Array = field(metadata=param(
         "Electrode area (positive, all layers)", "cm²", key="electrode_area_cm2", gt=0, group=_C,
         doc="Total area of positive coating facing a negative, all layers"))
-    avg_voltage_V: Array = field(default=np.nan, metadata=param("Mean cell voltage (override)", "V", key="avg_voltage_V", gt=0, le=10, allow_nan=True, group=_C,
+    avg_voltage_V: Array = field(metadata=param("Mean cell voltage (override)", "V", key="avg_voltage_V", gt=0, le=10, allow_nan=True, group=_C,
                                                                 doc="Blank = positive minus negative mean potential"))
-    neg_area_excess: Array = field(default=0.040495738, metadata=param("Negative area excess", "-", key="neg_area_excess", ge=0, le=1, group=_C, advanced=True,
+    neg_area_excess: Array = field(metadata=param("Negative area excess", "-", key="neg_area_excess", ge=0, le=1, group=_C, advanced=True,
                                                                       doc="Oversize of the negative over the positive (BatPaC: 4.05 %)"))
-    packaging_mass_kg: Array = field(default=0.0348, metadata=param("Packaging mass (can/pouch, tabs, terminals)", "g", key="packaging_mass_g", ge=0, group=_C))
-    packaging_volume_m3: Array = field(default=133.0e-6, metadata=param("Packaging and headspace volume", "cm³", key="packaging_volume_cm3", ge=0, group=_C))
-    electrolyte_conductivity_S_m: Array = field(default=1.0, metadata=param("Electrolyte conductivity", "S/m", key="electrolyte_conductivity_S_m", gt=0, le=100, group=_EL))
-    electrolyte_diffusivity_m2_s: Array = field(default=3.0e-10, metadata=param("Electrolyte salt diffusivity", "m²/s", key="electrolyte_diffusivity_m2_s", gt=0, group=_EL))
-    electrolyte_concentration_mol_m3: Array = field(default=1200.0, metadata=param("Salt concentration", "mol/L", key="electrolyte_concentration_mol_L", gt=0, le=10, group=_EL))
-    transference_number: Array = field(default=0.38, metadata=param("Cation transference number", "-", key="transference_number", ge=0, lt=1, group=_EL, advanced=True))
-    electrolyte_density_kg_m3: Array = field(default=1200.0, metadata=param("Electrolyte density", "g/cm³", key="electrolyte_density_g_cm3", gt=0, le=5, group=_EL, advanced=True))
-    electrolyte_excess: Array = field(default=0.0, metadata=param("Electrolyte excess over pore volume", "-", key="electrolyte_excess", ge=0, le=5, group=_EL, advanced=True))
-    bruggeman_exponent: Array = field(default=1.5, metadata=param("Bruggeman exponent", "-", key="bruggeman_exponent", ge=1, le=5, group=_EL))
-    temperature_K: Array = field(default=298.15, metadata=param("Temperature", "°C", key="temperature_C", ge=-60, le=150, group=_OP))
-    c_rate_per_h: Array = field(default=1.0 / 3.0, metadata=param("Discharge C-rate", "C-rate", key="c_rate", gt=0, le=100, group=_OP))
-    power_voltage_fraction: Array = field(default=0.8, metadata=param("Voltage at maximum power / OCV", "-", key="power_voltage_fraction", gt=0, lt=1, group=_OP, advanced=True,
+    packaging_mass_kg: Array = field(metadata=param("Packaging mass (can/pouch, tabs, terminals)", "g", key="packaging_mass_g", ge=0, group=_C))
+    packaging_volume_m3: Array = field(metadata=param("Packaging and headspace volume", "cm³", key="packaging_volume_cm3", ge=0, group=_C))
+    electrolyte_conductivity_S_m: Array = field(metadata=param("Electrolyte conductivity", "S/m", key="electrolyte_conductivity_S_m", gt=0, le=100, group=_EL))
+    electrolyte_diffusivity_m2_s: Array = field(metadata=param("Electrolyte salt diffusivity", "m²/s", key="electrolyte_diffusivity_m2_s", gt=0, group=_EL))
+    electrolyte_concentration_mol_m3: Array = field(metadata=param("Salt concentration", "mol/L", key="electrolyte_concentration_mol_L", gt=0, le=10, group=_EL))
+    transference_number: Array = field(metadata=param("Cation transference number", "-", key="transference_number", ge=0, lt=1, group=_EL, advanced=True))
+    electrolyte_density_kg_m3: Array = field(metadata=param("Electrolyte density", "g/cm³", key="electrolyte_density_g_cm3", gt=0, le=5, group=_EL, advanced=True))
+    electrolyte_excess: Array = field(metadata=param("Electrolyte excess over pore volume", "-", key="electrolyte_excess", ge=0, le=5, group=_EL, advanced=True))
+    bruggeman_exponent: Array = field(metadata=param("Bruggeman exponent", "-", key="bruggeman_exponent", ge=1, le=5, group=_EL))
+    temperature_K: Array = field(metadata=param("Temperature", "°C", key="temperature_C", ge=-60, le=150, group=_OP))
+    c_rate_per_h: Array = field(metadata=param("Discharge C-rate", "C-rate", key="c_rate", gt=0, le=100, group=_OP))
+    power_voltage_fraction: Array = field(metadata=param("Voltage at maximum power / OCV", "-", key="power_voltage_fraction", gt=0, lt=1, group=_OP, advanced=True,
                                                                       doc="BatPaC rates power at 80 % of open-circuit voltage"))
-    critical_electrolyte_number: Array = field(default=2.0, metadata=param(
+    critical_electrolyte_number: Array = field(metadata=param(
         "Critical electrolyte depletion number", "-", key="critical_electrolyte_number", gt=0, group=_RM, advanced=True,
         doc="N_e = i L (1 - t+)/(F c0 D_eff) at which the positive's electrolyte runs dry (steady parabola: 2)"))
-    critical_solid_number: Array = field(default=15.0, metadata=param(
+    critical_solid_number: Array = field(metadata=param(
         "Critical solid diffusion number", "-", key="critical_solid_number", gt=0, group=_RM, advanced=True,
         doc="(r²/D_s)/(3600/C) at which a particle's surface leaves the usable range (sphere: 15)"))
-    rate_cliff_sharpness: Array = field(default=8.0, metadata=param("Rate cliff sharpness", "-", key="rate_cliff_sharpness", ge=1, le=50, group=_RM, advanced=True))
+    rate_cliff_sharpness: Array = field(metadata=param("Rate cliff sharpness", "-", key="rate_cliff_sharpness", ge=1, le=50, group=_RM, advanced=True))
 
 
 def electrode(material: str | Material, *, extra: Mapping[str, Material] | None = None, **fields_si: Array) -> ElectrodeDesign:
@@ -155,13 +159,23 @@ def electrode(material: str | Material, *, extra: Mapping[str, Material] | None 
 def default_design(**cell_fields: Array) -> CellDesign:
     """BatPaC 5.0's default NMC811-graphite EV cell (68.18 Ah), with xlcell's extra defaults.
 
-    BatPaC has no binder blinding; xlcell's default blinding coefficient is 1.
+    The electrodes are ``[design.positive]`` and ``[design.negative]`` of ``xlcell/data/batpac5_default.toml``
+    (their active materials from the material library); the separator and cell fields take their dataclass
+    defaults, filled from the same file. BatPaC has no binder blinding; xlcell's default blinding coefficient is 1.
     """
-    pos = electrode("NMC811", thickness_m=120e-6, porosity=0.25, am_frac=0.96, carbon_frac=0.02, binder_frac=0.02,
-                    carbon_density_kg_m3=1825.0, binder_density_kg_m3=1770.0, foil_thickness_m=15e-6, foil_density_kg_m3=2700.0)
-    neg = electrode("Graphite", thickness_m=np.nan, porosity=0.25, am_frac=0.98, carbon_frac=0.0, binder_frac=0.02,
-                    carbon_density_kg_m3=1950.0, binder_density_kg_m3=1100.0, foil_thickness_m=10e-6, foil_density_kg_m3=8960.0)
-    return CellDesign(pos=pos, neg=neg, **cell_fields)
+    return CellDesign(pos=_default_electrode("positive"), neg=_default_electrode("negative"), **cell_fields)
+
+
+def default_material(role: str) -> str:
+    """The active material of BatPaC's default ``"positive"`` or ``"negative"`` electrode (NMC811, Graphite)."""
+    return str(paramsets.table("batpac5_default", f"design.{role}")["material"])
+
+
+def _default_electrode(role: str) -> ElectrodeDesign:
+    path = f"design.{role}"
+    values = paramsets.si_values(ElectrodeDesign, paramsets.table("batpac5_default", path),
+                                 f"xlcell/data/batpac5_default.toml [{path}]", skip=("material",))
+    return electrode(default_material(role), **values)
 
 
 @dataclass(frozen=True, kw_only=True)

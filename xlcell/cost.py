@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from . import paramsets
 from .bom import BillOfMaterials, CellFormat, CellGeometry, MaterialPrices, MaterialYields, Slurry, _bom, _geometry
 from .cell import CellDesign, _map_cell, broadcast_fields_cell, resolve
 from .errors import InputError, ShapeError
@@ -44,28 +45,30 @@ _EC = "Economics"
 
 
 @dataclass(frozen=True, kw_only=True)
+@paramsets.defaults("batpac5_default", "economics")
 class Economics:
-    """Rates of the cost roll-up (BatPaC 5.0 defaults, digest section 6.1; xlcell extras default 0)."""
+    """Rates of the cost roll-up (BatPaC 5.0 defaults, digest section 6.1; xlcell extras default 0; the defaults are
+    ``[economics]`` of ``xlcell/data/batpac5_default.toml``)."""
 
-    labor_rate_usd_s: Array = field(default=25.0 / 3600.0, metadata=param("Direct labour rate", "$/h", key="labor_rate_usd_h", ge=0, group=_EC))
-    building_cost_usd_m2: Array = field(default=3000.0, metadata=param("Building and land cost", "$/m²", key="building_cost_usd_m2", ge=0, group=_EC))
-    equipment_life_yr: Array = field(default=10.0, metadata=param("Equipment life (depreciation)", "yr", key="equipment_life_yr", gt=0, le=100, group=_EC))
-    building_life_yr: Array = field(default=20.0, metadata=param("Building life (depreciation)", "yr", key="building_life_yr", gt=0, le=200, group=_EC))
-    cost_of_capital: Array = field(default=0.0, metadata=param(
+    labor_rate_usd_s: Array = field(metadata=param("Direct labour rate", "$/h", key="labor_rate_usd_h", ge=0, group=_EC))
+    building_cost_usd_m2: Array = field(metadata=param("Building and land cost", "$/m²", key="building_cost_usd_m2", ge=0, group=_EC))
+    equipment_life_yr: Array = field(metadata=param("Equipment life (depreciation)", "yr", key="equipment_life_yr", gt=0, le=100, group=_EC))
+    building_life_yr: Array = field(metadata=param("Building life (depreciation)", "yr", key="building_life_yr", gt=0, le=200, group=_EC))
+    cost_of_capital: Array = field(metadata=param(
         "Cost of capital (CRF rate; 0 = straight line)", "-", key="cost_of_capital", gt=-1, le=1, group=_EC))
-    voh_labor: Array = field(default=0.40, metadata=param("Variable overhead, share of labour", "-", key="voh_labor", ge=0, le=10, group=_EC))
-    voh_depreciation: Array = field(default=0.20, metadata=param("Variable overhead, share of depreciation", "-", key="voh_depreciation", ge=0, le=10, group=_EC))
-    gsa_labor: Array = field(default=0.25, metadata=param("GSA, share of labour + VOH", "-", key="gsa_labor", ge=0, le=10, group=_EC))
-    gsa_depreciation: Array = field(default=0.25, metadata=param("GSA, share of depreciation", "-", key="gsa_depreciation", ge=0, le=10, group=_EC))
-    rnd_depreciation: Array = field(default=0.40, metadata=param("R&D, share of depreciation", "-", key="rnd_depreciation", ge=0, le=10, group=_EC))
-    launch_materials: Array = field(default=0.05, metadata=param("Launch cost, share of annual materials", "-", key="launch_materials", ge=0, le=10, group=_EC, advanced=True))
-    launch_labor: Array = field(default=0.10, metadata=param("Launch cost, share of annual labour + VOH", "-", key="launch_labor", ge=0, le=10, group=_EC, advanced=True))
-    working_capital: Array = field(default=0.15, metadata=param("Working capital, share of annual variable cost", "-", key="working_capital", ge=0, le=10, group=_EC, advanced=True))
-    profit_rate: Array = field(default=0.0, metadata=param("Profit, share of investment per year (BatPaC cell level: 0)", "-", key="profit_rate", ge=0, le=1, group=_EC))
-    warranty_rate: Array = field(default=0.0, metadata=param("Warranty, share of cost + profit (BatPaC cell level: 0)", "-", key="warranty_rate", ge=0, le=1, group=_EC))
-    electricity_usd_J: Array = field(default=0.0, metadata=param(
+    voh_labor: Array = field(metadata=param("Variable overhead, share of labour", "-", key="voh_labor", ge=0, le=10, group=_EC))
+    voh_depreciation: Array = field(metadata=param("Variable overhead, share of depreciation", "-", key="voh_depreciation", ge=0, le=10, group=_EC))
+    gsa_labor: Array = field(metadata=param("GSA, share of labour + VOH", "-", key="gsa_labor", ge=0, le=10, group=_EC))
+    gsa_depreciation: Array = field(metadata=param("GSA, share of depreciation", "-", key="gsa_depreciation", ge=0, le=10, group=_EC))
+    rnd_depreciation: Array = field(metadata=param("R&D, share of depreciation", "-", key="rnd_depreciation", ge=0, le=10, group=_EC))
+    launch_materials: Array = field(metadata=param("Launch cost, share of annual materials", "-", key="launch_materials", ge=0, le=10, group=_EC, advanced=True))
+    launch_labor: Array = field(metadata=param("Launch cost, share of annual labour + VOH", "-", key="launch_labor", ge=0, le=10, group=_EC, advanced=True))
+    working_capital: Array = field(metadata=param("Working capital, share of annual variable cost", "-", key="working_capital", ge=0, le=10, group=_EC, advanced=True))
+    profit_rate: Array = field(metadata=param("Profit, share of investment per year (BatPaC cell level: 0)", "-", key="profit_rate", ge=0, le=1, group=_EC))
+    warranty_rate: Array = field(metadata=param("Warranty, share of cost + profit (BatPaC cell level: 0)", "-", key="warranty_rate", ge=0, le=1, group=_EC))
+    electricity_usd_J: Array = field(metadata=param(
         "Electricity price (BatPaC: no utility line, 0)", "$/kWh", key="electricity_usd_kWh", ge=0, le=10, group=_EC))
-    maintenance_rate: Array = field(default=0.0, metadata=param(
+    maintenance_rate: Array = field(metadata=param(
         "Maintenance, share of equipment capital per year (BatPaC: 0)", "-", key="maintenance_rate", ge=0, le=1, group=_EC))
 
 

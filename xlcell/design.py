@@ -14,13 +14,14 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .cell import CellDesign, ElectrodeDesign, SeparatorDesign, default_design
+from .cell import CellDesign, ElectrodeDesign, SeparatorDesign, default_design, default_material
 from .errors import ConflictError, InputError, UnknownKeyError
 from .materials import LIBRARY, Material, material_arrays
 from .params import ParamSpec, specs, to_display
 
 MATERIAL_KEYS = {"pos_material": "positive", "neg_material": "negative"}
-DEFAULT_MATERIALS = {"pos_material": "NMC811", "neg_material": "Graphite"}
+#: the active materials of BatPaC's default cell (``[design.*]`` of ``xlcell/data/batpac5_default.toml``)
+DEFAULT_MATERIALS = {"pos_material": default_material("positive"), "neg_material": default_material("negative")}
 
 
 @dataclass(frozen=True)

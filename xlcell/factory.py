@@ -2,7 +2,8 @@
 
 The process chain is a table of steps (:class:`ProcessStep`, one row each; :data:`DEFAULT_STEPS`
 is BatPaC 5.0's 25-step plant, reference digest ``shared/reference/batpac5.md`` section 5.2, with
-xlcell's machine data added). Every step has
+xlcell's machine data added; its rows are the ``[[process_step]]`` tables of
+``xlcell/data/batpac5_default.toml``). Every step has
 
 * a **volume driver** (an annual quantity: kg of active material, m² of electrode, cells built,
   modules, packs, kWh of energy, kg of NMP evaporated, ...) and its value in BatPaC's baseline plant;
@@ -45,13 +46,12 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
+from . import paramsets
 from .errors import InputError, UnknownKeyError
 from .params import param, specs
 from .units import to_si
 
 Array = Any
-
-SECONDS_PER_DAY = 86400.0
 
 #: Volume drivers: key -> (label, display unit of one driver unit). Internally SI (kg, m², count, J).
 DRIVERS: dict[str, tuple[str, str]] = {
@@ -111,24 +111,95 @@ class ProcessStep:
     machines: float = field(default=np.nan, metadata=param("Machines (blank = size to demand)", "-", key="machines", gt=0, allow_nan=True, group=_S))
     cell_yield: float = field(default=1.0, metadata=param("Cell yield of the step", "-", key="cell_yield", gt=0, le=1, group=_S))
     energy_J_per_unit: float = field(default=0.0, metadata=param("Energy per driver unit", "kWh", key="energy_kWh_per_unit", ge=0, group=_S))
+    source: str = ""  #: where the row's values come from (a key of ``[sources]`` in ``data/batpac5_default.toml``)
 
 
-def _step(name, group, driver, baseline, L0, pL, C0_musd, pC, A0, pA, *, days=1.0, extra="", extra_exp=0.0,
-          extra_on="", share=1.0, building=0.0, mdriver="", mbase=np.nan, units=np.nan, cycle_s=np.nan, oee=0.85,
-          cell_yield=1.0, energy_kWh=0.0) -> ProcessStep:
-    return ProcessStep(
-        name=name, group=group, driver=driver, baseline=float(baseline), labor0_s=L0 * 3600.0, labor_exp=pL,
-        capex0_usd=C0_musd * 1e6, capex_exp=pC, area0_m2=float(A0), area_exp=pA, days_factor=days, extra=extra,
-        extra_exp=extra_exp, extra_on=extra_on, cell_share=share, building=building, machine_driver=mdriver,
-        machine_baseline=mbase, units_per_cycle=units, cycle_time_s=cycle_s, oee=oee, cell_yield=cell_yield,
-        energy_J_per_unit=energy_kWh * 3.6e6,
-    )
+def _driver_scale(driver: str) -> float:
+    """SI units per display unit of a driver (1 for kg, m², counts; 3.6e6 for kWh)."""
+    return float(to_si(1.0, DRIVERS[driver][1])) if driver in DRIVERS else 1.0
 
 
-_KWH = 3.6e6  # J per kWh
-_H = 3600.0
+#: columns whose display unit depends on the step's driver (converted by :func:`_driver_scale`)
+_PER_DRIVER = ("baseline", "machine_baseline", "energy_J_per_unit")
 
-#: BatPaC 5.0's default plant (digest section 5.2) with xlcell's machine and energy data.
+
+def steps_from_rows(rows: Iterable[dict[str, Any]], base: Sequence[ProcessStep] | None = None) -> tuple[ProcessStep, ...]:
+    """Process steps from display-unit rows (dicts keyed by column key), blanks taking the default.
+
+    A row whose ``step`` names a default step starts from that step; otherwise from an empty step
+    whose required columns must all be given. Units as in :func:`step_rows`. ``base``: the steps a row may name
+    (default :data:`DEFAULT_STEPS`).
+    """
+    by_name = {s.name.lower(): s for s in (DEFAULT_STEPS if base is None else base)}
+    spec = {s.key.lower(): s for s in specs(ProcessStep)}
+    out = []
+    for i, row in enumerate(rows):
+        row = {str(k).strip().lower(): v for k, v in row.items()}
+        for key in row:
+            if key not in spec:
+                raise UnknownKeyError(key, [s.key for s in spec.values()], "factory column")
+        name = str(row.get("step") or "").strip()
+        if not name:
+            raise InputError("factory step", None, f"a step name (row {i + 1})")
+        start = by_name.get(name.lower())
+        kw: dict[str, Any] = {}
+        for key, val in row.items():
+            s = spec[key]
+            if val is None or (isinstance(val, str) and not val.strip()):
+                continue  # blank: the default step's value
+            if s.unit == "text":
+                text = str(val).strip()
+                kw[s.name] = "" if text.lower() == "none" else text
+                continue
+            try:
+                x = float(val)
+            except (TypeError, ValueError):
+                raise InputError(f"factory {s.key} (row {i + 1})", val, "a number") from None
+            if s.name in _PER_DRIVER:
+                kw[s.name] = x  # converted below, once the driver is known
+            else:
+                kw[s.name] = float(s.to_si(x))
+        driver = kw.get("driver") or (start.driver if start else "")
+        mdriver = kw.get("machine_driver", start.machine_driver if start else "") or driver
+        if "baseline" in kw:
+            kw["baseline"] *= _driver_scale(driver)
+        if "machine_baseline" in kw:
+            kw["machine_baseline"] *= _driver_scale(mdriver)
+        if "energy_J_per_unit" in kw:
+            kw["energy_J_per_unit"] *= 3.6e6 / _driver_scale(driver)
+        try:
+            out.append(dataclasses.replace(start, **kw) if start else ProcessStep(**kw))
+        except TypeError:
+            missing = [s.key for s in specs(ProcessStep) if s.name not in kw and s.name in _REQUIRED]
+            raise InputError(f"factory step {name!r}", "incomplete", "a default step name or all of " + ", ".join(missing)) from None
+    return tuple(out)
+
+
+_REQUIRED = ("name", "group", "driver", "baseline", "labor0_s", "labor_exp", "capex0_usd", "capex_exp", "area0_m2", "area_exp")
+
+
+def driver_unit(step: ProcessStep, name: str) -> str:
+    """The display unit of a driver-dependent column (:data:`_PER_DRIVER`) of ``step``, else ""."""
+    if name not in _PER_DRIVER:
+        return ""
+    unit = DRIVERS[(step.machine_driver or step.driver) if name == "machine_baseline" else step.driver][1]
+    if name == "energy_J_per_unit":
+        return "kWh" if unit == "-" else f"kWh/{unit}"
+    return unit
+
+
+def _default_steps() -> tuple[ProcessStep, ...]:
+    """The ``[[process_step]]`` tables of ``data/batpac5_default.toml`` (the Factory sheet's columns), in order."""
+    rows = paramsets.records("batpac5_default", "process_step")
+    steps = steps_from_rows([{k: v for k, v in r.items() if k not in paramsets.META_KEYS} for r in rows], base=())
+    names = [st.name.lower() for st in steps]
+    if len(set(names)) != len(names):
+        raise paramsets.DataFileError("xlcell/data/batpac5_default.toml: two [[process_step]] tables have one name")
+    return tuple(dataclasses.replace(st, source=r["source"]) for st, r in zip(steps, rows))
+
+
+#: BatPaC 5.0's default plant (digest section 5.2) with xlcell's machine and energy data, from the
+#: ``[[process_step]]`` tables of ``xlcell/data/batpac5_default.toml``.
 #:
 #: Machine data (xlcell assumptions, typical of published gigafactory descriptions; edit them on the
 #: Factory sheet): mixing 2 t of active material per 1.5 h batch; coating and drying a 1.4 m web on
@@ -141,39 +212,7 @@ _H = 3600.0
 #: default design (electrode drying and dry room about 2/3, formation 2/29), within the 20.3-37.5
 #: kWh/kWh that Degen et al. (Nature Energy 8, 2023) report for current lithium-ion cell plants; the
 #: allocation between steps is xlcell's assumption.
-DEFAULT_STEPS: tuple[ProcessStep, ...] = (
-    _step("Positive mixing", "E", "pos_am_kg", 72.5e6, 200_000, 0.9, 200, 0.9, 8_000, 0.95, units=2000, cycle_s=1.5 * _H, energy_kWh=0.34),
-    _step("Negative mixing", "E", "neg_am_kg", 49.1e6, 270_000, 0.9, 280, 0.9, 8_800, 0.95, units=2000, cycle_s=1.5 * _H, energy_kWh=0.51),
-    _step("Positive coating & drying", "E", "pos_area_m2", 303e6, 59_000, 0.7, 90, 0.9, 16_000, 0.95,
-          extra="pos_solvent_per_area", extra_exp=0.2, extra_on="C", units=280, cycle_s=100, energy_kWh=1.69),
-    _step("Negative coating & drying", "E", "neg_area_m2", 315e6, 59_000, 0.7, 78, 0.9, 16_000, 0.95,
-          extra="neg_solvent_per_area", extra_exp=0.2, extra_on="C", units=280, cycle_s=100, energy_kWh=1.08),
-    _step("Positive calendering", "E", "pos_area_m2", 303e6, 61_000, 0.7, 25, 0.9, 2_100, 0.95, units=5.6, cycle_s=1.2, energy_kWh=0.084),
-    _step("Negative calendering", "E", "neg_area_m2", 315e6, 69_000, 0.7, 25, 0.9, 2_100, 0.95, units=5.6, cycle_s=1.2, energy_kWh=0.081),
-    _step("Positive notching", "E", "pos_area_m2", 303e6, 250_000, 0.7, 29, 0.9, 3_200, 0.95, units=0.6, cycle_s=1.0, energy_kWh=0.056),
-    _step("Negative notching", "E", "neg_area_m2", 315e6, 250_000, 0.7, 29, 0.9, 3_200, 0.95, units=0.6, cycle_s=1.0, energy_kWh=0.054),
-    _step("Positive vacuum drying", "E", "pos_area_m2", 303e6, 41_000, 0.7, 14, 0.9, 2_000, 0.95, units=20_000, cycle_s=12 * _H, energy_kWh=0.28),
-    _step("Negative vacuum drying", "E", "neg_area_m2", 315e6, 35_000, 0.7, 11, 0.9, 1_600, 0.95, units=20_000, cycle_s=12 * _H, energy_kWh=0.27),
-    _step("Electrode slitting", "A", "electrode_area_m2", 618e6, 260_000, 0.7, 30, 0.9, 0, 0.95, units=5.6, cycle_s=1.0, energy_kWh=0.028),
-    _step("Cell stacking", "A", "cells_built", 211e6, 700_000, 0.9, 170, 0.9, 0, 0.95, extra="capacity", extra_exp=0.95,
-          extra_on="LC", mdriver="sheets", mbase=211e6 * 65, units=1, cycle_s=0.5, energy_kWh=0.12),
-    _step("Current-collector welding", "A", "cells_built", 211e6, 190_000, 0.9, 190, 0.9, 0, 0.95, units=1, cycle_s=10, energy_kWh=0.048),
-    _step("X-ray inspection", "A", "cells_built", 211e6, 190_000, 0.9, 14, 0.9, 0, 0.95, units=1, cycle_s=6, energy_kWh=0.024),
-    _step("Inserting cell in container", "A", "cells_built", 211e6, 49_000, 0.9, 11, 0.9, 0, 0.95, units=1, cycle_s=5, energy_kWh=0.024),
-    _step("Electrolyte filling & sealing", "A", "cells_built", 211e6, 132_000, 0.9, 25, 0.9, 0, 0.95, units=4, cycle_s=40, energy_kWh=0.071),
-    _step("Dry room", "A", "dry_room", 1.0, 8_000, 0.0, 7.3, 0.9, 61_000, 0.95, days=0.0, energy_kWh=5.0e8),
-    _step("Formation, aging & testing", "F", "cells_built", 211e6, 560_000, 0.7, 830, 0.95, 110_000, 0.95, days=0.0,
-          extra="formation_capacity", extra_exp=0.3, extra_on="LCA", units=1000, cycle_s=14 * SECONDS_PER_DAY, oee=0.95,
-          cell_yield=0.95, energy_kWh=0.48),
-    _step("Module assembly", "M", "modules", 10e6, 170_000, 0.7, 94, 0.95, 27_000, 0.95, share=0.0, units=1, cycle_s=60),
-    _step("Pack assembly & testing", "P", "packs", 500e3, 150_000, 0.7, 94, 0.95, 27_000, 0.95, extra="modules_per_pack",
-          extra_exp=0.3, extra_on="LC", share=0.0, units=1, cycle_s=600),
-    _step("Warehouse", "W", "energy_J", 50e6 * _KWH, 31_000, 0.5, 200, 0.95, 10_000, 0.95, share=1.0 / 3.0),
-    _step("Building & support systems", "S", "energy_J", 50e6 * _KWH, 0, 0.7, 1_700, 0.95, 0, 0.95, days=0.0, building=1.0),
-    _step("NMP recovery", "S", "nmp_kg", 24.2e6, 17_000, 0.5, 36, 0.95, 1_100, 0.95, energy_kWh=4.1),
-    _step("Rejected-cell & scrap recycle", "S", "cells_built", 211e6, 38_000, 0.7, 9.3, 0.9, 3_300, 0.95, days=0.0),
-    _step("Control laboratory", "S", "energy_J", 50e6 * _KWH, 46_000, 0.7, 16, 0.95, 1_300, 0.95, days=0.0),
-)
+DEFAULT_STEPS: tuple[ProcessStep, ...] = _default_steps()
 
 _TEXT = ("name", "group", "driver", "extra", "extra_on", "machine_driver")
 
@@ -247,27 +286,29 @@ _PL = "Plant"
 
 
 @dataclass(frozen=True, kw_only=True)
+@paramsets.defaults("batpac5_default", "plant")
 class Plant:
-    """Plant volume, schedule and BatPaC's baseline reference values (SI)."""
+    """Plant volume, schedule and BatPaC's baseline reference values (SI; defaults: ``[plant]`` of
+    ``xlcell/data/batpac5_default.toml``)."""
 
-    plant_energy_J_yr: Array = field(default=50.0 * 3.6e12, metadata=param(
+    plant_energy_J_yr: Array = field(metadata=param(
         "Plant output (energy of accepted cells)", "GWh", key="plant_energy_GWh_yr", gt=0, le=1e4, group=_PL,
         doc="Accepted cells per year = plant output / cell energy (BatPaC: 500,000 packs × 100 kWh)"))
-    operating_days: Array = field(default=320.0, metadata=param("Operating days per year", "-", key="operating_days", gt=0, le=366, group=_PL))
-    hours_per_day: Array = field(default=24.0, metadata=param("Operating hours per day (machine sizing)", "-", key="hours_per_day", gt=0, le=24, group=_PL))
-    machine_sizing: Array = field(default=0.0, metadata=param(
+    operating_days: Array = field(metadata=param("Operating days per year", "-", key="operating_days", gt=0, le=366, group=_PL))
+    hours_per_day: Array = field(metadata=param("Operating hours per day (machine sizing)", "-", key="hours_per_day", gt=0, le=24, group=_PL))
+    machine_sizing: Array = field(metadata=param(
         "Sizing route (0 = BatPaC power laws, 1 = machine counts)", "-", key="machine_sizing", ge=0, le=1, group=_PL))
-    cells_per_module: Array = field(default=20.0, metadata=param("Cells per module", "-", key="cells_per_module", gt=0, group=_PL))
-    modules_per_pack: Array = field(default=20.0, metadata=param("Modules per pack", "-", key="modules_per_pack", gt=0, group=_PL))
-    baseline_days: Array = field(default=320.0, metadata=param("Baseline operating days", "-", key="baseline_days", gt=0, le=366, group=_PL, advanced=True))
-    baseline_modules_per_pack: Array = field(default=20.0, metadata=param("Baseline modules per pack", "-", key="baseline_modules_per_pack", gt=0, group=_PL, advanced=True))
-    baseline_capacity_C: Array = field(default=68.0 * 3600.0, metadata=param("Baseline cell capacity (stacking, formation)", "Ah", key="baseline_capacity_Ah", gt=0, group=_PL, advanced=True))
-    large_cell_C: Array = field(default=80.0 * 3600.0, metadata=param("Formation large-cell threshold", "Ah", key="large_cell_Ah", gt=0, group=_PL, advanced=True))
-    large_cell_capex_factor: Array = field(default=1.1, metadata=param("Formation capital factor above the threshold", "-", key="large_cell_capex_factor", gt=0, group=_PL, advanced=True))
-    baseline_pos_solvent_kg_m2: Array = field(default=0.11950458, metadata=param("Baseline NMP evaporated per m² of positive", "-", key="baseline_pos_solvent_kg_m2", gt=0, group=_PL, advanced=True))
-    baseline_neg_solvent_kg_m2: Array = field(default=0.07930758, metadata=param("Baseline water evaporated per m² of negative", "-", key="baseline_neg_solvent_kg_m2", gt=0, group=_PL, advanced=True))
-    baseline_cells_built: Array = field(default=211e6, metadata=param("Baseline cells built per year (dry room)", "-", key="baseline_cells_built", gt=0, group=_PL, advanced=True))
-    baseline_electrode_area_m2: Array = field(default=618e6, metadata=param("Baseline electrode area per year (dry room)", "m²", key="baseline_electrode_area_m2", gt=0, group=_PL, advanced=True))
+    cells_per_module: Array = field(metadata=param("Cells per module", "-", key="cells_per_module", gt=0, group=_PL))
+    modules_per_pack: Array = field(metadata=param("Modules per pack", "-", key="modules_per_pack", gt=0, group=_PL))
+    baseline_days: Array = field(metadata=param("Baseline operating days", "-", key="baseline_days", gt=0, le=366, group=_PL, advanced=True))
+    baseline_modules_per_pack: Array = field(metadata=param("Baseline modules per pack", "-", key="baseline_modules_per_pack", gt=0, group=_PL, advanced=True))
+    baseline_capacity_C: Array = field(metadata=param("Baseline cell capacity (stacking, formation)", "Ah", key="baseline_capacity_Ah", gt=0, group=_PL, advanced=True))
+    large_cell_C: Array = field(metadata=param("Formation large-cell threshold", "Ah", key="large_cell_Ah", gt=0, group=_PL, advanced=True))
+    large_cell_capex_factor: Array = field(metadata=param("Formation capital factor above the threshold", "-", key="large_cell_capex_factor", gt=0, group=_PL, advanced=True))
+    baseline_pos_solvent_kg_m2: Array = field(metadata=param("Baseline NMP evaporated per m² of positive", "-", key="baseline_pos_solvent_kg_m2", gt=0, group=_PL, advanced=True))
+    baseline_neg_solvent_kg_m2: Array = field(metadata=param("Baseline water evaporated per m² of negative", "-", key="baseline_neg_solvent_kg_m2", gt=0, group=_PL, advanced=True))
+    baseline_cells_built: Array = field(metadata=param("Baseline cells built per year (dry room)", "-", key="baseline_cells_built", gt=0, group=_PL, advanced=True))
+    baseline_electrode_area_m2: Array = field(metadata=param("Baseline electrode area per year (dry room)", "m²", key="baseline_electrode_area_m2", gt=0, group=_PL, advanced=True))
 
 
 @dataclass(frozen=True)
@@ -436,15 +477,6 @@ def size_plant(
     return res, out
 
 
-def _driver_scale(driver: str) -> float:
-    """SI units per display unit of a driver (1 for kg, m², counts; 3.6e6 for kWh)."""
-    return float(to_si(1.0, DRIVERS[driver][1])) if driver in DRIVERS else 1.0
-
-
-#: columns whose display unit depends on the step's driver (converted by :func:`_driver_scale`)
-_PER_DRIVER = ("baseline", "machine_baseline", "energy_J_per_unit")
-
-
 def step_rows(steps: Sequence[ProcessStep] = DEFAULT_STEPS) -> list[dict[str, Any]]:
     """The steps as display-unit rows ``{column key: value}`` (NaN as None), for the Factory sheet.
 
@@ -472,59 +504,5 @@ def step_rows(steps: Sequence[ProcessStep] = DEFAULT_STEPS) -> list[dict[str, An
     return out
 
 
-def steps_from_rows(rows: Iterable[dict[str, Any]], base: Sequence[ProcessStep] = DEFAULT_STEPS) -> tuple[ProcessStep, ...]:
-    """Process steps from display-unit rows (dicts keyed by column key), blanks taking the default.
-
-    A row whose ``step`` names a default step starts from that step; otherwise from an empty step
-    whose required columns must all be given. Units as in :func:`step_rows`.
-    """
-    by_name = {s.name.lower(): s for s in base}
-    spec = {s.key.lower(): s for s in specs(ProcessStep)}
-    out = []
-    for i, row in enumerate(rows):
-        row = {str(k).strip().lower(): v for k, v in row.items()}
-        for key in row:
-            if key not in spec:
-                raise UnknownKeyError(key, [s.key for s in spec.values()], "factory column")
-        name = str(row.get("step") or "").strip()
-        if not name:
-            raise InputError("factory step", None, f"a step name (row {i + 1})")
-        start = by_name.get(name.lower())
-        kw: dict[str, Any] = {}
-        for key, val in row.items():
-            s = spec[key]
-            if val is None or (isinstance(val, str) and not val.strip()):
-                continue  # blank: the default step's value
-            if s.unit == "text":
-                text = str(val).strip()
-                kw[s.name] = "" if text.lower() == "none" else text
-                continue
-            try:
-                x = float(val)
-            except (TypeError, ValueError):
-                raise InputError(f"factory {s.key} (row {i + 1})", val, "a number") from None
-            if s.name in _PER_DRIVER:
-                kw[s.name] = x  # converted below, once the driver is known
-            else:
-                kw[s.name] = float(s.to_si(x))
-        driver = kw.get("driver") or (start.driver if start else "")
-        mdriver = kw.get("machine_driver", start.machine_driver if start else "") or driver
-        if "baseline" in kw:
-            kw["baseline"] *= _driver_scale(driver)
-        if "machine_baseline" in kw:
-            kw["machine_baseline"] *= _driver_scale(mdriver)
-        if "energy_J_per_unit" in kw:
-            kw["energy_J_per_unit"] *= 3.6e6 / _driver_scale(driver)
-        try:
-            out.append(dataclasses.replace(start, **kw) if start else ProcessStep(**kw))
-        except TypeError:
-            missing = [s.key for s in specs(ProcessStep) if s.name not in kw and s.name in _REQUIRED]
-            raise InputError(f"factory step {name!r}", "incomplete", "a default step name or all of " + ", ".join(missing)) from None
-    return tuple(out)
-
-
-_REQUIRED = ("name", "group", "driver", "baseline", "labor0_s", "labor_exp", "capex0_usd", "capex_exp", "area0_m2", "area_exp")
-
-
-__all__ = ["ProcessStep", "DEFAULT_STEPS", "StepTable", "Plant", "StepResults", "DRIVERS", "EXTRAS",
+__all__ = ["ProcessStep", "DEFAULT_STEPS", "driver_unit", "StepTable", "Plant", "StepResults", "DRIVERS", "EXTRAS",
            "size_plant", "bottleneck", "littles_law_wip", "steps_from_rows", "step_rows"]

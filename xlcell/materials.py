@@ -1,8 +1,12 @@
 """Active-material library: capacity, density, potential and kinetic/transport defaults.
 
-Values in SI. Sources:
+The library is data: ``xlcell/data/materials.toml``, one ``[[material]]`` table per material, with its values in
+the display units the Materials sheet shows (``specific_capacity_mAh_g = 213.6``) and a ``source`` that the file's
+``[sources]`` table spells out (:mod:`xlcell.paramsets`). It is read once, into :class:`Material` records in SI.
 
-* NMC811 and graphite: BatPaC 5.0 (Argonne, 2022-07-22) default case ("NMC811-G (Energy)"):
+Sources, in short:
+
+* NMC811 and graphite: BatPaC 5.0 (Argonne, 2022-07-22) default case ("NMC811-G (Energy)"), digest section 2.1:
   213.6 / 360.4 mAh/g, 4.65 / 2.24 g/cm³, particle radius 2 / 6 µm, exchange current density
   0.6 / 0.5 mA/cm². Graphite's mean potential is taken as 0.10 V vs Li and NMC811's is set so that
   NMC811 - graphite equals BatPaC's open-circuit voltage at 50 % SOC, 3.7132049 V.
@@ -19,8 +23,9 @@ from typing import Iterable, Mapping
 
 import numpy as np
 
+from . import paramsets
 from .errors import UnknownMaterialError
-from .params import param
+from .params import param, validate
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,32 +48,22 @@ class Material:
             raise ValueError(f"role must be 'positive' or 'negative', not {self.role!r}")
 
 
-def _m(name, role, q_mAh_g, rho_g_cm3, pot, r_um, i0_mA_cm2, ds, sigma, source):
-    return Material(
-        name=name, role=role, specific_capacity_C_kg=q_mAh_g * 3.6e3, am_density_kg_m3=rho_g_cm3 * 1e3,
-        potential_V=pot, particle_radius_m=r_um * 1e-6, exchange_current_A_m2=i0_mA_cm2 * 10.0,
-        solid_diffusivity_m2_s=ds, conductivity_S_m=sigma, source=source,
-    )
+def _library() -> dict[str, Material]:
+    """The records of ``data/materials.toml``, by upper-case name (names unique, case-insensitive)."""
+    out: dict[str, Material] = {}
+    for i, r in enumerate(paramsets.records("materials", "material")):
+        where = f"xlcell/data/materials.toml [[material]] {i + 1}"
+        m = Material(name=str(r["name"]), role=str(r["role"]), source=r["source"],
+                     **paramsets.si_values(Material, r, where, skip=("name", "role"), complete=True))
+        validate(m, f"{m.name} ")
+        if m.name.upper() in out:
+            raise paramsets.DataFileError(f"{where}: material {m.name!r} is defined twice")
+        out[m.name.upper()] = m
+    return out
 
 
-_BATPAC = "BatPaC 5.0 default case"
-_NITTA = "Nitta et al. 2015, Mater. Today 18, 252"
-
-#: The built-in library, by upper-case name.
-LIBRARY: dict[str, Material] = {
-    m.name.upper(): m
-    for m in [
-        _m("NMC333", "positive", 160.0, 4.70, 3.80, 4.0, 0.6, 1e-14, 10.0, _NITTA),
-        _m("NMC532", "positive", 175.0, 4.70, 3.80, 4.0, 0.6, 1e-14, 10.0, "typical, 4.3 V"),
-        _m("NMC622", "positive", 185.0, 4.70, 3.80, 3.0, 0.6, 8e-15, 10.0, "typical, 4.3 V"),
-        _m("NMC811", "positive", 213.6, 4.65, 3.8132049, 2.0, 0.6, 4e-15, 10.0, _BATPAC),
-        _m("NCA", "positive", 199.0, 4.45, 3.73, 3.0, 0.5, 5e-15, 10.0, _NITTA),
-        _m("LFP", "positive", 165.0, 3.60, 3.43, 0.1, 0.05, 1e-17, 1.0, _NITTA),
-        _m("LMO", "positive", 120.0, 4.28, 4.05, 5.0, 0.5, 1e-14, 10.0, _NITTA),
-        _m("Graphite", "negative", 360.4, 2.24, 0.10, 6.0, 0.5, 3.3e-14, 215.0, _BATPAC),
-        _m("LTO", "negative", 170.0, 3.48, 1.55, 0.5, 0.5, 1e-15, 10.0, _NITTA),
-    ]
-}
+#: The built-in library, by upper-case name (from ``data/materials.toml``).
+LIBRARY: dict[str, Material] = _library()
 
 #: The material fields that a design key may override (the rest are identity).
 MATERIAL_PROPERTIES = ("specific_capacity_C_kg", "am_density_kg_m3", "potential_V", "particle_radius_m",
