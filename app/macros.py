@@ -22,10 +22,10 @@ from udfs._excel import (as_2d, as_float, as_int, as_kv, as_optional_float, as_t
 from udfs.cell import design_values, materials_from_range
 from udfs.cost import cost_settings
 from udfs.uncertainty import spec_from_range
-from workbooks.files import refuse_overwrite
+from workbooks.files import refuse_overwrite, same_file
 from workbooks.sheets import pareto as sheet
 from xlcell.degradation import SEIParams
-from xlcell.errors import InputError, MissingRangeError, XlcellError
+from xlcell.errors import BookError, InputError, MissingRangeError, XlcellError
 from xlcell.optimize import Constraint, DesignProblem, Objective, OptimizationResult, Variable, minimize
 from xlcell.pareto import ParetoFront, pareto_front
 from xlcell.registry import output_key, variable
@@ -407,8 +407,8 @@ def run_file(kind: str, path: str | Path, out: str | Path | None = None, sheet_t
              quiet: bool = False, wait_s: float | None = None) -> Any:
     """Run a macro headless on a workbook file (``xlcell run KIND book.xlsx``); errors propagate.
 
-    ``pareto``, ``optimize`` and ``rebuild`` save the book (to ``out`` if given, else in place) only when the
-    macro succeeded, holding the lock of the book they write (:func:`app.lock.book_lock`; ``wait_s`` seconds for
+    ``pareto``, ``optimize`` and ``rebuild`` save the book (to ``out`` if given, which must be another file, else in
+    place) only when the macro succeeded, holding the lock of the book they write (:func:`app.lock.book_lock`; ``wait_s`` seconds for
     another job's lock) from before they read until after they saved; ``report`` writes the report to ``out``
     (default: beside the book), never to the book itself, and never saves the book.
     """
@@ -423,6 +423,9 @@ def run_file(kind: str, path: str | Path, out: str | Path | None = None, sheet_t
     check_book(path)  # a missing or foreign file is named as such, before a lock file is made beside it
     if kind == "report":
         return run_report(FileBook(path, None, quiet=quiet), out)
+    if out is not None and same_file(out, path):  # --out is another file; the book itself is written without it
+        raise BookError("--out is the workbook itself", str(out), f"omit --out to write the results into the book "
+                        "in place, or give another path to keep the book as it is")
     target = Path(out) if out else Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     with book_lock(target, f"xlcell run {kind}", wait_s):

@@ -193,3 +193,17 @@ def test_the_limits_leave_room_for_real_workbooks():
     assert sum(i.file_size for i in infos) * 50 < MAX_INFLATED_BYTES
     assert max(i.file_size / max(i.compress_size, 1) for i in infos) * 5 < MAX_PART_RATIO
     assert check_book(TEMPLATE_PATH) == TEMPLATE_PATH
+
+
+@pytest.mark.parametrize("name", ["design_deleted", "pareto_deleted", "no_named_ranges"])
+def test_the_ribbon_shows_the_command_lines_sentence(books, name, tmp_path, capsys):
+    from app.book import FileBook
+    from app.macros import optimize_macro, pareto_macro
+
+    book = _copy(books, name, tmp_path)
+    for job, macro in (("pareto", pareto_macro), ("optimize", optimize_macro)):
+        assert main(["run", job, str(book), "--quiet"]) == 2
+        line = capsys.readouterr().err.strip()
+        fb = FileBook(book, quiet=True)
+        assert macro(fb) is None  # the ribbon's wrapper: a message box, no exception
+        assert fb.messages == [line]
