@@ -139,11 +139,10 @@ def _report(args: argparse.Namespace) -> int:
                  "optimisation report, into an output folder")
 @arguments(lambda p: p.add_argument("--out", default="xlcell-out", help="output folder (default: xlcell-out)"))
 def _demo(args: argparse.Namespace) -> int:
-    import shutil
+    from workbooks.files import write_atomic
+    from workbooks.report import write_report
 
     from .macros import hypervolume_text, run_file
-
-    from workbooks.report import write_report
     from .template import write_template
 
     out = Path(args.out)
@@ -154,7 +153,7 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"report:   {rep.resolve()}")
     # The add-in's main job, headless: the Pareto front macro on a copy of the template (the template itself stays
     # pristine), then the optimisation report of that front (the same code the ribbon buttons run in Excel).
-    book = shutil.copyfile(tpl, out / "xlcell_pareto_demo.xlsx")
+    book = write_atomic(out / "xlcell_pareto_demo.xlsx", Path(tpl).read_bytes())  # replaces an old demo whole
     front = run_file("pareto", book, quiet=True)
     print(f"pareto:   {Path(book).resolve()} ({len(front)} points, normalised hypervolume {hypervolume_text(front)}, "
           f"knee point {front.knee + 1})")
