@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Protocol
 
-from xlcell.errors import InputError
+from xlcell.errors import InputError, MissingRangeError
 
 #: the block names' prefix: ``tbl_design``, ``tbl_factory``, ... (an input cell is named by its key). Workbooks
 #: written before issue 10 named the blocks ``xlcell_design``, ``xlcell_factory``, ..., which Excel binds in place
@@ -55,6 +55,29 @@ def excel_text(value: Any) -> Any:
     return "'" + value if isinstance(value, str) and value.startswith(_EXCEL_PARSES) else value
 
 
+def named_cells(wb: Any, name: str, where: str) -> tuple[Any, Any]:
+    """``(worksheet, cells)`` of the workbook-level name ``name`` (or its pre-issue-10 spelling) in the openpyxl
+    workbook ``wb``; cells as openpyxl gives them for the range. A missing name, a name that points nowhere (its
+    sheet was deleted: Excel writes ``#REF!``) and a name whose sheet is gone are each a
+    :class:`~xlcell.errors.MissingRangeError` naming ``where`` (the file)."""
+    dn = next((wb.defined_names[n] for n in name_candidates(name) if n in wb.defined_names), None)
+    if dn is None:
+        raise MissingRangeError(name, f"named range {name} not found", where,
+                                "use a workbook made from the xlcell template (`xlcell template`), or restore the "
+                                "sheet that held it with `xlcell run rebuild BOOK --sheet SHEET`")
+    dests = [(sheet, ref) for sheet, ref in dn.destinations if ref]
+    if len(dests) != 1:
+        raise MissingRangeError(name, f"named range {name} points nowhere ({dn.attr_text}): its sheet was deleted",
+                                where, "restore the sheet with `xlcell run rebuild BOOK --sheet SHEET` (Design, "
+                                "Pareto, ...), or use a copy of the workbook made before", absent=False)
+    (sheet, ref), = dests
+    if sheet not in wb.sheetnames:
+        raise MissingRangeError(name, f"sheet {sheet} is missing (named range {name} refers to it)", where,
+                                f"restore it with `xlcell run rebuild BOOK --sheet {sheet}`, or use a copy of the "
+                                "workbook made before it was deleted", absent=False)
+    return wb[sheet], wb[sheet][ref.replace("$", "")]
+
+
 class Book(Protocol):
     """What a macro may do with a workbook."""
 
@@ -95,25 +118,18 @@ class FileBook:
         from workbooks.roundtrip import load
 
         self.path = Path(path)
-        if not self.path.exists():
-            raise InputError("workbook", str(path), "an existing .xlsx file")
         self.out = Path(out) if out else self.path
-        self.wb = load(self.path)
+        self.wb = load(self.path)  # a missing, damaged, foreign or oversized file: one BookError sentence
         self.quiet = quiet
         self.messages: list[str] = []
 
     def _range(self, name: str):
-        dn = next((self.wb.defined_names[n] for n in name_candidates(name) if n in self.wb.defined_names), None)
-        if dn is None:
-            raise InputError("named range", name, "defined in the workbook (is this an xlcell template? "
-                             "`xlcell run rebuild` restores a sheet)")
-        (sheet, ref), = list(dn.destinations)
-        rng = self.wb[sheet][ref.replace("$", "")]
+        ws, rng = named_cells(self.wb, name, str(self.path))
         if not isinstance(rng, tuple):  # a single cell
             rng = ((rng,),)
         elif rng and not isinstance(rng[0], tuple):  # a single row or column of cells
             rng = tuple((c,) for c in rng) if len({c.column for c in rng}) == 1 else (rng,)
-        return self.wb[sheet], rng
+        return ws, rng
 
     def read(self, name: str) -> list[list[Any]]:
         _, rng = self._range(name)
@@ -186,7 +202,9 @@ class XlwingsBook:
                 return self.book.names[candidate].refers_to_range
             except Exception:  # noqa: BLE001 - xlwings raises a platform-specific error for a missing name
                 continue
-        raise InputError("named range", name, "defined in the workbook (is this an xlcell template?)")
+        raise MissingRangeError(name, f"named range {name} not found", getattr(self.book, "name", "the workbook"),
+                                "use a workbook made from the xlcell template (New workbook), or restore the sheet "
+                                "that held it with Rebuild Pareto sheet")
 
     def read(self, name: str) -> list[list[Any]]:
         return self._range(name).options(ndim=2).value

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 from workbooks import TEMPLATE_PATH
-from xlcell.errors import InputError, XlcellError
 
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {}
 
@@ -49,32 +48,46 @@ def parse_sets(items: list[str] | None) -> dict[str, Any]:
     return out
 
 
-def design_from_workbook(path: str | Path) -> tuple[dict[str, Any], dict]:
-    """The (key, value) inputs of a workbook's Design sheet (named range ``tbl_design``)."""
-    from openpyxl import load_workbook
-
+def design_from_workbook(path: str | Path, wb: Any = None) -> tuple[dict[str, Any], dict]:
+    """The (key, value) inputs of a workbook's Design sheet (named range ``tbl_design``); ``wb`` is the workbook
+    already opened from ``path`` (else it is opened with :func:`workbooks.books.open_book`)."""
     from udfs._excel import as_kv
     from udfs.cell import design_values, materials_from_range
 
-    wb = load_workbook(path, data_only=False)
-    design = named_rows(wb, "tbl_design")
-    if design is None:
-        raise InputError("--from-workbook", str(path), "a workbook with the named range tbl_design (an xlcell template)")
-    return design_values(as_kv(design, "design")), materials_from_range(named_rows(wb, "tbl_materials"))
+    wb = wb if wb is not None else open_user_book(path)
+    design = named_rows(wb, "tbl_design", str(path))
+    return design_values(as_kv(design, "design")), materials_from_range(named_rows(wb, "tbl_materials", str(path),
+                                                                                   optional=True))
 
 
-def named_rows(wb: Any, name: str) -> list[list[Any]] | None:
-    """The cell values of a workbook-level named range as rows (None if the name is not defined).
+def open_user_book(path: str | Path) -> Any:
+    """A user's workbook, formulas as written (checked and parsed by :func:`workbooks.books.open_book`)."""
+    from workbooks.books import open_book
 
-    A block name ``tbl_x`` also finds ``xlcell_x``, its name in workbooks written before issue 10.
+    return open_book(path, data_only=False)
+
+
+def named_rows(wb: Any, name: str, where: str = "the workbook", optional: bool = False) -> list[list[Any]] | None:
+    """The cell values of a workbook-level named range as rows; None if ``optional`` and the name is not defined.
+
+    A block name ``tbl_x`` also finds ``xlcell_x``, its name in workbooks written before issue 10. A name that
+    points at a deleted sheet is an error (:class:`~xlcell.errors.MissingRangeError`), optional or not.
     """
-    from .book import name_candidates
+    from xlcell.errors import MissingRangeError
 
-    dn = next((wb.defined_names[n] for n in name_candidates(name) if n in wb.defined_names), None)
-    if dn is None:
-        return None
-    (sheet, ref), = list(dn.destinations)
-    return [[c.value for c in row] for row in wb[sheet][ref.replace("$", "")]]
+    from .book import named_cells
+
+    try:
+        _, cells = named_cells(wb, name, where)
+    except MissingRangeError as exc:
+        if optional and exc.absent:
+            return None
+        raise
+    if not isinstance(cells, tuple):  # a single cell
+        cells = ((cells,),)
+    elif cells and not isinstance(cells[0], tuple):  # one row or one column
+        cells = tuple((c,) for c in cells) if len({c.column for c in cells}) == 1 else (cells,)
+    return [[c.value for c in row] for row in cells]
 
 
 def _add_out(p: argparse.ArgumentParser, default: str) -> None:
@@ -112,6 +125,10 @@ def _report(args: argparse.Namespace) -> int:
 
         print(run_file("report", args.pareto, args.out, quiet=True))
         return 0
+    if args.from_workbook:
+        from workbooks.files import refuse_overwrite
+
+        refuse_overwrite(args.out, args.from_workbook)
     values, materials = design_from_workbook(args.from_workbook) if args.from_workbook else ({}, {})
     values.update(parse_sets(args.set))
     print(write_report(args.out, values, materials))
@@ -122,11 +139,10 @@ def _report(args: argparse.Namespace) -> int:
                  "optimisation report, into an output folder")
 @arguments(lambda p: p.add_argument("--out", default="xlcell-out", help="output folder (default: xlcell-out)"))
 def _demo(args: argparse.Namespace) -> int:
-    import shutil
+    from workbooks.files import write_atomic
+    from workbooks.report import write_report
 
     from .macros import hypervolume_text, run_file
-
-    from workbooks.report import write_report
     from .template import write_template
 
     out = Path(args.out)
@@ -137,7 +153,7 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"report:   {rep.resolve()}")
     # The add-in's main job, headless: the Pareto front macro on a copy of the template (the template itself stays
     # pristine), then the optimisation report of that front (the same code the ribbon buttons run in Excel).
-    book = shutil.copyfile(tpl, out / "xlcell_pareto_demo.xlsx")
+    book = write_atomic(out / "xlcell_pareto_demo.xlsx", Path(tpl).read_bytes())  # replaces an old demo whole
     front = run_file("pareto", book, quiet=True)
     print(f"pareto:   {Path(book).resolve()} ({len(front)} points, normalised hypervolume {hypervolume_text(front)}, "
           f"knee point {front.knee + 1})")
@@ -174,20 +190,33 @@ def _addin(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run ``xlcell [--debug] COMMAND ...``; returns the exit code.
+
+    Every failure is one line on stderr, ``xlcell: <what> (<where>): <what to do>`` (:mod:`app.failure`), and a
+    non-zero exit code: 2 for a bad input or an unusable file, 1 for an internal error, 130 when interrupted.
+    ``--debug`` prints the traceback first.
+    """
     _load_plugins()
     parser = argparse.ArgumentParser(prog="xlcell", description="xlcell: battery techno-economics in Excel")
     from xlcell import __version__
 
     parser.add_argument("--version", action="version", version=f"xlcell {__version__}")
+    parser.add_argument("--debug", action="store_true", help="on a failure, print the Python traceback too")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, (help_, add, _) in COMMANDS.items():
         add(sub.add_parser(name, help=help_, description=help_))
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command][2](args)
-    except XlcellError as exc:
-        print(f"xlcell: {exc}", file=sys.stderr)
-        return 2
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - one sentence, never a traceback (unless --debug)
+        from .failure import exit_code, failure_text
+
+        if args.debug:
+            import traceback
+
+            traceback.print_exc()
+        print(failure_text(exc), file=sys.stderr)
+        return exit_code(exc)
 
 
 def _load_plugins() -> None:

@@ -5,7 +5,7 @@ import argparse
 
 import numpy as np
 
-from .cli import arguments, command, design_from_workbook, named_rows, parse_sets
+from .cli import arguments, command, design_from_workbook, named_rows, open_user_book, parse_sets
 
 
 def _args(p: argparse.ArgumentParser) -> None:
@@ -19,17 +19,15 @@ def _args(p: argparse.ArgumentParser) -> None:
 @command("cost", "print the manufacturing cost of a design (BatPaC 5.0's default cell and 50 GWh/yr plant by default)")
 @arguments(_args)
 def _cost(args: argparse.Namespace) -> int:
-    from openpyxl import load_workbook
-
     from udfs.cost import cost_settings
     from xlcell.cost import cost_sensitivity, evaluate_cost
     from xlcell.design import design_from_mapping
 
     values, materials, ranges = {}, {}, {}
     if args.from_workbook:
-        values, materials = design_from_workbook(args.from_workbook)
-        wb = load_workbook(args.from_workbook)
-        ranges = {k: named_rows(wb, f"tbl_{k}") for k in ("factory", "bom", "steps")}
+        wb = open_user_book(args.from_workbook)
+        values, materials = design_from_workbook(args.from_workbook, wb)
+        ranges = {k: named_rows(wb, f"tbl_{k}", args.from_workbook, optional=True) for k in ("factory", "bom", "steps")}
     values.update(parse_sets(args.set))
     factory = (ranges.get("factory") or []) + [[k, v] for k, v in parse_sets(args.factory).items()]
     bom = (ranges.get("bom") or []) + [[k, v] for k, v in parse_sets(args.bom).items()]

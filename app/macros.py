@@ -10,20 +10,22 @@ The same functions serve Excel and the command line: from the ribbon, xlwings' `
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from udfs._excel import (as_2d, as_float, as_int, as_kv, as_optional_float, as_table, as_text, cell_error_text,
+from udfs._excel import (as_2d, as_float, as_int, as_kv, as_optional_float, as_table, as_text,
                          excel_value, is_blank, params_from_kv)
 from udfs.cell import design_values, materials_from_range
 from udfs.cost import cost_settings
 from udfs.uncertainty import spec_from_range
+from workbooks.files import refuse_overwrite, same_file
 from workbooks.sheets import pareto as sheet
 from xlcell.degradation import SEIParams
-from xlcell.errors import InputError, XlcellError
+from xlcell.errors import BookError, InputError, MissingRangeError, XlcellError
 from xlcell.optimize import Constraint, DesignProblem, Objective, OptimizationResult, Variable, minimize
 from xlcell.pareto import ParetoFront, pareto_front
 from xlcell.registry import output_key, variable
@@ -164,8 +166,8 @@ def _optional(book: Book, name: str) -> list[list[Any]] | None:
     """A named range's values, or None when the workbook has no such name (the model's defaults apply)."""
     try:
         return book.read(name)
-    except InputError as exc:
-        if exc.name == "named range":
+    except MissingRangeError as exc:
+        if exc.absent:  # not defined: the defaults; a name whose sheet was deleted is an error
             return None
         raise
 
@@ -276,12 +278,12 @@ def run_report(book: Book, out: str | Path | None = None) -> Path:
     """Trace the front from the book's settings and write an optimisation report next to it (the book is not touched)."""
     from workbooks.pareto_report import write_pareto_report
 
+    out = out if out is not None else _beside(book, "_pareto_report.xlsx")
+    refuse_overwrite(out, book.path)  # before any work: a report never replaces the book it reports on
     s = read_settings(book)
     problem = s.problem()
     front = pareto_front(problem, s.n_points, s.method, seed=s.seed, n_starts=s.n_starts, report_keys=s.extra_outputs,
                          progress=_progress(book, "report: Pareto point"))
-    if out is None:
-        out = _beside(book, "_pareto_report.xlsx")
     path = write_pareto_report(out, s, problem, front, chosen_index(front, s.chosen))
     book.status(None)
     book.alert(f"Report written to {path}", "xlcell")
@@ -299,10 +301,12 @@ def run_design_report(book: Book, out: str | Path | None = None) -> Path:
     """Write the report workbook of the Design sheet's cell next to the book (the book itself is not written)."""
     from workbooks.report import write_report
 
+    out = out if out is not None else _beside(book, "_report.xlsx")
+    refuse_overwrite(out, book.path)
     values = design_values(as_kv(book.read(DESIGN), "design"))
     materials = materials_from_range(_optional(book, MATERIALS), MATERIALS)
     book.status("xlcell: report: evaluating the design ...")
-    path = write_report(out if out is not None else _beside(book, "_report.xlsx"), values, materials)
+    path = write_report(out, values, materials)
     book.status(None)
     book.alert(f"Report written to {path}", "xlcell")
     return path
@@ -344,21 +348,34 @@ def run_rebuild(book: Book, title: str = sheet.TITLE) -> str:
     return mod.TITLE
 
 
-def macro(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap a ``run_*`` function for the ribbon: the calling book, status bar, failures as a message."""
+def macro(fn: Callable[..., Any], writes_book: bool = False) -> Callable[..., Any]:
+    """Wrap a ``run_*`` function for the ribbon: the calling book, status bar, failures as a message.
+
+    A failure is the same one sentence the command line prints (:func:`app.failure.failure_text`), in a message
+    box and in the Pareto sheet's status cell; with the environment variable ``XLCELL_DEBUG`` set, the error is
+    raised after the message, so xlwings shows its traceback. A job that ``writes_book`` holds the book's lock
+    (:func:`app.lock.book_lock`) while it runs, so that ``xlcell run`` on the same file waits for it.
+    """
 
     @functools.wraps(fn)
     def call(book: Book | None = None, *args: Any) -> Any:
+        import os
+
+        from .failure import failure_text
+
         book = book if book is not None else XlwingsBook()
         try:
-            return fn(book, *args)
+            with _ribbon_lock(book, fn.__name__) if writes_book else contextlib.nullcontext():
+                return fn(book, *args)
         except Exception as exc:  # noqa: BLE001 - the user sees a message, never a traceback
-            text = cell_error_text(exc).replace("#XLCELL! ", "")
+            text = failure_text(exc)
             try:
-                book.write(sheet.STATUS, [[f"Failed: {text}"]])
+                book.write(sheet.STATUS, [[f"Failed: {text.removeprefix('xlcell: ')}"]])
             except XlcellError:
                 pass
             book.alert(text, "xlcell: the macro stopped")
+            if os.environ.get("XLCELL_DEBUG"):
+                raise
             return None
         finally:
             book.status(None)
@@ -366,31 +383,55 @@ def macro(fn: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
+def _ribbon_lock(book: Book, job: str) -> contextlib.AbstractContextManager:
+    """The lock of the ribbon job's book file, if it has one in a folder on this machine (a book never saved, or
+    one on a web address, has none); a folder where no lock file can be made leaves the job unlocked (it writes
+    into Excel's copy)."""
+    from .lock import book_lock
+
+    path = getattr(book, "path", None)
+    if path is None or not Path(path).parent.is_dir():
+        return contextlib.nullcontext()
+    return book_lock(path, f"xlcell ribbon {job.removeprefix('run_')}", required=False)
+
+
 #: ribbon entry points (RunPython "import app.macros; app.macros.pareto_macro()")
-pareto_macro = macro(run_pareto)
-optimize_macro = macro(run_optimize)
+pareto_macro = macro(run_pareto, writes_book=True)
+optimize_macro = macro(run_optimize, writes_book=True)
 report_macro = macro(run_report)
-rebuild_macro = macro(run_rebuild)
+rebuild_macro = macro(run_rebuild, writes_book=True)
 design_report_macro = macro(run_design_report)
 new_workbook_macro = macro(run_new_workbook)
 
-
 def run_file(kind: str, path: str | Path, out: str | Path | None = None, sheet_title: str | None = None,
-             quiet: bool = False) -> Any:
+             quiet: bool = False, wait_s: float | None = None) -> Any:
     """Run a macro headless on a workbook file (``xlcell run KIND book.xlsx``); errors propagate.
 
-    ``pareto``, ``optimize`` and ``rebuild`` save the book (to ``out`` if given, else in place) only when the
-    macro succeeded; ``report`` writes the report to ``out`` (default: beside the book) and never saves the book.
+    ``pareto``, ``optimize`` and ``rebuild`` save the book (to ``out`` if given, which must be another file, else in
+    place) only when the macro succeeded, holding the lock of the book they write (:func:`app.lock.book_lock`; ``wait_s`` seconds for
+    another job's lock) from before they read until after they saved; ``report`` writes the report to ``out``
+    (default: beside the book), never to the book itself, and never saves the book.
     """
+    from workbooks.books import check_book
+
+    from .lock import book_lock
+
     kinds = {"pareto": run_pareto, "optimize": run_optimize, "optimise": run_optimize, "report": run_report,
              "rebuild": run_rebuild}
     if kind not in kinds:
         raise InputError("macro", kind, "one of pareto, optimize, report, rebuild")
-    book = FileBook(path, None if kind == "report" else out, quiet=quiet)
+    check_book(path)  # a missing or foreign file is named as such, before a lock file is made beside it
     if kind == "report":
-        return run_report(book, out)
-    result = kinds[kind](book, sheet_title) if kind == "rebuild" and sheet_title else kinds[kind](book)
-    book.save()
+        return run_report(FileBook(path, None, quiet=quiet), out)
+    if out is not None and same_file(out, path):  # --out is another file; the book itself is written without it
+        raise BookError("--out is the workbook itself", str(out), f"omit --out to write the results into the book "
+                        "in place, or give another path to keep the book as it is")
+    target = Path(out) if out else Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with book_lock(target, f"xlcell run {kind}", wait_s):
+        book = FileBook(path, out, quiet=quiet)
+        result = kinds[kind](book, sheet_title) if kind == "rebuild" and sheet_title else kinds[kind](book)
+        book.save()
     return result
 
 

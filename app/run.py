@@ -12,9 +12,15 @@ def _args(p: argparse.ArgumentParser) -> None:
     p.add_argument("macro", choices=MACROS, help="pareto: trace the front; optimize: optimise the first objective; "
                    "report: write the optimisation report; rebuild: restore a sheet of the template")
     p.add_argument("book", help="an xlcell workbook (.xlsx) with a Pareto sheet")
-    p.add_argument("--out", help="report path (report) or where to save the book (default: in place)")
+    p.add_argument("--out", help="report path (report) or another file to save the book to (default: in place)")
     p.add_argument("--sheet", default="Pareto", help="the sheet to rebuild (rebuild; default Pareto)")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.add_argument("--wait", type=float, metavar="SECONDS", help="how long to wait while another xlcell job writes "
+                   "the same book (default: 5, or XLCELL_LOCK_WAIT_S)")
+    p.epilog = ("pareto, optimize and rebuild write the book (in place, or to --out) under a lock file ~$BOOK.xlcell-lock "
+                "beside it: a second job on the same book waits, then is refused with the holder's pid and host. report "
+                "writes --out (default: BOOK_pareto_report.xlsx beside it) and never the book. An --out that is the book "
+                "(also through a link or another spelling) is refused: omit --out to write in place.")
 
 
 @command("run", "run a ribbon macro on a workbook file: pareto, optimize, report or rebuild")
@@ -22,7 +28,8 @@ def _args(p: argparse.ArgumentParser) -> None:
 def _run(args: argparse.Namespace) -> int:
     from .macros import hypervolume_text, run_file
 
-    result = run_file(args.macro, args.book, args.out, args.sheet if args.macro == "rebuild" else None, quiet=args.quiet)
+    result = run_file(args.macro, args.book, args.out, args.sheet if args.macro == "rebuild" else None, quiet=args.quiet,
+                      wait_s=args.wait)
     if args.macro == "report":
         print(result)
     elif args.macro == "optimize":

@@ -4,12 +4,17 @@ A workbook saved in place, a report, the template, the add-in: each is written t
 folder, flushed and synced to disk, then moved over the target with ``os.replace`` (atomic on one file system),
 and the folder entry synced. A crash or a kill at any moment leaves either the old file or the complete new one,
 never a truncated file (``tests/test_files.py`` kills a writer mid-save to check it).
+
+An output that is also an input is refused before anything is computed (:func:`refuse_overwrite`): a report never
+replaces the workbook it reports on.
 """
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
+
+from xlcell.errors import BookError
 
 
 def write_atomic(path: str | Path, data: bytes, mode: int = 0o644) -> Path:
@@ -40,6 +45,36 @@ def write_atomic(path: str | Path, data: bytes, mode: int = 0o644) -> Path:
         raise
     _sync_folder(path.parent)
     return path
+
+
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """Whether paths ``a`` and ``b`` name the same file: through symbolic links, ``..``, hard links and, on a file
+    system that ignores case, a different case (``os.path.samefile`` compares device and inode). A path that does
+    not exist yet is the same as another only if both resolve to one path."""
+    a, b = Path(a), Path(b)
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
+
+
+def refuse_overwrite(out: str | Path, *inputs: str | Path | None, option: str = "--out") -> None:
+    """Raise :class:`~xlcell.errors.BookError` if the output ``out`` is one of the ``inputs`` (None entries skipped).
+
+    Examples
+    --------
+    >>> refuse_overwrite("report.xlsx", "book.xlsx")
+    >>> refuse_overwrite("./book.xlsx", "book.xlsx")
+    Traceback (most recent call last):
+    ...
+    xlcell.errors.BookError: the output would replace an input workbook (./book.xlsx): give another output path \
+with --out; the workbook you read is never written by this command
+    """
+    for src in inputs:
+        if src is not None and same_file(out, src):
+            raise BookError("the output would replace an input workbook", str(out),
+                            f"give another output path with {option}; the workbook you read is never written by "
+                            "this command")
 
 
 def _sync_folder(folder: Path) -> None:

@@ -12,18 +12,21 @@ import re
 import zipfile
 from pathlib import Path
 
-from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.formula import ArrayFormula
 
+from .books import open_book
 from .xlsx import save as _save
 
 _DRAWING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing"
 
 
 def load(path: str | Path) -> Workbook:
-    """Open ``path`` with formulas (not cached values) and remember its dynamic-array cells."""
-    wb = load_workbook(path)
+    """Open ``path`` with formulas (not cached values) and remember its dynamic-array cells.
+
+    The file is checked and parsed by :func:`workbooks.books.open_book` (size limits, damaged or foreign files refused
+    with one sentence)."""
+    wb = open_book(path)
     with zipfile.ZipFile(path) as z:
         spills: dict[str, set[str]] = {}
         for title, part in _sheet_parts(z).items():

@@ -40,6 +40,54 @@ def _fmt(value: Any) -> str:
     return short_text(str(value), _ECHO_LIMIT)
 
 
+class BookError(XlcellError):
+    """A workbook file (or another file a command reads or writes) cannot be used as it is.
+
+    The message is one sentence in three parts, ``<what> (<where>): <what to do>``, which the command line prints
+    as ``xlcell: ...`` and a ribbon job shows in a message box (:func:`app.failure.failure_text`).
+
+    Parameters
+    ----------
+    what : str
+        What is wrong, e.g. ``"not an .xlsx workbook"``.
+    where : str
+        The file (and, where known, the sheet or the named range), e.g. ``"plant.xlsx, sheet Design"``.
+    todo : str
+        What the user can do about it, e.g. ``"save it from Excel as an Excel Workbook (.xlsx)"``.
+    """
+
+    def __init__(self, what: str, where: Any, todo: str):
+        self.what = what
+        self.where = str(where)
+        self.todo = todo
+        super().__init__(what, self.where, todo)
+
+    def __str__(self) -> str:
+        return f"{self.what} ({self.where}): {self.todo}"
+
+
+class BookLimitError(BookError):
+    """A workbook exceeds a documented size limit (checked before it is parsed)."""
+
+
+class MissingRangeError(BookError):
+    """A workbook lacks a named range (or the sheet it points at) that xlcell reads or writes.
+
+    ``range_name`` is the name asked for (e.g. ``tbl_design``); ``absent`` says the workbook does not define it at
+    all (a caller with a default for an optional block takes the default then), rather than defining it on a sheet
+    that is gone.
+    """
+
+    def __init__(self, range_name: str, what: str, where: Any, todo: str, absent: bool = True):
+        self.range_name = range_name
+        self.absent = absent
+        super().__init__(what, where, todo)
+
+
+class BookLockedError(BookError):
+    """Another xlcell job holds the lock on the workbook to be written."""
+
+
 class InputError(XlcellError, ValueError):
     """A named input has a value outside what is allowed.
 
