@@ -141,7 +141,7 @@ def test_bruggeman_posterior_udf():
     assert out["alpha_mean"] == pytest.approx(ref.mean) and out["n"] == 5.0
     assert out["alpha_ci_low"] < 1.8 < out["alpha_ci_high"]
     bad = XLCELL_BRUGGEMAN_POSTERIOR([[0.3], [0.4]], [[1.0]], 80.0, 1.0)
-    assert bad[0][0].startswith("#XLCELL! resistances is 1 values")
+    assert bad[0][0].startswith("#XLCELL! resistances_ohm_cm2 is 1 values")
 
 
 def test_nip_pressure_udf():

@@ -7,13 +7,14 @@ own inputs here, in one place, and the tests call UDFs with exactly those raw va
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import math
 import re
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from xlcell.errors import ExcelErrorValue, InputError, ShapeError, XlcellError
+from xlcell.errors import ExcelErrorValue, InputError, ShapeError, XlcellError, short_text
 
 try:  # xlwings' decorators register UDFs with Excel on Windows/macOS and do nothing on Linux
     import xlwings as xw
@@ -30,14 +31,65 @@ def cell_error_text(exc: BaseException) -> str:
     return f"{ERROR_PREFIX} internal error ({type(exc).__name__}: {str(exc)[:120]}); please report it"
 
 
-def finite_result(value: Any) -> Any:
+def finite_result(value: Any, args: Mapping[str, Any] | None = None) -> Any:
     """A scalar result as a cell gets it: a float that is not finite becomes a ``#XLCELL!`` text (Excel would show
-    65535 or #NUM!, a silent wrong number), anything else passes unchanged."""
+    65535 or #NUM!, a silent wrong number) naming the arguments to check (:func:`suspect_arguments` of ``args``,
+    ``{argument name: value as Excel handed it over}``); anything else passes unchanged."""
     if isinstance(value, float) and not math.isfinite(value):
         what = "not a number" if math.isnan(value) else "infinite"
-        return (f"{ERROR_PREFIX} the result is {what} for these inputs: check that each is in a physical range "
-                "(a zero or huge value divides or overflows)")
+        return short_text(f"{ERROR_PREFIX} the result is {what} for these inputs: "
+                          f"{suspect_arguments(args or {})}")
     return value
+
+
+#: a number whose decimal exponent is beyond this is far outside any physical range in display units
+_EXTREME_EXPONENT = 100
+
+
+def suspect_arguments(args: Mapping[str, Any]) -> str:
+    """Which arguments to check when a result overflows: those holding a number far outside any physical range
+    (|x| > 1e100) or practically zero (0 < |x| < 1e-100, a divisor), the most extreme first; else every numeric
+    argument."""
+    found = []
+    for name, v in args.items():
+        cells = [c for r in v for c in (r if isinstance(r, (list, tuple)) else [r])] if isinstance(v, (list, tuple)) \
+            else [v]
+        nums = [float(c) for c in cells if isinstance(c, (int, float)) and not isinstance(c, bool)]
+        nums = [x for x in nums if math.isfinite(x) and x != 0.0]
+        if nums:
+            x = max(nums, key=lambda x: abs(math.log10(abs(x))))
+            found.append((abs(math.log10(abs(x))), name, x))
+    extreme = sorted((f for f in found if f[0] > _EXTREME_EXPONENT), reverse=True)
+    if extreme:
+        listed = "; ".join(f"{name} = {x:.6g} ({'huge' if abs(x) > 1 else 'practically zero'})"
+                           for _, name, x in extreme[:3])
+        return f"{listed}: use values in a physical range"
+    names = ", ".join(name for _, name, _ in found) or ", ".join(args) or "the arguments"
+    return f"check that {names} are in a physical range (a zero or huge value divides or overflows)"
+
+
+@contextlib.contextmanager
+def user_names(**names: str | tuple[str, str]) -> Iterator[None]:
+    """Errors raised inside about a model quantity name the argument the user typed instead.
+
+    ``names`` maps a model's name (e.g. ``resistance_ohm_m2``) to the UDF argument or key (``resistances_ohm_cm2``),
+    or to ``(argument, display unit)`` when the model checks SI values: the echoed value is then converted back to
+    what the user typed. Used where a UDF hands its arguments to a model under other names.
+    """
+    try:
+        yield
+    except (InputError, ShapeError) as exc:
+        new = names.get(exc.name)
+        if new is None:
+            raise
+        if isinstance(new, tuple):
+            new, unit = new
+            if isinstance(exc, InputError) and isinstance(exc.value, float):
+                from xlcell import units
+
+                exc.value = float(units.from_si(exc.value, unit))
+        exc.name = new
+        raise
 
 
 CATEGORY = "xlcell"  #: the function wizard's category of every xlcell function
@@ -65,11 +117,13 @@ def udf(*, table: bool = False, ranges: Sequence[str] = (), volatile: bool = Fal
     """
 
     def deco(fn: Callable) -> Callable:
+        params = list(inspect.signature(fn).parameters)
+
         @functools.wraps(fn)
         def wrapper(*args: Any) -> Any:
             try:
                 out = fn(*args)
-                return out if table else finite_result(out)
+                return out if table else finite_result(out, dict(zip(params, args)))
             except Exception as exc:  # noqa: BLE001 - a cell must never show a traceback
                 text = cell_error_text(exc)
                 return [[text]] if table else text
@@ -309,9 +363,13 @@ def as_2d(v: Any, name: str) -> list[list[Any]]:
         return [[v]]
     if not v:
         raise ShapeError(name, "empty", "a range with at least one cell")
-    if not isinstance(v[0], (list, tuple)):
+    if not any(isinstance(r, (list, tuple)) for r in v):
         return [list(v)]
-    return [list(r) for r in v]
+    rows = [list(r) if isinstance(r, (list, tuple)) else [r] for r in v]
+    width = max(len(r) for r in rows)
+    if width == 0:
+        raise ShapeError(name, "empty", "a range with at least one cell")
+    return [r + [None] * (width - len(r)) for r in rows]  # a ragged list (never from Excel) padded with blanks
 
 
 def as_vector(v: Any, name: str, *, allow_blank: bool = False) -> list[float]:

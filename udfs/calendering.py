@@ -59,6 +59,7 @@ from ._excel import (
     kv_out,
     spec_values,
     udf,
+    user_names,
 )
 from .cell import design_from_range, materials_from_range
 
@@ -525,6 +526,13 @@ def XLCELL_BRUGGEMAN_POSTERIOR(porosities: Any, resistances_ohm_cm2: Any, thickn
     rel_noise: relative measurement error (blank = 0.05)
     prior_mean, prior_sd: normal prior on α (blank = 1.5 and 1.0), truncated to 1..5
     """
+    with user_names(porosity="porosities", resistance_ohm_m2=("resistances_ohm_cm2", "Ω·cm²"),
+                    thickness_m=("thicknesses_um", "µm")):
+        return _bruggeman_posterior(porosities, resistances_ohm_cm2, thicknesses_um, kappa0_S_m, rel_noise, prior_mean,
+                                    prior_sd)
+
+
+def _bruggeman_posterior(porosities, resistances_ohm_cm2, thicknesses_um, kappa0_S_m, rel_noise, prior_mean, prior_sd):
     eps = np.array(as_vector(porosities, "porosities"))
     R = units.to_si(np.array(as_vector(resistances_ohm_cm2, "resistances_ohm_cm2")), "Ω·cm²")
     L = units.to_si(np.array(as_vector(thicknesses_um, "thicknesses_um")), "µm")

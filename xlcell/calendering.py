@@ -264,6 +264,8 @@ def eps0_from_solids(solids_fraction: Array, material: CalenderingMaterial) -> n
     phi = _f(solids_fraction)
     eps0 = coating_porosity(phi, material.drying_shrinkage)
     phi_max = float(max_solids_fraction(material.eps_min, material.drying_shrinkage))
+    _check("solids_fraction", phi, eps0 < 1.0, "large enough to leave solids in the dried coating (its porosity "
+           "rounds to 1)")
     _check("solids_fraction", phi, eps0 > material.eps_min,
            f"below {phi_max:.3g} for {material.name} (a denser slurry dries to a porosity at or below its minimum "
            f"porosity {material.eps_min:.3g}: nothing left to calender)")

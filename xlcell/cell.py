@@ -347,10 +347,28 @@ def resolve(design: CellDesign) -> CellDesign:
             if s.name != "thickness_m":
                 s.check(getattr(design.neg, s.name), "neg_" + s.key)
         derived = neg_thickness_for_np(design.pos, design.neg, design.np_ratio)
+        _check_derived_neg_thickness(derived, np.isnan(ln), design.np_ratio)
         ln = np.where(np.isnan(ln), derived, ln)
         design = dataclasses.replace(design, neg=dataclasses.replace(design.neg, thickness_m=ln))
     validate(design.neg, "neg_")
     return design
+
+
+def _check_derived_neg_thickness(derived: Array, is_derived: Array, np_ratio: Array) -> None:
+    """A negative thickness derived from ``np_ratio`` outside its allowed range is the N/P ratio's fault (e.g. a
+    ratio of 1e-300 gives a coating of 0 µm): the message names ``np_ratio``, what the user typed, not
+    ``neg_thickness_um``."""
+    spec = next(s for s in specs(ElectrodeDesign) if s.name == "thickness_m")
+    d, mask, ratio = np.broadcast_arrays(np.asarray(derived, dtype=float), np.asarray(is_derived, dtype=bool),
+                                         np.asarray(np_ratio, dtype=float))
+    try:  # only the derived thicknesses (the given ones are checked under their own key); 100 µm is always allowed
+        spec.check(np.where(mask, d, spec.to_si(100.0)))
+    except InputError as exc:
+        i = int(exc.where.split()[-1]) - 1 if exc.where else 0
+        raise InputError("np_ratio", float(ratio.ravel()[i]),
+                         f"a ratio that gives a negative coating {spec.allowed().removeprefix('a number ')}; it "
+                         f"gives {exc.value:.3g} µm",
+                         exc.where) from None
 
 
 def evaluate_cell(design: CellDesign) -> CellMetrics:
