@@ -42,6 +42,49 @@ def finite_result(value: Any, args: Mapping[str, Any] | None = None) -> Any:
     return value
 
 
+_NOT_FINITE_LABELS = frozenset({"inf", "-inf", "nan", "#n/a"})  #: what :func:`excel_value` makes of NaN and ±inf
+
+
+def finite_table(table: Any, args: Mapping[str, Any]) -> Any:
+    """A table result as cells get it: when an argument holds a huge or practically-zero number and a cell of the
+    table is not finite (a float, or ``excel_value``'s ``inf``/``#N/A`` text that the user did not type), the whole
+    table is one ``#XLCELL!`` text naming that argument; otherwise the table passes unchanged."""
+    if not isinstance(table, list):
+        return table
+    extreme = None
+    typed = None
+    for row in table:
+        for c in (row if isinstance(row, list) else [row]):
+            bad = (isinstance(c, float) and not math.isfinite(c)) or (
+                isinstance(c, str) and c.strip().lower() in _NOT_FINITE_LABELS)
+            if not bad:
+                continue
+            if isinstance(c, str):
+                if typed is None:
+                    typed = {t.strip().lower() for t in _texts(args.values())}
+                if c.strip().lower() in typed:
+                    continue
+            if extreme is None:
+                extreme = _extreme(_magnitudes(args))
+            if extreme:
+                return [[short_text(f"{ERROR_PREFIX} the result holds values that are not finite for these inputs: "
+                                    f"{extreme}")]]
+            if isinstance(c, float):  # never a raw NaN/inf in a cell (Excel shows 65535 or #NUM!)
+                return [[short_text(f"{ERROR_PREFIX} the result holds values that are not finite for these inputs: "
+                                    f"{suspect_arguments(args)}")]]
+    return table
+
+
+def _texts(values: Iterable[Any]) -> list[str]:
+    out = []
+    for v in values:
+        if isinstance(v, (list, tuple)):
+            out.extend(_texts(v))
+        elif isinstance(v, str):
+            out.append(v)
+    return out
+
+
 #: a number whose decimal exponent is beyond this is far outside any physical range in display units
 _EXTREME_EXPONENT = 100
 
@@ -50,6 +93,16 @@ def suspect_arguments(args: Mapping[str, Any]) -> str:
     """Which arguments to check when a result overflows: those holding a number far outside any physical range
     (|x| > 1e100) or practically zero (0 < |x| < 1e-100, a divisor), the most extreme first; else every numeric
     argument."""
+    found = _magnitudes(args)
+    extreme = _extreme(found)
+    if extreme:
+        return extreme
+    names = ", ".join(name for _, name, _ in found) or ", ".join(args) or "the arguments"
+    return f"check that {names} are in a physical range (a zero or huge value divides or overflows)"
+
+
+def _magnitudes(args: Mapping[str, Any]) -> list[tuple[float, str, float]]:
+    """(|decimal exponent|, argument, value) of the most extreme non-zero number of each argument."""
     found = []
     for name, v in args.items():
         cells = [c for r in v for c in (r if isinstance(r, (list, tuple)) else [r])] if isinstance(v, (list, tuple)) \
@@ -59,13 +112,39 @@ def suspect_arguments(args: Mapping[str, Any]) -> str:
         if nums:
             x = max(nums, key=lambda x: abs(math.log10(abs(x))))
             found.append((abs(math.log10(abs(x))), name, x))
+    return found
+
+
+def _extreme(found: list[tuple[float, str, float]], tail: str = ": use values in a physical range") -> str:
     extreme = sorted((f for f in found if f[0] > _EXTREME_EXPONENT), reverse=True)
-    if extreme:
-        listed = "; ".join(f"{name} = {x:.6g} ({'huge' if abs(x) > 1 else 'practically zero'})"
-                           for _, name, x in extreme[:3])
-        return f"{listed}: use values in a physical range"
-    names = ", ".join(name for _, name, _ in found) or ", ".join(args) or "the arguments"
-    return f"check that {names} are in a physical range (a zero or huge value divides or overflows)"
+    if not extreme:
+        return ""
+    listed = "; ".join(f"{name} = {x:.6g} ({'huge' if abs(x) > 1 else 'practically zero'})"
+                       for _, name, x in extreme[:3])
+    return listed + tail
+
+
+def overflow_text(exc: BaseException, args: Mapping[str, Any]) -> str | None:
+    """The cell text for a model's :class:`InputError` about a quantity the user did not type (``time`` from
+    years x seconds, ``cycles`` from years x cycles per year) when an argument holds a huge or practically-zero
+    number: the quantity overflowed or underflowed from that argument, which the text names. None otherwise."""
+    if not isinstance(exc, InputError) or isinstance(exc, ExcelErrorValue):
+        return None
+    typed = {n.lower() for n in args}
+    for v in args.values():
+        for c in ([c for r in v for c in (r if isinstance(r, (list, tuple)) else [r])] if isinstance(v, (list, tuple))
+                  else [v]):
+            if isinstance(c, str):
+                typed.add(c.strip().lower())
+    if re.split(r"[\s\[]", str(exc.name).strip().lower(), maxsplit=1)[0] in typed:
+        return None
+    extreme = _extreme(_magnitudes(args), tail="")
+    if not extreme:
+        return None
+    from xlcell.errors import _fmt
+
+    return short_text(f"{ERROR_PREFIX} {extreme} gives {exc.name} = {_fmt(exc.value)}, which must be {exc.allowed}: "
+                      "use values in a physical range")
 
 
 @contextlib.contextmanager
@@ -123,9 +202,10 @@ def udf(*, table: bool = False, ranges: Sequence[str] = (), volatile: bool = Fal
         def wrapper(*args: Any) -> Any:
             try:
                 out = fn(*args)
-                return out if table else finite_result(out, dict(zip(params, args)))
+                return finite_table(out, dict(zip(params, args))) if table else \
+                    finite_result(out, dict(zip(params, args)))
             except Exception as exc:  # noqa: BLE001 - a cell must never show a traceback
-                text = cell_error_text(exc)
+                text = overflow_text(exc, dict(zip(params, args))) or cell_error_text(exc)
                 return [[text]] if table else text
 
         description, arg_docs = parse_udf_doc(fn)
@@ -363,13 +443,9 @@ def as_2d(v: Any, name: str) -> list[list[Any]]:
         return [[v]]
     if not v:
         raise ShapeError(name, "empty", "a range with at least one cell")
-    if not any(isinstance(r, (list, tuple)) for r in v):
+    if not isinstance(v[0], (list, tuple)):
         return [list(v)]
-    rows = [list(r) if isinstance(r, (list, tuple)) else [r] for r in v]
-    width = max(len(r) for r in rows)
-    if width == 0:
-        raise ShapeError(name, "empty", "a range with at least one cell")
-    return [r + [None] * (width - len(r)) for r in rows]  # a ragged list (never from Excel) padded with blanks
+    return [list(r) if isinstance(r, (list, tuple)) else [r] for r in v]
 
 
 def as_vector(v: Any, name: str, *, allow_blank: bool = False) -> list[float]:
@@ -406,7 +482,7 @@ def as_kv(v: Any, name: str) -> dict[str, Any]:
         raise ShapeError(name, f"{len(rows)}x{len(rows[0])}", "two columns: key, value")
     out: dict[str, Any] = {}
     for r in rows:
-        k, val = r[0], r[1]
+        k, val = (list(r) + [None, None])[:2]  # a short row (a ragged list, never from Excel) has blank cells
         if is_blank(k):
             continue
         check_not_error(k, f"{name} key")

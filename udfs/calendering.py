@@ -58,6 +58,7 @@ from ._excel import (
     is_blank,
     kv_out,
     spec_values,
+    suspect_arguments,
     udf,
     user_names,
 )
@@ -188,6 +189,8 @@ def _nip(roll_diameter_m: Any, thickness_before_um: Any, eps_before: Any, materi
     """The nip's (roll radius, coating thickness before calendering, porosity before, material) in SI, checked once."""
     R = 0.5 * _num(roll_diameter_m, "roll_diameter_m", "m", lo=0.0)
     L0 = _num(thickness_before_um, "thickness_before_um", "µm", lo=0.0)
+    if not L0 > 0:  # a subnormal number of µm is 0 m
+        raise InputError("thickness_before_um", as_float(thickness_before_um, "thickness_before_um"), "a number > 0 µm")
     mat = _material(material, calendering_materials)
     e0 = _porosity(eps_before, "eps_before")
     check_compaction_law(e0, mat.eps_min, mat.gamma_N_m, eps0_name="eps_before")
@@ -377,6 +380,10 @@ def XLCELL_POROSITY_PROFILE(line_load_N_mm: Any, material: Any, thickness_before
         raise InputError("points", n, "a whole number between 2 and 1001")
     x = np.linspace(-0.5 * w, 0.5 * w, n)
     h = crown_height(qc, w, l, D, d, E)
+    if not np.isfinite(h):
+        raise InfeasibleError("the crown for this roll is not a finite number: " + suspect_arguments(
+            {"crown_line_load_N_mm": crown_line_load_N_mm, "face_width_m": face_width_m, "bearing_span_m": bearing_span_m,
+             "roll_diameter_m": roll_diameter_m, "bore_diameter_m": bore_diameter_m}))
     eps, qloc, capped, carried, ok = cross_width_profile(x, q, e0, L0, mat.eps_min, mat.gamma_N_m, w, l, D, d, E,
                                                          crown_m=np.array([0.0, h]), on_failure="flag")
     for i, label in enumerate(("without crown", "with crown")):

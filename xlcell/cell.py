@@ -246,7 +246,8 @@ def areal_capacity_of(thickness_m: Array, coating_density_kg_m3: Array, am_frac:
 
 def specific_area_of(am_volume_fraction: Array, particle_radius_m: Array) -> Array:
     """Active surface per electrode volume of spheres a = 3 ε_AM / r (1/m)."""
-    return 3.0 * am_volume_fraction / particle_radius_m
+    with np.errstate(divide="ignore", over="ignore"):  # a radius of 0 m (underflow) gives inf, reported by the caller
+        return 3.0 * np.asarray(am_volume_fraction, dtype=float) / np.asarray(particle_radius_m, dtype=float)
 
 
 def charge_transfer_asi_of(temperature_K: Array, exchange_current_A_m2: Array, specific_area_1_m: Array, thickness_m: Array) -> Array:
