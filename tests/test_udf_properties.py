@@ -41,6 +41,8 @@ from hypothesis import strategies as st
 
 import udfs
 
+pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")  # numpy's overflow warnings on extreme inputs
+
 ROOT = Path(__file__).resolve().parents[1]
 ALL = udfs.udf_functions()
 SCALE = max(1, int(os.environ.get("XLCELL_PROPERTY_SCALE", "1")))
@@ -141,7 +143,7 @@ EXAMPLES = {
 #: pressure-profile optimiser, the cross-width porosity profile: 0.1-2 s on the template's inputs).
 TIME_BOUNDS = {"fast": (2.0, 2e-4), "slow": (30.0, 2e-3)}
 #: examples per function (times XLCELL_PROPERTY_SCALE)
-EXAMPLES_PER_FUNCTION = {"fast": 30, "slow": 6}
+EXAMPLES_PER_FUNCTION = {"fast": 80, "slow": 8}
 
 
 def speed(name: str) -> str:
@@ -359,13 +361,7 @@ def test_contract_holds_for_excel_inputs(name):
     prop()
 
 
-#: the values tried in every argument position (all of SPECIAL with XLCELL_PROPERTY_SCALE > 1)
-SWEEP = SPECIAL if SCALE > 1 else [None, "abc", True, "#N/A", math.nan, math.inf, -math.inf, 1e308, -1e308, 5e-324, 0.0,
-                                   -1.0, datetime.datetime(2024, 1, 15), LONG_TEXT, [], [[1.0, None], [None, None]],
-                                   BIG_RANGE]
-
-
-@pytest.mark.parametrize("value", SWEEP, ids=lambda v: repr(v)[:20])
+@pytest.mark.parametrize("value", SPECIAL, ids=lambda v: repr(v)[:20])
 def test_every_argument_of_every_function_takes_each_special_value(value):
     """Each special value in every argument position of every fast function (the others at their example), so the
     extreme values are tried everywhere, not only where the random draw puts them."""

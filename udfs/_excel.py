@@ -107,12 +107,25 @@ def _magnitudes(args: Mapping[str, Any]) -> list[tuple[float, str, float]]:
     for name, v in args.items():
         cells = [c for r in v for c in (r if isinstance(r, (list, tuple)) else [r])] if isinstance(v, (list, tuple)) \
             else [v]
-        nums = [float(c) for c in cells if isinstance(c, (int, float)) and not isinstance(c, bool)]
-        nums = [x for x in nums if math.isfinite(x) and x != 0.0]
+        nums = [x for x in map(_number, cells) if x is not None and math.isfinite(x) and x != 0.0]
         if nums:
             x = max(nums, key=lambda x: abs(math.log10(abs(x))))
             found.append((abs(math.log10(abs(x))), name, x))
     return found
+
+
+def _number(c: Any) -> float | None:
+    """A cell's number (a number typed as text too), or None."""
+    if isinstance(c, bool):
+        return None
+    if isinstance(c, (int, float)):
+        return float(c)
+    if isinstance(c, str) and len(c) < 40:
+        try:
+            return float(c.strip().replace(",", ""))
+        except ValueError:
+            return None
+    return None
 
 
 def _extreme(found: list[tuple[float, str, float]], tail: str = ": use values in a physical range") -> str:
@@ -337,6 +350,13 @@ def is_blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and v.strip() == "")
 
 
+def is_blank_range(v: Any) -> bool:
+    """A blank cell, or a range whose every cell is blank (xlwings hands a blank one-cell range over as ``[[None]]``)."""
+    if isinstance(v, (list, tuple)):
+        return all(is_blank_range(c) for c in v)
+    return is_blank(v)
+
+
 def as_float(v: Any, name: str, *, default: float | None = None, allowed: str = "a number") -> float:
     """A number from a cell value. Blank -> ``default`` (or an error if there is none).
 
@@ -403,6 +423,8 @@ def as_text(v: Any, name: str, *, default: str | None = None, choices: Iterable[
         if default is not None:
             return default
         raise InputError(name, None, "a text value")
+    if isinstance(v, float) and not math.isfinite(v):
+        raise InputError(name, v, "a text value")
     s = str(v).strip() if not isinstance(v, float) else f"{v:g}"
     if choices is not None:
         ch = list(choices)

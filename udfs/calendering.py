@@ -56,6 +56,7 @@ from ._excel import (
     as_vector,
     excel_value,
     is_blank,
+    is_blank_range,
     kv_out,
     spec_values,
     suspect_arguments,
@@ -430,7 +431,7 @@ def XLCELL_CALENDERING(material: Any, am_frac: Any, binder_frac: Any, line_loads
                             solids_fraction=_porosity(solids_fraction if not is_blank(solids_fraction) else 0.4, "solids_fraction"),
                             base=base, materials=cal_table, active_materials=materials_from_range(materials))
     values = {**micro.as_display(), **cell.as_display()}
-    keys = list(values) if is_blank(metrics) else _out_list(metrics)
+    keys = list(values) if is_blank_range(metrics) else _out_list(metrics)
     cols = []
     for k in keys:
         v = np.broadcast_to(np.asarray(values[k]), q.shape)

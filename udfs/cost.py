@@ -25,7 +25,8 @@ from xlcell.factory import DRIVERS, Plant, StepTable, bottleneck, steps_from_row
 from xlcell.params import specs
 from xlcell.tables import BOM_HEADER, FACTORY_HEADER, SENSITIVITY_HEADER
 
-from ._excel import as_2d, as_float, as_int, as_kv, as_table, as_text, excel_value, is_blank, kv_out, udf, user_names
+from ._excel import (as_2d, as_float, as_int, as_kv, as_table, as_text, excel_value, is_blank, is_blank_range, kv_out,
+                     udf, user_names)
 from .cell import aligned_rows, design_from_range, designs_from_table_rows
 
 FACTORY_CLASSES = (Plant, Economics)
@@ -172,7 +173,7 @@ def XLCELL_COST_TABLE(designs: Any, items: Any = None, factory: Any = None, bom:
     n = len(kept)
     kw = cost_settings(factory, bom, steps)
     m = evaluate_cost(d, **kw).as_display()
-    keys = list(m) if items is None or is_blank(items) else [_metric(as_text(c, "items")) for r in as_2d(items, "items")
+    keys = list(m) if is_blank_range(items) else [_metric(as_text(c, "items")) for r in as_2d(items, "items")
                                                             for c in r if not is_blank(c)]
     cols = []
     for k in keys:
