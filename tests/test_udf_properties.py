@@ -238,8 +238,8 @@ def _size(args) -> float:
 
 def _quoted_forms(v) -> list[str]:
     """How a message may quote a value the user typed (the user's own text, cut to 40 characters)."""
-    if isinstance(v, str):
-        return [v.strip()[:30].lower()] if v.strip() else []
+    if isinstance(v, str):  # as typed, or as Python quotes it (control characters escaped)
+        return [v.strip()[:30].lower(), repr(v.strip())[1:30].lower()] if v.strip() else []
     if isinstance(v, bool):
         return [str(v).lower()]
     if isinstance(v, float):
@@ -389,3 +389,51 @@ def test_every_cell_of_every_range_example_takes_each_special_scalar():
                         args = [_copy(x) for x in EXAMPLES[name]]
                         args[i][r][c] = v
                         call_and_check(name, args)
+
+
+# ------------------------------------------------------------------------------------------ impossible designs
+def _design_values():
+    """(key, value) pairs for a design: any documented numeric key, at a value drawn across and beyond its range."""
+    from xlcell.design import design_keys
+
+    numeric = [k for k in design_keys() if k.spec is not None]
+
+    @st.composite
+    def draw(draw_):
+        out = []
+        for k in draw_(st.lists(st.sampled_from(numeric), min_size=1, max_size=4, unique_by=lambda k: k.key)):
+            sp = k.spec
+            lo = next((v for v in (sp.gt, sp.ge) if v is not None), 0.0)
+            base = k.default if isinstance(k.default, (int, float)) and not isinstance(k.default, bool) else 1.0
+            hi = next((v for v in (sp.lt, sp.le) if v is not None), max(10 * abs(base), lo + 10.0))
+            inside = st.floats(lo, hi)  # most draws inside the key's documented range, so designs are accepted too
+            edges = st.sampled_from([0.0, 5e-324, 1e-300, 1e300, -1.0] + [v for v in (sp.gt, sp.ge, sp.lt, sp.le)
+                                                                          if v is not None])
+            x = draw_(st.one_of(inside, inside, inside, st.floats(-1e4, 1e4), edges))
+            out.append([k.key, x])
+        return out
+
+    return draw()
+
+
+PHYSICAL = ("capacity_Ah", "energy_Wh", "mass_g", "volume_cm3", "avg_voltage_V", "resistance_mohm",
+            "pos_areal_capacity_mAh_cm2", "neg_areal_capacity_mAh_cm2")
+
+
+@settings(max_examples=150 * SCALE, deadline=None, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(rows=_design_values())
+def test_a_design_that_cannot_be_a_cell_is_refused_never_returned_as_numbers(rows):
+    """Whatever values a design's keys take, XLCELL_CELL either refuses it with a #XLCELL! text or returns a cell with
+    positive capacity, energy, mass, volume, voltage and resistance (no positive cell voltage, a negative or zero
+    capacity: refused)."""
+    out = ALL["XLCELL_CELL"](rows)
+    check_result("XLCELL_CELL", [rows], out)
+    COUNTS["inputs tried"] += 1
+    if isinstance(out[0][0], str) and out[0][0].startswith("#XLCELL!"):
+        return
+    got = dict(out)
+    COUNTS["designs accepted"] += 1
+    for k in PHYSICAL:
+        assert got[k] > 0, (rows, k, got[k])
+    COUNTS["properties checked"] += len(PHYSICAL)
