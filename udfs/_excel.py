@@ -61,7 +61,7 @@ def finite_table(table: Any, args: Mapping[str, Any]) -> Any:
                 continue
             if isinstance(c, str):
                 if typed is None:
-                    typed = {t.strip().lower() for t in _texts(args.values())}
+                    typed = {t.strip().lower() for v in args.values() for t in _cells(v) if isinstance(t, str)}
                 if c.strip().lower() in typed:
                     continue
             if extreme is None:
@@ -75,14 +75,11 @@ def finite_table(table: Any, args: Mapping[str, Any]) -> Any:
     return table
 
 
-def _texts(values: Iterable[Any]) -> list[str]:
-    out = []
-    for v in values:
-        if isinstance(v, (list, tuple)):
-            out.extend(_texts(v))
-        elif isinstance(v, str):
-            out.append(v)
-    return out
+def _cells(v: Any) -> list[Any]:
+    """The cells of an argument as Excel hands it over: a scalar, or a (list of) list(s) of cells."""
+    if not isinstance(v, (list, tuple)):
+        return [v]
+    return [c for r in v for c in (r if isinstance(r, (list, tuple)) else [r])]
 
 
 #: a number whose decimal exponent is beyond this is far outside any physical range in display units
@@ -105,9 +102,7 @@ def _magnitudes(args: Mapping[str, Any]) -> list[tuple[float, str, float]]:
     """(|decimal exponent|, argument, value) of the most extreme non-zero number of each argument."""
     found = []
     for name, v in args.items():
-        cells = [c for r in v for c in (r if isinstance(r, (list, tuple)) else [r])] if isinstance(v, (list, tuple)) \
-            else [v]
-        nums = [x for x in map(_number, cells) if x is not None and math.isfinite(x) and x != 0.0]
+        nums = [x for x in map(_number, _cells(v)) if x is not None and math.isfinite(x) and x != 0.0]
         if nums:
             x = max(nums, key=lambda x: abs(math.log10(abs(x))))
             found.append((abs(math.log10(abs(x))), name, x))
@@ -143,21 +138,14 @@ def overflow_text(exc: BaseException, args: Mapping[str, Any]) -> str | None:
     number: the quantity overflowed or underflowed from that argument, which the text names. None otherwise."""
     if not isinstance(exc, InputError) or isinstance(exc, ExcelErrorValue):
         return None
-    typed = {n.lower() for n in args}
-    for v in args.values():
-        for c in ([c for r in v for c in (r if isinstance(r, (list, tuple)) else [r])] if isinstance(v, (list, tuple))
-                  else [v]):
-            if isinstance(c, str):
-                typed.add(c.strip().lower())
+    typed = {n.lower() for n in args} | {c.strip().lower() for v in args.values() for c in _cells(v)
+                                         if isinstance(c, str)}
     if re.split(r"[\s\[]", str(exc.name).strip().lower(), maxsplit=1)[0] in typed:
         return None
     extreme = _extreme(_magnitudes(args), tail="")
     if not extreme:
         return None
-    from xlcell.errors import _fmt
-
-    return short_text(f"{ERROR_PREFIX} {extreme} gives {exc.name} = {_fmt(exc.value)}, which must be {exc.allowed}: "
-                      "use values in a physical range")
+    return short_text(f"{ERROR_PREFIX} {extreme} gives {exc}; use values in a physical range")
 
 
 @contextlib.contextmanager
