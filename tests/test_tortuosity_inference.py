@@ -55,7 +55,7 @@ def test_prior_dominates_without_information():
 def test_bad_input():
     with pytest.raises(ShapeError):
         infer_bruggeman_exponent(EPS, [1.0, 2.0], L, K0)
-    with pytest.raises(InputError, match="resistance_ohm_cm2"):
+    with pytest.raises(InputError, match="resistance_ohm_m2"):
         infer_bruggeman_exponent(EPS, -np.ones(EPS.size), L, K0)
     with pytest.raises(InputError, match="porosity"):
         infer_bruggeman_exponent([1.2], [1.0], L, K0)

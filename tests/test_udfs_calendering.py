@@ -42,8 +42,8 @@ def test_porosity_and_its_inverse_in_display_units():
 
 
 @pytest.mark.parametrize("call,expected", [
-    (lambda: XLCELL_LINE_LOAD_FOR_POROSITY(0.15, 0.47, 0.18, 600.0), "#XLCELL! target porosity 0.15 is at or below the minimum porosity 0.18"),
-    (lambda: XLCELL_LINE_LOAD_FOR_POROSITY(0.5, 0.47, 0.18, 600.0), "#XLCELL! target porosity 0.5 is above"),
+    (lambda: XLCELL_LINE_LOAD_FOR_POROSITY(0.15, 0.47, 0.18, 600.0), "#XLCELL! target_porosity = 0.15 is at or below the minimum porosity 0.18"),
+    (lambda: XLCELL_LINE_LOAD_FOR_POROSITY(0.5, 0.47, 0.18, 600.0), "#XLCELL! target_porosity = 0.5 is above"),
     (lambda: XLCELL_POROSITY(-5.0, 0.47, 0.18, 600.0), "#XLCELL! line_load_N_mm = -5: must be a number >= 0 N/mm"),
     (lambda: XLCELL_POROSITY(100.0, None, 0.18, 600.0), "#XLCELL! eps0 = blank"),
     (lambda: XLCELL_POROSITY(100.0, 0.47, 0.18, "soft"), "#XLCELL! gamma_N_mm = 'soft': must be a number"),
@@ -128,7 +128,7 @@ def test_pressure_profile_udfs():
     s = dict(XLCELL_PRESSURE_PROFILE_SUMMARY(0.47, 0.30, 0.18, 200.0, 3.0, 1.0, 3.0))
     assert s["objective_optimal"] < s["objective_constant"] and s["improvement"] > 0
     bad = XLCELL_PRESSURE_PROFILE(0.47, 0.10, 0.18, 200.0, 3.0, 1.0, 3.0)
-    assert bad == [[bad[0][0]]] and bad[0][0].startswith("#XLCELL! target porosity 0.1 must lie between")
+    assert bad == [[bad[0][0]]] and bad[0][0].startswith("#XLCELL! target_porosity = 0.1 must lie between")
 
 
 def test_bruggeman_posterior_udf():
@@ -141,7 +141,7 @@ def test_bruggeman_posterior_udf():
     assert out["alpha_mean"] == pytest.approx(ref.mean) and out["n"] == 5.0
     assert out["alpha_ci_low"] < 1.8 < out["alpha_ci_high"]
     bad = XLCELL_BRUGGEMAN_POSTERIOR([[0.3], [0.4]], [[1.0]], 80.0, 1.0)
-    assert bad[0][0].startswith("#XLCELL! resistances is 1 values")
+    assert bad[0][0].startswith("#XLCELL! resistances_ohm_cm2 is 1 values")
 
 
 def test_nip_pressure_udf():

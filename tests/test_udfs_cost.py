@@ -35,7 +35,7 @@ def test_bottleneck_udf():
     assert XLCELL_BOTTLENECK(names, [[3000.0], [2500.0], [None], [1800.0]]) == [["Formation", 1800.0]]
     assert XLCELL_BOTTLENECK([["a", "b"]], [[2.0, 1.0]]) == [["b", 1.0]]  # a row works too
     assert XLCELL_BOTTLENECK(names, [[1.0], [2.0]])[0][0].startswith("#XLCELL! rates_per_hour is 2 values")
-    assert XLCELL_BOTTLENECK(names, [[1.0], [-2.0], [1.0], [1.0]])[0][0].startswith("#XLCELL! rates = -2")
+    assert XLCELL_BOTTLENECK(names, [[1.0], [-2.0], [1.0], [1.0]])[0][0].startswith("#XLCELL! rates_per_hour = -2")
 
 
 def test_bottleneck_skips_empty_rows():
@@ -51,7 +51,7 @@ def test_bottleneck_skips_empty_rows():
     # nothing to compare: a short message, not a traceback
     assert XLCELL_BOTTLENECK([[None], [None]], [[None], [None]])[0][0] == (
         "#XLCELL! step_names = blank: must be at least one named step with a rate")
-    assert XLCELL_BOTTLENECK([["a"], ["b"]], [[None], [None]])[0][0].startswith("#XLCELL! rates = 'all blank'")
+    assert XLCELL_BOTTLENECK([["a"], ["b"]], [[None], [None]])[0][0].startswith("#XLCELL! rates_per_hour = 'all blank'")
 
 
 def test_cost_returns_the_issue_items_and_reproduces_batpac():

@@ -7,13 +7,14 @@ own inputs here, in one place, and the tests call UDFs with exactly those raw va
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import math
 import re
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from xlcell.errors import ExcelErrorValue, InputError, ShapeError, XlcellError
+from xlcell.errors import ExcelErrorValue, InputError, ShapeError, XlcellError, short_text
 
 try:  # xlwings' decorators register UDFs with Excel on Windows/macOS and do nothing on Linux
     import xlwings as xw
@@ -30,14 +31,145 @@ def cell_error_text(exc: BaseException) -> str:
     return f"{ERROR_PREFIX} internal error ({type(exc).__name__}: {str(exc)[:120]}); please report it"
 
 
-def finite_result(value: Any) -> Any:
+def finite_result(value: Any, args: Mapping[str, Any] | None = None) -> Any:
     """A scalar result as a cell gets it: a float that is not finite becomes a ``#XLCELL!`` text (Excel would show
-    65535 or #NUM!, a silent wrong number), anything else passes unchanged."""
+    65535 or #NUM!, a silent wrong number) naming the arguments to check (:func:`suspect_arguments` of ``args``,
+    ``{argument name: value as Excel handed it over}``); anything else passes unchanged."""
     if isinstance(value, float) and not math.isfinite(value):
         what = "not a number" if math.isnan(value) else "infinite"
-        return (f"{ERROR_PREFIX} the result is {what} for these inputs: check that each is in a physical range "
-                "(a zero or huge value divides or overflows)")
+        return short_text(f"{ERROR_PREFIX} the result is {what} for these inputs: "
+                          f"{suspect_arguments(args or {})}")
     return value
+
+
+_NOT_FINITE_LABELS = frozenset({"inf", "-inf", "nan", "#n/a"})  #: what :func:`excel_value` makes of NaN and ±inf
+
+
+def finite_table(table: Any, args: Mapping[str, Any]) -> Any:
+    """A table result as cells get it: when an argument holds a huge or practically-zero number and a cell of the
+    table is not finite (a float, or ``excel_value``'s ``inf``/``#N/A`` text that the user did not type), the whole
+    table is one ``#XLCELL!`` text naming that argument; otherwise the table passes unchanged."""
+    if not isinstance(table, list):
+        return table
+    extreme = None
+    typed = None
+    for row in table:
+        for c in (row if isinstance(row, list) else [row]):
+            bad = (isinstance(c, float) and not math.isfinite(c)) or (
+                isinstance(c, str) and c.strip().lower() in _NOT_FINITE_LABELS)
+            if not bad:
+                continue
+            if isinstance(c, str):
+                if typed is None:
+                    typed = {t.strip().lower() for v in args.values() for t in _cells(v) if isinstance(t, str)}
+                if c.strip().lower() in typed:
+                    continue
+            if extreme is None:
+                extreme = _extreme(_magnitudes(args))
+            if extreme:
+                return [[short_text(f"{ERROR_PREFIX} the result holds values that are not finite for these inputs: "
+                                    f"{extreme}")]]
+            if isinstance(c, float):  # never a raw NaN/inf in a cell (Excel shows 65535 or #NUM!)
+                return [[short_text(f"{ERROR_PREFIX} the result holds values that are not finite for these inputs: "
+                                    f"{suspect_arguments(args)}")]]
+    return table
+
+
+def _cells(v: Any) -> list[Any]:
+    """The cells of an argument as Excel hands it over: a scalar, or a (list of) list(s) of cells."""
+    if not isinstance(v, (list, tuple)):
+        return [v]
+    return [c for r in v for c in (r if isinstance(r, (list, tuple)) else [r])]
+
+
+#: a number whose decimal exponent is beyond this is far outside any physical range in display units
+_EXTREME_EXPONENT = 100
+
+
+def suspect_arguments(args: Mapping[str, Any]) -> str:
+    """Which arguments to check when a result overflows: those holding a number far outside any physical range
+    (|x| > 1e100) or practically zero (0 < |x| < 1e-100, a divisor), the most extreme first; else every numeric
+    argument."""
+    found = _magnitudes(args)
+    extreme = _extreme(found)
+    if extreme:
+        return extreme
+    names = ", ".join(name for _, name, _ in found) or ", ".join(args) or "the arguments"
+    return f"check that {names} are in a physical range (a zero or huge value divides or overflows)"
+
+
+def _magnitudes(args: Mapping[str, Any]) -> list[tuple[float, str, float]]:
+    """(|decimal exponent|, argument, value) of the most extreme non-zero number of each argument."""
+    found = []
+    for name, v in args.items():
+        nums = [x for x in map(_number, _cells(v)) if x is not None and math.isfinite(x) and x != 0.0]
+        if nums:
+            x = max(nums, key=lambda x: abs(math.log10(abs(x))))
+            found.append((abs(math.log10(abs(x))), name, x))
+    return found
+
+
+def _number(c: Any) -> float | None:
+    """A cell's number (a number typed as text too), or None."""
+    if isinstance(c, bool):
+        return None
+    if isinstance(c, (int, float)):
+        return float(c)
+    if isinstance(c, str) and len(c) < 40:
+        try:
+            return float(c.strip().replace(",", ""))
+        except ValueError:
+            return None
+    return None
+
+
+def _extreme(found: list[tuple[float, str, float]], tail: str = ": use values in a physical range") -> str:
+    extreme = sorted((f for f in found if f[0] > _EXTREME_EXPONENT), reverse=True)
+    if not extreme:
+        return ""
+    listed = "; ".join(f"{name} = {x:.6g} ({'huge' if abs(x) > 1 else 'practically zero'})"
+                       for _, name, x in extreme[:3])
+    return listed + tail
+
+
+def overflow_text(exc: BaseException, args: Mapping[str, Any]) -> str | None:
+    """The cell text for a model's :class:`InputError` about a quantity the user did not type (``time`` from
+    years x seconds, ``cycles`` from years x cycles per year) when an argument holds a huge or practically-zero
+    number: the quantity overflowed or underflowed from that argument, which the text names. None otherwise."""
+    if not isinstance(exc, InputError) or isinstance(exc, ExcelErrorValue):
+        return None
+    typed = {n.lower() for n in args} | {c.strip().lower() for v in args.values() for c in _cells(v)
+                                         if isinstance(c, str)}
+    if re.split(r"[\s\[]", str(exc.name).strip().lower(), maxsplit=1)[0] in typed:
+        return None
+    extreme = _extreme(_magnitudes(args), tail="")
+    if not extreme:
+        return None
+    return short_text(f"{ERROR_PREFIX} {extreme} gives {exc}; use values in a physical range")
+
+
+@contextlib.contextmanager
+def user_names(**names: str | tuple[str, str]) -> Iterator[None]:
+    """Errors raised inside about a model quantity name the argument the user typed instead.
+
+    ``names`` maps a model's name (e.g. ``resistance_ohm_m2``) to the UDF argument or key (``resistances_ohm_cm2``),
+    or to ``(argument, display unit)`` when the model checks SI values: the echoed value is then converted back to
+    what the user typed. Used where a UDF hands its arguments to a model under other names.
+    """
+    try:
+        yield
+    except (InputError, ShapeError) as exc:
+        new = names.get(exc.name)
+        if new is None:
+            raise
+        if isinstance(new, tuple):
+            new, unit = new
+            if isinstance(exc, InputError) and isinstance(exc.value, float):
+                from xlcell import units
+
+                exc.value = float(units.from_si(exc.value, unit))
+        exc.name = new
+        raise
 
 
 CATEGORY = "xlcell"  #: the function wizard's category of every xlcell function
@@ -65,13 +197,16 @@ def udf(*, table: bool = False, ranges: Sequence[str] = (), volatile: bool = Fal
     """
 
     def deco(fn: Callable) -> Callable:
+        params = list(inspect.signature(fn).parameters)
+
         @functools.wraps(fn)
         def wrapper(*args: Any) -> Any:
             try:
                 out = fn(*args)
-                return out if table else finite_result(out)
+                return finite_table(out, dict(zip(params, args))) if table else \
+                    finite_result(out, dict(zip(params, args)))
             except Exception as exc:  # noqa: BLE001 - a cell must never show a traceback
-                text = cell_error_text(exc)
+                text = overflow_text(exc, dict(zip(params, args))) or cell_error_text(exc)
                 return [[text]] if table else text
 
         description, arg_docs = parse_udf_doc(fn)
@@ -203,6 +338,13 @@ def is_blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and v.strip() == "")
 
 
+def is_blank_range(v: Any) -> bool:
+    """A blank cell, or a range whose every cell is blank (xlwings hands a blank one-cell range over as ``[[None]]``)."""
+    if isinstance(v, (list, tuple)):
+        return all(is_blank_range(c) for c in v)
+    return is_blank(v)
+
+
 def as_float(v: Any, name: str, *, default: float | None = None, allowed: str = "a number") -> float:
     """A number from a cell value. Blank -> ``default`` (or an error if there is none).
 
@@ -269,6 +411,8 @@ def as_text(v: Any, name: str, *, default: str | None = None, choices: Iterable[
         if default is not None:
             return default
         raise InputError(name, None, "a text value")
+    if isinstance(v, float) and not math.isfinite(v):
+        raise InputError(name, v, "a text value")
     s = str(v).strip() if not isinstance(v, float) else f"{v:g}"
     if choices is not None:
         ch = list(choices)
@@ -311,7 +455,7 @@ def as_2d(v: Any, name: str) -> list[list[Any]]:
         raise ShapeError(name, "empty", "a range with at least one cell")
     if not isinstance(v[0], (list, tuple)):
         return [list(v)]
-    return [list(r) for r in v]
+    return [list(r) if isinstance(r, (list, tuple)) else [r] for r in v]
 
 
 def as_vector(v: Any, name: str, *, allow_blank: bool = False) -> list[float]:
@@ -348,7 +492,7 @@ def as_kv(v: Any, name: str) -> dict[str, Any]:
         raise ShapeError(name, f"{len(rows)}x{len(rows[0])}", "two columns: key, value")
     out: dict[str, Any] = {}
     for r in rows:
-        k, val = r[0], r[1]
+        k, val = (list(r) + [None, None])[:2]  # a short row (a ragged list, never from Excel) has blank cells
         if is_blank(k):
             continue
         check_not_error(k, f"{name} key")

@@ -56,9 +56,12 @@ from ._excel import (
     as_vector,
     excel_value,
     is_blank,
+    is_blank_range,
     kv_out,
     spec_values,
+    suspect_arguments,
     udf,
+    user_names,
 )
 from .cell import design_from_range, materials_from_range
 
@@ -187,6 +190,8 @@ def _nip(roll_diameter_m: Any, thickness_before_um: Any, eps_before: Any, materi
     """The nip's (roll radius, coating thickness before calendering, porosity before, material) in SI, checked once."""
     R = 0.5 * _num(roll_diameter_m, "roll_diameter_m", "m", lo=0.0)
     L0 = _num(thickness_before_um, "thickness_before_um", "µm", lo=0.0)
+    if not L0 > 0:  # a subnormal number of µm is 0 m
+        raise InputError("thickness_before_um", as_float(thickness_before_um, "thickness_before_um"), "a number > 0 µm")
     mat = _material(material, calendering_materials)
     e0 = _porosity(eps_before, "eps_before")
     check_compaction_law(e0, mat.eps_min, mat.gamma_N_m, eps0_name="eps_before")
@@ -376,6 +381,10 @@ def XLCELL_POROSITY_PROFILE(line_load_N_mm: Any, material: Any, thickness_before
         raise InputError("points", n, "a whole number between 2 and 1001")
     x = np.linspace(-0.5 * w, 0.5 * w, n)
     h = crown_height(qc, w, l, D, d, E)
+    if not np.isfinite(h):
+        raise InfeasibleError("the crown for this roll is not a finite number: " + suspect_arguments(
+            {"crown_line_load_N_mm": crown_line_load_N_mm, "face_width_m": face_width_m, "bearing_span_m": bearing_span_m,
+             "roll_diameter_m": roll_diameter_m, "bore_diameter_m": bore_diameter_m}))
     eps, qloc, capped, carried, ok = cross_width_profile(x, q, e0, L0, mat.eps_min, mat.gamma_N_m, w, l, D, d, E,
                                                          crown_m=np.array([0.0, h]), on_failure="flag")
     for i, label in enumerate(("without crown", "with crown")):
@@ -422,7 +431,7 @@ def XLCELL_CALENDERING(material: Any, am_frac: Any, binder_frac: Any, line_loads
                             solids_fraction=_porosity(solids_fraction if not is_blank(solids_fraction) else 0.4, "solids_fraction"),
                             base=base, materials=cal_table, active_materials=materials_from_range(materials))
     values = {**micro.as_display(), **cell.as_display()}
-    keys = list(values) if is_blank(metrics) else _out_list(metrics)
+    keys = list(values) if is_blank_range(metrics) else _out_list(metrics)
     cols = []
     for k in keys:
         v = np.broadcast_to(np.asarray(values[k]), q.shape)
@@ -525,6 +534,13 @@ def XLCELL_BRUGGEMAN_POSTERIOR(porosities: Any, resistances_ohm_cm2: Any, thickn
     rel_noise: relative measurement error (blank = 0.05)
     prior_mean, prior_sd: normal prior on α (blank = 1.5 and 1.0), truncated to 1..5
     """
+    with user_names(porosity="porosities", resistance_ohm_m2=("resistances_ohm_cm2", "Ω·cm²"),
+                    thickness_m=("thicknesses_um", "µm")):
+        return _bruggeman_posterior(porosities, resistances_ohm_cm2, thicknesses_um, kappa0_S_m, rel_noise, prior_mean,
+                                    prior_sd)
+
+
+def _bruggeman_posterior(porosities, resistances_ohm_cm2, thicknesses_um, kappa0_S_m, rel_noise, prior_mean, prior_sd):
     eps = np.array(as_vector(porosities, "porosities"))
     R = units.to_si(np.array(as_vector(resistances_ohm_cm2, "resistances_ohm_cm2")), "Ω·cm²")
     L = units.to_si(np.array(as_vector(thicknesses_um, "thicknesses_um")), "µm")

@@ -21,7 +21,7 @@ from xlcell.tables import MATERIAL_COLUMNS
 from xlcell.transport import diffusion_time, effective_conductivity, max_length_for_time
 
 from ._excel import (as_2d, as_float, as_kv, as_records, as_table, as_text, as_vector, excel_value, is_blank,
-                     is_blank_row, kv_out, spec_values, udf)
+                     is_blank_range, is_blank_row, kv_out, spec_values, udf)
 
 _METRIC_SPECS = {s.key: s for s in specs(CellMetrics)}
 _METRIC_CANON = {k.lower(): k for k in _METRIC_SPECS}
@@ -154,7 +154,7 @@ def XLCELL_CELL_TABLE(designs: Any, metrics: Any = None, materials: Any = None) 
     """
     d, kept, n_rows = designs_from_table_rows(designs, materials)
     m = evaluate_cell(d).as_display()
-    keys = list(m) if metrics is None or is_blank(metrics) else _metric_list(metrics)
+    keys = list(m) if is_blank_range(metrics) else _metric_list(metrics)
     cols = []
     for k in keys:
         v = np.broadcast_to(np.asarray(m[k]), (len(kept),))

@@ -25,7 +25,8 @@ from xlcell.factory import DRIVERS, Plant, StepTable, bottleneck, steps_from_row
 from xlcell.params import specs
 from xlcell.tables import BOM_HEADER, FACTORY_HEADER, SENSITIVITY_HEADER
 
-from ._excel import as_2d, as_float, as_int, as_kv, as_table, as_text, excel_value, is_blank, kv_out, udf
+from ._excel import (as_2d, as_float, as_int, as_kv, as_table, as_text, excel_value, is_blank, is_blank_range, kv_out,
+                     udf, user_names)
 from .cell import aligned_rows, design_from_range, designs_from_table_rows
 
 FACTORY_CLASSES = (Plant, Economics)
@@ -116,7 +117,8 @@ def XLCELL_BOTTLENECK(step_names: Any, rates_per_hour: Any) -> list[list[Any]]:
         rates.append(np.nan if is_blank(c) else as_float(c, f"rates_per_hour[{i + 1}]"))
     if not kept_names:
         raise InputError("step_names", None, "at least one named step with a rate")
-    name, rate = bottleneck(kept_names, np.array(rates))
+    with user_names(rates="rates_per_hour"):
+        name, rate = bottleneck(kept_names, np.array(rates))
     return [[str(name), float(rate)]]
 
 
@@ -171,7 +173,7 @@ def XLCELL_COST_TABLE(designs: Any, items: Any = None, factory: Any = None, bom:
     n = len(kept)
     kw = cost_settings(factory, bom, steps)
     m = evaluate_cost(d, **kw).as_display()
-    keys = list(m) if items is None or is_blank(items) else [_metric(as_text(c, "items")) for r in as_2d(items, "items")
+    keys = list(m) if is_blank_range(items) else [_metric(as_text(c, "items")) for r in as_2d(items, "items")
                                                             for c in r if not is_blank(c)]
     cols = []
     for k in keys:

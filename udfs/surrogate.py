@@ -6,6 +6,8 @@ data a ``porosity`` column. The conversion to SI happens through :mod:`xlcell.un
 """
 from __future__ import annotations
 
+import functools
+
 from typing import Any
 
 import numpy as np
@@ -15,7 +17,7 @@ from xlcell.errors import InputError, ShapeError, UnknownKeyError
 from xlcell.process_sim import SOLIDS_FRACTION, CalenderLine, ProcessSimulator
 from xlcell.surrogate import MEASUREMENT_SD, bayes_opt, fit_surrogate, suggest_next
 
-from ._excel import as_2d, as_float, as_int, as_table, as_text, is_blank_row, kv_out, params_from_kv, udf
+from ._excel import as_2d, as_float, as_int, as_table, as_text, is_blank_row, kv_out, params_from_kv, udf, user_names
 
 #: Excel key -> (SI key, display unit)
 SETTING_KEYS = {
@@ -26,6 +28,8 @@ SETTING_KEYS = {
 }
 _BY_LOWER = {k.lower(): k for k in SETTING_KEYS}
 _BY_SI = {si: k for k, (si, _) in SETTING_KEYS.items()}
+#: the models' SI settings -> the key and unit the user typed (errors name what is in the user's table)
+_USER_NAMES = {si: (k, unit) for k, (si, unit) in SETTING_KEYS.items() if si != k}
 POROSITY = "porosity"
 MAX_ITER = 50
 MAX_SEED = 2**32 - 1  #: seeds of numpy's and scikit-learn's generators are 32-bit
@@ -110,6 +114,18 @@ def bounds_table(v: Any, name: str = "bounds") -> dict[str, tuple[float, float]]
     return out
 
 
+def _user_named(**extra: str):
+    """Errors about an SI setting (``line_load_N_m``) name the key of the user's table (``line_load_N_mm``), and
+    ``extra`` model names the argument they come from."""
+    def deco(fn):
+        @functools.wraps(fn)
+        def call(*args):
+            with user_names(**_USER_NAMES, **extra):
+                return fn(*args)
+        return call
+    return deco
+
+
 def _target(v: Any) -> float:
     return as_float(v, "target_porosity")  # range checked by suggest_next / bayes_opt
 
@@ -119,6 +135,7 @@ def _display(si_key: str, x: float) -> float:
 
 
 @udf(table=True, ranges=("data", "query", "line"), wizard=False)
+@_user_named()
 def XLCELL_GP_PREDICT(data: Any, query: Any, material: Any = None, solids_fraction: Any = None,
                       measurement_sd: Any = None, line: Any = None) -> list[list[Any]]:
     """Gaussian-process surrogate of final porosity fitted to trial data: mean and std of a new measurement per query row.
@@ -141,6 +158,7 @@ def XLCELL_GP_PREDICT(data: Any, query: Any, material: Any = None, solids_fracti
 
 
 @udf(table=True, ranges=("data", "bounds", "line"), wizard=False)
+@_user_named()
 def XLCELL_BO_SUGGEST(data: Any, bounds: Any, target_porosity: Any, material: Any = None, seed: Any = None,
                       solids_fraction: Any = None, measurement_sd: Any = None, line: Any = None,
                       acquisition: Any = None) -> list[list[Any]]:
@@ -182,6 +200,7 @@ def XLCELL_BO_SUGGEST(data: Any, bounds: Any, target_porosity: Any, material: An
 
 
 @udf(table=True, ranges=("bounds", "line"), wizard=False)
+@_user_named(measurement_sd="noise_sd")  # the simulator's noise is the GP's measurement sd
 def XLCELL_BO_RUN(bounds: Any, target_porosity: Any, material: Any = None, solids_fraction: Any = None,
                   n_init: Any = None, n_iter: Any = None, seed: Any = None, noise_sd: Any = None,
                   line: Any = None) -> list[list[Any]]:

@@ -61,6 +61,7 @@ from . import paramsets
 from .cell import (
     CellDesign,
     CellMetrics,
+    ElectrodeDesign,
     areal_capacity,
     coating_density,
     composite_density,
@@ -211,13 +212,13 @@ def line_load_for_porosity(target_porosity: Array, eps0: Array, eps_min: Array, 
     if low.any():
         i = int(np.flatnonzero(low.ravel())[0])
         raise InfeasibleError(
-            f"target porosity {et.ravel()[i]:.4g} is at or below the minimum porosity {em.ravel()[i]:.4g} "
+            f"target_porosity = {et.ravel()[i]:.4g} is at or below the minimum porosity {em.ravel()[i]:.4g} "
             f"this material reaches at any line load" + (f" (design {i + 1})" if low.size > 1 else ""))
     high = et > e0 + 1e-12
     if high.any():
         i = int(np.flatnonzero(high.ravel())[0])
         raise InfeasibleError(
-            f"target porosity {et.ravel()[i]:.4g} is above the coating porosity before calendering "
+            f"target_porosity = {et.ravel()[i]:.4g} is above the coating porosity before calendering "
             f"{e0.ravel()[i]:.4g}; calendering only lowers porosity" + (f" (design {i + 1})" if high.size > 1 else ""))
     return g * np.log(np.maximum(e0 - em, 0.0) / (et - em)).clip(min=0.0)
 
@@ -254,6 +255,8 @@ def eps0_from_solids(solids_fraction: Array, material: CalenderingMaterial) -> n
     phi = _f(solids_fraction)
     eps0 = coating_porosity(phi, material.drying_shrinkage)
     phi_max = float(max_solids_fraction(material.eps_min, material.drying_shrinkage))
+    _check("solids_fraction", phi, eps0 < 1.0, "large enough to leave solids in the dried coating (its porosity "
+           "rounds to 1)")
     _check("solids_fraction", phi, eps0 > material.eps_min,
            f"below {phi_max:.3g} for {material.name} (a denser slurry dries to a porosity at or below its minimum "
            f"porosity {material.eps_min:.3g}: nothing left to calender)")
@@ -628,7 +631,17 @@ def hierarchy(material: str, am_frac: Array, binder_frac: Array, line_load_N_m: 
                     carbon_density_kg_m3=e.carbon_density_kg_m3, binder_density_kg_m3=e.binder_density_kg_m3,
                     foil_thickness_m=e.foil_thickness_m, foil_density_kg_m3=e.foil_density_kg_m3,
                     porosity=e.porosity, thickness_m=1.0, binder_blinding=e.binder_blinding)
-    new = dataclasses.replace(new, thickness_m=qa / (new.specific_capacity_C_kg * new.am_frac * coating_density(new)))
+    with np.errstate(over="ignore", divide="ignore"):
+        thickness = qa / (new.specific_capacity_C_kg * new.am_frac * coating_density(new))
+    spec = next(s for s in specs(ElectrodeDesign) if s.name == "thickness_m")
+    try:  # the thickness follows from am_frac (same areal capacity): a bad one is am_frac's fault
+        spec.check(thickness)
+    except InputError as exc:
+        i = int(exc.where.split()[-1]) - 1 if exc.where else 0
+        raise InputError("am_frac", float(np.broadcast_to(w_a, np.shape(thickness)).ravel()[i]),
+                         f"a mass fraction that keeps the design's areal capacity with a coating "
+                         f"{spec.allowed().removeprefix('a number ')}; it needs {exc.value:.3g} µm", exc.where) from None
+    new = dataclasses.replace(new, thickness_m=thickness)
     d = dataclasses.replace(d, **{which: new})
     return calendering_performance(d, line_load_N_m, which=which, material=mat, solids_fraction=solids_fraction)
 

@@ -260,7 +260,8 @@ def areal_capacity_of(thickness_m: Array, coating_density_kg_m3: Array, am_frac:
 
 def specific_area_of(am_volume_fraction: Array, particle_radius_m: Array) -> Array:
     """Active surface per electrode volume of spheres a = 3 ε_AM / r (1/m)."""
-    return 3.0 * am_volume_fraction / particle_radius_m
+    with np.errstate(divide="ignore", over="ignore"):  # a radius of 0 m (underflow) gives inf, reported by the caller
+        return 3.0 * np.asarray(am_volume_fraction, dtype=float) / np.asarray(particle_radius_m, dtype=float)
 
 
 def charge_transfer_asi_of(temperature_K: Array, exchange_current_A_m2: Array, specific_area_1_m: Array, thickness_m: Array) -> Array:
@@ -361,10 +362,28 @@ def resolve(design: CellDesign) -> CellDesign:
             if s.name != "thickness_m":
                 s.check(getattr(design.neg, s.name), "neg_" + s.key)
         derived = neg_thickness_for_np(design.pos, design.neg, design.np_ratio)
+        _check_derived_neg_thickness(derived, np.isnan(ln), design.np_ratio)
         ln = np.where(np.isnan(ln), derived, ln)
         design = dataclasses.replace(design, neg=dataclasses.replace(design.neg, thickness_m=ln))
     validate(design.neg, "neg_")
     return design
+
+
+def _check_derived_neg_thickness(derived: Array, is_derived: Array, np_ratio: Array) -> None:
+    """A negative thickness derived from ``np_ratio`` outside its allowed range is the N/P ratio's fault (e.g. a
+    ratio of 1e-300 gives a coating of 0 µm): the message names ``np_ratio``, what the user typed, not
+    ``neg_thickness_um``."""
+    spec = next(s for s in specs(ElectrodeDesign) if s.name == "thickness_m")
+    d, mask, ratio = np.broadcast_arrays(np.asarray(derived, dtype=float), np.asarray(is_derived, dtype=bool),
+                                         np.asarray(np_ratio, dtype=float))
+    try:  # only the derived thicknesses (the given ones are checked under their own key); 100 µm is always allowed
+        spec.check(np.where(mask, d, spec.to_si(100.0)))
+    except InputError as exc:
+        i = int(exc.where.split()[-1]) - 1 if exc.where else 0
+        raise InputError("np_ratio", float(ratio.ravel()[i]),
+                         f"a ratio that gives a negative coating {spec.allowed().removeprefix('a number ')}; it "
+                         f"gives {exc.value:.3g} µm",
+                         exc.where) from None
 
 
 def evaluate_cell(design: CellDesign) -> CellMetrics:

@@ -588,7 +588,8 @@ def fit_wang(c_rate: Array, temperature_K: Array, ah_throughput: Array, loss_per
     ok = (q > 0) & (a > 0)
     n_dropped = int(np.count_nonzero(~ok))
     if not ok.any():
-        raise InfeasibleError(f"fit_wang needs rows with loss > 0 and throughput > 0; all {c.size} rows have loss or Ah <= 0")
+        raise InfeasibleError(f"the data need rows with loss_pct > 0 and ah_throughput > 0; all {c.size} rows have loss_pct or "
+                               "ah_throughput <= 0")
     c, T, a, q = c[ok], T[ok], a[ok], q[ok]
     published = {"ln_b": np.log(WANG_B[0]), "z": WANG_Z, "ea": WANG_EA_J_MOL, "k": WANG_K_J_MOL}
     columns = {"ln_b": np.ones_like(c), "z": np.log(a), "ea": -1.0 / (WANG_R * T), "k": c / (WANG_R * T)}
@@ -601,7 +602,7 @@ def fit_wang(c_rate: Array, temperature_K: Array, ah_throughput: Array, loss_per
         held["k"] = "one C-rate in the data"
     free = [f for f in ("ln_b", "z", "ea", "k") if f not in held]
     if c.size < len(free) + 1:
-        raise InfeasibleError(f"fit_wang needs at least {len(free) + 1} rows with loss > 0 to fit {len(free)} coefficients "
+        raise InfeasibleError(f"the data need at least {len(free) + 1} rows with loss_pct > 0 to fit {len(free)} coefficients "
                               f"({', '.join(_WANG_COEF[f] for f in free)}); got {c.size}")
     X = np.column_stack([columns[f] for f in free])
     Xn = X / np.linalg.norm(X, axis=0)

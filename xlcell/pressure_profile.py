@@ -129,13 +129,13 @@ def optimal_pressure_profile(eps0: float, target_porosity: float, eps_min: float
     if int(points) < 3:
         raise InputError("points", points, "an integer >= 3")
     if not em < et < e0:
-        raise InfeasibleError(f"target porosity {et:.4g} must lie between the minimum porosity {em:.4g} "
+        raise InfeasibleError(f"target_porosity = {et:.4g} must lie between the minimum porosity {em:.4g} "
                               f"and the porosity before calendering {e0:.4g}")
     E = e0 - em
     m = 0.5 * (np.exp(-ks) + np.exp(-kf))
     q_const = (et - e0 * m) / (1.0 - m)
     if not q_const > em:
-        raise InfeasibleError(f"target porosity {et:.4g} is out of reach in a {T * 1e3:.4g} ms nip: the coating "
+        raise InfeasibleError(f"target_porosity = {et:.4g} is out of reach in a {T * 1e3:.4g} ms nip: the coating "
                               f"relaxes too slowly (relaxation times {tau_surface_s * 1e3:.4g} and {tau_foil_s * 1e3:.4g} ms)")
     z_const = float(np.log(E / (q_const - em)))
 
@@ -158,7 +158,7 @@ def optimal_pressure_profile(eps0: float, target_porosity: float, eps_min: float
     # Continuation: solve first with r >= 1e-4 and w_T <= 1 (well conditioned), then walk the weights
     # geometrically to the requested ones, each solve starting from the previous solution.
     r0, w0 = max(r, 1e-4), min(wT, 1.0)
-    steps = 1 + int(np.ceil(2 * max(np.log10(r0 / r), np.log10(wT / w0) if w0 > 0 else 0.0)))
+    steps = 1 + int(np.ceil(2 * max(np.log10(r0) - np.log10(r), np.log10(wT) - np.log10(w0) if w0 > 0 else 0.0)))
     r_path = np.geomspace(r0, r, steps)
     w_path = np.geomspace(w0, wT, steps) if w0 > 0 else np.full(steps, wT)
     s0 = np.linspace(0.0, 1.0, 101)

@@ -358,11 +358,11 @@ def profile_failure_message(carried_fraction: float, which: str = "", min_carrie
     """The sentence that says why a :func:`cross_width_profile` result is not trusted (``which`` names it)."""
     w = f" ({which})" if which else ""
     if carried_fraction < min_carried:
-        return (f"the cross-width model carries only {100 * carried_fraction:.1f} % of the line load{w}: the roll bends by as "
-                "much as the coating can be compacted and the strips that would carry the rest are squeezed to eps_min "
-                "(beyond the compaction law); use a stiffer roll, a narrower face or a crown for this load")
+        return (f"the cross-width model carries only {100 * carried_fraction:.1f} % of the line load{w}: the roll bends "
+                "as much as the coating compacts, so strips are squeezed to eps_min; use a stiffer roll (larger "
+                "roll_diameter_m), a narrower face_width_m or a crown")
     return (f"the cross-width load distribution did not converge{w}: the roll's deflection is comparable to the "
-            "coating's compaction range; use a stiffer roll or a narrower face")
+            "coating's compaction range; use a stiffer roll (larger roll_diameter_m) or a narrower face_width_m")
 
 
 def porosity_profile(x_m: Array, line_load_N_m: Array, eps0: Array, thickness_before_m: Array, eps_min: Array,

@@ -80,16 +80,17 @@ def infer_bruggeman_exponent(porosity: ArrayLike, resistance_ohm_m2: ArrayLike, 
     eps = np.atleast_1d(np.asarray(porosity, dtype=float)).ravel()
     R = np.atleast_1d(np.asarray(resistance_ohm_m2, dtype=float)).ravel()
     if eps.shape != R.shape:
-        raise ShapeError("resistances", f"{R.size} values", f"{eps.size} values, one per porosity")
+        raise ShapeError("resistance_ohm_m2", f"{R.size} values", f"{eps.size} values, one per porosity")
     bad = ~((eps > 0) & (eps < 1))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise InputError("porosity", float(eps[i]), "a number between 0 and 1 (exclusive)", f"measurement {i + 1}")
-    _positive("resistance_ohm_cm2", R)
+    _positive("resistance_ohm_m2", R)
     L = np.broadcast_to(np.asarray(thickness_m, dtype=float), eps.shape)
     k0 = np.broadcast_to(np.asarray(kappa0_S_m, dtype=float), eps.shape)
-    _positive("thickness_um", L)
+    _positive("thickness_m", L)
     _positive("kappa0_S_m", k0)
+    rel_noise, prior_sd, prior_mean = np.float64(rel_noise), np.float64(prior_sd), np.float64(prior_mean)
     for name, v in (("rel_noise", rel_noise), ("prior_sd", prior_sd)):
         if not (np.isfinite(v) and v > 0):
             raise InputError(name, float(v), "a number > 0")
