@@ -234,8 +234,8 @@ def XLCELL_FACTORY(design: Any, factory: Any = None, bom: Any = None, steps: Any
         cap = n_acc / u / hours if np.isfinite(u) and u > 0 else None
         rows.append([name, fac.steps.group[j], float(units.from_si(_first(s.driver[..., j]), unit)),
                      unit if unit != "-" else "units", _first(s.machines[..., j]), u, cap,
-                     _first(s.labor_s[..., j]) / 3600.0, _first(s.capex_usd[..., j]) / 1e6, _first(s.area_m2[..., j]),
-                     _first(s.energy_J[..., j]) / 3.6e9, _first(s.wip_cells[..., j])])
+                     _first(units.to_display(s.labor_s[..., j], "h")), _first(units.to_display(s.capex_usd[..., j], "M$")), _first(s.area_m2[..., j]),
+                     _first(units.to_display(s.energy_J[..., j], "MWh")), _first(s.wip_cells[..., j])])
     if steps is not None and not is_blank(steps):  # blank rows for the table's empty rows
         rows += [[None] * len(FACTORY_HEADER)] * max(0, len(as_2d(steps, "steps")) - 1 - len(s.names))
     return [[_blank_nan(c) for c in r] for r in rows]

@@ -81,7 +81,7 @@ def XLCELL_SEI_LOSS(design: Any, years: Any, cycles: Any = None, sei_params: Any
         raise InputError("cycles", n, "a number >= 0")
     r = sei_capacity_loss(design_from_range(design, materials), t * SECONDS_PER_YEAR, n,
                           params_from_kv(SEIParams, sei_params, "sei_params"))
-    return float(np.asarray(r.capacity_loss_fraction).reshape(-1)[0] * 100.0)
+    return float(units.to_display(np.asarray(r.capacity_loss_fraction).reshape(-1)[0], "%"))
 
 
 @udf(ranges=("design", "sei_params", "materials"))

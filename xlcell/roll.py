@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from .errors import InfeasibleError, InputError
+from .units import to_display
 
 Array = Any
 
@@ -358,7 +359,7 @@ def profile_failure_message(carried_fraction: float, which: str = "", min_carrie
     """The sentence that says why a :func:`cross_width_profile` result is not trusted (``which`` names it)."""
     w = f" ({which})" if which else ""
     if carried_fraction < min_carried:
-        return (f"the cross-width model carries only {100 * carried_fraction:.1f} % of the line load{w}: the roll bends by as "
+        return (f"the cross-width model carries only {to_display(carried_fraction, '%'):.1f} % of the line load{w}: the roll bends by as "
                 "much as the coating can be compacted and the strips that would carry the rest are squeezed to eps_min "
                 "(beyond the compaction law); use a stiffer roll, a narrower face or a crown for this load")
     return (f"the cross-width load distribution did not converge{w}: the roll's deflection is comparable to the "

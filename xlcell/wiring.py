@@ -115,7 +115,7 @@ def _lcos(ev: Evaluation) -> dict[str, Any]:
     materials = ev["materials_usd"]
     cell_cost = ev["cell_cost_usd"]
     usd_J = lcos.lcos_simple(materials, cell_cost - materials, kw.get("om_usd", 0.0), kw.get("residual_usd", 0.0), eta,
-                        ev["energy_Wh"] * 3600.0, ev["cycle_life"])
+                        units.from_display(ev["energy_Wh"], "Wh"), ev["cycle_life"])
     return {"round_trip_efficiency": np.broadcast_to(eta, np.shape(usd_J)), "lcos_cell_usd_per_kWh": units.from_si(usd_J, "$/kWh")}
 
 
