@@ -274,7 +274,7 @@ def run_optimize(book: Book) -> OptimizationResult:
 
 def run_report(book: Book, out: str | Path | None = None) -> Path:
     """Trace the front from the book's settings and write an optimisation report next to it (the book is not touched)."""
-    from workbooks.pareto_report import write_pareto_report
+    from .report import write_pareto_report
 
     s = read_settings(book)
     problem = s.problem()
@@ -297,7 +297,7 @@ def _beside(book: Book, suffix: str) -> Path:
 
 def run_design_report(book: Book, out: str | Path | None = None) -> Path:
     """Write the report workbook of the Design sheet's cell next to the book (the book itself is not written)."""
-    from workbooks.report import write_report
+    from .report import write_report
 
     values = design_values(as_kv(book.read(DESIGN), "design"))
     materials = materials_from_range(_optional(book, MATERIALS), MATERIALS)

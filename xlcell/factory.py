@@ -436,6 +436,26 @@ def size_plant(
     return res, out
 
 
+def step_capacity_cells_per_h(cells_per_year: Array, utilisation: Array, plant: Plant) -> np.ndarray:
+    """Capacity of each process step in accepted cells per hour: the accepted cells of a year over the step's
+    utilisation and the plant's operating hours (NaN where the utilisation is unknown or zero).
+
+    Parameters
+    ----------
+    cells_per_year : array_like
+        Accepted cells per year (-).
+    utilisation : array_like
+        Utilisation of each step (-), e.g. ``StepResults.utilisation``.
+    plant : Plant
+        Operating days and hours per day.
+    """
+    u = np.asarray(utilisation, dtype=float)
+    hours = np.asarray(plant.operating_days * plant.hours_per_day, dtype=float)
+    ok = np.isfinite(u) & (u > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(ok, np.asarray(cells_per_year, dtype=float) / u / hours, np.nan)
+
+
 def _driver_scale(driver: str) -> float:
     """SI units per display unit of a driver (1 for kg, m², counts; 3.6e6 for kWh)."""
     return float(to_si(1.0, DRIVERS[driver][1])) if driver in DRIVERS else 1.0

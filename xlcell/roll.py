@@ -375,8 +375,12 @@ def porosity_profile(x_m: Array, line_load_N_m: Array, eps0: Array, thickness_be
                     roll_diameter_m, bore_diameter_m, youngs_modulus_Pa, crown_m, iterations=iterations, shear=shear)[0]
 
 
+#: softening temperature scale T_s of γ(T) = γ_ref exp(-ΔT / T_s) (K; illustrative, the seed's)
+SOFTENING_K = 30.0
+
+
 def softening_temperature_profile(local_line_load_N_m: Array, nominal_line_load_N_m: Array,
-                                  softening_K: Array = 30.0) -> np.ndarray:
+                                  softening_K: Array = SOFTENING_K) -> np.ndarray:
     """Thermal-crown alternative by softening: coating temperature excess ΔT(x) (K) that makes each strip reach
     the nominal porosity under its local line load.
 
