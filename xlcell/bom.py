@@ -61,7 +61,7 @@ class CellFormat:
     aspect_ratio: Array = field(default=3.0, metadata=param("Electrode length / width", "-", key="aspect_ratio", gt=0, le=20, group=_F))
     pouch_thickness_m: Array = field(default=150e-6, metadata=param("Pouch laminate thickness", "µm", key="pouch_thickness_um", gt=0, le=2000, group=_F, advanced=True,
                                                                     doc="30 µm PET + 100 µm Al + 20 µm PP"))
-    pouch_density_kg_m3: Array = field(default=from_display((30 * 1.38 + 100 * 2.7 + 20 * 0.946) / 150, "g/cm³"), metadata=param(
+    pouch_density_kg_m3: Array = field(default=float(from_display((30 * 1.38 + 100 * 2.7 + 20 * 0.946) / 150, "g/cm³")), metadata=param(
         "Pouch laminate density", "g/cm³", key="pouch_density_g_cm3", gt=0, le=20, group=_F, advanced=True))
     neg_oversize_m: Array = field(default=2e-3, metadata=param("Negative oversize (width and length)", "mm", key="neg_oversize_mm", ge=0, le=50, group=_F, advanced=True))
     sep_oversize_width_m: Array = field(default=2e-3, metadata=param("Separator oversize in width", "mm", key="sep_oversize_width_mm", ge=0, le=50, group=_F, advanced=True))

@@ -110,10 +110,10 @@ _ILL = "illustrative default; compaction-law form and NMC > graphite ε_min orde
 
 def _cm(name, eps_min, gamma_N_mm, eps_f, alpha, a, phi_c, k_c, sigma0, sigma_m, s, e_gpa):
     return CalenderingMaterial(
-        name=name, eps_min=eps_min, gamma_N_m=from_display(gamma_N_mm, "N/mm"), fracture_porosity=eps_f, bruggeman_exponent=alpha,
+        name=name, eps_min=eps_min, gamma_N_m=float(from_display(gamma_N_mm, "N/mm")), fracture_porosity=eps_f, bruggeman_exponent=alpha,
         anisotropy_coefficient=a, percolation_threshold=phi_c, percolation_exponent=2.0, threshold_shift=k_c,
         carbon_network_conductivity_S_m=sigma0, matrix_conductivity_S_m=sigma_m, drying_shrinkage=s,
-        coating_modulus_Pa=from_display(e_gpa, "GPa"), source=_ILL,
+        coating_modulus_Pa=float(from_display(e_gpa, "GPa")), source=_ILL,
     )
 
 

@@ -48,7 +48,7 @@ _EC = "Economics"
 class Economics:
     """Rates of the cost roll-up (BatPaC 5.0 defaults, digest section 6.1; xlcell extras default 0)."""
 
-    labor_rate_usd_s: Array = field(default=from_display(25.0, "$/h"), metadata=param("Direct labour rate", "$/h", key="labor_rate_usd_h", ge=0, group=_EC))
+    labor_rate_usd_s: Array = field(default=float(from_display(25.0, "$/h")), metadata=param("Direct labour rate", "$/h", key="labor_rate_usd_h", ge=0, group=_EC))
     building_cost_usd_m2: Array = field(default=3000.0, metadata=param("Building and land cost", "$/m²", key="building_cost_usd_m2", ge=0, group=_EC))
     equipment_life_yr: Array = field(default=10.0, metadata=param("Equipment life (depreciation)", "yr", key="equipment_life_yr", gt=0, le=100, group=_EC))
     building_life_yr: Array = field(default=20.0, metadata=param("Building life (depreciation)", "yr", key="building_life_yr", gt=0, le=200, group=_EC))

@@ -117,11 +117,11 @@ def _step(name, group, driver, baseline, L0, pL, C0_musd, pC, A0, pA, *, days=1.
           extra_on="", share=1.0, building=0.0, mdriver="", mbase=np.nan, units=np.nan, cycle_s=np.nan, oee=0.85,
           cell_yield=1.0, energy_kWh=0.0) -> ProcessStep:
     return ProcessStep(
-        name=name, group=group, driver=driver, baseline=float(baseline), labor0_s=from_display(L0, "h"), labor_exp=pL,
-        capex0_usd=from_display(C0_musd, "M$"), capex_exp=pC, area0_m2=float(A0), area_exp=pA, days_factor=days, extra=extra,
+        name=name, group=group, driver=driver, baseline=float(baseline), labor0_s=float(from_display(L0, "h")), labor_exp=pL,
+        capex0_usd=float(from_display(C0_musd, "M$")), capex_exp=pC, area0_m2=float(A0), area_exp=pA, days_factor=days, extra=extra,
         extra_exp=extra_exp, extra_on=extra_on, cell_share=share, building=building, machine_driver=mdriver,
         machine_baseline=mbase, units_per_cycle=units, cycle_time_s=cycle_s, oee=oee, cell_yield=cell_yield,
-        energy_J_per_unit=from_display(energy_kWh, "kWh"),
+        energy_J_per_unit=float(from_display(energy_kWh, "kWh")),
     )
 
 
@@ -250,7 +250,7 @@ _PL = "Plant"
 class Plant:
     """Plant volume, schedule and BatPaC's baseline reference values (SI)."""
 
-    plant_energy_J_yr: Array = field(default=from_display(50.0, "GWh"), metadata=param(
+    plant_energy_J_yr: Array = field(default=float(from_display(50.0, "GWh")), metadata=param(
         "Plant output (energy of accepted cells)", "GWh", key="plant_energy_GWh_yr", gt=0, le=1e4, group=_PL,
         doc="Accepted cells per year = plant output / cell energy (BatPaC: 500,000 packs × 100 kWh)"))
     operating_days: Array = field(default=320.0, metadata=param("Operating days per year", "-", key="operating_days", gt=0, le=366, group=_PL))
@@ -261,8 +261,8 @@ class Plant:
     modules_per_pack: Array = field(default=20.0, metadata=param("Modules per pack", "-", key="modules_per_pack", gt=0, group=_PL))
     baseline_days: Array = field(default=320.0, metadata=param("Baseline operating days", "-", key="baseline_days", gt=0, le=366, group=_PL, advanced=True))
     baseline_modules_per_pack: Array = field(default=20.0, metadata=param("Baseline modules per pack", "-", key="baseline_modules_per_pack", gt=0, group=_PL, advanced=True))
-    baseline_capacity_C: Array = field(default=from_display(68.0, "Ah"), metadata=param("Baseline cell capacity (stacking, formation)", "Ah", key="baseline_capacity_Ah", gt=0, group=_PL, advanced=True))
-    large_cell_C: Array = field(default=from_display(80.0, "Ah"), metadata=param("Formation large-cell threshold", "Ah", key="large_cell_Ah", gt=0, group=_PL, advanced=True))
+    baseline_capacity_C: Array = field(default=float(from_display(68.0, "Ah")), metadata=param("Baseline cell capacity (stacking, formation)", "Ah", key="baseline_capacity_Ah", gt=0, group=_PL, advanced=True))
+    large_cell_C: Array = field(default=float(from_display(80.0, "Ah")), metadata=param("Formation large-cell threshold", "Ah", key="large_cell_Ah", gt=0, group=_PL, advanced=True))
     large_cell_capex_factor: Array = field(default=1.1, metadata=param("Formation capital factor above the threshold", "-", key="large_cell_capex_factor", gt=0, group=_PL, advanced=True))
     baseline_pos_solvent_kg_m2: Array = field(default=0.11950458, metadata=param("Baseline NMP evaporated per m² of positive", "-", key="baseline_pos_solvent_kg_m2", gt=0, group=_PL, advanced=True))
     baseline_neg_solvent_kg_m2: Array = field(default=0.07930758, metadata=param("Baseline water evaporated per m² of negative", "-", key="baseline_neg_solvent_kg_m2", gt=0, group=_PL, advanced=True))
@@ -534,7 +534,7 @@ def steps_from_rows(rows: Iterable[dict[str, Any]], base: Sequence[ProcessStep] 
         if "machine_baseline" in kw:
             kw["machine_baseline"] *= _driver_scale(mdriver)
         if "energy_J_per_unit" in kw:
-            kw["energy_J_per_unit"] *= from_display(1.0, "kWh") / _driver_scale(driver)
+            kw["energy_J_per_unit"] *= float(from_display(1.0, "kWh")) / _driver_scale(driver)
         try:
             out.append(dataclasses.replace(start, **kw) if start else ProcessStep(**kw))
         except TypeError:

@@ -84,15 +84,15 @@ class LcosInputs:
     """
 
     power_W: Array = field(default=100e6, metadata=param("Rated power", "MW", key="power_MW", gt=0, group=_P))
-    energy_J: Array = field(default=from_display(400, "MWh"), metadata=param("Rated (nominal) energy", "MWh", key="energy_MWh", gt=0, group=_P))
+    energy_J: Array = field(default=float(from_display(400, "MWh")), metadata=param("Rated (nominal) energy", "MWh", key="energy_MWh", gt=0, group=_P))
     capex_power_usd_W: Array = field(default=0.15, metadata=param("Power capex", "$/kW", key="capex_power_usd_kW", ge=0, group=_P,
                                                                   doc="Power conversion and grid connection, per kW"))
-    capex_energy_usd_J: Array = field(default=from_display(250.0, "$/kWh"), metadata=param("Energy capex", "$/kWh", key="capex_energy_usd_kWh", ge=0, group=_P,
+    capex_energy_usd_J: Array = field(default=float(from_display(250.0, "$/kWh")), metadata=param("Energy capex", "$/kWh", key="capex_energy_usd_kWh", ge=0, group=_P,
                                                                              doc="Battery system, per kWh of rated energy"))
     fixed_om_usd_W_yr: Array = field(default=0.008, metadata=param("Fixed O&M", "$/kW/yr", key="fixed_om_usd_kW_yr", ge=0, group=_O))
-    var_om_usd_J: Array = field(default=from_display(1.0, "$/MWh"), metadata=param("Variable O&M", "$/MWh", key="var_om_usd_MWh", ge=0, group=_O,
+    var_om_usd_J: Array = field(default=float(from_display(1.0, "$/MWh")), metadata=param("Variable O&M", "$/MWh", key="var_om_usd_MWh", ge=0, group=_O,
                                                                      doc="Per MWh discharged"))
-    charging_price_usd_J: Array = field(default=from_display(30.0, "$/MWh"), metadata=param("Charging electricity price", "$/MWh", key="charging_price_usd_MWh",
+    charging_price_usd_J: Array = field(default=float(from_display(30.0, "$/MWh")), metadata=param("Charging electricity price", "$/MWh", key="charging_price_usd_MWh",
                                                                               ge=-1e4, le=1e5, group=_O))
     round_trip_efficiency: Array = field(default=0.86, metadata=param("Round-trip efficiency", "-", key="round_trip_efficiency", gt=0, le=1, group=_O))
     depth_of_discharge: Array = field(default=0.9, metadata=param("Depth of discharge", "-", key="depth_of_discharge", gt=0, le=1, group=_O))

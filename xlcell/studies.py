@@ -193,7 +193,7 @@ class CalenderingStudy:
         "Line load", "N/mm", key="line_load_N_mm", ge=0, group=_CAL, doc="The sweep: 0 to 2000 N/mm in 100 N/mm steps"))
     solids_fraction: Array = field(default=0.40, metadata=param(
         "Slurry solids volume fraction φ_s", "-", key="solids_fraction", gt=0, lt=1, group=_CAL))
-    roll_line_load_N_m: Array = field(default=calendering.LINE_LOAD.to_si(1000.0), metadata=param(
+    roll_line_load_N_m: Array = field(default=float(calendering.LINE_LOAD.to_si(1000.0)), metadata=param(
         "Reference roll: line load", "N/mm", key="roll_line_load_N_mm", ge=0, group=_CAL))
     face_width_m: Array = field(default=0.8, metadata=param("Reference roll: face width", "m", key="face_width_m", gt=0,
                                                             group=_CAL))
