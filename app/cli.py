@@ -118,7 +118,7 @@ def _report_args(p: argparse.ArgumentParser) -> None:
 @command("report", "write a report workbook of one cell design (default: BatPaC 5.0's default cell)")
 @arguments(_report_args)
 def _report(args: argparse.Namespace) -> int:
-    from workbooks.report import write_report
+    from .report import write_report
 
     if getattr(args, "pareto", None):
         from .macros import run_file
@@ -140,9 +140,9 @@ def _report(args: argparse.Namespace) -> int:
 @arguments(lambda p: p.add_argument("--out", default="xlcell-out", help="output folder (default: xlcell-out)"))
 def _demo(args: argparse.Namespace) -> int:
     from workbooks.files import write_atomic
-    from workbooks.report import write_report
 
     from .macros import hypervolume_text, run_file
+    from .report import write_report
     from .template import write_template
 
     out = Path(args.out)

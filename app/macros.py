@@ -276,7 +276,7 @@ def run_optimize(book: Book) -> OptimizationResult:
 
 def run_report(book: Book, out: str | Path | None = None) -> Path:
     """Trace the front from the book's settings and write an optimisation report next to it (the book is not touched)."""
-    from workbooks.pareto_report import write_pareto_report
+    from .report import write_pareto_report
 
     out = out if out is not None else _beside(book, "_pareto_report.xlsx")
     refuse_overwrite(out, book.path)  # before any work: a report never replaces the book it reports on
@@ -299,7 +299,7 @@ def _beside(book: Book, suffix: str) -> Path:
 
 def run_design_report(book: Book, out: str | Path | None = None) -> Path:
     """Write the report workbook of the Design sheet's cell next to the book (the book itself is not written)."""
-    from workbooks.report import write_report
+    from .report import write_report
 
     out = out if out is not None else _beside(book, "_report.xlsx")
     refuse_overwrite(out, book.path)
@@ -424,7 +424,7 @@ def run_file(kind: str, path: str | Path, out: str | Path | None = None, sheet_t
     if kind == "report":
         return run_report(FileBook(path, None, quiet=quiet), out)
     if out is not None and same_file(out, path):  # --out is another file; the book itself is written without it
-        raise BookError("--out is the workbook itself", str(out), f"omit --out to write the results into the book "
+        raise BookError("--out is the workbook itself", str(out), "omit --out to write the results into the book "
                         "in place, or give another path to keep the book as it is")
     target = Path(out) if out else Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)

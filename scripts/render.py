@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     books = args.books
     if not books:
         from workbooks import TEMPLATE_PATH
-        from workbooks.report import write_report
+        from app.report import write_report
 
         args.out.mkdir(parents=True, exist_ok=True)
         books = [TEMPLATE_PATH, write_report(args.out / "xlcell_report.xlsx"), pareto_report(args.out / "xlcell_pareto_report.xlsx")]

@@ -18,7 +18,7 @@ from app.book import FileBook, XlwingsBook, excel_text
 from app.macros import pareto_macro, run_file
 from udfs.cell import materials_from_range
 from workbooks import TEMPLATE_PATH
-from workbooks.report import write_report
+from app.report import write_report
 from workbooks.sheets import pareto as sheet
 from workbooks.xlsx import put_text
 

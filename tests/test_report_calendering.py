@@ -3,10 +3,15 @@ import numpy as np
 import pytest
 from openpyxl import load_workbook
 
-from workbooks.report import write_report
-from workbooks.report_calendering import LINE_LOADS_N_MM, SOLIDS_FRACTION
+from app.report import write_report
 from xlcell.calendering import calendering_performance, get_calendering_material
 from xlcell.design import design_from_mapping
+from xlcell.studies import CalenderingStudy
+from xlcell.units import to_display
+
+# the report's scenario, in the display units the old module constants had
+LINE_LOADS_N_MM = to_display(CalenderingStudy().line_loads_N_m, "N/mm")
+SOLIDS_FRACTION = CalenderingStudy().solids_fraction
 
 
 def _table(ws):

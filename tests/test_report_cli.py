@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 
 import xlcell
 from app.cli import main
-from workbooks.report import write_report
+from app.report import write_report
 
 
 def test_report_has_inputs_metrics_and_native_charts(tmp_path):

@@ -213,7 +213,7 @@ def test_tornado_block(template_values):
 
 
 def test_report_has_a_cost_section(tmp_path):
-    from workbooks.report import write_report
+    from app.report import write_report
 
     p = write_report(tmp_path / "r.xlsx", {"pos_thickness_um": 100.0})
     wb = load_workbook(p)

@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter as L
 
-from workbooks.report import write_report
+from app.report import write_report
 from workbooks.sheets import lcos as lcos_sheet
 from workbooks.sheets import lifetime as lifetime_sheet
 from workbooks.xlsx import dynamic_cells

@@ -27,7 +27,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 from udfs import udf_functions
 from app.book import FileBook
 from app.macros import run_file
-from workbooks.report import write_report
+from app.report import write_report
 from workbooks.sheets import pareto as pareto_sheet
 
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"

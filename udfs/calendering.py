@@ -13,11 +13,13 @@ import numpy as np
 from xlcell import units
 from xlcell.calendering import (
     CALENDERING_MATERIALS,
+    LINE_LOAD,
     CalenderingMaterial,
     Microstructure,
     calendered_thickness,
     check_compaction_law,
     coating_porosity,
+    fracture_check,
     fracture_line_load,
     get_calendering_material,
     hierarchy,
@@ -43,6 +45,7 @@ from xlcell.roll import (
     softening_temperature_profile,
     thermal_crown_temperature,
 )
+from xlcell.studies import CalenderingStudy
 from xlcell.tables import CALENDERING_COLUMNS
 from xlcell.tortuosity_inference import infer_bruggeman_exponent
 
@@ -66,6 +69,7 @@ from ._excel import (
 from .cell import design_from_range, materials_from_range
 
 _OUT_SPECS = {s.key: s for s in specs(Microstructure) + specs(CellMetrics)}
+_STUDY = CalenderingStudy()  #: blank solids fraction: the calendering study's
 _OUT_CANON = {k.lower(): k for k in _OUT_SPECS}
 
 
@@ -85,6 +89,11 @@ def _num(v: Any, name: str, unit: str, *, default: float | None = None, lo: floa
             allowed = f"a number {'<' if hi_open else '<='} {hi:g}{u}"
         raise InputError(name, x, allowed)
     return float(units.to_si(x, unit))
+
+
+def _line_load(v: Any, name: str = "line_load_N_mm", *, positive: bool = False) -> float:
+    """A line load given in N/mm, >= 0 (> 0 with ``positive``), in N/m: every UDF's line load converts here."""
+    return _num(v, name, LINE_LOAD.unit, lo=0.0, lo_open=positive)
 
 
 def _porosity(v: Any, name: str) -> float:
@@ -115,7 +124,7 @@ def XLCELL_POROSITY(line_load_N_mm: Any, eps0: Any, eps_min: Any, gamma_N_mm: An
     eps_min: minimum porosity the material reaches, below eps0
     gamma_N_mm: compaction resistance γ in N/mm, > 0
     """
-    q = _num(line_load_N_mm, "line_load_N_mm", "N/mm", lo=0.0, lo_open=False)
+    q = _line_load(line_load_N_mm)
     return float(porosity_after(q, _porosity(eps0, "eps0"), as_float(eps_min, "eps_min"),
                                 _num(gamma_N_mm, "gamma_N_mm", "N/mm", lo=0.0)))
 
@@ -131,7 +140,7 @@ def XLCELL_LINE_LOAD_FOR_POROSITY(target_porosity: Any, eps0: Any, eps_min: Any,
     """
     q = line_load_for_porosity(_porosity(target_porosity, "target_porosity"), _porosity(eps0, "eps0"),
                                as_float(eps_min, "eps_min"), _num(gamma_N_mm, "gamma_N_mm", "N/mm", lo=0.0))
-    return float(units.from_si(q, "N/mm"))
+    return float(LINE_LOAD.from_si(q))
 
 
 @udf(ranges=("calendering_materials",))
@@ -148,7 +157,7 @@ def XLCELL_ADAPTIVE_LINE_LOAD(target_porosity: Any, solids_fraction: Any, materi
     """
     mat = _material(material, calendering_materials)
     q, _ = target_line_load(_porosity(target_porosity, "target_porosity"), _porosity(solids_fraction, "solids_fraction"), mat)
-    return float(units.from_si(q, "N/mm"))
+    return float(LINE_LOAD.from_si(q))
 
 
 @udf()
@@ -212,7 +221,7 @@ def XLCELL_NIP_PRESSURE(line_load_N_mm: Any, roll_diameter_m: Any, thickness_bef
     material: material name (compaction law and coating modulus from the calendering table)
     calendering_materials: optional parameter table, searched before the library
     """
-    q = _num(line_load_N_mm, "line_load_N_mm", "N/mm", lo=0.0, lo_open=False)
+    q = _line_load(line_load_N_mm)
     R, L0, e0, mat = _nip(roll_diameter_m, thickness_before_um, eps_before, material, calendering_materials)
     return float(units.from_si(nip_pressure(q, R, L0, e0, mat), "MPa"))
 
@@ -221,7 +230,7 @@ DUCTILE = "none (ductile)"  #: what a cell shows for the fracture line load of a
 
 
 def _fracture_value(q_N_m: float) -> Any:
-    return DUCTILE if np.isinf(q_N_m) else float(units.from_si(q_N_m, "N/mm"))
+    return DUCTILE if np.isinf(q_N_m) else float(LINE_LOAD.from_si(q_N_m))
 
 
 @udf(ranges=("calendering_materials",))
@@ -249,15 +258,14 @@ def XLCELL_FRACTURE_CHECK(line_load_N_mm: Any, eps_before: Any, material: Any, c
     eps_before: porosity before calendering
     material: material name; calendering_materials: optional parameter table
     """
-    q = _num(line_load_N_mm, "line_load_N_mm", "N/mm", lo=0.0, lo_open=False)
+    q = _line_load(line_load_N_mm)
     mat = _material(material, calendering_materials)
-    e0 = _porosity(eps_before, "eps_before")
-    eps = float(porosity_after(q, e0, mat.eps_min, mat.gamma_N_m))
-    qf = float(fracture_line_load(e0, mat))
-    if np.isinf(qf):
+    r = fracture_check(q, _porosity(eps_before, "eps_before"), mat)
+    if r.ductile:
         return f"OK: {mat.name} is ductile (no fracture limit)"
-    qf_mm = float(units.from_si(qf, "N/mm"))
-    if eps < mat.fracture_porosity:
+    eps = float(r.porosity)
+    qf_mm = float(LINE_LOAD.from_si(r.fracture_line_load_N_m))
+    if r.cracked:
         return (f"WARNING: {mat.name} particles crack: porosity {eps:.3f} is below the fracture-onset porosity "
                 f"{mat.fracture_porosity:.3g} (line load above {qf_mm:.0f} N/mm)")
     return f"OK: below {mat.name}'s fracture line load {qf_mm:.0f} N/mm"
@@ -276,7 +284,7 @@ def XLCELL_PRESSURE_SCALE(line_load_N_mm: Any, roll_diameter_m: Any, thickness_b
     material: material name (γ, compaction law and coating modulus from the calendering table)
     calendering_materials: optional parameter table, searched before the library
     """
-    q = _num(line_load_N_mm, "line_load_N_mm", "N/mm", lo=0.0)
+    q = _line_load(line_load_N_mm, positive=True)
     R, L0, e0, mat = _nip(roll_diameter_m, thickness_before_um, eps_before, material, calendering_materials)
     return float(units.from_si(pressure_scale(q, R, L0, e0, mat), "MPa"))
 
@@ -295,12 +303,12 @@ def XLCELL_LINE_LOAD_FOR_PRESSURE(pressure_MPa: Any, roll_diameter_m: Any, thick
     """
     p = _num(pressure_MPa, "pressure_MPa", "MPa", lo=0.0)
     R, L0, e0, mat = _nip(roll_diameter_m, thickness_before_um, eps_before, material, calendering_materials)
-    return float(units.from_si(line_load_for_pressure(p, R, L0, e0, mat), "N/mm"))
+    return float(LINE_LOAD.from_si(line_load_for_pressure(p, R, L0, e0, mat)))
 
 
 # ------------------------------------------------------------------ roll
 def _roll_args(line_load_N_mm, face_width_m, bearing_span_m, roll_diameter_m, bore_diameter_m, youngs_modulus_GPa):
-    q = _num(line_load_N_mm, "line_load_N_mm", "N/mm", lo=0.0, lo_open=False)
+    q = _line_load(line_load_N_mm)
     w = _num(face_width_m, "face_width_m", "m", lo=0.0)
     l = _num(bearing_span_m, "bearing_span_m", "m", lo=0.0)
     D = _num(roll_diameter_m, "roll_diameter_m", "m", lo=0.0)
@@ -375,7 +383,7 @@ def XLCELL_POROSITY_PROFILE(line_load_N_mm: Any, material: Any, thickness_before
     mat = _material(material, calendering_materials)
     L0 = _num(thickness_before_um, "thickness_before_um", "µm", lo=0.0)
     e0 = _porosity(eps_before, "eps_before")
-    qc = q if is_blank(crown_line_load_N_mm) else _num(crown_line_load_N_mm, "crown_line_load_N_mm", "N/mm", lo=0.0, lo_open=False)
+    qc = q if is_blank(crown_line_load_N_mm) else _line_load(crown_line_load_N_mm, "crown_line_load_N_mm")
     n = as_int(points, "points", default=21, minimum=2)
     if n > 1001:
         raise InputError("points", n, "a whole number between 2 and 1001")
@@ -390,14 +398,14 @@ def XLCELL_POROSITY_PROFILE(line_load_N_mm: Any, material: Any, thickness_before
     for i, label in enumerate(("without crown", "with crown")):
         if not ok[i]:
             raise InfeasibleError(profile_failure_message(float(carried[i]), label))
-    dT = softening_temperature_profile(qloc[0], q, 30.0)
+    dT = softening_temperature_profile(qloc[0], q)
     xmm = units.from_si(x, "mm")
 
     def shown(v: float, at_cap: bool) -> Any:  # a strip squeezed to ε_min: its load is a model limit, not a number
         return None if at_cap or not np.isfinite(v) else float(v)
 
     return [["x_mm", "porosity_no_crown", "porosity_crowned", "line_load_no_crown_N_mm", "softening_dT_K"]] + [
-        [float(a), float(b), float(c), shown(float(units.from_si(e, "N/mm")), k), shown(float(f), k)]
+        [float(a), float(b), float(c), shown(float(LINE_LOAD.from_si(e)), k), shown(float(f), k)]
         for a, b, c, e, f, k in zip(xmm, eps[0], eps[1], qloc[0], dT, capped[0])]
 
 
@@ -421,14 +429,12 @@ def XLCELL_CALENDERING(material: Any, am_frac: Any, binder_frac: Any, line_loads
     design: optional (key, value) design range for the rest of the cell (blank = BatPaC default cell)
     materials: optional active-material table; calendering_materials: optional calendering table
     """
-    q = units.to_si(np.array(as_vector(line_loads_N_mm, "line_loads_N_mm")), "N/mm")
-    if (q < 0).any():
-        raise InputError("line_loads_N_mm", float(units.from_si(q[q < 0][0], "N/mm")), "a number >= 0 N/mm")
+    q = np.array([_line_load(x, "line_loads_N_mm") for x in as_vector(line_loads_N_mm, "line_loads_N_mm")])
     base = default_design() if is_blank(design) else design_from_range(design, materials)
     name = as_text(material, "material")
     cal_table = calendering_materials_from_range(calendering_materials)
     micro, cell = hierarchy(name, as_float(am_frac, "am_frac"), as_float(binder_frac, "binder_frac"), q,
-                            solids_fraction=_porosity(solids_fraction if not is_blank(solids_fraction) else 0.4, "solids_fraction"),
+                            solids_fraction=_porosity(solids_fraction if not is_blank(solids_fraction) else _STUDY.solids_fraction, "solids_fraction"),
                             base=base, materials=cal_table, active_materials=materials_from_range(materials))
     values = {**micro.as_display(), **cell.as_display()}
     keys = list(values) if is_blank_range(metrics) else _out_list(metrics)

@@ -13,6 +13,7 @@ import xlcell
 from xlcell import units
 from xlcell.cell import (CellMetrics, areal_capacity_of, charge_transfer_asi_of, composite_density, evaluate_cell,
                          rate_capability, specific_area_of)
+from xlcell.constants import SECONDS_PER_HOUR
 from xlcell.design import DEFAULT_MATERIALS, canonical_key, design_from_mapping, design_keys, text_keys
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
 from xlcell.materials import LIBRARY, Material, get_material
@@ -350,7 +351,7 @@ def XLCELL_MAX_THICKNESS(c_rate: Any, diffusivity_m2_s: Any, time_fraction: Any 
     f = as_float(time_fraction, "time_fraction", default=1.0)
     if not 0 < f <= 1:
         raise InputError("time_fraction", f, "a number between 0 (exclusive) and 1")
-    return float(units.from_si(max_length_for_time(f * 3600.0 / c, D), "µm"))
+    return float(units.from_si(max_length_for_time(f * SECONDS_PER_HOUR / c, D), "µm"))
 
 
 @udf()

@@ -21,7 +21,7 @@ from xlcell import units
 from xlcell.bom import BOM_ITEMS, CellFormat, MaterialPrices, MaterialYields, Slurry
 from xlcell.cost import CostMetrics, Economics, Factory, cost_details, cost_sensitivity, crf, evaluate_cost
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
-from xlcell.factory import DRIVERS, Plant, StepTable, bottleneck, steps_from_rows
+from xlcell.factory import DRIVERS, Plant, StepTable, bottleneck, step_capacity_cells_per_h, steps_from_rows
 from xlcell.params import specs
 from xlcell.tables import BOM_HEADER, FACTORY_HEADER, SENSITIVITY_HEADER
 
@@ -226,18 +226,16 @@ def XLCELL_FACTORY(design: Any, factory: Any = None, bom: Any = None, steps: Any
     fac = kw["factory"]
     det = cost_details(d, kw.pop("factory"), kw.pop("prices"), **kw)
     s = det.steps
-    n_acc = _first(det.metrics.cells_per_year)
-    hours = _first(fac.plant.operating_days * fac.plant.hours_per_day)
+    capacity = step_capacity_cells_per_h(_first(det.metrics.cells_per_year), s.utilisation, fac.plant)
     rows = [FACTORY_HEADER]
     drivers = fac.steps.driver
     for j, name in enumerate(s.names):
         unit = DRIVERS[drivers[j]][1]
-        u = _first(s.utilisation[..., j])
-        cap = n_acc / u / hours if np.isfinite(u) and u > 0 else None
         rows.append([name, fac.steps.group[j], float(units.from_si(_first(s.driver[..., j]), unit)),
-                     unit if unit != "-" else "units", _first(s.machines[..., j]), u, cap,
-                     _first(s.labor_s[..., j]) / 3600.0, _first(s.capex_usd[..., j]) / 1e6, _first(s.area_m2[..., j]),
-                     _first(s.energy_J[..., j]) / 3.6e9, _first(s.wip_cells[..., j])])
+                     unit if unit != "-" else "units", _first(s.machines[..., j]), _first(s.utilisation[..., j]),
+                     _first(capacity[..., j]),
+                     _first(units.to_display(s.labor_s[..., j], "h")), _first(units.to_display(s.capex_usd[..., j], "M$")), _first(s.area_m2[..., j]),
+                     _first(units.to_display(s.energy_J[..., j], "MWh")), _first(s.wip_cells[..., j])])
     if steps is not None and not is_blank(steps):  # blank rows for the table's empty rows
         rows += [[None] * len(FACTORY_HEADER)] * max(0, len(as_2d(steps, "steps")) - 1 - len(s.names))
     return [[_blank_nan(c) for c in r] for r in rows]

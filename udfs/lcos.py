@@ -8,7 +8,9 @@ import numpy as np
 from xlcell import units
 from xlcell.degradation import SEIParams
 from xlcell.errors import InputError, ShapeError
-from xlcell.lcos import CASHFLOW_COLUMNS, LcosInputs, cashflow, cell_lcos, lcos, lcos_simple
+from xlcell.lcos import CASHFLOW_COLUMNS, LcosInputs, cashflow, lcos, lcos_simple
+from xlcell.params import to_display
+from xlcell.studies import LifetimeScenario, cell_lcos
 
 from ._excel import as_2d, as_float, is_blank, kv_out, params_from_kv, udf
 from .cell import design_from_range
@@ -82,17 +84,19 @@ def XLCELL_CELL_LCOS(design: Any, cycles_per_year: Any = None, eol_soh: Any = No
     materials: optional table of user-defined materials
     Returns (item, value) rows: lcos_usd_kWh, c_bom_usd, c_mfg_usd, energy_kWh, cycle_life.
     """
-    r = cell_lcos(design_from_range(design, materials), as_float(cycles_per_year, "cycles_per_year", default=365.0),
-                  as_float(eol_soh, "eol_soh", default=0.8), as_float(efficiency, "efficiency", default=0.95),
-                  as_float(c_om, "c_om", default=0.0), as_float(residual_value, "residual_value", default=0.0),
-                  params_from_kv(SEIParams, sei_params, "sei_params"))
+    d = _DEFAULT_SCENARIO
+    scenario = LifetimeScenario(
+        cycles_per_year=as_float(cycles_per_year, "cycles_per_year", default=d.cycles_per_year),
+        eol_soh=as_float(eol_soh, "eol_soh", default=d.eol_soh),
+        round_trip_efficiency=as_float(efficiency, "efficiency", default=d.round_trip_efficiency),
+        om_usd=as_float(c_om, "c_om", default=d.om_usd), residual_usd=as_float(residual_value, "residual_value", default=d.residual_usd))
+    shown = to_display(cell_lcos(design_from_range(design, materials), scenario, params_from_kv(SEIParams, sei_params, "sei_params")))
+    return kv_out({k: float(np.asarray(shown[k]).reshape(-1)[0]) for k in _CELL_LCOS_KEYS})
 
-    def one(x: Any) -> float:
-        return float(np.asarray(x).reshape(-1)[0])
 
-    return kv_out({"lcos_usd_kWh": float(units.from_si(one(r.lcos_usd_J), "$/kWh")), "c_bom_usd": one(r.c_bom_usd),
-                   "c_mfg_usd": one(r.c_mfg_usd), "energy_kWh": float(units.from_si(one(r.energy_J), "kWh")),
-                   "cycle_life": one(r.cycles)})
+_DEFAULT_SCENARIO = LifetimeScenario()
+#: the rows of XLCELL_CELL_LCOS (keys of :class:`xlcell.lcos.CellLcos`'s metadata)
+_CELL_LCOS_KEYS = ("lcos_usd_kWh", "c_bom_usd", "c_mfg_usd", "energy_kWh", "cycle_life")
 
 
 @udf(table=True, ranges=("params", "soh"))

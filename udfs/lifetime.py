@@ -29,6 +29,7 @@ from xlcell.degradation import (
     wang_soh_by_year,
 )
 from xlcell.errors import InputError
+from xlcell.studies import LifetimeScenario
 
 from ._excel import as_float, as_int, as_records, as_text, as_vector, kv_out, params_from_kv, udf
 from .cell import design_from_range
@@ -48,8 +49,12 @@ def _positive(v: Any, name: str, default: float | None = None) -> float:
     return x
 
 
+#: blanks take the lifetime scenario's defaults (365 cycles per year, 80 % end-of-life SOH)
+_SCENARIO = LifetimeScenario()
+
+
 def _soh(v: Any, name: str = "eol_soh") -> float:
-    x = as_float(v, name, default=0.8)
+    x = as_float(v, name, default=_SCENARIO.eol_soh)
     if not 0 < x < 1:
         raise InputError(name, x, "a number between 0 and 1 (exclusive)")
     return x
@@ -81,7 +86,7 @@ def XLCELL_SEI_LOSS(design: Any, years: Any, cycles: Any = None, sei_params: Any
         raise InputError("cycles", n, "a number >= 0")
     r = sei_capacity_loss(design_from_range(design, materials), t * SECONDS_PER_YEAR, n,
                           params_from_kv(SEIParams, sei_params, "sei_params"))
-    return float(np.asarray(r.capacity_loss_fraction).reshape(-1)[0] * 100.0)
+    return float(units.to_display(np.asarray(r.capacity_loss_fraction).reshape(-1)[0], "%"))
 
 
 @udf(ranges=("design", "sei_params", "materials"))
@@ -95,7 +100,7 @@ def XLCELL_SEI_CYCLE_LIFE(design: Any, cycles_per_year: Any = None, eol_soh: Any
     sei_params: optional (key, value) range of SEI parameters
     materials: optional table of user-defined materials
     """
-    cpy = _positive(cycles_per_year, "cycles_per_year", 365.0)
+    cpy = _positive(cycles_per_year, "cycles_per_year", _SCENARIO.cycles_per_year)
     return float(np.asarray(sei_cycle_life(design_from_range(design, materials), cpy, _soh(eol_soh),
                                            params_from_kv(SEIParams, sei_params, "sei_params"))).reshape(-1)[0])
 
@@ -112,7 +117,7 @@ def XLCELL_SEI_FADE(design: Any, cycles: Any, cycles_per_year: Any = None, sei_p
     materials: optional table of user-defined materials
     """
     n = _cycles(cycles, "cycles")
-    cpy = _positive(cycles_per_year, "cycles_per_year", 365.0)
+    cpy = _positive(cycles_per_year, "cycles_per_year", _SCENARIO.cycles_per_year)
     r = sei_fade_vs_cycles(design_from_range(design, materials), n, cpy, params_from_kv(SEIParams, sei_params, "sei_params"))
     soh = np.asarray(r.soh).reshape(-1)
     nm = units.from_si(np.asarray(r.thickness_m).reshape(-1), "nm")
@@ -132,7 +137,7 @@ def XLCELL_SEI_SOH_BY_YEAR(design: Any, years: Any, cycles_per_year: Any = None,
     materials: optional table of user-defined materials
     """
     n = as_int(years, "years", minimum=1)  # at most MAX_YEARS: checked by the kernel
-    cpy = _positive(cycles_per_year, "cycles_per_year", 365.0)
+    cpy = _positive(cycles_per_year, "cycles_per_year", _SCENARIO.cycles_per_year)
     s = sei_soh_by_year(design_from_range(design, materials), n, cpy, params_from_kv(SEIParams, sei_params, "sei_params"))
     return [[float(x)] for x in np.asarray(s).reshape(-1)]
 

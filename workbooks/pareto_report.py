@@ -4,13 +4,11 @@ Sheets: *Optimisation* (headline: method, points, hypervolume, knee, chosen poin
 time written), *Settings* (variables with bounds, objectives, constraints, method settings, the base design's
 given values), *Front* (the table and a native scatter chart with the chosen design highlighted), then every
 section of :data:`workbooks.report.SECTIONS` for the chosen design (inputs, metrics, mass, rate capability and,
-as the model areas register theirs, the cost breakdown). Values come from :mod:`xlcell`; this module lays them
-out and never opens the user's workbook for writing.
+as the model areas register theirs, the cost breakdown). Values come from the report scenario (:mod:`app.report`);
+this module lays them out and never opens the user's workbook for writing.
 """
 from __future__ import annotations
 
-import datetime as _dt
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -24,8 +22,7 @@ from xlcell.registry import key_unit
 
 from . import style
 from .sheets.pareto import axis_title, front_chart
-from .report import SECTIONS, build_report, inputs_hash, report_context
-from .xlsx import save
+from .report import SECTIONS, build_report
 
 
 def _f(v: Any) -> Any:
@@ -139,26 +136,15 @@ def front_sheet(wb: Workbook, front: ParetoFront, chosen: int) -> None:
     style.widths(ws, {style.col_letter(j + 1): 16 for j in range(len(header))})
 
 
-def write_pareto_report(path: str | Path, settings: Any, problem: DesignProblem, front: ParetoFront, chosen: int,
-                        when: _dt.datetime | None = None) -> Path:
-    """Write the optimisation report of ``front`` (from the settings ``settings``) to ``path``."""
-    when = when or _dt.datetime.now(_dt.timezone.utc)
-    written = when.strftime("%Y-%m-%d %H:%M:%S UTC")
-    digest = settings.inputs_hash() if hasattr(settings, "inputs_hash") else inputs_hash(settings.as_dict())
-    values = dict(settings.base_values)
-    values.update(front.design(chosen))
-    if "np_ratio" in values and "neg_thickness_um" in values:  # the optimiser varied one of them: the other follows
-        values.pop("neg_thickness_um" if "np_ratio" in front.variable_keys else "np_ratio")
-    ctx = report_context(values, settings.materials, when)
-    ctx.inputs_hash = digest  # one hash throughout: the chosen design's sheet shows the optimisation's inputs hash
-    ctx.extra["pareto_front"] = front
-    ctx.extra["cost_inputs"] = dict(getattr(settings, "context", {}).get("cost") or {})  # the workbook's factory and BOM
-    ctx.extra["model_context"] = dict(getattr(settings, "context", {}))  # the LCOS sheet's cell LCOS as in the front
-    ours = [lambda wb, c: optimisation_sheet(wb, settings, problem, front, chosen, written, digest),
+def build_pareto_report(ctx: Any, settings: Any, problem: DesignProblem, front: ParetoFront, chosen: int) -> Workbook:
+    """The optimisation report of ``front``: its own sheets, then every report section for the chosen design
+    (``ctx``, a :class:`workbooks.report.ReportContext` evaluated by :func:`app.report.write_pareto_report` with the
+    workbook's model context)."""
+    ours = [lambda wb, c: optimisation_sheet(wb, settings, problem, front, chosen, ctx.written, ctx.inputs_hash),
             lambda wb, c: settings_sheet(wb, settings), lambda wb, c: front_sheet(wb, front, chosen)]
     wb = build_report(ctx, ours + list(SECTIONS))  # the chosen design's sections: inputs, metrics, cost, lifetime...
     wb["Summary"].title = "Chosen design"
-    return save(wb, path)
+    return wb
 
 
-__all__ = ["write_pareto_report", "optimisation_sheet", "settings_sheet", "front_sheet"]
+__all__ = ["build_pareto_report", "optimisation_sheet", "settings_sheet", "front_sheet"]

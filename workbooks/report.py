@@ -1,16 +1,15 @@
 """Report workbooks (``xlcell report``): a snapshot of one design's inputs and results, native charts.
 
 A report is a set of sections, each a function ``section(wb, ctx)`` in :data:`SECTIONS`; model
-areas add theirs (cost, lifetime, ...). Values come from :mod:`xlcell` through
-:func:`report_context`; the writers only lay them out.
+areas add theirs (cost, lifetime, ...). Every value comes in the :class:`ReportContext` that the report
+scenario (:func:`app.report.report_context`) fills from the kernels and :mod:`xlcell.studies`; the writers
+only lay them out and never call a model.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable, Mapping
 
 import numpy as np
@@ -18,22 +17,29 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference, ScatterChart, Series
 
 import xlcell
-from xlcell.cell import CellDesign, CellMetrics, evaluate_cell, rate_capability
-from xlcell.design import design_from_mapping, design_keys
+from xlcell.cell import CellDesign, CellMetrics
+from xlcell.cost import CostDetails, Tornado
+from xlcell.design import design_keys
+from xlcell.lcos import CellLcos
 from xlcell.materials import Material
-from xlcell.params import specs
+from xlcell.params import specs, to_display
+from xlcell.studies import CalenderingResult, CalenderingStudy, LifetimeStudy, ProjectLcosStudy
+from xlcell.units import to_display as unit_to_display
 
 from . import style
 from .report_calendering import calendering_section
 from .report_cost import cost_section
-from .xlsx import save, text_only
+from .xlsx import text_only
 
+#: C-rates of the rate-capability table (1/h)
 RATE_GRID = [0.1, 0.2, 1 / 3, 0.5, 0.75, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0]
+#: equivalent full cycles of the lifetime table
+FADE_CYCLES = [0, 250, 500, 1000, 1500, 2000, 3000, 4000, 5000, 6000]
 
 
 @dataclass
 class ReportContext:
-    """Everything a report section may show (display units unless stated)."""
+    """Everything a report section shows, computed by the report scenario (display units unless stated)."""
 
     values: dict[str, Any]  #: the design values the user gave (display units)
     design: CellDesign  #: the resolved design (SI)
@@ -42,6 +48,18 @@ class ReportContext:
     written: str = ""
     inputs_hash: str = ""
     extra: dict[str, Any] = field(default_factory=dict)  #: shared between sections
+    used: dict[str, Any] = field(default_factory=dict)  #: every design input as used (display units)
+    rate: Any = None  #: usable capacity fraction at each C-rate of RATE_GRID
+    cost: CostDetails | None = None  #: the cost roll-up (SI)
+    sensitivity: Tornado | None = None  #: the ±10 % tornado of $/kWh
+    lifetime: LifetimeStudy | None = None  #: at FADE_CYCLES
+    project_lcos: ProjectLcosStudy | None = None
+    cell_lcos: CellLcos | None = None
+    cell_lcos_as_front: bool = False  #: the cell LCOS of an optimisation's model context (as in its front table)
+    efficiency_set: bool = False  #: that context sets η (else the resistive round trip)
+    calendering_material: str = ""
+    calendering_study: CalenderingStudy | None = None
+    calendering: CalenderingResult | None = None  #: None: no calendering parameters for the material
 
 
 def _scalar(v: Any) -> Any:
@@ -53,17 +71,6 @@ def inputs_hash(values: Mapping[str, Any]) -> str:
     """A short, stable hash of the inputs (keys sorted, numbers as repr)."""
     blob = json.dumps({k: _scalar(v) for k, v in sorted(values.items())}, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
-
-
-def report_context(values: Mapping[str, Any] | None = None, materials: Mapping[str, Material] | None = None,
-                   when: _dt.datetime | None = None) -> ReportContext:
-    """Evaluate one design (display-unit ``values``; missing keys take defaults) for a report."""
-    vals = dict(values or {})
-    design = design_from_mapping(vals, materials)
-    cell = {k: _scalar(v) for k, v in evaluate_cell(design).as_display().items()}
-    when = when or _dt.datetime.now(_dt.timezone.utc)
-    return ReportContext(values=vals, design=design, cell=cell, materials=dict(materials or {}),
-                         written=when.strftime("%Y-%m-%d %H:%M:%S UTC"), inputs_hash=inputs_hash(vals))
 
 
 # ------------------------------------------------------------------------------ sections
@@ -94,7 +101,7 @@ def inputs_section(wb: Workbook, ctx: ReportContext) -> None:
     style.title(ws, "Design inputs", "Every key of the design with the value used; source says where it came from.")
     style.header_row(ws, 4, 1, ["Parameter", "Key", "Value", "Unit", "Source"])
     given = {k.lower() for k in ctx.values}
-    used = _used_inputs(ctx.design)
+    used = ctx.used
     r = 4
     for k in design_keys():
         r += 1
@@ -109,17 +116,6 @@ def inputs_section(wb: Workbook, ctx: ReportContext) -> None:
         ws.cell(row=r, column=5, value=src).font = style.DERIVED_FONT
     ws.freeze_panes = "A5"
     style.widths(ws, {"A": 40, "B": 32, "C": 14, "D": 10, "E": 10})
-
-
-def _used_inputs(d: CellDesign) -> dict[str, Any]:
-    from xlcell.cell import resolve
-    from xlcell.params import to_display
-
-    r = resolve(d)
-    out: dict[str, Any] = {}
-    for prefix, obj in (("pos_", r.pos), ("neg_", r.neg), ("sep_", r.sep), ("", r)):
-        out.update({k: _scalar(v) for k, v in to_display(obj, prefix).items()})
-    return out
 
 
 def metrics_section(wb: Workbook, ctx: ReportContext) -> None:
@@ -158,7 +154,7 @@ def rate_section(wb: Workbook, ctx: ReportContext) -> None:
     ws = wb.create_sheet("Rate capability")
     style.title(ws, "Rate capability", "Usable capacity versus C-rate from the diffusion limits (electrolyte depletion, "
                 "solid diffusion)")
-    frac = np.asarray(rate_capability(ctx.design, RATE_GRID)).reshape(-1)
+    frac = np.asarray(ctx.rate).reshape(-1)
     style.header_row(ws, 4, 1, ["C-rate (1/h)", "Usable fraction (-)", "Usable capacity (Ah)"])
     for i, (c, f) in enumerate(zip(RATE_GRID, frac), start=5):
         ws.cell(row=i, column=1, value=float(c)).number_format = "0.00"
@@ -179,31 +175,27 @@ def rate_section(wb: Workbook, ctx: ReportContext) -> None:
     chart.y_axis.delete = False
     chart.height, chart.width = 8, 16
     ws.add_chart(chart, "E4")
-    ws.cell(row=last + 2, column=1, value=f"Limits at the design C-rate ({ctx.cell['t_discharge_s'] / 3600:.3g} h discharge): "
+    ws.cell(row=last + 2, column=1, value=f"Limits at the design C-rate ({unit_to_display(ctx.cell['t_discharge_s'], 'h'):.3g} h discharge): "
             f"max positive thickness {ctx.cell['max_pos_thickness_um']:.4g} µm, "
             f"max positive particle radius {ctx.cell['max_pos_particle_radius_um']:.4g} µm").font = style.DERIVED_FONT
     style.widths(ws, {"A": 14, "B": 20, "C": 22})
 
 
-FADE_CYCLES = [0, 250, 500, 1000, 1500, 2000, 3000, 4000, 5000, 6000]
-
-
 def lifetime_section(wb: Workbook, ctx: ReportContext) -> None:
     """SEI fade (mechanism, sees the design) against Wang et al. 2011 (empirical), and cracking."""
-    from xlcell.degradation import (WANG_MAX_C_RATE, cracking, sei_cycle_life, sei_fade_vs_cycles, wang_cycle_life,
-                                    wang_fade_vs_cycles, wang_in_range)
+    from xlcell.degradation import WANG_MAX_C_RATE
 
+    life = ctx.lifetime
+    shown = to_display(life)
     ws = wb.create_sheet("Lifetime")
     T = float(np.asarray(ctx.design.temperature_K).reshape(-1)[0])
     c = float(np.asarray(ctx.design.c_rate_per_h).reshape(-1)[0])
-    style.title(ws, "Lifetime", f"At {T - 273.15:.4g} °C, 365 full cycles per year, default SEI and cracking parameters; "
+    style.title(ws, "Lifetime", f"At {unit_to_display(T, '°C'):.4g} °C, 365 full cycles per year, default SEI and cracking parameters; "
                 f"the empirical model (graphite/LFP) at the design C-rate {c:.3g} C")
-    sei = sei_fade_vs_cycles(ctx.design, np.array(FADE_CYCLES, dtype=float), 365.0)
-    wang_defined = c <= WANG_MAX_C_RATE  # the published B table stops at 10C: no empirical curve above it
-    wang = (wang_fade_vs_cycles(c, T, np.array(FADE_CYCLES, dtype=float)).soh
-            if wang_defined else [None] * len(FADE_CYCLES))
+    wang_defined = bool(life.wang_defined)
+    wang = list(life.wang_soh) if wang_defined else [None] * len(FADE_CYCLES)
     style.header_row(ws, 4, 1, ["Cycles", "SOH, SEI model (-)", "SOH, Wang et al. 2011 (-)"])
-    for i, (n, a, b) in enumerate(zip(FADE_CYCLES, np.asarray(sei.soh).reshape(-1), wang), start=5):
+    for i, (n, a, b) in enumerate(zip(FADE_CYCLES, life.sei_soh, wang), start=5):
         ws.cell(row=i, column=1, value=n)
         style.style_result(ws.cell(row=i, column=2, value=float(a)))
         style.style_result(ws.cell(row=i, column=3, value=None if b is None else float(b)))
@@ -212,23 +204,26 @@ def lifetime_section(wb: Workbook, ctx: ReportContext) -> None:
     chart = style.scatter_chart("Capacity fade: mechanism vs empirical", "Equivalent full cycles", "State of health (-)",
                                 [(Reference(ws, min_col=col, min_row=4, max_row=last), xs, None) for col in (2, 3)])
     ws.add_chart(chart, "E4")
-    crack = cracking(ctx.design)
-    rows = [("Cycle life to 80 % SOH, SEI model", float(np.asarray(sei_cycle_life(ctx.design, 365.0)).reshape(-1)[0]), "cycles"),
+
+    def v(key: str) -> Any:
+        x = np.asarray(shown[key]).reshape(-1)[0]
+        return bool(x) if x.dtype == bool else float(x)
+
+    rows = [("Cycle life to 80 % SOH, SEI model", v("sei_cycle_life"), "cycles"),
             ("Cycle life to 80 % SOH, Wang et al. 2011",
-             float(wang_cycle_life(c, T)) if wang_defined else f"n/a (no published B above {WANG_MAX_C_RATE:g}C)",
-             "cycles"),
-            ("Wang et al. inside its tested C-rate/temperature range", bool(wang_in_range(c, T)), ""),
-            ("SEI surface of the negative (a·L·A)", float(np.asarray(sei.surface_area_m2).reshape(-1)[0]), "m²"),
-            ("Swelling stress, negative", float(np.asarray(crack.stress_Pa).reshape(-1)[0]) / 1e6, "MPa"),
-            ("Critical thickness for cracking, negative", float(np.asarray(crack.critical_thickness_m).reshape(-1)[0]) * 1e6, "µm"),
-            ("Negative cracked", bool(np.asarray(crack.cracked).reshape(-1)[0]), ""),
-            ("Resistance rise from cracking (∝ L²)", float(np.asarray(crack.delta_resistance_ohm).reshape(-1)[0]) * 1e3, "mΩ")]
+             v("wang_cycle_life") if wang_defined else f"n/a (no published B above {WANG_MAX_C_RATE:g}C)", "cycles"),
+            ("Wang et al. inside its tested C-rate/temperature range", v("wang_in_range"), ""),
+            ("SEI surface of the negative (a·L·A)", v("sei_surface_area_m2"), "m²"),
+            ("Swelling stress, negative", v("crack_stress_MPa"), "MPa"),
+            ("Critical thickness for cracking, negative", v("crack_critical_thickness_um"), "µm"),
+            ("Negative cracked", v("cracked"), ""),
+            ("Resistance rise from cracking (∝ L²)", v("crack_delta_resistance_mohm"), "mΩ")]
     r = last + 3
     style.header_row(ws, r, 1, ["Result", "Value", "Unit"])
-    for label, v, unit in rows:
+    for label, val, unit in rows:
         r += 1
         ws.cell(row=r, column=1, value=label)
-        style.style_result(ws.cell(row=r, column=2, value=v), "bool" if isinstance(v, bool) else "-")
+        style.style_result(ws.cell(row=r, column=2, value=val), "bool" if isinstance(val, bool) else "-")
         ws.cell(row=r, column=3, value=unit)
     ws.cell(row=r + 2, column=1, value="The empirical fit describes the tested cell only: it cannot see the particle size, "
             "thickness or porosity of this design; the SEI model can.").font = style.DERIVED_FONT
@@ -238,24 +233,21 @@ def lifetime_section(wb: Workbook, ctx: ReportContext) -> None:
 
 def lcos_section(wb: Workbook, ctx: ReportContext) -> None:
     """Project LCOS (Schmidt et al. 2019) with fixed and SEI-model degradation; components and cash flow."""
-    from xlcell.degradation import sei_soh_by_year
-    from xlcell.lcos import LcosInputs, cashflow, cell_lcos, lcos
-
-    ws = wb.create_sheet("LCOS")
-    inp = LcosInputs()
+    study = ctx.project_lcos
+    inp = study.inputs
     n = int(inp.lifetime_years)
+    ws = wb.create_sheet("LCOS")
     style.title(ws, "Levelised cost of storage", f"Schmidt et al. (2019) discounted LCOS of the default example plant "
-                f"({inp.power_W / 1e6:g} MW / {inp.energy_J / 3.6e9:g} MWh, {n} years, r = {inp.discount_rate:g}); "
-                "degradation fixed or from this design's SEI growth")
-    fixed = lcos(inp)
-    sei = lcos(inp, soh=sei_soh_by_year(ctx.design, n, float(inp.cycles_per_year)))
-    parts = [("Capex", "capex_usd_J"), ("O&M", "om_usd_J"), ("Charging", "charging_usd_J"), ("End of life", "eol_usd_J"),
-             ("LCOS", "lcos_usd_J")]
+                f"({unit_to_display(inp.power_W, 'MW'):g} MW / {unit_to_display(inp.energy_J, 'MWh'):g} MWh, {n} years, "
+                f"r = {inp.discount_rate:g}); degradation fixed or from this design's SEI growth")
+    fixed, sei = to_display(study.fixed), to_display(study.sei)
+    parts = [("Capex", "capex_usd_MWh"), ("O&M", "om_usd_MWh"), ("Charging", "charging_usd_MWh"),
+             ("End of life", "eol_usd_MWh"), ("LCOS", "lcos_usd_MWh")]
     style.header_row(ws, 4, 1, ["Component ($/MWh)", f"Fixed {inp.annual_degradation:.0%}/yr", "SEI model"])
-    for i, (label, attr) in enumerate(parts, start=5):
+    for i, (label, key) in enumerate(parts, start=5):
         ws.cell(row=i, column=1, value=label).font = style.Font(bold=label == "LCOS")
         for j, res in enumerate((fixed, sei), start=2):
-            style.style_result(ws.cell(row=i, column=j, value=float(np.asarray(getattr(res, attr)).reshape(-1)[0]) * 3.6e9), "-")
+            style.style_result(ws.cell(row=i, column=j, value=float(np.asarray(res[key]).reshape(-1)[0])), "-")
     chart = BarChart()
     chart.type = "col"
     chart.title = "LCOS by cost component"
@@ -266,18 +258,9 @@ def lcos_section(wb: Workbook, ctx: ReportContext) -> None:
     chart.y_axis.delete = False
     chart.height, chart.width = 7.5, 14
     ws.add_chart(chart, "E4")
-    if "model_context" in ctx.extra:  # an optimisation report: the same model settings as its front table
-        rows = _cell_lcos_rows(ctx.design, ctx.extra["model_context"])
-    else:
-        cell = cell_lcos(ctx.design, float(inp.cycles_per_year))
-        rows = [("Cell LCOS (seed's form, η = 0.95)", float(np.asarray(cell.lcos_usd_J).reshape(-1)[0]) * 3.6e6, "$/kWh"),
-                ("C_BOM per cell (cost model)", float(np.asarray(cell.c_bom_usd).reshape(-1)[0]), "$"),
-                ("C_mfg per cell (cost model)", float(np.asarray(cell.c_mfg_usd).reshape(-1)[0]), "$"),
-                ("Energy per cycle E_u (cell model)", float(np.asarray(cell.energy_J).reshape(-1)[0]) / 3.6e6, "kWh"),
-                ("Cycle life N_cyc to 80 % (SEI model)", float(np.asarray(cell.cycles).reshape(-1)[0]), "cycles")]
     r = 11
     style.header_row(ws, r, 1, ["Cell level", "Value", "Unit"])
-    for label, v, unit in rows:
+    for label, v, unit in _cell_lcos_rows(ctx):
         r += 1
         if v is None:  # a note under the table
             ws.cell(row=r, column=1, value=label).font = style.DERIVED_FONT
@@ -285,36 +268,39 @@ def lcos_section(wb: Workbook, ctx: ReportContext) -> None:
         ws.cell(row=r, column=1, value=label)
         style.style_result(ws.cell(row=r, column=2, value=v), "-")
         ws.cell(row=r, column=3, value=unit)
-    cf = cashflow(inp)
-    cols = [("Year", "year", 1.0), ("SOH", "soh", 1.0), ("Discharged (MWh)", "energy_discharged_J", 1 / 3.6e9),
-            ("Capex ($)", "capex_usd", 1.0), ("Fixed O&M ($)", "fixed_om_usd", 1.0), ("Variable O&M ($)", "var_om_usd", 1.0),
-            ("Charging ($)", "charging_usd", 1.0), ("End of life ($)", "eol_usd", 1.0), ("Discount factor", "discount_factor", 1.0),
-            ("Discounted cost ($)", "discounted_cost_usd", 1.0), ("Discounted energy (MWh)", "discounted_energy_J", 1 / 3.6e9)]
+    cf = study.cashflow
+    cols = [("Year", "year", "-"), ("SOH", "soh", "-"), ("Discharged (MWh)", "energy_discharged_J", "MWh"),
+            ("Capex ($)", "capex_usd", "$"), ("Fixed O&M ($)", "fixed_om_usd", "$"), ("Variable O&M ($)", "var_om_usd", "$"),
+            ("Charging ($)", "charging_usd", "$"), ("End of life ($)", "eol_usd", "$"), ("Discount factor", "discount_factor", "-"),
+            ("Discounted cost ($)", "discounted_cost_usd", "$"), ("Discounted energy (MWh)", "discounted_energy_J", "MWh")]
     top = 22
     ws.cell(row=top - 1, column=1, value="Yearly cash flow (fixed degradation)").font = style.SECTION_FONT
     style.header_row(ws, top, 1, [c[0] for c in cols])
     for i in range(np.asarray(cf["year"]).size):
-        for j, (_, key, scale) in enumerate(cols, start=1):
-            cell = ws.cell(row=top + 1 + i, column=j, value=float(np.asarray(cf[key]).reshape(-1)[i]) * scale)
+        for j, (_, key, unit) in enumerate(cols, start=1):
+            cell = ws.cell(row=top + 1 + i, column=j, value=float(np.asarray(unit_to_display(cf[key], unit)).reshape(-1)[i]))
             style.style_result(cell, "-")
             cell.number_format = "0.000" if key in ("soh", "discount_factor") else "#,##0"
     style.widths(ws, {"A": 22, "B": 16, "C": 16, **{style.col_letter(k): 16 for k in range(4, 12)}})
 
 
-def _cell_lcos_rows(design: CellDesign, model_context: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
-    """The cell-level LCOS rows as the optimisation computes them (:mod:`xlcell.registry`'s ``lcos`` provider with
-    the workbook's factory, BOM, SEI parameters and efficiency setting), so the report shows one number."""
-    from xlcell.registry import evaluate_outputs
-
-    keys = ["lcos_cell_usd_per_kWh", "round_trip_efficiency", "materials_usd", "cell_cost_usd", "energy_Wh", "cycle_life"]
-    o = {k: float(np.asarray(v).reshape(-1)[0]) for k, v in evaluate_outputs(design, {}, keys, model_context).items()}
-    fixed = "efficiency" in dict(model_context.get("lcos") or {})
-    eta = f"η = {o['round_trip_efficiency']:.4g}" + (" (set)" if fixed else " from the cell's resistance at the C-rate")
-    return [("Cell LCOS", o["lcos_cell_usd_per_kWh"], "$/kWh"),
+def _cell_lcos_rows(ctx: ReportContext) -> list[tuple[str, Any, str]]:
+    """The cell-level LCOS rows of :attr:`ReportContext.cell_lcos` (:func:`xlcell.studies.cell_lcos`, the one route
+    that ``XLCELL_CELL_LCOS`` and the optimisation's ``lcos`` provider share); an optimisation report says that its
+    numbers are the front table's."""
+    o = {k: float(np.asarray(v).reshape(-1)[0]) for k, v in to_display(ctx.cell_lcos).items()}
+    if not ctx.cell_lcos_as_front:
+        return [(f"Cell LCOS (seed's form, η = {o['round_trip_efficiency']:g})", o["lcos_usd_kWh"], "$/kWh"),
+                ("C_BOM per cell (cost model)", o["c_bom_usd"], "$"),
+                ("C_mfg per cell (cost model)", o["c_mfg_usd"], "$"),
+                ("Energy per cycle E_u (cell model)", o["energy_kWh"], "kWh"),
+                ("Cycle life N_cyc to 80 % (SEI model)", o["cycle_life"], "cycles")]
+    eta = f"η = {o['round_trip_efficiency']:.4g}" + (" (set)" if ctx.efficiency_set else " from the cell's resistance at the C-rate")
+    return [("Cell LCOS", o["lcos_usd_kWh"], "$/kWh"),
             ("Round-trip efficiency η", o["round_trip_efficiency"], "-"),
-            ("C_BOM per cell", o["materials_usd"], "$"),
-            ("C_mfg per cell", o["cell_cost_usd"] - o["materials_usd"], "$"),
-            ("Energy per cycle E_u", o["energy_Wh"] / 1e3, "kWh"),
+            ("C_BOM per cell", o["c_bom_usd"], "$"),
+            ("C_mfg per cell", o["c_mfg_usd"], "$"),
+            ("Energy per cycle E_u", o["energy_kWh"], "kWh"),
             ("Cycle life N_cyc to 80 %", o["cycle_life"], "cycles"),
             (f"As in the front table: seed's form, {eta}; the workbook's factory, BOM and SEI parameters", None, "")]
 
@@ -333,9 +319,3 @@ def build_report(ctx: ReportContext, sections: list[Callable] | None = None) -> 
     for ws in wb.worksheets:
         style.print_setup(ws)
     return text_only(wb)  # a report has no formulas: a name or setting that starts with "=" stays text
-
-
-def write_report(path: str | Path, values: Mapping[str, Any] | None = None,
-                 materials: Mapping[str, Material] | None = None, when: _dt.datetime | None = None) -> Path:
-    """Write a report of one design (display-unit ``values``; missing keys take defaults)."""
-    return save(build_report(report_context(values, materials, when)), path)

@@ -2,7 +2,8 @@
 sweep (porosity, thickness, tortuosity, κ_eff, energy density, power), the line load that reaches the
 design's porosity, the fracture limit, and a reference roll's deflection and crown.
 
-Values come from :mod:`xlcell.calendering` and :mod:`xlcell.roll`; this module only lays them out.
+Values are the report context's ``calendering`` (:func:`xlcell.studies.calendering_study` under the scenario
+:class:`xlcell.studies.CalenderingStudy`), evaluated by the report scenario; this module only lays them out.
 """
 from __future__ import annotations
 
@@ -12,30 +13,13 @@ import numpy as np
 from openpyxl import Workbook
 from openpyxl.chart import Reference
 
-from xlcell.calendering import (
-    CALENDERING_MATERIALS,
-    Microstructure,
-    calendering_performance,
-    coating_porosity,
-    fracture_line_load,
-    line_load_for_porosity,
-)
+from xlcell.calendering import Microstructure
 from xlcell.cell import CellMetrics
-from xlcell.errors import XlcellError
-from xlcell.params import spec_by_key
-from xlcell.roll import (
-    crown_height,
-    crown_radius,
-    roll_deflection,
-    thermal_crown_temperature,
-)
+from xlcell.params import spec_by_key, to_display
+from xlcell.studies import CalenderingResult
 
 from . import style
 
-LINE_LOADS_N_MM = np.arange(0.0, 2001.0, 100.0)
-SOLIDS_FRACTION = 0.40
-#: reference calender: 1000 N/mm over a 0.8 m face, 1.2 m bearing span, solid 0.6 m steel rolls
-ROLL = {"line_load_N_m": 1e6, "face_width_m": 0.8, "bearing_span_m": 1.2, "roll_diameter_m": 0.6}
 COLUMNS = [("line_load_N_mm", None), ("porosity", None), ("thickness_um", None), ("tortuosity", None),
            ("kappa_eff_S_m", None), ("sigma_through_S_m", None), ("fractured", None),
            ("energy_density_Wh_L", "cell"), ("specific_energy_Wh_kg", "cell"), ("max_power_W", "cell")]
@@ -44,59 +28,56 @@ COLUMNS = [("line_load_N_mm", None), ("porosity", None), ("thickness_um", None),
 def calendering_section(wb: Workbook, ctx: Any) -> None:
     """Add the "Calendering" sheet for the report design ``ctx`` (a :class:`workbooks.report.ReportContext`)."""
     ws = wb.create_sheet("Calendering")
-    material = str(ctx.values.get("pos_material", "NMC811"))
+    material = ctx.calendering_material
+    study = ctx.calendering_study
     style.title(ws, f"Calendering of the positive electrode ({material})",
-                f"Areal capacity held at the design's; slurry solids volume fraction {SOLIDS_FRACTION:g}; "
+                f"Areal capacity held at the design's; slurry solids volume fraction {study.solids_fraction:g}; "
                 "compaction law after Meyer et al. 2017 with xlcell's illustrative parameters")
-    mat = CALENDERING_MATERIALS.get(material.upper())
-    if mat is None:
+    res: CalenderingResult | None = ctx.calendering
+    if res is None:
         ws.cell(row=4, column=1, value=f"No calendering parameters for {material}: add it to the Calendering sheet's "
                 "table to see this section.").font = style.DERIVED_FONT
         return
-    q = LINE_LOADS_N_MM * 1e3
-    micro, cell = calendering_performance(ctx.design, q, which="pos", material=mat, solids_fraction=SOLIDS_FRACTION)
-    m, c = micro.as_display(), cell.as_display()
+    m, c = res.micro.as_display(), res.cell.as_display()
     specs_by_key = {**spec_by_key(Microstructure), **spec_by_key(CellMetrics)}
-
-    e0 = float(coating_porosity(SOLIDS_FRACTION, mat.drying_shrinkage))
-    design_eps = float(np.asarray(ctx.design.pos.porosity).reshape(-1)[0])
-    try:
-        q_design = f"{float(line_load_for_porosity(design_eps, e0, mat.eps_min, mat.gamma_N_m)) / 1e3:.4g} N/mm"
-    except XlcellError as exc:
-        q_design = str(exc)
-    q_frac = float(fracture_line_load(e0, mat)) / 1e3
-    h = float(crown_height(**ROLL))
+    f = {k: np.asarray(v).reshape(-1)[0] for k, v in to_display(res).items()}
+    q_design = (f"{float(f['design_line_load_N_mm']):.4g} N/mm" if not res.design_line_load_note
+                else res.design_line_load_note)
+    q_frac = float(f["fracture_line_load_N_mm"])
     facts = [
-        ("Porosity before calendering ε0", e0, "-"),
-        ("Design porosity", design_eps, "-"),
+        ("Porosity before calendering ε0", float(f["eps0"]), "-"),
+        ("Design porosity", float(f["design_porosity"]), "-"),
         ("Line load for the design porosity", q_design, ""),
         ("Fracture-limited line load", q_frac if np.isfinite(q_frac) else "none (ductile)", "N/mm"),
-        ("Fracture-onset porosity", mat.fracture_porosity, "-"),
-        ("Reference roll mid-face deflection", float(roll_deflection(**ROLL)) * 1e6, "µm"),
-        ("Crown height per roll (bending + shear)", h * 1e6, "µm"),
-        ("Crown radius of curvature", float(crown_radius(h, ROLL["face_width_m"])), "m"),
-        ("Thermal crown: centre-to-edge ΔT", float(thermal_crown_temperature(h, ROLL["roll_diameter_m"])), "K"),
+        ("Fracture-onset porosity", float(f["fracture_porosity"]), "-"),
+        ("Reference roll mid-face deflection", float(f["roll_deflection_um"]), "µm"),
+        ("Crown height per roll (bending + shear)", float(f["crown_height_um"]), "µm"),
+        ("Crown radius of curvature", float(f["crown_radius_m"]), "m"),
+        ("Thermal crown: centre-to-edge ΔT", float(f["thermal_crown_K"]), "K"),
     ]
     style.header_row(ws, 4, 1, ["Quantity", "Value", "Unit"])
     for i, (label, value, unit) in enumerate(facts, start=5):
         ws.cell(row=i, column=1, value=label)
         style.style_result(ws.cell(row=i, column=2, value=value), unit or "text")
         ws.cell(row=i, column=3, value=unit)
-    ws.cell(row=5 + len(facts), column=1, value="Reference roll: 1000 N/mm over a 0.8 m face, 1.2 m bearing span, "
-            "solid 0.6 m steel roll").font = style.DERIVED_FONT
+    roll = to_display(study)
+    ws.cell(row=5 + len(facts), column=1, value=f"Reference roll: {float(roll['roll_line_load_N_mm']):g} N/mm over a "
+            f"{study.face_width_m:g} m face, {study.bearing_span_m:g} m bearing span, solid {study.roll_diameter_m:g} m "
+            "steel roll").font = style.DERIVED_FONT
 
+    n = np.asarray(study.line_loads_N_m).size
     top = 7 + len(facts)
     labels = []
     for k, _ in COLUMNS:
         s = specs_by_key[k]
         labels.append(s.label + ("" if s.unit in ("-", "bool") else f" ({s.unit})"))
     style.header_row(ws, top, 1, labels)
-    for i in range(q.size):
+    for i in range(n):
         for j, (k, src) in enumerate(COLUMNS):
             v = np.asarray((c if src else m)[k]).reshape(-1)[i]
             unit = specs_by_key[k].unit
             style.style_result(ws.cell(row=top + 1 + i, column=1 + j, value=bool(v) if unit == "bool" else float(v)), unit)
-    last = top + q.size
+    last = top + n
     xs = Reference(ws, min_col=1, min_row=top + 1, max_row=last)
     for anchor, title, y_title, col in (("L4", "Porosity versus line load", "Porosity (-)", 2),
                                         ("L20", "Energy density versus line load", "Energy density (Wh/L)", 8),

@@ -1,8 +1,8 @@
 """The cost section of a report: cost summary, cost lines chart, bill of materials, plant steps, tornado.
 
-Values come from :func:`xlcell.cost.cost_details` and :func:`xlcell.cost.cost_sensitivity` for the
-report's design in the default (BatPaC 5.0) factory, or in ``ctx.extra["cost_inputs"]`` (keyword
-arguments of :func:`xlcell.cost.evaluate_cost`) when a caller sets them.
+Values are the report context's ``cost`` (:func:`xlcell.cost.cost_details`) and ``sensitivity``
+(:func:`xlcell.cost.cost_sensitivity`), evaluated by the report scenario (:mod:`app.report`) for the report's
+design in the default (BatPaC 5.0) factory or the optimisation workbook's; this module lays them out.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from openpyxl.chart import Reference
 
 from xlcell import units
 from xlcell.bom import BOM_ITEMS
-from xlcell.cost import CostMetrics, cost_details, cost_sensitivity
+from xlcell.cost import CostMetrics
 from xlcell.params import specs
 
 from . import style
@@ -32,8 +32,7 @@ def _f(x: Any) -> Any:
 
 
 def cost_section(wb: Workbook, ctx: Any) -> None:
-    kw = dict(ctx.extra.get("cost_inputs", {}))
-    det = cost_details(ctx.design, **kw)
+    det = ctx.cost
     m = det.metrics.as_display()
     ws = wb.create_sheet("Cost")
     style.title(ws, "Manufacturing cost", "BatPaC 5.0 roll-up (50 GWh/yr plant by default) of this design, "
@@ -50,7 +49,7 @@ def cost_section(wb: Workbook, ctx: Any) -> None:
         ws.cell(row=r, column=4, value="" if s.unit in ("-", "text") else s.unit)
 
     # cost lines per kWh with a native bar chart
-    energy_kwh = _f(m["cell_energy_Wh"]) / 1000.0
+    energy_kwh = float(units.to_display(_f(det.metrics.cell_energy_J), "kWh"))
     style.header_row(ws, 4, 6, ["Cost line", "$ per cell", "$ per kWh"])
     for i, key in enumerate(LINES, start=5):
         ws.cell(row=i, column=6, value=spec[key].label)
@@ -86,15 +85,16 @@ def cost_section(wb: Workbook, ctx: Any) -> None:
     for j, name in enumerate(st.names):
         rr += 1
         ws.cell(row=rr, column=1, value=name)
-        vals = [st.machines[..., j], st.utilisation[..., j], st.labor_s[..., j] / 3600.0, st.capex_usd[..., j] / 1e6,
-                st.area_m2[..., j], st.energy_J[..., j] / 3.6e9, st.wip_cells[..., j]]
+        vals = [st.machines[..., j], st.utilisation[..., j], units.to_display(st.labor_s[..., j], "h"),
+                units.to_display(st.capex_usd[..., j], "M$"), st.area_m2[..., j], units.to_display(st.energy_J[..., j], "MWh"),
+                st.wip_cells[..., j]]
         for k, (v, u) in enumerate(zip(vals, ["count", "%", "h", "M$", "m²", "MWh", "count"]), start=2):
             style.style_result(ws.cell(row=rr, column=k, value=_f(v)), u)
     ws.cell(row=rr + 1, column=1, value=f"Bottleneck: {_f(m['bottleneck_step'])} at "
             f"{_f(m['bottleneck_utilisation']):.1%} utilisation").font = style.DERIVED_FONT
 
     # tornado
-    t = cost_sensitivity(ctx.design, 0.1, **kw)
+    t = ctx.sensitivity
     top = rr + 4
     ws.cell(row=top - 1, column=1, value="Sensitivity of $/kWh to ±10 % of each input (largest swings)").font = style.SECTION_FONT
     style.header_row(ws, top, 1, ["Input", "Base", "-10 %: $/kWh", "+10 %: $/kWh", "change at -10 %", "change at +10 %"])

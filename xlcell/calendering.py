@@ -71,7 +71,7 @@ from .cell import (
 )
 from .errors import InfeasibleError, InputError, UnknownMaterialError
 from .materials import Material, get_material
-from .params import param, specs, validate
+from .params import ParamSpec, param, specs, validate
 from .transport import effective_conductivity, tortuosity
 
 Array = Any
@@ -385,6 +385,43 @@ def fracture_line_load(eps0: Array, material: CalenderingMaterial) -> np.ndarray
     ratio = np.where(reach, (e0 - em) / np.where(reach, ef - em, 1.0), 1.0)
     q = material.gamma_N_m * np.log(ratio)
     return np.where(reach, q, np.where(ef >= e0, 0.0, np.inf))
+
+
+#: the calender line load at the Excel boundary: every entry route (the UDFs, the optimiser's variable, the studies)
+#: converts N/mm <-> N/m with this spec, so the unit is named once
+LINE_LOAD = ParamSpec(name="line_load_N_m", key="line_load_N_mm", label="Calender line load", unit="N/mm", ge=0)
+
+
+@dataclass(frozen=True)
+class FractureCheck:
+    """Does a line load crack a material's particles? (SI; one value per input of the broadcast shape)"""
+
+    porosity: np.ndarray = field(metadata=param("Porosity after calendering", "-", key="porosity"))
+    fracture_line_load_N_m: np.ndarray = field(metadata=param("Fracture line load", "N/mm", key="fracture_line_load_N_mm",
+                                                              doc="inf: ductile"))
+    ductile: np.ndarray = field(metadata=param("No fracture limit (ductile)", "bool", key="ductile"))
+    cracked: np.ndarray = field(metadata=param("Particles crack (porosity below the fracture-onset porosity)", "bool",
+                                               key="cracked"))
+
+
+def fracture_check(line_load_N_m: Array, eps0: Array, material: CalenderingMaterial) -> FractureCheck:
+    """The fracture decision at a line load: the porosity reached, the fracture line load and whether the particles
+    crack (porosity below ``material.fracture_porosity``; never for a ductile material).
+
+    Parameters
+    ----------
+    line_load_N_m : array_like
+        Line load q (N/m), >= 0.
+    eps0 : array_like
+        Porosity before calendering (-).
+    material : CalenderingMaterial
+        Compaction law and fracture-onset porosity.
+    """
+    eps = porosity_after(line_load_N_m, eps0, material.eps_min, material.gamma_N_m)
+    qf = fracture_line_load(eps0, material)
+    ductile = np.isinf(qf)
+    return FractureCheck(porosity=eps, fracture_line_load_N_m=qf, ductile=ductile,
+                         cracked=~ductile & (eps < material.fracture_porosity))
 
 
 def check_fracture(porosity: Array, material: CalenderingMaterial, name: str = "target_porosity") -> None:

@@ -55,13 +55,12 @@ import numpy as np
 from scipy.optimize import OptimizeWarning, curve_fit
 
 from .cell import CellDesign, am_volume_fraction, areal_capacity, broadcast_fields_cell, resolve, specific_area
-from .constants import FARADAY, GAS_CONSTANT
+from .constants import FARADAY, GAS_CONSTANT, SECONDS_PER_YEAR
 from .errors import InfeasibleError, InputError, ShapeError
 from .params import param, specs, validate, whole_number
 from .transport import effective_conductivity
 
 Array = Any
-SECONDS_PER_YEAR = 365.25 * 86400.0
 MAX_YEARS = 100  #: longest state-of-health series (years), the LCOS lifetime's upper bound
 
 _SEI = "SEI growth"

@@ -49,7 +49,7 @@ import numpy as np
 from . import paramsets
 from .errors import InputError, UnknownKeyError
 from .params import param, specs
-from .units import to_si
+from .units import from_display, to_display, to_si
 
 Array = Any
 
@@ -166,7 +166,7 @@ def steps_from_rows(rows: Iterable[dict[str, Any]], base: Sequence[ProcessStep] 
         if "machine_baseline" in kw:
             kw["machine_baseline"] *= _driver_scale(mdriver)
         if "energy_J_per_unit" in kw:
-            kw["energy_J_per_unit"] *= 3.6e6 / _driver_scale(driver)
+            kw["energy_J_per_unit"] *= float(from_display(1.0, "kWh")) / _driver_scale(driver)
         try:
             out.append(dataclasses.replace(start, **kw) if start else ProcessStep(**kw))
         except TypeError:
@@ -400,7 +400,7 @@ def size_plant(
     def ex(x: Array) -> np.ndarray:  # plant-level (S) -> S + (1,)
         return np.asarray(x, dtype=float)[..., None]
 
-    hours_s = ex(plant.operating_days * plant.hours_per_day * 3600.0)
+    hours_s = ex(from_display(plant.operating_days * plant.hours_per_day, "h"))
     rate = t["units_per_cycle"] / t["cycle_time_s"]  # units/s per machine
     has_m = np.isfinite(rate)
     cap_per_machine = np.where(has_m, rate * t["oee"], np.nan) * hours_s  # units/yr per machine
@@ -439,7 +439,7 @@ def size_plant(
         if np.any(plant.machine_sizing > 0.5):
             # machine route: per-machine values calibrated at BatPaC's baseline (fractional machine count)
             mbase = np.where(np.isfinite(t["machine_baseline"]), t["machine_baseline"], t["baseline"])
-            n_base = mbase / (t["oee"] * rate * ex(plant.baseline_days * 24.0 * 3600.0))
+            n_base = mbase / (t["oee"] * rate * ex(from_display(plant.baseline_days * 24.0, "h")))
             use_m = has_m & (ex(plant.machine_sizing) > 0.5)
             labor = np.where(use_m, machines * t["labor0_s"] / n_base, labor)
             capex = np.where(use_m, machines * t["capex0_usd"] / n_base * dfac, capex)
@@ -477,6 +477,26 @@ def size_plant(
     return res, out
 
 
+def step_capacity_cells_per_h(cells_per_year: Array, utilisation: Array, plant: Plant) -> np.ndarray:
+    """Capacity of each process step in accepted cells per hour: the accepted cells of a year over the step's
+    utilisation and the plant's operating hours (NaN where the utilisation is unknown or zero).
+
+    Parameters
+    ----------
+    cells_per_year : array_like
+        Accepted cells per year (-).
+    utilisation : array_like
+        Utilisation of each step (-), e.g. ``StepResults.utilisation``.
+    plant : Plant
+        Operating days and hours per day.
+    """
+    u = np.asarray(utilisation, dtype=float)
+    hours = np.asarray(plant.operating_days * plant.hours_per_day, dtype=float)
+    ok = np.isfinite(u) & (u > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(ok, np.asarray(cells_per_year, dtype=float) / u / hours, np.nan)
+
+
 def step_rows(steps: Sequence[ProcessStep] = DEFAULT_STEPS) -> list[dict[str, Any]]:
     """The steps as display-unit rows ``{column key: value}`` (NaN as None), for the Factory sheet.
 
@@ -494,7 +514,7 @@ def step_rows(steps: Sequence[ProcessStep] = DEFAULT_STEPS) -> list[dict[str, An
             if s.name in _PER_DRIVER:
                 drv = (st.machine_driver or st.driver) if s.name == "machine_baseline" else st.driver
                 if s.name == "energy_J_per_unit":
-                    v = float(v) * _driver_scale(drv) / 3.6e6  # kWh per display unit of the driver
+                    v = float(to_display(float(v) * _driver_scale(drv), "kWh"))  # kWh per display unit of the driver
                 else:
                     v = float(v) / _driver_scale(drv)
             else:

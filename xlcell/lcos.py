@@ -36,6 +36,7 @@ from .cost import crf, evaluate_cost  # crf: the one capital recovery factor of 
 from .degradation import MAX_YEARS, SEIParams, sei_cycle_life
 from .errors import InputError, ShapeError
 from .params import broadcast_fields, param, specs, validate
+from .units import from_display, to_display
 
 Array = Any
 
@@ -65,7 +66,7 @@ def lcos_simple(c_bom: Array, c_mfg: Array, c_om: Array, residual_value: Array, 
     E = np.asarray(energy_J, dtype=float)
     N = np.asarray(cycles, dtype=float)
     for name, v, ok, allowed in (("efficiency", eta, (eta > 0) & (eta <= 1), "a number between 0 and 1 (0 exclusive)"),
-                                 ("energy_kWh", E / 3.6e6, E > 0, "a number > 0"),
+                                 ("energy_kWh", to_display(E, "kWh"), E > 0, "a number > 0"),
                                  ("cycles", N, N > 0, "a number > 0")):
         bad = ~(ok & np.isfinite(v))
         if bad.any():
@@ -83,15 +84,15 @@ class LcosInputs:
     """
 
     power_W: Array = field(default=100e6, metadata=param("Rated power", "MW", key="power_MW", gt=0, group=_P))
-    energy_J: Array = field(default=400 * 3.6e9, metadata=param("Rated (nominal) energy", "MWh", key="energy_MWh", gt=0, group=_P))
+    energy_J: Array = field(default=float(from_display(400, "MWh")), metadata=param("Rated (nominal) energy", "MWh", key="energy_MWh", gt=0, group=_P))
     capex_power_usd_W: Array = field(default=0.15, metadata=param("Power capex", "$/kW", key="capex_power_usd_kW", ge=0, group=_P,
                                                                   doc="Power conversion and grid connection, per kW"))
-    capex_energy_usd_J: Array = field(default=250.0 / 3.6e6, metadata=param("Energy capex", "$/kWh", key="capex_energy_usd_kWh", ge=0, group=_P,
+    capex_energy_usd_J: Array = field(default=float(from_display(250.0, "$/kWh")), metadata=param("Energy capex", "$/kWh", key="capex_energy_usd_kWh", ge=0, group=_P,
                                                                              doc="Battery system, per kWh of rated energy"))
     fixed_om_usd_W_yr: Array = field(default=0.008, metadata=param("Fixed O&M", "$/kW/yr", key="fixed_om_usd_kW_yr", ge=0, group=_O))
-    var_om_usd_J: Array = field(default=1.0 / 3.6e9, metadata=param("Variable O&M", "$/MWh", key="var_om_usd_MWh", ge=0, group=_O,
+    var_om_usd_J: Array = field(default=float(from_display(1.0, "$/MWh")), metadata=param("Variable O&M", "$/MWh", key="var_om_usd_MWh", ge=0, group=_O,
                                                                      doc="Per MWh discharged"))
-    charging_price_usd_J: Array = field(default=30.0 / 3.6e9, metadata=param("Charging electricity price", "$/MWh", key="charging_price_usd_MWh",
+    charging_price_usd_J: Array = field(default=float(from_display(30.0, "$/MWh")), metadata=param("Charging electricity price", "$/MWh", key="charging_price_usd_MWh",
                                                                               ge=-1e4, le=1e5, group=_O))
     round_trip_efficiency: Array = field(default=0.86, metadata=param("Round-trip efficiency", "-", key="round_trip_efficiency", gt=0, le=1, group=_O))
     depth_of_discharge: Array = field(default=0.9, metadata=param("Depth of discharge", "-", key="depth_of_discharge", gt=0, le=1, group=_O))
@@ -107,17 +108,19 @@ class LcosInputs:
 
 @dataclass(frozen=True)
 class LcosResult:
-    """Project LCOS and its components ($/J, arrays of the broadcast input shape)."""
+    """Project LCOS and its components ($/J, arrays of the broadcast input shape; metadata: ``XLCELL_LCOS`` keys)."""
 
-    lcos_usd_J: np.ndarray
-    capex_usd_J: np.ndarray
-    om_usd_J: np.ndarray
-    charging_usd_J: np.ndarray
-    eol_usd_J: np.ndarray
-    capex_usd: np.ndarray
-    discounted_energy_J: np.ndarray
-    lifetime_energy_J: np.ndarray  #: undiscounted energy discharged over the life
-    crf: np.ndarray
+    lcos_usd_J: np.ndarray = field(metadata=param("LCOS", "$/MWh", key="lcos_usd_MWh"))
+    capex_usd_J: np.ndarray = field(metadata=param("LCOS: capex", "$/MWh", key="capex_usd_MWh"))
+    om_usd_J: np.ndarray = field(metadata=param("LCOS: O&M", "$/MWh", key="om_usd_MWh"))
+    charging_usd_J: np.ndarray = field(metadata=param("LCOS: charging", "$/MWh", key="charging_usd_MWh"))
+    eol_usd_J: np.ndarray = field(metadata=param("LCOS: end of life", "$/MWh", key="eol_usd_MWh"))
+    capex_usd: np.ndarray = field(metadata=param("Capex", "$", key="capex_usd"))
+    discounted_energy_J: np.ndarray = field(metadata=param("Discounted energy discharged", "MWh",
+                                                           key="discounted_energy_MWh"))
+    lifetime_energy_J: np.ndarray = field(metadata=param("Energy discharged over the life (undiscounted)", "MWh",
+                                                         key="lifetime_energy_MWh"))
+    crf: np.ndarray = field(metadata=param("Capital recovery factor", "-", key="crf"))
 
 
 #: the yearly cash-flow columns (SI: $, J; years 0..N+1)
@@ -230,31 +233,75 @@ def lcos(inputs: LcosInputs = LcosInputs(), soh: Array | None = None) -> LcosRes
 
 @dataclass(frozen=True)
 class CellLcos:
-    """The seed's cell LCOS of designs, with its inputs from the cost, cell and SEI models (SI, $)."""
+    """The seed's cell LCOS of designs, with its inputs from the cost, cell and SEI models (SI, $; metadata:
+    ``XLCELL_CELL_LCOS`` keys)."""
 
-    lcos_usd_J: np.ndarray
-    c_bom_usd: np.ndarray  #: materials and purchased items per accepted cell (cost model)
-    c_mfg_usd: np.ndarray  #: the rest of the cell cost: labour, overheads, depreciation, ... (cost model)
-    energy_J: np.ndarray  #: energy per full cycle E_u (cell model)
-    cycles: np.ndarray  #: cycle life to the end-of-life SOH (SEI model)
+    lcos_usd_J: np.ndarray = field(metadata=param("Cell LCOS", "$/kWh", key="lcos_usd_kWh"))
+    #: materials and purchased items per accepted cell (cost model)
+    c_bom_usd: np.ndarray = field(metadata=param("C_BOM per cell", "$", key="c_bom_usd"))
+    #: the rest of the cell cost: labour, overheads, depreciation, ... (cost model)
+    c_mfg_usd: np.ndarray = field(metadata=param("C_mfg per cell", "$", key="c_mfg_usd"))
+    energy_J: np.ndarray = field(metadata=param("Energy per cycle E_u", "kWh", key="energy_kWh"))  #: cell model
+    cycles: np.ndarray = field(metadata=param("Cycle life N_cyc", "-", key="cycle_life"))  #: to the end-of-life SOH
+    efficiency: np.ndarray = field(metadata=param("Round-trip efficiency η", "-", key="round_trip_efficiency"))
 
 
-def cell_lcos(design: CellDesign, cycles_per_year: Array = 365.0, eol_soh: Array = 0.8, efficiency: Array = 0.95,
+def resistive_round_trip(avg_voltage_V: Array, voltage_under_load_V: Array) -> np.ndarray:
+    """Round-trip efficiency of the resistive loss on charge and discharge, (V - IR)/(V + IR), in [1e-6, 1].
+
+    Parameters
+    ----------
+    avg_voltage_V : array_like
+        Mean open-circuit voltage V (V).
+    voltage_under_load_V : array_like
+        Mean voltage under load V - IR at the design C-rate (V).
+    """
+    v, v_load = np.asarray(avg_voltage_V, dtype=float), np.asarray(voltage_under_load_V, dtype=float)
+    return np.clip(v_load / (2.0 * v - v_load), 1e-6, 1.0)
+
+
+def cell_lcos_from_parts(c_bom: Array, c_mfg: Array, energy_J: Array, cycles: Array, efficiency: Array,
+                         c_om: Array = 0.0, residual_value: Array = 0.0) -> CellLcos:
+    """The cell LCOS from its model terms: the one assembly :func:`cell_lcos` and the registry's ``lcos`` provider
+    share, (C_BOM + C_mfg + C_O&M - RV) / (η E_u N_cyc).
+
+    Parameters
+    ----------
+    c_bom, c_mfg : array_like
+        Materials and the rest of the cell cost per accepted cell ($).
+    energy_J : array_like
+        Energy per full cycle E_u (J).
+    cycles : array_like
+        Cycle life N_cyc (-).
+    efficiency : array_like
+        Round-trip efficiency η (-).
+    c_om, residual_value : array_like
+        Lifetime O&M cost and residual value per cell ($).
+    """
+    usd_J = lcos_simple(c_bom, c_mfg, c_om, residual_value, efficiency, energy_J, cycles)
+    return CellLcos(lcos_usd_J=usd_J, c_bom_usd=c_bom, c_mfg_usd=c_mfg, energy_J=energy_J, cycles=cycles,
+                    efficiency=np.broadcast_to(np.asarray(efficiency, dtype=float), np.shape(usd_J)))
+
+
+def cell_lcos(design: CellDesign, cycles_per_year: Array = 365.0, eol_soh: Array = 0.8, efficiency: Array | None = 0.95,
               c_om: Array = 0.0, residual_value: Array = 0.0, sei_params: SEIParams = SEIParams(),
-              factory: Any = None, prices: Any = None) -> CellLcos:
+              factory: Any = None, prices: Any = None, **cost_inputs: Any) -> CellLcos:
     """Cell-level LCOS of a population of designs, every term from a model rather than typed in.
 
-    C_BOM and C_mfg come from :func:`xlcell.cost.evaluate_cost` (BatPaC 5.0 roll-up; ``factory`` and
-    ``prices`` as there), E_u from :func:`xlcell.cell.evaluate_cell` and N_cyc from
+    C_BOM and C_mfg come from :func:`xlcell.cost.evaluate_cost` (BatPaC 5.0 roll-up; ``factory``, ``prices`` and
+    ``cost_inputs`` as there), E_u from :func:`xlcell.cell.evaluate_cell` and N_cyc from
     :func:`xlcell.degradation.sei_cycle_life`; then LCOS = (C_BOM + C_mfg + C_O&M - RV) / (η E_u N_cyc).
+    ``efficiency`` None takes the resistive round trip at the design C-rate (:func:`resistive_round_trip`).
     """
-    cm = evaluate_cost(design, factory, prices)
+    cm = evaluate_cost(design, factory, prices, **cost_inputs)
     bom = np.asarray(cm.materials_usd, dtype=float)
     mfg = np.asarray(cm.cell_cost_usd, dtype=float) - bom
-    energy = np.asarray(evaluate_cell(design).energy_J, dtype=float)
+    cell = evaluate_cell(design)
+    energy = np.asarray(cell.energy_J, dtype=float)
     n = np.asarray(sei_cycle_life(design, cycles_per_year, eol_soh, sei_params), dtype=float)
-    return CellLcos(lcos_usd_J=lcos_simple(bom, mfg, c_om, residual_value, efficiency, energy, n),
-                    c_bom_usd=bom, c_mfg_usd=mfg, energy_J=energy, cycles=n)
+    eta = resistive_round_trip(cell.avg_voltage_V, cell.voltage_under_load_V) if efficiency is None else efficiency
+    return cell_lcos_from_parts(bom, mfg, energy, n, eta, c_om, residual_value)
 
 
-__all__ = ["CASHFLOW_COLUMNS", "CellLcos", "LcosInputs", "LcosResult", "cashflow", "cell_lcos", "crf", "lcos", "lcos_simple"]
+__all__ = ["CASHFLOW_COLUMNS", "CellLcos", "LcosInputs", "LcosResult", "cashflow", "cell_lcos", "cell_lcos_from_parts", "crf",
+           "lcos", "lcos_simple", "resistive_round_trip"]

@@ -37,6 +37,7 @@ from scipy.special import lambertw
 
 from .errors import InfeasibleError, InputError
 from .params import param, specs
+from .units import to_display
 
 Array = Any
 _P = "Pressure profile"
@@ -135,8 +136,8 @@ def optimal_pressure_profile(eps0: float, target_porosity: float, eps_min: float
     m = 0.5 * (np.exp(-ks) + np.exp(-kf))
     q_const = (et - e0 * m) / (1.0 - m)
     if not q_const > em:
-        raise InfeasibleError(f"target_porosity = {et:.4g} is out of reach in a {T * 1e3:.4g} ms nip: the coating "
-                              f"relaxes too slowly (relaxation times {tau_surface_s * 1e3:.4g} and {tau_foil_s * 1e3:.4g} ms)")
+        raise InfeasibleError(f"target_porosity = {et:.4g} is out of reach in a {to_display(T, 'ms'):.4g} ms nip: the coating "
+                              f"relaxes too slowly (relaxation times {to_display(tau_surface_s, 'ms'):.4g} and {to_display(tau_foil_s, 'ms'):.4g} ms)")
     z_const = float(np.log(E / (q_const - em)))
 
     weights = {"r": r, "wT": wT}  # the (effort, terminal) weights of the current continuation step

@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from .errors import InfeasibleError, InputError
+from .units import to_display
 
 Array = Any
 
@@ -358,8 +359,8 @@ def profile_failure_message(carried_fraction: float, which: str = "", min_carrie
     """The sentence that says why a :func:`cross_width_profile` result is not trusted (``which`` names it)."""
     w = f" ({which})" if which else ""
     if carried_fraction < min_carried:
-        return (f"the cross-width model carries only {100 * carried_fraction:.1f} % of the line load{w}: the roll bends "
-                "as much as the coating compacts, so strips are squeezed to eps_min; use a stiffer roll (larger "
+        return (f"the cross-width model carries only {to_display(carried_fraction, '%'):.1f} % of the line load{w}: the roll "
+                "bends as much as the coating compacts, so strips are squeezed to eps_min; use a stiffer roll (larger "
                 "roll_diameter_m), a narrower face_width_m or a crown")
     return (f"the cross-width load distribution did not converge{w}: the roll's deflection is comparable to the "
             "coating's compaction range; use a stiffer roll (larger roll_diameter_m) or a narrower face_width_m")
@@ -374,8 +375,12 @@ def porosity_profile(x_m: Array, line_load_N_m: Array, eps0: Array, thickness_be
                     roll_diameter_m, bore_diameter_m, youngs_modulus_Pa, crown_m, iterations=iterations, shear=shear)[0]
 
 
+#: softening temperature scale T_s of γ(T) = γ_ref exp(-ΔT / T_s) (K; illustrative, the seed's)
+SOFTENING_K = 30.0
+
+
 def softening_temperature_profile(local_line_load_N_m: Array, nominal_line_load_N_m: Array,
-                                  softening_K: Array = 30.0) -> np.ndarray:
+                                  softening_K: Array = SOFTENING_K) -> np.ndarray:
     """Thermal-crown alternative by softening: coating temperature excess ΔT(x) (K) that makes each strip reach
     the nominal porosity under its local line load.
 

@@ -94,17 +94,51 @@ def _lookup(unit: str) -> tuple[str, float, float]:
         raise KeyError(f"unit {unit!r} is not in xlcell.units.UNITS") from None
 
 
-def to_si(value: ArrayLike, unit: str) -> np.ndarray | float:
-    """Convert ``value`` from the display ``unit`` to SI."""
+def from_display(value: ArrayLike, unit: str) -> np.ndarray | float:
+    """Convert ``value`` from the display ``unit`` to SI: ``value * scale + offset``.
+
+    Parameters
+    ----------
+    value : array_like
+        Value(s) in ``unit``, e.g. 120 (µm).
+    unit : str
+        A key of :data:`UNITS`.
+
+    Returns
+    -------
+    ndarray or float
+        The SI value(s) (``value`` itself when the unit is already SI).
+    """
     _, scale, offset = _lookup(unit)
     if scale == 1.0 and offset == 0.0:
         return value  # type: ignore[return-value]
     return np.asarray(value, dtype=float) * scale + offset
 
 
-def from_si(value: ArrayLike, unit: str) -> np.ndarray | float:
-    """Convert ``value`` from SI to the display ``unit``."""
+def to_display(value: ArrayLike, unit: str) -> np.ndarray | float:
+    """Convert ``value`` from SI to the display ``unit``: the one SI -> display conversion of xlcell.
+
+    ``(value - offset) / scale``: kWh ``x / 3.6e6``, µm ``x / 1e-6``, °C ``x - 273.15``. Every parameter, result and
+    table shown in Excel goes through here, so a number has one display value wherever it appears.
+
+    Parameters
+    ----------
+    value : array_like
+        SI value(s), e.g. 1.2e-4 (m).
+    unit : str
+        The display unit, a key of :data:`UNITS`.
+
+    Returns
+    -------
+    ndarray or float
+        The value(s) in ``unit`` (``value`` itself when the unit is already SI).
+    """
     _, scale, offset = _lookup(unit)
     if scale == 1.0 and offset == 0.0:
         return value  # type: ignore[return-value]
     return (np.asarray(value, dtype=float) - offset) / scale
+
+
+#: the names the parameter metadata has always used
+to_si = from_display
+from_si = to_display

@@ -47,7 +47,7 @@ def line_load_variables() -> list[DesignVariable]:
     out = []
     for part, side in (("pos", "Positive"), ("neg", "Negative")):
         key = f"{part}_line_load_N_mm"
-        spec = ParamSpec(name=key, key=key, label=f"{side}: calender line load", unit="N/mm", gt=0, le=1e4,
+        spec = ParamSpec(name=key, key=key, label=f"{side}: calender line load", unit=calendering.LINE_LOAD.unit, gt=0, le=1e4,
                          group="Calendering", doc="Sets the calendered porosity and thickness; the mass loading is held")
         out.append(DesignVariable(key, spec, _line_load_setter(part), lambda d: np.nan, order=10))
     return out
@@ -109,14 +109,11 @@ def _lcos(ev: Evaluation) -> dict[str, Any]:
     """The seed's cell-level LCOS from the cost and lifetime providers; context ``"lcos"``: ``om_usd`` (0) and
     ``residual_usd`` (0) per cell, ``efficiency`` (default: the resistive round trip at the design C-rate)."""
     kw = dict(ev.context.get("lcos") or {})
-    v, v_load = ev["avg_voltage_V"], ev["voltage_under_load_V"]
-    eta = np.clip(v_load / (2.0 * v - v_load), 1e-6, 1.0)
-    eta = kw.get("efficiency", eta)
+    eta = kw["efficiency"] if "efficiency" in kw else lcos.resistive_round_trip(ev["avg_voltage_V"], ev["voltage_under_load_V"])
     materials = ev["materials_usd"]
-    cell_cost = ev["cell_cost_usd"]
-    usd_J = lcos.lcos_simple(materials, cell_cost - materials, kw.get("om_usd", 0.0), kw.get("residual_usd", 0.0), eta,
-                        ev["energy_Wh"] * 3600.0, ev["cycle_life"])
-    return {"round_trip_efficiency": np.broadcast_to(eta, np.shape(usd_J)), "lcos_cell_usd_per_kWh": units.from_si(usd_J, "$/kWh")}
+    r = lcos.cell_lcos_from_parts(materials, ev["cell_cost_usd"] - materials, units.from_display(ev["energy_Wh"], "Wh"),
+                                  ev["cycle_life"], eta, kw.get("om_usd", 0.0), kw.get("residual_usd", 0.0))
+    return {"round_trip_efficiency": r.efficiency, "lcos_cell_usd_per_kWh": units.to_display(r.lcos_usd_J, "$/kWh")}
 
 
 _CAL = tuple(ParamSpec(name=f"{p}_fracture_ratio", key=f"{p}_fracture_ratio", label=f"{s}: line load / fracture line load",
@@ -155,7 +152,7 @@ def _calendering(ev: Evaluation) -> dict[str, Any]:
         if q is None:
             q = implied_line_load(getattr(ev.design, part).porosity, eps0, mat)
         else:
-            q = units.to_si(q, "N/mm")
+            q = calendering.LINE_LOAD.to_si(q)
         q, q_f = np.broadcast_arrays(np.asarray(q, dtype=float), np.asarray(q_f, dtype=float))
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(q <= 0, 0.0, np.where(np.isinf(q), np.inf, np.where(np.isinf(q_f), 0.0, q / q_f)))

@@ -1,0 +1,275 @@
+"""Scenario studies: the sweeps and tables the reports, the sheets, the UDFs and the CLI show, computed once.
+
+A *scenario* is a frozen dataclass of the study's assumptions (cycles per year, round-trip efficiency, the slurry's
+solids fraction, the reference roll, the line-load sweep) whose fields carry their unit and allowed range in
+:func:`xlcell.params.param` metadata, as the model inputs do; a *study* is a kernel function of a design (a
+population, SI) and a scenario that returns a result dataclass with unit metadata on its fields. A writer lays out
+what a study returns (in display units, through :func:`xlcell.params.to_display`); it never calls the models, so one
+scenario gives one number everywhere.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import numpy as np
+
+from . import calendering, degradation, lcos, roll
+from .cell import CellDesign, CellMetrics
+from .calendering import CalenderingMaterial, Microstructure
+from .errors import XlcellError
+from .params import param
+
+Array = Any
+
+_LIFE = "Lifetime scenario"
+_CAL = "Calendering study"
+
+
+# --------------------------------------------------------------------------------------------------
+# Lifetime and cell LCOS
+# --------------------------------------------------------------------------------------------------
+@dataclass(frozen=True, kw_only=True)
+class LifetimeScenario:
+    """How a cell is used over its life: the assumptions of the lifetime table and of the cell-level LCOS.
+
+    The defaults are the ones ``XLCELL_SEI_CYCLE_LIFE``, ``XLCELL_CELL_LCOS`` and the report use.
+    """
+
+    cycles_per_year: Array = field(default=365.0, metadata=param(
+        "Full cycles per year", "1/yr", key="cycles_per_year", gt=0, le=1e5, group=_LIFE,
+        doc="Sets how much calendar time passes per cycle"))
+    eol_soh: Array = field(default=0.8, metadata=param("End-of-life state of health", "-", key="eol_soh", gt=0, lt=1,
+                                                       group=_LIFE))
+    round_trip_efficiency: Array = field(default=0.95, metadata=param(
+        "Round-trip efficiency η (cell LCOS)", "-", key="efficiency", gt=0, le=1, allow_nan=True, group=_LIFE,
+        doc="NaN: the resistive round trip (V - IR)/(V + IR) at the design C-rate"))
+    om_usd: Array = field(default=0.0, metadata=param("Lifetime O&M cost per cell", "$", key="c_om", group=_LIFE))
+    residual_usd: Array = field(default=0.0, metadata=param("Residual value per cell", "$", key="residual_value",
+                                                            group=_LIFE))
+
+
+def cell_lcos(design: CellDesign, scenario: LifetimeScenario = LifetimeScenario(),
+              sei_params: degradation.SEIParams = degradation.SEIParams(),
+              cost_inputs: Mapping[str, Any] | None = None) -> lcos.CellLcos:
+    """Cell-level LCOS of a population of designs under a lifetime scenario: the one route to that number.
+
+    Parameters
+    ----------
+    design : CellDesign
+        Designs (SI; fields broadcast).
+    scenario : LifetimeScenario
+        Cycles per year (1/yr), end-of-life SOH (-), round-trip efficiency (-; NaN: resistive at the C-rate),
+        lifetime O&M and residual value per cell ($).
+    sei_params : SEIParams
+        SEI growth parameters of the cycle life.
+    cost_inputs : mapping, optional
+        Keyword arguments of :func:`xlcell.cost.evaluate_cost` (factory, prices, fmt, yields, slurry).
+
+    Returns
+    -------
+    CellLcos
+        LCOS ($/J), C_BOM and C_mfg ($), energy per cycle (J), cycle life (-) and the efficiency used (-),
+        from :func:`xlcell.lcos.cell_lcos`, which the registry's ``lcos`` provider shares its formula with.
+    """
+    eta = scenario.round_trip_efficiency
+    return lcos.cell_lcos(design, scenario.cycles_per_year, scenario.eol_soh,
+                          None if np.all(np.isnan(np.asarray(eta, dtype=float))) else eta,
+                          scenario.om_usd, scenario.residual_usd, sei_params, **dict(cost_inputs or {}))
+
+
+@dataclass(frozen=True)
+class LifetimeStudy:
+    """Fade curves and end-of-life numbers of one design (SI; the metadata gives label and display unit)."""
+
+    cycles: np.ndarray = field(metadata=param("Equivalent full cycles", "-", key="cycles"))
+    sei_soh: np.ndarray = field(metadata=param("SOH, SEI model", "-", key="sei_soh"))
+    wang_soh: np.ndarray = field(metadata=param("SOH, Wang et al. 2011", "-", key="wang_soh", allow_nan=True,
+                                                doc="NaN above the published B table's C-rate"))
+    sei_cycle_life: np.ndarray = field(metadata=param("Cycle life to the end-of-life SOH, SEI model", "-",
+                                                      key="sei_cycle_life"))
+    wang_cycle_life: np.ndarray = field(metadata=param("Cycle life to the end-of-life SOH, Wang et al. 2011", "-",
+                                                       key="wang_cycle_life", allow_nan=True))
+    wang_defined: np.ndarray = field(metadata=param("Wang et al. has a published B at this C-rate", "bool",
+                                                    key="wang_defined"))
+    wang_in_range: np.ndarray = field(metadata=param("Wang et al. inside its tested C-rate/temperature range", "bool",
+                                                     key="wang_in_range"))
+    sei_surface_area_m2: np.ndarray = field(metadata=param("SEI surface of the negative (a·L·A)", "m²",
+                                                           key="sei_surface_area_m2"))
+    crack_stress_Pa: np.ndarray = field(metadata=param("Swelling stress, negative", "MPa", key="crack_stress_MPa"))
+    crack_critical_thickness_m: np.ndarray = field(metadata=param("Critical thickness for cracking, negative", "µm",
+                                                                  key="crack_critical_thickness_um"))
+    cracked: np.ndarray = field(metadata=param("Negative cracked", "bool", key="cracked"))
+    crack_delta_resistance_ohm: np.ndarray = field(metadata=param("Resistance rise from cracking (∝ L²)", "mΩ",
+                                                                  key="crack_delta_resistance_mohm"))
+
+
+def lifetime_study(design: CellDesign, cycles: Array, scenario: LifetimeScenario = LifetimeScenario()) -> LifetimeStudy:
+    """SEI fade (sees the design) against Wang et al. 2011 (empirical, at the design's C-rate and temperature), and
+    cracking of the negative, for one design.
+
+    Parameters
+    ----------
+    design : CellDesign
+        One design (SI); its ``temperature_K`` is the ageing temperature and ``c_rate_per_h`` the cycling rate.
+    cycles : array_like
+        Equivalent full cycles of the fade curves (-).
+    scenario : LifetimeScenario
+        Cycles per year (1/yr) and end-of-life SOH (-).
+
+    Returns
+    -------
+    LifetimeStudy
+        The fade curves at ``cycles`` and the scalar end-of-life and cracking results.
+    """
+    n = np.asarray(cycles, dtype=float)
+    T = float(np.asarray(design.temperature_K).reshape(-1)[0])
+    c = float(np.asarray(design.c_rate_per_h).reshape(-1)[0])
+    sei = degradation.sei_fade_vs_cycles(design, n, scenario.cycles_per_year)
+    defined = c <= degradation.WANG_MAX_C_RATE  # the published B table stops at 10C: no empirical curve above it
+    wang = degradation.wang_fade_vs_cycles(c, T, n).soh if defined else np.full(n.shape, np.nan)
+    crack = degradation.cracking(design)
+
+    def one(x: Any) -> np.ndarray:
+        return np.asarray(np.asarray(x).reshape(-1)[0])
+
+    return LifetimeStudy(
+        cycles=n, sei_soh=np.asarray(sei.soh).reshape(-1), wang_soh=np.asarray(wang, dtype=float).reshape(-1),
+        sei_cycle_life=one(degradation.sei_cycle_life(design, scenario.cycles_per_year, scenario.eol_soh)),
+        wang_cycle_life=np.asarray(float(degradation.wang_cycle_life(c, T, scenario.eol_soh)) if defined else np.nan),
+        wang_defined=np.asarray(defined), wang_in_range=np.asarray(bool(degradation.wang_in_range(c, T))),
+        sei_surface_area_m2=one(sei.surface_area_m2), crack_stress_Pa=one(crack.stress_Pa),
+        crack_critical_thickness_m=one(crack.critical_thickness_m), cracked=one(crack.cracked),
+        crack_delta_resistance_ohm=one(crack.delta_resistance_ohm))
+
+
+@dataclass(frozen=True)
+class ProjectLcosStudy:
+    """Project LCOS of a plant with fixed and with the design's SEI degradation, and the yearly cash flow."""
+
+    inputs: lcos.LcosInputs
+    fixed: lcos.LcosResult  #: degradation fixed at ``inputs.annual_degradation``
+    sei: lcos.LcosResult  #: state of health per year from the design's SEI growth
+    cashflow: dict[str, np.ndarray]  #: :func:`xlcell.lcos.cashflow` of the fixed case (SI)
+
+
+def project_lcos_study(design: CellDesign, inputs: lcos.LcosInputs = lcos.LcosInputs()) -> ProjectLcosStudy:
+    """Project LCOS (Schmidt et al. 2019) of the plant ``inputs`` with fixed degradation and with the SOH per year
+    of ``design``'s SEI growth at the plant's cycles per year.
+
+    Parameters
+    ----------
+    design : CellDesign
+        One design (SI).
+    inputs : LcosInputs
+        The plant (SI); default the illustrative 100 MW / 400 MWh plant.
+
+    Returns
+    -------
+    ProjectLcosStudy
+        Both LCOS results ($/J) and the fixed case's cash flow.
+    """
+    n = int(inputs.lifetime_years)
+    soh = degradation.sei_soh_by_year(design, n, float(inputs.cycles_per_year))
+    return ProjectLcosStudy(inputs=inputs, fixed=lcos.lcos(inputs), sei=lcos.lcos(inputs, soh=soh),
+                            cashflow=lcos.cashflow(inputs))
+
+
+# --------------------------------------------------------------------------------------------------
+# Calendering
+# --------------------------------------------------------------------------------------------------
+def _default_line_loads() -> np.ndarray:
+    return calendering.LINE_LOAD.to_si(np.arange(0.0, 2001.0, 100.0))
+
+
+@dataclass(frozen=True, kw_only=True)
+class CalenderingStudy:
+    """The calendering study of an electrode: a line-load sweep at a slurry solids fraction, and a reference roll.
+
+    The reference calender: 1000 N/mm over a 0.8 m face, 1.2 m bearing span, solid 0.6 m steel rolls.
+    """
+
+    line_loads_N_m: Array = field(default_factory=_default_line_loads, metadata=param(
+        "Line load", "N/mm", key="line_load_N_mm", ge=0, group=_CAL, doc="The sweep: 0 to 2000 N/mm in 100 N/mm steps"))
+    solids_fraction: Array = field(default=0.40, metadata=param(
+        "Slurry solids volume fraction φ_s", "-", key="solids_fraction", gt=0, lt=1, group=_CAL))
+    roll_line_load_N_m: Array = field(default=float(calendering.LINE_LOAD.to_si(1000.0)), metadata=param(
+        "Reference roll: line load", "N/mm", key="roll_line_load_N_mm", ge=0, group=_CAL))
+    face_width_m: Array = field(default=0.8, metadata=param("Reference roll: face width", "m", key="face_width_m", gt=0,
+                                                            group=_CAL))
+    bearing_span_m: Array = field(default=1.2, metadata=param("Reference roll: bearing span", "m", key="bearing_span_m",
+                                                              gt=0, group=_CAL))
+    roll_diameter_m: Array = field(default=0.6, metadata=param("Reference roll: diameter (solid steel)", "m",
+                                                               key="roll_diameter_m", gt=0, group=_CAL))
+
+    def roll(self) -> dict[str, Array]:
+        """The reference roll as keyword arguments of :mod:`xlcell.roll`."""
+        return {"line_load_N_m": self.roll_line_load_N_m, "face_width_m": self.face_width_m,
+                "bearing_span_m": self.bearing_span_m, "roll_diameter_m": self.roll_diameter_m}
+
+
+@dataclass(frozen=True)
+class CalenderingResult:
+    """A calendering study of one electrode (SI; the metadata gives label and display unit)."""
+
+    micro: Microstructure = field(metadata={"doc": "microstructure at each line load of the sweep"})
+    cell: CellMetrics = field(metadata={"doc": "cell metrics at each line load (areal capacity held)"})
+    eps0: np.ndarray = field(metadata=param("Porosity before calendering ε0", "-", key="eps0"))
+    design_porosity: np.ndarray = field(metadata=param("Design porosity", "-", key="design_porosity"))
+    design_line_load_N_m: np.ndarray = field(metadata=param(
+        "Line load for the design porosity", "N/mm", key="design_line_load_N_mm", allow_nan=True,
+        doc="NaN when no line load reaches it (see design_line_load_note)"))
+    design_line_load_note: str = field(metadata=param("Why no line load reaches the design porosity", "text",
+                                                      key="design_line_load_note"))
+    fracture_line_load_N_m: np.ndarray = field(metadata=param("Fracture-limited line load", "N/mm",
+                                                              key="fracture_line_load_N_mm", doc="inf: ductile"))
+    fracture_porosity: np.ndarray = field(metadata=param("Fracture-onset porosity", "-", key="fracture_porosity"))
+    roll_deflection_m: np.ndarray = field(metadata=param("Reference roll mid-face deflection", "µm",
+                                                         key="roll_deflection_um"))
+    crown_height_m: np.ndarray = field(metadata=param("Crown height per roll (bending + shear)", "µm",
+                                                      key="crown_height_um"))
+    crown_radius_m: np.ndarray = field(metadata=param("Crown radius of curvature", "m", key="crown_radius_m"))
+    thermal_crown_K: np.ndarray = field(metadata=param("Thermal crown: centre-to-edge ΔT", "K", key="thermal_crown_K"))
+
+
+def calendering_study(design: CellDesign, material: CalenderingMaterial, study: CalenderingStudy = CalenderingStudy(),
+                      which: str = "pos") -> CalenderingResult:
+    """One electrode of ``design`` calendered over the study's line-load sweep (areal capacity held), the line load
+    that reaches the design's porosity, the fracture limit, and the reference roll's deflection and crown.
+
+    Parameters
+    ----------
+    design : CellDesign
+        One design (SI).
+    material : CalenderingMaterial
+        The electrode's compaction, fracture and conduction parameters.
+    study : CalenderingStudy
+        Line loads (N/m), slurry solids fraction (-) and reference roll (N/m, m).
+    which : {"pos", "neg"}
+        The electrode calendered.
+
+    Returns
+    -------
+    CalenderingResult
+        Microstructure and cell metrics per line load, and the scalar facts (SI).
+    """
+    micro, cell = calendering.calendering_performance(design, study.line_loads_N_m, which=which, material=material,
+                                                      solids_fraction=study.solids_fraction)
+    e0 = calendering.coating_porosity(study.solids_fraction, material.drying_shrinkage)
+    eps = np.asarray(getattr(design, which).porosity).reshape(-1)[0]
+    try:
+        q_design, note = calendering.line_load_for_porosity(eps, e0, material.eps_min, material.gamma_N_m), ""
+    except XlcellError as exc:
+        q_design, note = np.nan, str(exc)
+    h = roll.crown_height(**study.roll())
+    return CalenderingResult(
+        micro=micro, cell=cell, eps0=np.asarray(e0), design_porosity=np.asarray(eps),
+        design_line_load_N_m=np.asarray(q_design, dtype=float), design_line_load_note=note,
+        fracture_line_load_N_m=np.asarray(calendering.fracture_line_load(e0, material), dtype=float),
+        fracture_porosity=np.asarray(material.fracture_porosity), roll_deflection_m=np.asarray(roll.roll_deflection(**study.roll())),
+        crown_height_m=np.asarray(h), crown_radius_m=np.asarray(roll.crown_radius(h, study.face_width_m)),
+        thermal_crown_K=np.asarray(roll.thermal_crown_temperature(h, study.roll_diameter_m)))
+
+
+__all__ = ["CalenderingResult", "CalenderingStudy", "LifetimeScenario", "LifetimeStudy", "ProjectLcosStudy",
+           "calendering_study", "cell_lcos", "lifetime_study", "project_lcos_study"]
