@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from xlcell.errors import BookError, BookLockedError
+from xlcell.units import from_display
 
 LOCK_PREFIX = "~$"
 LOCK_SUFFIX = ".xlcell-lock"
@@ -45,7 +46,7 @@ DEFAULT_WAIT_S = 5.0
 WAIT_ENV = "XLCELL_LOCK_WAIT_S"
 #: a lock older than this is stale whoever holds it: far longer than any xlcell job (the largest front, 200 points
 #: with 20 starts each, takes minutes)
-STALE_AFTER_S = 4 * 3600.0
+STALE_AFTER_S = float(from_display(4.0, "h"))
 #: a lock file that is still empty or unreadable after this long was left by a job that crashed while creating it
 UNREADABLE_STALE_S = 10.0
 _POLL_S = 0.1

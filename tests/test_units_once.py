@@ -40,13 +40,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("xlcell/degradation.py", "wang_loss_percent(c, T, ah, **coefficients) / 100.0"):
         "Wang et al. 2011 fit returns percent (the paper's unit); its SOH is 1 - loss/100 as published",
     ("xlcell/degradation.py", "wang_loss_percent(c, T, ah) / 100.0"): "as above",
-    # composition, not a unit
-    ("xlcell/bom.py", "100 * 2.7"): "mass parts of a mixture (30:100:20), not percent",
-    # xlcell/materials.py is being rewritten as named data records (issue 11 item 5, a parallel branch): its
-    # constructor keeps its own three factors until that lands, to keep the two changes apart
-    ("xlcell/materials.py", "q_mAh_g * 3600.0"): "materials-as-data branch (issue 11 item 5)",
-    ("xlcell/materials.py", "rho_g_cm3 * 1000.0"): "materials-as-data branch (issue 11 item 5)",
-    ("xlcell/materials.py", "r_um * 1e-06"): "materials-as-data branch (issue 11 item 5)",
 }
 
 

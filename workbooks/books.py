@@ -31,7 +31,7 @@ from typing import Any
 from xlcell.errors import BookError, BookLimitError
 
 #: the most bytes all parts of a workbook may inflate to together: 60 times the template's 1.7 MB
-MAX_INFLATED_BYTES = 100 * 2**20
+MAX_INFLATED_BYTES = 104_857_600  # 100 MiB
 #: the most times a part may inflate its compressed size (Apache POI's ZipSecureFile: 100) ...
 MAX_PART_RATIO = 100
 #: ... once the part inflates past this size (POI: 100 KiB)
