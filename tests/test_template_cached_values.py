@@ -149,7 +149,7 @@ def test_libreoffice_shows_the_dashboard_numbers_without_python(libreoffice_csv)
 def test_libreoffice_shows_every_plain_formula_cell_without_python(libreoffice_csv, books):
     # LibreOffice 25.2 keeps the cached result of every ordinary formula cell. It does recompute array
     # (spilled) formulas on load whatever their cached values, so without Python the spilled XLCELL_* tables
-    # show #NAME? there (see README, "Using xlcell in Excel"); the cells that look results up in them do not.
+    # show #NAME? there (see docs/excel.md, "Using xlcell in Excel"); the cells that look results up in them do not.
     # It also applies only number and text results: a boolean result (t="b", Lifetime's XLCELL_WANG_IN_RANGE)
     # is recomputed too.
     formulas, cached = books
