@@ -1,0 +1,185 @@
+"""Every public function of the kernels documents its parameters (issue 11 item 6).
+
+Public means: a module-level function of ``xlcell/`` whose name does not start with ``_`` (imported names do not
+count, they are documented where they are defined), and a public method of a public class there. Its docstring must
+have a NumPy-style ``Parameters`` section naming each parameter of the signature (``self``/``cls`` aside; ``*args``
+and ``**kwargs`` by their bare names), and nothing that is not a parameter. The docstrings are read with griffe's
+NumPy parser, the same one mkdocstrings uses for the API pages, so what passes here renders there.
+
+``UNDOCUMENTED`` lists the functions still owed a ``Parameters`` section. It can only shrink: the test fails on a
+new public function that does not document its parameters, and on a listed one that now does (strike it off).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+griffe = pytest.importorskip("griffe")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: still to document ("module.function" or "module.Class.method"); only shrinks
+UNDOCUMENTED: set[str] = {
+    # xlcell/calendering.py
+    "calendering.anisotropy_ratio", "calendering.calendered_thickness", "calendering.calendering_performance",
+    "calendering.carbon_volume_fraction", "calendering.check_compaction_law", "calendering.check_fracture",
+    "calendering.coating_porosity", "calendering.compaction_strain", "calendering.elastic_half_width",
+    "calendering.eps0_from_solids", "calendering.equivalent_electrolyte_conductivity",
+    "calendering.fracture_line_load", "calendering.get_calendering_material", "calendering.hierarchy",
+    "calendering.line_load_for_porosity", "calendering.line_load_for_pressure", "calendering.max_solids_fraction",
+    "calendering.nip_length", "calendering.nip_pressure", "calendering.percolation_conductivity",
+    "calendering.percolation_threshold", "calendering.pressure_scale", "calendering.target_line_load",
+    # xlcell/cell.py
+    "cell.am_volume_fraction", "cell.areal_capacity", "cell.areal_capacity_of", "cell.binder_coverage",
+    "cell.broadcast_fields_cell", "cell.charge_transfer_asi", "cell.charge_transfer_asi_of", "cell.coating_density",
+    "cell.composite_density", "cell.default_design", "cell.electrode", "cell.neg_thickness_for_np", "cell.resolve",
+    "cell.specific_area", "cell.specific_area_of", "cell.volumetric_capacity",
+    # xlcell/cost.py
+    "cost.cost_details", "cost.cost_sensitivity",
+    # xlcell/degradation.py
+    "degradation.WangFit.in_domain", "degradation.WangFit.predict", "degradation.arrhenius", "degradation.cracking",
+    "degradation.equivalent_temperature_drop", "degradation.fit_wang", "degradation.lithium_per_sei_volume",
+    "degradation.sei_cycle_life", "degradation.sei_fade_vs_cycles", "degradation.sei_growth_constant",
+    "degradation.sei_soh_by_year", "degradation.sei_surface_area", "degradation.sei_thickness", "degradation.wang_b",
+    "degradation.wang_cycle_life", "degradation.wang_fade_vs_cycles", "degradation.wang_in_range",
+    "degradation.wang_loss_percent", "degradation.wang_soh_by_year",
+    # xlcell/design.py
+    "design.canonical_key",
+    # xlcell/errors.py
+    "errors.short_text",
+    # xlcell/factory.py
+    "factory.StepTable.from_steps", "factory.StepTable.replace", "factory.littles_law_wip", "factory.step_rows",
+    "factory.steps_from_rows",
+    # xlcell/lcos.py
+    "lcos.cashflow", "lcos.cell_lcos",
+    # xlcell/materials.py
+    "materials.get_material", "materials.material_arrays", "materials.names",
+    # xlcell/optimize.py
+    "optimize.ConstraintStatus.sentence", "optimize.DesignProblem.evaluate", "optimize.DesignProblem.evaluation",
+    "optimize.DesignProblem.outputs", "optimize.DesignProblem.units", "optimize.FunctionProblem.evaluate",
+    "optimize.infeasibility_message", "optimize.lhs", "optimize.model_constraints", "optimize.multistart",
+    "optimize.objective_scale", "optimize.start_points",
+    # xlcell/params.py
+    "params.ParamSpec.check", "params.ParamSpec.from_si", "params.ParamSpec.to_si", "params.broadcast_fields",
+    "params.from_display", "params.isnan_scalar", "params.iter_keys", "params.param", "params.spec_by_key",
+    "params.specs", "params.to_display", "params.validate", "params.whole_number",
+    # xlcell/pareto.py
+    "pareto.ParetoFront.design", "pareto.additive_epsilon", "pareto.hypervolume", "pareto.knee_index",
+    "pareto.non_dominated", "pareto.normalised_hypervolume", "pareto.simplex_lattice",
+    # xlcell/pressure_profile.py
+    "pressure_profile.objective", "pressure_profile.optimal_pressure_profile", "pressure_profile.two_layer_response",
+    # xlcell/process_sim.py
+    "process_sim.check_settings", "process_sim.compaction_share", "process_sim.deborah_number",
+    "process_sim.dwell_time", "process_sim.material_of", "process_sim.porosity_model", "process_sim.process_state",
+    "process_sim.softening_factor",
+    # xlcell/registry.py
+    "registry.Evaluation.outputs", "registry.Evaluation.table", "registry.apply_values", "registry.cell_outputs",
+    "registry.check_variable_set", "registry.current_values", "registry.evaluate_outputs", "registry.key_unit",
+    "registry.max_of", "registry.output_key", "registry.output_spec", "registry.register_max_of",
+    "registry.register_variable", "registry.unregister_metrics", "registry.variable",
+    # xlcell/roll.py
+    "roll.cross_width_profile", "roll.crown_height", "roll.crown_radius", "roll.deflection_profile",
+    "roll.porosity_profile", "roll.profile_failure_message", "roll.roll_deflection", "roll.second_moment",
+    "roll.shear_coefficient", "roll.shear_deflection", "roll.shear_stiffness", "roll.softening_temperature_profile",
+    "roll.thermal_crown_temperature",
+    # xlcell/surrogate.py
+    "surrogate.History.best_index", "surrogate.History.best_settings", "surrogate.Surrogate.feature_matrix",
+    "surrogate.Surrogate.features_and_prior", "surrogate.Surrogate.predict", "surrogate.Surrogate.predict_latent",
+    "surrogate.Surrogate.prior_mean", "surrogate.Surrogate.transform", "surrogate.bayes_opt",
+    "surrogate.check_bounds", "surrogate.complete_settings", "surrogate.expected_improvement",
+    "surrogate.expected_improvement_target", "surrogate.feasible", "surrogate.fracture_limit_N_m",
+    "surrogate.grid_search", "surrogate.incumbent", "surrogate.lower_confidence_bound_target",
+    "surrogate.physics_features", "surrogate.random_search", "surrogate.raw_features", "surrogate.settings_state",
+    "surrogate.sobol_settings", "surrogate.static_porosity", "surrogate.suggest_from_data", "surrogate.suggest_next",
+    # xlcell/tortuosity_inference.py
+    "tortuosity_inference.BruggemanPosterior.quantile", "tortuosity_inference.ionic_resistance",
+    # xlcell/transport.py
+    "transport.cliff", "transport.diffusion_time", "transport.effective_conductivity",
+    "transport.max_length_for_time", "transport.tortuosity",
+    # xlcell/uncertainty.py
+    "uncertainty.arrhenius_factor", "uncertainty.draw", "uncertainty.histogram", "uncertainty.population_risk",
+    "uncertainty.sample_design", "uncertainty.sample_prices", "uncertainty.spec_from_mapping",
+    "uncertainty.summarise", "uncertainty.tail_means", "uncertainty.tail_weights",
+    # xlcell/units.py
+    "units.from_si", "units.to_si",
+    # xlcell/wiring.py
+    "wiring.implied_line_load",
+}
+
+
+def parameter_names(func) -> list[str]:
+    return [p.name for p in func.parameters if p.name not in ("self", "cls")]
+
+
+def documented_names(func) -> list[str] | None:
+    """Names in the docstring's Parameters section(s), or None when there is no docstring."""
+    if func.docstring is None:
+        return None
+    names = []
+    for section in func.docstring.parse("numpy", warn_missing_types=False):
+        if section.kind is griffe.DocstringSectionKind.parameters:
+            names += [p.name.lstrip("*") for p in section.value]
+    return names
+
+
+def public_functions():
+    """``{"module.name": griffe function}`` for every public function and method defined in xlcell/."""
+    pkg = griffe.load("xlcell", search_paths=[str(ROOT)], docstring_parser="numpy")
+    out = {}
+    for mod_name, mod in pkg.modules.items():
+        if mod_name.startswith("_"):
+            continue
+        for name, obj in mod.members.items():
+            if name.startswith("_") or obj.is_alias:
+                continue
+            if obj.is_function:
+                out[f"{mod_name}.{name}"] = obj
+            elif obj.is_class:
+                for meth_name, meth in obj.members.items():
+                    if meth_name.startswith("_") or meth.is_alias or not meth.is_function:
+                        continue
+                    out[f"{mod_name}.{name}.{meth_name}"] = meth
+    return out
+
+
+def problems(func) -> str | None:
+    """What is wrong with ``func``'s documented parameters, or None."""
+    params = parameter_names(func)
+    documented = documented_names(func)
+    if not params:
+        return None
+    if documented is None:
+        return "no docstring"
+    missing = [p for p in params if p not in documented]
+    extra = [d for d in documented if d not in params]
+    if missing or extra:
+        return ", ".join(filter(None, [missing and f"not documented: {missing}", extra and f"not a parameter: {extra}"]))
+    return None
+
+
+FUNCTIONS = public_functions()
+
+
+def test_the_walk_finds_the_kernels():
+    assert len(FUNCTIONS) > 150
+    assert "cell.evaluate_cell" in FUNCTIONS and "optimize.DesignProblem.evaluate" in FUNCTIONS
+    assert not any(".np." in k or k.endswith(".dataclass") for k in FUNCTIONS)  # imports are not ours
+
+
+def test_the_check_sees_a_missing_parameter():
+    doc = griffe.Docstring("Sum.\n\nParameters\n----------\na : float\n    First, in m.\n", parser="numpy")
+    func = griffe.Function("f", parameters=griffe.Parameters(griffe.Parameter("a"), griffe.Parameter("b_m")),
+                           docstring=doc)
+    assert problems(func) == "not documented: ['b_m']"
+
+
+def test_public_functions_document_their_parameters():
+    bad = {name: why for name, func in FUNCTIONS.items() if (why := problems(func)) and name not in UNDOCUMENTED}
+    assert not bad, "document the parameters (NumPy style, with units):\n" + "\n".join(f"  xlcell.{k}: {v}"
+                                                                                       for k, v in sorted(bad.items()))
+
+
+def test_the_undocumented_list_only_shrinks():
+    stale = sorted(n for n in UNDOCUMENTED if n not in FUNCTIONS or problems(FUNCTIONS[n]) is None)
+    assert not stale, f"documented (or gone) now: strike them off UNDOCUMENTED: {stale}"
