@@ -35,24 +35,9 @@ UNDOCUMENTED: set[str] = {
     "cell.broadcast_fields_cell", "cell.charge_transfer_asi", "cell.charge_transfer_asi_of", "cell.coating_density",
     "cell.composite_density", "cell.default_design", "cell.electrode", "cell.neg_thickness_for_np", "cell.resolve",
     "cell.specific_area", "cell.specific_area_of", "cell.volumetric_capacity",
-    # xlcell/cost.py
-    "cost.cost_details", "cost.cost_sensitivity",
-    # xlcell/degradation.py
-    "degradation.WangFit.in_domain", "degradation.WangFit.predict", "degradation.arrhenius", "degradation.cracking",
-    "degradation.equivalent_temperature_drop", "degradation.fit_wang", "degradation.lithium_per_sei_volume",
-    "degradation.sei_cycle_life", "degradation.sei_fade_vs_cycles", "degradation.sei_growth_constant",
-    "degradation.sei_soh_by_year", "degradation.sei_surface_area", "degradation.sei_thickness", "degradation.wang_b",
-    "degradation.wang_cycle_life", "degradation.wang_fade_vs_cycles", "degradation.wang_in_range",
-    "degradation.wang_loss_percent", "degradation.wang_soh_by_year",
-    # xlcell/design.py
-    "design.canonical_key",
-    # xlcell/errors.py
-    "errors.short_text",
     # xlcell/factory.py
     "factory.StepTable.from_steps", "factory.StepTable.replace", "factory.littles_law_wip", "factory.step_rows",
     "factory.steps_from_rows",
-    # xlcell/lcos.py
-    "lcos.cashflow", "lcos.cell_lcos",
     # xlcell/materials.py
     "materials.get_material", "materials.material_arrays", "materials.names",
     # xlcell/optimize.py
@@ -64,11 +49,6 @@ UNDOCUMENTED: set[str] = {
     "params.ParamSpec.check", "params.ParamSpec.from_si", "params.ParamSpec.to_si", "params.broadcast_fields",
     "params.from_display", "params.isnan_scalar", "params.iter_keys", "params.param", "params.spec_by_key",
     "params.specs", "params.to_display", "params.validate", "params.whole_number",
-    # xlcell/pareto.py
-    "pareto.ParetoFront.design", "pareto.additive_epsilon", "pareto.hypervolume", "pareto.knee_index",
-    "pareto.non_dominated", "pareto.normalised_hypervolume", "pareto.simplex_lattice",
-    # xlcell/pressure_profile.py
-    "pressure_profile.objective", "pressure_profile.optimal_pressure_profile", "pressure_profile.two_layer_response",
     # xlcell/process_sim.py
     "process_sim.check_settings", "process_sim.compaction_share", "process_sim.deborah_number",
     "process_sim.dwell_time", "process_sim.material_of", "process_sim.porosity_model", "process_sim.process_state",
@@ -92,17 +72,10 @@ UNDOCUMENTED: set[str] = {
     "surrogate.grid_search", "surrogate.incumbent", "surrogate.lower_confidence_bound_target",
     "surrogate.physics_features", "surrogate.random_search", "surrogate.raw_features", "surrogate.settings_state",
     "surrogate.sobol_settings", "surrogate.static_porosity", "surrogate.suggest_from_data", "surrogate.suggest_next",
-    # xlcell/tortuosity_inference.py
-    "tortuosity_inference.BruggemanPosterior.quantile", "tortuosity_inference.ionic_resistance",
-    # xlcell/transport.py
-    "transport.cliff", "transport.diffusion_time", "transport.effective_conductivity",
-    "transport.max_length_for_time", "transport.tortuosity",
     # xlcell/uncertainty.py
     "uncertainty.arrhenius_factor", "uncertainty.draw", "uncertainty.histogram", "uncertainty.population_risk",
     "uncertainty.sample_design", "uncertainty.sample_prices", "uncertainty.spec_from_mapping",
     "uncertainty.summarise", "uncertainty.tail_means", "uncertainty.tail_weights",
-    # xlcell/units.py
-    "units.from_si", "units.to_si",
     # xlcell/wiring.py
     "wiring.implied_line_load",
 }

@@ -95,7 +95,15 @@ def _lookup(unit: str) -> tuple[str, float, float]:
 
 
 def to_si(value: ArrayLike, unit: str) -> np.ndarray | float:
-    """Convert ``value`` from the display ``unit`` to SI."""
+    """Convert ``value`` from the display ``unit`` to SI.
+
+    Parameters
+    ----------
+    value : array_like
+        Value(s) in the display unit.
+    unit : str
+        Display unit as written in the parameter metadata (e.g. ``"µm"``, ``"°C"``, ``"mAh/g"``).
+    """
     _, scale, offset = _lookup(unit)
     if scale == 1.0 and offset == 0.0:
         return value  # type: ignore[return-value]
@@ -103,7 +111,15 @@ def to_si(value: ArrayLike, unit: str) -> np.ndarray | float:
 
 
 def from_si(value: ArrayLike, unit: str) -> np.ndarray | float:
-    """Convert ``value`` from SI to the display ``unit``."""
+    """Convert ``value`` from SI to the display ``unit``.
+
+    Parameters
+    ----------
+    value : array_like
+        Value(s) in SI units.
+    unit : str
+        Display unit as written in the parameter metadata (e.g. ``"µm"``, ``"°C"``, ``"mAh/g"``).
+    """
     _, scale, offset = _lookup(unit)
     if scale == 1.0 and offset == 0.0:
         return value  # type: ignore[return-value]
