@@ -21,20 +21,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: still to document ("module.function" or "module.Class.method"); only shrinks
 UNDOCUMENTED: set[str] = {
-    # xlcell/calendering.py
-    "calendering.anisotropy_ratio", "calendering.calendered_thickness", "calendering.calendering_performance",
-    "calendering.carbon_volume_fraction", "calendering.check_compaction_law", "calendering.check_fracture",
-    "calendering.coating_porosity", "calendering.compaction_strain", "calendering.elastic_half_width",
-    "calendering.eps0_from_solids", "calendering.equivalent_electrolyte_conductivity",
-    "calendering.fracture_line_load", "calendering.get_calendering_material", "calendering.hierarchy",
-    "calendering.line_load_for_porosity", "calendering.line_load_for_pressure", "calendering.max_solids_fraction",
-    "calendering.nip_length", "calendering.nip_pressure", "calendering.percolation_conductivity",
-    "calendering.percolation_threshold", "calendering.pressure_scale", "calendering.target_line_load",
-    # xlcell/cell.py
-    "cell.am_volume_fraction", "cell.areal_capacity", "cell.areal_capacity_of", "cell.binder_coverage",
-    "cell.broadcast_fields_cell", "cell.charge_transfer_asi", "cell.charge_transfer_asi_of", "cell.coating_density",
-    "cell.composite_density", "cell.default_design", "cell.electrode", "cell.neg_thickness_for_np", "cell.resolve",
-    "cell.specific_area", "cell.specific_area_of", "cell.volumetric_capacity",
     # xlcell/factory.py
     "factory.StepTable.from_steps", "factory.StepTable.replace", "factory.littles_law_wip", "factory.step_rows",
     "factory.steps_from_rows",
