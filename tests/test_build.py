@@ -3,11 +3,14 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from _xlwings_source import conf_file_keys, file_key_is_read
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow  # builds the add-in package (pip wheel, template)
 def test_build_addin_package(tmp_path):
     sys.path.insert(0, str(ROOT / "build"))
     import build_addin
@@ -31,6 +34,7 @@ def test_build_addin_package(tmp_path):
     assert "app.cli addin install --xlam xlcell.xlam" in (tmp_path / folder / "INSTALL.txt").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow  # builds the add-in package
 def test_package_holds_the_addin_and_the_readme_checklist(tmp_path):
     sys.path.insert(0, str(ROOT / "build"))
     import build_addin

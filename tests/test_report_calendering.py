@@ -8,6 +8,8 @@ from workbooks.report_calendering import LINE_LOADS_N_MM, SOLIDS_FRACTION
 from xlcell.calendering import calendering_performance, get_calendering_material
 from xlcell.design import design_from_mapping
 
+pytestmark = pytest.mark.slow  # writes and reads back report workbooks
+
 
 def _table(ws):
     rows = list(ws.iter_rows(values_only=True))

@@ -18,6 +18,8 @@ from workbooks.sheets import dashboard
 from xlcell.cost import evaluate_cost
 from xlcell.design import design_from_mapping
 
+pytestmark = pytest.mark.slow  # computes the template with the formula engine; opens it in LibreOffice
+
 # an Excel error value, or the text our UDFs return for a bad input (#XLCELL! pos_porosity = 1.2: ...)
 ERROR = re.compile(r"^(#NULL!|#DIV/0!|#VALUE!|#REF!|#NAME\?|#NUM!|#N/A|#SPILL!|#CALC!|#XLCELL!|Err:\d+)")
 
