@@ -44,11 +44,6 @@ UNDOCUMENTED: set[str] = {
     "registry.check_variable_set", "registry.current_values", "registry.evaluate_outputs", "registry.key_unit",
     "registry.max_of", "registry.output_key", "registry.output_spec", "registry.register_max_of",
     "registry.register_variable", "registry.unregister_metrics", "registry.variable",
-    # xlcell/roll.py
-    "roll.cross_width_profile", "roll.crown_height", "roll.crown_radius", "roll.deflection_profile",
-    "roll.porosity_profile", "roll.profile_failure_message", "roll.roll_deflection", "roll.second_moment",
-    "roll.shear_coefficient", "roll.shear_deflection", "roll.shear_stiffness", "roll.softening_temperature_profile",
-    "roll.thermal_crown_temperature",
     # xlcell/surrogate.py
     "surrogate.History.best_index", "surrogate.History.best_settings", "surrogate.Surrogate.feature_matrix",
     "surrogate.Surrogate.features_and_prior", "surrogate.Surrogate.predict", "surrogate.Surrogate.predict_latent",
