@@ -21,11 +21,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: still to document ("module.function" or "module.Class.method"); only shrinks
 UNDOCUMENTED: set[str] = {
-    # xlcell/factory.py
-    "factory.StepTable.from_steps", "factory.StepTable.replace", "factory.littles_law_wip", "factory.step_rows",
-    "factory.steps_from_rows",
-    # xlcell/materials.py
-    "materials.get_material", "materials.material_arrays", "materials.names",
     # xlcell/optimize.py
     "optimize.ConstraintStatus.sentence", "optimize.DesignProblem.evaluate", "optimize.DesignProblem.evaluation",
     "optimize.DesignProblem.outputs", "optimize.DesignProblem.units", "optimize.FunctionProblem.evaluate",
@@ -35,10 +30,6 @@ UNDOCUMENTED: set[str] = {
     "params.ParamSpec.check", "params.ParamSpec.from_si", "params.ParamSpec.to_si", "params.broadcast_fields",
     "params.from_display", "params.isnan_scalar", "params.iter_keys", "params.param", "params.spec_by_key",
     "params.specs", "params.to_display", "params.validate", "params.whole_number",
-    # xlcell/process_sim.py
-    "process_sim.check_settings", "process_sim.compaction_share", "process_sim.deborah_number",
-    "process_sim.dwell_time", "process_sim.material_of", "process_sim.porosity_model", "process_sim.process_state",
-    "process_sim.softening_factor",
     # xlcell/registry.py
     "registry.Evaluation.outputs", "registry.Evaluation.table", "registry.apply_values", "registry.cell_outputs",
     "registry.check_variable_set", "registry.current_values", "registry.evaluate_outputs", "registry.key_unit",
@@ -57,8 +48,6 @@ UNDOCUMENTED: set[str] = {
     "uncertainty.arrhenius_factor", "uncertainty.draw", "uncertainty.histogram", "uncertainty.population_risk",
     "uncertainty.sample_design", "uncertainty.sample_prices", "uncertainty.spec_from_mapping",
     "uncertainty.summarise", "uncertainty.tail_means", "uncertainty.tail_weights",
-    # xlcell/wiring.py
-    "wiring.implied_line_load",
 }
 
 
