@@ -44,10 +44,6 @@ UNDOCUMENTED: set[str] = {
     "surrogate.grid_search", "surrogate.incumbent", "surrogate.lower_confidence_bound_target",
     "surrogate.physics_features", "surrogate.random_search", "surrogate.raw_features", "surrogate.settings_state",
     "surrogate.sobol_settings", "surrogate.static_porosity", "surrogate.suggest_from_data", "surrogate.suggest_next",
-    # xlcell/uncertainty.py
-    "uncertainty.arrhenius_factor", "uncertainty.draw", "uncertainty.histogram", "uncertainty.population_risk",
-    "uncertainty.sample_design", "uncertainty.sample_prices", "uncertainty.spec_from_mapping",
-    "uncertainty.summarise", "uncertainty.tail_means", "uncertainty.tail_weights",
 }
 
 
