@@ -21,11 +21,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: still to document ("module.function" or "module.Class.method"); only shrinks
 UNDOCUMENTED: set[str] = {
-    # xlcell/optimize.py
-    "optimize.ConstraintStatus.sentence", "optimize.DesignProblem.evaluate", "optimize.DesignProblem.evaluation",
-    "optimize.DesignProblem.outputs", "optimize.DesignProblem.units", "optimize.FunctionProblem.evaluate",
-    "optimize.infeasibility_message", "optimize.lhs", "optimize.model_constraints", "optimize.multistart",
-    "optimize.objective_scale", "optimize.start_points",
     # xlcell/params.py
     "params.ParamSpec.check", "params.ParamSpec.from_si", "params.ParamSpec.to_si", "params.broadcast_fields",
     "params.from_display", "params.isnan_scalar", "params.iter_keys", "params.param", "params.spec_by_key",
