@@ -1,7 +1,7 @@
-"""Markdown reference tables generated from the metadata (the README's function and key lists).
+"""Markdown reference tables generated from the metadata (the docs site's function and key lists).
 
-``python scripts/gen_readme.py`` rewrites the README between the ``<!-- generated:NAME -->`` markers;
-a test keeps it in sync.
+``python scripts/gen_docs.py`` rewrites the pages of ``docs/`` between the ``<!-- generated:NAME -->`` markers
+(:data:`PAGES` says which block lives on which page); a test keeps them in sync.
 """
 from __future__ import annotations
 
@@ -53,11 +53,17 @@ BLOCKS = {"functions": functions_table, "design-keys": design_keys_table, "metri
           "cost-items": cost_items_table}
 
 
-def render_readme(text: str) -> str:
-    """``text`` with every generated block replaced by its current content."""
-    for name, fn in BLOCKS.items():
+# page of the docs site (relative to the repository root) -> the generated blocks it holds
+PAGES = {"docs/functions.md": ("functions", "design-keys", "metrics"),
+         "docs/models/cost.md": ("cost-items",)}
+
+
+def render_page(text: str, names) -> str:
+    """``text`` with each generated block of ``names`` replaced by its current content."""
+    for name in names:
+        fn = BLOCKS[name]
         pat = re.compile(rf"(<!-- generated:{name} -->\n)(?:.*?\n)?(<!-- /generated:{name} -->)", re.S)
         if not pat.search(text):
-            raise KeyError(f"README has no generated block {name!r}")
+            raise KeyError(f"page has no generated block {name!r}")
         text = pat.sub(lambda m, fn=fn: m.group(1) + fn() + "\n" + m.group(2), text)
     return text

@@ -6,7 +6,7 @@ Writes into ``--out DIR`` (default ``build/dist``):
   :func:`addin.xlam.build_xlam` from the installed xlwings' own add-in template (see ``build/README.md``);
 * ``xlcell-addin-<version>/`` and its zip, holding the add-in, the xlcell wheel, ``xlcell_template.xlsx``,
   ``install.cmd`` / ``install.sh`` (pip-install the wheel with the xlwings the add-in was built for, then
-  ``xlcell addin install``) and ``INSTALL.txt`` (the steps and the manual test checklist of the README).
+  ``xlcell addin install``) and ``INSTALL.txt`` (the steps and the manual test checklist of docs/excel.md).
 
 No user-level ``xlwings.conf`` is shipped: the one user setting xlcell needs, ``INTERPRETER_WIN`` (this Python's
 ``pythonw.exe``), is only known on the user's machine, so ``xlcell addin install`` sets it there (backing up the
@@ -57,13 +57,15 @@ functions: use the xlwings Lite route (build/lite/README.md in the xlcell source
 
 CHECKLIST_START = "<!-- checklist:start -->"
 CHECKLIST_END = "<!-- checklist:end -->"
+CHECKLIST_PAGE = ROOT / "docs" / "excel.md"  # "Using xlcell in Excel" on the docs site
 
 
 def checklist() -> str:
-    """The manual test checklist for a Windows tester, from the README (one text for both)."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    """The manual test checklist for a Windows tester, from the docs page (one text for both)."""
+    text = CHECKLIST_PAGE.read_text(encoding="utf-8")
     if CHECKLIST_START not in text or CHECKLIST_END not in text:
-        raise SystemExit("build_addin: README.md has no manual checklist between the checklist markers")
+        raise SystemExit(f"build_addin: {CHECKLIST_PAGE.relative_to(ROOT)} has no manual checklist between the "
+                         "checklist markers")
     body = text.split(CHECKLIST_START, 1)[1].split(CHECKLIST_END, 1)[0].strip()
     return ("Manual test in Excel (what the Linux build and its tests cannot confirm)\n"
             "-------------------------------------------------------------------------\n"

@@ -232,6 +232,7 @@ def test_vba_strings_keep_unicode_through_chrw():
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed (scripts/install_libreoffice.sh)")
+@pytest.mark.slow  # runs LibreOffice
 def test_libreoffice_imports_the_vba_project(built, tmp_path):
     """LibreOffice's own MS-CFB/MS-OVBA reader loads the add-in and imports every module's source."""
     run = subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/profile",

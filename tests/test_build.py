@@ -3,11 +3,14 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from _xlwings_source import conf_file_keys, file_key_is_read
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow  # builds the add-in package (pip wheel, template)
 def test_build_addin_package(tmp_path):
     sys.path.insert(0, str(ROOT / "build"))
     import build_addin
@@ -31,6 +34,7 @@ def test_build_addin_package(tmp_path):
     assert "app.cli addin install --xlam xlcell.xlam" in (tmp_path / folder / "INSTALL.txt").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow  # builds the add-in package
 def test_package_holds_the_addin_and_the_readme_checklist(tmp_path):
     sys.path.insert(0, str(ROOT / "build"))
     import build_addin
@@ -45,9 +49,9 @@ def test_package_holds_the_addin_and_the_readme_checklist(tmp_path):
     assert not (folder / "ribbon").exists()  # the four per-button add-ins are gone: one add-in has the whole tab
     text = (folder / "INSTALL.txt").read_text(encoding="utf-8")
     assert f"xlwings=={xlwings.__version__}" in (folder / "install.cmd").read_text()
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    items = readme.split(build_addin.CHECKLIST_START)[1].split(build_addin.CHECKLIST_END)[0].count("- [ ]")
-    assert items >= 10 and text.count("[ ]") == items  # the README's checklist, item for item
+    page = (ROOT / "docs" / "excel.md").read_text(encoding="utf-8")
+    items = page.split(build_addin.CHECKLIST_START)[1].split(build_addin.CHECKLIST_END)[0].count("- [ ]")
+    assert items >= 10 and text.count("[ ]") == items  # the docs page's checklist, item for item
     assert "Manual test in Excel" in text and "Import Functions\", no VBA reference" in text
 
 

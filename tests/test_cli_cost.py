@@ -5,6 +5,8 @@ from openpyxl import load_workbook
 from workbooks import TEMPLATE_PATH
 from app.cli import main
 
+pytestmark = pytest.mark.slow  # runs the xlcell cost command end to end, with workbooks
+
 
 def _table(out: str) -> dict[str, str]:
     return {line.split()[0]: line.split(None, 1)[1] for line in out.splitlines() if line.strip() and not line.startswith("±")}

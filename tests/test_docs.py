@@ -1,14 +1,22 @@
-"""The README's reference tables are generated from the metadata and must stay in sync."""
+"""The docs site's reference tables are generated from the metadata and must stay in sync; the README keeps the
+two quick-start commands."""
 from pathlib import Path
 
-from app.docs import render_readme
+from app.docs import BLOCKS, PAGES, render_page
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
 
 
-def test_readme_tables_in_sync():
-    text = README.read_text(encoding="utf-8")
-    assert render_readme(text) == text, "run `python scripts/gen_readme.py`"
+def test_docs_tables_in_sync():
+    for rel, names in PAGES.items():
+        text = (ROOT / rel).read_text(encoding="utf-8")
+        assert render_page(text, names) == text, f"{rel}: run `python scripts/gen_docs.py`"
+
+
+def test_every_generated_block_lives_on_one_page():
+    placed = [name for names in PAGES.values() for name in names]
+    assert sorted(placed) == sorted(BLOCKS)
 
 
 def test_readme_quick_start_has_two_commands():
@@ -16,3 +24,11 @@ def test_readme_quick_start_has_two_commands():
     block = text.split("## Quick start", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
     cmds = [line for line in block.strip().splitlines() if line.strip()]
     assert len(cmds) == 2 and "xlcell demo" in cmds[0] and "pytest" in cmds[1]
+
+
+def test_docs_home_quick_start_equals_the_readme():
+    def block(text):
+        return text.split("## Quick start", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
+
+    home = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    assert block(home) == block(README.read_text(encoding="utf-8"))

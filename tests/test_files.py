@@ -16,6 +16,8 @@ import pytest
 from workbooks import TEMPLATE_PATH
 from workbooks.files import write_atomic
 
+pytestmark = pytest.mark.slow  # saves whole workbooks, and kills writers mid-save in subprocesses
+
 ROOT = Path(__file__).resolve().parents[1]
 
 CHILD = textwrap.dedent("""

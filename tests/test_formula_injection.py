@@ -22,6 +22,8 @@ from app.report import write_report
 from workbooks.sheets import pareto as sheet
 from workbooks.xlsx import put_text
 
+pytestmark = pytest.mark.slow  # runs ribbon jobs and reports on workbook copies
+
 PAYLOADS = ['=HYPERLINK("http://evil","x")', "=cmd|' /C calc'!A0", "+1+1", "-1+1", "@SUM(1)"]
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 

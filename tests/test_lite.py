@@ -181,6 +181,7 @@ def _office_js_book(path: Path) -> dict:
             "selection": "A1"}, "sheets": sheets, "names": names}
 
 
+@pytest.mark.slow  # a ribbon job end to end on a workbook
 def test_pareto_script_runs_the_ribbon_macro_through_xlwings_remote_book(tmp_path):
     """The Pareto job as an xlwings Lite script on the template (5 points, as test_macros' small book): the
     same app.macros code reads the named blocks through xlwings' Office.js book and queues one write per table."""

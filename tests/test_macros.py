@@ -17,6 +17,8 @@ from workbooks.xlsx import dynamic_cells, value_of
 from xlcell.errors import InputError, UnknownKeyError
 from xlcell.pareto import pareto_front
 
+pytestmark = pytest.mark.slow  # ribbon jobs run end to end on template copies (write, reopen, save whole workbooks)
+
 
 def _small(path):
     """A copy of the template with a short front (5 points, 2 starts) to keep the suite fast."""

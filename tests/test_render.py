@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")) or not shutil.which("pdftoppm"),
-                                reason="LibreOffice (soffice) and pdftoppm not installed: bash scripts/install_libreoffice.sh")
+pytestmark = [pytest.mark.slow,  # LibreOffice renders whole workbooks
+              pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")) or not shutil.which("pdftoppm"),
+                                 reason="LibreOffice (soffice) and pdftoppm not installed: bash scripts/install_libreoffice.sh")]
 
 
 def _render_module():

@@ -13,6 +13,8 @@ from xlcell.units import to_display
 LINE_LOADS_N_MM = to_display(CalenderingStudy().line_loads_N_m, "N/mm")
 SOLIDS_FRACTION = CalenderingStudy().solids_fraction
 
+pytestmark = pytest.mark.slow  # writes and reads back report workbooks
+
 
 def _table(ws):
     rows = list(ws.iter_rows(values_only=True))

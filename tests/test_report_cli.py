@@ -8,6 +8,8 @@ import xlcell
 from app.cli import main
 from app.report import write_report
 
+pytestmark = pytest.mark.slow  # runs the xlcell command end to end (template, reports)
+
 
 def test_report_has_inputs_metrics_and_native_charts(tmp_path):
     when = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.timezone.utc)

@@ -164,6 +164,7 @@ def test_profile_vectorised_over_line_loads():
         np.testing.assert_allclose(out[i], _profile(q, 0.6, x=x), rtol=1e-10)
 
 
+@pytest.mark.slow  # 15 cross-width profiles, about 6 s
 @settings(max_examples=15, deadline=None)
 @given(q=st.floats(2e5, 1.2e6), D=st.floats(0.55, 1.2), w=st.floats(0.4, 1.0))
 def test_profile_properties(q, D, w):

@@ -22,6 +22,8 @@ from xlcell.cell import default_design
 from xlcell.pressure_profile import optimal_pressure_profile
 from xlcell.roll import crown_height, roll_deflection
 
+pytestmark = pytest.mark.slow  # computes the template's Calendering sheet with the formula engine
+
 NMC = get_calendering_material("NMC811")
 S = "CALENDERING"
 

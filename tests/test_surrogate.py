@@ -216,6 +216,7 @@ def _true_error(sim, h):
     return abs(float(sim(**h.best_settings(), noise=False)) - TARGET)
 
 
+@pytest.mark.slow  # closed-loop BO over 5 seeds, about 8 s
 def test_bo_reaches_the_target_below_the_noise_level_and_beats_random_search_on_average():
     seeds, n_init, n_iter = range(5), 5, 10
     bo, rnd = [], []

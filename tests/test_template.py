@@ -13,6 +13,8 @@ from xlcell.cell import CellMetrics, evaluate_cell, rate_capability
 from xlcell.design import design_from_mapping, design_keys
 from xlcell.params import specs
 
+pytestmark = pytest.mark.slow  # builds the whole template workbook
+
 
 def test_committed_template_equals_generator_output(fresh_template):
     # Regenerate with `xlcell template` when this fails.

@@ -18,6 +18,8 @@ from workbooks.sheets import dashboard
 from xlcell.cost import evaluate_cost
 from xlcell.design import design_from_mapping
 
+pytestmark = pytest.mark.slow  # computes the template with the formula engine; opens it in LibreOffice
+
 # an Excel error value, or the text our UDFs return for a bad input (#XLCELL! pos_porosity = 1.2: ...)
 ERROR = re.compile(r"^(#NULL!|#DIV/0!|#VALUE!|#REF!|#NAME\?|#NUM!|#N/A|#SPILL!|#CALC!|#XLCELL!|Err:\d+)")
 
@@ -149,7 +151,7 @@ def test_libreoffice_shows_the_dashboard_numbers_without_python(libreoffice_csv)
 def test_libreoffice_shows_every_plain_formula_cell_without_python(libreoffice_csv, books):
     # LibreOffice 25.2 keeps the cached result of every ordinary formula cell. It does recompute array
     # (spilled) formulas on load whatever their cached values, so without Python the spilled XLCELL_* tables
-    # show #NAME? there (see README, "Using xlcell in Excel"); the cells that look results up in them do not.
+    # show #NAME? there (see docs/excel.md, "Using xlcell in Excel"); the cells that look results up in them do not.
     # It also applies only number and text results: a boolean result (t="b", Lifetime's XLCELL_WANG_IN_RANGE)
     # is recomputed too.
     formulas, cached = books

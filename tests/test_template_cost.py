@@ -15,6 +15,8 @@ from xlcell.design import design_from_mapping, design_keys
 from xlcell.factory import DEFAULT_STEPS, Plant, ProcessStep
 from xlcell.params import specs
 
+pytestmark = pytest.mark.slow  # computes the template's Factory, BOM and Cost sheets with the formula engine
+
 
 @pytest.fixture(scope="module")
 def wb():

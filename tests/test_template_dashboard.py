@@ -15,6 +15,8 @@ from xlcell.design import design_from_mapping
 from xlcell.lcos import cell_lcos
 from xlcell.uncertainty import UncertaintySpec, monte_carlo
 
+pytestmark = pytest.mark.slow  # builds and computes the template workbook
+
 D = dashboard.TITLE.upper()
 
 

@@ -7,6 +7,8 @@ from workbooks.sheets import materials as materials_sheet
 from xlcell.design import design_keys
 from xlcell.materials import LIBRARY
 
+pytestmark = pytest.mark.slow  # builds the template workbook
+
 
 @pytest.fixture(scope="module")
 def wb():

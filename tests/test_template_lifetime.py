@@ -26,6 +26,8 @@ from xlcell.design import design_from_mapping
 from xlcell.lcos import LcosInputs, cashflow, lcos
 from xlcell.params import specs
 
+pytestmark = pytest.mark.slow  # computes the template's Lifetime and LCOS sheets with the formula engine
+
 
 def test_sheets_exist_with_named_parameter_blocks(fresh_template):
     wb = load_workbook(fresh_template)

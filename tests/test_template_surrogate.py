@@ -13,6 +13,8 @@ from workbooks.xlsx import dynamic_cells
 from xlcell.process_sim import ProcessSimulator
 from xlcell.surrogate import bayes_opt, fit_surrogate, sobol_settings, suggest_next
 
+pytestmark = pytest.mark.slow  # computes the template's Digital thread sheet with the formula engine
+
 S = sheet.TITLE.upper()
 BOUNDS = {"line_load_N_m": (100e3, 1500e3), "line_speed_m_s": (10 / 60, 100 / 60)}
 TRIALS = np.array(sheet.EXAMPLE_TRIALS)

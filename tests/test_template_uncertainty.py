@@ -15,6 +15,8 @@ from xlcell.params import specs
 from xlcell.uncertainty import (DEFAULT_OUTPUTS, STAT_COLUMNS, UncertaintySpec, cell_to_cell, histogram, monte_carlo,
                                 price_override_specs, spec_from_mapping)
 
+pytestmark = pytest.mark.slow  # computes the template's Uncertainty sheet with the formula engine
+
 
 @pytest.fixture(scope="module")
 def wb():

@@ -30,6 +30,8 @@ from app.macros import run_file
 from app.report import write_report
 from workbooks.sheets import pareto as pareto_sheet
 
+pytestmark = pytest.mark.slow  # builds, traces and reopens whole workbooks
+
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 

@@ -4,6 +4,7 @@ The keys once shipped as ``UDF_MODULES`` / ``SHOW_CONSOLE`` were read by nothing
 """
 from datetime import datetime
 
+import pytest
 from openpyxl import load_workbook
 
 from _xlwings_source import (XLWINGS_DIR, bas_files, conf_file_keys, file_key_is_read, python_keys,
@@ -28,6 +29,7 @@ def test_the_case_rules_are_still_the_ones_xlwings_applies():
     assert "config[values[0].strip('\"').lower()]" in (XLWINGS_DIR / "utils.py").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow  # builds the template
 def test_template_conf_sheet_writes_only_keys_xlwings_reads(fresh_template):
     ws = load_workbook(fresh_template)["xlwings.conf"]
     keys = [row[0] for row in ws.iter_rows(values_only=True) if row[0] is not None]

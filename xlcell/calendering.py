@@ -127,7 +127,15 @@ CALENDERING_MATERIALS: dict[str, CalenderingMaterial] = _library()
 
 
 def get_calendering_material(name: str, extra: Mapping[str, CalenderingMaterial] | None = None) -> CalenderingMaterial:
-    """Calendering parameters of a material by name (case-insensitive; ``extra`` first)."""
+    """Calendering parameters of a material by name (case-insensitive; ``extra`` first).
+
+    Parameters
+    ----------
+    name : str
+        Material name, any case (e.g. ``"nmc811"``).
+    extra : mapping of str to CalenderingMaterial, optional
+        Materials looked up first, keyed by upper-case name (e.g. a workbook's calendering table).
+    """
     key = str(name).strip().upper()
     if extra and key in extra:
         return extra[key]
@@ -165,6 +173,17 @@ def check_compaction_law(eps0: Array, eps_min: Array, gamma_N_m: Array, *, eps0_
     """Validate a compaction law's parameters: 0 < ε_0 < 1, 0 <= ε_min < ε_0, γ_c > 0, all finite.
 
     Raises :class:`~xlcell.errors.InputError` naming the first bad argument (``eps0_name`` for ε_0).
+
+    Parameters
+    ----------
+    eps0 : array_like
+        Porosity before calendering ε_0 (dimensionless).
+    eps_min : array_like
+        Minimum porosity of the compaction law ε_min (dimensionless).
+    gamma_N_m : array_like
+        Compaction line-load scale γ_c in N/m.
+    eps0_name : str
+        Name of ε_0 in the error message (e.g. ``"eps_before"``).
     """
     e0, em, g = _f(eps0), _f(eps_min), _f(gamma_N_m)
     _check("gamma_N_mm", g, np.isfinite(g) & (g > 0), "a number > 0 N/mm", 1e3)
@@ -202,6 +221,17 @@ def line_load_for_porosity(target_porosity: Array, eps0: Array, eps_min: Array, 
     InfeasibleError
         A target at or below ε_min (the material cannot reach it at any line load), or above ε_0
         (calendering only lowers porosity).
+
+    Parameters
+    ----------
+    target_porosity : array_like
+        Target porosity ε_t (dimensionless).
+    eps0 : array_like
+        Porosity before calendering ε_0 (dimensionless).
+    eps_min : array_like
+        Minimum porosity of the compaction law ε_min (dimensionless).
+    gamma_N_m : array_like
+        Compaction line-load scale γ_c in N/m.
     """
     et, e0, em, g = _f(target_porosity), _f(eps0), _f(eps_min), _f(gamma_N_m)
     _check("target_porosity", et, (et > 0) & (et < 1), "a number between 0 and 1 (exclusive)")
@@ -228,6 +258,13 @@ def coating_porosity(solids_fraction: Array, drying_shrinkage: Array) -> np.ndar
 
     ε_0 = (1 - s)(1 - φ_s) / ((1 - s)(1 - φ_s) + φ_s): the solvent volume not removed by film
     shrinkage (share s) is left as pores. Falls monotonically as φ_s rises.
+
+    Parameters
+    ----------
+    solids_fraction : array_like
+        Slurry solids volume fraction φ_s (dimensionless, 0 < φ_s < 1).
+    drying_shrinkage : array_like
+        Share s of the solvent volume removed by film shrinkage while drying (dimensionless, 0 <= s < 1).
     """
     phi, s = _f(solids_fraction), _f(drying_shrinkage)
     _check("solids_fraction", phi, (phi > 0) & (phi < 1), "a number between 0 and 1 (exclusive)")
@@ -240,6 +277,13 @@ def max_solids_fraction(eps_min: Array, drying_shrinkage: Array) -> np.ndarray:
     """Largest slurry solids volume fraction whose dried coating is still above ε_min (-).
 
     Inverse of :func:`coating_porosity` at ε_0 = ε_min: φ_max = (1-s)(1-ε_min) / ((1-s)(1-ε_min) + ε_min).
+
+    Parameters
+    ----------
+    eps_min : array_like
+        Minimum porosity of the compaction law ε_min (dimensionless).
+    drying_shrinkage : array_like
+        Share s of the solvent volume removed by film shrinkage (dimensionless).
     """
     em, s = _f(eps_min), _f(drying_shrinkage)
     pores = (1.0 - s) * (1.0 - em)
@@ -251,6 +295,13 @@ def eps0_from_solids(solids_fraction: Array, material: CalenderingMaterial) -> n
 
     Raises :class:`InputError` naming ``solids_fraction`` when φ_s >= :func:`max_solids_fraction` (its
     dried coating is at or below the material's minimum porosity).
+
+    Parameters
+    ----------
+    solids_fraction : array_like
+        Slurry solids volume fraction φ_s (dimensionless).
+    material : CalenderingMaterial
+        Calendering parameters (its ε_min and drying shrinkage are used).
     """
     phi = _f(solids_fraction)
     eps0 = coating_porosity(phi, material.drying_shrinkage)
@@ -268,6 +319,15 @@ def calendered_thickness(thickness_m: Array, eps_before: Array, eps_after: Array
 
     Calendering only compacts: ``eps_after`` above ``eps_before`` (a thicker coating) is an
     :class:`InputError`.
+
+    Parameters
+    ----------
+    thickness_m : array_like
+        Coating thickness before calendering L_0 in m.
+    eps_before : array_like
+        Porosity before calendering ε_0 (dimensionless).
+    eps_after : array_like
+        Porosity after calendering ε (dimensionless), at most ``eps_before``.
     """
     L, e0, e1 = _f(thickness_m), _f(eps_before), _f(eps_after)
     _check("thickness_um", L, np.isfinite(L) & (L > 0), "a number > 0 µm", 1e-6)
@@ -280,7 +340,15 @@ def calendered_thickness(thickness_m: Array, eps_before: Array, eps_after: Array
 
 
 def compaction_strain(eps_before: Array, eps_after: Array) -> np.ndarray:
-    """Through-thickness compaction strain s_c = 1 - L/L_0 = 1 - (1 - ε_0)/(1 - ε) (-)."""
+    """Through-thickness compaction strain s_c = 1 - L/L_0 = 1 - (1 - ε_0)/(1 - ε) (-).
+
+    Parameters
+    ----------
+    eps_before : array_like
+        Porosity before calendering ε_0 (dimensionless).
+    eps_after : array_like
+        Porosity after calendering ε (dimensionless).
+    """
     return 1.0 - (1.0 - _f(eps_before)) / (1.0 - _f(eps_after))
 
 
@@ -294,6 +362,17 @@ def elastic_half_width(line_load_N_m: Array, roll_radius_m: Array, layer_thickne
 
     Rigid cylinder of reduced radius R' = R/2 (two equal rolls) on a Winkler layer of stiffness
     E/h per unit area: q = (2/3)(E/h) a³/R'.
+
+    Parameters
+    ----------
+    line_load_N_m : array_like
+        Line load q in N/m.
+    roll_radius_m : array_like
+        Roll radius R in m (R' = R/2 for two equal rolls).
+    layer_thickness_m : array_like
+        Coating layer thickness h in m.
+    coating_modulus_Pa : array_like
+        Coating compression modulus E in Pa.
     """
     r_red = 0.5 * _f(roll_radius_m)
     return np.cbrt(3.0 * _f(line_load_N_m) * r_red * _f(layer_thickness_m) / (2.0 * _f(coating_modulus_Pa)))
@@ -301,14 +380,42 @@ def elastic_half_width(line_load_N_m: Array, roll_radius_m: Array, layer_thickne
 
 def nip_length(line_load_N_m: Array, roll_radius_m: Array, thickness_reduction_m: Array,
                layer_thickness_m: Array, coating_modulus_Pa: Array) -> np.ndarray:
-    """Nip contact length l_c = sqrt(R Δh + a²) (m): plastic arc of contact and elastic half-width."""
+    """Nip contact length l_c = sqrt(R Δh + a²) (m): plastic arc of contact and elastic half-width.
+
+    Parameters
+    ----------
+    line_load_N_m : array_like
+        Line load q in N/m.
+    roll_radius_m : array_like
+        Roll radius R in m.
+    thickness_reduction_m : array_like
+        Thickness reduction Δh = L_0 - L in m (negative values count as 0).
+    layer_thickness_m : array_like
+        Coating thickness in the nip h in m.
+    coating_modulus_Pa : array_like
+        Coating compression modulus E in Pa.
+    """
     a = elastic_half_width(line_load_N_m, roll_radius_m, layer_thickness_m, coating_modulus_Pa)
     return np.sqrt(_f(roll_radius_m) * np.maximum(_f(thickness_reduction_m), 0.0) + a * a)
 
 
 def nip_pressure(line_load_N_m: Array, roll_radius_m: Array, thickness_before_m: Array, eps0: Array,
                  material: CalenderingMaterial) -> np.ndarray:
-    """Mean nip pressure p = q / l_c (Pa) when a coating of thickness L_0, porosity ε_0 is calendered at q."""
+    """Mean nip pressure p = q / l_c (Pa) when a coating of thickness L_0, porosity ε_0 is calendered at q.
+
+    Parameters
+    ----------
+    line_load_N_m : array_like
+        Line load q in N/m.
+    roll_radius_m : array_like
+        Roll radius R in m.
+    thickness_before_m : array_like
+        Coating thickness before calendering L_0 in m.
+    eps0 : array_like
+        Porosity before calendering ε_0 (dimensionless).
+    material : CalenderingMaterial
+        Calendering parameters (SI).
+    """
     q = _f(line_load_N_m)
     eps = porosity_after(q, eps0, material.eps_min, material.gamma_N_m)
     L1 = calendered_thickness(thickness_before_m, eps0, eps)
@@ -323,6 +430,19 @@ def pressure_scale(line_load_N_m: Array, roll_radius_m: Array, thickness_before_
     The pressure scale of :func:`xlcell.pressure_profile.optimal_pressure_profile`: in the nip the
     compaction law ε = ε_min + (ε_0 - ε_min) exp(-p/p_c) with p = q / l_c is the line-load law.
     Equal to γ_c p_nip / q with p_nip from :func:`nip_pressure`.
+
+    Parameters
+    ----------
+    line_load_N_m : array_like
+        Line load q in N/m, > 0.
+    roll_radius_m : array_like
+        Roll radius R in m.
+    thickness_before_m : array_like
+        Coating thickness before calendering L_0 in m.
+    eps0 : array_like
+        Porosity before calendering ε_0 (dimensionless).
+    material : CalenderingMaterial
+        Calendering parameters (SI: γ_c in N/m).
     """
     q = _f(line_load_N_m)
     _check("line_load_N_mm", q, np.isfinite(q) & (q > 0), "a number > 0 N/mm (the nip length is set by the load)", 1e3)
@@ -335,6 +455,21 @@ def line_load_for_pressure(pressure_Pa: Array, roll_radius_m: Array, thickness_b
 
     p(q) rises monotonically with q; solved by vectorised bisection in log q on
     [1e-3, 1e9] N/m (80 halvings: relative error ~1e-14).
+
+    Parameters
+    ----------
+    pressure_Pa : array_like
+        Mean nip pressure p in Pa.
+    roll_radius_m : array_like
+        Roll radius R in m.
+    thickness_before_m : array_like
+        Coating thickness before calendering L_0 in m.
+    eps0 : array_like
+        Porosity before calendering ε_0 (dimensionless).
+    material : CalenderingMaterial
+        Calendering parameters (SI).
+    iterations : int
+        Number of bisection halvings in log q.
     """
     p = _f(pressure_Pa)
     _check("pressure_MPa", p, np.isfinite(p) & (p > 0), "a number > 0 MPa", 1e6)
@@ -355,31 +490,91 @@ def line_load_for_pressure(pressure_Pa: Array, roll_radius_m: Array, thickness_b
 
 def carbon_volume_fraction(porosity: Array, am_frac: Array, carbon_frac: Array, binder_frac: Array,
                            am_density_kg_m3: Array, carbon_density_kg_m3: Array, binder_density_kg_m3: Array) -> np.ndarray:
-    """Volume fraction of conductive carbon in the coating φ = ρ_coat w_c / ρ_c (-)."""
+    """Volume fraction of conductive carbon in the coating φ = ρ_coat w_c / ρ_c (-).
+
+    Parameters
+    ----------
+    porosity : array_like
+        Coating porosity ε (dimensionless).
+    am_frac : array_like
+        Active-material mass fraction (dimensionless).
+    carbon_frac : array_like
+        Conductive-carbon mass fraction w_c (dimensionless).
+    binder_frac : array_like
+        Binder mass fraction (dimensionless).
+    am_density_kg_m3 : array_like
+        Active-material density in kg/m³.
+    carbon_density_kg_m3 : array_like
+        Carbon density ρ_c in kg/m³.
+    binder_density_kg_m3 : array_like
+        Binder density in kg/m³.
+    """
     w = np.stack(np.broadcast_arrays(_f(am_frac), _f(carbon_frac), _f(binder_frac)), axis=-1)
     rho = np.stack(np.broadcast_arrays(_f(am_density_kg_m3), _f(carbon_density_kg_m3), _f(binder_density_kg_m3)), axis=-1)
     return composite_density(porosity, w, rho) * _f(carbon_frac) / _f(carbon_density_kg_m3)
 
 
 def percolation_threshold(eps_before: Array, eps_after: Array, threshold0: Array, shift: Array) -> np.ndarray:
-    """Percolation threshold lowered by compaction φ_c = φ_c0 (1 - k_c s_c) (-)."""
+    """Percolation threshold lowered by compaction φ_c = φ_c0 (1 - k_c s_c) (-).
+
+    Parameters
+    ----------
+    eps_before : array_like
+        Porosity before calendering ε_0 (dimensionless).
+    eps_after : array_like
+        Porosity after calendering ε (dimensionless).
+    threshold0 : array_like
+        Threshold of the uncalendered coating φ_c0 (dimensionless).
+    shift : array_like
+        k_c, the relative lowering per unit compaction strain (dimensionless).
+    """
     s = np.clip(compaction_strain(eps_before, eps_after), 0.0, 1.0)
     return _f(threshold0) * (1.0 - _f(shift) * s)
 
 
 def percolation_conductivity(phi: Array, phi_c: Array, sigma0_S_m: Array, exponent: Array = 2.0) -> np.ndarray:
-    """Conductivity of the carbon network σ = σ0 (φ - φ_c)^t above threshold, 0 below (S/m)."""
+    """Conductivity of the carbon network σ = σ0 (φ - φ_c)^t above threshold, 0 below (S/m).
+
+    Parameters
+    ----------
+    phi : array_like
+        Carbon volume fraction φ (dimensionless).
+    phi_c : array_like
+        Percolation threshold φ_c (dimensionless).
+    sigma0_S_m : array_like
+        Conductivity prefactor σ0 in S/m.
+    exponent : array_like
+        Percolation exponent t (dimensionless, 2 in three dimensions).
+    """
     x = np.maximum(_f(phi) - _f(phi_c), 0.0)
     return _f(sigma0_S_m) * np.power(x, _f(exponent))
 
 
 def anisotropy_ratio(eps_before: Array, eps_after: Array, coefficient: Array) -> np.ndarray:
-    """Through-plane / in-plane tortuosity ratio A = 1 + a s_c, growing with compaction (-)."""
+    """Through-plane / in-plane tortuosity ratio A = 1 + a s_c, growing with compaction (-).
+
+    Parameters
+    ----------
+    eps_before : array_like
+        Porosity before calendering ε_0 (dimensionless).
+    eps_after : array_like
+        Porosity after calendering ε (dimensionless).
+    coefficient : array_like
+        a, the growth of the ratio per unit compaction strain (dimensionless).
+    """
     return 1.0 + _f(coefficient) * np.clip(compaction_strain(eps_before, eps_after), 0.0, 1.0)
 
 
 def fracture_line_load(eps0: Array, material: CalenderingMaterial) -> np.ndarray:
-    """Largest line load (N/m) before particles crack: where ε(q) reaches ε_f; inf if never."""
+    """Largest line load (N/m) before particles crack: where ε(q) reaches ε_f; inf if never.
+
+    Parameters
+    ----------
+    eps0 : array_like
+        Porosity before calendering ε_0 (dimensionless).
+    material : CalenderingMaterial
+        Calendering parameters (SI: γ_c in N/m; ε_min and ε_f dimensionless).
+    """
     e0, em, ef = np.broadcast_arrays(_f(eps0), _f(material.eps_min), _f(material.fracture_porosity))
     reach = (ef > em) & (ef < e0)
     ratio = np.where(reach, (e0 - em) / np.where(reach, ef - em, 1.0), 1.0)
@@ -425,7 +620,17 @@ def fracture_check(line_load_N_m: Array, eps0: Array, material: CalenderingMater
 
 
 def check_fracture(porosity: Array, material: CalenderingMaterial, name: str = "target_porosity") -> None:
-    """Raise :class:`InfeasibleError` if any porosity is below the material's fracture-onset porosity."""
+    """Raise :class:`InfeasibleError` if any porosity is below the material's fracture-onset porosity.
+
+    Parameters
+    ----------
+    porosity : array_like
+        Porosities to check (dimensionless).
+    material : CalenderingMaterial
+        Calendering parameters; its fracture-onset porosity ε_f is used.
+    name : str
+        Name of the porosity in the error message.
+    """
     e = _f(porosity)
     bad = e < material.fracture_porosity
     if bad.any():
@@ -443,6 +648,12 @@ def target_line_load(target_porosity: Array, solids_fraction: Array, material: C
 
     Parameters
     ----------
+    target_porosity : array_like
+        Target porosity after calendering ε_t (dimensionless).
+    solids_fraction : array_like
+        Slurry solids volume fraction φ_s of each batch (dimensionless, 0 < φ_s < 1); gives ε_0.
+    material : CalenderingMaterial
+        Calendering parameters (SI: γ_c in N/m).
     on_fracture : {"raise", "flag"}
         Refuse (``InfeasibleError``) targets below the fracture-onset porosity, or flag them.
 
@@ -611,6 +822,15 @@ def equivalent_electrolyte_conductivity(design: CellDesign, which: str, transpor
     The cell model (:func:`xlcell.cell.evaluate_cell`) charges L_e/(3 κ0 ε_e^b) per electrode and
     L_s/(κ0 ε_s^b) for the separator with one exponent b; all terms scale with 1/κ0, so
     κ0_eq = κ0 R_iso / R_target with R_target the same sum with ``which``'s factor ε^b replaced.
+
+    Parameters
+    ----------
+    design : CellDesign
+        Designs (SI).
+    which : {"pos", "neg"}
+        The electrode whose ionic transport is replaced.
+    transport_factor : array_like
+        Its ionic transport factor κ_eff/κ0 (dimensionless, e.g. ε/τ_through).
     """
     d = resolve(design)
     b = d.bruggeman_exponent
@@ -630,6 +850,15 @@ def calendering_performance(design: CellDesign, line_load_N_m: Array, **kw: Any)
     :func:`xlcell.cell.evaluate_cell` call on the broadcast population. A design whose particles
     crack (``micro.fractured``) is not feasible: ``feasible`` is the cell model's verdict and not
     fractured.
+
+    Parameters
+    ----------
+    design : CellDesign
+        Base design(s) (SI); fields broadcast with ``line_load_N_m``.
+    line_load_N_m : array_like
+        Calender line load q in N/m (1 N/mm = 1000 N/m).
+    **kw
+        Keyword arguments of :func:`calender` (``which``, ``material``, ``solids_fraction``, ``eps_before``, ...).
     """
     cal, micro = calender(design, line_load_N_m, **kw)
     cell = evaluate_cell(cal)
@@ -648,6 +877,25 @@ def hierarchy(material: str, am_frac: Array, binder_frac: Array, line_load_N_m: 
     the base electrode's areal capacity; it is then calendered at ``line_load_N_m``. The active
     material's properties are ``material``'s (library, or ``active_materials`` first); the carbon and
     binder densities, foil and binder blinding are the base electrode's.
+
+    Parameters
+    ----------
+    material : str
+        Active material of the calendered electrode (its role picks the positive or negative electrode).
+    am_frac : array_like
+        Active-material mass fraction w_AM (dimensionless).
+    binder_frac : array_like
+        Binder mass fraction f_b (dimensionless); carbon is 1 - w_AM - f_b.
+    line_load_N_m : array_like
+        Calender line load q in N/m.
+    solids_fraction : array_like
+        Slurry solids volume fraction φ_s (dimensionless, default 0.4).
+    base : CellDesign, optional
+        Base design (default: BatPaC 5.0's default cell).
+    materials : mapping of str to CalenderingMaterial, optional
+        Calendering materials looked up before the library.
+    active_materials : mapping of str to Material, optional
+        Active materials looked up before the library.
     """
     from .cell import default_design
 

@@ -144,7 +144,18 @@ class CellDesign:
 
 
 def electrode(material: str | Material, *, extra: Mapping[str, Material] | None = None, **fields_si: Array) -> ElectrodeDesign:
-    """An :class:`ElectrodeDesign` with the material's library values; SI overrides by field name."""
+    """An :class:`ElectrodeDesign` with the material's library values; SI overrides by field name.
+
+    Parameters
+    ----------
+    material : str or Material
+        A library material name (e.g. ``"NMC811"``) or a :class:`~xlcell.materials.Material`.
+    extra : mapping of str to Material, optional
+        Extra materials to look names up in besides the library (e.g. a workbook's Materials sheet).
+    **fields_si : array_like
+        Overrides of :class:`ElectrodeDesign` fields by their SI names (e.g. ``thickness_m=80e-6``,
+        ``porosity=0.3``).
+    """
     m = material if isinstance(material, Material) else get_material(material, extra)
     base: dict[str, Array] = dict(
         specific_capacity_C_kg=m.specific_capacity_C_kg, am_density_kg_m3=m.am_density_kg_m3,
@@ -162,12 +173,25 @@ def default_design(**cell_fields: Array) -> CellDesign:
     The electrodes are ``[design.positive]`` and ``[design.negative]`` of ``xlcell/data/batpac5_default.toml``
     (their active materials from the material library); the separator and cell fields take their dataclass
     defaults, filled from the same file. BatPaC has no binder blinding; xlcell's default blinding coefficient is 1.
+    BatPaC has no binder blinding; xlcell's default blinding coefficient is 1.
+
+    Parameters
+    ----------
+    **cell_fields : array_like
+        Overrides of :class:`CellDesign` fields by their SI names (e.g. ``np_ratio=1.2``,
+        ``electrode_area_m2=0.5``).
     """
     return CellDesign(pos=_default_electrode("positive"), neg=_default_electrode("negative"), **cell_fields)
 
 
 def default_material(role: str) -> str:
-    """The active material of BatPaC's default ``"positive"`` or ``"negative"`` electrode (NMC811, Graphite)."""
+    """The active material of BatPaC's default ``"positive"`` or ``"negative"`` electrode (NMC811, Graphite).
+
+    Parameters
+    ----------
+    role : str
+        ``"positive"`` or ``"negative"``.
+    """
     return str(paramsets.table("batpac5_default", f"design.{role}")["material"])
 
 
@@ -247,25 +271,67 @@ class CellMetrics:
 
 # ---------------------------------------------------------------- relations on plain arrays
 def composite_density(porosity: Array, mass_fractions: Array, densities_kg_m3: Array) -> np.ndarray:
-    """Porous coating density ρ = (1 - ε) / Σ(w_i / ρ_i) (kg/m³); components on the last axis."""
+    """Porous coating density ρ = (1 - ε) / Σ(w_i / ρ_i) (kg/m³); components on the last axis.
+
+    Parameters
+    ----------
+    porosity : array_like
+        Coating porosity ε (dimensionless).
+    mass_fractions : array_like
+        Mass fractions w_i of the solid components (dimensionless), components on the last axis.
+    densities_kg_m3 : array_like
+        Densities ρ_i of the components in kg/m³, components on the last axis.
+    """
     w = np.asarray(mass_fractions, dtype=float)
     rho = np.asarray(densities_kg_m3, dtype=float)
     return (1.0 - np.asarray(porosity, dtype=float)) / np.sum(w / rho, axis=-1)
 
 
 def areal_capacity_of(thickness_m: Array, coating_density_kg_m3: Array, am_frac: Array, specific_capacity_C_kg: Array) -> Array:
-    """Areal capacity Q_A = L ρ_coat w_AM q (C/m²)."""
+    """Areal capacity Q_A = L ρ_coat w_AM q (C/m²).
+
+    Parameters
+    ----------
+    thickness_m : array_like
+        Coating thickness L in m.
+    coating_density_kg_m3 : array_like
+        Porous coating density ρ_coat in kg/m³.
+    am_frac : array_like
+        Active-material mass fraction w_AM (dimensionless).
+    specific_capacity_C_kg : array_like
+        Specific capacity q of the active material in C/kg (1 mAh/g = 3.6 C/g = 3600 C/kg).
+    """
     return thickness_m * coating_density_kg_m3 * am_frac * specific_capacity_C_kg
 
 
 def specific_area_of(am_volume_fraction: Array, particle_radius_m: Array) -> Array:
-    """Active surface per electrode volume of spheres a = 3 ε_AM / r (1/m)."""
+    """Active surface per electrode volume of spheres a = 3 ε_AM / r (1/m).
+
+    Parameters
+    ----------
+    am_volume_fraction : array_like
+        Active-material volume fraction ε_AM (-).
+    particle_radius_m : array_like
+        Particle radius r (m).
+    """
     with np.errstate(divide="ignore", over="ignore"):  # a radius of 0 m (underflow) gives inf, reported by the caller
         return 3.0 * np.asarray(am_volume_fraction, dtype=float) / np.asarray(particle_radius_m, dtype=float)
 
 
 def charge_transfer_asi_of(temperature_K: Array, exchange_current_A_m2: Array, specific_area_1_m: Array, thickness_m: Array) -> Array:
-    """Linearised charge-transfer ASI R T / (F i0 a L) (Ω·m²)."""
+    """Linearised charge-transfer ASI R T / (F i0 a L) (Ω·m²).
+
+    Parameters
+    ----------
+    temperature_K : array_like
+        Temperature T in K.
+    exchange_current_A_m2 : array_like
+        Exchange current density i0 in A/m².
+    specific_area_1_m : array_like
+        Active surface per electrode volume a in 1/m (m²/m³).
+    thickness_m : array_like
+        Coating thickness L in m.
+    """
     return GAS_CONSTANT * temperature_K / (FARADAY * exchange_current_A_m2 * specific_area_1_m * thickness_m)
 
 
@@ -277,45 +343,102 @@ def _fractions(e: ElectrodeDesign) -> tuple[np.ndarray, np.ndarray]:
 
 
 def coating_density(e: ElectrodeDesign) -> Array:
-    """Composite coating density ρ = (1 - ε) / Σ(w_i/ρ_i) (kg/m³)."""
+    """Composite coating density ρ = (1 - ε) / Σ(w_i/ρ_i) (kg/m³).
+
+    Parameters
+    ----------
+    e : ElectrodeDesign
+        One electrode (SI; fields broadcast).
+    """
     w, r = _fractions(e)
     return composite_density(e.porosity, w, r)
 
 
 def volumetric_capacity(e: ElectrodeDesign) -> Array:
-    """Coating capacity per volume Q_v = q w_AM ρ_coat (C/m³)."""
+    """Coating capacity per volume Q_v = q w_AM ρ_coat (C/m³).
+
+    Parameters
+    ----------
+    e : ElectrodeDesign
+        One electrode (SI; fields broadcast).
+    """
     return areal_capacity_of(1.0, coating_density(e), e.am_frac, e.specific_capacity_C_kg)
 
 
 def areal_capacity(e: ElectrodeDesign) -> Array:
-    """Areal capacity Q_A = L ρ_coat w_AM q (C/m²)."""
+    """Areal capacity Q_A = L ρ_coat w_AM q (C/m²).
+
+    Parameters
+    ----------
+    e : ElectrodeDesign
+        One electrode (SI; fields broadcast).
+    """
     return areal_capacity_of(e.thickness_m, coating_density(e), e.am_frac, e.specific_capacity_C_kg)
 
 
 def am_volume_fraction(e: ElectrodeDesign) -> Array:
-    """Active-material volume fraction ε_AM = ρ_coat w_AM / ρ_AM."""
+    """Active-material volume fraction ε_AM = ρ_coat w_AM / ρ_AM.
+
+    Parameters
+    ----------
+    e : ElectrodeDesign
+        One electrode (SI; fields broadcast).
+    """
     return coating_density(e) * e.am_frac / e.am_density_kg_m3
 
 
 def binder_coverage(e: ElectrodeDesign) -> Array:
-    """Share θ_b of the active surface blinded by binder: min(0.99, k_b v_binder / v_AM)."""
+    """Share θ_b of the active surface blinded by binder: min(0.99, k_b v_binder / v_AM).
+
+    Parameters
+    ----------
+    e : ElectrodeDesign
+        One electrode (SI; fields broadcast); uses the binder and active mass fractions and densities (kg/m³) and the
+        binder blinding coefficient k_b (dimensionless).
+    """
     ratio = (e.binder_frac / e.binder_density_kg_m3) / (e.am_frac / e.am_density_kg_m3)
     return np.minimum(0.99, e.binder_blinding * ratio)
 
 
 def specific_area(e: ElectrodeDesign, blinded: bool = True) -> Array:
-    """Active surface per electrode volume a = 3 ε_AM / r (1/m), less the binder-blinded share."""
+    """Active surface per electrode volume a = 3 ε_AM / r (1/m), less the binder-blinded share.
+
+    Parameters
+    ----------
+    e : ElectrodeDesign
+        One electrode (SI; fields broadcast).
+    blinded : bool
+        Subtract the binder-blinded share θ_b (default True).
+    """
     a = specific_area_of(am_volume_fraction(e), e.particle_radius_m)
     return a * (1.0 - binder_coverage(e)) if blinded else a
 
 
 def charge_transfer_asi(e: ElectrodeDesign, temperature_K: Array) -> Array:
-    """Linearised charge-transfer ASI R T / (F i0 a_eff L) (Ω·m²)."""
+    """Linearised charge-transfer ASI R T / (F i0 a_eff L) (Ω·m²).
+
+    Parameters
+    ----------
+    e : ElectrodeDesign
+        One electrode (SI; fields broadcast).
+    temperature_K : array_like
+        Temperature T in K.
+    """
     return charge_transfer_asi_of(temperature_K, e.exchange_current_A_m2, specific_area(e), e.thickness_m)
 
 
 def neg_thickness_for_np(pos: ElectrodeDesign, neg: ElectrodeDesign, np_ratio: Array) -> Array:
-    """Negative coating thickness that gives ``np_ratio``: L_n = N/P · Q_A,p / Q_v,n (m)."""
+    """Negative coating thickness that gives ``np_ratio``: L_n = N/P · Q_A,p / Q_v,n (m).
+
+    Parameters
+    ----------
+    pos : ElectrodeDesign
+        Positive electrode (SI).
+    neg : ElectrodeDesign
+        Negative electrode (SI); its thickness is not used.
+    np_ratio : array_like
+        N/P capacity ratio (dimensionless).
+    """
     return np_ratio * areal_capacity(pos) / volumetric_capacity(neg)
 
 
@@ -348,6 +471,11 @@ def resolve(design: CellDesign) -> CellDesign:
     ------
     InputError
         A value outside its allowed range (the message names the Excel key and the design).
+
+    Parameters
+    ----------
+    design : CellDesign
+        Designs (SI; every field an array or scalar; a NaN negative thickness is derived).
     """
     for s in specs(design):
         s.check(getattr(design, s.name))
@@ -553,7 +681,13 @@ def _map_cell(d: CellDesign, fn) -> CellDesign:
 
 
 def broadcast_fields_cell(d: CellDesign) -> CellDesign:
-    """Every numeric field of the cell, its electrodes and separator broadcast to one shape."""
+    """Every numeric field of the cell, its electrodes and separator broadcast to one shape.
+
+    Parameters
+    ----------
+    d : CellDesign
+        Designs (SI).
+    """
     objs = [d, d.pos, d.neg, d.sep]
     shape = np.broadcast_shapes(*[np.shape(getattr(o, s.name)) for o in objs for s in specs(o)])
     return _map_cell(d, lambda x: np.broadcast_to(np.asarray(x, dtype=float), shape))

@@ -191,7 +191,19 @@ def cost_details(
     yields: MaterialYields | None = None,
     slurry: Slurry | None = None,
 ) -> CostDetails:
-    """Cost a population of designs and keep every intermediate result (see :func:`evaluate_cost`)."""
+    """Cost a population of designs and keep every intermediate result (see :func:`evaluate_cost`).
+
+    Parameters
+    ----------
+    design : CellDesign
+        Designs (SI; every field broadcasts).
+    factory : Factory, optional
+        Process steps, plant and economics (default: BatPaC 5.0's 50 GWh/yr plant).
+    prices : MaterialPrices, optional
+        Material prices (default: BatPaC 5.0).
+    fmt, yields, slurry : optional
+        Cell format, material yields, slurry solvents (BatPaC 5.0 defaults).
+    """
     fac = factory or Factory()
     plant, econ, table = fac.plant, fac.economics, fac.steps
     _check(plant)
@@ -430,6 +442,12 @@ def cost_sensitivity(
         One design (scalar fields).
     fraction : float
         Relative perturbation (0.1 = ±10 %), in (0, 1).
+    factory : Factory, optional
+        Process steps, plant and economics (default: BatPaC 5.0's 50 GWh/yr plant).
+    prices : MaterialPrices, optional
+        Material prices (default: BatPaC 5.0).
+    fmt, yields, slurry : optional
+        Cell format, material yields, slurry solvents (BatPaC 5.0 defaults).
     metric : str
         A key of :class:`CostMetrics` (default ``cell_cost_usd_per_kWh``).
 

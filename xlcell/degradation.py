@@ -121,20 +121,52 @@ def _check(obj: Any) -> None:
 
 
 def arrhenius(value_ref: Array, activation_energy_J_mol: Array, temperature_K: Array, reference_K: Array) -> np.ndarray:
-    """value_ref · exp(-E_a/R (1/T - 1/T_ref))."""
+    """value_ref · exp(-E_a/R (1/T - 1/T_ref)).
+
+    Parameters
+    ----------
+    value_ref : array_like
+        Value at the reference temperature (any unit; the result has it).
+    activation_energy_J_mol : array_like
+        Activation energy E_a in J/mol.
+    temperature_K : array_like
+        Temperature T in K.
+    reference_K : array_like
+        Reference temperature T_ref in K.
+    """
     T = np.asarray(temperature_K, dtype=float)
     return np.asarray(value_ref, dtype=float) * np.exp(-np.asarray(activation_energy_J_mol, dtype=float) / GAS_CONSTANT
                                                       * (1.0 / T - 1.0 / np.asarray(reference_K, dtype=float)))
 
 
 def sei_growth_constant(temperature_K: Array, params: SEIParams = SEIParams()) -> np.ndarray:
-    """k = D(T) c_solvent V̄_SEI (m²/s), so that δ² = δ0² + 2 k t."""
+    """k = D(T) c_solvent V̄_SEI (m²/s), so that δ² = δ0² + 2 k t.
+
+    Parameters
+    ----------
+    temperature_K : array_like
+        Temperature T in K.
+    params : SEIParams
+        SEI growth parameters (SI: solvent diffusivity in m²/s, concentration in mol/m³, molar volume in m³/mol).
+    """
     D = arrhenius(params.diffusivity_m2_s, params.activation_energy_J_mol, temperature_K, params.reference_temperature_K)
     return D * params.solvent_concentration_mol_m3 * params.molar_volume_m3_mol
 
 
 def sei_thickness(time_s: Array, n_cycles: Array, temperature_K: Array, params: SEIParams = SEIParams()) -> np.ndarray:
-    """SEI thickness δ = sqrt(δ0² + 2 k(T) t) + g(T) N (m); all arguments broadcast."""
+    """SEI thickness δ = sqrt(δ0² + 2 k(T) t) + g(T) N (m); all arguments broadcast.
+
+    Parameters
+    ----------
+    time_s : array_like
+        Elapsed time t in s, >= 0.
+    n_cycles : array_like
+        Equivalent full cycles N, >= 0.
+    temperature_K : array_like
+        Temperature T in K.
+    params : SEIParams
+        SEI growth parameters (SI: initial thickness δ0 in m, growth per cycle g in m).
+    """
     t = np.asarray(time_s, dtype=float)
     N = np.asarray(n_cycles, dtype=float)
     for name, x in (("time", t), ("cycles", N)):
@@ -147,13 +179,25 @@ def sei_thickness(time_s: Array, n_cycles: Array, temperature_K: Array, params: 
 
 
 def sei_surface_area(design: CellDesign) -> np.ndarray:
-    """Active surface of the negative electrode a L A_n (m²), a = 3 ε_AM / r less the binder-blinded share."""
+    """Active surface of the negative electrode a L A_n (m²), a = 3 ε_AM / r less the binder-blinded share.
+
+    Parameters
+    ----------
+    design : CellDesign
+        Designs (SI; every field broadcasts).
+    """
     d = resolve(design)
     return specific_area(d.neg) * d.neg.thickness_m * d.electrode_area_m2 * (1.0 + d.neg_area_excess)
 
 
 def lithium_per_sei_volume(params: SEIParams = SEIParams()) -> np.ndarray:
-    """Cyclable charge bound per SEI volume, z F / V̄ (C/m³)."""
+    """Cyclable charge bound per SEI volume, z F / V̄ (C/m³).
+
+    Parameters
+    ----------
+    params : SEIParams
+        SEI parameters (lithium per formula unit z, molar volume V̄ in m³/mol).
+    """
     return np.asarray(params.li_per_formula, dtype=float) * FARADAY / np.asarray(params.molar_volume_m3_mol, dtype=float)
 
 
@@ -243,6 +287,17 @@ def sei_fade_vs_cycles(design: CellDesign, n_cycles: Array, cycles_per_year: Arr
 
     The elapsed time is N / cycles_per_year years; ``cycles_per_year`` broadcasts with the designs
     (shape ``S``). Returns arrays of shape ``S + K``.
+
+    Parameters
+    ----------
+    design : CellDesign
+        Designs (SI; every field broadcasts, shape ``S``).
+    n_cycles : array_like
+        Equivalent full cycles (shape ``K``), >= 0.
+    cycles_per_year : array_like
+        Equivalent full cycles per year (1/yr), > 0.
+    params : SEIParams
+        SEI growth parameters (SI).
     """
     N = np.asarray(n_cycles, dtype=float)
     _, S = _design_arrays(design)
@@ -258,6 +313,17 @@ def sei_cycle_life(design: CellDesign, cycles_per_year: Array = 365.0, eol_soh: 
     Solves sqrt(δ0² + β N) + g N = δ0 + Δ in closed form, where β = 2 k · (one year / cycles per
     year) and Δ = (1 - SOH_eol) Q0 / (z F / V̄ · a L A): with s = sqrt(δ0² + β N),
     (g/β) s² + s - (δ0 + Δ + g δ0²/β) = 0.
+
+    Parameters
+    ----------
+    design : CellDesign
+        Designs (SI; every field broadcasts, shape ``S``); the temperature is the design's.
+    cycles_per_year : array_like
+        Equivalent full cycles per year (1/yr), > 0.
+    eol_soh : array_like
+        State of health at end of life (dimensionless, between 0 and 1 exclusive).
+    params : SEIParams
+        SEI growth parameters (SI).
     """
     _check(params)
     eol = np.asarray(eol_soh, dtype=float)
@@ -281,7 +347,19 @@ def sei_cycle_life(design: CellDesign, cycles_per_year: Array = 365.0, eol_soh: 
 
 def sei_soh_by_year(design: CellDesign, years: int, cycles_per_year: Array = 365.0,
                     params: SEIParams = SEIParams()) -> np.ndarray:
-    """State of health at the start of each year 1..``years`` (shape ``S + (years,)``, at most :data:`MAX_YEARS`), for LCOS."""
+    """State of health at the start of each year 1..``years`` (shape ``S + (years,)``, at most :data:`MAX_YEARS`), for LCOS.
+
+    Parameters
+    ----------
+    design : CellDesign
+        Designs (SI; every field broadcasts, shape ``S``).
+    years : int
+        Number of years N (1 to :data:`MAX_YEARS`).
+    cycles_per_year : array_like
+        Equivalent full cycles per year (1/yr), > 0.
+    params : SEIParams
+        SEI growth parameters (SI).
+    """
     n = np.arange(_years(years), dtype=float)  # whole years elapsed at the start of year n + 1
     _, S = _design_arrays(design)
     cpy = _cycles_per_year(cycles_per_year, S)
@@ -293,6 +371,15 @@ def equivalent_temperature_drop(radius_ratio: Array, temperature_K: Array = 298.
 
     In the parabolic (δ >> δ0, calendar) limit the loss scales as a · sqrt(D(T)) ∝ exp(-E_a/(2RT)) / r,
     so the new temperature T' satisfies 1/T' = 1/T - (2R/E_a) ln(radius_ratio). Returns T - T'.
+
+    Parameters
+    ----------
+    radius_ratio : array_like
+        New over old particle radius (dimensionless, > 0).
+    temperature_K : array_like
+        Temperature T before the change, in K.
+    params : SEIParams
+        SEI growth parameters (its activation energy in J/mol is used).
     """
     T = np.asarray(temperature_K, dtype=float)
     inv = 1.0 / T - 2.0 * GAS_CONSTANT / np.asarray(params.activation_energy_J_mol, dtype=float) * np.log(np.asarray(radius_ratio, dtype=float))
@@ -321,6 +408,15 @@ def cracking(design: CellDesign, params: CrackParams = CrackParams(), electrode:
     """Constrained-swelling cracking of the ``electrode`` ("neg" or "pos") of each design.
 
     ΔASI = c_iso · (G/Γ) · (L/(3σ_eff) + L/(3κ_eff)) when G >= Γ, else 0; since G ∝ L this is ∝ L².
+
+    Parameters
+    ----------
+    design : CellDesign
+        Designs (SI; every field broadcasts).
+    params : CrackParams
+        Swelling and fracture parameters (SI: Young's modulus in Pa, fracture energy in J/m²).
+    electrode : str
+        ``"neg"`` or ``"pos"``.
     """
     if electrode not in ("neg", "pos"):
         raise InputError("electrode", electrode, "'neg' or 'pos'")
@@ -371,12 +467,25 @@ def wang_b(c_rate: Array) -> np.ndarray:
     """B(C-rate): piecewise-linear interpolation of the published B in C-rate, held at the end values outside C/2..10C.
 
     The loss functions refuse C-rates above :data:`WANG_MAX_C_RATE`, so the hold only acts below C/2.
+
+    Parameters
+    ----------
+    c_rate : array_like
+        Discharge C-rate (1/h).
     """
     return np.interp(np.asarray(c_rate, dtype=float), WANG_C_RATES, WANG_B)
 
 
 def wang_in_range(c_rate: Array, temperature_K: Array) -> np.ndarray:
-    """True where (C-rate, T) lie inside the tested C/2..10C and -30..60 °C (elsewhere the model extrapolates)."""
+    """True where (C-rate, T) lie inside the tested C/2..10C and -30..60 °C (elsewhere the model extrapolates).
+
+    Parameters
+    ----------
+    c_rate : array_like
+        Discharge C-rate (1/h).
+    temperature_K : array_like
+        Cell temperature in K.
+    """
     c = np.asarray(c_rate, dtype=float)
     T = np.asarray(temperature_K, dtype=float)
     return (c >= WANG_C_RATES[0]) & (c <= WANG_C_RATES[-1]) & (T >= WANG_TESTED_TEMPERATURE_K[0]) & (T <= WANG_TESTED_TEMPERATURE_K[1])
@@ -438,6 +547,23 @@ def wang_loss_percent(c_rate: Array, temperature_K: Array, ah_throughput: Array,
     (:data:`WANG_MAX_C_RATE`): above 10C there is no published B. ``ah_throughput`` is the cumulative
     discharge throughput (Ah) of the tested 2.2 Ah cell: cycles x DOD x capacity. Where the inputs
     leave the tested C/2..10C and -30..60 °C the value is extrapolation (:func:`wang_in_range`).
+
+    Parameters
+    ----------
+    c_rate : array_like
+        Discharge C-rate (1/h), in (0, 10] when ``b`` is the published one.
+    temperature_K : array_like
+        Cell temperature T in K.
+    ah_throughput : array_like
+        Cumulative discharge throughput in Ah.
+    b : array_like, optional
+        Pre-exponential factor B (% per Ah^z); default: the published B interpolated in C-rate.
+    activation_energy_J_mol : array_like
+        Activation energy E_a in J/mol (published 31700).
+    k_J_mol : array_like
+        C-rate coefficient k in J/mol per unit C-rate (published 370.3).
+    z : array_like
+        Power-law exponent of the throughput (dimensionless, published 0.55).
     """
     q = _wang_unclipped(c_rate, temperature_K, ah_throughput, b, activation_energy_J_mol, k_J_mol, z)
     return np.minimum(q, 100.0)
@@ -449,6 +575,20 @@ def wang_cycle_life(c_rate: Array, temperature_K: Array, eol_soh: Array = 0.8, d
 
     Q is the tested cell's 2.2 Ah: the cycle count applies to another cell only in equivalent full
     cycles, and only if that cell ages like the tested one (the model has no design input).
+
+    Parameters
+    ----------
+    c_rate : array_like
+        Discharge C-rate (1/h), in (0, 10].
+    temperature_K : array_like
+        Cell temperature in K.
+    eol_soh : array_like
+        State of health at end of life (dimensionless, between 0 and 1 exclusive).
+    dod : array_like
+        Depth of discharge per cycle (dimensionless, in (0, 1]).
+    **coefficients : array_like
+        Optional replacements of the published coefficients: ``b`` (%/Ah^z), ``activation_energy_J_mol`` (J/mol),
+        ``k_J_mol`` (J/mol per C-rate) and ``z`` (dimensionless), e.g. from :func:`fit_wang`.
     """
     eol = np.asarray(eol_soh, dtype=float)
     bad = ~np.isfinite(eol) | (eol <= 0) | (eol >= 1)
@@ -472,6 +612,22 @@ def wang_soh_by_year(c_rate: Array, temperature_K: Array, years: int, cycles_per
 
     Throughput in year n is (n - 1) x cycles per year x DOD x the tested cell's 2.2 Ah; the SOH
     does not fall below 0 (the loss is clipped at 100 %).
+
+    Parameters
+    ----------
+    c_rate : array_like
+        Discharge C-rate (1/h), in (0, 10].
+    temperature_K : array_like
+        Cell temperature in K.
+    years : int
+        Number of years N (1 to :data:`MAX_YEARS`).
+    cycles_per_year : array_like
+        Equivalent full cycles per year (1/yr), > 0.
+    dod : array_like
+        Depth of discharge per cycle (dimensionless, in (0, 1]).
+    **coefficients : array_like
+        Optional replacements of the published coefficients (``b``, ``activation_energy_J_mol``, ``k_J_mol``, ``z``),
+        as in :func:`wang_loss_percent`.
     """
     dod_a = _check_dod(dod)
     cpy = np.asarray(cycles_per_year, dtype=float)
@@ -503,6 +659,19 @@ def wang_fade_vs_cycles(c_rate: Array, temperature_K: Array, cycles: Array, dod:
     full cycles of that cell), the SOH is 1 - :func:`wang_loss_percent` / 100 with the published
     coefficients and does not fall below 0, and ``in_range`` flags extrapolation (:func:`wang_in_range`).
     The C-rate must lie in (0, 10], cycles >= 0, ``dod`` in (0, 1] and ``capacity_Ah`` > 0.
+
+    Parameters
+    ----------
+    c_rate : array_like
+        Discharge C-rate (1/h), in (0, 10].
+    temperature_K : array_like
+        Cell temperature in K.
+    cycles : array_like
+        Equivalent full cycles, >= 0.
+    dod : array_like
+        Depth of discharge per cycle (dimensionless, in (0, 1]).
+    capacity_Ah : array_like
+        Cell capacity in Ah, > 0 (default: the tested cell's 2.2 Ah).
     """
     n = np.asarray(cycles, dtype=float)
     bad = ~np.isfinite(n) | (n < 0)
@@ -540,12 +709,32 @@ class WangFit:
     ah_range: tuple[float, float]
 
     def predict(self, c_rate: Array, temperature_K: Array, ah_throughput: Array) -> np.ndarray:
-        """Loss (%) from the fitted coefficients (at most 100 %)."""
+        """Loss (%) from the fitted coefficients (at most 100 %).
+
+        Parameters
+        ----------
+        c_rate : array_like
+            Discharge C-rate (1/h).
+        temperature_K : array_like
+            Cell temperature in K.
+        ah_throughput : array_like
+            Cumulative discharge throughput in Ah.
+        """
         return wang_loss_percent(c_rate, temperature_K, ah_throughput, b=self.b,
                                  activation_energy_J_mol=self.activation_energy_J_mol, k_J_mol=self.k_J_mol, z=self.z)
 
     def in_domain(self, c_rate: Array, temperature_K: Array, ah_throughput: Array) -> np.ndarray:
-        """True where the inputs lie inside the ranges of the fitted data (interpolation)."""
+        """True where the inputs lie inside the ranges of the fitted data (interpolation).
+
+        Parameters
+        ----------
+        c_rate : array_like
+            Discharge C-rate (1/h).
+        temperature_K : array_like
+            Cell temperature in K.
+        ah_throughput : array_like
+            Cumulative discharge throughput in Ah.
+        """
         c, T, a = (np.asarray(x, dtype=float) for x in (c_rate, temperature_K, ah_throughput))
         eps = 1e-9
         return ((c >= self.c_rate_range[0] - eps) & (c <= self.c_rate_range[1] + eps)
@@ -577,6 +766,17 @@ def fit_wang(c_rate: Array, temperature_K: Array, ah_throughput: Array, loss_per
         No usable rows; fewer rows than coefficients + 1; data whose temperature, C-rate and
         throughput vary together so that their effects cannot be separated; or a covariance that is
         not finite.
+
+    Parameters
+    ----------
+    c_rate : array_like
+        Discharge C-rate of each measurement (1/h).
+    temperature_K : array_like
+        Temperature of each measurement in K.
+    ah_throughput : array_like
+        Cumulative discharge throughput of each measurement in Ah.
+    loss_percent : array_like
+        Measured capacity loss in % (rows <= 0 are dropped).
     """
     c, T, a, q = (np.ravel(np.asarray(x, dtype=float)) for x in (c_rate, temperature_K, ah_throughput, loss_percent))
     if not (c.size == T.size == a.size == q.size):

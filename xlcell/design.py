@@ -165,6 +165,11 @@ def canonical_key(name: Any) -> str:
     ------
     UnknownKeyError
         ``name`` is not a design key (the message suggests close keys).
+
+    Parameters
+    ----------
+    name : object
+        A design key in any case, with or without surrounding blanks (e.g. ``"POS_Porosity "``).
     """
     canon = _canonical()
     try:

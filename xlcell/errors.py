@@ -23,7 +23,15 @@ class XlcellError(Exception):
 
 
 def short_text(text: str, limit: int = CELL_TEXT_LIMIT) -> str:
-    """``text`` cut to ``limit`` characters, the cut marked with an ellipsis."""
+    """``text`` cut to ``limit`` characters, the cut marked with an ellipsis.
+
+    Parameters
+    ----------
+    text : str
+        The message.
+    limit : int
+        Largest number of characters, ellipsis included (default: the cell text limit).
+    """
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -129,6 +129,13 @@ def steps_from_rows(rows: Iterable[dict[str, Any]], base: Sequence[ProcessStep] 
     A row whose ``step`` names a default step starts from that step; otherwise from an empty step
     whose required columns must all be given. Units as in :func:`step_rows`. ``base``: the steps a row may name
     (default :data:`DEFAULT_STEPS`).
+
+    Parameters
+    ----------
+    rows : iterable of dict
+        One dict per step, keyed by the Factory sheet's column keys, values in display units; blanks take the default.
+    base : sequence of ProcessStep, optional
+        Steps a row naming one of them starts from (default: BatPaC 5.0's 25 steps, :data:`DEFAULT_STEPS`).
     """
     by_name = {s.name.lower(): s for s in (DEFAULT_STEPS if base is None else base)}
     spec = {s.key.lower(): s for s in specs(ProcessStep)}
@@ -179,7 +186,15 @@ _REQUIRED = ("name", "group", "driver", "baseline", "labor0_s", "labor_exp", "ca
 
 
 def driver_unit(step: ProcessStep, name: str) -> str:
-    """The display unit of a driver-dependent column (:data:`_PER_DRIVER`) of ``step``, else ""."""
+    """The display unit of a driver-dependent column (:data:`_PER_DRIVER`) of ``step``, else "".
+
+    Parameters
+    ----------
+    step : ProcessStep
+        The process step (its driver decides the unit).
+    name : str
+        A field name of :class:`ProcessStep`.
+    """
     if name not in _PER_DRIVER:
         return ""
     unit = DRIVERS[(step.machine_driver or step.driver) if name == "machine_baseline" else step.driver][1]
@@ -229,6 +244,13 @@ class StepTable:
 
     @classmethod
     def from_steps(cls, steps: Sequence[ProcessStep] = DEFAULT_STEPS) -> "StepTable":
+        """The step table of ``steps``: one column per :class:`ProcessStep` field, one entry per step (SI).
+
+        Parameters
+        ----------
+        steps : sequence of ProcessStep
+            Process steps in line order (default: BatPaC 5.0's 25 steps); at least one.
+        """
         if len(steps) == 0:
             raise InputError("factory steps", 0, "at least one step")
         cols: dict[str, Any] = {}
@@ -253,6 +275,13 @@ class StepTable:
             raise AttributeError(item) from None
 
     def replace(self, **cols: Any) -> "StepTable":
+        """A copy of the table with the given columns replaced.
+
+        Parameters
+        ----------
+        **cols
+            New columns by :class:`ProcessStep` field name (SI units, one value per step).
+        """
         c = dict(self.columns)
         c.update(cols)
         return StepTable(c)
@@ -330,7 +359,15 @@ class StepResults:
 
 
 def littles_law_wip(throughput_per_s: Array, time_in_step_s: Array) -> Array:
-    """Work in process L = λ W (Little's law): throughput (units/s) × time in the step (s)."""
+    """Work in process L = λ W (Little's law): throughput (units/s) × time in the step (s).
+
+    Parameters
+    ----------
+    throughput_per_s : array_like
+        Throughput λ in units per s.
+    time_in_step_s : array_like
+        Time W a unit spends in the step, in s.
+    """
     return np.asarray(throughput_per_s, dtype=float) * np.asarray(time_in_step_s, dtype=float)
 
 
@@ -502,6 +539,11 @@ def step_rows(steps: Sequence[ProcessStep] = DEFAULT_STEPS) -> list[dict[str, An
 
     Driver quantities are in the driver's display unit (:data:`DRIVERS`): the baseline in kg, m²,
     counts or kWh per year, the energy in kWh per driver unit.
+
+    Parameters
+    ----------
+    steps : sequence of ProcessStep
+        Process steps (SI; default: BatPaC 5.0's 25 steps).
     """
     out = []
     for st in steps:

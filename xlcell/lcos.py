@@ -168,6 +168,14 @@ def cashflow(inputs: LcosInputs = LcosInputs(), soh: Array | None = None) -> dic
     design's own lifetime are zero. ``soh`` overrides the fixed annual degradation with a state of
     health per year (``(..., N_max)``, from :func:`xlcell.degradation.sei_soh_by_year` or
     :func:`xlcell.degradation.wang_soh_by_year`).
+
+    Parameters
+    ----------
+    inputs : LcosInputs
+        Project inputs (SI; every field broadcasts to the population shape ``S``).
+    soh : array_like, optional
+        State of health at the start of each year 1..N_max (dimensionless, 1 = new), shape ``S + (N_max,)``;
+        None uses the fixed annual degradation of ``inputs``.
     """
     x, N, years, s = _prepare(inputs, soh)
     S = N.shape
@@ -292,6 +300,29 @@ def cell_lcos(design: CellDesign, cycles_per_year: Array = 365.0, eol_soh: Array
     ``cost_inputs`` as there), E_u from :func:`xlcell.cell.evaluate_cell` and N_cyc from
     :func:`xlcell.degradation.sei_cycle_life`; then LCOS = (C_BOM + C_mfg + C_O&M - RV) / (η E_u N_cyc).
     ``efficiency`` None takes the resistive round trip at the design C-rate (:func:`resistive_round_trip`).
+
+    Parameters
+    ----------
+    design : CellDesign
+        Designs (SI; every field broadcasts).
+    cycles_per_year : array_like
+        Equivalent full cycles per year (1/yr).
+    eol_soh : array_like
+        State of health at end of life (dimensionless, 0.8 = 80 %).
+    efficiency : array_like or None
+        Round-trip efficiency η (dimensionless); None takes the resistive round trip at the design C-rate.
+    c_om : array_like
+        Operation and maintenance cost C_O&M over the life, in $ per cell.
+    residual_value : array_like
+        Residual value RV at end of life, in $ per cell.
+    sei_params : SEIParams
+        SEI growth parameters (SI) for the cycle life N_cyc.
+    factory : Factory, optional
+        Plant and process steps for the cost model (default: BatPaC 5.0's plant).
+    prices : MaterialPrices, optional
+        Material prices for the cost model (default: BatPaC 5.0).
+    **cost_inputs
+        Further inputs of :func:`xlcell.cost.evaluate_cost` (cell format, yields, slurry, economics).
     """
     cm = evaluate_cost(design, factory, prices, **cost_inputs)
     bom = np.asarray(cm.materials_usd, dtype=float)

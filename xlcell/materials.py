@@ -71,7 +71,15 @@ MATERIAL_PROPERTIES = ("specific_capacity_C_kg", "am_density_kg_m3", "potential_
 
 
 def get_material(name: str, extra: Mapping[str, Material] | None = None) -> Material:
-    """Look a material up by name (case-insensitive), in ``extra`` first, then the library."""
+    """Look a material up by name (case-insensitive), in ``extra`` first, then the library.
+
+    Parameters
+    ----------
+    name : str
+        Material name, any case (e.g. ``"nmc811"``).
+    extra : mapping of str to Material, optional
+        Materials looked up first, keyed by upper-case name (e.g. a workbook's Materials sheet).
+    """
     key = str(name).strip().upper()
     if extra and key in extra:
         return extra[key]
@@ -83,7 +91,13 @@ def get_material(name: str, extra: Mapping[str, Material] | None = None) -> Mate
 
 
 def names(role: str | None = None) -> list[str]:
-    """Names of the library materials, optionally of one role."""
+    """Names of the library materials, optionally of one role.
+
+    Parameters
+    ----------
+    role : str, optional
+        ``"positive"`` or ``"negative"``; None lists every material.
+    """
     return [m.name for m in LIBRARY.values() if role is None or m.role == role]
 
 
@@ -91,6 +105,13 @@ def material_arrays(names_: Iterable[str] | str, extra: Mapping[str, Material] |
     """Properties of an array of material names, as arrays (one lookup per distinct name).
 
     Returns ``{field name: array}`` for :data:`MATERIAL_PROPERTIES`, shaped like ``names_``.
+
+    Parameters
+    ----------
+    names_ : str or iterable of str
+        Material names, any shape (an array of names per design).
+    extra : mapping of str to Material, optional
+        Materials looked up before the library, keyed by upper-case name.
     """
     arr = np.asarray(names_, dtype=object)
     uniq, inv = np.unique(arr.astype(str), return_inverse=True)

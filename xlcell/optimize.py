@@ -186,7 +186,13 @@ class DesignProblem:
         return [f"{r.key} {r.kind} {r.bound:g}" for r in self.rows]
 
     def evaluation(self, X: np.ndarray) -> Evaluation:
-        """The :class:`~xlcell.registry.Evaluation` of the population ``X`` (rows = designs, display units)."""
+        """The :class:`~xlcell.registry.Evaluation` of the population ``X`` (rows = designs, display units).
+
+        Parameters
+        ----------
+        X : ndarray
+            Population, one design per row and one column per decision variable, in the variables' display units.
+        """
         X = np.atleast_2d(np.asarray(X, dtype=float))
         if X.shape[1] != self.n_var:
             raise ShapeError("X", f"{X.shape[0]} x {X.shape[1]}", f"n x {self.n_var} (one column per variable)")
@@ -194,7 +200,13 @@ class DesignProblem:
         return Evaluation(apply_values(self.base, values, self.context), self.context, values)
 
     def evaluate(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``(F, G)`` for the population ``X``: F (n, n_obj) in minimisation form, G (n, n_con), feasible G <= 0."""
+        """``(F, G)`` for the population ``X``: F (n, n_obj) in minimisation form, G (n, n_con), feasible G <= 0.
+
+        Parameters
+        ----------
+        X : ndarray
+            Population, one design per row and one column per decision variable, in the variables' display units.
+        """
         ev = self.evaluation(X)
         return self._fg(ev, np.atleast_2d(X).shape[0])
 
@@ -209,7 +221,15 @@ class DesignProblem:
         return F, G
 
     def outputs(self, X: np.ndarray, keys: Iterable[str]) -> dict[str, np.ndarray]:
-        """Model outputs ``keys`` (display units) for the population ``X``, one model call."""
+        """Model outputs ``keys`` (display units) for the population ``X``, one model call.
+
+        Parameters
+        ----------
+        X : ndarray
+            Population, one design per row and one column per decision variable, in the variables' display units.
+        keys : iterable of str
+            Output keys of the registry (e.g. ``"cell_cost_usd_per_kWh"``).
+        """
         X = np.atleast_2d(np.asarray(X, dtype=float))
         ev = self.evaluation(X)
         return {k: np.broadcast_to(np.asarray(ev[k], dtype=float), (X.shape[0],)).copy() for k in keys}
@@ -222,6 +242,13 @@ class DesignProblem:
         return np.clip(x, self.xl, self.xu)
 
     def units(self, key: str) -> str:
+        """Display unit of a decision variable or a model output (e.g. ``"µm"``, ``"$/kWh"``).
+
+        Parameters
+        ----------
+        key : str
+            A variable key or an output key.
+        """
         try:
             return variable(key).unit
         except KeyError:
@@ -252,6 +279,13 @@ class FunctionProblem:
         self.n_calls = 0
 
     def evaluate(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(F, G)`` for the population ``X`` from ``fun``: F (n, n_obj) in minimisation form, G (n, n_con), feasible G <= 0.
+
+        Parameters
+        ----------
+        X : ndarray
+            Population, one point per row (n × n_var), in the function's own units.
+        """
         X = np.atleast_2d(np.asarray(X, dtype=float))
         self.n_calls += 1
         out = self.fun(X)
@@ -270,7 +304,13 @@ ConsFn = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (F, G) -> (n, m), fea
 
 
 def model_constraints(problem: Any) -> ConsFn:
-    """The problem's own constraints in SLSQP form (>= 0 feasible), scaled by each bound's magnitude."""
+    """The problem's own constraints in SLSQP form (>= 0 feasible), scaled by each bound's magnitude.
+
+    Parameters
+    ----------
+    problem : DesignProblem or FunctionProblem
+        The problem; its ``g_scale`` (each bound's magnitude, in the output's display unit) scales G.
+    """
     return lambda F, G: -G / problem.g_scale
 
 
@@ -367,7 +407,17 @@ class _Sub:
 
 
 def lhs(n: int, d: int, seed: int) -> np.ndarray:
-    """A Latin-hypercube sample of ``n`` points in [0, 1]^d (numpy's PCG64 seeded with ``seed``)."""
+    """A Latin-hypercube sample of ``n`` points in [0, 1]^d (numpy's PCG64 seeded with ``seed``).
+
+    Parameters
+    ----------
+    n : int
+        Number of points.
+    d : int
+        Number of dimensions.
+    seed : int
+        Seed of :func:`numpy.random.default_rng`.
+    """
     rng = np.random.default_rng(seed)
     strata = np.argsort(rng.random((d, n)), axis=1).T  # (n, d) permutations
     return (strata + rng.random((n, d))) / n
@@ -379,6 +429,21 @@ def start_points(problem: Any, scalar: ScalarFn, cons: ConsFn | None, n_starts: 
 
     The sample (``max(16, 8 n_starts)`` designs) is evaluated in one model call and ranked by constraint
     violation, then by the scalar objective.
+
+    Parameters
+    ----------
+    problem : DesignProblem or FunctionProblem
+        The problem (bounds ``xl``, ``xu`` in display units).
+    scalar : callable
+        ``(F, G) -> (n,)``, the scalarised objective to minimise.
+    cons : callable or None
+        ``(F, G) -> (n, m)``, constraints feasible where >= 0; None for none.
+    n_starts : int
+        Number of starts wanted.
+    seed : int
+        Seed of the Latin-hypercube sample.
+    extra : iterable of ndarray
+        Start points in u-space (the unit cube of the bounds) placed first, e.g. a warm start.
     """
     d = problem.xl.size
     pts = [np.clip(np.asarray(e, dtype=float), 0, 1) for e in extra]
@@ -398,7 +463,21 @@ def multistart(problem: Any, scalar: ScalarFn, cons: ConsFn | None, starts: np.n
                progress: Callable[[int, int], None] | None = None) -> tuple[SubResult, int]:
     """Solve from each start; the best feasible result (else the least violating). Returns (result, model calls).
 
-    ``progress(done, total)`` is called after each start (e.g. Excel's status bar)."""
+    ``progress(done, total)`` is called after each start (e.g. Excel's status bar).
+
+    Parameters
+    ----------
+    problem : DesignProblem or FunctionProblem
+        The problem (bounds ``xl``, ``xu`` in display units).
+    scalar : callable
+        ``(F, G) -> (n,)``, the scalarised objective to minimise.
+    cons : callable or None
+        ``(F, G) -> (n, m)``, constraints feasible where >= 0; None for none.
+    starts : ndarray
+        Start points in the unit cube of the bounds (u-space), one per row.
+    progress : callable, optional
+        ``progress(done, total)``, called after each start.
+    """
     best: SubResult | None = None
     calls = 0
     for i, u0 in enumerate(starts):
@@ -422,7 +501,17 @@ def _better(a: SubResult, b: SubResult) -> bool:
 
 
 def objective_scale(problem: Any, seed: int = 0, n: int = 64) -> tuple[np.ndarray, np.ndarray]:
-    """Rough (offset, scale) of each objective from one population evaluation of a seeded LHS sample."""
+    """Rough (offset, scale) of each objective from one population evaluation of a seeded LHS sample.
+
+    Parameters
+    ----------
+    problem : DesignProblem or FunctionProblem
+        The problem (bounds ``xl``, ``xu`` in display units).
+    seed : int
+        Seed of the Latin-hypercube sample.
+    n : int
+        Sample size (designs in the one population call).
+    """
     U = lhs(n, problem.xl.size, seed + 7919)
     F, _ = problem.evaluate(problem.xl + U * (problem.xu - problem.xl))
     F = np.where(np.isfinite(F), F, np.nan)
@@ -449,6 +538,13 @@ class ConstraintStatus:
     best_reachable: float | None = None
 
     def sentence(self, unit: str = "") -> str:
+        """The constraint's state as one sentence, e.g. ``max_power_W >= 100000 W: 2046 W at the best design``.
+
+        Parameters
+        ----------
+        unit : str
+            Display unit of the constrained output, written after each number (none for ``"-"`` and ``"bool"``).
+        """
         u = f" {unit}" if unit and unit not in ("-", "bool") else ""
         s = f"{self.key} {self.kind} {self.bound:.6g}{u}: {self.value:.6g}{u} at the best design"
         if self.best_reachable is not None:
@@ -511,6 +607,15 @@ def _reachable(problem: Any, rows: Iterable[int], n_starts: int, seed: int) -> d
 
 
 def infeasibility_message(problem: Any, statuses: list[ConstraintStatus]) -> str:
+    """The sentence that names each violated constraint, its bound and the best value it can reach alone.
+
+    Parameters
+    ----------
+    problem : DesignProblem or FunctionProblem
+        The problem (its ``units(key)``, when it has one, adds each output's display unit).
+    statuses : list of ConstraintStatus
+        The constraints at the returned design.
+    """
     bad = [s for s in statuses if not s.satisfied]
     units = getattr(problem, "units", lambda k: "")
     parts = []

@@ -47,7 +47,13 @@ class DataFileError(ValueError):
 
 @lru_cache(maxsize=None)
 def load(name: str) -> Mapping[str, Any]:
-    """The parsed data file ``xlcell/data/<name>.toml`` (read once; treat it as read-only)."""
+    """The parsed data file ``xlcell/data/<name>.toml`` (read once; treat it as read-only).
+
+    Parameters
+    ----------
+    name : str
+        Data file name without extension (a key of :data:`FILES`).
+    """
     if name not in FILES:
         raise DataFileError(f"no parameter data file {name!r}; known: {', '.join(FILES)}")
     text = resources.files("xlcell").joinpath("data", f"{name}.toml").read_text(encoding="utf-8")
@@ -59,12 +65,26 @@ def load(name: str) -> Mapping[str, Any]:
 
 
 def sources(name: str) -> dict[str, str]:
-    """The ``[sources]`` table of a data file: short source -> full reference."""
+    """The ``[sources]`` table of a data file: short source -> full reference.
+
+    Parameters
+    ----------
+    name : str
+        Data file name without extension.
+    """
     return dict(load(name).get("sources", {}))
 
 
 def reference(name: str, source: str) -> str:
-    """The full reference of ``source`` (a key of the file's ``[sources]`` table)."""
+    """The full reference of ``source`` (a key of the file's ``[sources]`` table).
+
+    Parameters
+    ----------
+    name : str
+        Data file name without extension.
+    source : str
+        Short source, a key of the file's ``[sources]`` table.
+    """
     try:
         return sources(name)[source]
     except KeyError:
@@ -86,6 +106,17 @@ def si_values(cls: type, values: Mapping[str, Any], where: str, *, skip: Iterabl
     (a key) or taken as SI (a field name). :data:`META_KEYS` and the keys in ``skip`` (identity fields such as
     ``name``) are left out. ``complete``: every parameter field must be given. ``where`` names the table in
     messages.
+
+    Parameters
+    ----------
+    values : mapping
+        Table keyed by display key (display units) or SI field name (SI).
+    where : str
+        The table's name in error messages.
+    skip : iterable of str
+        Keys left out (identity fields such as ``name``).
+    complete : bool
+        Every parameter field must be given.
     """
     by_key = {meta["key"]: (n, meta["unit"]) for n, meta, _ in _field_meta(cls)}
     by_name = {n: (n, meta["unit"]) for n, meta, _ in _field_meta(cls)}
@@ -116,7 +147,15 @@ def si_values(cls: type, values: Mapping[str, Any], where: str, *, skip: Iterabl
 
 
 def table(name: str, path: str) -> Mapping[str, Any]:
-    """A table of a data file by dotted path (``"design.positive"``); it must have a ``source`` in ``[sources]``."""
+    """A table of a data file by dotted path (``"design.positive"``); it must have a ``source`` in ``[sources]``.
+
+    Parameters
+    ----------
+    name : str
+        Data file name without extension.
+    path : str
+        Dotted table path, e.g. ``"design.positive"``.
+    """
     t: Any = load(name)
     for part in path.split("."):
         if not isinstance(t, Mapping) or part not in t:
@@ -127,7 +166,15 @@ def table(name: str, path: str) -> Mapping[str, Any]:
 
 
 def records(name: str, array: str) -> list[Mapping[str, Any]]:
-    """The ``[[array]]`` tables of a data file, each checked for a ``source`` in ``[sources]``."""
+    """The ``[[array]]`` tables of a data file, each checked for a ``source`` in ``[sources]``.
+
+    Parameters
+    ----------
+    name : str
+        Data file name without extension.
+    array : str
+        Name of the array of tables, e.g. ``"material"``.
+    """
     rows = load(name).get(array)
     if not isinstance(rows, list) or not rows:
         raise DataFileError(f"xlcell/data/{name}.toml has no [[{array}]] tables")
@@ -149,6 +196,13 @@ def defaults(name: str, path: str) -> Callable[[type], type]:
 
     Every parameter field must get its default from the table, and must not have one in the code (one source of
     truth); every key of the table must be a field.
+
+    Parameters
+    ----------
+    name : str
+        Data file name without extension.
+    path : str
+        Dotted path of the table holding the defaults.
     """
 
     def deco(cls: type) -> type:
@@ -295,7 +349,13 @@ def parameter_sets() -> dict[str, ParameterSet]:
 
 
 def parameter_set(name: str) -> ParameterSet:
-    """One built-in parameter set by name (case-insensitive)."""
+    """One built-in parameter set by name (case-insensitive).
+
+    Parameters
+    ----------
+    name : str
+        ``materials``, ``calendering_materials`` or ``batpac5_default`` (any case).
+    """
     key = str(name).strip().lower()
     if key not in PARAMETER_SETS:
         from .errors import UnknownKeyError

@@ -53,6 +53,13 @@ def non_dominated(F: np.ndarray, tol: float = 0.0) -> np.ndarray:
     to dominate). Two finite objectives with ``tol = 0``: one sort and a running minimum, O(n log n) time and
     O(n) memory. Otherwise a vectorised pairwise comparison in blocks of :data:`_CHUNK` rows, O(n² m) time and
     O(_CHUNK · n · m) memory.
+
+    Parameters
+    ----------
+    F : ndarray
+        Points, one per row, objectives in minimisation form (shape n × m, objectives' units).
+    tol : float
+        Differences up to ``tol`` (in the objectives' units) count as equal; 0 = exact comparison.
     """
     F = np.atleast_2d(np.asarray(F, dtype=float))
     n = F.shape[0]
@@ -89,6 +96,13 @@ def hypervolume(F: np.ndarray, ref: Iterable[float]) -> float:
     Points that do not strictly dominate ``ref`` add nothing. 2-D: a sort and sweep; m-D: slicing along the
     last objective (HSO, While et al. 2006), whose work grows like n^(m-1): above :data:`HV_WORK_LIMIT` it raises
     :class:`~xlcell.errors.InputError` instead of running for minutes.
+
+    Parameters
+    ----------
+    F : ndarray
+        Points, one per row, objectives in minimisation form (shape n × m, in the objectives' own units).
+    ref : iterable of float
+        Reference point (m values, same units); only points strictly better in every objective count.
     """
     F = np.atleast_2d(np.asarray(F, dtype=float))
     r = np.asarray(list(ref), dtype=float)
@@ -127,7 +141,17 @@ def _hv(F: np.ndarray, r: np.ndarray) -> float:
 
 
 def knee_index(F: np.ndarray, ideal: np.ndarray, nadir: np.ndarray) -> int:
-    """Index of the knee: the least sum of normalised objectives (minimisation form)."""
+    """Index of the knee: the least sum of normalised objectives (minimisation form).
+
+    Parameters
+    ----------
+    F : ndarray
+        Front, one point per row, minimisation form (shape n × m, objectives' units).
+    ideal : ndarray
+        Best value of each objective (m values, same units).
+    nadir : ndarray
+        Worst value of each objective on the front (m values, same units).
+    """
     F = np.atleast_2d(F)
     span = np.where(nadir - ideal > 0, nadir - ideal, 1.0)
     return int(np.argmin(((F - ideal) / span).sum(axis=1)))
@@ -135,7 +159,15 @@ def knee_index(F: np.ndarray, ideal: np.ndarray, nadir: np.ndarray) -> int:
 
 def simplex_lattice(n_obj: int, n_points: int) -> np.ndarray:
     """Das-Dennis weights: the simplex lattice with the most divisions giving at most ``n_points`` weights
-    (at least the m corners), ordered lexicographically from the first objective's corner."""
+    (at least the m corners), ordered lexicographically from the first objective's corner.
+
+    Parameters
+    ----------
+    n_obj : int
+        Number of objectives m (>= 1).
+    n_points : int
+        Largest number of weight vectors wanted.
+    """
     h = 1
     while _n_lattice(n_obj, h + 1) <= n_points:
         h += 1
@@ -196,7 +228,13 @@ class ParetoFront:
         return cols
 
     def design(self, i: int | None = None) -> dict[str, float]:
-        """Decision variables of point ``i`` (default: the knee)."""
+        """Decision variables of point ``i`` (default: the knee).
+
+        Parameters
+        ----------
+        i : int, optional
+            Row of the front (default: the knee point).
+        """
         i = self.knee if i is None else i
         return dict(zip(self.variable_keys, map(float, self.X[i])))
 
@@ -367,7 +405,18 @@ def pareto_front(problem: Any, n_points: int = 11, method: str = "epsilon", *, s
 
 
 def normalised_hypervolume(F_min: np.ndarray, ideal_min: np.ndarray, nadir_min: np.ndarray) -> float:
-    """Hypervolume of any point set (minimisation form) in a given normalisation (for comparing methods)."""
+    """Hypervolume of any point set (minimisation form) in a given normalisation (for comparing methods).
+
+    Parameters
+    ----------
+    F_min : ndarray
+        Points, one per row, minimisation form (shape n × m, objectives' units).
+    ideal_min : ndarray
+        Ideal point of the normalisation (m values, same units), mapped to 0.
+    nadir_min : ndarray
+        Nadir point of the normalisation (m values, same units), mapped to 1; the reference is
+        :data:`HV_REFERENCE` on each normalised axis.
+    """
     span = np.where(nadir_min - ideal_min > 0, nadir_min - ideal_min, 1.0)
     return hypervolume((np.atleast_2d(F_min) - ideal_min) / span, [HV_REFERENCE] * len(span))
 
@@ -377,6 +426,13 @@ def additive_epsilon(A: np.ndarray, R: np.ndarray) -> float:
 
     The least shift that makes the set ``A`` weakly dominate every point of the reference set ``R``: 0 when A is
     as good as R everywhere, positive by how far A falls short (in the units of the objectives; normalise first).
+
+    Parameters
+    ----------
+    A : ndarray
+        Approximation set, one point per row, objectives in minimisation form (shape n × m, objectives' units).
+    R : ndarray
+        Reference set, one point per row, same objectives and units (shape r × m).
     """
     A = np.atleast_2d(np.asarray(A, dtype=float))
     R = np.atleast_2d(np.asarray(R, dtype=float))

@@ -74,13 +74,45 @@ def _positive(name: str, x: float, allowed: str = "a number > 0", scale: float =
 
 def objective(s: np.ndarray, z: np.ndarray, eps_surface: np.ndarray, eps_foil: np.ndarray,
               effort_weight: float, terminal_weight: float) -> float:
-    """J = w_T Δ(1)² + ∫₀¹ [Δ² + r z²] ds on a grid ``s`` (Simpson's rule)."""
+    """J = w_T Δ(1)² + ∫₀¹ [Δ² + r z²] ds on a grid ``s`` (Simpson's rule).
+
+    Parameters
+    ----------
+    s : ndarray
+        Dimensionless time through the nip, t/T, from 0 to 1.
+    z : ndarray
+        Dimensionless pressure p/p_c at each ``s``.
+    eps_surface : ndarray
+        Porosity of the surface layer ε_s at each ``s`` (dimensionless).
+    eps_foil : ndarray
+        Porosity of the foil-side layer ε_f at each ``s`` (dimensionless).
+    effort_weight : float
+        r, the penalty on z² (dimensionless).
+    terminal_weight : float
+        w_T, the weight of the exit gradient Δ(1)² (dimensionless).
+    """
     d = eps_surface - eps_foil
     return float(terminal_weight * d[-1] ** 2 + simpson(d * d + effort_weight * z * z, x=s))
 
 
 def two_layer_response(s: np.ndarray, z: float, eps0: float, eps_min: float, k_surface: float, k_foil: float):
-    """Surface and foil-side porosity under a constant dimensionless pressure z (closed form)."""
+    """Surface and foil-side porosity under a constant dimensionless pressure z (closed form).
+
+    Parameters
+    ----------
+    s : ndarray
+        Dimensionless time through the nip, t/T, from 0 to 1.
+    z : float
+        Constant dimensionless pressure p/p_c (>= 0).
+    eps0 : float
+        Porosity before calendering ε_0 (dimensionless).
+    eps_min : float
+        Minimum porosity of the compaction law ε_min (dimensionless).
+    k_surface : float
+        T/τ_s, the nip time over the surface layer's relaxation time (dimensionless).
+    k_foil : float
+        T/τ_f, the nip time over the foil-side layer's relaxation time (dimensionless).
+    """
     q = eps_min + (eps0 - eps_min) * np.exp(-z)
     return q + (eps0 - q) * np.exp(-k_surface * s), q + (eps0 - q) * np.exp(-k_foil * s)
 
@@ -106,6 +138,8 @@ def optimal_pressure_profile(eps0: float, target_porosity: float, eps_min: float
         w_T, the weight of the exit gradient Δ(T)².
     points : int
         Number of output time points (>= 3).
+    tol : float
+        Relative tolerance of :func:`scipy.integrate.solve_bvp` on the boundary-value problem (dimensionless).
 
     Raises
     ------

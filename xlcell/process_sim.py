@@ -84,11 +84,26 @@ def _check(name: str, x: np.ndarray, ok: np.ndarray, allowed: str, unit: str = "
 
 
 def material_of(material: CalenderingMaterial | str) -> CalenderingMaterial:
+    """``material`` itself, or the library's calendering parameters of that name.
+
+    Parameters
+    ----------
+    material : CalenderingMaterial or str
+        Calendering parameters, or a material name (any case).
+    """
     return material if isinstance(material, CalenderingMaterial) else get_calendering_material(material)
 
 
 def softening_factor(roll_temperature_K: Array, line: CalenderLine) -> np.ndarray:
-    """exp(-(T - T_ref)/T_s): the factor on γ_c and τ at roll temperature T (-)."""
+    """exp(-(T - T_ref)/T_s): the factor on γ_c and τ at roll temperature T (-).
+
+    Parameters
+    ----------
+    roll_temperature_K : array_like
+        Roll temperature T in K (between -50 and 300 °C).
+    line : CalenderLine
+        The calender line (its reference temperature T_ref in K and softening scale T_s in K).
+    """
     T = _f(roll_temperature_K)
     _check("roll_temperature_C", T, np.isfinite(T) & (T > 223.15) & (T < 573.15),
            "a number between -50 and 300 °C", "°C")
@@ -96,6 +111,15 @@ def softening_factor(roll_temperature_K: Array, line: CalenderLine) -> np.ndarra
 
 
 def check_settings(line_load_N_m: Array, line_speed_m_s: Array) -> None:
+    """Refuse a line load below 0 or a line speed at or below 0 (or not finite), naming the Excel key.
+
+    Parameters
+    ----------
+    line_load_N_m : array_like
+        Calender line load q in N/m.
+    line_speed_m_s : array_like
+        Line speed v in m/s.
+    """
     q, v = _f(line_load_N_m), _f(line_speed_m_s)
     _check("line_load_N_mm", q, np.isfinite(q) & (q >= 0), "a number >= 0 N/mm", "N/mm")
     _check("line_speed_m_min", v, np.isfinite(v) & (v > 0), "a number > 0 m/min", "m/min")
@@ -131,6 +155,21 @@ def process_state(line_load_N_m: Array, line_speed_m_s: Array, solids_fraction: 
     """ε_0, softening, ε_eq, dwell time and Deborah number at broadcast settings (SI), each computed once.
 
     Checks the roll temperature, the solids fraction, then line load and speed (in that order).
+
+    Parameters
+    ----------
+    line_load_N_m : array_like
+        Calender line load q in N/m.
+    line_speed_m_s : array_like
+        Line speed v in m/s.
+    solids_fraction : array_like
+        Slurry solids volume fraction φ_s (dimensionless).
+    material : CalenderingMaterial or str
+        Calendering parameters, or a material name (default NMC811).
+    roll_temperature_K : array_like, optional
+        Roll temperature T in K (default: the line's reference temperature).
+    line : CalenderLine, optional
+        The calender line (SI; default :class:`CalenderLine`).
     """
     line = line or CalenderLine()
     mat = material_of(material)
@@ -145,7 +184,23 @@ def process_state(line_load_N_m: Array, line_speed_m_s: Array, solids_fraction: 
 
 def dwell_time(line_load_N_m: Array, line_speed_m_s: Array, eps0: Array, material: CalenderingMaterial | str,
                line: CalenderLine, gamma_factor: Array = 1.0) -> np.ndarray:
-    """Nip dwell time t_dwell = l_c / v (s), l_c the nip length at the quasi-static porosity."""
+    """Nip dwell time t_dwell = l_c / v (s), l_c the nip length at the quasi-static porosity.
+
+    Parameters
+    ----------
+    line_load_N_m : array_like
+        Calender line load q in N/m.
+    line_speed_m_s : array_like
+        Line speed v in m/s.
+    eps0 : array_like
+        Porosity before calendering ε_0 (dimensionless).
+    material : CalenderingMaterial or str
+        Calendering parameters, or a material name.
+    line : CalenderLine
+        The calender line (SI).
+    gamma_factor : array_like
+        Factor on the compaction scale γ_c (dimensionless; the softening factor at the roll temperature).
+    """
     mat = material_of(material)
     check_settings(line_load_N_m, line_speed_m_s)
     q, v = _f(line_load_N_m), _f(line_speed_m_s)
@@ -159,6 +214,21 @@ def deborah_number(line_load_N_m: Array, line_speed_m_s: Array, eps0: Array, mat
 
     De << 1: the coating relaxes fully in the nip (quasi-static); De >~ 1: it leaves the nip before it
     has relaxed (less compaction at high speed). At q = 0 the nip length and dwell are 0 (De = inf).
+
+    Parameters
+    ----------
+    line_load_N_m : array_like
+        Calender line load q in N/m.
+    line_speed_m_s : array_like
+        Line speed v in m/s.
+    eps0 : array_like
+        Porosity before calendering ε_0 (dimensionless).
+    material : CalenderingMaterial or str
+        Calendering parameters, or a material name.
+    line : CalenderLine
+        The calender line (SI: roll radius in m, relaxation time τ in s, softening scale in K).
+    roll_temperature_K : array_like, optional
+        Roll temperature T in K (default: the line's reference temperature).
     """
     T = line.reference_temperature_K if roll_temperature_K is None else roll_temperature_K
     soft = softening_factor(T, line)
@@ -166,7 +236,15 @@ def deborah_number(line_load_N_m: Array, line_speed_m_s: Array, eps0: Array, mat
 
 
 def compaction_share(deborah: Array, viscous_share: Array) -> np.ndarray:
-    """Share of ε_0 - ε_eq achieved in the nip, f(De) = (1 - χ) + χ (1 - exp(-1/De)) (-); 1 at De = 0."""
+    """Share of ε_0 - ε_eq achieved in the nip, f(De) = (1 - χ) + χ (1 - exp(-1/De)) (-); 1 at De = 0.
+
+    Parameters
+    ----------
+    deborah : array_like
+        Deborah number De (dimensionless, >= 0).
+    viscous_share : array_like
+        Share χ of the compaction that relaxes with time (dimensionless, 0 to 1).
+    """
     De = _f(deborah)
     with np.errstate(divide="ignore"):
         relaxed = -np.expm1(-1.0 / np.where(De > 0, De, 1e-300))
@@ -176,7 +254,23 @@ def compaction_share(deborah: Array, viscous_share: Array) -> np.ndarray:
 def porosity_model(line_load_N_m: Array, line_speed_m_s: Array, solids_fraction: Array = SOLIDS_FRACTION,
                    material: CalenderingMaterial | str = "NMC811", roll_temperature_K: Array | None = None,
                    line: CalenderLine | None = None) -> np.ndarray:
-    """Noise-free final porosity of the simulator (-), vectorised over broadcast settings (SI)."""
+    """Noise-free final porosity of the simulator (-), vectorised over broadcast settings (SI).
+
+    Parameters
+    ----------
+    line_load_N_m : array_like
+        Calender line load q in N/m.
+    line_speed_m_s : array_like
+        Line speed v in m/s.
+    solids_fraction : array_like
+        Slurry solids volume fraction φ_s (dimensionless).
+    material : CalenderingMaterial or str
+        Calendering parameters, or a material name (default NMC811).
+    roll_temperature_K : array_like, optional
+        Roll temperature T in K (default: the line's reference temperature).
+    line : CalenderLine, optional
+        The calender line (SI; default :class:`CalenderLine`).
+    """
     line = line or CalenderLine()
     validate(line)
     st = process_state(line_load_N_m, line_speed_m_s, solids_fraction, material, roll_temperature_K, line)

@@ -66,7 +66,15 @@ def _require(name: str, x: np.ndarray, ok: np.ndarray, allowed: str, scale: floa
 
 
 def second_moment(roll_diameter_m: Array, bore_diameter_m: Array = 0.0) -> np.ndarray:
-    """Area moment of inertia of a (hollow) round roll I = π (D⁴ - d⁴) / 64 (m⁴)."""
+    """Area moment of inertia of a (hollow) round roll I = π (D⁴ - d⁴) / 64 (m⁴).
+
+    Parameters
+    ----------
+    roll_diameter_m : array_like
+        Outer diameter D in m.
+    bore_diameter_m : array_like
+        Bore diameter d in m (0 for a solid roll), d < D.
+    """
     D, d = _f(roll_diameter_m), _f(bore_diameter_m)
     _require("roll_diameter_m", D, np.isfinite(D) & (D > 0), "a number > 0 m")
     _require("bore_diameter_m", d, (d >= 0) & (d < D), "a number >= 0 m and below the roll diameter")
@@ -101,6 +109,10 @@ def roll_deflection(line_load_N_m: Array, face_width_m: Array, bearing_span_m: A
         Outer diameter D and bore d (m); d = 0 for a solid roll.
     youngs_modulus_Pa : array_like
         Young's modulus E (Pa), steel 210 GPa.
+    shear : bool
+        Add the Timoshenko shear deflection (default False: bending only).
+    poisson : array_like
+        Poisson's ratio ν of the roll (dimensionless, steel 0.3), for the shear term.
     """
     q = _f(line_load_N_m)
     _require("line_load_N_mm", q, np.isfinite(q) & (q >= 0), "a number >= 0 N/mm", 1e3)
@@ -119,6 +131,15 @@ def shear_coefficient(roll_diameter_m: Array, bore_diameter_m: Array = 0.0, pois
 
     κ = 6(1+ν)(1+m²)² / ((7+6ν)(1+m²)² + (20+12ν) m²), m = d/D: 6(1+ν)/(7+6ν) = 0.886 for a solid
     steel roll (ν = 0.3), 2(1+ν)/(4+3ν) = 0.531 for a thin-walled tube.
+
+    Parameters
+    ----------
+    roll_diameter_m : array_like
+        Outer diameter D in m.
+    bore_diameter_m : array_like
+        Bore diameter d in m (0 for a solid roll).
+    poisson : array_like
+        Poisson's ratio ν (dimensionless, steel 0.3).
     """
     D, d, nu = _f(roll_diameter_m), _f(bore_diameter_m), _f(poisson)
     _require("poisson", nu, np.isfinite(nu) & (nu > -1) & (nu < 0.5), "a number between -1 and 0.5")
@@ -128,7 +149,19 @@ def shear_coefficient(roll_diameter_m: Array, bore_diameter_m: Array = 0.0, pois
 
 def shear_stiffness(roll_diameter_m: Array, bore_diameter_m: Array = 0.0, youngs_modulus_Pa: Array = STEEL_MODULUS_PA,
                     poisson: Array = STEEL_POISSON) -> np.ndarray:
-    """Shear stiffness κ G A of the roll section (N), G = E / (2 (1 + ν)), A = π (D² - d²)/4."""
+    """Shear stiffness κ G A of the roll section (N), G = E / (2 (1 + ν)), A = π (D² - d²)/4.
+
+    Parameters
+    ----------
+    roll_diameter_m : array_like
+        Outer diameter D in m.
+    bore_diameter_m : array_like
+        Bore diameter d in m (0 for a solid roll).
+    youngs_modulus_Pa : array_like
+        Young's modulus E in Pa (steel 210 GPa).
+    poisson : array_like
+        Poisson's ratio ν (dimensionless, steel 0.3).
+    """
     D, d = _f(roll_diameter_m), _f(bore_diameter_m)
     second_moment(D, d)  # validates D and d
     G = _f(youngs_modulus_Pa) / (2.0 * (1.0 + _f(poisson)))
@@ -142,6 +175,19 @@ def shear_deflection(line_load_N_m: Array, face_width_m: Array, bearing_span_m: 
 
     The shear part of the deflection is w_s(ξ) = M(ξ)/(κ G A) (dw_s/dξ = V/(κGA), M the bending
     moment); at mid-span M = F (2 l - w)/8. κ from :func:`shear_coefficient`.
+
+    Parameters
+    ----------
+    line_load_N_m : array_like
+        Line load q in N/m of face.
+    face_width_m, bearing_span_m : array_like
+        Loaded face width w and bearing span l in m, w <= l.
+    roll_diameter_m, bore_diameter_m : array_like
+        Outer diameter D and bore d in m; d = 0 for a solid roll.
+    youngs_modulus_Pa : array_like
+        Young's modulus E of the roll in Pa (steel 210 GPa).
+    poisson : array_like
+        Poisson's ratio ν (dimensionless, steel 0.3).
     """
     q = _f(line_load_N_m)
     w, l = _check_geometry(face_width_m, bearing_span_m)
@@ -157,6 +203,23 @@ def deflection_profile(x_m: Array, line_load_N_m: Array, face_width_m: Array, be
     With ξ = l/2 - |x| from the bearing, a = (l - w)/2, R = q w/2 (Macaulay):
     E I w = R l² ξ/8 - R ξ³/6 - q (w/2)³ ξ/6 + q <ξ - a>⁴/24; the shear part is
     w_s = M(ξ)/(κ G A) with M(ξ) = R ξ - q <ξ - a>²/2.
+
+    Parameters
+    ----------
+    x_m : array_like
+        Position from the roll centre in m, |x| <= l/2.
+    line_load_N_m : array_like
+        Line load q in N/m of face.
+    face_width_m, bearing_span_m : array_like
+        Loaded face width w and bearing span l in m, w <= l.
+    roll_diameter_m, bore_diameter_m : array_like
+        Outer diameter D and bore d in m; d = 0 for a solid roll.
+    youngs_modulus_Pa : array_like
+        Young's modulus E of the roll in Pa (steel 210 GPa).
+    shear : bool
+        Add the Timoshenko shear deflection (default False: bending only).
+    poisson : array_like
+        Poisson's ratio ν of the roll (dimensionless, steel 0.3).
     """
     q = _f(line_load_N_m)
     w, l = _check_geometry(face_width_m, bearing_span_m)
@@ -179,6 +242,21 @@ def crown_height(line_load_N_m: Array, face_width_m: Array, bearing_span_m: Arra
 
     By default bending plus Timoshenko shear (the shear part is q w²/(8 κ G A), ~45 % of the bending
     part for a 0.6 m solid roll over a 0.8 m face on a 1.2 m span); ``shear=False`` gives bending only.
+
+    Parameters
+    ----------
+    line_load_N_m : array_like
+        Line load q in N/m of face.
+    face_width_m, bearing_span_m : array_like
+        Loaded face width w and bearing span l in m, w <= l.
+    roll_diameter_m, bore_diameter_m : array_like
+        Outer diameter D and bore d in m; d = 0 for a solid roll.
+    youngs_modulus_Pa : array_like
+        Young's modulus E of the roll in Pa (steel 210 GPa).
+    shear : bool
+        Include the Timoshenko shear deflection (default True).
+    poisson : array_like
+        Poisson's ratio ν of the roll (dimensionless, steel 0.3).
     """
     args = (line_load_N_m, face_width_m, bearing_span_m, roll_diameter_m, bore_diameter_m, youngs_modulus_Pa)
     kw = {"shear": shear, "poisson": poisson}
@@ -186,7 +264,15 @@ def crown_height(line_load_N_m: Array, face_width_m: Array, bearing_span_m: Arra
 
 
 def crown_radius(crown_height_m: Array, face_width_m: Array) -> np.ndarray:
-    """Radius of curvature of a circular crown of height h_c over the face: R_c = (w/2)² / (2 h_c) (m)."""
+    """Radius of curvature of a circular crown of height h_c over the face: R_c = (w/2)² / (2 h_c) (m).
+
+    Parameters
+    ----------
+    crown_height_m : array_like
+        Crown height h_c in m (0 gives an infinite radius).
+    face_width_m : array_like
+        Face width w in m.
+    """
     h, w = _f(crown_height_m), _f(face_width_m)
     with np.errstate(divide="ignore"):
         return np.where(h > 0, (0.5 * w) ** 2 / (2.0 * np.where(h > 0, h, 1.0)), np.inf)
@@ -197,6 +283,15 @@ def thermal_crown_temperature(crown_height_m: Array, roll_diameter_m: Array,
     """Centre-to-edge temperature excess that makes a crown of height h_c by thermal expansion (K).
 
     ΔT = h_c / (α_th D/2): the roll radius expands by α_th r ΔT.
+
+    Parameters
+    ----------
+    crown_height_m : array_like
+        Crown height h_c in m.
+    roll_diameter_m : array_like
+        Roll diameter D in m.
+    expansion_1_K : array_like
+        Linear thermal expansion coefficient α_th of the roll in 1/K (steel about 1.2e-5).
     """
     return _f(crown_height_m) / (_f(expansion_1_K) * 0.5 * _f(roll_diameter_m))
 
@@ -249,12 +344,23 @@ def cross_width_profile(x_m: Array, line_load_N_m: Array, eps0: Array, thickness
     x_m : array_like
         Positions across the face from its centre (m), |x| <= w/2; the last axis of the result.
     line_load_N_m, eps0, thickness_before_m, eps_min, gamma_N_m : array_like
-        Nominal line load (N/m), coating porosity and thickness before calendering, compaction law.
+        Nominal line load (N/m), coating porosity (dimensionless) and thickness (m) before calendering, and the
+        compaction law's minimum porosity (dimensionless) and line-load scale γ_c (N/m).
+    face_width_m, bearing_span_m : array_like
+        Loaded face width w and bearing span l (m), w <= l.
+    roll_diameter_m, bore_diameter_m : array_like
+        Outer diameter D and bore d (m); d = 0 for a solid roll.
+    youngs_modulus_Pa : array_like
+        Young's modulus E of the roll (Pa), steel 210 GPa.
     crown_m : array_like
         Crown height per roll (m); 0 = no crown. :func:`crown_height` gives the design-load crown.
+    iterations : int
+        Number of damped fixed-point iterations between load distribution and deflection.
+    nodes : int
+        Number of Gauss-Legendre nodes over the face for the beam's Green's function.
     shear, poisson : bool, array_like
-        Include the Timoshenko shear deflection (default, as :func:`crown_height` does) with ν.
-
+        Include the Timoshenko shear deflection (default, as :func:`crown_height` does) with Poisson's ratio ν
+        (dimensionless).
     diagnostics : bool
         Also return ``capped``, ``carried_fraction`` and ``converged`` (below).
     on_failure : {"raise", "flag"}
@@ -264,6 +370,9 @@ def cross_width_profile(x_m: Array, line_load_N_m: Array, eps0: Array, thickness
         comparable to the coating's compressibility, e.g. a thin roll on a wide face). "raise" raises
         :class:`~xlcell.errors.InfeasibleError` saying so; "flag" returns the result with the flags
         (``diagnostics`` is then implied).
+    min_carried : float
+        Least share of the nominal line load the strips must carry for the result to be trusted
+        (dimensionless, default :data:`MIN_CARRIED_FRACTION`).
 
     Returns
     -------
@@ -356,7 +465,17 @@ def cross_width_profile(x_m: Array, line_load_N_m: Array, eps0: Array, thickness
 
 
 def profile_failure_message(carried_fraction: float, which: str = "", min_carried: float = MIN_CARRIED_FRACTION) -> str:
-    """The sentence that says why a :func:`cross_width_profile` result is not trusted (``which`` names it)."""
+    """The sentence that says why a :func:`cross_width_profile` result is not trusted (``which`` names it).
+
+    Parameters
+    ----------
+    carried_fraction : float
+        Face mean of the local line load over the nominal load (dimensionless).
+    which : str
+        Name of the profile in the message (e.g. ``"without crown"``); empty for none.
+    min_carried : float
+        Least carried fraction that counts as carried (dimensionless).
+    """
     w = f" ({which})" if which else ""
     if carried_fraction < min_carried:
         return (f"the cross-width model carries only {to_display(carried_fraction, '%'):.1f} % of the line load{w}: the roll "
@@ -370,7 +489,28 @@ def porosity_profile(x_m: Array, line_load_N_m: Array, eps0: Array, thickness_be
                      gamma_N_m: Array, face_width_m: Array, bearing_span_m: Array, roll_diameter_m: Array,
                      bore_diameter_m: Array = 0.0, youngs_modulus_Pa: Array = STEEL_MODULUS_PA,
                      crown_m: Array = 0.0, *, iterations: int = 40, shear: bool = True) -> np.ndarray:
-    """Porosity across the face (see :func:`cross_width_profile` for the model and the arguments)."""
+    """Porosity across the face (see :func:`cross_width_profile` for the model and the arguments).
+
+    Parameters
+    ----------
+    x_m : array_like
+        Positions across the face from its centre in m, |x| <= w/2.
+    line_load_N_m, eps0, thickness_before_m, eps_min, gamma_N_m : array_like
+        Nominal line load (N/m), coating porosity (dimensionless) and thickness (m) before calendering, and the
+        compaction law's minimum porosity (dimensionless) and line-load scale γ_c (N/m).
+    face_width_m, bearing_span_m : array_like
+        Loaded face width w and bearing span l in m, w <= l.
+    roll_diameter_m, bore_diameter_m : array_like
+        Outer diameter D and bore d in m; d = 0 for a solid roll.
+    youngs_modulus_Pa : array_like
+        Young's modulus E of the roll in Pa (steel 210 GPa).
+    crown_m : array_like
+        Crown height per roll in m; 0 = no crown.
+    iterations : int
+        Number of damped fixed-point iterations.
+    shear : bool
+        Include the Timoshenko shear deflection (default True).
+    """
     return cross_width_profile(x_m, line_load_N_m, eps0, thickness_before_m, eps_min, gamma_N_m, face_width_m, bearing_span_m,
                     roll_diameter_m, bore_diameter_m, youngs_modulus_Pa, crown_m, iterations=iterations, shear=shear)[0]
 
@@ -389,6 +529,15 @@ def softening_temperature_profile(local_line_load_N_m: Array, nominal_line_load_
     reaches the nominal porosity when q(x)/γ(x) = q_nominal/γ_ref, i.e. ΔT(x) = T_s ln(q_nominal / q(x)).
     This is a load-controlled view of the strip; where a strip carries no load (q = 0) no temperature
     helps and ΔT is inf. T_s = 30 K is an illustrative default (γ halves every ~21 K).
+
+    Parameters
+    ----------
+    local_line_load_N_m : array_like
+        Local line load q(x) of each strip in N/m.
+    nominal_line_load_N_m : array_like
+        Nominal line load q_nominal in N/m.
+    softening_K : array_like
+        Softening temperature scale T_s in K (γ falls by e per T_s).
     """
     q, qn, ts = _f(local_line_load_N_m), _f(nominal_line_load_N_m), _f(softening_K)
     _require("softening_K", ts, np.isfinite(ts) & (ts > 0), "a number > 0 K")

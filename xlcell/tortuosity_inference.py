@@ -38,7 +38,13 @@ class BruggemanPosterior:
     n: int  #: number of measurements
 
     def quantile(self, p: float) -> float:
-        """The ``p`` quantile of α (0 < p < 1), by linear interpolation of the grid CDF."""
+        """The ``p`` quantile of α (0 < p < 1), by linear interpolation of the grid CDF.
+
+        Parameters
+        ----------
+        p : float
+            Probability, 0 < p < 1 (dimensionless).
+        """
         return _quantile(self.alpha, self.density, p)
 
 
@@ -115,7 +121,19 @@ def infer_bruggeman_exponent(porosity: ArrayLike, resistance_ohm_m2: ArrayLike, 
 
 def ionic_resistance(porosity: ArrayLike, thickness_m: ArrayLike, kappa0_S_m: ArrayLike,
                      exponent: ArrayLike = 1.5) -> np.ndarray:
-    """Area-specific ionic resistance of a porous coating R = L / (κ0 ε^α) = L τ / (κ0 ε) (Ω·m²)."""
+    """Area-specific ionic resistance of a porous coating R = L / (κ0 ε^α) = L τ / (κ0 ε) (Ω·m²).
+
+    Parameters
+    ----------
+    porosity : array_like
+        Coating porosity ε (dimensionless, 0 < ε < 1).
+    thickness_m : array_like
+        Coating thickness L in m.
+    kappa0_S_m : array_like
+        Bulk electrolyte conductivity κ0 in S/m.
+    exponent : array_like
+        Bruggeman exponent α (dimensionless, default 1.5).
+    """
     from .transport import effective_conductivity
 
     return np.asarray(thickness_m, dtype=float) / effective_conductivity(kappa0_S_m, porosity, exponent)

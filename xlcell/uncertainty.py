@@ -147,6 +147,11 @@ def spec_from_mapping(values: Mapping[str, float]) -> UncertaintySpec:
     """An :class:`UncertaintySpec` from ``{key: display value}`` (keys of :func:`spec_keys`, any case).
 
     Keys left out keep their defaults (the per-price defaults of :data:`DEFAULT_PRICE_RISK` included).
+
+    Parameters
+    ----------
+    values : mapping of str to float
+        ``{key: value}`` in display units (%, K, kJ/mol, $/kWh), keys of :func:`spec_keys` in any case.
     """
     main = {s.key.lower(): s for s in specs(UncertaintySpec)}
     over = {s.key.lower(): s for s in price_override_specs()}
@@ -230,7 +235,15 @@ class Draws:
 
 
 def draw(n: int, seed: int) -> Draws:
-    """All standard normal draws of a run of ``n`` samples (fixed order, so specs share random numbers)."""
+    """All standard normal draws of a run of ``n`` samples (fixed order, so specs share random numbers).
+
+    Parameters
+    ----------
+    n : int
+        Number of samples, > 0.
+    seed : int
+        Seed of :func:`numpy.random.default_rng` (0 to 2^32 - 1).
+    """
     rng = np.random.default_rng(seed)
     return Draws(macro=rng.standard_normal(n), price_noise=rng.standard_normal((n, len(PRICE_KEYS))),
                  thermal=rng.standard_normal(n), param_noise=rng.standard_normal((n, len(ECHEM_PARAMS))),
@@ -239,7 +252,21 @@ def draw(n: int, seed: int) -> Draws:
 
 def sample_prices(base: MaterialPrices, loadings: np.ndarray, volatilities: np.ndarray, macro: np.ndarray,
                   noise: np.ndarray) -> tuple[MaterialPrices, np.ndarray]:
-    """Prices driven by the macro factor: (MaterialPrices of arrays (n,), standardised log-returns (n, k))."""
+    """Prices driven by the macro factor: (MaterialPrices of arrays (n,), standardised log-returns (n, k)).
+
+    Parameters
+    ----------
+    base : MaterialPrices
+        Base (expected) prices, in the units of :class:`~xlcell.bom.MaterialPrices` ($ per kg, m² or unit).
+    loadings : ndarray
+        Loading l_i of each price on the macro factor (k values, dimensionless, in [-1, 1]).
+    volatilities : ndarray
+        Volatility σ_i of each price's log (k values, dimensionless: 0.1 = 10 %).
+    macro : ndarray
+        Macro factor draws M (n values, standard normal).
+    noise : ndarray
+        Idiosyncratic draws e (shape n × k, standard normal).
+    """
     load = np.asarray(loadings, dtype=float)
     r = load * np.asarray(macro)[:, None] + np.sqrt(1.0 - load**2) * noise
     sig = np.asarray(volatilities, dtype=float)
@@ -249,7 +276,17 @@ def sample_prices(base: MaterialPrices, loadings: np.ndarray, volatilities: np.n
 
 
 def arrhenius_factor(activation_energy_J_mol: Array, temperature_K: Array, reference_K: Array) -> Array:
-    """exp(-E/R (1/T - 1/T_ref)): a parameter's relative change from T_ref to T."""
+    """exp(-E/R (1/T - 1/T_ref)): a parameter's relative change from T_ref to T.
+
+    Parameters
+    ----------
+    activation_energy_J_mol : array_like
+        Activation energy E in J/mol.
+    temperature_K : array_like
+        Temperature T in K.
+    reference_K : array_like
+        Reference temperature T_ref in K.
+    """
     return arrhenius(1.0, activation_energy_J_mol, temperature_K, reference_K)
 
 
@@ -262,6 +299,15 @@ def sample_design(design: CellDesign, spec: UncertaintySpec, draws: Draws) -> Ce
 
     ``design`` may be one design or a population of shape ``S``; the result has shape ``S + (n,)``, every
     design seeing the same n draws (common random numbers).
+
+    Parameters
+    ----------
+    design : CellDesign
+        One design or a population of shape ``S`` (SI).
+    spec : UncertaintySpec
+        Uncertainty model (thermal factor σ_T in K, activation energies in J/mol, noise and CVs dimensionless).
+    draws : Draws
+        The run's standard normal draws (:func:`draw`).
     """
     d = broadcast_fields_cell(resolve(design))
     S = np.shape(d.pos.thickness_m)
@@ -338,6 +384,13 @@ def tail_weights(n: int, q: float = 0.05) -> np.ndarray:
     The exact empirical CVaR (Rockafellar and Uryasev 2002, J. Banking & Finance 26, 1443; Acerbi and Tasche
     2002, ibid. 1487): the tail holds q n samples' worth of probability, so the floor(q n) largest samples
     count fully and the next one by the fraction q n - floor(q n). With q n < 1 the tail mean is the maximum.
+
+    Parameters
+    ----------
+    n : int
+        Number of samples.
+    q : float
+        Tail share (dimensionless, 0.05 = 5 %).
     """
     k = round(q * n, 9)  # 0.05 × 20 is 1, not 1 + 1e-16
     from_top = np.arange(n - 1, -1, -1, dtype=float)  # 0 for the largest sample
@@ -355,13 +408,26 @@ def tail_means(x: np.ndarray, q: float = 0.05) -> tuple[float, float]:
 
     Exact for any n: q n samples' worth of each tail, the boundary sample weighted by its fraction
     (:func:`tail_weights`); at n = 256 and q = 5 % that is the 12 extreme samples and 0.8 of the 13th.
+
+    Parameters
+    ----------
+    x : ndarray
+        Samples, in any order (any unit).
+    q : float
+        Tail share (dimensionless, 0.05 = 5 %).
     """
     x = np.sort(np.asarray(x, dtype=float))
     return float(-_upper_tail_mean(-x[::-1], q)), float(_upper_tail_mean(x, q))
 
 
 def summarise(x: np.ndarray) -> dict[str, float]:
-    """mean, std (ddof 1), P5/P50/P95 (linear interpolation) and the means of the 5 % tails."""
+    """mean, std (ddof 1), P5/P50/P95 (linear interpolation) and the means of the 5 % tails.
+
+    Parameters
+    ----------
+    x : ndarray
+        Samples of one output (its unit is the statistics' unit).
+    """
     x = np.asarray(x, dtype=float)
     p5, p50, p95 = np.percentile(x, [5.0, 50.0, 95.0])
     lo, hi = tail_means(x)
@@ -494,6 +560,23 @@ def population_risk(design: CellDesign, n: int = PROVIDER_SAMPLES, seed: int = 0
     Every design sees the same draws (common random numbers), so differences between designs are not sampling
     noise and the measures are smooth in the design: the population of shape ``S + (n,)`` is one call of the cell
     and cost models. Returns ``{key of RISK_SPECS: array of shape S}`` in display units.
+
+    Parameters
+    ----------
+    design : CellDesign
+        Designs (SI; a population of shape ``S``).
+    n : int
+        Samples per design (default :data:`PROVIDER_SAMPLES`).
+    seed : int
+        Seed of the draws; every design sees the same draws.
+    spec : UncertaintySpec, optional
+        Uncertainty model (default: :class:`UncertaintySpec`'s illustrative defaults).
+    factory : Factory, optional
+        Plant and process steps for the cost model (default: BatPaC 5.0's plant).
+    prices : MaterialPrices, optional
+        Base material prices (default: BatPaC 5.0); the sampled prices are drawn around them.
+    fmt, yields, slurry : optional
+        Cell format, material yields, slurry solvents for the cost model (BatPaC 5.0 defaults).
     """
     from .cost import Factory, evaluate_cost
 
@@ -646,7 +729,15 @@ MAX_BINS = 1000
 
 
 def histogram(values: Iterable[float], bins: int) -> tuple[np.ndarray, np.ndarray]:
-    """(bin edges (bins + 1), counts (bins)) of finite ``values`` over their range (numpy's rule: the last bin is closed)."""
+    """(bin edges (bins + 1), counts (bins)) of finite ``values`` over their range (numpy's rule: the last bin is closed).
+
+    Parameters
+    ----------
+    values : iterable of float
+        Samples (any unit; non-finite values are left out).
+    bins : int
+        Number of equal-width bins, >= 1.
+    """
     x = np.asarray(list(values) if not isinstance(values, np.ndarray) else values, dtype=float).ravel()
     b = whole_number(bins, "bins", 1, MAX_BINS)
     if x.size == 0:

@@ -126,7 +126,17 @@ _CAL = tuple(ParamSpec(name=f"{p}_fracture_ratio", key=f"{p}_fracture_ratio", la
 def implied_line_load(porosity: Any, eps0: Any, material: Any) -> np.ndarray:
     """Line load (N/m) that calenders a coating of porosity ``eps0`` to ``porosity`` (the compaction law's inverse,
     :func:`xlcell.calendering.line_load_for_porosity`): 0 at or above ``eps0`` (not calendered), inf at or below the
-    material's ε_min (no line load reaches it)."""
+    material's ε_min (no line load reaches it).
+
+    Parameters
+    ----------
+    porosity : array_like
+        Porosity after calendering (dimensionless).
+    eps0 : array_like
+        Porosity before calendering ε_0 (dimensionless).
+    material : CalenderingMaterial
+        Calendering parameters (SI: γ_c in N/m).
+    """
     eps, e0 = np.broadcast_arrays(np.asarray(porosity, dtype=float), np.asarray(eps0, dtype=float))
     em = material.eps_min
     reachable = eps > em
