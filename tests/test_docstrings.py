@@ -21,10 +21,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: still to document ("module.function" or "module.Class.method"); only shrinks
 UNDOCUMENTED: set[str] = {
-    # xlcell/params.py
-    "params.ParamSpec.check", "params.ParamSpec.from_si", "params.ParamSpec.to_si", "params.broadcast_fields",
-    "params.from_display", "params.isnan_scalar", "params.iter_keys", "params.param", "params.spec_by_key",
-    "params.specs", "params.to_display", "params.validate", "params.whole_number",
     # xlcell/registry.py
     "registry.Evaluation.outputs", "registry.Evaluation.table", "registry.apply_values", "registry.cell_outputs",
     "registry.check_variable_set", "registry.current_values", "registry.evaluate_outputs", "registry.key_unit",

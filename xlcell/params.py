@@ -53,9 +53,23 @@ class ParamSpec:
         return "a finite number"
 
     def to_si(self, display: Any) -> Any:
+        """The value in SI, from the parameter's display unit.
+
+        Parameters
+        ----------
+        display : array_like
+            Value(s) in :attr:`unit`.
+        """
         return to_si(display, self.unit)
 
     def from_si(self, si: Any) -> Any:
+        """The value in the parameter's display unit, from SI.
+
+        Parameters
+        ----------
+        si : array_like
+            Value(s) in SI units.
+        """
         return from_si(si, self.unit)
 
     def check(self, si_value: Any, name: str | None = None) -> None:
@@ -63,6 +77,13 @@ class ParamSpec:
 
         The message names the Excel key (``name``, default ``self.key``), the value in display
         units and, for arrays, the index of the first bad design (1-based, as in a sheet).
+
+        Parameters
+        ----------
+        si_value : array_like
+            Value(s) in SI units.
+        name : str, optional
+            The key named in the message (default: :attr:`key`).
         """
         a = np.asarray(si_value, dtype=float)
         d = np.asarray(self.from_si(a), dtype=float)
@@ -103,7 +124,29 @@ def param(
     from_material: bool = False,
     advanced: bool = False,
 ) -> dict[str, Any]:
-    """Field metadata for a parameter. Bounds are in the display ``unit``."""
+    """Field metadata for a parameter. Bounds are in the display ``unit``.
+
+    Parameters
+    ----------
+    label : str
+        Label shown in sheets and docs.
+    unit : str
+        Display unit, a key of :data:`xlcell.units.UNITS`.
+    key : str
+        Excel key (the name a user types in a range).
+    doc : str
+        Longer help text.
+    gt, ge, lt, le : float, optional
+        Bounds in the display unit (exclusive, inclusive).
+    allow_nan : bool
+        NaN (a blank) is allowed, meaning 'computed' or 'not given'.
+    group : str
+        Sheet group the parameter is listed under.
+    from_material : bool
+        The default comes from the material library.
+    advanced : bool
+        Listed among the advanced inputs.
+    """
     if unit not in UNITS:
         raise KeyError(f"unit {unit!r} is not in xlcell.units.UNITS")
     return {
@@ -115,7 +158,13 @@ def param(
 
 
 def specs(cls_or_obj: Any) -> list[ParamSpec]:
-    """The :class:`ParamSpec` of every parameter field of a dataclass (in field order)."""
+    """The :class:`ParamSpec` of every parameter field of a dataclass (in field order).
+
+    Parameters
+    ----------
+    cls_or_obj : type or dataclass instance
+        The dataclass or an instance of it.
+    """
     out = []
     for f in fields(cls_or_obj):
         meta = f.metadata.get("xlcell")
@@ -125,22 +174,55 @@ def specs(cls_or_obj: Any) -> list[ParamSpec]:
 
 
 def spec_by_key(cls_or_obj: Any) -> dict[str, ParamSpec]:
+    """The :class:`ParamSpec` of every parameter field, by Excel key.
+
+    Parameters
+    ----------
+    cls_or_obj : type or dataclass instance
+        The dataclass or an instance of it.
+    """
     return {s.key: s for s in specs(cls_or_obj)}
 
 
 def validate(obj: Any, prefix: str = "") -> None:
-    """Check every parameter field of a dataclass instance against its allowed range."""
+    """Check every parameter field of a dataclass instance against its allowed range.
+
+    Parameters
+    ----------
+    obj : dataclass instance
+        Values in SI units.
+    prefix : str
+        Prefix of the keys named in messages (e.g. ``pos_``).
+    """
     for s in specs(obj):
         s.check(getattr(obj, s.name), prefix + s.key)
 
 
 def to_display(obj: Any, prefix: str = "") -> dict[str, Any]:
-    """``{prefix+key: value in display units}`` for every parameter field of ``obj``."""
+    """``{prefix+key: value in display units}`` for every parameter field of ``obj``.
+
+    Parameters
+    ----------
+    obj : dataclass instance
+        Values in SI units.
+    prefix : str
+        Prefix of the keys (e.g. ``pos_``).
+    """
     return {prefix + s.key: s.from_si(getattr(obj, s.name)) for s in specs(obj)}
 
 
 def from_display(cls: type, values: Mapping[str, Any], prefix: str = "", **si_fields: Any) -> Any:
-    """Build ``cls`` from display-unit values keyed ``prefix+key``; extra SI fields by name."""
+    """Build ``cls`` from display-unit values keyed ``prefix+key``; extra SI fields by name.
+
+    Parameters
+    ----------
+    values : mapping
+        Display-unit values keyed ``prefix + key``; missing keys take the default.
+    prefix : str
+        Prefix of the keys (e.g. ``pos_``).
+    **si_fields
+        Further fields by SI field name, in SI units.
+    """
     kw = dict(si_fields)
     for s in specs(cls):
         k = prefix + s.key
@@ -150,24 +232,58 @@ def from_display(cls: type, values: Mapping[str, Any], prefix: str = "", **si_fi
 
 
 def broadcast_fields(obj: Any) -> Any:
-    """Return ``obj`` with every numeric field as a float array, all broadcast to one shape."""
+    """Return ``obj`` with every numeric field as a float array, all broadcast to one shape.
+
+    Parameters
+    ----------
+    obj : dataclass instance
+        Fields are scalars or arrays that broadcast together (SI).
+    """
     names = [s.name for s in specs(obj)]
     arrays = np.broadcast_arrays(*[np.asarray(getattr(obj, n), dtype=float) for n in names])
     return dataclasses.replace(obj, **dict(zip(names, arrays)))
 
 
 def iter_keys(cls: type, prefix: str = "") -> Iterator[tuple[str, ParamSpec]]:
+    """``(prefix + key, spec)`` for every parameter field of ``cls``.
+
+    Parameters
+    ----------
+    prefix : str
+        Prefix of the keys (e.g. ``pos_``).
+    """
     for s in specs(cls):
         yield prefix + s.key, s
 
 
 def isnan_scalar(x: Any) -> bool:
+    """True if ``x`` is a float NaN (a blank that means 'not given'), False for anything else, arrays included.
+
+    Parameters
+    ----------
+    x : object
+        Any value.
+    """
     return isinstance(x, float) and math.isnan(x)
 
 
 def whole_number(value: Any, name: str, minimum: int, maximum: int | None = None, note: str = "") -> int:
     """``value`` as an int from ``minimum`` to ``maximum`` (None: no maximum), else an :class:`InputError`
-    naming the range (``note`` appended to it)."""
+    naming the range (``note`` appended to it).
+
+    Parameters
+    ----------
+    value : object
+        The value to convert.
+    name : str
+        The argument named in the message.
+    minimum : int
+        Smallest allowed value.
+    maximum : int, optional
+        Largest allowed value (None: no maximum).
+    note : str
+        Text appended to the allowed range in the message.
+    """
     allowed = (f"a whole number >= {minimum}" if maximum is None
                else f"a whole number between {minimum} and {maximum}") + note
     try:
