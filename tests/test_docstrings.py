@@ -6,8 +6,7 @@ have a NumPy-style ``Parameters`` section naming each parameter of the signature
 and ``**kwargs`` by their bare names), and nothing that is not a parameter. The docstrings are read with griffe's
 NumPy parser, the same one mkdocstrings uses for the API pages, so what passes here renders there.
 
-``UNDOCUMENTED`` lists the functions still owed a ``Parameters`` section. It can only shrink: the test fails on a
-new public function that does not document its parameters, and on a listed one that now does (strike it off).
+The test fails on any public function that does not document its parameters.
 """
 from __future__ import annotations
 
@@ -18,24 +17,6 @@ import pytest
 griffe = pytest.importorskip("griffe")
 
 ROOT = Path(__file__).resolve().parents[1]
-
-#: still to document ("module.function" or "module.Class.method"); only shrinks
-UNDOCUMENTED: set[str] = {
-    # xlcell/registry.py
-    "registry.Evaluation.outputs", "registry.Evaluation.table", "registry.apply_values", "registry.cell_outputs",
-    "registry.check_variable_set", "registry.current_values", "registry.evaluate_outputs", "registry.key_unit",
-    "registry.max_of", "registry.output_key", "registry.output_spec", "registry.register_max_of",
-    "registry.register_variable", "registry.unregister_metrics", "registry.variable",
-    # xlcell/surrogate.py
-    "surrogate.History.best_index", "surrogate.History.best_settings", "surrogate.Surrogate.feature_matrix",
-    "surrogate.Surrogate.features_and_prior", "surrogate.Surrogate.predict", "surrogate.Surrogate.predict_latent",
-    "surrogate.Surrogate.prior_mean", "surrogate.Surrogate.transform", "surrogate.bayes_opt",
-    "surrogate.check_bounds", "surrogate.complete_settings", "surrogate.expected_improvement",
-    "surrogate.expected_improvement_target", "surrogate.feasible", "surrogate.fracture_limit_N_m",
-    "surrogate.grid_search", "surrogate.incumbent", "surrogate.lower_confidence_bound_target",
-    "surrogate.physics_features", "surrogate.random_search", "surrogate.raw_features", "surrogate.settings_state",
-    "surrogate.sobol_settings", "surrogate.static_porosity", "surrogate.suggest_from_data", "surrogate.suggest_next",
-}
 
 
 def parameter_names(func) -> list[str]:
@@ -105,11 +86,6 @@ def test_the_check_sees_a_missing_parameter():
 
 
 def test_public_functions_document_their_parameters():
-    bad = {name: why for name, func in FUNCTIONS.items() if (why := problems(func)) and name not in UNDOCUMENTED}
+    bad = {name: why for name, func in FUNCTIONS.items() if (why := problems(func))}
     assert not bad, "document the parameters (NumPy style, with units):\n" + "\n".join(f"  xlcell.{k}: {v}"
                                                                                        for k, v in sorted(bad.items()))
-
-
-def test_the_undocumented_list_only_shrinks():
-    stale = sorted(n for n in UNDOCUMENTED if n not in FUNCTIONS or problems(FUNCTIONS[n]) is None)
-    assert not stale, f"documented (or gone) now: strike them off UNDOCUMENTED: {stale}"

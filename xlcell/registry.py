@@ -85,7 +85,14 @@ def _ensure_wired() -> None:
 
 
 def register_variable(var: DesignVariable) -> None:
-    """Make ``var`` available as a decision variable (its key must be new)."""
+    """Make ``var`` available as a decision variable (its key must be new).
+
+    Parameters
+    ----------
+    var : DesignVariable
+        The variable: its Excel key (new in any case), its spec (label, display unit, allowed range), how it sets
+        and reads the input of a :class:`~xlcell.cell.CellDesign` (SI) and its ``order`` among the variables.
+    """
     _ensure_wired()
     if _fold(var.key) in _VAR_INDEX:
         raise ConflictError(f"design variable {var.key!r} is registered twice")
@@ -150,7 +157,13 @@ def cell_variables() -> list[DesignVariable]:
 
 def cell_outputs(ev: "Evaluation") -> dict[str, Any]:
     """The cell model's outputs (:class:`~xlcell.cell.CellMetrics`, display units): the provider ``"cell"``, which the
-    others read."""
+    others read.
+
+    Parameters
+    ----------
+    ev : Evaluation
+        The population of designs (``ev.design``); the cell model reads no context.
+    """
     return evaluate_cell(ev.design).as_display()
 
 
@@ -160,7 +173,14 @@ def _fold(key: Any) -> str:
 
 
 def variable(key: str) -> DesignVariable:
-    """The registered design variable ``key``, any case (raises :class:`UnknownKeyError` with suggestions)."""
+    """The registered design variable ``key``, any case (raises :class:`UnknownKeyError` with suggestions).
+
+    Parameters
+    ----------
+    key : str
+        Excel key of the design input, e.g. ``pos_thickness_um`` or ``np_ratio`` (any case, surrounding blanks
+        ignored).
+    """
     _ensure_wired()
     try:
         return _VARIABLES[_VAR_INDEX[_fold(key)]]
@@ -175,7 +195,18 @@ def variable_keys() -> list[str]:
 
 
 def check_variable_set(keys: Iterable[str]) -> None:
-    """Raise :class:`ConflictError` if two chosen variables set the same input twice."""
+    """Raise :class:`ConflictError` if two chosen variables set the same input twice.
+
+    That is: a key listed twice, ``<part>_am_frac`` with ``<part>_carbon_frac`` or ``<part>_binder_frac`` (each
+    rebalances the others), or ``<part>_line_load_N_mm`` with ``<part>_porosity`` (the line load sets the
+    porosity), for ``part`` in ``pos``, ``neg``.
+
+    Parameters
+    ----------
+    keys : iterable of str
+        The chosen design-variable keys, spelled as registered (:attr:`DesignVariable.key`; the comparison is
+        case-sensitive).
+    """
     keys = list(keys)
     seen = set()
     for k in keys:
@@ -192,7 +223,22 @@ def check_variable_set(keys: Iterable[str]) -> None:
 
 
 def apply_values(base: CellDesign, values: Mapping[str, Any], context: Mapping[str, Any] | None = None) -> CellDesign:
-    """``base`` with each design key of ``values`` set to its value (display units, arrays broadcast)."""
+    """``base`` with each design key of ``values`` set to its value (display units, arrays broadcast).
+
+    The variables apply in increasing :attr:`DesignVariable.order` (the calender line loads after the coating
+    inputs they act on).
+
+    Parameters
+    ----------
+    base : CellDesign
+        The design (or population) the values are applied to; it is not changed.
+    values : mapping of str to array_like
+        ``{design key: value}`` in each key's display unit (e.g. µm for ``pos_thickness_um``, - for
+        ``pos_porosity``), any case; one value per design of the population, or a scalar for all.
+    context : mapping, optional
+        Extra inputs per provider name, as in :class:`Evaluation` (the calender line loads read
+        ``context["calendering"]``: ``pos_material``/``neg_material`` names and ``solids_fraction``).
+    """
     d = base
     ctx = context or {}
     for key, v in sorted(values.items(), key=lambda kv: variable(kv[0]).order):
@@ -202,7 +248,15 @@ def apply_values(base: CellDesign, values: Mapping[str, Any], context: Mapping[s
 
 
 def current_values(base: CellDesign, keys: Iterable[str]) -> dict[str, float]:
-    """The present value (display units) of each design key in ``base`` (NaN where derived)."""
+    """The present value (display units) of each design key in ``base`` (NaN where derived).
+
+    Parameters
+    ----------
+    base : CellDesign
+        The design read; for a population, its first design.
+    keys : iterable of str
+        Design-variable keys (any case); the result is keyed by their registered spelling.
+    """
     out = {}
     for k in keys:
         var = variable(k)
@@ -265,7 +319,13 @@ def register_metrics(name: str, outputs: Any, evaluate: Callable[["Evaluation"],
 
 
 def unregister_metrics(name: str) -> None:
-    """Remove a provider (tests register temporary ones)."""
+    """Remove a provider (tests register temporary ones).
+
+    Parameters
+    ----------
+    name : str
+        Name the provider was registered under (:func:`register_metrics`); its output keys go with it.
+    """
     _ensure_wired()
     p = _PROVIDERS.pop(name)
     for k in p.keys:
@@ -281,13 +341,27 @@ def register_max_of(key: str, parts: Iterable[str]) -> None:
     """Declare output ``key`` as the maximum of the outputs ``parts``.
 
     An upper bound on ``key`` is then imposed as one smooth constraint per part instead of a kinked maximum.
+
+    Parameters
+    ----------
+    key : str
+        Model output key of the maximum (any case), e.g. ``diffusion_limit``.
+    parts : iterable of str
+        Model output keys (any case) whose maximum ``key`` is (same display unit), e.g. the four diffusion ratios
+        ``electrolyte_limit_pos`` ... ``solid_limit_neg``.
     """
     _ensure_wired()
     _MAX_OF[output_key(key)] = tuple(output_key(p) for p in parts)
 
 
 def max_of(key: str) -> tuple[str, ...]:
-    """The outputs whose maximum is ``key`` (empty if ``key`` is not such a maximum)."""
+    """The outputs whose maximum is ``key`` (empty if ``key`` is not such a maximum).
+
+    Parameters
+    ----------
+    key : str
+        Model output key (any case; an unknown key raises :class:`UnknownKeyError`).
+    """
     _ensure_wired()
     return _MAX_OF.get(output_key(key), ())
 
@@ -298,7 +372,14 @@ def providers() -> dict[str, MetricProvider]:
 
 
 def output_key(key: str) -> str:
-    """The canonical spelling of a model output key given in any case."""
+    """The canonical spelling of a model output key given in any case.
+
+    Parameters
+    ----------
+    key : str
+        Model output key in any case (surrounding blanks ignored); an unknown key raises
+        :class:`UnknownKeyError` with suggestions.
+    """
     _ensure_wired()
     try:
         return _OUT_INDEX[_fold(key)]
@@ -307,14 +388,26 @@ def output_key(key: str) -> str:
 
 
 def output_spec(key: str) -> ParamSpec:
-    """The :class:`ParamSpec` (label, unit) of a model output key (any case)."""
+    """The :class:`ParamSpec` (label, unit) of a model output key (any case).
+
+    Parameters
+    ----------
+    key : str
+        Model output key (any case).
+    """
     _ensure_wired()
     k = output_key(key)
     return next(s for s in _PROVIDERS[_KEY_OWNER[k]].outputs if s.key == k)
 
 
 def key_unit(key: str) -> str:
-    """The display unit of a design-variable key or a model-output key."""
+    """The display unit of a design-variable key or a model-output key.
+
+    Parameters
+    ----------
+    key : str
+        Design-variable key or model output key (any case); design variables are looked up first.
+    """
     try:
         return variable(key).unit
     except KeyError:
@@ -336,6 +429,9 @@ class Evaluation:
         The population (fields broadcast to one shape).
     context : mapping, optional
         Extra inputs per provider name (e.g. ``{"cost": CostInputs(...)}``).
+    values : mapping of str to array_like, optional
+        The design keys applied to ``design`` (display units, any case), kept for the providers that need the
+        decision variable itself (the calendering provider reads ``pos_line_load_N_mm``/``neg_line_load_N_mm``).
     """
 
     def __init__(self, design: CellDesign, context: Mapping[str, Any] | None = None,
@@ -347,7 +443,13 @@ class Evaluation:
         self._cache: dict[str, dict[str, np.ndarray]] = {}
 
     def outputs(self, provider: str) -> dict[str, np.ndarray]:
-        """All outputs of ``provider`` (evaluated once, then cached)."""
+        """All outputs of ``provider`` (evaluated once, then cached).
+
+        Parameters
+        ----------
+        provider : str
+            Name of a registered metric provider (``"cell"``, ``"cost"``, ...; exact spelling).
+        """
         if provider not in self._cache:
             p = _PROVIDERS[provider]
             raw = p.evaluate(self)
@@ -359,12 +461,31 @@ class Evaluation:
         return self.outputs(_KEY_OWNER[k])[k]
 
     def table(self, keys: Iterable[str]) -> dict[str, np.ndarray]:
+        """``{key: array}`` of the model outputs ``keys`` over the population (display units).
+
+        Parameters
+        ----------
+        keys : iterable of str
+            Model output keys (any case); the result is keyed as given.
+        """
         return {k: self[k] for k in keys}
 
 
 def evaluate_outputs(base: CellDesign | None, values: Mapping[str, Any], keys: Iterable[str],
                      context: Mapping[str, Any] | None = None) -> dict[str, np.ndarray]:
-    """Outputs ``keys`` for the population ``base`` with design keys ``values`` (display units) applied."""
+    """Outputs ``keys`` for the population ``base`` with design keys ``values`` (display units) applied.
+
+    Parameters
+    ----------
+    base : CellDesign or None
+        The design (or population) to start from; None for :func:`~xlcell.cell.default_design`.
+    values : mapping of str to array_like
+        ``{design key: value}`` in display units (any case), applied by :func:`apply_values`.
+    keys : iterable of str
+        Model output keys (any case) to return, keyed as given, in display units.
+    context : mapping, optional
+        Extra inputs per provider name, as in :class:`Evaluation`.
+    """
     ev = Evaluation(apply_values(base if base is not None else default_design(), values, context), context, values)
     return ev.table(keys)
 

@@ -89,6 +89,18 @@ def complete_settings(settings: Settings, line: CalenderLine, solids_fraction: f
 
     Line load and line speed are required; solids fraction defaults to ``solids_fraction``, roll
     temperature to the line's reference temperature.
+
+    Parameters
+    ----------
+    settings : mapping of str to array_like
+        Process settings in SI: ``line_load_N_m`` (N/m) and ``line_speed_m_s`` (m/s), required;
+        ``solids_fraction`` (-) and ``roll_temperature_K`` (K), optional; one value per setting, or scalars
+        (broadcast).
+    line : CalenderLine
+        The calender line (SI): its reference temperature is the default roll temperature.
+    solids_fraction : float
+        Slurry solids volume fraction φ_s (-) of settings that do not give one (default
+        :data:`~xlcell.process_sim.SOLIDS_FRACTION`).
     """
     unknown = set(settings) - set(KEYS)
     if unknown:
@@ -109,7 +121,22 @@ def complete_settings(settings: Settings, line: CalenderLine, solids_fraction: f
 
 def settings_state(settings: Settings, material: CalenderingMaterial | str, line: CalenderLine,
                    solids_fraction: float = SOLIDS_FRACTION) -> tuple[dict[str, np.ndarray], ProcessState]:
-    """The completed settings (:func:`complete_settings`) and their process state (ε_0, softening, ε_eq, De), once."""
+    """The completed settings (:func:`complete_settings`) and their process state (ε_0, softening, ε_eq, De), once.
+
+    Parameters
+    ----------
+    settings : mapping of str to array_like
+        Process settings in SI: ``line_load_N_m`` (N/m) and ``line_speed_m_s`` (m/s), required;
+        ``solids_fraction`` (-) and ``roll_temperature_K`` (K), optional; one value per setting, or scalars
+        (broadcast).
+    material : CalenderingMaterial or str
+        Calendering parameters, or a material name (any case).
+    line : CalenderLine
+        The calender line (SI): its reference temperature is the default roll temperature.
+    solids_fraction : float
+        Slurry solids volume fraction φ_s (-) of settings that do not give one (default
+        :data:`~xlcell.process_sim.SOLIDS_FRACTION`).
+    """
     s = complete_settings(settings, line, solids_fraction)
     return s, process_state(s["line_load_N_m"], s["line_speed_m_s"], s["solids_fraction"], material,
                             s["roll_temperature_K"], line)
@@ -124,7 +151,22 @@ def _physics_columns(line_load_N_m: np.ndarray, st: ProcessState, mat: Calenderi
 
 def physics_features(settings: Settings, material: CalenderingMaterial | str, line: CalenderLine,
                      solids_fraction: float = SOLIDS_FRACTION) -> np.ndarray:
-    """Dimensionless groups (n, 3): exp(-q/γ_c(T)), ln De, ε_0 (settings completed by :func:`complete_settings`)."""
+    """Dimensionless groups (n, 3): exp(-q/γ_c(T)), ln De, ε_0 (settings completed by :func:`complete_settings`).
+
+    Parameters
+    ----------
+    settings : mapping of str to array_like
+        Process settings in SI: ``line_load_N_m`` (N/m) and ``line_speed_m_s`` (m/s), required;
+        ``solids_fraction`` (-) and ``roll_temperature_K`` (K), optional; one value per setting, or scalars
+        (broadcast).
+    material : CalenderingMaterial or str
+        Calendering parameters, or a material name (any case): its γ_c and ε_min enter the groups.
+    line : CalenderLine
+        The calender line (SI): nip geometry, relaxation time τ and softening.
+    solids_fraction : float
+        Slurry solids volume fraction φ_s (-) of settings that do not give one (default
+        :data:`~xlcell.process_sim.SOLIDS_FRACTION`).
+    """
     mat = material_of(material)
     s, st = settings_state(settings, mat, line, solids_fraction)
     return _physics_columns(s["line_load_N_m"], st, mat)
@@ -132,12 +174,40 @@ def physics_features(settings: Settings, material: CalenderingMaterial | str, li
 
 def static_porosity(settings: Settings, material: CalenderingMaterial | str, line: CalenderLine,
                     solids_fraction: float = SOLIDS_FRACTION) -> np.ndarray:
-    """Quasi-static porosity of the compaction law at the settings (no rate effect): the physics prior mean."""
+    """Quasi-static porosity of the compaction law at the settings (no rate effect): the physics prior mean.
+
+    Parameters
+    ----------
+    settings : mapping of str to array_like
+        Process settings in SI: ``line_load_N_m`` (N/m) and ``line_speed_m_s`` (m/s), required;
+        ``solids_fraction`` (-) and ``roll_temperature_K`` (K), optional; one value per setting, or scalars
+        (broadcast).
+    material : CalenderingMaterial or str
+        Calendering parameters, or a material name (any case).
+    line : CalenderLine
+        The calender line (SI): its reference temperature is the default roll temperature.
+    solids_fraction : float
+        Slurry solids volume fraction φ_s (-) of settings that do not give one (default
+        :data:`~xlcell.process_sim.SOLIDS_FRACTION`).
+    """
     return settings_state(settings, material, line, solids_fraction)[1].eps_eq
 
 
 def raw_features(settings: Settings, line: CalenderLine, solids_fraction: float = SOLIDS_FRACTION) -> np.ndarray:
-    """The settings themselves (n, 4): line load, line speed, solids fraction, roll temperature (SI)."""
+    """The settings themselves (n, 4): line load, line speed, solids fraction, roll temperature (SI).
+
+    Parameters
+    ----------
+    settings : mapping of str to array_like
+        Process settings in SI: ``line_load_N_m`` (N/m) and ``line_speed_m_s`` (m/s), required;
+        ``solids_fraction`` (-) and ``roll_temperature_K`` (K), optional; one value per setting, or scalars
+        (broadcast).
+    line : CalenderLine
+        The calender line (SI): its reference temperature is the default roll temperature.
+    solids_fraction : float
+        Slurry solids volume fraction φ_s (-) of settings that do not give one (default
+        :data:`~xlcell.process_sim.SOLIDS_FRACTION`).
+    """
     s = complete_settings(settings, line, solids_fraction)
     return np.column_stack([s[k] for k in KEYS])
 
@@ -168,7 +238,15 @@ class Surrogate:
     def features_and_prior(self, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
         """The raw feature matrix (before standardisation) and the prior mean of arrays of settings, from one
         evaluation of the process state (the prior is the quasi-static compaction law with physics features
-        and ``prior``, else 0)."""
+        and ``prior``, else 0).
+
+        Parameters
+        ----------
+        settings : mapping of str to array_like
+            Process settings in SI: ``line_load_N_m`` (N/m) and ``line_speed_m_s`` (m/s), required;
+            ``solids_fraction`` (-) and ``roll_temperature_K`` (K), optional (default: the surrogate's
+            ``solids_fraction`` and the line's reference temperature); one value per setting, or scalars.
+        """
         if self.features == "physics":
             s, st = settings_state(settings, self.material, self.line, self.solids_fraction)
             X = _physics_columns(s["line_load_N_m"], st, self.material)
@@ -177,17 +255,42 @@ class Surrogate:
         return X, np.zeros(X.shape[0])
 
     def feature_matrix(self, settings: Settings) -> np.ndarray:
-        """The raw feature matrix (before standardisation) of arrays of settings."""
+        """The raw feature matrix (before standardisation) of arrays of settings.
+
+        Parameters
+        ----------
+        settings : mapping of str to array_like
+            Process settings in SI: ``line_load_N_m`` (N/m) and ``line_speed_m_s`` (m/s), required;
+            ``solids_fraction`` (-) and ``roll_temperature_K`` (K), optional (default: the surrogate's
+            ``solids_fraction`` and the line's reference temperature); one value per setting, or scalars.
+        """
         return self.features_and_prior(settings)[0]
 
     def transform(self, settings: Settings) -> np.ndarray:
+        """The GP's inputs at arrays of settings: the feature columns used, standardised on the training data.
+
+        Parameters
+        ----------
+        settings : mapping of str to array_like
+            Process settings in SI: ``line_load_N_m`` (N/m) and ``line_speed_m_s`` (m/s), required;
+            ``solids_fraction`` (-) and ``roll_temperature_K`` (K), optional (default: the surrogate's
+            ``solids_fraction`` and the line's reference temperature); one value per setting, or scalars.
+        """
         return self._standardise(self.feature_matrix(settings))
 
     def _standardise(self, X: np.ndarray) -> np.ndarray:
         return (X[:, self.columns] - self.center) / self.scale
 
     def prior_mean(self, settings: Settings) -> np.ndarray:
-        """The physics prior the GP corrects: the quasi-static compaction law (``features="physics"``), else 0."""
+        """The physics prior the GP corrects: the quasi-static compaction law (``features="physics"``), else 0.
+
+        Parameters
+        ----------
+        settings : mapping of str to array_like
+            Process settings in SI: ``line_load_N_m`` (N/m) and ``line_speed_m_s`` (m/s), required;
+            ``solids_fraction`` (-) and ``roll_temperature_K`` (K), optional (default: the surrogate's
+            ``solids_fraction`` and the line's reference temperature); one value per setting, or scalars.
+        """
         return self.features_and_prior(settings)[1]
 
     @property
@@ -196,7 +299,15 @@ class Surrogate:
         return float(np.sqrt(self.gp.kernel_.k2.noise_level) * self.y_scale)
 
     def predict_latent(self, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
-        """Posterior mean and std of the noise-free porosity at arrays of settings (n,), (n,)."""
+        """Posterior mean and std of the noise-free porosity at arrays of settings (n,), (n,).
+
+        Parameters
+        ----------
+        settings : mapping of str to array_like
+            Process settings in SI: ``line_load_N_m`` (N/m) and ``line_speed_m_s`` (m/s), required;
+            ``solids_fraction`` (-) and ``roll_temperature_K`` (K), optional (default: the surrogate's
+            ``solids_fraction`` and the line's reference temperature); one value per setting, or scalars.
+        """
         X, prior = self.features_and_prior(settings)
         mean, std = self.gp.predict(self._standardise(X), return_std=True)
         mean = np.asarray(mean, dtype=float).ravel() * self.y_scale + self.y_center + prior
@@ -209,6 +320,13 @@ class Surrogate:
 
         std² = latent variance + fitted noise variance, so mean ± 2 std is a ~95 % prediction interval for
         a new measurement, and std >= the fitted noise sd >= ``measurement_sd``.
+
+        Parameters
+        ----------
+        settings : mapping of str to array_like
+            Process settings in SI: ``line_load_N_m`` (N/m) and ``line_speed_m_s`` (m/s), required;
+            ``solids_fraction`` (-) and ``roll_temperature_K`` (K), optional (default: the surrogate's
+            ``solids_fraction`` and the line's reference temperature); one value per setting, or scalars.
         """
         mean, latent = self.predict_latent(settings)
         return mean, np.sqrt(latent ** 2 + self.noise_sd ** 2)
@@ -335,6 +453,15 @@ def expected_improvement(mean: Array, std: Array, best: Array, xi: float = 0.0) 
     """Expected improvement of a minimised quantity with normal posterior N(mean, std²) over ``best``.
 
     EI = (b - μ - ξ) Φ(z) + σ φ(z), z = (b - μ - ξ)/σ; max(0, b - μ - ξ) where σ = 0. Always >= 0.
+
+    Parameters
+    ----------
+    mean, std : array_like
+        Posterior mean μ and standard deviation σ >= 0 of the quantity, in its unit (broadcast).
+    best : array_like
+        Incumbent b, the best value so far, in the same unit.
+    xi : float
+        Improvement margin ξ in the same unit (default 0): larger values favour exploration.
     """
     m, s, b = np.broadcast_arrays(_f(mean), _f(std), _f(best))
     imp = b - m - xi
@@ -356,6 +483,15 @@ def expected_improvement_target(mean: Array, std: Array, target: Array, best: Ar
     The improvement is the tent b - |y - t| on (t - b, t + b), zero outside; its expectation is two
     truncated-normal integrals of a linear function (closed form in Φ and φ). Where std = 0 it is
     max(0, b - |mean - t|): zero when the mean is no better than the incumbent. Always >= 0.
+
+    Parameters
+    ----------
+    mean, std : array_like
+        Posterior mean and standard deviation (>= 0) of Y, e.g. porosity (-) (broadcast).
+    target : array_like
+        Target t, in the unit of ``mean``.
+    best : array_like
+        Incumbent distance b = best |Y - t| so far, in the same unit (negative values count as 0).
     """
     m, s, t, b = np.broadcast_arrays(_f(mean), _f(std), _f(target), np.maximum(_f(best), 0.0))
     safe = np.where(s > 0, s, 1.0)
@@ -366,7 +502,17 @@ def expected_improvement_target(mean: Array, std: Array, target: Array, best: Ar
 
 
 def lower_confidence_bound_target(mean: Array, std: Array, target: Array, kappa: float = 2.0) -> np.ndarray:
-    """Optimistic distance to the target |μ - t| - κσ (minimised; may be negative)."""
+    """Optimistic distance to the target |μ - t| - κσ (minimised; may be negative).
+
+    Parameters
+    ----------
+    mean, std : array_like
+        Posterior mean μ and standard deviation σ (>= 0), e.g. of porosity (-) (broadcast).
+    target : array_like
+        Target t, in the unit of ``mean``.
+    kappa : float
+        Exploration weight κ (-), default 2: the number of standard deviations subtracted.
+    """
     return np.abs(_f(mean) - _f(target)) - kappa * _f(std)
 
 
@@ -381,6 +527,15 @@ def check_bounds(bounds: Mapping[str, tuple[float, float]],
     The whole range is checked up front, so an error quotes the bound rather than a candidate inside it: roll
     temperature between -50 and 300 °C, solids fraction in (0, 1) and, given ``material``, below the
     largest solids fraction that leaves something to calender.
+
+    Parameters
+    ----------
+    bounds : mapping of str to (float, float)
+        ``{setting key: (low, high)}`` in SI: ``line_load_N_m`` (N/m, low >= 0) and ``line_speed_m_s`` (m/s,
+        low > 0), required; ``solids_fraction`` (-) and ``roll_temperature_K`` (K), optional.
+    material : CalenderingMaterial or str, optional
+        Calendering parameters or a material name; given, the solids fraction bounds must stay below its
+        largest calenderable solids fraction (from ε_min and the drying shrinkage).
     """
     out = {}
     if not bounds:
@@ -422,7 +577,17 @@ def check_bounds(bounds: Mapping[str, tuple[float, float]],
 
 
 def sobol_settings(bounds: Mapping[str, tuple[float, float]], n: int, seed: int) -> dict[str, np.ndarray]:
-    """``n`` scrambled-Sobol settings inside ``bounds`` (seeded; ``n`` need not be a power of 2)."""
+    """``n`` scrambled-Sobol settings inside ``bounds`` (seeded; ``n`` need not be a power of 2).
+
+    Parameters
+    ----------
+    bounds : mapping of str to (float, float)
+        ``{setting key: (low, high)}`` in SI (as returned by :func:`check_bounds`); one Sobol dimension each.
+    n : int
+        Number of settings: the first ``n`` of the next power-of-2 Sobol sequence.
+    seed : int
+        Seed of the scrambling (same seed -> same settings).
+    """
     keys = list(bounds)
     m = int(np.ceil(np.log2(max(n, 2))))
     u = qmc.Sobol(d=len(keys), scramble=True, seed=seed).random_base2(m)[:n]
@@ -435,7 +600,22 @@ def sobol_settings(bounds: Mapping[str, tuple[float, float]], n: int, seed: int)
 def feasible(settings: Settings, material: CalenderingMaterial | str, line: CalenderLine,
              solids_fraction: float = SOLIDS_FRACTION) -> np.ndarray:
     """True where the line load is below the fracture-limited line load of the quasi-static law (at the
-    setting's solids fraction and roll temperature); ductile materials are always feasible."""
+    setting's solids fraction and roll temperature); ductile materials are always feasible.
+
+    Parameters
+    ----------
+    settings : mapping of str to array_like
+        Process settings in SI: ``line_load_N_m`` (N/m) and ``line_speed_m_s`` (m/s), required;
+        ``solids_fraction`` (-) and ``roll_temperature_K`` (K), optional; one value per setting, or scalars
+        (broadcast).
+    material : CalenderingMaterial or str
+        Calendering parameters, or a material name (any case).
+    line : CalenderLine
+        The calender line (SI): its reference temperature and softening scale set the limit at the roll temperature.
+    solids_fraction : float
+        Slurry solids volume fraction φ_s (-) of settings that do not give one (default
+        :data:`~xlcell.process_sim.SOLIDS_FRACTION`).
+    """
     s = complete_settings(settings, line, solids_fraction)
     return s["line_load_N_m"] < fracture_limit_N_m(s, material, line, solids_fraction)
 
@@ -443,7 +623,22 @@ def feasible(settings: Settings, material: CalenderingMaterial | str, line: Cale
 def fracture_limit_N_m(settings: Settings, material: CalenderingMaterial | str, line: CalenderLine,
                        solids_fraction: float = SOLIDS_FRACTION) -> np.ndarray:
     """The fracture-limited line load of the quasi-static law at each setting's solids fraction and roll
-    temperature (N/m; inf for ductile materials)."""
+    temperature (N/m; inf for ductile materials).
+
+    Parameters
+    ----------
+    settings : mapping of str to array_like
+        Process settings in SI: ``line_load_N_m`` (N/m) and ``line_speed_m_s`` (m/s), required (the limit
+        depends on neither); ``solids_fraction`` (-) and ``roll_temperature_K`` (K), optional; one value per
+        setting, or scalars (broadcast).
+    material : CalenderingMaterial or str
+        Calendering parameters, or a material name (any case).
+    line : CalenderLine
+        The calender line (SI): its reference temperature and softening scale soften the limit at the roll temperature.
+    solids_fraction : float
+        Slurry solids volume fraction φ_s (-) of settings that do not give one (default
+        :data:`~xlcell.process_sim.SOLIDS_FRACTION`).
+    """
     from .calendering import fracture_line_load
 
     mat = material_of(material)
@@ -486,7 +681,15 @@ def _acq(sur: Surrogate, settings: Settings, target: float, best: float, acquisi
 
 
 def incumbent(sur: Surrogate, target: float) -> float:
-    """Best posterior-mean distance to the target over the trials so far."""
+    """Best posterior-mean distance to the target over the trials so far.
+
+    Parameters
+    ----------
+    sur : Surrogate
+        A fitted surrogate (:func:`fit_surrogate`); its training settings are the trials.
+    target : float
+        Target porosity ε_t (-).
+    """
     m, _ = sur.predict(sur.train_settings)
     return float(np.min(np.abs(m - target)))
 
@@ -500,6 +703,33 @@ def suggest_next(sur: Surrogate, bounds: Mapping[str, tuple[float, float]], targ
     ``n_polish`` feasible ones are polished by L-BFGS-B (in the unit box). Settings outside ``bounds``
     come from ``fixed`` (or the surrogate's defaults). With ``fracture_limit``, candidates at or above
     the fracture-limited line load are excluded; if none is left the error says so.
+
+    Parameters
+    ----------
+    sur : Surrogate
+        A fitted surrogate (:func:`fit_surrogate`); its material, line and solids fraction are used.
+    bounds : mapping of str to (float, float)
+        ``{setting key: (low, high)}`` in SI (keys of :data:`KEYS`; line load in N/m and line speed in m/s
+        required, solids fraction and roll temperature in K optional): the settings searched, checked by
+        :func:`check_bounds`.
+    target : float
+        Target porosity ε_t (-), 0 < ε_t < 1.
+    acquisition : {"ei", "lcb"}
+        Expected improvement of the distance to the target (:func:`expected_improvement_target`), or the lower
+        confidence bound (:func:`lower_confidence_bound_target`), both of the noise-free porosity.
+    kappa : float
+        Exploration weight κ (-) of the lower confidence bound (default 2; unused with ``"ei"``).
+    fracture_limit : bool
+        Exclude settings at or above the fracture-limited line load (:func:`feasible`).
+    n_candidates : int
+        Number of scrambled-Sobol candidates (rounded up to a power of 2).
+    n_polish : int
+        Number of the best feasible candidates polished by L-BFGS-B (30 iterations at most each).
+    seed : int
+        Seed of the Sobol scrambling (same seed -> same suggestion).
+    fixed : mapping of str to array_like, optional
+        Values (SI, scalars) of settings not in ``bounds``, e.g. ``{"roll_temperature_K": 333.15}``; the others
+        take the surrogate's solids fraction and the line's reference temperature.
     """
     if acquisition not in ACQUISITIONS:
         raise InputError("acquisition", acquisition, "one of " + ", ".join(ACQUISITIONS))
@@ -550,7 +780,44 @@ def suggest_from_data(settings: Settings, porosity: Array, bounds: Mapping[str, 
                       solids_fraction: float = SOLIDS_FRACTION, features: str = "physics", acquisition: str = "ei",
                       fracture_limit: bool = True, n_restarts: int = 3, seed: int = 0,
                       measurement_sd: float = MEASUREMENT_SD) -> Suggestion:
-    """The Excel use case: fit the surrogate to an engineer's trials and return the next setting to try."""
+    """The Excel use case: fit the surrogate to an engineer's trials and return the next setting to try.
+
+    :func:`fit_surrogate`, then :func:`suggest_next` with its default candidates and κ.
+
+    Parameters
+    ----------
+    settings : mapping of str to array_like
+        Process settings in SI: ``line_load_N_m`` (N/m) and ``line_speed_m_s`` (m/s), required;
+        ``solids_fraction`` (-) and ``roll_temperature_K`` (K), optional; one value per trial, or scalars
+        (broadcast).
+    porosity : array_like
+        Measured final porosity per trial (-), 0 < ε < 1; at least :data:`MIN_POINTS` trials.
+    bounds : mapping of str to (float, float)
+        ``{setting key: (low, high)}`` in SI (keys of :data:`KEYS`; line load in N/m and line speed in m/s
+        required, solids fraction and roll temperature in K optional): the settings searched, checked by
+        :func:`check_bounds`.
+    target : float
+        Target porosity ε_t (-), 0 < ε_t < 1.
+    material : CalenderingMaterial or str
+        Calendering parameters or a material name (default NMC811).
+    line : CalenderLine, optional
+        The calender line (SI; default :class:`~xlcell.process_sim.CalenderLine`).
+    solids_fraction : float
+        Slurry solids volume fraction φ_s (-) of settings that do not give one (default
+        :data:`~xlcell.process_sim.SOLIDS_FRACTION`).
+    features : {"physics", "raw"}
+        The GP's inputs: dimensionless groups (exp(-q/γ_c), ln De, ε_0) or the raw settings.
+    acquisition : {"ei", "lcb"}
+        Expected improvement or lower confidence bound (κ = 2), as in :func:`suggest_next`.
+    fracture_limit : bool
+        Exclude settings at or above the fracture-limited line load.
+    n_restarts : int
+        Restarts of the marginal-likelihood optimiser.
+    seed : int
+        Random state of the fit and seed of the Sobol candidates (same seed -> same suggestion).
+    measurement_sd : float
+        Standard deviation of a porosity measurement (-, >= 0): the floor of the fitted noise sd.
+    """
     sur = fit_surrogate(settings, porosity, material=material, line=line, solids_fraction=solids_fraction,
                         features=features, n_restarts=n_restarts, seed=seed, measurement_sd=measurement_sd)
     return suggest_next(sur, bounds, target, acquisition=acquisition, fracture_limit=fracture_limit, seed=seed)
@@ -582,10 +849,23 @@ class History:
         return np.minimum.accumulate(self.objective)
 
     def best_index(self, upto: int | None = None) -> int:
-        """Index of the best measured evaluation among the first ``upto``."""
+        """Index of the best measured evaluation among the first ``upto``.
+
+        Parameters
+        ----------
+        upto : int, optional
+            Number of evaluations considered, from the first (default: all).
+        """
         return int(np.argmin(self.objective[:upto]))
 
     def best_settings(self, upto: int | None = None) -> dict[str, float]:
+        """The settings (SI) of the best measured evaluation among the first ``upto`` (:meth:`best_index`).
+
+        Parameters
+        ----------
+        upto : int, optional
+            Number of evaluations considered, from the first (default: all).
+        """
         i = self.best_index(upto)
         return {k: float(v[i]) for k, v in self.settings.items()}
 
@@ -629,6 +909,44 @@ def bayes_opt(sim: Callable[..., np.ndarray], bounds: Mapping[str, tuple[float, 
     material, line and default solids fraction are ``sim``'s unless given. Same seed (and a simulator with
     the same seed) -> same history. ``measurement_sd`` (the floor of the GP's noise) defaults to the
     simulator's ``noise_sd`` (else :data:`MEASUREMENT_SD`).
+
+    Parameters
+    ----------
+    sim : callable
+        The plant or its stand-in (e.g. a :class:`~xlcell.process_sim.ProcessSimulator`): called with the bound
+        keys as keyword arrays (SI), returns one measured porosity (-) per setting. Its ``material``, ``line``
+        and ``solids_fraction`` attributes, where it has them, are the defaults below.
+    bounds : mapping of str to (float, float)
+        ``{setting key: (low, high)}`` in SI (keys of :data:`KEYS`; line load in N/m and line speed in m/s
+        required, solids fraction and roll temperature in K optional): the settings searched, checked by
+        :func:`check_bounds`.
+    target : float
+        Target porosity ε_t (-), 0 < ε_t < 1.
+    n_init : int
+        Number of initial scrambled-Sobol settings, at least :data:`MIN_POINTS`.
+    n_iter : int
+        Number of BO rounds (>= 0), one evaluation of ``sim`` each.
+    seed : int
+        Seed of the initial sample, of the GP fits and (as ``seed + 1 + round``) of each round's candidates.
+    acquisition : {"ei", "lcb"}
+        Expected improvement or lower confidence bound (κ = 2), as in :func:`suggest_next`.
+    features : {"physics", "raw"}
+        The GP's inputs: dimensionless groups or the raw settings (:func:`fit_surrogate`).
+    material : CalenderingMaterial or str, optional
+        Calendering parameters or a material name (default: ``sim.material``, else NMC811): it sets the
+        fracture-limited line load and the largest solids fraction ``bounds`` may hold (and, in
+        :func:`bayes_opt`, the surrogate's physics features).
+    line : CalenderLine, optional
+        The calender line (SI; default: ``sim.line``, else :class:`~xlcell.process_sim.CalenderLine`).
+    fracture_limit : bool
+        Only settings below the fracture-limited line load (:func:`feasible`) are evaluated.
+    n_restarts : int
+        Restarts of the marginal-likelihood optimiser per fit.
+    n_candidates : int
+        Scrambled-Sobol candidates per round (rounded up to a power of 2).
+    measurement_sd : float, optional
+        Standard deviation of a porosity measurement (-, >= 0), the floor of the GP's noise (default:
+        ``sim.noise_sd``, else :data:`MEASUREMENT_SD`).
     """
     t = _check_target(target)
     mat, ln, phi = _sim_context(sim, material, line)
@@ -660,7 +978,33 @@ def bayes_opt(sim: Callable[..., np.ndarray], bounds: Mapping[str, tuple[float, 
 def random_search(sim: Callable[..., np.ndarray], bounds: Mapping[str, tuple[float, float]], target: float, n: int,
                   seed: int = 0, *, material: CalenderingMaterial | str | None = None, line: CalenderLine | None = None,
                   fracture_limit: bool = True) -> History:
-    """Baseline: ``n`` uniformly random feasible settings (seeded), evaluated in one call."""
+    """Baseline: ``n`` uniformly random feasible settings (seeded), evaluated in one call.
+
+    Parameters
+    ----------
+    sim : callable
+        The plant or its stand-in (e.g. a :class:`~xlcell.process_sim.ProcessSimulator`): called with the bound
+        keys as keyword arrays (SI), returns one measured porosity (-) per setting. Its ``material``, ``line``
+        and ``solids_fraction`` attributes, where it has them, are the defaults below.
+    bounds : mapping of str to (float, float)
+        ``{setting key: (low, high)}`` in SI (keys of :data:`KEYS`; line load in N/m and line speed in m/s
+        required, solids fraction and roll temperature in K optional): the settings searched, checked by
+        :func:`check_bounds`.
+    target : float
+        Target porosity ε_t (-), 0 < ε_t < 1.
+    n : int
+        Number of settings evaluated.
+    seed : int
+        Seed of the random generator (same seed -> same settings).
+    material : CalenderingMaterial or str, optional
+        Calendering parameters or a material name (default: ``sim.material``, else NMC811): it sets the
+        fracture-limited line load and the largest solids fraction ``bounds`` may hold (and, in
+        :func:`bayes_opt`, the surrogate's physics features).
+    line : CalenderLine, optional
+        The calender line (SI; default: ``sim.line``, else :class:`~xlcell.process_sim.CalenderLine`).
+    fracture_limit : bool
+        Only settings below the fracture-limited line load (:func:`feasible`) are evaluated.
+    """
     t = _check_target(target)
     mat, ln, phi = _sim_context(sim, material, line)
     b = check_bounds(bounds, mat)
@@ -678,7 +1022,32 @@ def random_search(sim: Callable[..., np.ndarray], bounds: Mapping[str, tuple[flo
 def grid_search(sim: Callable[..., np.ndarray], bounds: Mapping[str, tuple[float, float]], target: float,
                 n_per_dim: int, *, material: CalenderingMaterial | str | None = None, line: CalenderLine | None = None,
                 fracture_limit: bool = True) -> History:
-    """Baseline: a full-factorial grid of ``n_per_dim`` levels per bound (feasible points), in one call."""
+    """Baseline: a full-factorial grid of ``n_per_dim`` levels per bound (feasible points), in one call.
+
+    Parameters
+    ----------
+    sim : callable
+        The plant or its stand-in (e.g. a :class:`~xlcell.process_sim.ProcessSimulator`): called with the bound
+        keys as keyword arrays (SI), returns one measured porosity (-) per setting. Its ``material``, ``line``
+        and ``solids_fraction`` attributes, where it has them, are the defaults below.
+    bounds : mapping of str to (float, float)
+        ``{setting key: (low, high)}`` in SI (keys of :data:`KEYS`; line load in N/m and line speed in m/s
+        required, solids fraction and roll temperature in K optional): the settings searched, checked by
+        :func:`check_bounds`.
+    target : float
+        Target porosity ε_t (-), 0 < ε_t < 1.
+    n_per_dim : int
+        Number of evenly spaced levels per bound, low and high included: ``n_per_dim ** len(bounds)`` points
+        before the infeasible ones are dropped.
+    material : CalenderingMaterial or str, optional
+        Calendering parameters or a material name (default: ``sim.material``, else NMC811): it sets the
+        fracture-limited line load and the largest solids fraction ``bounds`` may hold (and, in
+        :func:`bayes_opt`, the surrogate's physics features).
+    line : CalenderLine, optional
+        The calender line (SI; default: ``sim.line``, else :class:`~xlcell.process_sim.CalenderLine`).
+    fracture_limit : bool
+        Only settings below the fracture-limited line load (:func:`feasible`) are evaluated.
+    """
     t = _check_target(target)
     mat, ln, phi = _sim_context(sim, material, line)
     b = check_bounds(bounds, mat)
