@@ -94,7 +94,7 @@ def cost_section(wb: Workbook, ctx: Any) -> None:
     t = ctx.sensitivity
     top = rr + 4
     ws.cell(row=top - 1, column=1, value="Sensitivity of $/kWh to ±10 % of each input (largest swings)").font = style.SECTION_FONT
-    style.header_row(ws, top, 1, ["Input", "Base", "-10 %: $/kWh", "+10 %: $/kWh", "change at -10 %", "change at +10 %"])
+    style.header_row(ws, top, 1, ["Input", "Base", f"-10 %: {t.unit}", f"+10 %: {t.unit}", "change at -10 %", "change at +10 %"])
     n = min(TORNADO_ROWS, len(t.keys))
     for i in range(n):
         row = top + 1 + i

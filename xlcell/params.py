@@ -163,7 +163,8 @@ def per_item(label: str, *, key: str, units: str | Mapping[str, str], doc: str =
 
     The field holds a dict keyed by item, or an array whose last axis runs over rows; ``units`` gives each item's
     display unit, either as a mapping (item -> unit) or as the name of a field of the same dataclass that holds one
-    unit per row. :func:`item_units` reads it, :func:`items_to_display` converts with it.
+    unit per row (a tuple) or one unit for all (a str, set at run time, e.g. the metric a tornado ranks).
+    :func:`item_units` reads it, :func:`items_to_display` converts with it.
 
     Parameters
     ----------
@@ -173,7 +174,7 @@ def per_item(label: str, *, key: str, units: str | Mapping[str, str], doc: str =
         Excel key of the field.
     units : str or mapping
         Item -> display unit (keys of :data:`xlcell.units.UNITS`), or the name of the field holding one display unit
-        per row.
+        per row or one for all.
     doc : str
         Longer help text.
     display : bool
@@ -198,7 +199,7 @@ def item_fields(cls_or_obj: Any) -> list[dataclasses.Field]:
     return [f for f in fields(cls_or_obj) if "xlcell_items" in f.metadata]
 
 
-def item_units(obj: Any, name: str) -> Mapping[str, str] | tuple[str, ...]:
+def item_units(obj: Any, name: str) -> Mapping[str, str] | tuple[str, ...] | str:
     """The display unit of every item of the :func:`per_item` field ``name`` of ``obj``.
 
     Parameters
@@ -210,11 +211,14 @@ def item_units(obj: Any, name: str) -> Mapping[str, str] | tuple[str, ...]:
 
     Returns
     -------
-    mapping or tuple of str
-        Item -> unit for a dict field, one unit per row (last axis) for an array field.
+    mapping, tuple of str or str
+        Item -> unit for a dict field, one unit per row (last axis) or one for all for an array field.
     """
     units = {f.name: f for f in fields(obj)}[name].metadata["xlcell_items"]["units"]
-    return tuple(getattr(obj, units)) if isinstance(units, str) else units
+    if not isinstance(units, str):
+        return units
+    u = getattr(obj, units)
+    return u if isinstance(u, str) else tuple(u)
 
 
 def items_to_display(obj: Any, name: str) -> Any:
@@ -239,6 +243,8 @@ def items_to_display(obj: Any, name: str) -> Any:
     a = np.asarray(value)
     if meta["display"]:
         return a
+    if isinstance(units, str):
+        return from_si(a, units)
     if a.shape[-1:] != (len(units),):
         raise ValueError(f"{name}: {len(units)} units for a last axis of {a.shape[-1:] or 'no'} rows")
     out = np.array(a, dtype=float)
