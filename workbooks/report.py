@@ -20,7 +20,7 @@ import xlcell
 from xlcell.cell import CellDesign, CellMetrics
 from xlcell.cost import CostDetails, Tornado
 from xlcell.design import design_keys
-from xlcell.lcos import CellLcos
+from xlcell.lcos import CASHFLOW_SPECS, CellLcos
 from xlcell.materials import Material
 from xlcell.params import specs, to_display
 from xlcell.studies import CalenderingResult, CalenderingStudy, LifetimeStudy, ProjectLcosStudy
@@ -268,17 +268,16 @@ def lcos_section(wb: Workbook, ctx: ReportContext) -> None:
         ws.cell(row=r, column=1, value=label)
         style.style_result(ws.cell(row=r, column=2, value=v), "-")
         ws.cell(row=r, column=3, value=unit)
-    cf = study.cashflow
-    cols = [("Year", "year", "-"), ("SOH", "soh", "-"), ("Discharged (MWh)", "energy_discharged_J", "MWh"),
-            ("Capex ($)", "capex_usd", "$"), ("Fixed O&M ($)", "fixed_om_usd", "$"), ("Variable O&M ($)", "var_om_usd", "$"),
-            ("Charging ($)", "charging_usd", "$"), ("End of life ($)", "eol_usd", "$"), ("Discount factor", "discount_factor", "-"),
-            ("Discounted cost ($)", "discounted_cost_usd", "$"), ("Discounted energy (MWh)", "discounted_energy_J", "MWh")]
+    cf = to_display(study)["cashflow"]  # columns in their display units (xlcell.lcos.CASHFLOW_SPECS)
+    cols = ["year", "soh", "energy_discharged_J", "capex_usd", "fixed_om_usd", "var_om_usd", "charging_usd", "eol_usd",
+            "discount_factor", "discounted_cost_usd", "discounted_energy_J"]
     top = 22
     ws.cell(row=top - 1, column=1, value="Yearly cash flow (fixed degradation)").font = style.SECTION_FONT
-    style.header_row(ws, top, 1, [c[0] for c in cols])
+    style.header_row(ws, top, 1, [CASHFLOW_SPECS[k].label + ("" if CASHFLOW_SPECS[k].unit == "-" else f" ({CASHFLOW_SPECS[k].unit})")
+                                  for k in cols])
     for i in range(np.asarray(cf["year"]).size):
-        for j, (_, key, unit) in enumerate(cols, start=1):
-            cell = ws.cell(row=top + 1 + i, column=j, value=float(np.asarray(unit_to_display(cf[key], unit)).reshape(-1)[i]))
+        for j, key in enumerate(cols, start=1):
+            cell = ws.cell(row=top + 1 + i, column=j, value=float(np.asarray(cf[key]).reshape(-1)[i]))
             style.style_result(cell, "-")
             cell.number_format = "0.000" if key in ("soh", "discount_factor") else "#,##0"
     style.widths(ws, {"A": 22, "B": 16, "C": 16, **{style.col_letter(k): 16 for k in range(4, 12)}})
