@@ -36,7 +36,7 @@ from . import paramsets
 from .bom import BillOfMaterials, CellFormat, CellGeometry, MaterialPrices, MaterialYields, Slurry, _bom, _geometry
 from .cell import CellDesign, _map_cell, broadcast_fields_cell, resolve
 from .errors import InputError, ShapeError
-from .factory import DEFAULT_STEPS, Plant, ProcessStep, StepResults, StepTable, bottleneck, size_plant
+from .factory import DEFAULT_STEPS, DRIVERS, Plant, ProcessStep, StepResults, StepTable, bottleneck, size_plant
 from .params import ParamSpec, param, per_item, specs
 
 Array = Any
@@ -174,7 +174,8 @@ class CostDetails:
     bom: BillOfMaterials
     geometry: CellGeometry
     steps: StepResults
-    drivers: dict[str, np.ndarray]
+    drivers: dict[str, np.ndarray] = field(metadata=per_item(
+        "Annual drivers at the plant's output", key="drivers", units={k: u for k, (_, u) in DRIVERS.items()}))
 
 
 def _check(obj: Any, prefix: str = "") -> None:

@@ -240,7 +240,9 @@ class StepTable:
     shape ``S`` as ``S + (K,)``; a sensitivity study may give a column shape ``(M, K)``.
     """
 
-    columns: dict[str, Any]
+    columns: dict[str, Any] = field(metadata=per_item(
+        "Process-step table, by column", key="steps", units={s.name: s.unit for s in specs(ProcessStep)},
+        doc="each column in its ProcessStep field's unit"))
 
     @classmethod
     def from_steps(cls, steps: Sequence[ProcessStep] = DEFAULT_STEPS) -> "StepTable":
