@@ -47,7 +47,7 @@ def no_front(monkeypatch):
 
     monkeypatch.setattr(app.macros, "pareto_front", never)
     monkeypatch.setattr(app.macros, "minimize", never)
-    monkeypatch.setattr("workbooks.report.write_report", never)
+    monkeypatch.setattr("app.report.write_report", never)
 
 
 @pytest.mark.parametrize("command", list(COMMANDS))
