@@ -70,6 +70,7 @@ def report_context(values: Mapping[str, Any] | None = None, materials: Mapping[s
         used.update({k: _scalar(v) for k, v in to_display(obj, prefix).items()})
     cost_kw = _cost_inputs(model_context or {})
     scenario, sei_params = lifetime_scenario(model_context)
+    life_scenario = studies.LifetimeScenario()  # the Lifetime sheet runs at the default scenario (as before)
     material = str(vals.get("pos_material", "NMC811"))
     cal_material = CALENDERING_MATERIALS.get(material.upper())
     cal_study = studies.CalenderingStudy()
@@ -78,9 +79,9 @@ def report_context(values: Mapping[str, Any] | None = None, materials: Mapping[s
         written=when.strftime("%Y-%m-%d %H:%M:%S UTC"), inputs_hash=inputs_hash(vals), used=used,
         rate=np.asarray(rate_capability(design, RATE_GRID)).reshape(-1),
         cost=cost_details(design, **cost_kw), sensitivity=cost_sensitivity(design, 0.1, **cost_kw),
-        lifetime=studies.lifetime_study(design, FADE_CYCLES),
+        lifetime=studies.lifetime_study(design, FADE_CYCLES, life_scenario), lifetime_scenario=life_scenario,
         project_lcos=studies.project_lcos_study(design),
-        cell_lcos=studies.cell_lcos(design, scenario, sei_params, cost_kw),
+        cell_lcos=studies.cell_lcos(design, scenario, sei_params, cost_kw), cell_lcos_scenario=scenario,
         cell_lcos_as_front=model_context is not None, efficiency_set=model_context is not None
         and "efficiency" in dict(model_context.get("lcos") or {}),
         calendering_material=material, calendering_study=cal_study,

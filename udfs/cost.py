@@ -17,12 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from xlcell import units
-from xlcell.bom import BOM_ITEMS, CellFormat, MaterialPrices, MaterialYields, Slurry
+from xlcell.bom import BOM_ITEMS, BOM_UNITS, CellFormat, MaterialPrices, MaterialYields, Slurry
 from xlcell.cost import CostMetrics, Economics, Factory, cost_details, cost_sensitivity, crf, evaluate_cost
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
-from xlcell.factory import DRIVERS, Plant, StepTable, bottleneck, step_capacity_cells_per_h, steps_from_rows
-from xlcell.params import specs
+from xlcell.factory import Plant, StepTable, bottleneck, step_capacity_cells_per_h, steps_from_rows
+from xlcell.params import specs, to_display
 from xlcell.tables import BOM_HEADER, FACTORY_HEADER, SENSITIVITY_HEADER
 
 from ._excel import (as_2d, as_float, as_int, as_kv, as_table, as_text, excel_value, is_blank, is_blank_range, kv_out,
@@ -182,9 +181,6 @@ def XLCELL_COST_TABLE(designs: Any, items: Any = None, factory: Any = None, bom:
     return [keys] + aligned_rows(cols, kept, n_rows)
 
 
-_BOM_UNIT = {"mass": "g", "solvent": "g", "hardware": "g", "area": "m²", "volume": "L"}
-
-
 @udf(table=True, ranges=("design", "factory", "bom", "steps", "materials"))
 def XLCELL_BOM(design: Any, factory: Any = None, bom: Any = None, steps: Any = None, materials: Any = None) -> list[list[Any]]:
     """Bill of materials per accepted cell: design quantity, yield, quantity bought, $ per cell.
@@ -198,12 +194,12 @@ def XLCELL_BOM(design: Any, factory: Any = None, bom: Any = None, steps: Any = N
     det = cost_details(d, kw.pop("factory"), kw.pop("prices"), **kw)
     b = det.bom
     total = _first(b.total_usd)
+    shown = to_display(b)
     rows = [BOM_HEADER]
-    for key, label, kind in BOM_ITEMS:
-        u = _BOM_UNIT[kind]
-        cost = _first(b.cost[key])
-        rows.append([key, label, u, float(units.from_si(_first(b.design[key]), u)), _first(b.yield_[key]),
-                     float(units.from_si(_first(b.per_accepted[key]), u)), cost, cost / total])
+    for key, label, _ in BOM_ITEMS:
+        cost = _first(shown["cost_usd"][key])
+        rows.append([key, label, BOM_UNITS[key], _first(shown["design_qty"][key]), _first(shown["material_yield"][key]),
+                     _first(shown["per_accepted_cell"][key]), cost, cost / total])
     rows.append(["total", "Materials and purchased items (cell yield in column E)", "", None, _first(b.cell_yield),
                  None, total, 1.0])
     return [[_blank_nan(c) for c in r] for r in rows]
@@ -226,16 +222,15 @@ def XLCELL_FACTORY(design: Any, factory: Any = None, bom: Any = None, steps: Any
     fac = kw["factory"]
     det = cost_details(d, kw.pop("factory"), kw.pop("prices"), **kw)
     s = det.steps
+    v = to_display(s)
     capacity = step_capacity_cells_per_h(_first(det.metrics.cells_per_year), s.utilisation, fac.plant)
     rows = [FACTORY_HEADER]
-    drivers = fac.steps.driver
     for j, name in enumerate(s.names):
-        unit = DRIVERS[drivers[j]][1]
-        rows.append([name, fac.steps.group[j], float(units.from_si(_first(s.driver[..., j]), unit)),
-                     unit if unit != "-" else "units", _first(s.machines[..., j]), _first(s.utilisation[..., j]),
-                     _first(capacity[..., j]),
-                     _first(units.to_display(s.labor_s[..., j], "h")), _first(units.to_display(s.capex_usd[..., j], "M$")), _first(s.area_m2[..., j]),
-                     _first(units.to_display(s.energy_J[..., j], "MWh")), _first(s.wip_cells[..., j])])
+        unit = s.driver_units[j]
+        rows.append([name, fac.steps.group[j], _first(v["driver"][..., j]), unit if unit != "-" else "units",
+                     _first(v["machines"][..., j]), _first(v["utilisation"][..., j]), _first(capacity[..., j]),
+                     _first(v["labor_h"][..., j]), _first(v["capex_musd"][..., j]), _first(v["area_m2"][..., j]),
+                     _first(v["energy_MWh"][..., j]), _first(v["wip_cells"][..., j])])
     if steps is not None and not is_blank(steps):  # blank rows for the table's empty rows
         rows += [[None] * len(FACTORY_HEADER)] * max(0, len(as_2d(steps, "steps")) - 1 - len(s.names))
     return [[_blank_nan(c) for c in r] for r in rows]

@@ -8,23 +8,12 @@ import numpy as np
 from xlcell import units
 from xlcell.degradation import SEIParams
 from xlcell.errors import InputError, ShapeError
-from xlcell.lcos import CASHFLOW_COLUMNS, LcosInputs, cashflow, lcos, lcos_simple
+from xlcell.lcos import CASHFLOW_SPECS, LcosInputs, cashflow, lcos, lcos_simple
 from xlcell.params import to_display
 from xlcell.studies import LifetimeScenario, cell_lcos
 
 from ._excel import as_2d, as_float, is_blank, kv_out, params_from_kv, udf
 from .cell import design_from_range
-
-#: cash-flow columns in display units: (Excel header, kernel column, unit)
-_CASHFLOW_DISPLAY = [("year", "year", "-"), ("soh", "soh", "-"), ("energy_charged_MWh", "energy_charged_J", "MWh"),
-                     ("energy_discharged_MWh", "energy_discharged_J", "MWh"), ("capex_usd", "capex_usd", "$"),
-                     ("fixed_om_usd", "fixed_om_usd", "$"), ("var_om_usd", "var_om_usd", "$"),
-                     ("charging_usd", "charging_usd", "$"), ("eol_usd", "eol_usd", "$"),
-                     ("total_cost_usd", "total_cost_usd", "$"), ("discount_factor", "discount_factor", "-"),
-                     ("discounted_cost_usd", "discounted_cost_usd", "$"),
-                     ("discounted_energy_MWh", "discounted_energy_J", "MWh")]
-assert [c[1] for c in _CASHFLOW_DISPLAY] == list(CASHFLOW_COLUMNS)
-
 
 def _soh(v: Any) -> np.ndarray | None:
     """The optional state-of-health column: one number per year; only cells after the last year may be blank.
@@ -111,19 +100,8 @@ def XLCELL_LCOS(params: Any, soh: Any = None) -> list[list[Any]]:
     Returns (item, value) rows. A negative LCOS is legitimate: a residual value (negative eol_cost_usd) or a negative
     charging price that outweighs the costs.
     """
-    r = lcos(params_from_kv(LcosInputs, params, "params"), _soh(soh))
-
-    def mwh(x: Any) -> float:
-        return float(units.from_si(float(np.asarray(x).reshape(-1)[0]), "$/MWh"))
-
-    return kv_out({
-        "lcos_usd_MWh": mwh(r.lcos_usd_J), "capex_usd_MWh": mwh(r.capex_usd_J), "om_usd_MWh": mwh(r.om_usd_J),
-        "charging_usd_MWh": mwh(r.charging_usd_J), "eol_usd_MWh": mwh(r.eol_usd_J),
-        "capex_usd": float(np.asarray(r.capex_usd).reshape(-1)[0]),
-        "discounted_energy_MWh": float(units.from_si(float(np.asarray(r.discounted_energy_J).reshape(-1)[0]), "MWh")),
-        "lifetime_energy_MWh": float(units.from_si(float(np.asarray(r.lifetime_energy_J).reshape(-1)[0]), "MWh")),
-        "crf": float(np.asarray(r.crf).reshape(-1)[0]),
-    })
+    shown = to_display(lcos(params_from_kv(LcosInputs, params, "params"), _soh(soh)))  # LcosResult's keys and units
+    return kv_out({k: float(np.asarray(v).reshape(-1)[0]) for k, v in shown.items()})
 
 
 @udf(table=True, ranges=("params", "soh"))
@@ -135,8 +113,8 @@ def XLCELL_LCOS_CASHFLOW(params: Any, soh: Any = None) -> list[list[Any]]:
     Returns a header row and one row per year ($, MWh).
     """
     cf = cashflow(params_from_kv(LcosInputs, params, "params"), _soh(soh))
-    cols = [np.asarray(units.from_si(cf[k], u), dtype=float).reshape(-1) for _, k, u in _CASHFLOW_DISPLAY]
-    return [[h for h, _, _ in _CASHFLOW_DISPLAY]] + [[float(c[i]) for c in cols] for i in range(cols[0].size)]
+    cols = [np.asarray(s.from_si(cf[k]), dtype=float).reshape(-1) for k, s in CASHFLOW_SPECS.items()]
+    return [[s.key for s in CASHFLOW_SPECS.values()]] + [[float(c[i]) for c in cols] for i in range(cols[0].size)]
 
 
 __all__ = [n for n in dir() if n.startswith("XLCELL_")]

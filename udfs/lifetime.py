@@ -15,6 +15,7 @@ from xlcell import units
 from xlcell.degradation import (
     SECONDS_PER_YEAR,
     CrackParams,
+    CrackResult,
     SEIParams,
     cracking,
     fit_wang,
@@ -29,6 +30,7 @@ from xlcell.degradation import (
     wang_soh_by_year,
 )
 from xlcell.errors import InputError
+from xlcell.params import specs, to_display
 from xlcell.studies import LifetimeScenario
 
 from ._excel import as_float, as_int, as_records, as_text, as_vector, kv_out, params_from_kv, udf
@@ -86,7 +88,7 @@ def XLCELL_SEI_LOSS(design: Any, years: Any, cycles: Any = None, sei_params: Any
         raise InputError("cycles", n, "a number >= 0")
     r = sei_capacity_loss(design_from_range(design, materials), t * SECONDS_PER_YEAR, n,
                           params_from_kv(SEIParams, sei_params, "sei_params"))
-    return float(units.to_display(np.asarray(r.capacity_loss_fraction).reshape(-1)[0], "%"))
+    return float(np.asarray(to_display(r)["capacity_loss_pct"]).reshape(-1)[0])
 
 
 @udf(ranges=("design", "sei_params", "materials"))
@@ -119,8 +121,9 @@ def XLCELL_SEI_FADE(design: Any, cycles: Any, cycles_per_year: Any = None, sei_p
     n = _cycles(cycles, "cycles")
     cpy = _positive(cycles_per_year, "cycles_per_year", _SCENARIO.cycles_per_year)
     r = sei_fade_vs_cycles(design_from_range(design, materials), n, cpy, params_from_kv(SEIParams, sei_params, "sei_params"))
-    soh = np.asarray(r.soh).reshape(-1)
-    nm = units.from_si(np.asarray(r.thickness_m).reshape(-1), "nm")
+    shown = to_display(r)
+    soh = np.asarray(shown["soh"]).reshape(-1)
+    nm = np.asarray(shown["sei_thickness_nm"]).reshape(-1)
     return [["cycles", "years", "soh", "sei_thickness_nm"]] + [
         [float(a), float(a / cpy), float(s), float(d)] for a, s, d in zip(n, soh, nm)]
 
@@ -143,11 +146,6 @@ def XLCELL_SEI_SOH_BY_YEAR(design: Any, years: Any, cycles_per_year: Any = None,
 
 
 # ------------------------------------------------------------------ cracking
-_CRACK_OUT = [("stress_MPa", "stress_Pa", "MPa"), ("critical_stress_MPa", "critical_stress_Pa", "MPa"),
-              ("critical_thickness_um", "critical_thickness_m", "µm"), ("energy_release_J_m2", "energy_release_J_m2", "J/m²"),
-              ("cracked", "cracked", "bool"), ("transport_asi_ohm_cm2", "transport_asi_ohm_m2", "Ω·cm²"),
-              ("delta_asi_ohm_cm2", "delta_asi_ohm_m2", "Ω·cm²"), ("delta_resistance_mohm", "delta_resistance_ohm", "mΩ")]
-
 
 @udf(table=True, ranges=("design", "crack_params", "materials"))
 def XLCELL_CRACK(design: Any, electrode: Any = None, crack_params: Any = None, materials: Any = None) -> list[list[Any]]:
@@ -161,11 +159,9 @@ def XLCELL_CRACK(design: Any, electrode: Any = None, crack_params: Any = None, m
     """
     e = as_text(electrode, "electrode", default="neg", choices=["neg", "pos"])
     r = cracking(design_from_range(design, materials), params_from_kv(CrackParams, crack_params, "crack_params"), e)
-    out = {}
-    for key, attr, unit in _CRACK_OUT:
-        v = np.asarray(getattr(r, attr)).reshape(-1)[0]
-        out[key] = bool(v) if unit == "bool" else float(units.from_si(float(v), unit))
-    return kv_out(out)
+    shown = to_display(r)
+    return kv_out({s.key: bool(np.asarray(shown[s.key]).reshape(-1)[0]) if s.unit == "bool"
+                   else float(np.asarray(shown[s.key]).reshape(-1)[0]) for s in specs(CrackResult)})
 
 
 # ------------------------------------------------------------------ Wang et al. 2011 (empirical)
@@ -217,8 +213,9 @@ def XLCELL_WANG_FADE(c_rate: Any, temperature_C: Any, cycles: Any, dod: Any = No
     n = _cycles(cycles, "cycles")
     f = wang_fade_vs_cycles(_positive(c_rate, "c_rate"), _temperature_K(temperature_C), n,
                             as_float(dod, "dod", default=1.0))
-    return [["cycles", "ah_throughput", "soh", "in_tested_range"]] + [
-        [float(a), float(b), float(s), bool(ok)] for a, b, s, ok in zip(n, f.ah_throughput, f.soh, f.in_range)]
+    shown = to_display(f)
+    return [["cycles"] + list(shown)] + [
+        [float(a), float(b), float(s), bool(ok)] for a, b, s, ok in zip(n, *shown.values())]
 
 
 @udf(table=True)

@@ -13,15 +13,16 @@ from typing import Any
 import numpy as np
 
 from xlcell import units
+from xlcell.calendering import LINE_LOAD
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
 from xlcell.process_sim import SOLIDS_FRACTION, CalenderLine, ProcessSimulator
 from xlcell.surrogate import MEASUREMENT_SD, bayes_opt, fit_surrogate, suggest_next
 
 from ._excel import as_2d, as_float, as_int, as_table, as_text, is_blank_row, kv_out, params_from_kv, udf, user_names
 
-#: Excel key -> (SI key, display unit)
+#: Excel key -> (SI key, display unit); the line load's from the one spec every calender entry route converts with
 SETTING_KEYS = {
-    "line_load_N_mm": ("line_load_N_m", "N/mm"),
+    LINE_LOAD.key: (LINE_LOAD.name, LINE_LOAD.unit),
     "line_speed_m_min": ("line_speed_m_s", "m/min"),
     "solids_fraction": ("solids_fraction", "-"),
     "roll_temperature_C": ("roll_temperature_K", "°C"),
@@ -71,7 +72,7 @@ def settings_table(v: Any, name: str, *, measured: bool) -> tuple[dict[str, np.n
         if key is None:
             raise UnknownKeyError(h, known, what=f"{name} column")
         cols[key] = j
-    need = ["line_load_N_mm", "line_speed_m_min"] + ([POROSITY] if measured else [])
+    need = [LINE_LOAD.key, "line_speed_m_min"] + ([POROSITY] if measured else [])
     missing = [k for k in need if k not in cols]
     if missing:
         raise ShapeError(name, f"missing column(s) {', '.join(missing)}", "a header row naming " + ", ".join(need))
@@ -108,7 +109,7 @@ def bounds_table(v: Any, name: str = "bounds") -> dict[str, tuple[float, float]]
         if si in out:
             raise InputError(f"{name} row {i + 1}", key, "each setting in one row only (it already has a row)")
         out[si] = (float(units.to_si(lo, unit)), float(units.to_si(hi, unit)))
-    for k in ("line_load_N_mm", "line_speed_m_min"):
+    for k in (LINE_LOAD.key, "line_speed_m_min"):
         if SETTING_KEYS[k][0] not in out:
             raise ShapeError(name, f"without a {k} row", "rows for line_load_N_mm and line_speed_m_min")
     return out
@@ -194,7 +195,7 @@ def XLCELL_BO_SUGGEST(data: Any, bounds: Any, target_porosity: Any, material: An
     out.update({"predicted_porosity": sg.mean, "predicted_std": sg.std,
                 ("expected_improvement" if acq == "ei" else "lower_confidence_bound"): sg.acquisition,
                 "incumbent_error": sg.incumbent,
-                "fracture_line_load_N_mm": float(units.from_si(sg.fracture_line_load_N_m, "N/mm")) if np.isfinite(sg.fracture_line_load_N_m) else "none (ductile)",
+                "fracture_line_load_N_mm": float(LINE_LOAD.from_si(sg.fracture_line_load_N_m)) if np.isfinite(sg.fracture_line_load_N_m) else "none (ductile)",
                 "n_trials": float(y.size)})
     return kv_out(out)
 

@@ -20,10 +20,10 @@ import xlcell
 from xlcell.cell import CellDesign, CellMetrics
 from xlcell.cost import CostDetails, Tornado
 from xlcell.design import design_keys
-from xlcell.lcos import CellLcos
+from xlcell.lcos import CASHFLOW_SPECS, CellLcos
 from xlcell.materials import Material
 from xlcell.params import specs, to_display
-from xlcell.studies import CalenderingResult, CalenderingStudy, LifetimeStudy, ProjectLcosStudy
+from xlcell.studies import CalenderingResult, CalenderingStudy, LifetimeScenario, LifetimeStudy, ProjectLcosStudy
 from xlcell.units import to_display as unit_to_display
 
 from . import style
@@ -53,6 +53,8 @@ class ReportContext:
     cost: CostDetails | None = None  #: the cost roll-up (SI)
     sensitivity: Tornado | None = None  #: the ±10 % tornado of $/kWh
     lifetime: LifetimeStudy | None = None  #: at FADE_CYCLES
+    lifetime_scenario: LifetimeScenario = field(default_factory=LifetimeScenario)  #: the lifetime study's scenario
+    cell_lcos_scenario: LifetimeScenario = field(default_factory=LifetimeScenario)  #: the cell LCOS's scenario
     project_lcos: ProjectLcosStudy | None = None
     cell_lcos: CellLcos | None = None
     cell_lcos_as_front: bool = False  #: the cell LCOS of an optimisation's model context (as in its front table)
@@ -190,7 +192,9 @@ def lifetime_section(wb: Workbook, ctx: ReportContext) -> None:
     ws = wb.create_sheet("Lifetime")
     T = float(np.asarray(ctx.design.temperature_K).reshape(-1)[0])
     c = float(np.asarray(ctx.design.c_rate_per_h).reshape(-1)[0])
-    style.title(ws, "Lifetime", f"At {unit_to_display(T, '°C'):.4g} °C, 365 full cycles per year, default SEI and cracking parameters; "
+    scenario = ctx.lifetime_scenario
+    style.title(ws, "Lifetime", f"At {unit_to_display(T, '°C'):.4g} °C, {float(scenario.cycles_per_year):g} full cycles "
+                "per year, default SEI and cracking parameters; "
                 f"the empirical model (graphite/LFP) at the design C-rate {c:.3g} C")
     wang_defined = bool(life.wang_defined)
     wang = list(life.wang_soh) if wang_defined else [None] * len(FADE_CYCLES)
@@ -209,8 +213,9 @@ def lifetime_section(wb: Workbook, ctx: ReportContext) -> None:
         x = np.asarray(shown[key]).reshape(-1)[0]
         return bool(x) if x.dtype == bool else float(x)
 
-    rows = [("Cycle life to 80 % SOH, SEI model", v("sei_cycle_life"), "cycles"),
-            ("Cycle life to 80 % SOH, Wang et al. 2011",
+    eol = _percent(scenario.eol_soh)
+    rows = [(f"Cycle life to {eol} SOH, SEI model", v("sei_cycle_life"), "cycles"),
+            (f"Cycle life to {eol} SOH, Wang et al. 2011",
              v("wang_cycle_life") if wang_defined else f"n/a (no published B above {WANG_MAX_C_RATE:g}C)", "cycles"),
             ("Wang et al. inside its tested C-rate/temperature range", v("wang_in_range"), ""),
             ("SEI surface of the negative (a·L·A)", v("sei_surface_area_m2"), "m²"),
@@ -268,20 +273,24 @@ def lcos_section(wb: Workbook, ctx: ReportContext) -> None:
         ws.cell(row=r, column=1, value=label)
         style.style_result(ws.cell(row=r, column=2, value=v), "-")
         ws.cell(row=r, column=3, value=unit)
-    cf = study.cashflow
-    cols = [("Year", "year", "-"), ("SOH", "soh", "-"), ("Discharged (MWh)", "energy_discharged_J", "MWh"),
-            ("Capex ($)", "capex_usd", "$"), ("Fixed O&M ($)", "fixed_om_usd", "$"), ("Variable O&M ($)", "var_om_usd", "$"),
-            ("Charging ($)", "charging_usd", "$"), ("End of life ($)", "eol_usd", "$"), ("Discount factor", "discount_factor", "-"),
-            ("Discounted cost ($)", "discounted_cost_usd", "$"), ("Discounted energy (MWh)", "discounted_energy_J", "MWh")]
+    cf = to_display(study)["cashflow"]  # columns in their display units (xlcell.lcos.CASHFLOW_SPECS)
+    cols = ["year", "soh", "energy_discharged_J", "capex_usd", "fixed_om_usd", "var_om_usd", "charging_usd", "eol_usd",
+            "discount_factor", "discounted_cost_usd", "discounted_energy_J"]
     top = 22
     ws.cell(row=top - 1, column=1, value="Yearly cash flow (fixed degradation)").font = style.SECTION_FONT
-    style.header_row(ws, top, 1, [c[0] for c in cols])
+    style.header_row(ws, top, 1, [CASHFLOW_SPECS[k].label + ("" if CASHFLOW_SPECS[k].unit == "-" else f" ({CASHFLOW_SPECS[k].unit})")
+                                  for k in cols])
     for i in range(np.asarray(cf["year"]).size):
-        for j, (_, key, unit) in enumerate(cols, start=1):
-            cell = ws.cell(row=top + 1 + i, column=j, value=float(np.asarray(unit_to_display(cf[key], unit)).reshape(-1)[i]))
+        for j, key in enumerate(cols, start=1):
+            cell = ws.cell(row=top + 1 + i, column=j, value=float(np.asarray(cf[key]).reshape(-1)[i]))
             style.style_result(cell, "-")
             cell.number_format = "0.000" if key in ("soh", "discount_factor") else "#,##0"
     style.widths(ws, {"A": 22, "B": 16, "C": 16, **{style.col_letter(k): 16 for k in range(4, 12)}})
+
+
+def _percent(fraction: Any) -> str:
+    """A state of health for a label, in percent: 0.8 -> '80 %'."""
+    return f"{float(unit_to_display(fraction, '%')):g} %"
 
 
 def _cell_lcos_rows(ctx: ReportContext) -> list[tuple[str, Any, str]]:
@@ -289,19 +298,20 @@ def _cell_lcos_rows(ctx: ReportContext) -> list[tuple[str, Any, str]]:
     that ``XLCELL_CELL_LCOS`` and the optimisation's ``lcos`` provider share); an optimisation report says that its
     numbers are the front table's."""
     o = {k: float(np.asarray(v).reshape(-1)[0]) for k, v in to_display(ctx.cell_lcos).items()}
+    eol = _percent(ctx.cell_lcos_scenario.eol_soh)
     if not ctx.cell_lcos_as_front:
         return [(f"Cell LCOS (seed's form, η = {o['round_trip_efficiency']:g})", o["lcos_usd_kWh"], "$/kWh"),
                 ("C_BOM per cell (cost model)", o["c_bom_usd"], "$"),
                 ("C_mfg per cell (cost model)", o["c_mfg_usd"], "$"),
                 ("Energy per cycle E_u (cell model)", o["energy_kWh"], "kWh"),
-                ("Cycle life N_cyc to 80 % (SEI model)", o["cycle_life"], "cycles")]
+                (f"Cycle life N_cyc to {eol} (SEI model)", o["cycle_life"], "cycles")]
     eta = f"η = {o['round_trip_efficiency']:.4g}" + (" (set)" if ctx.efficiency_set else " from the cell's resistance at the C-rate")
     return [("Cell LCOS", o["lcos_usd_kWh"], "$/kWh"),
             ("Round-trip efficiency η", o["round_trip_efficiency"], "-"),
             ("C_BOM per cell", o["c_bom_usd"], "$"),
             ("C_mfg per cell", o["c_mfg_usd"], "$"),
             ("Energy per cycle E_u", o["energy_kWh"], "kWh"),
-            ("Cycle life N_cyc to 80 %", o["cycle_life"], "cycles"),
+            (f"Cycle life N_cyc to {eol}", o["cycle_life"], "cycles"),
             (f"As in the front table: seed's form, {eta}; the workbook's factory, BOM and SEI parameters", None, "")]
 
 

@@ -13,9 +13,9 @@ from openpyxl import Workbook
 from openpyxl.chart import Reference
 
 from xlcell import units
-from xlcell.bom import BOM_ITEMS
+from xlcell.bom import BOM_ITEMS, BOM_UNITS
 from xlcell.cost import CostMetrics
-from xlcell.params import specs
+from xlcell.params import specs, to_display
 
 from . import style
 
@@ -63,16 +63,14 @@ def cost_section(wb: Workbook, ctx: Any) -> None:
     top = max(r, last) + 3
     ws.cell(row=top - 1, column=1, value="Bill of materials per accepted cell").font = style.SECTION_FONT
     style.header_row(ws, top, 1, ["Item", "Unit", "Design quantity", "Material yield", "Per accepted cell", "Cost ($)"])
-    b = det.bom
-    unit_of = {"mass": "g", "solvent": "g", "hardware": "g", "area": "m²", "volume": "L"}
+    b = to_display(det.bom)
     rr = top
-    for key, label, kind in BOM_ITEMS:
+    for key, label, _ in BOM_ITEMS:
         rr += 1
-        u = unit_of[kind]
         ws.cell(row=rr, column=1, value=label)
-        ws.cell(row=rr, column=2, value=u)
-        for j, v in enumerate([units.from_si(_f(b.design[key]), u), _f(b.yield_[key]),
-                               units.from_si(_f(b.per_accepted[key]), u), _f(b.cost[key])], start=3):
+        ws.cell(row=rr, column=2, value=BOM_UNITS[key])
+        for j, v in enumerate([_f(b["design_qty"][key]), _f(b["material_yield"][key]), _f(b["per_accepted_cell"][key]),
+                               _f(b["cost_usd"][key])], start=3):
             style.style_result(ws.cell(row=rr, column=j, value=float(v)), "$" if j == 6 else "-")
 
     # plant steps
@@ -80,14 +78,13 @@ def cost_section(wb: Workbook, ctx: Any) -> None:
     ws.cell(row=top - 1, column=1, value="Plant, step by step (per year)").font = style.SECTION_FONT
     style.header_row(ws, top, 1, ["Step", "Machines", "Utilisation", "Labour (h)", "Capital (M$)", "Floor area (m²)",
                                   "Energy (MWh)", "WIP (cells)"])
-    st = det.steps
+    st = to_display(det.steps)
     rr = top
-    for j, name in enumerate(st.names):
+    for j, name in enumerate(det.steps.names):
         rr += 1
         ws.cell(row=rr, column=1, value=name)
-        vals = [st.machines[..., j], st.utilisation[..., j], units.to_display(st.labor_s[..., j], "h"),
-                units.to_display(st.capex_usd[..., j], "M$"), st.area_m2[..., j], units.to_display(st.energy_J[..., j], "MWh"),
-                st.wip_cells[..., j]]
+        vals = [st[k][..., j] for k in ("machines", "utilisation", "labor_h", "capex_musd", "area_m2", "energy_MWh",
+                                        "wip_cells")]
         for k, (v, u) in enumerate(zip(vals, ["count", "%", "h", "M$", "m²", "MWh", "count"]), start=2):
             style.style_result(ws.cell(row=rr, column=k, value=_f(v)), u)
     ws.cell(row=rr + 1, column=1, value=f"Bottleneck: {_f(m['bottleneck_step'])} at "
@@ -97,7 +94,7 @@ def cost_section(wb: Workbook, ctx: Any) -> None:
     t = ctx.sensitivity
     top = rr + 4
     ws.cell(row=top - 1, column=1, value="Sensitivity of $/kWh to ±10 % of each input (largest swings)").font = style.SECTION_FONT
-    style.header_row(ws, top, 1, ["Input", "Base", "-10 %: $/kWh", "+10 %: $/kWh", "change at -10 %", "change at +10 %"])
+    style.header_row(ws, top, 1, ["Input", "Base", f"-10 %: {t.unit}", f"+10 %: {t.unit}", "change at -10 %", "change at +10 %"])
     n = min(TORNADO_ROWS, len(t.keys))
     for i in range(n):
         row = top + 1 + i

@@ -39,7 +39,7 @@ import numpy as np
 from . import paramsets
 from .cell import CellDesign, coating_density, resolve
 from .constants import SECONDS_PER_HOUR
-from .params import param, specs
+from .params import param, per_item, specs
 
 Array = Any
 
@@ -230,6 +230,10 @@ BOM_ITEMS: tuple[tuple[str, str, str], ...] = (
     ("neg_terminal", "Negative terminal (Cu)", "hardware"),
     ("pouch", "Pouch container", "hardware"),
 )
+#: display unit of a bill-of-materials quantity by item kind (SI: kg, m², m³)
+BOM_KIND_UNITS: dict[str, str] = {"mass": "g", "solvent": "g", "hardware": "g", "area": "m²", "volume": "L"}
+#: display unit of each item's quantity: item key -> unit (the metadata of :class:`BillOfMaterials`)
+BOM_UNITS: dict[str, str] = {key: BOM_KIND_UNITS[kind] for key, _, kind in BOM_ITEMS}
 
 
 @dataclass(frozen=True)
@@ -241,11 +245,15 @@ class BillOfMaterials:
     $ per accepted cell. Dict keys are the item keys of :data:`BOM_ITEMS`.
     """
 
-    design: dict[str, np.ndarray]
-    yield_: dict[str, np.ndarray]
-    per_accepted: dict[str, np.ndarray]
-    cost: dict[str, np.ndarray]
-    cell_yield: np.ndarray
+    design: dict[str, np.ndarray] = field(metadata=per_item("Design quantity (one finished cell)", key="design_qty",
+                                                            units=BOM_UNITS))
+    yield_: dict[str, np.ndarray] = field(metadata=per_item("Material yield", key="material_yield",
+                                                            units=dict.fromkeys(BOM_UNITS, "-")))
+    per_accepted: dict[str, np.ndarray] = field(metadata=per_item("Quantity bought per accepted cell",
+                                                                  key="per_accepted_cell", units=BOM_UNITS))
+    cost: dict[str, np.ndarray] = field(metadata=per_item("Cost per accepted cell", key="cost_usd",
+                                                          units=dict.fromkeys(BOM_UNITS, "$")))
+    cell_yield: np.ndarray = field(metadata=param("Cell yield", "-", key="cell_yield"))
 
     @property
     def total_usd(self) -> np.ndarray:
@@ -432,5 +440,5 @@ def _bom(d: CellDesign, geometry: tuple[CellGeometry, dict[str, Array]], cells_b
     return bom, geo
 
 
-__all__ = ["CellFormat", "MaterialPrices", "MaterialYields", "Slurry", "CellGeometry", "BillOfMaterials",
+__all__ = ["BOM_KIND_UNITS", "BOM_UNITS", "CellFormat", "MaterialPrices", "MaterialYields", "Slurry", "CellGeometry", "BillOfMaterials",
            "BOM_ITEMS", "cell_geometry", "bill_of_materials"]

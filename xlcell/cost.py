@@ -36,8 +36,8 @@ from . import paramsets
 from .bom import BillOfMaterials, CellFormat, CellGeometry, MaterialPrices, MaterialYields, Slurry, _bom, _geometry
 from .cell import CellDesign, _map_cell, broadcast_fields_cell, resolve
 from .errors import InputError, ShapeError
-from .factory import DEFAULT_STEPS, Plant, ProcessStep, StepResults, StepTable, bottleneck, size_plant
-from .params import ParamSpec, param, specs
+from .factory import DEFAULT_STEPS, DRIVERS, Plant, ProcessStep, StepResults, StepTable, bottleneck, size_plant
+from .params import ParamSpec, param, per_item, specs
 
 Array = Any
 
@@ -174,7 +174,8 @@ class CostDetails:
     bom: BillOfMaterials
     geometry: CellGeometry
     steps: StepResults
-    drivers: dict[str, np.ndarray]
+    drivers: dict[str, np.ndarray] = field(metadata=per_item(
+        "Annual drivers at the plant's output", key="drivers", units={k: u for k, (_, u) in DRIVERS.items()}))
 
 
 def _check(obj: Any, prefix: str = "") -> None:
@@ -372,19 +373,23 @@ _PLANT_FIELDS = ("plant_energy_J_yr", "operating_days")
 class Tornado:
     """The tornado table of :func:`cost_sensitivity`, sorted by swing (largest first).
 
-    ``low_input``/``high_input`` are the perturbed input values in display units (bounded by the
-    input's allowed range), ``low``/``high`` the metric at those values (display units).
+    A table the kernel hands over in display units (it ranks the swings in the metric's display unit):
+    ``low_input``/``high_input`` are the perturbed input values in each input's unit (``input_units``, bounded by the
+    input's allowed range), ``low``/``high`` the metric at those values in ``unit``.
     """
 
-    keys: tuple[str, ...]
-    labels: tuple[str, ...]
-    base_input: np.ndarray
-    low_input: np.ndarray
-    high_input: np.ndarray
-    low: np.ndarray
-    high: np.ndarray
-    base: float
-    metric: str
+    keys: tuple[str, ...] = field(metadata=param("Input", "text", key="input"))
+    labels: tuple[str, ...] = field(metadata=param("Label", "text", key="label"))
+    base_input: np.ndarray = field(metadata=per_item("Input at the base", key="base_input", units="input_units",
+                                                     display=True))
+    low_input: np.ndarray = field(metadata=per_item("Input, low", key="low_input", units="input_units", display=True))
+    high_input: np.ndarray = field(metadata=per_item("Input, high", key="high_input", units="input_units", display=True))
+    low: np.ndarray = field(metadata=per_item("Metric at the low input", key="low", units="unit", display=True))
+    high: np.ndarray = field(metadata=per_item("Metric at the high input", key="high", units="unit", display=True))
+    base: float = field(metadata=per_item("Metric at the base", key="base", units="unit", display=True))
+    metric: str = field(metadata=param("Cost metric (CostMetrics key)", "text", key="metric"))
+    input_units: tuple[str, ...] = field(metadata=param("Display unit of each input", "text", key="input_unit"))
+    unit: str = field(metadata=param("Display unit of the metric", "text", key="unit"))
 
     @property
     def swing(self) -> np.ndarray:
@@ -538,7 +543,7 @@ def cost_sensitivity(
     return Tornado(
         keys=tuple(entries[i][2] for i in order), labels=tuple(entries[i][6] for i in order),
         base_input=base_in[order], low_input=lo_in[order], high_input=hi_in[order], low=low[order], high=high[order],
-        base=float(vals[0]), metric=metric,
+        base=float(vals[0]), metric=metric, input_units=tuple(entries[i][4].unit for i in order), unit=mspec[metric].unit,
     )
 
 

@@ -205,12 +205,14 @@ def lithium_per_sei_volume(params: SEIParams = SEIParams()) -> np.ndarray:
 class SEIResult:
     """SEI fade of designs (shape ``S``) at times/cycles (shape ``K``): arrays of shape ``S + K``."""
 
-    thickness_m: np.ndarray
-    capacity_loss_C: np.ndarray
-    capacity_loss_fraction: np.ndarray
-    soh: np.ndarray
-    surface_area_m2: np.ndarray  #: shape S
-    capacity_C: np.ndarray  #: shape S
+    thickness_m: np.ndarray = field(metadata=param("SEI thickness", "nm", key="sei_thickness_nm"))
+    capacity_loss_C: np.ndarray = field(metadata=param("Capacity lost to SEI", "Ah", key="capacity_loss_Ah"))
+    capacity_loss_fraction: np.ndarray = field(metadata=param("Capacity lost to SEI, share of capacity", "%",
+                                                              key="capacity_loss_pct"))
+    soh: np.ndarray = field(metadata=param("State of health", "-", key="soh"))
+    surface_area_m2: np.ndarray = field(metadata=param("SEI surface of the negative (a·L·A)", "m²",
+                                                       key="sei_surface_area_m2", doc="shape S"))
+    capacity_C: np.ndarray = field(metadata=param("Cell capacity", "Ah", key="capacity_Ah", doc="shape S"))
 
 
 def _design_arrays(design: CellDesign) -> tuple[CellDesign, tuple[int, ...]]:
@@ -394,14 +396,22 @@ def equivalent_temperature_drop(radius_ratio: Array, temperature_K: Array = 298.
 class CrackResult:
     """Cracking of one electrode of each design (SI, arrays of the design shape)."""
 
-    stress_Pa: np.ndarray  #: biaxial tensile stress from constrained swelling
-    critical_stress_Pa: np.ndarray  #: σ_c(L) = sqrt(Γ Ē / (Z L))
-    critical_thickness_m: np.ndarray  #: L_c = Γ Ē / (Z σ²)
-    energy_release_J_m2: np.ndarray  #: G = Z σ² L / Ē
-    cracked: np.ndarray  #: G >= Γ
-    transport_asi_ohm_m2: np.ndarray  #: L/(3σ_eff) + L/(3κ_eff) of the uncracked electrode
-    delta_asi_ohm_m2: np.ndarray  #: resistance rise per electrode area
-    delta_resistance_ohm: np.ndarray
+    stress_Pa: np.ndarray = field(metadata=param("Swelling stress", "MPa", key="stress_MPa",
+                                                 doc="biaxial tensile stress from constrained swelling"))
+    critical_stress_Pa: np.ndarray = field(metadata=param("Critical stress", "MPa", key="critical_stress_MPa",
+                                                          doc="σ_c(L) = sqrt(Γ Ē / (Z L))"))
+    critical_thickness_m: np.ndarray = field(metadata=param("Critical thickness for cracking", "µm",
+                                                            key="critical_thickness_um", doc="L_c = Γ Ē / (Z σ²)"))
+    energy_release_J_m2: np.ndarray = field(metadata=param("Energy release rate", "J/m²", key="energy_release_J_m2",
+                                                           doc="G = Z σ² L / Ē"))
+    cracked: np.ndarray = field(metadata=param("Cracked", "bool", key="cracked", doc="G >= Γ"))
+    transport_asi_ohm_m2: np.ndarray = field(metadata=param(
+        "Transport ASI of the uncracked electrode", "Ω·cm²", key="transport_asi_ohm_cm2",
+        doc="L/(3σ_eff) + L/(3κ_eff)"))
+    delta_asi_ohm_m2: np.ndarray = field(metadata=param("ASI rise from cracking", "Ω·cm²", key="delta_asi_ohm_cm2",
+                                                        doc="resistance rise per electrode area"))
+    delta_resistance_ohm: np.ndarray = field(metadata=param("Resistance rise from cracking (∝ L²)", "mΩ",
+                                                            key="delta_resistance_mohm"))
 
 
 def cracking(design: CellDesign, params: CrackParams = CrackParams(), electrode: str = "neg") -> CrackResult:
@@ -645,9 +655,14 @@ def wang_soh_by_year(c_rate: Array, temperature_K: Array, years: int, cycles_per
 class WangFade:
     """Wang et al. 2011 fade at given cycle counts: arrays of the broadcast shape of the inputs."""
 
-    ah_throughput: np.ndarray  #: cumulative discharge throughput, cycles x DOD x capacity (Ah)
-    soh: np.ndarray  #: state of health, 1 - loss / 100, in [0, 1] (the loss is clipped at 100 %)
-    in_range: np.ndarray  #: True where (C-rate, T) lie inside the tested C/2..10C and -30..60 °C (bool)
+    ah_throughput: np.ndarray = field(metadata=param(
+        "Cumulative discharge throughput", "Ah (Wang)", key="ah_throughput",
+        doc="cycles x DOD x capacity, in the paper's Ah (the model's own unit)"))
+    soh: np.ndarray = field(metadata=param("State of health", "-", key="soh",
+                                           doc="1 - loss / 100, in [0, 1] (the loss is clipped at 100 %)"))
+    in_range: np.ndarray = field(metadata=param("Inside the tested C-rate/temperature range", "bool",
+                                                key="in_tested_range",
+                                                doc="True where (C-rate, T) lie inside the tested C/2..10C and -30..60 °C"))
 
 
 def wang_fade_vs_cycles(c_rate: Array, temperature_K: Array, cycles: Array, dod: Array = 1.0,

@@ -48,7 +48,7 @@ import numpy as np
 
 from . import paramsets
 from .errors import InputError, UnknownKeyError
-from .params import param, specs
+from .params import param, per_item, specs
 from .units import from_display, to_display, to_si
 
 Array = Any
@@ -240,7 +240,9 @@ class StepTable:
     shape ``S`` as ``S + (K,)``; a sensitivity study may give a column shape ``(M, K)``.
     """
 
-    columns: dict[str, Any]
+    columns: dict[str, Any] = field(metadata=per_item(
+        "Process-step table, by column", key="steps", units={s.name: s.unit for s in specs(ProcessStep)},
+        doc="each column in its ProcessStep field's unit"))
 
     @classmethod
     def from_steps(cls, steps: Sequence[ProcessStep] = DEFAULT_STEPS) -> "StepTable":
@@ -342,20 +344,27 @@ class Plant:
 
 @dataclass(frozen=True)
 class StepResults:
-    """Per-step results, arrays of shape ``S + (K,)`` (SI: s/yr of labour, $, m², J/yr)."""
+    """Per-step results, arrays of shape ``S + (K,)`` (SI: s/yr of labour, $, m², J/yr; the metadata gives label and
+    display unit, the driver's unit per step in ``driver_units``)."""
 
-    names: tuple[str, ...]
-    driver: np.ndarray  #: annual driver value
-    ratio: np.ndarray  #: driver / baseline
-    labor_s: np.ndarray
-    capex_usd: np.ndarray
-    area_m2: np.ndarray
-    machines: np.ndarray  #: machine count (NaN for steps without machine data)
-    utilisation: np.ndarray  #: demand / capacity (NaN without machine data)
-    wip_cells: np.ndarray  #: work in process in cell equivalents (Little's law)
-    energy_J: np.ndarray  #: energy per year
-    cell_share: np.ndarray
-    building: np.ndarray
+    names: tuple[str, ...] = field(metadata=param("Step", "text", key="step"))
+    driver: np.ndarray = field(metadata=per_item("Annual driver", key="driver", units="driver_units"))
+    ratio: np.ndarray = field(metadata=param("Driver / baseline", "-", key="driver_ratio"))
+    labor_s: np.ndarray = field(metadata=param("Labour per year", "h", key="labor_h"))
+    capex_usd: np.ndarray = field(metadata=param("Capital equipment", "M$", key="capex_musd"))
+    area_m2: np.ndarray = field(metadata=param("Floor area", "m²", key="area_m2"))
+    machines: np.ndarray = field(metadata=param("Machines", "-", key="machines", allow_nan=True,
+                                                doc="NaN for steps without machine data"))
+    utilisation: np.ndarray = field(metadata=param("Utilisation (demand / capacity)", "-", key="utilisation",
+                                                   allow_nan=True, doc="NaN without machine data"))
+    wip_cells: np.ndarray = field(metadata=param("Work in process (cell equivalents)", "-", key="wip_cells",
+                                                 allow_nan=True, doc="Little's law"))
+    energy_J: np.ndarray = field(metadata=param("Energy per year", "MWh", key="energy_MWh"))
+    cell_share: np.ndarray = field(metadata=param("Share attributed to the cell plant", "-", key="cell_share"))
+    building: np.ndarray = field(metadata=param("Building: capital shared by floor area (1 = yes)", "-",
+                                                key="building"))
+    driver_units: tuple[str, ...] = field(metadata=param("Driver unit", "text", key="driver_unit",
+                                                         doc="display unit of each step's driver (DRIVERS)"))
 
 
 def littles_law_wip(throughput_per_s: Array, time_in_step_s: Array) -> Array:
@@ -509,7 +518,7 @@ def size_plant(
     res = StepResults(
         names=tuple(t["name"]), driver=bc(drv), ratio=bc(r), labor_s=bc(labor), capex_usd=bc(capex), area_m2=bc(area),
         machines=bc(machines), utilisation=bc(utilisation), wip_cells=bc(wip), energy_J=bc(energy),
-        cell_share=bc(t["cell_share"]), building=bc(t["building"]),
+        cell_share=bc(t["cell_share"]), building=bc(t["building"]), driver_units=tuple(DRIVERS[d][1] for d in t["driver"]),
     )
     return res, out
 

@@ -35,7 +35,7 @@ from .cell import CellDesign, evaluate_cell
 from .cost import crf, evaluate_cost  # crf: the one capital recovery factor of xlcell
 from .degradation import MAX_YEARS, SEIParams, sei_cycle_life
 from .errors import InputError, ShapeError
-from .params import broadcast_fields, param, specs, validate
+from .params import ParamSpec, broadcast_fields, param, specs, validate
 from .units import from_display, to_display
 
 Array = Any
@@ -123,10 +123,28 @@ class LcosResult:
     crf: np.ndarray = field(metadata=param("Capital recovery factor", "-", key="crf"))
 
 
+def _column(name: str, label: str, unit: str, key: str, doc: str = "") -> tuple[str, ParamSpec]:
+    return name, ParamSpec(name=name, key=key, label=label, unit=unit, doc=doc)
+
+
+#: the metadata of :func:`cashflow`'s columns: column (SI: $, J; years 0..N+1) -> label, display unit, Excel key
+CASHFLOW_SPECS: dict[str, ParamSpec] = dict([
+    _column("year", "Year", "-", "year"),
+    _column("soh", "SOH", "-", "soh", "state of health at the start of the year (1 in year 0)"),
+    _column("energy_charged_J", "Charged", "MWh", "energy_charged_MWh"),
+    _column("energy_discharged_J", "Discharged", "MWh", "energy_discharged_MWh"),
+    _column("capex_usd", "Capex", "$", "capex_usd"),
+    _column("fixed_om_usd", "Fixed O&M", "$", "fixed_om_usd"),
+    _column("var_om_usd", "Variable O&M", "$", "var_om_usd"),
+    _column("charging_usd", "Charging", "$", "charging_usd"),
+    _column("eol_usd", "End of life", "$", "eol_usd"),
+    _column("total_cost_usd", "Total cost", "$", "total_cost_usd"),
+    _column("discount_factor", "Discount factor", "-", "discount_factor"),
+    _column("discounted_cost_usd", "Discounted cost", "$", "discounted_cost_usd"),
+    _column("discounted_energy_J", "Discounted energy", "MWh", "discounted_energy_MWh"),
+])
 #: the yearly cash-flow columns (SI: $, J; years 0..N+1)
-CASHFLOW_COLUMNS = ("year", "soh", "energy_charged_J", "energy_discharged_J", "capex_usd", "fixed_om_usd", "var_om_usd",
-                    "charging_usd", "eol_usd", "total_cost_usd", "discount_factor", "discounted_cost_usd",
-                    "discounted_energy_J")
+CASHFLOW_COLUMNS = tuple(CASHFLOW_SPECS)
 
 
 def _prepare(inputs: LcosInputs, soh: Array | None) -> tuple[LcosInputs, np.ndarray, np.ndarray, np.ndarray]:
@@ -162,7 +180,8 @@ def _prepare(inputs: LcosInputs, soh: Array | None) -> tuple[LcosInputs, np.ndar
 
 
 def cashflow(inputs: LcosInputs = LcosInputs(), soh: Array | None = None) -> dict[str, np.ndarray]:
-    """The yearly cash-flow table, years 0..N_max+1 (columns of :data:`CASHFLOW_COLUMNS`, shape ``S + (N_max+2,)``).
+    """The yearly cash-flow table, years 0..N_max+1 (columns of :data:`CASHFLOW_COLUMNS`, shape ``S + (N_max+2,)``;
+    their labels and display units in :data:`CASHFLOW_SPECS`).
 
     Year 0 carries the capex, years 1..N the operation, year N+1 the end-of-life cost. Years beyond a
     design's own lifetime are zero. ``soh`` overrides the fixed annual degradation with a state of
@@ -334,5 +353,5 @@ def cell_lcos(design: CellDesign, cycles_per_year: Array = 365.0, eol_soh: Array
     return cell_lcos_from_parts(bom, mfg, energy, n, eta, c_om, residual_value)
 
 
-__all__ = ["CASHFLOW_COLUMNS", "CellLcos", "LcosInputs", "LcosResult", "cashflow", "cell_lcos", "cell_lcos_from_parts", "crf",
+__all__ = ["CASHFLOW_COLUMNS", "CASHFLOW_SPECS", "CellLcos", "LcosInputs", "LcosResult", "cashflow", "cell_lcos", "cell_lcos_from_parts", "crf",
            "lcos", "lcos_simple", "resistive_round_trip"]

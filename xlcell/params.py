@@ -157,6 +157,102 @@ def param(
     }
 
 
+def per_item(label: str, *, key: str, units: str | Mapping[str, str], doc: str = "",
+             display: bool = False) -> dict[str, Any]:
+    """Field metadata for a result whose items have units of their own (a bill of materials, a tornado table).
+
+    The field holds a dict keyed by item, or an array whose last axis runs over rows; ``units`` gives each item's
+    display unit, either as a mapping (item -> unit) or as the name of a field of the same dataclass that holds one
+    unit per row (a tuple) or one unit for all (a str, set at run time, e.g. the metric a tornado ranks).
+    :func:`item_units` reads it, :func:`items_to_display` converts with it.
+
+    Parameters
+    ----------
+    label : str
+        Label shown in sheets and docs.
+    key : str
+        Excel key of the field.
+    units : str or mapping
+        Item -> display unit (keys of :data:`xlcell.units.UNITS`), or the name of the field holding one display unit
+        per row or one for all.
+    doc : str
+        Longer help text.
+    display : bool
+        The values are already in their display units (the kernel ranks or reports them so).
+    """
+    if not isinstance(units, str):
+        bad = sorted(set(units.values()) - set(UNITS))
+        if bad:
+            raise KeyError(f"units {bad} are not in xlcell.units.UNITS")
+        units = dict(units)
+    return {"xlcell_items": dict(label=label, key=key, units=units, doc=doc, display=display)}
+
+
+def item_fields(cls_or_obj: Any) -> list[dataclasses.Field]:
+    """The fields of a dataclass that carry :func:`per_item` metadata (in field order).
+
+    Parameters
+    ----------
+    cls_or_obj : type or dataclass instance
+        The dataclass or an instance of it.
+    """
+    return [f for f in fields(cls_or_obj) if "xlcell_items" in f.metadata]
+
+
+def item_units(obj: Any, name: str) -> Mapping[str, str] | tuple[str, ...] | str:
+    """The display unit of every item of the :func:`per_item` field ``name`` of ``obj``.
+
+    Parameters
+    ----------
+    obj : dataclass instance
+        The result.
+    name : str
+        Field name.
+
+    Returns
+    -------
+    mapping, tuple of str or str
+        Item -> unit for a dict field, one unit per row (last axis) or one for all for an array field.
+    """
+    units = {f.name: f for f in fields(obj)}[name].metadata["xlcell_items"]["units"]
+    if not isinstance(units, str):
+        return units
+    u = getattr(obj, units)
+    return u if isinstance(u, str) else tuple(u)
+
+
+def items_to_display(obj: Any, name: str) -> Any:
+    """The :func:`per_item` field ``name`` of ``obj`` in display units, each item in its own unit.
+
+    Parameters
+    ----------
+    obj : dataclass instance
+        The result (SI, unless the field's metadata says ``display``).
+    name : str
+        Field name.
+
+    Returns
+    -------
+    dict or ndarray
+        Item -> value for a dict field, an array of the field's shape for an array field.
+    """
+    meta = {f.name: f for f in fields(obj)}[name].metadata["xlcell_items"]
+    value, units = getattr(obj, name), item_units(obj, name)
+    if isinstance(value, Mapping):
+        return dict(value) if meta["display"] else {k: from_si(v, units[k]) for k, v in value.items()}
+    a = np.asarray(value)
+    if meta["display"]:
+        return a
+    if isinstance(units, str):
+        return from_si(a, units)
+    if a.shape[-1:] != (len(units),):
+        raise ValueError(f"{name}: {len(units)} units for a last axis of {a.shape[-1:] or 'no'} rows")
+    out = np.array(a, dtype=float)
+    for j, unit in enumerate(units):
+        out[..., j] = from_si(a[..., j], unit)
+    return out
+
+
 def specs(cls_or_obj: Any) -> list[ParamSpec]:
     """The :class:`ParamSpec` of every parameter field of a dataclass (in field order).
 
@@ -199,7 +295,8 @@ def validate(obj: Any, prefix: str = "") -> None:
 
 
 def to_display(obj: Any, prefix: str = "") -> dict[str, Any]:
-    """``{prefix+key: value in display units}`` for every parameter field of ``obj``.
+    """``{prefix+key: value in display units}`` for every parameter field of ``obj``: the one route from a result to
+    the numbers a sheet or report shows. A :func:`per_item` field gives its items in their own units.
 
     Parameters
     ----------
@@ -208,7 +305,14 @@ def to_display(obj: Any, prefix: str = "") -> dict[str, Any]:
     prefix : str
         Prefix of the keys (e.g. ``pos_``).
     """
-    return {prefix + s.key: s.from_si(getattr(obj, s.name)) for s in specs(obj)}
+    out: dict[str, Any] = {}
+    for f in fields(obj):
+        if "xlcell" in f.metadata:
+            s = ParamSpec(name=f.name, **f.metadata["xlcell"])
+            out[prefix + s.key] = s.from_si(getattr(obj, f.name))
+        elif "xlcell_items" in f.metadata:
+            out[prefix + f.metadata["xlcell_items"]["key"]] = items_to_display(obj, f.name)
+    return out
 
 
 def from_display(cls: type, values: Mapping[str, Any], prefix: str = "", **si_fields: Any) -> Any:

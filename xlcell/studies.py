@@ -18,7 +18,7 @@ from . import calendering, degradation, lcos, roll
 from .cell import CellDesign, CellMetrics
 from .calendering import CalenderingMaterial, Microstructure
 from .errors import XlcellError
-from .params import param
+from .params import param, per_item
 
 Array = Any
 
@@ -150,7 +150,9 @@ class ProjectLcosStudy:
     inputs: lcos.LcosInputs
     fixed: lcos.LcosResult  #: degradation fixed at ``inputs.annual_degradation``
     sei: lcos.LcosResult  #: state of health per year from the design's SEI growth
-    cashflow: dict[str, np.ndarray]  #: :func:`xlcell.lcos.cashflow` of the fixed case (SI)
+    cashflow: dict[str, np.ndarray] = field(metadata=per_item(
+        "Yearly cash flow (fixed degradation)", key="cashflow",
+        units={k: s.unit for k, s in lcos.CASHFLOW_SPECS.items()}, doc=":func:`xlcell.lcos.cashflow` of the fixed case (SI)"))
 
 
 def project_lcos_study(design: CellDesign, inputs: lcos.LcosInputs = lcos.LcosInputs()) -> ProjectLcosStudy:
