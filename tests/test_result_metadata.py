@@ -31,7 +31,6 @@ from xlcell.studies import project_lcos_study
 
 #: result types without (complete) unit metadata yet -> why; the list only shrinks
 OWED: dict[str, str] = {
-    "xlcell.degradation.WangFit": "a fit: coefficients, standard errors and the data's domain (issue 11 item 4 remainder)",
     "xlcell.optimize.OptimizationResult": "the optimiser's result: variables named by the registry, not by fields",
     "xlcell.optimize.SubResult": "one start of the multistart optimiser, as above",
     "xlcell.pareto.ParetoFront": "a front over registry metrics: its columns' units are the registry's",
@@ -128,6 +127,9 @@ def problems(cls: type, seen: set[type] | None = None) -> list[str]:
                 out.append(f"{where}: its units field {u!r} is not a text field of {cls.__name__}")
             if not isinstance(u, str) and not set(u.values()) <= set(units.UNITS):
                 out.append(f"{where}: units {sorted(set(u.values()) - set(units.UNITS))} are not in xlcell.units.UNITS")
+            rows = meta["xlcell_items"].get("items")
+            if rows is not None and (rows not in names or _kind(hints[rows]) != "text"):
+                out.append(f"{where}: its items field {rows!r} is not a text field of {cls.__name__}")
         elif kind in ("number", "items"):
             out.append(f"{where}: no unit metadata (param or per_item)")
     return out
