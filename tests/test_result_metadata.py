@@ -31,9 +31,7 @@ from xlcell.studies import project_lcos_study
 
 #: result types without (complete) unit metadata yet -> why; the list only shrinks
 OWED: dict[str, str] = {
-    "xlcell.optimize.OptimizationResult": "the optimiser's result: variables named by the registry, not by fields",
     "xlcell.optimize.SubResult": "one start of the multistart optimiser, as above",
-    "xlcell.pareto.ParetoFront": "a front over registry metrics: its columns' units are the registry's",
     "xlcell.surrogate.History": "xlcell/surrogate.py is being edited on another branch (docstrings)",
     "xlcell.surrogate.Suggestion": "as above",
     "xlcell.surrogate.Surrogate": "as above; a fitted model rather than a table of numbers",
@@ -83,7 +81,10 @@ def _kind(t: Any) -> str:
     if isinstance(t, type) and dataclasses.is_dataclass(t):
         return "nested"
     origin, args = typing.get_origin(t), typing.get_args(t)
-    if t is str or (origin is tuple and all(a is str or a is Ellipsis for a in args)):
+    if origin in (list, tuple) and args and all(isinstance(a, type) and dataclasses.is_dataclass(a)
+                                                for a in args if a is not Ellipsis):
+        return "nested"  # a list of result rows (e.g. the constraints of an optimum): each row walked in turn
+    if t is str or (origin in (tuple, list) and all(a is str or a is Ellipsis for a in args)):
         return "text"
     if origin in (dict, typing.Mapping) or t is dict:
         return "text" if args and args[1] is str else "items"

@@ -187,8 +187,8 @@ def per_item(label: str, *, key: str, units: str | Mapping[str, str], doc: str =
     display : bool
         The values are already in their display units (the kernel ranks or reports them so).
     items : str, optional
-        For an array field: the name of the field holding the item key of each row (last axis), looked up in the
-        mapping of units.
+        For an array field: the name of the field holding the item key of each row (last axis, a tuple or list), or
+        of the whole field (a str, e.g. the objective an optimum is of), looked up in the mapping of units.
     """
     if not isinstance(units, str):
         bad = sorted(set(units.values()) - set(UNITS))
@@ -232,7 +232,8 @@ def item_units(obj: Any, name: str) -> Mapping[str, str] | tuple[str, ...] | str
             return units
     if isinstance(units, Mapping):
         if meta.get("items"):
-            return tuple(units[k] for k in getattr(obj, meta["items"]))
+            rows = getattr(obj, meta["items"])
+            return units[rows] if isinstance(rows, str) else tuple(units[k] for k in rows)
         return units
     return tuple(units)
 
