@@ -203,3 +203,33 @@ def test_the_degradation_results_show_in_their_units(design):
     np.testing.assert_array_equal(to_display(sei)["sei_thickness_nm"], units.to_display(sei.thickness_m, "nm"))
     wang = wang_fade_vs_cycles(1.0, 298.15, np.array([0.0, 100.0]))
     np.testing.assert_array_equal(to_display(wang)["ah_throughput"], wang.ah_throughput)  # the paper's Ah, as computed
+
+
+def test_the_tornado_names_the_step_it_was_run_with(design):
+    # the report's "±x %" label comes from the result, not from a literal
+    t = cost_sensitivity(design, 0.2)
+    assert to_display(t)["fraction_pct"] == units.to_display(0.2, "%")
+    assert to_display(t)["voltage_step_mV"] == units.to_display(t.voltage_step_V, "mV")
+
+
+def test_results_keyed_by_registry_key_take_their_units_from_the_registry():
+    # one source: the units a Monte Carlo run, an optimum and a front carry are the registry's output specs
+    from xlcell.optimize import Constraint, DesignProblem, Objective, Variable, minimize
+    from xlcell.pareto import pareto_front
+    from xlcell.registry import output_spec, variable
+    from xlcell.uncertainty import monte_carlo
+
+    mc = monte_carlo(default_design(), 8, 0)
+    assert item_units(mc, "stats") == {k: output_spec(k).unit for k in mc.keys}
+    assert to_display(mc)["stats"] == mc.stats  # reported in display units: shown as they are
+    p = DesignProblem([Variable("pos_thickness_um", 60.0, 120.0)],
+                      [Objective("cell_cost_usd_per_kWh"), Objective("specific_energy_Wh_kg", "max")],
+                      [Constraint("max_power_W", lower=0.0)])
+    r = minimize(p, 0, n_starts=1)
+    assert item_units(r, "x") == {**r.units} and r.units["pos_thickness_um"] == variable("pos_thickness_um").unit
+    assert item_units(r, "objective") == output_spec("cell_cost_usd_per_kWh").unit
+    assert [c.unit for c in r.constraints] == [output_spec("max_power_W").unit]
+    f = pareto_front(p, 3, "epsilon", n_starts=1)
+    assert item_units(f, "F") == tuple(output_spec(k).unit for k in f.objective_keys)
+    assert item_units(f, "X") == ("µm",)
+    assert {k: item_units(f, "outputs")[k] for k in f.outputs} == {k: output_spec(k).unit for k in f.outputs}
