@@ -32,9 +32,9 @@ from xlcell.studies import project_lcos_study
 #: result types without (complete) unit metadata yet -> why; the list only shrinks
 OWED: dict[str, str] = {
     "xlcell.optimize.SubResult": "one start of the multistart optimiser, as above",
-    "xlcell.surrogate.History": "xlcell/surrogate.py is being edited on another branch (docstrings)",
-    "xlcell.surrogate.Suggestion": "as above",
-    "xlcell.surrogate.Surrogate": "as above; a fitted model rather than a table of numbers",
+    "xlcell.surrogate.Surrogate": "a fitted model, not a result: a scikit-learn GP with its standardisation (centre, scale) "
+                                  "and training data; what a user sees of it are predict()'s porosities and the "
+                                  "Suggestion and History it makes, which carry their metadata",
     "xlcell.registry.DesignVariable": "registry wiring, not a result; xlcell/registry.py is being edited elsewhere",
     "xlcell.registry.MetricProvider": "as above",
     "xlcell.paramsets.ParameterSet": "named parameter records; their fields' units are the records' own metadata",
