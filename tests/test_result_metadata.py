@@ -31,15 +31,23 @@ from xlcell.studies import project_lcos_study
 
 #: result types without (complete) unit metadata yet -> why; the list only shrinks
 OWED: dict[str, str] = {
-    "xlcell.optimize.SubResult": "one start of the multistart optimiser, as above",
+    "xlcell.optimize.SubResult": "the solver's internal record of one local SLSQP solve (variables scaled to [0, 1], "
+                                 "objectives signed for minimisation, G as the solver sees it), not a result: "
+                                 "minimize and pareto_front turn it into OptimizationResult / ParetoFront, which carry "
+                                 "the units; it knows no keys to name units by",
     "xlcell.surrogate.Surrogate": "a fitted model, not a result: a scikit-learn GP with its standardisation (centre, scale) "
                                   "and training data; what a user sees of it are predict()'s porosities and the "
                                   "Suggestion and History it makes, which carry their metadata",
-    "xlcell.registry.DesignVariable": "registry wiring, not a result; xlcell/registry.py is being edited elsewhere",
-    "xlcell.registry.MetricProvider": "as above",
-    "xlcell.paramsets.ParameterSet": "named parameter records; their fields' units are the records' own metadata",
+    "xlcell.registry.DesignVariable": "registry wiring, not a result: a design key, its ParamSpec (the metadata itself, "
+                                      "unit included) and the setter/getter functions; it holds no computed numbers",
+    "xlcell.registry.MetricProvider": "registry wiring, not a result: a provider's name, its outputs' ParamSpecs (the "
+                                      "metadata the registry-keyed results read their units from) and its function",
+    "xlcell.paramsets.ParameterSet": "named parameter records, not a result: each Record holds SI values by field name "
+                                     "and the same values as shown with their display units (Record.fields), read from "
+                                     "its class's param metadata",
     "xlcell.params.ParamSpec": "the metadata itself",
-    "xlcell.design.DesignKey": "a row of the design key list: label, unit and default as data",
+    "xlcell.design.DesignKey": "a row of the design key list, not a result: its ParamSpec (label, unit) and default as "
+                               "data",
 }
 RESULT_SUFFIXES = ("Result", "Metrics", "Fade", "Lcos", "Check", "Study", "Tornado", "BillOfMaterials")
 
