@@ -22,6 +22,7 @@ def _cost(args: argparse.Namespace) -> int:
     from udfs.cost import cost_settings
     from xlcell.cost import cost_sensitivity, evaluate_cost
     from xlcell.design import design_from_mapping
+    from xlcell.params import to_display
 
     values, materials, ranges = {}, {}, {}
     if args.from_workbook:
@@ -38,7 +39,9 @@ def _cost(args: argparse.Namespace) -> int:
         print(f"{key:32s} {v:.8g}" if isinstance(v, float) else f"{key:32s} {v}")
     if args.tornado > 0:
         t = cost_sensitivity(design, 0.1, kw.pop("factory"), kw.pop("prices"), **kw)
-        print(f"\n±10 % sensitivity of $/kWh (base {t.base:.4f}; yields ±10 % of their loss, potentials ±50 mV)")
+        shown = to_display(t)
+        step, volts = f"±{float(shown['fraction_pct']):g} %", f"±{float(shown['voltage_step_mV']):g} mV"
+        print(f"\n{step} sensitivity of {t.unit} (base {t.base:.4f}; yields {step} of their loss, potentials {volts})")
         for i in range(min(args.tornado, len(t.keys))):
             print(f"{t.keys[i]:48s} {t.low[i] - t.base:+9.4f} {t.high[i] - t.base:+9.4f}")
     return 0

@@ -31,24 +31,23 @@ from xlcell.studies import project_lcos_study
 
 #: result types without (complete) unit metadata yet -> why; the list only shrinks
 OWED: dict[str, str] = {
-    "xlcell.degradation.WangFit": "a fit: coefficients, standard errors and the data's domain (issue 11 item 4 remainder)",
-    "xlcell.optimize.OptimizationResult": "the optimiser's result: variables named by the registry, not by fields",
-    "xlcell.optimize.SubResult": "one start of the multistart optimiser, as above",
-    "xlcell.pareto.ParetoFront": "a front over registry metrics: its columns' units are the registry's",
-    "xlcell.pressure_profile.PressureProfile": "the pressure-profile optimum (issue 11 item 4 remainder)",
-    "xlcell.surrogate.History": "xlcell/surrogate.py is being edited on another branch (docstrings)",
-    "xlcell.surrogate.Suggestion": "as above",
-    "xlcell.surrogate.Surrogate": "as above; a fitted model rather than a table of numbers",
-    "xlcell.tortuosity_inference.BruggemanPosterior": "a posterior sample (issue 11 item 4 remainder)",
-    "xlcell.uncertainty.CellToCellResult": "Monte Carlo draws keyed by metric name (issue 11 item 4 remainder)",
-    "xlcell.uncertainty.Draws": "sampled inputs keyed by name (issue 11 item 4 remainder)",
-    "xlcell.uncertainty.MonteCarloResult": "Monte Carlo statistics keyed by metric name (issue 11 item 4 remainder)",
-    "xlcell.uncertainty.UncertaintySpec": "a sampling specification, not a result (issue 11 item 4 remainder)",
-    "xlcell.registry.DesignVariable": "registry wiring, not a result; xlcell/registry.py is being edited elsewhere",
-    "xlcell.registry.MetricProvider": "as above",
-    "xlcell.paramsets.ParameterSet": "named parameter records; their fields' units are the records' own metadata",
+    "xlcell.optimize.SubResult": "the solver's internal record of one local SLSQP solve (variables scaled to [0, 1], "
+                                 "objectives signed for minimisation, G as the solver sees it), not a result: "
+                                 "minimize and pareto_front turn it into OptimizationResult / ParetoFront, which carry "
+                                 "the units; it knows no keys to name units by",
+    "xlcell.surrogate.Surrogate": "a fitted model, not a result: a scikit-learn GP with its standardisation (centre, scale) "
+                                  "and training data; what a user sees of it are predict()'s porosities and the "
+                                  "Suggestion and History it makes, which carry their metadata",
+    "xlcell.registry.DesignVariable": "registry wiring, not a result: a design key, its ParamSpec (the metadata itself, "
+                                      "unit included) and the setter/getter functions; it holds no computed numbers",
+    "xlcell.registry.MetricProvider": "registry wiring, not a result: a provider's name, its outputs' ParamSpecs (the "
+                                      "metadata the registry-keyed results read their units from) and its function",
+    "xlcell.paramsets.ParameterSet": "named parameter records, not a result: each Record holds SI values by field name "
+                                     "and the same values as shown with their display units (Record.fields), read from "
+                                     "its class's param metadata",
     "xlcell.params.ParamSpec": "the metadata itself",
-    "xlcell.design.DesignKey": "a row of the design key list: label, unit and default as data",
+    "xlcell.design.DesignKey": "a row of the design key list, not a result: its ParamSpec (label, unit) and default as "
+                               "data",
 }
 RESULT_SUFFIXES = ("Result", "Metrics", "Fade", "Lcos", "Check", "Study", "Tornado", "BillOfMaterials")
 
@@ -90,7 +89,10 @@ def _kind(t: Any) -> str:
     if isinstance(t, type) and dataclasses.is_dataclass(t):
         return "nested"
     origin, args = typing.get_origin(t), typing.get_args(t)
-    if t is str or (origin is tuple and all(a is str or a is Ellipsis for a in args)):
+    if origin in (list, tuple) and args and all(isinstance(a, type) and dataclasses.is_dataclass(a)
+                                                for a in args if a is not Ellipsis):
+        return "nested"  # a list of result rows (e.g. the constraints of an optimum): each row walked in turn
+    if t is str or (origin in (tuple, list) and all(a is str or a is Ellipsis for a in args)):
         return "text"
     if origin in (dict, typing.Mapping) or t is dict:
         return "text" if args and args[1] is str else "items"
@@ -128,6 +130,9 @@ def problems(cls: type, seen: set[type] | None = None) -> list[str]:
                 out.append(f"{where}: its units field {u!r} is not a text field of {cls.__name__}")
             if not isinstance(u, str) and not set(u.values()) <= set(units.UNITS):
                 out.append(f"{where}: units {sorted(set(u.values()) - set(units.UNITS))} are not in xlcell.units.UNITS")
+            rows = meta["xlcell_items"].get("items")
+            if rows is not None and (rows not in names or _kind(hints[rows]) != "text"):
+                out.append(f"{where}: its items field {rows!r} is not a text field of {cls.__name__}")
         elif kind in ("number", "items"):
             out.append(f"{where}: no unit metadata (param or per_item)")
     return out
@@ -206,3 +211,33 @@ def test_the_degradation_results_show_in_their_units(design):
     np.testing.assert_array_equal(to_display(sei)["sei_thickness_nm"], units.to_display(sei.thickness_m, "nm"))
     wang = wang_fade_vs_cycles(1.0, 298.15, np.array([0.0, 100.0]))
     np.testing.assert_array_equal(to_display(wang)["ah_throughput"], wang.ah_throughput)  # the paper's Ah, as computed
+
+
+def test_the_tornado_names_the_step_it_was_run_with(design):
+    # the report's "±x %" label comes from the result, not from a literal
+    t = cost_sensitivity(design, 0.2)
+    assert to_display(t)["fraction_pct"] == units.to_display(0.2, "%")
+    assert to_display(t)["voltage_step_mV"] == units.to_display(t.voltage_step_V, "mV")
+
+
+def test_results_keyed_by_registry_key_take_their_units_from_the_registry():
+    # one source: the units a Monte Carlo run, an optimum and a front carry are the registry's output specs
+    from xlcell.optimize import Constraint, DesignProblem, Objective, Variable, minimize
+    from xlcell.pareto import pareto_front
+    from xlcell.registry import output_spec, variable
+    from xlcell.uncertainty import monte_carlo
+
+    mc = monte_carlo(default_design(), 8, 0)
+    assert item_units(mc, "stats") == {k: output_spec(k).unit for k in mc.keys}
+    assert to_display(mc)["stats"] == mc.stats  # reported in display units: shown as they are
+    p = DesignProblem([Variable("pos_thickness_um", 60.0, 120.0)],
+                      [Objective("cell_cost_usd_per_kWh"), Objective("specific_energy_Wh_kg", "max")],
+                      [Constraint("max_power_W", lower=0.0)])
+    r = minimize(p, 0, n_starts=1)
+    assert item_units(r, "x") == {**r.units} and r.units["pos_thickness_um"] == variable("pos_thickness_um").unit
+    assert item_units(r, "objective") == output_spec("cell_cost_usd_per_kWh").unit
+    assert [c.unit for c in r.constraints] == [output_spec("max_power_W").unit]
+    f = pareto_front(p, 3, "epsilon", n_starts=1)
+    assert item_units(f, "F") == tuple(output_spec(k).unit for k in f.objective_keys)
+    assert item_units(f, "X") == ("µm",)
+    assert {k: item_units(f, "outputs")[k] for k in f.outputs} == {k: output_spec(k).unit for k in f.outputs}

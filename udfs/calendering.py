@@ -33,7 +33,7 @@ from xlcell.calendering import (
 )
 from xlcell.cell import CellMetrics, default_design
 from xlcell.errors import InfeasibleError, InputError, ShapeError, UnknownKeyError
-from xlcell.params import spec_by_key, specs
+from xlcell.params import spec_by_key, specs, to_display
 from xlcell.pressure_profile import optimal_pressure_profile
 from xlcell.roll import (
     cross_width_profile,
@@ -519,10 +519,11 @@ def XLCELL_PRESSURE_PROFILE_SUMMARY(eps0: Any, target_porosity: Any, eps_min: An
     """
     prof = _profile(eps0, target_porosity, eps_min, pressure_scale_MPa, nip_time_ms, tau_surface_ms, tau_foil_ms,
                     effort_weight, None, terminal_weight, material, calendering_materials)
+    shown = to_display(prof)
     return kv_out({
-        "objective_optimal": prof.objective, "objective_constant": prof.baseline_objective,
+        "objective_optimal": shown["objective_optimal"], "objective_constant": shown["objective_constant"],
         "improvement": 1.0 - prof.objective / prof.baseline_objective,
-        "exit_gradient_optimal": float(prof.gradient[-1]), "exit_gradient_constant": float(prof.baseline_gradient[-1]),
+        "exit_gradient_optimal": float(shown["gradient"][-1]), "exit_gradient_constant": float(shown["baseline_gradient"][-1]),
     })
 
 
@@ -556,8 +557,8 @@ def _bruggeman_posterior(porosities, resistances_ohm_cm2, thicknesses_um, kappa0
                                     rel_noise=_num(rel_noise, "rel_noise", "-", default=0.05, lo=0.0),
                                     prior_mean=as_float(prior_mean, "prior_mean", default=1.5),
                                     prior_sd=_num(prior_sd, "prior_sd", "-", default=1.0, lo=0.0))
-    return kv_out({"alpha_mean": post.mean, "alpha_sd": post.sd, "alpha_map": post.map, "alpha_ci_low": post.ci_low,
-                   "alpha_ci_high": post.ci_high, "n": float(post.n)})
+    shown = to_display(post)
+    return kv_out({k: float(shown[k]) for k in ("alpha_mean", "alpha_sd", "alpha_map", "alpha_ci_low", "alpha_ci_high", "n")})
 
 
 # ------------------------------------------------------------------ the parameter table

@@ -16,6 +16,7 @@ from xlcell.degradation import (
     SECONDS_PER_YEAR,
     CrackParams,
     CrackResult,
+    WANG_COEF_UNITS,
     SEIParams,
     cracking,
     fit_wang,
@@ -249,18 +250,17 @@ def XLCELL_WANG_FIT(data: Any) -> list[list[Any]]:
     rows = as_records(data, "data", _FIT_COLUMNS)
     cols = {c: np.array([as_float(r[c], f"{c} (row {i + 1})") for i, r in enumerate(rows)]) for c in _FIT_COLUMNS}
     f = fit_wang(cols["c_rate"], units.to_si(cols["temperature_C"], "°C"), cols["ah_throughput"], cols["loss_pct"])
+    shown = to_display(f)
     out: dict[str, Any] = {}
-    for key in ("b", "activation_energy_J_mol", "k_J_mol", "z"):
-        out[key] = float(getattr(f, key))
-        out[f"{key}_stderr"] = f.stderr[key] if key in f.stderr else "held"
+    for key in WANG_COEF_UNITS:
+        out[key] = float(shown[key])
+        out[f"{key}_stderr"] = shown["stderr"][key] if key in shown["stderr"] else "held"
     out.update({
-        "fitted": ", ".join(f.free),
-        "held_at_published": "; ".join(f"{k} ({why})" for k, why in f.held.items()) or "none",
-        "rmse_pct": f.rmse_percent, "n_points": f.n_points, "n_dropped": f.n_dropped,
-        "c_rate_min": f.c_rate_range[0], "c_rate_max": f.c_rate_range[1],
-        "temperature_C_min": float(units.from_si(f.temperature_range_K[0], "°C")),
-        "temperature_C_max": float(units.from_si(f.temperature_range_K[1], "°C")),
-        "ah_min": f.ah_range[0], "ah_max": f.ah_range[1],
+        "fitted": ", ".join(shown["fitted"]),
+        "held_at_published": "; ".join(f"{k} ({why})" for k, why in shown["held_at_published"].items()) or "none",
+        "rmse_pct": shown["rmse_pct"], "n_points": shown["n_points"], "n_dropped": shown["n_dropped"],
+        **{f"{key}_{end}": float(shown[key][i]) for key in ("c_rate", "temperature_C", "ah")
+           for i, end in enumerate(("min", "max"))},
         "valid_for": "the tested cell design, inside these ranges only",
     })
     return kv_out(out)

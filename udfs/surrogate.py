@@ -15,18 +15,14 @@ import numpy as np
 from xlcell import units
 from xlcell.calendering import LINE_LOAD
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
+from xlcell.params import to_display
 from xlcell.process_sim import SOLIDS_FRACTION, CalenderLine, ProcessSimulator
-from xlcell.surrogate import MEASUREMENT_SD, bayes_opt, fit_surrogate, suggest_next
+from xlcell.surrogate import MEASUREMENT_SD, SETTING_SPECS, bayes_opt, fit_surrogate, suggest_next
 
 from ._excel import as_2d, as_float, as_int, as_table, as_text, is_blank_row, kv_out, params_from_kv, udf, user_names
 
-#: Excel key -> (SI key, display unit); the line load's from the one spec every calender entry route converts with
-SETTING_KEYS = {
-    LINE_LOAD.key: (LINE_LOAD.name, LINE_LOAD.unit),
-    "line_speed_m_min": ("line_speed_m_s", "m/min"),
-    "solids_fraction": ("solids_fraction", "-"),
-    "roll_temperature_C": ("roll_temperature_K", "°C"),
-}
+#: Excel key -> (SI key, display unit), from the kernel's setting specs
+SETTING_KEYS = {s.key: (s.name, s.unit) for s in SETTING_SPECS}
 _BY_LOWER = {k.lower(): k for k in SETTING_KEYS}
 _BY_SI = {si: k for k, (si, _) in SETTING_KEYS.items()}
 #: the models' SI settings -> the key and unit the user typed (errors name what is in the user's table)
@@ -131,8 +127,6 @@ def _target(v: Any) -> float:
     return as_float(v, "target_porosity")  # range checked by suggest_next / bayes_opt
 
 
-def _display(si_key: str, x: float) -> float:
-    return float(units.from_si(x, SETTING_KEYS[_BY_SI[si_key]][1]))
 
 
 @udf(table=True, ranges=("data", "query", "line"), wizard=False)
@@ -189,13 +183,15 @@ def XLCELL_BO_SUGGEST(data: Any, bounds: Any, target_porosity: Any, material: An
         fixed.setdefault("solids_fraction", phi)
     sur = fit_surrogate(X, y, material=mat, line=ln, solids_fraction=phi, n_restarts=3, seed=s, measurement_sd=msd)
     sg = suggest_next(sur, b, t, acquisition=acq, seed=s, fixed=fixed)
-    out = {_BY_SI[k]: _display(k, sg.settings[k]) for k in b}
+    shown = to_display(sg)
+    out = {_BY_SI[k]: float(shown["settings"][k]) for k in b}
     if "solids_fraction" not in b:
-        out["solids_fraction"] = sg.settings["solids_fraction"]
-    out.update({"predicted_porosity": sg.mean, "predicted_std": sg.std,
-                ("expected_improvement" if acq == "ei" else "lower_confidence_bound"): sg.acquisition,
-                "incumbent_error": sg.incumbent,
-                "fracture_line_load_N_mm": float(LINE_LOAD.from_si(sg.fracture_line_load_N_m)) if np.isfinite(sg.fracture_line_load_N_m) else "none (ductile)",
+        out["solids_fraction"] = shown["settings"]["solids_fraction"]
+    fracture = shown["fracture_line_load_N_mm"]
+    out.update({"predicted_porosity": shown["predicted_porosity"], "predicted_std": shown["predicted_std"],
+                ("expected_improvement" if acq == "ei" else "lower_confidence_bound"): shown["acquisition"],
+                "incumbent_error": shown["incumbent_error"],
+                "fracture_line_load_N_mm": float(fracture) if np.isfinite(fracture) else "none (ductile)",
                 "n_trials": float(y.size)})
     return kv_out(out)
 
@@ -233,9 +229,9 @@ def XLCELL_BO_RUN(bounds: Any, target_porosity: Any, material: Any = None, solid
     h = bayes_opt(sim, b, t, n_init=n0, n_iter=n1, seed=s)
     keys = list(b)
     header = ["iteration", "phase"] + [_BY_SI[k] for k in keys] + ["porosity", "abs_error", "best_abs_error"]
-    obj, best = h.objective, h.best_so_far
-    return [header] + [[float(i + 1), h.phase[i]] + [_display(k, h.settings[k][i]) for k in keys]
-                       + [float(h.porosity[i]), float(obj[i]), float(best[i])] for i in range(len(h))]
+    obj, best, shown = h.objective, h.best_so_far, to_display(h)
+    return [header] + [[float(i + 1), h.phase[i]] + [float(shown["settings"][k][i]) for k in keys]
+                       + [float(shown["porosity"][i]), float(obj[i]), float(best[i])] for i in range(len(h))]
 
 
 __all__ = [n for n in dir() if n.startswith("XLCELL_")] + ["SETTING_KEYS", "bounds_table", "settings_table"]

@@ -24,6 +24,7 @@ import numpy as np
 
 from xlcell import units
 from xlcell.errors import InputError, ShapeError
+from xlcell.params import item_units, to_display
 from xlcell.registry import output_key, output_spec
 from xlcell.tables import C2C_SAMPLE_HEADER, HISTOGRAM_HEADER, MC_HEADER
 from xlcell.uncertainty import (DEFAULT_OUTPUTS, MAX_BINS, STAT_COLUMNS, MonteCarloResult, UncertaintySpec, cell_to_cell,
@@ -129,10 +130,11 @@ def XLCELL_MONTE_CARLO(design: Any, n: Any, seed: Any, spec: Any = None, factory
     one row per output; mean_above_p95 of a cost is its CVaR95 (the mean of the worst 5 % of samples).
     """
     r = _run(design, n, seed, spec, factory, bom, steps, materials, outputs)
+    shown, unit = to_display(r), item_units(r, "stats")
     rows: list[list[Any]] = [list(MC_HEADER)]
     for k in r.keys:
-        st = r.stats[k]
-        rows.append([k, output_spec(k).unit, excel_value(r.deterministic[k])] + [excel_value(st[c]) for c in STAT_COLUMNS])
+        st = shown["stats"][k]
+        rows.append([k, unit[k], excel_value(shown["deterministic"][k])] + [excel_value(st[c]) for c in STAT_COLUMNS])
     return rows
 
 
@@ -148,7 +150,7 @@ def XLCELL_MC_RISK(design: Any, n: Any, seed: Any, spec: Any = None, factory: An
     p_feasible_and_within_limit, deterministic_feasible (1 = the unperturbed design is feasible).
     """
     r = _run(design, n, seed, spec, factory, bom, steps, materials, outputs)
-    return kv_out({k: ("" if isinstance(v, float) and v != v else v) for k, v in r.risk.items()})
+    return kv_out({k: ("" if isinstance(v, float) and v != v else v) for k, v in to_display(r)["risk"].items()})
 
 
 @udf(table=True, ranges=("design", "spec", "factory", "bom", "steps", "materials", "outputs"), wizard=False)
@@ -161,7 +163,9 @@ def XLCELL_MC_SAMPLES(design: Any, n: Any, seed: Any, spec: Any = None, factory:
     feed a column to XLCELL_HISTOGRAM for a chart.
     """
     r = _run(design, n, seed, spec, factory, bom, steps, materials, outputs)
-    cols = [np.arange(1, r.n + 1, dtype=float), r.macro, r.thermal] + [r.samples[k] for k in r.keys]
+    shown = to_display(r)
+    cols = [np.arange(1, r.n + 1, dtype=float), shown["macro_factor"], shown["thermal_factor"]] + [
+        shown["output_samples"][k] for k in r.keys]
     body = np.column_stack(cols).tolist()
     feas = r.feasible.tolist()
     return [["sample", "macro_factor", "thermal_factor", *r.keys, "feasible"]] + [row + [f] for row, f in zip(body, feas)]
@@ -227,7 +231,7 @@ def XLCELL_CELL_TO_CELL(design: Any, n_cells: Any, seed: Any, cv_thickness_pct: 
     """
     r = _c2c(design, n_cells, seed, cv_thickness_pct, cv_porosity_pct, series, parallel, capacity_window_pct,
              resistance_window_pct, cv_contact_pct, materials)
-    return kv_out(r.summary)
+    return kv_out(to_display(r)["summary"])
 
 
 @udf(table=True, ranges=("design", "materials"))
@@ -244,8 +248,9 @@ def XLCELL_CELL_TO_CELL_SAMPLES(design: Any, n_cells: Any, seed: Any, cv_thickne
     materials: optional table of user-defined materials
     """
     r = _c2c(design, n_cells, seed, cv_thickness_pct, cv_porosity_pct, cv_contact_pct=cv_contact_pct, materials=materials)
-    body = np.column_stack([np.arange(1, r.capacity_C.size + 1, dtype=float), units.from_si(r.capacity_C, "Ah"),
-                            units.from_si(r.resistance_ohm, "mΩ"), units.from_si(r.energy_J, "Wh")]).tolist()
+    shown = to_display(r)
+    body = np.column_stack([np.arange(1, r.capacity_C.size + 1, dtype=float)]
+                           + [shown[k] for k in C2C_SAMPLE_HEADER[1:]]).tolist()
     return [list(C2C_SAMPLE_HEADER)] + body
 
 

@@ -53,8 +53,8 @@ def optimisation_sheet(wb: Workbook, settings: Any, problem: DesignProblem, fron
         ("Seed", settings.seed, "the same seed gives the same front"),
     ]
     for k, key in enumerate(front.objective_keys):
-        rows.append((f"Ideal {key}", float(front.ideal[k]), key_unit(key)))
-        rows.append((f"Nadir {key}", float(front.nadir[k]), key_unit(key)))
+        rows.append((f"Ideal {key}", float(front.ideal[k]), front.units[key]))
+        rows.append((f"Nadir {key}", float(front.nadir[k]), front.units[key]))
     style.header_row(ws, 4, 1, ["Item", "Value", "Note / unit"])
     for i, (a, b, c) in enumerate(rows, start=5):
         ws.cell(row=i, column=1, value=a)
@@ -117,15 +117,15 @@ def front_sheet(wb: Workbook, front: ParetoFront, chosen: int) -> None:
         row = [i + 1, *[table[k][i] for k in objs], i == front.knee, i == chosen, *[table[k][i] for k in rest]]
         for j, v in enumerate(row):
             c = ws.cell(row=5 + i, column=1 + j, value=v)
-            style.style_result(c, key_unit(header[j]) if header[j] not in ("point", "knee", "chosen") else "bool")
-    ws.cell(row=3, column=1, value="Units: " + ", ".join(f"{k} ({key_unit(k)})" for k in header
+            style.style_result(c, front.units[header[j]] if header[j] not in ("point", "knee", "chosen") else "bool")
+    ws.cell(row=3, column=1, value="Units: " + ", ".join(f"{k} ({front.units[k]})" for k in header
                                                           if k not in ("point", "knee", "chosen"))).font = style.DERIVED_FONT
     last = 4 + len(front)
     cx = ws.cell(row=last + 2, column=1, value=f"Chosen design (point {chosen + 1}; the chart's red diamond)")
     cx.font = style.SECTION_FONT
     for r, k in ((last + 3, 0), (last + 4, 1)):
-        style.style_result(ws.cell(row=r, column=2, value=float(front.F[chosen, k])), key_unit(objs[k]))
-        ws.cell(row=r, column=3, value=f"{objs[k]} ({key_unit(objs[k])})").font = style.DERIVED_FONT
+        style.style_result(ws.cell(row=r, column=2, value=float(front.F[chosen, k])), front.units[objs[k]])
+        ws.cell(row=r, column=3, value=f"{objs[k]} ({front.units[objs[k]]})").font = style.DERIVED_FONT
 
     chart = front_chart(Reference(ws, min_col=3, min_row=5, max_row=last), Reference(ws, min_col=2, min_row=5, max_row=last),
                         Reference(ws, min_col=2, min_row=last + 4, max_row=last + 4),

@@ -51,7 +51,7 @@ class ReportContext:
     used: dict[str, Any] = field(default_factory=dict)  #: every design input as used (display units)
     rate: Any = None  #: usable capacity fraction at each C-rate of RATE_GRID
     cost: CostDetails | None = None  #: the cost roll-up (SI)
-    sensitivity: Tornado | None = None  #: the ±10 % tornado of $/kWh
+    sensitivity: Tornado | None = None  #: the tornado of $/kWh (its step: Tornado.fraction)
     lifetime: LifetimeStudy | None = None  #: at FADE_CYCLES
     lifetime_scenario: LifetimeScenario = field(default_factory=LifetimeScenario)  #: the lifetime study's scenario
     cell_lcos_scenario: LifetimeScenario = field(default_factory=LifetimeScenario)  #: the cell LCOS's scenario

@@ -93,8 +93,10 @@ def cost_section(wb: Workbook, ctx: Any) -> None:
     # tornado
     t = ctx.sensitivity
     top = rr + 4
-    ws.cell(row=top - 1, column=1, value="Sensitivity of $/kWh to ±10 % of each input (largest swings)").font = style.SECTION_FONT
-    style.header_row(ws, top, 1, ["Input", "Base", f"-10 %: {t.unit}", f"+10 %: {t.unit}", "change at -10 %", "change at +10 %"])
+    step = f"{float(to_display(t)['fraction_pct']):g} %"  # the relative change the tornado was run with
+    ws.cell(row=top - 1, column=1, value=f"Sensitivity of {t.unit} to ±{step} of each input (largest swings)").font = style.SECTION_FONT
+    style.header_row(ws, top, 1, ["Input", "Base", f"-{step}: {t.unit}", f"+{step}: {t.unit}", f"change at -{step}",
+                                  f"change at +{step}"])
     n = min(TORNADO_ROWS, len(t.keys))
     for i in range(n):
         row = top + 1 + i

@@ -369,6 +369,11 @@ _FMT_FIELDS = ("cell_thickness_m", "asi_electrochemical_ohm_m2", "aspect_ratio")
 _PLANT_FIELDS = ("plant_energy_J_yr", "operating_days")
 
 
+#: Potentials and voltages (inputs in V) move by this absolute step in :func:`cost_sensitivity`, not by ±x %:
+#: ±10 % of a 3.8 V electrode potential (±0.38 V) is a different chemistry, not a sensitivity.
+SENSITIVITY_VOLTAGE_STEP_V = 0.05
+
+
 @dataclass(frozen=True)
 class Tornado:
     """The tornado table of :func:`cost_sensitivity`, sorted by swing (largest first).
@@ -390,15 +395,14 @@ class Tornado:
     metric: str = field(metadata=param("Cost metric (CostMetrics key)", "text", key="metric"))
     input_units: tuple[str, ...] = field(metadata=param("Display unit of each input", "text", key="input_unit"))
     unit: str = field(metadata=param("Display unit of the metric", "text", key="unit"))
+    fraction: float = field(default=0.1, metadata=param(
+        "Relative change of each input", "%", key="fraction_pct", doc="yields move by this share of their loss"))
+    voltage_step_V: float = field(default=SENSITIVITY_VOLTAGE_STEP_V, metadata=param(
+        "Step of each potential (instead of the relative change)", "mV", key="voltage_step_mV"))
 
     @property
     def swing(self) -> np.ndarray:
         return np.abs(self.high - self.low)
-
-
-#: Potentials and voltages (inputs in V) move by this absolute step in :func:`cost_sensitivity`, not by ±x %:
-#: ±10 % of a 3.8 V electrode potential (±0.38 V) is a different chemistry, not a sensitivity.
-SENSITIVITY_VOLTAGE_STEP_V = 0.05
 
 
 def _bounded(spec: ParamSpec, v: float, x: float) -> float:
@@ -544,6 +548,7 @@ def cost_sensitivity(
         keys=tuple(entries[i][2] for i in order), labels=tuple(entries[i][6] for i in order),
         base_input=base_in[order], low_input=lo_in[order], high_input=hi_in[order], low=low[order], high=high[order],
         base=float(vals[0]), metric=metric, input_units=tuple(entries[i][4].unit for i in order), unit=mspec[metric].unit,
+        fraction=float(fraction), voltage_step_V=SENSITIVITY_VOLTAGE_STEP_V,
     )
 
 

@@ -57,7 +57,7 @@ from scipy.optimize import OptimizeWarning, curve_fit
 from .cell import CellDesign, am_volume_fraction, areal_capacity, broadcast_fields_cell, resolve, specific_area
 from .constants import FARADAY, GAS_CONSTANT, SECONDS_PER_YEAR
 from .errors import InfeasibleError, InputError, ShapeError
-from .params import param, specs, validate, whole_number
+from .params import param, per_item, specs, validate, whole_number
 from .transport import effective_conductivity
 
 Array = Any
@@ -705,23 +705,38 @@ def wang_fade_vs_cycles(c_rate: Array, temperature_K: Array, cycles: Array, dod:
     return WangFade(ah_throughput=ah, soh=soh, in_range=np.broadcast_to(wang_in_range(c, T), shape))
 
 
+#: display unit of each Wang coefficient: the fit's coefficients and their standard errors share them
+WANG_COEF_UNITS = {"b": "-", "activation_energy_J_mol": "J/mol", "k_J_mol": "J/mol", "z": "-"}
+
+
 @dataclass(frozen=True)
 class WangFit:
-    """A Wang-form fit to user data, with the domain of that data (outside it the fit is extrapolation)."""
+    """A Wang-form fit to user data, with the domain of that data (outside it the fit is extrapolation).
 
-    b: float
-    activation_energy_J_mol: float
-    k_J_mol: float
-    z: float
-    free: tuple[str, ...]  #: the coefficients fitted
-    held: dict[str, str]  #: coefficients the data cannot identify, held at Wang et al.'s values -> why
-    stderr: dict[str, float]  #: standard errors of the fitted coefficients (0 for data the model fits exactly)
-    rmse_percent: float  #: root-mean-square error of the loss, percentage points
-    n_points: int  #: rows used
-    n_dropped: int  #: rows dropped because their loss or throughput is <= 0 (the fit is in ln loss and ln Ah)
-    c_rate_range: tuple[float, float]
-    temperature_range_K: tuple[float, float]
-    ah_range: tuple[float, float]
+    The coefficients stay in the units of Wang et al. 2011's form (B for a loss in % and a throughput in Ah, E_a and
+    k in J/mol), the losses in the paper's percent and the throughputs in the paper's Ah, as the data are given.
+    """
+
+    b: float = field(metadata=param("Pre-exponential factor B (% loss per Ah^z)", WANG_COEF_UNITS["b"], key="b"))
+    activation_energy_J_mol: float = field(metadata=param("Activation energy E_a", WANG_COEF_UNITS["activation_energy_J_mol"],
+                                                          key="activation_energy_J_mol"))
+    k_J_mol: float = field(metadata=param("C-rate coefficient k (per C-rate)", WANG_COEF_UNITS["k_J_mol"], key="k_J_mol"))
+    z: float = field(metadata=param("Throughput exponent z", WANG_COEF_UNITS["z"], key="z"))
+    free: tuple[str, ...] = field(metadata=param("Coefficients fitted", "text", key="fitted"))
+    held: dict[str, str] = field(metadata=param(
+        "Coefficients held at Wang et al.'s values (the data cannot identify them) -> why", "text", key="held_at_published"))
+    stderr: dict[str, float] = field(metadata=per_item(
+        "Standard errors of the fitted coefficients", key="stderr", units=WANG_COEF_UNITS,
+        doc="0 for data the model fits exactly"))
+    rmse_percent: float = field(metadata=param("Root-mean-square error of the loss (percentage points)", "% (Wang)",
+                                               key="rmse_pct"))
+    n_points: int = field(metadata=param("Rows used", "-", key="n_points"))
+    n_dropped: int = field(metadata=param(
+        "Rows dropped (loss or throughput <= 0: the fit is in ln loss and ln Ah)", "-", key="n_dropped"))
+    c_rate_range: tuple[float, float] = field(metadata=param("C-rates of the data (min, max)", "C-rate", key="c_rate"))
+    temperature_range_K: tuple[float, float] = field(metadata=param("Temperatures of the data (min, max)", "°C",
+                                                                    key="temperature_C"))
+    ah_range: tuple[float, float] = field(metadata=param("Throughputs of the data (min, max)", "Ah (Wang)", key="ah"))
 
     def predict(self, c_rate: Array, temperature_K: Array, ah_throughput: Array) -> np.ndarray:
         """Loss (%) from the fitted coefficients (at most 100 %).

@@ -22,6 +22,7 @@ from scipy.optimize import minimize as _scipy_minimize
 
 from .cell import CellDesign, default_design
 from .errors import ConflictError, InfeasibleError, InputError, ShapeError
+from .params import param, per_item
 from .registry import Evaluation, apply_values, check_variable_set, current_values, max_of, output_spec, variable
 from .registry import limits as registry_limits
 
@@ -555,6 +556,26 @@ def objective_scale(problem: Any, seed: int = 0, n: int = 64) -> tuple[np.ndarra
     return np.nan_to_num(lo), np.nan_to_num(scale, nan=1.0)
 
 
+def key_units(problem: Any, variables: Iterable[str], outputs: Iterable[str]) -> dict[str, str]:
+    """The display unit of each decision variable and model output a result of ``problem`` holds.
+
+    Read from the registry for a :class:`DesignProblem` (the variables' and the outputs' specs, the one source of
+    their units; a key that is both takes the variable's, as :func:`xlcell.registry.key_unit` does); ``"-"`` for a :class:`FunctionProblem`, whose plain numbers carry no unit xlcell knows.
+
+    Parameters
+    ----------
+    problem : DesignProblem or FunctionProblem
+        The problem the result is of.
+    variables : iterable of str
+        Decision-variable keys.
+    outputs : iterable of str
+        Model output keys.
+    """
+    if not isinstance(problem, DesignProblem):
+        return {k: "-" for k in (*variables, *outputs)}
+    return {**{k: output_spec(k).unit for k in outputs}, **{k: variable(k).unit for k in variables}}
+
+
 # --------------------------------------------------------------------------------------------------
 # Single-objective optimisation
 # --------------------------------------------------------------------------------------------------
@@ -562,13 +583,16 @@ def objective_scale(problem: Any, seed: int = 0, n: int = 64) -> tuple[np.ndarra
 class ConstraintStatus:
     """A constraint at the returned design, and the best value it could reach alone within the bounds."""
 
-    name: str
-    key: str
-    kind: str
-    bound: float
-    value: float
-    satisfied: bool
-    best_reachable: float | None = None
+    name: str = field(metadata=param("Constraint", "text", key="constraint"))
+    key: str = field(metadata=param("Constrained output (registry key)", "text", key="key"))
+    kind: str = field(metadata=param("Kind (>= or <=)", "text", key="kind"))
+    bound: float = field(metadata=per_item("Bound", key="bound", units="unit", display=True))
+    value: float = field(metadata=per_item("Value at the design", key="value", units="unit", display=True))
+    satisfied: bool = field(metadata=param("Satisfied", "bool", key="satisfied"))
+    best_reachable: float | None = field(default=None, metadata=per_item(
+        "Best value reachable alone within the bounds", key="best_reachable", units="unit", display=True))
+    unit: str = field(default="-", metadata=param(
+        "Display unit of the constrained output (the registry's; '-' for a plain function's)", "text", key="unit"))
 
     def sentence(self, unit: str = "") -> str:
         """The constraint's state as one sentence, e.g. ``max_power_W >= 100000 W: 2046 W at the best design``.
@@ -589,16 +613,21 @@ class ConstraintStatus:
 class OptimizationResult:
     """Result of :func:`minimize` (display units; objective in its natural sense)."""
 
-    x: dict[str, float]
-    objective_key: str
-    objective: float
-    outputs: dict[str, float]
-    feasible: bool
-    success: bool
-    message: str
+    x: dict[str, float] = field(metadata=per_item("Decision variables at the design", key="x", units="units",
+                                                  display=True))
+    objective_key: str = field(metadata=param("Objective (registry key)", "text", key="objective_key"))
+    objective: float = field(metadata=per_item("Objective at the design", key="objective", units="units",
+                                               items="objective_key", display=True))
+    outputs: dict[str, float] = field(metadata=per_item("Model outputs at the design", key="outputs", units="units",
+                                                        display=True))
+    feasible: bool = field(metadata=param("Feasible", "bool", key="feasible"))
+    success: bool = field(metadata=param("The local solver converged", "bool", key="success"))
+    message: str = field(metadata=param("Message", "text", key="message"))
     constraints: list[ConstraintStatus] = field(default_factory=list)
-    n_starts: int = 0
-    n_model_calls: int = 0
+    n_starts: int = field(default=0, metadata=param("Starts", "-", key="starts"))
+    n_model_calls: int = field(default=0, metadata=param("Model calls", "-", key="model_calls"))
+    units: dict[str, str] = field(default_factory=dict, metadata=param(
+        "Display unit of each variable and output: the registry's (see key_units)", "text", key="units"))
 
     def raise_if_infeasible(self) -> "OptimizationResult":
         if not self.feasible:
@@ -615,7 +644,8 @@ def _report(problem: Any, F: np.ndarray, G: np.ndarray, reach: dict[int, float] 
             r = rows[j]
             value = r.bound - g if r.kind == ">=" else g + r.bound
             st = ConstraintStatus(problem.constraint_names[j], r.key, r.kind, r.bound, value,
-                                  bool(g <= FEASIBILITY_TOL * problem.g_scale[j]))
+                                  bool(g <= FEASIBILITY_TOL * problem.g_scale[j]),
+                                  unit=key_units(problem, (), (r.key,))[r.key])
         else:
             st = ConstraintStatus(problem.constraint_names[j], problem.constraint_names[j], "<=", 0.0, g,
                                   bool(g <= FEASIBILITY_TOL * problem.g_scale[j]))
@@ -732,12 +762,12 @@ def minimize(problem: Any, objective: int | str = 0, *, n_starts: int = 6, seed:
     return OptimizationResult(
         x=dict(zip(problem.variable_names, map(float, x))), objective_key=name, objective=value, outputs=outputs,
         feasible=best.feasible, success=best.success, message=msg, constraints=statuses, n_starts=len(starts),
-        n_model_calls=calls,
+        n_model_calls=calls, units=key_units(problem, problem.variable_names, outputs),
     )
 
 
 __all__ = [
     "Variable", "Objective", "Constraint", "DesignProblem", "FunctionProblem", "OptimizationResult",
-    "ConstraintStatus", "minimize", "lhs", "start_points", "multistart", "objective_scale", "model_constraints",
+    "ConstraintStatus", "minimize", "key_units", "lhs", "start_points", "multistart", "objective_scale", "model_constraints",
     "FEASIBILITY_TOL",
 ]

@@ -36,6 +36,7 @@ class ParamSpec:
     group: str = ""
     from_material: bool = False  #: blank takes the active material's library value
     advanced: bool = False
+    display: bool = False  #: the field holds display-unit values already (a table the kernel reports in them)
 
     def allowed(self) -> str:
         """The allowed range in words, in display units."""
@@ -123,6 +124,7 @@ def param(
     group: str = "",
     from_material: bool = False,
     advanced: bool = False,
+    display: bool = False,
 ) -> dict[str, Any]:
     """Field metadata for a parameter. Bounds are in the display ``unit``.
 
@@ -146,24 +148,29 @@ def param(
         The default comes from the material library.
     advanced : bool
         Listed among the advanced inputs.
+    display : bool
+        The field's values are already in ``unit`` (a result the kernel reports in display units, e.g. the
+        statistics of registry outputs): :func:`to_display` shows them as they are.
     """
     if unit not in UNITS:
         raise KeyError(f"unit {unit!r} is not in xlcell.units.UNITS")
     return {
         "xlcell": dict(
             key=key, label=label, unit=unit, doc=doc, gt=gt, ge=ge, lt=lt, le=le,
-            allow_nan=allow_nan, group=group, from_material=from_material, advanced=advanced,
+            allow_nan=allow_nan, group=group, from_material=from_material, advanced=advanced, display=display,
         )
     }
 
 
 def per_item(label: str, *, key: str, units: str | Mapping[str, str], doc: str = "",
-             display: bool = False) -> dict[str, Any]:
+             display: bool = False, items: str | None = None) -> dict[str, Any]:
     """Field metadata for a result whose items have units of their own (a bill of materials, a tornado table).
 
     The field holds a dict keyed by item, or an array whose last axis runs over rows; ``units`` gives each item's
     display unit, either as a mapping (item -> unit) or as the name of a field of the same dataclass that holds one
-    unit per row (a tuple) or one unit for all (a str, set at run time, e.g. the metric a tornado ranks).
+    unit per row (a tuple), one unit for all (a str, set at run time, e.g. the metric a tornado ranks) or a mapping
+    item -> unit set at run time (e.g. read from :func:`xlcell.registry.key_unit` for results keyed by registry key).
+    An array field whose units are a mapping names, in ``items``, the field listing its rows' item keys.
     :func:`item_units` reads it, :func:`items_to_display` converts with it.
 
     Parameters
@@ -174,18 +181,21 @@ def per_item(label: str, *, key: str, units: str | Mapping[str, str], doc: str =
         Excel key of the field.
     units : str or mapping
         Item -> display unit (keys of :data:`xlcell.units.UNITS`), or the name of the field holding one display unit
-        per row or one for all.
+        per row, one for all or one per item key.
     doc : str
         Longer help text.
     display : bool
         The values are already in their display units (the kernel ranks or reports them so).
+    items : str, optional
+        For an array field: the name of the field holding the item key of each row (last axis, a tuple or list), or
+        of the whole field (a str, e.g. the objective an optimum is of), looked up in the mapping of units.
     """
     if not isinstance(units, str):
         bad = sorted(set(units.values()) - set(UNITS))
         if bad:
             raise KeyError(f"units {bad} are not in xlcell.units.UNITS")
         units = dict(units)
-    return {"xlcell_items": dict(label=label, key=key, units=units, doc=doc, display=display)}
+    return {"xlcell_items": dict(label=label, key=key, units=units, doc=doc, display=display, items=items)}
 
 
 def item_fields(cls_or_obj: Any) -> list[dataclasses.Field]:
@@ -214,11 +224,18 @@ def item_units(obj: Any, name: str) -> Mapping[str, str] | tuple[str, ...] | str
     mapping, tuple of str or str
         Item -> unit for a dict field, one unit per row (last axis) or one for all for an array field.
     """
-    units = {f.name: f for f in fields(obj)}[name].metadata["xlcell_items"]["units"]
-    if not isinstance(units, str):
+    meta = {f.name: f for f in fields(obj)}[name].metadata["xlcell_items"]
+    units = meta["units"]
+    if isinstance(units, str):
+        units = getattr(obj, units)
+        if isinstance(units, str):
+            return units
+    if isinstance(units, Mapping):
+        if meta.get("items"):
+            rows = getattr(obj, meta["items"])
+            return units[rows] if isinstance(rows, str) else tuple(units[k] for k in rows)
         return units
-    u = getattr(obj, units)
-    return u if isinstance(u, str) else tuple(u)
+    return tuple(units)
 
 
 def items_to_display(obj: Any, name: str) -> Any:
@@ -239,7 +256,9 @@ def items_to_display(obj: Any, name: str) -> Any:
     meta = {f.name: f for f in fields(obj)}[name].metadata["xlcell_items"]
     value, units = getattr(obj, name), item_units(obj, name)
     if isinstance(value, Mapping):
-        return dict(value) if meta["display"] else {k: from_si(v, units[k]) for k, v in value.items()}
+        if meta["display"]:
+            return dict(value)
+        return {k: from_si(v, units if isinstance(units, str) else units[k]) for k, v in value.items()}
     a = np.asarray(value)
     if meta["display"]:
         return a
@@ -309,7 +328,7 @@ def to_display(obj: Any, prefix: str = "") -> dict[str, Any]:
     for f in fields(obj):
         if "xlcell" in f.metadata:
             s = ParamSpec(name=f.name, **f.metadata["xlcell"])
-            out[prefix + s.key] = s.from_si(getattr(obj, f.name))
+            out[prefix + s.key] = getattr(obj, f.name) if s.display else s.from_si(getattr(obj, f.name))
         elif "xlcell_items" in f.metadata:
             out[prefix + f.metadata["xlcell_items"]["key"]] = items_to_display(obj, f.name)
     return out

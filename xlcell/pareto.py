@@ -26,8 +26,9 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from .errors import InfeasibleError, InputError
-from .optimize import (DesignProblem, SubResult, _Sub, minimize, model_constraints, multistart, objective_scale,
-                       start_points)
+from .optimize import (DesignProblem, SubResult, _Sub, key_units, minimize, model_constraints, multistart,
+                       objective_scale, start_points)
+from .params import param, per_item
 
 #: reference point of the normalised hypervolume (ideal = 0, nadir = 1)
 HV_REFERENCE = 1.1
@@ -187,22 +188,33 @@ def _n_lattice(m: int, h: int) -> int:
 class ParetoFront:
     """A Pareto front, sorted by the first objective (display units, objectives in their natural sense)."""
 
-    method: str
-    variable_keys: list[str]
-    objective_keys: list[str]
-    senses: np.ndarray  #: +1 minimise, -1 maximise
-    X: np.ndarray  #: (n, n_var) decision variables
-    F: np.ndarray  #: (n, n_obj) objectives, natural sense
-    outputs: dict[str, np.ndarray]  #: objectives, constrained outputs and extra report keys at each point
-    ideal: np.ndarray  #: best value of each objective (natural sense)
-    nadir: np.ndarray  #: worst value of each objective over the anchors (natural sense)
-    hypervolume: float  #: normalised (ideal 0, nadir 1, reference 1.1); NaN for fewer than 2 points
-    knee: int  #: index of the knee point
-    n_subproblems: int
-    n_infeasible: int  #: sub-problems that ended infeasible (dropped)
-    n_dominated: int  #: feasible sub-problem solutions dropped as dominated or duplicate
-    n_model_calls: int
-    seconds: float = field(default=0.0, compare=False)
+    method: str = field(metadata=param("Method", "text", key="method"))
+    variable_keys: list[str] = field(metadata=param("Decision variables (registry keys)", "text", key="variable_keys"))
+    objective_keys: list[str] = field(metadata=param("Objectives (registry keys)", "text", key="objective_keys"))
+    senses: np.ndarray = field(metadata=param("Sense of each objective: +1 minimise, -1 maximise", "-", key="senses"))
+    X: np.ndarray = field(metadata=per_item("Decision variables", key="X", units="units", items="variable_keys",
+                                            display=True, doc="(n, n_var)"))
+    F: np.ndarray = field(metadata=per_item("Objectives, natural sense", key="F", units="units", items="objective_keys",
+                                            display=True, doc="(n, n_obj)"))
+    outputs: dict[str, np.ndarray] = field(metadata=per_item(
+        "Objectives, constrained outputs and extra report keys at each point", key="outputs", units="units",
+        display=True))
+    ideal: np.ndarray = field(metadata=per_item("Best value of each objective (natural sense)", key="ideal",
+                                                units="units", items="objective_keys", display=True))
+    nadir: np.ndarray = field(metadata=per_item("Worst value of each objective over the anchors (natural sense)",
+                                                key="nadir", units="units", items="objective_keys", display=True))
+    hypervolume: float = field(metadata=param(
+        "Normalised hypervolume (ideal 0, nadir 1, reference 1.1)", "-", key="hypervolume",
+        doc="NaN for fewer than 2 points"))
+    knee: int = field(metadata=param("Index of the knee point", "-", key="knee"))
+    n_subproblems: int = field(metadata=param("Sub-problems", "-", key="subproblems"))
+    n_infeasible: int = field(metadata=param("Sub-problems that ended infeasible (dropped)", "-", key="infeasible"))
+    n_dominated: int = field(metadata=param("Feasible solutions dropped as dominated or duplicate", "-",
+                                            key="dominated"))
+    n_model_calls: int = field(metadata=param("Model calls", "-", key="model_calls"))
+    seconds: float = field(default=0.0, compare=False, metadata=param("Run time", "s", key="seconds"))
+    units: dict[str, str] = field(default_factory=dict, metadata=param(
+        "Display unit of each variable and output: the registry's (optimize.key_units)", "text", key="units"))
 
     def __len__(self) -> int:
         return self.F.shape[0]
@@ -401,6 +413,7 @@ def pareto_front(problem: Any, n_points: int = 11, method: str = "epsilon", *, s
         senses=senses, X=X, F=Fm * senses, outputs=outputs, ideal=ideal * senses, nadir=nadir * senses,
         hypervolume=hv, knee=knee_index(Fm, ideal, nadir), n_subproblems=len(solved), n_infeasible=n_infeasible,
         n_dominated=len(ok) - int(keep.sum()), n_model_calls=calls, seconds=time.perf_counter() - t0,
+        units=key_units(problem, problem.variable_names, outputs),
     )
 
 

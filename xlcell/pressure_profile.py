@@ -36,11 +36,12 @@ from scipy.integrate import simpson, solve_bvp
 from scipy.special import lambertw
 
 from .errors import InfeasibleError, InputError
-from .params import param, specs
-from .units import to_display
+from . import units
+from .params import param, specs, to_display
 
 Array = Any
 _P = "Pressure profile"
+_SUMMARY = "Pressure profile summary"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,13 +57,16 @@ class PressureProfile:
     baseline_porosity: np.ndarray = field(metadata=param("Mean porosity (constant p)", "-", key="baseline_porosity", group=_P))
     baseline_gradient: np.ndarray = field(metadata=param("Porosity gradient ε_s - ε_f (constant p)", "-", key="baseline_gradient", group=_P))
     gradient: np.ndarray = field(metadata=param("Porosity gradient ε_s - ε_f (optimal)", "-", key="gradient", group=_P))
-    objective: float = 0.0  #: J of the optimal profile
-    baseline_objective: float = 0.0  #: J of the constant-pressure baseline
-    converged: bool = False
+    objective: float = field(default=0.0, metadata=param("Objective J of the optimal profile", "-",
+                                                         key="objective_optimal", group=_SUMMARY))
+    baseline_objective: float = field(default=0.0, metadata=param("Objective J of the constant-pressure baseline", "-",
+                                                                  key="objective_constant", group=_SUMMARY))
+    converged: bool = field(default=False, metadata=param("Converged", "bool", key="converged", group=_SUMMARY))
 
     def columns(self) -> dict[str, np.ndarray]:
         """``{Excel key: display-unit column}`` of the time series, in field order."""
-        return {s.key: np.asarray(s.from_si(getattr(self, s.name)), dtype=float) for s in specs(self)}
+        shown = to_display(self)
+        return {s.key: np.asarray(shown[s.key], dtype=float) for s in specs(self) if s.group == _P}
 
 
 def _positive(name: str, x: float, allowed: str = "a number > 0", scale: float = 1.0) -> float:
@@ -170,8 +174,8 @@ def optimal_pressure_profile(eps0: float, target_porosity: float, eps_min: float
     m = 0.5 * (np.exp(-ks) + np.exp(-kf))
     q_const = (et - e0 * m) / (1.0 - m)
     if not q_const > em:
-        raise InfeasibleError(f"target_porosity = {et:.4g} is out of reach in a {to_display(T, 'ms'):.4g} ms nip: the coating "
-                              f"relaxes too slowly (relaxation times {to_display(tau_surface_s, 'ms'):.4g} and {to_display(tau_foil_s, 'ms'):.4g} ms)")
+        raise InfeasibleError(f"target_porosity = {et:.4g} is out of reach in a {units.to_display(T, 'ms'):.4g} ms nip: the coating "
+                              f"relaxes too slowly (relaxation times {units.to_display(tau_surface_s, 'ms'):.4g} and {units.to_display(tau_foil_s, 'ms'):.4g} ms)")
     z_const = float(np.log(E / (q_const - em)))
 
     weights = {"r": r, "wT": wT}  # the (effort, terminal) weights of the current continuation step

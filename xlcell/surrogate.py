@@ -50,8 +50,9 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.stats import norm, qmc
 
-from .calendering import CalenderingMaterial, eps0_from_solids
+from .calendering import LINE_LOAD, CalenderingMaterial, eps0_from_solids
 from .errors import InputError, ShapeError
+from .params import ParamSpec, param, per_item
 from .process_sim import (
     SOLIDS_FRACTION,
     CalenderLine,
@@ -66,8 +67,18 @@ from .units import from_si
 Array = Any
 Settings = Mapping[str, Array]
 
+#: the process settings a surrogate and the BO loop know: SI name, Excel key, label and display unit (the line load's
+#: is the one spec every calender entry route converts with)
+SETTING_SPECS: tuple[ParamSpec, ...] = (
+    LINE_LOAD,
+    ParamSpec(name="line_speed_m_s", key="line_speed_m_min", label="Line speed", unit="m/min"),
+    ParamSpec(name="solids_fraction", key="solids_fraction", label="Slurry solids volume fraction φ_s", unit="-"),
+    ParamSpec(name="roll_temperature_K", key="roll_temperature_C", label="Roll temperature", unit="°C"),
+)
 #: the process settings (SI keys) a surrogate and the BO loop know
-KEYS = ("line_load_N_m", "line_speed_m_s", "solids_fraction", "roll_temperature_K")
+KEYS = tuple(sp.name for sp in SETTING_SPECS)
+#: SI setting -> display unit
+SETTING_UNITS: dict[str, str] = {sp.name: sp.unit for sp in SETTING_SPECS}
 FEATURES = ("physics", "raw")
 ACQUISITIONS = ("ei", "lcb")
 MIN_POINTS = 3  #: fewest trials a surrogate is fitted to
@@ -662,13 +673,16 @@ def _cracks_everywhere(bounds: Mapping[str, tuple[float, float]], material: Cale
 class Suggestion:
     """The next setting to try and what the surrogate expects there."""
 
-    settings: dict[str, float]
-    mean: float  #: predicted porosity
-    std: float  #: std of a new measurement there (latent and noise)
-    acquisition: float  #: EI (>= 0) or the LCB value at the setting
-    incumbent: float  #: best posterior |mean - target| at the trials so far
-    latent_std: float = float("nan")  #: std of the noise-free porosity there (what the acquisition used)
-    fracture_line_load_N_m: float = float("inf")  #: the fracture-limited line load at the suggestion's φ_s and T
+    settings: dict[str, float] = field(metadata=per_item("Settings to try next", key="settings", units=SETTING_UNITS))
+    mean: float = field(metadata=param("Predicted porosity", "-", key="predicted_porosity"))
+    std: float = field(metadata=param("Std of a new measurement there (latent and noise)", "-", key="predicted_std"))
+    acquisition: float = field(metadata=param("EI (>= 0) or the LCB value at the setting", "-", key="acquisition"))
+    incumbent: float = field(metadata=param("Best posterior |mean - target| at the trials so far", "-",
+                                            key="incumbent_error"))
+    latent_std: float = field(default=float("nan"), metadata=param(
+        "Std of the noise-free porosity there (what the acquisition used)", "-", key="latent_std"))
+    fracture_line_load_N_m: float = field(default=float("inf"), metadata=param(
+        "Fracture-limited line load at the suggestion's φ_s and T", LINE_LOAD.unit, key="fracture_line_load_N_mm"))
 
 
 def _acq(sur: Surrogate, settings: Settings, target: float, best: float, acquisition: str, kappa: float) -> np.ndarray:
@@ -831,13 +845,14 @@ def suggest_from_data(settings: Settings, porosity: Array, bounds: Mapping[str, 
 class History:
     """Settings tried in order, what was measured and the best distance to the target so far."""
 
-    settings: dict[str, np.ndarray]
-    porosity: np.ndarray  #: measured (noisy) porosity
-    target: float
-    phase: list[str]  #: "init", "bo", "random" or "grid"
-    predicted_mean: np.ndarray  #: the surrogate's prediction at each BO suggestion (NaN otherwise)
-    predicted_std: np.ndarray
-    acquisition: np.ndarray
+    settings: dict[str, np.ndarray] = field(metadata=per_item("Settings tried", key="settings", units=SETTING_UNITS))
+    porosity: np.ndarray = field(metadata=param("Measured (noisy) porosity", "-", key="porosity"))
+    target: float = field(metadata=param("Target porosity", "-", key="target_porosity"))
+    phase: list[str] = field(metadata=param('Phase ("init", "bo", "random" or "grid")', "text", key="phase"))
+    predicted_mean: np.ndarray = field(metadata=param(
+        "The surrogate's prediction at each BO suggestion (NaN otherwise)", "-", key="predicted_porosity"))
+    predicted_std: np.ndarray = field(metadata=param("Its std", "-", key="predicted_std"))
+    acquisition: np.ndarray = field(metadata=param("Acquisition at each BO suggestion", "-", key="acquisition"))
 
     @property
     def objective(self) -> np.ndarray:

@@ -16,26 +16,28 @@ of the linear regression ln(L_i/(κ0 R_i)) = α ln ε_i, which the tests check.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from .errors import InputError, ShapeError
+from .params import param
 
 
 @dataclass(frozen=True)
 class BruggemanPosterior:
     """Posterior of the Bruggeman exponent α on a grid."""
 
-    alpha: np.ndarray  #: grid of α
-    density: np.ndarray  #: posterior density on the grid (integrates to 1)
-    mean: float
-    sd: float
-    map: float  #: the grid's most probable α
-    ci_low: float  #: 2.5 % quantile
-    ci_high: float  #: 97.5 % quantile
-    n: int  #: number of measurements
+    alpha: np.ndarray = field(metadata=param("Grid of the Bruggeman exponent α", "-", key="alpha"))
+    density: np.ndarray = field(metadata=param("Posterior density of α on the grid (integrates to 1)", "-",
+                                               key="density"))
+    mean: float = field(metadata=param("Posterior mean of α", "-", key="alpha_mean"))
+    sd: float = field(metadata=param("Posterior standard deviation of α", "-", key="alpha_sd"))
+    map: float = field(metadata=param("Most probable α on the grid (MAP)", "-", key="alpha_map"))
+    ci_low: float = field(metadata=param("α, 2.5 % quantile", "-", key="alpha_ci_low"))
+    ci_high: float = field(metadata=param("α, 97.5 % quantile", "-", key="alpha_ci_high"))
+    n: int = field(metadata=param("Number of measurements", "-", key="n"))
 
     def quantile(self, p: float) -> float:
         """The ``p`` quantile of α (0 < p < 1), by linear interpolation of the grid CDF.

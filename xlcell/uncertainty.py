@@ -52,7 +52,7 @@ from .bom import CellFormat, MaterialPrices, MaterialYields, Slurry
 from .cell import CellDesign, _map_cell, broadcast_fields_cell, evaluate_cell, resolve
 from .degradation import arrhenius
 from .errors import InputError, ShapeError, UnknownKeyError
-from .params import ParamSpec, param, specs, validate, whole_number
+from .params import ParamSpec, param, per_item, specs, validate, whole_number
 from .units import from_si, to_si
 
 Array = Any
@@ -85,6 +85,11 @@ def _ea(name: str, label: str) -> Any:
     return field(default=ACTIVATION_ENERGIES[name], metadata=param(
         f"Activation energy: {label}", "kJ/mol", key=f"ea_{name}_kJ_mol", ge=0, le=200, group=_MC,
         doc=f"Arrhenius activation energy; default {from_si(ACTIVATION_ENERGIES[name], 'kJ/mol'):g} kJ/mol, {src} (illustrative for this cell)"))
+
+
+#: the price fields the macro factor moves: every price of MaterialPrices (not the hardware scaling rules)
+PRICE_SPECS: tuple[ParamSpec, ...] = tuple(s for s in specs(MaterialPrices) if s.unit.startswith("$"))
+PRICE_KEYS: tuple[str, ...] = tuple(s.key for s in PRICE_SPECS)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -123,13 +128,14 @@ class UncertaintySpec:
     cost_limit_usd_J: Array = field(default=float(to_si(85.0, "$/kWh")), metadata=param(
         "Cost limit for the probability of meeting it", "$/kWh", key="cost_limit_usd_per_kWh", gt=0, allow_nan=True, group=_MC,
         doc="P(cell cost per kWh <= limit) is reported; blank (NaN in Python) = no limit, the probabilities left blank"))
-    price_loadings: Mapping[str, float] = field(default_factory=lambda: {k: v[0] for k, v in DEFAULT_PRICE_RISK.items()})
-    price_volatilities: Mapping[str, float] = field(default_factory=lambda: {k: v[1] for k, v in DEFAULT_PRICE_RISK.items()})
-
-
-#: the price fields the macro factor moves: every price of MaterialPrices (not the hardware scaling rules)
-PRICE_SPECS: tuple[ParamSpec, ...] = tuple(s for s in specs(MaterialPrices) if s.unit.startswith("$"))
-PRICE_KEYS: tuple[str, ...] = tuple(s.key for s in PRICE_SPECS)
+    price_loadings: Mapping[str, float] = field(
+        default_factory=lambda: {k: v[0] for k, v in DEFAULT_PRICE_RISK.items()},
+        metadata=per_item("Macro-factor loading per price", key="loading", units={k: "-" for k in PRICE_KEYS},
+                          doc="price key -> l; a spec range's <price key>_loading rows"))
+    price_volatilities: Mapping[str, float] = field(
+        default_factory=lambda: {k: v[1] for k, v in DEFAULT_PRICE_RISK.items()},
+        metadata=per_item("Price volatility σ per price", key="volatility_pct", units={k: "%" for k in PRICE_KEYS},
+                          doc="price key -> σ; a spec range's <price key>_volatility_pct rows"))
 
 
 def price_override_specs() -> list[ParamSpec]:
@@ -226,12 +232,17 @@ def _scalar_prices(prices: MaterialPrices | None) -> MaterialPrices:
 class Draws:
     """The standard normal draws of one run, in the fixed order they are made."""
 
-    macro: np.ndarray  #: M, shape (n,)
-    price_noise: np.ndarray  #: e, shape (n, number of prices)
-    thermal: np.ndarray  #: Θ, shape (n,)
-    param_noise: np.ndarray  #: ε, shape (n, 6)
-    thickness: np.ndarray  #: z_L, shape (n, 2): positive, negative
-    porosity: np.ndarray  #: z_ε, shape (n, 2)
+    macro: np.ndarray = field(metadata=param("Macro factor M (standard normal)", "-", key="macro_factor", doc="shape (n,)"))
+    price_noise: np.ndarray = field(metadata=param("Idiosyncratic price noise e (standard normal)", "-", key="price_noise",
+                                                   doc="shape (n, number of prices)"))
+    thermal: np.ndarray = field(metadata=param("Thermal factor Θ (standard normal)", "-", key="thermal_factor",
+                                               doc="shape (n,)"))
+    param_noise: np.ndarray = field(metadata=param("Electrochemical parameter noise ε (standard normal)", "-",
+                                                   key="param_noise", doc="shape (n, 6)"))
+    thickness: np.ndarray = field(metadata=param("Coating thickness draws z_L (standard normal)", "-", key="z_thickness",
+                                                 doc="shape (n, 2): positive, negative"))
+    porosity: np.ndarray = field(metadata=param("Porosity draws z_ε (standard normal)", "-", key="z_porosity",
+                                                doc="shape (n, 2): positive, negative"))
 
 
 def draw(n: int, seed: int) -> Draws:
@@ -354,28 +365,48 @@ DEFAULT_OUTPUTS = ("cell_cost_usd_per_kWh", "cell_cost_usd", "specific_energy_Wh
 #: the statistics of each output
 STAT_COLUMNS = ("mean", "std", "p5", "p50", "p95", "mean_below_p5", "mean_above_p95")
 COST_KEY = "cell_cost_usd_per_kWh"
+#: the risk profile of :class:`MonteCarloResult`: item -> display unit
+RISK_UNITS: dict[str, str] = {
+    "samples": "-", "seed": "-", "deterministic_usd_per_kWh": "$/kWh", "mean_usd_per_kWh": "$/kWh",
+    "var95_usd_per_kWh": "$/kWh", "cvar95_usd_per_kWh": "$/kWh", "cost_limit_usd_per_kWh": "$/kWh",
+    "p_cost_within_limit": "-", "p_feasible": "-", "p_feasible_and_within_limit": "-", "deterministic_feasible": "-",
+}
 
 
 @dataclass(frozen=True)
 class MonteCarloResult:
     """Samples and summary of :func:`monte_carlo` (outputs in display units, keyed by registry key)."""
 
-    n: int
-    seed: int
-    keys: tuple[str, ...]
-    samples: dict[str, np.ndarray]  #: output key -> (n,) display units
-    deterministic: dict[str, float]  #: output key -> the unperturbed design's value (same call)
-    stats: dict[str, dict[str, float]]  #: output key -> {statistic: value}
-    feasible: np.ndarray  #: (n,) bool, the cell model's feasible flag
-    cost: np.ndarray  #: (n,) cell cost per kWh, $/kWh
-    risk: dict[str, float]  #: probabilities, VaR and CVaR of $/kWh
-    prices: dict[str, np.ndarray]  #: price key -> (n,) sampled price, display units
-    price_returns: np.ndarray  #: (n, k) standardised log-returns r
-    price_keys: tuple[str, ...]
-    price_correlation: np.ndarray  #: (k', k') sample correlation of ln prices, prices with σ > 0
-    correlated_keys: tuple[str, ...]  #: the k' prices of price_correlation
-    macro: np.ndarray  #: M
-    thermal: np.ndarray  #: Θ
+    n: int = field(metadata=param("Samples", "-", key="samples"))
+    seed: int = field(metadata=param("Seed", "-", key="seed"))
+    keys: tuple[str, ...] = field(metadata=param("Model outputs (registry keys)", "text", key="outputs"))
+    samples: dict[str, np.ndarray] = field(metadata=per_item(
+        "Samples of each output", key="output_samples", units="units", display=True, doc="output key -> (n,)"))
+    deterministic: dict[str, float] = field(metadata=per_item(
+        "The unperturbed design's value (same call)", key="deterministic", units="units", display=True))
+    stats: dict[str, dict[str, float]] = field(metadata=per_item(
+        "Statistics of each output", key="stats", units="units", display=True,
+        doc="output key -> {statistic (STAT_COLUMNS): value}, in the output's unit"))
+    feasible: np.ndarray = field(metadata=param("Feasible (the cell model's flag)", "bool", key="feasible",
+                                                doc="(n,)"))
+    cost: np.ndarray = field(metadata=param("Cell cost per kWh", "$/kWh", key="cell_cost_usd_per_kWh", display=True,
+                                            doc="(n,)"))
+    risk: dict[str, float] = field(metadata=per_item("Risk profile of the cost per kWh", key="risk", units=RISK_UNITS,
+                                                     display=True, doc="probabilities, VaR and CVaR of $/kWh"))
+    prices: dict[str, np.ndarray] = field(metadata=per_item(
+        "Sampled prices", key="prices", units={s.key: s.unit for s in PRICE_SPECS}, display=True,
+        doc="price key -> (n,)"))
+    price_returns: np.ndarray = field(metadata=param("Standardised log-returns r of the prices", "-", key="price_returns",
+                                                     doc="(n, k)"))
+    price_keys: tuple[str, ...] = field(metadata=param("Price keys", "text", key="price_keys"))
+    price_correlation: np.ndarray = field(metadata=param(
+        "Sample correlation of ln prices (prices with σ > 0)", "-", key="price_correlation", doc="(k', k')"))
+    correlated_keys: tuple[str, ...] = field(metadata=param("The k' prices of price_correlation", "text",
+                                                            key="correlated_keys"))
+    macro: np.ndarray = field(metadata=param("Macro factor M", "-", key="macro_factor"))
+    thermal: np.ndarray = field(metadata=param("Thermal factor Θ", "-", key="thermal_factor"))
+    units: dict[str, str] = field(default_factory=dict, metadata=param(
+        "Display unit of each output, from the registry's output specs", "text", key="units"))
 
 
 def tail_weights(n: int, q: float = 0.05) -> np.ndarray:
@@ -521,7 +552,8 @@ def monte_carlo(design: CellDesign, n: int, seed: int = 0, spec: UncertaintySpec
         n=n, seed=seed, keys=keys, samples=samples, deterministic=det, stats=stats, feasible=feas, cost=cost, risk=risk,
         prices={s.key: np.asarray(s.from_si(getattr(sampled_prices, s.name)), dtype=float) for s in PRICE_SPECS},
         price_returns=r, price_keys=PRICE_KEYS, price_correlation=corr,
-        correlated_keys=tuple(PRICE_KEYS[i] for i in moving), macro=dr.macro, thermal=dr.thermal)
+        correlated_keys=tuple(PRICE_KEYS[i] for i in moving), macro=dr.macro, thermal=dr.thermal,
+        units={k: registry.output_spec(k).unit for k in keys})
 
 
 def _map_pairs(a: CellDesign, b: CellDesign, fn) -> CellDesign:
@@ -605,21 +637,38 @@ def population_risk(design: CellDesign, n: int = PROVIDER_SAMPLES, seed: int = 0
 # ---------------------------------------------------------------------------------------------
 # Cell-to-cell variation
 
+_CAP, _RES = "Ah", "mΩ"  #: display units of the cells' and packs' capacities and resistances
+#: the summary of :class:`CellToCellResult`: statistic -> display unit
+C2C_SUMMARY_UNITS: dict[str, str] = {
+    "cells": "-", "nominal_capacity_Ah": _CAP, "capacity_mean_Ah": _CAP, "capacity_std_Ah": _CAP, "capacity_cv": "-",
+    "capacity_p5_Ah": _CAP, "capacity_p95_Ah": _CAP, "capacity_min_Ah": _CAP, "capacity_max_Ah": _CAP,
+    "nominal_resistance_mohm": _RES, "resistance_mean_mohm": _RES, "resistance_std_mohm": _RES, "resistance_cv": "-",
+    "resistance_p5_mohm": _RES, "resistance_p95_mohm": _RES, "share_within_window": "-", "series": "-",
+    "parallel": "-", "packs": "-", "pack_nominal_capacity_Ah": _CAP, "pack_capacity_mean_Ah": _CAP,
+    "pack_capacity_min_Ah": _CAP, "pack_capacity_loss_vs_nominal": "-", "pack_capacity_loss_vs_mean_cell": "-",
+    "pack_resistance_mean_mohm": _RES, "pack_nominal_resistance_mohm": _RES,
+}
+
+
 @dataclass(frozen=True)
 class CellToCellResult:
     """Cells of one production run (SI arrays of n_cells) and their packs (see :func:`cell_to_cell`)."""
 
-    capacity_C: np.ndarray
-    resistance_ohm: np.ndarray
-    energy_J: np.ndarray
-    nominal_capacity_C: float
-    nominal_resistance_ohm: float
-    within_window: np.ndarray  #: bool per cell: capacity and resistance inside the window
-    pack_capacity_C: np.ndarray  #: per pack (n_cells // (s p) packs)
-    pack_resistance_ohm: np.ndarray
-    series: int
-    parallel: int
-    summary: dict[str, float]  #: display-unit statistics, keys carry the unit
+    capacity_C: np.ndarray = field(metadata=param("Cell capacity", _CAP, key="capacity_Ah"))
+    resistance_ohm: np.ndarray = field(metadata=param("Cell resistance", _RES, key="resistance_mohm"))
+    energy_J: np.ndarray = field(metadata=param("Cell energy", "Wh", key="energy_Wh"))
+    nominal_capacity_C: float = field(metadata=param("Nominal cell capacity", _CAP, key="nominal_capacity_Ah"))
+    nominal_resistance_ohm: float = field(metadata=param("Nominal cell resistance", _RES, key="nominal_resistance_mohm"))
+    within_window: np.ndarray = field(metadata=param(
+        "Capacity and resistance inside the window", "bool", key="within_window", doc="per cell"))
+    pack_capacity_C: np.ndarray = field(metadata=param("Pack capacity", _CAP, key="pack_capacity_Ah",
+                                                       doc="per pack (n_cells // (s p) packs)"))
+    pack_resistance_ohm: np.ndarray = field(metadata=param("Pack resistance", _RES, key="pack_resistance_mohm"))
+    series: int = field(metadata=param("Groups in series per pack", "-", key="series"))
+    parallel: int = field(metadata=param("Cells in parallel per group", "-", key="parallel"))
+    summary: dict[str, float] = field(metadata=per_item(
+        "Statistics of the run", key="summary", units=C2C_SUMMARY_UNITS, display=True,
+        doc="display-unit statistics, keys carry the unit"))
 
 
 def _cv(x: Any, name: str) -> float:
@@ -699,11 +748,11 @@ def cell_to_cell(design: CellDesign, n_cells: int, seed: int = 0, cv_thickness: 
     pack_cap = np.min(np.sum(cells, axis=2), axis=1)
     pack_res = np.sum(1.0 / np.sum(1.0 / rcell, axis=2), axis=1)
 
-    def ah(x):
-        return float(from_si(x, "Ah")) if np.ndim(x) == 0 else np.asarray(from_si(x, "Ah"))
+    def ah(x):  # the statistics are taken of the display values (summary's units, C2C_SUMMARY_UNITS)
+        return float(from_si(x, _CAP)) if np.ndim(x) == 0 else np.asarray(from_si(x, _CAP))
 
     def mohm(x):
-        return float(from_si(x, "mΩ")) if np.ndim(x) == 0 else np.asarray(from_si(x, "mΩ"))
+        return float(from_si(x, _RES)) if np.ndim(x) == 0 else np.asarray(from_si(x, _RES))
 
     cs, rs = summarise(ah(cap)), summarise(mohm(res))
     summary = {

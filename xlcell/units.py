@@ -37,6 +37,7 @@ UNITS: dict[str, tuple[str, float, float]] = {
     "Wh/kg": ("J/kg", 3600.0, 0.0),
     "Wh/L": ("J/m³", 3.6e6, 0.0),
     "V": ("V", 1.0, 0.0),
+    "mV": ("V", 1e-3, 0.0),
     "W": ("W", 1.0, 0.0),
     "kW": ("W", 1e3, 0.0),
     "MW": ("W", 1e6, 0.0),
@@ -63,6 +64,7 @@ UNITS: dict[str, tuple[str, float, float]] = {
     "1/h": ("1/s", 1 / 3600.0, 0.0),
     "C-rate": ("1/h", 1.0, 0.0),  # C-rates stay in 1/h: the unit engineers think in
     "Ah (Wang)": ("Ah", 1.0, 0.0),  # Wang et al. 2011's throughput stays in the paper's Ah, as its inputs do
+    "% (Wang)": ("%", 1.0, 0.0),  # and its loss in the paper's percent (a fit's RMSE in percentage points)
     "yr": ("yr", 1.0, 0.0),
     "$": ("$", 1.0, 0.0),
     "$/kg": ("$/kg", 1.0, 0.0),
