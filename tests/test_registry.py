@@ -186,6 +186,11 @@ def test_a_material_without_calendering_parameters_is_not_assessed():
     assert np.all(np.isnan(out["pos_fracture_ratio"])) and np.all(out["neg_fracture_ratio"] == 0)
     p = DesignProblem([Variable("pos_porosity", 0.2, 0.4)], [Objective("energy_Wh", "max")], context=ctx)
     assert [r.key for r in p.rows] == ["neg_fracture_ratio", "neg_percolation_ratio"]
+    # the limit's own row (as the Pareto sheet lists it) is dropped for a material that is not assessed ...
+    same = DesignProblem([Variable("pos_porosity", 0.2, 0.4)], [Objective("energy_Wh", "max")],
+                         [Constraint("pos_fracture_ratio", upper=1.0)], context=ctx)
+    assert [r.key for r in same.rows] == ["neg_fracture_ratio", "neg_percolation_ratio"]
+    # ... any other bound on it is refused
     with pytest.raises(InputError, match="no calendering"):
         DesignProblem([Variable("pos_porosity", 0.2, 0.4)], [Objective("energy_Wh", "max")],
-                      [Constraint("pos_fracture_ratio", upper=1.0)], context=ctx)
+                      [Constraint("pos_fracture_ratio", upper=0.8)], context=ctx)

@@ -92,6 +92,9 @@ def _with_limits(constraints: Sequence[Constraint], context: Mapping[str, Any] |
                 impose: bool = True) -> list[Constraint]:
     """``constraints`` and, after them, each registered design limit that applies and that they do not bound
     (:func:`xlcell.registry.limits`: the calendering fracture and percolation ratios <= 1, issue 17 item 4).
+    A row that states exactly a limit that does not apply (the electrode's material has no calendering
+    parameters) is dropped, so the Pareto sheet's default rows work for every material; any other bound on it is
+    refused.
 
     Parameters
     ----------
@@ -105,6 +108,11 @@ def _with_limits(constraints: Sequence[Constraint], context: Mapping[str, Any] |
     own = {output_spec(c.key).key for c in constraints}
     out = list(constraints)
     for key, upper, applies in registry_limits(context):
+        if key in own and not applies and all(c.lower is None and c.upper == upper
+                                              for c in out if output_spec(c.key).key == key):
+            # the limit's own row (the Pareto sheet lists every limit): not assessed for this material, so dropped
+            out = [c for c in out if output_spec(c.key).key != key]
+            continue
         if key in own and not applies:
             raise InputError(f"constraint {key}", "given", "no bound: the electrode's material has no calendering "
                              "parameters (xlcell/data/calendering_materials.toml), so the ratio is not assessed; "
