@@ -126,8 +126,9 @@ def test_optimize_macro_and_its_infeasible_report(book):
     assert opt["feasible"] is True
     assert opt["cell_cost_usd_per_kWh (objective)"] == pytest.approx(r.objective)
     assert opt["cell_cost_usd_per_kWh (objective)"] < 79.0192  # below BatPaC 5.0's default cell, 79.02 $/kWh
-    _set(book, sheet.CONSTRAINTS, 2, 0, "max_power_W")
-    _set(book, sheet.CONSTRAINTS, 2, 1, 1e5)
+    free = len(sheet.DEFAULT_CONSTRAINTS) + 1  # the first blank row below the default constraints
+    _set(book, sheet.CONSTRAINTS, free, 0, "max_power_W")
+    _set(book, sheet.CONSTRAINTS, free, 1, 1e5)
     assert main(["run", "optimize", str(book), "--quiet"]) == 3  # infeasible: exit code 3, message in the book
     status = _block(book, sheet.STATUS)[0][0]
     assert "max_power_W >= 100000 W" in status and "best reachable alone" in status

@@ -151,11 +151,15 @@ def test_cell_front_is_non_dominated_monotone_and_beats_sampling(cell_front):
     assert len(f) == 9 and f.n_dominated == 0 and f.n_infeasible == 0
     assert np.all(np.diff(f.F[:, 0]) < 0) and np.all(np.diff(f.F[:, 1]) > 0)  # energy falls as power rises
     assert np.all(f.outputs["diffusion_limit"] <= 1 + 1e-6)
-    # no feasible design of a 3000-point sample dominates a front point (beyond solver tolerance)
+    # the calendering limits hold at every point (imposed by default, issue 17 item 4)
+    for k in ("pos_fracture_ratio", "neg_fracture_ratio", "pos_percolation_ratio", "neg_percolation_ratio"):
+        assert np.all(f.outputs[k] <= 1 + 1e-6), k
+    # no feasible design of a 3000-point sample (every constraint of the problem, limits included) dominates a
+    # front point (beyond solver tolerance)
     p = cell_problem()
     X = p.xl + lhs(3000, 2, seed=2) * (p.xu - p.xl)
-    out = p.outputs(X, ["specific_energy_Wh_kg", "specific_power_W_kg", "diffusion_limit"])
-    ok = out["diffusion_limit"] <= 1
+    out = p.outputs(X, ["specific_energy_Wh_kg", "specific_power_W_kg"])
+    ok = np.all(p.evaluate(X)[1] <= 0, axis=1)
     S = np.c_[out["specific_energy_Wh_kg"][ok], out["specific_power_W_kg"][ok]]
     tol = 1e-6 * np.abs(f.F).max(axis=0)
     dominates = np.all(S[:, None, :] >= f.F[None, :, :] + tol, axis=2)
@@ -250,3 +254,21 @@ def test_exact_hypervolume_refuses_work_beyond_its_limit():
     with pytest.raises(InputError, match=r"points = '\d+ non-dominated points in 6 objectives': must be at most"):
         hypervolume(F, np.full(6, 2.0))
     assert hypervolume(F[:, :3], np.full(3, 2.0)) > 0  # 3 objectives: n^2 work, computed
+
+
+def test_default_front_has_no_cracked_or_unpercolated_point(tmp_path):
+    """Issue 17 item 4: the template's default Pareto problem (cost per kWh against specific power over positive
+    thickness and porosity) once put its cheapest point at porosity 0.205, fracture ratio 1.56, marked feasible."""
+    import shutil
+
+    from app.macros import run_file
+    from workbooks import TEMPLATE_PATH
+
+    book = tmp_path / "demo.xlsx"
+    shutil.copy(TEMPLATE_PATH, book)
+    front = run_file("pareto", book, quiet=True)
+    for k in ("pos_fracture_ratio", "neg_fracture_ratio", "pos_percolation_ratio", "neg_percolation_ratio"):
+        assert np.all(front.outputs[k] <= 1 + 1e-6), (k, front.outputs[k])
+    cheapest = int(np.argmin(front.outputs["cell_cost_usd_per_kWh"]))
+    assert front.outputs["pos_fracture_ratio"][cheapest] == pytest.approx(1.0, abs=1e-5)  # the limit binds there
+    assert front.design(cheapest)["pos_porosity"] == pytest.approx(0.24, abs=1e-4)  # NMC811's fracture-onset porosity

@@ -143,3 +143,54 @@ def test_fracture_ratio_binds_when_porosity_is_the_variable():
 def test_fracture_ratio_uses_the_designs_material():
     lfp = reg.evaluate_outputs(None, {"pos_porosity": 0.3}, ["pos_fracture_ratio"], {"calendering": {"pos_material": "LFP"}})
     np.testing.assert_array_equal(lfp["pos_fracture_ratio"], 0.0)  # LFP has no fracture porosity in the table
+
+
+# ------------------------------------------------------------------------------------------ issue 17 item 4
+def test_feasible_includes_the_calendering_limits():
+    # NMC811 (illustrative calendering defaults): fracture-onset porosity 0.24; at φ_s = 0.4 the coating's carbon
+    # network (2 wt% carbon) percolates down to about ε = 0.41. Graphite conducts on its own (0, no condition).
+    eps = np.array([0.205, 0.25, 0.30, 0.44])
+    out = reg.evaluate_outputs(None, {"pos_porosity": eps, "pos_thickness_um": 60.0},
+                               ["pos_fracture_ratio", "pos_percolation_ratio", "neg_percolation_ratio", "feasible",
+                                "feasible_electrolyte", "diffusion_limit"])
+    assert np.all(out["diffusion_limit"] < 1) and np.all(out["feasible_electrolyte"])  # thin: the cell model says yes
+    assert out["pos_fracture_ratio"][0] > 1 and np.all(out["pos_fracture_ratio"][1:] < 1)
+    assert out["pos_percolation_ratio"][-1] > 1 and np.all(out["pos_percolation_ratio"][:-1] < 1)
+    np.testing.assert_array_equal(out["neg_percolation_ratio"], 0.0)
+    assert out["feasible"].tolist() == [False, True, True, False]
+
+
+def test_percolation_ratio_is_the_threshold_over_the_carbon_fraction():
+    from xlcell.calendering import CALENDERING_MATERIALS, coating_porosity, percolation_ratio, percolation_threshold
+    from xlcell.cell import coating_density, default_design
+
+    d = default_design()
+    m = CALENDERING_MATERIALS["NMC811"]
+    e0 = coating_porosity(0.4, m.drying_shrinkage)
+    phi = coating_density(d.pos) * d.pos.carbon_frac / d.pos.carbon_density_kg_m3
+    expected = percolation_threshold(e0, d.pos.porosity, m.percolation_threshold, m.threshold_shift) / phi
+    got = reg.evaluate_outputs(None, {}, ["pos_percolation_ratio"])["pos_percolation_ratio"]
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+    # more carbon, lower ratio; no carbon where the matrix does not conduct: inf
+    more = percolation_ratio(dataclasses.replace(d.pos, carbon_frac=0.04, am_frac=0.94), e0, m, 1.0)
+    assert more < expected
+    assert np.isinf(percolation_ratio(dataclasses.replace(d.pos, carbon_frac=0.0, am_frac=0.98), e0, m, 1.0))
+
+
+def test_a_material_without_calendering_parameters_is_not_assessed():
+    from xlcell.errors import InputError
+    from xlcell.optimize import Constraint, DesignProblem, Objective, Variable
+
+    ctx = {"calendering": {"pos_material": "MyCathode"}}
+    out = reg.evaluate_outputs(None, {"pos_porosity": [0.15, 0.3]}, ["pos_fracture_ratio", "neg_fracture_ratio"], ctx)
+    assert np.all(np.isnan(out["pos_fracture_ratio"])) and np.all(out["neg_fracture_ratio"] == 0)
+    p = DesignProblem([Variable("pos_porosity", 0.2, 0.4)], [Objective("energy_Wh", "max")], context=ctx)
+    assert [r.key for r in p.rows] == ["neg_fracture_ratio", "neg_percolation_ratio"]
+    # the limit's own row (as the Pareto sheet lists it) is dropped for a material that is not assessed ...
+    same = DesignProblem([Variable("pos_porosity", 0.2, 0.4)], [Objective("energy_Wh", "max")],
+                         [Constraint("pos_fracture_ratio", upper=1.0)], context=ctx)
+    assert [r.key for r in same.rows] == ["neg_fracture_ratio", "neg_percolation_ratio"]
+    # ... any other bound on it is refused
+    with pytest.raises(InputError, match="no calendering"):
+        DesignProblem([Variable("pos_porosity", 0.2, 0.4)], [Objective("energy_Wh", "max")],
+                      [Constraint("pos_fracture_ratio", upper=0.8)], context=ctx)

@@ -236,7 +236,10 @@ def test_results_keyed_by_registry_key_take_their_units_from_the_registry():
     r = minimize(p, 0, n_starts=1)
     assert item_units(r, "x") == {**r.units} and r.units["pos_thickness_um"] == variable("pos_thickness_um").unit
     assert item_units(r, "objective") == output_spec("cell_cost_usd_per_kWh").unit
-    assert [c.unit for c in r.constraints] == [output_spec("max_power_W").unit]
+    # the problem's own constraint, then the registered design limits it imposes (issue 17 item 4), all dimensionless
+    from xlcell.wiring import CALENDERING_LIMITS
+    assert [(c.key, c.unit) for c in r.constraints] == [("max_power_W", output_spec("max_power_W").unit)] + [
+        (k, output_spec(k).unit) for k in CALENDERING_LIMITS] and {output_spec(k).unit for k in CALENDERING_LIMITS} == {"-"}
     f = pareto_front(p, 3, "epsilon", n_starts=1)
     assert item_units(f, "F") == tuple(output_spec(k).unit for k in f.objective_keys)
     assert item_units(f, "X") == ("µm",)

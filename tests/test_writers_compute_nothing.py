@@ -29,6 +29,7 @@ METADATA_FUNCTIONS = {
     ("xlcell.registry", "key_unit"): "the display unit of a registered variable or output key",
     ("xlcell.registry", "output_spec"): "the ParamSpec of a registered output key",
     ("xlcell.registry", "variable"): "the ParamSpec and bounds of a registered design variable",
+    ("xlcell.registry", "limits"): "the registered design limits (key and bound) the Pareto sheet lists as rows",
     ("xlcell.factory", "step_rows"): "the process-step table as display rows (unit conversion of given steps)",
     ("xlcell.uncertainty", "price_override_specs"): "the ParamSpecs of the per-price loading and volatility keys",
 }

@@ -550,6 +550,37 @@ def percolation_conductivity(phi: Array, phi_c: Array, sigma0_S_m: Array, expone
     return _f(sigma0_S_m) * np.power(x, _f(exponent))
 
 
+def percolation_ratio(electrode: ElectrodeDesign, eps0: Array, material: CalenderingMaterial,
+                      electrolyte_conductivity_S_m: Array) -> np.ndarray:
+    """Percolation threshold over the carbon volume fraction φ_c/φ of a coating (-): <= 1 when the carbon network
+    percolates (conducts).
+
+    The condition applies where the active matrix alone conducts less than the electrolyte
+    (``material.matrix_conductivity_S_m`` < κ0: the oxides and phosphates, 1e-7 to 1e-2 S/m against ~1 S/m): their
+    electrons need the network. Where the matrix conducts on its own (graphite, 215 S/m) the ratio is 0 (no
+    condition), as a ductile material's fracture ratio is. No carbon where it is needed: inf. φ_c is lowered by the
+    compaction from ``eps0`` to the electrode's porosity (:func:`percolation_threshold`).
+
+    Parameters
+    ----------
+    electrode : ElectrodeDesign
+        The calendered electrode (its porosity, composition and densities; SI).
+    eps0 : array_like
+        Porosity of the dried coating before calendering ε_0 (dimensionless).
+    material : CalenderingMaterial
+        Percolation threshold φ_c0, its shift k_c and the matrix conductivity.
+    electrolyte_conductivity_S_m : array_like
+        Bulk electrolyte conductivity κ0 in S/m.
+    """
+    phi = coating_density(electrode) * _f(electrode.carbon_frac) / _f(electrode.carbon_density_kg_m3)
+    phi_c = percolation_threshold(eps0, electrode.porosity, material.percolation_threshold, material.threshold_shift)
+    phi, phi_c, k0 = np.broadcast_arrays(phi, phi_c, _f(electrolyte_conductivity_S_m))
+    needed = material.matrix_conductivity_S_m < k0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(phi > 0, phi_c / np.where(phi > 0, phi, 1.0), np.inf)
+    return np.where(needed, ratio, 0.0)
+
+
 def anisotropy_ratio(eps_before: Array, eps_after: Array, coefficient: Array) -> np.ndarray:
     """Through-plane / in-plane tortuosity ratio A = 1 + a s_c, growing with compaction (-).
 
@@ -956,6 +987,7 @@ __all__ = [
     "nip_length",
     "nip_pressure",
     "percolation_conductivity",
+    "percolation_ratio",
     "percolation_threshold",
     "porosity_after",
     "pressure_scale",

@@ -24,6 +24,7 @@ from .cell import CellDesign, default_design
 from .errors import ConflictError, InfeasibleError, InputError, ShapeError
 from .params import param, per_item
 from .registry import Evaluation, apply_values, check_variable_set, current_values, max_of, output_spec, variable
+from .registry import limits as registry_limits
 
 #: constraint tolerance in scaled units (fraction of the bound's magnitude)
 FEASIBILITY_TOL = 1e-6
@@ -87,6 +88,40 @@ def _finite(x: Any, name: str) -> float:
     return v
 
 
+def _with_limits(constraints: Sequence[Constraint], context: Mapping[str, Any] | None = None,
+                impose: bool = True) -> list[Constraint]:
+    """``constraints`` and, after them, each registered design limit that applies and that they do not bound
+    (:func:`xlcell.registry.limits`: the calendering fracture and percolation ratios <= 1, issue 17 item 4).
+    A row that states exactly a limit that does not apply (the electrode's material has no calendering
+    parameters) is dropped, so the Pareto sheet's default rows work for every material; any other bound on it is
+    refused.
+
+    Parameters
+    ----------
+    constraints : sequence of Constraint
+        The problem's own constraints (any key case).
+    context : mapping, optional
+        The model context (it names the electrodes' materials, ``context["calendering"]``).
+    impose : bool
+        Add the limits (False: only check the constraints on limit keys).
+    """
+    own = {output_spec(c.key).key for c in constraints}
+    out = list(constraints)
+    for key, upper, applies in registry_limits(context):
+        if key in own and not applies and all(c.lower is None and c.upper == upper
+                                              for c in out if output_spec(c.key).key == key):
+            # the limit's own row (the Pareto sheet lists every limit): not assessed for this material, so dropped
+            out = [c for c in out if output_spec(c.key).key != key]
+            continue
+        if key in own and not applies:
+            raise InputError(f"constraint {key}", "given", "no bound: the electrode's material has no calendering "
+                             "parameters (xlcell/data/calendering_materials.toml), so the ratio is not assessed; "
+                             "remove the row or use a material that has them")
+        if impose and applies and key not in own:
+            out.append(Constraint(key, upper=upper))
+    return out
+
+
 class DesignProblem:
     """Decision variables, objectives and constraints over the registered xlcell models.
 
@@ -102,16 +137,21 @@ class DesignProblem:
         The design the variables modify (default: BatPaC 5.0's default cell).
     context : mapping, optional
         Extra model inputs per provider (e.g. ``{"cost": ...}``), passed to :class:`~xlcell.registry.Evaluation`.
+    limits : bool
+        Impose the registry's design limits (:func:`xlcell.registry.limits`: ``pos_/neg_fracture_ratio <= 1`` and
+        ``pos_/neg_percolation_ratio <= 1`` where the electrode's material has calendering parameters) that
+        ``constraints`` does not bound itself (default); a constraint on such a key replaces it.
 
     Raises
     ------
     InputError, UnknownKeyError, ConflictError
-        Unknown keys (with suggestions), bounds outside a key's allowed range, empty bounds, a boolean objective.
+        Unknown keys (with suggestions), bounds outside a key's allowed range, empty bounds, a boolean objective, a
+        bound on a limit that the materials do not allow to assess (no calendering parameters).
     """
 
     def __init__(self, variables: Sequence[Variable], objectives: Sequence[Objective],
                  constraints: Sequence[Constraint] = (), *, base: CellDesign | None = None,
-                 context: Mapping[str, Any] | None = None):
+                 context: Mapping[str, Any] | None = None, limits: bool = True):
         if not variables:
             raise InputError("variables", "none", "at least one design variable with bounds")
         if not objectives:
@@ -138,6 +178,7 @@ class DesignProblem:
         if len({o.key for o in objs}) < len(objs):
             raise ConflictError("an objective is listed twice")
         self.objectives: tuple[Objective, ...] = tuple(objs)
+        constraints = _with_limits(constraints, self.context, limits)
         rows, cons = [], []
         for c in constraints:
             s = output_spec(c.key)

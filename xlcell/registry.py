@@ -79,7 +79,7 @@ def _ensure_wired() -> None:
         wire()
     except BaseException:
         _wired = False
-        for d in (_VARIABLES, _VAR_INDEX, _PROVIDERS, _KEY_OWNER, _OUT_INDEX, _MAX_OF):
+        for d in (_VARIABLES, _VAR_INDEX, _PROVIDERS, _KEY_OWNER, _OUT_INDEX, _MAX_OF, _LIMITS):
             d.clear()
         raise
 
@@ -366,6 +366,43 @@ def max_of(key: str) -> tuple[str, ...]:
     return _MAX_OF.get(output_key(key), ())
 
 
+#: limits that every design problem imposes where they apply: output key -> (upper bound, applies(context) -> bool)
+_LIMITS: dict[str, tuple[float, Callable[[Mapping[str, Any]], bool]]] = {}
+
+
+def register_limit(key: str, upper: float, applies: Callable[[Mapping[str, Any]], bool]) -> None:
+    """Declare ``key <= upper`` a limit of every design (the calendering limits: fracture and percolation ratios).
+
+    :class:`~xlcell.optimize.DesignProblem` imposes it unless the problem bounds ``key`` itself, and the ``feasible``
+    output includes it.
+
+    Parameters
+    ----------
+    key : str
+        Model output key (any case).
+    upper : float
+        Upper bound in the output's display unit.
+    applies : callable
+        ``applies(context) -> bool``: whether the limit is assessed for a problem's model context (e.g. only where
+        the electrode's material has calendering parameters).
+    """
+    _ensure_wired()
+    _LIMITS[output_key(key)] = (float(upper), applies)
+
+
+def limits(context: Mapping[str, Any] | None = None) -> list[tuple[str, float, bool]]:
+    """``(key, upper bound, applies)`` of every registered limit for the model ``context``, in registration order.
+
+    Parameters
+    ----------
+    context : mapping, optional
+        Extra inputs per provider name, as in :class:`Evaluation`.
+    """
+    _ensure_wired()
+    ctx = context or {}
+    return [(k, upper, bool(applies(ctx))) for k, (upper, applies) in _LIMITS.items()]
+
+
 def providers() -> dict[str, MetricProvider]:
     _ensure_wired()
     return dict(_PROVIDERS)
@@ -494,5 +531,5 @@ __all__ = [
     "DesignVariable", "MetricProvider", "Evaluation", "register_variable", "register_metrics", "unregister_metrics",
     "variable", "variable_keys", "check_variable_set", "apply_values", "current_values", "providers", "output_spec",
     "output_keys", "output_key", "key_unit", "evaluate_outputs", "register_max_of", "max_of", "cell_variables",
-    "cell_outputs",
+    "cell_outputs", "register_limit", "limits",
 ]

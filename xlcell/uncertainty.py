@@ -623,7 +623,9 @@ def population_risk(design: CellDesign, n: int = PROVIDER_SAMPLES, seed: int = 0
     cost = np.asarray(from_si(evaluate_cost(pop, factory if factory is not None else Factory(), sampled_prices,
                                             **{k: v for k, v in kw.items() if v is not None}).cost_per_energy_usd_J,
                               "$/kWh"), dtype=float)
-    feas = evaluate_cell(pop).feasible
+    from . import registry
+
+    feas = np.asarray(registry.Evaluation(pop)["feasible"], dtype=bool)  # as monte_carlo's: calendering limits included
     srt = np.sort(cost, axis=-1)
     limit = float(from_si(float(spec.cost_limit_usd_J), "$/kWh"))
     within = np.mean(cost <= limit, axis=-1) if np.isfinite(limit) else np.full(cost.shape[:-1], np.nan)

@@ -14,10 +14,10 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from . import calendering, cost, degradation, lcos, uncertainty, units
-from .cell import CellDesign, CellMetrics
+from .cell import CellDesign, CellMetrics, resolve
 from .params import ParamSpec, specs
-from .registry import (DesignVariable, Evaluation, cell_outputs, cell_variables, register_max_of, register_metrics,
-                       register_variable)
+from .registry import (DesignVariable, Evaluation, cell_outputs, cell_variables, register_limit, register_max_of,
+                       register_metrics, register_variable)
 
 # The adapters call the models through their modules (``degradation.sei_cycle_life``), looked up at each call as the
 # registry's lazy imports did, so a test that counts a model's calls with monkeypatch still sees them.
@@ -119,8 +119,36 @@ def _lcos(ev: Evaluation) -> dict[str, Any]:
 _CAL = tuple(ParamSpec(name=f"{p}_fracture_ratio", key=f"{p}_fracture_ratio", label=f"{s}: line load / fracture line load",
                        unit="-", group="Calendering",
                        doc="<= 1: the particles do not crack. The line load is the variable's when it is varied, else the "
-                           "one that calenders the coating to the design porosity (inf at or below ε_min; 0 uncalendered)")
-             for p, s in (("pos", "Positive"), ("neg", "Negative")))
+                           "one that calenders the coating to the design porosity (inf at or below ε_min; 0 uncalendered "
+                           "or ductile; blank where the material has no calendering parameters)")
+             for p, s in (("pos", "Positive"), ("neg", "Negative"))) + tuple(
+    ParamSpec(name=f"{p}_percolation_ratio", key=f"{p}_percolation_ratio",
+              label=f"{s}: percolation threshold / carbon volume fraction", unit="-", group="Calendering",
+              doc="<= 1: the conductive-carbon network percolates. 0 where the active matrix conducts on its own "
+                  "(matrix conductivity >= the electrolyte's); inf without carbon where it is needed")
+    for p, s in (("pos", "Positive"), ("neg", "Negative")))
+
+#: the calendering limits: every output a design must keep <= 1 where the calendering route applies
+CALENDERING_LIMITS = tuple(s.key for s in _CAL)
+
+
+def calendering_active(part: str, ctx: Mapping[str, Any]) -> bool:
+    """True where electrode ``part`` has calendering parameters (the material named in context ``"calendering"``,
+    by default NMC811 / Graphite, is in ``xlcell/data/calendering_materials.toml``): its fracture and percolation
+    ratios are then computed and imposed; otherwise they are NaN (not assessed).
+
+    Parameters
+    ----------
+    part : {"pos", "neg"}
+        The electrode.
+    ctx : mapping
+        The evaluation context (its ``"calendering"`` entry names the materials).
+    """
+    try:
+        _calendering_material(part, ctx)
+    except calendering.UnknownMaterialError:
+        return False
+    return True
 
 
 def implied_line_load(porosity: Any, eps0: Any, material: Any) -> np.ndarray:
@@ -146,27 +174,62 @@ def implied_line_load(porosity: Any, eps0: Any, material: Any) -> np.ndarray:
 
 
 def _calendering(ev: Evaluation) -> dict[str, Any]:
-    """Line load over the fracture-onset line load of each electrode (context ``"calendering"``: ``pos_material`` /
-    ``neg_material`` names, ``solids_fraction``). The line load is the decision variable's when
-    ``{part}_line_load_N_mm`` is varied; otherwise the one implied by the design porosity through the material's
-    compaction law, so a design porosity below the fracture-onset porosity gives a ratio > 1 (and one at or below ε_min
-    inf: no line load reaches it)."""
-    shape = np.shape(np.asarray(ev["energy_Wh"]))
+    """Line load over the fracture-onset line load, and percolation threshold over carbon volume fraction, of each
+    electrode (context ``"calendering"``: ``pos_material`` / ``neg_material`` names, ``solids_fraction``). The line
+    load is the decision variable's when ``{part}_line_load_N_mm`` is varied; otherwise the one implied by the design
+    porosity through the material's compaction law, so a design porosity below the fracture-onset porosity gives a
+    ratio > 1 (and one at or below ε_min inf: no line load reaches it). A material without calendering parameters
+    gives NaN (not assessed). Reads the design only, so the cell provider's ``feasible`` can include these limits."""
+    d = resolve(ev.design)
+    shape = np.shape(d.pos.porosity)
     cal = dict(ev.context.get("calendering") or {})
     out = {}
     for part in ("pos", "neg"):
+        if not calendering_active(part, ev.context):
+            out[f"{part}_fracture_ratio"] = out[f"{part}_percolation_ratio"] = np.full(shape, np.nan)
+            continue
         mat = _calendering_material(part, ev.context)
+        e = getattr(d, part)
         eps0 = calendering.coating_porosity(cal.get("solids_fraction", 0.4), mat.drying_shrinkage)
         q_f = calendering.fracture_line_load(eps0, mat)  # N/m; inf if the material never cracks, 0 if any calendering does
         q = ev.values.get(f"{part}_line_load_N_mm")
         if q is None:
-            q = implied_line_load(getattr(ev.design, part).porosity, eps0, mat)
+            q = implied_line_load(e.porosity, eps0, mat)
         else:
             q = calendering.LINE_LOAD.to_si(q)
         q, q_f = np.broadcast_arrays(np.asarray(q, dtype=float), np.asarray(q_f, dtype=float))
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(q <= 0, 0.0, np.where(np.isinf(q), np.inf, np.where(np.isinf(q_f), 0.0, q / q_f)))
         out[f"{part}_fracture_ratio"] = np.broadcast_to(ratio, shape)
+        perc = calendering.percolation_ratio(e, eps0, mat, d.electrolyte_conductivity_S_m)
+        out[f"{part}_percolation_ratio"] = np.broadcast_to(perc, shape)
+    return out
+
+
+def within_calendering_limits(ev: Evaluation) -> np.ndarray:
+    """True where every assessed calendering limit holds (fracture and percolation ratios <= 1; NaN: not assessed).
+
+    Parameters
+    ----------
+    ev : Evaluation
+        The population.
+    """
+    cal = ev.outputs("calendering")
+    ok = np.ones(np.shape(cal[CALENDERING_LIMITS[0]]), dtype=bool)
+    for k in CALENDERING_LIMITS:
+        v = np.asarray(cal[k], dtype=float)
+        ok &= np.isnan(v) | (v <= 1.0)
+    return ok
+
+
+def _cell(ev: Evaluation) -> dict[str, Any]:
+    """The cell model's outputs, with ``feasible`` also requiring the calendering limits (issue 17 item 4): a design
+    whose particles crack at the line load its porosity needs, or whose carbon network does not percolate, is not
+    feasible wherever the registry reports it (optimiser, Pareto front, Monte Carlo, reports)."""
+    out = dict(cell_outputs(ev))
+    cell_ok = np.asarray(out["feasible"], dtype=bool)
+    out["feasible"] = cell_ok & np.broadcast_to(within_calendering_limits(ev), np.broadcast_shapes(
+        cell_ok.shape, np.shape(ev.outputs("calendering")[CALENDERING_LIMITS[0]])))
     return out
 
 
@@ -198,18 +261,24 @@ def _risk(ev: Evaluation) -> dict[str, Any]:
 # The wiring
 # --------------------------------------------------------------------------------------------------
 def wire() -> None:
-    """Register every design variable, provider and derived output, each after what it reads. The order is the order
-    of :func:`~xlcell.registry.variable_keys` and :func:`~xlcell.registry.output_keys`. Called once, by the registry."""
+    """Register every design variable, provider and derived output, each after what it reads (one exception: the
+    cell's ``feasible`` reads the calendering limits, registered later so that the output keys keep their order;
+    providers are evaluated lazily, so the order is only the listing's). The order is the order of
+    :func:`~xlcell.registry.variable_keys` and :func:`~xlcell.registry.output_keys`. Called once, by the registry."""
     for var in [*cell_variables(), *line_load_variables()]:
         register_variable(var)
-    register_metrics("cell", CellMetrics, cell_outputs)
+    # the cell's feasible reads the calendering limits (evaluated lazily; "calendering" keeps its place in the key order)
+    register_metrics("cell", CellMetrics, _cell, requires=("calendering",))
     register_metrics("limits", _LIMIT_SPECS, _limits, requires=("cell",))
     register_max_of("diffusion_limit", [s.key for s in _LIMIT_SPECS[:4]])
     register_metrics("cost", _COST, _cost)
     register_metrics("lifetime", _LIFE, _lifetime)
     register_metrics("lcos", _LCOS, _lcos, requires=("cell", "cost", "lifetime"))
-    register_metrics("calendering", _CAL, _calendering, requires=("cell",))
+    register_metrics("calendering", _CAL, _calendering)  # reads the design only
     register_metrics("uncertainty", uncertainty.RISK_SPECS, _risk)
+    for key in CALENDERING_LIMITS:  # imposed by every DesignProblem where the material has calendering parameters
+        register_limit(key, 1.0, lambda ctx, part=key[:3]: calendering_active(part, ctx))
 
 
-__all__ = ["wire", "line_load_variables", "implied_line_load"]
+__all__ = ["wire", "line_load_variables", "implied_line_load", "calendering_active", "within_calendering_limits",
+           "CALENDERING_LIMITS"]

@@ -21,7 +21,7 @@ from openpyxl.chart.data_source import NumFmt
 from openpyxl.chart.marker import Marker
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from xlcell.registry import key_unit, output_spec, variable
+from xlcell.registry import key_unit, limits, output_spec, variable
 
 from .. import style
 
@@ -58,10 +58,12 @@ SETTING_ROWS = [
 
 #: the default problem: (key, lower, upper), (key, sense), (key, lower, upper). Cost per kWh against specific power:
 #: within the diffusion limit, cost per kWh and specific energy both improve with thickness and lower porosity (no
-#: trade-off, a one-point front), while power falls: the trade-off is cost against power.
+#: trade-off, a one-point front), while power falls: the trade-off is cost against power. The constraints are the
+#: diffusion limit and the registry's design limits (calendering: fracture and percolation ratios <= 1, issue 17
+#: item 4), shown as rows so that they can be seen and relaxed; the optimiser imposes those limits even without a row.
 DEFAULT_VARIABLES = [("pos_thickness_um", 40.0, 250.0), ("pos_porosity", 0.18, 0.45)]
 DEFAULT_OBJECTIVES = [("cell_cost_usd_per_kWh", "min"), ("specific_power_W_kg", "max")]
-DEFAULT_CONSTRAINTS = [("diffusion_limit", None, 1.0)]
+DEFAULT_CONSTRAINTS = [("diffusion_limit", None, 1.0)] + [(key, None, upper) for key, upper, _ in limits()]
 
 SETTINGS_ROW = 4
 VARIABLES_ROW = SETTINGS_ROW + len(SETTING_ROWS) + 2
@@ -157,6 +159,8 @@ def build(wb, ctx) -> None:
     ws.cell(row=bottom + 1, column=1, value="Keys: the Design sheet's keys (variables) and the XLCELL_CELL metrics, "
             "diffusion_limit (<= 1 within the diffusion limits) and the other models' outputs (objectives, constraints)."
             ).font = style.DERIVED_FONT
+    ws.cell(row=bottom + 2, column=1, value="The fracture and percolation ratios (<= 1: particles do not crack, the carbon "
+            "network conducts) apply even without a row; a row with another bound replaces one.").font = style.DERIVED_FONT
 
     # results: status, single-objective optimum, chosen design (macros write these)
     H = style.col_letter(RESULT_COL)
