@@ -649,3 +649,55 @@ def test_machine_route_counts_stacked_sheets():
     assert n[0] > n[1]
     cap = 1 / 0.5 * 0.85 * 320 * 24 * H  # sheets per stacker per year (0.5 s per sheet, OEE 0.85)
     np.testing.assert_array_equal(n, np.ceil(sheets / cap))
+
+
+# ---------------------------------------------------------------------------------------------
+# Chemistry-aware prices (issue 17 item 5)
+
+def test_the_design_active_materials_are_priced_at_their_own_prices():
+    # BatPaC 5.0 Chem sheet (Argonne, 2022-07-22): LFP $10/kg, NMC811 $26/kg, graphite $10/kg, LTO $15/kg. An LFP
+    # cathode used to be priced at NMC811's $26/kg
+    from xlcell.design import design_from_mapping
+
+    nmc, lfp = design_from_mapping({}), design_from_mapping({"pos_material": "LFP"})
+    dn, dl = cost_details(nmc), cost_details(lfp)
+    assert (float(dn.metrics.pos_am_price_usd_kg), float(dn.metrics.neg_am_price_usd_kg)) == (26.0, 10.0)
+    assert (float(dl.metrics.pos_am_price_usd_kg), float(dl.metrics.neg_am_price_usd_kg)) == (10.0, 10.0)
+    # the bill of materials pays exactly that price per kg bought
+    assert float(dl.bom.cost["pos_am"]) == pytest.approx(10.0 * float(dl.bom.per_accepted["pos_am"]), rel=1e-14)
+    assert float(dn.bom.cost["pos_am"]) == pytest.approx(26.0 * float(dn.bom.per_accepted["pos_am"]), rel=1e-14)
+    # an LTO negative at its $15/kg
+    lto = cost_details(design_from_mapping({"neg_material": "LTO"}))
+    assert float(lto.metrics.neg_am_price_usd_kg) == 15.0
+    # a typed price overrides the material's, and NMC811 priced at $26 typed = the default
+    typed = cost_details(lfp, prices=MaterialPrices(pos_am_usd_kg=26.0))
+    assert float(typed.metrics.pos_am_price_usd_kg) == 26.0
+    assert float(typed.bom.cost["pos_am"]) == pytest.approx(26.0 * float(typed.bom.per_accepted["pos_am"]), rel=1e-14)
+    same = evaluate_cost(nmc, prices=MaterialPrices(pos_am_usd_kg=26.0, neg_am_usd_kg=10.0))
+    assert float(same.cell_cost_usd) == float(dn.metrics.cell_cost_usd)
+
+
+def test_a_population_of_materials_is_priced_design_by_design():
+    from xlcell.design import design_from_mapping
+
+    pop = design_from_mapping({"pos_material": np.array(["NMC811", "LFP", "LMO", "NCA"], dtype=object)})
+    m = evaluate_cost(pop)
+    np.testing.assert_array_equal(m.pos_am_price_usd_kg, [26.0, 10.0, 9.0, 26.0])
+    for i, name in enumerate(["NMC811", "LFP", "LMO", "NCA"]):
+        one = evaluate_cost(design_from_mapping({"pos_material": name}))
+        assert float(one.cell_cost_usd) == pytest.approx(float(m.cell_cost_usd[i]), rel=1e-12)
+
+
+def test_a_material_without_a_price_needs_a_typed_one():
+    d = with_pos(default_design(), am_price_usd_kg=np.nan)
+    with pytest.raises(InputError, match="pos_am_usd_kg"):
+        evaluate_cost(d)
+    assert float(evaluate_cost(d, prices=MaterialPrices(pos_am_usd_kg=20.0)).pos_am_price_usd_kg) == 20.0
+
+
+def test_the_tornado_moves_the_design_active_material_price():
+    from xlcell.design import design_from_mapping
+
+    t = cost_sensitivity(design_from_mapping({"pos_material": "LFP"}), 0.1)
+    i = t.keys.index("pos_am_usd_kg")
+    assert t.base_input[i] == 10.0 and (t.low_input[i], t.high_input[i]) == pytest.approx((9.0, 11.0))

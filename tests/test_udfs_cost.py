@@ -203,3 +203,14 @@ def test_cost_udfs_are_registered_with_positional_args():
         assert name in funcs
         for p in inspect.signature(funcs[name]).parameters.values():
             assert p.kind is p.POSITIONAL_OR_KEYWORD
+
+
+def test_cost_returns_the_active_material_prices_it_used():
+    # BatPaC 5.0 Chem sheet (2022-07-22): NMC811 $26/kg, LFP $10/kg, graphite $10/kg; a typed price wins
+    got = dict(XLCELL_COST(DESIGN))
+    assert (got["pos_am_price_usd_per_kg"], got["neg_am_price_usd_per_kg"]) == (26.0, 10.0)
+    lfp = [r if r[0] != "pos_material" else ["pos_material", "LFP"] for r in DESIGN]
+    got = dict(XLCELL_COST(lfp))
+    assert (got["pos_am_price_usd_per_kg"], got["neg_am_price_usd_per_kg"]) == (10.0, 10.0)
+    got = dict(XLCELL_COST(lfp, None, [["pos_am_usd_kg", 12.5]]))
+    assert got["pos_am_price_usd_per_kg"] == 12.5

@@ -33,7 +33,8 @@ from typing import Any
 import numpy as np
 
 from . import paramsets
-from .bom import BillOfMaterials, CellFormat, CellGeometry, MaterialPrices, MaterialYields, Slurry, _bom, _geometry
+from .bom import (BillOfMaterials, CellFormat, CellGeometry, MaterialPrices, MaterialYields, Slurry, _bom, _geometry,
+                  resolve_prices)
 from .cell import CellDesign, _map_cell, broadcast_fields_cell, resolve
 from .errors import InputError, ShapeError
 from .factory import DEFAULT_STEPS, DRIVERS, Plant, ProcessStep, StepResults, StepTable, bottleneck, size_plant
@@ -160,6 +161,12 @@ class CostMetrics:
     cell_plant_area_m2: Array = field(metadata=_m("Cell plant floor area", "m²", "cell_plant_area_m2"))
     investment_usd: Array = field(metadata=_m("Cell plant investment", "M$", "investment_musd"))
     energy_use_per_energy: Array = field(metadata=_m("Factory energy use per cell energy (kWh/kWh)", "-", "energy_use_kWh_per_kWh"))
+    pos_am_price_usd_kg: Array = field(metadata=_m(
+        "Positive active-material price used", "$/kg", "pos_am_price_usd_per_kg",
+        "the typed pos_am_usd_kg, or the design's material at its library price (NMC811 $26/kg, LFP $10/kg, ...)"))
+    neg_am_price_usd_kg: Array = field(metadata=_m(
+        "Negative active-material price used", "$/kg", "neg_am_price_usd_per_kg",
+        "the typed neg_am_usd_kg, or the design's material at its library price (graphite $10/kg, LTO $15/kg)"))
 
     def as_display(self) -> dict[str, Any]:
         """``{Excel key: value in display units}`` in field order."""
@@ -201,7 +208,7 @@ def cost_details(
     factory : Factory, optional
         Process steps, plant and economics (default: BatPaC 5.0's 50 GWh/yr plant).
     prices : MaterialPrices, optional
-        Material prices (default: BatPaC 5.0).
+        Material prices (default: BatPaC 5.0's; the active materials at the design's materials' library prices).
     fmt, yields, slurry : optional
         Cell format, material yields, slurry solvents (BatPaC 5.0 defaults).
     """
@@ -211,6 +218,7 @@ def cost_details(
     _check(econ)
     table.validate()
     d = resolve(design)
+    prices = resolve_prices(d, prices)  # the design's own active materials unless a price is typed
     y_cell = np.prod(table.cell_yield, axis=-1)
 
     # the geometry sets the cell energy, hence the target cell count; the hardware price scale depends on it
@@ -297,6 +305,7 @@ def cost_details(
         bottleneck_utilisation=bc(bn_util), line_capacity_cells_yr=bc(bn_cap), wip_cells=bc(wip),
         cell_plant_labor_s_yr=bc(labor_s), cell_plant_capex_usd=bc(capex), cell_plant_area_m2=bc(area),
         investment_usd=bc(investment), energy_use_per_energy=bc(energy_use / (n_acc * geo.energy_J)),
+        pos_am_price_usd_kg=bc(prices.pos_am_usd_kg), neg_am_price_usd_kg=bc(prices.neg_am_usd_kg),
     )
     return CostDetails(metrics=metrics, bom=bom, geometry=geo, steps=steps, drivers=drivers)
 
@@ -320,7 +329,7 @@ def evaluate_cost(
     factory : Factory, optional
         Process steps, plant and economics (default: BatPaC 5.0's 50 GWh/yr plant).
     prices : MaterialPrices, optional
-        Material prices (default: BatPaC 5.0).
+        Material prices (default: BatPaC 5.0's; the active materials at the design's materials' library prices).
     fmt, yields, slurry : optional
         Cell format, material yields, slurry solvents (BatPaC 5.0 defaults).
 
@@ -454,7 +463,7 @@ def cost_sensitivity(
     factory : Factory, optional
         Process steps, plant and economics (default: BatPaC 5.0's 50 GWh/yr plant).
     prices : MaterialPrices, optional
-        Material prices (default: BatPaC 5.0).
+        Material prices (default: BatPaC 5.0's; the active materials at the design's materials' library prices).
     fmt, yields, slurry : optional
         Cell format, material yields, slurry solvents (BatPaC 5.0 defaults).
     metric : str
@@ -476,7 +485,7 @@ def cost_sensitivity(
         raise ShapeError("design", "an array of designs", "one design for a sensitivity table")
     fac = factory or Factory()
     objs: dict[str, Any] = dict(cell=design, pos=design.pos, neg=design.neg, sep=design.sep, fmt=fmt or CellFormat(),
-                                prices=prices or MaterialPrices(), yields=yields or MaterialYields(),
+                                prices=resolve_prices(d, prices), yields=yields or MaterialYields(),
                                 slurry=slurry or Slurry(), plant=fac.plant, econ=fac.economics)
     prefix = dict(cell="", pos="pos_", neg="neg_", sep="sep_", fmt="", prices="", yields="", slurry="", plant="", econ="")
     entries: list[tuple[str, str, str, Any, ParamSpec, float, str]] = []  # obj, field, key, step, spec, base, label
