@@ -701,3 +701,42 @@ def test_the_tornado_moves_the_design_active_material_price():
     t = cost_sensitivity(design_from_mapping({"pos_material": "LFP"}), 0.1)
     i = t.keys.index("pos_am_usd_kg")
     assert t.base_input[i] == 10.0 and (t.low_input[i], t.high_input[i]) == pytest.approx((9.0, 11.0))
+
+
+def _step(name):
+    return [s.name for s in DEFAULT_STEPS].index(name)
+
+
+def test_drying_energy_follows_the_solvent_evaporated():
+    # the coating & drying steps use energy per kg of solvent evaporated (12.374 kWh/kg NMP, 4.9528 kWh/kg water:
+    # xlcell's 1.69 and 1.08 kWh/m² at BatPaC's default 0.13657667 and 0.21805740 kg/m², digest §5.2)
+    jp, jn = _step("Positive coating & drying"), _step("Negative coating & drying")
+    base = cost_details(default_design())
+    dr = base.drivers
+    assert dr["nmp_kg"] / dr["pos_area_m2"] == pytest.approx(0.13657667, rel=1e-7)  # digest §5.2
+    assert dr["water_kg"] / dr["neg_area_m2"] == pytest.approx(0.21805740, rel=1e-7)
+    kwh = 3.6e6
+    assert base.steps.energy_J[jp] / dr["pos_area_m2"] / kwh == pytest.approx(1.69, rel=1e-4)
+    assert base.steps.energy_J[jn] / dr["neg_area_m2"] / kwh == pytest.approx(1.08, rel=1e-4)
+    assert base.steps.energy_J[jp] == pytest.approx(12.374 * kwh * dr["nmp_kg"], rel=1e-12)
+    # 60 -> 200 µm: the solvent per m² (16 × binder, binder ∝ coating mass ∝ thickness) and so the drying energy per m²
+    # grow by 200/60; the old per-m² rule kept it fixed
+    pop = cost_details(with_pos(default_design(), thickness_m=np.array([60e-6, 200e-6])))
+    per_m2 = pop.steps.energy_J[:, jp] / pop.drivers["pos_area_m2"]
+    solvent = pop.drivers["nmp_kg"] / pop.drivers["pos_area_m2"]
+    assert solvent[1] / solvent[0] == pytest.approx(200 / 60, rel=1e-12)
+    assert per_m2[1] / per_m2[0] == pytest.approx(200 / 60, rel=1e-12)
+    # the negative follows the N/P ratio, hence its thickness and water per m², likewise
+    per_m2_n = pop.steps.energy_J[:, jn] / pop.drivers["neg_area_m2"]
+    water = pop.drivers["water_kg"] / pop.drivers["neg_area_m2"]
+    np.testing.assert_allclose(per_m2_n / water, 4.9528 * kwh, rtol=1e-12)
+    assert per_m2_n[1] > per_m2_n[0]
+
+
+def test_the_energy_driver_is_a_column_of_the_step_table():
+    rows = steps_from_rows([{"step": "Positive coating & drying", "energy_driver": "pos_area_m2", "energy_kWh_per_unit": 1.69}])
+    assert rows[0].energy_driver == "pos_area_m2" and rows[0].energy_J_per_unit == pytest.approx(1.69 * 3.6e6)
+    rows = steps_from_rows([{"step": "Positive coating & drying", "energy_kWh_per_unit": 10.0}])
+    assert rows[0].energy_driver == "nmp_kg" and rows[0].energy_J_per_unit == pytest.approx(10.0 * 3.6e6)  # per kg
+    with pytest.raises(UnknownKeyError):
+        StepTable.from_steps([dataclasses.replace(DEFAULT_STEPS[0], energy_driver="nmp_litres")])

@@ -13,7 +13,9 @@ xlcell's machine data added; its rows are the ``[[process_step]]`` tables of
 * **machine data** (xlcell): units per cycle and cycle time per machine (rate = units / cycle),
   overall equipment effectiveness (OEE), a fixed machine count (NaN = size to demand), the step's
   **cell yield** (accepted / entering; the plant's cell yield is their product) and the
-  **energy** used per driver unit.
+  **energy** used per unit of its energy driver (blank = the volume driver). The coating & drying steps' energy
+  driver is the solvent evaporated (kg of NMP or water), so a thicker coating, which carries more solvent per m²,
+  takes proportionally more drying energy per m² (issue 17).
 
 Two sizing routes (``Plant.machine_sizing``):
 
@@ -110,7 +112,10 @@ class ProcessStep:
     oee: float = field(default=0.85, metadata=param("Overall equipment effectiveness", "-", key="oee", gt=0, le=1, group=_S))
     machines: float = field(default=np.nan, metadata=param("Machines (blank = size to demand)", "-", key="machines", gt=0, allow_nan=True, group=_S))
     cell_yield: float = field(default=1.0, metadata=param("Cell yield of the step", "-", key="cell_yield", gt=0, le=1, group=_S))
-    energy_J_per_unit: float = field(default=0.0, metadata=param("Energy per driver unit", "kWh", key="energy_kWh_per_unit", ge=0, group=_S))
+    energy_driver: str = field(default="", metadata=param(
+        "Energy driver (blank = volume driver)", "text", key="energy_driver", group=_S,
+        doc="What the step's energy is proportional to: the coating & drying steps use the solvent evaporated"))
+    energy_J_per_unit: float = field(default=0.0, metadata=param("Energy per energy-driver unit", "kWh", key="energy_kWh_per_unit", ge=0, group=_S))
     source: str = ""  #: where the row's values come from (a key of ``[sources]`` in ``data/batpac5_default.toml``)
 
 
@@ -172,8 +177,9 @@ def steps_from_rows(rows: Iterable[dict[str, Any]], base: Sequence[ProcessStep] 
             kw["baseline"] *= _driver_scale(driver)
         if "machine_baseline" in kw:
             kw["machine_baseline"] *= _driver_scale(mdriver)
+        edriver = kw.get("energy_driver", start.energy_driver if start else "") or driver
         if "energy_J_per_unit" in kw:
-            kw["energy_J_per_unit"] *= float(from_display(1.0, "kWh")) / _driver_scale(driver)
+            kw["energy_J_per_unit"] *= float(from_display(1.0, "kWh")) / _driver_scale(edriver)
         try:
             out.append(dataclasses.replace(start, **kw) if start else ProcessStep(**kw))
         except TypeError:
@@ -197,7 +203,8 @@ def driver_unit(step: ProcessStep, name: str) -> str:
     """
     if name not in _PER_DRIVER:
         return ""
-    unit = DRIVERS[(step.machine_driver or step.driver) if name == "machine_baseline" else step.driver][1]
+    which = {"machine_baseline": step.machine_driver, "energy_J_per_unit": step.energy_driver}.get(name) or step.driver
+    unit = DRIVERS[which][1]
     if name == "energy_J_per_unit":
         return "kWh" if unit == "-" else f"kWh/{unit}"
     return unit
@@ -226,10 +233,14 @@ def _default_steps() -> tuple[ProcessStep, ...]:
 #: Energy per driver unit (kWh per kg, m², cell, ...) allocates about 29 kWh per kWh of cells at the
 #: default design (electrode drying and dry room about 2/3, formation 2/29), within the 20.3-37.5
 #: kWh/kWh that Degen et al. (Nature Energy 8, 2023) report for current lithium-ion cell plants; the
-#: allocation between steps is xlcell's assumption.
+#: allocation between steps is xlcell's assumption. The coating & drying steps are charged per kg of
+#: solvent evaporated: 12.374 kWh/kg of NMP and 4.9528 kWh/kg of water, which are xlcell's allocation of
+#: 1.69 and 1.08 kWh per m² of electrode at BatPaC's default solvent loadings (digest section 5.2: 0.13657667
+#: kg of NMP per m² of positive, 0.21805740 kg of water per m² of negative), so the default plant's energy
+#: is unchanged and a coating carrying more solvent per m² takes proportionally more.
 DEFAULT_STEPS: tuple[ProcessStep, ...] = _default_steps()
 
-_TEXT = ("name", "group", "driver", "extra", "extra_on", "machine_driver")
+_TEXT = ("name", "group", "driver", "extra", "extra_on", "machine_driver", "energy_driver")
 
 
 @dataclass(frozen=True)
@@ -302,7 +313,7 @@ class StepTable:
         for d in self.columns["driver"]:
             if d not in DRIVERS:
                 raise UnknownKeyError(d, DRIVERS, "driver")
-        for d in self.columns["machine_driver"]:
+        for d in self.columns["machine_driver"] + self.columns["energy_driver"]:
             if d and d not in DRIVERS:
                 raise UnknownKeyError(d, DRIVERS, "driver")
         for e in self.columns["extra"]:
@@ -440,8 +451,10 @@ def size_plant(
     D = np.stack([np.broadcast_to(np.asarray(drivers[key], dtype=float), shape) for key in dkeys], axis=-1)
     idx = np.array([dkeys.index(d) for d in t["driver"]])
     midx = np.array([dkeys.index(m or d) for m, d in zip(t["machine_driver"], t["driver"])])
+    eidx = np.array([dkeys.index(e or d) for e, d in zip(t["energy_driver"], t["driver"])])
     drv = D[..., idx]  # S + (K,)
     mdrv = D[..., midx]
+    edrv = D[..., eidx]
 
     def ex(x: Array) -> np.ndarray:  # plant-level (S) -> S + (1,)
         return np.asarray(x, dtype=float)[..., None]
@@ -458,6 +471,7 @@ def size_plant(
         out = 1.0 / np.maximum(worst, 1.0)
         drv = drv * out[..., None]
         mdrv = mdrv * out[..., None]
+        edrv = edrv * out[..., None]
         demand = mdrv
     else:
         out = np.ones(shape)
@@ -510,7 +524,7 @@ def size_plant(
     # cell steps, rejects included: see the module docstring)
     cells_rate = ex(np.broadcast_to(drivers["cells_built"], shape)) * ex(out) / hours_s
     wip = np.where(has_m, littles_law_wip(cells_rate, t["cycle_time_s"]), np.nan)
-    energy = t["energy_J_per_unit"] * drv
+    energy = t["energy_J_per_unit"] * edrv  # per unit of the energy driver (the solvent evaporated for drying)
 
     def bc(x: Array) -> np.ndarray:
         return np.broadcast_to(np.asarray(x, dtype=float), np.broadcast_shapes(full, np.shape(x)))
@@ -563,7 +577,7 @@ def step_rows(steps: Sequence[ProcessStep] = DEFAULT_STEPS) -> list[dict[str, An
                 row[s.key] = v
                 continue
             if s.name in _PER_DRIVER:
-                drv = (st.machine_driver or st.driver) if s.name == "machine_baseline" else st.driver
+                drv = {"machine_baseline": st.machine_driver, "energy_J_per_unit": st.energy_driver}.get(s.name) or st.driver
                 if s.name == "energy_J_per_unit":
                     v = float(to_display(float(v) * _driver_scale(drv), "kWh"))  # kWh per display unit of the driver
                 else:
