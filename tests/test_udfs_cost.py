@@ -214,3 +214,17 @@ def test_cost_returns_the_active_material_prices_it_used():
     assert (got["pos_am_price_usd_per_kg"], got["neg_am_price_usd_per_kg"]) == (10.0, 10.0)
     got = dict(XLCELL_COST(lfp, None, [["pos_am_usd_kg", 12.5]]))
     assert got["pos_am_price_usd_per_kg"] == 12.5
+
+
+def test_a_materials_table_without_prices_keeps_the_library_prices():
+    from udfs.cell import XLCELL_MATERIALS
+
+    table = XLCELL_MATERIALS()
+    j = table[0].index("price_usd_per_kg")
+    old = [r[:j] + r[j + 1:] for r in table]  # a Materials table made before prices were added
+    lfp = [r if r[0] != "pos_material" else ["pos_material", "LFP"] for r in DESIGN]
+    assert dict(XLCELL_COST(lfp, None, None, None, old))["pos_am_price_usd_per_kg"] == 10.0
+    mine = [table[0], ["MyCathode"] + table[1][1:j] + [None] + table[1][j + 1:]]  # a new material, price blank
+    bad = [r if r[0] != "pos_material" else ["pos_material", "MyCathode"] for r in DESIGN]
+    assert "pos_am_usd_kg" in str(XLCELL_COST(bad, None, None, None, mine))
+    assert dict(XLCELL_COST(bad, None, [["pos_am_usd_kg", 18.0]], None, mine))["pos_am_price_usd_per_kg"] == 18.0
