@@ -25,9 +25,13 @@ from xlcell.factory import (DEFAULT_STEPS, Plant, ProcessStep, StepTable, bottle
 H = 3600.0
 
 
+#: BatPaC mode: BatPaC 5.0's conventions (no utility line); the digest's numbers hold in it
+BATPAC = Factory.batpac5()
+
+
 @pytest.fixture(scope="module")
 def base():
-    return cost_details(default_design())
+    return cost_details(default_design(), BATPAC)
 
 
 def with_pos(d, **kw):
@@ -282,7 +286,7 @@ def test_batpac_investment_and_cell_profit_switch(base):
     # digest §6.4: cell-level investment 4,752.2888 M$; with profit 5 % and warranty 5.6 % switched on the
     # same rules add $1.1881 and $1.1728, about $22.116 per cell (derived in the digest, not cached)
     assert base.metrics.investment_usd / 1e6 == pytest.approx(4_752.2888, abs=1e-4)
-    m = evaluate_cost(default_design(), Factory(economics=Economics(profit_rate=0.05, warranty_rate=0.056)))
+    m = evaluate_cost(default_design(), Factory(economics=Economics.batpac5(profit_rate=0.05, warranty_rate=0.056)))
     assert m.profit_usd == pytest.approx(1.1881, abs=1e-4)
     assert m.warranty_usd == pytest.approx(1.1728, abs=1e-4)
     assert m.cell_cost_usd == pytest.approx(22.116, abs=1e-3)
@@ -290,7 +294,7 @@ def test_batpac_investment_and_cell_profit_switch(base):
 
 def test_nmp_recovery_credit_switch(base):
     # digest §3.4: crediting the 99.5 % recovery lowers the cell cost by about $0.31 (1.6 %)
-    m = evaluate_cost(default_design(), slurry=Slurry(credit_nmp_recovery=1.0))
+    m = evaluate_cost(default_design(), BATPAC, slurry=Slurry(credit_nmp_recovery=1.0))
     saving = base.metrics.cell_cost_usd - m.cell_cost_usd
     assert saving == pytest.approx(0.31, abs=0.01)
     assert saving / base.metrics.cell_cost_usd == pytest.approx(0.016, abs=0.001)
@@ -301,7 +305,7 @@ def test_nmp_recovery_credit_switch(base):
 
 def test_cost_of_capital_adds_crf_minus_straight_line(base):
     m0 = base.metrics
-    m = evaluate_cost(default_design(), Factory(economics=Economics(cost_of_capital=0.08)))
+    m = evaluate_cost(default_design(), Factory(economics=Economics.batpac5(cost_of_capital=0.08)))
     capex, bldg, n = m0.cell_plant_capex_usd, 3000.0 * m0.cell_plant_area_m2, m0.cells_per_year
     extra = ((crf(0.08, 10) - 0.1) * capex + (crf(0.08, 20) - 0.05) * bldg) / n
     assert m.capital_interest_usd == pytest.approx(extra, rel=1e-12)
@@ -322,7 +326,7 @@ def test_utilities_and_maintenance(base):
 def test_machine_route_close_to_batpac_at_baseline(base):
     # the per-machine values are calibrated at BatPaC's baseline, so at the (near-baseline) default plant the
     # routes differ only by whole-machine rounding and the 0.9-0.95 scaling exponents
-    m = cost_details(default_design(), Factory(plant=Plant(machine_sizing=1.0)))
+    m = cost_details(default_design(), Factory(plant=Plant(machine_sizing=1.0), economics=Economics.batpac5()))
     assert m.metrics.cell_cost_usd == pytest.approx(base.metrics.cell_cost_usd, rel=0.01)
     assert m.metrics.cell_cost_usd != base.metrics.cell_cost_usd
     j = [s.name for s in DEFAULT_STEPS].index("Current-collector welding")
@@ -450,10 +454,11 @@ def test_thicker_electrodes_lower_cost_per_kwh_at_equal_porosity():
     L = np.linspace(40e-6, 150e-6, 12)
     d = default_design()
     for dd in (_equal_energy(d, L), with_pos(d, thickness_m=L)):
-        c = evaluate_cost(dd).cost_per_energy_usd_J
+        c = evaluate_cost(dd, BATPAC).cost_per_energy_usd_J
         assert np.all(np.diff(c) < 0)
-    c_e = evaluate_cost(_equal_energy(d, np.array([50e-6, 100e-6]))).cost_per_energy_usd_J
-    c_a = evaluate_cost(with_pos(d, thickness_m=np.array([50e-6, 100e-6]))).cost_per_energy_usd_J
+        assert np.all(np.diff(evaluate_cost(dd).cost_per_energy_usd_J) < 0)  # with electricity too
+    c_e = evaluate_cost(_equal_energy(d, np.array([50e-6, 100e-6])), BATPAC).cost_per_energy_usd_J
+    c_a = evaluate_cost(with_pos(d, thickness_m=np.array([50e-6, 100e-6])), BATPAC).cost_per_energy_usd_J
     assert 1 - c_e[1] / c_e[0] == pytest.approx(0.107, abs=0.002)
     assert 1 - c_a[1] / c_a[0] == pytest.approx(0.167, abs=0.002)
 
@@ -469,14 +474,14 @@ def test_thicker_electrodes_save_a_quarter_of_processing_cost_at_equal_area():
 
     L = np.array([50e-6, 100e-6])
     d = default_design()
-    m_area = evaluate_cost(with_pos(d, thickness_m=L))
+    m_area = evaluate_cost(with_pos(d, thickness_m=L), BATPAC)
     total, mat, proc = (1 - x[1] / x[0] for x in parts(m_area))
     assert proc == pytest.approx(0.238, abs=0.003)
     assert 0.20 < proc < 0.30 and proc > total > mat  # the processing saving is the large one
     assert m_area.cells_per_year[1] / m_area.cells_per_year[0] == pytest.approx(0.5, abs=0.01)
     # at equal cell energy the plant builds as many cells: the cell-count steps (stacking, formation: most of
     # the capital) do not shrink and the processing saving is only 8.7 %, below the materials' 11.3 %
-    m_energy = evaluate_cost(_equal_energy(d, L))
+    m_energy = evaluate_cost(_equal_energy(d, L), BATPAC)
     total_e, mat_e, proc_e = (1 - x[1] / x[0] for x in parts(m_energy))
     assert proc_e == pytest.approx(0.087, abs=0.003) and mat_e == pytest.approx(0.113, abs=0.003)
     assert m_energy.cells_per_year[1] == pytest.approx(m_energy.cells_per_year[0], rel=1e-6)
@@ -513,7 +518,7 @@ def test_chunked_population_equals_one_block():
 
 
 def test_tornado_one_call_matches_separate_evaluations(base):
-    t = cost_sensitivity(default_design(), 0.1)
+    t = cost_sensitivity(default_design(), 0.1, BATPAC)
     assert t.base == pytest.approx(base.metrics.cost_per_energy_usd_J * 3.6e6, rel=1e-13)
     assert np.all(np.diff(t.swing) <= 1e-12)  # sorted, largest first
     i = t.keys.index("pos_am_usd_kg")
@@ -524,16 +529,16 @@ def test_tornado_one_call_matches_separate_evaluations(base):
     f = StepTable.from_steps()
     cap = np.array(f.capex0_usd)
     cap[[s.name for s in DEFAULT_STEPS].index("Building & support systems")] *= 1.1
-    one = evaluate_cost(default_design(), Factory(steps=f.replace(capex0_usd=cap)))
+    one = evaluate_cost(default_design(), Factory(steps=f.replace(capex0_usd=cap), economics=Economics.batpac5()))
     assert t.high[j] == pytest.approx(float(one.cost_per_energy_usd_J) * 3.6e6, rel=1e-12)
     k = t.keys.index("pos_thickness_um")
-    one = evaluate_cost(with_pos(default_design(), thickness_m=108e-6))
+    one = evaluate_cost(with_pos(default_design(), thickness_m=108e-6), BATPAC)
     assert t.low[k] == pytest.approx(float(one.cost_per_energy_usd_J) * 3.6e6, rel=1e-12)
     assert t.low_input[k] == pytest.approx(108.0)
     # yields move by ±10 % of their loss: coating 0.95 -> 0.945 (low) and 0.955 (high), never past 1
     y = t.keys.index("coating_yield")
     assert (t.low_input[y], t.high_input[y]) == pytest.approx((0.945, 0.955), rel=1e-14)
-    one = evaluate_cost(default_design(), yields=MaterialYields(coating=0.955))
+    one = evaluate_cost(default_design(), BATPAC, yields=MaterialYields(coating=0.955))
     assert t.high[y] == pytest.approx(float(one.cost_per_energy_usd_J) * 3.6e6, rel=1e-12)
 
 
@@ -635,7 +640,8 @@ def test_cost_is_a_metric_provider_for_optimisation():
     ref = evaluate_cost(with_pos(default_design(), thickness_m=L * 1e-6)).as_display()
     np.testing.assert_allclose(out["cell_cost_usd_per_kWh"], ref["cell_cost_usd_per_kWh"], rtol=1e-14)
     assert output_spec("cell_cost_usd_per_kWh").unit == "$/kWh"
-    ev = Evaluation(default_design(), {"cost": Factory(plant=Plant(plant_energy_J_yr=100 * 3.6e12))})
+    ev = Evaluation(default_design(), {"cost": Factory(plant=Plant(plant_energy_J_yr=100 * 3.6e12),
+                                                       economics=Economics.batpac5())})
     assert float(ev["cell_cost_usd_per_kWh"]) < 79.0
 
 
@@ -740,3 +746,27 @@ def test_the_energy_driver_is_a_column_of_the_step_table():
     assert rows[0].energy_driver == "nmp_kg" and rows[0].energy_J_per_unit == pytest.approx(10.0 * 3.6e6)  # per kg
     with pytest.raises(UnknownKeyError):
         StepTable.from_steps([dataclasses.replace(DEFAULT_STEPS[0], energy_driver="nmp_litres")])
+
+
+
+# ---------------------------------------------------------------------------------------------
+# Electricity: cited default, BatPaC mode keeps 0 (issue 17 item 5)
+
+def test_default_electricity_price_is_the_eia_industrial_average_and_batpac_mode_keeps_zero(base):
+    # U.S. EIA, average retail price of electricity to industrial customers, 2023: 8.06 ¢/kWh. BatPaC 5.0 has no
+    # utility line (digest §6.1): its mode keeps 0 and the default cell costs exactly $19.754802 (§6.3)
+    assert Economics().electricity_usd_J * 3.6e6 == pytest.approx(0.0806, rel=1e-12)
+    assert Economics.batpac5().electricity_usd_J == 0.0 and BATPAC.economics.electricity_usd_J == 0.0
+    assert base.metrics.cell_cost_usd == pytest.approx(19.754802, abs=1.5e-6)
+    m = evaluate_cost(default_design())  # xlcell's default: BatPaC plus the electricity the plant uses
+    kwh_per_cell = base.metrics.energy_use_per_energy * base.metrics.cell_energy_J / 3.6e6
+    assert m.utilities_usd == pytest.approx(0.0806 * kwh_per_cell, rel=1e-12)
+    assert m.cell_cost_usd == pytest.approx(base.metrics.cell_cost_usd + m.utilities_usd, rel=1e-14)
+    assert m.utilities_usd == pytest.approx(0.5925, abs=1e-4)  # 29.41 kWh/kWh × 0.25 kWh × $0.0806
+    assert m.as_display()["cell_cost_usd_per_kWh"] == pytest.approx(81.389, abs=1e-3)
+    # the economics records: BatPaC's table keeps 0, xlcell's default set carries the cited price
+    from xlcell.paramsets import parameter_set
+
+    assert {k: v for k, _, v, _ in parameter_set("batpac5_default")["economics"].fields}["electricity_usd_kWh"] == 0.0
+    rec = parameter_set("xlcell_default")["economics"]
+    assert {k: v for k, _, v, _ in rec.fields} == {"electricity_usd_kWh": 0.0806} and "EIA" in rec.reference

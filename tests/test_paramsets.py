@@ -27,7 +27,8 @@ DATA = ROOT / "xlcell" / "data"
 
 def test_the_three_sets_are_listed_with_their_records():
     sets = parameter_sets()
-    assert list(sets) == ["materials", "calendering_materials", "batpac5_default"]
+    assert list(sets) == ["materials", "calendering_materials", "batpac5_default", "xlcell_default"]
+    assert [r.name for r in sets["xlcell_default"].records] == ["economics"]
     assert [r.name for r in sets["materials"].records] == [m.name for m in LIBRARY.values()]
     assert [r.name for r in sets["calendering_materials"].records] == [m.name for m in CALENDERING_MATERIALS.values()]
     groups = [r.name for r in sets["batpac5_default"].records]
@@ -177,11 +178,17 @@ def test_the_dataclass_defaults_are_the_file_values():
     """The records -> the objects the rest of the code used before: same numbers, one source of truth."""
     case = parameter_set("batpac5_default")
     for group, obj in (("cell_format", CellFormat()), ("prices", MaterialPrices()), ("yields", MaterialYields()),
-                       ("slurry", Slurry()), ("plant", Plant()), ("economics", Economics()),
+                       ("slurry", Slurry()), ("plant", Plant()), ("economics", Economics.batpac5()),
                        ("design.separator", SeparatorDesign()), ("design.cell", default_design())):
         for s in specs(obj):
             a, b = getattr(obj, s.name), case[group].values[s.name]
             assert a == b or (math.isnan(a) and math.isnan(b)), (group, s.name)
+    # xlcell's default economics = BatPaC's, but for xlcell_default.toml's overrides (the electricity price)
+    over = parameter_set("xlcell_default")["economics"].values
+    assert set(over) == {"electricity_usd_J"}
+    for s in specs(Economics):
+        want = over.get(s.name, case["economics"].values[s.name])
+        assert getattr(Economics(), s.name) == want, s.name
     d = default_design()
     for side in ("positive", "negative"):
         for name, v in case[f"design.{side}"].values.items():

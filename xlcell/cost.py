@@ -12,7 +12,8 @@
    VOH = 0.4 labour + 0.2 depreciation; GSA = 0.25 (labour + VOH) + 0.25 depreciation;
    R&D = 0.4 depreciation; cell cost = materials + labour + VOH + depreciation + GSA + R&D.
 
-Beyond BatPaC (each zero by default, so the default reproduces BatPaC's $19.7548 per cell):
+Beyond BatPaC (each zero in BatPaC mode, :meth:`Factory.batpac5`, which reproduces BatPaC's $19.7548 per cell; by
+default only the electricity price is not zero: 8.06 ¢/kWh, the U.S. industrial average of 2023, EIA):
 
 * **cost of capital**: the capital charge uses the capital recovery factor
   CRF = r (1 + r)^n / ((1 + r)^n - 1); at r = 0 it is 1/n, i.e. BatPaC's straight line. The
@@ -46,10 +47,13 @@ _EC = "Economics"
 
 
 @dataclass(frozen=True, kw_only=True)
-@paramsets.defaults("batpac5_default", "economics")
+@paramsets.defaults("batpac5_default", "economics", over=("xlcell_default", "economics"))
 class Economics:
-    """Rates of the cost roll-up (BatPaC 5.0 defaults, digest section 6.1; xlcell extras default 0; the defaults are
-    ``[economics]`` of ``xlcell/data/batpac5_default.toml``)."""
+    """Rates of the cost roll-up: BatPaC 5.0's (digest section 6.1, ``[economics]`` of
+    ``xlcell/data/batpac5_default.toml``), except the electricity price, which BatPaC does not have: xlcell's default
+    is the U.S. industrial average of 2023, 8.06 ¢/kWh (EIA; ``xlcell/data/xlcell_default.toml``). The other xlcell
+    extras (cost of capital, maintenance, profit, warranty) default to BatPaC's 0. :meth:`batpac5` gives BatPaC's
+    conventions (electricity 0), which reproduce BatPaC's $19.7548 per cell exactly."""
 
     labor_rate_usd_s: Array = field(metadata=param("Direct labour rate", "$/h", key="labor_rate_usd_h", ge=0, group=_EC))
     building_cost_usd_m2: Array = field(metadata=param("Building and land cost", "$/m²", key="building_cost_usd_m2", ge=0, group=_EC))
@@ -72,6 +76,17 @@ class Economics:
     maintenance_rate: Array = field(metadata=param(
         "Maintenance, share of equipment capital per year (BatPaC: 0)", "-", key="maintenance_rate", ge=0, le=1, group=_EC))
 
+    @classmethod
+    def batpac5(cls, **changes: Array) -> "Economics":
+        """BatPaC 5.0's conventions (``[economics]`` of ``batpac5_default.toml``): no utility line (electricity 0).
+
+        Parameters
+        ----------
+        **changes : array_like
+            Fields to set besides (SI, by field name).
+        """
+        return cls(**{**paramsets.table_values(cls, "batpac5_default", "economics"), **changes})
+
 
 @dataclass(frozen=True, kw_only=True)
 class Factory:
@@ -80,6 +95,12 @@ class Factory:
     steps: StepTable = field(default_factory=StepTable.from_steps)
     plant: Plant = field(default_factory=Plant)
     economics: Economics = field(default_factory=Economics)
+
+    @classmethod
+    def batpac5(cls) -> "Factory":
+        """BatPaC 5.0's plant and conventions (BatPaC mode): the default steps and plant with :meth:`Economics.batpac5`;
+        the default cell then costs $19.7548 (digest section 6.3)."""
+        return cls(economics=Economics.batpac5())
 
 
 #: what :func:`crf` accepts as a rate, with the hint for a rate typed in percent
