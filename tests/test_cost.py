@@ -770,3 +770,64 @@ def test_default_electricity_price_is_the_eia_industrial_average_and_batpac_mode
     assert {k: v for k, _, v, _ in parameter_set("batpac5_default")["economics"].fields}["electricity_usd_kWh"] == 0.0
     rec = parameter_set("xlcell_default")["economics"]
     assert {k: v for k, _, v, _ in rec.fields} == {"electricity_usd_kWh": 0.0806} and "EIA" in rec.reference
+
+
+# ---------------------------------------------------------------------------------------------
+# Stranded capital at a bottleneck (issue 17 item 5)
+
+def _capped(stranded: float, machine_sizing: float = 0.0):
+    # formation racks fixed at 8,000: the line makes 82.5 % of the nominal 50 GWh/yr (test_fixed_machines_cap_the_output)
+    steps = [dataclasses.replace(s, machines=8000.0) if s.name.startswith("Formation") else s for s in DEFAULT_STEPS]
+    return Factory(steps=StepTable.from_steps(steps), economics=Economics.batpac5(),
+                   plant=Plant(stranded_capital=stranded, machine_sizing=machine_sizing))
+
+
+def test_without_stranded_capital_a_bottleneck_resizes_every_step_down(base):
+    # the default (BatPaC's power laws know no bottleneck): the capped plant is the plant built for what it makes
+    off = cost_details(default_design(), _capped(0.0))
+    out = float(off.metrics.cells_per_year / base.metrics.cells_per_year)
+    assert out == pytest.approx(0.8251, abs=1e-4)
+    small = cost_details(default_design(), Factory(plant=Plant(plant_energy_J_yr=Plant().plant_energy_J_yr * out),
+                                                   economics=Economics.batpac5()))
+    assert float(off.metrics.cell_cost_usd) == pytest.approx(float(small.metrics.cell_cost_usd), rel=1e-12)
+    np.testing.assert_allclose(off.steps.capex_usd, small.steps.capex_usd, rtol=1e-12)
+    # so the bottleneck costs only the lost economies of scale: +0.42 %
+    assert float(off.metrics.cell_cost_usd / base.metrics.cell_cost_usd) - 1 == pytest.approx(0.00417, abs=5e-5)
+
+
+def test_stranded_capital_keeps_the_nominal_equipment_of_the_other_steps(base):
+    off, on = cost_details(default_design(), _capped(0.0)), cost_details(default_design(), _capped(1.0))
+    j = _step("Formation, aging & testing")
+    others = np.arange(len(DEFAULT_STEPS)) != j
+    # the steps the bottleneck starves keep the capital and floor area of the nominal plant; labour, energy and the
+    # output follow what the line makes; the bottleneck itself has what its racks can do
+    np.testing.assert_allclose(on.steps.capex_usd[others], base.steps.capex_usd[others], rtol=1e-12)
+    np.testing.assert_allclose(on.steps.area_m2[others], base.steps.area_m2[others], rtol=1e-12)
+    np.testing.assert_allclose(on.steps.labor_s, off.steps.labor_s, rtol=1e-12)
+    np.testing.assert_allclose(on.steps.energy_J, off.steps.energy_J, rtol=1e-12)
+    assert on.steps.capex_usd[j] == pytest.approx(off.steps.capex_usd[j], rel=1e-12)
+    assert float(on.metrics.cells_per_year) == float(off.metrics.cells_per_year)
+    # the idle capacity costs depreciation: +2.90 % instead of +0.42 % for an 82.5 % line
+    rise_on = float(on.metrics.cell_cost_usd / base.metrics.cell_cost_usd) - 1
+    rise_off = float(off.metrics.cell_cost_usd / base.metrics.cell_cost_usd) - 1
+    assert rise_on == pytest.approx(0.0290, abs=2e-4) and rise_on > 5 * rise_off
+    assert float(on.metrics.labor_usd) == pytest.approx(float(off.metrics.labor_usd), rel=1e-12)
+    assert float(on.metrics.depreciation_usd) > float(off.metrics.depreciation_usd)
+    # the other steps run below capacity: their utilisation falls by the output share (whole machines aside)
+    u_on, u_off = on.steps.utilisation, off.steps.utilisation
+    has = np.isfinite(u_on) & others
+    assert np.all(u_on[has] <= u_off[has] + 1e-12) and np.nanmax(u_on) == pytest.approx(1.0)
+    # without a bottleneck the option changes nothing
+    free = evaluate_cost(default_design(), Factory(plant=Plant(stranded_capital=1.0), economics=Economics.batpac5()))
+    assert float(free.cell_cost_usd) == float(base.metrics.cell_cost_usd)
+
+
+def test_stranded_capital_in_the_machine_route():
+    # machine counts: the starved steps keep the machines the nominal rate needs, their operators follow the output
+    off, on = cost_details(default_design(), _capped(0.0, 1.0)), cost_details(default_design(), _capped(1.0, 1.0))
+    nominal = cost_details(default_design(), Factory(plant=Plant(machine_sizing=1.0), economics=Economics.batpac5()))
+    j = _step("Current-collector welding")
+    assert on.steps.machines[j] == nominal.steps.machines[j] > off.steps.machines[j]
+    assert on.steps.labor_s[j] == pytest.approx(off.steps.labor_s[j], rel=1e-12)
+    rise = float(on.metrics.cell_cost_usd / nominal.metrics.cell_cost_usd) - 1
+    assert rise == pytest.approx(0.0282, abs=2e-4)

@@ -29,7 +29,11 @@ In both routes the machine counts give each step's **utilisation** (demand / cap
 **bottleneck** (the step of highest utilisation: the one that limits the line first), the
 **line capacity** (target output / highest utilisation) and the **work in process** by Little's
 law (WIP = throughput × time in the step). If fixed machine counts cannot meet the target, the
-plant's output is the line capacity.
+plant's output is the line capacity. The other steps are then sized for that output (BatPaC's
+power laws know no bottleneck; ``Plant.stranded_capital = 0``, the default) or, with
+``stranded_capital = 1``, keep the equipment and floor area installed for the nominal output: the
+capacity the bottleneck leaves idle is stranded capital that still costs depreciation, building,
+overheads on depreciation and cost of capital; labour and energy follow the output.
 
 The WIP uses the flow of **cells built**, not of cells accepted: every cell built enters the cell
 steps, and the cells rejected at formation and testing (BatPaC's 5 %) are found at the end of the
@@ -340,6 +344,13 @@ class Plant:
     hours_per_day: Array = field(metadata=param("Operating hours per day (machine sizing)", "-", key="hours_per_day", gt=0, le=24, group=_PL))
     machine_sizing: Array = field(metadata=param(
         "Sizing route (0 = BatPaC power laws, 1 = machine counts)", "-", key="machine_sizing", ge=0, le=1, group=_PL))
+    stranded_capital: Array = field(metadata=param(
+        "Stranded capital at a bottleneck (1 = steps sized for the nominal rate)", "-", key="stranded_capital", ge=0,
+        le=1, group=_PL,
+        doc="0 (BatPaC, default): when fixed machine counts cap the output, every other step is sized for the output "
+            "the line makes; 1: the other steps keep the equipment and floor area installed for the nominal plant "
+            "output, so the capacity the bottleneck leaves idle still costs capital (labour and energy follow the "
+            "output)"))
     cells_per_module: Array = field(metadata=param("Cells per module", "-", key="cells_per_module", gt=0, group=_PL))
     modules_per_pack: Array = field(metadata=param("Modules per pack", "-", key="modules_per_pack", gt=0, group=_PL))
     baseline_days: Array = field(metadata=param("Baseline operating days", "-", key="baseline_days", gt=0, le=366, group=_PL, advanced=True))
@@ -465,6 +476,7 @@ def size_plant(
     cap_per_machine = np.where(has_m, rate * t["oee"], np.nan) * hours_s  # units/yr per machine
     demand = mdrv
     fixed = np.isfinite(t["machines"]) & has_m
+    drv_nominal, mdrv_nominal = drv, mdrv  # the rate the plant is built for
     if np.any(fixed):
         with np.errstate(invalid="ignore", divide="ignore"):
             worst = np.max(np.where(fixed, demand / (t["machines"] * cap_per_machine), 0.0), axis=-1)
@@ -475,12 +487,19 @@ def size_plant(
         demand = mdrv
     else:
         out = np.ones(shape)
+    # stranded capital: equipment and floor area installed for the nominal rate, whatever the bottleneck lets through
+    stranded = ex(plant.stranded_capital) > 0.5
     with np.errstate(invalid="ignore", divide="ignore"):
-        sized = np.ceil(demand / cap_per_machine - 1e-9)
-        machines = np.where(has_m, np.where(fixed, t["machines"], np.maximum(sized, 1.0)), np.nan)
+        needed = np.where(has_m, np.where(fixed, t["machines"], np.maximum(np.ceil(demand / cap_per_machine - 1e-9), 1.0)),
+                          np.nan)  # machines the actual output needs (their operators)
+        built = np.where(has_m, np.where(fixed, t["machines"],
+                                         np.maximum(np.ceil(mdrv_nominal / cap_per_machine - 1e-9), 1.0)), np.nan)
+        machines = np.where(stranded, built, needed)  # installed
         utilisation = np.where(has_m, demand / (machines * cap_per_machine), np.nan)
 
     r = drv / t["baseline"]
+    # capital and area: a fixed-count step has what its machines can make, the others what the nominal rate needs
+    r_installed = np.where(stranded & ~fixed, drv_nominal, drv) / t["baseline"]
     days = ex(plant.baseline_days / plant.operating_days)
     dfac = np.where(t["days_factor"] > 0.5, days, 1.0)
     # extra factors
@@ -492,16 +511,16 @@ def size_plant(
     base = {"": None, "pos_solvent_per_area": s_pos, "neg_solvent_per_area": s_neg, "capacity": cap_ratio,
             "formation_capacity": cap_ratio, "modules_per_pack": mpp}
     with np.errstate(divide="ignore", invalid="ignore"):
-        lr = np.log(r)
+        lr, lr_installed = np.log(r), np.log(r_installed)
         labor = t["labor0_s"] * np.exp(t["labor_exp"] * lr)
-        capex = t["capex0_usd"] * dfac * np.exp(t["capex_exp"] * lr)
-        area = t["area0_m2"] * dfac * np.exp(t["area_exp"] * lr)
+        capex = t["capex0_usd"] * dfac * np.exp(t["capex_exp"] * lr_installed)
+        area = t["area0_m2"] * dfac * np.exp(t["area_exp"] * lr_installed)
         if np.any(plant.machine_sizing > 0.5):
             # machine route: per-machine values calibrated at BatPaC's baseline (fractional machine count)
             mbase = np.where(np.isfinite(t["machine_baseline"]), t["machine_baseline"], t["baseline"])
             n_base = mbase / (t["oee"] * rate * ex(from_display(plant.baseline_days * 24.0, "h")))
             use_m = has_m & (ex(plant.machine_sizing) > 0.5)
-            labor = np.where(use_m, machines * t["labor0_s"] / n_base, labor)
+            labor = np.where(use_m, needed * t["labor0_s"] / n_base, labor)
             capex = np.where(use_m, machines * t["capex0_usd"] / n_base * dfac, capex)
             area = np.where(use_m, machines * t["area0_m2"] / n_base * dfac, area)
     full = np.broadcast_shapes(shape + (k,), np.shape(labor), np.shape(capex), np.shape(area))
