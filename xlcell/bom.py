@@ -425,7 +425,7 @@ def resolve_prices(design: CellDesign, prices: MaterialPrices | None = None) -> 
         if np.isnan(v).any():
             side = "positive" if part == "pos" else "negative"
             raise InputError(key, None, f"a price in $/kg: the design's {side} active material has no library price "
-                             f"(price_usd_per_kg); type {key} on the BOM sheet or {part}_am_price_usd_kg on the design")
+                             f"(price_usd_per_kg); type {key} on the BOM sheet or {part}_price_usd_per_kg on the design")
         out[key] = v if v.ndim else float(v)
     return dataclasses.replace(pr, **out)
 

@@ -81,7 +81,7 @@ class ElectrodeDesign:
         "Binder blinding coefficient", "-", key="binder_blinding", ge=0, le=100, group=_E, advanced=True,
         doc="Share of active surface covered per unit binder/AM volume ratio (0 = no blinding)"))
     am_price_usd_kg: Array = field(metadata=param(
-        "Active-material price", "$/kg", key="am_price_usd_kg", ge=0, allow_nan=True, group=_E, from_material=True,
+        "Active-material price", "$/kg", key="price_usd_per_kg", ge=0, allow_nan=True, group=_E, from_material=True,
         advanced=True, doc="Blank: the material's library price (BatPaC 5.0's Chem sheet); the cost model's price of the "
                            "active material unless one is typed on the BOM sheet"))
 
