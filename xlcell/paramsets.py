@@ -225,20 +225,20 @@ def defaults(name: str, path: str, over: tuple[str, str] | None = None) -> Calla
     return deco
 
 
-def table_values(cls: type, name: str, path: str) -> dict[str, Any]:
-    """``{field name: SI value}`` of ``cls`` from one data table alone (e.g. BatPaC's ``[economics]``, without xlcell's
-    overrides).
+def table_values(record: type, name: str, path: str) -> dict[str, Any]:
+    """``{field name: SI value}`` of ``record`` from one data table alone (e.g. BatPaC's ``[economics]``, without
+    xlcell's overrides).
 
     Parameters
     ----------
-    cls : type
+    record : type
         The parameter dataclass the table fills.
     name : str
         Data file name without extension.
     path : str
         Dotted path of the table.
     """
-    return si_values(cls, table(name, path), f"xlcell/data/{name}.toml [{path}]")
+    return si_values(record, table(name, path), f"xlcell/data/{name}.toml [{path}]")
 
 
 # ------------------------------------------------------------------------------------------------ listing

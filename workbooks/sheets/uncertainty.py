@@ -24,8 +24,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.data_source import NumFmt
 from openpyxl.workbook.workbook import Workbook
 
-from xlcell.bom import MaterialPrices, resolve_prices
-from xlcell.cell import default_design
+from xlcell.bom import MaterialPrices
 from xlcell.params import ParamSpec, specs, to_display
 from xlcell.tables import C2C_SAMPLE_HEADER, HISTOGRAM_HEADER, MC_HEADER
 from xlcell.units import from_si
@@ -104,9 +103,10 @@ def spec_rows() -> list[style.ParamRow]:
 
 
 def moving_prices() -> list[str]:
-    """The prices the default model moves (volatility > 0 and a base price > 0): the correlation table's rows."""
-    base, spec = resolve_prices(default_design(), MaterialPrices()), UncertaintySpec()  # the default cell's own AM prices
-    return [s.key for s in PRICE_SPECS if float(getattr(base, s.name)) > 0
+    """The prices the default model moves (volatility > 0 and a base price > 0; a blank active-material price is the
+    design's material's, which is > 0): the correlation table's rows."""
+    base, spec = MaterialPrices(), UncertaintySpec()
+    return [s.key for s in PRICE_SPECS if not float(getattr(base, s.name)) <= 0
             and spec.price_volatilities.get(s.key, spec.price_volatility) > 0]
 
 
