@@ -13,10 +13,16 @@ def _table(out: str) -> dict[str, str]:
 
 
 def test_cost_command_default_is_batpac(capsys):
-    assert main(["cost"]) == 0
+    # BatPaC 5.0 §6.3: $19.754802 in BatPaC's conventions (no utility line: electricity 0); the default adds the
+    # electricity at 8.06 ¢/kWh (EIA 2023 industrial average)
+    assert main(["cost", "--factory", "electricity_usd_kWh=0"]) == 0
     got = _table(capsys.readouterr().out)
     assert float(got["cell_cost_usd"]) == pytest.approx(19.754802, abs=1e-6)  # BatPaC 5.0 §6.3
     assert got["bottleneck_step"] == "Formation, aging & testing"
+    assert main(["cost"]) == 0
+    got = _table(capsys.readouterr().out)
+    assert float(got["cell_cost_usd"]) == pytest.approx(19.754802 + float(got["utilities_usd"]), abs=2e-6)
+    assert float(got["utilities_usd"]) > 0.5
 
 
 def test_cost_command_sets_and_tornado(capsys):
@@ -40,8 +46,9 @@ def test_cost_command_reads_the_workbook_factory_and_bom(tmp_path, capsys):
     wb.save(book)
     assert main(["cost", "--from-workbook", str(book)]) == 0
     got = _table(capsys.readouterr().out)
-    # BatPaC 5.0 §3.3: 364.41441 g of cathode per accepted cell; $6/kg less saves 2.1864865 $/cell
-    assert float(got["cell_cost_usd"]) == pytest.approx(19.754802 - 6 * 0.36441441, abs=2e-6)
+    # BatPaC 5.0 §3.3: 364.41441 g of cathode per accepted cell; $6/kg less than NMC811's $26 saves 2.1864865 $/cell
+    # (the book's other inputs are the defaults: BatPaC plus the electricity)
+    assert float(got["cell_cost_usd"]) == pytest.approx(19.754802 + float(got["utilities_usd"]) - 6 * 0.36441441, abs=2e-6)
 
 
 def test_cost_command_bad_key_is_a_short_message(capsys):

@@ -25,9 +25,13 @@ from xlcell.factory import (DEFAULT_STEPS, Plant, ProcessStep, StepTable, bottle
 H = 3600.0
 
 
+#: BatPaC mode: BatPaC 5.0's conventions (no utility line); the digest's numbers hold in it
+BATPAC = Factory.batpac5()
+
+
 @pytest.fixture(scope="module")
 def base():
-    return cost_details(default_design())
+    return cost_details(default_design(), BATPAC)
 
 
 def with_pos(d, **kw):
@@ -282,7 +286,7 @@ def test_batpac_investment_and_cell_profit_switch(base):
     # digest §6.4: cell-level investment 4,752.2888 M$; with profit 5 % and warranty 5.6 % switched on the
     # same rules add $1.1881 and $1.1728, about $22.116 per cell (derived in the digest, not cached)
     assert base.metrics.investment_usd / 1e6 == pytest.approx(4_752.2888, abs=1e-4)
-    m = evaluate_cost(default_design(), Factory(economics=Economics(profit_rate=0.05, warranty_rate=0.056)))
+    m = evaluate_cost(default_design(), Factory(economics=Economics.batpac5(profit_rate=0.05, warranty_rate=0.056)))
     assert m.profit_usd == pytest.approx(1.1881, abs=1e-4)
     assert m.warranty_usd == pytest.approx(1.1728, abs=1e-4)
     assert m.cell_cost_usd == pytest.approx(22.116, abs=1e-3)
@@ -290,7 +294,7 @@ def test_batpac_investment_and_cell_profit_switch(base):
 
 def test_nmp_recovery_credit_switch(base):
     # digest §3.4: crediting the 99.5 % recovery lowers the cell cost by about $0.31 (1.6 %)
-    m = evaluate_cost(default_design(), slurry=Slurry(credit_nmp_recovery=1.0))
+    m = evaluate_cost(default_design(), BATPAC, slurry=Slurry(credit_nmp_recovery=1.0))
     saving = base.metrics.cell_cost_usd - m.cell_cost_usd
     assert saving == pytest.approx(0.31, abs=0.01)
     assert saving / base.metrics.cell_cost_usd == pytest.approx(0.016, abs=0.001)
@@ -301,7 +305,7 @@ def test_nmp_recovery_credit_switch(base):
 
 def test_cost_of_capital_adds_crf_minus_straight_line(base):
     m0 = base.metrics
-    m = evaluate_cost(default_design(), Factory(economics=Economics(cost_of_capital=0.08)))
+    m = evaluate_cost(default_design(), Factory(economics=Economics.batpac5(cost_of_capital=0.08)))
     capex, bldg, n = m0.cell_plant_capex_usd, 3000.0 * m0.cell_plant_area_m2, m0.cells_per_year
     extra = ((crf(0.08, 10) - 0.1) * capex + (crf(0.08, 20) - 0.05) * bldg) / n
     assert m.capital_interest_usd == pytest.approx(extra, rel=1e-12)
@@ -322,7 +326,7 @@ def test_utilities_and_maintenance(base):
 def test_machine_route_close_to_batpac_at_baseline(base):
     # the per-machine values are calibrated at BatPaC's baseline, so at the (near-baseline) default plant the
     # routes differ only by whole-machine rounding and the 0.9-0.95 scaling exponents
-    m = cost_details(default_design(), Factory(plant=Plant(machine_sizing=1.0)))
+    m = cost_details(default_design(), Factory(plant=Plant(machine_sizing=1.0), economics=Economics.batpac5()))
     assert m.metrics.cell_cost_usd == pytest.approx(base.metrics.cell_cost_usd, rel=0.01)
     assert m.metrics.cell_cost_usd != base.metrics.cell_cost_usd
     j = [s.name for s in DEFAULT_STEPS].index("Current-collector welding")
@@ -450,10 +454,11 @@ def test_thicker_electrodes_lower_cost_per_kwh_at_equal_porosity():
     L = np.linspace(40e-6, 150e-6, 12)
     d = default_design()
     for dd in (_equal_energy(d, L), with_pos(d, thickness_m=L)):
-        c = evaluate_cost(dd).cost_per_energy_usd_J
+        c = evaluate_cost(dd, BATPAC).cost_per_energy_usd_J
         assert np.all(np.diff(c) < 0)
-    c_e = evaluate_cost(_equal_energy(d, np.array([50e-6, 100e-6]))).cost_per_energy_usd_J
-    c_a = evaluate_cost(with_pos(d, thickness_m=np.array([50e-6, 100e-6]))).cost_per_energy_usd_J
+        assert np.all(np.diff(evaluate_cost(dd).cost_per_energy_usd_J) < 0)  # with electricity too
+    c_e = evaluate_cost(_equal_energy(d, np.array([50e-6, 100e-6])), BATPAC).cost_per_energy_usd_J
+    c_a = evaluate_cost(with_pos(d, thickness_m=np.array([50e-6, 100e-6])), BATPAC).cost_per_energy_usd_J
     assert 1 - c_e[1] / c_e[0] == pytest.approx(0.107, abs=0.002)
     assert 1 - c_a[1] / c_a[0] == pytest.approx(0.167, abs=0.002)
 
@@ -469,14 +474,14 @@ def test_thicker_electrodes_save_a_quarter_of_processing_cost_at_equal_area():
 
     L = np.array([50e-6, 100e-6])
     d = default_design()
-    m_area = evaluate_cost(with_pos(d, thickness_m=L))
+    m_area = evaluate_cost(with_pos(d, thickness_m=L), BATPAC)
     total, mat, proc = (1 - x[1] / x[0] for x in parts(m_area))
     assert proc == pytest.approx(0.238, abs=0.003)
     assert 0.20 < proc < 0.30 and proc > total > mat  # the processing saving is the large one
     assert m_area.cells_per_year[1] / m_area.cells_per_year[0] == pytest.approx(0.5, abs=0.01)
     # at equal cell energy the plant builds as many cells: the cell-count steps (stacking, formation: most of
     # the capital) do not shrink and the processing saving is only 8.7 %, below the materials' 11.3 %
-    m_energy = evaluate_cost(_equal_energy(d, L))
+    m_energy = evaluate_cost(_equal_energy(d, L), BATPAC)
     total_e, mat_e, proc_e = (1 - x[1] / x[0] for x in parts(m_energy))
     assert proc_e == pytest.approx(0.087, abs=0.003) and mat_e == pytest.approx(0.113, abs=0.003)
     assert m_energy.cells_per_year[1] == pytest.approx(m_energy.cells_per_year[0], rel=1e-6)
@@ -513,7 +518,7 @@ def test_chunked_population_equals_one_block():
 
 
 def test_tornado_one_call_matches_separate_evaluations(base):
-    t = cost_sensitivity(default_design(), 0.1)
+    t = cost_sensitivity(default_design(), 0.1, BATPAC)
     assert t.base == pytest.approx(base.metrics.cost_per_energy_usd_J * 3.6e6, rel=1e-13)
     assert np.all(np.diff(t.swing) <= 1e-12)  # sorted, largest first
     i = t.keys.index("pos_am_usd_kg")
@@ -524,16 +529,16 @@ def test_tornado_one_call_matches_separate_evaluations(base):
     f = StepTable.from_steps()
     cap = np.array(f.capex0_usd)
     cap[[s.name for s in DEFAULT_STEPS].index("Building & support systems")] *= 1.1
-    one = evaluate_cost(default_design(), Factory(steps=f.replace(capex0_usd=cap)))
+    one = evaluate_cost(default_design(), Factory(steps=f.replace(capex0_usd=cap), economics=Economics.batpac5()))
     assert t.high[j] == pytest.approx(float(one.cost_per_energy_usd_J) * 3.6e6, rel=1e-12)
     k = t.keys.index("pos_thickness_um")
-    one = evaluate_cost(with_pos(default_design(), thickness_m=108e-6))
+    one = evaluate_cost(with_pos(default_design(), thickness_m=108e-6), BATPAC)
     assert t.low[k] == pytest.approx(float(one.cost_per_energy_usd_J) * 3.6e6, rel=1e-12)
     assert t.low_input[k] == pytest.approx(108.0)
     # yields move by ±10 % of their loss: coating 0.95 -> 0.945 (low) and 0.955 (high), never past 1
     y = t.keys.index("coating_yield")
     assert (t.low_input[y], t.high_input[y]) == pytest.approx((0.945, 0.955), rel=1e-14)
-    one = evaluate_cost(default_design(), yields=MaterialYields(coating=0.955))
+    one = evaluate_cost(default_design(), BATPAC, yields=MaterialYields(coating=0.955))
     assert t.high[y] == pytest.approx(float(one.cost_per_energy_usd_J) * 3.6e6, rel=1e-12)
 
 
@@ -635,7 +640,8 @@ def test_cost_is_a_metric_provider_for_optimisation():
     ref = evaluate_cost(with_pos(default_design(), thickness_m=L * 1e-6)).as_display()
     np.testing.assert_allclose(out["cell_cost_usd_per_kWh"], ref["cell_cost_usd_per_kWh"], rtol=1e-14)
     assert output_spec("cell_cost_usd_per_kWh").unit == "$/kWh"
-    ev = Evaluation(default_design(), {"cost": Factory(plant=Plant(plant_energy_J_yr=100 * 3.6e12))})
+    ev = Evaluation(default_design(), {"cost": Factory(plant=Plant(plant_energy_J_yr=100 * 3.6e12),
+                                                       economics=Economics.batpac5())})
     assert float(ev["cell_cost_usd_per_kWh"]) < 79.0
 
 
@@ -649,3 +655,179 @@ def test_machine_route_counts_stacked_sheets():
     assert n[0] > n[1]
     cap = 1 / 0.5 * 0.85 * 320 * 24 * H  # sheets per stacker per year (0.5 s per sheet, OEE 0.85)
     np.testing.assert_array_equal(n, np.ceil(sheets / cap))
+
+
+# ---------------------------------------------------------------------------------------------
+# Chemistry-aware prices (issue 17 item 5)
+
+def test_the_design_active_materials_are_priced_at_their_own_prices():
+    # BatPaC 5.0 Chem sheet (Argonne, 2022-07-22): LFP $10/kg, NMC811 $26/kg, graphite $10/kg, LTO $15/kg. An LFP
+    # cathode used to be priced at NMC811's $26/kg
+    from xlcell.design import design_from_mapping
+
+    nmc, lfp = design_from_mapping({}), design_from_mapping({"pos_material": "LFP"})
+    dn, dl = cost_details(nmc), cost_details(lfp)
+    assert (float(dn.metrics.pos_am_price_usd_kg), float(dn.metrics.neg_am_price_usd_kg)) == (26.0, 10.0)
+    assert (float(dl.metrics.pos_am_price_usd_kg), float(dl.metrics.neg_am_price_usd_kg)) == (10.0, 10.0)
+    # the bill of materials pays exactly that price per kg bought
+    assert float(dl.bom.cost["pos_am"]) == pytest.approx(10.0 * float(dl.bom.per_accepted["pos_am"]), rel=1e-14)
+    assert float(dn.bom.cost["pos_am"]) == pytest.approx(26.0 * float(dn.bom.per_accepted["pos_am"]), rel=1e-14)
+    # an LTO negative at its $15/kg
+    lto = cost_details(design_from_mapping({"neg_material": "LTO"}))
+    assert float(lto.metrics.neg_am_price_usd_kg) == 15.0
+    # a typed price overrides the material's, and NMC811 priced at $26 typed = the default
+    typed = cost_details(lfp, prices=MaterialPrices(pos_am_usd_kg=26.0))
+    assert float(typed.metrics.pos_am_price_usd_kg) == 26.0
+    assert float(typed.bom.cost["pos_am"]) == pytest.approx(26.0 * float(typed.bom.per_accepted["pos_am"]), rel=1e-14)
+    same = evaluate_cost(nmc, prices=MaterialPrices(pos_am_usd_kg=26.0, neg_am_usd_kg=10.0))
+    assert float(same.cell_cost_usd) == float(dn.metrics.cell_cost_usd)
+
+
+def test_a_population_of_materials_is_priced_design_by_design():
+    from xlcell.design import design_from_mapping
+
+    pop = design_from_mapping({"pos_material": np.array(["NMC811", "LFP", "LMO", "NCA"], dtype=object)})
+    m = evaluate_cost(pop)
+    np.testing.assert_array_equal(m.pos_am_price_usd_kg, [26.0, 10.0, 9.0, 26.0])
+    for i, name in enumerate(["NMC811", "LFP", "LMO", "NCA"]):
+        one = evaluate_cost(design_from_mapping({"pos_material": name}))
+        assert float(one.cell_cost_usd) == pytest.approx(float(m.cell_cost_usd[i]), rel=1e-12)
+
+
+def test_a_material_without_a_price_needs_a_typed_one():
+    d = with_pos(default_design(), am_price_usd_kg=np.nan)
+    with pytest.raises(InputError, match="pos_am_usd_kg"):
+        evaluate_cost(d)
+    assert float(evaluate_cost(d, prices=MaterialPrices(pos_am_usd_kg=20.0)).pos_am_price_usd_kg) == 20.0
+
+
+def test_the_tornado_moves_the_design_active_material_price():
+    from xlcell.design import design_from_mapping
+
+    t = cost_sensitivity(design_from_mapping({"pos_material": "LFP"}), 0.1)
+    i = t.keys.index("pos_am_usd_kg")
+    assert t.base_input[i] == 10.0 and (t.low_input[i], t.high_input[i]) == pytest.approx((9.0, 11.0))
+
+
+def _step(name):
+    return [s.name for s in DEFAULT_STEPS].index(name)
+
+
+def test_drying_energy_follows_the_solvent_evaporated():
+    # the coating & drying steps use energy per kg of solvent evaporated (12.374 kWh/kg NMP, 4.9528 kWh/kg water:
+    # xlcell's 1.69 and 1.08 kWh/m² at BatPaC's default 0.13657667 and 0.21805740 kg/m², digest §5.2)
+    jp, jn = _step("Positive coating & drying"), _step("Negative coating & drying")
+    base = cost_details(default_design())
+    dr = base.drivers
+    assert dr["nmp_kg"] / dr["pos_area_m2"] == pytest.approx(0.13657667, rel=1e-7)  # digest §5.2
+    assert dr["water_kg"] / dr["neg_area_m2"] == pytest.approx(0.21805740, rel=1e-7)
+    kwh = 3.6e6
+    assert base.steps.energy_J[jp] / dr["pos_area_m2"] / kwh == pytest.approx(1.69, rel=1e-4)
+    assert base.steps.energy_J[jn] / dr["neg_area_m2"] / kwh == pytest.approx(1.08, rel=1e-4)
+    assert base.steps.energy_J[jp] == pytest.approx(12.374 * kwh * dr["nmp_kg"], rel=1e-12)
+    # 60 -> 200 µm: the solvent per m² (16 × binder, binder ∝ coating mass ∝ thickness) and so the drying energy per m²
+    # grow by 200/60; the old per-m² rule kept it fixed
+    pop = cost_details(with_pos(default_design(), thickness_m=np.array([60e-6, 200e-6])))
+    per_m2 = pop.steps.energy_J[:, jp] / pop.drivers["pos_area_m2"]
+    solvent = pop.drivers["nmp_kg"] / pop.drivers["pos_area_m2"]
+    assert solvent[1] / solvent[0] == pytest.approx(200 / 60, rel=1e-12)
+    assert per_m2[1] / per_m2[0] == pytest.approx(200 / 60, rel=1e-12)
+    # the negative follows the N/P ratio, hence its thickness and water per m², likewise
+    per_m2_n = pop.steps.energy_J[:, jn] / pop.drivers["neg_area_m2"]
+    water = pop.drivers["water_kg"] / pop.drivers["neg_area_m2"]
+    np.testing.assert_allclose(per_m2_n / water, 4.9528 * kwh, rtol=1e-12)
+    assert per_m2_n[1] > per_m2_n[0]
+
+
+def test_the_energy_driver_is_a_column_of_the_step_table():
+    rows = steps_from_rows([{"step": "Positive coating & drying", "energy_driver": "pos_area_m2", "energy_kWh_per_unit": 1.69}])
+    assert rows[0].energy_driver == "pos_area_m2" and rows[0].energy_J_per_unit == pytest.approx(1.69 * 3.6e6)
+    rows = steps_from_rows([{"step": "Positive coating & drying", "energy_kWh_per_unit": 10.0}])
+    assert rows[0].energy_driver == "nmp_kg" and rows[0].energy_J_per_unit == pytest.approx(10.0 * 3.6e6)  # per kg
+    with pytest.raises(UnknownKeyError):
+        StepTable.from_steps([dataclasses.replace(DEFAULT_STEPS[0], energy_driver="nmp_litres")])
+
+
+
+# ---------------------------------------------------------------------------------------------
+# Electricity: cited default, BatPaC mode keeps 0 (issue 17 item 5)
+
+def test_default_electricity_price_is_the_eia_industrial_average_and_batpac_mode_keeps_zero(base):
+    # U.S. EIA, average retail price of electricity to industrial customers, 2023: 8.06 ¢/kWh. BatPaC 5.0 has no
+    # utility line (digest §6.1): its mode keeps 0 and the default cell costs exactly $19.754802 (§6.3)
+    assert Economics().electricity_usd_J * 3.6e6 == pytest.approx(0.0806, rel=1e-12)
+    assert Economics.batpac5().electricity_usd_J == 0.0 and BATPAC.economics.electricity_usd_J == 0.0
+    assert base.metrics.cell_cost_usd == pytest.approx(19.754802, abs=1.5e-6)
+    m = evaluate_cost(default_design())  # xlcell's default: BatPaC plus the electricity the plant uses
+    kwh_per_cell = base.metrics.energy_use_per_energy * base.metrics.cell_energy_J / 3.6e6
+    assert m.utilities_usd == pytest.approx(0.0806 * kwh_per_cell, rel=1e-12)
+    assert m.cell_cost_usd == pytest.approx(base.metrics.cell_cost_usd + m.utilities_usd, rel=1e-14)
+    assert m.utilities_usd == pytest.approx(0.5925, abs=1e-4)  # 29.41 kWh/kWh × 0.25 kWh × $0.0806
+    assert m.as_display()["cell_cost_usd_per_kWh"] == pytest.approx(81.389, abs=1e-3)
+    # the economics records: BatPaC's table keeps 0, xlcell's default set carries the cited price
+    from xlcell.paramsets import parameter_set
+
+    assert {k: v for k, _, v, _ in parameter_set("batpac5_default")["economics"].fields}["electricity_usd_kWh"] == 0.0
+    rec = parameter_set("xlcell_default")["economics"]
+    assert {k: v for k, _, v, _ in rec.fields} == {"electricity_usd_kWh": 0.0806} and "EIA" in rec.reference
+
+
+# ---------------------------------------------------------------------------------------------
+# Stranded capital at a bottleneck (issue 17 item 5)
+
+def _capped(stranded: float, machine_sizing: float = 0.0):
+    # formation racks fixed at 8,000: the line makes 82.5 % of the nominal 50 GWh/yr (test_fixed_machines_cap_the_output)
+    steps = [dataclasses.replace(s, machines=8000.0) if s.name.startswith("Formation") else s for s in DEFAULT_STEPS]
+    return Factory(steps=StepTable.from_steps(steps), economics=Economics.batpac5(),
+                   plant=Plant(stranded_capital=stranded, machine_sizing=machine_sizing))
+
+
+def test_without_stranded_capital_a_bottleneck_resizes_every_step_down(base):
+    # the default (BatPaC's power laws know no bottleneck): the capped plant is the plant built for what it makes
+    off = cost_details(default_design(), _capped(0.0))
+    out = float(off.metrics.cells_per_year / base.metrics.cells_per_year)
+    assert out == pytest.approx(0.8251, abs=1e-4)
+    small = cost_details(default_design(), Factory(plant=Plant(plant_energy_J_yr=Plant().plant_energy_J_yr * out),
+                                                   economics=Economics.batpac5()))
+    assert float(off.metrics.cell_cost_usd) == pytest.approx(float(small.metrics.cell_cost_usd), rel=1e-12)
+    np.testing.assert_allclose(off.steps.capex_usd, small.steps.capex_usd, rtol=1e-12)
+    # so the bottleneck costs only the lost economies of scale: +0.42 %
+    assert float(off.metrics.cell_cost_usd / base.metrics.cell_cost_usd) - 1 == pytest.approx(0.00417, abs=5e-5)
+
+
+def test_stranded_capital_keeps_the_nominal_equipment_of_the_other_steps(base):
+    off, on = cost_details(default_design(), _capped(0.0)), cost_details(default_design(), _capped(1.0))
+    j = _step("Formation, aging & testing")
+    others = np.arange(len(DEFAULT_STEPS)) != j
+    # the steps the bottleneck starves keep the capital and floor area of the nominal plant; labour, energy and the
+    # output follow what the line makes; the bottleneck itself has what its racks can do
+    np.testing.assert_allclose(on.steps.capex_usd[others], base.steps.capex_usd[others], rtol=1e-12)
+    np.testing.assert_allclose(on.steps.area_m2[others], base.steps.area_m2[others], rtol=1e-12)
+    np.testing.assert_allclose(on.steps.labor_s, off.steps.labor_s, rtol=1e-12)
+    np.testing.assert_allclose(on.steps.energy_J, off.steps.energy_J, rtol=1e-12)
+    assert on.steps.capex_usd[j] == pytest.approx(off.steps.capex_usd[j], rel=1e-12)
+    assert float(on.metrics.cells_per_year) == float(off.metrics.cells_per_year)
+    # the idle capacity costs depreciation: +2.90 % instead of +0.42 % for an 82.5 % line
+    rise_on = float(on.metrics.cell_cost_usd / base.metrics.cell_cost_usd) - 1
+    rise_off = float(off.metrics.cell_cost_usd / base.metrics.cell_cost_usd) - 1
+    assert rise_on == pytest.approx(0.0290, abs=2e-4) and rise_on > 5 * rise_off
+    assert float(on.metrics.labor_usd) == pytest.approx(float(off.metrics.labor_usd), rel=1e-12)
+    assert float(on.metrics.depreciation_usd) > float(off.metrics.depreciation_usd)
+    # the other steps run below capacity: their utilisation falls by the output share (whole machines aside)
+    u_on, u_off = on.steps.utilisation, off.steps.utilisation
+    has = np.isfinite(u_on) & others
+    assert np.all(u_on[has] <= u_off[has] + 1e-12) and np.nanmax(u_on) == pytest.approx(1.0)
+    # without a bottleneck the option changes nothing
+    free = evaluate_cost(default_design(), Factory(plant=Plant(stranded_capital=1.0), economics=Economics.batpac5()))
+    assert float(free.cell_cost_usd) == float(base.metrics.cell_cost_usd)
+
+
+def test_stranded_capital_in_the_machine_route():
+    # machine counts: the starved steps keep the machines the nominal rate needs, their operators follow the output
+    off, on = cost_details(default_design(), _capped(0.0, 1.0)), cost_details(default_design(), _capped(1.0, 1.0))
+    nominal = cost_details(default_design(), Factory(plant=Plant(machine_sizing=1.0), economics=Economics.batpac5()))
+    j = _step("Current-collector welding")
+    assert on.steps.machines[j] == nominal.steps.machines[j] > off.steps.machines[j]
+    assert on.steps.labor_s[j] == pytest.approx(off.steps.labor_s[j], rel=1e-12)
+    rise = float(on.metrics.cell_cost_usd / nominal.metrics.cell_cost_usd) - 1
+    assert rise == pytest.approx(0.0282, abs=2e-4)

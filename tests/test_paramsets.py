@@ -27,7 +27,8 @@ DATA = ROOT / "xlcell" / "data"
 
 def test_the_three_sets_are_listed_with_their_records():
     sets = parameter_sets()
-    assert list(sets) == ["materials", "calendering_materials", "batpac5_default"]
+    assert list(sets) == ["materials", "calendering_materials", "batpac5_default", "xlcell_default"]
+    assert [r.name for r in sets["xlcell_default"].records] == ["economics"]
     assert [r.name for r in sets["materials"].records] == [m.name for m in LIBRARY.values()]
     assert [r.name for r in sets["calendering_materials"].records] == [m.name for m in CALENDERING_MATERIALS.values()]
     groups = [r.name for r in sets["batpac5_default"].records]
@@ -64,7 +65,7 @@ def test_every_numeric_field_has_a_unit():
     # every numeric field of every record class carries its display unit in the metadata
     for cls in (Material, CalenderingMaterial, ElectrodeDesign, SeparatorDesign, CellDesign, CellFormat, MaterialPrices,
                 MaterialYields, Slurry, Plant, Economics):
-        numeric = [f.name for f in dataclasses.fields(cls) if f.name not in ("name", "role", "source", "pos", "neg", "sep")]
+        numeric = [f.name for f in dataclasses.fields(cls) if f.name not in ("name", "role", "source", "price_source", "pos", "neg", "sep")]
         assert sorted(numeric) == sorted(s.name for s in specs(cls)), cls.__name__
         assert all(s.unit in UNITS for s in specs(cls)), cls.__name__
 
@@ -72,7 +73,7 @@ def test_every_numeric_field_has_a_unit():
 def test_every_key_of_the_files_is_a_field_with_a_unit():
     """A value in a data file is named by a sheet key (display unit) or an SI field name, never a bare number."""
     for path, cls in (("materials", Material), ("calendering_materials", CalenderingMaterial)):
-        keys = {s.key for s in specs(cls)} | {"name", "role", "source"}
+        keys = {s.key for s in specs(cls)} | {"name", "role", "source"} | ({"price_source"} if cls is Material else set())
         for rec in paramsets.records(path, "material"):
             assert set(rec) <= keys and set(rec) >= keys - {"role"}, rec["name"]
     data = paramsets.load("batpac5_default")
@@ -95,7 +96,7 @@ def test_materials_round_trip_to_the_published_values():
     shown = {k: v for k, _, v, _ in nmc.fields}
     assert shown == {"specific_capacity_mAh_g": 213.6, "am_density_g_cm3": 4.65, "potential_V": 3.8132049,
                      "particle_radius_um": 2.0, "exchange_current_mA_cm2": 0.6, "solid_diffusivity_m2_s": 4e-15,
-                     "conductivity_S_m": 10.0}
+                     "conductivity_S_m": 10.0, "price_usd_per_kg": 26.0}
     assert {k: v for k, _, v, _ in gr.fields}["specific_capacity_mAh_g"] == 360.4
     # the SI records the models use: the same numbers as the library's old rows (mAh/g × 3.6e3 = C/kg, ...)
     m = LIBRARY["NMC811"]
@@ -109,6 +110,19 @@ def test_materials_round_trip_to_the_published_values():
     # Nitta et al. 2015 table 1: LFP 165 mAh/g at 3.43 V
     assert (LIBRARY["LFP"].specific_capacity_C_kg, LIBRARY["LFP"].potential_V) == (165.0 * 3.6e3, 3.43)
     assert LIBRARY["LFP"].source == "Nitta et al. 2015, Mater. Today 18, 252"
+
+
+
+def test_every_material_has_a_cited_price():
+    # BatPaC 5.0 (Argonne, 2022-07-22), worksheet "Chem", cost of active material per couple ($/kg): NMC333-G 25.5,
+    # NMC532-G 24, NMC622-G 25, NMC811-G 26, NCA-G 26, LFP-G 10, LMO-G 9; graphite 10 (every -G couple), LTO 15 (LMO-LTO)
+    published = {"NMC333": 25.5, "NMC532": 24.0, "NMC622": 25.0, "NMC811": 26.0, "NCA": 26.0, "LFP": 10.0, "LMO": 9.0,
+                 "GRAPHITE": 10.0, "LTO": 15.0}
+    assert {k: m.am_price_usd_kg for k, m in LIBRARY.items()} == published
+    for m in LIBRARY.values():
+        assert "BatPaC 5.0" in paramsets.reference("materials", m.price_source), m.name
+    # the default case's two prices are the digest's (§3.1): NMC811 $26/kg, graphite $10/kg
+    assert (LIBRARY["NMC811"].am_price_usd_kg, LIBRARY["GRAPHITE"].am_price_usd_kg) == (26.0, 10.0)
 
 
 def test_the_materials_table_shows_the_records():
@@ -140,7 +154,9 @@ def test_the_batpac_default_case_round_trips_to_the_digest():
     # §3.1 prices, §3.2 yields, §3.4 solvent
     prices = shown("prices")
     assert (prices["pos_am_usd_kg"], prices["neg_am_usd_kg"], prices["pos_solvent_usd_kg"], prices["pos_foil_usd_m2"],
-            prices["neg_foil_usd_m2"], prices["separator_usd_m2"], prices["electrolyte_usd_L"]) == (26, 10, 2.7, 0.2, 1.2, 0.9, 10)
+            prices["neg_foil_usd_m2"], prices["separator_usd_m2"], prices["electrolyte_usd_L"]) == (None, None, 2.7, 0.2, 1.2, 0.9, 10)
+    # the active materials are blank: the design's materials at their library prices, §3.1's $26 and $10 /kg
+    assert (LIBRARY["NMC811"].am_price_usd_kg, LIBRARY["GRAPHITE"].am_price_usd_kg) == (26.0, 10.0)
     assert (prices["pouch_plus_usd"], prices["hardware_volume_exponent"], prices["hardware_baseline_cells"]) == (0.2, 0.85, 211e6)
     assert shown("yields") == {"mixing_yield": 0.99, "coating_yield": 0.95, "slitting_electrode_yield": 0.99,
                                "slitting_foil_yield": 0.92, "stacking_electrode_yield": 0.99,
@@ -162,11 +178,17 @@ def test_the_dataclass_defaults_are_the_file_values():
     """The records -> the objects the rest of the code used before: same numbers, one source of truth."""
     case = parameter_set("batpac5_default")
     for group, obj in (("cell_format", CellFormat()), ("prices", MaterialPrices()), ("yields", MaterialYields()),
-                       ("slurry", Slurry()), ("plant", Plant()), ("economics", Economics()),
+                       ("slurry", Slurry()), ("plant", Plant()), ("economics", Economics.batpac5()),
                        ("design.separator", SeparatorDesign()), ("design.cell", default_design())):
         for s in specs(obj):
             a, b = getattr(obj, s.name), case[group].values[s.name]
             assert a == b or (math.isnan(a) and math.isnan(b)), (group, s.name)
+    # xlcell's default economics = BatPaC's, but for xlcell_default.toml's overrides (the electricity price)
+    over = parameter_set("xlcell_default")["economics"].values
+    assert set(over) == {"electricity_usd_J"}
+    for s in specs(Economics):
+        want = over.get(s.name, case["economics"].values[s.name])
+        assert getattr(Economics(), s.name) == want, s.name
     d = default_design()
     for side in ("positive", "negative"):
         for name, v in case[f"design.{side}"].values.items():

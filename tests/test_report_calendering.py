@@ -43,7 +43,8 @@ def test_calendering_section_for_a_material_without_parameters(tmp_path):
 
     extra = {"MYOXIDE": Material(name="MyOxide", role="positive", specific_capacity_C_kg=7e5, am_density_kg_m3=4.7e3,
                                  potential_V=3.8, particle_radius_m=5e-6, exchange_current_A_m2=6.0,
-                                 solid_diffusivity_m2_s=1e-14, conductivity_S_m=10.0)}
+                                 solid_diffusivity_m2_s=1e-14, conductivity_S_m=10.0,
+                                 am_price_usd_kg=20.0)}  # a new material needs a price for the report's cost section
     p = write_report(tmp_path / "r.xlsx", {"pos_material": "MyOxide"}, materials=extra)
     ws = load_workbook(p)["Calendering"]
     assert "No calendering parameters for MyOxide" in ws["A4"].value

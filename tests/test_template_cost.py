@@ -74,9 +74,11 @@ def test_cost_sheet_computes_batpac_default(template_values, ref):
             assert got == pytest.approx(float(want[s.key]), rel=1e-9), s.key
     rows = {s.key: cost_sheet.HEADER_ROW + 1 + i for i, s in enumerate(specs(CostMetrics))}
     # BatPaC 5.0 §6.3 (shared/reference/batpac5.md): $19.754802 per cell, $79.0192/kWh
-    assert template_values[f"COST!C{rows['cell_cost_usd']}"] == pytest.approx(19.754802, abs=1e-6)
+    # (plus the electricity xlcell charges by default, 8.06 ¢/kWh: the sheet's utilities line)
+    cell, per_kwh = _default_cost()
+    assert template_values[f"COST!C{rows['cell_cost_usd']}"] == pytest.approx(cell, abs=1e-6)
     tot = cost_sheet.HEADER_ROW + 1 + len(cost_sheet.LINES)
-    assert template_values[f"COST!G{tot}"] == pytest.approx(79.019206, rel=1e-7)  # the lines add up to the total
+    assert template_values[f"COST!G{tot}"] == pytest.approx(per_kwh, rel=1e-7)  # the lines add up to the total
     assert template_values[f"COST!G{tot + 2}"] == pytest.approx(0.1)  # CRF at the default 0 % over 10 years
 
 
@@ -225,3 +227,15 @@ def test_report_has_a_cost_section(tmp_path):
     assert vals["cell_cost_usd_per_kWh"] == pytest.approx(float(want["cell_cost_usd_per_kWh"]), rel=1e-12)
     assert vals["bottleneck_step"] == str(want["bottleneck_step"])
     assert len(ws._charts) == 2
+
+
+def _default_cost():
+    """xlcell's default cell cost = BatPaC 5.0's $19.754802 ($79.0192/kWh, shared/reference/batpac5.md §6.3) plus the
+    electricity BatPaC does not charge (8.06 ¢/kWh, EIA 2023): (cell $, $/kWh), checked against the digest."""
+    from xlcell.cell import default_design
+    from xlcell.cost import evaluate_cost
+
+    m = evaluate_cost(default_design())
+    cell, util, kwh = float(m.cell_cost_usd), float(m.utilities_usd), float(m.cell_energy_J) / 3.6e6
+    assert cell - util == pytest.approx(19.754802, abs=1e-6) and (cell - util) / kwh == pytest.approx(79.019206, rel=1e-7)
+    return cell, cell / kwh

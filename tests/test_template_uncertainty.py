@@ -92,7 +92,7 @@ def test_monte_carlo_block_equals_the_model(template_values, model):
         for j, c in enumerate(STAT_COLUMNS):
             assert template_values[f"UNCERTAINTY!{L(c0 + 3 + j)}{r}"] == pytest.approx(want.stats[k][c], rel=1e-9), (k, c)
     # BatPaC 5.0 default cell, shared/reference/batpac5.md §6.3: $79.0192/kWh deterministic
-    assert template_values[f"UNCERTAINTY!{L(c0 + 2)}{h + 1}"] == pytest.approx(79.019206, rel=1e-7)
+    assert template_values[f"UNCERTAINTY!{L(c0 + 2)}{h + 1}"] == pytest.approx(_default_cost()[1], rel=1e-7)  # + electricity
     top = h + len(DEFAULT_OUTPUTS) + 3
     risk = {template_values[f"UNCERTAINTY!{L(c0)}{top + i}"]: template_values[f"UNCERTAINTY!{L(c0 + 1)}{top + i}"]
             for i in range(sheet.RISK_ITEMS)}
@@ -233,3 +233,15 @@ def test_cost_limit_validation_matches_the_model(wb):
     dv = [d for d in ws.data_validations.dataValidation if f"C{row}" in str(d.sqref)]
     assert len(dv) == 1 and (dv[0].type, dv[0].operator, float(dv[0].formula1)) == ("decimal", "greaterThan", 0.0)
     assert dv[0].allow_blank and "blank" in str(ws.cell(row, 6).value) and "no limit" in str(ws.cell(row, 6).value)
+
+
+def _default_cost():
+    """xlcell's default cell cost = BatPaC 5.0's $19.754802 ($79.0192/kWh, shared/reference/batpac5.md §6.3) plus the
+    electricity BatPaC does not charge (8.06 ¢/kWh, EIA 2023): (cell $, $/kWh), checked against the digest."""
+    from xlcell.cell import default_design
+    from xlcell.cost import evaluate_cost
+
+    m = evaluate_cost(default_design())
+    cell, util, kwh = float(m.cell_cost_usd), float(m.utilities_usd), float(m.cell_energy_J) / 3.6e6
+    assert cell - util == pytest.approx(19.754802, abs=1e-6) and (cell - util) / kwh == pytest.approx(79.019206, rel=1e-7)
+    return cell, cell / kwh

@@ -11,6 +11,8 @@ from xlcell.design import design_from_mapping
 from xlcell.factory import DEFAULT_STEPS, Plant, ProcessStep, step_rows
 from xlcell.params import specs
 
+#: BatPaC's conventions on the Factory sheet: no utility line (electricity 0)
+BATPAC = [["electricity_usd_kWh", 0.0]]
 DESIGN = [["Positive electrode", None], ["pos_material", "NMC811"], ["pos_thickness_um", 120.0], ["np_ratio", 1.1]]
 ISSUE_ITEMS = ["cell_cost_usd", "cell_cost_usd_per_kWh", "materials_usd", "labor_usd", "depreciation_usd",
                "overhead_usd", "materials_share", "bottleneck_step", "cells_per_year"]
@@ -59,9 +61,12 @@ def test_cost_returns_the_issue_items_and_reproduces_batpac():
     assert all(len(r) == 2 for r in out)
     got = dict(out)
     assert set(ISSUE_ITEMS) <= set(got)
-    # BatPaC 5.0 §6.3 (shared/reference/batpac5.md): $19.754802 per cell, $79.0192/kWh
-    assert got["cell_cost_usd"] == pytest.approx(19.754802, abs=1e-6)
-    assert got["cell_cost_usd_per_kWh"] == pytest.approx(79.019206, rel=1e-7)
+    # BatPaC 5.0 §6.3 (shared/reference/batpac5.md): $19.754802 per cell, $79.0192/kWh in BatPaC's conventions (no
+    # utility line: electricity 0); the default adds the electricity (8.06 ¢/kWh, EIA 2023)
+    bp = dict(XLCELL_COST(DESIGN, BATPAC))
+    assert bp["cell_cost_usd"] == pytest.approx(19.754802, abs=1e-6)
+    assert bp["cell_cost_usd_per_kWh"] == pytest.approx(79.019206, rel=1e-7)
+    assert got["cell_cost_usd"] == pytest.approx(19.754802 + got["utilities_usd"], abs=1e-6)
     assert got["cells_per_year"] == pytest.approx(200e6, rel=1e-7)
     assert isinstance(got["bottleneck_step"], str) and got["bottleneck_step"] in [s.name for s in DEFAULT_STEPS]
     ref = evaluate_cost(design_from_mapping({"pos_thickness_um": 120.0})).as_display()
@@ -87,7 +92,7 @@ def test_steps_range_edits_the_process_chain():
     rows = step_rows(DEFAULT_STEPS)
     keys = [s.key for s in specs(ProcessStep)]
     table = [keys] + [[r[k] if r[k] != "" else None for k in keys] for r in rows]
-    base = dict(XLCELL_COST(DESIGN, None, None, table))
+    base = dict(XLCELL_COST(DESIGN, BATPAC, None, table))
     assert base["cell_cost_usd"] == pytest.approx(19.754802, abs=1e-6)  # the sheet's table reproduces BatPaC
     # a partial table: only the columns given change; formation racks fixed below demand
     part = [["step", "machines"], ["Formation, aging & testing", 8000.0]] + [[s.name, None] for s in DEFAULT_STEPS if not s.name.startswith("Formation")]
@@ -107,7 +112,7 @@ def test_factory_and_bom_ranges_must_be_two_columns():
     assert XLCELL_COST(DESIGN, [["plant_energy_GWh_yr"]])[0][0].startswith("#XLCELL! factory is 1x1")
     # two columns, and a single (key, value) row, are fine
     assert dict(XLCELL_COST(DESIGN, [r[:2] for r in three]))["capital_interest_usd"] > 0
-    assert dict(XLCELL_COST(DESIGN, None, [["pos_am_usd_kg", 26.0]]))["cell_cost_usd"] == pytest.approx(19.754802, abs=1e-6)
+    assert dict(XLCELL_COST(DESIGN, BATPAC, [["pos_am_usd_kg", 26.0]]))["cell_cost_usd"] == pytest.approx(19.754802, abs=1e-6)
 
 
 @pytest.mark.parametrize("factory,bom,expected", [
@@ -123,7 +128,7 @@ def test_bad_cost_inputs_give_short_error_text(factory, bom, expected):
 
 
 def test_cost_value_and_table():
-    assert XLCELL_COST_VALUE(DESIGN, "Cell_Cost_USD") == pytest.approx(19.754802, abs=1e-6)
+    assert XLCELL_COST_VALUE(DESIGN, "Cell_Cost_USD", BATPAC) == pytest.approx(19.754802, abs=1e-6)
     assert XLCELL_COST_VALUE(DESIGN, "bottleneck_step") == dict(XLCELL_COST(DESIGN))["bottleneck_step"]
     assert XLCELL_COST_VALUE(DESIGN, "cost").startswith("#XLCELL! unknown cost item 'cost'")
     th = np.linspace(60.0, 140.0, 50)
@@ -137,7 +142,7 @@ def test_cost_value_and_table():
 def test_cost_table_keeps_blank_rows_aligned_with_the_input():
     # a sweep range with gaps: each result row stays beside its input row, a blank row gives a blank row
     table = [["pos_thickness_um"], [80.0], [None], [120.0]]
-    out = XLCELL_COST_TABLE(table, [["cell_cost_usd", "bottleneck_step"]])
+    out = XLCELL_COST_TABLE(table, [["cell_cost_usd", "bottleneck_step"]], BATPAC)
     assert len(out) == len(table) and out[2] == ["", ""]
     assert out[3][0] == pytest.approx(19.754802, abs=1e-6)  # BatPaC 5.0 default cell at 120 µm
     assert out[1][0] < out[3][0]
@@ -203,3 +208,28 @@ def test_cost_udfs_are_registered_with_positional_args():
         assert name in funcs
         for p in inspect.signature(funcs[name]).parameters.values():
             assert p.kind is p.POSITIONAL_OR_KEYWORD
+
+
+def test_cost_returns_the_active_material_prices_it_used():
+    # BatPaC 5.0 Chem sheet (2022-07-22): NMC811 $26/kg, LFP $10/kg, graphite $10/kg; a typed price wins
+    got = dict(XLCELL_COST(DESIGN))
+    assert (got["pos_am_price_usd_per_kg"], got["neg_am_price_usd_per_kg"]) == (26.0, 10.0)
+    lfp = [r if r[0] != "pos_material" else ["pos_material", "LFP"] for r in DESIGN]
+    got = dict(XLCELL_COST(lfp))
+    assert (got["pos_am_price_usd_per_kg"], got["neg_am_price_usd_per_kg"]) == (10.0, 10.0)
+    got = dict(XLCELL_COST(lfp, None, [["pos_am_usd_kg", 12.5]]))
+    assert got["pos_am_price_usd_per_kg"] == 12.5
+
+
+def test_a_materials_table_without_prices_keeps_the_library_prices():
+    from udfs.cell import XLCELL_MATERIALS
+
+    table = XLCELL_MATERIALS()
+    j = table[0].index("price_usd_per_kg")
+    old = [r[:j] + r[j + 1:] for r in table]  # a Materials table made before prices were added
+    lfp = [r if r[0] != "pos_material" else ["pos_material", "LFP"] for r in DESIGN]
+    assert dict(XLCELL_COST(lfp, None, None, None, old))["pos_am_price_usd_per_kg"] == 10.0
+    mine = [table[0], ["MyCathode"] + table[1][1:j] + [None] + table[1][j + 1:]]  # a new material, price blank
+    bad = [r if r[0] != "pos_material" else ["pos_material", "MyCathode"] for r in DESIGN]
+    assert "pos_am_usd_kg" in str(XLCELL_COST(bad, None, None, None, mine))
+    assert dict(XLCELL_COST(bad, None, [["pos_am_usd_kg", 18.0]], None, mine))["pos_am_price_usd_per_kg"] == 18.0

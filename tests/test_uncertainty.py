@@ -52,8 +52,10 @@ def test_no_uncertainty_gives_the_deterministic_model_in_every_sample():
         np.testing.assert_allclose(r.samples[k], float(v), rtol=1e-12, err_msg=k)
         assert r.deterministic[k] == pytest.approx(float(v), rel=1e-12)
         assert r.stats[k]["std"] == pytest.approx(0.0, abs=1e-9 * abs(float(v)))
-    # BatPaC 5.0 default cell, shared/reference/batpac5.md §6.3: $79.0192/kWh
-    assert r.risk["deterministic_usd_per_kWh"] == pytest.approx(79.019206, rel=1e-7)
+    # BatPaC 5.0 default cell, shared/reference/batpac5.md §6.3: $79.0192/kWh, plus the electricity xlcell charges by
+    # default (8.06 ¢/kWh, EIA 2023; BatPaC has no utility line)
+    util_per_kwh = float(cost["utilities_usd"]) / float(cost["cell_energy_Wh"]) * 1000.0
+    assert r.risk["deterministic_usd_per_kWh"] == pytest.approx(79.019206 + util_per_kwh, rel=1e-7)
     assert r.risk["p_cost_within_limit"] == 1.0 and r.risk["p_feasible"] == 1.0
     c = cell_to_cell(D, 50, 1, 0.0, 0.0)
     np.testing.assert_allclose(c.capacity_C, c.nominal_capacity_C, rtol=1e-13)
@@ -243,11 +245,13 @@ def test_mean_cost_equals_the_deterministic_cost_when_only_prices_move():
     # E[cost] = cost(E[p]) = the deterministic cost; the sample mean differs only by Monte Carlo error
     n = 20000
     spec = UncertaintySpec(temperature_sigma_K=0.0, param_noise=0.0, cv_thickness=0.0, cv_porosity=0.0)
-    r = monte_carlo(D, n, 9, spec, outputs=("cell_cost_usd_per_kWh",))
+    from xlcell.cost import Factory
+
+    r = monte_carlo(D, n, 9, spec, outputs=("cell_cost_usd_per_kWh",), factory=Factory.batpac5())
     c = r.cost
     assert np.std(c) > 5.0  # the prices do move the cost
     det = r.risk["deterministic_usd_per_kWh"]
-    assert det == pytest.approx(79.019206, rel=1e-7)  # BatPaC 5.0 default cell, shared/reference/batpac5.md §6.3
+    assert det == pytest.approx(79.019206, rel=1e-7)  # BatPaC 5.0 default cell (BatPaC mode), batpac5.md §6.3
     assert abs(np.mean(c) - det) < 4 * np.std(c, ddof=1) / np.sqrt(n)
     # linearity itself (no sampling error): the mean cost is the cost at the samples' mean prices
     from xlcell.bom import MaterialPrices
@@ -255,7 +259,7 @@ def test_mean_cost_equals_the_deterministic_cost_when_only_prices_move():
 
     mean_prices = dataclasses.replace(MaterialPrices(), **{
         s.name: float(s.to_si(np.mean(r.prices[s.key]))) for s in PRICE_SPECS})
-    at_mean = float(evaluate_cost(D, prices=mean_prices).as_display()["cell_cost_usd_per_kWh"])
+    at_mean = float(evaluate_cost(D, Factory.batpac5(), prices=mean_prices).as_display()["cell_cost_usd_per_kWh"])
     assert np.mean(c) == pytest.approx(at_mean, rel=1e-9)
 
 

@@ -548,12 +548,13 @@ def as_records(v: Any, name: str, columns: Sequence[str]) -> list[dict[str, Any]
 
 
 def spec_values(record: Mapping[str, Any], cls: type, label: str) -> dict[str, Any]:
-    """The SI values of every metadata field of ``cls`` from a record keyed by display keys, checked."""
+    """The SI values of every metadata field of ``cls`` from a record keyed by display keys, checked (a blank cell
+    of a field that allows NaN, e.g. a material's price, is NaN: not known)."""
     from xlcell.params import specs
 
     out = {}
     for s in specs(cls):
-        x = as_float(record[s.key], f"{label} {s.key}")
+        x = as_float(record[s.key], f"{label} {s.key}", default=float("nan") if s.allow_nan else None)
         s.check(s.to_si(x), f"{label} {s.key}")
         out[s.name] = s.to_si(x)
     return out

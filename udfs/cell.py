@@ -40,12 +40,24 @@ def design_values(kv: dict[str, Any], name: str = "design") -> dict[str, Any]:
     return out
 
 
+_PRICE = "price_usd_per_kg"
+
+
 def materials_from_range(v: Any, name: str = "materials") -> dict[str, Material]:
-    """User-defined materials from a table with a header row (columns of :data:`MATERIAL_COLUMNS`)."""
+    """User-defined materials from a table with a header row (columns of :data:`MATERIAL_COLUMNS`).
+
+    The price column may be missing (a table made before prices were added) or blank: a material named like a library
+    material then keeps the library's price, another has none (the cost model asks for a typed price)."""
     out: dict[str, Material] = {}
-    for i, r in enumerate(as_records(v, name, MATERIAL_COLUMNS)):
+    has_price = not (v is None or is_blank(v)) and _PRICE in [str(c).strip().lower() for c in as_2d(v, name)[0]]
+    cols = MATERIAL_COLUMNS if has_price else [c for c in MATERIAL_COLUMNS if c != _PRICE]
+    for i, r in enumerate(as_records(v, name, cols)):
         mname = as_text(r["name"], f"{name} row {i + 1} name")
         role = as_text(r["role"], f"{name} row {i + 1} role", choices=["positive", "negative"])
+        r = dict(r)
+        if is_blank(r.get(_PRICE)):
+            lib = LIBRARY.get(mname.upper())
+            r[_PRICE] = lib.am_price_usd_kg if lib is not None and lib.role == role else None
         out[mname.upper()] = Material(name=mname, role=role, source="user-defined", **spec_values(r, Material, mname))
     return out
 

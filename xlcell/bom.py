@@ -31,6 +31,7 @@ recovery; ``Slurry.credit_nmp_recovery = 1`` charges only the unrecovered make-u
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +40,7 @@ import numpy as np
 from . import paramsets
 from .cell import CellDesign, coating_density, resolve
 from .constants import SECONDS_PER_HOUR
+from .errors import InputError
 from .params import param, per_item, specs
 
 Array = Any
@@ -105,13 +107,23 @@ _P = "Prices"
 @paramsets.defaults("batpac5_default", "prices")
 class MaterialPrices:
     """Material prices (BatPaC 5.0 defaults, section 3.1: ``[prices]`` of ``xlcell/data/batpac5_default.toml``) and
-    purchased-hardware rules."""
+    purchased-hardware rules.
 
-    pos_am_usd_kg: Array = field(metadata=param("Positive active material", "$/kg", key="pos_am_usd_kg", ge=0, group=_P))
+    The active materials' prices are blank (NaN) by default: the cost model then pays the price of the design's own
+    active materials (``ElectrodeDesign.am_price_usd_kg``, the material library's price: NMC811 $26/kg and graphite
+    $10/kg as in BatPaC 5.0, LFP $10/kg, ...), see :func:`resolve_prices`. A typed price overrides it."""
+
+    pos_am_usd_kg: Array = field(metadata=param(
+        "Positive active material (blank = the material's price)", "$/kg", key="pos_am_usd_kg", ge=0, allow_nan=True,
+        group=_P, doc="Blank: the design's positive active material at its library price (NMC811: $26/kg, BatPaC 5.0 "
+                      "§3.1; LFP: $10/kg, BatPaC 5.0 Chem sheet)"))
     pos_carbon_usd_kg: Array = field(metadata=param("Positive carbon additive", "$/kg", key="pos_carbon_usd_kg", ge=0, group=_P))
     pos_binder_usd_kg: Array = field(metadata=param("Positive binder (PVDF)", "$/kg", key="pos_binder_usd_kg", ge=0, group=_P))
     pos_solvent_usd_kg: Array = field(metadata=param("Positive solvent (NMP)", "$/kg", key="pos_solvent_usd_kg", ge=0, group=_P))
-    neg_am_usd_kg: Array = field(metadata=param("Negative active material", "$/kg", key="neg_am_usd_kg", ge=0, group=_P))
+    neg_am_usd_kg: Array = field(metadata=param(
+        "Negative active material (blank = the material's price)", "$/kg", key="neg_am_usd_kg", ge=0, allow_nan=True,
+        group=_P, doc="Blank: the design's negative active material at its library price (graphite: $10/kg, BatPaC 5.0 "
+                      "§3.1)"))
     neg_carbon_usd_kg: Array = field(metadata=param("Negative carbon additive", "$/kg", key="neg_carbon_usd_kg", ge=0, group=_P))
     neg_binder_usd_kg: Array = field(metadata=param("Negative binder", "$/kg", key="neg_binder_usd_kg", ge=0, group=_P))
     neg_solvent_usd_kg: Array = field(metadata=param("Negative solvent (water)", "$/kg", key="neg_solvent_usd_kg", ge=0, group=_P))
@@ -386,6 +398,38 @@ def bill_of_materials(
     return _bom(d, _geometry(d, fmt or CellFormat()), cells_built_per_yr, cell_yield, prices, yields, slurry)
 
 
+def resolve_prices(design: CellDesign, prices: MaterialPrices | None = None) -> MaterialPrices:
+    """``prices`` with a blank (NaN) active-material price replaced by the design's active material's price.
+
+    The design carries its materials' prices (``pos.am_price_usd_kg``, ``neg.am_price_usd_kg``: the material library's
+    price unless the design overrides it), so an LFP cathode is priced at LFP's $10/kg, not NMC811's $26/kg.
+
+    Parameters
+    ----------
+    design : CellDesign
+        Designs (SI; broadcasting); their electrodes' ``am_price_usd_kg``.
+    prices : MaterialPrices, optional
+        Prices; a NaN ``pos_am_usd_kg`` / ``neg_am_usd_kg`` takes the design's price (default: all blank).
+
+    Raises
+    ------
+    InputError
+        A blank price whose material has no price either (a user-defined material without ``price_usd_per_kg``).
+    """
+    pr = prices or MaterialPrices()
+    out = {}
+    for part, key in (("pos", "pos_am_usd_kg"), ("neg", "neg_am_usd_kg")):
+        typed = np.asarray(getattr(pr, key), dtype=float)
+        own = np.asarray(getattr(design, part).am_price_usd_kg, dtype=float)
+        v = np.where(np.isnan(typed), own, typed)
+        if np.isnan(v).any():
+            side = "positive" if part == "pos" else "negative"
+            raise InputError(key, None, f"a price in $/kg: the design's {side} active material has no library price "
+                             f"(price_usd_per_kg); type {key} on the BOM sheet or {part}_price_usd_per_kg on the design")
+        out[key] = v if v.ndim else float(v)
+    return dataclasses.replace(pr, **out)
+
+
 def _bom(d: CellDesign, geometry: tuple[CellGeometry, dict[str, Array]], cells_built_per_yr: Array, cell_yield: Array,
          prices: MaterialPrices | None, yields: MaterialYields | None, slurry: Slurry | None,
          ) -> tuple[BillOfMaterials, CellGeometry]:
@@ -393,6 +437,7 @@ def _bom(d: CellDesign, geometry: tuple[CellGeometry, dict[str, Array]], cells_b
     pr, y, sl = prices or MaterialPrices(), yields or MaterialYields(), slurry or Slurry()
     for o in (pr, y, sl):
         _check(o)
+    pr = resolve_prices(d, pr)
     geo, q = geometry
     p, n = d.pos, d.neg
     Yc = np.asarray(cell_yield, dtype=float)
@@ -441,4 +486,4 @@ def _bom(d: CellDesign, geometry: tuple[CellGeometry, dict[str, Array]], cells_b
 
 
 __all__ = ["BOM_KIND_UNITS", "BOM_UNITS", "CellFormat", "MaterialPrices", "MaterialYields", "Slurry", "CellGeometry", "BillOfMaterials",
-           "BOM_ITEMS", "cell_geometry", "bill_of_materials"]
+           "BOM_ITEMS", "cell_geometry", "bill_of_materials", "resolve_prices"]

@@ -80,6 +80,10 @@ class ElectrodeDesign:
     binder_blinding: Array = field(metadata=param(
         "Binder blinding coefficient", "-", key="binder_blinding", ge=0, le=100, group=_E, advanced=True,
         doc="Share of active surface covered per unit binder/AM volume ratio (0 = no blinding)"))
+    am_price_usd_kg: Array = field(metadata=param(
+        "Active-material price", "$/kg", key="price_usd_per_kg", ge=0, allow_nan=True, group=_E, from_material=True,
+        advanced=True, doc="Blank: the material's library price (BatPaC 5.0's Chem sheet); the cost model's price of the "
+                           "active material unless one is typed on the BOM sheet"))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -161,7 +165,7 @@ def electrode(material: str | Material, *, extra: Mapping[str, Material] | None 
         specific_capacity_C_kg=m.specific_capacity_C_kg, am_density_kg_m3=m.am_density_kg_m3,
         potential_V=m.potential_V, particle_radius_m=m.particle_radius_m,
         exchange_current_A_m2=m.exchange_current_A_m2, solid_diffusivity_m2_s=m.solid_diffusivity_m2_s,
-        conductivity_S_m=m.conductivity_S_m, binder_blinding=1.0,
+        conductivity_S_m=m.conductivity_S_m, binder_blinding=1.0, am_price_usd_kg=m.am_price_usd_kg,
     )
     base.update(fields_si)
     return ElectrodeDesign(**base)

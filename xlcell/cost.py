@@ -12,7 +12,8 @@
    VOH = 0.4 labour + 0.2 depreciation; GSA = 0.25 (labour + VOH) + 0.25 depreciation;
    R&D = 0.4 depreciation; cell cost = materials + labour + VOH + depreciation + GSA + R&D.
 
-Beyond BatPaC (each zero by default, so the default reproduces BatPaC's $19.7548 per cell):
+Beyond BatPaC (each zero in BatPaC mode, :meth:`Factory.batpac5`, which reproduces BatPaC's $19.7548 per cell; by
+default only the electricity price is not zero: 8.06 ¢/kWh, the U.S. industrial average of 2023, EIA):
 
 * **cost of capital**: the capital charge uses the capital recovery factor
   CRF = r (1 + r)^n / ((1 + r)^n - 1); at r = 0 it is 1/n, i.e. BatPaC's straight line. The
@@ -33,7 +34,8 @@ from typing import Any
 import numpy as np
 
 from . import paramsets
-from .bom import BillOfMaterials, CellFormat, CellGeometry, MaterialPrices, MaterialYields, Slurry, _bom, _geometry
+from .bom import (BillOfMaterials, CellFormat, CellGeometry, MaterialPrices, MaterialYields, Slurry, _bom, _geometry,
+                  resolve_prices)
 from .cell import CellDesign, _map_cell, broadcast_fields_cell, resolve
 from .errors import InputError, ShapeError
 from .factory import DEFAULT_STEPS, DRIVERS, Plant, ProcessStep, StepResults, StepTable, bottleneck, size_plant
@@ -45,10 +47,13 @@ _EC = "Economics"
 
 
 @dataclass(frozen=True, kw_only=True)
-@paramsets.defaults("batpac5_default", "economics")
+@paramsets.defaults("batpac5_default", "economics", over=("xlcell_default", "economics"))
 class Economics:
-    """Rates of the cost roll-up (BatPaC 5.0 defaults, digest section 6.1; xlcell extras default 0; the defaults are
-    ``[economics]`` of ``xlcell/data/batpac5_default.toml``)."""
+    """Rates of the cost roll-up: BatPaC 5.0's (digest section 6.1, ``[economics]`` of
+    ``xlcell/data/batpac5_default.toml``), except the electricity price, which BatPaC does not have: xlcell's default
+    is the U.S. industrial average of 2023, 8.06 ¢/kWh (EIA; ``xlcell/data/xlcell_default.toml``). The other xlcell
+    extras (cost of capital, maintenance, profit, warranty) default to BatPaC's 0. :meth:`batpac5` gives BatPaC's
+    conventions (electricity 0), which reproduce BatPaC's $19.7548 per cell exactly."""
 
     labor_rate_usd_s: Array = field(metadata=param("Direct labour rate", "$/h", key="labor_rate_usd_h", ge=0, group=_EC))
     building_cost_usd_m2: Array = field(metadata=param("Building and land cost", "$/m²", key="building_cost_usd_m2", ge=0, group=_EC))
@@ -71,6 +76,17 @@ class Economics:
     maintenance_rate: Array = field(metadata=param(
         "Maintenance, share of equipment capital per year (BatPaC: 0)", "-", key="maintenance_rate", ge=0, le=1, group=_EC))
 
+    @classmethod
+    def batpac5(cls, **changes: Array) -> "Economics":
+        """BatPaC 5.0's conventions (``[economics]`` of ``batpac5_default.toml``): no utility line (electricity 0).
+
+        Parameters
+        ----------
+        **changes : array_like
+            Fields to set besides (SI, by field name).
+        """
+        return cls(**{**paramsets.table_values(cls, "batpac5_default", "economics"), **changes})
+
 
 @dataclass(frozen=True, kw_only=True)
 class Factory:
@@ -79,6 +95,12 @@ class Factory:
     steps: StepTable = field(default_factory=StepTable.from_steps)
     plant: Plant = field(default_factory=Plant)
     economics: Economics = field(default_factory=Economics)
+
+    @classmethod
+    def batpac5(cls) -> "Factory":
+        """BatPaC 5.0's plant and conventions (BatPaC mode): the default steps and plant with :meth:`Economics.batpac5`;
+        the default cell then costs $19.7548 (digest section 6.3)."""
+        return cls(economics=Economics.batpac5())
 
 
 #: what :func:`crf` accepts as a rate, with the hint for a rate typed in percent
@@ -160,6 +182,12 @@ class CostMetrics:
     cell_plant_area_m2: Array = field(metadata=_m("Cell plant floor area", "m²", "cell_plant_area_m2"))
     investment_usd: Array = field(metadata=_m("Cell plant investment", "M$", "investment_musd"))
     energy_use_per_energy: Array = field(metadata=_m("Factory energy use per cell energy (kWh/kWh)", "-", "energy_use_kWh_per_kWh"))
+    pos_am_price_usd_kg: Array = field(metadata=_m(
+        "Positive active-material price used", "$/kg", "pos_am_price_usd_per_kg",
+        "the typed pos_am_usd_kg, or the design's material at its library price (NMC811 $26/kg, LFP $10/kg, ...)"))
+    neg_am_price_usd_kg: Array = field(metadata=_m(
+        "Negative active-material price used", "$/kg", "neg_am_price_usd_per_kg",
+        "the typed neg_am_usd_kg, or the design's material at its library price (graphite $10/kg, LTO $15/kg)"))
 
     def as_display(self) -> dict[str, Any]:
         """``{Excel key: value in display units}`` in field order."""
@@ -201,7 +229,7 @@ def cost_details(
     factory : Factory, optional
         Process steps, plant and economics (default: BatPaC 5.0's 50 GWh/yr plant).
     prices : MaterialPrices, optional
-        Material prices (default: BatPaC 5.0).
+        Material prices (default: BatPaC 5.0's; the active materials at the design's materials' library prices).
     fmt, yields, slurry : optional
         Cell format, material yields, slurry solvents (BatPaC 5.0 defaults).
     """
@@ -211,6 +239,7 @@ def cost_details(
     _check(econ)
     table.validate()
     d = resolve(design)
+    prices = resolve_prices(d, prices)  # the design's own active materials unless a price is typed
     y_cell = np.prod(table.cell_yield, axis=-1)
 
     # the geometry sets the cell energy, hence the target cell count; the hardware price scale depends on it
@@ -297,6 +326,7 @@ def cost_details(
         bottleneck_utilisation=bc(bn_util), line_capacity_cells_yr=bc(bn_cap), wip_cells=bc(wip),
         cell_plant_labor_s_yr=bc(labor_s), cell_plant_capex_usd=bc(capex), cell_plant_area_m2=bc(area),
         investment_usd=bc(investment), energy_use_per_energy=bc(energy_use / (n_acc * geo.energy_J)),
+        pos_am_price_usd_kg=bc(prices.pos_am_usd_kg), neg_am_price_usd_kg=bc(prices.neg_am_usd_kg),
     )
     return CostDetails(metrics=metrics, bom=bom, geometry=geo, steps=steps, drivers=drivers)
 
@@ -320,7 +350,7 @@ def evaluate_cost(
     factory : Factory, optional
         Process steps, plant and economics (default: BatPaC 5.0's 50 GWh/yr plant).
     prices : MaterialPrices, optional
-        Material prices (default: BatPaC 5.0).
+        Material prices (default: BatPaC 5.0's; the active materials at the design's materials' library prices).
     fmt, yields, slurry : optional
         Cell format, material yields, slurry solvents (BatPaC 5.0 defaults).
 
@@ -454,7 +484,7 @@ def cost_sensitivity(
     factory : Factory, optional
         Process steps, plant and economics (default: BatPaC 5.0's 50 GWh/yr plant).
     prices : MaterialPrices, optional
-        Material prices (default: BatPaC 5.0).
+        Material prices (default: BatPaC 5.0's; the active materials at the design's materials' library prices).
     fmt, yields, slurry : optional
         Cell format, material yields, slurry solvents (BatPaC 5.0 defaults).
     metric : str
@@ -476,7 +506,7 @@ def cost_sensitivity(
         raise ShapeError("design", "an array of designs", "one design for a sensitivity table")
     fac = factory or Factory()
     objs: dict[str, Any] = dict(cell=design, pos=design.pos, neg=design.neg, sep=design.sep, fmt=fmt or CellFormat(),
-                                prices=prices or MaterialPrices(), yields=yields or MaterialYields(),
+                                prices=resolve_prices(d, prices), yields=yields or MaterialYields(),
                                 slurry=slurry or Slurry(), plant=fac.plant, econ=fac.economics)
     prefix = dict(cell="", pos="pos_", neg="neg_", sep="sep_", fmt="", prices="", yields="", slurry="", plant="", econ="")
     entries: list[tuple[str, str, str, Any, ParamSpec, float, str]] = []  # obj, field, key, step, spec, base, label

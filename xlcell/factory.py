@@ -13,7 +13,9 @@ xlcell's machine data added; its rows are the ``[[process_step]]`` tables of
 * **machine data** (xlcell): units per cycle and cycle time per machine (rate = units / cycle),
   overall equipment effectiveness (OEE), a fixed machine count (NaN = size to demand), the step's
   **cell yield** (accepted / entering; the plant's cell yield is their product) and the
-  **energy** used per driver unit.
+  **energy** used per unit of its energy driver (blank = the volume driver). The coating & drying steps' energy
+  driver is the solvent evaporated (kg of NMP or water), so a thicker coating, which carries more solvent per m²,
+  takes proportionally more drying energy per m² (issue 17).
 
 Two sizing routes (``Plant.machine_sizing``):
 
@@ -27,7 +29,11 @@ In both routes the machine counts give each step's **utilisation** (demand / cap
 **bottleneck** (the step of highest utilisation: the one that limits the line first), the
 **line capacity** (target output / highest utilisation) and the **work in process** by Little's
 law (WIP = throughput × time in the step). If fixed machine counts cannot meet the target, the
-plant's output is the line capacity.
+plant's output is the line capacity. The other steps are then sized for that output (BatPaC's
+power laws know no bottleneck; ``Plant.stranded_capital = 0``, the default) or, with
+``stranded_capital = 1``, keep the equipment and floor area installed for the nominal output: the
+capacity the bottleneck leaves idle is stranded capital that still costs depreciation, building,
+overheads on depreciation and cost of capital; labour and energy follow the output.
 
 The WIP uses the flow of **cells built**, not of cells accepted: every cell built enters the cell
 steps, and the cells rejected at formation and testing (BatPaC's 5 %) are found at the end of the
@@ -110,7 +116,10 @@ class ProcessStep:
     oee: float = field(default=0.85, metadata=param("Overall equipment effectiveness", "-", key="oee", gt=0, le=1, group=_S))
     machines: float = field(default=np.nan, metadata=param("Machines (blank = size to demand)", "-", key="machines", gt=0, allow_nan=True, group=_S))
     cell_yield: float = field(default=1.0, metadata=param("Cell yield of the step", "-", key="cell_yield", gt=0, le=1, group=_S))
-    energy_J_per_unit: float = field(default=0.0, metadata=param("Energy per driver unit", "kWh", key="energy_kWh_per_unit", ge=0, group=_S))
+    energy_driver: str = field(default="", metadata=param(
+        "Energy driver (blank = volume driver)", "text", key="energy_driver", group=_S,
+        doc="What the step's energy is proportional to: the coating & drying steps use the solvent evaporated"))
+    energy_J_per_unit: float = field(default=0.0, metadata=param("Energy per energy-driver unit", "kWh", key="energy_kWh_per_unit", ge=0, group=_S))
     source: str = ""  #: where the row's values come from (a key of ``[sources]`` in ``data/batpac5_default.toml``)
 
 
@@ -172,8 +181,9 @@ def steps_from_rows(rows: Iterable[dict[str, Any]], base: Sequence[ProcessStep] 
             kw["baseline"] *= _driver_scale(driver)
         if "machine_baseline" in kw:
             kw["machine_baseline"] *= _driver_scale(mdriver)
+        edriver = kw.get("energy_driver", start.energy_driver if start else "") or driver
         if "energy_J_per_unit" in kw:
-            kw["energy_J_per_unit"] *= float(from_display(1.0, "kWh")) / _driver_scale(driver)
+            kw["energy_J_per_unit"] *= float(from_display(1.0, "kWh")) / _driver_scale(edriver)
         try:
             out.append(dataclasses.replace(start, **kw) if start else ProcessStep(**kw))
         except TypeError:
@@ -197,7 +207,8 @@ def driver_unit(step: ProcessStep, name: str) -> str:
     """
     if name not in _PER_DRIVER:
         return ""
-    unit = DRIVERS[(step.machine_driver or step.driver) if name == "machine_baseline" else step.driver][1]
+    which = {"machine_baseline": step.machine_driver, "energy_J_per_unit": step.energy_driver}.get(name) or step.driver
+    unit = DRIVERS[which][1]
     if name == "energy_J_per_unit":
         return "kWh" if unit == "-" else f"kWh/{unit}"
     return unit
@@ -226,10 +237,14 @@ def _default_steps() -> tuple[ProcessStep, ...]:
 #: Energy per driver unit (kWh per kg, m², cell, ...) allocates about 29 kWh per kWh of cells at the
 #: default design (electrode drying and dry room about 2/3, formation 2/29), within the 20.3-37.5
 #: kWh/kWh that Degen et al. (Nature Energy 8, 2023) report for current lithium-ion cell plants; the
-#: allocation between steps is xlcell's assumption.
+#: allocation between steps is xlcell's assumption. The coating & drying steps are charged per kg of
+#: solvent evaporated: 12.374 kWh/kg of NMP and 4.9528 kWh/kg of water, which are xlcell's allocation of
+#: 1.69 and 1.08 kWh per m² of electrode at BatPaC's default solvent loadings (digest section 5.2: 0.13657667
+#: kg of NMP per m² of positive, 0.21805740 kg of water per m² of negative), so the default plant's energy
+#: is unchanged and a coating carrying more solvent per m² takes proportionally more.
 DEFAULT_STEPS: tuple[ProcessStep, ...] = _default_steps()
 
-_TEXT = ("name", "group", "driver", "extra", "extra_on", "machine_driver")
+_TEXT = ("name", "group", "driver", "extra", "extra_on", "machine_driver", "energy_driver")
 
 
 @dataclass(frozen=True)
@@ -302,7 +317,7 @@ class StepTable:
         for d in self.columns["driver"]:
             if d not in DRIVERS:
                 raise UnknownKeyError(d, DRIVERS, "driver")
-        for d in self.columns["machine_driver"]:
+        for d in self.columns["machine_driver"] + self.columns["energy_driver"]:
             if d and d not in DRIVERS:
                 raise UnknownKeyError(d, DRIVERS, "driver")
         for e in self.columns["extra"]:
@@ -329,6 +344,13 @@ class Plant:
     hours_per_day: Array = field(metadata=param("Operating hours per day (machine sizing)", "-", key="hours_per_day", gt=0, le=24, group=_PL))
     machine_sizing: Array = field(metadata=param(
         "Sizing route (0 = BatPaC power laws, 1 = machine counts)", "-", key="machine_sizing", ge=0, le=1, group=_PL))
+    stranded_capital: Array = field(metadata=param(
+        "Stranded capital at a bottleneck (1 = steps sized for the nominal rate)", "-", key="stranded_capital", ge=0,
+        le=1, group=_PL,
+        doc="0 (BatPaC, default): when fixed machine counts cap the output, every other step is sized for the output "
+            "the line makes; 1: the other steps keep the equipment and floor area installed for the nominal plant "
+            "output, so the capacity the bottleneck leaves idle still costs capital (labour and energy follow the "
+            "output)"))
     cells_per_module: Array = field(metadata=param("Cells per module", "-", key="cells_per_module", gt=0, group=_PL))
     modules_per_pack: Array = field(metadata=param("Modules per pack", "-", key="modules_per_pack", gt=0, group=_PL))
     baseline_days: Array = field(metadata=param("Baseline operating days", "-", key="baseline_days", gt=0, le=366, group=_PL, advanced=True))
@@ -440,8 +462,10 @@ def size_plant(
     D = np.stack([np.broadcast_to(np.asarray(drivers[key], dtype=float), shape) for key in dkeys], axis=-1)
     idx = np.array([dkeys.index(d) for d in t["driver"]])
     midx = np.array([dkeys.index(m or d) for m, d in zip(t["machine_driver"], t["driver"])])
+    eidx = np.array([dkeys.index(e or d) for e, d in zip(t["energy_driver"], t["driver"])])
     drv = D[..., idx]  # S + (K,)
     mdrv = D[..., midx]
+    edrv = D[..., eidx]
 
     def ex(x: Array) -> np.ndarray:  # plant-level (S) -> S + (1,)
         return np.asarray(x, dtype=float)[..., None]
@@ -452,21 +476,30 @@ def size_plant(
     cap_per_machine = np.where(has_m, rate * t["oee"], np.nan) * hours_s  # units/yr per machine
     demand = mdrv
     fixed = np.isfinite(t["machines"]) & has_m
+    drv_nominal, mdrv_nominal = drv, mdrv  # the rate the plant is built for
     if np.any(fixed):
         with np.errstate(invalid="ignore", divide="ignore"):
             worst = np.max(np.where(fixed, demand / (t["machines"] * cap_per_machine), 0.0), axis=-1)
         out = 1.0 / np.maximum(worst, 1.0)
         drv = drv * out[..., None]
         mdrv = mdrv * out[..., None]
+        edrv = edrv * out[..., None]
         demand = mdrv
     else:
         out = np.ones(shape)
+    # stranded capital: equipment and floor area installed for the nominal rate, whatever the bottleneck lets through
+    stranded = ex(plant.stranded_capital) > 0.5
     with np.errstate(invalid="ignore", divide="ignore"):
-        sized = np.ceil(demand / cap_per_machine - 1e-9)
-        machines = np.where(has_m, np.where(fixed, t["machines"], np.maximum(sized, 1.0)), np.nan)
+        needed = np.where(has_m, np.where(fixed, t["machines"], np.maximum(np.ceil(demand / cap_per_machine - 1e-9), 1.0)),
+                          np.nan)  # machines the actual output needs (their operators)
+        built = np.where(has_m, np.where(fixed, t["machines"],
+                                         np.maximum(np.ceil(mdrv_nominal / cap_per_machine - 1e-9), 1.0)), np.nan)
+        machines = np.where(stranded, built, needed)  # installed
         utilisation = np.where(has_m, demand / (machines * cap_per_machine), np.nan)
 
     r = drv / t["baseline"]
+    # capital and area: a fixed-count step has what its machines can make, the others what the nominal rate needs
+    r_installed = np.where(stranded & ~fixed, drv_nominal, drv) / t["baseline"]
     days = ex(plant.baseline_days / plant.operating_days)
     dfac = np.where(t["days_factor"] > 0.5, days, 1.0)
     # extra factors
@@ -478,16 +511,16 @@ def size_plant(
     base = {"": None, "pos_solvent_per_area": s_pos, "neg_solvent_per_area": s_neg, "capacity": cap_ratio,
             "formation_capacity": cap_ratio, "modules_per_pack": mpp}
     with np.errstate(divide="ignore", invalid="ignore"):
-        lr = np.log(r)
+        lr, lr_installed = np.log(r), np.log(r_installed)
         labor = t["labor0_s"] * np.exp(t["labor_exp"] * lr)
-        capex = t["capex0_usd"] * dfac * np.exp(t["capex_exp"] * lr)
-        area = t["area0_m2"] * dfac * np.exp(t["area_exp"] * lr)
+        capex = t["capex0_usd"] * dfac * np.exp(t["capex_exp"] * lr_installed)
+        area = t["area0_m2"] * dfac * np.exp(t["area_exp"] * lr_installed)
         if np.any(plant.machine_sizing > 0.5):
             # machine route: per-machine values calibrated at BatPaC's baseline (fractional machine count)
             mbase = np.where(np.isfinite(t["machine_baseline"]), t["machine_baseline"], t["baseline"])
             n_base = mbase / (t["oee"] * rate * ex(from_display(plant.baseline_days * 24.0, "h")))
             use_m = has_m & (ex(plant.machine_sizing) > 0.5)
-            labor = np.where(use_m, machines * t["labor0_s"] / n_base, labor)
+            labor = np.where(use_m, needed * t["labor0_s"] / n_base, labor)
             capex = np.where(use_m, machines * t["capex0_usd"] / n_base * dfac, capex)
             area = np.where(use_m, machines * t["area0_m2"] / n_base * dfac, area)
     full = np.broadcast_shapes(shape + (k,), np.shape(labor), np.shape(capex), np.shape(area))
@@ -510,7 +543,7 @@ def size_plant(
     # cell steps, rejects included: see the module docstring)
     cells_rate = ex(np.broadcast_to(drivers["cells_built"], shape)) * ex(out) / hours_s
     wip = np.where(has_m, littles_law_wip(cells_rate, t["cycle_time_s"]), np.nan)
-    energy = t["energy_J_per_unit"] * drv
+    energy = t["energy_J_per_unit"] * edrv  # per unit of the energy driver (the solvent evaporated for drying)
 
     def bc(x: Array) -> np.ndarray:
         return np.broadcast_to(np.asarray(x, dtype=float), np.broadcast_shapes(full, np.shape(x)))
@@ -563,7 +596,7 @@ def step_rows(steps: Sequence[ProcessStep] = DEFAULT_STEPS) -> list[dict[str, An
                 row[s.key] = v
                 continue
             if s.name in _PER_DRIVER:
-                drv = (st.machine_driver or st.driver) if s.name == "machine_baseline" else st.driver
+                drv = {"machine_baseline": st.machine_driver, "energy_J_per_unit": st.energy_driver}.get(s.name) or st.driver
                 if s.name == "energy_J_per_unit":
                     v = float(to_display(float(v) * _driver_scale(drv), "kWh"))  # kWh per display unit of the driver
                 else:

@@ -15,6 +15,10 @@ Sources, in short:
 * Solid diffusivities of NMC811 and graphite: Chen et al. (2020), J. Electrochem. Soc. 167,
   080534 (LG M50). Composite electronic conductivities: Marquis et al. (2019) / Chen et al. (2020).
   Other kinetic and transport values are order-of-magnitude literature values; override them.
+* Prices ($/kg of active material): BatPaC 5.0's "Chem" sheet, the price of each couple's active materials (NMC811
+  $26/kg and graphite $10/kg are the default case's, digest section 3.1; LFP $10/kg, LMO $9/kg, LTO $15/kg, ...). A
+  design made of a material is priced at the material's price by the cost model (:mod:`xlcell.bom`) unless a price is
+  typed (``MaterialPrices.pos_am_usd_kg``); each record names the reference of its price in ``price_source``.
 """
 from __future__ import annotations
 
@@ -41,7 +45,11 @@ class Material:
     exchange_current_A_m2: float = field(metadata=param("Exchange current density", "mA/cm²", key="exchange_current_mA_cm2", gt=0))
     solid_diffusivity_m2_s: float = field(metadata=param("Solid diffusivity", "m²/s", key="solid_diffusivity_m2_s", gt=0))
     conductivity_S_m: float = field(metadata=param("Solid-phase conductivity", "S/m", key="conductivity_S_m", gt=0))
+    am_price_usd_kg: float = field(default=float("nan"), metadata=param(
+        "Active-material price", "$/kg", key="price_usd_per_kg", ge=0, allow_nan=True,
+        doc="What the cost model pays per kg of this active material (blank: no price known, type one on the BOM sheet)"))
     source: str = ""
+    price_source: str = ""  #: the reference of the price (a key of ``[sources]`` in ``data/materials.toml``)
 
     def __post_init__(self) -> None:
         if self.role not in ("positive", "negative"):
@@ -53,8 +61,11 @@ def _library() -> dict[str, Material]:
     out: dict[str, Material] = {}
     for i, r in enumerate(paramsets.records("materials", "material")):
         where = f"xlcell/data/materials.toml [[material]] {i + 1}"
-        m = Material(name=str(r["name"]), role=str(r["role"]), source=r["source"],
-                     **paramsets.si_values(Material, r, where, skip=("name", "role"), complete=True))
+        price_source = str(r.get("price_source", ""))
+        if price_source:
+            paramsets.reference("materials", price_source)  # a price names a reference in [sources]
+        m = Material(name=str(r["name"]), role=str(r["role"]), source=r["source"], price_source=price_source,
+                     **paramsets.si_values(Material, r, where, skip=("name", "role", "price_source"), complete=True))
         validate(m, f"{m.name} ")
         if m.name.upper() in out:
             raise paramsets.DataFileError(f"{where}: material {m.name!r} is defined twice")
@@ -67,7 +78,7 @@ LIBRARY: dict[str, Material] = _library()
 
 #: The material fields that a design key may override (the rest are identity).
 MATERIAL_PROPERTIES = ("specific_capacity_C_kg", "am_density_kg_m3", "potential_V", "particle_radius_m",
-                       "exchange_current_A_m2", "solid_diffusivity_m2_s", "conductivity_S_m")
+                       "exchange_current_A_m2", "solid_diffusivity_m2_s", "conductivity_S_m", "am_price_usd_kg")
 
 
 def get_material(name: str, extra: Mapping[str, Material] | None = None) -> Material:

@@ -35,7 +35,7 @@ from typing import Any, Callable, Iterable, Mapping
 from .units import to_si
 
 #: the data files, by parameter-set name (``xlcell/data/<name>.toml``)
-FILES = ("materials", "calendering_materials", "batpac5_default")
+FILES = ("materials", "calendering_materials", "batpac5_default", "xlcell_default")
 
 #: keys of a record or group that are not parameter values
 META_KEYS = ("source", "notes")
@@ -191,11 +191,13 @@ def _check_source(name: str, t: Mapping[str, Any], where: str) -> None:
         raise DataFileError(f"xlcell/data/{name}.toml {where}: source {src!r} has an empty reference")
 
 
-def defaults(name: str, path: str) -> Callable[[type], type]:
+def defaults(name: str, path: str, over: tuple[str, str] | None = None) -> Callable[[type], type]:
     """Class decorator, applied beneath ``@dataclass``: the parameter fields' defaults come from a data table.
 
     Every parameter field must get its default from the table, and must not have one in the code (one source of
-    truth); every key of the table must be a field.
+    truth); every key of the table must be a field. ``over`` names a second table (file, path) whose values replace
+    the first's: xlcell's defaults where they depart from BatPaC's (``xlcell_default.toml``), the first table staying
+    BatPaC's own (:func:`table_values` reads it alone).
 
     Parameters
     ----------
@@ -203,11 +205,15 @@ def defaults(name: str, path: str) -> Callable[[type], type]:
         Data file name without extension.
     path : str
         Dotted path of the table holding the defaults.
+    over : (str, str), optional
+        (data file, dotted path) of a table overriding some of the defaults.
     """
 
     def deco(cls: type) -> type:
         where = f"xlcell/data/{name}.toml [{path}]"
         vals = si_values(cls, table(name, path), where)
+        if over is not None:
+            vals.update(si_values(cls, table(*over), f"xlcell/data/{over[0]}.toml [{over[1]}]"))
         for n, _, f in _field_meta(cls):
             if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING:
                 raise DataFileError(f"{cls.__name__}.{n} has a default in the code; it belongs in {where}")
@@ -217,6 +223,22 @@ def defaults(name: str, path: str) -> Callable[[type], type]:
         return cls
 
     return deco
+
+
+def table_values(record: type, name: str, path: str) -> dict[str, Any]:
+    """``{field name: SI value}`` of ``record`` from one data table alone (e.g. BatPaC's ``[economics]``, without
+    xlcell's overrides).
+
+    Parameters
+    ----------
+    record : type
+        The parameter dataclass the table fills.
+    name : str
+        Data file name without extension.
+    path : str
+        Dotted path of the table.
+    """
+    return si_values(record, table(name, path), f"xlcell/data/{name}.toml [{path}]")
 
 
 # ------------------------------------------------------------------------------------------------ listing
@@ -335,16 +357,26 @@ def batpac5_default() -> ParameterSet:
     return _set(f, recs)
 
 
+def xlcell_default() -> ParameterSet:
+    """xlcell's defaults where they depart from BatPaC 5.0's conventions (``xlcell_default.toml``): the electricity
+    price (BatPaC has no utility line). BatPaC's own values stay in :func:`batpac5_default` (BatPaC mode)."""
+    from .cost import Economics
+
+    return _set("xlcell_default", [_group("xlcell_default", "economics", Economics)])
+
+
 #: the parameter sets, by name: a function returning each
 PARAMETER_SETS: dict[str, Callable[[], ParameterSet]] = {
     "materials": materials_set,
     "calendering_materials": calendering_set,
     "batpac5_default": batpac5_default,
+    "xlcell_default": xlcell_default,
 }
 
 
 def parameter_sets() -> dict[str, ParameterSet]:
-    """Every built-in parameter set, by name (``materials``, ``calendering_materials``, ``batpac5_default``)."""
+    """Every built-in parameter set, by name (``materials``, ``calendering_materials``, ``batpac5_default``,
+    ``xlcell_default``)."""
     return {n: fn() for n, fn in PARAMETER_SETS.items()}
 
 
@@ -365,5 +397,5 @@ def parameter_set(name: str) -> ParameterSet:
 
 
 __all__ = ["FILES", "DataFileError", "load", "sources", "reference", "si_values", "table", "records", "defaults",
-           "Record", "ParameterSet", "materials_set", "calendering_set", "batpac5_default", "parameter_sets",
+           "Record", "ParameterSet", "materials_set", "calendering_set", "batpac5_default", "xlcell_default", "parameter_sets",
            "parameter_set", "PARAMETER_SETS"]

@@ -48,7 +48,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .bom import CellFormat, MaterialPrices, MaterialYields, Slurry
+from .bom import CellFormat, MaterialPrices, MaterialYields, Slurry, resolve_prices
 from .cell import CellDesign, _map_cell, broadcast_fields_cell, evaluate_cell, resolve
 from .degradation import arrhenius
 from .errors import InputError, ShapeError, UnknownKeyError
@@ -216,13 +216,23 @@ def _one_design(design: CellDesign) -> CellDesign:
     return broadcast_fields_cell(d)
 
 
-def _scalar_prices(prices: MaterialPrices | None) -> MaterialPrices:
+def _scalar_prices(prices: MaterialPrices | None, design: CellDesign) -> MaterialPrices:
+    """The base prices of a run: a blank active-material price takes the design's material's price
+    (:func:`xlcell.bom.resolve_prices`), one price per input (the same for every design of a population)."""
     p = prices or MaterialPrices()
     validate(p)
     for s in specs(p):
         if np.size(getattr(p, s.name)) != 1:
             raise ShapeError(s.key, "an array", "one base price")
-    return p
+    r = resolve_prices(resolve(design), p)
+    kw = {}
+    for key in ("pos_am_usd_kg", "neg_am_usd_kg"):
+        v = np.unique(np.asarray(getattr(r, key), dtype=float))
+        if v.size != 1:
+            raise ShapeError(key, "blank, with designs of different active-material prices",
+                             "one base price for the run: type it (the samples move it)")
+        kw[key] = float(v[0])
+    return dataclasses.replace(p, **kw)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -504,8 +514,8 @@ def monte_carlo(design: CellDesign, n: int, seed: int = 0, spec: UncertaintySpec
     for k in keys:
         if registry.output_spec(k).unit in ("text",):
             raise InputError("outputs", k, "numeric model outputs (not text)")
-    base_prices = _scalar_prices(prices)
     base = _one_design(design)
+    base_prices = _scalar_prices(prices, base)
     dr = draw(n, seed)
     sampled_prices, r = sample_prices(base_prices, load, vol, dr.macro, dr.price_noise)
     pop = sample_design(base, spec, dr)
@@ -617,7 +627,7 @@ def population_risk(design: CellDesign, n: int = PROVIDER_SAMPLES, seed: int = 0
     spec = spec or UncertaintySpec()
     load, vol = _check_spec(spec)
     dr = draw(n, seed)
-    sampled_prices, _ = sample_prices(_scalar_prices(prices), load, vol, dr.macro, dr.price_noise)
+    sampled_prices, _ = sample_prices(_scalar_prices(prices, design), load, vol, dr.macro, dr.price_noise)
     pop = sample_design(design, spec, dr)
     kw = dict(fmt=fmt, yields=yields, slurry=slurry)
     cost = np.asarray(from_si(evaluate_cost(pop, factory if factory is not None else Factory(), sampled_prices,

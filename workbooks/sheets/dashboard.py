@@ -138,8 +138,10 @@ def build(wb: Workbook, ctx) -> None:
     ws.conditional_formatting.add(feas, FormulaRule(formula=[f'{feas}="no"'], font=style.Font(color="C00000", bold=True)))
     for i in range(HEADER_ROW + 1, r + 1):
         ws.cell(row=i, column=1).alignment = Alignment(wrap_text=True, vertical="center")
-    ws.cell(row=r + 2, column=1, value="BatPaC 5.0 default cell: $19.75 per cell, $79.02/kWh (Argonne, 2022). "
-            "Cycle life and LCOS use the Lifetime and LCOS sheets' operating inputs.").font = style.DERIVED_FONT
+    ws.cell(row=r + 2, column=1, value="BatPaC 5.0 default cell: $19.75 per cell, $79.02/kWh (Argonne, 2022) in "
+            "BatPaC's conventions (electricity_usd_kWh = 0 on the Factory sheet); xlcell adds the plant's electricity "
+            "at 8.06 ¢/kWh (EIA, U.S. industrial 2023). Cycle life and LCOS use the Lifetime and LCOS sheets' "
+            "operating inputs.").font = style.DERIVED_FONT
 
     values, labels = cost_line_refs()
     chart = style.bar_chart("Cell cost by line ($/kWh)", Reference(range_string=values), Reference(range_string=labels),

@@ -103,9 +103,10 @@ def spec_rows() -> list[style.ParamRow]:
 
 
 def moving_prices() -> list[str]:
-    """The prices the default model moves (volatility > 0 and a base price > 0): the correlation table's rows."""
+    """The prices the default model moves (volatility > 0 and a base price > 0; a blank active-material price is the
+    design's material's, which is > 0): the correlation table's rows."""
     base, spec = MaterialPrices(), UncertaintySpec()
-    return [s.key for s in PRICE_SPECS if float(getattr(base, s.name)) > 0
+    return [s.key for s in PRICE_SPECS if not float(getattr(base, s.name)) <= 0
             and spec.price_volatilities.get(s.key, spec.price_volatility) > 0]
 
 
