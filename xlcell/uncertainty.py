@@ -289,7 +289,8 @@ class UncertaintySpec:
         doc="p = base · exp(σ r - σ²/2): mean base, standard deviation of ln p equal to σ"))
     temperature_sigma_K: Array = field(default=3.0, metadata=param(
         "Thermal factor: σ_T of the effective temperature", "K", key="temperature_sigma_K", ge=0, le=20, group=_MC,
-        doc="T_eff = T + σ_T Θ moves the six electrochemical parameters by their Arrhenius factors"))
+        doc="T_eff = T + σ_T Θ is the sample's temperature: it moves the six electrochemical parameters by their "
+            "Arrhenius factors, and the SEI life and LCOS read it"))
     ea_pos_solid_diffusivity_J_mol: Array = _ea("pos_solid_diffusivity", "positive solid diffusivity")
     ea_neg_solid_diffusivity_J_mol: Array = _ea("neg_solid_diffusivity", "negative solid diffusivity")
     ea_pos_exchange_current_J_mol: Array = _ea("pos_exchange_current", "positive exchange current")
