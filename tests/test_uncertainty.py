@@ -377,7 +377,7 @@ def test_thermal_factor_reaches_the_cycle_life_and_the_lcos():
     # is now T + σ_T Θ, which the registry's lifetime provider reads (SEI growth is Arrhenius, E_a = 50 kJ/mol)
     r = monte_carlo(D, 2000, 1, outputs=("cycle_life", "lcos_cell_usd_per_kWh"))
     rho = unc.rank_correlation(r.thermal, r.samples["cycle_life"])
-    assert rho < -0.95  # measured -0.994 (seed 1, the default spec: σ_T = 3 K, 1 % / 2 % CVs, 5 % noise)
+    assert rho < -0.9  # measured -0.994 (seed 1, the default spec: σ_T = 3 K, 1 % / 2 % CVs, 5 % noise)
     assert r.risk["thermal_rank_correlation_cycle_life"] == rho
     assert unc.rank_correlation(r.thermal, r.samples["lcos_cell_usd_per_kWh"]) > 0.5  # a hotter cell: dearer storage
     assert r.stats["cycle_life"]["std"] / r.stats["cycle_life"]["mean"] > 0.1  # 2 % on main, 21 % measured
