@@ -42,6 +42,12 @@ as illustrative. The price loadings and volatilities, σ_T, the noise and the CV
 (coating thickness, porosity and particle-contact fluctuations, the second seed's cell-to-cell variation),
 the share inside a spec window, and packs of s cells in series (each a group of p in parallel) built from
 the run: a series string's capacity is that of its weakest parallel group.
+
+The spread also sets the cell yield (issue 17 item 6): a :class:`SpecWindow` of end-of-line grading limits
+(capacity and resistance, relative to the nominal cell or absolute; every limit an input with no default
+claim) passes a share of the production run (:func:`spec_yield`), and that share becomes the cell yield of the
+grading step, where BatPaC 5.0's 95 % sits (:func:`factory_with_grading_yield`). Without a window (the default)
+the factory's yields stay, so BatPaC's cost is reproduced exactly.
 """
 from __future__ import annotations
 
