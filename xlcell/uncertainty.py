@@ -1162,4 +1162,6 @@ def histogram(values: Iterable[float], bins: int) -> tuple[np.ndarray, np.ndarra
 __all__ = ["UncertaintySpec", "MonteCarloResult", "CellToCellResult", "Draws", "monte_carlo", "cell_to_cell",
            "draw", "sample_prices", "sample_design", "arrhenius_factor", "summarise", "tail_means", "tail_weights", "histogram",
            "spec_from_mapping", "spec_keys", "price_override_specs", "PRICE_KEYS", "PRICE_SPECS", "ECHEM_PARAMS",
-           "ACTIVATION_ENERGIES", "DEFAULT_PRICE_RISK", "DEFAULT_OUTPUTS", "STAT_COLUMNS", "population_risk", "RISK_SPECS"]
+           "ACTIVATION_ENERGIES", "DEFAULT_PRICE_RISK", "DEFAULT_OUTPUTS", "STAT_COLUMNS", "population_risk", "RISK_SPECS",
+           "SpecWindow", "spec_window", "window_active", "symmetric_window", "within_spec", "spec_yield",
+           "factory_with_grading_yield", "GRADING_STEP", "temperature_shift", "sampled_duty", "rank_correlation"]
