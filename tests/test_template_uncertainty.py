@@ -12,8 +12,8 @@ from workbooks import TEMPLATE_PATH, roundtrip
 from workbooks.sheets import uncertainty as sheet
 from xlcell.design import design_from_mapping
 from xlcell.params import specs
-from xlcell.uncertainty import (DEFAULT_OUTPUTS, STAT_COLUMNS, UncertaintySpec, cell_to_cell, histogram, monte_carlo,
-                                price_override_specs, spec_from_mapping)
+from xlcell.uncertainty import (DEFAULT_OUTPUTS, STAT_COLUMNS, SpecWindow, UncertaintySpec, cell_to_cell, histogram,
+                                monte_carlo, price_override_specs, spec_from_mapping)
 
 pytestmark = pytest.mark.slow  # computes the template's Uncertainty sheet with the formula engine
 
@@ -37,9 +37,13 @@ def test_sheet_sits_after_lcos_and_before_pareto(wb):
 def test_inputs_are_named_and_come_from_metadata(wb):
     ws = wb["Uncertainty"]
     got = _inputs(ws)
+    keys = {ws.cell(r, 2).value for r in range(sheet.HEADER_ROW, ws.max_row + 1)}
+    window = {s.key for s in specs(SpecWindow)}
     for s in specs(UncertaintySpec):
-        assert s.key in got, s.key
+        assert s.key in (keys if s.key in window else got), s.key
         assert wb.defined_names[s.key].attr_text.startswith("'Uncertainty'!$C$")
+    # the spec window's limits are blank (no default claim): the Monte Carlo's cost keeps BatPaC's 95 % cell yield
+    assert not window & set(got) and len(window) == 6
     assert got["ea_neg_solid_diffusivity_kJ_mol"] == 42.77  # Dualfoil graphite (PyBaMM Marquis2019), kJ/mol
     for key in ("mc_samples", "mc_seed", "mc_bins", "c2c_cells", "c2c_cv_thickness_pct", "c2c_series"):
         assert wb.defined_names[key].attr_text.startswith("'Uncertainty'!$C$")
@@ -98,7 +102,9 @@ def test_monte_carlo_block_equals_the_model(template_values, model):
             for i in range(sheet.RISK_ITEMS)}
     assert set(risk) == set(want.risk)
     for k, v in want.risk.items():
-        assert risk[k] == pytest.approx(v, rel=1e-9), k
+        assert (risk[k] == "") if v != v else (risk[k] == pytest.approx(v, rel=1e-9)), k  # NaN: a blank cell
+    assert risk["cell_yield"] == 0.95 and risk["spec_window_yield"] == ""  # no window: BatPaC 5.0's cell yield
+    assert risk["thermal_rank_correlation_cycle_life"] < -0.9  # the thermal factor reaches the SEI life (issue 17)
 
 
 def test_histogram_block_counts_the_samples(template_values, model):
@@ -141,6 +147,10 @@ def test_cell_to_cell_block_equals_the_model(template_values, wb):
     for k, v in want.summary.items():
         assert rows[k] == pytest.approx(v, rel=1e-9), k
     assert rows["pack_capacity_mean_Ah"] < rows["pack_nominal_capacity_Ah"]  # the weakest group limits the string
+    # the share inside the window is the grading yield: below BatPaC's 95 % here, so the cell costs more per kWh
+    assert rows["cell_yield_spec_window"] == rows["share_within_window"] < rows["cell_yield_factory"] == 0.95
+    assert rows["cell_cost_spec_window_yield_usd_per_kWh"] > rows["cell_cost_factory_yield_usd_per_kWh"]
+    assert rows["cell_cost_factory_yield_usd_per_kWh"] == pytest.approx(79.019206, rel=1e-7)  # BatPaC 5.0 digest §6.3
 
 
 def test_the_ribbon_macros_pass_the_sheets_model_to_the_risk_outputs(tmp_path):

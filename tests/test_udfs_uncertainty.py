@@ -145,3 +145,56 @@ def test_bad_input_gives_a_short_cell_text(call, text):
     out = call()
     cell = out[0][0]
     assert cell.startswith("#XLCELL! ") and text in cell and "Traceback" not in cell and len(cell) < 200, cell
+
+
+def test_spec_window_rows_set_the_yield_and_the_risk_shows_it():
+    # issue 17 item 6: a grading window in the spec range (display units: % of nominal) sets the cost's cell yield
+    spec = [["spec_min_capacity_pct", 98.5], ["spec_max_resistance_pct", 104.0]]
+    risk = dict(u.XLCELL_MC_RISK(DESIGN, 600.0, 2.0, spec))
+    want = monte_carlo(D, 600, 2, UncertaintySpec(min_capacity_share=0.985, max_resistance_share=1.04))
+    assert risk["cell_yield"] == pytest.approx(want.risk["cell_yield"], rel=1e-15) == want.risk["spec_window_yield"]
+    assert risk["deterministic_usd_per_kWh"] == pytest.approx(want.risk["deterministic_usd_per_kWh"], rel=1e-12)
+    assert risk["cell_yield"] < 0.95 and risk["deterministic_usd_per_kWh"] > 79.02  # tighter than BatPaC's 95 %
+    plain = dict(u.XLCELL_MC_RISK(DESIGN, 600.0, 2.0))
+    assert plain["cell_yield"] == 0.95 and plain["spec_window_yield"] == ""  # no window: BatPaC's yield, blank share
+    assert plain["thermal_rank_correlation_cycle_life"] < -0.9  # cycle_life is a default output
+    stats = table(u.XLCELL_MONTE_CARLO(DESIGN, 600.0, 2.0))
+    assert {"cycle_life", "lcos_cell_usd_per_kWh"} <= set(stats)
+
+
+def test_duty_range_reaches_the_monte_carlo():
+    from xlcell.duty import Duty
+
+    duty = [["temperature_C", 40.0], ["dod", 0.8]]
+    rows = table(u.XLCELL_MONTE_CARLO(DESIGN, 300.0, 1.0, None, None, None, None, None, None, duty))
+    want = monte_carlo(D, 300, 1, duty=Duty(temperature_K=313.15, dod=0.8))
+    for k in DEFAULT_OUTPUTS:
+        assert rows[k][2] == pytest.approx(want.stats[k]["mean"], rel=1e-12), k
+    bad = u.XLCELL_MONTE_CARLO(DESIGN, 30.0, 1.0, None, None, None, None, None, None, [["dod", 1.5]])
+    assert bad[0][0].startswith("#XLCELL! dod = 1.5")
+
+
+def test_cell_to_cell_yield_and_cost_rows():
+    from xlcell.uncertainty import SpecWindow
+
+    rows = dict(u.XLCELL_CELL_TO_CELL(DESIGN, 1000.0, 4.0, 1.0, 2.0, None, None, None, None, None, None, None, None, None,
+                                      [["spec_min_capacity_pct", 98.0], ["spec_max_resistance_mohm", 1.1]]))
+    want = cell_to_cell(D, 1000, 4, 0.01, 0.02, window=SpecWindow(min_capacity_share=0.98, max_resistance_ohm=1.1e-3))
+    for k in ("share_within_window", "cell_yield_spec_window", "cell_cost_spec_window_yield_usd_per_kWh",
+              "cell_cost_factory_yield_usd_per_kWh"):
+        assert rows[k] == pytest.approx(want.summary[k], rel=1e-12), k
+    assert rows["cell_cost_factory_yield_usd_per_kWh"] == pytest.approx(79.019206, rel=1e-7)  # BatPaC 5.0 digest §6.3
+    # the ± windows (blank: 2 % and 5 %) grade the cells when no window range is given
+    pm = dict(u.XLCELL_CELL_TO_CELL(DESIGN, 1000.0, 4.0, 1.0, 2.0))
+    assert pm["cell_yield_spec_window"] == pm["share_within_window"] < 1.0
+    # the factory range reaches the cost: a dearer labour rate, a dearer cell at either yield
+    dear = dict(u.XLCELL_CELL_TO_CELL(DESIGN, 1000.0, 4.0, 1.0, 2.0, None, None, None, None, None, None,
+                                      [["labor_rate_usd_h", 60.0]]))
+    assert dear["cell_cost_factory_yield_usd_per_kWh"] > pm["cell_cost_factory_yield_usd_per_kWh"]
+    # no cell inside the window: yield 0 and the cost left blank (no accepted cell)
+    none = dict(u.XLCELL_CELL_TO_CELL(DESIGN, 100.0, 4.0, 1.0, 2.0, None, None, None, None, None, None, None, None, None,
+                                      [["spec_min_capacity_pct", 500.0]]))
+    assert none["cell_yield_spec_window"] == 0.0 and none["cell_cost_spec_window_yield_usd_per_kWh"] == ""
+    bad = u.XLCELL_CELL_TO_CELL(DESIGN, 100.0, 4.0, 1.0, 2.0, None, None, None, None, None, None, None, None, None,
+                                [["spec_min_cap", 98.0]])
+    assert bad[0][0].startswith("#XLCELL!") and "spec_min_cap" in bad[0][0]

@@ -32,7 +32,8 @@ def test_same_seed_same_results_different_seed_different():
     for k in a.keys:
         np.testing.assert_array_equal(a.samples[k], b.samples[k])
         assert not np.array_equal(a.samples[k], c.samples[k])
-    assert a.stats == b.stats and a.risk == b.risk
+    assert a.stats == b.stats
+    np.testing.assert_equal(a.risk, b.risk)  # NaN (no spec window) equals NaN
     x, y = cell_to_cell(D, 300, 5), cell_to_cell(D, 300, 5)
     np.testing.assert_array_equal(x.capacity_C, y.capacity_C)
     assert not np.array_equal(x.capacity_C, cell_to_cell(D, 300, 6).capacity_C)
@@ -105,8 +106,8 @@ def test_thermal_factor_moves_every_parameter_by_its_arrhenius_factor():
         got = getattr(pop if part == "cell" else getattr(pop, part), fld) / base
         np.testing.assert_allclose(got, np.exp(-ea / GAS_CONSTANT * (1 / t_eff - 1 / float(D.temperature_K))), rtol=1e-12)
         assert np.all(np.diff(got[np.argsort(dr.thermal)]) > 0)  # a hotter lot: faster kinetics and transport
-    # the operating temperature is not moved (the factor is latent)
-    np.testing.assert_array_equal(pop.temperature_K, float(D.temperature_K))
+    # the sample's temperature is T_eff itself (issue 17 item 6), so the life model reads the same temperature
+    np.testing.assert_allclose(pop.temperature_K, t_eff, rtol=1e-15)
 
 
 def test_common_random_numbers_across_specs():
@@ -367,3 +368,215 @@ def test_robust_objective_in_a_design_problem():
                       context={"uncertainty": {"n": 200}})
     F, _ = p.evaluate(np.array([[60.0], [110.0], [160.0]]))
     assert np.all(np.isfinite(F)) and np.all(F[:, 0] > F[:, 1])  # CVaR95 above the mean for every design
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 17 item 6: the thermal factor reaches the cycle life; the cell-to-cell spread sets the cell yield
+
+NO_EA = {f"ea_{name}_J_mol": 0.0 for name in ACTIVATION_ENERGIES}
+
+
+def test_thermal_factor_reaches_the_cycle_life_and_the_lcos():
+    # issue 17: on main the thermal factor's correlation with the SEI cycle life was 0.03; the sample's temperature
+    # is now T + σ_T Θ, which the registry's lifetime provider reads (SEI growth is Arrhenius, E_a = 50 kJ/mol)
+    r = monte_carlo(D, 2000, 1, outputs=("cycle_life", "lcos_cell_usd_per_kWh"))
+    rho = unc.rank_correlation(r.thermal, r.samples["cycle_life"])
+    assert rho < -0.9  # measured -0.994 (seed 1, the default spec: σ_T = 3 K, 1 % / 2 % CVs, 5 % noise)
+    assert r.risk["thermal_rank_correlation_cycle_life"] == rho
+    assert unc.rank_correlation(r.thermal, r.samples["lcos_cell_usd_per_kWh"]) > 0.5  # a hotter cell: dearer storage
+    assert r.stats["cycle_life"]["std"] / r.stats["cycle_life"]["mean"] > 0.1  # 2 % on main, 21 % measured
+    # without the outputs, the risk item is blank rather than invented
+    assert np.isnan(monte_carlo(D, 50, 1, outputs=("capacity_Ah",)).risk["thermal_rank_correlation_cycle_life"])
+
+
+def test_each_samples_cycle_life_is_the_registrys_at_its_effective_temperature():
+    # no copy of the life model: with the parameters' activation energies at 0 only the temperature moves, and each
+    # sample's cycle life equals the registry's lifetime provider evaluated at T + σ_T Θ (hotter -> shorter)
+    spec = UncertaintySpec(**{**QUIET, **NO_EA, "temperature_sigma_K": 5.0})
+    r = monte_carlo(D, 64, 4, spec, outputs=("cycle_life",))
+    t_eff = float(D.temperature_K) + 5.0 * r.thermal
+    want = Evaluation(dataclasses.replace(D, temperature_K=t_eff))["cycle_life"]
+    np.testing.assert_allclose(r.samples["cycle_life"], want, rtol=1e-12)
+    order = np.argsort(r.thermal)
+    assert np.all(np.diff(r.samples["cycle_life"][order]) < 0)  # hotter -> shorter, sample by sample
+    assert r.deterministic["cycle_life"] == pytest.approx(float(Evaluation(D)["cycle_life"]), rel=1e-12)
+
+
+def test_rank_correlation_by_hand():
+    assert unc.rank_correlation([1.0, 2.0, 3.0, 4.0], [10.0, 20.0, 30.0, 400.0]) == pytest.approx(1.0)
+    assert unc.rank_correlation([1.0, 2.0, 3.0], [3.0, 2.0, 1.0]) == pytest.approx(-1.0)
+    # ties take average ranks: x ranks (1, 2.5, 2.5, 4), y ranks (1, 2, 3, 4) -> 0.9486833
+    assert unc.rank_correlation([1.0, 2.0, 2.0, 3.0], [1.0, 2.0, 3.0, 4.0]) == pytest.approx(3 / np.sqrt(10), rel=1e-12)
+    assert np.isnan(unc.rank_correlation([1.0, 2.0], [1.0, 2.0])) and np.isnan(unc.rank_correlation([1, 1, 1], [1, 2, 3]))
+
+
+def test_a_duty_temperature_moves_with_the_thermal_factor():
+    from xlcell.duty import Duty
+
+    shift = np.array([-3.0, 0.0, 6.0])
+    d = unc.sampled_duty(Duty(temperature_K=308.15, c_rate_per_h=2.0), shift)
+    np.testing.assert_allclose(d.temperature_K, 308.15 + shift)
+    assert float(d.c_rate_per_h) == 2.0
+    assert np.all(np.isnan(unc.sampled_duty(Duty(), shift).temperature_K))  # blank: the sample's own T + σ_T Θ
+    per_design = unc.sampled_duty(Duty(temperature_K=np.array([300.0, 310.0]), dod=np.array([0.5, 1.0])), shift)
+    assert per_design.temperature_K.shape == (2, 3) and per_design.dod.shape == (2, 1)  # S + (n,) against S designs
+    assert unc.sampled_duty(None, shift) is None
+
+
+def test_monte_carlo_passes_the_sampled_duty_to_the_registry(monkeypatch):
+    from xlcell import registry
+    from xlcell.duty import Duty
+
+    seen = []
+    real = registry.Evaluation
+
+    def spy(pop, ctx=None, *a, **k):
+        seen.append(ctx)
+        return real(pop, ctx, *a, **k)
+
+    monkeypatch.setattr(registry, "Evaluation", spy)
+    r = monte_carlo(D, 20, 3, outputs=("capacity_Ah",), duty=Duty(temperature_K=313.15))
+    t = seen[-1]["duty"].temperature_K
+    np.testing.assert_allclose(t, np.concatenate([313.15 + 3.0 * r.thermal, [313.15]]))  # the base member: unshifted
+    monte_carlo(D, 20, 3, outputs=("capacity_Ah",))
+    assert "duty" not in seen[-1]  # no duty: the providers' default (blank temperature = the sample's own)
+
+
+def test_robust_life_and_lcos_outputs_move_with_the_thermal_spread():
+    from xlcell.registry import evaluate_outputs
+
+    keys = ["mc_cycle_life_mean", "mc_cycle_life_p5", "mc_lcos_cell_mean_usd_per_kWh", "mc_lcos_cell_p95_usd_per_kWh",
+            "mc_cell_yield"]
+    out = {s: evaluate_outputs(None, {}, keys, {"uncertainty": {"n": 400, "seed": 2,
+                                                                "spec": UncertaintySpec(temperature_sigma_K=s)}})
+           for s in (0.0, 3.0, 6.0)}
+    p5 = [float(out[s]["mc_cycle_life_p5"]) for s in (0.0, 3.0, 6.0)]
+    assert p5[0] > p5[1] > p5[2]  # a wider temperature spread: a shorter worst-case life (SEI is convex in T)
+    assert all(float(out[s]["mc_cycle_life_p5"]) < float(out[s]["mc_cycle_life_mean"]) for s in out)
+    assert float(out[6.0]["mc_lcos_cell_p95_usd_per_kWh"]) > float(out[0.0]["mc_lcos_cell_p95_usd_per_kWh"])
+    assert all(float(out[s]["mc_cell_yield"]) == 0.95 for s in out)  # BatPaC 5.0's cell yield without a window
+    # the provider equals monte_carlo design by design (the same draws)
+    r = monte_carlo(D, 400, 2, UncertaintySpec(temperature_sigma_K=6.0), outputs=("cycle_life", "lcos_cell_usd_per_kWh"))
+    assert float(out[6.0]["mc_cycle_life_mean"]) == pytest.approx(r.stats["cycle_life"]["mean"], rel=1e-12)
+    assert float(out[6.0]["mc_cycle_life_p5"]) == pytest.approx(r.stats["cycle_life"]["p5"], rel=1e-12)
+    assert float(out[6.0]["mc_lcos_cell_p95_usd_per_kWh"]) == pytest.approx(r.stats["lcos_cell_usd_per_kWh"]["p95"], rel=1e-12)
+
+
+def test_yield_from_the_window_is_the_share_of_the_run_inside_it_by_hand():
+    # thickness-only spread: the capacity is min(1 + cv z_p, 1.1 (1 + cv z_n)) of nominal (N/P = 1.1), so the share
+    # above 99 % of nominal is counted by hand from the same draws
+    cv, n = 0.01, 4000
+    dr = draw(n, 5)
+    w = unc.SpecWindow(min_capacity_share=0.99)
+    y = unc.spec_yield(D, w, cv, 0.0, dr.thickness, dr.porosity)
+    cap = np.minimum(1 + cv * dr.thickness[:, 0], 1.1 * (1 + cv * dr.thickness[:, 1]))
+    assert float(y) == np.mean(cap >= 0.99)
+    # an absolute limit at the same capacity selects the same cells
+    c0 = float(evaluate_cell(D).capacity_C)
+    ya = unc.spec_yield(D, unc.SpecWindow(min_capacity_C=0.99 * c0 * (1 - 1e-12)), cv, 0.0, dr.thickness, dr.porosity)
+    assert float(ya) == float(y)
+    # a population of designs: one value per design, the same draws
+    two = dataclasses.replace(D, pos=dataclasses.replace(D.pos, thickness_m=np.array([80e-6, 160e-6])))
+    assert unc.spec_yield(two, w, cv, 0.0, dr.thickness, dr.porosity).shape == (2,)
+
+
+def test_a_window_covering_every_cell_gives_yield_one_times_the_other_steps():
+    from xlcell.cost import Factory
+
+    everything = dict(min_capacity_share=1e-6, max_capacity_share=10.0, min_resistance_share=1e-6, max_resistance_share=10.0)
+    r = monte_carlo(D, 200, 1, UncertaintySpec(**everything), outputs=("capacity_Ah",))
+    assert r.risk["spec_window_yield"] == 1.0 and r.risk["cell_yield"] == 1.0  # BatPaC's other steps: yield 1
+    # another step losing 2 %: the cell yield is 1 × 0.98, and the cost is the factory's with the grading step at 1
+    fac = Factory()
+    names = fac.steps.names
+    other = np.array([0.98 if nm == "Cell stacking" else y for nm, y in zip(names, fac.steps.cell_yield)])
+    assert "Cell stacking" in names
+    fac2 = dataclasses.replace(fac, steps=fac.steps.replace(cell_yield=other))
+    r2 = monte_carlo(D, 200, 1, UncertaintySpec(**everything), outputs=("capacity_Ah",), factory=fac2)
+    assert r2.risk["cell_yield"] == pytest.approx(0.98, rel=1e-15)
+    want = unc.factory_with_grading_yield(fac2, 1.0)
+    assert float(np.prod(want.steps.cell_yield)) == pytest.approx(0.98, rel=1e-15)
+    det = float(evaluate_cost(D, want).as_display()["cell_cost_usd_per_kWh"])
+    assert r2.risk["deterministic_usd_per_kWh"] == pytest.approx(det, rel=1e-12)
+
+
+def test_without_a_window_the_batpac_yield_and_cost_stay_exact():
+    r = monte_carlo(D, 100, 1, outputs=("capacity_Ah",))
+    assert r.risk["cell_yield"] == 0.95 and np.isnan(r.risk["spec_window_yield"])  # BatPaC 5.0 digest §1: 95 %
+    assert r.risk["deterministic_usd_per_kWh"] == pytest.approx(79.019206, rel=1e-7)  # digest §6.3
+    c = cell_to_cell(D, 500, 1)
+    assert c.summary["cell_yield_factory"] == 0.95
+    assert c.summary["cell_cost_factory_yield_usd_per_kWh"] == pytest.approx(79.019206, rel=1e-7)
+
+
+def test_wider_spread_lower_yield_higher_cost():
+    w = unc.SpecWindow(min_capacity_share=0.98, max_resistance_share=1.05)
+    cvs = (0.005, 0.01, 0.02, 0.04)
+    runs = [cell_to_cell(D, 4000, 3, cv, cv, window=w).summary for cv in cvs]
+    ys = [s["cell_yield_spec_window"] for s in runs]
+    cost = [s["cell_cost_spec_window_yield_usd_per_kWh"] for s in runs]
+    assert all(a > b for a, b in zip(ys, ys[1:])) and all(a < b for a, b in zip(cost, cost[1:]))
+    assert all(s["share_within_window"] == s["cell_yield_spec_window"] for s in runs)  # BatPaC's other steps: 1
+    # the same through the Monte Carlo (its thickness and porosity CVs are the production run's spread)
+    mcs = [monte_carlo(D, 2000, 3, UncertaintySpec(cv_thickness=cv, cv_porosity=cv, min_capacity_share=0.98,
+                                                  max_resistance_share=1.05), outputs=("capacity_Ah",)).risk for cv in cvs]
+    ym = [m["cell_yield"] for m in mcs]
+    cm = [m["deterministic_usd_per_kWh"] for m in mcs]
+    assert all(a > b for a, b in zip(ym, ym[1:])) and all(a < b for a, b in zip(cm, cm[1:]))
+    assert all(m["mean_usd_per_kWh"] > 0 for m in mcs)
+    # and through the robust provider, per design of a population
+    from xlcell.registry import evaluate_outputs
+
+    got = [evaluate_outputs(None, {}, ["mc_cell_yield", "mc_cost_mean_usd_per_kWh"], {"uncertainty": {"n": 2000, "seed": 3, "spec":
+           UncertaintySpec(cv_thickness=cv, cv_porosity=cv, min_capacity_share=0.98, max_resistance_share=1.05)}})
+           for cv in cvs]
+    assert [float(g["mc_cell_yield"]) for g in got] == pytest.approx(ym, rel=1e-15)
+    mean_cost = [float(g["mc_cost_mean_usd_per_kWh"]) for g in got]
+    assert all(a < b for a, b in zip(mean_cost, mean_cost[1:]))
+
+
+def test_tighter_window_lower_yield_higher_cost_and_cost_rises_as_yield_falls():
+    limits = (0.95, 0.97, 0.98, 0.99)
+    runs = [cell_to_cell(D, 4000, 2, 0.01, 0.02, window=unc.SpecWindow(min_capacity_share=m)).summary for m in limits]
+    ys = [s["cell_yield_spec_window"] for s in runs]
+    cost = [s["cell_cost_spec_window_yield_usd_per_kWh"] for s in runs]
+    assert all(a >= b for a, b in zip(ys, ys[1:])) and ys[0] > ys[-1]
+    assert all(a <= b for a, b in zip(cost, cost[1:])) and cost[0] < cost[-1]
+    # the yield scales the cost per accepted cell: never cheaper with a lower yield (STYLE: cost never falls when yield falls)
+    assert cost[-1] > runs[-1]["cell_cost_factory_yield_usd_per_kWh"] > cost[0]
+
+
+def test_spec_window_yield_is_deterministic_with_a_seed():
+    spec = UncertaintySpec(min_capacity_share=0.985, max_resistance_share=1.04)
+    a, b, c = (monte_carlo(D, 1500, s, spec, outputs=("capacity_Ah",)).risk for s in (8, 8, 9))
+    assert a["cell_yield"] == b["cell_yield"] and a["mean_usd_per_kWh"] == b["mean_usd_per_kWh"]
+    assert a["cell_yield"] != c["cell_yield"]
+    w = unc.SpecWindow(min_capacity_share=0.985)
+    x, y = (cell_to_cell(D, 1500, 8, window=w).summary for _ in range(2))
+    assert x["cell_yield_spec_window"] == y["cell_yield_spec_window"]
+    assert x["cell_cost_spec_window_yield_usd_per_kWh"] == y["cell_cost_spec_window_yield_usd_per_kWh"]
+
+
+def test_no_cell_inside_the_window():
+    spec = UncertaintySpec(min_capacity_share=5.0)  # 500 % of nominal: nothing passes
+    with pytest.raises(InputError, match="spec window"):
+        monte_carlo(D, 100, 1, spec)
+    got = population_risk(D, 100, 1, spec)
+    assert got["mc_cell_yield"] == 0.0 and np.isinf(got["mc_cost_mean_usd_per_kWh"]) and got["mc_p_cost_within_limit"] == 0
+    c = cell_to_cell(D, 100, 1, window=unc.SpecWindow(min_capacity_share=5.0))
+    assert c.summary["cell_yield_spec_window"] == 0.0 and np.isinf(c.summary["cell_cost_spec_window_yield_usd_per_kWh"])
+
+
+def test_spec_window_keys_and_bad_windows():
+    s = spec_from_mapping({"spec_min_capacity_pct": 98, "spec_max_resistance_mohm": 1.2})
+    assert s.min_capacity_share == pytest.approx(0.98) and s.max_resistance_ohm == pytest.approx(1.2e-3)
+    assert np.isnan(s.max_capacity_share) and unc.window_active(unc.spec_window(s))
+    assert not unc.window_active(unc.spec_window(UncertaintySpec()))
+    with pytest.raises(InputError, match="spec_min_capacity_pct"):
+        spec_from_mapping({"spec_min_capacity_pct": -5})
+    with pytest.raises(UnknownKeyError, match="grading step"):
+        unc.factory_with_grading_yield(None, 0.9, step="Final inspection")
+    # the ± window of cell_to_cell is the SpecWindow 1 ± w
+    a = cell_to_cell(D, 800, 2, 0.02, 0.02, capacity_window=0.02, resistance_window=0.05)
+    b = cell_to_cell(D, 800, 2, 0.02, 0.02, window=unc.symmetric_window(0.02, 0.05))
+    np.testing.assert_array_equal(a.within_window, b.within_window)

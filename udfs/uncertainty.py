@@ -5,12 +5,17 @@ Ranges (all optional after ``design``, ``n`` and ``seed``; blank = defaults):
 * ``spec`` — exactly two columns (key, value) of the uncertainty model in display units: the keys of
   :class:`xlcell.uncertainty.UncertaintySpec` (``price_loading``, ``price_volatility_pct``,
   ``temperature_sigma_K``, ``ea_..._kJ_mol``, ``param_noise_pct``, ``cv_thickness_pct``,
-  ``cv_porosity_pct``, ``cost_limit_usd_per_kWh``) and per price ``<price key>_loading`` and
-  ``<price key>_volatility_pct`` (e.g. ``pos_am_usd_kg_volatility_pct``); a key left out, or with a blank
-  value, keeps its default, except ``cost_limit_usd_per_kWh``, whose blank value means no limit;
+  ``cv_porosity_pct``, ``cost_limit_usd_per_kWh``, the grading window ``spec_min_capacity_pct``,
+  ``spec_max_capacity_pct``, ``spec_min_resistance_pct``, ``spec_max_resistance_pct``, ``spec_min_capacity_Ah``,
+  ``spec_max_resistance_mohm``) and per price ``<price key>_loading`` and ``<price key>_volatility_pct`` (e.g.
+  ``pos_am_usd_kg_volatility_pct``); a key left out, or with a blank value, keeps its default, except
+  ``cost_limit_usd_per_kWh``, whose blank value means no limit; the window's limits are blank by default (the
+  factory's cell yield, BatPaC's 95 %); any limit given makes the cost's grading yield the share of the run inside;
 * ``factory``, ``bom``, ``steps``, ``materials`` — as for ``XLCELL_COST`` (the bom's prices are the base prices);
-* ``outputs`` — a row or column of model output keys (default: $/kWh, $/cell, Wh/kg, max power, capacity;
-  ``cycle_life`` and ``lcos_cell_usd_per_kWh`` add the SEI life and the cell LCOS).
+* ``outputs`` — a row or column of model output keys (default: $/kWh, $/cell, Wh/kg, max power, capacity, the
+  cycle life and the cell LCOS, each sample's at its effective temperature T + σ_T Θ);
+* ``duty`` — (key, value) rows ``c_rate``, ``dod``, ``temperature_C``, ``cycles_per_year``, ``eol_soh`` of the
+  life and LCOS models (blank: the design's C-rate and temperature); a duty temperature moves with Θ too.
 
 The Monte Carlo functions with the same arguments share one run (kept for the last few argument sets), so
 a sheet can show the statistics, the risk, the samples and the correlations of one run.
@@ -27,10 +32,11 @@ from xlcell.errors import InputError, ShapeError
 from xlcell.params import item_units, to_display
 from xlcell.registry import output_key, output_spec
 from xlcell.tables import C2C_SAMPLE_HEADER, HISTOGRAM_HEADER, MC_HEADER
-from xlcell.uncertainty import (DEFAULT_OUTPUTS, MAX_BINS, STAT_COLUMNS, MonteCarloResult, UncertaintySpec, cell_to_cell,
-                                histogram, monte_carlo, spec_from_mapping)
+from xlcell.duty import Duty
+from xlcell.uncertainty import (DEFAULT_OUTPUTS, MAX_BINS, STAT_COLUMNS, MonteCarloResult, SpecWindow, UncertaintySpec,
+                                cell_to_cell, histogram, monte_carlo, spec_from_mapping)
 
-from ._excel import as_2d, as_float, as_int, as_kv, as_text, excel_value, is_blank, kv_out, udf
+from ._excel import as_2d, as_float, as_int, as_kv, as_text, excel_value, is_blank, kv_out, params_from_kv, udf
 from .cell import design_from_range
 from .cost import cost_settings
 
@@ -92,10 +98,15 @@ _RUNS: "OrderedDict[str, MonteCarloResult]" = OrderedDict()
 _RUNS_KEPT = 2  # a run of 100,000 samples holds about 35 MB
 
 
+def _duty(v: Any) -> Duty | None:
+    """The duty from an optional (key, value) range (blank: None, the providers' default duty)."""
+    return None if v is None or is_blank(v) else params_from_kv(Duty, v, "duty")
+
+
 def _run(design: Any, n: Any, seed: Any, spec: Any, factory: Any, bom: Any, steps: Any, materials: Any,
-         outputs: Any) -> MonteCarloResult:
+         outputs: Any, duty: Any = None) -> MonteCarloResult:
     """The Monte Carlo run of these arguments (the same arguments reuse the same run)."""
-    key = repr((design, n, seed, spec, factory, bom, steps, materials, outputs))
+    key = repr((design, n, seed, spec, factory, bom, steps, materials, outputs, duty))
     if key in _RUNS:
         _RUNS.move_to_end(key)
         return _RUNS[key]
@@ -105,31 +116,33 @@ def _run(design: Any, n: Any, seed: Any, spec: Any, factory: Any, bom: Any, step
     d = design_from_range(design, materials)
     kw = cost_settings(factory, bom, steps)
     res = monte_carlo(d, count, s, sp, outputs=_outputs(outputs), factory=kw["factory"], prices=kw["prices"],
-                      fmt=kw["fmt"], yields=kw["yields"], slurry=kw["slurry"])
+                      fmt=kw["fmt"], yields=kw["yields"], slurry=kw["slurry"], duty=_duty(duty))
     _RUNS[key] = res
     while len(_RUNS) > _RUNS_KEPT:
         _RUNS.popitem(last=False)
     return res
 
 
-@udf(table=True, ranges=("design", "spec", "factory", "bom", "steps", "materials", "outputs"), wizard=False)
+@udf(table=True, ranges=("design", "spec", "factory", "bom", "steps", "materials", "outputs", "duty"), wizard=False)
 def XLCELL_MONTE_CARLO(design: Any, n: Any, seed: Any, spec: Any = None, factory: Any = None, bom: Any = None,
-                       steps: Any = None, materials: Any = None, outputs: Any = None) -> list[list[Any]]:
+                       steps: Any = None, materials: Any = None, outputs: Any = None,
+                       duty: Any = None) -> list[list[Any]]:
     """Monte Carlo of a design under correlated price, electrochemical and manufacturing uncertainty: a stats table.
 
     design: two-column (key, value) range, as for XLCELL_CELL (the Design sheet)
     n: number of samples, a whole number from 1 to 100,000 (all evaluated in one model call)
     seed: random seed, a whole number >= 0 (blank = 0); the same seed gives the same samples
-    spec: optional two-column (key, value) range of the uncertainty model: price_loading, price_volatility_pct, temperature_sigma_K, ea_..._kJ_mol, param_noise_pct, cv_thickness_pct, cv_porosity_pct, cost_limit_usd_per_kWh (blank = no limit), <price>_loading, <price>_volatility_pct
+    spec: optional two-column (key, value) range of the uncertainty model: price_loading, price_volatility_pct, temperature_sigma_K, ea_..._kJ_mol, param_noise_pct, cv_thickness_pct, cv_porosity_pct, cost_limit_usd_per_kWh (blank = no limit), spec_..._pct (grading window), <price>_loading, <price>_volatility_pct
     factory: optional (key, value) range of plant and economics inputs, as for XLCELL_COST
     bom: optional (key, value) range of base prices, yields and cell format, as for XLCELL_COST
     steps: optional process-step table, as for XLCELL_COST
     materials: optional table of user-defined materials
-    outputs: optional row or column of output keys (default: cell_cost_usd_per_kWh, cell_cost_usd, specific_energy_Wh_kg, max_power_W, capacity_Ah; also cycle_life, lcos_cell_usd_per_kWh, ...)
+    outputs: optional row or column of output keys (default: cell_cost_usd_per_kWh, cell_cost_usd, specific_energy_Wh_kg, max_power_W, capacity_Ah, cycle_life, lcos_cell_usd_per_kWh)
+    duty: optional (key, value) rows: c_rate, dod, temperature_C, ...
     Returns a header row (output, unit, deterministic, mean, std, p5, p50, p95, mean_below_p5, mean_above_p95) and
     one row per output; mean_above_p95 of a cost is its CVaR95 (the mean of the worst 5 % of samples).
     """
-    r = _run(design, n, seed, spec, factory, bom, steps, materials, outputs)
+    r = _run(design, n, seed, spec, factory, bom, steps, materials, outputs, duty)
     shown, unit = to_display(r), item_units(r, "stats")
     rows: list[list[Any]] = [list(MC_HEADER)]
     for k in r.keys:
@@ -138,31 +151,36 @@ def XLCELL_MONTE_CARLO(design: Any, n: Any, seed: Any, spec: Any = None, factory
     return rows
 
 
-@udf(table=True, ranges=("design", "spec", "factory", "bom", "steps", "materials", "outputs"), wizard=False)
+@udf(table=True, ranges=("design", "spec", "factory", "bom", "steps", "materials", "outputs", "duty"), wizard=False)
 def XLCELL_MC_RISK(design: Any, n: Any, seed: Any, spec: Any = None, factory: Any = None, bom: Any = None,
-                   steps: Any = None, materials: Any = None, outputs: Any = None) -> list[list[Any]]:
+                   steps: Any = None, materials: Any = None, outputs: Any = None,
+                   duty: Any = None) -> list[list[Any]]:
     """Risk profile of a Monte Carlo run: (statistic, value) rows for the cell cost per kWh and feasibility.
 
     Same arguments as XLCELL_MONTE_CARLO.
     Returns samples, seed, deterministic_usd_per_kWh, mean_usd_per_kWh, var95_usd_per_kWh (P95),
     cvar95_usd_per_kWh (mean of the worst 5 %, the boundary sample weighted fractionally), cost_limit_usd_per_kWh,
     p_cost_within_limit (blank when there is no limit), p_feasible,
-    p_feasible_and_within_limit, deterministic_feasible (1 = the unperturbed design is feasible).
+    p_feasible_and_within_limit, deterministic_feasible (1 = the unperturbed design is feasible), cell_yield (the
+    cost's), spec_window_yield (the share of the run inside the spec window; blank without one),
+    thermal_rank_correlation_cycle_life (Spearman's, of the thermal factor and the cycle life; blank unless
+    cycle_life is an output).
     """
-    r = _run(design, n, seed, spec, factory, bom, steps, materials, outputs)
+    r = _run(design, n, seed, spec, factory, bom, steps, materials, outputs, duty)
     return kv_out({k: ("" if isinstance(v, float) and v != v else v) for k, v in to_display(r)["risk"].items()})
 
 
-@udf(table=True, ranges=("design", "spec", "factory", "bom", "steps", "materials", "outputs"), wizard=False)
+@udf(table=True, ranges=("design", "spec", "factory", "bom", "steps", "materials", "outputs", "duty"), wizard=False)
 def XLCELL_MC_SAMPLES(design: Any, n: Any, seed: Any, spec: Any = None, factory: Any = None, bom: Any = None,
-                      steps: Any = None, materials: Any = None, outputs: Any = None) -> list[list[Any]]:
+                      steps: Any = None, materials: Any = None, outputs: Any = None,
+                      duty: Any = None) -> list[list[Any]]:
     """The samples of a Monte Carlo run: one row per sample (spills n rows, at most 100,000).
 
     Same arguments as XLCELL_MONTE_CARLO.
     Returns a header row (sample, macro_factor, thermal_factor, the outputs, feasible) and one row per sample;
     feed a column to XLCELL_HISTOGRAM for a chart.
     """
-    r = _run(design, n, seed, spec, factory, bom, steps, materials, outputs)
+    r = _run(design, n, seed, spec, factory, bom, steps, materials, outputs, duty)
     shown = to_display(r)
     cols = [np.arange(1, r.n + 1, dtype=float), shown["macro_factor"], shown["thermal_factor"]] + [
         shown["output_samples"][k] for k in r.keys]
@@ -171,16 +189,17 @@ def XLCELL_MC_SAMPLES(design: Any, n: Any, seed: Any, spec: Any = None, factory:
     return [["sample", "macro_factor", "thermal_factor", *r.keys, "feasible"]] + [row + [f] for row, f in zip(body, feas)]
 
 
-@udf(table=True, ranges=("design", "spec", "factory", "bom", "steps", "materials", "outputs"), wizard=False)
+@udf(table=True, ranges=("design", "spec", "factory", "bom", "steps", "materials", "outputs", "duty"), wizard=False)
 def XLCELL_MC_CORRELATION(design: Any, n: Any, seed: Any, spec: Any = None, factory: Any = None, bom: Any = None,
-                          steps: Any = None, materials: Any = None, outputs: Any = None) -> list[list[Any]]:
+                          steps: Any = None, materials: Any = None, outputs: Any = None,
+                          duty: Any = None) -> list[list[Any]]:
     """Sample correlation of the log prices of a Monte Carlo run (the macro factor at work: about l_i·l_j).
 
     Same arguments as XLCELL_MONTE_CARLO.
     Returns a header row (price, then the price keys) and one row per price; prices with zero volatility (or a
     zero base price) do not move and are left out.
     """
-    r = _run(design, n, seed, spec, factory, bom, steps, materials, outputs)
+    r = _run(design, n, seed, spec, factory, bom, steps, materials, outputs, duty)
     keys = list(r.correlated_keys)
     if not keys or r.price_correlation.size == 0:
         raise InputError("spec", "no moving prices", "at least one price with a volatility > 0 and n >= 2")
@@ -189,7 +208,8 @@ def XLCELL_MC_CORRELATION(design: Any, n: Any, seed: Any, spec: Any = None, fact
 
 def _c2c(design: Any, n_cells: Any, seed: Any, cv_thickness_pct: Any, cv_porosity_pct: Any, series: Any = None,
          parallel: Any = None, capacity_window_pct: Any = None, resistance_window_pct: Any = None,
-         cv_contact_pct: Any = None, materials: Any = None):
+         cv_contact_pct: Any = None, materials: Any = None, factory: Any = None, bom: Any = None, steps: Any = None,
+         window: Any = None):
     n = _samples(n_cells, "n_cells")
     s = _seed(seed)
     cvs = [_pct(v, nm, default) for v, nm, default in ((cv_thickness_pct, "cv_thickness_pct", None),
@@ -206,15 +226,17 @@ def _c2c(design: Any, n_cells: Any, seed: Any, cv_thickness_pct: Any, cv_porosit
         if not 0.0 < x <= 1.0:
             raise InputError(nm, float(units.from_si(x, "%")), "a number between 0 (exclusive) and 100 %")
     d = design_from_range(design, materials)
+    win = None if window is None or is_blank(window) else params_from_kv(SpecWindow, window, "window")
     return cell_to_cell(d, n, s, cvs[0], cvs[1], cv_contact=cvs[2], series=ns, parallel=npar, capacity_window=wc,
-                        resistance_window=wr)
+                        resistance_window=wr, window=win, **cost_settings(factory, bom, steps))
 
 
-@udf(table=True, ranges=("design", "materials"))
+@udf(table=True, ranges=("design", "materials", "factory", "bom", "steps", "window"))
 def XLCELL_CELL_TO_CELL(design: Any, n_cells: Any, seed: Any, cv_thickness_pct: Any, cv_porosity_pct: Any,
                         series: Any = None, parallel: Any = None, capacity_window_pct: Any = None,
-                        resistance_window_pct: Any = None, cv_contact_pct: Any = None, materials: Any = None) -> list[list[Any]]:
-    """Cell-to-cell variation of one production run: capacity and resistance spread, spec window, packs.
+                        resistance_window_pct: Any = None, cv_contact_pct: Any = None, materials: Any = None,
+                        factory: Any = None, bom: Any = None, steps: Any = None, window: Any = None) -> list[list[Any]]:
+    """Cell-to-cell variation of one production run: spread, spec window, yield and cost, packs.
 
     design: two-column (key, value) range, as for XLCELL_CELL
     n_cells: cells in the run, a whole number from 1 to 100,000 (at least series × parallel)
@@ -227,11 +249,18 @@ def XLCELL_CELL_TO_CELL(design: Any, n_cells: Any, seed: Any, cv_thickness_pct: 
     resistance_window_pct: spec window |R/R_nominal - 1| in % (blank = 5 %)
     cv_contact_pct: optional spread of particle contacts (exchange current and solid conductivity, lognormal), 0-20 % (blank = 0)
     materials: optional table of user-defined materials
-    Returns (statistic, value) rows; keys carry their units. The pack capacity is that of its weakest group.
+    factory: optional, as for XLCELL_COST
+    bom: optional, as for XLCELL_COST
+    steps: optional, as for XLCELL_COST
+    window: optional (key, value) grading limits, spec_..._pct, ... (replace the ± windows)
+    Returns (statistic, value) rows; keys carry their units. The pack capacity is that of its weakest group. The
+    share inside the window is the grading yield: cell_cost_spec_window_yield_usd_per_kWh is the nominal cell's cost
+    with the grading step's yield set to it, cell_cost_factory_yield_usd_per_kWh with the factory's (BatPaC 95 %).
     """
     r = _c2c(design, n_cells, seed, cv_thickness_pct, cv_porosity_pct, series, parallel, capacity_window_pct,
-             resistance_window_pct, cv_contact_pct, materials)
-    return kv_out(to_display(r)["summary"])
+             resistance_window_pct, cv_contact_pct, materials, factory, bom, steps, window)
+    # no cell inside the window: no accepted cell and no finite cost (the yield row says 0): left blank
+    return kv_out({k: ("" if isinstance(v, float) and not np.isfinite(v) else v) for k, v in to_display(r)["summary"].items()})
 
 
 @udf(table=True, ranges=("design", "materials"))

@@ -14,10 +14,14 @@ profile. :func:`monte_carlo` draws, for every sample s (all samples at once, ``n
 * **electrochemical parameters** (both electrodes' solid diffusivity and exchange current density, the
   electrolyte's conductivity and salt diffusivity): with Θ ~ N(0, 1) the thermal factor, an effective
   temperature T_eff = T + σ_T Θ (T the design's temperature) moves parameter k by its Arrhenius factor
-  exp(-E_k/R (1/T_eff - 1/T)), times idiosyncratic noise exp(σ_n ε_k - σ_n²/2), ε_k ~ N(0, 1). Θ is a
-  latent factor expressed as a temperature shift: it moves the six parameters together (a cell lot that is
-  "hot" in all its kinetics); it does not change the operating temperature that the cell, SEI and
-  charge-transfer models read, so the temperature is not counted twice.
+  exp(-E_k/R (1/T_eff - 1/T)), times idiosyncratic noise exp(σ_n ε_k - σ_n²/2), ε_k ~ N(0, 1). Θ moves the
+  six parameters together (a cell that runs "hot" in all its kinetics), and the sample's temperature is
+  T_eff: every model that reads the cell's temperature sees the same T_eff (issue 17 item 6), the SEI and
+  cycle-life model of the registry's ``lifetime`` provider (:mod:`xlcell.degradation`) included, so the
+  cycle life and the LCOS move with Θ. The cell model's own use of the temperature (RT/F of the
+  charge-transfer resistance) is the physics of a cell at T_eff, not a second Arrhenius factor: the six
+  parameters are given at the design temperature and moved once, here. A duty with its own temperature
+  (context ``"duty"``, :class:`xlcell.duty.Duty`) is shifted by the same σ_T Θ.
 * **manufacturing** (cell to cell): each electrode's coating thickness L (1 + cv_L z) and porosity
   ε (1 + cv_ε z), z ~ N(0, 1) independent per electrode and sample (clipped to the allowed range, which
   at the allowed CVs of at most 20 % happens only beyond 5 standard deviations).
@@ -38,6 +42,12 @@ as illustrative. The price loadings and volatilities, σ_T, the noise and the CV
 (coating thickness, porosity and particle-contact fluctuations, the second seed's cell-to-cell variation),
 the share inside a spec window, and packs of s cells in series (each a group of p in parallel) built from
 the run: a series string's capacity is that of its weakest parallel group.
+
+The spread also sets the cell yield (issue 17 item 6): a :class:`SpecWindow` of end-of-line grading limits
+(capacity and resistance, relative to the nominal cell or absolute; every limit an input with no default
+claim) passes a share of the production run (:func:`spec_yield`), and that share becomes the cell yield of the
+grading step, where BatPaC 5.0's 95 % sits (:func:`factory_with_grading_yield`). Without a window (the default)
+the factory's yields stay, so BatPaC's cost is reproduced exactly.
 """
 from __future__ import annotations
 
@@ -51,6 +61,7 @@ import numpy as np
 from .bom import CellFormat, MaterialPrices, MaterialYields, Slurry, resolve_prices
 from .cell import CellDesign, _map_cell, broadcast_fields_cell, evaluate_cell, resolve
 from .degradation import arrhenius
+from .duty import Duty
 from .errors import InputError, ShapeError, UnknownKeyError
 from .params import ParamSpec, param, per_item, specs, validate, whole_number
 from .units import from_si, to_si
@@ -87,6 +98,175 @@ def _ea(name: str, label: str) -> Any:
         doc=f"Arrhenius activation energy; default {from_si(ACTIVATION_ENERGIES[name], 'kJ/mol'):g} kJ/mol, {src} (illustrative for this cell)"))
 
 
+_W = "Spec window"
+#: the process step whose cell yield the end-of-line grading sets: BatPaC 5.0's 95 % cell yield sits on it
+#: (``xlcell/data/batpac5_default.toml``; digest ``shared/reference/batpac5.md`` §1)
+GRADING_STEP = "Formation, aging & testing"
+
+
+def _limit(label: str, unit: str, key: str, doc: str) -> Any:
+    return field(default=np.nan, metadata=param(label, unit, key=key, gt=0, le=1000 if unit == "%" else None,
+                                                allow_nan=True, group=_W, doc=doc + "; blank = no limit"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class SpecWindow:
+    """End-of-line grading window: a cell passes when its capacity and resistance are inside every limit given.
+
+    Cell makers measure every cell's capacity and internal (DC) resistance at the end-of-line test after
+    formation and ageing, and grade the cells by them (Heimes et al. 2018, *Lithium-Ion Battery Cell Production
+    Process*, PEM of RWTH Aachen and VDMA, 3rd ed., ISBN 978-3-947920-03-7, "End-of-line testing"). The limits
+    are a product's specification, not physics: every field is an input with no default claim (blank, NaN in
+    Python, = no limit). Relative limits are shares of the nominal cell's value (the unperturbed design in the
+    same model call); absolute limits are in Ah and mΩ.
+    """
+
+    min_capacity_share: Array = _limit("Minimum capacity, share of nominal", "%", "spec_min_capacity_pct",
+                                       "A cell below this share of the nominal capacity is rejected")
+    max_capacity_share: Array = _limit("Maximum capacity, share of nominal", "%", "spec_max_capacity_pct",
+                                       "A matching (sorting) window's upper edge")
+    min_resistance_share: Array = _limit("Minimum resistance, share of nominal", "%", "spec_min_resistance_pct",
+                                         "A matching (sorting) window's lower edge")
+    max_resistance_share: Array = _limit("Maximum resistance, share of nominal", "%", "spec_max_resistance_pct",
+                                         "A cell above this share of the nominal resistance is rejected")
+    min_capacity_C: Array = _limit("Minimum capacity (absolute)", "Ah", "spec_min_capacity_Ah",
+                                   "A rated (minimum) capacity, as on a datasheet")
+    max_resistance_ohm: Array = _limit("Maximum resistance (absolute)", "mΩ", "spec_max_resistance_mohm",
+                                       "A maximum internal resistance, as on a datasheet")
+
+
+def _check_window(window: SpecWindow) -> SpecWindow:
+    validate(window)
+    for s in specs(window):
+        if np.size(getattr(window, s.name)) != 1:
+            raise ShapeError(s.key, "an array", "one value")
+    return window
+
+
+def window_active(window: SpecWindow) -> bool:
+    """True where any limit of ``window`` is given: the cell yield then comes from the window.
+
+    Parameters
+    ----------
+    window : SpecWindow
+        The grading window (SI; NaN = no limit).
+    """
+    return any(np.isfinite(float(getattr(window, s.name))) for s in specs(window))
+
+
+def symmetric_window(capacity: float, resistance: float) -> SpecWindow:
+    """The matching window |C/C_nom - 1| <= ``capacity`` and |R/R_nom - 1| <= ``resistance`` as a :class:`SpecWindow`.
+
+    Parameters
+    ----------
+    capacity, resistance : float
+        Half-widths as fractions of nominal (0.02 = ±2 %).
+    """
+    return SpecWindow(min_capacity_share=1.0 - capacity, max_capacity_share=1.0 + capacity,
+                      min_resistance_share=max(1.0 - resistance, 1e-12), max_resistance_share=1.0 + resistance)
+
+
+def within_spec(capacity_C: Array, resistance_ohm: Array, nominal_capacity_C: Array, nominal_resistance_ohm: Array,
+                window: SpecWindow) -> np.ndarray:
+    """True where a cell passes every limit of ``window`` (arrays broadcast).
+
+    Parameters
+    ----------
+    capacity_C, resistance_ohm : array_like
+        The cells' capacity (C) and resistance (Ω).
+    nominal_capacity_C, nominal_resistance_ohm : array_like
+        The nominal cell's capacity (C) and resistance (Ω), the reference of the relative limits.
+    window : SpecWindow
+        The grading window (SI; NaN = no limit).
+    """
+    w = _check_window(window)
+    cap, res = np.asarray(capacity_C, dtype=float), np.asarray(resistance_ohm, dtype=float)
+    c, r = cap / np.asarray(nominal_capacity_C, dtype=float), res / np.asarray(nominal_resistance_ohm, dtype=float)
+    ok = np.ones(np.broadcast_shapes(c.shape, r.shape), dtype=bool)
+    for x, lim, low in ((c, w.min_capacity_share, True), (c, w.max_capacity_share, False),
+                        (r, w.min_resistance_share, True), (r, w.max_resistance_share, False),
+                        (cap, w.min_capacity_C, True), (res, w.max_resistance_ohm, False)):
+        lim = float(lim)
+        if np.isfinite(lim):
+            ok &= (x >= lim) if low else (x <= lim)
+    return ok
+
+
+def spec_yield(design: CellDesign, window: SpecWindow, cv_thickness: float, cv_porosity: float,
+               z_thickness: np.ndarray, z_porosity: np.ndarray) -> np.ndarray:
+    """Share of a design's production run inside the grading window: the end-of-line (grading) yield, shape ``S``.
+
+    The run is the design's cells with the manufacturing spread only (coating thickness and porosity of each
+    electrode, :func:`sample_design`'s rule, the draws ``z``), graded against the nominal cell; the cells and the
+    nominal cell of every design are one call of :func:`xlcell.cell.evaluate_cell`.
+
+    Parameters
+    ----------
+    design : CellDesign
+        One design or a population of shape ``S`` (SI).
+    window : SpecWindow
+        The grading window (SI; NaN = no limit).
+    cv_thickness, cv_porosity : float
+        Coefficients of variation (fractions).
+    z_thickness, z_porosity : ndarray
+        Standard normal draws, shape (n, 2): positive, negative.
+    """
+    d = broadcast_fields_cell(resolve(design))
+    S = np.shape(d.pos.thickness_m)
+    n = np.shape(z_thickness)[0]
+    pop = _map_cell(d, lambda x: np.broadcast_to(np.asarray(x, dtype=float)[..., None], S + (n + 1,)).copy())
+    for j, e in enumerate((pop.pos, pop.neg)):  # fresh arrays: the n cells' spread, the nominal cell last
+        e.thickness_m[..., :n], e.porosity[..., :n] = _spread(e.thickness_m[..., n:], e.porosity[..., n:], float(cv_thickness),
+                                                              float(cv_porosity), z_thickness[:, j], z_porosity[:, j])
+    m = evaluate_cell(pop)
+    cap, res = np.broadcast_to(m.capacity_C, S + (n + 1,)), np.broadcast_to(m.resistance_ohm, S + (n + 1,))
+    ok = within_spec(cap[..., :n], res[..., :n], cap[..., n:], res[..., n:], window)
+    return np.mean(ok, axis=-1)
+
+
+def factory_with_grading_yield(factory: Any, grading_yield: Array, step: str = GRADING_STEP) -> Any:
+    """``factory`` with the cell yield of the grading ``step`` set to ``grading_yield`` (the other steps' kept).
+
+    The cost model's cell yield is the product of the steps' yields, so it becomes ``grading_yield`` times every
+    other step's yield (1 in BatPaC 5.0's table, whose 95 % is the grading step's).
+
+    Parameters
+    ----------
+    factory : Factory or None
+        The factory (default: BatPaC 5.0's, :class:`xlcell.cost.Factory`).
+    grading_yield : array_like
+        Share of cells passing the grading (0 exclusive to 1), broadcasting with the designs.
+    step : str
+        The grading step's name (default :data:`GRADING_STEP`).
+    """
+    from .cost import Factory
+
+    fac = factory if factory is not None else Factory()
+    names = fac.steps.names
+    if step not in names:
+        raise UnknownKeyError(step, names, "grading step (the step whose cell yield the spec window sets)")
+    y = np.asarray(grading_yield, dtype=float)
+    mask = np.array([nm == step for nm in names])
+    col = np.where(mask, y[..., None], np.asarray(fac.steps.cell_yield, dtype=float))
+    return dataclasses.replace(fac, steps=fac.steps.replace(cell_yield=col))
+
+
+def _window_field(name: str) -> Any:
+    """A field of :class:`UncertaintySpec` equal to :class:`SpecWindow`'s ``name`` (one definition, no drift)."""
+    return field(default=np.nan, metadata=SpecWindow.__dataclass_fields__[name].metadata)
+
+
+def spec_window(spec: "UncertaintySpec") -> SpecWindow:
+    """The grading window of ``spec`` (its six ``SpecWindow`` fields).
+
+    Parameters
+    ----------
+    spec : UncertaintySpec
+        The uncertainty model.
+    """
+    return SpecWindow(**{s.name: getattr(spec, s.name) for s in specs(SpecWindow)})
+
+
 #: the price fields the macro factor moves: every price of MaterialPrices (not the hardware scaling rules)
 PRICE_SPECS: tuple[ParamSpec, ...] = tuple(s for s in specs(MaterialPrices) if s.unit.startswith("$"))
 PRICE_KEYS: tuple[str, ...] = tuple(s.key for s in PRICE_SPECS)
@@ -100,6 +280,11 @@ class UncertaintySpec:
     :class:`~xlcell.bom.MaterialPrices` (e.g. ``pos_am_usd_kg``) to its loading / volatility (fraction);
     by default :data:`DEFAULT_PRICE_RISK`'s six main materials; prices not named take ``price_loading`` /
     ``price_volatility``. Every default is illustrative.
+
+    The six limits of a :class:`SpecWindow` (``spec_..._pct``, ``spec_min_capacity_Ah``,
+    ``spec_max_resistance_mohm``) choose the cell-yield mode of the cost: all blank (the default), the factory's
+    step yields (BatPaC 5.0's 95 %, so BatPaC's cost stays exact); any limit given, the grading step's yield is the
+    share of the design's production run (the manufacturing spread of the samples) inside the window.
     """
 
     price_loading: Array = field(default=0.5, metadata=param(
@@ -110,7 +295,8 @@ class UncertaintySpec:
         doc="p = base · exp(σ r - σ²/2): mean base, standard deviation of ln p equal to σ"))
     temperature_sigma_K: Array = field(default=3.0, metadata=param(
         "Thermal factor: σ_T of the effective temperature", "K", key="temperature_sigma_K", ge=0, le=20, group=_MC,
-        doc="T_eff = T + σ_T Θ moves the six electrochemical parameters by their Arrhenius factors"))
+        doc="T_eff = T + σ_T Θ is the sample's temperature: it moves the six electrochemical parameters by their "
+            "Arrhenius factors, and the SEI life and LCOS read it"))
     ea_pos_solid_diffusivity_J_mol: Array = _ea("pos_solid_diffusivity", "positive solid diffusivity")
     ea_neg_solid_diffusivity_J_mol: Array = _ea("neg_solid_diffusivity", "negative solid diffusivity")
     ea_pos_exchange_current_J_mol: Array = _ea("pos_exchange_current", "positive exchange current")
@@ -128,6 +314,12 @@ class UncertaintySpec:
     cost_limit_usd_J: Array = field(default=float(to_si(85.0, "$/kWh")), metadata=param(
         "Cost limit for the probability of meeting it", "$/kWh", key="cost_limit_usd_per_kWh", gt=0, allow_nan=True, group=_MC,
         doc="P(cell cost per kWh <= limit) is reported; blank (NaN in Python) = no limit, the probabilities left blank"))
+    min_capacity_share: Array = _window_field("min_capacity_share")
+    max_capacity_share: Array = _window_field("max_capacity_share")
+    min_resistance_share: Array = _window_field("min_resistance_share")
+    max_resistance_share: Array = _window_field("max_resistance_share")
+    min_capacity_C: Array = _window_field("min_capacity_C")
+    max_resistance_ohm: Array = _window_field("max_resistance_ohm")
     price_loadings: Mapping[str, float] = field(
         default_factory=lambda: {k: v[0] for k, v in DEFAULT_PRICE_RISK.items()},
         metadata=per_item("Macro-factor loading per price", key="loading", units={k: "-" for k in PRICE_KEYS},
@@ -341,9 +533,9 @@ def sample_design(design: CellDesign, spec: UncertaintySpec, draws: Draws) -> Ce
         return np.broadcast_to(col(x), shape).copy()
 
     T0 = col(d.temperature_K)
-    t_eff = np.maximum(T0 + float(spec.temperature_sigma_K) * draws.thermal, 1.0)
+    t_eff = np.maximum(T0 + temperature_shift(spec, draws), 1.0)
     sn = float(spec.param_noise)
-    new: dict[str, dict[str, np.ndarray]] = {"pos": {}, "neg": {}, "cell": {}}
+    new: dict[str, dict[str, np.ndarray]] = {"pos": {}, "neg": {}, "cell": {"temperature_K": np.broadcast_to(t_eff, shape).copy()}}
     for k, (name, part, fld, _, _) in enumerate(ECHEM_PARAMS):
         obj = d if part == "cell" else getattr(d, part)
         f = arrhenius_factor(_ea_of(spec, name), t_eff, T0) * np.exp(sn * draws.param_noise[:, k] - 0.5 * sn * sn)
@@ -359,6 +551,47 @@ def sample_design(design: CellDesign, spec: UncertaintySpec, draws: Draws) -> Ce
                                neg=dataclasses.replace(out.neg, **new["neg"]), **new["cell"])
 
 
+def temperature_shift(spec: UncertaintySpec, draws: Draws) -> np.ndarray:
+    """σ_T Θ (K, shape (n,)): each sample's effective temperature minus the design's (or the duty's).
+
+    Parameters
+    ----------
+    spec : UncertaintySpec
+        Uncertainty model (its ``temperature_sigma_K``).
+    draws : Draws
+        The run's standard normal draws (:func:`draw`; the thermal factor Θ).
+    """
+    return float(spec.temperature_sigma_K) * np.asarray(draws.thermal, dtype=float)
+
+
+def sampled_duty(duty: Duty | None, shift_K: np.ndarray) -> Duty | None:
+    """The duty of each sample: ``duty`` with its temperature moved by the thermal factor's ``shift_K``.
+
+    A blank (NaN) duty temperature stays blank: the life model then reads the sample's own temperature,
+    already T + σ_T Θ (:func:`sample_design`). Every array field gains the samples' axis last, so a duty of a
+    population of shape ``S`` broadcasts against the sampled population ``S + (n,)``.
+
+    Parameters
+    ----------
+    duty : Duty or None
+        The duty (SI; :class:`xlcell.duty.Duty`); None gives None (the providers' default duty).
+    shift_K : ndarray
+        σ_T Θ per sample (K, shape (n,)), from :func:`temperature_shift`.
+    """
+    if duty is None:
+        return None
+    validate(duty)
+
+    def col(x: Any) -> np.ndarray:
+        a = np.asarray(x, dtype=float)
+        return a[..., None] if a.ndim else a
+
+    kw = {s.name: col(getattr(duty, s.name)) for s in specs(duty)}
+    t = col(duty.temperature_K)
+    kw["temperature_K"] = np.where(np.isnan(t), np.nan, t + np.asarray(shift_K, dtype=float))
+    return dataclasses.replace(duty, **kw)
+
+
 def _spread(thickness_m: Array, porosity: Array, cv_thickness: float, cv_porosity: float, z_thickness: np.ndarray,
             z_porosity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Manufacturing spread of an electrode: thickness and porosity times (1 + cv·z), clipped to stay physical
@@ -371,7 +604,8 @@ def _spread(thickness_m: Array, porosity: Array, cv_thickness: float, cv_porosit
 # Monte Carlo
 
 #: outputs of :func:`monte_carlo` by default (registry keys)
-DEFAULT_OUTPUTS = ("cell_cost_usd_per_kWh", "cell_cost_usd", "specific_energy_Wh_kg", "max_power_W", "capacity_Ah")
+DEFAULT_OUTPUTS = ("cell_cost_usd_per_kWh", "cell_cost_usd", "specific_energy_Wh_kg", "max_power_W", "capacity_Ah",
+                   "cycle_life", "lcos_cell_usd_per_kWh")
 #: the statistics of each output
 STAT_COLUMNS = ("mean", "std", "p5", "p50", "p95", "mean_below_p5", "mean_above_p95")
 COST_KEY = "cell_cost_usd_per_kWh"
@@ -380,6 +614,7 @@ RISK_UNITS: dict[str, str] = {
     "samples": "-", "seed": "-", "deterministic_usd_per_kWh": "$/kWh", "mean_usd_per_kWh": "$/kWh",
     "var95_usd_per_kWh": "$/kWh", "cvar95_usd_per_kWh": "$/kWh", "cost_limit_usd_per_kWh": "$/kWh",
     "p_cost_within_limit": "-", "p_feasible": "-", "p_feasible_and_within_limit": "-", "deterministic_feasible": "-",
+    "cell_yield": "-", "spec_window_yield": "-", "thermal_rank_correlation_cycle_life": "-",
 }
 
 
@@ -402,7 +637,10 @@ class MonteCarloResult:
     cost: np.ndarray = field(metadata=param("Cell cost per kWh", "$/kWh", key="cell_cost_usd_per_kWh", display=True,
                                             doc="(n,)"))
     risk: dict[str, float] = field(metadata=per_item("Risk profile of the cost per kWh", key="risk", units=RISK_UNITS,
-                                                     display=True, doc="probabilities, VaR and CVaR of $/kWh"))
+                                                     display=True, doc="probabilities, VaR and CVaR of $/kWh; the cell yield the cost used "
+                                                     "and the spec window's share (blank: no window); Spearman's rank "
+                                                     "correlation of the thermal factor Θ with the cycle life (blank "
+                                                     "unless cycle_life is an output)"))
     prices: dict[str, np.ndarray] = field(metadata=per_item(
         "Sampled prices", key="prices", units={s.key: s.unit for s in PRICE_SPECS}, display=True,
         doc="price key -> (n,)"))
@@ -479,7 +717,8 @@ def summarise(x: np.ndarray) -> dict[str, float]:
 def monte_carlo(design: CellDesign, n: int, seed: int = 0, spec: UncertaintySpec | None = None, *,
                 outputs: Sequence[str] = DEFAULT_OUTPUTS, factory: Any = None, prices: MaterialPrices | None = None,
                 fmt: CellFormat | None = None, yields: MaterialYields | None = None, slurry: Slurry | None = None,
-                lifetime: Mapping[str, Any] | None = None, lcos: Mapping[str, Any] | None = None) -> MonteCarloResult:
+                lifetime: Mapping[str, Any] | None = None, lcos: Mapping[str, Any] | None = None,
+                duty: Duty | None = None) -> MonteCarloResult:
     """Monte Carlo of a design under price, electrochemical and manufacturing uncertainty, in one model call.
 
     Parameters
@@ -491,14 +730,19 @@ def monte_carlo(design: CellDesign, n: int, seed: int = 0, spec: UncertaintySpec
     seed : int
         Seed of ``numpy.random.default_rng`` (>= 0): the same seed gives identical results.
     spec : UncertaintySpec, optional
-        The joint uncertainty model (default: illustrative values, see the module docstring).
+        The joint uncertainty model (default: illustrative values, see the module docstring). A spec window
+        (any of its ``SpecWindow`` limits) sets the grading step's cell yield to the share of the samples'
+        production run inside it (:func:`spec_yield`); without one the factory's step yields apply.
     outputs : sequence of str
         Model outputs (any :func:`xlcell.registry.output_keys` key, e.g. ``cycle_life``,
-        ``lcos_cell_usd_per_kWh``); the cost per kWh and the feasible flag are always computed.
+        ``lcos_cell_usd_per_kWh``); the cost per kWh, the cell yield and the feasible flag are always computed.
     factory, prices, fmt, yields, slurry :
         The cost model's inputs (:func:`xlcell.cost.evaluate_cost`); ``prices`` are the base prices.
     lifetime, lcos : mapping, optional
         Context of the ``lifetime`` and ``lcos`` providers (cycles_per_year, eol_soh, params; om_usd, ...).
+    duty : Duty, optional
+        The duty (context ``"duty"`` of the registry's life and LCOS providers); a duty temperature given is moved
+        by σ_T Θ in each sample, as the design's is (:func:`sampled_duty`).
 
     Returns
     -------
@@ -519,6 +763,18 @@ def monte_carlo(design: CellDesign, n: int, seed: int = 0, spec: UncertaintySpec
     dr = draw(n, seed)
     sampled_prices, r = sample_prices(base_prices, load, vol, dr.macro, dr.price_noise)
     pop = sample_design(base, spec, dr)
+    from .cost import Factory
+
+    fac = factory if factory is not None else Factory()
+    window = spec_window(spec)
+    y_spec = float("nan")
+    if window_active(window):  # the cell yield from the production run's share inside the window
+        y_spec = float(spec_yield(base, window, float(spec.cv_thickness), float(spec.cv_porosity), dr.thickness,
+                                  dr.porosity))
+        if not y_spec > 0.0:
+            raise InputError("spec window", 0.0, f"limits that at least one of the {n} sampled cells passes (no cell "
+                             "is inside the window: widen it)")
+        fac = factory_with_grading_yield(fac, y_spec)
 
     # the deterministic design as member n + 1 of the same population (same call)
     def plus_base(x: np.ndarray, b: float) -> np.ndarray:
@@ -527,14 +783,13 @@ def monte_carlo(design: CellDesign, n: int, seed: int = 0, spec: UncertaintySpec
     pop = _map_pairs(pop, base, plus_base)
     price_pop = dataclasses.replace(sampled_prices, **{
         s.name: plus_base(getattr(sampled_prices, s.name), float(getattr(base_prices, s.name))) for s in PRICE_SPECS})
-    from .cost import Factory
-
-    cost_ctx = dict(factory=factory if factory is not None else Factory(), prices=price_pop, fmt=fmt, yields=yields,
-                    slurry=slurry)
-    ctx = {"cost": {k: v for k, v in cost_ctx.items() if v is not None}, "lifetime": dict(lifetime or {}),
-           "lcos": dict(lcos or {})}
+    cost_ctx = dict(factory=fac, prices=price_pop, fmt=fmt, yields=yields, slurry=slurry)
+    ctx: dict[str, Any] = {"cost": {k: v for k, v in cost_ctx.items() if v is not None}, "lifetime": dict(lifetime or {}),
+                           "lcos": dict(lcos or {})}
+    if duty is not None:
+        ctx["duty"] = sampled_duty(duty, plus_base(temperature_shift(spec, dr), 0.0))
     ev = registry.Evaluation(pop, ctx)
-    want = tuple(dict.fromkeys(keys + (COST_KEY, "feasible")))
+    want = tuple(dict.fromkeys(keys + (COST_KEY, "feasible", "cell_yield")))
     got = {k: np.asarray(ev[k]) for k in want}
     samples = {k: np.asarray(got[k][:n], dtype=float) for k in keys}
     det = {k: float(got[k][n]) for k in keys}
@@ -550,7 +805,10 @@ def monte_carlo(design: CellDesign, n: int, seed: int = 0, spec: UncertaintySpec
                 p_cost_within_limit=float(np.mean(cost <= limit)) if np.isfinite(limit) else float("nan"),
                 p_feasible=float(np.mean(feas)),
                 p_feasible_and_within_limit=float(np.mean(feas & (cost <= limit))) if np.isfinite(limit) else float("nan"),
-                deterministic_feasible=float(bool(got["feasible"][n])))
+                deterministic_feasible=float(bool(got["feasible"][n])),
+                cell_yield=float(got["cell_yield"][n]), spec_window_yield=y_spec,
+                thermal_rank_correlation_cycle_life=(rank_correlation(dr.thermal, samples["cycle_life"])
+                                                     if "cycle_life" in samples else float("nan")))
 
     ln_p = np.log(np.maximum(np.stack([getattr(sampled_prices, s.name) for s in PRICE_SPECS], axis=1), 1e-300))
     moving = tuple(i for i in range(len(PRICE_KEYS)) if vol[i] > 0 and float(getattr(base_prices, PRICE_SPECS[i].name)) > 0)
@@ -564,6 +822,26 @@ def monte_carlo(design: CellDesign, n: int, seed: int = 0, spec: UncertaintySpec
         price_returns=r, price_keys=PRICE_KEYS, price_correlation=corr,
         correlated_keys=tuple(PRICE_KEYS[i] for i in moving), macro=dr.macro, thermal=dr.thermal,
         units={k: registry.output_spec(k).unit for k in keys})
+
+
+def rank_correlation(x: Array, y: Array) -> float:
+    """Spearman's rank correlation of two samples (average ranks for ties); NaN for fewer than 3 samples or a
+    constant sample.
+
+    Parameters
+    ----------
+    x, y : array_like
+        Samples of equal length (any units).
+    """
+    from scipy.stats import rankdata
+
+    a, b = np.asarray(x, dtype=float).ravel(), np.asarray(y, dtype=float).ravel()
+    if a.size < 3 or a.size != b.size or not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        return float("nan")
+    ra, rb = rankdata(a), rankdata(b)
+    if np.ptp(ra) == 0 or np.ptp(rb) == 0:
+        return float("nan")
+    return float(np.corrcoef(ra, rb)[0, 1])
 
 
 def _map_pairs(a: CellDesign, b: CellDesign, fn) -> CellDesign:
@@ -588,6 +866,17 @@ RISK_SPECS: tuple[ParamSpec, ...] = (
     ParamSpec(name="mc_p_cost_within_limit", key="mc_p_cost_within_limit", label="Probability that $/kWh <= the spec's cost limit",
               unit="-", group=_MC),
     ParamSpec(name="mc_p_feasible", key="mc_p_feasible", label="Probability that the sampled cell is feasible", unit="-", group=_MC),
+    ParamSpec(name="mc_cycle_life_mean", key="mc_cycle_life_mean", label="Monte Carlo mean of the cycle life", unit="-",
+              group=_MC, doc="The registry's cycle_life over the samples, each at its effective temperature T + σ_T Θ"),
+    ParamSpec(name="mc_cycle_life_p5", key="mc_cycle_life_p5", label="Monte Carlo P5 of the cycle life", unit="-",
+              group=_MC, doc="A robust life objective (maximise): 95 % of the samples live longer"),
+    ParamSpec(name="mc_lcos_mean", key="mc_lcos_cell_mean_usd_per_kWh", label="Monte Carlo mean of the cell LCOS",
+              unit="$/kWh", group=_MC),
+    ParamSpec(name="mc_lcos_p95", key="mc_lcos_cell_p95_usd_per_kWh", label="Monte Carlo P95 of the cell LCOS",
+              unit="$/kWh", group=_MC),
+    ParamSpec(name="mc_cell_yield", key="mc_cell_yield", label="Cell yield of the Monte Carlo's cost", unit="-", group=_MC,
+              doc="The factory's (BatPaC 5.0: 95 %) without a spec window; with one, the share of the design's "
+                  "production run inside it times the other steps' yields (0: no cell passes, the costs infinite)"),
 )
 
 #: samples per design of the "uncertainty" provider unless its context sets n
@@ -596,12 +885,15 @@ PROVIDER_SAMPLES = 256
 
 def population_risk(design: CellDesign, n: int = PROVIDER_SAMPLES, seed: int = 0, spec: UncertaintySpec | None = None, *,
                     factory: Any = None, prices: MaterialPrices | None = None, fmt: CellFormat | None = None,
-                    yields: MaterialYields | None = None, slurry: Slurry | None = None) -> dict[str, np.ndarray]:
+                    yields: MaterialYields | None = None, slurry: Slurry | None = None,
+                    context: Mapping[str, Any] | None = None) -> dict[str, np.ndarray]:
     """Risk measures of every design of a population (shape ``S``) from n samples each, in one model call.
 
     Every design sees the same draws (common random numbers), so differences between designs are not sampling
-    noise and the measures are smooth in the design: the population of shape ``S + (n,)`` is one call of the cell
-    and cost models. Returns ``{key of RISK_SPECS: array of shape S}`` in display units.
+    noise and the measures are smooth in the design: the population of shape ``S + (n,)`` is one evaluation of the
+    registry (one call of the cell, cost and life models). Each sample's temperature is T + σ_T Θ, so the cycle life
+    and LCOS measures move with the thermal factor; a spec window in ``spec`` sets each design's cell yield
+    (:func:`spec_yield`). Returns ``{key of RISK_SPECS: array of shape S}`` in display units.
 
     Parameters
     ----------
@@ -619,8 +911,13 @@ def population_risk(design: CellDesign, n: int = PROVIDER_SAMPLES, seed: int = 0
         Base material prices (default: BatPaC 5.0); the sampled prices are drawn around them.
     fmt, yields, slurry : optional
         Cell format, material yields, slurry solvents for the cost model (BatPaC 5.0 defaults).
+    context : mapping, optional
+        The evaluation context of the other providers (``"lifetime"``, ``"lcos"``, ``"duty"``, ``"calendering"``);
+        its ``"cost"`` and ``"uncertainty"`` entries are replaced by the arguments above. A duty's temperature is
+        moved by σ_T Θ (:func:`sampled_duty`).
     """
-    from .cost import Factory, evaluate_cost
+    from . import registry
+    from .cost import Factory
 
     n = whole_number(n, "n", 1)
     seed = whole_number(seed, "seed", 0)
@@ -629,19 +926,43 @@ def population_risk(design: CellDesign, n: int = PROVIDER_SAMPLES, seed: int = 0
     dr = draw(n, seed)
     sampled_prices, _ = sample_prices(_scalar_prices(prices, design), load, vol, dr.macro, dr.price_noise)
     pop = sample_design(design, spec, dr)
-    kw = dict(fmt=fmt, yields=yields, slurry=slurry)
-    cost = np.asarray(from_si(evaluate_cost(pop, factory if factory is not None else Factory(), sampled_prices,
-                                            **{k: v for k, v in kw.items() if v is not None}).cost_per_energy_usd_J,
-                              "$/kWh"), dtype=float)
-    from . import registry
+    S = np.shape(pop.pos.thickness_m)[:-1]
+    fac = factory if factory is not None else Factory()
+    passes = np.ones(S, dtype=bool)
+    window = spec_window(spec)
+    if window_active(window):
+        y = np.broadcast_to(spec_yield(design, window, float(spec.cv_thickness), float(spec.cv_porosity), dr.thickness,
+                                       dr.porosity), S)
+        passes = y > 0.0  # no cell inside the window: no accepted cell, an infinite cost (the factory needs a yield > 0)
+        fac = factory_with_grading_yield(fac, np.where(passes, y, 1.0)[..., None])
+    ctx = {k: v for k, v in dict(context or {}).items() if k not in ("cost", "uncertainty")}
+    ctx["cost"] = {k: v for k, v in dict(factory=fac, prices=sampled_prices, fmt=fmt, yields=yields, slurry=slurry).items()
+                   if v is not None}
+    if ctx.get("duty") is not None:
+        ctx["duty"] = sampled_duty(ctx["duty"], temperature_shift(spec, dr))
+    ev = registry.Evaluation(pop, ctx)
+    full = S + (n,)
 
-    feas = np.asarray(registry.Evaluation(pop)["feasible"], dtype=bool)  # as monte_carlo's: calendering limits included
-    srt = np.sort(cost, axis=-1)
+    def out(key: str) -> np.ndarray:
+        return np.broadcast_to(np.asarray(ev[key], dtype=float), full)
+
+    cost, lcos_, life = out(COST_KEY), out("lcos_cell_usd_per_kWh"), out("cycle_life")
+    feas = np.broadcast_to(np.asarray(ev["feasible"], dtype=bool), full)  # calendering limits included
     limit = float(from_si(float(spec.cost_limit_usd_J), "$/kWh"))
-    within = np.mean(cost <= limit, axis=-1) if np.isfinite(limit) else np.full(cost.shape[:-1], np.nan)
-    return {"mc_cost_mean_usd_per_kWh": np.mean(cost, axis=-1), "mc_cost_p95_usd_per_kWh": np.percentile(cost, 95.0, axis=-1),
-            "mc_cost_cvar95_usd_per_kWh": _upper_tail_mean(srt), "mc_p_cost_within_limit": within,
-            "mc_p_feasible": np.mean(feas, axis=-1)}
+    within = np.mean(cost <= limit, axis=-1) if np.isfinite(limit) else np.full(S, np.nan)
+
+    def costly(x: np.ndarray) -> np.ndarray:  # no cell inside the window: no accepted cell, an infinite cost
+        return np.where(passes, x, np.inf)
+
+    return {"mc_cost_mean_usd_per_kWh": costly(np.mean(cost, axis=-1)),
+            "mc_cost_p95_usd_per_kWh": costly(np.percentile(cost, 95.0, axis=-1)),
+            "mc_cost_cvar95_usd_per_kWh": costly(_upper_tail_mean(np.sort(cost, axis=-1))),
+            "mc_p_cost_within_limit": np.where(passes, within, np.where(np.isfinite(limit), 0.0, np.nan)),
+            "mc_p_feasible": np.mean(feas, axis=-1), "mc_cycle_life_mean": np.mean(life, axis=-1),
+            "mc_cycle_life_p5": np.percentile(life, 5.0, axis=-1),
+            "mc_lcos_cell_mean_usd_per_kWh": costly(np.mean(lcos_, axis=-1)),
+            "mc_lcos_cell_p95_usd_per_kWh": costly(np.percentile(lcos_, 95.0, axis=-1)),
+            "mc_cell_yield": np.where(passes, out("cell_yield")[..., 0], 0.0)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -657,6 +978,8 @@ C2C_SUMMARY_UNITS: dict[str, str] = {
     "parallel": "-", "packs": "-", "pack_nominal_capacity_Ah": _CAP, "pack_capacity_mean_Ah": _CAP,
     "pack_capacity_min_Ah": _CAP, "pack_capacity_loss_vs_nominal": "-", "pack_capacity_loss_vs_mean_cell": "-",
     "pack_resistance_mean_mohm": _RES, "pack_nominal_resistance_mohm": _RES,
+    "cell_yield_factory": "-", "cell_yield_spec_window": "-", "cell_cost_factory_yield_usd_per_kWh": "$/kWh",
+    "cell_cost_spec_window_yield_usd_per_kWh": "$/kWh",
 }
 
 
@@ -693,8 +1016,10 @@ def _cv(x: Any, name: str) -> float:
 
 def cell_to_cell(design: CellDesign, n_cells: int, seed: int = 0, cv_thickness: float = 0.01, cv_porosity: float = 0.02,
                  *, cv_contact: float = 0.0, series: int = 1, parallel: int = 1, capacity_window: float = 0.02,
-                 resistance_window: float = 0.05) -> CellToCellResult:
-    """Spread of capacity and resistance across ``n_cells`` cells of one run, and packs built from them.
+                 resistance_window: float = 0.05, window: SpecWindow | None = None, factory: Any = None,
+                 prices: MaterialPrices | None = None, fmt: CellFormat | None = None, yields: MaterialYields | None = None,
+                 slurry: Slurry | None = None) -> CellToCellResult:
+    """Spread of capacity and resistance across ``n_cells`` cells of one run, the yield and cost it implies, and packs.
 
     Each cell draws, independently per electrode, its coating thickness L (1 + cv_thickness z) and porosity
     ε (1 + cv_porosity z), and (``cv_contact``) a lognormal factor exp(σ z - σ²/2) on both electrodes'
@@ -706,6 +1031,11 @@ def cell_to_cell(design: CellDesign, n_cells: int, seed: int = 0, cv_thickness: 
     sum of its cells'; a series string stops when its weakest group is empty, so the pack capacity is the
     minimum over its groups (with parallel = 1: the minimum over its cells). Pack resistance: the series sum
     of each group's parallel resistance.
+
+    The share of cells inside the grading window is the end-of-line yield: the cost of the nominal cell is given
+    with the factory's cell yield (BatPaC 5.0's 95 %) and with the grading step's yield set to that share
+    (:func:`factory_with_grading_yield`), both in one cost call, so a wider spread or a tighter window shows as a
+    dearer cell (infinite when no cell passes).
 
     Parameters
     ----------
@@ -720,14 +1050,20 @@ def cell_to_cell(design: CellDesign, n_cells: int, seed: int = 0, cv_thickness: 
     series, parallel : int
         Pack layout s S p P (>= 1).
     capacity_window, resistance_window : float
-        Spec window: |C/C_nom - 1| <= capacity_window and |R/R_nom - 1| <= resistance_window (fractions > 0).
+        Spec window: |C/C_nom - 1| <= capacity_window and |R/R_nom - 1| <= resistance_window (fractions > 0);
+        used unless ``window`` is given.
+    window : SpecWindow, optional
+        The grading window (its limits, one- or two-sided, relative or absolute) instead of the ± window.
+    factory, prices, fmt, yields, slurry : optional
+        The cost model's inputs (:func:`xlcell.cost.evaluate_cost`; BatPaC 5.0 defaults).
 
     Returns
     -------
     CellToCellResult
         ``summary`` holds the mean, standard deviation, CV, P5/P95, min and max of capacity (Ah) and
         resistance (mΩ), the share within the window, the mean pack capacity and its expected loss against
-        the nominal (parallel × nominal cell capacity) and against the run's mean cell.
+        the nominal (parallel × nominal cell capacity) and against the run's mean cell, and the cell yield and
+        cost per kWh with the factory's yield and with the window's.
     """
     n = whole_number(n_cells, "n_cells", 1)
     seed = whole_number(seed, "seed", 0)
@@ -738,6 +1074,7 @@ def cell_to_cell(design: CellDesign, n_cells: int, seed: int = 0, cv_thickness: 
     for nm, w in (("capacity_window", capacity_window), ("resistance_window", resistance_window)):
         if not (isinstance(w, (int, float)) and math.isfinite(float(w)) and 0.0 < float(w) <= 1.0):
             raise InputError(nm, w, "a number between 0 (exclusive) and 1 (0 to 100 %)")
+    win = _check_window(window if window is not None else symmetric_window(float(capacity_window), float(resistance_window)))
     d = _one_design(design)
     rng = np.random.default_rng(seed)
     z_l, z_e, z_c = rng.standard_normal((n, 2)), rng.standard_normal((n, 2)), rng.standard_normal(n)
@@ -750,7 +1087,18 @@ def cell_to_cell(design: CellDesign, n_cells: int, seed: int = 0, cv_thickness: 
     m = evaluate_cell(pop)
     cap, res, en = m.capacity_C[:n], m.resistance_ohm[:n], m.energy_J[:n]
     c0, r0 = float(m.capacity_C[n]), float(m.resistance_ohm[n])
-    within = (np.abs(cap / c0 - 1.0) <= capacity_window) & (np.abs(res / r0 - 1.0) <= resistance_window)
+    within = within_spec(cap, res, c0, r0, win)
+    share = float(np.mean(within))
+    from .cost import Factory, evaluate_cost
+
+    fac = factory if factory is not None else Factory()
+    graded = factory_with_grading_yield(fac, share if share > 0 else 1.0)  # no cell passes: an infinite cost, below
+    two = _map_cell(d, lambda x: np.full(2, float(x)))  # the nominal cell with the factory's and the window's yield
+    both = np.stack([np.asarray(t.steps.cell_yield, dtype=float) for t in (fac, graded)])
+    costs = evaluate_cost(two, dataclasses.replace(fac, steps=fac.steps.replace(cell_yield=both)), prices,
+                          **{k: v for k, v in dict(fmt=fmt, yields=yields, slurry=slurry).items() if v is not None})
+    kwh = np.asarray(from_si(costs.cost_per_energy_usd_J, "$/kWh"), dtype=float)
+    y_fac, y_spec = float(costs.cell_yield[0]), (float(costs.cell_yield[1]) if share > 0 else 0.0)
 
     packs = n // (s_ * p_)
     cells = cap[: packs * s_ * p_].reshape(packs, s_, p_)
@@ -771,7 +1119,7 @@ def cell_to_cell(design: CellDesign, n_cells: int, seed: int = 0, cv_thickness: 
         "capacity_min_Ah": ah(float(np.min(cap))), "capacity_max_Ah": ah(float(np.max(cap))),
         "nominal_resistance_mohm": mohm(r0), "resistance_mean_mohm": rs["mean"], "resistance_std_mohm": rs["std"],
         "resistance_cv": rs["std"] / rs["mean"], "resistance_p5_mohm": rs["p5"], "resistance_p95_mohm": rs["p95"],
-        "share_within_window": float(np.mean(within)),
+        "share_within_window": share,
         "series": float(s_), "parallel": float(p_), "packs": float(packs),
         "pack_nominal_capacity_Ah": ah(p_ * c0), "pack_capacity_mean_Ah": ah(float(np.mean(pack_cap))),
         "pack_capacity_min_Ah": ah(float(np.min(pack_cap))),
@@ -779,6 +1127,9 @@ def cell_to_cell(design: CellDesign, n_cells: int, seed: int = 0, cv_thickness: 
         "pack_capacity_loss_vs_mean_cell": 1.0 - float(np.mean(pack_cap)) / (p_ * float(np.mean(cap))),
         "pack_resistance_mean_mohm": mohm(float(np.mean(pack_res))),
         "pack_nominal_resistance_mohm": mohm(s_ * r0 / p_),
+        "cell_yield_factory": y_fac, "cell_yield_spec_window": y_spec,
+        "cell_cost_factory_yield_usd_per_kWh": float(kwh[0]),
+        "cell_cost_spec_window_yield_usd_per_kWh": float(kwh[1]) if share > 0 else float("inf"),
     }
     return CellToCellResult(capacity_C=cap, resistance_ohm=res, energy_J=en, nominal_capacity_C=c0, nominal_resistance_ohm=r0,
                             within_window=within, pack_capacity_C=pack_cap, pack_resistance_ohm=pack_res, series=s_,
@@ -821,4 +1172,6 @@ def histogram(values: Iterable[float], bins: int) -> tuple[np.ndarray, np.ndarra
 __all__ = ["UncertaintySpec", "MonteCarloResult", "CellToCellResult", "Draws", "monte_carlo", "cell_to_cell",
            "draw", "sample_prices", "sample_design", "arrhenius_factor", "summarise", "tail_means", "tail_weights", "histogram",
            "spec_from_mapping", "spec_keys", "price_override_specs", "PRICE_KEYS", "PRICE_SPECS", "ECHEM_PARAMS",
-           "ACTIVATION_ENERGIES", "DEFAULT_PRICE_RISK", "DEFAULT_OUTPUTS", "STAT_COLUMNS", "population_risk", "RISK_SPECS"]
+           "ACTIVATION_ENERGIES", "DEFAULT_PRICE_RISK", "DEFAULT_OUTPUTS", "STAT_COLUMNS", "population_risk", "RISK_SPECS",
+           "SpecWindow", "spec_window", "window_active", "symmetric_window", "within_spec", "spec_yield",
+           "factory_with_grading_yield", "GRADING_STEP", "temperature_shift", "sampled_duty", "rank_correlation"]

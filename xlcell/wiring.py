@@ -251,10 +251,12 @@ _COST = tuple(s for s in specs(cost.CostMetrics) if s.unit != "text" and s.key n
 
 def _risk(ev: Evaluation) -> dict[str, Any]:
     """Monte Carlo risk measures (:func:`xlcell.uncertainty.population_risk`). Context ``"uncertainty"``: ``n`` (256),
-    ``seed`` (0), ``spec`` (UncertaintySpec); the cost model's inputs come from context ``"cost"`` as for ``"cost"``."""
+    ``seed`` (0), ``spec`` (UncertaintySpec); the cost model's inputs come from context ``"cost"`` as for ``"cost"``;
+    the other providers' contexts (``"lifetime"``, ``"lcos"``, ``"duty"``, ``"calendering"``) reach the samples, so
+    their cycle life, LCOS and feasibility are the registry's, at each sample's effective temperature."""
     ctx = dict(ev.context.get("uncertainty") or {})
     return uncertainty.population_risk(ev.design, ctx.get("n", uncertainty.PROVIDER_SAMPLES), ctx.get("seed", 0),
-                                       ctx.get("spec"), **_cost_context(ev))
+                                       ctx.get("spec"), context=ev.context, **_cost_context(ev))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -186,9 +186,13 @@ def XLCELL_CELL_TABLE(designs, metrics=None, materials=None):
 @arg('resistance_window_pct', doc='spec window |R/R_nominal - 1| in % (blank = 5 %)', err_to_str=True)
 @arg('cv_contact_pct', doc='optional spread of particle contacts (exchange current and solid conductivity, lognormal), 0-20 % (blank = 0)', err_to_str=True)
 @arg('materials', doc='optional table of user-defined materials', err_to_str=True, ndim=2)
-def XLCELL_CELL_TO_CELL(design, n_cells, seed, cv_thickness_pct, cv_porosity_pct, series=None, parallel=None, capacity_window_pct=None, resistance_window_pct=None, cv_contact_pct=None, materials=None):
-    'Cell-to-cell variation of one production run: capacity and resistance spread, spec window, packs.'
-    return udfs.XLCELL_CELL_TO_CELL(design, n_cells, seed, cv_thickness_pct, cv_porosity_pct, series, parallel, capacity_window_pct, resistance_window_pct, cv_contact_pct, materials)
+@arg('factory', doc='optional, as for XLCELL_COST', err_to_str=True, ndim=2)
+@arg('bom', doc='optional, as for XLCELL_COST', err_to_str=True, ndim=2)
+@arg('steps', doc='optional, as for XLCELL_COST', err_to_str=True, ndim=2)
+@arg('window', doc='optional (key, value) grading limits, spec_..._pct, ... (replace the ± windows)', err_to_str=True, ndim=2)
+def XLCELL_CELL_TO_CELL(design, n_cells, seed, cv_thickness_pct, cv_porosity_pct, series=None, parallel=None, capacity_window_pct=None, resistance_window_pct=None, cv_contact_pct=None, materials=None, factory=None, bom=None, steps=None, window=None):
+    'Cell-to-cell variation of one production run: spread, spec window, yield and cost, packs.'
+    return udfs.XLCELL_CELL_TO_CELL(design, n_cells, seed, cv_thickness_pct, cv_porosity_pct, series, parallel, capacity_window_pct, resistance_window_pct, cv_contact_pct, materials, factory, bom, steps, window)
 
 
 @func
@@ -463,60 +467,64 @@ def XLCELL_MAX_THICKNESS(c_rate, diffusivity_m2_s, time_fraction=None):
 @arg('design', doc='two-column (key, value) range, as for XLCELL_CELL (the Design sheet)', err_to_str=True, ndim=2)
 @arg('n', doc='number of samples, a whole number from 1 to 100,000 (all evaluated in one model call)', err_to_str=True)
 @arg('seed', doc='random seed, a whole number >= 0 (blank = 0); the same seed gives the same samples', err_to_str=True)
-@arg('spec', doc='optional two-column (key, value) range of the uncertainty model: price_loading, price_volatility_pct, temperature_sigma_K, ea_..._kJ_mol, param_noise_pct, cv_thickness_pct, cv_porosity_pct, cost_limit_usd_per_kWh (blank = no limit), <price>_loading…', err_to_str=True, ndim=2)
+@arg('spec', doc='optional two-column (key, value) range of the uncertainty model: price_loading, price_volatility_pct, temperature_sigma_K, ea_..._kJ_mol, param_noise_pct, cv_thickness_pct, cv_porosity_pct, cost_limit_usd_per_kWh (blank = no limit), spec_..._pct…', err_to_str=True, ndim=2)
 @arg('factory', doc='optional (key, value) range of plant and economics inputs, as for XLCELL_COST', err_to_str=True, ndim=2)
 @arg('bom', doc='optional (key, value) range of base prices, yields and cell format, as for XLCELL_COST', err_to_str=True, ndim=2)
 @arg('steps', doc='optional process-step table, as for XLCELL_COST', err_to_str=True, ndim=2)
 @arg('materials', doc='optional table of user-defined materials', err_to_str=True, ndim=2)
-@arg('outputs', doc='optional row or column of output keys (default: cell_cost_usd_per_kWh, cell_cost_usd, specific_energy_Wh_kg, max_power_W, capacity_Ah; also cycle_life, lcos_cell_usd_per_kWh, ...)', err_to_str=True, ndim=2)
-def XLCELL_MC_CORRELATION(design, n, seed, spec=None, factory=None, bom=None, steps=None, materials=None, outputs=None):
+@arg('outputs', doc='optional row or column of output keys (default: cell_cost_usd_per_kWh, cell_cost_usd, specific_energy_Wh_kg, max_power_W, capacity_Ah, cycle_life, lcos_cell_usd_per_kWh)', err_to_str=True, ndim=2)
+@arg('duty', doc='optional (key, value) rows: c_rate, dod, temperature_C, ...', err_to_str=True, ndim=2)
+def XLCELL_MC_CORRELATION(design, n, seed, spec=None, factory=None, bom=None, steps=None, materials=None, outputs=None, duty=None):
     'Sample correlation of the log prices of a Monte Carlo run (the macro factor at work: about l_i·l_j).'
-    return udfs.XLCELL_MC_CORRELATION(design, n, seed, spec, factory, bom, steps, materials, outputs)
+    return udfs.XLCELL_MC_CORRELATION(design, n, seed, spec, factory, bom, steps, materials, outputs, duty)
 
 
 @func
 @arg('design', doc='two-column (key, value) range, as for XLCELL_CELL (the Design sheet)', err_to_str=True, ndim=2)
 @arg('n', doc='number of samples, a whole number from 1 to 100,000 (all evaluated in one model call)', err_to_str=True)
 @arg('seed', doc='random seed, a whole number >= 0 (blank = 0); the same seed gives the same samples', err_to_str=True)
-@arg('spec', doc='optional two-column (key, value) range of the uncertainty model: price_loading, price_volatility_pct, temperature_sigma_K, ea_..._kJ_mol, param_noise_pct, cv_thickness_pct, cv_porosity_pct, cost_limit_usd_per_kWh (blank = no limit), <price>_loading…', err_to_str=True, ndim=2)
+@arg('spec', doc='optional two-column (key, value) range of the uncertainty model: price_loading, price_volatility_pct, temperature_sigma_K, ea_..._kJ_mol, param_noise_pct, cv_thickness_pct, cv_porosity_pct, cost_limit_usd_per_kWh (blank = no limit), spec_..._pct…', err_to_str=True, ndim=2)
 @arg('factory', doc='optional (key, value) range of plant and economics inputs, as for XLCELL_COST', err_to_str=True, ndim=2)
 @arg('bom', doc='optional (key, value) range of base prices, yields and cell format, as for XLCELL_COST', err_to_str=True, ndim=2)
 @arg('steps', doc='optional process-step table, as for XLCELL_COST', err_to_str=True, ndim=2)
 @arg('materials', doc='optional table of user-defined materials', err_to_str=True, ndim=2)
-@arg('outputs', doc='optional row or column of output keys (default: cell_cost_usd_per_kWh, cell_cost_usd, specific_energy_Wh_kg, max_power_W, capacity_Ah; also cycle_life, lcos_cell_usd_per_kWh, ...)', err_to_str=True, ndim=2)
-def XLCELL_MC_RISK(design, n, seed, spec=None, factory=None, bom=None, steps=None, materials=None, outputs=None):
+@arg('outputs', doc='optional row or column of output keys (default: cell_cost_usd_per_kWh, cell_cost_usd, specific_energy_Wh_kg, max_power_W, capacity_Ah, cycle_life, lcos_cell_usd_per_kWh)', err_to_str=True, ndim=2)
+@arg('duty', doc='optional (key, value) rows: c_rate, dod, temperature_C, ...', err_to_str=True, ndim=2)
+def XLCELL_MC_RISK(design, n, seed, spec=None, factory=None, bom=None, steps=None, materials=None, outputs=None, duty=None):
     'Risk profile of a Monte Carlo run: (statistic, value) rows for the cell cost per kWh and feasibility.'
-    return udfs.XLCELL_MC_RISK(design, n, seed, spec, factory, bom, steps, materials, outputs)
+    return udfs.XLCELL_MC_RISK(design, n, seed, spec, factory, bom, steps, materials, outputs, duty)
 
 
 @func
 @arg('design', doc='two-column (key, value) range, as for XLCELL_CELL (the Design sheet)', err_to_str=True, ndim=2)
 @arg('n', doc='number of samples, a whole number from 1 to 100,000 (all evaluated in one model call)', err_to_str=True)
 @arg('seed', doc='random seed, a whole number >= 0 (blank = 0); the same seed gives the same samples', err_to_str=True)
-@arg('spec', doc='optional two-column (key, value) range of the uncertainty model: price_loading, price_volatility_pct, temperature_sigma_K, ea_..._kJ_mol, param_noise_pct, cv_thickness_pct, cv_porosity_pct, cost_limit_usd_per_kWh (blank = no limit), <price>_loading…', err_to_str=True, ndim=2)
+@arg('spec', doc='optional two-column (key, value) range of the uncertainty model: price_loading, price_volatility_pct, temperature_sigma_K, ea_..._kJ_mol, param_noise_pct, cv_thickness_pct, cv_porosity_pct, cost_limit_usd_per_kWh (blank = no limit), spec_..._pct…', err_to_str=True, ndim=2)
 @arg('factory', doc='optional (key, value) range of plant and economics inputs, as for XLCELL_COST', err_to_str=True, ndim=2)
 @arg('bom', doc='optional (key, value) range of base prices, yields and cell format, as for XLCELL_COST', err_to_str=True, ndim=2)
 @arg('steps', doc='optional process-step table, as for XLCELL_COST', err_to_str=True, ndim=2)
 @arg('materials', doc='optional table of user-defined materials', err_to_str=True, ndim=2)
-@arg('outputs', doc='optional row or column of output keys (default: cell_cost_usd_per_kWh, cell_cost_usd, specific_energy_Wh_kg, max_power_W, capacity_Ah; also cycle_life, lcos_cell_usd_per_kWh, ...)', err_to_str=True, ndim=2)
-def XLCELL_MC_SAMPLES(design, n, seed, spec=None, factory=None, bom=None, steps=None, materials=None, outputs=None):
+@arg('outputs', doc='optional row or column of output keys (default: cell_cost_usd_per_kWh, cell_cost_usd, specific_energy_Wh_kg, max_power_W, capacity_Ah, cycle_life, lcos_cell_usd_per_kWh)', err_to_str=True, ndim=2)
+@arg('duty', doc='optional (key, value) rows: c_rate, dod, temperature_C, ...', err_to_str=True, ndim=2)
+def XLCELL_MC_SAMPLES(design, n, seed, spec=None, factory=None, bom=None, steps=None, materials=None, outputs=None, duty=None):
     'The samples of a Monte Carlo run: one row per sample (spills n rows, at most 100,000).'
-    return udfs.XLCELL_MC_SAMPLES(design, n, seed, spec, factory, bom, steps, materials, outputs)
+    return udfs.XLCELL_MC_SAMPLES(design, n, seed, spec, factory, bom, steps, materials, outputs, duty)
 
 
 @func
 @arg('design', doc='two-column (key, value) range, as for XLCELL_CELL (the Design sheet)', err_to_str=True, ndim=2)
 @arg('n', doc='number of samples, a whole number from 1 to 100,000 (all evaluated in one model call)', err_to_str=True)
 @arg('seed', doc='random seed, a whole number >= 0 (blank = 0); the same seed gives the same samples', err_to_str=True)
-@arg('spec', doc='optional two-column (key, value) range of the uncertainty model: price_loading, price_volatility_pct, temperature_sigma_K, ea_..._kJ_mol, param_noise_pct, cv_thickness_pct, cv_porosity_pct, cost_limit_usd_per_kWh (blank = no limit), <price>_loading…', err_to_str=True, ndim=2)
+@arg('spec', doc='optional two-column (key, value) range of the uncertainty model: price_loading, price_volatility_pct, temperature_sigma_K, ea_..._kJ_mol, param_noise_pct, cv_thickness_pct, cv_porosity_pct, cost_limit_usd_per_kWh (blank = no limit), spec_..._pct…', err_to_str=True, ndim=2)
 @arg('factory', doc='optional (key, value) range of plant and economics inputs, as for XLCELL_COST', err_to_str=True, ndim=2)
 @arg('bom', doc='optional (key, value) range of base prices, yields and cell format, as for XLCELL_COST', err_to_str=True, ndim=2)
 @arg('steps', doc='optional process-step table, as for XLCELL_COST', err_to_str=True, ndim=2)
 @arg('materials', doc='optional table of user-defined materials', err_to_str=True, ndim=2)
-@arg('outputs', doc='optional row or column of output keys (default: cell_cost_usd_per_kWh, cell_cost_usd, specific_energy_Wh_kg, max_power_W, capacity_Ah; also cycle_life, lcos_cell_usd_per_kWh, ...)', err_to_str=True, ndim=2)
-def XLCELL_MONTE_CARLO(design, n, seed, spec=None, factory=None, bom=None, steps=None, materials=None, outputs=None):
+@arg('outputs', doc='optional row or column of output keys (default: cell_cost_usd_per_kWh, cell_cost_usd, specific_energy_Wh_kg, max_power_W, capacity_Ah, cycle_life, lcos_cell_usd_per_kWh)', err_to_str=True, ndim=2)
+@arg('duty', doc='optional (key, value) rows: c_rate, dod, temperature_C, ...', err_to_str=True, ndim=2)
+def XLCELL_MONTE_CARLO(design, n, seed, spec=None, factory=None, bom=None, steps=None, materials=None, outputs=None, duty=None):
     'Monte Carlo of a design under correlated price, electrochemical and manufacturing uncertainty: a stats table.'
-    return udfs.XLCELL_MONTE_CARLO(design, n, seed, spec, factory, bom, steps, materials, outputs)
+    return udfs.XLCELL_MONTE_CARLO(design, n, seed, spec, factory, bom, steps, materials, outputs, duty)
 
 
 @func

@@ -28,7 +28,7 @@ from xlcell.bom import MaterialPrices
 from xlcell.params import ParamSpec, specs, to_display
 from xlcell.tables import C2C_SAMPLE_HEADER, HISTOGRAM_HEADER, MC_HEADER
 from xlcell.units import from_si
-from xlcell.uncertainty import (DEFAULT_OUTPUTS, DEFAULT_PRICE_RISK, PRICE_KEYS, PRICE_SPECS, UncertaintySpec,
+from xlcell.uncertainty import (DEFAULT_OUTPUTS, DEFAULT_PRICE_RISK, PRICE_KEYS, PRICE_SPECS, SpecWindow, UncertaintySpec,
                                 price_override_specs)
 
 from .. import style
@@ -45,10 +45,10 @@ MAX_SHEET_SAMPLES = 10_000  #: the sheet's samples and cells inputs allow up to 
 #: the trailing rows blank, and the chart shows them as empty slots on the right)
 MAX_SHEET_BINS = 40
 SPEC_NAME = "tbl_mc_spec"
-RISK_ITEMS = 11  #: rows of XLCELL_MC_RISK
+RISK_ITEMS = 14  #: rows of XLCELL_MC_RISK
 #: the workbook name of the spilled (statistic, value) rows of XLCELL_MC_RISK (the Dashboard looks values up in it)
 RISK_NAME = "tbl_mc_risk"
-C2C_ITEMS = 26  #: rows of XLCELL_CELL_TO_CELL
+C2C_ITEMS = 30  #: rows of XLCELL_CELL_TO_CELL
 C2C_HIST_COL = 8  # H
 
 #: the run's inputs: (label, key, value, unit, spec bounds, note)
@@ -67,8 +67,10 @@ CELL_TO_CELL = [
     ("Particle-contact spread (exchange current, conductivity)", "c2c_cv_contact_pct", 5.0, "%", dict(ge=0, le=20), "0-20 %, lognormal"),
     ("Cells in series per pack (s)", "c2c_series", 12, "-", dict(ge=1, le=10000), "a whole number >= 1"),
     ("Cells in parallel per group (p)", "c2c_parallel", 2, "-", dict(ge=1, le=10000), "a whole number >= 1"),
-    ("Capacity window ±", "c2c_capacity_window_pct", 2.0, "%", dict(gt=0, le=100), "|C/C_nominal - 1| <= window"),
-    ("Resistance window ±", "c2c_resistance_window_pct", 5.0, "%", dict(gt=0, le=100), "|R/R_nominal - 1| <= window"),
+    ("Capacity window ±", "c2c_capacity_window_pct", 2.0, "%", dict(gt=0, le=100),
+     "|C/C_nominal - 1| <= window; illustrative, no default claim (a product's grading specification)"),
+    ("Resistance window ±", "c2c_resistance_window_pct", 5.0, "%", dict(gt=0, le=100),
+     "|R/R_nominal - 1| <= window; the share inside both is the grading yield of the cost shown"),
 ]
 
 
@@ -89,8 +91,14 @@ def spec_rows() -> list[style.ParamRow]:
     base = UncertaintySpec()
     shown = to_display(base)
     rows = [style.ParamRow("Uncertainty model (illustrative defaults)")]
+    window = {w.key for w in specs(SpecWindow)}
     for s in specs(UncertaintySpec):
-        rows.append(style.ParamRow(s.label, s.key, float(f"{float(shown[s.key]):.12g}"), s.unit, s, s.doc or ""))
+        if s.key == specs(SpecWindow)[0].key:
+            rows.append(style.ParamRow("Spec window: end-of-line grading limits (blank: the factory's cell yield, "
+                                       "BatPaC 95 %; any limit: the share of the run inside sets the grading yield)"))
+        v = float(shown[s.key])
+        value = None if s.key in window and v != v else float(f"{v:.12g}")  # a blank limit: no limit
+        rows.append(style.ParamRow(s.label, s.key, value, s.unit, s, s.doc or ""))
     rows.append(style.ParamRow("Per price (others take price_loading / price_volatility_pct)"))
     over = {s.key: s for s in price_override_specs()}
     for k in PRICE_KEYS:
@@ -143,8 +151,9 @@ def _histogram_block(ws, top: int, col: int, values_col: str, title: str, chart_
 def build(wb: Workbook, ctx) -> None:
     ws = wb.create_sheet(TITLE)
     style.title(ws, "Uncertainty: Monte Carlo with latent factors, and cell-to-cell variation",
-                "Prices co-move through a macro factor M, electrochemical parameters through a thermal factor Θ "
-                "(Arrhenius), coatings vary cell to cell; all samples are one model call.")
+                "Prices co-move through a macro factor M; a thermal factor Θ sets each sample's temperature (Arrhenius "
+                "kinetics and SEI life); coatings vary cell to cell, and a spec window turns that spread into the cell "
+                "yield; all samples are one model call.")
     style.legend(ws, 2, RESULTS_COL)
 
     # inputs
@@ -177,7 +186,8 @@ def build(wb: Workbook, ctx) -> None:
             style.style_result(c)
             c.number_format = "#,##0.000"
     risk_top = HEADER_ROW + n_out + 3
-    ws.cell(row=risk_top - 1, column=RESULTS_COL, value="Risk of the cell cost per kWh").font = style.SECTION_FONT
+    ws.cell(row=risk_top - 1, column=RESULTS_COL, value="Risk of the cell cost per kWh; the cell yield it used; how "
+            "strongly the thermal factor drives the cycle life (rank correlation)").font = style.SECTION_FONT
     style.name(wb, RISK_NAME, ws, spill(ws, f"{col}{risk_top}", f"=XLCELL_MC_RISK({args})", RISK_ITEMS, 2))
     for i in range(RISK_ITEMS):
         for j in range(2):
@@ -208,11 +218,12 @@ def build(wb: Workbook, ctx) -> None:
 
     # cell to cell: summary below the inputs, cells far right, capacity histogram beside the summary
     c2c_top = c2c_last + 3
-    ws.cell(row=c2c_top - 1, column=1, value="Cell-to-cell variation: spread, spec window and packs (s in series of p "
-            "in parallel; a string is limited by its weakest group)").font = style.SECTION_FONT
+    ws.cell(row=c2c_top - 1, column=1, value="Cell-to-cell variation: spread, spec window, the cell yield and cost it "
+            "implies, and packs (s in series of p in parallel; a string is limited by its weakest group)").font = style.SECTION_FONT
     c2c_args = (f"{ctx.design_name},c2c_cells,c2c_seed,c2c_cv_thickness_pct,c2c_cv_porosity_pct")
     spill(ws, f"A{c2c_top}", f"=XLCELL_CELL_TO_CELL({c2c_args},c2c_series,c2c_parallel,c2c_capacity_window_pct,"
-          f"c2c_resistance_window_pct,c2c_cv_contact_pct,{ctx.materials_name})", C2C_ITEMS, 2)
+          f"c2c_resistance_window_pct,c2c_cv_contact_pct,{ctx.materials_name},{ctx.factory_name},{ctx.bom_name},"
+          f"{ctx.steps_name})", C2C_ITEMS, 2)
     for i in range(C2C_ITEMS):
         for j in range(2):
             style.style_result(ws.cell(row=c2c_top + i, column=1 + j))
