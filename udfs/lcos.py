@@ -9,9 +9,10 @@ from xlcell import units
 from xlcell.degradation import SEIParams
 from xlcell.errors import InputError, ShapeError
 from xlcell.duty import Duty
-from xlcell.lcos import CASHFLOW_SPECS, CellLcos, LcosInputs, cashflow, lcos, lcos_simple
-from xlcell.params import spec_by_key, specs, to_display
+from xlcell.lcos import CASHFLOW_SPECS, LcosInputs, cashflow, lcos, lcos_simple
+from xlcell.params import spec_by_key, to_display
 from xlcell.studies import LifetimeScenario, ThicknessStudy, cell_lcos, thickness_study
+from xlcell.tables import THICKNESS_HEADER
 
 from ._excel import as_2d, as_float, as_vector, is_blank, is_blank_range, kv_out, params_from_kv, udf
 from .cell import design_from_range
@@ -92,12 +93,8 @@ def XLCELL_CELL_LCOS(design: Any, duty: Any = None, c_om: Any = None, residual_v
     return kv_out({k: float(np.asarray(v).reshape(-1)[0]) for k, v in to_display(r).items()})
 
 
-#: the rows of XLCELL_CELL_LCOS (keys of :class:`xlcell.lcos.CellLcos`'s metadata)
-CELL_LCOS_KEYS = tuple(s.key for s in specs(CellLcos))
 #: the columns of XLCELL_THICKNESS_STUDY (keys of :class:`xlcell.studies.ThicknessResult`'s metadata)
-THICKNESS_COLUMNS = ("pos_thickness_um", "neg_thickness_um", "energy_Wh", "specific_energy_Wh_kg", "max_power_W",
-                     "usable_fraction_duty", "usable_energy_Wh", "cycle_life", "cell_cost_usd_per_kWh",
-                     "cell_cost_usd_per_kWh_usable", "lcos_cell_usd_per_kWh", "feasible")
+THICKNESS_COLUMNS = THICKNESS_HEADER
 #: a cell of XLCELL_THICKNESS_STUDY where the cell delivers no energy at the duty (its LCOS is infinite)
 NO_ENERGY = "no energy at the duty"
 _THICKNESS = ThicknessStudy()
@@ -165,4 +162,4 @@ def XLCELL_LCOS_CASHFLOW(params: Any, soh: Any = None) -> list[list[Any]]:
     return [[s.key for s in CASHFLOW_SPECS.values()]] + [[float(c[i]) for c in cols] for i in range(cols[0].size)]
 
 
-__all__ = [n for n in dir() if n.startswith("XLCELL_")]  # duty_from_range, CELL_LCOS_KEYS: by name
+__all__ = [n for n in dir() if n.startswith("XLCELL_")]

@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from . import calendering, degradation, lcos, registry, roll
+from . import calendering, degradation, lcos, registry, roll, units
 from .cell import CellDesign, CellMetrics, _map_cell, broadcast_fields_cell, evaluate_cell
 from .calendering import CalenderingMaterial, Microstructure
 from .duty import FAST, SLOW, Duty
@@ -191,7 +191,7 @@ def project_lcos_study(design: CellDesign, inputs: lcos.LcosInputs = lcos.LcosIn
 # Thickness study
 # --------------------------------------------------------------------------------------------------
 def _default_thicknesses() -> np.ndarray:
-    return np.arange(40.0, 251.0, 10.0) * 1e-6
+    return units.from_display(np.arange(40.0, 251.0, 10.0), "µm")
 
 
 @dataclass(frozen=True, kw_only=True)
