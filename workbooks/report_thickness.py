@@ -94,23 +94,29 @@ def thickness_section(wb: Workbook, ctx: Any) -> None:
     def col(key: str, d: int | None = None) -> int:
         return 1 + (COMMON.index(key) if d is None else len(COMMON) + d * len(PER_DUTY) + PER_DUTY.index(key))
 
-    def ref(c: int) -> Reference:
-        return Reference(ws, min_col=c, min_row=TOP, max_row=last)
+    def ys(c: int) -> Reference:
+        return Reference(ws, min_col=c, min_row=TOP + 1, max_row=last)
 
     xs = Reference(ws, min_col=1, min_row=TOP + 1, max_row=last)
     x_title = "Positive coating thickness (µm)"
     charts = [
-        ("Energy: nameplate and delivered at each duty", "Energy per cycle (Wh)",
-         [col("energy_Wh")] + [col("usable_energy_Wh", d) for d in range(D)], False),
-        ("Maximum power", "Power (W)", [col("max_power_W")], False),
-        ("Cycle life at each duty", "Equivalent full cycles", [col("cycle_life", d) for d in range(D)], False),
-        ("Cell cost per kWh: nameplate and delivered", "$/kWh",
-         [col("cell_cost_usd_per_kWh")] + [col("cell_cost_usd_per_kWh_usable", d) for d in range(D)], True),
-        ("Cell LCOS at each duty", "$/kWh delivered", [col("lcos_cell_usd_per_kWh", d) for d in range(D)], True),
+        ("Energy per cycle: nameplate and delivered", "Wh",
+         [(ys(col("energy_Wh")), "nameplate")] + [(ys(col("usable_energy_Wh", d)), f"delivered, {names[d]}")
+                                                  for d in range(D)], False),
+        ("Maximum power", "W", [(ys(col("max_power_W")), "maximum power")], False),
+        ("Cycle life at each duty", "equivalent full cycles", [(ys(col("cycle_life", d)), names[d]) for d in range(D)],
+         False),
+        ("Cell cost per kWh: nameplate and delivered", "$/kWh (log)",
+         [(ys(col("cell_cost_usd_per_kWh")), "nameplate")]
+         + [(ys(col("cell_cost_usd_per_kWh_usable", d)), f"delivered, {names[d]}") for d in range(D)], True),
+        ("Cell LCOS at each duty", "$/kWh delivered (log)",
+         [(ys(col("lcos_cell_usd_per_kWh", d)), names[d]) for d in range(D)], True),
     ]
-    for n, (title, y_title, cols, log_y) in enumerate(charts):
-        chart = style.scatter_chart(title, x_title, y_title, [(ref(c), xs, None) for c in cols], lines=True,
-                                    log_y=log_y, height=7.5, width=15)
+    for n, (title, y_title, series, log_y) in enumerate(charts):
+        chart = style.scatter_chart(title, x_title, y_title, [(y, xs, label) for y, label in series], lines=True,
+                                    log_y=log_y, height=7.5, width=15, x_format="0")
+        chart.y_axis.number_format = "General"
+        chart.y_axis.numFmt.sourceLinked = False
         ws.add_chart(chart, f"{style.col_letter(CHART_COL + 10 * (n % 2))}{4 + 16 * (n // 2)}")
     ws.freeze_panes = f"B{TOP + 1}"
     style.widths(ws, {"A": 22, **{style.col_letter(j): 18 for j in range(2, len(labels) + 1)}})

@@ -102,14 +102,17 @@ def build(wb: Workbook, ctx) -> None:
         ("Maximum power", "W", [(ys("max_power_W", 0), xs[0], "maximum power")], False),
         ("Cycle life at each duty", "equivalent full cycles",
          [(ys("cycle_life", d), xs[d], names[d]) for d in range(len(DUTIES))], False),
-        ("Cell cost per kWh: nameplate and delivered", "$/kWh",
+        ("Cell cost per kWh: nameplate and delivered", "$/kWh (log)",
          [(ys("cell_cost_usd_per_kWh", 0), xs[0], "nameplate")]
          + [(ys("cell_cost_usd_per_kWh_usable", d), xs[d], f"delivered, {names[d]}") for d in range(len(DUTIES))], True),
-        ("Cell LCOS at each duty", "$/kWh delivered",
+        ("Cell LCOS at each duty", "$/kWh delivered (log)",
          [(ys("lcos_cell_usd_per_kWh", d), xs[d], names[d]) for d in range(len(DUTIES))], True),
     ]
     for k, (title, y_title, series, log_y) in enumerate(charts):
-        chart = style.scatter_chart(title, x_title, y_title, series, lines=True, log_y=log_y, height=7.5, width=15)
+        chart = style.scatter_chart(title, x_title, y_title, series, lines=True, log_y=log_y, height=7.5, width=15,
+                                    x_format="0")
+        chart.y_axis.number_format = "General"
+        chart.y_axis.numFmt.sourceLinked = False
         ws.add_chart(chart, f"{style.col_letter(CHART_COL + 10 * (k % 2))}{HEADER_ROW + 16 * (k // 2)}")
 
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
