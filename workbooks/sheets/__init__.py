@@ -11,8 +11,8 @@ from . import (bom, calendering, conf, cost, dashboard, design, factory, howto, 
                surrogate, thickness, uncertainty)
 
 #: the sheet modules in tab order
-ORDER = [howto, dashboard, design, materials, factory, bom, cost, calendering, surrogate, lifetime, lcos, thickness, uncertainty,
-         pareto, conf]
+ORDER = [howto, dashboard, design, materials, factory, bom, cost, calendering, surrogate, lifetime, lcos, uncertainty, pareto,
+         thickness, conf]
 
 
 @dataclass
