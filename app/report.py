@@ -2,12 +2,13 @@
 
 This is the use case between the kernels and the writers: :func:`report_context` runs every model and study the
 report shows (the cell, rate capability, the cost roll-up and its tornado, the lifetime study, the project and the
-cell LCOS, the calendering study) with the scenarios of :mod:`xlcell.studies`, and hands the values to
+cell LCOS, the thickness study, the calendering study) with the scenarios of :mod:`xlcell.studies`, and hands the values to
 :mod:`workbooks.report`, which only lays them out. The optimisation report passes the workbook's model context, so its
 cell LCOS is computed with the same settings as the front table.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 from pathlib import Path
 from typing import Any, Mapping
@@ -23,6 +24,7 @@ from xlcell.cell import evaluate_cell, rate_capability, resolve
 from xlcell.cost import Factory, cost_details, cost_sensitivity
 from xlcell.degradation import SEIParams
 from xlcell.design import design_from_mapping
+from xlcell.duty import Duty
 from xlcell.materials import Material
 from xlcell.params import to_display
 
@@ -39,17 +41,19 @@ def _cost_inputs(context: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def lifetime_scenario(context: Mapping[str, Any] | None) -> tuple[studies.LifetimeScenario, SEIParams]:
-    """The lifetime scenario and SEI parameters of a model context (the registry's ``"lifetime"`` and ``"lcos"``
-    entries), or the defaults: blank efficiency in a context means the resistive round trip, as in the front table."""
+    """The lifetime scenario and SEI parameters of a model context (the registry's ``"duty"``, ``"lifetime"`` and
+    ``"lcos"`` entries), or the defaults, so the report's cell LCOS is the front table's.
+
+    The duty is the context's (absent: ``Duty()``); cycles per year and end-of-life SOH set in the ``"lifetime"``
+    entry, which the lifetime provider reads, take precedence over the duty's."""
     if context is None:
         return studies.LifetimeScenario(), SEIParams()
     life = dict(context.get("lifetime") or {})
     lc = dict(context.get("lcos") or {})
-    d = studies.LifetimeScenario()
-    return (studies.LifetimeScenario(cycles_per_year=life.get("cycles_per_year", d.cycles_per_year),
-                                     eol_soh=life.get("eol_soh", d.eol_soh),
-                                     round_trip_efficiency=lc.get("efficiency", np.nan),
-                                     om_usd=lc.get("om_usd", d.om_usd), residual_usd=lc.get("residual_usd", d.residual_usd)),
+    duty = context.get("duty") or Duty()
+    duty = dataclasses.replace(duty, cycles_per_year=life.get("cycles_per_year", duty.cycles_per_year),
+                               eol_soh=life.get("eol_soh", duty.eol_soh))
+    return (studies.LifetimeScenario(duty=duty, om_usd=lc.get("om_usd", 0.0), residual_usd=lc.get("residual_usd", 0.0)),
             life.get("params", SEIParams()))
 
 
@@ -82,8 +86,8 @@ def report_context(values: Mapping[str, Any] | None = None, materials: Mapping[s
         lifetime=studies.lifetime_study(design, FADE_CYCLES, life_scenario), lifetime_scenario=life_scenario,
         project_lcos=studies.project_lcos_study(design),
         cell_lcos=studies.cell_lcos(design, scenario, sei_params, cost_kw), cell_lcos_scenario=scenario,
-        cell_lcos_as_front=model_context is not None, efficiency_set=model_context is not None
-        and "efficiency" in dict(model_context.get("lcos") or {}),
+        cell_lcos_as_front=model_context is not None,
+        thickness=studies.thickness_study(design, studies.ThicknessStudy(), sei_params, cost_kw),
         calendering_material=material, calendering_study=cal_study,
         calendering=None if cal_material is None else studies.calendering_study(design, cal_material, cal_study))
 

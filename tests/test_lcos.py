@@ -147,23 +147,55 @@ def test_lcos_properties(r, n, d, eta):
 def test_cell_lcos_takes_every_term_from_the_models():
     from xlcell.cell import evaluate_cell
     from xlcell.cost import evaluate_cost
-    from xlcell.degradation import sei_cycle_life
-    from xlcell.lcos import cell_lcos
+    from xlcell.duty import Duty
+    from xlcell.lcos import cell_lcos, model_context
+    from xlcell.registry import Evaluation
 
     d = default_design(temperature_K=np.array([298.15, 318.15]))
-    r = cell_lcos(d, 300.0, 0.8, 0.9, 1.0, 0.5)
+    duty = Duty(cycles_per_year=300.0, eol_soh=0.8)
+    r = cell_lcos(d, duty, 1.0, 0.5)
     cm = evaluate_cost(d)
     # BatPaC 5.0 default cell costs $19.7548 (cost model's validation) plus the electricity xlcell charges by
     # default (8.06 ¢/kWh, EIA 2023; BatPaC has no utility line); C_BOM + C_mfg must add up to the cell cost
     np.testing.assert_allclose(r.c_bom_usd + r.c_mfg_usd, cm.cell_cost_usd, rtol=1e-12)
     assert float(r.c_bom_usd[0] + r.c_mfg_usd[0] - cm.utilities_usd[0]) == pytest.approx(19.7548, abs=1e-3)
-    np.testing.assert_allclose(r.energy_J, evaluate_cell(d).energy_J, rtol=1e-12)
-    np.testing.assert_allclose(r.cycles, sei_cycle_life(d, 300.0, 0.8), rtol=1e-12)
-    expected = (cm.cell_cost_usd + 1.0 - 0.5) / (0.9 * r.energy_J * r.cycles)
+    # E_u: the cell model at the duty's C-rate (blank: the design's C/3): Q f (V - IR), DoD 1
+    c = evaluate_cell(d)
+    np.testing.assert_allclose(r.energy_J, c.capacity_C * c.usable_capacity_fraction * c.voltage_under_load_V, rtol=1e-12)
+    np.testing.assert_allclose(r.nameplate_energy_J, c.energy_J, rtol=1e-12)
+    # N_cyc: the registry's lifetime provider at the same duty (its cycles per year and end-of-life SOH)
+    ev = Evaluation(d, model_context(duty))
+    np.testing.assert_allclose(r.cycles, ev["cycle_life"], rtol=1e-12)
+    expected = (cm.cell_cost_usd + 1.0 - 0.5) / (r.energy_J * r.cycles)
     np.testing.assert_allclose(r.lcos_usd_J, expected, rtol=1e-12)
+    np.testing.assert_allclose(r.lifetime_energy_J, r.energy_J * r.cycles, rtol=1e-12)
+    np.testing.assert_allclose(r.cost_usd_J_usable, cm.cell_cost_usd / r.energy_J, rtol=1e-12)
     assert r.lcos_usd_J[1] > r.lcos_usd_J[0]  # hotter: same cost, shorter life
-    single = cell_lcos(default_design(temperature_K=318.15), 300.0, 0.8, 0.9, 1.0, 0.5)
+    single = cell_lcos(default_design(temperature_K=318.15), duty, 1.0, 0.5)
     assert float(single.lcos_usd_J) == pytest.approx(float(r.lcos_usd_J[1]), rel=1e-12)
+
+
+def test_depth_of_discharge_scales_the_energy_per_cycle_not_the_energy_over_the_life():
+    # N_cyc counts equivalent full cycles: a duty of depth DoD runs N_cyc / DoD cycles of E_u = Q f DoD (V - IR) each
+    from xlcell.duty import Duty
+    from xlcell.lcos import cell_lcos
+
+    full, half = cell_lcos(default_design(), Duty()), cell_lcos(default_design(), Duty(dod=0.5))
+    assert float(half.energy_J) == pytest.approx(0.5 * float(full.energy_J), rel=1e-12)
+    assert float(half.lifetime_energy_J) == pytest.approx(float(half.energy_J * half.cycles / 0.5), rel=1e-12)
+    assert float(half.lcos_usd_J) == pytest.approx(float((half.c_bom_usd + half.c_mfg_usd) / half.lifetime_energy_J),
+                                                   rel=1e-12)
+
+
+def test_delivered_energy_and_lcos_formulas():
+    from xlcell.lcos import delivered_energy, delivered_lcos
+
+    # 5 Ah (18000 C) x f 0.5 x DoD 0.8 x 3.6 V = 25920 J; a voltage under load <= 0 delivers nothing
+    assert delivered_energy(18000.0, 0.5, 0.8, 3.6) == pytest.approx(25920.0, rel=1e-15)
+    assert delivered_energy(18000.0, 0.5, 0.8, -0.1) == 0.0
+    # $20 over 1 kWh x 2000 cycles / DoD 0.5 = 4000 kWh -> 0.005 $/kWh; nothing delivered -> inf
+    v = delivered_lcos(np.array([20.0, 20.0]), np.array([KWH, 0.0]), 2000.0, 0.5)
+    assert v[0] * KWH == pytest.approx(0.005, rel=1e-12) and np.isinf(v[1])
 
 
 def test_negative_lcos_is_returned_when_the_residual_value_exceeds_the_cost():

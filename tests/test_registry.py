@@ -85,15 +85,16 @@ def test_a_provider_is_one_registration_and_populations_are_one_call(monkeypatch
 
 def test_cost_lifetime_and_lcos_providers():
     out = reg.evaluate_outputs(None, {"pos_thickness_um": [120.0, 60.0]},
-                               ["cell_cost_usd", "cell_cost_usd_per_kWh", "cycle_life",
+                               ["cell_cost_usd", "cell_cost_usd_per_kWh", "cycle_life", "usable_energy_Wh",
                                 "round_trip_efficiency", "lcos_cell_usd_per_kWh", "materials_usd", "energy_Wh",
                                 "utilities_usd"])
     # BatPaC 5.0 (Argonne, 2022) default NMC811-G cell: $19.7548 per cell (shared/reference/batpac5.md, section 6.2),
     # plus the electricity xlcell charges by default (BatPaC has no utility line)
     assert out["cell_cost_usd"][0] - out["utilities_usd"][0] == pytest.approx(19.7548, abs=5e-4)
-    # LCOS_cell = (C_BOM + C_mfg) / (η E N): the seed's formula with O&M and residual value 0
-    want = out["cell_cost_usd"] / (out["round_trip_efficiency"] * out["energy_Wh"] / 1000 * out["cycle_life"])
+    # LCOS_cell = (C_BOM + C_mfg) / (E_u N): O&M and residual value 0, E_u delivered at the duty (blank: C/3), DoD 1
+    want = out["cell_cost_usd"] / (out["usable_energy_Wh"] / 1000 * out["cycle_life"])
     np.testing.assert_allclose(out["lcos_cell_usd_per_kWh"], want, rtol=1e-12)
+    assert np.all(out["usable_energy_Wh"] < out["energy_Wh"])
     assert np.all((out["round_trip_efficiency"] > 0.9) & (out["round_trip_efficiency"] < 1))
     assert out["round_trip_efficiency"][1] > out["round_trip_efficiency"][0]  # thinner: less resistive loss at C/3
 

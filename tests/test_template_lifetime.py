@@ -100,21 +100,35 @@ def test_lcos_sheet_computes_the_models(template_values):
     assert got == pytest.approx(list(np.asarray(cf["total_cost_usd"])), rel=1e-9)
 
 
-def test_cell_level_lcos_links_design_and_lifetime(template_values, fresh_template):
-    ws = load_workbook(fresh_template)["LCOS"]
-    row = next(r for r in range(1, 80) if ws.cell(r, 1).value and str(ws.cell(r, 1).value).startswith("Cell LCOS ="))
-    d = default_design()
-    from xlcell.cell import evaluate_cell
-
-    e = float(evaluate_cell(design_from_mapping({})).energy_J) / 3.6e6
-    n = float(sei_cycle_life(d))
-    assert template_values[f"LCOS!C{row}"] == pytest.approx((50 + 20 + 0 - 5) / (0.95 * e * n), rel=1e-9)
-    # the same form with C_BOM and C_mfg from the cost model
+def test_one_cell_lcos_fed_by_the_models_and_a_labelled_what_if(template_values, fresh_template):
+    """Issue 17 item 7: the LCOS sheet shows one cell LCOS, XLCELL_CELL_LCOS of the Design sheet's design at the duty;
+    the typed-input form is a what-if labelled so, pre-filled with the models' terms (so it equals the model)."""
+    wb = load_workbook(fresh_template)
+    ws = wb["LCOS"]
+    row = lcos_sheet.HEADER_ROW
+    labels = {str(ws.cell(r, 1).value): r for r in range(1, 90) if ws.cell(r, 1).value and isinstance(ws.cell(r, 1).value, str)}
+    anchor = next(r for r in range(1, 90) if template_values.get(f"LCOS!A{r}") == "lcos_usd_kWh")
+    assert ws.cell(anchor, 1).value.text.startswith("=XLCELL_CELL_LCOS(tbl_design,tbl_duty,")
+    got = {template_values[f"LCOS!A{anchor + i}"]: template_values[f"LCOS!B{anchor + i}"]
+           for i in range(lcos_sheet.CELL_LCOS_ITEMS)}
+    d = design_from_mapping({})
+    from xlcell.duty import Duty
     from xlcell.lcos import cell_lcos
+    from xlcell.params import to_display
 
-    assert template_values[f"LCOS!A{row + 3}"] == "lcos_usd_kWh"
-    ref = cell_lcos(design_from_mapping({}), 365.0, 0.8, 0.95, 0.0, 5.0)
-    assert template_values[f"LCOS!B{row + 3}"] == pytest.approx(float(ref.lcos_usd_J) * 3.6e6, rel=1e-9)
+    # the duty: blank C-rate and temperature (the design's), the Lifetime sheet's DoD, cycles per year and SOH
+    duty = {template_values[f"LCOS!B{r}"]: template_values[f"LCOS!C{r}"] for r in range(row, anchor)
+            if template_values.get(f"LCOS!B{r}") in ("c_rate", "dod", "temperature_C", "cycles_per_year", "eol_soh")}
+    assert duty == {"c_rate": None, "dod": 1.0, "temperature_C": None, "cycles_per_year": 365.0, "eol_soh": 0.8}
+    want = to_display(cell_lcos(d, Duty(dod=1.0, cycles_per_year=365.0, eol_soh=0.8)))
+    assert list(got) == list(want)
+    for k, v in want.items():
+        assert got[k] == pytest.approx(float(v), rel=1e-9), k
+    # one cell LCOS: the what-if, labelled so, equals it until a term is overwritten
+    whatif = next(k for k in labels if k.startswith("What-if cell LCOS"))
+    assert any(k.startswith("What-if (not the models)") for k in labels)
+    assert template_values[f"LCOS!C{labels[whatif]}"] == pytest.approx(got["lcos_usd_kWh"], rel=1e-12)
+    assert not any(k.startswith("Cell LCOS =") and "η" in k for k in labels)
 
 
 def test_report_has_lifetime_and_lcos_sections(tmp_path):

@@ -54,6 +54,7 @@ DESIGNS = [["pos_thickness_um", "pos_porosity"], [80.0, 0.3], [120.0, 0.25]]
 BOUNDS = [["setting", "low", "high"], ["line_load_N_mm", 100.0, 1500.0], ["line_speed_m_min", 10.0, 100.0]]
 TRIALS = [["line_load_N_mm", "line_speed_m_min", "porosity"], [450.0, 54.0, 0.3372], [570.0, 63.0, 0.3219],
           [790.0, 13.0, 0.2625], [230.0, 90.0, 0.4017], [360.0, 24.0, 0.3434], [830.0, 79.0, 0.2875]]
+DUTY = [["c_rate", 2.0], ["dod", 0.9], ["temperature_C", None], ["cycles_per_year", 365.0], ["eol_soh", 0.8]]
 LCOS = [["power_MW", 100.0], ["energy_MWh", 400.0], ["lifetime_years", 3.0], ["discount_rate", 0.08]]
 WANG = [["c_rate", "temperature_C", "ah_throughput", "loss_pct"], [0.5, 25.0, 500.0, 2.9044], [0.5, 25.0, 2000.0, 6.2258],
         [0.5, 45.0, 500.0, 6.4589], [0.5, 45.0, 2000.0, 13.845], [2.0, 25.0, 1000.0, 3.6469], [2.0, 60.0, 3000.0, 24.785]]
@@ -75,7 +76,7 @@ EXAMPLES = {
     "XLCELL_CALENDERING_MATERIAL": ("NMC811", "eps_min", None),
     "XLCELL_CALENDERING_MATERIALS": (),
     "XLCELL_CELL": (DESIGN, None),
-    "XLCELL_CELL_LCOS": (DESIGN, 365.0, 0.8, 0.95, 0.0, 5.0, None, None),
+    "XLCELL_CELL_LCOS": (DESIGN, DUTY, 0.0, 5.0, None, None),
     "XLCELL_CELL_TABLE": (DESIGNS, [["capacity_Ah", "energy_Wh"]], None),
     "XLCELL_CELL_TO_CELL": (DESIGN, 200.0, 1.0, 2.0, 3.0, 96.0, 2.0, None, None, None, None, None, None, None, None),
     "XLCELL_CELL_TO_CELL_SAMPLES": (DESIGN, 50.0, 1.0, 2.0, 3.0, None, None),
@@ -127,6 +128,7 @@ EXAMPLES = {
     "XLCELL_SEI_LOSS": (DESIGN, 5.0, 1000.0, None, None),
     "XLCELL_SEI_SOH_BY_YEAR": (DESIGN, 5.0, 365.0, None, None),
     "XLCELL_SPECIFIC_AREA": (0.6, 5.0),
+    "XLCELL_THICKNESS_STUDY": (DESIGN, [[60.0], [120.0], [200.0]], DUTY, 0.0, 5.0, None, None),
     "XLCELL_VERSION": (),
     "XLCELL_WANG_CYCLE_LIFE": (0.5, 25.0, 0.8, 1.0),
     "XLCELL_WANG_FADE": (0.5, 25.0, [[0.0], [1000.0], [2000.0]], 1.0),

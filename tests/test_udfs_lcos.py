@@ -1,6 +1,7 @@
 """The LCOS UDFs, called with exactly what Excel hands over."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from udfs.lcos import XLCELL_LCOS, XLCELL_LCOS_CASHFLOW, XLCELL_LCOS_SIMPLE
@@ -77,11 +78,50 @@ def test_cashflow_udf_table():
 def test_cell_lcos_udf():
     from udfs.lcos import XLCELL_CELL_LCOS
     from xlcell.cell import default_design
+    from xlcell.duty import Duty
     from xlcell.lcos import cell_lcos
 
-    out = dict(XLCELL_CELL_LCOS([["temperature_C", 35.0]], 200.0, 0.7, 0.9))
-    ref = cell_lcos(default_design(temperature_K=308.15), 200.0, 0.7, 0.9)
+    duty = [["cycles_per_year", 200.0], ["eol_soh", 0.7], [None, None], ["C_Rate", 2.0], ["dod", 0.9]]
+    out = dict(XLCELL_CELL_LCOS([["temperature_C", 35.0]], duty, 1.0, 0.5))
+    ref = cell_lcos(default_design(temperature_K=308.15), Duty(cycles_per_year=200.0, eol_soh=0.7, c_rate_per_h=2.0,
+                                                               dod=0.9), 1.0, 0.5)
     assert out["lcos_usd_kWh"] == pytest.approx(float(ref.lcos_usd_J) * 3.6e6, rel=1e-12)
     assert out["cycle_life"] == pytest.approx(float(ref.cycles), rel=1e-12)
-    assert list(out) == ["lcos_usd_kWh", "c_bom_usd", "c_mfg_usd", "energy_kWh", "cycle_life"]
-    assert XLCELL_CELL_LCOS([["temperature_C", 25.0]], 365.0, 1.2)[0][0].startswith("#XLCELL! eol_soh = 1.2")
+    assert out["c_rate"] == 2.0 and out["energy_kWh"] < out["nameplate_energy_kWh"]
+    assert list(out) == ["lcos_usd_kWh", "c_bom_usd", "c_mfg_usd", "energy_kWh", "cycle_life", "lifetime_energy_kWh",
+                         "round_trip_efficiency", "usable_fraction_duty", "nameplate_energy_kWh",
+                         "cell_cost_usd_per_kWh_usable", "c_rate"]
+    assert XLCELL_CELL_LCOS([["temperature_C", 25.0]], [["eol_soh", 1.2]])[0][0].startswith("#XLCELL! eol_soh = 1.2")
+    assert XLCELL_CELL_LCOS([["temperature_C", 25.0]], [["c_rat", 2]])[0][0] == (
+        "#XLCELL! unknown duty key 'c_rat'; did you mean c_rate?")
+    # the arguments before the duty (cycles_per_year, eol_soh, efficiency) are keys of the duty now, or the model's
+    assert XLCELL_CELL_LCOS([["temperature_C", 25.0]], 365.0)[0][0].startswith("#XLCELL! duty is 1x1")
+
+
+def test_cell_lcos_udf_refuses_a_duty_at_which_the_cell_delivers_nothing():
+    from udfs.lcos import XLCELL_CELL_LCOS
+
+    out = XLCELL_CELL_LCOS([["electrolyte_conductivity_S_m", 0.002]], [["c_rate", 50.0]])
+    assert out[0][0].startswith("#XLCELL! c_rate = 50: must be a duty C-rate at which the cell delivers energy")
+
+
+def test_thickness_study_udf():
+    from udfs.lcos import NO_ENERGY, THICKNESS_COLUMNS, XLCELL_THICKNESS_STUDY
+    from xlcell.cell import default_design
+    from xlcell.duty import Duty
+    from xlcell.params import to_display
+    from xlcell.studies import ThicknessStudy, thickness_study
+
+    t = XLCELL_THICKNESS_STUDY([["np_ratio", 1.2]], [[60.0], [200.0]], [["c_rate", 2.0]])
+    assert t[0] == list(THICKNESS_COLUMNS) and len(t) == 3
+    ref = to_display(thickness_study(default_design(np_ratio=1.2), ThicknessStudy(
+        thicknesses_m=np.array([60e-6, 200e-6]), duties=(Duty(c_rate_per_h=2.0),))))
+    for j, k in enumerate(THICKNESS_COLUMNS):
+        want = np.asarray(ref[k]).reshape(-1)[-2:]
+        assert [r[j] for r in t[1:]] == (want.tolist() if k == "feasible" else pytest.approx(want.tolist(), rel=1e-12))
+    assert t[1][THICKNESS_COLUMNS.index("lcos_cell_usd_per_kWh")] < t[2][THICKNESS_COLUMNS.index("lcos_cell_usd_per_kWh")]
+    blank = XLCELL_THICKNESS_STUDY([["np_ratio", 1.2]])
+    assert [r[0] for r in blank[1:]] == pytest.approx(list(np.arange(40.0, 251.0, 10.0)))
+    assert XLCELL_THICKNESS_STUDY([["np_ratio", 1.2]], [[60.0], [-5.0]])[0][0].startswith("#XLCELL! thicknesses_um = -5")
+    none = XLCELL_THICKNESS_STUDY([["electrolyte_conductivity_S_m", 0.002]], [[120.0]], [["c_rate", 50.0]])
+    assert none[1][THICKNESS_COLUMNS.index("lcos_cell_usd_per_kWh")] == NO_ENERGY

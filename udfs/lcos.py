@@ -8,11 +8,13 @@ import numpy as np
 from xlcell import units
 from xlcell.degradation import SEIParams
 from xlcell.errors import InputError, ShapeError
+from xlcell.duty import Duty
 from xlcell.lcos import CASHFLOW_SPECS, LcosInputs, cashflow, lcos, lcos_simple
-from xlcell.params import to_display
-from xlcell.studies import LifetimeScenario, cell_lcos
+from xlcell.params import spec_by_key, to_display
+from xlcell.studies import LifetimeScenario, ThicknessStudy, cell_lcos, thickness_study
+from xlcell.tables import THICKNESS_HEADER
 
-from ._excel import as_2d, as_float, is_blank, kv_out, params_from_kv, udf
+from ._excel import as_2d, as_float, as_vector, is_blank, is_blank_range, kv_out, params_from_kv, udf
 from .cell import design_from_range
 
 def _soh(v: Any) -> np.ndarray | None:
@@ -41,7 +43,7 @@ def _soh(v: Any) -> np.ndarray | None:
 @udf()
 def XLCELL_LCOS_SIMPLE(c_bom: Any, c_mfg: Any, c_om: Any, residual_value: Any, efficiency: Any, energy_kWh: Any,
                        cycles: Any) -> float:
-    """Cell-level LCOS in $/kWh: (C_BOM + C_mfg + C_O&M - RV) / (η · E_u · N_cyc).
+    """Cell-level LCOS in $/kWh from typed terms (a what-if): (C_BOM + C_mfg + C_O&M - RV) / (η · E_u · N_cyc).
 
     c_bom: bill-of-materials cost, $
     c_mfg: manufacturing cost, $
@@ -58,34 +60,78 @@ def XLCELL_LCOS_SIMPLE(c_bom: Any, c_mfg: Any, c_om: Any, residual_value: Any, e
     return float(units.from_si(float(v), "$/kWh"))
 
 
-@udf(table=True, ranges=("design", "sei_params", "materials"))
-def XLCELL_CELL_LCOS(design: Any, cycles_per_year: Any = None, eol_soh: Any = None, efficiency: Any = None, c_om: Any = None,
-                     residual_value: Any = None, sei_params: Any = None, materials: Any = None) -> list[list[Any]]:
-    """Cell-level LCOS of a design with every term from a model: C_BOM, C_mfg (cost), E_u (cell), N_cyc (SEI).
+def duty_from_range(duty: Any) -> Duty:
+    """The duty from its optional (key, value) range: ``c_rate``, ``dod``, ``temperature_C``, ``cycles_per_year``,
+    ``eol_soh`` (display units; blank keys take :class:`xlcell.duty.Duty`'s defaults: the design's C-rate and
+    temperature, full depth, 365 cycles a year, end of life at 80 %)."""
+    return params_from_kv(Duty, duty, "duty")
 
-    design: two-column (key, value) design range (Design sheet)
-    cycles_per_year: full cycles per year, > 0 (blank = 365)
-    eol_soh: end-of-life state of health, 0-1 (blank = 0.8)
-    efficiency: round-trip efficiency, 0-1 (blank = 0.95)
+
+@udf(table=True, ranges=("design", "duty", "sei_params", "materials"))
+def XLCELL_CELL_LCOS(design: Any, duty: Any = None, c_om: Any = None, residual_value: Any = None, sei_params: Any = None,
+                     materials: Any = None) -> list[list[Any]]:
+    """Cell-level LCOS of a design at a duty in $/kWh delivered, every term from a model (cost, cell, lifetime).
+
+    LCOS = (C_BOM + C_mfg + C_O&M - RV) / (E_u N_cyc / DoD), E_u = Q f(C) DoD (V - IR): the energy delivered per
+    cycle at the duty's C-rate.
+    design: (key, value) design range
+    duty: optional (key, value) rows c_rate, dod, temperature_C, cycles_per_year, eol_soh (blank = design's C-rate, T; 1; 365; 0.8)
     c_om: lifetime O&M cost per cell, $ (blank = 0)
     residual_value: residual value per cell, $ (blank = 0)
-    sei_params: optional (key, value) range of SEI parameters
-    materials: optional table of user-defined materials
-    Returns (item, value) rows: lcos_usd_kWh, c_bom_usd, c_mfg_usd, energy_kWh, cycle_life.
+    sei_params: optional SEI parameters (key, value)
+    materials: optional user materials
+
+    Returns (item, value) rows: lcos_usd_kWh, c_bom_usd, c_mfg_usd, energy_kWh, cycle_life, lifetime_energy_kWh,
+    round_trip_efficiency, usable_fraction_duty, nameplate_energy_kWh, cell_cost_usd_per_kWh_usable, c_rate.
     """
-    d = _DEFAULT_SCENARIO
-    scenario = LifetimeScenario(
-        cycles_per_year=as_float(cycles_per_year, "cycles_per_year", default=d.cycles_per_year),
-        eol_soh=as_float(eol_soh, "eol_soh", default=d.eol_soh),
-        round_trip_efficiency=as_float(efficiency, "efficiency", default=d.round_trip_efficiency),
-        om_usd=as_float(c_om, "c_om", default=d.om_usd), residual_usd=as_float(residual_value, "residual_value", default=d.residual_usd))
-    shown = to_display(cell_lcos(design_from_range(design, materials), scenario, params_from_kv(SEIParams, sei_params, "sei_params")))
-    return kv_out({k: float(np.asarray(shown[k]).reshape(-1)[0]) for k in _CELL_LCOS_KEYS})
+    scenario = LifetimeScenario(duty=duty_from_range(duty), om_usd=as_float(c_om, "c_om", default=0.0),
+                                residual_usd=as_float(residual_value, "residual_value", default=0.0))
+    r = cell_lcos(design_from_range(design, materials), scenario, params_from_kv(SEIParams, sei_params, "sei_params"))
+    if not np.all(np.isfinite(r.lcos_usd_J)):
+        raise InputError("c_rate", float(np.asarray(r.c_rate_per_h).reshape(-1)[0]),
+                         "a duty C-rate at which the cell delivers energy (its voltage under load is <= 0 there)")
+    return kv_out({k: float(np.asarray(v).reshape(-1)[0]) for k, v in to_display(r).items()})
 
 
-_DEFAULT_SCENARIO = LifetimeScenario()
-#: the rows of XLCELL_CELL_LCOS (keys of :class:`xlcell.lcos.CellLcos`'s metadata)
-_CELL_LCOS_KEYS = ("lcos_usd_kWh", "c_bom_usd", "c_mfg_usd", "energy_kWh", "cycle_life")
+#: the columns of XLCELL_THICKNESS_STUDY (keys of :class:`xlcell.studies.ThicknessResult`'s metadata)
+THICKNESS_COLUMNS = THICKNESS_HEADER
+#: a cell of XLCELL_THICKNESS_STUDY where the cell delivers no energy at the duty (its LCOS is infinite)
+NO_ENERGY = "no energy at the duty"
+_THICKNESS = ThicknessStudy()
+
+
+@udf(table=True, ranges=("design", "thicknesses_um", "duty", "sei_params", "materials"))
+def XLCELL_THICKNESS_STUDY(design: Any, thicknesses_um: Any = None, duty: Any = None, c_om: Any = None,
+                           residual_value: Any = None, sei_params: Any = None, materials: Any = None) -> list[list[Any]]:
+    """Positive-thickness sweep at a duty: energy, power, life, $/kWh and LCOS, one row per thickness.
+
+    The negative follows the design's N/P ratio; the design runs at the duty's C-rate (feasible is at that rate).
+    design: (key, value) design range
+    thicknesses_um: positive thicknesses, µm (blank = 40 to 250 by 10)
+    duty: optional (key, value) duty rows, as XLCELL_CELL_LCOS
+    c_om, residual_value: per cell, $ (blank = 0)
+    sei_params: optional SEI parameters (key, value)
+    materials: optional user materials
+    Returns a header row and one row per thickness (µm, Wh, Wh/kg, W, -, Wh, cycles, $/kWh, $/kWh, $/kWh, TRUE/FALSE).
+    """
+    spec = spec_by_key(ThicknessStudy)["pos_thickness_um"]
+    if is_blank_range(thicknesses_um):
+        L = np.asarray(_THICKNESS.thicknesses_m, dtype=float)
+    else:
+        L = np.array([spec.to_si(x) for x in as_vector(thicknesses_um, "thicknesses_um")])
+        spec.check(L, "thicknesses_um")
+    study = ThicknessStudy(thicknesses_m=L, duties=(duty_from_range(duty),), om_usd=as_float(c_om, "c_om", default=0.0),
+                           residual_usd=as_float(residual_value, "residual_value", default=0.0))
+    shown = to_display(thickness_study(design_from_range(design, materials), study,
+                                       params_from_kv(SEIParams, sei_params, "sei_params")))
+    cols = [np.asarray(shown[k]).reshape(-1)[-L.size:] for k in THICKNESS_COLUMNS]  # the one duty's row
+
+    def cell(v: Any) -> Any:
+        if isinstance(v, (bool, np.bool_)):
+            return bool(v)
+        return float(v) if np.isfinite(v) else NO_ENERGY
+
+    return [list(THICKNESS_COLUMNS)] + [[cell(c[i]) for c in cols] for i in range(L.size)]
 
 
 @udf(table=True, ranges=("params", "soh"))
@@ -95,8 +141,7 @@ def XLCELL_LCOS(params: Any, soh: Any = None) -> list[list[Any]]:
     params: two-column (key, value) range: power_MW, energy_MWh, capex_power_usd_kW, capex_energy_usd_kWh,
     fixed_om_usd_kW_yr, var_om_usd_MWh, charging_price_usd_MWh, round_trip_efficiency, depth_of_discharge,
     cycles_per_year, lifetime_years, discount_rate, annual_degradation, eol_cost_usd (blank = default)
-    soh: optional column of state of health per year (e.g. XLCELL_SEI_SOH_BY_YEAR); replaces annual_degradation;
-    blank cells are allowed only after the last year
+    soh: optional column of SOH per year (e.g. XLCELL_SEI_SOH_BY_YEAR), replaces annual_degradation; blanks only at the end
     Returns (item, value) rows. A negative LCOS is legitimate: a residual value (negative eol_cost_usd) or a negative
     charging price that outweighs the costs.
     """
@@ -109,7 +154,7 @@ def XLCELL_LCOS_CASHFLOW(params: Any, soh: Any = None) -> list[list[Any]]:
     """The yearly cash-flow table of the project LCOS: year 0 (capex) to N+1 (end of life).
 
     params: two-column (key, value) range as for XLCELL_LCOS
-    soh: optional column of state of health per year; replaces annual_degradation; blank cells only after the last year
+    soh: optional column of SOH per year, as XLCELL_LCOS
     Returns a header row and one row per year ($, MWh).
     """
     cf = cashflow(params_from_kv(LcosInputs, params, "params"), _soh(soh))

@@ -23,12 +23,14 @@ from xlcell.design import design_keys
 from xlcell.lcos import CASHFLOW_SPECS, CellLcos
 from xlcell.materials import Material
 from xlcell.params import specs, to_display
-from xlcell.studies import CalenderingResult, CalenderingStudy, LifetimeScenario, LifetimeStudy, ProjectLcosStudy
+from xlcell.studies import (CalenderingResult, CalenderingStudy, LifetimeScenario, LifetimeStudy, ProjectLcosStudy,
+                             ThicknessResult)
 from xlcell.units import to_display as unit_to_display
 
 from . import style
 from .report_calendering import calendering_section
 from .report_cost import cost_section
+from .report_thickness import duty_name, thickness_section
 from .xlsx import text_only
 
 #: C-rates of the rate-capability table (1/h)
@@ -58,7 +60,7 @@ class ReportContext:
     project_lcos: ProjectLcosStudy | None = None
     cell_lcos: CellLcos | None = None
     cell_lcos_as_front: bool = False  #: the cell LCOS of an optimisation's model context (as in its front table)
-    efficiency_set: bool = False  #: that context sets η (else the resistive round trip)
+    thickness: ThicknessResult | None = None  #: the thickness study (slow and fast duty)
     calendering_material: str = ""
     calendering_study: CalenderingStudy | None = None
     calendering: CalenderingResult | None = None  #: None: no calendering parameters for the material
@@ -298,27 +300,27 @@ def _cell_lcos_rows(ctx: ReportContext) -> list[tuple[str, Any, str]]:
     that ``XLCELL_CELL_LCOS`` and the optimisation's ``lcos`` provider share); an optimisation report says that its
     numbers are the front table's."""
     o = {k: float(np.asarray(v).reshape(-1)[0]) for k, v in to_display(ctx.cell_lcos).items()}
-    eol = _percent(ctx.cell_lcos_scenario.eol_soh)
-    if not ctx.cell_lcos_as_front:
-        return [(f"Cell LCOS (seed's form, η = {o['round_trip_efficiency']:g})", o["lcos_usd_kWh"], "$/kWh"),
-                ("C_BOM per cell (cost model)", o["c_bom_usd"], "$"),
-                ("C_mfg per cell (cost model)", o["c_mfg_usd"], "$"),
-                ("Energy per cycle E_u (cell model)", o["energy_kWh"], "kWh"),
-                (f"Cycle life N_cyc to {eol} (SEI model)", o["cycle_life"], "cycles")]
-    eta = f"η = {o['round_trip_efficiency']:.4g}" + (" (set)" if ctx.efficiency_set else " from the cell's resistance at the C-rate")
-    return [("Cell LCOS", o["lcos_usd_kWh"], "$/kWh"),
-            ("Round-trip efficiency η", o["round_trip_efficiency"], "-"),
-            ("C_BOM per cell", o["c_bom_usd"], "$"),
-            ("C_mfg per cell", o["c_mfg_usd"], "$"),
-            ("Energy per cycle E_u", o["energy_kWh"], "kWh"),
-            (f"Cycle life N_cyc to {eol}", o["cycle_life"], "cycles"),
-            (f"As in the front table: seed's form, {eta}; the workbook's factory, BOM and SEI parameters", None, "")]
+    scenario = ctx.cell_lcos_scenario
+    eol = _percent(scenario.eol_soh)
+    duty = (f"{duty_name(o['c_rate'])}, DoD {float(scenario.duty.dod):g}, {float(scenario.cycles_per_year):g} cycles/yr, "
+            f"end of life at {eol}")
+    rows = [(f"Cell LCOS at the duty ({duty})", o["lcos_usd_kWh"], "$/kWh"),
+            ("C_BOM per cell (cost model)", o["c_bom_usd"], "$"),
+            ("C_mfg per cell (cost model)", o["c_mfg_usd"], "$"),
+            ("Energy delivered per cycle at the duty E_u (cell model)", o["energy_kWh"], "kWh"),
+            ("Nameplate energy (cell model)", o["nameplate_energy_kWh"], "kWh"),
+            (f"Cycle life N_cyc to {eol} (lifetime model)", o["cycle_life"], "cycles"),
+            ("Round-trip efficiency at the duty", o["round_trip_efficiency"], "-"),
+            ("Cell cost per kWh delivered at the duty", o["cell_cost_usd_per_kWh_usable"], "$/kWh")]
+    note = ("As in the front table: the workbook's factory, BOM and SEI parameters and its duty" if ctx.cell_lcos_as_front
+            else "(C_BOM + C_mfg + C_O&M - RV) / (E_u N_cyc / DoD), every term from a model")
+    return rows + [(note, None, "")]
 
 
 #: report sections in sheet order; model areas append theirs
 SECTIONS: list[Callable[[Workbook, ReportContext], None]] = [summary_section, inputs_section, metrics_section,
                                                                mass_section, rate_section, cost_section, lifetime_section,
-                                                               lcos_section, calendering_section]
+                                                               lcos_section, thickness_section, calendering_section]
 
 
 def build_report(ctx: ReportContext, sections: list[Callable] | None = None) -> Workbook:

@@ -1,7 +1,12 @@
 """Levelised cost of storage (LCOS): the seed's cell-level form and the discounted project form.
 
 Cell level (the seed): LCOS_cell = (C_BOM + C_mfg + C_O&M - RV) / (η E_u N_cyc), the net life-cycle
-cost over the energy the cell delivers in its life.
+cost over the energy the cell delivers in its life; :func:`lcos_simple` evaluates it from typed terms (a what-if).
+With every term from a model (:func:`cell_lcos`), the energy delivered per cycle (the seed's η E_u) comes from the
+cell model at the duty's C-rate (:class:`xlcell.duty.Duty`): E_u = Q f(C) DoD (V - I R) (:func:`delivered_energy`),
+the rate-limited capacity through f and the resistive loss on discharge through V - I R; the loss on charge is
+bought electricity, which the project form prices (charging at price/η). Then
+LCOS_cell = (C_BOM + C_mfg + C_O&M - RV) / (E_u N_cyc / DoD) (:func:`delivered_lcos`).
 
 Project level (Schmidt et al. 2019, Joule 3, 81, "Projecting the future levelized cost of electricity
 storage technologies"):
@@ -20,20 +25,22 @@ Both forms may be negative, and that is returned as it is: a residual value (RV,
 end-of-life cost) larger than the costs, or a negative charging price, makes the storage earn money
 per MWh delivered. The components show where the credit comes from.
 
-:func:`cell_lcos` evaluates the cell-level form with every term from a model: C_BOM and C_mfg from the
-cost model (:mod:`xlcell.cost`), E_u from the cell model and N_cyc from the SEI model.
+:func:`cell_lcos` evaluates the cell-level form with every term from a model, through the registry's providers
+(:mod:`xlcell.wiring`): C_BOM and C_mfg from the cost model (:mod:`xlcell.cost`), E_u from the cell model at the
+duty's C-rate and N_cyc from the lifetime provider at the duty.
 """
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 
-from .cell import CellDesign, evaluate_cell
-from .cost import crf, evaluate_cost  # crf: the one capital recovery factor of xlcell
-from .degradation import MAX_YEARS, SEIParams, sei_cycle_life
+from .cell import CellDesign
+from .cost import crf  # crf: the one capital recovery factor of xlcell
+from .degradation import MAX_YEARS, SEIParams
+from .duty import Duty
 from .errors import InputError, ShapeError
 from .params import ParamSpec, broadcast_fields, param, specs, validate
 from .units import from_display, to_display
@@ -260,17 +267,41 @@ def lcos(inputs: LcosInputs = LcosInputs(), soh: Array | None = None) -> LcosRes
 
 @dataclass(frozen=True)
 class CellLcos:
-    """The seed's cell LCOS of designs, with its inputs from the cost, cell and SEI models (SI, $; metadata:
-    ``XLCELL_CELL_LCOS`` keys)."""
+    """The cell LCOS of designs at a duty, with every term from a model (SI, $; metadata: ``XLCELL_CELL_LCOS`` keys).
 
-    lcos_usd_J: np.ndarray = field(metadata=param("Cell LCOS", "$/kWh", key="lcos_usd_kWh"))
+    The registry's providers compute each term once (cost: C_BOM and C_mfg; ``duty``: the energy the cell delivers at
+    the duty's C-rate; ``lifetime``: the cycle life), and :func:`cell_lcos_in_context` reads them; the fields are in
+    the order of ``XLCELL_CELL_LCOS``'s rows.
+    """
+
+    lcos_usd_J: np.ndarray = field(metadata=param(
+        "Cell LCOS at the duty", "$/kWh", key="lcos_usd_kWh",
+        doc="(C_BOM + C_mfg + C_O&M - RV) / (E_u N_cyc / DoD): the cell's cost over the energy it delivers in its "
+            "life at the duty (inf where it delivers none)"))
     #: materials and purchased items per accepted cell (cost model)
     c_bom_usd: np.ndarray = field(metadata=param("C_BOM per cell", "$", key="c_bom_usd"))
     #: the rest of the cell cost: labour, overheads, depreciation, ... (cost model)
     c_mfg_usd: np.ndarray = field(metadata=param("C_mfg per cell", "$", key="c_mfg_usd"))
-    energy_J: np.ndarray = field(metadata=param("Energy per cycle E_u", "kWh", key="energy_kWh"))  #: cell model
-    cycles: np.ndarray = field(metadata=param("Cycle life N_cyc", "-", key="cycle_life"))  #: to the end-of-life SOH
-    efficiency: np.ndarray = field(metadata=param("Round-trip efficiency η", "-", key="round_trip_efficiency"))
+    energy_J: np.ndarray = field(metadata=param(
+        "Energy delivered per cycle at the duty E_u", "kWh", key="energy_kWh",
+        doc="Q · f(C) · DoD · (V - I R): capacity, usable fraction and voltage under load at the duty's C-rate"))
+    cycles: np.ndarray = field(metadata=param(
+        "Cycle life N_cyc (equivalent full cycles)", "-", key="cycle_life",
+        doc="The registry's lifetime provider, to the duty's end-of-life SOH"))
+    lifetime_energy_J: np.ndarray = field(metadata=param(
+        "Energy delivered over the life", "kWh", key="lifetime_energy_kWh", doc="E_u N_cyc / DoD"))
+    efficiency: np.ndarray = field(metadata=param(
+        "Round-trip efficiency at the duty η", "-", key="round_trip_efficiency",
+        doc="(V - IR)/(V + IR) at the duty's current; the energy lost on charge is bought electricity (the project "
+            "LCOS's charging cost), not a cell cost, so η does not enter the cell LCOS"))
+    usable_fraction: np.ndarray = field(metadata=param("Usable capacity fraction at the duty's C-rate", "-",
+                                                       key="usable_fraction_duty"))
+    nameplate_energy_J: np.ndarray = field(metadata=param("Nameplate energy (cell model)", "kWh",
+                                                          key="nameplate_energy_kWh"))
+    cost_usd_J_usable: np.ndarray = field(metadata=param(
+        "Cell cost per kWh delivered at the duty", "$/kWh", key="cell_cost_usd_per_kWh_usable",
+        doc="(C_BOM + C_mfg) / E_u"))
+    c_rate_per_h: np.ndarray = field(metadata=param("Duty C-rate", "C-rate", key="c_rate"))
 
 
 def resistive_round_trip(avg_voltage_V: Array, voltage_under_load_V: Array) -> np.ndarray:
@@ -281,55 +312,148 @@ def resistive_round_trip(avg_voltage_V: Array, voltage_under_load_V: Array) -> n
     avg_voltage_V : array_like
         Mean open-circuit voltage V (V).
     voltage_under_load_V : array_like
-        Mean voltage under load V - IR at the design C-rate (V).
+        Mean voltage under load V - IR at the C-rate (V).
     """
     v, v_load = np.asarray(avg_voltage_V, dtype=float), np.asarray(voltage_under_load_V, dtype=float)
     return np.clip(v_load / (2.0 * v - v_load), 1e-6, 1.0)
 
 
-def cell_lcos_from_parts(c_bom: Array, c_mfg: Array, energy_J: Array, cycles: Array, efficiency: Array,
-                         c_om: Array = 0.0, residual_value: Array = 0.0) -> CellLcos:
-    """The cell LCOS from its model terms: the one assembly :func:`cell_lcos` and the registry's ``lcos`` provider
-    share, (C_BOM + C_mfg + C_O&M - RV) / (η E_u N_cyc).
+def delivered_energy(capacity_C: Array, usable_fraction: Array, dod: Array, voltage_under_load_V: Array) -> np.ndarray:
+    """Energy a cell delivers per cycle at a duty (J): E_u = Q · f(C) · DoD · max(V - I R, 0).
+
+    The usable fraction f is the cell model's rate capability at the duty's C-rate (:func:`xlcell.cell.rate_capability`)
+    and V - I R its mean voltage under load at that current; a voltage under load at or below zero delivers nothing.
 
     Parameters
     ----------
-    c_bom, c_mfg : array_like
-        Materials and the rest of the cell cost per accepted cell ($).
+    capacity_C : array_like
+        Nameplate capacity Q (C).
+    usable_fraction : array_like
+        Usable capacity fraction f at the duty's C-rate (dimensionless, 0-1).
+    dod : array_like
+        Depth of discharge (dimensionless, 0-1].
+    voltage_under_load_V : array_like
+        Mean voltage under load at the duty's current (V).
+    """
+    return (np.asarray(capacity_C, dtype=float) * np.asarray(usable_fraction, dtype=float) * np.asarray(dod, dtype=float)
+            * np.maximum(np.asarray(voltage_under_load_V, dtype=float), 0.0))
+
+
+def delivered_lcos(cost_usd: Array, energy_J: Array, cycles: Array, dod: Array) -> np.ndarray:
+    """Cell LCOS at a duty ($/J): net life-cycle cost over the energy delivered in the life, C / (E_u N_cyc / DoD).
+
+    N_cyc counts equivalent full cycles, so a duty of depth DoD runs N_cyc / DoD cycles of E_u each. A cell that
+    delivers nothing at the duty (E_u = 0) gives inf; a net credit (a residual value above the costs) a negative LCOS.
+
+    Parameters
+    ----------
+    cost_usd : array_like
+        Net life-cycle cost per cell C = C_BOM + C_mfg + C_O&M - RV ($).
     energy_J : array_like
-        Energy per full cycle E_u (J).
+        Energy delivered per cycle at the duty E_u (J), >= 0 (:func:`delivered_energy`).
     cycles : array_like
-        Cycle life N_cyc (-).
-    efficiency : array_like
-        Round-trip efficiency η (-).
+        Cycle life N_cyc (equivalent full cycles), > 0.
+    dod : array_like
+        Depth of discharge of the duty (dimensionless, 0-1].
+    """
+    life = np.asarray(energy_J, dtype=float) * np.asarray(cycles, dtype=float) / np.asarray(dod, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(life > 0, np.asarray(cost_usd, dtype=float) / np.where(life > 0, life, 1.0), np.inf)
+
+
+#: the keys of the registry context ``"lcos"`` (per cell, $)
+LCOS_CONTEXT_KEYS = ("om_usd", "residual_usd")
+
+
+def model_context(duty: Duty = Duty(), c_om: Array = 0.0, residual_value: Array = 0.0,
+                  sei_params: SEIParams = SEIParams(), cost_inputs: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The registry context of the cell LCOS at ``duty``: the one place that turns the LCOS's inputs into the
+    providers' context (``"duty"``, ``"lifetime"``, ``"lcos"``, ``"cost"``).
+
+    Parameters
+    ----------
+    duty : Duty
+        How the cell is cycled (SI; blank C-rate and temperature take the design's).
     c_om, residual_value : array_like
         Lifetime O&M cost and residual value per cell ($).
+    sei_params : SEIParams
+        SEI growth parameters of the lifetime provider (SI).
+    cost_inputs : mapping, optional
+        Keyword arguments of :func:`xlcell.cost.evaluate_cost` (factory, prices, fmt, yields, slurry).
     """
-    usd_J = lcos_simple(c_bom, c_mfg, c_om, residual_value, efficiency, energy_J, cycles)
-    return CellLcos(lcos_usd_J=usd_J, c_bom_usd=c_bom, c_mfg_usd=c_mfg, energy_J=energy_J, cycles=cycles,
-                    efficiency=np.broadcast_to(np.asarray(efficiency, dtype=float), np.shape(usd_J)))
+    # the lifetime provider reads cycles_per_year and eol_soh from its own context entry: the duty's, so that the
+    # cycle life and the LCOS see one duty
+    return {"duty": duty, "cost": {k: v for k, v in dict(cost_inputs or {}).items() if v is not None},
+            "lifetime": {"cycles_per_year": duty.cycles_per_year, "eol_soh": duty.eol_soh, "params": sei_params},
+            "lcos": {"om_usd": c_om, "residual_usd": residual_value}}
 
 
-def cell_lcos(design: CellDesign, cycles_per_year: Array = 365.0, eol_soh: Array = 0.8, efficiency: Array | None = 0.95,
-              c_om: Array = 0.0, residual_value: Array = 0.0, sei_params: SEIParams = SEIParams(),
-              factory: Any = None, prices: Any = None, **cost_inputs: Any) -> CellLcos:
-    """Cell-level LCOS of a population of designs, every term from a model rather than typed in.
+#: the registry outputs a :class:`CellLcos` is made of, by field
+_CELL_LCOS_OUTPUTS = {"lcos_usd_J": "lcos_cell_usd_per_kWh", "c_bom_usd": "materials_usd", "c_mfg_usd": "cell_cost_usd",
+                      "energy_J": "usable_energy_Wh", "cycles": "cycle_life", "efficiency": "round_trip_efficiency",
+                      "usable_fraction": "usable_fraction_duty", "nameplate_energy_J": "energy_Wh",
+                      "cost_usd_J_usable": "cell_cost_usd_per_kWh_usable", "c_rate_per_h": "duty_c_rate"}
 
-    C_BOM and C_mfg come from :func:`xlcell.cost.evaluate_cost` (BatPaC 5.0 roll-up; ``factory``, ``prices`` and
-    ``cost_inputs`` as there), E_u from :func:`xlcell.cell.evaluate_cell` and N_cyc from
-    :func:`xlcell.degradation.sei_cycle_life`; then LCOS = (C_BOM + C_mfg + C_O&M - RV) / (η E_u N_cyc).
-    ``efficiency`` None takes the resistive round trip at the design C-rate (:func:`resistive_round_trip`).
+
+def cell_lcos_in_context(design: CellDesign, context: Mapping[str, Any] | None = None) -> CellLcos:
+    """The cell LCOS of a population of designs, read from the registry's providers under a model ``context``: the
+    one route of this number (``XLCELL_CELL_LCOS``, :func:`xlcell.studies.cell_lcos`, the thickness study, the
+    optimiser's and the Monte Carlo's ``lcos_cell_usd_per_kWh``, the reports).
+
+    Parameters
+    ----------
+    design : CellDesign
+        Designs (SI; fields broadcast).
+    context : mapping, optional
+        The registry context (:func:`model_context`; ``"duty"`` absent: :class:`~xlcell.duty.Duty` ()).
+    """
+    from . import registry
+
+    return cell_lcos_of(registry.Evaluation(design, context))
+
+
+def cell_lcos_of(ev: Any) -> CellLcos:
+    """The :class:`CellLcos` of an evaluated population (:class:`xlcell.registry.Evaluation`): its terms are the
+    registry's outputs, so a study that needs more outputs of the same population evaluates the models once.
+
+    Parameters
+    ----------
+    ev : Evaluation
+        The population and its model context (``"duty"`` absent: :class:`~xlcell.duty.Duty` ()).
+    """
+    from . import registry
+
+    si = {name: np.asarray(registry.output_spec(key).to_si(np.asarray(ev[key], dtype=float)), dtype=float)
+          for name, key in _CELL_LCOS_OUTPUTS.items()}
+    si["c_mfg_usd"] = si["c_mfg_usd"] - si["c_bom_usd"]  # the cell cost less its materials
+    dod = np.asarray(_context_duty(ev.context).dod, dtype=float)
+    shape = np.broadcast_shapes(*(np.shape(v) for v in si.values()), dod.shape)
+    si = {k: np.broadcast_to(v, shape) for k, v in si.items()}
+    return CellLcos(lifetime_energy_J=np.broadcast_to(si["energy_J"] * si["cycles"] / dod, shape), **si)
+
+
+def _context_duty(context: Mapping[str, Any] | None) -> Duty:
+    return (context or {}).get("duty") or Duty()
+
+
+def cell_lcos(design: CellDesign, duty: Duty = Duty(), c_om: Array = 0.0, residual_value: Array = 0.0,
+              sei_params: SEIParams = SEIParams(), factory: Any = None, prices: Any = None,
+              **cost_inputs: Any) -> CellLcos:
+    """Cell-level LCOS of a population of designs at a duty, every term from a model rather than typed in.
+
+    C_BOM and C_mfg come from the cost model (:func:`xlcell.cost.evaluate_cost`; ``factory``, ``prices`` and
+    ``cost_inputs`` as there), the energy delivered per cycle E_u from the cell model at the duty's C-rate
+    (:func:`delivered_energy`) and N_cyc from the registry's lifetime provider at the duty; then
+    LCOS = (C_BOM + C_mfg + C_O&M - RV) / (E_u N_cyc / DoD) (:func:`delivered_lcos`). It is
+    :func:`cell_lcos_in_context` with the context of :func:`model_context`.
 
     Parameters
     ----------
     design : CellDesign
         Designs (SI; every field broadcasts).
-    cycles_per_year : array_like
-        Equivalent full cycles per year (1/yr).
-    eol_soh : array_like
-        State of health at end of life (dimensionless, 0.8 = 80 %).
-    efficiency : array_like or None
-        Round-trip efficiency η (dimensionless); None takes the resistive round trip at the design C-rate.
+    duty : Duty
+        C-rate (1/h; NaN: the design's), depth of discharge (-), temperature (K; NaN: the design's), cycles per year
+        (1/yr) and end-of-life SOH (-).
     c_om : array_like
         Operation and maintenance cost C_O&M over the life, in $ per cell.
     residual_value : array_like
@@ -343,15 +467,10 @@ def cell_lcos(design: CellDesign, cycles_per_year: Array = 365.0, eol_soh: Array
     **cost_inputs
         Further inputs of :func:`xlcell.cost.evaluate_cost` (cell format, yields, slurry, economics).
     """
-    cm = evaluate_cost(design, factory, prices, **cost_inputs)
-    bom = np.asarray(cm.materials_usd, dtype=float)
-    mfg = np.asarray(cm.cell_cost_usd, dtype=float) - bom
-    cell = evaluate_cell(design)
-    energy = np.asarray(cell.energy_J, dtype=float)
-    n = np.asarray(sei_cycle_life(design, cycles_per_year, eol_soh, sei_params), dtype=float)
-    eta = resistive_round_trip(cell.avg_voltage_V, cell.voltage_under_load_V) if efficiency is None else efficiency
-    return cell_lcos_from_parts(bom, mfg, energy, n, eta, c_om, residual_value)
+    return cell_lcos_in_context(design, model_context(duty, c_om, residual_value, sei_params,
+                                                      {"factory": factory, "prices": prices, **cost_inputs}))
 
 
-__all__ = ["CASHFLOW_COLUMNS", "CASHFLOW_SPECS", "CellLcos", "LcosInputs", "LcosResult", "cashflow", "cell_lcos", "cell_lcos_from_parts", "crf",
-           "lcos", "lcos_simple", "resistive_round_trip"]
+__all__ = ["CASHFLOW_COLUMNS", "CASHFLOW_SPECS", "CellLcos", "LCOS_CONTEXT_KEYS", "LcosInputs", "LcosResult", "cashflow",
+           "cell_lcos", "cell_lcos_in_context", "cell_lcos_of", "crf", "delivered_energy", "delivered_lcos", "lcos", "lcos_simple",
+           "model_context", "resistive_round_trip"]

@@ -9,21 +9,24 @@ scenario gives one number everywhere.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 import numpy as np
 
-from . import calendering, degradation, lcos, roll
-from .cell import CellDesign, CellMetrics
+from . import calendering, degradation, lcos, registry, roll, units
+from .cell import CellDesign, CellMetrics, _map_cell, broadcast_fields_cell, evaluate_cell
 from .calendering import CalenderingMaterial, Microstructure
-from .errors import XlcellError
-from .params import param, per_item
+from .duty import FAST, SLOW, Duty
+from .errors import InputError, ShapeError, XlcellError
+from .params import param, per_item, validate
 
 Array = Any
 
 _LIFE = "Lifetime scenario"
 _CAL = "Calendering study"
+_THK = "Thickness study"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -31,36 +34,44 @@ _CAL = "Calendering study"
 # --------------------------------------------------------------------------------------------------
 @dataclass(frozen=True, kw_only=True)
 class LifetimeScenario:
-    """How a cell is used over its life: the assumptions of the lifetime table and of the cell-level LCOS.
+    """How a cell is used over its life: the duty (:class:`xlcell.duty.Duty`: C-rate, depth of discharge,
+    temperature, cycles per year, end-of-life SOH) and the per-cell O&M cost and residual value of the cell LCOS.
 
-    The defaults are the ones ``XLCELL_SEI_CYCLE_LIFE``, ``XLCELL_CELL_LCOS`` and the report use.
+    The duty is the one description of use: :attr:`cycles_per_year` and :attr:`eol_soh` read it (the keys of the
+    Lifetime sheet and of ``XLCELL_SEI_CYCLE_LIFE``). The defaults are the ones ``XLCELL_SEI_CYCLE_LIFE``,
+    ``XLCELL_CELL_LCOS`` and the report use: ``Duty()`` (the design's C-rate and temperature, full depth, 365 cycles
+    a year, end of life at 80 %).
     """
 
-    cycles_per_year: Array = field(default=365.0, metadata=param(
-        "Full cycles per year", "1/yr", key="cycles_per_year", gt=0, le=1e5, group=_LIFE,
-        doc="Sets how much calendar time passes per cycle"))
-    eol_soh: Array = field(default=0.8, metadata=param("End-of-life state of health", "-", key="eol_soh", gt=0, lt=1,
-                                                       group=_LIFE))
-    round_trip_efficiency: Array = field(default=0.95, metadata=param(
-        "Round-trip efficiency η (cell LCOS)", "-", key="efficiency", gt=0, le=1, allow_nan=True, group=_LIFE,
-        doc="NaN: the resistive round trip (V - IR)/(V + IR) at the design C-rate"))
+    duty: Duty = field(default_factory=Duty, metadata={"doc": "how the cell is cycled (xlcell.duty.Duty, SI)"})
     om_usd: Array = field(default=0.0, metadata=param("Lifetime O&M cost per cell", "$", key="c_om", group=_LIFE))
     residual_usd: Array = field(default=0.0, metadata=param("Residual value per cell", "$", key="residual_value",
                                                             group=_LIFE))
+
+    @property
+    def cycles_per_year(self) -> Array:
+        """The duty's cycles per year (1/yr)."""
+        return self.duty.cycles_per_year
+
+    @property
+    def eol_soh(self) -> Array:
+        """The duty's end-of-life state of health (-)."""
+        return self.duty.eol_soh
 
 
 def cell_lcos(design: CellDesign, scenario: LifetimeScenario = LifetimeScenario(),
               sei_params: degradation.SEIParams = degradation.SEIParams(),
               cost_inputs: Mapping[str, Any] | None = None) -> lcos.CellLcos:
-    """Cell-level LCOS of a population of designs under a lifetime scenario: the one route to that number.
+    """Cell-level LCOS of a population of designs under a lifetime scenario: :func:`xlcell.lcos.cell_lcos` at the
+    scenario's duty, the registry's chain (one route for ``XLCELL_CELL_LCOS``, the optimiser and the reports).
 
     Parameters
     ----------
     design : CellDesign
         Designs (SI; fields broadcast).
     scenario : LifetimeScenario
-        Cycles per year (1/yr), end-of-life SOH (-), round-trip efficiency (-; NaN: resistive at the C-rate),
-        lifetime O&M and residual value per cell ($).
+        The duty (C-rate 1/h, DoD -, temperature K, cycles per year 1/yr, end-of-life SOH -), lifetime O&M and
+        residual value per cell ($).
     sei_params : SEIParams
         SEI growth parameters of the cycle life.
     cost_inputs : mapping, optional
@@ -69,13 +80,12 @@ def cell_lcos(design: CellDesign, scenario: LifetimeScenario = LifetimeScenario(
     Returns
     -------
     CellLcos
-        LCOS ($/J), C_BOM and C_mfg ($), energy per cycle (J), cycle life (-) and the efficiency used (-),
-        from :func:`xlcell.lcos.cell_lcos`, which the registry's ``lcos`` provider shares its formula with.
+        LCOS ($/J), C_BOM and C_mfg ($), energy delivered per cycle at the duty (J), cycle life (-), the round trip
+        at the duty (-) and the other terms.
     """
-    eta = scenario.round_trip_efficiency
-    return lcos.cell_lcos(design, scenario.cycles_per_year, scenario.eol_soh,
-                          None if np.all(np.isnan(np.asarray(eta, dtype=float))) else eta,
-                          scenario.om_usd, scenario.residual_usd, sei_params, **dict(cost_inputs or {}))
+    validate(scenario)
+    return lcos.cell_lcos(design, scenario.duty, scenario.om_usd, scenario.residual_usd, sei_params,
+                          **dict(cost_inputs or {}))
 
 
 @dataclass(frozen=True)
@@ -178,6 +188,128 @@ def project_lcos_study(design: CellDesign, inputs: lcos.LcosInputs = lcos.LcosIn
 
 
 # --------------------------------------------------------------------------------------------------
+# Thickness study
+# --------------------------------------------------------------------------------------------------
+def _default_thicknesses() -> np.ndarray:
+    return units.from_display(np.arange(40.0, 251.0, 10.0), "µm")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ThicknessStudy:
+    """The positive-thickness study: a sweep of the positive coating thickness (the negative follows the design's
+    N/P ratio, porosities and compositions held) evaluated at each of several duties, by default a slow and a fast
+    one (:data:`xlcell.duty.SLOW`, C/3; :data:`xlcell.duty.FAST`, 2C; both full depth, 365 cycles a year, end of life
+    at 80 %).
+    """
+
+    thicknesses_m: Array = field(default_factory=_default_thicknesses, metadata=param(
+        "Positive coating thickness", "µm", key="pos_thickness_um", gt=0, le=2000, group=_THK,
+        doc="The sweep: 40 to 250 µm in 10 µm steps (BatPaC 5.0's default positive is 120 µm)"))
+    duties: tuple[Duty, ...] = field(default=(SLOW, FAST), metadata={
+        "doc": "the duties (xlcell.duty.Duty, SI), one row of the result each; default slow (C/3) and fast (2C)"})
+    om_usd: Array = field(default=0.0, metadata=param("Lifetime O&M cost per cell", "$", key="c_om", group=_THK))
+    residual_usd: Array = field(default=0.0, metadata=param("Residual value per cell", "$", key="residual_value",
+                                                            group=_THK))
+
+
+@dataclass(frozen=True)
+class ThicknessResult:
+    """A thickness study (SI; the metadata gives label and display unit). Shapes: ``(K,)`` per thickness,
+    ``(D, K)`` per duty and thickness, ``(D,)`` per duty."""
+
+    thickness_m: np.ndarray = field(metadata=param("Positive coating thickness", "µm", key="pos_thickness_um"))
+    neg_thickness_m: np.ndarray = field(metadata=param("Negative coating thickness (N/P held)", "µm",
+                                                       key="neg_thickness_um"))
+    c_rate_per_h: np.ndarray = field(metadata=param("Duty C-rate", "C-rate", key="duty_c_rate"))
+    energy_J: np.ndarray = field(metadata=param("Nameplate energy", "Wh", key="energy_Wh"))
+    specific_energy_J_kg: np.ndarray = field(metadata=param("Nameplate specific energy", "Wh/kg",
+                                                            key="specific_energy_Wh_kg"))
+    max_power_W: np.ndarray = field(metadata=param("Maximum power", "W", key="max_power_W"))
+    cost_usd_J: np.ndarray = field(metadata=param("Cell cost per nameplate kWh", "$/kWh", key="cell_cost_usd_per_kWh"))
+    usable_fraction: np.ndarray = field(metadata=param("Usable capacity fraction at the duty", "-",
+                                                       key="usable_fraction_duty"))
+    usable_energy_J: np.ndarray = field(metadata=param("Energy delivered per cycle at the duty", "Wh",
+                                                       key="usable_energy_Wh"))
+    cycle_life: np.ndarray = field(metadata=param("Cycle life (equivalent full cycles)", "-", key="cycle_life"))
+    cost_usd_J_usable: np.ndarray = field(metadata=param("Cell cost per kWh delivered at the duty", "$/kWh",
+                                                         key="cell_cost_usd_per_kWh_usable"))
+    lcos_usd_J: np.ndarray = field(metadata=param("Cell LCOS at the duty", "$/kWh", key="lcos_cell_usd_per_kWh"))
+    feasible: np.ndarray = field(metadata=param("Feasible at the duty's C-rate", "bool", key="feasible"))
+    lcos_min_usd_J: np.ndarray = field(metadata=param("Lowest LCOS of the sweep", "$/kWh", key="lcos_min_usd_per_kWh"))
+    lcos_min_thickness_m: np.ndarray = field(metadata=param("Positive thickness of the lowest LCOS", "µm",
+                                                            key="lcos_min_pos_thickness_um"))
+    lcos_interior: np.ndarray = field(metadata=param(
+        "LCOS has an interior optimum", "bool", key="lcos_interior_optimum",
+        doc="The lowest LCOS lies inside the sweep, not at its thinnest or thickest end"))
+
+
+def thickness_study(design: CellDesign, study: ThicknessStudy = ThicknessStudy(),
+                    sei_params: degradation.SEIParams = degradation.SEIParams(),
+                    cost_inputs: Mapping[str, Any] | None = None) -> ThicknessResult:
+    """Energy, power, cycle life, cost per kWh and cell LCOS of ``design`` over a positive-thickness sweep, at each
+    duty of ``study``, in one evaluation of the registry's chain (the cell LCOS is :func:`xlcell.lcos.cell_lcos_of`'s,
+    the cycle life the lifetime provider's at the duty).
+
+    At each duty the design runs at the duty's C-rate (so ``feasible`` is the cell's at that rate) and the negative
+    follows the design's N/P ratio.
+
+    Parameters
+    ----------
+    design : CellDesign
+        One design (SI); its positive thickness is swept.
+    study : ThicknessStudy
+        Thicknesses (m), duties, lifetime O&M and residual value per cell ($).
+    sei_params : SEIParams
+        SEI growth parameters of the cycle life.
+    cost_inputs : mapping, optional
+        Keyword arguments of :func:`xlcell.cost.evaluate_cost` (factory, prices, fmt, yields, slurry).
+
+    Returns
+    -------
+    ThicknessResult
+        Per thickness ``(K,)``, per duty and thickness ``(D, K)``, per duty ``(D,)`` (SI).
+    """
+    validate(study)
+    L = np.asarray(study.thicknesses_m, dtype=float).reshape(-1)
+    if L.size < 1 or not study.duties:
+        raise InputError("pos_thickness_um" if L.size < 1 else "duties", L.size if L.size < 1 else 0,
+                         "at least one thickness and one duty")
+    for duty in study.duties:
+        validate(duty)
+    one = broadcast_fields_cell(design)
+    if np.size(one.pos.thickness_m) != 1:
+        raise ShapeError("design", f"a population of {np.size(one.pos.thickness_m)}", "one design")
+    one = _map_cell(one, lambda x: np.asarray(x).reshape(-1)[0])
+    D, K = len(study.duties), L.size
+    duties = Duty(**{f.name: np.repeat([float(getattr(d, f.name)) for d in study.duties], K)
+                     for f in dataclasses.fields(Duty)})
+    c = np.where(np.isnan(duties.c_rate_per_h), float(one.c_rate_per_h), duties.c_rate_per_h)
+    np_ratio = float(np.asarray(evaluate_cell(one).np_ratio).reshape(-1)[0])  # the design's N/P, held
+    pop = dataclasses.replace(one, c_rate_per_h=c, np_ratio=np.full(D * K, np_ratio),
+                              pos=dataclasses.replace(one.pos, thickness_m=np.tile(L, D)),
+                              neg=dataclasses.replace(one.neg, thickness_m=np.full(D * K, np.nan)))
+    ev = registry.Evaluation(pop, lcos.model_context(duties, study.om_usd, study.residual_usd, sei_params, cost_inputs))
+    cl = lcos.cell_lcos_of(ev)
+
+    def grid(x: Any) -> np.ndarray:
+        return np.broadcast_to(np.asarray(x), (D * K,)).reshape(D, K)
+
+    def si(key: str) -> np.ndarray:
+        return grid(registry.output_spec(key).to_si(np.asarray(ev[key], dtype=float)))
+
+    lcos_grid = grid(cl.lcos_usd_J)
+    best = np.argmin(lcos_grid, axis=1)
+    return ThicknessResult(
+        thickness_m=L, neg_thickness_m=si("neg_thickness_um")[0], c_rate_per_h=grid(c)[:, 0],
+        energy_J=si("energy_Wh")[0], specific_energy_J_kg=si("specific_energy_Wh_kg")[0],
+        max_power_W=si("max_power_W")[0], cost_usd_J=si("cell_cost_usd_per_kWh")[0],
+        usable_fraction=grid(cl.usable_fraction), usable_energy_J=grid(cl.energy_J), cycle_life=grid(cl.cycles),
+        cost_usd_J_usable=grid(cl.cost_usd_J_usable), lcos_usd_J=lcos_grid,
+        feasible=grid(np.asarray(ev["feasible"], dtype=bool)),
+        lcos_min_usd_J=lcos_grid[np.arange(D), best], lcos_min_thickness_m=L[best], lcos_interior=(best > 0) & (best < K - 1))
+
+
+# --------------------------------------------------------------------------------------------------
 # Calendering
 # --------------------------------------------------------------------------------------------------
 def _default_line_loads() -> np.ndarray:
@@ -274,4 +406,5 @@ def calendering_study(design: CellDesign, material: CalenderingMaterial, study: 
 
 
 __all__ = ["CalenderingResult", "CalenderingStudy", "LifetimeScenario", "LifetimeStudy", "ProjectLcosStudy",
-           "calendering_study", "cell_lcos", "lifetime_study", "project_lcos_study"]
+           "ThicknessResult", "ThicknessStudy", "calendering_study", "cell_lcos", "lifetime_study", "project_lcos_study",
+           "thickness_study"]

@@ -4,6 +4,7 @@ table (:mod:`udfs`) and by the sheets that lay out its header (:mod:`workbooks.s
 from __future__ import annotations
 
 from .calendering import CalenderingMaterial
+from .lcos import CellLcos
 from .materials import Material
 from .params import specs
 from .uncertainty import STAT_COLUMNS
@@ -25,3 +26,9 @@ MC_HEADER = ["output", "unit", "deterministic", *STAT_COLUMNS]
 C2C_SAMPLE_HEADER = ["cell", "capacity_Ah", "resistance_mohm", "energy_Wh"]
 #: ``XLCELL_HISTOGRAM``: one row per bin
 HISTOGRAM_HEADER = ["bin", "bin_low", "bin_high", "count", "share"]
+#: ``XLCELL_CELL_LCOS``: one (item, value) row per term of the cell LCOS at the duty
+CELL_LCOS_ROWS = tuple(s.key for s in specs(CellLcos))
+#: ``XLCELL_THICKNESS_STUDY``: one row per positive thickness (keys of :class:`xlcell.studies.ThicknessResult`)
+THICKNESS_HEADER = ("pos_thickness_um", "neg_thickness_um", "energy_Wh", "specific_energy_Wh_kg", "max_power_W",
+                    "usable_fraction_duty", "usable_energy_Wh", "cycle_life", "cell_cost_usd_per_kWh",
+                    "cell_cost_usd_per_kWh_usable", "lcos_cell_usd_per_kWh", "feasible")

@@ -9,13 +9,16 @@ the providers it reads.
 """
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Callable, Mapping
 
 import numpy as np
 
 from . import calendering, cost, degradation, lcos, uncertainty, units
-from .cell import CellDesign, CellMetrics, resolve
-from .params import ParamSpec, specs
+from .cell import CellDesign, CellMetrics, evaluate_cell, resolve
+from .duty import Duty, resolve_duty
+from .errors import InputError, UnknownKeyError
+from .params import ParamSpec, specs, validate
 from .registry import (DesignVariable, Evaluation, cell_outputs, cell_variables, register_limit, register_max_of,
                        register_metrics, register_variable)
 
@@ -91,11 +94,24 @@ _LIFE = (
     ParamSpec(name="cycle_life", key="cycle_life", label="Cycle life to end of life (SEI growth)", unit="-", group="Lifetime",
               doc="Equivalent full cycles until SEI growth brings the state of health to eol_soh"),
 )
+_DUTY = (
+    ParamSpec(name="duty_c_rate", key="duty_c_rate", label="Duty C-rate", unit="C-rate", group="Duty",
+              doc="The duty's C-rate (context \"duty\"; blank: the design's c_rate)"),
+    ParamSpec(name="usable_fraction_duty", key="usable_fraction_duty", label="Usable capacity fraction at the duty's C-rate",
+              unit="-", group="Duty", doc="The cell model's rate capability at the duty's C-rate and temperature"),
+    ParamSpec(name="usable_energy_Wh", key="usable_energy_Wh", label="Energy delivered per cycle at the duty", unit="Wh",
+              group="Duty", doc="Q · f(C) · DoD · (V - I R) at the duty's C-rate: what the cell delivers, against the "
+                                "nameplate energy_Wh"),
+    ParamSpec(name="round_trip_efficiency", key="round_trip_efficiency", label="Round-trip efficiency at the duty's C-rate",
+              unit="-", group="Duty", doc="(V - IR)/(V + IR): resistive loss on charge and discharge at the duty's current"),
+    ParamSpec(name="cell_cost_usd_per_kWh_usable", key="cell_cost_usd_per_kWh_usable",
+              label="Cell cost per kWh delivered at the duty", unit="$/kWh", group="Duty",
+              doc="cell_cost_usd / usable_energy_Wh (inf where the cell delivers nothing at the duty)"),
+)
 _LCOS = (
-    ParamSpec(name="round_trip_efficiency", key="round_trip_efficiency", label="Round-trip efficiency at the C-rate",
-              unit="-", group="LCOS", doc="(V - IR)/(V + IR): resistive loss on charge and discharge at the design C-rate"),
-    ParamSpec(name="lcos_cell", key="lcos_cell_usd_per_kWh", label="Cell-level LCOS", unit="$/kWh", group="LCOS",
-              doc="(C_BOM + C_mfg + C_O&M - RV) / (η E N_cyc): cell cost over the energy delivered in its life"),
+    ParamSpec(name="lcos_cell", key="lcos_cell_usd_per_kWh", label="Cell-level LCOS at the duty", unit="$/kWh", group="LCOS",
+              doc="(C_BOM + C_mfg + C_O&M - RV) / (E_u N_cyc / DoD): cell cost over the energy it delivers in its life "
+                  "at the duty"),
 )
 
 
@@ -105,15 +121,54 @@ def _lifetime(ev: Evaluation) -> dict[str, Any]:
     return {"cycle_life": degradation.sei_cycle_life(ev.design, **kw)}
 
 
+def duty_of(ev: Evaluation) -> Duty:
+    """The duty of an evaluation: context ``"duty"`` (a :class:`~xlcell.duty.Duty`, checked against its metadata;
+    absent: ``Duty()``), its blank C-rate and temperature taken from the designs.
+
+    Parameters
+    ----------
+    ev : Evaluation
+        The population and its context.
+    """
+    duty = ev.context.get("duty")
+    if duty is None:
+        duty = Duty()
+    elif not isinstance(duty, Duty):
+        raise InputError("duty", type(duty).__name__, "a Duty (xlcell.duty.Duty)")
+    validate(duty)
+    d = ev.design
+    return resolve_duty(duty, d.c_rate_per_h, d.temperature_K)
+
+
+def _duty(ev: Evaluation) -> dict[str, Any]:
+    """Rate-aware energy at the duty (context ``"duty"``): the cell model evaluated at the duty's C-rate and
+    temperature gives the usable fraction (its rate capability, :func:`xlcell.cell.rate_capability`) and the voltage
+    under load, hence the energy delivered per cycle (:func:`xlcell.lcos.delivered_energy`), the round trip and the
+    cell cost per delivered kWh."""
+    duty = duty_of(ev)
+    at = evaluate_cell(dataclasses.replace(ev.design, c_rate_per_h=duty.c_rate_per_h, temperature_K=duty.temperature_K))
+    e_u = lcos.delivered_energy(at.capacity_C, at.usable_capacity_fraction, duty.dod, at.voltage_under_load_V)
+    kwh = units.to_display(e_u, "kWh")
+    with np.errstate(divide="ignore"):
+        per_kwh = np.where(kwh > 0, ev["cell_cost_usd"] / np.where(kwh > 0, kwh, 1.0), np.inf)
+    out = {"duty_c_rate": duty.c_rate_per_h, "usable_fraction_duty": at.usable_capacity_fraction,
+           "usable_energy_Wh": units.to_display(e_u, "Wh"),
+           "round_trip_efficiency": lcos.resistive_round_trip(at.avg_voltage_V, at.voltage_under_load_V),
+           "cell_cost_usd_per_kWh_usable": per_kwh}
+    shape = np.broadcast_shapes(*(np.shape(v) for v in out.values()))
+    return {k: np.broadcast_to(np.asarray(v, dtype=float), shape) for k, v in out.items()}
+
+
 def _lcos(ev: Evaluation) -> dict[str, Any]:
-    """The seed's cell-level LCOS from the cost and lifetime providers; context ``"lcos"``: ``om_usd`` (0) and
-    ``residual_usd`` (0) per cell, ``efficiency`` (default: the resistive round trip at the design C-rate)."""
+    """The cell-level LCOS at the duty from the cost, duty and lifetime providers (:func:`xlcell.lcos.delivered_lcos`);
+    context ``"lcos"``: ``om_usd`` (0) and ``residual_usd`` (0) per cell."""
     kw = dict(ev.context.get("lcos") or {})
-    eta = kw["efficiency"] if "efficiency" in kw else lcos.resistive_round_trip(ev["avg_voltage_V"], ev["voltage_under_load_V"])
-    materials = ev["materials_usd"]
-    r = lcos.cell_lcos_from_parts(materials, ev["cell_cost_usd"] - materials, units.from_display(ev["energy_Wh"], "Wh"),
-                                  ev["cycle_life"], eta, kw.get("om_usd", 0.0), kw.get("residual_usd", 0.0))
-    return {"round_trip_efficiency": r.efficiency, "lcos_cell_usd_per_kWh": units.to_display(r.lcos_usd_J, "$/kWh")}
+    for k in kw:  # an "efficiency" of the seed's form is refused: the round trip is the cell model's at the duty
+        if k not in lcos.LCOS_CONTEXT_KEYS:
+            raise UnknownKeyError(str(k), lcos.LCOS_CONTEXT_KEYS, what="lcos context key")
+    cost = ev["cell_cost_usd"] + np.asarray(kw.get("om_usd", 0.0), dtype=float) - np.asarray(kw.get("residual_usd", 0.0), dtype=float)
+    usd_J = lcos.delivered_lcos(cost, units.from_display(ev["usable_energy_Wh"], "Wh"), ev["cycle_life"], duty_of(ev).dod)
+    return {"lcos_cell_usd_per_kWh": units.to_display(usd_J, "$/kWh")}
 
 
 _CAL = tuple(ParamSpec(name=f"{p}_fracture_ratio", key=f"{p}_fracture_ratio", label=f"{s}: line load / fracture line load",
@@ -275,12 +330,13 @@ def wire() -> None:
     register_max_of("diffusion_limit", [s.key for s in _LIMIT_SPECS[:4]])
     register_metrics("cost", _COST, _cost)
     register_metrics("lifetime", _LIFE, _lifetime)
-    register_metrics("lcos", _LCOS, _lcos, requires=("cell", "cost", "lifetime"))
+    register_metrics("duty", _DUTY, _duty, requires=("cost",))  # the cell model at the duty's operating point
+    register_metrics("lcos", _LCOS, _lcos, requires=("cost", "duty", "lifetime"))
     register_metrics("calendering", _CAL, _calendering)  # reads the design only
     register_metrics("uncertainty", uncertainty.RISK_SPECS, _risk)
     for key in CALENDERING_LIMITS:  # imposed by every DesignProblem where the material has calendering parameters
         register_limit(key, 1.0, lambda ctx, part=key[:3]: calendering_active(part, ctx))
 
 
-__all__ = ["wire", "line_load_variables", "implied_line_load", "calendering_active", "within_calendering_limits",
+__all__ = ["wire", "duty_of", "line_load_variables", "implied_line_load", "calendering_active", "within_calendering_limits",
            "CALENDERING_LIMITS"]

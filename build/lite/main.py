@@ -152,17 +152,15 @@ def XLCELL_CELL(design, materials=None):
 
 
 @func
-@arg('design', doc='two-column (key, value) design range (Design sheet)', err_to_str=True, ndim=2)
-@arg('cycles_per_year', doc='full cycles per year, > 0 (blank = 365)', err_to_str=True)
-@arg('eol_soh', doc='end-of-life state of health, 0-1 (blank = 0.8)', err_to_str=True)
-@arg('efficiency', doc='round-trip efficiency, 0-1 (blank = 0.95)', err_to_str=True)
+@arg('design', doc='(key, value) design range', err_to_str=True, ndim=2)
+@arg('duty', doc="optional (key, value) rows c_rate, dod, temperature_C, cycles_per_year, eol_soh (blank = design's C-rate, T; 1; 365; 0.8)", err_to_str=True, ndim=2)
 @arg('c_om', doc='lifetime O&M cost per cell, $ (blank = 0)', err_to_str=True)
 @arg('residual_value', doc='residual value per cell, $ (blank = 0)', err_to_str=True)
-@arg('sei_params', doc='optional (key, value) range of SEI parameters', err_to_str=True, ndim=2)
-@arg('materials', doc='optional table of user-defined materials', err_to_str=True, ndim=2)
-def XLCELL_CELL_LCOS(design, cycles_per_year=None, eol_soh=None, efficiency=None, c_om=None, residual_value=None, sei_params=None, materials=None):
-    'Cell-level LCOS of a design with every term from a model: C_BOM, C_mfg (cost), E_u (cell), N_cyc (SEI).'
-    return udfs.XLCELL_CELL_LCOS(design, cycles_per_year, eol_soh, efficiency, c_om, residual_value, sei_params, materials)
+@arg('sei_params', doc='optional SEI parameters (key, value)', err_to_str=True, ndim=2)
+@arg('materials', doc='optional user materials', err_to_str=True, ndim=2)
+def XLCELL_CELL_LCOS(design, duty=None, c_om=None, residual_value=None, sei_params=None, materials=None):
+    'Cell-level LCOS of a design at a duty in $/kWh delivered, every term from a model (cost, cell, lifetime).'
+    return udfs.XLCELL_CELL_LCOS(design, duty, c_om, residual_value, sei_params, materials)
 
 
 @func
@@ -389,7 +387,7 @@ def XLCELL_KAPPA_EFF(kappa0_S_m, porosity, bruggeman_exponent=None):
 
 @func
 @arg('params', doc='two-column (key, value) range: power_MW, energy_MWh, capex_power_usd_kW, capex_energy_usd_kWh, fixed_om_usd_kW_yr, var_om_usd_MWh, charging_price_usd_MWh, round_trip_efficiency, depth_of_discharge, cycles_per_year, lifetime_years, discount_rate…', err_to_str=True, ndim=2)
-@arg('soh', doc='optional column of state of health per year (e.g. XLCELL_SEI_SOH_BY_YEAR); replaces annual_degradation; blank cells are allowed only after the last year', err_to_str=True, ndim=2)
+@arg('soh', doc='optional column of SOH per year (e.g. XLCELL_SEI_SOH_BY_YEAR), replaces annual_degradation; blanks only at the end', err_to_str=True, ndim=2)
 def XLCELL_LCOS(params, soh=None):
     'Project LCOS (Schmidt et al. 2019) in $/MWh discharged, with its capex, O&M, charging and end-of-life parts.'
     return udfs.XLCELL_LCOS(params, soh)
@@ -397,7 +395,7 @@ def XLCELL_LCOS(params, soh=None):
 
 @func
 @arg('params', doc='two-column (key, value) range as for XLCELL_LCOS', err_to_str=True, ndim=2)
-@arg('soh', doc='optional column of state of health per year; replaces annual_degradation; blank cells only after the last year', err_to_str=True, ndim=2)
+@arg('soh', doc='optional column of SOH per year, as XLCELL_LCOS', err_to_str=True, ndim=2)
 def XLCELL_LCOS_CASHFLOW(params, soh=None):
     'The yearly cash-flow table of the project LCOS: year 0 (capex) to N+1 (end of life).'
     return udfs.XLCELL_LCOS_CASHFLOW(params, soh)
@@ -412,7 +410,7 @@ def XLCELL_LCOS_CASHFLOW(params, soh=None):
 @arg('energy_kWh', doc='usable energy per cycle E_u, kWh', err_to_str=True)
 @arg('cycles', doc='cycle life N_cyc A negative result is legitimate: the residual value exceeds the costs.', err_to_str=True)
 def XLCELL_LCOS_SIMPLE(c_bom, c_mfg, c_om, residual_value, efficiency, energy_kWh, cycles):
-    'Cell-level LCOS in $/kWh: (C_BOM + C_mfg + C_O&M - RV) / (η · E_u · N_cyc).'
+    'Cell-level LCOS in $/kWh from typed terms (a what-if): (C_BOM + C_mfg + C_O&M - RV) / (η · E_u · N_cyc).'
     return udfs.XLCELL_LCOS_SIMPLE(c_bom, c_mfg, c_om, residual_value, efficiency, energy_kWh, cycles)
 
 
@@ -721,6 +719,19 @@ def XLCELL_SEI_SOH_BY_YEAR(design, years, cycles_per_year=None, sei_params=None,
 def XLCELL_SPECIFIC_AREA(am_volume_fraction, particle_radius_um):
     'Active surface per electrode volume 3·ε_AM/r in cm²/cm³.'
     return udfs.XLCELL_SPECIFIC_AREA(am_volume_fraction, particle_radius_um)
+
+
+@func
+@arg('design', doc='(key, value) design range', err_to_str=True, ndim=2)
+@arg('thicknesses_um', doc='positive thicknesses, µm (blank = 40 to 250 by 10)', err_to_str=True, ndim=2)
+@arg('duty', doc='optional (key, value) duty rows, as XLCELL_CELL_LCOS', err_to_str=True, ndim=2)
+@arg('c_om', doc='per cell, $ (blank = 0)', err_to_str=True)
+@arg('residual_value', doc='per cell, $ (blank = 0)', err_to_str=True)
+@arg('sei_params', doc='optional SEI parameters (key, value)', err_to_str=True, ndim=2)
+@arg('materials', doc='optional user materials', err_to_str=True, ndim=2)
+def XLCELL_THICKNESS_STUDY(design, thicknesses_um=None, duty=None, c_om=None, residual_value=None, sei_params=None, materials=None):
+    'Positive-thickness sweep at a duty: energy, power, life, $/kWh and LCOS, one row per thickness.'
+    return udfs.XLCELL_THICKNESS_STUDY(design, thicknesses_um, duty, c_om, residual_value, sei_params, materials)
 
 
 @func

@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import (bom, calendering, conf, cost, dashboard, design, factory, howto, lcos, lifetime, materials, pareto,
-               surrogate, uncertainty)
+               surrogate, thickness, uncertainty)
 
 #: the sheet modules in tab order
-ORDER = [howto, dashboard, design, materials, factory, bom, cost, calendering, surrogate, lifetime, lcos, uncertainty, pareto, conf]
+ORDER = [howto, dashboard, design, materials, factory, bom, cost, calendering, surrogate, lifetime, lcos, uncertainty, pareto,
+         thickness, conf]
 
 
 @dataclass

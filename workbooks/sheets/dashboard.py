@@ -76,7 +76,7 @@ def sections() -> list[tuple[str, list[Headline]]]:
         ("Life and cost of storage", [
             H("sei_cycle_life", "Cycle life to end of life (SEI model, Lifetime sheet's SOH limit)", "cycles",
               lifetime.TITLE, "=sei_cycle_life", "#,##0"),
-            H("lcos_usd_kWh", "Cell-level LCOS (cost, cell and SEI models)", "$/kWh", lcos.TITLE,
+            H("lcos_usd_kWh", "Cell-level LCOS at the duty (cost, cell and life models)", "$/kWh", lcos.TITLE,
               _lookup("lcos_usd_kWh", lcos.CELL_LCOS_NAME), "0.000"),
         ]),
         ("Risk and manufacturing", [

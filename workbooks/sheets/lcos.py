@@ -1,11 +1,15 @@
-"""The LCOS sheet: levelised cost of storage, project (Schmidt et al. 2019) and cell level (the seed).
+"""The LCOS sheet: levelised cost of storage, project (Schmidt et al. 2019) and cell level.
 
 Layout:
 
 * A:F — project inputs generated from :class:`xlcell.lcos.LcosInputs` (named range
-  ``tbl_lcos_params``), then the cell-level inputs (BOM, manufacturing, O&M, residual value,
-  efficiency; energy from the Design sheet and cycle life from the Lifetime sheet), and below them
-  ``XLCELL_CELL_LCOS``, the same LCOS with C_BOM and C_mfg from the cost model.
+  ``tbl_lcos_params``); then the **cell LCOS at the duty**, every term from the models: the duty
+  (``tbl_duty``, keys of :class:`xlcell.duty.Duty`: blank C-rate and temperature are the Design
+  sheet's, depth of discharge, cycles per year and end-of-life SOH are the Lifetime sheet's operating
+  inputs), O&M and residual value per cell, and ``XLCELL_CELL_LCOS`` spilled below them
+  (``tbl_cell_lcos``, the one cell LCOS the Dashboard shows); then a **what-if** of the seed's
+  formula with typed terms (``XLCELL_LCOS_SIMPLE``), each term pre-filled with the model's so that it
+  equals the model until a term is overwritten.
 * H:K — ``XLCELL_LCOS`` spilled twice: with the fixed annual degradation, and with the state of
   health per year from the SEI model (column V, ``XLCELL_SEI_SOH_BY_YEAR`` over the longest allowed
   lifetime, :data:`xlcell.degradation.MAX_YEARS` years); a cost-component chart.
@@ -17,8 +21,10 @@ from openpyxl.chart import BarChart, Reference, Series
 from openpyxl.workbook.workbook import Workbook
 
 from xlcell.degradation import MAX_YEARS
+from xlcell.duty import Duty
 from xlcell.lcos import LcosInputs
 from xlcell.params import specs, to_display
+from xlcell.tables import CELL_LCOS_ROWS
 
 from .. import style
 from ..xlsx import spill
@@ -30,20 +36,41 @@ SOH_COL = 22  # V, right of the cash-flow table
 SOH_YEARS = MAX_YEARS  #: years of SEI state of health computed: the longest lifetime_years allowed, so any lifetime is covered
 LCOS_ITEMS = 9  #: rows of XLCELL_LCOS
 CASHFLOW_COLS = 13
-CELL_LCOS_ITEMS = 5  #: rows of XLCELL_CELL_LCOS
+CELL_LCOS_ITEMS = len(CELL_LCOS_ROWS)  #: rows of XLCELL_CELL_LCOS
 #: the workbook name of the spilled (item, value) rows of XLCELL_CELL_LCOS (the Dashboard looks values up in it)
 CELL_LCOS_NAME = "tbl_cell_lcos"
-
-#: cell-level inputs: (label, key, value or formula, unit, note)
+#: the workbook name of the duty's (key, value) rows
+DUTY_NAME = "tbl_duty"
+#: what fills each duty key on this sheet: a value (None: blank, the Design sheet's) or a formula, and the note
+DUTY_SOURCES = {
+    "c_rate": (None, "blank = the Design sheet's c_rate"),
+    "dod": ("=life_dod", "the Lifetime sheet's depth of discharge"),
+    "temperature_C": (None, "blank = the Design sheet's temperature_C"),
+    "cycles_per_year": ("=life_cycles_per_year", "the Lifetime sheet's cycles per year"),
+    "eol_soh": ("=life_eol_soh", "the Lifetime sheet's end-of-life SOH"),
+}
+#: per-cell cost inputs of the cell LCOS: (label, key, value, unit, note)
 CELL_INPUTS = [
-    ("Bill of materials per cell", "cell_c_bom_usd", 50.0, "$", "BOM cost of one cell"),
-    ("Manufacturing cost per cell", "cell_c_mfg_usd", 20.0, "$", "conversion cost of one cell"),
-    ("O&M cost over the life", "cell_c_om_usd", 0.0, "$", ""),
-    ("Residual value at end of life", "cell_residual_usd", 5.0, "$", ""),
-    ("Round-trip efficiency", "cell_efficiency", 0.95, "-", "0 < η <= 1"),
-    ("Usable energy per cycle", "cell_energy_kWh", '=XLCELL_CELL_VALUE(tbl_design,"energy_Wh",tbl_materials)/1000', "kWh",
-     "from the Design sheet"),
-    ("Cycle life", "cell_cycles", "=sei_cycle_life", "-", "from the Lifetime sheet (SEI model)"),
+    ("O&M cost over the life", "cell_c_om_usd", 0.0, "$", "per cell"),
+    ("Residual value at end of life", "cell_residual_usd", 0.0, "$", "per cell"),
+]
+
+
+def _model(key: str) -> str:
+    return f'VLOOKUP("{key}",{CELL_LCOS_NAME},2,FALSE)'
+
+
+#: the what-if's typed terms, pre-filled with the model's: (label, key, formula, unit, note)
+WHATIF_INPUTS = [
+    ("Bill of materials per cell C_BOM", "whatif_c_bom_usd", f"={_model('c_bom_usd')}", "$", "the cost model's; overwrite"),
+    ("Manufacturing cost per cell C_mfg", "whatif_c_mfg_usd", f"={_model('c_mfg_usd')}", "$", "the cost model's; overwrite"),
+    ("O&M cost over the life C_O&M", "whatif_c_om_usd", "=cell_c_om_usd", "$", "overwrite"),
+    ("Residual value at end of life RV", "whatif_residual_usd", "=cell_residual_usd", "$", "overwrite"),
+    ("Efficiency η applied to E_u", "whatif_efficiency", 1.0, "-",
+     "1: E_u is delivered already (the loss on discharge is in it)"),
+    ("Energy delivered per equivalent full cycle E_u", "whatif_energy_kWh",
+     f"={_model('lifetime_energy_kWh')}/{_model('cycle_life')}", "kWh", "the models' at the duty; overwrite"),
+    ("Cycle life N_cyc", "whatif_cycles", f"={_model('cycle_life')}", "-", "the lifetime model's; overwrite"),
 ]
 
 
@@ -66,27 +93,43 @@ def build(wb: Workbook, ctx) -> None:
     style.name(wb, ctx.lcos_params_name, ws, f"B{first + 1}:C{last}")
     addr = {pr.key: f"$C${first + i}" for i, pr in enumerate(rows) if pr.key}
 
+    # the cell LCOS at the duty: every term from the models
     cell_first = last + 2
-    cell_rows = [style.ParamRow("Cell level (the seed's LCOS)")] + [
-        style.ParamRow(lbl, key, v, unit, note=note) for lbl, key, v, unit, note in CELL_INPUTS]
-    _, cl = style.param_rows(wb, ws, cell_first, cell_rows)
-    r = cl + 1
-    ws.cell(row=r, column=1, value="Cell LCOS = (C_BOM + C_mfg + C_O&M - RV) / (η E_u N_cyc)").font = style.SECTION_FONT
-    c = ws.cell(row=r, column=3, value="=XLCELL_LCOS_SIMPLE(cell_c_bom_usd,cell_c_mfg_usd,cell_c_om_usd,cell_residual_usd,"
-                                       "cell_efficiency,cell_energy_kWh,cell_cycles)")
-    style.style_result(c, "-")
-    ws.cell(row=r, column=4, value="$/kWh")
-    style.name(wb, "cell_lcos_usd_kWh", ws, f"C{r}")
-    r += 2
-    ws.cell(row=r, column=1, value="Cell LCOS with every term from a model (cost: C_BOM, C_mfg; cell: E_u; SEI: N_cyc)"
-            ).font = style.SECTION_FONT
-    cell_lcos_ref = spill(ws, f"A{r + 1}", f"=XLCELL_CELL_LCOS({ctx.design_name},life_cycles_per_year,life_eol_soh,cell_efficiency,"
-          f"cell_c_om_usd,cell_residual_usd,{ctx.sei_params_name},{ctx.materials_name})", CELL_LCOS_ITEMS, 2)
+    duty_rows = [style.ParamRow("Cell LCOS at the duty: every term from the models (cost, cell at the duty's C-rate, "
+                                "lifetime)")]
+    for sp in specs(Duty):
+        value, note = DUTY_SOURCES[sp.key]
+        duty_rows.append(style.ParamRow(sp.label, sp.key, value, sp.unit, sp if value is None else None,
+                                        f"{note}; {sp.doc}" if sp.doc else note))
+    f, dl = style.param_rows(wb, ws, cell_first, duty_rows, names=False)
+    style.name(wb, DUTY_NAME, ws, f"B{f + 1}:C{dl}")
+    _, cl = style.param_rows(wb, ws, dl + 1, [style.ParamRow("Per cell")] + [
+        style.ParamRow(lbl, key, v, unit, note=note) for lbl, key, v, unit, note in CELL_INPUTS])
+    r = cl + 2
+    ws.cell(row=r, column=1, value="Cell LCOS = (C_BOM + C_mfg + C_O&M - RV) / (E_u N_cyc / DoD), "
+            "E_u = Q f(C) DoD (V - IR) delivered at the duty").font = style.SECTION_FONT
+    cell_lcos_ref = spill(ws, f"A{r + 1}", f"=XLCELL_CELL_LCOS({ctx.design_name},{DUTY_NAME},cell_c_om_usd,cell_residual_usd,"
+                                          f"{ctx.sei_params_name},{ctx.materials_name})", CELL_LCOS_ITEMS, 2)
     for i in range(CELL_LCOS_ITEMS):
         for j in range(2):
             style.style_result(ws.cell(row=r + 1 + i, column=1 + j))
     style.name(wb, CELL_LCOS_NAME, ws, cell_lcos_ref)
     ctx.notes["cell_lcos_row"] = r + 1
+
+    # what-if: the seed's formula with typed terms (pre-filled with the models' terms)
+    w_first = r + CELL_LCOS_ITEMS + 2
+    whatif = [style.ParamRow("What-if (not the models): the seed's formula with typed terms, pre-filled with the "
+                             "models' terms above; overwrite one to see its effect")] + [
+        style.ParamRow(lbl, key, v, unit, note=note) for lbl, key, v, unit, note in WHATIF_INPUTS]
+    _, wl = style.param_rows(wb, ws, w_first, whatif)
+    r = wl + 1
+    ws.cell(row=r, column=1, value="What-if cell LCOS = (C_BOM + C_mfg + C_O&M - RV) / (η E_u N_cyc)").font = style.SECTION_FONT
+    c = ws.cell(row=r, column=3, value="=XLCELL_LCOS_SIMPLE(whatif_c_bom_usd,whatif_c_mfg_usd,whatif_c_om_usd,"
+                                       "whatif_residual_usd,whatif_efficiency,whatif_energy_kWh,whatif_cycles)")
+    style.style_result(c, "-")
+    ws.cell(row=r, column=4, value="$/kWh")
+    style.name(wb, "whatif_cell_lcos_usd_kWh", ws, f"C{r}")
+    ctx.notes["whatif_row"] = r
 
     # results: fixed degradation, SEI degradation
     p = ctx.lcos_params_name
