@@ -43,9 +43,19 @@ def _procedures(code: str) -> dict[str, str]:
                                                         flags=re.M)}
 
 
+def _setup_parts(modules: dict[str, str]) -> list[str]:
+    """The names of the modules XlcellSetup calls, XlcellSetup1, XlcellSetup2, ..., in number order."""
+    found = [m for m in modules if re.fullmatch(rf"{xlam.SETUP_MODULE}\d+", m)]
+    return sorted(found, key=lambda m: int(m[len(xlam.SETUP_MODULE):]))
+
+
 def test_the_modules_olevba_finds(modules):
+    parts = _setup_parts(modules)
+    assert parts == [f"{xlam.SETUP_MODULE}{n}" for n in range(1, len(parts) + 1)]
+    assert parts == list(xlam.setup_modules())[1:]
+    assert len(parts) >= 2  # the help texts of today's functions are over one module's limit
     assert set(modules) == {"ThisWorkbook", "Dictionary", "Sheet2", "xlwings", xlam.UDF_MODULE, ribbon.MODULE,
-                            xlam.SETUP_MODULE}
+                            xlam.SETUP_MODULE, *parts}
 
 
 def test_every_function_has_its_wrapper_with_the_python_signature(modules):
@@ -103,20 +113,34 @@ def test_slow_functions_do_not_run_in_the_function_wizard(modules):
 
 
 def test_category_and_help_for_every_function(modules):
-    """XlcellSetup replays the MacroOptions calls xlwings' import_udfs makes, one per function, from Workbook_Open."""
+    """XlcellSetup replays the MacroOptions calls xlwings' import_udfs makes, one per function, from Workbook_Open:
+    it calls each part XlcellSetupN once, and every function is registered in exactly one part."""
     calls = xlam.imported_udfs().macro_options
     assert [args[0] for args, _ in calls] == [f"'{xlam.ADDIN_FILE}'!{n}" for n in udfs.udf_functions()]
     assert {kw["Category"] for _, kw in calls} == {"xlcell"}
-    setup = modules[xlam.SETUP_MODULE]
     assert "XlcellSetup.XlcellRegisterFunctions" in modules["ThisWorkbook"]
     assert "Private Sub Workbook_Open()" in modules["ThisWorkbook"]
-    procs = _procedures(setup)
+    parts = _setup_parts(modules)
+    main = modules[xlam.SETUP_MODULE]
+    assert "Public Sub XlcellRegisterFunctions()" in _procedures(main).values()
+    assert re.findall(r"^    (\w+)\.(\w+)$", main, flags=re.M) == \
+        [(m, f"XlcellRegisterFunctions{m[len(xlam.SETUP_MODULE):]}") for m in parts]
+    registered = []
+    for part in parts:
+        n = part[len(xlam.SETUP_MODULE):]
+        procs = _procedures(modules[part])
+        assert procs[f"XlcellRegisterFunctions{n}"] == f"Public Sub XlcellRegisterFunctions{n}()"
+        calls_in_part = re.findall(r"^    Register_(\w+)$", modules[part], flags=re.M)
+        assert calls_in_part == [p[len("Register_"):] for p in procs if p.startswith("Register_")]
+        registered += calls_in_part
+    assert registered == list(udfs.udf_functions())  # each once, in order
     for name, f in udfs.udf_functions().items():
-        assert f"Register_{name}" in procs and f"    Register_{name}" in setup
-        body = setup.split(procs[f"Register_{name}"], 1)[1].split("End Sub", 1)[0]
+        setup = next(modules[p] for p in parts if f"Private Sub Register_{name}()" in modules[p])
+        body = setup.split(f"Private Sub Register_{name}()", 1)[1].split("End Sub", 1)[0]
         assert f"'!{name}\"" in body and 'Category:="xlcell"' in body
         assert len(re.findall(r"^    help\(\d+\) = ", body, flags=re.M)) == len(f.__xlcell_arg_docs__)
-    assert max(len(line) for line in setup.splitlines()) < 1023  # VBA's line limit
+    for module in (main, *(modules[p] for p in parts)):
+        assert max(len(line) for line in module.splitlines()) < 1023  # VBA's line limit
 
 
 def test_every_ribbon_action_has_its_callback_and_python_macro(built, modules):
@@ -175,7 +199,10 @@ def test_generated_modules_are_ascii_and_well_below_the_module_size_limit(built)
     from addin.project import VbaProject
 
     project = VbaProject(zipfile.ZipFile(built).read("xl/vbaProject.bin"))
-    for name in (xlam.UDF_MODULE, ribbon.MODULE, xlam.SETUP_MODULE, "ThisWorkbook"):
+    assert xlam.MODULE_SIZE_LIMIT <= 60_000
+    setup = [m.name for m in project.modules() if m.name.startswith(xlam.SETUP_MODULE)]
+    assert len(setup) >= 3
+    for name in (xlam.UDF_MODULE, ribbon.MODULE, "ThisWorkbook", *setup):
         source = project.source(name)
         assert source.isascii(), name
         assert len(source.encode("cp1252")) < 60_000, (name, len(source))
@@ -243,7 +270,7 @@ def test_libreoffice_imports_the_vba_project(built, tmp_path):
     z = zipfile.ZipFile(out)
     basic = {Path(n).stem: z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("Basic/xlcell/")
              and not n.endswith("script-lb.xml")}
-    assert {xlam.UDF_MODULE, ribbon.MODULE, xlam.SETUP_MODULE, "xlwings", "ThisWorkbook"} <= set(basic)
+    assert {xlam.UDF_MODULE, ribbon.MODULE, "xlwings", "ThisWorkbook", *xlam.setup_modules()} <= set(basic)
     for name in udfs.udf_functions():
         assert f"Function {name}(" in basic[xlam.UDF_MODULE], name
     for b in ribbon.BUTTONS:
