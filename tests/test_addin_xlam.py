@@ -17,6 +17,7 @@ from defusedxml import ElementTree as ET
 import udfs
 import xlwings
 from addin import ribbon, xlam
+from udfs._excel import WIZARD_LIMIT
 
 olevba = pytest.importorskip("oletools.olevba")
 ROOT = Path(__file__).resolve().parents[1]
@@ -250,6 +251,85 @@ def test_version_mismatch_and_missing_template_stop_the_build(monkeypatch, tmp_p
         xlam.build_xlam(tmp_path / "out")
     assert "\n" not in str(e.value)
     assert not (tmp_path / "out" / xlam.ADDIN_FILE).exists()
+
+
+def _synthetic_calls(n: int, seed: int = 17) -> tuple[tuple[tuple, dict], ...]:
+    """``n`` MacroOptions calls shaped like xlwings' (see imported_udfs), with help texts of varying length up to
+    Excel's 255 characters and characters beyond ASCII (each a ``ChrW(n)`` of 8 or more bytes in VBA)."""
+    import random
+
+    rnd = random.Random(seed)
+    calls = []
+    for i in range(n):
+        docs = [f"argument {k} of function {i}: " + "porosity φ_s at 25 °C, µm; " * rnd.randint(1, 8)
+                for k in range(rnd.randint(0, 9))]
+        calls.append(((f"'{xlam.ADDIN_FILE}'!XLCELL_SYNTHETIC_{i:03d}",),
+                      {"Description": f"Synthetic function {i} " + "with a \"long\" description. " * rnd.randint(1, 7),
+                       "Category": "xlcell", "HasMenu": False, "ArgumentDescriptions": docs or None}))
+        assert max(len(t) for t in [calls[-1][1]["Description"], *docs]) <= WIZARD_LIMIT
+    return tuple(calls)
+
+
+def test_setup_modules_split_many_long_calls_each_below_the_limit():
+    """Chunked by encoded size, not by count: 400 functions with long help fill several parts, each below the
+    limit as stored (CRLF, cp1252), each function registered exactly once, the parts called once each in order."""
+    calls = _synthetic_calls(400)
+    names = [args[0].split("!", 1)[1] for args, _ in calls]
+    modules = xlam.setup_modules(calls)
+    parts = list(modules)[1:]
+    assert list(modules)[0] == xlam.SETUP_MODULE and len(parts) >= 4
+    assert parts == [f"{xlam.SETUP_MODULE}{n}" for n in range(1, len(parts) + 1)]
+    for name, text in modules.items():
+        assert text.startswith(f'Attribute VB_Name = "{name}"\r\n')
+        assert "\n" not in text.replace("\r\n", "") and text.isascii()
+        assert len(text.encode("cp1252")) < xlam.MODULE_SIZE_LIMIT, (name, len(text))
+    main = modules[xlam.SETUP_MODULE].replace("\r\n", "\n")
+    assert re.findall(r"^    (\w+)\.(\w+)$", main, flags=re.M) == \
+        [(m, f"XlcellRegisterFunctions{m[len(xlam.SETUP_MODULE):]}") for m in parts]
+    registered, counts = [], []
+    for part in parts:
+        code = modules[part].replace("\r\n", "\n")
+        called = re.findall(r"^    Register_(\w+)$", code, flags=re.M)
+        assert called == re.findall(r"^Private Sub Register_(\w+)\(\)$", code, flags=re.M)
+        registered += called
+        counts.append(len(called))
+    assert registered == names  # every function exactly once, in order
+    assert len(set(counts)) > 1  # not a fixed count per module
+    largest = max(len(xlam.setup_modules(calls[i:i + 1])[f"{xlam.SETUP_MODULE}1"]) for i in range(len(calls)))
+    for part in parts[:-1]:  # each part is filled: the next function would not have fitted
+        assert len(modules[part]) > xlam.MODULE_SIZE_LIMIT - largest
+    for (args, kw), name in zip(calls, names):  # the help texts are all there, ChrW for what is beyond ASCII
+        code = next(modules[p] for p in parts if f"Private Sub Register_{name}()" in modules[p])
+        body = code.split(f"Private Sub Register_{name}()", 1)[1].split("End Sub", 1)[0]
+        assert body.count("    help(") == len(kw["ArgumentDescriptions"] or [])
+        assert f"Description:={xlam.vba_string(kw['Description'])}, _" in body
+    assert xlam.setup_modules(calls, limit=20_000).keys() > modules.keys()  # a lower limit, more parts
+
+
+def test_setup_modules_in_a_vba_project_read_by_olevba(tmp_path):
+    """The parts of the synthetic split, added to xlwings' template project, read back by olevba as written."""
+    from addin.project import VbaProject
+
+    modules = xlam.setup_modules(_synthetic_calls(250))
+    project = VbaProject(zipfile.ZipFile(xlam.xlwings_dir() / xlam.TEMPLATE).read("xl/vbaProject.bin"))
+    for name, text in modules.items():
+        project.add_module(name, text)
+    path = tmp_path / "vbaProject.bin"
+    path.write_bytes(project.to_bytes())
+    found = {Path(name).stem: code for _, _, name, code in olevba.VBA_Parser(str(path)).extract_macros()}
+    assert len(modules) >= 4
+    for name, text in modules.items():
+        assert found[name].replace("\r\n", "\n").rstrip("\n") == text.replace("\r\n", "\n").rstrip("\n"), name
+
+
+def test_setup_modules_few_functions_one_part_and_an_oversized_one_refused():
+    calls = _synthetic_calls(3)
+    assert list(xlam.setup_modules(calls)) == [xlam.SETUP_MODULE, f"{xlam.SETUP_MODULE}1"]
+    huge = ((("'xlcell.xlam'!XLCELL_HUGE",), {"Description": "x", "Category": "xlcell",
+                                               "ArgumentDescriptions": ["help " * 50] * 250}),)
+    with pytest.raises(xlam.AddinBuildError, match="XLCELL_HUGE alone") as e:
+        xlam.setup_modules(calls + huge)
+    assert "\n" not in str(e.value)
 
 
 def test_vba_strings_keep_unicode_through_chrw():
