@@ -17,6 +17,7 @@ from defusedxml import ElementTree as ET
 import udfs
 import xlwings
 from addin import ribbon, xlam
+from udfs._excel import WIZARD_LIMIT
 
 olevba = pytest.importorskip("oletools.olevba")
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,9 +44,19 @@ def _procedures(code: str) -> dict[str, str]:
                                                         flags=re.M)}
 
 
+def _setup_parts(modules: dict[str, str]) -> list[str]:
+    """The names of the modules XlcellSetup calls, XlcellSetup1, XlcellSetup2, ..., in number order."""
+    found = [m for m in modules if re.fullmatch(rf"{xlam.SETUP_MODULE}\d+", m)]
+    return sorted(found, key=lambda m: int(m[len(xlam.SETUP_MODULE):]))
+
+
 def test_the_modules_olevba_finds(modules):
+    parts = _setup_parts(modules)
+    assert parts == [f"{xlam.SETUP_MODULE}{n}" for n in range(1, len(parts) + 1)]
+    assert parts == list(xlam.setup_modules())[1:]
+    assert len(parts) >= 2  # the help texts of today's functions are over one module's limit
     assert set(modules) == {"ThisWorkbook", "Dictionary", "Sheet2", "xlwings", xlam.UDF_MODULE, ribbon.MODULE,
-                            xlam.SETUP_MODULE}
+                            xlam.SETUP_MODULE, *parts}
 
 
 def test_every_function_has_its_wrapper_with_the_python_signature(modules):
@@ -103,20 +114,34 @@ def test_slow_functions_do_not_run_in_the_function_wizard(modules):
 
 
 def test_category_and_help_for_every_function(modules):
-    """XlcellSetup replays the MacroOptions calls xlwings' import_udfs makes, one per function, from Workbook_Open."""
+    """XlcellSetup replays the MacroOptions calls xlwings' import_udfs makes, one per function, from Workbook_Open:
+    it calls each part XlcellSetupN once, and every function is registered in exactly one part."""
     calls = xlam.imported_udfs().macro_options
     assert [args[0] for args, _ in calls] == [f"'{xlam.ADDIN_FILE}'!{n}" for n in udfs.udf_functions()]
     assert {kw["Category"] for _, kw in calls} == {"xlcell"}
-    setup = modules[xlam.SETUP_MODULE]
     assert "XlcellSetup.XlcellRegisterFunctions" in modules["ThisWorkbook"]
     assert "Private Sub Workbook_Open()" in modules["ThisWorkbook"]
-    procs = _procedures(setup)
+    parts = _setup_parts(modules)
+    main = modules[xlam.SETUP_MODULE]
+    assert "Public Sub XlcellRegisterFunctions()" in _procedures(main).values()
+    assert re.findall(r"^    (\w+)\.(\w+)$", main, flags=re.M) == \
+        [(m, f"XlcellRegisterFunctions{m[len(xlam.SETUP_MODULE):]}") for m in parts]
+    registered = []
+    for part in parts:
+        n = part[len(xlam.SETUP_MODULE):]
+        procs = _procedures(modules[part])
+        assert procs[f"XlcellRegisterFunctions{n}"] == f"Public Sub XlcellRegisterFunctions{n}()"
+        calls_in_part = re.findall(r"^    Register_(\w+)$", modules[part], flags=re.M)
+        assert calls_in_part == [p[len("Register_"):] for p in procs if p.startswith("Register_")]
+        registered += calls_in_part
+    assert registered == list(udfs.udf_functions())  # each once, in order
     for name, f in udfs.udf_functions().items():
-        assert f"Register_{name}" in procs and f"    Register_{name}" in setup
-        body = setup.split(procs[f"Register_{name}"], 1)[1].split("End Sub", 1)[0]
+        setup = next(modules[p] for p in parts if f"Private Sub Register_{name}()" in modules[p])
+        body = setup.split(f"Private Sub Register_{name}()", 1)[1].split("End Sub", 1)[0]
         assert f"'!{name}\"" in body and 'Category:="xlcell"' in body
         assert len(re.findall(r"^    help\(\d+\) = ", body, flags=re.M)) == len(f.__xlcell_arg_docs__)
-    assert max(len(line) for line in setup.splitlines()) < 1023  # VBA's line limit
+    for module in (main, *(modules[p] for p in parts)):
+        assert max(len(line) for line in module.splitlines()) < 1023  # VBA's line limit
 
 
 def test_every_ribbon_action_has_its_callback_and_python_macro(built, modules):
@@ -175,7 +200,10 @@ def test_generated_modules_are_ascii_and_well_below_the_module_size_limit(built)
     from addin.project import VbaProject
 
     project = VbaProject(zipfile.ZipFile(built).read("xl/vbaProject.bin"))
-    for name in (xlam.UDF_MODULE, ribbon.MODULE, xlam.SETUP_MODULE, "ThisWorkbook"):
+    assert xlam.MODULE_SIZE_LIMIT <= 60_000
+    setup = [m.name for m in project.modules() if m.name.startswith(xlam.SETUP_MODULE)]
+    assert len(setup) >= 3
+    for name in (xlam.UDF_MODULE, ribbon.MODULE, "ThisWorkbook", *setup):
         source = project.source(name)
         assert source.isascii(), name
         assert len(source.encode("cp1252")) < 60_000, (name, len(source))
@@ -225,6 +253,85 @@ def test_version_mismatch_and_missing_template_stop_the_build(monkeypatch, tmp_p
     assert not (tmp_path / "out" / xlam.ADDIN_FILE).exists()
 
 
+def _synthetic_calls(n: int, seed: int = 17) -> tuple[tuple[tuple, dict], ...]:
+    """``n`` MacroOptions calls shaped like xlwings' (see imported_udfs), with help texts of varying length up to
+    Excel's 255 characters and characters beyond ASCII (each a ``ChrW(n)`` of 8 or more bytes in VBA)."""
+    import random
+
+    rnd = random.Random(seed)
+    calls = []
+    for i in range(n):
+        docs = [f"argument {k} of function {i}: " + "porosity φ_s at 25 °C, µm; " * rnd.randint(1, 8)
+                for k in range(rnd.randint(0, 9))]
+        calls.append(((f"'{xlam.ADDIN_FILE}'!XLCELL_SYNTHETIC_{i:03d}",),
+                      {"Description": f"Synthetic function {i} " + "with a \"long\" description. " * rnd.randint(1, 7),
+                       "Category": "xlcell", "HasMenu": False, "ArgumentDescriptions": docs or None}))
+        assert max(len(t) for t in [calls[-1][1]["Description"], *docs]) <= WIZARD_LIMIT
+    return tuple(calls)
+
+
+def test_setup_modules_split_many_long_calls_each_below_the_limit():
+    """Chunked by encoded size, not by count: 400 functions with long help fill several parts, each below the
+    limit as stored (CRLF, cp1252), each function registered exactly once, the parts called once each in order."""
+    calls = _synthetic_calls(400)
+    names = [args[0].split("!", 1)[1] for args, _ in calls]
+    modules = xlam.setup_modules(calls)
+    parts = list(modules)[1:]
+    assert list(modules)[0] == xlam.SETUP_MODULE and len(parts) >= 4
+    assert parts == [f"{xlam.SETUP_MODULE}{n}" for n in range(1, len(parts) + 1)]
+    for name, text in modules.items():
+        assert text.startswith(f'Attribute VB_Name = "{name}"\r\n')
+        assert "\n" not in text.replace("\r\n", "") and text.isascii()
+        assert len(text.encode("cp1252")) < xlam.MODULE_SIZE_LIMIT, (name, len(text))
+    main = modules[xlam.SETUP_MODULE].replace("\r\n", "\n")
+    assert re.findall(r"^    (\w+)\.(\w+)$", main, flags=re.M) == \
+        [(m, f"XlcellRegisterFunctions{m[len(xlam.SETUP_MODULE):]}") for m in parts]
+    registered, counts = [], []
+    for part in parts:
+        code = modules[part].replace("\r\n", "\n")
+        called = re.findall(r"^    Register_(\w+)$", code, flags=re.M)
+        assert called == re.findall(r"^Private Sub Register_(\w+)\(\)$", code, flags=re.M)
+        registered += called
+        counts.append(len(called))
+    assert registered == names  # every function exactly once, in order
+    assert len(set(counts)) > 1  # not a fixed count per module
+    largest = max(len(xlam.setup_modules(calls[i:i + 1])[f"{xlam.SETUP_MODULE}1"]) for i in range(len(calls)))
+    for part in parts[:-1]:  # each part is filled: the next function would not have fitted
+        assert len(modules[part]) > xlam.MODULE_SIZE_LIMIT - largest
+    for (args, kw), name in zip(calls, names):  # the help texts are all there, ChrW for what is beyond ASCII
+        code = next(modules[p] for p in parts if f"Private Sub Register_{name}()" in modules[p])
+        body = code.split(f"Private Sub Register_{name}()", 1)[1].split("End Sub", 1)[0]
+        assert body.count("    help(") == len(kw["ArgumentDescriptions"] or [])
+        assert f"Description:={xlam.vba_string(kw['Description'])}, _" in body
+    assert xlam.setup_modules(calls, limit=20_000).keys() > modules.keys()  # a lower limit, more parts
+
+
+def test_setup_modules_in_a_vba_project_read_by_olevba(tmp_path):
+    """The parts of the synthetic split, added to xlwings' template project, read back by olevba as written."""
+    from addin.project import VbaProject
+
+    modules = xlam.setup_modules(_synthetic_calls(250))
+    project = VbaProject(zipfile.ZipFile(xlam.xlwings_dir() / xlam.TEMPLATE).read("xl/vbaProject.bin"))
+    for name, text in modules.items():
+        project.add_module(name, text)
+    path = tmp_path / "vbaProject.bin"
+    path.write_bytes(project.to_bytes())
+    found = {Path(name).stem: code for _, _, name, code in olevba.VBA_Parser(str(path)).extract_macros()}
+    assert len(modules) >= 4
+    for name, text in modules.items():
+        assert found[name].replace("\r\n", "\n").rstrip("\n") == text.replace("\r\n", "\n").rstrip("\n"), name
+
+
+def test_setup_modules_few_functions_one_part_and_an_oversized_one_refused():
+    calls = _synthetic_calls(3)
+    assert list(xlam.setup_modules(calls)) == [xlam.SETUP_MODULE, f"{xlam.SETUP_MODULE}1"]
+    huge = ((("'xlcell.xlam'!XLCELL_HUGE",), {"Description": "x", "Category": "xlcell",
+                                               "ArgumentDescriptions": ["help " * 50] * 250}),)
+    with pytest.raises(xlam.AddinBuildError, match="XLCELL_HUGE alone") as e:
+        xlam.setup_modules(calls + huge)
+    assert "\n" not in str(e.value)
+
+
 def test_vba_strings_keep_unicode_through_chrw():
     assert xlam.vba_string('a "b"') == '"a ""b"""'
     assert xlam.vba_string("κ0·ε µm") == 'ChrW(954) & "0" & ChrW(183) & ChrW(949) & " " & ChrW(181) & "m"'
@@ -243,7 +350,7 @@ def test_libreoffice_imports_the_vba_project(built, tmp_path):
     z = zipfile.ZipFile(out)
     basic = {Path(n).stem: z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("Basic/xlcell/")
              and not n.endswith("script-lb.xml")}
-    assert {xlam.UDF_MODULE, ribbon.MODULE, xlam.SETUP_MODULE, "xlwings", "ThisWorkbook"} <= set(basic)
+    assert {xlam.UDF_MODULE, ribbon.MODULE, "xlwings", "ThisWorkbook", *xlam.setup_modules()} <= set(basic)
     for name in udfs.udf_functions():
         assert f"Function {name}(" in basic[xlam.UDF_MODULE], name
     for b in ribbon.BUTTONS:
