@@ -150,7 +150,12 @@ def test_cell_to_cell_block_equals_the_model(template_values, wb):
     # the share inside the window is the grading yield: below BatPaC's 95 % here, so the cell costs more per kWh
     assert rows["cell_yield_spec_window"] == rows["share_within_window"] < rows["cell_yield_factory"] == 0.95
     assert rows["cell_cost_spec_window_yield_usd_per_kWh"] > rows["cell_cost_factory_yield_usd_per_kWh"]
-    assert rows["cell_cost_factory_yield_usd_per_kWh"] == pytest.approx(79.019206, rel=1e-7)  # BatPaC 5.0 digest §6.3
+    # BatPaC 5.0 digest §6.3: $79.019206/kWh, plus the electricity xlcell charges by default (BatPaC has no utility line)
+    from xlcell.cost import evaluate_cost
+    c = evaluate_cost(design_from_mapping({}))
+    batpac = float((c.cell_cost_usd - c.utilities_usd) / c.cell_energy_J) * 3.6e6
+    assert batpac == pytest.approx(79.019206, rel=1e-7)
+    assert rows["cell_cost_factory_yield_usd_per_kWh"] == pytest.approx(float(c.cost_per_energy_usd_J) * 3.6e6, rel=1e-9)
 
 
 def test_the_ribbon_macros_pass_the_sheets_model_to_the_risk_outputs(tmp_path):

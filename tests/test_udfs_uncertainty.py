@@ -177,9 +177,14 @@ def test_duty_range_reaches_the_monte_carlo():
 def test_cell_to_cell_yield_and_cost_rows():
     from xlcell.uncertainty import SpecWindow
 
-    rows = dict(u.XLCELL_CELL_TO_CELL(DESIGN, 1000.0, 4.0, 1.0, 2.0, None, None, None, None, None, None, None, None, None,
+    from xlcell.cost import Factory
+
+    # BatPaC mode (electricity 0: BatPaC has no utility line), so the factory's yield gives BatPaC's cost exactly
+    rows = dict(u.XLCELL_CELL_TO_CELL(DESIGN, 1000.0, 4.0, 1.0, 2.0, None, None, None, None, None, None,
+                                      [["electricity_usd_kWh", 0.0]], None, None,
                                       [["spec_min_capacity_pct", 98.0], ["spec_max_resistance_mohm", 1.1]]))
-    want = cell_to_cell(D, 1000, 4, 0.01, 0.02, window=SpecWindow(min_capacity_share=0.98, max_resistance_ohm=1.1e-3))
+    want = cell_to_cell(D, 1000, 4, 0.01, 0.02, window=SpecWindow(min_capacity_share=0.98, max_resistance_ohm=1.1e-3),
+                        factory=Factory.batpac5())
     for k in ("share_within_window", "cell_yield_spec_window", "cell_cost_spec_window_yield_usd_per_kWh",
               "cell_cost_factory_yield_usd_per_kWh"):
         assert rows[k] == pytest.approx(want.summary[k], rel=1e-12), k

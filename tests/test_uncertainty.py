@@ -501,10 +501,12 @@ def test_a_window_covering_every_cell_gives_yield_one_times_the_other_steps():
 
 
 def test_without_a_window_the_batpac_yield_and_cost_stay_exact():
-    r = monte_carlo(D, 100, 1, outputs=("capacity_Ah",))
+    from xlcell.cost import Factory
+
+    r = monte_carlo(D, 100, 1, outputs=("capacity_Ah",), factory=Factory.batpac5())  # BatPaC mode: electricity 0
     assert r.risk["cell_yield"] == 0.95 and np.isnan(r.risk["spec_window_yield"])  # BatPaC 5.0 digest §1: 95 %
     assert r.risk["deterministic_usd_per_kWh"] == pytest.approx(79.019206, rel=1e-7)  # digest §6.3
-    c = cell_to_cell(D, 500, 1)
+    c = cell_to_cell(D, 500, 1, factory=Factory.batpac5())
     assert c.summary["cell_yield_factory"] == 0.95
     assert c.summary["cell_cost_factory_yield_usd_per_kWh"] == pytest.approx(79.019206, rel=1e-7)
 
