@@ -147,7 +147,8 @@ def test_lcos_properties(r, n, d, eta):
 def test_cell_lcos_takes_every_term_from_the_models():
     from xlcell.cell import evaluate_cell
     from xlcell.cost import evaluate_cost
-    from xlcell.degradation import sei_cycle_life
+    from xlcell.degradation import cycle_life
+    from xlcell.duty import Duty
     from xlcell.lcos import cell_lcos
 
     d = default_design(temperature_K=np.array([298.15, 318.15]))
@@ -157,7 +158,7 @@ def test_cell_lcos_takes_every_term_from_the_models():
     np.testing.assert_allclose(r.c_bom_usd + r.c_mfg_usd, cm.cell_cost_usd, rtol=1e-12)
     assert float(r.c_bom_usd[0] + r.c_mfg_usd[0]) == pytest.approx(19.7548, abs=1e-3)
     np.testing.assert_allclose(r.energy_J, evaluate_cell(d).energy_J, rtol=1e-12)
-    np.testing.assert_allclose(r.cycles, sei_cycle_life(d, 300.0, 0.8), rtol=1e-12)
+    np.testing.assert_allclose(r.cycles, cycle_life(d, Duty(cycles_per_year=300.0, eol_soh=0.8)).cycle_life, rtol=1e-12)
     expected = (cm.cell_cost_usd + 1.0 - 0.5) / (0.9 * r.energy_J * r.cycles)
     np.testing.assert_allclose(r.lcos_usd_J, expected, rtol=1e-12)
     assert r.lcos_usd_J[1] > r.lcos_usd_J[0]  # hotter: same cost, shorter life

@@ -843,8 +843,9 @@ class _LifeModel:
         m_cr = np.sqrt(x(self.m0) ** 2 + 2.0 * dc_sol / x(self.vbar) * x(self.crack_area_per_length) ** 2 * i_n
                        * SECONDS_PER_YEAR / x(self.efc_per_year))
         sei_cr = x(self.z) * FARADAY * (m_cr - x(self.m0)) * x(self.volume_n) / x(self.capacity_C)
-        lam_n = np.minimum(x(self.neg.lam_per_cycle) * N / x(self.eps_n), 1.0)
-        lam_p = np.minimum(x(self.pos.lam_per_cycle) * N / x(self.eps_p), 1.0)
+        with np.errstate(invalid="ignore", over="ignore"):  # an infinite rate at N = 0 isolates nothing yet
+            lam_n = np.where(N > 0, np.minimum(x(self.neg.lam_per_cycle) * N / x(self.eps_n), 1.0), 0.0)
+            lam_p = np.where(N > 0, np.minimum(x(self.pos.lam_per_cycle) * N / x(self.eps_p), 1.0), 0.0)
         dod = x(self.dod)
         li_n = lam_n * (1.0 - dod / 2.0)  # lithium stranded in negative particles isolated on discharge (mean state)
         li_p = lam_p * dod / 2.0  # lithium stranded in positive particles isolated on charge (mean state)

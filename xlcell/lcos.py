@@ -33,7 +33,8 @@ import numpy as np
 
 from .cell import CellDesign, evaluate_cell
 from .cost import crf, evaluate_cost  # crf: the one capital recovery factor of xlcell
-from .degradation import MAX_YEARS, SEIParams, sei_cycle_life
+from .degradation import MAX_YEARS, SEIParams, cycle_life
+from .duty import Duty
 from .errors import InputError, ShapeError
 from .params import ParamSpec, broadcast_fields, param, specs, validate
 from .units import from_display, to_display
@@ -317,7 +318,7 @@ def cell_lcos(design: CellDesign, cycles_per_year: Array = 365.0, eol_soh: Array
 
     C_BOM and C_mfg come from :func:`xlcell.cost.evaluate_cost` (BatPaC 5.0 roll-up; ``factory``, ``prices`` and
     ``cost_inputs`` as there), E_u from :func:`xlcell.cell.evaluate_cell` and N_cyc from
-    :func:`xlcell.degradation.sei_cycle_life`; then LCOS = (C_BOM + C_mfg + C_O&M - RV) / (η E_u N_cyc).
+    :func:`xlcell.degradation.cycle_life` (at the design's C-rate and temperature, full depth); then LCOS = (C_BOM + C_mfg + C_O&M - RV) / (η E_u N_cyc).
     ``efficiency`` None takes the resistive round trip at the design C-rate (:func:`resistive_round_trip`).
 
     Parameters
@@ -335,7 +336,7 @@ def cell_lcos(design: CellDesign, cycles_per_year: Array = 365.0, eol_soh: Array
     residual_value : array_like
         Residual value RV at end of life, in $ per cell.
     sei_params : SEIParams
-        SEI growth parameters (SI) for the cycle life N_cyc.
+        SEI growth parameters (SI) of the life model that gives the cycle life N_cyc.
     factory : Factory, optional
         Plant and process steps for the cost model (default: BatPaC 5.0's plant).
     prices : MaterialPrices, optional
@@ -348,7 +349,8 @@ def cell_lcos(design: CellDesign, cycles_per_year: Array = 365.0, eol_soh: Array
     mfg = np.asarray(cm.cell_cost_usd, dtype=float) - bom
     cell = evaluate_cell(design)
     energy = np.asarray(cell.energy_J, dtype=float)
-    n = np.asarray(sei_cycle_life(design, cycles_per_year, eol_soh, sei_params), dtype=float)
+    # xlcell's one life model, at the design's C-rate and temperature (issue 17 item 2)
+    n = np.asarray(cycle_life(design, Duty(cycles_per_year=cycles_per_year, eol_soh=eol_soh), sei_params).cycle_life, dtype=float)
     eta = resistive_round_trip(cell.avg_voltage_V, cell.voltage_under_load_V) if efficiency is None else efficiency
     return cell_lcos_from_parts(bom, mfg, energy, n, eta, c_om, residual_value)
 

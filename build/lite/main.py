@@ -308,6 +308,16 @@ def XLCELL_CT_ASI(temperature_C, exchange_current_mA_cm2, specific_area_cm2_cm3,
 
 
 @func
+@arg('design', doc='two-column (key, value) design range (Design sheet)', err_to_str=True, ndim=2)
+@arg('duty', doc="optional (key, value) range: c_rate, dod, temperature_C, cycles_per_year, eol_soh (blank c_rate and temperature_C = the design's; defaults 1, 365, 0.8)", err_to_str=True, ndim=2)
+@arg('life_params', doc='optional (key, value) range of life-model parameters (sei_..., neg_..., pos_..., dod_stress_..., crack_...)', err_to_str=True, ndim=2)
+@arg('materials', doc='optional table of user-defined materials', err_to_str=True, ndim=2)
+def XLCELL_CYCLE_LIFE(design, duty=None, life_params=None, materials=None):
+    'Equivalent full cycles to end of life from the design and the duty: SEI, particle cracks and isolated particles.'
+    return udfs.XLCELL_CYCLE_LIFE(design, duty, life_params, materials)
+
+
+@func
 @arg('length_um', doc='diffusion length in µm (electrode thickness or particle radius), > 0', err_to_str=True)
 @arg('diffusivity_m2_s', doc='(effective) diffusivity in m²/s, > 0', err_to_str=True)
 def XLCELL_DIFFUSION_TIME(length_um, diffusivity_m2_s):
@@ -410,6 +420,38 @@ def XLCELL_LCOS_CASHFLOW(params, soh=None):
 def XLCELL_LCOS_SIMPLE(c_bom, c_mfg, c_om, residual_value, efficiency, energy_kWh, cycles):
     'Cell-level LCOS in $/kWh: (C_BOM + C_mfg + C_O&M - RV) / (η · E_u · N_cyc).'
     return udfs.XLCELL_LCOS_SIMPLE(c_bom, c_mfg, c_om, residual_value, efficiency, energy_kWh, cycles)
+
+
+@func
+@arg('design', doc='two-column (key, value) design range (Design sheet)', err_to_str=True, ndim=2)
+@arg('duty', doc="optional (key, value) range: c_rate, dod, temperature_C, cycles_per_year, eol_soh (blank c_rate and temperature_C = the design's)", err_to_str=True, ndim=2)
+@arg('life_params', doc='optional (key, value) range of life-model parameters (sei_..., neg_..., pos_..., dod_stress_..., crack_...)', err_to_str=True, ndim=2)
+@arg('materials', doc='optional table of user-defined materials', err_to_str=True, ndim=2)
+def XLCELL_LIFE(design, duty=None, life_params=None, materials=None):
+    "The life model's results: cycle life, years, capacity lost to each mechanism and resistance at end of life."
+    return udfs.XLCELL_LIFE(design, duty, life_params, materials)
+
+
+@func
+@arg('design', doc='two-column (key, value) design range', err_to_str=True, ndim=2)
+@arg('cycles', doc='row or column of equivalent full cycle counts, >= 0', err_to_str=True, ndim=2)
+@arg('duty', doc="optional (key, value) range: c_rate, dod, temperature_C, cycles_per_year, eol_soh (blank c_rate and temperature_C = the design's)", err_to_str=True, ndim=2)
+@arg('life_params', doc='optional (key, value) range of life-model parameters', err_to_str=True, ndim=2)
+@arg('materials', doc='optional table of user-defined materials', err_to_str=True, ndim=2)
+def XLCELL_LIFE_FADE(design, cycles, duty=None, life_params=None, materials=None):
+    'Capacity fade of the life model versus equivalent full cycles: efc, years, soh and the loss to each mechanism.'
+    return udfs.XLCELL_LIFE_FADE(design, cycles, duty, life_params, materials)
+
+
+@func
+@arg('design', doc='two-column (key, value) design range', err_to_str=True, ndim=2)
+@arg('years', doc='number of years N, whole number from 1 to 100', err_to_str=True)
+@arg('duty', doc="optional (key, value) range: c_rate, dod, temperature_C, cycles_per_year, eol_soh (blank c_rate and temperature_C = the design's)", err_to_str=True, ndim=2)
+@arg('life_params', doc='optional (key, value) range of life-model parameters', err_to_str=True, ndim=2)
+@arg('materials', doc='optional table of user-defined materials', err_to_str=True, ndim=2)
+def XLCELL_LIFE_SOH_BY_YEAR(design, years, duty=None, life_params=None, materials=None):
+    "State of health at the start of each year 1..N from the life model (a column, for XLCELL_LCOS's soh)."
+    return udfs.XLCELL_LIFE_SOH_BY_YEAR(design, years, duty, life_params, materials)
 
 
 @func
