@@ -50,7 +50,7 @@ def lifetime_scenario(context: Mapping[str, Any] | None) -> tuple[studies.Lifeti
                                      eol_soh=life.get("eol_soh", d.eol_soh),
                                      round_trip_efficiency=lc.get("efficiency", np.nan),
                                      om_usd=lc.get("om_usd", d.om_usd), residual_usd=lc.get("residual_usd", d.residual_usd)),
-            life.get("params", SEIParams()))
+            life.get("sei", life.get("params", SEIParams())))
 
 
 def report_context(values: Mapping[str, Any] | None = None, materials: Mapping[str, Material] | None = None,

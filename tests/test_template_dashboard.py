@@ -10,7 +10,7 @@ from workbooks.sheets import cost, dashboard, design, lcos, uncertainty
 from xlcell.calendering import CALENDERING_MATERIALS, coating_porosity, fracture_line_load
 from xlcell.cell import evaluate_cell
 from xlcell.cost import evaluate_cost
-from xlcell.degradation import sei_cycle_life
+from xlcell.degradation import cycle_life
 from xlcell.design import design_from_mapping
 from xlcell.lcos import cell_lcos
 from xlcell.uncertainty import UncertaintySpec, monte_carlo
@@ -77,7 +77,7 @@ def test_headline_values_equal_the_model(template_values):
     assert _value(template_values, "cell_cost_usd_per_kWh") == pytest.approx(79.019206, rel=1e-7)
     assert 0 < _value(template_values, "materials_share") < 1
     # the Lifetime sheet's defaults: 365 cycles a year to 80 % SOH; the LCOS sheet's: η = 0.95, O&M 0, residual $5
-    assert _value(template_values, "sei_cycle_life") == pytest.approx(float(sei_cycle_life(d, 365.0, 0.8)), rel=1e-9)
+    assert _value(template_values, "cycle_life") == pytest.approx(float(cycle_life(d).cycle_life), rel=1e-9)
     want = float(cell_lcos(d, 365.0, 0.8, 0.95, 0.0, 5.0).lcos_usd_J) * 3.6e6
     assert _value(template_values, "lcos_usd_kWh") == pytest.approx(want, rel=1e-9)
 

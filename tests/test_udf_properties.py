@@ -128,7 +128,7 @@ EXAMPLES = {
     "XLCELL_CYCLE_LIFE": (DESIGN, DUTY, LIFE_PARAMS, None),
     "XLCELL_LIFE": (DESIGN, DUTY, LIFE_PARAMS, None),
     "XLCELL_LIFE_FADE": (DESIGN, [[0.0], [500.0], [1000.0]], DUTY, None, None),
-    "XLCELL_LIFE_SOH_BY_YEAR": (DESIGN, 5.0, DUTY, None, None),
+    "XLCELL_LIFE_SOH_BY_YEAR": (DESIGN, 5.0, 300.0, DUTY, None, None),
     "XLCELL_SEI_FADE": (DESIGN, [[0.0], [500.0], [1000.0]], 250.0, None, None),
     "XLCELL_SEI_LOSS": (DESIGN, 5.0, 1000.0, None, None),
     "XLCELL_SEI_SOH_BY_YEAR": (DESIGN, 5.0, 365.0, None, None),

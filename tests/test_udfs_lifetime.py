@@ -222,7 +222,8 @@ def test_life_table_fade_and_soh_by_year():
     assert t[0] == ["efc", "years", "soh", "loss_sei_pct", "loss_sei_cracks_pct", "loss_lam_neg_pct", "loss_lam_pos_pct"]
     assert t[1][2] == 1.0 and 0.75 < t[2][2] < 1.0 and t[3][2] == pytest.approx(0.75, rel=1e-9)
     assert t[2][1] == pytest.approx(1000.0 / 365.0)
-    s = [r[0] for r in XLCELL_LIFE_SOH_BY_YEAR(DESIGN, 6.0, [["cycles_per_year", 200.0]])]
+    s = [r[0] for r in XLCELL_LIFE_SOH_BY_YEAR(DESIGN, 6.0, None, [["cycles_per_year", 200.0]])]
+    assert [r[0] for r in XLCELL_LIFE_SOH_BY_YEAR(DESIGN, 6.0, 200.0)] == s  # the argument overrides the duty's
     assert s[0] == 1.0 and len(s) == 6 and np.all(np.diff(s) < 0)
     assert s[3] == pytest.approx(XLCELL_LIFE_FADE(DESIGN, [[600.0]], [["cycles_per_year", 200.0]])[1][2], rel=1e-12)
 
@@ -235,3 +236,4 @@ def test_life_udf_errors_name_the_argument():
     assert XLCELL_CYCLE_LIFE(DESIGN, None, [["paris", 1.0]]).startswith("#XLCELL! unknown life_params key 'paris'")
     assert XLCELL_LIFE_FADE(DESIGN, [[-1.0]])[0][0].startswith("#XLCELL! cycles")
     assert XLCELL_LIFE_SOH_BY_YEAR(DESIGN, 0)[0][0].startswith("#XLCELL! years = 0")
+    assert XLCELL_LIFE_SOH_BY_YEAR(DESIGN, 3, -1.0)[0][0].startswith("#XLCELL! cycles_per_year = -1")

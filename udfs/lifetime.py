@@ -10,6 +10,7 @@ the optimiser. SEI growth and cracking alone take a design range and their own p
 """
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -84,9 +85,10 @@ def _cycles(v: Any, name: str) -> np.ndarray:
 _LIFE_PARAM_CLASSES = (SEIParams, MechanicsParams, CrackParams)
 
 
-def _life_params(v: Any, name: str = "life_params") -> dict[str, Any]:
+def read_life_params(v: Any, name: str = "life_params") -> dict[str, Any]:
     """``{"sei": SEIParams, "mech": MechanicsParams, "crack": CrackParams}`` from one optional (key, value) range whose
-    keys may belong to any of the three (their keys do not overlap)."""
+    keys may belong to any of the three (their keys do not overlap): the life model's ``life_params`` argument and the
+    Lifetime sheet's ``tbl_life_params``."""
     kv = {} if v is None or is_blank(v) else as_kv(v, name)
     known = {cls: {k.lower() for k in spec_by_key(cls)} for cls in _LIFE_PARAM_CLASSES}
     rows: dict[type, list[list[Any]]] = {cls: [] for cls in _LIFE_PARAM_CLASSES}
@@ -104,7 +106,7 @@ def _duty(v: Any) -> Duty:
 
 
 def _life(design: Any, duty: Any, life_params: Any, materials: Any) -> LifeResult:
-    return cycle_life(design_from_range(design, materials), _duty(duty), **_life_params(life_params))
+    return cycle_life(design_from_range(design, materials), _duty(duty), **read_life_params(life_params))
 
 
 @udf(ranges=("design", "duty", "life_params", "materials"))
@@ -152,26 +154,30 @@ def XLCELL_LIFE_FADE(design: Any, cycles: Any, duty: Any = None, life_params: An
     materials: optional table of user-defined materials
     """
     n = _cycles(cycles, "cycles")
-    kw = _life_params(life_params)
+    kw = read_life_params(life_params)
     shown = to_display(life_fade(design_from_range(design, materials), n, _duty(duty), kw["sei"], kw["mech"]))
     cols = [np.asarray(shown[k], dtype=float).reshape(-1) for k in _FADE_COLUMNS]
     return [list(_FADE_COLUMNS)] + [[float(c[i]) for c in cols] for i in range(len(n))]
 
 
 @udf(table=True, ranges=("design", "duty", "life_params", "materials"))
-def XLCELL_LIFE_SOH_BY_YEAR(design: Any, years: Any, duty: Any = None, life_params: Any = None,
+def XLCELL_LIFE_SOH_BY_YEAR(design: Any, years: Any, cycles_per_year: Any = None, duty: Any = None, life_params: Any = None,
                             materials: Any = None) -> list[list[Any]]:
     """State of health at the start of each year 1..N from the life model (a column, for XLCELL_LCOS's soh).
 
     design: two-column (key, value) design range
     years: number of years N, whole number from 1 to 100
+    cycles_per_year: cycles per year, > 0 (blank = the duty's); e.g. the plant's on the LCOS sheet
     duty: optional (key, value) range: c_rate, dod, temperature_C, cycles_per_year, eol_soh (blank c_rate and temperature_C = the design's)
     life_params: optional (key, value) range of life-model parameters
     materials: optional table of user-defined materials
     """
     n = as_int(years, "years", minimum=1)  # at most MAX_YEARS: checked by the kernel
-    kw = _life_params(life_params)
-    s = life_soh_by_year(design_from_range(design, materials), n, _duty(duty), kw["sei"], kw["mech"])
+    du = _duty(duty)
+    if not is_blank(cycles_per_year):
+        du = dataclasses.replace(du, cycles_per_year=_positive(cycles_per_year, "cycles_per_year"))
+    kw = read_life_params(life_params)
+    s = life_soh_by_year(design_from_range(design, materials), n, du, kw["sei"], kw["mech"])
     return [[float(x)] for x in np.asarray(s).reshape(-1)]
 
 

@@ -446,12 +446,13 @@ def XLCELL_LIFE_FADE(design, cycles, duty=None, life_params=None, materials=None
 @func
 @arg('design', doc='two-column (key, value) design range', err_to_str=True, ndim=2)
 @arg('years', doc='number of years N, whole number from 1 to 100', err_to_str=True)
+@arg('cycles_per_year', doc="cycles per year, > 0 (blank = the duty's); e.g. the plant's on the LCOS sheet", err_to_str=True)
 @arg('duty', doc="optional (key, value) range: c_rate, dod, temperature_C, cycles_per_year, eol_soh (blank c_rate and temperature_C = the design's)", err_to_str=True, ndim=2)
 @arg('life_params', doc='optional (key, value) range of life-model parameters', err_to_str=True, ndim=2)
 @arg('materials', doc='optional table of user-defined materials', err_to_str=True, ndim=2)
-def XLCELL_LIFE_SOH_BY_YEAR(design, years, duty=None, life_params=None, materials=None):
+def XLCELL_LIFE_SOH_BY_YEAR(design, years, cycles_per_year=None, duty=None, life_params=None, materials=None):
     "State of health at the start of each year 1..N from the life model (a column, for XLCELL_LCOS's soh)."
-    return udfs.XLCELL_LIFE_SOH_BY_YEAR(design, years, duty, life_params, materials)
+    return udfs.XLCELL_LIFE_SOH_BY_YEAR(design, years, cycles_per_year, duty, life_params, materials)
 
 
 @func

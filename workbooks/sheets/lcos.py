@@ -7,8 +7,9 @@ Layout:
   efficiency; energy from the Design sheet and cycle life from the Lifetime sheet), and below them
   ``XLCELL_CELL_LCOS``, the same LCOS with C_BOM and C_mfg from the cost model.
 * H:K — ``XLCELL_LCOS`` spilled twice: with the fixed annual degradation, and with the state of
-  health per year from the SEI model (column V, ``XLCELL_SEI_SOH_BY_YEAR`` over the longest allowed
-  lifetime, :data:`xlcell.degradation.MAX_YEARS` years); a cost-component chart.
+  health per year from the life model at the plant's cycles per year and the Lifetime sheet's duty (column V,
+  ``XLCELL_LIFE_SOH_BY_YEAR`` over the longest allowed lifetime, :data:`xlcell.degradation.MAX_YEARS` years); a
+  cost-component chart.
 * Below — the yearly cash-flow table ``XLCELL_LCOS_CASHFLOW``.
 """
 from __future__ import annotations
@@ -27,7 +28,7 @@ TITLE = "LCOS"
 HEADER_ROW = 4
 RESULTS_COL = 8  # H
 SOH_COL = 22  # V, right of the cash-flow table
-SOH_YEARS = MAX_YEARS  #: years of SEI state of health computed: the longest lifetime_years allowed, so any lifetime is covered
+SOH_YEARS = MAX_YEARS  #: years of state of health computed (life model): the longest lifetime_years allowed, so any lifetime is covered
 LCOS_ITEMS = 9  #: rows of XLCELL_LCOS
 CASHFLOW_COLS = 13
 CELL_LCOS_ITEMS = 5  #: rows of XLCELL_CELL_LCOS
@@ -43,7 +44,7 @@ CELL_INPUTS = [
     ("Round-trip efficiency", "cell_efficiency", 0.95, "-", "0 < η <= 1"),
     ("Usable energy per cycle", "cell_energy_kWh", '=XLCELL_CELL_VALUE(tbl_design,"energy_Wh",tbl_materials)/1000', "kWh",
      "from the Design sheet"),
-    ("Cycle life", "cell_cycles", "=sei_cycle_life", "-", "from the Lifetime sheet (SEI model)"),
+    ("Cycle life", "cell_cycles", "=cycle_life", "-", "from the Lifetime sheet (life model at the duty)"),
 ]
 
 
@@ -78,7 +79,7 @@ def build(wb: Workbook, ctx) -> None:
     ws.cell(row=r, column=4, value="$/kWh")
     style.name(wb, "cell_lcos_usd_kWh", ws, f"C{r}")
     r += 2
-    ws.cell(row=r, column=1, value="Cell LCOS with every term from a model (cost: C_BOM, C_mfg; cell: E_u; SEI: N_cyc)"
+    ws.cell(row=r, column=1, value="Cell LCOS with every term from a model (cost: C_BOM, C_mfg; cell: E_u; life model: N_cyc)"
             ).font = style.SECTION_FONT
     cell_lcos_ref = spill(ws, f"A{r + 1}", f"=XLCELL_CELL_LCOS({ctx.design_name},life_cycles_per_year,life_eol_soh,cell_efficiency,"
           f"cell_c_om_usd,cell_residual_usd,{ctx.sei_params_name},{ctx.materials_name})", CELL_LCOS_ITEMS, 2)
@@ -88,9 +89,9 @@ def build(wb: Workbook, ctx) -> None:
     style.name(wb, CELL_LCOS_NAME, ws, cell_lcos_ref)
     ctx.notes["cell_lcos_row"] = r + 1
 
-    # results: fixed degradation, SEI degradation
+    # results: fixed degradation, the life model's degradation
     p = ctx.lcos_params_name
-    style.header_row(ws, HEADER_ROW, RESULTS_COL, ["Item (fixed degradation)", "Value", "Item (SEI model SOH)", "Value"])
+    style.header_row(ws, HEADER_ROW, RESULTS_COL, ["Item (fixed degradation)", "Value", "Item (life model SOH)", "Value"])
     top = HEADER_ROW + 1
     soh_top = top
     soh_ref = f"{style.col_letter(SOH_COL)}{soh_top}:{style.col_letter(SOH_COL)}{soh_top + SOH_YEARS - 1}"
@@ -99,9 +100,10 @@ def build(wb: Workbook, ctx) -> None:
     for i in range(LCOS_ITEMS):
         for j in range(4):
             style.style_result(ws.cell(row=top + i, column=RESULTS_COL + j))
-    style.header_row(ws, HEADER_ROW, SOH_COL, ["SOH by year (SEI)"])
+    style.header_row(ws, HEADER_ROW, SOH_COL, ["SOH by year (life model)"])
     spill(ws, f"{style.col_letter(SOH_COL)}{soh_top}",
-          f"=XLCELL_SEI_SOH_BY_YEAR({ctx.design_name},{SOH_YEARS},{addr['cycles_per_year']},{ctx.sei_params_name},{ctx.materials_name})",
+          f"=XLCELL_LIFE_SOH_BY_YEAR({ctx.design_name},{SOH_YEARS},{addr['cycles_per_year']},{ctx.duty_name},"
+          f"{ctx.life_params_name},{ctx.materials_name})",
           SOH_YEARS, 1)
     for i in range(SOH_YEARS):
         style.style_result(ws.cell(row=soh_top + i, column=SOH_COL))
@@ -110,7 +112,7 @@ def build(wb: Workbook, ctx) -> None:
     chart.type = "col"
     chart.title = "LCOS by cost component ($/MWh)"
     chart.y_axis.title = "$/MWh discharged"
-    for col, label in ((RESULTS_COL + 1, "Fixed degradation"), (RESULTS_COL + 3, "SEI model")):
+    for col, label in ((RESULTS_COL + 1, "Fixed degradation"), (RESULTS_COL + 3, "Life model")):
         chart.series.append(Series(Reference(ws, min_col=col, min_row=top + 1, max_row=top + 4), title=label))
     chart.set_categories(Reference(ws, min_col=RESULTS_COL, min_row=top + 1, max_row=top + 4))
     chart.x_axis.delete = False
