@@ -45,7 +45,8 @@ def _procedures(code: str) -> dict[str, str]:
 
 def test_the_modules_olevba_finds(modules):
     assert set(modules) == {"ThisWorkbook", "Dictionary", "Sheet2", "xlwings", xlam.UDF_MODULE, ribbon.MODULE,
-                            xlam.SETUP_MODULE}
+                            *xlam.setup_modules()}
+    assert xlam.SETUP_MODULE in modules
 
 
 def test_every_function_has_its_wrapper_with_the_python_signature(modules):
@@ -107,11 +108,17 @@ def test_category_and_help_for_every_function(modules):
     calls = xlam.imported_udfs().macro_options
     assert [args[0] for args, _ in calls] == [f"'{xlam.ADDIN_FILE}'!{n}" for n in udfs.udf_functions()]
     assert {kw["Category"] for _, kw in calls} == {"xlcell"}
-    setup = modules[xlam.SETUP_MODULE]
     assert "XlcellSetup.XlcellRegisterFunctions" in modules["ThisWorkbook"]
     assert "Private Sub Workbook_Open()" in modules["ThisWorkbook"]
-    procs = _procedures(setup)
+    # the Register subs may spread over XlcellSetup, XlcellSetup2, ... (VBA's module size limit): the entry calls the
+    # others' public subs, each of which calls its own Register subs
+    extra = [m for m in xlam.setup_modules() if m != xlam.SETUP_MODULE]
+    for i, m in enumerate(extra, start=2):
+        assert f"    {m}.XlcellRegisterFunctions{i}" in modules[xlam.SETUP_MODULE]
+        assert f"Public Sub XlcellRegisterFunctions{i}()" in modules[m]
     for name, f in udfs.udf_functions().items():
+        setup = next(modules[m] for m in xlam.setup_modules() if f"Sub Register_{name}()" in modules[m])
+        procs = _procedures(setup)
         assert f"Register_{name}" in procs and f"    Register_{name}" in setup
         body = setup.split(procs[f"Register_{name}"], 1)[1].split("End Sub", 1)[0]
         assert f"'!{name}\"" in body and 'Category:="xlcell"' in body
@@ -175,7 +182,7 @@ def test_generated_modules_are_ascii_and_well_below_the_module_size_limit(built)
     from addin.project import VbaProject
 
     project = VbaProject(zipfile.ZipFile(built).read("xl/vbaProject.bin"))
-    for name in (xlam.UDF_MODULE, ribbon.MODULE, xlam.SETUP_MODULE, "ThisWorkbook"):
+    for name in (xlam.UDF_MODULE, ribbon.MODULE, *xlam.setup_modules(), "ThisWorkbook"):
         source = project.source(name)
         assert source.isascii(), name
         assert len(source.encode("cp1252")) < 60_000, (name, len(source))
