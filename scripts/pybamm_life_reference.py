@@ -5,7 +5,9 @@ parameter set ``OKane2022``, LG M50) to closed forms per cycle: solvent-diffusio
 Paris' law at the diffusion-induced stress, SEI on the crack surface and stress-driven loss of active material. This
 script runs PyBaMM's single-particle model with those submodels (and without lithium plating, which xlcell leaves
 out) through constant-current cycles at three C-rates and one storage period, and writes what each mechanism did,
-for tests/test_degradation.py to compare with the closed forms.
+for tests/test_degradation.py to compare with the closed forms. A second set runs PyBaMM's DFN (pseudo-2D) for the
+LG M50 and for the same cell with both electrodes twice as thick, to check the thickness factor of the reaction zone
+(the reaction concentrated near the separator), which a single-particle model cannot show.
 
 Usage (in a separate environment, so that xlcell does not depend on PyBaMM)::
 
@@ -28,6 +30,9 @@ OPTIONS = {
 C_RATES = (0.5, 1.0, 2.0)
 CYCLES = 40
 STORAGE_DAYS = 90
+DFN_C_RATES = (0.5, 1.0)
+DFN_CYCLES = 5
+DFN_SCALES = (1.0, 2.0)  #: electrode thickness (and nominal capacity) multiplied by
 
 
 def _values(sol) -> dict[str, float]:
@@ -62,6 +67,24 @@ def main(path: str) -> None:
         exp = pybamm.Experiment(steps * CYCLES)
         sol = pybamm.Simulation(model, parameter_values=params, experiment=exp).solve()
         out["cycling"][f"{c:g}"] = {"c_rate": c, "cycles": CYCLES, **_values(sol)}
+    out["dfn"] = {}
+    dfn = pybamm.lithium_ion.DFN(OPTIONS)
+    for scale in DFN_SCALES:
+        for c in DFN_C_RATES:
+            p = pybamm.ParameterValues("OKane2022")
+            for k in ("Negative electrode thickness [m]", "Positive electrode thickness [m]", "Nominal cell capacity [A.h]"):
+                p[k] *= scale
+            steps = [f"Discharge at {c}C until 2.5 V", f"Charge at {c}C until 4.2 V"]
+            sol = pybamm.Simulation(dfn, parameter_values=p, experiment=pybamm.Experiment(steps * DFN_CYCLES)).solve()
+            crack = sol["Negative particle crack length [m]"].entries[:, -1]
+            eps_n = sol["Negative electrode active material volume fraction"].entries[:, -1]
+            out["dfn"][f"{scale:g}x_{c:g}C"] = {
+                "thickness_scale": scale, "c_rate": c, "cycles": DFN_CYCLES,
+                "nominal_Ah": float(p["Nominal cell capacity [A.h]"]),
+                "throughput_Ah": float(sol["Throughput capacity [A.h]"].entries[-1]),
+                "neg_crack_growth_mean_m": float(crack.mean() - params["Negative electrode initial crack length [m]"]),
+                "neg_crack_growth_separator_m": float(crack[-1] - params["Negative electrode initial crack length [m]"]),
+                "neg_lam_mean": float(1 - eps_n.mean() / params["Negative electrode active material volume fraction"])}
     exp = pybamm.Experiment([f"Rest for {STORAGE_DAYS * 24} hours"])
     sol = pybamm.Simulation(model, parameter_values=params, experiment=exp).solve()
     out["storage"] = {"days": STORAGE_DAYS, **_values(sol)}

@@ -48,8 +48,8 @@ Four models, all vectorised over designs (SI units inside):
   particle radius, the temperature through the solid diffusivity, and the thickness through Newman & Tobias's
   reaction-zone factor ν/tanh ν), SEI on the crack surface, and particles isolated by stress (loss of active
   material, both electrodes), with Schmalstieg et al. 2014's depth-of-discharge stress. It reproduces PyBaMM's
-  single-particle model with those submodels (tests/data/pybamm_life_reference.json). Lithium plating is not
-  modelled.
+  single-particle model with those submodels, and its pseudo-2D model's thickness effect
+  (tests/data/pybamm_life_reference.json). Lithium plating is not modelled.
 
 Parameters: the SEI and particle-mechanics defaults are O'Kane et al. 2022's fitted set (LG M50, NMC811 / graphite-
 SiOx), cited per field; they are a fit to one cell, not measurements of the design at hand. The coating-crack
