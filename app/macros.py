@@ -21,10 +21,12 @@ from udfs._excel import (as_2d, as_float, as_int, as_kv, as_optional_float, as_t
                          excel_value, is_blank, params_from_kv)
 from udfs.cell import design_values, materials_from_range
 from udfs.cost import cost_settings
+from udfs.lifetime import read_life_params
 from udfs.uncertainty import spec_from_range
 from workbooks.files import refuse_overwrite, same_file
 from workbooks.sheets import pareto as sheet
 from xlcell.degradation import SEIParams
+from xlcell.duty import Duty
 from xlcell.errors import BookError, InputError, MissingRangeError, XlcellError
 from xlcell.optimize import Constraint, DesignProblem, Objective, OptimizationResult, Variable, minimize
 from xlcell.pareto import ParetoFront, pareto_front
@@ -63,7 +65,7 @@ class Settings:
     def as_dict(self) -> dict[str, Any]:
         """A flat description for the report and the inputs hash: the Pareto sheet's settings, the given design
         values, the user-defined materials and the model context (factory, BOM, process steps, SEI parameters,
-        calendering materials), each of the last two as one canonical text per entry."""
+        calendering materials, duty), each of the last two as one canonical text per entry."""
         return {
             "method": self.method, "n_points": self.n_points, "seed": self.seed, "n_starts": self.n_starts,
             "chosen": self.chosen, "extra_outputs": ",".join(self.extra_outputs),
@@ -152,7 +154,9 @@ def read_settings(book: Book) -> Settings:
     mats = materials_from_range(_optional(book, MATERIALS), MATERIALS)
     context = {
         "cost": cost_settings(_optional(book, "tbl_factory"), _optional(book, "tbl_bom"), _optional(book, "tbl_steps")),
-        "lifetime": {"params": params_from_kv(SEIParams, _optional(book, "tbl_sei_params"), "sei_params")},
+        # the life model (issue 17): the Lifetime sheet's parameters and duty; a book from before it has SEI parameters only
+        "lifetime": _life_context(book),
+        "duty": params_from_kv(Duty, _optional(book, "tbl_duty"), "duty"),
         # the fracture ratio uses the calendering parameters of the design's own active materials
         "calendering": {k: str(base[k]) for k in ("pos_material", "neg_material") if not is_blank(base.get(k))},
         # Monte Carlo risk outputs (mc_cost_cvar95_usd_per_kWh, ...) use the Uncertainty sheet's model
@@ -160,6 +164,16 @@ def read_settings(book: Book) -> Settings:
     }
     return Settings(variables, objectives, constraints, method, n_points, as_int(kv.get("seed"), "seed", default=0),
                     n_starts, chosen, extra, base, mats, context)
+
+
+def _life_context(book: Book) -> dict[str, Any]:
+    """The registry's ``"lifetime"`` context from the Lifetime sheet's ``tbl_life_params`` (SEI, particle mechanics and
+    coating cracks), or from ``tbl_sei_params`` in a workbook that has no life-model parameters."""
+    rows = _optional(book, "tbl_life_params")
+    if rows is None:
+        return {"sei": params_from_kv(SEIParams, _optional(book, "tbl_sei_params"), "sei_params")}
+    kw = read_life_params(rows, "tbl_life_params")
+    return {"sei": kw["sei"], "mechanics": kw["mech"], "crack": kw["crack"]}
 
 
 def _optional(book: Book, name: str) -> list[list[Any]] | None:

@@ -8,7 +8,6 @@ cell LCOS is computed with the same settings as the front table.
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as _dt
 from pathlib import Path
 from typing import Any, Mapping
@@ -22,11 +21,10 @@ from xlcell import studies
 from xlcell.calendering import CALENDERING_MATERIALS
 from xlcell.cell import evaluate_cell, rate_capability, resolve
 from xlcell.cost import Factory, cost_details, cost_sensitivity
-from xlcell.degradation import SEIParams
 from xlcell.design import design_from_mapping
-from xlcell.duty import Duty
 from xlcell.materials import Material
 from xlcell.params import to_display
+from xlcell.wiring import lifetime_inputs
 
 
 def _scalar(v: Any) -> Any:
@@ -40,21 +38,16 @@ def _cost_inputs(context: Mapping[str, Any]) -> dict[str, Any]:
     return {"factory": c} if isinstance(c, Factory) else dict(c or {})
 
 
-def lifetime_scenario(context: Mapping[str, Any] | None) -> tuple[studies.LifetimeScenario, SEIParams]:
-    """The lifetime scenario and SEI parameters of a model context (the registry's ``"duty"``, ``"lifetime"`` and
-    ``"lcos"`` entries), or the defaults, so the report's cell LCOS is the front table's.
+def lifetime_scenario(context: Mapping[str, Any] | None) -> tuple[studies.LifetimeScenario, dict[str, Any]]:
+    """The lifetime scenario and the life model's parameters of a model context (the registry's ``"duty"``,
+    ``"lifetime"`` and ``"lcos"`` entries, read as the lifetime provider reads them:
+    :func:`xlcell.wiring.lifetime_inputs`), or the defaults, so the report's cell LCOS is the front table's.
 
-    The duty is the context's (absent: ``Duty()``); cycles per year and end-of-life SOH set in the ``"lifetime"``
-    entry, which the lifetime provider reads, take precedence over the duty's."""
-    if context is None:
-        return studies.LifetimeScenario(), SEIParams()
-    life = dict(context.get("lifetime") or {})
-    lc = dict(context.get("lcos") or {})
-    duty = context.get("duty") or Duty()
-    duty = dataclasses.replace(duty, cycles_per_year=life.get("cycles_per_year", duty.cycles_per_year),
-                               eol_soh=life.get("eol_soh", duty.eol_soh))
+    Returns the scenario and ``{"sei": SEIParams, "mechanics": MechanicsParams, "crack": CrackParams}``."""
+    duty, kw = lifetime_inputs(context or {})
+    lc = dict((context or {}).get("lcos") or {})
     return (studies.LifetimeScenario(duty=duty, om_usd=lc.get("om_usd", 0.0), residual_usd=lc.get("residual_usd", 0.0)),
-            life.get("params", SEIParams()))
+            {"sei": kw["sei"], "mechanics": kw["mech"], "crack": kw["crack"]})
 
 
 def report_context(values: Mapping[str, Any] | None = None, materials: Mapping[str, Material] | None = None,
@@ -73,7 +66,7 @@ def report_context(values: Mapping[str, Any] | None = None, materials: Mapping[s
     for prefix, obj in (("pos_", r.pos), ("neg_", r.neg), ("sep_", r.sep), ("", r)):
         used.update({k: _scalar(v) for k, v in to_display(obj, prefix).items()})
     cost_kw = _cost_inputs(model_context or {})
-    scenario, sei_params = lifetime_scenario(model_context)
+    scenario, life_kw = lifetime_scenario(model_context)
     life_scenario = studies.LifetimeScenario()  # the Lifetime sheet runs at the default scenario (as before)
     material = str(vals.get("pos_material", "NMC811"))
     cal_material = CALENDERING_MATERIALS.get(material.upper())
@@ -85,9 +78,10 @@ def report_context(values: Mapping[str, Any] | None = None, materials: Mapping[s
         cost=cost_details(design, **cost_kw), sensitivity=cost_sensitivity(design, 0.1, **cost_kw),
         lifetime=studies.lifetime_study(design, FADE_CYCLES, life_scenario), lifetime_scenario=life_scenario,
         project_lcos=studies.project_lcos_study(design),
-        cell_lcos=studies.cell_lcos(design, scenario, sei_params, cost_kw), cell_lcos_scenario=scenario,
+        cell_lcos=studies.cell_lcos(design, scenario, life_kw["sei"], cost_kw, life_kw["mechanics"], life_kw["crack"]), cell_lcos_scenario=scenario,
         cell_lcos_as_front=model_context is not None,
-        thickness=studies.thickness_study(design, studies.ThicknessStudy(), sei_params, cost_kw),
+        thickness=studies.thickness_study(design, studies.ThicknessStudy(), life_kw["sei"], cost_kw, life_kw["mechanics"],
+                                          life_kw["crack"]),
         calendering_material=material, calendering_study=cal_study,
         calendering=None if cal_material is None else studies.calendering_study(design, cal_material, cal_study))
 

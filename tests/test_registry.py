@@ -197,3 +197,28 @@ def test_a_material_without_calendering_parameters_is_not_assessed():
     with pytest.raises(InputError, match="no calendering"):
         DesignProblem([Variable("pos_porosity", 0.2, 0.4)], [Objective("energy_Wh", "max")],
                       [Constraint("pos_fracture_ratio", upper=0.8)], context=ctx)
+
+
+def test_lifetime_provider_is_the_duty_aware_life_model():
+    """Issue 17 item 2: the registry's cycle_life is xlcell.degradation.cycle_life at context "duty" (absent: Duty()),
+    so the LCOS, the optimiser and the Pareto front see the thickness, the C-rate and the temperature."""
+    from xlcell.cell import default_design
+    from xlcell.degradation import cycle_life
+    from xlcell.duty import Duty
+    from xlcell.params import to_display
+
+    L = [60.0, 120.0, 200.0]
+    keys = ["cycle_life", "years_to_eol", "eol_loss_sei_pct", "resistance_eol_mohm", "lcos_cell_usd_per_kWh"]
+    slow = reg.evaluate_outputs(None, {"pos_thickness_um": L}, keys)
+    fast = reg.evaluate_outputs(None, {"pos_thickness_um": L}, keys, {"duty": Duty(c_rate_per_h=2.0)})
+    d = reg.apply_values(default_design(), {"pos_thickness_um": L})
+    want = to_display(cycle_life(d, Duty(c_rate_per_h=2.0)))
+    for k in keys[:-1]:
+        np.testing.assert_allclose(fast[k], want[k], rtol=1e-12)
+    np.testing.assert_allclose(slow["cycle_life"], cycle_life(d).cycle_life, rtol=1e-12)
+    assert np.all(np.diff(slow["cycle_life"]) < 0) and np.all(fast["cycle_life"] < slow["cycle_life"])
+    assert np.all(fast["lcos_cell_usd_per_kWh"] > slow["lcos_cell_usd_per_kWh"])
+    # the former lifetime context keys still apply: cycles per year and end of life override the duty's
+    legacy = reg.evaluate_outputs(None, {}, ["cycle_life"], {"lifetime": {"cycles_per_year": 100.0, "eol_soh": 0.7}})
+    assert float(legacy["cycle_life"]) == pytest.approx(float(cycle_life(default_design(), Duty(cycles_per_year=100.0,
+                                                                                                  eol_soh=0.7)).cycle_life))

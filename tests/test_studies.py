@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from app.report import lifetime_scenario, report_context, write_report
 from udfs.calendering import XLCELL_FRACTURE_CHECK, XLCELL_FRACTURE_LINE_LOAD
 from udfs.lcos import XLCELL_CELL_LCOS
-from udfs.lifetime import XLCELL_SEI_CYCLE_LIFE
+from udfs.lifetime import XLCELL_CYCLE_LIFE
 from xlcell.calendering import coating_porosity, fracture_check, get_calendering_material
 from xlcell.design import design_from_mapping
 from xlcell.params import specs, to_display, validate
@@ -86,8 +86,8 @@ def test_the_optimisers_cell_lcos_takes_the_same_route():
     d = design_from_mapping(VALUES)
     for ctx in ({}, {"lifetime": {"cycles_per_year": 300.0}}, {"duty": FAST, "lcos": {"om_usd": 1.0}}):
         reg = evaluate_outputs(d, {}, ["lcos_cell_usd_per_kWh", "round_trip_efficiency"], ctx)
-        scenario, params = lifetime_scenario(ctx)
-        r = cell_lcos(d, scenario, params)
+        scenario, life = lifetime_scenario(ctx)
+        r = cell_lcos(d, scenario, life["sei"], None, life["mechanics"], life["crack"])
         assert float(to_display(r)["lcos_usd_kWh"]) == pytest.approx(float(reg["lcos_cell_usd_per_kWh"]), rel=1e-12)
         assert float(r.efficiency) == pytest.approx(float(reg["round_trip_efficiency"]), rel=1e-15)
 
@@ -112,9 +112,9 @@ def test_the_thickness_study_is_the_registrys_chain():
 
 def test_the_reports_cycle_life_is_the_udfs(report):
     ws = report["Lifetime"]
-    row = next(r for r in range(1, 40) if ws.cell(r, 1).value == "Cycle life to 80 % SOH, SEI model")
-    udf = XLCELL_SEI_CYCLE_LIFE(DESIGN_RANGE)
-    assert float(report_context(VALUES).lifetime.sei_cycle_life) == udf
+    row = next(r for r in range(1, 40) if ws.cell(r, 1).value == "Cycle life to 80 % SOH, life model")
+    udf = XLCELL_CYCLE_LIFE(DESIGN_RANGE)
+    assert float(report_context(VALUES).lifetime.life.cycle_life) == udf
     assert ws.cell(row, 2).value == pytest.approx(udf, rel=1e-15)
 
 

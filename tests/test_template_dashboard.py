@@ -10,7 +10,7 @@ from workbooks.sheets import cost, dashboard, design, lcos, uncertainty
 from xlcell.calendering import CALENDERING_MATERIALS, coating_porosity, fracture_line_load
 from xlcell.cell import evaluate_cell
 from xlcell.cost import evaluate_cost
-from xlcell.degradation import sei_cycle_life
+from xlcell.degradation import cycle_life
 from xlcell.design import design_from_mapping
 from xlcell.duty import Duty
 from xlcell.lcos import cell_lcos
@@ -78,9 +78,10 @@ def test_headline_values_equal_the_model(template_values):
     assert _value(template_values, "cell_cost_usd") == pytest.approx(cell, abs=1e-6)
     assert _value(template_values, "cell_cost_usd_per_kWh") == pytest.approx(per_kwh, rel=1e-7)
     assert 0 < _value(template_values, "materials_share") < 1
-    # the Lifetime sheet's defaults: 365 cycles a year to 80 % SOH; the LCOS sheet's duty: the design's C-rate and
-    # temperature, the Lifetime sheet's DoD (1), cycles per year and end-of-life SOH; O&M and residual value 0
-    assert _value(template_values, "sei_cycle_life") == pytest.approx(float(sei_cycle_life(d, 365.0, 0.8)), rel=1e-9)
+    # the Lifetime sheet's duty (the LCOS sheet reads it): the design's C-rate and temperature, DoD 1, 365 cycles a
+    # year to 80 % SOH; O&M and residual value 0
+    from xlcell.degradation import cycle_life
+    assert _value(template_values, "cycle_life") == pytest.approx(float(cycle_life(d).cycle_life), rel=1e-9)
     want = float(cell_lcos(d, Duty(dod=1.0, cycles_per_year=365.0, eol_soh=0.8), 0.0, 0.0).lcos_usd_J) * 3.6e6
     assert _value(template_values, "lcos_usd_kWh") == pytest.approx(want, rel=1e-9)
 

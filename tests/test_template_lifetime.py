@@ -15,13 +15,14 @@ from xlcell.cell import default_design
 from xlcell.degradation import (
     SECONDS_PER_YEAR,
     cracking,
+    cycle_life,
+    life_fade,
+    life_soh_by_year,
     sei_capacity_loss,
-    sei_cycle_life,
-    sei_fade_vs_cycles,
-    sei_soh_by_year,
     wang_cycle_life,
     wang_loss_percent,
 )
+from xlcell.duty import Duty
 from xlcell.design import design_from_mapping
 from xlcell.lcos import LcosInputs, cashflow, lcos
 from xlcell.params import specs
@@ -32,7 +33,8 @@ pytestmark = pytest.mark.slow  # computes the template's Lifetime and LCOS sheet
 def test_sheets_exist_with_named_parameter_blocks(fresh_template):
     wb = load_workbook(fresh_template)
     assert {"Lifetime", "LCOS"} <= set(wb.sheetnames)
-    for nm in ("tbl_sei_params", "tbl_crack_params", "life_cycles_per_year", "sei_cycle_life"):
+    for nm in ("tbl_sei_params", "tbl_crack_params", "tbl_mech_params", "tbl_life_params", "tbl_duty",
+               "life_cycles_per_year", "life_eol_soh", "cycle_life"):
         assert wb.defined_names[nm].attr_text.startswith("'Lifetime'!"), nm
     assert wb.defined_names["tbl_lcos_params"].attr_text.startswith("'LCOS'!")
     ws = wb["LCOS"]
@@ -41,8 +43,8 @@ def test_sheets_exist_with_named_parameter_blocks(fresh_template):
         assert s.key in keys
     assert len(wb["Lifetime"]._charts) == 1 and len(ws._charts) == 1
     formulas = [f for cells in dynamic_cells(fresh_template).values() for _, f in cells]
-    for fn in ("XLCELL_SEI_FADE(", "XLCELL_WANG_FADE(", "XLCELL_CRACK(", "XLCELL_WANG_FIT(", "XLCELL_LCOS(",
-               "XLCELL_LCOS_CASHFLOW(", "XLCELL_SEI_SOH_BY_YEAR("):
+    for fn in ("XLCELL_LIFE_FADE(", "XLCELL_WANG_FADE(", "XLCELL_CRACK(", "XLCELL_WANG_FIT(", "XLCELL_LCOS(",
+               "XLCELL_LCOS_CASHFLOW(", "XLCELL_LIFE_SOH_BY_YEAR(", "XLCELL_LIFE("):
         assert any(f.startswith(fn) for f in formulas), fn
 
 
@@ -52,21 +54,25 @@ def test_lifetime_sheet_computes_the_models(template_values):
     col = L(lifetime_sheet.RESULTS_COL + 1)
     assert template_values[f"LIFETIME!{col}{r}"] == pytest.approx(
         float(sei_capacity_loss(d, SECONDS_PER_YEAR, 365.0).capacity_loss_fraction) * 100, rel=1e-9)
-    assert template_values[f"LIFETIME!{col}{r + 2}"] == pytest.approx(float(sei_cycle_life(d, 365.0, 0.8)), rel=1e-9)
+    # the life model at the sheet's duty: the design's C-rate and temperature, full depth, 365 cycles a year, 80 %
+    assert template_values[f"LIFETIME!{col}{r + 2}"] == pytest.approx(float(cycle_life(d, Duty()).cycle_life), rel=1e-9)
     assert template_values[f"LIFETIME!{col}{r + 3}"] == pytest.approx(float(wang_cycle_life(0.5, 298.15, 0.8, 1.0)), rel=1e-9)
     assert template_values[f"LIFETIME!{col}{r + 4}"] is True  # C/2 at 25 °C: inside Wang et al.'s tests
-    # fade table: SEI and Wang SOH columns
+    # fade table: life-model and Wang SOH columns
     top = lifetime_sheet.HEADER_ROW
     n = np.array(lifetime_sheet.CYCLES, dtype=float)
-    sei = np.asarray(sei_fade_vs_cycles(d, n, 365.0).soh).reshape(-1)
+    sei = np.asarray(life_fade(d, n, Duty()).soh).reshape(-1)
     wang = 1 - wang_loss_percent(0.5, 298.15, n * 2.2) / 100
-    sc, wc = L(lifetime_sheet.FADE_COL + 4), L(lifetime_sheet.FADE_COL + 9)
+    sc, wc = L(lifetime_sheet.FADE_COL + 4), L(lifetime_sheet.WANG_COL + 2)
     assert template_values[f"LIFETIME!{sc}{top}"] == "soh" and template_values[f"LIFETIME!{wc}{top}"] == "soh"
     assert [template_values[f"LIFETIME!{sc}{top + 1 + i}"] for i in range(n.size)] == pytest.approx(list(sei), rel=1e-9)
     assert [template_values[f"LIFETIME!{wc}{top + 1 + i}"] for i in range(n.size)] == pytest.approx(list(wang), rel=1e-9)
-    # cracking table
-    crack_row = lifetime_sheet.HEADER_ROW + 5 + 3
+    # the life model's end-of-life table, then the cracking table
+    life_row = lifetime_sheet.HEADER_ROW + 5 + 3
     h = L(lifetime_sheet.RESULTS_COL)
+    assert template_values[f"LIFETIME!{h}{life_row}"] == "cycle_life"
+    assert template_values[f"LIFETIME!{col}{life_row}"] == pytest.approx(float(cycle_life(d, Duty()).cycle_life), rel=1e-9)
+    crack_row = life_row + lifetime_sheet.LIFE_ITEMS + 2
     assert template_values[f"LIFETIME!{h}{crack_row}"] == "stress_MPa"
     assert template_values[f"LIFETIME!{col}{crack_row}"] == pytest.approx(float(cracking(d).stress_Pa) / 1e6, rel=1e-9)
 
@@ -89,7 +95,7 @@ def test_lcos_sheet_computes_the_models(template_values):
     fixed = lcos(LcosInputs())
     assert template_values[f"LCOS!{h}{top}"] == "lcos_usd_MWh"
     assert template_values[f"LCOS!{i}{top}"] == pytest.approx(float(fixed.lcos_usd_J) * 3.6e9, rel=1e-9)
-    soh = sei_soh_by_year(d, lcos_sheet.SOH_YEARS, 365.0)
+    soh = life_soh_by_year(d, lcos_sheet.SOH_YEARS, Duty(cycles_per_year=365.0))
     with_sei = lcos(LcosInputs(), soh=soh)
     assert template_values[f"LCOS!{k}{top}"] == pytest.approx(float(with_sei.lcos_usd_J) * 3.6e9, rel=1e-9)
     cf = cashflow(LcosInputs())
@@ -116,10 +122,11 @@ def test_one_cell_lcos_fed_by_the_models_and_a_labelled_what_if(template_values,
     from xlcell.lcos import cell_lcos
     from xlcell.params import to_display
 
-    # the duty: blank C-rate and temperature (the design's), the Lifetime sheet's DoD, cycles per year and SOH
-    duty = {template_values[f"LCOS!B{r}"]: template_values[f"LCOS!C{r}"] for r in range(row, anchor)
-            if template_values.get(f"LCOS!B{r}") in ("c_rate", "dod", "temperature_C", "cycles_per_year", "eol_soh")}
-    assert duty == {"c_rate": None, "dod": 1.0, "temperature_C": None, "cycles_per_year": 365.0, "eol_soh": 0.8}
+    # the duty and the life-model parameters are the Lifetime sheet's (one duty in the book): blank C-rate and
+    # temperature (the design's), DoD 1, 365 cycles a year, end of life at 80 %
+    assert ws.cell(anchor, 1).value.text.startswith(
+        "=XLCELL_CELL_LCOS(tbl_design,tbl_duty,cell_c_om_usd,cell_residual_usd,tbl_life_params,")
+    assert "tbl_duty" not in [n for n in wb.defined_names if wb.defined_names[n].attr_text.startswith("LCOS!")]
     want = to_display(cell_lcos(d, Duty(dod=1.0, cycles_per_year=365.0, eol_soh=0.8)))
     assert list(got) == list(want)
     for k, v in want.items():
@@ -137,7 +144,7 @@ def test_report_has_lifetime_and_lcos_sections(tmp_path):
     assert {"Lifetime", "LCOS"} <= set(wb.sheetnames)
     ws = wb["Lifetime"]
     d = design_from_mapping({"neg_particle_radius_um": 3.0})
-    assert ws["B6"].value == pytest.approx(float(np.asarray(sei_fade_vs_cycles(d, 250.0).soh).reshape(-1)[0]), rel=1e-12)
+    assert ws["B6"].value == pytest.approx(float(np.asarray(life_fade(d, 250.0).soh).reshape(-1)[0]), rel=1e-12)
     assert len(ws._charts) == 1 and len(wb["LCOS"]._charts) == 1
     assert wb["LCOS"]["B9"].value == pytest.approx(float(lcos(LcosInputs()).lcos_usd_J) * 3.6e9, rel=1e-12)
     from xlcell.lcos import cell_lcos

@@ -54,6 +54,8 @@ DESIGNS = [["pos_thickness_um", "pos_porosity"], [80.0, 0.3], [120.0, 0.25]]
 BOUNDS = [["setting", "low", "high"], ["line_load_N_mm", 100.0, 1500.0], ["line_speed_m_min", 10.0, 100.0]]
 TRIALS = [["line_load_N_mm", "line_speed_m_min", "porosity"], [450.0, 54.0, 0.3372], [570.0, 63.0, 0.3219],
           [790.0, 13.0, 0.2625], [230.0, 90.0, 0.4017], [360.0, 24.0, 0.3434], [830.0, 79.0, 0.2875]]
+DUTY = [["c_rate", 1.0], ["dod", 0.8], ["temperature_C", None], ["cycles_per_year", 365.0], ["eol_soh", 0.8]]
+LIFE_PARAMS = [["sei_activation_energy_kJ_mol", 38.0], ["neg_paris_m", 2.2], ["crack_modulus_GPa", 1.0]]
 DUTY = [["c_rate", 2.0], ["dod", 0.9], ["temperature_C", None], ["cycles_per_year", 365.0], ["eol_soh", 0.8]]
 LCOS = [["power_MW", 100.0], ["energy_MWh", 400.0], ["lifetime_years", 3.0], ["discount_rate", 0.08]]
 WANG = [["c_rate", "temperature_C", "ah_throughput", "loss_pct"], [0.5, 25.0, 500.0, 2.9044], [0.5, 25.0, 2000.0, 6.2258],
@@ -124,6 +126,10 @@ EXAMPLES = {
     "XLCELL_ROLL_CROWN": (800.0, 0.8, 1.2, 0.6, None, 210.0),
     "XLCELL_ROLL_DEFLECTION": (800.0, 0.8, 1.2, 0.6, None, 210.0),
     "XLCELL_SEI_CYCLE_LIFE": (DESIGN, 365.0, 0.8, None, None),
+    "XLCELL_CYCLE_LIFE": (DESIGN, DUTY, LIFE_PARAMS, None),
+    "XLCELL_LIFE": (DESIGN, DUTY, LIFE_PARAMS, None),
+    "XLCELL_LIFE_FADE": (DESIGN, [[0.0], [500.0], [1000.0]], DUTY, None, None),
+    "XLCELL_LIFE_SOH_BY_YEAR": (DESIGN, 5.0, 300.0, DUTY, None, None),
     "XLCELL_SEI_FADE": (DESIGN, [[0.0], [500.0], [1000.0]], 250.0, None, None),
     "XLCELL_SEI_LOSS": (DESIGN, 5.0, 1000.0, None, None),
     "XLCELL_SEI_SOH_BY_YEAR": (DESIGN, 5.0, 365.0, None, None),

@@ -8,6 +8,10 @@ import pytest
 
 from udfs.lifetime import (
     XLCELL_CRACK,
+    XLCELL_CYCLE_LIFE,
+    XLCELL_LIFE,
+    XLCELL_LIFE_FADE,
+    XLCELL_LIFE_SOH_BY_YEAR,
     XLCELL_SEI_CYCLE_LIFE,
     XLCELL_SEI_FADE,
     XLCELL_SEI_LOSS,
@@ -176,3 +180,60 @@ def test_crack_udf_ratio_four_for_doubled_thickness():
     thin = dict(XLCELL_CRACK(DESIGN + [["neg_thickness_um", 40.0]]))
     assert thin["cracked"] is False and thin["delta_resistance_mohm"] == 0.0
     assert XLCELL_CRACK(DESIGN, "middle")[0][0].startswith("#XLCELL! electrode = 'middle'")
+
+
+# --- the life model (issue 17 item 2) ----------------------------------------------------------------------------
+
+def test_cycle_life_udf_is_the_kernel_at_the_duty():
+    from udfs.cell import design_from_range
+    from xlcell.degradation import MechanicsParams, cycle_life
+    from xlcell.duty import Duty
+
+    d = design_from_range(DESIGN)
+    assert XLCELL_CYCLE_LIFE(DESIGN) == pytest.approx(float(cycle_life(d).cycle_life), rel=1e-12)
+    duty = [["c_rate", 2.0], ["dod", 0.8], ["temperature_C", 35.0], ["cycles_per_year", 500.0], ["eol_soh", 0.7]]
+    want = cycle_life(d, Duty(c_rate_per_h=2.0, dod=0.8, temperature_K=308.15, cycles_per_year=500.0, eol_soh=0.7))
+    assert XLCELL_CYCLE_LIFE(DESIGN, duty) == pytest.approx(float(want.cycle_life), rel=1e-12)
+    # blank C-rate and temperature: the design's (C/3 and 25 °C here)
+    assert XLCELL_CYCLE_LIFE(DESIGN, [["c_rate", None], ["temperature_C", None], ["dod", 1.0]]) == XLCELL_CYCLE_LIFE(DESIGN)
+    # one parameter range for the SEI, the particle mechanics and the coating cracks
+    p = [["sei_activation_energy_kJ_mol", 50.0], ["neg_youngs_modulus_GPa", 10.0], ["crack_modulus_GPa", 2.0]]
+    want = cycle_life(d, Duty(), SEIParams(activation_energy_J_mol=50e3), MechanicsParams(neg_youngs_modulus_Pa=10e9))
+    assert XLCELL_CYCLE_LIFE(DESIGN, None, p) == pytest.approx(float(want.cycle_life), rel=1e-12)
+
+
+def test_cycle_life_udf_orderings():
+    # thicker, faster, deeper (at equal equivalent full cycles per year) and hotter (above 30 °C) -> shorter
+    thin, thick = ([r for r in DESIGN if r[0] != "pos_thickness_um"] + [["pos_thickness_um", L]] for L in (80.0, 200.0))
+    assert XLCELL_CYCLE_LIFE(thick) < XLCELL_CYCLE_LIFE(thin)
+    assert XLCELL_CYCLE_LIFE(DESIGN, [["c_rate", 2.0]]) < XLCELL_CYCLE_LIFE(DESIGN, [["c_rate", 0.5]])
+    assert XLCELL_CYCLE_LIFE(DESIGN, [["dod", 1.0], ["cycles_per_year", 300.0]]) < \
+        XLCELL_CYCLE_LIFE(DESIGN, [["dod", 0.5], ["cycles_per_year", 600.0]])
+    assert XLCELL_CYCLE_LIFE(DESIGN, [["temperature_C", 45.0]]) < XLCELL_CYCLE_LIFE(DESIGN, [["temperature_C", 35.0]])
+
+
+def test_life_table_fade_and_soh_by_year():
+    out = dict(XLCELL_LIFE(DESIGN, [["eol_soh", 0.75]]))
+    assert out["cycle_life"] == pytest.approx(XLCELL_CYCLE_LIFE(DESIGN, [["eol_soh", 0.75]]), rel=1e-12)
+    shares = out["eol_loss_sei_pct"] + out["eol_loss_sei_cracks_pct"] + out["eol_loss_lam_neg_pct"] + out["eol_loss_lam_pos_pct"]
+    assert shares == pytest.approx(25.0, rel=1e-9)  # the mechanisms' losses add up to 1 - eol_soh
+    assert out["resistance_eol_mohm"] > out["resistance_bol_mohm"]
+    t = XLCELL_LIFE_FADE(DESIGN, [[0.0, 1000.0, out["cycle_life"]]], [["eol_soh", 0.75]])
+    assert t[0] == ["efc", "years", "soh", "loss_sei_pct", "loss_sei_cracks_pct", "loss_lam_neg_pct", "loss_lam_pos_pct"]
+    assert t[1][2] == 1.0 and 0.75 < t[2][2] < 1.0 and t[3][2] == pytest.approx(0.75, rel=1e-9)
+    assert t[2][1] == pytest.approx(1000.0 / 365.0)
+    s = [r[0] for r in XLCELL_LIFE_SOH_BY_YEAR(DESIGN, 6.0, None, [["cycles_per_year", 200.0]])]
+    assert [r[0] for r in XLCELL_LIFE_SOH_BY_YEAR(DESIGN, 6.0, 200.0)] == s  # the argument overrides the duty's
+    assert s[0] == 1.0 and len(s) == 6 and np.all(np.diff(s) < 0)
+    assert s[3] == pytest.approx(XLCELL_LIFE_FADE(DESIGN, [[600.0]], [["cycles_per_year", 200.0]])[1][2], rel=1e-12)
+
+
+def test_life_udf_errors_name_the_argument():
+    assert XLCELL_CYCLE_LIFE(DESIGN, [["dod", 1.5]]).startswith("#XLCELL! dod = 1.5")
+    assert XLCELL_CYCLE_LIFE(DESIGN, [["eol_soh", 1.0]]).startswith("#XLCELL! eol_soh = 1")
+    assert XLCELL_CYCLE_LIFE(DESIGN, [["c_rat", 1.0]]).startswith("#XLCELL! unknown duty key 'c_rat'; did you mean c_rate?")
+    assert XLCELL_CYCLE_LIFE(DESIGN, None, [["neg_paris_m", 1.0]]).startswith("#XLCELL! neg_paris_m = 1")
+    assert XLCELL_CYCLE_LIFE(DESIGN, None, [["paris", 1.0]]).startswith("#XLCELL! unknown life_params key 'paris'")
+    assert XLCELL_LIFE_FADE(DESIGN, [[-1.0]])[0][0].startswith("#XLCELL! cycles")
+    assert XLCELL_LIFE_SOH_BY_YEAR(DESIGN, 0)[0][0].startswith("#XLCELL! years = 0")
+    assert XLCELL_LIFE_SOH_BY_YEAR(DESIGN, 3, -1.0)[0][0].startswith("#XLCELL! cycles_per_year = -1")

@@ -14,7 +14,7 @@ from xlcell import uncertainty as unc
 from xlcell.cell import default_design, evaluate_cell, resolve
 from xlcell.constants import GAS_CONSTANT
 from xlcell.cost import evaluate_cost
-from xlcell.degradation import sei_cycle_life
+from xlcell.degradation import cycle_life
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
 from xlcell.registry import Evaluation
 from xlcell.uncertainty import (ACTIVATION_ENERGIES, ECHEM_PARAMS, PRICE_KEYS, UncertaintySpec, arrhenius_factor,
@@ -47,7 +47,7 @@ def test_no_uncertainty_gives_the_deterministic_model_in_every_sample():
     cost = evaluate_cost(D).as_display()
     want = dict(cell_cost_usd_per_kWh=cost["cell_cost_usd_per_kWh"], cell_cost_usd=cost["cell_cost_usd"],
                 specific_energy_Wh_kg=cell["specific_energy_Wh_kg"], max_power_W=cell["max_power_W"],
-                capacity_Ah=cell["capacity_Ah"], cycle_life=sei_cycle_life(D),
+                capacity_Ah=cell["capacity_Ah"], cycle_life=cycle_life(D).cycle_life,
                 lcos_cell_usd_per_kWh=Evaluation(D)["lcos_cell_usd_per_kWh"])
     for k, v in want.items():
         np.testing.assert_allclose(r.samples[k], float(v), rtol=1e-12, err_msg=k)
@@ -171,7 +171,7 @@ def test_all_samples_are_one_call_of_each_model(monkeypatch):
 
     monkeypatch.setattr(reg, "evaluate_cell", counting("cell", reg.evaluate_cell))
     monkeypatch.setattr(cost_mod, "cost_details", counting("cost", cost_mod.cost_details))
-    monkeypatch.setattr(deg, "sei_cycle_life", counting("life", deg.sei_cycle_life))
+    monkeypatch.setattr(deg, "cycle_life", counting("life", deg.cycle_life))
     r = monte_carlo(D, 40000, 1, outputs=("cell_cost_usd_per_kWh", "max_power_W", "cycle_life", "lcos_cell_usd_per_kWh"))
     assert r.samples["max_power_W"].shape == (40000,)
     assert calls == {"cell": 1, "cost": 1, "life": 1}

@@ -6,7 +6,6 @@ from typing import Any
 import numpy as np
 
 from xlcell import units
-from xlcell.degradation import SEIParams
 from xlcell.errors import InputError, ShapeError
 from xlcell.duty import Duty
 from xlcell.lcos import CASHFLOW_SPECS, LcosInputs, cashflow, lcos, lcos_simple
@@ -16,6 +15,7 @@ from xlcell.tables import THICKNESS_HEADER
 
 from ._excel import as_2d, as_float, as_vector, is_blank, is_blank_range, kv_out, params_from_kv, udf
 from .cell import design_from_range
+from .lifetime import read_life_params
 
 def _soh(v: Any) -> np.ndarray | None:
     """The optional state-of-health column: one number per year; only cells after the last year may be blank.
@@ -67,8 +67,8 @@ def duty_from_range(duty: Any) -> Duty:
     return params_from_kv(Duty, duty, "duty")
 
 
-@udf(table=True, ranges=("design", "duty", "sei_params", "materials"))
-def XLCELL_CELL_LCOS(design: Any, duty: Any = None, c_om: Any = None, residual_value: Any = None, sei_params: Any = None,
+@udf(table=True, ranges=("design", "duty", "life_params", "materials"))
+def XLCELL_CELL_LCOS(design: Any, duty: Any = None, c_om: Any = None, residual_value: Any = None, life_params: Any = None,
                      materials: Any = None) -> list[list[Any]]:
     """Cell-level LCOS of a design at a duty in $/kWh delivered, every term from a model (cost, cell, lifetime).
 
@@ -78,7 +78,7 @@ def XLCELL_CELL_LCOS(design: Any, duty: Any = None, c_om: Any = None, residual_v
     duty: optional (key, value) rows c_rate, dod, temperature_C, cycles_per_year, eol_soh (blank = design's C-rate, T; 1; 365; 0.8)
     c_om: lifetime O&M cost per cell, $ (blank = 0)
     residual_value: residual value per cell, $ (blank = 0)
-    sei_params: optional SEI parameters (key, value)
+    life_params: optional (key, value) life-model parameters (sei_..., neg_..., pos_..., dod_stress_..., crack_...), as XLCELL_CYCLE_LIFE
     materials: optional user materials
 
     Returns (item, value) rows: lcos_usd_kWh, c_bom_usd, c_mfg_usd, energy_kWh, cycle_life, lifetime_energy_kWh,
@@ -86,7 +86,8 @@ def XLCELL_CELL_LCOS(design: Any, duty: Any = None, c_om: Any = None, residual_v
     """
     scenario = LifetimeScenario(duty=duty_from_range(duty), om_usd=as_float(c_om, "c_om", default=0.0),
                                 residual_usd=as_float(residual_value, "residual_value", default=0.0))
-    r = cell_lcos(design_from_range(design, materials), scenario, params_from_kv(SEIParams, sei_params, "sei_params"))
+    life = read_life_params(life_params)
+    r = cell_lcos(design_from_range(design, materials), scenario, life["sei"], mechanics=life["mech"], crack=life["crack"])
     if not np.all(np.isfinite(r.lcos_usd_J)):
         raise InputError("c_rate", float(np.asarray(r.c_rate_per_h).reshape(-1)[0]),
                          "a duty C-rate at which the cell delivers energy (its voltage under load is <= 0 there)")
@@ -100,9 +101,9 @@ NO_ENERGY = "no energy at the duty"
 _THICKNESS = ThicknessStudy()
 
 
-@udf(table=True, ranges=("design", "thicknesses_um", "duty", "sei_params", "materials"))
+@udf(table=True, ranges=("design", "thicknesses_um", "duty", "life_params", "materials"))
 def XLCELL_THICKNESS_STUDY(design: Any, thicknesses_um: Any = None, duty: Any = None, c_om: Any = None,
-                           residual_value: Any = None, sei_params: Any = None, materials: Any = None) -> list[list[Any]]:
+                           residual_value: Any = None, life_params: Any = None, materials: Any = None) -> list[list[Any]]:
     """Positive-thickness sweep at a duty: energy, power, life, $/kWh and LCOS, one row per thickness.
 
     The negative follows the design's N/P ratio; the design runs at the duty's C-rate (feasible is at that rate).
@@ -110,7 +111,7 @@ def XLCELL_THICKNESS_STUDY(design: Any, thicknesses_um: Any = None, duty: Any = 
     thicknesses_um: positive thicknesses, µm (blank = 40 to 250 by 10)
     duty: optional (key, value) duty rows, as XLCELL_CELL_LCOS
     c_om, residual_value: per cell, $ (blank = 0)
-    sei_params: optional SEI parameters (key, value)
+    life_params: optional (key, value) life-model parameters, as XLCELL_CYCLE_LIFE
     materials: optional user materials
     Returns a header row and one row per thickness (µm, Wh, Wh/kg, W, -, Wh, cycles, $/kWh, $/kWh, $/kWh, TRUE/FALSE).
     """
@@ -122,8 +123,9 @@ def XLCELL_THICKNESS_STUDY(design: Any, thicknesses_um: Any = None, duty: Any = 
         spec.check(L, "thicknesses_um")
     study = ThicknessStudy(thicknesses_m=L, duties=(duty_from_range(duty),), om_usd=as_float(c_om, "c_om", default=0.0),
                            residual_usd=as_float(residual_value, "residual_value", default=0.0))
-    shown = to_display(thickness_study(design_from_range(design, materials), study,
-                                       params_from_kv(SEIParams, sei_params, "sei_params")))
+    life = read_life_params(life_params)
+    shown = to_display(thickness_study(design_from_range(design, materials), study, life["sei"],
+                                       mechanics=life["mech"], crack=life["crack"]))
     cols = [np.asarray(shown[k]).reshape(-1)[-L.size:] for k in THICKNESS_COLUMNS]  # the one duty's row
 
     def cell(v: Any) -> Any:

@@ -1,12 +1,16 @@
 """Excel functions of the degradation models (thin wrappers over :mod:`xlcell.degradation`).
 
-SEI growth and cracking take a cell design range (as on the Design sheet) and an optional
-(key, value) range of model parameters (keys of :class:`~xlcell.degradation.SEIParams` or
-:class:`~xlcell.degradation.CrackParams`, display units); the Wang et al. (2011) functions take
-operating conditions only, because that empirical model has no design input.
+The life model (``XLCELL_CYCLE_LIFE``, ``XLCELL_LIFE``, ``XLCELL_LIFE_FADE``, ``XLCELL_LIFE_SOH_BY_YEAR``) takes a cell
+design range, a duty range ((key, value) rows ``c_rate``, ``dod``, ``temperature_C``, ``cycles_per_year``,
+``eol_soh``; blank C-rate and temperature take the design's) and an optional (key, value) range of model parameters
+(keys of :class:`~xlcell.degradation.SEIParams`, :class:`~xlcell.degradation.MechanicsParams` and
+:class:`~xlcell.degradation.CrackParams`, display units): xlcell's one cycle life, as in the registry, the LCOS and
+the optimiser. SEI growth and cracking alone take a design range and their own parameter range; the Wang et al.
+(2011) functions take operating conditions only, because that empirical model has no design input.
 """
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -16,9 +20,15 @@ from xlcell.degradation import (
     SECONDS_PER_YEAR,
     CrackParams,
     CrackResult,
+    LifeFade,
+    LifeResult,
+    MechanicsParams,
     WANG_COEF_UNITS,
     SEIParams,
     cracking,
+    cycle_life,
+    life_fade,
+    life_soh_by_year,
     fit_wang,
     sei_capacity_loss,
     sei_cycle_life,
@@ -30,11 +40,12 @@ from xlcell.degradation import (
     wang_loss_percent,
     wang_soh_by_year,
 )
-from xlcell.errors import InputError
-from xlcell.params import specs, to_display
+from xlcell.duty import Duty
+from xlcell.errors import InfeasibleError, InputError, UnknownKeyError
+from xlcell.params import spec_by_key, specs, to_display
 from xlcell.studies import LifetimeScenario
 
-from ._excel import as_float, as_int, as_records, as_text, as_vector, kv_out, params_from_kv, udf
+from ._excel import as_float, as_int, as_kv, as_records, as_text, as_vector, is_blank, kv_out, params_from_kv, udf
 from .cell import design_from_range
 
 
@@ -68,6 +79,106 @@ def _cycles(v: Any, name: str) -> np.ndarray:
     if (c < 0).any():
         raise InputError(name, float(c[c < 0][0]), "cycle counts >= 0")
     return c
+
+
+# ------------------------------------------------------------------ the life model (issue 17)
+_LIFE_PARAM_CLASSES = (SEIParams, MechanicsParams, CrackParams)
+
+
+def read_life_params(v: Any, name: str = "life_params") -> dict[str, Any]:
+    """``{"sei": SEIParams, "mech": MechanicsParams, "crack": CrackParams}`` from one optional (key, value) range whose
+    keys may belong to any of the three (their keys do not overlap): the life model's ``life_params`` argument and the
+    Lifetime sheet's ``tbl_life_params``."""
+    kv = {} if v is None or is_blank(v) else as_kv(v, name)
+    known = {cls: {k.lower() for k in spec_by_key(cls)} for cls in _LIFE_PARAM_CLASSES}
+    rows: dict[type, list[list[Any]]] = {cls: [] for cls in _LIFE_PARAM_CLASSES}
+    for k, val in kv.items():
+        owner = next((cls for cls, keys in known.items() if k in keys), None)
+        if owner is None:
+            raise UnknownKeyError(k, [key for keys in known.values() for key in keys], what=f"{name} key")
+        rows[owner].append([k, val])
+    return {arg: params_from_kv(cls, rows[cls] or None, name)
+            for arg, cls in zip(("sei", "mech", "crack"), _LIFE_PARAM_CLASSES)}
+
+
+def _duty(v: Any) -> Duty:
+    return params_from_kv(Duty, v, "duty")
+
+
+def _life(design: Any, duty: Any, life_params: Any, materials: Any) -> LifeResult:
+    return cycle_life(design_from_range(design, materials), _duty(duty), **read_life_params(life_params))
+
+
+@udf(ranges=("design", "duty", "life_params", "materials"))
+def XLCELL_CYCLE_LIFE(design: Any, duty: Any = None, life_params: Any = None, materials: Any = None) -> float:
+    """Equivalent full cycles to end of life from the design and the duty: SEI, particle cracks and isolated particles.
+
+    design: two-column (key, value) design range (Design sheet)
+    duty: optional (key, value) range: c_rate, dod, temperature_C, cycles_per_year, eol_soh (blank c_rate and temperature_C = the design's; defaults 1, 365, 0.8)
+    life_params: optional (key, value) range of life-model parameters (sei_..., neg_..., pos_..., dod_stress_..., crack_...)
+    materials: optional table of user-defined materials
+    """
+    n = float(np.asarray(_life(design, duty, life_params, materials).cycle_life).reshape(-1)[0])
+    if not np.isfinite(n):
+        raise InfeasibleError("the end-of-life state of health is not reached within 1e12 equivalent full cycles")
+    return n
+
+
+@udf(table=True, ranges=("design", "duty", "life_params", "materials"))
+def XLCELL_LIFE(design: Any, duty: Any = None, life_params: Any = None, materials: Any = None) -> list[list[Any]]:
+    """The life model's results: cycle life, years, capacity lost to each mechanism and resistance at end of life.
+
+    design: two-column (key, value) design range (Design sheet)
+    duty: optional (key, value) range: c_rate, dod, temperature_C, cycles_per_year, eol_soh (blank c_rate and temperature_C = the design's)
+    life_params: optional (key, value) range of life-model parameters (sei_..., neg_..., pos_..., dod_stress_..., crack_...)
+    materials: optional table of user-defined materials
+    Returns (item, value) rows in display units (%, nm, MPa, mΩ, years).
+    """
+    shown = to_display(_life(design, duty, life_params, materials))
+    values = {s.key: float(np.asarray(shown[s.key]).reshape(-1)[0]) for s in specs(LifeResult)}
+    return kv_out({k: v if np.isfinite(v) else None for k, v in values.items()})  # blank: end of life never reached
+
+
+_FADE_COLUMNS = ("efc", "years", "soh", "loss_sei_pct", "loss_sei_cracks_pct", "loss_lam_neg_pct", "loss_lam_pos_pct")
+
+
+@udf(table=True, ranges=("design", "cycles", "duty", "life_params", "materials"))
+def XLCELL_LIFE_FADE(design: Any, cycles: Any, duty: Any = None, life_params: Any = None,
+                     materials: Any = None) -> list[list[Any]]:
+    """Capacity fade of the life model versus equivalent full cycles: efc, years, soh and the loss to each mechanism.
+
+    design: two-column (key, value) design range
+    cycles: row or column of equivalent full cycle counts, >= 0
+    duty: optional (key, value) range: c_rate, dod, temperature_C, cycles_per_year, eol_soh (blank c_rate and temperature_C = the design's)
+    life_params: optional (key, value) range of life-model parameters
+    materials: optional table of user-defined materials
+    """
+    n = _cycles(cycles, "cycles")
+    kw = read_life_params(life_params)
+    shown = to_display(life_fade(design_from_range(design, materials), n, _duty(duty), kw["sei"], kw["mech"]))
+    cols = [np.asarray(shown[k], dtype=float).reshape(-1) for k in _FADE_COLUMNS]
+    return [list(_FADE_COLUMNS)] + [[float(c[i]) for c in cols] for i in range(len(n))]
+
+
+@udf(table=True, ranges=("design", "duty", "life_params", "materials"))
+def XLCELL_LIFE_SOH_BY_YEAR(design: Any, years: Any, cycles_per_year: Any = None, duty: Any = None, life_params: Any = None,
+                            materials: Any = None) -> list[list[Any]]:
+    """State of health at the start of each year 1..N from the life model (a column, for XLCELL_LCOS's soh).
+
+    design: two-column (key, value) design range
+    years: number of years N, whole number from 1 to 100
+    cycles_per_year: cycles per year, > 0 (blank = the duty's); e.g. the plant's on the LCOS sheet
+    duty: optional (key, value) range: c_rate, dod, temperature_C, cycles_per_year, eol_soh (blank c_rate and temperature_C = the design's)
+    life_params: optional (key, value) range of life-model parameters
+    materials: optional table of user-defined materials
+    """
+    n = as_int(years, "years", minimum=1)  # at most MAX_YEARS: checked by the kernel
+    du = _duty(duty)
+    if not is_blank(cycles_per_year):
+        du = dataclasses.replace(du, cycles_per_year=_positive(cycles_per_year, "cycles_per_year"))
+    kw = read_life_params(life_params)
+    s = life_soh_by_year(design_from_range(design, materials), n, du, kw["sei"], kw["mech"])
+    return [[float(x)] for x in np.asarray(s).reshape(-1)]
 
 
 # ------------------------------------------------------------------ SEI growth (mechanism)

@@ -186,22 +186,23 @@ def rate_section(wb: Workbook, ctx: ReportContext) -> None:
 
 
 def lifetime_section(wb: Workbook, ctx: ReportContext) -> None:
-    """SEI fade (mechanism, sees the design) against Wang et al. 2011 (empirical), and cracking."""
+    """The life model at the duty (sees the design) against Wang et al. 2011 (empirical), and cracking."""
     from xlcell.degradation import WANG_MAX_C_RATE
 
     life = ctx.lifetime
     shown = to_display(life)
+    eol_shown = to_display(life.life)
     ws = wb.create_sheet("Lifetime")
     T = float(np.asarray(ctx.design.temperature_K).reshape(-1)[0])
     c = float(np.asarray(ctx.design.c_rate_per_h).reshape(-1)[0])
     scenario = ctx.lifetime_scenario
-    style.title(ws, "Lifetime", f"At {unit_to_display(T, '°C'):.4g} °C, {float(scenario.cycles_per_year):g} full cycles "
-                "per year, default SEI and cracking parameters; "
-                f"the empirical model (graphite/LFP) at the design C-rate {c:.3g} C")
+    style.title(ws, "Lifetime", f"At {unit_to_display(T, '°C'):.4g} °C and the design C-rate {c:.3g} C, full depth, "
+                f"{float(scenario.cycles_per_year):g} cycles per year, default life-model parameters (O'Kane et al. 2022); "
+                "the empirical model (graphite/LFP) at the same C-rate")
     wang_defined = bool(life.wang_defined)
     wang = list(life.wang_soh) if wang_defined else [None] * len(FADE_CYCLES)
-    style.header_row(ws, 4, 1, ["Cycles", "SOH, SEI model (-)", "SOH, Wang et al. 2011 (-)"])
-    for i, (n, a, b) in enumerate(zip(FADE_CYCLES, life.sei_soh, wang), start=5):
+    style.header_row(ws, 4, 1, ["Cycles", "SOH, life model (-)", "SOH, Wang et al. 2011 (-)"])
+    for i, (n, a, b) in enumerate(zip(FADE_CYCLES, life.life_soh, wang), start=5):
         ws.cell(row=i, column=1, value=n)
         style.style_result(ws.cell(row=i, column=2, value=float(a)))
         style.style_result(ws.cell(row=i, column=3, value=None if b is None else float(b)))
@@ -211,12 +212,19 @@ def lifetime_section(wb: Workbook, ctx: ReportContext) -> None:
                                 [(Reference(ws, min_col=col, min_row=4, max_row=last), xs, None) for col in (2, 3)])
     ws.add_chart(chart, "E4")
 
-    def v(key: str) -> Any:
-        x = np.asarray(shown[key]).reshape(-1)[0]
+    def v(key: str, src: Any = shown) -> Any:
+        x = np.asarray(src[key]).reshape(-1)[0]
         return bool(x) if x.dtype == bool else float(x)
 
     eol = _percent(scenario.eol_soh)
-    rows = [(f"Cycle life to {eol} SOH, SEI model", v("sei_cycle_life"), "cycles"),
+    rows = [(f"Cycle life to {eol} SOH, life model", v("cycle_life", eol_shown), "cycles"),
+            (f"Years to {eol} SOH, life model", v("years_to_eol", eol_shown), "years"),
+            ("At end of life: lost to SEI on the particle surface", v("eol_loss_sei_pct", eol_shown), "%"),
+            ("At end of life: lost to SEI on crack surfaces", v("eol_loss_sei_cracks_pct", eol_shown), "%"),
+            ("At end of life: lost to isolated negative particles", v("eol_loss_lam_neg_pct", eol_shown), "%"),
+            ("At end of life: lost to isolated positive particles", v("eol_loss_lam_pos_pct", eol_shown), "%"),
+            ("Resistance, beginning of life", v("resistance_bol_mohm", eol_shown), "mΩ"),
+            ("Resistance, end of life", v("resistance_eol_mohm", eol_shown), "mΩ"),
             (f"Cycle life to {eol} SOH, Wang et al. 2011",
              v("wang_cycle_life") if wang_defined else f"n/a (no published B above {WANG_MAX_C_RATE:g}C)", "cycles"),
             ("Wang et al. inside its tested C-rate/temperature range", v("wang_in_range"), ""),
@@ -233,24 +241,24 @@ def lifetime_section(wb: Workbook, ctx: ReportContext) -> None:
         style.style_result(ws.cell(row=r, column=2, value=val), "bool" if isinstance(val, bool) else "-")
         ws.cell(row=r, column=3, value=unit)
     ws.cell(row=r + 2, column=1, value="The empirical fit describes the tested cell only: it cannot see the particle size, "
-            "thickness or porosity of this design; the SEI model can.").font = style.DERIVED_FONT
-    ctx.extra["sei_cycle_life"] = rows[0][1]
+            "thickness or porosity of this design; the life model can. Lithium plating is not modelled.").font = style.DERIVED_FONT
+    ctx.extra["cycle_life"] = rows[0][1]
     style.widths(ws, {"A": 50, "B": 22, "C": 26})
 
 
 def lcos_section(wb: Workbook, ctx: ReportContext) -> None:
-    """Project LCOS (Schmidt et al. 2019) with fixed and SEI-model degradation; components and cash flow."""
+    """Project LCOS (Schmidt et al. 2019) with fixed and life-model degradation; components and cash flow."""
     study = ctx.project_lcos
     inp = study.inputs
     n = int(inp.lifetime_years)
     ws = wb.create_sheet("LCOS")
     style.title(ws, "Levelised cost of storage", f"Schmidt et al. (2019) discounted LCOS of the default example plant "
                 f"({unit_to_display(inp.power_W, 'MW'):g} MW / {unit_to_display(inp.energy_J, 'MWh'):g} MWh, {n} years, "
-                f"r = {inp.discount_rate:g}); degradation fixed or from this design's SEI growth")
+                f"r = {inp.discount_rate:g}); degradation fixed or from this design's life model")
     fixed, sei = to_display(study.fixed), to_display(study.sei)
     parts = [("Capex", "capex_usd_MWh"), ("O&M", "om_usd_MWh"), ("Charging", "charging_usd_MWh"),
              ("End of life", "eol_usd_MWh"), ("LCOS", "lcos_usd_MWh")]
-    style.header_row(ws, 4, 1, ["Component ($/MWh)", f"Fixed {inp.annual_degradation:.0%}/yr", "SEI model"])
+    style.header_row(ws, 4, 1, ["Component ($/MWh)", f"Fixed {inp.annual_degradation:.0%}/yr", "Life model"])
     for i, (label, key) in enumerate(parts, start=5):
         ws.cell(row=i, column=1, value=label).font = style.Font(bold=label == "LCOS")
         for j, res in enumerate((fixed, sei), start=2):
@@ -309,10 +317,10 @@ def _cell_lcos_rows(ctx: ReportContext) -> list[tuple[str, Any, str]]:
             ("C_mfg per cell (cost model)", o["c_mfg_usd"], "$"),
             ("Energy delivered per cycle at the duty E_u (cell model)", o["energy_kWh"], "kWh"),
             ("Nameplate energy (cell model)", o["nameplate_energy_kWh"], "kWh"),
-            (f"Cycle life N_cyc to {eol} (lifetime model)", o["cycle_life"], "cycles"),
+            (f"Cycle life N_cyc to {eol} (life model)", o["cycle_life"], "cycles"),
             ("Round-trip efficiency at the duty", o["round_trip_efficiency"], "-"),
             ("Cell cost per kWh delivered at the duty", o["cell_cost_usd_per_kWh_usable"], "$/kWh")]
-    note = ("As in the front table: the workbook's factory, BOM and SEI parameters and its duty" if ctx.cell_lcos_as_front
+    note = ("As in the front table: the workbook's factory, BOM and life-model parameters and its duty" if ctx.cell_lcos_as_front
             else "(C_BOM + C_mfg + C_O&M - RV) / (E_u N_cyc / DoD), every term from a model")
     return rows + [(note, None, "")]
 

@@ -366,7 +366,8 @@ LCOS_CONTEXT_KEYS = ("om_usd", "residual_usd")
 
 
 def model_context(duty: Duty = Duty(), c_om: Array = 0.0, residual_value: Array = 0.0,
-                  sei_params: SEIParams = SEIParams(), cost_inputs: Mapping[str, Any] | None = None) -> dict[str, Any]:
+                  sei_params: SEIParams = SEIParams(), cost_inputs: Mapping[str, Any] | None = None,
+                  mechanics: Any = None, crack: Any = None) -> dict[str, Any]:
     """The registry context of the cell LCOS at ``duty``: the one place that turns the LCOS's inputs into the
     providers' context (``"duty"``, ``"lifetime"``, ``"lcos"``, ``"cost"``).
 
@@ -380,11 +381,13 @@ def model_context(duty: Duty = Duty(), c_om: Array = 0.0, residual_value: Array 
         SEI growth parameters of the lifetime provider (SI).
     cost_inputs : mapping, optional
         Keyword arguments of :func:`xlcell.cost.evaluate_cost` (factory, prices, fmt, yields, slurry).
+    mechanics, crack : optional
+        The life model's particle-mechanics and coating-crack parameters (:class:`~xlcell.degradation.MechanicsParams`,
+        :class:`~xlcell.degradation.CrackParams`; None: their defaults).
     """
-    # the lifetime provider reads cycles_per_year and eol_soh from its own context entry: the duty's, so that the
-    # cycle life and the LCOS see one duty
+    # the lifetime provider reads the duty (xlcell.wiring.lifetime_inputs), so the cycle life and the LCOS see one duty
     return {"duty": duty, "cost": {k: v for k, v in dict(cost_inputs or {}).items() if v is not None},
-            "lifetime": {"cycles_per_year": duty.cycles_per_year, "eol_soh": duty.eol_soh, "params": sei_params},
+            "lifetime": {"sei": sei_params, "mechanics": mechanics, "crack": crack},
             "lcos": {"om_usd": c_om, "residual_usd": residual_value}}
 
 
@@ -437,8 +440,8 @@ def _context_duty(context: Mapping[str, Any] | None) -> Duty:
 
 
 def cell_lcos(design: CellDesign, duty: Duty = Duty(), c_om: Array = 0.0, residual_value: Array = 0.0,
-              sei_params: SEIParams = SEIParams(), factory: Any = None, prices: Any = None,
-              **cost_inputs: Any) -> CellLcos:
+              sei_params: SEIParams = SEIParams(), factory: Any = None, prices: Any = None, *,
+              mechanics: Any = None, crack: Any = None, **cost_inputs: Any) -> CellLcos:
     """Cell-level LCOS of a population of designs at a duty, every term from a model rather than typed in.
 
     C_BOM and C_mfg come from the cost model (:func:`xlcell.cost.evaluate_cost`; ``factory``, ``prices`` and
@@ -459,16 +462,19 @@ def cell_lcos(design: CellDesign, duty: Duty = Duty(), c_om: Array = 0.0, residu
     residual_value : array_like
         Residual value RV at end of life, in $ per cell.
     sei_params : SEIParams
-        SEI growth parameters (SI) for the cycle life N_cyc.
+        SEI growth parameters (SI) of the life model that gives the cycle life N_cyc.
     factory : Factory, optional
         Plant and process steps for the cost model (default: BatPaC 5.0's plant).
     prices : MaterialPrices, optional
         Material prices for the cost model (default: BatPaC 5.0).
+    mechanics, crack : optional
+        The life model's particle-mechanics and coating-crack parameters (None: their defaults).
     **cost_inputs
         Further inputs of :func:`xlcell.cost.evaluate_cost` (cell format, yields, slurry, economics).
     """
     return cell_lcos_in_context(design, model_context(duty, c_om, residual_value, sei_params,
-                                                      {"factory": factory, "prices": prices, **cost_inputs}))
+                                                      {"factory": factory, "prices": prices, **cost_inputs},
+                                                      mechanics, crack))
 
 
 __all__ = ["CASHFLOW_COLUMNS", "CASHFLOW_SPECS", "CellLcos", "LCOS_CONTEXT_KEYS", "LcosInputs", "LcosResult", "cashflow",

@@ -61,7 +61,7 @@ class LifetimeScenario:
 
 def cell_lcos(design: CellDesign, scenario: LifetimeScenario = LifetimeScenario(),
               sei_params: degradation.SEIParams = degradation.SEIParams(),
-              cost_inputs: Mapping[str, Any] | None = None) -> lcos.CellLcos:
+              cost_inputs: Mapping[str, Any] | None = None, mechanics: Any = None, crack: Any = None) -> lcos.CellLcos:
     """Cell-level LCOS of a population of designs under a lifetime scenario: :func:`xlcell.lcos.cell_lcos` at the
     scenario's duty, the registry's chain (one route for ``XLCELL_CELL_LCOS``, the optimiser and the reports).
 
@@ -76,6 +76,8 @@ def cell_lcos(design: CellDesign, scenario: LifetimeScenario = LifetimeScenario(
         SEI growth parameters of the cycle life.
     cost_inputs : mapping, optional
         Keyword arguments of :func:`xlcell.cost.evaluate_cost` (factory, prices, fmt, yields, slurry).
+    mechanics, crack : optional
+        The life model's particle-mechanics and coating-crack parameters (None: their defaults).
 
     Returns
     -------
@@ -85,19 +87,22 @@ def cell_lcos(design: CellDesign, scenario: LifetimeScenario = LifetimeScenario(
     """
     validate(scenario)
     return lcos.cell_lcos(design, scenario.duty, scenario.om_usd, scenario.residual_usd, sei_params,
-                          **dict(cost_inputs or {}))
+                          mechanics=mechanics, crack=crack, **dict(cost_inputs or {}))
 
 
 @dataclass(frozen=True)
 class LifetimeStudy:
-    """Fade curves and end-of-life numbers of one design (SI; the metadata gives label and display unit)."""
+    """Fade curves and end-of-life numbers of one design (SI; the metadata gives label and display unit).
+
+    The life model (:func:`xlcell.degradation.cycle_life`, the one the LCOS and the optimiser use) at the scenario's
+    duty, against Wang et al. 2011's empirical fit, and the negative's coating cracks.
+    """
 
     cycles: np.ndarray = field(metadata=param("Equivalent full cycles", "-", key="cycles"))
-    sei_soh: np.ndarray = field(metadata=param("SOH, SEI model", "-", key="sei_soh"))
+    life_soh: np.ndarray = field(metadata=param("SOH, life model", "-", key="life_soh"))
     wang_soh: np.ndarray = field(metadata=param("SOH, Wang et al. 2011", "-", key="wang_soh", allow_nan=True,
                                                 doc="NaN above the published B table's C-rate"))
-    sei_cycle_life: np.ndarray = field(metadata=param("Cycle life to the end-of-life SOH, SEI model", "-",
-                                                      key="sei_cycle_life"))
+    life: degradation.LifeResult = field(metadata={"doc": "the life model's end-of-life results (one design)"})
     wang_cycle_life: np.ndarray = field(metadata=param("Cycle life to the end-of-life SOH, Wang et al. 2011", "-",
                                                        key="wang_cycle_life", allow_nan=True))
     wang_defined: np.ndarray = field(metadata=param("Wang et al. has a published B at this C-rate", "bool",
@@ -114,18 +119,37 @@ class LifetimeStudy:
                                                                   key="crack_delta_resistance_mohm"))
 
 
-def lifetime_study(design: CellDesign, cycles: Array, scenario: LifetimeScenario = LifetimeScenario()) -> LifetimeStudy:
-    """SEI fade (sees the design) against Wang et al. 2011 (empirical, at the design's C-rate and temperature), and
-    cracking of the negative, for one design.
+def scenario_duty(scenario: LifetimeScenario = LifetimeScenario()) -> Duty:
+    """The duty of a lifetime scenario (the scenario holds one :class:`~xlcell.duty.Duty`).
+
+    Parameters
+    ----------
+    scenario : LifetimeScenario
+        The scenario (its duty: C-rate, DoD, temperature, cycles per year, end-of-life SOH).
+    """
+    return scenario.duty
+
+
+def lifetime_study(design: CellDesign, cycles: Array, scenario: LifetimeScenario = LifetimeScenario(),
+                   duty: Duty | None = None, sei: degradation.SEIParams = degradation.SEIParams(),
+                   mech: degradation.MechanicsParams = degradation.MechanicsParams()) -> LifetimeStudy:
+    """The life model's fade and end of life (sees the design and the duty) against Wang et al. 2011 (empirical, at
+    the design's C-rate and temperature), and cracking of the negative, for one design.
 
     Parameters
     ----------
     design : CellDesign
-        One design (SI); its ``temperature_K`` is the ageing temperature and ``c_rate_per_h`` the cycling rate.
+        One design (SI); its ``temperature_K`` and ``c_rate_per_h`` are the duty's where the duty leaves them blank.
     cycles : array_like
         Equivalent full cycles of the fade curves (-).
     scenario : LifetimeScenario
-        Cycles per year (1/yr) and end-of-life SOH (-).
+        Cycles per year (1/yr) and end-of-life SOH (-), the duty's when ``duty`` is None.
+    duty : Duty, optional
+        The duty (SI); default :func:`scenario_duty`.
+    sei : SEIParams
+        SEI growth parameters (SI).
+    mech : MechanicsParams
+        Particle mechanics (SI).
 
     Returns
     -------
@@ -135,7 +159,8 @@ def lifetime_study(design: CellDesign, cycles: Array, scenario: LifetimeScenario
     n = np.asarray(cycles, dtype=float)
     T = float(np.asarray(design.temperature_K).reshape(-1)[0])
     c = float(np.asarray(design.c_rate_per_h).reshape(-1)[0])
-    sei = degradation.sei_fade_vs_cycles(design, n, scenario.cycles_per_year)
+    du = scenario_duty(scenario) if duty is None else duty
+    fade = degradation.life_fade(design, n, du, sei, mech)
     defined = c <= degradation.WANG_MAX_C_RATE  # the published B table stops at 10C: no empirical curve above it
     wang = degradation.wang_fade_vs_cycles(c, T, n).soh if defined else np.full(n.shape, np.nan)
     crack = degradation.cracking(design)
@@ -143,23 +168,24 @@ def lifetime_study(design: CellDesign, cycles: Array, scenario: LifetimeScenario
     def one(x: Any) -> np.ndarray:
         return np.asarray(np.asarray(x).reshape(-1)[0])
 
+    life = degradation.cycle_life(design, du, sei, mech)
     return LifetimeStudy(
-        cycles=n, sei_soh=np.asarray(sei.soh).reshape(-1), wang_soh=np.asarray(wang, dtype=float).reshape(-1),
-        sei_cycle_life=one(degradation.sei_cycle_life(design, scenario.cycles_per_year, scenario.eol_soh)),
+        cycles=n, life_soh=np.asarray(fade.soh).reshape(-1), wang_soh=np.asarray(wang, dtype=float).reshape(-1),
+        life=dataclasses.replace(life, **{f.name: one(getattr(life, f.name)) for f in dataclasses.fields(life)}),
         wang_cycle_life=np.asarray(float(degradation.wang_cycle_life(c, T, scenario.eol_soh)) if defined else np.nan),
         wang_defined=np.asarray(defined), wang_in_range=np.asarray(bool(degradation.wang_in_range(c, T))),
-        sei_surface_area_m2=one(sei.surface_area_m2), crack_stress_Pa=one(crack.stress_Pa),
+        sei_surface_area_m2=one(degradation.sei_surface_area(design)), crack_stress_Pa=one(crack.stress_Pa),
         crack_critical_thickness_m=one(crack.critical_thickness_m), cracked=one(crack.cracked),
         crack_delta_resistance_ohm=one(crack.delta_resistance_ohm))
 
 
 @dataclass(frozen=True)
 class ProjectLcosStudy:
-    """Project LCOS of a plant with fixed and with the design's SEI degradation, and the yearly cash flow."""
+    """Project LCOS of a plant with fixed and with the design's modelled degradation, and the yearly cash flow."""
 
     inputs: lcos.LcosInputs
     fixed: lcos.LcosResult  #: degradation fixed at ``inputs.annual_degradation``
-    sei: lcos.LcosResult  #: state of health per year from the design's SEI growth
+    sei: lcos.LcosResult  #: state of health per year from the life model (:func:`xlcell.degradation.life_soh_by_year`)
     cashflow: dict[str, np.ndarray] = field(metadata=per_item(
         "Yearly cash flow (fixed degradation)", key="cashflow",
         units={k: s.unit for k, s in lcos.CASHFLOW_SPECS.items()}, doc=":func:`xlcell.lcos.cashflow` of the fixed case (SI)"))
@@ -167,7 +193,8 @@ class ProjectLcosStudy:
 
 def project_lcos_study(design: CellDesign, inputs: lcos.LcosInputs = lcos.LcosInputs()) -> ProjectLcosStudy:
     """Project LCOS (Schmidt et al. 2019) of the plant ``inputs`` with fixed degradation and with the SOH per year
-    of ``design``'s SEI growth at the plant's cycles per year.
+    of ``design`` from the life model at the plant's cycles per year (full depth, the design's C-rate and
+    temperature).
 
     Parameters
     ----------
@@ -182,7 +209,7 @@ def project_lcos_study(design: CellDesign, inputs: lcos.LcosInputs = lcos.LcosIn
         Both LCOS results ($/J) and the fixed case's cash flow.
     """
     n = int(inputs.lifetime_years)
-    soh = degradation.sei_soh_by_year(design, n, float(inputs.cycles_per_year))
+    soh = degradation.life_soh_by_year(design, n, Duty(cycles_per_year=float(inputs.cycles_per_year)))
     return ProjectLcosStudy(inputs=inputs, fixed=lcos.lcos(inputs), sei=lcos.lcos(inputs, soh=soh),
                             cashflow=lcos.cashflow(inputs))
 
@@ -245,7 +272,8 @@ class ThicknessResult:
 
 def thickness_study(design: CellDesign, study: ThicknessStudy = ThicknessStudy(),
                     sei_params: degradation.SEIParams = degradation.SEIParams(),
-                    cost_inputs: Mapping[str, Any] | None = None) -> ThicknessResult:
+                    cost_inputs: Mapping[str, Any] | None = None, mechanics: Any = None,
+                    crack: Any = None) -> ThicknessResult:
     """Energy, power, cycle life, cost per kWh and cell LCOS of ``design`` over a positive-thickness sweep, at each
     duty of ``study``, in one evaluation of the registry's chain (the cell LCOS is :func:`xlcell.lcos.cell_lcos_of`'s,
     the cycle life the lifetime provider's at the duty).
@@ -263,6 +291,8 @@ def thickness_study(design: CellDesign, study: ThicknessStudy = ThicknessStudy()
         SEI growth parameters of the cycle life.
     cost_inputs : mapping, optional
         Keyword arguments of :func:`xlcell.cost.evaluate_cost` (factory, prices, fmt, yields, slurry).
+    mechanics, crack : optional
+        The life model's particle-mechanics and coating-crack parameters (None: their defaults).
 
     Returns
     -------
@@ -288,7 +318,8 @@ def thickness_study(design: CellDesign, study: ThicknessStudy = ThicknessStudy()
     pop = dataclasses.replace(one, c_rate_per_h=c, np_ratio=np.full(D * K, np_ratio),
                               pos=dataclasses.replace(one.pos, thickness_m=np.tile(L, D)),
                               neg=dataclasses.replace(one.neg, thickness_m=np.full(D * K, np.nan)))
-    ev = registry.Evaluation(pop, lcos.model_context(duties, study.om_usd, study.residual_usd, sei_params, cost_inputs))
+    ev = registry.Evaluation(pop, lcos.model_context(duties, study.om_usd, study.residual_usd, sei_params, cost_inputs,
+                                                     mechanics, crack))
     cl = lcos.cell_lcos_of(ev)
 
     def grid(x: Any) -> np.ndarray:
@@ -407,4 +438,4 @@ def calendering_study(design: CellDesign, material: CalenderingMaterial, study: 
 
 __all__ = ["CalenderingResult", "CalenderingStudy", "LifetimeScenario", "LifetimeStudy", "ProjectLcosStudy",
            "ThicknessResult", "ThicknessStudy", "calendering_study", "cell_lcos", "lifetime_study", "project_lcos_study",
-           "thickness_study"]
+           "thickness_study", "scenario_duty"]

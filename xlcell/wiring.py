@@ -18,7 +18,7 @@ from . import calendering, cost, degradation, lcos, uncertainty, units
 from .cell import CellDesign, CellMetrics, evaluate_cell, resolve
 from .duty import Duty, resolve_duty
 from .errors import InputError, UnknownKeyError
-from .params import ParamSpec, specs, validate
+from .params import ParamSpec, specs, to_display, validate
 from .registry import (DesignVariable, Evaluation, cell_outputs, cell_variables, register_limit, register_max_of,
                        register_metrics, register_variable)
 
@@ -90,10 +90,6 @@ def _limits(ev: Evaluation) -> dict[str, np.ndarray]:
             for k, v in zip([s.key for s in _LIMIT_SPECS], (e_p, e_n, s_p, s_n, worst))}
 
 
-_LIFE = (
-    ParamSpec(name="cycle_life", key="cycle_life", label="Cycle life to end of life (SEI growth)", unit="-", group="Lifetime",
-              doc="Equivalent full cycles until SEI growth brings the state of health to eol_soh"),
-)
 _DUTY = (
     ParamSpec(name="duty_c_rate", key="duty_c_rate", label="Duty C-rate", unit="C-rate", group="Duty",
               doc="The duty's C-rate (context \"duty\"; blank: the design's c_rate)"),
@@ -108,6 +104,11 @@ _DUTY = (
               label="Cell cost per kWh delivered at the duty", unit="$/kWh", group="Duty",
               doc="cell_cost_usd / usable_energy_Wh (inf where the cell delivers nothing at the duty)"),
 )
+#: the life model's outputs the registry reports (display units): the cycle life, the years, each mechanism's share of
+#: the capacity lost at end of life and the resistance at end of life (:class:`xlcell.degradation.LifeResult`)
+LIFE_KEYS = ("cycle_life", "years_to_eol", "eol_loss_sei_pct", "eol_loss_sei_cracks_pct", "eol_loss_lam_neg_pct",
+             "eol_loss_lam_pos_pct", "resistance_eol_mohm")
+_LIFE = tuple(dataclasses.replace(s, group="Lifetime") for s in specs(degradation.LifeResult) if s.key in LIFE_KEYS)
 _LCOS = (
     ParamSpec(name="lcos_cell", key="lcos_cell_usd_per_kWh", label="Cell-level LCOS at the duty", unit="$/kWh", group="LCOS",
               doc="(C_BOM + C_mfg + C_O&M - RV) / (E_u N_cyc / DoD): cell cost over the energy it delivers in its life "
@@ -115,10 +116,37 @@ _LCOS = (
 )
 
 
+def lifetime_inputs(ctx: Mapping[str, Any]) -> tuple[Duty, dict[str, Any]]:
+    """The duty and the life model's parameters of an evaluation context: ``"duty"`` (a :class:`~xlcell.duty.Duty`,
+    absent: ``Duty()``: the design's C-rate and temperature, full depth, a cycle a day, 80 % end of life) and
+    ``"lifetime"``: ``sei`` (or ``params``, its former name; :class:`~xlcell.degradation.SEIParams`), ``mechanics``
+    (:class:`~xlcell.degradation.MechanicsParams`), ``crack`` (:class:`~xlcell.degradation.CrackParams`), and
+    ``cycles_per_year`` / ``eol_soh``, which override the duty's.
+
+    Parameters
+    ----------
+    ctx : mapping
+        The evaluation context.
+    """
+    life = dict(ctx.get("lifetime") or {})
+    duty = ctx.get("duty") or Duty()
+    over = {f: life[k] for k, f in (("cycles_per_year", "cycles_per_year"), ("eol_soh", "eol_soh")) if life.get(k) is not None}
+    if over:
+        duty = dataclasses.replace(duty, **over)
+    kw = {k: life[k] for k in ("sei", "mechanics", "crack") if life.get(k) is not None}
+    if life.get("params") is not None and "sei" not in kw:
+        kw["sei"] = life["params"]
+    return duty, {"sei": kw.get("sei", degradation.SEIParams()), "mech": kw.get("mechanics", degradation.MechanicsParams()),
+                  "crack": kw.get("crack", degradation.CrackParams())}
+
+
 def _lifetime(ev: Evaluation) -> dict[str, Any]:
-    """Context ``"lifetime"``: ``cycles_per_year`` (365), ``eol_soh`` (0.8), ``params`` (SEIParams)."""
-    kw = dict(ev.context.get("lifetime") or {})
-    return {"cycle_life": degradation.sei_cycle_life(ev.design, **kw)}
+    """The duty-aware life model (:func:`xlcell.degradation.cycle_life`) at the duty of context ``"duty"`` with the
+    parameters of context ``"lifetime"`` (:func:`lifetime_inputs`): what the LCOS, the optimiser and the Pareto front
+    read as ``cycle_life``."""
+    duty, kw = lifetime_inputs(ev.context)
+    shown = to_display(degradation.cycle_life(ev.design, duty, **kw))
+    return {k: shown[k] for k in LIFE_KEYS}
 
 
 def duty_of(ev: Evaluation) -> Duty:
@@ -338,5 +366,5 @@ def wire() -> None:
         register_limit(key, 1.0, lambda ctx, part=key[:3]: calendering_active(part, ctx))
 
 
-__all__ = ["wire", "duty_of", "line_load_variables", "implied_line_load", "calendering_active", "within_calendering_limits",
+__all__ = ["wire", "duty_of", "lifetime_inputs", "LIFE_KEYS", "line_load_variables", "implied_line_load", "calendering_active", "within_calendering_limits",
            "CALENDERING_LIMITS"]

@@ -156,11 +156,11 @@ def XLCELL_CELL(design, materials=None):
 @arg('duty', doc="optional (key, value) rows c_rate, dod, temperature_C, cycles_per_year, eol_soh (blank = design's C-rate, T; 1; 365; 0.8)", err_to_str=True, ndim=2)
 @arg('c_om', doc='lifetime O&M cost per cell, $ (blank = 0)', err_to_str=True)
 @arg('residual_value', doc='residual value per cell, $ (blank = 0)', err_to_str=True)
-@arg('sei_params', doc='optional SEI parameters (key, value)', err_to_str=True, ndim=2)
+@arg('life_params', doc='optional (key, value) life-model parameters (sei_..., neg_..., pos_..., dod_stress_..., crack_...), as XLCELL_CYCLE_LIFE', err_to_str=True, ndim=2)
 @arg('materials', doc='optional user materials', err_to_str=True, ndim=2)
-def XLCELL_CELL_LCOS(design, duty=None, c_om=None, residual_value=None, sei_params=None, materials=None):
+def XLCELL_CELL_LCOS(design, duty=None, c_om=None, residual_value=None, life_params=None, materials=None):
     'Cell-level LCOS of a design at a duty in $/kWh delivered, every term from a model (cost, cell, lifetime).'
-    return udfs.XLCELL_CELL_LCOS(design, duty, c_om, residual_value, sei_params, materials)
+    return udfs.XLCELL_CELL_LCOS(design, duty, c_om, residual_value, life_params, materials)
 
 
 @func
@@ -310,6 +310,16 @@ def XLCELL_CT_ASI(temperature_C, exchange_current_mA_cm2, specific_area_cm2_cm3,
 
 
 @func
+@arg('design', doc='two-column (key, value) design range (Design sheet)', err_to_str=True, ndim=2)
+@arg('duty', doc="optional (key, value) range: c_rate, dod, temperature_C, cycles_per_year, eol_soh (blank c_rate and temperature_C = the design's; defaults 1, 365, 0.8)", err_to_str=True, ndim=2)
+@arg('life_params', doc='optional (key, value) range of life-model parameters (sei_..., neg_..., pos_..., dod_stress_..., crack_...)', err_to_str=True, ndim=2)
+@arg('materials', doc='optional table of user-defined materials', err_to_str=True, ndim=2)
+def XLCELL_CYCLE_LIFE(design, duty=None, life_params=None, materials=None):
+    'Equivalent full cycles to end of life from the design and the duty: SEI, particle cracks and isolated particles.'
+    return udfs.XLCELL_CYCLE_LIFE(design, duty, life_params, materials)
+
+
+@func
 @arg('length_um', doc='diffusion length in µm (electrode thickness or particle radius), > 0', err_to_str=True)
 @arg('diffusivity_m2_s', doc='(effective) diffusivity in m²/s, > 0', err_to_str=True)
 def XLCELL_DIFFUSION_TIME(length_um, diffusivity_m2_s):
@@ -412,6 +422,39 @@ def XLCELL_LCOS_CASHFLOW(params, soh=None):
 def XLCELL_LCOS_SIMPLE(c_bom, c_mfg, c_om, residual_value, efficiency, energy_kWh, cycles):
     'Cell-level LCOS in $/kWh from typed terms (a what-if): (C_BOM + C_mfg + C_O&M - RV) / (η · E_u · N_cyc).'
     return udfs.XLCELL_LCOS_SIMPLE(c_bom, c_mfg, c_om, residual_value, efficiency, energy_kWh, cycles)
+
+
+@func
+@arg('design', doc='two-column (key, value) design range (Design sheet)', err_to_str=True, ndim=2)
+@arg('duty', doc="optional (key, value) range: c_rate, dod, temperature_C, cycles_per_year, eol_soh (blank c_rate and temperature_C = the design's)", err_to_str=True, ndim=2)
+@arg('life_params', doc='optional (key, value) range of life-model parameters (sei_..., neg_..., pos_..., dod_stress_..., crack_...)', err_to_str=True, ndim=2)
+@arg('materials', doc='optional table of user-defined materials', err_to_str=True, ndim=2)
+def XLCELL_LIFE(design, duty=None, life_params=None, materials=None):
+    "The life model's results: cycle life, years, capacity lost to each mechanism and resistance at end of life."
+    return udfs.XLCELL_LIFE(design, duty, life_params, materials)
+
+
+@func
+@arg('design', doc='two-column (key, value) design range', err_to_str=True, ndim=2)
+@arg('cycles', doc='row or column of equivalent full cycle counts, >= 0', err_to_str=True, ndim=2)
+@arg('duty', doc="optional (key, value) range: c_rate, dod, temperature_C, cycles_per_year, eol_soh (blank c_rate and temperature_C = the design's)", err_to_str=True, ndim=2)
+@arg('life_params', doc='optional (key, value) range of life-model parameters', err_to_str=True, ndim=2)
+@arg('materials', doc='optional table of user-defined materials', err_to_str=True, ndim=2)
+def XLCELL_LIFE_FADE(design, cycles, duty=None, life_params=None, materials=None):
+    'Capacity fade of the life model versus equivalent full cycles: efc, years, soh and the loss to each mechanism.'
+    return udfs.XLCELL_LIFE_FADE(design, cycles, duty, life_params, materials)
+
+
+@func
+@arg('design', doc='two-column (key, value) design range', err_to_str=True, ndim=2)
+@arg('years', doc='number of years N, whole number from 1 to 100', err_to_str=True)
+@arg('cycles_per_year', doc="cycles per year, > 0 (blank = the duty's); e.g. the plant's on the LCOS sheet", err_to_str=True)
+@arg('duty', doc="optional (key, value) range: c_rate, dod, temperature_C, cycles_per_year, eol_soh (blank c_rate and temperature_C = the design's)", err_to_str=True, ndim=2)
+@arg('life_params', doc='optional (key, value) range of life-model parameters', err_to_str=True, ndim=2)
+@arg('materials', doc='optional table of user-defined materials', err_to_str=True, ndim=2)
+def XLCELL_LIFE_SOH_BY_YEAR(design, years, cycles_per_year=None, duty=None, life_params=None, materials=None):
+    "State of health at the start of each year 1..N from the life model (a column, for XLCELL_LCOS's soh)."
+    return udfs.XLCELL_LIFE_SOH_BY_YEAR(design, years, cycles_per_year, duty, life_params, materials)
 
 
 @func
@@ -727,11 +770,11 @@ def XLCELL_SPECIFIC_AREA(am_volume_fraction, particle_radius_um):
 @arg('duty', doc='optional (key, value) duty rows, as XLCELL_CELL_LCOS', err_to_str=True, ndim=2)
 @arg('c_om', doc='per cell, $ (blank = 0)', err_to_str=True)
 @arg('residual_value', doc='per cell, $ (blank = 0)', err_to_str=True)
-@arg('sei_params', doc='optional SEI parameters (key, value)', err_to_str=True, ndim=2)
+@arg('life_params', doc='optional (key, value) life-model parameters, as XLCELL_CYCLE_LIFE', err_to_str=True, ndim=2)
 @arg('materials', doc='optional user materials', err_to_str=True, ndim=2)
-def XLCELL_THICKNESS_STUDY(design, thicknesses_um=None, duty=None, c_om=None, residual_value=None, sei_params=None, materials=None):
+def XLCELL_THICKNESS_STUDY(design, thicknesses_um=None, duty=None, c_om=None, residual_value=None, life_params=None, materials=None):
     'Positive-thickness sweep at a duty: energy, power, life, $/kWh and LCOS, one row per thickness.'
-    return udfs.XLCELL_THICKNESS_STUDY(design, thicknesses_um, duty, c_om, residual_value, sei_params, materials)
+    return udfs.XLCELL_THICKNESS_STUDY(design, thicknesses_um, duty, c_om, residual_value, life_params, materials)
 
 
 @func

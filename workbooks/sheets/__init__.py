@@ -26,5 +26,8 @@ class TemplateContext:
     steps_name: str = "tbl_steps"  #: the Factory sheet's process-step table (header + rows)
     sei_params_name: str = "tbl_sei_params"  #: SEI parameters (key, value) on the Lifetime sheet
     crack_params_name: str = "tbl_crack_params"  #: cracking parameters (key, value) on the Lifetime sheet
+    mech_params_name: str = "tbl_mech_params"  #: particle-mechanics parameters (key, value) on the Lifetime sheet
+    life_params_name: str = "tbl_life_params"  #: SEI + particle mechanics + cracking: the life model's parameters
+    duty_name: str = "tbl_duty"  #: the duty (key, value): c_rate, dod, temperature_C, cycles_per_year, eol_soh
     lcos_params_name: str = "tbl_lcos_params"  #: project LCOS inputs (key, value) on the LCOS sheet
     notes: dict = field(default_factory=dict)

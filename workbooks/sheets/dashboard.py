@@ -4,7 +4,7 @@ Every value is a formula that *looks up* a result already computed on its own sh
 computed twice and the generator computes nothing: ``VLOOKUP(key, name, 2, FALSE)`` into the workbook
 names of the spilled result tables (``tbl_cell_results`` on Design, ``tbl_cost_results`` on Cost,
 ``tbl_cell_lcos`` on LCOS, ``tbl_mc_risk`` on Uncertainty), the Lifetime sheet's named result
-``sei_cycle_life`` and the Calendering sheet's fracture-check cell. The names are defined by the sheets
+``cycle_life`` and the Calendering sheet's fracture-check cell. The names are defined by the sheets
 that fill them, so a change of their layout moves the names with them.
 
 Layout:
@@ -74,8 +74,8 @@ def sections() -> list[tuple[str, list[Headline]]]:
             H("bottleneck_step", "Bottleneck step of the line", "step", cost.TITLE, _lookup("bottleneck_step", cst)),
         ]),
         ("Life and cost of storage", [
-            H("sei_cycle_life", "Cycle life to end of life (SEI model, Lifetime sheet's SOH limit)", "cycles",
-              lifetime.TITLE, "=sei_cycle_life", "#,##0"),
+            H("cycle_life", "Cycle life to end of life (life model at the Lifetime sheet's duty)", "cycles",
+              lifetime.TITLE, "=cycle_life", "#,##0"),
             H("lcos_usd_kWh", "Cell-level LCOS at the duty (cost, cell and life models)", "$/kWh", lcos.TITLE,
               _lookup("lcos_usd_kWh", lcos.CELL_LCOS_NAME), "0.000"),
         ]),

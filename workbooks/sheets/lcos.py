@@ -3,16 +3,16 @@
 Layout:
 
 * A:F — project inputs generated from :class:`xlcell.lcos.LcosInputs` (named range
-  ``tbl_lcos_params``); then the **cell LCOS at the duty**, every term from the models: the duty
-  (``tbl_duty``, keys of :class:`xlcell.duty.Duty`: blank C-rate and temperature are the Design
-  sheet's, depth of discharge, cycles per year and end-of-life SOH are the Lifetime sheet's operating
-  inputs), O&M and residual value per cell, and ``XLCELL_CELL_LCOS`` spilled below them
+  ``tbl_lcos_params``); then the **cell LCOS at the duty**, every term from the models: the duty is the
+  Lifetime sheet's (``tbl_duty``: blank C-rate and temperature are the Design sheet's) with its life-model
+  parameters (``tbl_life_params``), then O&M and residual value per cell, and ``XLCELL_CELL_LCOS`` spilled below them
   (``tbl_cell_lcos``, the one cell LCOS the Dashboard shows); then a **what-if** of the seed's
   formula with typed terms (``XLCELL_LCOS_SIMPLE``), each term pre-filled with the model's so that it
   equals the model until a term is overwritten.
 * H:K — ``XLCELL_LCOS`` spilled twice: with the fixed annual degradation, and with the state of
-  health per year from the SEI model (column V, ``XLCELL_SEI_SOH_BY_YEAR`` over the longest allowed
-  lifetime, :data:`xlcell.degradation.MAX_YEARS` years); a cost-component chart.
+  health per year from the life model at the plant's cycles per year and the Lifetime sheet's duty (column V,
+  ``XLCELL_LIFE_SOH_BY_YEAR`` over the longest allowed lifetime, :data:`xlcell.degradation.MAX_YEARS` years); a
+  cost-component chart.
 * Below — the yearly cash-flow table ``XLCELL_LCOS_CASHFLOW``.
 """
 from __future__ import annotations
@@ -21,7 +21,6 @@ from openpyxl.chart import BarChart, Reference, Series
 from openpyxl.workbook.workbook import Workbook
 
 from xlcell.degradation import MAX_YEARS
-from xlcell.duty import Duty
 from xlcell.lcos import LcosInputs
 from xlcell.params import specs, to_display
 from xlcell.tables import CELL_LCOS_ROWS
@@ -33,22 +32,12 @@ TITLE = "LCOS"
 HEADER_ROW = 4
 RESULTS_COL = 8  # H
 SOH_COL = 22  # V, right of the cash-flow table
-SOH_YEARS = MAX_YEARS  #: years of SEI state of health computed: the longest lifetime_years allowed, so any lifetime is covered
+SOH_YEARS = MAX_YEARS  #: years of state of health computed (life model): the longest lifetime_years allowed, so any lifetime is covered
 LCOS_ITEMS = 9  #: rows of XLCELL_LCOS
 CASHFLOW_COLS = 13
 CELL_LCOS_ITEMS = len(CELL_LCOS_ROWS)  #: rows of XLCELL_CELL_LCOS
 #: the workbook name of the spilled (item, value) rows of XLCELL_CELL_LCOS (the Dashboard looks values up in it)
 CELL_LCOS_NAME = "tbl_cell_lcos"
-#: the workbook name of the duty's (key, value) rows
-DUTY_NAME = "tbl_duty"
-#: what fills each duty key on this sheet: a value (None: blank, the Design sheet's) or a formula, and the note
-DUTY_SOURCES = {
-    "c_rate": (None, "blank = the Design sheet's c_rate"),
-    "dod": ("=life_dod", "the Lifetime sheet's depth of discharge"),
-    "temperature_C": (None, "blank = the Design sheet's temperature_C"),
-    "cycles_per_year": ("=life_cycles_per_year", "the Lifetime sheet's cycles per year"),
-    "eol_soh": ("=life_eol_soh", "the Lifetime sheet's end-of-life SOH"),
-}
 #: per-cell cost inputs of the cell LCOS: (label, key, value, unit, note)
 CELL_INPUTS = [
     ("O&M cost over the life", "cell_c_om_usd", 0.0, "$", "per cell"),
@@ -95,21 +84,14 @@ def build(wb: Workbook, ctx) -> None:
 
     # the cell LCOS at the duty: every term from the models
     cell_first = last + 2
-    duty_rows = [style.ParamRow("Cell LCOS at the duty: every term from the models (cost, cell at the duty's C-rate, "
-                                "lifetime)")]
-    for sp in specs(Duty):
-        value, note = DUTY_SOURCES[sp.key]
-        duty_rows.append(style.ParamRow(sp.label, sp.key, value, sp.unit, sp if value is None else None,
-                                        f"{note}; {sp.doc}" if sp.doc else note))
-    f, dl = style.param_rows(wb, ws, cell_first, duty_rows, names=False)
-    style.name(wb, DUTY_NAME, ws, f"B{f + 1}:C{dl}")
-    _, cl = style.param_rows(wb, ws, dl + 1, [style.ParamRow("Per cell")] + [
+    _, cl = style.param_rows(wb, ws, cell_first, [style.ParamRow(
+        "Cell LCOS at the duty: every term from the models (cost; cell at the duty's C-rate; life model at the Lifetime sheet's duty, tbl_duty, and parameters, tbl_life_params). Per cell:")] + [
         style.ParamRow(lbl, key, v, unit, note=note) for lbl, key, v, unit, note in CELL_INPUTS])
     r = cl + 2
     ws.cell(row=r, column=1, value="Cell LCOS = (C_BOM + C_mfg + C_O&M - RV) / (E_u N_cyc / DoD), "
             "E_u = Q f(C) DoD (V - IR) delivered at the duty").font = style.SECTION_FONT
-    cell_lcos_ref = spill(ws, f"A{r + 1}", f"=XLCELL_CELL_LCOS({ctx.design_name},{DUTY_NAME},cell_c_om_usd,cell_residual_usd,"
-                                          f"{ctx.sei_params_name},{ctx.materials_name})", CELL_LCOS_ITEMS, 2)
+    cell_lcos_ref = spill(ws, f"A{r + 1}", f"=XLCELL_CELL_LCOS({ctx.design_name},{ctx.duty_name},cell_c_om_usd,cell_residual_usd,"
+                                          f"{ctx.life_params_name},{ctx.materials_name})", CELL_LCOS_ITEMS, 2)
     for i in range(CELL_LCOS_ITEMS):
         for j in range(2):
             style.style_result(ws.cell(row=r + 1 + i, column=1 + j))
@@ -133,7 +115,7 @@ def build(wb: Workbook, ctx) -> None:
 
     # results: fixed degradation, SEI degradation
     p = ctx.lcos_params_name
-    style.header_row(ws, HEADER_ROW, RESULTS_COL, ["Item (fixed degradation)", "Value", "Item (SEI model SOH)", "Value"])
+    style.header_row(ws, HEADER_ROW, RESULTS_COL, ["Item (fixed degradation)", "Value", "Item (life model SOH)", "Value"])
     top = HEADER_ROW + 1
     soh_top = top
     soh_ref = f"{style.col_letter(SOH_COL)}{soh_top}:{style.col_letter(SOH_COL)}{soh_top + SOH_YEARS - 1}"
@@ -142,9 +124,10 @@ def build(wb: Workbook, ctx) -> None:
     for i in range(LCOS_ITEMS):
         for j in range(4):
             style.style_result(ws.cell(row=top + i, column=RESULTS_COL + j))
-    style.header_row(ws, HEADER_ROW, SOH_COL, ["SOH by year (SEI)"])
+    style.header_row(ws, HEADER_ROW, SOH_COL, ["SOH by year (life model)"])
     spill(ws, f"{style.col_letter(SOH_COL)}{soh_top}",
-          f"=XLCELL_SEI_SOH_BY_YEAR({ctx.design_name},{SOH_YEARS},{addr['cycles_per_year']},{ctx.sei_params_name},{ctx.materials_name})",
+          f"=XLCELL_LIFE_SOH_BY_YEAR({ctx.design_name},{SOH_YEARS},{addr['cycles_per_year']},{ctx.duty_name},"
+          f"{ctx.life_params_name},{ctx.materials_name})",
           SOH_YEARS, 1)
     for i in range(SOH_YEARS):
         style.style_result(ws.cell(row=soh_top + i, column=SOH_COL))
@@ -153,7 +136,7 @@ def build(wb: Workbook, ctx) -> None:
     chart.type = "col"
     chart.title = "LCOS by cost component ($/MWh)"
     chart.y_axis.title = "$/MWh discharged"
-    for col, label in ((RESULTS_COL + 1, "Fixed degradation"), (RESULTS_COL + 3, "SEI model")):
+    for col, label in ((RESULTS_COL + 1, "Fixed degradation"), (RESULTS_COL + 3, "Life model")):
         chart.series.append(Series(Reference(ws, min_col=col, min_row=top + 1, max_row=top + 4), title=label))
     chart.set_categories(Reference(ws, min_col=RESULTS_COL, min_row=top + 1, max_row=top + 4))
     chart.x_axis.delete = False

@@ -83,7 +83,7 @@ def build(wb: Workbook, ctx) -> None:
         style.header_row(ws, top - 1, RESULTS_COL, labels)
         spill(ws, f"{style.col_letter(RESULTS_COL)}{top}",
               f"=XLCELL_THICKNESS_STUDY({ctx.design_name},{THICKNESS_NAME},{name},cell_c_om_usd,cell_residual_usd,"
-              f"{ctx.sei_params_name},{ctx.materials_name})", ROWS + 1, len(THICKNESS_COLUMNS))
+              f"{ctx.life_params_name},{ctx.materials_name})", ROWS + 1, len(THICKNESS_COLUMNS))
         for i in range(ROWS + 1):
             for j in range(len(THICKNESS_COLUMNS)):
                 style.style_result(ws.cell(row=top + i, column=RESULTS_COL + j))
