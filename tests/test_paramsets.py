@@ -76,8 +76,8 @@ def test_every_key_of_the_files_is_a_field_with_a_unit():
         for rec in paramsets.records(path, "material"):
             assert set(rec) <= keys and set(rec) >= keys - {"role"}, rec["name"]
     data = paramsets.load("batpac5_default")
-    assert set(data) == {"parameter_set", "sources", "design", "cell_format", "prices", "yields", "slurry", "plant",
-                         "economics", "process_step"}
+    assert set(data) == {"parameter_set", "sources", "design", "cell_format", "batpac_mode", "prices", "yields",
+                         "slurry", "plant", "economics", "process_step"}
 
 
 def test_names_are_unique():

@@ -54,7 +54,8 @@ from typing import Any
 import numpy as np
 from scipy.optimize import OptimizeWarning, curve_fit
 
-from .cell import CellDesign, am_volume_fraction, areal_capacity, broadcast_fields_cell, resolve, specific_area
+from .cell import (CellDesign, am_volume_fraction, areal_capacity, broadcast_fields_cell, negative_area, resolve,
+                   specific_area)
 from .constants import FARADAY, GAS_CONSTANT, SECONDS_PER_YEAR
 from .errors import InfeasibleError, InputError, ShapeError
 from .params import param, per_item, specs, validate, whole_number
@@ -187,7 +188,7 @@ def sei_surface_area(design: CellDesign) -> np.ndarray:
         Designs (SI; every field broadcasts).
     """
     d = resolve(design)
-    return specific_area(d.neg) * d.neg.thickness_m * d.electrode_area_m2 * (1.0 + d.neg_area_excess)
+    return specific_area(d.neg) * d.neg.thickness_m * negative_area(d)
 
 
 def lithium_per_sei_volume(params: SEIParams = SEIParams()) -> np.ndarray:
