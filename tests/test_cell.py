@@ -312,7 +312,15 @@ ASI_HW = 1.7158996e-4
 
 def _hand_asi():
     el = LP / (3 * KAPPA0 * EPS**1.5) + SEP_L / (KAPPA0 * SEP_EPS**1.5) + LN / (3 * KAPPA0 * EPS**1.5)
-    ele = LP / (3 * 10.0 * 0.75**1.5) + LN / (3 * 215.0 * 0.75**1.5)  # σ (1 - ε)^b, NMC811 10 S/m, graphite 215 S/m
+    # electronic (issue 17, one law with the calendering model): the active matrix σ_m (1 - ε)^b (NMC811 0.01 S/m,
+    # graphite 215 S/m) plus the positive's carbon network σ0 (φ - φ_c)² / sqrt(A) (graphite has no carbon), the coating
+    # calendered from ε_0 = 0.6·0.6/(0.6·0.6 + 0.4) (solids 0.4, shrinkage 0.4) to ε = 0.25
+    eps0 = 0.36 / 0.76
+    strain = 1 - (1 - eps0) / (1 - EPS)
+    phi = 3279.2626 * 0.02 / 1825.0  # carbon volume fraction: coating density × w_c / ρ_c
+    phi_c = 0.03 * (1 - 0.5 * strain)
+    sigma_p = 0.01 * 0.75**1.5 + 1e4 * (phi - phi_c) ** 2 / (1 + 0.3 * strain) ** 0.5
+    ele = LP / (3 * sigma_p) + LN / (3 * 215.0 * 0.75**1.5)
     # charge transfer: ε_AM = ρ_coat w_AM / ρ_AM; θ_b = (w_b/ρ_b)/(w_AM/ρ_AM); a = 3 ε_AM (1 - θ_b) / r
     e_am_p = 3279.2626 * 0.96 / 4650.0
     e_am_n = 1645.8853 * 0.98 / 2240.0

@@ -20,7 +20,7 @@ recovery; ``Slurry.credit_nmp_recovery = 1`` charges only the unrecovered make-u
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 
@@ -193,7 +193,8 @@ class BillOfMaterials:
         return sum(self.cost.values())  # type: ignore[return-value]
 
 
-def cell_geometry(design: CellDesign, fmt: CellFormat | None = None) -> CellGeometry:
+def cell_geometry(design: CellDesign, fmt: CellFormat | None = None, *,
+                  calendering: Mapping[str, Any] | None = None) -> CellGeometry:
     """BatPaC's pouch geometry, rated voltage, capacity and energy for a population of designs.
 
     Parameters
@@ -203,18 +204,21 @@ def cell_geometry(design: CellDesign, fmt: CellFormat | None = None) -> CellGeom
     fmt : CellFormat, optional
         The cell format (default: BatPaC's 20 mm EV pouch with the cell model's ASI in the rating;
         :func:`xlcell.pouch.batpac_format` for BatPaC's fixed couple ASI).
+    calendering : mapping, optional
+        The calendering context of the coatings' electronic conductivity (:func:`xlcell.cell.evaluate_cell`).
 
     Returns
     -------
     CellGeometry
     """
-    g, _ = _geometry(resolve(design), fmt or CellFormat())
+    g, _ = _geometry(resolve(design), fmt or CellFormat(), calendering)
     return g
 
 
-def _geometry(d: CellDesign, f: CellFormat) -> tuple[CellGeometry, dict[str, Array]]:
+def _geometry(d: CellDesign, f: CellFormat, calendering: Mapping[str, Any] | None = None,
+              ) -> tuple[CellGeometry, dict[str, Array]]:
     """The geometry of resolved designs and the design quantities of the format's items, from :func:`xlcell.cell.chain`."""
-    c = chain(d, f)
+    c = chain(d, f, calendering)
     q = dict(
         pos_coating=c["mass_pos_coating_kg"], neg_coating=c["mass_neg_coating_kg"],
         pos_foil=c["pos_foil_area_m2"], neg_foil=c["neg_foil_area_m2"], separator=c["separator_area_m2"],

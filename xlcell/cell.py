@@ -18,7 +18,9 @@ Relations (all per unit of positive electrode area unless stated):
   hardware ASI, so resistance, porosity, line load and particle radius move the energy and the cost per kWh. The
   cost model reads the same chain; BatPaC's fixed couple ASI is a mode of it (:func:`xlcell.pouch.batpac_format`);
 * area-specific impedance: electrolyte L_p/(3κ_p) + t_sep/κ_sep + L_n/(3κ_n) with κ = κ0 ε^b;
-  electronic L/(3σ_eff), σ_eff = σ (1 - ε)^b; charge transfer RT/(F i0 a_eff L), a = 3 ε_AM / r,
+  electronic L/(3σ_eff), σ_eff the through-plane conductivity of the one law shared with the calendering model
+  (:mod:`xlcell.conduction`: the active matrix σ (1 - ε)^b in parallel with the percolating carbon network);
+  charge transfer RT/(F i0 a_eff L), a = 3 ε_AM / r,
   a_eff = a (1 - θ_b) where θ_b = min(0.99, k_b v_binder / v_AM) is the share of the active
   surface blinded by binder;
 * power at a fraction f of the open-circuit voltage: P = V² f (1 - f) / R (BatPaC 5.0, 2.4), R = (ASI + the format's
@@ -49,7 +51,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from . import paramsets
+from . import conduction, paramsets
 from .constants import FARADAY, GAS_CONSTANT, SECONDS_PER_HOUR
 from .errors import InputError
 from .materials import Material, get_material
@@ -82,7 +84,10 @@ class ElectrodeDesign:
     particle_radius_m: Array = field(metadata=param("Particle radius", "µm", key="particle_radius_um", gt=0, le=100, group=_E, from_material=True))
     exchange_current_A_m2: Array = field(metadata=param("Exchange current density", "mA/cm²", key="exchange_current_mA_cm2", gt=0, group=_E, from_material=True))
     solid_diffusivity_m2_s: Array = field(metadata=param("Solid diffusivity", "m²/s", key="solid_diffusivity_m2_s", gt=0, group=_E, from_material=True))
-    conductivity_S_m: Array = field(metadata=param("Solid-phase conductivity", "S/m", key="conductivity_S_m", gt=0, group=_E, from_material=True))
+    conductivity_S_m: Array = field(metadata=param(
+        "Active-matrix conductivity (without the carbon network)", "S/m", key="conductivity_S_m", gt=0, group=_E,
+        from_material=True, doc="The carbon network of the coating adds to it (xlcell.conduction); without calendering "
+                                "parameters for the material this is the whole solid's conductivity"))
     foil_thickness_m: Array = field(metadata=param("Current-collector foil thickness", "µm", key="foil_um", gt=0, le=200, group=_E))
     foil_density_kg_m3: Array = field(metadata=param("Foil density", "g/cm³", key="foil_density_g_cm3", gt=0, le=25, group=_E, advanced=True))
     binder_blinding: Array = field(metadata=param(
@@ -550,7 +555,8 @@ def _check_derived_neg_thickness(derived: Array, is_derived: Array, np_ratio: Ar
                          exc.where) from None
 
 
-def evaluate_cell(design: CellDesign, fmt: CellFormat | None = None) -> CellMetrics:
+def evaluate_cell(design: CellDesign, fmt: CellFormat | None = None, *,
+                  calendering: Mapping[str, Any] | None = None) -> CellMetrics:
     """Evaluate a population of cell designs in one call: the one chain every route reads (issue 17).
 
     Parameters
@@ -560,6 +566,10 @@ def evaluate_cell(design: CellDesign, fmt: CellFormat | None = None) -> CellMetr
     fmt : CellFormat, optional
         The cell format that holds the stack (default: BatPaC 5.0's 20 mm EV pouch, with the cell model's ASI in the
         rating; :func:`xlcell.pouch.batpac_format` is BatPaC's own rating convention).
+    calendering : mapping, optional
+        The coatings' calendering materials and porosity before calendering, for their electronic conductivity
+        (:mod:`xlcell.conduction`: ``pos_material`` / ``neg_material``, default NMC811 / Graphite;
+        ``solids_fraction``, default 0.4; or ``pos_eps_before`` / ``neg_eps_before``).
 
     Returns
     -------
@@ -567,7 +577,7 @@ def evaluate_cell(design: CellDesign, fmt: CellFormat | None = None) -> CellMetr
         Every metric as an array of the broadcast shape (SI units).
     """
     d = resolve(design)
-    c = chain(d, fmt)
+    c = chain(d, fmt, calendering)
     p, n = d.pos, d.neg
     R = c["resistance_ohm"]
     v_avg = c["ocv_V"]
@@ -632,7 +642,7 @@ def evaluate_cell(design: CellDesign, fmt: CellFormat | None = None) -> CellMetr
     )
 
 
-def chain(d: CellDesign, fmt: CellFormat | None = None) -> dict[str, Array]:
+def chain(d: CellDesign, fmt: CellFormat | None = None, calendering: Mapping[str, Any] | None = None) -> dict[str, Array]:
     """Capacity, rated voltage and energy, masses, volume and resistances of resolved designs in their format.
 
     The one definition of each (issue 17): :func:`evaluate_cell` reports these values and the cost model's bill of
@@ -644,7 +654,9 @@ def chain(d: CellDesign, fmt: CellFormat | None = None) -> dict[str, Array]:
       times (1 + ``electrolyte_excess``), plus the format's fill of the stack envelope;
     * cell mass = coatings + foils + separator + electrolyte + terminals + pouch;
     * resistance R = (ASI_ec + ASI_hw) / A_p, ASI_ec the cell model's electrolyte, electronic and charge-transfer
-      ASI, ASI_hw the format's foils, terminals and module/pack share;
+      ASI, ASI_hw the format's foils, terminals and module/pack share; the electronic ASI L/(3 σ) of each coating
+      with σ the through-plane conductivity of :func:`electronic_conductivity` (the one law of
+      :mod:`xlcell.conduction`, shared with the calendering model);
     * rated (nameplate) voltage V_nom = OCV - c_nom min(Q_A,p, Q_A,n) ASI_rating (BatPaC 5.0's rule, digest §2.3, at
       the format's nominal C-rate c_nom = 1/3 h⁻¹), ASI_rating = ASI_ec + ASI_hw, or BatPaC's fixed couple ASI +
       ASI_hw when the format gives one (:func:`xlcell.pouch.batpac_format`), or the format's ``asi_energy_ohm_m2``
@@ -656,6 +668,8 @@ def chain(d: CellDesign, fmt: CellFormat | None = None) -> dict[str, Array]:
         Resolved designs (:func:`resolve`; SI, broadcasting).
     fmt : CellFormat, optional
         The cell format (default: :class:`~xlcell.pouch.CellFormat`).
+    calendering : mapping, optional
+        The calendering context of the coatings' electronic conductivity (:func:`evaluate_cell`).
 
     Returns
     -------
@@ -694,8 +708,9 @@ def chain(d: CellDesign, fmt: CellFormat | None = None) -> dict[str, Array]:
     asi_el = (p.thickness_m / (3.0 * effective_conductivity(k0, p.porosity, b))
               + s.thickness_m / effective_conductivity(k0, s.porosity, b)
               + n.thickness_m / (3.0 * effective_conductivity(k0, n.porosity, b)))
-    asi_e = (p.thickness_m / (3.0 * effective_conductivity(p.conductivity_S_m, 1.0 - p.porosity, b))
-             + n.thickness_m / (3.0 * effective_conductivity(n.conductivity_S_m, 1.0 - n.porosity, b)))
+    sigma_p = electronic_conductivity(d, "pos", calendering)["through"]
+    sigma_n = electronic_conductivity(d, "neg", calendering)["through"]
+    asi_e = p.thickness_m / (3.0 * sigma_p) + n.thickness_m / (3.0 * sigma_n)
     asi_ct_p = charge_transfer_asi(p, T)
     asi_ct_n = charge_transfer_asi(n, T)
     asi_ec = asi_el + asi_e + asi_ct_p + asi_ct_n
@@ -711,7 +726,37 @@ def chain(d: CellDesign, fmt: CellFormat | None = None) -> dict[str, Array]:
         mass_separator_kg=m_sep, mass_electrolyte_kg=m_elyte, mass_packaging_kg=m_pack, electrolyte_volume_m3=v_elyte,
         asi_electrolyte_ohm_m2=asi_el, asi_electronic_ohm_m2=asi_e, asi_ct_pos_ohm_m2=asi_ct_p, asi_ct_neg_ohm_m2=asi_ct_n,
         asi_total_ohm_m2=asi_ec, asi_rating_ohm_m2=asi_rating, resistance_ohm=(asi_ec + asi_hw) / A,
+        pos_sigma_through_S_m=sigma_p, neg_sigma_through_S_m=sigma_n,
     )
+
+
+def electronic_conductivity(design: CellDesign, part: str, calendering: Mapping[str, Any] | None = None) -> dict[str, Array]:
+    """Electronic conductivity of electrode ``part``'s coating by the one law of :mod:`xlcell.conduction` (S/m).
+
+    The active matrix (the electrode's ``conductivity_S_m``, Bruggeman in the solid fraction with the design's
+    exponent) in parallel with the percolating carbon network of the coating's calendering material, lowered in
+    threshold and made anisotropic by the compaction from the porosity before calendering ε_0 to the design's.
+
+    Parameters
+    ----------
+    design : CellDesign
+        Resolved designs (SI).
+    part : {"pos", "neg"}
+        The electrode.
+    calendering : mapping, optional
+        The calendering context (:func:`evaluate_cell`).
+
+    Returns
+    -------
+    dict
+        ``through``, ``in_plane``, ``network`` (S/m), ``threshold`` and ``anisotropy``
+        (:func:`xlcell.conduction.solid_conductivity`).
+    """
+    e = getattr(design, part)
+    mat = conduction.conduction_material(part, calendering)
+    eps0 = None if mat is None else conduction.porosity_before(part, mat, calendering)
+    phi = coating_density(e) * e.carbon_frac / e.carbon_density_kg_m3
+    return conduction.solid_conductivity(e.conductivity_S_m, e.porosity, design.bruggeman_exponent, phi, mat, eps0)
 
 
 def _rate_limits(d: CellDesign, qa_p: Array, c_rate: Array) -> dict[str, Array]:
@@ -793,7 +838,7 @@ def broadcast_fields_cell(d: CellDesign) -> CellDesign:
 
 __all__ = [
     "CellDesign", "CellMetrics", "ElectrodeDesign", "SeparatorDesign", "default_design", "electrode",
-    "evaluate_cell", "chain", "negative_area", "rate_capability", "areal_capacity", "coating_density", "volumetric_capacity",
+    "evaluate_cell", "chain", "electronic_conductivity", "negative_area", "rate_capability", "areal_capacity", "coating_density", "volumetric_capacity",
     "am_volume_fraction", "specific_area", "charge_transfer_asi", "neg_thickness_for_np", "resolve",
     "binder_coverage", "broadcast_fields_cell", "composite_density", "areal_capacity_of", "specific_area_of",
     "charge_transfer_asi_of",
