@@ -551,7 +551,7 @@ def _check_derived_neg_thickness(derived: Array, is_derived: Array, np_ratio: Ar
         i = int(exc.where.split()[-1]) - 1 if exc.where else 0
         raise InputError("np_ratio", float(ratio.ravel()[i]),
                          f"a ratio that gives a negative coating {spec.allowed().removeprefix('a number ')}; it "
-                         f"gives {exc.value:.3g} µm",
+                         f"gives {exc.value:.3g} µm with this positive coating (pos_thickness_um)",
                          exc.where) from None
 
 
@@ -718,6 +718,7 @@ def chain(d: CellDesign, fmt: CellFormat | None = None, calendering: Mapping[str
     couple = np.where(np.isnan(f.asi_electrochemical_ohm_m2), asi_ec, f.asi_electrochemical_ohm_m2)
     asi_rating = np.where(np.isnan(f.asi_energy_ohm_m2), couple + asi_hw, f.asi_energy_ohm_m2)
     v_nom = ocv - f.nominal_c_rate_per_h * q_lim / SECONDS_PER_HOUR * asi_rating
+    _check_rated_voltage(v_nom, asi_rating)
     return dict(
         geo, pos_areal_capacity_C_m2=qa_p, neg_areal_capacity_C_m2=qa_n, capacity_C=capacity, ocv_V=ocv,
         nominal_voltage_V=v_nom, energy_J=capacity * v_nom, mass_kg=mass, volume_m3=geo["cell_volume_m3"],
@@ -728,6 +729,19 @@ def chain(d: CellDesign, fmt: CellFormat | None = None, calendering: Mapping[str
         asi_total_ohm_m2=asi_ec, asi_rating_ohm_m2=asi_rating, resistance_ohm=(asi_ec + asi_hw) / A,
         pos_sigma_through_S_m=sigma_p, neg_sigma_through_S_m=sigma_n,
     )
+
+
+def _check_rated_voltage(v_nom: Array, asi_rating: Array) -> None:
+    """A design whose IR drop at the rating C-rate reaches its open-circuit voltage has no rated energy: it is
+    refused (as a design without a positive cell voltage is), never evaluated to a zero or negative energy."""
+    v, asi = np.broadcast_arrays(np.asarray(v_nom, dtype=float), np.asarray(asi_rating, dtype=float))
+    bad = ~(v > 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad.ravel())[0])
+        raise InputError("nominal_voltage_V", float(v.ravel()[i]),
+                         f"> 0 V: the C/3 IR drop through {float(asi.ravel()[i]) * 1e4:.4g} Ω·cm² reaches the "
+                         f"open-circuit voltage; thinner or more porous coatings (pos_thickness_um, pos_porosity) lower it",
+                         f"design {i + 1}" if bad.size > 1 else None)
 
 
 def electronic_conductivity(design: CellDesign, part: str, calendering: Mapping[str, Any] | None = None) -> dict[str, Array]:

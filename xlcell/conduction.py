@@ -149,16 +149,52 @@ def conduction_material(part: str, calendering: Mapping[str, Any] | None = None)
     part : {"pos", "neg"}
         The electrode.
     calendering : mapping, optional
-        The calendering context: ``pos_material`` / ``neg_material`` (name or :class:`CalenderingMaterial`;
-        default NMC811 / Graphite).
+        The calendering context: ``pos_material`` / ``neg_material`` (a name, an array of names, one per design, or a
+        :class:`CalenderingMaterial`; default NMC811 / Graphite).
     """
     m = dict(calendering or {}).get(f"{part}_material", DEFAULT_MATERIALS[part])
     if isinstance(m, CalenderingMaterial):
         return m
+    if np.ndim(m) > 0:
+        return material_arrays(m)
     try:
         return get_calendering_material(str(m))
     except UnknownMaterialError:
         return None
+
+
+#: the parameters of a coating without calendering parameters: no carbon network, no anisotropy (the law then gives
+#: the active matrix's conductivity alone)
+_NO_NETWORK = dict(eps_min=np.nan, gamma_N_m=np.nan, fracture_porosity=0.0, bruggeman_exponent=np.nan,
+                   anisotropy_coefficient=0.0, percolation_threshold=0.0, percolation_exponent=2.0, threshold_shift=0.0,
+                   carbon_network_conductivity_S_m=0.0, drying_shrinkage=0.0, coating_modulus_Pa=np.nan)
+
+
+def material_arrays(names: Any) -> CalenderingMaterial | None:
+    """One :class:`CalenderingMaterial` whose fields are arrays shaped like ``names`` (one material per design).
+
+    A name without calendering parameters gets no carbon network and no anisotropy (:func:`solid_conductivity` then
+    gives its active matrix's conductivity alone); None when no name has parameters.
+
+    Parameters
+    ----------
+    names : array_like of str
+        Material names, any case, one per design.
+    """
+    arr = np.asarray(names, dtype=object)
+    uniq, inv = np.unique(arr.astype(str), return_inverse=True)
+    mats = []
+    for u in uniq:
+        try:
+            mats.append(get_calendering_material(u))
+        except UnknownMaterialError:
+            mats.append(None)
+    if all(m is None for m in mats):
+        return None
+    fields = list(_NO_NETWORK)
+    table = np.array([[_NO_NETWORK[f] if m is None else getattr(m, f) for f in fields] for m in mats], dtype=float)
+    cols = {f: table[inv.reshape(-1), j].reshape(arr.shape) for j, f in enumerate(fields)}
+    return CalenderingMaterial(name="(one per design)", source="xlcell/data/calendering_materials.toml", **cols)
 
 
 def porosity_before(part: str, material: CalenderingMaterial, calendering: Mapping[str, Any] | None = None) -> np.ndarray:
@@ -223,5 +259,5 @@ def solid_conductivity(matrix_S_m: Array, porosity: Array, bruggeman_exponent: A
 
 
 __all__ = ["CALENDERING_MATERIALS", "CalenderingMaterial", "DEFAULT_MATERIALS", "DEFAULT_SOLIDS_FRACTION",
-           "coating_porosity", "conduction_material", "get_calendering_material", "porosity_before",
+           "coating_porosity", "conduction_material", "get_calendering_material", "material_arrays", "porosity_before",
            "solid_conductivity"]
