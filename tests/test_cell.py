@@ -311,12 +311,15 @@ ASI_HW = 1.7158996e-4
 
 
 def _hand_asi():
-    el = LP / (3 * KAPPA0 * EPS**1.5) + SEP_L / (KAPPA0 * SEP_EPS**1.5) + LN / (3 * KAPPA0 * EPS**1.5)
-    # electronic (issue 17, one law with the calendering model): the active matrix σ_m (1 - ε)^b (NMC811 0.01 S/m,
-    # graphite 215 S/m) plus the positive's carbon network σ0 (φ - φ_c)² / sqrt(A) (graphite has no carbon), the coating
-    # calendered from ε_0 = 0.6·0.6/(0.6·0.6 + 0.4) (solids 0.4, shrinkage 0.4) to ε = 0.25
+    # each coating calendered from the dried coating's ε_0 = 0.6·0.6/(0.6·0.6 + 0.4) (solids 0.4, drying shrinkage 0.4)
+    # to ε = 0.25, strain s = 1 - (1 - ε_0)/(1 - ε): anisotropy A = 1 + a s (NMC811 a = 0.3, graphite 2.0), and the
+    # through-plane ionic path τ sqrt(A) (issue 17: the same for a typed and a calendered porosity)
     eps0 = 0.36 / 0.76
     strain = 1 - (1 - eps0) / (1 - EPS)
+    a_p, a_n = (1 + 0.3 * strain) ** 0.5, (1 + 2.0 * strain) ** 0.5
+    el = LP * a_p / (3 * KAPPA0 * EPS**1.5) + SEP_L / (KAPPA0 * SEP_EPS**1.5) + LN * a_n / (3 * KAPPA0 * EPS**1.5)
+    # electronic (issue 17, one law with the calendering model): the active matrix σ_m (1 - ε)^b (NMC811 0.01 S/m,
+    # graphite 215 S/m) plus the positive's carbon network σ0 (φ - φ_c)² / sqrt(A) (graphite has no carbon)
     phi = 3279.2626 * 0.02 / 1825.0  # carbon volume fraction: coating density × w_c / ρ_c
     phi_c = 0.03 * (1 - 0.5 * strain)
     sigma_p = 0.01 * 0.75**1.5 + 1e4 * (phi - phi_c) ** 2 / (1 + 0.3 * strain) ** 0.5

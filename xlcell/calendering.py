@@ -40,9 +40,8 @@ Relations
   :func:`xlcell.conduction.solid_conductivity`): the active matrix (the electrode's ``conductivity_S_m``,
   σ_m (1 - ε)^b) in parallel with the carbon network above, through-plane σ_m (1 - ε)^b + σ_net/sqrt(A).
 * Coupling: the calendered electrode's porosity and thickness go into the cell design, whose electronic
-  conductivity the cell model evaluates by that same law (given the material and ε_0); its through-plane
-  ionic transport κ0 ε/τ_through reaches the cell's electrolyte ASI through an equivalent electrolyte
-  conductivity (:func:`equivalent_electrolyte_conductivity`), since the cell model has one Bruggeman exponent.
+  conductivity and through-plane ionic transport κ0 ε/τ_through the cell model evaluates from the same
+  microstructure (given the material and ε_0), so a typed porosity and a calendered one give one cell.
 
 Parameter values: the compaction law's form and the NMC-above-graphite ordering of ε_min are from
 Meyer et al. (2017); the numbers in :data:`CALENDERING_MATERIALS` (``xlcell/data/calendering_materials.toml``) are illustrative defaults of the
@@ -595,7 +594,7 @@ def _electrode_of(design: CellDesign, which: str):
 def calender(design: CellDesign, line_load_N_m: Array, *, which: str = "pos",
              material: CalenderingMaterial | str | None = None, solids_fraction: Array | None = None,
              eps_before: Array | None = None, electrolyte_conductivity_S_m: Array | None = None,
-             bruggeman_exponent: Array | None = None, anisotropic_transport: bool = True) -> tuple[CellDesign, Microstructure]:
+             bruggeman_exponent: Array | None = None) -> tuple[CellDesign, Microstructure]:
     """Calender one electrode of ``design`` at ``line_load_N_m``: the calendered design and its microstructure.
 
     The electrode's mass loading (hence areal capacity) is that of ``design`` (resolved: a NaN
@@ -605,7 +604,9 @@ def calender(design: CellDesign, line_load_N_m: Array, *, which: str = "pos",
     (the active matrix σ_m (1 - ε)^b, b the design's Bruggeman exponent, plus the carbon network
     σ_net / sqrt(A)), which the cell model evaluates itself from the returned design's porosity and the
     same material and ε_0 (pass ``calendering={"pos_material": material, "pos_eps_before": eps_0}`` to
-    :func:`xlcell.cell.evaluate_cell`, as :func:`calendering_performance` and the registry do).
+    :func:`xlcell.cell.evaluate_cell`, as :func:`calendering_performance` and the registry do). The ionic
+    path likewise: the cell model charges the coating's electrolyte ASI through its through-plane
+    tortuosity τ sqrt(A) (:mod:`xlcell.conduction`), for a typed porosity as for a calendered one.
 
     Parameters
     ----------
@@ -623,16 +624,6 @@ def calender(design: CellDesign, line_load_N_m: Array, *, which: str = "pos",
         Porosity before calendering, instead of ``solids_fraction`` (default: φ_s = 0.4).
     electrolyte_conductivity_S_m, bruggeman_exponent : array_like, optional
         κ0 and α for the ionic microstructure outputs (default: the design's κ0 and the material's α).
-    anisotropic_transport : bool
-        Hand the calendered electrode's through-plane ionic transport κ0 ε/τ_through to the cell
-        model (default). The cell model takes one Bruggeman exponent for all porous layers, so the
-        coupling is made through an equivalent electrolyte conductivity of the returned design:
-        κ0_eq = κ0 R_iso / R_target, R the cell's electrolyte ASI (L_e/(3 κ ε_e^b) for each electrode,
-        L_s/(κ ε_s^b) for the separator) with the design's b everywhere (R_iso) or with the calendered
-        electrode's term replaced by L τ_through/(3 κ0 ε) (R_target). The cell's electrolyte ASI is then
-        exactly R_target; κ0 enters nothing else in the cell model. Not carried over: the salt-diffusion
-        limits (electrolyte depletion numbers), which keep the design's isotropic ε^b. ``False`` keeps
-        the design's isotropic ε^b for the electrolyte ASI too.
 
     Returns
     -------
@@ -669,9 +660,6 @@ def calender(design: CellDesign, line_load_N_m: Array, *, which: str = "pos",
     new_e = dataclasses.replace(e, porosity=eps, thickness_m=L1)
     out = dataclasses.replace(d, **{which: new_e})
     tau_through = tau * np.sqrt(A)
-    if anisotropic_transport:
-        out = dataclasses.replace(out, electrolyte_conductivity_S_m=equivalent_electrolyte_conductivity(
-            out, which, eps / tau_through))
     shape = np.broadcast(q, eps, L1, sig_through, tau, np.asarray(out.np_ratio)).shape
 
     def bc(x: Array) -> np.ndarray:
@@ -687,34 +675,6 @@ def calender(design: CellDesign, line_load_N_m: Array, *, which: str = "pos",
         fracture_line_load_N_m=bc(q_frac), fractured=np.broadcast_to(fractured, shape).copy(),
     )
     return out, micro
-
-
-def equivalent_electrolyte_conductivity(design: CellDesign, which: str, transport_factor: Array) -> np.ndarray:
-    """Electrolyte conductivity κ0_eq (S/m) that makes the cell model's electrolyte ASI of ``design`` equal to
-    the one with electrode ``which``'s ionic transport factor κ_eff/κ0 = ``transport_factor`` (e.g. ε/τ_through).
-
-    The cell model (:func:`xlcell.cell.evaluate_cell`) charges L_e/(3 κ0 ε_e^b) per electrode and
-    L_s/(κ0 ε_s^b) for the separator with one exponent b; all terms scale with 1/κ0, so
-    κ0_eq = κ0 R_iso / R_target with R_target the same sum with ``which``'s factor ε^b replaced.
-
-    Parameters
-    ----------
-    design : CellDesign
-        Designs (SI).
-    which : {"pos", "neg"}
-        The electrode whose ionic transport is replaced.
-    transport_factor : array_like
-        Its ionic transport factor κ_eff/κ0 (dimensionless, e.g. ε/τ_through).
-    """
-    d = resolve(design)
-    b = d.bruggeman_exponent
-    p, n, s = d.pos, d.neg, d.sep
-    terms = {"pos": p.thickness_m / (3.0 * p.porosity**b), "neg": n.thickness_m / (3.0 * n.porosity**b)}
-    sep = s.thickness_m / s.porosity**b
-    iso = terms["pos"] + terms["neg"] + sep
-    e = _electrode_of(d, which)
-    target = iso - terms[which] + e.thickness_m / (3.0 * _f(transport_factor))
-    return _f(d.electrolyte_conductivity_S_m) * iso / target
 
 
 def calendering_performance(design: CellDesign, line_load_N_m: Array, **kw: Any) -> tuple[Microstructure, CellMetrics]:
@@ -733,13 +693,16 @@ def calendering_performance(design: CellDesign, line_load_N_m: Array, **kw: Any)
     line_load_N_m : array_like
         Calender line load q in N/m (1 N/mm = 1000 N/m).
     **kw
-        Keyword arguments of :func:`calender` (``which``, ``material``, ``solids_fraction``, ``eps_before``, ...).
+        Keyword arguments of :func:`calender` (``which``, ``material``, ``solids_fraction``, ``eps_before``, ...),
+        and ``anisotropic_transport`` (default True): False keeps the cell model's electrolyte ASI isotropic (ε^b)
+        in every coating (the calendering context of :mod:`xlcell.conduction`).
     """
+    anisotropic = bool(kw.pop("anisotropic_transport", True))
     cal, micro = calender(design, line_load_N_m, **kw)
     which = kw.get("which", "pos")
     material = kw.get("material")
     context = {f"{which}_material": material if material is not None else DEFAULT_MATERIALS[which],
-               f"{which}_eps_before": micro.eps_before}
+               f"{which}_eps_before": micro.eps_before, "anisotropic_transport": anisotropic}
     cell = evaluate_cell(cal, calendering=context)
     feasible = np.broadcast_to(cell.feasible, np.broadcast_shapes(cell.feasible.shape, micro.fractured.shape))
     return micro, dataclasses.replace(cell, feasible=(feasible & ~micro.fractured).copy())
@@ -825,7 +788,6 @@ __all__ = [
     "compaction_strain",
     "elastic_half_width",
     "eps0_from_solids",
-    "equivalent_electrolyte_conductivity",
     "fracture_line_load",
     "get_calendering_material",
     "hierarchy",

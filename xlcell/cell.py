@@ -17,7 +17,9 @@ Relations (all per unit of positive electrode area unless stated):
   BatPaC's rating rule, V_nom = OCV - (C/3) Q_A ASI_rating with ASI_rating = this model's ASI (below) + the format's
   hardware ASI, so resistance, porosity, line load and particle radius move the energy and the cost per kWh. The
   cost model reads the same chain; BatPaC's fixed couple ASI is a mode of it (:func:`xlcell.pouch.batpac_format`);
-* area-specific impedance: electrolyte L_p/(3κ_p) + t_sep/κ_sep + L_n/(3κ_n) with κ = κ0 ε^b;
+* area-specific impedance: electrolyte L_p/(3κ_p) + t_sep/κ_sep + L_n/(3κ_n) with κ = κ0 ε^b in the separator and
+  κ0 ε^b / sqrt(A) through a coating (its through-plane tortuosity τ sqrt(A), A the anisotropy that compaction
+  from the dried coating's porosity builds, :mod:`xlcell.conduction`);
   electronic L/(3σ_eff), σ_eff the through-plane conductivity of the one law shared with the calendering model
   (:mod:`xlcell.conduction`: the active matrix σ (1 - ε)^b in parallel with the percolating carbon network);
   charge transfer RT/(F i0 a_eff L), a = 3 ε_AM / r,
@@ -656,7 +658,8 @@ def chain(d: CellDesign, fmt: CellFormat | None = None, calendering: Mapping[str
     * resistance R = (ASI_ec + ASI_hw) / A_p, ASI_ec the cell model's electrolyte, electronic and charge-transfer
       ASI, ASI_hw the format's foils, terminals and module/pack share; the electronic ASI L/(3 σ) of each coating
       with σ the through-plane conductivity of :func:`electronic_conductivity` (the one law of
-      :mod:`xlcell.conduction`, shared with the calendering model);
+      :mod:`xlcell.conduction`, shared with the calendering model), its electrolyte ASI through the through-plane
+      tortuosity of the same microstructure;
     * rated (nameplate) voltage V_nom = OCV - c_nom min(Q_A,p, Q_A,n) ASI_rating (BatPaC 5.0's rule, digest §2.3, at
       the format's nominal C-rate c_nom = 1/3 h⁻¹), ASI_rating = ASI_ec + ASI_hw, or BatPaC's fixed couple ASI +
       ASI_hw when the format gives one (:func:`xlcell.pouch.batpac_format`), or the format's ``asi_energy_ohm_m2``
@@ -704,12 +707,17 @@ def chain(d: CellDesign, fmt: CellFormat | None = None, calendering: Mapping[str
     m_pack = geo["pos_terminal_kg"] + geo["neg_terminal_kg"] + geo["pouch_kg"]
     mass = m_pos + m_neg + m_pfoil + m_nfoil + m_sep + m_elyte + m_pack
 
+    cond_p = electronic_conductivity(d, "pos", calendering)
+    cond_n = electronic_conductivity(d, "neg", calendering)
     k0 = d.electrolyte_conductivity_S_m
-    asi_el = (p.thickness_m / (3.0 * effective_conductivity(k0, p.porosity, b))
+    # ionic: through the coating's thickness, κ0 ε^b / sqrt(A) (τ_through = ε^(1 - b) sqrt(A), the anisotropy that
+    # compaction builds, as the electronic path sees it; A = 1 with calendering={"anisotropic_transport": False})
+    iso = not dict(calendering or {}).get("anisotropic_transport", True)
+    ion_p, ion_n = (1.0, 1.0) if iso else (np.sqrt(cond_p["anisotropy"]), np.sqrt(cond_n["anisotropy"]))
+    asi_el = (p.thickness_m * ion_p / (3.0 * effective_conductivity(k0, p.porosity, b))
               + s.thickness_m / effective_conductivity(k0, s.porosity, b)
-              + n.thickness_m / (3.0 * effective_conductivity(k0, n.porosity, b)))
-    sigma_p = electronic_conductivity(d, "pos", calendering)["through"]
-    sigma_n = electronic_conductivity(d, "neg", calendering)["through"]
+              + n.thickness_m * ion_n / (3.0 * effective_conductivity(k0, n.porosity, b)))
+    sigma_p, sigma_n = cond_p["through"], cond_n["through"]
     asi_e = p.thickness_m / (3.0 * sigma_p) + n.thickness_m / (3.0 * sigma_n)
     asi_ct_p = charge_transfer_asi(p, T)
     asi_ct_n = charge_transfer_asi(n, T)

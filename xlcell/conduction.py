@@ -19,10 +19,17 @@ fraction (0.4 by default) and the material's drying shrinkage, exactly as the ca
 treat a design (a design at porosity ε is a coating calendered from ε_0 to ε). A material without calendering
 parameters has no carbon network term: its ``conductivity_S_m`` is then the whole solid's.
 
+The same microstructure sets the ionic path: the through-plane tortuosity of a coating is its Bruggeman value times
+sqrt(A), A = 1 + a s_c the anisotropy that compaction builds (the calendering model's geometric-mean split of the
+isotropic tortuosity), so the cell model's electrolyte ASI of a coating is L sqrt(A) / (3 κ0 ε^b) whether its
+porosity was typed or reached by calendering (before issue 17 only a calendered electrode had it, through an
+equivalent electrolyte conductivity). The salt-depletion numbers of the rate model keep the isotropic ε^b.
+
 The calendering context (``calendering=`` of :func:`xlcell.cell.evaluate_cell`, the registry's context
 ``"calendering"``) names the materials: ``pos_material`` / ``neg_material`` (a name or a
 :class:`CalenderingMaterial`; default NMC811 and Graphite, BatPaC's couple), ``solids_fraction`` (0.4), and
-optionally ``pos_eps_before`` / ``neg_eps_before`` (the porosity before calendering, instead of the solids fraction).
+optionally ``pos_eps_before`` / ``neg_eps_before`` (the porosity before calendering, instead of the solids fraction)
+and ``anisotropic_transport`` (default True; False keeps the isotropic ε^b for the electrolyte).
 """
 from __future__ import annotations
 
