@@ -14,6 +14,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from udfs.cell import calendering_context
 from workbooks.pareto_report import build_pareto_report
 from workbooks.report import FADE_CYCLES, RATE_GRID, ReportContext, build_report, inputs_hash
 from workbooks.xlsx import save
@@ -62,13 +63,15 @@ def report_context(values: Mapping[str, Any] | None = None, materials: Mapping[s
     """
     vals = dict(values or {})
     design = design_from_mapping(vals, materials)
-    cell = {k: _scalar(v) for k, v in evaluate_cell(design).as_display().items()}
+    cost_kw = _cost_inputs(model_context or {})
+    # one chain (issue 17): the cell section and the cost section read one format and one calendering context
+    cal_ctx = dict((model_context or {}).get("calendering") or calendering_context(vals))
+    cell = {k: _scalar(v) for k, v in evaluate_cell(design, cost_kw.get("fmt"), calendering=cal_ctx).as_display().items()}
     when = when or _dt.datetime.now(_dt.timezone.utc)
     r = resolve(design)
     used: dict[str, Any] = {}
     for prefix, obj in (("pos_", r.pos), ("neg_", r.neg), ("sep_", r.sep), ("", r)):
         used.update({k: _scalar(v) for k, v in to_display(obj, prefix).items()})
-    cost_kw = _cost_inputs(model_context or {})
     scenario, sei_params = lifetime_scenario(model_context)
     life_scenario = studies.LifetimeScenario()  # the Lifetime sheet runs at the default scenario (as before)
     material = str(vals.get("pos_material", "NMC811"))
@@ -78,7 +81,8 @@ def report_context(values: Mapping[str, Any] | None = None, materials: Mapping[s
         values=vals, design=design, cell=cell, materials=dict(materials or {}),
         written=when.strftime("%Y-%m-%d %H:%M:%S UTC"), inputs_hash=inputs_hash(vals), used=used,
         rate=np.asarray(rate_capability(design, RATE_GRID)).reshape(-1),
-        cost=cost_details(design, **cost_kw), sensitivity=cost_sensitivity(design, 0.1, **cost_kw),
+        cost=cost_details(design, **cost_kw, calendering=cal_ctx),
+        sensitivity=cost_sensitivity(design, 0.1, **cost_kw, calendering=cal_ctx),
         lifetime=studies.lifetime_study(design, FADE_CYCLES, life_scenario), lifetime_scenario=life_scenario,
         project_lcos=studies.project_lcos_study(design),
         cell_lcos=studies.cell_lcos(design, scenario, sei_params, cost_kw), cell_lcos_scenario=scenario,
