@@ -569,9 +569,10 @@ def evaluate_cell(design: CellDesign, fmt: CellFormat | None = None, *,
         The cell format that holds the stack (default: BatPaC 5.0's 20 mm EV pouch, with the cell model's ASI in the
         rating; :func:`xlcell.pouch.batpac_format` is BatPaC's own rating convention).
     calendering : mapping, optional
-        The coatings' calendering materials and porosity before calendering, for their electronic conductivity
-        (:mod:`xlcell.conduction`: ``pos_material`` / ``neg_material``, default NMC811 / Graphite;
-        ``solids_fraction``, default 0.4; or ``pos_eps_before`` / ``neg_eps_before``).
+        The coatings' calendering materials and porosity before calendering, for their electronic conductivity and
+        through-plane tortuosity (:mod:`xlcell.conduction`: ``pos_material`` / ``neg_material``, default NMC811 /
+        Graphite; ``solids_fraction``, default 0.4, or ``pos_eps_before`` / ``neg_eps_before``;
+        ``anisotropic_transport``, default True).
 
     Returns
     -------
