@@ -53,7 +53,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from . import conduction, paramsets
+from . import conduction, paramsets, units
 from .constants import FARADAY, GAS_CONSTANT, SECONDS_PER_HOUR
 from .errors import InputError
 from .materials import Material, get_material
@@ -748,7 +748,7 @@ def _check_rated_voltage(v_nom: Array, asi_rating: Array) -> None:
     if bad.any():
         i = int(np.flatnonzero(bad.ravel())[0])
         raise InputError("nominal_voltage_V", float(v.ravel()[i]),
-                         f"> 0 V: the C/3 IR drop through {float(asi.ravel()[i]) * 1e4:.4g} Ω·cm² reaches the "
+                         f"> 0 V: the C/3 IR drop through {float(units.from_si(asi.ravel()[i], 'Ω·cm²')):.4g} Ω·cm² reaches the "
                          f"open-circuit voltage; thinner or more porous coatings (pos_thickness_um, pos_porosity) lower it",
                          f"design {i + 1}" if bad.size > 1 else None)
 
