@@ -16,9 +16,11 @@ def _args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tornado", type=int, default=0, metavar="N", help="also print the N largest ±10 %% sensitivities (yields: of their loss; potentials: ±50 mV)")
 
 
-@command("cost", "print the manufacturing cost of a design (BatPaC 5.0's default cell and 50 GWh/yr plant by default)")
+@command("cost", "print the manufacturing cost of a design (BatPaC 5.0's default cell and 50 GWh/yr plant by default; "
+                 "--bom asi_electrochemical_ohm_cm2=15.532091 rates its energy as BatPaC 5.0 does)")
 @arguments(_args)
 def _cost(args: argparse.Namespace) -> int:
+    from udfs.cell import calendering_context
     from udfs.cost import cost_settings
     from xlcell.cost import cost_sensitivity, evaluate_cost
     from xlcell.design import design_from_mapping
@@ -33,6 +35,7 @@ def _cost(args: argparse.Namespace) -> int:
     factory = (ranges.get("factory") or []) + [[k, v] for k, v in parse_sets(args.factory).items()]
     bom = (ranges.get("bom") or []) + [[k, v] for k, v in parse_sets(args.bom).items()]
     kw = cost_settings(_last_wins(factory), _last_wins(bom), ranges.get("steps"))
+    kw["calendering"] = calendering_context(values)  # the design's materials, as for XLCELL_COST (one chain)
     design = design_from_mapping(values, materials)
     for key, v in evaluate_cost(design, **kw).as_display().items():
         v = np.asarray(v).item()

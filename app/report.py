@@ -14,6 +14,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from udfs.cell import calendering_context
 from workbooks.pareto_report import build_pareto_report
 from workbooks.report import FADE_CYCLES, RATE_GRID, ReportContext, build_report, inputs_hash
 from workbooks.xlsx import save
@@ -59,7 +60,10 @@ def report_context(values: Mapping[str, Any] | None = None, materials: Mapping[s
     """
     vals = dict(values or {})
     design = design_from_mapping(vals, materials)
-    cell = {k: _scalar(v) for k, v in evaluate_cell(design).as_display().items()}
+    cost_kw = _cost_inputs(model_context or {})
+    # one chain (issue 17): the cell section and the cost section read one format and one calendering context
+    cal_ctx = dict((model_context or {}).get("calendering") or calendering_context(vals))
+    cell = {k: _scalar(v) for k, v in evaluate_cell(design, cost_kw.get("fmt"), calendering=cal_ctx).as_display().items()}
     when = when or _dt.datetime.now(_dt.timezone.utc)
     r = resolve(design)
     used: dict[str, Any] = {}
@@ -75,7 +79,8 @@ def report_context(values: Mapping[str, Any] | None = None, materials: Mapping[s
         values=vals, design=design, cell=cell, materials=dict(materials or {}),
         written=when.strftime("%Y-%m-%d %H:%M:%S UTC"), inputs_hash=inputs_hash(vals), used=used,
         rate=np.asarray(rate_capability(design, RATE_GRID)).reshape(-1),
-        cost=cost_details(design, **cost_kw), sensitivity=cost_sensitivity(design, 0.1, **cost_kw),
+        cost=cost_details(design, **cost_kw, calendering=cal_ctx),
+        sensitivity=cost_sensitivity(design, 0.1, **cost_kw, calendering=cal_ctx),
         lifetime=studies.lifetime_study(design, FADE_CYCLES, life_scenario), lifetime_scenario=life_scenario,
         project_lcos=studies.project_lcos_study(design),
         cell_lcos=studies.cell_lcos(design, scenario, life_kw["sei"], cost_kw, life_kw["mechanics"], life_kw["crack"]), cell_lcos_scenario=scenario,

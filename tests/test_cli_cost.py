@@ -13,15 +13,20 @@ def _table(out: str) -> dict[str, str]:
 
 
 def test_cost_command_default_is_batpac(capsys):
-    # BatPaC 5.0 §6.3: $19.754802 in BatPaC's conventions (no utility line: electricity 0); the default adds the
-    # electricity at 8.06 ¢/kWh (EIA 2023 industrial average)
-    assert main(["cost", "--factory", "electricity_usd_kWh=0"]) == 0
+    # BatPaC 5.0 §6.3: $19.754802 per cell in BatPaC mode: its rating convention (its couple ASI 15.532091 Ω·cm²,
+    # §2.3) and no utility line (electricity 0); the default adds the electricity at 8.06 ¢/kWh (EIA 2023)
+    assert main(["cost", "--factory", "electricity_usd_kWh=0", "--bom", "asi_electrochemical_ohm_cm2=15.532091"]) == 0
     got = _table(capsys.readouterr().out)
     assert float(got["cell_cost_usd"]) == pytest.approx(19.754802, abs=1e-6)  # BatPaC 5.0 §6.3
     assert got["bottleneck_step"] == "Formation, aging & testing"
+    # by default the energy is rated with the cell model's ASI of the design (issue 17): the same chain as XLCELL_COST
+    from xlcell.cost import evaluate_cost
+    from xlcell.design import design_from_mapping
+
     assert main(["cost"]) == 0
     got = _table(capsys.readouterr().out)
-    assert float(got["cell_cost_usd"]) == pytest.approx(19.754802 + float(got["utilities_usd"]), abs=2e-6)
+    assert float(got["cell_cost_usd"]) == pytest.approx(float(evaluate_cost(design_from_mapping({})).cell_cost_usd),
+                                                        rel=1e-7)
     assert float(got["utilities_usd"]) > 0.5
 
 
@@ -38,6 +43,8 @@ def test_cost_command_sets_and_tornado(capsys):
 
 
 def test_cost_command_reads_the_workbook_factory_and_bom(tmp_path, capsys):
+    assert main(["cost", "--from-workbook", str(TEMPLATE_PATH)]) == 0
+    base = float(_table(capsys.readouterr().out)["cell_cost_usd"])
     wb = load_workbook(TEMPLATE_PATH)
     ws = wb["BOM"]
     row = next(r for r in range(5, 200) if ws.cell(r, 2).value == "pos_am_usd_kg")
@@ -47,8 +54,7 @@ def test_cost_command_reads_the_workbook_factory_and_bom(tmp_path, capsys):
     assert main(["cost", "--from-workbook", str(book)]) == 0
     got = _table(capsys.readouterr().out)
     # BatPaC 5.0 §3.3: 364.41441 g of cathode per accepted cell; $6/kg less than NMC811's $26 saves 2.1864865 $/cell
-    # (the book's other inputs are the defaults: BatPaC plus the electricity)
-    assert float(got["cell_cost_usd"]) == pytest.approx(19.754802 + float(got["utilities_usd"]) - 6 * 0.36441441, abs=2e-6)
+    assert float(got["cell_cost_usd"]) == pytest.approx(base - 6 * 0.36441441, abs=2e-6)
 
 
 def test_cost_command_bad_key_is_a_short_message(capsys):

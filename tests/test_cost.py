@@ -14,7 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xlcell.bom import BOM_ITEMS, CellFormat, MaterialPrices, MaterialYields, Slurry, bill_of_materials, cell_geometry
+from xlcell.bom import (BOM_ITEMS, CellFormat, MaterialPrices, MaterialYields, Slurry, batpac_format, bill_of_materials,
+                        cell_geometry)
 from xlcell.cell import default_design, resolve
 from xlcell.cost import (CHUNK, SENSITIVITY_VOLTAGE_STEP_V, Economics, Factory, cost_details, cost_sensitivity, crf,
                          evaluate_cost)
@@ -23,15 +24,19 @@ from xlcell.factory import (DEFAULT_STEPS, Plant, ProcessStep, StepTable, bottle
                             steps_from_rows)
 
 H = 3600.0
+#: BatPaC 5.0's rating convention (its fixed NMC811-G couple ASI), the mode of the chain in which every BatPaC number
+#: below is reproduced; xlcell's default rates the energy with the cell model's ASI (tests/test_one_truth.py)
+BATPAC_FMT = batpac_format()
 
 
-#: BatPaC mode: BatPaC 5.0's conventions (no utility line); the digest's numbers hold in it
+#: BatPaC mode: BatPaC 5.0's conventions (no utility line, its couple ASI for the rating); the digest's numbers hold
+#: with both (factory BATPAC, format BATPAC_FMT)
 BATPAC = Factory.batpac5()
 
 
 @pytest.fixture(scope="module")
 def base():
-    return cost_details(default_design(), BATPAC)
+    return cost_details(default_design(), BATPAC, fmt=BATPAC_FMT)
 
 
 def with_pos(d, **kw):
@@ -106,22 +111,22 @@ def test_batpac_energy_asi_from_the_geometry(base):
     assert g.asi_hardware_ohm_m2 * 1e4 == pytest.approx(1.7158996, rel=1e-7)
     assert g.asi_energy_ohm_m2 * 1e4 == pytest.approx(17.247990, rel=1e-7)
     # a number overrides the computed ASI
-    g2 = cell_geometry(default_design(), CellFormat(asi_energy_ohm_m2=20e-4))
+    g2 = cell_geometry(default_design(), batpac_format(asi_energy_ohm_m2=20e-4))
     assert g2.asi_energy_ohm_m2 == 20e-4
     assert g2.nominal_voltage_V == pytest.approx(3.71320488 - 8.0691897 / 3000 * 20.0, rel=1e-8)
     # thinner electrodes: more bicells in the same 20 mm, shorter foils, so less foil ASI per electrode area
-    thin = cell_geometry(with_pos(default_design(), thickness_m=60e-6))
+    thin = cell_geometry(with_pos(default_design(), thickness_m=60e-6), fmt=BATPAC_FMT)
     assert thin.n_bicells > g.n_bicells and thin.asi_hardware_ohm_m2 < g.asi_hardware_ohm_m2
 
 
 def test_whole_bicells_option():
     # BatPaC's converged 20.110918 mm holds 31.99 bicells; rounding gives 32 and a 20.1177 mm cell
-    g = cell_geometry(default_design(), CellFormat(whole_bicells=1.0))
+    g = cell_geometry(default_design(), batpac_format(whole_bicells=1.0))
     assert g.n_bicells == 32.0
     pitch = 15 + 10 + 2 * (15 + 120 + 152.69056)
     assert g.cell_thickness_m * 1e6 == pytest.approx(32 / 0.97 * pitch + 310, rel=1e-7)
     L = np.linspace(40e-6, 160e-6, 7)
-    gg = cell_geometry(with_pos(default_design(), thickness_m=L), CellFormat(whole_bicells=1.0))
+    gg = cell_geometry(with_pos(default_design(), thickness_m=L), batpac_format(whole_bicells=1.0))
     assert np.all(gg.n_bicells == np.round(gg.n_bicells))
     assert np.all(np.abs(gg.cell_thickness_m - 20.110918e-3) <= 0.5 * (gg.cell_thickness_m - 310e-6) / gg.n_bicells)
 
@@ -286,7 +291,7 @@ def test_batpac_investment_and_cell_profit_switch(base):
     # digest §6.4: cell-level investment 4,752.2888 M$; with profit 5 % and warranty 5.6 % switched on the
     # same rules add $1.1881 and $1.1728, about $22.116 per cell (derived in the digest, not cached)
     assert base.metrics.investment_usd / 1e6 == pytest.approx(4_752.2888, abs=1e-4)
-    m = evaluate_cost(default_design(), Factory(economics=Economics.batpac5(profit_rate=0.05, warranty_rate=0.056)))
+    m = evaluate_cost(default_design(), Factory(economics=Economics.batpac5(profit_rate=0.05, warranty_rate=0.056)), fmt=BATPAC_FMT)
     assert m.profit_usd == pytest.approx(1.1881, abs=1e-4)
     assert m.warranty_usd == pytest.approx(1.1728, abs=1e-4)
     assert m.cell_cost_usd == pytest.approx(22.116, abs=1e-3)
@@ -294,7 +299,7 @@ def test_batpac_investment_and_cell_profit_switch(base):
 
 def test_nmp_recovery_credit_switch(base):
     # digest §3.4: crediting the 99.5 % recovery lowers the cell cost by about $0.31 (1.6 %)
-    m = evaluate_cost(default_design(), BATPAC, slurry=Slurry(credit_nmp_recovery=1.0))
+    m = evaluate_cost(default_design(), BATPAC, fmt=BATPAC_FMT, slurry=Slurry(credit_nmp_recovery=1.0))
     saving = base.metrics.cell_cost_usd - m.cell_cost_usd
     assert saving == pytest.approx(0.31, abs=0.01)
     assert saving / base.metrics.cell_cost_usd == pytest.approx(0.016, abs=0.001)
@@ -305,7 +310,7 @@ def test_nmp_recovery_credit_switch(base):
 
 def test_cost_of_capital_adds_crf_minus_straight_line(base):
     m0 = base.metrics
-    m = evaluate_cost(default_design(), Factory(economics=Economics.batpac5(cost_of_capital=0.08)))
+    m = evaluate_cost(default_design(), Factory(economics=Economics.batpac5(cost_of_capital=0.08)), fmt=BATPAC_FMT)
     capex, bldg, n = m0.cell_plant_capex_usd, 3000.0 * m0.cell_plant_area_m2, m0.cells_per_year
     extra = ((crf(0.08, 10) - 0.1) * capex + (crf(0.08, 20) - 0.05) * bldg) / n
     assert m.capital_interest_usd == pytest.approx(extra, rel=1e-12)
@@ -315,7 +320,7 @@ def test_cost_of_capital_adds_crf_minus_straight_line(base):
 
 def test_utilities_and_maintenance(base):
     m0 = base.metrics
-    m = evaluate_cost(default_design(), Factory(economics=Economics(electricity_usd_J=0.10 / 3.6e6, maintenance_rate=0.03)))
+    m = evaluate_cost(default_design(), Factory(economics=Economics(electricity_usd_J=0.10 / 3.6e6, maintenance_rate=0.03)), fmt=BATPAC_FMT)
     kwh_per_cell = m0.energy_use_per_energy * m0.cell_energy_J / 3.6e6
     assert m.utilities_usd == pytest.approx(0.10 * kwh_per_cell, rel=1e-12)
     assert m.maintenance_usd == pytest.approx(0.03 * m0.cell_plant_capex_usd / m0.cells_per_year, rel=1e-12)
@@ -326,7 +331,7 @@ def test_utilities_and_maintenance(base):
 def test_machine_route_close_to_batpac_at_baseline(base):
     # the per-machine values are calibrated at BatPaC's baseline, so at the (near-baseline) default plant the
     # routes differ only by whole-machine rounding and the 0.9-0.95 scaling exponents
-    m = cost_details(default_design(), Factory(plant=Plant(machine_sizing=1.0), economics=Economics.batpac5()))
+    m = cost_details(default_design(), Factory(plant=Plant(machine_sizing=1.0), economics=Economics.batpac5()), fmt=BATPAC_FMT)
     assert m.metrics.cell_cost_usd == pytest.approx(base.metrics.cell_cost_usd, rel=0.01)
     assert m.metrics.cell_cost_usd != base.metrics.cell_cost_usd
     j = [s.name for s in DEFAULT_STEPS].index("Current-collector welding")
@@ -374,13 +379,13 @@ def test_littles_law_formation_wip(base):
 def test_fixed_machines_cap_the_output():
     # with too few formation racks the line makes only what formation can: it is the bottleneck at 100 %
     steps = [dataclasses.replace(s, machines=8000.0) if s.name.startswith("Formation") else s for s in DEFAULT_STEPS]
-    m = evaluate_cost(default_design(), Factory(steps=StepTable.from_steps(steps)))
+    m = evaluate_cost(default_design(), Factory(steps=StepTable.from_steps(steps)), fmt=BATPAC_FMT)
     cap = 8000 * 1000 / (14 * 86400) * 0.95 * 320 * 24 * H  # cells entering formation per year
     assert m.bottleneck_step == "Formation, aging & testing"
     assert m.bottleneck_utilisation == pytest.approx(1.0, rel=1e-12)
     assert m.cells_built_per_year == pytest.approx(cap, rel=1e-12)
     assert m.cells_per_year < 200e6
-    base_cost = evaluate_cost(default_design()).cell_cost_usd
+    base_cost = evaluate_cost(default_design(), fmt=BATPAC_FMT).cell_cost_usd
     assert m.cell_cost_usd > base_cost  # fixed costs over fewer cells
 
 
@@ -398,7 +403,7 @@ def test_default_plant_bottleneck_is_reported(base):
 
 def test_material_per_good_cell_is_design_over_yields():
     y = MaterialYields(rounding=0.0, mixing=0.97, coating=0.93)
-    bom, _ = bill_of_materials(default_design(), 2e8, 0.9, yields=y)
+    bom, _ = bill_of_materials(default_design(), 2e8, 0.9, yields=y, fmt=BATPAC_FMT)
     ye = 0.97 * 0.93 * 0.99 * 0.99
     assert bom.per_accepted["pos_am"] == pytest.approx(bom.design["pos_am"] / (0.9 * ye), rel=1e-14)
     assert bom.per_accepted["separator"] == pytest.approx(bom.design["separator"] / (0.9 * 0.98), rel=1e-14)
@@ -407,7 +412,7 @@ def test_material_per_good_cell_is_design_over_yields():
 
 def test_cell_yield_is_product_of_step_yields():
     steps = [dataclasses.replace(s, cell_yield=0.98) if s.name.startswith("X-ray") else s for s in DEFAULT_STEPS]
-    m = evaluate_cost(default_design(), Factory(steps=StepTable.from_steps(steps)))
+    m = evaluate_cost(default_design(), Factory(steps=StepTable.from_steps(steps)), fmt=BATPAC_FMT)
     assert m.cell_yield == pytest.approx(0.95 * 0.98, rel=1e-14)
 
 
@@ -423,16 +428,16 @@ def test_higher_yield_never_raises_cost(y_lo, dy, which):
         j = [s.name for s in DEFAULT_STEPS].index("Formation, aging & testing")
         cols = np.tile(col, (2, 1))
         cols[:, j] = ys
-        m = evaluate_cost(default_design(), Factory(steps=steps.replace(cell_yield=cols)))
+        m = evaluate_cost(default_design(), Factory(steps=steps.replace(cell_yield=cols)), fmt=BATPAC_FMT)
     else:
-        m = evaluate_cost(default_design(), yields=MaterialYields(rounding=0.0, **{which: ys}))
+        m = evaluate_cost(default_design(), yields=MaterialYields(rounding=0.0, **{which: ys}), fmt=BATPAC_FMT)
     assert m.cell_cost_usd[1] <= m.cell_cost_usd[0] * (1 + 1e-12)
 
 
 def test_doubling_plant_volume_lowers_cost_per_kwh():
     # BatPaC exponents < 1: economies of scale
     vols = np.array([12.5, 25.0, 50.0, 100.0, 200.0]) * 3.6e12
-    m = evaluate_cost(default_design(), Factory(plant=Plant(plant_energy_J_yr=vols)))
+    m = evaluate_cost(default_design(), Factory(plant=Plant(plant_energy_J_yr=vols)), fmt=BATPAC_FMT)
     c = m.cost_per_energy_usd_J
     assert np.all(np.diff(c) < 0)
     assert np.all(np.diff(m.labor_usd) < 0) and np.all(np.diff(m.depreciation_usd) < 0)
@@ -443,7 +448,7 @@ def _equal_energy(d, L, energy_Wh=250.0):
     A = 0.84493127 * 120e-6 / L
     for _ in range(6):  # V_nom depends weakly on loading; a fixed point converges fast
         dd = dataclasses.replace(with_pos(d, thickness_m=L), electrode_area_m2=A)
-        A = A * energy_Wh * H / cell_geometry(dd).energy_J
+        A = A * energy_Wh * H / cell_geometry(dd, fmt=BATPAC_FMT).energy_J
     return dataclasses.replace(with_pos(d, thickness_m=L), electrode_area_m2=A)
 
 
@@ -454,11 +459,11 @@ def test_thicker_electrodes_lower_cost_per_kwh_at_equal_porosity():
     L = np.linspace(40e-6, 150e-6, 12)
     d = default_design()
     for dd in (_equal_energy(d, L), with_pos(d, thickness_m=L)):
-        c = evaluate_cost(dd, BATPAC).cost_per_energy_usd_J
+        c = evaluate_cost(dd, BATPAC, fmt=BATPAC_FMT).cost_per_energy_usd_J
         assert np.all(np.diff(c) < 0)
         assert np.all(np.diff(evaluate_cost(dd).cost_per_energy_usd_J) < 0)  # with electricity too
-    c_e = evaluate_cost(_equal_energy(d, np.array([50e-6, 100e-6])), BATPAC).cost_per_energy_usd_J
-    c_a = evaluate_cost(with_pos(d, thickness_m=np.array([50e-6, 100e-6])), BATPAC).cost_per_energy_usd_J
+    c_e = evaluate_cost(_equal_energy(d, np.array([50e-6, 100e-6])), BATPAC, fmt=BATPAC_FMT).cost_per_energy_usd_J
+    c_a = evaluate_cost(with_pos(d, thickness_m=np.array([50e-6, 100e-6])), BATPAC, fmt=BATPAC_FMT).cost_per_energy_usd_J
     assert 1 - c_e[1] / c_e[0] == pytest.approx(0.107, abs=0.002)
     assert 1 - c_a[1] / c_a[0] == pytest.approx(0.167, abs=0.002)
 
@@ -474,19 +479,19 @@ def test_thicker_electrodes_save_a_quarter_of_processing_cost_at_equal_area():
 
     L = np.array([50e-6, 100e-6])
     d = default_design()
-    m_area = evaluate_cost(with_pos(d, thickness_m=L), BATPAC)
+    m_area = evaluate_cost(with_pos(d, thickness_m=L), BATPAC, fmt=BATPAC_FMT)
     total, mat, proc = (1 - x[1] / x[0] for x in parts(m_area))
     assert proc == pytest.approx(0.238, abs=0.003)
     assert 0.20 < proc < 0.30 and proc > total > mat  # the processing saving is the large one
     assert m_area.cells_per_year[1] / m_area.cells_per_year[0] == pytest.approx(0.5, abs=0.01)
     # at equal cell energy the plant builds as many cells: the cell-count steps (stacking, formation: most of
     # the capital) do not shrink and the processing saving is only 8.7 %, below the materials' 11.3 %
-    m_energy = evaluate_cost(_equal_energy(d, L), BATPAC)
+    m_energy = evaluate_cost(_equal_energy(d, L), BATPAC, fmt=BATPAC_FMT)
     total_e, mat_e, proc_e = (1 - x[1] / x[0] for x in parts(m_energy))
     assert proc_e == pytest.approx(0.087, abs=0.003) and mat_e == pytest.approx(0.113, abs=0.003)
     assert m_energy.cells_per_year[1] == pytest.approx(m_energy.cells_per_year[0], rel=1e-6)
     # ... while the electrode steps, which thickness does act on, lose a quarter of their labour
-    det = cost_details(_equal_energy(d, L))
+    det = cost_details(_equal_energy(d, L), fmt=BATPAC_FMT)
     elec = np.array([s.group == "E" for s in DEFAULT_STEPS])
     lab = det.steps.labor_s[:, elec].sum(axis=-1)
     assert 1 - lab[1] / lab[0] == pytest.approx(0.26, abs=0.01)
@@ -499,9 +504,9 @@ def test_population_equals_single_designs():
     rng = np.random.default_rng(7)
     L = rng.uniform(50e-6, 150e-6, 5)
     eps = rng.uniform(0.2, 0.4, 5)
-    pop = evaluate_cost(with_pos(default_design(), thickness_m=L, porosity=eps))
+    pop = evaluate_cost(with_pos(default_design(), thickness_m=L, porosity=eps), fmt=BATPAC_FMT)
     for i in range(5):
-        one = evaluate_cost(with_pos(default_design(), thickness_m=L[i], porosity=eps[i]))
+        one = evaluate_cost(with_pos(default_design(), thickness_m=L[i], porosity=eps[i]), fmt=BATPAC_FMT)
         assert pop.cell_cost_usd[i] == pytest.approx(float(one.cell_cost_usd), rel=1e-13)
         assert pop.bottleneck_step[i] == one.bottleneck_step
 
@@ -510,15 +515,15 @@ def test_chunked_population_equals_one_block():
     n = CHUNK + 1000
     L = np.linspace(60e-6, 140e-6, n)
     d = with_pos(default_design(), thickness_m=L)
-    a = evaluate_cost(d)
-    b = cost_details(d).metrics
+    a = evaluate_cost(d, fmt=BATPAC_FMT)
+    b = cost_details(d, fmt=BATPAC_FMT).metrics
     assert a.cell_cost_usd.shape == (n,)
     np.testing.assert_allclose(a.cell_cost_usd, b.cell_cost_usd, rtol=1e-14)
     assert (a.bottleneck_step == b.bottleneck_step).all()
 
 
 def test_tornado_one_call_matches_separate_evaluations(base):
-    t = cost_sensitivity(default_design(), 0.1, BATPAC)
+    t = cost_sensitivity(default_design(), 0.1, BATPAC, fmt=BATPAC_FMT)
     assert t.base == pytest.approx(base.metrics.cost_per_energy_usd_J * 3.6e6, rel=1e-13)
     assert np.all(np.diff(t.swing) <= 1e-12)  # sorted, largest first
     i = t.keys.index("pos_am_usd_kg")
@@ -529,28 +534,28 @@ def test_tornado_one_call_matches_separate_evaluations(base):
     f = StepTable.from_steps()
     cap = np.array(f.capex0_usd)
     cap[[s.name for s in DEFAULT_STEPS].index("Building & support systems")] *= 1.1
-    one = evaluate_cost(default_design(), Factory(steps=f.replace(capex0_usd=cap), economics=Economics.batpac5()))
+    one = evaluate_cost(default_design(), Factory(steps=f.replace(capex0_usd=cap), economics=Economics.batpac5()), fmt=BATPAC_FMT)
     assert t.high[j] == pytest.approx(float(one.cost_per_energy_usd_J) * 3.6e6, rel=1e-12)
     k = t.keys.index("pos_thickness_um")
-    one = evaluate_cost(with_pos(default_design(), thickness_m=108e-6), BATPAC)
+    one = evaluate_cost(with_pos(default_design(), thickness_m=108e-6), BATPAC, fmt=BATPAC_FMT)
     assert t.low[k] == pytest.approx(float(one.cost_per_energy_usd_J) * 3.6e6, rel=1e-12)
     assert t.low_input[k] == pytest.approx(108.0)
     # yields move by ±10 % of their loss: coating 0.95 -> 0.945 (low) and 0.955 (high), never past 1
     y = t.keys.index("coating_yield")
     assert (t.low_input[y], t.high_input[y]) == pytest.approx((0.945, 0.955), rel=1e-14)
-    one = evaluate_cost(default_design(), BATPAC, yields=MaterialYields(coating=0.955))
+    one = evaluate_cost(default_design(), BATPAC, fmt=BATPAC_FMT, yields=MaterialYields(coating=0.955))
     assert t.high[y] == pytest.approx(float(one.cost_per_energy_usd_J) * 3.6e6, rel=1e-12)
 
 
 def test_tornado_moves_potentials_by_50_mV_and_ranks_the_cathode_near_the_top():
-    t = cost_sensitivity(default_design(), 0.1)
+    t = cost_sensitivity(default_design(), 0.1, fmt=BATPAC_FMT)
     k = t.keys.index("pos_potential_V")
     assert SENSITIVITY_VOLTAGE_STEP_V == 0.05
     assert t.high_input[k] - t.base_input[k] == pytest.approx(0.05, rel=1e-9)
     assert t.base_input[k] - t.low_input[k] == pytest.approx(0.05, rel=1e-9)
     d = default_design()
     v = float(d.pos.potential_V)
-    one = evaluate_cost(dataclasses.replace(d, pos=dataclasses.replace(d.pos, potential_V=v + 0.05)))
+    one = evaluate_cost(dataclasses.replace(d, pos=dataclasses.replace(d.pos, potential_V=v + 0.05)), fmt=BATPAC_FMT)
     assert t.high[k] == pytest.approx(float(one.cost_per_energy_usd_J) * 3.6e6, rel=1e-12)
     # a higher potential stores more energy in the same materials: $/kWh falls, at most in proportion to
     # ±50 mV of the 3.667 V cell (BatPaC 5.0 §2.3); a little less, as the 50 GWh plant then builds fewer cells
@@ -579,27 +584,27 @@ def test_tornado_is_one_vectorised_model_call(monkeypatch):
 
     monkeypatch.setattr(cost_mod, "cost_details", counted_details)
     monkeypatch.setattr(cost_mod, "size_plant", counted_sizing)
-    t = cost_sensitivity(default_design(), 0.1)
+    t = cost_sensitivity(default_design(), 0.1, fmt=BATPAC_FMT)
     n_cases = 2 * len(t.keys) + 1  # the base, then every input low and high
     assert calls == [("cost_details", (n_cases,)), ("size_plant", None)]
 
 
 def test_tornado_rejects_arrays_and_bad_fraction():
     with pytest.raises(ShapeError):
-        cost_sensitivity(with_pos(default_design(), thickness_m=np.array([1e-4, 1.2e-4])))
+        cost_sensitivity(with_pos(default_design(), thickness_m=np.array([1e-4, 1.2e-4])), fmt=BATPAC_FMT)
     with pytest.raises(InputError):
-        cost_sensitivity(default_design(), 1.5)
+        cost_sensitivity(default_design(), 1.5, fmt=BATPAC_FMT)
     with pytest.raises(UnknownKeyError):
-        cost_sensitivity(default_design(), 0.1, metric="nope")
+        cost_sensitivity(default_design(), 0.1, metric="nope", fmt=BATPAC_FMT)
 
 
 def test_errors_name_the_key():
     with pytest.raises(InputError, match="coating_yield"):
-        evaluate_cost(default_design(), yields=MaterialYields(coating=1.2))
+        evaluate_cost(default_design(), yields=MaterialYields(coating=1.2), fmt=BATPAC_FMT)
     with pytest.raises(InputError, match="plant_energy_GWh_yr"):
-        evaluate_cost(default_design(), Factory(plant=Plant(plant_energy_J_yr=-1.0)))
+        evaluate_cost(default_design(), Factory(plant=Plant(plant_energy_J_yr=-1.0)), fmt=BATPAC_FMT)
     with pytest.raises(InputError, match="pos_am_usd_kg"):
-        evaluate_cost(default_design(), prices=MaterialPrices(pos_am_usd_kg=-3.0))
+        evaluate_cost(default_design(), prices=MaterialPrices(pos_am_usd_kg=-3.0), fmt=BATPAC_FMT)
     with pytest.raises(InputError, match="cell_thickness_mm"):
         evaluate_cost(default_design(), fmt=CellFormat(cell_thickness_m=0.5e-3))
     with pytest.raises(UnknownKeyError):
@@ -637,7 +642,7 @@ def test_cost_is_a_metric_provider_for_optimisation():
 
     L = np.array([80.0, 100.0, 120.0])
     out = evaluate_outputs(default_design(), {"pos_thickness_um": L}, ["cell_cost_usd_per_kWh", "materials_share"])
-    ref = evaluate_cost(with_pos(default_design(), thickness_m=L * 1e-6)).as_display()
+    ref = evaluate_cost(with_pos(default_design(), thickness_m=L * 1e-6)).as_display()  # the default chain
     np.testing.assert_allclose(out["cell_cost_usd_per_kWh"], ref["cell_cost_usd_per_kWh"], rtol=1e-14)
     assert output_spec("cell_cost_usd_per_kWh").unit == "$/kWh"
     ev = Evaluation(default_design(), {"cost": Factory(plant=Plant(plant_energy_J_yr=100 * 3.6e12),
@@ -648,7 +653,7 @@ def test_cost_is_a_metric_provider_for_optimisation():
 def test_machine_route_counts_stacked_sheets():
     # thinner electrodes at equal cell energy: more bicells per cell, so more sheets to stack and more stackers
     d = _equal_energy(default_design(), np.array([60e-6, 120e-6]))
-    det = cost_details(d, Factory(plant=Plant(machine_sizing=1.0)))
+    det = cost_details(d, Factory(plant=Plant(machine_sizing=1.0)), fmt=BATPAC_FMT)
     j = [s.name for s in DEFAULT_STEPS].index("Cell stacking")
     n = det.steps.machines[:, j]
     sheets = det.geometry.stacked_sheets * det.metrics.cells_built_per_year
@@ -662,24 +667,25 @@ def test_machine_route_counts_stacked_sheets():
 
 def test_the_design_active_materials_are_priced_at_their_own_prices():
     # BatPaC 5.0 Chem sheet (Argonne, 2022-07-22): LFP $10/kg, NMC811 $26/kg, graphite $10/kg, LTO $15/kg. An LFP
-    # cathode used to be priced at NMC811's $26/kg
+    # cathode used to be priced at NMC811's $26/kg. BatPaC's rating (its fixed couple ASI), so that an LTO negative
+    # without conductive carbon, which the coupled chain refuses (no rated voltage), can be priced too
     from xlcell.design import design_from_mapping
 
     nmc, lfp = design_from_mapping({}), design_from_mapping({"pos_material": "LFP"})
-    dn, dl = cost_details(nmc), cost_details(lfp)
+    dn, dl = cost_details(nmc, fmt=BATPAC_FMT), cost_details(lfp, fmt=BATPAC_FMT)
     assert (float(dn.metrics.pos_am_price_usd_kg), float(dn.metrics.neg_am_price_usd_kg)) == (26.0, 10.0)
     assert (float(dl.metrics.pos_am_price_usd_kg), float(dl.metrics.neg_am_price_usd_kg)) == (10.0, 10.0)
     # the bill of materials pays exactly that price per kg bought
     assert float(dl.bom.cost["pos_am"]) == pytest.approx(10.0 * float(dl.bom.per_accepted["pos_am"]), rel=1e-14)
     assert float(dn.bom.cost["pos_am"]) == pytest.approx(26.0 * float(dn.bom.per_accepted["pos_am"]), rel=1e-14)
     # an LTO negative at its $15/kg
-    lto = cost_details(design_from_mapping({"neg_material": "LTO"}))
+    lto = cost_details(design_from_mapping({"neg_material": "LTO"}), fmt=BATPAC_FMT)
     assert float(lto.metrics.neg_am_price_usd_kg) == 15.0
     # a typed price overrides the material's, and NMC811 priced at $26 typed = the default
-    typed = cost_details(lfp, prices=MaterialPrices(pos_am_usd_kg=26.0))
+    typed = cost_details(lfp, prices=MaterialPrices(pos_am_usd_kg=26.0), fmt=BATPAC_FMT)
     assert float(typed.metrics.pos_am_price_usd_kg) == 26.0
     assert float(typed.bom.cost["pos_am"]) == pytest.approx(26.0 * float(typed.bom.per_accepted["pos_am"]), rel=1e-14)
-    same = evaluate_cost(nmc, prices=MaterialPrices(pos_am_usd_kg=26.0, neg_am_usd_kg=10.0))
+    same = evaluate_cost(nmc, prices=MaterialPrices(pos_am_usd_kg=26.0, neg_am_usd_kg=10.0), fmt=BATPAC_FMT)
     assert float(same.cell_cost_usd) == float(dn.metrics.cell_cost_usd)
 
 
@@ -758,7 +764,7 @@ def test_default_electricity_price_is_the_eia_industrial_average_and_batpac_mode
     assert Economics().electricity_usd_J * 3.6e6 == pytest.approx(0.0806, rel=1e-12)
     assert Economics.batpac5().electricity_usd_J == 0.0 and BATPAC.economics.electricity_usd_J == 0.0
     assert base.metrics.cell_cost_usd == pytest.approx(19.754802, abs=1.5e-6)
-    m = evaluate_cost(default_design())  # xlcell's default: BatPaC plus the electricity the plant uses
+    m = evaluate_cost(default_design(), fmt=BATPAC_FMT)  # BatPaC rating, plus the electricity the plant uses
     kwh_per_cell = base.metrics.energy_use_per_energy * base.metrics.cell_energy_J / 3.6e6
     assert m.utilities_usd == pytest.approx(0.0806 * kwh_per_cell, rel=1e-12)
     assert m.cell_cost_usd == pytest.approx(base.metrics.cell_cost_usd + m.utilities_usd, rel=1e-14)
@@ -784,11 +790,11 @@ def _capped(stranded: float, machine_sizing: float = 0.0):
 
 def test_without_stranded_capital_a_bottleneck_resizes_every_step_down(base):
     # the default (BatPaC's power laws know no bottleneck): the capped plant is the plant built for what it makes
-    off = cost_details(default_design(), _capped(0.0))
+    off = cost_details(default_design(), _capped(0.0), fmt=BATPAC_FMT)
     out = float(off.metrics.cells_per_year / base.metrics.cells_per_year)
     assert out == pytest.approx(0.8251, abs=1e-4)
     small = cost_details(default_design(), Factory(plant=Plant(plant_energy_J_yr=Plant().plant_energy_J_yr * out),
-                                                   economics=Economics.batpac5()))
+                                                   economics=Economics.batpac5()), fmt=BATPAC_FMT)
     assert float(off.metrics.cell_cost_usd) == pytest.approx(float(small.metrics.cell_cost_usd), rel=1e-12)
     np.testing.assert_allclose(off.steps.capex_usd, small.steps.capex_usd, rtol=1e-12)
     # so the bottleneck costs only the lost economies of scale: +0.42 %
@@ -796,7 +802,7 @@ def test_without_stranded_capital_a_bottleneck_resizes_every_step_down(base):
 
 
 def test_stranded_capital_keeps_the_nominal_equipment_of_the_other_steps(base):
-    off, on = cost_details(default_design(), _capped(0.0)), cost_details(default_design(), _capped(1.0))
+    off, on = cost_details(default_design(), _capped(0.0), fmt=BATPAC_FMT), cost_details(default_design(), _capped(1.0), fmt=BATPAC_FMT)
     j = _step("Formation, aging & testing")
     others = np.arange(len(DEFAULT_STEPS)) != j
     # the steps the bottleneck starves keep the capital and floor area of the nominal plant; labour, energy and the
@@ -818,14 +824,14 @@ def test_stranded_capital_keeps_the_nominal_equipment_of_the_other_steps(base):
     has = np.isfinite(u_on) & others
     assert np.all(u_on[has] <= u_off[has] + 1e-12) and np.nanmax(u_on) == pytest.approx(1.0)
     # without a bottleneck the option changes nothing
-    free = evaluate_cost(default_design(), Factory(plant=Plant(stranded_capital=1.0), economics=Economics.batpac5()))
+    free = evaluate_cost(default_design(), Factory(plant=Plant(stranded_capital=1.0), economics=Economics.batpac5()), fmt=BATPAC_FMT)
     assert float(free.cell_cost_usd) == float(base.metrics.cell_cost_usd)
 
 
 def test_stranded_capital_in_the_machine_route():
     # machine counts: the starved steps keep the machines the nominal rate needs, their operators follow the output
     off, on = cost_details(default_design(), _capped(0.0, 1.0)), cost_details(default_design(), _capped(1.0, 1.0))
-    nominal = cost_details(default_design(), Factory(plant=Plant(machine_sizing=1.0), economics=Economics.batpac5()))
+    nominal = cost_details(default_design(), Factory(plant=Plant(machine_sizing=1.0), economics=Economics.batpac5()), fmt=BATPAC_FMT)
     j = _step("Current-collector welding")
     assert on.steps.machines[j] == nominal.steps.machines[j] > off.steps.machines[j]
     assert on.steps.labor_s[j] == pytest.approx(off.steps.labor_s[j], rel=1e-12)

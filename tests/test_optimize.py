@@ -58,7 +58,9 @@ def test_infeasible_reports_each_constraint_and_its_best_reachable_value():
 
 def test_each_constraint_alone_but_not_together_is_said():
     p = DesignProblem(VARS, [Objective("max_power_W", "max")],
-                      [Constraint("specific_energy_Wh_kg", lower=360), Constraint("specific_power_W_kg", lower=5000)])
+                      # each alone is met within VARS (at most 354 Wh/kg and 7181 W/kg with the format's hardware in the
+                      # mass and the resistance, issue 17), together not (at most 1455 W/kg at 345 Wh/kg)
+                      [Constraint("specific_energy_Wh_kg", lower=345), Constraint("specific_power_W_kg", lower=5000)])
     r = minimize(p, n_starts=3)
     assert not r.feasible
     assert "not all together" in r.message

@@ -77,8 +77,8 @@ def test_every_key_of_the_files_is_a_field_with_a_unit():
         for rec in paramsets.records(path, "material"):
             assert set(rec) <= keys and set(rec) >= keys - {"role"}, rec["name"]
     data = paramsets.load("batpac5_default")
-    assert set(data) == {"parameter_set", "sources", "design", "cell_format", "prices", "yields", "slurry", "plant",
-                         "economics", "process_step"}
+    assert set(data) == {"parameter_set", "sources", "design", "cell_format", "batpac_mode", "prices", "yields",
+                         "slurry", "plant", "economics", "process_step"}
 
 
 def test_names_are_unique():
@@ -96,7 +96,7 @@ def test_materials_round_trip_to_the_published_values():
     shown = {k: v for k, _, v, _ in nmc.fields}
     assert shown == {"specific_capacity_mAh_g": 213.6, "am_density_g_cm3": 4.65, "potential_V": 3.8132049,
                      "particle_radius_um": 2.0, "exchange_current_mA_cm2": 0.6, "solid_diffusivity_m2_s": 4e-15,
-                     "conductivity_S_m": 10.0, "price_usd_per_kg": 26.0}
+                     "conductivity_S_m": 0.01, "price_usd_per_kg": 26.0}  # the active matrix's (issue 17)
     assert {k: v for k, _, v, _ in gr.fields}["specific_capacity_mAh_g"] == 360.4
     # the SI records the models use: the same numbers as the library's old rows (mAh/g × 3.6e3 = C/kg, ...)
     m = LIBRARY["NMC811"]

@@ -10,6 +10,7 @@ import xlcell.registry as reg
 from xlcell.cell import default_design, evaluate_cell
 from xlcell.errors import ConflictError, UnknownKeyError
 from xlcell.params import ParamSpec
+from xlcell.pouch import batpac_format
 
 
 def test_apply_values_matches_direct_construction():
@@ -64,9 +65,9 @@ def test_a_provider_is_one_registration_and_populations_are_one_call(monkeypatch
     calls = []
     real = reg.evaluate_cell
 
-    def counting(design):
+    def counting(design, *args, **kw):
         calls.append(1)
-        return real(design)
+        return real(design, *args, **kw)
 
     monkeypatch.setattr(reg, "evaluate_cell", counting)
     spec = ParamSpec(name="wh_per_g", key="wh_per_g", label="Energy per gram", unit="-")
@@ -88,9 +89,14 @@ def test_cost_lifetime_and_lcos_providers():
                                ["cell_cost_usd", "cell_cost_usd_per_kWh", "cycle_life", "usable_energy_Wh",
                                 "round_trip_efficiency", "lcos_cell_usd_per_kWh", "materials_usd", "energy_Wh",
                                 "utilities_usd"])
-    # BatPaC 5.0 (Argonne, 2022) default NMC811-G cell: $19.7548 per cell (shared/reference/batpac5.md, section 6.2),
-    # plus the electricity xlcell charges by default (BatPaC has no utility line)
-    assert out["cell_cost_usd"][0] - out["utilities_usd"][0] == pytest.approx(19.7548, abs=5e-4)
+    # BatPaC 5.0 (Argonne, 2022) default NMC811-G cell: $19.7548 per cell (shared/reference/batpac5.md, section 6.2) in
+    # BatPaC mode (its rating convention, no utility line); the registry's default rates the energy with the cell
+    # model's ASI and charges the electricity
+    from xlcell.cost import Factory
+    batpac = reg.evaluate_outputs(None, {}, ["cell_cost_usd", "energy_Wh"],
+                                  {"cost": {"fmt": batpac_format(), "factory": Factory.batpac5()}})
+    assert batpac["cell_cost_usd"] == pytest.approx(19.7548, abs=5e-5) and batpac["energy_Wh"] == pytest.approx(250.0)
+    assert out["energy_Wh"][0] > 250.0 and out["cell_cost_usd"][0] - out["utilities_usd"][0] == pytest.approx(19.7548, rel=1e-3)
     # LCOS_cell = (C_BOM + C_mfg) / (E_u N): O&M and residual value 0, E_u delivered at the duty (blank: C/3), DoD 1
     want = out["cell_cost_usd"] / (out["usable_energy_Wh"] / 1000 * out["cycle_life"])
     np.testing.assert_allclose(out["lcos_cell_usd_per_kWh"], want, rtol=1e-12)

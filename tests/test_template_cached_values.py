@@ -171,11 +171,16 @@ def test_libreoffice_shows_every_plain_formula_cell_without_python(libreoffice_c
 
 def _default_cost():
     """xlcell's default cell cost = BatPaC 5.0's $19.754802 ($79.0192/kWh, shared/reference/batpac5.md §6.3) plus the
-    electricity BatPaC does not charge (8.06 ¢/kWh, EIA 2023): (cell $, $/kWh), checked against the digest."""
+    electricity BatPaC does not charge (8.06 ¢/kWh, EIA 2023) and rated with the cell model's ASI (issue 17): (cell $,
+    $/kWh); BatPaC mode (Factory.batpac5(), batpac_format()) is checked against the digest."""
     from xlcell.cell import default_design
-    from xlcell.cost import evaluate_cost
+    from xlcell.cost import Factory, evaluate_cost
+    from xlcell.pouch import batpac_format
 
-    m = evaluate_cost(default_design())
+    m = evaluate_cost(default_design())  # the default chain: rated with the cell model's ASI, electricity charged
+    b = evaluate_cost(default_design(), Factory.batpac5(), fmt=batpac_format())  # BatPaC mode
+    assert float(b.cell_cost_usd) == pytest.approx(19.754802, abs=1e-6)
+    assert float(b.cost_per_energy_usd_J) * 3.6e6 == pytest.approx(79.019206, rel=1e-7)
     cell, util, kwh = float(m.cell_cost_usd), float(m.utilities_usd), float(m.cell_energy_J) / 3.6e6
-    assert cell - util == pytest.approx(19.754802, abs=1e-6) and (cell - util) / kwh == pytest.approx(79.019206, rel=1e-7)
+    assert util > 0 and cell - util == pytest.approx(19.754802, rel=1e-3)
     return cell, cell / kwh

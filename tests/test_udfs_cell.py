@@ -146,7 +146,7 @@ def test_materials_and_version():
 def test_an_unexpected_exception_still_gives_a_cell_text(monkeypatch):
     import udfs.cell as uc
 
-    monkeypatch.setattr(uc, "evaluate_cell", lambda d: 1 / 0)
+    monkeypatch.setattr(uc, "evaluate_cell", lambda d, *a, **kw: 1 / 0)
     out = uc.XLCELL_CELL([["pos_thickness_um", 100.0]])
     assert out[0][0].startswith("#XLCELL! internal error (ZeroDivisionError")
 

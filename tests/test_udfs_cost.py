@@ -10,10 +10,14 @@ from xlcell.cost import Economics, Factory, evaluate_cost
 from xlcell.design import design_from_mapping
 from xlcell.factory import DEFAULT_STEPS, Plant, ProcessStep, step_rows
 from xlcell.params import specs
+from xlcell.pouch import batpac_format
 
 #: BatPaC's conventions on the Factory sheet: no utility line (electricity 0)
 BATPAC = [["electricity_usd_kWh", 0.0]]
 DESIGN = [["Positive electrode", None], ["pos_material", "NMC811"], ["pos_thickness_um", 120.0], ["np_ratio", 1.1]]
+#: BatPaC 5.0's rating convention as a BOM row (its fixed NMC811-G couple ASI, §2.3): the mode in which the chain
+#: reproduces BatPaC's numbers; a blank BOM range rates the energy with the cell model's ASI (issue 17)
+BATPAC_BOM = [["asi_electrochemical_ohm_cm2", 15.532091]]
 ISSUE_ITEMS = ["cell_cost_usd", "cell_cost_usd_per_kWh", "materials_usd", "labor_usd", "depreciation_usd",
                "overhead_usd", "materials_share", "bottleneck_step", "cells_per_year"]
 
@@ -57,7 +61,7 @@ def test_bottleneck_skips_empty_rows():
 
 
 def test_cost_returns_the_issue_items_and_reproduces_batpac():
-    out = XLCELL_COST(DESIGN)
+    out = XLCELL_COST(DESIGN, None, BATPAC_BOM)
     assert all(len(r) == 2 for r in out)
     got = dict(out)
     assert set(ISSUE_ITEMS) <= set(got)
@@ -69,7 +73,7 @@ def test_cost_returns_the_issue_items_and_reproduces_batpac():
     assert got["cell_cost_usd"] == pytest.approx(19.754802 + got["utilities_usd"], abs=1e-6)
     assert got["cells_per_year"] == pytest.approx(200e6, rel=1e-7)
     assert isinstance(got["bottleneck_step"], str) and got["bottleneck_step"] in [s.name for s in DEFAULT_STEPS]
-    ref = evaluate_cost(design_from_mapping({"pos_thickness_um": 120.0})).as_display()
+    ref = evaluate_cost(design_from_mapping({"pos_thickness_um": 120.0}), fmt=batpac_format()).as_display()
     for k, v in got.items():
         if k != "bottleneck_step":
             assert v == pytest.approx(np.asarray(ref[k]).item(), rel=1e-12), k
@@ -92,7 +96,7 @@ def test_steps_range_edits_the_process_chain():
     rows = step_rows(DEFAULT_STEPS)
     keys = [s.key for s in specs(ProcessStep)]
     table = [keys] + [[r[k] if r[k] != "" else None for k in keys] for r in rows]
-    base = dict(XLCELL_COST(DESIGN, BATPAC, None, table))
+    base = dict(XLCELL_COST(DESIGN, BATPAC, BATPAC_BOM, table))
     assert base["cell_cost_usd"] == pytest.approx(19.754802, abs=1e-6)  # the sheet's table reproduces BatPaC
     # a partial table: only the columns given change; formation racks fixed below demand
     part = [["step", "machines"], ["Formation, aging & testing", 8000.0]] + [[s.name, None] for s in DEFAULT_STEPS if not s.name.startswith("Formation")]
@@ -112,7 +116,8 @@ def test_factory_and_bom_ranges_must_be_two_columns():
     assert XLCELL_COST(DESIGN, [["plant_energy_GWh_yr"]])[0][0].startswith("#XLCELL! factory is 1x1")
     # two columns, and a single (key, value) row, are fine
     assert dict(XLCELL_COST(DESIGN, [r[:2] for r in three]))["capital_interest_usd"] > 0
-    assert dict(XLCELL_COST(DESIGN, BATPAC, [["pos_am_usd_kg", 26.0]]))["cell_cost_usd"] == pytest.approx(19.754802, abs=1e-6)
+    got = dict(XLCELL_COST(DESIGN, BATPAC, [["pos_am_usd_kg", 26.0]] + BATPAC_BOM))
+    assert got["cell_cost_usd"] == pytest.approx(19.754802, abs=1e-6)
 
 
 @pytest.mark.parametrize("factory,bom,expected", [
@@ -128,7 +133,7 @@ def test_bad_cost_inputs_give_short_error_text(factory, bom, expected):
 
 
 def test_cost_value_and_table():
-    assert XLCELL_COST_VALUE(DESIGN, "Cell_Cost_USD", BATPAC) == pytest.approx(19.754802, abs=1e-6)
+    assert XLCELL_COST_VALUE(DESIGN, "Cell_Cost_USD", BATPAC, BATPAC_BOM) == pytest.approx(19.754802, abs=1e-6)
     assert XLCELL_COST_VALUE(DESIGN, "bottleneck_step") == dict(XLCELL_COST(DESIGN))["bottleneck_step"]
     assert XLCELL_COST_VALUE(DESIGN, "cost").startswith("#XLCELL! unknown cost item 'cost'")
     th = np.linspace(60.0, 140.0, 50)
@@ -142,14 +147,14 @@ def test_cost_value_and_table():
 def test_cost_table_keeps_blank_rows_aligned_with_the_input():
     # a sweep range with gaps: each result row stays beside its input row, a blank row gives a blank row
     table = [["pos_thickness_um"], [80.0], [None], [120.0]]
-    out = XLCELL_COST_TABLE(table, [["cell_cost_usd", "bottleneck_step"]], BATPAC)
+    out = XLCELL_COST_TABLE(table, [["cell_cost_usd", "bottleneck_step"]], BATPAC, BATPAC_BOM)
     assert len(out) == len(table) and out[2] == ["", ""]
     assert out[3][0] == pytest.approx(19.754802, abs=1e-6)  # BatPaC 5.0 default cell at 120 µm
     assert out[1][0] < out[3][0]
 
 
 def test_bom_table():
-    out = XLCELL_BOM(DESIGN)
+    out = XLCELL_BOM(DESIGN, None, BATPAC_BOM)
     assert out[0] == BOM_HEADER and len(out) == 17
     rows = {r[0]: r for r in out[1:]}
     # BatPaC 5.0 §3.3: positive AM 319.19058 g design, 364.41441 g per accepted cell, $9.4747746
@@ -163,7 +168,7 @@ def test_bom_table():
 
 
 def test_factory_table():
-    out = XLCELL_FACTORY(DESIGN)
+    out = XLCELL_FACTORY(DESIGN, None, BATPAC_BOM)
     assert out[0] == FACTORY_HEADER and len(out) == len(DEFAULT_STEPS) + 1
     rows = {r[0]: dict(zip(FACTORY_HEADER, r)) for r in out[1:]}
     f = rows["Formation, aging & testing"]
@@ -175,12 +180,12 @@ def test_factory_table():
     assert rows["Dry room"]["machines"] == "" and rows["Dry room"]["utilisation"] == ""
     caps = [(r[0], r[FACTORY_HEADER.index("capacity_cells_per_h")]) for r in out[1:] if r[6] != ""]
     name, rate = XLCELL_BOTTLENECK([[c[0]] for c in caps], [[c[1]] for c in caps])[0]
-    assert name == dict(XLCELL_COST(DESIGN))["bottleneck_step"]
+    assert name == dict(XLCELL_COST(DESIGN, None, BATPAC_BOM))["bottleneck_step"]
     # a steps range with empty rows (the Factory sheet's table): one result row per table row, the empty
     # ones blank at the end, and the bottleneck over the whole columns skips them
     keys = [s.key for s in specs(ProcessStep)]
     table = [keys] + [[r[k] for k in keys] for r in step_rows(DEFAULT_STEPS)] + [[None] * len(keys)] * 5
-    padded = XLCELL_FACTORY(DESIGN, None, None, table)
+    padded = XLCELL_FACTORY(DESIGN, None, BATPAC_BOM, table)
     assert len(padded) == len(table) and padded[:-5] == out
     assert all(r == [""] * len(FACTORY_HEADER) for r in padded[-5:])
     cap = FACTORY_HEADER.index("capacity_cells_per_h")
@@ -192,7 +197,7 @@ def test_sensitivity_udf():
     assert out[0] == SENSITIVITY_HEADER and len(out) == 11
     swings = [abs(r[6] - r[5]) for r in out[1:]]
     assert swings == sorted(swings, reverse=True)
-    d = {r[0]: r for r in XLCELL_COST_SENSITIVITY(DESIGN, None, None)[1:]}
+    d = {r[0]: r for r in XLCELL_COST_SENSITIVITY(DESIGN, None, None, None, None, BATPAC_BOM)[1:]}
     # ±10 % of the cathode price: ±0.1 × $9.4747746 / 0.25 kWh (BatPaC 5.0 §3.3)
     assert d["pos_am_usd_kg"][8] == pytest.approx(3.78991, rel=1e-5)
     assert XLCELL_COST_SENSITIVITY(DESIGN, 0.1, 5.0, "cell_cost_usd")[1][5] > 0

@@ -13,9 +13,10 @@ import pytest
 from xlcell import uncertainty as unc
 from xlcell.cell import default_design, evaluate_cell, resolve
 from xlcell.constants import GAS_CONSTANT
-from xlcell.cost import evaluate_cost
+from xlcell.cost import Factory, evaluate_cost
 from xlcell.degradation import cycle_life
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
+from xlcell.pouch import batpac_format
 from xlcell.registry import Evaluation
 from xlcell.uncertainty import (ACTIVATION_ENERGIES, ECHEM_PARAMS, PRICE_KEYS, UncertaintySpec, arrhenius_factor,
                                 cell_to_cell, draw, histogram, monte_carlo, population_risk, sample_design,
@@ -53,10 +54,12 @@ def test_no_uncertainty_gives_the_deterministic_model_in_every_sample():
         np.testing.assert_allclose(r.samples[k], float(v), rtol=1e-12, err_msg=k)
         assert r.deterministic[k] == pytest.approx(float(v), rel=1e-12)
         assert r.stats[k]["std"] == pytest.approx(0.0, abs=1e-9 * abs(float(v)))
-    # BatPaC 5.0 default cell, shared/reference/batpac5.md §6.3: $79.0192/kWh, plus the electricity xlcell charges by
-    # default (8.06 ¢/kWh, EIA 2023; BatPaC has no utility line)
-    util_per_kwh = float(cost["utilities_usd"]) / float(cost["cell_energy_Wh"]) * 1000.0
-    assert r.risk["deterministic_usd_per_kWh"] == pytest.approx(79.019206 + util_per_kwh, rel=1e-7)
+    # BatPaC 5.0 default cell, shared/reference/batpac5.md §6.3: $79.0192/kWh in BatPaC's rating (its couple ASI);
+    # the default chain rates the energy with the cell model's ASI (issue 17)
+    assert r.risk["deterministic_usd_per_kWh"] == pytest.approx(float(cost["cell_cost_usd_per_kWh"]), rel=1e-12)
+    b = monte_carlo(D, 8, 3, UncertaintySpec(**QUIET), outputs=("cell_cost_usd_per_kWh",), fmt=batpac_format(),
+                    factory=Factory.batpac5())
+    assert b.risk["deterministic_usd_per_kWh"] == pytest.approx(79.019206, rel=1e-7)
     assert r.risk["p_cost_within_limit"] == 1.0 and r.risk["p_feasible"] == 1.0
     c = cell_to_cell(D, 50, 1, 0.0, 0.0)
     np.testing.assert_allclose(c.capacity_C, c.nominal_capacity_C, rtol=1e-13)
@@ -252,7 +255,7 @@ def test_mean_cost_equals_the_deterministic_cost_when_only_prices_move():
     c = r.cost
     assert np.std(c) > 5.0  # the prices do move the cost
     det = r.risk["deterministic_usd_per_kWh"]
-    assert det == pytest.approx(79.019206, rel=1e-7)  # BatPaC 5.0 default cell (BatPaC mode), batpac5.md §6.3
+    assert det == pytest.approx(float(evaluate_cost(D).cost_per_energy_usd_J) * 3.6e6, rel=1e-12)  # the deterministic model
     assert abs(np.mean(c) - det) < 4 * np.std(c, ddof=1) / np.sqrt(n)
     # linearity itself (no sampling error): the mean cost is the cost at the samples' mean prices
     from xlcell.bom import MaterialPrices

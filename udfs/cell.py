@@ -11,8 +11,9 @@ import numpy as np
 
 import xlcell
 from xlcell import units
-from xlcell.cell import (CellMetrics, areal_capacity_of, charge_transfer_asi_of, composite_density, evaluate_cell,
-                         rate_capability, specific_area_of)
+from xlcell.bom import CellFormat, MaterialPrices, MaterialYields, Slurry
+from xlcell.cell import (CellDesign, CellMetrics, areal_capacity_of, charge_transfer_asi_of, composite_density,
+                         evaluate_cell, rate_capability, specific_area_of)
 from xlcell.constants import SECONDS_PER_HOUR
 from xlcell.design import DEFAULT_MATERIALS, canonical_key, design_from_mapping, design_keys, text_keys
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
@@ -64,8 +65,57 @@ def materials_from_range(v: Any, name: str = "materials") -> dict[str, Material]
 
 def design_from_range(design: Any, materials: Any = None, name: str = "design"):
     """A :class:`~xlcell.cell.CellDesign` from a two-column (key, value) range."""
+    return design_and_context(design, materials, name)[0]
+
+
+def design_and_context(design: Any, materials: Any = None, name: str = "design") -> tuple[CellDesign, dict[str, Any]]:
+    """The design of a two-column (key, value) range and its calendering context (:func:`calendering_context`)."""
     _check_not_transposed(design, name)
-    return design_from_mapping(design_values(as_kv(design, name), name), materials_from_range(materials))
+    values = design_values(as_kv(design, name), name)
+    return design_from_mapping(values, materials_from_range(materials)), calendering_context(values)
+
+
+def calendering_context(values: dict[str, Any]) -> dict[str, Any]:
+    """The calendering context of a design's values: its active materials by name (a name, or one per design).
+
+    The coatings' electronic conductivity reads the carbon network of each electrode's calendering material
+    (:mod:`xlcell.conduction`), the design's own active material where it has calendering parameters, as the
+    optimiser's context does (``app.macros``); so every function of a design evaluates one chain (issue 17).
+    """
+    return {f"{p}_material": values.get(f"{p}_material", DEFAULT_MATERIALS[f"{p}_material"]) for p in ("pos", "neg")}
+
+
+#: the classes of the BOM sheet's (key, value) rows: the cell functions read its cell-format rows
+_BOM_CLASSES = (MaterialPrices, MaterialYields, Slurry)
+
+
+def format_from_range(bom: Any, name: str = "bom") -> CellFormat:
+    """The cell format of a (key, value) range: its :class:`~xlcell.pouch.CellFormat` keys (blank = defaults); the
+    range may be the BOM sheet's, whose price, yield and slurry rows the cell model does not read."""
+    if bom is None or is_blank(bom) or is_blank_range(bom):
+        return CellFormat()
+    rows = as_2d(bom, name)
+    if len(rows[0]) != 2:
+        raise ShapeError(name, f"{len(rows)}x{len(rows[0])}", "two columns: key, value")
+    fmt = {s.key.lower(): s for s in specs(CellFormat)}
+    other = {s.key.lower() for cls in _BOM_CLASSES for s in specs(cls)}
+    kw: dict[str, Any] = {}
+    for key, val in as_kv(bom, name).items():
+        if key in other:
+            continue
+        if key not in fmt:
+            raise UnknownKeyError(key, [s.key for s in specs(CellFormat)], f"{name} key")
+        s = fmt[key]
+        si = s.to_si(as_float(val, s.key))
+        s.check(si, s.key)
+        kw[s.name] = si
+    return CellFormat(**kw)
+
+
+def cell_inputs(design: Any, materials: Any = None, bom: Any = None) -> tuple[CellDesign, dict[str, Any]]:
+    """(CellDesign, keyword arguments of :func:`xlcell.cell.evaluate_cell`): the format and the calendering context."""
+    d, cal = design_and_context(design, materials)
+    return d, {"fmt": format_from_range(bom), "calendering": cal}
 
 
 def _check_not_transposed(design: Any, name: str) -> None:
@@ -90,7 +140,14 @@ def aligned_rows(cols: list[list[Any]], kept: list[int], n_rows: int) -> list[li
 
 
 def designs_from_table_rows(designs: Any, materials: Any = None, name: str = "designs"):
-    """``(design, kept, n_rows)``: the designs of the non-blank rows, their row indices, all rows.
+    """``(design, kept, n_rows)``: the designs of the non-blank rows, their row indices, all rows
+    (:func:`designs_and_context_from_table_rows` without the calendering context)."""
+    return designs_and_context_from_table_rows(designs, materials, name)[:3]
+
+
+def designs_and_context_from_table_rows(designs: Any, materials: Any = None, name: str = "designs"):
+    """``(design, kept, n_rows, calendering)``: the designs of the non-blank rows, their row indices, all rows and
+    the designs' calendering context (:func:`calendering_context`, one material name per design).
 
     A blank cell takes the key's default as if the key were missing for that design: the Design
     defaults, the material's value for material properties, the default material for a blank
@@ -109,7 +166,7 @@ def designs_from_table_rows(designs: Any, materials: Any = None, name: str = "de
                                 for i, c in zip(kept, cells)], dtype=object)
         else:
             cols[h] = _numeric_column(cells, h, kept)
-    return design_from_mapping(cols, materials_from_range(materials)), kept, len(rows)
+    return design_from_mapping(cols, materials_from_range(materials)), kept, len(rows), calendering_context(cols)
 
 
 def _numeric_column(cells: list[Any], key: str, rows: list[int]) -> np.ndarray:
@@ -128,45 +185,51 @@ def metrics_display(m: CellMetrics) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------ design-level UDFs
-@udf(table=True, ranges=("design", "materials"))
-def XLCELL_CELL(design: Any, materials: Any = None) -> list[list[Any]]:
-    """Evaluate a cell design: capacity, energy, mass, resistance, power and diffusion limits.
+@udf(table=True, ranges=("design", "materials", "bom"))
+def XLCELL_CELL(design: Any, materials: Any = None, bom: Any = None) -> list[list[Any]]:
+    """Evaluate a cell design: capacity, rated energy, mass, resistance, power and diffusion limits.
 
     design: two-column range of (key, value) rows, e.g. pos_thickness_um | 120 (see the Design sheet)
     materials: optional table of user-defined materials (header: name, role, specific_capacity_mAh_g, ...)
-    Returns a two-column (metric, value) array; metric names carry their units.
+    bom: optional (key, value) range with cell-format rows, e.g. the BOM sheet's (its price and yield rows are ignored)
+    Returns a two-column (metric, value) array; metric names carry their units. Energy, mass and volume are the
+    cost model's (XLCELL_COST) for the same design and BOM range: one chain.
 
     max_pos_thickness_um is the thickness at which the positive's electrolyte depletion number
     N_e = i L (1 - t+)/(F c0 D_eff) reaches critical_electrolyte_number at c_rate. As the current
     density i grows with L, N_e grows with L², and this limit is stricter than XLCELL_MAX_THICKNESS's
     L²/D_eff = 3600/C (default cell at 1C: 144 µm against 367 µm).
     """
-    return kv_out(evaluate_cell(design_from_range(design, materials)).as_display())
+    d, kw = cell_inputs(design, materials, bom)
+    return kv_out(evaluate_cell(d, **kw).as_display())
 
 
-@udf(ranges=("design", "materials"))
-def XLCELL_CELL_VALUE(design: Any, metric: Any, materials: Any = None) -> Any:
+@udf(ranges=("design", "materials", "bom"))
+def XLCELL_CELL_VALUE(design: Any, metric: Any, materials: Any = None, bom: Any = None) -> Any:
     """One metric of a cell design, e.g. =XLCELL_CELL_VALUE(Design!B5:C60, "energy_Wh").
 
     design: two-column range of (key, value) rows
     metric: metric name, e.g. capacity_Ah, specific_energy_Wh_kg, max_power_W
     materials: optional table of user-defined materials
+    bom: optional (key, value) range with cell-format rows, as for XLCELL_CELL
     """
     key = _metric_key(as_text(metric, "metric"))
-    return excel_value(evaluate_cell(design_from_range(design, materials)).as_display()[key])
+    d, kw = cell_inputs(design, materials, bom)
+    return excel_value(evaluate_cell(d, **kw).as_display()[key])
 
 
-@udf(table=True, ranges=("designs", "metrics", "materials"))
-def XLCELL_CELL_TABLE(designs: Any, metrics: Any = None, materials: Any = None) -> list[list[Any]]:
+@udf(table=True, ranges=("designs", "metrics", "materials", "bom"))
+def XLCELL_CELL_TABLE(designs: Any, metrics: Any = None, materials: Any = None, bom: Any = None) -> list[list[Any]]:
     """Evaluate a table of designs in one call (a sweep of thousands of designs is one call).
 
     designs: table with a header row of design keys and one design per row (missing keys and blank cells take the defaults; a blank row gives a blank row)
     metrics: optional row or column of metric names to return (default: all)
     materials: optional table of user-defined materials
+    bom: optional (key, value) range with cell-format rows, as for XLCELL_CELL
     Returns a header row of metric names and one row of metrics per design.
     """
-    d, kept, n_rows = designs_from_table_rows(designs, materials)
-    m = evaluate_cell(d).as_display()
+    d, kept, n_rows, cal = designs_and_context_from_table_rows(designs, materials)
+    m = evaluate_cell(d, format_from_range(bom), calendering=cal).as_display()
     keys = list(m) if is_blank_range(metrics) else _metric_list(metrics)
     cols = []
     for k in keys:
@@ -201,7 +264,7 @@ def XLCELL_RATE_CAPABILITY(design: Any, c_rates: Any, materials: Any = None) -> 
         raise InputError("c_rates", float(c[c <= 0][0]), "a C-rate > 0")
     d = design_from_range(design, materials)
     frac = np.asarray(rate_capability(d, c)).reshape(-1)
-    cap = float(np.asarray(evaluate_cell(d).capacity_C).reshape(-1)[0])
+    cap = float(np.asarray(evaluate_cell(d).capacity_C).reshape(-1)[0])  # the capacity reads neither format nor network
     ah = units.from_si(frac * cap, "Ah")
     return [["c_rate", "usable_fraction", "usable_capacity_Ah"]] + [[float(a), float(b), float(x)] for a, b, x in zip(c, frac, ah)]
 
@@ -410,5 +473,7 @@ def _fraction(v: Any, name: str) -> float:
     return x
 
 
-__all__ = [n for n in dir() if n.startswith("XLCELL_")] + ["design_from_range", "aligned_rows", "designs_from_table_rows",
-                                                             "design_values", "materials_from_range"]
+__all__ = [n for n in dir() if n.startswith("XLCELL_")] + [
+    "design_from_range", "design_and_context", "calendering_context", "format_from_range", "cell_inputs",
+    "designs_and_context_from_table_rows", "aligned_rows", "designs_from_table_rows", "design_values",
+    "materials_from_range"]

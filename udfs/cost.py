@@ -26,7 +26,7 @@ from xlcell.tables import BOM_HEADER, FACTORY_HEADER, SENSITIVITY_HEADER
 
 from ._excel import (as_2d, as_float, as_int, as_kv, as_table, as_text, excel_value, is_blank, is_blank_range, kv_out,
                      udf, user_names)
-from .cell import aligned_rows, design_from_range, designs_from_table_rows
+from .cell import aligned_rows, design_and_context, designs_and_context_from_table_rows
 
 FACTORY_CLASSES = (Plant, Economics)
 BOM_CLASSES = (MaterialPrices, MaterialYields, Slurry, CellFormat)
@@ -74,8 +74,10 @@ def cost_settings(factory: Any = None, bom: Any = None, steps: Any = None) -> di
 
 
 def cost_inputs(design: Any, factory: Any = None, bom: Any = None, steps: Any = None, materials: Any = None):
-    """(CellDesign, keyword arguments of :func:`xlcell.cost.evaluate_cost`) from the cost ranges."""
-    return design_from_range(design, materials), cost_settings(factory, bom, steps)
+    """(CellDesign, keyword arguments of :func:`xlcell.cost.evaluate_cost`) from the cost ranges; the calendering
+    context is the design's, as for XLCELL_CELL (one chain: the same cell energy)."""
+    d, cal = design_and_context(design, materials)
+    return d, {**cost_settings(factory, bom, steps), "calendering": cal}
 
 
 def _first(x: Any) -> float:
@@ -168,9 +170,9 @@ def XLCELL_COST_TABLE(designs: Any, items: Any = None, factory: Any = None, bom:
     factory, bom, steps, materials: optional, as for XLCELL_COST
     Returns a header row of items and one row per design row, aligned with the input.
     """
-    d, kept, n_rows = designs_from_table_rows(designs, materials)
+    d, kept, n_rows, cal = designs_and_context_from_table_rows(designs, materials)
     n = len(kept)
-    kw = cost_settings(factory, bom, steps)
+    kw = {**cost_settings(factory, bom, steps), "calendering": cal}
     m = evaluate_cost(d, **kw).as_display()
     keys = list(m) if is_blank_range(items) else [_metric(as_text(c, "items")) for r in as_2d(items, "items")
                                                             for c in r if not is_blank(c)]

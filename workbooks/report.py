@@ -137,7 +137,7 @@ def metrics_section(wb: Workbook, ctx: ReportContext) -> None:
 
 def mass_section(wb: Workbook, ctx: ReportContext) -> None:
     ws = wb.create_sheet("Mass")
-    style.title(ws, "Mass breakdown", "Per cell, from the stack geometry and the packaging input")
+    style.title(ws, "Mass breakdown", "Per cell, from the cell format's geometry (its terminals and pouch included)")
     parts = [(s.label.replace("Mass: ", ""), s.key) for s in specs(CellMetrics) if s.key.startswith("mass_") and s.key != "mass_g"]
     style.header_row(ws, 4, 1, ["Component", "Mass (g)", "Share (%)"])
     total = ctx.cell["mass_g"]

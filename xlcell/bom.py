@@ -1,27 +1,15 @@
-"""BatPaC-compatible cell format and bill of materials, driven by any :class:`~xlcell.cell.CellDesign`.
+"""BatPaC-compatible bill of materials, driven by any :class:`~xlcell.cell.CellDesign` in its cell format.
 
-The cell format is BatPaC 5.0's pouch cell of stacked bicells (reference digest
-``shared/reference/batpac5.md``, sections 2.3, 2.5, 2.6 and 3). Every rule is vectorised over
-designs and written in SI; the digest's mm/µm formulas are the same ratios.
-
-Geometry (section 2.5), with t the cell thickness, t_pouch the laminate thickness:
-
-* bicell count n_bi = (t - 2 t_pouch - t_Cu) / (t_Al + t_Cu + 2 (t_sep + L_p + L_n)) × packing;
-* positive width W = sqrt(A_p / (2 n_bi a)), length L = a W (aspect a = 3);
-* negative oversize o_n in width and length: x_neg = (W + o_n)(L + o_n) / (W L) - 1, A_n = A_p (1 + x_neg);
-* tab length l_tab = 1.2 t; Al foil n_bi W (L + l_tab); Cu foil (n_bi + 1)(W + o_n)(L + l_tab - 1 mm + o_n);
-  separator 2 n_bi (W + o_sw)(L + o_sl);
-* electrolyte = pores of both coatings + separator pores + a fill fraction of the envelope t W L;
-* terminals [(a + b) e + c d] × thickness × density, c = l_tab - end gap, d = W - 4 mm, end gap = 0.1 t + 2 mm;
-* pouch [(w_cell + 2t + s)(l_cell - 2a) + (w_cell + s)(l_cell - 2a)] × laminate thickness × density.
-
-Voltage and capacity (section 2.3): capacity C = Q_A,p A_p; nominal voltage
-V_nom = OCV(50 %) - c_nom Q_A,p ASI_energy with c_nom = 1/3 per hour (BatPaC's C/3 rule); cell energy
-C V_nom. ASI_energy = electrochemical ASI (BatPaC's NMC811-G value at 30 °C) + the cell's hardware ASI
-(foils (A/n_bi)(L/3 + l_tab)/(W t σ), terminals A · 1.2 · terminal length/(e t σ)) + a fixed share for the
-module and pack conductors; for BatPaC's default it is 17.247990 Ω·cm². Because the design fixes the
-electrode area, the geometry does not depend on the voltage and no iteration is needed. A number in
-``asi_energy_ohm_m2`` overrides the computed value.
+The cell format is BatPaC 5.0's pouch cell of stacked bicells (:mod:`xlcell.pouch`, reference digest
+``shared/reference/batpac5.md``, sections 2.3, 2.5, 2.6 and 3). The geometry, the capacity, the rated voltage and
+energy, the cell mass and volume are not computed here: :func:`cell_geometry` reads them from the one chain of the
+cell model (:func:`xlcell.cell.chain`, issue 17), so the cost model and the cell model cannot give two answers for
+one design. The rated (nameplate) energy is capacity × V_nom, V_nom = OCV(50 %) - c_nom Q_A,p ASI_rating with
+c_nom = 1/3 per hour (BatPaC's C/3 rule) and ASI_rating = the electrochemical ASI + the cell's hardware ASI (foils,
+terminals) + a fixed share for the module and pack conductors. The electrochemical ASI is the cell model's ASI of
+the design by default; BatPaC 5.0's fixed NMC811-G couple value (15.532091 Ω·cm², which gives 17.247990 Ω·cm² and
+250.0 Wh for BatPaC's default cell) in BatPaC mode (:func:`xlcell.pouch.batpac_format`). A number in
+``CellFormat.asi_energy_ohm_m2`` overrides the whole rating ASI.
 
 Bill of materials (section 3.3): quantity per accepted cell = design quantity / (Y_cell Y_material),
 Y_material the product of the material step yields, rounded to 0.1 % as BatPaC does (a switch).
@@ -33,72 +21,17 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 
 from . import paramsets
-from .cell import CellDesign, coating_density, resolve
-from .constants import SECONDS_PER_HOUR
+from .cell import CellDesign, chain, resolve
 from .errors import InputError
 from .params import param, per_item, specs
+from .pouch import CellFormat, batpac_format
 
 Array = Any
-
-_F = "Cell format"
-
-
-@dataclass(frozen=True, kw_only=True)
-@paramsets.defaults("batpac5_default", "cell_format")
-class CellFormat:
-    """BatPaC's pouch cell of stacked bicells (SI). Defaults: the BatPaC 5.0 EV default cell, ``[cell_format]`` of
-    ``xlcell/data/batpac5_default.toml``."""
-
-    cell_thickness_m: Array = field(metadata=param(
-        "Cell thickness", "mm", key="cell_thickness_mm", gt=1, le=100, group=_F,
-        doc="BatPaC: 20 mm target plus the converged whole-bicell adjustment (20.110918 mm)"))
-    whole_bicells: Array = field(metadata=param(
-        "Whole bicells (1 = round the count, adjust the thickness)", "-", key="whole_bicells", ge=0, le=1, group=_F,
-        doc="0 = BatPaC: the cell thickness is given (its converged 20.110918 mm gives 31.99 bicells); "
-            "1 = the nearest whole number of bicells at that thickness, the thickness follows"))
-    packing_factor: Array = field(metadata=param("Stack packing factor", "-", key="packing_factor", gt=0, le=1, group=_F, advanced=True))
-    aspect_ratio: Array = field(metadata=param("Electrode length / width", "-", key="aspect_ratio", gt=0, le=20, group=_F))
-    pouch_thickness_m: Array = field(metadata=param("Pouch laminate thickness", "µm", key="pouch_thickness_um", gt=0, le=2000, group=_F, advanced=True,
-                                                                    doc="30 µm PET + 100 µm Al + 20 µm PP"))
-    pouch_density_kg_m3: Array = field(metadata=param(
-        "Pouch laminate density", "g/cm³", key="pouch_density_g_cm3", gt=0, le=20, group=_F, advanced=True))
-    neg_oversize_m: Array = field(metadata=param("Negative oversize (width and length)", "mm", key="neg_oversize_mm", ge=0, le=50, group=_F, advanced=True))
-    sep_oversize_width_m: Array = field(metadata=param("Separator oversize in width", "mm", key="sep_oversize_width_mm", ge=0, le=50, group=_F, advanced=True))
-    sep_oversize_length_m: Array = field(metadata=param("Separator oversize in length", "mm", key="sep_oversize_length_mm", ge=0, le=50, group=_F, advanced=True))
-    tab_length_factor: Array = field(metadata=param("Positive tab length / cell thickness", "-", key="tab_length_factor", gt=0, le=10, group=_F, advanced=True))
-    neg_tab_shortening_m: Array = field(metadata=param("Negative tab shorter by", "mm", key="neg_tab_shortening_mm", ge=0, le=50, group=_F, advanced=True))
-    edge_to_fold_m: Array = field(metadata=param("Electrode edge to pouch fold", "mm", key="edge_to_fold_mm", ge=0, le=50, group=_F, advanced=True))
-    weld_tab_m: Array = field(metadata=param("Terminal external weld tab a", "mm", key="weld_tab_mm", ge=0, le=100, group=_F, advanced=True))
-    feedthrough_m: Array = field(metadata=param("Terminal feedthrough b", "mm", key="feedthrough_mm", ge=0, le=100, group=_F, advanced=True))
-    feedthrough_width_m: Array = field(metadata=param("Terminal feedthrough width e", "mm", key="feedthrough_width_mm", gt=0, le=500, group=_F, advanced=True))
-    wide_feedthrough_width_m: Array = field(metadata=param("Feedthrough width for wide electrodes", "mm", key="wide_feedthrough_width_mm", gt=0, le=500, group=_F, advanced=True))
-    wide_electrode_m: Array = field(metadata=param("Electrode width above which the wide feedthrough is used", "mm", key="wide_electrode_mm", gt=0, le=1000, group=_F, advanced=True))
-    tab_inset_m: Array = field(metadata=param("Internal tab inset from each electrode edge", "mm", key="tab_inset_mm", ge=0, le=50, group=_F, advanced=True))
-    pos_terminal_thickness_m: Array = field(metadata=param("Positive terminal thickness (Al)", "mm", key="pos_terminal_thickness_mm", gt=0, le=20, group=_F, advanced=True))
-    neg_terminal_thickness_m: Array = field(metadata=param("Negative terminal thickness (Cu)", "mm", key="neg_terminal_thickness_mm", gt=0, le=20, group=_F, advanced=True))
-    pos_terminal_density_kg_m3: Array = field(metadata=param("Positive terminal density", "g/cm³", key="pos_terminal_density_g_cm3", gt=0, le=25, group=_F, advanced=True))
-    neg_terminal_density_kg_m3: Array = field(metadata=param("Negative terminal density", "g/cm³", key="neg_terminal_density_g_cm3", gt=0, le=25, group=_F, advanced=True))
-    seal_buffer_m: Array = field(metadata=param("Pouch sealing buffer", "mm", key="seal_buffer_mm", ge=0, le=50, group=_F, advanced=True))
-    envelope_fill: Array = field(metadata=param("Extra electrolyte, share of the stack envelope", "-", key="envelope_fill", ge=0, le=1, group=_F, advanced=True))
-    asi_energy_ohm_m2: Array = field(metadata=param(
-        "Energy ASI (C/3, incl. hardware; blank = computed)", "Ω·cm²", key="asi_energy_ohm_cm2", ge=0, le=1000, allow_nan=True,
-        group=_F, doc="Blank: electrochemical + cell hardware (foils, terminals) + module/pack share; BatPaC 5.0 default 17.247990"))
-    asi_electrochemical_ohm_m2: Array = field(metadata=param(
-        "Electrochemical energy ASI", "Ω·cm²", key="asi_electrochemical_ohm_cm2", ge=0, le=1000, group=_F, advanced=True,
-        doc="BatPaC 5.0 NMC811-G: ASI_10s(50 % SOC) × 1.3 × f_T(30 °C) = 14.591695 × 1.3 × 0.8188056"))
-    asi_pack_share_ohm_m2: Array = field(metadata=param(
-        "Module and pack conductors' ASI share", "Ω·cm²", key="asi_pack_share_ohm_cm2", ge=0, le=100, group=_F, advanced=True,
-        doc="BatPaC 5.0 default: interconnects, tabs, module and pack terminals, bus bar (0.1129689 Ω·cm²)"))
-    pos_foil_conductivity_S_m: Array = field(metadata=param("Positive foil conductivity (Al)", "S/m", key="pos_foil_conductivity_S_m", gt=0, group=_F, advanced=True))
-    neg_foil_conductivity_S_m: Array = field(metadata=param("Negative foil conductivity (Cu)", "S/m", key="neg_foil_conductivity_S_m", gt=0, group=_F, advanced=True))
-    terminal_path_factor: Array = field(metadata=param("Terminal current path / terminal length", "-", key="terminal_path_factor", gt=0, le=10, group=_F, advanced=True))
-    nominal_c_rate_per_h: Array = field(metadata=param("C-rate of the nominal voltage", "C-rate", key="nominal_c_rate", gt=0, le=100, group=_F, advanced=True))
-
 
 _P = "Prices"
 
@@ -217,8 +150,8 @@ class CellGeometry:
     cell_volume_m3: Array = field(metadata=param("Cell volume", "cm³", key="cell_volume_cm3"))
     stacked_sheets: Array = field(metadata=param("Electrode sheets stacked", "-", key="stacked_sheets"))
     asi_hardware_ohm_m2: Array = field(metadata=param("Hardware ASI (foils, terminals, module/pack share)", "Ω·cm²", key="asi_hardware_ohm_cm2"))
-    asi_energy_ohm_m2: Array = field(metadata=param("Energy ASI used for the nominal voltage", "Ω·cm²", key="asi_energy_ohm_cm2"))
-    mass_kg: Array = field(metadata=param("Cell mass (BatPaC format)", "g", key="cell_mass_g"))
+    asi_energy_ohm_m2: Array = field(metadata=param("Rating ASI used for the nominal voltage", "Ω·cm²", key="asi_energy_ohm_cm2"))
+    mass_kg: Array = field(metadata=param("Cell mass (with the format's hardware)", "g", key="cell_mass_g"))
     specific_energy_J_kg: Array = field(metadata=param("Specific energy (nominal)", "Wh/kg", key="specific_energy_nominal_Wh_kg"))
     energy_density_J_m3: Array = field(metadata=param("Energy density (nominal)", "Wh/L", key="energy_density_nominal_Wh_L"))
 
@@ -272,92 +205,46 @@ class BillOfMaterials:
         return sum(self.cost.values())  # type: ignore[return-value]
 
 
-def cell_geometry(design: CellDesign, fmt: CellFormat | None = None) -> CellGeometry:
-    """BatPaC's pouch geometry, nominal voltage, capacity and energy for a population of designs.
+def cell_geometry(design: CellDesign, fmt: CellFormat | None = None, *,
+                  calendering: Mapping[str, Any] | None = None) -> CellGeometry:
+    """BatPaC's pouch geometry, rated voltage, capacity and energy for a population of designs.
 
     Parameters
     ----------
     design : CellDesign
         Designs (SI, broadcasting). ``electrode_area_m2`` is the positive area A_p (all faces).
     fmt : CellFormat, optional
-        The cell format (default: BatPaC's 20 mm EV pouch).
+        The cell format (default: BatPaC's 20 mm EV pouch with the cell model's ASI in the rating;
+        :func:`xlcell.pouch.batpac_format` for BatPaC's fixed couple ASI).
+    calendering : mapping, optional
+        The calendering context of the coatings' electronic conductivity (:func:`xlcell.cell.evaluate_cell`).
 
     Returns
     -------
     CellGeometry
     """
-    g, _ = _geometry(resolve(design), fmt or CellFormat())
+    g, _ = _geometry(resolve(design), fmt or CellFormat(), calendering)
     return g
 
 
-def _geometry(d: CellDesign, f: CellFormat) -> tuple[CellGeometry, dict[str, Array]]:
-    _check(f)
-    p, n, s = d.pos, d.neg, d.sep
-    A_p = d.electrode_area_m2
-    t = f.cell_thickness_m
-    pitch = p.foil_thickness_m + n.foil_thickness_m + 2.0 * (s.thickness_m + p.thickness_m + n.thickness_m)
-    shell = 2.0 * f.pouch_thickness_m + n.foil_thickness_m
-    n_bi = (t - shell) / pitch * f.packing_factor
-    whole = np.asarray(f.whole_bicells) > 0.5
-    if np.any(whole):
-        n_round = np.maximum(1.0, np.round(n_bi))
-        t = np.where(whole, n_round / f.packing_factor * pitch + shell, t)
-        n_bi = np.where(whole, n_round, n_bi)
-    W = np.sqrt(A_p / (2.0 * n_bi * f.aspect_ratio))
-    L = f.aspect_ratio * W
-    o = f.neg_oversize_m
-    x_neg = (W + o) * (L + o) / (W * L) - 1.0
-    A_n = A_p * (1.0 + x_neg)
-    l_tab = f.tab_length_factor * t
-    end_gap = 0.1 * t + 2e-3
-    c = l_tab - end_gap
-    dd = W - 2.0 * f.tab_inset_m
-    e = np.where(W > f.wide_electrode_m, f.wide_feedthrough_width_m, f.feedthrough_width_m)
-    term_area = (f.weld_tab_m + f.feedthrough_m) * e + c * dd
-    term_len = f.weld_tab_m + f.feedthrough_m + c
-    cell_w = W + 2.0 * f.edge_to_fold_m + f.sep_oversize_width_m
-    cell_l = L + 2.0 * (term_len + end_gap)
-    sb = f.seal_buffer_m
-    pouch_area = ((cell_w + 2.0 * t + sb) + (cell_w + sb)) * (cell_l - 2.0 * f.weld_tab_m)
-
-    qa_p = p.thickness_m * p.specific_capacity_C_kg * p.am_frac * coating_density(p)
-    capacity = qa_p * A_p
-    ocv = np.where(np.isnan(d.avg_voltage_V), p.potential_V - n.potential_V, d.avg_voltage_V)
-    # hardware ASI of the cell (BatPaC 5.0 §2.3), referred to the electrode area A_p: foils carry the current
-    # over L/3 + l_tab of a W-wide sheet, n_bi sheets in parallel; terminals over 1.2 × their length
-    path = L / 3.0 + l_tab
-    asi_pos_foil = (A_p / n_bi) * path / (W * p.foil_thickness_m * f.pos_foil_conductivity_S_m)
-    asi_neg_foil = (A_p / n_bi) * path / (W * n.foil_thickness_m * f.neg_foil_conductivity_S_m)
-    asi_pos_term = A_p * f.terminal_path_factor * term_len / (e * f.pos_terminal_thickness_m * f.pos_foil_conductivity_S_m)
-    asi_neg_term = A_p * f.terminal_path_factor * term_len / (e * f.neg_terminal_thickness_m * f.neg_foil_conductivity_S_m)
-    asi_hw = asi_pos_foil + asi_neg_foil + asi_pos_term + asi_neg_term + f.asi_pack_share_ohm_m2
-    asi_energy = np.where(np.isnan(f.asi_energy_ohm_m2), f.asi_electrochemical_ohm_m2 + asi_hw, f.asi_energy_ohm_m2)
-    v_nom = ocv - f.nominal_c_rate_per_h * qa_p / SECONDS_PER_HOUR * asi_energy
-    rho_p, rho_n = coating_density(p), coating_density(n)
-    m_pc = p.thickness_m * A_p * rho_p
-    m_nc = n.thickness_m * A_n * rho_n
-    sep_area = 2.0 * n_bi * (W + f.sep_oversize_width_m) * (L + f.sep_oversize_length_m)
-    v_elyte = (m_pc / rho_p * p.porosity + m_nc / rho_n * n.porosity + sep_area * s.thickness_m * s.porosity
-               + f.envelope_fill * t * W * L)
+def _geometry(d: CellDesign, f: CellFormat, calendering: Mapping[str, Any] | None = None,
+              ) -> tuple[CellGeometry, dict[str, Array]]:
+    """The geometry of resolved designs and the design quantities of the format's items, from :func:`xlcell.cell.chain`."""
+    c = chain(d, f, calendering)
     q = dict(
-        pos_coating=m_pc, neg_coating=m_nc,
-        pos_foil=n_bi * W * (L + l_tab),
-        neg_foil=(n_bi + 1.0) * (W + o) * (L + l_tab - f.neg_tab_shortening_m + o),
-        separator=sep_area, electrolyte=v_elyte,
-        pos_terminal=term_area * f.pos_terminal_thickness_m * f.pos_terminal_density_kg_m3,
-        neg_terminal=term_area * f.neg_terminal_thickness_m * f.neg_terminal_density_kg_m3,
-        pouch=pouch_area * f.pouch_thickness_m * f.pouch_density_kg_m3,
+        pos_coating=c["mass_pos_coating_kg"], neg_coating=c["mass_neg_coating_kg"],
+        pos_foil=c["pos_foil_area_m2"], neg_foil=c["neg_foil_area_m2"], separator=c["separator_area_m2"],
+        electrolyte=c["electrolyte_volume_m3"], pos_terminal=c["pos_terminal_kg"], neg_terminal=c["neg_terminal_kg"],
+        pouch=c["pouch_kg"],
     )
-    mass = (m_pc + m_nc + q["pos_foil"] * p.foil_thickness_m * p.foil_density_kg_m3
-            + q["neg_foil"] * n.foil_thickness_m * n.foil_density_kg_m3 + sep_area * s.thickness_m * s.density_kg_m3
-            + v_elyte * d.electrolyte_density_kg_m3 + q["pos_terminal"] + q["neg_terminal"] + q["pouch"])
-    energy = capacity * v_nom
-    volume = t * cell_w * cell_l
+    energy, mass, volume = c["energy_J"], c["mass_kg"], c["cell_volume_m3"]
     geo = CellGeometry(
-        capacity_C=capacity, nominal_voltage_V=v_nom, energy_J=energy, n_bicells=n_bi,
-        electrode_width_m=W, electrode_length_m=L, neg_area_excess=x_neg, pos_area_m2=A_p, neg_area_m2=A_n,
-        cell_thickness_m=np.broadcast_to(t, np.shape(volume)), cell_width_m=cell_w, cell_length_m=cell_l, cell_volume_m3=volume,
-        stacked_sheets=2.0 * n_bi + 1.0, asi_hardware_ohm_m2=asi_hw, asi_energy_ohm_m2=asi_energy, mass_kg=mass, specific_energy_J_kg=energy / mass,
+        capacity_C=c["capacity_C"], nominal_voltage_V=c["nominal_voltage_V"], energy_J=energy, n_bicells=c["n_bicells"],
+        electrode_width_m=c["electrode_width_m"], electrode_length_m=c["electrode_length_m"],
+        neg_area_excess=c["neg_area_excess"], pos_area_m2=d.electrode_area_m2, neg_area_m2=c["neg_area_m2"],
+        cell_thickness_m=c["cell_thickness_m"], cell_width_m=c["cell_width_m"], cell_length_m=c["cell_length_m"],
+        cell_volume_m3=volume, stacked_sheets=2.0 * c["n_bicells"] + 1.0, asi_hardware_ohm_m2=c["asi_hardware_ohm_m2"],
+        asi_energy_ohm_m2=c["asi_rating_ohm_m2"], mass_kg=mass, specific_energy_J_kg=energy / mass,
         energy_density_J_m3=energy / volume,
     )
     return geo, q
@@ -485,5 +372,5 @@ def _bom(d: CellDesign, geometry: tuple[CellGeometry, dict[str, Array]], cells_b
     return bom, geo
 
 
-__all__ = ["BOM_KIND_UNITS", "BOM_UNITS", "CellFormat", "MaterialPrices", "MaterialYields", "Slurry", "CellGeometry", "BillOfMaterials",
-           "BOM_ITEMS", "cell_geometry", "bill_of_materials", "resolve_prices"]
+__all__ = ["BOM_KIND_UNITS", "BOM_UNITS", "CellFormat", "batpac_format", "MaterialPrices", "MaterialYields", "Slurry", "CellGeometry",
+           "BillOfMaterials", "BOM_ITEMS", "cell_geometry", "bill_of_materials", "resolve_prices"]

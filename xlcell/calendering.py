@@ -36,10 +36,12 @@ Relations
 * Fracture: particles crack below a material's fracture-onset porosity ε_f (brittle NMC);
   ductile graphite has none (ε_f = 0). Targets below ε_f are refused (or flagged); a cracked
   design is not ``feasible`` in :func:`calendering_performance` and :func:`hierarchy`.
-* Coupling: the calendered electrode's porosity, thickness and through-plane solid conductivity go
-  into the cell design; its through-plane ionic transport κ0 ε/τ_through reaches the cell's
-  electrolyte ASI through an equivalent electrolyte conductivity
-  (:func:`equivalent_electrolyte_conductivity`), since the cell model has one Bruggeman exponent.
+* Electronic conduction has one law for this model and the cell model (issue 17,
+  :func:`xlcell.conduction.solid_conductivity`): the active matrix (the electrode's ``conductivity_S_m``,
+  σ_m (1 - ε)^b) in parallel with the carbon network above, through-plane σ_m (1 - ε)^b + σ_net/sqrt(A).
+* Coupling: the calendered electrode's porosity and thickness go into the cell design, whose electronic
+  conductivity and through-plane ionic transport κ0 ε/τ_through the cell model evaluates from the same
+  microstructure (given the material and ε_0), so a typed porosity and a calendered one give one cell.
 
 Parameter values: the compaction law's form and the NMC-above-graphite ordering of ε_min are from
 Meyer et al. (2017); the numbers in :data:`CALENDERING_MATERIALS` (``xlcell/data/calendering_materials.toml``) are illustrative defaults of the
@@ -69,82 +71,15 @@ from .cell import (
     evaluate_cell,
     resolve,
 )
+from .conduction import (CALENDERING_MATERIALS, DEFAULT_MATERIALS, CalenderingMaterial, _check, coating_porosity,
+                         get_calendering_material, solid_conductivity)
 from .errors import InfeasibleError, InputError, UnknownMaterialError
 from .materials import Material, get_material
-from .params import ParamSpec, param, specs, validate
-from .transport import effective_conductivity, tortuosity
+from .params import ParamSpec, param, specs
+from .transport import (anisotropy_ratio, compaction_strain, percolation_conductivity, percolation_threshold,
+                        tortuosity)
 
 Array = Any
-
-_M = "Calendering material"
-
-
-@dataclass(frozen=True, kw_only=True)
-class CalenderingMaterial:
-    """Compaction, fracture and microstructure parameters of one electrode material (SI)."""
-
-    name: str
-    eps_min: float = field(metadata=param("Minimum porosity ε_min", "-", key="eps_min", gt=0, lt=1, group=_M,
-                                          doc="Porosity the coating converges to at infinite line load"))
-    gamma_N_m: float = field(metadata=param("Compaction resistance γ_c", "N/mm", key="gamma_N_mm", gt=0, group=_M,
-                                            doc="Line load that closes 63 % of the way from ε_0 to ε_min"))
-    fracture_porosity: float = field(metadata=param("Fracture-onset porosity ε_f", "-", key="fracture_porosity", ge=0, lt=1, group=_M,
-                                                    doc="Particles crack below this porosity (0 = ductile, none)"))
-    bruggeman_exponent: float = field(metadata=param("Bruggeman exponent α", "-", key="bruggeman_exponent", ge=1, le=5, group=_M))
-    anisotropy_coefficient: float = field(metadata=param("Anisotropy coefficient a", "-", key="anisotropy_coefficient", ge=0, group=_M,
-                                                         doc="Through/in-plane tortuosity ratio = 1 + a x compaction strain"))
-    percolation_threshold: float = field(metadata=param("Carbon percolation threshold φ_c0", "-", key="percolation_threshold", ge=0, lt=1, group=_M))
-    percolation_exponent: float = field(metadata=param("Percolation exponent t", "-", key="percolation_exponent", gt=0, le=5, group=_M))
-    threshold_shift: float = field(metadata=param("Threshold shift by compaction k_c", "-", key="threshold_shift", ge=0, le=1, group=_M,
-                                                  doc="φ_c = φ_c0 (1 - k_c x compaction strain)"))
-    carbon_network_conductivity_S_m: float = field(metadata=param("Carbon network prefactor σ0", "S/m", key="carbon_network_conductivity_S_m", ge=0, group=_M))
-    matrix_conductivity_S_m: float = field(metadata=param("Active-matrix conductivity", "S/m", key="matrix_conductivity_S_m", ge=0, group=_M,
-                                                          doc="Solid-phase conductivity without the carbon network (Bruggeman in 1 - ε)"))
-    drying_shrinkage: float = field(metadata=param("Drying shrinkage share s", "-", key="drying_shrinkage", ge=0, lt=1, group=_M,
-                                                   doc="Share of the solvent volume removed by film shrinkage rather than left as pores"))
-    coating_modulus_Pa: float = field(metadata=param("Coating Young's modulus", "GPa", key="coating_modulus_GPa", gt=0, group=_M))
-    source: str = ""
-
-
-def _library() -> dict[str, CalenderingMaterial]:
-    """The records of ``data/calendering_materials.toml``, by upper-case name (names unique, case-insensitive)."""
-    out: dict[str, CalenderingMaterial] = {}
-    for i, r in enumerate(paramsets.records("calendering_materials", "material")):
-        where = f"xlcell/data/calendering_materials.toml [[material]] {i + 1}"
-        m = CalenderingMaterial(name=str(r["name"]), source=r["source"],
-                                **paramsets.si_values(CalenderingMaterial, r, where, skip=("name",), complete=True))
-        validate(m, f"{m.name} ")
-        if m.name.upper() in out:
-            raise paramsets.DataFileError(f"{where}: material {m.name!r} is defined twice")
-        out[m.name.upper()] = m
-    return out
-
-
-#: Calendering parameters by upper-case material name (names as in :mod:`xlcell.materials`), from
-#: ``data/calendering_materials.toml``. Graphite's matrix conductivity is the library's 215 S/m (Chen et al.
-#: 2020); oxides' are order-of-magnitude intrinsic values. All compaction/fracture numbers are illustrative defaults.
-CALENDERING_MATERIALS: dict[str, CalenderingMaterial] = _library()
-
-
-def get_calendering_material(name: str, extra: Mapping[str, CalenderingMaterial] | None = None) -> CalenderingMaterial:
-    """Calendering parameters of a material by name (case-insensitive; ``extra`` first).
-
-    Parameters
-    ----------
-    name : str
-        Material name, any case (e.g. ``"nmc811"``).
-    extra : mapping of str to CalenderingMaterial, optional
-        Materials looked up first, keyed by upper-case name (e.g. a workbook's calendering table).
-    """
-    key = str(name).strip().upper()
-    if extra and key in extra:
-        return extra[key]
-    try:
-        return CALENDERING_MATERIALS[key]
-    except KeyError:
-        known = [m.name for m in list((extra or {}).values()) + list(CALENDERING_MATERIALS.values())]
-        raise UnknownMaterialError(str(name), known) from None
-
 
 # ---------------------------------------------------------------------------------------------
 # Compaction law and its inverse
@@ -152,14 +87,6 @@ def get_calendering_material(name: str, extra: Mapping[str, CalenderingMaterial]
 
 def _f(x: Array) -> np.ndarray:
     return np.asarray(x, dtype=float)
-
-
-def _check(name: str, x: np.ndarray, ok: np.ndarray, allowed: str, scale: float = 1.0) -> None:
-    bad = ~ok
-    if bad.any():
-        i = int(np.flatnonzero(bad.ravel())[0])
-        where = f"design {i + 1}" if bad.size > 1 else None
-        raise InputError(name, float(np.broadcast_to(x, bad.shape).ravel()[i]) / scale, allowed, where)
 
 
 def _check_porosities(eps0: np.ndarray, eps_min: np.ndarray, eps0_name: str = "eps0") -> None:
@@ -253,26 +180,6 @@ def line_load_for_porosity(target_porosity: Array, eps0: Array, eps_min: Array, 
     return g * np.log(np.maximum(e0 - em, 0.0) / (et - em)).clip(min=0.0)
 
 
-def coating_porosity(solids_fraction: Array, drying_shrinkage: Array) -> np.ndarray:
-    """Porosity ε_0 of the dried, uncalendered coating from the slurry solids volume fraction φ_s.
-
-    ε_0 = (1 - s)(1 - φ_s) / ((1 - s)(1 - φ_s) + φ_s): the solvent volume not removed by film
-    shrinkage (share s) is left as pores. Falls monotonically as φ_s rises.
-
-    Parameters
-    ----------
-    solids_fraction : array_like
-        Slurry solids volume fraction φ_s (dimensionless, 0 < φ_s < 1).
-    drying_shrinkage : array_like
-        Share s of the solvent volume removed by film shrinkage while drying (dimensionless, 0 <= s < 1).
-    """
-    phi, s = _f(solids_fraction), _f(drying_shrinkage)
-    _check("solids_fraction", phi, (phi > 0) & (phi < 1), "a number between 0 and 1 (exclusive)")
-    _check("drying_shrinkage", s, (s >= 0) & (s < 1), "a number between 0 and 1 (0 inclusive)")
-    pores = (1.0 - s) * (1.0 - phi)
-    return pores / (pores + phi)
-
-
 def max_solids_fraction(eps_min: Array, drying_shrinkage: Array) -> np.ndarray:
     """Largest slurry solids volume fraction whose dried coating is still above ε_min (-).
 
@@ -337,19 +244,6 @@ def calendered_thickness(thickness_m: Array, eps_before: Array, eps_after: Array
     _check("eps_after", e1b, e1b <= e0b + 1e-12, "at most eps_before (calendering only lowers porosity; "
            "a higher porosity would mean a thicker coating)")
     return L * (1.0 - e0) / (1.0 - e1)
-
-
-def compaction_strain(eps_before: Array, eps_after: Array) -> np.ndarray:
-    """Through-thickness compaction strain s_c = 1 - L/L_0 = 1 - (1 - ε_0)/(1 - ε) (-).
-
-    Parameters
-    ----------
-    eps_before : array_like
-        Porosity before calendering ε_0 (dimensionless).
-    eps_after : array_like
-        Porosity after calendering ε (dimensionless).
-    """
-    return 1.0 - (1.0 - _f(eps_before)) / (1.0 - _f(eps_after))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -514,49 +408,13 @@ def carbon_volume_fraction(porosity: Array, am_frac: Array, carbon_frac: Array, 
     return composite_density(porosity, w, rho) * _f(carbon_frac) / _f(carbon_density_kg_m3)
 
 
-def percolation_threshold(eps_before: Array, eps_after: Array, threshold0: Array, shift: Array) -> np.ndarray:
-    """Percolation threshold lowered by compaction φ_c = φ_c0 (1 - k_c s_c) (-).
-
-    Parameters
-    ----------
-    eps_before : array_like
-        Porosity before calendering ε_0 (dimensionless).
-    eps_after : array_like
-        Porosity after calendering ε (dimensionless).
-    threshold0 : array_like
-        Threshold of the uncalendered coating φ_c0 (dimensionless).
-    shift : array_like
-        k_c, the relative lowering per unit compaction strain (dimensionless).
-    """
-    s = np.clip(compaction_strain(eps_before, eps_after), 0.0, 1.0)
-    return _f(threshold0) * (1.0 - _f(shift) * s)
-
-
-def percolation_conductivity(phi: Array, phi_c: Array, sigma0_S_m: Array, exponent: Array = 2.0) -> np.ndarray:
-    """Conductivity of the carbon network σ = σ0 (φ - φ_c)^t above threshold, 0 below (S/m).
-
-    Parameters
-    ----------
-    phi : array_like
-        Carbon volume fraction φ (dimensionless).
-    phi_c : array_like
-        Percolation threshold φ_c (dimensionless).
-    sigma0_S_m : array_like
-        Conductivity prefactor σ0 in S/m.
-    exponent : array_like
-        Percolation exponent t (dimensionless, 2 in three dimensions).
-    """
-    x = np.maximum(_f(phi) - _f(phi_c), 0.0)
-    return _f(sigma0_S_m) * np.power(x, _f(exponent))
-
-
 def percolation_ratio(electrode: ElectrodeDesign, eps0: Array, material: CalenderingMaterial,
                       electrolyte_conductivity_S_m: Array) -> np.ndarray:
     """Percolation threshold over the carbon volume fraction φ_c/φ of a coating (-): <= 1 when the carbon network
     percolates (conducts).
 
     The condition applies where the active matrix alone conducts less than the electrolyte
-    (``material.matrix_conductivity_S_m`` < κ0: the oxides and phosphates, 1e-7 to 1e-2 S/m against ~1 S/m): their
+    (the electrode's ``conductivity_S_m`` < κ0: the oxides and phosphates, 1e-7 to 1e-2 S/m against ~1 S/m): their
     electrons need the network. Where the matrix conducts on its own (graphite, 215 S/m) the ratio is 0 (no
     condition), as a ductile material's fracture ratio is. No carbon where it is needed: inf. φ_c is lowered by the
     compaction from ``eps0`` to the electrode's porosity (:func:`percolation_threshold`).
@@ -568,32 +426,17 @@ def percolation_ratio(electrode: ElectrodeDesign, eps0: Array, material: Calende
     eps0 : array_like
         Porosity of the dried coating before calendering ε_0 (dimensionless).
     material : CalenderingMaterial
-        Percolation threshold φ_c0, its shift k_c and the matrix conductivity.
+        Percolation threshold φ_c0 and its shift k_c.
     electrolyte_conductivity_S_m : array_like
         Bulk electrolyte conductivity κ0 in S/m.
     """
     phi = coating_density(electrode) * _f(electrode.carbon_frac) / _f(electrode.carbon_density_kg_m3)
     phi_c = percolation_threshold(eps0, electrode.porosity, material.percolation_threshold, material.threshold_shift)
     phi, phi_c, k0 = np.broadcast_arrays(phi, phi_c, _f(electrolyte_conductivity_S_m))
-    needed = material.matrix_conductivity_S_m < k0
+    needed = np.broadcast_to(_f(electrode.conductivity_S_m), k0.shape) < k0
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(phi > 0, phi_c / np.where(phi > 0, phi, 1.0), np.inf)
     return np.where(needed, ratio, 0.0)
-
-
-def anisotropy_ratio(eps_before: Array, eps_after: Array, coefficient: Array) -> np.ndarray:
-    """Through-plane / in-plane tortuosity ratio A = 1 + a s_c, growing with compaction (-).
-
-    Parameters
-    ----------
-    eps_before : array_like
-        Porosity before calendering ε_0 (dimensionless).
-    eps_after : array_like
-        Porosity after calendering ε (dimensionless).
-    coefficient : array_like
-        a, the growth of the ratio per unit compaction strain (dimensionless).
-    """
-    return 1.0 + _f(coefficient) * np.clip(compaction_strain(eps_before, eps_after), 0.0, 1.0)
 
 
 def fracture_line_load(eps0: Array, material: CalenderingMaterial) -> np.ndarray:
@@ -751,14 +594,19 @@ def _electrode_of(design: CellDesign, which: str):
 def calender(design: CellDesign, line_load_N_m: Array, *, which: str = "pos",
              material: CalenderingMaterial | str | None = None, solids_fraction: Array | None = None,
              eps_before: Array | None = None, electrolyte_conductivity_S_m: Array | None = None,
-             bruggeman_exponent: Array | None = None, anisotropic_transport: bool = True) -> tuple[CellDesign, Microstructure]:
+             bruggeman_exponent: Array | None = None) -> tuple[CellDesign, Microstructure]:
     """Calender one electrode of ``design`` at ``line_load_N_m``: the calendered design and its microstructure.
 
     The electrode's mass loading (hence areal capacity) is that of ``design`` (resolved: a NaN
     negative thickness is first derived from N/P); calendering changes only its porosity and
-    thickness (L (1 - ε) = const). The solid-phase conductivity handed to the cell model is the
-    through-plane value σ_matrix (1-ε)^α + σ_network/sqrt(A), expressed as the cell's
-    ``conductivity_S_m`` (the cell applies (1 - ε)^b to it).
+    thickness (L (1 - ε) = const). The electronic conductivity is not handed over as a number: the
+    microstructure's ``sigma_through_S_m`` is the one law of :func:`xlcell.conduction.solid_conductivity`
+    (the active matrix σ_m (1 - ε)^b, b the design's Bruggeman exponent, plus the carbon network
+    σ_net / sqrt(A)), which the cell model evaluates itself from the returned design's porosity and the
+    same material and ε_0 (pass ``calendering={"pos_material": material, "pos_eps_before": eps_0}`` to
+    :func:`xlcell.cell.evaluate_cell`, as :func:`calendering_performance` and the registry do). The ionic
+    path likewise: the cell model charges the coating's electrolyte ASI through its through-plane
+    tortuosity τ sqrt(A) (:mod:`xlcell.conduction`), for a typed porosity as for a calendered one.
 
     Parameters
     ----------
@@ -775,17 +623,7 @@ def calender(design: CellDesign, line_load_N_m: Array, *, which: str = "pos",
     eps_before : array_like, optional
         Porosity before calendering, instead of ``solids_fraction`` (default: φ_s = 0.4).
     electrolyte_conductivity_S_m, bruggeman_exponent : array_like, optional
-        κ0 and α for the microstructure outputs (default: the design's κ0 and the material's α).
-    anisotropic_transport : bool
-        Hand the calendered electrode's through-plane ionic transport κ0 ε/τ_through to the cell
-        model (default). The cell model takes one Bruggeman exponent for all porous layers, so the
-        coupling is made through an equivalent electrolyte conductivity of the returned design:
-        κ0_eq = κ0 R_iso / R_target, R the cell's electrolyte ASI (L_e/(3 κ ε_e^b) for each electrode,
-        L_s/(κ ε_s^b) for the separator) with the design's b everywhere (R_iso) or with the calendered
-        electrode's term replaced by L τ_through/(3 κ0 ε) (R_target). The cell's electrolyte ASI is then
-        exactly R_target; κ0 enters nothing else in the cell model. Not carried over: the salt-diffusion
-        limits (electrolyte depletion numbers), which keep the design's isotropic ε^b. ``False`` keeps
-        the design's isotropic ε^b for the electrolyte ASI too.
+        κ0 and α for the ionic microstructure outputs (default: the design's κ0 and the material's α).
 
     Returns
     -------
@@ -815,20 +653,13 @@ def calender(design: CellDesign, line_load_N_m: Array, *, which: str = "pos",
     tau = tortuosity(eps, b)
     A = anisotropy_ratio(eps0, eps, mat.anisotropy_coefficient)
     phi = coating_density(probe) * e.carbon_frac / e.carbon_density_kg_m3
-    phi_c = percolation_threshold(eps0, eps, mat.percolation_threshold, mat.threshold_shift)
-    sig_net = percolation_conductivity(phi, phi_c, mat.carbon_network_conductivity_S_m, mat.percolation_exponent)
-    sig_matrix = effective_conductivity(mat.matrix_conductivity_S_m, 1.0 - eps, b)
-    sig_through = sig_matrix + sig_net / np.sqrt(A)
-    sig_in = sig_matrix + sig_net * np.sqrt(A)
+    cond = solid_conductivity(e.conductivity_S_m, eps, d.bruggeman_exponent, phi, mat, eps0)  # the cell's law
+    phi_c, sig_net, sig_through, sig_in = cond["threshold"], cond["network"], cond["through"], cond["in_plane"]
     q_frac = fracture_line_load(eps0, mat)
     fractured = eps < mat.fracture_porosity
-    cell_sigma = np.maximum(sig_through / effective_conductivity(1.0, 1.0 - eps, d.bruggeman_exponent), 1e-12)
-    new_e = dataclasses.replace(e, porosity=eps, thickness_m=L1, conductivity_S_m=cell_sigma)
+    new_e = dataclasses.replace(e, porosity=eps, thickness_m=L1)
     out = dataclasses.replace(d, **{which: new_e})
     tau_through = tau * np.sqrt(A)
-    if anisotropic_transport:
-        out = dataclasses.replace(out, electrolyte_conductivity_S_m=equivalent_electrolyte_conductivity(
-            out, which, eps / tau_through))
     shape = np.broadcast(q, eps, L1, sig_through, tau, np.asarray(out.np_ratio)).shape
 
     def bc(x: Array) -> np.ndarray:
@@ -846,39 +677,12 @@ def calender(design: CellDesign, line_load_N_m: Array, *, which: str = "pos",
     return out, micro
 
 
-def equivalent_electrolyte_conductivity(design: CellDesign, which: str, transport_factor: Array) -> np.ndarray:
-    """Electrolyte conductivity κ0_eq (S/m) that makes the cell model's electrolyte ASI of ``design`` equal to
-    the one with electrode ``which``'s ionic transport factor κ_eff/κ0 = ``transport_factor`` (e.g. ε/τ_through).
-
-    The cell model (:func:`xlcell.cell.evaluate_cell`) charges L_e/(3 κ0 ε_e^b) per electrode and
-    L_s/(κ0 ε_s^b) for the separator with one exponent b; all terms scale with 1/κ0, so
-    κ0_eq = κ0 R_iso / R_target with R_target the same sum with ``which``'s factor ε^b replaced.
-
-    Parameters
-    ----------
-    design : CellDesign
-        Designs (SI).
-    which : {"pos", "neg"}
-        The electrode whose ionic transport is replaced.
-    transport_factor : array_like
-        Its ionic transport factor κ_eff/κ0 (dimensionless, e.g. ε/τ_through).
-    """
-    d = resolve(design)
-    b = d.bruggeman_exponent
-    p, n, s = d.pos, d.neg, d.sep
-    terms = {"pos": p.thickness_m / (3.0 * p.porosity**b), "neg": n.thickness_m / (3.0 * n.porosity**b)}
-    sep = s.thickness_m / s.porosity**b
-    iso = terms["pos"] + terms["neg"] + sep
-    e = _electrode_of(d, which)
-    target = iso - terms[which] + e.thickness_m / (3.0 * _f(transport_factor))
-    return _f(d.electrolyte_conductivity_S_m) * iso / target
-
-
 def calendering_performance(design: CellDesign, line_load_N_m: Array, **kw: Any) -> tuple[Microstructure, CellMetrics]:
     """Microstructure and cell metrics versus line load in one vectorised call.
 
     ``kw`` as in :func:`calender`. Energy density and power of every line load come from a single
-    :func:`xlcell.cell.evaluate_cell` call on the broadcast population. A design whose particles
+    :func:`xlcell.cell.evaluate_cell` call on the broadcast population, given the calendered electrode's material
+    and porosity before calendering, so its electronic conductivity is the microstructure's. A design whose particles
     crack (``micro.fractured``) is not feasible: ``feasible`` is the cell model's verdict and not
     fractured.
 
@@ -889,10 +693,17 @@ def calendering_performance(design: CellDesign, line_load_N_m: Array, **kw: Any)
     line_load_N_m : array_like
         Calender line load q in N/m (1 N/mm = 1000 N/m).
     **kw
-        Keyword arguments of :func:`calender` (``which``, ``material``, ``solids_fraction``, ``eps_before``, ...).
+        Keyword arguments of :func:`calender` (``which``, ``material``, ``solids_fraction``, ``eps_before``, ...),
+        and ``anisotropic_transport`` (default True): False keeps the cell model's electrolyte ASI isotropic (ε^b)
+        in every coating (the calendering context of :mod:`xlcell.conduction`).
     """
+    anisotropic = bool(kw.pop("anisotropic_transport", True))
     cal, micro = calender(design, line_load_N_m, **kw)
-    cell = evaluate_cell(cal)
+    which = kw.get("which", "pos")
+    material = kw.get("material")
+    context = {f"{which}_material": material if material is not None else DEFAULT_MATERIALS[which],
+               f"{which}_eps_before": micro.eps_before, "anisotropic_transport": anisotropic}
+    cell = evaluate_cell(cal, calendering=context)
     feasible = np.broadcast_to(cell.feasible, np.broadcast_shapes(cell.feasible.shape, micro.fractured.shape))
     return micro, dataclasses.replace(cell, feasible=(feasible & ~micro.fractured).copy())
 
@@ -977,7 +788,6 @@ __all__ = [
     "compaction_strain",
     "elastic_half_width",
     "eps0_from_solids",
-    "equivalent_electrolyte_conductivity",
     "fracture_line_load",
     "get_calendering_material",
     "hierarchy",

@@ -10,12 +10,23 @@ Relations (all per unit of positive electrode area unless stated):
 * composite coating density ρ = (1 - ε) / Σ(w_i / ρ_i); areal capacity Q_A = L ρ w_AM q_AM;
   active-material volume fraction ε_AM = (1 - ε)(w_AM/ρ_AM) / Σ(w_i/ρ_i) (BatPaC 5.0, section 2.2);
 * N/P = Q_A,n / Q_A,p; a NaN negative thickness is derived from the N/P ratio;
-  usable capacity = min(Q_A,p, Q_A,n) x area; energy = capacity x mean voltage;
-* area-specific impedance: electrolyte L_p/(3κ_p) + t_sep/κ_sep + L_n/(3κ_n) with κ = κ0 ε^b;
-  electronic L/(3σ_eff), σ_eff = σ (1 - ε)^b; charge transfer RT/(F i0 a_eff L), a = 3 ε_AM / r,
+  capacity = min(Q_A,p, Q_A,n) x area;
+* one chain (:func:`chain`, issue 17): the cell format (:mod:`xlcell.pouch`, BatPaC 5.0's pouch of stacked
+  bicells) sets the negative area, foils, separator, terminals, pouch, electrolyte fill and the cell volume, so the
+  cell mass and volume include the format's hardware; the rated (nameplate) energy is capacity x the voltage under
+  BatPaC's rating rule, V_nom = OCV - (C/3) Q_A ASI_rating with ASI_rating = this model's ASI (below) + the format's
+  hardware ASI, so resistance, porosity, line load and particle radius move the energy and the cost per kWh. The
+  cost model reads the same chain; BatPaC's fixed couple ASI is a mode of it (:func:`xlcell.pouch.batpac_format`);
+* area-specific impedance: electrolyte L_p/(3κ_p) + t_sep/κ_sep + L_n/(3κ_n) with κ = κ0 ε^b in the separator and
+  κ0 ε^b / sqrt(A) through a coating (its through-plane tortuosity τ sqrt(A), A the anisotropy that compaction
+  from the dried coating's porosity builds, :mod:`xlcell.conduction`);
+  electronic L/(3σ_eff), σ_eff the through-plane conductivity of the one law shared with the calendering model
+  (:mod:`xlcell.conduction`: the active matrix σ (1 - ε)^b in parallel with the percolating carbon network);
+  charge transfer RT/(F i0 a_eff L), a = 3 ε_AM / r,
   a_eff = a (1 - θ_b) where θ_b = min(0.99, k_b v_binder / v_AM) is the share of the active
   surface blinded by binder;
-* power at a fraction f of the open-circuit voltage: P = V² f (1 - f) / R (BatPaC 5.0, 2.4);
+* power at a fraction f of the open-circuit voltage: P = V² f (1 - f) / R (BatPaC 5.0, 2.4), R = (ASI + the format's
+  hardware ASI) / area;
 * diffusion limits (t ~ L²/D): solid r²/D_s and electrolyte L²/D_eff against the discharge time
   3600/C. Electrolyte depletion is judged by the number N_e = i L (1 - t+) / (F c0 D_eff): with
   the reaction spread evenly through the electrode, the steady salt profile is a parabola whose
@@ -42,11 +53,12 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from . import paramsets
+from . import conduction, paramsets, units
 from .constants import FARADAY, GAS_CONSTANT, SECONDS_PER_HOUR
 from .errors import InputError
 from .materials import Material, get_material
 from .params import param, specs, validate
+from .pouch import CellFormat, check_format, pouch_geometry
 from .transport import cliff, diffusion_time, effective_conductivity
 
 Array = Any  # float or numpy array; every field broadcasts with every other
@@ -74,7 +86,10 @@ class ElectrodeDesign:
     particle_radius_m: Array = field(metadata=param("Particle radius", "µm", key="particle_radius_um", gt=0, le=100, group=_E, from_material=True))
     exchange_current_A_m2: Array = field(metadata=param("Exchange current density", "mA/cm²", key="exchange_current_mA_cm2", gt=0, group=_E, from_material=True))
     solid_diffusivity_m2_s: Array = field(metadata=param("Solid diffusivity", "m²/s", key="solid_diffusivity_m2_s", gt=0, group=_E, from_material=True))
-    conductivity_S_m: Array = field(metadata=param("Solid-phase conductivity", "S/m", key="conductivity_S_m", gt=0, group=_E, from_material=True))
+    conductivity_S_m: Array = field(metadata=param(
+        "Active-matrix conductivity (without the carbon network)", "S/m", key="conductivity_S_m", gt=0, group=_E,
+        from_material=True, doc="The carbon network of the coating adds to it (xlcell.conduction); without calendering "
+                                "parameters for the material this is the whole solid's conductivity"))
     foil_thickness_m: Array = field(metadata=param("Current-collector foil thickness", "µm", key="foil_um", gt=0, le=200, group=_E))
     foil_density_kg_m3: Array = field(metadata=param("Foil density", "g/cm³", key="foil_density_g_cm3", gt=0, le=25, group=_E, advanced=True))
     binder_blinding: Array = field(metadata=param(
@@ -123,16 +138,14 @@ class CellDesign:
         doc="Total area of positive coating facing a negative, all layers"))
     avg_voltage_V: Array = field(metadata=param("Mean cell voltage (override)", "V", key="avg_voltage_V", gt=0, le=10, allow_nan=True, group=_C,
                                                                 doc="Blank = positive minus negative mean potential"))
-    neg_area_excess: Array = field(metadata=param("Negative area excess", "-", key="neg_area_excess", ge=0, le=1, group=_C, advanced=True,
-                                                                      doc="Oversize of the negative over the positive (BatPaC: 4.05 %)"))
-    packaging_mass_kg: Array = field(metadata=param("Packaging mass (can/pouch, tabs, terminals)", "g", key="packaging_mass_g", ge=0, group=_C))
-    packaging_volume_m3: Array = field(metadata=param("Packaging and headspace volume", "cm³", key="packaging_volume_cm3", ge=0, group=_C))
     electrolyte_conductivity_S_m: Array = field(metadata=param("Electrolyte conductivity", "S/m", key="electrolyte_conductivity_S_m", gt=0, le=100, group=_EL))
     electrolyte_diffusivity_m2_s: Array = field(metadata=param("Electrolyte salt diffusivity", "m²/s", key="electrolyte_diffusivity_m2_s", gt=0, group=_EL))
     electrolyte_concentration_mol_m3: Array = field(metadata=param("Salt concentration", "mol/L", key="electrolyte_concentration_mol_L", gt=0, le=10, group=_EL))
     transference_number: Array = field(metadata=param("Cation transference number", "-", key="transference_number", ge=0, lt=1, group=_EL, advanced=True))
     electrolyte_density_kg_m3: Array = field(metadata=param("Electrolyte density", "g/cm³", key="electrolyte_density_g_cm3", gt=0, le=5, group=_EL, advanced=True))
-    electrolyte_excess: Array = field(metadata=param("Electrolyte excess over pore volume", "-", key="electrolyte_excess", ge=0, le=5, group=_EL, advanced=True))
+    electrolyte_excess: Array = field(metadata=param(
+        "Electrolyte excess over pore volume", "-", key="electrolyte_excess", ge=0, le=5, group=_EL, advanced=True,
+        doc="Beyond the pores and the format's fill of the stack envelope (BatPaC: 0)"))
     bruggeman_exponent: Array = field(metadata=param("Bruggeman exponent", "-", key="bruggeman_exponent", ge=1, le=5, group=_EL))
     temperature_K: Array = field(metadata=param("Temperature", "°C", key="temperature_C", ge=-60, le=150, group=_OP))
     c_rate_per_h: Array = field(metadata=param("Discharge C-rate", "C-rate", key="c_rate", gt=0, le=100, group=_OP))
@@ -222,10 +235,14 @@ class CellMetrics:
     pos_specific_area_1_m: Array = field(metadata=param("Positive active surface per volume", "cm²/cm³", key="pos_specific_area_cm2_cm3"))
     neg_specific_area_1_m: Array = field(metadata=param("Negative active surface per volume", "cm²/cm³", key="neg_specific_area_cm2_cm3"))
     capacity_C: Array = field(metadata=param("Capacity", "Ah", key="capacity_Ah"))
-    avg_voltage_V: Array = field(metadata=param("Mean voltage", "V", key="avg_voltage_V"))
-    energy_J: Array = field(metadata=param("Energy", "Wh", key="energy_Wh"))
-    mass_kg: Array = field(metadata=param("Cell mass", "g", key="mass_g"))
-    volume_m3: Array = field(metadata=param("Cell volume", "cm³", key="volume_cm3"))
+    avg_voltage_V: Array = field(metadata=param("Mean voltage (open circuit)", "V", key="avg_voltage_V"))
+    nominal_voltage_V: Array = field(metadata=param(
+        "Rated voltage (C/3, BatPaC's rule)", "V", key="nominal_voltage_V",
+        doc="Open-circuit voltage less the IR drop at the format's nominal C-rate through the rating ASI"))
+    energy_J: Array = field(metadata=param(
+        "Energy (rated, nameplate)", "Wh", key="energy_Wh", doc="Capacity × rated voltage; the cost model's cell energy"))
+    mass_kg: Array = field(metadata=param("Cell mass (with the format's hardware)", "g", key="mass_g"))
+    volume_m3: Array = field(metadata=param("Cell volume (the format's envelope)", "cm³", key="volume_cm3"))
     specific_energy_J_kg: Array = field(metadata=param("Specific energy", "Wh/kg", key="specific_energy_Wh_kg"))
     energy_density_J_m3: Array = field(metadata=param("Energy density", "Wh/L", key="energy_density_Wh_L"))
     mass_pos_coating_kg: Array = field(metadata=param("Mass: positive coating", "g", key="mass_pos_coating_g"))
@@ -234,14 +251,23 @@ class CellMetrics:
     mass_neg_foil_kg: Array = field(metadata=param("Mass: negative foil", "g", key="mass_neg_foil_g"))
     mass_separator_kg: Array = field(metadata=param("Mass: separator", "g", key="mass_separator_g"))
     mass_electrolyte_kg: Array = field(metadata=param("Mass: electrolyte", "g", key="mass_electrolyte_g"))
-    mass_packaging_kg: Array = field(metadata=param("Mass: packaging", "g", key="mass_packaging_g"))
+    mass_packaging_kg: Array = field(metadata=param("Mass: packaging (terminals and pouch)", "g", key="mass_packaging_g"))
     electrolyte_volume_m3: Array = field(metadata=param("Electrolyte volume", "cm³", key="electrolyte_volume_cm3"))
     asi_electrolyte_ohm_m2: Array = field(metadata=param("ASI electrolyte", "Ω·cm²", key="asi_electrolyte_ohm_cm2"))
     asi_electronic_ohm_m2: Array = field(metadata=param("ASI electronic", "Ω·cm²", key="asi_electronic_ohm_cm2"))
     asi_ct_pos_ohm_m2: Array = field(metadata=param("ASI charge transfer, positive", "Ω·cm²", key="asi_ct_pos_ohm_cm2"))
     asi_ct_neg_ohm_m2: Array = field(metadata=param("ASI charge transfer, negative", "Ω·cm²", key="asi_ct_neg_ohm_cm2"))
-    asi_total_ohm_m2: Array = field(metadata=param("ASI total", "Ω·cm²", key="asi_total_ohm_cm2"))
-    resistance_ohm: Array = field(metadata=param("Cell resistance", "mΩ", key="resistance_mohm"))
+    asi_total_ohm_m2: Array = field(metadata=param(
+        "ASI total (electrochemical)", "Ω·cm²", key="asi_total_ohm_cm2",
+        doc="Electrolyte + electronic + charge transfer of both electrodes"))
+    asi_hardware_ohm_m2: Array = field(metadata=param(
+        "ASI hardware (foils, terminals, module/pack share)", "Ω·cm²", key="asi_hardware_ohm_cm2",
+        doc="The cell format's current collectors and terminals and BatPaC's share of the module and pack conductors"))
+    asi_rating_ohm_m2: Array = field(metadata=param(
+        "Rating ASI (sets the rated voltage)", "Ω·cm²", key="asi_rating_ohm_cm2",
+        doc="Electrochemical (the cell model's, or a fixed couple value in BatPaC mode) + hardware"))
+    resistance_ohm: Array = field(metadata=param(
+        "Cell resistance", "mΩ", key="resistance_mohm", doc="(ASI total + ASI hardware) / electrode area"))
     max_power_W: Array = field(metadata=param("Maximum power", "W", key="max_power_W"))
     specific_power_W_kg: Array = field(metadata=param("Specific power", "W/kg", key="specific_power_W_kg"))
     current_A: Array = field(metadata=param("Current at the C-rate", "A", key="current_A"))
@@ -446,6 +472,23 @@ def neg_thickness_for_np(pos: ElectrodeDesign, neg: ElectrodeDesign, np_ratio: A
     return np_ratio * areal_capacity(pos) / volumetric_capacity(neg)
 
 
+def negative_area(design: CellDesign, fmt: CellFormat | None = None) -> np.ndarray:
+    """Negative electrode area A_n = A_p (1 + x_neg) (m²), x_neg from the format's negative oversize (BatPaC §2.5).
+
+    Parameters
+    ----------
+    design : CellDesign
+        Designs (SI; a NaN negative thickness is derived from N/P).
+    fmt : CellFormat, optional
+        The cell format (default: :class:`~xlcell.pouch.CellFormat`).
+    """
+    d = resolve(design)
+    f = fmt or CellFormat()
+    check_format(f)
+    return pouch_geometry(d.electrode_area_m2, d.pos.thickness_m, d.neg.thickness_m, d.sep.thickness_m,
+                          d.pos.foil_thickness_m, d.neg.foil_thickness_m, f)["neg_area_m2"]
+
+
 def _check_composition(e: ElectrodeDesign, prefix: str) -> None:
     total = np.asarray(e.am_frac + e.carbon_frac + e.binder_frac, dtype=float)
     bad = np.abs(total - 1.0) > 1e-6
@@ -514,17 +557,26 @@ def _check_derived_neg_thickness(derived: Array, is_derived: Array, np_ratio: Ar
         i = int(exc.where.split()[-1]) - 1 if exc.where else 0
         raise InputError("np_ratio", float(ratio.ravel()[i]),
                          f"a ratio that gives a negative coating {spec.allowed().removeprefix('a number ')}; it "
-                         f"gives {exc.value:.3g} µm",
+                         f"gives {exc.value:.3g} µm with this positive coating (pos_thickness_um)",
                          exc.where) from None
 
 
-def evaluate_cell(design: CellDesign) -> CellMetrics:
-    """Evaluate a population of cell designs in one call.
+def evaluate_cell(design: CellDesign, fmt: CellFormat | None = None, *,
+                  calendering: Mapping[str, Any] | None = None) -> CellMetrics:
+    """Evaluate a population of cell designs in one call: the one chain every route reads (issue 17).
 
     Parameters
     ----------
     design : CellDesign
         Fields are scalars or arrays that broadcast together (SI units).
+    fmt : CellFormat, optional
+        The cell format that holds the stack (default: BatPaC 5.0's 20 mm EV pouch, with the cell model's ASI in the
+        rating; :func:`xlcell.pouch.batpac_format` is BatPaC's own rating convention).
+    calendering : mapping, optional
+        The coatings' calendering materials and porosity before calendering, for their electronic conductivity and
+        through-plane tortuosity (:mod:`xlcell.conduction`: ``pos_material`` / ``neg_material``, default NMC811 /
+        Graphite; ``solids_fraction``, default 0.4, or ``pos_eps_before`` / ``neg_eps_before``;
+        ``anisotropic_transport``, default True).
 
     Returns
     -------
@@ -532,62 +584,34 @@ def evaluate_cell(design: CellDesign) -> CellMetrics:
         Every metric as an array of the broadcast shape (SI units).
     """
     d = resolve(design)
-    p, n, s = d.pos, d.neg, d.sep
-    A = d.electrode_area_m2
-    b = d.bruggeman_exponent
-    T = d.temperature_K
-
-    qa_p, qa_n = areal_capacity(p), areal_capacity(n)
-    np_ratio = qa_n / qa_p
-    capacity = np.minimum(qa_p, qa_n) * A
-    v_avg = np.where(np.isnan(d.avg_voltage_V), p.potential_V - n.potential_V, d.avg_voltage_V)
-    energy = capacity * v_avg
-
-    rho_p, rho_n = coating_density(p), coating_density(n)
-    A_n = A * (1.0 + d.neg_area_excess)
-    m_pos = p.thickness_m * A * rho_p
-    m_neg = n.thickness_m * A_n * rho_n
-    m_pfoil = 0.5 * A * p.foil_thickness_m * p.foil_density_kg_m3  # double-coated foils
-    m_nfoil = 0.5 * A_n * n.foil_thickness_m * n.foil_density_kg_m3
-    m_sep = A * s.thickness_m * s.density_kg_m3
-    v_pores = p.thickness_m * A * p.porosity + n.thickness_m * A_n * n.porosity + A * s.thickness_m * s.porosity
-    v_elyte = v_pores * (1.0 + d.electrolyte_excess)
-    m_elyte = v_elyte * d.electrolyte_density_kg_m3
-    mass = m_pos + m_neg + m_pfoil + m_nfoil + m_sep + m_elyte + d.packaging_mass_kg
-    v_stack = A * (p.thickness_m + s.thickness_m) + A_n * n.thickness_m + 0.5 * A * p.foil_thickness_m + 0.5 * A_n * n.foil_thickness_m
-    volume = v_stack + d.packaging_volume_m3
-
-    k0 = d.electrolyte_conductivity_S_m
-    asi_el = (p.thickness_m / (3.0 * effective_conductivity(k0, p.porosity, b))
-              + s.thickness_m / effective_conductivity(k0, s.porosity, b)
-              + n.thickness_m / (3.0 * effective_conductivity(k0, n.porosity, b)))
-    asi_e = (p.thickness_m / (3.0 * effective_conductivity(p.conductivity_S_m, 1.0 - p.porosity, b))
-             + n.thickness_m / (3.0 * effective_conductivity(n.conductivity_S_m, 1.0 - n.porosity, b)))
-    asi_ct_p = charge_transfer_asi(p, T)
-    asi_ct_n = charge_transfer_asi(n, T)
-    asi = asi_el + asi_e + asi_ct_p + asi_ct_n
-    R = asi / A
+    c = chain(d, fmt, calendering)
+    p, n = d.pos, d.neg
+    R = c["resistance_ohm"]
+    v_avg = c["ocv_V"]
     f = d.power_voltage_fraction
     p_max = v_avg**2 * f * (1.0 - f) / R
 
-    c = d.c_rate_per_h
-    t_dis = SECONDS_PER_HOUR / c
-    current = capacity * c / SECONDS_PER_HOUR
-    rate = _rate_limits(d, qa_p, c)
+    rate_c = d.c_rate_per_h
+    t_dis = SECONDS_PER_HOUR / rate_c
+    capacity = c["capacity_C"]
+    current = capacity * rate_c / SECONDS_PER_HOUR
+    qa_p, qa_n = c["pos_areal_capacity_C_m2"], c["neg_areal_capacity_C_m2"]
+    rate = _rate_limits(d, qa_p, rate_c)
 
     v_load = v_avg - current * R
+    np_ratio = qa_n / qa_p
     # feasible: discharge AND charge at the C-rate (the negative's electrolyte depletes on charge)
     ok_np = np_ratio >= 1.0
     ok_el = (rate["n_e_p"] <= d.critical_electrolyte_number) & (rate["n_e_n"] <= d.critical_electrolyte_number)
     ok_s = (rate["n_s_p"] <= d.critical_solid_number) & (rate["n_s_n"] <= d.critical_solid_number)
     ok_v = v_load > 0
     am_p, am_n, sa_p, sa_n = am_volume_fraction(p), am_volume_fraction(n), specific_area(p), specific_area(n)
-    # every output takes the shape of all inputs together: an input that moves only some outputs (a foil or the
-    # packaging mass moves mass and volume, not energy) must still give one row per design
+    energy, mass, volume = c["energy_J"], c["mass_kg"], c["volume_m3"]
+    # every output takes the shape of all inputs together: an input that moves only some outputs (a foil moves mass
+    # and volume, not capacity) must still give one row per design
     shape = np.broadcast_shapes(*(np.shape(x) for x in (
-        qa_p, qa_n, np_ratio, p.thickness_m, n.thickness_m, rho_p, rho_n, am_p, am_n, sa_p, sa_n, capacity, v_avg,
-        energy, mass, volume, m_pos, m_neg, m_pfoil, m_nfoil, m_sep, m_elyte, d.packaging_mass_kg, v_elyte, asi_el,
-        asi_e, asi_ct_p, asi_ct_n, asi, R, p_max, current, v_load, t_dis, *rate.values(), ok_np, ok_el, ok_s, ok_v)))
+        np_ratio, p.thickness_m, n.thickness_m, am_p, am_n, sa_p, sa_n, p_max, current, v_load, t_dis,
+        *c.values(), *rate.values(), ok_np, ok_el, ok_s, ok_v)))
 
     def flag(x: Array) -> np.ndarray:
         return np.broadcast_to(np.asarray(x, dtype=bool), shape).copy()
@@ -598,16 +622,21 @@ def evaluate_cell(design: CellDesign) -> CellMetrics:
     return CellMetrics(
         pos_areal_capacity_C_m2=bc(qa_p), neg_areal_capacity_C_m2=bc(qa_n), np_ratio=bc(np_ratio),
         pos_thickness_m=bc(p.thickness_m), neg_thickness_m=bc(n.thickness_m),
-        pos_coating_density_kg_m3=bc(rho_p), neg_coating_density_kg_m3=bc(rho_n),
+        pos_coating_density_kg_m3=bc(c["pos_coating_density_kg_m3"]), neg_coating_density_kg_m3=bc(c["neg_coating_density_kg_m3"]),
         pos_am_volume_fraction=bc(am_p), neg_am_volume_fraction=bc(am_n),
         pos_specific_area_1_m=bc(sa_p), neg_specific_area_1_m=bc(sa_n),
-        capacity_C=bc(capacity), avg_voltage_V=bc(v_avg), energy_J=bc(energy), mass_kg=bc(mass), volume_m3=bc(volume),
+        capacity_C=bc(capacity), avg_voltage_V=bc(v_avg), nominal_voltage_V=bc(c["nominal_voltage_V"]),
+        energy_J=bc(energy), mass_kg=bc(mass), volume_m3=bc(volume),
         specific_energy_J_kg=bc(energy / mass), energy_density_J_m3=bc(energy / volume),
-        mass_pos_coating_kg=bc(m_pos), mass_neg_coating_kg=bc(m_neg), mass_pos_foil_kg=bc(m_pfoil), mass_neg_foil_kg=bc(m_nfoil),
-        mass_separator_kg=bc(m_sep), mass_electrolyte_kg=bc(m_elyte), mass_packaging_kg=bc(d.packaging_mass_kg),
-        electrolyte_volume_m3=bc(v_elyte),
-        asi_electrolyte_ohm_m2=bc(asi_el), asi_electronic_ohm_m2=bc(asi_e), asi_ct_pos_ohm_m2=bc(asi_ct_p), asi_ct_neg_ohm_m2=bc(asi_ct_n),
-        asi_total_ohm_m2=bc(asi), resistance_ohm=bc(R), max_power_W=bc(p_max), specific_power_W_kg=bc(p_max / mass),
+        mass_pos_coating_kg=bc(c["mass_pos_coating_kg"]), mass_neg_coating_kg=bc(c["mass_neg_coating_kg"]),
+        mass_pos_foil_kg=bc(c["mass_pos_foil_kg"]), mass_neg_foil_kg=bc(c["mass_neg_foil_kg"]),
+        mass_separator_kg=bc(c["mass_separator_kg"]), mass_electrolyte_kg=bc(c["mass_electrolyte_kg"]),
+        mass_packaging_kg=bc(c["mass_packaging_kg"]), electrolyte_volume_m3=bc(c["electrolyte_volume_m3"]),
+        asi_electrolyte_ohm_m2=bc(c["asi_electrolyte_ohm_m2"]), asi_electronic_ohm_m2=bc(c["asi_electronic_ohm_m2"]),
+        asi_ct_pos_ohm_m2=bc(c["asi_ct_pos_ohm_m2"]), asi_ct_neg_ohm_m2=bc(c["asi_ct_neg_ohm_m2"]),
+        asi_total_ohm_m2=bc(c["asi_total_ohm_m2"]), asi_hardware_ohm_m2=bc(c["asi_hardware_ohm_m2"]),
+        asi_rating_ohm_m2=bc(c["asi_rating_ohm_m2"]),
+        resistance_ohm=bc(R), max_power_W=bc(p_max), specific_power_W_kg=bc(p_max / mass),
         current_A=bc(current), voltage_under_load_V=bc(v_load), t_discharge_s=bc(t_dis),
         t_diff_solid_pos_s=bc(rate["t_s_p"]), t_diff_solid_neg_s=bc(rate["t_s_n"]),
         t_diff_electrolyte_pos_s=bc(rate["t_e_p"]), t_diff_electrolyte_neg_s=bc(rate["t_e_n"]),
@@ -618,6 +647,143 @@ def evaluate_cell(design: CellDesign) -> CellMetrics:
         feasible_np=flag(ok_np), feasible_electrolyte=flag(ok_el), feasible_solid=flag(ok_s), feasible_voltage=flag(ok_v),
         feasible=flag(ok_np & ok_el & ok_s & ok_v),
     )
+
+
+def chain(d: CellDesign, fmt: CellFormat | None = None, calendering: Mapping[str, Any] | None = None) -> dict[str, Array]:
+    """Capacity, rated voltage and energy, masses, volume and resistances of resolved designs in their format.
+
+    The one definition of each (issue 17): :func:`evaluate_cell` reports these values and the cost model's bill of
+    materials (:func:`xlcell.bom.cell_geometry`) reads the same dictionary, so the two cannot differ.
+
+    * capacity C = min(Q_A,p, Q_A,n) A_p;
+    * the format's pouch (:func:`xlcell.pouch.pouch_geometry`) sets the negative area, foils, separator,
+      terminals, pouch and the envelope volume; electrolyte = the pores of both coatings and of the separator sheets,
+      times (1 + ``electrolyte_excess``), plus the format's fill of the stack envelope;
+    * cell mass = coatings + foils + separator + electrolyte + terminals + pouch;
+    * resistance R = (ASI_ec + ASI_hw) / A_p, ASI_ec the cell model's electrolyte, electronic and charge-transfer
+      ASI, ASI_hw the format's foils, terminals and module/pack share; the electronic ASI L/(3 σ) of each coating
+      with σ the through-plane conductivity of :func:`electronic_conductivity` (the one law of
+      :mod:`xlcell.conduction`, shared with the calendering model), its electrolyte ASI through the through-plane
+      tortuosity of the same microstructure;
+    * rated (nameplate) voltage V_nom = OCV - c_nom min(Q_A,p, Q_A,n) ASI_rating (BatPaC 5.0's rule, digest §2.3, at
+      the format's nominal C-rate c_nom = 1/3 h⁻¹), ASI_rating = ASI_ec + ASI_hw, or BatPaC's fixed couple ASI +
+      ASI_hw when the format gives one (:func:`xlcell.pouch.batpac_format`), or the format's ``asi_energy_ohm_m2``
+      when given; energy E = C V_nom.
+
+    Parameters
+    ----------
+    d : CellDesign
+        Resolved designs (:func:`resolve`; SI, broadcasting).
+    fmt : CellFormat, optional
+        The cell format (default: :class:`~xlcell.pouch.CellFormat`).
+    calendering : mapping, optional
+        The calendering context of the coatings' electronic conductivity (:func:`evaluate_cell`).
+
+    Returns
+    -------
+    dict
+        SI arrays by name (the :class:`CellMetrics` field names where there is one, plus the pouch geometry of
+        :func:`xlcell.pouch.pouch_geometry`, ``ocv_V`` and the coating densities).
+    """
+    f = fmt or CellFormat()
+    check_format(f)
+    p, n, s = d.pos, d.neg, d.sep
+    A = d.electrode_area_m2
+    b = d.bruggeman_exponent
+    T = d.temperature_K
+
+    qa_p, qa_n = areal_capacity(p), areal_capacity(n)
+    q_lim = np.minimum(qa_p, qa_n)
+    capacity = q_lim * A
+    ocv = np.where(np.isnan(d.avg_voltage_V), p.potential_V - n.potential_V, d.avg_voltage_V)
+
+    geo = pouch_geometry(A, p.thickness_m, n.thickness_m, s.thickness_m, p.foil_thickness_m, n.foil_thickness_m, f)
+    A_n = geo["neg_area_m2"]
+    rho_p, rho_n = coating_density(p), coating_density(n)
+    m_pos = p.thickness_m * A * rho_p
+    m_neg = n.thickness_m * A_n * rho_n
+    m_pfoil = geo["pos_foil_area_m2"] * p.foil_thickness_m * p.foil_density_kg_m3
+    m_nfoil = geo["neg_foil_area_m2"] * n.foil_thickness_m * n.foil_density_kg_m3
+    sep_area = geo["separator_area_m2"]
+    m_sep = sep_area * s.thickness_m * s.density_kg_m3
+    v_pores = m_pos / rho_p * p.porosity + m_neg / rho_n * n.porosity + sep_area * s.thickness_m * s.porosity
+    v_elyte = v_pores * (1.0 + d.electrolyte_excess) + f.envelope_fill * geo["envelope_m3"]
+    m_elyte = v_elyte * d.electrolyte_density_kg_m3
+    m_pack = geo["pos_terminal_kg"] + geo["neg_terminal_kg"] + geo["pouch_kg"]
+    mass = m_pos + m_neg + m_pfoil + m_nfoil + m_sep + m_elyte + m_pack
+
+    cond_p = electronic_conductivity(d, "pos", calendering)
+    cond_n = electronic_conductivity(d, "neg", calendering)
+    k0 = d.electrolyte_conductivity_S_m
+    # ionic: through the coating's thickness, κ0 ε^b / sqrt(A) (τ_through = ε^(1 - b) sqrt(A), the anisotropy that
+    # compaction builds, as the electronic path sees it; A = 1 with calendering={"anisotropic_transport": False})
+    iso = not dict(calendering or {}).get("anisotropic_transport", True)
+    ion_p, ion_n = (1.0, 1.0) if iso else (np.sqrt(cond_p["anisotropy"]), np.sqrt(cond_n["anisotropy"]))
+    asi_el = (p.thickness_m * ion_p / (3.0 * effective_conductivity(k0, p.porosity, b))
+              + s.thickness_m / effective_conductivity(k0, s.porosity, b)
+              + n.thickness_m * ion_n / (3.0 * effective_conductivity(k0, n.porosity, b)))
+    sigma_p, sigma_n = cond_p["through"], cond_n["through"]
+    asi_e = p.thickness_m / (3.0 * sigma_p) + n.thickness_m / (3.0 * sigma_n)
+    asi_ct_p = charge_transfer_asi(p, T)
+    asi_ct_n = charge_transfer_asi(n, T)
+    asi_ec = asi_el + asi_e + asi_ct_p + asi_ct_n
+    asi_hw = geo["asi_hardware_ohm_m2"]
+    couple = np.where(np.isnan(f.asi_electrochemical_ohm_m2), asi_ec, f.asi_electrochemical_ohm_m2)
+    asi_rating = np.where(np.isnan(f.asi_energy_ohm_m2), couple + asi_hw, f.asi_energy_ohm_m2)
+    v_nom = ocv - f.nominal_c_rate_per_h * q_lim / SECONDS_PER_HOUR * asi_rating
+    _check_rated_voltage(v_nom, asi_rating)
+    return dict(
+        geo, pos_areal_capacity_C_m2=qa_p, neg_areal_capacity_C_m2=qa_n, capacity_C=capacity, ocv_V=ocv,
+        nominal_voltage_V=v_nom, energy_J=capacity * v_nom, mass_kg=mass, volume_m3=geo["cell_volume_m3"],
+        pos_coating_density_kg_m3=rho_p, neg_coating_density_kg_m3=rho_n,
+        mass_pos_coating_kg=m_pos, mass_neg_coating_kg=m_neg, mass_pos_foil_kg=m_pfoil, mass_neg_foil_kg=m_nfoil,
+        mass_separator_kg=m_sep, mass_electrolyte_kg=m_elyte, mass_packaging_kg=m_pack, electrolyte_volume_m3=v_elyte,
+        asi_electrolyte_ohm_m2=asi_el, asi_electronic_ohm_m2=asi_e, asi_ct_pos_ohm_m2=asi_ct_p, asi_ct_neg_ohm_m2=asi_ct_n,
+        asi_total_ohm_m2=asi_ec, asi_rating_ohm_m2=asi_rating, resistance_ohm=(asi_ec + asi_hw) / A,
+        pos_sigma_through_S_m=sigma_p, neg_sigma_through_S_m=sigma_n,
+    )
+
+
+def _check_rated_voltage(v_nom: Array, asi_rating: Array) -> None:
+    """A design whose IR drop at the rating C-rate reaches its open-circuit voltage has no rated energy: it is
+    refused (as a design without a positive cell voltage is), never evaluated to a zero or negative energy."""
+    v, asi = np.broadcast_arrays(np.asarray(v_nom, dtype=float), np.asarray(asi_rating, dtype=float))
+    bad = ~(v > 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad.ravel())[0])
+        raise InputError("nominal_voltage_V", float(v.ravel()[i]),
+                         f"> 0 V: the C/3 IR drop through {float(units.from_si(asi.ravel()[i], 'Ω·cm²')):.4g} Ω·cm² reaches the "
+                         f"open-circuit voltage; thinner or more porous coatings (pos_thickness_um, pos_porosity) lower it",
+                         f"design {i + 1}" if bad.size > 1 else None)
+
+
+def electronic_conductivity(design: CellDesign, part: str, calendering: Mapping[str, Any] | None = None) -> dict[str, Array]:
+    """Electronic conductivity of electrode ``part``'s coating by the one law of :mod:`xlcell.conduction` (S/m).
+
+    The active matrix (the electrode's ``conductivity_S_m``, Bruggeman in the solid fraction with the design's
+    exponent) in parallel with the percolating carbon network of the coating's calendering material, lowered in
+    threshold and made anisotropic by the compaction from the porosity before calendering ε_0 to the design's.
+
+    Parameters
+    ----------
+    design : CellDesign
+        Resolved designs (SI).
+    part : {"pos", "neg"}
+        The electrode.
+    calendering : mapping, optional
+        The calendering context (:func:`evaluate_cell`).
+
+    Returns
+    -------
+    dict
+        ``through``, ``in_plane``, ``network`` (S/m), ``threshold`` and ``anisotropy``
+        (:func:`xlcell.conduction.solid_conductivity`).
+    """
+    e = getattr(design, part)
+    mat = conduction.conduction_material(part, calendering)
+    eps0 = None if mat is None else conduction.porosity_before(part, mat, calendering)
+    phi = coating_density(e) * e.carbon_frac / e.carbon_density_kg_m3
+    return conduction.solid_conductivity(e.conductivity_S_m, e.porosity, design.bruggeman_exponent, phi, mat, eps0)
 
 
 def _rate_limits(d: CellDesign, qa_p: Array, c_rate: Array) -> dict[str, Array]:
@@ -699,7 +865,7 @@ def broadcast_fields_cell(d: CellDesign) -> CellDesign:
 
 __all__ = [
     "CellDesign", "CellMetrics", "ElectrodeDesign", "SeparatorDesign", "default_design", "electrode",
-    "evaluate_cell", "rate_capability", "areal_capacity", "coating_density", "volumetric_capacity",
+    "evaluate_cell", "chain", "electronic_conductivity", "negative_area", "rate_capability", "areal_capacity", "coating_density", "volumetric_capacity",
     "am_volume_fraction", "specific_area", "charge_transfer_asi", "neg_thickness_for_np", "resolve",
     "binder_coverage", "broadcast_fields_cell", "composite_density", "areal_capacity_of", "specific_area_of",
     "charge_transfer_asi_of",

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 
@@ -219,6 +219,7 @@ def cost_details(
     fmt: CellFormat | None = None,
     yields: MaterialYields | None = None,
     slurry: Slurry | None = None,
+    calendering: Mapping[str, Any] | None = None,
 ) -> CostDetails:
     """Cost a population of designs and keep every intermediate result (see :func:`evaluate_cost`).
 
@@ -232,6 +233,8 @@ def cost_details(
         Material prices (default: BatPaC 5.0's; the active materials at the design's materials' library prices).
     fmt, yields, slurry : optional
         Cell format, material yields, slurry solvents (BatPaC 5.0 defaults).
+    calendering : mapping, optional
+        The calendering context of the coatings' electronic conductivity (:func:`xlcell.cell.evaluate_cell`).
     """
     fac = factory or Factory()
     plant, econ, table = fac.plant, fac.economics, fac.steps
@@ -242,8 +245,9 @@ def cost_details(
     prices = resolve_prices(d, prices)  # the design's own active materials unless a price is typed
     y_cell = np.prod(table.cell_yield, axis=-1)
 
-    # the geometry sets the cell energy, hence the target cell count; the hardware price scale depends on it
-    geometry = _geometry(d, fmt or CellFormat())
+    # the cell model's chain sets the cell energy (the same as evaluate_cell's), hence the target cell count; the
+    # hardware price scale depends on it
+    geometry = _geometry(d, fmt or CellFormat(), calendering)
     n_target = plant.plant_energy_J_yr / geometry[0].energy_J
     bom, geo = _bom(d, geometry, n_target / y_cell, y_cell, prices, yields, slurry)
     pa = bom.per_accepted
@@ -339,6 +343,7 @@ def evaluate_cost(
     fmt: CellFormat | None = None,
     yields: MaterialYields | None = None,
     slurry: Slurry | None = None,
+    calendering: Mapping[str, Any] | None = None,
 ) -> CostMetrics:
     """Manufacturing cost of a population of cell designs, in one vectorised call.
 
@@ -346,13 +351,18 @@ def evaluate_cost(
     ----------
     design : CellDesign
         Designs (SI; every field broadcasts). The positive electrode area and the electrodes set the
-        capacity; BatPaC's pouch format (``fmt``) sets the geometry and hardware.
+        capacity; BatPaC's pouch format (``fmt``) sets the geometry and hardware. The cell energy is the cell
+        model's rated energy (:func:`xlcell.cell.chain`): by default its voltage follows the design's ASI;
+        ``fmt=xlcell.pouch.batpac_format()`` rates it with BatPaC 5.0's fixed couple ASI (BatPaC's $19.7548 per cell
+        for its default cell).
     factory : Factory, optional
         Process steps, plant and economics (default: BatPaC 5.0's 50 GWh/yr plant).
     prices : MaterialPrices, optional
         Material prices (default: BatPaC 5.0's; the active materials at the design's materials' library prices).
     fmt, yields, slurry : optional
         Cell format, material yields, slurry solvents (BatPaC 5.0 defaults).
+    calendering : mapping, optional
+        The calendering context of the coatings' electronic conductivity (:func:`xlcell.cell.evaluate_cell`).
 
     Returns
     -------
@@ -374,10 +384,10 @@ def evaluate_cost(
     scalar_others = all(np.size(getattr(o, s.name)) == 1 for o in others for s in specs(o)) and all(
         np.ndim(v) <= 1 for k, v in fac.steps.columns.items() if not isinstance(v, tuple))
     if size <= CHUNK or not scalar_others:
-        return cost_details(d, fac, prices, fmt=fmt, yields=yields, slurry=slurry).metrics
+        return cost_details(d, fac, prices, fmt=fmt, yields=yields, slurry=slurry, calendering=calendering).metrics
     flat = _map_cell(d, lambda x: np.reshape(x, -1))
     parts = [cost_details(_map_cell(flat, lambda x, i=i: x[i:i + CHUNK]), fac, prices, fmt=fmt, yields=yields,
-                          slurry=slurry).metrics for i in range(0, size, CHUNK)]
+                          slurry=slurry, calendering=calendering).metrics for i in range(0, size, CHUNK)]
     return CostMetrics(**{s.name: np.concatenate([getattr(p, s.name) for p in parts]).reshape(shape) for s in specs(CostMetrics)})
 
 
@@ -457,6 +467,7 @@ def cost_sensitivity(
     yields: MaterialYields | None = None,
     slurry: Slurry | None = None,
     metric: str = "cell_cost_usd_per_kWh",
+    calendering: Mapping[str, Any] | None = None,
 ) -> Tornado:
     """Change of a cost metric for ±``fraction`` of every input, in one vectorised evaluation.
 
@@ -489,6 +500,8 @@ def cost_sensitivity(
         Cell format, material yields, slurry solvents (BatPaC 5.0 defaults).
     metric : str
         A key of :class:`CostMetrics` (default ``cell_cost_usd_per_kWh``).
+    calendering : mapping, optional
+        The calendering context of the coatings' electronic conductivity (:func:`xlcell.cell.evaluate_cell`).
 
     Returns
     -------
@@ -569,7 +582,8 @@ def cost_sensitivity(
     fac2 = Factory(steps=fac.steps.replace(**step_cols) if step_cols else fac.steps,
                    plant=rep(fac.plant, new["plant"]), economics=rep(fac.economics, new["econ"]))
     met = evaluate_cost(dz, fac2, rep(objs["prices"], new["prices"]), fmt=rep(objs["fmt"], new["fmt"]),
-                        yields=rep(objs["yields"], new["yields"]), slurry=rep(objs["slurry"], new["slurry"]))
+                        yields=rep(objs["yields"], new["yields"]), slurry=rep(objs["slurry"], new["slurry"]),
+                        calendering=calendering)
     vals = np.asarray(mspec[metric].from_si(getattr(met, mspec[metric].name)), dtype=float)
     vals = np.broadcast_to(vals, (b,))
     low, high = vals[1::2], vals[2::2]

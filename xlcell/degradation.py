@@ -67,7 +67,7 @@ import numpy as np
 from scipy.optimize import OptimizeWarning, curve_fit
 
 from .cell import (CellDesign, am_volume_fraction, areal_capacity, broadcast_fields_cell, charge_transfer_asi, evaluate_cell,
-                   resolve, specific_area)
+                   negative_area, resolve, specific_area)
 from .constants import FARADAY, GAS_CONSTANT, SECONDS_PER_HOUR, SECONDS_PER_YEAR
 from .duty import Duty, resolve_duty
 from .errors import InfeasibleError, InputError, ShapeError
@@ -222,7 +222,7 @@ def sei_surface_area(design: CellDesign) -> np.ndarray:
         Designs (SI; every field broadcasts).
     """
     d = resolve(design)
-    return specific_area(d.neg) * d.neg.thickness_m * d.electrode_area_m2 * (1.0 + d.neg_area_excess)
+    return specific_area(d.neg) * d.neg.thickness_m * negative_area(d)
 
 
 def lithium_per_sei_volume(params: SEIParams = SEIParams()) -> np.ndarray:

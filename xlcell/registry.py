@@ -159,12 +159,29 @@ def cell_outputs(ev: "Evaluation") -> dict[str, Any]:
     """The cell model's outputs (:class:`~xlcell.cell.CellMetrics`, display units): the provider ``"cell"``, which the
     others read.
 
+    The cell model reads the same inputs as the cost model wherever the two meet (issue 17, one chain): the cell
+    format of context ``"cost"`` (a dict's ``fmt``; default :class:`~xlcell.pouch.CellFormat`) and the calendering
+    context ``"calendering"`` (the coatings' materials and solids fraction, for their electronic conductivity).
+
     Parameters
     ----------
     ev : Evaluation
-        The population of designs (``ev.design``); the cell model reads no context.
+        The population of designs (``ev.design``) and the context.
     """
-    return evaluate_cell(ev.design).as_display()
+    return evaluate_cell(ev.design, cell_format(ev.context), calendering=ev.context.get("calendering")).as_display()
+
+
+def cell_format(context: Mapping[str, Any] | None) -> Any:
+    """The cell format of a model context: ``context["cost"]["fmt"]`` when the cost context is a dict that gives one,
+    else None (the default format).
+
+    Parameters
+    ----------
+    context : mapping or None
+        The evaluation context.
+    """
+    c = dict(context or {}).get("cost")
+    return c.get("fmt") if isinstance(c, Mapping) else None
 
 
 def _fold(key: Any) -> str:
@@ -531,5 +548,5 @@ __all__ = [
     "DesignVariable", "MetricProvider", "Evaluation", "register_variable", "register_metrics", "unregister_metrics",
     "variable", "variable_keys", "check_variable_set", "apply_values", "current_values", "providers", "output_spec",
     "output_keys", "output_key", "key_unit", "evaluate_outputs", "register_max_of", "max_of", "cell_variables",
-    "cell_outputs", "register_limit", "limits",
+    "cell_outputs", "cell_format", "register_limit", "limits",
 ]

@@ -324,8 +324,9 @@ def _cost_context(ev: Evaluation) -> dict[str, Any]:
 
 
 def _cost(ev: Evaluation) -> dict[str, Any]:
-    """The cost model's outputs (:class:`~xlcell.cost.CostMetrics`, display units)."""
-    return cost.evaluate_cost(ev.design, **_cost_context(ev)).as_display()
+    """The cost model's outputs (:class:`~xlcell.cost.CostMetrics`, display units); its cell energy is the cell
+    provider's (the same chain, format and calendering context)."""
+    return cost.evaluate_cost(ev.design, **_cost_context(ev), calendering=ev.context.get("calendering")).as_display()
 
 
 #: the cost model's numeric outputs but the ones the cell model gives (capacity_Ah)

@@ -146,9 +146,10 @@ def XLCELL_CALENDERING_MATERIALS():
 @func
 @arg('design', doc='two-column range of (key, value) rows, e.g. pos_thickness_um | 120 (see the Design sheet)', err_to_str=True, ndim=2)
 @arg('materials', doc='optional table of user-defined materials (header: name, role, specific_capacity_mAh_g, ...)', err_to_str=True, ndim=2)
-def XLCELL_CELL(design, materials=None):
-    'Evaluate a cell design: capacity, energy, mass, resistance, power and diffusion limits.'
-    return udfs.XLCELL_CELL(design, materials)
+@arg('bom', doc="optional (key, value) range with cell-format rows, e.g. the BOM sheet's (its price and yield rows are ignored)", err_to_str=True, ndim=2)
+def XLCELL_CELL(design, materials=None, bom=None):
+    'Evaluate a cell design: capacity, rated energy, mass, resistance, power and diffusion limits.'
+    return udfs.XLCELL_CELL(design, materials, bom)
 
 
 @func
@@ -167,9 +168,10 @@ def XLCELL_CELL_LCOS(design, duty=None, c_om=None, residual_value=None, life_par
 @arg('designs', doc='table with a header row of design keys and one design per row (missing keys and blank cells take the defaults; a blank row gives a blank row)', err_to_str=True, ndim=2)
 @arg('metrics', doc='optional row or column of metric names to return (default: all)', err_to_str=True, ndim=2)
 @arg('materials', doc='optional table of user-defined materials', err_to_str=True, ndim=2)
-def XLCELL_CELL_TABLE(designs, metrics=None, materials=None):
+@arg('bom', doc='optional (key, value) range with cell-format rows, as for XLCELL_CELL', err_to_str=True, ndim=2)
+def XLCELL_CELL_TABLE(designs, metrics=None, materials=None, bom=None):
     'Evaluate a table of designs in one call (a sweep of thousands of designs is one call).'
-    return udfs.XLCELL_CELL_TABLE(designs, metrics, materials)
+    return udfs.XLCELL_CELL_TABLE(designs, metrics, materials, bom)
 
 
 @func
@@ -210,9 +212,10 @@ def XLCELL_CELL_TO_CELL_SAMPLES(design, n_cells, seed, cv_thickness_pct, cv_poro
 @arg('design', doc='two-column range of (key, value) rows', err_to_str=True, ndim=2)
 @arg('metric', doc='metric name, e.g. capacity_Ah, specific_energy_Wh_kg, max_power_W', err_to_str=True)
 @arg('materials', doc='optional table of user-defined materials', err_to_str=True, ndim=2)
-def XLCELL_CELL_VALUE(design, metric, materials=None):
+@arg('bom', doc='optional (key, value) range with cell-format rows, as for XLCELL_CELL', err_to_str=True, ndim=2)
+def XLCELL_CELL_VALUE(design, metric, materials=None, bom=None):
     'One metric of a cell design, e.g. =XLCELL_CELL_VALUE(Design!B5:C60, "energy_Wh").'
-    return udfs.XLCELL_CELL_VALUE(design, metric, materials)
+    return udfs.XLCELL_CELL_VALUE(design, metric, materials, bom)
 
 
 @func

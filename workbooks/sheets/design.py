@@ -90,7 +90,9 @@ def build(wb: Workbook, ctx) -> None:
         for j in (1, 2):
             style.style_result(ws.cell(row=HEADER_ROW + 1 + i, column=RESULTS_COL + j), s.unit)
     anchor = f"{style.col_letter(RESULTS_COL + 1)}{HEADER_ROW + 1}"
-    style.name(wb, RESULTS_NAME, ws, spill(ws, anchor, f"=XLCELL_CELL({ctx.design_name},{ctx.materials_name})", len(metrics), 2))
+    # the BOM sheet's cell-format rows: the cell's energy, mass and volume are the Cost sheet's (one chain, issue 17)
+    style.name(wb, RESULTS_NAME, ws, spill(ws, anchor, f"=XLCELL_CELL({ctx.design_name},{ctx.materials_name},{ctx.bom_name})",
+                                           len(metrics), 2))
     ctx.notes["results_anchor"] = anchor
 
     # rate capability: C-rates in, spilled table out, native chart
