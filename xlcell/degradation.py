@@ -669,7 +669,7 @@ def dod_stress_factor(dod: Array, mech: MechanicsParams = MechanicsParams()) -> 
 
 
 def particle_stress(design: CellDesign, duty: Duty = Duty(), mech: MechanicsParams = MechanicsParams(),
-                    electrode: str = "neg") -> ParticleStress:
+                    electrode: str = "neg", *, fmt: Any = None) -> ParticleStress:
     """Diffusion-induced stress of an electrode's particles at the duty's C-rate and temperature, and the cracking
     and isolation it drives per equivalent full cycle.
 
@@ -694,13 +694,15 @@ def particle_stress(design: CellDesign, duty: Duty = Duty(), mech: MechanicsPara
         Particle mechanics (SI).
     electrode : {"neg", "pos"}
         The electrode.
+    fmt : CellFormat, optional
+        The cell format, which sets the negative's area (:func:`xlcell.cell.negative_area`; default the pouch's).
     """
     if electrode not in ("neg", "pos"):
         raise InputError("electrode", electrode, "'neg' or 'pos'")
     _check(mech)
     d = resolve(design)
     du = _resolved_duty(duty, d)
-    return _stress(d, du, _part(mech, electrode), electrode, mech)
+    return _stress(d, du, _part(mech, electrode), electrode, mech, negative_area(d, fmt))
 
 
 def _resolved_duty(duty: Duty, d: CellDesign) -> Duty:
@@ -708,14 +710,15 @@ def _resolved_duty(duty: Duty, d: CellDesign) -> Duty:
     return resolve_duty(duty, d.c_rate_per_h, d.temperature_K)
 
 
-def _stress(d: CellDesign, du: Duty, m: dict[str, np.ndarray], electrode: str, mech: MechanicsParams) -> ParticleStress:
+def _stress(d: CellDesign, du: Duty, m: dict[str, np.ndarray], electrode: str, mech: MechanicsParams,
+            area_n: np.ndarray) -> ParticleStress:
     e = getattr(d, electrode)
     T = np.asarray(du.temperature_K, dtype=float)
     C = np.asarray(du.c_rate_per_h, dtype=float)
     f = reaction_zone_factor(d, electrode, T)
     f = np.where(np.asarray(mech.reaction_zone, dtype=float) > 0.5, f, 1.0)
     q_cell = np.minimum(areal_capacity(d.pos), areal_capacity(d.neg))  # C per positive area
-    i = q_cell * C / SECONDS_PER_HOUR / (1.0 + (d.neg_area_excess if electrode == "neg" else 0.0))
+    i = q_cell * C / SECONDS_PER_HOUR / (area_n / d.electrode_area_m2 if electrode == "neg" else 1.0)
     j = f * i / (FARADAY * specific_area(e) * e.thickness_m)  # mol/m²/s in the reaction zone
     E, nu, om = m["youngs_modulus_Pa"], m["poisson_ratio"], m["partial_molar_volume_m3_mol"]
     D = arrhenius(e.solid_diffusivity_m2_s, m["diffusivity_activation_energy_J_mol"], T, DIFFUSIVITY_REFERENCE_K)
@@ -786,18 +789,19 @@ class _LifeModel:
     """Everything of :func:`cycle_life` that does not depend on the cycle count, for designs and duties broadcast
     to one shape (SI)."""
 
-    def __init__(self, design: CellDesign, duty: Duty, sei: SEIParams, mech: MechanicsParams) -> None:
+    def __init__(self, design: CellDesign, duty: Duty, sei: SEIParams, mech: MechanicsParams, fmt: Any = None) -> None:
         _check(sei)
         _check(mech)
         d = resolve(design)
         du = _resolved_duty(duty, d)
         self.design, self.duty = d, du
         n, p = _part(mech, "neg"), _part(mech, "pos")
-        self.neg, self.pos = _stress(d, du, n, "neg", mech), _stress(d, du, p, "pos", mech)
+        self.fmt = fmt
+        area_n = negative_area(d, fmt)
+        self.neg, self.pos = _stress(d, du, n, "neg", mech, area_n), _stress(d, du, p, "pos", mech, area_n)
         T = np.asarray(du.temperature_K, dtype=float)
         qa_p, qa_n = areal_capacity(d.pos), areal_capacity(d.neg)
         q_min = np.minimum(qa_p, qa_n)
-        area_n = d.electrode_area_m2 * (1.0 + d.neg_area_excess)
         a_n = specific_area(d.neg)
         self.capacity_C = q_min * d.electrode_area_m2
         self.volume_n = d.neg.thickness_m * area_n
@@ -927,7 +931,8 @@ class LifeResult:
 
 
 def cycle_life(design: CellDesign, duty: Duty = Duty(), sei: SEIParams = SEIParams(),
-               mech: MechanicsParams = MechanicsParams(), crack: CrackParams = CrackParams()) -> LifeResult:
+               mech: MechanicsParams = MechanicsParams(), crack: CrackParams = CrackParams(), *,
+               fmt: Any = None) -> LifeResult:
     """Equivalent full cycles to the duty's end-of-life SOH, from the design and the duty: xlcell's one life model.
 
     Four mechanisms, each from O'Kane et al. 2022's coupled degradation model (PyBaMM ``OKane2022``; lithium plating
@@ -961,19 +966,22 @@ def cycle_life(design: CellDesign, duty: Duty = Duty(), sei: SEIParams = SEIPara
         Particle mechanics of both electrodes and the depth-of-discharge stress (SI).
     crack : CrackParams
         Coating-crack parameters of :func:`cracking` (SI), for the resistance at end of life.
+    fmt : CellFormat, optional
+        The cell format (:class:`~xlcell.pouch.CellFormat`; default the pouch's): the negative's area and the
+        resistance at beginning of life are the cell model's with this format (one chain).
 
     Returns
     -------
     LifeResult
         Cycle life, years, the capacity lost to each mechanism at end of life and the resistance at end of life.
     """
-    model = _LifeModel(design, duty, sei, mech)
+    model = _LifeModel(design, duty, sei, mech, fmt)
     n = model.life()
     fin = np.isfinite(n)
     at = model.fade(np.where(fin, n, 0.0), 0)
     d = model.design
-    cell = evaluate_cell(d)
-    area_n = d.electrode_area_m2 * (1.0 + d.neg_area_excess)
+    cell = evaluate_cell(d, fmt)
+    area_n = negative_area(d, fmt)
     r_sei = np.asarray(sei.resistivity_ohm_m, dtype=float) * (at["sei_thickness_m"] - model.d0) \
         / (model.a_n * d.neg.thickness_m) / area_n
     with np.errstate(divide="ignore"):
@@ -1000,7 +1008,7 @@ def cycle_life(design: CellDesign, duty: Duty = Duty(), sei: SEIParams = SEIPara
 
 
 def life_fade(design: CellDesign, efc: Array, duty: Duty = Duty(), sei: SEIParams = SEIParams(),
-              mech: MechanicsParams = MechanicsParams()) -> LifeFade:
+              mech: MechanicsParams = MechanicsParams(), *, fmt: Any = None) -> LifeFade:
     """Capacity fade of :func:`cycle_life`'s model after ``efc`` equivalent full cycles (shape ``K``).
 
     Parameters
@@ -1020,19 +1028,21 @@ def life_fade(design: CellDesign, efc: Array, duty: Duty = Duty(), sei: SEIParam
     -------
     LifeFade
         Arrays of shape ``S + K``.
+    fmt : CellFormat, optional
+        The cell format (default the pouch's), as in :func:`cycle_life`.
     """
     N = np.asarray(efc, dtype=float)
     bad = ~np.isfinite(N) | (N < 0)
     if np.any(bad):
         raise InputError("cycles", _first_bad(N, bad), "cycle counts >= 0")
-    model = _LifeModel(design, duty, sei, mech)
+    model = _LifeModel(design, duty, sei, mech, fmt)
     out = model.fade(N, N.ndim)
     shape = model.shape + N.shape
     return LifeFade(efc=np.broadcast_to(N, shape).copy(), **{k: np.broadcast_to(v, shape).copy() for k, v in out.items()})
 
 
 def life_soh_by_year(design: CellDesign, years: int, duty: Duty = Duty(), sei: SEIParams = SEIParams(),
-                     mech: MechanicsParams = MechanicsParams()) -> np.ndarray:
+                     mech: MechanicsParams = MechanicsParams(), *, fmt: Any = None) -> np.ndarray:
     """State of health at the start of each year 1..``years`` (at most :data:`MAX_YEARS`) from :func:`cycle_life`'s
     model, for the project LCOS (shape ``S + (years,)``).
 
@@ -1048,9 +1058,11 @@ def life_soh_by_year(design: CellDesign, years: int, duty: Duty = Duty(), sei: S
         SEI growth parameters (SI).
     mech : MechanicsParams
         Particle mechanics (SI).
+    fmt : CellFormat, optional
+        The cell format (default the pouch's), as in :func:`cycle_life`.
     """
     n = np.arange(_years(years), dtype=float)
-    model = _LifeModel(design, duty, sei, mech)
+    model = _LifeModel(design, duty, sei, mech, fmt)
     N = np.asarray(model.efc_per_year, dtype=float)[..., None] * n
     return np.broadcast_to(model.fade(N, 1)["soh"], model.shape + n.shape).copy()
 

@@ -145,7 +145,8 @@ def _lifetime(ev: Evaluation) -> dict[str, Any]:
     parameters of context ``"lifetime"`` (:func:`lifetime_inputs`): what the LCOS, the optimiser and the Pareto front
     read as ``cycle_life``."""
     duty, kw = lifetime_inputs(ev.context)
-    shown = to_display(degradation.cycle_life(ev.design, duty, **kw))
+    # the cell format of context "cost", as the cell and cost providers read it (one chain)
+    shown = to_display(degradation.cycle_life(ev.design, duty, **kw, fmt=_cost_context(ev).get("fmt")))
     return {k: shown[k] for k in LIFE_KEYS}
 
 
