@@ -69,16 +69,18 @@ def test_the_lcos_optimum_of_each_duty(study):
     np.testing.assert_array_equal(study.lcos_min_thickness_m, study.thickness_m[best])
     np.testing.assert_array_equal(study.lcos_min_usd_J, study.lcos_usd_J[[0, 1], best])
     np.testing.assert_array_equal(study.lcos_interior, (best > 0) & (best < study.thickness_m.size - 1))
-    # a faster duty puts the optimum at a thinner electrode, and both optima lie inside the 40-250 µm sweep
-    assert study.lcos_min_thickness_m[1] < study.lcos_min_thickness_m[0]
-    assert bool(study.lcos_interior[0]) and bool(study.lcos_interior[1])
+    # the slow duty's LCOS has an interior optimum (thicker: cheaper per kWh but shorter-lived, the life model's
+    # cracks and SEI); the fast duty's lies at a thinner electrode, at the sweep's thin end (40 µm)
+    assert bool(study.lcos_interior[0]) and 50e-6 <= study.lcos_min_thickness_m[0] <= 80e-6
+    assert study.lcos_min_thickness_m[1] <= study.lcos_min_thickness_m[0]
+    assert study.lcos_min_thickness_m[1] == study.thickness_m[0] and not bool(study.lcos_interior[1])
 
 
 def test_the_interior_flag_sees_an_optimum_at_an_end():
     # a sweep that stops before the slow optimum: its lowest LCOS is its thickest point, not an interior optimum
-    res = thickness_study(design_from_mapping({}), ThicknessStudy(thicknesses_m=np.array([40e-6, 60e-6, 80e-6]),
+    res = thickness_study(design_from_mapping({}), ThicknessStudy(thicknesses_m=np.array([30e-6, 40e-6, 50e-6]),
                                                                   duties=(SLOW,)))
-    assert float(res.lcos_min_thickness_m[0]) == pytest.approx(80e-6) and not bool(res.lcos_interior[0])
+    assert float(res.lcos_min_thickness_m[0]) == pytest.approx(50e-6) and not bool(res.lcos_interior[0])
 
 
 def test_bad_scenarios_are_refused():
