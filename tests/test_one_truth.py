@@ -24,7 +24,7 @@ import xlcell.registry as reg
 from xlcell import calendering as cal
 from xlcell.bom import CellFormat, batpac_format, cell_geometry
 from xlcell.cell import chain, default_design, electrode, electronic_conductivity, evaluate_cell, resolve
-from xlcell.cost import cost_details, evaluate_cost
+from xlcell.cost import Factory, cost_details, evaluate_cost
 from xlcell.design import design_from_mapping
 from xlcell.params import specs
 
@@ -140,7 +140,7 @@ def test_batpac_mode_is_exact_and_the_default_couples_the_asi():
     # BatPaC 5.0 §2.3, §2.6, §6.3: the default cell in BatPaC's rating is 3.6668124 V, 68.179107 Ah, 250.0 Wh,
     # 744.124 g (336.0 Wh/kg, 646.6 Wh/L), $19.754802 per cell, $79.0192/kWh; every line item: tests/test_cost.py
     b = evaluate_cell(default_design(), batpac_format()).as_display()
-    c = evaluate_cost(default_design(), fmt=batpac_format()).as_display()
+    c = evaluate_cost(default_design(), Factory.batpac5(), fmt=batpac_format()).as_display()  # BatPaC mode
     assert b["nominal_voltage_V"] == pytest.approx(3.6668124, rel=1e-7)
     assert b["capacity_Ah"] == pytest.approx(68.179107, rel=1e-7)
     assert b["energy_Wh"] == pytest.approx(250.0, rel=1e-7) and float(c["cell_energy_Wh"]) == b["energy_Wh"]
@@ -153,7 +153,7 @@ def test_batpac_mode_is_exact_and_the_default_couples_the_asi():
     # the default chain rates the same cell with the cell model's ASI (10.64 Ω·cm², BatPaC's couple 15.53): the same
     # capacity, mass and volume, a higher rated voltage, so more Wh and fewer $/kWh
     d = evaluate_cell(default_design()).as_display()
-    k = evaluate_cost(default_design()).as_display()
+    k = evaluate_cost(default_design(), Factory.batpac5()).as_display()  # BatPaC economics: the rating effect alone
     assert d["asi_rating_ohm_cm2"] == pytest.approx(d["asi_total_ohm_cm2"] + 1.7158996, rel=1e-7)
     assert d["capacity_Ah"] == b["capacity_Ah"] and d["mass_g"] == b["mass_g"] and d["volume_cm3"] == b["volume_cm3"]
     assert 250.0 < d["energy_Wh"] < 252.0 and float(k["cell_cost_usd_per_kWh"]) < 79.019206

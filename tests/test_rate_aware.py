@@ -129,7 +129,7 @@ def test_the_duty_context_is_checked():
 
 
 def test_a_duty_with_no_voltage_left_delivers_nothing_and_its_lcos_is_infinite():
-    d = dataclasses.replace(default_design(), electrolyte_conductivity_S_m=0.002)  # a resistive cell
+    d = dataclasses.replace(default_design(), electrolyte_conductivity_S_m=0.02)  # a resistive cell (rated at C/3, dead at 50C)
     out = evaluate_outputs(d, {}, ["usable_energy_Wh", "cell_cost_usd_per_kWh_usable", "lcos_cell_usd_per_kWh"],
                            {"duty": Duty(c_rate_per_h=50.0)})
     assert float(out["usable_energy_Wh"]) == 0.0

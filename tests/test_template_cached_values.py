@@ -10,6 +10,7 @@ import subprocess
 import zipfile
 
 import pytest
+from batpac_mode import default_cost
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula
@@ -73,7 +74,7 @@ def test_dashboard_caches_the_batpac_default_cell(books):
     c = evaluate_cost(design_from_mapping({})).as_display()
     # BatPaC 5.0 default cell, shared/reference/batpac5.md §6.3: $19.754802 per cell, $79.0192/kWh
     # (plus the electricity xlcell charges by default)
-    cell, per_kwh = _default_cost()
+    cell, per_kwh = default_cost()
     assert ws[f"B{rows['cell_cost_usd']}"].value == pytest.approx(cell, abs=1e-6)
     assert ws[f"B{rows['cell_cost_usd_per_kWh']}"].value == pytest.approx(per_kwh, rel=1e-7)
     assert ws[f"B{rows['cell_cost_usd_per_kWh']}"].value == pytest.approx(float(c["cell_cost_usd_per_kWh"]), rel=1e-12)
@@ -95,7 +96,7 @@ def test_cached_values_are_typed_as_excel_writes_them(fresh_template):
         wbxml = z.read("xl/workbook.xml").decode()
     # text results t="str", numbers plain; the spilled anchor keeps its formula and the top-left value
     assert re.search(r'<c r="B11"[^>]* t="str"><f>[^<]+</f><v>yes</v></c>', xml)
-    cell = f"{_default_cost()[0]:.12f}"[:-1].replace(".", "\\.")  # BatPaC's 19.754801500570 + the electricity
+    cell = f"{default_cost()[0]:.12f}"[:-1].replace(".", "\\.")  # BatPaC's 19.754801500570 + the electricity
     assert re.search(r'<c r="B13" s="\d+"><f>[^<]+</f><v>' + cell + r'\d*</v></c>', xml)
     with zipfile.ZipFile(fresh_template) as z:
         design = z.read("xl/worksheets/sheet3.xml").decode()
@@ -146,7 +147,7 @@ def test_libreoffice_shows_the_dashboard_numbers_without_python(libreoffice_csv)
     rows = dashboard.headline_rows()
     shown = {key: _shown(libreoffice_csv, dashboard.TITLE, f"B{r}") for key, r in rows.items()}
     assert not [v for v in shown.values() if ERROR.match(v) or not v], shown
-    cell, per_kwh = _default_cost()
+    cell, per_kwh = default_cost()
     assert float(shown["cell_cost_usd"]) == pytest.approx(cell, abs=1e-6)
     assert float(shown["cell_cost_usd_per_kWh"]) == pytest.approx(per_kwh, rel=1e-7)
     assert shown["feasible"] == "yes"
@@ -169,18 +170,3 @@ def test_libreoffice_shows_every_plain_formula_cell_without_python(libreoffice_c
     assert checked > 150
 
 
-def _default_cost():
-    """xlcell's default cell cost = BatPaC 5.0's $19.754802 ($79.0192/kWh, shared/reference/batpac5.md §6.3) plus the
-    electricity BatPaC does not charge (8.06 ¢/kWh, EIA 2023) and rated with the cell model's ASI (issue 17): (cell $,
-    $/kWh); BatPaC mode (Factory.batpac5(), batpac_format()) is checked against the digest."""
-    from xlcell.cell import default_design
-    from xlcell.cost import Factory, evaluate_cost
-    from xlcell.pouch import batpac_format
-
-    m = evaluate_cost(default_design())  # the default chain: rated with the cell model's ASI, electricity charged
-    b = evaluate_cost(default_design(), Factory.batpac5(), fmt=batpac_format())  # BatPaC mode
-    assert float(b.cell_cost_usd) == pytest.approx(19.754802, abs=1e-6)
-    assert float(b.cost_per_energy_usd_J) * 3.6e6 == pytest.approx(79.019206, rel=1e-7)
-    cell, util, kwh = float(m.cell_cost_usd), float(m.utilities_usd), float(m.cell_energy_J) / 3.6e6
-    assert util > 0 and cell - util == pytest.approx(19.754802, rel=1e-3)
-    return cell, cell / kwh

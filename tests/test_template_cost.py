@@ -1,6 +1,7 @@
 """The template's Factory, BOM and Cost sheets: laid out from metadata, and their formulas, computed by
 a formula engine with our UDFs bound, agree with the Python cost model (BatPaC 5.0 default case)."""
 import pytest
+from batpac_mode import default_cost
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter as L
 
@@ -75,7 +76,7 @@ def test_cost_sheet_computes_batpac_default(template_values, ref):
     rows = {s.key: cost_sheet.HEADER_ROW + 1 + i for i, s in enumerate(specs(CostMetrics))}
     # BatPaC 5.0 §6.3 (shared/reference/batpac5.md): $19.754802 per cell, $79.0192/kWh
     # (plus the electricity xlcell charges by default, 8.06 ¢/kWh: the sheet's utilities line)
-    cell, per_kwh = _default_cost()
+    cell, per_kwh = default_cost()
     assert template_values[f"COST!C{rows['cell_cost_usd']}"] == pytest.approx(cell, abs=1e-6)
     tot = cost_sheet.HEADER_ROW + 1 + len(cost_sheet.LINES)
     assert template_values[f"COST!G{tot}"] == pytest.approx(per_kwh, rel=1e-7)  # the lines add up to the total
@@ -233,18 +234,3 @@ def test_report_has_a_cost_section(tmp_path):
     assert len(ws._charts) == 2
 
 
-def _default_cost():
-    """xlcell's default cell cost = BatPaC 5.0's $19.754802 ($79.0192/kWh, shared/reference/batpac5.md §6.3) plus the
-    electricity BatPaC does not charge (8.06 ¢/kWh, EIA 2023) and rated with the cell model's ASI (issue 17): (cell $,
-    $/kWh); BatPaC mode (Factory.batpac5(), batpac_format()) is checked against the digest."""
-    from xlcell.cell import default_design
-    from xlcell.cost import Factory, evaluate_cost
-    from xlcell.pouch import batpac_format
-
-    m = evaluate_cost(default_design())  # the default chain: rated with the cell model's ASI, electricity charged
-    b = evaluate_cost(default_design(), Factory.batpac5(), fmt=batpac_format())  # BatPaC mode
-    assert float(b.cell_cost_usd) == pytest.approx(19.754802, abs=1e-6)
-    assert float(b.cost_per_energy_usd_J) * 3.6e6 == pytest.approx(79.019206, rel=1e-7)
-    cell, util, kwh = float(m.cell_cost_usd), float(m.utilities_usd), float(m.cell_energy_J) / 3.6e6
-    assert util > 0 and cell - util == pytest.approx(19.754802, rel=1e-3)
-    return cell, cell / kwh

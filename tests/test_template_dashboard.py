@@ -2,6 +2,7 @@
 on the other sheets, and its values, computed by the formula engine with our UDFs bound, equal the Python
 model's for the default design (the BatPaC 5.0 default cell)."""
 import pytest
+from batpac_mode import default_cost
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula
@@ -10,10 +11,8 @@ from workbooks.sheets import cost, dashboard, design, lcos, uncertainty
 from xlcell.calendering import CALENDERING_MATERIALS, coating_porosity, fracture_line_load
 from xlcell.cell import evaluate_cell
 from xlcell.cost import evaluate_cost
-from xlcell.degradation import cycle_life
 from xlcell.design import design_from_mapping
 from xlcell.duty import Duty
-from xlcell.pouch import batpac_format
 from xlcell.lcos import cell_lcos
 from xlcell.uncertainty import UncertaintySpec, monte_carlo
 
@@ -75,7 +74,7 @@ def test_headline_values_equal_the_model(template_values):
         assert _value(template_values, key) == pytest.approx(float(c[key]), rel=1e-9), key
     assert _value(template_values, "bottleneck_step") == str(c["bottleneck_step"])
     # BatPaC 5.0 default cell, shared/reference/batpac5.md §6.3: $19.754802 per cell, $79.0192/kWh
-    cell, per_kwh = _default_cost()  # (plus the electricity xlcell charges by default)
+    cell, per_kwh = default_cost()  # (plus the electricity xlcell charges by default)
     assert _value(template_values, "cell_cost_usd") == pytest.approx(cell, abs=1e-6)
     assert _value(template_values, "cell_cost_usd_per_kWh") == pytest.approx(per_kwh, rel=1e-7)
     assert 0 < _value(template_values, "materials_share") < 1
@@ -113,18 +112,3 @@ def test_cost_chart_draws_the_cost_sheets_lines(wb, template_values):
     assert total == pytest.approx(_value(template_values, "cell_cost_usd_per_kWh"), rel=1e-9)
 
 
-def _default_cost():
-    """xlcell's default cell cost = BatPaC 5.0's $19.754802 ($79.0192/kWh, shared/reference/batpac5.md §6.3) plus the
-    electricity BatPaC does not charge (8.06 ¢/kWh, EIA 2023) and rated with the cell model's ASI (issue 17): (cell $,
-    $/kWh); BatPaC mode (Factory.batpac5(), batpac_format()) is checked against the digest."""
-    from xlcell.cell import default_design
-    from xlcell.cost import Factory, evaluate_cost
-    from xlcell.pouch import batpac_format
-
-    m = evaluate_cost(default_design())  # the default chain: rated with the cell model's ASI, electricity charged
-    b = evaluate_cost(default_design(), Factory.batpac5(), fmt=batpac_format())  # BatPaC mode
-    assert float(b.cell_cost_usd) == pytest.approx(19.754802, abs=1e-6)
-    assert float(b.cost_per_energy_usd_J) * 3.6e6 == pytest.approx(79.019206, rel=1e-7)
-    cell, util, kwh = float(m.cell_cost_usd), float(m.utilities_usd), float(m.cell_energy_J) / 3.6e6
-    assert util > 0 and cell - util == pytest.approx(19.754802, rel=1e-3)
-    return cell, cell / kwh

@@ -11,7 +11,6 @@ from app.report import write_report
 from workbooks.sheets import lcos as lcos_sheet
 from workbooks.sheets import lifetime as lifetime_sheet
 from workbooks.xlsx import dynamic_cells
-from xlcell.cell import default_design
 from xlcell.degradation import (
     SECONDS_PER_YEAR,
     cracking,
@@ -111,7 +110,6 @@ def test_one_cell_lcos_fed_by_the_models_and_a_labelled_what_if(template_values,
     the typed-input form is a what-if labelled so, pre-filled with the models' terms (so it equals the model)."""
     wb = load_workbook(fresh_template)
     ws = wb["LCOS"]
-    row = lcos_sheet.HEADER_ROW
     labels = {str(ws.cell(r, 1).value): r for r in range(1, 90) if ws.cell(r, 1).value and isinstance(ws.cell(r, 1).value, str)}
     anchor = next(r for r in range(1, 90) if template_values.get(f"LCOS!A{r}") == "lcos_usd_kWh")
     assert ws.cell(anchor, 1).value.text.startswith("=XLCELL_CELL_LCOS(tbl_design,tbl_duty,")

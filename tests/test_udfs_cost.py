@@ -67,7 +67,7 @@ def test_cost_returns_the_issue_items_and_reproduces_batpac():
     assert set(ISSUE_ITEMS) <= set(got)
     # BatPaC 5.0 §6.3 (shared/reference/batpac5.md): $19.754802 per cell, $79.0192/kWh in BatPaC's conventions (no
     # utility line: electricity 0); the default adds the electricity (8.06 ¢/kWh, EIA 2023)
-    bp = dict(XLCELL_COST(DESIGN, BATPAC))
+    bp = dict(XLCELL_COST(DESIGN, BATPAC, BATPAC_BOM))  # BatPaC mode: no utility line, its rating ASI
     assert bp["cell_cost_usd"] == pytest.approx(19.754802, abs=1e-6)
     assert bp["cell_cost_usd_per_kWh"] == pytest.approx(79.019206, rel=1e-7)
     assert got["cell_cost_usd"] == pytest.approx(19.754802 + got["utilities_usd"], abs=1e-6)

@@ -101,7 +101,7 @@ def test_cell_lcos_udf():
 def test_cell_lcos_udf_refuses_a_duty_at_which_the_cell_delivers_nothing():
     from udfs.lcos import XLCELL_CELL_LCOS
 
-    out = XLCELL_CELL_LCOS([["electrolyte_conductivity_S_m", 0.002]], [["c_rate", 50.0]])
+    out = XLCELL_CELL_LCOS([["electrolyte_conductivity_S_m", 0.02]], [["c_rate", 50.0]])
     assert out[0][0].startswith("#XLCELL! c_rate = 50: must be a duty C-rate at which the cell delivers energy")
 
 
@@ -123,5 +123,5 @@ def test_thickness_study_udf():
     blank = XLCELL_THICKNESS_STUDY([["np_ratio", 1.2]])
     assert [r[0] for r in blank[1:]] == pytest.approx(list(np.arange(40.0, 251.0, 10.0)))
     assert XLCELL_THICKNESS_STUDY([["np_ratio", 1.2]], [[60.0], [-5.0]])[0][0].startswith("#XLCELL! thicknesses_um = -5")
-    none = XLCELL_THICKNESS_STUDY([["electrolyte_conductivity_S_m", 0.002]], [[120.0]], [["c_rate", 50.0]])
+    none = XLCELL_THICKNESS_STUDY([["electrolyte_conductivity_S_m", 0.02]], [[120.0]], [["c_rate", 50.0]])
     assert none[1][THICKNESS_COLUMNS.index("lcos_cell_usd_per_kWh")] == NO_ENERGY

@@ -1023,13 +1023,13 @@ def life_fade(design: CellDesign, efc: Array, duty: Duty = Duty(), sei: SEIParam
         SEI growth parameters (SI).
     mech : MechanicsParams
         Particle mechanics (SI).
+    fmt : CellFormat, optional
+        The cell format (default the pouch's), as in :func:`cycle_life`.
 
     Returns
     -------
     LifeFade
         Arrays of shape ``S + K``.
-    fmt : CellFormat, optional
-        The cell format (default the pouch's), as in :func:`cycle_life`.
     """
     N = np.asarray(efc, dtype=float)
     bad = ~np.isfinite(N) | (N < 0)
