@@ -251,3 +251,20 @@ def test_cost_limit_validation_matches_the_model(wb):
     assert dv[0].allow_blank and "blank" in str(ws.cell(row, 6).value) and "no limit" in str(ws.cell(row, 6).value)
 
 
+
+
+def test_the_monte_carlo_runs_at_the_books_one_duty(wb):
+    """Issue 17: the Monte Carlo formulas pass the Lifetime sheet's duty (tbl_duty), so each sample's cycle life and
+    LCOS are at the duty the Lifetime and LCOS sheets use; the outputs are spelled out (an empty argument would be 0
+    in some formula engines), and a duty reaches the numbers (2C: shorter lives than the default duty)."""
+    import udfs.uncertainty as u
+
+    texts = [c.value.text for row in wb["Uncertainty"].iter_rows() for c in row
+             if isinstance(c.value, ArrayFormula) and c.value.text.startswith(("=XLCELL_MONTE_CARLO(", "=XLCELL_MC_RISK(",
+                                                                                "=XLCELL_MC_SAMPLES("))]
+    assert len(texts) == 3 and all(t.endswith(",tbl_duty)") and '{"' in t for t in texts)
+    design = [["pos_thickness_um", 120.0]]
+    slow = {r[0]: r for r in u.XLCELL_MONTE_CARLO(design, 64.0, 1.0)}
+    fast = {r[0]: r for r in u.XLCELL_MONTE_CARLO(design, 64.0, 1.0, None, None, None, None, None, None, [["c_rate", 2.0]])}
+    col = MC_HEADER.index("deterministic")
+    assert fast["cycle_life"][col] < 0.5 * slow["cycle_life"][col]

@@ -9,7 +9,8 @@ Layout:
 * H:Q — ``XLCELL_MONTE_CARLO`` (statistics per output) and ``XLCELL_MC_RISK`` (risk of $/kWh) of the
   Design sheet's cell in the Factory and BOM sheets' plant; the histogram of $/kWh
   (``XLCELL_HISTOGRAM`` over the spilled samples) with a native column chart; the sample correlation of
-  the log prices (``XLCELL_MC_CORRELATION``).
+  the log prices (``XLCELL_MC_CORRELATION``). The Monte Carlo runs at the book's one duty, the Lifetime
+  sheet's ``tbl_duty`` (each sample's cycle life and LCOS at that duty).
 * Below the inputs — ``XLCELL_CELL_TO_CELL`` (spread, spec window, packs) and the histogram of cell
   capacity with its chart.
 * Each histogram reserves :data:`MAX_SHEET_BINS` rows (the ``mc_bins`` input is validated 1 to that many)
@@ -172,7 +173,10 @@ def build(wb: Workbook, ctx) -> None:
         if ws.cell(row=r, column=2).value in WHOLE:
             ws.cell(row=r, column=3).number_format = "#,##0"
 
-    args = f"{ctx.design_name},mc_samples,mc_seed,{SPEC_NAME},{cost_args(ctx)}"
+    # the outputs spelled out (an empty argument is not a blank everywhere) and the book's one duty, the Lifetime
+    # sheet's tbl_duty: each sample's cycle life and LCOS at that duty
+    outputs = "{" + ",".join(f'"{k}"' for k in DEFAULT_OUTPUTS) + "}"
+    args = f"{ctx.design_name},mc_samples,mc_seed,{SPEC_NAME},{cost_args(ctx)},{outputs},{ctx.duty_name}"
     n_out = len(DEFAULT_OUTPUTS)
 
     # statistics and risk
