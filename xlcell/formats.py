@@ -152,14 +152,39 @@ def can_preset(name: str, **fields_si: Array) -> CanFormat | None:
     key = ALIASES.get(key, key)
     if key == "pouch":
         if fields_si:
-            raise InputError(next(iter(fields_si)), None, "given with a can format (cell_format = cylindrical or "
-                             "prismatic); the pouch's geometry is set by the pouch keys")
+            keys = {s.name: s.key for s in specs(CanFormat)}
+            raise InputError(keys.get(next(iter(fields_si)), next(iter(fields_si))), None,
+                             "given with a can format only (cell_format = cylindrical or prismatic); the pouch's "
+                             "geometry is set by the pouch keys")
         return None
     if key not in preset_names():
         raise InputError("cell_format", name, "one of " + ", ".join(format_names()))
     t = paramsets.table(FILE, f"can.{key}")
     values = paramsets.si_values(CanFormat, t, f"xlcell/data/{FILE}.toml [can.{key}]")
     return dataclasses.replace(CanFormat(), **{**values, **fields_si})
+
+
+def cell_format(name: str = "pouch", *, can_fields_si: dict[str, Array] | None = None, **fields_si: Array) -> Any:
+    """The :class:`xlcell.pouch.CellFormat` named ``name`` (the bom key ``cell_format``), with SI overrides.
+
+    Parameters
+    ----------
+    name : str
+        ``pouch`` (BatPaC's, the default), ``cylindrical`` (= ``cylindrical_21700``), ``cylindrical_4680``,
+        ``prismatic`` (= ``prismatic_phev2``) or ``prismatic_bev2`` (any case).
+    can_fields_si : dict, optional
+        Overrides of the can's :class:`CanFormat` fields by SI name (a can format only).
+    **fields_si : array_like
+        Overrides of :class:`xlcell.pouch.CellFormat` fields by SI name (e.g. the rating ASI).
+
+    Raises
+    ------
+    InputError
+        An unknown name, or can fields given with the pouch.
+    """
+    from .pouch import CellFormat
+
+    return CellFormat(**fields_si, can=can_preset(name, **(can_fields_si or {})))
 
 
 def format_name(fmt: Any) -> str:
@@ -381,5 +406,5 @@ def format_steps(steps: Any, fmt: Any) -> Any:
     return out
 
 
-__all__ = ["CanFormat", "ALIASES", "SHAPES", "can_preset", "preset_names", "format_names", "format_name", "check_can",
+__all__ = ["CanFormat", "ALIASES", "SHAPES", "can_preset", "cell_format", "preset_names", "format_names", "format_name", "check_can",
            "can_geometry", "housing_cost", "format_steps"]
