@@ -406,5 +406,58 @@ def format_steps(steps: Any, fmt: Any) -> Any:
     return out
 
 
-__all__ = ["CanFormat", "ALIASES", "SHAPES", "can_preset", "cell_format", "preset_names", "format_names", "format_name", "check_can",
+@dataclass(frozen=True)
+class FormatComparison:
+    """Results of :func:`compare_formats`: one entry per format (SI), in the order asked."""
+
+    names: tuple[str, ...] = field(metadata=param("Cell format", "text", key="cell_format"))
+    energy_J: np.ndarray = field(metadata=param("Cell energy (nominal)", "Wh", key="cell_energy_Wh"))
+    capacity_C: np.ndarray = field(metadata=param("Capacity", "Ah", key="capacity_Ah"))
+    mass_kg: np.ndarray = field(metadata=param("Cell mass", "g", key="cell_mass_g"))
+    volume_m3: np.ndarray = field(metadata=param("Cell volume", "cm³", key="cell_volume_cm3"))
+    specific_energy_J_kg: np.ndarray = field(metadata=param("Specific energy", "Wh/kg", key="specific_energy_Wh_kg"))
+    energy_density_J_m3: np.ndarray = field(metadata=param("Energy density", "Wh/L", key="energy_density_Wh_L"))
+    housing_mass_share: np.ndarray = field(metadata=param("Container and collectors, share of the mass", "-", key="housing_mass_share"))
+    housing_usd: np.ndarray = field(metadata=param("Container and collectors per accepted cell", "$", key="housing_usd"))
+    cell_cost_usd: np.ndarray = field(metadata=param("Cell cost", "$", key="cell_cost_usd"))
+    cell_cost_usd_per_J: np.ndarray = field(metadata=param("Cell cost per kWh", "$/kWh", key="cell_cost_usd_per_kWh"))
+
+
+def compare_formats(design: Any = None, names: tuple[str, ...] = ("pouch", "cylindrical_21700", "cylindrical_4680",
+                                                                    "prismatic_phev2", "prismatic_bev2"),
+                    **cost_kw: Any) -> FormatComparison:
+    """One design in each cell format: energy, mass, volume, densities, housing and cost (one cost call per format).
+
+    The comparison the docs and the report show (``docs/models/formats.md``); each format is one vectorised call of
+    the cell and cost models (formats are not mixed within one call).
+
+    Parameters
+    ----------
+    design : CellDesign, optional
+        One design (default: BatPaC 5.0's default NMC811 | graphite cell).
+    names : tuple of str
+        The formats (values of the bom key ``cell_format``).
+    **cost_kw
+        Further keyword arguments of :func:`xlcell.cost.cost_details` (factory, prices, yields, slurry, calendering).
+    """
+    from .cell import default_design
+    from .cost import cost_details
+
+    d = design if design is not None else default_design()
+    rows = []
+    for name in names:
+        det = cost_details(d, fmt=cell_format(name), **cost_kw)
+        g, b = det.geometry, det.bom
+        housing_kg = b.design["pouch"] + b.design["pos_terminal"] + b.design["neg_terminal"]
+        rows.append((g.energy_J, g.capacity_C, g.mass_kg, g.cell_volume_m3, housing_kg / g.mass_kg,
+                     b.cost["pouch"] + b.cost["pos_terminal"] + b.cost["neg_terminal"], det.metrics.cell_cost_usd,
+                     det.metrics.cost_per_energy_usd_J))
+    col = [np.array([float(np.asarray(r[i]).reshape(-1)[0]) for r in rows]) for i in range(8)]
+    return FormatComparison(names=tuple(names), energy_J=col[0], capacity_C=col[1], mass_kg=col[2], volume_m3=col[3],
+                            specific_energy_J_kg=col[0] / col[2], energy_density_J_m3=col[0] / col[3],
+                            housing_mass_share=col[4], housing_usd=col[5], cell_cost_usd=col[6],
+                            cell_cost_usd_per_J=col[7])
+
+
+__all__ = ["FormatComparison", "compare_formats", "CanFormat", "ALIASES", "SHAPES", "can_preset", "cell_format", "preset_names", "format_names", "format_name", "check_can",
            "can_geometry", "housing_cost", "format_steps"]
