@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from . import paramsets
+from .formats import CanFormat
 from .params import param, specs
 
 Array = Any
@@ -95,7 +96,7 @@ class CellFormat:
     #: a can format (:class:`xlcell.formats.CanFormat`: cylindrical or prismatic jelly rolls) in place of the pouch;
     #: None = BatPaC's pouch. With a can, the pouch fields above do not apply; the rating fields (electrochemical and
     #: pack-share ASI, foil conductivities, nominal C-rate) do. :func:`xlcell.formats.cell_format` builds one by name.
-    can: Any = None
+    can: CanFormat | None = None
 
 
 #: the table of ``xlcell/data/batpac5_default.toml`` that holds BatPaC 5.0's own conventions where xlcell's default
