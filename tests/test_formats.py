@@ -274,3 +274,17 @@ def test_geometry_and_bom_agree_with_the_chain():
     assert float(g.pos_area_m2) == float(c["pos_area_m2"]) and float(g.mass_kg) == float(c["mass_kg"])
     b, _ = bill_of_materials(default_design(), 1e8, 0.95, f)
     assert float(b.design["separator"]) == float(c["separator_area_m2"])
+
+
+def test_the_lifetime_model_sees_the_cans_electrode_area():
+    # one chain: the life model's beginning-of-life capacity is the cell model's in the same can (the can, not the
+    # design's electrode_area_cm2, sets the area), and its resistance at beginning of life too
+    from xlcell.degradation import MechanicsParams, SEIParams, _LifeModel, life_fade
+    from xlcell.duty import Duty
+
+    for name in ("cylindrical_4680", "prismatic"):
+        f = cell_format(name)
+        model = _LifeModel(default_design(), Duty(), SEIParams(), MechanicsParams(), f)
+        assert float(model.capacity_C) == pytest.approx(float(evaluate_cell(default_design(), f).capacity_C), rel=1e-14)
+        fade = life_fade(default_design(), [0.0, 500.0], fmt=f)
+        assert float(fade.soh[..., 0]) == pytest.approx(1.0) and 0.5 < float(fade.soh[..., 1]) < 1.0

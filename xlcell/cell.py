@@ -489,6 +489,24 @@ def negative_area(design: CellDesign, fmt: CellFormat | None = None) -> np.ndarr
     return format_geometry(d, f)["neg_area_m2"]
 
 
+def in_format(d: CellDesign, fmt: CellFormat | None) -> CellDesign:
+    """Resolved designs with the electrode area their format holds: unchanged in the pouch (whose area is the
+    design's), the jelly roll's area in a can (:func:`xlcell.formats.can_geometry`), so that a model reading
+    ``electrode_area_m2`` directly (the lifetime model) sees the chain's area.
+
+    Parameters
+    ----------
+    d : CellDesign
+        Resolved designs (SI).
+    fmt : CellFormat or None
+        The cell format.
+    """
+    if fmt is None or fmt.can is None:
+        return d
+    check_format(fmt)
+    return dataclasses.replace(d, electrode_area_m2=format_geometry(d, fmt)["pos_area_m2"])
+
+
 def format_geometry(d: CellDesign, fmt: CellFormat) -> dict[str, Array]:
     """The geometry of resolved designs in their format: BatPaC's pouch (:func:`xlcell.pouch.pouch_geometry`, which
     holds the design's electrode area) or a can (:func:`xlcell.formats.can_geometry`, whose jelly roll sets it).
@@ -884,7 +902,7 @@ def broadcast_fields_cell(d: CellDesign) -> CellDesign:
 
 __all__ = [
     "CellDesign", "CellMetrics", "ElectrodeDesign", "SeparatorDesign", "default_design", "electrode",
-    "evaluate_cell", "chain", "format_geometry", "electronic_conductivity", "negative_area", "rate_capability", "areal_capacity", "coating_density", "volumetric_capacity",
+    "evaluate_cell", "chain", "format_geometry", "in_format", "electronic_conductivity", "negative_area", "rate_capability", "areal_capacity", "coating_density", "volumetric_capacity",
     "am_volume_fraction", "specific_area", "charge_transfer_asi", "neg_thickness_for_np", "resolve",
     "binder_coverage", "broadcast_fields_cell", "composite_density", "areal_capacity_of", "specific_area_of",
     "charge_transfer_asi_of",
