@@ -183,9 +183,14 @@ def test_every_format_is_priced_and_the_order_is_plausible():
     # cheaper per kWh than the small one (fewer cells and lids per kWh)
     assert max(per_kwh, key=per_kwh.get) == "cylindrical_21700"
     assert per_kwh["prismatic_bev2"] < per_kwh["prismatic_phev2"]
-    # the housing is dearer per kWh in a can than in BatPaC's pouch
-    hw = {n: float(v["cell_cost_usd"]) for n, v in c.items()}
-    assert all(hw[n] > 0 for n in hw)
+    # the housing (container and collectors) is dearer per kWh in every can than in BatPaC's laminate pouch, and
+    # heavier: a can's wall against a 150 µm film (compare_formats is the docs' table)
+    from xlcell.formats import compare_formats
+
+    cmp = compare_formats(names=("pouch",) + CANS)
+    per_j = cmp.housing_usd / cmp.energy_J
+    assert np.all(per_j[1:] > per_j[0]) and np.all(cmp.housing_mass_share[1:] > cmp.housing_mass_share[0])
+    np.testing.assert_allclose(cmp.cell_cost_usd_per_J * 3.6e6, [per_kwh[n] for n in ("pouch",) + CANS], rtol=1e-12)
 
 
 def test_the_bom_prices_the_can_cap_and_collectors():

@@ -132,6 +132,10 @@ def format_names() -> tuple[str, ...]:
     return ("pouch", *ALIASES, *preset_names())
 
 
+#: every value of the bom key ``cell_format`` (:func:`format_names`, read once from the data file)
+FORMAT_NAMES: tuple[str, ...] = format_names()
+
+
 def can_preset(name: str, **fields_si: Array) -> CanFormat | None:
     """The can format named ``name`` (a value of the bom key ``cell_format``; ``pouch`` gives None).
 
@@ -250,7 +254,8 @@ def can_geometry(pos_thickness_m: Array, neg_thickness_m: Array, sep_thickness_m
     Returns
     -------
     dict
-        The keys of :func:`xlcell.pouch.pouch_geometry` (``n_bicells`` = winding turns of one roll,
+        The keys of :func:`xlcell.pouch.pouch_geometry` (``cell_thickness_m``, ``cell_width_m``,
+        ``cell_length_m`` = D, D, H of a cylinder or T, W, H of a prismatic can; ``n_bicells`` = winding turns of one roll,
         ``electrode_width_m`` = the positive's coated width, ``electrode_length_m`` = its wound length per roll,
         ``pouch_kg`` = the can and its cap or lid, ``pos_terminal_kg`` / ``neg_terminal_kg`` = the tabs or collectors,
         ``fill_m3`` = the electrolyte beyond the pores), plus ``pos_area_m2`` (set by the can), ``can_kg``,
@@ -459,5 +464,5 @@ def compare_formats(design: Any = None, names: tuple[str, ...] = ("pouch", "cyli
                             cell_cost_usd_per_J=col[7])
 
 
-__all__ = ["FormatComparison", "compare_formats", "CanFormat", "ALIASES", "SHAPES", "can_preset", "cell_format", "preset_names", "format_names", "format_name", "check_can",
+__all__ = ["FormatComparison", "compare_formats", "CanFormat", "FORMAT_NAMES", "ALIASES", "SHAPES", "can_preset", "cell_format", "preset_names", "format_names", "format_name", "check_can",
            "can_geometry", "housing_cost", "format_steps"]
