@@ -3,7 +3,7 @@
 Published numbers: the LG M50 21700 teardown of Chen et al. (2020), J. Electrochem. Soc. 167, 080534 (positive area
 0.1027 m², negative 0.10465 m² for 75.6 / 85.2 µm coatings per side, 16 / 12 µm foils, 12 µm separator); the 21700
 designation (21 mm × 70 mm) and the 21700 EV cell of the issue (Quinn et al. 2018, J. Electrochem. Soc. 165, A3284:
-about 68-70 g, 4.8-5 Ah); the Tesla 4680 teardowns (Ank et al. 2023, J. Electrochem. Soc. 170, 120536: 355 g; the
+about 68-70 g, 4.8-5 Ah); the Tesla 4680 teardowns (Ank et al. 2023, J. Electrochem. Soc.: 355 g; the
 UC San Diego teardown of The Limiting Factor, 2022: 26.1 Ah estimated); Tesla Battery Day (2020-09-22): the 4680 form
 factor and tabless design lower the cell's $/kWh by 14 % against the 2170. The pouch default must not move: BatPaC
 5.0's default cell (reference digest ``shared/reference/batpac5.md``).
