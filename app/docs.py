@@ -49,13 +49,47 @@ def cost_items_table() -> str:
     return "\n".join(rows)
 
 
+def format_comparison_table() -> str:
+    """BatPaC's default design in each cell format (:func:`xlcell.formats.compare_formats`), xlcell's default chain."""
+    from xlcell.formats import compare_formats
+    from xlcell.params import to_display
+
+    c = to_display(compare_formats())
+    rows = ["| Format | Wh | Ah | g | Wh/kg | Wh/L | housing, mass share | housing $/cell | $/cell | $/kWh |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
+    for i, name in enumerate(c["cell_format"]):
+        rows.append(f"| `{name}` | {c['cell_energy_Wh'][i]:.2f} | {c['capacity_Ah'][i]:.2f} | {c['cell_mass_g'][i]:.1f} | "
+                    f"{c['specific_energy_Wh_kg'][i]:.1f} | {c['energy_density_Wh_L'][i]:.1f} | "
+                    f"{c['housing_mass_share'][i]:.3f} | {c['housing_usd'][i]:.3f} | {c['cell_cost_usd'][i]:.3f} | "
+                    f"{c['cell_cost_usd_per_kWh'][i]:.2f} |")
+    return "\n".join(rows)
+
+
+def format_presets_table() -> str:
+    """The can presets of ``xlcell/data/cell_formats.toml``, one column each, with their sources."""
+    from xlcell.formats import CanFormat, can_preset, preset_names
+
+    cans = {n: can_preset(n) for n in preset_names()}
+    rows = ["| Key | Meaning | Unit | " + " | ".join(f"`{n}`" for n in cans) + " |",
+            "|---|---|---|" + "---|" * len(cans)]
+    for sp in specs(CanFormat):
+        vals = []
+        for c in cans.values():
+            v = getattr(c, sp.name)
+            vals.append(str(v) if sp.unit == "text" else ("—" if v != v else f"{float(sp.from_si(v)):.6g}"))
+        rows.append(f"| `{sp.key}` | {sp.label} | {sp.unit} | " + " | ".join(vals) + " |")
+    return "\n".join(rows)
+
+
 BLOCKS = {"functions": functions_table, "design-keys": design_keys_table, "metrics": metrics_table,
-          "cost-items": cost_items_table}
+          "cost-items": cost_items_table, "format-comparison": format_comparison_table,
+          "format-presets": format_presets_table}
 
 
 # page of the docs site (relative to the repository root) -> the generated blocks it holds
 PAGES = {"docs/functions.md": ("functions", "design-keys", "metrics"),
-         "docs/models/cost.md": ("cost-items",)}
+         "docs/models/cost.md": ("cost-items",),
+         "docs/models/formats.md": ("format-presets", "format-comparison")}
 
 
 def render_page(text: str, names) -> str:

@@ -17,6 +17,7 @@ from xlcell.cost import Economics
 from xlcell.errors import UnknownKeyError
 from xlcell.factory import DEFAULT_STEPS, Plant, step_rows
 from xlcell.materials import LIBRARY, Material
+from xlcell.formats import CanFormat
 from xlcell.params import param, specs
 from xlcell.paramsets import DataFileError, parameter_set, parameter_sets
 from xlcell.units import UNITS
@@ -63,9 +64,10 @@ def test_every_numeric_field_has_a_unit():
                 if not isinstance(value, str) and key not in ("baseline", "machine_baseline", "energy_kWh_per_unit"):
                     assert unit in UNITS and unit != "text", (name, r.name, key, unit)
     # every numeric field of every record class carries its display unit in the metadata
-    for cls in (Material, CalenderingMaterial, ElectrodeDesign, SeparatorDesign, CellDesign, CellFormat, MaterialPrices,
-                MaterialYields, Slurry, Plant, Economics):
-        numeric = [f.name for f in dataclasses.fields(cls) if f.name not in ("name", "role", "source", "price_source", "pos", "neg", "sep")]
+    for cls in (Material, CalenderingMaterial, ElectrodeDesign, SeparatorDesign, CellDesign, CellFormat, CanFormat,
+                MaterialPrices, MaterialYields, Slurry, Plant, Economics):
+        numeric = [f.name for f in dataclasses.fields(cls)
+                   if f.name not in ("name", "role", "source", "price_source", "pos", "neg", "sep", "can")]
         assert sorted(numeric) == sorted(s.name for s in specs(cls)), cls.__name__
         assert all(s.unit in UNITS for s in specs(cls)), cls.__name__
 

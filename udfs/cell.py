@@ -17,6 +17,7 @@ from xlcell.cell import (CellDesign, CellMetrics, areal_capacity_of, charge_tran
 from xlcell.constants import SECONDS_PER_HOUR
 from xlcell.design import DEFAULT_MATERIALS, canonical_key, design_from_mapping, design_keys, text_keys
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
+from xlcell.formats import CanFormat, cell_format
 from xlcell.materials import LIBRARY, Material, get_material
 from xlcell.params import specs, spec_by_key
 from xlcell.tables import MATERIAL_COLUMNS
@@ -87,29 +88,40 @@ def calendering_context(values: dict[str, Any]) -> dict[str, Any]:
 
 #: the classes of the BOM sheet's (key, value) rows: the cell functions read its cell-format rows
 _BOM_CLASSES = (MaterialPrices, MaterialYields, Slurry)
+#: the bom key naming the cell format (xlcell.formats.format_names(): pouch, cylindrical, prismatic and the presets)
+FORMAT_KEY = "cell_format"
 
 
 def format_from_range(bom: Any, name: str = "bom") -> CellFormat:
-    """The cell format of a (key, value) range: its :class:`~xlcell.pouch.CellFormat` keys (blank = defaults); the
-    range may be the BOM sheet's, whose price, yield and slurry rows the cell model does not read."""
+    """The cell format of a (key, value) range: ``cell_format`` (pouch, cylindrical, prismatic or a preset name; blank =
+    pouch), its :class:`~xlcell.pouch.CellFormat` keys and, for a can, its :class:`~xlcell.formats.CanFormat` keys
+    (blank = the preset's); the range may be the BOM sheet's, whose price, yield and slurry rows the cell model does
+    not read."""
     if bom is None or is_blank(bom) or is_blank_range(bom):
         return CellFormat()
     rows = as_2d(bom, name)
     if len(rows[0]) != 2:
         raise ShapeError(name, f"{len(rows)}x{len(rows[0])}", "two columns: key, value")
     fmt = {s.key.lower(): s for s in specs(CellFormat)}
+    can = {s.key.lower(): s for s in specs(CanFormat) if s.unit != "text"}
     other = {s.key.lower() for cls in _BOM_CLASSES for s in specs(cls)}
     kw: dict[str, Any] = {}
+    can_kw: dict[str, Any] = {}
+    kind = "pouch"
     for key, val in as_kv(bom, name).items():
         if key in other:
             continue
-        if key not in fmt:
-            raise UnknownKeyError(key, [s.key for s in specs(CellFormat)], f"{name} key")
-        s = fmt[key]
+        if key == FORMAT_KEY:
+            kind = "pouch" if is_blank(val) else as_text(val, FORMAT_KEY)
+            continue
+        if key not in fmt and key not in can:
+            raise UnknownKeyError(key, [FORMAT_KEY] + [s.key for s in specs(CellFormat)] + [s.key for s in can.values()],
+                                  f"{name} key")
+        s = fmt.get(key) or can[key]
         si = s.to_si(as_float(val, s.key))
         s.check(si, s.key)
-        kw[s.name] = si
-    return CellFormat(**kw)
+        (kw if key in fmt else can_kw)[s.name] = si
+    return cell_format(kind, can_fields_si=can_kw, **kw)
 
 
 def cell_inputs(design: Any, materials: Any = None, bom: Any = None) -> tuple[CellDesign, dict[str, Any]]:

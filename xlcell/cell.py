@@ -58,6 +58,7 @@ from .constants import FARADAY, GAS_CONSTANT, SECONDS_PER_HOUR
 from .errors import InputError
 from .materials import Material, get_material
 from .params import param, specs, validate
+from .formats import can_geometry
 from .pouch import CellFormat, check_format, pouch_geometry
 from .transport import cliff, diffusion_time, effective_conductivity
 
@@ -485,8 +486,44 @@ def negative_area(design: CellDesign, fmt: CellFormat | None = None) -> np.ndarr
     d = resolve(design)
     f = fmt or CellFormat()
     check_format(f)
-    return pouch_geometry(d.electrode_area_m2, d.pos.thickness_m, d.neg.thickness_m, d.sep.thickness_m,
-                          d.pos.foil_thickness_m, d.neg.foil_thickness_m, f)["neg_area_m2"]
+    return format_geometry(d, f)["neg_area_m2"]
+
+
+def in_format(d: CellDesign, fmt: CellFormat | None) -> CellDesign:
+    """Resolved designs with the electrode area their format holds: unchanged in the pouch (whose area is the
+    design's), the jelly roll's area in a can (:func:`xlcell.formats.can_geometry`), so that a model reading
+    ``electrode_area_m2`` directly (the lifetime model) sees the chain's area.
+
+    Parameters
+    ----------
+    d : CellDesign
+        Resolved designs (SI).
+    fmt : CellFormat or None
+        The cell format.
+    """
+    if fmt is None or fmt.can is None:
+        return d
+    check_format(fmt)
+    return dataclasses.replace(d, electrode_area_m2=format_geometry(d, fmt)["pos_area_m2"])
+
+
+def format_geometry(d: CellDesign, fmt: CellFormat) -> dict[str, Array]:
+    """The geometry of resolved designs in their format: BatPaC's pouch (:func:`xlcell.pouch.pouch_geometry`, which
+    holds the design's electrode area) or a can (:func:`xlcell.formats.can_geometry`, whose jelly roll sets it).
+
+    Parameters
+    ----------
+    d : CellDesign
+        Resolved designs (SI).
+    fmt : CellFormat
+        The cell format (``fmt.can``: a can format, or None for the pouch).
+    """
+    p, n, s = d.pos, d.neg, d.sep
+    if fmt.can is None:
+        return pouch_geometry(d.electrode_area_m2, p.thickness_m, n.thickness_m, s.thickness_m, p.foil_thickness_m,
+                              n.foil_thickness_m, fmt)
+    return can_geometry(p.thickness_m, n.thickness_m, s.thickness_m, p.foil_thickness_m, n.foil_thickness_m, fmt.can,
+                        fmt.pos_foil_conductivity_S_m, fmt.neg_foil_conductivity_S_m, fmt.asi_pack_share_ohm_m2)
 
 
 def _check_composition(e: ElectrodeDesign, prefix: str) -> None:
@@ -688,7 +725,8 @@ def chain(d: CellDesign, fmt: CellFormat | None = None, calendering: Mapping[str
     f = fmt or CellFormat()
     check_format(f)
     p, n, s = d.pos, d.neg, d.sep
-    A = d.electrode_area_m2
+    geo = format_geometry(d, f)
+    A = geo["pos_area_m2"]  # the design's electrode area in a pouch; a can's jelly roll sets it (xlcell.formats)
     b = d.bruggeman_exponent
     T = d.temperature_K
 
@@ -697,7 +735,6 @@ def chain(d: CellDesign, fmt: CellFormat | None = None, calendering: Mapping[str
     capacity = q_lim * A
     ocv = np.where(np.isnan(d.avg_voltage_V), p.potential_V - n.potential_V, d.avg_voltage_V)
 
-    geo = pouch_geometry(A, p.thickness_m, n.thickness_m, s.thickness_m, p.foil_thickness_m, n.foil_thickness_m, f)
     A_n = geo["neg_area_m2"]
     rho_p, rho_n = coating_density(p), coating_density(n)
     m_pos = p.thickness_m * A * rho_p
@@ -707,7 +744,7 @@ def chain(d: CellDesign, fmt: CellFormat | None = None, calendering: Mapping[str
     sep_area = geo["separator_area_m2"]
     m_sep = sep_area * s.thickness_m * s.density_kg_m3
     v_pores = m_pos / rho_p * p.porosity + m_neg / rho_n * n.porosity + sep_area * s.thickness_m * s.porosity
-    v_elyte = v_pores * (1.0 + d.electrolyte_excess) + f.envelope_fill * geo["envelope_m3"]
+    v_elyte = v_pores * (1.0 + d.electrolyte_excess) + geo["fill_m3"]
     m_elyte = v_elyte * d.electrolyte_density_kg_m3
     m_pack = geo["pos_terminal_kg"] + geo["neg_terminal_kg"] + geo["pouch_kg"]
     mass = m_pos + m_neg + m_pfoil + m_nfoil + m_sep + m_elyte + m_pack
@@ -865,7 +902,7 @@ def broadcast_fields_cell(d: CellDesign) -> CellDesign:
 
 __all__ = [
     "CellDesign", "CellMetrics", "ElectrodeDesign", "SeparatorDesign", "default_design", "electrode",
-    "evaluate_cell", "chain", "electronic_conductivity", "negative_area", "rate_capability", "areal_capacity", "coating_density", "volumetric_capacity",
+    "evaluate_cell", "chain", "format_geometry", "in_format", "electronic_conductivity", "negative_area", "rate_capability", "areal_capacity", "coating_density", "volumetric_capacity",
     "am_volume_fraction", "specific_area", "charge_transfer_asi", "neg_thickness_for_np", "resolve",
     "binder_coverage", "broadcast_fields_cell", "composite_density", "areal_capacity_of", "specific_area_of",
     "charge_transfer_asi_of",

@@ -38,6 +38,7 @@ from .bom import (BillOfMaterials, CellFormat, CellGeometry, MaterialPrices, Mat
                   resolve_prices)
 from .cell import CellDesign, _map_cell, broadcast_fields_cell, resolve
 from .errors import InputError, ShapeError
+from .formats import format_steps
 from .factory import DEFAULT_STEPS, DRIVERS, Plant, ProcessStep, StepResults, StepTable, bottleneck, size_plant
 from .params import ParamSpec, param, per_item, specs
 
@@ -240,6 +241,7 @@ def cost_details(
     plant, econ, table = fac.plant, fac.economics, fac.steps
     _check(plant)
     _check(econ)
+    table = format_steps(table, fmt)  # a can format's winding, can and sealing steps (xlcell.formats)
     table.validate()
     d = resolve(design)
     prices = resolve_prices(d, prices)  # the design's own active materials unless a price is typed
@@ -248,6 +250,7 @@ def cost_details(
     # the cell model's chain sets the cell energy (the same as evaluate_cell's), hence the target cell count; the
     # hardware price scale depends on it
     geometry = _geometry(d, fmt or CellFormat(), calendering)
+    assembly = geometry[1]["assembly_cost_factor"]  # a can format's per-cell assembly cost (pouch: 1)
     n_target = plant.plant_energy_J_yr / geometry[0].energy_J
     bom, geo = _bom(d, geometry, n_target / y_cell, y_cell, prices, yields, slurry)
     pa = bom.per_accepted
@@ -259,8 +262,8 @@ def cost_details(
         return dict(
             pos_am_kg=n_acc * pa["pos_am"], neg_am_kg=n_acc * pa["neg_am"],
             pos_area_m2=n_built * geo.pos_area_m2, neg_area_m2=n_built * geo.neg_area_m2, electrode_area_m2=ea,
-            cells_built=n_built, sheets=n_built * geo.stacked_sheets,
-            dry_room=np.maximum(n_built / plant.baseline_cells_built, ea / plant.baseline_electrode_area_m2),
+            cells_built=n_built, sheets=n_built * geo.stacked_sheets, assembly_cells=n_built * assembly,
+            dry_room=np.maximum(n_built * assembly / plant.baseline_cells_built, ea / plant.baseline_electrode_area_m2),
             modules=modules, packs=modules / plant.modules_per_pack, energy_J=n_acc * geo.energy_J,
             nmp_kg=n_acc * pa["pos_solvent"], water_kg=n_acc * pa["neg_solvent"],
         )

@@ -67,6 +67,7 @@ DRIVERS: dict[str, tuple[str, str]] = {
     "neg_area_m2": ("Negative electrode area", "m²"),
     "electrode_area_m2": ("Positive + negative electrode area", "m²"),
     "cells_built": ("Cells built", "-"),
+    "assembly_cells": ("Cells built × the format's per-cell assembly cost factor (pouch: 1)", "-"),
     "sheets": ("Electrode sheets stacked", "-"),
     "dry_room": ("Dry-room size ratio: max(cells built, electrode area) / baseline", "-"),
     "modules": ("Modules", "-"),

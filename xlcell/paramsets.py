@@ -35,7 +35,7 @@ from typing import Any, Callable, Iterable, Mapping
 from .units import to_si
 
 #: the data files, by parameter-set name (``xlcell/data/<name>.toml``)
-FILES = ("materials", "calendering_materials", "batpac5_default", "xlcell_default")
+FILES = ("materials", "calendering_materials", "batpac5_default", "xlcell_default", "cell_formats")
 
 #: keys of a record or group that are not parameter values
 META_KEYS = ("source", "notes")
