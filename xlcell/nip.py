@@ -143,6 +143,40 @@ def nip_inputs(values: Mapping[str, Any] | None = None,
     return inputs, get_calendering_material(inputs.material, materials)
 
 
+def material_from_values(values: Mapping[str, Any], where: str = "material") -> CalenderingMaterial:
+    """A calendering material from display-unit values keyed as the library's columns: ``name`` and every parameter
+    of :class:`~xlcell.conduction.CalenderingMaterial` (``eps_min``, ``gamma_N_mm``, ``coating_modulus_GPa``, ...).
+
+    Raises :class:`~xlcell.errors.InputError` naming the first missing or bad parameter (``material.gamma_N_mm``).
+
+    Parameters
+    ----------
+    values : mapping
+        ``{key: value}`` in display units, with ``name`` (and optionally ``source``).
+    where : str
+        The table's name in messages.
+    """
+    keys = [s.key for s in specs(CalenderingMaterial)]
+    if not str(values.get("name") or "").strip():
+        raise InputError(f"{where}.name", values.get("name"), "the material's name")
+    missing = [k for k in keys if values.get(k) is None or (isinstance(values.get(k), str) and not values[k].strip())]
+    if missing:
+        raise InputError(f"{where}.{missing[0]}", None, "a value: the nip needs every calendering parameter of a "
+                         f"material ({', '.join(keys)}); missing: {', '.join(missing)}")
+    unknown = sorted(set(values) - set(keys) - {"name", "source"})
+    if unknown:
+        raise InputError(f"{where}.{unknown[0]}", values[unknown[0]], "one of name, source, " + ", ".join(keys))
+    kw = {}
+    for s in specs(CalenderingMaterial):
+        try:
+            x = float(values[s.key])
+        except (TypeError, ValueError):
+            raise InputError(f"{where}.{s.key}", values[s.key], s.allowed()) from None
+        s.check(s.to_si(x), f"{where}.{s.key}")
+        kw[s.name] = s.to_si(x)
+    return CalenderingMaterial(name=str(values["name"]).strip(), source=str(values.get("source") or where), **kw)
+
+
 def check_mesh(elements_thickness: int, elements_nip: int) -> None:
     """Refuse a mesh too coarse to resolve the coating (:class:`~xlcell.errors.InputError` naming the count).
 
@@ -489,11 +523,170 @@ class FeNip:
                                                                          key="line_load_history_N_mm", group=_F))
 
 
+class CoatingFE:
+    """A plane-strain strip of coating on scikit-fem: the mesh, the vector Q1 basis (2x2 Gauss points), the compaction
+    law with its history at the Gauss points, the assembled forms, and Newton's method for one load step.
+
+    Parameters
+    ----------
+    mesh : skfem.MeshQuad
+        The coating in the (x, y) plane, y = 0 on the foil (m).
+    eps0 : float
+        Porosity before calendering ε_0 (dimensionless).
+    eps_min : float
+        Minimum porosity ε_min (dimensionless).
+    pressure_scale_Pa : float
+        Compaction pressure scale p_c in Pa (``inf``: a linear elastic coating).
+    youngs_modulus_Pa : float
+        Coating Young's modulus E in Pa.
+    poisson : float
+        Coating Poisson ratio ν (dimensionless).
+    flow : {"thickness", "principal"}
+        Direction of the plastic compaction strain (:func:`fe_nip`).
+    """
+
+    def __init__(self, mesh: Any, eps0: float, eps_min: float, pressure_scale_Pa: float, youngs_modulus_Pa: float,
+                 poisson: float, flow: str = "thickness"):
+        if flow not in ("thickness", "principal"):
+            raise InputError("flow", flow, "'thickness' or 'principal'")
+        _skfem()
+        from skfem import Basis, BilinearForm, ElementQuad1, ElementVector, LinearForm, asm
+
+        E, nu = float(youngs_modulus_Pa), float(poisson)
+        lam, mu = E * nu / ((1 + nu) * (1 - 2 * nu)), E / (2 * (1 + nu))
+        self.lam, self.mu, self.M = lam, mu, lam + 2 * mu
+        self.eps0 = float(eps0)
+        self.mesh = mesh
+        self.basis = Basis(mesh, ElementVector(ElementQuad1()), intorder=2)
+        self.law = _Law(float(eps0), float(eps_min), float(pressure_scale_Pa), lam, mu, self.M,
+                        (mesh.t.shape[1], self.basis.X.shape[-1]), flow)
+        self._asm = asm
+
+        @LinearForm
+        def internal(v, w):
+            gv = v.grad
+            return w["sxx"] * gv[0, 0] + w["syy"] * gv[1, 1] + w["sxy"] * (gv[0, 1] + gv[1, 0])
+
+        @BilinearForm
+        def elastic(u, v, w):
+            gu, gv = u.grad, v.grad
+            tu, tv = gu[0, 0] + gu[1, 1], gv[0, 0] + gv[1, 1]
+            return (lam * tu * tv + 2.0 * mu * (gu[0, 0] * gv[0, 0] + gu[1, 1] * gv[1, 1])
+                    + mu * (gu[0, 1] + gu[1, 0]) * (gv[0, 1] + gv[1, 0]))
+
+        @BilinearForm
+        def plastic(u, v, w):  # c'(θ) tr ε(u) (C:N):ε(v), nonzero where the coating is being compacted
+            gu, gv = u.grad, v.grad
+            cn = (lam * (w["nxx"] + w["nyy"]) * (gv[0, 0] + gv[1, 1])
+                  + 2.0 * mu * (w["nxx"] * gv[0, 0] + w["nyy"] * gv[1, 1] + w["nxy"] * (gv[0, 1] + gv[1, 0])))
+            return w["cp"] * (gu[0, 0] + gu[1, 1]) * cn
+
+        self._internal, self._plastic = internal, plastic
+        self.K_el = asm(elastic, self.basis)
+
+    @property
+    def N(self) -> int:
+        """Number of degrees of freedom."""
+        return int(self.basis.N)
+
+    def strain(self, u: np.ndarray) -> np.ndarray:
+        """Small strain at the Gauss points, shape (2, 2, elements, points).
+
+        Parameters
+        ----------
+        u : ndarray
+            Nodal displacements (m).
+        """
+        return sym_grad_of(self.basis, u)
+
+    def state(self, u: np.ndarray) -> dict[str, np.ndarray]:
+        """The law's trial state at ``u`` from the committed history (stress ``sig`` in Pa, ``theta``, ...).
+
+        Parameters
+        ----------
+        u : ndarray
+            Nodal displacements (m).
+        """
+        return self.law.update(self.strain(u))
+
+    def porosity(self, u: np.ndarray) -> np.ndarray:
+        """Porosity at the Gauss points 1 - (1 - ε_0)/(1 + tr ε) (mass conservation), shape (elements, points).
+
+        Parameters
+        ----------
+        u : ndarray
+            Nodal displacements (m).
+        """
+        e = self.strain(u)
+        return 1.0 - (1.0 - self.eps0) / (1.0 + e[0, 0] + e[1, 1])
+
+    def solve_step(self, u: np.ndarray, fixed: np.ndarray, *, contact: Callable[[np.ndarray], tuple] | None = None,
+                   force_tol_N_m: float = 1e-3, disp_tol_m: float = 1e-15,
+                   max_iterations: int = 40) -> tuple[np.ndarray, dict[str, np.ndarray], int]:
+        """Newton's method for one load step, then the history is committed.
+
+        ``u`` holds the prescribed values at the ``fixed`` degrees of freedom (and the start of the others);
+        ``contact(u)`` returns the contact forces added to the residual and the diagonal of their stiffness.
+
+        Returns ``(u, state, iterations)``. Raises :class:`~xlcell.errors.InfeasibleError` without convergence.
+
+        Parameters
+        ----------
+        u : ndarray
+            Start displacements, prescribed ones included (m).
+        fixed : ndarray of int
+            Degrees of freedom held at their values in ``u``.
+        contact : callable, optional
+            ``contact(u) -> (force, stiffness)``, arrays over the degrees of freedom (N/m, N/m²).
+        force_tol_N_m : float
+            Convergence when the largest free residual force is below this (N per m of roll face).
+        disp_tol_m : float
+            ... or the largest displacement correction is below this (m).
+        max_iterations : int
+            Largest number of Newton iterations.
+        """
+        from scipy.sparse import diags
+        from scipy.sparse.linalg import spsolve
+
+        u = np.array(u, dtype=float)
+        free = np.setdiff1d(np.arange(self.N), fixed)
+        self.law.begin_step(self.strain(u))
+        for it in range(1, max_iterations + 1):
+            state = self.state(u)
+            sig = state["sig"]
+            r = self._asm(self._internal, self.basis, sxx=sig[0, 0], syy=sig[1, 1], sxy=sig[0, 1])
+            K = self.K_el
+            if state["loading"].any():
+                n = self.law.N
+                K = K + self._asm(self._plastic, self.basis, cp=state["cprime"], nxx=n[0, 0], nyy=n[1, 1],
+                                  nxy=n[0, 1])
+            if contact is not None:
+                fc, kc = contact(u)
+                r = r + fc
+                K = K + diags(kc)
+            du = np.zeros(self.N)
+            du[free] = spsolve(K[free][:, free].tocsc(), -r[free])
+            u += du
+            if np.max(np.abs(r[free]), initial=0.0) < force_tol_N_m or np.max(np.abs(du)) < disp_tol_m:
+                break
+        else:
+            raise InfeasibleError(f"the FE model did not converge in {max_iterations} Newton iterations: refine the "
+                                  "mesh (fe_elements_nip, fe_elements_thickness) or lower the line load")
+        state = self.state(u)
+        self.law.commit(state)
+        return u, state, it
+
+
 def fe_nip(gap_m: float, roll_radius_m: float, thickness_before_m: float, eps0: float, eps_min: float,
            pressure_scale_Pa: float, youngs_modulus_Pa: float, poisson: float, contact_scale_m: float, *,
            elements_thickness: int = 6, elements_nip: int = 30, flow: str = "thickness",
            progress: Callable[[int, int], None] | None = None) -> FeNip:
     """March a rigid roll at gap g across a plane-strain strip of coating (scikit-fem; see the module text).
+
+    The strip (bonded to the foil at y = 0, ends held in x) is as long as 1.3 contact lengths of travel plus the
+    contact and margins; the roll is lowered onto it in 6 steps, then moved one element per step. The line load is
+    the mean of the contact forces over the last quarter of the march; the exit porosity and thickness are the means
+    over the elements behind the contact that went through the whole nip.
 
     Parameters
     ----------
@@ -527,125 +720,66 @@ def fe_nip(gap_m: float, roll_radius_m: float, thickness_before_m: float, eps0: 
         ``progress(done, total)`` after each roll position.
     """
     check_mesh(elements_thickness, elements_nip)
-    if flow not in ("thickness", "principal"):
-        raise InputError("flow", flow, "'thickness' or 'principal'")
     _skfem()
-    from skfem import Basis, BilinearForm, ElementQuad1, ElementVector, LinearForm, MeshQuad, asm
-    from scipy.sparse import diags
-    from scipy.sparse.linalg import spsolve
+    from skfem import MeshQuad
 
     t0 = time.perf_counter()
     R, L0, g = float(roll_radius_m), float(thickness_before_m), float(gap_m)
-    E, nu = float(youngs_modulus_Pa), float(poisson)
-    lam, mu = E * nu / ((1 + nu) * (1 - 2 * nu)), E / (2 * (1 + nu))
-    M = lam + 2 * mu
     a_in = float(_chord(np.asarray(L0 - g), np.asarray(R)))
     dx = contact_scale_m / elements_nip
+    dy = L0 / elements_thickness
     margin = max(0.3 * contact_scale_m, 5 * L0)
     n_march = int(math.ceil(1.3 * elements_nip))  # roll positions one element apart over 1.3 contact lengths
     travel = n_march * dx
     x_end = margin + a_in  # the roll's last position (the snapshot)
     x_start = x_end + travel
-    length = x_start + contact_scale_m + margin
-    nx = int(math.ceil(length / dx - 1e-9))
-    xs = np.linspace(0.0, nx * dx, nx + 1)
-    ys = np.linspace(0.0, L0, elements_thickness + 1)
-    mesh = MeshQuad.init_tensor(xs, ys)
-    basis = Basis(mesh, ElementVector(ElementQuad1()), intorder=2)
-    nq = basis.X.shape[-1]
-    law = _Law(eps0, eps_min, pressure_scale_Pa, lam, mu, M, (mesh.t.shape[1], nq), flow)
-    nd = basis.nodal_dofs  # (2, nodes)
+    nx = int(math.ceil((x_start + contact_scale_m + margin) / dx - 1e-9))
+    ny = elements_thickness
+    mesh = MeshQuad.init_tensor(np.linspace(0.0, nx * dx, nx + 1), np.linspace(0.0, L0, ny + 1))
+    model = CoatingFE(mesh, eps0, eps_min, pressure_scale_Pa, youngs_modulus_Pa, poisson, flow)
+    nd = model.basis.nodal_dofs  # (2, nodes)
     px, py = mesh.p
-    bottom = np.flatnonzero(np.isclose(py, 0.0))
-    ends = np.flatnonzero(np.isclose(px, 0.0) | np.isclose(px, xs[-1]))
-    fixed = np.unique(np.concatenate([nd[0, bottom], nd[1, bottom], nd[0, ends]]))
-    free = np.setdiff1d(np.arange(basis.N), fixed)
-    top = np.flatnonzero(np.isclose(py, L0))
+    ix, iy = np.rint(px / dx).astype(int), np.rint(py / dy).astype(int)
+    fixed = np.unique(np.concatenate([nd[0, iy == 0], nd[1, iy == 0], nd[0, (ix == 0) | (ix == nx)]]))
+    top = np.flatnonzero(iy == ny)
     top = top[np.argsort(px[top])]
-    trib = np.gradient(px[top]) * 1.0
-    trib[0], trib[-1] = 0.5 * dx, 0.5 * dx
-    k_pen = 1e3 * M / (L0 / elements_thickness)  # contact stiffness per unit area (Pa/m)
     top_y = nd[1, top]
+    trib = np.full(top.size, dx)
+    trib[0] = trib[-1] = 0.5 * dx
+    k_pen = 1e3 * model.M / dy  # contact stiffness per unit area (Pa/m): penetration ~1e-3 of an element's strain
+    at = np.full((ny + 1, nx + 1), -1)
+    at[iy, ix] = np.arange(px.size)
+    ahead = at[iy, np.minimum(ix + 1, nx)]  # the node one element further along x
 
-    @LinearForm
-    def internal(v, w):
-        gv = v.grad
-        return w["sxx"] * gv[0, 0] + w["syy"] * gv[1, 1] + w["sxy"] * (gv[0, 1] + gv[1, 0])
+    def contact_at(surf: np.ndarray) -> Callable[[np.ndarray], tuple]:
+        def contact(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            pen = L0 + u[top_y] - surf
+            fc, kc = np.zeros(model.N), np.zeros(model.N)
+            fc[top_y] = k_pen * trib * np.maximum(pen, 0.0)
+            kc[top_y] = k_pen * trib * (pen > 0)
+            return fc, kc
+        return contact
 
-    @BilinearForm
-    def elastic(u, v, w):
-        gu, gv = u.grad, v.grad
-        tu, tv = gu[0, 0] + gu[1, 1], gv[0, 0] + gv[1, 1]
-        return (lam * tu * tv + 2.0 * mu * (gu[0, 0] * gv[0, 0] + gu[1, 1] * gv[1, 1])
-                + mu * (gu[0, 1] + gu[1, 0]) * (gv[0, 1] + gv[1, 0]))
-
-    @BilinearForm
-    def plastic(u, v, w):  # c'(θ) tr ε(u) (C:N):ε(v), nonzero where the coating is being compacted
-        gu, gv = u.grad, v.grad
-        cn = (lam * (w["nxx"] + w["nyy"]) * (gv[0, 0] + gv[1, 1])
-              + 2.0 * mu * (w["nxx"] * gv[0, 0] + w["nyy"] * gv[1, 1] + w["nxy"] * (gv[0, 1] + gv[1, 0])))
-        return w["cp"] * (gu[0, 0] + gu[1, 1]) * cn
-
-    K_el = asm(elastic, basis)
-
-    u = np.zeros(basis.N)
     n_ramp = 6
     positions = [(x_start, L0 + (g - L0) * (k + 1) / n_ramp) for k in range(n_ramp)]
     positions += [(x_start - dx * (k + 1), g) for k in range(n_march)]
+    u = np.zeros(model.N)
     history, iters = [], 0
-    ref_force = pressure_scale_Pa * dx  # a nodal contact force at the pressure scale (N/m)
     state: dict[str, np.ndarray] = {}
-    # steady rolling translates the displacement field with the roll: u_(k+1)(x) = u_k(x + dx) is the predictor
-    ix = np.rint(px / dx).astype(int)
-    iy = np.rint(py / (L0 / elements_thickness)).astype(int)
-    at = np.full((elements_thickness + 1, nx + 1), -1)
-    at[iy, ix] = np.arange(px.size)
-    ahead = at[iy, np.minimum(ix + 1, nx)]  # the node one element further along x
     for step, (xr, gr) in enumerate(positions):
         surf = roll_surface(px[top] - xr, gr, R)
-        if step >= n_ramp:
-            u_new = u.copy()
-            u_new[nd[0]] = u[nd[0, ahead]]
-            u_new[nd[1]] = u[nd[1, ahead]]
-            u_new[fixed] = 0.0
-            u = u_new
-        law.begin_step(sym_grad_of(basis, u))
-        for it in range(40):
-            iters += 1
-            strain = sym_grad_of(basis, u)
-            state = law.update(strain)
-            sig = state["sig"]
-            r = asm(internal, basis, sxx=sig[0, 0], syy=sig[1, 1], sxy=sig[0, 1])
-            pen = L0 + u[top_y] - surf
-            act = pen > 0
-            fc = k_pen * trib * np.where(act, pen, 0.0)
-            r[top_y] += fc
-            K = K_el
-            if state["loading"].any():
-                N = law.N
-                K = K + asm(plastic, basis, cp=state["cprime"], nxx=N[0, 0], nyy=N[1, 1], nxy=N[0, 1])
-            kc = np.zeros(basis.N)
-            kc[top_y] = k_pen * trib * act
-            K = K + diags(kc)
-            du = np.zeros(basis.N)
-            du[free] = spsolve(K[free][:, free].tocsc(), -r[free])
-            u += du
-            if np.max(np.abs(r[free])) < 1e-7 * ref_force or np.max(np.abs(du)) < 1e-8 * L0:
-                break
-        else:  # pragma: no cover - a diverging step is reported, not hidden
-            raise InfeasibleError(f"the FE nip did not converge at roll position {step + 1} of {len(positions)}: "
-                                  "refine the mesh (fe_elements_nip) or lower the line load")
-        strain = sym_grad_of(basis, u)
-        state = law.update(strain)
-        law.commit(state)
-        pen = L0 + u[top_y] - surf
-        history.append(float(np.sum(k_pen * trib * np.maximum(pen, 0.0))))
+        if step >= n_ramp:  # steady rolling translates the field with the roll: u_(k+1)(x) = u_k(x + dx) predicts
+            u = u.copy()
+            u[nd[0]], u[nd[1]] = u[nd[0, ahead]], u[nd[1, ahead]]
+            u[fixed] = 0.0
+        u, state, it = model.solve_step(u, fixed, contact=contact_at(surf),
+                                        force_tol_N_m=1e-7 * pressure_scale_Pa * dx, disp_tol_m=1e-8 * L0)
+        iters += it
+        history.append(float(np.sum(k_pen * trib * np.maximum(L0 + u[top_y] - surf, 0.0))))
         if progress is not None:
             progress(step + 1, len(positions))
     # fields at the element centres (mean of the Gauss points), in the roll's frame
-    ny = elements_thickness
-    tr_e = -state["theta"]
-    por = 1.0 - (1.0 - eps0) / (1.0 + tr_e)
+    por = model.porosity(u)
     cx, cy = mesh.p[0, mesh.t].mean(axis=0), mesh.p[1, mesh.t].mean(axis=0)
     order = np.lexsort((cx, cy))  # rows from the foil up, columns along x
 
@@ -671,16 +805,70 @@ def fe_nip(gap_m: float, roll_radius_m: float, thickness_before_m: float, eps0: 
     cols = (xc[0] > x_exit_lo) & (xc[0] < x_exit_hi)
     if not cols.any():  # pragma: no cover - the strip is sized so that this cannot happen
         cols = xc[0] > x_exit_lo
-    exit_por = float(por_c[:, cols].mean())
     top_cols = (xt > x_exit_lo) & (xt < x_exit_hi)
     exit_thk = float(L0 + u[top_y][top_cols].mean()) if top_cols.any() else float("nan")
     tail = max(1, n_march // 4)
-    return FeNip(line_load_N_m=float(np.mean(history[-tail:])), exit_porosity=exit_por, exit_thickness_m=exit_thk,
-                 springback_m=exit_thk - g, contact_length_m=contact, peak_pressure_Pa=float(pc_nodes.max()),
+    return FeNip(line_load_N_m=float(np.mean(history[-tail:])), exit_porosity=float(por_c[:, cols].mean()),
+                 exit_thickness_m=exit_thk, springback_m=exit_thk - g, contact_length_m=contact,
+                 peak_pressure_Pa=float(pc_nodes.max()),
                  porosity_spread=float(por_c[-1, cols].mean() - por_c[0, cols].mean()),
-                 elements=int(mesh.t.shape[1]), dofs=int(basis.N), steps=len(positions), newton_iterations=iters,
+                 elements=int(mesh.t.shape[1]), dofs=model.N, steps=len(positions), newton_iterations=iters,
                  seconds=time.perf_counter() - t0, x_m=xc, y_m=yc, porosity=por_c, stress_yy_Pa=syy,
                  contact_x_m=xt, contact_pressure_Pa=pc_nodes, line_load_history_N_m=np.asarray(history))
+
+
+def compaction_column(strains: Array, eps0: float, eps_min: float, pressure_scale_Pa: float,
+                      youngs_modulus_Pa: float, poisson: float, *, elements: tuple[int, int] = (2, 4),
+                      height_m: float = 100e-6) -> dict[str, np.ndarray]:
+    """The FE model's 1D limit: a column of coating in uniaxial strain (sides held in x, foil below), its top pushed
+    down to each compressive strain of ``strains`` in turn, and after each the top released (unloaded).
+
+    Returns ``{"strain", "pressure_Pa", "loaded_porosity", "residual_porosity"}``: the through-thickness stress
+    -σ_yy at each strain (mean of the Gauss points), the porosity under that load, and the porosity after release.
+    Under uniaxial strain the residual porosity is the compaction law at the peak pressure,
+    :func:`xlcell.calendering.porosity_after` (pressure form).
+
+    Parameters
+    ----------
+    strains : array_like
+        Compressive strains 1 - L/L_0 pushed in turn (dimensionless, increasing for new compaction).
+    eps0 : float
+        Porosity before calendering ε_0 (dimensionless).
+    eps_min : float
+        Minimum porosity ε_min (dimensionless).
+    pressure_scale_Pa : float
+        Compaction pressure scale p_c in Pa.
+    youngs_modulus_Pa : float
+        Coating Young's modulus E in Pa.
+    poisson : float
+        Coating Poisson ratio ν (dimensionless).
+    elements : (int, int)
+        Elements across and through the column.
+    height_m : float
+        Column height L_0 in m.
+    """
+    _skfem()
+    from skfem import MeshQuad
+
+    mesh = MeshQuad.init_tensor(np.linspace(0.0, height_m, elements[0] + 1), np.linspace(0.0, height_m, elements[1] + 1))
+    model = CoatingFE(mesh, eps0, eps_min, pressure_scale_Pa, youngs_modulus_Pa, poisson)
+    nd = model.basis.nodal_dofs
+    px, py = mesh.p
+    bottom, top = np.isclose(py, 0.0), np.isclose(py, height_m)
+    sides = np.isclose(px, 0.0) | np.isclose(px, height_m)
+    hold = np.unique(np.concatenate([nd[0, sides], nd[1, bottom]]))
+    pushed = np.unique(np.concatenate([hold, nd[1, top]]))
+    u = np.zeros(model.N)
+    out: dict[str, list[float]] = {"strain": [], "pressure_Pa": [], "loaded_porosity": [], "residual_porosity": []}
+    for e in np.atleast_1d(np.asarray(strains, float)):
+        u[nd[1, top]] = -e * height_m
+        u, state, _ = model.solve_step(u, pushed, force_tol_N_m=1e-9 * pressure_scale_Pa * height_m)
+        out["strain"].append(float(e))
+        out["pressure_Pa"].append(float(-state["sig"][1, 1].mean()))
+        out["loaded_porosity"].append(float(model.porosity(u).mean()))
+        released, _, _ = model.solve_step(u, hold, force_tol_N_m=1e-9 * pressure_scale_Pa * height_m)
+        out["residual_porosity"].append(float(model.porosity(released).mean()))
+    return {k: np.asarray(v) for k, v in out.items()}
 
 
 def sym_grad_of(basis: Any, u: np.ndarray) -> np.ndarray:
@@ -798,6 +986,6 @@ def simulate_nip(inputs: NipInputs | None = None, material: CalenderingMaterial 
                          fe=fe_result, oned_seconds=t1)
 
 
-__all__ = ["DEFAULT_POISSON", "FeNip", "MissingDependencyError", "NipInputs", "NipSimulation", "RollPass",
-           "SUMMARY_KEYS", "check_mesh", "fe_nip", "loading_pressure", "nip_inputs", "oedometric_modulus",
+__all__ = ["CoatingFE", "DEFAULT_POISSON", "FeNip", "compaction_column", "MissingDependencyError", "NipInputs", "NipSimulation", "RollPass",
+           "SUMMARY_KEYS", "check_mesh", "fe_nip", "material_from_values", "loading_pressure", "nip_inputs", "oedometric_modulus",
            "plastic_strain", "roll_pass_1d", "roll_pass_profile", "roll_surface", "simulate_nip", "sym_grad_of"]
