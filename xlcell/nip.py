@@ -117,22 +117,22 @@ def nip_inputs(values: Mapping[str, Any] | None = None,
         Materials looked up before the library, keyed by upper-case name.
     """
     vals = dict(values or {})
-    by_key = {s.key: s for s in specs(NipInputs)}
+    by_key = {s.key.lower(): s for s in specs(NipInputs)}
     kw: dict[str, Any] = {}
     for k, v in vals.items():
-        s = by_key.get(k)
+        s = by_key.get(str(k).strip().lower())
         if s is None:
-            raise InputError(k, v, "one of the nip inputs: " + ", ".join(by_key))
+            raise InputError(k, v, "one of the nip inputs: " + ", ".join(x.key for x in specs(NipInputs)))
         if s.unit == "text":
             kw[s.name] = str(v).strip()
             continue
         try:
             x = float(v)
         except (TypeError, ValueError):
-            raise InputError(k, v, s.allowed()) from None
+            raise InputError(s.key, v, s.allowed()) from None
         if s.name.startswith("elements_"):
             if not (math.isfinite(x) and x == int(x)):
-                raise InputError(k, x, "a whole number")
+                raise InputError(s.key, x, "a whole number")
             x = int(x)
         kw[s.name] = s.to_si(x) if isinstance(x, float) else x
     inputs = NipInputs(**kw)
