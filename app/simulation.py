@@ -100,4 +100,36 @@ def template_view() -> sheet.SimulationView | None:
                         "(xlcell template); click FE twin to run the FE for your inputs", with_time=False)
 
 
-__all__ = ["can_simulate", "caption", "field_picture", "inputs_shown", "simulation_view", "template_view", "view_of"]
+@functools.lru_cache(maxsize=8)
+def _cached(inputs: NipInputs, material: CalenderingMaterial) -> NipSimulation:
+    return simulate_nip(inputs, material)
+
+
+def report_simulation(design: Any, material: CalenderingMaterial | None,
+                      solids_fraction: float = 0.4) -> tuple[NipSimulation | None, str, bytes | None]:
+    """The report's nip simulation: the FE and the 1D roll pass of the nip that calenders the design's positive
+    coating to its thickness and porosity (:func:`xlcell.nip.nip_for_design`), its field picture, or why there is
+    none (no calendering parameters, no scikit-fem, a porosity no line load reaches or one that cracks the particles).
+
+    Runs with the same inputs are computed once per process (a report is often written more than once).
+
+    Returns ``(simulation or None, note, picture or None)``.
+    """
+    from xlcell.errors import XlcellError
+    from xlcell.nip import nip_for_design
+
+    if material is None:
+        return None, "no calendering parameters for the positive material: no nip simulation", None
+    if not can_simulate():
+        return None, "scikit-fem and matplotlib are not installed (pip install \"xlcell[simulate]\"): no nip simulation", None
+    pos = design.pos
+    try:
+        inputs = nip_for_design(float(np.asarray(pos.thickness_m).reshape(-1)[0]),
+                                float(np.asarray(pos.porosity).reshape(-1)[0]), material, solids_fraction=solids_fraction)
+        sim = _cached(inputs, material)
+    except XlcellError as exc:
+        return None, f"no nip simulation: {exc}", None
+    return sim, "", field_picture(sim)
+
+
+__all__ = ["can_simulate", "caption", "field_picture", "inputs_shown", "report_simulation", "simulation_view", "template_view", "view_of"]

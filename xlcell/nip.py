@@ -932,6 +932,40 @@ class NipSimulation:
         return out
 
 
+def nip_for_design(thickness_m: float, porosity: float, material: CalenderingMaterial, *,
+                   solids_fraction: float = 0.4, roll_diameter_m: float = _LINE.roll_diameter_m) -> NipInputs:
+    """The nip that calenders a coating to a design's thickness and porosity by the lumped law (the report's case):
+    the line load q = :func:`xlcell.calendering.line_load_for_porosity` from the slurry's ε_0, and the thickness
+    before calendering L (1 - ε)/(1 - ε_0) (mass conservation).
+
+    Raises :class:`~xlcell.errors.InfeasibleError` when no line load reaches the porosity, and
+    :class:`~xlcell.errors.InputError` when it lies beyond the material's fracture limit.
+
+    Parameters
+    ----------
+    thickness_m : float
+        The calendered coating's thickness L in m.
+    porosity : float
+        Its porosity ε (dimensionless).
+    material : CalenderingMaterial
+        The coating's calendering parameters.
+    solids_fraction : float
+        Slurry solids volume fraction φ_s (dimensionless), which gives ε_0.
+    roll_diameter_m : float
+        Roll diameter in m.
+    """
+    from .calendering import line_load_for_porosity
+
+    eps0 = float(eps0_from_solids(solids_fraction, material))
+    q = float(line_load_for_porosity(porosity, eps0, material.eps_min, material.gamma_N_m))
+    q_frac = float(fracture_line_load(eps0, material))
+    if q > q_frac:
+        raise InputError("pos_porosity", float(porosity), f"at least {material.fracture_porosity:g} for {material.name}: "
+                         f"the line load that reaches it, {q / 1e3:.4g} N/mm, cracks its particles")
+    return NipInputs(material=material.name, line_load_N_m=q, thickness_before_m=float(thickness_m) * (1.0 - porosity)
+                     / (1.0 - eps0), roll_diameter_m=roll_diameter_m, solids_fraction=solids_fraction)
+
+
 #: the quantities both models report, compared side by side (keys of :class:`RollPass` and :class:`FeNip`)
 SUMMARY_KEYS = ("line_load_N_mm", "exit_porosity", "springback_um", "contact_length_mm", "peak_pressure_MPa",
                 "exit_thickness_um")
@@ -987,5 +1021,5 @@ def simulate_nip(inputs: NipInputs | None = None, material: CalenderingMaterial 
 
 
 __all__ = ["CoatingFE", "DEFAULT_POISSON", "FeNip", "compaction_column", "MissingDependencyError", "NipInputs", "NipSimulation", "RollPass",
-           "SUMMARY_KEYS", "check_mesh", "fe_nip", "material_from_values", "loading_pressure", "nip_inputs", "oedometric_modulus",
+           "SUMMARY_KEYS", "check_mesh", "fe_nip", "material_from_values", "nip_for_design", "loading_pressure", "nip_inputs", "oedometric_modulus",
            "plastic_strain", "roll_pass_1d", "roll_pass_profile", "roll_surface", "simulate_nip", "sym_grad_of"]
