@@ -19,7 +19,7 @@ h(x) = g + R - sqrt(R² - x²) above the foil (g the gap): each slice is compact
 e = 1 - h/L_0 on the entry side (x < 0, loading: p = p(e) above), then unloads elastically on the exit side until
 the contact opens where h = L_0 (1 - c(p_max)). The line load is q = ∫ p dx, the exit porosity ε_p(p_max), the
 spring-back the exit thickness minus g, the contact length from entry to exit. The gap that carries a given line
-load is found by bisection.
+load is found by bisection (on the logarithm of the roll's indentation L_0 - g).
 
 The **FE model** (:func:`simulate_nip`, one design) solves the same problem in 2D plane strain with scikit-fem:
 bilinear quadrilaterals (2x2 Gauss points) on a Lagrangian strip of coating, bonded to the foil (u = 0 at y = 0),
@@ -288,7 +288,7 @@ _GL_X, _GL_W = np.polynomial.legendre.leggauss(48)
 def _chord(depth: np.ndarray, R: np.ndarray) -> np.ndarray:
     """Half-chord of a circle of radius R at ``depth`` below its lowest point: sqrt(R² - (R - d)²)."""
     d = np.clip(depth, 0.0, R)
-    return np.sqrt(np.maximum(R * R - (R - d) ** 2, 0.0))
+    return np.sqrt(d * (2.0 * R - d))  # R² - (R - d)², written so that a huge R does not overflow
 
 
 def roll_surface(x_m: Array, gap_m: Array, roll_radius_m: Array) -> np.ndarray:
@@ -304,8 +304,7 @@ def roll_surface(x_m: Array, gap_m: Array, roll_radius_m: Array) -> np.ndarray:
         Roll radius R in m.
     """
     x, g, R = (np.asarray(a, float) for a in (x_m, gap_m, roll_radius_m))
-    inside = np.abs(x) < R
-    return np.where(inside, g + R - np.sqrt(np.where(inside, R * R - x * x, 1.0)), np.inf)
+    return np.where(np.abs(x) < R, g + _sag(x, R), np.inf)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -324,29 +323,34 @@ class RollPass:
     peak_pressure_Pa: np.ndarray = field(metadata=param("Peak pressure", "MPa", key="peak_pressure_MPa", group=_R))
 
 
-def _pass_at_gap(g, L0, e0, em, pc, M, R):
-    """Line load and the other results of the roll pass at gap g (arrays broadcast together)."""
-    e_max = 1.0 - g / L0
-    p_max, _ = loading_pressure(e_max, e0, em, pc, M)
-    c_max = 1.0 - (1.0 - e0) / (1.0 - porosity_after(p_max, e0, em, pc))
-    L_exit = L0 * (1.0 - c_max)
-    x_in = _chord(L0 - g, R)
-    x_out = _chord(L_exit - g, R)
+def _sag(x: np.ndarray, R: np.ndarray) -> np.ndarray:
+    """The roll surface's rise above its lowest point R - sqrt(R² - x²), as x² / (R (1 + sqrt(1 - (x/R)²)))."""
+    s = np.clip(x / np.where(R > 0, R, 1.0), -1.0, 1.0)
+    return x * x / (R * (1.0 + np.sqrt(1.0 - s * s)))
+
+
+def _pass_at_depth(d, L0, e0, em, pc, M, R):
+    """Line load and the other results of the roll pass with the roll pressed a depth d = L_0 - g into the coating
+    (arrays broadcast together; written in d, so that a tiny indentation keeps its digits)."""
+    p_max, _ = loading_pressure(d / L0, e0, em, pc, M)
+    c_max = plastic_strain(p_max, e0, em, pc)
+    x_in = _chord(d, R)
+    x_out = _chord(d - L0 * c_max, R)  # the contact opens where the roll has risen by the spring-back
     t = 0.5 * (_GL_X + 1.0)  # Gauss-Legendre nodes on (0, 1)
-    xi = -x_in[..., None] * t  # entry side, x < 0
-    xo = x_out[..., None] * t  # exit side, x > 0
-    hi = roll_surface(xi, g[..., None], R[..., None])
-    ho = roll_surface(xo, g[..., None], R[..., None])
-    p_in, _ = loading_pressure(1.0 - hi / L0[..., None], e0[..., None], em[..., None], pc[..., None], M[..., None])
-    p_out = np.maximum(M[..., None] * ((1.0 - ho / L0[..., None]) - c_max[..., None]), 0.0)
+    Rb, Lb, db = R[..., None], L0[..., None], d[..., None]
+    e_in = (db - _sag(-x_in[..., None] * t, Rb)) / Lb  # entry side, x < 0: loading
+    e_out = (db - _sag(x_out[..., None] * t, Rb)) / Lb  # exit side, x > 0: elastic unloading
+    p_in, _ = loading_pressure(e_in, e0[..., None], em[..., None], pc[..., None], M[..., None])
+    p_out = np.maximum(M[..., None] * (e_out - c_max[..., None]), 0.0)
     q = 0.5 * (x_in * (p_in @ _GL_W) + x_out * (p_out @ _GL_W))
-    eps_exit = porosity_after(p_max, e0, em, pc)
-    return q, dict(exit_porosity=eps_exit, exit_thickness_m=L_exit, springback_m=L_exit - g,
+    eps_exit = 1.0 - (1.0 - e0) / (1.0 - c_max)  # the plastic porosity ε_p(p_max), by mass conservation
+    L_exit = L0 * (1.0 - c_max)
+    return q, dict(exit_porosity=eps_exit, exit_thickness_m=L_exit, springback_m=d - L0 * c_max,
                    contact_length_m=x_in + x_out, entry_length_m=x_in, peak_pressure_Pa=p_max)
 
 
 def roll_pass_1d(line_load_N_m: Array, roll_radius_m: Array, thickness_before_m: Array, eps0: Array,
-                 eps_min: Array, pressure_scale_Pa: Array, modulus_Pa: Array, *, iterations: int = 60) -> RollPass:
+                 eps_min: Array, pressure_scale_Pa: Array, modulus_Pa: Array, *, iterations: int = 64) -> RollPass:
     """The 1D roll pass at a line load: the gap that carries it (bisection) and the pass at that gap.
 
     Parameters
@@ -366,24 +370,39 @@ def roll_pass_1d(line_load_N_m: Array, roll_radius_m: Array, thickness_before_m:
     modulus_Pa : array_like
         Oedometric modulus M in Pa.
     iterations : int
-        Bisection halvings of the gap (60: relative error ~1e-18 of L_0).
+        Bisection halvings of log2 of the roll's indentation L_0 - g on [-1000, 0] (64: relative error ~4e-17).
     """
     q, R, L0, e0, em, pc, M = np.broadcast_arrays(*(np.asarray(a, float) for a in (
         line_load_N_m, roll_radius_m, thickness_before_m, eps0, eps_min, pressure_scale_Pa, modulus_Pa)))
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _roll_pass(q, R, L0, e0, em, pc, M, iterations)
+
+
+def _roll_pass(q, R, L0, e0, em, pc, M, iterations):
     ok = np.isfinite(q) & (q > 0)
     if not ok.all():
         i = int(np.flatnonzero(~ok.ravel())[0])
         raise InputError("line_load_N_mm", float(q.ravel()[i]) / 1e3, "a number > 0 N/mm",
                          f"design {i + 1}" if q.size > 1 else None)
     check_compaction_law(e0, em, pc)
-    lo, hi = np.zeros(q.shape), L0.copy()  # gap: q(lo) > target (the roll on the foil), q(hi) = 0
+    # bisection on the roll's indentation d = L_0 - g in log2(d / L_0) from -1000 (q ~ 0) to 0 (the gap closed):
+    # a huge roll or a tiny line load needs a tiny d, which a bisection on g could not resolve
+    lo, hi = np.full(q.shape, -1000.0), np.zeros(q.shape)
     for _ in range(iterations):
         mid = 0.5 * (lo + hi)
-        qm, _ = _pass_at_gap(mid, L0, e0, em, pc, M, R)
+        qm, _ = _pass_at_depth(L0 * np.exp2(mid), L0, e0, em, pc, M, R)
         above = qm > q
-        lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
-    g = 0.5 * (lo + hi)
-    qg, rest = _pass_at_gap(g, L0, e0, em, pc, M, R)
+        lo, hi = np.where(above, lo, mid), np.where(above, mid, hi)
+    d = L0 * np.exp2(0.5 * (lo + hi))
+    g = L0 - d
+    qg, rest = _pass_at_depth(d, L0, e0, em, pc, M, R)
+    short = ~(np.abs(qg - q) <= 1e-6 * q + 1e-6)  # the roll cannot carry it: the gap closed on the foil
+    if short.any():
+        i = int(np.flatnonzero(short.ravel())[0])
+        q_max, _ = _pass_at_depth(L0, L0, e0, em, pc, M, R)
+        raise InputError("line_load_N_mm", float(q.ravel()[i]) / 1e3,
+                         f"at most {float(q_max.ravel()[i]) / 1e3:.4g} N/mm for this roll and coating (a larger line "
+                         "load would close the gap on the foil)", f"design {i + 1}" if q.size > 1 else None)
     return RollPass(gap_m=g, line_load_N_m=qg, **rest)
 
 
