@@ -136,11 +136,22 @@ def nip_inputs(values: Mapping[str, Any] | None = None,
             x = int(x)
         kw[s.name] = s.to_si(x) if isinstance(x, float) else x
     inputs = NipInputs(**kw)
+    check_inputs(inputs)
+    return inputs, get_calendering_material(inputs.material, materials)
+
+
+def check_inputs(inputs: NipInputs) -> None:
+    """Check every input against its allowed range (:class:`~xlcell.errors.InputError` naming the first bad one).
+
+    Parameters
+    ----------
+    inputs : NipInputs
+        The inputs (SI).
+    """
     check_mesh(inputs.elements_thickness, inputs.elements_nip)
     for s in specs(NipInputs):
         if s.unit != "text":
             s.check(getattr(inputs, s.name))
-    return inputs, get_calendering_material(inputs.material, materials)
 
 
 def material_from_values(values: Mapping[str, Any], where: str = "material") -> CalenderingMaterial:
@@ -1012,8 +1023,8 @@ def simulate_nip(inputs: NipInputs | None = None, material: CalenderingMaterial 
         ``progress(done, total)`` after each roll position of the FE march.
     """
     inputs = inputs or NipInputs()
+    check_inputs(inputs)
     mat = material or get_calendering_material(inputs.material)
-    check_mesh(inputs.elements_thickness, inputs.elements_nip)
     q, R, L0 = float(inputs.line_load_N_m), 0.5 * float(inputs.roll_diameter_m), float(inputs.thickness_before_m)
     eps0 = float(eps0_from_solids(inputs.solids_fraction, mat))
     q_frac = float(fracture_line_load(eps0, mat))
@@ -1040,5 +1051,5 @@ def simulate_nip(inputs: NipInputs | None = None, material: CalenderingMaterial 
 
 
 __all__ = ["CoatingFE", "DEFAULT_POISSON", "FeNip", "compaction_column", "MissingDependencyError", "NipInputs", "NipSimulation", "RollPass",
-           "SUMMARY_KEYS", "check_mesh", "fe_nip", "material_from_values", "nip_for_design", "loading_pressure", "nip_inputs", "oedometric_modulus",
+           "SUMMARY_KEYS", "check_inputs", "check_mesh", "fe_nip", "material_from_values", "nip_for_design", "loading_pressure", "nip_inputs", "oedometric_modulus",
            "plastic_strain", "roll_pass_1d", "roll_pass_profile", "roll_surface", "simulate_nip", "sym_grad_of"]
