@@ -433,6 +433,7 @@ def pack_details(
     det = cost_details(d, fac, prices, fmt=fmt, yields=yields, slurry=slurry, calendering=calendering)
     cm = evaluate_cell(d, fmt, calendering=calendering)
     m, steps, econ = det.metrics, det.steps, fac.economics
+    shape = np.broadcast_shapes(shape, np.shape(m.cell_cost_usd))  # prices or a factory may be arrays too
     n_acc = m.cells_per_year
     cell_materials = det.bom.total_usd
 
