@@ -534,5 +534,34 @@ def evaluate_pack(
                         calendering=calendering).metrics
 
 
+def cell_formats() -> tuple[str, ...]:
+    """The cell formats a pack can be built from (the bom key ``cell_format``): BatPaC's stacked pouch, and every
+    format :mod:`xlcell.pouch` lists in ``FORMATS`` when it has more."""
+    from . import pouch
+
+    return tuple(getattr(pouch, "FORMATS", ("pouch",)))
+
+
+def comparison_cases() -> list[dict[str, str]]:
+    """The format and chemistry comparison: one case per cell format × positive × negative active material of the
+    library (:func:`xlcell.materials.names`), in library order; new formats and materials appear by themselves.
+
+    Returns
+    -------
+    list of dict
+        ``{"cell_format": ..., "pos_material": ..., "neg_material": ...}`` per case (``cell_format`` only when there
+        is more than one format).
+    """
+    from .materials import names
+
+    fmts = cell_formats()
+    out = []
+    for f in fmts:
+        for p in names("positive"):
+            for n in names("negative"):
+                out.append(({"cell_format": f} if len(fmts) > 1 else {}) | {"pos_material": p, "neg_material": n})
+    return out
+
+
 __all__ = ["PackDesign", "PackMetrics", "PackDetails", "LINE_ITEMS", "LIMITS", "COUNTS", "check_pack",
-           "cell_for_energy", "design_cell", "pack_details", "evaluate_pack"]
+           "cell_for_energy", "design_cell", "pack_details", "evaluate_pack", "cell_formats", "comparison_cases"]
