@@ -54,7 +54,7 @@ def _item(name: str) -> str:
         raise UnknownKeyError(name, [s.key for s in _METRICS.values()], what="pack item") from None
 
 
-@udf(table=True, ranges=("design", "pack", "factory", "bom", "steps", "materials"))
+@udf(table=True, ranges=("design", "pack", "factory", "bom", "steps", "materials"), wizard=False)
 def XLCELL_PACK(design: Any, pack: Any = None, factory: Any = None, bom: Any = None, steps: Any = None,
                 materials: Any = None) -> list[list[Any]]:
     """Module, pack and battery-system cost of a cell design in a pack (BatPaC 5.0's pack level), design to requirements.
@@ -71,7 +71,7 @@ def XLCELL_PACK(design: Any, pack: Any = None, factory: Any = None, bom: Any = N
     return kv_out(evaluate_pack(d, pack_from_range(pack), **kw).as_display())
 
 
-@udf(ranges=("design", "pack", "factory", "bom", "steps", "materials"))
+@udf(ranges=("design", "pack", "factory", "bom", "steps", "materials"), wizard=False)
 def XLCELL_PACK_VALUE(design: Any, item: Any, pack: Any = None, factory: Any = None, bom: Any = None, steps: Any = None,
                       materials: Any = None) -> Any:
     """One pack item of a design, e.g. =XLCELL_PACK_VALUE(tbl_design, "pack_cost_usd_per_kWh", tbl_pack).
@@ -112,7 +112,7 @@ def _override(base: Any, changes: dict[str, Any], name: str) -> list[list[Any]] 
     return rows or None
 
 
-@udf(table=True, ranges=("cases", "items", "design", "pack", "factory", "bom", "steps", "materials"))
+@udf(table=True, ranges=("cases", "items", "design", "pack", "factory", "bom", "steps", "materials"), wizard=False)
 def XLCELL_PACK_TABLE(cases: Any, items: Any = None, design: Any = None, pack: Any = None, factory: Any = None,
                       bom: Any = None, steps: Any = None, materials: Any = None) -> list[list[Any]]:
     """Packs of a table of cases in one call: one row per case (a format, a chemistry, a requirement set ...).

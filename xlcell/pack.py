@@ -262,13 +262,12 @@ def check_pack(pack: PackDesign) -> None:
 AREA_ITERATIONS = 60
 #: relative tolerance of the area solve
 AREA_RTOL = 1e-13
-#: bisection steps of the thickness solve (the bracket [min, max] shrinks 2^-n in log thickness)
-THICKNESS_ITERATIONS = 48
-
-
-def _with(d: CellDesign, thickness_m: Array, area_m2: Array) -> CellDesign:
-    """``d`` with another positive thickness and electrode area, resolved (the negative follows N/P when blank)."""
-    return resolve(dataclasses.replace(d, electrode_area_m2=area_m2, pos=dataclasses.replace(d.pos, thickness_m=thickness_m)))
+#: steps of the thickness solve (Illinois regula falsi in log thickness; a handful suffice)
+THICKNESS_ITERATIONS = 60
+#: the thickness solve stops when the bracket is this narrow in ln L or the power within this of the requirement in
+#: ln P
+THICKNESS_XTOL = 1e-12
+THICKNESS_GTOL = 1e-12
 
 
 def cell_for_energy(design: CellDesign, thickness_m: Array, energy_J: Array, fmt: CellFormat | None = None,
@@ -279,7 +278,8 @@ def cell_for_energy(design: CellDesign, thickness_m: Array, energy_J: Array, fmt
     Parameters
     ----------
     design : CellDesign
-        Designs (SI; broadcast to one shape), their electrode area the starting point.
+        Designs (SI; broadcast to one shape), their electrode area the starting point; a blank (NaN) negative
+        thickness is derived from N/P at the new positive thickness.
     thickness_m : array_like
         Positive coating thickness (m).
     energy_J : array_like
@@ -294,14 +294,22 @@ def cell_for_energy(design: CellDesign, thickness_m: Array, energy_J: Array, fmt
     a0 = np.asarray(design.electrode_area_m2, dtype=float)
     # start from the same capacity as the design: the area scales inversely with the thickness
     area = np.where(keep, a0, a0 * np.asarray(design.pos.thickness_m, dtype=float) / thickness_m)
-    d = _with(design, thickness_m, area)
-    for _ in range(AREA_ITERATIONS):
-        e = chain(d, fmt, calendering)["energy_J"]
+    d = resolve(dataclasses.replace(design, electrode_area_m2=area, pos=dataclasses.replace(design.pos, thickness_m=thickness_m)))
+    slope = np.ones(np.shape(area))  # d ln E / d ln A: 1 for a fixed voltage, a little less with the hardware ASI
+    prev = None
+    for _ in range(AREA_ITERATIONS):  # the area moves neither the negative's thickness nor any check of resolve
+        e = np.asarray(chain(d, fmt, calendering)["energy_J"], dtype=float)
         ratio = np.where(keep, 1.0, target / e)
-        area = area * ratio
-        d = _with(design, thickness_m, area)
         if np.all(np.abs(ratio - 1.0) <= AREA_RTOL):
             break
+        if prev is not None:  # secant estimate of the slope in log-log (quadratic-like convergence)
+            da, de = np.log(area) - np.log(prev[0]), np.log(e) - np.log(prev[1])
+            with np.errstate(invalid="ignore", divide="ignore"):
+                s = de / da
+            slope = np.where((np.abs(da) > 1e-14) & np.isfinite(s) & (s > 0.2) & (s < 5.0), s, slope)
+        prev = (area, e)
+        area = area * ratio ** (1.0 / slope)
+        d = dataclasses.replace(d, electrode_area_m2=area)
     return d
 
 
@@ -374,18 +382,35 @@ def design_cell(design: CellDesign, pack: PackDesign | None = None, fmt: CellFor
                          f"at most {kw:.6g} kW: the most this pack delivers, at the minimum positive thickness "
                          f"min_pos_thickness_um = {float(lo.ravel()[i] * 1e6):g} µm (lower the power, or add cells "
                          f"in parallel)", f"pack {i + 1}" if short.size > 1 else None)
-    # bisection in log thickness: power falls as the thickness grows (less area, more resistance, for one energy)
+    # Illinois regula falsi on g = ln(P / P_required) against x = ln L (nearly linear: P ~ 1/L at one energy); the
+    # power falls as the thickness grows (less area, more resistance, for one energy). Bracket: a meets, b does not.
     a, b = np.log(np.where(at_max, hi, lo)), np.log(hi)
+    ga = np.where(at_max, 0.0, np.log(p_lo / p_cell))
+    gb = np.where(at_max, 0.0, np.log(p_hi / p_cell))
     dm = d_lo
+    g_last = np.where(at_max, 0.0, np.inf)  # ln(P / P_required) at the last trial
+    last_meets = np.zeros(np.broadcast_shapes(np.shape(a), shape), dtype=bool)
     for _ in range(THICKNESS_ITERATIONS):
-        mid = np.where(at_max, b, 0.5 * (a + b))
+        live = ~at_max & (np.abs(b - a) > THICKNESS_XTOL) & (np.abs(g_last) > THICKNESS_GTOL)
+        if not live.any():
+            break
+        with np.errstate(invalid="ignore", divide="ignore"):
+            x = np.where(live, b - gb * (b - a) / (gb - ga), a)
+        x = np.where(live & ~((x > np.minimum(a, b)) & (x < np.maximum(a, b))), 0.5 * (a + b), x)
         start = dataclasses.replace(d, electrode_area_m2=dm.electrode_area_m2,
                                     pos=dataclasses.replace(d.pos, thickness_m=dm.pos.thickness_m))  # warm start
-        dm = cell_for_energy(start, np.exp(mid), e_cell, fmt, calendering)
-        pm = _cell_power_W(dm, fmt, calendering)
-        meets = pm >= p_cell
-        a = np.where(meets, mid, a)
-        b = np.where(meets, b, mid)
+        dm = cell_for_energy(start, np.exp(x), e_cell, fmt, calendering)
+        gx = np.log(_cell_power_W(dm, fmt, calendering) / p_cell)
+        g_last = np.where(live, gx, g_last)
+        meets = gx >= 0
+        # Illinois: when the same end is replaced twice running, halve the value kept at the other end
+        again = live & (meets == last_meets)
+        ga_new = np.where(live & meets, gx, np.where(again & ~meets, ga * 0.5, ga))
+        gb_new = np.where(live & ~meets, gx, np.where(again & meets, gb * 0.5, gb))
+        a = np.where(live & meets, x, a)
+        b = np.where(live & ~meets, x, b)
+        ga, gb = ga_new, gb_new
+        last_meets = np.where(live, meets, last_meets)
     t = np.where(at_max, np.where(solve, hi, t_design), np.exp(a))
     dd = cell_for_energy(d, t, e_cell, fmt, calendering)
     limit = np.where(solve, np.where(at_max, "max thickness", "power"), limit)
