@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from xlcell.design import canonical_key, design_from_mapping, design_keys, text_keys
+from xlcell.design import design_from_mapping, design_keys, text_keys
 from xlcell.errors import UnknownKeyError, XlcellError
 from xlcell.pack import PackDesign, PackMetrics, evaluate_pack
 from xlcell.params import specs
@@ -123,8 +123,9 @@ def XLCELL_PACK_TABLE(cases: Any, items: Any = None, design: Any = None, pack: A
     Returns a header row of items and one row per case; a case the model refuses shows its #XLCELL! text.
     """
     header, rows = as_table(cases, "cases", keep_blank_rows=True)
-    keys = [canonical_key(h) for h in header]
-    dkeys = {k.key.lower() for k in design_keys()}
+    canon = {k.key.lower(): k.key for k in design_keys()}
+    keys = [canon.get(h, h) for h in header]
+    dkeys = set(canon.values())
     other = _other_keys()
     for k in keys:
         if k not in dkeys and k not in _PACK_KEYS and k not in other:
