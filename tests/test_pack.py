@@ -175,3 +175,39 @@ def test_metrics_have_metadata():
               "battery_system_cost_usd", "pack_energy_kWh", "pack_power_kW", "pos_thickness_um", "cell_share_pct",
               "active_limit"):
         assert k in keys
+
+
+def test_cell_design_to_pack_to_lcos_is_one_chain():
+    from xlcell.bom import MaterialPrices
+    from xlcell.lcos import LcosInputs, lcos, lcos_inputs_from_pack, pack_lcos
+
+    # a cheaper cathode (same cell, $20/kg instead of BatPaC's $26/kg) lowers the pack price and, through the energy
+    # capex, the project LCOS; one vectorised call over both
+    prices = MaterialPrices(pos_am_usd_kg=np.array([26.0, 20.0]))
+    res = pack_lcos(default_design(), None, LcosInputs(), factory=Factory.batpac5(), prices=prices, fmt=batpac_format())
+    assert res.lcos_usd_J[1] < res.lcos_usd_J[0]
+    # the capex is the battery system's $/kWh: BatPaC's default 111.69 $/kWh (= $11,169.06 / 100 kWh, §6.5)
+    m = evaluate_pack(default_design(), None, Factory.batpac5(), fmt=batpac_format())
+    inp = lcos_inputs_from_pack(m)
+    assert float(inp.capex_energy_usd_J) * 3.6e6 == pytest.approx(111.6906, abs=5e-4)
+    assert float(lcos(inp).lcos_usd_J) == pytest.approx(float(res.lcos_usd_J[0]), rel=1e-12)
+    # the capex part of the LCOS moves with the pack price and nothing else does
+    lo, hi = res.capex_usd_J, res.om_usd_J
+    assert lo[1] < lo[0] and hi[1] == pytest.approx(hi[0], rel=1e-12)
+    # pack basis: without the vehicle integration
+    assert float(lcos_inputs_from_pack(m, basis="pack").capex_energy_usd_J) * 3.6e6 == pytest.approx(110.0906, abs=5e-4)
+
+
+def test_a_cheaper_cell_chemistry_lowers_the_lcos_through_the_pack():
+    from xlcell.design import design_from_mapping
+    from xlcell.lcos import LcosInputs, pack_lcos
+
+    # LFP ($10/kg in the library against NMC811's $26/kg) makes a cheaper pack per kWh at the same requirements, hence
+    # a lower energy capex and a lower project LCOS: cell choice -> pack $/kWh -> LCOS
+    nmc, lfp = design_from_mapping({"pos_material": "NMC811"}), design_from_mapping({"pos_material": "LFP"})
+    pa, pb = (float(evaluate_pack(x).battery_system_cost_usd_J) for x in (nmc, lfp))
+    la, lb = (float(pack_lcos(x, None, LcosInputs()).lcos_usd_J) for x in (nmc, lfp))
+    assert pb < pa and lb < la
+    assert (la - lb) == pytest.approx(float(LcosInputs().energy_J) * (pa - pb) * float(
+        pack_lcos(nmc, None, LcosInputs()).capex_usd_J) / (float(LcosInputs().energy_J) * pa
+                                                          + float(LcosInputs().power_W) * LcosInputs().capex_power_usd_W), rel=1e-9)
