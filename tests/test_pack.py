@@ -47,7 +47,7 @@ def test_batpac_line_item(batpac, key, value):
     ("module_cost_usd_per_kWh", 88.04, 5e-3), ("pack_cost_usd_per_kWh", 110.09, 5e-3),
     ("pack_cost_usd_per_kWh_usable", 129.52, 5e-3), ("battery_system_cost_usd", 11169.06, 5e-3),
     # §6.5: cell fraction of pack cost 400 × 19.754802 / 11,009.06 = 71.8 %
-    ("cell_share_pct", 71.8, 0.05), ("cell_cost_usd", 19.754802, 1e-6),
+    ("cell_share", 0.718, 5e-4), ("cell_cost_usd", 19.754802, 1e-6),
     # §5.4, §5.5: the module plant (cumulative) and the whole plant
     ("module_plant_labor_h_yr", 3338892.96, 0.01), ("module_plant_capex_musd", 3753.7541, 5e-5),
     ("module_plant_area_m2", 254849.18, 0.01), ("pack_plant_labor_h_yr", 3499226.29, 0.01),
@@ -149,7 +149,7 @@ def test_cheaper_cathode_lowers_the_pack_price():
     (dict(rows=2.5), "rows"),
     (dict(cells_in_parallel=3.0), "cells_in_parallel"),  # 20 cells per module: 3 in parallel does not divide
     (dict(modules_in_parallel=3.0), "modules_in_parallel"),
-    (dict(soc_min=0.9, soc_max=0.5), "soc_max_pct"),
+    (dict(soc_min=0.9, soc_max=0.5), "soc_max"),
     (dict(min_pos_thickness_m=200e-6), "max_pos_thickness_um"),
     (dict(energy_J=-1.0), "pack_energy_kWh"),
 ])
@@ -172,7 +172,7 @@ def test_metrics_have_metadata():
     keys = [s.key for s in specs(PackMetrics)]
     assert len(keys) == len(set(keys))
     for k in ("module_cost_usd", "pack_cost_usd", "pack_cost_usd_per_kWh", "pack_cost_usd_per_kWh_usable",
-              "battery_system_cost_usd", "pack_energy_kWh", "pack_power_kW", "pos_thickness_um", "cell_share_pct",
+              "battery_system_cost_usd", "pack_energy_kWh", "pack_power_kW", "pos_thickness_um", "cell_share",
               "active_limit"):
         assert k in keys
 

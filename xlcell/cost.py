@@ -273,6 +273,7 @@ def rollup(materials: Array, labor_s: Array, capex: Array, area: Array, energy_u
     Lb = e.labor_rate_usd_s * labor_s / n
     dep = (capex / e.equipment_life_yr + building_usd / e.building_life_yr) / n
     charge = (crf(e.cost_of_capital, e.equipment_life_yr) * capex + crf(e.cost_of_capital, e.building_life_yr) * building_usd) / n
+    charge = np.where(np.asarray(e.cost_of_capital) == 0, dep, charge)  # straight line: no rounding residue of 1/n
     voh = e.voh_labor * Lb + e.voh_depreciation * dep
     util = e.electricity_usd_J * energy_use / n
     maint = e.maintenance_rate * capex / n

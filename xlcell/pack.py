@@ -77,8 +77,8 @@ class PackDesign:
     power_W: Array = field(metadata=param(
         "Power requirement (10 s pulse)", "kW", key="pack_power_kW", gt=0, le=1e6, group=_REQ,
         doc="met by the cell model's power × cells; with solve_thickness = 1 it sets the positive thickness"))
-    soc_min: Array = field(metadata=param("Usable window: minimum SOC", "%", key="soc_min_pct", ge=0, lt=100, group=_REQ))
-    soc_max: Array = field(metadata=param("Usable window: maximum SOC", "%", key="soc_max_pct", gt=0, le=100, group=_REQ))
+    soc_min: Array = field(metadata=param("Usable window: minimum SOC", "-", key="soc_min", ge=0, lt=1, group=_REQ))
+    soc_max: Array = field(metadata=param("Usable window: maximum SOC", "-", key="soc_max", gt=0, le=1, group=_REQ))
     solve_thickness: Array = field(metadata=param(
         "Solve the positive thickness for the power (1 = yes)", "-", key="solve_thickness", ge=0, le=1, group=_REQ,
         doc="1 (TRUE): the largest positive thickness within the limits that meets pack_power_kW (BatPaC's design "
@@ -146,7 +146,7 @@ class PackMetrics:
     cell_cost_usd: Array = field(metadata=_p("Cell cost", "$", "cell_cost_usd"))
     cell_cost_usd_J: Array = field(metadata=_p("Cell cost per energy", "$/kWh", "cell_cost_usd_per_kWh"))
     cell_share: Array = field(metadata=_p(
-        "Cell fraction of pack cost", "%", "cell_share_pct", "cells per pack × cell cost / pack cost (BatPaC's figure)"))
+        "Cell fraction of pack cost", "-", "cell_share", "cells per pack × cell cost / pack cost (BatPaC's figure)"))
     pack_energy_J: Array = field(metadata=_p("Pack total energy", "kWh", "pack_energy_kWh"))
     usable_energy_J: Array = field(metadata=_p("Pack usable energy", "kWh", "usable_energy_kWh"))
     pack_power_W: Array = field(metadata=_p(
@@ -246,10 +246,10 @@ def check_pack(pack: PackDesign) -> None:
             i = int(np.flatnonzero(bad.ravel())[0])
             raise InputError(name, float(np.broadcast_to(part, bad.shape).ravel()[i]), what,
                              f"pack {i + 1}" if bad.size > 1 else None)
-    for name, lo, hi, what in (("soc_max_pct", pack.soc_min, pack.soc_max, "above soc_min_pct"),
+    for name, lo, hi, what in (("soc_max", pack.soc_min, pack.soc_max, "above soc_min"),
                                ("max_pos_thickness_um", pack.min_pos_thickness_m, pack.max_pos_thickness_m,
                                 "at least min_pos_thickness_um")):
-        bad = np.broadcast_to(np.asarray(hi) < np.asarray(lo) + (1e-12 if name == "soc_max_pct" else 0.0),
+        bad = np.broadcast_to(np.asarray(hi) < np.asarray(lo) + (1e-12 if name == "soc_max" else 0.0),
                               np.broadcast_shapes(np.shape(lo), np.shape(hi)))
         if bad.any():
             i = int(np.flatnonzero(bad.ravel())[0])

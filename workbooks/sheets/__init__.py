@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import (bom, calendering, conf, cost, dashboard, design, factory, howto, lcos, lifetime, materials, pareto,
+from . import (bom, calendering, conf, cost, dashboard, design, factory, howto, lcos, lifetime, materials, pack, pareto,
                surrogate, thickness, uncertainty)
 
 #: the sheet modules in tab order
-ORDER = [howto, dashboard, design, materials, factory, bom, cost, calendering, surrogate, lifetime, lcos, uncertainty, pareto,
+ORDER = [howto, dashboard, design, materials, factory, bom, cost, pack, calendering, surrogate, lifetime, lcos, uncertainty, pareto,
          thickness, conf]
 
 
