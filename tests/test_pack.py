@@ -211,3 +211,14 @@ def test_a_cheaper_cell_chemistry_lowers_the_lcos_through_the_pack():
     assert (la - lb) == pytest.approx(float(LcosInputs().energy_J) * (pa - pb) * float(
         pack_lcos(nmc, None, LcosInputs()).capex_usd_J) / (float(LcosInputs().energy_J) * pa
                                                           + float(LcosInputs().power_W) * LcosInputs().capex_power_usd_W), rel=1e-9)
+
+
+def test_the_docs_reference_table_holds_to_the_digests_rounding(batpac):
+    # the table of docs/models/pack.md (app.docs.pack_batpac_table): each line within half a unit of its last digit,
+    # or 1e-8 relative (the digest's inputs, cell materials $15.502277 and the purchased items, carry 8 digits: the
+    # pack materials come out 6e-5 below the digest's 7,821.6970)
+    from xlcell.pack import BATPAC5_REFERENCE
+
+    v = batpac.as_display()
+    for key, (ref, decimals, _) in BATPAC5_REFERENCE.items():
+        assert abs(float(v[key]) - ref) <= max(0.5 * 10.0 ** -decimals, 1e-8 * abs(ref)), key

@@ -559,6 +559,35 @@ def evaluate_pack(
                         calendering=calendering).metrics
 
 
+#: BatPaC 5.0's default module and pack (reference digest ``shared/reference/batpac5.md`` §6.5, "Battery 1", the
+#: workbook's cached values as published with batpy): {result key: (value in display units, the digest's decimals, the
+#: digest's rule)}
+BATPAC5_REFERENCE: dict[str, tuple[float, int, str]] = {
+    "module_materials_usd": (346.9986, 4, "20 × 15.502277 cell materials + 36.953091 module items"),
+    "module_labor_usd": (8.3472, 4, "25 × 3,338,892.96 h / 10e6 modules"),
+    "module_variable_overhead_usd": (11.6109, 4, "0.4 labour + 0.2 depreciation"),
+    "module_depreciation_usd": (41.3603, 4, "module plant: 3,753.7541 M$ equipment, 254,849.18 m²"),
+    "module_gsa_usd": (15.3296, 4, "0.25 (labour + VOH) + 0.25 depreciation"),
+    "module_rnd_usd": (16.5441, 4, "0.4 depreciation"),
+    "module_cost_usd": (440.1908, 4, "$88.04/kWh"),
+    "module_cost_usd_per_kWh": (88.04, 2, "per 5 kWh module"),
+    "pack_materials_usd": (7821.6970, 4, "400 cells' materials + 20 module items + 526.123056 pack items + 355.601140 BMS"),
+    "pack_labor_usd": (174.9613, 4, "whole-plant hours × $25 / 500,000"),
+    "pack_variable_overhead_usd": (250.9051, 4, "0.4 labour + 0.2 depreciation"),
+    "pack_depreciation_usd": (904.6029, 4, "4,095.2406 M$ equipment and 285,182.51 m² building"),
+    "pack_gsa_usd": (332.6173, 4, "0.25 (labour + VOH) + 0.25 depreciation"),
+    "pack_rnd_usd": (361.8412, 4, "0.4 depreciation"),
+    "pack_profit_usd": (578.6191, 4, "5 % of the pack-plant investment of 5,786.1911 M$, per pack"),
+    "pack_warranty_usd": (583.8137, 4, "5.6 % of (variable + fixed + profit)"),
+    "pack_cost_usd": (11009.0575, 4, "per pack"),
+    "pack_cost_usd_per_kWh": (110.09, 2, "per 100 kWh"),
+    "pack_cost_usd_per_kWh_usable": (129.52, 2, "per 85 kWh usable (SOC 10-95 %)"),
+    "battery_system_cost_usd": (11169.06, 2, "pack + $160 integration"),
+    "cell_share": (0.718, 3, "400 × 19.754802 / 11,009.06"),
+    "pack_investment_musd": (5786.1911, 4, "equipment + building + launch + working capital"),
+}
+
+
 def cell_formats() -> tuple[str, ...]:
     """The cell formats a pack can be built from (the bom key ``cell_format``): BatPaC's stacked pouch, and every
     format :mod:`xlcell.pouch` lists in ``FORMATS`` when it has more."""
@@ -588,5 +617,5 @@ def comparison_cases() -> list[dict[str, str]]:
     return out
 
 
-__all__ = ["PackDesign", "PackMetrics", "PackDetails", "LINE_ITEMS", "LIMITS", "COUNTS", "check_pack",
+__all__ = ["BATPAC5_REFERENCE", "PackDesign", "PackMetrics", "PackDetails", "LINE_ITEMS", "LIMITS", "COUNTS", "check_pack",
            "cell_for_energy", "design_cell", "pack_details", "evaluate_pack", "cell_formats", "comparison_cases"]
