@@ -98,7 +98,9 @@ def pack_requirements_table() -> str:
     from xlcell.pack import PackDesign, evaluate_pack
     from xlcell.pouch import batpac_format
 
-    p = np.array(PACK_POWER_CASES) * 1e3
+    from xlcell.units import from_display
+
+    p = np.asarray(from_display(np.array(PACK_POWER_CASES), "kW"), dtype=float)
     m = evaluate_pack(default_design(), PackDesign(power_W=p, solve_thickness=1.0), Factory.batpac5(),
                       fmt=batpac_format()).as_display()
     rows = ["| Power requirement, kW | Positive thickness, µm | Active limit | Pack power, kW | Electrode area per cell, "

@@ -74,7 +74,10 @@ def test_table_one_row_per_case_equals_one_pack_each():
 def test_table_shows_a_refused_case_in_its_own_row():
     cases = [["pack_power_kW", "solve_thickness"], [300.0, 1.0], [1e5, 1.0]]
     out = XLCELL_PACK_TABLE(cases, [["pack_cost_usd"]])
-    assert isinstance(out[1][0], float) and out[2][0].startswith("#XLCELL! pack_power_kW")
+    assert isinstance(out[1][0], float) and out[2][0].startswith("refused: pack_power_kW = 100000")
+    # a bad argument of the formula itself is one #XLCELL! text naming it
+    bad = XLCELL_PACK_TABLE([["bogus_key"], [1.0]], [["pack_cost_usd"]])
+    assert len(bad) == 1 and bad[0][0].startswith("#XLCELL!") and "bogus_key" in bad[0][0]
 
 
 def test_comparison_cases_cover_every_library_chemistry():

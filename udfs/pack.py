@@ -14,16 +14,18 @@ from typing import Any
 import numpy as np
 
 from xlcell.design import design_from_mapping, design_keys, text_keys
-from xlcell.errors import UnknownKeyError, XlcellError
+from xlcell.errors import UnknownKeyError, XlcellError, short_text
 from xlcell.pack import PackDesign, PackMetrics, evaluate_pack
 from xlcell.params import specs
 
-from ._excel import (as_2d, as_kv, as_table, as_text, cell_error_text, excel_value, is_blank, is_blank_range, kv_out,
-                     udf)
+from ._excel import as_2d, as_kv, as_table, as_text, excel_value, is_blank, is_blank_range, kv_out, udf
 from .cell import calendering_context, design_values, materials_from_range
 from .cost import BOM_CLASSES, FACTORY_CLASSES, cost_inputs, cost_settings, objects_from_kv
 
 _METRICS = {s.key.lower(): s for s in specs(PackMetrics)}
+#: the start of the row of a case the model refuses in XLCELL_PACK_TABLE (its reason follows): a result of the
+#: comparison (this combination makes no pack), not an error of the formula, which stays #XLCELL!
+REFUSED = "refused: "
 _PACK_KEYS = {s.key.lower(): s for s in specs(PackDesign)}
 
 
@@ -120,7 +122,7 @@ def XLCELL_PACK_TABLE(cases: Any, items: Any = None, design: Any = None, pack: A
     cases: table with a header row of keys and one case per row: design keys (pos_material, neg_material, pos_thickness_um, ...), pack keys (pack_power_kW, ...) or bom and factory keys; a blank cell takes the base value
     items: optional row or column of pack items to return (default: all)
     design, pack, factory, bom, steps, materials: the base of every case, as for XLCELL_PACK
-    Returns a header row of items and one row per case; a case the model refuses shows its #XLCELL! text.
+    Returns a header row of items and one row per case; a case the model refuses shows "refused: " and the reason in its row (bad arguments of the formula give one #XLCELL! text).
     """
     header, rows = as_table(cases, "cases", keep_blank_rows=True)
     canon = {k.key.lower(): k.key for k in design_keys()}
@@ -182,8 +184,8 @@ def XLCELL_PACK_TABLE(cases: Any, items: Any = None, design: Any = None, pack: A
                 try:
                     m = evaluate([i])
                     table[i] = [_value(m[k], 0, 1) for k in out_keys]
-                except XlcellError as exc:
-                    table[i] = [cell_error_text(exc)] + [""] * (len(out_keys) - 1)
+                except XlcellError as exc:  # a result of the comparison, not an error of the formula
+                    table[i] = [short_text(f"{REFUSED}{exc}")] + [""] * (len(out_keys) - 1)
     return [out_keys] + [table.get(i, [""] * len(out_keys)) for i in range(len(rows))]
 
 

@@ -45,6 +45,7 @@ from .cell import CellDesign, CellMetrics, _map_cell, broadcast_fields_cell, cha
 from .cost import CostDetails, Factory, cost_details, plant_share, rollup
 from .errors import InputError
 from .params import param, specs
+from .units import to_display
 
 Array = Any
 
@@ -377,11 +378,11 @@ def design_cell(design: CellDesign, pack: PackDesign | None = None, fmt: CellFor
     short = ~at_max & (p_lo < p_cell)
     if short.any():
         i = int(np.flatnonzero(short.ravel())[0])
-        kw = float(p_lo.ravel()[i] * n_cells.ravel()[i] / 1e3)
-        raise InputError("pack_power_kW", float(pk.power_W.ravel()[i] / 1e3),
+        kw = float(to_display(p_lo.ravel()[i] * n_cells.ravel()[i], "kW"))
+        raise InputError("pack_power_kW", float(to_display(pk.power_W.ravel()[i], "kW")),
                          f"at most {kw:.6g} kW: the most this pack delivers, at the minimum positive thickness "
-                         f"min_pos_thickness_um = {float(lo.ravel()[i] * 1e6):g} µm (lower the power, or add cells "
-                         f"in parallel)", f"pack {i + 1}" if short.size > 1 else None)
+                         f"min_pos_thickness_um = {float(to_display(lo.ravel()[i], 'µm')):g} µm (lower the power, or "
+                         f"add cells in parallel)", f"pack {i + 1}" if short.size > 1 else None)
     # Illinois regula falsi on g = ln(P / P_required) against x = ln L (nearly linear: P ~ 1/L at one energy); the
     # power falls as the thickness grows (less area, more resistance, for one energy). Bracket: a meets, b does not.
     a, b = np.log(np.where(at_max, hi, lo)), np.log(hi)

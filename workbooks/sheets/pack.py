@@ -166,7 +166,7 @@ def build(wb: Workbook, ctx) -> None:
     keys = list(rows[0])
     ws.cell(row=cmp_top - 2, column=1, value="Format and chemistry comparison at the Pack sheet's requirements: one row "
             "per cell format x positive x negative of the library, each designed to the power (solve_thickness = 1; one "
-            "XLCELL_PACK_TABLE); a refused combination shows its #XLCELL! text").font = style.SECTION_FONT
+            "XLCELL_PACK_TABLE); a combination the model refuses shows \"refused:\" and the reason").font = style.SECTION_FONT
     for j, k in enumerate(keys):
         ws.cell(row=cmp_top - 1, column=1 + j, value=k).font = style.Font(bold=True)
     for i, case in enumerate(rows):
