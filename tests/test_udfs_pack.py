@@ -92,3 +92,8 @@ def test_pack_range_defaults_are_batpacs():
     assert _kv(XLCELL_PACK(DESIGN, [["pack_energy_kWh", None]]))["pack_cost_usd"] == \
         pytest.approx(_kv(XLCELL_PACK(DESIGN))["pack_cost_usd"], rel=1e-12)
     assert PackDesign().energy_J == pytest.approx(100 * 3.6e6)
+
+
+def test_table_refuses_an_unknown_key_of_the_base_pack():
+    out = XLCELL_PACK_TABLE([["pack_power_kW"], [300.0]], [["pack_cost_usd"]], None, [["pack_pwr_kW", 1.0]])
+    assert len(out) == 1 and out[0][0].startswith("#XLCELL! unknown pack key") and "pack_pwr_kw" in out[0][0]

@@ -137,7 +137,8 @@ def XLCELL_PACK_TABLE(cases: Any, items: Any = None, design: Any = None, pack: A
     out_keys = [_METRICS[k.lower()].key for k in out_keys]
     kept = [i for i, r in enumerate(rows) if not all(is_blank(c) for c in r)]
     base_design = design_values(as_kv(design, "design")) if design is not None and not is_blank(design) else {}
-    base_pack = {k: v for k, v in as_kv(_bools_as_numbers(pack, "pack"), "pack").items()} if pack is not None and not is_blank(pack) else {}
+    pack_from_range(pack)  # the base pack's keys and values checked once (an unknown key names itself)
+    base_pack = as_kv(_bools_as_numbers(pack, "pack"), "pack") if pack is not None and not is_blank(pack) else {}
 
     def cell(i: int, j: int) -> Any:
         c = rows[i][j] if j < len(rows[i]) else None
