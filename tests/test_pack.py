@@ -152,6 +152,7 @@ def test_cheaper_cathode_lowers_the_pack_price():
     (dict(soc_min=0.9, soc_max=0.5), "soc_max"),
     (dict(min_pos_thickness_m=200e-6), "max_pos_thickness_um"),
     (dict(energy_J=-1.0), "pack_energy_kWh"),
+    (dict(energy_J=1e6 * 3.6e6), "pack_energy_kWh"),  # 2.5 MWh per cell: no pouch can rate it
 ])
 def test_bad_pack_names_the_input(kw, key):
     with pytest.raises(InputError) as e:

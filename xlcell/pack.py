@@ -450,7 +450,19 @@ def pack_details(
     """
     pk = pack or PackDesign()
     fac = factory or Factory()
-    d, limit, p_cell = design_cell(design, pk, fmt, calendering)
+    try:
+        d, limit, p_cell = design_cell(design, pk, fmt, calendering)
+    except InputError as exc:  # a cell too big to rate: the pack's energy per cell is what to change
+        e = np.asarray(pk.energy_J, dtype=float)
+        if exc.name != "nominal_voltage_V" or np.all(np.isnan(e)):
+            raise
+        n = np.asarray(pk.cells_per_module, dtype=float) * pk.modules_per_row * pk.rows
+        i = int(np.nanargmax(np.broadcast_to(e / n, np.broadcast_shapes(e.shape, n.shape))))
+        kwh, wh = (float(to_display(np.ravel(np.broadcast_to(x, np.broadcast_shapes(e.shape, n.shape)))[i], u))
+                   for x, u in ((e, "kWh"), (e / n, "Wh")))
+        raise InputError("pack_energy_kWh", kwh, f"less energy per cell: {wh:.6g} Wh per cell needs an electrode "
+                         "area whose foils and tabs drop more than the open-circuit voltage at C/3 (more cells per "
+                         "module, more modules, or a smaller pack energy)", exc.where) from exc
     _, pk, shape = _broadcast(d, pk)
     n_cells = pk.cells_per_module * pk.modules_per_row * pk.rows
     n_modules = pk.modules_per_row * pk.rows
