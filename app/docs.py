@@ -81,15 +81,81 @@ def format_presets_table() -> str:
     return "\n".join(rows)
 
 
+def pack_keys_table() -> str:
+    from xlcell.pack import PackDesign
+
+    rows = ["| Key | Meaning | Unit | Default (BatPaC 5.0) | Allowed |", "|---|---|---|---|---|"]
+    d = PackDesign()
+    for s in specs(PackDesign):
+        v = float(s.from_si(getattr(d, s.name)))
+        rows.append(f"| `{s.key}` | {s.label} | {s.unit} | {v:.10g} | {s.allowed()} |")
+    return "\n".join(rows)
+
+
+def pack_items_table() -> str:
+    from xlcell.pack import PackMetrics
+
+    rows = ["| Item | Meaning | Unit |", "|---|---|---|"]
+    for s in specs(PackMetrics):
+        rows.append(f"| `{s.key}` | {s.label} | {s.unit} |")
+    return "\n".join(rows)
+
+
+def pack_batpac_table() -> str:
+    """xlcell's module and pack in BatPaC mode against BatPaC 5.0's (digest §6.5), computed now."""
+    from xlcell.cell import default_design
+    from xlcell.cost import Factory
+    from xlcell.pack import BATPAC5_REFERENCE, PackMetrics, evaluate_pack
+    from xlcell.pouch import batpac_format
+
+    m = evaluate_pack(default_design(), None, Factory.batpac5(), fmt=batpac_format()).as_display()
+    unit = {s.key: s.unit for s in specs(PackMetrics)}
+    rows = ["| Line | BatPaC 5.0 | xlcell | Difference | Unit | BatPaC's rule |", "|---|---:|---:|---:|---|---|"]
+    for key, (ref, digits, rule) in BATPAC5_REFERENCE.items():
+        got = float(m[key])
+        rows.append(f"| `{key}` | {ref:,.{digits}f} | {got:,.{digits}f} | {got - ref:+.1e} | {unit[key]} | {rule} |")
+    return "\n".join(rows)
+
+
+#: power requirements (kW) of the design-to-requirements table of docs/models/pack.md
+PACK_POWER_CASES = (300.0, 600.0, 900.0, 1200.0, 1800.0, 2400.0)
+
+
+def pack_requirements_table() -> str:
+    """The positive thickness solved for each power requirement (BatPaC mode, BatPaC's default pack), computed now."""
+    import numpy as np
+
+    from xlcell.cell import default_design
+    from xlcell.cost import Factory
+    from xlcell.pack import PackDesign, evaluate_pack
+    from xlcell.pouch import batpac_format
+
+    from xlcell.units import from_display
+
+    p = np.asarray(from_display(np.array(PACK_POWER_CASES), "kW"), dtype=float)
+    m = evaluate_pack(default_design(), PackDesign(power_W=p, solve_thickness=1.0), Factory.batpac5(),
+                      fmt=batpac_format()).as_display()
+    rows = ["| Power requirement, kW | Positive thickness, µm | Active limit | Pack power, kW | Electrode area per cell, "
+            "cm² | Pack, $/kWh | Pack, $/kWh usable |", "|---:|---:|---|---:|---:|---:|---:|"]
+    for i in range(p.size):
+        rows.append(f"| {PACK_POWER_CASES[i]:,.0f} | {m['pos_thickness_um'][i]:.2f} | {m['active_limit'][i]} | "
+                    f"{m['pack_power_kW'][i]:,.1f} | {m['electrode_area_cm2'][i]:,.0f} | "
+                    f"{m['pack_cost_usd_per_kWh'][i]:.2f} | {m['pack_cost_usd_per_kWh_usable'][i]:.2f} |")
+    return "\n".join(rows)
+
+
 BLOCKS = {"functions": functions_table, "design-keys": design_keys_table, "metrics": metrics_table,
           "cost-items": cost_items_table, "format-comparison": format_comparison_table,
-          "format-presets": format_presets_table}
+          "format-presets": format_presets_table,
+          "pack-keys": pack_keys_table, "pack-items": pack_items_table,
+          "pack-batpac": pack_batpac_table, "pack-requirements": pack_requirements_table}
 
 
 # page of the docs site (relative to the repository root) -> the generated blocks it holds
 PAGES = {"docs/functions.md": ("functions", "design-keys", "metrics"),
          "docs/models/cost.md": ("cost-items",),
-         "docs/models/formats.md": ("format-presets", "format-comparison")}
+         "docs/models/formats.md": ("format-presets", "format-comparison"),
+         "docs/models/pack.md": ("pack-batpac", "pack-requirements", "pack-keys", "pack-items")}
 
 
 def render_page(text: str, names) -> str:

@@ -18,6 +18,7 @@ from xlcell.errors import UnknownKeyError
 from xlcell.factory import DEFAULT_STEPS, Plant, step_rows
 from xlcell.materials import LIBRARY, Material
 from xlcell.formats import CanFormat
+from xlcell.pack import PackDesign
 from xlcell.params import param, specs
 from xlcell.paramsets import DataFileError, parameter_set, parameter_sets
 from xlcell.units import UNITS
@@ -33,9 +34,9 @@ def test_the_three_sets_are_listed_with_their_records():
     assert [r.name for r in sets["materials"].records] == [m.name for m in LIBRARY.values()]
     assert [r.name for r in sets["calendering_materials"].records] == [m.name for m in CALENDERING_MATERIALS.values()]
     groups = [r.name for r in sets["batpac5_default"].records]
-    assert groups[:10] == ["design.positive", "design.negative", "design.separator", "design.cell", "cell_format",
-                           "prices", "yields", "slurry", "plant", "economics"]
-    assert groups[10:] == [f"process_step: {s.name}" for s in DEFAULT_STEPS] and len(DEFAULT_STEPS) == 25
+    assert groups[:11] == ["design.positive", "design.negative", "design.separator", "design.cell", "cell_format",
+                           "prices", "yields", "slurry", "plant", "economics", "pack"]
+    assert groups[11:] == [f"process_step: {s.name}" for s in DEFAULT_STEPS] and len(DEFAULT_STEPS) == 25
     assert parameter_set("BatPaC5_Default")["Prices"].name == "prices"  # case-insensitive
     with pytest.raises(UnknownKeyError, match="parameter set"):
         parameter_set("batpac6")
@@ -65,7 +66,7 @@ def test_every_numeric_field_has_a_unit():
                     assert unit in UNITS and unit != "text", (name, r.name, key, unit)
     # every numeric field of every record class carries its display unit in the metadata
     for cls in (Material, CalenderingMaterial, ElectrodeDesign, SeparatorDesign, CellDesign, CellFormat, CanFormat,
-                MaterialPrices, MaterialYields, Slurry, Plant, Economics):
+                MaterialPrices, MaterialYields, Slurry, Plant, Economics, PackDesign):
         numeric = [f.name for f in dataclasses.fields(cls)
                    if f.name not in ("name", "role", "source", "price_source", "pos", "neg", "sep", "can")]
         assert sorted(numeric) == sorted(s.name for s in specs(cls)), cls.__name__
@@ -80,7 +81,7 @@ def test_every_key_of_the_files_is_a_field_with_a_unit():
             assert set(rec) <= keys and set(rec) >= keys - {"role"}, rec["name"]
     data = paramsets.load("batpac5_default")
     assert set(data) == {"parameter_set", "sources", "design", "cell_format", "batpac_mode", "prices", "yields",
-                         "slurry", "plant", "economics", "process_step"}
+                         "slurry", "plant", "economics", "process_step", "pack"}
 
 
 def test_names_are_unique():

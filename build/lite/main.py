@@ -614,6 +614,45 @@ def XLCELL_NP_RATIO(neg_areal_capacity_mAh_cm2, pos_areal_capacity_mAh_cm2):
 
 
 @func
+@arg('design', doc='two-column (key, value) range, as for XLCELL_CELL (the Design sheet)', err_to_str=True, ndim=2)
+@arg('pack', doc='optional (key, value) range of pack inputs (the Pack sheet): cells_per_module, pack_energy_kWh, pack_power_kW, solve_thickness, ...', err_to_str=True, ndim=2)
+@arg('factory', doc='optional (key, value) range of plant and economics inputs (the Factory sheet)', err_to_str=True, ndim=2)
+@arg('bom', doc='optional (key, value) range of prices, yields and cell-format inputs (the BOM sheet)', err_to_str=True, ndim=2)
+@arg('steps', doc='optional process-step table (the Factory sheet)', err_to_str=True, ndim=2)
+@arg('materials', doc='optional table of user-defined materials', err_to_str=True, ndim=2)
+def XLCELL_PACK(design, pack=None, factory=None, bom=None, steps=None, materials=None):
+    "Module, pack and battery-system cost of a cell design in a pack (BatPaC 5.0's pack level), design to requirements."
+    return udfs.XLCELL_PACK(design, pack, factory, bom, steps, materials)
+
+
+@func
+@arg('cases', doc='table with a header row of keys and one case per row: design keys (pos_material, neg_material, pos_thickness_um, ...), pack keys (pack_power_kW, ...) or bom and factory keys; a blank cell takes the base value', err_to_str=True, ndim=2)
+@arg('items', doc='optional row or column of pack items to return (default: all)', err_to_str=True, ndim=2)
+@arg('design', doc='the base of every case, as for XLCELL_PACK', err_to_str=True, ndim=2)
+@arg('pack', doc='the base of every case, as for XLCELL_PACK', err_to_str=True, ndim=2)
+@arg('factory', doc='the base of every case, as for XLCELL_PACK', err_to_str=True, ndim=2)
+@arg('bom', doc='the base of every case, as for XLCELL_PACK', err_to_str=True, ndim=2)
+@arg('steps', doc='the base of every case, as for XLCELL_PACK', err_to_str=True, ndim=2)
+@arg('materials', doc='the base of every case, as for XLCELL_PACK', err_to_str=True, ndim=2)
+def XLCELL_PACK_TABLE(cases, items=None, design=None, pack=None, factory=None, bom=None, steps=None, materials=None):
+    'Packs of a table of cases in one call: one row per case (a format, a chemistry, a requirement set ...).'
+    return udfs.XLCELL_PACK_TABLE(cases, items, design, pack, factory, bom, steps, materials)
+
+
+@func
+@arg('design', doc='two-column (key, value) range', err_to_str=True, ndim=2)
+@arg('item', doc="a key of XLCELL_PACK's result, e.g. pack_cost_usd_per_kWh, battery_system_cost_usd_per_kWh, active_limit", err_to_str=True)
+@arg('pack', doc='optional, as for XLCELL_PACK', err_to_str=True, ndim=2)
+@arg('factory', doc='optional, as for XLCELL_PACK', err_to_str=True, ndim=2)
+@arg('bom', doc='optional, as for XLCELL_PACK', err_to_str=True, ndim=2)
+@arg('steps', doc='optional, as for XLCELL_PACK', err_to_str=True, ndim=2)
+@arg('materials', doc='optional, as for XLCELL_PACK', err_to_str=True, ndim=2)
+def XLCELL_PACK_VALUE(design, item, pack=None, factory=None, bom=None, steps=None, materials=None):
+    'One pack item of a design, e.g. =XLCELL_PACK_VALUE(tbl_design, "pack_cost_usd_per_kWh", tbl_pack).'
+    return udfs.XLCELL_PACK_VALUE(design, item, pack, factory, bom, steps, materials)
+
+
+@func
 @arg('points', doc='numbers, one row per design and one column per objective (no header)', err_to_str=True, ndim=2)
 @arg('senses', doc='one "min" or "max" per column of points', err_to_str=True, ndim=2)
 def XLCELL_PARETO_FILTER(points, senses):

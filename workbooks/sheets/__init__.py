@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import (bom, calendering, conf, cost, dashboard, design, factory, howto, lcos, lifetime, materials, pareto,
-               simulation, surrogate, thickness, uncertainty)
+from . import (bom, calendering, conf, cost, dashboard, design, factory, howto, lcos, lifetime, materials, pack,
+               pareto, simulation, surrogate, thickness, uncertainty)
 
 #: the sheet modules in tab order
-ORDER = [howto, dashboard, design, materials, factory, bom, cost, calendering, simulation, surrogate, lifetime, lcos,
+ORDER = [howto, dashboard, design, materials, factory, bom, cost, pack, calendering, simulation, surrogate, lifetime, lcos,
          uncertainty, pareto, thickness, conf]
 
 
