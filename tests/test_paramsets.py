@@ -67,7 +67,7 @@ def test_every_numeric_field_has_a_unit():
     for cls in (Material, CalenderingMaterial, ElectrodeDesign, SeparatorDesign, CellDesign, CellFormat, MaterialPrices,
                 MaterialYields, Slurry, Plant, Economics):
         numeric = [f.name for f in dataclasses.fields(cls) if f.name not in ("name", "role", "source", "price_source", "pos", "neg", "sep",
-                                                                           "carrier", "window_basis")]
+                                                                           "carrier", "window_basis", "life_model")]
         assert sorted(numeric) == sorted(s.name for s in specs(cls)), cls.__name__
         assert all(s.unit in UNITS for s in specs(cls)), cls.__name__
 
@@ -75,7 +75,7 @@ def test_every_numeric_field_has_a_unit():
 def test_every_key_of_the_files_is_a_field_with_a_unit():
     """A value in a data file is named by a sheet key (display unit) or an SI field name, never a bare number."""
     for path, cls in (("materials", Material), ("calendering_materials", CalenderingMaterial)):
-        extra = {"price_source", "carrier", "window_basis", "cites"} if cls is Material else set()
+        extra = {"price_source", "carrier", "window_basis", "cites", "life_model"} if cls is Material else set()
         keys = {s.key for s in specs(cls)} | {"name", "role", "source"} | extra
         for rec in paramsets.records(path, "material"):
             assert set(rec) <= keys and set(rec) >= keys - {"role"} - extra, rec["name"]

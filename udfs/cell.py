@@ -285,18 +285,22 @@ def XLCELL_MATERIAL(name: Any, prop: Any, materials: Any = None) -> Any:
     name: material name, e.g. NMC811, Graphite, LFP
     prop: property key: specific_capacity_mAh_g (practical), theoretical_capacity_mAh_g, x_min, x_max,
     cycled_fraction, v_min_V, v_max_V, am_density_g_cm3, potential_V, particle_radius_um, exchange_current_mA_cm2,
-    solid_diffusivity_m2_s, conductivity_S_m, price_usd_per_kg, role, carrier
+    solid_diffusivity_m2_s, conductivity_S_m, price_usd_per_kg, role, carrier, life_model (the life model's
+    parameter set fitted for the material, or "not assessed")
     materials: optional table of user-defined materials (searched before the library)
     """
     m = get_material(as_text(name, "name"), materials_from_range(materials))
     key = as_text(prop, "prop").lower()
     if key in ("role", "carrier"):
         return getattr(m, key)
+    if key == "life_model":
+        return m.life_model or "not assessed"
     if key == "cycled_fraction":
         return excel_value(m.cycled_fraction)
     by_key = {k.lower(): s for k, s in spec_by_key(Material).items()}
     if key not in by_key:
-        raise UnknownKeyError(key, list(by_key) + ["cycled_fraction", "role", "carrier"], what="material property")
+        raise UnknownKeyError(key, list(by_key) + ["cycled_fraction", "role", "carrier", "life_model"],
+                              what="material property")
     s = by_key[key]
     return excel_value(float(s.from_si(getattr(m, s.name))))
 

@@ -69,6 +69,7 @@ class Material:
     price_source: str = ""  #: the reference of the price (a key of ``[sources]`` in ``data/materials.toml``)
     carrier: str = "Li"  #: the charge carrier, "Li" or "Na" (a cell's two electrodes must share it)
     window_basis: str = ""  #: what the voltage window is measured against (e.g. "full cell vs graphite")
+    life_model: str = ""  #: the life model's parameter set fitted for this material ("": not assessed)
 
     def __post_init__(self) -> None:
         if self.role not in ("positive", "negative"):
@@ -144,7 +145,8 @@ def _library() -> dict[str, Material]:
         if price_source:
             paramsets.reference("materials", price_source)  # a price names a reference in [sources]
         si = paramsets.si_values(Material, r, where, complete=True,
-                                 skip=("name", "role", "price_source", "carrier", "window_basis", "cites"))
+                                 skip=("name", "role", "price_source", "carrier", "window_basis", "cites",
+                                       "life_model"))
         try:
             si = complete_window(si, f"{r['name']} ")
         except InputError as e:
@@ -154,7 +156,8 @@ def _library() -> dict[str, Material]:
                 raise paramsets.DataFileError(f"{where}: cites {key!r}, which is not a key of the record")
             paramsets.reference("materials", src)
         m = Material(name=str(r["name"]), role=str(r["role"]), source=r["source"], price_source=price_source,
-                     carrier=str(r.get("carrier", "Li")), window_basis=str(r.get("window_basis", "")), **si)
+                     carrier=str(r.get("carrier", "Li")), window_basis=str(r.get("window_basis", "")),
+                     life_model=str(r.get("life_model", "")), **si)
         validate(m, f"{m.name} ")
         if m.name.upper() in out:
             raise paramsets.DataFileError(f"{where}: material {m.name!r} is defined twice")
@@ -199,6 +202,30 @@ def names(role: str | None = None) -> list[str]:
         ``"positive"`` or ``"negative"``; None lists every material.
     """
     return [m.name for m in LIBRARY.values() if role is None or m.role == role]
+
+
+def life_assessed(pos: Iterable[str] | str, neg: Iterable[str] | str,
+                  extra: Mapping[str, Material] | None = None) -> np.ndarray:
+    """Whether the life model's parameters were fitted for both electrodes' materials (one per design).
+
+    The life model (:mod:`xlcell.degradation`) runs for any design (its inputs are the design's numbers), but its
+    SEI, cracking and loss-of-active-material parameters are O'Kane et al. 2022's for the LG M50 (NMC811 /
+    graphite-SiOx). For another material (LFP, LMO, sodium-ion, ...) its numbers are not assessed: this says so,
+    so that a sheet or report can flag them rather than show them as a prediction.
+
+    Parameters
+    ----------
+    pos, neg : str or array_like of str
+        Positive and negative material names, broadcasting (one per design).
+    extra : mapping of str to Material, optional
+        Materials looked up before the library (a user-defined material is not assessed).
+    """
+    p, n = np.broadcast_arrays(np.asarray(pos, dtype=object), np.asarray(neg, dtype=object))
+    known: dict[str, bool] = {}
+    for u in set(p.ravel().tolist()) | set(n.ravel().tolist()):
+        known[u] = bool(get_material(str(u), extra).life_model)
+    ok = np.vectorize(lambda a, b: known[a] and known[b], otypes=[bool])
+    return ok(p, n) if p.size else np.zeros(p.shape, dtype=bool)
 
 
 def material_arrays(names_: Iterable[str] | str, extra: Mapping[str, Material] | None = None) -> dict[str, np.ndarray]:
