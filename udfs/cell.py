@@ -54,15 +54,15 @@ def materials_from_range(v: Any, name: str = "materials") -> dict[str, Material]
     column says Li (the default) or Na."""
     out: dict[str, Material] = {}
     header = [] if v is None or is_blank(v) else [str(c).strip().lower() for c in as_2d(v, name)[0]]
-    optional = {s.key for s in specs(Material) if s.allow_nan}
+    optional = {s.key for s in specs(Material) if s.allow_nan} | {"carrier"}
     cols = [c for c in MATERIAL_COLUMNS if c.lower() in header or c not in optional]
     has_carrier = "carrier" in header
-    for i, r in enumerate(as_records(v, name, cols + (["carrier"] if has_carrier else []))):
+    for i, r in enumerate(as_records(v, name, cols)):
         mname = as_text(r["name"], f"{name} row {i + 1} name")
         role = as_text(r["role"], f"{name} row {i + 1} role", choices=["positive", "negative"])
         carrier = "Li" if not has_carrier or is_blank(r["carrier"]) else \
             as_text(r["carrier"], f"{name} row {i + 1} carrier", choices=list(CARRIERS))
-        r = {k: r.get(k) for k in MATERIAL_COLUMNS}
+        r = {k: r.get(k) for k in MATERIAL_COLUMNS if k != "carrier"}
         if is_blank(r.get(_PRICE)):
             lib = LIBRARY.get(mname.upper())
             r[_PRICE] = lib.am_price_usd_kg if lib is not None and lib.role == role else None
@@ -317,7 +317,7 @@ def XLCELL_MATERIALS(role: Any = None) -> list[list[Any]]:
     for m in LIBRARY.values():
         if r is None or m.role == r:
             values = [float(s.from_si(getattr(m, s.name))) for s in specs(Material)]
-            rows.append([m.name, m.role] + ["" if np.isnan(v) else v for v in values])  # blank: not defined
+            rows.append([m.name, m.role] + ["" if np.isnan(v) else v for v in values] + [m.carrier])  # blank: none
     return rows
 
 

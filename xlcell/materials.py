@@ -22,7 +22,7 @@ Sources, in short:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Iterable, Mapping
 
 import numpy as np
@@ -77,10 +77,24 @@ class Material:
         if self.carrier not in CARRIERS:
             raise ValueError(f"carrier must be one of {', '.join(CARRIERS)}, not {self.carrier!r}")
 
+    def __eq__(self, other: object) -> bool:
+        """Field by field, a blank (NaN) equal to a blank: a material read back from a sheet equals the one written."""
+        if not isinstance(other, Material):
+            return NotImplemented
+        return all(_same(getattr(self, f.name), getattr(other, f.name)) for f in fields(self))
+
+    __hash__ = None  # type: ignore[assignment]  # compared by value, NaN-aware; not a dict key
+
     @property
     def cycled_fraction(self) -> float:
         """Practical / theoretical capacity: the share of the theoretical capacity the cell cycles (NaN: none)."""
         return self.specific_capacity_C_kg / self.theoretical_capacity_C_kg
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, (float, np.floating)) and isinstance(b, (float, np.floating)) and np.isnan(a) and np.isnan(b):
+        return True
+    return bool(a == b)
 
 
 #: the charge carriers a material may name: lithium and sodium
