@@ -144,18 +144,56 @@ def pack_requirements_table() -> str:
     return "\n".join(rows)
 
 
+def _num(x: float, fmt: str = "{:.4g}") -> str:
+    return "—" if x != x else fmt.format(x)
+
+
+def materials_table() -> str:
+    """The material library (``xlcell/data/materials.toml``): capacities, window, voltage, density, price, sources."""
+    from xlcell import paramsets, units
+    from xlcell.materials import LIBRARY
+
+    rows = ["| Material | Role | Carrier | Practical mAh/g | Theoretical mAh/g | Cycled share | x_min–x_max | "
+            "Voltage window, V | Mean potential, V | Density g/cm³ | Price $/kg | Life model | Sources |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for rec in paramsets.records("materials", "material"):
+        m = LIBRARY[str(rec["name"]).upper()]
+        q, qt = (float(units.from_si(v, "mAh/g")) for v in (m.specific_capacity_C_kg, m.theoretical_capacity_C_kg))
+        window = "—" if m.x_min != m.x_min else f"{m.x_min:g}–{m.x_max:g}"
+        volts = "—" if m.v_min_V != m.v_min_V else f"{m.v_min_V:g}–{m.v_max_V:g} ({m.window_basis})"
+        cites = dict(rec.get("cites", {}))
+        used = list(dict.fromkeys([m.source, m.price_source, *cites.values()]))
+        rows.append(f"| {m.name} | {m.role} | {m.carrier} | {q:.1f} | {_num(qt, '{:.1f}')} | "
+                    f"{_num(m.cycled_fraction, '{:.3f}')} | {window} | {volts} | {m.potential_V:.4g} | "
+                    f"{float(units.from_si(m.am_density_kg_m3, 'g/cm³')):.4g} | {_num(m.am_price_usd_kg, '{:g}')} | "
+                    f"{m.life_model or 'not assessed'} | {'; '.join(u for u in used if u)} |")
+    return "\n".join(rows)
+
+
+def material_sources_table() -> str:
+    """The ``[sources]`` of the material library, spelled out."""
+    from xlcell import paramsets
+
+    rows = ["| Source | Reference |", "|---|---|"]
+    for k, v in paramsets.sources("materials").items():
+        rows.append(f"| {k} | {' '.join(v.split())} |".replace("\n", " "))
+    return "\n".join(rows)
+
+
 BLOCKS = {"functions": functions_table, "design-keys": design_keys_table, "metrics": metrics_table,
           "cost-items": cost_items_table, "format-comparison": format_comparison_table,
           "format-presets": format_presets_table,
           "pack-keys": pack_keys_table, "pack-items": pack_items_table,
-          "pack-batpac": pack_batpac_table, "pack-requirements": pack_requirements_table}
+          "pack-batpac": pack_batpac_table, "pack-requirements": pack_requirements_table,
+          "materials": materials_table, "material-sources": material_sources_table}
 
 
 # page of the docs site (relative to the repository root) -> the generated blocks it holds
 PAGES = {"docs/functions.md": ("functions", "design-keys", "metrics"),
          "docs/models/cost.md": ("cost-items",),
          "docs/models/formats.md": ("format-presets", "format-comparison"),
-         "docs/models/pack.md": ("pack-batpac", "pack-requirements", "pack-keys", "pack-items")}
+         "docs/models/pack.md": ("pack-batpac", "pack-requirements", "pack-keys", "pack-items"),
+         "docs/models/materials.md": ("materials", "material-sources")}
 
 
 def render_page(text: str, names) -> str:

@@ -9,7 +9,10 @@ Relations (all per unit of positive electrode area unless stated):
 
 * composite coating density ρ = (1 - ε) / Σ(w_i / ρ_i); areal capacity Q_A = L ρ w_AM q_AM;
   active-material volume fraction ε_AM = (1 - ε)(w_AM/ρ_AM) / Σ(w_i/ρ_i) (BatPaC 5.0, section 2.2);
-* N/P = Q_A,n / Q_A,p; a NaN negative thickness is derived from the N/P ratio;
+* q is the practical (cycled) specific capacity: what a full cell cycles between its cut-offs after formation,
+  q = q_theoretical (x_max - x_min) over the material's cycled window (:mod:`xlcell.materials`; BatPaC's capacities
+  are such practical ones and are used as they are); so N/P = Q_A,n / Q_A,p compares cycled capacities (a
+  negative's q is its reversible capacity); a NaN negative thickness is derived from the N/P ratio;
   capacity = min(Q_A,p, Q_A,n) x area;
 * one chain (:func:`chain`, issue 17): the cell format (:mod:`xlcell.pouch`, BatPaC 5.0's pouch of stacked
   bicells) sets the negative area, foils, separator, terminals, pouch, electrolyte fill and the cell volume, so the
@@ -82,7 +85,10 @@ class ElectrodeDesign:
     am_density_kg_m3: Array = field(metadata=param("Active material density", "g/cm³", key="am_density_g_cm3", gt=0, le=20, group=_E, from_material=True))
     carbon_density_kg_m3: Array = field(metadata=param("Carbon density", "g/cm³", key="carbon_density_g_cm3", gt=0, le=20, group=_E))
     binder_density_kg_m3: Array = field(metadata=param("Binder density", "g/cm³", key="binder_density_g_cm3", gt=0, le=20, group=_E))
-    specific_capacity_C_kg: Array = field(metadata=param("Specific capacity", "mAh/g", key="specific_capacity_mAh_g", gt=0, le=4000, group=_E, from_material=True))
+    specific_capacity_C_kg: Array = field(metadata=param(
+        "Specific capacity, practical (cycled)", "mAh/g", key="specific_capacity_mAh_g", gt=0, le=4000, group=_E,
+        from_material=True, doc="The charge per g a full cell cycles after formation (the material's theoretical "
+                                "capacity × its cycled window); blank: the material's"))
     potential_V: Array = field(metadata=param("Mean potential vs Li/Li+", "V", key="potential_V", ge=0, le=6, group=_E, from_material=True))
     particle_radius_m: Array = field(metadata=param("Particle radius", "µm", key="particle_radius_um", gt=0, le=100, group=_E, from_material=True))
     exchange_current_A_m2: Array = field(metadata=param("Exchange current density", "mA/cm²", key="exchange_current_mA_cm2", gt=0, group=_E, from_material=True))

@@ -484,7 +484,7 @@ def XLCELL_LINE_LOAD_FOR_PRESSURE(pressure_MPa, roll_diameter_m, thickness_befor
 
 @func
 @arg('name', doc='material name, e.g. NMC811, Graphite, LFP', err_to_str=True)
-@arg('prop', doc='property key: specific_capacity_mAh_g, am_density_g_cm3, potential_V, particle_radius_um, exchange_current_mA_cm2, solid_diffusivity_m2_s, conductivity_S_m, role', err_to_str=True)
+@arg('prop', doc='property key: specific_capacity_mAh_g (practical), theoretical_capacity_mAh_g, x_min, x_max, cycled_fraction, v_min_V, v_max_V, am_density_g_cm3, potential_V, particle_radius_um, exchange_current_mA_cm2, solid_diffusivity_m2_s, conductivity_S_m…', err_to_str=True)
 @arg('materials', doc='optional table of user-defined materials (searched before the library)', err_to_str=True, ndim=2)
 def XLCELL_MATERIAL(name, prop, materials=None):
     'A property of a material in display units.'
@@ -494,7 +494,7 @@ def XLCELL_MATERIAL(name, prop, materials=None):
 @func
 @arg('role', doc='optional "positive" or "negative"', err_to_str=True)
 def XLCELL_MATERIALS(role=None):
-    'The material library as a table (header row + one row per material).'
+    'The material library as a table (header row + one row per material); a blank cell: not defined (e.g. no stoichiometry window, or no theoretical capacity for hard carbon).'
     return udfs.XLCELL_MATERIALS(role)
 
 
