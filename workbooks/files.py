@@ -33,7 +33,7 @@ def write_atomic(path: str | Path, data: bytes, mode: int = 0o644) -> Path:
         Permission bits of the new file (``mkstemp`` would leave it private to the writer).
     """
     with replacing(path, mode) as tmp:
-        with open(tmp, "wb") as f:
+        with os.fdopen(os.open(tmp, os.O_WRONLY | getattr(os, "O_BINARY", 0)), "wb") as f:
             f.write(data)
     return Path(path)
 

@@ -26,15 +26,17 @@ from __future__ import annotations
 import dataclasses
 import math
 import warnings
-from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 import numpy as np
 
 from .cell import CellDesign, default_design
 from .errors import InputError
 from .params import whole_number
+
+if TYPE_CHECKING:  # concurrent.futures is imported where an executor is used (Pyodide has no processes)
+    from concurrent.futures import Executor
 
 #: samples per seed block: the unit of random numbers (a chunk is a run of whole blocks)
 BLOCK = 4096
@@ -92,7 +94,18 @@ class Bounds:
         return {k: [lo, hi] for k, lo, hi in zip(self.keys, self.lower, self.upper)}
 
     def scale(self, u: np.ndarray) -> np.ndarray:
-        """Points ``u`` of the unit cube (rows) as inputs within the bounds (display units)."""
+        """Points of the unit cube as inputs within the bounds.
+
+        Parameters
+        ----------
+        u : ndarray
+            Points of ``[0, 1)^d`` (rows, one column per key, dimensionless).
+
+        Returns
+        -------
+        ndarray
+            ``lower + u (upper - lower)``, display units.
+        """
         lo, hi = np.asarray(self.lower), np.asarray(self.upper)
         return lo + u * (hi - lo)
 
@@ -230,6 +243,8 @@ def map_chunks(fn: Callable[..., Any], tasks: Sequence[tuple], executor: Executo
             if progress:
                 progress(k)
         return out
+    from concurrent.futures import as_completed
+
     futures = {executor.submit(fn, *task): i for i, task in enumerate(tasks)}
     out: list[Any] = [None] * len(tasks)
     for fut in as_completed(futures):
@@ -356,7 +371,13 @@ def sweep_chunk(plan: SweepPlan, start: int, stop: int) -> dict[str, np.ndarray]
 
 
 def check_sweep(plan: SweepPlan) -> SweepPlan:
-    """``plan`` with its numbers checked and its output keys spelled as registered."""
+    """``plan`` with its numbers checked and its output keys spelled as registered.
+
+    Parameters
+    ----------
+    plan : SweepPlan
+        The sweep as given.
+    """
     from . import registry
 
     outputs = tuple(dict.fromkeys(registry.output_key(k) for k in plan.outputs))
@@ -457,7 +478,13 @@ def monte_carlo_chunk(plan: MonteCarloPlan, start: int, stop: int) -> dict[str, 
 
 def check_monte_carlo(plan: MonteCarloPlan) -> MonteCarloPlan:
     """``plan`` with its numbers checked; a spec window is refused (its yield is the share of the whole run inside
-    the window, which a chunk does not see)."""
+    the window, which a chunk does not see).
+
+    Parameters
+    ----------
+    plan : MonteCarloPlan
+        The run as given.
+    """
     from . import registry
     from .uncertainty import UncertaintySpec, spec_window, window_active
 
