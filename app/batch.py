@@ -315,7 +315,7 @@ def _mc_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--outputs", default="cell_cost_usd_per_kWh", metavar="KEYS",
                    help=f"comma-separated model outputs (default cell_cost_usd_per_kWh; `all`: {','.join(DEFAULT_OUTPUTS)})")
     p.add_argument("--out", metavar="FILE", help="also write the samples (.parquet with pyarrow, or .csv)")
-    p.epilog = ("The Monte Carlo of XLCELL_MONTECARLO (prices, electrochemistry, manufacturing spread) beyond its "
+    p.epilog = ("The Monte Carlo of XLCELL_MONTE_CARLO (prices, electrochemistry, manufacturing spread) beyond its "
                 "100,000-sample cap, chunk by chunk; a spec window is not available here.")
 
 

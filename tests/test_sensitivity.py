@@ -64,3 +64,29 @@ def test_non_finite_outputs_are_refused():
 
     with pytest.raises(InputError, match="finite in every run"):
         sobol_indices(lambda X: {"f": np.where(X[:, 0] > 0.9, np.inf, X[:, 0])}, ["x"], [0], [1], n=64)
+
+
+def test_excel_function_is_the_python_api():
+    # XLCELL_SOBOL: one row per input, S1/S1_conf/ST/ST_conf per output, the numbers of model_sobol under the same
+    # context (the Design sheet's design, its calendering context, the default plant, prices and duty)
+    from udfs.cost import cost_inputs
+    from udfs.uncertainty import XLCELL_SOBOL
+    from xlcell.lcos import model_context
+
+    design = [["pos_thickness_um", 100.0], ["np_ratio", 1.15]]
+    rows = XLCELL_SOBOL(design, 64.0, 2.0, [["pos_porosity", 0.2, 0.4], ["pos_am_usd_kg", 13.0, 39.0]],
+                        [["cell_cost_usd_per_kWh", "specific_energy_Wh_kg"]])
+    assert rows[0] == ["input", "S1 cell_cost_usd_per_kWh", "S1_conf cell_cost_usd_per_kWh", "ST cell_cost_usd_per_kWh",
+                       "ST_conf cell_cost_usd_per_kWh", "S1 specific_energy_Wh_kg", "S1_conf specific_energy_Wh_kg",
+                       "ST specific_energy_Wh_kg", "ST_conf specific_energy_Wh_kg"]
+    d, kw = cost_inputs(design)
+    ctx = model_context(cost_inputs={k: v for k, v in kw.items() if k != "calendering"})
+    ctx["calendering"] = kw["calendering"]
+    r = model_sobol({"pos_porosity": (0.2, 0.4), "pos_am_usd_kg": (13.0, 39.0)}, 64, 2,
+                    ("cell_cost_usd_per_kWh", "specific_energy_Wh_kg"), context=ctx, base=d)
+    assert [row[0] for row in rows[1:]] == ["pos_porosity", "pos_am_usd_kg"]
+    assert rows[1][3] == r.ST[0, 0] and rows[2][7] == r.ST[1, 1] and rows[2][1] == r.S1[0, 1]
+    assert rows[2][7] == 0.0  # the cathode price does not change Wh/kg
+    # bad inputs: one sentence in the cell
+    assert XLCELL_SOBOL(design, 1.0, 0.0)[0][0].startswith("#XLCELL! n = 1")
+    assert "three columns" in XLCELL_SOBOL(design, 8.0, 0.0, [["pos_porosity", 0.2]])[0][0]

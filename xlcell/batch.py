@@ -491,7 +491,7 @@ def check_monte_carlo(plan: MonteCarloPlan) -> MonteCarloPlan:
     spec = plan.spec or UncertaintySpec()
     if window_active(spec_window(spec)):
         raise InputError("spec window", "given", "blank in a batch Monte Carlo (the grading yield is the share of the "
-                         "whole run inside the window): run XLCELL_MONTECARLO, or give the cell yield in the factory")
+                         "whole run inside the window): run XLCELL_MONTE_CARLO, or give the cell yield in the factory")
     outputs = tuple(dict.fromkeys(registry.output_key(k) for k in plan.outputs))
     return dataclasses.replace(plan, n=whole_number(plan.n, "n", 1), seed=whole_number(plan.seed, "seed", 0, 2**63 - 1),
                                chunk=whole_number(plan.chunk, "chunk", 1), outputs=outputs, spec=spec)
