@@ -213,11 +213,21 @@ def cluster_peak_rss_mb(client: Any) -> float | None:
 
 @contextmanager
 def progress_bar(total: int, unit: str, show: bool) -> Iterator[Any]:
-    """A tqdm bar on stderr (``update(k)``), or a no-op."""
+    """A tqdm bar on stderr (``update(k)``; without tqdm, a line per chunk), or None (``show`` false)."""
     if not show:
         yield None
         return
-    from tqdm import tqdm
+    try:
+        from tqdm import tqdm
+    except ImportError:  # tqdm comes with xlcell[dask]; the commands do not need it
+        done = [0]
+
+        def line(k: int) -> None:
+            done[0] += k
+            print(f"{done[0]:,} / {total:,} {unit}s", file=sys.stderr, flush=True)
+
+        yield line
+        return
 
     with tqdm(total=total, unit=unit, unit_scale=True, file=sys.stderr, dynamic_ncols=True, leave=False) as bar:
         yield bar.update
