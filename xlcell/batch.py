@@ -15,7 +15,7 @@ sequence (:class:`scipy.stats.qmc.Sobol`, fast-forwarded), so it too is independ
   set in the cost context as arrays (one price per design).
 * :func:`monte_carlo` runs :func:`xlcell.uncertainty.monte_carlo` chunk by chunk beyond the UDF's cap: every chunk is
   one vectorised call on the draws of its blocks, and the samples are concatenated in block order.
-* :func:`map_chunks` runs the chunks in this process or on any :class:`concurrent.futures.Executor` (a Dask
+* :func:`map_chunks` runs the chunks in this process or on any executor (a Dask
   client's ``get_executor()``, a process pool): this module imports no engine.
 
 Memory: a chunk's model call holds a few hundred arrays of ``chunk`` floats (about 0.5 GB at 65,536 designs for the
@@ -27,7 +27,7 @@ import dataclasses
 import math
 import warnings
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -35,8 +35,9 @@ from .cell import CellDesign, default_design
 from .errors import InputError
 from .params import whole_number
 
-if TYPE_CHECKING:  # concurrent.futures is imported where an executor is used (Pyodide has no processes)
-    from concurrent.futures import Executor
+#: an executor: anything with ``submit(fn, *args) -> future`` whose futures have ``result()`` (a Dask client's
+#: ``get_executor()``, a ``concurrent.futures`` pool); this module imports none (Pyodide has no processes)
+Executor = Any
 
 #: samples per seed block: the unit of random numbers (a chunk is a run of whole blocks)
 BLOCK = 4096
@@ -228,10 +229,11 @@ def map_chunks(fn: Callable[..., Any], tasks: Sequence[tuple], executor: Executo
         The chunk function (module-level, so that it pickles).
     tasks : sequence of tuple
         Its arguments, one tuple per chunk.
-    executor : concurrent.futures.Executor, optional
-        Where to run (a Dask client's ``get_executor()``, a process pool); None: here, one chunk after another.
+    executor : Executor, optional
+        Where to run: anything with ``submit(fn, *args)`` returning a future with ``result()`` (a Dask client's
+        ``get_executor()``, a ``concurrent.futures`` pool); None: here, one chunk after another.
     progress : callable, optional
-        ``progress(k)`` after each chunk, ``k`` its ``sizes`` entry (default 1).
+        ``progress(k)`` as each chunk's result is collected (in task order), ``k`` its ``sizes`` entry (default 1).
     sizes : sequence of int, optional
         The samples of each chunk, for ``progress``.
     """
@@ -243,15 +245,12 @@ def map_chunks(fn: Callable[..., Any], tasks: Sequence[tuple], executor: Executo
             if progress:
                 progress(k)
         return out
-    from concurrent.futures import as_completed
-
-    futures = {executor.submit(fn, *task): i for i, task in enumerate(tasks)}
-    out: list[Any] = [None] * len(tasks)
-    for fut in as_completed(futures):
-        i = futures[fut]
-        out[i] = fut.result()
+    futures = [executor.submit(fn, *task) for task in tasks]  # all queued at once: the workers share them out
+    out = []
+    for fut, k in zip(futures, sizes):  # collected in order
+        out.append(fut.result())
         if progress:
-            progress(sizes[i])
+            progress(k)
     return out
 
 
@@ -400,7 +399,7 @@ def sweep(plan: SweepPlan, executor: Executor | None = None,
     ----------
     plan : SweepPlan
         The sweep.
-    executor : concurrent.futures.Executor, optional
+    executor : Executor, optional
         Where the chunks run (:func:`map_chunks`); the table is the same anywhere.
     progress : callable, optional
         ``progress(rows)`` after each chunk.
@@ -506,7 +505,7 @@ def monte_carlo(plan: MonteCarloPlan, executor: Executor | None = None,
     ----------
     plan : MonteCarloPlan
         The run.
-    executor : concurrent.futures.Executor, optional
+    executor : Executor, optional
         Where the chunks run (:func:`map_chunks`); the samples are the same anywhere.
     progress : callable, optional
         ``progress(samples)`` after each chunk.

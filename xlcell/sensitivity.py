@@ -17,16 +17,14 @@ takes any vectorised function (the Ishigami function checks the wrapper against 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from .batch import Bounds, DEFAULT_CHUNK, chunk_layout, combine, evaluate_inputs, make_bounds, map_chunks
+from .batch import DEFAULT_CHUNK, Bounds, Executor, chunk_layout, combine, evaluate_inputs, make_bounds, map_chunks
 from .errors import InputError, MissingPackageError
 from .params import param, whole_number
 
-if TYPE_CHECKING:
-    from concurrent.futures import Executor
 
 #: the outputs of :func:`model_sobol` by default: cell $/kWh, specific energy, cell-level LCOS
 SENSITIVITY_OUTPUTS = ("cell_cost_usd_per_kWh", "specific_energy_Wh_kg", "lcos_cell_usd_per_kWh")
