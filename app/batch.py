@@ -16,7 +16,7 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 import numpy as np
 
@@ -269,6 +269,37 @@ def _run_info(args: argparse.Namespace, n: int, t: float, cpu: float, client: An
     return info
 
 
+def _timed(args: argparse.Namespace, total: int, unit: str, rate_key: str, chunks: int,
+           run: Callable[[Any, Any], Any]) -> tuple[Any, dict[str, Any]]:
+    """``run(executor, progress)`` where ``--dask`` says, with a progress bar: its result and the run's figures."""
+    with dask_executor(args.dask, args.workers) as (ex, client):
+        with progress_bar(total, unit, not args.no_progress) as bar:
+            t0, c0 = time.perf_counter(), time.process_time()
+            result = run(ex, bar)
+            t, cpu = time.perf_counter() - t0, time.process_time() - c0
+        return result, _run_info(args, total, t, cpu, client, rate_key, chunks)
+
+
+def _finish(args: argparse.Namespace, info: dict[str, Any], table: Mapping[str, np.ndarray], keys: Any,
+            head: Callable[[dict[str, Any]], str], **extra: Any) -> int:
+    """Print the run: one JSON object (``--json``) or a headline and the statistics of ``keys``."""
+    from xlcell import batch, registry
+
+    summary = batch.summary(table, keys)
+    units = {k: registry.output_spec(k).unit for k in keys}
+    info.update(**extra, units=units, **_stats_json(summary))
+    if args.json:
+        print(json.dumps(info))
+    else:
+        _print_summary(head(info), summary, units)
+    return 0
+
+
+def _check_out(path: str | None) -> None:
+    if path and Path(path).suffix.lower() not in (".parquet", ".csv"):
+        raise InputError("--out", path, "a .parquet or .csv file")
+
+
 # --------------------------------------------------------------------------------------------------
 # xlcell sweep
 # --------------------------------------------------------------------------------------------------
@@ -286,7 +317,7 @@ def _sweep_args(p: argparse.ArgumentParser) -> None:
 @command("sweep", "evaluate N random (or Sobol) designs within bounds through the full chain into a Parquet/CSV table")
 @arguments(_sweep_args)
 def _sweep(args: argparse.Namespace) -> int:
-    from xlcell import batch, registry
+    from xlcell import batch
     from xlcell.design import design_from_mapping
 
     bounds, design = read_bounds(args.bounds) if args.bounds else (None, {})
@@ -294,26 +325,15 @@ def _sweep(args: argparse.Namespace) -> int:
                                              chunk=args.chunk or batch.DEFAULT_CHUNK,
                                              base=design_from_mapping(design) if design else None))
     out = args.out or default_out("sweep")
-    if Path(out).suffix.lower() not in (".parquet", ".csv"):
-        raise InputError("--out", out, "a .parquet or .csv file")
-    with dask_executor(args.dask, args.workers) as (ex, client):
-        with progress_bar(plan.n, "design", not args.no_progress) as bar:
-            t0, c0 = time.perf_counter(), time.process_time()
-            table = batch.sweep(plan, ex, bar)
-            t, cpu = time.perf_counter() - t0, time.process_time() - c0
-        info = _run_info(args, plan.n, t, cpu, client, "designs_per_s", len(plan.layout()))
+    _check_out(out)
+    table, info = _timed(args, plan.n, "design", "designs_per_s", len(plan.layout()),
+                         lambda ex, bar: batch.sweep(plan, ex, bar))
     write_table(table, out)
-    keys = [k for k in plan.outputs if k != "feasible"]
-    summary = batch.summary(table, keys)
-    units = {k: registry.output_spec(k).unit for k in keys}
-    info.update(out=str(Path(out).resolve()), inputs=plan.bounds.as_dict(), feasible_share=float(np.mean(table["feasible"])),
-                sobol=bool(args.sobol), units=units, **_stats_json(summary))
-    if args.json:
-        print(json.dumps(info))
-    else:
-        _print_summary(f"sweep: {plan.n:,} designs in {t:.2f} s ({info['designs_per_s']:,.0f} designs/s), peak memory "
-                       f"{info['peak_rss_mb']:.0f} MB, {info['feasible_share']:.1%} feasible -> {info['out']}", summary, units)
-    return 0
+    return _finish(args, info, table, [k for k in plan.outputs if k != "feasible"],
+                   lambda i: f"sweep: {plan.n:,} designs in {i['seconds']:.2f} s ({i['designs_per_s']:,.0f} designs/s), "
+                             f"peak memory {i['peak_rss_mb']:.0f} MB, {i['feasible_share']:.1%} feasible -> {i['out']}",
+                   out=str(Path(out).resolve()), inputs=plan.bounds.as_dict(), sobol=bool(args.sobol),
+                   feasible_share=float(np.mean(table["feasible"])))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -335,7 +355,7 @@ def _mc_args(p: argparse.ArgumentParser) -> None:
 @command("montecarlo", "run the cost Monte Carlo of one design with any number of samples (chunked, optionally on Dask)")
 @arguments(_mc_args)
 def _montecarlo(args: argparse.Namespace) -> int:
-    from xlcell import batch, registry
+    from xlcell import batch
     from xlcell.design import design_from_mapping
     from xlcell.uncertainty import DEFAULT_OUTPUTS, spec_from_mapping
 
@@ -347,26 +367,16 @@ def _montecarlo(args: argparse.Namespace) -> int:
     plan = batch.check_monte_carlo(batch.MonteCarloPlan(design_from_mapping(values), args.n, args.seed,
                                                         spec_from_mapping(spec) if spec else None, outputs,
                                                         args.chunk or batch.DEFAULT_CHUNK))
-    if args.out and Path(args.out).suffix.lower() not in (".parquet", ".csv"):
-        raise InputError("--out", args.out, "a .parquet or .csv file")
-    with dask_executor(args.dask, args.workers) as (ex, client):
-        with progress_bar(plan.n, "sample", not args.no_progress) as bar:
-            t0, c0 = time.perf_counter(), time.process_time()
-            table, det = batch.monte_carlo(plan, ex, bar)
-            t, cpu = time.perf_counter() - t0, time.process_time() - c0
-        info = _run_info(args, plan.n, t, cpu, client, "samples_per_s", len(plan.layout()))
+    _check_out(args.out)
+    (table, det), info = _timed(args, plan.n, "sample", "samples_per_s", len(plan.layout()),
+                                lambda ex, bar: batch.monte_carlo(plan, ex, bar))
     if args.out:
         write_table(table, args.out)
         info["out"] = str(Path(args.out).resolve())
-    summary = batch.summary(table, plan.outputs)
-    units = {k: registry.output_spec(k).unit for k in plan.outputs}
-    info.update(deterministic=det, p_feasible=float(np.mean(table["feasible"])), units=units, **_stats_json(summary))
-    if args.json:
-        print(json.dumps(info))
-    else:
-        _print_summary(f"montecarlo: {plan.n:,} samples in {t:.2f} s ({info['samples_per_s']:,.0f} samples/s), peak "
-                       f"memory {info['peak_rss_mb']:.0f} MB, {info['p_feasible']:.1%} feasible", summary, units)
-    return 0
+    return _finish(args, info, table, plan.outputs,
+                   lambda i: f"montecarlo: {plan.n:,} samples in {i['seconds']:.2f} s ({i['samples_per_s']:,.0f} "
+                             f"samples/s), peak memory {i['peak_rss_mb']:.0f} MB, {i['p_feasible']:.1%} feasible",
+                   deterministic=det, p_feasible=float(np.mean(table["feasible"])))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -394,14 +404,13 @@ def _sensitivity(args: argparse.Namespace) -> int:
     bounds, design = read_bounds(args.bounds) if args.bounds else (None, {})
     b = batch.make_bounds({**batch.DESIGN_BOUNDS, **batch.PRICE_BOUNDS} if bounds is None else bounds)
     outputs = tuple(k.strip() for k in args.outputs.split(",") if k.strip())
-    n_runs = args.n * (len(b.keys) + 2)
-    with dask_executor(args.dask, args.workers) as (ex, client):
-        with progress_bar(n_runs, "run", not args.no_progress) as bar:
-            t0, c0 = time.perf_counter(), time.process_time()
-            res = model_sobol(b, args.n, args.seed, outputs, base=design_from_mapping(design) if design else None,
-                              executor=ex, chunk=args.chunk or batch.DEFAULT_CHUNK, progress=bar)
-            t, cpu = time.perf_counter() - t0, time.process_time() - c0
-        info = _run_info(args, res.n_runs, t, cpu, client, "runs_per_s", len(batch.chunk_layout(res.n_runs, args.chunk or batch.DEFAULT_CHUNK)))
+    _check_out(args.out)
+    n_runs = max(args.n, 1) * (len(b.keys) + 2)
+    chunk = args.chunk or batch.DEFAULT_CHUNK
+    res, info = _timed(args, n_runs, "run", "runs_per_s", len(batch.chunk_layout(n_runs, chunk)),
+                       lambda ex, bar: model_sobol(b, args.n, args.seed, outputs, executor=ex, chunk=chunk, progress=bar,
+                                                   base=design_from_mapping(design) if design else None))
+    t = info["seconds"]
     rows = res.table()
     if args.out:
         write_table({c: np.array([r[i] for r in rows]) for i, c in enumerate(SOBOL_COLUMNS)}, args.out)
