@@ -103,3 +103,22 @@ def test_dask_local_processes_give_the_in_process_table(tmp_path, capsys):
     got = _json(capsys)
     assert got["workers"] == 2 and got["chunks"] == 2 and got["worker_peak_rss_mb"] > 10
     assert (tmp_path / "here.csv").read_bytes() == (tmp_path / "there.csv").read_bytes()
+
+
+def test_parquet_needs_pyarrow(tmp_path, capsys, monkeypatch):
+    import app.batch as ab
+
+    monkeypatch.setattr(ab, "has_parquet", lambda: False)
+    assert ab.default_out("sweep").endswith("sweep.csv")
+    assert main(["sweep", "--n", "5", "--out", str(tmp_path / "s.parquet"), "--no-progress"]) == 2
+    assert 'pip install "xlcell[parquet]"' in capsys.readouterr().err and not (tmp_path / "s.parquet").exists()
+
+
+def test_parquet_table_round_trips(tmp_path, capsys):
+    pytest.importorskip("pyarrow")  # the parquet extra; without it the CSV path above is the one CI runs
+    out = tmp_path / "s.parquet"
+    assert main(["sweep", "--n", "50", "--seed", "4", "--out", str(out), "--no-progress"]) == 0
+    ref = B.sweep(B.SweepPlan(B.make_bounds(), 50, 4))
+    got = pd.read_parquet(out)
+    for k in ref:
+        assert np.array_equal(got[k].to_numpy(), ref[k], equal_nan=True), k
