@@ -33,7 +33,7 @@ import numpy as np
 
 from .cell import CellDesign, default_design
 from .errors import InputError
-from .params import whole_number
+from .params import param, per_item, whole_number
 
 #: an executor: anything with ``submit(fn, *args) -> future`` whose futures have ``result()`` (a Dask client's
 #: ``get_executor()``, a ``concurrent.futures`` pool); this module imports none (Pyodide has no processes)
@@ -77,10 +77,11 @@ PRICE_BOUNDS: dict[str, tuple[float, float]] = {
 class Bounds:
     """The inputs a sweep varies and their ranges (display units): design keys first, then price keys."""
 
-    keys: tuple[str, ...]
-    lower: tuple[float, ...]
-    upper: tuple[float, ...]
-    n_design: int  #: the first ``n_design`` keys are design keys, the rest material prices
+    keys: tuple[str, ...] = field(metadata=param("Inputs varied (design keys, then price keys)", "text", key="inputs"))
+    lower: tuple[float, ...] = field(metadata=per_item("Lower bound", key="lower", units="units", display=True, items="keys"))
+    upper: tuple[float, ...] = field(metadata=per_item("Upper bound", key="upper", units="units", display=True, items="keys"))
+    n_design: int = field(metadata=param("Design keys among the inputs (the first ones)", "-", key="design_inputs"))
+    units: tuple[str, ...] = field(default=(), metadata=param("Display unit of each input", "text", key="units"))
 
     @property
     def design_keys(self) -> tuple[str, ...]:
@@ -150,7 +151,10 @@ def make_bounds(bounds: Mapping[str, Sequence[float]] | None = None) -> Bounds:
     if len({k for k, _, _ in price}) != len(price):
         raise InputError("bounds", "a price key twice", "each key once")
     rows = design + price
-    return Bounds(tuple(r[0] for r in rows), tuple(r[1] for r in rows), tuple(r[2] for r in rows), len(design))
+    from .registry import variable
+
+    units = tuple(variable(k).unit for k, _, _ in design) + tuple(prices[k.lower()].unit for k, _, _ in price)
+    return Bounds(tuple(r[0] for r in rows), tuple(r[1] for r in rows), tuple(r[2] for r in rows), len(design), units)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -299,12 +303,13 @@ class SweepPlan:
     """A sweep: ``n`` designs within ``bounds``, their outputs, the model context."""
 
     bounds: Bounds
-    n: int
-    seed: int = 0
-    sobol: bool = False
-    outputs: tuple[str, ...] = SWEEP_OUTPUTS
-    chunk: int = DEFAULT_CHUNK
-    context: Mapping[str, Any] | None = None  #: registry context (default :func:`xlcell.lcos.model_context` ())
+    n: int = field(metadata=param("Designs", "-", key="n"))
+    seed: int = field(default=0, metadata=param("Seed", "-", key="seed"))
+    sobol: bool = field(default=False, metadata=param("Scrambled Sobol sequence (else uniform draws)", "bool", key="sobol"))
+    outputs: tuple[str, ...] = field(default=SWEEP_OUTPUTS, metadata=param("Model outputs (registry keys)", "text", key="outputs"))
+    chunk: int = field(default=DEFAULT_CHUNK, metadata=param("Designs per chunk (whole blocks)", "-", key="chunk"))
+    context: Mapping[str, Any] | None = field(default=None, metadata=param(
+        "Registry context", "text", key="context", doc="default xlcell.lcos.model_context()"))
     base: CellDesign | None = None  #: the design the inputs are applied to (default: BatPaC 5.0's cell)
 
     def layout(self) -> list[tuple[int, int]]:
@@ -419,12 +424,15 @@ class MonteCarloPlan:
     """A Monte Carlo of one design: ``n`` samples, the uncertainty model, the outputs and the models' inputs."""
 
     design: CellDesign
-    n: int
-    seed: int = 0
-    spec: Any = None  #: :class:`xlcell.uncertainty.UncertaintySpec` (None: its defaults)
-    outputs: tuple[str, ...] = ("cell_cost_usd_per_kWh",)
-    chunk: int = DEFAULT_CHUNK
-    inputs: Mapping[str, Any] = field(default_factory=dict)  #: keyword inputs of :func:`xlcell.uncertainty.monte_carlo`
+    n: int = field(metadata=param("Samples", "-", key="n"))
+    seed: int = field(default=0, metadata=param("Seed", "-", key="seed"))
+    spec: Any = field(default=None, metadata=param("Uncertainty model (xlcell.uncertainty.UncertaintySpec)", "text",
+                                                   key="spec", doc="None: its defaults"))
+    outputs: tuple[str, ...] = field(default=("cell_cost_usd_per_kWh",), metadata=param(
+        "Model outputs (registry keys)", "text", key="outputs"))
+    chunk: int = field(default=DEFAULT_CHUNK, metadata=param("Samples per chunk (whole blocks)", "-", key="chunk"))
+    inputs: Mapping[str, Any] = field(default_factory=dict, metadata=param(
+        "Keyword inputs of xlcell.uncertainty.monte_carlo", "text", key="inputs", doc="factory, prices, fmt, duty, ..."))
 
     def layout(self) -> list[tuple[int, int]]:
         return chunk_layout(self.n, self.chunk)
