@@ -45,9 +45,9 @@ def main(argv=None) -> int:
     ap.add_argument("--n", type=int, default=1_000_000, help="designs of the sweep")
     ap.add_argument("--samples", type=int, default=1_000_000, help="samples of the Monte Carlo")
     ap.add_argument("--dask", action="store_true", help="also time a LocalCluster of 1 and 2 workers")
-    ap.add_argument("--quick", action="store_true", help="2^17 designs and samples, no Dask")
+    ap.add_argument("--quick", action="store_true", help="2^16 designs and samples, no Dask")
     a = ap.parse_args(argv)
-    n, ns = (2**17, 2**17) if a.quick else (a.n, a.samples)
+    n, ns = (2**16, 2**16) if a.quick else (a.n, a.samples)
 
     # ---- sweep: chunked vs one call vs plain numpy
     plan = B.check_sweep(B.SweepPlan(B.make_bounds(), n, seed=1))

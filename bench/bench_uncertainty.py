@@ -23,8 +23,8 @@ from bench._report import record  # noqa: E402
 from xlcell.bom import MaterialPrices  # noqa: E402
 from xlcell.cell import _map_cell, default_design  # noqa: E402
 from xlcell.registry import Evaluation  # noqa: E402
-from xlcell.uncertainty import (DEFAULT_OUTPUTS, PRICE_SPECS, UncertaintySpec, _check_spec, draw, monte_carlo,  # noqa: E402
-                                sample_design, sample_prices)
+from xlcell.uncertainty import (DEFAULT_OUTPUTS, PRICE_SPECS, UncertaintySpec, _check_spec, _scalar_prices, draw,  # noqa: E402
+                                monte_carlo, sample_design, sample_prices)
 
 
 def main(argv=None):
@@ -44,7 +44,8 @@ def main(argv=None):
     # the same samples, one at a time
     load, vol = _check_spec(spec)
     dr = draw(a.n, a.seed)
-    prices, _ = sample_prices(MaterialPrices(), load, vol, dr.macro, dr.price_noise)
+    # the run's base prices: a blank active-material price is the design's material's (as monte_carlo resolves it)
+    prices, _ = sample_prices(_scalar_prices(MaterialPrices(), d), load, vol, dr.macro, dr.price_noise)
     pop = sample_design(d, spec, dr)
     k = min(a.loop_n, a.n)
     t = time.perf_counter()
