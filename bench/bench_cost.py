@@ -19,7 +19,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from xlcell.cost import evaluate_cost  # noqa: E402
+from xlcell.cost import Factory, evaluate_cost  # noqa: E402
+from xlcell.pouch import batpac_format  # noqa: E402
 from bench._report import record  # noqa: E402
 from bench.bench_cell import population_args, timed  # noqa: E402  (shared benchmark helpers)
 
@@ -131,17 +132,24 @@ def plain_numpy(L_p, eps_p):
 def main(argv=None):
     a, L, eps, base = population_args(argv, loop_n=200)
 
+    # BatPaC mode (BatPaC 5.0's factory without the utility line, its fixed rating ASI): the formulas the baseline
+    # writes out; the default chain adds the electricity and rates the energy with the cell model's ASI (issue 17)
+    factory, fmt = Factory.batpac5(), batpac_format()
+
     def vec():
-        return evaluate_cost(dataclasses.replace(base, pos=dataclasses.replace(base.pos, thickness_m=L, porosity=eps)))
+        return evaluate_cost(dataclasses.replace(base, pos=dataclasses.replace(base.pos, thickness_m=L, porosity=eps)),
+                             factory, fmt=fmt)
 
     t_vec, m = timed(vec)
     t_np, (cost, per_kwh) = timed(lambda: plain_numpy(L, eps))
     err = float(np.max(np.abs(m.cell_cost_usd / cost - 1)))
+    assert err < 1e-9, f"xlcell in BatPaC mode and the plain-numpy BatPaC chain disagree by {err:.1e}"
     c0, _ = plain_numpy(np.array([120e-6]), np.array([0.25]))
 
     def loop():
         for i in range(a.loop_n):
-            evaluate_cost(dataclasses.replace(base, pos=dataclasses.replace(base.pos, thickness_m=L[i], porosity=eps[i])))
+            evaluate_cost(dataclasses.replace(base, pos=dataclasses.replace(base.pos, thickness_m=L[i], porosity=eps[i])),
+                          factory, fmt=fmt)
 
     t_loop, _ = timed(loop, repeat=1)
     per_loop, per_vec = t_loop / a.loop_n, t_vec / a.n
