@@ -58,9 +58,9 @@ def main(argv=None) -> int:
     ap.add_argument("--n", type=int, default=1_000_000, help="designs of the sweep")
     ap.add_argument("--samples", type=int, default=1_000_000, help="samples of the Monte Carlo")
     ap.add_argument("--dask", action="store_true", help="also time a LocalCluster of 1 and 2 workers")
-    ap.add_argument("--quick", action="store_true", help="2^16 designs and samples, no Dask")
+    ap.add_argument("--quick", action="store_true", help="2^15 designs and samples, no Dask")
     a = ap.parse_args(argv)
-    n, ns = (2**16, 2**16) if a.quick else (a.n, a.samples)
+    n, ns = (2**15, 2**15) if a.quick else (a.n, a.samples)
     rep = 3 if max(n, ns) <= 2**17 else 1  # best of 3 where it is cheap: the machine may be shared
 
     # ---- sweep: chunked vs one call vs plain numpy
