@@ -127,6 +127,14 @@ def main() -> int:
         print(f"{name:<18} {m:<26} {dt:>8.3f} {calls:>6} {designs if designs else '':>8} {n:>6} {hv:>8.4f} {ei:>8.4f}")
     print("HV: normalised hypervolume (ideal 0, nadir 1 of the reference anchors, reference point 1.1; more is better)")
     print("eps-ind: additive epsilon indicator vs the 81-point reference front (normalised; 0 = matches it, less is better)")
+    from bench._report import record  # the ratio lines bench/run_all.py collects
+
+    ref = {name: (hv, dt) for name, m, dt, calls, designs, n, hv, ei in rows if m.startswith("reference")}
+    for name, m, dt, calls, designs, n, hv, ei in rows:
+        if not m.startswith("reference"):
+            record(f"Pareto {name}, {m}: hypervolume / the reference front's", hv / ref[name][0],
+                   "81-point epsilon-constraint reference front, same normalisation", better="higher",
+                   value=dt / ref[name][1], unit="x the reference's time", note=f"additive epsilon {ei:.4f}")
     return 0
 
 

@@ -138,6 +138,8 @@ EXAMPLES = {
     "XLCELL_SEI_FADE": (DESIGN, [[0.0], [500.0], [1000.0]], 250.0, None, None),
     "XLCELL_SEI_LOSS": (DESIGN, 5.0, 1000.0, None, None),
     "XLCELL_SEI_SOH_BY_YEAR": (DESIGN, 5.0, 365.0, None, None),
+    "XLCELL_SOBOL": (DESIGN, 8.0, 1.0, [["pos_thickness_um", 80.0, 160.0], ["pos_am_usd_kg", 20.0, 30.0]], None, None, None,
+                     None, None, None),
     "XLCELL_SPECIFIC_AREA": (0.6, 5.0),
     "XLCELL_THICKNESS_STUDY": (DESIGN, [[60.0], [120.0], [200.0]], DUTY, 0.0, 5.0, None, None),
     "XLCELL_VERSION": (),

@@ -812,6 +812,22 @@ def XLCELL_SEI_SOH_BY_YEAR(design, years, cycles_per_year=None, sei_params=None,
 
 
 @func
+@arg('design', doc='two-column (key, value) range, as for XLCELL_CELL (the Design sheet): the values of the inputs not varied', err_to_str=True, ndim=2)
+@arg('n', doc='base samples N, a whole number from 2 to 4,096 (a power of 2, e.g. 256); larger studies: xlcell sensitivity', err_to_str=True)
+@arg('seed', doc='random seed of the sample and the bootstrap, a whole number >= 0 (blank = 0)', err_to_str=True)
+@arg('bounds', doc='optional three-column range (key, lower, upper): design keys and material prices in display units (blank = pos_thickness_um 40-250, pos_porosity 0.18-0.45, np_ratio 1.05-1.25, sep_thickness_um 10-25 and six prices ± 50 %)', err_to_str=True, ndim=2)
+@arg('outputs', doc='optional row or column of output keys (default: cell_cost_usd_per_kWh, specific_energy_Wh_kg, lcos_cell_usd_per_kWh)', err_to_str=True, ndim=2)
+@arg('factory', doc='optional (key, value) range of plant and economics inputs, as for XLCELL_COST', err_to_str=True, ndim=2)
+@arg('bom', doc='optional (key, value) range of base prices, yields and cell format, as for XLCELL_COST', err_to_str=True, ndim=2)
+@arg('steps', doc='optional process-step table, as for XLCELL_COST', err_to_str=True, ndim=2)
+@arg('materials', doc='optional table of user-defined materials', err_to_str=True, ndim=2)
+@arg('duty', doc='optional (key, value) rows: c_rate, dod, temperature_C, ... of the life and LCOS models', err_to_str=True, ndim=2)
+def XLCELL_SOBOL(design, n, seed, bounds=None, outputs=None, factory=None, bom=None, steps=None, materials=None, duty=None):
+    'Sobol first-order (S1) and total (ST) sensitivity indices of model outputs over design and price inputs (SALib).'
+    return udfs.XLCELL_SOBOL(design, n, seed, bounds, outputs, factory, bom, steps, materials, duty)
+
+
+@func
 @arg('am_volume_fraction', doc='active-material volume fraction, 0 < ε_AM < 1', err_to_str=True)
 @arg('particle_radius_um', doc='particle radius in µm, > 0', err_to_str=True)
 def XLCELL_SPECIFIC_AREA(am_volume_fraction, particle_radius_um):
