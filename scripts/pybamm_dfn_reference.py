@@ -62,6 +62,12 @@ EXTRA_C_RATES = (10.0, 20.0)  #: tried only when the retention at 5C is still ab
 THICKNESS_SCALES = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0)
 SWEEP_C_RATES = (1.0, 2.0)
 VAR_PTS = {"x_n": 30, "x_s": 20, "x_p": 30, "r_n": 30, "r_p": 30}
+#: sets that need a finer particle mesh: O'Regan et al.'s diffusivities vary by orders of magnitude with the
+#: stoichiometry, and 30 radial points put the 80 %-retention discharge 8 points low (0.799 against 0.881 with 60 and
+#: 0.883 with 120 radial points at 1.515C; 60 points along x with 30 radial gave 0.799 again, so x is converged)
+SET_VAR_PTS = {"ORegan2022": {**VAR_PTS, "r_n": 60, "r_p": 60}}
+#: the mesh check's finer mesh: everything doubled, or for these sets the particle mesh only (x converged, above)
+SET_FINE_VAR_PTS = {"ORegan2022": {**VAR_PTS, "r_n": 120, "r_p": 120}}
 RTOL, ATOL = 1e-6, 1e-8
 CURRENT = "Current function [A]"
 BPX_LFP = "LFP_AboutEnergy2022"
@@ -78,6 +84,10 @@ SOURCES = {
                  "Parameterization of a physico-chemical model of a lithium-ion battery I/II. J. Electrochem. Soc. "
                  "162, A1836 and A1849 (PyBaMM parameter set Ecker2015: Kokam SLPB 75106100 pouch, NCO | graphite, "
                  "with Zhao et al. 2018 and Richardson et al. 2020)",
+    "ORegan2022": "O'Regan, K., Brosa Planella, F., Widanage, W. D., Kendrick, E. (2022). Thermal-electrochemical "
+                  "parameters of a high energy lithium-ion cylindrical battery. Electrochim. Acta 425, 140700 (PyBaMM "
+                  "parameter set ORegan2022: LG M50T 21700, NMC811 | graphite-SiOx, concentration-dependent "
+                  "diffusivities measured by GITT)",
     "NCA_Kim2011": "Kim, G.-H., Smith, K., Lee, K.-J., Santhanagopalan, S., Pesaran, A. (2011). Multi-domain "
                    "modeling of lithium-ion batteries encompassing multi-physics in varied length scales. "
                    "J. Electrochem. Soc. 158, A955 (PyBaMM parameter set NCA_Kim2011: NCA | graphite pouch)",
@@ -89,16 +99,17 @@ SOURCES = {
 #: the xlcell library materials named for each set (positive, negative): only their densities (below) and prices
 #: are used, every electrochemical property is the set's
 MATERIALS = {"Chen2020": ("NMC811", "Graphite"), "Marquis2019": ("NMC333", "Graphite"),
-             "Ecker2015": ("NMC333", "Graphite"), "NCA_Kim2011": ("NCA", "Graphite"), BPX_LFP: ("LFP", "Graphite")}
+             "Ecker2015": ("NMC333", "Graphite"), "ORegan2022": ("NMC811", "Graphite"), "NCA_Kim2011": ("NCA", "Graphite"), BPX_LFP: ("LFP", "Graphite")}
 #: active-material densities of those library materials (xlcell.materials, BatPaC 5.0's Chem sheet), kg/m^3
 DENSITY = {"NMC811": 4650.0, "NMC333": 4700.0, "NCA": 4450.0, "LFP": 3600.0, "Graphite": 2240.0}
-DEFAULT_SETS = ("Chen2020", "Marquis2019", "Ecker2015", BPX_LFP, "NCA_Kim2011")
-MECHANISM_HINT = {  # what the set is chosen to exercise; the JSON's "limiting_mechanism" adds the DFN's evidence
-    "Chen2020": "electrolyte depletion in the positive when thick (LG M50: thin, fast electrodes)",
-    "Marquis2019": "solid diffusion in the graphite (r = 10 um, D = 3.9e-14 m^2/s)",
-    "Ecker2015": "solid diffusion in the graphite (r = 13.7 um, concentration-dependent D of order 1e-14 m^2/s)",
-    "NCA_Kim2011": "electrolyte and solid diffusion in a high-loading NCA cell (Bruggeman exponent 2)",
-    BPX_LFP: "solid diffusion in the LFP (r = 0.5 um, D = 6.9e-17 m^2/s) and the flat LFP OCP",
+DEFAULT_SETS = ("Chen2020", "ORegan2022", "Marquis2019", "Ecker2015", BPX_LFP, "NCA_Kim2011")
+MECHANISM_HINT = {  # why the set is here; the JSON's "limiting_mechanism" adds the DFN's evidence
+    "Chen2020": "LG M50: thin electrodes, electrolyte depletion in the positive past about 2C",
+    "ORegan2022": "LG M50T with O'Regan et al.'s concentration-dependent (GITT) particle diffusivities",
+    "Marquis2019": "large (10 um) particles in both electrodes",
+    "Ecker2015": "thin high-power electrodes with concentration-dependent particle diffusivities",
+    "NCA_Kim2011": "NCA | graphite with a Bruggeman exponent of 2",
+    BPX_LFP: "LFP | graphite: small, slowly diffusing LFP particles and the flat LFP OCP",
 }
 
 
@@ -178,7 +189,7 @@ def design_of(p: pybamm.ParameterValues, win: dict[str, float], materials: tuple
         d50 = evaluate(p, f"{side} particle diffusivity [m2.s-1]", sto50, T)
         i050 = evaluate(p, f"{side} electrode exchange-current density [A.m-2]", ce0, sto50 * cmax, cmax, T)
         sigma = float(p[f"{side} electrode conductivity [S.m-1]"]) if isinstance(p[f"{side} electrode conductivity [S.m-1]"], (int, float)) \
-            else evaluate(p, f"{side} electrode conductivity [S.m-1]", T)
+            else evaluate(p, f"{side} electrode conductivity [S.m-1]", sto50, T)  # (sto, T) in ORegan2022
         d.update({
             f"{key}_thickness_um": float(p[f"{side} electrode thickness [m]"]) * 1e6,
             f"{key}_porosity": eps,
@@ -246,13 +257,14 @@ def _round(v: Any) -> Any:
 class Cell:
     """One parameter set at one thickness scale: a DFN built once, the current an input."""
 
-    def __init__(self, base: pybamm.ParameterValues, scale: float = 1.0):
+    def __init__(self, base: pybamm.ParameterValues, scale: float = 1.0, var_pts: dict[str, int] | None = None):
         p = base.copy()
         for k in ("Positive electrode thickness [m]", "Negative electrode thickness [m]"):
             p[k] = base[k] * scale
         p[CURRENT] = "[input]"
         self.params = p
         self.scale = scale
+        self.var_pts = var_pts or VAR_PTS
         self.area = area_m2(p)
         self.T = float(p["Ambient temperature [K]"])
         self.v_min = float(p["Lower voltage cut-off [V]"])
@@ -268,7 +280,7 @@ class Cell:
             if soc != 1.0:
                 p["Lower voltage cut-off [V]"] = 0.5 * self.ocv(soc)
             solver = pybamm.IDAKLUSolver(rtol=RTOL, atol=ATOL)
-            self._sims[soc] = pybamm.Simulation(pybamm.lithium_ion.DFN(), parameter_values=p, var_pts=VAR_PTS,
+            self._sims[soc] = pybamm.Simulation(pybamm.lithium_ion.DFN(), parameter_values=p, var_pts=self.var_pts,
                                                 solver=solver)
         return self._sims[soc]
 
@@ -280,11 +292,38 @@ class Cell:
 
     def discharge(self, current_A: float, t_max_s: float) -> float:
         """Charge (Ah) delivered at a constant current from full charge to the lower cut-off voltage."""
+        return self._discharge(current_A, t_max_s)[0]
+
+    def _discharge(self, current_A: float, t_max_s: float) -> tuple[float, pybamm.Solution]:
         sol = self.sim(1.0).solve([0.0, t_max_s], inputs={CURRENT: current_A})
         t_end = float(sol.t[-1])
         if t_end >= t_max_s * (1 - 1e-9):
             raise RuntimeError(f"discharge at {current_A} A did not reach the cut-off within {t_max_s} s")
-        return current_A * t_end / 3600.0
+        return current_A * t_end / 3600.0, sol
+
+    def end_state(self, c_rate: float) -> dict[str, Any]:
+        """What ran out at the end of a discharge at ``c_rate``: the DFN's state at the cut-off.
+
+        ``ce_min_frac``: the lowest salt concentration / the initial one; ``neg_surface_lag`` and
+        ``pos_surface_lag``: how far the particle surfaces lead the electrode's mean stoichiometry, as a share of
+        the cycled window (the negative's emptiest surface, the positive's fullest); ``neg_utilisation`` and
+        ``pos_utilisation``: the share of the cycled window the electrode's mean passed through.
+        """
+        q, sol = self._discharge(c_rate * self.q20, 1.5 * 3600.0 / c_rate)
+        w = self.win
+        dx, dy = w["neg_sto_100pct"] - w["neg_sto_0pct"], w["pos_sto_0pct"] - w["pos_sto_100pct"]
+        ce = sol["Electrolyte concentration [mol.m-3]"].entries[:, -1]
+        xs = sol["Negative particle surface stoichiometry"].entries[:, -1]
+        ys = sol["Positive particle surface stoichiometry"].entries[:, -1]
+        xa = float(sol["Average negative particle stoichiometry"].entries[-1])
+        ya = float(sol["Average positive particle stoichiometry"].entries[-1])
+        c0 = float(self.params["Initial concentration in electrolyte [mol.m-3]"])
+        return {"c_rate": c_rate, "retention": q / self.q20, "voltage_V": float(sol["Voltage [V]"].entries[-1]),
+                "ce_min_frac": max(0.0, float(ce.min()) / c0),
+                "neg_surface_sto_min": float(xs.min()), "neg_mean_sto": xa,
+                "neg_surface_lag": (xa - float(xs.min())) / dx, "neg_utilisation": (w["neg_sto_100pct"] - xa) / dx,
+                "pos_surface_sto_max": float(ys.max()), "pos_mean_sto": ya,
+                "pos_surface_lag": (float(ys.max()) - ya) / dy, "pos_utilisation": (ya - w["pos_sto_100pct"]) / dy}
 
     def _capacity_c20(self) -> float:
         q = float(self.params["Nominal cell capacity [A.h]"]) * self.scale
@@ -305,6 +344,13 @@ class Cell:
         if float(sol.t[-1]) < PULSE_S * (1 - 1e-9):
             return float("nan")
         return float(sol["Voltage [V]"].entries[-1])
+
+
+def mesh_check(base: pybamm.ParameterValues, c_rate: float, retention: float, fine_pts: dict[str, int]
+               ) -> dict[str, Any]:
+    """The retention at ``c_rate`` again on a finer mesh (the discretisation error of the stored numbers)."""
+    fine = Cell(base, 1.0, fine_pts).retention(c_rate)
+    return {"c_rate": c_rate, "var_pts_fine": fine_pts, "retention": retention, "retention_fine": fine}
 
 
 def first_crossing(x: list[float], y: list[float], level: float, log_x: bool = False) -> float | None:
@@ -333,7 +379,8 @@ def bisect(f: Callable[[float], float], lo: float, hi: float, *, log: bool, rel_
 
 def run_set(name: str, base: pybamm.ParameterValues, log: Callable[[str], None]) -> dict[str, Any]:
     t0 = time.time()
-    cell = Cell(base)
+    pts = SET_VAR_PTS.get(name, VAR_PTS)
+    cell = Cell(base, 1.0, pts)
     design, extra = design_of(cell.params, cell.win, MATERIALS[name])
     A, q20 = cell.area, cell.q20
     log(f"{name}: Q20 = {q20:.4f} Ah ({time.time() - t0:.0f} s)")
@@ -383,7 +430,7 @@ def run_set(name: str, base: pybamm.ParameterValues, log: Callable[[str], None])
     rets: dict[float, list[float | None]] = {c: [] for c in SWEEP_C_RATES}
     lp0 = float(base["Positive electrode thickness [m]"])
     for s in THICKNESS_SCALES:
-        c_s = cell if s == 1.0 else Cell(base, s)
+        c_s = cell if s == 1.0 else Cell(base, s, pts)
         q20s.append(c_s.q20)
         for c in SWEEP_C_RATES:
             try:
@@ -395,15 +442,36 @@ def run_set(name: str, base: pybamm.ParameterValues, log: Callable[[str], None])
             + f" ({time.time() - t0:.0f} s)")
     thick = [lp0 * s for s in THICKNESS_SCALES]
     for c in SWEEP_C_RATES:
-        cliff = first_crossing(thick, rets[c], 0.8)
+        cliff, refine = None, {"pos_thickness_m": [], "retention": []}
+        bracket = first_crossing(THICKNESS_SCALES, rets[c], 0.8)
+        if bracket is not None:  # bisection on the scale between the sweep points around the crossing
+            i = max(k for k, s in enumerate(THICKNESS_SCALES) if s <= bracket)
+
+            def f(s: float, c: float = c) -> float:
+                r = Cell(base, s, pts).retention(c)
+                refine["pos_thickness_m"].append(lp0 * s)
+                refine["retention"].append(r)
+                return r - 0.8
+
+            cliff = lp0 * bisect(f, THICKNESS_SCALES[i], THICKNESS_SCALES[i + 1], log=False, rel_tol=0.003)
+            log(f"{name}: {c:g}C cliff {cliff * 1e6:.1f} um (linear between sweep points "
+                f"{lp0 * bracket * 1e6:.1f} um) ({time.time() - t0:.0f} s)")
         status = "inside" if cliff is not None else (
             "below" if rets[c][0] is not None and rets[c][0] < 0.8 else "above")
         sweep[f"{c:g}C"] = {"c_rate": c, "pos_thickness_m": thick, "neg_thickness_m": [
             float(base["Negative electrode thickness [m]"]) * s for s in THICKNESS_SCALES],
             "thickness_scale": list(THICKNESS_SCALES), "capacity_C20_Ah": q20s, "retention": rets[c],
-            "cliff_m": cliff, "cliff_status": status}
+            "cliff_m": cliff, "cliff_status": status, "cliff_bisection": refine}
 
-    mech = limiting_mechanism(name, ret, rates, sweep)
+    diag_rates = sorted({1.0, 3.0, 5.0} | ({round(c80, 4)} if c80 else set()))
+    states = [_round(cell.end_state(c)) for c in diag_rates]
+    for st in states:
+        st["limit"] = classify(st)
+    mech = limiting_mechanism(name, states, sweep, extra)
+    log(f"{name}: {mech} ({time.time() - t0:.0f} s)")
+    mesh = mesh_check(base, c80 or 1.0, cell.retention(c80 or 1.0),
+                      SET_FINE_VAR_PTS.get(name, {k: 2 * v for k, v in pts.items()}))
+    log(f"{name}: mesh check {mesh} ({time.time() - t0:.0f} s)")
     out = {
         "source": SOURCES[name],
         "design_units": "xlcell flat design keys in their display units (xlcell.design.design_keys)",
@@ -424,21 +492,40 @@ def run_set(name: str, base: pybamm.ParameterValues, log: Callable[[str], None])
                   "resistance_small_ohm": rsmall, "resistance_small_ohm_m2": rsmall * A, "small_c_rate": 0.1,
                   "voltage_small_V": vsmall},
         "limiting_mechanism": mech,
+        "end_of_discharge": states,
+        "var_pts": pts,
+        "mesh_check": mesh,
         "run_time_s": round(time.time() - t0, 1),
     }
     return _round(out)
 
 
-def limiting_mechanism(name: str, ret: list[float], rates: list[float], sweep: dict[str, Any]) -> str:
-    r = dict(zip(rates, ret))
-    return (f"{MECHANISM_HINT[name]}; DFN retention {r[1.0]:.2f} at 1C, {r[3.0]:.2f} at 3C; "
-            f"1C thickness cliff {sweep['1C']['cliff_status']} the 0.5x-3x sweep")
+def classify(state: dict[str, Any]) -> str:
+    """The limit that ended a discharge, from the DFN's end state (:meth:`Cell.end_state`)."""
+    if state["ce_min_frac"] < 0.05:
+        return "electrolyte depletion"
+    lag = {"negative": state["neg_surface_lag"], "positive": state["pos_surface_lag"]}
+    sides = sorted((k for k in lag if lag[k] > 0.1), key=lambda k: -lag[k])  # the surface leads its mean by >10 %
+    if sides:
+        return "solid diffusion in the " + " and the ".join(sides)
+    return "overpotential (ohmic and kinetic) at the cut-off"
+
+
+def limiting_mechanism(name: str, states: list[dict[str, Any]], sweep: dict[str, Any], extra: dict[str, Any]) -> str:
+    at = "; ".join(f"{s['c_rate']:.3g}C: {classify(s)} (surface lead: negative {s['neg_surface_lag']:.2f}, positive "
+                   f"{s['pos_surface_lag']:.2f}; lowest salt {s['ce_min_frac']:.2f} c0)" for s in states)
+    tau = ", ".join(f"{k} {extra[k]['particle_radius_m'] ** 2 / extra[k]['solid_diffusivity_log_mean_m2_s']:.0f} s"
+                    for k in ("neg", "pos"))
+    return (f"{MECHANISM_HINT[name]}; r^2/D (log-mean D over the cycled window): {tau}. End of discharge in the DFN: {at}. Thickness sweep (0.5x-3x): 1C cliff "
+            f"{sweep['1C']['cliff_status']}, 2C cliff {sweep['2C']['cliff_status']} (electrolyte depletion when thick)")
 
 
 DEFINITIONS = {
     "model": "pybamm.lithium_ion.DFN() with default options (isothermal at the set's ambient temperature)",
     "solver": f"pybamm.IDAKLUSolver(rtol={RTOL}, atol={ATOL})",
-    "mesh": {"var_pts": VAR_PTS, "submesh": "PyBaMM defaults (uniform in x, uniform in r)"},
+    "mesh": {"var_pts": VAR_PTS, "submesh": "PyBaMM defaults (uniform in x, uniform in r)",
+             "per_set": "a set run on another mesh (finer particles for ORegan2022) has it under sets.*.var_pts; "
+                        "sets.*.mesh_check repeats the 80 % discharge on a finer mesh"},
     "full_charge": "rest at SOC = 1: both electrodes at the stoichiometries of "
                    "pybamm.lithium_ion.get_min_max_stoichiometries (the set's upper cut-off voltage)",
     "soc": "PyBaMM's: linear in each electrode's stoichiometry across its cycled window",
@@ -453,6 +540,12 @@ DEFINITIONS = {
     "pulse": "constant discharge current for 10 s from rest at SOC 0.5 (lower cut-off lowered to 0.5 x OCV so "
              "that it cannot end the pulse); power_W = I x 0.8 x OCV where V(10 s) = 0.8 x OCV(0.5), bisection on "
              "I to 0.1 %; resistance = (OCV - V(10 s)) / I at 2 x Q20 and at 0.1 x Q20",
+    "end_of_discharge": "the DFN's state at the cut-off of the discharges at 1C, 3C, 5C and the 80 % C-rate: lowest "
+                        "salt concentration / initial (ce_min_frac), how far the emptiest negative / fullest positive "
+                        "particle surface leads the electrode's mean stoichiometry as a share of the cycled window "
+                        "(*_surface_lag) and the share of the window the mean passed (*_utilisation); limit = "
+                        "'electrolyte depletion' if ce_min_frac < 0.05, else 'solid diffusion in the ...' for each "
+                        "electrode whose surface lead exceeds 0.1, else 'overpotential'",
     "per_area": "per m^2 of positive electrode: PyBaMM's electrode height x width x electrodes in parallel",
     "design": "xlcell flat design keys in display units (um, mA/cm2, mAh/g, g/cm3, cm2, mol/L, degC); coatings of "
               "active material + inert filler (as binder, no blinding) at one density (the named library "
@@ -472,6 +565,7 @@ def write_json(path: str, data: dict[str, Any]) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(data, f, indent=1)
             f.write("\n")
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -484,7 +578,19 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("out", nargs="?", default="tests/data/pybamm_dfn_reference.json")
     ap.add_argument("--bpx-lfp", default=None, help="path of the BPX example lfp_18650_cell_BPX.json")
     ap.add_argument("--sets", default=",".join(DEFAULT_SETS), help="comma-separated set names")
+    ap.add_argument("--relabel", action="store_true",
+                    help="only redo the limit labels and mechanism texts of the stored sets from their stored states")
     a = ap.parse_args(argv)
+    if a.relabel:
+        with open(a.out, encoding="utf-8") as f:
+            data = json.load(f)
+        for name, s in data["sets"].items():
+            for st in s["end_of_discharge"]:
+                st["limit"] = classify(st)
+            s["limiting_mechanism"] = limiting_mechanism(name, s["end_of_discharge"], s["thickness_sweep"], s["extra"])
+        data["definitions"] = DEFINITIONS
+        write_json(a.out, data)
+        return
     names = [s.strip() for s in a.sets.split(",") if s.strip()]
     unknown = [n for n in names if n not in SOURCES]
     if unknown:
