@@ -12,7 +12,7 @@ temperature, Butler-Volmer kinetics, Fickian particles) for
   after 10 s is 0.8 x the open-circuit voltage), and the 10 s pulse resistances at 2C and at C/10.
 
 The sets are PyBaMM's ``Chen2020`` (LG M50, electrolyte-limited when thick), ``Marquis2019`` (Kokam LCO pouch,
-solid diffusion in the graphite), ``Ecker2015`` (Kokam NCO pouch, slow graphite diffusion), ``NCA_Kim2011`` and
+solid diffusion in the graphite at 3C), ``Ecker2015`` (Kokam NCO pouch, thin high-power electrodes), ``NCA_Kim2011`` and
 an LFP|graphite 18650 parameterised by About:Energy (December 2022) and published as the Faraday Institution's
 BPX example ``examples/lfp_18650_cell_BPX.json`` (https://github.com/FaradayInstitution/BPX, read with
 ``pybamm.ParameterValues.create_from_bpx``). PyBaMM's only LFP set, ``Prada2013``, and ``Mohtat2020`` are not used:
@@ -28,7 +28,7 @@ Definitions (written into the JSON under ``"definitions"``):
 * Per-area quantities are per m^2 of positive electrode (one side, facing a negative): PyBaMM's electrode
   height x width x number of electrodes connected in parallel.
 
-Usage (in a separate environment, so that xlcell does not depend on PyBaMM; about 15 min on one core)::
+Usage (in a separate environment, so that xlcell does not depend on PyBaMM; about 30 min on a shared core)::
 
     python3 -m venv /tmp/pyb && /tmp/pyb/bin/pip install "pybamm>=24" bpx
     # the LFP set: the BPX example file, from https://github.com/FaradayInstitution/BPX (examples/)
@@ -98,11 +98,14 @@ SOURCES = {
 }
 #: the xlcell library materials named for each set (positive, negative): only their densities (below) and prices
 #: are used, every electrochemical property is the set's
-MATERIALS = {"Chen2020": ("NMC811", "Graphite"), "Marquis2019": ("NMC333", "Graphite"),
-             "Ecker2015": ("NMC333", "Graphite"), "ORegan2022": ("NMC811", "Graphite"), "NCA_Kim2011": ("NCA", "Graphite"), BPX_LFP: ("LFP", "Graphite")}
+MATERIALS = {"Chen2020": ("NMC811", "Graphite"), "ORegan2022": ("NMC811", "Graphite"),
+             "Marquis2019": ("NMC333", "Graphite"), "Ecker2015": ("NMC333", "Graphite"),
+             "NCA_Kim2011": ("NCA", "Graphite"), BPX_LFP: ("LFP", "Graphite")}
 #: active-material densities of those library materials (xlcell.materials, BatPaC 5.0's Chem sheet), kg/m^3
 DENSITY = {"NMC811": 4650.0, "NMC333": 4700.0, "NCA": 4450.0, "LFP": 3600.0, "Graphite": 2240.0}
-DEFAULT_SETS = ("Chen2020", "ORegan2022", "Marquis2019", "Ecker2015", BPX_LFP, "NCA_Kim2011")
+#: ORegan2022 is not among them: its particles need 60+ radial points (SET_VAR_PTS), which makes it ~10x slower than
+#: the others (hours on a shared core); ``--sets ORegan2022`` adds it
+DEFAULT_SETS = ("Chen2020", "Marquis2019", "Ecker2015", BPX_LFP, "NCA_Kim2011")
 MECHANISM_HINT = {  # why the set is here; the JSON's "limiting_mechanism" adds the DFN's evidence
     "Chen2020": "LG M50: thin electrodes, electrolyte depletion in the positive past about 2C",
     "ORegan2022": "LG M50T with O'Regan et al.'s concentration-dependent (GITT) particle diffusivities",
