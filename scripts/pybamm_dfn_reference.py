@@ -496,7 +496,7 @@ def run_set(name: str, base: pybamm.ParameterValues, log: Callable[[str], None])
                   "voltage_small_V": vsmall},
         "limiting_mechanism": mech,
         "end_of_discharge": states,
-        "var_pts": pts,
+        **({"var_pts": pts} if pts != VAR_PTS else {}),  # only a set on its own mesh (definitions.mesh)
         "mesh_check": mesh,
         "run_time_s": round(time.time() - t0, 1),
     }
