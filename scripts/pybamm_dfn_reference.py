@@ -538,8 +538,9 @@ DEFINITIONS = {
     "c_rate_80pct": "bisection in log(C) between the bracketing rates to 0.5 %",
     "thickness_sweep": "positive AND negative thickness x the same factor (N/P ratio and cycled windows kept; "
                        "separator, porosities, particles unchanged); each scaled cell's own Q20 sets its C-rate and "
-                       "its retention; cliff_m = thickness where the retention falls through 0.8, linear "
-                       "interpolation (null with cliff_status 'above'/'below' when it does not cross in the sweep)",
+                       "its retention; cliff_m = thickness where the retention falls through 0.8, by bisection on "
+                       "the factor between the sweep points that bracket it, to 0.3 % (its runs under "
+                       "cliff_bisection; null with cliff_status 'above'/'below' when the sweep does not cross 0.8)",
     "pulse": "constant discharge current for 10 s from rest at SOC 0.5 (lower cut-off lowered to 0.5 x OCV so "
              "that it cannot end the pulse); power_W = I x 0.8 x OCV where V(10 s) = 0.8 x OCV(0.5), bisection on "
              "I to 0.1 %; resistance = (OCV - V(10 s)) / I at 2 x Q20 and at 0.1 x Q20",
@@ -556,7 +557,8 @@ DEFINITIONS = {
               "/ rho; concentration-dependent diffusivities and exchange currents at SOC 0.5 (profiles over the "
               "window under extra.pos / extra.neg); electrolyte properties at the initial salt concentration and "
               "the set's temperature; bruggeman_exponent = the positive's (others under extra); potential_V = mean "
-              "OCP over the cycled window",
+              "OCP over the cycled window; foil_um = the set's current-collector thickness, 10 um where it has none "
+              "(the 1D DFN has no foil resistance)",
 }
 
 
