@@ -55,6 +55,7 @@ import pybamm
 pybamm.set_logging_level("ERROR")
 F = 96485.33212  # C/mol (CODATA 2018, as pybamm.constants.F)
 SOC_PULSE = 0.5
+MAX_POROSITY = 0.9999  #: the largest porosity written as a design key (xlcell's keys allow 0 < porosity < 1)
 PULSE_S = 10.0
 PULSE_FRACTION = 0.8  #: BatPaC 5.0's power rating: the voltage after 10 s is 0.8 x OCV
 C_RATES = (0.2, 0.5, 1.0, 2.0, 3.0, 5.0)
@@ -225,7 +226,8 @@ def design_of(p: pybamm.ParameterValues, win: dict[str, float], materials: tuple
         }
     d.update({
         "sep_thickness_um": float(p["Separator thickness [m]"]) * 1e6,
-        "sep_porosity": float(p["Separator porosity"]),
+        # xlcell's porosities lie strictly below 1; Marquis2019's separator is all electrolyte (porosity 1)
+        "sep_porosity": min(float(p["Separator porosity"]), MAX_POROSITY),
         "electrode_area_cm2": area_m2(p) * 1e4,
         "electrolyte_conductivity_S_m": evaluate(p, "Electrolyte conductivity [S.m-1]", ce0, T),
         "electrolyte_diffusivity_m2_s": evaluate(p, "Electrolyte diffusivity [m2.s-1]", ce0, T),
@@ -235,6 +237,7 @@ def design_of(p: pybamm.ParameterValues, win: dict[str, float], materials: tuple
         "temperature_C": T - 273.15,
     })
     extra["separator_bruggeman_electrolyte"] = float(p["Separator Bruggeman coefficient (electrolyte)"])
+    extra["separator_porosity"] = float(p["Separator porosity"])
     extra["theoretical_np_ratio"] = extra["neg"]["theoretical_capacity_C_m2"] / extra["pos"]["theoretical_capacity_C_m2"]
     extra["lower_cutoff_V"] = float(p["Lower voltage cut-off [V]"])
     extra["upper_cutoff_V"] = float(p["Upper voltage cut-off [V]"])
@@ -583,13 +586,16 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("out", nargs="?", default="tests/data/pybamm_dfn_reference.json")
     ap.add_argument("--bpx-lfp", default=None, help="path of the BPX example lfp_18650_cell_BPX.json")
     ap.add_argument("--sets", default=",".join(DEFAULT_SETS), help="comma-separated set names")
-    ap.add_argument("--relabel", action="store_true",
-                    help="only redo the limit labels and mechanism texts of the stored sets from their stored states")
+    ap.add_argument("--metadata", action="store_true",
+                    help="only redo what needs no DFN run (designs, limit labels, mechanism texts, definitions) "
+                         "for the stored sets")
     a = ap.parse_args(argv)
-    if a.relabel:
+    if a.metadata:
         with open(a.out, encoding="utf-8") as f:
             data = json.load(f)
         for name, s in data["sets"].items():
+            p = load_set(name, a.bpx_lfp)
+            s["design"], s["extra"] = design_of(p, windows(p), MATERIALS[name])
             for st in s["end_of_discharge"]:
                 st["limit"] = classify(st)
             s["limiting_mechanism"] = limiting_mechanism(name, s["end_of_discharge"], s["thickness_sweep"], s["extra"])

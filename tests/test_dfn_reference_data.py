@@ -12,6 +12,7 @@ import pathlib
 import numpy as np
 import pytest
 
+from xlcell.cell import resolve
 from xlcell.design import canonical_key, design_from_mapping
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -58,7 +59,7 @@ def test_schema(name):
 def test_design_is_an_xlcell_design(name):
     design = SETS[name]["design"]
     assert all(canonical_key(k) == k for k in design)
-    cell = design_from_mapping(design)  # every value inside its documented range
+    cell = resolve(design_from_mapping(design))  # every value inside its documented range
     assert float(cell.pos.thickness_m) == pytest.approx(design["pos_thickness_um"] * 1e-6)
     assert float(cell.electrode_area_m2) == pytest.approx(SETS[name]["area_m2"], rel=1e-6)
 
