@@ -581,6 +581,19 @@ def XLCELL_NEG_THICKNESS(pos_areal_capacity_mAh_cm2, np_ratio, neg_volumetric_ca
 
 
 @func
+@arg('line_load_N_mm', doc="line load in N/mm, > 0 and at most the material's fracture limit", err_to_str=True)
+@arg('material', doc='material name (compaction law and coating modulus from the calendering table)', err_to_str=True)
+@arg('roll_diameter_m', doc='roll diameter in m (blank: 0.6)', err_to_str=True)
+@arg('thickness_before_um', doc='coating thickness before calendering in µm (blank: 170)', err_to_str=True)
+@arg('solids_fraction', doc='slurry solids volume fraction, gives ε0 (blank: 0.4)', err_to_str=True)
+@arg('poisson', doc='coating Poisson ratio, 0 <= ν < 0.5 (blank: 0.3)', err_to_str=True)
+@arg('calendering_materials', doc='optional parameter table, searched before the library', err_to_str=True, ndim=2)
+def XLCELL_NIP_1D(line_load_N_mm, material, roll_diameter_m=None, thickness_before_um=None, solids_fraction=None, poisson=None, calendering_materials=None):
+    "The calender nip's 1D roll pass: the thin-layer limit of the FE model of the Simulation sheet."
+    return udfs.XLCELL_NIP_1D(line_load_N_mm, material, roll_diameter_m, thickness_before_um, solids_fraction, poisson, calendering_materials)
+
+
+@func
 @arg('line_load_N_mm', doc='line load in N/mm, >= 0', err_to_str=True)
 @arg('roll_diameter_m', doc='roll diameter in m (two equal rolls)', err_to_str=True)
 @arg('thickness_before_um', doc='coating thickness before calendering in µm', err_to_str=True)
