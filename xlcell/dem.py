@@ -314,27 +314,55 @@ def calibrate(curve: Mapping[str, Any], *, anchor_porosity: float | None = None,
     else:
         anchor = f"given: porosity {anchor_porosity:.4f} at {anchor_pressure_Pa / 1e6:.2f} MPa"
     pr, es = fit_points(curve)
-    eps = electrode_porosity(es, cbd_ratio)
-    E = anchor_modulus(pr, eps, float(anchor_porosity), float(anchor_pressure_Pa))
-    p = pr * E
-    eps0, eps_min, pc, r2, rmse = fit_compaction_law(p, eps)
-    gamma = gamma_for_pressure_scale(pc, eps_min, base, reference)
-    unload = np.asarray(curve.get("unloading") or [[np.nan] * 4], dtype=float)
     cols = list(curve["columns"])
     ih = cols.index("wall_gap_d50")
+    unload = np.asarray(curve.get("unloading") or [[np.nan] * len(cols)], dtype=float)
     h_max = float(np.min(np.asarray(curve["loading"], dtype=float)[:, ih]))
-    spring = float(unload[-1, ih] / h_max - 1.0) if np.isfinite(unload[-1, ih]) else float("nan")
     psd = curve.get("psd", {})
-    return DemCalibration(
+    run = DemCalibration(
         engine=f"{curve.get('engine', '?')} ({curve.get('package', '')})", engine_version=str(curve.get("engine_version", "")),
         contact_model=str(curve.get("contact_model", "")),
         psd=(f"{psd.get('kind', '?')}, d50 {psd.get('d50_um', float('nan')):g} µm, span {psd.get('span', float('nan')):g}"),
-        material=CALIBRATED_MATERIAL, base_material=base.name, anchor=anchor,
+        material=CALIBRATED_MATERIAL, base_material=base.name, anchor="",
         particles=int(curve.get("particles", 0)), seed=int(curve.get("seed", 0)),
         run_s=float(curve.get("run_seconds", float("nan"))), cbd_volume_ratio=float(cbd_ratio),
-        anchor_porosity=float(anchor_porosity), anchor_pressure_Pa=float(anchor_pressure_Pa), effective_modulus_Pa=E,
-        eps0=eps0, eps_min=eps_min, pressure_scale_Pa=pc, gamma_N_m=gamma, r2=r2, rmse=rmse, spring_back=spring,
-        pressure_Pa=tuple(float(x) for x in p), porosity=tuple(float(x) for x in eps))
+        anchor_porosity=float("nan"), anchor_pressure_Pa=float("nan"), effective_modulus_Pa=1.0,
+        eps0=float("nan"), eps_min=float("nan"), pressure_scale_Pa=float("nan"), gamma_N_m=float("nan"),
+        r2=float("nan"), rmse=float("nan"), spring_back=float(unload[-1, ih] / h_max - 1.0),
+        pressure_Pa=tuple(float(x) for x in pr), porosity=tuple(float(x) for x in electrode_porosity(es, cbd_ratio)))
+    return _anchored(run, float(anchor_porosity), float(anchor_pressure_Pa), anchor, base, reference)
+
+
+def _anchored(cal: DemCalibration, anchor_porosity: float, anchor_pressure_Pa: float, anchor: str,
+              base: CalenderingMaterial, reference: Mapping[str, float]) -> DemCalibration:
+    """``cal`` with its curve rescaled to the anchor and the law refitted (steps 2-4)."""
+    pr = np.asarray(cal.pressure_Pa) / cal.effective_modulus_Pa
+    eps = np.asarray(cal.porosity)
+    E = anchor_modulus(pr, eps, anchor_porosity, anchor_pressure_Pa)
+    p = pr * E
+    eps0, eps_min, pc, r2, rmse = fit_compaction_law(p, eps)
+    gamma = gamma_for_pressure_scale(pc, eps_min, base, reference)
+    return replace(cal, anchor=anchor, anchor_porosity=anchor_porosity, anchor_pressure_Pa=anchor_pressure_Pa,
+                   effective_modulus_Pa=E, eps0=eps0, eps_min=eps_min, pressure_scale_Pa=pc, gamma_N_m=gamma, r2=r2,
+                   rmse=rmse, pressure_Pa=tuple(float(x) for x in p))
+
+
+def recalibrate(cal: DemCalibration, anchor_porosity: float, anchor_pressure_Pa: float) -> DemCalibration:
+    """The calibration ``cal`` anchored to a point of one's own (a measured porosity at a pressure): the DEM curve in
+    p/E is the same, the effective modulus, the fit and γ_c follow (no DEM rerun).
+
+    Parameters
+    ----------
+    cal : DemCalibration
+        A calibration (e.g. :func:`calibration`).
+    anchor_porosity : float
+        Measured electrode porosity (dimensionless), within the curve's porosity range.
+    anchor_pressure_Pa : float
+        Pressure at which it was measured, in Pa (> 0).
+    """
+    base = CALENDERING_MATERIALS[cal.base_material.upper()]
+    return _anchored(cal, float(anchor_porosity), float(anchor_pressure_Pa),
+                     f"given: porosity {anchor_porosity:.4f} at {anchor_pressure_Pa / 1e6:.2f} MPa", base, REFERENCE)
 
 
 def to_json(cal: DemCalibration) -> dict[str, Any]:
@@ -364,4 +392,5 @@ def calibration() -> DemCalibration:
 
 __all__ = ["BASE_MATERIAL", "CALIBRATED_MATERIAL", "REFERENCE", "CalibrationDataError", "DemCalibration",
            "anchor_modulus", "calibrate", "calibration", "cbd_volume_ratio", "electrode_porosity",
-           "fit_compaction_law", "fit_points", "from_json", "gamma_for_pressure_scale", "reference_anchor", "to_json"]
+           "fit_compaction_law", "fit_points", "from_json", "gamma_for_pressure_scale", "recalibrate", "reference_anchor",
+           "to_json"]
