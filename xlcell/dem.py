@@ -129,7 +129,17 @@ def electrode_porosity(skeleton_porosity: Any, cbd_ratio: float) -> np.ndarray:
 
 
 def compaction_residuals(x: np.ndarray, pressure_Pa: np.ndarray, porosity: np.ndarray) -> np.ndarray:
-    """Residuals of the pressure-form law at x = (ε_0, ε_min, ln p_c) against a curve (model - data)."""
+    """Residuals of the pressure-form law at x = (ε_0, ε_min, ln p_c) against a curve (model - data).
+
+    Parameters
+    ----------
+    x : ndarray
+        (ε_0, ε_min, ln p_c), p_c in Pa.
+    pressure_Pa : ndarray
+        Pressures of the curve in Pa.
+    porosity : ndarray
+        Porosities of the curve (dimensionless).
+    """
     from .calendering import porosity_after
 
     return porosity_after(pressure_Pa, x[0], x[1], np.exp(x[2])) - porosity
@@ -366,13 +376,25 @@ def recalibrate(cal: DemCalibration, anchor_porosity: float, anchor_pressure_Pa:
 
 
 def to_json(cal: DemCalibration) -> dict[str, Any]:
-    """The stored form of a calibration (SI field names; the curve as lists)."""
+    """The stored form of a calibration (SI field names; the curve as lists).
+
+    Parameters
+    ----------
+    cal : DemCalibration
+        The calibration to store.
+    """
     return {f.name: (list(getattr(cal, f.name)) if isinstance(getattr(cal, f.name), tuple) else getattr(cal, f.name))
             for f in fields(cal)}
 
 
 def from_json(data: Mapping[str, Any]) -> DemCalibration:
-    """A calibration from its stored form; a missing or unknown field is a :class:`CalibrationDataError`."""
+    """A calibration from its stored form; a missing or unknown field is a :class:`CalibrationDataError`.
+
+    Parameters
+    ----------
+    data : mapping
+        The stored form (:func:`to_json`), SI field names.
+    """
     names = {f.name for f in fields(DemCalibration)}
     missing, extra = names - set(data), set(data) - names
     if missing or extra:
