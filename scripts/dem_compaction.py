@@ -172,37 +172,27 @@ def run(args: argparse.Namespace) -> dict:
     cmd("compute ftop all reduce sum f_lid[4]")
     cmd("thermo_style custom step time ke c_ftop c_fbot")
 
-    def state() -> tuple[float, float, float]:
-        h = lmp.extract_variable("ztop")
-        ftop = -lmp.numpy.extract_compute("ftop", 0, 0)
-        fbot = lmp.numpy.extract_compute("fbot", 0, 0)
-        return h, float(ftop), float(fbot)
+    def advance(done) -> tuple[list[tuple[float, float, float, float]], int]:
+        """Run in chunks, recording (wall gap, porosity, mean wall pressure / E, top wall pressure / E), until
+        ``done(p, top force, bottom force, steps)``."""
+        rows, steps = [], 0
+        while True:
+            cmd(f"run {args.sample_steps} post no")
+            steps += args.sample_steps
+            h = lmp.extract_variable("ztop")
+            ft = -float(lmp.numpy.extract_compute("ftop", 0, 0))
+            fb = float(lmp.numpy.extract_compute("fbot", 0, 0))
+            p = 0.5 * (ft + fb) / area / E
+            rows.append((h, 1.0 - v_particles / (area * h), p, ft / area / E))
+            if done(p, ft, fb, steps) or h < 0.5 * h0:
+                return rows, steps
 
-    load: list[tuple[float, float, float, float]] = []
-    chunk = args.sample_steps
-    steps_load = 0
-    while True:
-        cmd(f"run {chunk} post no")
-        steps_load += chunk
-        h, ft, fb = state()
-        p = 0.5 * (ft + fb) / area / E
-        load.append((h, 1.0 - v_particles / (area * h), p, ft / area / E))
-        if p >= args.pmax or h < 0.5 * h0:
-            break
-    # unloading: reverse the wall
+    load, steps_load = advance(lambda p, ft, fb, n: p >= args.pmax)
+    # unloading: reverse the wall until it leaves the bed
     t_turn = lmp.get_thermo("time")
     h_turn = lmp.extract_variable("ztop")
     cmd(f"variable ztop equal {h_turn}+{v}*(time-{t_turn})")
-    unload: list[tuple[float, float, float, float]] = []
-    steps_unload = 0
-    while True:
-        cmd(f"run {chunk} post no")
-        steps_unload += chunk
-        h, ft, fb = state()
-        p = 0.5 * (ft + fb) / area / E
-        unload.append((h, 1.0 - v_particles / (area * h), p, ft / area / E))
-        if ft <= 0.0 and fb <= 1e-9 * area * E or steps_unload > 10 * steps_load:
-            break
+    unload, steps_unload = advance(lambda p, ft, fb, n: (ft <= 0.0 and fb <= 1e-9 * area * E) or n > 10 * steps_load)
     elapsed = time.time() - t0
     # inertial number I = γ̇ d50 sqrt(ρ/p) at p/E = 1e-3 (quasi-static below ~1e-2)
     inertial = args.rate * 1.0 * math.sqrt(1.0 / (1e-3 * E))
