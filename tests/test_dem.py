@@ -26,7 +26,7 @@ CAL = dem.calibration()
 def test_stored_curve_is_a_lammps_granular_run_with_its_metadata():
     assert CURVE["engine"] == "LAMMPS" and CURVE["engine_version"].startswith("2025.")
     assert "hertz/material" in CURVE["contact_model"] and "tangential mindlin" in CURVE["contact_model"]
-    assert CURVE["particles"] >= 300 and CURVE["periodic_lateral"] is True
+    assert CURVE["particles"] >= 1000 and CURVE["periodic_lateral"] is True
     assert CURVE["psd"]["d50_um"] == pytest.approx(4.0)  # 2 x NMC811's particle_radius_um = 2.0 (materials.toml)
     assert CURVE["inertial_number_at_1e-3_E"] < 1e-2  # quasi-static compaction (GDR MiDi 2004: I < 1e-3..1e-2)
     assert CURVE["run_seconds"] > 0 and CURVE["seed"] == CAL.seed and CURVE["particles"] == CAL.particles
@@ -42,13 +42,17 @@ def test_stored_curve_is_physical_and_monotone():
     assert 0.34 < CURVE["settled_porosity"] < 0.46
     assert np.all(np.diff(eps) < 0)  # the wall only moves down while loading
     # once loaded, the pressure rises as the porosity falls (the fit points, every k-th recorded row)
-    pr, es = dem.fit_points(CURVE)
+    pr, es = dem.fit_points(CURVE, 0.0, 0.0)  # skeleton porosity, every loaded state
     assert np.all(np.diff(pr) > 0) and np.all(np.diff(es) < 0)
-    assert 0.15 < es.min() < es.max() < 0.46 and p.max() >= 0.99 * 0.02  # compacted to p/E = 0.02
-    # unloading: the bed springs back (Hertz contacts are elastic), never beyond its poured height
+    assert 0.1 < es.min() < es.max() < 0.46 and p.max() >= 0.99 * 0.02  # compacted to p/E = 0.02
+    # the fit points: electrode porosities down to NMC811's fracture onset, where the law is used
+    assert min(CAL.porosity) >= get_calendering_material("NMC811").fracture_porosity == CAL.fit_min_porosity
+    assert len(CAL.porosity) >= 20
+    # unloading: the bed springs back (Hertz contacts are elastic), to about its poured height (the wall leaves the
+    # bed within one largest particle of the poured surface)
     unload = np.asarray(CURVE["unloading"])
     assert unload[-1, cols.index("porosity")] > es.min()
-    assert unload[-1, cols.index("wall_gap_d50")] <= CURVE["settled_bed_height_d50"] + 0.05
+    assert unload[-1, cols.index("wall_gap_d50")] <= CURVE["settled_bed_height_d50"] + CURVE["psd"]["d_max_over_d50"]
 
 
 def test_refit_of_the_stored_curve_reproduces_the_stored_calibration():
@@ -61,7 +65,7 @@ def test_refit_of_the_stored_curve_reproduces_the_stored_calibration():
             np.testing.assert_allclose(a, b, rtol=1e-9, err_msg=f.name)
         else:
             assert a == pytest.approx(b, rel=1e-7), f.name
-    assert fresh.r2 >= CAL.r2 - 1e-6 and CAL.r2 > 0.97
+    assert fresh.r2 >= CAL.r2 - 1e-6 and CAL.r2 > 0.9
 
 
 def test_fit_recovers_known_parameters_and_reports_r2():
@@ -140,7 +144,9 @@ def test_calibration_data_errors_are_named():
     with pytest.raises(dem.CalibrationDataError, match="r2"):
         dem.from_json(bad)
     with pytest.raises(dem.CalibrationDataError, match="loading"):
-        dem.fit_points({"columns": ["porosity"]})
+        dem.fit_points({"columns": ["porosity"]}, 0.1, 0.2)
+    with pytest.raises(dem.CalibrationDataError, match="fewer than 4"):
+        dem.fit_points(CURVE, 0.1, 0.5)
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

@@ -20,8 +20,9 @@ Steps (:func:`calibrate`)
    there (:func:`xlcell.calendering.nip_pressure`). That law's numbers are illustrative defaults, not a measurement:
    replace the anchor by one measured point of your own coating (``calibrate(curve, anchor_porosity=...,
    anchor_pressure_Pa=...)``) -- the DEM need not be rerun.
-3. **Fit.** The law in its pressure form ε(p) = ε_min + (ε_0 - ε_min) exp(-p/p_c) is fitted to the loading curve by
-   :func:`scipy.optimize.least_squares` (ε_0, ε_min, p_c free); r² on the porosity.
+3. **Fit.** The law in its pressure form ε(p) = ε_min + (ε_0 - ε_min) exp(-p/p_c) is fitted to the loading curve
+   down to the material's fracture-onset porosity (where the calendering model uses it; the DEM goes on compacting
+   unbroken spheres far beyond) by :func:`scipy.optimize.least_squares` (ε_0, ε_min, p_c free); r² on the porosity.
 4. **Line load.** The library's law is in line load, ε(q) with γ_c: γ_c is the value whose pressure scale
    :func:`xlcell.calendering.pressure_scale` at the reference calender equals the fitted p_c (solved with
    :func:`scipy.optimize.brentq`). ε_min and γ_c go into ``NMC811_dem``; every other parameter is NMC811's.
@@ -86,6 +87,8 @@ class DemCalibration:
                                             key="gamma_N_mm", gt=0, group=_G))
     r2: float = field(metadata=param("r² of the fit", "-", key="r2", le=1, group=_G))
     rmse: float = field(metadata=param("RMS porosity residual", "-", key="rmse", ge=0, group=_G))
+    fit_min_porosity: float = field(metadata=param("Lowest porosity fitted (fracture onset)", "-",
+                                                   key="fit_min_porosity", ge=0, lt=1, group=_G))
     spring_back: float = field(metadata=param("Spring-back on unloading (thickness)", "-", key="spring_back", group=_G))
     pressure_Pa: tuple[float, ...] = ()
     porosity: tuple[float, ...] = ()
@@ -262,14 +265,18 @@ def reference_anchor(material: CalenderingMaterial, reference: Mapping[str, floa
     return float(eps), float(p)
 
 
-def fit_points(curve: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
-    """(p/E, skeleton porosity) of the loading rows of a DEM curve used in the fit: p/E >= 1e-5, every k-th row so
-    that at most :data:`MAX_FIT_POINTS` remain, always ending at the largest pressure.
+def fit_points(curve: Mapping[str, Any], cbd_ratio: float, min_porosity: float) -> tuple[np.ndarray, np.ndarray]:
+    """(p/E, electrode porosity) of the loading rows of a DEM curve used in the fit: loaded (p/E >= 1e-5) and not
+    below ``min_porosity``, every k-th row so that at most :data:`MAX_FIT_POINTS` remain, ending at the densest.
 
     Parameters
     ----------
     curve : mapping
         The JSON of ``scripts/dem_compaction.py`` (``columns``, ``loading``).
+    cbd_ratio : float
+        CBD-to-active solid volume ratio c (:func:`electrode_porosity`).
+    min_porosity : float
+        Lowest electrode porosity fitted (the material's fracture-onset porosity: the law is not used below it).
     """
     try:
         cols = list(curve["columns"])
@@ -277,17 +284,20 @@ def fit_points(curve: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
         ip, ie = cols.index("pressure_over_E"), cols.index("porosity")
     except (KeyError, ValueError, TypeError) as exc:
         raise CalibrationDataError(f"the DEM curve has no loading columns pressure_over_E and porosity ({exc})") from None
-    rows = rows[rows[:, ip] >= MIN_REDUCED_PRESSURE]
+    eps = electrode_porosity(rows[:, ie], cbd_ratio)
+    keep = (rows[:, ip] >= MIN_REDUCED_PRESSURE) & (eps >= min_porosity)
+    rows, eps = rows[keep], eps[keep]
     if len(rows) < 4:
-        raise CalibrationDataError("the DEM curve has fewer than 4 loaded points")
+        raise CalibrationDataError(f"the DEM curve has fewer than 4 loaded points at porosities >= {min_porosity:g}")
     k = int(np.ceil(len(rows) / MAX_FIT_POINTS))
     idx = np.arange(len(rows) - 1, -1, -k)[::-1]
-    return rows[idx, ip], rows[idx, ie]
+    return rows[idx, ip], eps[idx]
 
 
 def calibrate(curve: Mapping[str, Any], *, anchor_porosity: float | None = None,
               anchor_pressure_Pa: float | None = None, base: CalenderingMaterial | None = None,
-              cbd_ratio: float | None = None, reference: Mapping[str, float] = REFERENCE) -> DemCalibration:
+              cbd_ratio: float | None = None, fit_min_porosity: float | None = None,
+              reference: Mapping[str, float] = REFERENCE) -> DemCalibration:
     """The calibration of the compaction law from a DEM curve (steps 1-4 of the module docstring).
 
     Parameters
@@ -301,6 +311,9 @@ def calibrate(curve: Mapping[str, Any], *, anchor_porosity: float | None = None,
         Library material whose other parameters the calibrated one keeps (default NMC811).
     cbd_ratio : float, optional
         CBD-to-active solid volume ratio (default: BatPaC 5.0's default positive electrode).
+    fit_min_porosity : float, optional
+        Lowest electrode porosity fitted (default: the base material's fracture-onset porosity, below which the
+        calendering model refuses a design, so the law is fitted where it is used).
     reference : mapping
         The reference calender (:data:`REFERENCE`).
     """
@@ -323,7 +336,8 @@ def calibrate(curve: Mapping[str, Any], *, anchor_porosity: float | None = None,
                   f"pressure {anchor_pressure_Pa / 1e6:.2f} MPa")
     else:
         anchor = f"given: porosity {anchor_porosity:.4f} at {anchor_pressure_Pa / 1e6:.2f} MPa"
-    pr, es = fit_points(curve)
+    fit_min = base.fracture_porosity if fit_min_porosity is None else float(fit_min_porosity)
+    pr, eps = fit_points(curve, cbd_ratio, fit_min)
     cols = list(curve["columns"])
     ih = cols.index("wall_gap_d50")
     unload = np.asarray(curve.get("unloading") or [[np.nan] * len(cols)], dtype=float)
@@ -339,7 +353,8 @@ def calibrate(curve: Mapping[str, Any], *, anchor_porosity: float | None = None,
         anchor_porosity=float("nan"), anchor_pressure_Pa=float("nan"), effective_modulus_Pa=1.0,
         eps0=float("nan"), eps_min=float("nan"), pressure_scale_Pa=float("nan"), gamma_N_m=float("nan"),
         r2=float("nan"), rmse=float("nan"), spring_back=float(unload[-1, ih] / h_max - 1.0),
-        pressure_Pa=tuple(float(x) for x in pr), porosity=tuple(float(x) for x in electrode_porosity(es, cbd_ratio)))
+        fit_min_porosity=fit_min,
+        pressure_Pa=tuple(float(x) for x in pr), porosity=tuple(float(x) for x in eps))
     return _anchored(run, float(anchor_porosity), float(anchor_pressure_Pa), anchor, base, reference)
 
 
