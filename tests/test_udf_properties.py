@@ -114,6 +114,7 @@ EXAMPLES = {
     "XLCELL_MC_SAMPLES": (DESIGN, 50.0, 1.0, None, None, None, None, None, None, None),
     "XLCELL_MONTE_CARLO": (DESIGN, 50.0, 1.0, None, None, None, None, None, None, None),
     "XLCELL_NEG_THICKNESS": (4.0, 1.1, 500.0),
+    "XLCELL_NIP_1D": (600.0, "NMC811", 0.6, 170.0, 0.4, 0.3, None),
     "XLCELL_NIP_PRESSURE": (800.0, 0.6, 170.0, 0.47, "NMC811", None),
     "XLCELL_NP_RATIO": (4.4, 4.0),
     "XLCELL_PARETO_FILTER": ([[300.0, 80.0], [310.0, 95.0], [290.0, 99.0]], [["max", "min"]]),
