@@ -180,3 +180,13 @@ def test_simulate_dem_prints_the_stored_calibration(capsys):
 def test_simulate_dem_bad_input_is_one_sentence(capsys, argv, words):
     code, out, err = run(capsys, "simulate", "dem", *argv)
     assert code == 2 and not out and err.count("\n") == 1 and words in err and err.startswith("xlcell: ")
+
+
+def test_calibrated_material_runs_through_the_nip_roll_pass():
+    from xlcell.nip import NipInputs, simulate_nip
+
+    dem_sim = simulate_nip(NipInputs(material="NMC811_dem"), fe=False).summary()
+    lib_sim = simulate_nip(NipInputs(material="NMC811"), fe=False).summary()
+    # from the slurry's ε_0 the DEM law (stiffer at low pressure, γ_c 1110 against 600 N/mm) compacts less at 600 N/mm
+    assert get_calendering_material("NMC811_dem").fracture_porosity < dem_sim["oned_exit_porosity"]
+    assert dem_sim["oned_exit_porosity"] > lib_sim["oned_exit_porosity"]
