@@ -190,3 +190,14 @@ def test_calibrated_material_runs_through_the_nip_roll_pass():
     # from the slurry's ε_0 the DEM law (stiffer at low pressure, γ_c 1110 against 600 N/mm) compacts less at 600 N/mm
     assert get_calendering_material("NMC811_dem").fracture_porosity < dem_sim["oned_exit_porosity"]
     assert dem_sim["oned_exit_porosity"] > lib_sim["oned_exit_porosity"]
+
+
+def test_calibrated_material_through_the_calendering_udf_and_its_table():
+    from udfs.calendering import XLCELL_CALENDERING, XLCELL_CALENDERING_MATERIALS
+
+    table = XLCELL_CALENDERING_MATERIALS()
+    assert any(r[0] == "NMC811_dem" for r in table[1:])
+    via_table = XLCELL_CALENDERING("NMC811_dem", 0.96, 0.02, [[300.0, 600.0]], None, [["porosity"]], None, None, table)
+    direct = XLCELL_CALENDERING("NMC811_dem", 0.96, 0.02, [[300.0, 600.0]], None, [["porosity"]])
+    micro, _ = hierarchy("NMC811_dem", 0.96, 0.02, np.array([300e3, 600e3]))
+    assert via_table == direct and [r[0] for r in direct[1:]] == pytest.approx(list(micro.porosity), rel=1e-12)
