@@ -35,7 +35,8 @@ def _group_args(p: argparse.ArgumentParser) -> None:
         add(sub.add_parser(name, help=help_, description=help_))
 
 
-@command("simulate", "simulate the calender: nip (the FE model of the coating in the nip beside its 1D roll pass)")
+@command("simulate", "simulate the calender: nip (the FE model of the coating in the nip beside its 1D roll pass), dem "
+         "(the stored DEM calibration of the compaction law)")
 @arguments(_group_args)
 def _simulate(args: argparse.Namespace) -> int:
     return SIMULATIONS[args.simulation][2](args)

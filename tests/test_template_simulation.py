@@ -55,9 +55,17 @@ def test_the_sheet_lays_out_inputs_the_1d_pass_and_the_fe(fresh_template, templa
     # the run time is not in the template (it would change every build)
     run_top = _cell(wb, sheet.FE_RUN_NAME)
     assert ws.cell(row=run_top.row + len(sheet.RUN_ROWS) - 1, column=run_top.column).value is None
-    # the DEM calibration has its place and no numbers yet
+    # the DEM calibration table shows the stored calibration (issue 16 item 2), the values `xlcell simulate dem` prints
+    from xlcell.dem import calibration
+
+    cal = calibration().summary()
     assert "DEM calibration" in ws.cell(row=sheet.CALIBRATION_ROW, column=1).value
-    assert all(ws.cell(row=sheet.CALIBRATION_ROW + 2, column=c).value is None for c in range(1, 8))
+    assert ws.cell(row=sheet.CALIBRATION_ROW + 1, column=3).value.startswith("LAMMPS")
+    table = _cell(wb, sheet.CALIBRATION_NAME)
+    rows = {ws.cell(row=r, column=2).value: ws.cell(row=r, column=3).value for r in range(table.row, table.row + 20)}
+    for key in ("r2", "eps_min", "gamma_N_mm", "pressure_scale_MPa", "particles", "effective_modulus_GPa"):
+        assert rows[key] == pytest.approx(cal[key], rel=1e-5), key
+    assert len(ws._charts) >= 1
 
 
 def test_the_field_picture_is_in_the_template_and_reproducible(fresh_template):

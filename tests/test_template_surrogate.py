@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from openpyxl.utils import get_column_letter
 
-from workbooks.sheets import ORDER, calendering
+from workbooks.sheets import ORDER, calendering, simulation
 from workbooks.sheets import surrogate as sheet
 from workbooks.template import build_template
 from workbooks.xlsx import dynamic_cells
@@ -27,9 +27,10 @@ def _at(template_values, col: int, row: int):
 
 
 def test_sheet_follows_calendering_and_has_its_names_spills_and_charts(fresh_template):
-    assert ORDER.index(sheet) == ORDER.index(calendering) + 1
+    # the calender's sheets in a row: Calendering, the Simulation of its nip (issue 16), this surrogate
+    assert ORDER.index(sheet) == ORDER.index(calendering) + 2 == ORDER.index(simulation) + 1
     wb = build_template()
-    assert wb.sheetnames.index(sheet.TITLE) == wb.sheetnames.index(calendering.TITLE) + 1
+    assert wb.sheetnames.index(sheet.TITLE) == wb.sheetnames.index(calendering.TITLE) + 2
     for nm in ("dt_trials", "dt_bounds", "dt_target_porosity", "dt_material", "dt_seed", "dt_band_speed_m_min",
                "dt_solids_fraction", "dt_n_init", "dt_n_iter", "dt_noise_sd"):
         assert nm in wb.defined_names

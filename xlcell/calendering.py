@@ -742,7 +742,9 @@ def hierarchy(material: str, am_frac: Array, binder_frac: Array, line_load_N_m: 
     from .cell import default_design
 
     mat = get_calendering_material(material, materials)
-    am = get_material(material, active_materials)
+    # a calibrated variant (e.g. NMC811_dem, issue 16) is made of its library entry's active material
+    linked = mat.active_material or CALENDERING_MATERIALS.get(mat.name.upper(), mat).active_material
+    am = get_material(linked or material, active_materials)
     which = "pos" if am.role == "positive" else "neg"
     base = base or default_design()
     d = resolve(base)

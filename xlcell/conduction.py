@@ -79,6 +79,9 @@ class CalenderingMaterial:
                                                    doc="Share of the solvent volume removed by film shrinkage rather than left as pores"))
     coating_modulus_Pa: float = field(metadata=param("Coating Young's modulus", "GPa", key="coating_modulus_GPa", gt=0, group=_M))
     source: str = ""
+    #: the active material of the material library the coating is made of, when its name is not one (a calibrated
+    #: variant such as ``NMC811_dem``); blank: the same name
+    active_material: str = ""
 
 
 def _library() -> dict[str, CalenderingMaterial]:
@@ -86,8 +89,9 @@ def _library() -> dict[str, CalenderingMaterial]:
     out: dict[str, CalenderingMaterial] = {}
     for i, r in enumerate(paramsets.records("calendering_materials", "material")):
         where = f"xlcell/data/calendering_materials.toml [[material]] {i + 1}"
-        m = CalenderingMaterial(name=str(r["name"]), source=r["source"],
-                                **paramsets.si_values(CalenderingMaterial, r, where, skip=("name",), complete=True))
+        m = CalenderingMaterial(name=str(r["name"]), source=r["source"], active_material=str(r.get("active_material", "")),
+                                **paramsets.si_values(CalenderingMaterial, r, where, skip=("name", "active_material"),
+                                                      complete=True))
         validate(m, f"{m.name} ")
         if m.name.upper() in out:
             raise paramsets.DataFileError(f"{where}: material {m.name!r} is defined twice")

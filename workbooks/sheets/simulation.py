@@ -10,8 +10,9 @@ Layout:
   positions, Newton iterations, run time: ``sim_fe_run``) and the inputs the FE ran at (``sim_fe_inputs``).
 * A:L below — the FE fields (porosity and through-thickness stress along the nip, contact pressure FE against 1D),
   a picture written by matplotlib (:func:`field_picture`): Excel cannot chart a 2D field.
-* Below the picture — the place of the DEM calibration table (:func:`calibration_section`; issue 16 item 2, not yet
-  run: no numbers are shown until ``xlcell simulate dem`` provides them).
+* Below the picture — the DEM calibration of the compaction law (:func:`calibration_section`; issue 16 item 2): the
+  engine, the anchor, the fitted parameters and r² (``tbl_sim_dem_calibration``), the DEM points against the fitted
+  law and a native chart of them (:func:`xlcell.dem.calibration`, the values ``xlcell simulate dem`` prints).
 
 The FE values and the picture are given (:class:`SimulationView`, computed by the use case in :mod:`app.simulation`);
 without them (a sheet rebuilt from the template generator alone, or matplotlib missing) the sheet says how to get them.
@@ -188,21 +189,76 @@ def build(wb: Workbook, ctx: Any) -> None:
                               "scikit-fem and matplotlib).")
         ws[PICTURE_ANCHOR].font = style.DERIVED_FONT
 
-    calibration_section(ws, CALIBRATION_ROW)
+    calibration_section(ws, CALIBRATION_ROW, wb)
     ctx.notes["simulation"] = {"inputs": (first, last), "status_row": srow + 1, "run_top": top}
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     style.widths(ws, {"A": 38, "B": 26, "C": 12, "D": 8, "E": 10, "F": 30, "G": 2, "H": 36, "I": 24, "J": 16,
                       "K": 16, "L": 8, "M": 2, "N": 26, "O": 12})
 
 
-def calibration_section(ws: Any, row: int) -> None:
-    """The place of the DEM calibration table (issue 16 item 2: ``xlcell simulate dem``): a heading and what will go
-    here. No numbers: the calibration is not run yet, and the compaction parameters above are the library's."""
-    style.section_row(ws, row, 1, "DEM calibration of the compaction law (issue 16 item 2)", 6)
-    ws.cell(row=row + 1, column=1, value="Not run yet: a discrete-element simulation of the particle packing under "
-            "uniaxial compaction will fit ε_min and γ of the compaction law here (engine, fitted parameters, r²; "
-            "`xlcell simulate dem`). Until then the FE and the 1D roll pass use the Calendering sheet's illustrative "
-            "parameters.").font = style.DERIVED_FONT
+#: the calibration table's name (label | key | value | unit rows of :class:`xlcell.dem.DemCalibration`)
+CALIBRATION_NAME = "tbl_sim_dem_calibration"
+
+
+def calibration_section(ws: Any, row: int, wb: Workbook | None = None) -> int:
+    """The DEM calibration of the compaction law (issue 16 item 2, :func:`xlcell.dem.calibration`, as
+    ``xlcell simulate dem`` prints it): the engine and the run, the anchor, the fitted parameters with their units and
+    r², and a native chart of the DEM points against the fitted law. Returns the last row written."""
+    from openpyxl.chart import Reference, ScatterChart, Series
+
+    from xlcell.dem import calibration
+
+    cal = calibration()
+    style.section_row(ws, row, 1, "DEM calibration of the compaction law (issue 16 item 2; `xlcell simulate dem`)", 6)
+    text = [("Engine", f"{cal.engine} {cal.engine_version}"), ("Contact model", cal.contact_model),
+            ("Particle-size distribution", cal.psd),
+            ("Calibrated material", f"{cal.material} in the Calendering table (active material {cal.base_material})"),
+            ("Anchor (one point sets the pressure scale)", cal.anchor)]
+    r = row + 1
+    for label, value in text:
+        ws.cell(row=r, column=1, value=label)
+        ws.cell(row=r, column=3, value=value).font = style.DERIVED_FONT
+        r += 1
+    style.header_row(ws, r, 1, ["Quantity", "Key", "Value", "Unit"])
+    first = r + 1
+    for s_ in specs(type(cal)):
+        r += 1
+        ws.cell(row=r, column=1, value=s_.label)
+        ws.cell(row=r, column=2, value=s_.key).font = style.Font(color="595959")
+        c = ws.cell(row=r, column=3, value=float(f"{float(s_.from_si(getattr(cal, s_.name))):.6g}"))
+        style.style_result(c, s_.unit)
+        ws.cell(row=r, column=4, value=s_.unit)
+    if wb is not None:
+        style.name(wb, CALIBRATION_NAME, ws, f"A{first}:D{r}")
+    # the fitted DEM points and the law at the same pressures (values: the sheet computes nothing)
+    from xlcell.calendering import porosity_after
+
+    r += 2
+    style.header_row(ws, r, 1, ["DEM pressure (MPa)", "DEM porosity (-)", "Fitted law (-)"])
+    top = r
+    law = porosity_after(np.asarray(cal.pressure_Pa), cal.eps0, cal.eps_min, cal.pressure_scale_Pa)
+    for p, e, f in zip(cal.pressure_Pa, cal.porosity, law):
+        r += 1
+        ws.cell(row=r, column=1, value=round(p / 1e6, 4))
+        ws.cell(row=r, column=2, value=round(e, 5)).number_format = "0.0000"
+        ws.cell(row=r, column=3, value=round(float(f), 5)).number_format = "0.0000"
+    chart = ScatterChart()
+    chart.title = "DEM compaction curve and the fitted law"
+    chart.style = 13
+    chart.x_axis.title = "Pressure (MPa)"
+    chart.y_axis.title = "Electrode porosity (-)"
+    xs = Reference(ws, min_col=1, min_row=top + 1, max_row=r)
+    for col, marker in ((2, "circle"), (3, "none")):
+        series = Series(Reference(ws, min_col=col, min_row=top, max_row=r), xs, title_from_data=True)
+        series.marker.symbol = marker
+        if marker == "circle":
+            series.graphicalProperties.line.noFill = True
+        chart.series.append(series)
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.height, chart.width = 8, 16
+    ws.add_chart(chart, f"F{top}")
+    return r
 
 
 def _input_keys(ws: Any, first: int, last: int) -> list[tuple[int, str]]:
