@@ -319,6 +319,40 @@ def _cell_power_W(d: CellDesign, fmt: CellFormat | None, calendering: Mapping[st
     return np.asarray(evaluate_cell(d, fmt, calendering=calendering).max_power_W, dtype=float)
 
 
+def is_can(fmt: CellFormat | None) -> bool:
+    """Whether the cell format is a can (cylindrical or prismatic, :mod:`xlcell.formats`), whose jelly roll fixes the
+    electrode area and so the cell's energy."""
+    return getattr(fmt, "can", None) is not None
+
+
+def can_pack(pack: PackDesign, cell_energy_J: Array) -> PackDesign:
+    """The pack of can cells of energy ``cell_energy_J`` that meets the pack energy, BatPaC-like: the cell groups in
+    series per module (``cells_per_module`` / ``cells_in_parallel``), the modules and the modules in parallel are
+    kept (the pack voltage), the cells in parallel in a module are the fewest whose pack meets ``pack_energy_kWh``,
+    p = ceil(E_pack / (series groups × modules in parallel × E_cell)); so the pack has E_pack up to one parallel cell
+    per series group and module string more. A blank pack energy keeps the configuration.
+
+    Parameters
+    ----------
+    pack : PackDesign
+        Packs (SI, broadcast with the cells).
+    cell_energy_J : array_like
+        The rated energy of one can cell (J).
+
+    Returns
+    -------
+    PackDesign
+        ``pack`` with ``cells_per_module`` and ``cells_in_parallel`` set.
+    """
+    e = np.asarray(pack.energy_J, dtype=float)
+    series_per_module = np.asarray(pack.cells_per_module, dtype=float) / pack.cells_in_parallel
+    groups = series_per_module * pack.modules_per_row * pack.rows  # one cell per series group and module string
+    with np.errstate(invalid="ignore"):
+        p = np.ceil(e / (groups * cell_energy_J) * (1.0 - 1e-12))
+    p = np.where(np.isnan(e), pack.cells_in_parallel, np.maximum(p, 1.0))
+    return dataclasses.replace(pack, cells_in_parallel=p, cells_per_module=series_per_module * p)
+
+
 def _broadcast(design: CellDesign, pack: PackDesign) -> tuple[CellDesign, PackDesign, tuple[int, ...]]:
     d = broadcast_fields_cell(design)
     shape = np.broadcast_shapes(np.shape(d.pos.thickness_m), *[np.shape(getattr(pack, s.name)) for s in specs(pack)])
@@ -357,6 +391,16 @@ def design_cell(design: CellDesign, pack: PackDesign | None = None, fmt: CellFor
     pk = pack or PackDesign()
     check_pack(pk)
     d, pk, shape = _broadcast(design, pk)
+    if is_can(fmt):  # the can sets the electrode area and so the cell: the pack counts its cells instead
+        solve = np.asarray(pk.solve_thickness) > 0.5
+        if solve.any():
+            i = int(np.flatnonzero(solve.ravel())[0])
+            raise InputError("solve_thickness", 1.0, "0 with a can cell_format (cylindrical or prismatic): the can "
+                             "fixes the electrode area, so the pack's cell count follows the can cell's energy and the "
+                             "positive thickness is the design's (solve it with cell_format = pouch)",
+                             f"pack {i + 1}" if solve.size > 1 else None)
+        dd = resolve(d)
+        return dd, np.full(shape, "design", dtype=object), _cell_power_W(dd, fmt, calendering)
     n_cells = pk.cells_per_module * pk.modules_per_row * pk.rows
     e_cell = pk.energy_J / n_cells
     p_cell = pk.power_W / n_cells
@@ -464,6 +508,8 @@ def pack_details(
                          "area whose foils and tabs drop more than the open-circuit voltage at C/3 (more cells per "
                          "module, more modules, or a smaller pack energy)", exc.where) from exc
     _, pk, shape = _broadcast(d, pk)
+    if is_can(fmt):  # the cells in parallel follow the can cell's energy (can_pack)
+        pk = can_pack(pk, np.asarray(chain(d, fmt, calendering)["energy_J"], dtype=float))
     n_cells = pk.cells_per_module * pk.modules_per_row * pk.rows
     n_modules = pk.modules_per_row * pk.rows
     plant = dataclasses.replace(fac.plant, cells_per_module=pk.cells_per_module, modules_per_pack=n_modules)
@@ -602,33 +648,60 @@ BATPAC5_REFERENCE: dict[str, tuple[float, int, str]] = {
 
 
 def cell_formats() -> tuple[str, ...]:
-    """The cell formats a pack can be built from (the bom key ``cell_format``): BatPaC's stacked pouch, and every
-    format :mod:`xlcell.pouch` lists in ``FORMATS`` when it has more."""
-    from . import pouch
+    """The cell formats a pack can be built from (values of the bom key ``cell_format``): BatPaC's stacked pouch and
+    every can preset of :mod:`xlcell.formats` (``cylindrical_21700``, ``cylindrical_4680``, ...), without the aliases
+    (``cylindrical``, ``prismatic``) that name a preset twice."""
+    from .formats import preset_names
 
-    return tuple(getattr(pouch, "FORMATS", ("pouch",)))
+    return ("pouch", *preset_names())
+
+
+def _pairs_the_cell_takes(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The (positive, negative) pairs the cell model evaluates with the default design (others it refuses)."""
+    from .cell import evaluate_cell
+    from .design import design_from_mapping
+    from .errors import XlcellError
+
+    out = []
+    for p, n in pairs:
+        try:
+            evaluate_cell(design_from_mapping({"pos_material": p, "neg_material": n}))
+        except XlcellError:
+            continue
+        out.append((p, n))
+    return out
 
 
 def comparison_cases() -> list[dict[str, str]]:
-    """The format and chemistry comparison: one case per cell format × positive × negative active material of the
-    library (:func:`xlcell.materials.names`), in library order; new formats and materials appear by themselves.
+    """The format and chemistry comparison (the Pack sheet's table, ``docs/models/pack.md``): every cell format
+    (:func:`cell_formats`) × every positive of the library (:func:`xlcell.materials.names`) of the default negative's
+    carrier on that negative (graphite); then, on the pouch, the default positive on the carrier's other negatives
+    (the silicon–graphite blend) and each other carrier's first positive on its first negative (sodium-ion: NFM |
+    hard carbon). Pairings of two carriers are not cases, nor pairings the cell model refuses with the default
+    design (LTO: its low voltage leaves nothing of the default's C/3 IR drop). New formats and materials appear by
+    themselves, in library order.
 
     Returns
     -------
     list of dict
-        ``{"cell_format": ..., "pos_material": ..., "neg_material": ...}`` per case (``cell_format`` only when there
-        is more than one format).
+        ``{"cell_format": ..., "pos_material": ..., "neg_material": ..., "solve_thickness": 1 or 0}`` per case: the
+        pouch's positive thickness solved for the power, a can's kept (:func:`can_pack`).
     """
-    from .materials import names
+    from .design import DEFAULT_MATERIALS
+    from .materials import get_material, names
 
-    fmts = cell_formats()
-    out = []
-    for f in fmts:
-        for p in names("positive"):
-            for n in names("negative"):
-                out.append(({"cell_format": f} if len(fmts) > 1 else {}) | {"pos_material": p, "neg_material": n})
-    return out
+    pos0, neg0 = DEFAULT_MATERIALS["pos_material"], DEFAULT_MATERIALS["neg_material"]
+    carrier = get_material(neg0).carrier
+    pos = {c: [p for p in names("positive") if get_material(p).carrier == c] for c in
+           dict.fromkeys(get_material(m).carrier for m in names())}
+    neg = {c: [n for n in names("negative") if get_material(n).carrier == c] for c in pos}
+    extra = [(pos0, n) for n in neg[carrier] if n != neg0]
+    extra += [(pos[c][0], neg[c][0]) for c in pos if c != carrier and pos[c] and neg[c]]
+    out = [{"cell_format": f, "pos_material": p, "neg_material": neg0} for f in cell_formats() for p in pos[carrier]]
+    out += [{"cell_format": "pouch", "pos_material": p, "neg_material": n} for p, n in _pairs_the_cell_takes(extra)]
+    # the pouch's thickness is solved for the power (BatPaC's rule); a can's is the design's (can_pack)
+    return [{**c, "solve_thickness": int(c["cell_format"] == "pouch")} for c in out]
 
 
 __all__ = ["BATPAC5_REFERENCE", "PackDesign", "PackMetrics", "PackDetails", "LINE_ITEMS", "LIMITS", "COUNTS", "check_pack",
-           "cell_for_energy", "design_cell", "pack_details", "evaluate_pack", "cell_formats", "comparison_cases"]
+           "cell_for_energy", "design_cell", "can_pack", "is_can", "pack_details", "evaluate_pack", "cell_formats", "comparison_cases"]

@@ -162,7 +162,7 @@ def build(wb: Workbook, ctx) -> None:
 
     # the format and chemistry comparison: one row per case, one array formula
     cmp_top = req_top + len(POWER_CASES) + 4
-    rows = [{**c, "solve_thickness": 1} for c in comparison_cases()]  # each designed to the requirements
+    rows = comparison_cases()  # the pouch designed to the power (solve_thickness = 1), a can counting its cells
     keys = list(rows[0])
     ws.cell(row=cmp_top - 2, column=1, value="Format and chemistry comparison at the Pack sheet's requirements: one row "
             "per cell format x positive x negative of the library, each designed to the power (solve_thickness = 1; one "
