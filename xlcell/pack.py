@@ -6,7 +6,9 @@ requirements, usable window, purchased items) from cell designs, in one vectoris
 1. **the cell for the pack** (BatPaC designs the cell to the pack): the cell energy is the pack energy over the cells
    in the pack, and the positive electrode area is solved so that the cell model's rated energy
    (:func:`xlcell.cell.chain`) meets it (a fixed point A <- A E_target / E(A), a few steps: the energy is nearly
-   proportional to the area; the hardware ASI moves it slightly);
+   proportional to the area; the hardware ASI moves it slightly). A can format (:mod:`xlcell.formats`) fixes the
+   electrode area and so the cell's energy: the pack counts its cells instead (:func:`can_pack`: the series groups
+   and modules kept, the cells in parallel rounded up to meet the pack energy), and ``solve_thickness`` is refused;
 2. **design to requirements** (``solve_thickness`` = 1): the positive thickness L_p is the largest in
    [``min_pos_thickness``, ``max_pos_thickness``] at which the pack delivers its power requirement, pack power =
    cells × the cell model's power (:attr:`xlcell.cell.CellMetrics.max_power_W`, the one power rule of the cell chain:
