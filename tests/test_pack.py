@@ -278,6 +278,22 @@ def test_a_can_pack_cell_count_is_vectorised_over_requirements():
     assert np.all(m.pack_energy_J >= np.array([50.0, 100.0, 200.0]) * 3.6e6)
 
 
-def test_a_can_refuses_the_thickness_solve_naming_both_keys():
-    with pytest.raises(InputError, match="solve_thickness.*cell_format"):
-        _can_pack("cylindrical", solve_thickness=1.0)
+def test_a_can_pack_solves_its_thickness_for_the_power():
+    # more power -> thinner coatings in the can -> more cells for the energy -> dearer packs; each pack meets its power
+    p = np.array([300.0, 600.0, 900.0, 1200.0]) * 1e3
+    m, _ = _can_pack("cylindrical_21700", power_W=p, solve_thickness=1.0)
+    assert list(m.active_limit) == ["max thickness", "power", "power", "power"]
+    t, cost = m.pos_thickness_m, m.pack_cost_usd_J
+    assert np.all(np.diff(t) < 0) and np.all(np.diff(cost) > 0) and np.all(np.diff(m.cells_per_pack) >= 0)
+    assert np.all(m.pack_power_W >= p) and np.all(m.power_met)
+    # the rule: the pack of E_pack / E_cell cells (before rounding) delivers exactly the power where it binds
+    e_cont = m.pack_energy_J / m.cell_energy_J * m.cell_power_W  # = cells_per_pack x P; unrounded: E_pack P / E
+    unrounded = 100 * 3.6e6 * m.cell_power_W / m.cell_energy_J
+    assert unrounded[1:] == pytest.approx(p[1:], rel=1e-6) and np.all(e_cont >= p)
+    # at 300 kW the maximum thickness meets the power: the unsolved pack
+    assert float(m.pack_cost_usd_J[0]) == pytest.approx(float(_can_pack("cylindrical_21700")[0].pack_cost_usd_J), rel=1e-12)
+
+
+def test_a_can_refuses_a_power_no_thickness_meets_naming_the_format():
+    with pytest.raises(InputError, match=r"pack_power_kW = 5000.*at most .* kW.*cell_format"):
+        _can_pack("cylindrical", power_W=5e6, solve_thickness=1.0)

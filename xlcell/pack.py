@@ -8,7 +8,8 @@ requirements, usable window, purchased items) from cell designs, in one vectoris
    (:func:`xlcell.cell.chain`) meets it (a fixed point A <- A E_target / E(A), a few steps: the energy is nearly
    proportional to the area; the hardware ASI moves it slightly). A can format (:mod:`xlcell.formats`) fixes the
    electrode area and so the cell's energy: the pack counts its cells instead (:func:`can_pack`: the series groups
-   and modules kept, the cells in parallel rounded up to meet the pack energy), and ``solve_thickness`` is refused;
+   and modules kept, the cells in parallel rounded up to meet the pack energy), and ``solve_thickness`` solves the
+   thickness for the power of the pack of as many cells as the energy needs;
 2. **design to requirements** (``solve_thickness`` = 1): the positive thickness L_p is the largest in
    [``min_pos_thickness``, ``max_pos_thickness``] at which the pack delivers its power requirement, pack power =
    cells × the cell model's power (:attr:`xlcell.cell.CellMetrics.max_power_W`, the one power rule of the cell chain:
@@ -364,6 +365,60 @@ def _broadcast(design: CellDesign, pack: PackDesign) -> tuple[CellDesign, PackDe
     return d, pk, shape
 
 
+def _design_can_cell(d: CellDesign, pk: PackDesign, shape: tuple[int, ...], fmt: CellFormat,
+                     calendering: Mapping[str, Any] | None) -> tuple[CellDesign, np.ndarray, np.ndarray]:
+    """:func:`design_cell` for a can: the design's thickness, or (``solve_thickness`` = 1) the largest thickness at which
+    the pack of as many cells as the energy needs delivers the power: E_pack P(L) / E(L) >= P_required (the cell count
+    E_pack / E before :func:`can_pack` rounds it up, so the rounded pack meets it too; with a blank pack energy the
+    configured count, n P(L) >= P_required). Bisection in ln L over every pack at once."""
+    solve = np.asarray(pk.solve_thickness) > 0.5
+    t_design = np.asarray(d.pos.thickness_m, dtype=float)
+
+    def at(t: Array) -> tuple[CellDesign, np.ndarray, np.ndarray]:
+        dd = resolve(dataclasses.replace(d, pos=dataclasses.replace(d.pos, thickness_m=t)))
+        e = np.asarray(chain(dd, fmt, calendering)["energy_J"], dtype=float)
+        return dd, e, _cell_power_W(dd, fmt, calendering)
+
+    limit = np.full(shape, "design", dtype=object)
+    if not solve.any():
+        dd, _, p = at(t_design)
+        return dd, limit, p
+    e_pack = np.asarray(pk.energy_J, dtype=float)
+    n_cells = pk.cells_per_module * pk.modules_per_row * pk.rows
+
+    def meets(e: np.ndarray, p: np.ndarray) -> np.ndarray:  # ln(pack power / requirement)
+        return np.log(np.where(np.isnan(e_pack), n_cells * p, e_pack * p / e) / pk.power_W)
+
+    hi, lo = np.asarray(pk.max_pos_thickness_m, dtype=float), np.asarray(pk.min_pos_thickness_m, dtype=float)
+    hi_t = np.where(solve, hi, t_design)
+    d_hi, e_hi, p_hi = at(hi_t)
+    at_max = ~solve | (meets(e_hi, p_hi) >= 0)
+    if not at_max.all():
+        _, e_lo, p_lo = at(np.where(at_max, hi_t, lo))
+        short = ~at_max & (meets(e_lo, p_lo) < 0)
+        if short.any():
+            i = int(np.flatnonzero(short.ravel())[0])
+            most = np.where(np.isnan(e_pack), n_cells * p_lo, e_pack * p_lo / e_lo).ravel()[i]
+            raise InputError("pack_power_kW", float(to_display(pk.power_W.ravel()[i], "kW")),
+                             f"at most {float(to_display(most, 'kW')):.6g} kW: the most a pack of this can "
+                             f"(cell_format) delivers for its energy, at the minimum positive thickness "
+                             f"min_pos_thickness_um = {float(to_display(lo.ravel()[i], 'µm')):g} µm",
+                             f"pack {i + 1}" if short.size > 1 else None)
+        a, b = np.log(np.where(at_max, hi_t, lo)), np.log(hi_t)  # a meets, b does not
+        for _ in range(THICKNESS_ITERATIONS):
+            live = ~at_max & (np.abs(b - a) > 1e-10)
+            if not live.any():
+                break
+            x = 0.5 * (a + b)
+            _, e, p = at(np.exp(np.where(live, x, a)))
+            ok = meets(e, p) >= 0
+            a = np.where(live & ok, x, a)
+            b = np.where(live & ~ok, x, b)
+        d_hi, _, p_hi = at(np.where(at_max, hi_t, np.exp(a)))
+    limit = np.where(solve, np.where(at_max, "max thickness", "power"), limit)
+    return d_hi, limit, p_hi
+
+
 def design_cell(design: CellDesign, pack: PackDesign | None = None, fmt: CellFormat | None = None,
                 calendering: Mapping[str, Any] | None = None) -> tuple[CellDesign, np.ndarray, np.ndarray]:
     """The cell designed to the pack's requirements: its thickness (solved when ``solve_thickness`` = 1) and area.
@@ -394,15 +449,7 @@ def design_cell(design: CellDesign, pack: PackDesign | None = None, fmt: CellFor
     check_pack(pk)
     d, pk, shape = _broadcast(design, pk)
     if is_can(fmt):  # the can sets the electrode area and so the cell: the pack counts its cells instead
-        solve = np.asarray(pk.solve_thickness) > 0.5
-        if solve.any():
-            i = int(np.flatnonzero(solve.ravel())[0])
-            raise InputError("solve_thickness", 1.0, "0 with a can cell_format (cylindrical or prismatic): the can "
-                             "fixes the electrode area, so the pack's cell count follows the can cell's energy and the "
-                             "positive thickness is the design's (solve it with cell_format = pouch)",
-                             f"pack {i + 1}" if solve.size > 1 else None)
-        dd = resolve(d)
-        return dd, np.full(shape, "design", dtype=object), _cell_power_W(dd, fmt, calendering)
+        return _design_can_cell(d, pk, shape, fmt, calendering)
     n_cells = pk.cells_per_module * pk.modules_per_row * pk.rows
     e_cell = pk.energy_J / n_cells
     p_cell = pk.power_W / n_cells
@@ -686,8 +733,8 @@ def comparison_cases() -> list[dict[str, str]]:
     Returns
     -------
     list of dict
-        ``{"cell_format": ..., "pos_material": ..., "neg_material": ..., "solve_thickness": 1 or 0}`` per case: the
-        pouch's positive thickness solved for the power, a can's kept (:func:`can_pack`).
+        ``{"cell_format": ..., "pos_material": ..., "neg_material": ..., "solve_thickness": 1}`` per case (each
+        designed to the power).
     """
     from .design import DEFAULT_MATERIALS
     from .materials import get_material, names
@@ -701,8 +748,7 @@ def comparison_cases() -> list[dict[str, str]]:
     extra += [(pos[c][0], neg[c][0]) for c in pos if c != carrier and pos[c] and neg[c]]
     out = [{"cell_format": f, "pos_material": p, "neg_material": neg0} for f in cell_formats() for p in pos[carrier]]
     out += [{"cell_format": "pouch", "pos_material": p, "neg_material": n} for p, n in _pairs_the_cell_takes(extra)]
-    # the pouch's thickness is solved for the power (BatPaC's rule); a can's is the design's (can_pack)
-    return [{**c, "solve_thickness": int(c["cell_format"] == "pouch")} for c in out]
+    return [{**c, "solve_thickness": 1} for c in out]  # each designed to the power (BatPaC's rule)
 
 
 __all__ = ["BATPAC5_REFERENCE", "PackDesign", "PackMetrics", "PackDetails", "LINE_ITEMS", "LIMITS", "COUNTS", "check_pack",

@@ -164,12 +164,12 @@ def build(wb: Workbook, ctx) -> None:
 
     # the format and chemistry comparison: one row per case, one array formula
     cmp_top = req_top + len(POWER_CASES) + 4
-    rows = comparison_cases()  # the pouch designed to the power (solve_thickness = 1), a can counting its cells
+    rows = comparison_cases()  # each designed to the power (solve_thickness = 1), a can's pack counting its cells
     keys = list(rows[0])
     ws.cell(row=cmp_top - 2, column=1, value="Format and chemistry comparison at the Pack sheet's requirements (one "
             "XLCELL_PACK_TABLE): every cell format x every positive on graphite, and on the pouch Si-graphite and "
-            "sodium-ion; the pouch designed to the power (solve_thickness = 1), a can's cell fixed by the can, the "
-            "pack counting its cells in parallel for the energy; a combination the model refuses shows \"refused:\" "
+            "sodium-ion; each designed to the power (solve_thickness = 1), a can's pack counting its cells in "
+            "parallel for the energy; a combination the model refuses shows \"refused:\" "
             "and the reason").font = style.SECTION_FONT
     for j, k in enumerate(keys):
         ws.cell(row=cmp_top - 1, column=1 + j, value=k).font = style.Font(bold=True)
