@@ -144,6 +144,31 @@ def pack_requirements_table() -> str:
     return "\n".join(rows)
 
 
+def pack_comparison_table() -> str:
+    """The format and chemistry comparison for the default requirements (xlcell's defaults, BatPaC's pack): the Pack
+    sheet's cases (:func:`xlcell.pack.comparison_cases`) through the sheet's one function, ``XLCELL_PACK_TABLE``."""
+    from udfs.pack import XLCELL_PACK_TABLE
+    from xlcell.pack import comparison_cases
+
+    cases = comparison_cases()
+    keys = list(cases[0])
+    items = ["pack_cost_usd_per_kWh", "pack_cost_usd_per_kWh_usable", "cells_per_pack", "cell_energy_Wh",
+             "pack_energy_kWh", "pack_power_kW", "pos_thickness_um", "active_limit"]
+    out = XLCELL_PACK_TABLE([keys] + [[c[k] for k in keys] for c in cases], [items])
+    rows = ["| Format | Positive | Negative | Pack, $/kWh | Pack, $/kWh usable | Cells | Cell, Wh | Pack, kWh | Pack, kW | "
+            "Positive, µm | Active limit |", "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for c, r in zip(cases, out[1:]):
+        head = f"| `{c['cell_format']}` | {c['pos_material']} | {c['neg_material']} | "
+        if isinstance(r[0], str):  # a case the model refuses: its reason
+            rows.append(head + f"{r[0]} | | | | | | | |")
+            continue
+        v = dict(zip(items, r))
+        rows.append(head + f"{v['pack_cost_usd_per_kWh']:.2f} | {v['pack_cost_usd_per_kWh_usable']:.2f} | "
+                    f"{v['cells_per_pack']:,.0f} | {v['cell_energy_Wh']:.1f} | {v['pack_energy_kWh']:.1f} | "
+                    f"{v['pack_power_kW']:,.0f} | {v['pos_thickness_um']:.1f} | {v['active_limit']} |")
+    return "\n".join(rows)
+
+
 def _num(x: float, fmt: str = "{:.4g}") -> str:
     return "—" if x != x else fmt.format(x)
 
@@ -185,6 +210,7 @@ BLOCKS = {"functions": functions_table, "design-keys": design_keys_table, "metri
           "format-presets": format_presets_table,
           "pack-keys": pack_keys_table, "pack-items": pack_items_table,
           "pack-batpac": pack_batpac_table, "pack-requirements": pack_requirements_table,
+          "pack-comparison": pack_comparison_table,
           "materials": materials_table, "material-sources": material_sources_table}
 
 
@@ -192,7 +218,8 @@ BLOCKS = {"functions": functions_table, "design-keys": design_keys_table, "metri
 PAGES = {"docs/functions.md": ("functions", "design-keys", "metrics"),
          "docs/models/cost.md": ("cost-items",),
          "docs/models/formats.md": ("format-presets", "format-comparison"),
-         "docs/models/pack.md": ("pack-batpac", "pack-requirements", "pack-keys", "pack-items"),
+         "docs/models/pack.md": ("pack-batpac", "pack-requirements", "pack-comparison", "pack-keys",
+                                  "pack-items"),
          "docs/models/materials.md": ("materials", "material-sources")}
 
 

@@ -229,3 +229,71 @@ def test_the_docs_reference_table_holds_to_the_digests_rounding(batpac):
     v = batpac.as_display()
     for key, (ref, decimals, _) in BATPAC5_REFERENCE.items():
         assert abs(float(v[key]) - ref) <= max(0.5 * 10.0 ** -decimals, 1e-8 * abs(ref)), key
+
+
+def _can_pack(name, **pack):
+    from xlcell.formats import cell_format
+
+    fmt = cell_format(name)
+    return evaluate_pack(default_design(), PackDesign(**pack), fmt=fmt), fmt
+
+
+@pytest.mark.parametrize("name", ["cylindrical_21700", "cylindrical_4680", "prismatic_phev2", "prismatic_bev2"])
+def test_a_can_pack_counts_its_cells_for_the_pack_energy(name):
+    # the can fixes the cell (its energy), so the pack takes as many cells in parallel as BatPaC's 100 kWh needs,
+    # keeping its 100 cell groups in series (the pack voltage) and its modules: 20 modules x 10 series groups per
+    # module -> one parallel cell more adds 200 cells
+    from xlcell.cell import evaluate_cell
+
+    m, fmt = _can_pack(name)
+    e_cell = float(evaluate_cell(default_design(), fmt).energy_J)
+    assert float(m.cell_energy_J) == pytest.approx(e_cell, rel=1e-12)
+    e = float(m.pack_energy_J) / 3.6e6
+    assert 100.0 <= e < 100.0 + 200 * e_cell / 3.6e6 + 1e-9
+    assert float(m.cells_in_series) == 100 and float(m.cells_per_pack) % 200 == 0
+    assert float(m.pack_energy_J) == pytest.approx(float(m.cells_per_pack) * e_cell, rel=1e-12)
+    assert float(m.pack_power_W) == pytest.approx(float(m.cells_per_pack) * float(m.cell_power_W), rel=1e-12)
+    # the module and pack line items see the cell count: the module holds cells_per_pack / 20 cells' materials
+    det_cell = float(m.module_materials_usd - m.module_purchased_items_usd)
+    pack_cells = float(m.pack_materials_usd - m.pack_purchased_items_usd)
+    assert pack_cells == pytest.approx(20 * det_cell, rel=1e-12)
+    assert float(m.cell_share) == pytest.approx(float(m.cells_per_pack * m.cell_cost_usd / m.pack_cost_usd), rel=1e-12)
+    assert 60 < float(m.pack_cost_usd_J) * 3.6e6 < 300
+
+
+def test_21700_and_4680_packs_for_batpacs_requirements():
+    m21, _ = _can_pack("cylindrical_21700")
+    m46, _ = _can_pack("cylindrical_4680")
+    # several thousand 21700 cells (~18 Wh each) and about a thousand 4680 cells (~98 Wh) for 100 kWh
+    assert 3000 < float(m21.cells_per_pack) < 8000 and 800 <= float(m46.cells_per_pack) < 1600
+    # the small can's hardware and per-cell processing cost more per kWh than the 4680's and the pouch's
+    pouch = float(evaluate_pack(default_design()).pack_cost_usd_J)
+    assert float(m21.pack_cost_usd_J) > float(m46.pack_cost_usd_J) > pouch
+
+
+def test_a_can_pack_cell_count_is_vectorised_over_requirements():
+    m, _ = _can_pack("cylindrical_4680", energy_J=np.array([50.0, 100.0, 200.0]) * 3.6e6)
+    n = m.cells_per_pack
+    assert list(n) == sorted(n) and n[0] < n[1] < n[2]
+    assert np.all(m.pack_energy_J >= np.array([50.0, 100.0, 200.0]) * 3.6e6)
+
+
+def test_a_can_pack_solves_its_thickness_for_the_power():
+    # more power -> thinner coatings in the can -> more cells for the energy -> dearer packs; each pack meets its power
+    p = np.array([300.0, 600.0, 900.0, 1200.0]) * 1e3
+    m, _ = _can_pack("cylindrical_21700", power_W=p, solve_thickness=1.0)
+    assert list(m.active_limit) == ["max thickness", "power", "power", "power"]
+    t, cost = m.pos_thickness_m, m.pack_cost_usd_J
+    assert np.all(np.diff(t) < 0) and np.all(np.diff(cost) > 0) and np.all(np.diff(m.cells_per_pack) >= 0)
+    assert np.all(m.pack_power_W >= p) and np.all(m.power_met)
+    # the rule: the pack of E_pack / E_cell cells (before rounding) delivers exactly the power where it binds
+    e_cont = m.pack_energy_J / m.cell_energy_J * m.cell_power_W  # = cells_per_pack x P; unrounded: E_pack P / E
+    unrounded = 100 * 3.6e6 * m.cell_power_W / m.cell_energy_J
+    assert unrounded[1:] == pytest.approx(p[1:], rel=1e-6) and np.all(e_cont >= p)
+    # at 300 kW the maximum thickness meets the power: the unsolved pack
+    assert float(m.pack_cost_usd_J[0]) == pytest.approx(float(_can_pack("cylindrical_21700")[0].pack_cost_usd_J), rel=1e-12)
+
+
+def test_a_can_refuses_a_power_no_thickness_meets_naming_the_format():
+    with pytest.raises(InputError, match=r"pack_power_kW = 5000.*at most .* kW.*cell_format"):
+        _can_pack("cylindrical", power_W=5e6, solve_thickness=1.0)

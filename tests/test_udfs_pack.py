@@ -80,12 +80,22 @@ def test_table_shows_a_refused_case_in_its_own_row():
     assert len(bad) == 1 and bad[0][0].startswith("#XLCELL!") and "bogus_key" in bad[0][0]
 
 
-def test_comparison_cases_cover_every_library_chemistry():
-    from xlcell.materials import names
+def test_comparison_cases_cover_every_format_and_chemistry_without_cross_carrier_pairs():
+    from xlcell.formats import preset_names
+    from xlcell.materials import get_material, names
 
     cases = comparison_cases()
-    assert len(cases) == len(names("positive")) * len(names("negative"))
-    assert {c["pos_material"] for c in cases} == set(names("positive"))
+    li = [p for p in names("positive") if get_material(p).carrier == "Li"]
+    assert {c["cell_format"] for c in cases} == {"pouch", *preset_names()}  # no alias twice
+    for f in ("pouch", *preset_names()):  # every format x every Li positive on graphite
+        assert [c["pos_material"] for c in cases if c["cell_format"] == f and c["neg_material"] == "Graphite"] == li
+    assert {c["pos_material"] for c in cases} == set(names("positive"))  # the Na positive too
+    assert all(get_material(c["pos_material"]).carrier == get_material(c["neg_material"]).carrier for c in cases)
+    assert {(c["pos_material"], c["neg_material"]) for c in cases if c["neg_material"] != "Graphite"} == \
+        {("NMC811", "Graphite-SiOx"), ("NFM", "HardCarbon")}  # LTO: the cell model refuses it with the default design
+    assert all(c["solve_thickness"] == 1 for c in cases)
+    out = XLCELL_PACK_TABLE([list(cases[0])] + [list(c.values()) for c in cases], [["pack_cost_usd_per_kWh"]])
+    assert all(isinstance(r[0], float) for r in out[1:])  # every case makes a pack
 
 
 def test_pack_range_defaults_are_batpacs():

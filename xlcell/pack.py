@@ -6,7 +6,10 @@ requirements, usable window, purchased items) from cell designs, in one vectoris
 1. **the cell for the pack** (BatPaC designs the cell to the pack): the cell energy is the pack energy over the cells
    in the pack, and the positive electrode area is solved so that the cell model's rated energy
    (:func:`xlcell.cell.chain`) meets it (a fixed point A <- A E_target / E(A), a few steps: the energy is nearly
-   proportional to the area; the hardware ASI moves it slightly);
+   proportional to the area; the hardware ASI moves it slightly). A can format (:mod:`xlcell.formats`) fixes the
+   electrode area and so the cell's energy: the pack counts its cells instead (:func:`can_pack`: the series groups
+   and modules kept, the cells in parallel rounded up to meet the pack energy), and ``solve_thickness`` solves the
+   thickness for the power of the pack of as many cells as the energy needs;
 2. **design to requirements** (``solve_thickness`` = 1): the positive thickness L_p is the largest in
    [``min_pos_thickness``, ``max_pos_thickness``] at which the pack delivers its power requirement, pack power =
    cells × the cell model's power (:attr:`xlcell.cell.CellMetrics.max_power_W`, the one power rule of the cell chain:
@@ -319,6 +322,40 @@ def _cell_power_W(d: CellDesign, fmt: CellFormat | None, calendering: Mapping[st
     return np.asarray(evaluate_cell(d, fmt, calendering=calendering).max_power_W, dtype=float)
 
 
+def is_can(fmt: CellFormat | None) -> bool:
+    """Whether the cell format is a can (cylindrical or prismatic, :mod:`xlcell.formats`), whose jelly roll fixes the
+    electrode area and so the cell's energy."""
+    return getattr(fmt, "can", None) is not None
+
+
+def can_pack(pack: PackDesign, cell_energy_J: Array) -> PackDesign:
+    """The pack of can cells of energy ``cell_energy_J`` that meets the pack energy, BatPaC-like: the cell groups in
+    series per module (``cells_per_module`` / ``cells_in_parallel``), the modules and the modules in parallel are
+    kept (the pack voltage), the cells in parallel in a module are the fewest whose pack meets ``pack_energy_kWh``,
+    p = ceil(E_pack / (series groups × modules in parallel × E_cell)); so the pack has E_pack up to one parallel cell
+    per series group and module string more. A blank pack energy keeps the configuration.
+
+    Parameters
+    ----------
+    pack : PackDesign
+        Packs (SI, broadcast with the cells).
+    cell_energy_J : array_like
+        The rated energy of one can cell (J).
+
+    Returns
+    -------
+    PackDesign
+        ``pack`` with ``cells_per_module`` and ``cells_in_parallel`` set.
+    """
+    e = np.asarray(pack.energy_J, dtype=float)
+    series_per_module = np.asarray(pack.cells_per_module, dtype=float) / pack.cells_in_parallel
+    groups = series_per_module * pack.modules_per_row * pack.rows  # one cell per series group and module string
+    with np.errstate(invalid="ignore"):
+        p = np.ceil(e / (groups * cell_energy_J) * (1.0 - 1e-12))
+    p = np.where(np.isnan(e), pack.cells_in_parallel, np.maximum(p, 1.0))
+    return dataclasses.replace(pack, cells_in_parallel=p, cells_per_module=series_per_module * p)
+
+
 def _broadcast(design: CellDesign, pack: PackDesign) -> tuple[CellDesign, PackDesign, tuple[int, ...]]:
     d = broadcast_fields_cell(design)
     shape = np.broadcast_shapes(np.shape(d.pos.thickness_m), *[np.shape(getattr(pack, s.name)) for s in specs(pack)])
@@ -326,6 +363,60 @@ def _broadcast(design: CellDesign, pack: PackDesign) -> tuple[CellDesign, PackDe
     pk = dataclasses.replace(pack, **{s.name: np.broadcast_to(np.asarray(getattr(pack, s.name), dtype=float), shape)
                                      for s in specs(pack)})
     return d, pk, shape
+
+
+def _design_can_cell(d: CellDesign, pk: PackDesign, shape: tuple[int, ...], fmt: CellFormat,
+                     calendering: Mapping[str, Any] | None) -> tuple[CellDesign, np.ndarray, np.ndarray]:
+    """:func:`design_cell` for a can: the design's thickness, or (``solve_thickness`` = 1) the largest thickness at which
+    the pack of as many cells as the energy needs delivers the power: E_pack P(L) / E(L) >= P_required (the cell count
+    E_pack / E before :func:`can_pack` rounds it up, so the rounded pack meets it too; with a blank pack energy the
+    configured count, n P(L) >= P_required). Bisection in ln L over every pack at once."""
+    solve = np.asarray(pk.solve_thickness) > 0.5
+    t_design = np.asarray(d.pos.thickness_m, dtype=float)
+
+    def at(t: Array) -> tuple[CellDesign, np.ndarray, np.ndarray]:
+        dd = resolve(dataclasses.replace(d, pos=dataclasses.replace(d.pos, thickness_m=t)))
+        e = np.asarray(chain(dd, fmt, calendering)["energy_J"], dtype=float)
+        return dd, e, _cell_power_W(dd, fmt, calendering)
+
+    limit = np.full(shape, "design", dtype=object)
+    if not solve.any():
+        dd, _, p = at(t_design)
+        return dd, limit, p
+    e_pack = np.asarray(pk.energy_J, dtype=float)
+    n_cells = pk.cells_per_module * pk.modules_per_row * pk.rows
+
+    def meets(e: np.ndarray, p: np.ndarray) -> np.ndarray:  # ln(pack power / requirement)
+        return np.log(np.where(np.isnan(e_pack), n_cells * p, e_pack * p / e) / pk.power_W)
+
+    hi, lo = np.asarray(pk.max_pos_thickness_m, dtype=float), np.asarray(pk.min_pos_thickness_m, dtype=float)
+    hi_t = np.where(solve, hi, t_design)
+    d_hi, e_hi, p_hi = at(hi_t)
+    at_max = ~solve | (meets(e_hi, p_hi) >= 0)
+    if not at_max.all():
+        _, e_lo, p_lo = at(np.where(at_max, hi_t, lo))
+        short = ~at_max & (meets(e_lo, p_lo) < 0)
+        if short.any():
+            i = int(np.flatnonzero(short.ravel())[0])
+            most = np.where(np.isnan(e_pack), n_cells * p_lo, e_pack * p_lo / e_lo).ravel()[i]
+            raise InputError("pack_power_kW", float(to_display(pk.power_W.ravel()[i], "kW")),
+                             f"at most {float(to_display(most, 'kW')):.6g} kW: the most a pack of this can "
+                             f"(cell_format) delivers for its energy, at the minimum positive thickness "
+                             f"min_pos_thickness_um = {float(to_display(lo.ravel()[i], 'µm')):g} µm",
+                             f"pack {i + 1}" if short.size > 1 else None)
+        a, b = np.log(np.where(at_max, hi_t, lo)), np.log(hi_t)  # a meets, b does not
+        for _ in range(THICKNESS_ITERATIONS):
+            live = ~at_max & (np.abs(b - a) > 1e-10)
+            if not live.any():
+                break
+            x = 0.5 * (a + b)
+            _, e, p = at(np.exp(np.where(live, x, a)))
+            ok = meets(e, p) >= 0
+            a = np.where(live & ok, x, a)
+            b = np.where(live & ~ok, x, b)
+        d_hi, _, p_hi = at(np.where(at_max, hi_t, np.exp(a)))
+    limit = np.where(solve, np.where(at_max, "max thickness", "power"), limit)
+    return d_hi, limit, p_hi
 
 
 def design_cell(design: CellDesign, pack: PackDesign | None = None, fmt: CellFormat | None = None,
@@ -357,6 +448,8 @@ def design_cell(design: CellDesign, pack: PackDesign | None = None, fmt: CellFor
     pk = pack or PackDesign()
     check_pack(pk)
     d, pk, shape = _broadcast(design, pk)
+    if is_can(fmt):  # the can sets the electrode area and so the cell: the pack counts its cells instead
+        return _design_can_cell(d, pk, shape, fmt, calendering)
     n_cells = pk.cells_per_module * pk.modules_per_row * pk.rows
     e_cell = pk.energy_J / n_cells
     p_cell = pk.power_W / n_cells
@@ -464,6 +557,8 @@ def pack_details(
                          "area whose foils and tabs drop more than the open-circuit voltage at C/3 (more cells per "
                          "module, more modules, or a smaller pack energy)", exc.where) from exc
     _, pk, shape = _broadcast(d, pk)
+    if is_can(fmt):  # the cells in parallel follow the can cell's energy (can_pack)
+        pk = can_pack(pk, np.asarray(chain(d, fmt, calendering)["energy_J"], dtype=float))
     n_cells = pk.cells_per_module * pk.modules_per_row * pk.rows
     n_modules = pk.modules_per_row * pk.rows
     plant = dataclasses.replace(fac.plant, cells_per_module=pk.cells_per_module, modules_per_pack=n_modules)
@@ -602,33 +697,59 @@ BATPAC5_REFERENCE: dict[str, tuple[float, int, str]] = {
 
 
 def cell_formats() -> tuple[str, ...]:
-    """The cell formats a pack can be built from (the bom key ``cell_format``): BatPaC's stacked pouch, and every
-    format :mod:`xlcell.pouch` lists in ``FORMATS`` when it has more."""
-    from . import pouch
+    """The cell formats a pack can be built from (values of the bom key ``cell_format``): BatPaC's stacked pouch and
+    every can preset of :mod:`xlcell.formats` (``cylindrical_21700``, ``cylindrical_4680``, ...), without the aliases
+    (``cylindrical``, ``prismatic``) that name a preset twice."""
+    from .formats import preset_names
 
-    return tuple(getattr(pouch, "FORMATS", ("pouch",)))
+    return ("pouch", *preset_names())
+
+
+def _pairs_the_cell_takes(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The (positive, negative) pairs the cell model evaluates with the default design (others it refuses)."""
+    from .cell import evaluate_cell
+    from .design import design_from_mapping
+    from .errors import XlcellError
+
+    out = []
+    for p, n in pairs:
+        try:
+            evaluate_cell(design_from_mapping({"pos_material": p, "neg_material": n}))
+        except XlcellError:
+            continue
+        out.append((p, n))
+    return out
 
 
 def comparison_cases() -> list[dict[str, str]]:
-    """The format and chemistry comparison: one case per cell format × positive × negative active material of the
-    library (:func:`xlcell.materials.names`), in library order; new formats and materials appear by themselves.
+    """The format and chemistry comparison (the Pack sheet's table, ``docs/models/pack.md``): every cell format
+    (:func:`cell_formats`) × every positive of the library (:func:`xlcell.materials.names`) of the default negative's
+    carrier on that negative (graphite); then, on the pouch, the default positive on the carrier's other negatives
+    (the silicon–graphite blend) and each other carrier's first positive on its first negative (sodium-ion: NFM |
+    hard carbon). Pairings of two carriers are not cases, nor pairings the cell model refuses with the default
+    design (LTO: its low voltage leaves nothing of the default's C/3 IR drop). New formats and materials appear by
+    themselves, in library order.
 
     Returns
     -------
     list of dict
-        ``{"cell_format": ..., "pos_material": ..., "neg_material": ...}`` per case (``cell_format`` only when there
-        is more than one format).
+        ``{"cell_format": ..., "pos_material": ..., "neg_material": ..., "solve_thickness": 1}`` per case (each
+        designed to the power).
     """
-    from .materials import names
+    from .design import DEFAULT_MATERIALS
+    from .materials import get_material, names
 
-    fmts = cell_formats()
-    out = []
-    for f in fmts:
-        for p in names("positive"):
-            for n in names("negative"):
-                out.append(({"cell_format": f} if len(fmts) > 1 else {}) | {"pos_material": p, "neg_material": n})
-    return out
+    pos0, neg0 = DEFAULT_MATERIALS["pos_material"], DEFAULT_MATERIALS["neg_material"]
+    carrier = get_material(neg0).carrier
+    pos = {c: [p for p in names("positive") if get_material(p).carrier == c] for c in
+           dict.fromkeys(get_material(m).carrier for m in names())}
+    neg = {c: [n for n in names("negative") if get_material(n).carrier == c] for c in pos}
+    extra = [(pos0, n) for n in neg[carrier] if n != neg0]
+    extra += [(pos[c][0], neg[c][0]) for c in pos if c != carrier and pos[c] and neg[c]]
+    out = [{"cell_format": f, "pos_material": p, "neg_material": neg0} for f in cell_formats() for p in pos[carrier]]
+    out += [{"cell_format": "pouch", "pos_material": p, "neg_material": n} for p, n in _pairs_the_cell_takes(extra)]
+    return [{**c, "solve_thickness": 1} for c in out]  # each designed to the power (BatPaC's rule)
 
 
 __all__ = ["BATPAC5_REFERENCE", "PackDesign", "PackMetrics", "PackDetails", "LINE_ITEMS", "LIMITS", "COUNTS", "check_pack",
-           "cell_for_energy", "design_cell", "pack_details", "evaluate_pack", "cell_formats", "comparison_cases"]
+           "cell_for_energy", "design_cell", "can_pack", "is_can", "pack_details", "evaluate_pack", "cell_formats", "comparison_cases"]

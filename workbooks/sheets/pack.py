@@ -11,8 +11,9 @@ Layout (generated from :class:`xlcell.pack.PackDesign`, :class:`xlcell.pack.Pack
 * L:N — the pack cost by line, per pack and per kWh (references into the spilled results), and a native bar chart.
 * Below the inputs — **design to requirements**: one ``XLCELL_PACK_TABLE`` over a column of power requirements with
   ``solve_thickness`` = 1: the positive thickness, the active limit and the $/kWh of each.
-* Below — the **format and chemistry comparison**: one row per cell format × positive × negative of the library, one
-  ``XLCELL_PACK_TABLE`` array formula.
+* Below — the **format and chemistry comparison**: one row per case of :func:`xlcell.pack.comparison_cases` (every
+  cell format × every positive on graphite, Si–graphite and sodium-ion on the pouch), one ``XLCELL_PACK_TABLE`` array
+  formula.
 """
 from __future__ import annotations
 
@@ -52,7 +53,8 @@ REQUIREMENT_ITEMS = ["pack_power_required_kW", "pos_thickness_um", "active_limit
                      "pack_cost_usd_per_kWh", "pack_cost_usd_per_kWh_usable"]
 #: items of the format and chemistry comparison
 COMPARISON_ITEMS = ["pack_cost_usd_per_kWh", "pack_cost_usd_per_kWh_usable", "cell_cost_usd_per_kWh",
-                    "battery_system_cost_usd", "cell_energy_Wh", "pack_voltage_V", "pack_power_kW", "pos_thickness_um",
+                    "battery_system_cost_usd", "cell_energy_Wh", "cells_per_pack", "pack_energy_kWh",
+                    "pack_voltage_V", "pack_power_kW", "pos_thickness_um",
                     "active_limit", "power_met"]
 _COUNTS = {"packs_per_year", "module_plant_labor_h_yr", "module_plant_capex_musd", "module_plant_area_m2",
            "pack_plant_labor_h_yr", "pack_plant_capex_musd", "pack_plant_area_m2", "pack_investment_musd",
@@ -63,7 +65,7 @@ _COUNTS = {"packs_per_year", "module_plant_labor_h_yr", "module_plant_capex_musd
 _FORMATS = {"pack_power_required_kW": "#,##0", "pos_thickness_um": "0.0", "electrode_area_cm2": "#,##0",
             "pack_cost_usd_per_kWh": "0.00", "pack_cost_usd_per_kWh_usable": "0.00", "cell_cost_usd_per_kWh": "0.00",
             "battery_system_cost_usd": "#,##0", "cell_energy_Wh": "0.0", "pack_voltage_V": "0.0",
-            "pack_power_kW": "#,##0"}
+            "pack_power_kW": "#,##0", "pack_energy_kWh": "0.0", "cells_per_pack": "#,##0"}
 
 
 def _items(keys: list[str]) -> str:
@@ -162,11 +164,13 @@ def build(wb: Workbook, ctx) -> None:
 
     # the format and chemistry comparison: one row per case, one array formula
     cmp_top = req_top + len(POWER_CASES) + 4
-    rows = [{**c, "solve_thickness": 1} for c in comparison_cases()]  # each designed to the requirements
+    rows = comparison_cases()  # each designed to the power (solve_thickness = 1), a can's pack counting its cells
     keys = list(rows[0])
-    ws.cell(row=cmp_top - 2, column=1, value="Format and chemistry comparison at the Pack sheet's requirements: one row "
-            "per cell format x positive x negative of the library, each designed to the power (solve_thickness = 1; one "
-            "XLCELL_PACK_TABLE); a combination the model refuses shows \"refused:\" and the reason").font = style.SECTION_FONT
+    ws.cell(row=cmp_top - 2, column=1, value="Format and chemistry comparison at the Pack sheet's requirements (one "
+            "XLCELL_PACK_TABLE): every cell format x every positive on graphite, and on the pouch Si-graphite and "
+            "sodium-ion; each designed to the power (solve_thickness = 1), a can's pack counting its cells in "
+            "parallel for the energy; a combination the model refuses shows \"refused:\" "
+            "and the reason").font = style.SECTION_FONT
     for j, k in enumerate(keys):
         ws.cell(row=cmp_top - 1, column=1 + j, value=k).font = style.Font(bold=True)
     for i, case in enumerate(rows):
