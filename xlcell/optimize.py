@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
-from scipy.optimize import minimize as _scipy_minimize
 
 from .cell import CellDesign, default_design
 from .errors import ConflictError, InfeasibleError, InputError, ShapeError
@@ -436,6 +435,8 @@ class _Sub:
         return self._eval(u)[3]
 
     def solve(self, u0: np.ndarray, maxiter: int = 100, ftol: float = 1e-10) -> SubResult:
+        from scipy.optimize import minimize as _scipy_minimize  # here: import xlcell (and udfs) stays light
+
         n = u0.size
         constraints = []
         if self.cons is not None:
