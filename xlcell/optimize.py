@@ -456,8 +456,21 @@ BatchScalarFn = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]  # (F
 BatchConsFn = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]  # (F, G, idx) -> (n, m), feasible >= 0
 
 
+def one_blas_thread() -> Any:
+    """A context in which BLAS runs on one thread (threadpoolctl; a no-op without it): the batched QPs are tiny
+    (n_var + m unknowns), BLAS threads only add overhead there, and on a busy PC they slow such solves several-fold
+    (issue 15). The caller's setting is restored on exit."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn, a base dependency
+        import contextlib
+
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 def batch_qp(Q: np.ndarray, q: np.ndarray, A: np.ndarray, b: np.ndarray, iters: int = 60,
-             tol: float = 1e-11) -> tuple[np.ndarray, np.ndarray]:
+             tol: float = 1e-10) -> tuple[np.ndarray, np.ndarray]:
     """Solve K convex quadratic programmes ``min ½ xᵀQx + qᵀx  s.t.  A x >= b`` together (primal-dual interior
     point, Mehrotra's predictor-corrector; every step is a batched numpy operation, no loop over programmes).
 
@@ -488,8 +501,8 @@ def batch_qp(Q: np.ndarray, q: np.ndarray, A: np.ndarray, b: np.ndarray, iters: 
     active = np.ones(K, dtype=bool)
     At = np.swapaxes(A, 1, 2)
     for _ in range(iters):
-        rd = np.einsum("kij,kj->ki", Q, x) + q - np.einsum("kji,kj->ki", A, z)
-        rp = np.einsum("kij,kj->ki", A, x) - s - b
+        rd = (Q @ x[..., None])[..., 0] + q - (At @ z[..., None])[..., 0]
+        rp = (A @ x[..., None])[..., 0] - s - b
         mu = (s * z).sum(axis=1) / p
         done = (np.abs(rd).max(axis=1) < tol * scale) & (np.abs(rp).max(axis=1) < tol * scale) & (mu < tol * scale)
         active &= ~done
@@ -497,13 +510,13 @@ def batch_qp(Q: np.ndarray, q: np.ndarray, A: np.ndarray, b: np.ndarray, iters: 
             break
         a = active
         Qa, Aa, Ata, sa, za, rda, rpa = Q[a], A[a], At[a], s[a], z[a], rd[a], rp[a]
-        M = Qa + np.einsum("kip,kpj->kij", Ata * (za / sa)[:, None, :], Aa)
+        M = Qa + (Ata * (za / sa)[:, None, :]) @ Aa
         M += 1e-14 * np.eye(N) * np.abs(M).max(axis=(1, 2))[:, None, None]
 
         def direction(rc):
-            rhs = -rda + np.einsum("kip,kp->ki", Ata, (rc - za * rpa) / sa)
+            rhs = -rda + (Ata @ ((rc - za * rpa) / sa)[..., None])[..., 0]
             dx = np.linalg.solve(M, rhs[..., None])[..., 0]
-            ds = np.einsum("kpi,ki->kp", Aa, dx) + rpa
+            ds = (Aa @ dx[..., None])[..., 0] + rpa
             dz = (rc - za * ds) / sa
             return dx, ds, dz
 
@@ -518,10 +531,10 @@ def batch_qp(Q: np.ndarray, q: np.ndarray, A: np.ndarray, b: np.ndarray, iters: 
         mu_aff = ((sa + ap[:, None] * ds) * (za + ad[:, None] * dz)).sum(axis=1) / p
         sigma = (mu_aff / np.maximum(mu_a, 1e-300)) ** 3
         dx, ds, dz = direction(-sa * za - ds * dz + (sigma * mu_a)[:, None])  # corrector
-        ap, ad = 0.995 * step(sa, ds), 0.995 * step(za, dz)
-        x[a] += ap[:, None] * dx
-        s[a] = sa + ap[:, None] * ds
-        z[a] = za + ad[:, None] * dz
+        al = 0.995 * np.minimum(step(sa, ds), step(za, dz))[:, None]  # one step: x and z enter rd together (QP)
+        x[a] += al * dx
+        s[a] = sa + al * ds
+        z[a] = za + al * dz
     return x, z
 
 
@@ -1075,5 +1088,5 @@ def minimize(problem: Any, objective: int | str = 0, *, n_starts: int = 6, seed:
 __all__ = [
     "Variable", "Objective", "Constraint", "DesignProblem", "FunctionProblem", "OptimizationResult",
     "ConstraintStatus", "minimize", "key_units", "lhs", "start_points", "multistart", "objective_scale", "model_constraints",
-    "FEASIBILITY_TOL", "BatchResult", "batch_qp", "solve_batch",
+    "FEASIBILITY_TOL", "BatchResult", "batch_qp", "solve_batch", "one_blas_thread",
 ]

@@ -27,7 +27,7 @@ import numpy as np
 
 from .errors import InfeasibleError, InputError
 from .optimize import (BatchResult, DesignProblem, SubResult, _better, _Sub, key_units, lhs, minimize, model_constraints,
-                       multistart, objective_scale, solve_batch, start_points)
+                       multistart, objective_scale, one_blas_thread, solve_batch, start_points)
 from .params import param, per_item
 
 #: reference point of the normalised hypervolume (ideal = 0, nadir = 1)
@@ -348,12 +348,12 @@ def _anchors_batched(problem: Any, off: np.ndarray, scale: np.ndarray, n_starts:
     return best, calls
 
 
-def _warm_starts(P: np.ndarray, known_p: np.ndarray, known_u: np.ndarray) -> np.ndarray:
-    """Starts for sub-problems of parameters ``P``: the solutions of the two nearest solved sub-problems (parameters
-    ``known_p``, solutions ``known_u``) interpolated by inverse distance (between the two that bracket a point of
-    a 2-objective front: linear interpolation along it)."""
+def _warm_starts(P: np.ndarray, known_p: np.ndarray, known_u: np.ndarray, n_near: int = 2) -> np.ndarray:
+    """Starts for sub-problems of parameters ``P``: the solutions of the ``n_near`` nearest solved sub-problems
+    (parameters ``known_p``, solutions ``known_u``) interpolated by inverse distance (two that bracket a point of
+    a 2-objective front: linear interpolation along it; one: the nearest solution)."""
     dist = np.linalg.norm(P[:, None, :] - known_p[None, :, :], axis=2)
-    near = np.argsort(dist, axis=1, kind="stable")[:, :2]
+    near = np.argsort(dist, axis=1, kind="stable")[:, :n_near]
     dd = np.take_along_axis(dist, near, axis=1)
     w = 1.0 / np.maximum(dd, 1e-12)
     w /= w.sum(axis=1, keepdims=True)
@@ -362,7 +362,8 @@ def _warm_starts(P: np.ndarray, known_p: np.ndarray, known_u: np.ndarray) -> np.
 
 def _solve_grid_batched(problem: Any, grid: np.ndarray, params: list[np.ndarray], solved: list[SubResult],
                         scalar: Callable, cons: Callable, n_starts: int, seed: int,
-                        progress: Callable[[int, int], None] | None, total: int) -> tuple[list[SubResult], int]:
+                        progress: Callable[[int, int], None] | None, total: int,
+                        weighted: bool = False) -> tuple[list[SubResult], int]:
     """Solve the sub-problems of ``grid`` (one parameter vector per row) together, coarse to fine: every
     :data:`_COARSE`-th first, warm-started from the anchors, then the rest warm-started between the solved ones;
     sub-problems still infeasible are re-solved together from seeded LHS starts."""
@@ -377,7 +378,9 @@ def _solve_grid_batched(problem: Any, grid: np.ndarray, params: list[np.ndarray]
         known = [i for i in range(K) if out[i] is not None]
         kp = np.array(list(params) + [grid[i] for i in known])
         ku = np.array([s.u for s in solved] + [out[i].u for i in known])
-        U0 = _warm_starts(grid[level], kp, ku)
+        # a weighted sum started between two solutions can sit on a stationary point of a non-convex front (the
+        # middle of ZDT2 between its two anchors): weights start from their nearest solution, as SLSQP did
+        U0 = _warm_starts(grid[level], kp, ku, 1 if weighted else 2)
         res = solve_batch(problem, lambda F, G, idx: scalar(F, G, level[idx]),
                           lambda F, G, idx: cons(F, G, level[idx]), U0)
         calls += res.n_model_calls
@@ -391,6 +394,19 @@ def _solve_grid_batched(problem: Any, grid: np.ndarray, params: list[np.ndarray]
         starts, c = _lhs_ranked(problem, lambda F, G, idx: scalar(F, G, bad[idx]),
                                 lambda F, G, idx: cons(F, G, bad[idx]), len(bad), per, seed + len(params))
         calls += c
+        # warm starts along the front first: the solved designs (anchors and grid) ranked by how well they meet
+        # each failed sub-problem's constraints, then by its objective, from the values already computed (an
+        # epsilon sub-problem's solution is feasible for every looser epsilon: a start that needs no repair)
+        done = solved + [o for o in out if o.feasible]
+        FF, GG = np.array([o.F for o in done]), np.array([o.G for o in done])
+        nd = len(done)
+        idx = np.repeat(bad, nd)
+        v = np.maximum(0, -cons(np.tile(FF, (len(bad), 1)), np.tile(GG, (len(bad), 1)), idx)).max(axis=1, initial=0.0)
+        sc = scalar(np.tile(FF, (len(bad), 1)), np.tile(GG, (len(bad), 1)), idx)
+        v, sc = v.reshape(len(bad), nd), np.where(np.isfinite(sc), sc, np.inf).reshape(len(bad), nd)
+        near = np.array([np.lexsort((sc[j], np.round(v[j], 9)))[:per] for j in range(len(bad))])
+        Ud = np.array([o.u for o in done])
+        starts = np.concatenate([Ud[near], starts], axis=1)
         owner = np.repeat(np.arange(len(bad)), starts.shape[1])
         res = solve_batch(problem, lambda F, G, idx: scalar(F, G, bad[owner[idx]]),
                           lambda F, G, idx: cons(F, G, bad[owner[idx]]), starts.reshape(len(owner), -1))
@@ -404,7 +420,7 @@ def _solve_grid_batched(problem: Any, grid: np.ndarray, params: list[np.ndarray]
 
 def pareto_front(problem: Any, n_points: int = 11, method: str = "epsilon", *, seed: int = 0, n_starts: int = 4,
                  report_keys: Iterable[str] = (), progress: Callable[[int, int], None] | None = None,
-                 solver: str = "batched") -> ParetoFront:
+                 solver: str = "auto") -> ParetoFront:
     """Trace the Pareto front of a multi-objective ``problem``.
 
     Parameters
@@ -425,11 +441,13 @@ def pareto_front(problem: Any, n_points: int = 11, method: str = "epsilon", *, s
     progress : callable, optional
         ``progress(done, total)`` after each sub-problem (e.g. Excel's status bar); the batched solver reports
         after the anchors and after each level of sub-problems solved together.
-    solver : {"batched", "sequential"}
-        ``"batched"`` (default): the sub-problems are solved together by :func:`xlcell.optimize.solve_batch`, one
+    solver : {"auto", "batched", "sequential"}
+        ``"batched"``: the sub-problems are solved together by :func:`xlcell.optimize.solve_batch`, one
         population call per iteration for all of them (anchors together, then the grid coarse to fine with warm
         starts); ``"sequential"``: one SLSQP solve after another, each warm-started from its nearest solved
-        neighbour (the method before issue 15, kept for comparison).
+        neighbour (the method before issue 15). ``"auto"`` (default): batched for two objectives, sequential for
+        three or more (where the batched SQP does not yet escape the degenerate anchors of fronts like DTLZ2's
+        sphere, whose anchors are stationary points of every objective).
 
     Raises
     ------
@@ -443,8 +461,16 @@ def pareto_front(problem: Any, n_points: int = 11, method: str = "epsilon", *, s
     if method not in METHODS:
         raise InputError("method", method, "'epsilon' or 'weighted'")
     solver = str(solver).strip().lower()
-    if solver not in SOLVERS:
-        raise InputError("solver", solver, "'batched' or 'sequential'")
+    if solver not in SOLVERS + ("auto",):
+        raise InputError("solver", solver, "'auto', 'batched' or 'sequential'")
+    if solver == "auto":
+        solver = "batched" if problem.n_obj == 2 else "sequential"
+    with one_blas_thread():
+        return _pareto_front(problem, n_points, method, seed, n_starts, report_keys, progress, solver, t0)
+
+
+def _pareto_front(problem: Any, n_points: int, method: str, seed: int, n_starts: int, report_keys: Iterable[str],
+                  progress: Callable[[int, int], None] | None, solver: str, t0: float) -> ParetoFront:
     m = problem.n_obj
     if m < 2:
         raise InputError("objectives", m, "at least 2 for a Pareto front (use minimize for one)")
@@ -511,7 +537,7 @@ def pareto_front(problem: Any, n_points: int = 11, method: str = "epsilon", *, s
                 e = P[idx] - fhat(F)[:, 1:]
                 return e if cons is None else np.hstack([cons(F, G), e])
         res, c = _solve_grid_batched(problem, P, params, solved, scalar_b, cons_b, n_starts, seed, progress,
-                                     len(solved) + len(P))
+                                     len(solved) + len(P), method == "weighted")
         calls += c
         params += list(P)
         solved += res
