@@ -64,7 +64,7 @@ def build(name: str, p) -> np.ndarray:
     DATA.mkdir(exist_ok=True)
     tmp = path(name).with_suffix(".tmp")
     header = ",".join(f"{k} ({'min' if s > 0 else 'max'}, minimisation form)" for k, s in zip(p.objective_names, p.senses))
-    np.savetxt(tmp, F, delimiter=",", header=header, comments="# ")
+    np.savetxt(tmp, F, delimiter=",", header=header, comments="# ", fmt="%.12g")
     tmp.replace(path(name))
     return F
 
