@@ -24,6 +24,7 @@ BLAS: the bench limits BLAS to one thread (threadpoolctl) while it runs: the bat
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 import time
 from pathlib import Path
@@ -33,8 +34,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from xlcell.optimize import Constraint, DesignProblem, FunctionProblem, Objective, Variable  # noqa: E402
-from xlcell.pareto import non_dominated, pareto_front  # noqa: E402
+from xlcell.optimize import Constraint, DesignProblem, Objective, Variable  # noqa: E402
+from xlcell.pareto import pareto_front, zdt  # noqa: E402
 
 GOAL = 0.995
 
@@ -58,22 +59,12 @@ def problems() -> dict[str, DesignProblem]:
     }
 
 
-def zdt(which: int, n_var: int = 30) -> FunctionProblem:
-    """ZDT1-3 (Zitzler, Deb and Thiele 2000) on [0, 1]^n_var."""
-    def fun(X):
-        f1 = X[:, 0]
-        g = 1 + 9 * X[:, 1:].sum(axis=1) / (X.shape[1] - 1)
-        r = f1 / g
-        h = {1: 1 - np.sqrt(r), 2: 1 - r ** 2, 3: 1 - np.sqrt(r) - r * np.sin(10 * np.pi * f1)}[which]
-        return np.c_[f1, g * h]
-    return FunctionProblem(fun, [0.0] * n_var, [1.0] * n_var, 2)
+def zdt_front(which: int) -> np.ndarray:
+    """The analytical front of ZDT1-3 as pymoo computes it (``get_problem("zdt1").pareto_front()``)."""
+    from pymoo.problems import get_problem
 
-
-def zdt_front(which: int, n: int = 100_001) -> np.ndarray:
-    f1 = np.linspace(0, 1, n)
-    f2 = {1: 1 - np.sqrt(f1), 2: 1 - f1 ** 2, 3: 1 - np.sqrt(f1) - f1 * np.sin(10 * np.pi * f1)}[which]
-    F = np.c_[f1, f2]
-    return F[non_dominated(F)]
+    kw = {"n_points": 2_000} if which == 3 else {"n_pareto_points": 10_000}  # ZDT3: per piece, 5 pieces
+    return np.asarray(get_problem(f"zdt{which}").pareto_front(**kw), dtype=float)
 
 
 def run_nsga2(p, pop: int, gens: int, seed: int):
@@ -159,9 +150,7 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true", help="fewer sizes and generations")
     ap.add_argument("--markdown", type=Path, help="also write the tables as Markdown to this file")
     a = ap.parse_args()
-    try:
-        import pymoo  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("pymoo") is None:
         print("pymoo is not installed (pip install xlcell[bench]): the benchmark needs its NSGA-II and HV indicator")
         return 0
     from threadpoolctl import threadpool_limits
@@ -181,11 +170,13 @@ def main() -> int:
                 dt = time.perf_counter() - t
                 ours.append((dt, score(f.F_min), n, f.n_model_calls, len(f)))
                 curves.append((name, f"batched ({n})", dt, ours[-1][1], f.n_model_calls))
+                print(*curves[-1], flush=True)
             for n in ((15,) if a.quick else (15, 41)):
                 t = time.perf_counter()
                 f = pareto_front(p, n, "epsilon", seed=0, solver="sequential")
                 dt = time.perf_counter() - t
                 curves.append((name, f"sequential SLSQP ({n})", dt, score(f.F_min), f.n_model_calls))
+                print(*curves[-1], flush=True)
             nsga = {}
             for pop, gens in ((100, 100 if a.quick else 250), (200, 100 if a.quick else 250)):
                 _, dt, calls, designs, snaps = run_nsga2(p, pop, gens, seed=0)
@@ -193,6 +184,7 @@ def main() -> int:
                 nsga[pop] = curve
                 for g in sorted({0, 9, 24, 49, 99, 149, 249} & set(range(len(curve)))):
                     curves.append((name, f"NSGA-II {pop} gen {g + 1}", curve[g][0], curve[g][1], (g + 1)))
+                    print(*curves[-1], flush=True)
             t_ours = first_time([(t, h) for t, h, *_ in ours])
             best_ours = max(h for _, h, *_ in ours)
             t_ns, best_ns = None, 0.0

@@ -275,19 +275,11 @@ def test_default_front_has_no_cracked_or_unpercolated_point(tmp_path):
 
 
 # ------------------------------------------------------------------------------------------ batched solver (issue 15)
-def zdt(which: int, n_var: int = 30) -> FunctionProblem:
-    """Zitzler, Deb and Thiele (2000), ZDT1-3 on [0, 1]^n_var: g = 1 + 9 mean(x2..xn), f2 = g h(f1/g)."""
-    def fun(X):
-        f1 = X[:, 0]
-        g = 1 + 9 * X[:, 1:].sum(axis=1) / (X.shape[1] - 1)
-        r = f1 / g
-        h = {1: 1 - np.sqrt(r), 2: 1 - r ** 2, 3: 1 - np.sqrt(r) - r * np.sin(10 * np.pi * f1)}[which]
-        return np.c_[f1, g * h]
-    return FunctionProblem(fun, [0.0] * n_var, [1.0] * n_var, 2)
-
+from xlcell.pareto import zdt  # noqa: E402
 
 def zdt_front(which: int, n: int = 20001) -> np.ndarray:
-    """The analytical Pareto front (g = 1): f2 = h(f1) on f1 in [0, 1], its non-dominated part (ZDT3: 5 pieces)."""
+    """The analytical Pareto front of ZDT1-3 (Zitzler, Deb and Thiele 2000, Evol. Comput. 8(2), section 5: g = 1):
+    f2 = h(f1) on f1 in [0, 1], its non-dominated part (ZDT3: 5 pieces)."""
     f1 = np.linspace(0, 1, n)
     f2 = {1: 1 - np.sqrt(f1), 2: 1 - f1 ** 2, 3: 1 - np.sqrt(f1) - f1 * np.sin(10 * np.pi * f1)}[which]
     F = np.c_[f1, f2]

@@ -26,7 +26,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from .errors import InfeasibleError, InputError
-from .optimize import (BatchResult, DesignProblem, SubResult, _better, _Sub, key_units, lhs, minimize, model_constraints,
+from .optimize import (BatchResult, DesignProblem, FunctionProblem, SubResult, _better, _Sub, key_units, lhs, minimize, model_constraints,
                        multistart, objective_scale, one_blas_thread, solve_batch, start_points)
 from .params import param, per_item
 
@@ -599,6 +599,32 @@ def _pareto_front(problem: Any, n_points: int, method: str, seed: int, n_starts:
     )
 
 
+def zdt(which: int, n_var: int = 30) -> FunctionProblem:
+    """ZDT1, ZDT2 or ZDT3 (Zitzler, Deb and Thiele 2000), the standard two-objective test problems, on [0, 1]^n_var.
+
+    f1 = x1, g = 1 + 9 mean(x2..xn), f2 = g h(f1/g) with h(r) = 1 - sqrt(r) (ZDT1, convex front), 1 - r² (ZDT2,
+    non-convex) or 1 - sqrt(r) - r sin(10 π f1) (ZDT3, five disconnected pieces); the Pareto set is x2..xn = 0.
+
+    Parameters
+    ----------
+    which : {1, 2, 3}
+        The problem.
+    n_var : int
+        Number of variables (30 in the original).
+    """
+    if which not in (1, 2, 3):
+        raise InputError("which", which, "1, 2 or 3 (ZDT1, ZDT2, ZDT3)")
+
+    def fun(X):
+        f1 = X[:, 0]
+        g = 1 + 9 * X[:, 1:].sum(axis=1) / (X.shape[1] - 1)
+        r = f1 / g
+        h = {1: lambda: 1 - np.sqrt(r), 2: lambda: 1 - r ** 2,
+             3: lambda: 1 - np.sqrt(r) - r * np.sin(10 * np.pi * f1)}[which]()
+        return np.c_[f1, g * h]
+    return FunctionProblem(fun, [0.0] * n_var, [1.0] * n_var, 2)
+
+
 def normalised_hypervolume(F_min: np.ndarray, ideal_min: np.ndarray, nadir_min: np.ndarray) -> float:
     """Hypervolume of any point set (minimisation form) in a given normalisation (for comparing methods).
 
@@ -637,4 +663,4 @@ def additive_epsilon(A: np.ndarray, R: np.ndarray) -> float:
 
 
 __all__ = ["ParetoFront", "additive_epsilon", "pareto_front", "non_dominated", "hypervolume", "knee_index", "simplex_lattice",
-           "normalised_hypervolume", "HV_REFERENCE", "METHODS"]
+           "normalised_hypervolume", "HV_REFERENCE", "METHODS", "SOLVERS", "zdt"]
