@@ -1385,7 +1385,15 @@ _WANG_COEF = {"ln_b": "b", "z": "z", "ea": "activation_energy_J_mol", "k": "k_J_
 
 
 def curve_fit(*args, **kwargs):
-    """:func:`scipy.optimize.curve_fit`, imported on first use: ``import xlcell`` (and ``udfs``) stays light (issue 15)."""
+    """:func:`scipy.optimize.curve_fit`, imported on first use: ``import xlcell`` (and ``udfs``) stays light (issue 15).
+
+    Parameters
+    ----------
+    *args
+        Passed to :func:`scipy.optimize.curve_fit` (model, x data, y data in the model's units).
+    **kwargs
+        Passed to :func:`scipy.optimize.curve_fit` (e.g. ``p0``).
+    """
     from scipy.optimize import curve_fit as fit
 
     return fit(*args, **kwargs)

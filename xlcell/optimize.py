@@ -570,7 +570,13 @@ class BatchResult:
         return self.violation <= FEASIBILITY_TOL
 
     def sub(self, k: int) -> SubResult:
-        """Row ``k`` as the result of one local solve."""
+        """Row ``k`` as the result of one local solve.
+
+        Parameters
+        ----------
+        k : int
+            Row of the batch (0 .. K-1).
+        """
         return SubResult(self.u[k].copy(), self.F[k].copy(), self.G[k].copy(), float(self.scalar[k]),
                          float(self.violation[k]), int(self.nit[k]), bool(self.converged[k]))
 
