@@ -149,6 +149,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer sizes and generations")
     ap.add_argument("--markdown", type=Path, help="also write the tables as Markdown to this file")
+    ap.add_argument("--only", help="comma-separated problem names (e.g. energy-power,ZDT1)")
     a = ap.parse_args()
     if importlib.util.find_spec("pymoo") is None:
         print("pymoo is not installed (pip install xlcell[bench]): the benchmark needs its NSGA-II and HV indicator")
@@ -158,6 +159,8 @@ def main() -> int:
     sizes = (11, 21, 41, 81, 161) if a.quick else (11, 21, 41, 81, 161, 321)
     cases = [(n, p, reference) for n, p in problems().items()] + \
             [(f"ZDT{k}", zdt(k), None) for k in (1, 2, 3)]
+    if a.only:
+        cases = [c for c in cases if c[0] in a.only.split(",")]
     summary, curves = [], []
     with threadpool_limits(limits=1, user_api="blas"):
         for name, p, ref_fn in cases:

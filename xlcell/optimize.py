@@ -592,8 +592,10 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
     damped-BFGS Hessian of its Lagrangian (Powell 1978), solves its elastic QP (linearised constraints softened
     by ℓ1-penalised slacks, so that the QP is always feasible; all QPs in one :func:`batch_qp`) and accepts or
     halves its step by the Armijo rule on the ℓ1 merit function ``scalar + μ Σ max(0, -cons)`` (Han 1977), with μ
-    kept above twice the largest multiplier. Sub-problems leave the batch when the step and the change of the merit
-    fall below ``tol``.
+    kept above twice the largest multiplier; a rejected full step is first retried with a second-order correction
+    (the QP with the constraints' values at the trial point, Fletcher 1982), then cut. Sub-problems leave the batch
+    when the step and the change of the merit fall below ``tol``, when they crawl towards a jump of the model, or
+    after twelve iterations without an accepted step.
 
     Parameters
     ----------
@@ -660,6 +662,9 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
     nit = np.zeros(K, dtype=int)
     n_rej = np.zeros(K, dtype=int)
     a_next = np.ones(K)
+    soc = np.zeros(K, dtype=bool)  # the pending trial is a second-order correction
+    n_fail = np.zeros(K, dtype=int)
+    d_orig = np.zeros((K, n))
     converged = np.zeros(K, dtype=bool)
     active = ok.copy()
     bad_start = ~ok
@@ -670,25 +675,29 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
     def merit(ss, cc, mm):
         return ss + mm * viol(cc)
 
+    def qp(a, ca):
+        """The elastic QPs of sub-problems ``a`` with constraint values ``ca``: (steps d, multipliers)."""
+        k = len(a)
+        N = n + m
+        Q = np.zeros((k, N, N))
+        Q[:, :n, :n] = B[a]
+        qv = np.concatenate([gs[a], np.repeat(mu[a][:, None], m, axis=1)], axis=1)
+        # rows: J d + t >= -c ; t >= 0 ; d >= -u ; -d >= u - 1
+        A = np.zeros((k, 2 * m + 2 * n, N))
+        A[:, :m, :n] = J[a]
+        A[:, :m, n:] = np.eye(m)
+        A[:, m:2 * m, n:] = np.eye(m)
+        A[:, 2 * m:2 * m + n, :n] = np.eye(n)
+        A[:, 2 * m + n:, :n] = -np.eye(n)
+        bv = np.concatenate([-ca, np.zeros((k, m)), -u[a], u[a] - 1.0], axis=1)
+        xz, z = batch_qp(Q, qv, A, bv)
+        return xz[:, :n], z
+
     for _ in range(maxiter):
         q_rows = np.flatnonzero(active & need_qp)
         if len(q_rows):
             a = q_rows
-            k = len(a)
-            N = n + m
-            Q = np.zeros((k, N, N))
-            Q[:, :n, :n] = B[a]
-            qv = np.concatenate([gs[a], np.repeat(mu[a][:, None], m, axis=1)], axis=1)
-            # rows: J d + t >= -c ; t >= 0 ; d >= -u ; -d >= u - 1
-            A = np.zeros((k, 2 * m + 2 * n, N))
-            A[:, :m, :n] = J[a]
-            A[:, :m, n:] = np.eye(m)
-            A[:, m:2 * m, n:] = np.eye(m)
-            A[:, 2 * m:2 * m + n, :n] = np.eye(n)
-            A[:, 2 * m + n:, :n] = -np.eye(n)
-            bv = np.concatenate([-c[a], np.zeros((k, m)), -u[a], u[a] - 1.0], axis=1)
-            xz, z = batch_qp(Q, qv, A, bv)
-            d[a] = xz[:, :n]
+            d[a], z = qp(a, c[a])
             lam_new = z[:, :m]
             mu[a] = np.maximum(mu[a], 2.0 * np.abs(lam_new).max(axis=1, initial=0.0))
             lam[a] = lam_new
@@ -741,7 +750,21 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
             done = r[flat | stall[ia]]
             converged[done] = True
             active[done] = False
+        soc[r] = False
         ir = np.flatnonzero(~acc)
+        was_soc = soc[rows[ir]]
+        back = rows[ir[was_soc]]  # a rejected second-order correction: back to the QP step, halved
+        d[back], alpha[back], soc[back] = d_orig[back], 0.5, False
+        # a rejected full step: first a second-order correction (Fletcher 1982; Nocedal and Wright 2006, 18.3), the
+        # QP again with the constraints' values at the trial point less their linear part, c(u + d) - J d: it
+        # follows curved constraints (the Maratos effect) instead of cutting the step
+        try_soc = ~was_soc & (alpha[rows[ir]] >= 1.0) & okt[ir] & (m > 0)
+        cs = rows[ir[try_soc]]
+        if len(cs):
+            d_orig[cs] = d[cs]
+            d[cs], _ = qp(cs, ct[ir[try_soc]] - np.einsum("kij,kj->ki", J[cs], d[cs]))
+            soc[cs] = True
+        ir = ir[~was_soc & ~try_soc]
         rej = rows[ir]
         # safeguarded quadratic backtracking: the minimiser of the parabola through phi(0), phi'(0) and phi(alpha)
         a0, Dr = alpha[rej], np.minimum(D[rej], 0.0)
@@ -755,6 +778,13 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
         need_qp[lost] = True
         n_rej[lost] = 0
         a_next[lost] = 1.0
+        # twelve iterations without an accepted step (cuts, corrections, a restarted Hessian): no descent is left
+        # that finite differences can resolve; a feasible point stays as the solution
+        n_fail[rows[~acc]] += 1
+        n_fail[r] = 0
+        stuck = rows[(n_fail[rows] >= 12)]
+        converged[stuck] = viol(c[stuck]) <= FEASIBILITY_TOL
+        active[stuck] = False
         active &= nit < maxiter
         if callback:
             callback(int(active.sum()))
