@@ -72,6 +72,9 @@ BUTTONS: tuple[Button, ...] = (
            "Trace the Pareto front set on the Pareto sheet", python="pareto_macro()"),
     Button("xlcellOptimize", "Optimise", "Optimise", "GoalSeek",
            "Optimise the first objective of the Pareto sheet under its constraints", python="optimize_macro()"),
+    Button("xlcellFeTwin", "FE twin", "Simulate", "_3DSurfaceWireFrameClassic",
+           "Run the FE model of the calender nip for the Simulation sheet's inputs (progress in the status bar) and "
+           "redraw its field plots", python="fe_twin_macro()"),
     Button("xlcellMonteCarlo", "Monte Carlo", "Risk", "WhatIfAnalysisMenu",
            "Rerun the Monte Carlo on the Uncertainty sheet (price, electrochemical and manufacturing spread)",
            vba=_sheet_recalc("Uncertainty", "Monte Carlo")),
@@ -98,7 +101,7 @@ BUTTONS: tuple[Button, ...] = (
            vba="    XlcellShowHelp\n", needs_book=False),
 )
 
-GROUPS = ("Cell", "Optimise", "Risk", "Output", "Workbook")
+GROUPS = ("Cell", "Optimise", "Simulate", "Risk", "Output", "Workbook")
 
 
 def custom_ui() -> str:

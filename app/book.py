@@ -78,6 +78,17 @@ def named_cells(wb: Any, name: str, where: str) -> tuple[Any, Any]:
     return wb[sheet], wb[sheet][ref.replace("$", "")]
 
 
+def _anchor_cell(image: Any) -> str:
+    """The top-left cell of an openpyxl picture (``"A24"``), "" when it has no cell anchor."""
+    from openpyxl.utils import get_column_letter
+
+    anchor = getattr(image, "anchor", None)
+    if isinstance(anchor, str):
+        return anchor.upper()
+    frm = getattr(anchor, "_from", None)
+    return f"{get_column_letter(frm.col + 1)}{frm.row + 1}" if frm is not None else ""
+
+
 class Book(Protocol):
     """What a macro may do with a workbook."""
 
@@ -106,6 +117,9 @@ class Book(Protocol):
 
     def open_book(self, path: Path) -> None:
         """Show the workbook file ``path`` to the user (Excel opens it; headless, nothing to do)."""
+
+    def picture(self, sheet: str, name: str, png: bytes, anchor: str) -> None:
+        """Put the PNG ``png`` on ``sheet`` with its top-left corner at cell ``anchor``, replacing the picture there."""
 
 
 class FileBook:
@@ -168,6 +182,16 @@ class FileBook:
 
     def open_book(self, path: Path) -> None:  # headless: the path is reported by the macro's message
         return None
+
+    def picture(self, sheet: str, name: str, png: bytes, anchor: str) -> None:
+        import io
+
+        from openpyxl.drawing.image import Image
+
+        ws = self.wb[sheet]
+        ws._images = [im for im in ws._images if _anchor_cell(im) != anchor.upper()]  # the old picture there goes
+        img = Image(io.BytesIO(png))
+        ws.add_image(img, anchor)
 
     def rebuild_sheet(self, module: Any) -> None:
         from workbooks.sheets import TemplateContext
@@ -238,6 +262,21 @@ class XlwingsBook:
 
     def open_book(self, path: Path) -> None:
         self.book.app.books.open(str(path))
+
+    def picture(self, sheet: str, name: str, png: bytes, anchor: str) -> None:
+        """Through xlwings' ``pictures.add`` from a temporary file; a picture whose top-left corner is at ``anchor``
+        (the template's, or the last run's) is deleted first. Not run in Excel here (the checklist of docs/excel.md)."""
+        import tempfile
+
+        ws = self.book.sheets[sheet]
+        cell = ws.range(anchor)
+        for pic in list(ws.pictures):
+            if pic.name == name or (abs(pic.left - cell.left) < 1 and abs(pic.top - cell.top) < 1):
+                pic.delete()
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"{name}.png"
+            path.write_bytes(png)
+            ws.pictures.add(str(path), name=name, left=cell.left, top=cell.top)
 
     def rebuild_sheet(self, module: Any) -> None:
         """Copy the sheet from a freshly generated template (Excel's own sheet copy keeps styles and charts),

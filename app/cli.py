@@ -228,7 +228,7 @@ def _load_plugins() -> None:
 
 
 #: modules that register sub-commands with :func:`command`
-PLUGINS: list[str] = ["app.cli_cost", "app.cli_params", "app.run"]
+PLUGINS: list[str] = ["app.cli_cost", "app.cli_params", "app.run", "app.cli_simulate", "app.batch"]
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -368,11 +368,12 @@ def run_rebuild(book: Book, title: str = sheet.TITLE) -> str:
     return mod.TITLE
 
 
-def macro(fn: Callable[..., Any], writes_book: bool = False) -> Callable[..., Any]:
+def macro(fn: Callable[..., Any], writes_book: bool = False, status_range: str = sheet.STATUS) -> Callable[..., Any]:
     """Wrap a ``run_*`` function for the ribbon: the calling book, status bar, failures as a message.
 
     A failure is the same one sentence the command line prints (:func:`app.failure.failure_text`), in a message
-    box and in the Pareto sheet's status cell; with the environment variable ``XLCELL_DEBUG`` set, the error is
+    box and in the job's status cell (``status_range``: the Pareto sheet's by default); with the environment variable
+    ``XLCELL_DEBUG`` set, the error is
     raised after the message, so xlwings shows its traceback. A job that ``writes_book`` holds the book's lock
     (:func:`app.lock.book_lock`) while it runs, so that ``xlcell run`` on the same file waits for it.
     """
@@ -390,7 +391,7 @@ def macro(fn: Callable[..., Any], writes_book: bool = False) -> Callable[..., An
         except Exception as exc:  # noqa: BLE001 - the user sees a message, never a traceback
             text = failure_text(exc)
             try:
-                book.write(sheet.STATUS, [[f"Failed: {text.removeprefix('xlcell: ')}"]])
+                book.write(status_range, [[f"Failed: {text.removeprefix('xlcell: ')}"]])
             except XlcellError:
                 pass
             book.alert(text, "xlcell: the macro stopped")
@@ -415,6 +416,45 @@ def _ribbon_lock(book: Book, job: str) -> contextlib.AbstractContextManager:
     return book_lock(path, f"xlcell ribbon {job.removeprefix('run_')}", required=False)
 
 
+def read_simulation_inputs(book: Book) -> tuple[Any, Any]:
+    """The Simulation sheet's inputs (``tbl_sim_inputs``) as :class:`xlcell.nip.NipInputs`, and the calendering
+    material they name (the Calendering sheet's table first, then the library)."""
+    from udfs.calendering import calendering_materials_from_range
+    from workbooks.sheets import simulation as sim_sheet
+    from xlcell.nip import nip_inputs
+
+    kv = as_kv(book.read(sim_sheet.INPUTS_NAME), sim_sheet.INPUTS_NAME)
+    values = {k.removeprefix(sim_sheet.PREFIX): v for k, v in kv.items()}
+    for k in ("fe_elements_thickness", "fe_elements_nip"):
+        if k in values:
+            values[k] = as_int(values[k], sim_sheet.PREFIX + k)
+    table = _optional(book, "tbl_calendering_materials")
+    return nip_inputs(values, calendering_materials_from_range(table) if table is not None else {})
+
+
+def run_fe_twin(book: Book) -> Any:
+    """The ribbon job *FE twin*: run the FE model of the nip (and its 1D roll pass) for the Simulation sheet's inputs,
+    roll position by roll position in the status bar, then write the FE column, the FE run, the inputs it ran at, the
+    status line and the field picture (each in one block; nothing is written when the run fails)."""
+    from workbooks.sheets import simulation as sim_sheet
+    from xlcell.nip import SUMMARY_KEYS
+
+    from .simulation import simulation_view
+
+    inputs, material = read_simulation_inputs(book)
+    book.status("xlcell: FE twin: 1D roll pass (the gap for the line load) ...")
+    sim, view = simulation_view(inputs, material, progress=lambda done, total: book.status(
+        f"xlcell: FE twin: roll position {done}/{total} ..."))
+    book.status("xlcell: FE twin: writing the results and the field plots ...")
+    book.write(sim_sheet.FE_RESULTS_NAME, [[view.fe[k]] for k in SUMMARY_KEYS])
+    book.write(sim_sheet.FE_RUN_NAME, [[view.run[k]] for k, _, _ in sim_sheet.RUN_ROWS])
+    book.write(sim_sheet.FE_INPUTS_NAME, [[k, v] for k, v in view.inputs])
+    book.write(sim_sheet.STATUS_NAME, [[view.status]])
+    if view.picture:
+        book.picture(sim_sheet.TITLE, sim_sheet.PICTURE_NAME, view.picture, sim_sheet.PICTURE_ANCHOR)
+    return sim
+
+
 #: ribbon entry points (RunPython "import app.macros; app.macros.pareto_macro()")
 pareto_macro = macro(run_pareto, writes_book=True)
 optimize_macro = macro(run_optimize, writes_book=True)
@@ -422,6 +462,7 @@ report_macro = macro(run_report)
 rebuild_macro = macro(run_rebuild, writes_book=True)
 design_report_macro = macro(run_design_report)
 new_workbook_macro = macro(run_new_workbook)
+fe_twin_macro = macro(run_fe_twin, writes_book=True, status_range="sim_status")
 
 def run_file(kind: str, path: str | Path, out: str | Path | None = None, sheet_title: str | None = None,
              quiet: bool = False, wait_s: float | None = None, front: ParetoFront | None = None) -> Any:
@@ -438,9 +479,9 @@ def run_file(kind: str, path: str | Path, out: str | Path | None = None, sheet_t
     from .lock import book_lock
 
     kinds = {"pareto": run_pareto, "optimize": run_optimize, "optimise": run_optimize, "report": run_report,
-             "rebuild": run_rebuild}
+             "rebuild": run_rebuild, "fe-twin": run_fe_twin}
     if kind not in kinds:
-        raise InputError("macro", kind, "one of pareto, optimize, report, rebuild")
+        raise InputError("macro", kind, "one of pareto, optimize, report, rebuild, fe-twin")
     check_book(path)  # a missing or foreign file is named as such, before a lock file is made beside it
     if kind == "report":
         return run_report(FileBook(path, None, quiet=quiet), out, front)
@@ -458,4 +499,5 @@ def run_file(kind: str, path: str | Path, out: str | Path | None = None, sheet_t
 
 __all__ = ["Settings", "read_settings", "run_pareto", "run_optimize", "run_report", "run_rebuild", "run_file",
            "pareto_macro", "optimize_macro", "report_macro", "rebuild_macro", "macro",
-           "run_design_report", "run_new_workbook", "design_report_macro", "new_workbook_macro", "documents_folder"]
+           "run_design_report", "run_new_workbook", "design_report_macro", "new_workbook_macro", "documents_folder",
+           "run_fe_twin", "fe_twin_macro", "read_simulation_inputs"]

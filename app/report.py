@@ -27,6 +27,8 @@ from xlcell.materials import Material
 from xlcell.params import to_display
 from xlcell.wiring import lifetime_inputs
 
+from .simulation import report_simulation
+
 
 def _scalar(v: Any) -> Any:
     a = np.asarray(v)
@@ -75,6 +77,7 @@ def report_context(values: Mapping[str, Any] | None = None, materials: Mapping[s
     material = str(vals.get("pos_material", "NMC811"))
     cal_material = CALENDERING_MATERIALS.get(material.upper())
     cal_study = studies.CalenderingStudy()
+    sim, sim_note, sim_picture = report_simulation(design, cal_material, float(cal_study.solids_fraction))
     return ReportContext(
         values=vals, design=design, cell=cell, materials=dict(materials or {}),
         written=when.strftime("%Y-%m-%d %H:%M:%S UTC"), inputs_hash=inputs_hash(vals), used=used,
@@ -88,7 +91,8 @@ def report_context(values: Mapping[str, Any] | None = None, materials: Mapping[s
         thickness=studies.thickness_study(design, studies.ThicknessStudy(), life_kw["sei"], cost_kw, life_kw["mechanics"],
                                           life_kw["crack"]),
         calendering_material=material, calendering_study=cal_study,
-        calendering=None if cal_material is None else studies.calendering_study(design, cal_material, cal_study))
+        calendering=None if cal_material is None else studies.calendering_study(design, cal_material, cal_study),
+        simulation=sim, simulation_note=sim_note, simulation_picture=sim_picture)
 
 
 def write_report(path: str | Path, values: Mapping[str, Any] | None = None,

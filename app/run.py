@@ -5,25 +5,26 @@ import argparse
 
 from .cli import arguments, command
 
-MACROS = ("pareto", "optimize", "report", "rebuild")
+MACROS = ("pareto", "optimize", "report", "rebuild", "fe-twin")
 
 
 def _args(p: argparse.ArgumentParser) -> None:
     p.add_argument("macro", choices=MACROS, help="pareto: trace the front; optimize: optimise the first objective; "
-                   "report: write the optimisation report; rebuild: restore a sheet of the template")
-    p.add_argument("book", help="an xlcell workbook (.xlsx) with a Pareto sheet")
+                   "report: write the optimisation report; rebuild: restore a sheet of the template; fe-twin: run the "
+                   "FE model of the nip for the Simulation sheet's inputs")
+    p.add_argument("book", help="an xlcell workbook (.xlsx) with a Pareto sheet (fe-twin: a Simulation sheet)")
     p.add_argument("--out", help="report path (report) or another file to save the book to (default: in place)")
     p.add_argument("--sheet", default="Pareto", help="the sheet to rebuild (rebuild; default Pareto)")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     p.add_argument("--wait", type=float, metavar="SECONDS", help="how long to wait while another xlcell job writes "
                    "the same book (default: 5, or XLCELL_LOCK_WAIT_S)")
-    p.epilog = ("pareto, optimize and rebuild write the book (in place, or to --out) under a lock file ~$BOOK.xlcell-lock "
+    p.epilog = ("pareto, optimize, rebuild and fe-twin write the book (in place, or to --out) under a lock file ~$BOOK.xlcell-lock "
                 "beside it: a second job on the same book waits, then is refused with the holder's pid and host. report "
                 "writes --out (default: BOOK_pareto_report.xlsx beside it) and never the book. An --out that is the book "
                 "(also through a link or another spelling) is refused: omit --out to write in place.")
 
 
-@command("run", "run a ribbon macro on a workbook file: pareto, optimize, report or rebuild")
+@command("run", "run a ribbon macro on a workbook file: pareto, optimize, report, rebuild or fe-twin")
 @arguments(_args)
 def _run(args: argparse.Namespace) -> int:
     from .macros import hypervolume_text, run_file
@@ -35,6 +36,10 @@ def _run(args: argparse.Namespace) -> int:
     elif args.macro == "optimize":
         print(result.message)
         return 0 if result.feasible else 3
+    elif args.macro == "fe-twin":
+        s = result.summary()
+        print(f"FE twin: line load FE {s['fe_line_load_N_mm']:.1f} / 1D {s['oned_line_load_N_mm']:.1f} N/mm, exit porosity "
+              f"FE {s['fe_exit_porosity']:.4f} / 1D {s['oned_exit_porosity']:.4f}; written to the Simulation sheet")
     elif args.macro == "pareto":
         print(f"{len(result)} points, normalised hypervolume {hypervolume_text(result)}, knee point {result.knee + 1}")
     else:

@@ -23,8 +23,10 @@ ROOT = Path(__file__).resolve().parents[1]
 LAYERS = {"xlcell": 0, "udfs": 1, "workbooks": 2, "addin": 3, "app": 4}
 
 #: third-party packages the kernels may import besides the standard library: the numeric stack (scikit-learn is the
-#: surrogate model's Gaussian process, threadpoolctl limits its BLAS threads)
-KERNEL_THIRD_PARTY = {"numpy", "scipy", "pandas", "sklearn", "threadpoolctl"}
+#: surrogate model's Gaussian process, threadpoolctl limits its BLAS threads; scikit-fem, pure Python on numpy and
+#: scipy, is the nip simulation's finite-element library, imported lazily: the extra "simulate")
+KERNEL_THIRD_PARTY = {"numpy", "scipy", "pandas", "sklearn", "threadpoolctl", "skfem",
+                      "SALib"}  # SALib: Sobol sampling and estimators (xlcell.sensitivity; optional extra, imported lazily)
 
 #: KNOWN VIOLATIONS to remove (importer -> imported): workbooks should not import udfs at all.
 #: The How-to sheet lists every XLCELL_* function with its arguments and first doc line, read from the functions

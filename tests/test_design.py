@@ -35,8 +35,8 @@ def test_keys_are_case_insensitive_and_units_converted():
 
 
 def test_material_defaults_and_overrides():
-    d = design_from_mapping({"pos_material": "lfp"})
-    assert d.pos.specific_capacity_C_kg == pytest.approx(165 * 3.6e3)
+    d = design_from_mapping({"pos_material": "lfp"})  # LFP's practical capacity: 169.9 mAh/g × (0.95038 - 0.0875)
+    assert d.pos.specific_capacity_C_kg == pytest.approx(146.603312 * 3.6e3)
     d2 = design_from_mapping({"pos_material": "LFP", "pos_particle_radius_um": 0.5})
     assert d2.pos.particle_radius_m == pytest.approx(0.5e-6)
 
@@ -45,7 +45,7 @@ def test_arrays_of_materials_resolve_per_design():
     d = design_from_mapping({"pos_material": np.array(["NMC811", "LFP", "NMC811"], dtype=object),
                              "pos_thickness_um": np.array([80.0, 90.0, 100.0])})
     q = np.asarray(d.pos.specific_capacity_C_kg) / 3.6e3
-    np.testing.assert_allclose(q, [213.6, 165.0, 213.6])
+    np.testing.assert_allclose(q, [213.6, 146.603312, 213.6])
     assert evaluate_cell(d).energy_J.shape == (3,)
 
 

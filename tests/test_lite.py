@@ -267,7 +267,7 @@ def test_every_dependency_of_the_xlcell_wheel_is_installable_in_pyodide():
 #: import name -> distribution, for the third-party modules xlcell's code may import
 DISTRIBUTIONS = {"numpy": "numpy", "scipy": "scipy", "pandas": "pandas", "sklearn": "scikit-learn",
                  "threadpoolctl": "threadpoolctl", "openpyxl": "openpyxl", "defusedxml": "defusedxml",
-                 "xlwings": "xlwings"}
+                 "xlwings": "xlwings", "matplotlib": "matplotlib", "skfem": "scikit-fem"}
 #: standard-library modules that Pyodide leaves out or cannot run (no processes, no sockets, no GUI)
 NOT_IN_PYODIDE = {"multiprocessing", "subprocess", "concurrent", "socket", "tkinter", "curses", "dbm", "venv",
                   "ensurepip", "idlelib", "turtle", "ssl", "sqlite3", "lzma"}

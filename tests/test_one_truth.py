@@ -26,6 +26,7 @@ from xlcell.bom import CellFormat, batpac_format, cell_geometry
 from xlcell.cell import chain, default_design, electrode, electronic_conductivity, evaluate_cell, resolve
 from xlcell.cost import Factory, cost_details, evaluate_cost
 from xlcell.design import design_from_mapping
+from xlcell.formats import cell_format
 from xlcell.params import specs
 
 FUNCS = udfs.udf_functions()
@@ -54,14 +55,18 @@ def _calendering(values):
 
 
 def _fmt(rows):
-    return CellFormat(**{s.name: s.to_si(dict(rows)[s.key]) for s in specs(CellFormat) if s.key in dict(rows)})
+    r = dict(rows)
+    return cell_format(r.pop("cell_format", "pouch"), **{s.name: s.to_si(r[s.key]) for s in specs(CellFormat) if s.key in r})
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # energy, mass, volume, capacity, voltage and ASI: equal on every route
 
-@pytest.mark.parametrize("bom", [None, THIN_POUCH, [["asi_electrochemical_ohm_cm2", 15.532091]]],
-                         ids=["default format", "12 mm pouch", "BatPaC mode"])
+@pytest.mark.parametrize("bom", [None, THIN_POUCH, [["asi_electrochemical_ohm_cm2", 15.532091]],
+                                 [["cell_format", "cylindrical_4680"]], [["cell_format", "prismatic"]],
+                                 [["cell_format", "cylindrical"], ["asi_electrochemical_ohm_cm2", 15.532091]]],
+                         ids=["default format", "12 mm pouch", "BatPaC mode", "4680 can", "PHEV2 prismatic can",
+                              "21700 can in BatPaC mode"])
 @pytest.mark.parametrize("name", list(VARIANTS))
 def test_every_quantity_is_equal_on_every_route(name, bom):
     values = VARIANTS[name]
@@ -81,7 +86,8 @@ def test_every_quantity_is_equal_on_every_route(name, bom):
     assert float(geo.specific_energy_J_kg) / H == pytest.approx(cell["specific_energy_Wh_kg"], rel=1e-14)
     assert float(geo.asi_energy_ohm_m2) * 1e4 == pytest.approx(cell["asi_rating_ohm_cm2"], rel=1e-14)
     assert float(geo.asi_hardware_ohm_m2) * 1e4 == pytest.approx(cell["asi_hardware_ohm_cm2"], rel=1e-14)
-    # the bill of materials is the cell's mass: coatings, foils, separator, electrolyte, terminals and pouch
+    # the bill of materials is the cell's mass: coatings, foils, separator, electrolyte, terminals and pouch (a can
+    # format: its collectors and its can with the cap or lid)
     q = det.bom.design
     parts = ("pos_am", "pos_carbon", "pos_binder", "neg_am", "neg_carbon", "neg_binder", "pos_terminal", "neg_terminal",
              "pouch")

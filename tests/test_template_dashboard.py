@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.formula import ArrayFormula
 
-from workbooks.sheets import cost, dashboard, design, lcos, uncertainty
+from workbooks.sheets import cost, dashboard, design, lcos, pack, uncertainty
 from xlcell.calendering import CALENDERING_MATERIALS, coating_porosity, fracture_line_load
 from xlcell.cell import evaluate_cell
 from xlcell.cost import evaluate_cost
@@ -40,7 +40,7 @@ def test_dashboard_sits_second_and_design_stays_the_active_sheet(wb):
 def test_every_row_has_a_label_a_result_a_unit_and_a_link(wb):
     ws = wb[dashboard.TITLE]
     rows = dashboard.headline_rows()
-    assert len(rows) == sum(len(items) for _, items in dashboard.sections()) == 14
+    assert len(rows) == sum(len(items) for _, items in dashboard.sections()) == 16
     for key, r in rows.items():
         label, value, unit, sheet = (ws.cell(r, c) for c in (1, 2, 3, 4))
         assert label.value and unit.value and sheet.value in wb.sheetnames, key
@@ -54,6 +54,7 @@ def test_lookups_read_the_spilled_result_tables(wb):
     # each name the dashboard looks values up in is exactly the spill range of the function that fills it
     for name, sheet, fn in ((design.RESULTS_NAME, design.TITLE, "=XLCELL_CELL("), (cost.RESULTS_NAME, cost.TITLE, "=XLCELL_COST("),
                             (lcos.CELL_LCOS_NAME, lcos.TITLE, "=XLCELL_CELL_LCOS("),
+                            (pack.RESULTS_NAME, pack.TITLE, "=XLCELL_PACK("),
                             (uncertainty.RISK_NAME, uncertainty.TITLE, "=XLCELL_MC_RISK(")):
         (title, ref), = list(wb.defined_names[name].destinations)
         assert title == sheet
@@ -84,6 +85,15 @@ def test_headline_values_equal_the_model(template_values):
     assert _value(template_values, "cycle_life") == pytest.approx(float(cycle_life(d).cycle_life), rel=1e-9)
     want = float(cell_lcos(d, Duty(dod=1.0, cycles_per_year=365.0, eol_soh=0.8), 0.0, 0.0).lcos_usd_J) * 3.6e6
     assert _value(template_values, "lcos_usd_kWh") == pytest.approx(want, rel=1e-9)
+
+
+def test_pack_rows_equal_the_pack_model(template_values):
+    # issue 14: the Pack sheet's pack of the Design sheet's cell (BatPaC 5.0's EV pack, xlcell's default factory)
+    from xlcell.pack import evaluate_pack
+
+    m = evaluate_pack(design_from_mapping({})).as_display()
+    assert _value(template_values, "pack_cost_usd_per_kWh") == pytest.approx(float(m["pack_cost_usd_per_kWh"]), rel=1e-9)
+    assert _value(template_values, "active_limit") == str(m["active_limit"]) == "design"
 
 
 def test_risk_and_fracture_rows_equal_the_model(template_values):

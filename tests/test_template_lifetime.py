@@ -23,7 +23,7 @@ from xlcell.degradation import (
 )
 from xlcell.duty import Duty
 from xlcell.design import design_from_mapping
-from xlcell.lcos import LcosInputs, cashflow, lcos
+from xlcell.lcos import LcosInputs, cashflow, lcos, lcos_inputs_from_pack
 from xlcell.params import specs
 
 pytestmark = pytest.mark.slow  # computes the template's Lifetime and LCOS sheets with the formula engine
@@ -91,13 +91,17 @@ def test_lcos_sheet_computes_the_models(template_values):
     d = design_from_mapping({})
     top = lcos_sheet.HEADER_ROW + 1
     h, i, _, k = (L(lcos_sheet.RESULTS_COL + x) for x in range(4))
-    fixed = lcos(LcosInputs())
+    # the energy capex is the Pack sheet's battery system per kWh (issue 14): the Design sheet's cell in the Pack
+    # sheet's pack (BatPaC's EV pack by default), xlcell's default factory
+    from xlcell.pack import evaluate_pack
+    project = lcos_inputs_from_pack(evaluate_pack(d))
+    fixed = lcos(project)
     assert template_values[f"LCOS!{h}{top}"] == "lcos_usd_MWh"
     assert template_values[f"LCOS!{i}{top}"] == pytest.approx(float(fixed.lcos_usd_J) * 3.6e9, rel=1e-9)
     soh = life_soh_by_year(d, lcos_sheet.SOH_YEARS, Duty(cycles_per_year=365.0))
-    with_sei = lcos(LcosInputs(), soh=soh)
+    with_sei = lcos(project, soh=soh)
     assert template_values[f"LCOS!{k}{top}"] == pytest.approx(float(with_sei.lcos_usd_J) * 3.6e9, rel=1e-9)
-    cf = cashflow(LcosInputs())
+    cf = cashflow(project)
     cf_top = top + lcos_sheet.LCOS_ITEMS + 19
     assert template_values[f"LCOS!{h}{cf_top}"] == "year"
     tot = L(lcos_sheet.RESULTS_COL + 9)

@@ -68,8 +68,8 @@ def test_no_clashes_and_two_histogram_charts(wb):
             assert all(c.value is None or c.coordinate == a for c in row), a
         for b, (d0, s0, d1, s1) in spills.items():
             assert a == b or not (c0 <= d1 and d0 <= c1 and r0 <= s1 and s0 <= r1), (a, b)
-    charts = ws._charts
-    assert len(charts) == 2 and all(ch.type == "col" for ch in charts)
+    charts = ws._charts  # two histograms (columns) and the Sobol indices (bars)
+    assert len(charts) == 3 and [ch.type for ch in charts] == ["col", "col", "bar"]
     formulas = [c.value.text for row in ws.iter_rows() for c in row if isinstance(c.value, ArrayFormula)]
     mc = [f for f in formulas if f.startswith(("=XLCELL_MONTE_CARLO(", "=XLCELL_MC_"))]
     assert len(mc) == 4 and len({f.split("(", 1)[1] for f in mc}) == 1  # one argument list: one shared run
@@ -189,7 +189,7 @@ def test_bins_input_is_capped_at_the_reserved_rows_and_the_charts_cover_them(wb)
     assert len(dv) == 1 and (dv[0].operator, float(dv[0].formula1), float(dv[0].formula2)) == ("between", 1, sheet.MAX_SHEET_BINS)
     hist = sheet.HEADER_ROW + len(DEFAULT_OUTPUTS) + 3 + sheet.RISK_ITEMS + 2  # the $/kWh histogram's header row
     firsts = []
-    for ch in ws._charts:  # counts and labels span all MAX_SHEET_BINS reserved rows below the header
+    for ch in [c for c in ws._charts if c.type == "col"]:  # counts and labels span all MAX_SHEET_BINS reserved rows
         s = ch.series[0]
         cat = s.cat.strRef or s.cat.numRef
         (vc, v0, _, v1), (cc, c0, _, c1) = (range_boundaries(f.split("!")[1].replace("$", "")) for f in (s.val.numRef.f, cat.f))
@@ -268,3 +268,34 @@ def test_the_monte_carlo_runs_at_the_books_one_duty(wb):
     fast = {r[0]: r for r in u.XLCELL_MONTE_CARLO(design, 64.0, 1.0, None, None, None, None, None, None, [["c_rate", 2.0]])}
     col = MC_HEADER.index("deterministic")
     assert fast["cycle_life"][col] < 0.5 * slow["cycle_life"][col]
+
+
+def test_sobol_block_equals_the_model(template_values, wb):
+    # the global-sensitivity block: XLCELL_SOBOL over tbl_sobol_bounds at the sheet's N and seed equals
+    # xlcell.sensitivity.model_sobol for the Design sheet's (default) cell in the default plant, prices and duty
+    pytest.importorskip("SALib")
+    from udfs.cost import cost_inputs
+    from xlcell.lcos import model_context
+    from xlcell.sensitivity import model_sobol
+
+    ws = wb["Uncertainty"]
+    got = _inputs(ws)
+    top = next(c.row for row in ws.iter_rows(min_col=sheet.RESULTS_COL, max_col=sheet.RESULTS_COL) for c in row
+               if isinstance(c.value, ArrayFormula) and c.value.text.startswith("=XLCELL_SOBOL("))
+    assert "tbl_sobol_bounds" in ws.cell(top, sheet.RESULTS_COL).value.text
+    d, kw = cost_inputs([["pos_material", "NMC811"], ["neg_material", "Graphite"]])
+    ctx = model_context(cost_inputs={k: v for k, v in kw.items() if k != "calendering"})
+    ctx["calendering"] = kw["calendering"]
+    want = model_sobol(sheet.SOBOL_BOUNDS, int(got["sobol_n"]), int(got["sobol_seed"]), sheet.SOBOL_OUTPUTS,
+                       context=ctx, base=d)
+    c0 = sheet.RESULTS_COL
+    for j, name in enumerate(want.inputs):
+        assert template_values[f"UNCERTAINTY!{L(c0)}{top + 1 + j}"] == name
+        for i in range(len(want.outputs)):
+            st = template_values[f"UNCERTAINTY!{L(c0 + 1 + 4 * i + 2)}{top + 1 + j}"]
+            s1 = template_values[f"UNCERTAINTY!{L(c0 + 1 + 4 * i)}{top + 1 + j}"]
+            assert st == pytest.approx(want.ST[i, j], rel=1e-9, abs=1e-12) and s1 == pytest.approx(want.S1[i, j], rel=1e-9, abs=1e-12)
+    # the chart draws the total index of each output, one series per output, over every input
+    bar = next(ch for ch in ws._charts if ch.type == "bar")
+    assert len(bar.series) == len(sheet.SOBOL_OUTPUTS)
+    assert want.ranking("cell_cost_usd_per_kWh")[0] == "pos_am_usd_kg"

@@ -32,6 +32,7 @@ METADATA_FUNCTIONS = {
     ("xlcell.registry", "limits"): "the registered design limits (key and bound) the Pareto sheet lists as rows",
     ("xlcell.factory", "step_rows"): "the process-step table as display rows (unit conversion of given steps)",
     ("xlcell.uncertainty", "price_override_specs"): "the ParamSpecs of the per-price loading and volatility keys",
+    ("xlcell.pack", "comparison_cases"): "the comparison's rows: the library's material names by role, the format names",
 }
 
 

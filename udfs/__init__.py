@@ -5,6 +5,7 @@ each model area has one module, imported here so that Excel sees all functions.
 """
 from .cell import *  # noqa: F401,F403
 from .cost import *  # noqa: F401,F403
+from .pack import *  # noqa: F401,F403
 from .calendering import *  # noqa: F401,F403
 from .lifetime import *  # noqa: F401,F403
 from .lcos import *  # noqa: F401,F403

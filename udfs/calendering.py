@@ -33,6 +33,7 @@ from xlcell.calendering import (
 )
 from xlcell.cell import CellMetrics, default_design
 from xlcell.errors import InfeasibleError, InputError, ShapeError, UnknownKeyError
+from xlcell.nip import SUMMARY_KEYS, nip_inputs, simulate_nip
 from xlcell.params import spec_by_key, specs, to_display
 from xlcell.pressure_profile import optimal_pressure_profile
 from xlcell.roll import (
@@ -357,6 +358,38 @@ def XLCELL_ROLL_CROWN(line_load_N_mm: Any, face_width_m: Any, bearing_span_m: An
         "crown_radius_m": float(crown_radius(h, w)) if h > 0 else "none (flat: no load)",
         "thermal_crown_K": float(thermal_crown_temperature(h, D)),
     })
+
+
+#: the rows of XLCELL_NIP_1D after the quantities both nip models report (xlcell.nip.SUMMARY_KEYS)
+NIP_1D_EXTRA = ("gap_um", "lumped_porosity", "pressure_scale_MPa", "eps0", "fracture_line_load_N_mm")
+
+
+@udf(table=True, ranges=("calendering_materials",), wizard=False)
+def XLCELL_NIP_1D(line_load_N_mm: Any, material: Any, roll_diameter_m: Any = None, thickness_before_um: Any = None,
+                  solids_fraction: Any = None, poisson: Any = None, calendering_materials: Any = None) -> list[list[Any]]:
+    """The calender nip's 1D roll pass: the thin-layer limit of the FE model of the Simulation sheet.
+
+    A coating bonded to the foil slides under one rigid roll; each slice is compacted in uniaxial strain by the
+    compaction law (pressure form, p_c = γ/nip length) plus elasticity (the coating modulus, Poisson ratio), then
+    springs back. Returns (key, value) rows: line_load_N_mm, exit_porosity, springback_um, contact_length_mm,
+    peak_pressure_MPa, exit_thickness_um, then the gap (µm) that carries the line load, the lumped law's porosity
+    ε(q), p_c (MPa), ε0 and the fracture-limited line load (N/mm).
+    line_load_N_mm: line load in N/mm, > 0 and at most the material's fracture limit
+    material: material name (compaction law and coating modulus from the calendering table)
+    roll_diameter_m: roll diameter in m (blank: 0.6)
+    thickness_before_um: coating thickness before calendering in µm (blank: 170)
+    solids_fraction: slurry solids volume fraction, gives ε0 (blank: 0.4)
+    poisson: coating Poisson ratio, 0 <= ν < 0.5 (blank: 0.3)
+    calendering_materials: optional parameter table, searched before the library
+    """
+    given = {"line_load_N_mm": line_load_N_mm, "material": as_text(material, "material"),
+             "roll_diameter_m": roll_diameter_m, "thickness_before_um": thickness_before_um,
+             "solids_fraction": solids_fraction, "poisson": poisson}
+    values = {k: (v if isinstance(v, str) else as_float(v, k)) for k, v in given.items() if not is_blank(v)}
+    table = calendering_materials_from_range(calendering_materials) if not is_blank_range(calendering_materials) else {}
+    inputs, mat = nip_inputs(values, table)
+    s = simulate_nip(inputs, mat, fe=False).summary()
+    return kv_out({**{k: s[f"oned_{k}"] for k in SUMMARY_KEYS}, **{k: s[k] for k in NIP_1D_EXTRA}})
 
 
 @udf(table=True, ranges=("calendering_materials",), wizard=False)

@@ -17,7 +17,8 @@ from xlcell.cell import (CellDesign, CellMetrics, areal_capacity_of, charge_tran
 from xlcell.constants import SECONDS_PER_HOUR
 from xlcell.design import DEFAULT_MATERIALS, canonical_key, design_from_mapping, design_keys, text_keys
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
-from xlcell.materials import LIBRARY, Material, get_material
+from xlcell.formats import CanFormat, cell_format
+from xlcell.materials import CARRIERS, LIBRARY, Material, complete_window, get_material
 from xlcell.params import specs, spec_by_key
 from xlcell.tables import MATERIAL_COLUMNS
 from xlcell.transport import diffusion_time, effective_conductivity, max_length_for_time
@@ -47,19 +48,27 @@ _PRICE = "price_usd_per_kg"
 def materials_from_range(v: Any, name: str = "materials") -> dict[str, Material]:
     """User-defined materials from a table with a header row (columns of :data:`MATERIAL_COLUMNS`).
 
-    The price column may be missing (a table made before prices were added) or blank: a material named like a library
-    material then keeps the library's price, another has none (the cost model asks for a typed price)."""
+    A column whose value may be blank (the price, the theoretical capacity, the cycled window x_min/x_max, the voltage
+    window) may be missing (a table made before it was added) or blank. A blank price: a material named like a library
+    material keeps the library's price, another has none (the cost model asks for a typed price). A blank practical
+    capacity is theoretical × (x_max - x_min) (:func:`xlcell.materials.complete_window`). An optional ``carrier``
+    column says Li (the default) or Na."""
     out: dict[str, Material] = {}
-    has_price = not (v is None or is_blank(v)) and _PRICE in [str(c).strip().lower() for c in as_2d(v, name)[0]]
-    cols = MATERIAL_COLUMNS if has_price else [c for c in MATERIAL_COLUMNS if c != _PRICE]
+    header = [] if v is None or is_blank(v) else [str(c).strip().lower() for c in as_2d(v, name)[0]]
+    optional = {s.key for s in specs(Material) if s.allow_nan} | {"carrier"}
+    cols = [c for c in MATERIAL_COLUMNS if c.lower() in header or c not in optional]
+    has_carrier = "carrier" in header
     for i, r in enumerate(as_records(v, name, cols)):
         mname = as_text(r["name"], f"{name} row {i + 1} name")
         role = as_text(r["role"], f"{name} row {i + 1} role", choices=["positive", "negative"])
-        r = dict(r)
+        carrier = "Li" if not has_carrier or is_blank(r["carrier"]) else \
+            as_text(r["carrier"], f"{name} row {i + 1} carrier", choices=list(CARRIERS))
+        r = {k: r.get(k) for k in MATERIAL_COLUMNS if k != "carrier"}
         if is_blank(r.get(_PRICE)):
             lib = LIBRARY.get(mname.upper())
             r[_PRICE] = lib.am_price_usd_kg if lib is not None and lib.role == role else None
-        out[mname.upper()] = Material(name=mname, role=role, source="user-defined", **spec_values(r, Material, mname))
+        si = complete_window(spec_values(r, Material, mname), f"{mname} ")
+        out[mname.upper()] = Material(name=mname, role=role, source="user-defined", carrier=carrier, **si)
     return out
 
 
@@ -87,29 +96,40 @@ def calendering_context(values: dict[str, Any]) -> dict[str, Any]:
 
 #: the classes of the BOM sheet's (key, value) rows: the cell functions read its cell-format rows
 _BOM_CLASSES = (MaterialPrices, MaterialYields, Slurry)
+#: the bom key naming the cell format (xlcell.formats.format_names(): pouch, cylindrical, prismatic and the presets)
+FORMAT_KEY = "cell_format"
 
 
 def format_from_range(bom: Any, name: str = "bom") -> CellFormat:
-    """The cell format of a (key, value) range: its :class:`~xlcell.pouch.CellFormat` keys (blank = defaults); the
-    range may be the BOM sheet's, whose price, yield and slurry rows the cell model does not read."""
+    """The cell format of a (key, value) range: ``cell_format`` (pouch, cylindrical, prismatic or a preset name; blank =
+    pouch), its :class:`~xlcell.pouch.CellFormat` keys and, for a can, its :class:`~xlcell.formats.CanFormat` keys
+    (blank = the preset's); the range may be the BOM sheet's, whose price, yield and slurry rows the cell model does
+    not read."""
     if bom is None or is_blank(bom) or is_blank_range(bom):
         return CellFormat()
     rows = as_2d(bom, name)
     if len(rows[0]) != 2:
         raise ShapeError(name, f"{len(rows)}x{len(rows[0])}", "two columns: key, value")
     fmt = {s.key.lower(): s for s in specs(CellFormat)}
+    can = {s.key.lower(): s for s in specs(CanFormat) if s.unit != "text"}
     other = {s.key.lower() for cls in _BOM_CLASSES for s in specs(cls)}
     kw: dict[str, Any] = {}
+    can_kw: dict[str, Any] = {}
+    kind = "pouch"
     for key, val in as_kv(bom, name).items():
         if key in other:
             continue
-        if key not in fmt:
-            raise UnknownKeyError(key, [s.key for s in specs(CellFormat)], f"{name} key")
-        s = fmt[key]
+        if key == FORMAT_KEY:
+            kind = "pouch" if is_blank(val) else as_text(val, FORMAT_KEY)
+            continue
+        if key not in fmt and key not in can:
+            raise UnknownKeyError(key, [FORMAT_KEY] + [s.key for s in specs(CellFormat)] + [s.key for s in can.values()],
+                                  f"{name} key")
+        s = fmt.get(key) or can[key]
         si = s.to_si(as_float(val, s.key))
         s.check(si, s.key)
-        kw[s.name] = si
-    return CellFormat(**kw)
+        (kw if key in fmt else can_kw)[s.name] = si
+    return cell_format(kind, can_fields_si=can_kw, **kw)
 
 
 def cell_inputs(design: Any, materials: Any = None, bom: Any = None) -> tuple[CellDesign, dict[str, Any]]:
@@ -275,24 +295,32 @@ def XLCELL_MATERIAL(name: Any, prop: Any, materials: Any = None) -> Any:
     """A property of a material in display units.
 
     name: material name, e.g. NMC811, Graphite, LFP
-    prop: property key: specific_capacity_mAh_g, am_density_g_cm3, potential_V, particle_radius_um,
-    exchange_current_mA_cm2, solid_diffusivity_m2_s, conductivity_S_m, role
+    prop: property key: specific_capacity_mAh_g (practical), theoretical_capacity_mAh_g, x_min, x_max,
+    cycled_fraction, v_min_V, v_max_V, am_density_g_cm3, potential_V, particle_radius_um, exchange_current_mA_cm2,
+    solid_diffusivity_m2_s, conductivity_S_m, price_usd_per_kg, role, carrier, life_model (the life model's
+    parameter set fitted for the material, or "not assessed")
     materials: optional table of user-defined materials (searched before the library)
     """
     m = get_material(as_text(name, "name"), materials_from_range(materials))
     key = as_text(prop, "prop").lower()
-    if key == "role":
-        return m.role
+    if key in ("role", "carrier"):
+        return getattr(m, key)
+    if key == "life_model":
+        return m.life_model or "not assessed"
+    if key == "cycled_fraction":
+        return excel_value(m.cycled_fraction)
     by_key = {k.lower(): s for k, s in spec_by_key(Material).items()}
     if key not in by_key:
-        raise UnknownKeyError(key, list(by_key) + ["role"], what="material property")
+        raise UnknownKeyError(key, list(by_key) + ["cycled_fraction", "role", "carrier", "life_model"],
+                              what="material property")
     s = by_key[key]
-    return float(s.from_si(getattr(m, s.name)))
+    return excel_value(float(s.from_si(getattr(m, s.name))))
 
 
 @udf(table=True)
 def XLCELL_MATERIALS(role: Any = None) -> list[list[Any]]:
-    """The material library as a table (header row + one row per material).
+    """The material library as a table (header row + one row per material); a blank cell: not defined (e.g. no
+    stoichiometry window, or no theoretical capacity for hard carbon).
 
     role: optional "positive" or "negative"
     """
@@ -300,7 +328,8 @@ def XLCELL_MATERIALS(role: Any = None) -> list[list[Any]]:
     rows = [MATERIAL_COLUMNS]
     for m in LIBRARY.values():
         if r is None or m.role == r:
-            rows.append([m.name, m.role] + [float(s.from_si(getattr(m, s.name))) for s in specs(Material)])
+            values = [float(s.from_si(getattr(m, s.name))) for s in specs(Material)]
+            rows.append([m.name, m.role] + ["" if np.isnan(v) else v for v in values] + [m.carrier])  # blank: none
     return rows
 
 

@@ -6,7 +6,8 @@ Ranges the cost functions take (all optional after ``design``; blank = BatPaC 5.
 * ``factory`` — (key, value) rows of plant and economics inputs (:class:`xlcell.factory.Plant`,
   :class:`xlcell.cost.Economics`), e.g. ``plant_energy_GWh_yr | 50``; exactly two columns;
 * ``bom`` — (key, value) rows of prices, material yields, slurry and cell-format inputs
-  (:class:`xlcell.bom.MaterialPrices`, ``MaterialYields``, ``Slurry``, ``CellFormat``); exactly two columns;
+  (:class:`xlcell.bom.MaterialPrices`, ``MaterialYields``, ``Slurry``, ``CellFormat``; ``cell_format`` = pouch,
+  cylindrical, prismatic or a preset with the can's keys, :mod:`xlcell.formats`); exactly two columns;
 * ``steps`` — the process-step table (header row of column keys, one step per row; a row naming a
   default step takes that step's values for blank cells);
 * ``materials`` — user-defined active materials, as for ``XLCELL_CELL``.
@@ -20,24 +21,28 @@ import numpy as np
 from xlcell.bom import BOM_ITEMS, BOM_UNITS, CellFormat, MaterialPrices, MaterialYields, Slurry
 from xlcell.cost import CostMetrics, Economics, Factory, cost_details, cost_sensitivity, crf, evaluate_cost
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
+from xlcell.formats import CanFormat
 from xlcell.factory import Plant, StepTable, bottleneck, step_capacity_cells_per_h, steps_from_rows
 from xlcell.params import specs, to_display
 from xlcell.tables import BOM_HEADER, FACTORY_HEADER, SENSITIVITY_HEADER
 
 from ._excel import (as_2d, as_float, as_int, as_kv, as_table, as_text, excel_value, is_blank, is_blank_range, kv_out,
                      udf, user_names)
-from .cell import aligned_rows, design_and_context, designs_and_context_from_table_rows
+from .cell import FORMAT_KEY, aligned_rows, design_and_context, designs_and_context_from_table_rows, format_from_range
 
 FACTORY_CLASSES = (Plant, Economics)
-BOM_CLASSES = (MaterialPrices, MaterialYields, Slurry, CellFormat)
+#: the bom keys of the cell format (read by :func:`udfs.cell.format_from_range`)
+FORMAT_KEYS = frozenset([FORMAT_KEY] + [s.key.lower() for s in specs(CellFormat)]
+                        + [s.key.lower() for s in specs(CanFormat) if s.unit != "text"])
+BOM_CLASSES = (MaterialPrices, MaterialYields, Slurry)
 _METRICS = {s.key.lower(): s for s in specs(CostMetrics)}
 
 
-def objects_from_kv(v: Any, classes: tuple[type, ...], name: str) -> dict[type, Any]:
+def objects_from_kv(v: Any, classes: tuple[type, ...], name: str, skip: frozenset[str] = frozenset()) -> dict[type, Any]:
     """Instances of ``classes`` from a (key, value) range in display units; blank keys take defaults.
 
     The range must be exactly two columns wide: a third column (say the units beside the values) is
-    refused rather than silently ignored.
+    refused rather than silently ignored. Keys in ``skip`` (lower case) are left to another reader (the cell format's).
     """
     if v is not None and not is_blank(v):
         rows = as_2d(v, name)
@@ -47,8 +52,10 @@ def objects_from_kv(v: Any, classes: tuple[type, ...], name: str) -> dict[type, 
     by_key = {s.key.lower(): (cls, s) for cls in classes for s in specs(cls)}
     kw: dict[type, dict[str, Any]] = {cls: {} for cls in classes}
     for key, val in kv.items():
+        if key in skip:
+            continue
         if key not in by_key:
-            raise UnknownKeyError(key, [s.key for _, s in by_key.values()], f"{name} key")
+            raise UnknownKeyError(key, [s.key for _, s in by_key.values()] + sorted(skip), f"{name} key")
         cls, s = by_key[key]
         x = as_float(val, s.key)
         si = s.to_si(x)
@@ -68,9 +75,10 @@ def steps_from_range(v: Any, name: str = "steps") -> StepTable:
 def cost_settings(factory: Any = None, bom: Any = None, steps: Any = None) -> dict[str, Any]:
     """Keyword arguments of :func:`xlcell.cost.evaluate_cost` from the factory, bom and steps ranges."""
     f = objects_from_kv(factory, FACTORY_CLASSES, "factory")
-    b = objects_from_kv(bom, BOM_CLASSES, "bom")
+    b = objects_from_kv(bom, BOM_CLASSES, "bom", FORMAT_KEYS)
     fac = Factory(steps=steps_from_range(steps), plant=f[Plant], economics=f[Economics])
-    return dict(factory=fac, prices=b[MaterialPrices], yields=b[MaterialYields], slurry=b[Slurry], fmt=b[CellFormat])
+    return dict(factory=fac, prices=b[MaterialPrices], yields=b[MaterialYields], slurry=b[Slurry],
+                fmt=format_from_range(bom))
 
 
 def cost_inputs(design: Any, factory: Any = None, bom: Any = None, steps: Any = None, materials: Any = None):

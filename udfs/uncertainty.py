@@ -309,4 +309,67 @@ def XLCELL_HISTOGRAM(values: Any, bins: Any) -> list[list[Any]]:
     return out
 
 
-__all__ = [n for n in dir() if n.startswith("XLCELL_")] + ["spec_from_range", "MAX_SAMPLES"]
+#: most base samples of one XLCELL_SOBOL call (N (d + 2) model runs: 49,152 for the 10 default inputs); larger
+#: studies: ``xlcell sensitivity`` (chunked, optionally on Dask)
+MAX_SOBOL_SAMPLES = 4096
+
+
+def sobol_bounds(v: Any, name: str = "bounds") -> Any:
+    """The inputs of a Sobol study from a three-column (key, lower, upper) range in display units (blank: the
+    default design bounds and main material prices, :data:`xlcell.batch.DESIGN_BOUNDS` and
+    :data:`xlcell.batch.PRICE_BOUNDS`)."""
+    from xlcell.batch import DESIGN_BOUNDS, PRICE_BOUNDS, make_bounds
+
+    if v is None or is_blank(v):
+        return make_bounds({**DESIGN_BOUNDS, **PRICE_BOUNDS})
+    rows = [r for r in as_2d(v, name) if any(not is_blank(c) for c in r)]
+    if not rows or {len(r) for r in rows} != {3}:
+        raise ShapeError(name, f"{len(rows)} rows of {sorted({len(r) for r in rows})} columns" if rows else "empty",
+                         "three columns: key, lower, upper (display units)")
+    return make_bounds({as_text(k, f"{name} key"): (as_float(lo, f"{k} lower"), as_float(hi, f"{k} upper"))
+                        for k, lo, hi in rows})
+
+
+@udf(table=True, ranges=("design", "bounds", "outputs", "factory", "bom", "steps", "materials", "duty"), wizard=False)
+def XLCELL_SOBOL(design: Any, n: Any, seed: Any, bounds: Any = None, outputs: Any = None, factory: Any = None,
+                 bom: Any = None, steps: Any = None, materials: Any = None, duty: Any = None) -> list[list[Any]]:
+    """Sobol first-order (S1) and total (ST) sensitivity indices of model outputs over design and price inputs (SALib).
+
+    Each input varies uniformly within its bounds around the design; N (d + 2) model runs of the full chain (Saltelli
+    sampling on a Sobol sequence), 95 % bootstrap half-widths. Needs SALib: pip install "xlcell[sensitivity]".
+    design: two-column (key, value) range, as for XLCELL_CELL (the Design sheet): the values of the inputs not varied
+    n: base samples N, a whole number from 2 to 4,096 (a power of 2, e.g. 256); larger studies: xlcell sensitivity
+    seed: random seed of the sample and the bootstrap, a whole number >= 0 (blank = 0)
+    bounds: optional three-column range (key, lower, upper): design keys and material prices in display units (blank = pos_thickness_um 40-250, pos_porosity 0.18-0.45, np_ratio 1.05-1.25, sep_thickness_um 10-25 and six prices ± 50 %)
+    outputs: optional row or column of output keys (default: cell_cost_usd_per_kWh, specific_energy_Wh_kg, lcos_cell_usd_per_kWh)
+    factory: optional (key, value) range of plant and economics inputs, as for XLCELL_COST
+    bom: optional (key, value) range of base prices, yields and cell format, as for XLCELL_COST
+    steps: optional process-step table, as for XLCELL_COST
+    materials: optional table of user-defined materials
+    duty: optional (key, value) rows: c_rate, dod, temperature_C, ... of the life and LCOS models
+    Returns a header row (input, then S1, S1_conf, ST, ST_conf of each output) and one row per input.
+    """
+    from xlcell.lcos import model_context
+    from xlcell.sensitivity import SENSITIVITY_OUTPUTS, model_sobol
+
+    from .cost import cost_inputs
+
+    count = as_int(n, "n", minimum=2, maximum=MAX_SOBOL_SAMPLES)
+    s = _seed(seed)
+    b = sobol_bounds(bounds)
+    keys = SENSITIVITY_OUTPUTS if outputs is None or is_blank(outputs) else _outputs(outputs)
+    d, kw = cost_inputs(design, factory, bom, steps, materials)
+    cal = kw.pop("calendering")
+    ctx = model_context(_duty(duty) or Duty(), cost_inputs=kw)
+    ctx["calendering"] = cal
+    r = model_sobol(b, count, s, keys, context=ctx, base=d)
+    head = ["input"] + [f"{stat} {k}" for k in r.outputs for stat in ("S1", "S1_conf", "ST", "ST_conf")]
+    rows: list[list[Any]] = [head]
+    for j, name in enumerate(r.inputs):
+        rows.append([name] + [excel_value(float(getattr(r, stat)[i, j])) for i in range(len(r.outputs))
+                              for stat in ("S1", "S1_conf", "ST", "ST_conf")])
+    return rows
+
+
+__all__ = [n for n in dir() if n.startswith("XLCELL_")] + ["spec_from_range", "sobol_bounds", "MAX_SAMPLES",
+                                                          "MAX_SOBOL_SAMPLES"]

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from xlcell.errors import BookError
 
@@ -30,12 +32,31 @@ def write_atomic(path: str | Path, data: bytes, mode: int = 0o644) -> Path:
     mode : int
         Permission bits of the new file (``mkstemp`` would leave it private to the writer).
     """
+    with replacing(path, mode) as tmp:
+        with os.fdopen(os.open(tmp, os.O_WRONLY | getattr(os, "O_BINARY", 0)), "wb") as f:
+            f.write(data)
+    return Path(path)
+
+
+@contextmanager
+def replacing(path: str | Path, mode: int = 0o644) -> Iterator[Path]:
+    """A temporary path beside ``path`` for a writer that wants a file name (pandas, pyarrow); on leaving the block
+    the file is synced and moved over ``path``, on an error it is deleted and ``path`` stays as it was.
+
+    Parameters
+    ----------
+    path : str or Path
+        The target; its folder is created if needed.
+    mode : int
+        Permission bits of the new file.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
+        yield Path(tmp)
+        with open(tmp, "rb+") as f:
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, mode)
@@ -44,7 +65,6 @@ def write_atomic(path: str | Path, data: bytes, mode: int = 0o644) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     _sync_folder(path.parent)
-    return path
 
 
 def same_file(a: str | Path, b: str | Path) -> bool:

@@ -22,13 +22,14 @@ from xlcell.cost import CostDetails, Tornado
 from xlcell.design import design_keys
 from xlcell.lcos import CASHFLOW_SPECS, CellLcos
 from xlcell.materials import Material
+from xlcell.nip import NipSimulation
 from xlcell.params import specs, to_display
 from xlcell.studies import (CalenderingResult, CalenderingStudy, LifetimeScenario, LifetimeStudy, ProjectLcosStudy,
                              ThicknessResult)
 from xlcell.units import to_display as unit_to_display
 
 from . import style
-from .report_calendering import calendering_section
+from .report_calendering import calendering_section, simulation_section
 from .report_cost import cost_section
 from .report_thickness import duty_name, thickness_section
 from .xlsx import text_only
@@ -64,6 +65,9 @@ class ReportContext:
     calendering_material: str = ""
     calendering_study: CalenderingStudy | None = None
     calendering: CalenderingResult | None = None  #: None: no calendering parameters for the material
+    simulation: NipSimulation | None = None  #: the nip simulation of the positive coating (FE and 1D), or None
+    simulation_note: str = ""  #: why there is no nip simulation
+    simulation_picture: bytes | None = None  #: its FE fields (PNG)
 
 
 def _scalar(v: Any) -> Any:
@@ -328,7 +332,8 @@ def _cell_lcos_rows(ctx: ReportContext) -> list[tuple[str, Any, str]]:
 #: report sections in sheet order; model areas append theirs
 SECTIONS: list[Callable[[Workbook, ReportContext], None]] = [summary_section, inputs_section, metrics_section,
                                                                mass_section, rate_section, cost_section, lifetime_section,
-                                                               lcos_section, thickness_section, calendering_section]
+                                                               lcos_section, thickness_section, calendering_section,
+                                                               simulation_section]
 
 
 def build_report(ctx: ReportContext, sections: list[Callable] | None = None) -> Workbook:

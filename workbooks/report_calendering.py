@@ -86,3 +86,56 @@ def calendering_section(wb: Workbook, ctx: Any) -> None:
                                          [(Reference(ws, min_col=col, min_row=top, max_row=last), xs, None)],
                                          height=7.5, width=15), anchor)
     style.widths(ws, {"A": 36, "B": 18, "C": 14, **{style.col_letter(j): 16 for j in range(4, len(COLUMNS) + 1)}})
+
+
+def simulation_section(wb: Workbook, ctx: Any) -> None:
+    """Add the "Nip simulation" sheet: the FE model of the nip that calenders the report design's positive coating to
+    its porosity (the lumped law's line load), beside its 1D roll pass, with the FE fields as a picture.
+
+    Values are the report context's ``simulation`` (:func:`app.simulation.report_simulation`); this only lays them out.
+    """
+    import io
+
+    from xlcell.nip import SUMMARY_KEYS, FeNip
+
+    ws = wb.create_sheet("Nip simulation")
+    style.title(ws, "Nip simulation of the positive coating: FE model and 1D roll pass",
+                "The nip that calenders the coating to the design's porosity by the compaction law (its line load); "
+                "plane-strain FE (scikit-fem) against its thin-layer limit. Models and assumptions: "
+                "docs/models/simulation.md")
+    sim = ctx.simulation
+    if sim is None:
+        ws.cell(row=4, column=1, value=ctx.simulation_note or "No nip simulation.").font = style.DERIVED_FONT
+        return
+    s = sim.summary()
+    shown = to_display(sim.inputs)
+    facts = [("Material", s["material"], "text"), ("Line load (reaches the design porosity by the lumped law)",
+                                                    float(shown["line_load_N_mm"]), "N/mm"),
+             ("Coating thickness before calendering", float(shown["thickness_before_um"]), "µm"),
+             ("Porosity before calendering ε0", s["eps0"], "-"), ("Roll diameter", float(shown["roll_diameter_m"]), "m"),
+             ("Roll gap (1D roll pass)", s["gap_um"], "µm"), ("Porosity by the lumped law ε(q)", s["lumped_porosity"], "-"),
+             ("Compaction pressure scale p_c", s["pressure_scale_MPa"], "MPa"),
+             ("FE mesh", f"{s['fe_elements']:.0f} elements, {s['fe_dofs']:.0f} DOFs, {s['fe_steps']:.0f} roll positions",
+              "text")]
+    style.header_row(ws, 4, 1, ["Input or fact", "Value", "Unit"])
+    for i, (label, value, unit) in enumerate(facts, start=5):
+        ws.cell(row=i, column=1, value=label)
+        style.style_result(ws.cell(row=i, column=2, value=value), unit)
+        ws.cell(row=i, column=3, value="" if unit == "text" else unit)
+    top = 6 + len(facts)
+    spec = spec_by_key(FeNip)
+    style.header_row(ws, top, 1, ["Quantity", "FE", "1D roll pass", "Unit", "FE - 1D"])
+    for i, k in enumerate(SUMMARY_KEYS, start=top + 1):
+        fe, od = s[f"fe_{k}"], s[f"oned_{k}"]
+        ws.cell(row=i, column=1, value=spec[k].label)
+        style.style_result(ws.cell(row=i, column=2, value=fe), spec[k].unit)
+        style.style_result(ws.cell(row=i, column=3, value=od), spec[k].unit)
+        ws.cell(row=i, column=4, value=spec[k].unit)
+        c = ws.cell(row=i, column=5, value=(fe - od) / od if od else None)
+        c.number_format = "0.00%"
+    anchor_row = top + len(SUMMARY_KEYS) + 3
+    if ctx.simulation_picture:
+        from openpyxl.drawing.image import Image
+
+        ws.add_image(Image(io.BytesIO(ctx.simulation_picture)), f"A{anchor_row}")
+    style.widths(ws, {"A": 52, "B": 22, "C": 16, "D": 10, "E": 12})

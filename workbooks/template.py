@@ -7,11 +7,12 @@ from . import style
 from .sheets import ORDER, TemplateContext
 
 
-def build_template() -> Workbook:
-    """The template workbook, sheets in :data:`workbooks.sheets.ORDER`."""
+def build_template(ctx: TemplateContext | None = None) -> Workbook:
+    """The template workbook, sheets in :data:`workbooks.sheets.ORDER`; ``ctx`` carries what the use case computed
+    for it (the Simulation sheet's FE run)."""
     wb = Workbook()
     wb.remove(wb.active)
-    ctx = TemplateContext()
+    ctx = ctx if ctx is not None else TemplateContext()
     for mod in ORDER:
         mod.build(wb, ctx)
     for ws in wb.worksheets:

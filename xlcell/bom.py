@@ -29,6 +29,7 @@ from . import paramsets
 from .cell import CellDesign, chain, resolve
 from .errors import InputError
 from .params import param, per_item, specs
+from .formats import housing_cost
 from .pouch import CellFormat, batpac_format
 
 Array = Any
@@ -173,7 +174,7 @@ BOM_ITEMS: tuple[tuple[str, str, str], ...] = (
     ("electrolyte", "Electrolyte", "volume"),
     ("pos_terminal", "Positive terminal (Al)", "hardware"),
     ("neg_terminal", "Negative terminal (Cu)", "hardware"),
-    ("pouch", "Pouch container", "hardware"),
+    ("pouch", "Container (pouch; can with cap or lid)", "hardware"),
 )
 #: display unit of a bill-of-materials quantity by item kind (SI: kg, m², m³)
 BOM_KIND_UNITS: dict[str, str] = {"mass": "g", "solvent": "g", "hardware": "g", "area": "m²", "volume": "L"}
@@ -235,13 +236,14 @@ def _geometry(d: CellDesign, f: CellFormat, calendering: Mapping[str, Any] | Non
         pos_coating=c["mass_pos_coating_kg"], neg_coating=c["mass_neg_coating_kg"],
         pos_foil=c["pos_foil_area_m2"], neg_foil=c["neg_foil_area_m2"], separator=c["separator_area_m2"],
         electrolyte=c["electrolyte_volume_m3"], pos_terminal=c["pos_terminal_kg"], neg_terminal=c["neg_terminal_kg"],
-        pouch=c["pouch_kg"],
+        pouch=c["pouch_kg"], assembly_cost_factor=c["assembly_cost_factor"], can_kg=c.get("can_kg"),
+        can=f.can,
     )
     energy, mass, volume = c["energy_J"], c["mass_kg"], c["cell_volume_m3"]
     geo = CellGeometry(
         capacity_C=c["capacity_C"], nominal_voltage_V=c["nominal_voltage_V"], energy_J=energy, n_bicells=c["n_bicells"],
         electrode_width_m=c["electrode_width_m"], electrode_length_m=c["electrode_length_m"],
-        neg_area_excess=c["neg_area_excess"], pos_area_m2=d.electrode_area_m2, neg_area_m2=c["neg_area_m2"],
+        neg_area_excess=c["neg_area_excess"], pos_area_m2=c["pos_area_m2"], neg_area_m2=c["neg_area_m2"],
         cell_thickness_m=c["cell_thickness_m"], cell_width_m=c["cell_width_m"], cell_length_m=c["cell_length_m"],
         cell_volume_m3=volume, stacked_sheets=2.0 * c["n_bicells"] + 1.0, asi_hardware_ohm_m2=c["asi_hardware_ohm_m2"],
         asi_energy_ohm_m2=c["asi_rating_ohm_m2"], mass_kg=mass, specific_energy_J_kg=energy / mass,
@@ -362,6 +364,9 @@ def _bom(d: CellDesign, geometry: tuple[CellGeometry, dict[str, Array]], cells_b
         neg_terminal=(design_q["neg_terminal"] * pr.neg_terminal_usd_kg + pr.neg_terminal_plus_usd * scale) / Yc,
         pouch=(design_q["pouch"] * pr.pouch_usd_kg + pr.pouch_plus_usd * scale) / Yc,
     )
+    if q["can"] is not None:  # a can format: its can, cap or lid and collectors at the format's prices
+        housing = housing_cost(q["can_kg"], q["pos_terminal"], q["neg_terminal"], q["can"], pr.pos_terminal_usd_kg, pr.neg_terminal_usd_kg, scale)
+        cost.update({k: v / Yc for k, v in housing.items()})
     shape = np.broadcast_shapes(*[np.shape(v) for v in list(cost.values()) + list(per_acc.values())])
 
     def bc(dct: dict[str, Array]) -> dict[str, np.ndarray]:

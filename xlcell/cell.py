@@ -9,7 +9,10 @@ Relations (all per unit of positive electrode area unless stated):
 
 * composite coating density ρ = (1 - ε) / Σ(w_i / ρ_i); areal capacity Q_A = L ρ w_AM q_AM;
   active-material volume fraction ε_AM = (1 - ε)(w_AM/ρ_AM) / Σ(w_i/ρ_i) (BatPaC 5.0, section 2.2);
-* N/P = Q_A,n / Q_A,p; a NaN negative thickness is derived from the N/P ratio;
+* q is the practical (cycled) specific capacity: what a full cell cycles between its cut-offs after formation,
+  q = q_theoretical (x_max - x_min) over the material's cycled window (:mod:`xlcell.materials`; BatPaC's capacities
+  are such practical ones and are used as they are); so N/P = Q_A,n / Q_A,p compares cycled capacities (a
+  negative's q is its reversible capacity); a NaN negative thickness is derived from the N/P ratio;
   capacity = min(Q_A,p, Q_A,n) x area;
 * one chain (:func:`chain`, issue 17): the cell format (:mod:`xlcell.pouch`, BatPaC 5.0's pouch of stacked
   bicells) sets the negative area, foils, separator, terminals, pouch, electrolyte fill and the cell volume, so the
@@ -58,6 +61,7 @@ from .constants import FARADAY, GAS_CONSTANT, SECONDS_PER_HOUR
 from .errors import InputError
 from .materials import Material, get_material
 from .params import param, specs, validate
+from .formats import can_geometry
 from .pouch import CellFormat, check_format, pouch_geometry
 from .transport import cliff, diffusion_time, effective_conductivity
 
@@ -81,7 +85,10 @@ class ElectrodeDesign:
     am_density_kg_m3: Array = field(metadata=param("Active material density", "g/cm³", key="am_density_g_cm3", gt=0, le=20, group=_E, from_material=True))
     carbon_density_kg_m3: Array = field(metadata=param("Carbon density", "g/cm³", key="carbon_density_g_cm3", gt=0, le=20, group=_E))
     binder_density_kg_m3: Array = field(metadata=param("Binder density", "g/cm³", key="binder_density_g_cm3", gt=0, le=20, group=_E))
-    specific_capacity_C_kg: Array = field(metadata=param("Specific capacity", "mAh/g", key="specific_capacity_mAh_g", gt=0, le=4000, group=_E, from_material=True))
+    specific_capacity_C_kg: Array = field(metadata=param(
+        "Specific capacity, practical (cycled)", "mAh/g", key="specific_capacity_mAh_g", gt=0, le=4000, group=_E,
+        from_material=True, doc="The charge per g a full cell cycles after formation (the material's theoretical "
+                                "capacity × its cycled window); blank: the material's"))
     potential_V: Array = field(metadata=param("Mean potential vs Li/Li+", "V", key="potential_V", ge=0, le=6, group=_E, from_material=True))
     particle_radius_m: Array = field(metadata=param("Particle radius", "µm", key="particle_radius_um", gt=0, le=100, group=_E, from_material=True))
     exchange_current_A_m2: Array = field(metadata=param("Exchange current density", "mA/cm²", key="exchange_current_mA_cm2", gt=0, group=_E, from_material=True))
@@ -485,8 +492,44 @@ def negative_area(design: CellDesign, fmt: CellFormat | None = None) -> np.ndarr
     d = resolve(design)
     f = fmt or CellFormat()
     check_format(f)
-    return pouch_geometry(d.electrode_area_m2, d.pos.thickness_m, d.neg.thickness_m, d.sep.thickness_m,
-                          d.pos.foil_thickness_m, d.neg.foil_thickness_m, f)["neg_area_m2"]
+    return format_geometry(d, f)["neg_area_m2"]
+
+
+def in_format(d: CellDesign, fmt: CellFormat | None) -> CellDesign:
+    """Resolved designs with the electrode area their format holds: unchanged in the pouch (whose area is the
+    design's), the jelly roll's area in a can (:func:`xlcell.formats.can_geometry`), so that a model reading
+    ``electrode_area_m2`` directly (the lifetime model) sees the chain's area.
+
+    Parameters
+    ----------
+    d : CellDesign
+        Resolved designs (SI).
+    fmt : CellFormat or None
+        The cell format.
+    """
+    if fmt is None or fmt.can is None:
+        return d
+    check_format(fmt)
+    return dataclasses.replace(d, electrode_area_m2=format_geometry(d, fmt)["pos_area_m2"])
+
+
+def format_geometry(d: CellDesign, fmt: CellFormat) -> dict[str, Array]:
+    """The geometry of resolved designs in their format: BatPaC's pouch (:func:`xlcell.pouch.pouch_geometry`, which
+    holds the design's electrode area) or a can (:func:`xlcell.formats.can_geometry`, whose jelly roll sets it).
+
+    Parameters
+    ----------
+    d : CellDesign
+        Resolved designs (SI).
+    fmt : CellFormat
+        The cell format (``fmt.can``: a can format, or None for the pouch).
+    """
+    p, n, s = d.pos, d.neg, d.sep
+    if fmt.can is None:
+        return pouch_geometry(d.electrode_area_m2, p.thickness_m, n.thickness_m, s.thickness_m, p.foil_thickness_m,
+                              n.foil_thickness_m, fmt)
+    return can_geometry(p.thickness_m, n.thickness_m, s.thickness_m, p.foil_thickness_m, n.foil_thickness_m, fmt.can,
+                        fmt.pos_foil_conductivity_S_m, fmt.neg_foil_conductivity_S_m, fmt.asi_pack_share_ohm_m2)
 
 
 def _check_composition(e: ElectrodeDesign, prefix: str) -> None:
@@ -688,7 +731,8 @@ def chain(d: CellDesign, fmt: CellFormat | None = None, calendering: Mapping[str
     f = fmt or CellFormat()
     check_format(f)
     p, n, s = d.pos, d.neg, d.sep
-    A = d.electrode_area_m2
+    geo = format_geometry(d, f)
+    A = geo["pos_area_m2"]  # the design's electrode area in a pouch; a can's jelly roll sets it (xlcell.formats)
     b = d.bruggeman_exponent
     T = d.temperature_K
 
@@ -697,7 +741,6 @@ def chain(d: CellDesign, fmt: CellFormat | None = None, calendering: Mapping[str
     capacity = q_lim * A
     ocv = np.where(np.isnan(d.avg_voltage_V), p.potential_V - n.potential_V, d.avg_voltage_V)
 
-    geo = pouch_geometry(A, p.thickness_m, n.thickness_m, s.thickness_m, p.foil_thickness_m, n.foil_thickness_m, f)
     A_n = geo["neg_area_m2"]
     rho_p, rho_n = coating_density(p), coating_density(n)
     m_pos = p.thickness_m * A * rho_p
@@ -707,7 +750,7 @@ def chain(d: CellDesign, fmt: CellFormat | None = None, calendering: Mapping[str
     sep_area = geo["separator_area_m2"]
     m_sep = sep_area * s.thickness_m * s.density_kg_m3
     v_pores = m_pos / rho_p * p.porosity + m_neg / rho_n * n.porosity + sep_area * s.thickness_m * s.porosity
-    v_elyte = v_pores * (1.0 + d.electrolyte_excess) + f.envelope_fill * geo["envelope_m3"]
+    v_elyte = v_pores * (1.0 + d.electrolyte_excess) + geo["fill_m3"]
     m_elyte = v_elyte * d.electrolyte_density_kg_m3
     m_pack = geo["pos_terminal_kg"] + geo["neg_terminal_kg"] + geo["pouch_kg"]
     mass = m_pos + m_neg + m_pfoil + m_nfoil + m_sep + m_elyte + m_pack
@@ -865,7 +908,7 @@ def broadcast_fields_cell(d: CellDesign) -> CellDesign:
 
 __all__ = [
     "CellDesign", "CellMetrics", "ElectrodeDesign", "SeparatorDesign", "default_design", "electrode",
-    "evaluate_cell", "chain", "electronic_conductivity", "negative_area", "rate_capability", "areal_capacity", "coating_density", "volumetric_capacity",
+    "evaluate_cell", "chain", "format_geometry", "in_format", "electronic_conductivity", "negative_area", "rate_capability", "areal_capacity", "coating_density", "volumetric_capacity",
     "am_volume_fraction", "specific_area", "charge_transfer_asi", "neg_thickness_for_np", "resolve",
     "binder_coverage", "broadcast_fields_cell", "composite_density", "areal_capacity_of", "specific_area_of",
     "charge_transfer_asi_of",

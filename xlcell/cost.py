@@ -38,6 +38,7 @@ from .bom import (BillOfMaterials, CellFormat, CellGeometry, MaterialPrices, Mat
                   resolve_prices)
 from .cell import CellDesign, _map_cell, broadcast_fields_cell, resolve
 from .errors import InputError, ShapeError
+from .formats import format_steps
 from .factory import DEFAULT_STEPS, DRIVERS, Plant, ProcessStep, StepResults, StepTable, bottleneck, size_plant
 from .params import ParamSpec, param, per_item, specs
 
@@ -211,6 +212,85 @@ def _check(obj: Any, prefix: str = "") -> None:
         s.check(getattr(obj, s.name), prefix + s.key)
 
 
+
+def plant_share(steps: StepResults, share: Array) -> tuple[Array, Array, Array, Array]:
+    """The labour (s/yr), capital ($), floor area (m²) and energy (J/yr) of one level of the plant (BatPaC, digest
+    §5.5): each step's share of its labour, area, energy and capital, and the building capital (steps with
+    ``building`` = 1) in proportion to the level's share of the floor area.
+
+    Parameters
+    ----------
+    steps : StepResults
+        The sized steps (:func:`xlcell.factory.size_plant`).
+    share : array_like
+        Each step's share at this level, shape ``(..., K)``: ``cell_share`` for the cell plant, ``module_share`` for
+        the module plant (cumulative), 1 for the pack plant (the whole plant).
+    """
+    share = np.asarray(share, dtype=float)
+    bld = steps.building
+    labor_s = np.sum(share * steps.labor_s, axis=-1)
+    area = np.sum(share * steps.area_m2, axis=-1)
+    total_area = np.sum(steps.area_m2, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        area_share = np.where(total_area > 0, area / total_area, 0.0)
+    capex = np.sum(share * steps.capex_usd * (1.0 - bld), axis=-1) + np.sum(bld * steps.capex_usd, axis=-1) * area_share
+    energy_use = np.sum(share * steps.energy_J, axis=-1)
+    return labor_s, capex, area, energy_use
+
+
+def rollup(materials: Array, labor_s: Array, capex: Array, area: Array, energy_use: Array, n: Array, econ: Economics,
+           profit_rate: Array, warranty_rate: Array) -> dict[str, Array]:
+    """BatPaC's cost roll-up per unit (digest §6.2) of one level: a cell, a module or a pack.
+
+    labour = rate × hours / N; depreciation = (equipment / n_eq + building cost × area / n_b) / N;
+    VOH = 0.4 labour + 0.2 depreciation; GSA = 0.25 (labour + VOH) + 0.25 depreciation; R&D = 0.4 depreciation;
+    investment = equipment + building + launch + working capital; profit = rate × investment / N;
+    warranty = rate × (variable + fixed + profit). xlcell's extras (utilities, maintenance, the cost of capital on
+    top of straight-line depreciation) follow :class:`Economics`.
+
+    Parameters
+    ----------
+    materials : array_like
+        Materials and purchased items per unit ($).
+    labor_s, capex, area, energy_use : array_like
+        The level's labour (s/yr), capital equipment ($), floor area (m²) and energy (J/yr): :func:`plant_share`.
+    n : array_like
+        Units made per year (accepted cells, modules or packs).
+    econ : Economics
+        The rates.
+    profit_rate, warranty_rate : array_like
+        Profit (share of the investment per year) and warranty (share of cost + profit) at this level.
+
+    Returns
+    -------
+    dict
+        $ per unit: ``materials``, ``labor``, ``voh``, ``utilities``, ``variable``, ``depreciation``, ``charge`` (the
+        capital charge, = depreciation at a zero cost of capital), ``maintenance``, ``gsa``, ``rnd``, ``fixed``,
+        ``profit``, ``warranty``, ``total``; ``investment`` and ``building`` in $ for the level's plant.
+    """
+    e = econ
+    M = materials
+    building_usd = e.building_cost_usd_m2 * area
+    Lb = e.labor_rate_usd_s * labor_s / n
+    dep = (capex / e.equipment_life_yr + building_usd / e.building_life_yr) / n
+    charge = (crf(e.cost_of_capital, e.equipment_life_yr) * capex + crf(e.cost_of_capital, e.building_life_yr) * building_usd) / n
+    charge = np.where(np.asarray(e.cost_of_capital) == 0, dep, charge)  # straight line: no rounding residue of 1/n
+    voh = e.voh_labor * Lb + e.voh_depreciation * dep
+    util = e.electricity_usd_J * energy_use / n
+    maint = e.maintenance_rate * capex / n
+    gsa = e.gsa_labor * (Lb + voh) + e.gsa_depreciation * dep
+    rnd = e.rnd_depreciation * dep
+    variable = M + Lb + voh + util
+    fixed = charge + maint + gsa + rnd
+    launch = e.launch_materials * M + e.launch_labor * (Lb + voh)
+    investment = capex + building_usd + (launch + e.working_capital * variable) * n
+    profit = profit_rate * investment / n
+    warranty = warranty_rate * (variable + fixed + profit)
+    return dict(materials=M, labor=Lb, voh=voh, utilities=util, variable=variable, depreciation=dep, charge=charge,
+                maintenance=maint, gsa=gsa, rnd=rnd, fixed=fixed, profit=profit, warranty=warranty,
+                total=variable + fixed + profit + warranty, investment=investment, building=building_usd)
+
+
 def cost_details(
     design: CellDesign,
     factory: Factory | None = None,
@@ -240,6 +320,7 @@ def cost_details(
     plant, econ, table = fac.plant, fac.economics, fac.steps
     _check(plant)
     _check(econ)
+    table = format_steps(table, fmt)  # a can format's winding, can and sealing steps (xlcell.formats)
     table.validate()
     d = resolve(design)
     prices = resolve_prices(d, prices)  # the design's own active materials unless a price is typed
@@ -248,6 +329,7 @@ def cost_details(
     # the cell model's chain sets the cell energy (the same as evaluate_cell's), hence the target cell count; the
     # hardware price scale depends on it
     geometry = _geometry(d, fmt or CellFormat(), calendering)
+    assembly = geometry[1]["assembly_cost_factor"]  # a can format's per-cell assembly cost (pouch: 1)
     n_target = plant.plant_energy_J_yr / geometry[0].energy_J
     bom, geo = _bom(d, geometry, n_target / y_cell, y_cell, prices, yields, slurry)
     pa = bom.per_accepted
@@ -259,8 +341,8 @@ def cost_details(
         return dict(
             pos_am_kg=n_acc * pa["pos_am"], neg_am_kg=n_acc * pa["neg_am"],
             pos_area_m2=n_built * geo.pos_area_m2, neg_area_m2=n_built * geo.neg_area_m2, electrode_area_m2=ea,
-            cells_built=n_built, sheets=n_built * geo.stacked_sheets,
-            dry_room=np.maximum(n_built / plant.baseline_cells_built, ea / plant.baseline_electrode_area_m2),
+            cells_built=n_built, sheets=n_built * geo.stacked_sheets, assembly_cells=n_built * assembly,
+            dry_room=np.maximum(n_built * assembly / plant.baseline_cells_built, ea / plant.baseline_electrode_area_m2),
             modules=modules, packs=modules / plant.modules_per_pack, energy_J=n_acc * geo.energy_J,
             nmp_kg=n_acc * pa["pos_solvent"], water_kg=n_acc * pa["neg_solvent"],
         )
@@ -272,34 +354,12 @@ def cost_details(
     drivers = {k: np.asarray(v, dtype=float) for k, v in drivers_for(n_acc).items()}
     n_built = n_acc / y_cell
 
-    share = steps.cell_share
-    bld = steps.building
-    labor_s = np.sum(share * steps.labor_s, axis=-1)
-    area = np.sum(share * steps.area_m2, axis=-1)
-    total_area = np.sum(steps.area_m2, axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        area_share = np.where(total_area > 0, area / total_area, 0.0)
-    capex = np.sum(share * steps.capex_usd * (1.0 - bld), axis=-1) + np.sum(bld * steps.capex_usd, axis=-1) * area_share
-    energy_use = np.sum(share * steps.energy_J, axis=-1)
-
-    e = econ
-    M = bom.total_usd
-    building_usd = e.building_cost_usd_m2 * area
-    Lb = e.labor_rate_usd_s * labor_s / n_acc
-    dep = (capex / e.equipment_life_yr + building_usd / e.building_life_yr) / n_acc
-    charge = (crf(e.cost_of_capital, e.equipment_life_yr) * capex + crf(e.cost_of_capital, e.building_life_yr) * building_usd) / n_acc
-    voh = e.voh_labor * Lb + e.voh_depreciation * dep
-    util = e.electricity_usd_J * energy_use / n_acc
-    maint = e.maintenance_rate * capex / n_acc
-    gsa = e.gsa_labor * (Lb + voh) + e.gsa_depreciation * dep
-    rnd = e.rnd_depreciation * dep
-    variable = M + Lb + voh + util
-    fixed = charge + maint + gsa + rnd
-    launch = e.launch_materials * M + e.launch_labor * (Lb + voh)
-    investment = capex + building_usd + (launch + e.working_capital * variable) * n_acc
-    profit = e.profit_rate * investment / n_acc
-    warranty = e.warranty_rate * (variable + fixed + profit)
-    total = variable + fixed + profit + warranty
+    labor_s, capex, area, energy_use = plant_share(steps, steps.cell_share)
+    r = rollup(bom.total_usd, labor_s, capex, area, energy_use, n_acc, econ, econ.profit_rate, econ.warranty_rate)
+    M, Lb, dep, charge, voh, util, maint = r["materials"], r["labor"], r["depreciation"], r["charge"], r["voh"], \
+        r["utilities"], r["maintenance"]
+    gsa, rnd, variable, fixed, investment, profit, warranty, total = r["gsa"], r["rnd"], r["variable"], r["fixed"], \
+        r["investment"], r["profit"], r["warranty"], r["total"]
 
     util_k = steps.utilisation
     has = np.isfinite(util_k)
@@ -312,7 +372,7 @@ def cost_details(
     else:
         shp = np.shape(total)
         bn_name, bn_cap, bn_util = np.full(shp, "", dtype=object), np.full(shp, np.nan), np.full(shp, np.nan)
-    wip = np.nansum(share * steps.wip_cells, axis=-1)
+    wip = np.nansum(steps.cell_share * steps.wip_cells, axis=-1)
 
     shape = np.broadcast_shapes(np.shape(total), np.shape(bn_util), np.shape(labor_s))
 
@@ -597,4 +657,4 @@ def cost_sensitivity(
 
 
 __all__ = ["Economics", "Factory", "CostMetrics", "CostDetails", "Tornado", "crf", "evaluate_cost", "cost_details",
-           "cost_sensitivity", "DEFAULT_STEPS"]
+           "cost_sensitivity", "plant_share", "rollup", "DEFAULT_STEPS"]

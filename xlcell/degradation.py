@@ -65,7 +65,7 @@ from typing import Any
 
 import numpy as np
 
-from .cell import (CellDesign, am_volume_fraction, areal_capacity, broadcast_fields_cell, charge_transfer_asi, evaluate_cell,
+from .cell import (CellDesign, in_format, am_volume_fraction, areal_capacity, broadcast_fields_cell, charge_transfer_asi, evaluate_cell,
                    negative_area, resolve, specific_area)
 from .constants import FARADAY, GAS_CONSTANT, SECONDS_PER_HOUR, SECONDS_PER_YEAR
 from .duty import Duty, resolve_duty
@@ -699,7 +699,7 @@ def particle_stress(design: CellDesign, duty: Duty = Duty(), mech: MechanicsPara
     if electrode not in ("neg", "pos"):
         raise InputError("electrode", electrode, "'neg' or 'pos'")
     _check(mech)
-    d = resolve(design)
+    d = in_format(resolve(design), fmt)  # a can's jelly roll sets the electrode area
     du = _resolved_duty(duty, d)
     return _stress(d, du, _part(mech, electrode), electrode, mech, negative_area(d, fmt))
 
@@ -791,7 +791,7 @@ class _LifeModel:
     def __init__(self, design: CellDesign, duty: Duty, sei: SEIParams, mech: MechanicsParams, fmt: Any = None) -> None:
         _check(sei)
         _check(mech)
-        d = resolve(design)
+        d = in_format(resolve(design), fmt)  # a can's jelly roll sets the electrode area (one chain)
         du = _resolved_duty(duty, d)
         self.design, self.duty = d, du
         n, p = _part(mech, "neg"), _part(mech, "pos")

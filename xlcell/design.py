@@ -120,6 +120,8 @@ def design_from_mapping(values: Mapping[str, Any], materials: Mapping[str, Mater
             else:
                 default = s.to_si(keys[k].default)
             parts[part][s.name] = _with_default(vals, k, s, default)
+    _check_carrier(vals.get("pos_material", DEFAULT_MATERIALS["pos_material"]),
+                   vals.get("neg_material", DEFAULT_MATERIALS["neg_material"]), materials)
     for s in specs(SeparatorDesign):
         k = f"sep_{s.key}"
         parts["sep"][s.name] = _with_default(vals, k, s, s.to_si(keys[k].default))
@@ -156,6 +158,24 @@ def _check_role(names: Any, role: str, key: str, materials: Mapping[str, Materia
             choices = [x.name for x in list((materials or {}).values()) + list(LIBRARY.values()) if x.role == role]
             raise InputError(key, str(u), f"a {role}-electrode material ({', '.join(choices)})",
                              f"design {i + 1}" if arr.size > 1 else None)
+
+
+def _check_carrier(pos: Any, neg: Any, materials: Mapping[str, Material] | None) -> None:
+    """A cell's two electrodes must exchange the same ion: a sodium-ion positive against a lithium-ion negative (or
+    the reverse) is refused, naming ``neg_material`` and the negatives that carry the positive's ion."""
+    from .materials import get_material
+
+    p, n = np.broadcast_arrays(np.atleast_1d(np.asarray(pos, dtype=object)).astype(str),
+                               np.atleast_1d(np.asarray(neg, dtype=object)).astype(str))
+    pairs = sorted(set(zip(p.ravel().tolist(), n.ravel().tolist())))  # one lookup per distinct pairing
+    for pu, nu in pairs:
+        cp, cn = get_material(pu, materials).carrier, get_material(nu, materials).carrier
+        if cp != cn:
+            i = int(np.flatnonzero((p.ravel() == pu) & (n.ravel() == nu))[0])
+            choices = [x.name for x in list((materials or {}).values()) + list(LIBRARY.values())
+                       if x.role == "negative" and x.carrier == cp]
+            raise InputError("neg_material", nu, f"a negative that exchanges {cp} ions like the positive {pu} "
+                             f"({', '.join(dict.fromkeys(choices))})", f"design {i + 1}" if p.size > 1 else None)
 
 
 def canonical_key(name: Any) -> str:

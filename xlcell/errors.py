@@ -203,3 +203,27 @@ class InfeasibleError(XlcellError):
 
     def __str__(self) -> str:
         return self.message
+
+
+class MissingPackageError(XlcellError, ImportError):
+    """An optional package that a feature needs is not installed.
+
+    Parameters
+    ----------
+    package : str
+        The package's import name (e.g. ``"distributed"``).
+    feature : str
+        What needs it (e.g. ``"--dask"``).
+    extra : str
+        The xlcell extra that installs it (``pip install xlcell[extra]``), or a pip requirement.
+    """
+
+    def __init__(self, package: str, feature: str, extra: str):
+        self.package = package
+        self.feature = feature
+        self.extra = extra
+        super().__init__(package, feature, extra)
+
+    def __str__(self) -> str:
+        return (f"{self.feature} needs the package {self.package!r}, which is not installed: "
+                f"pip install \"xlcell[{self.extra}]\"")

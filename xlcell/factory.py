@@ -67,6 +67,7 @@ DRIVERS: dict[str, tuple[str, str]] = {
     "neg_area_m2": ("Negative electrode area", "m²"),
     "electrode_area_m2": ("Positive + negative electrode area", "m²"),
     "cells_built": ("Cells built", "-"),
+    "assembly_cells": ("Cells built × the format's per-cell assembly cost factor (pouch: 1)", "-"),
     "sheets": ("Electrode sheets stacked", "-"),
     "dry_room": ("Dry-room size ratio: max(cells built, electrode area) / baseline", "-"),
     "modules": ("Modules", "-"),
@@ -108,6 +109,10 @@ class ProcessStep:
     extra_exp: float = field(default=0.0, metadata=param("Extra factor exponent", "-", key="extra_exp", ge=-5, le=5, group=_S))
     extra_on: str = field(default="", metadata=param("Extra factor applies to (L, C, A)", "text", key="extra_on", group=_S))
     cell_share: float = field(default=1.0, metadata=param("Share attributed to the cell plant", "-", key="cell_share", ge=0, le=1, group=_S))
+    module_share: float = field(default=1.0, metadata=param(
+        "Share attributed to the module plant (cell plant included)", "-", key="module_share", ge=0, le=1, group=_S,
+        doc="BatPaC §5.5: the module plant is the cell plant plus module assembly and another third of the warehouse; "
+            "the pack plant is the whole plant (xlcell.pack)"))
     building: float = field(default=0.0, metadata=param("Building: capital shared by floor area (1 = yes)", "-", key="building", ge=0, le=1, group=_S))
     machine_driver: str = field(default="", metadata=param("Machine driver (blank = volume driver)", "text", key="machine_driver", group=_S))
     machine_baseline: float = field(default=np.nan, metadata=param("Baseline machine driver per year (blank = baseline)", "-", key="machine_baseline", gt=0, allow_nan=True, group=_S))

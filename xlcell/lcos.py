@@ -265,6 +265,61 @@ def lcos(inputs: LcosInputs = LcosInputs(), soh: Array | None = None) -> LcosRes
                       lifetime_energy_J=cf["energy_discharged_J"].sum(axis=-1), crf=crf(r, n))
 
 
+#: the pack costs :func:`lcos_inputs_from_pack` can take the energy capex from: basis -> PackMetrics field ($/J)
+CAPEX_BASES = {"battery_system": "battery_system_cost_usd_J", "pack": "pack_cost_usd_J"}
+
+
+def lcos_inputs_from_pack(pack: Any, inputs: LcosInputs = LcosInputs(), basis: str = "battery_system") -> LcosInputs:
+    """The project's inputs with the energy capex from the pack model: cell design -> pack $/kWh -> LCOS, one chain.
+
+    Parameters
+    ----------
+    pack : xlcell.pack.PackMetrics
+        Packs (:func:`xlcell.pack.evaluate_pack`); arrays of packs give arrays of inputs.
+    inputs : LcosInputs
+        The project's other inputs (their ``capex_energy_usd_J`` is replaced).
+    basis : str
+        ``battery_system`` (default: the pack plus its integration, per kWh of pack energy) or ``pack``.
+
+    Returns
+    -------
+    LcosInputs
+        ``inputs`` with ``capex_energy_usd_J`` = the pack's (or battery system's) cost per J of its total (rated)
+        energy, the energy the project's ``energy_J`` counts.
+    """
+    key = str(basis).strip().lower()
+    if key not in CAPEX_BASES:
+        from .errors import UnknownKeyError
+
+        raise UnknownKeyError(str(basis), CAPEX_BASES, what="capex basis")
+    return dataclasses.replace(inputs, capex_energy_usd_J=np.asarray(getattr(pack, CAPEX_BASES[key]), dtype=float))
+
+
+def pack_lcos(design: CellDesign, pack: Any = None, inputs: LcosInputs = LcosInputs(), soh: Array | None = None,
+              basis: str = "battery_system", **pack_kw: Any) -> LcosResult:
+    """The project LCOS of storage built from packs of ``design``: :func:`xlcell.pack.evaluate_pack` gives the energy
+    capex (:func:`lcos_inputs_from_pack`), :func:`lcos` the rest; vectorised over designs and packs.
+
+    Parameters
+    ----------
+    design : CellDesign
+        Cell designs (SI).
+    pack : xlcell.pack.PackDesign, optional
+        Packs (default: BatPaC 5.0's).
+    inputs : LcosInputs
+        The project (its energy capex is the pack's).
+    soh : array_like, optional
+        State of health per year, as for :func:`lcos`.
+    basis : str
+        ``battery_system`` (default) or ``pack``.
+    **pack_kw
+        Further arguments of :func:`xlcell.pack.evaluate_pack` (factory, prices, fmt, yields, slurry, calendering).
+    """
+    from .pack import evaluate_pack
+
+    return lcos(lcos_inputs_from_pack(evaluate_pack(design, pack, **pack_kw), inputs, basis), soh)
+
+
 @dataclass(frozen=True)
 class CellLcos:
     """The cell LCOS of designs at a duty, with every term from a model (SI, $; metadata: ``XLCELL_CELL_LCOS`` keys).
@@ -479,4 +534,4 @@ def cell_lcos(design: CellDesign, duty: Duty = Duty(), c_om: Array = 0.0, residu
 
 __all__ = ["CASHFLOW_COLUMNS", "CASHFLOW_SPECS", "CellLcos", "LCOS_CONTEXT_KEYS", "LcosInputs", "LcosResult", "cashflow",
            "cell_lcos", "cell_lcos_in_context", "cell_lcos_of", "crf", "delivered_energy", "delivered_lcos", "lcos", "lcos_simple",
-           "model_context", "resistive_round_trip"]
+           "model_context", "resistive_round_trip", "CAPEX_BASES", "lcos_inputs_from_pack", "pack_lcos"]

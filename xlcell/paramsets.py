@@ -35,7 +35,7 @@ from typing import Any, Callable, Iterable, Mapping
 from .units import to_si
 
 #: the data files, by parameter-set name (``xlcell/data/<name>.toml``)
-FILES = ("materials", "calendering_materials", "batpac5_default", "xlcell_default")
+FILES = ("materials", "calendering_materials", "batpac5_default", "xlcell_default", "cell_formats")
 
 #: keys of a record or group that are not parameter values
 META_KEYS = ("source", "notes")
@@ -339,13 +339,14 @@ def batpac5_default() -> ParameterSet:
     from .cell import CellDesign, ElectrodeDesign, SeparatorDesign
     from .cost import Economics
     from .factory import DEFAULT_STEPS, Plant, ProcessStep, driver_unit, step_rows
+    from .pack import PackDesign
     from .params import specs
 
     f = "batpac5_default"
     groups = (("design.positive", ElectrodeDesign), ("design.negative", ElectrodeDesign),
               ("design.separator", SeparatorDesign), ("design.cell", CellDesign), ("cell_format", CellFormat),
               ("prices", MaterialPrices), ("yields", MaterialYields), ("slurry", Slurry), ("plant", Plant),
-              ("economics", Economics))
+              ("economics", Economics), ("pack", PackDesign))
     recs = [_group(f, path, cls) for path, cls in groups]
     units = {s.key: s.unit for s in specs(ProcessStep)}
     for st, row in zip(DEFAULT_STEPS, step_rows(DEFAULT_STEPS)):

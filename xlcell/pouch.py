@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from . import paramsets
+from .formats import CanFormat
 from .params import param, specs
 
 Array = Any
@@ -92,6 +93,10 @@ class CellFormat:
     neg_foil_conductivity_S_m: Array = field(metadata=param("Negative foil conductivity (Cu)", "S/m", key="neg_foil_conductivity_S_m", gt=0, group=_F, advanced=True))
     terminal_path_factor: Array = field(metadata=param("Terminal current path / terminal length", "-", key="terminal_path_factor", gt=0, le=10, group=_F, advanced=True))
     nominal_c_rate_per_h: Array = field(metadata=param("C-rate of the nominal voltage", "C-rate", key="nominal_c_rate", gt=0, le=100, group=_F, advanced=True))
+    #: a can format (:class:`xlcell.formats.CanFormat`: cylindrical or prismatic jelly rolls) in place of the pouch;
+    #: None = BatPaC's pouch. With a can, the pouch fields above do not apply; the rating fields (electrochemical and
+    #: pack-share ASI, foil conductivities, nominal C-rate) do. :func:`xlcell.formats.cell_format` builds one by name.
+    can: CanFormat | None = None
 
 
 #: the table of ``xlcell/data/batpac5_default.toml`` that holds BatPaC 5.0's own conventions where xlcell's default
@@ -153,7 +158,9 @@ def pouch_geometry(pos_area_m2: Array, pos_thickness_m: Array, neg_thickness_m: 
         ``neg_area_m2``, ``cell_width_m``, ``cell_length_m``, ``cell_volume_m3``, ``envelope_m3`` (t W L),
         ``pos_foil_area_m2``, ``neg_foil_area_m2``, ``separator_area_m2``, ``pos_terminal_kg``,
         ``neg_terminal_kg``, ``pouch_kg`` and ``asi_hardware_ohm_m2`` (foils, terminals and the module/pack share,
-        referred to A_p).
+        referred to A_p); ``pos_area_m2`` (= A_p), ``fill_m3`` (the electrolyte beyond the pores: the envelope fill
+        × t W L) and ``assembly_cost_factor`` (1: BatPaC's line) as a can format gives them
+        (:func:`xlcell.formats.can_geometry`).
     """
     f = fmt
     A_p = pos_area_m2
@@ -190,6 +197,7 @@ def pouch_geometry(pos_area_m2: Array, pos_thickness_m: Array, neg_thickness_m: 
     asi_neg_term = A_p * f.terminal_path_factor * term_len / (e * f.neg_terminal_thickness_m * f.neg_foil_conductivity_S_m)
     volume = t * cell_w * cell_l
     return dict(
+        pos_area_m2=A_p, fill_m3=f.envelope_fill * (t * W * L), assembly_cost_factor=1.0,
         n_bicells=n_bi, cell_thickness_m=np.broadcast_to(t, np.shape(volume)), electrode_width_m=W, electrode_length_m=L,
         neg_area_excess=x_neg, neg_area_m2=A_p * (1.0 + x_neg), cell_width_m=cell_w, cell_length_m=cell_l,
         cell_volume_m3=volume, envelope_m3=t * W * L,

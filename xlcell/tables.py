@@ -9,8 +9,9 @@ from .materials import Material
 from .params import specs
 from .uncertainty import STAT_COLUMNS
 
-#: a material library table (Materials sheet, ``XLCELL_MATERIALS``): one row per material
-MATERIAL_COLUMNS = ["name", "role"] + [s.key for s in specs(Material)]
+#: a material library table (Materials sheet, ``XLCELL_MATERIALS``): one row per material (the carrier, Li or Na,
+#: last: a table without it reads as lithium)
+MATERIAL_COLUMNS = ["name", "role"] + [s.key for s in specs(Material)] + ["carrier"]
 #: a calendering material table (Calendering sheet): one row per coating material
 CALENDERING_COLUMNS = ["name"] + [s.key for s in specs(CalenderingMaterial)]
 #: ``XLCELL_BOM``: one row per bill-of-materials item

@@ -463,6 +463,26 @@ def draw(n: int, seed: int) -> Draws:
                  thickness=rng.standard_normal((n, 2)), porosity=rng.standard_normal((n, 2)))
 
 
+def _check_draws(draws: Draws, n: int) -> Draws:
+    """``draws`` if it holds ``n`` samples of every draw (else :class:`ShapeError`)."""
+    for s in specs(Draws):
+        v = np.asarray(getattr(draws, s.name))
+        if v.ndim == 0 or v.shape[0] != n:
+            raise ShapeError(f"draws.{s.name}", f"shape {v.shape}", f"{n} samples ({s.doc})")
+    return draws
+
+
+def concat_draws(parts: Sequence[Draws]) -> Draws:
+    """The draws of consecutive runs as one run (samples in the order given).
+
+    Parameters
+    ----------
+    parts : sequence of Draws
+        The draws of each part (:func:`draw`).
+    """
+    return Draws(**{s.name: np.concatenate([getattr(p, s.name) for p in parts]) for s in specs(Draws)})
+
+
 def sample_prices(base: MaterialPrices, loadings: np.ndarray, volatilities: np.ndarray, macro: np.ndarray,
                   noise: np.ndarray) -> tuple[MaterialPrices, np.ndarray]:
     """Prices driven by the macro factor: (MaterialPrices of arrays (n,), standardised log-returns (n, k)).
@@ -718,7 +738,7 @@ def monte_carlo(design: CellDesign, n: int, seed: int = 0, spec: UncertaintySpec
                 outputs: Sequence[str] = DEFAULT_OUTPUTS, factory: Any = None, prices: MaterialPrices | None = None,
                 fmt: CellFormat | None = None, yields: MaterialYields | None = None, slurry: Slurry | None = None,
                 lifetime: Mapping[str, Any] | None = None, lcos: Mapping[str, Any] | None = None,
-                duty: Duty | None = None) -> MonteCarloResult:
+                duty: Duty | None = None, draws: Draws | None = None) -> MonteCarloResult:
     """Monte Carlo of a design under price, electrochemical and manufacturing uncertainty, in one model call.
 
     Parameters
@@ -743,6 +763,10 @@ def monte_carlo(design: CellDesign, n: int, seed: int = 0, spec: UncertaintySpec
     duty : Duty, optional
         The duty (context ``"duty"`` of the registry's life and LCOS providers); a duty temperature given is moved
         by σ_T Θ in each sample, as the design's is (:func:`sampled_duty`).
+    draws : Draws, optional
+        The standard normal draws of the ``n`` samples (default: :func:`draw` ``(n, seed)``; ``seed`` is then only
+        recorded). The batch Monte Carlo (:mod:`xlcell.batch`) passes the draws of its seed blocks, so that a run
+        split into chunks gives the numbers of the same run in one call.
 
     Returns
     -------
@@ -760,7 +784,7 @@ def monte_carlo(design: CellDesign, n: int, seed: int = 0, spec: UncertaintySpec
             raise InputError("outputs", k, "numeric model outputs (not text)")
     base = _one_design(design)
     base_prices = _scalar_prices(prices, base)
-    dr = draw(n, seed)
+    dr = draw(n, seed) if draws is None else _check_draws(draws, n)
     sampled_prices, r = sample_prices(base_prices, load, vol, dr.macro, dr.price_noise)
     pop = sample_design(base, spec, dr)
     from .cost import Factory
@@ -1170,7 +1194,7 @@ def histogram(values: Iterable[float], bins: int) -> tuple[np.ndarray, np.ndarra
 
 
 __all__ = ["UncertaintySpec", "MonteCarloResult", "CellToCellResult", "Draws", "monte_carlo", "cell_to_cell",
-           "draw", "sample_prices", "sample_design", "arrhenius_factor", "summarise", "tail_means", "tail_weights", "histogram",
+           "draw", "concat_draws", "sample_prices", "sample_design", "arrhenius_factor", "summarise", "tail_means", "tail_weights", "histogram",
            "spec_from_mapping", "spec_keys", "price_override_specs", "PRICE_KEYS", "PRICE_SPECS", "ECHEM_PARAMS",
            "ACTIVATION_ENERGIES", "DEFAULT_PRICE_RISK", "DEFAULT_OUTPUTS", "STAT_COLUMNS", "population_risk", "RISK_SPECS",
            "SpecWindow", "spec_window", "window_active", "symmetric_window", "within_spec", "spec_yield",

@@ -484,7 +484,7 @@ def XLCELL_LINE_LOAD_FOR_PRESSURE(pressure_MPa, roll_diameter_m, thickness_befor
 
 @func
 @arg('name', doc='material name, e.g. NMC811, Graphite, LFP', err_to_str=True)
-@arg('prop', doc='property key: specific_capacity_mAh_g, am_density_g_cm3, potential_V, particle_radius_um, exchange_current_mA_cm2, solid_diffusivity_m2_s, conductivity_S_m, role', err_to_str=True)
+@arg('prop', doc='property key: specific_capacity_mAh_g (practical), theoretical_capacity_mAh_g, x_min, x_max, cycled_fraction, v_min_V, v_max_V, am_density_g_cm3, potential_V, particle_radius_um, exchange_current_mA_cm2, solid_diffusivity_m2_s, conductivity_S_m…', err_to_str=True)
 @arg('materials', doc='optional table of user-defined materials (searched before the library)', err_to_str=True, ndim=2)
 def XLCELL_MATERIAL(name, prop, materials=None):
     'A property of a material in display units.'
@@ -494,7 +494,7 @@ def XLCELL_MATERIAL(name, prop, materials=None):
 @func
 @arg('role', doc='optional "positive" or "negative"', err_to_str=True)
 def XLCELL_MATERIALS(role=None):
-    'The material library as a table (header row + one row per material).'
+    'The material library as a table (header row + one row per material); a blank cell: not defined (e.g. no stoichiometry window, or no theoretical capacity for hard carbon).'
     return udfs.XLCELL_MATERIALS(role)
 
 
@@ -581,6 +581,19 @@ def XLCELL_NEG_THICKNESS(pos_areal_capacity_mAh_cm2, np_ratio, neg_volumetric_ca
 
 
 @func
+@arg('line_load_N_mm', doc="line load in N/mm, > 0 and at most the material's fracture limit", err_to_str=True)
+@arg('material', doc='material name (compaction law and coating modulus from the calendering table)', err_to_str=True)
+@arg('roll_diameter_m', doc='roll diameter in m (blank: 0.6)', err_to_str=True)
+@arg('thickness_before_um', doc='coating thickness before calendering in µm (blank: 170)', err_to_str=True)
+@arg('solids_fraction', doc='slurry solids volume fraction, gives ε0 (blank: 0.4)', err_to_str=True)
+@arg('poisson', doc='coating Poisson ratio, 0 <= ν < 0.5 (blank: 0.3)', err_to_str=True)
+@arg('calendering_materials', doc='optional parameter table, searched before the library', err_to_str=True, ndim=2)
+def XLCELL_NIP_1D(line_load_N_mm, material, roll_diameter_m=None, thickness_before_um=None, solids_fraction=None, poisson=None, calendering_materials=None):
+    "The calender nip's 1D roll pass: the thin-layer limit of the FE model of the Simulation sheet."
+    return udfs.XLCELL_NIP_1D(line_load_N_mm, material, roll_diameter_m, thickness_before_um, solids_fraction, poisson, calendering_materials)
+
+
+@func
 @arg('line_load_N_mm', doc='line load in N/mm, >= 0', err_to_str=True)
 @arg('roll_diameter_m', doc='roll diameter in m (two equal rolls)', err_to_str=True)
 @arg('thickness_before_um', doc='coating thickness before calendering in µm', err_to_str=True)
@@ -598,6 +611,45 @@ def XLCELL_NIP_PRESSURE(line_load_N_mm, roll_diameter_m, thickness_before_um, ep
 def XLCELL_NP_RATIO(neg_areal_capacity_mAh_cm2, pos_areal_capacity_mAh_cm2):
     'N/P ratio Q_A,n / Q_A,p (dimensionless).'
     return udfs.XLCELL_NP_RATIO(neg_areal_capacity_mAh_cm2, pos_areal_capacity_mAh_cm2)
+
+
+@func
+@arg('design', doc='two-column (key, value) range, as for XLCELL_CELL (the Design sheet)', err_to_str=True, ndim=2)
+@arg('pack', doc='optional (key, value) range of pack inputs (the Pack sheet): cells_per_module, pack_energy_kWh, pack_power_kW, solve_thickness, ...', err_to_str=True, ndim=2)
+@arg('factory', doc='optional (key, value) range of plant and economics inputs (the Factory sheet)', err_to_str=True, ndim=2)
+@arg('bom', doc='optional (key, value) range of prices, yields and cell-format inputs (the BOM sheet)', err_to_str=True, ndim=2)
+@arg('steps', doc='optional process-step table (the Factory sheet)', err_to_str=True, ndim=2)
+@arg('materials', doc='optional table of user-defined materials', err_to_str=True, ndim=2)
+def XLCELL_PACK(design, pack=None, factory=None, bom=None, steps=None, materials=None):
+    "Module, pack and battery-system cost of a cell design in a pack (BatPaC 5.0's pack level), design to requirements."
+    return udfs.XLCELL_PACK(design, pack, factory, bom, steps, materials)
+
+
+@func
+@arg('cases', doc='table with a header row of keys and one case per row: design keys (pos_material, neg_material, pos_thickness_um, ...), pack keys (pack_power_kW, ...) or bom and factory keys; a blank cell takes the base value', err_to_str=True, ndim=2)
+@arg('items', doc='optional row or column of pack items to return (default: all)', err_to_str=True, ndim=2)
+@arg('design', doc='the base of every case, as for XLCELL_PACK', err_to_str=True, ndim=2)
+@arg('pack', doc='the base of every case, as for XLCELL_PACK', err_to_str=True, ndim=2)
+@arg('factory', doc='the base of every case, as for XLCELL_PACK', err_to_str=True, ndim=2)
+@arg('bom', doc='the base of every case, as for XLCELL_PACK', err_to_str=True, ndim=2)
+@arg('steps', doc='the base of every case, as for XLCELL_PACK', err_to_str=True, ndim=2)
+@arg('materials', doc='the base of every case, as for XLCELL_PACK', err_to_str=True, ndim=2)
+def XLCELL_PACK_TABLE(cases, items=None, design=None, pack=None, factory=None, bom=None, steps=None, materials=None):
+    'Packs of a table of cases in one call: one row per case (a format, a chemistry, a requirement set ...).'
+    return udfs.XLCELL_PACK_TABLE(cases, items, design, pack, factory, bom, steps, materials)
+
+
+@func
+@arg('design', doc='two-column (key, value) range', err_to_str=True, ndim=2)
+@arg('item', doc="a key of XLCELL_PACK's result, e.g. pack_cost_usd_per_kWh, battery_system_cost_usd_per_kWh, active_limit", err_to_str=True)
+@arg('pack', doc='optional, as for XLCELL_PACK', err_to_str=True, ndim=2)
+@arg('factory', doc='optional, as for XLCELL_PACK', err_to_str=True, ndim=2)
+@arg('bom', doc='optional, as for XLCELL_PACK', err_to_str=True, ndim=2)
+@arg('steps', doc='optional, as for XLCELL_PACK', err_to_str=True, ndim=2)
+@arg('materials', doc='optional, as for XLCELL_PACK', err_to_str=True, ndim=2)
+def XLCELL_PACK_VALUE(design, item, pack=None, factory=None, bom=None, steps=None, materials=None):
+    'One pack item of a design, e.g. =XLCELL_PACK_VALUE(tbl_design, "pack_cost_usd_per_kWh", tbl_pack).'
+    return udfs.XLCELL_PACK_VALUE(design, item, pack, factory, bom, steps, materials)
 
 
 @func
@@ -757,6 +809,22 @@ def XLCELL_SEI_LOSS(design, years, cycles=None, sei_params=None, materials=None)
 def XLCELL_SEI_SOH_BY_YEAR(design, years, cycles_per_year=None, sei_params=None, materials=None):
     "State of health at the start of each year 1..N from SEI growth (a column, for XLCELL_LCOS's soh)."
     return udfs.XLCELL_SEI_SOH_BY_YEAR(design, years, cycles_per_year, sei_params, materials)
+
+
+@func
+@arg('design', doc='two-column (key, value) range, as for XLCELL_CELL (the Design sheet): the values of the inputs not varied', err_to_str=True, ndim=2)
+@arg('n', doc='base samples N, a whole number from 2 to 4,096 (a power of 2, e.g. 256); larger studies: xlcell sensitivity', err_to_str=True)
+@arg('seed', doc='random seed of the sample and the bootstrap, a whole number >= 0 (blank = 0)', err_to_str=True)
+@arg('bounds', doc='optional three-column range (key, lower, upper): design keys and material prices in display units (blank = pos_thickness_um 40-250, pos_porosity 0.18-0.45, np_ratio 1.05-1.25, sep_thickness_um 10-25 and six prices ± 50 %)', err_to_str=True, ndim=2)
+@arg('outputs', doc='optional row or column of output keys (default: cell_cost_usd_per_kWh, specific_energy_Wh_kg, lcos_cell_usd_per_kWh)', err_to_str=True, ndim=2)
+@arg('factory', doc='optional (key, value) range of plant and economics inputs, as for XLCELL_COST', err_to_str=True, ndim=2)
+@arg('bom', doc='optional (key, value) range of base prices, yields and cell format, as for XLCELL_COST', err_to_str=True, ndim=2)
+@arg('steps', doc='optional process-step table, as for XLCELL_COST', err_to_str=True, ndim=2)
+@arg('materials', doc='optional table of user-defined materials', err_to_str=True, ndim=2)
+@arg('duty', doc='optional (key, value) rows: c_rate, dod, temperature_C, ... of the life and LCOS models', err_to_str=True, ndim=2)
+def XLCELL_SOBOL(design, n, seed, bounds=None, outputs=None, factory=None, bom=None, steps=None, materials=None, duty=None):
+    'Sobol first-order (S1) and total (ST) sensitivity indices of model outputs over design and price inputs (SALib).'
+    return udfs.XLCELL_SOBOL(design, n, seed, bounds, outputs, factory, bom, steps, materials, duty)
 
 
 @func

@@ -6,13 +6,14 @@ module and add it to :data:`ORDER`; ``build`` order equals tab order.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from . import (bom, calendering, conf, cost, dashboard, design, factory, howto, lcos, lifetime, materials, pareto,
-               surrogate, thickness, uncertainty)
+from . import (bom, calendering, conf, cost, dashboard, design, factory, howto, lcos, lifetime, materials, pack,
+               pareto, simulation, surrogate, thickness, uncertainty)
 
 #: the sheet modules in tab order
-ORDER = [howto, dashboard, design, materials, factory, bom, cost, calendering, surrogate, lifetime, lcos, uncertainty, pareto,
-         thickness, conf]
+ORDER = [howto, dashboard, design, materials, factory, bom, cost, pack, calendering, simulation, surrogate, lifetime, lcos,
+         uncertainty, pareto, thickness, conf]
 
 
 @dataclass
@@ -31,3 +32,4 @@ class TemplateContext:
     duty_name: str = "tbl_duty"  #: the duty (key, value): c_rate, dod, temperature_C, cycles_per_year, eol_soh
     lcos_params_name: str = "tbl_lcos_params"  #: project LCOS inputs (key, value) on the LCOS sheet
     notes: dict = field(default_factory=dict)
+    simulation: Any = None  #: the Simulation sheet's FE run (workbooks.sheets.simulation.SimulationView), or None

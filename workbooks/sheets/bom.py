@@ -1,7 +1,8 @@
 """The BOM sheet: material prices, yields, slurry and cell-format inputs, and the bill of materials.
 
-* A:F — inputs of :class:`xlcell.bom.MaterialPrices`, ``MaterialYields``, ``Slurry`` and
-  ``CellFormat`` (BatPaC 5.0 defaults); (Key, Value) is the named range ``tbl_bom``.
+* A:F — the ``cell_format`` (pouch, cylindrical, prismatic or a preset: :mod:`xlcell.formats`, a list to choose
+  from) and the inputs of :class:`xlcell.bom.MaterialPrices`, ``MaterialYields``, ``Slurry`` and ``CellFormat``
+  (BatPaC 5.0 defaults); (Key, Value) is the named range ``tbl_bom``.
 * H:O — ``=XLCELL_BOM(...)`` spilling one row per item: design quantity from the Design sheet,
   material yield, quantity bought per accepted cell and its cost; a native bar chart of the cost.
 """
@@ -11,6 +12,7 @@ from openpyxl.chart import Reference
 from openpyxl.workbook.workbook import Workbook
 
 from xlcell.bom import BOM_ITEMS, CellFormat, MaterialPrices, MaterialYields, Slurry
+from xlcell.formats import FORMAT_NAMES
 from xlcell.tables import BOM_HEADER
 
 from .. import style
@@ -24,10 +26,16 @@ RESULTS_COL = 8  # H
 
 def build(wb: Workbook, ctx) -> None:
     ws = wb.create_sheet(TITLE)
-    style.title(ws, "Bill of materials", "Prices, yields and the BatPaC pouch format; quantities per accepted cell "
+    style.title(ws, "Bill of materials", "Prices, yields and the cell format (BatPaC's pouch by default); quantities per accepted cell "
                 "are computed from the Design sheet (quantity bought = design / (cell yield × material yield)).")
     style.legend(ws, 2, RESULTS_COL)
-    first, last = style.param_rows(wb, ws, HEADER_ROW, kv_rows((MaterialPrices, MaterialYields, Slurry, CellFormat)))
+    names = FORMAT_NAMES
+    fmt_row = [style.ParamRow("Cell format"),
+               style.ParamRow("Cell format (the pouch keys below apply to the pouch)", "cell_format", "pouch", "text",
+                              note="one of " + ", ".join(names) + " (docs: Cell formats)",
+                              choices_ref='"' + ",".join(names) + '"')]
+    first, last = style.param_rows(wb, ws, HEADER_ROW, fmt_row + kv_rows((MaterialPrices, MaterialYields, Slurry,
+                                                                          CellFormat)))
     style.name(wb, ctx.bom_name, ws, f"B{first}:C{last}")
 
     n = len(BOM_ITEMS) + 2  # header + items + total

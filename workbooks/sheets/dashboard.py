@@ -25,7 +25,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from .. import style
-from . import calendering, cost, design, lcos, lifetime, uncertainty
+from . import calendering, cost, design, lcos, lifetime, pack, uncertainty
 
 TITLE = "Dashboard"
 HEADER_ROW = 4
@@ -51,7 +51,7 @@ class Headline:
 
 def sections() -> list[tuple[str, list[Headline]]]:
     """The dashboard's sections and rows, in sheet order."""
-    cell, cst = design.RESULTS_NAME, cost.RESULTS_NAME
+    cell, cst, pk = design.RESULTS_NAME, cost.RESULTS_NAME, pack.RESULTS_NAME
     fracture = (f"={quote_sheetname(calendering.TITLE)}!${style.col_letter(calendering.RESULTS_COL + 1)}"
                 f"${calendering.HEADER_ROW + 1 + calendering.RESULT_LABELS.index(FRACTURE_LABEL)}")
     H = Headline
@@ -72,6 +72,12 @@ def sections() -> list[tuple[str, list[Headline]]]:
             H("materials_share", "Materials share of the cell cost", "% of cost", cost.TITLE, _lookup("materials_share", cst),
               "0.0%"),
             H("bottleneck_step", "Bottleneck step of the line", "step", cost.TITLE, _lookup("bottleneck_step", cst)),
+        ]),
+        ("Pack (the Pack sheet: BatPaC 5.0's EV pack of the Design sheet's cell)", [
+            H("pack_cost_usd_per_kWh", "Pack price per kWh of pack energy", "$/kWh", pack.TITLE,
+              _lookup("pack_cost_usd_per_kWh", pk), "0.00"),
+            H("active_limit", "Active design limit of the positive thickness", "limit", pack.TITLE,
+              _lookup("active_limit", pk)),
         ]),
         ("Life and cost of storage", [
             H("cycle_life", "Cycle life to end of life (life model at the Lifetime sheet's duty)", "cycles",

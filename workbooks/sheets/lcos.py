@@ -45,6 +45,13 @@ CELL_INPUTS = [
 ]
 
 
+#: the project input whose value is the Pack sheet's battery-system cost per kWh
+CAPEX_KEY = "capex_energy_usd_kWh"
+CAPEX_FORMULA = '=VLOOKUP("battery_system_cost_usd_per_kWh",tbl_pack_results,2,FALSE)'
+CAPEX_NOTE = ("the Pack sheet's battery system per kWh (xlcell.lcos.lcos_inputs_from_pack): the Design sheet's cell "
+              "-> pack $/kWh -> LCOS; type a number to override")
+
+
 def _model(key: str) -> str:
     return f'VLOOKUP("{key}",{CELL_LCOS_NAME},2,FALSE)'
 
@@ -68,6 +75,9 @@ def _rows() -> list[style.ParamRow]:
     rows = [style.ParamRow("Project (Schmidt et al. 2019)")]
     for s in specs(LcosInputs):
         v = float(f"{float(shown[s.key]):.12g}")
+        if s.key == CAPEX_KEY:  # the energy capex is the pack model's (one chain: cell design -> pack $/kWh -> LCOS)
+            rows.append(style.ParamRow(s.label, s.key, CAPEX_FORMULA, s.unit, s, CAPEX_NOTE))
+            continue
         rows.append(style.ParamRow(s.label, s.key, int(v) if s.key == "lifetime_years" else v, s.unit, s, s.doc or ""))
     return rows
 

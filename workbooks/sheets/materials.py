@@ -1,6 +1,8 @@
 """The Materials sheet: the active-material library and rows for user-defined materials."""
 from __future__ import annotations
 
+import math
+
 from openpyxl.workbook.workbook import Workbook
 
 from xlcell.materials import LIBRARY, Material
@@ -21,7 +23,7 @@ def table_rows() -> int:
 
 def build(wb: Workbook, ctx) -> None:
     ws = wb.create_sheet(TITLE)
-    style.title(ws, "Active materials", "Library values (BatPaC 5.0, Nitta et al. 2015, Chen et al. 2020); "
+    style.title(ws, "Active materials", "Library values (BatPaC 5.0, About:Energy 2022, Hwang et al. 2017, ...; docs/models/materials.md); "
                 "edit a row or add your own below: every XLCELL_CELL call on the Design sheet uses this table.")
     units = {s.key: s.unit for s in specs(Material)}
     labels = [f"{c} ({units[c]})" if c in units else c for c in MATERIAL_COLUMNS]
@@ -34,18 +36,25 @@ def build(wb: Workbook, ctx) -> None:
         r += 1
         ws.cell(row=r, column=1, value=m.name)
         ws.cell(row=r, column=2, value=m.role)
+        windowed = not math.isnan(m.x_min)
         for j, s in enumerate(specs(Material)):
-            c = ws.cell(row=r, column=3 + j, value=float(f"{float(s.from_si(getattr(m, s.name))):.12g}"))
+            x = float(s.from_si(getattr(m, s.name)))
+            if s.name == "specific_capacity_C_kg" and windowed:
+                x = math.nan  # blank: theoretical × (x_max - x_min), so an edit of the window moves it
+            c = ws.cell(row=r, column=3 + j, value=None if math.isnan(x) else float(f"{x:.12g}"))
             style.style_input(c, s.unit)
             c.number_format = "0.00E+00" if "m2_s" in s.key else "0.000"
-        ws.cell(row=r, column=3 + len(specs(Material)), value=m.source).font = style.DERIVED_FONT
+        style.style_input(ws.cell(row=r, column=3 + len(specs(Material)), value=m.carrier))
+        ws.cell(row=r, column=len(MATERIAL_COLUMNS) + 1, value=m.source).font = style.DERIVED_FONT
     for _ in range(USER_ROWS):
         r += 1
         for j in range(len(MATERIAL_COLUMNS)):
             style.style_input(ws.cell(row=r, column=j + 1))
     last_col = style.col_letter(len(MATERIAL_COLUMNS))
     style.name(wb, ctx.materials_name, ws, f"A{HEADER_ROW}:{last_col}{r}")
-    ws.cell(row=r + 2, column=1, value="role: positive or negative. Source column is informational.").font = style.DERIVED_FONT
+    ws.cell(row=r + 2, column=1, value="role: positive or negative; carrier: Li or Na. specific_capacity_mAh_g is the "
+            "practical (cycled) capacity; blank: theoretical_capacity_mAh_g × (x_max - x_min). Source column is "
+            "informational.").font = style.DERIVED_FONT
     ws.freeze_panes = f"B{HEADER_ROW + 1}"
     style.widths(ws, {"A": 12, "B": 10, **{style.col_letter(k): 16 for k in range(3, len(MATERIAL_COLUMNS) + 2)}})
     ws.column_dimensions[style.col_letter(len(MATERIAL_COLUMNS) + 1)].width = 38

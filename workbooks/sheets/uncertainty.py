@@ -16,6 +16,9 @@ Layout:
 * Each histogram reserves :data:`MAX_SHEET_BINS` rows (the ``mc_bins`` input is validated 1 to that many)
   and its chart covers all of them; with fewer bins the dynamic spill is shorter and the chart shows the
   empty trailing rows as blank slots on the right (the default uses every reserved row).
+* Below both — global sensitivity: ``XLCELL_SOBOL`` (Sobol first-order and total indices of $/kWh, Wh/kg and the
+  cell LCOS over the design and price inputs of ``tbl_sobol_bounds``, around the Design sheet's cell in the book's
+  plant, prices and duty) and a bar chart of the total indices.
 * AK onwards — the spilled samples (``XLCELL_MC_SAMPLES``) and cells (``XLCELL_CELL_TO_CELL_SAMPLES``)
   that the histograms read. All four Monte Carlo functions take the same arguments, so they share one run.
 """
@@ -25,6 +28,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.data_source import NumFmt
 from openpyxl.workbook.workbook import Workbook
 
+from xlcell.batch import DESIGN_BOUNDS, PRICE_BOUNDS
 from xlcell.bom import MaterialPrices
 from xlcell.params import ParamSpec, specs, to_display
 from xlcell.tables import C2C_SAMPLE_HEADER, HISTOGRAM_HEADER, MC_HEADER
@@ -75,8 +79,18 @@ CELL_TO_CELL = [
 ]
 
 
+SOBOL = [
+    ("Base samples N (N (d + 2) model runs)", "sobol_n", 256, "-", dict(ge=2, le=4096),
+     "a whole number, 2 to 4,096; a power of 2 (larger studies: xlcell sensitivity)"),
+    ("Random seed", "sobol_seed", 1, "-", dict(ge=0, le=2**32 - 1), "a whole number >= 0; the same seed, the same indices"),
+]
+#: the Sobol study's inputs and ranges (display units): the sweep's design bounds and six prices ± 50 %
+SOBOL_BOUNDS = {**DESIGN_BOUNDS, **PRICE_BOUNDS}
+SOBOL_BOUNDS_NAME = "tbl_sobol_bounds"
+SOBOL_OUTPUTS = ("cell_cost_usd_per_kWh", "specific_energy_Wh_kg", "lcos_cell_usd_per_kWh")
+
 #: inputs that are whole numbers (shown without decimals)
-WHOLE = {"mc_samples", "mc_seed", "mc_bins", "c2c_cells", "c2c_seed", "c2c_series", "c2c_parallel"}
+WHOLE = {"mc_samples", "mc_seed", "mc_bins", "c2c_cells", "c2c_seed", "c2c_series", "c2c_parallel", "sobol_n", "sobol_seed"}
 
 
 def _rows(items) -> list[style.ParamRow]:
@@ -117,6 +131,61 @@ def moving_prices() -> list[str]:
     base, spec = MaterialPrices(), UncertaintySpec()
     return [s.key for s in PRICE_SPECS if not float(getattr(base, s.name)) <= 0
             and spec.price_volatilities.get(s.key, spec.price_volatility) > 0]
+
+
+def _sobol_block(wb: Workbook, ws, ctx, top: int) -> int:
+    """Inputs (base samples, seed, the bounds table ``tbl_sobol_bounds``), ``XLCELL_SOBOL`` and a bar chart of the
+    total indices; returns the block's last row."""
+    ws.cell(row=top - 1, column=1, value="Global sensitivity: Sobol indices of $/kWh, Wh/kg and the cell LCOS over the "
+            "design and price inputs below (uniform within their bounds, the other inputs the Design sheet's)"
+            ).font = style.SECTION_FONT
+    _, last = style.param_rows(wb, ws, top, [style.ParamRow("Sobol study (SALib: pip install \"xlcell[sensitivity]\")")]
+                               + _rows(SOBOL))
+    b_top = last + 2
+    style.header_row(ws, b_top, 1, ["Input varied", "Key", "Lower", "Upper", "Unit", "Allowed"])
+    from xlcell.registry import key_unit
+    from xlcell.uncertainty import PRICE_SPECS
+
+    price_units = {p.key: p.unit for p in PRICE_SPECS}
+    for i, (key, (lo, hi)) in enumerate(SOBOL_BOUNDS.items()):
+        r = b_top + 1 + i
+        unit = price_units.get(key) or key_unit(key)
+        ws.cell(row=r, column=1, value="price" if key in price_units else "design")
+        ws.cell(row=r, column=2, value=key)
+        for j, v in enumerate((lo, hi)):
+            style.style_input(ws.cell(row=r, column=3 + j, value=v), unit)
+        ws.cell(row=r, column=5, value=unit)
+        ws.cell(row=r, column=6, value="a design key or a material price; lower < upper").font = style.DERIVED_FONT
+    b_last = b_top + len(SOBOL_BOUNDS)
+    style.name(wb, SOBOL_BOUNDS_NAME, ws, f"B{b_top + 1}:D{b_last}")
+    for r in range(top, last + 1):
+        if ws.cell(row=r, column=2).value in WHOLE:
+            ws.cell(row=r, column=3).number_format = "#,##0"
+
+    outputs = "{" + ",".join(f'"{k}"' for k in SOBOL_OUTPUTS) + "}"
+    n_in, n_cols = len(SOBOL_BOUNDS), 1 + 4 * len(SOBOL_OUTPUTS)
+    col = style.col_letter(RESULTS_COL)
+    ws.cell(row=top - 1, column=RESULTS_COL, value="XLCELL_SOBOL: first-order (S1) and total (ST) indices with 95 % "
+            "bootstrap half-widths; ST - S1 is the share through interactions").font = style.SECTION_FONT
+    spill(ws, f"{col}{top}", f"=XLCELL_SOBOL({ctx.design_name},sobol_n,sobol_seed,{SOBOL_BOUNDS_NAME},{outputs},"
+          f"{cost_args(ctx)},{ctx.duty_name})", n_in + 1, n_cols)
+    for i in range(n_in + 1):
+        for j in range(n_cols):
+            c = ws.cell(row=top + i, column=RESULTS_COL + j)
+            style.style_result(c)
+            c.number_format = "0.000"
+    st_cols = [RESULTS_COL + 1 + 4 * k + 2 for k in range(len(SOBOL_OUTPUTS))]
+    chart = style.bar_chart("Total Sobol index ST by input", Reference(ws, min_col=st_cols[0], min_row=top, max_row=top + n_in),
+                            Reference(ws, min_col=RESULTS_COL, min_row=top + 1, max_row=top + n_in), legend=True,
+                            largest_on_top=True, y_title="share of the output's variance", width=18, height=9)
+    for c in st_cols[1:]:
+        chart.add_data(Reference(ws, min_col=c, min_row=top, max_row=top + n_in), titles_from_data=True)
+    for series in chart.series:
+        series.invertIfNegative = False
+    chart.y_axis.numFmt = NumFmt(formatCode="0.0", sourceLinked=False)
+    chart_row = top + n_in + 2
+    ws.add_chart(chart, f"{col}{chart_row}")
+    return max(b_last, chart_row + 18)
 
 
 def _histogram_cells(ws, top: int, col: int, n_bins: int) -> None:
@@ -241,12 +310,14 @@ def build(wb: Workbook, ctx) -> None:
     _histogram_block(ws, ch_top, C2C_HIST_COL, cap_col, "Histogram of cell capacity (Ah)",
                      "Cell capacity across the production run", "Ah", chart_row=ch_top + 2)
 
+    sobol_top = max(c2c_top + C2C_ITEMS, ch_top + MAX_SHEET_BINS + 1) + 3
+    sobol_last = _sobol_block(wb, ws, ctx, sobol_top)
     ctx.notes["uncertainty"] = dict(risk_top=risk_top, hist_top=hist_top, corr_top=corr_top, c2c_top=c2c_top,
-                                    c2c_hist_top=ch_top)
+                                    c2c_hist_top=ch_top, sobol_top=sobol_top)
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     # print (and render) the inputs, results and charts, not the thousands of spilled samples at AK onwards
     style.print_setup(ws)
-    ws.print_area = f"A1:{style.col_letter(RESULTS_COL + n_prices)}{max(c2c_top + C2C_ITEMS, ch_top + MAX_SHEET_BINS + 1)}"
+    ws.print_area = f"A1:{style.col_letter(RESULTS_COL + 1 + 4 * len(SOBOL_OUTPUTS))}{sobol_last}"
     widths = {"A": 44, "B": 34, "C": 12, "D": 8, "E": 10, "F": 40, "G": 2}
     widths.update({style.col_letter(RESULTS_COL + j): 14 for j in range(n_prices + 1)})
     widths[col] = 26
