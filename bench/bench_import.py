@@ -11,7 +11,7 @@ Each case runs in a new process, alternating, ``--repeat`` times; the medians ar
 It also lists the heavy modules each ``import udfs`` loads (scipy.optimize, scipy.stats, scikit-learn, pandas) and
 the slowest imports of this checkout by ``python -X importtime``.
 
-    python bench/bench_import.py [--repeat 7] [--baseline-ref REF]
+    python bench/bench_import.py [--repeat 7 | --quick] [--baseline-ref REF]
 """
 from __future__ import annotations
 
@@ -59,8 +59,11 @@ def importtime(path: Path, top: int = 8) -> list[str]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--quick", action="store_true", help="3 repeats")
     ap.add_argument("--baseline-ref", default="85897af", help="git commit to compare with (default: before issue 15)")
     a = ap.parse_args()
+    if a.quick:
+        a.repeat = 3
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp) / "baseline"
         base.mkdir()
@@ -82,6 +85,13 @@ def main() -> int:
         print(f"import udfs: {now:.3f} s, {now / before:.2f}x the baseline's {before:.3f} s; beyond import xlwings: "
               f"{now - floor:.3f} s (baseline {before - floor:.3f} s, ratio {(now - floor) / (before - floor):.2f})")
         print("heavy modules loaded: baseline", loaded(base), "| this checkout", loaded(ROOT))
+        sys.path.insert(0, str(ROOT))
+        from bench._report import record  # the ratio lines bench/run_all.py collects
+
+        record("import udfs, fresh process: time / the baseline commit's", now / before,
+               f"import udfs at {a.baseline_ref} (before issue 15's lazy imports), same run", value=now, unit="s")
+        record("import udfs beyond import xlwings: time / the baseline commit's", (now - floor) / (before - floor),
+               f"the same at {a.baseline_ref}", value=now - floor, unit="s", note=f"import xlwings alone {floor:.3f} s")
     print("slowest imports of this checkout (python -X importtime, cumulative):")
     print("\n".join(importtime(ROOT)))
     return 0
