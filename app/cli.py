@@ -157,7 +157,7 @@ def _demo(args: argparse.Namespace) -> int:
     front = run_file("pareto", book, quiet=True)
     print(f"pareto:   {Path(book).resolve()} ({len(front)} points, normalised hypervolume {hypervolume_text(front)}, "
           f"knee point {front.knee + 1})")
-    opt = run_file("report", book, out / "xlcell_pareto_report.xlsx", quiet=True)
+    opt = run_file("report", book, out / "xlcell_pareto_report.xlsx", quiet=True, front=front)  # traced once
     print(f"optimisation report: {Path(opt).resolve()}")
     from addin.xlam import build_xlam
 

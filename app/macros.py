@@ -288,16 +288,22 @@ def run_optimize(book: Book) -> OptimizationResult:
     return r
 
 
-def run_report(book: Book, out: str | Path | None = None) -> Path:
-    """Trace the front from the book's settings and write an optimisation report next to it (the book is not touched)."""
+def run_report(book: Book, out: str | Path | None = None, front: ParetoFront | None = None) -> Path:
+    """Trace the front from the book's settings and write an optimisation report next to it (the book is not touched).
+
+    ``front``: a front just traced from the same settings (``xlcell demo`` runs the Pareto macro, then this one), used
+    instead of tracing it again when its variables and objectives are the settings' ones.
+    """
     from .report import write_pareto_report
 
     out = out if out is not None else _beside(book, "_pareto_report.xlsx")
     refuse_overwrite(out, book.path)  # before any work: a report never replaces the book it reports on
     s = read_settings(book)
     problem = s.problem()
-    front = pareto_front(problem, s.n_points, s.method, seed=s.seed, n_starts=s.n_starts, report_keys=s.extra_outputs,
-                         progress=_progress(book, "report: Pareto point"))
+    if front is None or (front.variable_keys, front.objective_keys, front.method) != (
+            problem.variable_names, problem.objective_names, s.method):
+        front = pareto_front(problem, s.n_points, s.method, seed=s.seed, n_starts=s.n_starts,
+                             report_keys=s.extra_outputs, progress=_progress(book, "report: Pareto point"))
     path = write_pareto_report(out, s, problem, front, chosen_index(front, s.chosen))
     book.status(None)
     book.alert(f"Report written to {path}", "xlcell")
@@ -459,13 +465,14 @@ new_workbook_macro = macro(run_new_workbook)
 fe_twin_macro = macro(run_fe_twin, writes_book=True, status_range="sim_status")
 
 def run_file(kind: str, path: str | Path, out: str | Path | None = None, sheet_title: str | None = None,
-             quiet: bool = False, wait_s: float | None = None) -> Any:
+             quiet: bool = False, wait_s: float | None = None, front: ParetoFront | None = None) -> Any:
     """Run a macro headless on a workbook file (``xlcell run KIND book.xlsx``); errors propagate.
 
     ``pareto``, ``optimize`` and ``rebuild`` save the book (to ``out`` if given, which must be another file, else in
     place) only when the macro succeeded, holding the lock of the book they write (:func:`app.lock.book_lock`; ``wait_s`` seconds for
     another job's lock) from before they read until after they saved; ``report`` writes the report to ``out``
-    (default: beside the book), never to the book itself, and never saves the book.
+    (default: beside the book), never to the book itself, and never saves the book (``front``: a front just traced
+    from the book's settings, which ``report`` then reports instead of tracing it again).
     """
     from workbooks.books import check_book
 
@@ -477,7 +484,7 @@ def run_file(kind: str, path: str | Path, out: str | Path | None = None, sheet_t
         raise InputError("macro", kind, "one of pareto, optimize, report, rebuild, fe-twin")
     check_book(path)  # a missing or foreign file is named as such, before a lock file is made beside it
     if kind == "report":
-        return run_report(FileBook(path, None, quiet=quiet), out)
+        return run_report(FileBook(path, None, quiet=quiet), out, front)
     if out is not None and same_file(out, path):  # --out is another file; the book itself is written without it
         raise BookError("--out is the workbook itself", str(out), "omit --out to write the results into the book "
                         "in place, or give another path to keep the book as it is")

@@ -38,8 +38,14 @@ def test_report_rejects_bad_input(tmp_path):
         write_report(tmp_path / "r.xlsx", {"pos_porosity": 1.5})
 
 
-def test_cli_demo_writes_template_and_report(tmp_path, capsys):
+def test_cli_demo_writes_template_and_report(tmp_path, capsys, monkeypatch):
+    import app.macros as macros
+
+    traced = []
+    real = macros.pareto_front
+    monkeypatch.setattr(macros, "pareto_front", lambda *a, **k: traced.append(1) or real(*a, **k))
     assert main(["demo", "--out", str(tmp_path)]) == 0
+    assert len(traced) == 1  # issue 15: the Pareto sheet and the optimisation report share one traced front
     out = capsys.readouterr().out
     assert "template:" in out and "report:" in out and "pareto:" in out and "optimisation report:" in out
     assert (tmp_path / "xlcell_template.xlsx").exists() and (tmp_path / "xlcell_report.xlsx").exists()

@@ -452,3 +452,24 @@ def test_a_design_that_cannot_be_a_cell_is_refused_never_returned_as_numbers(row
     for k in PHYSICAL:
         assert got[k] > 0, (rows, k, got[k])
     COUNTS["properties checked"] += len(PHYSICAL)
+
+
+def test_import_udfs_loads_no_optimiser_statistics_or_machine_learning():
+    """Issue 15: Excel imports ``udfs`` at every Python start; scikit-learn, scipy.optimize, scipy.stats and
+    scipy.integrate are imported by the functions that use them, not at import (the time is in bench/bench_import.py).
+    Every UDF is still there, decorated."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    code = ("import json, sys, udfs; print(json.dumps({'loaded': [m for m in ('sklearn', 'scipy.optimize', "
+            "'scipy.stats', 'scipy.integrate') if m in sys.modules], 'udfs': len(udfs.udf_functions())}))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(root)})
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got["loaded"] == []
+    import udfs
+
+    assert got["udfs"] == len(udfs.udf_functions()) > 20

@@ -64,7 +64,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.optimize import OptimizeWarning, curve_fit
 
 from .cell import (CellDesign, in_format, am_volume_fraction, areal_capacity, broadcast_fields_cell, charge_transfer_asi, evaluate_cell,
                    negative_area, resolve, specific_area)
@@ -1385,6 +1384,21 @@ class WangFit:
 _WANG_COEF = {"ln_b": "b", "z": "z", "ea": "activation_energy_J_mol", "k": "k_J_mol"}
 
 
+def curve_fit(*args, **kwargs):
+    """:func:`scipy.optimize.curve_fit`, imported on first use: ``import xlcell`` (and ``udfs``) stays light (issue 15).
+
+    Parameters
+    ----------
+    *args
+        Passed to :func:`scipy.optimize.curve_fit` (model, x data, y data in the model's units).
+    **kwargs
+        Passed to :func:`scipy.optimize.curve_fit` (e.g. ``p0``).
+    """
+    from scipy.optimize import curve_fit as fit
+
+    return fit(*args, **kwargs)
+
+
 def fit_wang(c_rate: Array, temperature_K: Array, ah_throughput: Array, loss_percent: Array) -> WangFit:
     """Fit Q = B exp(-(E_a - k C)/(R T)) Ah^z to measured losses with scipy (least squares in ln Q).
 
@@ -1453,6 +1467,8 @@ def fit_wang(c_rate: Array, temperature_K: Array, ah_throughput: Array, loss_per
     def model(x, *p):
         v = {**published, **dict(zip(free, p))}
         return v["ln_b"] + v["z"] * np.log(x[2]) - (v["ea"] - v["k"] * x[0]) / (WANG_R * x[1])
+
+    from scipy.optimize import OptimizeWarning
 
     with warnings.catch_warnings():  # a singular covariance is detected below and raised
         warnings.simplefilter("ignore", OptimizeWarning)

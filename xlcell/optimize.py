@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
-from scipy.optimize import minimize as _scipy_minimize
 
 from .cell import CellDesign, default_design
 from .errors import ConflictError, InfeasibleError, InputError, ShapeError
@@ -436,6 +435,8 @@ class _Sub:
         return self._eval(u)[3]
 
     def solve(self, u0: np.ndarray, maxiter: int = 100, ftol: float = 1e-10) -> SubResult:
+        from scipy.optimize import minimize as _scipy_minimize  # here: import xlcell (and udfs) stays light
+
         n = u0.size
         constraints = []
         if self.cons is not None:
@@ -446,6 +447,352 @@ class _Sub:
         s, _, c, _, F, G = self._eval(u)
         viol = 0.0 if c is None or c.size == 0 else float(max(0.0, -np.min(c)))
         return SubResult(u, F.copy(), G.copy(), s, viol, int(getattr(r, "nit", 0)), bool(r.success))
+
+
+# --------------------------------------------------------------------------------------------------
+# Batched SQP: many sub-problems of one model solved together, one population call per iteration
+# --------------------------------------------------------------------------------------------------
+BatchScalarFn = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]  # (F, G, idx) -> (n,)
+BatchConsFn = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]  # (F, G, idx) -> (n, m), feasible >= 0
+
+
+def one_blas_thread() -> Any:
+    """A context in which BLAS runs on one thread (threadpoolctl; a no-op without it): the batched QPs are tiny
+    (n_var + m unknowns), BLAS threads only add overhead there, and on a busy PC they slow such solves several-fold
+    (issue 15). The caller's setting is restored on exit."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn, a base dependency
+        import contextlib
+
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def batch_qp(Q: np.ndarray, q: np.ndarray, A: np.ndarray, b: np.ndarray, iters: int = 60,
+             tol: float = 1e-10) -> tuple[np.ndarray, np.ndarray]:
+    """Solve K convex quadratic programmes ``min ½ xᵀQx + qᵀx  s.t.  A x >= b`` together (primal-dual interior
+    point, Mehrotra's predictor-corrector; every step is a batched numpy operation, no loop over programmes).
+
+    Returns ``(x, z)``: the solutions (K, N) and the multipliers of the rows (K, p), z >= 0.
+
+    Parameters
+    ----------
+    Q : ndarray
+        Positive semi-definite Hessians (K, N, N); ``Q + Aᵀ D A`` must be definite for D > 0 (rows bound every
+        direction of zero curvature).
+    q : ndarray
+        Linear terms (K, N).
+    A : ndarray
+        Constraint rows (K, p, N).
+    b : ndarray
+        Right-hand sides (K, p).
+    iters : int
+        Largest number of interior-point iterations.
+    tol : float
+        Stop when the residuals and the mean complementarity fall below ``tol`` (relative to the data's scale).
+    """
+    K, N = q.shape
+    p = b.shape[1]
+    x = np.zeros((K, N))
+    s = np.maximum(-b, 1.0)  # A·0 - b, kept positive (infeasible start)
+    z = np.ones((K, p))
+    scale = 1.0 + np.abs(q).max(axis=1) + np.abs(b).max(axis=1)
+    active = np.ones(K, dtype=bool)
+    At = np.swapaxes(A, 1, 2)
+    for _ in range(iters):
+        rd = (Q @ x[..., None])[..., 0] + q - (At @ z[..., None])[..., 0]
+        rp = (A @ x[..., None])[..., 0] - s - b
+        mu = (s * z).sum(axis=1) / p
+        done = (np.abs(rd).max(axis=1) < tol * scale) & (np.abs(rp).max(axis=1) < tol * scale) & (mu < tol * scale)
+        active &= ~done
+        if not active.any():
+            break
+        a = active
+        Qa, Aa, Ata, sa, za, rda, rpa = Q[a], A[a], At[a], s[a], z[a], rd[a], rp[a]
+        M = Qa + (Ata * (za / sa)[:, None, :]) @ Aa
+        M += 1e-14 * np.eye(N) * np.abs(M).max(axis=(1, 2))[:, None, None]
+
+        def direction(rc):
+            rhs = -rda + (Ata @ ((rc - za * rpa) / sa)[..., None])[..., 0]
+            dx = np.linalg.solve(M, rhs[..., None])[..., 0]
+            ds = (Aa @ dx[..., None])[..., 0] + rpa
+            dz = (rc - za * ds) / sa
+            return dx, ds, dz
+
+        def step(v, dv):
+            neg = dv < 0
+            r = np.where(neg, -v / np.where(neg, dv, -1.0), np.inf)
+            return np.minimum(1.0, r.min(axis=1))
+
+        dx, ds, dz = direction(-sa * za)  # affine (predictor)
+        ap, ad = step(sa, ds), step(za, dz)
+        mu_a = mu[a]
+        mu_aff = ((sa + ap[:, None] * ds) * (za + ad[:, None] * dz)).sum(axis=1) / p
+        sigma = (mu_aff / np.maximum(mu_a, 1e-300)) ** 3
+        dx, ds, dz = direction(-sa * za - ds * dz + (sigma * mu_a)[:, None])  # corrector
+        al = 0.995 * np.minimum(step(sa, ds), step(za, dz))[:, None]  # one step: x and z enter rd together (QP)
+        x[a] += al * dx
+        s[a] = sa + al * ds
+        z[a] = za + al * dz
+    return x, z
+
+
+def _one_sided_at_jumps(f0: np.ndarray, fp: np.ndarray, fm: np.ndarray, hp: np.ndarray, hm: np.ndarray) -> np.ndarray:
+    """Derivatives from a central stencil ``f(u - hm), f(u), f(u + hp)``: the central difference, or, where the
+    forward and backward differences disagree by more than their own size (a jump of the model inside the
+    stencil), the one-sided difference of smaller magnitude (the side without the jump). A one-sided stencil at a
+    bound (``hm`` or ``hp`` = 0) gives its one difference."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fwd = np.where(hp > 0, (fp - f0) / np.where(hp > 0, hp, 1.0), np.nan)
+        bwd = np.where(hm > 0, (f0 - fm) / np.where(hm > 0, hm, 1.0), np.nan)
+        central = (fp - fm) / (hp + hm)
+        jump = np.abs(fwd - bwd) > 0.5 * (np.abs(fwd) + np.abs(bwd)) + 1e-6
+        side = np.where(np.abs(fwd) <= np.abs(bwd), fwd, bwd)
+        return np.where(jump, side, central)
+
+
+@dataclass
+class BatchResult:
+    """Solutions of a batch of sub-problems (one row each): scaled variables, values, feasibility, iterations."""
+
+    u: np.ndarray  #: (K, n_var) in the unit cube of the bounds
+    F: np.ndarray  #: (K, n_obj) minimisation form
+    G: np.ndarray  #: (K, n_con) the problem's own constraints, feasible <= 0
+    scalar: np.ndarray  #: (K,) the scalarised objective
+    violation: np.ndarray  #: (K,) largest scaled violation of the sub-problem's constraints (0 when feasible)
+    nit: np.ndarray  #: (K,) iterations
+    converged: np.ndarray  #: (K,) the step and the first-order conditions fell below the tolerances
+    n_model_calls: int = 0
+
+    @property
+    def feasible(self) -> np.ndarray:
+        return self.violation <= FEASIBILITY_TOL
+
+    def sub(self, k: int) -> SubResult:
+        """Row ``k`` as the result of one local solve.
+
+        Parameters
+        ----------
+        k : int
+            Row of the batch (0 .. K-1).
+        """
+        return SubResult(self.u[k].copy(), self.F[k].copy(), self.G[k].copy(), float(self.scalar[k]),
+                         float(self.violation[k]), int(self.nit[k]), bool(self.converged[k]))
+
+
+def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U0: np.ndarray, *,
+                maxiter: int = 100, tol: float = 1e-9, h: float = 1e-6,
+                callback: Callable[[int], None] | None = None) -> BatchResult:
+    """Solve K sub-problems ``min scalar_k(F, G) s.t. cons_k(F, G) >= 0, u in [0, 1]^n`` together.
+
+    Sequential quadratic programming, batched: at every iteration each unfinished sub-problem proposes a point
+    (its current point plus a step along its last QP direction), and all proposals with their central-difference
+    stencils (``2 n_var + 1`` designs each) are evaluated in **one** population call. Each sub-problem keeps a
+    damped-BFGS Hessian of its Lagrangian (Powell 1978), solves its elastic QP (linearised constraints softened
+    by ℓ1-penalised slacks, so that the QP is always feasible; all QPs in one :func:`batch_qp`) and accepts or
+    halves its step by the Armijo rule on the ℓ1 merit function ``scalar + μ Σ max(0, -cons)`` (Han 1977), with μ
+    kept above twice the largest multiplier; a rejected full step is first retried with a second-order correction
+    (the QP with the constraints' values at the trial point, Fletcher 1982), then cut. Sub-problems leave the batch
+    when the step and the change of the merit fall below ``tol``, when they crawl towards a jump of the model, or
+    after twelve iterations without an accepted step.
+
+    Parameters
+    ----------
+    problem : DesignProblem or FunctionProblem
+        The model (bounds ``xl``, ``xu`` in display units); ``problem.evaluate`` is called once per iteration.
+    scalar : callable
+        ``(F, G, idx) -> (n,)``: the objective of each row's sub-problem, ``idx`` (n,) giving each row's
+        sub-problem (0..K-1).
+    cons : callable or None
+        ``(F, G, idx) -> (n, m)``: constraints, feasible where >= 0 (the same m for every sub-problem).
+    U0 : ndarray
+        Starts (K, n_var) in the unit cube of the bounds.
+    maxiter : int
+        Largest number of iterations (= model calls) per sub-problem.
+    tol : float
+        Step (in u) and merit-change tolerance.
+    h : float
+        Finite-difference step in u.
+    callback : callable, optional
+        ``callback(unfinished)`` after each iteration.
+    """
+    U0 = np.clip(np.atleast_2d(np.asarray(U0, dtype=float)), 0.0, 1.0)
+    K, n = U0.shape
+    span = problem.xu - problem.xl
+    E = np.eye(n)
+    calls = 0
+
+    def evaluate(U: np.ndarray, idx: np.ndarray):
+        """Values and central-difference gradients at the rows of U (sub-problems idx), one model call."""
+        nonlocal calls
+        k = len(U)
+        up = np.minimum(U + h, 1.0)
+        dn = np.maximum(U - h, 0.0)
+        P = np.concatenate([U[:, None, :], U[:, None, :] + E[None] * (up - U)[:, None, :],
+                            U[:, None, :] + E[None] * (dn - U)[:, None, :]], axis=1)  # (k, 2n+1, n)
+        F, G = problem.evaluate(problem.xl + P.reshape(-1, n) * span)
+        calls += 1
+        rid = np.repeat(idx, 2 * n + 1)
+        s = np.asarray(scalar(F, G, rid), dtype=float).reshape(k, 2 * n + 1)
+        c = (np.zeros((k, 2 * n + 1, 0)) if cons is None
+             else np.asarray(cons(F, G, rid), dtype=float).reshape(k, 2 * n + 1, -1))
+        ds = _one_sided_at_jumps(s[:, :1], s[:, 1:n + 1], s[:, n + 1:], up - U, U - dn)
+        dc = np.swapaxes(_one_sided_at_jumps(c[:, 0][:, None, :], c[:, 1:n + 1], c[:, n + 1:], (up - U)[:, :, None],
+                                             (U - dn)[:, :, None]), 1, 2)  # (k, m, n)
+        ok = np.isfinite(s[:, 0]) & np.all(np.isfinite(c[:, 0]), axis=1)
+        ds = np.nan_to_num(ds, nan=0.0, posinf=0.0, neginf=0.0)
+        dc = np.nan_to_num(dc, nan=0.0, posinf=0.0, neginf=0.0)
+        F0 = F.reshape(k, 2 * n + 1, -1)[:, 0]
+        G0 = G.reshape(k, 2 * n + 1, -1)[:, 0]
+        return s[:, 0], ds, c[:, 0], dc, F0, G0, ok
+
+    idx_all = np.arange(K)
+    s, gs, c, J, F, G, ok = evaluate(U0, idx_all)
+    m = c.shape[1]
+    u = U0.copy()
+    s = np.where(ok, s, np.inf)
+    B = np.repeat(E[None], K, axis=0)
+    mu = np.full(K, 10.0)
+    lam = np.zeros((K, m))
+    d = np.zeros((K, n))
+    alpha = np.ones(K)
+    D = np.zeros(K)  # directional derivative of the merit along d
+    need_qp = np.ones(K, dtype=bool)
+    nit = np.zeros(K, dtype=int)
+    n_rej = np.zeros(K, dtype=int)
+    a_next = np.ones(K)
+    soc = np.zeros(K, dtype=bool)  # the pending trial is a second-order correction
+    n_fail = np.zeros(K, dtype=int)
+    d_orig = np.zeros((K, n))
+    converged = np.zeros(K, dtype=bool)
+    active = ok.copy()
+    bad_start = ~ok
+
+    def viol(cc):
+        return np.maximum(0.0, -cc).sum(axis=1) if cc.shape[1] else np.zeros(len(cc))
+
+    def merit(ss, cc, mm):
+        return ss + mm * viol(cc)
+
+    def qp(a, ca):
+        """The elastic QPs of sub-problems ``a`` with constraint values ``ca``: (steps d, multipliers)."""
+        k = len(a)
+        N = n + m
+        Q = np.zeros((k, N, N))
+        Q[:, :n, :n] = B[a]
+        qv = np.concatenate([gs[a], np.repeat(mu[a][:, None], m, axis=1)], axis=1)
+        # rows: J d + t >= -c ; t >= 0 ; d >= -u ; -d >= u - 1
+        A = np.zeros((k, 2 * m + 2 * n, N))
+        A[:, :m, :n] = J[a]
+        A[:, :m, n:] = np.eye(m)
+        A[:, m:2 * m, n:] = np.eye(m)
+        A[:, 2 * m:2 * m + n, :n] = np.eye(n)
+        A[:, 2 * m + n:, :n] = -np.eye(n)
+        bv = np.concatenate([-ca, np.zeros((k, m)), -u[a], u[a] - 1.0], axis=1)
+        xz, z = batch_qp(Q, qv, A, bv)
+        return xz[:, :n], z
+
+    for _ in range(maxiter):
+        q_rows = np.flatnonzero(active & need_qp)
+        if len(q_rows):
+            a = q_rows
+            d[a], z = qp(a, c[a])
+            lam_new = z[:, :m]
+            mu[a] = np.maximum(mu[a], 2.0 * np.abs(lam_new).max(axis=1, initial=0.0))
+            lam[a] = lam_new
+            lin = c[a] + np.einsum("kij,kj->ki", J[a], d[a])
+            D[a] = np.einsum("ki,ki->k", gs[a], d[a]) - mu[a] * (viol(c[a]) - viol(lin))
+            alpha[a] = a_next[a]
+            need_qp[a] = False
+            small = np.abs(d[a]).max(axis=1) <= tol
+            fin = a[small & (viol(c[a]) <= FEASIBILITY_TOL)]
+            converged[fin] = True
+            active[fin] = False
+        rows = np.flatnonzero(active)
+        if not len(rows):
+            break
+        ut = np.clip(u[rows] + alpha[rows, None] * d[rows], 0.0, 1.0)
+        st, gst, ct, Jt, Ft, Gt, okt = evaluate(ut, rows)
+        nit[rows] += 1
+        phi0 = merit(s[rows], c[rows], mu[rows])
+        phit = np.where(okt, merit(np.where(okt, st, np.inf), ct, mu[rows]), np.inf)
+        armijo = phit <= phi0 + 1e-4 * alpha[rows] * np.minimum(D[rows], 0.0)
+        step_len = alpha[rows] * np.abs(d[rows]).max(axis=1)
+        stall = okt & (step_len < tol)  # no longer moves: take the point and stop
+        acc = armijo | stall
+        r = rows[acc]
+        if len(r):
+            ia = np.flatnonzero(acc)
+            sv = ut[ia] - u[r]
+            gl_old = gs[r] - np.einsum("kmi,km->ki", J[r], lam[r])
+            gl_new = gst[ia] - np.einsum("kmi,km->ki", Jt[ia], lam[r])
+            y = gl_new - gl_old
+            Bs = np.einsum("kij,kj->ki", B[r], sv)
+            sBs = np.einsum("ki,ki->k", sv, Bs)
+            sy = np.einsum("ki,ki->k", sv, y)
+            theta = np.where(sy >= 0.2 * sBs, 1.0, 0.8 * sBs / np.maximum(sBs - sy, 1e-300))
+            y = theta[:, None] * y + (1 - theta)[:, None] * Bs
+            sy = np.einsum("ki,ki->k", sv, y)
+            upd = (sBs > 1e-16) & (sy > 1e-16)
+            Bn = B[r] - np.einsum("ki,kj->kij", Bs, Bs) / np.where(upd, sBs, 1.0)[:, None, None] \
+                + np.einsum("ki,kj->kij", y, y) / np.where(upd, sy, 1.0)[:, None, None]
+            B[r] = np.where(upd[:, None, None], Bn, B[r])
+            dphi = phi0[ia] - phit[ia]
+            u[r], s[r], gs[r], c[r], J[r], F[r], G[r] = ut[ia], st[ia], gst[ia], ct[ia], Jt[ia], Ft[ia], Gt[ia]
+            need_qp[r] = True
+            # converged: the merit no longer changes; or a step cut below 1 % that gains almost nothing (the model
+            # jumps just ahead, e.g. an integer number of electrode layers: Zeno steps towards the jump otherwise)
+            crawl = (alpha[r] < 1e-2) & (step_len[ia] <= 1e-4)
+            a_next[r] = np.minimum(1.0, 4.0 * alpha[r])  # the next line search starts near the last accepted step
+            flat = (((np.abs(dphi) <= tol * (1.0 + np.abs(phit[ia]))) & (step_len[ia] <= np.sqrt(tol))) | crawl) \
+                & (viol(ct[ia]) <= FEASIBILITY_TOL)
+            done = r[flat | stall[ia]]
+            converged[done] = True
+            active[done] = False
+        soc[r] = False
+        ir = np.flatnonzero(~acc)
+        was_soc = soc[rows[ir]]
+        back = rows[ir[was_soc]]  # a rejected second-order correction: back to the QP step, halved
+        d[back], alpha[back], soc[back] = d_orig[back], 0.5, False
+        # a rejected full step: first a second-order correction (Fletcher 1982; Nocedal and Wright 2006, 18.3), the
+        # QP again with the constraints' values at the trial point less their linear part, c(u + d) - J d: it
+        # follows curved constraints (the Maratos effect) instead of cutting the step
+        try_soc = ~was_soc & (alpha[rows[ir]] >= 1.0) & okt[ir] & (m > 0)
+        cs = rows[ir[try_soc]]
+        if len(cs):
+            d_orig[cs] = d[cs]
+            d[cs], _ = qp(cs, ct[ir[try_soc]] - np.einsum("kij,kj->ki", J[cs], d[cs]))
+            soc[cs] = True
+        ir = ir[~was_soc & ~try_soc]
+        rej = rows[ir]
+        # safeguarded quadratic backtracking: the minimiser of the parabola through phi(0), phi'(0) and phi(alpha)
+        a0, Dr = alpha[rej], np.minimum(D[rej], 0.0)
+        curv = phit[ir] - phi0[ir] - Dr * a0
+        quad = np.where(np.isfinite(curv) & (curv > 0), -Dr * a0 ** 2 / (2 * np.where(curv > 0, curv, 1.0)), 0.0)
+        alpha[rej] = np.clip(quad, 0.1 * a0, 0.5 * a0)
+        n_rej[rej] += 1
+        n_rej[r] = 0
+        lost = rej[n_rej[rej] >= 8]  # eight cuts and still no descent: the Hessian model is wrong, restart it
+        B[lost] = E
+        need_qp[lost] = True
+        n_rej[lost] = 0
+        a_next[lost] = 1.0
+        # twelve iterations without an accepted step (cuts, corrections, a restarted Hessian): no descent is left
+        # that finite differences can resolve; a feasible point stays as the solution
+        n_fail[rows[~acc]] += 1
+        n_fail[r] = 0
+        stuck = rows[(n_fail[rows] >= 12)]
+        converged[stuck] = viol(c[stuck]) <= FEASIBILITY_TOL
+        active[stuck] = False
+        active &= nit < maxiter
+        if callback:
+            callback(int(active.sum()))
+        if not active.any():
+            break
+    cv = np.maximum(0.0, -c).max(axis=1, initial=0.0) if m else np.zeros(K)
+    cv = np.where(bad_start & ~np.isfinite(s), np.inf, cv)
+    return BatchResult(u, F, G, s, cv, nit, converged, calls)
 
 
 def lhs(n: int, d: int, seed: int) -> np.ndarray:
@@ -777,5 +1124,5 @@ def minimize(problem: Any, objective: int | str = 0, *, n_starts: int = 6, seed:
 __all__ = [
     "Variable", "Objective", "Constraint", "DesignProblem", "FunctionProblem", "OptimizationResult",
     "ConstraintStatus", "minimize", "key_units", "lhs", "start_points", "multistart", "objective_scale", "model_constraints",
-    "FEASIBILITY_TOL",
+    "FEASIBILITY_TOL", "BatchResult", "batch_qp", "solve_batch", "one_blas_thread",
 ]

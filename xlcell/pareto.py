@@ -26,13 +26,15 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from .errors import InfeasibleError, InputError
-from .optimize import (DesignProblem, SubResult, _Sub, key_units, minimize, model_constraints, multistart,
-                       objective_scale, start_points)
+from .optimize import (BatchResult, DesignProblem, FunctionProblem, SubResult, _better, _Sub, key_units, lhs, minimize, model_constraints,
+                       multistart, objective_scale, one_blas_thread, solve_batch, start_points)
 from .params import param, per_item
 
 #: reference point of the normalised hypervolume (ideal = 0, nadir = 1)
 HV_REFERENCE = 1.1
 METHODS = ("epsilon", "weighted")
+SOLVERS = ("batched", "sequential")
+_COARSE = 4  # the batched solver solves every _COARSE-th sub-problem first, then the rest warm-started between them
 _RHO = 1e-3  # augmentation of the epsilon-constraint objective (avoids weakly dominated points)
 _ANCHOR_TOL = 1e-8  # slack on the anchored objective in the lexicographic second stage (scaled)
 _SAME = 1e-5  # normalised objective values closer than this are the same point (solver tolerance)
@@ -284,8 +286,141 @@ def _anchor(problem: Any, k: int, off: np.ndarray, scale: np.ndarray, n_starts: 
     return (r2 if r2.feasible else best), calls
 
 
+def _lhs_ranked(problem: Any, scalar: Callable, cons: Callable | None, n_sub: int, n_starts: int,
+                seed: int) -> tuple[np.ndarray, int]:
+    """The best ``n_starts`` points of one seeded LHS sample for each of ``n_sub`` batched sub-problems, ranked by
+    constraint violation, then by the sub-problem's objective: (n_sub, n_starts, n_var) starts, from one model call."""
+    d = problem.xl.size
+    U = lhs(max(16, 8 * n_starts), d, seed)
+    F, G = problem.evaluate(problem.xl + U * (problem.xu - problem.xl))
+    n = len(U)
+    idx = np.repeat(np.arange(n_sub), n)
+    FF, GG = np.tile(F, (n_sub, 1)), np.tile(G, (n_sub, 1))
+    s = np.asarray(scalar(FF, GG, idx), dtype=float).reshape(n_sub, n)
+    s = np.where(np.isfinite(s), s, np.inf)
+    viol = (np.zeros((n_sub, n)) if cons is None
+            else np.maximum(0, -cons(FF, GG, idx)).max(axis=1, initial=0.0).reshape(n_sub, n))
+    viol = np.where(np.isfinite(viol), viol, np.inf)
+    order = np.array([np.lexsort((s[k], np.round(viol[k], 9)))[:n_starts] for k in range(n_sub)])
+    return U[order], 1
+
+
+def _best_of(res: BatchResult, owner: np.ndarray, n_sub: int) -> list[SubResult]:
+    """For each sub-problem 0..n_sub-1, the best of its rows of a batch (feasible first, then the least objective)."""
+    out = []
+    for k in range(n_sub):
+        rows = np.flatnonzero(owner == k)
+        best = res.sub(rows[0])
+        for r in rows[1:]:
+            cand = res.sub(r)
+            if _better(cand, best):
+                best = cand
+        out.append(best)
+    return out
+
+
+def _anchors_batched(problem: Any, off: np.ndarray, scale: np.ndarray, n_starts: int, seed: int,
+                     first: np.ndarray) -> tuple[list[SubResult], int]:
+    """The m anchors, their multi-starts solved together: each minimises its objective augmented by ρ times the
+    sum of the others (all scaled), the epsilon sub-problem with no epsilon bound. Where the minimum of f_k is one
+    design this moves it by O(ρ) and f_k by O(ρ²); where f_k has a plateau (a bound or a constraint holds it) it
+    picks the best of the others on it, as the lexicographic second stage of :func:`_anchor` does, without that
+    stage's degenerate equality constraint (on which SQP steps stall)."""
+    m = problem.n_obj
+    cons = model_constraints(problem) if problem.n_con else None
+    aug = np.where(np.eye(m, dtype=bool), 1.0, _RHO)
+
+    def s1(obj):  # sub-problem i minimises objective obj[i] (augmented)
+        return lambda F, G, idx: (_scaled(F, off, scale) * aug[obj[idx]]).sum(axis=1)
+
+    c1 = (lambda F, G, idx: cons(F, G)) if cons else None
+    starts, calls = _lhs_ranked(problem, s1(np.arange(m)), c1, m, max(1, n_starts - 1), seed)
+    U0 = np.concatenate([np.repeat(first[None, None, :], m, axis=0), starts], axis=1)  # (m, n_starts, n)
+    per = U0.shape[1]
+    owner = np.repeat(np.arange(m), per)
+    res = solve_batch(problem, s1(owner), c1, U0.reshape(m * per, -1))
+    calls += res.n_model_calls
+    best = _best_of(res, owner, m)
+    for k, b in enumerate(best):
+        if not b.feasible:
+            r = minimize(problem, k, n_starts=n_starts, seed=seed)
+            raise InfeasibleError(r.message)
+    return best, calls
+
+
+def _warm_starts(P: np.ndarray, known_p: np.ndarray, known_u: np.ndarray, n_near: int = 2) -> np.ndarray:
+    """Starts for sub-problems of parameters ``P``: the solutions of the ``n_near`` nearest solved sub-problems
+    (parameters ``known_p``, solutions ``known_u``) interpolated by inverse distance (two that bracket a point of
+    a 2-objective front: linear interpolation along it; one: the nearest solution)."""
+    dist = np.linalg.norm(P[:, None, :] - known_p[None, :, :], axis=2)
+    near = np.argsort(dist, axis=1, kind="stable")[:, :n_near]
+    dd = np.take_along_axis(dist, near, axis=1)
+    w = 1.0 / np.maximum(dd, 1e-12)
+    w /= w.sum(axis=1, keepdims=True)
+    return np.clip((known_u[near] * w[:, :, None]).sum(axis=1), 0.0, 1.0)
+
+
+def _solve_grid_batched(problem: Any, grid: np.ndarray, params: list[np.ndarray], solved: list[SubResult],
+                        scalar: Callable, cons: Callable, n_starts: int, seed: int,
+                        progress: Callable[[int, int], None] | None, total: int,
+                        weighted: bool = False) -> tuple[list[SubResult], int]:
+    """Solve the sub-problems of ``grid`` (one parameter vector per row) together, coarse to fine: every
+    :data:`_COARSE`-th first, warm-started from the anchors, then the rest warm-started between the solved ones;
+    sub-problems still infeasible are re-solved together from seeded LHS starts."""
+    K = len(grid)
+    out: list[SubResult | None] = [None] * K
+    calls = 0
+    coarse = np.arange(0, K, _COARSE) if K > 2 * _COARSE else np.arange(K)
+    levels = [coarse, np.setdiff1d(np.arange(K), coarse)]
+    for level in levels:
+        if not len(level):
+            continue
+        known = [i for i in range(K) if out[i] is not None]
+        kp = np.array(list(params) + [grid[i] for i in known])
+        ku = np.array([s.u for s in solved] + [out[i].u for i in known])
+        # a weighted sum started between two solutions can sit on a stationary point of a non-convex front (the
+        # middle of ZDT2 between its two anchors): weights start from their nearest solution, as SLSQP did
+        U0 = _warm_starts(grid[level], kp, ku, 1 if weighted else 2)
+        res = solve_batch(problem, lambda F, G, idx: scalar(F, G, level[idx]),
+                          lambda F, G, idx: cons(F, G, level[idx]), U0)
+        calls += res.n_model_calls
+        for j, i in enumerate(level):
+            out[i] = res.sub(j)
+        if progress:
+            progress(len(solved) + sum(o is not None for o in out), total)
+    bad = np.array([i for i in range(K) if not out[i].feasible], dtype=int)
+    if len(bad):
+        per = max(1, n_starts)
+        starts, c = _lhs_ranked(problem, lambda F, G, idx: scalar(F, G, bad[idx]),
+                                lambda F, G, idx: cons(F, G, bad[idx]), len(bad), per, seed + len(params))
+        calls += c
+        # warm starts along the front first: the solved designs (anchors and grid) ranked by how well they meet
+        # each failed sub-problem's constraints, then by its objective, from the values already computed (an
+        # epsilon sub-problem's solution is feasible for every looser epsilon: a start that needs no repair)
+        done = solved + [o for o in out if o.feasible]
+        FF, GG = np.array([o.F for o in done]), np.array([o.G for o in done])
+        nd = len(done)
+        idx = np.repeat(bad, nd)
+        v = np.maximum(0, -cons(np.tile(FF, (len(bad), 1)), np.tile(GG, (len(bad), 1)), idx)).max(axis=1, initial=0.0)
+        sc = scalar(np.tile(FF, (len(bad), 1)), np.tile(GG, (len(bad), 1)), idx)
+        v, sc = v.reshape(len(bad), nd), np.where(np.isfinite(sc), sc, np.inf).reshape(len(bad), nd)
+        near = np.array([np.lexsort((sc[j], np.round(v[j], 9)))[:per] for j in range(len(bad))])
+        Ud = np.array([o.u for o in done])
+        starts = np.concatenate([Ud[near], starts], axis=1)
+        owner = np.repeat(np.arange(len(bad)), starts.shape[1])
+        res = solve_batch(problem, lambda F, G, idx: scalar(F, G, bad[owner[idx]]),
+                          lambda F, G, idx: cons(F, G, bad[owner[idx]]), starts.reshape(len(owner), -1))
+        calls += res.n_model_calls
+        for j, r in enumerate(_best_of(res, owner, len(bad))):
+            i = bad[j]
+            if r.feasible or r.violation < out[i].violation:
+                out[i] = r
+    return [o for o in out if o is not None], calls
+
+
 def pareto_front(problem: Any, n_points: int = 11, method: str = "epsilon", *, seed: int = 0, n_starts: int = 4,
-                 report_keys: Iterable[str] = (), progress: Callable[[int, int], None] | None = None) -> ParetoFront:
+                 report_keys: Iterable[str] = (), progress: Callable[[int, int], None] | None = None,
+                 solver: str = "auto") -> ParetoFront:
     """Trace the Pareto front of a multi-objective ``problem``.
 
     Parameters
@@ -304,7 +439,15 @@ def pareto_front(problem: Any, n_points: int = 11, method: str = "epsilon", *, s
     report_keys : iterable of str
         Extra model outputs to tabulate at each front point (DesignProblem only).
     progress : callable, optional
-        ``progress(done, total)`` after each sub-problem (e.g. Excel's status bar).
+        ``progress(done, total)`` after each sub-problem (e.g. Excel's status bar); the batched solver reports
+        after the anchors and after each level of sub-problems solved together.
+    solver : {"auto", "batched", "sequential"}
+        ``"batched"``: the sub-problems are solved together by :func:`xlcell.optimize.solve_batch`, one
+        population call per iteration for all of them (anchors together, then the grid coarse to fine with warm
+        starts); ``"sequential"``: one SLSQP solve after another, each warm-started from its nearest solved
+        neighbour (the method before issue 15). ``"auto"`` (default): batched for two objectives, sequential for
+        three or more (where the batched SQP does not yet escape the degenerate anchors of fronts like DTLZ2's
+        sphere, whose anchors are stationary points of every objective).
 
     Raises
     ------
@@ -317,6 +460,17 @@ def pareto_front(problem: Any, n_points: int = 11, method: str = "epsilon", *, s
               "ws": "weighted"}.get(method, method)
     if method not in METHODS:
         raise InputError("method", method, "'epsilon' or 'weighted'")
+    solver = str(solver).strip().lower()
+    if solver not in SOLVERS + ("auto",):
+        raise InputError("solver", solver, "'auto', 'batched' or 'sequential'")
+    if solver == "auto":
+        solver = "batched" if problem.n_obj == 2 else "sequential"
+    with one_blas_thread():
+        return _pareto_front(problem, n_points, method, seed, n_starts, report_keys, progress, solver, t0)
+
+
+def _pareto_front(problem: Any, n_points: int, method: str, seed: int, n_starts: int, report_keys: Iterable[str],
+                  progress: Callable[[int, int], None] | None, solver: str, t0: float) -> ParetoFront:
     m = problem.n_obj
     if m < 2:
         raise InputError("objectives", m, "at least 2 for a Pareto front (use minimize for one)")
@@ -329,7 +483,12 @@ def pareto_front(problem: Any, n_points: int = 11, method: str = "epsilon", *, s
     calls = 0
     anchors = []
     total = m + (len(simplex_lattice(m, n_points)) - m if method == "weighted" else n_points - m)
-    for k in range(m):
+    if solver == "batched":
+        anchors, c = _anchors_batched(problem, off, scale, n_starts, seed, first)
+        calls += c
+        if progress:
+            progress(m, total)
+    for k in range(m if solver == "sequential" else 0):
         a, c = _anchor(problem, k, off, scale, n_starts, seed + k, first)
         anchors.append(a)
         calls += c
@@ -361,6 +520,29 @@ def pareto_front(problem: Any, n_points: int = 11, method: str = "epsilon", *, s
         grid = [np.array(e) for e in itertools.product(axis, repeat=m - 1)][: max(0, n_points - m)]
 
     n_infeasible = 0
+    if solver == "batched" and grid:
+        P = np.array(grid)
+        if method == "weighted":
+            def scalar_b(F, G, idx):
+                return (fhat(F) * P[idx]).sum(axis=1)
+
+            def cons_b(F, G, idx):
+                return cons(F, G) if cons is not None else np.zeros((len(F), 0))
+        else:
+            def scalar_b(F, G, idx):
+                h = fhat(F)
+                return h[:, 0] + _RHO * h[:, 1:].sum(axis=1)
+
+            def cons_b(F, G, idx):
+                e = P[idx] - fhat(F)[:, 1:]
+                return e if cons is None else np.hstack([cons(F, G), e])
+        res, c = _solve_grid_batched(problem, P, params, solved, scalar_b, cons_b, n_starts, seed, progress,
+                                     len(solved) + len(P), method == "weighted")
+        calls += c
+        params += list(P)
+        solved += res
+        n_infeasible = sum(not r.feasible for r in res)
+        grid = []
     for pvec in grid:
         if method == "weighted":
             def scalar(F, G, w=pvec):
@@ -417,6 +599,32 @@ def pareto_front(problem: Any, n_points: int = 11, method: str = "epsilon", *, s
     )
 
 
+def zdt(which: int, n_var: int = 30) -> FunctionProblem:
+    """ZDT1, ZDT2 or ZDT3 (Zitzler, Deb and Thiele 2000), the standard two-objective test problems, on [0, 1]^n_var.
+
+    f1 = x1, g = 1 + 9 mean(x2..xn), f2 = g h(f1/g) with h(r) = 1 - sqrt(r) (ZDT1, convex front), 1 - r² (ZDT2,
+    non-convex) or 1 - sqrt(r) - r sin(10 π f1) (ZDT3, five disconnected pieces); the Pareto set is x2..xn = 0.
+
+    Parameters
+    ----------
+    which : {1, 2, 3}
+        The problem.
+    n_var : int
+        Number of variables (30 in the original).
+    """
+    if which not in (1, 2, 3):
+        raise InputError("which", which, "1, 2 or 3 (ZDT1, ZDT2, ZDT3)")
+
+    def fun(X):
+        f1 = X[:, 0]
+        g = 1 + 9 * X[:, 1:].sum(axis=1) / (X.shape[1] - 1)
+        r = f1 / g
+        h = {1: lambda: 1 - np.sqrt(r), 2: lambda: 1 - r ** 2,
+             3: lambda: 1 - np.sqrt(r) - r * np.sin(10 * np.pi * f1)}[which]()
+        return np.c_[f1, g * h]
+    return FunctionProblem(fun, [0.0] * n_var, [1.0] * n_var, 2)
+
+
 def normalised_hypervolume(F_min: np.ndarray, ideal_min: np.ndarray, nadir_min: np.ndarray) -> float:
     """Hypervolume of any point set (minimisation form) in a given normalisation (for comparing methods).
 
@@ -455,4 +663,4 @@ def additive_epsilon(A: np.ndarray, R: np.ndarray) -> float:
 
 
 __all__ = ["ParetoFront", "additive_epsilon", "pareto_front", "non_dominated", "hypervolume", "knee_index", "simplex_lattice",
-           "normalised_hypervolume", "HV_REFERENCE", "METHODS"]
+           "normalised_hypervolume", "HV_REFERENCE", "METHODS", "SOLVERS", "zdt"]

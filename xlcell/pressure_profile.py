@@ -32,8 +32,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.integrate import simpson, solve_bvp
-from scipy.special import lambertw
 
 from .errors import InfeasibleError, InputError
 from . import units
@@ -95,6 +93,8 @@ def objective(s: np.ndarray, z: np.ndarray, eps_surface: np.ndarray, eps_foil: n
     terminal_weight : float
         w_T, the weight of the exit gradient Δ(1)² (dimensionless).
     """
+    from scipy.integrate import simpson  # here: import xlcell (and udfs) stays light (issue 15)
+
     d = eps_surface - eps_foil
     return float(terminal_weight * d[-1] ** 2 + simpson(d * d + effort_weight * z * z, x=s))
 
@@ -177,6 +177,9 @@ def optimal_pressure_profile(eps0: float, target_porosity: float, eps_min: float
         raise InfeasibleError(f"target_porosity = {et:.4g} is out of reach in a {units.to_display(T, 'ms'):.4g} ms nip: the coating "
                               f"relaxes too slowly (relaxation times {units.to_display(tau_surface_s, 'ms'):.4g} and {units.to_display(tau_foil_s, 'ms'):.4g} ms)")
     z_const = float(np.log(E / (q_const - em)))
+
+    from scipy.integrate import solve_bvp  # here: import xlcell (and udfs) stays light (issue 15)
+    from scipy.special import lambertw
 
     weights = {"r": r, "wT": wT}  # the (effort, terminal) weights of the current continuation step
 

@@ -47,8 +47,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.optimize import minimize
-from scipy.stats import norm, qmc
 
 from .calendering import LINE_LOAD, CalenderingMaterial, eps0_from_solids
 from .errors import InputError, ShapeError
@@ -474,6 +472,8 @@ def expected_improvement(mean: Array, std: Array, best: Array, xi: float = 0.0) 
     xi : float
         Improvement margin ξ in the same unit (default 0): larger values favour exploration.
     """
+    from scipy.stats import norm  # here: import xlcell (and udfs) stays light (issue 15)
+
     m, s, b = np.broadcast_arrays(_f(mean), _f(std), _f(best))
     imp = b - m - xi
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -484,6 +484,8 @@ def expected_improvement(mean: Array, std: Array, best: Array, xi: float = 0.0) 
 
 def _tent_part(c: np.ndarray, d: float, lo: np.ndarray, hi: np.ndarray, m: np.ndarray, s: np.ndarray) -> np.ndarray:
     """∫_lo^hi (c + d y) N(y; m, s²) dy for s > 0."""
+    from scipy.stats import norm
+
     zl, zh = (lo - m) / s, (hi - m) / s
     return (c + d * m) * (norm.cdf(zh) - norm.cdf(zl)) + d * s * (norm.pdf(zl) - norm.pdf(zh))
 
@@ -599,6 +601,8 @@ def sobol_settings(bounds: Mapping[str, tuple[float, float]], n: int, seed: int)
     seed : int
         Seed of the scrambling (same seed -> same settings).
     """
+    from scipy.stats import qmc  # here: import xlcell (and udfs) stays light (issue 15)
+
     keys = list(bounds)
     m = int(np.ceil(np.log2(max(n, 2))))
     u = qmc.Sobol(d=len(keys), scramble=True, seed=seed).random_base2(m)[:n]
@@ -758,6 +762,9 @@ def suggest_next(sur: Surrogate, bounds: Mapping[str, tuple[float, float]], targ
     def full(x: np.ndarray) -> dict[str, np.ndarray]:
         x = np.atleast_2d(x)
         return {**fixed, **{k: lo[j] + x[:, j] * (hi[j] - lo[j]) for j, k in enumerate(keys)}}
+
+    from scipy.optimize import minimize
+    from scipy.stats import qmc
 
     u = qmc.Sobol(d=len(keys), scramble=True, seed=seed).random_base2(int(np.ceil(np.log2(max(n_candidates, 2)))))
     ok = feasible(full(u), sur.material, sur.line, sur.solids_fraction) if fracture_limit else np.ones(len(u), bool)
