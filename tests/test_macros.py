@@ -324,12 +324,14 @@ def test_the_inputs_hash_covers_the_model_context(book, tmp_path):
     seen = {h0}
     # each of these moves the front, so each must move the hash: (named range, row, column, new value)
     edits = [("tbl_factory", 1, 1, 5),  # plant_energy_GWh_yr 50 -> 5 (the audit's case)
-             ("tbl_bom", 1, 1, 13),  # pos_am_usd_kg 26 -> 13
+             ("tbl_bom", "pos_am_usd_kg", 1, 13),  # 26 -> 13 (the row found by its key: the BOM's rows grow)
              ("tbl_sei_params", 0, 1, 5e-22),  # sei_diffusivity_m2_s
              ("tbl_materials", 1, 12, 0.9),  # LFP's cycled window: x_max 0.95038 -> 0.9 (its practical capacity)
              ("tbl_steps", 1, 19, 6000)]  # Positive mixing cycle_time_s
     for name, i, j, v in edits:
         copy = _small(tmp_path / f"{name}.xlsx")
+        if isinstance(i, str):
+            i = [str(r[0]) for r in _block(copy, name)].index(i)
         assert _block(copy, name)[i][j] != v
         _set(copy, name, i, j, v)
         h = read_settings(FileBook(copy, quiet=True)).inputs_hash()
