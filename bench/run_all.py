@@ -40,6 +40,8 @@ ARGS: dict[str, dict[str, list[str]]] = {
     "bench_uncertainty.py": {"quick": ["--n", "20000", "--loop-n", "50"], "full": []},
     "bench_surrogate.py": {"quick": ["--quick"], "full": []},
     "bench_batch.py": {"quick": ["--quick"], "full": ["--dask"]},
+    "bench_pack.py": {"quick": ["--n", "500"], "full": []},
+    "bench_nip.py": {"quick": ["--n", "1000", "--repeat", "1"], "full": []},
 }
 #: benchmarks that only run with --full unless they gain a --quick option (minutes even on an idle machine)
 FULL_ONLY = {"bench_pareto.py"}
