@@ -945,11 +945,6 @@ def _exchange(asi_ct: Array, T: Array) -> Array:
     return GAS_CONSTANT * T / (FARADAY * asi_ct)
 
 
-def _polarisation(i: Array, asi_ohm: Array, i0_p: Array, i0_n: Array, T: Array) -> Array:
-    """OCV - V at current density i: ohmic i ASI_ohm + Butler–Volmer in each electrode (V)."""
-    return i * asi_ohm + bv_overpotential(i, i0_p, T) + bv_overpotential(i, i0_n, T)
-
-
 def pulse_current(drop_V: Array, asi_ohm: Array, i0_p: Array, i0_n: Array, T: Array) -> np.ndarray:
     """Current density (A/m²) at which the polarisation (ohmic + Butler–Volmer) equals ``drop_V``: Newton's method.
 
@@ -968,22 +963,24 @@ def pulse_current(drop_V: Array, asi_ohm: Array, i0_p: Array, i0_n: Array, T: Ar
         Temperature (K).
     """
     two_rt_f = 2.0 * GAS_CONSTANT * np.asarray(T, dtype=float) / FARADAY
-    rt_f = 0.5 * two_rt_f
     dv = np.asarray(drop_V, dtype=float)
-    i = dv / (asi_ohm + rt_f / i0_p + rt_f / i0_n)
+    a_p, a_n = 2.0 * i0_p, 2.0 * i0_n
+    i = dv / (asi_ohm + two_rt_f / a_p + two_rt_f / a_n)
     for _ in range(60):
-        g = dv - _polarisation(i, asi_ohm, i0_p, i0_n, T)
-        dg = asi_ohm + two_rt_f / np.sqrt(4.0 * i0_p**2 + i**2) + two_rt_f / np.sqrt(4.0 * i0_n**2 + i**2)
+        x_p, x_n = i / a_p, i / a_n
+        g = dv - i * asi_ohm - two_rt_f * (np.arcsinh(x_p) + np.arcsinh(x_n))
+        dg = asi_ohm + two_rt_f * (1.0 / (a_p * np.sqrt(1.0 + x_p * x_p)) + 1.0 / (a_n * np.sqrt(1.0 + x_n * x_n)))
         step = g / dg
         i = i + step
-        if np.all(np.abs(step) <= 1e-13 * np.abs(i)):
+        if np.all(np.abs(step) <= 1e-12 * np.abs(i)):
             break
     return i
 
 
-def _salt_balance(d: CellDesign, qa: Array, c_rate: Array, charge: bool = False) -> dict[str, Array]:
+def _salt_balance(d: CellDesign, k: Array, D: tuple[Array, Array, Array], charge: bool = False) -> dict[str, Array]:
     """Steady salt profile of the full cell at ``c_rate`` with the reaction spread through each electrode.
 
+    ``k`` = (1 - t+) i / F (mol/m²/s) and ``D`` the effective salt diffusivities (positive, negative, separator).
     Salt is consumed in the electrode that takes up lithium from the electrolyte (the positive on discharge, the
     negative on charge) and released in the other. With k = (1 - t+) i / F (mol/m²/s) the steady profile is a
     parabola in each electrode (a drop k L / (2 D_eff) across it) and a line in the separator (k L_s / D_s); the salt
@@ -994,16 +991,13 @@ def _salt_balance(d: CellDesign, qa: Array, c_rate: Array, charge: bool = False)
     split by its powers of the electrodes' common thickness scale, ``b0 + b1`` = B likewise).
     """
     p, n, s = d.pos, d.neg, d.sep
-    b = d.bruggeman_exponent
-    D0 = d.electrolyte_diffusivity_m2_s
-    use, other = (n, p) if charge else (p, n)
-    D_u, D_o, D_s = D0 * use.porosity**b, D0 * other.porosity**b, D0 * s.porosity**b
+    D_p, D_n, D_s = D
+    use, other, D_u, D_o = (n, p, D_n, D_p) if charge else (p, n, D_p, D_n)
     L_u, L_o, L_s = use.thickness_m, other.thickness_m, s.thickness_m
     e_u, e_o, e_s = use.porosity, other.porosity, s.porosity
-    k = (1.0 - d.transference_number) * qa * c_rate / SECONDS_PER_HOUR / FARADAY
-    t = dict(k=k, c0=d.electrolyte_concentration_mol_m3, a=e_u * L_u**2 / (6.0 * D_u),
-             b0=e_s * L_s * L_u / (2.0 * D_u), b1=e_o * L_o * L_u / (2.0 * D_u),
-             cs0=e_s * L_s**2 / (2.0 * D_s), cs1=e_o * L_o * L_s / D_s, cs2=e_o * L_o**2 / (3.0 * D_o),
+    h_u = L_u / (2.0 * D_u)
+    t = dict(k=k, c0=d.electrolyte_concentration_mol_m3, a=e_u * L_u * h_u / 3.0, b0=e_s * L_s * h_u,
+             b1=e_o * L_o * h_u, cs0=e_s * L_s**2 / (2.0 * D_s), cs1=e_o * L_o * L_s / D_s, cs2=e_o * L_o**2 / (3.0 * D_o),
              m0=e_s * L_s, m1=e_u * L_u + e_o * L_o)
     B, C, M = t["b0"] + t["b1"], t["cs0"] + t["cs1"] + t["cs2"], t["m0"] + t["m1"]
     with np.errstate(divide="ignore"):
@@ -1033,7 +1027,7 @@ def _max_scale(t: Mapping[str, Array], f: Array) -> Array:
         dg = (3.0 * p3 * s + 2.0 * p2) * s + p1
         step = g / dg
         s = np.maximum(s - step, 0.5 * s)
-        if np.all(np.abs(step) <= 1e-13 * np.abs(s)):
+        if np.all(np.abs(step) <= 1e-12 * np.abs(s)):
             break
     return s
 
@@ -1050,21 +1044,20 @@ def _rate_limits(d: CellDesign, c: Mapping[str, Array], c_rate: Array) -> dict[s
     q_lim = np.minimum(c["pos_areal_capacity_C_m2"], c["neg_areal_capacity_C_m2"])
     i = q_lim * c_rate / SECONDS_PER_HOUR  # A/m² of positive area (the negative carries the same current)
     D0 = d.electrolyte_diffusivity_m2_s
-    Deff_p, Deff_n = D0 * p.porosity**b, D0 * n.porosity**b
-    salt = FARADAY * d.electrolyte_concentration_mol_m3 / (1.0 - d.transference_number)
-    n_e_p = i * p.thickness_m / (salt * Deff_p)
-    n_e_n = i * n.thickness_m / (salt * Deff_n)
+    Deff_p, Deff_n, Ds = D0 * p.porosity**b, D0 * n.porosity**b, D0 * d.sep.porosity**b
+    k = (1.0 - d.transference_number) * i / FARADAY  # mol/m²/s of salt
+    n_e_p = k * p.thickness_m / (d.electrolyte_concentration_mol_m3 * Deff_p)
+    n_e_n = k * n.thickness_m / (d.electrolyte_concentration_mol_m3 * Deff_n)
     t_s_p = diffusion_time(p.particle_radius_m, p.solid_diffusivity_m2_s)
     t_s_n = diffusion_time(n.particle_radius_m, n.solid_diffusivity_m2_s)
     n_s_p, n_s_n = t_s_p / t_dis, t_s_n / t_dis
     h_p, h_n = surface_headroom(p, "pos"), surface_headroom(n, "neg")
     # electrolyte: the share of each electrode the salt reaches (discharge: the positive; charge: the negative)
-    dis = _salt_balance(d, q_lim, c_rate)
-    chg = _salt_balance(d, q_lim, c_rate, charge=True)
+    dis = _salt_balance(d, k, (Deff_p, Deff_n, Ds))
+    chg = _salt_balance(d, k, (Deff_p, Deff_n, Ds), charge=True)
     # the steady balance takes the full cell's salt relaxation time τ_e = (4/π²)(L_p + L_s + L_n) Σ L/D_eff to set
     # in: the salt at the collector runs out at t_dep = -τ_e ln(1 - 1/X), X the steady depletion at full reach, and
     # the electrode works whole until then (the time-averaged reach of the discharge)
-    Ds = D0 * d.sep.porosity**b
     tau_e = 4.0 / np.pi**2 * (p.thickness_m + d.sep.thickness_m + n.thickness_m) * (
         p.thickness_m / Deff_p + d.sep.thickness_m / Ds + n.thickness_m / Deff_n)
     X = _salt_limit(dis, 1.0)
