@@ -50,8 +50,9 @@ def design_values(ref_set: dict[str, Any]) -> dict[str, Any]:
     """The set's xlcell design keys plus what the rate model reads from the reference's extras: the cut-off voltage,
     each electrode's surface headroom past its cycled window (the set's stoichiometry windows) and the open-circuit
     voltage at 50 % SOC as the mean voltage (BatPaC's convention). A concentration-dependent solid diffusivity is
-    taken as its mean over the cycled window (the slope of Kirchhoff's transform ∫D dc across the window: the
-    flux a given surface-to-centre difference drives), not its value at 50 % SOC. A separator porosity of 1 (Marquis2019's free
+    taken as its mean over the fifth of the window where the discharge ends (SOC 0 to 20 %), not its value at 50 %
+    SOC: the loss is set when the surface meets its limit, by the flux that the concentration interval between the
+    surface and the mean drives (Kirchhoff's transform ∫D dc over that interval). A separator porosity of 1 (Marquis2019's free
     electrolyte layer) is taken as 0.999, the largest xlcell allows to three digits."""
     ex = ref_set["extra"]
     w = ex["sto_window"]
@@ -59,8 +60,9 @@ def design_values(ref_set: dict[str, Any]) -> dict[str, Any]:
     neg_lo, neg_hi = w["neg_sto_0pct"], w["neg_sto_100pct"]
     design = dict(ref_set["design"])
     design["sep_porosity"] = min(design.get("sep_porosity", 0.5), 0.999)
-    for e in ("pos", "neg"):  # D(c): its mean over the window (Kirchhoff's transform), not its value at 50 % SOC
-        design[f"{e}_solid_diffusivity_m2_s"] = float(np.mean(ex[e]["solid_diffusivity_m2_s"]))
+    for e in ("pos", "neg"):  # D(c): its mean where the discharge ends (SOC 0 to 20 %), not its value at 50 % SOC
+        D = np.asarray(ex[e]["solid_diffusivity_m2_s"], dtype=float)  # from 100 % SOC (pos) / 0 % SOC (neg) up
+        design[f"{e}_solid_diffusivity_m2_s"] = float(np.mean(D[-5:] if e == "pos" else D[:5]))
     return dict(design, cutoff_voltage_V=ex["lower_cutoff_V"], avg_voltage_V=ref_set["ocv_soc50_V"],
                 pos_surface_headroom=(1.0 - pos_hi) / (pos_hi - pos_lo), neg_surface_headroom=neg_lo / (neg_hi - neg_lo))
 

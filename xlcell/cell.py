@@ -649,11 +649,17 @@ def evaluate_cell(design: CellDesign, fmt: CellFormat | None = None, *,
     # BatPaC 5.0's power (§2.4): a 10 s pulse at the fraction f of the open-circuit voltage; the current from the
     # ohmic and the Butler–Volmer drops (the linear ASI's P = V² f (1 - f) / R at small overpotential)
     f = d.power_voltage_fraction
-    i_pulse = pulse_current((1.0 - f) * v_avg, rate["asi_ohm"], rate["i0_p"], rate["i0_n"], d.temperature_K)
+    salt = _pulse_salt(rate["salt_balance"], d.transference_number)
+    i_pulse = pulse_current((1.0 - f) * v_avg, rate["asi_ohm"], rate["i0_p"], rate["i0_n"], d.temperature_K, salt)
     p_max = f * v_avg * i_pulse * A
     v_load = rate["v_load"]
+    # the 10 s pulse at the C-rate: the voltage under load less the salt's concentration overpotential after 10 s
+    i_c = rate["current_density"]
+    c_p, c_n = salt["c0"] - salt["q_p"] * i_c, salt["c0"] + salt["q_n"] * i_c
     with np.errstate(divide="ignore", invalid="ignore"):
-        r_pulse = (v_avg - v_load) / current
+        eta_salt = np.where(c_p > 0, 2.0 * GAS_CONSTANT * d.temperature_K / FARADAY * salt["tc"]
+                            * np.log(c_n / np.where(c_p > 0, c_p, 1.0)), np.inf)
+        r_pulse = (v_avg - v_load + eta_salt) / current
     np_ratio = qa_n / qa_p
     # feasible: discharge AND charge at the C-rate (the negative's electrolyte depletes on charge); each diffusion
     # limit alone keeps min_usable_fraction of the capacity (its limit ratio <= 1)
@@ -945,11 +951,17 @@ def _exchange(asi_ct: Array, T: Array) -> Array:
     return GAS_CONSTANT * T / (FARADAY * asi_ct)
 
 
-def pulse_current(drop_V: Array, asi_ohm: Array, i0_p: Array, i0_n: Array, T: Array) -> np.ndarray:
-    """Current density (A/m²) at which the polarisation (ohmic + Butler–Volmer) equals ``drop_V``: Newton's method.
+PULSE_S = 10.0  #: BatPaC 5.0's power pulse (§2.4): 10 s
 
-    g(i) = drop - i ASI_ohm - η_p(i) - η_n(i) is convex and falling, so Newton from the linear solution
-    drop / (ASI_ohm + ASI_ct,p + ASI_ct,n) (a lower bound: asinh x <= x) climbs to the root without overshoot.
+
+def pulse_current(drop_V: Array, asi_ohm: Array, i0_p: Array, i0_n: Array, T: Array,
+                  salt: Mapping[str, Array] | None = None) -> np.ndarray:
+    """Current density (A/m²) at which the pulse's polarisation equals ``drop_V``: safeguarded Newton.
+
+    The polarisation is ohmic i ASI_ohm + Butler–Volmer η_p(i) + η_n(i) (:func:`bv_overpotential`) + the salt's
+    concentration overpotential after the pulse (``salt``, :func:`_pulse_salt`; None: none). g(i) = drop -
+    polarisation falls with i; Newton starts from the linear solution drop / (ASI_ohm + ASI_ct,p + ASI_ct,n) and
+    never steps past the current at which the pulse empties the positive's pores of salt.
 
     Parameters
     ----------
@@ -961,20 +973,59 @@ def pulse_current(drop_V: Array, asi_ohm: Array, i0_p: Array, i0_n: Array, T: Ar
         Exchange current per electrode area of each electrode (A/m²).
     T : array_like
         Temperature (K).
+    salt : mapping, optional
+        The pulse's salt terms (:func:`_pulse_salt`).
     """
     two_rt_f = 2.0 * GAS_CONSTANT * np.asarray(T, dtype=float) / FARADAY
     dv = np.asarray(drop_V, dtype=float)
     a_p, a_n = 2.0 * i0_p, 2.0 * i0_n
     i = dv / (asi_ohm + two_rt_f / a_p + two_rt_f / a_n)
-    for _ in range(60):
+    if salt is None:
+        hi = np.inf
+    else:
+        q_p, q_n, c0, w = salt["q_p"], salt["q_n"], salt["c0"], two_rt_f * salt["tc"]
+        hi = c0 / q_p  # the pulse empties the positive's pores of salt: g -> -inf
+        i = np.minimum(i, 0.5 * hi)
+    lo = np.zeros_like(i)  # g(lo) > 0, g(hi) < 0: a bracket that Newton's steps may not leave (bisection then)
+    for _ in range(100):
         x_p, x_n = i / a_p, i / a_n
         g = dv - i * asi_ohm - two_rt_f * (np.arcsinh(x_p) + np.arcsinh(x_n))
         dg = asi_ohm + two_rt_f * (1.0 / (a_p * np.sqrt(1.0 + x_p * x_p)) + 1.0 / (a_n * np.sqrt(1.0 + x_n * x_n)))
-        step = g / dg
-        i = i + step
-        if np.all(np.abs(step) <= 1e-12 * np.abs(i)):
+        if salt is not None:
+            cp, cn = c0 - q_p * i, c0 + q_n * i
+            g = g - w * np.log(cn / cp)
+            dg = dg + w * (q_n / cn + q_p / cp)
+        lo = np.where(g > 0, i, lo)
+        hi = np.where(g < 0, i, hi)
+        new = i + g / dg
+        new = np.where((new > lo) & (new < hi), new, 0.5 * (lo + hi))
+        step = new - i
+        i = new
+        if np.all(np.abs(step) <= 1e-13 * np.abs(i)):
             break
     return i
+
+
+def _pulse_salt(dis: Mapping[str, Array], transference: Array, duration_s: Array = PULSE_S) -> dict[str, Array]:
+    """The salt change per unit current density in each electrode after a pulse of ``duration_s`` (m³·s/(mol)...).
+
+    With the reaction spread through each electrode the salt in the positive falls at first by k/(ε_p L_p) per
+    second (k = (1 - t+) i / F) and in the negative rises by k/(ε_n L_n); each mean approaches its steady value
+    (the full-cell balance of :func:`_salt_balance`, Δ_p = k ((C - 2A)/M + 2A/(ε_p L_p)),
+    Δ_n = k (L_s/D_s + L_n/(3 D_n) - (C - 2A)/M)) exponentially with the time constant that matches that first slope,
+    τ = Δ ε L / k. Returned: q_p, q_n with c_p = c0 - q_p i, c_n = c0 + q_n i after the pulse (m³/(mol)... per
+    A/m²), ``c0`` and ``tc`` = 1 - t+, the factor of the concentration overpotential 2RT/F (1 - t+) ln(c_n/c_p).
+    """
+    t = dis
+    per_k = (t["cs0"] + t["cs1"] + t["cs2"] - 2.0 * t["a"]) / (t["m0"] + t["m1"])  # (c0 - c_ps)/k
+    e_l_p = t["e_u"] * t["L_u"]
+    e_l_n = t["e_o"] * t["L_o"]
+    dp = per_k + 2.0 * t["a"] / e_l_p
+    dn = t["L_s"] / t["D_s"] + t["L_o"] / (3.0 * t["D_o"]) - per_k
+    kf = (1.0 - transference) / FARADAY  # k per unit current density
+    q_p = kf * dp * -np.expm1(-duration_s / (dp * e_l_p))
+    q_n = kf * dn * -np.expm1(-duration_s / (dn * e_l_n))
+    return dict(q_p=q_p, q_n=q_n, c0=t["c0"], tc=1.0 - transference)
 
 
 def _salt_balance(d: CellDesign, k: Array, D: tuple[Array, Array, Array], charge: bool = False) -> dict[str, Array]:
@@ -998,7 +1049,7 @@ def _salt_balance(d: CellDesign, k: Array, D: tuple[Array, Array, Array], charge
     h_u = L_u / (2.0 * D_u)
     t = dict(k=k, c0=d.electrolyte_concentration_mol_m3, a=e_u * L_u * h_u / 3.0, b0=e_s * L_s * h_u,
              b1=e_o * L_o * h_u, cs0=e_s * L_s**2 / (2.0 * D_s), cs1=e_o * L_o * L_s / D_s, cs2=e_o * L_o**2 / (3.0 * D_o),
-             m0=e_s * L_s, m1=e_u * L_u + e_o * L_o)
+             m0=e_s * L_s, m1=e_u * L_u + e_o * L_o, e_u=e_u, L_u=L_u, e_o=e_o, L_o=L_o, L_s=L_s, D_s=D_s, D_o=D_o)
     B, C, M = t["b0"] + t["b1"], t["cs0"] + t["cs1"] + t["cs2"], t["m0"] + t["m1"]
     with np.errstate(divide="ignore"):
         avail = t["c0"] * M / k
@@ -1013,6 +1064,26 @@ def _salt_limit(t: Mapping[str, Array], f: Array, scale: Array = 1.0) -> Array:
     s = scale
     poly = (t["a"] * f**2 + t["b1"] * f + t["cs2"]) * s**2 + (t["b0"] * f + t["cs1"]) * s + t["cs0"]
     return t["k"] * s * poly / (t["c0"] * (t["m0"] + t["m1"] * s))
+
+
+def _depletion_time(x1: Array, x2: Array, tau1: Array, tau2: Array) -> np.ndarray:
+    """The time t at which x1 (1 - e^(-t/τ1)) + x2 (1 - e^(-t/τ2)) reaches 1 (s; inf where x1 + x2 <= 1).
+
+    The sum is concave and rising in t, so Newton's method from t = -min(τ) ln(1 - 1/(x1 + x2)), left of the root,
+    climbs to it without overshoot.
+    """
+    X = x1 + x2
+    reach = X > 1.0
+    Xs = np.where(reach, X, 2.0)
+    t = -np.minimum(tau1, tau2) * np.log1p(-1.0 / Xs)
+    for _ in range(60):
+        e1, e2 = np.exp(-t / tau1), np.exp(-t / tau2)
+        g = x1 * (1.0 - e1) + x2 * (1.0 - e2) - 1.0
+        step = -g / (x1 * e1 / tau1 + x2 * e2 / tau2)
+        t = t + np.where(reach, step, 0.0)
+        if np.all(np.abs(step[reach] if np.ndim(step) else step) <= 1e-10 * np.abs(t[reach] if np.ndim(t) else t)):
+            break
+    return np.where(reach, t, np.inf)
 
 
 def _max_scale(t: Mapping[str, Array], f: Array) -> Array:
@@ -1055,14 +1126,17 @@ def _rate_limits(d: CellDesign, c: Mapping[str, Array], c_rate: Array) -> dict[s
     # electrolyte: the share of each electrode the salt reaches (discharge: the positive; charge: the negative)
     dis = _salt_balance(d, k, (Deff_p, Deff_n, Ds))
     chg = _salt_balance(d, k, (Deff_p, Deff_n, Ds), charge=True)
-    # the steady balance takes the full cell's salt relaxation time τ_e = (4/π²)(L_p + L_s + L_n) Σ L/D_eff to set
-    # in: the salt at the collector runs out at t_dep = -τ_e ln(1 - 1/X), X the steady depletion at full reach, and
-    # the electrode works whole until then (the time-averaged reach of the discharge)
-    tau_e = 4.0 / np.pi**2 * (p.thickness_m + d.sep.thickness_m + n.thickness_m) * (
+    # the steady balance sets in on two time scales: the positive's own parabola (a drop of N_e,p/2 of c0) in its
+    # slab's first mode τ_p = 4 L_p²/(π² D_p), the shift of the whole profile (the rest of the steady depletion X at
+    # full reach) in the full cell's salt relaxation time τ_c = (4/π²)(L_p + L_s + L_n) Σ L/D_eff. The salt at the
+    # positive's collector runs out at t_dep; the electrode works whole until then and the steady share φ after it
+    # (φ is the reach averaged over the discharge; it never rises with the C-rate)
+    tau_p = 4.0 / np.pi**2 * p.thickness_m**2 / Deff_p
+    tau_c = 4.0 / np.pi**2 * (p.thickness_m + d.sep.thickness_m + n.thickness_m) * (
         p.thickness_m / Deff_p + d.sep.thickness_m / Ds + n.thickness_m / Deff_n)
     X = _salt_limit(dis, 1.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t_dep = np.where(X > 1.0, -tau_e * np.log1p(-1.0 / np.maximum(X, 1.0 + 1e-15)), np.inf)
+    x_p = np.minimum(n_e_p / 2.0, X)
+    t_dep = _depletion_time(x_p, X - x_p, tau_p, tau_c)
     whole = np.minimum(1.0, t_dep / t_dis)
     phi = whole + (1.0 - whole) * dis["phi"]
     # solid: the exact sphere; on discharge the positive's reaction is confined to the share φ the salt reaches, so
@@ -1089,7 +1163,7 @@ def _rate_limits(d: CellDesign, c: Mapping[str, Array], c_rate: Array) -> dict[s
     l_max_n = n.thickness_m * _max_scale(chg, fmin)
     return dict(t_e_p=diffusion_time(p.thickness_m, Deff_p), t_e_n=diffusion_time(n.thickness_m, Deff_n),
                 t_s_p=t_s_p, t_s_n=t_s_n, n_e_p=n_e_p, n_e_n=n_e_n, n_s_p=n_s_p, n_s_n=n_s_n,
-                phi_p=phi, phi_n=chg["phi"], u_p=u_p, u_n=u_n, f_v=f_v, fraction=fraction,
+                phi_p=phi, phi_n=chg["phi"], salt_balance=dis, u_p=u_p, u_n=u_n, f_v=f_v, fraction=fraction,
                 current_density=i, eta_p=eta_p, eta_n=eta_n, v_load=v_load, v_cut=v_cut, i0_p=i0_p, i0_n=i0_n,
                 asi_ohm=asi_ohm, lim_e_p=lim_e_p, lim_e_n=lim_e_n, lim_s_p=n_s_p / ns_crit_p, lim_s_n=n_s_n / ns_crit_n,
                 l_max_p=l_max_p, l_max_n=l_max_n,
