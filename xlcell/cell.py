@@ -25,25 +25,21 @@ Relations (all per unit of positive electrode area unless stated):
   charge transfer RT/(F i0 a_eff L), a = 3 ε_AM / r,
   a_eff = a (1 - θ_b) where θ_b = min(0.99, k_b v_binder / v_AM) is the share of the active
   surface blinded by binder;
-* power at a fraction f of the open-circuit voltage: P = V² f (1 - f) / R (BatPaC 5.0, 2.4), R = (ASI + the format's
-  hardware ASI) / area;
-* diffusion limits (t ~ L²/D): solid r²/D_s and electrolyte L²/D_eff against the discharge time
-  3600/C. Electrolyte depletion is judged by the number N_e = i L (1 - t+) / (F c0 D_eff): with
-  the reaction spread evenly through the electrode, the steady salt profile is a parabola whose
-  drop across the electrode is N_e c0 / 2, so the electrolyte at the current collector runs dry at
-  N_e = 2, the default critical value. On discharge the salt is consumed in the positive electrode
-  and released in the negative (where it accumulates), so only the positive's number limits the
-  discharge (the usable capacity); the negative's limits charging, and the feasibility flags ask
-  for both directions at the C-rate. Solid depletion is judged by
-  N_s = (r²/D_s) / (3600/C): for a sphere under a constant surface flux the quasi-steady
-  surface-to-mean concentration difference is j r / (5 D_s), which over the usable range
-  (3 j t / r) is N_s / 15, so the surface runs out of the usable range before the mean does when
-  N_s reaches 15, the default critical value (the same r²/(15 D_s) time constant as the
-  polynomial approximation of Subramanian et al., J. Electrochem. Soc. 152 (2005) A2002).
-  Usable capacity at a C-rate falls over a smooth cliff f(x) = (1 + x^n)^(-m/n) of N/N_crit.
-  With these critical values, a 21700 cell with the LG M50's parameters (Chen et al. 2020)
-  loses its capacity between 2C and 3C at a 76 µm positive and between 1C and 2C at 100 µm, as
-  the issue's cited simulations report (test: tests/test_cell.py).
+* rate capability (issue 13; docs/models/rate-power.md, validated against PyBaMM's DFN in tests/test_rate_dfn.py):
+  solid diffusion in each electrode's particles by the exact constant-flux sphere (:func:`sphere_usable_fraction`:
+  the share of the window delivered before the surface leaves it, 1 - N/15 at small N = (r²/D_s)/(3600/C), 9π/(4N)
+  at large N), electrolyte depletion by the full cell's steady salt balance (:func:`_salt_balance`: the share of the
+  positive the salt reaches, reached after the depletion time of its two relaxation modes; the positive's particles
+  there fill at C/share), and the cut-off voltage through the OCV's end-of-discharge tail; the usable fraction is
+  min(positive, negative) x the voltage share;
+* voltage under load V = OCV - i ASI_ohm - η_p - η_n with Butler–Volmer overpotentials η = (2RT/F) asinh(i/(2 I_0)),
+  I_0 = RT/(F ASI_ct), whose small-current limit is the linear charge-transfer ASI below;
+* power at BatPaC 5.0's definition (2.4): a 10 s pulse at the fraction f (0.8) of the open-circuit voltage, through
+  the ohmic and Butler–Volmer drops and the salt's concentration overpotential after 10 s (:func:`pulse_current`);
+* the feasibility flags: each diffusion limit alone keeps ``min_usable_fraction`` of the capacity at the C-rate, on
+  discharge and on charge; the voltage under load stays above the cut-off. With these, a 21700 cell with the LG M50's
+  parameters (Chen et al. 2020) loses its capacity between 2C and 3C at a 76 µm positive and between 1C and 2C at
+  100 µm, as the issue's cited simulations report (test: tests/test_cell.py).
 """
 from __future__ import annotations
 
@@ -306,8 +302,9 @@ class CellMetrics:
     electrolyte_number_neg: Array = field(metadata=param("Electrolyte depletion number, negative", "-", key="electrolyte_number_neg"))
     max_pos_thickness_m: Array = field(metadata=param(
         "Max positive thickness at the C-rate", "µm", key="max_pos_thickness_um",
-        doc="Thickness at which the positive's electrolyte depletion number reaches its critical value (porosity and "
-            "composition held); stricter than L²/D_eff = 3600/C (XLCELL_MAX_THICKNESS) because the current grows with L"))
+        doc="Thickness at which the salt reaches only min_usable_fraction of the positive at the C-rate (the full "
+            "cell's steady salt balance; N/P, porosity and composition held); stricter than L²/D_eff = 3600/C "
+            "(XLCELL_MAX_THICKNESS) because the current grows with L"))
     max_neg_thickness_m: Array = field(metadata=param("Max negative thickness at the C-rate", "µm", key="max_neg_thickness_um"))
     max_pos_particle_radius_m: Array = field(metadata=param("Max positive particle radius at the C-rate", "µm", key="max_pos_particle_radius_um"))
     max_neg_particle_radius_m: Array = field(metadata=param("Max negative particle radius at the C-rate", "µm", key="max_neg_particle_radius_um"))
@@ -1297,5 +1294,6 @@ __all__ = [
     "evaluate_cell", "chain", "electronic_conductivity", "negative_area", "rate_capability", "areal_capacity", "coating_density", "volumetric_capacity",
     "am_volume_fraction", "specific_area", "charge_transfer_asi", "neg_thickness_for_np", "resolve",
     "binder_coverage", "broadcast_fields_cell", "composite_density", "areal_capacity_of", "specific_area_of",
-    "charge_transfer_asi_of",
+    "charge_transfer_asi_of", "sphere_usable_fraction", "sphere_critical_number", "bv_overpotential", "pulse_current",
+    "surface_headroom", "cutoff_voltage",
 ]
