@@ -96,14 +96,16 @@ def main(argv=None):
     t_np, e = timed(lambda: plain_numpy(L, eps))
     np.testing.assert_allclose(m.capacity_C * m.avg_voltage_V, e, rtol=1e-12)  # the baseline's energy is C x OCV
 
-    # issue 13: the rate and power model alone, old and new, on the same resolved population and chain
-    # (resolved as evaluate_cell resolves them: the fields the population shares stay scalars)
-    d = resolve(dataclasses.replace(base, pos=dataclasses.replace(base.pos, thickness_m=L, porosity=eps)))
+    # issue 13: the rate and power model alone, old and new, on the same resolved population and chain (resolved as
+    # evaluate_cell resolves them: the fields the population shares stay scalars) at 2C, where the thick designs deplete
+    # their salt (the new model's costlier branch); and the whole evaluate_cell at 2C with either
+    fast = dataclasses.replace(base, c_rate_per_h=2.0)
+    d = resolve(dataclasses.replace(fast, pos=dataclasses.replace(fast.pos, thickness_m=L, porosity=eps)))
     c = chain(d)
-    rates = np.full(a.n, 2.0)
-    t_old_k, _ = timed(lambda: legacy_rate_and_power(d, c, rates))
-    t_new_k, _ = timed(lambda: new_rate_and_power(d, c, rates))
-    t_old_full = t_vec - t_new_k + t_old_k  # evaluate_cell with the old kernel in place of the new
+    t_old_k, _ = timed(lambda: legacy_rate_and_power(d, c, d.c_rate_per_h))
+    t_new_k, _ = timed(lambda: new_rate_and_power(d, c, d.c_rate_per_h))
+    t_vec2, _ = timed(lambda: evaluate_cell(dataclasses.replace(fast, pos=dataclasses.replace(fast.pos, thickness_m=L, porosity=eps))))
+    t_old_full = t_vec2 - t_new_k + t_old_k  # evaluate_cell with the old kernel in place of the new
 
     def loop():
         for i in range(a.loop_n):
@@ -118,8 +120,8 @@ def main(argv=None):
     print(f"python loop over designs: {per_loop * 1e6:.0f} µs/design -> vectorised speed-up x{per_loop / per_vec:,.0f}")
     print(f"rate and power model alone at 2C: old {t_old_k / a.n * 1e9:.0f} ns/design, new {t_new_k / a.n * 1e9:.0f} "
           f"ns/design (ratio new / old = {t_new_k / t_old_k:.2f})")
-    print(f"whole evaluate_cell: new {per_vec * 1e9:.0f} ns/design against {t_old_full / a.n * 1e9:.0f} with the old "
-          f"rate and power model (ratio = {t_vec / t_old_full:.2f}; issue 13's target <= 3)")
+    print(f"whole evaluate_cell at 2C: new {t_vec2 / a.n * 1e9:.0f} ns/design against {t_old_full / a.n * 1e9:.0f} "
+          f"with the old rate and power model (ratio = {t_vec2 / t_old_full:.2f}; issue 13's target <= 3)")
 
 
 if __name__ == "__main__":

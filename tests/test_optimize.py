@@ -46,7 +46,9 @@ def test_max_specific_energy_beats_every_sampled_feasible_design():
 
 def test_infeasible_reports_each_constraint_and_its_best_reachable_value():
     p = energy_problem(power_W=1e5)
-    r = minimize(p, n_starts=4)
+    # the power peaks on a sharp ridge at the carbon network's percolation threshold (porosity 0.375 at 40 µm); since
+    # the 10 s pulse of issue 13 sharpened it, eight starts find its top where four found a flank
+    r = minimize(p, n_starts=8)
     assert not r.feasible
     assert "max_power_W >= 100000 W" in r.message and "best reachable alone" in r.message
     bad = [c for c in r.constraints if not c.satisfied]

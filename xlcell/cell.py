@@ -652,10 +652,11 @@ def evaluate_cell(design: CellDesign, fmt: CellFormat | None = None, *,
     v_load = rate["v_load"]
     # the 10 s pulse at the C-rate: the voltage under load less the salt's concentration overpotential after 10 s
     i_c = rate["current_density"]
-    c_p, c_n = salt["c0"] - salt["q_p"] * i_c, salt["c0"] + salt["q_n"] * i_c
+    # (a pulse that would empty the positive's pores leaves them at _SALT_FLOOR of c0: a large, finite resistance)
+    c_p = np.maximum(salt["c0"] - salt["q_p"] * i_c, _SALT_FLOOR * salt["c0"])
+    c_n = salt["c0"] + salt["q_n"] * i_c
+    eta_salt = 2.0 * GAS_CONSTANT * d.temperature_K / FARADAY * salt["tc"] * np.log(c_n / c_p)
     with np.errstate(divide="ignore", invalid="ignore"):
-        eta_salt = np.where(c_p > 0, 2.0 * GAS_CONSTANT * d.temperature_K / FARADAY * salt["tc"]
-                            * np.log(c_n / np.where(c_p > 0, c_p, 1.0)), np.inf)
         r_pulse = (v_avg - v_load + eta_salt) / current
     np_ratio = qa_n / qa_p
     # feasible: discharge AND charge at the C-rate (the negative's electrolyte depletes on charge); each diffusion
@@ -949,6 +950,8 @@ def _exchange(asi_ct: Array, T: Array) -> Array:
 
 
 PULSE_S = 10.0  #: BatPaC 5.0's power pulse (§2.4): 10 s
+_NEWTON_RTOL = 1e-13  #: the Newton iterations of the rate model stop when every step is below this share of its value
+_SALT_FLOOR = 1e-6  #: the salt left after a pulse that empties the pores, as a share of c0 (a finite resistance)
 
 
 def pulse_current(drop_V: Array, asi_ohm: Array, i0_p: Array, i0_n: Array, T: Array,
@@ -976,31 +979,38 @@ def pulse_current(drop_V: Array, asi_ohm: Array, i0_p: Array, i0_n: Array, T: Ar
     two_rt_f = 2.0 * GAS_CONSTANT * np.asarray(T, dtype=float) / FARADAY
     dv = np.asarray(drop_V, dtype=float)
     a_p, a_n = 2.0 * i0_p, 2.0 * i0_n
-    i = dv / (asi_ohm + two_rt_f / a_p + two_rt_f / a_n)
+    i_lin = dv / (asi_ohm + two_rt_f / a_p + two_rt_f / a_n)
     if salt is None:
-        hi = np.inf
+        q_p, q_n, c0, w, imax = 0.0, 0.0, 1.0, 0.0, None
     else:
         q_p, q_n, c0, w = salt["q_p"], salt["q_n"], salt["c0"], two_rt_f * salt["tc"]
-        hi = c0 / q_p  # the pulse empties the positive's pores of salt: g -> -inf
-        i = np.minimum(i, 0.5 * hi)
-    lo = np.zeros_like(i)  # g(lo) > 0, g(hi) < 0: a bracket that Newton's steps may not leave (bisection then)
-    for _ in range(100):
-        x_p, x_n = i / a_p, i / a_n
-        g = dv - i * asi_ohm - two_rt_f * (np.arcsinh(x_p) + np.arcsinh(x_n))
-        dg = asi_ohm + two_rt_f * (1.0 / (a_p * np.sqrt(1.0 + x_p * x_p)) + 1.0 / (a_n * np.sqrt(1.0 + x_n * x_n)))
-        if salt is not None:
-            cp, cn = c0 - q_p * i, c0 + q_n * i
-            g = g - w * np.log(cn / cp)
-            dg = dg + w * (q_n / cn + q_p / cp)
-        lo = np.where(g > 0, i, lo)
-        hi = np.where(g < 0, i, hi)
-        new = i + g / dg
-        new = np.where((new > lo) & (new < hi), new, 0.5 * (lo + hi))
-        step = new - i
-        i = new
-        if np.all(np.abs(step) <= 1e-13 * np.abs(i)):
-            break
-    return i
+        imax = c0 / q_p  # the current that empties the positive's pores of salt in the pulse
+    # with the salt the unknown is u = -ln(c_p/c0), i = i_max (1 - e^(-u)): the salt's logarithm becomes linear and
+    # the end of the salt u -> inf; without it the unknown is i. g falls; Newton within a bracket [lo, hi] that a step
+    # may not leave (bisection, or doubling while there is no upper end, then)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        u = i_lin if imax is None else -np.log1p(-np.minimum(i_lin / imax, 0.5))
+        lo, hi = np.zeros_like(u), np.full_like(u, np.inf)
+        for _ in range(100):
+            if imax is None:
+                i, didu, wu = u, 1.0, 0.0
+            else:
+                e = np.exp(-u)
+                i, didu, wu = imax * (1.0 - e), imax * e, w
+            x_p, x_n = i / a_p, i / a_n
+            cn = 1.0 + q_n * i / c0
+            g = dv - i * asi_ohm - two_rt_f * (np.arcsinh(x_p) + np.arcsinh(x_n)) - w * np.log(cn) - wu * u
+            di = asi_ohm + two_rt_f * (1.0 / (a_p * np.sqrt(1.0 + x_p * x_p)) + 1.0 / (a_n * np.sqrt(1.0 + x_n * x_n))) \
+                + w * q_n / (c0 * cn)
+            lo = np.where(g > 0, u, lo)
+            hi = np.where(g < 0, u, hi)
+            new = u + g / (di * didu + wu)
+            new = np.where((new >= lo) & (new <= hi), new, np.where(np.isfinite(hi), 0.5 * (lo + hi), 2.0 * u + 1.0))
+            step = new - u
+            u = new
+            if np.all(np.abs(step) <= _NEWTON_RTOL * np.abs(u)):
+                break
+        return u if imax is None else imax * -np.expm1(-u)
 
 
 def _pulse_salt(dis: Mapping[str, Array], transference: Array, duration_s: Array = PULSE_S) -> dict[str, Array]:
@@ -1066,21 +1076,31 @@ def _salt_limit(t: Mapping[str, Array], f: Array, scale: Array = 1.0) -> Array:
 def _depletion_time(x1: Array, x2: Array, tau1: Array, tau2: Array) -> np.ndarray:
     """The time t at which x1 (1 - e^(-t/τ1)) + x2 (1 - e^(-t/τ2)) reaches 1 (s; inf where x1 + x2 <= 1).
 
-    The sum is concave and rising in t, so Newton's method from t = -min(τ) ln(1 - 1/(x1 + x2)), left of the root,
-    climbs to it without overshoot.
+    With τ_f <= τ_s the faster and slower of the two, y = e^(-t/τ_s) and r = τ_s/τ_f >= 1 this is
+    h(y) = x_f y^r + x_s y - (x1 + x2 - 1) = 0, convex and rising in y, so Newton's method from the right of its root,
+    y = min(1, (x1 + x2 - 1)/x_s), falls to it without overshoot. Only the designs that deplete are solved.
     """
-    X = x1 + x2
-    reach = X > 1.0
-    Xs = np.where(reach, X, 2.0)
-    t = -np.minimum(tau1, tau2) * np.log1p(-1.0 / Xs)
-    for _ in range(60):
-        e1, e2 = np.exp(-t / tau1), np.exp(-t / tau2)
-        g = x1 * (1.0 - e1) + x2 * (1.0 - e2) - 1.0
-        step = -g / (x1 * e1 / tau1 + x2 * e2 / tau2)
-        t = t + np.where(reach, step, 0.0)
-        if np.all(np.abs(step[reach] if np.ndim(step) else step) <= 1e-10 * np.abs(t[reach] if np.ndim(t) else t)):
-            break
-    return np.where(reach, t, np.inf)
+    x1, x2, tau1, tau2 = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (x1, x2, tau1, tau2)))
+    out = np.full(x1.shape, np.inf)
+    reach = x1 + x2 > 1.0
+    if not reach.any():
+        return out
+    x1, x2, tau1, tau2 = x1[reach], x2[reach], tau1[reach], tau2[reach]
+    fast = tau1 <= tau2
+    t_f, t_s = np.where(fast, tau1, tau2), np.where(fast, tau2, tau1)
+    x_f, x_s = np.where(fast, x1, x2), np.where(fast, x2, x1)
+    over = x1 + x2 - 1.0
+    r = t_s / t_f
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y = np.where(x_s > 0, np.minimum(1.0, over / np.where(x_s > 0, x_s, 1.0)), 1.0)
+        for _ in range(60):
+            yr = y**r
+            step = (x_f * yr + x_s * y - over) / (x_f * r * yr / y + x_s)
+            y = y - step
+            if np.all(np.abs(step) <= _NEWTON_RTOL * np.abs(y)):
+                break
+    out[reach] = -t_s * np.log(y)
+    return out
 
 
 def _max_scale(t: Mapping[str, Array], f: Array) -> Array:
@@ -1095,7 +1115,7 @@ def _max_scale(t: Mapping[str, Array], f: Array) -> Array:
         dg = (3.0 * p3 * s + 2.0 * p2) * s + p1
         step = g / dg
         s = np.maximum(s - step, 0.5 * s)
-        if np.all(np.abs(step) <= 1e-12 * np.abs(s)):
+        if np.all(np.abs(step) <= _NEWTON_RTOL * np.abs(s)):
             break
     return s
 
