@@ -1,6 +1,9 @@
-"""Benchmark: the vectorised cell model against a per-design Python loop and a plain-numpy baseline.
+"""Benchmark: the vectorised cell model against a per-design Python loop and a plain-numpy baseline, and issue 13's
+rate and power model against the one it replaced.
 
-Ratios are measured in the same run on the same machine; nothing here asserts a time.
+Ratios are measured in the same run on the same machine; nothing here asserts a time. Issue 13's target: the new rate
+and power model costs at most 3x the old per design (``legacy_rate_and_power`` below is the old model, kept here
+verbatim so that the two run on the same population in one process).
 Run: python bench/bench_cell.py [--n 1000000]
 """
 from __future__ import annotations
@@ -16,7 +19,43 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._report import record  # noqa: E402
-from xlcell.cell import default_design, evaluate_cell  # noqa: E402
+from xlcell import cell as cell_model  # noqa: E402
+from xlcell.cell import chain, default_design, evaluate_cell, resolve  # noqa: E402
+from xlcell.constants import FARADAY, SECONDS_PER_HOUR  # noqa: E402
+from xlcell.transport import cliff, diffusion_time  # noqa: E402
+
+
+def legacy_rate_and_power(d, c, c_rate, crit_e=2.0, crit_s=15.0, sharpness=8.0, f=0.8):
+    """The rate and power model before issue 13 (xlcell/cell.py at 85897af): the depletion numbers over their
+    critical values through the cliff (1 + x^n)^(-m/n), the linear-ASI power V² f (1 - f) / R, V - I R."""
+    p, n = d.pos, d.neg
+    b = d.bruggeman_exponent
+    t_dis = SECONDS_PER_HOUR / c_rate
+    D0 = d.electrolyte_diffusivity_m2_s
+    Deff_p, Deff_n = D0 * p.porosity**b, D0 * n.porosity**b
+    qa_p = c["pos_areal_capacity_C_m2"]
+    i = qa_p * c_rate / SECONDS_PER_HOUR
+    salt = FARADAY * d.electrolyte_concentration_mol_m3 / (1.0 - d.transference_number)
+    n_e_p = i * p.thickness_m / (salt * Deff_p)
+    n_e_n = i * n.thickness_m / (salt * Deff_n)
+    t_s_p = diffusion_time(p.particle_radius_m, p.solid_diffusivity_m2_s)
+    t_s_n = diffusion_time(n.particle_radius_m, n.solid_diffusivity_m2_s)
+    n_s_p, n_s_n = t_s_p / t_dis, t_s_n / t_dis
+    out = dict(l_max_p=p.thickness_m * np.sqrt(crit_e / n_e_p), l_max_n=n.thickness_m * np.sqrt(crit_e / n_e_n),
+               r_max_p=np.sqrt(crit_s * p.solid_diffusivity_m2_s * t_dis), r_max_n=np.sqrt(crit_s * n.solid_diffusivity_m2_s * t_dis),
+               fraction=cliff(n_e_p / crit_e, sharpness) * cliff(n_s_p / crit_s, sharpness) * cliff(n_s_n / crit_s, sharpness))
+    R, V = c["resistance_ohm"], c["ocv_V"]
+    out["p_max"] = V**2 * f * (1.0 - f) / R
+    out["v_load"] = V - c["capacity_C"] * c_rate / SECONDS_PER_HOUR * R
+    return out
+
+
+def new_rate_and_power(d, c, c_rate):
+    """Issue 13's rate and power model as :func:`xlcell.cell.evaluate_cell` runs it (the same private kernels)."""
+    rate = cell_model._rate_limits(d, c, c_rate)
+    f = d.power_voltage_fraction
+    i_p = cell_model.pulse_current((1.0 - f) * c["ocv_V"], rate["asi_ohm"], rate["i0_p"], rate["i0_n"], d.temperature_K)
+    return rate, f * c["ocv_V"] * i_p * d.electrode_area_m2
 
 
 def timed(fn, repeat=3):
@@ -56,9 +95,18 @@ def main(argv=None):
 
     t_vec, m = timed(vec)
     t_np, e = timed(lambda: plain_numpy(L, eps))
-    # the baseline is capacity x the average open-circuit voltage; the model's rated energy_J also takes the ASI's
-    # voltage drop at the rating current (issue 17), so compare the terms the baseline computes
-    np.testing.assert_allclose(m.capacity_C * m.avg_voltage_V, e, rtol=1e-12)
+    np.testing.assert_allclose(m.capacity_C * m.avg_voltage_V, e, rtol=1e-12)  # the baseline's energy is C x OCV
+
+    # issue 13: the rate and power model alone, old and new, on the same resolved population and chain (resolved as
+    # evaluate_cell resolves them: the fields the population shares stay scalars) at 2C, where the thick designs deplete
+    # their salt (the new model's costlier branch); and the whole evaluate_cell at 2C with either
+    fast = dataclasses.replace(base, c_rate_per_h=2.0)
+    d = resolve(dataclasses.replace(fast, pos=dataclasses.replace(fast.pos, thickness_m=L, porosity=eps)))
+    c = chain(d)
+    t_old_k, _ = timed(lambda: legacy_rate_and_power(d, c, d.c_rate_per_h))
+    t_new_k, _ = timed(lambda: new_rate_and_power(d, c, d.c_rate_per_h))
+    t_vec2, _ = timed(lambda: evaluate_cell(dataclasses.replace(fast, pos=dataclasses.replace(fast.pos, thickness_m=L, porosity=eps))))
+    t_old_full = t_vec2 - t_new_k + t_old_k  # evaluate_cell with the old kernel in place of the new
 
     def loop():
         for i in range(a.loop_n):
@@ -76,6 +124,13 @@ def main(argv=None):
            note="capacity x OCV agrees to 1e-12")
     record("cell model: per-design Python loop / one vectorised call", per_loop / per_vec, "a Python loop over designs",
            better="higher")
+    print(f"rate and power model alone at 2C: old {t_old_k / a.n * 1e9:.0f} ns/design, new {t_new_k / a.n * 1e9:.0f} "
+          f"ns/design (ratio new / old = {t_new_k / t_old_k:.2f})")
+    print(f"whole evaluate_cell at 2C: new {t_vec2 / a.n * 1e9:.0f} ns/design against {t_old_full / a.n * 1e9:.0f} "
+          f"with the old rate and power model (ratio = {t_vec2 / t_old_full:.2f}; issue 13's target <= 3)")
+    record("cell model at 2C, issue 13's rate and power model: evaluate_cell time / the same with the old model",
+           t_vec2 / t_old_full, "evaluate_cell with the pre-issue-13 rate and power kernel (85897af)",
+           note=f"rate and power kernel alone: new / old = {t_new_k / t_old_k:.2f}; target <= 3")
 
 
 if __name__ == "__main__":

@@ -132,8 +132,9 @@ def test_the_rated_voltage_is_the_ir_drop_through_the_cell_resistance():
     np.testing.assert_allclose(m.resistance_ohm * 0.84493127, m.asi_rating_ohm_m2, rtol=1e-14)
     np.testing.assert_allclose(m.nominal_voltage_V, m.avg_voltage_V - m.capacity_C / 3 / H * m.resistance_ohm, rtol=1e-14)
     np.testing.assert_allclose(m.energy_J, m.capacity_C * m.nominal_voltage_V, rtol=1e-14)
-    # at the design's C/3 the voltage under load is the rated voltage
-    np.testing.assert_allclose(m.voltage_under_load_V, m.nominal_voltage_V, rtol=1e-14)
+    # at the design's C/3 the voltage under load is the rated voltage, to the Butler–Volmer curvature of the charge
+    # transfer (issue 13: the rating keeps BatPaC's linear rule; the voltage under load is the asinh's)
+    np.testing.assert_allclose(m.voltage_under_load_V, m.nominal_voltage_V, rtol=1e-6)
     # mass and volume: the parts add up; the format's terminals and pouch are in both
     parts = (m.mass_pos_coating_kg + m.mass_neg_coating_kg + m.mass_pos_foil_kg + m.mass_neg_foil_kg + m.mass_separator_kg
              + m.mass_electrolyte_kg + m.mass_packaging_kg)

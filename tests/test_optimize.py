@@ -32,8 +32,12 @@ def test_max_specific_energy_beats_every_sampled_feasible_design():
     assert r.feasible, r.message
     assert r.outputs["max_power_W"] == pytest.approx(1500.0, rel=1e-6)  # the power constraint is active
     X = p.xl + lhs(4000, 2, seed=1) * (p.xu - p.xl)
-    out = p.outputs(X, ["specific_energy_Wh_kg", "max_power_W", "diffusion_limit"])
-    ok = (out["max_power_W"] >= 1500) & (out["diffusion_limit"] <= 1)
+    out = p.outputs(X, ["specific_energy_Wh_kg", "max_power_W", "diffusion_limit", "pos_fracture_ratio",
+                        "pos_percolation_ratio"])
+    # feasible as the optimiser sees it: its constraints and the registry's calendering limits (the optimum sits on
+    # the positive's fracture line load since the Butler–Volmer pulse power of issue 13)
+    ok = ((out["max_power_W"] >= 1500) & (out["diffusion_limit"] <= 1) & (out["pos_fracture_ratio"] <= 1)
+          & (out["pos_percolation_ratio"] <= 1))
     assert ok.sum() > 100
     assert out["specific_energy_Wh_kg"][ok].max() <= r.objective + 1e-6
     # and the sample's best is close: the optimum is not a fluke of the tolerance
@@ -42,7 +46,9 @@ def test_max_specific_energy_beats_every_sampled_feasible_design():
 
 def test_infeasible_reports_each_constraint_and_its_best_reachable_value():
     p = energy_problem(power_W=1e5)
-    r = minimize(p, n_starts=4)
+    # the power peaks on a sharp ridge at the carbon network's percolation threshold (porosity 0.375 at 40 µm); since
+    # the 10 s pulse of issue 13 sharpened it, eight starts find its top where four found a flank
+    r = minimize(p, n_starts=8)
     assert not r.feasible
     assert "max_power_W >= 100000 W" in r.message and "best reachable alone" in r.message
     bad = [c for c in r.constraints if not c.satisfied]

@@ -46,11 +46,14 @@ def test_the_usable_fraction_is_the_cell_models_rate_capability_at_the_duty():
                                * out["voltage_under_load_V"], rtol=1e-12)
 
 
-def test_the_200um_positive_delivers_a_fifteenth_of_its_capacity_at_2c():
-    # the issue's measurement on main: at 2C a 200 µm positive delivers 6.8 % of its capacity
+def test_the_200um_positive_delivers_a_thirtieth_of_its_capacity_at_2c():
+    # issue 17 measured 6.8 % on the cell model's former cliff f = (1 + x^8)^(-1/4); issue 13's rate model (the salt
+    # reaches the whole positive until its collector runs dry, then a share of it that fills at C/share; checked
+    # against PyBaMM's DFN in tests/test_rate_dfn.py, where 2.65 x the LG M50's thickness keeps 4 % at 2C) delivers
+    # 3.3 % of the 200 µm positive at 2C
     out = _at(200.0, FAST)
-    assert float(out["usable_fraction_duty"]) == pytest.approx(0.068, abs=5e-4)
-    assert float(out["usable_energy_Wh"]) < 0.07 * float(out["energy_Wh"])
+    assert float(out["usable_fraction_duty"]) == pytest.approx(0.0329, abs=5e-4)
+    assert float(out["usable_energy_Wh"]) < 0.033 * float(out["energy_Wh"])
 
 
 def test_a_thick_electrode_at_2c_costs_more_per_delivered_kwh_than_a_thin_one():

@@ -52,16 +52,20 @@ def test_shapes_units_and_the_sweep(study):
 
 
 def test_the_trade_off_orderings(study):
-    # thicker: more energy per cell and per kg, less power, cheaper per nameplate kWh
+    # thicker: more energy per cell and per kg, cheaper per nameplate kWh; power falls with thickness past its peak
+    # (issue 13: below it the 10 s pulse at 0.8 x OCV is limited by the salt in the thin coatings' pores, so the
+    # default cell's power peaks at 110 µm; with BatPaC's linear formula it fell from 60 µm on)
     assert np.all(np.diff(study.energy_J) > 0) and np.all(np.diff(study.specific_energy_J_kg) > 0)
-    assert np.all(np.diff(study.max_power_W[2:]) < 0)
+    peak = int(np.argmax(study.max_power_W))
+    assert study.thickness_m[peak] == pytest.approx(110e-6) and np.all(np.diff(study.max_power_W[peak:]) < 0)
     assert study.cost_usd_J[-1] < study.cost_usd_J[0]
     # delivered energy never exceeds the nameplate, and the fast duty never delivers more than the slow one
     assert np.all(study.usable_energy_J <= study.energy_J * (1 + 1e-12))
     assert np.all(study.usable_energy_J[1] <= study.usable_energy_J[0] * (1 + 1e-12))
     assert np.all(study.lcos_usd_J[1] >= study.lcos_usd_J[0] * (1 - 1e-12))
-    # at 2C the thick electrodes deliver a small part of their capacity: 200 µm about 7 %
-    assert study.usable_fraction[1, 16] == pytest.approx(0.068, abs=5e-4)
+    # at 2C the thick electrodes deliver a small part of their capacity: 200 µm about 3 % (issue 13's rate model;
+    # 6.8 % on the former cliff)
+    assert study.usable_fraction[1, 16] == pytest.approx(0.0329, abs=5e-4)
 
 
 def test_the_lcos_optimum_of_each_duty(study):

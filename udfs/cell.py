@@ -215,10 +215,12 @@ def XLCELL_CELL(design: Any, materials: Any = None, bom: Any = None) -> list[lis
     Returns a two-column (metric, value) array; metric names carry their units. Energy, mass and volume are the
     cost model's (XLCELL_COST) for the same design and BOM range: one chain.
 
-    max_pos_thickness_um is the thickness at which the positive's electrolyte depletion number
-    N_e = i L (1 - t+)/(F c0 D_eff) reaches critical_electrolyte_number at c_rate. As the current
-    density i grows with L, N_e grows with L², and this limit is stricter than XLCELL_MAX_THICKNESS's
-    L²/D_eff = 3600/C (default cell at 1C: 144 µm against 367 µm).
+    max_pos_thickness_um is the thickness (N/P held) at which the salt, in the steady full-cell
+    balance at c_rate, reaches only min_usable_fraction of the positive. As the current density
+    grows with L, the depletion grows about as L², and this limit is stricter than
+    XLCELL_MAX_THICKNESS's L²/D_eff = 3600/C (default cell at 1C: 142 µm against 367 µm).
+    max_power_W is BatPaC's 10 s pulse at 0.8 x OCV through the ohmic and Butler-Volmer drops;
+    usable_capacity_fraction counts solid diffusion, salt depletion and the cut-off voltage.
     """
     d, kw = cell_inputs(design, materials, bom)
     return kv_out(evaluate_cell(d, **kw).as_display())
@@ -446,8 +448,8 @@ def XLCELL_MAX_THICKNESS(c_rate: Any, diffusivity_m2_s: Any, time_fraction: Any 
     time_fraction: share of the discharge time the diffusion may take, 0 < f <= 1, default 1
 
     This is the seed's time-scale criterion L²/D <= f·3600/C alone. XLCELL_CELL's max_pos_thickness_um
-    is a different, stricter criterion: the electrolyte depletion number, which also counts that a
-    thicker electrode carries more current (default cell at 1C: 144 µm there against 367 µm here
+    is a different, stricter criterion: the full cell's salt balance, which also counts that a
+    thicker electrode carries more current (default cell at 1C: 142 µm there against 367 µm here
     with D_eff = 3e-10·0.25^1.5 m²/s).
     """
     c = _positive(c_rate, "c_rate", "C-rate")

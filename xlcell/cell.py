@@ -28,30 +28,27 @@ Relations (all per unit of positive electrode area unless stated):
   charge transfer RT/(F i0 a_eff L), a = 3 ε_AM / r,
   a_eff = a (1 - θ_b) where θ_b = min(0.99, k_b v_binder / v_AM) is the share of the active
   surface blinded by binder;
-* power at a fraction f of the open-circuit voltage: P = V² f (1 - f) / R (BatPaC 5.0, 2.4), R = (ASI + the format's
-  hardware ASI) / area;
-* diffusion limits (t ~ L²/D): solid r²/D_s and electrolyte L²/D_eff against the discharge time
-  3600/C. Electrolyte depletion is judged by the number N_e = i L (1 - t+) / (F c0 D_eff): with
-  the reaction spread evenly through the electrode, the steady salt profile is a parabola whose
-  drop across the electrode is N_e c0 / 2, so the electrolyte at the current collector runs dry at
-  N_e = 2, the default critical value. On discharge the salt is consumed in the positive electrode
-  and released in the negative (where it accumulates), so only the positive's number limits the
-  discharge (the usable capacity); the negative's limits charging, and the feasibility flags ask
-  for both directions at the C-rate. Solid depletion is judged by
-  N_s = (r²/D_s) / (3600/C): for a sphere under a constant surface flux the quasi-steady
-  surface-to-mean concentration difference is j r / (5 D_s), which over the usable range
-  (3 j t / r) is N_s / 15, so the surface runs out of the usable range before the mean does when
-  N_s reaches 15, the default critical value (the same r²/(15 D_s) time constant as the
-  polynomial approximation of Subramanian et al., J. Electrochem. Soc. 152 (2005) A2002).
-  Usable capacity at a C-rate falls over a smooth cliff f(x) = (1 + x^n)^(-m/n) of N/N_crit.
-  With these critical values, a 21700 cell with the LG M50's parameters (Chen et al. 2020)
-  loses its capacity between 2C and 3C at a 76 µm positive and between 1C and 2C at 100 µm, as
-  the issue's cited simulations report (test: tests/test_cell.py).
+* rate capability (issue 13; docs/models/rate-power.md, validated against PyBaMM's DFN in tests/test_rate_dfn.py):
+  solid diffusion in each electrode's particles by the exact constant-flux sphere (:func:`sphere_usable_fraction`:
+  the share of the window delivered before the surface leaves it, 1 - N/15 at small N = (r²/D_s)/(3600/C), 9π/(4N)
+  at large N), electrolyte depletion by the full cell's steady salt balance (:func:`_salt_balance`: the share of the
+  positive the salt reaches, reached after the depletion time of its two relaxation modes; the positive's particles
+  there fill at C/share), and the cut-off voltage through the OCV's end-of-discharge tail; the usable fraction is
+  min(positive, negative) x the voltage share;
+* voltage under load V = OCV - i ASI_ohm - η_p - η_n with Butler–Volmer overpotentials η = (2RT/F) asinh(i/(2 I_0)),
+  I_0 = RT/(F ASI_ct), whose small-current limit is the linear charge-transfer ASI below;
+* power at BatPaC 5.0's definition (2.4): a 10 s pulse at the fraction f (0.8) of the open-circuit voltage, through
+  the ohmic and Butler–Volmer drops and the salt's concentration overpotential after 10 s (:func:`pulse_current`);
+* the feasibility flags: each diffusion limit alone keeps ``min_usable_fraction`` of the capacity at the C-rate, on
+  discharge and on charge; the voltage under load stays above the cut-off. With these, a 21700 cell with the LG M50's
+  parameters (Chen et al. 2020) loses its capacity between 2C and 3C at a 76 µm positive and between 1C and 2C at
+  100 µm, as the issue's cited simulations report (test: tests/test_cell.py).
 """
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Mapping
 
 import numpy as np
@@ -63,7 +60,7 @@ from .materials import Material, get_material
 from .params import param, specs, validate
 from .formats import can_geometry
 from .pouch import CellFormat, check_format, pouch_geometry
-from .transport import cliff, diffusion_time, effective_conductivity
+from .transport import diffusion_time, effective_conductivity
 
 Array = Any  # float or numpy array; every field broadcasts with every other
 
@@ -102,6 +99,12 @@ class ElectrodeDesign:
     binder_blinding: Array = field(metadata=param(
         "Binder blinding coefficient", "-", key="binder_blinding", ge=0, le=100, group=_E, advanced=True,
         doc="Share of active surface covered per unit binder/AM volume ratio (0 = no blinding)"))
+    surface_headroom: Array = field(default=float("nan"), metadata=param(
+        "Surface stoichiometry headroom beyond the cycled window", "-", key="surface_headroom", ge=0, le=10,
+        allow_nan=True, group=_E, advanced=True,
+        doc="How far past the end of its cycled window a particle's surface may go on discharge before the "
+            "electrode's potential collapses, as a share of the window (e.g. (1 - x_max)/(x_max - x_min) for a "
+            "positive); blank: from the electrode's window x_min/x_max where the design carries one, else 0"))
     am_price_usd_kg: Array = field(metadata=param(
         "Active-material price", "$/kg", key="price_usd_per_kg", ge=0, allow_nan=True, group=_E, from_material=True,
         advanced=True, doc="Blank: the material's library price (BatPaC 5.0's Chem sheet); the cost model's price of the "
@@ -158,13 +161,18 @@ class CellDesign:
     c_rate_per_h: Array = field(metadata=param("Discharge C-rate", "C-rate", key="c_rate", gt=0, le=100, group=_OP))
     power_voltage_fraction: Array = field(metadata=param("Voltage at maximum power / OCV", "-", key="power_voltage_fraction", gt=0, lt=1, group=_OP, advanced=True,
                                                                       doc="BatPaC rates power at 80 % of open-circuit voltage"))
-    critical_electrolyte_number: Array = field(metadata=param(
-        "Critical electrolyte depletion number", "-", key="critical_electrolyte_number", gt=0, group=_RM, advanced=True,
-        doc="N_e = i L (1 - t+)/(F c0 D_eff) at which the positive's electrolyte runs dry (steady parabola: 2)"))
-    critical_solid_number: Array = field(metadata=param(
-        "Critical solid diffusion number", "-", key="critical_solid_number", gt=0, group=_RM, advanced=True,
-        doc="(r²/D_s)/(3600/C) at which a particle's surface leaves the usable range (sphere: 15)"))
-    rate_cliff_sharpness: Array = field(metadata=param("Rate cliff sharpness", "-", key="rate_cliff_sharpness", ge=1, le=50, group=_RM, advanced=True))
+    cutoff_voltage_V: Array = field(metadata=param(
+        "Discharge cut-off voltage", "V", key="cutoff_voltage_V", gt=0, le=10, allow_nan=True, group=_OP,
+        doc="The voltage under load at which a discharge ends; blank: 0.7 × the open-circuit voltage (2.6 V for "
+            "NMC811-graphite). Must be below the open-circuit voltage"))
+    ocv_tail: Array = field(metadata=param(
+        "Steepness of the OCV's end-of-discharge tail", "-", key="ocv_tail", gt=0, le=1, group=_RM, advanced=True,
+        doc="s in (OCV(q) - V_cut)/(OCV - V_cut) = 1 - q^(1/s), q the delivered share of the capacity: a polarisation "
+            "ΔV ends the discharge at q = (1 - ΔV/(OCV - V_cut))^s; small s: a flat OCV that falls late (LFP)"))
+    min_usable_fraction: Array = field(metadata=param(
+        "Usable fraction a feasible design keeps at the C-rate", "-", key="min_usable_fraction", gt=0, lt=1, group=_RM,
+        advanced=True, doc="The rate criterion of the feasible_solid and feasible_electrolyte flags and of the "
+                           "rate-limit metrics: each diffusion limit alone must leave this share of the capacity"))
 
 
 def electrode(material: str | Material, *, extra: Mapping[str, Material] | None = None, **fields_si: Array) -> ElectrodeDesign:
@@ -275,10 +283,23 @@ class CellMetrics:
         doc="Electrochemical (the cell model's, or a fixed couple value in BatPaC mode) + hardware"))
     resistance_ohm: Array = field(metadata=param(
         "Cell resistance", "mΩ", key="resistance_mohm", doc="(ASI total + ASI hardware) / electrode area"))
-    max_power_W: Array = field(metadata=param("Maximum power", "W", key="max_power_W"))
+    max_power_W: Array = field(metadata=param(
+        "Maximum power (10 s pulse at power_voltage_fraction × OCV)", "W", key="max_power_W",
+        doc="BatPaC's definition: the pulse at 80 % of the open-circuit voltage, through the ohmic ASI and the "
+            "Butler–Volmer charge transfer of both electrodes"))
     specific_power_W_kg: Array = field(metadata=param("Specific power", "W/kg", key="specific_power_W_kg"))
+    pulse_current_A: Array = field(metadata=param("Current of the maximum-power pulse", "A", key="pulse_current_A"))
+    pulse_resistance_ohm: Array = field(metadata=param(
+        "Pulse resistance at the C-rate", "mΩ", key="pulse_resistance_mohm",
+        doc="(OCV - voltage under load) / current at the C-rate: the ohmic and Butler–Volmer drops; at small current "
+            "the cell resistance"))
     current_A: Array = field(metadata=param("Current at the C-rate", "A", key="current_A"))
-    voltage_under_load_V: Array = field(metadata=param("Voltage under load at the C-rate", "V", key="voltage_under_load_V"))
+    voltage_under_load_V: Array = field(metadata=param(
+        "Voltage under load at the C-rate", "V", key="voltage_under_load_V",
+        doc="Open-circuit voltage less the ohmic and Butler–Volmer drops at the C-rate"))
+    cutoff_voltage_V: Array = field(metadata=param("Discharge cut-off voltage", "V", key="cutoff_voltage_V"))
+    eta_ct_pos_V: Array = field(metadata=param("Charge-transfer overpotential at the C-rate, positive", "V", key="eta_ct_pos_V"))
+    eta_ct_neg_V: Array = field(metadata=param("Charge-transfer overpotential at the C-rate, negative", "V", key="eta_ct_neg_V"))
     t_discharge_s: Array = field(metadata=param("Discharge time at the C-rate", "s", key="t_discharge_s"))
     t_diff_solid_pos_s: Array = field(metadata=param("Solid diffusion time, positive", "s", key="t_diff_solid_pos_s"))
     t_diff_solid_neg_s: Array = field(metadata=param("Solid diffusion time, negative", "s", key="t_diff_solid_neg_s"))
@@ -288,17 +309,42 @@ class CellMetrics:
     electrolyte_number_neg: Array = field(metadata=param("Electrolyte depletion number, negative", "-", key="electrolyte_number_neg"))
     max_pos_thickness_m: Array = field(metadata=param(
         "Max positive thickness at the C-rate", "µm", key="max_pos_thickness_um",
-        doc="Thickness at which the positive's electrolyte depletion number reaches its critical value (porosity and "
-            "composition held); stricter than L²/D_eff = 3600/C (XLCELL_MAX_THICKNESS) because the current grows with L"))
+        doc="Thickness at which the salt reaches only min_usable_fraction of the positive at the C-rate (the full "
+            "cell's steady salt balance; N/P, porosity and composition held); stricter than L²/D_eff = 3600/C "
+            "(XLCELL_MAX_THICKNESS) because the current grows with L"))
     max_neg_thickness_m: Array = field(metadata=param("Max negative thickness at the C-rate", "µm", key="max_neg_thickness_um"))
     max_pos_particle_radius_m: Array = field(metadata=param("Max positive particle radius at the C-rate", "µm", key="max_pos_particle_radius_um"))
     max_neg_particle_radius_m: Array = field(metadata=param("Max negative particle radius at the C-rate", "µm", key="max_neg_particle_radius_um"))
-    usable_capacity_fraction: Array = field(metadata=param("Usable capacity fraction at the C-rate", "-", key="usable_capacity_fraction"))
+    usable_fraction_solid_pos: Array = field(metadata=param(
+        "Usable fraction, solid diffusion in the positive", "-", key="usable_fraction_solid_pos",
+        doc="The exact sphere's share before the surface leaves the window, in the share of the positive the salt "
+            "reaches (electrolyte_reach_pos) filling at C/reach"))
+    usable_fraction_solid_neg: Array = field(metadata=param("Usable fraction, solid diffusion in the negative", "-", key="usable_fraction_solid_neg"))
+    electrolyte_reach_pos: Array = field(metadata=param(
+        "Share of the positive the salt reaches on discharge", "-", key="electrolyte_reach_pos",
+        doc="1: no depletion; below 1 the salt at the collector has run out (steady full-cell salt balance)"))
+    electrolyte_reach_neg: Array = field(metadata=param("Share of the negative the salt reaches on charge", "-", key="electrolyte_reach_neg"))
+    usable_fraction_voltage: Array = field(metadata=param(
+        "Usable fraction, voltage against the cut-off", "-", key="usable_fraction_voltage",
+        doc="(1 - ΔV/(OCV - V_cut))^ocv_tail, ΔV the ohmic and Butler–Volmer drops at the C-rate"))
+    electrolyte_limit_pos: Array = field(metadata=param(
+        "Electrolyte limit ratio, positive (discharge)", "-", key="electrolyte_limit_pos",
+        doc="Current over the current at which the salt reaches only min_usable_fraction of the positive (<= 1 feasible)"))
+    electrolyte_limit_neg: Array = field(metadata=param("Electrolyte limit ratio, negative (charge)", "-", key="electrolyte_limit_neg"))
+    solid_limit_pos: Array = field(metadata=param(
+        "Solid diffusion limit ratio, positive", "-", key="solid_limit_pos",
+        doc="N_s over the N_s at which the sphere keeps min_usable_fraction (<= 1 feasible)"))
+    solid_limit_neg: Array = field(metadata=param("Solid diffusion limit ratio, negative", "-", key="solid_limit_neg"))
+    usable_capacity_fraction: Array = field(metadata=param(
+        "Usable capacity fraction at the C-rate", "-", key="usable_capacity_fraction",
+        doc="min(solid positive, solid negative) × voltage: both diffusion limits and the cut-off"))
     usable_capacity_C: Array = field(metadata=param("Usable capacity at the C-rate", "Ah", key="usable_capacity_Ah"))
     feasible_np: Array = field(metadata=param("Feasible: N/P >= 1 (no lithium plating from an undersized negative)", "bool", key="feasible_np"))
-    feasible_electrolyte: Array = field(metadata=param("Feasible: electrolyte depletion numbers <= critical (both electrodes)", "bool", key="feasible_electrolyte"))
-    feasible_solid: Array = field(metadata=param("Feasible: solid diffusion numbers <= critical (both electrodes)", "bool", key="feasible_solid"))
-    feasible_voltage: Array = field(metadata=param("Feasible: voltage under load at the C-rate > 0", "bool", key="feasible_voltage"))
+    feasible_electrolyte: Array = field(metadata=param(
+        "Feasible: the salt reaches min_usable_fraction of the electrode (discharge and charge)", "bool", key="feasible_electrolyte"))
+    feasible_solid: Array = field(metadata=param(
+        "Feasible: each electrode's particles keep min_usable_fraction at the C-rate", "bool", key="feasible_solid"))
+    feasible_voltage: Array = field(metadata=param("Feasible: voltage under load at the C-rate above the cut-off", "bool", key="feasible_voltage"))
     feasible: Array = field(metadata=param("Feasible (all four feasible_ checks)", "bool", key="feasible"))
 
     def as_display(self) -> dict[str, Any]:
@@ -631,29 +677,43 @@ def evaluate_cell(design: CellDesign, fmt: CellFormat | None = None, *,
     p, n = d.pos, d.neg
     R = c["resistance_ohm"]
     v_avg = c["ocv_V"]
-    f = d.power_voltage_fraction
-    p_max = v_avg**2 * f * (1.0 - f) / R
+    _check_cutoff(d, v_avg)
+    A = d.electrode_area_m2
 
     rate_c = d.c_rate_per_h
     t_dis = SECONDS_PER_HOUR / rate_c
     capacity = c["capacity_C"]
     current = capacity * rate_c / SECONDS_PER_HOUR
     qa_p, qa_n = c["pos_areal_capacity_C_m2"], c["neg_areal_capacity_C_m2"]
-    rate = _rate_limits(d, qa_p, rate_c)
-
-    v_load = v_avg - current * R
+    rate = _rate_limits(d, c, rate_c)
+    # BatPaC 5.0's power (§2.4): a 10 s pulse at the fraction f of the open-circuit voltage; the current from the
+    # ohmic and the Butler–Volmer drops (the linear ASI's P = V² f (1 - f) / R at small overpotential)
+    f = d.power_voltage_fraction
+    salt = _pulse_salt(rate["salt_balance"], d.transference_number)
+    i_pulse = pulse_current((1.0 - f) * v_avg, rate["asi_ohm"], rate["i0_p"], rate["i0_n"], d.temperature_K, salt)
+    p_max = f * v_avg * i_pulse * A
+    v_load = rate["v_load"]
+    # the 10 s pulse at the C-rate: the voltage under load less the salt's concentration overpotential after 10 s
+    i_c = rate["current_density"]
+    # (a pulse that would empty the positive's pores leaves them at _SALT_FLOOR of c0: a large, finite resistance)
+    c_p = np.maximum(salt["c0"] - salt["q_p"] * i_c, _SALT_FLOOR * salt["c0"])
+    c_n = salt["c0"] + salt["q_n"] * i_c
+    eta_salt = 2.0 * GAS_CONSTANT * d.temperature_K / FARADAY * salt["tc"] * np.log(c_n / c_p)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r_pulse = (v_avg - v_load + eta_salt) / current
     np_ratio = qa_n / qa_p
-    # feasible: discharge AND charge at the C-rate (the negative's electrolyte depletes on charge)
+    # feasible: discharge AND charge at the C-rate (the negative's electrolyte depletes on charge); each diffusion
+    # limit alone keeps min_usable_fraction of the capacity (its limit ratio <= 1)
     ok_np = np_ratio >= 1.0
-    ok_el = (rate["n_e_p"] <= d.critical_electrolyte_number) & (rate["n_e_n"] <= d.critical_electrolyte_number)
-    ok_s = (rate["n_s_p"] <= d.critical_solid_number) & (rate["n_s_n"] <= d.critical_solid_number)
-    ok_v = v_load > 0
+    ok_el = (rate["lim_e_p"] <= 1.0) & (rate["lim_e_n"] <= 1.0)
+    ok_s = (rate["lim_s_p"] <= 1.0) & (rate["lim_s_n"] <= 1.0)
+    ok_v = v_load > rate["v_cut"]
     am_p, am_n, sa_p, sa_n = am_volume_fraction(p), am_volume_fraction(n), specific_area(p), specific_area(n)
     energy, mass, volume = c["energy_J"], c["mass_kg"], c["volume_m3"]
     # every output takes the shape of all inputs together: an input that moves only some outputs (a foil moves mass
     # and volume, not capacity) must still give one row per design
     shape = np.broadcast_shapes(*(np.shape(x) for x in (
-        np_ratio, p.thickness_m, n.thickness_m, am_p, am_n, sa_p, sa_n, p_max, current, v_load, t_dis,
+        np_ratio, p.thickness_m, n.thickness_m, am_p, am_n, sa_p, sa_n, p_max, current, v_load, t_dis, r_pulse,
         *c.values(), *rate.values(), ok_np, ok_el, ok_s, ok_v)))
 
     def flag(x: Array) -> np.ndarray:
@@ -680,12 +740,19 @@ def evaluate_cell(design: CellDesign, fmt: CellFormat | None = None, *,
         asi_total_ohm_m2=bc(c["asi_total_ohm_m2"]), asi_hardware_ohm_m2=bc(c["asi_hardware_ohm_m2"]),
         asi_rating_ohm_m2=bc(c["asi_rating_ohm_m2"]),
         resistance_ohm=bc(R), max_power_W=bc(p_max), specific_power_W_kg=bc(p_max / mass),
-        current_A=bc(current), voltage_under_load_V=bc(v_load), t_discharge_s=bc(t_dis),
+        pulse_current_A=bc(i_pulse * A), pulse_resistance_ohm=bc(r_pulse),
+        current_A=bc(current), voltage_under_load_V=bc(v_load), cutoff_voltage_V=bc(rate["v_cut"]),
+        eta_ct_pos_V=bc(rate["eta_p"]), eta_ct_neg_V=bc(rate["eta_n"]), t_discharge_s=bc(t_dis),
         t_diff_solid_pos_s=bc(rate["t_s_p"]), t_diff_solid_neg_s=bc(rate["t_s_n"]),
         t_diff_electrolyte_pos_s=bc(rate["t_e_p"]), t_diff_electrolyte_neg_s=bc(rate["t_e_n"]),
         electrolyte_number_pos=bc(rate["n_e_p"]), electrolyte_number_neg=bc(rate["n_e_n"]),
         max_pos_thickness_m=bc(rate["l_max_p"]), max_neg_thickness_m=bc(rate["l_max_n"]),
         max_pos_particle_radius_m=bc(rate["r_max_p"]), max_neg_particle_radius_m=bc(rate["r_max_n"]),
+        usable_fraction_solid_pos=bc(rate["u_p"]), usable_fraction_solid_neg=bc(rate["u_n"]),
+        electrolyte_reach_pos=bc(rate["phi_p"]), electrolyte_reach_neg=bc(rate["phi_n"]),
+        usable_fraction_voltage=bc(rate["f_v"]),
+        electrolyte_limit_pos=bc(rate["lim_e_p"]), electrolyte_limit_neg=bc(rate["lim_e_n"]),
+        solid_limit_pos=bc(rate["lim_s_p"]), solid_limit_neg=bc(rate["lim_s_n"]),
         usable_capacity_fraction=bc(rate["fraction"]), usable_capacity_C=bc(capacity * rate["fraction"]),
         feasible_np=flag(ok_np), feasible_electrolyte=flag(ok_el), feasible_solid=flag(ok_s), feasible_voltage=flag(ok_v),
         feasible=flag(ok_np & ok_el & ok_s & ok_v),
@@ -829,61 +896,440 @@ def electronic_conductivity(design: CellDesign, part: str, calendering: Mapping[
     return conduction.solid_conductivity(e.conductivity_S_m, e.porosity, design.bruggeman_exponent, phi, mat, eps0)
 
 
-def _rate_limits(d: CellDesign, qa_p: Array, c_rate: Array) -> dict[str, Array]:
-    """Diffusion times, depletion numbers, size limits and usable fraction at ``c_rate`` (1/h)."""
+# ---------------------------------------------------------------- rate capability and power (issue 13)
+_SPHERE_TERMS = 4000  #: eigenvalues of the series of the sphere's surface concentration
+_SHORT_TAU = 1e-3  #: below this dimensionless time the series gives way to its short-time expansion
+
+
+@lru_cache(maxsize=1)
+def _sphere_table() -> tuple[np.ndarray, np.ndarray]:
+    """The exact usable fraction of a sphere discharged at constant flux until its surface leaves the window.
+
+    A sphere of radius r under a constant surface flux j from a uniform start has the surface concentration excess
+    (j r / D) S(τ), τ = D t / r², S(τ) = 3τ + 1/5 - 2 Σ exp(-λ_k² τ)/λ_k² (tan λ_k = λ_k; Carslaw & Jaeger,
+    *Conduction of Heat in Solids*, 2nd ed., 1959, §9.3), S ≈ 2 sqrt(τ/π) + τ + (4/3) τ^1.5/sqrt(π) for short times.
+    With N = r²/(D t_dis) (t_dis = 3600/C) the mean moves by the whole window in t_dis; the surface leaves the window
+    when u + (N/3)(S(u/N) - 3u/N) = 1, u = t/t_dis the delivered share. Parametrised by the end time τ_e this is
+    explicit: N = 3/S(τ_e), u = 3 τ_e / S(τ_e). Returned: log N ascending and u, for interpolation.
+    """
+    k = np.arange(1, _SPHERE_TERMS + 1, dtype=float)
+    q = (k + 0.5) * np.pi
+    lam = q - 1.0 / q
+    for _ in range(6):  # Newton on λ cos λ - sin λ = 0
+        lam = lam - (lam * np.cos(lam) - np.sin(lam)) / (-lam * np.sin(lam))
+    tau = np.logspace(-10, 3, 600)
+    long_ = tau >= _SHORT_TAU
+    S = 2.0 * np.sqrt(tau / np.pi) + tau + (4.0 / 3.0) * tau**1.5 / np.sqrt(np.pi)
+    tl = tau[long_][:, None]
+    S[long_] = 3.0 * tau[long_] + 0.2 - 2.0 * np.sum(np.exp(-lam**2 * tl) / lam**2, axis=1)
+    N, u = 3.0 / S, 3.0 * tau / S
+    order = np.argsort(N)
+    return np.log(N[order]), u[order]
+
+
+def sphere_usable_fraction(solid_number: Array, headroom: Array = 0.0) -> np.ndarray:
+    """Share of a particle's window delivered before its surface reaches the end of the window plus the headroom.
+
+    u = min(1, (1 + h) U(N / (1 + h))), U the exact constant-flux sphere (:func:`_sphere_table`): U = 1 - N/15 for
+    small N (the loss starts at once, linearly: the polynomial profile of Subramanian et al., J. Electrochem. Soc. 152
+    (2005) A2002) and U = 9π/(4N) for large N (semi-infinite diffusion).
+
+    Parameters
+    ----------
+    solid_number : array_like
+        N = (r²/D_s) / (3600/C), the particle's diffusion time over the discharge time (dimensionless, >= 0).
+    headroom : array_like
+        h, how far past the window's end the surface may go, as a share of the window (dimensionless, >= 0).
+    """
+    logn, u = _sphere_table()
+    h1 = 1.0 + np.asarray(headroom, dtype=float)
+    n = np.asarray(solid_number, dtype=float) / h1
+    with np.errstate(divide="ignore"):
+        ln = np.log(np.maximum(n, 1e-300))
+    U = np.interp(ln, logn, u)
+    U = np.where(n < np.exp(logn[0]), 1.0 - n / 15.0, U)
+    U = np.where(n > np.exp(logn[-1]), 9.0 * np.pi / (4.0 * np.maximum(n, 1e-300)), U)
+    return np.minimum(1.0, h1 * U)
+
+
+def sphere_critical_number(fraction: Array, headroom: Array = 0.0) -> np.ndarray:
+    """The solid number N at which :func:`sphere_usable_fraction` equals ``fraction`` (the inverse, dimensionless).
+
+    Parameters
+    ----------
+    fraction : array_like
+        The usable share of the window (0 < fraction < 1).
+    headroom : array_like
+        h as in :func:`sphere_usable_fraction`.
+    """
+    logn, u = _sphere_table()
+    h1 = 1.0 + np.asarray(headroom, dtype=float)
+    target = np.asarray(fraction, dtype=float) / h1  # U(N/(1+h)) = f/(1+h); U falls with N
+    return h1 * np.exp(np.interp(-target, -u, logn))
+
+
+def bv_overpotential(current_A_m2: Array, exchange_A_m2: Array, temperature_K: Array) -> np.ndarray:
+    """Butler–Volmer charge-transfer overpotential of a porous electrode, η = (2RT/F) asinh(i / (2 I_0)) (V).
+
+    Symmetric transfer (α = 1/2) with the reaction spread evenly through the coating, I_0 = i0 a_eff L the exchange
+    current per electrode area; for i << I_0 it is the linear i R T/(F I_0) = i ASI_ct of :func:`charge_transfer_asi`.
+
+    Parameters
+    ----------
+    current_A_m2 : array_like
+        Current density i per electrode area, A/m².
+    exchange_A_m2 : array_like
+        I_0 = i0 a_eff L, A/m² of electrode area.
+    temperature_K : array_like
+        Temperature T in K.
+    """
+    return 2.0 * GAS_CONSTANT * np.asarray(temperature_K, dtype=float) / FARADAY * np.arcsinh(
+        np.asarray(current_A_m2, dtype=float) / (2.0 * np.asarray(exchange_A_m2, dtype=float)))
+
+
+def _exchange(asi_ct: Array, T: Array) -> Array:
+    """I_0 = RT/(F ASI_ct) (A/m²): the exchange current per area whose linear limit is the charge-transfer ASI."""
+    return GAS_CONSTANT * T / (FARADAY * asi_ct)
+
+
+PULSE_S = 10.0  #: BatPaC 5.0's power pulse (§2.4): 10 s
+_NEWTON_RTOL = 1e-13  #: the Newton iterations of the rate model stop when every step is below this share of its value
+_SALT_FLOOR = 1e-6  #: the salt left after a pulse that empties the pores, as a share of c0 (a finite resistance)
+
+
+def pulse_current(drop_V: Array, asi_ohm: Array, i0_p: Array, i0_n: Array, T: Array,
+                  salt: Mapping[str, Array] | None = None) -> np.ndarray:
+    """Current density (A/m²) at which the pulse's polarisation equals ``drop_V``: safeguarded Newton.
+
+    The polarisation is ohmic i ASI_ohm + Butler–Volmer η_p(i) + η_n(i) (:func:`bv_overpotential`) + the salt's
+    concentration overpotential after the pulse (``salt``, :func:`_pulse_salt`; None: none). g(i) = drop -
+    polarisation falls with i; Newton starts from the linear solution drop / (ASI_ohm + ASI_ct,p + ASI_ct,n) and
+    never steps past the current at which the pulse empties the positive's pores of salt.
+
+    Parameters
+    ----------
+    drop_V : array_like
+        The voltage drop OCV - V allowed (V, >= 0).
+    asi_ohm : array_like
+        Ohmic ASI: electrolyte + electronic + hardware (Ω·m²).
+    i0_p, i0_n : array_like
+        Exchange current per electrode area of each electrode (A/m²).
+    T : array_like
+        Temperature (K).
+    salt : mapping, optional
+        The pulse's salt terms (:func:`_pulse_salt`).
+    """
+    two_rt_f = 2.0 * GAS_CONSTANT * np.asarray(T, dtype=float) / FARADAY
+    dv = np.asarray(drop_V, dtype=float)
+    a_p, a_n = 2.0 * i0_p, 2.0 * i0_n
+    i_lin = dv / (asi_ohm + two_rt_f / a_p + two_rt_f / a_n)
+    if salt is None:
+        q_p, q_n, c0, w, imax = 0.0, 0.0, 1.0, 0.0, None
+    else:
+        q_p, q_n, c0, w = salt["q_p"], salt["q_n"], salt["c0"], two_rt_f * salt["tc"]
+        imax = c0 / q_p  # the current that empties the positive's pores of salt in the pulse
+    # with the salt the unknown is u = -ln(c_p/c0), i = i_max (1 - e^(-u)): the salt's logarithm becomes linear and
+    # the end of the salt u -> inf; without it the unknown is i. g falls; Newton within a bracket [lo, hi] that a step
+    # may not leave (bisection, or doubling while there is no upper end, then)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        u = i_lin if imax is None else -np.log1p(-np.minimum(i_lin / imax, 0.5))
+        lo, hi = np.zeros_like(u), np.full_like(u, np.inf)
+        for _ in range(100):
+            if imax is None:
+                i, didu, wu = u, 1.0, 0.0
+            else:
+                e = np.exp(-u)
+                i, didu, wu = imax * (1.0 - e), imax * e, w
+            x_p, x_n = i / a_p, i / a_n
+            cn = 1.0 + q_n * i / c0
+            g = dv - i * asi_ohm - two_rt_f * (np.arcsinh(x_p) + np.arcsinh(x_n)) - w * np.log(cn) - wu * u
+            di = asi_ohm + two_rt_f * (1.0 / (a_p * np.sqrt(1.0 + x_p * x_p)) + 1.0 / (a_n * np.sqrt(1.0 + x_n * x_n))) \
+                + w * q_n / (c0 * cn)
+            lo = np.where(g > 0, u, lo)
+            hi = np.where(g < 0, u, hi)
+            new = u + g / (di * didu + wu)
+            new = np.where((new >= lo) & (new <= hi), new, np.where(np.isfinite(hi), 0.5 * (lo + hi), 2.0 * u + 1.0))
+            step = new - u
+            u = new
+            if np.all(np.abs(step) <= _NEWTON_RTOL * np.abs(u)):
+                break
+        return u if imax is None else imax * -np.expm1(-u)
+
+
+def _pulse_salt(dis: Mapping[str, Array], transference: Array, duration_s: Array = PULSE_S) -> dict[str, Array]:
+    """The salt change per unit current density in each electrode after a pulse of ``duration_s`` (m³·s/(mol)...).
+
+    With the reaction spread through each electrode the salt in the positive falls at first by k/(ε_p L_p) per
+    second (k = (1 - t+) i / F) and in the negative rises by k/(ε_n L_n); each mean approaches its steady value
+    (the full-cell balance of :func:`_salt_balance`, Δ_p = k ((C - 2A)/M + 2A/(ε_p L_p)),
+    Δ_n = k (L_s/D_s + L_n/(3 D_n) - (C - 2A)/M)) exponentially with the time constant that matches that first slope,
+    τ = Δ ε L / k. Returned: q_p, q_n with c_p = c0 - q_p i, c_n = c0 + q_n i after the pulse (m³/(mol)... per
+    A/m²), ``c0`` and ``tc`` = 1 - t+, the factor of the concentration overpotential 2RT/F (1 - t+) ln(c_n/c_p).
+    """
+    t = dis
+    per_k = (t["cs0"] + t["cs1"] + t["cs2"] - 2.0 * t["a"]) / (t["m0"] + t["m1"])  # (c0 - c_ps)/k
+    e_l_p = t["e_u"] * t["L_u"]
+    e_l_n = t["e_o"] * t["L_o"]
+    dp = per_k + 2.0 * t["a"] / e_l_p
+    dn = t["L_s"] / t["D_s"] + t["L_o"] / (3.0 * t["D_o"]) - per_k
+    kf = (1.0 - transference) / FARADAY  # k per unit current density
+    q_p = kf * dp * -np.expm1(-duration_s / (dp * e_l_p))
+    q_n = kf * dn * -np.expm1(-duration_s / (dn * e_l_n))
+    return dict(q_p=q_p, q_n=q_n, c0=t["c0"], tc=1.0 - transference)
+
+
+def _salt_balance(d: CellDesign, k: Array, D: tuple[Array, Array, Array], charge: bool = False) -> dict[str, Array]:
+    """Steady salt profile of the full cell at ``c_rate`` with the reaction spread through each electrode.
+
+    ``k`` = (1 - t+) i / F (mol/m²/s) and ``D`` the effective salt diffusivities (positive, negative, separator).
+    Salt is consumed in the electrode that takes up lithium from the electrolyte (the positive on discharge, the
+    negative on charge) and released in the other. With k = (1 - t+) i / F (mol/m²/s) the steady profile is a
+    parabola in each electrode (a drop k L / (2 D_eff) across it) and a line in the separator (k L_s / D_s); the salt
+    in all the pores is conserved. The salt at the consuming electrode's collector runs out when the reaction reaches
+    only a share φ of it: A φ² + B φ + C = c0 M / k with A = ε L² / (6 D), B = (ε_s L_s + ε_o L_o) L / (2 D),
+    C = ε_s L_s² / (2 D_s) + ε_o L_o (L_s / D_s + L_o / (3 D_o)) (o the other electrode) and M the pore volume per
+    area; φ = 1 (clipped): the salt reaches the whole electrode. Returned: φ and the terms (``cs0 + cs1 + cs2`` = C
+    split by its powers of the electrodes' common thickness scale, ``b0 + b1`` = B likewise).
+    """
+    p, n, s = d.pos, d.neg, d.sep
+    D_p, D_n, D_s = D
+    use, other, D_u, D_o = (n, p, D_n, D_p) if charge else (p, n, D_p, D_n)
+    L_u, L_o, L_s = use.thickness_m, other.thickness_m, s.thickness_m
+    e_u, e_o, e_s = use.porosity, other.porosity, s.porosity
+    h_u = L_u / (2.0 * D_u)
+    t = dict(k=k, c0=d.electrolyte_concentration_mol_m3, a=e_u * L_u * h_u / 3.0, b0=e_s * L_s * h_u,
+             b1=e_o * L_o * h_u, cs0=e_s * L_s**2 / (2.0 * D_s), cs1=e_o * L_o * L_s / D_s, cs2=e_o * L_o**2 / (3.0 * D_o),
+             m0=e_s * L_s, m1=e_u * L_u + e_o * L_o, e_u=e_u, L_u=L_u, e_o=e_o, L_o=L_o, L_s=L_s, D_s=D_s, D_o=D_o)
+    B, C, M = t["b0"] + t["b1"], t["cs0"] + t["cs1"] + t["cs2"], t["m0"] + t["m1"]
+    with np.errstate(divide="ignore"):
+        avail = t["c0"] * M / k
+    disc = B**2 + 4.0 * t["a"] * np.maximum(avail - C, 0.0)
+    t["phi"] = np.clip((-B + np.sqrt(disc)) / (2.0 * t["a"]), 0.0, 1.0)
+    return t
+
+
+def _salt_limit(t: Mapping[str, Array], f: Array, scale: Array = 1.0) -> Array:
+    """Current over the current at which the salt reaches only the share ``f`` of the consuming electrode, with both
+    electrodes' thicknesses (and so the current) multiplied by ``scale`` (porosity, composition and N/P held)."""
+    s = scale
+    poly = (t["a"] * f**2 + t["b1"] * f + t["cs2"]) * s**2 + (t["b0"] * f + t["cs1"]) * s + t["cs0"]
+    return t["k"] * s * poly / (t["c0"] * (t["m0"] + t["m1"] * s))
+
+
+def _depletion_time(x1: Array, x2: Array, tau1: Array, tau2: Array) -> np.ndarray:
+    """The time t at which x1 (1 - e^(-t/τ1)) + x2 (1 - e^(-t/τ2)) reaches 1 (s; inf where x1 + x2 <= 1).
+
+    With τ_f <= τ_s the faster and slower of the two, y = e^(-t/τ_s) and r = τ_s/τ_f >= 1 this is
+    h(y) = x_f y^r + x_s y - (x1 + x2 - 1) = 0, convex and rising in y, so Newton's method from the right of its root,
+    y = min(1, (x1 + x2 - 1)/x_s), falls to it without overshoot. Only the designs that deplete are solved.
+    """
+    x1, x2, tau1, tau2 = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (x1, x2, tau1, tau2)))
+    out = np.full(x1.shape, np.inf)
+    reach = x1 + x2 > 1.0
+    if not reach.any():
+        return out
+    x1, x2, tau1, tau2 = x1[reach], x2[reach], tau1[reach], tau2[reach]
+    fast = tau1 <= tau2
+    t_f, t_s = np.where(fast, tau1, tau2), np.where(fast, tau2, tau1)
+    x_f, x_s = np.where(fast, x1, x2), np.where(fast, x2, x1)
+    over = x1 + x2 - 1.0
+    r = t_s / t_f
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y = np.where(x_s > 0, np.minimum(1.0, over / np.where(x_s > 0, x_s, 1.0)), 1.0)
+        for _ in range(60):
+            yr = y**r
+            step = (x_f * yr + x_s * y - over) / (x_f * r * yr / y + x_s)
+            y = y - step
+            if np.all(np.abs(step) <= _NEWTON_RTOL * np.abs(y)):
+                break
+    out[reach] = -t_s * np.log(y)
+    return out
+
+
+def _max_scale(t: Mapping[str, Array], f: Array) -> Array:
+    """The thickness scale at which :func:`_salt_limit` is 1 (Newton on the cubic, from the L² estimate)."""
+    s = 1.0 / np.sqrt(np.maximum(_salt_limit(t, f), 1e-300))
+    p3 = t["k"] * (t["a"] * f**2 + t["b1"] * f + t["cs2"])
+    p2 = t["k"] * (t["b0"] * f + t["cs1"])
+    p1 = t["k"] * t["cs0"] - t["c0"] * t["m1"]
+    p0 = -t["c0"] * t["m0"]
+    for _ in range(30):
+        g = ((p3 * s + p2) * s + p1) * s + p0
+        dg = (3.0 * p3 * s + 2.0 * p2) * s + p1
+        step = g / dg
+        s = np.maximum(s - step, 0.5 * s)
+        if np.all(np.abs(step) <= _NEWTON_RTOL * np.abs(s)):
+            break
+    return s
+
+
+def _rate_limits(d: CellDesign, c: Mapping[str, Array], c_rate: Array) -> dict[str, Array]:
+    """Diffusion numbers, usable fractions, voltage under load and size limits at ``c_rate`` (1/h).
+
+    ``c`` is the chain's dictionary of the designs (:func:`chain`): areal capacities, open-circuit voltage, ASIs.
+    """
     p, n = d.pos, d.neg
     b = d.bruggeman_exponent
+    T = d.temperature_K
     t_dis = SECONDS_PER_HOUR / c_rate
+    q_lim = np.minimum(c["pos_areal_capacity_C_m2"], c["neg_areal_capacity_C_m2"])
+    i = q_lim * c_rate / SECONDS_PER_HOUR  # A/m² of positive area (the negative carries the same current)
     D0 = d.electrolyte_diffusivity_m2_s
-    Deff_p, Deff_n = D0 * p.porosity**b, D0 * n.porosity**b
-    i = qa_p * c_rate / SECONDS_PER_HOUR  # A/m² of positive area (the negative carries the same current)
-    salt = FARADAY * d.electrolyte_concentration_mol_m3 / (1.0 - d.transference_number)  # C/m³ of mobile anion charge
-    n_e_p = i * p.thickness_m / (salt * Deff_p)
-    n_e_n = i * n.thickness_m / (salt * Deff_n)
+    Deff_p, Deff_n, Ds = D0 * p.porosity**b, D0 * n.porosity**b, D0 * d.sep.porosity**b
+    k = (1.0 - d.transference_number) * i / FARADAY  # mol/m²/s of salt
+    n_e_p = k * p.thickness_m / (d.electrolyte_concentration_mol_m3 * Deff_p)
+    n_e_n = k * n.thickness_m / (d.electrolyte_concentration_mol_m3 * Deff_n)
     t_s_p = diffusion_time(p.particle_radius_m, p.solid_diffusivity_m2_s)
     t_s_n = diffusion_time(n.particle_radius_m, n.solid_diffusivity_m2_s)
     n_s_p, n_s_n = t_s_p / t_dis, t_s_n / t_dis
-    Nc, Ns = d.critical_electrolyte_number, d.critical_solid_number
-    # N_e ∝ L²: thickness at which N_e = N_c, holding porosity and composition (and N/P for the negative;
-    # the negative's limit applies to charging at this C-rate)
-    l_max_p = p.thickness_m * np.sqrt(Nc / n_e_p)
-    l_max_n = n.thickness_m * np.sqrt(Nc / n_e_n)
-    r_max_p = np.sqrt(Ns * p.solid_diffusivity_m2_s * t_dis)
-    r_max_n = np.sqrt(Ns * n.solid_diffusivity_m2_s * t_dis)
-    k = d.rate_cliff_sharpness
-    # discharge: the salt depletes in the positive only (it accumulates in the negative)
-    fraction = cliff(n_e_p / Nc, k) * cliff(n_s_p / Ns, k) * cliff(n_s_n / Ns, k)
+    h_p, h_n = surface_headroom(p, "pos"), surface_headroom(n, "neg")
+    # electrolyte: the share of each electrode the salt reaches (discharge: the positive; charge: the negative)
+    dis = _salt_balance(d, k, (Deff_p, Deff_n, Ds))
+    chg = _salt_balance(d, k, (Deff_p, Deff_n, Ds), charge=True)
+    # the steady balance sets in on two time scales: the positive's own parabola (a drop of N_e,p/2 of c0) in its
+    # slab's first mode τ_p = 4 L_p²/(π² D_p), the shift of the whole profile (the rest of the steady depletion X at
+    # full reach) in the full cell's salt relaxation time τ_c = (4/π²)(L_p + L_s + L_n) Σ L/D_eff. The salt at the
+    # positive's collector runs out at t_dep; the electrode works whole until then and the steady share φ after it
+    # (φ is the reach averaged over the discharge; it never rises with the C-rate)
+    tau_p = 4.0 / np.pi**2 * p.thickness_m**2 / Deff_p
+    tau_c = 4.0 / np.pi**2 * (p.thickness_m + d.sep.thickness_m + n.thickness_m) * (
+        p.thickness_m / Deff_p + d.sep.thickness_m / Ds + n.thickness_m / Deff_n)
+    X = _salt_limit(dis, 1.0)
+    x_p = np.minimum(n_e_p / 2.0, X)
+    t_dep = _depletion_time(x_p, X - x_p, tau_p, tau_c)
+    whole = np.minimum(1.0, t_dep / t_dis)
+    phi = whole + (1.0 - whole) * dis["phi"]
+    # solid: the exact sphere; on discharge the positive's reaction is confined to the share φ the salt reaches, so
+    # its particles there fill at C/φ (the depletion front of a thick electrode); the negative empties evenly
+    u_p = phi * sphere_usable_fraction(n_s_p / np.maximum(phi, 1e-12), h_p)
+    u_n = sphere_usable_fraction(n_s_n, h_n)
+    # voltage: the polarisation at the C-rate against the cut-off, through the OCV's end-of-discharge tail
+    asi_ohm = c["asi_electrolyte_ohm_m2"] + c["asi_electronic_ohm_m2"] + c["asi_hardware_ohm_m2"]
+    i0_p, i0_n = _exchange(c["asi_ct_pos_ohm_m2"], T), _exchange(c["asi_ct_neg_ohm_m2"], T)
+    eta_p, eta_n = bv_overpotential(i, i0_p, T), bv_overpotential(i, i0_n, T)
+    ocv = c["ocv_V"]
+    v_load = ocv - i * asi_ohm - eta_p - eta_n
+    v_cut = cutoff_voltage(d, ocv)
+    r_v = np.clip((ocv - v_load) / (ocv - v_cut), 0.0, 1.0)
+    f_v = (1.0 - r_v) ** d.ocv_tail
+    fraction = np.minimum(u_p, u_n) * f_v
+    # feasibility criteria: each limit alone keeps min_usable_fraction; the limit ratios <= 1 are their smooth form
+    fmin = d.min_usable_fraction
+    ns_crit_p, ns_crit_n = sphere_critical_number(fmin, h_p), sphere_critical_number(fmin, h_n)
+
+    lim_e_p, lim_e_n = _salt_limit(dis, fmin), _salt_limit(chg, fmin)
+    # the positive (negative) thickness at which its electrolyte limit is 1, N/P, porosity and composition held
+    l_max_p = p.thickness_m * _max_scale(dis, fmin)
+    l_max_n = n.thickness_m * _max_scale(chg, fmin)
     return dict(t_e_p=diffusion_time(p.thickness_m, Deff_p), t_e_n=diffusion_time(n.thickness_m, Deff_n),
                 t_s_p=t_s_p, t_s_n=t_s_n, n_e_p=n_e_p, n_e_n=n_e_n, n_s_p=n_s_p, n_s_n=n_s_n,
-                l_max_p=l_max_p, l_max_n=l_max_n, r_max_p=r_max_p, r_max_n=r_max_n, fraction=fraction)
+                phi_p=phi, phi_n=chg["phi"], salt_balance=dis, u_p=u_p, u_n=u_n, f_v=f_v, fraction=fraction,
+                current_density=i, eta_p=eta_p, eta_n=eta_n, v_load=v_load, v_cut=v_cut, i0_p=i0_p, i0_n=i0_n,
+                asi_ohm=asi_ohm, lim_e_p=lim_e_p, lim_e_n=lim_e_n, lim_s_p=n_s_p / ns_crit_p, lim_s_n=n_s_n / ns_crit_n,
+                l_max_p=l_max_p, l_max_n=l_max_n,
+                r_max_p=np.sqrt(ns_crit_p * p.solid_diffusivity_m2_s * t_dis),
+                r_max_n=np.sqrt(ns_crit_n * n.solid_diffusivity_m2_s * t_dis))
 
 
-def rate_capability(design: CellDesign, c_rates: Array) -> np.ndarray:
-    """Usable capacity fraction versus C-rate.
+def surface_headroom(e: ElectrodeDesign, part: str) -> Array:
+    """The electrode's surface headroom h (:func:`sphere_usable_fraction`): its ``surface_headroom``, else from its
+    cycled window x_min..x_max where the design carries one ((1 - x_max)/(x_max - x_min) for the positive, which
+    lithiates on discharge; x_min/(x_max - x_min) for the negative), else 0 (the surface stops at the window's end).
+
+    Parameters
+    ----------
+    e : ElectrodeDesign
+        The electrode (SI).
+    part : {"pos", "neg"}
+        Which electrode it is.
+    """
+    h = np.asarray(e.surface_headroom, dtype=float)
+    lo, hi = getattr(e, "x_min", None), getattr(e, "x_max", None)
+    if lo is not None and hi is not None:
+        lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            win = np.where(part == "pos", (1.0 - hi), lo) / (hi - lo)
+        h = np.where(np.isnan(h), win, h)
+    return np.where(np.isnan(h), 0.0, h)
+
+
+def cutoff_voltage(d: CellDesign, ocv: Array) -> Array:
+    """The discharge cut-off voltage (V): the design's ``cutoff_voltage_V``, blank: 0.7 × the open-circuit voltage.
+
+    Parameters
+    ----------
+    d : CellDesign
+        Designs (SI).
+    ocv : array_like
+        Their open-circuit (mean) voltage in V.
+    """
+    v = np.asarray(d.cutoff_voltage_V, dtype=float)
+    return np.where(np.isnan(v), 0.7 * np.asarray(ocv, dtype=float), v)
+
+
+def _check_cutoff(d: CellDesign, ocv: Array) -> None:
+    """A cut-off at or above the open-circuit voltage leaves no discharge: refused, naming ``cutoff_voltage_V``."""
+    v, o = np.broadcast_arrays(np.asarray(cutoff_voltage(d, ocv), dtype=float), np.asarray(ocv, dtype=float))
+    bad = ~(v < o)
+    if bad.any():
+        j = int(np.flatnonzero(bad.ravel())[0])
+        raise InputError("cutoff_voltage_V", float(v.ravel()[j]),
+                         f"below the open-circuit voltage ({float(o.ravel()[j]):.4g} V)",
+                         f"design {j + 1}" if bad.size > 1 else None)
+
+
+def rate_capability(design: CellDesign, c_rates: Array, fmt: CellFormat | None = None, *,
+                    calendering: Mapping[str, Any] | None = None) -> np.ndarray:
+    """Usable capacity fraction versus C-rate: the rate model of :func:`evaluate_cell` at each C-rate.
 
     Parameters
     ----------
     design : CellDesign
         Designs of broadcast shape ``S``.
     c_rates : array_like
-        C-rates (1/h), shape ``K``.
+        C-rates (1/h), shape ``K``, each > 0.
+    fmt : CellFormat, optional
+        The cell format (its hardware ASI enters the voltage under load; default :class:`~xlcell.pouch.CellFormat`).
+    calendering : mapping, optional
+        The calendering context (:func:`evaluate_cell`).
 
     Returns
     -------
     numpy.ndarray
         Shape ``S + K``: the usable fraction of each design at each C-rate.
+
+    Raises
+    ------
+    InputError
+        No C-rate, or one that is not a number > 0 (names ``c_rates``).
     """
+    c = _check_c_rates(c_rates)
     d = broadcast_fields_cell(resolve(design))
-    c = np.asarray(c_rates, dtype=float)
     shape = np.shape(d.pos.thickness_m)
+    ch = chain(d, fmt, calendering)
+    _check_cutoff(d, ch["ocv_V"])
     expand = (Ellipsis,) + (None,) * c.ndim
 
     def ex(x: Array) -> Array:
         return np.asarray(x, dtype=float)[expand]
 
     d2 = _map_cell(d, ex)
-    out = _rate_limits(d2, areal_capacity(d2.pos), c)["fraction"]
+    c2 = {k: ex(v) for k, v in ch.items() if np.ndim(v) == len(shape) or np.ndim(v) == 0}
+    out = _rate_limits(d2, c2, c)["fraction"]
     return np.broadcast_to(out, shape + c.shape)
+
+
+def _check_c_rates(c_rates: Array) -> np.ndarray:
+    if c_rates is None:
+        raise InputError("c_rates", None, "one or more C-rates > 0 (1/h)")
+    c = np.asarray(c_rates, dtype=float)
+    if c.size == 0:
+        raise InputError("c_rates", "[]", "one or more C-rates > 0 (1/h)")
+    bad = ~(c > 0) | ~np.isfinite(c)
+    if bad.any():
+        j = int(np.flatnonzero(bad.ravel())[0])
+        raise InputError("c_rates", float(c.ravel()[j]), "a C-rate > 0 (1/h)", f"C-rate {j + 1}" if c.size > 1 else None)
+    return c
 
 
 def _map_cell(d: CellDesign, fn) -> CellDesign:
@@ -911,5 +1357,6 @@ __all__ = [
     "evaluate_cell", "chain", "format_geometry", "in_format", "electronic_conductivity", "negative_area", "rate_capability", "areal_capacity", "coating_density", "volumetric_capacity",
     "am_volume_fraction", "specific_area", "charge_transfer_asi", "neg_thickness_for_np", "resolve",
     "binder_coverage", "broadcast_fields_cell", "composite_density", "areal_capacity_of", "specific_area_of",
-    "charge_transfer_asi_of",
+    "charge_transfer_asi_of", "sphere_usable_fraction", "sphere_critical_number", "bv_overpotential", "pulse_current",
+    "surface_headroom", "cutoff_voltage",
 ]

@@ -62,32 +62,21 @@ def line_load_variables() -> list[DesignVariable]:
 _LIMIT = "Rate limits"
 
 
-def _lim(key: str, label: str) -> ParamSpec:
-    return ParamSpec(name=key, key=key, label=label, unit="-", group=_LIMIT,
-                     doc="<= 1 means within the diffusion limit at the design C-rate")
-
-
+_LIMIT_KEYS = ("electrolyte_limit_pos", "electrolyte_limit_neg", "solid_limit_pos", "solid_limit_neg")
 _LIMIT_SPECS = (
-    _lim("electrolyte_limit_pos", "Electrolyte depletion / critical, positive"),
-    _lim("electrolyte_limit_neg", "Electrolyte depletion / critical, negative"),
-    _lim("solid_limit_pos", "Solid diffusion time / limit, positive"),
-    _lim("solid_limit_neg", "Solid diffusion time / limit, negative"),
-    _lim("diffusion_limit", "Worst diffusion limit ratio (<= 1 feasible)"),
+    ParamSpec(name="diffusion_limit", key="diffusion_limit", label="Worst diffusion limit ratio (<= 1 feasible)", unit="-",
+              group=_LIMIT, doc="The largest of the cell model's four limit ratios (electrolyte_limit_pos/neg, "
+                                "solid_limit_pos/neg): <= 1 means each diffusion limit alone keeps min_usable_fraction "
+                                "of the capacity at the design C-rate"),
 )
 
 
 def _limits(ev: Evaluation) -> dict[str, np.ndarray]:
-    """Diffusion numbers over their critical values: a smooth, continuous form of the cell's ``feasible`` flag."""
+    """The worst of the cell model's diffusion limit ratios: a smooth, continuous form of its ``feasible`` flags."""
     c = ev.outputs("cell")
-    d = ev.design
-    e_p = c["electrolyte_number_pos"] / d.critical_electrolyte_number
-    e_n = c["electrolyte_number_neg"] / d.critical_electrolyte_number
-    s_p = c["t_diff_solid_pos_s"] / c["t_discharge_s"] / d.critical_solid_number
-    s_n = c["t_diff_solid_neg_s"] / c["t_discharge_s"] / d.critical_solid_number
-    worst = np.maximum(np.maximum(e_p, e_n), np.maximum(s_p, s_n))
-    shape = np.shape(worst)
-    return {k: np.broadcast_to(np.asarray(v, dtype=float), shape)
-            for k, v in zip([s.key for s in _LIMIT_SPECS], (e_p, e_n, s_p, s_n, worst))}
+    worst = np.maximum(np.maximum(c["electrolyte_limit_pos"], c["electrolyte_limit_neg"]),
+                       np.maximum(c["solid_limit_pos"], c["solid_limit_neg"]))
+    return {"diffusion_limit": np.asarray(worst, dtype=float)}
 
 
 _DUTY = (
@@ -357,7 +346,7 @@ def wire() -> None:
     # the cell's feasible reads the calendering limits (evaluated lazily; "calendering" keeps its place in the key order)
     register_metrics("cell", CellMetrics, _cell, requires=("calendering",))
     register_metrics("limits", _LIMIT_SPECS, _limits, requires=("cell",))
-    register_max_of("diffusion_limit", [s.key for s in _LIMIT_SPECS[:4]])
+    register_max_of("diffusion_limit", list(_LIMIT_KEYS))
     register_metrics("cost", _COST, _cost)
     register_metrics("lifetime", _LIFE, _lifetime)
     register_metrics("duty", _DUTY, _duty, requires=("cost",))  # the cell model at the duty's operating point

@@ -1,0 +1,200 @@
+"""xlcell's rate and power model against the stored PyBaMM DFN reference (issue 13): the numbers and the docs' tables.
+
+Reads ``tests/data/pybamm_dfn_reference.json`` (written by ``scripts/pybamm_dfn_reference.py``; no PyBaMM needed here),
+evaluates each parameter set's xlcell design and compares capacity at C/20, retention at every C-rate, the C-rate of
+80 % retention, the 1C and 2C thickness cliffs, the 10 s pulse power at 0.8 x OCV and the 10 s pulse resistances.
+tests/test_rate_dfn.py checks the issue's targets on these numbers; docs/models/rate-power.md shows the tables this
+script writes between its ``<!-- dfn-tables -->`` markers (a test keeps them in step).
+
+Usage::
+
+    python scripts/rate_dfn_table.py            # print the tables
+    python scripts/rate_dfn_table.py --write    # rewrite them in docs/models/rate-power.md
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from xlcell.cell import evaluate_cell, rate_capability  # noqa: E402
+from xlcell.design import design_from_mapping  # noqa: E402
+from xlcell.pouch import CellFormat  # noqa: E402
+
+REFERENCE = ROOT / "tests" / "data" / "pybamm_dfn_reference.json"
+DOC = ROOT / "docs" / "models" / "rate-power.md"
+BEGIN, END = "<!-- dfn-tables -->", "<!-- /dfn-tables -->"
+#: the electrochemical cell as the DFN models it: no current collectors, terminals or module/pack share
+BARE = CellFormat(asi_pack_share_ohm_m2=0.0, pos_foil_conductivity_S_m=1e30, neg_foil_conductivity_S_m=1e30)
+#: isotropic Bruggeman transport, as the DFN's
+CALENDERING = {"anisotropic_transport": False}
+#: the targets of issue 13 (capacity relative, retention in points, C-rate and cliff relative, power relative)
+TARGETS = {"capacity": 0.015, "retention_3C": 0.05, "retention_5C": 0.10, "c_rate_80pct": 0.15, "cliff": 0.10,
+           "pulse_power": 0.20}
+
+
+def load(path: Path = REFERENCE) -> dict[str, Any]:
+    """The stored reference (:data:`REFERENCE`)."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def design_values(ref_set: dict[str, Any]) -> dict[str, Any]:
+    """The set's xlcell design keys plus what the rate model reads from the reference's extras: the cut-off voltage,
+    each electrode's surface headroom past its cycled window (the set's stoichiometry windows) and the open-circuit
+    voltage at 50 % SOC as the mean voltage (BatPaC's convention). A concentration-dependent solid diffusivity is
+    taken as its mean over the fifth of the window where the discharge ends (SOC 0 to 20 %), not its value at 50 %
+    SOC: the loss is set when the surface meets its limit, by the flux that the concentration interval between the
+    surface and the mean drives (Kirchhoff's transform ∫D dc over that interval). A separator porosity of 1 (Marquis2019's free
+    electrolyte layer) is taken as 0.999, the largest xlcell allows to three digits."""
+    ex = ref_set["extra"]
+    w = ex["sto_window"]
+    pos_lo, pos_hi = w["pos_sto_100pct"], w["pos_sto_0pct"]  # the positive lithiates on discharge
+    neg_lo, neg_hi = w["neg_sto_0pct"], w["neg_sto_100pct"]
+    design = dict(ref_set["design"])
+    design["sep_porosity"] = min(design.get("sep_porosity", 0.5), 0.999)
+    for e in ("pos", "neg"):  # D(c): its mean where the discharge ends (SOC 0 to 20 %), not its value at 50 % SOC
+        D = np.asarray(ex[e]["solid_diffusivity_m2_s"], dtype=float)  # from 100 % SOC (pos) / 0 % SOC (neg) up
+        design[f"{e}_solid_diffusivity_m2_s"] = float(np.mean(D[-5:] if e == "pos" else D[:5]))
+    return dict(design, cutoff_voltage_V=ex["lower_cutoff_V"], avg_voltage_V=ref_set["ocv_soc50_V"],
+                pos_surface_headroom=(1.0 - pos_hi) / (pos_hi - pos_lo), neg_surface_headroom=neg_lo / (neg_hi - neg_lo))
+
+
+def _crossing(x: np.ndarray, y: np.ndarray, level: float = 0.8) -> float | None:
+    """First x where y (falling) crosses ``level``, linear between grid points; None when it does not."""
+    below = np.flatnonzero(y < level)
+    if below.size == 0 or below[0] == 0:
+        return None
+    j = int(below[0])
+    return float(x[j - 1] + (level - y[j - 1]) * (x[j] - x[j - 1]) / (y[j] - y[j - 1]))
+
+
+def xlcell_numbers(ref_set: dict[str, Any]) -> dict[str, Any]:
+    """xlcell's numbers for one reference set, in the reference's units and layout."""
+    vals = design_values(ref_set)
+    d = design_from_mapping(vals)
+    kw = dict(fmt=BARE, calendering=CALENDERING)
+    area = ref_set["area_m2"]
+    out: dict[str, Any] = {}
+    m = evaluate_cell(d, BARE, calendering=CALENDERING)
+    out["capacity_Ah_m2"] = float(m.capacity_C) / 3600.0 / area
+    rates = np.asarray(ref_set["retention"]["c_rates"], dtype=float)
+    out["retention"] = rate_capability(d, rates, **kw).reshape(-1).tolist()
+    grid = np.logspace(-1.3, 1.7, 1201)
+    c80 = np.exp(_crossing(np.log(grid), rate_capability(d, grid, **kw).reshape(-1)) or np.nan)
+    out["c_rate_80pct"] = float(c80)
+    sweeps = {}
+    scales = np.linspace(0.3, 3.5, 641)
+    for name, sw in ref_set["thickness_sweep"].items():
+        L_p = np.asarray(sw["pos_thickness_m"], dtype=float)
+        base = L_p[sw["thickness_scale"].index(1.0)]
+        scaled = dict(vals, pos_thickness_um=vals["pos_thickness_um"] * scales,
+                      neg_thickness_um=vals["neg_thickness_um"] * scales)
+        f = rate_capability(design_from_mapping(scaled), [sw["c_rate"]], **kw).reshape(-1)
+        at = dict(vals, pos_thickness_um=vals["pos_thickness_um"] * np.asarray(sw["thickness_scale"]),
+                  neg_thickness_um=vals["neg_thickness_um"] * np.asarray(sw["thickness_scale"]))
+        ret = rate_capability(design_from_mapping(at), [sw["c_rate"]], **kw).reshape(-1)
+        cliff = _crossing(scales, f)
+        sweeps[name] = {"retention": ret.tolist(), "cliff_m": None if cliff is None else cliff * base}
+    out["thickness_sweep"] = sweeps
+    pulse = ref_set["pulse"]
+    out["pulse_power_W_m2"] = float(m.max_power_W) / area
+    q20 = ref_set["capacity_C20_Ah"]
+    for key, c in (("resistance_2C_ohm_m2", 2.0), ("resistance_small_ohm_m2", pulse["small_c_rate"])):
+        # the reference's pulse currents are multiples of its own C/20 capacity
+        rate = c * q20 / (float(m.capacity_C) / 3600.0)
+        mc = evaluate_cell(design_from_mapping(dict(vals, c_rate=rate)), BARE, calendering=CALENDERING)
+        out[key] = float(mc.pulse_resistance_ohm) * area
+    return out
+
+
+def comparison(ref: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
+    """``{set name: {"dfn": reference numbers, "xlcell": xlcell_numbers}}`` for every set."""
+    ref = ref or load()
+    return {name: {"dfn": s, "xlcell": xlcell_numbers(s)} for name, s in ref["sets"].items()}
+
+
+def _pct(a: float, b: float) -> str:
+    return f"{100.0 * (a / b - 1.0):+.1f} %"
+
+
+def tables(comp: dict[str, dict[str, Any]], version: str = "") -> str:
+    """The docs' markdown tables (xlcell against the DFN, every set, every rate)."""
+    lines = [f"Reference: PyBaMM {version} DFN (`tests/data/pybamm_dfn_reference.json`); xlcell: this model "
+             "(`scripts/rate_dfn_table.py`).", "",
+             "**Capacity at C/20, 80 % C-rate, pulse power (10 s at 0.8 × OCV) and pulse resistance (10 s) per m² of "
+             "positive electrode**", "",
+             "| set | capacity DFN (Ah/m²) | xlcell | C-rate at 80 % DFN | xlcell | pulse power DFN (W/m²) | xlcell "
+             "| R 2C DFN (Ω·cm²) | xlcell | R C/10 DFN (Ω·cm²) | xlcell |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for name, c in comp.items():
+        r, x = c["dfn"], c["xlcell"]
+        p = r["pulse"]
+        lines.append(
+            f"| {name} | {r['capacity_C20_Ah_m2']:.2f} | {x['capacity_Ah_m2']:.2f} ({_pct(x['capacity_Ah_m2'], r['capacity_C20_Ah_m2'])}) "
+            f"| {r['c_rate_80pct']:.2f} | {x['c_rate_80pct']:.2f} ({_pct(x['c_rate_80pct'], r['c_rate_80pct'])}) "
+            f"| {p['power_W_m2']:.0f} | {x['pulse_power_W_m2']:.0f} ({_pct(x['pulse_power_W_m2'], p['power_W_m2'])}) "
+            f"| {p['resistance_2C_ohm_m2'] * 1e4:.1f} | {x['resistance_2C_ohm_m2'] * 1e4:.1f} "
+            f"| {p['resistance_small_ohm_m2'] * 1e4:.1f} | {x['resistance_small_ohm_m2'] * 1e4:.1f} |")
+    lines += ["", "**Retention (capacity at the C-rate / capacity at C/20): DFN | xlcell (points)**", ""]
+    rates = sorted({c for v in comp.values() for c in v["dfn"]["retention"]["c_rates"]})
+    lines.append("| set | " + " | ".join(f"{c:g}C" for c in rates) + " |")
+    lines.append("|---|" + "---|" * len(rates))
+    for name, c in comp.items():
+        r = dict(zip(c["dfn"]["retention"]["c_rates"], c["dfn"]["retention"]["fraction"]))
+        x = dict(zip(c["dfn"]["retention"]["c_rates"], c["xlcell"]["retention"]))
+        cells = [f"{r[k]:.3f} \\| {x[k]:.3f} ({100 * (x[k] - r[k]):+.1f})" if k in r else "" for k in rates]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += ["", "**Thickness sweeps (both electrodes × the scale): retention DFN | xlcell, and the cliff (80 % "
+              "retention)**", ""]
+    for rate in ("1C", "2C"):
+        scales = next(iter(comp.values()))["dfn"]["thickness_sweep"][rate]["thickness_scale"]
+        lines.append(f"| {rate} | " + " | ".join(f"×{s:g}" for s in scales) + " | cliff DFN (µm) | xlcell |")
+        lines.append("|---|" + "---|" * (len(scales) + 2))
+        for name, c in comp.items():
+            r, x = c["dfn"]["thickness_sweep"][rate], c["xlcell"]["thickness_sweep"][rate]
+            cells = [f"{a:.2f} \\| {b:.2f}" for a, b in zip(r["retention"], x["retention"])]
+            cd = "none in the sweep" if r["cliff_m"] is None else f"{r['cliff_m'] * 1e6:.1f}"
+            cx = "none" if x["cliff_m"] is None else f"{x['cliff_m'] * 1e6:.1f}"
+            if r["cliff_m"] is not None and x["cliff_m"] is not None:
+                cx += f" ({_pct(x['cliff_m'], r['cliff_m'])})"
+            lines.append(f"| {name} | " + " | ".join(cells) + f" | {cd} | {cx} |")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_doc(text: str, path: Path = DOC) -> None:
+    """Replace the block between the markers of ``path`` with ``text`` (written whole: temp file + replace)."""
+    import os
+    import tempfile
+
+    doc = path.read_text(encoding="utf-8")
+    a, b = doc.index(BEGIN) + len(BEGIN), doc.index(END)
+    new = doc[:a] + "\n" + text + doc[b:]
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".md")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(new)
+    os.replace(tmp, path)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--write", action="store_true", help="rewrite the tables in docs/models/rate-power.md")
+    a = ap.parse_args(argv)
+    ref = load()
+    text = tables(comparison(ref), ref["pybamm_version"])
+    if a.write:
+        write_doc(text)
+    else:
+        print(text)
+
+
+if __name__ == "__main__":
+    main()
