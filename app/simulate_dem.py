@@ -10,6 +10,8 @@ import argparse
 import json
 from typing import Any
 
+from xlcell import units
+
 from .cli_simulate import simulation
 
 
@@ -29,7 +31,8 @@ def dem_result(cal: Any, curve: bool = False) -> dict[str, Any]:
     """The JSON-ready calibration (display units), with the fitted curve if asked."""
     out = cal.summary()
     if curve:
-        out["curve"] = {"pressure_MPa": [p / 1e6 for p in cal.pressure_Pa], "porosity": list(cal.porosity)}
+        out["curve"] = {"pressure_MPa": [float(p) for p in units.to_display(cal.pressure_Pa, "MPa")],
+                        "porosity": list(cal.porosity)}
     return out
 
 
@@ -56,14 +59,15 @@ def _dem(args: argparse.Namespace) -> int:
         raise InputError("--anchor-pressure" if p is None else "--anchor-porosity", "missing",
                          "given together with the other (a measured porosity at a pressure in MPa)")
     if a is not None:
-        cal = recalibrate(cal, a, p * 1e6)
+        cal = recalibrate(cal, a, float(units.from_display(p, "MPa")))
     if args.json:
         print(json.dumps(dem_result(cal, args.curve), indent=1, ensure_ascii=False))
     else:
         print(_table(cal))
         if args.curve:
             print("\npressure_MPa  porosity")
-            print("\n".join(f"{q / 1e6:12.5g}  {e:.4f}" for q, e in zip(cal.pressure_Pa, cal.porosity)))
+            mpa = units.to_display(cal.pressure_Pa, "MPa")
+            print("\n".join(f"{q:12.5g}  {e:.4f}" for q, e in zip(mpa, cal.porosity)))
     return 0
 
 

@@ -15,6 +15,7 @@ from typing import Any, Callable
 import numpy as np
 
 from workbooks.sheets import simulation as sheet
+from xlcell import units
 from xlcell.calendering import CalenderingMaterial
 from xlcell.nip import SUMMARY_KEYS, NipInputs, NipSimulation, roll_pass_profile, simulate_nip
 from xlcell.params import specs, to_display
@@ -40,8 +41,9 @@ def inputs_shown(inputs: NipInputs) -> list[tuple[str, Any]]:
 def caption(sim: NipSimulation) -> str:
     """The picture's title: the run's inputs in words."""
     i, s = sim.inputs, sim.summary()
-    return (f"{sim.material.name} at {i.line_load_N_m / 1e3:g} N/mm: roll diameter {i.roll_diameter_m:g} m, coating "
-            f"{i.thickness_before_m * 1e6:g} µm at ε0 = {sim.eps0:.3f}\ngap {s['gap_um']:.1f} µm (the 1D roll pass's "
+    q, t = float(units.to_display(i.line_load_N_m, "N/mm")), float(units.to_display(i.thickness_before_m, "µm"))
+    return (f"{sim.material.name} at {q:g} N/mm: roll diameter {i.roll_diameter_m:g} m, coating "
+            f"{t:g} µm at ε0 = {sim.eps0:.3f}\ngap {s['gap_um']:.1f} µm (the 1D roll pass's "
             f"for the line load); FE mesh {i.elements_nip} elements along the contact x {i.elements_thickness} "
             "through the coating")
 
@@ -54,7 +56,7 @@ def field_picture(sim: NipSimulation) -> bytes | None:
     x = np.linspace(-1.2 * float(o.entry_length_m), 1.3 * float(o.contact_length_m - o.entry_length_m), 400)
     p = roll_pass_profile(float(o.gap_m), 0.5 * sim.inputs.roll_diameter_m, sim.inputs.thickness_before_m, sim.eps0,
                           sim.material.eps_min, sim.pressure_scale_Pa, sim.oedometric_modulus_Pa, x)
-    return sheet.field_picture(sim.fe, x * 1e3, p / 1e6, caption(sim))
+    return sheet.field_picture(sim.fe, units.to_display(x, "mm"), units.to_display(p, "MPa"), caption(sim))
 
 
 def view_of(sim: NipSimulation, status: str, *, with_time: bool = True) -> sheet.SimulationView:

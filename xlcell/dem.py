@@ -36,6 +36,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from . import units
 from .conduction import CALENDERING_MATERIALS, CalenderingMaterial, coating_porosity
 from .errors import InputError, XlcellError
 from .params import param
@@ -186,6 +187,11 @@ def fit_compaction_law(pressure_Pa: Any, porosity: Any) -> tuple[float, float, f
     return float(sol.x[0]), float(min(sol.x[1], sol.x[0])), float(np.exp(sol.x[2])), r2, float(np.sqrt(np.mean(r ** 2)))
 
 
+def _mpa(pressure_Pa: float) -> float:
+    """A pressure in MPa, for messages."""
+    return float(units.to_display(pressure_Pa, "MPa"))
+
+
 def anchor_modulus(reduced_pressure: Any, porosity: Any, anchor_porosity: float, anchor_pressure_Pa: float) -> float:
     """Effective modulus E (Pa) that puts the loading curve (p/E, ε) through the anchor (ε_a, p_a).
 
@@ -207,7 +213,7 @@ def anchor_modulus(reduced_pressure: Any, porosity: Any, anchor_porosity: float,
         raise InputError("anchor_porosity", anchor_porosity,
                          f"within the DEM curve's porosity range {e.min():.3f} to {e.max():.3f}")
     if not (np.isfinite(anchor_pressure_Pa) and anchor_pressure_Pa > 0):
-        raise InputError("anchor_pressure_MPa", anchor_pressure_Pa / 1e6, "a number > 0 MPa")
+        raise InputError("anchor_pressure_MPa", _mpa(anchor_pressure_Pa), "a number > 0 MPa")
     order = np.argsort(e)
     ln_pr = float(np.interp(anchor_porosity, e[order], np.log(pr[order])))
     return float(anchor_pressure_Pa / np.exp(ln_pr))
@@ -330,12 +336,14 @@ def calibrate(curve: Mapping[str, Any], *, anchor_porosity: float | None = None,
                          "given together with the other anchor value (a porosity at a pressure)")
     if anchor_porosity is None:
         anchor_porosity, anchor_pressure_Pa = reference_anchor(base, reference)
+        q = float(units.to_display(reference["line_load_N_m"], "N/mm"))
+        t = float(units.to_display(reference["thickness_before_m"], "µm"))
         anchor = (f"{base.name} law of the library (illustrative default, not a measurement) at "
-                  f"{reference['line_load_N_m'] / 1e3:g} N/mm, roll {reference['roll_diameter_m']:g} m, coating {reference['thickness_before_m'] * 1e6:g} µm, "
+                  f"{q:g} N/mm, roll {reference['roll_diameter_m']:g} m, coating {t:g} µm, "
                   f"solids fraction {reference['solids_fraction']:g}: porosity {anchor_porosity:.4f} at the mean nip "
-                  f"pressure {anchor_pressure_Pa / 1e6:.2f} MPa")
+                  f"pressure {_mpa(anchor_pressure_Pa):.2f} MPa")
     else:
-        anchor = f"given: porosity {anchor_porosity:.4f} at {anchor_pressure_Pa / 1e6:.2f} MPa"
+        anchor = f"given: porosity {anchor_porosity:.4f} at {_mpa(anchor_pressure_Pa):.2f} MPa"
     fit_min = base.fracture_porosity if fit_min_porosity is None else float(fit_min_porosity)
     pr, eps = fit_points(curve, cbd_ratio, fit_min)
     cols = list(curve["columns"])
@@ -387,7 +395,7 @@ def recalibrate(cal: DemCalibration, anchor_porosity: float, anchor_pressure_Pa:
     """
     base = CALENDERING_MATERIALS[cal.base_material.upper()]
     return _anchored(cal, float(anchor_porosity), float(anchor_pressure_Pa),
-                     f"given: porosity {anchor_porosity:.4f} at {anchor_pressure_Pa / 1e6:.2f} MPa", base, REFERENCE)
+                     f"given: porosity {anchor_porosity:.4f} at {_mpa(anchor_pressure_Pa):.2f} MPa", base, REFERENCE)
 
 
 def to_json(cal: DemCalibration) -> dict[str, Any]:

@@ -46,6 +46,7 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
+from . import units
 from .calendering import (CalenderingMaterial, check_compaction_law, eps0_from_solids, fracture_line_load,
                           get_calendering_material, nip_length, porosity_after, pressure_scale)
 from .errors import InfeasibleError, InputError, XlcellError
@@ -62,6 +63,18 @@ DEFAULT_POISSON = 0.3
 #: fewest elements through the coating thickness / along the 1D contact length that resolve the nip
 MIN_ELEMENTS_THICKNESS = 3
 MIN_ELEMENTS_NIP = 10
+#: relative and absolute (N/m) tolerance on the line load the 1D roll pass carries: beyond it the gap closed
+LINE_LOAD_RTOL = 1e-6
+LINE_LOAD_ATOL_N_M = 1e-6
+#: contact penalty of the FE nip: stiffness per unit area = CONTACT_PENALTY * M / (element height), so that the
+#: roll's penetration is ~1/CONTACT_PENALTY of an element's strain
+CONTACT_PENALTY = 1e3
+#: Newton tolerances of the FE nip: residual force relative to p_c times the element length, displacement
+#: increment relative to the coating thickness
+NIP_FORCE_RTOL = 1e-7
+NIP_DISP_RTOL = 1e-8
+#: Newton tolerance of the FE compression test: residual force relative to p_c times the sample height
+COMPRESSION_FORCE_RTOL = 1e-9
 _LINE = CalenderLine()
 
 
@@ -393,7 +406,7 @@ def _roll_pass(q, R, L0, e0, em, pc, M, iterations):
     ok = np.isfinite(q) & (q > 0)
     if not ok.all():
         i = int(np.flatnonzero(~ok.ravel())[0])
-        raise InputError("line_load_N_mm", float(q.ravel()[i]) / 1e3, "a number > 0 N/mm",
+        raise InputError("line_load_N_mm", float(units.to_display(q.ravel()[i], "N/mm")), "a number > 0 N/mm",
                          f"design {i + 1}" if q.size > 1 else None)
     check_compaction_law(e0, em, pc)
     # bisection on the roll's indentation d = L_0 - g in log2(d / L_0) from -1000 (q ~ 0) to 0 (the gap closed):
@@ -407,12 +420,14 @@ def _roll_pass(q, R, L0, e0, em, pc, M, iterations):
     d = L0 * np.exp2(0.5 * (lo + hi))
     g = L0 - d
     qg, rest = _pass_at_depth(d, L0, e0, em, pc, M, R)
-    short = ~(np.abs(qg - q) <= 1e-6 * q + 1e-6)  # the roll cannot carry it: the gap closed on the foil
+    # the roll cannot carry it: the gap closed on the foil
+    short = ~(np.abs(qg - q) <= LINE_LOAD_RTOL * q + LINE_LOAD_ATOL_N_M)
     if short.any():
         i = int(np.flatnonzero(short.ravel())[0])
         q_max, _ = _pass_at_depth(L0, L0, e0, em, pc, M, R)
-        raise InputError("line_load_N_mm", float(q.ravel()[i]) / 1e3,
-                         f"at most {float(q_max.ravel()[i]) / 1e3:.4g} N/mm for this roll and coating (a larger line "
+        most = float(units.to_display(q_max.ravel()[i], "N/mm"))
+        raise InputError("line_load_N_mm", float(units.to_display(q.ravel()[i], "N/mm")),
+                         f"at most {most:.4g} N/mm for this roll and coating (a larger line "
                          "load would close the gap on the foil)", f"design {i + 1}" if q.size > 1 else None)
     return RollPass(gap_m=g, line_load_N_m=qg, **rest)
 
@@ -776,7 +791,7 @@ def fe_nip(gap_m: float, roll_radius_m: float, thickness_before_m: float, eps0: 
     top_y = nd[1, top]
     trib = np.full(top.size, dx)
     trib[0] = trib[-1] = 0.5 * dx
-    k_pen = 1e3 * model.M / dy  # contact stiffness per unit area (Pa/m): penetration ~1e-3 of an element's strain
+    k_pen = CONTACT_PENALTY * model.M / dy  # contact stiffness per unit area (Pa/m)
     at = np.full((ny + 1, nx + 1), -1)
     at[iy, ix] = np.arange(px.size)
     ahead = at[iy, np.minimum(ix + 1, nx)]  # the node one element further along x
@@ -803,7 +818,8 @@ def fe_nip(gap_m: float, roll_radius_m: float, thickness_before_m: float, eps0: 
             u[nd[0]], u[nd[1]] = u[nd[0, ahead]], u[nd[1, ahead]]
             u[fixed] = 0.0
         u, state, it = model.solve_step(u, fixed, contact=contact_at(surf),
-                                        force_tol_N_m=1e-7 * pressure_scale_Pa * dx, disp_tol_m=1e-8 * L0)
+                                        force_tol_N_m=NIP_FORCE_RTOL * pressure_scale_Pa * dx,
+                                        disp_tol_m=NIP_DISP_RTOL * L0)
         iters += it
         history.append(float(np.sum(k_pen * trib * np.maximum(L0 + u[top_y] - surf, 0.0))))
         if progress is not None:
@@ -892,11 +908,11 @@ def compaction_column(strains: Array, eps0: float, eps_min: float, pressure_scal
     out: dict[str, list[float]] = {"strain": [], "pressure_Pa": [], "loaded_porosity": [], "residual_porosity": []}
     for e in np.atleast_1d(np.asarray(strains, float)):
         u[nd[1, top]] = -e * height_m
-        u, state, _ = model.solve_step(u, pushed, force_tol_N_m=1e-9 * pressure_scale_Pa * height_m)
+        u, state, _ = model.solve_step(u, pushed, force_tol_N_m=COMPRESSION_FORCE_RTOL * pressure_scale_Pa * height_m)
         out["strain"].append(float(e))
         out["pressure_Pa"].append(float(-state["sig"][1, 1].mean()))
         out["loaded_porosity"].append(float(model.porosity(u).mean()))
-        released, _, _ = model.solve_step(u, hold, force_tol_N_m=1e-9 * pressure_scale_Pa * height_m)
+        released, _, _ = model.solve_step(u, hold, force_tol_N_m=COMPRESSION_FORCE_RTOL * pressure_scale_Pa * height_m)
         out["residual_porosity"].append(float(model.porosity(released).mean()))
     return {k: np.asarray(v) for k, v in out.items()}
 
@@ -991,7 +1007,8 @@ def nip_for_design(thickness_m: float, porosity: float, material: CalenderingMat
     q_frac = float(fracture_line_load(eps0, material))
     if q > q_frac:
         raise InputError("pos_porosity", float(porosity), f"at least {material.fracture_porosity:g} for {material.name}: "
-                         f"the line load that reaches it, {q / 1e3:.4g} N/mm, cracks its particles")
+                         f"the line load that reaches it, {float(units.to_display(q, 'N/mm')):.4g} N/mm,"
+                         " cracks its particles")
     return NipInputs(material=material.name, line_load_N_m=q, thickness_before_m=float(thickness_m) * (1.0 - porosity)
                      / (1.0 - eps0), roll_diameter_m=roll_diameter_m, solids_fraction=solids_fraction)
 
@@ -1029,9 +1046,10 @@ def simulate_nip(inputs: NipInputs | None = None, material: CalenderingMaterial 
     eps0 = float(eps0_from_solids(inputs.solids_fraction, mat))
     q_frac = float(fracture_line_load(eps0, mat))
     if q > q_frac:
-        raise InputError("line_load_N_mm", q / 1e3,
-                         f"at most {q_frac / 1e3:.4g} N/mm, the fracture-limited line load of {mat.name} at "
-                         f"ε_0 = {eps0:.3g} (its particles crack below porosity {mat.fracture_porosity:g})")
+        raise InputError("line_load_N_mm", float(units.to_display(q, "N/mm")),
+                         f"at most {float(units.to_display(q_frac, 'N/mm')):.4g} N/mm, the fracture-limited line load "
+                         f"of {mat.name} at ε_0 = {eps0:.3g} (its particles crack below porosity "
+                         f"{mat.fracture_porosity:g})")
     pc = float(pressure_scale(q, R, L0, eps0, mat))
     M = float(oedometric_modulus(mat.coating_modulus_Pa, inputs.poisson))
     t0 = time.perf_counter()

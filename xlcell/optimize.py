@@ -27,6 +27,10 @@ from .registry import limits as registry_limits
 
 #: constraint tolerance in scaled units (fraction of the bound's magnitude)
 FEASIBILITY_TOL = 1e-6
+#: Tikhonov regularisation of the interior-point normal matrix, relative to its largest entry
+NORMAL_MATRIX_REG = 1e-14
+#: sufficient-decrease (Armijo) constant of the SQP line search
+ARMIJO_C1 = 1e-4
 _SENSES = {"min": 1.0, "minimise": 1.0, "minimize": 1.0, "max": -1.0, "maximise": -1.0, "maximize": -1.0}
 
 
@@ -511,7 +515,7 @@ def batch_qp(Q: np.ndarray, q: np.ndarray, A: np.ndarray, b: np.ndarray, iters: 
         a = active
         Qa, Aa, Ata, sa, za, rda, rpa = Q[a], A[a], At[a], s[a], z[a], rd[a], rp[a]
         M = Qa + (Ata * (za / sa)[:, None, :]) @ Aa
-        M += 1e-14 * np.eye(N) * np.abs(M).max(axis=(1, 2))[:, None, None]
+        M += NORMAL_MATRIX_REG * np.eye(N) * np.abs(M).max(axis=(1, 2))[:, None, None]
 
         def direction(rc):
             rhs = -rda + (Ata @ ((rc - za * rpa) / sa)[..., None])[..., 0]
@@ -717,7 +721,7 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
         nit[rows] += 1
         phi0 = merit(s[rows], c[rows], mu[rows])
         phit = np.where(okt, merit(np.where(okt, st, np.inf), ct, mu[rows]), np.inf)
-        armijo = phit <= phi0 + 1e-4 * alpha[rows] * np.minimum(D[rows], 0.0)
+        armijo = phit <= phi0 + ARMIJO_C1 * alpha[rows] * np.minimum(D[rows], 0.0)
         step_len = alpha[rows] * np.abs(d[rows]).max(axis=1)
         stall = okt & (step_len < tol)  # no longer moves: take the point and stop
         acc = armijo | stall

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 from openpyxl.workbook.workbook import Workbook
 
+from xlcell import units
 from xlcell.calendering import CALENDERING_MATERIALS
 from xlcell.nip import SUMMARY_KEYS, FeNip, NipInputs, NipSimulation, RollPass
 from xlcell.params import spec_by_key, specs
@@ -239,7 +240,7 @@ def calibration_section(ws: Any, row: int, wb: Workbook | None = None) -> int:
     law = porosity_after(np.asarray(cal.pressure_Pa), cal.eps0, cal.eps_min, cal.pressure_scale_Pa)
     for p, e, f in zip(cal.pressure_Pa, cal.porosity, law):
         r += 1
-        ws.cell(row=r, column=1, value=round(p / 1e6, 4))
+        ws.cell(row=r, column=1, value=round(float(units.to_display(p, "MPa")), 4))
         ws.cell(row=r, column=2, value=round(e, 5)).number_format = "0.0000"
         ws.cell(row=r, column=3, value=round(float(f), 5)).number_format = "0.0000"
     chart = ScatterChart()
@@ -289,8 +290,9 @@ def field_picture(fe: FeNip, oned_x_mm: Any, oned_pressure_MPa: Any, caption: st
         a = np.asarray(a, dtype=float)
         return np.array([float(f"{v:.5g}") for v in a.ravel()]).reshape(a.shape)
 
-    x, y = r5(fe.x_m * 1e3), r5(fe.y_m * 1e6)
-    xt, pt = r5(fe.contact_x_m * 1e3), r5(fe.contact_pressure_Pa / 1e6)
+    x, y = r5(units.to_display(fe.x_m, "mm")), r5(units.to_display(fe.y_m, "µm"))
+    sig = r5(units.to_display(-fe.stress_yy_Pa, "MPa"))
+    xt, pt = r5(units.to_display(fe.contact_x_m, "mm")), r5(units.to_display(fe.contact_pressure_Pa, "MPa"))
     inside = pt > 0
     lo = float(xt[inside].min()) if inside.any() else -5.0
     hi = float(xt[inside].max()) if inside.any() else 5.0
@@ -301,7 +303,7 @@ def field_picture(fe: FeNip, oned_x_mm: Any, oned_pressure_MPa: Any, caption: st
     FigureCanvasAgg(fig)
     axes = fig.subplots(3, 1, sharex=True, gridspec_kw={"height_ratios": [1, 1, 1.1]})
     for ax, data, label, cmap in ((axes[0], r5(fe.porosity), "Porosity (-)", "viridis"),
-                                  (axes[1], r5(-fe.stress_yy_Pa / 1e6), "Through-thickness\ncompression -σ_yy (MPa)",
+                                  (axes[1], sig, "Through-thickness\ncompression -σ_yy (MPa)",
                                    "magma")):
         m = ax.pcolormesh(x[:, cols], y[:, cols], data[:, cols], shading="nearest", cmap=cmap)
         fig.colorbar(m, cax=ax.inset_axes((1.01, 0.0, 0.015, 1.0)))  # outside the panel: the three stay aligned
