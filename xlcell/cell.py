@@ -672,7 +672,7 @@ def evaluate_cell(design: CellDesign, fmt: CellFormat | None = None, *,
     CellMetrics
         Every metric as an array of the broadcast shape (SI units).
     """
-    d = resolve(design)
+    d = in_format(resolve(design), fmt)  # a can's jelly roll sets the electrode area: the pulse current's too
     c = chain(d, fmt, calendering)
     p, n = d.pos, d.neg
     R = c["resistance_ohm"]

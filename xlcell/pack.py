@@ -496,7 +496,7 @@ def design_cell(design: CellDesign, pack: PackDesign | None = None, fmt: CellFor
         dm = cell_for_energy(start, np.exp(x), e_cell, fmt, calendering)
         gx = np.log(_cell_power_W(dm, fmt, calendering) / p_cell)
         g_last = np.where(live, gx, g_last)
-        meets = gx >= 0
+        meets = gx >= -THICKNESS_GTOL  # within the tolerance counts as met (the last trial is then kept)
         # Illinois: when the same end is replaced twice running, halve the value kept at the other end
         again = live & (meets == last_meets)
         ga_new = np.where(live & meets, gx, np.where(again & ~meets, ga * 0.5, ga))
