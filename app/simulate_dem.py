@@ -37,13 +37,13 @@ def dem_result(cal: Any, curve: bool = False) -> dict[str, Any]:
 
 
 def _table(cal: Any) -> str:
-    from xlcell.params import specs
+    from xlcell.dem import calibration_specs
 
     head = [("Engine", f"{cal.engine} {cal.engine_version}"), ("Contact model", cal.contact_model),
             ("Particle-size distribution", cal.psd), ("Calibrated material", f"{cal.material} (from {cal.base_material})"),
             ("Anchor", cal.anchor)]
     lines = [f"{k:44s} {v}" for k, v in head] + [""]
-    for s in specs(type(cal)):
+    for s in calibration_specs():
         v = float(s.from_si(getattr(cal, s.name)))
         lines.append(f"{s.label:44s} {v:12.5g}  {s.unit}")
     return "\n".join(lines)

@@ -35,6 +35,9 @@ OWED: dict[str, str] = {
                                  "objectives signed for minimisation, G as the solver sees it), not a result: "
                                  "minimize and pareto_front turn it into OptimizationResult / ParetoFront, which carry "
                                  "the units; it knows no keys to name units by",
+    "xlcell.optimize.BatchResult": "the batched solver's internal record of K local solves at once (SubResult's rows: "
+                                   "variables scaled to [0, 1], objectives signed for minimisation), not a result: "
+                                   "pareto_front turns it into a ParetoFront, which carries the units",
     "xlcell.surrogate.Surrogate": "a fitted model, not a result: a scikit-learn GP with its standardisation (centre, scale) "
                                   "and training data; what a user sees of it are predict()'s porosities and the "
                                   "Suggestion and History it makes, which carry their metadata",

@@ -91,8 +91,10 @@ class DemCalibration:
     fit_min_porosity: float = field(metadata=param("Lowest porosity fitted (fracture onset)", "-",
                                                    key="fit_min_porosity", ge=0, lt=1, group=_G))
     spring_back: float = field(metadata=param("Spring-back on unloading (thickness)", "-", key="spring_back", group=_G))
-    pressure_Pa: tuple[float, ...] = ()
-    porosity: tuple[float, ...] = ()
+    pressure_Pa: tuple[float, ...] = field(default=(), metadata=param(
+        "DEM curve: applied pressure (anchored)", "MPa", key="curve_pressure_MPa", ge=0, group=_G))
+    porosity: tuple[float, ...] = field(default=(), metadata=param(
+        "DEM curve: electrode porosity", "-", key="curve_porosity", ge=0, lt=1, group=_G))
 
     def summary(self) -> dict[str, Any]:
         """JSON-ready summary in display units (what ``xlcell simulate dem --json`` prints)."""
@@ -100,9 +102,17 @@ class DemCalibration:
 
         out: dict[str, Any] = {k: getattr(self, k) for k in ("engine", "engine_version", "contact_model", "psd",
                                                             "material", "base_material", "anchor")}
-        out.update({k: float(v) if not isinstance(v, int) else v for k, v in to_display(self).items()})
+        shown = {sp.key for sp in calibration_specs()}  # the scalars; the curve has its own option (--curve)
+        out.update({k: float(v) if not isinstance(v, int) else v for k, v in to_display(self).items() if k in shown})
         return out
 
+
+def calibration_specs() -> list:
+    """The scalar fields of :class:`DemCalibration` (their ParamSpecs, in order): what a table of the calibration shows;
+    the stored curve (``pressure_Pa``, ``porosity``) is shown as points beside it."""
+    from .params import specs
+
+    return [s for s in specs(DemCalibration) if s.name not in ("pressure_Pa", "porosity")]
 
 def cbd_volume_ratio(am_frac: float, carbon_frac: float, binder_frac: float, am_density_kg_m3: float,
                      carbon_density_kg_m3: float, binder_density_kg_m3: float) -> float:
@@ -436,6 +446,7 @@ def calibration() -> DemCalibration:
 
 
 __all__ = ["BASE_MATERIAL", "CALIBRATED_MATERIAL", "REFERENCE", "CalibrationDataError", "DemCalibration",
+           "calibration_specs",
            "anchor_modulus", "calibrate", "calibration", "cbd_volume_ratio", "electrode_porosity",
            "fit_compaction_law", "fit_points", "from_json", "gamma_for_pressure_scale", "recalibrate", "reference_anchor",
            "to_json"]

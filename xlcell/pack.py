@@ -324,7 +324,13 @@ def _cell_power_W(d: CellDesign, fmt: CellFormat | None, calendering: Mapping[st
 
 def is_can(fmt: CellFormat | None) -> bool:
     """Whether the cell format is a can (cylindrical or prismatic, :mod:`xlcell.formats`), whose jelly roll fixes the
-    electrode area and so the cell's energy."""
+    electrode area and so the cell's energy.
+
+    Parameters
+    ----------
+    fmt : CellFormat or None
+        The cell format (None: the default pouch).
+    """
     return getattr(fmt, "can", None) is not None
 
 

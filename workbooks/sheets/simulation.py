@@ -207,7 +207,7 @@ def calibration_section(ws: Any, row: int, wb: Workbook | None = None) -> int:
     r², and a native chart of the DEM points against the fitted law. Returns the last row written."""
     from openpyxl.chart import Reference, ScatterChart, Series
 
-    from xlcell.dem import calibration
+    from xlcell.dem import calibration, calibration_specs
 
     cal = calibration()
     style.section_row(ws, row, 1, "DEM calibration of the compaction law (issue 16 item 2; `xlcell simulate dem`)", 6)
@@ -222,7 +222,7 @@ def calibration_section(ws: Any, row: int, wb: Workbook | None = None) -> int:
         r += 1
     style.header_row(ws, r, 1, ["Quantity", "Key", "Value", "Unit"])
     first = r + 1
-    for s_ in specs(type(cal)):
+    for s_ in calibration_specs():
         r += 1
         ws.cell(row=r, column=1, value=s_.label)
         ws.cell(row=r, column=2, value=s_.key).font = style.Font(color="595959")
