@@ -93,6 +93,19 @@ def simulation_view(inputs: NipInputs, material: CalenderingMaterial | None = No
 
 
 @functools.lru_cache(maxsize=1)
+def dem_view() -> tuple:
+    """The Simulation sheet's DEM calibration (:func:`xlcell.dem.calibration`, as ``xlcell simulate dem`` prints it) and
+    the fitted compaction law at the DEM's pressures (:func:`xlcell.calendering.porosity_after`), for the sheet to
+    show as values."""
+    import numpy as np
+
+    from xlcell.calendering import porosity_after
+    from xlcell.dem import calibration
+
+    cal = calibration()
+    return cal, porosity_after(np.asarray(cal.pressure_Pa), cal.eps0, cal.eps_min, cal.pressure_scale_Pa)
+
+
 def template_view() -> sheet.SimulationView | None:
     """The template's view: the FE at the sheet's default inputs (None without scikit-fem and matplotlib)."""
     if not can_simulate():

@@ -27,10 +27,10 @@ def write_template(path: str | Path = TEMPLATE_PATH, cache_values: bool | None =
         from .formula_engine import evaluate
     from workbooks.sheets import TemplateContext
 
-    from .simulation import template_view
+    from .simulation import dem_view, template_view
 
     view = template_view()
     if view is None:
         warnings.warn("the template's Simulation sheet is written without FE results and field plots: install "
                       "scikit-fem and matplotlib (`pip install xlcell[simulate]`)", stacklevel=2)
-    return save(build_template(TemplateContext(simulation=view)), path, evaluate=evaluate)
+    return save(build_template(TemplateContext(simulation=view, dem=dem_view())), path, evaluate=evaluate)

@@ -33,3 +33,5 @@ class TemplateContext:
     lcos_params_name: str = "tbl_lcos_params"  #: project LCOS inputs (key, value) on the LCOS sheet
     notes: dict = field(default_factory=dict)
     simulation: Any = None  #: the Simulation sheet's FE run (workbooks.sheets.simulation.SimulationView), or None
+    #: the Simulation sheet's DEM calibration: ``(xlcell.dem.DemCalibration, the fitted law at its pressures)``, or None
+    dem: Any = None

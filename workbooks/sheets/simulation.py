@@ -190,7 +190,8 @@ def build(wb: Workbook, ctx: Any) -> None:
                               "scikit-fem and matplotlib).")
         ws[PICTURE_ANCHOR].font = style.DERIVED_FONT
 
-    calibration_section(ws, CALIBRATION_ROW, wb)
+    if ctx.dem is not None:
+        calibration_section(ws, CALIBRATION_ROW, ctx.dem, wb)
     ctx.notes["simulation"] = {"inputs": (first, last), "status_row": srow + 1, "run_top": top}
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     style.widths(ws, {"A": 38, "B": 26, "C": 12, "D": 8, "E": 10, "F": 30, "G": 2, "H": 36, "I": 24, "J": 16,
@@ -201,15 +202,15 @@ def build(wb: Workbook, ctx: Any) -> None:
 CALIBRATION_NAME = "tbl_sim_dem_calibration"
 
 
-def calibration_section(ws: Any, row: int, wb: Workbook | None = None) -> int:
+def calibration_section(ws: Any, row: int, dem: tuple, wb: Workbook | None = None) -> int:
     """The DEM calibration of the compaction law (issue 16 item 2, :func:`xlcell.dem.calibration`, as
     ``xlcell simulate dem`` prints it): the engine and the run, the anchor, the fitted parameters with their units and
-    r², and a native chart of the DEM points against the fitted law. Returns the last row written."""
+    r², and a native chart of the DEM points against the fitted law. ``dem`` is ``(DemCalibration, the fitted law at
+    its pressures)`` (:func:`app.simulation.dem_view`). Returns the last row written."""
     from openpyxl.chart import Reference, ScatterChart, Series
 
-    from xlcell.dem import calibration, calibration_specs
-
-    cal = calibration()
+    cal, law = dem
+    scalars = [s_ for s_ in specs(type(cal)) if not isinstance(getattr(cal, s_.name), tuple)]  # the curve: below
     style.section_row(ws, row, 1, "DEM calibration of the compaction law (issue 16 item 2; `xlcell simulate dem`)", 6)
     text = [("Engine", f"{cal.engine} {cal.engine_version}"), ("Contact model", cal.contact_model),
             ("Particle-size distribution", cal.psd),
@@ -222,7 +223,7 @@ def calibration_section(ws: Any, row: int, wb: Workbook | None = None) -> int:
         r += 1
     style.header_row(ws, r, 1, ["Quantity", "Key", "Value", "Unit"])
     first = r + 1
-    for s_ in calibration_specs():
+    for s_ in scalars:
         r += 1
         ws.cell(row=r, column=1, value=s_.label)
         ws.cell(row=r, column=2, value=s_.key).font = style.Font(color="595959")
@@ -232,12 +233,9 @@ def calibration_section(ws: Any, row: int, wb: Workbook | None = None) -> int:
     if wb is not None:
         style.name(wb, CALIBRATION_NAME, ws, f"A{first}:D{r}")
     # the fitted DEM points and the law at the same pressures (values: the sheet computes nothing)
-    from xlcell.calendering import porosity_after
-
     r += 2
     style.header_row(ws, r, 1, ["DEM pressure (MPa)", "DEM porosity (-)", "Fitted law (-)"])
     top = r
-    law = porosity_after(np.asarray(cal.pressure_Pa), cal.eps0, cal.eps_min, cal.pressure_scale_Pa)
     for p, e, f in zip(cal.pressure_Pa, cal.porosity, law):
         r += 1
         ws.cell(row=r, column=1, value=round(float(units.to_display(p, "MPa")), 4))
