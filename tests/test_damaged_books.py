@@ -184,13 +184,14 @@ def test_one_part_that_inflates_too_much_is_refused_under_the_total(tmp_path):
 
 
 def test_the_limits_leave_room_for_real_workbooks():
-    # the template passes with a wide margin: 1.7 MB unpacked, no part above 9:1 (measured here, not assumed)
+    # the template passes with a wide margin: 2.2 MB unpacked (the Monte Carlo spill of the Uncertainty sheet is 1.3 MB of
+    # it), 40x below the limit, no part above 9:1 (measured here, not assumed)
     from workbooks import TEMPLATE_PATH
     from workbooks.books import MAX_INFLATED_BYTES, MAX_PART_RATIO, check_book
 
     with zipfile.ZipFile(TEMPLATE_PATH) as z:
         infos = z.infolist()
-    assert sum(i.file_size for i in infos) * 50 < MAX_INFLATED_BYTES
+    assert sum(i.file_size for i in infos) * 40 < MAX_INFLATED_BYTES
     assert max(i.file_size / max(i.compress_size, 1) for i in infos) * 5 < MAX_PART_RATIO
     assert check_book(TEMPLATE_PATH) == TEMPLATE_PATH
 

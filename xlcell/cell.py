@@ -1034,6 +1034,7 @@ def pulse_current(drop_V: Array, asi_ohm: Array, i0_p: Array, i0_n: Array, T: Ar
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         u = i_lin if imax is None else -np.log1p(-np.minimum(i_lin / imax, 0.5))
         lo, hi = np.zeros_like(u), np.full_like(u, np.inf)
+        done = np.zeros(np.shape(u), dtype=bool)  # converged designs stop moving: a result never depends on its batch
         for _ in range(100):
             if imax is None:
                 i, didu, wu = u, 1.0, 0.0
@@ -1049,9 +1050,10 @@ def pulse_current(drop_V: Array, asi_ohm: Array, i0_p: Array, i0_n: Array, T: Ar
             hi = np.where(g < 0, u, hi)
             new = u + g / (di * didu + wu)
             new = np.where((new >= lo) & (new <= hi), new, np.where(np.isfinite(hi), 0.5 * (lo + hi), 2.0 * u + 1.0))
-            step = new - u
-            u = new
-            if np.all(np.abs(step) <= _NEWTON_RTOL * np.abs(u)):
+            step = np.where(done, 0.0, new - u)
+            u = np.where(done, u, new)
+            done = done | (np.abs(step) <= _NEWTON_RTOL * np.abs(u))
+            if done.all():
                 break
         return u if imax is None else imax * -np.expm1(-u)
 
@@ -1136,11 +1138,13 @@ def _depletion_time(x1: Array, x2: Array, tau1: Array, tau2: Array) -> np.ndarra
     r = t_s / t_f
     with np.errstate(divide="ignore", invalid="ignore"):
         y = np.where(x_s > 0, np.minimum(1.0, over / np.where(x_s > 0, x_s, 1.0)), 1.0)
+        done = np.zeros(y.shape, dtype=bool)  # converged designs stop moving (batch-independent results)
         for _ in range(60):
             yr = y**r
-            step = (x_f * yr + x_s * y - over) / (x_f * r * yr / y + x_s)
+            step = np.where(done, 0.0, (x_f * yr + x_s * y - over) / (x_f * r * yr / y + x_s))
             y = y - step
-            if np.all(np.abs(step) <= _NEWTON_RTOL * np.abs(y)):
+            done = done | (np.abs(step) <= _NEWTON_RTOL * np.abs(y))
+            if done.all():
                 break
     out[reach] = -t_s * np.log(y)
     return out
@@ -1153,12 +1157,14 @@ def _max_scale(t: Mapping[str, Array], f: Array) -> Array:
     p2 = t["k"] * (t["b0"] * f + t["cs1"])
     p1 = t["k"] * t["cs0"] - t["c0"] * t["m1"]
     p0 = -t["c0"] * t["m0"]
+    done = np.zeros(np.shape(s), dtype=bool)  # converged designs stop moving (batch-independent results)
     for _ in range(30):
         g = ((p3 * s + p2) * s + p1) * s + p0
         dg = (3.0 * p3 * s + 2.0 * p2) * s + p1
-        step = g / dg
+        step = np.where(done, 0.0, g / dg)
         s = np.maximum(s - step, 0.5 * s)
-        if np.all(np.abs(step) <= _NEWTON_RTOL * np.abs(s)):
+        done = done | (np.abs(step) <= _NEWTON_RTOL * np.abs(s))
+        if done.all():
             break
     return s
 
