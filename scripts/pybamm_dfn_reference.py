@@ -15,8 +15,8 @@ The sets are PyBaMM's ``Chen2020`` (LG M50, electrolyte-limited when thick), ``M
 solid diffusion in the graphite at 3C), ``Ecker2015`` (Kokam NCO pouch, thin high-power electrodes), ``NCA_Kim2011`` and
 an LFP|graphite 18650 parameterised by About:Energy (December 2022) and published as the Faraday Institution's
 BPX example ``examples/lfp_18650_cell_BPX.json`` (https://github.com/FaradayInstitution/BPX, read with
-``pybamm.ParameterValues.create_from_bpx``). PyBaMM's only LFP set, ``Prada2013``, and ``Mohtat2020`` are not used:
-issue 13 keeps them for an independent check.
+``pybamm.ParameterValues.create_from_bpx``). PyBaMM's only LFP set, ``Prada2013``, and ``Mohtat2020`` are not in the reference:
+issue 13 keeps them for an independent check (:data:`HELD_OUT`), run into their own file once the model was final.
 
 Definitions (written into the JSON under ``"definitions"``):
 
@@ -34,6 +34,13 @@ Usage (in a separate environment, so that xlcell does not depend on PyBaMM; abou
     # the LFP set: the BPX example file, from https://github.com/FaradayInstitution/BPX (examples/)
     /tmp/pyb/bin/python scripts/pybamm_dfn_reference.py tests/data/pybamm_dfn_reference.json \\
         --bpx-lfp path/to/lfp_18650_cell_BPX.json [--sets Chen2020,Marquis2019]
+    /tmp/pyb/bin/python scripts/pybamm_dfn_reference.py tests/data/pybamm_dfn_reference.json --sets ORegan2022
+    # the independent check, into its own file
+    /tmp/pyb/bin/python scripts/pybamm_dfn_reference.py tests/data/pybamm_dfn_heldout.json --sets Mohtat2020,Prada2013
+    # the constant-electrolyte ablation of stored sets
+    /tmp/pyb/bin/python scripts/pybamm_dfn_reference.py tests/data/pybamm_dfn_reference.json \\
+        --bpx-lfp path/to/lfp_18650_cell_BPX.json --constant-electrolyte \\
+        Chen2020,Ecker2015,Marquis2019,NCA_Kim2011,LFP_AboutEnergy2022
 
 ``--sets`` regenerates only those sets and keeps the others of an existing output file.
 
@@ -419,7 +426,7 @@ def run_constant_electrolyte(name: str, base: pybamm.ParameterValues, stored: di
         cliffs[f"{c:g}C"] = {"c_rate": c, "thickness_scale": list(THICKNESS_SCALES[:len(seen)]), "retention": seen,
                              "cliff_m": cliff}
         log(f"{name} (constant electrolyte): {c:g}C cliff {cliff} ({time.time() - t0:.0f} s)")
-    return _round({"definition": constant_electrolyte.__doc__.split(". (")[0].replace("\n", " "),
+    return _round({"definition": " ".join(constant_electrolyte.__doc__.split()),
                    "retention": {"c_rates": rates, "fraction": ret}, "thickness_sweep": cliffs,
                    "run_time_s": round(time.time() - t0, 1)})
 
@@ -688,6 +695,9 @@ def main(argv: list[str] | None = None) -> None:
     unknown = [n for n in names if n not in SOURCES]
     if unknown:
         raise SystemExit(f"unknown set(s) {unknown}; choose from {list(SOURCES)}")
+    if set(names) & set(HELD_OUT) and os.path.basename(a.out) == "pybamm_dfn_reference.json":
+        raise SystemExit(f"{sorted(set(names) & set(HELD_OUT))} are held out for an independent check: write them to "
+                         "their own file (tests/data/pybamm_dfn_heldout.json), not into the reference")
     data: dict[str, Any] = {}
     if os.path.exists(a.out):
         with open(a.out, encoding="utf-8") as f:
