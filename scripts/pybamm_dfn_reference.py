@@ -40,7 +40,7 @@ Usage (in a separate environment, so that xlcell does not depend on PyBaMM; abou
     # the constant-electrolyte ablation of stored sets
     /tmp/pyb/bin/python scripts/pybamm_dfn_reference.py tests/data/pybamm_dfn_reference.json \\
         --bpx-lfp path/to/lfp_18650_cell_BPX.json --constant-electrolyte \\
-        Chen2020,Ecker2015,Marquis2019,NCA_Kim2011,LFP_AboutEnergy2022
+        Chen2020,Ecker2015,Marquis2019,NCA_Kim2011,LFP_AboutEnergy2022,ORegan2022
 
 ``--sets`` regenerates only those sets and keeps the others of an existing output file.
 
