@@ -734,44 +734,12 @@ def summarise(x: np.ndarray) -> dict[str, float]:
                 p50=float(p50), p95=float(p95), mean_below_p5=lo, mean_above_p95=hi)
 
 
-def monte_carlo(design: CellDesign, n: int, seed: int = 0, spec: UncertaintySpec | None = None, *,
-                outputs: Sequence[str] = DEFAULT_OUTPUTS, factory: Any = None, prices: MaterialPrices | None = None,
-                fmt: CellFormat | None = None, yields: MaterialYields | None = None, slurry: Slurry | None = None,
-                lifetime: Mapping[str, Any] | None = None, lcos: Mapping[str, Any] | None = None,
-                duty: Duty | None = None, draws: Draws | None = None) -> MonteCarloResult:
-    """Monte Carlo of a design under price, electrochemical and manufacturing uncertainty, in one model call.
-
-    Parameters
-    ----------
-    design : CellDesign
-        One design (scalar fields); its ``temperature_K`` is the thermal factor's reference.
-    n : int
-        Number of samples (>= 1).
-    seed : int
-        Seed of ``numpy.random.default_rng`` (>= 0): the same seed gives identical results.
-    spec : UncertaintySpec, optional
-        The joint uncertainty model (default: illustrative values, see the module docstring). A spec window
-        (any of its ``SpecWindow`` limits) sets the grading step's cell yield to the share of the samples'
-        production run inside it (:func:`spec_yield`); without one the factory's step yields apply.
-    outputs : sequence of str
-        Model outputs (any :func:`xlcell.registry.output_keys` key, e.g. ``cycle_life``,
-        ``lcos_cell_usd_per_kWh``); the cost per kWh, the cell yield and the feasible flag are always computed.
-    factory, prices, fmt, yields, slurry :
-        The cost model's inputs (:func:`xlcell.cost.evaluate_cost`); ``prices`` are the base prices.
-    lifetime, lcos : mapping, optional
-        Context of the ``lifetime`` and ``lcos`` providers (cycles_per_year, eol_soh, params; om_usd, ...).
-    duty : Duty, optional
-        The duty (context ``"duty"`` of the registry's life and LCOS providers); a duty temperature given is moved
-        by σ_T Θ in each sample, as the design's is (:func:`sampled_duty`).
-    draws : Draws, optional
-        The standard normal draws of the ``n`` samples (default: :func:`draw` ``(n, seed)``; ``seed`` is then only
-        recorded). The batch Monte Carlo (:mod:`xlcell.batch`) passes the draws of its seed blocks, so that a run
-        split into chunks gives the numbers of the same run in one call.
-
-    Returns
-    -------
-    MonteCarloResult
-    """
+def _run(design: CellDesign, n: int, seed: int, spec: UncertaintySpec | None, *, outputs: Sequence[str],
+         factory: Any, prices: MaterialPrices | None, fmt: CellFormat | None, yields: MaterialYields | None,
+         slurry: Slurry | None, lifetime: Mapping[str, Any] | None, lcos: Mapping[str, Any] | None,
+         duty: Duty | None, draws: Draws | None) -> dict[str, Any]:
+    """The samples of :func:`monte_carlo` (one registry evaluation, each provider computing only the outputs asked
+    and what they read) and what its summary reads."""
     from . import registry
 
     n = whole_number(n, "n", 1)
@@ -814,9 +782,81 @@ def monte_carlo(design: CellDesign, n: int, seed: int = 0, spec: UncertaintySpec
         ctx["duty"] = sampled_duty(duty, plus_base(temperature_shift(spec, dr), 0.0))
     ev = registry.Evaluation(pop, ctx)
     want = tuple(dict.fromkeys(keys + (COST_KEY, "feasible", "cell_yield")))
-    got = {k: np.asarray(ev[k]) for k in want}
+    got = {k: np.asarray(v) for k, v in ev.table(want).items()}  # each provider once, only what is asked
     samples = {k: np.asarray(got[k][:n], dtype=float) for k in keys}
     det = {k: float(got[k][n]) for k in keys}
+    return dict(n=n, seed=seed, spec=spec, keys=keys, samples=samples, deterministic=det, got=got, draws=dr, vol=vol,
+                y_spec=y_spec, sampled_prices=sampled_prices, base_prices=base_prices, returns=r)
+
+
+def monte_carlo_samples(design: CellDesign, n: int, seed: int = 0, spec: UncertaintySpec | None = None, *,
+                        outputs: Sequence[str] = (COST_KEY,), factory: Any = None, prices: MaterialPrices | None = None,
+                        fmt: CellFormat | None = None, yields: MaterialYields | None = None, slurry: Slurry | None = None,
+                        lifetime: Mapping[str, Any] | None = None, lcos: Mapping[str, Any] | None = None,
+                        duty: Duty | None = None, draws: Draws | None = None,
+                        ) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+    """The samples of :func:`monte_carlo` without its summary (statistics, risk profile, price correlation): what
+    the batch Monte Carlo (:mod:`xlcell.batch`) collects chunk by chunk. The arguments are :func:`monte_carlo`'s.
+
+    Returns
+    -------
+    (dict, dict)
+        ``{output key: samples (n,)}`` with ``feasible`` (bool, the registry's flag), and the unperturbed design's
+        value of each output (display units): the numbers :func:`monte_carlo` reports.
+    """
+    run = _run(design, n, seed, spec, outputs=outputs, factory=factory, prices=prices, fmt=fmt, yields=yields,
+               slurry=slurry, lifetime=lifetime, lcos=lcos, duty=duty, draws=draws)
+    out = dict(run["samples"])
+    out["feasible"] = np.asarray(run["got"]["feasible"][:run["n"]], dtype=bool)
+    return out, run["deterministic"]
+
+
+def monte_carlo(design: CellDesign, n: int, seed: int = 0, spec: UncertaintySpec | None = None, *,
+                outputs: Sequence[str] = DEFAULT_OUTPUTS, factory: Any = None, prices: MaterialPrices | None = None,
+                fmt: CellFormat | None = None, yields: MaterialYields | None = None, slurry: Slurry | None = None,
+                lifetime: Mapping[str, Any] | None = None, lcos: Mapping[str, Any] | None = None,
+                duty: Duty | None = None, draws: Draws | None = None) -> MonteCarloResult:
+    """Monte Carlo of a design under price, electrochemical and manufacturing uncertainty, in one model call.
+
+    Parameters
+    ----------
+    design : CellDesign
+        One design (scalar fields); its ``temperature_K`` is the thermal factor's reference.
+    n : int
+        Number of samples (>= 1).
+    seed : int
+        Seed of ``numpy.random.default_rng`` (>= 0): the same seed gives identical results.
+    spec : UncertaintySpec, optional
+        The joint uncertainty model (default: illustrative values, see the module docstring). A spec window
+        (any of its ``SpecWindow`` limits) sets the grading step's cell yield to the share of the samples'
+        production run inside it (:func:`spec_yield`); without one the factory's step yields apply.
+    outputs : sequence of str
+        Model outputs (any :func:`xlcell.registry.output_keys` key, e.g. ``cycle_life``,
+        ``lcos_cell_usd_per_kWh``); the cost per kWh, the cell yield and the feasible flag are always computed.
+    factory, prices, fmt, yields, slurry :
+        The cost model's inputs (:func:`xlcell.cost.evaluate_cost`); ``prices`` are the base prices.
+    lifetime, lcos : mapping, optional
+        Context of the ``lifetime`` and ``lcos`` providers (cycles_per_year, eol_soh, params; om_usd, ...).
+    duty : Duty, optional
+        The duty (context ``"duty"`` of the registry's life and LCOS providers); a duty temperature given is moved
+        by σ_T Θ in each sample, as the design's is (:func:`sampled_duty`).
+    draws : Draws, optional
+        The standard normal draws of the ``n`` samples (default: :func:`draw` ``(n, seed)``; ``seed`` is then only
+        recorded). The batch Monte Carlo (:mod:`xlcell.batch`) passes the draws of its seed blocks, so that a run
+        split into chunks gives the numbers of the same run in one call.
+
+    Returns
+    -------
+    MonteCarloResult
+    """
+    from . import registry
+
+    run = _run(design, n, seed, spec, outputs=outputs, factory=factory, prices=prices, fmt=fmt, yields=yields,
+               slurry=slurry, lifetime=lifetime, lcos=lcos, duty=duty, draws=draws)
+    n, seed, spec, keys, samples, det, got, dr = (run[k] for k in ("n", "seed", "spec", "keys", "samples", "deterministic",
+                                                                   "got", "draws"))
+    vol, y_spec, sampled_prices, base_prices, r = (run[k] for k in ("vol", "y_spec", "sampled_prices", "base_prices",
+                                                                   "returns"))
     cost = np.asarray(got[COST_KEY][:n], dtype=float)
     feas = np.asarray(got["feasible"][:n], dtype=bool)
     stats = {k: summarise(samples[k]) for k in keys}
@@ -1193,7 +1233,7 @@ def histogram(values: Iterable[float], bins: int) -> tuple[np.ndarray, np.ndarra
     return edges / scale, counts
 
 
-__all__ = ["UncertaintySpec", "MonteCarloResult", "CellToCellResult", "Draws", "monte_carlo", "cell_to_cell",
+__all__ = ["UncertaintySpec", "MonteCarloResult", "CellToCellResult", "Draws", "monte_carlo", "monte_carlo_samples", "cell_to_cell",
            "draw", "concat_draws", "sample_prices", "sample_design", "arrhenius_factor", "summarise", "tail_means", "tail_weights", "histogram",
            "spec_from_mapping", "spec_keys", "price_override_specs", "PRICE_KEYS", "PRICE_SPECS", "ECHEM_PARAMS",
            "ACTIVATION_ENERGIES", "DEFAULT_PRICE_RISK", "DEFAULT_OUTPUTS", "STAT_COLUMNS", "population_risk", "RISK_SPECS",
