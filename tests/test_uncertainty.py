@@ -173,7 +173,7 @@ def test_all_samples_are_one_call_of_each_model(monkeypatch):
         return g
 
     monkeypatch.setattr(reg, "evaluate_cell", counting("cell", reg.evaluate_cell))
-    monkeypatch.setattr(cost_mod, "cost_details", counting("cost", cost_mod.cost_details))
+    monkeypatch.setattr(cost_mod, "cost_values", counting("cost", cost_mod.cost_values))  # (its blocks bound the memory)
     monkeypatch.setattr(deg, "cycle_life", counting("life", deg.cycle_life))
     r = monte_carlo(D, 40000, 1, outputs=("cell_cost_usd_per_kWh", "max_power_W", "cycle_life", "lcos_cell_usd_per_kWh"))
     assert r.samples["max_power_W"].shape == (40000,)
@@ -347,8 +347,8 @@ def test_risk_provider_equals_monte_carlo_per_design_in_one_call(monkeypatch):
     from xlcell.registry import evaluate_outputs
 
     calls = []
-    real = cost_mod.cost_details
-    monkeypatch.setattr(cost_mod, "cost_details", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = cost_mod.cost_values
+    monkeypatch.setattr(cost_mod, "cost_values", lambda *a, **k: calls.append(1) or real(*a, **k))
     keys = ["mc_cost_mean_usd_per_kWh", "mc_cost_p95_usd_per_kWh", "mc_cost_cvar95_usd_per_kWh", "mc_p_cost_within_limit",
             "mc_p_feasible"]
     thick = np.array([80.0, 120.0, 160.0])

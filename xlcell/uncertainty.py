@@ -796,7 +796,29 @@ def monte_carlo_samples(design: CellDesign, n: int, seed: int = 0, spec: Uncerta
                         duty: Duty | None = None, draws: Draws | None = None,
                         ) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     """The samples of :func:`monte_carlo` without its summary (statistics, risk profile, price correlation): what
-    the batch Monte Carlo (:mod:`xlcell.batch`) collects chunk by chunk. The arguments are :func:`monte_carlo`'s.
+    the batch Monte Carlo (:mod:`xlcell.batch`) collects chunk by chunk.
+
+    Parameters
+    ----------
+    design : CellDesign
+        One design (scalar fields, SI).
+    n : int
+        Number of samples (>= 1).
+    seed : int
+        Seed of the draws (>= 0).
+    spec : UncertaintySpec, optional
+        The joint uncertainty model (:func:`monte_carlo`).
+    outputs : sequence of str
+        Model outputs (registry keys; default the cell cost per kWh); only these, the cost per kWh, the cell yield
+        and the feasible flag are computed.
+    factory, prices, fmt, yields, slurry :
+        The cost model's inputs (:func:`xlcell.cost.evaluate_cost`); ``prices`` are the base prices.
+    lifetime, lcos : mapping, optional
+        Context of the ``lifetime`` and ``lcos`` providers.
+    duty : Duty, optional
+        The duty (:func:`monte_carlo`).
+    draws : Draws, optional
+        The standard normal draws of the ``n`` samples (default: :func:`draw` ``(n, seed)``).
 
     Returns
     -------
@@ -1005,6 +1027,7 @@ def population_risk(design: CellDesign, n: int = PROVIDER_SAMPLES, seed: int = 0
     if ctx.get("duty") is not None:
         ctx["duty"] = sampled_duty(ctx["duty"], temperature_shift(spec, dr))
     ev = registry.Evaluation(pop, ctx)
+    ev.want((COST_KEY, "lcos_cell_usd_per_kWh", "cycle_life", "feasible", "cell_yield"))  # each provider once
     full = S + (n,)
 
     def out(key: str) -> np.ndarray:
