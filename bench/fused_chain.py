@@ -73,23 +73,35 @@ def constants() -> dict:
     return c
 
 
-def fused(L_p: np.ndarray, eps_p: np.ndarray, np_ratio: np.ndarray, L_s: np.ndarray, k: dict) -> dict[str, np.ndarray]:
-    """Cell cost per kWh ($/kWh), cycle life (equivalent full cycles) and cell LCOS ($/kWh) of the designs.
+def neg_thickness(L_p: np.ndarray, eps_p: np.ndarray, np_ratio: np.ndarray, k: dict) -> np.ndarray:
+    """The negative coating's thickness (m) that gives the N/P ratio (:func:`xlcell.cell.neg_thickness_for_np`)."""
+    p, n = k["pos"], k["neg"]
+    qa_p = L_p * ((1.0 - eps_p) / p["inv_density"]) * p["am_frac"] * p["specific_capacity_C_kg"]
+    return np_ratio * qa_p / (1.0 * ((1.0 - n["porosity"]) / n["inv_density"]) * n["am_frac"] * n["specific_capacity_C_kg"])
+
+
+def cell_cost(L_p: np.ndarray, eps_p: np.ndarray, L_n: np.ndarray, eps_n: np.ndarray, L_s: np.ndarray, k: dict) -> dict:
+    """The cell chain and the cell cost ($ per accepted cell) of the designs; any entry of ``k`` may be an array
+    (one value per design: a Monte Carlo's sampled parameters and prices).
 
     Parameters
     ----------
-    L_p, eps_p, np_ratio, L_s : ndarray
-        Positive coating thickness (m), positive porosity, N/P ratio, separator thickness (m).
+    L_p, eps_p, L_n, eps_n, L_s : ndarray
+        Coating thicknesses (m) and porosities of the positive and negative, separator thickness (m).
     k : dict
-        :func:`constants`.
+        :func:`constants`, entries possibly replaced by arrays.
+
+    Returns
+    -------
+    dict
+        ``cost`` ($), ``energy`` (J) and the chain's values the rate and life models read.
     """
     cl, p, n, s, f = k["cell"], k["pos"], k["neg"], k["sep"], k["fmt"]
     T, b, A = cl["temperature_K"], cl["bruggeman_exponent"], cl["electrode_area_m2"]
-    # ---- electrodes: coating density, areal capacity; the negative's thickness from N/P
+    # ---- electrodes: coating density, areal capacity
     rho_p = (1.0 - eps_p) / p["inv_density"]
-    rho_n = (1.0 - n["porosity"]) / n["inv_density"]
+    rho_n = (1.0 - eps_n) / n["inv_density"]
     qa_p = L_p * rho_p * p["am_frac"] * p["specific_capacity_C_kg"]
-    L_n = np_ratio * qa_p / (1.0 * rho_n * n["am_frac"] * n["specific_capacity_C_kg"])
     qa_n = L_n * rho_n * n["am_frac"] * n["specific_capacity_C_kg"]
     q_lim = np.minimum(qa_p, qa_n)
     capacity = q_lim * A
@@ -122,16 +134,16 @@ def fused(L_p: np.ndarray, eps_p: np.ndarray, np_ratio: np.ndarray, L_s: np.ndar
     sep_area = 2.0 * n_bi * (W + f["sep_oversize_width_m"]) * (Le + f["sep_oversize_length_m"])
     m_pos = L_p * A * rho_p
     m_neg = L_n * A_n * rho_n
-    v_pores = m_pos / rho_p * eps_p + m_neg / rho_n * n["porosity"] + sep_area * L_s * s["porosity"]
+    v_pores = m_pos / rho_p * eps_p + m_neg / rho_n * eps_n + sep_area * L_s * s["porosity"]
     v_elyte = v_pores * (1.0 + cl["electrolyte_excess"]) + f["envelope_fill"] * (t * W * Le)
     # ---- ASIs: electrolyte (through-plane, anisotropic), electronic, charge transfer; rated voltage and energy
     k0 = cl["electrolyte_conductivity_S_m"]
     cond = {}
-    for part, e, L, eps, rho in (("pos", p, L_p, eps_p, rho_p), ("neg", n, L_n, n["porosity"], rho_n)):
+    for part, e, L, eps, rho in (("pos", p, L_p, eps_p, rho_p), ("neg", n, L_n, eps_n, rho_n)):
         cond[part] = conduction.solid_conductivity(e["conductivity_S_m"], eps, b, rho * e["carbon_frac"] / e["carbon_density_kg_m3"],
                                                    e["material"], e["eps_before"])
     asi_el = (L_p * np.sqrt(cond["pos"]["anisotropy"]) / (3.0 * (k0 * eps_p ** b)) + L_s / (k0 * s["porosity"] ** b)
-              + L_n * np.sqrt(cond["neg"]["anisotropy"]) / (3.0 * (k0 * n["porosity"] ** b)))
+              + L_n * np.sqrt(cond["neg"]["anisotropy"]) / (3.0 * (k0 * eps_n ** b)))
     asi_e = L_p / (3.0 * cond["pos"]["through"]) + L_n / (3.0 * cond["neg"]["through"])
 
     def asi_ct(e, L, rho):
@@ -210,6 +222,29 @@ def fused(L_p: np.ndarray, eps_p: np.ndarray, np_ratio: np.ndarray, L_s: np.ndar
     util = ec["electricity_usd_J"] * energy_use / n_acc
     cost = (materials + Lb + voh + util) + (dep + ec["maintenance_rate"] * capex / n_acc
                                            + (ec["gsa_labor"] * (Lb + voh) + ec["gsa_depreciation"] * dep) + ec["rnd_depreciation"] * dep)
+    return dict(cost=cost, energy=energy, capacity=capacity, q_lim=q_lim, qa_p=qa_p, qa_n=qa_n, ocv=ocv, A_n=A_n,
+                rho_p=rho_p, rho_n=rho_n, asi_el=asi_el, asi_e=asi_e, asi_hw=asi_hw, ct_p=ct_p, ct_n=ct_n, a_p=a_p,
+                a_n=a_n)
+
+
+def fused(L_p: np.ndarray, eps_p: np.ndarray, np_ratio: np.ndarray, L_s: np.ndarray, k: dict) -> dict[str, np.ndarray]:
+    """Cell cost per kWh ($/kWh), cycle life (equivalent full cycles) and cell LCOS ($/kWh) of the designs.
+
+    Parameters
+    ----------
+    L_p, eps_p, np_ratio, L_s : ndarray
+        Positive coating thickness (m), positive porosity, N/P ratio, separator thickness (m).
+    k : dict
+        :func:`constants`.
+    """
+    cl, p, n, s = k["cell"], k["pos"], k["neg"], k["sep"]
+    T, b, A, k0 = cl["temperature_K"], cl["bruggeman_exponent"], cl["electrode_area_m2"], cl["electrolyte_conductivity_S_m"]
+    L_n = neg_thickness(L_p, eps_p, np_ratio, k)
+    c = cell_cost(L_p, eps_p, L_n, n["porosity"], L_s, k)
+    cost, energy, capacity, q_lim, qa_p, qa_n, ocv, A_n = (c[x] for x in ("cost", "energy", "capacity", "q_lim", "qa_p",
+                                                                           "qa_n", "ocv", "A_n"))
+    rho_p, rho_n, asi_el, asi_e, asi_hw, ct_p, ct_n, a_p, a_n = (c[x] for x in ("rho_p", "rho_n", "asi_el", "asi_e", "asi_hw",
+                                                                                 "ct_p", "ct_n", "a_p", "a_n"))
     # ---- rate model at the duty (the design's C-rate and temperature): usable fraction and voltage under load
     du = k["duty"]
     c_rate = cl["c_rate_per_h"]
@@ -312,3 +347,90 @@ def fused(L_p: np.ndarray, eps_p: np.ndarray, np_ratio: np.ndarray, L_s: np.ndar
         lcos = np.where(delivered > 0, cost / np.where(delivered > 0, delivered, 1.0), np.inf)
     return {"cell_cost_usd_per_kWh": cost / energy * 3.6e6, "cycle_life": life, "lcos_cell_usd_per_kWh": lcos * 3.6e6}
 
+
+
+def sampled_constants(k: dict, design, prices) -> dict:
+    """:func:`constants` with every numeric field of a (sampled) population of designs and of its prices in place
+    (arrays, one value per sample: a Monte Carlo's population, :func:`xlcell.uncertainty.sample_design`).
+
+    Parameters
+    ----------
+    k : dict
+        :func:`constants`.
+    design : CellDesign
+        The population (SI).
+    prices : MaterialPrices
+        Its prices (SI, arrays or scalars).
+    """
+    out = {key: (dict(v) if isinstance(v, dict) else v) for key, v in k.items()}
+    for part, obj in (("cell", design), ("pos", design.pos), ("neg", design.neg), ("sep", design.sep)):
+        for sp in specs(obj):
+            if sp.unit != "text":
+                out[part][sp.name] = np.asarray(getattr(obj, sp.name), dtype=float)
+    out["prices"] = {**out["prices"], **{sp.name: np.asarray(getattr(prices, sp.name), dtype=float) for sp in specs(prices)
+                                         if sp.unit != "text"}}
+    return out
+
+
+def cost_per_kwh(k: dict, start: int, stop: int) -> np.ndarray:
+    """The cell cost per kWh ($/kWh) of samples ``start .. stop`` of a population given by :func:`sampled_constants`
+    (its arrays sliced; one value broadcasts).
+
+    Parameters
+    ----------
+    k : dict
+        :func:`sampled_constants`.
+    start, stop : int
+        The samples.
+    """
+    def cut(v):
+        return v[start:stop] if isinstance(v, np.ndarray) and v.size > 1 else v
+
+    P = {key: ({f: cut(x) for f, x in v.items()} if isinstance(v, dict) and key != "steps" else v) for key, v in k.items()}
+    p, n, s = P["pos"], P["neg"], P["sep"]
+    c = cell_cost(p["thickness_m"], p["porosity"], n["thickness_m"], n["porosity"], s["thickness_m"], P)
+    return c["cost"] / c["energy"] * 3.6e6
+
+
+def monte_carlo_cost(seed: int, start: int, stop: int, k: dict, spec) -> np.ndarray:
+    """Samples ``start .. stop`` of a Monte Carlo of the default cell's cost per kWh ($/kWh), written out: the run's
+    standard normal draws (``xlcell.batch.block_draws``: the seed blocks' random numbers), the one-factor lognormal
+    prices, the thermal factor's Arrhenius shifts and the parameter noise, the coatings' manufacturing spread, then
+    :func:`cell_cost`. The same numbers as ``xlcell montecarlo`` (the batch Monte Carlo), without its feasibility
+    flag and cell yield.
+
+    Parameters
+    ----------
+    seed : int
+        The run's seed.
+    start, stop : int
+        The samples (``start`` a multiple of ``xlcell.batch.BLOCK``).
+    k : dict
+        :func:`constants`.
+    spec : UncertaintySpec
+        The uncertainty model (its scalars and per-price loadings and volatilities).
+    """
+    from xlcell.batch import block_draws
+    from xlcell.uncertainty import ECHEM_PARAMS, PRICE_KEYS, PRICE_SPECS
+
+    dr = block_draws(seed, start, stop)
+    load = np.array([float(spec.price_loadings.get(key, spec.price_loading)) for key in PRICE_KEYS])
+    vol = np.array([float(spec.price_volatilities.get(key, spec.price_volatility)) for key in PRICE_KEYS])
+    factor = np.exp(vol * (load * dr.macro[:, None] + np.sqrt(1.0 - load ** 2) * dr.price_noise) - 0.5 * vol ** 2)
+    P = {key: (dict(v) if isinstance(v, dict) and key != "steps" else v) for key, v in k.items()}
+    P["prices"].update({sp.name: float(k["prices"][sp.name]) * factor[:, i] for i, sp in enumerate(PRICE_SPECS)})
+    T0 = float(k["cell"]["temperature_K"])
+    t_eff = np.maximum(T0 + float(spec.temperature_sigma_K) * dr.thermal, 1.0)
+    sn = float(spec.param_noise)
+    P["cell"]["temperature_K"] = t_eff
+    for j, (name, part, fld, _, _) in enumerate(ECHEM_PARAMS):
+        ea = float(getattr(spec, f"ea_{name}_J_mol"))
+        P[part][fld] = k[part][fld] * (1.0 * np.exp(-ea / GAS_CONSTANT * (1.0 / t_eff - 1.0 / T0))) \
+            * np.exp(sn * dr.param_noise[:, j] - 0.5 * sn * sn)
+    L_n0 = neg_thickness(k["pos"]["thickness_m"], k["pos"]["porosity"], k["cell"]["np_ratio"], k)
+    spread = []
+    for j, (L0, eps0) in enumerate(((k["pos"]["thickness_m"], k["pos"]["porosity"]), (L_n0, k["neg"]["porosity"]))):
+        L = L0 * (1.0 + float(spec.cv_thickness) * dr.thickness[:, j])
+        spread += [np.maximum(L, 1e-3 * L0), np.clip(eps0 * (1.0 + float(spec.cv_porosity) * dr.porosity[:, j]), 1e-3, 0.999)]
+    c = cell_cost(spread[0], spread[1], spread[2], spread[3], k["sep"]["thickness_m"], P)
+    return c["cost"] / c["energy"] * 3.6e6

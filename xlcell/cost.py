@@ -341,7 +341,8 @@ def _core(x: Mapping[str, Any], names: Sequence[str], shape: tuple[int, ...] = (
             nmp_kg=n_acc * pa["pos_solvent"], water_kg=n_acc * pa["neg_solvent"],
         )
 
-    steps, out = size_plant(drivers_for(n_target), geo.capacity_C, table, plant)
+    steps, out = size_plant(drivers_for(n_target), geo.capacity_C, table, plant,
+                            machines=bool(_BOTTLENECK & set(names)) or "wip_cells" in names)
     n_acc = n_target * out
     if np.any(out < 1.0):  # the line cannot make the target: hardware scale at the real output
         bom, geo = _bom(d, geometry, n_acc / y_cell, y_cell, prices, yields, slurry)

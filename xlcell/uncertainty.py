@@ -531,7 +531,9 @@ def sample_design(design: CellDesign, spec: UncertaintySpec, draws: Draws) -> Ce
     """The sampled designs: thermal factor, parameter noise and manufacturing spread applied to ``design``.
 
     ``design`` may be one design or a population of shape ``S``; the result has shape ``S + (n,)``, every
-    design seeing the same n draws (common random numbers).
+    design seeing the same n draws (common random numbers): the sampled fields (temperature, the electrochemical
+    parameters, the coatings' thickness and porosity) have that shape, the others ``S + (1,)`` (one value per design,
+    broadcasting: the models compute on it once, not n times).
 
     Parameters
     ----------
@@ -566,7 +568,7 @@ def sample_design(design: CellDesign, spec: UncertaintySpec, draws: Draws) -> Ce
                          draws.thickness[:, j], draws.porosity[:, j])
         new[part]["thickness_m"] = np.broadcast_to(L, shape).copy()
         new[part]["porosity"] = np.broadcast_to(eps, shape).copy()
-    out = _map_cell(d, full)
+    out = _map_cell(d, col)  # a field the samples do not move keeps one value per design (it broadcasts)
     return dataclasses.replace(out, pos=dataclasses.replace(out.pos, **new["pos"]),
                                neg=dataclasses.replace(out.neg, **new["neg"]), **new["cell"])
 
@@ -768,8 +770,11 @@ def _run(design: CellDesign, n: int, seed: int, spec: UncertaintySpec | None, *,
                              "is inside the window: widen it)")
         fac = factory_with_grading_yield(fac, y_spec)
 
-    # the deterministic design as member n + 1 of the same population (same call)
+    # the deterministic design as member n + 1 of the same population (same call); a field the samples do not move
+    # (one value, the design's) stays one value
     def plus_base(x: np.ndarray, b: float) -> np.ndarray:
+        if x.shape[-1:] == (1,) and x.size == 1 and (x.item() == b or (np.isnan(b) and np.isnan(x.item()))):
+            return x
         return np.concatenate([x, [b]])
 
     pop = _map_pairs(pop, base, plus_base)
