@@ -594,3 +594,25 @@ def test_spec_window_keys_and_bad_windows():
     a = cell_to_cell(D, 800, 2, 0.02, 0.02, capacity_window=0.02, resistance_window=0.05)
     b = cell_to_cell(D, 800, 2, 0.02, 0.02, window=unc.symmetric_window(0.02, 0.05))
     np.testing.assert_array_equal(a.within_window, b.within_window)
+
+
+def test_samples_of_cost_run_no_pulse_power_and_equal_the_full_run(monkeypatch):
+    """Issue 15: the batch Monte Carlo's samples (monte_carlo_samples) of $/kWh compute the cost and the feasible
+    flag only (the rate model, no pulse power, no summary), and equal monte_carlo's with every output."""
+    import xlcell.cell as cell_mod
+    from xlcell.uncertainty import monte_carlo_samples
+
+    full = monte_carlo(D, 3000, 4)  # max_power_W among the outputs: the full cell model
+    with monkeypatch.context() as m:
+        m.setattr(cell_mod, "pulse_current", lambda *a, **k: pytest.fail("the pulse power was not asked for"))
+        m.setattr(np, "corrcoef", lambda *a, **k: pytest.fail("no summary in the samples"))
+        samples, det = monte_carlo_samples(D, 3000, 4)
+    np.testing.assert_array_equal(samples["cell_cost_usd_per_kWh"], full.samples["cell_cost_usd_per_kWh"])
+    np.testing.assert_array_equal(samples["feasible"], full.feasible)
+    assert det == {"cell_cost_usd_per_kWh": full.deterministic["cell_cost_usd_per_kWh"]}
+
+
+def test_fields_the_samples_do_not_move_stay_one_value():
+    pop = sample_design(D, UncertaintySpec(), draw(500, 2))
+    assert np.shape(pop.pos.thickness_m) == (500,) and np.shape(pop.temperature_K) == (500,)
+    assert np.shape(pop.pos.am_frac) == (1,) and np.shape(pop.sep.thickness_m) == (1,)  # broadcast, not copied 500 times
