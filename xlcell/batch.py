@@ -18,8 +18,10 @@ sequence (:class:`scipy.stats.qmc.Sobol`, fast-forwarded), so it too is independ
 * :func:`map_chunks` runs the chunks in this process or on any executor (a Dask
   client's ``get_executor()``, a process pool): this module imports no engine.
 
-Memory: a chunk's model call holds a few hundred arrays of ``chunk`` floats (about 0.5 GB at 65,536 designs for the
-full chain); the combined table holds one float per sample and output.
+Memory: a chunk's model call holds the arrays of ``chunk`` designs that its outputs need (each provider computes only
+the outputs asked, :mod:`xlcell.registry`; the cost model works in blocks of :data:`xlcell.cost.CHUNK`): about 200 MB
+of peak resident memory for a sweep or a Monte Carlo of a million at the default 65,536 (``bench/bench_batch.py``);
+the combined table holds one float per sample and output.
 """
 from __future__ import annotations
 

@@ -15,6 +15,15 @@ queried. A model plugs in with one line there::
 where ``CostMetrics`` is the output dataclass whose field metadata (:func:`xlcell.params.param`) names the keys and
 units, and ``ev`` is an :class:`Evaluation` (the population, the model context and the other providers' outputs).
 
+A provider registered with ``partial=True`` is called as ``evaluate(ev, keys)`` and computes only the outputs
+``keys`` and what they need (issue 15): the cost provider asks the cost model for those metrics only, the life
+provider leaves out the resistance at end of life unless it is asked, the duty provider reads the cell model's rate
+capability without its pulse power, and the cell provider asked for its feasibility flags alone runs the chain and
+rate model only. A provider declares the other providers' outputs it reads (``reads``), so that
+:meth:`Evaluation.table` asks each provider once for everything a table needs: a sweep of ``cell_cost_usd_per_kWh``,
+``cycle_life`` and ``lcos_cell_usd_per_kWh`` costs one cost call, one life call and one rate-model call, and the
+numbers are the full models' (``tests/test_registry.py``).
+
 Varying ``np_ratio`` derives the negative thickness from it (as a blank ``neg_thickness_um`` does on the Design
 sheet); varying ``neg_thickness_um`` sets it and N/P follows. Composition variables keep the solid mass fractions
 summing to one: varying ``pos_carbon_frac`` or ``pos_binder_frac`` takes the difference from the active material;
