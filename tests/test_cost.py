@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from xlcell.bom import (BOM_ITEMS, CellFormat, MaterialPrices, MaterialYields, Slurry, batpac_format, bill_of_materials,
                         cell_geometry)
-from xlcell.cell import default_design, resolve
+from xlcell.cell import default_design
 from xlcell.cost import (CHUNK, SENSITIVITY_VOLTAGE_STEP_V, Economics, Factory, cost_details, cost_sensitivity, crf,
                          evaluate_cost)
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
