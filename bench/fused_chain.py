@@ -339,7 +339,10 @@ def fused(L_p: np.ndarray, eps_p: np.ndarray, np_ratio: np.ndarray, L_s: np.ndar
     for _ in range(64):
         mid = 0.5 * (lo + hi)
         below = soh(np.power(10.0, mid)) <= target
-        hi, lo = np.where(below, mid, hi), np.where(below, lo, mid)
+        new_hi, new_lo = np.where(below, mid, hi), np.where(below, lo, mid)
+        if np.array_equal(new_hi, hi) and np.array_equal(new_lo, lo):
+            break  # the brackets no longer move (xlcell stops there too)
+        hi, lo = new_hi, new_lo
     life = np.where(reached, np.power(10.0, 0.5 * (lo + hi)), np.inf)
     # ---- LCOS: the cell cost over the energy delivered in its life
     with np.errstate(divide="ignore", invalid="ignore"):

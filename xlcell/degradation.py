@@ -923,8 +923,10 @@ class _LifeModel:
         for _ in range(64):
             mid = 0.5 * (lo + hi)
             below = self.soh(np.power(10.0, mid), terms) <= target
-            hi = np.where(below, mid, hi)
-            lo = np.where(below, lo, mid)
+            new_hi, new_lo = np.where(below, mid, hi), np.where(below, lo, mid)
+            if np.array_equal(new_hi, hi) and np.array_equal(new_lo, lo):
+                break  # a step that moves no bracket repeats itself: the 64 steps' result, reached sooner
+            hi, lo = new_hi, new_lo
         return np.where(reached, np.power(10.0, 0.5 * (lo + hi)), np.inf)
 
 
