@@ -616,3 +616,20 @@ def test_fields_the_samples_do_not_move_stay_one_value():
     pop = sample_design(D, UncertaintySpec(), draw(500, 2))
     assert np.shape(pop.pos.thickness_m) == (500,) and np.shape(pop.temperature_K) == (500,)
     assert np.shape(pop.pos.am_frac) == (1,) and np.shape(pop.sep.thickness_m) == (1,)  # broadcast, not copied 500 times
+
+
+def test_monte_carlo_blocks_give_one_evaluations_numbers(monkeypatch):
+    """Issue 15: monte_carlo evaluates its samples in blocks of MC_BLOCK (bounded memory); a sampled duty temperature
+    and the deterministic member (the last) included, the numbers are one evaluation's."""
+    import xlcell.uncertainty as U
+    from xlcell.duty import Duty
+
+    kw = dict(outputs=("cell_cost_usd_per_kWh", "cycle_life", "lcos_cell_usd_per_kWh", "max_power_W"),
+              duty=Duty(temperature_K=300.0))
+    one = monte_carlo(D, 2000, 3, **kw)
+    monkeypatch.setattr(U, "MC_BLOCK", 333)  # 7 blocks, the last one holding the deterministic design
+    blocks = monte_carlo(D, 2000, 3, **kw)
+    for k in one.samples:
+        np.testing.assert_array_equal(blocks.samples[k], one.samples[k], err_msg=k)
+    np.testing.assert_array_equal(blocks.feasible, one.feasible)
+    assert blocks.deterministic == one.deterministic

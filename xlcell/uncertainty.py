@@ -54,7 +54,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -785,13 +785,44 @@ def _run(design: CellDesign, n: int, seed: int, spec: UncertaintySpec | None, *,
                            "lcos": dict(lcos or {})}
     if duty is not None:
         ctx["duty"] = sampled_duty(duty, plus_base(temperature_shift(spec, dr), 0.0))
-    ev = registry.Evaluation(pop, ctx)
     want = tuple(dict.fromkeys(keys + (COST_KEY, "feasible", "cell_yield")))
-    got = {k: np.asarray(v) for k, v in ev.table(want).items()}  # each provider once, only what is asked
+    got = _evaluate_blocks(pop, ctx, want, n + 1)
     samples = {k: np.asarray(got[k][:n], dtype=float) for k in keys}
     det = {k: float(got[k][n]) for k in keys}
     return dict(n=n, seed=seed, spec=spec, keys=keys, samples=samples, deterministic=det, got=got, draws=dr, vol=vol,
                 y_spec=y_spec, sampled_prices=sampled_prices, base_prices=base_prices, returns=r)
+
+
+#: samples per registry evaluation of :func:`monte_carlo` (its models' intermediate arrays stay this long)
+MC_BLOCK = 65536
+
+
+def _evaluate_blocks(pop: CellDesign, ctx: Mapping[str, Any], want: Sequence[str], m: int) -> dict[str, np.ndarray]:
+    """``{key: (m,)}`` of the outputs ``want`` of the ``m`` members of a sampled population (every array of ``pop`` and
+    of the context's prices and duty has ``m`` entries on its last axis, or one): one registry evaluation per block of
+    :data:`MC_BLOCK` members (each provider once, only what is asked), so the models' memory is a block's. Each
+    member's numbers depend on its own inputs only: the blocks give one evaluation's numbers."""
+    from . import registry
+
+    def cut(a: int, b: int) -> Callable[[Any], Any]:
+        def sl(x: Any) -> Any:
+            return x[..., a:b] if isinstance(x, np.ndarray) and x.ndim and x.shape[-1] == m else x
+        return sl
+
+    parts = []
+    for a in range(0, m, MC_BLOCK):
+        b = min(a + MC_BLOCK, m)
+        sl = cut(a, b)
+        c = dict(ctx)
+        cost = dict(c["cost"])
+        cost["prices"] = dataclasses.replace(cost["prices"], **{s.name: sl(getattr(cost["prices"], s.name))
+                                                                 for s in specs(cost["prices"])})
+        c["cost"] = cost
+        if c.get("duty") is not None:
+            c["duty"] = dataclasses.replace(c["duty"], **{s.name: sl(getattr(c["duty"], s.name)) for s in specs(c["duty"])})
+        got = registry.Evaluation(_map_cell(pop, sl), c).table(want)
+        parts.append({k: np.broadcast_to(np.asarray(v), (b - a,)) for k, v in got.items()})
+    return {k: np.concatenate([p[k] for p in parts]) for k in want}
 
 
 def monte_carlo_samples(design: CellDesign, n: int, seed: int = 0, spec: UncertaintySpec | None = None, *,
