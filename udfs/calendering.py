@@ -12,7 +12,6 @@ import numpy as np
 
 from xlcell import units
 from xlcell.calendering import (
-    CALENDERING_MATERIALS,
     LINE_LOAD,
     CalenderingMaterial,
     Microstructure,
@@ -598,6 +597,8 @@ def _bruggeman_posterior(porosities, resistances_ohm_cm2, thicknesses_um, kappa0
 @udf(table=True)
 def XLCELL_CALENDERING_MATERIALS() -> list[list[Any]]:
     """The calendering parameter library (header row of keys, one row per material, display units)."""
+    from xlcell.calendering import CALENDERING_MATERIALS  # read from its data file on first use
+
     rows = [CALENDERING_COLUMNS]
     for m in CALENDERING_MATERIALS.values():
         rows.append([m.name] + [float(s.from_si(getattr(m, s.name))) for s in specs(CalenderingMaterial)])
