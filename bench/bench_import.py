@@ -95,7 +95,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp) / "baseline"
         base.mkdir()
-        blob = subprocess.run(["git", "archive", a.baseline_ref, "udfs", "xlcell", "app", "workbooks"], cwd=ROOT, check=True,
+        blob = subprocess.run(["git", "archive", a.baseline_ref, "udfs", "xlcell", "app", "workbooks"], cwd=ROOT,
+                              check=True,
                               capture_output=True).stdout
         tarfile.open(fileobj=BytesIO(blob)).extractall(base, filter="data")
         cases = {"python -c pass": ("pass", None), "import xlwings": ("import xlwings", None),

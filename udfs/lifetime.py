@@ -45,7 +45,8 @@ def _positive(v: Any, name: str, default: float | None = None) -> float:
 
 @functools.cache
 def _scenario() -> LifetimeScenario:
-    """The lifetime scenario whose defaults blanks take (365 cycles per year, 80 % end-of-life SOH), built on first use."""
+    """The lifetime scenario whose defaults blanks take (365 cycles per year, 80 % end-of-life SOH); built on first
+    use."""
     from xlcell.studies import LifetimeScenario
 
     return LifetimeScenario()

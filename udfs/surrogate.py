@@ -101,7 +101,8 @@ def settings_table(v: Any, name: str, *, measured: bool) -> tuple[dict[str, np.n
     for i, r in enumerate(rows):
         for k, j in cols.items():
             values[k].append(as_float(r[j] if j < len(r) else None, f"{name} row {i + 1} {k}"))
-    settings = {setting_keys()[k][0]: units.to_si(np.array(x), setting_keys()[k][1]) for k, x in values.items() if k != POROSITY}
+    keys = setting_keys()
+    settings = {keys[k][0]: units.to_si(np.array(x), keys[k][1]) for k, x in values.items() if k != POROSITY}
     return settings, (np.array(values[POROSITY]) if measured else None)
 
 
