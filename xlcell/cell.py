@@ -704,10 +704,7 @@ def evaluate_cell(design: CellDesign, fmt: CellFormat | None = None, *,
     np_ratio = qa_n / qa_p
     # feasible: discharge AND charge at the C-rate (the negative's electrolyte depletes on charge); each diffusion
     # limit alone keeps min_usable_fraction of the capacity (its limit ratio <= 1)
-    ok_np = np_ratio >= 1.0
-    ok_el = (rate["lim_e_p"] <= 1.0) & (rate["lim_e_n"] <= 1.0)
-    ok_s = (rate["lim_s_p"] <= 1.0) & (rate["lim_s_n"] <= 1.0)
-    ok_v = v_load > rate["v_cut"]
+    ok_np, ok_el, ok_s, ok_v = _feasibility(np_ratio, rate)
     am_p, am_n, sa_p, sa_n = am_volume_fraction(p), am_volume_fraction(n), specific_area(p), specific_area(n)
     energy, mass, volume = c["energy_J"], c["mass_kg"], c["volume_m3"]
     # every output takes the shape of all inputs together: an input that moves only some outputs (a foil moves mass
@@ -1358,11 +1355,48 @@ def broadcast_fields_cell(d: CellDesign) -> CellDesign:
     return _map_cell(d, lambda x: np.broadcast_to(np.asarray(x, dtype=float), shape))
 
 
+def _feasibility(np_ratio: Array, rate: Mapping[str, Array]) -> tuple[Array, Array, Array, Array]:
+    """:func:`evaluate_cell`'s four checks (N/P, electrolyte, solid, voltage) from the N/P ratio and the rate model."""
+    return (np_ratio >= 1.0, (rate["lim_e_p"] <= 1.0) & (rate["lim_e_n"] <= 1.0),
+            (rate["lim_s_p"] <= 1.0) & (rate["lim_s_n"] <= 1.0), rate["v_load"] > rate["v_cut"])
+
+
+def feasibility(design: CellDesign, fmt: CellFormat | None = None, *,
+                calendering: Mapping[str, Any] | None = None) -> dict[str, np.ndarray]:
+    """:func:`evaluate_cell`'s feasibility flags alone (``feasible_np``, ``feasible_electrolyte``, ``feasible_solid``,
+    ``feasible_voltage``, ``feasible``): the same chain and rate model, without the pulse power and the other metrics.
+
+    Parameters
+    ----------
+    design : CellDesign
+        Designs (SI; broadcasting).
+    fmt : CellFormat, optional
+        The cell format (:func:`evaluate_cell`).
+    calendering : mapping, optional
+        The calendering context (:func:`evaluate_cell`).
+
+    Returns
+    -------
+    dict
+        Boolean arrays of the designs' broadcast shape, keyed as :class:`CellMetrics`' Excel keys.
+    """
+    d = in_format(resolve(design), fmt)
+    c = chain(d, fmt, calendering)
+    _check_cutoff(d, c["ocv_V"])
+    rate = _rate_limits(d, c, d.c_rate_per_h)
+    ok = _feasibility(c["neg_areal_capacity_C_m2"] / c["pos_areal_capacity_C_m2"], rate)
+    shape = np.broadcast_shapes(*(np.shape(x) for x in ok), *(np.shape(getattr(o, s.name)) for o in (d, d.pos, d.neg, d.sep)
+                                                             for s in specs(o)))
+    flags = dict(zip(("feasible_np", "feasible_electrolyte", "feasible_solid", "feasible_voltage"), ok))
+    flags["feasible"] = ok[0] & ok[1] & ok[2] & ok[3]
+    return {k: np.broadcast_to(np.asarray(v, dtype=bool), shape).copy() for k, v in flags.items()}
+
+
 __all__ = [
     "CellDesign", "CellMetrics", "ElectrodeDesign", "SeparatorDesign", "default_design", "electrode",
     "evaluate_cell", "chain", "format_geometry", "in_format", "electronic_conductivity", "negative_area", "rate_capability", "areal_capacity", "coating_density", "volumetric_capacity",
     "am_volume_fraction", "specific_area", "charge_transfer_asi", "neg_thickness_for_np", "resolve",
     "binder_coverage", "broadcast_fields_cell", "composite_density", "areal_capacity_of", "specific_area_of",
     "charge_transfer_asi_of", "sphere_usable_fraction", "sphere_critical_number", "bv_overpotential", "pulse_current",
-    "surface_headroom", "cutoff_voltage",
+    "surface_headroom", "cutoff_voltage", "feasibility",
 ]
