@@ -13,6 +13,10 @@ computes xlcell's numbers; this file holds them to the issue's targets, set by s
 
 A comparison that misses its target after the model's honest effort is marked ``xfail(strict=True)`` with the measured
 numbers, so that it is reported, and fails the day it passes (the mark must then go).
+
+The same targets are held on ``tests/data/pybamm_dfn_heldout.json``: Mohtat2020 and Prada2013, the two sets the issue
+keeps for an independent check, run through the same script only once the model was final and never used to fit it
+(the ``heldout`` cases below).
 """
 from __future__ import annotations
 
@@ -28,28 +32,54 @@ table = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(table)
 
 REF = table.load()
+HELD = table.load(table.HELDOUT)
 SETS = list(REF["sets"])
 T = table.TARGETS
+REFS = {"reference": REF, "heldout": HELD}
+#: (which reference, set name) for every set of both files
+CASES = [(w, n) for w, r in REFS.items() for n in r["sets"]]
 
 #: the comparisons that miss the issue's target, with the numbers measured (DFN against xlcell)
 MISSES = {
-    ("Chen2020", "retention", 3.0): "DFN 0.415 against xlcell 0.232 at 3C (-18.2 points): just past the M50's "
-                                    "electrolyte cliff the DFN's salt diffusivity, which rises as the salt runs low "
-                                    "(Chen et al.'s D_e(c)), keeps more of the positive working than the constant "
-                                    "D_e of the closed form",
-    ("Ecker2015", "cliff", "2C"): "DFN 139.7 um against xlcell 114.5 um at 2C (-18.1 %): the closed form puts the "
-                                  "depletion cliff of the thick cell earlier; the DFN's separator Bruggeman exponent "
-                                  "(1.98) and D_e(c) are not in the one-exponent, constant-D_e design",
+    ("Chen2020", "retention", 3.0): "DFN 0.415 against xlcell 0.232 at 3C (-18.2 points), just past the M50's "
+                                    "electrolyte cliff: the DFN's salt diffusivity rises as the salt runs low (Chen et "
+                                    "al.'s D_e(c), 2.7x at c -> 0), which the closed form's one constant D_e cannot "
+                                    "carry; on the same DFN with a constant electrolyte the DFN gives 0.279 (xlcell "
+                                    "-4.6 points, test_retention_against_the_dfn_with_a_constant_electrolyte)",
+    ("Ecker2015", "cliff", "2C"): "DFN 139.7 um against xlcell 114.5 um at 2C (-18.1 %): Ecker et al.'s D_e = "
+                                  "kT sigma(c)/(F q c) is 2.3x at 0.25 c0 and 11x at 0.02 c0; on the same DFN with a "
+                                  "constant electrolyte the cliff is 114.3 um (xlcell +0.2 %)",
+    # ORegan2022 (added with 60 radial points; its mesh check at 120 gives 0.825 where 60 give 0.801 at 2.04C)
+    ("ORegan2022", "retention", 3.0): "DFN 0.596 against xlcell 0.647 at 3C (+5.1 points); 2C -3.8 and 5C -5.5 "
+                                      "points: O'Regan et al.'s diffusivities vary by orders of magnitude across the "
+                                      "window and the design carries one D_s per electrode",
+    ("ORegan2022", "cliff", "2C"): "DFN 81.1 um against no xlcell cliff: xlcell's 2C retention is below 80 % at "
+                                   "every thickness (0.77 at half the M50T's coatings, DFN 0.82), its one D_s per "
+                                   "electrode (the mean where the discharge ends) limiting the thin cells",
+    ("ORegan2022", "pulse", None): "DFN 929 W/m2 against xlcell 1254 W/m2 (+35.1 %): the DFN's 10 s pulse resistance "
+                                   "is 28 % above xlcell's (21.4 against 15.4 ohm cm2 at 2C); the closed form's pulse "
+                                   "has no solid-diffusion polarisation and O'Regan's particles diffuse slowly (r2/D "
+                                   "11600 s in the negative)",
+    # held out (Mohtat2020, Prada2013): run once the model was final, never used to fit it
+    ("Prada2013", "pulse", None): "DFN 526 W/m2 against xlcell 2014 W/m2 (+283 %): the DFN's 10 s pulse at 16C "
+                                  "empties the surface of Prada2013's 5 um graphite particles (D_s 3e-15 m2/s, "
+                                  "r2/D_s 8300 s; the surface moves about 0.38 from 0.41 at 50 % SOC); the closed "
+                                  "form's pulse has no solid-diffusion polarisation",
 }
 
 
 @pytest.fixture(scope="module")
-def comp():
-    return table.comparison(REF)
+def comps():
+    return {w: table.comparison(r) for w, r in REFS.items()}
 
 
 def _mark(key):
     return pytest.mark.xfail(strict=True, reason=MISSES[key]) if key in MISSES else ()
+
+
+def _case(w, n, *rest, kind=None, key=None):
+    tag = "-".join([n] + [str(x) for x in rest])
+    return pytest.param(w, n, *rest, marks=_mark((n, kind, key)), id=f"{w}-{tag}")
 
 
 def test_the_reference_holds_the_sets_the_issue_asks_for():
@@ -60,42 +90,93 @@ def test_the_reference_holds_the_sets_the_issue_asks_for():
     assert REF["pybamm_version"] and REF["generated_by"] == "scripts/pybamm_dfn_reference.py"
 
 
-@pytest.mark.parametrize("name", SETS)
-def test_capacity_at_c20(comp, name):
-    r, x = comp[name]["dfn"], comp[name]["xlcell"]
+def test_the_heldout_sets_are_the_two_the_issue_keeps_apart():
+    # Mohtat2020 and Prada2013, from the same script and PyBaMM as the reference, in their own file
+    assert set(HELD["sets"]) == {"Mohtat2020", "Prada2013"} and not set(HELD["sets"]) & set(REF["sets"])
+    assert HELD["generated_by"] == REF["generated_by"] and HELD["pybamm_version"] == REF["pybamm_version"]
+
+
+@pytest.mark.parametrize("which,name", [_case(w, n, kind="capacity") for w, n in CASES])
+def test_capacity_at_c20(comps, which, name):
+    r, x = comps[which][name]["dfn"], comps[which][name]["xlcell"]
     assert x["capacity_Ah_m2"] == pytest.approx(r["capacity_C20_Ah_m2"], rel=T["capacity"])
 
 
-@pytest.mark.parametrize("name,rate", [pytest.param(n, c, marks=_mark((n, "retention", c)), id=f"{n}-{c:g}C")
-                                       for n in SETS for c in REF["sets"][n]["retention"]["c_rates"] if c <= 5.0])
-def test_retention(comp, name, rate):
-    r, x = comp[name]["dfn"], comp[name]["xlcell"]
+@pytest.mark.parametrize("which,name,rate", [_case(w, n, c, kind="retention", key=c) for w, n in CASES
+                                             for c in REFS[w]["sets"][n]["retention"]["c_rates"] if c <= 5.0])
+def test_retention(comps, which, name, rate):
+    r, x = comps[which][name]["dfn"], comps[which][name]["xlcell"]
     k = r["retention"]["c_rates"].index(rate)
     tol = T["retention_3C"] if rate <= 3.0 else T["retention_5C"]
     assert x["retention"][k] == pytest.approx(r["retention"]["fraction"][k], abs=tol)
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=_mark((n, "c80", None))) for n in SETS])
-def test_c_rate_of_80pct_retention(comp, name):
-    r, x = comp[name]["dfn"], comp[name]["xlcell"]
+@pytest.mark.parametrize("which,name", [_case(w, n, kind="c80") for w, n in CASES])
+def test_c_rate_of_80pct_retention(comps, which, name):
+    r, x = comps[which][name]["dfn"], comps[which][name]["xlcell"]
     assert x["c_rate_80pct"] == pytest.approx(r["c_rate_80pct"], rel=T["c_rate_80pct"])
 
 
-@pytest.mark.parametrize("name,rate", [pytest.param(n, c, marks=_mark((n, "cliff", c)), id=f"{n}-{c}")
-                                       for n in SETS for c in ("1C", "2C")])
-def test_thickness_cliff(comp, name, rate):
-    r, x = comp[name]["dfn"]["thickness_sweep"][rate], comp[name]["xlcell"]["thickness_sweep"][rate]
-    if r["cliff_m"] is None:  # no cliff inside the DFN's sweep: xlcell's must not fall inside it either
+@pytest.mark.parametrize("which,name,rate", [_case(w, n, c, kind="cliff", key=c) for w, n in CASES for c in ("1C", "2C")])
+def test_thickness_cliff(comps, which, name, rate):
+    r, x = comps[which][name]["dfn"]["thickness_sweep"][rate], comps[which][name]["xlcell"]["thickness_sweep"][rate]
+    if r["cliff_m"] is None:  # no cliff inside the DFN's sweep: xlcell's must not fall inside it either, and its
+        # retention stays on the DFN's side of 80 % through the sweep (above it; below it where solid diffusion keeps
+        # even the thinnest cell under 80 %, cliff_status "below")
         assert x["cliff_m"] is None or x["cliff_m"] > r["pos_thickness_m"][-1]
-        assert min(x["retention"]) > 0.8
+        assert (min(x["retention"]) > 0.8) if r["cliff_status"] == "above" else (max(x["retention"]) < 0.8)
     else:
         assert x["cliff_m"] == pytest.approx(r["cliff_m"], rel=T["cliff"])
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=_mark((n, "pulse", None))) for n in SETS])
-def test_pulse_power(comp, name):
-    r, x = comp[name]["dfn"], comp[name]["xlcell"]
+@pytest.mark.parametrize("which,name", [_case(w, n, kind="pulse") for w, n in CASES])
+def test_pulse_power(comps, which, name):
+    r, x = comps[which][name]["dfn"], comps[which][name]["xlcell"]
     assert x["pulse_power_W_m2"] == pytest.approx(r["pulse"]["power_W_m2"], rel=T["pulse_power"])
+
+
+#: the stored sets rerun on a DFN with the electrolyte the design keys describe (constant properties, one Bruggeman
+#: exponent; scripts/pybamm_dfn_reference.py --constant-electrolyte): the closed form's structure, without what its
+#: constant properties cannot carry
+ABLATED = [n for n in SETS if "constant_electrolyte" in REF["sets"][n]]
+#: the comparisons with that DFN that miss the issue's targets (numbers measured: that DFN against xlcell)
+ABLATION_MISSES = {
+    ("Chen2020", 2.0): "constant-electrolyte DFN 0.842 against xlcell 0.900 at 2C (+5.9 points; full DFN 0.926)",
+    ("LFP_AboutEnergy2022", 3.0): "constant-electrolyte DFN 0.682 against xlcell 0.820 at 3C (+13.8 points; full DFN "
+                                  "0.847)",
+    ("LFP_AboutEnergy2022", "1C"): "constant-electrolyte DFN 111.0 um against xlcell 128.8 um (+16.0 %; full DFN "
+                                   "126.5 um)",
+    ("LFP_AboutEnergy2022", "2C"): "constant-electrolyte DFN 75.6 um against xlcell 85.3 um (+12.8 %; full DFN 87.8 um)",
+    ("Marquis2019", 5.0): "constant-electrolyte DFN 0.695 against xlcell 0.838 at 5C (+14.3 points; full DFN 0.767)",
+    ("NCA_Kim2011", 5.0): "constant-electrolyte DFN 0.656 against xlcell 0.901 at 5C (+24.4 points; full DFN 0.914)",
+    ("ORegan2022", "2C"): "constant-electrolyte DFN 84.8 um against no xlcell cliff (xlcell's thinnest cell is below "
+                          "80 % at 2C; full DFN 81.1 um): the solid diffusivities, not the electrolyte",
+}
+
+
+def _ablation_case(n, *rest):
+    key = (n,) + rest
+    marks = pytest.mark.xfail(strict=True, reason=ABLATION_MISSES[key]) if key in ABLATION_MISSES else ()
+    return pytest.param(n, *rest, marks=marks, id="-".join(str(x) for x in key))
+
+
+@pytest.mark.parametrize("name,rate", [_ablation_case(n, c) for n in ABLATED
+                                       for c in REF["sets"][n]["constant_electrolyte"]["retention"]["c_rates"] if c <= 5])
+def test_retention_against_the_dfn_with_a_constant_electrolyte(comps, name, rate):
+    a = REF["sets"][name]["constant_electrolyte"]["retention"]
+    x = comps["reference"][name]["xlcell"]["retention"][REF["sets"][name]["retention"]["c_rates"].index(rate)]
+    tol = T["retention_3C"] if rate <= 3.0 else T["retention_5C"]
+    assert x == pytest.approx(a["fraction"][a["c_rates"].index(rate)], abs=tol)
+
+
+@pytest.mark.parametrize("name,rate", [_ablation_case(n, c) for n in ABLATED for c in ("1C", "2C")])
+def test_cliff_against_the_dfn_with_a_constant_electrolyte(comps, name, rate):
+    a = REF["sets"][name]["constant_electrolyte"]["thickness_sweep"][rate]
+    x = comps["reference"][name]["xlcell"]["thickness_sweep"][rate]["cliff_m"]
+    if a["cliff_m"] is None:  # that DFN stays above 80 % through its sweep: xlcell's cliff lies beyond it too
+        assert x is None or x > REF["sets"][name]["thickness_sweep"][rate]["pos_thickness_m"][len(a["retention"]) - 1]
+    else:
+        assert x == pytest.approx(a["cliff_m"], rel=T["cliff"])
 
 
 def test_the_pulse_resistances_are_of_the_dfns_order():
@@ -117,11 +198,13 @@ def test_the_old_model_was_what_the_issue_says():
     assert lfp["retention"][REF["sets"]["LFP_AboutEnergy2022"]["retention"]["c_rates"].index(3.0)] < 0.9
 
 
-def test_the_docs_show_these_tables(comp):
+def test_the_docs_show_these_tables(comps):
     doc = table.DOC.read_text(encoding="utf-8")
-    a, b = doc.index(table.BEGIN) + len(table.BEGIN), doc.index(table.END)
-    assert doc[a:b].strip() == table.tables(comp, REF["pybamm_version"]).strip(), \
-        "docs/models/rate-power.md: run python scripts/rate_dfn_table.py --write"
+    for (begin, end), text in {(table.BEGIN, table.END): table.tables(comps["reference"], REF["pybamm_version"]),
+                               (table.HELDOUT_BEGIN, table.HELDOUT_END): table.tables(
+                                   comps["heldout"], HELD["pybamm_version"], table.HELDOUT)}.items():
+        assert table.doc_block(doc, begin, end).strip() == text.strip(), \
+            "docs/models/rate-power.md: run python scripts/rate_dfn_table.py --write"
 
 
 def test_vectorised_over_the_sets():
