@@ -317,19 +317,20 @@ def XLCELL_CELL_TABLE(designs: Any, metrics: Any = None, materials: Any = None, 
     d, kept, n_rows, cal = designs_and_context_from_table_rows(designs, materials)
     keys = list(_ALL_METRICS) if is_blank_range(metrics) else list(dict.fromkeys(_metric_list(metrics)))
     m = evaluate_cell(d, format_from_range(bom), calendering=cal, metrics=keys).as_display()  # the asked ones only
-    return table_rows(keys, [m[k] for k in keys], [_METRIC_SPECS[k].unit == "bool" for k in keys], kept, n_rows)
+    return table_rows(keys, [m[k] for k in keys], [_METRIC_SPECS[k].unit for k in keys], kept, n_rows)
 
 
-def table_rows(keys: list[str], columns: list[Any], flags: list[bool], kept: list[int], n_rows: int) -> list[list[Any]]:
+def table_rows(keys: list[str], columns: list[Any], units: list[str], kept: list[int], n_rows: int) -> list[list[Any]]:
     """A table of results for Excel: the header ``keys`` and one row per input row, built from whole columns.
 
-    ``columns`` are the results of the ``len(kept)`` designs (arrays, or one value for all), ``flags`` says which are
-    TRUE/FALSE flags; the numbers go through one ``np.column_stack(...).tolist()``, a value that is not finite becomes
-    :func:`excel_value`'s text, a blank input row (not in ``kept``) a blank row. A table whose numbers are all finite
-    is a :class:`~udfs._excel.FiniteTable` (the UDF wrapper need not scan it).
+    ``columns`` are the display values of the ``len(kept)`` designs (arrays, or one value for all), ``units`` their
+    display units (``bool``: TRUE/FALSE flags, ``text``: text); the numbers go through one
+    ``np.column_stack(...).tolist()``, a value that is not finite becomes :func:`excel_value`'s text, a blank input
+    row (not in ``kept``) a blank row. A table whose numbers are all finite is a :class:`~udfs._excel.FiniteTable`
+    (the UDF wrapper need not scan it).
     """
     n = len(kept)
-    num = [j for j, f in enumerate(flags) if not f]
+    num = [j for j, u in enumerate(units) if u not in ("bool", "text")]
     mat = np.column_stack([np.broadcast_to(np.asarray(columns[j], dtype=float), (n,)) for j in num]) if num \
         else np.empty((n, 0))
     finite = np.isfinite(mat)
@@ -339,9 +340,11 @@ def table_rows(keys: list[str], columns: list[Any], flags: list[bool], kept: lis
     else:  # flags among the numbers: one object array (Python floats and bools), one tolist
         obj = np.empty((n, len(keys)), dtype=object)
         obj[:, num] = mat
-        for j, f in enumerate(flags):
-            if f:
+        for j, u in enumerate(units):
+            if u == "bool":
                 obj[:, j] = np.broadcast_to(np.asarray(columns[j], dtype=bool), (n,))
+            elif u == "text":
+                obj[:, j] = [str(x) for x in np.broadcast_to(np.asarray(columns[j], dtype=object), (n,))]
         rows = obj.tolist()
     if not all_finite:
         for i, jj in zip(*np.nonzero(~finite)):

@@ -790,6 +790,8 @@ def metric_group(metrics: Any) -> tuple[str, ...]:
         Field names or Excel keys (:func:`metric_names`).
     """
     groups = {_METRIC_GROUP[n] for n in metric_names(metrics)}
+    if "pulse" in groups:  # the pulse reads the rate model's results: they come at no extra cost
+        groups.add("rate")
     return tuple(n for n, g in _METRIC_GROUP.items() if g in groups)
 
 
