@@ -127,3 +127,30 @@ def test_scalar_check_agrees_with_the_array_check():
             except InputError:
                 array_ok = False
             assert scalar_ok == array_ok, (s.key, x)
+
+
+def test_whole_object_check_names_the_same_field_as_the_field_by_field_check():
+    """validate()'s vectorised check of an object of numbers agrees with ParamSpec.check of each field in order."""
+    from xlcell.params import validate
+
+    base = resolve(default_design())
+    for obj, prefix in ((base.pos, "pos_"), (base.sep, "sep_"), (base, "")):
+        fields_ = specs(obj)
+        plain = dataclasses.replace(obj, **{s.name: float(np.asarray(getattr(obj, s.name))) for s in fields_})
+        validate(plain, prefix)  # the default design is allowed
+        for s in fields_:
+            for x in (-1.0, 0.0, 1.0, 1e9, float("nan"), float("inf")):
+                bad = dataclasses.replace(plain, **{s.name: float(s.to_si(x))})
+                expected = None
+                for t in fields_:
+                    try:
+                        t.check(np.asarray(getattr(bad, t.name)), prefix + t.key)
+                    except InputError as exc:
+                        expected = str(exc)
+                        break
+                try:
+                    validate(bad, prefix)
+                    got = None
+                except InputError as exc:
+                    got = str(exc)
+                assert got == expected, (s.key, x)

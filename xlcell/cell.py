@@ -682,8 +682,7 @@ def resolve(design: CellDesign) -> CellDesign:
     """
     if design.__dict__.get(_RESOLVED, False):
         return design
-    for s in specs(design):
-        s.check(getattr(design, s.name))
+    validate(design)
     validate(design.sep, "sep_")
     validate(design.pos, "pos_")
     _check_composition(design.pos, "pos_")
@@ -695,9 +694,7 @@ def resolve(design: CellDesign) -> CellDesign:
         return _mark_resolved(_copy(design))
     ln = np.asarray(ln, dtype=float)
     if np.isnan(ln).any():
-        for s in specs(design.neg):
-            if s.name != "thickness_m":
-                s.check(getattr(design.neg, s.name), "neg_" + s.key)
+        validate(design.neg, "neg_", skip=("thickness_m",))
         derived = neg_thickness_for_np(design.pos, design.neg, design.np_ratio)
         _check_derived_neg_thickness(derived, np.isnan(ln), design.np_ratio)
         ln = np.where(np.isnan(ln), derived, ln)

@@ -158,13 +158,17 @@ def _plan() -> dict[str, tuple[tuple[str, ParamSpec, Any], ...]]:
             elif k == "neg_thickness_um":
                 default = np.nan
             else:
-                default = s.to_si(keys[k].default)
+                default = _si(s, keys[k].default)
             rows.append((k, s, default))
         out[part] = tuple(rows)
-    out["sep"] = tuple((f"sep_{s.key}", s, s.to_si(keys[f"sep_{s.key}"].default)) for s in specs(SeparatorDesign))
-    out["cell"] = tuple((s.key, s, np.nan if keys[s.key].default is None else s.to_si(keys[s.key].default))
-                        for s in specs(CellDesign))
+    out["sep"] = tuple((f"sep_{s.key}", s, _si(s, keys[f"sep_{s.key}"].default)) for s in specs(SeparatorDesign))
+    out["cell"] = tuple((s.key, s, _si(s, keys[s.key].default)) for s in specs(CellDesign))
     return out
+
+
+def _si(spec: ParamSpec, display: float | None) -> float:
+    """A default in SI as a number (a blank default: NaN, 'not given')."""
+    return np.nan if display is None else float(spec.to_si(display))
 
 
 def _given(v: Any) -> np.ndarray:
