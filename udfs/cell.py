@@ -315,7 +315,7 @@ def XLCELL_CELL_TABLE(designs: Any, metrics: Any = None, materials: Any = None, 
     Returns a header row of metric names and one row of metrics per design.
     """
     d, kept, n_rows, cal = designs_and_context_from_table_rows(designs, materials)
-    keys = list(_ALL_METRICS) if is_blank_range(metrics) else list(dict.fromkeys(_metric_list(metrics)))
+    keys = list(_ALL_METRICS) if is_blank_range(metrics) else _metric_list(metrics)
     m = evaluate_cell(d, format_from_range(bom), calendering=cal, metrics=keys).as_display()  # the asked ones only
     return table_rows(keys, [m[k] for k in keys], [_METRIC_SPECS[k].unit for k in keys], kept, n_rows)
 

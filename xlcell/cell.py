@@ -740,6 +740,23 @@ _METRIC_GROUP: dict[str, str] = {
 }
 _METRIC_GROUP.update({f.name: "rate" for f in dataclasses.fields(CellMetrics) if f.name not in _METRIC_GROUP})
 _BOOL_METRICS = frozenset(s.name for s in specs(CellMetrics) if s.unit == "bool")  #: the feasibility flags
+#: the metrics that are :func:`chain`'s values under the same name
+_CHAIN_METRICS = (
+    "pos_areal_capacity_C_m2", "neg_areal_capacity_C_m2", "pos_coating_density_kg_m3", "neg_coating_density_kg_m3",
+    "capacity_C", "nominal_voltage_V", "energy_J", "mass_kg", "volume_m3", "mass_pos_coating_kg", "mass_neg_coating_kg",
+    "mass_pos_foil_kg", "mass_neg_foil_kg", "mass_separator_kg", "mass_electrolyte_kg", "mass_packaging_kg",
+    "electrolyte_volume_m3", "asi_electrolyte_ohm_m2", "asi_electronic_ohm_m2", "asi_ct_pos_ohm_m2",
+    "asi_ct_neg_ohm_m2", "asi_total_ohm_m2", "asi_hardware_ohm_m2", "asi_rating_ohm_m2", "resistance_ohm")
+#: metric -> the key of :func:`_rate_limits`' result it is
+_RATE_METRICS = dict(
+    voltage_under_load_V="v_load", cutoff_voltage_V="v_cut", eta_ct_pos_V="eta_p", eta_ct_neg_V="eta_n",
+    t_diff_solid_pos_s="t_s_p", t_diff_solid_neg_s="t_s_n", t_diff_electrolyte_pos_s="t_e_p",
+    t_diff_electrolyte_neg_s="t_e_n", electrolyte_number_pos="n_e_p", electrolyte_number_neg="n_e_n",
+    max_pos_thickness_m="l_max_p", max_neg_thickness_m="l_max_n", max_pos_particle_radius_m="r_max_p",
+    max_neg_particle_radius_m="r_max_n", usable_fraction_solid_pos="u_p", usable_fraction_solid_neg="u_n",
+    electrolyte_reach_pos="phi_p", electrolyte_reach_neg="phi_n", usable_fraction_voltage="f_v",
+    electrolyte_limit_pos="lim_e_p", electrolyte_limit_neg="lim_e_n", solid_limit_pos="lim_s_p",
+    solid_limit_neg="lim_s_n", usable_capacity_fraction="fraction")
 
 
 def metric_names(metrics: Any) -> tuple[str, ...]:
@@ -839,35 +856,15 @@ def evaluate_cell(design: CellDesign, fmt: CellFormat | None = None, *,
     np_ratio = qa_n / qa_p
     energy, mass, volume = c["energy_J"], c["mass_kg"], c["volume_m3"]
     v: dict[str, Any] = {}
-    if "chain" in groups:
-        v.update(
-            pos_areal_capacity_C_m2=qa_p, neg_areal_capacity_C_m2=qa_n, np_ratio=np_ratio,
-            pos_thickness_m=p.thickness_m, neg_thickness_m=n.thickness_m,
-            pos_coating_density_kg_m3=c["pos_coating_density_kg_m3"], neg_coating_density_kg_m3=c["neg_coating_density_kg_m3"],
-            capacity_C=capacity, avg_voltage_V=v_avg, nominal_voltage_V=c["nominal_voltage_V"],
-            energy_J=energy, mass_kg=mass, volume_m3=volume,
-            mass_pos_coating_kg=c["mass_pos_coating_kg"], mass_neg_coating_kg=c["mass_neg_coating_kg"],
-            mass_pos_foil_kg=c["mass_pos_foil_kg"], mass_neg_foil_kg=c["mass_neg_foil_kg"],
-            mass_separator_kg=c["mass_separator_kg"], mass_electrolyte_kg=c["mass_electrolyte_kg"],
-            mass_packaging_kg=c["mass_packaging_kg"], electrolyte_volume_m3=c["electrolyte_volume_m3"],
-            asi_electrolyte_ohm_m2=c["asi_electrolyte_ohm_m2"], asi_electronic_ohm_m2=c["asi_electronic_ohm_m2"],
-            asi_ct_pos_ohm_m2=c["asi_ct_pos_ohm_m2"], asi_ct_neg_ohm_m2=c["asi_ct_neg_ohm_m2"],
-            asi_total_ohm_m2=c["asi_total_ohm_m2"], asi_hardware_ohm_m2=c["asi_hardware_ohm_m2"],
-            asi_rating_ohm_m2=c["asi_rating_ohm_m2"], resistance_ohm=c["resistance_ohm"], current_A=current,
-            t_discharge_s=SECONDS_PER_HOUR / rate_c, feasible_np=np_ratio >= 1.0)
-        if "specific_energy_J_kg" in names:
-            v["specific_energy_J_kg"] = energy / mass
-        if "energy_density_J_m3" in names:
-            v["energy_density_J_m3"] = energy / volume
-    if "surface" in groups:
-        if "pos_am_volume_fraction" in names:
-            v["pos_am_volume_fraction"] = am_volume_fraction(p)
-        if "neg_am_volume_fraction" in names:
-            v["neg_am_volume_fraction"] = am_volume_fraction(n)
-        if "pos_specific_area_1_m" in names:
-            v["pos_specific_area_1_m"] = specific_area(p)
-        if "neg_specific_area_1_m" in names:
-            v["neg_specific_area_1_m"] = specific_area(n)
+    if "chain" in groups:  # the chain's values under their own names, and what follows from them at once
+        v.update({k: c[k] for k in _CHAIN_METRICS}, np_ratio=np_ratio, pos_thickness_m=p.thickness_m,
+                 neg_thickness_m=n.thickness_m, avg_voltage_V=v_avg, current_A=current,
+                 t_discharge_s=SECONDS_PER_HOUR / rate_c, feasible_np=np_ratio >= 1.0)
+    # the metrics that cost a computation of their own: only when asked for
+    extra = {"specific_energy_J_kg": lambda: energy / mass, "energy_density_J_m3": lambda: energy / volume,
+             "pos_am_volume_fraction": lambda: am_volume_fraction(p), "neg_am_volume_fraction": lambda: am_volume_fraction(n),
+             "pos_specific_area_1_m": lambda: specific_area(p), "neg_specific_area_1_m": lambda: specific_area(n)}
+    v.update({k: f() for k, f in extra.items() if k in names})
     if groups & {"rate", "pulse"}:
         rate = _rate_limits(d, c, rate_c)
         v_load = rate["v_load"]
@@ -876,22 +873,9 @@ def evaluate_cell(design: CellDesign, fmt: CellFormat | None = None, *,
         ok_el = (rate["lim_e_p"] <= 1.0) & (rate["lim_e_n"] <= 1.0)
         ok_s = (rate["lim_s_p"] <= 1.0) & (rate["lim_s_n"] <= 1.0)
         ok_v = v_load > rate["v_cut"]
-        v.update(
-            voltage_under_load_V=v_load, cutoff_voltage_V=rate["v_cut"],
-            eta_ct_pos_V=rate["eta_p"], eta_ct_neg_V=rate["eta_n"],
-            t_diff_solid_pos_s=rate["t_s_p"], t_diff_solid_neg_s=rate["t_s_n"],
-            t_diff_electrolyte_pos_s=rate["t_e_p"], t_diff_electrolyte_neg_s=rate["t_e_n"],
-            electrolyte_number_pos=rate["n_e_p"], electrolyte_number_neg=rate["n_e_n"],
-            max_pos_thickness_m=rate["l_max_p"], max_neg_thickness_m=rate["l_max_n"],
-            max_pos_particle_radius_m=rate["r_max_p"], max_neg_particle_radius_m=rate["r_max_n"],
-            usable_fraction_solid_pos=rate["u_p"], usable_fraction_solid_neg=rate["u_n"],
-            electrolyte_reach_pos=rate["phi_p"], electrolyte_reach_neg=rate["phi_n"],
-            usable_fraction_voltage=rate["f_v"],
-            electrolyte_limit_pos=rate["lim_e_p"], electrolyte_limit_neg=rate["lim_e_n"],
-            solid_limit_pos=rate["lim_s_p"], solid_limit_neg=rate["lim_s_n"],
-            usable_capacity_fraction=rate["fraction"], usable_capacity_C=capacity * rate["fraction"],
-            feasible_electrolyte=ok_el, feasible_solid=ok_s, feasible_voltage=ok_v,
-            feasible=(np_ratio >= 1.0) & ok_el & ok_s & ok_v)
+        v.update({m: rate[k] for m, k in _RATE_METRICS.items()}, usable_capacity_C=capacity * rate["fraction"],
+                 feasible_electrolyte=ok_el, feasible_solid=ok_s, feasible_voltage=ok_v,
+                 feasible=(np_ratio >= 1.0) & ok_el & ok_s & ok_v)
     if "pulse" in groups:
         # BatPaC 5.0's power (§2.4): a 10 s pulse at the fraction f of the open-circuit voltage; the current from the
         # ohmic and the Butler–Volmer drops (the linear ASI's P = V² f (1 - f) / R at small overpotential)
