@@ -5,7 +5,10 @@ conversion to SI happens through :mod:`xlcell.units` only.
 """
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+import gc
+from operator import itemgetter
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -221,11 +224,15 @@ def designs_and_context_from_table_rows(designs: Any, materials: Any = None, nam
     blank row is no design; the caller gives it a blank output row.
     """
     header, rows = as_table(designs, name, keep_blank_rows=True)
-    kept = [i for i, r in enumerate(rows) if (r and type(r[0]) is float) or not is_blank_row(r)]  # a number: not blank
     width = len(header)
+    if set(map(len, rows)) == {width} and set(map(type, map(itemgetter(0), rows))) == {float}:
+        kept = list(range(len(rows)))  # a number in every row's first cell: no blank row (one pass in C)
+    else:
+        kept = [i for i, r in enumerate(rows) if not is_blank_row(r)]
     picked = rows if len(kept) == len(rows) else [rows[i] for i in kept]
-    if all(len(r) == width for r in picked):
-        columns = list(zip(*picked)) if picked else [()] * width  # one pass over the cells, column by column
+    if set(map(len, picked)) <= {width}:
+        with _gc_paused():  # one pass over the cells, column by column (new tuples: no collection meanwhile)
+            columns = list(zip(*picked)) if picked else [()] * width
     else:  # ragged rows (never from Excel): a missing cell is blank
         columns = [[r[j] if j < len(r) else None for r in picked] for j in range(width)]
     cols: dict[str, Any] = {}
@@ -320,6 +327,19 @@ def XLCELL_CELL_TABLE(designs: Any, metrics: Any = None, materials: Any = None, 
     return table_rows(keys, [m[k] for k in keys], [_METRIC_SPECS[k].unit for k in keys], kept, n_rows)
 
 
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector (rows of numbers hold no cycles; the collector would otherwise walk
+    the whole heap, the input table's thousands of rows included, several times while they are made)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def table_rows(keys: list[str], columns: list[Any], units: list[str], kept: list[int], n_rows: int) -> list[list[Any]]:
     """A table of results for Excel: the header ``keys`` and one row per input row, built from whole columns.
 
@@ -335,17 +355,18 @@ def table_rows(keys: list[str], columns: list[Any], units: list[str], kept: list
         else np.empty((n, 0))
     finite = np.isfinite(mat)
     all_finite = bool(finite.all())
-    if len(num) == len(keys):
-        rows = mat.tolist()
-    else:  # flags among the numbers: one object array (Python floats and bools), one tolist
-        obj = np.empty((n, len(keys)), dtype=object)
-        obj[:, num] = mat
-        for j, u in enumerate(units):
-            if u == "bool":
-                obj[:, j] = np.broadcast_to(np.asarray(columns[j], dtype=bool), (n,))
-            elif u == "text":
-                obj[:, j] = [str(x) for x in np.broadcast_to(np.asarray(columns[j], dtype=object), (n,))]
-        rows = obj.tolist()
+    with _gc_paused():  # thousands of new row lists: no garbage collection of the whole heap while they are made
+        if len(num) == len(keys):
+            rows = mat.tolist()
+        else:  # flags among the numbers: one object array (Python floats and bools), one tolist
+            obj = np.empty((n, len(keys)), dtype=object)
+            obj[:, num] = mat
+            for j, u in enumerate(units):
+                if u == "bool":
+                    obj[:, j] = np.broadcast_to(np.asarray(columns[j], dtype=bool), (n,))
+                elif u == "text":
+                    obj[:, j] = [str(x) for x in np.broadcast_to(np.asarray(columns[j], dtype=object), (n,))]
+            rows = obj.tolist()
     if not all_finite:
         for i, jj in zip(*np.nonzero(~finite)):
             rows[i][num[jj]] = excel_value(mat[i, jj])
