@@ -112,7 +112,7 @@ def freeze(v: Any) -> Hashable:
             key = tuple(map(tuple, v))
             if bool in set(map(type, itertools.chain.from_iterable(key))):
                 key = tuple(tuple(_tag(c) for c in r) for r in key)
-            return Key(("rows", key))
+            return ("rows", key)
         if isinstance(v, (list, tuple)):
             key = tuple(freeze_cell(c) for c in v)
             hash(key)

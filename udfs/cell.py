@@ -90,8 +90,12 @@ def design_and_context(design: Any, materials: Any = None, name: str = "design")
 
     Memoised on every value of both ranges (:mod:`udfs._cache`): the same ranges give the same design object, whose
     arrays are read-only."""
-    key = _cache.key_of(design, materials)
-    return _DESIGNS.get_or_make(key and _cache.Key((name, key)), lambda: _design_and_context(design, materials, name))
+    return _design_cached(design, materials, name, _cache.freeze(design), _cache.freeze(materials))
+
+
+def _design_cached(design: Any, materials: Any, name: str, kd: Any, km: Any) -> tuple[CellDesign, dict[str, Any]]:
+    key = None if kd is None or km is None else _cache.Key((name, kd, km))
+    return _DESIGNS.get_or_make(key, lambda: _design_and_context(design, materials, name))
 
 
 _DESIGNS = _cache.cache("design ranges", 64)
@@ -156,9 +160,14 @@ def format_from_range(bom: Any, name: str = "bom") -> CellFormat:
 
 def cell_inputs(design: Any, materials: Any = None, bom: Any = None) -> tuple[CellDesign, dict[str, Any]]:
     """(CellDesign, keyword arguments of :func:`xlcell.cell.evaluate_cell`): the format and the calendering context."""
-    d, cal = design_and_context(design, materials)
-    key = _cache.key_of(bom)
-    return d, {"fmt": _FORMATS.get_or_make(key, lambda: format_from_range(bom)), "calendering": cal}
+    return _cell_inputs(design, materials, bom, _cache.freeze(design), _cache.freeze(materials), _cache.freeze(bom))
+
+
+def _cell_inputs(design: Any, materials: Any, bom: Any, kd: Any, km: Any, kb: Any) -> tuple[CellDesign, dict[str, Any]]:
+    """:func:`cell_inputs` with the ranges' keys (:func:`udfs._cache.freeze`) made once by the caller."""
+    d, cal = _design_cached(design, materials, "design", kd, km)
+    return d, {"fmt": _FORMATS.get_or_make(None if kb is None else _cache.Key(kb), lambda: format_from_range(bom)),
+               "calendering": cal}
 
 
 _FORMATS = _cache.cache("format ranges", 16)
@@ -172,10 +181,11 @@ def cell_display(design: Any, materials: Any, bom: Any, metrics: Any) -> dict[st
     each part of the model (:func:`xlcell.cell.metric_group`) is evaluated once, on the first call that asks for one
     of its metrics; later calls for the same ranges are a lookup. The values are read-only arrays.
     """
-    key = _cache.key_of(design, materials, bom)
+    kd, km, kb = _cache.freeze(design), _cache.freeze(materials), _cache.freeze(bom)
+    key = None if kd is None or km is None or kb is None else _cache.Key((kd, km, kb))
     entry = None if key is None else _CELL_RESULTS.get(key)
     if entry is None:
-        d, kw = cell_inputs(design, materials, bom)
+        d, kw = _cell_inputs(design, materials, bom, kd, km, kb)
         entry = {"design": resolve(d), "kw": kw, "values": {}}
         if key is not None:
             _CELL_RESULTS.put(key, entry)
