@@ -186,15 +186,23 @@ def cell_display(design: Any, materials: Any, bom: Any, metrics: Any) -> dict[st
     entry = None if key is None else _CELL_RESULTS.get(key)
     if entry is None:
         d, kw = _cell_inputs(design, materials, bom, kd, km, kb)
-        entry = {"design": resolve(d), "kw": kw, "values": {}}
+        entry = {"design": resolve(d), "kw": kw, "si": {}, "shown": {}}
         if key is not None:
             _CELL_RESULTS.put(key, entry)
-    values = entry["values"]
-    missing = [k for k in ([metrics] if isinstance(metrics, str) else metrics) if k not in values]
+    shown = entry["shown"]
+    missing = [k for k in ([metrics] if isinstance(metrics, str) else metrics) if k not in shown]
     if missing:
-        m = evaluate_cell(entry["design"], **entry["kw"], metrics=metric_group(missing))
-        values = entry["values"] = {**values, **_cache.readonly(m.as_display())}
-    return values
+        si = entry["si"]
+        todo = [k for k in missing if _METRIC_SPECS[k].name not in si]
+        if todo:  # the parts of the model these need, once: every metric they give is kept (SI, read-only)
+            m = evaluate_cell(entry["design"], **entry["kw"], metrics=metric_group(todo))
+            si = entry["si"] = {**si, **_cache.readonly({n: getattr(m, n) for n in m.computed})}
+        new = {}
+        for k in missing:  # display units for the asked metrics only
+            s = _METRIC_SPECS[k]
+            new[k] = si[s.name] if s.unit == "bool" else _cache.readonly(s.from_si(si[s.name]))
+        shown = entry["shown"] = {**shown, **new}
+    return shown
 
 
 def _check_not_transposed(design: Any, name: str) -> None:

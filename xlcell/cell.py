@@ -710,6 +710,8 @@ def _check_derived_neg_thickness(derived: Array, is_derived: Array, np_ratio: Ar
     ratio of 1e-300 gives a coating of 0 µm): the message names ``np_ratio``, what the user typed, not
     ``neg_thickness_um``."""
     spec = _THICKNESS
+    if np.ndim(derived) == 0 and spec._scalar_ok(float(derived)):
+        return  # one derived thickness, allowed
     d, mask, ratio = np.broadcast_arrays(np.asarray(derived, dtype=float), np.asarray(is_derived, dtype=bool),
                                          np.asarray(np_ratio, dtype=float))
     try:  # only the derived thicknesses (the given ones are checked under their own key); 100 µm is always allowed
