@@ -698,7 +698,10 @@ def resolve(design: CellDesign) -> CellDesign:
         derived = neg_thickness_for_np(design.pos, design.neg, design.np_ratio)
         _check_derived_neg_thickness(derived, np.isnan(ln), design.np_ratio)
         ln = np.where(np.isnan(ln), derived, ln)
-        design = dataclasses.replace(design, neg=dataclasses.replace(design.neg, thickness_m=ln))
+        neg = _copy(design.neg)  # dataclasses.replace without __init__'s work (no field but the thickness changes)
+        object.__setattr__(neg, "thickness_m", ln)
+        design = _copy(design)
+        object.__setattr__(design, "neg", neg)
         _THICKNESS.check(ln, "neg_" + _THICKNESS.key)  # the negative's other fields are checked above
         return _mark_resolved(design)
     validate(design.neg, "neg_")
@@ -1511,5 +1514,5 @@ __all__ = [
     "am_volume_fraction", "specific_area", "charge_transfer_asi", "neg_thickness_for_np", "resolve",
     "binder_coverage", "broadcast_fields_cell", "composite_density", "areal_capacity_of", "specific_area_of",
     "charge_transfer_asi_of", "sphere_usable_fraction", "sphere_critical_number", "bv_overpotential", "pulse_current",
-    "surface_headroom", "cutoff_voltage",
+    "surface_headroom", "cutoff_voltage", "is_resolved", "metric_names", "metric_group",
 ]
