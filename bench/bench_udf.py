@@ -93,6 +93,10 @@ def measure(rng: list[list], tabs: dict[str, list[list]], repeat: int, calls: in
     from xlcell.cell import evaluate_cell, resolve
     from xlcell.cost import evaluate_cost
 
+    import gc
+
+    gc.collect()
+    gc.freeze()  # the inputs (tables of 10,000 rows) are not walked by every collection the calls trigger
     try:  # this checkout: the memo, and the model asked for the energy's part only
         from udfs._cache import clear
         from xlcell.cell import metric_group

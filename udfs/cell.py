@@ -264,8 +264,9 @@ def designs_and_context_from_table_rows(designs: Any, materials: Any = None, nam
     return design_from_mapping(cols, materials_from_range(materials)), kept, len(rows), calendering_context(cols)
 
 
-def _text_column(cells: Any, key: str, rows: list[int]) -> np.ndarray:
-    """Material names from a column of cells, the default material for a blank; each distinct cell read once."""
+def _text_column(cells: Any, key: str, rows: list[int]) -> np.ndarray | str:
+    """Material names from a column of cells, the default material for a blank; each distinct cell read once; one name
+    for all designs is that name (it broadcasts)."""
     default = DEFAULT_MATERIALS[key]
     seen: dict[tuple[type, Any], str] = {}
     try:
@@ -274,6 +275,9 @@ def _text_column(cells: Any, key: str, rows: list[int]) -> np.ndarray:
     except Exception:  # noqa: BLE001 - the message names the first bad row: read them in order
         return np.array([as_text(c, f"{key} (row {i + 1})", default=default) for i, c in zip(rows, cells)],
                         dtype=object)
+    names = set(seen.values())
+    if len(names) == 1:  # one material for every design: its name (one lookup, the numbers broadcast)
+        return names.pop()
     return np.array([seen[(type(c), c)] for c in cells], dtype=object)
 
 
