@@ -478,6 +478,15 @@ def as_2d(v: Any, name: str) -> list[list[Any]]:
     return [list(r) if isinstance(r, (list, tuple)) else [r] for r in v]
 
 
+def as_rows(v: Any, name: str) -> list[list[Any]]:
+    """:func:`as_2d` for a reader that does not change the rows: a list of row lists (what Excel hands over) is read
+    as it is, without a copy of its rows."""
+    return v if type(v) is list and v and set(map(type, v)) == _LIST else as_2d(v, name)
+
+
+_LIST = {list}
+
+
 def as_vector(v: Any, name: str, *, allow_blank: bool = False) -> list[float]:
     """A one-row or one-column range of numbers (blanks dropped when ``allow_blank``)."""
     rows = as_2d(v, name)
@@ -507,7 +516,7 @@ def as_kv(v: Any, name: str) -> dict[str, Any]:
     """
     if v is None:
         return {}
-    rows = as_2d(v, name)
+    rows = as_rows(v, name)
     if len(rows[0]) < 2:
         raise ShapeError(name, f"{len(rows)}x{len(rows[0])}", "two columns: key, value")
     out: dict[str, Any] = {}
@@ -545,8 +554,7 @@ def as_table(v: Any, name: str, *, keep_blank_rows: bool = False) -> tuple[list[
     Fully blank rows are dropped, or kept when ``keep_blank_rows`` (so that results stay aligned
     with the input rows); either way at least one row must hold a value.
     """
-    # a list of row lists (what Excel hands over) is read as it is: no copy of its thousands of rows
-    rows = v if type(v) is list and v and set(map(type, v)) == {list} else as_2d(v, name)
+    rows = as_rows(v, name)
     if len(rows) < 2:
         raise ShapeError(name, f"{len(rows)} row(s)", "a header row of keys and at least one row of values")
     header = []

@@ -27,8 +27,8 @@ from xlcell.tables import MATERIAL_COLUMNS
 from xlcell.transport import diffusion_time, effective_conductivity, max_length_for_time
 
 from . import _cache
-from ._excel import (FiniteTable, as_2d, as_float, as_kv, as_records, as_table, as_text, as_vector, excel_value,
-                     is_blank, is_blank_range, is_blank_row, kv_out, spec_values, udf)
+from ._excel import (FiniteTable, as_2d, as_float, as_kv, as_records, as_rows, as_table, as_text, as_vector,
+                     excel_value, is_blank, is_blank_range, is_blank_row, kv_out, spec_values, udf)
 
 _METRIC_SPECS = {s.key: s for s in specs(CellMetrics)}
 _METRIC_CANON = {k.lower(): k for k in _METRIC_SPECS}
@@ -209,7 +209,7 @@ def _check_not_transposed(design: Any, name: str) -> None:
     """A (key, value) range laid out across (keys in the first row) gets a hint instead of a puzzling error."""
     if not isinstance(design, (list, tuple)):
         return
-    rows = as_2d(design, name)
+    rows = as_rows(design, name)
     if len(rows[0]) < 2 or len(rows) > 2:
         return
     keys = [c for c in rows[0][1:] if isinstance(c, str) and c.strip().lower() in _DESIGN_KEYS]

@@ -692,17 +692,18 @@ def resolve(design: CellDesign) -> CellDesign:
     if isinstance(ln, float) and ln == ln:  # one given thickness: every field of the negative checked below
         validate(design.neg, "neg_")
         return _mark_resolved(_copy(design))
+    one_blank = isinstance(ln, float)  # (a NaN: the one thickness is derived)
     ln = np.asarray(ln, dtype=float)
-    if np.isnan(ln).any():
+    if one_blank or np.isnan(ln).any():
         validate(design.neg, "neg_", skip=("thickness_m",))
         derived = neg_thickness_for_np(design.pos, design.neg, design.np_ratio)
         _check_derived_neg_thickness(derived, np.isnan(ln), design.np_ratio)
-        ln = np.where(np.isnan(ln), derived, ln)
+        ln = np.asarray(derived, dtype=float) if one_blank else np.where(np.isnan(ln), derived, ln)
         neg = _copy(design.neg)  # dataclasses.replace without __init__'s work (no field but the thickness changes)
         object.__setattr__(neg, "thickness_m", ln)
         design = _copy(design)
         object.__setattr__(design, "neg", neg)
-        _THICKNESS.check(ln, "neg_" + _THICKNESS.key)  # the negative's other fields are checked above
+        _THICKNESS.check(float(ln) if ln.ndim == 0 else ln, "neg_" + _THICKNESS.key)  # (its other fields: above)
         return _mark_resolved(design)
     validate(design.neg, "neg_")
     return _mark_resolved(_copy(design))
