@@ -243,8 +243,10 @@ def designs_and_context_from_table_rows(designs: Any, materials: Any = None, nam
     """
     header, rows = as_table(designs, name, keep_blank_rows=True)
     width = len(header)
-    if set(map(len, rows)) == {width} and set(map(type, map(itemgetter(0), rows))) == {float}:
-        kept = list(range(len(rows)))  # a number in every row's first cell: no blank row (one pass in C)
+    firsts = list(map(itemgetter(0), rows)) if set(map(len, rows)) == {width} else []
+    kinds = set(map(type, firsts))
+    if firsts and (kinds <= {float, int} or (kinds == {str} and all(map(str.strip, firsts)))):
+        kept = list(range(len(rows)))  # a number or a word in every row's first cell: no blank row (passes in C)
     else:
         kept = [i for i, r in enumerate(rows) if not is_blank_row(r)]
     picked = rows if len(kept) == len(rows) else [rows[i] for i in kept]
