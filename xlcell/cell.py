@@ -446,6 +446,9 @@ def charge_transfer_asi_of(temperature_K: Array, exchange_current_A_m2: Array, s
 
 # ---------------------------------------------------------------- relations on an electrode
 def _fractions(e: ElectrodeDesign) -> tuple[np.ndarray, np.ndarray]:
+    one = (e.am_frac, e.carbon_frac, e.binder_frac, e.am_density_kg_m3, e.carbon_density_kg_m3, e.binder_density_kg_m3)
+    if all(isinstance(x, float) for x in one):  # one design: the same two arrays of three, without broadcasting
+        return np.array(one[:3]), np.array(one[3:])
     w = np.stack(np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (e.am_frac, e.carbon_frac, e.binder_frac))), axis=-1)
     r = np.stack(np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (e.am_density_kg_m3, e.carbon_density_kg_m3, e.binder_density_kg_m3))), axis=-1)
     return w, r
