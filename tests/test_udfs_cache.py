@@ -107,14 +107,19 @@ def test_errors_are_not_kept_and_a_bool_is_not_a_number(cell_calls):
 
 
 def test_cached_values_cannot_be_changed():
-    values = cell_display(DESIGN, None, None, ("energy_Wh", "np_ratio"))
-    assert isinstance(values["energy_Wh"], np.generic)  # a numpy scalar: immutable
-    arr = values["np_ratio"]  # a unit-less metric is the model's own (0-d) array
-    assert isinstance(arr, np.ndarray) and not arr.flags.writeable
-    with pytest.raises(ValueError):
-        arr[...] = 0.0
+    values = cell_display(DESIGN, None, None, ("energy_Wh", "np_ratio", "feasible"))
+    for k in ("energy_Wh", "np_ratio", "feasible"):  # one design: numpy scalars, immutable
+        assert isinstance(values[k], np.generic), k
+    with pytest.raises(TypeError):
+        values["energy_Wh"] = 1.0  # the memo's mapping is read-only
+    with pytest.raises(TypeError):
+        ucost.cost_display(DESIGN, None, None, None, None)["cell_cost_usd"] = 0.0
     d, _ = ucell.design_and_context(DESIGN)
-    assert not np.asarray(d.pos.thickness_m).flags.writeable or np.ndim(d.pos.thickness_m) == 0
+    for v in vars(d.pos).values():
+        assert not isinstance(v, np.ndarray) or not v.flags.writeable
+    arr = _cache.readonly(np.arange(3.0))
+    with pytest.raises(ValueError):
+        arr[0] = 1.0
 
 
 def test_cost_items_of_one_design_evaluate_the_cost_model_once(cost_calls):

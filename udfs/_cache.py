@@ -137,12 +137,17 @@ def _tag(c: Any) -> Any:
 
 
 def readonly(x: Any) -> Any:
-    """``x`` with every array in it (a dict's values, too) made read-only, so a cached result cannot be changed."""
+    """``x`` with every array in it (a dict's values, too) made read-only, so a cached result cannot be changed; in a
+    dict a 0-d array (one design's value) becomes its numpy scalar, which is immutable and cheaper to make so."""
     if isinstance(x, np.ndarray):
         x.flags.writeable = False
     elif isinstance(x, dict):
-        for v in x.values():
-            readonly(v)
+        for k, v in x.items():
+            if type(v) is np.ndarray:
+                if v.ndim == 0:
+                    x[k] = v[()]
+                else:
+                    v.flags.writeable = False
     return x
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import contextlib
 import gc
 from operator import itemgetter
-from typing import Any, Iterator
+from types import MappingProxyType
+from typing import Any, Iterator, Mapping
 
 import numpy as np
 
@@ -174,7 +175,7 @@ _FORMATS = _cache.cache("format ranges", 16)
 _CELL_RESULTS = _cache.cache("cell results", 128)
 
 
-def cell_display(design: Any, materials: Any, bom: Any, metrics: Any) -> dict[str, Any]:
+def cell_display(design: Any, materials: Any, bom: Any, metrics: Any) -> Mapping[str, Any]:
     """``{Excel key: display value}`` of the cell model for one design range, holding at least ``metrics`` (Excel keys).
 
     Memoised on every value of the three ranges (:mod:`udfs._cache`): the design is read and validated once, and
@@ -202,7 +203,7 @@ def cell_display(design: Any, materials: Any, bom: Any, metrics: Any) -> dict[st
             s = _METRIC_SPECS[k]
             new[k] = si[s.name] if s.unit == "bool" else _cache.readonly(s.from_si(si[s.name]))
         shown = entry["shown"] = {**shown, **new}
-    return shown
+    return MappingProxyType(shown)  # the memo's own mapping: read-only
 
 
 def _check_not_transposed(design: Any, name: str) -> None:

@@ -14,7 +14,8 @@ Ranges the cost functions take (all optional after ``design``; blank = BatPaC 5.
 """
 from __future__ import annotations
 
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Mapping
 
 import numpy as np
 
@@ -86,7 +87,7 @@ _SETTINGS = _cache.cache("cost settings", 16)
 _COST_RESULTS = _cache.cache("cost results", 128)
 
 
-def cost_display(design: Any, factory: Any, bom: Any, steps: Any, materials: Any) -> dict[str, Any]:
+def cost_display(design: Any, factory: Any, bom: Any, steps: Any, materials: Any) -> Mapping[str, Any]:
     """``{Excel key: display value}`` of every cost item of one design range (read-only arrays), memoised on every
     value of the five ranges: the cells of a sheet that ask items of the same ranges evaluate the model once."""
     key = _cache.key_of(design, factory, bom, steps, materials)
@@ -95,7 +96,7 @@ def cost_display(design: Any, factory: Any, bom: Any, steps: Any, materials: Any
         d, kw = cost_inputs(design, factory, bom, steps, materials)
         return _cache.readonly(evaluate_cost(resolve(d), **kw).as_display())
 
-    return _COST_RESULTS.get_or_make(key, evaluate)
+    return MappingProxyType(_COST_RESULTS.get_or_make(key, evaluate))  # the memo's own mapping: read-only
 
 
 def _cost_settings(factory: Any, bom: Any, steps: Any) -> dict[str, Any]:
