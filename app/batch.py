@@ -16,13 +16,14 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
 from xlcell.errors import InputError, MissingPackageError
 
 from .cli import arguments, command
+
+if TYPE_CHECKING:
+    import numpy as np
 
 #: the outputs every sweep summarises (besides the table's other columns)
 SWEEP_SUMMARY = ("cell_cost_usd_per_kWh", "cycle_life", "lcos_cell_usd_per_kWh", "specific_energy_Wh_kg")
@@ -114,6 +115,7 @@ def write_table(table: Mapping[str, np.ndarray], path: str | Path) -> Path:
     path : str or Path
         The output file.
     """
+    import numpy as np
     import pandas as pd
 
     from workbooks.files import replacing
@@ -317,6 +319,8 @@ def _sweep_args(p: argparse.ArgumentParser) -> None:
 @command("sweep", "evaluate N random (or Sobol) designs within bounds through the full chain into a Parquet/CSV table")
 @arguments(_sweep_args)
 def _sweep(args: argparse.Namespace) -> int:
+    import numpy as np
+
     from xlcell import batch
     from xlcell.design import design_from_mapping
 
@@ -355,6 +359,8 @@ def _mc_args(p: argparse.ArgumentParser) -> None:
 @command("montecarlo", "run the cost Monte Carlo of one design with any number of samples (chunked, optionally on Dask)")
 @arguments(_mc_args)
 def _montecarlo(args: argparse.Namespace) -> int:
+    import numpy as np
+
     from xlcell import batch
     from xlcell.design import design_from_mapping
     from xlcell.uncertainty import DEFAULT_OUTPUTS, spec_from_mapping
@@ -397,6 +403,8 @@ def _sens_args(p: argparse.ArgumentParser) -> None:
 @command("sensitivity", "Sobol first-order and total indices of $/kWh, Wh/kg and LCOS over design and price inputs (SALib)")
 @arguments(_sens_args)
 def _sensitivity(args: argparse.Namespace) -> int:
+    import numpy as np
+
     from xlcell import batch
     from xlcell.design import design_from_mapping
     from xlcell.sensitivity import SOBOL_COLUMNS, model_sobol

@@ -203,8 +203,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", action="version", version=f"xlcell {__version__}")
     parser.add_argument("--debug", action="store_true", help="on a failure, print the Python traceback too")
     sub = parser.add_subparsers(dest="command", required=True)
+    # only the chosen command's options are built: some read their defaults from a model (the Monte Carlo's outputs,
+    # the Sobol sample size), which ``xlcell --help`` and the other commands need not import (issue 15)
+    words = sys.argv[1:] if argv is None else list(argv)
+    chosen = next((w for w in words if not w.startswith("-")), None)
     for name, (help_, add, _) in COMMANDS.items():
-        add(sub.add_parser(name, help=help_, description=help_))
+        p = sub.add_parser(name, help=help_, description=help_)
+        if name == chosen:
+            add(p)
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command][2](args)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 
-import numpy as np
 
 from .cli import arguments, command, design_from_workbook, named_rows, open_user_book, parse_sets
 
@@ -20,6 +19,8 @@ def _args(p: argparse.ArgumentParser) -> None:
                  "--bom asi_electrochemical_ohm_cm2=15.532091 rates its energy as BatPaC 5.0 does)")
 @arguments(_args)
 def _cost(args: argparse.Namespace) -> int:
+    import numpy as np
+
     from udfs.cell import calendering_context
     from udfs.cost import cost_settings
     from xlcell.cost import cost_sensitivity, evaluate_cost

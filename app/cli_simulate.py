@@ -11,7 +11,6 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
-import numpy as np
 
 from .cli import arguments, command, parse_sets
 
@@ -105,6 +104,8 @@ def _nip_args(p: argparse.ArgumentParser) -> None:
 
 def nip_result(sim: Any, fields: bool = False) -> dict[str, Any]:
     """The JSON-ready result of a :class:`xlcell.nip.NipSimulation` (display units), with the FE fields if asked."""
+    import numpy as np
+
     from xlcell.params import to_display
 
     out = dict(sim.summary())

@@ -10,8 +10,6 @@ import argparse
 import json
 from typing import Any
 
-from xlcell import units
-
 from .cli_simulate import simulation
 
 
@@ -29,6 +27,8 @@ def _dem_args(p: argparse.ArgumentParser) -> None:
 
 def dem_result(cal: Any, curve: bool = False) -> dict[str, Any]:
     """The JSON-ready calibration (display units), with the fitted curve if asked."""
+    from xlcell import units
+
     out = cal.summary()
     if curve:
         out["curve"] = {"pressure_MPa": [float(p) for p in units.to_display(cal.pressure_Pa, "MPa")],
@@ -50,6 +50,7 @@ def _table(cal: Any) -> str:
 
 
 def _dem(args: argparse.Namespace) -> int:
+    from xlcell import units
     from xlcell.dem import calibration, recalibrate
     from xlcell.errors import InputError
 

@@ -1,20 +1,23 @@
-"""Benchmark of the batch commands' engine (xlcell.batch): sweep and Monte Carlo throughput, chunked, in this process
-and on a local Dask cluster.
+"""Benchmark of the batch commands' engine (xlcell.batch): Monte Carlo and full-chain sweep throughput, chunked, in
+this process and on a local Dask cluster.
 
-Ratios in the same run:
+Ratios in the same run (issue 15):
 
-* sweep, chunked (``xlcell sweep``'s path: designs through cell → cost → life → LCOS, chunk by chunk) against the
-  same designs in ONE registry call (:func:`xlcell.batch.evaluate_inputs` on all rows: what the chunking costs or
-  saves), and against the hand-written plain-numpy BatPaC cost chain of ``bench/bench_cost.py`` on the same
-  positive thickness and porosity (a lower bound: cost only, no cell model, no life, no validation);
-* Monte Carlo, chunked (``xlcell montecarlo``'s path) against one :func:`xlcell.uncertainty.monte_carlo` call on the
-  same draws (identical samples, asserted);
+* Monte Carlo of the cost per kWh, chunked (``xlcell montecarlo``'s path: draws, sampled prices and designs, the
+  cost model and the feasibility flag), against a written-out numpy kernel of the same formulas on the same draws
+  (``bench/fused_chain.py`` ``monte_carlo_cost``: draws, prices, thermal shifts, spread, chain, cost; agreement to
+  1e-9 asserted), and against one :func:`xlcell.uncertainty.monte_carlo` call on the same draws (identical samples);
+* full chain (cell → cost → life → LCOS), ``xlcell sweep``'s path for ``cell_cost_usd_per_kWh``, ``cycle_life`` and
+  ``lcos_cell_usd_per_kWh``, against a HAND-FUSED numpy kernel of the formulas xlcell uses for these three outputs
+  (``bench/fused_chain.py`` ``fused``; agreement to 1e-9 asserted, which also guards the kernel), in the same blocks;
+  and against the same designs in ONE registry call (what the chunking costs or saves);
 * ``--dask``: a LocalCluster of 1 and of 2 worker processes (one thread each) against the in-process run (identical
   tables, asserted). On a 2-core machine shared with other jobs, read the scaling as an upper bound of the overhead.
 
 The in-process figures are CPU times (``time.process_time``; single-threaded, so on a shared machine they do not
-count the time other jobs hold the cores), the best of 3 runs up to 2^17 designs; the Dask rows compare wall times. Peak memory is this process's
-(``resource.getrusage``), so run one benchmark per process (``bench/run_all.py`` does).
+count the time other jobs hold the cores), the best of 3 runs up to 2^17 designs; the Dask rows compare wall times.
+Peak memory is this process's (``resource.getrusage``): the Monte Carlo's is read first, then the sweep's (the larger
+so far); run one benchmark per process (``bench/run_all.py`` does).
 Run: python bench/bench_batch.py [--n 1000000] [--samples 1000000] [--dask] [--quick]
 """
 from __future__ import annotations
@@ -31,10 +34,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.batch import peak_rss_mb  # noqa: E402
 from bench._report import record  # noqa: E402
-from bench.bench_cost import plain_numpy  # noqa: E402
+from bench.fused_chain import constants, fused, monte_carlo_cost  # noqa: E402
 from xlcell import batch as B  # noqa: E402
 from xlcell.cell import default_design  # noqa: E402
-from xlcell.uncertainty import monte_carlo  # noqa: E402
+from xlcell.uncertainty import UncertaintySpec, monte_carlo  # noqa: E402
 
 
 def best(fn, repeat: int):
@@ -53,6 +56,19 @@ def _same(a, b) -> None:
         assert np.array_equal(a[k], b[k], equal_nan=True), k
 
 
+#: the outputs of the full-chain sweep the kernel writes out (issue 15)
+SWEEP3 = ("cell_cost_usd_per_kWh", "cycle_life", "lcos_cell_usd_per_kWh")
+
+
+def _agree(got: np.ndarray, ref: np.ndarray, what: str) -> float:
+    """Largest relative difference of two results (the same infinite entries), asserted below 1e-9."""
+    assert np.array_equal(np.isfinite(got), np.isfinite(ref)), what
+    ok = np.isfinite(ref)
+    err = float(np.max(np.abs(got[ok] / ref[ok] - 1.0))) if ok.any() else 0.0
+    assert err < 1e-9, f"{what}: xlcell and the written-out kernel disagree by {err:.1e}"
+    return err
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=1_000_000, help="designs of the sweep")
@@ -62,47 +78,59 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     n, ns = (2**15, 2**15) if a.quick else (a.n, a.samples)
     rep = 3 if max(n, ns) <= 2**17 else 1  # best of 3 where it is cheap: the machine may be shared
+    k = constants()
 
-    # ---- sweep: chunked vs one call vs plain numpy
-    plan = B.check_sweep(B.SweepPlan(B.make_bounds(), n, seed=1))
-    B.sweep(dataclasses.replace(plan, n=100))  # warm up (imports, wiring)
-    t_sweep, w_sweep, table = best(lambda: B.sweep(plan), rep)
-    rss_sweep = peak_rss_mb()
-    m = min(n, 2**17)  # one call holds every intermediate array of every row: keep it within memory
-    X = np.column_stack([table[k][:m] for k in plan.bounds.keys])
-    t_one, _, one = best(lambda: B.evaluate_inputs(plan.bounds, X, plan.outputs), rep)
-    t_one *= n / m
-    for k in plan.outputs:
-        np.testing.assert_allclose(table[k][:m], one[k], rtol=1e-12, atol=0)
-    L, eps = table["pos_thickness_um"] * 1e-6, table["pos_porosity"]
-    t_np, _, _ = best(lambda: plain_numpy(L, eps), 3)
-    print(f"sweep, {n:,} designs, full chain ({len(plan.outputs)} outputs), chunks of {B.DEFAULT_CHUNK:,}: {t_sweep:.2f} CPU-s "
-          f"= {n / t_sweep:,.0f} designs per CPU-second ({w_sweep:.2f} s wall), peak memory {rss_sweep:.0f} MB")
-    print(f"  one registry call on {m:,} of them, scaled: {t_one:.2f} s; plain-numpy BatPaC cost chain (cost only, "
-          f"different designs' N/P and separator ignored): {t_np:.2f} s")
-    record(f"sweep, {n:,} designs through the full chain, chunked: time / one registry call", t_sweep / t_one,
-           f"the same designs in one registry call ({m:,}, scaled)", value=n / t_sweep, unit="designs per CPU-s",
-           note=f"identical to 1e-12; peak memory {rss_sweep:.0f} MB")
-    record(f"sweep, {n:,} designs through the full chain: time / plain-numpy cost chain", t_sweep / t_np,
-           "bench_cost.py's hand-written BatPaC cost chain on the same thickness and porosity (cost only)",
-           value=n / t_sweep, unit="designs per CPU-s")
-
-    # ---- Monte Carlo: chunked vs one call on the same draws
+    # ---- Monte Carlo first (its peak memory is read before the sweep's): chunked vs the written-out kernel
     mplan = B.check_monte_carlo(B.MonteCarloPlan(default_design(), ns, seed=1))
     B.monte_carlo(dataclasses.replace(mplan, n=100))  # warm up
-    t_mc, _, (samples, _) = best(lambda: B.monte_carlo(mplan), rep)
+    t_mc, w_mc, (samples, _) = best(lambda: B.monte_carlo(mplan), rep)
     rss_mc = peak_rss_mb()
+    spec = UncertaintySpec()
+    t_kmc, _, kparts = best(lambda: [monte_carlo_cost(1, lo, hi, k, spec) for lo, hi in mplan.layout()], rep)
+    err_mc = _agree(np.concatenate(kparts), samples["cell_cost_usd_per_kWh"], "Monte Carlo $/kWh")
+    print(f"Monte Carlo, {ns:,} samples of $/kWh, chunks of {B.DEFAULT_CHUNK:,}: {t_mc:.2f} CPU-s = {ns / t_mc:,.0f} samples "
+          f"per CPU-s ({w_mc:.2f} s wall), peak memory {rss_mc:.0f} MB; written-out numpy kernel (draws, prices, "
+          f"design spread, chain, cost): {t_kmc:.2f} s (ratio {t_mc / t_kmc:.2f}, agree to {err_mc:.0e})")
+    record(f"Monte Carlo, {ns:,} samples of $/kWh (xlcell montecarlo's path): time / written-out numpy kernel",
+           t_mc / t_kmc, "bench/fused_chain.py monte_carlo_cost: the same draws, prices, spread, chain and cost formulas "
+           "written out (no feasibility flag)", value=ns / t_mc, unit="samples per CPU-s",
+           note=f"agree to {err_mc:.0e}; {t_mc:.2f} CPU-s; peak memory {rss_mc:.0f} MB; kernel {ns / t_kmc:,.0f} samples/s")
     mm = min(ns, 2**17)
     # the same draws (made inside the clock too) in one call
     t_ref, _, ref = best(lambda: monte_carlo(default_design(), mm, 1, outputs=mplan.outputs,
                                              draws=B.block_draws(1, 0, mm)), rep)
     t_ref *= ns / mm
     assert np.array_equal(ref.samples["cell_cost_usd_per_kWh"], samples["cell_cost_usd_per_kWh"][:mm])
-    print(f"Monte Carlo, {ns:,} samples of $/kWh, chunks of {B.DEFAULT_CHUNK:,}: {t_mc:.2f} CPU-s = {ns / t_mc:,.0f} samples per CPU-s, "
-          f"peak memory {rss_mc:.0f} MB (one call on {mm:,}, scaled: {t_ref:.2f} s)")
     record(f"Monte Carlo, {ns:,} samples, chunked: time / one call", t_mc / t_ref,
-           f"one monte_carlo call on the same draws ({mm:,}, scaled)", value=ns / t_mc, unit="samples per CPU-s",
-           note=f"identical samples; peak memory {rss_mc:.0f} MB")
+           f"one monte_carlo call (with its summary) on the same draws ({mm:,}, scaled)", value=ns / t_mc,
+           unit="samples per CPU-s", note="identical samples")
+
+    # ---- sweep through the full chain: chunked vs the hand-fused kernel and vs one registry call
+    plan = B.check_sweep(B.SweepPlan(B.make_bounds(), n, seed=1, outputs=SWEEP3))
+    B.sweep(dataclasses.replace(plan, n=100))  # warm up (imports, wiring)
+    t_sweep, w_sweep, table = best(lambda: B.sweep(plan), rep)
+    rss_sweep = peak_rss_mb()
+    cols = [table["pos_thickness_um"] * 1e-6, table["pos_porosity"], table["np_ratio"], table["sep_thickness_um"] * 1e-6]
+    # the kernel in the same blocks (the chunks' memory; one block of a million would run out of cache, not faster)
+    t_k, _, kparts = best(lambda: [fused(*(c[lo:hi] for c in cols), k) for lo, hi in plan.layout()], rep)
+    errs = {key: _agree(np.concatenate([p[key] for p in kparts]), table[key], key) for key in SWEEP3}
+    print(f"sweep, {n:,} designs, full chain ({', '.join(SWEEP3)}), chunks of {B.DEFAULT_CHUNK:,}: {t_sweep:.2f} CPU-s "
+          f"= {n / t_sweep:,.0f} designs per CPU-second ({w_sweep:.2f} s wall), peak memory {rss_sweep:.0f} MB")
+    print(f"  hand-fused numpy kernel of the same formulas: {t_k:.2f} s = {n / t_k:,.0f} designs/s; xlcell / kernel "
+          f"{t_sweep / t_k:.2f} (kernel / xlcell {t_k / t_sweep:.2f}); agree to {max(errs.values()):.0e}")
+    record(f"full chain (cell → cost → life → LCOS), {n:,} designs, 3 outputs: time / hand-fused numpy kernel",
+           t_sweep / t_k, "bench/fused_chain.py fused: the formulas of $/kWh, cycle life and LCOS written out for the "
+           "same designs, in the same blocks", value=n / t_sweep, unit="designs per CPU-s",
+           note=f"agree to {max(errs.values()):.0e}; peak memory {rss_sweep:.0f} MB; kernel {n / t_k:,.0f} designs/s")
+    m = min(n, 2**17)  # one call holds every intermediate array of every row: keep it within memory
+    X = np.column_stack([table[key][:m] for key in plan.bounds.keys])
+    t_one, _, one = best(lambda: B.evaluate_inputs(plan.bounds, X, plan.outputs), rep)
+    t_one *= n / m
+    for key in plan.outputs:
+        np.testing.assert_allclose(table[key][:m], one[key], rtol=1e-12, atol=0)
+    record(f"sweep, {n:,} designs through the full chain, chunked: time / one registry call", t_sweep / t_one,
+           f"the same designs in one registry call ({m:,}, scaled)", value=n / t_sweep, unit="designs per CPU-s",
+           note="identical to 1e-12")
 
     if a.dask and not a.quick:
         import distributed

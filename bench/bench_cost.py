@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from xlcell.cost import Factory, evaluate_cost  # noqa: E402
+from xlcell.bom import MaterialPrices  # noqa: E402
+from xlcell.cost import Economics, Factory, cost_values, evaluate_cost  # noqa: E402
 from xlcell.pouch import batpac_format  # noqa: E402
 from bench._report import record  # noqa: E402
 from bench.bench_cell import population_args, timed  # noqa: E402  (shared benchmark helpers)
@@ -165,6 +167,35 @@ def main(argv=None):
            note=f"costs agree to {err:.1e}")
     record("cost model: per-design Python loop / one vectorised call", per_loop / per_vec, "a Python loop over designs",
            better="higher")
+
+    # issue 15: array prices and economics (a Monte Carlo's: one per design) no longer switch the blocks off. Peak
+    # memory of the numpy arrays (tracemalloc) of the chunked call against one block, and the time of each
+    m = min(a.n, 2**18)  # one block of a million designs would hold about 4 GB
+    rng = np.random.default_rng(1)
+    prices = MaterialPrices(pos_am_usd_kg=rng.uniform(13.0, 39.0, m), separator_usd_m2=rng.uniform(0.45, 1.35, m))
+    econ = dataclasses.replace(Economics(), labor_rate_usd_s=rng.uniform(20.0, 40.0, m) / 3600.0)
+    dm = dataclasses.replace(base, pos=dataclasses.replace(base.pos, thickness_m=L[:m], porosity=eps[:m]))
+    kw = dict(factory=Factory(economics=econ), prices=prices)
+
+    def peak_mb(fn) -> float:
+        tracemalloc.start()
+        try:
+            fn()
+            return tracemalloc.get_traced_memory()[1] / 2**20
+        finally:
+            tracemalloc.stop()
+
+    t_chunked, a_ = timed(lambda: cost_values(dm, **kw, items=["cell_cost_usd_per_kWh"]))
+    t_block, b_ = timed(lambda: cost_values(dm, **kw, items=["cell_cost_usd_per_kWh"], chunk=10**9), repeat=1)
+    assert np.array_equal(a_["cost_per_energy_usd_J"], b_["cost_per_energy_usd_J"])  # the blocks change no number
+    mem_chunked = peak_mb(lambda: cost_values(dm, **kw, items=["cell_cost_usd_per_kWh"]))
+    mem_block = peak_mb(lambda: cost_values(dm, **kw, items=["cell_cost_usd_per_kWh"], chunk=10**9))
+    print(f"array prices and labour rate, {m:,} designs: chunked {t_chunked:.2f} s, peak {mem_chunked:.0f} MB; one block "
+          f"{t_block:.2f} s, peak {mem_block:.0f} MB (identical results)")
+    record(f"cost model, {m:,} designs with array prices and labour rate: peak memory chunked / one block",
+           mem_chunked / mem_block, "the same call in one block (what evaluate_cost did whenever a price was an array)",
+           value=mem_chunked, unit="MB (numpy, tracemalloc)", note=f"one block {mem_block:.0f} MB; time chunked / one "
+           f"block {t_chunked / t_block:.2f}; identical results")
 
 
 if __name__ == "__main__":

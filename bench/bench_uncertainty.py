@@ -51,7 +51,7 @@ def main(argv=None):
     t = time.perf_counter()
     rows = []
     for i in range(k):
-        di = _map_cell(pop, lambda x, i=i: x[i])
+        di = _map_cell(pop, lambda x, i=i: x[i] if np.size(x) > 1 else x[0])  # a field not sampled is one value
         pi = dataclasses.replace(prices, **{s.name: getattr(prices, s.name)[i] for s in PRICE_SPECS})
         ev = Evaluation(di, {"cost": {"prices": pi}})
         rows.append([float(ev[key]) for key in DEFAULT_OUTPUTS])

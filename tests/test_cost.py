@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from xlcell.bom import (BOM_ITEMS, CellFormat, MaterialPrices, MaterialYields, Slurry, batpac_format, bill_of_materials,
                         cell_geometry)
-from xlcell.cell import default_design, resolve
+from xlcell.cell import default_design
 from xlcell.cost import (CHUNK, SENSITIVITY_VOLTAGE_STEP_V, Economics, Factory, cost_details, cost_sensitivity, crf,
                          evaluate_cost)
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
@@ -522,6 +522,89 @@ def test_chunked_population_equals_one_block():
     assert (a.bottleneck_step == b.bottleneck_step).all()
 
 
+def _every_input_an_array(shape, seed=3):
+    """The default cell with every kind of cost input an array of ``shape`` (or ``shape + (steps,)``): the design,
+    a price, an economics rate, a plant field, a format field, a yield, a slurry ratio and two step columns."""
+    rng = np.random.default_rng(seed)
+
+    def u(lo, hi):
+        return rng.uniform(lo, hi, shape)
+
+    fac = Factory()
+    k = len(fac.steps)
+    steps = fac.steps.replace(capex0_usd=np.asarray(fac.steps.capex0_usd) * rng.uniform(0.8, 1.2, shape + (k,)),
+                              cell_yield=1.0 - (1.0 - np.asarray(fac.steps.cell_yield)) * rng.uniform(0.5, 1.5, shape + (k,)))
+    fac = Factory(steps=steps, plant=dataclasses.replace(fac.plant, operating_days=u(300.0, 360.0)),
+                  economics=dataclasses.replace(fac.economics, labor_rate_usd_s=u(20.0, 40.0) / H))
+    d = with_pos(default_design(), thickness_m=u(60e-6, 140e-6))
+    return dict(design=d, factory=fac, prices=MaterialPrices(separator_usd_m2=u(0.5, 1.5)),
+                fmt=dataclasses.replace(CellFormat(), aspect_ratio=u(2.0, 4.0)),
+                yields=MaterialYields(coating=u(0.9, 0.99)), slurry=Slurry(nmp_recovery=u(0.9, 0.99)))
+
+
+@pytest.mark.parametrize("shape", [(2500,), (50, 45)])
+def test_chunks_slice_every_array_input(shape):
+    """Issue 15: the cost model chunks whatever is an array (prices, factory fields, format, yields, slurry, step
+    columns), each block's inputs sliced from the broadcast arrays; the numbers are the one-block call's, bitwise."""
+    from xlcell.cost import cost_values
+
+    kw = _every_input_an_array(shape)
+    design = kw.pop("design")
+    one = cost_values(design, **kw, chunk=10**9)
+    parts = cost_values(design, **kw, chunk=700)  # 4 blocks, the last one partial
+    assert set(one) == set(parts)
+    for name, v in one.items():
+        assert v.shape == shape, name
+        if v.dtype == object:
+            assert (parts[name] == v).all(), name
+        else:
+            assert np.array_equal(parts[name], v, equal_nan=True), name
+    # and the one-block call is cost_details' (the unchunked reference)
+    ref = cost_details(design, **kw).metrics
+    assert np.array_equal(one["cost_per_energy_usd_J"], ref.cost_per_energy_usd_J)
+
+
+def test_array_prices_beyond_a_chunk_are_chunked(monkeypatch):
+    """Array prices (a Monte Carlo's) no longer switch the chunking off: evaluate_cost costs blocks of at most CHUNK
+    designs, and its numbers are the unchunked cost_details'."""
+    import xlcell.cost as cost_mod
+
+    n = CHUNK + 1000
+    rng = np.random.default_rng(5)
+    prices = MaterialPrices(pos_am_usd_kg=rng.uniform(15.0, 35.0, n), separator_usd_m2=rng.uniform(0.5, 1.5, n))
+    econ = dataclasses.replace(Economics(), electricity_usd_J=rng.uniform(0.05, 0.12, n) / 3.6e6)
+    sizes = []
+    core = cost_mod._core
+
+    def counted(x, *a, **kw):
+        sizes.append(int(np.size(x["prices"].pos_am_usd_kg)))
+        return core(x, *a, **kw)
+
+    monkeypatch.setattr(cost_mod, "_core", counted)
+    a = evaluate_cost(default_design(), Factory(economics=econ), prices)
+    assert sizes == [CHUNK, 1000]
+    b = cost_details(default_design(), Factory(economics=econ), prices).metrics
+    for name in ("cell_cost_usd", "cost_per_energy_usd_J", "utilities_usd", "materials_usd", "line_capacity_cells_yr"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+    assert (a.bottleneck_step == b.bottleneck_step).all()
+
+
+def test_cost_items_compute_only_what_is_asked(monkeypatch):
+    """A subset of the metrics is the full evaluation's, and the bottleneck analysis runs only when asked for."""
+    import xlcell.cost as cost_mod
+    from xlcell.cost import cost_values
+
+    d = with_pos(default_design(), thickness_m=np.linspace(60e-6, 140e-6, 7))
+    full = evaluate_cost(d)
+    monkeypatch.setattr(cost_mod, "bottleneck", lambda *a: pytest.fail("the bottleneck was not asked for"))
+    got = cost_values(d, items=["cell_cost_usd_per_kWh", "materials_usd", "cell_yield"])
+    assert list(got) == ["cost_per_energy_usd_J", "materials_usd", "cell_yield"]  # CostMetrics order, field names
+    for name, v in got.items():
+        assert np.array_equal(v, getattr(full, name)), name
+    with pytest.raises(UnknownKeyError):
+        cost_values(d, items=["cell_cost_per_kwh"])
+
+
 def test_tornado_one_call_matches_separate_evaluations(base):
     t = cost_sensitivity(default_design(), 0.1, BATPAC, fmt=BATPAC_FMT)
     assert t.base == pytest.approx(base.metrics.cost_per_energy_usd_J * 3.6e6, rel=1e-13)
@@ -572,21 +655,21 @@ def test_tornado_is_one_vectorised_model_call(monkeypatch):
     import xlcell.cost as cost_mod
 
     calls = []
-    inner, sizing = cost_mod.cost_details, cost_mod.size_plant
+    inner, sizing = cost_mod._core, cost_mod.size_plant
 
-    def counted_details(design, *a, **kw):
-        calls.append(("cost_details", np.shape(resolve(design).pos.thickness_m)))
-        return inner(design, *a, **kw)
+    def counted_core(x, *a, **kw):  # the one vectorised evaluation of checked inputs
+        calls.append(("core", np.shape(x["d"].pos.thickness_m)))
+        return inner(x, *a, **kw)
 
     def counted_sizing(*a, **kw):
         calls.append(("size_plant", None))
         return sizing(*a, **kw)
 
-    monkeypatch.setattr(cost_mod, "cost_details", counted_details)
+    monkeypatch.setattr(cost_mod, "_core", counted_core)
     monkeypatch.setattr(cost_mod, "size_plant", counted_sizing)
     t = cost_sensitivity(default_design(), 0.1, fmt=BATPAC_FMT)
     n_cases = 2 * len(t.keys) + 1  # the base, then every input low and high
-    assert calls == [("cost_details", (n_cases,)), ("size_plant", None)]
+    assert calls == [("core", (n_cases,)), ("size_plant", None)]
 
 
 def test_tornado_rejects_arrays_and_bad_fraction():

@@ -228,3 +228,95 @@ def test_lifetime_provider_is_the_duty_aware_life_model():
     legacy = reg.evaluate_outputs(None, {}, ["cycle_life"], {"lifetime": {"cycles_per_year": 100.0, "eol_soh": 0.7}})
     assert float(legacy["cycle_life"]) == pytest.approx(float(cycle_life(default_design(), Duty(cycles_per_year=100.0,
                                                                                                   eol_soh=0.7)).cycle_life))
+
+
+def test_partial_provider_computes_what_is_asked_once():
+    """Issue 15: a partial provider is asked only for the outputs a table needs, and a provider's declared ``reads``
+    are asked in the same call (one evaluation of each provider)."""
+    asked = []
+    specs_ = [ParamSpec(name=k, key=k, label=k, unit="-") for k in ("t_a", "t_b", "t_c")]
+
+    def base(ev, keys):
+        asked.append(keys)
+        return {k: np.full(np.shape(ev.design.pos.thickness_m), i + 1.0) for i, k in enumerate(("t_a", "t_b", "t_c"))
+                if k in keys}
+
+    out_spec = ParamSpec(name="t_sum", key="t_sum", label="sum", unit="-")
+    reg.register_metrics("t_base", specs_, base, partial=True)
+    reg.register_metrics("t_dep", [out_spec], lambda ev: {"t_sum": ev["t_a"] + ev["t_b"]}, requires=("t_base",),
+                         reads={"t_sum": ("t_a", "t_b")})
+    try:
+        out = reg.evaluate_outputs(None, {"pos_thickness_um": [80.0, 120.0]}, ["t_sum", "T_A"])
+        assert asked == [("t_a", "t_b")]  # both read keys in one call, in the provider's order; t_c never computed
+        np.testing.assert_array_equal(out["t_sum"], [3.0, 3.0])
+        np.testing.assert_array_equal(out["T_A"], [1.0, 1.0])
+        ev = reg.Evaluation(default_design(), {})
+        assert ev["t_b"] == 2.0 and asked[-1] == ("t_b",)
+        assert set(ev.outputs("t_base")) == {"t_a", "t_b", "t_c"} and asked[-1] == ("t_a", "t_c")  # the rest, once
+    finally:
+        reg.unregister_metrics("t_dep")
+        reg.unregister_metrics("t_base")
+
+
+def _population():
+    rng = np.random.default_rng(11)
+    n = 64
+    return {"pos_thickness_um": rng.uniform(40.0, 250.0, n), "pos_porosity": rng.uniform(0.18, 0.45, n),
+            "np_ratio": rng.uniform(1.05, 1.25, n), "sep_thickness_um": rng.uniform(10.0, 25.0, n)}
+
+
+def test_sweep_outputs_run_no_pulse_power_and_equal_the_full_models(monkeypatch):
+    """A sweep of $/kWh, cycle life and LCOS reads the cell model's chain and rate capability at the duty, the cost's
+    roll-up and the life model's bisection: not the pulse power (its Newton loop), the resistance at end of life or the
+    bottleneck. Its numbers are those of the full models (evaluate_cost, cycle_life, evaluate_cell at the duty)."""
+    import xlcell.cell as cell_mod
+    import xlcell.cost as cost_mod
+    import xlcell.degradation as deg
+    from xlcell import lcos
+    from xlcell.cost import evaluate_cost
+    from xlcell.duty import Duty
+
+    values = _population()
+    keys = ["cell_cost_usd_per_kWh", "cycle_life", "lcos_cell_usd_per_kWh", "usable_energy_Wh", "round_trip_efficiency"]
+
+    def boom(*a, **k):
+        raise AssertionError("not needed by the outputs asked")
+
+    with monkeypatch.context() as m:
+        m.setattr(cell_mod, "pulse_current", boom)
+        m.setattr(deg, "evaluate_cell", boom)
+        m.setattr(cost_mod, "bottleneck", boom)
+        got = reg.evaluate_outputs(None, values, keys, lcos.model_context())
+    d = reg.apply_values(default_design(), values)
+    cost = evaluate_cost(d)
+    life = deg.cycle_life(d, Duty())
+    at = evaluate_cell(d)  # the default duty: the design's C-rate and temperature
+    e_u = lcos.delivered_energy(at.capacity_C, at.usable_capacity_fraction, 1.0, at.voltage_under_load_V)
+    np.testing.assert_array_equal(got["cell_cost_usd_per_kWh"], cost.as_display()["cell_cost_usd_per_kWh"])
+    np.testing.assert_array_equal(got["cycle_life"], life.cycle_life)
+    np.testing.assert_allclose(got["usable_energy_Wh"] * 3600.0, e_u, rtol=1e-15)
+    np.testing.assert_array_equal(got["round_trip_efficiency"],
+                                  lcos.resistive_round_trip(at.avg_voltage_V, at.voltage_under_load_V))
+    want = lcos.delivered_lcos(cost.cell_cost_usd, e_u, life.cycle_life, 1.0) * 3.6e6
+    np.testing.assert_allclose(got["lcos_cell_usd_per_kWh"], want, rtol=1e-14)
+    # and the resistance at end of life, when asked, is the full life model's
+    full = reg.evaluate_outputs(None, values, ["resistance_eol_mohm", "cycle_life"], lcos.model_context())
+    from xlcell.params import to_display
+
+    np.testing.assert_array_equal(full["resistance_eol_mohm"], to_display(life)["resistance_eol_mohm"])
+
+
+def test_feasibility_alone_is_evaluate_cells():
+    """The feasible flag asked alone (a Monte Carlo's) runs the chain and rate model only and equals the full cell
+    model's flag, infeasible designs included."""
+    from xlcell.cell import feasibility
+
+    values = {**_population(), "pos_thickness_um": np.linspace(40.0, 400.0, 64)}  # thick coatings fail at the C-rate
+    d = reg.apply_values(default_design(), values)
+    full, lean = evaluate_cell(d).as_display(), feasibility(d)
+    assert not full["feasible"].all() and full["feasible"].any()
+    for k, v in lean.items():
+        np.testing.assert_array_equal(v, full[k], err_msg=k)
+    got = reg.evaluate_outputs(None, values, ["feasible"])["feasible"]
+    with_power = reg.evaluate_outputs(None, values, ["feasible", "max_power_W"])["feasible"]
+    np.testing.assert_array_equal(got, with_power)

@@ -11,6 +11,7 @@ from udfs._excel import FiniteTable, udf
 from udfs.cell import XLCELL_CELL, XLCELL_CELL_TABLE, XLCELL_CELL_VALUE, cell_display
 from udfs.cost import XLCELL_COST, XLCELL_COST_VALUE
 from xlcell.cell import evaluate_cell
+import xlcell.cost as xcost
 from xlcell.cost import evaluate_cost
 from xlcell.design import design_from_mapping
 
@@ -45,7 +46,7 @@ def cost_calls(monkeypatch):
         calls.append(1)
         return evaluate_cost(*a, **k)
 
-    monkeypatch.setattr(ucost, "evaluate_cost", counted)
+    monkeypatch.setattr(xcost, "evaluate_cost", counted)  # (udfs.cost imports it where it is used)
     return calls
 
 
@@ -132,7 +133,8 @@ def test_cost_items_of_one_design_evaluate_the_cost_model_once(cost_calls):
     assert len(cost_calls) == 2 and smaller > total  # a smaller plant: dearer cells
     steps = ucost.cost_settings()["factory"].steps
     assert not steps.columns["capex0_usd"].flags.writeable  # the cached step table is read-only
-    ref = ucost.evaluate_cost(*ucost.cost_inputs(DESIGN)[:1], **ucost.cost_inputs(DESIGN)[1]).as_display()
+    d, kw = ucost.cost_inputs(DESIGN)
+    ref = evaluate_cost(d, **kw).as_display()
     assert total == np.asarray(ref["cell_cost_usd_per_kWh"]).item()
 
 

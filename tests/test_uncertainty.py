@@ -173,7 +173,7 @@ def test_all_samples_are_one_call_of_each_model(monkeypatch):
         return g
 
     monkeypatch.setattr(reg, "evaluate_cell", counting("cell", reg.evaluate_cell))
-    monkeypatch.setattr(cost_mod, "cost_details", counting("cost", cost_mod.cost_details))
+    monkeypatch.setattr(cost_mod, "cost_values", counting("cost", cost_mod.cost_values))  # (its blocks bound the memory)
     monkeypatch.setattr(deg, "cycle_life", counting("life", deg.cycle_life))
     r = monte_carlo(D, 40000, 1, outputs=("cell_cost_usd_per_kWh", "max_power_W", "cycle_life", "lcos_cell_usd_per_kWh"))
     assert r.samples["max_power_W"].shape == (40000,)
@@ -347,8 +347,8 @@ def test_risk_provider_equals_monte_carlo_per_design_in_one_call(monkeypatch):
     from xlcell.registry import evaluate_outputs
 
     calls = []
-    real = cost_mod.cost_details
-    monkeypatch.setattr(cost_mod, "cost_details", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = cost_mod.cost_values
+    monkeypatch.setattr(cost_mod, "cost_values", lambda *a, **k: calls.append(1) or real(*a, **k))
     keys = ["mc_cost_mean_usd_per_kWh", "mc_cost_p95_usd_per_kWh", "mc_cost_cvar95_usd_per_kWh", "mc_p_cost_within_limit",
             "mc_p_feasible"]
     thick = np.array([80.0, 120.0, 160.0])
@@ -594,3 +594,42 @@ def test_spec_window_keys_and_bad_windows():
     a = cell_to_cell(D, 800, 2, 0.02, 0.02, capacity_window=0.02, resistance_window=0.05)
     b = cell_to_cell(D, 800, 2, 0.02, 0.02, window=unc.symmetric_window(0.02, 0.05))
     np.testing.assert_array_equal(a.within_window, b.within_window)
+
+
+def test_samples_of_cost_run_no_pulse_power_and_equal_the_full_run(monkeypatch):
+    """Issue 15: the batch Monte Carlo's samples (monte_carlo_samples) of $/kWh compute the cost and the feasible
+    flag only (the rate model, no pulse power, no summary), and equal monte_carlo's with every output."""
+    import xlcell.cell as cell_mod
+    from xlcell.uncertainty import monte_carlo_samples
+
+    full = monte_carlo(D, 3000, 4)  # max_power_W among the outputs: the full cell model
+    with monkeypatch.context() as m:
+        m.setattr(cell_mod, "pulse_current", lambda *a, **k: pytest.fail("the pulse power was not asked for"))
+        m.setattr(np, "corrcoef", lambda *a, **k: pytest.fail("no summary in the samples"))
+        samples, det = monte_carlo_samples(D, 3000, 4)
+    np.testing.assert_array_equal(samples["cell_cost_usd_per_kWh"], full.samples["cell_cost_usd_per_kWh"])
+    np.testing.assert_array_equal(samples["feasible"], full.feasible)
+    assert det == {"cell_cost_usd_per_kWh": full.deterministic["cell_cost_usd_per_kWh"]}
+
+
+def test_fields_the_samples_do_not_move_stay_one_value():
+    pop = sample_design(D, UncertaintySpec(), draw(500, 2))
+    assert np.shape(pop.pos.thickness_m) == (500,) and np.shape(pop.temperature_K) == (500,)
+    assert np.shape(pop.pos.am_frac) == (1,) and np.shape(pop.sep.thickness_m) == (1,)  # broadcast, not copied 500 times
+
+
+def test_monte_carlo_blocks_give_one_evaluations_numbers(monkeypatch):
+    """Issue 15: monte_carlo evaluates its samples in blocks of MC_BLOCK (bounded memory); a sampled duty temperature
+    and the deterministic member (the last) included, the numbers are one evaluation's."""
+    import xlcell.uncertainty as U
+    from xlcell.duty import Duty
+
+    kw = dict(outputs=("cell_cost_usd_per_kWh", "cycle_life", "lcos_cell_usd_per_kWh", "max_power_W"),
+              duty=Duty(temperature_K=300.0))
+    one = monte_carlo(D, 2000, 3, **kw)
+    monkeypatch.setattr(U, "MC_BLOCK", 333)  # 7 blocks, the last one holding the deterministic design
+    blocks = monte_carlo(D, 2000, 3, **kw)
+    for k in one.samples:
+        np.testing.assert_array_equal(blocks.samples[k], one.samples[k], err_msg=k)
+    np.testing.assert_array_equal(blocks.feasible, one.feasible)
+    assert blocks.deterministic == one.deterministic

@@ -12,7 +12,6 @@ import numpy as np
 
 from xlcell import units
 from xlcell.calendering import (
-    CALENDERING_MATERIALS,
     LINE_LOAD,
     CalenderingMaterial,
     Microstructure,
@@ -33,22 +32,8 @@ from xlcell.calendering import (
 )
 from xlcell.cell import CellMetrics, default_design
 from xlcell.errors import InfeasibleError, InputError, ShapeError, UnknownKeyError
-from xlcell.nip import SUMMARY_KEYS, nip_inputs, simulate_nip
 from xlcell.params import spec_by_key, specs, to_display
-from xlcell.pressure_profile import optimal_pressure_profile
-from xlcell.roll import (
-    cross_width_profile,
-    crown_height,
-    crown_radius,
-    profile_failure_message,
-    roll_deflection,
-    shear_deflection,
-    softening_temperature_profile,
-    thermal_crown_temperature,
-)
-from xlcell.studies import CalenderingStudy
 from xlcell.tables import CALENDERING_COLUMNS
-from xlcell.tortuosity_inference import infer_bruggeman_exponent
 
 from . import cell as _cell_udfs
 from ._excel import (
@@ -70,7 +55,6 @@ from ._excel import (
 from .cell import design_from_range, materials_from_range
 
 _OUT_SPECS = {s.key: s for s in specs(Microstructure) + specs(CellMetrics)}
-_STUDY = CalenderingStudy()  #: blank solids fraction: the calendering study's
 _OUT_CANON = {k.lower(): k for k in _OUT_SPECS}
 
 
@@ -332,6 +316,8 @@ def XLCELL_ROLL_DEFLECTION(line_load_N_mm: Any, face_width_m: Any, bearing_span_
     bore_diameter_m: bore d in m for a hollow roll (blank = solid)
     youngs_modulus_GPa: Young's modulus in GPa (blank = 210, steel)
     """
+    from xlcell.roll import roll_deflection
+
     return float(units.from_si(roll_deflection(*_roll_args(line_load_N_mm, face_width_m, bearing_span_m, roll_diameter_m,
                                                             bore_diameter_m, youngs_modulus_GPa)), "µm"))
 
@@ -347,6 +333,8 @@ def XLCELL_ROLL_CROWN(line_load_N_mm: Any, face_width_m: Any, bearing_span_m: An
     roll that fills bending plus shear (µm), its radius of curvature (m; "none (flat: no load)" at zero
     load), and the centre-to-edge roll temperature excess for a thermal crown (K, steel α = 12e-6 1/K).
     """
+    from xlcell.roll import crown_height, crown_radius, roll_deflection, shear_deflection, thermal_crown_temperature
+
     q, w, l, D, d, E = _roll_args(line_load_N_mm, face_width_m, bearing_span_m, roll_diameter_m, bore_diameter_m,
                                   youngs_modulus_GPa)
     h = crown_height(q, w, l, D, d, E)
@@ -382,6 +370,8 @@ def XLCELL_NIP_1D(line_load_N_mm: Any, material: Any, roll_diameter_m: Any = Non
     poisson: coating Poisson ratio, 0 <= ν < 0.5 (blank: 0.3)
     calendering_materials: optional parameter table, searched before the library
     """
+    from xlcell.nip import SUMMARY_KEYS, nip_inputs, simulate_nip
+
     given = {"line_load_N_mm": line_load_N_mm, "material": as_text(material, "material"),
              "roll_diameter_m": roll_diameter_m, "thickness_before_um": thickness_before_um,
              "solids_fraction": solids_fraction, "poisson": poisson}
@@ -412,6 +402,8 @@ def XLCELL_POROSITY_PROFILE(line_load_N_mm: Any, material: Any, thickness_before
     points: number of positions across the face (blank = 21)
     calendering_materials: optional parameter table
     """
+    from xlcell.roll import cross_width_profile, crown_height, profile_failure_message, softening_temperature_profile
+
     q, w, l, D, d, E = _roll_args(line_load_N_mm, face_width_m, bearing_span_m, roll_diameter_m, bore_diameter_m, None)
     mat = _material(material, calendering_materials)
     L0 = _num(thickness_before_um, "thickness_before_um", "µm", lo=0.0)
@@ -462,12 +454,14 @@ def XLCELL_CALENDERING(material: Any, am_frac: Any, binder_frac: Any, line_loads
     design: optional (key, value) design range for the rest of the cell (blank = BatPaC default cell)
     materials: optional active-material table; calendering_materials: optional calendering table
     """
+    from xlcell.studies import CalenderingStudy
+
     q = np.array([_line_load(x, "line_loads_N_mm") for x in as_vector(line_loads_N_mm, "line_loads_N_mm")])
     base = default_design() if is_blank(design) else design_from_range(design, materials)
     name = as_text(material, "material")
     cal_table = calendering_materials_from_range(calendering_materials)
     micro, cell = hierarchy(name, as_float(am_frac, "am_frac"), as_float(binder_frac, "binder_frac"), q,
-                            solids_fraction=_porosity(solids_fraction if not is_blank(solids_fraction) else _STUDY.solids_fraction, "solids_fraction"),
+                            solids_fraction=_porosity(solids_fraction if not is_blank(solids_fraction) else CalenderingStudy().solids_fraction, "solids_fraction"),
                             base=base, materials=cal_table, active_materials=materials_from_range(materials))
     values = {**micro.as_display(), **cell.as_display()}
     keys = list(values) if is_blank_range(metrics) else _out_list(metrics)
@@ -499,6 +493,8 @@ def _out_list(metrics: Any) -> list[str]:
 # ------------------------------------------------------------------ optimal pressure profile
 def _profile(eps0, target_porosity, eps_min, pressure_scale_MPa, nip_time_ms, tau_surface_ms, tau_foil_ms,
              effort_weight, points, terminal_weight, material=None, calendering_materials=None):
+    from xlcell.pressure_profile import optimal_pressure_profile
+
     n = as_int(points, "points", default=41, minimum=3)
     if n > 2001:
         raise InputError("points", n, "a whole number between 3 and 2001")
@@ -581,6 +577,8 @@ def XLCELL_BRUGGEMAN_POSTERIOR(porosities: Any, resistances_ohm_cm2: Any, thickn
 
 
 def _bruggeman_posterior(porosities, resistances_ohm_cm2, thicknesses_um, kappa0_S_m, rel_noise, prior_mean, prior_sd):
+    from xlcell.tortuosity_inference import infer_bruggeman_exponent
+
     eps = np.array(as_vector(porosities, "porosities"))
     R = units.to_si(np.array(as_vector(resistances_ohm_cm2, "resistances_ohm_cm2")), "Ω·cm²")
     L = units.to_si(np.array(as_vector(thicknesses_um, "thicknesses_um")), "µm")
@@ -598,6 +596,8 @@ def _bruggeman_posterior(porosities, resistances_ohm_cm2, thicknesses_um, kappa0
 @udf(table=True)
 def XLCELL_CALENDERING_MATERIALS() -> list[list[Any]]:
     """The calendering parameter library (header row of keys, one row per material, display units)."""
+    from xlcell.calendering import CALENDERING_MATERIALS  # read from its data file on first use
+
     rows = [CALENDERING_COLUMNS]
     for m in CALENDERING_MATERIALS.values():
         rows.append([m.name] + [float(s.from_si(getattr(m, s.name))) for s in specs(CalenderingMaterial)])

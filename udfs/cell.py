@@ -6,6 +6,7 @@ conversion to SI happens through :mod:`xlcell.units` only.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 from operator import itemgetter
 from types import MappingProxyType
@@ -22,7 +23,7 @@ from xlcell.constants import SECONDS_PER_HOUR
 from xlcell.design import DEFAULT_MATERIALS, canonical_key, design_from_mapping, design_keys, text_keys
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
 from xlcell.formats import CanFormat, cell_format
-from xlcell.materials import CARRIERS, LIBRARY, Material, complete_window, get_material
+from xlcell.materials import CARRIERS, Material, complete_window, get_material
 from xlcell.params import specs, spec_by_key
 from xlcell.tables import MATERIAL_COLUMNS
 from xlcell.transport import diffusion_time, effective_conductivity, max_length_for_time
@@ -34,7 +35,6 @@ from ._excel import (FiniteTable, as_2d, as_float, as_kv, as_records, as_rows, a
 _METRIC_SPECS = {s.key: s for s in specs(CellMetrics)}
 _METRIC_CANON = {k.lower(): k for k in _METRIC_SPECS}
 _ALL_METRICS = tuple(_METRIC_SPECS)
-_DESIGN_KEYS = {k.key.lower() for k in design_keys()}
 
 
 # ------------------------------------------------------------------ design ranges -> CellDesign
@@ -74,6 +74,8 @@ def materials_from_range(v: Any, name: str = "materials") -> dict[str, Material]
             as_text(r["carrier"], f"{name} row {i + 1} carrier", choices=list(CARRIERS))
         r = {k: r.get(k) for k in MATERIAL_COLUMNS if k != "carrier"}
         if is_blank(r.get(_PRICE)):
+            from xlcell.materials import LIBRARY  # read from its data file on first use
+
             lib = LIBRARY.get(mname.upper())
             r[_PRICE] = lib.am_price_usd_kg if lib is not None and lib.role == role else None
         si = complete_window(spec_values(r, Material, mname), f"{mname} ")
@@ -213,10 +215,16 @@ def _check_not_transposed(design: Any, name: str) -> None:
     rows = as_rows(design, name)
     if len(rows[0]) < 2 or len(rows) > 2:
         return
-    keys = [c for c in rows[0][1:] if isinstance(c, str) and c.strip().lower() in _DESIGN_KEYS]
+    keys = [c for c in rows[0][1:] if isinstance(c, str) and c.strip().lower() in _design_keys()]
     if keys:
         raise ShapeError(name, f"laid out across a row (key {keys[0]!r} in the first row)",
                          "keys and values in two columns: lay keys down the first column (or use TRANSPOSE)")
+
+
+@functools.cache
+def _design_keys() -> frozenset[str]:
+    """The design keys, lower case (built on first use: the default design is not evaluated at import)."""
+    return frozenset(k.key.lower() for k in design_keys())
 
 
 def aligned_rows(cols: list[list[Any]], kept: list[int], n_rows: int) -> list[list[Any]]:
@@ -470,6 +478,8 @@ def XLCELL_MATERIALS(role: Any = None) -> list[list[Any]]:
 
     role: optional "positive" or "negative"
     """
+    from xlcell.materials import LIBRARY  # read from its data file on first use
+
     r = None if is_blank(role) else as_text(role, "role", choices=["positive", "negative"])
     rows = [MATERIAL_COLUMNS]
     for m in LIBRARY.values():

@@ -14,31 +14,48 @@ Ranges the cost functions take (all optional after ``design``; blank = BatPaC 5.
 """
 from __future__ import annotations
 
+import functools
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
 
 from xlcell.bom import BOM_ITEMS, BOM_UNITS, CellFormat, MaterialPrices, MaterialYields, Slurry
 from xlcell.cell import resolve
-from xlcell.cost import CostMetrics, Economics, Factory, cost_details, cost_sensitivity, crf, evaluate_cost
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
 from xlcell.formats import CanFormat
-from xlcell.factory import Plant, StepTable, bottleneck, step_capacity_cells_per_h, steps_from_rows
 from xlcell.params import specs, to_display
 from xlcell.tables import BOM_HEADER, FACTORY_HEADER, SENSITIVITY_HEADER
+
+if TYPE_CHECKING:  # the models are imported where a function uses them (issue 15: import udfs stays fast)
+    from xlcell.factory import StepTable
 
 from ._excel import (as_2d, as_float, as_int, as_kv, as_table, as_text, excel_value, is_blank, is_blank_range, kv_out,
                      udf, user_names)
 from . import _cache
 from .cell import FORMAT_KEY, design_and_context, designs_and_context_from_table_rows, format_from_range, table_rows
 
-FACTORY_CLASSES = (Plant, Economics)
+
+def factory_classes() -> tuple[type, ...]:
+    """The classes of the Factory sheet's (key, value) rows (the plant and the economics)."""
+    from xlcell.cost import Economics
+    from xlcell.factory import Plant
+
+    return (Plant, Economics)
+
+
 #: the bom keys of the cell format (read by :func:`udfs.cell.format_from_range`)
 FORMAT_KEYS = frozenset([FORMAT_KEY] + [s.key.lower() for s in specs(CellFormat)]
                         + [s.key.lower() for s in specs(CanFormat) if s.unit != "text"])
 BOM_CLASSES = (MaterialPrices, MaterialYields, Slurry)
-_METRICS = {s.key.lower(): s for s in specs(CostMetrics)}
+
+
+@functools.cache
+def _metrics() -> dict[str, Any]:
+    """The cost model's result specs by lower-case key (built on first use, with the cost model)."""
+    from xlcell.cost import CostMetrics
+
+    return {s.key.lower(): s for s in specs(CostMetrics)}
 
 
 def objects_from_kv(v: Any, classes: tuple[type, ...], name: str, skip: frozenset[str] = frozenset()) -> dict[type, Any]:
@@ -69,6 +86,8 @@ def objects_from_kv(v: Any, classes: tuple[type, ...], name: str, skip: frozense
 
 def steps_from_range(v: Any, name: str = "steps") -> StepTable:
     """The process-step table from a range with a header row of column keys (blank = the defaults)."""
+    from xlcell.factory import StepTable, steps_from_rows
+
     if v is None or is_blank(v):
         return StepTable.from_steps()
     header, rows = as_table(v, name)
@@ -88,11 +107,13 @@ _COST_RESULTS = _cache.cache("cost results", 128)
 
 
 def cost_display(design: Any, factory: Any, bom: Any, steps: Any, materials: Any) -> Mapping[str, Any]:
-    """``{Excel key: display value}`` of every cost item of one design range (read-only arrays), memoised on every
-    value of the five ranges: the cells of a sheet that ask items of the same ranges evaluate the model once."""
+    """``{Excel key: display value}`` of every cost item of one design range (read-only), memoised on every value of
+    the five ranges: the cells of a sheet that ask items of the same ranges evaluate the model once."""
     key = _cache.key_of(design, factory, bom, steps, materials)
 
     def evaluate() -> dict[str, Any]:
+        from xlcell.cost import evaluate_cost
+
         d, kw = cost_inputs(design, factory, bom, steps, materials)
         return _cache.readonly(evaluate_cost(resolve(d), **kw).as_display())
 
@@ -100,7 +121,10 @@ def cost_display(design: Any, factory: Any, bom: Any, steps: Any, materials: Any
 
 
 def _cost_settings(factory: Any, bom: Any, steps: Any) -> dict[str, Any]:
-    f = objects_from_kv(factory, FACTORY_CLASSES, "factory")
+    from xlcell.cost import Economics, Factory
+    from xlcell.factory import Plant
+
+    f = objects_from_kv(factory, factory_classes(), "factory")
     b = objects_from_kv(bom, BOM_CLASSES, "bom", FORMAT_KEYS)
     fac = Factory(steps=steps_from_range(steps), plant=f[Plant], economics=f[Economics])
     _cache.readonly(fac.steps.columns)
@@ -127,6 +151,8 @@ def XLCELL_CRF(rate: Any, years: Any) -> float:
     rate: interest rate per year as a fraction (0.08 = 8 %), -1 < rate <= 1
     years: life in years, > 0
     """
+    from xlcell.cost import crf
+
     return float(crf(as_float(rate, "rate"), as_float(years, "years")))
 
 
@@ -139,6 +165,8 @@ def XLCELL_BOTTLENECK(step_names: Any, rates_per_hour: Any) -> list[list[Any]]:
     Rows with neither a name nor a rate (spare rows of a table) and named steps without a rate (no machine
     data) are skipped; a rate without a name, or a rate that is not a number, is an error.
     """
+    from xlcell.factory import bottleneck
+
     names = _vector_cells(step_names, "step_names")
     cells = _vector_cells(rates_per_hour, "rates_per_hour")
     if len(cells) != len(names):
@@ -203,13 +231,14 @@ def XLCELL_COST_TABLE(designs: Any, items: Any = None, factory: Any = None, bom:
     factory, bom, steps, materials: optional, as for XLCELL_COST
     Returns a header row of items and one row per design row, aligned with the input.
     """
+    from xlcell.cost import evaluate_cost
+
     d, kept, n_rows, cal = designs_and_context_from_table_rows(designs, materials)
-    n = len(kept)
     kw = {**cost_settings(factory, bom, steps), "calendering": cal}
     m = evaluate_cost(d, **kw).as_display()
     keys = list(m) if is_blank_range(items) else [_metric(as_text(c, "items")) for r in as_2d(items, "items")
                                                             for c in r if not is_blank(c)]
-    return table_rows(keys, [m[k] for k in keys], [_METRICS[k.lower()].unit for k in keys], kept, n_rows)
+    return table_rows(keys, [m[k] for k in keys], [_metrics()[k.lower()].unit for k in keys], kept, n_rows)
 
 
 @udf(table=True, ranges=("design", "factory", "bom", "steps", "materials"))
@@ -221,6 +250,8 @@ def XLCELL_BOM(design: Any, factory: Any = None, bom: Any = None, steps: Any = N
     Returns a header row (item, material, unit, design_qty, material_yield, per_accepted_cell, cost_usd,
     cost_share) and one row per item; quantity per accepted cell = design / (cell yield × material yield).
     """
+    from xlcell.cost import cost_details
+
     d, kw = cost_inputs(design, factory, bom, steps, materials)
     det = cost_details(d, kw.pop("factory"), kw.pop("prices"), **kw)
     b = det.bom
@@ -249,6 +280,9 @@ def XLCELL_FACTORY(design: Any, factory: Any = None, bom: Any = None, steps: Any
     range, the result has one row per row of that range: the empty rows of the table give blank rows at
     the end, so the spill keeps the table's size as steps are added in its empty rows.
     """
+    from xlcell.cost import cost_details
+    from xlcell.factory import step_capacity_cells_per_h
+
     d, kw = cost_inputs(design, factory, bom, steps, materials)
     fac = kw["factory"]
     det = cost_details(d, kw.pop("factory"), kw.pop("prices"), **kw)
@@ -288,6 +322,8 @@ def XLCELL_COST_SENSITIVITY(design: Any, fraction: Any = None, top: Any = None, 
     factory, bom, steps, materials: optional, as for XLCELL_COST
     Returns header (input, label, base_input, low_input, high_input, low, high, low_change, high_change).
     """
+    from xlcell.cost import cost_sensitivity
+
     x = as_float(fraction, "fraction", default=0.1)
     n_top = None if is_blank(top) else as_int(top, "top", minimum=1)
     metric = _metric(as_text(item, "item", default="cell_cost_usd_per_kWh"))
@@ -303,9 +339,9 @@ def XLCELL_COST_SENSITIVITY(design: Any, fraction: Any = None, top: Any = None, 
 
 def _metric(name: str) -> str:
     try:
-        return _METRICS[name.strip().lower()].key
+        return _metrics()[name.strip().lower()].key
     except KeyError:
-        raise UnknownKeyError(name, [s.key for s in _METRICS.values()], what="cost item") from None
+        raise UnknownKeyError(name, [s.key for s in _metrics().values()], what="cost item") from None
 
 
 __all__ = [n for n in dir() if n.startswith("XLCELL_")] + ["cost_inputs", "cost_settings", "cost_display", "objects_from_kv",

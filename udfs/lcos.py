@@ -8,9 +8,7 @@ import numpy as np
 from xlcell import units
 from xlcell.errors import InputError, ShapeError
 from xlcell.duty import Duty
-from xlcell.lcos import CASHFLOW_SPECS, LcosInputs, cashflow, lcos, lcos_simple
 from xlcell.params import spec_by_key, to_display
-from xlcell.studies import LifetimeScenario, ThicknessStudy, cell_lcos, thickness_study
 from xlcell.tables import THICKNESS_HEADER
 
 from ._excel import as_2d, as_float, as_vector, is_blank, is_blank_range, kv_out, params_from_kv, udf
@@ -54,6 +52,8 @@ def XLCELL_LCOS_SIMPLE(c_bom: Any, c_mfg: Any, c_om: Any, residual_value: Any, e
     cycles: cycle life N_cyc
     A negative result is legitimate: the residual value exceeds the costs.
     """
+    from xlcell.lcos import lcos_simple
+
     v = lcos_simple(as_float(c_bom, "c_bom"), as_float(c_mfg, "c_mfg"), as_float(c_om, "c_om"),
                     as_float(residual_value, "residual_value"), as_float(efficiency, "efficiency"),
                     units.to_si(as_float(energy_kWh, "energy_kWh"), "kWh"), as_float(cycles, "cycles"))
@@ -84,6 +84,8 @@ def XLCELL_CELL_LCOS(design: Any, duty: Any = None, c_om: Any = None, residual_v
     Returns (item, value) rows: lcos_usd_kWh, c_bom_usd, c_mfg_usd, energy_kWh, cycle_life, lifetime_energy_kWh,
     round_trip_efficiency, usable_fraction_duty, nameplate_energy_kWh, cell_cost_usd_per_kWh_usable, c_rate.
     """
+    from xlcell.studies import LifetimeScenario, cell_lcos
+
     scenario = LifetimeScenario(duty=duty_from_range(duty), om_usd=as_float(c_om, "c_om", default=0.0),
                                 residual_usd=as_float(residual_value, "residual_value", default=0.0))
     life = read_life_params(life_params)
@@ -98,7 +100,6 @@ def XLCELL_CELL_LCOS(design: Any, duty: Any = None, c_om: Any = None, residual_v
 THICKNESS_COLUMNS = THICKNESS_HEADER
 #: a cell of XLCELL_THICKNESS_STUDY where the cell delivers no energy at the duty (its LCOS is infinite)
 NO_ENERGY = "no energy at the duty"
-_THICKNESS = ThicknessStudy()
 
 
 @udf(table=True, ranges=("design", "thicknesses_um", "duty", "life_params", "materials"))
@@ -115,9 +116,11 @@ def XLCELL_THICKNESS_STUDY(design: Any, thicknesses_um: Any = None, duty: Any = 
     materials: optional user materials
     Returns a header row and one row per thickness (µm, Wh, Wh/kg, W, -, Wh, cycles, $/kWh, $/kWh, $/kWh, TRUE/FALSE).
     """
+    from xlcell.studies import ThicknessStudy, thickness_study
+
     spec = spec_by_key(ThicknessStudy)["pos_thickness_um"]
     if is_blank_range(thicknesses_um):
-        L = np.asarray(_THICKNESS.thicknesses_m, dtype=float)
+        L = np.asarray(ThicknessStudy().thicknesses_m, dtype=float)
     else:
         L = np.array([spec.to_si(x) for x in as_vector(thicknesses_um, "thicknesses_um")])
         spec.check(L, "thicknesses_um")
@@ -147,6 +150,8 @@ def XLCELL_LCOS(params: Any, soh: Any = None) -> list[list[Any]]:
     Returns (item, value) rows. A negative LCOS is legitimate: a residual value (negative eol_cost_usd) or a negative
     charging price that outweighs the costs.
     """
+    from xlcell.lcos import LcosInputs, lcos
+
     shown = to_display(lcos(params_from_kv(LcosInputs, params, "params"), _soh(soh)))  # LcosResult's keys and units
     return kv_out({k: float(np.asarray(v).reshape(-1)[0]) for k, v in shown.items()})
 
@@ -159,6 +164,8 @@ def XLCELL_LCOS_CASHFLOW(params: Any, soh: Any = None) -> list[list[Any]]:
     soh: optional column of SOH per year, as XLCELL_LCOS
     Returns a header row and one row per year ($, MWh).
     """
+    from xlcell.lcos import CASHFLOW_SPECS, LcosInputs, cashflow
+
     cf = cashflow(params_from_kv(LcosInputs, params, "params"), _soh(soh))
     cols = [np.asarray(s.from_si(cf[k]), dtype=float).reshape(-1) for k, s in CASHFLOW_SPECS.items()]
     return [[s.key for s in CASHFLOW_SPECS.values()]] + [[float(c[i]) for c in cols] for i in range(cols[0].size)]

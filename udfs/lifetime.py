@@ -11,39 +11,19 @@ the optimiser. SEI growth and cracking alone take a design range and their own p
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+import functools
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from xlcell import units
-from xlcell.degradation import (
-    SECONDS_PER_YEAR,
-    CrackParams,
-    CrackResult,
-    LifeFade,
-    LifeResult,
-    MechanicsParams,
-    WANG_COEF_UNITS,
-    SEIParams,
-    cracking,
-    cycle_life,
-    life_fade,
-    life_soh_by_year,
-    fit_wang,
-    sei_capacity_loss,
-    sei_cycle_life,
-    sei_fade_vs_cycles,
-    sei_soh_by_year,
-    wang_cycle_life,
-    wang_fade_vs_cycles,
-    wang_in_range,
-    wang_loss_percent,
-    wang_soh_by_year,
-)
 from xlcell.duty import Duty
 from xlcell.errors import InfeasibleError, InputError, UnknownKeyError
 from xlcell.params import spec_by_key, specs, to_display
-from xlcell.studies import LifetimeScenario
+
+if TYPE_CHECKING:  # the models are imported where a function uses them (issue 15: import udfs stays fast)
+    from xlcell.degradation import LifeResult
+    from xlcell.studies import LifetimeScenario
 
 from ._excel import as_float, as_int, as_kv, as_records, as_text, as_vector, is_blank, kv_out, params_from_kv, udf
 from .cell import design_from_range
@@ -63,12 +43,17 @@ def _positive(v: Any, name: str, default: float | None = None) -> float:
     return x
 
 
-#: blanks take the lifetime scenario's defaults (365 cycles per year, 80 % end-of-life SOH)
-_SCENARIO = LifetimeScenario()
+@functools.cache
+def _scenario() -> LifetimeScenario:
+    """The lifetime scenario whose defaults blanks take (365 cycles per year, 80 % end-of-life SOH); built on first
+    use."""
+    from xlcell.studies import LifetimeScenario
+
+    return LifetimeScenario()
 
 
 def _soh(v: Any, name: str = "eol_soh") -> float:
-    x = as_float(v, name, default=_SCENARIO.eol_soh)
+    x = as_float(v, name, default=_scenario().eol_soh)
     if not 0 < x < 1:
         raise InputError(name, x, "a number between 0 and 1 (exclusive)")
     return x
@@ -82,7 +67,12 @@ def _cycles(v: Any, name: str) -> np.ndarray:
 
 
 # ------------------------------------------------------------------ the life model (issue 17)
-_LIFE_PARAM_CLASSES = (SEIParams, MechanicsParams, CrackParams)
+@functools.cache
+def _life_param_classes() -> tuple[type, ...]:
+    """The classes of the life model's ``life_params`` (imported on first use, with the life model)."""
+    from xlcell.degradation import CrackParams, MechanicsParams, SEIParams
+
+    return (SEIParams, MechanicsParams, CrackParams)
 
 
 def read_life_params(v: Any, name: str = "life_params") -> dict[str, Any]:
@@ -90,15 +80,15 @@ def read_life_params(v: Any, name: str = "life_params") -> dict[str, Any]:
     keys may belong to any of the three (their keys do not overlap): the life model's ``life_params`` argument and the
     Lifetime sheet's ``tbl_life_params``."""
     kv = {} if v is None or is_blank(v) else as_kv(v, name)
-    known = {cls: {k.lower() for k in spec_by_key(cls)} for cls in _LIFE_PARAM_CLASSES}
-    rows: dict[type, list[list[Any]]] = {cls: [] for cls in _LIFE_PARAM_CLASSES}
+    known = {cls: {k.lower() for k in spec_by_key(cls)} for cls in _life_param_classes()}
+    rows: dict[type, list[list[Any]]] = {cls: [] for cls in _life_param_classes()}
     for k, val in kv.items():
         owner = next((cls for cls, keys in known.items() if k in keys), None)
         if owner is None:
             raise UnknownKeyError(k, [key for keys in known.values() for key in keys], what=f"{name} key")
         rows[owner].append([k, val])
     return {arg: params_from_kv(cls, rows[cls] or None, name)
-            for arg, cls in zip(("sei", "mech", "crack"), _LIFE_PARAM_CLASSES)}
+            for arg, cls in zip(("sei", "mech", "crack"), _life_param_classes())}
 
 
 def _duty(v: Any) -> Duty:
@@ -106,6 +96,8 @@ def _duty(v: Any) -> Duty:
 
 
 def _life(design: Any, duty: Any, life_params: Any, materials: Any) -> LifeResult:
+    from xlcell.degradation import cycle_life
+
     return cycle_life(design_from_range(design, materials), _duty(duty), **read_life_params(life_params))
 
 
@@ -134,6 +126,8 @@ def XLCELL_LIFE(design: Any, duty: Any = None, life_params: Any = None, material
     materials: optional table of user-defined materials
     Returns (item, value) rows in display units (%, nm, MPa, mΩ, years).
     """
+    from xlcell.degradation import LifeResult
+
     shown = to_display(_life(design, duty, life_params, materials))
     values = {s.key: float(np.asarray(shown[s.key]).reshape(-1)[0]) for s in specs(LifeResult)}
     return kv_out({k: v if np.isfinite(v) else None for k, v in values.items()})  # blank: end of life never reached
@@ -153,6 +147,8 @@ def XLCELL_LIFE_FADE(design: Any, cycles: Any, duty: Any = None, life_params: An
     life_params: optional (key, value) range of life-model parameters
     materials: optional table of user-defined materials
     """
+    from xlcell.degradation import life_fade
+
     n = _cycles(cycles, "cycles")
     kw = read_life_params(life_params)
     shown = to_display(life_fade(design_from_range(design, materials), n, _duty(duty), kw["sei"], kw["mech"]))
@@ -172,6 +168,8 @@ def XLCELL_LIFE_SOH_BY_YEAR(design: Any, years: Any, cycles_per_year: Any = None
     life_params: optional (key, value) range of life-model parameters
     materials: optional table of user-defined materials
     """
+    from xlcell.degradation import life_soh_by_year
+
     n = as_int(years, "years", minimum=1)  # at most MAX_YEARS: checked by the kernel
     du = _duty(duty)
     if not is_blank(cycles_per_year):
@@ -192,6 +190,8 @@ def XLCELL_SEI_LOSS(design: Any, years: Any, cycles: Any = None, sei_params: Any
     sei_params: optional (key, value) range of SEI parameters (sei_diffusivity_m2_s, sei_activation_energy_kJ_mol, ...)
     materials: optional table of user-defined materials
     """
+    from xlcell.degradation import SECONDS_PER_YEAR, SEIParams, sei_capacity_loss
+
     t = as_float(years, "years")
     n = as_float(cycles, "cycles", default=0.0)
     if t < 0:
@@ -214,7 +214,9 @@ def XLCELL_SEI_CYCLE_LIFE(design: Any, cycles_per_year: Any = None, eol_soh: Any
     sei_params: optional (key, value) range of SEI parameters
     materials: optional table of user-defined materials
     """
-    cpy = _positive(cycles_per_year, "cycles_per_year", _SCENARIO.cycles_per_year)
+    from xlcell.degradation import SEIParams, sei_cycle_life
+
+    cpy = _positive(cycles_per_year, "cycles_per_year", _scenario().cycles_per_year)
     return float(np.asarray(sei_cycle_life(design_from_range(design, materials), cpy, _soh(eol_soh),
                                            params_from_kv(SEIParams, sei_params, "sei_params"))).reshape(-1)[0])
 
@@ -230,8 +232,10 @@ def XLCELL_SEI_FADE(design: Any, cycles: Any, cycles_per_year: Any = None, sei_p
     sei_params: optional (key, value) range of SEI parameters
     materials: optional table of user-defined materials
     """
+    from xlcell.degradation import SEIParams, sei_fade_vs_cycles
+
     n = _cycles(cycles, "cycles")
-    cpy = _positive(cycles_per_year, "cycles_per_year", _SCENARIO.cycles_per_year)
+    cpy = _positive(cycles_per_year, "cycles_per_year", _scenario().cycles_per_year)
     r = sei_fade_vs_cycles(design_from_range(design, materials), n, cpy, params_from_kv(SEIParams, sei_params, "sei_params"))
     shown = to_display(r)
     soh = np.asarray(shown["soh"]).reshape(-1)
@@ -251,8 +255,10 @@ def XLCELL_SEI_SOH_BY_YEAR(design: Any, years: Any, cycles_per_year: Any = None,
     sei_params: optional (key, value) range of SEI parameters
     materials: optional table of user-defined materials
     """
+    from xlcell.degradation import SEIParams, sei_soh_by_year
+
     n = as_int(years, "years", minimum=1)  # at most MAX_YEARS: checked by the kernel
-    cpy = _positive(cycles_per_year, "cycles_per_year", _SCENARIO.cycles_per_year)
+    cpy = _positive(cycles_per_year, "cycles_per_year", _scenario().cycles_per_year)
     s = sei_soh_by_year(design_from_range(design, materials), n, cpy, params_from_kv(SEIParams, sei_params, "sei_params"))
     return [[float(x)] for x in np.asarray(s).reshape(-1)]
 
@@ -269,6 +275,8 @@ def XLCELL_CRACK(design: Any, electrode: Any = None, crack_params: Any = None, m
     materials: optional table of user-defined materials
     Returns (item, value) rows.
     """
+    from xlcell.degradation import CrackParams, CrackResult, cracking
+
     e = as_text(electrode, "electrode", default="neg", choices=["neg", "pos"])
     r = cracking(design_from_range(design, materials), params_from_kv(CrackParams, crack_params, "crack_params"), e)
     shown = to_display(r)
@@ -285,6 +293,8 @@ def XLCELL_WANG_LOSS(c_rate: Any, temperature_C: Any, ah_throughput: Any) -> flo
     temperature_C: cell temperature in °C (tested -30 to 60 °C; XLCELL_WANG_IN_RANGE flags extrapolation)
     ah_throughput: cumulative discharge throughput in Ah of the tested 2.2 Ah cell (cycles x DOD x 2.2), >= 0
     """
+    from xlcell.degradation import wang_loss_percent
+
     return float(wang_loss_percent(_positive(c_rate, "c_rate"), _temperature_K(temperature_C), as_float(ah_throughput, "ah_throughput")))
 
 
@@ -296,6 +306,8 @@ def XLCELL_WANG_IN_RANGE(c_rate: Any, temperature_C: Any) -> bool:
     temperature_C: cell temperature in °C
     Use beside XLCELL_WANG_LOSS and XLCELL_WANG_CYCLE_LIFE, which return a number either way.
     """
+    from xlcell.degradation import wang_in_range
+
     return bool(wang_in_range(_positive(c_rate, "c_rate"), _temperature_K(temperature_C)))
 
 
@@ -308,6 +320,8 @@ def XLCELL_WANG_CYCLE_LIFE(c_rate: Any, temperature_C: Any, eol_soh: Any = None,
     eol_soh: end-of-life state of health, 0-1 (blank = 0.8)
     dod: depth of discharge, 0 (exclusive) to 1 (blank = 1)
     """
+    from xlcell.degradation import wang_cycle_life
+
     return float(wang_cycle_life(_positive(c_rate, "c_rate"), _temperature_K(temperature_C), _soh(eol_soh),
                                  as_float(dod, "dod", default=1.0)))
 
@@ -322,6 +336,8 @@ def XLCELL_WANG_FADE(c_rate: Any, temperature_C: Any, cycles: Any, dod: Any = No
     dod: depth of discharge, 0 (exclusive) to 1 (blank = 1)
     in_tested_range is FALSE where the C-rate or temperature lie outside Wang et al.'s tests (extrapolation).
     """
+    from xlcell.degradation import wang_fade_vs_cycles
+
     n = _cycles(cycles, "cycles")
     f = wang_fade_vs_cycles(_positive(c_rate, "c_rate"), _temperature_K(temperature_C), n,
                             as_float(dod, "dod", default=1.0))
@@ -340,6 +356,8 @@ def XLCELL_WANG_SOH_BY_YEAR(c_rate: Any, temperature_C: Any, years: Any, cycles_
     cycles_per_year: full cycles per year, > 0
     dod: depth of discharge, 0 (exclusive) to 1 (blank = 1)
     """
+    from xlcell.degradation import wang_soh_by_year
+
     s = wang_soh_by_year(_positive(c_rate, "c_rate"), _temperature_K(temperature_C), as_int(years, "years", minimum=1),
                          _positive(cycles_per_year, "cycles_per_year"), as_float(dod, "dod", default=1.0))
     return [[float(x)] for x in np.asarray(s).reshape(-1)]
@@ -358,6 +376,8 @@ def XLCELL_WANG_FIT(data: Any) -> list[list[Any]]:
     values, and held_at_published says why), the RMSE, the rows used and dropped (loss or Ah <= 0 have no
     logarithm), and the ranges of the data; outside them, and for any other design, the fit is extrapolation.
     """
+    from xlcell.degradation import WANG_COEF_UNITS, fit_wang
+
     rows = as_records(data, "data", _FIT_COLUMNS)
     cols = {c: np.array([as_float(r[c], f"{c} (row {i + 1})") for i, r in enumerate(rows)]) for c in _FIT_COLUMNS}
     f = fit_wang(cols["c_rate"], units.to_si(cols["temperature_C"], "°C"), cols["ah_throughput"], cols["loss_pct"])

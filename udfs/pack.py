@@ -9,24 +9,41 @@ Ranges (all optional after ``design``; blank = BatPaC 5.0 defaults):
 """
 from __future__ import annotations
 
-from typing import Any
+import functools
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from xlcell.design import design_from_mapping, design_keys, text_keys
 from xlcell.errors import UnknownKeyError, XlcellError, short_text
-from xlcell.pack import PackDesign, PackMetrics, evaluate_pack
 from xlcell.params import specs
+
+if TYPE_CHECKING:  # the models are imported where a function uses them (issue 15: import udfs stays fast)
+    from xlcell.pack import PackDesign
 
 from ._excel import as_2d, as_kv, as_table, as_text, excel_value, is_blank, is_blank_range, kv_out, udf
 from .cell import calendering_context, design_values, materials_from_range
-from .cost import BOM_CLASSES, FACTORY_CLASSES, cost_inputs, cost_settings, objects_from_kv
+from .cost import BOM_CLASSES, factory_classes, cost_inputs, cost_settings, objects_from_kv
 
-_METRICS = {s.key.lower(): s for s in specs(PackMetrics)}
 #: the start of the row of a case the model refuses in XLCELL_PACK_TABLE (its reason follows): a result of the
 #: comparison (this combination makes no pack), not an error of the formula, which stays #XLCELL!
 REFUSED = "refused: "
-_PACK_KEYS = {s.key.lower(): s for s in specs(PackDesign)}
+
+
+@functools.cache
+def _metrics() -> dict[str, Any]:
+    """The pack's result specs by lower-case key (built on first use, with the pack model)."""
+    from xlcell.pack import PackMetrics
+
+    return {s.key.lower(): s for s in specs(PackMetrics)}
+
+
+@functools.cache
+def _pack_keys() -> dict[str, Any]:
+    """The pack's input specs by lower-case key (built on first use, with the pack model)."""
+    from xlcell.pack import PackDesign
+
+    return {s.key.lower(): s for s in specs(PackDesign)}
 
 
 def _bools_as_numbers(v: Any, name: str) -> Any:
@@ -46,14 +63,16 @@ def pack_from_range(pack: Any, name: str = "pack") -> PackDesign:
     name : str
         The argument's name in error texts.
     """
+    from xlcell.pack import PackDesign
+
     return objects_from_kv(_bools_as_numbers(pack, name), (PackDesign,), name)[PackDesign]
 
 
 def _item(name: str) -> str:
     try:
-        return _METRICS[name.strip().lower()].key
+        return _metrics()[name.strip().lower()].key
     except KeyError:
-        raise UnknownKeyError(name, [s.key for s in _METRICS.values()], what="pack item") from None
+        raise UnknownKeyError(name, [s.key for s in _metrics().values()], what="pack item") from None
 
 
 @udf(table=True, ranges=("design", "pack", "factory", "bom", "steps", "materials"), wizard=False)
@@ -69,6 +88,8 @@ def XLCELL_PACK(design: Any, pack: Any = None, factory: Any = None, bom: Any = N
     materials: optional table of user-defined materials
     Returns a two-column (item, value) array: pack_cost_usd, pack_cost_usd_per_kWh, module_cost_usd, pack_power_kW, pos_thickness_um, active_limit, the line items ...
     """
+    from xlcell.pack import evaluate_pack
+
     d, kw = cost_inputs(design, factory, bom, steps, materials)
     return kv_out(evaluate_pack(d, pack_from_range(pack), **kw).as_display())
 
@@ -82,6 +103,8 @@ def XLCELL_PACK_VALUE(design: Any, item: Any, pack: Any = None, factory: Any = N
     item: a key of XLCELL_PACK's result, e.g. pack_cost_usd_per_kWh, battery_system_cost_usd_per_kWh, active_limit
     pack, factory, bom, steps, materials: optional, as for XLCELL_PACK
     """
+    from xlcell.pack import evaluate_pack
+
     key = _item(as_text(item, "item"))
     d, kw = cost_inputs(design, factory, bom, steps, materials)
     return excel_value(evaluate_pack(d, pack_from_range(pack), **kw).as_display()[key])
@@ -89,7 +112,7 @@ def XLCELL_PACK_VALUE(design: Any, item: Any, pack: Any = None, factory: Any = N
 
 def _other_keys() -> dict[str, str]:
     """``{key: 'factory' or 'bom'}`` of the keys a cases table may set besides design and pack keys."""
-    out = {s.key.lower(): "factory" for cls in FACTORY_CLASSES for s in specs(cls)}
+    out = {s.key.lower(): "factory" for cls in factory_classes() for s in specs(cls)}
     out.update({s.key.lower(): "bom" for cls in BOM_CLASSES for s in specs(cls)})
     out.update({k: "bom" for k in _extra_bom_keys()})
     return out
@@ -124,17 +147,19 @@ def XLCELL_PACK_TABLE(cases: Any, items: Any = None, design: Any = None, pack: A
     design, pack, factory, bom, steps, materials: the base of every case, as for XLCELL_PACK
     Returns a header row of items and one row per case; a case the model refuses shows "refused: " and the reason in its row (bad arguments of the formula give one #XLCELL! text).
     """
+    from xlcell.pack import evaluate_pack
+
     header, rows = as_table(cases, "cases", keep_blank_rows=True)
     canon = {k.key.lower(): k.key for k in design_keys()}
     keys = [canon.get(h, h) for h in header]
     dkeys = set(canon.values())
     other = _other_keys()
     for k in keys:
-        if k not in dkeys and k not in _PACK_KEYS and k not in other:
-            raise UnknownKeyError(k, sorted(dkeys | set(_PACK_KEYS) | set(other)), "cases key")
-    out_keys = list(_METRICS) if is_blank_range(items) else [_item(as_text(c, "items")) for r in as_2d(items, "items")
+        if k not in dkeys and k not in _pack_keys() and k not in other:
+            raise UnknownKeyError(k, sorted(dkeys | set(_pack_keys()) | set(other)), "cases key")
+    out_keys = list(_metrics()) if is_blank_range(items) else [_item(as_text(c, "items")) for r in as_2d(items, "items")
                                                            for c in r if not is_blank(c)]
-    out_keys = [_METRICS[k.lower()].key for k in out_keys]
+    out_keys = [_metrics()[k.lower()].key for k in out_keys]
     kept = [i for i, r in enumerate(rows) if not all(is_blank(c) for c in r)]
     base_design = design_values(as_kv(design, "design")) if design is not None and not is_blank(design) else {}
     pack_from_range(pack)  # the base pack's keys and values checked once (an unknown key names itself)
@@ -167,7 +192,7 @@ def XLCELL_PACK_TABLE(cases: Any, items: Any = None, design: Any = None, pack: A
                     else:
                         values[k] = np.array([float(np.nan if base is None else base) if is_blank(c) else _num(c, k, i)
                                               for c, i in zip(col, sel)])
-                elif k in _PACK_KEYS:
+                elif k in _pack_keys():
                     b = pvals.get(k)
                     pvals[k] = [b if is_blank(c) else c for c in col]
             kw = cost_settings(_override(factory, {k: v for k, v in sig if other[k] == "factory"}, "factory"),
@@ -204,10 +229,12 @@ def _num(c: Any, key: str, i: int) -> float:
 
 def _pack_arrays(pvals: dict[str, Any], n: int) -> PackDesign:
     """A population of packs from ``{pack key: value or list of n values (None = default)}`` in display units."""
+    from xlcell.pack import PackDesign
+
     kw: dict[str, Any] = {}
     default = PackDesign()
     for k, v in pvals.items():
-        s = _PACK_KEYS[k]
+        s = _pack_keys()[k]
         vals = v if isinstance(v, list) else [v] * n
         arr = np.array([float(s.from_si(getattr(default, s.name))) if c is None or is_blank(c) else _num(c, s.key, i)
                         for i, c in enumerate(vals)])

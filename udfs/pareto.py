@@ -11,7 +11,6 @@ from typing import Any
 import numpy as np
 
 from xlcell.errors import InputError, ShapeError
-from xlcell.pareto import hypervolume, non_dominated
 
 from ._excel import as_2d, as_float, as_text, udf
 
@@ -33,6 +32,8 @@ def XLCELL_PARETO_FILTER(points: Any, senses: Any) -> list[list[Any]]:
     points: numbers, one row per design and one column per objective (no header)
     senses: one "min" or "max" per column of points
     """
+    from xlcell.pareto import non_dominated
+
     return [[bool(x)] for x in non_dominated(_objectives(points, senses))]
 
 
@@ -44,6 +45,8 @@ def XLCELL_HYPERVOLUME(points: Any, senses: Any, reference: Any) -> float:
     senses: one "min" or "max" per column of points
     reference: the reference point, one value per column (worse than every point of interest)
     """
+    from xlcell.pareto import hypervolume
+
     P = _objectives(points, senses)
     r = [as_float(c, "reference") for row in as_2d(reference, "reference") for c in row]
     if len(r) != P.shape[1]:

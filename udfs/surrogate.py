@@ -7,8 +7,7 @@ data a ``porosity`` column. The conversion to SI happens through :mod:`xlcell.un
 from __future__ import annotations
 
 import functools
-
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -16,17 +15,37 @@ from xlcell import units
 from xlcell.calendering import LINE_LOAD
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
 from xlcell.params import to_display
-from xlcell.process_sim import SOLIDS_FRACTION, CalenderLine, ProcessSimulator
-from xlcell.surrogate import MEASUREMENT_SD, SETTING_SPECS, bayes_opt, fit_surrogate, suggest_next
+
+if TYPE_CHECKING:  # the models are imported where a function uses them (issue 15: import udfs stays fast)
+    from xlcell.process_sim import CalenderLine
 
 from ._excel import as_2d, as_float, as_int, as_table, as_text, is_blank_row, kv_out, params_from_kv, udf, user_names
 
-#: Excel key -> (SI key, display unit), from the kernel's setting specs
-SETTING_KEYS = {s.key: (s.name, s.unit) for s in SETTING_SPECS}
-_BY_LOWER = {k.lower(): k for k in SETTING_KEYS}
-_BY_SI = {si: k for k, (si, _) in SETTING_KEYS.items()}
-#: the models' SI settings -> the key and unit the user typed (errors name what is in the user's table)
-_USER_NAMES = {si: (k, unit) for k, (si, unit) in SETTING_KEYS.items() if si != k}
+
+@functools.cache
+def setting_keys() -> dict[str, tuple[str, str]]:
+    """Excel key -> (SI key, display unit), from the kernel's setting specs (built on first use, with the model)."""
+    from xlcell.surrogate import SETTING_SPECS
+
+    return {s.key: (s.name, s.unit) for s in SETTING_SPECS}
+
+
+@functools.cache
+def _by_lower() -> dict[str, str]:
+    return {k.lower(): k for k in setting_keys()}
+
+
+@functools.cache
+def _by_si() -> dict[str, str]:
+    return {si: k for k, (si, _) in setting_keys().items()}
+
+
+@functools.cache
+def _user_names() -> dict[str, tuple[str, str]]:
+    """The models' SI settings -> the key and unit the user typed (errors name what is in the user's table)."""
+    return {si: (k, unit) for k, (si, unit) in setting_keys().items() if si != k}
+
+
 POROSITY = "porosity"
 MAX_ITER = 50
 MAX_SEED = 2**32 - 1  #: seeds of numpy's and scikit-learn's generators are 32-bit
@@ -37,6 +56,8 @@ def _material(v: Any) -> str:
 
 
 def _line(v: Any) -> CalenderLine:
+    from xlcell.process_sim import CalenderLine
+
     return params_from_kv(CalenderLine, v, "line")
 
 
@@ -48,6 +69,8 @@ def _seed(v: Any) -> int:
 
 
 def _solids(v: Any) -> float:
+    from xlcell.process_sim import SOLIDS_FRACTION
+
     phi = as_float(v, "solids_fraction", default=SOLIDS_FRACTION)
     if not 0 < phi < 1:
         raise InputError("solids_fraction", phi, "a number between 0 and 1 (exclusive)")
@@ -55,16 +78,18 @@ def _solids(v: Any) -> float:
 
 
 def _measurement_sd(v: Any) -> float:
+    from xlcell.surrogate import MEASUREMENT_SD
+
     return as_float(v, "measurement_sd", default=MEASUREMENT_SD)  # range checked by fit_surrogate
 
 
 def settings_table(v: Any, name: str, *, measured: bool) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
     """A trial table (header row of setting keys [+ porosity]) -> (SI settings, porosity or None)."""
     header, rows = as_table(v, name)
-    known = list(SETTING_KEYS) + ([POROSITY] if measured else [])
+    known = list(setting_keys()) + ([POROSITY] if measured else [])
     cols = {}
     for j, h in enumerate(header):
-        key = POROSITY if h == POROSITY and measured else _BY_LOWER.get(h)
+        key = POROSITY if h == POROSITY and measured else _by_lower().get(h)
         if key is None:
             raise UnknownKeyError(h, known, what=f"{name} column")
         cols[key] = j
@@ -76,7 +101,8 @@ def settings_table(v: Any, name: str, *, measured: bool) -> tuple[dict[str, np.n
     for i, r in enumerate(rows):
         for k, j in cols.items():
             values[k].append(as_float(r[j] if j < len(r) else None, f"{name} row {i + 1} {k}"))
-    settings = {SETTING_KEYS[k][0]: units.to_si(np.array(x), SETTING_KEYS[k][1]) for k, x in values.items() if k != POROSITY}
+    keys = setting_keys()
+    settings = {keys[k][0]: units.to_si(np.array(x), keys[k][1]) for k, x in values.items() if k != POROSITY}
     return settings, (np.array(values[POROSITY]) if measured else None)
 
 
@@ -94,19 +120,19 @@ def bounds_table(v: Any, name: str = "bounds") -> dict[str, tuple[float, float]]
             continue
         if isinstance(r[1], str) and isinstance(r[2], str) and not r[1].strip()[:1].isdigit():
             continue  # header
-        key = _BY_LOWER.get(as_text(r[0], f"{name} row {i + 1} key").lower())
+        key = _by_lower().get(as_text(r[0], f"{name} row {i + 1} key").lower())
         if key is None:
-            raise UnknownKeyError(str(r[0]), SETTING_KEYS, what=f"{name} setting")
+            raise UnknownKeyError(str(r[0]), setting_keys(), what=f"{name} setting")
         lo = as_float(r[1], f"{name} {key} low")
         hi = as_float(r[2], f"{name} {key} high")
         if not lo < hi:
             raise InputError(f"{name} {key} high", hi, f"above the low bound {lo:g} (low, high in that order)")
-        si, unit = SETTING_KEYS[key]
+        si, unit = setting_keys()[key]
         if si in out:
             raise InputError(f"{name} row {i + 1}", key, "each setting in one row only (it already has a row)")
         out[si] = (float(units.to_si(lo, unit)), float(units.to_si(hi, unit)))
     for k in (LINE_LOAD.key, "line_speed_m_min"):
-        if SETTING_KEYS[k][0] not in out:
+        if setting_keys()[k][0] not in out:
             raise ShapeError(name, f"without a {k} row", "rows for line_load_N_mm and line_speed_m_min")
     return out
 
@@ -117,7 +143,7 @@ def _user_named(**extra: str):
     def deco(fn):
         @functools.wraps(fn)
         def call(*args):
-            with user_names(**_USER_NAMES, **extra):
+            with user_names(**_user_names(), **extra):
                 return fn(*args)
         return call
     return deco
@@ -143,6 +169,8 @@ def XLCELL_GP_PREDICT(data: Any, query: Any, material: Any = None, solids_fracti
     measurement_sd: standard deviation of a porosity measurement; the fitted noise never falls below it (blank = 0.003)
     line: optional (key, value) range of the calender: roll_diameter_m, thickness_before_um, relaxation_time_ms, ...
     """
+    from xlcell.surrogate import fit_surrogate
+
     mat, ln = _material(material), _line(line)
     X, y = settings_table(data, "data", measured=True)
     Q, _ = settings_table(query, "query", measured=False)
@@ -171,6 +199,8 @@ def XLCELL_BO_SUGGEST(data: Any, bounds: Any, target_porosity: Any, material: An
     line: optional (key, value) range of the calender: roll_diameter_m, thickness_before_um, relaxation_time_ms, ...
     acquisition: EI (expected improvement, default) or LCB (lower confidence bound |μ - target| - 2σ)
     """
+    from xlcell.surrogate import fit_surrogate, suggest_next
+
     mat, ln = _material(material), _line(line)
     X, y = settings_table(data, "data", measured=True)
     b = bounds_table(bounds)
@@ -184,7 +214,7 @@ def XLCELL_BO_SUGGEST(data: Any, bounds: Any, target_porosity: Any, material: An
     sur = fit_surrogate(X, y, material=mat, line=ln, solids_fraction=phi, n_restarts=3, seed=s, measurement_sd=msd)
     sg = suggest_next(sur, b, t, acquisition=acq, seed=s, fixed=fixed)
     shown = to_display(sg)
-    out = {_BY_SI[k]: float(shown["settings"][k]) for k in b}
+    out = {_by_si()[k]: float(shown["settings"][k]) for k in b}
     if "solids_fraction" not in b:
         out["solids_fraction"] = shown["settings"]["solids_fraction"]
     fracture = shown["fracture_line_load_N_mm"]
@@ -214,6 +244,9 @@ def XLCELL_BO_RUN(bounds: Any, target_porosity: Any, material: Any = None, solid
     noise_sd: standard deviation of the simulated porosity measurement (blank = 0.003)
     line: optional (key, value) range of the calender: roll_diameter_m, thickness_before_um, relaxation_time_ms, ...
     """
+    from xlcell.process_sim import ProcessSimulator
+    from xlcell.surrogate import bayes_opt
+
     mat, ln = _material(material), _line(line)
     b = bounds_table(bounds)
     t = _target(target_porosity)
@@ -228,10 +261,10 @@ def XLCELL_BO_RUN(bounds: Any, target_porosity: Any, material: Any = None, solid
     sim = ProcessSimulator(mat, solids_fraction=phi, line=ln, noise_sd=sd, seed=s)
     h = bayes_opt(sim, b, t, n_init=n0, n_iter=n1, seed=s)
     keys = list(b)
-    header = ["iteration", "phase"] + [_BY_SI[k] for k in keys] + ["porosity", "abs_error", "best_abs_error"]
+    header = ["iteration", "phase"] + [_by_si()[k] for k in keys] + ["porosity", "abs_error", "best_abs_error"]
     obj, best, shown = h.objective, h.best_so_far, to_display(h)
     return [header] + [[float(i + 1), h.phase[i]] + [float(shown["settings"][k][i]) for k in keys]
                        + [float(shown["porosity"][i]), float(obj[i]), float(best[i])] for i in range(len(h))]
 
 
-__all__ = [n for n in dir() if n.startswith("XLCELL_")] + ["SETTING_KEYS", "bounds_table", "settings_table"]
+__all__ = [n for n in dir() if n.startswith("XLCELL_")] + ["setting_keys", "bounds_table", "settings_table"]

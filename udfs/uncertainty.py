@@ -23,18 +23,18 @@ a sheet can show the statistics, the risk, the samples and the correlations of o
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from xlcell import units
 from xlcell.errors import InputError, ShapeError
 from xlcell.params import item_units, to_display
-from xlcell.registry import output_key, output_spec
-from xlcell.tables import C2C_SAMPLE_HEADER, HISTOGRAM_HEADER, MC_HEADER
+from xlcell.tables import C2C_SAMPLE_HEADER, HISTOGRAM_HEADER
 from xlcell.duty import Duty
-from xlcell.uncertainty import (DEFAULT_OUTPUTS, MAX_BINS, STAT_COLUMNS, MonteCarloResult, SpecWindow, UncertaintySpec,
-                                cell_to_cell, histogram, monte_carlo, spec_from_mapping)
+
+if TYPE_CHECKING:  # the models are imported where a function uses them (issue 15: import udfs stays fast)
+    from xlcell.uncertainty import MonteCarloResult, UncertaintySpec
 
 from ._excel import as_2d, as_float, as_int, as_kv, as_text, excel_value, is_blank, kv_out, params_from_kv, udf
 from .cell import design_from_range
@@ -67,6 +67,8 @@ def _pct(v: Any, name: str, default: float | None = None) -> float:
 
 def spec_from_range(v: Any, name: str = "spec") -> UncertaintySpec:
     """The uncertainty model from a two-column (key, value) range in display units (blank = defaults)."""
+    from xlcell.uncertainty import UncertaintySpec, spec_from_mapping
+
     if v is None or is_blank(v):
         return UncertaintySpec()
     rows = as_2d(v, name)
@@ -83,6 +85,9 @@ def spec_from_range(v: Any, name: str = "spec") -> UncertaintySpec:
 
 
 def _outputs(v: Any) -> tuple[str, ...]:
+    from xlcell.registry import output_key, output_spec
+    from xlcell.uncertainty import DEFAULT_OUTPUTS
+
     if v is None or is_blank(v):
         return DEFAULT_OUTPUTS
     keys = [output_key(as_text(c, "outputs")) for r in as_2d(v, "outputs") for c in r if not is_blank(c)]
@@ -106,6 +111,8 @@ def _duty(v: Any) -> Duty | None:
 def _run(design: Any, n: Any, seed: Any, spec: Any, factory: Any, bom: Any, steps: Any, materials: Any,
          outputs: Any, duty: Any = None) -> MonteCarloResult:
     """The Monte Carlo run of these arguments (the same arguments reuse the same run)."""
+    from xlcell.uncertainty import monte_carlo
+
     key = repr((design, n, seed, spec, factory, bom, steps, materials, outputs, duty))
     if key in _RUNS:
         _RUNS.move_to_end(key)
@@ -142,6 +149,10 @@ def XLCELL_MONTE_CARLO(design: Any, n: Any, seed: Any, spec: Any = None, factory
     Returns a header row (output, unit, deterministic, mean, std, p5, p50, p95, mean_below_p5, mean_above_p95) and
     one row per output; mean_above_p95 of a cost is its CVaR95 (the mean of the worst 5 % of samples).
     """
+    from xlcell.tables import MC_HEADER
+
+    from xlcell.uncertainty import STAT_COLUMNS
+
     r = _run(design, n, seed, spec, factory, bom, steps, materials, outputs, duty)
     shown, unit = to_display(r), item_units(r, "stats")
     rows: list[list[Any]] = [list(MC_HEADER)]
@@ -210,6 +221,8 @@ def _c2c(design: Any, n_cells: Any, seed: Any, cv_thickness_pct: Any, cv_porosit
          parallel: Any = None, capacity_window_pct: Any = None, resistance_window_pct: Any = None,
          cv_contact_pct: Any = None, materials: Any = None, factory: Any = None, bom: Any = None, steps: Any = None,
          window: Any = None):
+    from xlcell.uncertainty import SpecWindow, cell_to_cell
+
     n = _samples(n_cells, "n_cells")
     s = _seed(seed)
     cvs = [_pct(v, nm, default) for v, nm, default in ((cv_thickness_pct, "cv_thickness_pct", None),
@@ -291,6 +304,8 @@ def XLCELL_HISTOGRAM(values: Any, bins: Any) -> list[list[Any]]:
     bins: number of equal-width bins between the smallest and largest value, 1 to 1000
     The last bin includes its upper edge (numpy's rule), so the counts add up to the number of values.
     """
+    from xlcell.uncertainty import MAX_BINS, histogram
+
     rows = as_2d(values, "values")
     cells = [c for r in rows for c in r]
     if cells and isinstance(cells[0], str) and not is_blank(cells[0]):
@@ -369,6 +384,17 @@ def XLCELL_SOBOL(design: Any, n: Any, seed: Any, bounds: Any = None, outputs: An
         rows.append([name] + [excel_value(float(getattr(r, stat)[i, j])) for i in range(len(r.outputs))
                               for stat in ("S1", "S1_conf", "ST", "ST_conf")])
     return rows
+
+
+
+def __getattr__(name: str) -> Any:
+    """``MC_HEADER``, :mod:`xlcell.tables`' header of XLCELL_MONTE_CARLO, built with the Monte Carlo model on first use
+    (PEP 562), so that ``import udfs`` does not import the model (issue 15)."""
+    if name == "MC_HEADER":
+        from xlcell.tables import MC_HEADER
+
+        return MC_HEADER
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [n for n in dir() if n.startswith("XLCELL_")] + ["spec_from_range", "sobol_bounds", "MAX_SAMPLES",

@@ -18,8 +18,10 @@ sequence (:class:`scipy.stats.qmc.Sobol`, fast-forwarded), so it too is independ
 * :func:`map_chunks` runs the chunks in this process or on any executor (a Dask
   client's ``get_executor()``, a process pool): this module imports no engine.
 
-Memory: a chunk's model call holds a few hundred arrays of ``chunk`` floats (about 0.5 GB at 65,536 designs for the
-full chain); the combined table holds one float per sample and output.
+Memory: a chunk's model call holds the arrays of ``chunk`` designs that its outputs need (each provider computes only
+the outputs asked, :mod:`xlcell.registry`; the cost model works in blocks of :data:`xlcell.cost.CHUNK`): about 200 MB
+of peak resident memory for a sweep or a Monte Carlo of a million at the default 65,536 (``bench/bench_batch.py``);
+the combined table holds one float per sample and output.
 """
 from __future__ import annotations
 
@@ -462,8 +464,8 @@ def block_draws(seed: int, start: int, stop: int) -> Any:
 
 
 def monte_carlo_chunk(plan: MonteCarloPlan, start: int, stop: int) -> dict[str, np.ndarray]:
-    """Samples ``start .. stop`` of a Monte Carlo run (:func:`xlcell.uncertainty.monte_carlo` on their draws, one
-    vectorised call): ``{output: samples}``, ``feasible`` and, for the deterministic design, ``deterministic:<key>``
+    """Samples ``start .. stop`` of a Monte Carlo run (:func:`xlcell.uncertainty.monte_carlo_samples` on their draws,
+    one vectorised call: :func:`xlcell.uncertainty.monte_carlo`'s samples without its summary): ``{output: samples}``, ``feasible`` and, for the deterministic design, ``deterministic:<key>``
     (one value, the same in every chunk).
 
     Parameters
@@ -473,13 +475,13 @@ def monte_carlo_chunk(plan: MonteCarloPlan, start: int, stop: int) -> dict[str, 
     start, stop : int
         The samples (a chunk of :meth:`MonteCarloPlan.layout`).
     """
-    from .uncertainty import monte_carlo as mc
+    from .uncertainty import monte_carlo_samples
 
-    r = mc(plan.design, stop - start, plan.seed, plan.spec, outputs=plan.outputs, draws=block_draws(plan.seed, start, stop),
-           **plan.inputs)
-    out = {k: r.samples[k] for k in r.keys}
-    out["feasible"] = r.feasible.astype(float)
-    out.update({f"deterministic:{k}": np.array([r.deterministic[k]]) for k in r.keys})
+    samples, det = monte_carlo_samples(plan.design, stop - start, plan.seed, plan.spec, outputs=plan.outputs,
+                                       draws=block_draws(plan.seed, start, stop), **plan.inputs)
+    out = {k: samples[k] for k in det}
+    out["feasible"] = samples["feasible"].astype(float)
+    out.update({f"deterministic:{k}": np.array([v]) for k, v in det.items()})
     return out
 
 

@@ -71,7 +71,8 @@ from .cell import (
     evaluate_cell,
     resolve,
 )
-from .conduction import (CALENDERING_MATERIALS, DEFAULT_MATERIALS, CalenderingMaterial, _check, coating_porosity,
+from . import conduction as _conduction
+from .conduction import (DEFAULT_MATERIALS, CalenderingMaterial, _check, coating_porosity,
                          get_calendering_material, solid_conductivity)
 from .errors import InfeasibleError, InputError, UnknownMaterialError
 from .materials import Material, get_material
@@ -743,7 +744,7 @@ def hierarchy(material: str, am_frac: Array, binder_frac: Array, line_load_N_m: 
 
     mat = get_calendering_material(material, materials)
     # a calibrated variant (e.g. NMC811_dem, issue 16) is made of its library entry's active material
-    linked = mat.active_material or CALENDERING_MATERIALS.get(mat.name.upper(), mat).active_material
+    linked = mat.active_material or _conduction.CALENDERING_MATERIALS.get(mat.name.upper(), mat).active_material
     am = get_material(linked or material, active_materials)
     which = "pos" if am.role == "positive" else "neg"
     base = base or default_design()
@@ -773,6 +774,14 @@ def hierarchy(material: str, am_frac: Array, binder_frac: Array, line_load_N_m: 
     new = dataclasses.replace(new, thickness_m=thickness)
     d = dataclasses.replace(d, **{which: new})
     return calendering_performance(d, line_load_N_m, which=which, material=mat, solids_fraction=solids_fraction)
+
+
+
+def __getattr__(name: str) -> Any:
+    """:data:`CALENDERING_MATERIALS` (:mod:`xlcell.conduction`'s), read from its data file on first use (PEP 562)."""
+    if name == "CALENDERING_MATERIALS":
+        return _conduction.CALENDERING_MATERIALS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [

@@ -879,12 +879,10 @@ def evaluate_cell(design: CellDesign, fmt: CellFormat | None = None, *,
         v_load = rate["v_load"]
         # feasible: discharge AND charge at the C-rate (the negative's electrolyte depletes on charge); each diffusion
         # limit alone keeps min_usable_fraction of the capacity (its limit ratio <= 1)
-        ok_el = (rate["lim_e_p"] <= 1.0) & (rate["lim_e_n"] <= 1.0)
-        ok_s = (rate["lim_s_p"] <= 1.0) & (rate["lim_s_n"] <= 1.0)
-        ok_v = v_load > rate["v_cut"]
+        ok_np, ok_el, ok_s, ok_v = _feasibility(np_ratio, rate)
         v.update({m: rate[k] for m, k in _RATE_METRICS.items()}, usable_capacity_C=capacity * rate["fraction"],
                  feasible_electrolyte=ok_el, feasible_solid=ok_s, feasible_voltage=ok_v,
-                 feasible=(np_ratio >= 1.0) & ok_el & ok_s & ok_v)
+                 feasible=ok_np & ok_el & ok_s & ok_v)
     if "pulse" in groups:
         # BatPaC 5.0's power (§2.4): a 10 s pulse at the fraction f of the open-circuit voltage; the current from the
         # ohmic and the Butler–Volmer drops (the linear ASI's P = V² f (1 - f) / R at small overpotential)
@@ -1512,11 +1510,48 @@ def broadcast_fields_cell(d: CellDesign) -> CellDesign:
     return _mark_resolved(out) if is_resolved(d) else out  # read-only views of valid values stay valid
 
 
+def _feasibility(np_ratio: Array, rate: Mapping[str, Array]) -> tuple[Array, Array, Array, Array]:
+    """:func:`evaluate_cell`'s four checks (N/P, electrolyte, solid, voltage) from the N/P ratio and the rate model."""
+    return (np_ratio >= 1.0, (rate["lim_e_p"] <= 1.0) & (rate["lim_e_n"] <= 1.0),
+            (rate["lim_s_p"] <= 1.0) & (rate["lim_s_n"] <= 1.0), rate["v_load"] > rate["v_cut"])
+
+
+def feasibility(design: CellDesign, fmt: CellFormat | None = None, *,
+                calendering: Mapping[str, Any] | None = None) -> dict[str, np.ndarray]:
+    """:func:`evaluate_cell`'s feasibility flags alone (``feasible_np``, ``feasible_electrolyte``, ``feasible_solid``,
+    ``feasible_voltage``, ``feasible``): the same chain and rate model, without the pulse power and the other metrics.
+
+    Parameters
+    ----------
+    design : CellDesign
+        Designs (SI; broadcasting).
+    fmt : CellFormat, optional
+        The cell format (:func:`evaluate_cell`).
+    calendering : mapping, optional
+        The calendering context (:func:`evaluate_cell`).
+
+    Returns
+    -------
+    dict
+        Boolean arrays of the designs' broadcast shape, keyed as :class:`CellMetrics`' Excel keys.
+    """
+    d = in_format(resolve(design), fmt)
+    c = chain(d, fmt, calendering)
+    _check_cutoff(d, c["ocv_V"])
+    rate = _rate_limits(d, c, d.c_rate_per_h)
+    ok = _feasibility(c["neg_areal_capacity_C_m2"] / c["pos_areal_capacity_C_m2"], rate)
+    shape = np.broadcast_shapes(*(np.shape(x) for x in ok), *(np.shape(getattr(o, s.name)) for o in (d, d.pos, d.neg, d.sep)
+                                                             for s in specs(o)))
+    flags = dict(zip(("feasible_np", "feasible_electrolyte", "feasible_solid", "feasible_voltage"), ok))
+    flags["feasible"] = ok[0] & ok[1] & ok[2] & ok[3]
+    return {k: np.broadcast_to(np.asarray(v, dtype=bool), shape).copy() for k, v in flags.items()}
+
+
 __all__ = [
     "CellDesign", "CellMetrics", "ElectrodeDesign", "SeparatorDesign", "default_design", "electrode",
     "evaluate_cell", "chain", "format_geometry", "in_format", "electronic_conductivity", "negative_area", "rate_capability", "areal_capacity", "coating_density", "volumetric_capacity",
     "am_volume_fraction", "specific_area", "charge_transfer_asi", "neg_thickness_for_np", "resolve",
     "binder_coverage", "broadcast_fields_cell", "composite_density", "areal_capacity_of", "specific_area_of",
     "charge_transfer_asi_of", "sphere_usable_fraction", "sphere_critical_number", "bv_overpotential", "pulse_current",
-    "surface_headroom", "cutoff_voltage", "is_resolved", "metric_names", "metric_group",
+    "surface_headroom", "cutoff_voltage", "feasibility", "is_resolved", "metric_names", "metric_group",
 ]

@@ -33,6 +33,7 @@ and ``anisotropic_transport`` (default True; False keeps the isotropic ε^b for 
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -84,8 +85,10 @@ class CalenderingMaterial:
     active_material: str = ""
 
 
+@functools.cache
 def _library() -> dict[str, CalenderingMaterial]:
-    """The records of ``data/calendering_materials.toml``, by upper-case name (names unique, case-insensitive)."""
+    """The records of ``data/calendering_materials.toml``, by upper-case name (names unique, case-insensitive); read
+    on first use, once."""
     out: dict[str, CalenderingMaterial] = {}
     for i, r in enumerate(paramsets.records("calendering_materials", "material")):
         where = f"xlcell/data/calendering_materials.toml [[material]] {i + 1}"
@@ -99,9 +102,14 @@ def _library() -> dict[str, CalenderingMaterial]:
     return out
 
 
-#: Calendering parameters by upper-case material name (names as in :mod:`xlcell.materials`), from
-#: ``data/calendering_materials.toml``. All compaction, fracture and microstructure numbers are illustrative defaults.
-CALENDERING_MATERIALS: dict[str, CalenderingMaterial] = _library()
+
+def __getattr__(name: str) -> Any:
+    """:data:`CALENDERING_MATERIALS`: calendering parameters by upper-case material name (names as in
+    :mod:`xlcell.materials`), from ``data/calendering_materials.toml``, read on first use (PEP 562), so that the import
+    parses no data file (issue 15). All compaction, fracture and microstructure numbers are illustrative defaults."""
+    if name == "CALENDERING_MATERIALS":
+        return _library()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def get_calendering_material(name: str, extra: Mapping[str, CalenderingMaterial] | None = None) -> CalenderingMaterial:
@@ -118,9 +126,9 @@ def get_calendering_material(name: str, extra: Mapping[str, CalenderingMaterial]
     if extra and key in extra:
         return extra[key]
     try:
-        return CALENDERING_MATERIALS[key]
+        return _library()[key]
     except KeyError:
-        known = [m.name for m in list((extra or {}).values()) + list(CALENDERING_MATERIALS.values())]
+        known = [m.name for m in list((extra or {}).values()) + list(_library().values())]
         raise UnknownMaterialError(str(name), known) from None
 
 

@@ -29,18 +29,18 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
 from . import paramsets
 from .bom import (BillOfMaterials, CellFormat, CellGeometry, MaterialPrices, MaterialYields, Slurry, _bom, _geometry,
                   resolve_prices)
-from .cell import CellDesign, _map_cell, broadcast_fields_cell, resolve
+from .cell import CellDesign, _map_cell, resolve
 from .errors import InputError, ShapeError
 from .formats import format_steps
 from .factory import DEFAULT_STEPS, DRIVERS, Plant, ProcessStep, StepResults, StepTable, bottleneck, size_plant
-from .params import ParamSpec, param, per_item, specs
+from .params import ParamSpec, param, per_item, specs, whole_number
 
 Array = Any
 
@@ -291,39 +291,33 @@ def rollup(materials: Array, labor_s: Array, capex: Array, area: Array, energy_u
                 total=variable + fixed + profit + warranty, investment=investment, building=building_usd)
 
 
-def cost_details(
-    design: CellDesign,
-    factory: Factory | None = None,
-    prices: MaterialPrices | None = None,
-    *,
-    fmt: CellFormat | None = None,
-    yields: MaterialYields | None = None,
-    slurry: Slurry | None = None,
-    calendering: Mapping[str, Any] | None = None,
-) -> CostDetails:
-    """Cost a population of designs and keep every intermediate result (see :func:`evaluate_cost`).
-
-    Parameters
-    ----------
-    design : CellDesign
-        Designs (SI; every field broadcasts).
-    factory : Factory, optional
-        Process steps, plant and economics (default: BatPaC 5.0's 50 GWh/yr plant).
-    prices : MaterialPrices, optional
-        Material prices (default: BatPaC 5.0's; the active materials at the design's materials' library prices).
-    fmt, yields, slurry : optional
-        Cell format, material yields, slurry solvents (BatPaC 5.0 defaults).
-    calendering : mapping, optional
-        The calendering context of the coatings' electronic conductivity (:func:`xlcell.cell.evaluate_cell`).
-    """
+def _checked(design: CellDesign, factory: Factory | None, prices: MaterialPrices | None, fmt: CellFormat | None,
+             yields: MaterialYields | None, slurry: Slurry | None, calendering: Mapping[str, Any] | None,
+             ) -> dict[str, Any]:
+    """The cost model's inputs, each checked once: the design resolved (:func:`xlcell.cell.resolve`), the plant and
+    economics checked, the format's step table validated, the blank active-material prices resolved."""
     fac = factory or Factory()
-    plant, econ, table = fac.plant, fac.economics, fac.steps
-    _check(plant)
-    _check(econ)
-    table = format_steps(table, fmt)  # a can format's winding, can and sealing steps (xlcell.formats)
+    _check(fac.plant)
+    _check(fac.economics)
+    table = format_steps(fac.steps, fmt)  # a can format's winding, can and sealing steps (xlcell.formats)
     table.validate()
     d = resolve(design)
     prices = resolve_prices(d, prices)  # the design's own active materials unless a price is typed
+    return dict(d=d, plant=fac.plant, econ=fac.economics, table=table, prices=prices, fmt=fmt, yields=yields,
+                slurry=slurry, calendering=calendering)
+
+
+#: the cost metrics read from the bottleneck analysis (each step's capacity): computed only when asked for
+_BOTTLENECK = frozenset({"bottleneck_step", "bottleneck_utilisation", "line_capacity_cells_yr"})
+
+
+def _core(x: Mapping[str, Any], names: Sequence[str], shape: tuple[int, ...] = ()) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """The cost metrics ``names`` (field names of :class:`CostMetrics`, SI) of checked inputs (:func:`_checked`), and
+    the intermediate results (``bom``, ``geometry``, ``steps``, ``drivers``); one vectorised evaluation. The metrics
+    take the shape of the results broadcast with ``shape`` (the inputs' shape: an input that moves no cost still
+    gives one row per design)."""
+    d, plant, econ, table, prices = x["d"], x["plant"], x["econ"], x["table"], x["prices"]
+    fmt, yields, slurry, calendering = x["fmt"], x["yields"], x["slurry"], x["calendering"]
     y_cell = np.prod(table.cell_yield, axis=-1)
 
     # the cell model's chain sets the cell energy (the same as evaluate_cell's), hence the target cell count; the
@@ -347,7 +341,8 @@ def cost_details(
             nmp_kg=n_acc * pa["pos_solvent"], water_kg=n_acc * pa["neg_solvent"],
         )
 
-    steps, out = size_plant(drivers_for(n_target), geo.capacity_C, table, plant)
+    steps, out = size_plant(drivers_for(n_target), geo.capacity_C, table, plant,
+                            machines=bool(_BOTTLENECK & set(names)) or "wip_cells" in names)
     n_acc = n_target * out
     if np.any(out < 1.0):  # the line cannot make the target: hardware scale at the real output
         bom, geo = _bom(d, geometry, n_acc / y_cell, y_cell, prices, yields, slurry)
@@ -356,43 +351,212 @@ def cost_details(
 
     labor_s, capex, area, energy_use = plant_share(steps, steps.cell_share)
     r = rollup(bom.total_usd, labor_s, capex, area, energy_use, n_acc, econ, econ.profit_rate, econ.warranty_rate)
-    M, Lb, dep, charge, voh, util, maint = r["materials"], r["labor"], r["depreciation"], r["charge"], r["voh"], \
-        r["utilities"], r["maintenance"]
-    gsa, rnd, variable, fixed, investment, profit, warranty, total = r["gsa"], r["rnd"], r["variable"], r["fixed"], \
-        r["investment"], r["profit"], r["warranty"], r["total"]
-
-    util_k = steps.utilisation
-    has = np.isfinite(util_k)
-    if has.any():
-        with np.errstate(divide="ignore", invalid="ignore"):
-            cap_k = np.where(has, np.asarray(n_acc)[..., None] / util_k, np.nan)  # each step's capacity, accepted cells/yr
-        cap_k = np.broadcast_to(cap_k, util_k.shape)
-        bn_name, bn_cap = bottleneck(steps.names, cap_k)
-        bn_util = n_acc / bn_cap
-    else:
-        shp = np.shape(total)
-        bn_name, bn_cap, bn_util = np.full(shp, "", dtype=object), np.full(shp, np.nan), np.full(shp, np.nan)
-    wip = np.nansum(steps.cell_share * steps.wip_cells, axis=-1)
-
-    shape = np.broadcast_shapes(np.shape(total), np.shape(bn_util), np.shape(labor_s))
-
-    def bc(x: Array) -> np.ndarray:
-        return np.broadcast_to(np.asarray(x, dtype=float), shape).copy()
-
-    metrics = CostMetrics(
-        cell_cost_usd=bc(total), cost_per_energy_usd_J=bc(total / geo.energy_J), materials_usd=bc(M), labor_usd=bc(Lb),
-        variable_overhead_usd=bc(voh), utilities_usd=bc(util), variable_cost_usd=bc(variable), depreciation_usd=bc(dep),
-        capital_interest_usd=bc(charge - dep), maintenance_usd=bc(maint), gsa_usd=bc(gsa), rnd_usd=bc(rnd),
-        fixed_cost_usd=bc(fixed), profit_usd=bc(profit), warranty_usd=bc(warranty), overhead_usd=bc(voh + gsa + rnd),
-        materials_share=bc(M / total), capacity_C=bc(geo.capacity_C), nominal_voltage_V=bc(geo.nominal_voltage_V),
-        cell_energy_J=bc(geo.energy_J), cells_per_year=bc(n_acc), cells_built_per_year=bc(n_built),
-        cell_yield=bc(y_cell), bottleneck_step=np.broadcast_to(np.asarray(bn_name, dtype=object), shape).copy(),
-        bottleneck_utilisation=bc(bn_util), line_capacity_cells_yr=bc(bn_cap), wip_cells=bc(wip),
-        cell_plant_labor_s_yr=bc(labor_s), cell_plant_capex_usd=bc(capex), cell_plant_area_m2=bc(area),
-        investment_usd=bc(investment), energy_use_per_energy=bc(energy_use / (n_acc * geo.energy_J)),
-        pos_am_price_usd_kg=bc(prices.pos_am_usd_kg), neg_am_price_usd_kg=bc(prices.neg_am_usd_kg),
+    total = r["total"]
+    shapes = [np.shape(total), np.shape(labor_s), shape]
+    bn: tuple[Array, Array, Array] | None = None
+    if _BOTTLENECK & set(names):
+        util_k = steps.utilisation
+        has = np.isfinite(util_k)
+        if has.any():
+            with np.errstate(divide="ignore", invalid="ignore"):
+                cap_k = np.where(has, np.asarray(n_acc)[..., None] / util_k, np.nan)  # each step's capacity, accepted cells/yr
+            cap_k = np.broadcast_to(cap_k, util_k.shape)
+            bn_name, bn_cap = bottleneck(steps.names, cap_k)
+            bn = (bn_name, bn_cap, n_acc / bn_cap)
+        else:
+            shp = np.shape(total)
+            bn = (np.full(shp, "", dtype=object), np.full(shp, np.nan), np.full(shp, np.nan))
+        shapes.append(np.shape(bn[2]))
+    shape = np.broadcast_shapes(*shapes)
+    Lb, dep, voh, gsa, rnd = r["labor"], r["depreciation"], r["voh"], r["gsa"], r["rnd"]
+    value: dict[str, Callable[[], Array]] = dict(
+        cell_cost_usd=lambda: total, cost_per_energy_usd_J=lambda: total / geo.energy_J,
+        materials_usd=lambda: r["materials"], labor_usd=lambda: Lb, variable_overhead_usd=lambda: voh,
+        utilities_usd=lambda: r["utilities"], variable_cost_usd=lambda: r["variable"], depreciation_usd=lambda: dep,
+        capital_interest_usd=lambda: r["charge"] - dep, maintenance_usd=lambda: r["maintenance"], gsa_usd=lambda: gsa,
+        rnd_usd=lambda: rnd, fixed_cost_usd=lambda: r["fixed"], profit_usd=lambda: r["profit"],
+        warranty_usd=lambda: r["warranty"], overhead_usd=lambda: voh + gsa + rnd,
+        materials_share=lambda: r["materials"] / total, capacity_C=lambda: geo.capacity_C,
+        nominal_voltage_V=lambda: geo.nominal_voltage_V, cell_energy_J=lambda: geo.energy_J,
+        cells_per_year=lambda: n_acc, cells_built_per_year=lambda: n_built, cell_yield=lambda: y_cell,
+        bottleneck_utilisation=lambda: bn[2], line_capacity_cells_yr=lambda: bn[1],
+        wip_cells=lambda: np.nansum(steps.cell_share * steps.wip_cells, axis=-1),
+        cell_plant_labor_s_yr=lambda: labor_s, cell_plant_capex_usd=lambda: capex, cell_plant_area_m2=lambda: area,
+        investment_usd=lambda: r["investment"], energy_use_per_energy=lambda: energy_use / (n_acc * geo.energy_J),
+        pos_am_price_usd_kg=lambda: prices.pos_am_usd_kg, neg_am_price_usd_kg=lambda: prices.neg_am_usd_kg,
     )
-    return CostDetails(metrics=metrics, bom=bom, geometry=geo, steps=steps, drivers=drivers)
+    vals = {}
+    for name in names:
+        if name == "bottleneck_step":
+            vals[name] = np.broadcast_to(np.asarray(bn[0], dtype=object), shape).copy()
+        else:
+            vals[name] = np.broadcast_to(np.asarray(value[name](), dtype=float), shape).copy()
+    return vals, dict(bom=bom, geometry=geo, steps=steps, drivers=drivers)
+
+
+def cost_details(
+    design: CellDesign,
+    factory: Factory | None = None,
+    prices: MaterialPrices | None = None,
+    *,
+    fmt: CellFormat | None = None,
+    yields: MaterialYields | None = None,
+    slurry: Slurry | None = None,
+    calendering: Mapping[str, Any] | None = None,
+) -> CostDetails:
+    """Cost a population of designs and keep every intermediate result (see :func:`evaluate_cost`), in one
+    vectorised call (not chunked: the per-step results are kept).
+
+    Parameters
+    ----------
+    design : CellDesign
+        Designs (SI; every field broadcasts).
+    factory : Factory, optional
+        Process steps, plant and economics (default: BatPaC 5.0's 50 GWh/yr plant).
+    prices : MaterialPrices, optional
+        Material prices (default: BatPaC 5.0's; the active materials at the design's materials' library prices).
+    fmt, yields, slurry : optional
+        Cell format, material yields, slurry solvents (BatPaC 5.0 defaults).
+    calendering : mapping, optional
+        The calendering context of the coatings' electronic conductivity (:func:`xlcell.cell.evaluate_cell`).
+    """
+    vals, more = _core(_checked(design, factory, prices, fmt, yields, slurry, calendering), COST_NAMES)
+    return CostDetails(metrics=CostMetrics(**vals), **more)
+
+
+#: the field names of :class:`CostMetrics`, in order
+COST_NAMES: tuple[str, ...] = tuple(s.name for s in specs(CostMetrics))
+_BY_KEY = {s.key: s.name for s in specs(CostMetrics)}
+
+
+def cost_item_names(items: Iterable[str] | None) -> tuple[str, ...]:
+    """The :class:`CostMetrics` field names of ``items`` (field names or Excel keys; None: every metric), in
+    :class:`CostMetrics` order.
+
+    Parameters
+    ----------
+    items : iterable of str or None
+        Cost metrics by field name (``cost_per_energy_usd_J``) or Excel key (``cell_cost_usd_per_kWh``).
+    """
+    if items is None:
+        return COST_NAMES
+    want = set()
+    for k in items:
+        name = k if k in COST_NAMES else _BY_KEY.get(k)
+        if name is None:
+            from .errors import UnknownKeyError
+
+            raise UnknownKeyError(str(k), list(_BY_KEY), "cost metric")
+        want.add(name)
+    return tuple(n for n in COST_NAMES if n in want)
+
+
+def _input_shape(x: Mapping[str, Any]) -> tuple[int, ...]:
+    """The broadcast shape of every input of checked cost inputs (the designs, every array field of the plant,
+    economics, prices, format, yields and slurry, the step columns but their step axis, the calendering arrays)."""
+    d = x["d"]
+    shapes = [np.shape(getattr(o, s.name)) for o in (d, d.pos, d.neg, d.sep) for s in specs(o)]
+    for o in _objects(x):
+        shapes += [np.shape(getattr(o, s.name)) for s in specs(o)]
+    shapes += [np.shape(v)[:-1] for v in x["table"].columns.values() if not isinstance(v, tuple)]
+    shapes += [np.shape(v) for v in dict(x["calendering"] or {}).values() if isinstance(v, np.ndarray)]
+    return np.broadcast_shapes(*shapes)
+
+
+def _objects(x: Mapping[str, Any]) -> list[Any]:
+    objs = [x[k] for k in ("plant", "econ", "prices", "fmt", "yields", "slurry") if x[k] is not None]
+    can = getattr(x["fmt"], "can", None)
+    return objs + ([can] if can is not None else [])
+
+
+def _sliced(x: Mapping[str, Any], shape: tuple[int, ...], start: int, stop: int) -> dict[str, Any]:
+    """Checked cost inputs (:func:`_checked`) for the designs ``start .. stop`` of their broadcast ``shape`` (flat,
+    C order): every array input broadcast to ``shape`` and sliced along it (a view where it can be), a single value
+    kept as one value, each step column sliced on its design axes; the result is one-dimensional."""
+    if len(shape) == 1:
+        idx: Any = slice(start, stop)
+    else:
+        idx = np.unravel_index(np.arange(start, stop), shape)
+
+    def take(v: Any) -> Any:
+        a = np.asarray(v)
+        if a.size == 1:
+            return a.reshape(()) if isinstance(v, np.ndarray) else v
+        return np.broadcast_to(a, shape)[idx]
+
+    def obj(o: Any) -> Any:
+        return None if o is None else dataclasses.replace(o, **{s.name: take(getattr(o, s.name)) for s in specs(o)})
+
+    cols = {}
+    for k, v in x["table"].columns.items():
+        a = v if isinstance(v, tuple) else np.asarray(v)
+        if isinstance(a, np.ndarray) and a.ndim > 1:
+            a = a.reshape(a.shape[-1:]) if a.size == a.shape[-1] else np.broadcast_to(a, shape + a.shape[-1:])[idx]
+        cols[k] = a
+    fmt = obj(x["fmt"])
+    if fmt is not None and fmt.can is not None:
+        fmt = dataclasses.replace(fmt, can=obj(fmt.can))
+    cal = x["calendering"]
+    if cal is not None:
+        cal = {k: take(v) if isinstance(v, np.ndarray) else v for k, v in cal.items()}
+    return dict(d=_map_cell(x["d"], take), plant=obj(x["plant"]), econ=obj(x["econ"]), table=StepTable(cols),
+                prices=obj(x["prices"]), fmt=fmt, yields=obj(x["yields"]), slurry=obj(x["slurry"]), calendering=cal)
+
+
+def cost_values(
+    design: CellDesign,
+    factory: Factory | None = None,
+    prices: MaterialPrices | None = None,
+    *,
+    fmt: CellFormat | None = None,
+    yields: MaterialYields | None = None,
+    slurry: Slurry | None = None,
+    calendering: Mapping[str, Any] | None = None,
+    items: Iterable[str] | None = None,
+    chunk: int | None = None,
+) -> dict[str, np.ndarray]:
+    """The cost metrics ``items`` of a population of designs (what :func:`evaluate_cost` computes, only the
+    metrics asked for), chunked to a bounded memory footprint.
+
+    Every input is checked once. A population of more than ``chunk`` designs (the broadcast shape of ALL inputs:
+    the designs, and any price, plant, economics, format, yield, slurry field, step column or calendering value
+    given as an array) is evaluated in blocks of ``chunk`` designs: each array input is broadcast to that shape
+    and sliced per block, so a block's per-step arrays (designs × steps) stay in cache-sized memory whatever is an
+    array. The blocks' results are the unchunked call's (each design's numbers depend on its own inputs only).
+
+    Parameters
+    ----------
+    design : CellDesign
+        Designs (SI; every field broadcasts).
+    factory : Factory, optional
+        Process steps, plant and economics (default: BatPaC 5.0's 50 GWh/yr plant).
+    prices : MaterialPrices, optional
+        Material prices (default: BatPaC 5.0's; the active materials at the design's materials' library prices).
+    fmt, yields, slurry : optional
+        Cell format, material yields, slurry solvents (BatPaC 5.0 defaults).
+    calendering : mapping, optional
+        The calendering context of the coatings' electronic conductivity (:func:`xlcell.cell.evaluate_cell`).
+    items : iterable of str, optional
+        The metrics (:class:`CostMetrics` field names or Excel keys; default: all). The bottleneck metrics and the
+        work in process are computed only when asked for.
+    chunk : int, optional
+        Designs per block (default :data:`CHUNK`).
+
+    Returns
+    -------
+    dict
+        ``{CostMetrics field name: array of the inputs' broadcast shape}`` (SI), in :class:`CostMetrics` order.
+    """
+    names = cost_item_names(items)
+    x = _checked(design, factory, prices, fmt, yields, slurry, calendering)
+    block = CHUNK if chunk is None else whole_number(chunk, "chunk", 1)
+    shape = _input_shape(x)
+    size = int(np.prod(shape))
+    if size <= block:
+        return _core(x, names, shape)[0]
+    parts = [_core(_sliced(x, shape, a, min(a + block, size)), names, (min(a + block, size) - a,))[0]
+             for a in range(0, size, block)]
+    return {k: np.concatenate([p[k] for p in parts]).reshape(shape) for k in names}
 
 
 def evaluate_cost(
@@ -432,23 +596,13 @@ def evaluate_cost(
 
     Notes
     -----
-    Large populations (more than :data:`CHUNK` designs, with scalar factory, price and format
-    inputs) are evaluated in blocks of :data:`CHUNK` designs, each block vectorised, to keep the
-    per-step arrays (designs × steps) in cache-sized memory.
+    Large populations (more than :data:`CHUNK` designs in the broadcast shape of all inputs, whichever of the
+    designs, prices, factory, format, yields or slurry are arrays) are evaluated in blocks of :data:`CHUNK`
+    designs, each block vectorised, to keep the per-step arrays (designs × steps) in cache-sized memory
+    (:func:`cost_values`, which also computes a subset of the metrics).
     """
-    fac = factory or Factory()
-    d = broadcast_fields_cell(resolve(design))
-    shape = np.shape(d.pos.thickness_m)
-    size = int(np.prod(shape))
-    others = [o for o in (fac.plant, fac.economics, prices, fmt, yields, slurry) if o is not None]
-    scalar_others = all(np.size(getattr(o, s.name)) == 1 for o in others for s in specs(o)) and all(
-        np.ndim(v) <= 1 for k, v in fac.steps.columns.items() if not isinstance(v, tuple))
-    if size <= CHUNK or not scalar_others:
-        return cost_details(d, fac, prices, fmt=fmt, yields=yields, slurry=slurry, calendering=calendering).metrics
-    flat = _map_cell(d, lambda x: np.reshape(x, -1))
-    parts = [cost_details(_map_cell(flat, lambda x, i=i: x[i:i + CHUNK]), fac, prices, fmt=fmt, yields=yields,
-                          slurry=slurry, calendering=calendering).metrics for i in range(0, size, CHUNK)]
-    return CostMetrics(**{s.name: np.concatenate([getattr(p, s.name) for p in parts]).reshape(shape) for s in specs(CostMetrics)})
+    return CostMetrics(**cost_values(design, factory, prices, fmt=fmt, yields=yields, slurry=slurry,
+                                     calendering=calendering))
 
 
 #: Block size (designs) of :func:`evaluate_cost` for large populations.
@@ -657,4 +811,4 @@ def cost_sensitivity(
 
 
 __all__ = ["Economics", "Factory", "CostMetrics", "CostDetails", "Tornado", "crf", "evaluate_cost", "cost_details",
-           "cost_sensitivity", "plant_share", "rollup", "DEFAULT_STEPS"]
+           "cost_values", "cost_item_names", "COST_NAMES", "CHUNK", "cost_sensitivity", "plant_share", "rollup", "DEFAULT_STEPS"]

@@ -61,7 +61,7 @@ from __future__ import annotations
 import dataclasses
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 
@@ -743,19 +743,33 @@ def _cracks(K: np.ndarray, l0: np.ndarray, r: np.ndarray, m: np.ndarray, N: np.n
     With q = m/2 - 1 and x = q K l0^q N: l = l0 (1 - x)^(-1/q), which reaches r at x_r = 1 - (l0/r)^q; then
     ∫ l² dN = l0^(2-q) / (K (2 - q)) · ((1 - x)^(1 - 2/q) - 1), and r² per cycle beyond x_r.
     """
+    return _cracks_at(_crack_terms(K, l0, r, m), N)
+
+
+def _crack_terms(K: np.ndarray, l0: np.ndarray, r: np.ndarray, m: np.ndarray) -> dict[str, np.ndarray]:
+    """The terms of :func:`_cracks` that do not depend on the cycle count (computed once per life)."""
     q = m / 2.0 - 1.0
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         rate = q * K * l0 ** q  # dx/dN
-        x = rate * N
+        pos = rate > 0
         x_r = np.maximum(1.0 - (np.minimum(l0, r) / r) ** q, 0.0)
+        return dict(q=q, has_rate=pos, rate_or_1=np.where(pos, rate, 1.0), rate_value=rate, x_r=x_r, l0=l0, r=r,
+                    l0_sq=l0 * l0, c_zone=l0 ** (2.0 - q) / (np.where(K > 0, K, 1.0) * (2.0 - q)),
+                    e_zone=1.0 - 2.0 / q, n_r=np.where(pos, x_r / np.where(pos, rate, 1.0), np.inf), r_sq=r * r)
+
+
+def _cracks_at(t: Mapping[str, np.ndarray], N: np.ndarray, length: bool = True) -> tuple[np.ndarray | None, np.ndarray]:
+    """:func:`_cracks` at ``N`` from its terms (:func:`_crack_terms`); ``length=False`` leaves the length out (None)."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        x = t["rate_value"] * N
+        x_r = t["x_r"]
         xc = np.minimum(x, x_r)
-        length = np.where(x < x_r, l0 * np.exp(-np.log1p(-xc) / q), r)
+        out = np.where(x < x_r, t["l0"] * np.exp(-np.log1p(-xc) / t["q"]), t["r"]) if length else None
         small = xc < 1e-12
-        i_zone = np.where(small, l0 * l0 * np.where(rate > 0, xc / np.where(rate > 0, rate, 1.0), N),
-                          l0 ** (2.0 - q) / (np.where(K > 0, K, 1.0) * (2.0 - q)) * np.expm1((1.0 - 2.0 / q) * np.log1p(-xc)))
-        n_r = np.where(rate > 0, x_r / np.where(rate > 0, rate, 1.0), np.inf)
-        beyond = np.where(x > x_r, r * r * (N - n_r), 0.0)
-    return length, i_zone + beyond
+        i_zone = np.where(small, t["l0_sq"] * np.where(t["has_rate"], xc / t["rate_or_1"], N),
+                          t["c_zone"] * np.expm1(t["e_zone"] * np.log1p(-xc)))
+        beyond = np.where(x > x_r, t["r_sq"] * (N - t["n_r"]), 0.0)
+    return out, i_zone + beyond
 
 
 @dataclass(frozen=True)
@@ -826,6 +840,40 @@ class _LifeModel:
             self.pos.lam_per_cycle, self.neg.crack_growth_constant, self.pos.crack_growth_constant, self.m0,
             self.pos_over_cell, self.neg_over_cell)))
 
+    def _soh_terms(self) -> dict[str, Any]:
+        """The terms of the state of health that do not depend on the cycle count (:meth:`soh`), as :meth:`fade`
+        computes them."""
+        n = self.n_par
+        f = lambda a: np.asarray(a, dtype=float)  # noqa: E731
+        return dict(
+            efc=f(self.efc_per_year), d0=f(self.d0), d0_sq=f(self.d0) ** 2, two_k=2.0 * f(self.k), g=f(self.g),
+            lps=f(self.lps), surface_n=f(self.surface_n), capacity=f(self.capacity_C),
+            cracks=_crack_terms(f(self.neg.crack_growth_constant), f(n["initial_crack_length_m"]),
+                                f(self.design.neg.particle_radius_m), f(n["paris_m"])),
+            m0=f(self.m0), m0_sq=f(self.m0) ** 2,
+            cr=2.0 * (f(self.k) / f(self.vbar)) / f(self.vbar) * f(self.crack_area_per_length) ** 2,
+            zf=f(self.z) * FARADAY, volume_n=f(self.volume_n), lam_n=f(self.neg.lam_per_cycle), eps_n=f(self.eps_n),
+            lam_p=f(self.pos.lam_per_cycle), eps_p=f(self.eps_p), dod=f(self.dod), pos_over_cell=f(self.pos_over_cell),
+            neg_over_cell=f(self.neg_over_cell))
+
+    def soh(self, N: np.ndarray, t: Mapping[str, Any]) -> np.ndarray:
+        """:meth:`fade`'s state of health alone at ``N`` (designs' shape), from :meth:`_soh_terms`: the same
+        operations in the same order (the same numbers), without the outputs the bisection does not read."""
+        time_s = N / t["efc"] * SECONDS_PER_YEAR
+        delta = np.sqrt(t["d0_sq"] + t["two_k"] * time_s) + t["g"] * N
+        sei = t["lps"] * (delta - t["d0"]) * t["surface_n"] / t["capacity"]
+        _, i_n = _cracks_at(t["cracks"], N, length=False)
+        m_cr = np.sqrt(t["m0_sq"] + t["cr"] * i_n * SECONDS_PER_YEAR / t["efc"])
+        sei_cr = t["zf"] * (m_cr - t["m0"]) * t["volume_n"] / t["capacity"]
+        with np.errstate(invalid="ignore", over="ignore"):
+            lam_n = np.where(N > 0, np.minimum(t["lam_n"] * N / t["eps_n"], 1.0), 0.0)
+            lam_p = np.where(N > 0, np.minimum(t["lam_p"] * N / t["eps_p"], 1.0), 0.0)
+        dod = t["dod"]
+        lli = sei + sei_cr + lam_n * (1.0 - dod / 2.0) + lam_p * dod / 2.0
+        lim_p = 1.0 - t["pos_over_cell"] * (1.0 - lam_p)
+        lim_n = 1.0 - t["neg_over_cell"] * (1.0 - lam_n)
+        return 1.0 - np.minimum(np.maximum(lli, np.maximum(lim_p, lim_n)), 1.0)
+
     def fade(self, N: np.ndarray, k_ndim: int) -> dict[str, np.ndarray]:
         """Losses after ``N`` equivalent full cycles (``N`` broadcasts with ``shape + K``, K of ``k_ndim`` axes)."""
         ex = (Ellipsis,) + (None,) * k_ndim
@@ -870,12 +918,15 @@ class _LifeModel:
         target = np.broadcast_to(np.asarray(self.duty.eol_soh, dtype=float), self.shape)
         lo = np.full(self.shape, -6.0)
         hi = np.full(self.shape, 12.0)
-        reached = self.fade(np.power(10.0, hi), 0)["soh"] <= target
+        terms = self._soh_terms()
+        reached = self.soh(np.power(10.0, hi), terms) <= target
         for _ in range(64):
             mid = 0.5 * (lo + hi)
-            below = self.fade(np.power(10.0, mid), 0)["soh"] <= target
-            hi = np.where(below, mid, hi)
-            lo = np.where(below, lo, mid)
+            below = self.soh(np.power(10.0, mid), terms) <= target
+            new_hi, new_lo = np.where(below, mid, hi), np.where(below, lo, mid)
+            if np.array_equal(new_hi, hi) and np.array_equal(new_lo, lo):
+                break  # a step that moves no bracket repeats itself: the 64 steps' result, reached sooner
+            hi, lo = new_hi, new_lo
         return np.where(reached, np.power(10.0, 0.5 * (lo + hi)), np.inf)
 
 
@@ -931,7 +982,7 @@ class LifeResult:
 
 def cycle_life(design: CellDesign, duty: Duty = Duty(), sei: SEIParams = SEIParams(),
                mech: MechanicsParams = MechanicsParams(), crack: CrackParams = CrackParams(), *,
-               fmt: Any = None) -> LifeResult:
+               fmt: Any = None, resistance: bool = True) -> LifeResult:
     """Equivalent full cycles to the duty's end-of-life SOH, from the design and the duty: xlcell's one life model.
 
     Four mechanisms, each from O'Kane et al. 2022's coupled degradation model (PyBaMM ``OKane2022``; lithium plating
@@ -968,6 +1019,9 @@ def cycle_life(design: CellDesign, duty: Duty = Duty(), sei: SEIParams = SEIPara
     fmt : CellFormat, optional
         The cell format (:class:`~xlcell.pouch.CellFormat`; default the pouch's): the negative's area and the
         resistance at beginning of life are the cell model's with this format (one chain).
+    resistance : bool
+        False: the resistances (``resistance_bol_ohm``, the three rises and ``resistance_eol_ohm``) are left NaN and
+        the cell model is not evaluated for them (the cycle life, the years and the losses do not read them).
 
     Returns
     -------
@@ -979,6 +1033,13 @@ def cycle_life(design: CellDesign, duty: Duty = Duty(), sei: SEIParams = SEIPara
     fin = np.isfinite(n)
     at = model.fade(np.where(fin, n, 0.0), 0)
     d = model.design
+    dod = np.asarray(model.dod, dtype=float)
+    if not resistance:
+        _check(crack)
+        shape = np.broadcast_shapes(model.shape, *(np.shape(getattr(o, s.name)) for o in (d, d.pos, d.neg, d.sep)
+                                                   for s in specs(o)))
+        nan = np.full(shape, np.nan)
+        return _life_result(n, fin, at, model, shape, dod, *(nan,) * 5)
     cell = evaluate_cell(d, fmt)
     area_n = negative_area(d, fmt)
     r_sei = np.asarray(sei.resistivity_ohm_m, dtype=float) * (at["sei_thickness_m"] - model.d0) \
@@ -988,12 +1049,19 @@ def cycle_life(design: CellDesign, duty: Duty = Duty(), sei: SEIParams = SEIPara
                  + cell.asi_ct_pos_ohm_m2 * (1.0 / (1.0 - at["pos_lam"]) - 1.0)) / d.electrode_area_m2
     r_crack = cracking(d, crack, "neg").delta_resistance_ohm
     shape = np.broadcast_shapes(model.shape, np.shape(cell.resistance_ohm), np.shape(r_crack), np.shape(r_sei))
+    return _life_result(n, fin, at, model, shape, dod, cell.resistance_ohm, r_crack, r_sei, r_lam,
+                        cell.resistance_ohm + r_crack + r_sei + r_lam)
+
+
+def _life_result(n: np.ndarray, fin: np.ndarray, at: Mapping[str, np.ndarray], model: "_LifeModel",
+                 shape: tuple[int, ...], dod: np.ndarray, r_bol: Array, r_crack: Array, r_sei: Array, r_lam: Array,
+                 r_eol: Array) -> LifeResult:
+    """The :class:`LifeResult` of :func:`cycle_life` (NaN at end of life where it is never reached)."""
 
     def bc(x: Array, nan_if_never: bool = True) -> np.ndarray:
         v = np.broadcast_to(np.asarray(x, dtype=float), shape)
         return np.where(np.broadcast_to(fin, shape) | (not nan_if_never), v, np.nan)
 
-    dod = np.asarray(model.dod, dtype=float)
     return LifeResult(
         cycle_life=bc(n, False), duty_cycles=bc(n / dod, False), years=bc(n / model.efc_per_year, False),
         loss_sei=bc(at["loss_sei"]), loss_sei_cracks=bc(at["loss_sei_cracks"]), loss_lam_neg=bc(at["loss_lam_neg"]),
@@ -1001,9 +1069,8 @@ def cycle_life(design: CellDesign, duty: Duty = Duty(), sei: SEIParams = SEIPara
         neg_crack_length_m=bc(at["neg_crack_length_m"]), neg_lam=bc(at["neg_lam"]), pos_lam=bc(at["pos_lam"]),
         neg_stress_Pa=bc(model.neg.tangential_stress_Pa, False), pos_stress_Pa=bc(model.pos.tangential_stress_Pa, False),
         neg_reaction_factor=bc(model.neg.current_factor, False), pos_reaction_factor=bc(model.pos.current_factor, False),
-        resistance_bol_ohm=bc(cell.resistance_ohm, False), delta_resistance_crack_ohm=bc(r_crack, False),
-        delta_resistance_sei_ohm=bc(r_sei), delta_resistance_lam_ohm=bc(r_lam),
-        resistance_eol_ohm=bc(cell.resistance_ohm + r_crack + r_sei + r_lam))
+        resistance_bol_ohm=bc(r_bol, False), delta_resistance_crack_ohm=bc(r_crack, False),
+        delta_resistance_sei_ohm=bc(r_sei), delta_resistance_lam_ohm=bc(r_lam), resistance_eol_ohm=bc(r_eol))
 
 
 def life_fade(design: CellDesign, efc: Array, duty: Duty = Duty(), sei: SEIParams = SEIParams(),

@@ -37,7 +37,8 @@ from typing import Any, Mapping
 import numpy as np
 
 from . import units
-from .conduction import CALENDERING_MATERIALS, CalenderingMaterial, coating_porosity
+from . import conduction
+from .conduction import CalenderingMaterial, coating_porosity
 from .errors import InputError, XlcellError
 from .params import param
 
@@ -333,7 +334,7 @@ def calibrate(curve: Mapping[str, Any], *, anchor_porosity: float | None = None,
     reference : mapping
         The reference calender (:data:`REFERENCE`).
     """
-    base = base or CALENDERING_MATERIALS[BASE_MATERIAL.upper()]
+    base = base or conduction.CALENDERING_MATERIALS[BASE_MATERIAL.upper()]
     if cbd_ratio is None:
         from .cell import default_design, resolve
 
@@ -403,7 +404,7 @@ def recalibrate(cal: DemCalibration, anchor_porosity: float, anchor_pressure_Pa:
     anchor_pressure_Pa : float
         Pressure at which it was measured, in Pa (> 0).
     """
-    base = CALENDERING_MATERIALS[cal.base_material.upper()]
+    base = conduction.CALENDERING_MATERIALS[cal.base_material.upper()]
     return _anchored(cal, float(anchor_porosity), float(anchor_pressure_Pa),
                      f"given: porosity {anchor_porosity:.4f} at {_mpa(anchor_pressure_Pa):.2f} MPa", base, REFERENCE)
 

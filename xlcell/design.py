@@ -16,7 +16,7 @@ import numpy as np
 
 from .cell import CellDesign, ElectrodeDesign, SeparatorDesign, default_design, default_material
 from .errors import ConflictError, InputError, UnknownKeyError
-from .materials import LIBRARY, MATERIAL_PROPERTIES, Material, get_material, material_arrays
+from .materials import MATERIAL_PROPERTIES, Material, get_material, material_arrays
 from .params import ParamSpec, specs, to_display
 from .units import UNITS
 
@@ -197,6 +197,8 @@ def _check_role(names: Any, role: str, key: str, materials: Mapping[str, Materia
         m = get_material(u, materials)
         if m.role != role:
             i = int(np.flatnonzero(arr == u)[0])
+            from .materials import LIBRARY  # read from its data file on first use
+
             choices = [x.name for x in list((materials or {}).values()) + list(LIBRARY.values()) if x.role == role]
             raise InputError(key, str(u), f"a {role}-electrode material ({', '.join(choices)})",
                              f"design {i + 1}" if arr.size > 1 else None)
@@ -215,6 +217,8 @@ def _check_carrier(pos: Any, neg: Any, materials: Mapping[str, Material] | None)
         cp, cn = get_material(pu, materials).carrier, get_material(nu, materials).carrier
         if cp != cn:
             i = int(np.flatnonzero((p.ravel() == pu) & (n.ravel() == nu))[0])
+            from .materials import LIBRARY  # read from its data file on first use
+
             choices = [x.name for x in list((materials or {}).values()) + list(LIBRARY.values())
                        if x.role == "negative" and x.carrier == cp]
             raise InputError("neg_material", nu, f"a negative that exchanges {cp} ions like the positive {pu} "

@@ -438,6 +438,8 @@ def size_plant(
     capacity_C: Array,
     table: StepTable,
     plant: Plant,
+    *,
+    machines: bool = True,
 ) -> tuple[StepResults, np.ndarray]:
     """Size every step of the plant for annual drivers and return per-step results.
 
@@ -452,6 +454,10 @@ def size_plant(
         The process steps.
     plant : Plant
         Plant settings.
+    machines : bool
+        False: the machine counts, utilisations and work in process are left NaN (not computed) unless the machine
+        route sizes a step or capital is stranded (they then enter the capital); the labour, capital, area, energy
+        and the output factor are the same.
 
     Returns
     -------
@@ -494,17 +500,22 @@ def size_plant(
         out = np.ones(shape)
     # stranded capital: equipment and floor area installed for the nominal rate, whatever the bottleneck lets through
     stranded = ex(plant.stranded_capital) > 0.5
+    count = machines or np.any(stranded) or np.any(plant.machine_sizing > 0.5)
     with np.errstate(invalid="ignore", divide="ignore"):
-        needed = np.where(has_m, np.where(fixed, t["machines"], np.maximum(np.ceil(demand / cap_per_machine - 1e-9), 1.0)),
-                          np.nan)  # machines the actual output needs (their operators)
-        built = np.where(has_m, np.where(fixed, t["machines"],
-                                         np.maximum(np.ceil(mdrv_nominal / cap_per_machine - 1e-9), 1.0)), np.nan)
-        machines = np.where(stranded, built, needed)  # installed
-        utilisation = np.where(has_m, demand / (machines * cap_per_machine), np.nan)
+        if count:
+            needed = np.where(has_m, np.where(fixed, t["machines"], np.maximum(np.ceil(demand / cap_per_machine - 1e-9), 1.0)),
+                              np.nan)  # machines the actual output needs (their operators)
+            built = np.where(has_m, np.where(fixed, t["machines"],
+                                             np.maximum(np.ceil(mdrv_nominal / cap_per_machine - 1e-9), 1.0)), np.nan)
+            installed = np.where(stranded, built, needed)
+            utilisation = np.where(has_m, demand / (installed * cap_per_machine), np.nan)
+        else:  # not asked for, and nothing else reads them
+            installed = utilisation = np.full((), np.nan)
 
     r = drv / t["baseline"]
     # capital and area: a fixed-count step has what its machines can make, the others what the nominal rate needs
-    r_installed = np.where(stranded & ~fixed, drv_nominal, drv) / t["baseline"]
+    strand = np.any(stranded & ~fixed)
+    r_installed = np.where(stranded & ~fixed, drv_nominal, drv) / t["baseline"] if strand else r
     days = ex(plant.baseline_days / plant.operating_days)
     dfac = np.where(t["days_factor"] > 0.5, days, 1.0)
     # extra factors
@@ -516,7 +527,8 @@ def size_plant(
     base = {"": None, "pos_solvent_per_area": s_pos, "neg_solvent_per_area": s_neg, "capacity": cap_ratio,
             "formation_capacity": cap_ratio, "modules_per_pack": mpp}
     with np.errstate(divide="ignore", invalid="ignore"):
-        lr, lr_installed = np.log(r), np.log(r_installed)
+        lr = np.log(r)
+        lr_installed = np.log(r_installed) if strand else lr
         labor = t["labor0_s"] * np.exp(t["labor_exp"] * lr)
         capex = t["capex0_usd"] * dfac * np.exp(t["capex_exp"] * lr_installed)
         area = t["area0_m2"] * dfac * np.exp(t["area_exp"] * lr_installed)
@@ -526,8 +538,8 @@ def size_plant(
             n_base = mbase / (t["oee"] * rate * ex(from_display(plant.baseline_days * 24.0, "h")))
             use_m = has_m & (ex(plant.machine_sizing) > 0.5)
             labor = np.where(use_m, needed * t["labor0_s"] / n_base, labor)
-            capex = np.where(use_m, machines * t["capex0_usd"] / n_base * dfac, capex)
-            area = np.where(use_m, machines * t["area0_m2"] / n_base * dfac, area)
+            capex = np.where(use_m, installed * t["capex0_usd"] / n_base * dfac, capex)
+            area = np.where(use_m, installed * t["area0_m2"] / n_base * dfac, area)
     full = np.broadcast_shapes(shape + (k,), np.shape(labor), np.shape(capex), np.shape(area))
     res_arr = {"L": np.broadcast_to(labor, full).copy(), "C": np.broadcast_to(capex, full).copy(),
                "A": np.broadcast_to(area, full).copy()}
@@ -546,8 +558,11 @@ def size_plant(
 
     # Little's law in cell equivalents: cells built per second × time in the step (the flow entering the
     # cell steps, rejects included: see the module docstring)
-    cells_rate = ex(np.broadcast_to(drivers["cells_built"], shape)) * ex(out) / hours_s
-    wip = np.where(has_m, littles_law_wip(cells_rate, t["cycle_time_s"]), np.nan)
+    if count:
+        cells_rate = ex(np.broadcast_to(drivers["cells_built"], shape)) * ex(out) / hours_s
+        wip = np.where(has_m, littles_law_wip(cells_rate, t["cycle_time_s"]), np.nan)
+    else:
+        wip = np.full((), np.nan)
     energy = t["energy_J_per_unit"] * edrv  # per unit of the energy driver (the solvent evaporated for drying)
 
     def bc(x: Array) -> np.ndarray:
@@ -555,7 +570,7 @@ def size_plant(
 
     res = StepResults(
         names=tuple(t["name"]), driver=bc(drv), ratio=bc(r), labor_s=bc(labor), capex_usd=bc(capex), area_m2=bc(area),
-        machines=bc(machines), utilisation=bc(utilisation), wip_cells=bc(wip), energy_J=bc(energy),
+        machines=bc(installed), utilisation=bc(utilisation), wip_cells=bc(wip), energy_J=bc(energy),
         cell_share=bc(t["cell_share"]), building=bc(t["building"]), driver_units=tuple(DRIVERS[d][1] for d in t["driver"]),
     )
     return res, out

@@ -132,8 +132,13 @@ def format_names() -> tuple[str, ...]:
     return ("pouch", *ALIASES, *preset_names())
 
 
-#: every value of the bom key ``cell_format`` (:func:`format_names`, read once from the data file)
-FORMAT_NAMES: tuple[str, ...] = format_names()
+
+def __getattr__(name: str) -> Any:
+    """:data:`FORMAT_NAMES`, every value of the bom key ``cell_format`` (:func:`format_names`), read from the data
+    file on first use (PEP 562), so that the import parses no data file (issue 15)."""
+    if name == "FORMAT_NAMES":
+        return format_names()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def can_preset(name: str, **fields_si: Array) -> CanFormat | None:

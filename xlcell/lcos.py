@@ -37,7 +37,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .cell import CellDesign
+from .cell import CellDesign, _check_cutoff, _rate_limits, chain, in_format, resolve
 from .cost import crf  # crf: the one capital recovery factor of xlcell
 from .degradation import MAX_YEARS, SEIParams
 from .duty import Duty
@@ -373,6 +373,29 @@ def resistive_round_trip(avg_voltage_V: Array, voltage_under_load_V: Array) -> n
     return np.clip(v_load / (2.0 * v - v_load), 1e-6, 1.0)
 
 
+def duty_point(design: CellDesign, fmt: Any = None, calendering: Mapping[str, Any] | None = None) -> dict[str, np.ndarray]:
+    """What the energy delivered at a duty reads of the cell model, at the designs' own C-rate and temperature:
+    :func:`xlcell.cell.evaluate_cell`'s ``capacity_C``, ``avg_voltage_V``, ``usable_capacity_fraction`` and
+    ``voltage_under_load_V``, from the same chain and rate model (:func:`xlcell.cell.chain`, the cell model's rate
+    limits), without the pulse power and the other metrics (the same numbers, unbroadcast).
+
+    Parameters
+    ----------
+    design : CellDesign
+        Designs (SI; broadcasting), their ``c_rate_per_h`` and ``temperature_K`` the duty's.
+    fmt : CellFormat, optional
+        The cell format (default: :class:`~xlcell.pouch.CellFormat`).
+    calendering : mapping, optional
+        The calendering context (:func:`xlcell.cell.evaluate_cell`).
+    """
+    d = in_format(resolve(design), fmt)
+    c = chain(d, fmt, calendering)
+    _check_cutoff(d, c["ocv_V"])
+    rate = _rate_limits(d, c, d.c_rate_per_h)
+    return dict(capacity_C=c["capacity_C"], avg_voltage_V=c["ocv_V"], usable_capacity_fraction=rate["fraction"],
+                voltage_under_load_V=rate["v_load"])
+
+
 def delivered_energy(capacity_C: Array, usable_fraction: Array, dod: Array, voltage_under_load_V: Array) -> np.ndarray:
     """Energy a cell delivers per cycle at a duty (J): E_u = Q · f(C) · DoD · max(V - I R, 0).
 
@@ -533,5 +556,5 @@ def cell_lcos(design: CellDesign, duty: Duty = Duty(), c_om: Array = 0.0, residu
 
 
 __all__ = ["CASHFLOW_COLUMNS", "CASHFLOW_SPECS", "CellLcos", "LCOS_CONTEXT_KEYS", "LcosInputs", "LcosResult", "cashflow",
-           "cell_lcos", "cell_lcos_in_context", "cell_lcos_of", "crf", "delivered_energy", "delivered_lcos", "lcos", "lcos_simple",
+           "cell_lcos", "cell_lcos_in_context", "cell_lcos_of", "crf", "delivered_energy", "delivered_lcos", "duty_point", "lcos", "lcos_simple",
            "model_context", "resistive_round_trip", "CAPEX_BASES", "lcos_inputs_from_pack", "pack_lcos"]

@@ -22,8 +22,9 @@ Sources, in short:
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, fields
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 import numpy as np
 
@@ -150,8 +151,10 @@ def complete_window(values: dict[str, float], label: str = "") -> dict[str, floa
     return out
 
 
+@functools.cache
 def _library() -> dict[str, Material]:
-    """The records of ``data/materials.toml``, by upper-case name (names unique, case-insensitive)."""
+    """The records of ``data/materials.toml``, by upper-case name (names unique, case-insensitive); read on first
+    use, once."""
     out: dict[str, Material] = {}
     for i, r in enumerate(paramsets.records("materials", "material")):
         where = f"xlcell/data/materials.toml [[material]] {i + 1}"
@@ -179,8 +182,14 @@ def _library() -> dict[str, Material]:
     return out
 
 
-#: The built-in library, by upper-case name (from ``data/materials.toml``).
-LIBRARY: dict[str, Material] = _library()
+
+def __getattr__(name: str) -> Any:
+    """:data:`LIBRARY`, the built-in library by upper-case name (from ``data/materials.toml``), read on first use
+    (PEP 562): ``import xlcell.materials`` parses no data file, which keeps ``import udfs`` fast (issue 15)."""
+    if name == "LIBRARY":
+        return _library()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: The material fields that a design key may override (the rest are identity).
 MATERIAL_PROPERTIES = ("specific_capacity_C_kg", "am_density_kg_m3", "potential_V", "particle_radius_m",
@@ -201,9 +210,9 @@ def get_material(name: str, extra: Mapping[str, Material] | None = None) -> Mate
     if extra and key in extra:
         return extra[key]
     try:
-        return LIBRARY[key]
+        return _library()[key]
     except KeyError:
-        known = [m.name for m in (list((extra or {}).values()) + list(LIBRARY.values()))]
+        known = [m.name for m in (list((extra or {}).values()) + list(_library().values()))]
         raise UnknownMaterialError(str(name), known) from None
 
 
@@ -215,7 +224,7 @@ def names(role: str | None = None) -> list[str]:
     role : str, optional
         ``"positive"`` or ``"negative"``; None lists every material.
     """
-    return [m.name for m in LIBRARY.values() if role is None or m.role == role]
+    return [m.name for m in _library().values() if role is None or m.role == role]
 
 
 def life_assessed(pos: Iterable[str] | str, neg: Iterable[str] | str,

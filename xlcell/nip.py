@@ -39,6 +39,7 @@ direction; p_c is fixed at the run's line load.
 """
 from __future__ import annotations
 
+import functools
 import math
 import time
 from dataclasses import dataclass, field
@@ -306,7 +307,10 @@ def loading_pressure(strain: Array, eps0: Array, eps_min: Array, pressure_scale_
 # The 1D roll pass (thin-layer limit), vectorised over designs
 # ---------------------------------------------------------------------------------------------
 
-_GL_X, _GL_W = np.polynomial.legendre.leggauss(48)
+@functools.cache
+def _gauss_legendre() -> tuple[np.ndarray, np.ndarray]:
+    """The 48-point Gauss-Legendre nodes and weights on (-1, 1), computed on first use (not at import: issue 15)."""
+    return np.polynomial.legendre.leggauss(48)
 
 
 def _chord(depth: np.ndarray, R: np.ndarray) -> np.ndarray:
@@ -360,13 +364,14 @@ def _pass_at_depth(d, L0, e0, em, pc, M, R):
     c_max = plastic_strain(p_max, e0, em, pc)
     x_in = _chord(d, R)
     x_out = _chord(d - L0 * c_max, R)  # the contact opens where the roll has risen by the spring-back
-    t = 0.5 * (_GL_X + 1.0)  # Gauss-Legendre nodes on (0, 1)
+    gl_x, gl_w = _gauss_legendre()
+    t = 0.5 * (gl_x + 1.0)  # Gauss-Legendre nodes on (0, 1)
     Rb, Lb, db = R[..., None], L0[..., None], d[..., None]
     e_in = (db - _sag(-x_in[..., None] * t, Rb)) / Lb  # entry side, x < 0: loading
     e_out = (db - _sag(x_out[..., None] * t, Rb)) / Lb  # exit side, x > 0: elastic unloading
     p_in, _ = loading_pressure(e_in, e0[..., None], em[..., None], pc[..., None], M[..., None])
     p_out = np.maximum(M[..., None] * (e_out - c_max[..., None]), 0.0)
-    q = 0.5 * (x_in * (p_in @ _GL_W) + x_out * (p_out @ _GL_W))
+    q = 0.5 * (x_in * (p_in @ gl_w) + x_out * (p_out @ gl_w))
     eps_exit = 1.0 - (1.0 - e0) / (1.0 - c_max)  # the plastic porosity ε_p(p_max), by mass conservation
     L_exit = L0 * (1.0 - c_max)
     return q, dict(exit_porosity=eps_exit, exit_thickness_m=L_exit, springback_m=d - L0 * c_max,

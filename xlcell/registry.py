@@ -15,6 +15,15 @@ queried. A model plugs in with one line there::
 where ``CostMetrics`` is the output dataclass whose field metadata (:func:`xlcell.params.param`) names the keys and
 units, and ``ev`` is an :class:`Evaluation` (the population, the model context and the other providers' outputs).
 
+A provider registered with ``partial=True`` is called as ``evaluate(ev, keys)`` and computes only the outputs
+``keys`` and what they need (issue 15): the cost provider asks the cost model for those metrics only, the life
+provider leaves out the resistance at end of life unless it is asked, the duty provider reads the cell model's rate
+capability without its pulse power, and the cell provider asked for its feasibility flags alone runs the chain and
+rate model only. A provider declares the other providers' outputs it reads (``reads``), so that
+:meth:`Evaluation.table` asks each provider once for everything a table needs: a sweep of ``cell_cost_usd_per_kWh``,
+``cycle_life`` and ``lcos_cell_usd_per_kWh`` costs one cost call, one life call and one rate-model call, and the
+numbers are the full models' (``tests/test_registry.py``).
+
 Varying ``np_ratio`` derives the negative thickness from it (as a blank ``neg_thickness_um`` does on the Design
 sheet); varying ``neg_thickness_um`` sets it and N/P follows. Composition variables keep the solid mass fractions
 summing to one: varying ``pos_carbon_frac`` or ``pos_binder_frac`` takes the difference from the active material;
@@ -291,8 +300,14 @@ class MetricProvider:
 
     name: str
     outputs: tuple[ParamSpec, ...]
-    evaluate: Callable[["Evaluation"], Mapping[str, Any]]
+    evaluate: Callable[..., Mapping[str, Any]]
     requires: tuple[str, ...] = ()
+    #: ``evaluate(ev, keys)`` computes only the outputs ``keys`` (a tuple of its keys, in its order) and what they
+    #: depend on; otherwise ``evaluate(ev)`` gives every output
+    partial: bool = False
+    #: ``{own output key: the other providers' output keys it reads}``: an evaluation that asks for the key asks the
+    #: others for those keys in the same call (a partial provider then computes them together)
+    reads: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -304,8 +319,9 @@ _KEY_OWNER: dict[str, str] = {}  # output key -> provider
 _OUT_INDEX: dict[str, str] = {}  # folded output key -> key
 
 
-def register_metrics(name: str, outputs: Any, evaluate: Callable[["Evaluation"], Mapping[str, Any]],
-                     requires: Iterable[str] = ()) -> MetricProvider:
+def register_metrics(name: str, outputs: Any, evaluate: Callable[..., Mapping[str, Any]],
+                     requires: Iterable[str] = (), *, partial: bool = False,
+                     reads: Mapping[str, Iterable[str]] | None = None) -> MetricProvider:
     """Register a metric provider.
 
     Parameters
@@ -319,6 +335,11 @@ def register_metrics(name: str, outputs: Any, evaluate: Callable[["Evaluation"],
         ``evaluate(ev) -> {key: array}`` for the whole population ``ev.design`` in one call.
     requires : iterable of str
         Providers this one reads through ``ev.outputs(name)`` (for documentation and ordering).
+    partial : bool
+        ``evaluate(ev, keys)`` computes only the outputs ``keys`` (a tuple of its output keys) and returns at least
+        those: an evaluation asking for some of its outputs computes only what they need.
+    reads : mapping, optional
+        ``{own output key: other providers' output keys it reads}`` (through ``ev[key]``): asked for together.
     """
     _ensure_wired()
     outs = tuple(specs(outputs)) if dataclasses.is_dataclass(outputs) else tuple(outputs)
@@ -327,7 +348,8 @@ def register_metrics(name: str, outputs: Any, evaluate: Callable[["Evaluation"],
     for s in outs:
         if _fold(s.key) in _OUT_INDEX:
             raise ConflictError(f"output key {s.key!r} of provider {name!r} is already given by {_KEY_OWNER[s.key]!r}")
-    p = MetricProvider(name, outs, evaluate, tuple(requires))
+    p = MetricProvider(name, outs, evaluate, tuple(requires), bool(partial),
+                       {k: tuple(v) for k, v in dict(reads or {}).items()})
     _PROVIDERS[name] = p
     for s in outs:
         _KEY_OWNER[s.key] = name
@@ -495,6 +517,41 @@ class Evaluation:
         self.context: Mapping[str, Any] = dict(context or {})
         self.values: dict[str, Any] = {variable(k).key: v for k, v in (values or {}).items()}  #: applied design keys
         self._cache: dict[str, dict[str, np.ndarray]] = {}
+        self._want: dict[str, set[str]] = {}  # provider -> output keys asked for (not yet computed)
+
+    def want(self, keys: Iterable[str]) -> None:
+        """Declare the outputs ``keys`` (any case) and, through the providers' ``reads``, what they read, so that each
+        partial provider computes every output asked of it in one call.
+
+        Parameters
+        ----------
+        keys : iterable of str
+            Model output keys (any case).
+        """
+        todo = [output_key(k) for k in keys]
+        seen: set[str] = set()
+        while todo:
+            k = todo.pop()
+            if k in seen:
+                continue
+            seen.add(k)
+            prov = _KEY_OWNER[k]
+            if k not in self._cache.get(prov, {}):
+                self._want.setdefault(prov, set()).add(k)
+            todo.extend(output_key(r) for r in _PROVIDERS[prov].reads.get(k, ()))
+
+    def _compute(self, provider: str, keys: Iterable[str] | None) -> dict[str, np.ndarray]:
+        """Outputs ``keys`` of ``provider`` (None: all) with the others asked of it, computed once and cached."""
+        p = _PROVIDERS[provider]
+        cache = self._cache.setdefault(provider, {})
+        ask = set(p.keys if keys is None or not p.partial else keys) | self._want.pop(provider, set())
+        missing = tuple(k for k in p.keys if k in ask and k not in cache)
+        if missing:
+            raw = p.evaluate(self, missing) if p.partial else p.evaluate(self)
+            for k in p.keys:  # a partial provider's outputs beyond those asked are kept too
+                if k in raw:
+                    cache.setdefault(k, np.asarray(raw[k]))
+        return cache
 
     def outputs(self, provider: str) -> dict[str, np.ndarray]:
         """All outputs of ``provider`` (evaluated once, then cached).
@@ -504,24 +561,24 @@ class Evaluation:
         provider : str
             Name of a registered metric provider (``"cell"``, ``"cost"``, ...; exact spelling).
         """
-        if provider not in self._cache:
-            p = _PROVIDERS[provider]
-            raw = p.evaluate(self)
-            self._cache[provider] = {k: np.asarray(raw[k]) for k in p.keys}
-        return self._cache[provider]
+        cache = self._compute(provider, None)
+        return {k: cache[k] for k in _PROVIDERS[provider].keys}
 
     def __getitem__(self, key: str) -> np.ndarray:
         k = output_key(key)
-        return self.outputs(_KEY_OWNER[k])[k]
+        return self._compute(_KEY_OWNER[k], (k,))[k]
 
     def table(self, keys: Iterable[str]) -> dict[str, np.ndarray]:
-        """``{key: array}`` of the model outputs ``keys`` over the population (display units).
+        """``{key: array}`` of the model outputs ``keys`` over the population (display units); each provider computes
+        only the outputs asked of it (and what they need), once.
 
         Parameters
         ----------
         keys : iterable of str
             Model output keys (any case); the result is keyed as given.
         """
+        keys = list(keys)
+        self.want(keys)
         return {k: self[k] for k in keys}
 
 

@@ -54,7 +54,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -531,7 +531,9 @@ def sample_design(design: CellDesign, spec: UncertaintySpec, draws: Draws) -> Ce
     """The sampled designs: thermal factor, parameter noise and manufacturing spread applied to ``design``.
 
     ``design`` may be one design or a population of shape ``S``; the result has shape ``S + (n,)``, every
-    design seeing the same n draws (common random numbers).
+    design seeing the same n draws (common random numbers): the sampled fields (temperature, the electrochemical
+    parameters, the coatings' thickness and porosity) have that shape, the others ``S + (1,)`` (one value per design,
+    broadcasting: the models compute on it once, not n times).
 
     Parameters
     ----------
@@ -566,7 +568,7 @@ def sample_design(design: CellDesign, spec: UncertaintySpec, draws: Draws) -> Ce
                          draws.thickness[:, j], draws.porosity[:, j])
         new[part]["thickness_m"] = np.broadcast_to(L, shape).copy()
         new[part]["porosity"] = np.broadcast_to(eps, shape).copy()
-    out = _map_cell(d, full)
+    out = _map_cell(d, col)  # a field the samples do not move keeps one value per design (it broadcasts)
     return dataclasses.replace(out, pos=dataclasses.replace(out.pos, **new["pos"]),
                                neg=dataclasses.replace(out.neg, **new["neg"]), **new["cell"])
 
@@ -734,6 +736,139 @@ def summarise(x: np.ndarray) -> dict[str, float]:
                 p50=float(p50), p95=float(p95), mean_below_p5=lo, mean_above_p95=hi)
 
 
+def _run(design: CellDesign, n: int, seed: int, spec: UncertaintySpec | None, *, outputs: Sequence[str],
+         factory: Any, prices: MaterialPrices | None, fmt: CellFormat | None, yields: MaterialYields | None,
+         slurry: Slurry | None, lifetime: Mapping[str, Any] | None, lcos: Mapping[str, Any] | None,
+         duty: Duty | None, draws: Draws | None) -> dict[str, Any]:
+    """The samples of :func:`monte_carlo` (one registry evaluation, each provider computing only the outputs asked
+    and what they read) and what its summary reads."""
+    from . import registry
+
+    n = whole_number(n, "n", 1)
+    seed = whole_number(seed, "seed", 0)
+    spec = spec or UncertaintySpec()
+    load, vol = _check_spec(spec)
+    keys = tuple(dict.fromkeys(registry.output_key(k) for k in outputs))
+    for k in keys:
+        if registry.output_spec(k).unit in ("text",):
+            raise InputError("outputs", k, "numeric model outputs (not text)")
+    base = _one_design(design)
+    base_prices = _scalar_prices(prices, base)
+    dr = draw(n, seed) if draws is None else _check_draws(draws, n)
+    sampled_prices, r = sample_prices(base_prices, load, vol, dr.macro, dr.price_noise)
+    pop = sample_design(base, spec, dr)
+    from .cost import Factory
+
+    fac = factory if factory is not None else Factory()
+    window = spec_window(spec)
+    y_spec = float("nan")
+    if window_active(window):  # the cell yield from the production run's share inside the window
+        y_spec = float(spec_yield(base, window, float(spec.cv_thickness), float(spec.cv_porosity), dr.thickness,
+                                  dr.porosity))
+        if not y_spec > 0.0:
+            raise InputError("spec window", 0.0, f"limits that at least one of the {n} sampled cells passes (no cell "
+                             "is inside the window: widen it)")
+        fac = factory_with_grading_yield(fac, y_spec)
+
+    # the deterministic design as member n + 1 of the same population (same call); a field the samples do not move
+    # (one value, the design's) stays one value
+    def plus_base(x: np.ndarray, b: float) -> np.ndarray:
+        if x.shape[-1:] == (1,) and x.size == 1 and (x.item() == b or (np.isnan(b) and np.isnan(x.item()))):
+            return x
+        return np.concatenate([x, [b]])
+
+    pop = _map_pairs(pop, base, plus_base)
+    price_pop = dataclasses.replace(sampled_prices, **{
+        s.name: plus_base(getattr(sampled_prices, s.name), float(getattr(base_prices, s.name))) for s in PRICE_SPECS})
+    cost_ctx = dict(factory=fac, prices=price_pop, fmt=fmt, yields=yields, slurry=slurry)
+    ctx: dict[str, Any] = {"cost": {k: v for k, v in cost_ctx.items() if v is not None}, "lifetime": dict(lifetime or {}),
+                           "lcos": dict(lcos or {})}
+    if duty is not None:
+        ctx["duty"] = sampled_duty(duty, plus_base(temperature_shift(spec, dr), 0.0))
+    want = tuple(dict.fromkeys(keys + (COST_KEY, "feasible", "cell_yield")))
+    got = _evaluate_blocks(pop, ctx, want, n + 1)
+    samples = {k: np.asarray(got[k][:n], dtype=float) for k in keys}
+    det = {k: float(got[k][n]) for k in keys}
+    return dict(n=n, seed=seed, spec=spec, keys=keys, samples=samples, deterministic=det, got=got, draws=dr, vol=vol,
+                y_spec=y_spec, sampled_prices=sampled_prices, base_prices=base_prices, returns=r)
+
+
+#: samples per registry evaluation of :func:`monte_carlo` (its models' intermediate arrays stay this long)
+MC_BLOCK = 65536
+
+
+def _evaluate_blocks(pop: CellDesign, ctx: Mapping[str, Any], want: Sequence[str], m: int) -> dict[str, np.ndarray]:
+    """``{key: (m,)}`` of the outputs ``want`` of the ``m`` members of a sampled population (every array of ``pop`` and
+    of the context's prices and duty has ``m`` entries on its last axis, or one): one registry evaluation per block of
+    :data:`MC_BLOCK` members (each provider once, only what is asked), so the models' memory is a block's. Each
+    member's numbers depend on its own inputs only: the blocks give one evaluation's numbers."""
+    from . import registry
+
+    def cut(a: int, b: int) -> Callable[[Any], Any]:
+        def sl(x: Any) -> Any:
+            return x[..., a:b] if isinstance(x, np.ndarray) and x.ndim and x.shape[-1] == m else x
+        return sl
+
+    parts = []
+    for a in range(0, m, MC_BLOCK):
+        b = min(a + MC_BLOCK, m)
+        sl = cut(a, b)
+        c = dict(ctx)
+        cost = dict(c["cost"])
+        cost["prices"] = dataclasses.replace(cost["prices"], **{s.name: sl(getattr(cost["prices"], s.name))
+                                                                 for s in specs(cost["prices"])})
+        c["cost"] = cost
+        if c.get("duty") is not None:
+            c["duty"] = dataclasses.replace(c["duty"], **{s.name: sl(getattr(c["duty"], s.name)) for s in specs(c["duty"])})
+        got = registry.Evaluation(_map_cell(pop, sl), c).table(want)
+        parts.append({k: np.broadcast_to(np.asarray(v), (b - a,)) for k, v in got.items()})
+    return {k: np.concatenate([p[k] for p in parts]) for k in want}
+
+
+def monte_carlo_samples(design: CellDesign, n: int, seed: int = 0, spec: UncertaintySpec | None = None, *,
+                        outputs: Sequence[str] = (COST_KEY,), factory: Any = None, prices: MaterialPrices | None = None,
+                        fmt: CellFormat | None = None, yields: MaterialYields | None = None, slurry: Slurry | None = None,
+                        lifetime: Mapping[str, Any] | None = None, lcos: Mapping[str, Any] | None = None,
+                        duty: Duty | None = None, draws: Draws | None = None,
+                        ) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+    """The samples of :func:`monte_carlo` without its summary (statistics, risk profile, price correlation): what
+    the batch Monte Carlo (:mod:`xlcell.batch`) collects chunk by chunk.
+
+    Parameters
+    ----------
+    design : CellDesign
+        One design (scalar fields, SI).
+    n : int
+        Number of samples (>= 1).
+    seed : int
+        Seed of the draws (>= 0).
+    spec : UncertaintySpec, optional
+        The joint uncertainty model (:func:`monte_carlo`).
+    outputs : sequence of str
+        Model outputs (registry keys; default the cell cost per kWh); only these, the cost per kWh, the cell yield
+        and the feasible flag are computed.
+    factory, prices, fmt, yields, slurry :
+        The cost model's inputs (:func:`xlcell.cost.evaluate_cost`); ``prices`` are the base prices.
+    lifetime, lcos : mapping, optional
+        Context of the ``lifetime`` and ``lcos`` providers.
+    duty : Duty, optional
+        The duty (:func:`monte_carlo`).
+    draws : Draws, optional
+        The standard normal draws of the ``n`` samples (default: :func:`draw` ``(n, seed)``).
+
+    Returns
+    -------
+    (dict, dict)
+        ``{output key: samples (n,)}`` with ``feasible`` (bool, the registry's flag), and the unperturbed design's
+        value of each output (display units): the numbers :func:`monte_carlo` reports.
+    """
+    run = _run(design, n, seed, spec, outputs=outputs, factory=factory, prices=prices, fmt=fmt, yields=yields,
+               slurry=slurry, lifetime=lifetime, lcos=lcos, duty=duty, draws=draws)
+    out = dict(run["samples"])
+    out["feasible"] = np.asarray(run["got"]["feasible"][:run["n"]], dtype=bool)
+    return out, run["deterministic"]
+
+
 def monte_carlo(design: CellDesign, n: int, seed: int = 0, spec: UncertaintySpec | None = None, *,
                 outputs: Sequence[str] = DEFAULT_OUTPUTS, factory: Any = None, prices: MaterialPrices | None = None,
                 fmt: CellFormat | None = None, yields: MaterialYields | None = None, slurry: Slurry | None = None,
@@ -774,49 +909,12 @@ def monte_carlo(design: CellDesign, n: int, seed: int = 0, spec: UncertaintySpec
     """
     from . import registry
 
-    n = whole_number(n, "n", 1)
-    seed = whole_number(seed, "seed", 0)
-    spec = spec or UncertaintySpec()
-    load, vol = _check_spec(spec)
-    keys = tuple(dict.fromkeys(registry.output_key(k) for k in outputs))
-    for k in keys:
-        if registry.output_spec(k).unit in ("text",):
-            raise InputError("outputs", k, "numeric model outputs (not text)")
-    base = _one_design(design)
-    base_prices = _scalar_prices(prices, base)
-    dr = draw(n, seed) if draws is None else _check_draws(draws, n)
-    sampled_prices, r = sample_prices(base_prices, load, vol, dr.macro, dr.price_noise)
-    pop = sample_design(base, spec, dr)
-    from .cost import Factory
-
-    fac = factory if factory is not None else Factory()
-    window = spec_window(spec)
-    y_spec = float("nan")
-    if window_active(window):  # the cell yield from the production run's share inside the window
-        y_spec = float(spec_yield(base, window, float(spec.cv_thickness), float(spec.cv_porosity), dr.thickness,
-                                  dr.porosity))
-        if not y_spec > 0.0:
-            raise InputError("spec window", 0.0, f"limits that at least one of the {n} sampled cells passes (no cell "
-                             "is inside the window: widen it)")
-        fac = factory_with_grading_yield(fac, y_spec)
-
-    # the deterministic design as member n + 1 of the same population (same call)
-    def plus_base(x: np.ndarray, b: float) -> np.ndarray:
-        return np.concatenate([x, [b]])
-
-    pop = _map_pairs(pop, base, plus_base)
-    price_pop = dataclasses.replace(sampled_prices, **{
-        s.name: plus_base(getattr(sampled_prices, s.name), float(getattr(base_prices, s.name))) for s in PRICE_SPECS})
-    cost_ctx = dict(factory=fac, prices=price_pop, fmt=fmt, yields=yields, slurry=slurry)
-    ctx: dict[str, Any] = {"cost": {k: v for k, v in cost_ctx.items() if v is not None}, "lifetime": dict(lifetime or {}),
-                           "lcos": dict(lcos or {})}
-    if duty is not None:
-        ctx["duty"] = sampled_duty(duty, plus_base(temperature_shift(spec, dr), 0.0))
-    ev = registry.Evaluation(pop, ctx)
-    want = tuple(dict.fromkeys(keys + (COST_KEY, "feasible", "cell_yield")))
-    got = {k: np.asarray(ev[k]) for k in want}
-    samples = {k: np.asarray(got[k][:n], dtype=float) for k in keys}
-    det = {k: float(got[k][n]) for k in keys}
+    run = _run(design, n, seed, spec, outputs=outputs, factory=factory, prices=prices, fmt=fmt, yields=yields,
+               slurry=slurry, lifetime=lifetime, lcos=lcos, duty=duty, draws=draws)
+    n, seed, spec, keys, samples, det, got, dr = (run[k] for k in ("n", "seed", "spec", "keys", "samples", "deterministic",
+                                                                   "got", "draws"))
+    vol, y_spec, sampled_prices, base_prices, r = (run[k] for k in ("vol", "y_spec", "sampled_prices", "base_prices",
+                                                                   "returns"))
     cost = np.asarray(got[COST_KEY][:n], dtype=float)
     feas = np.asarray(got["feasible"][:n], dtype=bool)
     stats = {k: summarise(samples[k]) for k in keys}
@@ -965,6 +1063,7 @@ def population_risk(design: CellDesign, n: int = PROVIDER_SAMPLES, seed: int = 0
     if ctx.get("duty") is not None:
         ctx["duty"] = sampled_duty(ctx["duty"], temperature_shift(spec, dr))
     ev = registry.Evaluation(pop, ctx)
+    ev.want((COST_KEY, "lcos_cell_usd_per_kWh", "cycle_life", "feasible", "cell_yield"))  # each provider once
     full = S + (n,)
 
     def out(key: str) -> np.ndarray:
@@ -1193,7 +1292,7 @@ def histogram(values: Iterable[float], bins: int) -> tuple[np.ndarray, np.ndarra
     return edges / scale, counts
 
 
-__all__ = ["UncertaintySpec", "MonteCarloResult", "CellToCellResult", "Draws", "monte_carlo", "cell_to_cell",
+__all__ = ["UncertaintySpec", "MonteCarloResult", "CellToCellResult", "Draws", "monte_carlo", "monte_carlo_samples", "cell_to_cell",
            "draw", "concat_draws", "sample_prices", "sample_design", "arrhenius_factor", "summarise", "tail_means", "tail_weights", "histogram",
            "spec_from_mapping", "spec_keys", "price_override_specs", "PRICE_KEYS", "PRICE_SPECS", "ECHEM_PARAMS",
            "ACTIVATION_ENERGIES", "DEFAULT_PRICE_RISK", "DEFAULT_OUTPUTS", "STAT_COLUMNS", "population_risk", "RISK_SPECS",

@@ -15,11 +15,11 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from . import calendering, cost, degradation, lcos, uncertainty, units
-from .cell import CellDesign, CellMetrics, evaluate_cell, resolve
+from .cell import CellDesign, CellMetrics, feasibility, resolve
 from .duty import Duty, resolve_duty
 from .errors import InputError, UnknownKeyError
-from .params import ParamSpec, specs, to_display, validate
-from .registry import (DesignVariable, Evaluation, cell_outputs, cell_variables, register_limit, register_max_of,
+from .params import ParamSpec, specs, validate
+from .registry import (DesignVariable, Evaluation, cell_format, cell_outputs, cell_variables, register_limit, register_max_of,
                        register_metrics, register_variable)
 
 # The adapters call the models through their modules (``degradation.sei_cycle_life``), looked up at each call as the
@@ -129,14 +129,15 @@ def lifetime_inputs(ctx: Mapping[str, Any]) -> tuple[Duty, dict[str, Any]]:
                   "crack": kw.get("crack", degradation.CrackParams())}
 
 
-def _lifetime(ev: Evaluation) -> dict[str, Any]:
+def _lifetime(ev: Evaluation, keys: tuple[str, ...]) -> dict[str, Any]:
     """The duty-aware life model (:func:`xlcell.degradation.cycle_life`) at the duty of context ``"duty"`` with the
     parameters of context ``"lifetime"`` (:func:`lifetime_inputs`): what the LCOS, the optimiser and the Pareto front
-    read as ``cycle_life``."""
+    read as ``cycle_life``. The resistance at end of life (the cell model's resistance) only when it is asked for."""
     duty, kw = lifetime_inputs(ev.context)
     # the cell format of context "cost", as the cell and cost providers read it (one chain)
-    shown = to_display(degradation.cycle_life(ev.design, duty, **kw, fmt=_cost_context(ev).get("fmt")))
-    return {k: shown[k] for k in LIFE_KEYS}
+    life = degradation.cycle_life(ev.design, duty, **kw, fmt=_cost_context(ev).get("fmt"),
+                                  resistance="resistance_eol_mohm" in keys)
+    return {s.key: s.from_si(getattr(life, s.name)) for s in _LIFE if s.key in keys}
 
 
 def duty_of(ev: Evaluation) -> Duty:
@@ -158,23 +159,27 @@ def duty_of(ev: Evaluation) -> Duty:
     return resolve_duty(duty, d.c_rate_per_h, d.temperature_K)
 
 
-def _duty(ev: Evaluation) -> dict[str, Any]:
-    """Rate-aware energy at the duty (context ``"duty"``): the cell model evaluated at the duty's C-rate and
-    temperature gives the usable fraction (its rate capability, :func:`xlcell.cell.rate_capability`) and the voltage
-    under load, hence the energy delivered per cycle (:func:`xlcell.lcos.delivered_energy`), the round trip and the
-    cell cost per delivered kWh."""
+def _duty(ev: Evaluation, keys: tuple[str, ...]) -> dict[str, Any]:
+    """Rate-aware energy at the duty (context ``"duty"``): the cell model at the duty's C-rate and temperature
+    (:func:`xlcell.lcos.duty_point`: its rate capability and voltage under load, not its pulse power) gives the usable
+    fraction, hence the energy delivered per cycle (:func:`xlcell.lcos.delivered_energy`), the round trip and the
+    cell cost per delivered kWh (the cost provider's cost only when that is asked for)."""
     duty = duty_of(ev)
-    at = evaluate_cell(dataclasses.replace(ev.design, c_rate_per_h=duty.c_rate_per_h, temperature_K=duty.temperature_K))
-    e_u = lcos.delivered_energy(at.capacity_C, at.usable_capacity_fraction, duty.dod, at.voltage_under_load_V)
-    kwh = units.to_display(e_u, "kWh")
-    with np.errstate(divide="ignore"):
-        per_kwh = np.where(kwh > 0, ev["cell_cost_usd"] / np.where(kwh > 0, kwh, 1.0), np.inf)
-    out = {"duty_c_rate": duty.c_rate_per_h, "usable_fraction_duty": at.usable_capacity_fraction,
-           "usable_energy_Wh": units.to_display(e_u, "Wh"),
-           "round_trip_efficiency": lcos.resistive_round_trip(at.avg_voltage_V, at.voltage_under_load_V),
-           "cell_cost_usd_per_kWh_usable": per_kwh}
-    shape = np.broadcast_shapes(*(np.shape(v) for v in out.values()))
-    return {k: np.broadcast_to(np.asarray(v, dtype=float), shape) for k, v in out.items()}
+    design = dataclasses.replace(ev.design, c_rate_per_h=duty.c_rate_per_h, temperature_K=duty.temperature_K)
+    at = lcos.duty_point(design)
+    e_u = lcos.delivered_energy(at["capacity_C"], at["usable_capacity_fraction"], duty.dod, at["voltage_under_load_V"])
+    out: dict[str, Any] = {"duty_c_rate": duty.c_rate_per_h, "usable_fraction_duty": at["usable_capacity_fraction"],
+                           "usable_energy_Wh": units.to_display(e_u, "Wh")}
+    if "round_trip_efficiency" in keys:
+        out["round_trip_efficiency"] = lcos.resistive_round_trip(at["avg_voltage_V"], at["voltage_under_load_V"])
+    if "cell_cost_usd_per_kWh_usable" in keys:
+        kwh = units.to_display(e_u, "kWh")
+        with np.errstate(divide="ignore"):
+            out["cell_cost_usd_per_kWh_usable"] = np.where(kwh > 0, ev["cell_cost_usd"] / np.where(kwh > 0, kwh, 1.0), np.inf)
+    # every output has the shape of the designs (and the duty) whatever it reads
+    shape = np.broadcast_shapes(*(np.shape(v) for v in out.values()), *(
+        np.shape(getattr(o, s.name)) for o in (design, design.pos, design.neg, design.sep) for s in specs(o)))
+    return {k: np.broadcast_to(np.asarray(v, dtype=float), shape) for k, v in out.items() if k in keys}
 
 
 def _lcos(ev: Evaluation) -> dict[str, Any]:
@@ -295,14 +300,24 @@ def within_calendering_limits(ev: Evaluation) -> np.ndarray:
     return ok
 
 
-def _cell(ev: Evaluation) -> dict[str, Any]:
+#: the cell outputs :func:`xlcell.cell.feasibility` gives without the rest of the cell model (no pulse power)
+_FLAGS = frozenset({"feasible", "feasible_np", "feasible_electrolyte", "feasible_solid", "feasible_voltage"})
+
+
+def _cell(ev: Evaluation, keys: tuple[str, ...]) -> dict[str, Any]:
     """The cell model's outputs, with ``feasible`` also requiring the calendering limits (issue 17 item 4): a design
     whose particles crack at the line load its porosity needs, or whose carbon network does not percolate, is not
-    feasible wherever the registry reports it (optimiser, Pareto front, Monte Carlo, reports)."""
-    out = dict(cell_outputs(ev))
-    cell_ok = np.asarray(out["feasible"], dtype=bool)
-    out["feasible"] = cell_ok & np.broadcast_to(within_calendering_limits(ev), np.broadcast_shapes(
-        cell_ok.shape, np.shape(ev.outputs("calendering")[CALENDERING_LIMITS[0]])))
+    feasible wherever the registry reports it (optimiser, Pareto front, Monte Carlo, reports). Asked for the
+    feasibility flags alone (a Monte Carlo's ``feasible``), the cell model runs its chain and rate model only
+    (:func:`xlcell.cell.feasibility`: the same flags, no pulse power)."""
+    if set(keys) <= _FLAGS:
+        out = feasibility(ev.design, cell_format(ev.context), calendering=ev.context.get("calendering"))
+    else:
+        out = dict(cell_outputs(ev))
+    if "feasible" in out:
+        cell_ok = np.asarray(out["feasible"], dtype=bool)
+        out["feasible"] = cell_ok & np.broadcast_to(within_calendering_limits(ev), np.broadcast_shapes(
+            cell_ok.shape, np.shape(ev.outputs("calendering")[CALENDERING_LIMITS[0]])))
     return out
 
 
@@ -313,14 +328,18 @@ def _cost_context(ev: Evaluation) -> dict[str, Any]:
     return {"factory": ctx} if isinstance(ctx, cost.Factory) else dict(ctx or {})
 
 
-def _cost(ev: Evaluation) -> dict[str, Any]:
-    """The cost model's outputs (:class:`~xlcell.cost.CostMetrics`, display units); its cell energy is the cell
-    provider's (the same chain, format and calendering context)."""
-    return cost.evaluate_cost(ev.design, **_cost_context(ev), calendering=ev.context.get("calendering")).as_display()
-
-
 #: the cost model's numeric outputs but the ones the cell model gives (capacity_Ah)
 _COST = tuple(s for s in specs(cost.CostMetrics) if s.unit != "text" and s.key not in {c.key for c in specs(CellMetrics)})
+
+
+def _cost(ev: Evaluation, keys: tuple[str, ...]) -> dict[str, Any]:
+    """The cost model's outputs ``keys`` (:class:`~xlcell.cost.CostMetrics`, display units; only those:
+    :func:`xlcell.cost.cost_values`); its cell energy is the cell provider's (the same chain, format and calendering
+    context)."""
+    want = [s for s in _COST if s.key in keys]
+    vals = cost.cost_values(ev.design, **_cost_context(ev), calendering=ev.context.get("calendering"),
+                            items=[s.name for s in want])
+    return {s.key: s.from_si(vals[s.name]) for s in want}
 
 
 def _risk(ev: Evaluation) -> dict[str, Any]:
@@ -344,13 +363,15 @@ def wire() -> None:
     for var in [*cell_variables(), *line_load_variables()]:
         register_variable(var)
     # the cell's feasible reads the calendering limits (evaluated lazily; "calendering" keeps its place in the key order)
-    register_metrics("cell", CellMetrics, _cell, requires=("calendering",))
+    register_metrics("cell", CellMetrics, _cell, requires=("calendering",), partial=True)
     register_metrics("limits", _LIMIT_SPECS, _limits, requires=("cell",))
     register_max_of("diffusion_limit", list(_LIMIT_KEYS))
-    register_metrics("cost", _COST, _cost)
-    register_metrics("lifetime", _LIFE, _lifetime)
-    register_metrics("duty", _DUTY, _duty, requires=("cost",))  # the cell model at the duty's operating point
-    register_metrics("lcos", _LCOS, _lcos, requires=("cost", "duty", "lifetime"))
+    register_metrics("cost", _COST, _cost, partial=True)
+    register_metrics("lifetime", _LIFE, _lifetime, partial=True)
+    register_metrics("duty", _DUTY, _duty, requires=("cost",), partial=True,  # the cell model at the duty's operating point
+                     reads={"cell_cost_usd_per_kWh_usable": ("cell_cost_usd",)})
+    register_metrics("lcos", _LCOS, _lcos, requires=("cost", "duty", "lifetime"),
+                     reads={"lcos_cell_usd_per_kWh": ("cell_cost_usd", "usable_energy_Wh", "cycle_life")})
     register_metrics("calendering", _CAL, _calendering)  # reads the design only
     register_metrics("uncertainty", uncertainty.RISK_SPECS, _risk)
     for key in CALENDERING_LIMITS:  # imposed by every DesignProblem where the material has calendering parameters
