@@ -59,9 +59,11 @@ _SAMPLE_MIN, _SAMPLE_MAX = 256, 4096
 #: far less than the gaps between front points, which are what the hypervolume loses at 1e-3 (issue 15)
 _FRONT_TOL = 1e-7
 #: iterations (model calls) of the front's sub-problems, Newton (finite-difference Hessians) and BFGS: most Newton
-#: solves converge in 3-6 iterations from their starts; a straggler (a level at a jump of the model) stops at the
-#: limit, and its sub-problem, if lost, goes to the gap-filling batch. BFGS on many variables needs more.
+#: solves converge in 3-6 iterations from their starts (3 in the gap-filling batch, started between two solved
+#: neighbours); a straggler (a level at a jump of the model) stops at the limit as it stands, and its sub-problem,
+#: if infeasible or dominated, goes to the gap-filling batch. BFGS on many variables needs more.
 _FRONT_MAXITER = {"fd": 8, "bfgs": 40}
+_GAP_MAXITER = {"fd": 5, "bfgs": 40}
 #: iterations and tolerance of the anchors (they fix the ideal and the nadir, so they converge fully: with BFGS the
 #: ρ-small pull of the other objectives, e.g. ZDT's g back to 1 at f1 = 0, needs the tight tolerance; Newton
 #: steps converge quadratically, so 1e-7 on the step already leaves no visible error)
@@ -576,7 +578,7 @@ def _front_two(problem: Any, sample: _Sample, off: np.ndarray, scale: np.ndarray
         c_obj, eps, j, w = _gap_levels(np.where(open_gap[:, None], np.diff(H, axis=0), 0.0), H, k2)
         W2, A2, b2 = _linear_rows(ideal, span, c_obj, eps)
         U2 = np.clip(Uk[j] + w[:, None] * (Uk[j + 1] - Uk[j]), 0.0, 1.0)
-        res2 = _solve_rows(problem, cons, W2, A2, b2, U2)
+        res2 = _solve_rows(problem, cons, W2, A2, b2, U2, _GAP_MAXITER[_hessian(problem)])
         calls += res2.n_model_calls
         new = [res2.sub(i) for i in range(len(j))]
         levels += new
