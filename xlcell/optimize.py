@@ -633,7 +633,7 @@ class BatchResult:
 
 def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U0: np.ndarray, *,
                 maxiter: int | np.ndarray = 100, tol: float | np.ndarray = 1e-9, h: float = 1e-6, hessian: str = "bfgs",
-                callback: Callable[[int], None] | None = None) -> BatchResult:
+                groups: np.ndarray | None = None, callback: Callable[[int], None] | None = None) -> BatchResult:
     """Solve K sub-problems ``min scalar_k(F, G) s.t. cons_k(F, G) >= 0, u in [0, 1]^n`` together.
 
     Sequential quadratic programming, batched: at every iteration each unfinished sub-problem proposes a point
@@ -670,6 +670,10 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
         (step :data:`HESSIAN_STEP`, ``2 n_var² + 1`` more designs per row in the same population call), its
         eigenvalues made positive: Newton steps, about half the iterations for a few variables, where the call
         costs nearly the same for the wider stencil.
+    groups : ndarray of int, optional
+        Multi-starts (K,): rows with the same group number >= 0 are starts of one problem, of which only the best
+        counts; once one has converged, a start whose merit is above that one's scalar by more than ten times its
+        own predicted decrease (the directional derivative of its last QP step) stops where it is. -1: no group.
     callback : callable, optional
         ``callback(unfinished)`` after each iteration.
     """
@@ -873,6 +877,15 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
         stuck = rows[(n_fail[rows] >= 12)]
         converged[stuck] = viol(c[stuck]) <= FEASIBILITY_TOL
         active[stuck] = False
+        if groups is not None:  # multi-starts: a start clearly behind its group's best converged one stops
+            fin = converged & (viol(c) <= FEASIBILITY_TOL) & (groups >= 0)
+            if fin.any():
+                best = np.full(int(groups.max()) + 1, np.inf)
+                np.minimum.at(best, groups[fin], s[fin])
+                live = np.flatnonzero(active & (groups >= 0))
+                b = best[groups[live]]
+                behind = merit(s[live], c[live], mu[live]) > b + 10.0 * np.abs(D[live]) + 1e-6 * (1.0 + np.abs(b))
+                active[live[behind]] = False
         active &= nit < maxiter
         if callback:
             callback(int(active.sum()))

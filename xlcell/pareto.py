@@ -417,7 +417,8 @@ def _anchors_batched(problem: Any, sample: _Sample, off: np.ndarray, scale: np.n
                      first: np.ndarray, cons: Callable | None) -> tuple[list[SubResult], int]:
     """The m anchors, their multi-starts solved together (:func:`_anchor_rows`) in one batch."""
     W, A, b, U0 = _anchor_rows(problem, sample, off, scale, n_starts, first)
-    res = _solve_rows(problem, cons, W, A, b, U0, _ANCHOR_MAXITER, _ANCHOR_TOL[_hessian(problem)])
+    res = _solve_rows(problem, cons, W, A, b, U0, _ANCHOR_MAXITER, _ANCHOR_TOL[_hessian(problem)],
+                      np.repeat(np.arange(problem.n_obj), max(1, n_starts)))
     return _best_anchors(problem, res, n_starts, seed), res.n_model_calls
 
 
@@ -487,7 +488,7 @@ def _hessian(problem: Any) -> str:
 
 def _solve_rows(problem: Any, cons: Callable | None, W: np.ndarray, A: np.ndarray, b: np.ndarray,
                 U0: np.ndarray, maxiter: int | np.ndarray | None = None,
-                tol: float | np.ndarray = _FRONT_TOL) -> BatchResult:
+                tol: float | np.ndarray = _FRONT_TOL, groups: np.ndarray | None = None) -> BatchResult:
     """min F @ W[i] s.t. the problem's constraints and F @ A[i] + b[i] >= 0, every row i from U0[i], one batch."""
     def scalar(F, G, idx):
         return (F * W[idx]).sum(axis=1)
@@ -498,7 +499,7 @@ def _solve_rows(problem: Any, cons: Callable | None, W: np.ndarray, A: np.ndarra
 
     hess = _hessian(problem)
     return solve_batch(problem, scalar, con, U0, tol=tol, maxiter=_FRONT_MAXITER[hess] if maxiter is None else maxiter,
-                       hessian=hess)
+                       hessian=hess, groups=groups)
 
 
 def _front_two(problem: Any, sample: _Sample, off: np.ndarray, scale: np.ndarray, k: int, n_starts: int, seed: int,
@@ -548,7 +549,8 @@ def _front_two(problem: Any, sample: _Sample, off: np.ndarray, scale: np.ndarray
         W1, A1, b1, U1 = np.zeros((0, m)), np.zeros((0, m)), np.zeros(0), np.zeros((0, problem.n_var))
     res = _solve_rows(problem, cons, np.vstack([WA, W1]), np.vstack([AA, A1]), np.r_[bA, b1], np.vstack([UA, U1]),
                       np.r_[np.full(m * per, _ANCHOR_MAXITER), np.full(k1, _FRONT_MAXITER[_hessian(problem)])],
-                      np.r_[np.full(m * per, _ANCHOR_TOL[_hessian(problem)]), np.full(k1, _FRONT_TOL)])
+                      np.r_[np.full(m * per, _ANCHOR_TOL[_hessian(problem)]), np.full(k1, _FRONT_TOL)],
+                      np.r_[np.repeat(np.arange(m), per), np.full(k1, -1)])
     calls += res.n_model_calls
     anchors = _best_anchors(problem, res, n_starts, seed)
     levels = [res.sub(m * per + i) for i in range(k1)]
