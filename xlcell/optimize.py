@@ -33,6 +33,8 @@ NORMAL_MATRIX_REG = 1e-14
 ARMIJO_C1 = 1e-4
 #: tolerance of the batched SQP's QPs (relative residuals): the QP steps need no more than the SQP's own tolerance
 QP_TOL = 1e-8
+#: a multi-start's merit this far (relative, plus 10 predicted steps) behind its group's best converged start stops it
+START_BEHIND_TOL = 1e-6
 _SENSES = {"min": 1.0, "minimise": 1.0, "minimize": 1.0, "max": -1.0, "maximise": -1.0, "maximize": -1.0}
 
 
@@ -884,7 +886,7 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
                 np.minimum.at(best, groups[fin], s[fin])
                 live = np.flatnonzero(active & (groups >= 0))
                 b = best[groups[live]]
-                behind = merit(s[live], c[live], mu[live]) > b + 10.0 * np.abs(D[live]) + 1e-6 * (1.0 + np.abs(b))
+                behind = merit(s[live], c[live], mu[live]) > b + 10.0 * np.abs(D[live]) + START_BEHIND_TOL * (1.0 + np.abs(b))
                 active[live[behind]] = False
         active &= nit < maxiter
         if callback:
