@@ -100,10 +100,14 @@ def test_epsilon_constraint_recovers_the_non_convex_zdt2_front_where_weighted_su
     # weighted sums of a concave front are minimised at its ends only
     assert not ((ws.F[:, 0] > 0.05) & (ws.F[:, 0] < 0.95)).any()
     assert len(ws) == 2 and ws.n_dominated > 0
-    # hypervolume equals that of the exact front points at the same eps levels (ideal (0, 0), nadir (1, 1))
-    f2 = np.linspace(1, 0, 11)
-    exact = hypervolume(np.c_[np.sqrt(1 - f2), f2], [1.1, 1.1])
+    # hypervolume equals that of the exact front points at the same levels of f2 (ideal (0, 0), nadir (1, 1)), and
+    # the levels cover the front about as well as evenly spaced ones (the batched solver places them by the
+    # shape of the front and refills the largest gaps, issue 15)
+    f2 = eps.F[:, 1]
+    exact = hypervolume(np.c_[np.sqrt(np.clip(1 - f2, 0, None)), f2], [1.1, 1.1])
     assert eps.hypervolume == pytest.approx(exact, abs=1e-5)
+    even = np.linspace(1, 0, 11)
+    assert eps.hypervolume >= 0.97 * hypervolume(np.c_[np.sqrt(1 - even), even], [1.1, 1.1])
     assert ws.hypervolume == pytest.approx(hypervolume([[0, 1], [1, 0]], [1.1, 1.1]), abs=1e-6)
 
 
@@ -148,7 +152,8 @@ def cell_front():
 
 def test_cell_front_is_non_dominated_monotone_and_beats_sampling(cell_front):
     f = cell_front
-    assert len(f) == 9 and f.n_dominated == 0 and f.n_infeasible == 0
+    # nine points; a sub-problem stopped infeasible at its iteration limit is re-placed in the largest gap
+    assert len(f) == 9 and f.n_dominated == 0 and f.n_subproblems == 9 + f.n_infeasible
     assert np.all(np.diff(f.F[:, 0]) < 0) and np.all(np.diff(f.F[:, 1]) > 0)  # energy falls as power rises
     assert np.all(f.outputs["diffusion_limit"] <= 1 + 1e-6)
     # the calendering limits hold at every point (imposed by default, issue 17 item 4)
@@ -341,5 +346,35 @@ def test_batched_front_of_the_real_model_is_feasible_and_non_dominated():
     assert non_dominated(F).all()
     seq = pareto_front(p, 15, "epsilon", seed=0, solver="sequential")
     assert len(f) == len(seq)
-    assert f.hypervolume == pytest.approx(seq.hypervolume, abs=1e-3)
+    # same ends (the anchors), and the same hypervolume up to where the 15 levels sit (the batched solver spaces
+    # them along the front, the sequential one evenly in the second objective)
+    np.testing.assert_allclose(f.ideal, seq.ideal, rtol=1e-5)
+    np.testing.assert_allclose(f.nadir, seq.nadir, rtol=1e-5)
+    assert f.hypervolume == pytest.approx(seq.hypervolume, abs=3e-3)
+    # the two are points of one front: no point of either is dominated by a point of the other (beyond 1e-5 of the
+    # normalised range, the solvers' tolerance)
+    e, q = seq.normalised(), (f.F - seq.ideal) / (seq.nadir - seq.ideal)
+    both = np.vstack([e, q])  # 0 at the ideal, 1 at the nadir: minimisation form
+    worse = np.all(both[:, None, :] >= both[None, :, :] + 1e-5, axis=2)  # worse[i, j]: i is beaten by j everywhere
+    assert not worse[:len(e), len(e):].any() and not worse[len(e):, :len(e)].any()
     assert f.n_model_calls < seq.n_model_calls
+
+
+def test_newton_steps_from_finite_difference_hessians():
+    """Issue 15: the second-order stencil gives the exact Hessian of a quadratic, and the batched SQP with those
+    Hessians (hessian="fd", Newton steps) reaches the same epsilon-constraint optima as with BFGS: ZDT1's front
+    f1 = (1 - eps)² at f2 = eps (Zitzler, Deb and Thiele 2000)."""
+    import xlcell.optimize as O
+
+    A = np.array([[2.0, 0.5, 0.1], [0.5, 1.0, -0.3], [0.1, -0.3, 3.0]])
+    P = np.array([0.3, 0.6, 0.2]) + O._hessian_offsets(3, 1e-3)
+    v = 0.5 * np.einsum("ki,ij,kj->k", P, A, P) + P @ np.array([1.0, -2.0, 0.5])
+    np.testing.assert_allclose(O._stencil_hessian(v[None, :, None], 3, 1e-3)[0, 0], A, atol=1e-8)
+    eps = np.linspace(0.1, 0.9, 6)
+    starts = np.random.default_rng(0).random((6, 3))
+    res = O.solve_batch(zdt(1, 3), lambda F, G, idx: F[:, 0], lambda F, G, idx: (eps[idx] - F[:, 1])[:, None],
+                        starts, hessian="fd")
+    assert res.converged.all() and res.feasible.all()
+    np.testing.assert_allclose(res.F[:, 0], (1 - eps) ** 2, atol=1e-6)
+    with pytest.raises(InputError, match="hessian"):
+        O.solve_batch(zdt(1, 3), lambda F, G, idx: F[:, 0], None, starts, hessian="exact")

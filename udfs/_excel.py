@@ -45,6 +45,12 @@ def finite_result(value: Any, args: Mapping[str, Any] | None = None) -> Any:
 _NOT_FINITE_LABELS = frozenset({"inf", "-inf", "nan", "#n/a"})  #: what :func:`excel_value` makes of NaN and ±inf
 
 
+class FiniteTable(list):
+    """A table result whose every number the UDF has checked to be finite (e.g. ``np.isfinite(...).all()`` of the
+    array it was built from): the :func:`udf` wrapper hands it to Excel as a plain list without scanning its cells
+    (:func:`finite_table`)."""
+
+
 def finite_table(table: Any, args: Mapping[str, Any]) -> Any:
     """A table result as cells get it: when an argument holds a huge or practically-zero number and a cell of the
     table is not finite (a float, or ``excel_value``'s ``inf``/``#N/A`` text that the user did not type), the whole
@@ -199,15 +205,27 @@ def udf(*, table: bool = False, ranges: Sequence[str] = (), volatile: bool = Fal
     def deco(fn: Callable) -> Callable:
         params = list(inspect.signature(fn).parameters)
 
-        @functools.wraps(fn)
-        def wrapper(*args: Any) -> Any:
-            try:
-                out = fn(*args)
-                return finite_table(out, dict(zip(params, args))) if table else \
-                    finite_result(out, dict(zip(params, args)))
-            except Exception as exc:  # noqa: BLE001 - a cell must never show a traceback
-                text = overflow_text(exc, dict(zip(params, args))) or cell_error_text(exc)
-                return [[text]] if table else text
+        # the wrapper runs on every call: it builds the {argument: value} mapping only when a message needs it
+        if table:
+            @functools.wraps(fn)
+            def wrapper(*args: Any) -> Any:
+                try:
+                    out = fn(*args)
+                    if type(out) is FiniteTable:  # the UDF checked its numbers: no scan of every cell
+                        return list(out)
+                    return finite_table(out, dict(zip(params, args)))
+                except Exception as exc:  # noqa: BLE001 - a cell must never show a traceback
+                    return [[overflow_text(exc, dict(zip(params, args))) or cell_error_text(exc)]]
+        else:
+            @functools.wraps(fn)
+            def wrapper(*args: Any) -> Any:
+                try:
+                    out = fn(*args)
+                    if isinstance(out, float) and out - out != 0.0:  # NaN or ±inf (x - x is 0 for a finite x)
+                        return finite_result(out, dict(zip(params, args)))
+                    return out
+                except Exception as exc:  # noqa: BLE001 - a cell must never show a traceback
+                    return overflow_text(exc, dict(zip(params, args))) or cell_error_text(exc)
 
         description, arg_docs = parse_udf_doc(fn)
         options = {name: {"doc": arg_docs[name], "err_to_str": True, **({"ndim": 2} if name in ranges else {})}
@@ -352,6 +370,8 @@ def as_float(v: Any, name: str, *, default: float | None = None, allowed: str = 
     thousands separators ("1,234.5"), so "120,5" is an error rather than 1205. An Excel error value
     (``#DIV/0!``, ...) is reported as such.
     """
+    if type(v) is float and v - v == 0.0:  # a finite number, as Excel hands most cells over
+        return v
     v = check_not_error(_unwrap(v, name), name)
     if is_blank(v):
         if default is not None:
@@ -458,6 +478,15 @@ def as_2d(v: Any, name: str) -> list[list[Any]]:
     return [list(r) if isinstance(r, (list, tuple)) else [r] for r in v]
 
 
+def as_rows(v: Any, name: str) -> list[list[Any]]:
+    """:func:`as_2d` for a reader that does not change the rows: a list of row lists (what Excel hands over) is read
+    as it is, without a copy of its rows."""
+    return v if type(v) is list and v and set(map(type, v)) == _LIST else as_2d(v, name)
+
+
+_LIST = {list}
+
+
 def as_vector(v: Any, name: str, *, allow_blank: bool = False) -> list[float]:
     """A one-row or one-column range of numbers (blanks dropped when ``allow_blank``)."""
     rows = as_2d(v, name)
@@ -487,20 +516,35 @@ def as_kv(v: Any, name: str) -> dict[str, Any]:
     """
     if v is None:
         return {}
-    rows = as_2d(v, name)
+    rows = as_rows(v, name)
     if len(rows[0]) < 2:
         raise ShapeError(name, f"{len(rows)}x{len(rows[0])}", "two columns: key, value")
     out: dict[str, Any] = {}
     for r in rows:
-        k, val = (list(r) + [None, None])[:2]  # a short row (a ragged list, never from Excel) has blank cells
-        if is_blank(k):
+        if len(r) >= 2:
+            k, val = r[0], r[1]
+        else:  # a short row (a ragged list, never from Excel) has blank cells
+            k, val = (list(r) + [None, None])[:2]
+        if k is None:
             continue
-        check_not_error(k, f"{name} key")
-        key = str(k).strip().lower()
+        if type(k) is str:
+            key = k.strip()
+            if not key:
+                continue
+            if key[0] == "#":
+                check_not_error(k, f"{name} key")
+            key = key.lower()
+        else:
+            key = str(k).strip().lower()
         if key in out:
             raise InputError(name, key, "each key once (it appears twice)")
-        if not is_blank(val):
-            out[key] = val.strip() if isinstance(val, str) else val
+        if val is None:
+            continue
+        if type(val) is str:
+            val = val.strip()
+            if not val:
+                continue
+        out[key] = val
     return out
 
 
@@ -510,7 +554,7 @@ def as_table(v: Any, name: str, *, keep_blank_rows: bool = False) -> tuple[list[
     Fully blank rows are dropped, or kept when ``keep_blank_rows`` (so that results stay aligned
     with the input rows); either way at least one row must hold a value.
     """
-    rows = as_2d(v, name)
+    rows = as_rows(v, name)
     if len(rows) < 2:
         raise ShapeError(name, f"{len(rows)} row(s)", "a header row of keys and at least one row of values")
     header = []
@@ -522,14 +566,23 @@ def as_table(v: Any, name: str, *, keep_blank_rows: bool = False) -> tuple[list[
     dup = {h for h in header if header.count(h) > 1}
     if dup:
         raise InputError(f"{name} header", sorted(dup)[0], "each key once")
-    data = [r for r in rows[1:] if not is_blank_row(r)]
+    body = rows[1:]
+    if keep_blank_rows:
+        if all(map(is_blank_row, body)):  # stops at the first row with a value
+            raise ShapeError(name, "header only", "at least one row of values")
+        return header, body
+    data = [r for r in body if not is_blank_row(r)]
     if not data:
         raise ShapeError(name, "header only", "at least one row of values")
-    return header, (rows[1:] if keep_blank_rows else data)
+    return header, data
 
 
 def is_blank_row(row: Sequence[Any]) -> bool:
-    return all(is_blank(c) for c in row)
+    for c in row:  # (is_blank of each cell, inline: this runs once per row of a table of thousands)
+        if c is None or (isinstance(c, str) and not c.strip()):
+            continue
+        return False
+    return True
 
 
 def as_records(v: Any, name: str, columns: Sequence[str]) -> list[dict[str, Any]]:

@@ -5,8 +5,12 @@ conversion to SI happens through :mod:`xlcell.units` only.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
-from typing import Any
+import gc
+from operator import itemgetter
+from types import MappingProxyType
+from typing import Any, Iterator, Mapping
 
 import numpy as np
 
@@ -14,7 +18,7 @@ import xlcell
 from xlcell import units
 from xlcell.bom import CellFormat, MaterialPrices, MaterialYields, Slurry
 from xlcell.cell import (CellDesign, CellMetrics, areal_capacity_of, charge_transfer_asi_of, composite_density,
-                         evaluate_cell, rate_capability, specific_area_of)
+                         evaluate_cell, metric_group, rate_capability, resolve, specific_area_of)
 from xlcell.constants import SECONDS_PER_HOUR
 from xlcell.design import DEFAULT_MATERIALS, canonical_key, design_from_mapping, design_keys, text_keys
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
@@ -24,22 +28,27 @@ from xlcell.params import specs, spec_by_key
 from xlcell.tables import MATERIAL_COLUMNS
 from xlcell.transport import diffusion_time, effective_conductivity, max_length_for_time
 
-from ._excel import (as_2d, as_float, as_kv, as_records, as_table, as_text, as_vector, excel_value, is_blank,
-                     is_blank_range, is_blank_row, kv_out, spec_values, udf)
+from . import _cache
+from ._excel import (FiniteTable, as_2d, as_float, as_kv, as_records, as_rows, as_table, as_text, as_vector,
+                     excel_value, is_blank, is_blank_range, is_blank_row, kv_out, spec_values, udf)
 
 _METRIC_SPECS = {s.key: s for s in specs(CellMetrics)}
 _METRIC_CANON = {k.lower(): k for k in _METRIC_SPECS}
+_ALL_METRICS = tuple(_METRIC_SPECS)
 
 
 # ------------------------------------------------------------------ design ranges -> CellDesign
 def design_values(kv: dict[str, Any], name: str = "design") -> dict[str, Any]:
     """Coerce a (key, value) dict from a range: text for material keys, numbers for the rest."""
-    tk = text_keys()
+    tk = _TEXT_KEYS
     out: dict[str, Any] = {}
     for k, v in kv.items():
         key = canonical_key(k)
         out[key] = as_text(v, key) if key in tk else as_float(v, key)
     return out
+
+
+_TEXT_KEYS = frozenset(text_keys())
 
 
 _PRICE = "price_usd_per_kg"
@@ -80,10 +89,28 @@ def design_from_range(design: Any, materials: Any = None, name: str = "design"):
 
 
 def design_and_context(design: Any, materials: Any = None, name: str = "design") -> tuple[CellDesign, dict[str, Any]]:
-    """The design of a two-column (key, value) range and its calendering context (:func:`calendering_context`)."""
+    """The design of a two-column (key, value) range and its calendering context (:func:`calendering_context`).
+
+    Memoised on every value of both ranges (:mod:`udfs._cache`): the same ranges give the same design object, whose
+    arrays are read-only."""
+    return _design_cached(design, materials, name, _cache.freeze(design), _cache.freeze(materials))
+
+
+def _design_cached(design: Any, materials: Any, name: str, kd: Any, km: Any) -> tuple[CellDesign, dict[str, Any]]:
+    key = None if kd is None or km is None else _cache.Key((name, kd, km))
+    return _DESIGNS.get_or_make(key, lambda: _design_and_context(design, materials, name))
+
+
+_DESIGNS = _cache.cache("design ranges", 64)
+
+
+def _design_and_context(design: Any, materials: Any, name: str) -> tuple[CellDesign, dict[str, Any]]:
     _check_not_transposed(design, name)
     values = design_values(as_kv(design, name), name)
-    return design_from_mapping(values, materials_from_range(materials)), calendering_context(values)
+    d = design_from_mapping(values, materials_from_range(materials))
+    for o in (d, d.pos, d.neg, d.sep):
+        _cache.readonly(o.__dict__)
+    return d, calendering_context(values)
 
 
 def calendering_context(values: dict[str, Any]) -> dict[str, Any]:
@@ -136,15 +163,56 @@ def format_from_range(bom: Any, name: str = "bom") -> CellFormat:
 
 def cell_inputs(design: Any, materials: Any = None, bom: Any = None) -> tuple[CellDesign, dict[str, Any]]:
     """(CellDesign, keyword arguments of :func:`xlcell.cell.evaluate_cell`): the format and the calendering context."""
-    d, cal = design_and_context(design, materials)
-    return d, {"fmt": format_from_range(bom), "calendering": cal}
+    return _cell_inputs(design, materials, bom, _cache.freeze(design), _cache.freeze(materials), _cache.freeze(bom))
+
+
+def _cell_inputs(design: Any, materials: Any, bom: Any, kd: Any, km: Any, kb: Any) -> tuple[CellDesign, dict[str, Any]]:
+    """:func:`cell_inputs` with the ranges' keys (:func:`udfs._cache.freeze`) made once by the caller."""
+    d, cal = _design_cached(design, materials, "design", kd, km)
+    return d, {"fmt": _FORMATS.get_or_make(None if kb is None else _cache.Key(kb), lambda: format_from_range(bom)),
+               "calendering": cal}
+
+
+_FORMATS = _cache.cache("format ranges", 16)
+_CELL_RESULTS = _cache.cache("cell results", 128)
+
+
+def cell_display(design: Any, materials: Any, bom: Any, metrics: Any) -> Mapping[str, Any]:
+    """``{Excel key: display value}`` of the cell model for one design range, holding at least ``metrics`` (Excel keys).
+
+    Memoised on every value of the three ranges (:mod:`udfs._cache`): the design is read and validated once, and
+    each part of the model (:func:`xlcell.cell.metric_group`) is evaluated once, on the first call that asks for one
+    of its metrics; later calls for the same ranges are a lookup. The values are read-only arrays.
+    """
+    kd, km, kb = _cache.freeze(design), _cache.freeze(materials), _cache.freeze(bom)
+    key = None if kd is None or km is None or kb is None else _cache.Key((kd, km, kb))
+    entry = None if key is None else _CELL_RESULTS.get(key)
+    if entry is None:
+        d, kw = _cell_inputs(design, materials, bom, kd, km, kb)
+        entry = {"design": resolve(d), "kw": kw, "si": {}, "shown": {}}
+        if key is not None:
+            _CELL_RESULTS.put(key, entry)
+    shown = entry["shown"]
+    missing = [k for k in ([metrics] if isinstance(metrics, str) else metrics) if k not in shown]
+    if missing:
+        si = entry["si"]
+        todo = [k for k in missing if _METRIC_SPECS[k].name not in si]
+        if todo:  # the parts of the model these need, once: every metric they give is kept (SI, read-only)
+            m = evaluate_cell(entry["design"], **entry["kw"], metrics=metric_group(todo))
+            si = entry["si"] = {**si, **_cache.readonly({n: getattr(m, n) for n in m.computed})}
+        new = {}
+        for k in missing:  # display units for the asked metrics only
+            s = _METRIC_SPECS[k]
+            new[k] = si[s.name] if s.unit == "bool" else _cache.readonly(s.from_si(si[s.name]))
+        shown = entry["shown"] = {**shown, **new}
+    return MappingProxyType(shown)  # the memo's own mapping: read-only
 
 
 def _check_not_transposed(design: Any, name: str) -> None:
     """A (key, value) range laid out across (keys in the first row) gets a hint instead of a puzzling error."""
     if not isinstance(design, (list, tuple)):
         return
-    rows = as_2d(design, name)
+    rows = as_rows(design, name)
     if len(rows[0]) < 2 or len(rows) > 2:
         return
     keys = [c for c in rows[0][1:] if isinstance(c, str) and c.strip().lower() in _design_keys()]
@@ -183,28 +251,57 @@ def designs_and_context_from_table_rows(designs: Any, materials: Any = None, nam
     blank row is no design; the caller gives it a blank output row.
     """
     header, rows = as_table(designs, name, keep_blank_rows=True)
-    kept = [i for i, r in enumerate(rows) if not is_blank_row(r)]
-    tk = text_keys()
+    width = len(header)
+    firsts = list(map(itemgetter(0), rows)) if set(map(len, rows)) == {width} else []
+    kinds = set(map(type, firsts))
+    if firsts and (kinds <= {float, int} or (kinds == {str} and all(map(str.strip, firsts)))):
+        kept = list(range(len(rows)))  # a number or a word in every row's first cell: no blank row (passes in C)
+    else:
+        kept = [i for i, r in enumerate(rows) if not is_blank_row(r)]
+    picked = rows if len(kept) == len(rows) else [rows[i] for i in kept]
+    if set(map(len, picked)) <= {width}:
+        with _gc_paused():  # one pass over the cells, column by column (new tuples: no collection meanwhile)
+            columns = list(zip(*picked)) if picked else [()] * width
+    else:  # ragged rows (never from Excel): a missing cell is blank
+        columns = [[r[j] if j < len(r) else None for r in picked] for j in range(width)]
     cols: dict[str, Any] = {}
     for j, h in enumerate(header):
         h = canonical_key(h)
-        cells = [rows[i][j] if j < len(rows[i]) else None for i in kept]
-        if h in tk:
-            cols[h] = np.array([as_text(c, f"{h} (row {i + 1})", default=DEFAULT_MATERIALS[h])
-                                for i, c in zip(kept, cells)], dtype=object)
+        cells = columns[j]
+        if h in _TEXT_KEYS:
+            cols[h] = _text_column(cells, h, kept)
         else:
             cols[h] = _numeric_column(cells, h, kept)
     return design_from_mapping(cols, materials_from_range(materials)), kept, len(rows), calendering_context(cols)
 
 
-def _numeric_column(cells: list[Any], key: str, rows: list[int]) -> np.ndarray:
-    """Floats from a column of cells, NaN for a blank (= the default); fast path for all floats."""
+def _text_column(cells: Any, key: str, rows: list[int]) -> np.ndarray | str:
+    """Material names from a column of cells, the default material for a blank; each distinct cell read once; one name
+    for all designs is that name (it broadcasts)."""
+    default = DEFAULT_MATERIALS[key]
+    seen: dict[tuple[type, Any], str] = {}
     try:
-        arr = np.array(cells, dtype=float)
-        if np.isfinite(arr).all():
+        for t, c in set(zip(map(type, cells), cells)):
+            seen[(t, c)] = as_text(c, key, default=default)
+    except Exception:  # noqa: BLE001 - the message names the first bad row: read them in order
+        return np.array([as_text(c, f"{key} (row {i + 1})", default=default) for i, c in zip(rows, cells)],
+                        dtype=object)
+    names = set(seen.values())
+    if len(names) == 1:  # one material for every design: its name (one lookup, the numbers broadcast)
+        return names.pop()
+    return np.array([seen[(type(c), c)] for c in cells], dtype=object)
+
+
+_PLAIN_NUMBERS = frozenset({float, int, type(None)})
+
+
+def _numeric_column(cells: Any, key: str, rows: list[int]) -> np.ndarray:
+    """Floats from a column of cells, NaN for a blank (= the default); fast path for numbers and blanks."""
+    if set(map(type, cells)) <= _PLAIN_NUMBERS:
+        arr = np.array(cells, dtype=float)  # None -> NaN, a blank
+        finite = np.isfinite(arr)
+        if finite.all() or (not np.isinf(arr).any() and int((~finite).sum()) == list(cells).count(None)):
             return arr
-    except (TypeError, ValueError):
-        pass
     return np.array([np.nan if is_blank(c) else as_float(c, f"{key} (row {i + 1})") for i, c in zip(rows, cells)])
 
 
@@ -230,8 +327,8 @@ def XLCELL_CELL(design: Any, materials: Any = None, bom: Any = None) -> list[lis
     max_power_W is BatPaC's 10 s pulse at 0.8 x OCV through the ohmic and Butler-Volmer drops;
     usable_capacity_fraction counts solid diffusion, salt depletion and the cut-off voltage.
     """
-    d, kw = cell_inputs(design, materials, bom)
-    return kv_out(evaluate_cell(d, **kw).as_display())
+    values = cell_display(design, materials, bom, _ALL_METRICS)
+    return kv_out({k: values[k] for k in _ALL_METRICS})
 
 
 @udf(ranges=("design", "materials", "bom"))
@@ -244,8 +341,7 @@ def XLCELL_CELL_VALUE(design: Any, metric: Any, materials: Any = None, bom: Any 
     bom: optional (key, value) range with cell-format rows, as for XLCELL_CELL
     """
     key = _metric_key(as_text(metric, "metric"))
-    d, kw = cell_inputs(design, materials, bom)
-    return excel_value(evaluate_cell(d, **kw).as_display()[key])
+    return excel_value(cell_display(design, materials, bom, key)[key])
 
 
 @udf(table=True, ranges=("designs", "metrics", "materials", "bom"))
@@ -259,13 +355,61 @@ def XLCELL_CELL_TABLE(designs: Any, metrics: Any = None, materials: Any = None, 
     Returns a header row of metric names and one row of metrics per design.
     """
     d, kept, n_rows, cal = designs_and_context_from_table_rows(designs, materials)
-    m = evaluate_cell(d, format_from_range(bom), calendering=cal).as_display()
-    keys = list(m) if is_blank_range(metrics) else _metric_list(metrics)
-    cols = []
-    for k in keys:
-        v = np.broadcast_to(np.asarray(m[k]), (len(kept),))
-        cols.append(v.astype(bool).tolist() if _METRIC_SPECS[k].unit == "bool" else v.astype(float).tolist())
-    return [keys] + aligned_rows(cols, kept, n_rows)  # a blank input row stays a blank row
+    keys = list(_ALL_METRICS) if is_blank_range(metrics) else _metric_list(metrics)
+    m = evaluate_cell(d, format_from_range(bom), calendering=cal, metrics=keys).as_display()  # the asked ones only
+    return table_rows(keys, [m[k] for k in keys], [_METRIC_SPECS[k].unit for k in keys], kept, n_rows)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector (rows of numbers hold no cycles; the collector would otherwise walk
+    the whole heap, the input table's thousands of rows included, several times while they are made)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def table_rows(keys: list[str], columns: list[Any], units: list[str], kept: list[int], n_rows: int) -> list[list[Any]]:
+    """A table of results for Excel: the header ``keys`` and one row per input row, built from whole columns.
+
+    ``columns`` are the display values of the ``len(kept)`` designs (arrays, or one value for all), ``units`` their
+    display units (``bool``: TRUE/FALSE flags, ``text``: text); the numbers go through one
+    ``np.column_stack(...).tolist()``, a value that is not finite becomes :func:`excel_value`'s text, a blank input
+    row (not in ``kept``) a blank row. A table whose numbers are all finite is a :class:`~udfs._excel.FiniteTable`
+    (the UDF wrapper need not scan it).
+    """
+    n = len(kept)
+    num = [j for j, u in enumerate(units) if u not in ("bool", "text")]
+    mat = np.column_stack([np.broadcast_to(np.asarray(columns[j], dtype=float), (n,)) for j in num]) if num \
+        else np.empty((n, 0))
+    finite = np.isfinite(mat)
+    all_finite = bool(finite.all())
+    with _gc_paused():  # thousands of new row lists: no garbage collection of the whole heap while they are made
+        if len(num) == len(keys):
+            rows = mat.tolist()
+        else:  # flags among the numbers: one object array (Python floats and bools), one tolist
+            obj = np.empty((n, len(keys)), dtype=object)
+            obj[:, num] = mat
+            for j, u in enumerate(units):
+                if u == "bool":
+                    obj[:, j] = np.broadcast_to(np.asarray(columns[j], dtype=bool), (n,))
+                elif u == "text":
+                    obj[:, j] = [str(x) for x in np.broadcast_to(np.asarray(columns[j], dtype=object), (n,))]
+            rows = obj.tolist()
+    if not all_finite:
+        for i, jj in zip(*np.nonzero(~finite)):
+            rows[i][num[jj]] = excel_value(mat[i, jj])
+    if n != n_rows:  # a blank input row stays a blank row
+        out: list[list[Any]] = [[""] * len(keys) for _ in range(n_rows)]
+        for pos, i in enumerate(kept):
+            out[i] = rows[pos]
+        rows = out
+    table = [list(keys)] + rows
+    return FiniteTable(table) if all_finite else table
 
 
 def _metric_list(metrics: Any) -> list[str]:
@@ -517,4 +661,4 @@ def _fraction(v: Any, name: str) -> float:
 __all__ = [n for n in dir() if n.startswith("XLCELL_")] + [
     "design_from_range", "design_and_context", "calendering_context", "format_from_range", "cell_inputs",
     "designs_and_context_from_table_rows", "aligned_rows", "designs_from_table_rows", "design_values",
-    "materials_from_range"]
+    "materials_from_range", "cell_display", "table_rows"]

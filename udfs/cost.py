@@ -15,11 +15,13 @@ Ranges the cost functions take (all optional after ``design``; blank = BatPaC 5.
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
 
 from xlcell.bom import BOM_ITEMS, BOM_UNITS, CellFormat, MaterialPrices, MaterialYields, Slurry
+from xlcell.cell import resolve
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
 from xlcell.formats import CanFormat
 from xlcell.params import specs, to_display
@@ -30,7 +32,8 @@ if TYPE_CHECKING:  # the models are imported where a function uses them (issue 1
 
 from ._excel import (as_2d, as_float, as_int, as_kv, as_table, as_text, excel_value, is_blank, is_blank_range, kv_out,
                      udf, user_names)
-from .cell import FORMAT_KEY, aligned_rows, design_and_context, designs_and_context_from_table_rows, format_from_range
+from . import _cache
+from .cell import FORMAT_KEY, design_and_context, designs_and_context_from_table_rows, format_from_range, table_rows
 
 
 def factory_classes() -> tuple[type, ...]:
@@ -92,13 +95,39 @@ def steps_from_range(v: Any, name: str = "steps") -> StepTable:
 
 
 def cost_settings(factory: Any = None, bom: Any = None, steps: Any = None) -> dict[str, Any]:
-    """Keyword arguments of :func:`xlcell.cost.evaluate_cost` from the factory, bom and steps ranges."""
+    """Keyword arguments of :func:`xlcell.cost.evaluate_cost` from the factory, bom and steps ranges.
+
+    Memoised on every value of the three ranges (:mod:`udfs._cache`; the step table's arrays are read-only)."""
+    key = _cache.key_of(factory, bom, steps)
+    return dict(_SETTINGS.get_or_make(key, lambda: _cost_settings(factory, bom, steps)))
+
+
+_SETTINGS = _cache.cache("cost settings", 16)
+_COST_RESULTS = _cache.cache("cost results", 128)
+
+
+def cost_display(design: Any, factory: Any, bom: Any, steps: Any, materials: Any) -> Mapping[str, Any]:
+    """``{Excel key: display value}`` of every cost item of one design range (read-only), memoised on every value of
+    the five ranges: the cells of a sheet that ask items of the same ranges evaluate the model once."""
+    key = _cache.key_of(design, factory, bom, steps, materials)
+
+    def evaluate() -> dict[str, Any]:
+        from xlcell.cost import evaluate_cost
+
+        d, kw = cost_inputs(design, factory, bom, steps, materials)
+        return _cache.readonly(evaluate_cost(resolve(d), **kw).as_display())
+
+    return MappingProxyType(_COST_RESULTS.get_or_make(key, evaluate))  # the memo's own mapping: read-only
+
+
+def _cost_settings(factory: Any, bom: Any, steps: Any) -> dict[str, Any]:
     from xlcell.cost import Economics, Factory
     from xlcell.factory import Plant
 
     f = objects_from_kv(factory, factory_classes(), "factory")
     b = objects_from_kv(bom, BOM_CLASSES, "bom", FORMAT_KEYS)
     fac = Factory(steps=steps_from_range(steps), plant=f[Plant], economics=f[Economics])
+    _cache.readonly(fac.steps.columns)
     return dict(factory=fac, prices=b[MaterialPrices], yields=b[MaterialYields], slurry=b[Slurry],
                 fmt=format_from_range(bom))
 
@@ -176,10 +205,7 @@ def XLCELL_COST(design: Any, factory: Any = None, bom: Any = None, steps: Any = 
     materials: optional table of user-defined materials
     Returns a two-column (item, value) array: cell_cost_usd, cell_cost_usd_per_kWh, materials_usd, ...
     """
-    from xlcell.cost import evaluate_cost
-
-    d, kw = cost_inputs(design, factory, bom, steps, materials)
-    return kv_out(evaluate_cost(d, **kw).as_display())
+    return kv_out(cost_display(design, factory, bom, steps, materials))
 
 
 @udf(ranges=("design", "factory", "bom", "steps", "materials"))
@@ -191,11 +217,8 @@ def XLCELL_COST_VALUE(design: Any, item: Any, factory: Any = None, bom: Any = No
     item: a key of XLCELL_COST's result, e.g. cell_cost_usd, materials_share, bottleneck_step
     factory, bom, steps, materials: optional, as for XLCELL_COST
     """
-    from xlcell.cost import evaluate_cost
-
     key = _metric(as_text(item, "item"))
-    d, kw = cost_inputs(design, factory, bom, steps, materials)
-    return excel_value(evaluate_cost(d, **kw).as_display()[key])
+    return excel_value(cost_display(design, factory, bom, steps, materials)[key])
 
 
 @udf(table=True, ranges=("designs", "items", "factory", "bom", "steps", "materials"))
@@ -211,16 +234,11 @@ def XLCELL_COST_TABLE(designs: Any, items: Any = None, factory: Any = None, bom:
     from xlcell.cost import evaluate_cost
 
     d, kept, n_rows, cal = designs_and_context_from_table_rows(designs, materials)
-    n = len(kept)
     kw = {**cost_settings(factory, bom, steps), "calendering": cal}
     m = evaluate_cost(d, **kw).as_display()
     keys = list(m) if is_blank_range(items) else [_metric(as_text(c, "items")) for r in as_2d(items, "items")
                                                             for c in r if not is_blank(c)]
-    cols = []
-    for k in keys:
-        v = np.broadcast_to(np.asarray(m[k]), (n,))
-        cols.append([str(x) for x in v] if _metrics()[k.lower()].unit == "text" else v.astype(float).tolist())
-    return [keys] + aligned_rows(cols, kept, n_rows)
+    return table_rows(keys, [m[k] for k in keys], [_metrics()[k.lower()].unit for k in keys], kept, n_rows)
 
 
 @udf(table=True, ranges=("design", "factory", "bom", "steps", "materials"))
@@ -326,4 +344,5 @@ def _metric(name: str) -> str:
         raise UnknownKeyError(name, [s.key for s in _metrics().values()], what="cost item") from None
 
 
-__all__ = [n for n in dir() if n.startswith("XLCELL_")] + ["cost_inputs", "cost_settings", "objects_from_kv", "steps_from_range"]
+__all__ = [n for n in dir() if n.startswith("XLCELL_")] + ["cost_inputs", "cost_settings", "cost_display", "objects_from_kv",
+                                                           "steps_from_range"]

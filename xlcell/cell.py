@@ -236,7 +236,11 @@ def _default_electrode(role: str) -> ElectrodeDesign:
 
 @dataclass(frozen=True, kw_only=True)
 class CellMetrics:
-    """Results of :func:`evaluate_cell` (SI; the metadata gives the Excel key and unit)."""
+    """Results of :func:`evaluate_cell` (SI; the metadata gives the Excel key and unit).
+
+    A result of ``evaluate_cell(..., metrics=...)`` holds only the metrics asked for (:attr:`computed`); reading
+    another raises :class:`AttributeError` naming it, so a metric that was not computed never appears as a number.
+    """
 
     pos_areal_capacity_C_m2: Array = field(metadata=param("Positive areal capacity", "mAh/cm²", key="pos_areal_capacity_mAh_cm2"))
     neg_areal_capacity_C_m2: Array = field(metadata=param("Negative areal capacity", "mAh/cm²", key="neg_areal_capacity_mAh_cm2"))
@@ -348,8 +352,30 @@ class CellMetrics:
     feasible: Array = field(metadata=param("Feasible (all four feasible_ checks)", "bool", key="feasible"))
 
     def as_display(self) -> dict[str, Any]:
-        """``{Excel key: value in display units}`` in field order."""
-        return {s.key: (getattr(self, s.name) if s.unit == "bool" else s.from_si(getattr(self, s.name))) for s in specs(self)}
+        """``{Excel key: value in display units}`` in field order (of the metrics computed only)."""
+        have = self.__dict__
+        return {s.key: (have[s.name] if s.unit == "bool" else s.from_si(have[s.name])) for s in specs(self)
+                if s.name in have}
+
+    @property
+    def computed(self) -> tuple[str, ...]:
+        """The field names of the metrics this result holds (every field unless ``metrics=`` asked for fewer)."""
+        return tuple(s.name for s in specs(self) if s.name in self.__dict__)
+
+    def __getattr__(self, name: str) -> Any:  # only called for an attribute the instance does not hold
+        if name in _METRIC_GROUP:
+            raise AttributeError(f"CellMetrics.{name} was not computed: ask evaluate_cell(..., metrics=...) for it")
+        raise AttributeError(name)
+
+    def __repr__(self) -> str:
+        return f"CellMetrics({', '.join(f'{n}={self.__dict__[n]!r}' for n in self.computed)})"
+
+    @classmethod
+    def _partial(cls, values: Mapping[str, Array]) -> "CellMetrics":
+        """A result holding ``values`` (field name -> array) only."""
+        out = object.__new__(cls)
+        out.__dict__.update(values)
+        return out
 
 
 # ---------------------------------------------------------------- relations on plain arrays
@@ -420,6 +446,9 @@ def charge_transfer_asi_of(temperature_K: Array, exchange_current_A_m2: Array, s
 
 # ---------------------------------------------------------------- relations on an electrode
 def _fractions(e: ElectrodeDesign) -> tuple[np.ndarray, np.ndarray]:
+    one = (e.am_frac, e.carbon_frac, e.binder_frac, e.am_density_kg_m3, e.carbon_density_kg_m3, e.binder_density_kg_m3)
+    if all(isinstance(x, float) for x in one):  # one design: the same two arrays of three, without broadcasting
+        return np.array(one[:3]), np.array(one[3:])
     w = np.stack(np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (e.am_frac, e.carbon_frac, e.binder_frac))), axis=-1)
     r = np.stack(np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (e.am_density_kg_m3, e.carbon_density_kg_m3, e.binder_density_kg_m3))), axis=-1)
     return w, r
@@ -579,7 +608,10 @@ def format_geometry(d: CellDesign, fmt: CellFormat) -> dict[str, Array]:
 
 
 def _check_composition(e: ElectrodeDesign, prefix: str) -> None:
-    total = np.asarray(e.am_frac + e.carbon_frac + e.binder_frac, dtype=float)
+    total = e.am_frac + e.carbon_frac + e.binder_frac
+    if isinstance(total, float) and abs(total - 1.0) <= 1e-6:
+        return
+    total = np.asarray(total, dtype=float)
     bad = np.abs(total - 1.0) > 1e-6
     if bad.any():
         i = int(np.flatnonzero(bad.ravel())[0])
@@ -590,8 +622,11 @@ def _check_composition(e: ElectrodeDesign, prefix: str) -> None:
 def _check_voltage(design: CellDesign) -> None:
     """A cell needs a positive voltage: the positive electrode's potential above the negative's (unless the
     average voltage is given). A design without one is refused, never evaluated to a negative energy."""
-    given = np.asarray(design.avg_voltage_V, dtype=float)
-    cell_v = np.asarray(design.pos.potential_V - design.neg.potential_V, dtype=float)
+    given, cell_v = design.avg_voltage_V, design.pos.potential_V - design.neg.potential_V
+    if isinstance(given, float) and isinstance(cell_v, float) and (given == given or cell_v > 0):
+        return
+    given = np.asarray(given, dtype=float)
+    cell_v = np.asarray(cell_v, dtype=float)
     bad = np.isnan(given) & ~(cell_v > 0)
     if bad.any():
         i = int(np.flatnonzero(np.broadcast_to(bad, np.broadcast_shapes(bad.shape, cell_v.shape)).ravel())[0])
@@ -600,8 +635,43 @@ def _check_voltage(design: CellDesign) -> None:
                          "or give avg_voltage_V)", f"design {i + 1}" if bad.size > 1 or cell_v.size > 1 else None)
 
 
+_THICKNESS = next(s for s in specs(ElectrodeDesign) if s.name == "thickness_m")  #: a coating's thickness spec
+
+#: the attribute that marks a design :func:`resolve` returned (validated, negative thickness derived): a design made
+#: from it by ``dataclasses.replace`` is a new object without it, and is validated again
+_RESOLVED = "_xlcell_resolved"
+
+
+def is_resolved(design: CellDesign) -> bool:
+    """Whether ``design`` is one :func:`resolve` returned (or :func:`broadcast_fields_cell` made from one).
+
+    Parameters
+    ----------
+    design : CellDesign
+        Designs (SI).
+    """
+    return design.__dict__.get(_RESOLVED, False)
+
+
+def _mark_resolved(design: CellDesign) -> CellDesign:
+    object.__setattr__(design, _RESOLVED, True)
+    return design
+
+
+def _copy(obj: Any) -> Any:
+    """A shallow copy of a frozen dataclass instance (the same field objects; not the caller's object)."""
+    out = object.__new__(type(obj))
+    out.__dict__.update(obj.__dict__)
+    return out
+
+
 def resolve(design: CellDesign) -> CellDesign:
     """Validate ``design``, derive the NaN negative thicknesses from N/P, broadcast every field.
+
+    The result is marked as resolved: passing it to :func:`resolve` again (``evaluate_cell``, the cost and lifetime
+    models all resolve their input) returns it at once, so a design is validated once per call. Its arrays are the
+    given ones: change a resolved design with ``dataclasses.replace`` (which makes a design that is validated again),
+    never by writing into its arrays.
 
     Raises
     ------
@@ -613,31 +683,42 @@ def resolve(design: CellDesign) -> CellDesign:
     design : CellDesign
         Designs (SI; every field an array or scalar; a NaN negative thickness is derived).
     """
-    for s in specs(design):
-        s.check(getattr(design, s.name))
+    if design.__dict__.get(_RESOLVED, False):
+        return design
+    validate(design)
     validate(design.sep, "sep_")
     validate(design.pos, "pos_")
     _check_composition(design.pos, "pos_")
     _check_composition(design.neg, "neg_")
     _check_voltage(design)
-    ln = np.asarray(design.neg.thickness_m, dtype=float)
-    if np.isnan(ln).any():
-        for s in specs(design.neg):
-            if s.name != "thickness_m":
-                s.check(getattr(design.neg, s.name), "neg_" + s.key)
+    ln = design.neg.thickness_m
+    if isinstance(ln, float) and ln == ln:  # one given thickness: every field of the negative checked below
+        validate(design.neg, "neg_")
+        return _mark_resolved(_copy(design))
+    one_blank = isinstance(ln, float)  # (a NaN: the one thickness is derived)
+    ln = np.asarray(ln, dtype=float)
+    if one_blank or np.isnan(ln).any():
+        validate(design.neg, "neg_", skip=("thickness_m",))
         derived = neg_thickness_for_np(design.pos, design.neg, design.np_ratio)
         _check_derived_neg_thickness(derived, np.isnan(ln), design.np_ratio)
-        ln = np.where(np.isnan(ln), derived, ln)
-        design = dataclasses.replace(design, neg=dataclasses.replace(design.neg, thickness_m=ln))
+        ln = np.asarray(derived, dtype=float) if one_blank else np.where(np.isnan(ln), derived, ln)
+        neg = _copy(design.neg)  # dataclasses.replace without __init__'s work (no field but the thickness changes)
+        object.__setattr__(neg, "thickness_m", ln)
+        design = _copy(design)
+        object.__setattr__(design, "neg", neg)
+        _THICKNESS.check(float(ln) if ln.ndim == 0 else ln, "neg_" + _THICKNESS.key)  # (its other fields: above)
+        return _mark_resolved(design)
     validate(design.neg, "neg_")
-    return design
+    return _mark_resolved(_copy(design))
 
 
 def _check_derived_neg_thickness(derived: Array, is_derived: Array, np_ratio: Array) -> None:
     """A negative thickness derived from ``np_ratio`` outside its allowed range is the N/P ratio's fault (e.g. a
     ratio of 1e-300 gives a coating of 0 µm): the message names ``np_ratio``, what the user typed, not
     ``neg_thickness_um``."""
-    spec = next(s for s in specs(ElectrodeDesign) if s.name == "thickness_m")
+    spec = _THICKNESS
+    if np.ndim(derived) == 0 and spec._scalar_ok(float(derived)):
+        return  # one derived thickness, allowed
     d, mask, ratio = np.broadcast_arrays(np.asarray(derived, dtype=float), np.asarray(is_derived, dtype=bool),
                                          np.asarray(np_ratio, dtype=float))
     try:  # only the derived thicknesses (the given ones are checked under their own key); 100 µm is always allowed
@@ -650,8 +731,95 @@ def _check_derived_neg_thickness(derived: Array, is_derived: Array, np_ratio: Ar
                          exc.where) from None
 
 
+#: every metric of :class:`CellMetrics` by the part of the model that computes it: ``chain`` (:func:`chain`: capacity,
+#: energy, masses, resistances), ``surface`` (active volume fraction and surface), ``rate`` (:func:`_rate_limits`, its
+#: diffusion limits and Newton solves) and ``pulse`` (the rate model's salt and the pulse's Newton solve)
+_METRIC_GROUP: dict[str, str] = {
+    **dict.fromkeys((
+        "pos_areal_capacity_C_m2", "neg_areal_capacity_C_m2", "np_ratio", "pos_thickness_m", "neg_thickness_m",
+        "pos_coating_density_kg_m3", "neg_coating_density_kg_m3", "capacity_C", "avg_voltage_V", "nominal_voltage_V",
+        "energy_J", "mass_kg", "volume_m3", "specific_energy_J_kg", "energy_density_J_m3", "mass_pos_coating_kg",
+        "mass_neg_coating_kg", "mass_pos_foil_kg", "mass_neg_foil_kg", "mass_separator_kg", "mass_electrolyte_kg",
+        "mass_packaging_kg", "electrolyte_volume_m3", "asi_electrolyte_ohm_m2", "asi_electronic_ohm_m2",
+        "asi_ct_pos_ohm_m2", "asi_ct_neg_ohm_m2", "asi_total_ohm_m2", "asi_hardware_ohm_m2", "asi_rating_ohm_m2",
+        "resistance_ohm", "current_A", "t_discharge_s", "feasible_np"), "chain"),
+    **dict.fromkeys(("pos_am_volume_fraction", "neg_am_volume_fraction", "pos_specific_area_1_m",
+                     "neg_specific_area_1_m"), "surface"),
+    **dict.fromkeys(("max_power_W", "specific_power_W_kg", "pulse_current_A", "pulse_resistance_ohm"), "pulse"),
+}
+_METRIC_GROUP.update({f.name: "rate" for f in dataclasses.fields(CellMetrics) if f.name not in _METRIC_GROUP})
+_BOOL_METRICS = frozenset(s.name for s in specs(CellMetrics) if s.unit == "bool")  #: the feasibility flags
+#: the metrics that are :func:`chain`'s values under the same name
+_CHAIN_METRICS = (
+    "pos_areal_capacity_C_m2", "neg_areal_capacity_C_m2", "pos_coating_density_kg_m3", "neg_coating_density_kg_m3",
+    "capacity_C", "nominal_voltage_V", "energy_J", "mass_kg", "volume_m3", "mass_pos_coating_kg", "mass_neg_coating_kg",
+    "mass_pos_foil_kg", "mass_neg_foil_kg", "mass_separator_kg", "mass_electrolyte_kg", "mass_packaging_kg",
+    "electrolyte_volume_m3", "asi_electrolyte_ohm_m2", "asi_electronic_ohm_m2", "asi_ct_pos_ohm_m2",
+    "asi_ct_neg_ohm_m2", "asi_total_ohm_m2", "asi_hardware_ohm_m2", "asi_rating_ohm_m2", "resistance_ohm")
+#: metric -> the key of :func:`_rate_limits`' result it is
+_RATE_METRICS = dict(
+    voltage_under_load_V="v_load", cutoff_voltage_V="v_cut", eta_ct_pos_V="eta_p", eta_ct_neg_V="eta_n",
+    t_diff_solid_pos_s="t_s_p", t_diff_solid_neg_s="t_s_n", t_diff_electrolyte_pos_s="t_e_p",
+    t_diff_electrolyte_neg_s="t_e_n", electrolyte_number_pos="n_e_p", electrolyte_number_neg="n_e_n",
+    max_pos_thickness_m="l_max_p", max_neg_thickness_m="l_max_n", max_pos_particle_radius_m="r_max_p",
+    max_neg_particle_radius_m="r_max_n", usable_fraction_solid_pos="u_p", usable_fraction_solid_neg="u_n",
+    electrolyte_reach_pos="phi_p", electrolyte_reach_neg="phi_n", usable_fraction_voltage="f_v",
+    electrolyte_limit_pos="lim_e_p", electrolyte_limit_neg="lim_e_n", solid_limit_pos="lim_s_p",
+    solid_limit_neg="lim_s_n", usable_capacity_fraction="fraction")
+
+
+def metric_names(metrics: Any) -> tuple[str, ...]:
+    """The :class:`CellMetrics` field names of ``metrics``: field names (``energy_J``) or Excel keys (``energy_Wh``),
+    any case; None: every metric.
+
+    Parameters
+    ----------
+    metrics : str, iterable of str or None
+        The metrics.
+
+    Raises
+    ------
+    UnknownKeyError
+        A name that is neither a field nor a key of :class:`CellMetrics` (the message lists the keys).
+    """
+    if metrics is None:
+        return tuple(_METRIC_GROUP)
+    names = _metric_lookup()
+    out = []
+    for m in ([metrics] if isinstance(metrics, str) else metrics):
+        try:
+            out.append(names[str(m).strip().lower()])
+        except KeyError:
+            from .errors import UnknownKeyError
+
+            raise UnknownKeyError(str(m), [s.key for s in specs(CellMetrics)], what="metric") from None
+    return tuple(dict.fromkeys(out))
+
+
+@lru_cache(maxsize=1)
+def _metric_lookup() -> dict[str, str]:
+    out = {s.key.lower(): s.name for s in specs(CellMetrics)}
+    out.update({s.name.lower(): s.name for s in specs(CellMetrics)})  # a field name is its own metric (never another's key)
+    return out
+
+
+def metric_group(metrics: Any) -> tuple[str, ...]:
+    """Every metric computed together with ``metrics`` (the field names of their parts of the model, in field order):
+    what a cache of results may keep at no extra model cost.
+
+    Parameters
+    ----------
+    metrics : str, iterable of str or None
+        Field names or Excel keys (:func:`metric_names`).
+    """
+    groups = {_METRIC_GROUP[n] for n in metric_names(metrics)}
+    if "pulse" in groups:  # the pulse reads the rate model's results: they come at no extra cost
+        groups.add("rate")
+    return tuple(n for n, g in _METRIC_GROUP.items() if g in groups)
+
+
 def evaluate_cell(design: CellDesign, fmt: CellFormat | None = None, *,
-                  calendering: Mapping[str, Any] | None = None) -> CellMetrics:
+                  calendering: Mapping[str, Any] | None = None, metrics: Any = None) -> CellMetrics:
     """Evaluate a population of cell designs in one call: the one chain every route reads (issue 17).
 
     Parameters
@@ -666,95 +834,81 @@ def evaluate_cell(design: CellDesign, fmt: CellFormat | None = None, *,
         through-plane tortuosity (:mod:`xlcell.conduction`: ``pos_material`` / ``neg_material``, default NMC811 /
         Graphite; ``solids_fraction``, default 0.4, or ``pos_eps_before`` / ``neg_eps_before``;
         ``anisotropic_transport``, default True).
+    metrics : str or iterable of str, optional
+        The metrics to compute, as :class:`CellMetrics` field names (``energy_J``) or Excel keys (``energy_Wh``);
+        default: every metric. Only the parts of the model they need run (the rate model's Newton solves only for
+        the rate and power metrics); the result holds the asked metrics only, each identical to the full
+        evaluation's. Every input is validated whatever is asked.
 
     Returns
     -------
     CellMetrics
-        Every metric as an array of the broadcast shape (SI units).
+        The metrics as arrays of the designs' broadcast shape (SI units).
     """
+    names = metric_names(metrics)
+    groups = {_METRIC_GROUP[n] for n in names}
     d = in_format(resolve(design), fmt)  # a can's jelly roll sets the electrode area: the pulse current's too
     c = chain(d, fmt, calendering)
     p, n = d.pos, d.neg
-    R = c["resistance_ohm"]
     v_avg = c["ocv_V"]
     _check_cutoff(d, v_avg)
     A = d.electrode_area_m2
+    # every output takes the shape of all inputs together: an input that moves only some outputs (a foil moves mass
+    # and volume, not capacity) must still give one row per design
+    shape = np.broadcast_shapes(*(np.shape(getattr(o, s.name)) for o in (d, p, n, d.sep) for s in specs(o)),
+                                *(np.shape(x) for x in c.values()))
 
     rate_c = d.c_rate_per_h
-    t_dis = SECONDS_PER_HOUR / rate_c
     capacity = c["capacity_C"]
     current = capacity * rate_c / SECONDS_PER_HOUR
     qa_p, qa_n = c["pos_areal_capacity_C_m2"], c["neg_areal_capacity_C_m2"]
-    rate = _rate_limits(d, c, rate_c)
-    # BatPaC 5.0's power (§2.4): a 10 s pulse at the fraction f of the open-circuit voltage; the current from the
-    # ohmic and the Butler–Volmer drops (the linear ASI's P = V² f (1 - f) / R at small overpotential)
-    f = d.power_voltage_fraction
-    salt = _pulse_salt(rate["salt_balance"], d.transference_number)
-    i_pulse = pulse_current((1.0 - f) * v_avg, rate["asi_ohm"], rate["i0_p"], rate["i0_n"], d.temperature_K, salt,
-                            _pulse_solid(d, c, rate))
-    p_max = f * v_avg * i_pulse * A
-    v_load = rate["v_load"]
-    # the 10 s pulse at the C-rate: the voltage under load less the salt's concentration overpotential after 10 s
-    i_c = rate["current_density"]
-    # (a pulse that would empty the positive's pores leaves them at _SALT_FLOOR of c0: a large, finite resistance)
-    c_p = np.maximum(salt["c0"] - salt["q_p"] * i_c, _SALT_FLOOR * salt["c0"])
-    c_n = salt["c0"] + salt["q_n"] * i_c
-    eta_salt = 2.0 * GAS_CONSTANT * d.temperature_K / FARADAY * salt["tc"] * np.log(c_n / c_p)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        r_pulse = (v_avg - v_load + eta_salt) / current
     np_ratio = qa_n / qa_p
-    # feasible: discharge AND charge at the C-rate (the negative's electrolyte depletes on charge); each diffusion
-    # limit alone keeps min_usable_fraction of the capacity (its limit ratio <= 1)
-    ok_np, ok_el, ok_s, ok_v = _feasibility(np_ratio, rate)
-    am_p, am_n, sa_p, sa_n = am_volume_fraction(p), am_volume_fraction(n), specific_area(p), specific_area(n)
     energy, mass, volume = c["energy_J"], c["mass_kg"], c["volume_m3"]
-    # every output takes the shape of all inputs together: an input that moves only some outputs (a foil moves mass
-    # and volume, not capacity) must still give one row per design
-    shape = np.broadcast_shapes(*(np.shape(x) for x in (
-        np_ratio, p.thickness_m, n.thickness_m, am_p, am_n, sa_p, sa_n, p_max, current, v_load, t_dis, r_pulse,
-        *c.values(), *rate.values(), ok_np, ok_el, ok_s, ok_v)))
-
-    def flag(x: Array) -> np.ndarray:
-        return np.broadcast_to(np.asarray(x, dtype=bool), shape).copy()
-
-    def bc(x: Array) -> np.ndarray:
-        return np.broadcast_to(np.asarray(x, dtype=float), shape).copy()
-
-    return CellMetrics(
-        pos_areal_capacity_C_m2=bc(qa_p), neg_areal_capacity_C_m2=bc(qa_n), np_ratio=bc(np_ratio),
-        pos_thickness_m=bc(p.thickness_m), neg_thickness_m=bc(n.thickness_m),
-        pos_coating_density_kg_m3=bc(c["pos_coating_density_kg_m3"]), neg_coating_density_kg_m3=bc(c["neg_coating_density_kg_m3"]),
-        pos_am_volume_fraction=bc(am_p), neg_am_volume_fraction=bc(am_n),
-        pos_specific_area_1_m=bc(sa_p), neg_specific_area_1_m=bc(sa_n),
-        capacity_C=bc(capacity), avg_voltage_V=bc(v_avg), nominal_voltage_V=bc(c["nominal_voltage_V"]),
-        energy_J=bc(energy), mass_kg=bc(mass), volume_m3=bc(volume),
-        specific_energy_J_kg=bc(energy / mass), energy_density_J_m3=bc(energy / volume),
-        mass_pos_coating_kg=bc(c["mass_pos_coating_kg"]), mass_neg_coating_kg=bc(c["mass_neg_coating_kg"]),
-        mass_pos_foil_kg=bc(c["mass_pos_foil_kg"]), mass_neg_foil_kg=bc(c["mass_neg_foil_kg"]),
-        mass_separator_kg=bc(c["mass_separator_kg"]), mass_electrolyte_kg=bc(c["mass_electrolyte_kg"]),
-        mass_packaging_kg=bc(c["mass_packaging_kg"]), electrolyte_volume_m3=bc(c["electrolyte_volume_m3"]),
-        asi_electrolyte_ohm_m2=bc(c["asi_electrolyte_ohm_m2"]), asi_electronic_ohm_m2=bc(c["asi_electronic_ohm_m2"]),
-        asi_ct_pos_ohm_m2=bc(c["asi_ct_pos_ohm_m2"]), asi_ct_neg_ohm_m2=bc(c["asi_ct_neg_ohm_m2"]),
-        asi_total_ohm_m2=bc(c["asi_total_ohm_m2"]), asi_hardware_ohm_m2=bc(c["asi_hardware_ohm_m2"]),
-        asi_rating_ohm_m2=bc(c["asi_rating_ohm_m2"]),
-        resistance_ohm=bc(R), max_power_W=bc(p_max), specific_power_W_kg=bc(p_max / mass),
-        pulse_current_A=bc(i_pulse * A), pulse_resistance_ohm=bc(r_pulse),
-        current_A=bc(current), voltage_under_load_V=bc(v_load), cutoff_voltage_V=bc(rate["v_cut"]),
-        eta_ct_pos_V=bc(rate["eta_p"]), eta_ct_neg_V=bc(rate["eta_n"]), t_discharge_s=bc(t_dis),
-        t_diff_solid_pos_s=bc(rate["t_s_p"]), t_diff_solid_neg_s=bc(rate["t_s_n"]),
-        t_diff_electrolyte_pos_s=bc(rate["t_e_p"]), t_diff_electrolyte_neg_s=bc(rate["t_e_n"]),
-        electrolyte_number_pos=bc(rate["n_e_p"]), electrolyte_number_neg=bc(rate["n_e_n"]),
-        max_pos_thickness_m=bc(rate["l_max_p"]), max_neg_thickness_m=bc(rate["l_max_n"]),
-        max_pos_particle_radius_m=bc(rate["r_max_p"]), max_neg_particle_radius_m=bc(rate["r_max_n"]),
-        usable_fraction_solid_pos=bc(rate["u_p"]), usable_fraction_solid_neg=bc(rate["u_n"]),
-        electrolyte_reach_pos=bc(rate["phi_p"]), electrolyte_reach_neg=bc(rate["phi_n"]),
-        usable_fraction_voltage=bc(rate["f_v"]),
-        electrolyte_limit_pos=bc(rate["lim_e_p"]), electrolyte_limit_neg=bc(rate["lim_e_n"]),
-        solid_limit_pos=bc(rate["lim_s_p"]), solid_limit_neg=bc(rate["lim_s_n"]),
-        usable_capacity_fraction=bc(rate["fraction"]), usable_capacity_C=bc(capacity * rate["fraction"]),
-        feasible_np=flag(ok_np), feasible_electrolyte=flag(ok_el), feasible_solid=flag(ok_s), feasible_voltage=flag(ok_v),
-        feasible=flag(ok_np & ok_el & ok_s & ok_v),
-    )
+    v: dict[str, Any] = {}
+    if "chain" in groups:  # the chain's values under their own names, and what follows from them at once
+        v.update({k: c[k] for k in _CHAIN_METRICS}, np_ratio=np_ratio, pos_thickness_m=p.thickness_m,
+                 neg_thickness_m=n.thickness_m, avg_voltage_V=v_avg, current_A=current,
+                 t_discharge_s=SECONDS_PER_HOUR / rate_c, feasible_np=np_ratio >= 1.0)
+    # the metrics that cost a computation of their own: only when asked for
+    extra = {"specific_energy_J_kg": lambda: energy / mass, "energy_density_J_m3": lambda: energy / volume,
+             "pos_am_volume_fraction": lambda: am_volume_fraction(p), "neg_am_volume_fraction": lambda: am_volume_fraction(n),
+             "pos_specific_area_1_m": lambda: specific_area(p), "neg_specific_area_1_m": lambda: specific_area(n)}
+    v.update({k: f() for k, f in extra.items() if k in names})
+    if groups & {"rate", "pulse"}:
+        rate = _rate_limits(d, c, rate_c)
+        v_load = rate["v_load"]
+        # feasible: discharge AND charge at the C-rate (the negative's electrolyte depletes on charge); each diffusion
+        # limit alone keeps min_usable_fraction of the capacity (its limit ratio <= 1)
+        ok_np, ok_el, ok_s, ok_v = _feasibility(np_ratio, rate)
+        v.update({m: rate[k] for m, k in _RATE_METRICS.items()}, usable_capacity_C=capacity * rate["fraction"],
+                 feasible_electrolyte=ok_el, feasible_solid=ok_s, feasible_voltage=ok_v,
+                 feasible=ok_np & ok_el & ok_s & ok_v)
+    if "pulse" in groups:
+        # BatPaC 5.0's power (§2.4): a 10 s pulse at the fraction f of the open-circuit voltage; the current from the
+        # ohmic and the Butler–Volmer drops (the linear ASI's P = V² f (1 - f) / R at small overpotential)
+        f = d.power_voltage_fraction
+        salt = _pulse_salt(rate["salt_balance"], d.transference_number)
+        i_pulse = pulse_current((1.0 - f) * v_avg, rate["asi_ohm"], rate["i0_p"], rate["i0_n"], d.temperature_K, salt,
+                                _pulse_solid(d, c, rate))
+        p_max = f * v_avg * i_pulse * A
+        # the 10 s pulse at the C-rate: the voltage under load less the salt's concentration overpotential after 10 s
+        i_c = rate["current_density"]
+        # (a pulse that would empty the positive's pores leaves them at _SALT_FLOOR of c0: a large, finite resistance)
+        c_p = np.maximum(salt["c0"] - salt["q_p"] * i_c, _SALT_FLOOR * salt["c0"])
+        c_n = salt["c0"] + salt["q_n"] * i_c
+        eta_salt = 2.0 * GAS_CONSTANT * d.temperature_K / FARADAY * salt["tc"] * np.log(c_n / c_p)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r_pulse = (v_avg - v_load + eta_salt) / current
+        v.update(max_power_W=p_max, specific_power_W_kg=p_max / mass, pulse_current_A=i_pulse * A,
+                 pulse_resistance_ohm=r_pulse)
+    # the asked metrics, each its own array of the full shape (bool flags, float the rest)
+    out = {}
+    for name in names:
+        x = v[name]
+        out[name] = np.broadcast_to(np.asarray(x, dtype=bool if name in _BOOL_METRICS else float), shape).copy()
+    if metrics is None:
+        return CellMetrics(**out)
+    return CellMetrics._partial({k: out[k] for k in _METRIC_GROUP if k in out})
 
 
 def chain(d: CellDesign, fmt: CellFormat | None = None, calendering: Mapping[str, Any] | None = None) -> dict[str, Array]:
@@ -1436,7 +1590,8 @@ def broadcast_fields_cell(d: CellDesign) -> CellDesign:
     """
     objs = [d, d.pos, d.neg, d.sep]
     shape = np.broadcast_shapes(*[np.shape(getattr(o, s.name)) for o in objs for s in specs(o)])
-    return _map_cell(d, lambda x: np.broadcast_to(np.asarray(x, dtype=float), shape))
+    out = _map_cell(d, lambda x: np.broadcast_to(np.asarray(x, dtype=float), shape))
+    return _mark_resolved(out) if is_resolved(d) else out  # read-only views of valid values stay valid
 
 
 def _feasibility(np_ratio: Array, rate: Mapping[str, Array]) -> tuple[Array, Array, Array, Array]:
@@ -1482,5 +1637,5 @@ __all__ = [
     "am_volume_fraction", "specific_area", "charge_transfer_asi", "neg_thickness_for_np", "resolve",
     "binder_coverage", "broadcast_fields_cell", "composite_density", "areal_capacity_of", "specific_area_of",
     "charge_transfer_asi_of", "sphere_usable_fraction", "sphere_critical_number", "bv_overpotential", "pulse_current",
-    "surface_headroom", "cutoff_voltage", "feasibility",
+    "surface_headroom", "cutoff_voltage", "feasibility", "is_resolved", "metric_names", "metric_group",
 ]

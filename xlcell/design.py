@@ -16,8 +16,9 @@ import numpy as np
 
 from .cell import CellDesign, ElectrodeDesign, SeparatorDesign, default_design, default_material
 from .errors import ConflictError, InputError, UnknownKeyError
-from .materials import Material, material_arrays
+from .materials import MATERIAL_PROPERTIES, Material, get_material, material_arrays
 from .params import ParamSpec, specs, to_display
+from .units import UNITS
 
 MATERIAL_KEYS = {"pos_material": "positive", "neg_material": "negative"}
 #: the active materials of BatPaC's default cell (``[design.*]`` of ``xlcell/data/batpac5_default.toml``)
@@ -47,6 +48,12 @@ class DesignKey:
 
 def design_keys() -> list[DesignKey]:
     """Every key of a cell design, in Design-sheet order, with its default (display units)."""
+    return list(_design_keys())
+
+
+@lru_cache(maxsize=1)
+def _design_keys() -> tuple[DesignKey, ...]:
+    """:func:`design_keys`, built once (the defaults and the metadata are fixed at import)."""
     base = default_design()
     out = [DesignKey("pos_material", None, "pos", DEFAULT_MATERIALS["pos_material"]),
            DesignKey("neg_material", None, "neg", DEFAULT_MATERIALS["neg_material"])]
@@ -61,7 +68,7 @@ def design_keys() -> list[DesignKey]:
     out += [DesignKey(f"sep_{s.key}", s, "sep", _py(shown[s.key])) for s in specs(SeparatorDesign)]
     shown = to_display(base)
     out += [DesignKey(s.key, s, "cell", _py(shown[s.key])) for s in specs(CellDesign)]
-    return out
+    return tuple(out)
 
 
 def _py(v: Any) -> Any:
@@ -96,8 +103,11 @@ def design_from_mapping(values: Mapping[str, Any], materials: Mapping[str, Mater
     InputError
         A material of the wrong role, or a value out of range.
     """
-    keys = {k.key: k for k in design_keys()}
-    vals = {canonical_key(k): v for k, v in values.items()}
+    canon = _canonical()
+    vals = {}
+    for k, v in values.items():
+        c = canon.get(k) if type(k) is str else None  # the common case: the key as design_keys spells it, lower
+        vals[c if c is not None and c == k else canonical_key(k)] = v
     if "neg_thickness_um" in vals and "np_ratio" in vals:
         both = _given(vals["neg_thickness_um"]) & _given(vals["np_ratio"])
         if both.any():
@@ -105,31 +115,60 @@ def design_from_mapping(values: Mapping[str, Any], materials: Mapping[str, Mater
             at = f" (design {i + 1})" if both.size > 1 else ""
             raise ConflictError(f"give neg_thickness_um or np_ratio, not both{at} (the other follows from it)")
 
+    plan = _plan()
     parts: dict[str, dict[str, Any]] = {"pos": {}, "neg": {}, "sep": {}, "cell": {}}
     for part in ("pos", "neg"):
         mkey = f"{part}_material"
         names = vals.get(mkey, DEFAULT_MATERIALS[mkey])
-        mats = material_arrays(names, materials)
-        _check_role(names, MATERIAL_KEYS[mkey], mkey, materials)
+        if isinstance(names, str):  # one material: its properties as numbers (one lookup)
+            m = get_material(names, materials)
+            mats: Mapping[str, Any] = {p: float(getattr(m, p)) for p in MATERIAL_PROPERTIES}
+            if m.role != MATERIAL_KEYS[mkey]:
+                _check_role(names, MATERIAL_KEYS[mkey], mkey, materials)
+        else:
+            mats = material_arrays(names, materials)
+            _check_role(names, MATERIAL_KEYS[mkey], mkey, materials)
+        out = parts[part]
+        for k, s, default in plan[part]:
+            out[s.name] = _with_default(vals, k, s, mats[s.name] if default is _FROM_MATERIAL else default)
+    _check_carrier(vals.get("pos_material", DEFAULT_MATERIALS["pos_material"]),
+                   vals.get("neg_material", DEFAULT_MATERIALS["neg_material"]), materials)
+    for part in ("sep", "cell"):
+        out = parts[part]
+        for k, s, default in plan[part]:
+            out[s.name] = _with_default(vals, k, s, default)
+    return CellDesign(pos=ElectrodeDesign(**parts["pos"]), neg=ElectrodeDesign(**parts["neg"]),
+                      sep=SeparatorDesign(**parts["sep"]), **parts["cell"])
+
+
+_FROM_MATERIAL = object()  #: a plan's default that is the active material's value
+
+
+@lru_cache(maxsize=1)
+def _plan() -> dict[str, tuple[tuple[str, ParamSpec, Any], ...]]:
+    """(key, spec, SI default) of every numeric design key by part, built once (:func:`design_from_mapping`)."""
+    keys = {k.key: k for k in _design_keys()}
+    out: dict[str, tuple[tuple[str, ParamSpec, Any], ...]] = {}
+    for part in ("pos", "neg"):
+        rows = []
         for s in specs(ElectrodeDesign):
             k = f"{part}_{s.key}"
             if s.from_material:
-                default = mats[s.name]
+                default = _FROM_MATERIAL
             elif k == "neg_thickness_um":
                 default = np.nan
             else:
-                default = s.to_si(keys[k].default)
-            parts[part][s.name] = _with_default(vals, k, s, default)
-    _check_carrier(vals.get("pos_material", DEFAULT_MATERIALS["pos_material"]),
-                   vals.get("neg_material", DEFAULT_MATERIALS["neg_material"]), materials)
-    for s in specs(SeparatorDesign):
-        k = f"sep_{s.key}"
-        parts["sep"][s.name] = _with_default(vals, k, s, s.to_si(keys[k].default))
-    for s in specs(CellDesign):
-        d = keys[s.key].default
-        parts["cell"][s.name] = _with_default(vals, s.key, s, np.nan if d is None else s.to_si(d))
-    return CellDesign(pos=ElectrodeDesign(**parts["pos"]), neg=ElectrodeDesign(**parts["neg"]),
-                      sep=SeparatorDesign(**parts["sep"]), **parts["cell"])
+                default = _si(s, keys[k].default)
+            rows.append((k, s, default))
+        out[part] = tuple(rows)
+    out["sep"] = tuple((f"sep_{s.key}", s, _si(s, keys[f"sep_{s.key}"].default)) for s in specs(SeparatorDesign))
+    out["cell"] = tuple((s.key, s, _si(s, keys[s.key].default)) for s in specs(CellDesign))
+    return out
+
+
+def _si(spec: ParamSpec, display: float | None) -> float:
+    """A default in SI as a number (a blank default: NaN, 'not given')."""
+    return np.nan if display is None else float(spec.to_si(display))
 
 
 def _given(v: Any) -> np.ndarray:
@@ -140,7 +179,12 @@ def _with_default(vals: Mapping[str, Any], key: str, spec: ParamSpec, default_si
     """The SI value of ``key``: the given one, the default where it is missing or NaN (a blank cell)."""
     if key not in vals:
         return default_si
-    x = spec.to_si(np.asarray(vals[key], dtype=float))
+    v = vals[key]
+    if type(v) is float:  # one number: the same IEEE operations as the array path, without numpy's overhead
+        _, scale, offset = UNITS[spec.unit]
+        x = v if scale == 1.0 and offset == 0.0 else v * scale + offset
+        return default_si if x != x else x
+    x = spec.to_si(np.asarray(v, dtype=float))
     blank = np.isnan(x)
     if blank.any():
         x = np.where(blank, default_si, x)
@@ -148,8 +192,6 @@ def _with_default(vals: Mapping[str, Any], key: str, spec: ParamSpec, default_si
 
 
 def _check_role(names: Any, role: str, key: str, materials: Mapping[str, Material] | None) -> None:
-    from .materials import get_material
-
     arr = np.atleast_1d(np.asarray(names, dtype=object)).astype(str)
     for u in np.unique(arr):  # one lookup per distinct name, not per design
         m = get_material(u, materials)
@@ -165,8 +207,9 @@ def _check_role(names: Any, role: str, key: str, materials: Mapping[str, Materia
 def _check_carrier(pos: Any, neg: Any, materials: Mapping[str, Material] | None) -> None:
     """A cell's two electrodes must exchange the same ion: a sodium-ion positive against a lithium-ion negative (or
     the reverse) is refused, naming ``neg_material`` and the negatives that carry the positive's ion."""
-    from .materials import get_material
-
+    if isinstance(pos, str) and isinstance(neg, str) and \
+            get_material(pos, materials).carrier == get_material(neg, materials).carrier:
+        return  # one pairing, the same ion (the common case, without numpy)
     p, n = np.broadcast_arrays(np.atleast_1d(np.asarray(pos, dtype=object)).astype(str),
                                np.atleast_1d(np.asarray(neg, dtype=object)).astype(str))
     pairs = sorted(set(zip(p.ravel().tolist(), n.ravel().tolist())))  # one lookup per distinct pairing
@@ -204,7 +247,7 @@ def canonical_key(name: Any) -> str:
 
 @lru_cache(maxsize=1)
 def _canonical() -> dict[str, str]:
-    return {k.key.lower(): k.key for k in design_keys()}
+    return {k.key.lower(): k.key for k in _design_keys()}
 
 
 def text_keys() -> set[str]:

@@ -31,6 +31,8 @@ FEASIBILITY_TOL = 1e-6
 NORMAL_MATRIX_REG = 1e-14
 #: sufficient-decrease (Armijo) constant of the SQP line search
 ARMIJO_C1 = 1e-4
+#: tolerance of the batched SQP's QPs (relative residuals): the QP steps need no more than the SQP's own tolerance
+QP_TOL = 1e-8
 _SENSES = {"min": 1.0, "minimise": 1.0, "minimize": 1.0, "max": -1.0, "maximise": -1.0, "maximize": -1.0}
 
 
@@ -556,6 +558,50 @@ def _one_sided_at_jumps(f0: np.ndarray, fp: np.ndarray, fm: np.ndarray, hp: np.n
         return np.where(jump, side, central)
 
 
+#: step (in u) of the finite-difference Hessians of :func:`solve_batch` (``hessian="fd"``): wide enough that the
+#: model's own iteration noise does not swamp the second differences, narrow enough for the curvature to be local
+HESSIAN_STEP = 1e-4
+
+
+def _hessian_offsets(n: int, h: float) -> np.ndarray:
+    """Offsets of the central second-order stencil around a centre (2n² + 1 rows): the centre, ±h e_i, and
+    ±h e_i ± h e_j for i < j."""
+    E = np.eye(n) * h
+    rows = [np.zeros(n), *E, *(-E)]
+    for i in range(n):
+        for j in range(i + 1, n):
+            rows += [E[i] + E[j], E[i] - E[j], -E[i] + E[j], -E[i] - E[j]]
+    return np.array(rows)
+
+
+def _stencil_hessian(v: np.ndarray, n: int, h: float) -> np.ndarray:
+    """Hessians (k, m, n, n) of m functions from their values (k, 2n² + 1, m) on :func:`_hessian_offsets`."""
+    k, _, m = v.shape
+    c, up, dn = v[:, 0], v[:, 1:n + 1], v[:, n + 1:2 * n + 1]
+    H = np.zeros((k, m, n, n))
+    i = np.arange(n)
+    r = 2 * n + 1
+    with np.errstate(invalid="ignore", over="ignore"):  # a design the model cannot evaluate: NaN, zeroed later
+        H[:, :, i, i] = np.swapaxes((up + dn - 2 * c[:, None, :]) / h ** 2, 1, 2)
+    for a in range(n):
+        for b in range(a + 1, n):
+            pp, pm, mp, mm = v[:, r], v[:, r + 1], v[:, r + 2], v[:, r + 3]
+            with np.errstate(invalid="ignore", over="ignore"):
+                H[:, :, a, b] = H[:, :, b, a] = (pp - pm - mp + mm) / (4 * h * h)
+            r += 4
+    return H
+
+
+def _positive_definite(H: np.ndarray, floor: float = 1e-3, cap: float = 1e8) -> np.ndarray:
+    """Symmetric matrices (k, n, n) with their eigenvalues moved into [floor · max(1, largest |eigenvalue|), cap]:
+    the QP's Hessian from an indefinite Lagrangian's (a Newton step that always descends)."""
+    H = 0.5 * (H + np.swapaxes(H, 1, 2))
+    w, V = np.linalg.eigh(H)
+    lo = floor * np.maximum(1.0, np.abs(w).max(axis=1, keepdims=True))
+    w = np.clip(np.abs(w), lo, cap)
+    return (V * w[:, None, :]) @ np.swapaxes(V, 1, 2)
+
+
 @dataclass
 class BatchResult:
     """Solutions of a batch of sub-problems (one row each): scaled variables, values, feasibility, iterations."""
@@ -586,8 +632,8 @@ class BatchResult:
 
 
 def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U0: np.ndarray, *,
-                maxiter: int = 100, tol: float = 1e-9, h: float = 1e-6,
-                callback: Callable[[int], None] | None = None) -> BatchResult:
+                maxiter: int | np.ndarray = 100, tol: float | np.ndarray = 1e-9, h: float = 1e-6, hessian: str = "bfgs",
+                groups: np.ndarray | None = None, callback: Callable[[int], None] | None = None) -> BatchResult:
     """Solve K sub-problems ``min scalar_k(F, G) s.t. cons_k(F, G) >= 0, u in [0, 1]^n`` together.
 
     Sequential quadratic programming, batched: at every iteration each unfinished sub-problem proposes a point
@@ -612,12 +658,22 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
         ``(F, G, idx) -> (n, m)``: constraints, feasible where >= 0 (the same m for every sub-problem).
     U0 : ndarray
         Starts (K, n_var) in the unit cube of the bounds.
-    maxiter : int
-        Largest number of iterations (= model calls) per sub-problem.
-    tol : float
-        Step (in u) and merit-change tolerance.
+    maxiter : int or array of int
+        Largest number of iterations (= model calls) per sub-problem (one for all, or one per row: a row still
+        infeasible or unconverged at its limit is returned as it stands).
+    tol : float or array of float
+        Step (in u) and merit-change tolerance (one for all, or one per row).
     h : float
         Finite-difference step in u.
+    hessian : {"bfgs", "fd"}
+        ``"bfgs"``: damped-BFGS Hessians; ``"fd"``: the Lagrangian's Hessian from central second differences
+        (step :data:`HESSIAN_STEP`, ``2 n_var² + 1`` more designs per row in the same population call), its
+        eigenvalues made positive: Newton steps, about half the iterations for a few variables, where the call
+        costs nearly the same for the wider stencil.
+    groups : ndarray of int, optional
+        Multi-starts (K,): rows with the same group number >= 0 are starts of one problem, of which only the best
+        counts; once one has converged, a start whose merit is above that one's scalar by more than ten times its
+        own predicted decrease (the directional derivative of its last QP step) stops where it is. -1: no group.
     callback : callable, optional
         ``callback(unfinished)`` after each iteration.
     """
@@ -635,12 +691,24 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
         dn = np.maximum(U - h, 0.0)
         P = np.concatenate([U[:, None, :], U[:, None, :] + E[None] * (up - U)[:, None, :],
                             U[:, None, :] + E[None] * (dn - U)[:, None, :]], axis=1)  # (k, 2n+1, n)
+        w = 2 * n + 1
+        if fd:  # the second-order stencil, centred inside the box (at most h2 from U)
+            P = np.concatenate([P, np.clip(U, h2, 1.0 - h2)[:, None, :] + H_OFF[None]], axis=1)
         F, G = problem.evaluate(problem.xl + P.reshape(-1, n) * span)
         calls += 1
-        rid = np.repeat(idx, 2 * n + 1)
-        s = np.asarray(scalar(F, G, rid), dtype=float).reshape(k, 2 * n + 1)
-        c = (np.zeros((k, 2 * n + 1, 0)) if cons is None
-             else np.asarray(cons(F, G, rid), dtype=float).reshape(k, 2 * n + 1, -1))
+        rows_per = P.shape[1]
+        rid = np.repeat(idx, rows_per)
+        s_all = np.asarray(scalar(F, G, rid), dtype=float).reshape(k, rows_per)
+        c_all = (np.zeros((k, rows_per, 0)) if cons is None
+                 else np.asarray(cons(F, G, rid), dtype=float).reshape(k, rows_per, -1))
+        if fd:
+            hs = _stencil_hessian(s_all[:, w:, None], n, h2)[:, 0]  # (k, n, n)
+            hc = _stencil_hessian(c_all[:, w:], n, h2)  # (k, m, n, n)
+            hess.append((np.nan_to_num(hs, nan=0.0, posinf=0.0, neginf=0.0),
+                         np.nan_to_num(hc, nan=0.0, posinf=0.0, neginf=0.0)))
+        s, c = s_all[:, :w], c_all[:, :w]
+        F = F.reshape(k, rows_per, -1)[:, :w].reshape(k * w, -1)
+        G = G.reshape(k, rows_per, -1)[:, :w].reshape(k * w, -1)
         ds = _one_sided_at_jumps(s[:, :1], s[:, 1:n + 1], s[:, n + 1:], up - U, U - dn)
         dc = np.swapaxes(_one_sided_at_jumps(c[:, 0][:, None, :], c[:, 1:n + 1], c[:, n + 1:], (up - U)[:, :, None],
                                              (U - dn)[:, :, None]), 1, 2)  # (k, m, n)
@@ -651,8 +719,16 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
         G0 = G.reshape(k, 2 * n + 1, -1)[:, 0]
         return s[:, 0], ds, c[:, 0], dc, F0, G0, ok
 
+    fd = hessian == "fd"
+    if hessian not in ("bfgs", "fd"):
+        raise InputError("hessian", hessian, "'bfgs' or 'fd'")
+    h2 = HESSIAN_STEP
+    H_OFF = _hessian_offsets(n, h2)
+    hess: list[tuple[np.ndarray, np.ndarray]] = []
     idx_all = np.arange(K)
     s, gs, c, J, F, G, ok = evaluate(U0, idx_all)
+    if fd:
+        Hs, Hc = hess.pop()
     m = c.shape[1]
     u = U0.copy()
     s = np.where(ok, s, np.inf)
@@ -670,6 +746,7 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
     n_fail = np.zeros(K, dtype=int)
     d_orig = np.zeros((K, n))
     converged = np.zeros(K, dtype=bool)
+    has_lam = np.zeros(K, dtype=bool)  # lam holds the multipliers of a QP solved at this sub-problem
     active = ok.copy()
     bad_start = ~ok
 
@@ -684,7 +761,7 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
         k = len(a)
         N = n + m
         Q = np.zeros((k, N, N))
-        Q[:, :n, :n] = B[a]
+        Q[:, :n, :n] = _positive_definite(Hs[a] - np.einsum("km,kmij->kij", lam[a], Hc[a])) if fd else B[a]
         qv = np.concatenate([gs[a], np.repeat(mu[a][:, None], m, axis=1)], axis=1)
         # rows: J d + t >= -c ; t >= 0 ; d >= -u ; -d >= u - 1
         A = np.zeros((k, 2 * m + 2 * n, N))
@@ -694,14 +771,21 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
         A[:, 2 * m:2 * m + n, :n] = np.eye(n)
         A[:, 2 * m + n:, :n] = -np.eye(n)
         bv = np.concatenate([-ca, np.zeros((k, m)), -u[a], u[a] - 1.0], axis=1)
-        xz, z = batch_qp(Q, qv, A, bv)
+        xz, z = batch_qp(Q, qv, A, bv, tol=QP_TOL)
         return xz[:, :n], z
 
-    for _ in range(maxiter):
+    maxiter = np.broadcast_to(np.asarray(maxiter, dtype=int), (K,))
+    tol = np.broadcast_to(np.asarray(tol, dtype=float), (K,))
+    for _ in range(int(maxiter.max(initial=0))):
         q_rows = np.flatnonzero(active & need_qp)
         if len(q_rows):
             a = q_rows
             d[a], z = qp(a, c[a])
+            first = a[~has_lam[a]]
+            if fd and len(first) and m:  # no multipliers yet: the QP again with its own (the constraints' curvature)
+                lam[first] = z[~has_lam[a], :m]
+                d[first], z[~has_lam[a]] = qp(first, c[first])
+            has_lam[a] = True
             lam_new = z[:, :m]
             mu[a] = np.maximum(mu[a], 2.0 * np.abs(lam_new).max(axis=1, initial=0.0))
             lam[a] = lam_new
@@ -709,7 +793,7 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
             D[a] = np.einsum("ki,ki->k", gs[a], d[a]) - mu[a] * (viol(c[a]) - viol(lin))
             alpha[a] = a_next[a]
             need_qp[a] = False
-            small = np.abs(d[a]).max(axis=1) <= tol
+            small = np.abs(d[a]).max(axis=1) <= tol[a]
             fin = a[small & (viol(c[a]) <= FEASIBILITY_TOL)]
             converged[fin] = True
             active[fin] = False
@@ -718,12 +802,14 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
             break
         ut = np.clip(u[rows] + alpha[rows, None] * d[rows], 0.0, 1.0)
         st, gst, ct, Jt, Ft, Gt, okt = evaluate(ut, rows)
+        if fd:
+            Hst, Hct = hess.pop()
         nit[rows] += 1
         phi0 = merit(s[rows], c[rows], mu[rows])
         phit = np.where(okt, merit(np.where(okt, st, np.inf), ct, mu[rows]), np.inf)
         armijo = phit <= phi0 + ARMIJO_C1 * alpha[rows] * np.minimum(D[rows], 0.0)
         step_len = alpha[rows] * np.abs(d[rows]).max(axis=1)
-        stall = okt & (step_len < tol)  # no longer moves: take the point and stop
+        stall = okt & (step_len < tol[rows])  # no longer moves: take the point and stop
         acc = armijo | stall
         r = rows[acc]
         if len(r):
@@ -744,12 +830,14 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
             B[r] = np.where(upd[:, None, None], Bn, B[r])
             dphi = phi0[ia] - phit[ia]
             u[r], s[r], gs[r], c[r], J[r], F[r], G[r] = ut[ia], st[ia], gst[ia], ct[ia], Jt[ia], Ft[ia], Gt[ia]
+            if fd:
+                Hs[r], Hc[r] = Hst[ia], Hct[ia]
             need_qp[r] = True
             # converged: the merit no longer changes; or a step cut below 1 % that gains almost nothing (the model
             # jumps just ahead, e.g. an integer number of electrode layers: Zeno steps towards the jump otherwise)
             crawl = (alpha[r] < 1e-2) & (step_len[ia] <= 1e-4)
             a_next[r] = np.minimum(1.0, 4.0 * alpha[r])  # the next line search starts near the last accepted step
-            flat = (((np.abs(dphi) <= tol * (1.0 + np.abs(phit[ia]))) & (step_len[ia] <= np.sqrt(tol))) | crawl) \
+            flat = (((np.abs(dphi) <= tol[r] * (1.0 + np.abs(phit[ia]))) & (step_len[ia] <= np.sqrt(tol[r]))) | crawl) \
                 & (viol(ct[ia]) <= FEASIBILITY_TOL)
             done = r[flat | stall[ia]]
             converged[done] = True
@@ -789,6 +877,15 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
         stuck = rows[(n_fail[rows] >= 12)]
         converged[stuck] = viol(c[stuck]) <= FEASIBILITY_TOL
         active[stuck] = False
+        if groups is not None:  # multi-starts: a start clearly behind its group's best converged one stops
+            fin = converged & (viol(c) <= FEASIBILITY_TOL) & (groups >= 0)
+            if fin.any():
+                best = np.full(int(groups.max()) + 1, np.inf)
+                np.minimum.at(best, groups[fin], s[fin])
+                live = np.flatnonzero(active & (groups >= 0))
+                b = best[groups[live]]
+                behind = merit(s[live], c[live], mu[live]) > b + 10.0 * np.abs(D[live]) + 1e-6 * (1.0 + np.abs(b))
+                active[live[behind]] = False
         active &= nit < maxiter
         if callback:
             callback(int(active.sum()))
@@ -907,6 +1004,18 @@ def objective_scale(problem: Any, seed: int = 0, n: int = 64) -> tuple[np.ndarra
     """
     U = lhs(n, problem.xl.size, seed + 7919)
     F, _ = problem.evaluate(problem.xl + U * (problem.xu - problem.xl))
+    return scale_of(F)
+
+
+def scale_of(F: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(offset, scale) of each objective from a sample's values: the least value and the range (the magnitude,
+    or 1, where the objective does not vary), ignoring designs the model could not evaluate.
+
+    Parameters
+    ----------
+    F : ndarray
+        Objective values of a sample (n, n_obj), minimisation form.
+    """
     F = np.where(np.isfinite(F), F, np.nan)
     lo = np.nanmin(F, axis=0)
     span = np.nanmax(F, axis=0) - lo
@@ -1127,6 +1236,7 @@ def minimize(problem: Any, objective: int | str = 0, *, n_starts: int = 6, seed:
 
 __all__ = [
     "Variable", "Objective", "Constraint", "DesignProblem", "FunctionProblem", "OptimizationResult",
-    "ConstraintStatus", "minimize", "key_units", "lhs", "start_points", "multistart", "objective_scale", "model_constraints",
+    "ConstraintStatus", "minimize", "key_units", "lhs", "start_points", "multistart", "objective_scale", "scale_of",
+    "model_constraints",
     "FEASIBILITY_TOL", "BatchResult", "batch_qp", "solve_batch", "one_blas_thread",
 ]

@@ -9,6 +9,7 @@ and the README tables are generated from this metadata, so they cannot drift apa
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from dataclasses import dataclass, fields
 from typing import Any, Iterator, Mapping
@@ -86,6 +87,9 @@ class ParamSpec:
         name : str, optional
             The key named in the message (default: :attr:`key`).
         """
+        if type(si_value) is float or isinstance(si_value, (float, int)) and not isinstance(si_value, bool):
+            if self._scalar_ok(float(si_value)):  # one number: Python arithmetic, the same IEEE operations
+                return
         a = np.asarray(si_value, dtype=float)
         d = np.asarray(self.from_si(a), dtype=float)
         bad = ~np.isfinite(d)
@@ -104,6 +108,32 @@ class ParamSpec:
             idx = int(np.flatnonzero(bad.ravel())[0])
             where = f"design {idx + 1}" if bad.size > 1 else None
             raise InputError(name or self.key, float(d.ravel()[idx]), self.allowed(), where)
+
+    @functools.cached_property
+    def _bounds(self) -> tuple[float, float, float, float, float, float, bool]:
+        """(scale, offset, lower, upper, strict lower, strict upper, allow NaN) of :meth:`check`'s scalar path."""
+        _, scale, offset = UNITS[self.unit]
+        lo = self.gt if self.gt is not None else self.ge if self.ge is not None else -math.inf
+        hi = self.lt if self.lt is not None else self.le if self.le is not None else math.inf
+        return scale, offset, lo, hi, self.gt is not None, self.lt is not None, self.allow_nan
+
+    def _scalar_ok(self, x: float) -> bool:
+        """Whether one SI number is allowed (False: let the array path name the error)."""
+        scale, offset, lo, hi, slo, shi, nan_ok = self._bounds
+        d = x if scale == 1.0 and offset == 0.0 else (x - offset) / scale
+        if d != d:
+            return nan_ok
+        if d == math.inf or d == -math.inf:
+            return False
+        if (d <= lo) if slo else (d < lo):
+            return False
+        if (d >= hi) if shi else (d > hi):
+            return False
+        if self.gt is not None and self.ge is not None and d < self.ge:  # both bounds given: both apply
+            return False
+        if self.lt is not None and self.le is not None and d > self.le:
+            return False
+        return True
 
 
 def _n(x: float) -> str:
@@ -280,12 +310,13 @@ def specs(cls_or_obj: Any) -> list[ParamSpec]:
     cls_or_obj : type or dataclass instance
         The dataclass or an instance of it.
     """
-    out = []
-    for f in fields(cls_or_obj):
-        meta = f.metadata.get("xlcell")
-        if meta is not None:
-            out.append(ParamSpec(name=f.name, **meta))
-    return out
+    return list(_specs(cls_or_obj if isinstance(cls_or_obj, type) else type(cls_or_obj)))
+
+
+@functools.lru_cache(maxsize=None)
+def _specs(cls: type) -> tuple[ParamSpec, ...]:
+    """The specs of a dataclass, built once per class (the metadata is fixed when the class is defined)."""
+    return tuple(ParamSpec(name=f.name, **f.metadata["xlcell"]) for f in fields(cls) if "xlcell" in f.metadata)
 
 
 def spec_by_key(cls_or_obj: Any) -> dict[str, ParamSpec]:
@@ -296,10 +327,15 @@ def spec_by_key(cls_or_obj: Any) -> dict[str, ParamSpec]:
     cls_or_obj : type or dataclass instance
         The dataclass or an instance of it.
     """
-    return {s.key: s for s in specs(cls_or_obj)}
+    return dict(_spec_by_key(cls_or_obj if isinstance(cls_or_obj, type) else type(cls_or_obj)))
 
 
-def validate(obj: Any, prefix: str = "") -> None:
+@functools.lru_cache(maxsize=None)
+def _spec_by_key(cls: type) -> dict[str, ParamSpec]:
+    return {s.key: s for s in _specs(cls)}
+
+
+def validate(obj: Any, prefix: str = "", skip: tuple[str, ...] = ()) -> None:
     """Check every parameter field of a dataclass instance against its allowed range.
 
     Parameters
@@ -308,9 +344,22 @@ def validate(obj: Any, prefix: str = "") -> None:
         Values in SI units.
     prefix : str
         Prefix of the keys named in messages (e.g. ``pos_``).
+    skip : tuple of str
+        Field names not checked (e.g. a value still to be derived).
     """
-    for s in specs(obj):
-        s.check(getattr(obj, s.name), prefix + s.key)
+    cls = type(obj)
+    found = _specs(cls)
+    if skip:
+        found = tuple(s for s in found if s.name not in skip)
+    values = [getattr(obj, s.name) for s in found]
+    if all(type(v) is float or isinstance(v, float) for v in values):
+        for s, v in zip(found, values):  # numbers: plain arithmetic (faster than numpy for a few dozen)
+            if not s._scalar_ok(v):
+                break
+        else:
+            return
+    for s, v in zip(found, values):  # the first field not allowed, in field order, names itself
+        s.check(v, prefix + s.key)
 
 
 def to_display(obj: Any, prefix: str = "") -> dict[str, Any]:
@@ -325,13 +374,20 @@ def to_display(obj: Any, prefix: str = "") -> dict[str, Any]:
         Prefix of the keys (e.g. ``pos_``).
     """
     out: dict[str, Any] = {}
-    for f in fields(obj):
-        if "xlcell" in f.metadata:
-            s = ParamSpec(name=f.name, **f.metadata["xlcell"])
-            out[prefix + s.key] = getattr(obj, f.name) if s.display else s.from_si(getattr(obj, f.name))
-        elif "xlcell_items" in f.metadata:
-            out[prefix + f.metadata["xlcell_items"]["key"]] = items_to_display(obj, f.name)
+    for name, s, key in _display_plan(type(obj)):
+        if s is not None:
+            out[prefix + s.key] = getattr(obj, name) if s.display else s.from_si(getattr(obj, name))
+        else:
+            out[prefix + key] = items_to_display(obj, name)
     return out
+
+
+@functools.lru_cache(maxsize=None)
+def _display_plan(cls: type) -> tuple[tuple[str, ParamSpec | None, str], ...]:
+    """(field name, spec or None for a :func:`per_item` field, its key) of every shown field of ``cls``, in order."""
+    by_name = {s.name: s for s in _specs(cls)}
+    return tuple((f.name, by_name.get(f.name), f.metadata.get("xlcell_items", {}).get("key", ""))
+                 for f in fields(cls) if "xlcell" in f.metadata or "xlcell_items" in f.metadata)
 
 
 def from_display(cls: type, values: Mapping[str, Any], prefix: str = "", **si_fields: Any) -> Any:

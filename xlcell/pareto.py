@@ -12,6 +12,17 @@ when the warm start ends infeasible.
 * Epsilon-constraint (Haimes et al. 1971; augmented after Mavrotas 2009): minimise f̂_1 + ρ Σ_{k>1} f̂_k subject
   to f̂_k <= ε_k for k > 1, over a grid of ε. It recovers non-convex fronts too.
 
+The batched solver (the default for two objectives, issue 15) solves the sub-problems together, one population
+call per iteration for all of them (:func:`xlcell.optimize.solve_batch`; Newton steps on finite-difference
+Hessians for up to six variables). For an epsilon-constraint front of two objectives it first evaluates a seeded
+space-filling sample in one call (a few hundred designs per variable: the call costs nearly the same as one
+design) whose best designs start the anchors and whose feasible non-dominated set tells where the front runs;
+the levels go at equal arc length along that shape, each bounding the objective that changes faster there, and
+are solved in the same batch as the anchors, each from its best known design; a quarter of the levels, and every
+level that batch loses (infeasible at its iteration limit, a duplicate or dominated), then go into the gaps of
+the front that lose the most hypervolume, started between the designs at each gap's ends. Every point returned
+is a design the model evaluated, feasible and non-dominated.
+
 The hypervolume is measured in the normalised space with the reference point 1.1 on every axis (exact: a sweep
 in 2-D, recursive slicing above). The knee is the front point with the least Σ f̂_k, the point furthest
 beyond the hyperplane through the anchors (in 2-D: furthest from the chord between the two ends).
@@ -26,8 +37,9 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from .errors import InfeasibleError, InputError
-from .optimize import (BatchResult, DesignProblem, FunctionProblem, SubResult, _better, _Sub, key_units, lhs, minimize, model_constraints,
-                       multistart, objective_scale, one_blas_thread, solve_batch, start_points)
+from .optimize import (FEASIBILITY_TOL, BatchResult, DesignProblem, FunctionProblem, SubResult, _better, _Sub, key_units,
+                       lhs, minimize, model_constraints, multistart, objective_scale, one_blas_thread, scale_of,
+                       solve_batch, start_points)
 from .params import param, per_item
 
 #: reference point of the normalised hypervolume (ideal = 0, nadir = 1)
@@ -36,8 +48,36 @@ METHODS = ("epsilon", "weighted")
 SOLVERS = ("batched", "sequential")
 _COARSE = 4  # the batched solver solves every _COARSE-th sub-problem first, then the rest warm-started between them
 _RHO = 1e-3  # augmentation of the epsilon-constraint objective (avoids weakly dominated points)
-_ANCHOR_TOL = 1e-8  # slack on the anchored objective in the lexicographic second stage (scaled)
+_ANCHOR_SLACK = 1e-8  # slack on the anchored objective in the lexicographic second stage (scaled)
 _SAME = 1e-5  # normalised objective values closer than this are the same point (solver tolerance)
+#: the batched solver's space-filling sample: designs per decision variable, at most _SAMPLE_MAX, in one model call
+#: (its cost is nearly flat in the number of designs); its best points start the anchors, its non-dominated set
+#: shapes where the epsilon levels go and starts their sub-problems
+_SAMPLE_PER_VAR = 256
+_SAMPLE_MIN, _SAMPLE_MAX = 256, 4096
+#: step and merit tolerance (in u, scaled objectives) of the batched front's sub-problems: 1e-7 moves a point by
+#: far less than the gaps between front points, which are what the hypervolume loses at 1e-3 (issue 15)
+_FRONT_TOL = 1e-7
+#: iterations (model calls) of the front's sub-problems, Newton (finite-difference Hessians) and BFGS: most Newton
+#: solves converge in 3-6 iterations from their starts (3 in the gap-filling batch, started between two solved
+#: neighbours); a straggler (a level at a jump of the model) stops at the limit as it stands, and its sub-problem,
+#: if infeasible or dominated, goes to the gap-filling batch. BFGS on many variables needs more.
+_FRONT_MAXITER = {"fd": 8, "bfgs": 40}
+_GAP_MAXITER = {"fd": 5, "bfgs": 40}
+#: iterations and tolerance of the anchors (they fix the ideal and the nadir, so they converge fully: with BFGS the
+#: ρ-small pull of the other objectives, e.g. ZDT's g back to 1 at f1 = 0, needs the tight tolerance; Newton
+#: steps converge quadratically, so 1e-7 on the step already leaves no visible error)
+_ANCHOR_MAXITER = 100
+_ANCHOR_TOL = {"fd": _FRONT_TOL, "bfgs": 1e-9}
+#: a start's merit: its sub-problem's objective plus this times its violation (a near start slightly outside
+#: beats a far feasible one)
+_START_MU = 30.0
+#: finite-difference Hessians (Newton SQP) up to this many variables, damped BFGS above (the stencil grows as n²)
+_FD_HESSIAN_VARS = 6
+#: share of the sub-problems kept for the gap-filling batch (with those the first batch loses)
+_GAP_FILL = 0.25
+#: rounds of gap filling, a round after the first only when the last lost more than this share of the levels
+_GAP_ROUNDS, _GAP_REROUND = 3, 0.2
 
 
 # --------------------------------------------------------------------------------------------------
@@ -277,7 +317,7 @@ def _anchor(problem: Any, k: int, off: np.ndarray, scale: np.ndarray, n_starts: 
         return _scaled(F, off, scale)[:, others].sum(axis=1)
 
     def c2(F, G):
-        hold = (fk + _ANCHOR_TOL - _scaled(F, off, scale)[:, k])[:, None]
+        hold = (fk + _ANCHOR_SLACK - _scaled(F, off, scale)[:, k])[:, None]
         return hold if cons is None else np.hstack([cons(F, G), hold])
 
     sub = _Sub(problem, s2, c2)
@@ -319,33 +359,238 @@ def _best_of(res: BatchResult, owner: np.ndarray, n_sub: int) -> list[SubResult]
     return out
 
 
-def _anchors_batched(problem: Any, off: np.ndarray, scale: np.ndarray, n_starts: int, seed: int,
-                     first: np.ndarray) -> tuple[list[SubResult], int]:
-    """The m anchors, their multi-starts solved together: each minimises its objective augmented by ρ times the
-    sum of the others (all scaled), the epsilon sub-problem with no epsilon bound. Where the minimum of f_k is one
-    design this moves it by O(ρ) and f_k by O(ρ²); where f_k has a plateau (a bound or a constraint holds it) it
-    picks the best of the others on it, as the lexicographic second stage of :func:`_anchor` does, without that
-    stage's degenerate equality constraint (on which SQP steps stall)."""
+@dataclass
+class _Sample:
+    """A seeded space-filling sample of the design box, evaluated in one model call: u (n, n_var), F, G and the
+    largest scaled violation of the problem's constraints (inf where the model cannot evaluate a design)."""
+
+    u: np.ndarray
+    F: np.ndarray
+    G: np.ndarray
+    violation: np.ndarray
+
+    @classmethod
+    def draw(cls, problem: Any, seed: int) -> "_Sample":
+        d = problem.xl.size
+        n = int(min(_SAMPLE_MAX, max(_SAMPLE_MIN, _SAMPLE_PER_VAR * d)))
+        U = lhs(n, d, seed)
+        F, G = problem.evaluate(problem.xl + U * (problem.xu - problem.xl))
+        v = np.maximum(0.0, G / problem.g_scale).max(axis=1, initial=0.0) if problem.n_con else np.zeros(n)
+        bad = ~(np.all(np.isfinite(F), axis=1) & np.all(np.isfinite(G), axis=1))
+        return cls(U, F, G, np.where(bad, np.inf, v))
+
+    def best(self, scalar: np.ndarray, k: int) -> np.ndarray:
+        """Rows of the ``k`` best designs for a scalar objective (least violation first, then the objective)."""
+        s = np.where(np.isfinite(scalar), scalar, np.inf)
+        return np.lexsort((s, np.round(self.violation, 9)))[:k]
+
+
+def _anchor_rows(problem: Any, sample: _Sample, off: np.ndarray, scale: np.ndarray, n_starts: int,
+                 first: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The anchors' multi-start rows for :func:`_solve_rows`: objective k (scaled) plus ρ times the sum of the
+    others, from the base design and the sample's ``n_starts - 1`` best designs for it; no epsilon bound (a
+    constant row). Where the minimum of f_k is one design the augmentation moves it by O(ρ) and f_k by O(ρ²);
+    where f_k has a plateau (a bound or a constraint holds it) it picks the best of the others on it, as the
+    lexicographic second stage of :func:`_anchor` does, without that stage's degenerate equality constraint."""
     m = problem.n_obj
-    cons = model_constraints(problem) if problem.n_con else None
     aug = np.where(np.eye(m, dtype=bool), 1.0, _RHO)
+    per = max(1, n_starts)
+    S = _scaled(sample.F, off, scale)
+    starts = np.concatenate([np.repeat(first[None, None, :], m, axis=0),
+                             np.array([sample.u[sample.best(S @ aug[i], per - 1)] for i in range(m)])], axis=1)
+    return aug[np.repeat(np.arange(m), per)] / scale, np.zeros((m * per, m)), np.ones(m * per), starts.reshape(m * per, -1)
 
-    def s1(obj):  # sub-problem i minimises objective obj[i] (augmented)
-        return lambda F, G, idx: (_scaled(F, off, scale) * aug[obj[idx]]).sum(axis=1)
 
-    c1 = (lambda F, G, idx: cons(F, G)) if cons else None
-    starts, calls = _lhs_ranked(problem, s1(np.arange(m)), c1, m, max(1, n_starts - 1), seed)
-    U0 = np.concatenate([np.repeat(first[None, None, :], m, axis=0), starts], axis=1)  # (m, n_starts, n)
-    per = U0.shape[1]
-    owner = np.repeat(np.arange(m), per)
-    res = solve_batch(problem, s1(owner), c1, U0.reshape(m * per, -1))
-    calls += res.n_model_calls
-    best = _best_of(res, owner, m)
+def _best_anchors(problem: Any, res: BatchResult, n_starts: int, seed: int) -> list[SubResult]:
+    """The best start of each anchor (the first ``m · n_starts`` rows of ``res``); an anchor with no feasible
+    start raises :class:`InfeasibleError` naming the constraints (from :func:`xlcell.optimize.minimize`)."""
+    m, per = problem.n_obj, max(1, n_starts)
+    best = _best_of(res, np.repeat(np.arange(m), per), m)
     for k, b in enumerate(best):
         if not b.feasible:
             r = minimize(problem, k, n_starts=n_starts, seed=seed)
             raise InfeasibleError(r.message)
-    return best, calls
+    return best
+
+
+def _anchors_batched(problem: Any, sample: _Sample, off: np.ndarray, scale: np.ndarray, n_starts: int, seed: int,
+                     first: np.ndarray, cons: Callable | None) -> tuple[list[SubResult], int]:
+    """The m anchors, their multi-starts solved together (:func:`_anchor_rows`) in one batch."""
+    W, A, b, U0 = _anchor_rows(problem, sample, off, scale, n_starts, first)
+    res = _solve_rows(problem, cons, W, A, b, U0, _ANCHOR_MAXITER, _ANCHOR_TOL[_hessian(problem)],
+                      np.repeat(np.arange(problem.n_obj), max(1, n_starts)))
+    return _best_anchors(problem, res, n_starts, seed), res.n_model_calls
+
+
+def _place_two(P: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``k`` points at equal arc length along the polyline through the 2-objective points ``P`` (normalised, sorted
+    by the first objective), its ends excluded. Returns the points (k, 2), the segment each lies on and the
+    fraction along it."""
+    seg = np.diff(P, axis=0)
+    length = np.hypot(seg[:, 0], seg[:, 1])
+    cum = np.r_[0.0, np.cumsum(length)]
+    t = cum[-1] * np.arange(1, k + 1) / (k + 1)
+    j = np.clip(np.searchsorted(cum, t, side="right") - 1, 0, len(seg) - 1)
+    w = np.clip((t - cum[j]) / np.where(length[j] > 0, length[j], 1.0), 0.0, 1.0)
+    return P[j] + w[:, None] * seg[j], j, w
+
+
+def _two_levels(H: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Where ``k`` epsilon levels go along a 2-objective front known at the points ``H`` (normalised, sorted by the
+    first objective): at equal arc length along the polyline through them, its ends excluded. Each level bounds
+    the objective that changes faster there (the other is minimised), so that no sub-problem is ill-conditioned
+    where the front is nearly flat in one objective.
+
+    Returns the bounded objective (k,), its bound (k,), and for each level the segment it lies on and the
+    fraction along it (to interpolate starts between the designs at the segment's ends)."""
+    pts, j, w = _place_two(H, k)
+    seg = np.diff(H, axis=0)[j]
+    c_obj = np.where(np.abs(seg[:, 1]) >= np.abs(seg[:, 0]), 1, 0)
+    return c_obj, pts[np.arange(k), c_obj], j, w
+
+
+def _gap_levels(seg: np.ndarray, H: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``k`` epsilon levels in the gaps of a 2-objective front ``H`` (normalised, sorted by the first objective)
+    where the hypervolume loses most: a gap between neighbours loses the rectangle Δf̂1 Δf̂2 (``seg``, the
+    differences of ``H``, zero for a gap not to fill), split by q points into q + 1 pieces about 1/(q + 1) of
+    it, so points go one at a time to the gap whose loss falls most. Same returns as :func:`_two_levels` (the
+    levels of a gap at equal spacing along its chord)."""
+    area = np.abs(seg[:, 0] * seg[:, 1])
+    q = np.zeros(len(seg), dtype=int)
+    for _ in range(k):
+        q[np.argmax(area / ((q + 1) * (q + 2)))] += 1
+    j = np.repeat(np.arange(len(seg)), q)
+    w = np.concatenate([np.arange(1, n + 1) / (n + 1) for n in q if n]) if k else np.zeros(0)
+    seg = np.diff(H, axis=0)
+    pts = H[j] + w[:, None] * seg[j]
+    c_obj = np.where(np.abs(seg[j, 1]) >= np.abs(seg[j, 0]), 1, 0)
+    return c_obj, pts[np.arange(len(j)), c_obj], j, w
+
+
+def _linear_rows(ideal: np.ndarray, span: np.ndarray, c_obj: np.ndarray,
+                 eps: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Epsilon sub-problems of a 2-objective front as rows of weights on F (minimisation form), all linear:
+    minimise F @ W[i] (the free objective normalised, plus ρ times the bounded one) subject to F @ A[i] + b[i] >= 0
+    (the bound: ε_i - f̂_c >= 0), f̂ = (F - ideal) / span."""
+    k = len(c_obj)
+    W = np.zeros((k, 2))
+    A = np.zeros((k, 2))
+    W[np.arange(k), 1 - c_obj] = 1.0 / span[1 - c_obj]
+    W[np.arange(k), c_obj] = _RHO / span[c_obj]
+    A[np.arange(k), c_obj] = -1.0 / span[c_obj]
+    return W, A, eps + ideal[c_obj] / span[c_obj]
+
+
+def _hessian(problem: Any) -> str:
+    """The batched SQP's Hessians for ``problem``: finite differences (Newton) for a few variables, else BFGS."""
+    return "fd" if problem.n_var <= _FD_HESSIAN_VARS else "bfgs"
+
+
+def _solve_rows(problem: Any, cons: Callable | None, W: np.ndarray, A: np.ndarray, b: np.ndarray,
+                U0: np.ndarray, maxiter: int | np.ndarray | None = None,
+                tol: float | np.ndarray = _FRONT_TOL, groups: np.ndarray | None = None) -> BatchResult:
+    """min F @ W[i] s.t. the problem's constraints and F @ A[i] + b[i] >= 0, every row i from U0[i], one batch."""
+    def scalar(F, G, idx):
+        return (F * W[idx]).sum(axis=1)
+
+    def con(F, G, idx):
+        e = ((F * A[idx]).sum(axis=1) + b[idx])[:, None]
+        return e if cons is None else np.hstack([cons(F, G), e])
+
+    hess = _hessian(problem)
+    return solve_batch(problem, scalar, con, U0, tol=tol, maxiter=_FRONT_MAXITER[hess] if maxiter is None else maxiter,
+                       hessian=hess, groups=groups)
+
+
+def _front_two(problem: Any, sample: _Sample, off: np.ndarray, scale: np.ndarray, k: int, n_starts: int, seed: int,
+               first: np.ndarray, cons: Callable | None) -> tuple[list[SubResult], list[SubResult], int, int]:
+    """The anchors and ``k`` epsilon sub-problems of a 2-objective front, in (at most) two batches.
+
+    Batch 1 solves the anchors' multi-starts (from the base design and the sample's best designs for each) and
+    ``k`` levels placed along the sample's feasible non-dominated set (normalised by its own extent, see
+    :func:`_two_levels`), each started from the best known design for it: among the sample and the designs
+    interpolated between the two sample points that bracket its level (evaluated in one model call), the least
+    of its objective plus :data:`_START_MU` times its violation (a near start slightly outside beats a far
+    feasible one). Batch 2 spends the sub-problems batch 1 lost (infeasible, duplicate or dominated, e.g. levels
+    beyond the true anchors, or all of them when the sample lies far from the front, as on ZDT's 30 variables)
+    in the largest gaps of the front found (:func:`_gap_levels`), started between the designs at each gap's ends.
+
+    Returns (anchors, level solutions, sub-problems solved, model calls).
+    """
+    m = 2
+    calls = 0
+    WA, AA, bA, UA = _anchor_rows(problem, sample, off, scale, n_starts, first)
+    per = max(1, n_starts)
+    # the front's shape from the sample: its feasible non-dominated designs
+    ok = (sample.violation <= FEASIBILITY_TOL) & np.all(np.isfinite(sample.F), axis=1)
+    Fok, Uok = sample.F[ok], sample.u[ok]
+    nd = non_dominated(Fok) if len(Fok) else np.zeros(0, dtype=bool)
+    Fnd, Und = Fok[nd], Uok[nd]
+    order = np.lexsort((Fnd[:, 1], Fnd[:, 0]))
+    Fnd, Und = Fnd[order], Und[order]
+    ideal_e, nadir_e = (Fnd.min(axis=0), Fnd.max(axis=0)) if len(Fnd) else (np.zeros(m), np.zeros(m))
+    k1 = k - min(k, max(2, int(round(_GAP_FILL * k)))) if len(Fnd) >= 2 and np.all(nadir_e > ideal_e) else 0
+    if k1:
+        span_e = nadir_e - ideal_e
+        c_obj, eps, j, w = _two_levels((Fnd - ideal_e) / span_e, k1)
+        W1, A1, b1 = _linear_rows(ideal_e, span_e, c_obj, eps)
+        U_int = np.clip(Und[j] + w[:, None] * (Und[j + 1] - Und[j]), 0.0, 1.0)
+        F_int, G_int = problem.evaluate(problem.xl + U_int * (problem.xu - problem.xl))
+        calls += 1
+        v_int = np.maximum(0.0, G_int / problem.g_scale).max(axis=1, initial=0.0) if problem.n_con else np.zeros(k1)
+        v_int = np.where(np.all(np.isfinite(F_int), axis=1) & np.isfinite(v_int), v_int, np.inf)
+        cu, cF = np.vstack([sample.u, U_int]), np.vstack([sample.F, F_int])
+        cv = np.r_[sample.violation, v_int]
+        sc = W1 @ cF.T
+        over = np.maximum(0.0, -(A1 @ cF.T + b1[:, None]))  # (k1, candidates): beyond each level's bound
+        merit = np.where(np.isfinite(sc), sc, np.inf) + _START_MU * np.maximum(cv[None, :], over)
+        U1 = cu[np.argmin(np.where(np.isfinite(merit), merit, np.inf), axis=1)]
+    else:
+        W1, A1, b1, U1 = np.zeros((0, m)), np.zeros((0, m)), np.zeros(0), np.zeros((0, problem.n_var))
+    res = _solve_rows(problem, cons, np.vstack([WA, W1]), np.vstack([AA, A1]), np.r_[bA, b1], np.vstack([UA, U1]),
+                      np.r_[np.full(m * per, _ANCHOR_MAXITER), np.full(k1, _FRONT_MAXITER[_hessian(problem)])],
+                      np.r_[np.full(m * per, _ANCHOR_TOL[_hessian(problem)]), np.full(k1, _FRONT_TOL)],
+                      np.r_[np.repeat(np.arange(m), per), np.full(k1, -1)])
+    calls += res.n_model_calls
+    anchors = _best_anchors(problem, res, n_starts, seed)
+    levels = [res.sub(m * per + i) for i in range(k1)]
+    # batch 2: the lost sub-problems into the largest gaps of the front found, in the anchors' normalisation
+    FA = np.array([a.F for a in anchors])
+    ideal, nadir = FA.min(axis=0), FA.max(axis=0)
+    span = nadir - ideal
+    n_sub = m + k1
+    if not np.all(span > 1e-12 * np.maximum(np.abs(ideal), 1.0)):
+        return anchors, levels, n_sub, calls
+    closed: set[tuple[bytes, bytes]] = set()  # gaps whose levels all returned to their ends: the front is cut there
+    for rnd in range(_GAP_ROUNDS):
+        known = anchors + [r for r in levels if r.feasible]
+        H = (np.array([r.F for r in known]) - ideal) / span
+        keep = non_dominated(H, tol=_SAME) & np.all(H <= 1.0 + _SAME, axis=1) & np.all(H >= -_SAME, axis=1)
+        H, Uk = H[keep], np.array([r.u for r in known])[keep]
+        order = np.lexsort((H[:, 1], H[:, 0]))
+        H, Uk = H[order], Uk[order]
+        k2 = k - (len(H) - m)
+        # a further round only when the last lost many (a front cut into pieces, as ZDT3's)
+        if len(H) < 2 or k2 <= (0 if rnd == 0 else _GAP_REROUND * k):
+            break
+        ends = [(H[i].round(6).tobytes(), H[i + 1].round(6).tobytes()) for i in range(len(H) - 1)]
+        open_gap = np.array([e not in closed for e in ends])
+        if not open_gap.any():
+            break
+        c_obj, eps, j, w = _gap_levels(np.where(open_gap[:, None], np.diff(H, axis=0), 0.0), H, k2)
+        W2, A2, b2 = _linear_rows(ideal, span, c_obj, eps)
+        U2 = np.clip(Uk[j] + w[:, None] * (Uk[j + 1] - Uk[j]), 0.0, 1.0)
+        res2 = _solve_rows(problem, cons, W2, A2, b2, U2, _GAP_MAXITER[_hessian(problem)])
+        calls += res2.n_model_calls
+        new = [res2.sub(i) for i in range(len(j))]
+        levels += new
+        n_sub += len(j)
+        Hn = (res2.F - ideal) / span
+        for g in np.unique(j):  # a gap none of whose levels found a point strictly inside it is cut
+            inside = (j == g) & res2.feasible & (Hn[:, 0] > H[g, 0] + _SAME) & (Hn[:, 0] < H[g + 1, 0] - _SAME)
+            if not inside.any():
+                closed.add(ends[g])
+    return anchors, levels, n_sub, calls
 
 
 def _warm_starts(P: np.ndarray, known_p: np.ndarray, known_u: np.ndarray, n_near: int = 2) -> np.ndarray:
@@ -429,7 +674,8 @@ def pareto_front(problem: Any, n_points: int = 11, method: str = "epsilon", *, s
         At least two objectives.
     n_points : int
         Sub-problems to solve including the anchors (the front may hold fewer points: dominated, duplicate and
-        infeasible solutions are dropped and counted).
+        infeasible solutions are dropped and counted; the batched two-objective front re-solves the ones it loses
+        in the largest gaps, so its ``n_subproblems`` may exceed ``n_points``, its points never do).
     method : {"epsilon", "weighted"}
         Epsilon-constraint (recovers non-convex fronts) or weighted sum (only the convex hull).
     seed : int
@@ -443,8 +689,9 @@ def pareto_front(problem: Any, n_points: int = 11, method: str = "epsilon", *, s
         after the anchors and after each level of sub-problems solved together.
     solver : {"auto", "batched", "sequential"}
         ``"batched"``: the sub-problems are solved together by :func:`xlcell.optimize.solve_batch`, one
-        population call per iteration for all of them (anchors together, then the grid coarse to fine with warm
-        starts); ``"sequential"``: one SLSQP solve after another, each warm-started from its nearest solved
+        population call per iteration for all of them (two-objective epsilon fronts: a space-filling sample, the
+        anchors with levels spaced along the sample's front, then the largest gaps refilled, see the module
+        notes; otherwise the anchors together, then the grid coarse to fine with warm starts); ``"sequential"``: one SLSQP solve after another, each warm-started from its nearest solved
         neighbour (the method before issue 15). ``"auto"`` (default): batched for two objectives, sequential for
         three or more (where the batched SQP does not yet escape the degenerate anchors of fronts like DTLZ2's
         sphere, whose anchors are stationary points of every objective).
@@ -477,14 +724,29 @@ def _pareto_front(problem: Any, n_points: int, method: str, seed: int, n_starts:
     n_points = int(n_points)
     if n_points < m:
         raise InputError("n_points", n_points, f"at least {m} (one per objective)")
-    off, scale = objective_scale(problem, seed)
     span_u = problem.xu - problem.xl
     first = (problem.x_base() - problem.xl) / span_u
     calls = 0
     anchors = []
     total = m + (len(simplex_lattice(m, n_points)) - m if method == "weighted" else n_points - m)
+    two = solver == "batched" and method == "epsilon" and m == 2
+    sample = None
     if solver == "batched":
-        anchors, c = _anchors_batched(problem, off, scale, n_starts, seed, first)
+        sample = _Sample.draw(problem, seed)
+        off, scale = scale_of(sample.F)
+        calls += 1
+    else:
+        off, scale = objective_scale(problem, seed)
+    cons = model_constraints(problem) if problem.n_con else None
+    levels: list[SubResult] = []
+    n_sub = 0
+    if two:
+        anchors, levels, n_sub, c = _front_two(problem, sample, off, scale, n_points - m, n_starts, seed, first, cons)
+        calls += c
+        if progress:
+            progress(total, total)
+    elif solver == "batched":
+        anchors, c = _anchors_batched(problem, sample, off, scale, n_starts, seed, first, cons)
         calls += c
         if progress:
             progress(m, total)
@@ -504,7 +766,6 @@ def _pareto_front(problem: Any, n_points: int, method: str, seed: int, n_starts:
     def fhat(F):
         return (F - ideal) / span_safe
 
-    cons = model_constraints(problem) if problem.n_con else None
     params, solved = [], []  # sub-problem parameter vectors (weights or eps) and solutions
     for k, a in enumerate(anchors):
         p = np.zeros(m)
@@ -520,6 +781,10 @@ def _pareto_front(problem: Any, n_points: int, method: str, seed: int, n_starts:
         grid = [np.array(e) for e in itertools.product(axis, repeat=m - 1)][: max(0, n_points - m)]
 
     n_infeasible = 0
+    if two:
+        solved += levels
+        n_infeasible = sum(not r.feasible for r in levels)
+        grid = []
     if solver == "batched" and grid:
         P = np.array(grid)
         if method == "weighted":
@@ -593,7 +858,7 @@ def _pareto_front(problem: Any, n_points: int, method: str, seed: int, n_starts:
     return ParetoFront(
         method=method, variable_keys=list(problem.variable_names), objective_keys=list(problem.objective_names),
         senses=senses, X=X, F=Fm * senses, outputs=outputs, ideal=ideal * senses, nadir=nadir * senses,
-        hypervolume=hv, knee=knee_index(Fm, ideal, nadir), n_subproblems=len(solved), n_infeasible=n_infeasible,
+        hypervolume=hv, knee=knee_index(Fm, ideal, nadir), n_subproblems=n_sub or len(solved), n_infeasible=n_infeasible,
         n_dominated=len(ok) - int(keep.sum()), n_model_calls=calls, seconds=time.perf_counter() - t0,
         units=key_units(problem, problem.variable_names, outputs),
     )

@@ -29,7 +29,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 #: built for Pyodide (in its distribution), so their version is Pyodide's: xlwings Lite's docs say not to pin them
-PYODIDE_BUILT = ("numpy", "scipy", "pandas", "scikit-learn")
+PYODIDE_BUILT = ("numpy", "scipy", "pandas", "scikit-learn", "threadpoolctl")
 #: xlwings Lite installs and pins xlwings itself (the line it writes into requirements.txt stays)
 PROVIDED_BY_LITE = ("xlwings",)
 PLACEHOLDER_URL = "https://YOUR-HOST/xlcell-{version}-py3-none-any.whl"

@@ -1,0 +1,227 @@
+"""Benchmark: the design UDFs' cost per call and the array UDF over 10,000 designs, against the baseline commit's
+UDFs in the same run (issue 15, item 1: lean evaluation).
+
+The baseline (``--baseline-ref``, default the commit before issue 15's lean evaluation) is extracted with
+``git archive`` into a temporary folder and measured in a child process on the same inputs; its results must equal
+this checkout's (exactly: the same floats), or the benchmark fails. Measured, as Excel calls them (ranges as lists of
+rows, numbers as floats):
+
+* ``XLCELL_CELL_VALUE(design, "energy_Wh")`` and ``XLCELL_COST_VALUE(design, "cell_cost_usd_per_kWh")`` with the
+  template's Design sheet (B5:C120) as the design range: the first call (memo emptied before each call: what a
+  changed input costs), its Python-side overhead (that time less the model's own time on the already-validated
+  design), a memoised call, and a sheet of 30 cells asking 30 metrics of the same design;
+* ``XLCELL_CELL_TABLE`` over 10,000 designs, 3 metrics and every metric, with a table of every Design key
+  (38 columns) and a sweep table of 3 columns;
+* the ``udf`` wrapper's own cost per call (``XLCELL_VERSION`` through the wrapper less the bare function), and a
+  scalar helper UDF (``XLCELL_CRF``) as a plain baseline.
+
+    python bench/bench_udf.py [--quick] [--repeat 7] [--baseline-ref REF]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from io import BytesIO
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE_REF = "9084bd2"  #: main before issue 15's lean evaluation
+METRICS3 = ["energy_Wh", "capacity_Ah", "specific_energy_Wh_kg"]
+#: 30 metrics of one design for the sheet of 30 cells (the chain's: one evaluation of the model)
+SHEET = ["energy_Wh", "capacity_Ah", "mass_g", "volume_cm3", "specific_energy_Wh_kg", "energy_density_Wh_L",
+         "nominal_voltage_V", "avg_voltage_V", "resistance_mohm", "asi_total_ohm_cm2", "asi_electrolyte_ohm_cm2",
+         "asi_electronic_ohm_cm2", "asi_ct_pos_ohm_cm2", "asi_ct_neg_ohm_cm2", "asi_hardware_ohm_cm2",
+         "asi_rating_ohm_cm2", "pos_areal_capacity_mAh_cm2", "neg_areal_capacity_mAh_cm2", "np_ratio",
+         "pos_thickness_um", "neg_thickness_um", "mass_pos_coating_g", "mass_neg_coating_g", "mass_pos_foil_g",
+         "mass_neg_foil_g", "mass_separator_g", "mass_electrolyte_g", "mass_packaging_g", "electrolyte_volume_cm3",
+         "current_A"]
+
+
+def design_range() -> list[list]:
+    """The template's Design sheet B5:C120 as xlwings hands it over (numbers as floats)."""
+    import openpyxl
+
+    ws = openpyxl.load_workbook(ROOT / "workbooks" / "xlcell_template.xlsx", read_only=True)["Design"]
+    rows = [list(r[1:3]) for r in ws.iter_rows(min_row=5, max_row=120, max_col=3, values_only=True)]
+    return [[c if not isinstance(c, int) or isinstance(c, bool) else float(c) for c in r] for r in rows]
+
+
+def tables(rng: list[list], n: int) -> dict[str, list[list]]:
+    kv = [r for r in rng if isinstance(r[0], str) and r[1] is not None and "_" in r[0]]
+    sweep = ["pos_thickness_um", "pos_porosity", "np_ratio"]
+    return {"keys": [[r[0] for r in kv]] + [[r[1] for r in kv] for _ in range(n)],
+            "sweep": [sweep] + [[60.0 + 140.0 * i / n, 0.2 + 0.2 * (i % 7) / 7, 1.05 + 0.1 * (i % 5) / 5]
+                                for i in range(n)]}
+
+
+def median_call(f, n: int, before=None) -> float:
+    """Median seconds of ``n`` single calls of ``f`` (``before()`` untimed before each)."""
+    ts = []
+    for _ in range(n):
+        if before is not None:
+            before()
+        t = time.perf_counter()
+        f()
+        ts.append(time.perf_counter() - t)
+    return statistics.median(ts)
+
+
+def loop_call(f, n: int, repeat: int) -> float:
+    """Seconds per call of ``f`` over a loop of ``n`` calls (the median of ``repeat`` loops)."""
+    out = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        for _ in range(n):
+            f()
+        out.append((time.perf_counter() - t) / n)
+    return statistics.median(out)
+
+
+def measure(rng: list[list], tabs: dict[str, list[list]], repeat: int, calls: int) -> tuple[dict, dict]:
+    """(seconds by case, results by case) of the ``udfs`` on the path: this checkout's or the baseline's."""
+    import udfs  # noqa: F401
+    from udfs.cell import XLCELL_CELL_TABLE, XLCELL_CELL_VALUE, XLCELL_VERSION, cell_inputs
+    from udfs.cost import XLCELL_COST_VALUE, XLCELL_CRF, cost_inputs
+    from xlcell.cell import evaluate_cell, resolve
+    from xlcell.cost import evaluate_cost
+
+    import gc
+
+    gc.collect()
+    gc.freeze()  # the inputs (tables of 10,000 rows) are not walked by every collection the calls trigger
+    try:  # this checkout: the memo, and the model asked for the energy's part only
+        from udfs._cache import clear
+        from xlcell.cell import metric_group
+
+        cell_kw = {"metrics": metric_group("energy_Wh")}
+    except ImportError:  # the baseline: no memo, every metric
+        clear, cell_kw = None, {}
+    t: dict[str, float] = {}
+    res: dict[str, object] = {}
+    res["cell"] = XLCELL_CELL_VALUE(rng, "energy_Wh")
+    res["cost"] = XLCELL_COST_VALUE(rng, "cell_cost_usd_per_kWh")
+    t["cell first"] = median_call(lambda: XLCELL_CELL_VALUE(rng, "energy_Wh"), calls, clear)
+    t["cost first"] = median_call(lambda: XLCELL_COST_VALUE(rng, "cell_cost_usd_per_kWh"), max(3, calls // 3), clear)
+    d, kw = cell_inputs(rng)
+    d = resolve(d)  # the already-validated design (the baseline's evaluate_cell validates it again: its model time)
+    t["cell model"] = median_call(lambda: evaluate_cell(d, **kw, **cell_kw), calls)
+    dc, kwc = cost_inputs(rng)
+    dc = resolve(dc)
+    t["cost model"] = median_call(lambda: evaluate_cost(dc, **kwc), max(3, calls // 3))
+    XLCELL_CELL_VALUE(rng, "energy_Wh")
+    XLCELL_COST_VALUE(rng, "cell_cost_usd_per_kWh")
+    t["cell memo"] = median_call(lambda: XLCELL_CELL_VALUE(rng, "energy_Wh"), 20 * calls)
+    t["cost memo"] = median_call(lambda: XLCELL_COST_VALUE(rng, "cell_cost_usd_per_kWh"), 20 * calls)
+
+    def sheet():
+        if clear is not None:
+            clear()  # a changed input: the sheet's 30 cells recalculate
+        return [XLCELL_CELL_VALUE(rng, m) for m in SHEET]
+
+    res["sheet"] = sheet()
+    t["sheet of 30"] = min(median_call(sheet, max(3, calls // 10)) for _ in range(1)) / len(SHEET)
+    n = 20000
+    t["crf"] = loop_call(lambda: XLCELL_CRF(0.08, 10.0), n, repeat)
+    # the wrapper's own cost: the trivial XLCELL_VERSION through it and bare, alternating, the fastest loop of each
+    raw = XLCELL_VERSION.__wrapped__
+    wrapped, bare = [], []
+    for _ in range(3 * repeat):
+        wrapped.append(loop_call(XLCELL_VERSION, n, 1))
+        bare.append(loop_call(raw, n, 1))
+    t["version"], t["version bare"] = min(wrapped), min(bare)
+    for name, rows in tabs.items():
+        for label, metrics in (("3", [METRICS3]), ("all", None)):
+            key = f"table {name} {label}"
+            res[key] = XLCELL_CELL_TABLE(rows, metrics)
+            t[key] = median_call(lambda: XLCELL_CELL_TABLE(rows, metrics), repeat)
+    return t, res
+
+
+def child(inputs: str, out: str, repeat: int, calls: int) -> None:
+    with open(inputs, "rb") as f:
+        rng, tabs = pickle.load(f)
+    with open(out, "wb") as f:
+        pickle.dump(measure(rng, tabs, repeat, calls), f)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer calls and repeats")
+    ap.add_argument("--repeat", type=int, default=5, help="repeats of each table call and loop")
+    ap.add_argument("--calls", type=int, default=60, help="single calls timed per design-UDF case")
+    ap.add_argument("--n", type=int, default=10000, help="designs of the array UDF")
+    ap.add_argument("--baseline-ref", default=BASELINE_REF)
+    ap.add_argument("--child", nargs=2, metavar=("INPUTS", "OUT"), help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.quick:
+        a.repeat, a.calls = 3, 30
+    if a.child:
+        child(a.child[0], a.child[1], a.repeat, a.calls)
+        return 0
+    sys.path.insert(0, str(ROOT))
+    from bench._report import record
+
+    rng = design_range()
+    tabs = tables(rng, a.n)
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp) / "baseline"
+        base.mkdir()
+        blob = subprocess.run(["git", "archive", a.baseline_ref, "udfs", "xlcell"], cwd=ROOT, check=True,
+                              capture_output=True).stdout
+        tarfile.open(fileobj=BytesIO(blob)).extractall(base, filter="data")
+        inputs, out = Path(tmp) / "inputs.pkl", Path(tmp) / "out.pkl"
+        inputs.write_bytes(pickle.dumps((rng, tabs)))
+        env = dict(os.environ, PYTHONPATH=str(base))
+        subprocess.run([sys.executable, __file__, "--child", str(inputs), str(out), "--repeat", str(a.repeat),
+                        "--calls", str(a.calls)], env=env, cwd=tmp, check=True)
+        tb, rb = pickle.loads(out.read_bytes())
+    tn, rn = measure(rng, tabs, a.repeat, a.calls)
+
+    # correctness first: the same numbers as the baseline's, exactly
+    for k in rb:
+        if rn[k] != rb[k]:
+            raise SystemExit(f"{k}: this checkout's result differs from the baseline's")
+    agree = f"results equal to {a.baseline_ref}'s (exactly)"
+    us, ms = 1e6, 1e3
+    for k in sorted(tn):
+        print(f"{k:<22} this checkout {tn[k] * us:12.1f} µs   baseline {tb[k] * us:12.1f} µs   ratio {tn[k] / tb[k]:.3f}")
+    base = f"the UDF at {a.baseline_ref} (before issue 15's lean evaluation), same run"
+    for udf, item in (("cell", "XLCELL_CELL_VALUE(design, \"energy_Wh\")"),
+                      ("cost", "XLCELL_COST_VALUE(design, \"cell_cost_usd_per_kWh\")")):
+        over_n, over_b = tn[f"{udf} first"] - tn[f"{udf} model"], tb[f"{udf} first"] - tb[f"{udf} model"]
+        record(f"{item}, first call (no memo): Python-side overhead / the baseline's", over_n / over_b, base,
+               value=over_n * us, unit="µs",
+               note=f"call {tn[f'{udf} first'] * us:.0f} µs less the model's own {tn[f'{udf} model'] * us:.0f} µs on "
+                    f"the validated design (baseline {tb[f'{udf} first'] * us:.0f} - {tb[f'{udf} model'] * us:.0f} µs); "
+                    f"target 50 µs; {agree}")
+        record(f"{item}, first call (no memo): time / the baseline's", tn[f"{udf} first"] / tb[f"{udf} first"], base,
+               value=tn[f"{udf} first"] * us, unit="µs", note=agree)
+        record(f"{item}, memoised call: time / the baseline's call", tn[f"{udf} memo"] / tb[f"{udf} memo"], base,
+               value=tn[f"{udf} memo"] * us, unit="µs", note=f"target 50 µs; scalar helper XLCELL_CRF "
+                                                             f"{tn['crf'] * us:.1f} µs")
+    record("sheet of 30 XLCELL_CELL_VALUE cells of one design range (30 metrics): time per cell / the baseline's",
+           tn["sheet of 30"] / tb["sheet of 30"], base, value=tn["sheet of 30"] * us, unit="µs", note=agree)
+    for name, what in (("keys", "every Design key (38 columns)"), ("sweep", "3 columns")):
+        for label, m in (("3", "3 metrics"), ("all", "all 71 metrics")):
+            k = f"table {name} {label}"
+            record(f"XLCELL_CELL_TABLE, {a.n} designs x {m}, a table of {what}: time / the baseline's",
+                   tn[k] / tb[k], base, value=tn[k] * ms, unit="ms",
+                   note=("target 20 ms; " if label == "3" else "") + agree)
+    wrap_n, wrap_b = tn["version"] - tn["version bare"], tb["version"] - tb["version bare"]
+    record("udf wrapper's own cost per call (XLCELL_VERSION through it less the bare function) / the baseline's",
+           wrap_n / wrap_b, f"the wrapper at {a.baseline_ref}, same run", value=wrap_n * us, unit="µs",
+           note=f"baseline {wrap_b * us:.2f} µs; the scalar helper XLCELL_CRF {tn['crf'] * us:.2f} µs per call")
+    print(json.dumps({"this checkout": tn, "baseline": tb}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

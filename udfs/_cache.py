@@ -1,0 +1,177 @@
+"""Memoised model evaluations of the design UDFs: a sheet whose 30 cells each ask one metric of the same design range
+evaluates the model once; the other 29 calls cost a lookup.
+
+Excel hands a UDF its ranges as lists of lists of plain values (float, str, bool, None); :func:`freeze` makes them a
+hashable key, so that the result of a call is keyed on *every* value of *every* range it read (the design, the
+materials table, the BOM/format, factory and steps ranges). A small bounded LRU (:class:`LRU`) holds the results;
+nothing in it can be changed by a caller: the arrays it holds are read-only (:func:`readonly`) and the UDFs hand
+Excel Python numbers built from them. Errors are never cached: a call that raises is evaluated again next time.
+"""
+from __future__ import annotations
+
+import itertools
+import threading
+from collections import OrderedDict
+from typing import Any, Callable, Hashable
+
+import numpy as np
+
+_MISSING = object()
+
+
+class LRU:
+    """A bounded least-recently-used mapping, safe to use from several threads.
+
+    Parameters
+    ----------
+    maxsize : int
+        The number of entries kept; the least recently used one goes first.
+    """
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._data: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: Hashable, default: Any = None) -> Any:
+        """The value of ``key`` (marked as the most recently used), or ``default``."""
+        with self._lock:
+            value = self._data.get(key, _MISSING)
+            if value is _MISSING:
+                self.misses += 1
+                return default
+            self._data.move_to_end(key)
+            self.hits += 1
+            return value
+
+    def put(self, key: Hashable, value: Any) -> Any:
+        """Keep ``value`` under ``key`` (dropping the least recently used entry when full); returns ``value``."""
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.maxsize:
+                self._data.popitem(last=False)
+        return value
+
+    def get_or_make(self, key: Hashable | None, make: Callable[[], Any]) -> Any:
+        """The value of ``key``, made by ``make()`` and kept when missing (``key`` None: made, never kept)."""
+        if key is None:
+            return make()
+        value = self.get(key, _MISSING)
+        if value is _MISSING:
+            value = self.put(key, make())
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+            self.hits = self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+class _Unhashable(Exception):
+    pass
+
+
+_LIST = {list}
+
+
+class Key:
+    """A hashable key that computes its hash once (a tuple of a range's rows is hashed again at every dict
+    operation otherwise)."""
+
+    __slots__ = ("value", "_hash")
+
+    def __init__(self, value: Hashable) -> None:
+        self.value = value
+        self._hash = hash(value)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return self is other or (isinstance(other, Key) and self._hash == other._hash and self.value == other.value)
+
+    def __repr__(self) -> str:
+        return f"Key({self.value!r})"
+
+
+def freeze(v: Any) -> Hashable:
+    """A hashable key of an argument as Excel hands it over (a scalar, or a list of lists), or None if it cannot be
+    one (the call is then not memoised).
+
+    Two arguments get the same key only if they hold the same values of the same kinds: ``TRUE`` and ``1`` compare
+    equal in Python but not here (a bool is tagged), a list of rows and a flat list differ.
+    """
+    try:
+        if isinstance(v, list) and v and set(map(type, v)) == _LIST:
+            key = tuple(map(tuple, v))
+            if bool in set(map(type, itertools.chain.from_iterable(key))):
+                key = tuple(tuple(_tag(c) for c in r) for r in key)
+            return ("rows", key)
+        if isinstance(v, (list, tuple)):
+            key = tuple(freeze_cell(c) for c in v)
+            hash(key)
+            return ("list", key)
+        return ("cell", freeze_cell(v))
+    except (TypeError, _Unhashable):
+        return None
+
+
+def freeze_cell(c: Any) -> Hashable:
+    if isinstance(c, (list, tuple)):
+        f = freeze(c)
+        if f is None:
+            raise _Unhashable
+        return f
+    hash(c)
+    return _tag(c)
+
+
+def _tag(c: Any) -> Any:
+    return ("bool", c) if type(c) is bool else c
+
+
+def readonly(x: Any) -> Any:
+    """``x`` with every array in it (a dict's values, too) made read-only, so a cached result cannot be changed; in a
+    dict a 0-d array (one design's value) becomes its numpy scalar, which is immutable and cheaper to make so."""
+    if isinstance(x, np.ndarray):
+        x.flags.writeable = False
+    elif isinstance(x, dict):
+        for k, v in x.items():
+            if type(v) is np.ndarray:
+                if v.ndim == 0:
+                    x[k] = v[()]
+                else:
+                    v.flags.writeable = False
+    return x
+
+
+def key_of(*args: Any) -> Key | None:
+    """The key of a call's arguments (:func:`freeze` of each), or None if one cannot be frozen."""
+    out = []
+    for a in args:
+        f = freeze(a)
+        if f is None:
+            return None
+        out.append(f)
+    return Key(tuple(out))
+
+
+#: every memo of the UDFs, so that :func:`clear` empties them all (tests, benchmarks)
+CACHES: dict[str, LRU] = {}
+
+
+def cache(name: str, maxsize: int) -> LRU:
+    """The named LRU of a UDF module (made on first use)."""
+    return CACHES.setdefault(name, LRU(maxsize))
+
+
+def clear() -> None:
+    """Empty every UDF memo."""
+    for c in CACHES.values():
+        c.clear()
