@@ -16,7 +16,8 @@ numbers, so that it is reported, and fails the day it passes (the mark must then
 
 The same targets are held on ``tests/data/pybamm_dfn_heldout.json``: Mohtat2020 and Prada2013, the two sets the issue
 keeps for an independent check, run through the same script only once the model was final and never used to fit it
-(the ``heldout`` cases below).
+(the ``heldout`` cases below). One exception: the pulse's solid-diffusion limit was added after Prada2013's pulse power
+was seen to miss (+283 %), so that comparison is no longer blind.
 """
 from __future__ import annotations
 
@@ -57,14 +58,13 @@ MISSES = {
                                    "every thickness (0.77 at half the M50T's coatings, DFN 0.82), its one D_s per "
                                    "electrode (the mean where the discharge ends) limiting the thin cells",
     ("ORegan2022", "pulse", None): "DFN 929 W/m2 against xlcell 1254 W/m2 (+35.1 %): the DFN's 10 s pulse resistance "
-                                   "is 28 % above xlcell's (21.4 against 15.4 ohm cm2 at 2C); the closed form's pulse "
-                                   "has no solid-diffusion polarisation and O'Regan's particles diffuse slowly (r2/D "
-                                   "11600 s in the negative)",
-    # held out (Mohtat2020, Prada2013): run once the model was final, never used to fit it
-    ("Prada2013", "pulse", None): "DFN 526 W/m2 against xlcell 2014 W/m2 (+283 %): the DFN's 10 s pulse at 16C "
-                                  "empties the surface of Prada2013's 5 um graphite particles (D_s 3e-15 m2/s, "
-                                  "r2/D_s 8300 s; the surface moves about 0.38 from 0.41 at 50 % SOC); the closed "
-                                  "form's pulse has no solid-diffusion polarisation",
+                                   "is 28 % above xlcell's (21.4 against 15.4 ohm cm2 at 2C); xlcell has no OCV slope, "
+                                   "so the particles' solid diffusion enters its pulse only where a surface reaches "
+                                   "the end of its window (pulse_solid_limit), and O'Regan's do not within 10 s at the "
+                                   "design's D_s (the mean where the discharge ends; r2/D_s 3155 s in the negative)",
+    # held out (Mohtat2020, Prada2013): run once the model was final, never used to fit it. Prada2013's pulse power
+    # (DFN 526 W/m2, xlcell then 2014 W/m2, +283 %) was missed; the pulse's solid-diffusion limit was added after that
+    # miss was seen, so Prada2013's pulse power (now +6.7 %) is no longer a blind check
 }
 
 

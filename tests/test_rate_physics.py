@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import udfs
-from xlcell.cell import (bv_overpotential, default_design, electrode, evaluate_cell, rate_capability,
-                         sphere_critical_number, sphere_usable_fraction)
+from xlcell.cell import (bv_overpotential, default_design, electrode, evaluate_cell, pulse_solid_limit, rate_capability,
+                         sphere_critical_number, sphere_surface_change, sphere_usable_fraction)
 from xlcell.constants import FARADAY, GAS_CONSTANT
 from xlcell.design import design_from_mapping
 from xlcell.errors import InputError
@@ -52,6 +52,49 @@ def _sphere_by_finite_volumes(N: float, headroom: float = 0.0, shells: int = 400
     surface.terminal, surface.direction = True, 1
     sol = solve_ivp(rhs, (0.0, 2.0 / N), np.zeros(shells), method="BDF", events=surface, rtol=1e-8, atol=1e-10)
     return min(1.0, float(sol.t_events[0][0]) * N) if sol.t_events[0].size else 1.0
+
+
+def test_the_sphere_surface_change_has_its_limits():
+    # Carslaw & Jaeger §9.3: S -> 2 sqrt(τ/π) (semi-infinite) for τ -> 0, 3τ + 1/5 once the transient has died out;
+    # continuous where the short-time expansion hands over to the series
+    tau = np.array([1e-8, 1e-6])
+    assert sphere_surface_change(tau) == pytest.approx(2 * np.sqrt(tau / np.pi), rel=2e-3)
+    assert float(sphere_surface_change(20.0)) == pytest.approx(3 * 20.0 + 0.2, rel=1e-5)  # the log-log table
+    assert float(sphere_surface_change(2e3)) == pytest.approx(3 * 2e3 + 0.2, rel=1e-12)
+    assert float(sphere_surface_change(1e-3 * (1 - 1e-9))) == pytest.approx(float(sphere_surface_change(1e-3)), rel=2e-5)
+    s = sphere_surface_change(np.logspace(-9, 4, 300))
+    assert np.all(np.diff(s) > 0)
+
+
+@pytest.mark.parametrize("t_s", [3.0, 100.0, 1000.0, 8333.0])
+def test_at_the_pulse_solid_limit_the_surface_reaches_its_bound(t_s):
+    # an independent finite-volume sphere under the limit's flux for 10 s: its surface has moved by the share of the
+    # window left at 50 % SOC plus the headroom (h = 0.02), i.e. the event time is the pulse's end
+    q_a, h = 1.5e5, 0.02
+    i = float(pulse_solid_limit(q_a, t_s, h))
+    N = i * t_s / q_a  # the finite-volume helper's surface flux N/3 (mean moves by i/Q_A of the window per second)
+    share = _sphere_by_finite_volumes(N, headroom=0.5 + h - 1.0, shells=1200)
+    assert share / N * t_s == pytest.approx(10.0, rel=2e-2)
+
+
+def test_a_pulse_that_runs_a_surface_empty_is_capped_there():
+    # a 5 µm graphite with D_s = 1e-16 m²/s: in the 10 s pulse the negative's surface leaves its window before the
+    # voltage reaches 0.8 x OCV; the power is f V A i_lim with i_lim = 3 Q_A,n (0.5 + h) / (t_s S(10/t_s)), S by the
+    # short-time expansion (10/t_s = 4e-5)
+    slow = _with(neg={"particle_radius_m": 5e-6, "solid_diffusivity_m2_s": 1e-16})
+    m = evaluate_cell(slow)
+    t_s = (5e-6) ** 2 / 1e-16
+    tau = 10.0 / t_s
+    S = 2 * np.sqrt(tau / np.pi) + tau + 4 / 3 * tau**1.5 / np.sqrt(np.pi)
+    i_lim = 3 * float(m.neg_areal_capacity_C_m2) * 0.5 / (t_s * S)  # the default design has no headroom
+    area = float(slow.electrode_area_m2)
+    assert float(m.pulse_current_A) == pytest.approx(i_lim * area, rel=1e-3)
+    assert float(m.max_power_W) == pytest.approx(0.8 * float(m.avg_voltage_V) * i_lim * area, rel=1e-3)
+    # with fast particles the same cell's pulse is the Newton's, several times higher; headroom lifts the cap
+    fast = evaluate_cell(_with(neg={"particle_radius_m": 5e-6, "solid_diffusivity_m2_s": 3e-13}))
+    assert float(fast.max_power_W) > 2 * float(m.max_power_W)
+    roomy = evaluate_cell(_with(neg={"particle_radius_m": 5e-6, "solid_diffusivity_m2_s": 1e-16, "surface_headroom": 0.3}))
+    assert float(roomy.max_power_W) == pytest.approx(1.6 * float(m.max_power_W), rel=1e-9)
 
 
 @pytest.mark.parametrize("N", [0.05, 0.5, 2.0, 5.0, 15.0, 60.0])

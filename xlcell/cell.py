@@ -888,7 +888,8 @@ def evaluate_cell(design: CellDesign, fmt: CellFormat | None = None, *,
         # ohmic and the Butler–Volmer drops (the linear ASI's P = V² f (1 - f) / R at small overpotential)
         f = d.power_voltage_fraction
         salt = _pulse_salt(rate["salt_balance"], d.transference_number)
-        i_pulse = pulse_current((1.0 - f) * v_avg, rate["asi_ohm"], rate["i0_p"], rate["i0_n"], d.temperature_K, salt)
+        i_pulse = pulse_current((1.0 - f) * v_avg, rate["asi_ohm"], rate["i0_p"], rate["i0_n"], d.temperature_K, salt,
+                                _pulse_solid(d, c, rate))
         p_max = f * v_avg * i_pulse * A
         # the 10 s pulse at the C-rate: the voltage under load less the salt's concentration overpotential after 10 s
         i_c = rate["current_density"]
@@ -1053,15 +1054,13 @@ _SHORT_TAU = 1e-3  #: below this dimensionless time the series gives way to its 
 
 
 @lru_cache(maxsize=1)
-def _sphere_table() -> tuple[np.ndarray, np.ndarray]:
-    """The exact usable fraction of a sphere discharged at constant flux until its surface leaves the window.
+def _sphere_surface_table() -> tuple[np.ndarray, np.ndarray]:
+    """The sphere's constant-flux surface function S(τ) on a log grid of τ = D t / r² (1e-10 to 1e3): τ and S.
 
-    A sphere of radius r under a constant surface flux j from a uniform start has the surface concentration excess
-    (j r / D) S(τ), τ = D t / r², S(τ) = 3τ + 1/5 - 2 Σ exp(-λ_k² τ)/λ_k² (tan λ_k = λ_k; Carslaw & Jaeger,
-    *Conduction of Heat in Solids*, 2nd ed., 1959, §9.3), S ≈ 2 sqrt(τ/π) + τ + (4/3) τ^1.5/sqrt(π) for short times.
-    With N = r²/(D t_dis) (t_dis = 3600/C) the mean moves by the whole window in t_dis; the surface leaves the window
-    when u + (N/3)(S(u/N) - 3u/N) = 1, u = t/t_dis the delivered share. Parametrised by the end time τ_e this is
-    explicit: N = 3/S(τ_e), u = 3 τ_e / S(τ_e). Returned: log N ascending and u, for interpolation.
+    A sphere of radius r under a constant surface flux j from a uniform start has the surface concentration change
+    (j r / D) S(τ), S(τ) = 3τ + 1/5 - 2 Σ exp(-λ_k² τ)/λ_k² (tan λ_k = λ_k; Carslaw & Jaeger, *Conduction of Heat in
+    Solids*, 2nd ed., 1959, §9.3), S ≈ 2 sqrt(τ/π) + τ + (4/3) τ^1.5/sqrt(π) for short times (the semi-infinite
+    2 sqrt(τ/π) with the sphere's curvature correction).
     """
     k = np.arange(1, _SPHERE_TERMS + 1, dtype=float)
     q = (k + 0.5) * np.pi
@@ -1070,9 +1069,49 @@ def _sphere_table() -> tuple[np.ndarray, np.ndarray]:
         lam = lam - (lam * np.cos(lam) - np.sin(lam)) / (-lam * np.sin(lam))
     tau = np.logspace(-10, 3, 600)
     long_ = tau >= _SHORT_TAU
-    S = 2.0 * np.sqrt(tau / np.pi) + tau + (4.0 / 3.0) * tau**1.5 / np.sqrt(np.pi)
+    S = _sphere_short_time(tau)
     tl = tau[long_][:, None]
     S[long_] = 3.0 * tau[long_] + 0.2 - 2.0 * np.sum(np.exp(-lam**2 * tl) / lam**2, axis=1)
+    return tau, S
+
+
+def _sphere_short_time(tau: Array) -> np.ndarray:
+    """S(τ) ≈ 2 sqrt(τ/π) + τ + (4/3) τ^1.5/sqrt(π), the short-time surface function of :func:`_sphere_surface_table`."""
+    tau = np.asarray(tau, dtype=float)
+    return 2.0 * np.sqrt(tau / np.pi) + tau + (4.0 / 3.0) * tau**1.5 / np.sqrt(np.pi)
+
+
+def sphere_surface_change(tau: Array) -> np.ndarray:
+    """S(τ): the surface concentration change of a sphere under a constant surface flux j from a uniform start, per
+    j r / D (dimensionless; :func:`_sphere_surface_table`), at the dimensionless time τ = D t / r² >= 0.
+
+    The short-time expansion below τ = 1e-3, the exact series (interpolated in log-log) up to τ = 1e3 and its
+    long-time limit 3τ + 1/5 above: the mean's 3τ plus the steady parabola's 1/5.
+
+    Parameters
+    ----------
+    tau : array_like
+        Dimensionless time τ = D t / r² (D the solid diffusivity in m²/s, t the time in s, r the radius in m; >= 0).
+    """
+    tau = np.asarray(tau, dtype=float)
+    tau_k, s_k = _sphere_surface_table()
+    lt, ls = np.log(tau_k), np.log(s_k)
+    with np.errstate(divide="ignore"):
+        mid = np.exp(np.interp(np.log(np.maximum(tau, 1e-300)), lt, ls))
+    out = np.where(tau < _SHORT_TAU, _sphere_short_time(np.minimum(tau, _SHORT_TAU)), mid)
+    return np.where(tau > np.exp(lt[-1]), 3.0 * tau + 0.2, out)
+
+
+@lru_cache(maxsize=1)
+def _sphere_table() -> tuple[np.ndarray, np.ndarray]:
+    """The exact usable fraction of a sphere discharged at constant flux until its surface leaves the window.
+
+    With the surface change (j r / D) S(τ) of :func:`_sphere_surface_table` and N = r²/(D t_dis) (t_dis = 3600/C)
+    the mean moves by the whole window in t_dis; the surface leaves the window when u + (N/3)(S(u/N) - 3u/N) = 1,
+    u = t/t_dis the delivered share. Parametrised by the end time τ_e this is explicit: N = 3/S(τ_e),
+    u = 3 τ_e / S(τ_e). Returned: log N ascending and u, for interpolation.
+    """
+    tau, S = _sphere_surface_table()
     N, u = 3.0 / S, 3.0 * tau / S
     order = np.argsort(N)
     return np.log(N[order]), u[order]
@@ -1144,18 +1183,21 @@ def _exchange(asi_ct: Array, T: Array) -> Array:
 
 
 PULSE_S = 10.0  #: BatPaC 5.0's power pulse (§2.4): 10 s
+PULSE_SOC = 0.5  #: the state of charge of the power pulse (BatPaC's at the mean open-circuit voltage: 50 %)
 _NEWTON_RTOL = 1e-13  #: the Newton iterations of the rate model stop when every step is below this share of its value
 _SALT_FLOOR = 1e-6  #: the salt left after a pulse that empties the pores, as a share of c0 (a finite resistance)
 
 
 def pulse_current(drop_V: Array, asi_ohm: Array, i0_p: Array, i0_n: Array, T: Array,
-                  salt: Mapping[str, Array] | None = None) -> np.ndarray:
+                  salt: Mapping[str, Array] | None = None, solid_limit_A_m2: Array | None = None) -> np.ndarray:
     """Current density (A/m²) at which the pulse's polarisation equals ``drop_V``: safeguarded Newton.
 
     The polarisation is ohmic i ASI_ohm + Butler–Volmer η_p(i) + η_n(i) (:func:`bv_overpotential`) + the salt's
     concentration overpotential after the pulse (``salt``, :func:`_pulse_salt`; None: none). g(i) = drop -
     polarisation falls with i; Newton starts from the linear solution drop / (ASI_ohm + ASI_ct,p + ASI_ct,n) and
-    never steps past the current at which the pulse empties the positive's pores of salt.
+    never steps past the current at which the pulse empties the positive's pores of salt. The current is at most
+    ``solid_limit_A_m2`` (:func:`pulse_solid_limit`, the smaller of the two electrodes'; None: no limit), at which a
+    particle's surface reaches the end of its window within the pulse and its open-circuit potential falls off it.
 
     Parameters
     ----------
@@ -1169,6 +1211,8 @@ def pulse_current(drop_V: Array, asi_ohm: Array, i0_p: Array, i0_n: Array, T: Ar
         Temperature (K).
     salt : mapping, optional
         The pulse's salt terms (:func:`_pulse_salt`).
+    solid_limit_A_m2 : array_like, optional
+        The highest current density the particles' surfaces carry through the pulse (A/m²).
     """
     two_rt_f = 2.0 * GAS_CONSTANT * np.asarray(T, dtype=float) / FARADAY
     dv = np.asarray(drop_V, dtype=float)
@@ -1206,7 +1250,47 @@ def pulse_current(drop_V: Array, asi_ohm: Array, i0_p: Array, i0_n: Array, T: Ar
             done = done | (np.abs(step) <= _NEWTON_RTOL * np.abs(u))
             if done.all():
                 break
-        return u if imax is None else imax * -np.expm1(-u)
+        i = u if imax is None else imax * -np.expm1(-u)
+    return i if solid_limit_A_m2 is None else np.minimum(i, solid_limit_A_m2)
+
+
+def pulse_solid_limit(areal_capacity_C_m2: Array, diffusion_time_s: Array, headroom: Array,
+                      duration_s: Array = PULSE_S, start: Array = PULSE_SOC) -> np.ndarray:
+    """The pulse current density (A/m²) at which an electrode's particle surfaces reach the end of their window
+    (plus the headroom) at the end of a constant-current pulse of ``duration_s`` begun at the state of charge ``start``.
+
+    With the reaction spread evenly through the coating each particle takes the flux j = i r / (3 Q_A) c_w (Q_A the
+    window's charge per electrode area, c_w the window's concentration span), so the mean moves by i/Q_A of the window
+    per second and the surface, by :func:`sphere_surface_change`, by the share Δ = i t_s S(t/t_s) / (3 Q_A)
+    (t_s = r²/D_s; for t << t_s, 2 i sqrt(t t_s/π) / (3 Q_A): the semi-infinite solid, the mean's i t/Q_A and the
+    sphere's curvature above it). The surface has ``start`` + h of the window left to go (h as in
+    :func:`sphere_usable_fraction`): the limit is i = 3 Q_A (start + h) / (t_s S(t/t_s)).
+
+    Parameters
+    ----------
+    areal_capacity_C_m2 : array_like
+        The electrode's window capacity per electrode area Q_A (C/m²).
+    diffusion_time_s : array_like
+        t_s = r²/D_s of its particles (s).
+    headroom : array_like
+        h, how far past the window's end the surface may go, as a share of the window (>= 0).
+    duration_s : array_like
+        The pulse's duration t (s; BatPaC's 10 s).
+    start : array_like
+        The share of the window left ahead of the pulse (BatPaC's 50 % SOC: 0.5).
+    """
+    ts = np.asarray(diffusion_time_s, dtype=float)
+    with np.errstate(divide="ignore"):
+        return 3.0 * np.asarray(areal_capacity_C_m2, dtype=float) * (start + np.asarray(headroom, dtype=float)) / (
+            ts * sphere_surface_change(np.asarray(duration_s, dtype=float) / ts))
+
+
+def _pulse_solid(d: CellDesign, c: Mapping[str, Array], rate: Mapping[str, Array]) -> Array:
+    """The pulse current density (A/m²) at which the first electrode's particle surfaces reach the end of their window
+    in BatPaC's 10 s pulse (:func:`pulse_solid_limit`): ``c`` the chain's dictionary, ``rate`` :func:`_rate_limits`'."""
+    return np.minimum(
+        pulse_solid_limit(c["pos_areal_capacity_C_m2"], rate["t_s_p"], surface_headroom(d.pos, "pos")),
+        pulse_solid_limit(c["neg_areal_capacity_C_m2"], rate["t_s_n"], surface_headroom(d.neg, "neg")))
 
 
 def _pulse_salt(dis: Mapping[str, Array], transference: Array, duration_s: Array = PULSE_S) -> dict[str, Array]:
@@ -1553,5 +1637,6 @@ __all__ = [
     "am_volume_fraction", "specific_area", "charge_transfer_asi", "neg_thickness_for_np", "resolve",
     "binder_coverage", "broadcast_fields_cell", "composite_density", "areal_capacity_of", "specific_area_of",
     "charge_transfer_asi_of", "sphere_usable_fraction", "sphere_critical_number", "bv_overpotential", "pulse_current",
+    "pulse_solid_limit", "sphere_surface_change",
     "surface_headroom", "cutoff_voltage", "feasibility", "is_resolved", "metric_names", "metric_group",
 ]
