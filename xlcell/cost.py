@@ -303,7 +303,8 @@ def _default_factory() -> Factory:
     return fac
 
 
-#: the factories (with their cell format) already checked: ``{(id(factory), id(fmt)): (factory, fmt, step table)}``
+#: the factories (with their cell format) already checked:
+#: ``{(id(factory), id(fmt)): (factory, fmt, (step table, broadcast shape of the factory's inputs))}``
 _FACTORIES_CHECKED: dict[tuple[int, int], tuple[Any, Any, tuple[StepTable, tuple[int, ...]]]] = {}
 _FACTORIES_KEPT = 8
 
@@ -327,8 +328,8 @@ def _checked_factory(fac: Factory, fmt: CellFormat | None) -> tuple[StepTable, t
     objs = [o for o in (fac.plant, fac.economics, fmt, can) if o is not None]
     shape = np.broadcast_shapes(*[np.shape(getattr(o, s.name)) for o in objs for s in specs(o)],
                                 *[np.shape(v)[:-1] for v in table.columns.values() if not isinstance(v, tuple)])
-    while len(_FACTORIES_CHECKED) >= _FACTORIES_KEPT:
-        _FACTORIES_CHECKED.pop(next(iter(_FACTORIES_CHECKED)), None)
+    for old in list(_FACTORIES_CHECKED)[:max(0, len(_FACTORIES_CHECKED) - _FACTORIES_KEPT + 1)]:  # the oldest
+        _FACTORIES_CHECKED.pop(old, None)
     _FACTORIES_CHECKED[key] = (fac, fmt, (table, shape))
     return table, shape
 
