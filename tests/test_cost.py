@@ -922,3 +922,36 @@ def test_stranded_capital_in_the_machine_route():
     assert on.steps.labor_s[j] == pytest.approx(off.steps.labor_s[j], rel=1e-12)
     rise = float(on.metrics.cell_cost_usd / nominal.metrics.cell_cost_usd) - 1
     assert rise == pytest.approx(0.0282, abs=2e-4)
+
+
+def test_factory_checked_once_gives_the_fresh_numbers_and_still_refuses_a_bad_factory(monkeypatch):
+    """Issue 15 item 2: the factory's checks (plant, economics, step table for the format) run once per (factory,
+    format) pair, the default factory is built once; the numbers are those of a factory built and checked afresh,
+    bit for bit, and a bad factory is still refused at its first use."""
+    import xlcell.cost as cost
+    from xlcell.cost import cost_values
+
+    design = dataclasses.replace(default_design(), pos=dataclasses.replace(
+        default_design().pos, thickness_m=np.linspace(50e-6, 200e-6, 7)))
+    items = ["cell_cost_usd_per_kWh", "materials_usd", "cell_plant_capex_usd"]
+    fresh = {}
+    for fmt in (None, BATPAC_FMT):
+        monkeypatch.setattr(cost, "_FACTORIES_CHECKED", {})
+        fresh[fmt] = cost_values(design, Factory(), fmt=fmt, items=items)
+    fac = Factory()
+    cost._default_factory()
+    calls = []
+    orig = StepTable.validate
+    monkeypatch.setattr(StepTable, "validate", lambda self: (calls.append(1), orig(self))[1])
+    for fmt in (None, BATPAC_FMT, None, BATPAC_FMT):
+        for f in (fac, None):  # a given factory, the default one
+            got = cost_values(design, f, fmt=fmt, items=items)
+            for k in fresh[fmt]:
+                assert np.array_equal(got[k], fresh[fmt][k])
+    assert len(calls) == 4  # (factory, format) pairs: checked once each, not at every call (16 calls)
+    assert not cost._default_factory().steps.columns["capex0_usd"].flags.writeable
+    bad = Factory(plant=dataclasses.replace(fac.plant, operating_days=400.0))
+    with pytest.raises(InputError, match="operating_days"):
+        cost_values(design, bad, items=items)
+    with pytest.raises(InputError, match="operating_days"):  # not remembered as checked
+        cost_values(design, bad, items=items)

@@ -320,3 +320,21 @@ def test_feasibility_alone_is_evaluate_cells():
     got = reg.evaluate_outputs(None, values, ["feasible"])["feasible"]
     with_power = reg.evaluate_outputs(None, values, ["feasible", "max_power_W"])["feasible"]
     np.testing.assert_array_equal(got, with_power)
+
+
+def test_an_evaluation_resolves_its_designs_once_for_every_provider(monkeypatch):
+    """Issue 15 item 2: the cell, calendering and cost providers read one resolved population (validated once per
+    model call), and their outputs are those of the models called directly."""
+    import xlcell.cell as cell
+    from xlcell.cost import cost_values
+
+    calls = []
+    orig = cell.resolve
+    monkeypatch.setattr(reg, "resolve", lambda d: (calls.append(1), orig(d))[1])
+    d = reg.apply_values(default_design(), {"pos_thickness_um": np.array([60.0, 120.0, 240.0])})
+    ev = reg.Evaluation(d)
+    out = ev.table(["specific_power_W_kg", "cell_cost_usd_per_kWh", "diffusion_limit", "feasible"])
+    assert len(calls) == 1 and ev.resolved() is ev.resolved()
+    assert np.array_equal(out["specific_power_W_kg"], evaluate_cell(d).as_display()["specific_power_W_kg"])
+    usd_kwh = cost_values(d, items=["cost_per_energy_usd_J"])["cost_per_energy_usd_J"] * 3.6e6
+    np.testing.assert_allclose(out["cell_cost_usd_per_kWh"], usd_kwh, rtol=1e-12)

@@ -369,8 +369,9 @@ def _bom(d: CellDesign, geometry: tuple[CellGeometry, dict[str, Array]], cells_b
         cost.update({k: v / Yc for k, v in housing.items()})
     shape = np.broadcast_shapes(*[np.shape(v) for v in list(cost.values()) + list(per_acc.values())])
 
-    def bc(dct: dict[str, Array]) -> dict[str, np.ndarray]:
-        return {k: np.broadcast_to(np.asarray(v, dtype=float), shape) for k, v in dct.items()}
+    def bc(dct: dict[str, Array]) -> dict[str, np.ndarray]:  # (an array already of the shape kept as it is)
+        return {k: a if a.shape == shape else np.broadcast_to(a, shape)
+                for k, a in ((k, np.asarray(v, dtype=float)) for k, v in dct.items())}
 
     bom = BillOfMaterials(design=bc(design_q), yield_=bc(yield_), per_accepted=bc(per_acc), cost=bc(cost),
                           cell_yield=np.broadcast_to(Yc, shape))

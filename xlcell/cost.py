@@ -28,6 +28,7 @@ from one vectorised call.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -291,20 +292,59 @@ def rollup(materials: Array, labor_s: Array, capex: Array, area: Array, energy_u
                 total=variable + fixed + profit + warranty, investment=investment, building=building_usd)
 
 
+@functools.lru_cache(maxsize=1)
+def _default_factory() -> Factory:
+    """``Factory()`` (BatPaC 5.0's plant), built once: the cost model's default, its step table read-only (the
+    model never writes into a step table; a copy is made where one changes)."""
+    fac = Factory()
+    for v in fac.steps.columns.values():
+        if isinstance(v, np.ndarray):
+            v.flags.writeable = False
+    return fac
+
+
+#: the factories (with their cell format) already checked:
+#: ``{(id(factory), id(fmt)): (factory, fmt, (step table, broadcast shape of the factory's inputs))}``
+_FACTORIES_CHECKED: dict[tuple[int, int], tuple[Any, Any, tuple[StepTable, tuple[int, ...]]]] = {}
+_FACTORIES_KEPT = 8
+
+
+def _checked_factory(fac: Factory, fmt: CellFormat | None) -> tuple[StepTable, tuple[int, ...]]:
+    """The plant and economics of ``fac`` checked and its step table for ``fmt`` (:func:`xlcell.formats.format_steps`)
+    validated, with the broadcast shape of the plant, economics, format and step-table inputs (:func:`_input_shape`),
+    once per (factory, format) pair: an optimiser or a Pareto front costs the same factory at every model call, so
+    the checks (which depend on the factory and the format only) are not repeated. Keyed on the objects' identity
+    (both frozen; the cache holds them, so an id is not reused while its entry lives); the last
+    :data:`_FACTORIES_KEPT` pairs are kept."""
+    key = (id(fac), id(fmt))
+    hit = _FACTORIES_CHECKED.get(key)
+    if hit is not None and hit[0] is fac and hit[1] is fmt:
+        return hit[2]
+    _check(fac.plant)
+    _check(fac.economics)
+    table = format_steps(fac.steps, fmt)  # a can format's winding, can and sealing steps (xlcell.formats)
+    table.validate()
+    can = getattr(fmt, "can", None)
+    objs = [o for o in (fac.plant, fac.economics, fmt, can) if o is not None]
+    shape = np.broadcast_shapes(*[np.shape(getattr(o, s.name)) for o in objs for s in specs(o)],
+                                *[np.shape(v)[:-1] for v in table.columns.values() if not isinstance(v, tuple)])
+    for old in list(_FACTORIES_CHECKED)[:max(0, len(_FACTORIES_CHECKED) - _FACTORIES_KEPT + 1)]:  # the oldest
+        _FACTORIES_CHECKED.pop(old, None)
+    _FACTORIES_CHECKED[key] = (fac, fmt, (table, shape))
+    return table, shape
+
+
 def _checked(design: CellDesign, factory: Factory | None, prices: MaterialPrices | None, fmt: CellFormat | None,
              yields: MaterialYields | None, slurry: Slurry | None, calendering: Mapping[str, Any] | None,
              ) -> dict[str, Any]:
     """The cost model's inputs, each checked once: the design resolved (:func:`xlcell.cell.resolve`), the plant and
     economics checked, the format's step table validated, the blank active-material prices resolved."""
-    fac = factory or Factory()
-    _check(fac.plant)
-    _check(fac.economics)
-    table = format_steps(fac.steps, fmt)  # a can format's winding, can and sealing steps (xlcell.formats)
-    table.validate()
+    fac = factory or _default_factory()
+    table, factory_shape = _checked_factory(fac, fmt)
     d = resolve(design)
     prices = resolve_prices(d, prices)  # the design's own active materials unless a price is typed
     return dict(d=d, plant=fac.plant, econ=fac.economics, table=table, prices=prices, fmt=fmt, yields=yields,
-                slurry=slurry, calendering=calendering)
+                slurry=slurry, calendering=calendering, factory_shape=factory_shape)
 
 
 #: the cost metrics read from the bottleneck analysis (each step's capacity): computed only when asked for
@@ -456,9 +496,15 @@ def _input_shape(x: Mapping[str, Any]) -> tuple[int, ...]:
     economics, prices, format, yields and slurry, the step columns but their step axis, the calendering arrays)."""
     d = x["d"]
     shapes = [np.shape(getattr(o, s.name)) for o in (d, d.pos, d.neg, d.sep) for s in specs(o)]
-    for o in _objects(x):
-        shapes += [np.shape(getattr(o, s.name)) for s in specs(o)]
-    shapes += [np.shape(v)[:-1] for v in x["table"].columns.values() if not isinstance(v, tuple)]
+    fixed = x.get("factory_shape")  # the plant's, economics', format's and step table's (:func:`_checked_factory`)
+    if fixed is None:
+        for o in _objects(x):
+            shapes += [np.shape(getattr(o, s.name)) for s in specs(o)]
+        shapes += [np.shape(v)[:-1] for v in x["table"].columns.values() if not isinstance(v, tuple)]
+    else:
+        shapes.append(fixed)
+        shapes += [np.shape(getattr(o, s.name)) for o in (x["prices"], x["yields"], x["slurry"]) if o is not None
+                   for s in specs(o)]
     shapes += [np.shape(v) for v in dict(x["calendering"] or {}).values() if isinstance(v, np.ndarray)]
     return np.broadcast_shapes(*shapes)
 

@@ -38,7 +38,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
 
-from .cell import CellDesign, ElectrodeDesign, SeparatorDesign, default_design, evaluate_cell
+from .cell import CellDesign, ElectrodeDesign, SeparatorDesign, default_design, evaluate_cell, resolve
 from .errors import ConflictError, InputError, UnknownKeyError
 from .params import ParamSpec, specs
 
@@ -177,7 +177,7 @@ def cell_outputs(ev: "Evaluation") -> dict[str, Any]:
     ev : Evaluation
         The population of designs (``ev.design``) and the context.
     """
-    return evaluate_cell(ev.design, cell_format(ev.context), calendering=ev.context.get("calendering")).as_display()
+    return evaluate_cell(ev.resolved(), cell_format(ev.context), calendering=ev.context.get("calendering")).as_display()
 
 
 def cell_format(context: Mapping[str, Any] | None) -> Any:
@@ -518,6 +518,15 @@ class Evaluation:
         self.values: dict[str, Any] = {variable(k).key: v for k, v in (values or {}).items()}  #: applied design keys
         self._cache: dict[str, dict[str, np.ndarray]] = {}
         self._want: dict[str, set[str]] = {}  # provider -> output keys asked for (not yet computed)
+        self._resolved: CellDesign | None = None
+
+    def resolved(self) -> CellDesign:
+        """The population resolved (:func:`xlcell.cell.resolve`: validated, the negative thickness derived from N/P),
+        once per evaluation: the cell, calendering and cost providers all read it, so a model call validates the
+        designs once instead of once per provider (the numbers are those of ``resolve(self.design)``)."""
+        if self._resolved is None:
+            self._resolved = resolve(self.design)
+        return self._resolved
 
     def want(self, keys: Iterable[str]) -> None:
         """Declare the outputs ``keys`` (any case) and, through the providers' ``reads``, what they read, so that each

@@ -15,7 +15,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from . import calendering, cost, degradation, lcos, uncertainty, units
-from .cell import CellDesign, CellMetrics, feasibility, resolve
+from .cell import CellDesign, CellMetrics, feasibility
 from .duty import Duty, resolve_duty
 from .errors import InputError, UnknownKeyError
 from .params import ParamSpec, specs, validate
@@ -258,7 +258,7 @@ def _calendering(ev: Evaluation) -> dict[str, Any]:
     porosity through the material's compaction law, so a design porosity below the fracture-onset porosity gives a
     ratio > 1 (and one at or below ε_min inf: no line load reaches it). A material without calendering parameters
     gives NaN (not assessed). Reads the design only, so the cell provider's ``feasible`` can include these limits."""
-    d = resolve(ev.design)
+    d = ev.resolved()
     shape = np.shape(d.pos.porosity)
     cal = dict(ev.context.get("calendering") or {})
     out = {}
@@ -311,7 +311,7 @@ def _cell(ev: Evaluation, keys: tuple[str, ...]) -> dict[str, Any]:
     feasibility flags alone (a Monte Carlo's ``feasible``), the cell model runs its chain and rate model only
     (:func:`xlcell.cell.feasibility`: the same flags, no pulse power)."""
     if set(keys) <= _FLAGS:
-        out = feasibility(ev.design, cell_format(ev.context), calendering=ev.context.get("calendering"))
+        out = feasibility(ev.resolved(), cell_format(ev.context), calendering=ev.context.get("calendering"))
     else:
         out = dict(cell_outputs(ev))
     if "feasible" in out:
@@ -337,7 +337,7 @@ def _cost(ev: Evaluation, keys: tuple[str, ...]) -> dict[str, Any]:
     :func:`xlcell.cost.cost_values`); its cell energy is the cell provider's (the same chain, format and calendering
     context)."""
     want = [s for s in _COST if s.key in keys]
-    vals = cost.cost_values(ev.design, **_cost_context(ev), calendering=ev.context.get("calendering"),
+    vals = cost.cost_values(ev.resolved(), **_cost_context(ev), calendering=ev.context.get("calendering"),
                             items=[s.name for s in want])
     return {s.key: s.from_si(vals[s.name]) for s in want}
 
