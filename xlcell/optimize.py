@@ -513,6 +513,10 @@ def batch_qp(Q: np.ndarray, q: np.ndarray, A: np.ndarray, b: np.ndarray, iters: 
         rp = (A @ x[..., None])[..., 0] - s - b
         mu = (s * z).sum(axis=1) / p
         done = (np.abs(rd).max(axis=1) < tol * scale) & (np.abs(rp).max(axis=1) < tol * scale) & (mu < tol * scale)
+        # complementarity far below the tolerance while a residual is not: a degenerate pair (s and z of one row
+        # both -> 0) has made the normal matrix so ill-conditioned that the steps no longer reduce the residuals,
+        # and x no longer moves; stop there rather than run to the iteration limit
+        done |= mu < (tol * scale) ** 2
         active &= ~done
         if not active.any():
             break
@@ -759,22 +763,31 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
         return ss + mm * viol(cc)
 
     def qp(a, ca):
-        """The elastic QPs of sub-problems ``a`` with constraint values ``ca``: (steps d, multipliers)."""
+        """The elastic QPs of sub-problems ``a`` with constraint values ``ca``: (steps d, multipliers (k, m))."""
         k = len(a)
-        N = n + m
+        Ja = J[a]
+        # a linearised constraint that holds for every step in the box (u + d in [0, 1]) cannot bind: where that is
+        # so for every QP of the batch, its row and its slack are left out (the same optimum, a smaller QP; its
+        # multiplier is 0)
+        reach = ca + np.minimum(Ja * -u[a][:, None, :], Ja * (1.0 - u[a])[:, None, :]).sum(axis=2)
+        keep = np.flatnonzero(~np.all(reach > 0.0, axis=0))
+        mk = len(keep)
+        N = n + mk
         Q = np.zeros((k, N, N))
         Q[:, :n, :n] = _positive_definite(Hs[a] - np.einsum("km,kmij->kij", lam[a], Hc[a])) if fd else B[a]
-        qv = np.concatenate([gs[a], np.repeat(mu[a][:, None], m, axis=1)], axis=1)
+        qv = np.concatenate([gs[a], np.repeat(mu[a][:, None], mk, axis=1)], axis=1)
         # rows: J d + t >= -c ; t >= 0 ; d >= -u ; -d >= u - 1
-        A = np.zeros((k, 2 * m + 2 * n, N))
-        A[:, :m, :n] = J[a]
-        A[:, :m, n:] = np.eye(m)
-        A[:, m:2 * m, n:] = np.eye(m)
-        A[:, 2 * m:2 * m + n, :n] = np.eye(n)
-        A[:, 2 * m + n:, :n] = -np.eye(n)
-        bv = np.concatenate([-ca, np.zeros((k, m)), -u[a], u[a] - 1.0], axis=1)
+        A = np.zeros((k, 2 * mk + 2 * n, N))
+        A[:, :mk, :n] = Ja[:, keep]
+        A[:, :mk, n:] = np.eye(mk)
+        A[:, mk:2 * mk, n:] = np.eye(mk)
+        A[:, 2 * mk:2 * mk + n, :n] = np.eye(n)
+        A[:, 2 * mk + n:, :n] = -np.eye(n)
+        bv = np.concatenate([-ca[:, keep], np.zeros((k, mk)), -u[a], u[a] - 1.0], axis=1)
         xz, z = batch_qp(Q, qv, A, bv, tol=QP_TOL)
-        return xz[:, :n], z
+        zm = np.zeros((k, m))
+        zm[:, keep] = z[:, :mk]
+        return xz[:, :n], zm
 
     maxiter = np.broadcast_to(np.asarray(maxiter, dtype=int), (K,))
     tol = np.broadcast_to(np.asarray(tol, dtype=float), (K,))
@@ -785,7 +798,7 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
             d[a], z = qp(a, c[a])
             first = a[~has_lam[a]]
             if fd and len(first) and m:  # no multipliers yet: the QP again with its own (the constraints' curvature)
-                lam[first] = z[~has_lam[a], :m]
+                lam[first] = z[~has_lam[a]]
                 d[first], z[~has_lam[a]] = qp(first, c[first])
             has_lam[a] = True
             lam_new = z[:, :m]
