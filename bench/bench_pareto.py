@@ -269,7 +269,7 @@ def main() -> int:
         return 0
     from threadpoolctl import threadpool_limits
 
-    sizes = (21, 41, 81, 121, 161, 241) if a.quick else (11, 21, 41, 61, 81, 121, 161, 241, 321)
+    sizes = (21, 41, 81, 121, 161, 241) if a.quick else (11, 21, 41, 61, 81, 101, 121, 141, 161, 201, 241, 321)
     if a.sizes:
         sizes = tuple(int(v) for v in a.sizes.split(","))
     gens = 100 if a.quick else 250
