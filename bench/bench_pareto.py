@@ -186,7 +186,8 @@ def write_curves(rows: list[tuple], out: Path) -> list[Path]:
 
     names = list(dict.fromkeys(r[0] for r in rows))
     cols = min(3, len(names))
-    fig, axes = plt.subplots((len(names) + cols - 1) // cols, cols, figsize=(4.2 * cols, 3.4 * ((len(names) + cols - 1) // cols)),
+    nrows = (len(names) + cols - 1) // cols
+    fig, axes = plt.subplots(nrows, cols, figsize=(4.2 * cols, 3.4 * nrows),
                              squeeze=False)
     for ax, name in zip(axes.ravel(), names):
         series = dict.fromkeys((r[1], r[2].split(" generation")[0] if " generation" in r[2] else "")

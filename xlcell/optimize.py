@@ -550,12 +550,14 @@ def batch_qp(Q: np.ndarray, q: np.ndarray, A: np.ndarray, b: np.ndarray, iters: 
     return x, z
 
 
-def elastic_qp_on_guess(Q: np.ndarray, g: np.ndarray, J: np.ndarray, c: np.ndarray, lo: np.ndarray, hi: np.ndarray,
-                        mu: np.ndarray, state: np.ndarray, rtol: float = 1e-9) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The elastic QPs of :func:`solve_batch` ``min ½ dᵀQd + gᵀd + μ Σ t  s.t.  J d + t >= -c, t >= 0, lo <= d <= hi``
-    solved on a guess of their active sets, all together: one batched linear solve of the equality-constrained
-    QPs the guesses give, then a check of every KKT condition (primal feasibility of the rows left free, the
-    multipliers' signs and the elastic bound μ). Where the check passes the step is the QP's exact solution
+def elastic_qp_on_guess(Q: np.ndarray, g: np.ndarray, J: np.ndarray, c: np.ndarray, lo: np.ndarray,
+                        hi: np.ndarray, mu: np.ndarray, state: np.ndarray,
+                        rtol: float = 1e-9) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The elastic QPs of :func:`solve_batch`
+    ``min ½ dᵀQd + gᵀd + μ Σ t  s.t.  J d + t >= -c, t >= 0, lo <= d <= hi`` solved on a guess of their active
+    sets, all together: one batched linear solve of the equality-constrained QPs the guesses give, then a check of
+    every KKT condition (primal feasibility of the rows left free, the multipliers' signs and the elastic bound μ).
+    Where the check passes the step is the QP's exact solution
     (convex QP, Q definite: KKT is sufficient and d unique); elsewhere the guess was wrong.
 
     Returns ``(d, z, ok)``: steps (k, n), the constraints' multipliers (k, m) and which rows passed.
@@ -1364,5 +1366,5 @@ __all__ = [
     "Variable", "Objective", "Constraint", "DesignProblem", "FunctionProblem", "OptimizationResult",
     "ConstraintStatus", "minimize", "key_units", "lhs", "start_points", "multistart", "objective_scale", "scale_of",
     "model_constraints",
-    "FEASIBILITY_TOL", "BatchResult", "batch_qp", "solve_batch", "one_blas_thread",
+    "FEASIBILITY_TOL", "BatchResult", "batch_qp", "elastic_qp_on_guess", "solve_batch", "one_blas_thread",
 ]
