@@ -54,7 +54,8 @@ MISSES = {
                                   "kT sigma(c)/(F q c) is 2.3x at 0.25 c0 and 11x at 0.02 c0; on the same DFN with a "
                                   "constant electrolyte the cliff is 114.3 um (xlcell +0.2 %), with only D(c) beyond "
                                   "162 um (the conductivity's fall and the separator's Bruggeman 1.98, which one "
-                                  "design exponent does not carry, bring the full DFN back); xlcell with D(c) by "
+                                  "design exponent does not carry, bring the full DFN back: no D(c)-only model passes "
+                                  "this, however exact); xlcell with D(c) by "
                                   "region Kirchhoff means: 134.9 um (-3.4 %), but its 80 % C-rate +42 % (docs)",
     # ORegan2022 (added with 60 radial points; its mesh check at 120 gives 0.825 where 60 give 0.801 at 2.04C)
     ("ORegan2022", "retention", 3.0): "DFN 0.596 against xlcell 0.647 at 3C (+5.1 points); 2C -3.8 and 5C -5.5 "
