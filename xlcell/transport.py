@@ -11,11 +11,18 @@ with σ_net = σ0 (φ - φ_c)^t above the percolation threshold (0 below; percol
 dimensions: D. Stauffer, A. Aharony, *Introduction to Percolation Theory*, 1994), φ the carbon volume fraction,
 φ_c = φ_c0 (1 - k_c s_c) lowered by the compaction strain s_c = 1 - (1 - ε_0)/(1 - ε), and A = 1 + a s_c the
 through-plane / in-plane anisotropy that calendering builds.
+
+The salt's diffusivity may depend on its concentration (:func:`salt_diffusivity_factor`, the published laws of
+PyBaMM's parameter sets); :func:`kirchhoff_mean` is the exact constant diffusivity of a layer at steady state
+(Kirchhoff's transform). The cell model's rate capability keeps a constant one (docs/models/rate-power.md: the
+experiment with each set's D(c), scripts/electrolyte_law_experiment.py).
 """
 from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike
+
+from .errors import InputError
 
 
 def bruggeman(porosity: ArrayLike, exponent: ArrayLike = 1.5) -> np.ndarray:
@@ -195,7 +202,6 @@ def cliff(ratio: ArrayLike, sharpness: ArrayLike = 8.0, tail: ArrayLike = 2.0) -
     return np.power(1.0 + np.power(x, n), -np.asarray(tail, dtype=float) / n)
 
 
-
 #: Gauss–Legendre nodes and weights on [-1, 1] of the Kirchhoff integral's smooth part (12 points: exact for a
 #: polynomial of degree 23; the laws' smooth parts over a range of a few c0 are integrated to ~1e-13)
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(12)
@@ -218,8 +224,6 @@ def check_salt_diffusivity_law(inverse: ArrayLike = 0.0, linear: ArrayLike = 0.0
     inverse, linear, quadratic, exponent : array_like
         q_-1, q_1, q_2 and β of :func:`salt_diffusivity_factor`.
     """
-    from .errors import InputError
-
     vals = {"inverse": inverse, "linear": linear, "quadratic": quadratic, "exponent": exponent}
     out = []
     for name, v in vals.items():
@@ -297,8 +301,6 @@ def kirchhoff_mean(a: ArrayLike, b: ArrayLike, inverse: ArrayLike = 0.0, linear:
     InputError
         A bad law (:func:`check_salt_diffusivity_law`), or an end that is not a finite number > 0 (names ``a``/``b``).
     """
-    from .errors import InputError
-
     inv, lin, quad, beta = check_salt_diffusivity_law(inverse, linear, quadratic, exponent)
     ends = []
     for name, v in (("a", a), ("b", b)):
