@@ -19,6 +19,8 @@ experiment with each set's D(c), scripts/electrolyte_law_experiment.py).
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -202,9 +204,16 @@ def cliff(ratio: ArrayLike, sharpness: ArrayLike = 8.0, tail: ArrayLike = 2.0) -
     return np.power(1.0 + np.power(x, n), -np.asarray(tail, dtype=float) / n)
 
 
-#: Gauss–Legendre nodes and weights on [-1, 1] of the Kirchhoff integral's smooth part (12 points: exact for a
-#: polynomial of degree 23; the laws' smooth parts over a range of a few c0 are integrated to ~1e-13)
-_GL_X, _GL_W = np.polynomial.legendre.leggauss(12)
+@lru_cache(maxsize=1)
+def _gauss_legendre() -> tuple[np.ndarray, np.ndarray]:
+    """Nodes and weights on [-1, 1] of the Kirchhoff integral's smooth part (12 points: exact for a polynomial of
+    degree 23; the laws' smooth parts over a range of a few c0 are integrated to ~1e-13). Made on first use, so that
+    importing the module does not load numpy.polynomial."""
+    from numpy.polynomial.legendre import leggauss
+
+    return leggauss(12)
+
+
 #: the concentration range (in c0) over which a salt diffusivity law must stay positive: to 5 c0, beyond the pile-up
 #: of a negative at the DFN's highest rates (2 to 3.5 c0)
 SALT_LAW_RANGE = 5.0
@@ -312,7 +321,8 @@ def kirchhoff_mean(a: ArrayLike, b: ArrayLike, inverse: ArrayLike = 0.0, linear:
         ends.append(e)
     lo, hi = np.minimum(*ends), np.maximum(*ends)
     half, mid = 0.5 * (hi - lo), 0.5 * (hi + lo)
-    x = mid[..., None] + half[..., None] * _GL_X
+    nodes, weights = _gauss_legendre()
+    x = mid[..., None] + half[..., None] * nodes
     iq, bq = inv[..., None], beta[..., None]
     # the smooth part: the polynomial terms, and the 1/x term less its pole, q_-1 e^β (e^(-βx) - 1)/x
     smooth = ((1.0 - inv - lin - quad)[..., None] + (lin[..., None] + quad[..., None] * x) * x) * np.exp(-bq * (x - 1.0)) \
@@ -320,4 +330,4 @@ def kirchhoff_mean(a: ArrayLike, b: ArrayLike, inverse: ArrayLike = 0.0, linear:
     width = hi - lo
     with np.errstate(divide="ignore", invalid="ignore"):
         pole = np.where(width > 1e-12 * hi, np.log1p(width / lo) / np.where(width > 0, width, 1.0), 1.0 / lo)
-    return 0.5 * np.sum(_GL_W * smooth, axis=-1) + inv * np.exp(beta) * pole
+    return 0.5 * np.sum(weights * smooth, axis=-1) + inv * np.exp(beta) * pole
