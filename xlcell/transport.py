@@ -217,6 +217,7 @@ def _gauss_legendre() -> tuple[np.ndarray, np.ndarray]:
 #: the concentration range (in c0) over which a salt diffusivity law must stay positive: to 5 c0, beyond the pile-up
 #: of a negative at the DFN's highest rates (2 to 3.5 c0)
 SALT_LAW_RANGE = 5.0
+_SAME_END = 1e-12  #: a range narrower than this share of its upper end is one point: its mean is the law there
 _LAW_BOUNDS = {"inverse": (0.0, 10.0), "linear": (-100.0, 100.0), "quadratic": (-100.0, 100.0),
                "exponent": (-10.0, 10.0)}
 
@@ -329,5 +330,5 @@ def kirchhoff_mean(a: ArrayLike, b: ArrayLike, inverse: ArrayLike = 0.0, linear:
         + iq * np.exp(bq) * np.expm1(-bq * x) / x
     width = hi - lo
     with np.errstate(divide="ignore", invalid="ignore"):
-        pole = np.where(width > 1e-12 * hi, np.log1p(width / lo) / np.where(width > 0, width, 1.0), 1.0 / lo)
+        pole = np.where(width > _SAME_END * hi, np.log1p(width / lo) / np.where(width > 0, width, 1.0), 1.0 / lo)
     return 0.5 * np.sum(weights * smooth, axis=-1) + inv * np.exp(beta) * pole
