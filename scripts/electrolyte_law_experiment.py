@@ -164,15 +164,92 @@ def steady_reach(ref_set: dict[str, Any], law: dict[str, float], c_rate: float, 
     return {"exact": phi, "closure": closure, "constant": float(cell._salt_balance(d, k, D)["phi"])}
 
 
+EXACT_FLOOR = 1e-3  #: the exact balance's front concentration (c0): Ecker et al.'s law has no finite Φ(0)
+
+
+def exact_balance(law: dict[str, float]):
+    """A drop-in for ``xlcell.cell._salt_balance`` whose reach φ and depletion ratio X (current over the current at
+    which the salt first runs out, ``_X``, read by :func:`exact_limit`) are the steady balance's with D(c) solved
+    without a closure, for every design at once: Φ's profile is the constant-D one, c = Φ⁻¹ from a table of Φ(c)
+    (:data:`EXACT_FLOOR` to 8 c0), the salt of each region by 16-point Gauss–Legendre quadrature, φ and X by bisection.
+    The balance's other terms (the feasibility limits, the pulse) stay the constant-D ones."""
+    from scipy.integrate import cumulative_trapezoid
+
+    from xlcell.transport import salt_diffusivity_factor
+
+    base = cell._salt_balance
+    u = np.concatenate([np.linspace(EXACT_FLOOR, 1.0, 20001), np.linspace(1.0, 8.0, 40001)[1:]])
+    P = cumulative_trapezoid(salt_diffusivity_factor(u, **law), u, initial=0.0)
+    nodes, weights = np.polynomial.legendre.leggauss(16)
+    xu, w = 0.5 * (nodes + 1.0), 0.5 * weights
+
+    def balance(d: Any, k: Any, D: tuple[Any, Any, Any], charge: bool = False) -> dict[str, Any]:
+        t = base(d, k, D, charge)
+        if not law:
+            return t
+        use, other = (d.neg, d.pos) if charge else (d.pos, d.neg)
+        D_u, D_o = (D[1], D[0]) if charge else (D[0], D[1])
+        Lu, Lo, Ls = use.thickness_m, other.thickness_m, d.sep.thickness_m
+        eu, eo, es = use.porosity, other.porosity, d.sep.porosity
+        c0 = d.electrolyte_concentration_mol_m3
+        shape = np.broadcast_shapes(*(np.shape(x) for x in (k, Lu, Lo, Ls, eu, eo, es, D_u, D_o, D[2], c0)))
+        ex = (Ellipsis, None)
+
+        def salt(phi: Any, kk: Any) -> Any:  # the profile's salt less the cell's (c0 x pore volume), in c0·m
+            P1 = kk * phi * Lu / (2.0 * D_u * c0)
+            P2 = P1 + kk * Ls / (D[2] * c0)
+            Pu, Ps = P1[ex] * xu**2, P1[ex] + (P2 - P1)[ex] * xu
+            Pn = P2[ex] + (kk * Lo / (D_o * c0))[ex] * (xu - xu**2 / 2.0)
+            held = [np.sum(w * np.interp(q, P, u), axis=-1) for q in (Pu, Ps, Pn)]
+            return (eu * Lu * (phi * held[0] + (1.0 - phi) * EXACT_FLOOR) + es * Ls * held[1] + eo * Lo * held[2]
+                    - (eu * Lu + es * Ls + eo * Lo))
+
+        kk = np.broadcast_to(np.asarray(k, dtype=float), shape)
+        one = np.ones(shape)
+        dep = salt(one, kk) > 0.0
+        lo, hi = np.zeros(shape), one.copy()
+        for _ in range(40):
+            mid = 0.5 * (lo + hi)
+            over = salt(mid, kk) > 0.0
+            lo, hi = np.where(over, lo, mid), np.where(over, mid, hi)
+        khi = kk.copy()
+        grow = ~dep
+        for _ in range(60):  # the depletion current: double until the salt at full reach runs out, then bisect
+            if not grow.any():
+                break
+            khi = np.where(grow, 2.0 * khi, khi)
+            grow = grow & ~(salt(one, khi) > 0.0)
+        klo = np.zeros(shape)
+        for _ in range(40):
+            mid = 0.5 * (klo + khi)
+            over = salt(one, mid) > 0.0
+            klo, khi = np.where(over, klo, mid), np.where(over, mid, khi)
+        return dict(t, phi=np.where(dep, 0.5 * (lo + hi), 1.0), _X=kk / (0.5 * (klo + khi)))
+
+    return balance
+
+
+def exact_limit(t: Any, f: Any, scale: Any = 1.0) -> Any:
+    """``xlcell.cell._salt_limit`` reading :func:`exact_balance`'s X at full reach and unscaled thickness."""
+    if "_X" in t and np.all(np.asarray(f) == 1.0) and np.all(np.asarray(scale) == 1.0):
+        return t["_X"]
+    return _SALT_LIMIT(t, f, scale)
+
+
+_SALT_LIMIT = cell._salt_limit
+
+
 @contextlib.contextmanager
-def with_law(law: dict[str, float]) -> Iterator[None]:
-    """xlcell's rate model with the salt diffusivity law ``law`` inside the block (:func:`kirchhoff_balance`)."""
-    saved = cell._salt_balance
-    cell._salt_balance = kirchhoff_balance(law)
+def with_law(law: dict[str, float], exact: bool = False) -> Iterator[None]:
+    """xlcell's rate model with the salt diffusivity law ``law`` inside the block: region Kirchhoff means
+    (:func:`kirchhoff_balance`), or with ``exact`` the numerical steady balance (:func:`exact_balance`)."""
+    saved = cell._salt_balance, cell._salt_limit
+    cell._salt_balance = exact_balance(law) if exact else kirchhoff_balance(law)
+    cell._salt_limit = exact_limit if exact else _SALT_LIMIT
     try:
         yield
     finally:
-        cell._salt_balance = saved
+        cell._salt_balance, cell._salt_limit = saved
 
 
 def cliff_factor(ref_set: dict[str, Any], rate: str = "2C") -> float | None:
@@ -213,9 +290,11 @@ def numbers(ref: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
         x0 = table.xlcell_numbers(s)
         with with_law(law):
             x1 = table.xlcell_numbers(s)
+        with with_law(law, exact=True):
+            x2 = table.xlcell_numbers(s)
         p = props[name]
         j1, jf = p["c_over_c0"].index(1.0), p["c_over_c0"].index(FLOOR)
-        out[name] = {"dfn": s, "const": x0, "law": x1, "factor_2C": cliff_factor(s),
+        out[name] = {"dfn": s, "const": x0, "law": x1, "exact": x2, "factor_2C": cliff_factor(s),
                      "kirchhoff_0_1": float(kirchhoff_mean(FLOOR, 1.0, **law)),
                      "kappa_floor": p["conductivity_S_m"][jf] / p["conductivity_S_m"][j1]}
     return out
@@ -230,8 +309,8 @@ def markdown(nums: dict[str, dict[str, Any]]) -> str:
         return "" if v is None else f"{v:.3f}"
 
     lines = ["| set | 3C retention: DFN \\| constant-electrolyte DFN \\| D(c)-only DFN \\| xlcell \\| xlcell with D(c) "
-             "| 2C cliff (µm): DFN \\| constant-el. \\| D(c)-only \\| xlcell \\| with D(c) | 80 % C-rate: DFN \\| "
-             "xlcell \\| with D(c) | D(c0) factor for the DFN's 2C cliff | Kirchhoff mean of D/D(c0), 0.05-1 c0 "
+             "\\| exact D(c) | 2C cliff (µm): DFN \\| constant-el. \\| D(c)-only \\| xlcell \\| with D(c) \\| exact "
+             "| 80 % C-rate: DFN \\| xlcell \\| with D(c) \\| exact | D(c0) factor for the DFN's 2C cliff | Kirchhoff mean of D/D(c0), 0.05-1 c0 "
              "| κ(0.05 c0)/κ(c0) |", "|---|---|---|---|---|---|---|"]
     for name, v in nums.items():
         s = v["dfn"]
@@ -241,13 +320,13 @@ def markdown(nums: dict[str, dict[str, Any]]) -> str:
             a = s.get(key)
             ret.append(a["retention"]["fraction"][a["retention"]["c_rates"].index(3.0)] if a else None)
             cl.append(a["thickness_sweep"]["2C"]["cliff_m"] if a else None)
-        ret += [v["const"]["retention"][k], v["law"]["retention"][k]]
-        cl += [v["const"]["thickness_sweep"]["2C"]["cliff_m"], v["law"]["thickness_sweep"]["2C"]["cliff_m"]]
+        ret += [v[m]["retention"][k] for m in ("const", "law", "exact")]
+        cl += [v[m]["thickness_sweep"]["2C"]["cliff_m"] for m in ("const", "law", "exact")]
         f = "none (solid-limited)" if v["factor_2C"] is None else f"{v['factor_2C']:.2f}"
         lines.append(f"| {name} | " + " \\| ".join(fr(r) for r in ret)
                      + " | " + " \\| ".join("" if c is None and j == 2 and "diffusivity_only" not in s else um(c)
                                              for j, c in enumerate(cl))
-                     + f" | {s['c_rate_80pct']:.2f} \\| {v['const']['c_rate_80pct']:.2f} \\| {v['law']['c_rate_80pct']:.2f}"
+                     + f" | {s['c_rate_80pct']:.2f} \\| " + " \\| ".join(f"{v[m]['c_rate_80pct']:.2f}" for m in ("const", "law", "exact"))
                      + f" | {f} | {v['kirchhoff_0_1']:.2f} | {v['kappa_floor']:.2f} |")
     return "\n".join(lines) + "\n"
 
