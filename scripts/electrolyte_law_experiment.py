@@ -254,8 +254,8 @@ def with_law(law: dict[str, float], exact: bool = False) -> Iterator[None]:
 
 def cliff_factor(ref_set: dict[str, Any], rate: str = "2C") -> float | None:
     """The factor f on D(c0) with which xlcell's constant-D form puts its ``rate`` cliff on the full DFN's (bisection
-    in log f over 1/4..8, to 0.02 %; None where the DFN has no cliff or no factor in that range reaches it). The cliff is
-    ``rate_dfn_table.xlcell_numbers``' (both electrodes scaled, 80 % retention), for one factor per step."""
+    in log f over 1/4..8, to 0.02 %; None where the DFN has no cliff or no factor in that range reaches it). The
+    cliff is ``rate_dfn_table.xlcell_numbers``' (both electrodes scaled, 80 % retention), for one factor per step."""
     sw = ref_set["thickness_sweep"][rate]
     if sw["cliff_m"] is None:
         return None
@@ -310,7 +310,8 @@ def markdown(nums: dict[str, dict[str, Any]]) -> str:
 
     lines = ["| set | 3C retention: DFN \\| constant-electrolyte DFN \\| D(c)-only DFN \\| xlcell \\| xlcell with D(c) "
              "\\| exact D(c) | 2C cliff (µm): DFN \\| constant-el. \\| D(c)-only \\| xlcell \\| with D(c) \\| exact "
-             "| 80 % C-rate: DFN \\| xlcell \\| with D(c) \\| exact | D(c0) factor for the DFN's 2C cliff | Kirchhoff mean of D/D(c0), 0.05-1 c0 "
+             "| 80 % C-rate: DFN \\| xlcell \\| with D(c) \\| exact | D(c0) factor for the DFN's 2C cliff "
+             "| Kirchhoff mean of D/D(c0), 0.05-1 c0 "
              "| κ(0.05 c0)/κ(c0) |", "|---|---|---|---|---|---|---|"]
     for name, v in nums.items():
         s = v["dfn"]
@@ -326,7 +327,8 @@ def markdown(nums: dict[str, dict[str, Any]]) -> str:
         lines.append(f"| {name} | " + " \\| ".join(fr(r) for r in ret)
                      + " | " + " \\| ".join("" if c is None and j == 2 and "diffusivity_only" not in s else um(c)
                                              for j, c in enumerate(cl))
-                     + f" | {s['c_rate_80pct']:.2f} \\| " + " \\| ".join(f"{v[m]['c_rate_80pct']:.2f}" for m in ("const", "law", "exact"))
+                     + f" | {s['c_rate_80pct']:.2f} \\| "
+                     + " \\| ".join(f"{v[m]['c_rate_80pct']:.2f}" for m in ("const", "law", "exact"))
                      + f" | {f} | {v['kirchhoff_0_1']:.2f} | {v['kappa_floor']:.2f} |")
     return "\n".join(lines) + "\n"
 

@@ -18,7 +18,8 @@ import pytest
 from xlcell.transport import salt_diffusivity_factor
 
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("electrolyte_law_experiment", ROOT / "scripts" / "electrolyte_law_experiment.py")
+_spec = importlib.util.spec_from_file_location("electrolyte_law_experiment",
+                                               ROOT / "scripts" / "electrolyte_law_experiment.py")
 exp = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(exp)
 PROPS = json.loads(exp.PROPERTIES.read_text(encoding="utf-8"))
@@ -69,7 +70,8 @@ def test_what_the_experiment_found(nums):
     for s in (ecker, marquis):
         assert s["law"]["c_rate_80pct"] > 1.15 * s["dfn"]["c_rate_80pct"]
     # the attribution, from the DFN alone: with only D(c) concentration-dependent it gives Chen2020's full 3C retention
-    # (the miss is D(c)) and puts Ecker2015's 2C cliff beyond the full DFN's (its conductivity and separator take it back)
+    # (the miss is D(c)) and puts Ecker2015's 2C cliff beyond the full DFN's (its conductivity and separator take it
+    # back)
     assert chen["dfn"]["diffusivity_only"]["retention"]["fraction"][k3] == pytest.approx(
         chen["dfn"]["retention"]["fraction"][k3], abs=0.01)
     d2 = ecker["dfn"]["diffusivity_only"]["thickness_sweep"]["2C"]
