@@ -44,6 +44,17 @@ Usage (in a separate environment, so that xlcell does not depend on PyBaMM; abou
 
 ``--sets`` regenerates only those sets and keeps the others of an existing output file.
 
+``--diffusivity-only SETS`` does the same on a DFN whose salt diffusivity alone depends on the concentration as the
+set publishes it (:func:`diffusivity_only`), under ``sets.*.diffusivity_only``: what the concentration-dependent
+diffusivity alone is worth.
+
+``--electrolyte-properties SETS`` writes, without a DFN run, each set's salt diffusivity D(c), conductivity and
+thermodynamic factor as PyBaMM evaluates them (:func:`electrolyte_properties`) into its own file::
+
+    /tmp/pyb/bin/python scripts/pybamm_dfn_reference.py tests/data/pybamm_electrolyte_properties.json \\
+        --bpx-lfp path/to/lfp_18650_cell_BPX.json --electrolyte-properties \\
+        Chen2020,Ecker2015,Marquis2019,NCA_Kim2011,LFP_AboutEnergy2022,ORegan2022,Mohtat2020,Prada2013
+
 ``--constant-electrolyte SETS`` adds, for those sets of an existing output file, the same discharges on a DFN whose
 electrolyte is what xlcell's design keys can describe (:func:`constant_electrolyte`: diffusivity, conductivity and
 thermodynamic factor fixed at their values at the initial salt concentration, one Bruggeman exponent): the retention at
@@ -397,19 +408,46 @@ def constant_electrolyte(base: pybamm.ParameterValues) -> pybamm.ParameterValues
     return p
 
 
+#: the concentrations (over the set's initial one) at which --electrolyte-properties evaluates each set's electrolyte
+ELECTROLYTE_GRID = (0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0)
+
+
+def electrolyte_properties(p: pybamm.ParameterValues) -> dict[str, Any]:
+    """The set's salt diffusivity, conductivity and thermodynamic factor at :data:`ELECTROLYTE_GRID` x c0 and the set's
+    temperature, as PyBaMM evaluates its parameter functions (no DFN run)."""
+    T = float(p["Ambient temperature [K]"])
+    c0 = float(p["Initial concentration in electrolyte [mol.m-3]"])
+    c = [g * c0 for g in ELECTROLYTE_GRID]
+    tdf = [evaluate(p, "Thermodynamic factor", x, T) if "Thermodynamic factor" in p.keys() else 1.0 for x in c]
+    return _round({"temperature_K": T, "c0_mol_m3": c0, "c_over_c0": list(ELECTROLYTE_GRID),
+                   "diffusivity_m2_s": [evaluate(p, "Electrolyte diffusivity [m2.s-1]", x, T) for x in c],
+                   "conductivity_S_m": [evaluate(p, "Electrolyte conductivity [S.m-1]", x, T) for x in c],
+                   "thermodynamic_factor": tdf})
+
+
+def diffusivity_only(base: pybamm.ParameterValues) -> pybamm.ParameterValues:
+    """:func:`constant_electrolyte`'s set with the salt diffusivity D(c) as the set publishes it: the conductivity and
+    thermodynamic factor at the initial concentration, one Bruggeman exponent, only D depending on the concentration."""
+    p = constant_electrolyte(base)
+    p.update({"Electrolyte diffusivity [m2.s-1]": base["Electrolyte diffusivity [m2.s-1]"]})
+    return p
+
+
 def run_constant_electrolyte(name: str, base: pybamm.ParameterValues, stored: dict[str, Any],
-                             log: Callable[[str], None]) -> dict[str, Any]:
-    """Retention at the stored set's C-rates and its thickness cliffs on :func:`constant_electrolyte`'s DFN.
+                             log: Callable[[str], None], variant: Callable[..., Any] | None = None) -> dict[str, Any]:
+    """Retention at the stored set's C-rates and its thickness cliffs on :func:`constant_electrolyte`'s DFN (or on
+    ``variant``'s, e.g. :func:`diffusivity_only`).
 
     The cliff: the retention at the sweep's scales from the first one up until it falls through 0.8, then bisection on
     the scale to 1 % (null where the sweep stays above 0.8)."""
     t0 = time.time()
-    p = constant_electrolyte(base)
+    variant = variant or constant_electrolyte
+    p = variant(base)
     pts = SET_VAR_PTS.get(name, VAR_PTS)
     cell = Cell(p, 1.0, pts)
     rates = stored["retention"]["c_rates"]
     ret = [cell.retention(c) for c in rates]
-    log(f"{name} (constant electrolyte): retention {dict(zip(rates, [round(r, 4) for r in ret]))} ({time.time() - t0:.0f} s)")
+    log(f"{name} ({variant.__name__}): retention {dict(zip(rates, [round(r, 4) for r in ret]))} ({time.time() - t0:.0f} s)")
     lp0 = float(base["Positive electrode thickness [m]"])
     cliffs: dict[str, Any] = {}
     for c in SWEEP_C_RATES:
@@ -425,8 +463,8 @@ def run_constant_electrolyte(name: str, base: pybamm.ParameterValues, stored: di
                                  THICKNESS_SCALES[i + 1], log=False, rel_tol=0.01)
         cliffs[f"{c:g}C"] = {"c_rate": c, "thickness_scale": list(THICKNESS_SCALES[:len(seen)]), "retention": seen,
                              "cliff_m": cliff}
-        log(f"{name} (constant electrolyte): {c:g}C cliff {cliff} ({time.time() - t0:.0f} s)")
-    return _round({"definition": " ".join(constant_electrolyte.__doc__.split()),
+        log(f"{name} ({variant.__name__}): {c:g}C cliff {cliff} ({time.time() - t0:.0f} s)")
+    return _round({"definition": " ".join(variant.__doc__.split()),
                    "retention": {"c_rates": rates, "fraction": ret}, "thickness_sweep": cliffs,
                    "run_time_s": round(time.time() - t0, 1)})
 
@@ -670,14 +708,32 @@ def main(argv: list[str] | None = None) -> None:
                          "for the stored sets")
     ap.add_argument("--constant-electrolyte", default="", metavar="SETS",
                     help="comma-separated stored sets to rerun with constant electrolyte properties (the ablation)")
+    ap.add_argument("--diffusivity-only", default="", metavar="SETS",
+                    help="comma-separated stored sets to rerun with only the salt diffusivity concentration-dependent "
+                         "(conductivity and thermodynamic factor constant, one Bruggeman exponent)")
+    ap.add_argument("--electrolyte-properties", default="", metavar="SETS",
+                    help="comma-separated sets whose electrolyte D(c), conductivity and thermodynamic factor to write "
+                         "into OUT (no DFN run; e.g. tests/data/pybamm_electrolyte_properties.json)")
     a = ap.parse_args(argv)
-    if a.constant_electrolyte:
+    if a.electrolyte_properties:
+        out = {"pybamm_version": pybamm.__version__, "python_version": platform.python_version(),
+               "generated_by": "scripts/pybamm_dfn_reference.py",
+               "definition": " ".join(electrolyte_properties.__doc__.split()),
+               "sets": {n: electrolyte_properties(load_set(n, a.bpx_lfp))
+                        for n in sorted(s.strip() for s in a.electrolyte_properties.split(",") if s.strip())}}
+        write_json(a.out, out)
+        return
+    for key, names, variant in (("constant_electrolyte", a.constant_electrolyte, constant_electrolyte),
+                                ("diffusivity_only", a.diffusivity_only, diffusivity_only)):
+        if not names:
+            continue
         with open(a.out, encoding="utf-8") as f:
             data = json.load(f)
-        for name in [s.strip() for s in a.constant_electrolyte.split(",") if s.strip()]:
-            data["sets"][name]["constant_electrolyte"] = run_constant_electrolyte(
-                name, load_set(name, a.bpx_lfp), data["sets"][name], lambda m: print(m, flush=True))
+        for name in [s.strip() for s in names.split(",") if s.strip()]:
+            data["sets"][name][key] = run_constant_electrolyte(
+                name, load_set(name, a.bpx_lfp), data["sets"][name], lambda m: print(m, flush=True), variant)
             write_json(a.out, data)
+    if a.constant_electrolyte or a.diffusivity_only:
         return
     if a.metadata:
         with open(a.out, encoding="utf-8") as f:
