@@ -105,6 +105,13 @@ class ElectrodeDesign:
         doc="How far past the end of its cycled window a particle's surface may go on discharge before the "
             "electrode's potential collapses, as a share of the window (e.g. (1 - x_max)/(x_max - x_min) for a "
             "positive); blank: from the electrode's window x_min/x_max where the design carries one, else 0"))
+    ocv_slope_V: Array = field(default=0.0, metadata=param(
+        "Open-circuit potential slope at 50 % SOC, per cycled window", "V", key="ocv_slope_V", ge=0, le=20, group=_E,
+        advanced=True,
+        doc="|dU/dSOC| of the electrode's open-circuit potential at the power pulse's 50 % SOC, per unit of its "
+            "cycled window (|dU/dx| × (x_max - x_min)): the potential its particles' surfaces lose as they move "
+            "in the 10 s pulse (solid-diffusion polarisation); 0: no slope (the pulse sees solid diffusion only "
+            "where a surface reaches the end of its window)"))
     am_price_usd_kg: Array = field(metadata=param(
         "Active-material price", "$/kg", key="price_usd_per_kg", ge=0, allow_nan=True, group=_E, from_material=True,
         advanced=True, doc="Blank: the material's library price (BatPaC 5.0's Chem sheet); the cost model's price of the "
@@ -888,8 +895,10 @@ def evaluate_cell(design: CellDesign, fmt: CellFormat | None = None, *,
         # ohmic and the Butler–Volmer drops (the linear ASI's P = V² f (1 - f) / R at small overpotential)
         f = d.power_voltage_fraction
         salt = _pulse_salt(rate["salt_balance"], d.transference_number)
-        i_pulse = pulse_current((1.0 - f) * v_avg, rate["asi_ohm"], rate["i0_p"], rate["i0_n"], d.temperature_K, salt,
-                                _pulse_solid(d, c, rate))
+        # the particles' surfaces move in the pulse and the open-circuit potential with them (zero slope: none)
+        r_solid = _pulse_solid_resistance(d, c, rate)
+        i_pulse = pulse_current((1.0 - f) * v_avg, rate["asi_ohm"] + r_solid, rate["i0_p"], rate["i0_n"],
+                                d.temperature_K, salt, _pulse_solid(d, c, rate))
         p_max = f * v_avg * i_pulse * A
         # the 10 s pulse at the C-rate: the voltage under load less the salt's concentration overpotential after 10 s
         i_c = rate["current_density"]
@@ -898,7 +907,7 @@ def evaluate_cell(design: CellDesign, fmt: CellFormat | None = None, *,
         c_n = salt["c0"] + salt["q_n"] * i_c
         eta_salt = 2.0 * GAS_CONSTANT * d.temperature_K / FARADAY * salt["tc"] * np.log(c_n / c_p)
         with np.errstate(divide="ignore", invalid="ignore"):
-            r_pulse = (v_avg - v_load + eta_salt) / current
+            r_pulse = (v_avg - v_load + eta_salt + r_solid * i_c) / current
         v.update(max_power_W=p_max, specific_power_W_kg=p_max / mass, pulse_current_A=i_pulse * A,
                  pulse_resistance_ohm=r_pulse)
     # the asked metrics, each its own array of the full shape (bool flags, float the rest)
@@ -1254,6 +1263,53 @@ def pulse_current(drop_V: Array, asi_ohm: Array, i0_p: Array, i0_n: Array, T: Ar
     return i if solid_limit_A_m2 is None else np.minimum(i, solid_limit_A_m2)
 
 
+def pulse_surface_share(areal_capacity_C_m2: Array, diffusion_time_s: Array, duration_s: Array = PULSE_S) -> np.ndarray:
+    """The share of its window an electrode's particle surfaces move per unit current density in a constant-current
+    pulse of ``duration_s``: Δ/i = t_s S(t/t_s) / (3 Q_A) (m²/A; :func:`sphere_surface_change`).
+
+    With the reaction spread evenly through the coating each particle takes the flux j = i r / (3 Q_A) c_w (Q_A the
+    window's charge per electrode area, c_w the window's concentration span), so the mean moves by i/Q_A of the window
+    per second and the surface by the share Δ = i t_s S(t/t_s) / (3 Q_A) (t_s = r²/D_s; for t << t_s,
+    2 i sqrt(t t_s/π) / (3 Q_A): the semi-infinite solid, the mean's i t/Q_A and the sphere's curvature above it).
+
+    Parameters
+    ----------
+    areal_capacity_C_m2 : array_like
+        The electrode's window capacity per electrode area Q_A (C/m²).
+    diffusion_time_s : array_like
+        t_s = r²/D_s of its particles (s).
+    duration_s : array_like
+        The pulse's duration t (s; BatPaC's 10 s).
+    """
+    ts = np.asarray(diffusion_time_s, dtype=float)
+    return ts * sphere_surface_change(np.asarray(duration_s, dtype=float) / ts) / (
+        3.0 * np.asarray(areal_capacity_C_m2, dtype=float))
+
+
+def pulse_solid_resistance(areal_capacity_C_m2: Array, diffusion_time_s: Array, ocv_slope_V: Array,
+                           duration_s: Array = PULSE_S) -> np.ndarray:
+    """The solid-diffusion polarisation of a constant-current pulse per unit current density (Ω·m²).
+
+    The particles' surfaces move in the pulse by the share Δ = i × :func:`pulse_surface_share` of their window, and
+    the electrode's open-circuit potential at the surface with them by |dU/dSOC| Δ (the slope per unit of the cycled
+    window, linearised at the pulse's state of charge): a resistance R = |dU/dSOC| t_s S(t/t_s) / (3 Q_A), which adds
+    to the ohmic one in the pulse. Zero slope: none.
+
+    Parameters
+    ----------
+    areal_capacity_C_m2 : array_like
+        The electrode's window capacity per electrode area Q_A (C/m²).
+    diffusion_time_s : array_like
+        t_s = r²/D_s of its particles (s).
+    ocv_slope_V : array_like
+        |dU/dSOC| of the electrode's open-circuit potential per unit of its cycled window (V, >= 0).
+    duration_s : array_like
+        The pulse's duration t (s; BatPaC's 10 s).
+    """
+    return np.asarray(ocv_slope_V, dtype=float) * pulse_surface_share(areal_capacity_C_m2, diffusion_time_s,
+                                                                      duration_s)
+
+
 def pulse_solid_limit(areal_capacity_C_m2: Array, diffusion_time_s: Array, headroom: Array,
                       duration_s: Array = PULSE_S, start: Array = PULSE_SOC) -> np.ndarray:
     """The pulse current density (A/m²) at which an electrode's particle surfaces reach the end of their window
@@ -1291,6 +1347,13 @@ def _pulse_solid(d: CellDesign, c: Mapping[str, Array], rate: Mapping[str, Array
     return np.minimum(
         pulse_solid_limit(c["pos_areal_capacity_C_m2"], rate["t_s_p"], surface_headroom(d.pos, "pos")),
         pulse_solid_limit(c["neg_areal_capacity_C_m2"], rate["t_s_n"], surface_headroom(d.neg, "neg")))
+
+
+def _pulse_solid_resistance(d: CellDesign, c: Mapping[str, Array], rate: Mapping[str, Array]) -> Array:
+    """Both electrodes' solid-diffusion polarisation of BatPaC's 10 s pulse per unit current density (Ω·m²;
+    :func:`pulse_solid_resistance`): ``c`` the chain's dictionary, ``rate`` :func:`_rate_limits`'."""
+    return (pulse_solid_resistance(c["pos_areal_capacity_C_m2"], rate["t_s_p"], d.pos.ocv_slope_V)
+            + pulse_solid_resistance(c["neg_areal_capacity_C_m2"], rate["t_s_n"], d.neg.ocv_slope_V))
 
 
 def _pulse_salt(dis: Mapping[str, Array], transference: Array, duration_s: Array = PULSE_S) -> dict[str, Array]:
