@@ -38,7 +38,9 @@ Relations (all per unit of positive electrode area unless stated):
 * voltage under load V = OCV - i ASI_ohm - η_p - η_n with Butler–Volmer overpotentials η = (2RT/F) asinh(i/(2 I_0)),
   I_0 = RT/(F ASI_ct), whose small-current limit is the linear charge-transfer ASI below;
 * power at BatPaC 5.0's definition (2.4): a 10 s pulse at the fraction f (0.8) of the open-circuit voltage, through
-  the ohmic and Butler–Volmer drops and the salt's concentration overpotential after 10 s (:func:`pulse_current`);
+  the ohmic and Butler–Volmer drops, the salt's concentration overpotential after 10 s (:func:`pulse_current`) and the
+  particles' solid-diffusion polarisation, each electrode's OCV slope × its surface's move
+  (:func:`pulse_solid_resistance`; no slope: none), capped where a surface leaves its window (:func:`pulse_solid_limit`);
 * the feasibility flags: each diffusion limit alone keeps ``min_usable_fraction`` of the capacity at the C-rate, on
   discharge and on charge; the voltage under load stays above the cut-off. With these, a 21700 cell with the LG M50's
   parameters (Chen et al. 2020) loses its capacity between 2C and 3C at a 76 µm positive and between 1C and 2C at
@@ -1315,12 +1317,9 @@ def pulse_solid_limit(areal_capacity_C_m2: Array, diffusion_time_s: Array, headr
     """The pulse current density (A/m²) at which an electrode's particle surfaces reach the end of their window
     (plus the headroom) at the end of a constant-current pulse of ``duration_s`` begun at the state of charge ``start``.
 
-    With the reaction spread evenly through the coating each particle takes the flux j = i r / (3 Q_A) c_w (Q_A the
-    window's charge per electrode area, c_w the window's concentration span), so the mean moves by i/Q_A of the window
-    per second and the surface, by :func:`sphere_surface_change`, by the share Δ = i t_s S(t/t_s) / (3 Q_A)
-    (t_s = r²/D_s; for t << t_s, 2 i sqrt(t t_s/π) / (3 Q_A): the semi-infinite solid, the mean's i t/Q_A and the
-    sphere's curvature above it). The surface has ``start`` + h of the window left to go (h as in
-    :func:`sphere_usable_fraction`): the limit is i = 3 Q_A (start + h) / (t_s S(t/t_s)).
+    The surface moves by the share Δ = i t_s S(t/t_s) / (3 Q_A) of the window (:func:`pulse_surface_share`) and has
+    ``start`` + h of the window left to go (h as in :func:`sphere_usable_fraction`): the limit is
+    i = 3 Q_A (start + h) / (t_s S(t/t_s)).
 
     Parameters
     ----------
@@ -1700,6 +1699,6 @@ __all__ = [
     "am_volume_fraction", "specific_area", "charge_transfer_asi", "neg_thickness_for_np", "resolve",
     "binder_coverage", "broadcast_fields_cell", "composite_density", "areal_capacity_of", "specific_area_of",
     "charge_transfer_asi_of", "sphere_usable_fraction", "sphere_critical_number", "bv_overpotential", "pulse_current",
-    "pulse_solid_limit", "sphere_surface_change",
+    "pulse_solid_limit", "pulse_solid_resistance", "pulse_surface_share", "sphere_surface_change",
     "surface_headroom", "cutoff_voltage", "feasibility", "is_resolved", "metric_names", "metric_group",
 ]
