@@ -193,13 +193,14 @@ def test_cliff_against_the_dfn_with_a_constant_electrolyte(comps, name, rate):
         assert x == pytest.approx(a["cliff_m"], rel=T["cliff"])
 
 
-def test_the_pulse_resistances_are_of_the_dfns_order():
-    # not one of the issue's targets; reported in the docs. Every set within 35 % at 2C and at C/10, and the 2C pulse
-    # never more resistive than the small-current one by more than the DFN's own ratio allows
-    for name in SETS:
-        r, x = REF["sets"][name]["pulse"], table.xlcell_numbers(REF["sets"][name])
-        for k in ("resistance_2C_ohm_m2", "resistance_small_ohm_m2"):
-            assert x[k] == pytest.approx(r[k], rel=0.35), (name, k)
+@pytest.mark.parametrize("which,name", CASES)
+def test_the_pulse_resistances_are_the_dfns(comps, which, name):
+    # not one of the issue's targets; reported in the docs. With each set's OCV slope (the pulse's solid-diffusion
+    # polarisation) every set's 10 s pulse resistance is within 10 % at 2C and at C/10 (without it NCA_Kim2011's and
+    # ORegan2022's were 31 and 27 % low)
+    r, x = comps[which][name]["dfn"]["pulse"], comps[which][name]["xlcell"]
+    for k in ("resistance_2C_ohm_m2", "resistance_small_ohm_m2"):
+        assert x[k] == pytest.approx(r[k], rel=0.10), k
 
 
 def test_the_old_model_was_what_the_issue_says():
