@@ -47,6 +47,7 @@ TARGETS = {"capacity": 0.015, "retention_3C": 0.05, "retention_5C": 0.10, "c_rat
            "pulse_power": 0.20}
 
 
+#: the OCP grid steps (5 % SOC each) either side of 50 % SOC over which design_values takes each electrode's OCV slope
 SLOPE_STEP = 1
 
 
@@ -61,8 +62,11 @@ def design_values(ref_set: dict[str, Any]) -> dict[str, Any]:
     voltage at 50 % SOC as the mean voltage (BatPaC's convention). A concentration-dependent solid diffusivity is
     taken as its mean over the fifth of the window where the discharge ends (SOC 0 to 20 %), not its value at 50 %
     SOC: the loss is set when the surface meets its limit, by the flux that the concentration interval between the
-    surface and the mean drives (Kirchhoff's transform ∫D dc over that interval). A separator porosity of 1 (Marquis2019's free
-    electrolyte layer) is taken as 0.999, the largest xlcell allows to three digits."""
+    surface and the mean drives (Kirchhoff's transform ∫D dc over that interval). Each electrode's OCV slope
+    (``ocv_slope_V``, the pulse's solid-diffusion polarisation) is |dU/dSOC| of its stored OCP at 50 % SOC per unit of
+    the cycled window: the central difference over :data:`SLOPE_STEP` grid steps (5 % SOC) each side. A separator
+    porosity of 1 (Marquis2019's free electrolyte layer) is taken as 0.999, the largest xlcell allows to three
+    digits."""
     ex = ref_set["extra"]
     w = ex["sto_window"]
     pos_lo, pos_hi = w["pos_sto_100pct"], w["pos_sto_0pct"]  # the positive lithiates on discharge

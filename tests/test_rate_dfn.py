@@ -2,7 +2,8 @@
 
 The reference numbers are ``tests/data/pybamm_dfn_reference.json``, written by ``scripts/pybamm_dfn_reference.py``
 with PyBaMM's Doyle–Fuller–Newman model (no PyBaMM is needed here). ``scripts/rate_dfn_table.py`` maps each set onto
-xlcell's design keys (with the cut-off, the stoichiometry windows and the diffusivity where the discharge ends) and
+xlcell's design keys (with the cut-off, the stoichiometry windows, the diffusivity where the discharge ends and the
+slope of each electrode's OCP at 50 % SOC) and
 computes xlcell's numbers; this file holds them to the issue's targets, set by set:
 
 * capacity at C/20 within 1.5 %;
