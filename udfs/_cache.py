@@ -100,19 +100,51 @@ class Key:
         return f"Key({self.value!r})"
 
 
+class Rows:
+    """The frozen rows of a range (a tuple of row tuples) as a key: hashed once, and TRUE told apart from 1.
+
+    ``TRUE == 1 == 1.0`` and they hash alike in Python, so two ranges that differ only there have equal tuples; the
+    kinds of their cells (:meth:`kinds`, every cell's type) tell them apart. The kinds are read only when two keys'
+    hashes and values match (a memo hit, or a rare collision): a range seen for the first time, a new design, pays
+    for the hash alone.
+    """
+
+    __slots__ = ("rows", "_hash", "_kinds")
+
+    def __init__(self, rows: tuple[tuple[Any, ...], ...]) -> None:
+        self.rows = rows
+        self._hash = hash(rows)
+        self._kinds: tuple[type, ...] | None = None
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def kinds(self) -> tuple[type, ...]:
+        """The type of every cell, row by row (made on first use, then kept)."""
+        k = self._kinds
+        if k is None:
+            k = self._kinds = tuple(map(type, itertools.chain.from_iterable(self.rows)))
+        return k
+
+    def __eq__(self, other: object) -> bool:
+        return self is other or (type(other) is Rows and self._hash == other._hash and self.rows == other.rows
+                                 and self.kinds() == other.kinds())
+
+    def __repr__(self) -> str:
+        return f"Rows({self.rows!r})"
+
+
 def freeze(v: Any) -> Hashable:
     """A hashable key of an argument as Excel hands it over (a scalar, or a list of lists), or None if it cannot be
     one (the call is then not memoised).
 
     Two arguments get the same key only if they hold the same values of the same kinds: ``TRUE`` and ``1`` compare
-    equal in Python but not here (a bool is tagged), a list of rows and a flat list differ.
+    equal in Python but not here (a bool is tagged, or for a range of rows its cells' types compared,
+    :class:`Rows`), a list of rows and a flat list differ.
     """
     try:
         if isinstance(v, list) and v and set(map(type, v)) == _LIST:
-            key = tuple(map(tuple, v))
-            if bool in set(map(type, itertools.chain.from_iterable(key))):
-                key = tuple(tuple(_tag(c) for c in r) for r in key)
-            return ("rows", key)
+            return Rows(tuple(map(tuple, v)))
         if isinstance(v, (list, tuple)):
             key = tuple(freeze_cell(c) for c in v)
             hash(key)

@@ -8,9 +8,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import is_not, itemgetter
 from types import MappingProxyType
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -96,18 +97,149 @@ def design_and_context(design: Any, materials: Any = None, name: str = "design")
     return _design_cached(design, materials, name, _cache.freeze(design), _cache.freeze(materials))
 
 
+def design_cached(design: Any, materials: Any, kd: Any, km: Any) -> tuple[CellDesign, dict[str, Any]]:
+    """:func:`design_and_context` of the ``design`` argument with the ranges' keys (:func:`udfs._cache.freeze`) made
+    once by the caller (a UDF that memoises its own results on the same keys)."""
+    return _design_cached(design, materials, "design", kd, km)
+
+
 def _design_cached(design: Any, materials: Any, name: str, kd: Any, km: Any) -> tuple[CellDesign, dict[str, Any]]:
     key = None if kd is None or km is None else _cache.Key((name, kd, km))
-    return _DESIGNS.get_or_make(key, lambda: _design_and_context(design, materials, name))
+    return _DESIGNS.get_or_make(key, lambda: _design_and_context(design, materials, name, km))
 
 
 _DESIGNS = _cache.cache("design ranges", 64)
+_MATERIALS = _cache.cache("materials ranges", 16)
 
 
-def _design_and_context(design: Any, materials: Any, name: str) -> tuple[CellDesign, dict[str, Any]]:
-    _check_not_transposed(design, name)
-    values = design_values(as_kv(design, name), name)
-    d = design_from_mapping(values, materials_from_range(materials))
+def _materials_cached(materials: Any, km: Any) -> Mapping[str, Material]:
+    """:func:`materials_from_range` of a materials range, memoised on its values (``km``, its
+    :func:`udfs._cache.freeze`; None: read, not kept): a new design beside the same materials table does not read
+    the table again. The mapping is read-only (its materials are frozen dataclasses)."""
+    if materials is None:
+        return _NO_MATERIALS
+    return _MATERIALS.get_or_make(None if km is None else _cache.Key(km),
+                                  lambda: MappingProxyType(materials_from_range(materials)))
+
+
+_NO_MATERIALS: Mapping[str, Material] = MappingProxyType({})
+
+
+class _Layout:
+    """How to read a (key, value) design range whose key column is known: the rows of numeric keys, of material
+    names, and of other labels (headings, which must have no value), with each key's canonical spelling."""
+
+    __slots__ = ("nums", "num_keys", "text_rows", "text_keys", "labels")
+
+    def __init__(self, keys: tuple[Any, ...]) -> None:
+        num_rows: list[int] = []
+        self.num_keys: list[str] = []
+        self.text_rows: list[int] = []
+        self.text_keys: list[str] = []
+        label_rows: list[int] = []
+        seen = set()
+        canon = {k.lower(): k for k in _design_keys_spelled()}
+        for i, k in enumerate(keys):
+            if k is None:
+                continue
+            if type(k) is not str:
+                raise _NoLayout
+            low = k.strip().lower()
+            if not low:
+                continue
+            if low[0] == "#" or low in seen:  # an error value as a key, a repeated key: the general reader says so
+                raise _NoLayout
+            seen.add(low)
+            c = canon.get(low)
+            if c is None:
+                label_rows.append(i)
+            elif c in _TEXT_KEYS:
+                self.text_rows.append(i)
+                self.text_keys.append(c)
+            else:
+                num_rows.append(i)
+                self.num_keys.append(c)
+        self.nums = _getter(num_rows)
+        self.labels = _getter(label_rows)
+
+
+def _getter(rows: list[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """``f(seq) -> tuple of seq[i] for i in rows`` (C speed)."""
+    if len(rows) > 1:
+        return itemgetter(*rows)
+    return (lambda seq: (seq[rows[0]],)) if rows else (lambda seq: ())
+
+
+class _NoLayout(Exception):
+    """A key column the fast reader does not take (the general reader reads it, and reports what is wrong)."""
+
+
+_NO_LAYOUT = object()
+
+
+def _layout_values(design: Any, name: str) -> dict[str, Any] | None:
+    """:func:`design_values` of ``as_kv(design)`` for a design range whose every value is a finite number or a
+    material name (as the Design sheet hands it over), read by the plan of its key column (made once per key
+    column); None for anything else (a blank or text value of a numeric key, a value beside a heading, a repeated or
+    unknown key, a range of one or two rows, ...), which the general reader reads and reports on. The result is
+    the general reader's, key for key and value for value."""
+    if type(design) is not list or len(design) < 3 or set(map(type, design)) != _LIST:
+        return None
+    cols = tuple(zip(*design))
+    if len(cols) < 2:  # a row of one cell
+        return None
+    keys, vals = cols[0], cols[1]
+    layout = _LAYOUTS.get(keys)  # (a plan is made from text and blank keys only: a hit is such a column)
+    if layout is None:
+        try:
+            layout = _Layout(keys)
+        except _NoLayout:
+            layout = _NO_LAYOUT
+        if len(_LAYOUTS) >= 32:
+            _LAYOUTS.clear()
+        _LAYOUTS[keys] = layout
+    if layout is _NO_LAYOUT or not set(layout.labels(vals)) <= _BLANK:
+        return None
+    nums = layout.nums(vals)
+    kinds = set(map(type, nums))
+    if kinds <= _FLOAT:
+        values = dict(zip(layout.num_keys, nums))
+    elif kinds == _FLOAT_OR_BLANK:  # a blank value: the key's default (left out, as the general reader does)
+        values = dict(compress(zip(layout.num_keys, nums), map(is_not, nums, repeat(None))))
+    else:
+        return None
+    total = sum(values.values())
+    if total - total != 0.0:  # a value that is not finite (or a sum that overflows): the general reader
+        return None
+    for i, k in zip(layout.text_rows, layout.text_keys):
+        v = vals[i]
+        if v is None:
+            continue
+        if type(v) is not str or not v.strip():
+            return None
+        values[k] = as_text(v.strip(), k)
+    return values
+
+
+#: the reading plans of design ranges' key columns (:func:`_layout_values`), by the column's cells
+_LAYOUTS: dict[tuple[Any, ...], Any] = {}
+_LIST = {list}
+_FLOAT = {float}
+_FLOAT_OR_BLANK = {float, type(None)}
+_BLANK = {None}
+
+
+@functools.cache
+def _design_keys_spelled() -> tuple[str, ...]:
+    return tuple(k.key for k in design_keys())
+
+
+def _design_and_context(design: Any, materials: Any, name: str, km: Any = None) -> tuple[CellDesign, dict[str, Any]]:
+    values = _layout_values(design, name)
+    if values is None:  # the general reader (and every error, in the order it finds them)
+        _check_not_transposed(design, name)
+        values = design_values(as_kv(design, name), name)
+    d = design_from_mapping(values, _materials_cached(materials, km))
     for o in (d, d.pos, d.neg, d.sep):
         _cache.readonly(o.__dict__)
     return d, calendering_context(values)
@@ -272,7 +404,8 @@ def designs_and_context_from_table_rows(designs: Any, materials: Any = None, nam
             cols[h] = _text_column(cells, h, kept)
         else:
             cols[h] = _numeric_column(cells, h, kept)
-    return design_from_mapping(cols, materials_from_range(materials)), kept, len(rows), calendering_context(cols)
+    mats = _materials_cached(materials, _cache.freeze(materials))
+    return design_from_mapping(cols, mats), kept, len(rows), calendering_context(cols)
 
 
 def _text_column(cells: Any, key: str, rows: list[int]) -> np.ndarray | str:
