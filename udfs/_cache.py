@@ -9,7 +9,6 @@ Excel Python numbers built from them. Errors are never cached: a call that raise
 """
 from __future__ import annotations
 
-import itertools
 import threading
 from collections import OrderedDict
 from typing import Any, Callable, Hashable
@@ -103,32 +102,39 @@ class Key:
 class Rows:
     """The frozen rows of a range (a tuple of row tuples) as a key: hashed once, and TRUE told apart from 1.
 
-    ``TRUE == 1 == 1.0`` and they hash alike in Python, so two ranges that differ only there have equal tuples; the
-    kinds of their cells (:meth:`kinds`, every cell's type) tell them apart. The kinds are read only when two keys'
-    hashes and values match (a memo hit, or a rare collision): a range seen for the first time, a new design, pays
-    for the hash alone.
+    ``TRUE == 1 == 1.0`` (and ``FALSE == 0``) and they hash alike in Python, so two ranges that differ only there
+    have equal tuples; the types of the cells that equal 0 or 1 (:meth:`ambiguous`, found once per key and kept)
+    tell them apart. They are compared only when two keys' hashes and values match (a memo hit, or a rare
+    collision): a range seen for the first time, a new design, pays for the hash alone, and a hit for the types of
+    its few 0/1 cells.
     """
 
-    __slots__ = ("rows", "_hash", "_kinds")
+    __slots__ = ("rows", "_hash", "_ambiguous")
 
     def __init__(self, rows: tuple[tuple[Any, ...], ...]) -> None:
         self.rows = rows
         self._hash = hash(rows)
-        self._kinds: tuple[type, ...] | None = None
+        self._ambiguous: tuple[tuple[int, int], ...] | None = None
 
     def __hash__(self) -> int:
         return self._hash
 
-    def kinds(self) -> tuple[type, ...]:
-        """The type of every cell, row by row (made on first use, then kept)."""
-        k = self._kinds
-        if k is None:
-            k = self._kinds = tuple(map(type, itertools.chain.from_iterable(self.rows)))
-        return k
+    def ambiguous(self) -> tuple[tuple[int, int], ...]:
+        """(row, column) of every cell equal to 0 or 1 (the only cells a bool can equal)."""
+        a = self._ambiguous
+        if a is None:
+            a = self._ambiguous = tuple((i, j) for i, r in enumerate(self.rows) if 0 in r or 1 in r
+                                        for j, c in enumerate(r) if c == 0 or c == 1)
+        return a
 
     def __eq__(self, other: object) -> bool:
-        return self is other or (type(other) is Rows and self._hash == other._hash and self.rows == other.rows
-                                 and self.kinds() == other.kinds())
+        if self is other:
+            return True
+        if type(other) is not Rows or self._hash != other._hash or self.rows != other.rows:
+            return False
+        a, b = self.rows, other.rows  # equal values: the same cells equal 0 or 1; the same kinds there too?
+        # (a memo compares the key it keeps with the caller's: ``self``, whose 0/1 cells are found once)
+        return all(type(a[i][j]) is type(b[i][j]) for i, j in self.ambiguous())
 
     def __repr__(self) -> str:
         return f"Rows({self.rows!r})"

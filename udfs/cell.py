@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import marshal
 from itertools import compress, repeat
 from operator import is_not, itemgetter
 from types import MappingProxyType
@@ -306,6 +307,8 @@ def _cell_inputs(design: Any, materials: Any, bom: Any, kd: Any, km: Any, kb: An
 
 
 _FORMATS = _cache.cache("format ranges", 16)
+#: :func:`xlcell.cell.metric_group` of the metrics a call asks for (the same few on every new design)
+_metric_group = functools.lru_cache(maxsize=256)(metric_group)
 _CELL_RESULTS = _cache.cache("cell results", 128)
 
 
@@ -330,7 +333,7 @@ def cell_display(design: Any, materials: Any, bom: Any, metrics: Any) -> Mapping
         si = entry["si"]
         todo = [k for k in missing if _METRIC_SPECS[k].name not in si]
         if todo:  # the parts of the model these need, once: every metric they give is kept (SI, read-only)
-            m = evaluate_cell(entry["design"], **entry["kw"], metrics=metric_group(todo))
+            m = evaluate_cell(entry["design"], **entry["kw"], metrics=_metric_group(tuple(todo)))
             si = entry["si"] = {**si, **_cache.readonly({n: getattr(m, n) for n in m.computed})}
         new = {}
         for k in missing:  # display units for the asked metrics only
@@ -412,6 +415,15 @@ def _text_column(cells: Any, key: str, rows: list[int]) -> np.ndarray | str:
     """Material names from a column of cells, the default material for a blank; each distinct cell read once; one name
     for all designs is that name (it broadcasts)."""
     default = DEFAULT_MATERIALS[key]
+    if set(map(type, cells)) == _STR:  # text in every cell (the common case): each distinct name read once
+        try:
+            names = {c: as_text(c, key, default=default) for c in set(cells)}
+        except Exception:  # noqa: BLE001 - the message names the first bad row: read them in order below
+            pass
+        else:
+            if len(set(names.values())) == 1:
+                return next(iter(names.values()))
+            return np.array([names[c] for c in cells], dtype=object)
     seen: dict[tuple[type, Any], str] = {}
     try:
         for t, c in set(zip(map(type, cells), cells)):
@@ -426,10 +438,40 @@ def _text_column(cells: Any, key: str, rows: list[int]) -> np.ndarray | str:
 
 
 _PLAIN_NUMBERS = frozenset({float, int, type(None)})
+_STR = {str}
+
+
+def _float_column(cells: tuple[Any, ...] | list[Any]) -> np.ndarray | None:
+    """The column as a float array if its every cell is a finite ``float`` (exactly that type: what Excel hands over
+    for a number), else None.
+
+    One pass in C checks the types and copies the numbers: :mod:`marshal`'s format 2 writes a sequence of ``n``
+    floats as a 5-byte header and ``n`` records of the byte ``g`` and the IEEE double (little-endian), and refuses
+    float subclasses; any other cell (a bool, an int, a blank, text) writes another record, so the length or a type
+    byte differs and the caller reads the column cell by cell. The numbers are the cells' bits.
+    """
+    n = len(cells)
+    try:
+        b = marshal.dumps(cells, 2)
+    except ValueError:  # an object marshal cannot write (a float subclass, ...)
+        return None
+    if len(b) != 5 + 9 * n or n == 0:
+        return None
+    if not (np.frombuffer(b, dtype=np.uint8, count=9 * n, offset=5)[::9] == _FLOAT_RECORD).all():
+        return None
+    arr = np.ndarray((n,), dtype="<f8", buffer=b, offset=6, strides=(9,)).astype(float)
+    return arr if np.isfinite(arr).all() else None
+
+
+_FLOAT_RECORD = ord("g")  #: marshal's type byte of a binary float (format 2 and later)
 
 
 def _numeric_column(cells: Any, key: str, rows: list[int]) -> np.ndarray:
-    """Floats from a column of cells, NaN for a blank (= the default); fast path for numbers and blanks."""
+    """Floats from a column of cells, NaN for a blank (= the default); fast paths for a column of finite floats
+    (:func:`_float_column`) and for numbers and blanks."""
+    arr = _float_column(cells)
+    if arr is not None:
+        return arr
     if set(map(type, cells)) <= _PLAIN_NUMBERS:
         arr = np.array(cells, dtype=float)  # None -> NaN, a blank
         finite = np.isfinite(arr)
