@@ -45,7 +45,7 @@ def empty_memo():
 def general(monkeypatch):
     """Switch the fast paths off: the design range, the table's float columns through the general readers."""
     def off():
-        monkeypatch.setattr(ucell, "_layout_values", lambda design, name: None)
+        monkeypatch.setattr(ucell, "_layout_values", lambda design, name, kd=None: None)
         monkeypatch.setattr(ucell, "_float_column", lambda cells: None)
         _cache.clear()
     return off

@@ -174,12 +174,17 @@ def _tag(c: Any) -> Any:
     return ("bool", c) if type(c) is bool else c
 
 
+_ARRAY = np.ndarray
+
+
 def readonly(x: Any) -> Any:
     """``x`` with every array in it (a dict's values, too) made read-only, so a cached result cannot be changed; in a
     dict a 0-d array (one design's value) becomes its numpy scalar, which is immutable and cheaper to make so."""
     if isinstance(x, np.ndarray):
         x.flags.writeable = False
     elif isinstance(x, dict):
+        if _ARRAY not in set(map(type, x.values())):  # (one design's fields: Python numbers, nothing to do)
+            return x
         for k, v in x.items():
             if type(v) is np.ndarray:
                 if v.ndim == 0:

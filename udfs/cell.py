@@ -106,7 +106,7 @@ def design_cached(design: Any, materials: Any, kd: Any, km: Any) -> tuple[CellDe
 
 def _design_cached(design: Any, materials: Any, name: str, kd: Any, km: Any) -> tuple[CellDesign, dict[str, Any]]:
     key = None if kd is None or km is None else _cache.Key((name, kd, km))
-    return _DESIGNS.get_or_make(key, lambda: _design_and_context(design, materials, name, km))
+    return _DESIGNS.get_or_make(key, lambda: _design_and_context(design, materials, name, kd, km))
 
 
 _DESIGNS = _cache.cache("design ranges", 64)
@@ -178,13 +178,16 @@ class _NoLayout(Exception):
 _NO_LAYOUT = object()
 
 
-def _layout_values(design: Any, name: str) -> dict[str, Any] | None:
+def _layout_values(design: Any, name: str, kd: Any = None) -> dict[str, Any] | None:
     """:func:`design_values` of ``as_kv(design)`` for a design range whose every value is a finite number or a
     material name (as the Design sheet hands it over), read by the plan of its key column (made once per key
     column); None for anything else (a blank or text value of a numeric key, a value beside a heading, a repeated or
     unknown key, a range of one or two rows, ...), which the general reader reads and reports on. The result is
-    the general reader's, key for key and value for value."""
-    if type(design) is not list or len(design) < 3 or set(map(type, design)) != _LIST:
+    the general reader's, key for key and value for value. ``kd``: the range's :func:`udfs._cache.freeze`, if made
+    (its rows are known to be lists)."""
+    if type(kd) is not _cache.Rows and (type(design) is not list or set(map(type, design)) != _LIST):
+        return None
+    if len(design) < 3:
         return None
     cols = tuple(zip(*design))
     if len(cols) < 2:  # a row of one cell
@@ -235,8 +238,9 @@ def _design_keys_spelled() -> tuple[str, ...]:
     return tuple(k.key for k in design_keys())
 
 
-def _design_and_context(design: Any, materials: Any, name: str, km: Any = None) -> tuple[CellDesign, dict[str, Any]]:
-    values = _layout_values(design, name)
+def _design_and_context(design: Any, materials: Any, name: str, kd: Any = None,
+                        km: Any = None) -> tuple[CellDesign, dict[str, Any]]:
+    values = _layout_values(design, name, kd)
     if values is None:  # the general reader (and every error, in the order it finds them)
         _check_not_transposed(design, name)
         values = design_values(as_kv(design, name), name)
@@ -317,7 +321,8 @@ def cell_display(design: Any, materials: Any, bom: Any, metrics: Any) -> Mapping
 
     Memoised on every value of the three ranges (:mod:`udfs._cache`): the design is read and validated once, and
     each part of the model (:func:`xlcell.cell.metric_group`) is evaluated once, on the first call that asks for one
-    of its metrics; later calls for the same ranges are a lookup. The values are read-only arrays.
+    of its metrics; later calls for the same ranges are a lookup. The values are read-only (arrays, or numpy scalars
+    for one design).
     """
     kd, km, kb = _cache.freeze(design), _cache.freeze(materials), _cache.freeze(bom)
     key = None if kd is None or km is None or kb is None else _cache.Key((kd, km, kb))
@@ -332,14 +337,14 @@ def cell_display(design: Any, materials: Any, bom: Any, metrics: Any) -> Mapping
     if missing:
         si = entry["si"]
         todo = [k for k in missing if _METRIC_SPECS[k].name not in si]
-        if todo:  # the parts of the model these need, once: every metric they give is kept (SI, read-only)
+        if todo:  # the parts of the model these need, once: every metric they give is kept (SI)
             m = evaluate_cell(entry["design"], **entry["kw"], metrics=_metric_group(tuple(todo)))
-            si = entry["si"] = {**si, **_cache.readonly({n: getattr(m, n) for n in m.computed})}
+            si = entry["si"] = {**si, **vars(m)}  # (the metrics it computed; kept here, shown only as copies)
         new = {}
         for k in missing:  # display units for the asked metrics only
             s = _METRIC_SPECS[k]
-            new[k] = si[s.name] if s.unit == "bool" else _cache.readonly(s.from_si(si[s.name]))
-        shown = entry["shown"] = {**shown, **new}
+            new[k] = si[s.name] if s.unit == "bool" else s.from_si(si[s.name])
+        shown = entry["shown"] = {**shown, **_cache.readonly(new)}  # (one design: immutable numpy scalars)
     return MappingProxyType(shown)  # the memo's own mapping: read-only
 
 
