@@ -214,7 +214,19 @@ def cache(name: str, maxsize: int) -> LRU:
     return CACHES.setdefault(name, LRU(maxsize))
 
 
+#: plain dicts of things made once per distinct input (reading plans), emptied by :func:`clear` with the memos
+PLANS: dict[str, dict] = {}
+
+
+def plans(name: str) -> dict:
+    """A named dict of a UDF module's reading plans (made on first use); a plain dict (a plan is made from its key
+    alone, so two threads making one at once make the same plan), which its user keeps bounded."""
+    return PLANS.setdefault(name, {})
+
+
 def clear() -> None:
-    """Empty every UDF memo."""
+    """Empty every UDF memo (and every reading plan)."""
     for c in CACHES.values():
         c.clear()
+    for p in PLANS.values():
+        p.clear()

@@ -226,7 +226,7 @@ def _layout_values(design: Any, name: str, kd: Any = None) -> dict[str, Any] | N
 
 
 #: the reading plans of design ranges' key columns (:func:`_layout_values`), by the column's cells
-_LAYOUTS: dict[tuple[Any, ...], Any] = {}
+_LAYOUTS: dict[tuple[Any, ...], Any] = _cache.plans("design layouts")
 _LIST = {list}
 _FLOAT = {float}
 _FLOAT_OR_BLANK = {float, type(None)}
