@@ -139,7 +139,7 @@ class _Layout:
         self.text_keys: list[str] = []
         label_rows: list[int] = []
         seen = set()
-        canon = {k.lower(): k for k in _design_keys_spelled()}
+        canon = _canonical_keys()
         for i, k in enumerate(keys):
             if k is None:
                 continue
@@ -234,8 +234,9 @@ _BLANK = {None}
 
 
 @functools.cache
-def _design_keys_spelled() -> tuple[str, ...]:
-    return tuple(k.key for k in design_keys())
+def _canonical_keys() -> dict[str, str]:
+    """``{key in lower case: the key as design_keys spells it}`` (built on first use)."""
+    return {k.key.lower(): k.key for k in design_keys()}
 
 
 def _design_and_context(design: Any, materials: Any, name: str, kd: Any = None,
