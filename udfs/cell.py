@@ -393,15 +393,23 @@ def designs_and_context_from_table_rows(designs: Any, materials: Any = None, nam
     """
     header, rows = as_table(designs, name, keep_blank_rows=True)
     width = len(header)
-    firsts = list(map(itemgetter(0), rows)) if set(map(len, rows)) == {width} else []
-    kinds = set(map(type, firsts))
-    if firsts and (kinds <= {float, int} or (kinds == {str} and all(map(str.strip, firsts)))):
-        kept = list(range(len(rows)))  # a number or a word in every row's first cell: no blank row (passes in C)
+    columns = zipped = None
+    if set(map(len, rows)) == {width}:
+        with _gc_paused():  # one pass over the cells, column by column (new tuples: no collection meanwhile)
+            zipped = list(zip(*rows))
+        firsts = zipped[0]
+        kinds = set(map(type, firsts))
+        if kinds <= {float, int} or (kinds == {str} and all(map(str.strip, firsts))):
+            columns = zipped  # a number or a word in every row's first cell: no blank row (passes in C)
+    if columns is not None:
+        kept = list(range(len(rows)))
     else:
         kept = [i for i, r in enumerate(rows) if not is_blank_row(r)]
     picked = rows if len(kept) == len(rows) else [rows[i] for i in kept]
-    if set(map(len, picked)) <= {width}:
-        with _gc_paused():  # one pass over the cells, column by column (new tuples: no collection meanwhile)
+    if columns is not None or (zipped is not None and picked is rows):
+        columns = zipped
+    elif set(map(len, picked)) <= {width}:
+        with _gc_paused():
             columns = list(zip(*picked)) if picked else [()] * width
     else:  # ragged rows (never from Excel): a missing cell is blank
         columns = [[r[j] if j < len(r) else None for r in picked] for j in range(width)]
