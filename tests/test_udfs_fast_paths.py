@@ -211,3 +211,17 @@ def test_a_table_of_every_design_key_gives_the_general_readers_table(tmpl, gener
     assert fast_cost == XLCELL_COST_TABLE(table, [ITEMS[:3]], tmpl["factory"], tmpl["bom"], tmpl["steps"],
                                           tmpl["materials"])
     assert fast[1][0][0].startswith("#XLCELL! np_ratio") and fast[0][7] == [""] * len(fast[0][0])
+
+
+def test_the_cell_and_cost_functions_of_a_new_design_validate_it_once(tmpl, monkeypatch):
+    calls = []
+    resolve = ucell.resolve
+    monkeypatch.setattr(ucell, "resolve", lambda d: calls.append(1) or resolve(d))
+    design = edited(tmpl["design"], "pos_thickness_um", 101.5)
+    energy = XLCELL_CELL_VALUE(design, "energy_Wh", tmpl["materials"])
+    cost = XLCELL_COST_VALUE(design, "cell_cost_usd", tmpl["factory"], tmpl["bom"], tmpl["steps"], tmpl["materials"])
+    assert len(calls) == 1 and isinstance(energy, float) and isinstance(cost, float)
+    # the same design object, resolved once, gives what a fresh evaluation gives
+    _cache.clear()
+    assert XLCELL_COST_VALUE(design, "cell_cost_usd", tmpl["factory"], tmpl["bom"], tmpl["steps"],
+                             tmpl["materials"]) == cost and len(calls) == 2

@@ -111,6 +111,18 @@ def _design_cached(design: Any, materials: Any, name: str, kd: Any, km: Any) -> 
 
 _DESIGNS = _cache.cache("design ranges", 64)
 _MATERIALS = _cache.cache("materials ranges", 16)
+_RESOLVED = _cache.cache("resolved designs", 64)
+
+
+def resolved(d: CellDesign) -> CellDesign:
+    """:func:`xlcell.cell.resolve` of a design the memo holds, kept with it: the cell and cost functions of a sheet
+    that read the same new design validate it once."""
+    hit = _RESOLVED.get(id(d))
+    if hit is not None and hit[0] is d:
+        return hit[1]
+    r = resolve(d)
+    _RESOLVED.put(id(d), (d, r))  # (d kept with it: its id is not reused meanwhile)
+    return r
 
 
 def _materials_cached(materials: Any, km: Any) -> Mapping[str, Material]:
@@ -330,7 +342,7 @@ def cell_display(design: Any, materials: Any, bom: Any, metrics: Any) -> Mapping
     entry = None if key is None else _CELL_RESULTS.get(key)
     if entry is None:
         d, kw = _cell_inputs(design, materials, bom, kd, km, kb)
-        entry = {"design": resolve(d), "kw": kw, "si": {}, "shown": {}}
+        entry = {"design": resolved(d), "kw": kw, "si": {}, "shown": {}}
         if key is not None:
             _CELL_RESULTS.put(key, entry)
     shown = entry["shown"]

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any, Mapping
 import numpy as np
 
 from xlcell.bom import BOM_ITEMS, BOM_UNITS, CellFormat, MaterialPrices, MaterialYields, Slurry
-from xlcell.cell import resolve
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
 from xlcell.formats import CanFormat
 from xlcell.params import specs, to_display
@@ -33,7 +32,8 @@ if TYPE_CHECKING:  # the models are imported where a function uses them (issue 1
 from ._excel import (as_2d, as_float, as_int, as_kv, as_table, as_text, excel_value, is_blank, is_blank_range, kv_out,
                      udf, user_names)
 from . import _cache
-from .cell import FORMAT_KEY, design_cached, designs_and_context_from_table_rows, format_from_range, table_rows
+from .cell import (FORMAT_KEY, design_cached, designs_and_context_from_table_rows, format_from_range, resolved,
+                   table_rows)
 
 
 def factory_classes() -> tuple[type, ...]:
@@ -129,7 +129,7 @@ def cost_display(design: Any, factory: Any, bom: Any, steps: Any, materials: Any
         from xlcell.cost import evaluate_cost
 
         d, cal = design_cached(design, materials, kd, km)
-        m = evaluate_cost(resolve(d), **_settings_cached(factory, bom, steps, kf, kb, ks), calendering=cal)
+        m = evaluate_cost(resolved(d), **_settings_cached(factory, bom, steps, kf, kb, ks), calendering=cal)
         entry = {"metrics": m, "shown": {}}
         if key is not None:
             _COST_RESULTS.put(key, entry)
