@@ -34,11 +34,7 @@ def tmpl():
     return out
 
 
-@pytest.fixture(autouse=True)
-def empty_memo():
-    _cache.clear()
-    yield
-    _cache.clear()
+pytestmark = pytest.mark.usefixtures("empty_udf_memo")
 
 
 @pytest.fixture
