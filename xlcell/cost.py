@@ -228,14 +228,27 @@ def plant_share(steps: StepResults, share: Array) -> tuple[Array, Array, Array, 
         the module plant (cumulative), 1 for the pack plant (the whole plant).
     """
     share = np.asarray(share, dtype=float)
-    bld = steps.building
-    labor_s = np.sum(share * steps.labor_s, axis=-1)
-    area = np.sum(share * steps.area_m2, axis=-1)
-    total_area = np.sum(steps.area_m2, axis=-1)
+    bld = np.asarray(steps.building, dtype=float)
+    k = np.shape(steps.labor_s)[-1]
+
+    def total(*xs: Array) -> np.ndarray:  # Σ over the steps of the product of xs, step by step in the steps' order
+        acc = None
+        for j in range(k):
+            term = xs[0][..., j]
+            for x in xs[1:]:
+                term = term * x[..., j]
+            acc = term if acc is None else acc + term
+        return np.asarray(acc, dtype=float)
+
+    # the sums run over the steps in their order whatever the arrays' memory layout (size_plant keeps each step's
+    # column contiguous), so a block of designs gives the numbers of the whole population bit for bit
+    labor_s = total(share, steps.labor_s)
+    area = total(share, steps.area_m2)
+    total_area = total(steps.area_m2)
     with np.errstate(invalid="ignore", divide="ignore"):
         area_share = np.where(total_area > 0, area / total_area, 0.0)
-    capex = np.sum(share * steps.capex_usd * (1.0 - bld), axis=-1) + np.sum(bld * steps.capex_usd, axis=-1) * area_share
-    energy_use = np.sum(share * steps.energy_J, axis=-1)
+    capex = total(share, steps.capex_usd, 1.0 - bld) + total(bld, steps.capex_usd) * area_share
+    energy_use = total(share, steps.energy_J)
     return labor_s, capex, area, energy_use
 
 
