@@ -922,28 +922,53 @@ class _LifeModel:
     def life(self) -> np.ndarray:
         """Equivalent full cycles to the duty's end-of-life SOH (inf if never reached): the root in log10 N of
         SOH(N) = SOH_eol between 1e-6 and 1e12 cycles, by :func:`_secant_root` on the log of :meth:`loss` (about linear
-        in log N), each step keeping the bracket by the sign of SOH - SOH_eol, to a bracket of
-        :data:`LIFE_TOLERANCE_LOG10` (within 1e-13 relative of :meth:`life_bisection`'s, tested). Below the end of
-        life already at 1e-6 cycles: 1e-6 (where the bisection tends)."""
+        in log N), each step keeping the bracket by the sign of SOH - SOH_eol (the bisection's test), to a bracket of
+        :data:`LIFE_TOLERANCE_LOG10` (within 1e-13 relative of :meth:`life_bisection`'s, tested).
+
+        The state of health falls with N (every loss grows), so the first two points, 1e3 and 1e4 cycles, bracket most
+        lives or say on which side the root is: the end of the range (1e12 cycles, where a life that is never reached
+        shows) is evaluated only for the rows still above the end of life at 1e4 cycles, and its start (1e-6 cycles:
+        below the end of life there already gives 1e-6, where the bisection tends) only for the rows below it at 1e3.
+        """
         target = np.broadcast_to(np.asarray(self.duty.eol_soh, dtype=float), self.shape).ravel()
         terms = _flat_terms(self._soh_terms(), self.shape)
         size = target.size
-        lo, hi = np.full(size, _LIFE_LO), np.full(size, _LIFE_HI)
-        loss_lo, loss_hi = self.loss(np.power(10.0, lo), terms), self.loss(np.power(10.0, hi), terms)
-        reached = 1.0 - np.minimum(loss_hi, 1.0) <= target  # the same test as the bisection's
-        at_start = 1.0 - np.minimum(loss_lo, 1.0) <= target
-        out = np.where(reached, np.where(at_start, np.power(10.0, _LIFE_LO), np.nan), np.inf)
+        log_eol = np.log1p(-target)
+
+        def f(x: Any, idx: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+            """(SOH <= SOH_eol, log loss - log(1 - SOH_eol)) at log10 N = ``x`` for the rows ``idx`` (None: all)."""
+            n = size if idx is None else idx.size
+            loss = self.loss(np.power(10.0, np.broadcast_to(x, (n,))), _take_terms(terms, idx))
+            tgt, le = (target, log_eol) if idx is None else (target[idx], log_eol[idx])
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return 1.0 - np.minimum(loss, 1.0) <= tgt, np.log(loss) - le
+
+        (x_a, x_b), (lo_x, hi_x) = _LIFE_GUESS, (_LIFE_LO, _LIFE_HI)
+        below_a, h_a = f(x_a, None)
+        below_b, h_b = f(x_b, None)
+        lo = np.where(below_a, lo_x, np.where(below_b, x_a, x_b))
+        hi = np.where(below_a, x_a, np.where(below_b, x_b, hi_x))
+        h_lo = np.where(below_a, np.nan, np.where(below_b, h_a, h_b))
+        h_hi = np.where(below_a, h_a, np.where(below_b, h_b, np.nan))
+        reached, at_start = np.ones(size, dtype=bool), np.zeros(size, dtype=bool)
+        far = np.flatnonzero(~below_b)  # the end of the range: is the end of life reached at all?
+        if far.size:
+            reached[far], h_hi[far] = f(hi_x, far if far.size < size else None)
+        near = np.flatnonzero(below_a)  # the start: below the end of life already?
+        if near.size:
+            at_start[near], h_lo[near] = f(lo_x, near if near.size < size else None)
+        out = np.where(reached, np.where(at_start, np.power(10.0, lo_x), np.nan), np.inf)
         rows = np.flatnonzero(reached & ~at_start)
         if rows.size:
-            log_eol = np.log1p(-target)
+            sub = None if rows.size == size else rows
 
-            def f(x: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-                loss = self.loss(np.power(10.0, x), _take_terms(terms, None if idx.size == size else idx))
-                return 1.0 - np.minimum(loss, 1.0) <= target[idx], np.log(loss) - log_eol[idx]
+            def f_rows(x: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                return f(x, None if idx.size == size else idx)
 
-            with np.errstate(divide="ignore", invalid="ignore"):
-                h_lo, h_hi = np.log(loss_lo[rows]) - log_eol[rows], np.log(loss_hi[rows]) - log_eol[rows]
-            out[rows] = np.power(10.0, _secant_root(f, rows, lo[rows], hi[rows], h_lo, h_hi, LIFE_TOLERANCE_LOG10))
+            root = _secant_root(f_rows, rows, lo[rows], hi[rows], h_lo[rows], h_hi[rows], LIFE_TOLERANCE_LOG10,
+                                start=(np.full(rows.size, x_a), h_a if sub is None else h_a[sub],
+                                       np.full(rows.size, x_b), h_b if sub is None else h_b[sub]))
+            out[rows] = np.power(10.0, root)
         return out.reshape(self.shape)
 
     def life_bisection(self) -> np.ndarray:
@@ -967,6 +992,8 @@ class _LifeModel:
 
 #: the life's bracket in log10 of the equivalent full cycles (1e-6 .. 1e12 cycles)
 _LIFE_LO, _LIFE_HI = -6.0, 12.0
+#: the first two points of the life's root finder in log10 N (1e3 and 1e4 cycles: most lives lie between)
+_LIFE_GUESS = (3.0, 4.0)
 #: the width of the bracket in log10 N at which :meth:`_LifeModel.life` stops (its midpoint is the life): 2.3e-14
 #: relative in N either side
 LIFE_TOLERANCE_LOG10 = 2e-14
@@ -988,7 +1015,8 @@ def _take_terms(terms: Mapping[str, Any], idx: np.ndarray | None) -> Mapping[str
 
 
 def _secant_root(f: Any, rows: np.ndarray, lo: np.ndarray, hi: np.ndarray, h_lo: np.ndarray, h_hi: np.ndarray,
-                 tol: float, fast_steps: int = 24, max_steps: int = 120) -> np.ndarray:
+                 tol: float, fast_steps: int = 24, max_steps: int = 120,
+                 start: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Vectorised safeguarded secant method on brackets ``lo < hi`` (one per row) of a rising function with a root
     between; returns the midpoints of the brackets once narrowed to ``tol``.
 
@@ -998,12 +1026,14 @@ def _secant_root(f: Any, rows: np.ndarray, lo: np.ndarray, hi: np.ndarray, h_lo:
     leaves the bracket, the regula falsi point of the bracket's ends, or else the midpoint; and it moves at least
     ``tol / 4`` from either end, so that once the secant has converged on one side the next step crosses the root
     and closes the bracket. After ``fast_steps`` steps the open rows are bisected (so a row ends within
-    ``fast_steps`` plus a bisection's steps). Only the open rows are evaluated.
+    ``fast_steps`` plus a bisection's steps). Only the open rows are evaluated. ``start``: the first secant's two
+    points ``(x0, h0, x1, h1)`` (default: the bracket's ends); a NaN value among them or the bracket's falls back as
+    above.
     """
     n = lo.size
     out = np.empty(n)
     lo, hi, h_lo, h_hi = lo.copy(), hi.copy(), h_lo.copy(), h_hi.copy()
-    x0, h0, x1, h1 = lo, h_lo, hi, h_hi  # the last two points, the newest last
+    x0, h0, x1, h1 = (lo, h_lo, hi, h_hi) if start is None else start  # the last two points, the newest last
     idx = np.arange(n)  # the rows still open, as positions in ``rows``
     nudge = 0.25 * tol
     for step in range(max_steps):
