@@ -943,33 +943,7 @@ class _LifeModel:
             with np.errstate(divide="ignore", invalid="ignore"):
                 return 1.0 - np.minimum(loss, 1.0) <= tgt, np.log(loss) - le
 
-        (x_a, x_b), (lo_x, hi_x) = _LIFE_GUESS, (_LIFE_LO, _LIFE_HI)
-        below_a, h_a = f(x_a, None)
-        below_b, h_b = f(x_b, None)
-        lo = np.where(below_a, lo_x, np.where(below_b, x_a, x_b))
-        hi = np.where(below_a, x_a, np.where(below_b, x_b, hi_x))
-        h_lo = np.where(below_a, np.nan, np.where(below_b, h_a, h_b))
-        h_hi = np.where(below_a, h_a, np.where(below_b, h_b, np.nan))
-        reached, at_start = np.ones(size, dtype=bool), np.zeros(size, dtype=bool)
-        far = np.flatnonzero(~below_b)  # the end of the range: is the end of life reached at all?
-        if far.size:
-            reached[far], h_hi[far] = f(hi_x, far if far.size < size else None)
-        near = np.flatnonzero(below_a)  # the start: below the end of life already?
-        if near.size:
-            at_start[near], h_lo[near] = f(lo_x, near if near.size < size else None)
-        out = np.where(reached, np.where(at_start, np.power(10.0, lo_x), np.nan), np.inf)
-        rows = np.flatnonzero(reached & ~at_start)
-        if rows.size:
-            sub = None if rows.size == size else rows
-
-            def f_rows(x: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-                return f(x, None if idx.size == size else idx)
-
-            root = _secant_root(f_rows, rows, lo[rows], hi[rows], h_lo[rows], h_hi[rows], LIFE_TOLERANCE_LOG10,
-                                start=(np.full(rows.size, x_a), h_a if sub is None else h_a[sub],
-                                       np.full(rows.size, x_b), h_b if sub is None else h_b[sub]))
-            out[rows] = np.power(10.0, root)
-        return out.reshape(self.shape)
+        return _life_root(f, size).reshape(self.shape)
 
     def life_bisection(self) -> np.ndarray:
         """The reference of :meth:`life`: bisection in log10 N of the same test (SOH <= SOH_eol) between 1e-6 and 1e12
@@ -1012,6 +986,40 @@ def _take_terms(terms: Mapping[str, Any], idx: np.ndarray | None) -> Mapping[str
         return terms
     return {k: (_take_terms(v, idx) if isinstance(v, Mapping) else (v if np.ndim(v) == 0 else v[idx]))
             for k, v in terms.items()}
+
+
+def _life_root(f: Any, size: int) -> np.ndarray:
+    """The life's root in log10 N as cycles (shape ``(size,)``): :meth:`_LifeModel.life`'s search, for a function
+    ``f(x, idx)`` giving, at log10 N = ``x`` (a number or one value per row) for the rows ``idx`` (None: all
+    ``size``), the end-of-life test (SOH <= SOH_eol) and the value interpolated on (the log of the loss over the
+    loss at end of life). Shared with the hand-fused kernel of ``bench/fused_chain.py`` (its own loss written out)."""
+    (x_a, x_b), (lo_x, hi_x) = _LIFE_GUESS, (_LIFE_LO, _LIFE_HI)
+    below_a, h_a = f(x_a, None)
+    below_b, h_b = f(x_b, None)
+    lo = np.where(below_a, lo_x, np.where(below_b, x_a, x_b))
+    hi = np.where(below_a, x_a, np.where(below_b, x_b, hi_x))
+    h_lo = np.where(below_a, np.nan, np.where(below_b, h_a, h_b))
+    h_hi = np.where(below_a, h_a, np.where(below_b, h_b, np.nan))
+    reached, at_start = np.ones(size, dtype=bool), np.zeros(size, dtype=bool)
+    far = np.flatnonzero(~below_b)  # the end of the range: is the end of life reached at all?
+    if far.size:
+        reached[far], h_hi[far] = f(hi_x, far if far.size < size else None)
+    near = np.flatnonzero(below_a)  # the start: below the end of life already?
+    if near.size:
+        at_start[near], h_lo[near] = f(lo_x, near if near.size < size else None)
+    out = np.where(reached, np.where(at_start, np.power(10.0, lo_x), np.nan), np.inf)
+    rows = np.flatnonzero(reached & ~at_start)
+    if rows.size:
+        sub = None if rows.size == size else rows
+
+        def f_rows(x: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            return f(x, None if idx.size == size else idx)
+
+        root = _secant_root(f_rows, rows, lo[rows], hi[rows], h_lo[rows], h_hi[rows], LIFE_TOLERANCE_LOG10,
+                            start=(np.full(rows.size, x_a), h_a if sub is None else h_a[sub],
+                                   np.full(rows.size, x_b), h_b if sub is None else h_b[sub]))
+        out[rows] = np.power(10.0, root)
+    return out
 
 
 def _secant_root(f: Any, rows: np.ndarray, lo: np.ndarray, hi: np.ndarray, h_lo: np.ndarray, h_hi: np.ndarray,
