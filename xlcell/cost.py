@@ -664,8 +664,9 @@ def evaluate_cost(
                                      calendering=calendering))
 
 
-#: Block size (designs) of :func:`evaluate_cost` for large populations.
-CHUNK = 32768
+#: Block size (designs) of :func:`evaluate_cost` for large populations: a block's per-step arrays (designs × 25 steps,
+#: 3.3 MB) stay below the 4 MiB from which numpy asks the system for fresh (huge, zeroed) pages at every allocation
+CHUNK = 16384
 
 
 # ---------------------------------------------------------------------------------------------
