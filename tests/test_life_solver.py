@@ -115,21 +115,33 @@ def test_broadcast_shapes_and_a_single_design():
 def test_the_solver_takes_a_handful_of_evaluations(monkeypatch):
     # the point of the root finder: about a dozen evaluations of the state of health where the bisection took ~55
     calls = []
-    loss = _LifeModel.loss
 
-    def counted(N, t):
-        calls.append(np.size(N))
-        return loss(N, t)
+    def counting(fn):
+        def counted(N, t):
+            calls.append(np.size(N))
+            return fn(N, t)
+        return staticmethod(counted)
 
     design, duty = _population(2000, seed=5)
     model = _LifeModel(design, duty, SEIParams(), MechanicsParams())
-    monkeypatch.setattr(_LifeModel, "loss", staticmethod(counted))
+    monkeypatch.setattr(_LifeModel, "root_loss", counting(_LifeModel.root_loss))
+    monkeypatch.setattr(_LifeModel, "loss", counting(_LifeModel.loss))
     model.life()
     assert len(calls) <= 16
     n_fast = sum(calls)
     calls.clear()
     model.life_bisection()
     assert len(calls) >= 40 and sum(calls) > 3 * n_fast
+
+
+def test_the_root_search_loss_is_the_state_of_healths():
+    # root_loss folds the cycle-independent products of loss: the same function to rounding, wherever it is evaluated
+    design, duty = _population(500, seed=9)
+    model = _LifeModel(design, duty, SEIParams(), MechanicsParams())
+    N = np.logspace(-6, 12, 37)[:, None]
+    a = model.loss(N, model._soh_terms())
+    b = model.root_loss(N, model._root_terms())
+    np.testing.assert_allclose(b, a, rtol=1e-13, atol=1e-300)
 
 
 @pytest.mark.parametrize("kind", ["linear", "kinked", "step", "nan"])
