@@ -321,11 +321,16 @@ def fused(L_p: np.ndarray, eps_p: np.ndarray, np_ratio: np.ndarray, L_s: np.ndar
     over_p, over_n = qa_p / q_lim, qa_n / q_lim
     target = du["eol_soh"]
 
-    # the per-design terms of the loss, sliced to the rows the root finder still evaluates
-    rows_of = dict(rate=rate, n_r=n_r, c_zone=c_zone, surf=surf, vol_cap=vol_cap, mc0=mc0, crk=crk, lam_n=lam_n_rate,
-                   lam_p=lam_p_rate, eps_n=eps_am_n, eps_p=eps_am_p, over_p=over_p, over_n=over_n)
+    # the per-design terms of the loss (cycle-independent products folded), sliced to the rows the root search
+    # still evaluates
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rows_of = dict(rate=rate, n_r=n_r, c_zone=c_zone, l0_rate=l0 * l0 / np.where(rate > 0, rate, np.nan),
+                       sei_c=lps * surf, mc0=mc0, cr_t=crk * SECONDS_PER_YEAR / efc,
+                       sei_cr_c=sei["li_per_formula"] * FARADAY * vol_cap, lam_n=lam_n_rate / eps_am_n,
+                       lam_p=lam_p_rate / eps_am_p, over_p=over_p, over_n=over_n)
     size = int(np.size(L_p))
     log_eol = math.log1p(-target)
+    sei_t, e_zone, w_n, w_p = 2.0 * ksei * SECONDS_PER_YEAR / efc, 1.0 - 2.0 / q, 1.0 - du["dod"] / 2.0, du["dod"] / 2.0
 
     def loss_test(x, idx):
         """(SOH <= SOH_eol, log loss - log(1 - SOH_eol)) at log10 N = x for the rows idx (None: all)."""
@@ -333,18 +338,17 @@ def fused(L_p: np.ndarray, eps_p: np.ndarray, np_ratio: np.ndarray, L_s: np.ndar
         t = {key: (v if idx is None or np.ndim(v) == 0 else v[idx]) for key, v in rows_of.items()}
         N = np.power(10.0, np.broadcast_to(x, (n,)))
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            delta = np.sqrt(d0 ** 2 + 2.0 * ksei * (N / efc * SECONDS_PER_YEAR)) + g * N
+            delta = np.sqrt(d0 ** 2 + sei_t * N) + g * N if g else np.sqrt(d0 ** 2 + sei_t * N)
             xx = t["rate"] * N
             xc = np.minimum(xx, x_r)
-            i_zone = np.where(xc < 1e-12, l0 * l0 * np.where(t["rate"] > 0, xc / np.where(t["rate"] > 0, t["rate"], 1.0), N),
-                              t["c_zone"] * np.expm1((1.0 - 2.0 / q) * np.log1p(-xc)))
+            i_zone = np.where(xc < 1e-12, np.where(t["rate"] > 0, xc * t["l0_rate"], l0 * l0 * N),
+                              t["c_zone"] * np.expm1(e_zone * np.log1p(-xc)))
             i_n = i_zone + np.where(xx > x_r, rr * rr * (N - t["n_r"]), 0.0)
-            m_cr = np.sqrt(t["mc0"] ** 2 + t["crk"] * i_n * SECONDS_PER_YEAR / efc)
-            lam_n = np.where(N > 0, np.minimum(t["lam_n"] * N / t["eps_n"], 1.0), 0.0)
-            lam_p = np.where(N > 0, np.minimum(t["lam_p"] * N / t["eps_p"], 1.0), 0.0)
-            lli = (lps * (delta - d0) * t["surf"] + sei["li_per_formula"] * FARADAY * (m_cr - t["mc0"]) * t["vol_cap"]
-                   + lam_n * (1.0 - du["dod"] / 2.0) + lam_p * du["dod"] / 2.0)
-            loss = np.maximum(lli, np.maximum(1.0 - t["over_p"] * (1.0 - lam_p), 1.0 - t["over_n"] * (1.0 - lam_n)))
+            m_cr = np.sqrt(t["mc0"] ** 2 + t["cr_t"] * i_n)
+            lam_n = np.minimum(t["lam_n"] * N, 1.0)
+            lam_p = np.minimum(t["lam_p"] * N, 1.0)
+            lli = (delta - d0) * t["sei_c"] + (m_cr - t["mc0"]) * t["sei_cr_c"] + lam_n * w_n + lam_p * w_p
+            loss = np.maximum(lli, 1.0 - np.minimum(t["over_p"] * (1.0 - lam_p), t["over_n"] * (1.0 - lam_n)))
             return 1.0 - np.minimum(loss, 1.0) <= target, np.log(loss) - log_eol
 
     # the root of SOH(N) = SOH_eol in log10 N: xlcell's search (a safeguarded secant method from 1e3 and 1e4 cycles,
