@@ -167,3 +167,18 @@ def test_secant_root_keeps_its_bracket_whatever_the_interpolated_values(kind):
 def test_tolerance_is_tight_enough_for_the_issue():
     # the bracket's half-width in log10 N is the solver's part of the error: ln(10) · tol / 2 relative in N
     assert np.log(10.0) * D.LIFE_TOLERANCE_LOG10 / 2 < 1e-13
+
+
+def test_cycle_life_without_the_state_at_end_of_life():
+    # losses=False (the registry's when only cycle_life / years_to_eol are asked): the same lives, the rest NaN
+    design, duty = _population(200, seed=13)
+    full = cycle_life(design, duty, resistance=False)
+    lean = cycle_life(design, duty, resistance=False, losses=False)
+    np.testing.assert_array_equal(lean.cycle_life, full.cycle_life)
+    np.testing.assert_array_equal(lean.years, full.years)
+    np.testing.assert_array_equal(lean.duty_cycles, full.duty_cycles)
+    assert np.isnan(lean.loss_sei).all() and np.isnan(lean.neg_lam).all() and lean.loss_sei.shape == full.loss_sei.shape
+    assert np.isfinite(full.loss_sei).all()
+    # asking the resistance evaluates the losses whatever losses says
+    both = cycle_life(design, duty, losses=False)
+    np.testing.assert_array_equal(both.loss_sei, cycle_life(design, duty).loss_sei)

@@ -1177,7 +1177,7 @@ class LifeResult:
 
 def cycle_life(design: CellDesign, duty: Duty = Duty(), sei: SEIParams = SEIParams(),
                mech: MechanicsParams = MechanicsParams(), crack: CrackParams = CrackParams(), *,
-               fmt: Any = None, resistance: bool = True) -> LifeResult:
+               fmt: Any = None, resistance: bool = True, losses: bool = True) -> LifeResult:
     """Equivalent full cycles to the duty's end-of-life SOH, from the design and the duty: xlcell's one life model.
 
     Four mechanisms, each from O'Kane et al. 2022's coupled degradation model (PyBaMM ``OKane2022``; lithium plating
@@ -1217,6 +1217,9 @@ def cycle_life(design: CellDesign, duty: Duty = Duty(), sei: SEIParams = SEIPara
     resistance : bool
         False: the resistances (``resistance_bol_ohm``, the three rises and ``resistance_eol_ohm``) are left NaN and
         the cell model is not evaluated for them (the cycle life, the years and the losses do not read them).
+    losses : bool
+        False (with ``resistance`` False): the state at end of life (the four losses, the SEI thickness, the crack
+        length and the isolated shares) is left NaN and not evaluated (the cycle life and the years do not read it).
 
     Returns
     -------
@@ -1226,7 +1229,11 @@ def cycle_life(design: CellDesign, duty: Duty = Duty(), sei: SEIParams = SEIPara
     model = _LifeModel(design, duty, sei, mech, fmt)
     n = model.life()
     fin = np.isfinite(n)
-    at = model.fade(np.where(fin, n, 0.0), 0)
+    if losses or resistance:
+        at = model.fade(np.where(fin, n, 0.0), 0)
+    else:  # not asked for: the state at end of life stays NaN
+        at = dict.fromkeys(("loss_sei", "loss_sei_cracks", "loss_lam_neg", "loss_lam_pos", "sei_thickness_m",
+                            "neg_crack_length_m", "neg_lam", "pos_lam"), np.nan)
     d = model.design
     dod = np.asarray(model.dod, dtype=float)
     if not resistance:
