@@ -232,13 +232,20 @@ def plant_share(steps: StepResults, share: Array) -> tuple[Array, Array, Array, 
     k = np.shape(steps.labor_s)[-1]
 
     def total(*xs: Array) -> np.ndarray:  # Σ over the steps of the product of xs, step by step in the steps' order
-        acc = None
+        xs = tuple(np.asarray(x, dtype=float) for x in xs)
+        acc = np.zeros(np.broadcast_shapes(*(x.shape[:-1] for x in xs)))  # no steps: 0
+        term = np.empty_like(acc)
         for j in range(k):
-            term = xs[0][..., j]
-            for x in xs[1:]:
-                term = term * x[..., j]
-            acc = term if acc is None else acc + term
-        return np.asarray(acc, dtype=float)
+            out = acc if j == 0 else term
+            if len(xs) == 1:
+                np.copyto(out, xs[0][..., j])
+            else:
+                np.multiply(xs[0][..., j], xs[1][..., j], out=out)
+                for x in xs[2:]:
+                    np.multiply(out, x[..., j], out=out)
+            if j:
+                acc += term
+        return acc
 
     # the sums run over the steps in their order whatever the arrays' memory layout (size_plant keeps each step's
     # column contiguous), so a block of designs gives the numbers of the whole population bit for bit
