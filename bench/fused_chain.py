@@ -279,7 +279,7 @@ def fused(L_p: np.ndarray, eps_p: np.ndarray, np_ratio: np.ndarray, L_s: np.ndar
     v_cut = 0.7 * ocv
     f_v = (1.0 - np.clip((ocv - v_load) / (ocv - v_cut), 0.0, 1.0)) ** cl["ocv_tail"]
     e_u = capacity * (np.minimum(u_p, u_n) * f_v) * du["dod"] * np.maximum(v_load, 0.0)
-    # ---- life: stress in the reaction zone of each electrode, then the bisection of the state of health
+    # ---- life: stress in the reaction zone of each electrode, then the root of the state of health at end of life
     me, sei = k["mech"], k["sei"]
     dod_f = (me["dod_stress_base"] + me["dod_stress_slope"] * du["dod"]) / (me["dod_stress_base"] + me["dod_stress_slope"])
     stress = {}
