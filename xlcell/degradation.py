@@ -965,7 +965,7 @@ class _LifeModel:
 
     def life(self) -> np.ndarray:
         """Equivalent full cycles to the duty's end-of-life SOH (inf if never reached): the root in log10 N of
-        SOH(N) = SOH_eol between 1e-6 and 1e12 cycles, by :func:`_secant_root` on the log of :meth:`loss` (about linear
+        SOH(N) = SOH_eol between 1e-6 and 1e12 cycles, by :func:`_secant_root` on the log of :meth:`loss` (nearly linear
         in log N), each step keeping the bracket by the sign of SOH - SOH_eol (the bisection's test), to a bracket of
         :data:`LIFE_TOLERANCE_LOG10` (within 1e-13 relative of :meth:`life_bisection`'s, tested).
 
@@ -1069,13 +1069,15 @@ def _life_root(f: Any, size: int) -> np.ndarray:
 def _secant_root(f: Any, rows: np.ndarray, lo: np.ndarray, hi: np.ndarray, h_lo: np.ndarray, h_hi: np.ndarray,
                  tol: float, fast_steps: int = 24, max_steps: int = 120,
                  start: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None) -> np.ndarray:
-    """Vectorised safeguarded secant method on brackets ``lo < hi`` (one per row) of a rising function with a root
-    between; returns the midpoints of the brackets once narrowed to ``tol``.
+    """Vectorised safeguarded secant method (inverse quadratic interpolation once three points are known) on brackets
+    ``lo < hi`` (one per row) of a rising function with a root between; returns the midpoints of the brackets once
+    narrowed to ``tol``.
 
     ``f(x, idx)`` returns, at ``x`` for the rows ``rows[idx]``, the test that decides the bracket (True: ``x`` is at
     or beyond the root; it alone moves the brackets) and the value interpolated on (rising, ideally near-linear in
-    ``x``; NaN or infinite values are allowed). Each step takes the secant through the last two points; where that
-    leaves the bracket, the regula falsi point of the bracket's ends, or else the midpoint; and it moves at least
+    ``x``; NaN or infinite values are allowed). Each step interpolates the root through the last three points
+    (inverse quadratic; the first step: the secant through two); where that leaves the bracket, the regula falsi
+    point of the bracket's ends, or else the midpoint; and it moves at least
     ``tol / 4`` from either end, so that once the secant has converged on one side the next step crosses the root
     and closes the bracket. After ``fast_steps`` steps the open rows are bisected (so a row ends within
     ``fast_steps`` plus a bisection's steps). Only the open rows are evaluated. ``start``: the first secant's two
@@ -1088,10 +1090,15 @@ def _secant_root(f: Any, rows: np.ndarray, lo: np.ndarray, hi: np.ndarray, h_lo:
     x0, h0, x1, h1 = (lo.copy(), h_lo.copy(), hi.copy(), h_hi.copy()) if start is None else start  # the newest last
     idx = np.arange(n)  # the rows still open, as positions in ``rows``
     nudge = 0.25 * tol
+    xq = hq = None  # the point before x0 (inverse quadratic interpolation through three)
     for step in range(max_steps):
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             if step < fast_steps:
                 x = x1 - h1 * (x1 - x0) / (h1 - h0)
+                if xq is not None:
+                    d01, d02, d12 = h0 - h1, hq - h0, hq - h1
+                    q = xq * h0 * h1 / (d02 * d12) - x0 * hq * h1 / (d02 * d01) + x1 * hq * h0 / (d12 * d01)
+                    x = np.where(np.isfinite(q), q, x)
                 out_of = ~((x >= lo) & (x <= hi))  # NaN too
                 if out_of.any():  # regula falsi on the bracket, else its midpoint
                     b = np.flatnonzero(out_of)
@@ -1104,7 +1111,7 @@ def _secant_root(f: Any, rows: np.ndarray, lo: np.ndarray, hi: np.ndarray, h_lo:
             np.minimum(x, hi - nudge, out=x)
             beyond, h = f(x, rows[idx])
             # an interpolated value whose sign disagrees with the test is at the root to rounding: 0 (so the next
-            # secant stays there and the step after it closes the bracket)
+            # interpolation stays there and the step after it closes the bracket)
             agree = beyond == (h >= 0.0)
             if not agree.all():
                 h = np.where(agree, h, np.where(beyond, 0.0, -0.0))
@@ -1113,14 +1120,15 @@ def _secant_root(f: Any, rows: np.ndarray, lo: np.ndarray, hi: np.ndarray, h_lo:
         np.copyto(h_lo, h, where=below)
         np.copyto(hi, x, where=beyond)
         np.copyto(h_hi, h, where=beyond)
-        x0, h0, x1, h1 = x1, h1, x, h
+        xq, hq, x0, h0, x1, h1 = x0, h0, x1, h1, x, h
         done = hi - lo <= tol
         if done.any():
             out[idx[done]] = 0.5 * (lo[done] + hi[done])
             keep = ~done
             if not keep.any():
                 return out
-            idx, lo, hi, h_lo, h_hi, x0, h0, x1, h1 = (a[keep] for a in (idx, lo, hi, h_lo, h_hi, x0, h0, x1, h1))
+            idx, lo, hi, h_lo, h_hi, xq, hq, x0, h0, x1, h1 = (
+                a[keep] for a in (idx, lo, hi, h_lo, h_hi, xq, hq, x0, h0, x1, h1))
     out[idx] = 0.5 * (lo + hi)  # not reached: a bisection from 18 decades to the tolerance takes under 60 steps
     return out
 
