@@ -522,6 +522,7 @@ def size_plant(
     # steps share a dozen drivers and baselines among 25 steps), written into one column of each result
     strand = bool(np.any(stranded & ~fixed))
     days = np.asarray(plant.baseline_days / plant.operating_days, dtype=float)
+
     def by_step(shp: tuple[int, ...]) -> np.ndarray:  # S + (K,), each step's column contiguous in memory
         return np.moveaxis(np.empty(shp[-1:] + shp[:-1]), 0, -1)
 
