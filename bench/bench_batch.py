@@ -10,7 +10,8 @@ Ratios in the same run (issue 15):
 * full chain (cell → cost → life → LCOS), ``xlcell sweep``'s path for ``cell_cost_usd_per_kWh``, ``cycle_life`` and
   ``lcos_cell_usd_per_kWh``, against a HAND-FUSED numpy kernel of the formulas xlcell uses for these three outputs
   (``bench/fused_chain.py`` ``fused``; agreement to 1e-9 asserted, which also guards the kernel), in the same blocks;
-  and against the same designs in ONE registry call (what the chunking costs or saves);
+  and against the same designs in ONE registry call (what the chunking costs or saves); the cycle life's root finder
+  is asserted within 1e-12 relative of the bisection it replaced (``_LifeModel.life_bisection``, first 2^15 designs);
 * ``--dask``: a LocalCluster of 1 and of 2 worker processes (one thread each) against the in-process run (identical
   tables, asserted). On a 2-core machine shared with other jobs, read the scaling as an upper bound of the overhead.
 
@@ -122,6 +123,23 @@ def main(argv=None) -> int:
            t_sweep / t_k, "bench/fused_chain.py fused: the formulas of $/kWh, cycle life and LCOS written out for the "
            "same designs, in the same blocks", value=n / t_sweep, unit="designs per CPU-s",
            note=f"agree to {max(errs.values()):.0e}; peak memory {rss_sweep:.0f} MB; kernel {n / t_k:,.0f} designs/s")
+    # the cycle life's root finder against the bisection it replaced (xlcell.degradation._LifeModel.life_bisection),
+    # on the first rows: within 1e-12 relative (the issue's bound), the same infinite lives
+    from xlcell.degradation import _LifeModel
+
+    mb = min(n, 2**15)
+    Xb = np.column_stack([table[key][:mb] for key in plan.bounds.keys])
+    fast_life = _LifeModel.life
+    try:
+        _LifeModel.life = _LifeModel.life_bisection
+        bis = B.evaluate_inputs(plan.bounds, Xb, ("cycle_life",))["cycle_life"]
+    finally:
+        _LifeModel.life = fast_life
+    assert np.array_equal(np.isinf(bis), np.isinf(table["cycle_life"][:mb]))
+    ok = np.isfinite(bis)
+    err_bis = float(np.max(np.abs(table["cycle_life"][:mb][ok] / bis[ok] - 1.0), initial=0.0))
+    assert err_bis <= 1e-12, f"cycle life: the root finder and the bisection disagree by {err_bis:.1e}"
+    print(f"  cycle life vs the bisection it replaced ({mb:,} designs): within {err_bis:.1e} relative")
     m = min(n, 2**17)  # one call holds every intermediate array of every row: keep it within memory
     X = np.column_stack([table[key][:m] for key in plan.bounds.keys])
     t_one, _, one = best(lambda: B.evaluate_inputs(plan.bounds, X, plan.outputs), rep)

@@ -16,8 +16,9 @@ outputs beyond the three):
 * the rate model at the duty (:func:`xlcell.lcos.duty_point`): the salt balance of the discharge, its depletion, the
   sphere's usable fractions, the Butler–Volmer voltage under load and the cut-off, hence the energy delivered;
 * the life model (:func:`xlcell.degradation.cycle_life`): diffusion-induced stress in the reaction zone of both
-  electrodes, Paris' law cracks with their SEI, SEI growth, isolated particles, and the same 64-step bisection of the
-  state of health in log N;
+  electrodes, Paris' law cracks with their SEI, SEI growth, isolated particles, and the root of the state of health
+  at end of life in log N by xlcell's search (:func:`xlcell.degradation._life_root`: a safeguarded secant method,
+  called like the leaf functions below, on the loss written out here);
 * the LCOS (:func:`xlcell.lcos.delivered_lcos`).
 
 Every constant (the default design's, format's, factory's, prices', yields', life parameters') is read once from
@@ -25,8 +26,9 @@ xlcell's default objects by :func:`constants` (data, not formulas), so scalar su
 functions of xlcell on plain arrays are called rather than copied, being long and not where a chain's time goes:
 the conduction law of a coating (:func:`xlcell.conduction.solid_conductivity`: percolating carbon and compaction
 anisotropy), the exact sphere's usable fraction (:func:`xlcell.cell.sphere_usable_fraction`, a table lookup) and the
-salt's depletion time (``xlcell.cell._depletion_time``, a Newton solve over the designs that deplete).
-``bench/bench_batch.py`` asserts that the kernel agrees with xlcell to 1e-9 (which also guards the kernel).
+salt's depletion time (``xlcell.cell._depletion_time``, a Newton solve over the designs that deplete); and a fourth,
+the life's root search (``xlcell.degradation._life_root``), is the algorithm both share: the kernel gives it its own
+written-out loss, so the two do the same number of evaluations of the same formulas. ``bench/bench_batch.py`` asserts that the kernel agrees with xlcell to 1e-9 (which also guards the kernel).
 """
 from __future__ import annotations
 
@@ -39,7 +41,7 @@ from xlcell.bom import MaterialPrices, MaterialYields, Slurry, resolve_prices
 from xlcell.cell import _depletion_time, default_design, sphere_usable_fraction
 from xlcell.constants import FARADAY, GAS_CONSTANT, SECONDS_PER_HOUR, SECONDS_PER_YEAR
 from xlcell.cost import Factory
-from xlcell.degradation import DIFFUSIVITY_REFERENCE_K, MechanicsParams, SEIParams
+from xlcell.degradation import DIFFUSIVITY_REFERENCE_K, MechanicsParams, SEIParams, _life_root
 from xlcell.duty import Duty
 from xlcell.pouch import CellFormat
 from xlcell.params import specs
@@ -277,7 +279,7 @@ def fused(L_p: np.ndarray, eps_p: np.ndarray, np_ratio: np.ndarray, L_s: np.ndar
     v_cut = 0.7 * ocv
     f_v = (1.0 - np.clip((ocv - v_load) / (ocv - v_cut), 0.0, 1.0)) ** cl["ocv_tail"]
     e_u = capacity * (np.minimum(u_p, u_n) * f_v) * du["dod"] * np.maximum(v_load, 0.0)
-    # ---- life: stress in the reaction zone of each electrode, then the bisection of the state of health
+    # ---- life: stress in the reaction zone of each electrode, then the root of the state of health at end of life
     me, sei = k["mech"], k["sei"]
     dod_f = (me["dod_stress_base"] + me["dod_stress_slope"] * du["dod"]) / (me["dod_stress_base"] + me["dod_stress_slope"])
     stress = {}
@@ -319,31 +321,39 @@ def fused(L_p: np.ndarray, eps_p: np.ndarray, np_ratio: np.ndarray, L_s: np.ndar
     over_p, over_n = qa_p / q_lim, qa_n / q_lim
     target = du["eol_soh"]
 
-    def soh(N):
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            delta = np.sqrt(d0 ** 2 + 2.0 * ksei * (N / efc * SECONDS_PER_YEAR)) + g * N
-            x = rate * N
-            xc = np.minimum(x, x_r)
-            i_zone = np.where(xc < 1e-12, l0 * l0 * np.where(rate > 0, xc / np.where(rate > 0, rate, 1.0), N),
-                              c_zone * np.expm1((1.0 - 2.0 / q) * np.log1p(-xc)))
-            i_n = i_zone + np.where(x > x_r, rr * rr * (N - n_r), 0.0)
-            m_cr = np.sqrt(mc0 ** 2 + crk * i_n * SECONDS_PER_YEAR / efc)
-            lam_n = np.where(N > 0, np.minimum(lam_n_rate * N / eps_am_n, 1.0), 0.0)
-            lam_p = np.where(N > 0, np.minimum(lam_p_rate * N / eps_am_p, 1.0), 0.0)
-            lli = (lps * (delta - d0) * surf + sei["li_per_formula"] * FARADAY * (m_cr - mc0) * vol_cap
-                   + lam_n * (1.0 - du["dod"] / 2.0) + lam_p * du["dod"] / 2.0)
-            return 1.0 - np.minimum(np.maximum(lli, np.maximum(1.0 - over_p * (1.0 - lam_p), 1.0 - over_n * (1.0 - lam_n))), 1.0)
+    # the per-design terms of the loss (cycle-independent products folded), sliced to the rows the root search
+    # still evaluates
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rows_of = dict(rate=rate, n_r=n_r, c_zone=c_zone, l0_rate=l0 * l0 / np.where(rate > 0, rate, np.nan),
+                       sei_c=lps * surf, mc0=mc0, cr_t=crk * SECONDS_PER_YEAR / efc,
+                       sei_cr_c=sei["li_per_formula"] * FARADAY * vol_cap, lam_n=lam_n_rate / eps_am_n,
+                       lam_p=lam_p_rate / eps_am_p, over_p=over_p, over_n=over_n)
+    size = int(np.size(L_p))
+    log_eol = math.log1p(-target)
+    sei_t, e_zone, w_n, w_p = 2.0 * ksei * SECONDS_PER_YEAR / efc, 1.0 - 2.0 / q, 1.0 - du["dod"] / 2.0, du["dod"] / 2.0
 
-    lo, hi = np.full(np.shape(L_p), -6.0), np.full(np.shape(L_p), 12.0)
-    reached = soh(np.power(10.0, hi)) <= target
-    for _ in range(64):
-        mid = 0.5 * (lo + hi)
-        below = soh(np.power(10.0, mid)) <= target
-        new_hi, new_lo = np.where(below, mid, hi), np.where(below, lo, mid)
-        if np.array_equal(new_hi, hi) and np.array_equal(new_lo, lo):
-            break  # the brackets no longer move (xlcell stops there too)
-        hi, lo = new_hi, new_lo
-    life = np.where(reached, np.power(10.0, 0.5 * (lo + hi)), np.inf)
+    def loss_test(x, idx):
+        """(SOH <= SOH_eol, log loss - log(1 - SOH_eol)) at log10 N = x for the rows idx (None: all)."""
+        n = size if idx is None else idx.size
+        t = {key: (v if idx is None or np.ndim(v) == 0 else v[idx]) for key, v in rows_of.items()}
+        N = np.power(10.0, np.broadcast_to(x, (n,)))
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            delta = np.sqrt(d0 ** 2 + sei_t * N) + g * N if g else np.sqrt(d0 ** 2 + sei_t * N)
+            xx = t["rate"] * N
+            xc = np.minimum(xx, x_r)
+            i_zone = np.where(xc < 1e-12, np.where(t["rate"] > 0, xc * t["l0_rate"], l0 * l0 * N),
+                              t["c_zone"] * np.expm1(e_zone * np.log1p(-xc)))
+            i_n = i_zone + np.where(xx > x_r, rr * rr * (N - t["n_r"]), 0.0)
+            m_cr = np.sqrt(t["mc0"] ** 2 + t["cr_t"] * i_n)
+            lam_n = np.minimum(t["lam_n"] * N, 1.0)
+            lam_p = np.minimum(t["lam_p"] * N, 1.0)
+            lli = (delta - d0) * t["sei_c"] + (m_cr - t["mc0"]) * t["sei_cr_c"] + lam_n * w_n + lam_p * w_p
+            loss = np.maximum(lli, 1.0 - np.minimum(t["over_p"] * (1.0 - lam_p), t["over_n"] * (1.0 - lam_n)))
+            return 1.0 - np.minimum(loss, 1.0) <= target, np.log(loss) - log_eol
+
+    # the root of SOH(N) = SOH_eol in log10 N: xlcell's search (a safeguarded secant method from 1e3 and 1e4 cycles,
+    # the bracket kept by the end-of-life test, the range's ends only where needed), on the loss written out above
+    life = _life_root(loss_test, size).reshape(np.shape(L_p))
     # ---- LCOS: the cell cost over the energy delivered in its life
     with np.errstate(divide="ignore", invalid="ignore"):
         delivered = e_u * life / du["dod"]

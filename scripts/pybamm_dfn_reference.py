@@ -44,6 +44,26 @@ Usage (in a separate environment, so that xlcell does not depend on PyBaMM; abou
 
 ``--sets`` regenerates only those sets and keeps the others of an existing output file.
 
+``--diffusivity-only SETS`` does the same on a DFN whose salt diffusivity alone depends on the concentration as the
+set publishes it (:func:`diffusivity_only`), under ``sets.*.diffusivity_only``: what the concentration-dependent
+diffusivity alone is worth.
+
+``--electrolyte-properties SETS`` writes, without a DFN run, each set's salt diffusivity D(c), conductivity and
+thermodynamic factor as PyBaMM evaluates them (:func:`electrolyte_properties`) into its own file::
+
+    /tmp/pyb/bin/python scripts/pybamm_dfn_reference.py tests/data/pybamm_electrolyte_properties.json \\
+        --bpx-lfp path/to/lfp_18650_cell_BPX.json --electrolyte-properties \\
+        Chen2020,Ecker2015,Marquis2019,NCA_Kim2011,LFP_AboutEnergy2022,ORegan2022,Mohtat2020,Prada2013
+
+``--pulse SETS`` reruns only the 10 s pulse of those sets of an existing output file on the pulse's particle mesh
+(:data:`PULSE_R_PTS` radial points clustered at the surface; the pulse stored before is kept under
+``sets.*.pulse_uniform_mesh``)::
+
+    /tmp/pyb/bin/python scripts/pybamm_dfn_reference.py tests/data/pybamm_dfn_reference.json \\
+        --bpx-lfp path/to/lfp_18650_cell_BPX.json \\
+        --pulse Chen2020,Ecker2015,LFP_AboutEnergy2022,Marquis2019,NCA_Kim2011,ORegan2022
+    /tmp/pyb/bin/python scripts/pybamm_dfn_reference.py tests/data/pybamm_dfn_heldout.json --pulse Mohtat2020,Prada2013
+
 ``--constant-electrolyte SETS`` adds, for those sets of an existing output file, the same discharges on a DFN whose
 electrolyte is what xlcell's design keys can describe (:func:`constant_electrolyte`: diffusivity, conductivity and
 thermodynamic factor fixed at their values at the initial salt concentration, one Bruggeman exponent): the retention at
@@ -82,6 +102,11 @@ VAR_PTS = {"x_n": 30, "x_s": 20, "x_p": 30, "r_n": 30, "r_p": 30}
 SET_VAR_PTS = {"ORegan2022": {**VAR_PTS, "r_n": 60, "r_p": 60}}
 #: the mesh check's finer mesh: everything doubled, or for these sets the particle mesh only (x converged, above)
 SET_FINE_VAR_PTS = {"ORegan2022": {**VAR_PTS, "r_n": 120, "r_p": 120}}
+#: the 10 s pulse's particle mesh: a 10 s pulse reaches sqrt(D t) into a particle, 1 to 5 % of its radius, which a
+#: uniform radial mesh of 30 (60) points does not resolve (the voltage after 10 s was 0.02 to 0.7 V off). Radial
+#: points clustered at the surface (pybamm.Exponential1DSubMesh, side "right", stretch 4: the surface cell ~1/800 of the
+#: radius at 60 points) converge: 60 against 120 such points differ by at most 2.4 mV (Prada2013) in V(10 s)
+PULSE_R_PTS, PULSE_STRETCH = 60, 4.0
 RTOL, ATOL = 1e-6, 1e-8
 CURRENT = "Current function [A]"
 BPX_LFP = "LFP_AboutEnergy2022"
@@ -291,7 +316,10 @@ def _round(v: Any) -> Any:
 class Cell:
     """One parameter set at one thickness scale: a DFN built once, the current an input."""
 
-    def __init__(self, base: pybamm.ParameterValues, scale: float = 1.0, var_pts: dict[str, int] | None = None):
+    def __init__(self, base: pybamm.ParameterValues, scale: float = 1.0, var_pts: dict[str, int] | None = None,
+                 stretch: float | None = None, q20: float | None = None):
+        """``stretch``: radial points clustered at the particles' surfaces (pybamm.Exponential1DSubMesh, side
+        "right"; None: uniform); ``q20``: the cell's C/20 capacity when it is known (None: two C/20 discharges)."""
         p = base.copy()
         for k in ("Positive electrode thickness [m]", "Negative electrode thickness [m]"):
             p[k] = base[k] * scale
@@ -303,8 +331,9 @@ class Cell:
         self.T = float(p["Ambient temperature [K]"])
         self.v_min = float(p["Lower voltage cut-off [V]"])
         self.win = windows(p)
+        self.stretch = stretch
         self._sims: dict[float, pybamm.Simulation] = {}
-        self.q20 = self._capacity_c20()
+        self.q20 = self._capacity_c20() if q20 is None else q20
 
     def sim(self, soc: float) -> pybamm.Simulation:
         """A DFN at rest at ``soc`` (the pulse simulation's lower cut-off is lowered so that it cannot stop it)."""
@@ -314,8 +343,14 @@ class Cell:
             if soc != 1.0:
                 p["Lower voltage cut-off [V]"] = 0.5 * self.ocv(soc)
             solver = pybamm.IDAKLUSolver(rtol=RTOL, atol=ATOL)
-            self._sims[soc] = pybamm.Simulation(pybamm.lithium_ion.DFN(), parameter_values=p, var_pts=self.var_pts,
-                                                solver=solver)
+            model = pybamm.lithium_ion.DFN()
+            submesh = dict(model.default_submesh_types)
+            if self.stretch:
+                for domain in ("negative particle", "positive particle"):
+                    submesh[domain] = pybamm.MeshGenerator(pybamm.Exponential1DSubMesh,
+                                                           submesh_params={"side": "right", "stretch": self.stretch})
+            self._sims[soc] = pybamm.Simulation(model, parameter_values=p, var_pts=self.var_pts, solver=solver,
+                                                submesh_types=submesh)
         return self._sims[soc]
 
     def ocv(self, soc: float) -> float:
@@ -397,19 +432,46 @@ def constant_electrolyte(base: pybamm.ParameterValues) -> pybamm.ParameterValues
     return p
 
 
+#: the concentrations (over the set's initial one) at which --electrolyte-properties evaluates each set's electrolyte
+ELECTROLYTE_GRID = (0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0)
+
+
+def electrolyte_properties(p: pybamm.ParameterValues) -> dict[str, Any]:
+    """The set's salt diffusivity, conductivity and thermodynamic factor at :data:`ELECTROLYTE_GRID` x c0 and the set's
+    temperature, as PyBaMM evaluates its parameter functions (no DFN run)."""
+    T = float(p["Ambient temperature [K]"])
+    c0 = float(p["Initial concentration in electrolyte [mol.m-3]"])
+    c = [g * c0 for g in ELECTROLYTE_GRID]
+    tdf = [evaluate(p, "Thermodynamic factor", x, T) if "Thermodynamic factor" in p.keys() else 1.0 for x in c]
+    return _round({"temperature_K": T, "c0_mol_m3": c0, "c_over_c0": list(ELECTROLYTE_GRID),
+                   "diffusivity_m2_s": [evaluate(p, "Electrolyte diffusivity [m2.s-1]", x, T) for x in c],
+                   "conductivity_S_m": [evaluate(p, "Electrolyte conductivity [S.m-1]", x, T) for x in c],
+                   "thermodynamic_factor": tdf})
+
+
+def diffusivity_only(base: pybamm.ParameterValues) -> pybamm.ParameterValues:
+    """:func:`constant_electrolyte`'s set with the salt diffusivity D(c) as the set publishes it: the conductivity and
+    thermodynamic factor at the initial concentration, one Bruggeman exponent, only D depending on the concentration."""
+    p = constant_electrolyte(base)
+    p.update({"Electrolyte diffusivity [m2.s-1]": base["Electrolyte diffusivity [m2.s-1]"]})
+    return p
+
+
 def run_constant_electrolyte(name: str, base: pybamm.ParameterValues, stored: dict[str, Any],
-                             log: Callable[[str], None]) -> dict[str, Any]:
-    """Retention at the stored set's C-rates and its thickness cliffs on :func:`constant_electrolyte`'s DFN.
+                             log: Callable[[str], None], variant: Callable[..., Any] | None = None) -> dict[str, Any]:
+    """Retention at the stored set's C-rates and its thickness cliffs on :func:`constant_electrolyte`'s DFN (or on
+    ``variant``'s, e.g. :func:`diffusivity_only`).
 
     The cliff: the retention at the sweep's scales from the first one up until it falls through 0.8, then bisection on
     the scale to 1 % (null where the sweep stays above 0.8)."""
     t0 = time.time()
-    p = constant_electrolyte(base)
+    variant = variant or constant_electrolyte
+    p = variant(base)
     pts = SET_VAR_PTS.get(name, VAR_PTS)
     cell = Cell(p, 1.0, pts)
     rates = stored["retention"]["c_rates"]
     ret = [cell.retention(c) for c in rates]
-    log(f"{name} (constant electrolyte): retention {dict(zip(rates, [round(r, 4) for r in ret]))} ({time.time() - t0:.0f} s)")
+    log(f"{name} ({variant.__name__}): retention {dict(zip(rates, [round(r, 4) for r in ret]))} ({time.time() - t0:.0f} s)")
     lp0 = float(base["Positive electrode thickness [m]"])
     cliffs: dict[str, Any] = {}
     for c in SWEEP_C_RATES:
@@ -425,8 +487,8 @@ def run_constant_electrolyte(name: str, base: pybamm.ParameterValues, stored: di
                                  THICKNESS_SCALES[i + 1], log=False, rel_tol=0.01)
         cliffs[f"{c:g}C"] = {"c_rate": c, "thickness_scale": list(THICKNESS_SCALES[:len(seen)]), "retention": seen,
                              "cliff_m": cliff}
-        log(f"{name} (constant electrolyte): {c:g}C cliff {cliff} ({time.time() - t0:.0f} s)")
-    return _round({"definition": " ".join(constant_electrolyte.__doc__.split()),
+        log(f"{name} ({variant.__name__}): {c:g}C cliff {cliff} ({time.time() - t0:.0f} s)")
+    return _round({"definition": " ".join(variant.__doc__.split()),
                    "retention": {"c_rates": rates, "fraction": ret}, "thickness_sweep": cliffs,
                    "run_time_s": round(time.time() - t0, 1)})
 
@@ -488,27 +550,10 @@ def run_set(name: str, base: pybamm.ParameterValues, log: Callable[[str], None])
         c80 = bisect(lambda c: cell.retention(c) - 0.8, 0.05, rates[0], log=True, rel_tol=0.005)
     log(f"{name}: C-rate at 80 % = {c80} ({time.time() - t0:.0f} s)")
 
-    # pulse at 50 % SOC
+    # pulse at 50 % SOC, on its own particle mesh (PULSE_R_PTS points clustered at the surface)
     ocv50 = cell.ocv(SOC_PULSE)
-    target = PULSE_FRACTION * ocv50
-    i2c, ismall = 2.0 * q20, 0.1 * q20
-    v2c, vsmall = cell.pulse_voltage(i2c), cell.pulse_voltage(ismall)
-    r2c, rsmall = (ocv50 - v2c) / i2c, (ocv50 - vsmall) / ismall
-    def excess(i: float) -> float:  # V(10 s) - 0.8 OCV; a DFN that stops within 10 s had too much current
-        v = cell.pulse_voltage(i)
-        return -1.0 if math.isnan(v) else v - target
-
-    lo, hi = i2c, (ocv50 - target) / r2c  # the 2C resistance underestimates the current (Butler-Volmer)
-    if excess(lo) <= 0:
-        lo = ismall
-    while excess(hi) > 0:
-        lo, hi = hi, 2 * hi
-    i_p = bisect(excess, lo, hi, log=False, rel_tol=1e-3)
-    v_p = cell.pulse_voltage(i_p)
-    if not abs(v_p - target) < 0.01:  # the root is a real crossing, not the edge of the DFN's reach
-        raise RuntimeError(f"{name}: pulse bisection ended at {i_p} A with V(10 s) = {v_p} V, target {target} V")
-    p_w = i_p * target
-    log(f"{name}: pulse {i_p:.2f} A, {p_w:.1f} W ({p_w / A:.0f} W/m2); R2C {r2c * 1e3:.2f} mOhm ({time.time() - t0:.0f} s)")
+    pulse = run_pulse(name, base, q20, pts, log)
+    log(f"{name}: ({time.time() - t0:.0f} s)")
 
     sweep: dict[str, Any] = {}
     q20s: list[float] = []
@@ -570,12 +615,7 @@ def run_set(name: str, base: pybamm.ParameterValues, log: Callable[[str], None])
                       "current_A_m2": [c * q20 / A for c in rates]},
         "c_rate_80pct": c80,
         "thickness_sweep": sweep,
-        "pulse": {"soc": SOC_PULSE, "duration_s": PULSE_S, "voltage_fraction": PULSE_FRACTION, "ocv_V": ocv50,
-                  "current_A": i_p, "current_A_m2": i_p / A, "power_W": p_w, "power_W_m2": p_w / A,
-                  "c_rate": i_p / q20,
-                  "resistance_2C_ohm": r2c, "resistance_2C_ohm_m2": r2c * A, "voltage_2C_V": v2c,
-                  "resistance_small_ohm": rsmall, "resistance_small_ohm_m2": rsmall * A, "small_c_rate": 0.1,
-                  "voltage_small_V": vsmall},
+        "pulse": pulse,
         "limiting_mechanism": mech,
         "end_of_discharge": states,
         **({"var_pts": pts} if pts != VAR_PTS else {}),  # only a set on its own mesh (definitions.mesh)
@@ -583,6 +623,49 @@ def run_set(name: str, base: pybamm.ParameterValues, log: Callable[[str], None])
         "run_time_s": round(time.time() - t0, 1),
     }
     return _round(out)
+
+
+def run_pulse(name: str, base: pybamm.ParameterValues, q20: float, pts: dict[str, int],
+              log: Callable[[str], None]) -> dict[str, Any]:
+    """BatPaC's 10 s pulse at 50 % SOC (power at 0.8 x OCV, the 2C and C/10 pulse resistances) on the pulse's particle
+    mesh (:data:`PULSE_R_PTS` radial points clustered at the surface, ``pts`` along x), with a check of the voltage
+    after 10 s at the pulse's current on twice as many radial points."""
+    pulse_pts = {**pts, "r_n": PULSE_R_PTS, "r_p": PULSE_R_PTS}
+    cell = Cell(base, 1.0, pulse_pts, stretch=PULSE_STRETCH, q20=q20)
+    A = cell.area
+    ocv50 = cell.ocv(SOC_PULSE)
+    target = PULSE_FRACTION * ocv50
+    i2c, ismall = 2.0 * q20, 0.1 * q20
+    v2c, vsmall = cell.pulse_voltage(i2c), cell.pulse_voltage(ismall)
+    r2c, rsmall = (ocv50 - v2c) / i2c, (ocv50 - vsmall) / ismall
+
+    def excess(i: float) -> float:  # V(10 s) - 0.8 OCV; a DFN that stops within 10 s had too much current
+        v = cell.pulse_voltage(i)
+        return -1.0 if math.isnan(v) else v - target
+
+    lo, hi = i2c, (ocv50 - target) / r2c  # the 2C resistance underestimates the current (Butler-Volmer)
+    if excess(lo) <= 0:
+        lo = ismall
+    while excess(hi) > 0:
+        lo, hi = hi, 2 * hi
+    i_p = bisect(excess, lo, hi, log=False, rel_tol=1e-3)
+    v_p = cell.pulse_voltage(i_p)
+    if not abs(v_p - target) < 0.01:  # the root is a real crossing, not the edge of the DFN's reach
+        raise RuntimeError(f"{name}: pulse bisection ended at {i_p} A with V(10 s) = {v_p} V, target {target} V")
+    p_w = i_p * target
+    fine_pts = {**pts, "r_n": 2 * PULSE_R_PTS, "r_p": 2 * PULSE_R_PTS}
+    v_fine = Cell(base, 1.0, fine_pts, stretch=PULSE_STRETCH, q20=q20).pulse_voltage(i_p)
+    log(f"{name}: pulse {i_p:.2f} A, {p_w:.1f} W ({p_w / A:.0f} W/m2); R2C {r2c * 1e3:.2f} mOhm; V(10 s) {v_p:.4f} V, "
+        f"on {2 * PULSE_R_PTS} radial points {v_fine:.4f} V")
+    return _round({"soc": SOC_PULSE, "duration_s": PULSE_S, "voltage_fraction": PULSE_FRACTION, "ocv_V": ocv50,
+                   "current_A": i_p, "current_A_m2": i_p / A, "power_W": p_w, "power_W_m2": p_w / A,
+                   "c_rate": i_p / q20,
+                   "resistance_2C_ohm": r2c, "resistance_2C_ohm_m2": r2c * A, "voltage_2C_V": v2c,
+                   "resistance_small_ohm": rsmall, "resistance_small_ohm_m2": rsmall * A, "small_c_rate": 0.1,
+                   "voltage_small_V": vsmall,
+                   "var_pts": pulse_pts, "submesh": f"particles: pybamm.Exponential1DSubMesh(side='right', "
+                                                    f"stretch={PULSE_STRETCH})",
+                   "mesh_check": {"var_pts_fine": fine_pts, "voltage_V": v_p, "voltage_fine_V": v_fine}})
 
 
 def classify(state: dict[str, Any]) -> str:
@@ -625,7 +708,11 @@ DEFINITIONS = {
                        "cliff_bisection; null with cliff_status 'above'/'below' when the sweep does not cross 0.8)",
     "pulse": "constant discharge current for 10 s from rest at SOC 0.5 (lower cut-off lowered to 0.5 x OCV so "
              "that it cannot end the pulse); power_W = I x 0.8 x OCV where V(10 s) = 0.8 x OCV(0.5), bisection on "
-             "I to 0.1 %; resistance = (OCV - V(10 s)) / I at 2 x Q20 and at 0.1 x Q20",
+             "I to 0.1 %; resistance = (OCV - V(10 s)) / I at 2 x Q20 and at 0.1 x Q20. On its own particle mesh "
+             "(sets.*.pulse.var_pts: 60 radial points clustered at the surface, pybamm.Exponential1DSubMesh side "
+             "'right' stretch 4; pulse.mesh_check: V(10 s) at the pulse current on 120 such points): a uniform "
+             "radial mesh does not resolve the 10 s diffusion layer (sets.*.pulse_uniform_mesh: the pulse first "
+             "stored, on the set's uniform mesh)",
     "end_of_discharge": "the DFN's state at the cut-off of the discharges at 1C, 3C, 5C and the 80 % C-rate: lowest "
                         "salt concentration / initial (ce_min_frac), how far the emptiest negative / fullest positive "
                         "particle surface leads the electrode's mean stoichiometry as a share of the cycled window "
@@ -670,14 +757,47 @@ def main(argv: list[str] | None = None) -> None:
                          "for the stored sets")
     ap.add_argument("--constant-electrolyte", default="", metavar="SETS",
                     help="comma-separated stored sets to rerun with constant electrolyte properties (the ablation)")
+    ap.add_argument("--diffusivity-only", default="", metavar="SETS",
+                    help="comma-separated stored sets to rerun with only the salt diffusivity concentration-dependent "
+                         "(conductivity and thermodynamic factor constant, one Bruggeman exponent)")
+    ap.add_argument("--electrolyte-properties", default="", metavar="SETS",
+                    help="comma-separated sets whose electrolyte D(c), conductivity and thermodynamic factor to write "
+                         "into OUT (no DFN run; e.g. tests/data/pybamm_electrolyte_properties.json)")
+    ap.add_argument("--pulse", default="", metavar="SETS",
+                    help="comma-separated stored sets whose pulse to rerun on the pulse's particle mesh (the pulse "
+                         "stored before moves to pulse_uniform_mesh)")
     a = ap.parse_args(argv)
-    if a.constant_electrolyte:
+    if a.pulse:
         with open(a.out, encoding="utf-8") as f:
             data = json.load(f)
-        for name in [s.strip() for s in a.constant_electrolyte.split(",") if s.strip()]:
-            data["sets"][name]["constant_electrolyte"] = run_constant_electrolyte(
-                name, load_set(name, a.bpx_lfp), data["sets"][name], lambda m: print(m, flush=True))
+        for name in [s.strip() for s in a.pulse.split(",") if s.strip()]:
+            s = data["sets"][name]
+            if "var_pts" not in s["pulse"]:  # the pulse first stored, on the set's uniform mesh
+                s["pulse_uniform_mesh"] = s["pulse"]
+            s["pulse"] = run_pulse(name, load_set(name, a.bpx_lfp), s["capacity_C20_Ah"], s.get("var_pts", VAR_PTS),
+                                   lambda m: print(m, flush=True))
+            data["definitions"] = DEFINITIONS
             write_json(a.out, data)
+        return
+    if a.electrolyte_properties:
+        out = {"pybamm_version": pybamm.__version__, "python_version": platform.python_version(),
+               "generated_by": "scripts/pybamm_dfn_reference.py",
+               "definition": " ".join(electrolyte_properties.__doc__.split()),
+               "sets": {n: electrolyte_properties(load_set(n, a.bpx_lfp))
+                        for n in sorted(s.strip() for s in a.electrolyte_properties.split(",") if s.strip())}}
+        write_json(a.out, out)
+        return
+    for key, names, variant in (("constant_electrolyte", a.constant_electrolyte, constant_electrolyte),
+                                ("diffusivity_only", a.diffusivity_only, diffusivity_only)):
+        if not names:
+            continue
+        with open(a.out, encoding="utf-8") as f:
+            data = json.load(f)
+        for name in [s.strip() for s in names.split(",") if s.strip()]:
+            data["sets"][name][key] = run_constant_electrolyte(
+                name, load_set(name, a.bpx_lfp), data["sets"][name], lambda m: print(m, flush=True), variant)
+            write_json(a.out, data)
+    if a.constant_electrolyte or a.diffusivity_only:
         return
     if a.metadata:
         with open(a.out, encoding="utf-8") as f:

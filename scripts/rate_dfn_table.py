@@ -47,6 +47,10 @@ TARGETS = {"capacity": 0.015, "retention_3C": 0.05, "retention_5C": 0.10, "c_rat
            "pulse_power": 0.20}
 
 
+#: the OCP grid steps (5 % SOC each) either side of 50 % SOC over which design_values takes each electrode's OCV slope
+SLOPE_STEP = 1
+
+
 def load(path: Path = REFERENCE) -> dict[str, Any]:
     """The stored reference (:data:`REFERENCE`)."""
     return json.loads(Path(path).read_text(encoding="utf-8"))
@@ -58,8 +62,11 @@ def design_values(ref_set: dict[str, Any]) -> dict[str, Any]:
     voltage at 50 % SOC as the mean voltage (BatPaC's convention). A concentration-dependent solid diffusivity is
     taken as its mean over the fifth of the window where the discharge ends (SOC 0 to 20 %), not its value at 50 %
     SOC: the loss is set when the surface meets its limit, by the flux that the concentration interval between the
-    surface and the mean drives (Kirchhoff's transform ∫D dc over that interval). A separator porosity of 1 (Marquis2019's free
-    electrolyte layer) is taken as 0.999, the largest xlcell allows to three digits."""
+    surface and the mean drives (Kirchhoff's transform ∫D dc over that interval). Each electrode's OCV slope
+    (``ocv_slope_V``, the pulse's solid-diffusion polarisation) is |dU/dSOC| of its stored OCP at 50 % SOC per unit of
+    the cycled window: the central difference over :data:`SLOPE_STEP` grid steps (5 % SOC) each side. A separator
+    porosity of 1 (Marquis2019's free electrolyte layer) is taken as 0.999, the largest xlcell allows to three
+    digits."""
     ex = ref_set["extra"]
     w = ex["sto_window"]
     pos_lo, pos_hi = w["pos_sto_100pct"], w["pos_sto_0pct"]  # the positive lithiates on discharge
@@ -69,6 +76,12 @@ def design_values(ref_set: dict[str, Any]) -> dict[str, Any]:
     for e in ("pos", "neg"):  # D(c): its mean where the discharge ends (SOC 0 to 20 %), not its value at 50 % SOC
         D = np.asarray(ex[e]["solid_diffusivity_m2_s"], dtype=float)  # from 100 % SOC (pos) / 0 % SOC (neg) up
         design[f"{e}_solid_diffusivity_m2_s"] = float(np.mean(D[-5:] if e == "pos" else D[:5]))
+    for e in ("pos", "neg"):  # |dU/dSOC| at 50 % SOC per unit of the cycled window: the stored OCP's central
+        # difference over the grid's neighbours of 50 % SOC (45 and 55 %)
+        U = np.asarray(ex[e]["ocp_V"], dtype=float)  # 21 points over the window
+        k = (len(U) - 1) // 2
+        design[f"{e}_ocv_slope_V"] = float(abs(U[k + SLOPE_STEP] - U[k - SLOPE_STEP]) * (len(U) - 1)
+                                           / (2 * SLOPE_STEP))
     return dict(design, cutoff_voltage_V=ex["lower_cutoff_V"], avg_voltage_V=ref_set["ocv_soc50_V"],
                 pos_surface_headroom=(1.0 - pos_hi) / (pos_hi - pos_lo), neg_surface_headroom=neg_lo / (neg_hi - neg_lo))
 

@@ -25,3 +25,13 @@ def template_values(fresh_template):
     from app.formula_engine import evaluate
 
     return evaluate(fresh_template)
+
+
+@pytest.fixture
+def empty_udf_memo():
+    """The design UDFs' memos and reading plans emptied before and after the test (udfs/_cache.py)."""
+    from udfs import _cache
+
+    _cache.clear()
+    yield
+    _cache.clear()

@@ -2,7 +2,8 @@
 
 The reference numbers are ``tests/data/pybamm_dfn_reference.json``, written by ``scripts/pybamm_dfn_reference.py``
 with PyBaMM's Doyle–Fuller–Newman model (no PyBaMM is needed here). ``scripts/rate_dfn_table.py`` maps each set onto
-xlcell's design keys (with the cut-off, the stoichiometry windows and the diffusivity where the discharge ends) and
+xlcell's design keys (with the cut-off, the stoichiometry windows, the diffusivity where the discharge ends and the
+slope of each electrode's OCP at 50 % SOC) and
 computes xlcell's numbers; this file holds them to the issue's targets, set by set:
 
 * capacity at C/20 within 1.5 %;
@@ -43,28 +44,50 @@ CASES = [(w, n) for w, r in REFS.items() for n in r["sets"]]
 #: the comparisons that miss the issue's target, with the numbers measured (DFN against xlcell)
 MISSES = {
     ("Chen2020", "retention", 3.0): "DFN 0.415 against xlcell 0.232 at 3C (-18.2 points), just past the M50's "
-                                    "electrolyte cliff: the DFN's salt diffusivity rises as the salt runs low (Chen et "
+                                    "electrolyte cliff: the DFN's salt diffusivity rises as the salt runs low (Nyman et "
                                     "al.'s D_e(c), 2.7x at c -> 0), which the closed form's one constant D_e cannot "
-                                    "carry; on the same DFN with a constant electrolyte the DFN gives 0.279 (xlcell "
-                                    "-4.6 points, test_retention_against_the_dfn_with_a_constant_electrolyte)",
+                                    "carry. It is D(c) alone: the DFN with only D(c) gives 0.411, with a constant "
+                                    "electrolyte 0.279 (xlcell -4.6 points). Given the set's D(c) by region Kirchhoff "
+                                    "means (scripts/electrolyte_law_experiment.py) xlcell overshoots to 0.511 and six "
+                                    "other comparisons leave their targets; solved exactly, the steady balance gives "
+                                    "0.327 (its reach 0.49 against 0.385: the DFN's gain is transient; docs)",
     ("Ecker2015", "cliff", "2C"): "DFN 139.7 um against xlcell 114.5 um at 2C (-18.1 %): Ecker et al.'s D_e = "
                                   "kT sigma(c)/(F q c) is 2.3x at 0.25 c0 and 11x at 0.02 c0; on the same DFN with a "
-                                  "constant electrolyte the cliff is 114.3 um (xlcell +0.2 %)",
+                                  "constant electrolyte the cliff is 114.3 um (xlcell +0.2 %), with only D(c) beyond "
+                                  "162 um (the conductivity's fall and the separator's Bruggeman 1.98, which one "
+                                  "design exponent does not carry, bring the full DFN back: no D(c)-only model passes "
+                                  "this, however exact); xlcell with D(c) by "
+                                  "region Kirchhoff means: 134.9 um (-3.4 %), but its 80 % C-rate +42 %; with the "
+                                  "exact steady balance 157.7 um (+12.9 %; docs)",
     # ORegan2022 (added with 60 radial points; its mesh check at 120 gives 0.825 where 60 give 0.801 at 2.04C)
     ("ORegan2022", "retention", 3.0): "DFN 0.596 against xlcell 0.647 at 3C (+5.1 points); 2C -3.8 and 5C -5.5 "
                                       "points: O'Regan et al.'s diffusivities vary by orders of magnitude across the "
-                                      "window and the design carries one D_s per electrode",
+                                      "window and the design carries one D_s per electrode. No one value meets 2C "
+                                      "and 3C together (the positive's D_s x 1.5: 2C +4.9, 3C +16.4 points), and a "
+                                      "mean over the window a rate delivers rises at 3C (its interior stays where "
+                                      "O'Regan's D_s is 2x the end's), which moves 3C the wrong way",
     ("ORegan2022", "cliff", "2C"): "DFN 81.1 um against no xlcell cliff: xlcell's 2C retention is below 80 % at "
                                    "every thickness (0.77 at half the M50T's coatings, DFN 0.82), its one D_s per "
-                                   "electrode (the mean where the discharge ends) limiting the thin cells",
-    ("ORegan2022", "pulse", None): "DFN 929 W/m2 against xlcell 1254 W/m2 (+35.1 %): the DFN's 10 s pulse resistance "
-                                   "is 28 % above xlcell's (21.4 against 15.4 ohm cm2 at 2C); xlcell has no OCV slope, "
-                                   "so the particles' solid diffusion enters its pulse only where a surface reaches "
-                                   "the end of its window (pulse_solid_limit), and O'Regan's do not within 10 s at the "
-                                   "design's D_s (the mean where the discharge ends; r2/D_s 3155 s in the negative)",
+                                   "electrode (the mean where the discharge ends) limiting the thin cells; the DFN's "
+                                   "60 radial points put its own 2C retention about 2 points low (120: +2.4 at 2.04C)",
+    ("Ecker2015", "pulse", None): "DFN 1213 W/m2 against xlcell 958 W/m2 (-21.0 %; -19.1 % against the pulse first "
+                                  "stored on the uniform particle mesh, 1184 W/m2): xlcell's pulse is salt-limited (its "
+                                  "positive's pores run empty within 10 s, a salt overpotential of 1.07 V at the DFN's "
+                                  "current), where Ecker et al.'s D_e = kT sigma(c)/(F q c) rises 2.3x at 0.25 c0 and "
+                                  "11x at 0.02 c0: the constant-D_e salt balance, as for the 2C cliff above",
     # held out (Mohtat2020, Prada2013): run once the model was final, never used to fit it. Prada2013's pulse power
     # (DFN 526 W/m2, xlcell then 2014 W/m2, +283 %) was missed; the pulse's solid-diffusion limit was added after that
-    # miss was seen, so Prada2013's pulse power (now +6.7 %) is no longer a blind check
+    # miss was seen, so Prada2013's pulse power (now +6.7 %) is no longer a blind check. The pulse's OCV-slope term
+    # (for ORegan2022) came after both were known: Mohtat2020's pulse power +7.5 -> +1.3 %, Prada2013's unchanged.
+    # Then every set's pulse was rerun on a particle mesh that resolves the 10 s diffusion layer (pulse.var_pts;
+    # the earlier numbers are pulse_uniform_mesh): Prada2013's DFN pulse power fell from 526 to 456 W/m2
+    ("Prada2013", "pulse", None): "DFN 456 W/m2 against xlcell 561 W/m2 (+23.0 %; +6.7 % against the pulse first "
+                                  "stored on the uniform particle mesh, 526 W/m2): xlcell's pulse is capped where the "
+                                  "graphite's surface reaches the end of its window (pulse_solid_limit: 215 A/m2, DFN "
+                                  "175 A/m2); at the DFN's current xlcell's surface has moved 0.42 of the window from "
+                                  "50 % SOC, where the graphite's OCP has risen ~0.37 V (its stored OCP: 0.135 V at "
+                                  "50 %, ~0.5 V at 8 % SOC): the potential's steep rise before the window's end needs "
+                                  "an OCP curve, not the tangent at 50 % SOC (0.04 V per window)",
 }
 
 
@@ -179,13 +202,14 @@ def test_cliff_against_the_dfn_with_a_constant_electrolyte(comps, name, rate):
         assert x == pytest.approx(a["cliff_m"], rel=T["cliff"])
 
 
-def test_the_pulse_resistances_are_of_the_dfns_order():
-    # not one of the issue's targets; reported in the docs. Every set within 35 % at 2C and at C/10, and the 2C pulse
-    # never more resistive than the small-current one by more than the DFN's own ratio allows
-    for name in SETS:
-        r, x = REF["sets"][name]["pulse"], table.xlcell_numbers(REF["sets"][name])
-        for k in ("resistance_2C_ohm_m2", "resistance_small_ohm_m2"):
-            assert x[k] == pytest.approx(r[k], rel=0.35), (name, k)
+@pytest.mark.parametrize("which,name", CASES)
+def test_the_pulse_resistances_are_the_dfns(comps, which, name):
+    # not one of the issue's targets; reported in the docs. With each set's OCV slope (the pulse's solid-diffusion
+    # polarisation) every set's 10 s pulse resistance is within 10 % at 2C and at C/10 (without it NCA_Kim2011's and
+    # ORegan2022's were 31 and 27 % low)
+    r, x = comps[which][name]["dfn"]["pulse"], comps[which][name]["xlcell"]
+    for k in ("resistance_2C_ohm_m2", "resistance_small_ohm_m2"):
+        assert x[k] == pytest.approx(r[k], rel=0.10), k
 
 
 def test_the_old_model_was_what_the_issue_says():

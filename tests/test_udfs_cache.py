@@ -19,11 +19,7 @@ DESIGN = [["Positive electrode", None], ["pos_material", "NMC811"], ["pos_thickn
           ["pos_porosity", 0.25], [None, None], ["np_ratio", 1.1]]
 
 
-@pytest.fixture(autouse=True)
-def empty_memo():
-    _cache.clear()
-    yield
-    _cache.clear()
+pytestmark = pytest.mark.usefixtures("empty_udf_memo")
 
 
 @pytest.fixture

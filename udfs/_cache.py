@@ -9,7 +9,6 @@ Excel Python numbers built from them. Errors are never cached: a call that raise
 """
 from __future__ import annotations
 
-import itertools
 import threading
 from collections import OrderedDict
 from typing import Any, Callable, Hashable
@@ -100,19 +99,58 @@ class Key:
         return f"Key({self.value!r})"
 
 
+class Rows:
+    """The frozen rows of a range (a tuple of row tuples) as a key: hashed once, and TRUE told apart from 1.
+
+    ``TRUE == 1 == 1.0`` (and ``FALSE == 0``) and they hash alike in Python, so two ranges that differ only there
+    have equal tuples; the types of the cells that equal 0 or 1 (:meth:`ambiguous`, found once per key and kept)
+    tell them apart. They are compared only when two keys' hashes and values match (a memo hit, or a rare
+    collision): a range seen for the first time, a new design, pays for the hash alone, and a hit for the types of
+    its few 0/1 cells.
+    """
+
+    __slots__ = ("rows", "_hash", "_ambiguous")
+
+    def __init__(self, rows: tuple[tuple[Any, ...], ...]) -> None:
+        self.rows = rows
+        self._hash = hash(rows)
+        self._ambiguous: tuple[tuple[int, int], ...] | None = None
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def ambiguous(self) -> tuple[tuple[int, int], ...]:
+        """(row, column) of every cell equal to 0 or 1 (the only cells a bool can equal)."""
+        a = self._ambiguous
+        if a is None:
+            a = self._ambiguous = tuple((i, j) for i, r in enumerate(self.rows) if 0 in r or 1 in r
+                                        for j, c in enumerate(r) if c == 0 or c == 1)
+        return a
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        if type(other) is not Rows or self._hash != other._hash or self.rows != other.rows:
+            return False
+        a, b = self.rows, other.rows  # equal values: the same cells equal 0 or 1; the same kinds there too?
+        # (a memo compares the key it keeps with the caller's: ``self``, whose 0/1 cells are found once)
+        return all(type(a[i][j]) is type(b[i][j]) for i, j in self.ambiguous())
+
+    def __repr__(self) -> str:
+        return f"Rows({self.rows!r})"
+
+
 def freeze(v: Any) -> Hashable:
     """A hashable key of an argument as Excel hands it over (a scalar, or a list of lists), or None if it cannot be
     one (the call is then not memoised).
 
     Two arguments get the same key only if they hold the same values of the same kinds: ``TRUE`` and ``1`` compare
-    equal in Python but not here (a bool is tagged), a list of rows and a flat list differ.
+    equal in Python but not here (a bool is tagged, or for a range of rows its cells' types compared,
+    :class:`Rows`), a list of rows and a flat list differ.
     """
     try:
         if isinstance(v, list) and v and set(map(type, v)) == _LIST:
-            key = tuple(map(tuple, v))
-            if bool in set(map(type, itertools.chain.from_iterable(key))):
-                key = tuple(tuple(_tag(c) for c in r) for r in key)
-            return ("rows", key)
+            return Rows(tuple(map(tuple, v)))
         if isinstance(v, (list, tuple)):
             key = tuple(freeze_cell(c) for c in v)
             hash(key)
@@ -136,12 +174,17 @@ def _tag(c: Any) -> Any:
     return ("bool", c) if type(c) is bool else c
 
 
+_ARRAY = np.ndarray
+
+
 def readonly(x: Any) -> Any:
     """``x`` with every array in it (a dict's values, too) made read-only, so a cached result cannot be changed; in a
     dict a 0-d array (one design's value) becomes its numpy scalar, which is immutable and cheaper to make so."""
     if isinstance(x, np.ndarray):
         x.flags.writeable = False
     elif isinstance(x, dict):
+        if _ARRAY not in set(map(type, x.values())):  # (one design's fields: Python numbers, nothing to do)
+            return x
         for k, v in x.items():
             if type(v) is np.ndarray:
                 if v.ndim == 0:
@@ -171,7 +214,19 @@ def cache(name: str, maxsize: int) -> LRU:
     return CACHES.setdefault(name, LRU(maxsize))
 
 
+#: plain dicts of things made once per distinct input (reading plans), emptied by :func:`clear` with the memos
+PLANS: dict[str, dict] = {}
+
+
+def plans(name: str) -> dict:
+    """A named dict of a UDF module's reading plans (made on first use); a plain dict (a plan is made from its key
+    alone, so two threads making one at once make the same plan), which its user keeps bounded."""
+    return PLANS.setdefault(name, {})
+
+
 def clear() -> None:
-    """Empty every UDF memo."""
+    """Empty every UDF memo (and every reading plan)."""
     for c in CACHES.values():
         c.clear()
+    for p in PLANS.values():
+        p.clear()

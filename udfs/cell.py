@@ -8,9 +8,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-from operator import itemgetter
+import marshal
+from itertools import compress, repeat
+from operator import is_not, itemgetter
 from types import MappingProxyType
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -96,18 +98,166 @@ def design_and_context(design: Any, materials: Any = None, name: str = "design")
     return _design_cached(design, materials, name, _cache.freeze(design), _cache.freeze(materials))
 
 
+def design_cached(design: Any, materials: Any, kd: Any, km: Any) -> tuple[CellDesign, dict[str, Any]]:
+    """:func:`design_and_context` of the ``design`` argument with the ranges' keys (:func:`udfs._cache.freeze`) made
+    once by the caller (a UDF that memoises its own results on the same keys)."""
+    return _design_cached(design, materials, "design", kd, km)
+
+
 def _design_cached(design: Any, materials: Any, name: str, kd: Any, km: Any) -> tuple[CellDesign, dict[str, Any]]:
     key = None if kd is None or km is None else _cache.Key((name, kd, km))
-    return _DESIGNS.get_or_make(key, lambda: _design_and_context(design, materials, name))
+    return _DESIGNS.get_or_make(key, lambda: _design_and_context(design, materials, name, kd, km))
 
 
 _DESIGNS = _cache.cache("design ranges", 64)
+_MATERIALS = _cache.cache("materials ranges", 16)
+_RESOLVED = _cache.cache("resolved designs", 64)
 
 
-def _design_and_context(design: Any, materials: Any, name: str) -> tuple[CellDesign, dict[str, Any]]:
-    _check_not_transposed(design, name)
-    values = design_values(as_kv(design, name), name)
-    d = design_from_mapping(values, materials_from_range(materials))
+def resolved(d: CellDesign) -> CellDesign:
+    """:func:`xlcell.cell.resolve` of a design the memo holds, kept with it: the cell and cost functions of a sheet
+    that read the same new design validate it once."""
+    hit = _RESOLVED.get(id(d))
+    if hit is not None and hit[0] is d:
+        return hit[1]
+    r = resolve(d)
+    _RESOLVED.put(id(d), (d, r))  # (d kept with it: its id is not reused meanwhile)
+    return r
+
+
+def _materials_cached(materials: Any, km: Any) -> Mapping[str, Material]:
+    """:func:`materials_from_range` of a materials range, memoised on its values (``km``, its
+    :func:`udfs._cache.freeze`; None: read, not kept): a new design beside the same materials table does not read
+    the table again. The mapping is read-only (its materials are frozen dataclasses)."""
+    if materials is None:
+        return _NO_MATERIALS
+    return _MATERIALS.get_or_make(None if km is None else _cache.Key(km),
+                                  lambda: MappingProxyType(materials_from_range(materials)))
+
+
+_NO_MATERIALS: Mapping[str, Material] = MappingProxyType({})
+
+
+class _Layout:
+    """How to read a (key, value) design range whose key column is known: the rows of numeric keys, of material
+    names, and of other labels (headings, which must have no value), with each key's canonical spelling."""
+
+    __slots__ = ("nums", "num_keys", "text_rows", "text_keys", "labels")
+
+    def __init__(self, keys: tuple[Any, ...]) -> None:
+        num_rows: list[int] = []
+        self.num_keys: list[str] = []
+        self.text_rows: list[int] = []
+        self.text_keys: list[str] = []
+        label_rows: list[int] = []
+        seen = set()
+        canon = _canonical_keys()
+        for i, k in enumerate(keys):
+            if k is None:
+                continue
+            if type(k) is not str:
+                raise _NoLayout
+            low = k.strip().lower()
+            if not low:
+                continue
+            if low[0] == "#" or low in seen:  # an error value as a key, a repeated key: the general reader says so
+                raise _NoLayout
+            seen.add(low)
+            c = canon.get(low)
+            if c is None:
+                label_rows.append(i)
+            elif c in _TEXT_KEYS:
+                self.text_rows.append(i)
+                self.text_keys.append(c)
+            else:
+                num_rows.append(i)
+                self.num_keys.append(c)
+        self.nums = _getter(num_rows)
+        self.labels = _getter(label_rows)
+
+
+def _getter(rows: list[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """``f(seq) -> tuple of seq[i] for i in rows`` (C speed)."""
+    if len(rows) > 1:
+        return itemgetter(*rows)
+    return (lambda seq: (seq[rows[0]],)) if rows else (lambda seq: ())
+
+
+class _NoLayout(Exception):
+    """A key column the fast reader does not take (the general reader reads it, and reports what is wrong)."""
+
+
+_NO_LAYOUT = object()
+
+
+def _layout_values(design: Any, name: str, kd: Any = None) -> dict[str, Any] | None:
+    """:func:`design_values` of ``as_kv(design)`` for a design range whose every value is a finite number or a
+    material name (as the Design sheet hands it over), read by the plan of its key column (made once per key
+    column); None for anything else (a blank or text value of a numeric key, a value beside a heading, a repeated or
+    unknown key, a range of one or two rows, ...), which the general reader reads and reports on. The result is
+    the general reader's, key for key and value for value. ``kd``: the range's :func:`udfs._cache.freeze`, if made
+    (its rows are known to be lists)."""
+    if type(kd) is not _cache.Rows and (type(design) is not list or set(map(type, design)) != _LIST):
+        return None
+    if len(design) < 3:
+        return None
+    cols = tuple(zip(*design))
+    if len(cols) < 2:  # a row of one cell
+        return None
+    keys, vals = cols[0], cols[1]
+    layout = _LAYOUTS.get(keys)  # (a plan is made from text and blank keys only: a hit is such a column)
+    if layout is None:
+        try:
+            layout = _Layout(keys)
+        except _NoLayout:
+            layout = _NO_LAYOUT
+        if len(_LAYOUTS) >= 32:
+            _LAYOUTS.clear()
+        _LAYOUTS[keys] = layout
+    if layout is _NO_LAYOUT or not set(layout.labels(vals)) <= _BLANK:
+        return None
+    nums = layout.nums(vals)
+    kinds = set(map(type, nums))
+    if kinds <= _FLOAT:
+        values = dict(zip(layout.num_keys, nums))
+    elif kinds == _FLOAT_OR_BLANK:  # a blank value: the key's default (left out, as the general reader does)
+        values = dict(compress(zip(layout.num_keys, nums), map(is_not, nums, repeat(None))))
+    else:
+        return None
+    total = sum(values.values())
+    if total - total != 0.0:  # a value that is not finite (or a sum that overflows): the general reader
+        return None
+    for i, k in zip(layout.text_rows, layout.text_keys):
+        v = vals[i]
+        if v is None:
+            continue
+        if type(v) is not str or not v.strip():
+            return None
+        values[k] = as_text(v.strip(), k)
+    return values
+
+
+#: the reading plans of design ranges' key columns (:func:`_layout_values`), by the column's cells
+_LAYOUTS: dict[tuple[Any, ...], Any] = _cache.plans("design layouts")
+_LIST = {list}
+_FLOAT = {float}
+_FLOAT_OR_BLANK = {float, type(None)}
+_BLANK = {None}
+
+
+@functools.cache
+def _canonical_keys() -> dict[str, str]:
+    """``{key in lower case: the key as design_keys spells it}`` (built on first use)."""
+    return {k.key.lower(): k.key for k in design_keys()}
+
+
+def _design_and_context(design: Any, materials: Any, name: str, kd: Any = None,
+                        km: Any = None) -> tuple[CellDesign, dict[str, Any]]:
+    values = _layout_values(design, name, kd)
+    if values is None:  # the general reader (and every error, in the order it finds them)
+        _check_not_transposed(design, name)
+        values = design_values(as_kv(design, name), name)
+    d = design_from_mapping(values, _materials_cached(materials, km))
     for o in (d, d.pos, d.neg, d.sep):
         _cache.readonly(o.__dict__)
     return d, calendering_context(values)
@@ -174,6 +324,8 @@ def _cell_inputs(design: Any, materials: Any, bom: Any, kd: Any, km: Any, kb: An
 
 
 _FORMATS = _cache.cache("format ranges", 16)
+#: :func:`xlcell.cell.metric_group` of the metrics a call asks for (the same few on every new design)
+_metric_group = functools.lru_cache(maxsize=256)(metric_group)
 _CELL_RESULTS = _cache.cache("cell results", 128)
 
 
@@ -182,14 +334,15 @@ def cell_display(design: Any, materials: Any, bom: Any, metrics: Any) -> Mapping
 
     Memoised on every value of the three ranges (:mod:`udfs._cache`): the design is read and validated once, and
     each part of the model (:func:`xlcell.cell.metric_group`) is evaluated once, on the first call that asks for one
-    of its metrics; later calls for the same ranges are a lookup. The values are read-only arrays.
+    of its metrics; later calls for the same ranges are a lookup. The values are read-only (arrays, or numpy scalars
+    for one design).
     """
     kd, km, kb = _cache.freeze(design), _cache.freeze(materials), _cache.freeze(bom)
     key = None if kd is None or km is None or kb is None else _cache.Key((kd, km, kb))
     entry = None if key is None else _CELL_RESULTS.get(key)
     if entry is None:
         d, kw = _cell_inputs(design, materials, bom, kd, km, kb)
-        entry = {"design": resolve(d), "kw": kw, "si": {}, "shown": {}}
+        entry = {"design": resolved(d), "kw": kw, "si": {}, "shown": {}}
         if key is not None:
             _CELL_RESULTS.put(key, entry)
     shown = entry["shown"]
@@ -197,14 +350,14 @@ def cell_display(design: Any, materials: Any, bom: Any, metrics: Any) -> Mapping
     if missing:
         si = entry["si"]
         todo = [k for k in missing if _METRIC_SPECS[k].name not in si]
-        if todo:  # the parts of the model these need, once: every metric they give is kept (SI, read-only)
-            m = evaluate_cell(entry["design"], **entry["kw"], metrics=metric_group(todo))
-            si = entry["si"] = {**si, **_cache.readonly({n: getattr(m, n) for n in m.computed})}
+        if todo:  # the parts of the model these need, once: every metric they give is kept (SI)
+            m = evaluate_cell(entry["design"], **entry["kw"], metrics=_metric_group(tuple(todo)))
+            si = entry["si"] = {**si, **vars(m)}  # (the metrics it computed; kept here, shown only as copies)
         new = {}
         for k in missing:  # display units for the asked metrics only
             s = _METRIC_SPECS[k]
-            new[k] = si[s.name] if s.unit == "bool" else _cache.readonly(s.from_si(si[s.name]))
-        shown = entry["shown"] = {**shown, **new}
+            new[k] = si[s.name] if s.unit == "bool" else s.from_si(si[s.name])
+        shown = entry["shown"] = {**shown, **_cache.readonly(new)}  # (one design: immutable numpy scalars)
     return MappingProxyType(shown)  # the memo's own mapping: read-only
 
 
@@ -252,15 +405,23 @@ def designs_and_context_from_table_rows(designs: Any, materials: Any = None, nam
     """
     header, rows = as_table(designs, name, keep_blank_rows=True)
     width = len(header)
-    firsts = list(map(itemgetter(0), rows)) if set(map(len, rows)) == {width} else []
-    kinds = set(map(type, firsts))
-    if firsts and (kinds <= {float, int} or (kinds == {str} and all(map(str.strip, firsts)))):
-        kept = list(range(len(rows)))  # a number or a word in every row's first cell: no blank row (passes in C)
+    columns = zipped = None
+    if set(map(len, rows)) == {width}:
+        with _gc_paused():  # one pass over the cells, column by column (new tuples: no collection meanwhile)
+            zipped = list(zip(*rows))
+        firsts = zipped[0]
+        kinds = set(map(type, firsts))
+        if kinds <= {float, int} or (kinds == {str} and all(map(str.strip, firsts))):
+            columns = zipped  # a number or a word in every row's first cell: no blank row (passes in C)
+    if columns is not None:
+        kept = list(range(len(rows)))
     else:
         kept = [i for i, r in enumerate(rows) if not is_blank_row(r)]
     picked = rows if len(kept) == len(rows) else [rows[i] for i in kept]
-    if set(map(len, picked)) <= {width}:
-        with _gc_paused():  # one pass over the cells, column by column (new tuples: no collection meanwhile)
+    if columns is not None or (zipped is not None and picked is rows):
+        columns = zipped
+    elif set(map(len, picked)) <= {width}:
+        with _gc_paused():
             columns = list(zip(*picked)) if picked else [()] * width
     else:  # ragged rows (never from Excel): a missing cell is blank
         columns = [[r[j] if j < len(r) else None for r in picked] for j in range(width)]
@@ -272,13 +433,23 @@ def designs_and_context_from_table_rows(designs: Any, materials: Any = None, nam
             cols[h] = _text_column(cells, h, kept)
         else:
             cols[h] = _numeric_column(cells, h, kept)
-    return design_from_mapping(cols, materials_from_range(materials)), kept, len(rows), calendering_context(cols)
+    mats = _materials_cached(materials, _cache.freeze(materials))
+    return design_from_mapping(cols, mats), kept, len(rows), calendering_context(cols)
 
 
 def _text_column(cells: Any, key: str, rows: list[int]) -> np.ndarray | str:
     """Material names from a column of cells, the default material for a blank; each distinct cell read once; one name
     for all designs is that name (it broadcasts)."""
     default = DEFAULT_MATERIALS[key]
+    if set(map(type, cells)) == _STR:  # text in every cell (the common case): each distinct name read once
+        try:
+            names = {c: as_text(c, key, default=default) for c in set(cells)}
+        except Exception:  # noqa: BLE001 - the message names the first bad row: read them in order below
+            pass
+        else:
+            if len(set(names.values())) == 1:
+                return next(iter(names.values()))
+            return np.array([names[c] for c in cells], dtype=object)
     seen: dict[tuple[type, Any], str] = {}
     try:
         for t, c in set(zip(map(type, cells), cells)):
@@ -293,10 +464,40 @@ def _text_column(cells: Any, key: str, rows: list[int]) -> np.ndarray | str:
 
 
 _PLAIN_NUMBERS = frozenset({float, int, type(None)})
+_STR = {str}
+
+
+def _float_column(cells: tuple[Any, ...] | list[Any]) -> np.ndarray | None:
+    """The column as a float array if its every cell is a finite ``float`` (exactly that type: what Excel hands over
+    for a number), else None.
+
+    One pass in C checks the types and copies the numbers: :mod:`marshal`'s format 2 writes a sequence of ``n``
+    floats as a 5-byte header and ``n`` records of the byte ``g`` and the IEEE double (little-endian), and refuses
+    float subclasses; any other cell (a bool, an int, a blank, text) writes another record, so the length or a type
+    byte differs and the caller reads the column cell by cell. The numbers are the cells' bits.
+    """
+    n = len(cells)
+    try:
+        b = marshal.dumps(cells, 2)
+    except ValueError:  # an object marshal cannot write (a float subclass, ...)
+        return None
+    if len(b) != 5 + 9 * n or n == 0:
+        return None
+    if not (np.frombuffer(b, dtype=np.uint8, count=9 * n, offset=5)[::9] == _FLOAT_RECORD).all():
+        return None
+    arr = np.ndarray((n,), dtype="<f8", buffer=b, offset=6, strides=(9,)).astype(float)
+    return arr if np.isfinite(arr).all() else None
+
+
+_FLOAT_RECORD = ord("g")  #: marshal's type byte of a binary float (format 2 and later)
 
 
 def _numeric_column(cells: Any, key: str, rows: list[int]) -> np.ndarray:
-    """Floats from a column of cells, NaN for a blank (= the default); fast path for numbers and blanks."""
+    """Floats from a column of cells, NaN for a blank (= the default); fast paths for a column of finite floats
+    (:func:`_float_column`) and for numbers and blanks."""
+    arr = _float_column(cells)
+    if arr is not None:
+        return arr
     if set(map(type, cells)) <= _PLAIN_NUMBERS:
         arr = np.array(cells, dtype=float)  # None -> NaN, a blank
         finite = np.isfinite(arr)

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any, Mapping
 import numpy as np
 
 from xlcell.bom import BOM_ITEMS, BOM_UNITS, CellFormat, MaterialPrices, MaterialYields, Slurry
-from xlcell.cell import resolve
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
 from xlcell.formats import CanFormat
 from xlcell.params import specs, to_display
@@ -33,7 +32,8 @@ if TYPE_CHECKING:  # the models are imported where a function uses them (issue 1
 from ._excel import (as_2d, as_float, as_int, as_kv, as_table, as_text, excel_value, is_blank, is_blank_range, kv_out,
                      udf, user_names)
 from . import _cache
-from .cell import FORMAT_KEY, design_and_context, designs_and_context_from_table_rows, format_from_range, table_rows
+from .cell import (FORMAT_KEY, design_cached, designs_and_context_from_table_rows, format_from_range, resolved,
+                   table_rows)
 
 
 def factory_classes() -> tuple[type, ...]:
@@ -98,26 +98,64 @@ def cost_settings(factory: Any = None, bom: Any = None, steps: Any = None) -> di
     """Keyword arguments of :func:`xlcell.cost.evaluate_cost` from the factory, bom and steps ranges.
 
     Memoised on every value of the three ranges (:mod:`udfs._cache`; the step table's arrays are read-only)."""
-    key = _cache.key_of(factory, bom, steps)
-    return dict(_SETTINGS.get_or_make(key, lambda: _cost_settings(factory, bom, steps)))
+    return dict(_settings_cached(factory, bom, steps, _cache.freeze(factory), _cache.freeze(bom), _cache.freeze(steps)))
+
+
+def _settings_cached(factory: Any, bom: Any, steps: Any, kf: Any, kb: Any, ks: Any) -> dict[str, Any]:
+    """:func:`cost_settings` with the ranges' keys (:func:`udfs._cache.freeze`) made once by the caller (the memo's
+    own dict: not to be changed)."""
+    key = None if kf is None or kb is None or ks is None else _cache.Key((kf, kb, ks))
+    return _SETTINGS.get_or_make(key, lambda: _cost_settings(factory, bom, steps))
 
 
 _SETTINGS = _cache.cache("cost settings", 16)
 _COST_RESULTS = _cache.cache("cost results", 128)
 
 
-def cost_display(design: Any, factory: Any, bom: Any, steps: Any, materials: Any) -> Mapping[str, Any]:
-    """``{Excel key: display value}`` of every cost item of one design range (read-only), memoised on every value of
-    the five ranges: the cells of a sheet that ask items of the same ranges evaluate the model once."""
-    key = _cache.key_of(design, factory, bom, steps, materials)
+def cost_display(design: Any, factory: Any, bom: Any, steps: Any, materials: Any,
+                 items: Any = None) -> Mapping[str, Any]:
+    """``{Excel key: display value}`` of one design range's cost items (read-only), holding at least ``items``
+    (Excel keys; None: every item, in the model's order).
 
-    def evaluate() -> dict[str, Any]:
+    Memoised on every value of the five ranges, each range's key made once per call: the cells of a sheet that ask
+    items of the same ranges evaluate the model once, and each item is converted to its display unit once, when
+    first asked for. A new design beside the same factory, BOM, steps and materials ranges reads only the design
+    (the settings and the materials table are memoised on their own values)."""
+    kd, kf, kb, ks, km = (_cache.freeze(design), _cache.freeze(factory), _cache.freeze(bom), _cache.freeze(steps),
+                          _cache.freeze(materials))
+    key = None if None in (kd, kf, kb, ks, km) else _cache.Key((kd, kf, kb, ks, km))
+    entry = None if key is None else _COST_RESULTS.get(key)
+    if entry is None:
         from xlcell.cost import evaluate_cost
 
-        d, kw = cost_inputs(design, factory, bom, steps, materials)
-        return _cache.readonly(evaluate_cost(resolve(d), **kw).as_display())
+        d, cal = design_cached(design, materials, kd, km)
+        m = evaluate_cost(resolved(d), **_settings_cached(factory, bom, steps, kf, kb, ks), calendering=cal)
+        entry = {"metrics": m, "shown": {}}
+        if key is not None:
+            _COST_RESULTS.put(key, entry)
+    shown = entry["shown"]
+    specs_ = _specs()
+    keys = specs_ if items is None else ([items] if isinstance(items, str) else items)
+    missing = [k for k in keys if k not in shown]
+    if missing:  # display units for the asked items only (the rest when asked)
+        m = entry["metrics"]
+        new = {}
+        for k in missing:
+            s = specs_[k]
+            v = getattr(m, s.name)
+            new[k] = v if s.unit in ("bool", "text") else s.from_si(v)
+        shown = entry["shown"] = {**shown, **_cache.readonly(new)}
+    if items is None and len(shown) == len(specs_) and list(shown) != list(specs_):
+        shown = entry["shown"] = {k: shown[k] for k in specs_}  # every item: the model's order
+    return MappingProxyType(shown)  # the memo's own mapping: read-only
 
-    return MappingProxyType(_COST_RESULTS.get_or_make(key, evaluate))  # the memo's own mapping: read-only
+
+@functools.cache
+def _specs() -> dict[str, Any]:
+    """The cost model's result specs by Excel key, in the model's order (built on first use, with the cost model)."""
+    from xlcell.cost import CostMetrics
+
+    return {s.key: s for s in specs(CostMetrics)}
 
 
 def _cost_settings(factory: Any, bom: Any, steps: Any) -> dict[str, Any]:
@@ -135,7 +173,7 @@ def _cost_settings(factory: Any, bom: Any, steps: Any) -> dict[str, Any]:
 def cost_inputs(design: Any, factory: Any = None, bom: Any = None, steps: Any = None, materials: Any = None):
     """(CellDesign, keyword arguments of :func:`xlcell.cost.evaluate_cost`) from the cost ranges; the calendering
     context is the design's, as for XLCELL_CELL (one chain: the same cell energy)."""
-    d, cal = design_and_context(design, materials)
+    d, cal = design_cached(design, materials, _cache.freeze(design), _cache.freeze(materials))
     return d, {**cost_settings(factory, bom, steps), "calendering": cal}
 
 
@@ -218,7 +256,7 @@ def XLCELL_COST_VALUE(design: Any, item: Any, factory: Any = None, bom: Any = No
     factory, bom, steps, materials: optional, as for XLCELL_COST
     """
     key = _metric(as_text(item, "item"))
-    return excel_value(cost_display(design, factory, bom, steps, materials)[key])
+    return excel_value(cost_display(design, factory, bom, steps, materials, key)[key])
 
 
 @udf(table=True, ranges=("designs", "items", "factory", "bom", "steps", "materials"))

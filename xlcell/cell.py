@@ -38,7 +38,9 @@ Relations (all per unit of positive electrode area unless stated):
 * voltage under load V = OCV - i ASI_ohm - η_p - η_n with Butler–Volmer overpotentials η = (2RT/F) asinh(i/(2 I_0)),
   I_0 = RT/(F ASI_ct), whose small-current limit is the linear charge-transfer ASI below;
 * power at BatPaC 5.0's definition (2.4): a 10 s pulse at the fraction f (0.8) of the open-circuit voltage, through
-  the ohmic and Butler–Volmer drops and the salt's concentration overpotential after 10 s (:func:`pulse_current`);
+  the ohmic and Butler–Volmer drops, the salt's concentration overpotential after 10 s (:func:`pulse_current`) and the
+  particles' solid-diffusion polarisation, each electrode's OCV slope × its surface's move
+  (:func:`pulse_solid_resistance`; no slope: none), capped where a surface leaves its window (:func:`pulse_solid_limit`);
 * the feasibility flags: each diffusion limit alone keeps ``min_usable_fraction`` of the capacity at the C-rate, on
   discharge and on charge; the voltage under load stays above the cut-off. With these, a 21700 cell with the LG M50's
   parameters (Chen et al. 2020) loses its capacity between 2C and 3C at a 76 µm positive and between 1C and 2C at
@@ -105,6 +107,13 @@ class ElectrodeDesign:
         doc="How far past the end of its cycled window a particle's surface may go on discharge before the "
             "electrode's potential collapses, as a share of the window (e.g. (1 - x_max)/(x_max - x_min) for a "
             "positive); blank: from the electrode's window x_min/x_max where the design carries one, else 0"))
+    ocv_slope_V: Array = field(default=0.0, metadata=param(
+        "Open-circuit potential slope at 50 % SOC, per cycled window", "V", key="ocv_slope_V", ge=0, le=20, group=_E,
+        advanced=True,
+        doc="|dU/dSOC| of the electrode's open-circuit potential at the power pulse's 50 % SOC, per unit of its "
+            "cycled window (|dU/dx| × (x_max - x_min)): the potential its particles' surfaces lose as they move "
+            "in the 10 s pulse (solid-diffusion polarisation); 0: no slope (the pulse sees solid diffusion only "
+            "where a surface reaches the end of its window)"))
     am_price_usd_kg: Array = field(metadata=param(
         "Active-material price", "$/kg", key="price_usd_per_kg", ge=0, allow_nan=True, group=_E, from_material=True,
         advanced=True, doc="Blank: the material's library price (BatPaC 5.0's Chem sheet); the cost model's price of the "
@@ -888,8 +897,10 @@ def evaluate_cell(design: CellDesign, fmt: CellFormat | None = None, *,
         # ohmic and the Butler–Volmer drops (the linear ASI's P = V² f (1 - f) / R at small overpotential)
         f = d.power_voltage_fraction
         salt = _pulse_salt(rate["salt_balance"], d.transference_number)
-        i_pulse = pulse_current((1.0 - f) * v_avg, rate["asi_ohm"], rate["i0_p"], rate["i0_n"], d.temperature_K, salt,
-                                _pulse_solid(d, c, rate))
+        # the particles' surfaces move in the pulse and the open-circuit potential with them (zero slope: none)
+        r_solid = _pulse_solid_resistance(d, c, rate)
+        i_pulse = pulse_current((1.0 - f) * v_avg, rate["asi_ohm"] + r_solid, rate["i0_p"], rate["i0_n"],
+                                d.temperature_K, salt, _pulse_solid(d, c, rate))
         p_max = f * v_avg * i_pulse * A
         # the 10 s pulse at the C-rate: the voltage under load less the salt's concentration overpotential after 10 s
         i_c = rate["current_density"]
@@ -898,7 +909,7 @@ def evaluate_cell(design: CellDesign, fmt: CellFormat | None = None, *,
         c_n = salt["c0"] + salt["q_n"] * i_c
         eta_salt = 2.0 * GAS_CONSTANT * d.temperature_K / FARADAY * salt["tc"] * np.log(c_n / c_p)
         with np.errstate(divide="ignore", invalid="ignore"):
-            r_pulse = (v_avg - v_load + eta_salt) / current
+            r_pulse = (v_avg - v_load + eta_salt + r_solid * i_c) / current
         v.update(max_power_W=p_max, specific_power_W_kg=p_max / mass, pulse_current_A=i_pulse * A,
                  pulse_resistance_ohm=r_pulse)
     # the asked metrics, each its own array of the full shape (bool flags, float the rest)
@@ -1254,17 +1265,61 @@ def pulse_current(drop_V: Array, asi_ohm: Array, i0_p: Array, i0_n: Array, T: Ar
     return i if solid_limit_A_m2 is None else np.minimum(i, solid_limit_A_m2)
 
 
+def pulse_surface_share(areal_capacity_C_m2: Array, diffusion_time_s: Array, duration_s: Array = PULSE_S) -> np.ndarray:
+    """The share of its window an electrode's particle surfaces move per unit current density in a constant-current
+    pulse of ``duration_s``: Δ/i = t_s S(t/t_s) / (3 Q_A) (m²/A; :func:`sphere_surface_change`).
+
+    With the reaction spread evenly through the coating each particle takes the flux j = i r / (3 Q_A) c_w (Q_A the
+    window's charge per electrode area, c_w the window's concentration span), so the mean moves by i/Q_A of the window
+    per second and the surface by the share Δ = i t_s S(t/t_s) / (3 Q_A) (t_s = r²/D_s; for t << t_s,
+    2 i sqrt(t t_s/π) / (3 Q_A): the semi-infinite solid, the mean's i t/Q_A and the sphere's curvature above it).
+
+    Parameters
+    ----------
+    areal_capacity_C_m2 : array_like
+        The electrode's window capacity per electrode area Q_A (C/m²).
+    diffusion_time_s : array_like
+        t_s = r²/D_s of its particles (s).
+    duration_s : array_like
+        The pulse's duration t (s; BatPaC's 10 s).
+    """
+    ts = np.asarray(diffusion_time_s, dtype=float)
+    return ts * sphere_surface_change(np.asarray(duration_s, dtype=float) / ts) / (
+        3.0 * np.asarray(areal_capacity_C_m2, dtype=float))
+
+
+def pulse_solid_resistance(areal_capacity_C_m2: Array, diffusion_time_s: Array, ocv_slope_V: Array,
+                           duration_s: Array = PULSE_S) -> np.ndarray:
+    """The solid-diffusion polarisation of a constant-current pulse per unit current density (Ω·m²).
+
+    The particles' surfaces move in the pulse by the share Δ = i × :func:`pulse_surface_share` of their window, and
+    the electrode's open-circuit potential at the surface with them by |dU/dSOC| Δ (the slope per unit of the cycled
+    window, linearised at the pulse's state of charge): a resistance R = |dU/dSOC| t_s S(t/t_s) / (3 Q_A), which adds
+    to the ohmic one in the pulse. Zero slope: none.
+
+    Parameters
+    ----------
+    areal_capacity_C_m2 : array_like
+        The electrode's window capacity per electrode area Q_A (C/m²).
+    diffusion_time_s : array_like
+        t_s = r²/D_s of its particles (s).
+    ocv_slope_V : array_like
+        |dU/dSOC| of the electrode's open-circuit potential per unit of its cycled window (V, >= 0).
+    duration_s : array_like
+        The pulse's duration t (s; BatPaC's 10 s).
+    """
+    return np.asarray(ocv_slope_V, dtype=float) * pulse_surface_share(areal_capacity_C_m2, diffusion_time_s,
+                                                                      duration_s)
+
+
 def pulse_solid_limit(areal_capacity_C_m2: Array, diffusion_time_s: Array, headroom: Array,
                       duration_s: Array = PULSE_S, start: Array = PULSE_SOC) -> np.ndarray:
     """The pulse current density (A/m²) at which an electrode's particle surfaces reach the end of their window
     (plus the headroom) at the end of a constant-current pulse of ``duration_s`` begun at the state of charge ``start``.
 
-    With the reaction spread evenly through the coating each particle takes the flux j = i r / (3 Q_A) c_w (Q_A the
-    window's charge per electrode area, c_w the window's concentration span), so the mean moves by i/Q_A of the window
-    per second and the surface, by :func:`sphere_surface_change`, by the share Δ = i t_s S(t/t_s) / (3 Q_A)
-    (t_s = r²/D_s; for t << t_s, 2 i sqrt(t t_s/π) / (3 Q_A): the semi-infinite solid, the mean's i t/Q_A and the
-    sphere's curvature above it). The surface has ``start`` + h of the window left to go (h as in
-    :func:`sphere_usable_fraction`): the limit is i = 3 Q_A (start + h) / (t_s S(t/t_s)).
+    The surface moves by the share Δ = i t_s S(t/t_s) / (3 Q_A) of the window (:func:`pulse_surface_share`) and has
+    ``start`` + h of the window left to go (h as in :func:`sphere_usable_fraction`): the limit is
+    i = 3 Q_A (start + h) / (t_s S(t/t_s)).
 
     Parameters
     ----------
@@ -1291,6 +1346,13 @@ def _pulse_solid(d: CellDesign, c: Mapping[str, Array], rate: Mapping[str, Array
     return np.minimum(
         pulse_solid_limit(c["pos_areal_capacity_C_m2"], rate["t_s_p"], surface_headroom(d.pos, "pos")),
         pulse_solid_limit(c["neg_areal_capacity_C_m2"], rate["t_s_n"], surface_headroom(d.neg, "neg")))
+
+
+def _pulse_solid_resistance(d: CellDesign, c: Mapping[str, Array], rate: Mapping[str, Array]) -> Array:
+    """Both electrodes' solid-diffusion polarisation of BatPaC's 10 s pulse per unit current density (Ω·m²;
+    :func:`pulse_solid_resistance`): ``c`` the chain's dictionary, ``rate`` :func:`_rate_limits`'."""
+    return (pulse_solid_resistance(c["pos_areal_capacity_C_m2"], rate["t_s_p"], d.pos.ocv_slope_V)
+            + pulse_solid_resistance(c["neg_areal_capacity_C_m2"], rate["t_s_n"], d.neg.ocv_slope_V))
 
 
 def _pulse_salt(dis: Mapping[str, Array], transference: Array, duration_s: Array = PULSE_S) -> dict[str, Array]:
@@ -1637,6 +1699,6 @@ __all__ = [
     "am_volume_fraction", "specific_area", "charge_transfer_asi", "neg_thickness_for_np", "resolve",
     "binder_coverage", "broadcast_fields_cell", "composite_density", "areal_capacity_of", "specific_area_of",
     "charge_transfer_asi_of", "sphere_usable_fraction", "sphere_critical_number", "bv_overpotential", "pulse_current",
-    "pulse_solid_limit", "sphere_surface_change",
+    "pulse_solid_limit", "pulse_solid_resistance", "pulse_surface_share", "sphere_surface_change",
     "surface_headroom", "cutoff_voltage", "feasibility", "is_resolved", "metric_names", "metric_group",
 ]

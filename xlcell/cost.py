@@ -228,14 +228,34 @@ def plant_share(steps: StepResults, share: Array) -> tuple[Array, Array, Array, 
         the module plant (cumulative), 1 for the pack plant (the whole plant).
     """
     share = np.asarray(share, dtype=float)
-    bld = steps.building
-    labor_s = np.sum(share * steps.labor_s, axis=-1)
-    area = np.sum(share * steps.area_m2, axis=-1)
-    total_area = np.sum(steps.area_m2, axis=-1)
+    bld = np.asarray(steps.building, dtype=float)
+    k = np.shape(steps.labor_s)[-1]
+
+    def total(*xs: Array) -> np.ndarray:  # Σ over the steps of the product of xs, step by step in the steps' order
+        xs = tuple(np.asarray(x, dtype=float) for x in xs)
+        acc = np.zeros(np.broadcast_shapes(*(x.shape[:-1] for x in xs)))  # no steps: 0
+        term = np.empty_like(acc)
+        for j in range(k):
+            out = acc if j == 0 else term
+            if len(xs) == 1:
+                np.copyto(out, xs[0][..., j])
+            else:
+                np.multiply(xs[0][..., j], xs[1][..., j], out=out)
+                for x in xs[2:]:
+                    np.multiply(out, x[..., j], out=out)
+            if j:
+                acc += term
+        return acc
+
+    # the sums run over the steps in their order whatever the arrays' memory layout (size_plant keeps each step's
+    # column contiguous), so a block of designs gives the numbers of the whole population bit for bit
+    labor_s = total(share, steps.labor_s)
+    area = total(share, steps.area_m2)
+    total_area = total(steps.area_m2)
     with np.errstate(invalid="ignore", divide="ignore"):
         area_share = np.where(total_area > 0, area / total_area, 0.0)
-    capex = np.sum(share * steps.capex_usd * (1.0 - bld), axis=-1) + np.sum(bld * steps.capex_usd, axis=-1) * area_share
-    energy_use = np.sum(share * steps.energy_J, axis=-1)
+    capex = total(share, steps.capex_usd, 1.0 - bld) + total(bld, steps.capex_usd) * area_share
+    energy_use = total(share, steps.energy_J)
     return labor_s, capex, area, energy_use
 
 
@@ -651,8 +671,9 @@ def evaluate_cost(
                                      calendering=calendering))
 
 
-#: Block size (designs) of :func:`evaluate_cost` for large populations.
-CHUNK = 32768
+#: Block size (designs) of :func:`evaluate_cost` for large populations: a block's per-step arrays (designs × 25 steps,
+#: 3.3 MB) stay below the 4 MiB from which numpy asks the system for fresh (huge, zeroed) pages at every allocation
+CHUNK = 16384
 
 
 # ---------------------------------------------------------------------------------------------

@@ -467,40 +467,45 @@ def size_plant(
     """
     t = table.columns
     k = len(table)
-    dkeys = list(DRIVERS)
     shape = np.broadcast_shapes(*[np.shape(v) for v in drivers.values()], np.shape(capacity_C),
                                 *[np.shape(getattr(plant, s.name)) for s in specs(plant)])
-    D = np.stack([np.broadcast_to(np.asarray(drivers[key], dtype=float), shape) for key in dkeys], axis=-1)
-    idx = np.array([dkeys.index(d) for d in t["driver"]])
-    midx = np.array([dkeys.index(m or d) for m, d in zip(t["machine_driver"], t["driver"])])
-    eidx = np.array([dkeys.index(e or d) for e, d in zip(t["energy_driver"], t["driver"])])
-    drv = D[..., idx]  # S + (K,)
-    mdrv = D[..., midx]
-    edrv = D[..., eidx]
+    # every step's results: the designs' shape and any leading axes of the columns they read, one column per step
+    full = np.broadcast_shapes(shape + (k,), *[np.shape(t[c]) for c in (
+        "baseline", "labor_exp", "capex_exp", "area_exp", "labor0_s", "capex0_usd", "area0_m2", "days_factor")])
+
+    def dv(key: str) -> np.ndarray:  # a driver, at the designs' shape
+        return np.broadcast_to(np.asarray(drivers[key], dtype=float), shape)
+
+    def col(name: str, j: int) -> Any:  # step j's value of a column: a number, or an array of the leading axes
+        return np.asarray(t[name])[..., j]
+
+    def grid(keys: Sequence[str]) -> np.ndarray:  # S + (K,): each step's driver named in keys
+        return np.stack([dv(key) for key in keys], axis=-1)
 
     def ex(x: Array) -> np.ndarray:  # plant-level (S) -> S + (1,)
         return np.asarray(x, dtype=float)[..., None]
 
+    m_keys = [m or d for m, d in zip(t["machine_driver"], t["driver"])]
+    e_keys = [e or d for e, d in zip(t["energy_driver"], t["driver"])]
     hours_s = ex(from_display(plant.operating_days * plant.hours_per_day, "h"))
     rate = t["units_per_cycle"] / t["cycle_time_s"]  # units/s per machine
     has_m = np.isfinite(rate)
     cap_per_machine = np.where(has_m, rate * t["oee"], np.nan) * hours_s  # units/yr per machine
-    demand = mdrv
     fixed = np.isfinite(t["machines"]) & has_m
-    drv_nominal, mdrv_nominal = drv, mdrv  # the rate the plant is built for
-    if np.any(fixed):
-        with np.errstate(invalid="ignore", divide="ignore"):
-            worst = np.max(np.where(fixed, demand / (t["machines"] * cap_per_machine), 0.0), axis=-1)
-        out = 1.0 / np.maximum(worst, 1.0)
-        drv = drv * out[..., None]
-        mdrv = mdrv * out[..., None]
-        edrv = edrv * out[..., None]
-        demand = mdrv
-    else:
-        out = np.ones(shape)
+    any_fixed = bool(np.any(fixed))
     # stranded capital: equipment and floor area installed for the nominal rate, whatever the bottleneck lets through
     stranded = ex(plant.stranded_capital) > 0.5
     count = machines or np.any(stranded) or np.any(plant.machine_sizing > 0.5)
+    if any_fixed or count:
+        mdrv_nominal = grid(m_keys)  # the rate the plant is built for
+    if any_fixed:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            worst = np.max(np.where(fixed, mdrv_nominal / (t["machines"] * cap_per_machine), 0.0), axis=-1)
+        out = 1.0 / np.maximum(worst, 1.0)
+        demand = mdrv_nominal * out[..., None]
+    else:
+        out = np.ones(shape)
+        demand = mdrv_nominal if count else None
     with np.errstate(invalid="ignore", divide="ignore"):
         if count:
             needed = np.where(has_m, np.where(fixed, t["machines"], np.maximum(np.ceil(demand / cap_per_machine - 1e-9), 1.0)),
@@ -512,12 +517,54 @@ def size_plant(
         else:  # not asked for, and nothing else reads them
             installed = utilisation = np.full((), np.nan)
 
-    r = drv / t["baseline"]
-    # capital and area: a fixed-count step has what its machines can make, the others what the nominal rate needs
-    strand = np.any(stranded & ~fixed)
-    r_installed = np.where(stranded & ~fixed, drv_nominal, drv) / t["baseline"] if strand else r
-    days = ex(plant.baseline_days / plant.operating_days)
-    dfac = np.where(t["days_factor"] > 0.5, days, 1.0)
+    # capital and area: a fixed-count step has what its machines can make, the others what the nominal rate needs.
+    # Step by step, each distinct driver, ratio r = driver / baseline, log r and r^exponent computed once (BatPaC's
+    # steps share a dozen drivers and baselines among 25 steps), written into one column of each result
+    strand = bool(np.any(stranded & ~fixed))
+    days = np.asarray(plant.baseline_days / plant.operating_days, dtype=float)
+
+    def by_step(shp: tuple[int, ...]) -> np.ndarray:  # S + (K,), each step's column contiguous in memory
+        return np.moveaxis(np.empty(shp[-1:] + shp[:-1]), 0, -1)
+
+    drv_all, ratio, labor, capex, area = (by_step(full) for _ in range(5))
+    energy = by_step(np.broadcast_shapes(full, np.shape(t["energy_J_per_unit"])))
+    made: dict[Any, np.ndarray] = {}  # drivers at the output, ratios, logs and powers already computed
+
+    def once(key: Any, make: Any) -> np.ndarray:
+        if key not in made:
+            made[key] = make()
+        return made[key]
+
+    def at_output(key: str) -> np.ndarray:  # a driver at the line's output
+        return once(("drv", key), lambda: dv(key) * out if any_fixed else dv(key))
+
+    def tag(x: Any, j: int) -> Any:  # a cache key for a step's value: the number itself, or the step (an array)
+        return float(x) if np.ndim(x) == 0 else ("step", j)
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for j in range(k):
+            key, b = t["driver"][j], col("baseline", j)
+            rk = (key, tag(b, j))
+            d = at_output(key)
+            r = once(("r",) + rk, lambda: d / b)
+            lr = once(("lr",) + rk, lambda: np.log(r))
+            if strand:  # the installed ratio of a stranded, not fixed step: the nominal driver's
+                lr_inst = np.log(np.where(stranded[..., 0] & ~fixed[..., j], dv(key), d) / b)
+                ik = ("inst", j)
+            else:
+                lr_inst, ik = lr, rk
+            np.copyto(drv_all[..., j], d)
+            np.copyto(ratio[..., j], r)
+            e_l, e_c, e_a = col("labor_exp", j), col("capex_exp", j), col("area_exp", j)
+            p_l = once(("exp",) + rk + (tag(e_l, j),), lambda: np.exp(e_l * lr))
+            p_c = once(("exp",) + ik + (tag(e_c, j),), lambda: np.exp(e_c * lr_inst))
+            p_a = once(("exp",) + ik + (tag(e_a, j),), lambda: np.exp(e_a * lr_inst))
+            dfac = np.where(col("days_factor", j) > 0.5, days, 1.0)
+            np.multiply(col("labor0_s", j), p_l, out=labor[..., j])
+            np.multiply(col("capex0_usd", j) * dfac, p_c, out=capex[..., j])
+            np.multiply(col("area0_m2", j) * dfac, p_a, out=area[..., j])
+            # per unit of the energy driver (the solvent evaporated for drying)
+            np.multiply(col("energy_J_per_unit", j), at_output(e_keys[j]), out=energy[..., j])
     # extra factors
     cap_ratio = ex(np.asarray(capacity_C, dtype=float) / plant.baseline_capacity_C)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -526,23 +573,17 @@ def size_plant(
     mpp = ex(plant.modules_per_pack / plant.baseline_modules_per_pack)
     base = {"": None, "pos_solvent_per_area": s_pos, "neg_solvent_per_area": s_neg, "capacity": cap_ratio,
             "formation_capacity": cap_ratio, "modules_per_pack": mpp}
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lr = np.log(r)
-        lr_installed = np.log(r_installed) if strand else lr
-        labor = t["labor0_s"] * np.exp(t["labor_exp"] * lr)
-        capex = t["capex0_usd"] * dfac * np.exp(t["capex_exp"] * lr_installed)
-        area = t["area0_m2"] * dfac * np.exp(t["area_exp"] * lr_installed)
-        if np.any(plant.machine_sizing > 0.5):
+    if np.any(plant.machine_sizing > 0.5):
+        dfac_k = np.where(t["days_factor"] > 0.5, ex(days), 1.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
             # machine route: per-machine values calibrated at BatPaC's baseline (fractional machine count)
             mbase = np.where(np.isfinite(t["machine_baseline"]), t["machine_baseline"], t["baseline"])
             n_base = mbase / (t["oee"] * rate * ex(from_display(plant.baseline_days * 24.0, "h")))
             use_m = has_m & (ex(plant.machine_sizing) > 0.5)
             labor = np.where(use_m, needed * t["labor0_s"] / n_base, labor)
-            capex = np.where(use_m, installed * t["capex0_usd"] / n_base * dfac, capex)
-            area = np.where(use_m, installed * t["area0_m2"] / n_base * dfac, area)
-    full = np.broadcast_shapes(shape + (k,), np.shape(labor), np.shape(capex), np.shape(area))
-    res_arr = {"L": np.broadcast_to(labor, full).copy(), "C": np.broadcast_to(capex, full).copy(),
-               "A": np.broadcast_to(area, full).copy()}
+            capex = np.where(use_m, installed * t["capex0_usd"] / n_base * dfac_k, capex)
+            area = np.where(use_m, installed * t["area0_m2"] / n_base * dfac_k, area)
+    res_arr = {"L": labor, "C": capex, "A": area}
     for j, (kind, on) in enumerate(zip(t["extra"], t["extra_on"])):  # a few steps carry extra factors
         if not kind:
             continue
@@ -554,7 +595,6 @@ def size_plant(
         if kind == "formation_capacity":
             big = np.asarray(capacity_C, dtype=float) > plant.large_cell_C
             res_arr["C"][..., j] *= np.where(big & (plant.machine_sizing <= 0.5), plant.large_cell_capex_factor, 1.0)
-    labor, capex, area = res_arr["L"], res_arr["C"], res_arr["A"]
 
     # Little's law in cell equivalents: cells built per second × time in the step (the flow entering the
     # cell steps, rejects included: see the module docstring)
@@ -563,13 +603,12 @@ def size_plant(
         wip = np.where(has_m, littles_law_wip(cells_rate, t["cycle_time_s"]), np.nan)
     else:
         wip = np.full((), np.nan)
-    energy = t["energy_J_per_unit"] * edrv  # per unit of the energy driver (the solvent evaporated for drying)
 
     def bc(x: Array) -> np.ndarray:
         return np.broadcast_to(np.asarray(x, dtype=float), np.broadcast_shapes(full, np.shape(x)))
 
     res = StepResults(
-        names=tuple(t["name"]), driver=bc(drv), ratio=bc(r), labor_s=bc(labor), capex_usd=bc(capex), area_m2=bc(area),
+        names=tuple(t["name"]), driver=bc(drv_all), ratio=bc(ratio), labor_s=bc(labor), capex_usd=bc(capex), area_m2=bc(area),
         machines=bc(installed), utilisation=bc(utilisation), wip_cells=bc(wip), energy_J=bc(energy),
         cell_share=bc(t["cell_share"]), building=bc(t["building"]), driver_units=tuple(DRIVERS[d][1] for d in t["driver"]),
     )

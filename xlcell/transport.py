@@ -11,11 +11,20 @@ with σ_net = σ0 (φ - φ_c)^t above the percolation threshold (0 below; percol
 dimensions: D. Stauffer, A. Aharony, *Introduction to Percolation Theory*, 1994), φ the carbon volume fraction,
 φ_c = φ_c0 (1 - k_c s_c) lowered by the compaction strain s_c = 1 - (1 - ε_0)/(1 - ε), and A = 1 + a s_c the
 through-plane / in-plane anisotropy that calendering builds.
+
+The salt's diffusivity may depend on its concentration (:func:`salt_diffusivity_factor`, the published laws of
+PyBaMM's parameter sets); :func:`kirchhoff_mean` is the exact constant diffusivity of a layer at steady state
+(Kirchhoff's transform). The cell model's rate capability keeps a constant one (docs/models/rate-power.md: the
+experiment with each set's D(c), scripts/electrolyte_law_experiment.py).
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from numpy.typing import ArrayLike
+
+from .errors import InputError
 
 
 def bruggeman(porosity: ArrayLike, exponent: ArrayLike = 1.5) -> np.ndarray:
@@ -193,3 +202,133 @@ def cliff(ratio: ArrayLike, sharpness: ArrayLike = 8.0, tail: ArrayLike = 2.0) -
     x = np.maximum(np.asarray(ratio, dtype=float), 0.0)
     n = np.asarray(sharpness, dtype=float)
     return np.power(1.0 + np.power(x, n), -np.asarray(tail, dtype=float) / n)
+
+
+@lru_cache(maxsize=1)
+def _gauss_legendre() -> tuple[np.ndarray, np.ndarray]:
+    """Nodes and weights on [-1, 1] of the Kirchhoff integral's smooth part (12 points: exact for a polynomial of
+    degree 23; the laws' smooth parts over a range of a few c0 are integrated to ~1e-13). Made on first use, so that
+    importing the module does not load numpy.polynomial."""
+    from numpy.polynomial.legendre import leggauss
+
+    return leggauss(12)
+
+
+#: the concentration range (in c0) over which a salt diffusivity law must stay positive: to 5 c0, beyond the pile-up
+#: of a negative at the DFN's highest rates (2 to 3.5 c0)
+SALT_LAW_RANGE = 5.0
+_SAME_END = 1e-12  #: a range narrower than this share of its upper end is one point: its mean is the law there
+_LAW_BOUNDS = {"inverse": (0.0, 10.0), "linear": (-100.0, 100.0), "quadratic": (-100.0, 100.0),
+               "exponent": (-10.0, 10.0)}
+
+
+def check_salt_diffusivity_law(inverse: ArrayLike = 0.0, linear: ArrayLike = 0.0, quadratic: ArrayLike = 0.0,
+                               exponent: ArrayLike = 0.0) -> tuple[np.ndarray, ...]:
+    """The law's coefficients as arrays, refused (:class:`~xlcell.errors.InputError` naming the coefficient) when not
+    finite, outside their bounds (``inverse`` 0 to 10, ``linear`` and ``quadratic`` -100 to 100, ``exponent`` -10 to
+    10) or when the diffusivity they give is not positive for some concentration between 0 and
+    :data:`SALT_LAW_RANGE` c0 (then named ``linear``, the polynomial's coefficients together).
+
+    Parameters
+    ----------
+    inverse, linear, quadratic, exponent : array_like
+        q_-1, q_1, q_2 and β of :func:`salt_diffusivity_factor`.
+    """
+    vals = {"inverse": inverse, "linear": linear, "quadratic": quadratic, "exponent": exponent}
+    out = []
+    for name, v in vals.items():
+        a = np.asarray(v, dtype=float)
+        lo, hi = _LAW_BOUNDS[name]
+        bad = ~np.isfinite(a) | (a < lo) | (a > hi)
+        if bad.any():
+            j = int(np.flatnonzero(bad.ravel())[0])
+            raise InputError(name, float(a.ravel()[j]), f"a finite number from {lo:g} to {hi:g}",
+                             f"law {j + 1}" if a.size > 1 else None)
+        out.append(a)
+    inv, lin, quad, beta = out
+    # the polynomial part (times x, > 0 for x > 0 iff the law is) on a fine grid of (0, SALT_LAW_RANGE]
+    x = np.linspace(0.0, SALT_LAW_RANGE, 2001)[1:]
+    shape = np.broadcast_shapes(inv.shape, lin.shape, quad.shape)
+    poly = (inv[..., None] + (1.0 - inv - lin - quad)[..., None] * x + (lin[..., None] + quad[..., None] * x) * x**2)
+    bad = np.broadcast_to(~(poly > 0.0).all(axis=-1), shape)
+    if bad.any():
+        j = int(np.flatnonzero(bad.ravel())[0])
+        raise InputError("linear", float(np.broadcast_to(lin, shape).ravel()[j]),
+                         f"with the other coefficients, a diffusivity > 0 from 0 to {SALT_LAW_RANGE:g} c0",
+                         f"law {j + 1}" if bad.size > 1 else None)
+    return inv, lin, quad, beta
+
+
+def salt_diffusivity_factor(x: ArrayLike, inverse: ArrayLike = 0.0, linear: ArrayLike = 0.0, quadratic: ArrayLike = 0.0,
+                            exponent: ArrayLike = 0.0) -> np.ndarray:
+    """g(x) = D(c)/D(c0) of a salt diffusivity law at x = c/c0 (dimensionless).
+
+    g(x) = (q_-1/x + q_0 + q_1 x + q_2 x²) exp(-β (x - 1)), q_0 = 1 - q_-1 - q_1 - q_2 (so g(1) = 1); every coefficient
+    0 is a constant diffusivity. The form holds the published laws of PyBaMM's parameter sets exactly: a quadratic in c
+    (Nyman et al. 2008, LiPF6 in EC:EMC 3:7; Kim et al. 2011), an exponential (Capiglia et al. 1999 as Dualfoil fits
+    it; Landesfeind & Gasteiger 2019 at one temperature) and Ecker et al.'s (2015) D = (k_B T/(F q)) σ(c)/c with a
+    cubic conductivity σ(c) (the 1/x term).
+
+    Parameters
+    ----------
+    x : array_like
+        Salt concentration over its initial value, > 0.
+    inverse, linear, quadratic : array_like
+        q_-1, q_1, q_2 (dimensionless; checked by :func:`check_salt_diffusivity_law`).
+    exponent : array_like
+        β (dimensionless, per unit of c/c0).
+
+    Raises
+    ------
+    InputError
+        A coefficient that is not finite, out of its bounds, or a law that is not positive from 0 to 5 c0.
+    """
+    inv, lin, quad, beta = check_salt_diffusivity_law(inverse, linear, quadratic, exponent)
+    x = np.asarray(x, dtype=float)
+    return (inv / x + (1.0 - inv - lin - quad) + (lin + quad * x) * x) * np.exp(-beta * (x - 1.0))
+
+
+def kirchhoff_mean(a: ArrayLike, b: ArrayLike, inverse: ArrayLike = 0.0, linear: ArrayLike = 0.0,
+                   quadratic: ArrayLike = 0.0, exponent: ArrayLike = 0.0) -> np.ndarray:
+    """ḡ, the mean of g = D(c)/D(c0) over the concentrations from a to b (in units of c0, > 0): Kirchhoff's transform.
+
+    With Φ(c) = ∫ D(c) dc the steady salt flux through a layer of constant effective cross-section f (f = ε^b) is
+    N = -f dΦ/dx: Φ's profile is the constant-diffusivity profile, whatever D(c). A layer whose concentration runs from
+    a to b therefore carries exactly the flux of the constant diffusivity D(c0) ḡ, ḡ = (Φ(b) - Φ(a))/(D(c0) c0 (b - a)),
+    and a layer with a uniform sink (a reacting electrode) has the concentration drop of that constant diffusivity. The
+    smooth part of g is integrated by 12-point Gauss–Legendre quadrature, the pole of the 1/x term as
+    q_-1 e^β ln(b/a); b = a gives g(a). Vectorised over every argument.
+
+    Parameters
+    ----------
+    a, b : array_like
+        The range's ends, c/c0 (either order; > 0).
+    inverse, linear, quadratic, exponent : array_like
+        The law's coefficients (:func:`salt_diffusivity_factor`).
+
+    Raises
+    ------
+    InputError
+        A bad law (:func:`check_salt_diffusivity_law`), or an end that is not a finite number > 0 (names ``a``/``b``).
+    """
+    inv, lin, quad, beta = check_salt_diffusivity_law(inverse, linear, quadratic, exponent)
+    ends = []
+    for name, v in (("a", a), ("b", b)):
+        e = np.asarray(v, dtype=float)
+        bad = ~np.isfinite(e) | ~(e > 0)
+        if bad.any():
+            j = int(np.flatnonzero(bad.ravel())[0])
+            raise InputError(name, float(e.ravel()[j]), "a concentration over c0 > 0", f"value {j + 1}" if e.size > 1 else None)
+        ends.append(e)
+    lo, hi = np.minimum(*ends), np.maximum(*ends)
+    half, mid = 0.5 * (hi - lo), 0.5 * (hi + lo)
+    nodes, weights = _gauss_legendre()
+    x = mid[..., None] + half[..., None] * nodes
+    iq, bq = inv[..., None], beta[..., None]
+    # the smooth part: the polynomial terms, and the 1/x term less its pole, q_-1 e^β (e^(-βx) - 1)/x
+    smooth = ((1.0 - inv - lin - quad)[..., None] + (lin[..., None] + quad[..., None] * x) * x) * np.exp(-bq * (x - 1.0)) \
+        + iq * np.exp(bq) * np.expm1(-bq * x) / x
+    width = hi - lo
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pole = np.where(width > _SAME_END * hi, np.log1p(width / lo) / np.where(width > 0, width, 1.0), 1.0 / lo)
+    return 0.5 * np.sum(weights * smooth, axis=-1) + inv * np.exp(beta) * pole

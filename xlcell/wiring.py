@@ -132,11 +132,13 @@ def lifetime_inputs(ctx: Mapping[str, Any]) -> tuple[Duty, dict[str, Any]]:
 def _lifetime(ev: Evaluation, keys: tuple[str, ...]) -> dict[str, Any]:
     """The duty-aware life model (:func:`xlcell.degradation.cycle_life`) at the duty of context ``"duty"`` with the
     parameters of context ``"lifetime"`` (:func:`lifetime_inputs`): what the LCOS, the optimiser and the Pareto front
-    read as ``cycle_life``. The resistance at end of life (the cell model's resistance) only when it is asked for."""
+    read as ``cycle_life``. The resistance at end of life (the cell model's resistance) only when it is asked for, the
+    losses at end of life only when one of them (or the resistance) is."""
     duty, kw = lifetime_inputs(ev.context)
     # the cell format of context "cost", as the cell and cost providers read it (one chain)
     life = degradation.cycle_life(ev.design, duty, **kw, fmt=_cost_context(ev).get("fmt"),
-                                  resistance="resistance_eol_mohm" in keys)
+                                  resistance="resistance_eol_mohm" in keys,
+                                  losses=not set(keys) <= {"cycle_life", "years_to_eol"})
     return {s.key: s.from_si(getattr(life, s.name)) for s in _LIFE if s.key in keys}
 
 

@@ -1,0 +1,95 @@
+"""Issue 15: :func:`xlcell.factory.size_plant` sizes step by step (each distinct driver's ratio, log and power computed
+once, each step's column contiguous) and :func:`xlcell.cost.plant_share` sums the steps in their order; held to the
+whole-array implementation they replaced (tests/_size_plant_reference.py): every step result bit for bit, the plant
+shares within 1e-12 relative (the order of a sum over 25 steps may differ in the last bit), on the default plant and
+on every branch (fixed machine counts, stranded capital, the machine route, plant fields and step columns as arrays,
+scalar drivers)."""
+from __future__ import annotations
+
+import dataclasses
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _size_plant_reference import plant_share_reference, size_plant_reference  # noqa: E402
+
+from xlcell.cell import default_design  # noqa: E402
+from xlcell.cost import Factory, cost_details, plant_share  # noqa: E402
+from xlcell.factory import StepTable, size_plant  # noqa: E402
+
+
+def _drivers(n: int, seed: int = 1):
+    """The annual drivers and capacities of ``n`` designs (thickness and porosity spread), from the cost model."""
+    rng = np.random.default_rng(seed)
+    d = default_design()
+    d = dataclasses.replace(d, pos=dataclasses.replace(d.pos, thickness_m=rng.uniform(40e-6, 160e-6, n),
+                                                       porosity=rng.uniform(0.2, 0.45, n)))
+    det = cost_details(d)
+    return det.drivers, det.metrics.capacity_C
+
+
+def _cases():
+    drivers, cap = _drivers(300)
+    fac = Factory()
+    table, plant = fac.steps, fac.plant
+    cols = dict(table.columns)
+    rate = np.asarray(cols["units_per_cycle"]) / np.asarray(cols["cycle_time_s"])
+    machines = np.array(cols["machines"], dtype=float)
+    machines[np.flatnonzero(np.isfinite(rate))[:2]] = [3.0, 1.0]  # two steps with a fixed machine count
+    fixed = StepTable({**cols, "machines": machines})
+    n = 5
+    few = {k: v[:n] for k, v in drivers.items()}
+    m = np.array([[0.5], [1.0], [2.0]])
+    sens = StepTable({**cols, "baseline": np.asarray(cols["baseline"]) * m, "labor_exp": np.asarray(cols["labor_exp"]) + 0.05 * m,
+                      "days_factor": np.broadcast_to(np.asarray(cols["days_factor"]), (3, len(table))).copy()})
+    return {
+        "default": (drivers, cap, table, plant, False),
+        "with machines": (drivers, cap, table, plant, True),
+        "fixed machines": (drivers, cap, fixed, plant, False),
+        "fixed machines, counted": (drivers, cap, fixed, plant, True),
+        "stranded capital": (drivers, cap, fixed, dataclasses.replace(plant, stranded_capital=1.0), False),
+        "machine route": (drivers, cap, table, dataclasses.replace(plant, machine_sizing=1.0), False),
+        "plant fields as arrays": (few, cap[:n], fixed, dataclasses.replace(
+            plant, operating_days=np.linspace(200.0, 350.0, n), stranded_capital=np.array([0.0, 1.0, 0.0, 1.0, 0.0])), False),
+        "step columns as arrays": ({k: v[:1] for k, v in drivers.items()}, cap[:1], sens, plant, True),
+        "scalar drivers": ({k: float(v[0]) for k, v in drivers.items()}, float(cap[0]), table, plant, False),
+    }
+
+
+CASES = _cases()
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_size_plant_is_the_whole_array_sizing_bit_for_bit(name):
+    drivers, cap, table, plant, machines = CASES[name]
+    got, out = size_plant(drivers, cap, table, plant, machines=machines)
+    ref, ref_out = size_plant_reference(drivers, cap, table, plant, machines=machines)
+    assert np.array_equal(out, ref_out, equal_nan=True)
+    for f in dataclasses.fields(ref):
+        a, b = getattr(got, f.name), getattr(ref, f.name)
+        if isinstance(b, tuple):
+            assert a == b, f.name
+            continue
+        assert np.shape(a) == np.shape(b), f.name
+        assert np.array_equal(a, b, equal_nan=True), f.name
+    for level in (got.cell_share, np.asarray(table.columns["module_share"]), np.ones(len(table))):
+        for x, y in zip(plant_share(got, level), plant_share_reference(ref, level)):
+            assert np.shape(x) == np.shape(y)
+            np.testing.assert_allclose(x, y, rtol=1e-12, atol=0)
+
+
+def test_plant_share_does_not_depend_on_the_memory_layout():
+    # the same step results as C-ordered copies: the same sums bit for bit (a block of designs is the population's)
+    drivers, cap, table, plant, _ = CASES["default"]
+    steps, _ = size_plant(drivers, cap, table, plant, machines=False)
+    c_order = dataclasses.replace(steps, **{f: np.ascontiguousarray(getattr(steps, f))
+                                            for f in ("labor_s", "capex_usd", "area_m2", "energy_J")})
+    for x, y in zip(plant_share(steps, steps.cell_share), plant_share(c_order, c_order.cell_share)):
+        assert np.array_equal(x, y)
+    half = {k: v[:150] for k, v in drivers.items()}
+    part, _ = size_plant(half, cap[:150], table, plant, machines=False)
+    for x, y in zip(plant_share(steps, steps.cell_share), plant_share(part, part.cell_share)):
+        assert np.array_equal(x[:150], y)
