@@ -5,20 +5,27 @@ of a dense reference front map to 0 and 1, and the hypervolume (pymoo's ``HV`` i
 reference point 1.1 on every axis. The result is the fraction of the reference front's hypervolume reached
 against CPU time (``time.process_time``: the machine is shared, so wall time would measure the neighbours):
 
-* xlcell, batched (default ``pareto_front``): one run per number of sub-problems (11 ... 321), each timed whole;
-  every point of every front is checked to be feasible (the model re-evaluated at it) and non-dominated;
-* pymoo NSGA-II (population 100 and 200): the feasible non-dominated set after every generation, timed by a
-  callback (the snapshots are scored after the run, so scoring costs the run nothing);
+* xlcell, batched (default ``pareto_front``): ``--repeats`` runs (3) per number of sub-problems (11 ... 321), each
+  timed whole, the median counting (the repeats must give the same front); every point of every front is checked
+  to be feasible (the model re-evaluated at it) and non-dominated; its time to 99.5 % is that of the smallest size
+  reaching it;
+* pymoo NSGA-II (population 100 and 200, ``--seeds`` seeds each, 5): the feasible non-dominated set after every
+  generation, timed by a callback (the snapshots are scored after the run, so scoring costs the run nothing); a
+  seed's time to 99.5 % is its first generation reaching it (the better population), and the median over the
+  seeds counts (every seed's time is reported: the curve hovers at 99.5 % on the real model);
+* ``--against CHECKOUT``: the batched fronts of another checkout (e.g. main) are timed too, in alternation with
+  this checkout's, one subprocess per run each (same load for both), for before/after ratios from one run;
 * ``--sequential``: xlcell's sequential SLSQP (the method before issue 15) at 15 and 41 sub-problems.
 
 Problems: the real model (cell specific energy vs specific power over 2 and 4 variables, cell cost per kWh vs
 specific power; the registry's design limits, fracture and percolation, are imposed as in the app) against the
 dense reference fronts in ``bench/data`` (``bench/pareto_reference.py`` made them: a dense grid, a long NSGA-II run
 and a 401-point front, merged), and ZDT1-3 (30 variables) against their analytical fronts. The goal (issue 15):
->= 99.5 % of the reference hypervolume in <= 1/5 of NSGA-II's time (its time to the same fraction, or to its best
-if it never gets there). The curves go to ``xlcell-out/bench/pareto_curves.csv`` (and ``.png`` with matplotlib).
+>= 99.5 % of the reference hypervolume in <= 1/5 of NSGA-II's median time to the same fraction (no ratio when
+most seeds never get there). The curves go to ``xlcell-out/bench/pareto_curves.csv`` (and ``.png`` with matplotlib).
 
-    python bench/bench_pareto.py [--quick] [--only NAME,...] [--markdown FILE] [--out DIR]   # pip install xlcell[bench]
+    python bench/bench_pareto.py [--quick] [--only NAME,...] [--seeds N] [--repeats R] [--sizes N,...]
+                                 [--against CHECKOUT] [--markdown FILE] [--out DIR]   # pip install xlcell[bench]
 
 BLAS: the bench limits BLAS to one thread (threadpoolctl) while it runs: the batched QPs are tiny.
 """
@@ -26,13 +33,14 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, os.environ.get("XLCELL_BENCH_ROOT") or str(Path(__file__).resolve().parents[1]))  # --against
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from xlcell.optimize import Constraint, DesignProblem, Objective, Variable  # noqa: E402
@@ -178,18 +186,23 @@ def write_curves(rows: list[tuple], out: Path) -> list[Path]:
 
     names = list(dict.fromkeys(r[0] for r in rows))
     cols = min(3, len(names))
-    fig, axes = plt.subplots((len(names) + cols - 1) // cols, cols, figsize=(4.2 * cols, 3.4 * ((len(names) + cols - 1) // cols)),
+    nrows = (len(names) + cols - 1) // cols
+    fig, axes = plt.subplots(nrows, cols, figsize=(4.2 * cols, 3.4 * nrows),
                              squeeze=False)
     for ax, name in zip(axes.ravel(), names):
-        for method in dict.fromkeys(r[1] for r in rows if r[0] == name):
-            pts = sorted((t, h) for a, b, _, t, h, _ in rows if a == name and b == method)
+        series = dict.fromkeys((r[1], r[2].split(" generation")[0] if " generation" in r[2] else "")
+                               for r in rows if r[0] == name)
+        for method, run in series:  # one line per NSGA-II seed
+            pts = sorted((t, h) for a, b, c, t, h, _ in rows if a == name and b == method
+                         and (not run or c.startswith(run + " ")))
             t, h = np.array(pts).T
-            ax.loglog(t, np.maximum(1 - h, 1e-5), "o-" if method.startswith("xlcell") else "-", ms=3, label=method)
+            ax.loglog(t, np.maximum(1 - h, 1e-5), "o-" if method.startswith("xlcell") else "-", ms=3, lw=0.8,
+                      label=f"{method} {run}".strip())
         ax.axhline(1 - GOAL, color="k", lw=0.8, ls="--")
         ax.set_title(name)
         ax.set_xlabel("CPU time (s)")
         ax.set_ylabel("1 - hypervolume fraction")
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=5)
     for ax in axes.ravel()[len(names):]:
         ax.set_visible(False)
     fig.tight_layout()
@@ -201,12 +214,61 @@ def write_curves(rows: list[tuple], out: Path) -> list[Path]:
     return written + [png]
 
 
+def time_fronts(name: str, p, sizes, repeats: int, score) -> list[tuple]:
+    """xlcell's batched front of each size, ``repeats`` runs each (CPU s each), checked and scored:
+    [(n, [CPU s of each run], HV fraction, model calls, points)]. The fronts of the repeats must be identical."""
+    pareto_front(p, 5, "epsilon", seed=0)  # warm the imports and caches for the timed runs
+    out = []
+    for n in sizes:
+        times, F0 = [], None
+        for _ in range(repeats):
+            t = time.process_time()
+            f = pareto_front(p, n, "epsilon", seed=0)
+            times.append(time.process_time() - t)
+            if F0 is None:
+                F0 = f.F
+                check_front(p, f)
+                h, calls, pts = score(f.F_min), f.n_model_calls, len(f)
+            elif not np.array_equal(f.F, F0):
+                raise AssertionError(f"{name}: the front of {n} sub-problems changed between repeats")
+        out.append((n, times, h, calls, pts))
+    return out
+
+
+def _fronts_elsewhere(root: Path, name: str, sizes, repeats: int) -> list[tuple]:
+    """:func:`time_fronts` run by this script in a subprocess on the xlcell of another checkout ``root``."""
+    import json
+    import os
+    import subprocess
+
+    env = dict(os.environ, XLCELL_BENCH_ROOT=str(root), PYTHONPATH=str(root))
+    cmd = [sys.executable, __file__, "--fronts-json", "--only", name, "--sizes", ",".join(map(str, sizes)),
+           "--repeats", str(repeats)]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
+    return [tuple(r) for r in json.loads(done.stdout.strip().splitlines()[-1])]
+
+
+def _merge_runs(runs: list[list[tuple]]) -> list[tuple]:
+    """Single-run results of :func:`time_fronts` (one list per run) as one result with every run's time."""
+    return [(r[0][0], [x[1][0] for x in r], *r[0][2:]) for r in zip(*runs)]
+
+
+def median(v) -> float:
+    return float(np.median(np.asarray(v, dtype=float)))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer sizes and generations")
     ap.add_argument("--markdown", type=Path, help="also write the tables as Markdown to this file")
     ap.add_argument("--only", help="comma-separated problem names (e.g. energy-power,ZDT1)")
     ap.add_argument("--sequential", action="store_true", help="also time the sequential SLSQP front (slow)")
+    ap.add_argument("--seeds", type=int, default=5, help="NSGA-II runs per population size (seeds 0 .. N-1)")
+    ap.add_argument("--repeats", type=int, default=3, help="runs of each batched front (the median time counts)")
+    ap.add_argument("--sizes", help="comma-separated numbers of sub-problems of the batched fronts")
+    ap.add_argument("--against", type=Path, help="another checkout (e.g. main): its batched fronts are timed too, "
+                    "alternating with this checkout's in subprocesses, for before/after ratios from the same run")
+    ap.add_argument("--fronts-json", action="store_true", help=argparse.SUPPRESS)  # one subprocess of --against
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "xlcell-out" / "bench",
                     help="folder of pareto_curves.csv / .png")
     a = ap.parse_args()
@@ -215,27 +277,42 @@ def main() -> int:
         return 0
     from threadpoolctl import threadpool_limits
 
-    sizes = (21, 41, 81, 121, 161, 241) if a.quick else (11, 21, 41, 61, 81, 121, 161, 241, 321)
+    sizes = (21, 41, 81, 121, 161, 241) if a.quick else (11, 21, 41, 61, 81, 101, 121, 141, 161, 201, 241, 321)
+    if a.sizes:
+        sizes = tuple(int(v) for v in a.sizes.split(","))
     gens = 100 if a.quick else 250
     cases = [(n, p, reference) for n, p in problems().items()] + \
             [(f"ZDT{k}", zdt(k), None) for k in (1, 2, 3)]
     if a.only:
         cases = [c for c in cases if c[0] in a.only.split(",")]
-    summary, curves = [], []
+    if a.fronts_json:
+        import json
+
+        with threadpool_limits(limits=1, user_api="blas"):
+            rows = []
+            for name, p, ref_fn in cases:
+                R = ref_fn(name, p) if ref_fn else zdt_front(int(name[-1]))
+                rows += time_fronts(name, p, sizes, a.repeats, Scorer(R))
+        print(json.dumps(rows))
+        return 0
+    summary, curves, ab = [], [], []
     with threadpool_limits(limits=1, user_api="blas"):
         for name, p, ref_fn in cases:
             R = ref_fn(name, p) if ref_fn else zdt_front(int(name[-1]))
             score = Scorer(R)
-            pareto_front(p, 5, "epsilon", seed=0)  # warm the imports and caches for the timed runs
-            ours = []
-            for n in sizes:
-                t = time.process_time()
-                f = pareto_front(p, n, "epsilon", seed=0)
-                dt = time.process_time() - t
-                check_front(p, f)
-                ours.append((dt, score(f.F_min), n, f.n_model_calls, len(f)))
-                curves.append((name, "xlcell batched", f"{n} sub-problems", dt, ours[-1][1], f.n_model_calls))
-                print(*curves[-1], flush=True)
+            if a.against:  # alternate: other, this, other, this ... one run of each size per turn
+                mine, other = [], []
+                for _ in range(a.repeats):
+                    other.append(_fronts_elsewhere(a.against, name, sizes, 1))
+                    mine.append(_fronts_elsewhere(Path(__file__).resolve().parents[1], name, sizes, 1))
+                ours, theirs = _merge_runs(mine), _merge_runs(other)
+                ab.append((name, ours, theirs))
+            else:
+                ours = time_fronts(name, p, sizes, a.repeats, score)
+            for n, times, h, calls, pts in ours:
+                curves.append((name, "xlcell batched", f"{n} sub-problems", median(times), h, calls))
+                print(name, f"xlcell batched {n}: CPU s {median(times):.3f} (runs {', '.join(f'{t:.3f}' for t in times)})"
+                      f" HV {h:.5f}, {calls} model calls, {pts} points", flush=True)
             for n in ((15, 41) if a.sequential else ()):
                 t = time.process_time()
                 f = pareto_front(p, n, "epsilon", seed=0, solver="sequential")
@@ -243,36 +320,62 @@ def main() -> int:
                 curves.append((name, "xlcell sequential SLSQP", f"{n} sub-problems", dt, score(f.F_min),
                                f.n_model_calls))
                 print(*curves[-1], flush=True)
-            nsga = {}
-            for pop in (100, 200):
-                _, dt, calls, designs, snaps = run_nsga2(p, pop, gens, seed=0)
-                curve = [(t, score(F)) for t, F in snaps]
-                nsga[pop] = curve
-                for g, (t, h) in enumerate(curve):
-                    curves.append((name, f"NSGA-II {pop}", f"generation {g + 1}", t, h, g + 1))
-                for g in sorted({0, 9, 24, 49, 99, 149, 249} & set(range(len(curve)))):
-                    print(name, f"NSGA-II {pop} gen {g + 1}", *curve[g], flush=True)
-            t_ours = first_time([(t, h) for t, h, *_ in ours])
-            best_ours = max(h for _, h, *_ in ours)
-            t_ns, best_ns = None, 0.0
-            for pop, curve in nsga.items():
-                tt = first_time(curve)
-                if tt is not None and (t_ns is None or tt < t_ns):
-                    t_ns = tt
-                best_ns = max(best_ns, max(h for _, h in curve))
-            reached = t_ns is not None
-            if not reached:  # NSGA-II never reaches the goal: its time to its own best fraction
-                t_ns = min(next(t for t, h in c if h >= max(hh for _, hh in c) - 1e-12) for c in nsga.values())
-            ratio = None if t_ours is None else t_ns / t_ours
-            summary.append((name, best_ours, t_ours, best_ns, t_ns, reached, ratio))
+            per_seed, best_ns = [], 0.0
+            for seed in range(a.seeds):
+                t_seed = None
+                for pop in (100, 200):
+                    _, dt, calls, designs, snaps = run_nsga2(p, pop, gens, seed=seed)
+                    curve = [(t, score(F)) for t, F in snaps]
+                    for g, (t, h) in enumerate(curve):
+                        curves.append((name, f"NSGA-II {pop}", f"seed {seed} generation {g + 1}", t, h, g + 1))
+                    tt = first_time(curve)
+                    best_ns = max(best_ns, max(h for _, h in curve))
+                    if tt is not None and (t_seed is None or tt < t_seed):
+                        t_seed = tt
+                    print(name, f"NSGA-II {pop} seed {seed}: to 99.5 % "
+                          f"{'never' if tt is None else f'{tt:.2f} CPU s'}, best {max(h for _, h in curve):.5f}",
+                          flush=True)
+                per_seed.append(np.inf if t_seed is None else t_seed)
+            t_ns = median(per_seed)  # inf when most seeds never reach the goal
+            reached = bool(np.isfinite(t_ns))
+            t_ours = first_time([(median(times), h) for _, times, h, *_ in ours])
+            best_ours = max(h for _, _, h, *_ in ours)
+            runs_ours = next((times for _, times, h, *_ in ours if h >= GOAL), None)
+            ratio = None if t_ours is None or not reached else t_ns / t_ours
+            summary.append((name, best_ours, t_ours, runs_ours, best_ns, t_ns, per_seed, ratio))
 
-    lines = ["| problem | xlcell batched: best HV fraction | xlcell: CPU s to 99.5 % | NSGA-II: best HV fraction | "
-             "NSGA-II: CPU s to 99.5 % | NSGA-II's time / xlcell's |", "|---|---|---|---|---|---|"]
-    for name, bo, to, bn, tn, reached, r in summary:
-        ns = f"{tn:.2f}" if reached else f"not reached (best at {tn:.2f})"
-        rr = "—" if r is None else (f"{r:.1f}×" if reached else f"> {r:.1f}× (NSGA-II never reaches 99.5 %)")
-        lines.append(f"| {name} | {bo:.4f} | {'not reached' if to is None else f'{to:.2f}'} | {bn:.4f} | {ns} | {rr} |")
-    lines += ["", "| problem | run | CPU s | HV fraction | model calls |", "|---|---|---|---|---|"]
+    lines = ["| problem | xlcell batched: best HV fraction | xlcell: CPU s to 99.5 % (median; runs) | NSGA-II: best "
+             "HV fraction | NSGA-II: CPU s to 99.5 % (median over seeds; each seed) | NSGA-II's time / xlcell's "
+             "(median; range over seeds) |", "|---|---|---|---|---|---|"]
+    for name, bo, to, runs, bn, tn, seeds, r in summary:
+        each = ", ".join("never" if not np.isfinite(t) else f"{t:.2f}" for t in seeds)
+        ns = f"{tn:.2f} ({each})" if np.isfinite(tn) else f"not reached ({each})"
+        xs = "not reached" if to is None else f"{to:.2f} ({', '.join(f'{t:.2f}' for t in runs)})"
+        if r is None:
+            rr = "—"
+        else:
+            fin = [t for t in seeds if np.isfinite(t)]
+            rr = f"**{r:.1f}×** ({min(fin) / to:.1f}–{max(fin) / to:.1f}×)"
+        lines.append(f"| {name} | {bo:.4f} | {xs} | {bn:.4f} | {ns} | {rr} |")
+    if ab:
+        lines += ["", f"Before/after, same run: the batched fronts of {a.against} (before) and of this checkout (after), "
+                  "alternating, one subprocess per run; NSGA-II's median time from this run.", "",
+                  "| problem | before: CPU s to 99.5 % (runs) | after | NSGA-II's time / before | NSGA-II's time / after |",
+                  "|---|---|---|---|---|"]
+        for (name, ours, theirs), srow in zip(ab, summary):
+            tn = srow[5]
+
+            def cross(rows):
+                hit = next((r for r in rows if r[2] >= GOAL), None)
+                return (None, None) if hit is None else (median(hit[1]), hit)
+
+            (tb, hb), (ta, ha) = cross(theirs), cross(ours)
+            fmt = lambda t, h: "not reached" if t is None else \
+                f"{t:.3f} ({h[0]} sub-problems; {', '.join(f'{x:.3f}' for x in h[1])})"
+            rb = "—" if tb is None or not np.isfinite(tn) else f"{tn / tb:.1f}×"
+            ra = "—" if ta is None or not np.isfinite(tn) else f"{tn / ta:.1f}×"
+            lines.append(f"| {name} | {fmt(tb, hb)} | {fmt(ta, ha)} | {rb} | {ra} |")
+    lines += ["", "| problem | run | CPU s (median) | HV fraction | model calls |", "|---|---|---|---|---|"]
     for name, method, run, t, h, c in curves:
         if not method.startswith("NSGA"):
             lines.append(f"| {name} | {method} ({run}) | {t:.3f} | {h:.4f} | {c} |")
@@ -286,15 +389,17 @@ def main() -> int:
         print(f"curves: {path}")
     from bench._report import record  # the ratio lines bench/run_all.py collects
 
-    for name, bo, to, bn, tn, reached, r in summary:
+    for name, bo, to, runs, bn, tn, seeds, r in summary:
         record(f"Pareto {name}: batched front's hypervolume / the reference front's", bo,
                "dense reference front (real model) or analytical front (ZDT), pymoo HV", better="higher",
                note=f"NSGA-II's best {bn:.4f}")
         if r is not None:
+            fin = [t for t in seeds if np.isfinite(t)]
             record(f"Pareto {name}: NSGA-II's CPU time to 99.5 % / the batched front's", r,
-                   "pymoo NSGA-II (population 100 and 200), same model, bounds and reference", better="higher",
-                   value=to, unit="s (batched)",
-                   note="goal >= 5" + ("" if reached else "; NSGA-II never reaches 99.5 %: its time to its best"))
+                   f"pymoo NSGA-II (population 100 and 200, the better of the two per seed; median over {len(seeds)} "
+                   "seeds), same model, bounds and reference", better="higher", value=to, unit="s (batched, median)",
+                   note=f"goal >= 5; range over seeds {min(fin) / to:.1f}-{max(fin) / to:.1f}; "
+                        f"{len(seeds) - len(fin)} seeds never reach 99.5 %")
     return 0
 
 

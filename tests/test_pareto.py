@@ -378,3 +378,52 @@ def test_newton_steps_from_finite_difference_hessians():
     np.testing.assert_allclose(res.F[:, 0], (1 - eps) ** 2, atol=1e-6)
     with pytest.raises(InputError, match="hessian"):
         O.solve_batch(zdt(1, 3), lambda F, G, idx: F[:, 0], None, starts, hessian="exact")
+
+
+def _elastic_qp_by_interior_point(Q, g, J, c, lo, hi, mu):
+    """The elastic QP of solve_batch in the interior point's form (d and the slacks t as unknowns)."""
+    import xlcell.optimize as O
+
+    k, m, n = J.shape
+    N = n + m
+    QQ = np.zeros((k, N, N))
+    QQ[:, :n, :n] = Q
+    q = np.concatenate([g, np.repeat(mu[:, None], m, axis=1)], axis=1)
+    A = np.zeros((k, 2 * m + 2 * n, N))
+    A[:, :m, :n], A[:, :m, n:], A[:, m:2 * m, n:] = J, np.eye(m), np.eye(m)
+    A[:, 2 * m:2 * m + n, :n], A[:, 2 * m + n:, :n] = np.eye(n), -np.eye(n)
+    b = np.concatenate([-c, np.zeros((k, m)), lo, -hi], axis=1)
+    x, z = O.batch_qp(QQ, q, A, b, tol=1e-12)
+    return x[:, :n], z[:, :m], z[:, 2 * m:]
+
+
+def test_qp_on_an_active_set_guess_matches_the_interior_point_and_refuses_a_wrong_guess():
+    """Issue 15: solve_batch's QPs solved on their last active set (one batched KKT solve plus a check of every KKT
+    condition) give the interior point's solutions where the guess is right (random elastic QPs with bounds held,
+    constraints active, inactive and elastic), and are refused where it is wrong."""
+    import xlcell.optimize as O
+
+    rng = np.random.default_rng(3)
+    k, n, m = 400, 3, 3
+    R = rng.normal(size=(k, n, n))
+    Q = R @ np.swapaxes(R, 1, 2) + 0.1 * np.eye(n)
+    g, J = rng.normal(size=(k, n)), rng.normal(size=(k, m, n))
+    c = rng.normal(scale=0.5, size=(k, m))
+    u = rng.random((k, n))
+    lo, hi = -u, 1.0 - u
+    mu = rng.uniform(0.5, 5.0, k)
+    d, z, zb = _elastic_qp_by_interior_point(Q, g, J, c, lo, hi, mu)
+    state = O._states_of(d, z, J, c, lo, hi, mu, zb)
+    d2, z2, ok = O.elastic_qp_on_guess(Q, g, J, c, lo, hi, mu, state)
+    assert ok.mean() > 0.95  # degenerate QPs (a multiplier and its slack both ~0) may be read either way
+    np.testing.assert_allclose(d2[ok], d[ok], atol=1e-7)
+    np.testing.assert_allclose(z2[ok], z[ok], atol=1e-4)  # the interior point's multipliers: to about its tolerance
+    kinds = state[ok]
+    assert (kinds[:, :m] == 0).any() and (kinds[:, :m] == 1).any() and (kinds[:, :m] == 2).any()
+    assert (kinds[:, m:] == 1).any()
+    # a wrong guess: every constraint and bound free (the unconstrained Newton step) where the QP has an active row
+    free = np.zeros_like(state)
+    busy = ok & (state != 0).any(axis=1)
+    _, _, ok_free = O.elastic_qp_on_guess(Q, g, J, c, lo, hi, mu, free)
+    assert not ok_free[busy].any()
+    assert ok_free[ok & ~busy].all()

@@ -513,6 +513,10 @@ def batch_qp(Q: np.ndarray, q: np.ndarray, A: np.ndarray, b: np.ndarray, iters: 
         rp = (A @ x[..., None])[..., 0] - s - b
         mu = (s * z).sum(axis=1) / p
         done = (np.abs(rd).max(axis=1) < tol * scale) & (np.abs(rp).max(axis=1) < tol * scale) & (mu < tol * scale)
+        # complementarity far below the tolerance while a residual is not: a degenerate pair (s and z of one row
+        # both -> 0) has made the normal matrix so ill-conditioned that the steps no longer reduce the residuals,
+        # and x no longer moves; stop there rather than run to the iteration limit
+        done |= mu < (tol * scale) ** 2
         active &= ~done
         if not active.any():
             break
@@ -546,6 +550,80 @@ def batch_qp(Q: np.ndarray, q: np.ndarray, A: np.ndarray, b: np.ndarray, iters: 
     return x, z
 
 
+def elastic_qp_on_guess(Q: np.ndarray, g: np.ndarray, J: np.ndarray, c: np.ndarray, lo: np.ndarray,
+                        hi: np.ndarray, mu: np.ndarray, state: np.ndarray,
+                        rtol: float = 1e-9) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The elastic QPs of :func:`solve_batch`
+    ``min ½ dᵀQd + gᵀd + μ Σ t  s.t.  J d + t >= -c, t >= 0, lo <= d <= hi`` solved on a guess of their active
+    sets, all together: one batched linear solve of the equality-constrained QPs the guesses give, then a check of
+    every KKT condition (primal feasibility of the rows left free, the multipliers' signs and the elastic bound μ).
+    Where the check passes the step is the QP's exact solution
+    (convex QP, Q definite: KKT is sufficient and d unique); elsewhere the guess was wrong.
+
+    Returns ``(d, z, ok)``: steps (k, n), the constraints' multipliers (k, m) and which rows passed.
+
+    Parameters
+    ----------
+    Q : ndarray
+        Positive definite Hessians (k, n, n).
+    g : ndarray
+        Gradients (k, n).
+    J : ndarray
+        Constraint Jacobians (k, m, n).
+    c : ndarray
+        Constraint values (k, m), feasible >= 0.
+    lo, hi : ndarray
+        Bounds of the steps (k, n), lo <= 0 <= hi.
+    mu : ndarray
+        Penalty of the elastic slacks (k,).
+    state : ndarray of int
+        The guess (k, m + 2 n): for each constraint 0 inactive (t = 0, z = 0), 1 active (J d = -c, 0 <= z <= μ), 2
+        elastic (t > 0, z = μ); for each lower then upper bound of d, 0 free or 1 held.
+    rtol : float
+        Tolerance of the checks, relative to the data's magnitude.
+    """
+    k, m, n = J.shape
+    cs, lb, ub = state[:, :m], state[:, m:m + n] == 1, state[:, m + n:] == 1
+    act = np.concatenate([cs == 1, lb, ub], axis=1)  # equality rows of the guess
+    A = np.concatenate([J, np.broadcast_to(np.eye(n), (k, n, n)), -np.broadcast_to(np.eye(n), (k, n, n))], axis=1)
+    b = np.concatenate([-c, lo, -hi], axis=1)  # A d >= b
+    P = m + 2 * n
+    gq = g - mu[:, None] * np.einsum("km,kmn->kn", (cs == 2).astype(float), J)
+    M = np.zeros((k, n + P, n + P))
+    M[:, :n, :n] = Q
+    M[:, :n, n:] = -np.swapaxes(A, 1, 2) * act[:, None, :]
+    M[:, n:, :n] = A * act[:, :, None]
+    scale = 1.0 + np.abs(Q).max(axis=(1, 2)) + np.abs(A).max(axis=(1, 2))
+    # a free row's multiplier is 0; a held row's diagonal gets -1e-14 of the scale (dependent held rows stay solvable)
+    M[:, n + np.arange(P), n + np.arange(P)] = np.where(act, -1e-14 * scale[:, None], 1.0)
+    rhs = np.concatenate([-gq, np.where(act, b, 0.0)], axis=1)
+    try:
+        sol = np.linalg.solve(M, rhs[..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        return np.zeros((k, n)), np.zeros((k, m)), np.zeros(k, dtype=bool)
+    d, z = sol[:, :n], sol[:, n:]
+    r = (A @ d[..., None])[..., 0] - b  # >= 0 where feasible
+    tol = rtol * (1.0 + np.abs(g).max(axis=1) + np.abs(b).max(axis=1) + mu)[:, None]
+    zc = np.where(cs == 2, mu[:, None], np.where(cs == 1, z[:, :m], 0.0))
+    ok = np.all(np.isfinite(sol), axis=1)
+    ok &= np.all(np.where(cs == 0, r[:, :m] >= -tol, True), axis=1)  # free constraints hold
+    ok &= np.all(np.where(cs == 2, r[:, :m] <= tol, True), axis=1)  # elastic ones are violated (t >= 0)
+    ok &= np.all(np.where(cs == 1, (z[:, :m] >= -tol) & (z[:, :m] <= mu[:, None] + tol), True), axis=1)
+    ok &= np.all(np.where(act[:, m:], z[:, m:] >= -tol, r[:, m:] >= -tol), axis=1)  # bounds: held or inside
+    return d, np.maximum(zc, 0.0), ok
+
+
+def _states_of(d: np.ndarray, z: np.ndarray, J: np.ndarray, c: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+               mu: np.ndarray, zb: np.ndarray) -> np.ndarray:
+    """The active-set state (as :func:`elastic_qp_on_guess` takes it) of solved elastic QPs: steps d (k, n),
+    constraints' multipliers z (k, m), bounds' multipliers zb (k, 2 n: lower, then upper)."""
+    slack = np.einsum("kmn,kn->km", J, d) + c
+    mid = np.maximum(mu[:, None], 1e-300)
+    cst = np.where(z > 0.5 * mid, np.where(slack < -1e-9 * (1.0 + np.abs(c)), 2, 1), np.where(z > np.abs(slack), 1, 0))
+    bsl = np.concatenate([d - lo, hi - d], axis=1)
+    return np.concatenate([cst, (zb > bsl).astype(int)], axis=1)
+
+
 def _one_sided_at_jumps(f0: np.ndarray, fp: np.ndarray, fm: np.ndarray, hp: np.ndarray, hm: np.ndarray) -> np.ndarray:
     """Derivatives from a central stencil ``f(u - hm), f(u), f(u + hp)``: the central difference, or, where the
     forward and backward differences disagree by more than their own size (a jump of the model inside the
@@ -563,6 +641,10 @@ def _one_sided_at_jumps(f0: np.ndarray, fp: np.ndarray, fm: np.ndarray, hp: np.n
 #: step (in u) of the finite-difference Hessians of :func:`solve_batch` (``hessian="fd"``): wide enough that the
 #: model's own iteration noise does not swamp the second differences, narrow enough for the curvature to be local
 HESSIAN_STEP = 1e-4
+#: a trial point of :func:`solve_batch` (``hessian="fd"``) closer than this (in u, largest component) to where its
+#: sub-problem's Hessians were last taken keeps them instead of evaluating its second-order stencil (2 n_var² + 1
+#: designs, most of a Newton iteration's designs): the Hessian then lags by at most this step
+HESSIAN_REUSE = 3e-3
 
 
 def _hessian_offsets(n: int, h: float) -> np.ndarray:
@@ -685,40 +767,44 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
     E = np.eye(n)
     calls = 0
 
-    def evaluate(U: np.ndarray, idx: np.ndarray):
-        """Values and central-difference gradients at the rows of U (sub-problems idx), one model call."""
+    def evaluate(U: np.ndarray, idx: np.ndarray, with_h: np.ndarray | None = None):
+        """Values and central-difference gradients at the rows of U (sub-problems idx), one model call; with
+        finite-difference Hessians, the second-order stencils of the rows ``with_h`` (all by default) in the same
+        call, their Hessians appended to ``hess`` (zero for the other rows)."""
         nonlocal calls
         k = len(U)
-        up = np.minimum(U + h, 1.0)
-        dn = np.maximum(U - h, 0.0)
+        # within h/2 of a bound the stencil is one-sided (a side of 1e-16 would give a difference of round-off)
+        up = np.where(U + 0.5 * h < 1.0, np.minimum(U + h, 1.0), U)
+        dn = np.where(U - 0.5 * h > 0.0, np.maximum(U - h, 0.0), U)
         P = np.concatenate([U[:, None, :], U[:, None, :] + E[None] * (up - U)[:, None, :],
                             U[:, None, :] + E[None] * (dn - U)[:, None, :]], axis=1)  # (k, 2n+1, n)
         w = 2 * n + 1
-        if fd:  # the second-order stencil, centred inside the box (at most h2 from U)
-            P = np.concatenate([P, np.clip(U, h2, 1.0 - h2)[:, None, :] + H_OFF[None]], axis=1)
-        F, G = problem.evaluate(problem.xl + P.reshape(-1, n) * span)
+        hr = np.flatnonzero(np.ones(k, dtype=bool) if with_h is None else with_h) if fd else np.zeros(0, dtype=int)
+        # the second-order stencils, each centred inside the box (at most h2 from U), after the first-order ones
+        P2 = np.clip(U[hr], h2, 1.0 - h2)[:, None, :] + H_OFF[None]
+        F, G = problem.evaluate(problem.xl + np.concatenate([P.reshape(-1, n), P2.reshape(-1, n)]) * span)
         calls += 1
-        rows_per = P.shape[1]
-        rid = np.repeat(idx, rows_per)
-        s_all = np.asarray(scalar(F, G, rid), dtype=float).reshape(k, rows_per)
-        c_all = (np.zeros((k, rows_per, 0)) if cons is None
-                 else np.asarray(cons(F, G, rid), dtype=float).reshape(k, rows_per, -1))
+        rid = np.r_[np.repeat(idx, w), np.repeat(idx[hr], len(H_OFF))]
+        s_all = np.asarray(scalar(F, G, rid), dtype=float)
+        c_all = (np.zeros((len(rid), 0)) if cons is None else np.asarray(cons(F, G, rid), dtype=float))
         if fd:
-            hs = _stencil_hessian(s_all[:, w:, None], n, h2)[:, 0]  # (k, n, n)
-            hc = _stencil_hessian(c_all[:, w:], n, h2)  # (k, m, n, n)
+            hs = np.zeros((k, n, n))
+            hc = np.zeros((k, c_all.shape[1], n, n))
+            if len(hr):
+                hs[hr] = _stencil_hessian(s_all[k * w:].reshape(len(hr), -1, 1), n, h2)[:, 0]
+                hc[hr] = _stencil_hessian(c_all[k * w:].reshape(len(hr), len(H_OFF), -1), n, h2)
             hess.append((np.nan_to_num(hs, nan=0.0, posinf=0.0, neginf=0.0),
                          np.nan_to_num(hc, nan=0.0, posinf=0.0, neginf=0.0)))
-        s, c = s_all[:, :w], c_all[:, :w]
-        F = F.reshape(k, rows_per, -1)[:, :w].reshape(k * w, -1)
-        G = G.reshape(k, rows_per, -1)[:, :w].reshape(k * w, -1)
+        s, c = s_all[:k * w].reshape(k, w), c_all[:k * w].reshape(k, w, -1)
+        F, G = F[:k * w], G[:k * w]
         ds = _one_sided_at_jumps(s[:, :1], s[:, 1:n + 1], s[:, n + 1:], up - U, U - dn)
         dc = np.swapaxes(_one_sided_at_jumps(c[:, 0][:, None, :], c[:, 1:n + 1], c[:, n + 1:], (up - U)[:, :, None],
                                              (U - dn)[:, :, None]), 1, 2)  # (k, m, n)
         ok = np.isfinite(s[:, 0]) & np.all(np.isfinite(c[:, 0]), axis=1)
         ds = np.nan_to_num(ds, nan=0.0, posinf=0.0, neginf=0.0)
         dc = np.nan_to_num(dc, nan=0.0, posinf=0.0, neginf=0.0)
-        F0 = F.reshape(k, 2 * n + 1, -1)[:, 0]
-        G0 = G.reshape(k, 2 * n + 1, -1)[:, 0]
+        F0 = F.reshape(k, w, -1)[:, 0]
+        G0 = G.reshape(k, w, -1)[:, 0]
         return s[:, 0], ds, c[:, 0], dc, F0, G0, ok
 
     fd = hessian == "fd"
@@ -731,6 +817,7 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
     s, gs, c, J, F, G, ok = evaluate(U0, idx_all)
     if fd:
         Hs, Hc = hess.pop()
+    uH = U0.copy()  # where each sub-problem's Hessians were taken
     m = c.shape[1]
     u = U0.copy()
     s = np.where(ok, s, np.inf)
@@ -749,6 +836,8 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
     d_orig = np.zeros((K, n))
     converged = np.zeros(K, dtype=bool)
     has_lam = np.zeros(K, dtype=bool)  # lam holds the multipliers of a QP solved at this sub-problem
+    state = np.zeros((K, m + 2 * n), dtype=int)  # each sub-problem's last QP's active set (elastic_qp_on_guess)
+    has_state = np.zeros(K, dtype=bool)
     active = ok.copy()
     bad_start = ~ok
 
@@ -759,22 +848,52 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
         return ss + mm * viol(cc)
 
     def qp(a, ca):
-        """The elastic QPs of sub-problems ``a`` with constraint values ``ca``: (steps d, multipliers)."""
+        """The elastic QPs of sub-problems ``a`` with constraint values ``ca``: (steps d, multipliers (k, m)).
+        Rows with a known active set (from their last QP) are first solved on it (:func:`elastic_qp_on_guess`);
+        the others, and those whose guess fails, by the interior point, whose active sets are kept for next time."""
         k = len(a)
-        N = n + m
-        Q = np.zeros((k, N, N))
-        Q[:, :n, :n] = _positive_definite(Hs[a] - np.einsum("km,kmij->kij", lam[a], Hc[a])) if fd else B[a]
-        qv = np.concatenate([gs[a], np.repeat(mu[a][:, None], m, axis=1)], axis=1)
+        Ja = J[a]
+        Qd = _positive_definite(Hs[a] - np.einsum("km,kmij->kij", lam[a], Hc[a])) if fd else B[a]
+        lo, hi = -u[a], 1.0 - u[a]
+        d_out, z_out = np.zeros((k, n)), np.zeros((k, m))
+        done = np.zeros(k, dtype=bool)
+        g = np.flatnonzero(has_state[a])
+        if len(g):
+            dg, zg, okg = elastic_qp_on_guess(Qd[g], gs[a][g], Ja[g], ca[g], lo[g], hi[g], mu[a][g], state[a][g])
+            gi = g[okg]
+            d_out[gi], z_out[gi], done[gi] = dg[okg], zg[okg], True
+
+        rest = np.flatnonzero(~done)
+        if not len(rest):
+            return d_out, z_out
+        kr = len(rest)
+        Jr, cr = Ja[rest], ca[rest]
+        # a linearised constraint that holds for every step in the box (u + d in [0, 1]) cannot bind: where that is
+        # so for every QP of the batch, its row and its slack are left out (the same optimum, a smaller QP; its
+        # multiplier is 0)
+        reach = cr + np.minimum(Jr * lo[rest][:, None, :], Jr * hi[rest][:, None, :]).sum(axis=2)
+        keep = np.flatnonzero(~np.all(reach > 0.0, axis=0))
+        mk = len(keep)
+        N = n + mk
+        Q = np.zeros((kr, N, N))
+        Q[:, :n, :n] = Qd[rest]
+        qv = np.concatenate([gs[a][rest], np.repeat(mu[a][rest][:, None], mk, axis=1)], axis=1)
         # rows: J d + t >= -c ; t >= 0 ; d >= -u ; -d >= u - 1
-        A = np.zeros((k, 2 * m + 2 * n, N))
-        A[:, :m, :n] = J[a]
-        A[:, :m, n:] = np.eye(m)
-        A[:, m:2 * m, n:] = np.eye(m)
-        A[:, 2 * m:2 * m + n, :n] = np.eye(n)
-        A[:, 2 * m + n:, :n] = -np.eye(n)
-        bv = np.concatenate([-ca, np.zeros((k, m)), -u[a], u[a] - 1.0], axis=1)
+        A = np.zeros((kr, 2 * mk + 2 * n, N))
+        A[:, :mk, :n] = Jr[:, keep]
+        A[:, :mk, n:] = np.eye(mk)
+        A[:, mk:2 * mk, n:] = np.eye(mk)
+        A[:, 2 * mk:2 * mk + n, :n] = np.eye(n)
+        A[:, 2 * mk + n:, :n] = -np.eye(n)
+        bv = np.concatenate([-cr[:, keep], np.zeros((kr, mk)), lo[rest], -hi[rest]], axis=1)
         xz, z = batch_qp(Q, qv, A, bv, tol=QP_TOL)
-        return xz[:, :n], z
+        zm = np.zeros((kr, m))
+        zm[:, keep] = z[:, :mk]
+        d_out[rest], z_out[rest] = xz[:, :n], zm
+        ar = a[rest]
+        state[ar] = _states_of(xz[:, :n], zm, Jr, cr, lo[rest], hi[rest], mu[ar], z[:, 2 * mk:])
+        has_state[ar] = True
+        return d_out, z_out
 
     maxiter = np.broadcast_to(np.asarray(maxiter, dtype=int), (K,))
     tol = np.broadcast_to(np.asarray(tol, dtype=float), (K,))
@@ -785,7 +904,7 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
             d[a], z = qp(a, c[a])
             first = a[~has_lam[a]]
             if fd and len(first) and m:  # no multipliers yet: the QP again with its own (the constraints' curvature)
-                lam[first] = z[~has_lam[a], :m]
+                lam[first] = z[~has_lam[a]]
                 d[first], z[~has_lam[a]] = qp(first, c[first])
             has_lam[a] = True
             lam_new = z[:, :m]
@@ -803,7 +922,10 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
         if not len(rows):
             break
         ut = np.clip(u[rows] + alpha[rows, None] * d[rows], 0.0, 1.0)
-        st, gst, ct, Jt, Ft, Gt, okt = evaluate(ut, rows)
+        # a trial point within HESSIAN_REUSE of where its sub-problem's Hessians were taken keeps them (no
+        # second-order stencil): near a solution the Newton steps are short and the curvature barely changes
+        fresh = np.abs(ut - uH[rows]).max(axis=1) > HESSIAN_REUSE
+        st, gst, ct, Jt, Ft, Gt, okt = evaluate(ut, rows, fresh)
         if fd:
             Hst, Hct = hess.pop()
         nit[rows] += 1
@@ -833,7 +955,8 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
             dphi = phi0[ia] - phit[ia]
             u[r], s[r], gs[r], c[r], J[r], F[r], G[r] = ut[ia], st[ia], gst[ia], ct[ia], Jt[ia], Ft[ia], Gt[ia]
             if fd:
-                Hs[r], Hc[r] = Hst[ia], Hct[ia]
+                f_ = ia[fresh[ia]]
+                Hs[rows[f_]], Hc[rows[f_]], uH[rows[f_]] = Hst[f_], Hct[f_], ut[f_]
             need_qp[r] = True
             # converged: the merit no longer changes; or a step cut below 1 % that gains almost nothing (the model
             # jumps just ahead, e.g. an integer number of electrode layers: Zeno steps towards the jump otherwise)
@@ -886,7 +1009,10 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
                 np.minimum.at(best, groups[fin], s[fin])
                 live = np.flatnonzero(active & (groups >= 0))
                 b = best[groups[live]]
-                behind = merit(s[live], c[live], mu[live]) > b + 10.0 * np.abs(D[live]) + START_BEHIND_TOL * (1.0 + np.abs(b))
+                # its predicted decrease: the directional derivative of its QP step times the step it now tries (a
+                # start whose line search keeps cutting its step predicts less and less)
+                behind = merit(s[live], c[live], mu[live]) > b + 10.0 * alpha[live] * np.abs(D[live]) \
+                    + START_BEHIND_TOL * (1.0 + np.abs(b))
                 active[live[behind]] = False
         active &= nit < maxiter
         if callback:
@@ -1240,5 +1366,5 @@ __all__ = [
     "Variable", "Objective", "Constraint", "DesignProblem", "FunctionProblem", "OptimizationResult",
     "ConstraintStatus", "minimize", "key_units", "lhs", "start_points", "multistart", "objective_scale", "scale_of",
     "model_constraints",
-    "FEASIBILITY_TOL", "BatchResult", "batch_qp", "solve_batch", "one_blas_thread",
+    "FEASIBILITY_TOL", "BatchResult", "batch_qp", "elastic_qp_on_guess", "solve_batch", "one_blas_thread",
 ]
