@@ -260,6 +260,8 @@ class DesignProblem:
         return self._fg(ev, np.atleast_2d(X).shape[0])
 
     def _fg(self, ev: Evaluation, n: int) -> tuple[np.ndarray, np.ndarray]:
+        # every output asked up front: each partial provider computes them all in one call, and only them
+        ev.want([o.key for o in self.objectives] + [r.key for r in self.rows])
         F = np.empty((n, self.n_obj))
         for k, o in enumerate(self.objectives):
             F[:, k] = o.sign * np.broadcast_to(np.asarray(ev[o.key], dtype=float), (n,))

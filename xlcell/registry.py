@@ -164,7 +164,7 @@ def cell_variables() -> list[DesignVariable]:
     return out
 
 
-def cell_outputs(ev: "Evaluation") -> dict[str, Any]:
+def cell_outputs(ev: "Evaluation", metrics: Any = None) -> dict[str, Any]:
     """The cell model's outputs (:class:`~xlcell.cell.CellMetrics`, display units): the provider ``"cell"``, which the
     others read.
 
@@ -176,8 +176,11 @@ def cell_outputs(ev: "Evaluation") -> dict[str, Any]:
     ----------
     ev : Evaluation
         The population of designs (``ev.design``) and the context.
+    metrics : iterable of str, optional
+        The outputs to compute (:func:`~xlcell.cell.evaluate_cell`'s ``metrics``); default: every one.
     """
-    return evaluate_cell(ev.resolved(), cell_format(ev.context), calendering=ev.context.get("calendering")).as_display()
+    return evaluate_cell(ev.resolved(), cell_format(ev.context), calendering=ev.context.get("calendering"),
+                         metrics=metrics).as_display()
 
 
 def cell_format(context: Mapping[str, Any] | None) -> Any:

@@ -315,7 +315,7 @@ def _cell(ev: Evaluation, keys: tuple[str, ...]) -> dict[str, Any]:
     if set(keys) <= _FLAGS:
         out = feasibility(ev.resolved(), cell_format(ev.context), calendering=ev.context.get("calendering"))
     else:
-        out = dict(cell_outputs(ev))
+        out = dict(cell_outputs(ev, keys))  # only the outputs asked (each identical to the full evaluation's)
     if "feasible" in out:
         cell_ok = np.asarray(out["feasible"], dtype=bool)
         out["feasible"] = cell_ok & np.broadcast_to(within_calendering_limits(ev), np.broadcast_shapes(
