@@ -33,6 +33,7 @@ varying ``pos_am_frac`` scales carbon and binder in proportion. The calender lin
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
@@ -312,7 +313,7 @@ class MetricProvider:
     #: others for those keys in the same call (a partial provider then computes them together)
     reads: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
 
-    @property
+    @functools.cached_property  # read on every output asked of an evaluation: built once
     def keys(self) -> tuple[str, ...]:
         return tuple(s.key for s in self.outputs)
 
