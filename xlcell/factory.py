@@ -473,8 +473,13 @@ def size_plant(
     full = np.broadcast_shapes(shape + (k,), *[np.shape(t[c]) for c in (
         "baseline", "labor_exp", "capex_exp", "area_exp", "labor0_s", "capex0_usd", "area0_m2", "days_factor")])
 
-    def dv(key: str) -> np.ndarray:  # a driver, at the designs' shape
-        return np.broadcast_to(np.asarray(drivers[key], dtype=float), shape)
+    dvs: dict[str, np.ndarray] = {}
+
+    def dv(key: str) -> np.ndarray:  # a driver, at the designs' shape (broadcast once per driver)
+        a = dvs.get(key)
+        if a is None:
+            a = dvs[key] = np.broadcast_to(np.asarray(drivers[key], dtype=float), shape)
+        return a
 
     arrs: dict[str, np.ndarray] = {}  # each column as an array, converted once
 
