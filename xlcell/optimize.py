@@ -261,7 +261,7 @@ class DesignProblem:
 
     def _fg(self, ev: Evaluation, n: int) -> tuple[np.ndarray, np.ndarray]:
         # every output asked up front: each partial provider computes them all in one call, and only them
-        ev.want([o.key for o in self.objectives] + [r.key for r in self.rows])
+        ev.want([o.key for o in self.objectives] + [r.key for r in self.rows], complete=True)
         def col(key: str) -> np.ndarray:  # an output as a column of n designs
             v = np.asarray(ev[key], dtype=float)
             return v if v.shape == (n,) else np.broadcast_to(v, (n,))

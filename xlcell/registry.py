@@ -523,6 +523,9 @@ class Evaluation:
         self._cache: dict[str, dict[str, np.ndarray]] = {}
         self._want: dict[str, set[str]] = {}  # provider -> output keys asked for (not yet computed)
         self._resolved: CellDesign | None = None
+        #: the providers of every output this evaluation will be asked, when declared (``want(..., complete=True)``);
+        #: None: not declared (a provider then computes all its outputs at once, for the readers it cannot foresee)
+        self.complete: frozenset[str] | None = None
 
     def resolved(self) -> CellDesign:
         """The population resolved (:func:`xlcell.cell.resolve`: validated, the negative thickness derived from N/P),
@@ -532,7 +535,7 @@ class Evaluation:
             self._resolved = resolve(self.design)
         return self._resolved
 
-    def want(self, keys: Iterable[str]) -> None:
+    def want(self, keys: Iterable[str], complete: bool = False) -> None:
         """Declare the outputs ``keys`` (any case) and, through the providers' ``reads``, what they read, so that each
         partial provider computes every output asked of it in one call.
 
@@ -540,6 +543,9 @@ class Evaluation:
         ----------
         keys : iterable of str
             Model output keys (any case).
+        complete : bool
+            True: ``keys`` are all the outputs the evaluation will be asked (a model call of a design problem), so a
+            provider whose readers are known may compute those only (:attr:`complete`).
         """
         todo = [output_key(k) for k in keys]
         seen: set[str] = set()
@@ -552,6 +558,8 @@ class Evaluation:
             if k not in self._cache.get(prov, {}):
                 self._want.setdefault(prov, set()).add(k)
             todo.extend(output_key(r) for r in _PROVIDERS[prov].reads.get(k, ()))
+        if complete:
+            self.complete = frozenset(_KEY_OWNER[k] for k in seen)
 
     def _compute(self, provider: str, keys: Iterable[str] | None) -> dict[str, np.ndarray]:
         """Outputs ``keys`` of ``provider`` (None: all) with the others asked of it, computed once and cached."""
