@@ -60,8 +60,9 @@ def materials_from_range(v: Any, name: str = "materials") -> dict[str, Material]
     A column whose value may be blank (the price, the theoretical capacity, the cycled window x_min/x_max, the voltage
     window) may be missing (a table made before it was added) or blank. A blank price: a material named like a library
     material keeps the library's price, another has none (the cost model asks for a typed price). A blank practical
-    capacity is theoretical × (x_max - x_min) (:func:`xlcell.materials.complete_window`). An optional ``carrier``
-    column says Li (the default) or Na."""
+    capacity is theoretical × (x_max - x_min) (:func:`xlcell.materials.complete_window`). A blank OCV slope
+    (``ocv_slope_V``): the library's for a material named like a library material of its role, else 0. An optional
+    ``carrier`` column says Li (the default) or Na."""
     out: dict[str, Material] = {}
     header = [] if v is None or is_blank(v) else [str(c).strip().lower() for c in as_2d(v, name)[0]]
     optional = {s.key for s in specs(Material) if s.allow_nan} | {"carrier"}
@@ -79,6 +80,11 @@ def materials_from_range(v: Any, name: str = "materials") -> dict[str, Material]
             lib = LIBRARY.get(mname.upper())
             r[_PRICE] = lib.am_price_usd_kg if lib is not None and lib.role == role else None
         si = complete_window(spec_values(r, Material, mname), f"{mname} ")
+        if np.isnan(si["ocv_slope_V"]):  # blank or a table made before the column: the library's, else no slope
+            from xlcell.materials import LIBRARY
+
+            lib = LIBRARY.get(mname.upper())
+            si["ocv_slope_V"] = lib.ocv_slope_V if lib is not None and lib.role == role else 0.0
         out[mname.upper()] = Material(name=mname, role=role, source="user-defined", carrier=carrier, **si)
     return out
 
