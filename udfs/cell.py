@@ -457,7 +457,7 @@ def XLCELL_MATERIAL(name: Any, prop: Any, materials: Any = None) -> Any:
     name: material name, e.g. NMC811, Graphite, LFP
     prop: property key: specific_capacity_mAh_g (practical), theoretical_capacity_mAh_g, x_min, x_max,
     cycled_fraction, v_min_V, v_max_V, am_density_g_cm3, potential_V, particle_radius_um, exchange_current_mA_cm2,
-    solid_diffusivity_m2_s, conductivity_S_m, price_usd_per_kg, role, carrier, life_model (the life model's
+    solid_diffusivity_m2_s, conductivity_S_m, ocv_slope_V, price_usd_per_kg, role, carrier, life_model (the life model's
     parameter set fitted for the material, or "not assessed")
     materials: optional table of user-defined materials (searched before the library)
     """
