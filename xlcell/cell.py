@@ -109,11 +109,12 @@ class ElectrodeDesign:
             "positive); blank: from the electrode's window x_min/x_max where the design carries one, else 0"))
     ocv_slope_V: Array = field(default=0.0, metadata=param(
         "Open-circuit potential slope at 50 % SOC, per cycled window", "V", key="ocv_slope_V", ge=0, le=20, group=_E,
-        advanced=True,
+        advanced=True, from_material=True,
         doc="|dU/dSOC| of the electrode's open-circuit potential at the power pulse's 50 % SOC, per unit of its "
             "cycled window (|dU/dx| × (x_max - x_min)): the potential its particles' surfaces lose as they move "
             "in the 10 s pulse (solid-diffusion polarisation); 0: no slope (the pulse sees solid diffusion only "
-            "where a surface reaches the end of its window)"))
+            "where a surface reaches the end of its window); blank: the material's (its library value from a "
+            "published open-circuit potential, 0 where none is stored)"))
     am_price_usd_kg: Array = field(metadata=param(
         "Active-material price", "$/kg", key="price_usd_per_kg", ge=0, allow_nan=True, group=_E, from_material=True,
         advanced=True, doc="Blank: the material's library price (BatPaC 5.0's Chem sheet); the cost model's price of the "
@@ -203,6 +204,7 @@ def electrode(material: str | Material, *, extra: Mapping[str, Material] | None 
         potential_V=m.potential_V, particle_radius_m=m.particle_radius_m,
         exchange_current_A_m2=m.exchange_current_A_m2, solid_diffusivity_m2_s=m.solid_diffusivity_m2_s,
         conductivity_S_m=m.conductivity_S_m, binder_blinding=1.0, am_price_usd_kg=m.am_price_usd_kg,
+        ocv_slope_V=m.ocv_slope_V,
     )
     base.update(fields_si)
     return ElectrodeDesign(**base)
