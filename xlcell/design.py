@@ -17,7 +17,7 @@ import numpy as np
 
 from .cell import CellDesign, ElectrodeDesign, SeparatorDesign, default_design, default_material
 from .errors import ConflictError, InputError, UnknownKeyError
-from .materials import MATERIAL_PROPERTIES, Material, get_material, material_arrays
+from .materials import MATERIAL_PROPERTIES, Material, get_material, lookup_order, material_arrays
 from .params import ParamSpec, specs, to_display
 from .units import UNITS
 
@@ -284,9 +284,7 @@ def _check_role(names: Any, role: str, key: str, materials: Mapping[str, Materia
         m = get_material(u, materials)
         if m.role != role:
             i = int(np.flatnonzero(arr == u)[0])
-            from .materials import LIBRARY  # read from its data file on first use
-
-            choices = [x.name for x in list((materials or {}).values()) + list(LIBRARY.values()) if x.role == role]
+            choices = [x.name for x in lookup_order(materials) if x.role == role]
             raise InputError(key, str(u), f"a {role}-electrode material ({', '.join(choices)})",
                              f"design {i + 1}" if arr.size > 1 else None)
 
@@ -304,12 +302,9 @@ def _check_carrier(pos: Any, neg: Any, materials: Mapping[str, Material] | None)
         cp, cn = get_material(pu, materials).carrier, get_material(nu, materials).carrier
         if cp != cn:
             i = int(np.flatnonzero((p.ravel() == pu) & (n.ravel() == nu))[0])
-            from .materials import LIBRARY  # read from its data file on first use
-
-            choices = [x.name for x in list((materials or {}).values()) + list(LIBRARY.values())
-                       if x.role == "negative" and x.carrier == cp]
+            choices = [x.name for x in lookup_order(materials) if x.role == "negative" and x.carrier == cp]
             raise InputError("neg_material", nu, f"a negative that exchanges {cp} ions like the positive {pu} "
-                             f"({', '.join(dict.fromkeys(choices))})", f"design {i + 1}" if p.size > 1 else None)
+                             f"({', '.join(choices)})", f"design {i + 1}" if p.size > 1 else None)
 
 
 def canonical_key(name: Any) -> str:
