@@ -727,8 +727,8 @@ def resolve(design: CellDesign) -> CellDesign:
 def _neg_thickness_for_np_one(design: CellDesign) -> float | None:
     """:func:`neg_thickness_for_np` of one design whose inputs are all floats, in plain float arithmetic: the same IEEE
     operations in the same order (``np.sum`` of three terms adds them left to right), so the same bits
-    (``tests/test_design_fast.py`` compares the two on random designs); None for anything else (an array field, a division by
-    zero), which takes the numpy path."""
+    (``tests/test_design_fast.py`` compares the two on random designs); None for anything else (an array field, a
+    division by zero), which takes the numpy path."""
     p, n, r = design.pos, design.neg, design.np_ratio
     x = (r, p.thickness_m, p.porosity, p.am_frac, p.carbon_frac, p.binder_frac, p.am_density_kg_m3,
          p.carbon_density_kg_m3, p.binder_density_kg_m3, p.specific_capacity_C_kg, n.porosity, n.am_frac,
