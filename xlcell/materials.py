@@ -219,8 +219,25 @@ def get_material(name: str, extra: Mapping[str, Material] | None = None) -> Mate
     try:
         return _library()[key]
     except KeyError:
-        known = [m.name for m in (list((extra or {}).values()) + list(_library().values()))]
-        raise UnknownMaterialError(str(name), known) from None
+        raise UnknownMaterialError(str(name), [m.name for m in lookup_order(extra)]) from None
+
+
+def lookup_order(extra: Mapping[str, Any] | None = None, library: Mapping[str, Any] | None = None) -> list[Any]:
+    """The materials a name can find, in the order a look-up searches them: ``extra``'s, then the library's that no
+    material of ``extra`` shadows (one per upper-case name: a workbook's table that repeats the library's materials
+    lists each once in a message).
+
+    Parameters
+    ----------
+    extra : mapping of str to material, optional
+        Materials looked up first, keyed by upper-case name.
+    library : mapping of str to material, optional
+        The library searched next, keyed by upper-case name (default: :data:`LIBRARY`).
+    """
+    out = dict(extra or {})
+    for key, m in (_library() if library is None else library).items():
+        out.setdefault(key, m)
+    return list(out.values())
 
 
 def names(role: str | None = None) -> list[str]:
