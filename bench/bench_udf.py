@@ -2,8 +2,8 @@
 UDFs in the same run (issue 15, item 1: lean evaluation).
 
 The baseline (``--baseline-ref``, default the commit before issue 15's lean evaluation) is extracted with
-``git archive`` into a temporary folder and measured in a child process on the same inputs; its results must equal
-this checkout's (exactly: the same floats), or the benchmark fails. Measured, as Excel calls them (ranges as lists of
+``git archive`` into a temporary folder; it and this checkout are each measured in a child process of the same
+making, on the same inputs; its results must equal this checkout's (exactly: the same floats), or the benchmark fails. Measured, as Excel calls them (ranges as lists of
 rows, numbers as floats):
 
 * ``XLCELL_CELL_VALUE(design, "energy_Wh")`` and ``XLCELL_COST_VALUE(design, "cell_cost_usd_per_kWh")`` with the
@@ -315,10 +315,14 @@ def main() -> int:
         inputs.write_bytes(pickle.dumps((rng, tabs, tmpl)))
         rounds_b, rounds_n = [], []
         for r in range(a.rounds):  # alternated, so that a change of load hits both; new designs differ per round
-            subprocess.run([sys.executable, __file__, "--child", str(inputs), str(out), "--repeat", str(a.repeat),
-                            "--calls", str(a.calls), "--shift", str(0.5 * r)], env=env, cwd=tmp, check=True)
-            tb, rb = pickle.loads(out.read_bytes())
-            tn, rn = measure(rng, tabs, tmpl, a.repeat, a.calls, 0.5 * r)
+            # both in a child process of the same making (this one's heap holds the template read by openpyxl)
+            timed = []
+            for e in (env, dict(os.environ, PYTHONPATH=str(ROOT))):
+                subprocess.run([sys.executable, __file__, "--child", str(inputs), str(out), "--repeat",
+                                str(a.repeat), "--calls", str(a.calls), "--shift", str(0.5 * r)], env=e, cwd=tmp,
+                               check=True)
+                timed.append(pickle.loads(out.read_bytes()))
+            (tb, rb), (tn, rn) = timed
             # correctness first: the same numbers as the baseline's, exactly
             for k in rb:
                 if rn[k] != rb[k]:

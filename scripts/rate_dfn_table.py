@@ -76,14 +76,28 @@ def design_values(ref_set: dict[str, Any]) -> dict[str, Any]:
     for e in ("pos", "neg"):  # D(c): its mean where the discharge ends (SOC 0 to 20 %), not its value at 50 % SOC
         D = np.asarray(ex[e]["solid_diffusivity_m2_s"], dtype=float)  # from 100 % SOC (pos) / 0 % SOC (neg) up
         design[f"{e}_solid_diffusivity_m2_s"] = float(np.mean(D[-5:] if e == "pos" else D[:5]))
-    for e in ("pos", "neg"):  # |dU/dSOC| at 50 % SOC per unit of the cycled window: the stored OCP's central
-        # difference over the grid's neighbours of 50 % SOC (45 and 55 %)
-        U = np.asarray(ex[e]["ocp_V"], dtype=float)  # 21 points over the window
-        k = (len(U) - 1) // 2
-        design[f"{e}_ocv_slope_V"] = float(abs(U[k + SLOPE_STEP] - U[k - SLOPE_STEP]) * (len(U) - 1)
-                                           / (2 * SLOPE_STEP))
+    for e in ("pos", "neg"):
+        design[f"{e}_ocv_slope_V"] = ocv_slope(ex[e]["ocp_V"])
     return dict(design, cutoff_voltage_V=ex["lower_cutoff_V"], avg_voltage_V=ref_set["ocv_soc50_V"],
                 pos_surface_headroom=(1.0 - pos_hi) / (pos_hi - pos_lo), neg_surface_headroom=neg_lo / (neg_hi - neg_lo))
+
+
+def ocv_slope(ocp_V: Any, step: int = SLOPE_STEP) -> float:
+    """|dU/dSOC| at 50 % SOC per unit of the cycled window (V) of an OCP stored at equal SOC steps over the window
+    (the reference's 21 points, 0 to 100 % SOC): the central difference over ``step`` grid steps each side of its
+    middle (45 and 55 % SOC). ``ocv_slope_V`` of the DFN mapping and of the material library
+    (``scripts/material_ocv_slopes.py``).
+
+    Parameters
+    ----------
+    ocp_V : array_like
+        The electrode's open-circuit potential at equal SOC steps over its window, an odd number of points (V).
+    step : int
+        Grid steps either side of 50 % SOC.
+    """
+    U = np.asarray(ocp_V, dtype=float)
+    k = (len(U) - 1) // 2
+    return float(abs(U[k + step] - U[k - step]) * (len(U) - 1) / (2 * step))
 
 
 def _crossing(x: np.ndarray, y: np.ndarray, level: float = 0.8) -> float | None:

@@ -63,3 +63,30 @@ def test_errors():
 def test_explicit_negative_thickness_sets_np():
     m = evaluate_cell(design_from_mapping({"neg_thickness_um": 152.69056})).as_display()
     assert m["np_ratio"] == pytest.approx(1.1, rel=1e-6)
+
+
+def test_a_table_repeating_the_library_lists_each_material_once():
+    # the template's materials table holds the library's materials: an error lists each once ("Graphite", not
+    # "Graphite, Graphite"), and a material of the table shadows the library's of the same name
+    import dataclasses
+
+    from xlcell.conduction import CALENDERING_MATERIALS, get_calendering_material
+    from xlcell.materials import LIBRARY, get_material
+
+    table = {k: dataclasses.replace(m) for k, m in LIBRARY.items()}
+    table["GRAPHITE"] = dataclasses.replace(LIBRARY["GRAPHITE"], name="GRAPHITE")  # another spelling, one material
+    negatives = [m.name for m in LIBRARY.values() if m.role == "negative"]
+    with pytest.raises(UnknownMaterialError) as exc:
+        get_material("Unobtainium", table)
+    assert len(exc.value.known) == len(LIBRARY) == len(set(exc.value.known))
+    assert "GRAPHITE" in exc.value.known and "Graphite" not in exc.value.known
+    with pytest.raises(InputError) as exc:
+        design_from_mapping({"neg_material": "NMC811"}, table)
+    assert str(exc.value).endswith(f"({', '.join(['GRAPHITE'] + negatives[1:])})")
+    with pytest.raises(InputError) as exc:
+        design_from_mapping({"pos_material": "NFM", "neg_material": "Graphite"}, table)
+    assert str(exc.value).count("HardCarbon") == 1
+    cal = dict(CALENDERING_MATERIALS)
+    with pytest.raises(UnknownMaterialError) as exc:
+        get_calendering_material("Unobtainium", cal)
+    assert sorted(exc.value.known) == sorted(m.name for m in CALENDERING_MATERIALS.values())

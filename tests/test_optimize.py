@@ -10,7 +10,8 @@ from xlcell.optimize import Constraint, DesignProblem, FunctionProblem, Objectiv
 VARS = [Variable("pos_thickness_um", 40, 250), Variable("pos_porosity", 0.18, 0.45)]
 
 
-def energy_problem(power_W: float = 1500.0) -> DesignProblem:
+def energy_problem(power_W: float = 1400.0) -> DesignProblem:
+    # 1400 W: within the 1453 W the bounds reach with the library's OCV slopes (1500 W was, before them, issue 13)
     return DesignProblem(VARS, [Objective("specific_energy_Wh_kg", "max")],
                          [Constraint("diffusion_limit", upper=1.0), Constraint("max_power_W", lower=power_W)])
 
@@ -30,13 +31,13 @@ def test_max_specific_energy_beats_every_sampled_feasible_design():
     p = energy_problem()
     r = minimize(p, n_starts=4, seed=0)
     assert r.feasible, r.message
-    assert r.outputs["max_power_W"] == pytest.approx(1500.0, rel=1e-6)  # the power constraint is active
+    assert r.outputs["max_power_W"] == pytest.approx(1400.0, rel=1e-6)  # the power constraint is active
     X = p.xl + lhs(4000, 2, seed=1) * (p.xu - p.xl)
     out = p.outputs(X, ["specific_energy_Wh_kg", "max_power_W", "diffusion_limit", "pos_fracture_ratio",
                         "pos_percolation_ratio"])
     # feasible as the optimiser sees it: its constraints and the registry's calendering limits (the optimum sits on
     # the positive's fracture line load since the Butler–Volmer pulse power of issue 13)
-    ok = ((out["max_power_W"] >= 1500) & (out["diffusion_limit"] <= 1) & (out["pos_fracture_ratio"] <= 1)
+    ok = ((out["max_power_W"] >= 1400) & (out["diffusion_limit"] <= 1) & (out["pos_fracture_ratio"] <= 1)
           & (out["pos_percolation_ratio"] <= 1))
     assert ok.sum() > 100
     assert out["specific_energy_Wh_kg"][ok].max() <= r.objective + 1e-6
@@ -64,9 +65,9 @@ def test_infeasible_reports_each_constraint_and_its_best_reachable_value():
 
 def test_each_constraint_alone_but_not_together_is_said():
     p = DesignProblem(VARS, [Objective("max_power_W", "max")],
-                      # each alone is met within VARS (at most 354 Wh/kg and 7181 W/kg with the format's hardware in the
-                      # mass and the resistance, issue 17), together not (at most 1455 W/kg at 345 Wh/kg)
-                      [Constraint("specific_energy_Wh_kg", lower=345), Constraint("specific_power_W_kg", lower=5000)])
+                      # each alone is met within VARS (at most 359 Wh/kg and 4726 W/kg with the format's hardware in the
+                      # mass and the resistance, issue 17, and the library's OCV slopes, issue 13), together not
+                      [Constraint("specific_energy_Wh_kg", lower=345), Constraint("specific_power_W_kg", lower=4000)])
     r = minimize(p, n_starts=3)
     assert not r.feasible
     assert "not all together" in r.message

@@ -280,7 +280,7 @@ def test_a_can_pack_cell_count_is_vectorised_over_requirements():
 
 def test_a_can_pack_solves_its_thickness_for_the_power():
     # more power -> thinner coatings in the can -> more cells for the energy -> dearer packs; each pack meets its power
-    p = np.array([300.0, 600.0, 900.0, 1200.0]) * 1e3
+    p = np.array([300.0, 600.0, 900.0, 1100.0]) * 1e3  # the most at 15 µm: 1190.87 kW (NMC811's OCV slope)
     m, _ = _can_pack("cylindrical_21700", power_W=p, solve_thickness=1.0)
     assert list(m.active_limit) == ["max thickness", "power", "power", "power"]
     t, cost = m.pos_thickness_m, m.pack_cost_usd_J

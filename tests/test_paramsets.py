@@ -107,7 +107,9 @@ def test_materials_round_trip_to_the_published_values():
                      "conductivity_S_m": 0.01, "price_usd_per_kg": 26.0,  # the active matrix's (issue 17)
                      # issue 13: BatPaC's capacity is the practical one (no window applied on top); LiNi0.8Mn0.1Co0.1O2
                      # is 275.5 mAh/g in theory, and BatPaC's couple cycles 3.0-4.25 V (its OCV at 0 and 100 % SOC)
-                     "theoretical_capacity_mAh_g": 275.5, "x_min": None, "x_max": None, "v_min_V": 3.0, "v_max_V": 4.25}
+                     "theoretical_capacity_mAh_g": 275.5, "x_min": None, "x_max": None, "v_min_V": 3.0, "v_max_V": 4.25,
+                     # issue 13: the OCP slope at 50 % SOC per window, Chen et al. 2020's NMC811 OCP
+                     "ocv_slope_V": 0.9183}
     assert {k: v for k, _, v, _ in gr.fields}["specific_capacity_mAh_g"] == 360.4
     # the SI records the models use: the same numbers as the library's old rows (mAh/g × 3.6e3 = C/kg, ...)
     m = LIBRARY["NMC811"]

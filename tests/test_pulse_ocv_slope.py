@@ -87,14 +87,21 @@ BEFORE = {
 }
 
 
+def _flat(d):
+    """The design without either electrode's OCV slope (the library gives NMC811 and graphite theirs)."""
+    return dataclasses.replace(d, pos=dataclasses.replace(d.pos, ocv_slope_V=0.0),
+                               neg=dataclasses.replace(d.neg, ocv_slope_V=0.0))
+
+
 def _slow(**neg):
-    d = default_design()
+    d = _flat(default_design())
     return dataclasses.replace(d, neg=dataclasses.replace(d.neg, particle_radius_m=5e-6, solid_diffusivity_m2_s=1e-16,
                                                           **neg))
 
 
 def test_no_slope_keeps_the_numbers_before_it_bit_for_bit():
-    for name, design in (("default", default_design(c_rate_per_h=np.array([0.5, 2.0, 6.0]))), ("slow", _slow())):
+    for name, design in (("default", _flat(default_design(c_rate_per_h=np.array([0.5, 2.0, 6.0])))),
+                         ("slow", _slow())):
         assert float(design.pos.ocv_slope_V) == 0.0 and float(design.neg.ocv_slope_V) == 0.0
         m = evaluate_cell(design)
         power, resistance = BEFORE[name]
@@ -124,6 +131,23 @@ def test_the_slope_adds_to_the_capped_pulse_only_below_its_cap():
     steep = evaluate_cell(_slow(ocv_slope_V=3.0))
     assert float(steep.max_power_W) < float(capped.max_power_W)
     assert float(evaluate_cell(_slow(ocv_slope_V=1e-6)).max_power_W) == float(capped.max_power_W)
+
+
+def test_the_default_cell_takes_its_materials_slopes():
+    # BatPaC's default cell is NMC811 | graphite: the library's slopes (scripts/material_ocv_slopes.py: Chen et al.
+    # 2020's NMC811 OCP, Ecker et al. 2015's graphite OCP) reach the design as its other material properties do, and a
+    # typed slope overrides them
+    d = default_design()
+    assert (float(d.pos.ocv_slope_V), float(d.neg.ocv_slope_V)) == (0.9183, 0.007238)
+    mapped = design_from_mapping({})
+    assert (float(mapped.pos.ocv_slope_V), float(mapped.neg.ocv_slope_V)) == (0.9183, 0.007238)
+    assert float(design_from_mapping({"pos_ocv_slope_V": 0.3}).pos.ocv_slope_V) == 0.3
+    lfp = design_from_mapping({"pos_material": ["LFP", "NMC622"]})
+    assert lfp.pos.ocv_slope_V.tolist() == [0.01292, 0.0]  # NMC622: no curve stored, no slope
+    # the default cell's 10 s pulse power falls 7.9 % (1360.9 -> 1253.2 W) and its pulse resistance rises 9.9 %
+    m, flat = evaluate_cell(d), evaluate_cell(_flat(d))
+    assert float(m.max_power_W) / float(flat.max_power_W) == pytest.approx(0.9209, abs=5e-4)
+    assert float(m.pulse_resistance_ohm) / float(flat.pulse_resistance_ohm) == pytest.approx(1.0989, abs=5e-4)
 
 
 @pytest.mark.parametrize("key,value", [("pos_ocv_slope_V", -0.1), ("neg_ocv_slope_V", 25.0)])

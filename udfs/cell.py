@@ -62,8 +62,9 @@ def materials_from_range(v: Any, name: str = "materials") -> dict[str, Material]
     A column whose value may be blank (the price, the theoretical capacity, the cycled window x_min/x_max, the voltage
     window) may be missing (a table made before it was added) or blank. A blank price: a material named like a library
     material keeps the library's price, another has none (the cost model asks for a typed price). A blank practical
-    capacity is theoretical × (x_max - x_min) (:func:`xlcell.materials.complete_window`). An optional ``carrier``
-    column says Li (the default) or Na."""
+    capacity is theoretical × (x_max - x_min) (:func:`xlcell.materials.complete_window`). A blank OCV slope
+    (``ocv_slope_V``): the library's for a material named like a library material of its role, else 0. An optional
+    ``carrier`` column says Li (the default) or Na."""
     out: dict[str, Material] = {}
     header = [] if v is None or is_blank(v) else [str(c).strip().lower() for c in as_2d(v, name)[0]]
     optional = {s.key for s in specs(Material) if s.allow_nan} | {"carrier"}
@@ -81,6 +82,11 @@ def materials_from_range(v: Any, name: str = "materials") -> dict[str, Material]
             lib = LIBRARY.get(mname.upper())
             r[_PRICE] = lib.am_price_usd_kg if lib is not None and lib.role == role else None
         si = complete_window(spec_values(r, Material, mname), f"{mname} ")
+        if np.isnan(si["ocv_slope_V"]):  # blank or a table made before the column: the library's, else no slope
+            from xlcell.materials import LIBRARY
+
+            lib = LIBRARY.get(mname.upper())
+            si["ocv_slope_V"] = lib.ocv_slope_V if lib is not None and lib.role == role else 0.0
         out[mname.upper()] = Material(name=mname, role=role, source="user-defined", carrier=carrier, **si)
     return out
 
@@ -652,7 +658,7 @@ def XLCELL_MATERIAL(name: Any, prop: Any, materials: Any = None) -> Any:
     name: material name, e.g. NMC811, Graphite, LFP
     prop: property key: specific_capacity_mAh_g (practical), theoretical_capacity_mAh_g, x_min, x_max,
     cycled_fraction, v_min_V, v_max_V, am_density_g_cm3, potential_V, particle_radius_um, exchange_current_mA_cm2,
-    solid_diffusivity_m2_s, conductivity_S_m, price_usd_per_kg, role, carrier, life_model (the life model's
+    solid_diffusivity_m2_s, conductivity_S_m, ocv_slope_V, price_usd_per_kg, role, carrier, life_model (the life model's
     parameter set fitted for the material, or "not assessed")
     materials: optional table of user-defined materials (searched before the library)
     """

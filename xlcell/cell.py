@@ -109,11 +109,12 @@ class ElectrodeDesign:
             "positive); blank: from the electrode's window x_min/x_max where the design carries one, else 0"))
     ocv_slope_V: Array = field(default=0.0, metadata=param(
         "Open-circuit potential slope at 50 % SOC, per cycled window", "V", key="ocv_slope_V", ge=0, le=20, group=_E,
-        advanced=True,
+        advanced=True, from_material=True,
         doc="|dU/dSOC| of the electrode's open-circuit potential at the power pulse's 50 % SOC, per unit of its "
             "cycled window (|dU/dx| × (x_max - x_min)): the potential its particles' surfaces lose as they move "
             "in the 10 s pulse (solid-diffusion polarisation); 0: no slope (the pulse sees solid diffusion only "
-            "where a surface reaches the end of its window)"))
+            "where a surface reaches the end of its window); blank: the material's (its library value from a "
+            "published open-circuit potential, 0 where none is stored)"))
     am_price_usd_kg: Array = field(metadata=param(
         "Active-material price", "$/kg", key="price_usd_per_kg", ge=0, allow_nan=True, group=_E, from_material=True,
         advanced=True, doc="Blank: the material's library price (BatPaC 5.0's Chem sheet); the cost model's price of the "
@@ -203,6 +204,7 @@ def electrode(material: str | Material, *, extra: Mapping[str, Material] | None 
         potential_V=m.potential_V, particle_radius_m=m.particle_radius_m,
         exchange_current_A_m2=m.exchange_current_A_m2, solid_diffusivity_m2_s=m.solid_diffusivity_m2_s,
         conductivity_S_m=m.conductivity_S_m, binder_blinding=1.0, am_price_usd_kg=m.am_price_usd_kg,
+        ocv_slope_V=m.ocv_slope_V,
     )
     base.update(fields_si)
     return ElectrodeDesign(**base)
@@ -708,17 +710,41 @@ def resolve(design: CellDesign) -> CellDesign:
     ln = np.asarray(ln, dtype=float)
     if one_blank or np.isnan(ln).any():
         validate(design.neg, "neg_", skip=("thickness_m",))
-        derived = neg_thickness_for_np(design.pos, design.neg, design.np_ratio)
-        _check_derived_neg_thickness(derived, np.isnan(ln), design.np_ratio)
+        derived = _neg_thickness_for_np_one(design) if one_blank else None
+        if derived is None:
+            derived = neg_thickness_for_np(design.pos, design.neg, design.np_ratio)
+        _check_derived_neg_thickness(derived, True if one_blank else np.isnan(ln), design.np_ratio)
         ln = np.asarray(derived, dtype=float) if one_blank else np.where(np.isnan(ln), derived, ln)
         neg = _copy(design.neg)  # dataclasses.replace without __init__'s work (no field but the thickness changes)
         object.__setattr__(neg, "thickness_m", ln)
         design = _copy(design)
         object.__setattr__(design, "neg", neg)
-        _THICKNESS.check(float(ln) if ln.ndim == 0 else ln, "neg_" + _THICKNESS.key)  # (its other fields: above)
+        if not one_blank:  # (one derived thickness: checked above; its other fields: above)
+            _THICKNESS.check(ln, "neg_" + _THICKNESS.key)
         return _mark_resolved(design)
     validate(design.neg, "neg_")
     return _mark_resolved(_copy(design))
+
+
+def _neg_thickness_for_np_one(design: CellDesign) -> float | None:
+    """:func:`neg_thickness_for_np` of one design whose inputs are all floats, in plain float arithmetic: the same IEEE
+    operations in the same order (``np.sum`` of three terms adds them left to right), so the same bits
+    (``tests/test_design_fast.py`` compares the two on random designs); None for anything else (an array field, a
+    division by zero), which takes the numpy path."""
+    p, n, r = design.pos, design.neg, design.np_ratio
+    x = (r, p.thickness_m, p.porosity, p.am_frac, p.carbon_frac, p.binder_frac, p.am_density_kg_m3,
+         p.carbon_density_kg_m3, p.binder_density_kg_m3, p.specific_capacity_C_kg, n.porosity, n.am_frac,
+         n.carbon_frac, n.binder_frac, n.am_density_kg_m3, n.carbon_density_kg_m3, n.binder_density_kg_m3,
+         n.specific_capacity_C_kg)
+    if set(map(type, x)) != {float}:
+        return None
+    r, l_p, por_p, w_p, c_p, b_p, rw_p, rc_p, rb_p, q_p, por_n, w_n, c_n, b_n, rw_n, rc_n, rb_n, q_n = x
+    try:
+        rho_p = (1.0 - por_p) / (w_p / rw_p + c_p / rc_p + b_p / rb_p)  # coating_density(pos)
+        rho_n = (1.0 - por_n) / (w_n / rw_n + c_n / rc_n + b_n / rb_n)
+        return r * (l_p * rho_p * w_p * q_p) / (1.0 * rho_n * w_n * q_n)  # N/P areal_capacity / volumetric_capacity
+    except ZeroDivisionError:  # numpy's inf or NaN instead
+        return None
 
 
 def _check_derived_neg_thickness(derived: Array, is_derived: Array, np_ratio: Array) -> None:
@@ -726,7 +752,7 @@ def _check_derived_neg_thickness(derived: Array, is_derived: Array, np_ratio: Ar
     ratio of 1e-300 gives a coating of 0 µm): the message names ``np_ratio``, what the user typed, not
     ``neg_thickness_um``."""
     spec = _THICKNESS
-    if np.ndim(derived) == 0 and spec._scalar_ok(float(derived)):
+    if type(derived) is float and spec._scalar_ok(derived) or np.ndim(derived) == 0 and spec._scalar_ok(float(derived)):
         return  # one derived thickness, allowed
     d, mask, ratio = np.broadcast_arrays(np.asarray(derived, dtype=float), np.asarray(is_derived, dtype=bool),
                                          np.asarray(np_ratio, dtype=float))

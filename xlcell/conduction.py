@@ -128,8 +128,9 @@ def get_calendering_material(name: str, extra: Mapping[str, CalenderingMaterial]
     try:
         return _library()[key]
     except KeyError:
-        known = [m.name for m in list((extra or {}).values()) + list(_library().values())]
-        raise UnknownMaterialError(str(name), known) from None
+        from .materials import lookup_order
+
+        raise UnknownMaterialError(str(name), [m.name for m in lookup_order(extra, _library())]) from None
 
 
 def _check(name: str, x: np.ndarray, ok: np.ndarray, allowed: str, scale: float = 1.0) -> None:

@@ -8,6 +8,7 @@ per design); they broadcast together.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Mapping
@@ -16,7 +17,7 @@ import numpy as np
 
 from .cell import CellDesign, ElectrodeDesign, SeparatorDesign, default_design, default_material
 from .errors import ConflictError, InputError, UnknownKeyError
-from .materials import MATERIAL_PROPERTIES, Material, get_material, material_arrays
+from .materials import MATERIAL_PROPERTIES, Material, get_material, lookup_order, material_arrays
 from .params import ParamSpec, specs, to_display
 from .units import UNITS
 
@@ -103,6 +104,9 @@ def design_from_mapping(values: Mapping[str, Any], materials: Mapping[str, Mater
     InputError
         A material of the wrong role, or a value out of range.
     """
+    design = _from_floats(values, materials)  # the common case (a Design range of numbers): built directly
+    if design is not None:
+        return design
     canon = _canonical()
     vals = {}
     for k, v in values.items():
@@ -166,6 +170,89 @@ def _plan() -> dict[str, tuple[tuple[str, ParamSpec, Any], ...]]:
     return out
 
 
+def _from_floats(values: Mapping[str, Any], materials: Mapping[str, Material] | None) -> CellDesign | None:
+    """:func:`design_from_mapping` of a mapping whose keys are spelled as :func:`design_keys` spells them, whose
+    numbers are floats and whose materials are names: the same design (the same floats: the same arithmetic as
+    :func:`_with_default`'s), built from the defaults by one pass over the given keys; None for anything else
+    (arrays, other spellings, both ``neg_thickness_um`` and ``np_ratio``, a material of the wrong role or carrier),
+    which the general path builds or refuses with its message."""
+    targets, defaults, from_material, direct = _float_plan()
+    given: dict[str, dict[str, float]] = {"pos": {}, "neg": {}, "sep": {}, "cell": {}}
+    for k, v in values.items():
+        t = targets.get(k)
+        if t is None:
+            if k in MATERIAL_KEYS:
+                continue
+            return None
+        if type(v) is not float:
+            return None
+        part, name, scale, offset = t
+        x = v if scale is None else v * scale + offset
+        if x == x:  # NaN: a blank, the default
+            given[part][name] = x
+    if "thickness_m" in given["neg"] and "np_ratio" in given["cell"]:
+        return None  # both given: the general path says so
+    parts = {}
+    carriers = []
+    for part in ("pos", "neg"):
+        name = values.get(part + "_material", DEFAULT_MATERIALS[part + "_material"])
+        if type(name) is not str:
+            return None
+        m = get_material(name, materials)
+        if m.role != MATERIAL_KEYS[part + "_material"]:
+            return None
+        carriers.append(m.carrier)
+        kw = parts[part] = dict(defaults[part])  # (in field order: the order __init__ would store them in)
+        for f in from_material:
+            kw[f] = float(getattr(m, f))
+        kw.update(given[part])
+    if carriers[0] != carriers[1]:
+        return None
+    for part in ("sep", "cell"):
+        parts[part] = {**defaults[part], **given[part]}
+    if not direct:
+        for k in ("pos", "neg", "sep"):
+            parts["cell"].pop(k, None)
+        return CellDesign(pos=ElectrodeDesign(**parts["pos"]), neg=ElectrodeDesign(**parts["neg"]),
+                          sep=SeparatorDesign(**parts["sep"]), **parts["cell"])
+    out = []
+    for cls, kw in ((ElectrodeDesign, parts["pos"]), (ElectrodeDesign, parts["neg"]), (SeparatorDesign, parts["sep"])):
+        obj = object.__new__(cls)  # every field given (checked once, in _float_plan): what __init__ would store
+        obj.__dict__.update(kw)
+        out.append(obj)
+    cell = object.__new__(CellDesign)
+    cell.__dict__.update(parts["cell"])
+    cell.__dict__.update(pos=out[0], neg=out[1], sep=out[2])
+    return cell
+
+
+@lru_cache(maxsize=1)
+def _float_plan() -> tuple[dict[str, tuple[str, str, float | None, float]], dict[str, dict[str, Any]],
+                           tuple[str, ...], bool]:
+    """:func:`_from_floats`' plan, from :func:`_plan`: key -> (part, field name, scale or None for an SI unit,
+    offset); each part's SI defaults by field name, in field order (None for the material's properties, and for the
+    cell's three parts); the fields taken from the material; whether every dataclass is filled by these fields
+    alone, in this order (no other field, no ``__post_init__``), so that the instances may be made without
+    ``__init__``'s per-field ``object.__setattr__`` (the same ``__dict__``)."""
+    targets, defaults = {}, {}
+    from_material: tuple[str, ...] = ()
+    for part, rows in _plan().items():
+        defaults[part] = {}
+        for k, s, default in rows:
+            _, scale, offset = UNITS[s.unit]
+            targets[k] = (part, s.name, None if scale == 1.0 and offset == 0.0 else scale, offset)
+            defaults[part][s.name] = None if default is _FROM_MATERIAL else default
+            if default is _FROM_MATERIAL and s.name not in from_material:
+                from_material += (s.name,)
+    order = {c: [f.name for f in dataclasses.fields(c)] for c in (CellDesign, ElectrodeDesign, SeparatorDesign)}
+    if set(order[CellDesign]) == set(defaults["cell"]) | {"pos", "neg", "sep"}:
+        defaults["cell"] = {f: defaults["cell"].get(f) for f in order[CellDesign]}
+    direct = not any(hasattr(c, "__post_init__") for c in order) and list(defaults["cell"]) == order[CellDesign] and \
+        list(defaults["pos"]) == list(defaults["neg"]) == order[ElectrodeDesign] and \
+        list(defaults["sep"]) == order[SeparatorDesign]
+    return targets, defaults, from_material, direct
+
+
 def _si(spec: ParamSpec, display: float | None) -> float:
     """A default in SI as a number (a blank default: NaN, 'not given')."""
     return np.nan if display is None else float(spec.to_si(display))
@@ -197,9 +284,7 @@ def _check_role(names: Any, role: str, key: str, materials: Mapping[str, Materia
         m = get_material(u, materials)
         if m.role != role:
             i = int(np.flatnonzero(arr == u)[0])
-            from .materials import LIBRARY  # read from its data file on first use
-
-            choices = [x.name for x in list((materials or {}).values()) + list(LIBRARY.values()) if x.role == role]
+            choices = [x.name for x in lookup_order(materials) if x.role == role]
             raise InputError(key, str(u), f"a {role}-electrode material ({', '.join(choices)})",
                              f"design {i + 1}" if arr.size > 1 else None)
 
@@ -217,12 +302,9 @@ def _check_carrier(pos: Any, neg: Any, materials: Mapping[str, Material] | None)
         cp, cn = get_material(pu, materials).carrier, get_material(nu, materials).carrier
         if cp != cn:
             i = int(np.flatnonzero((p.ravel() == pu) & (n.ravel() == nu))[0])
-            from .materials import LIBRARY  # read from its data file on first use
-
-            choices = [x.name for x in list((materials or {}).values()) + list(LIBRARY.values())
-                       if x.role == "negative" and x.carrier == cp]
+            choices = [x.name for x in lookup_order(materials) if x.role == "negative" and x.carrier == cp]
             raise InputError("neg_material", nu, f"a negative that exchanges {cp} ions like the positive {pu} "
-                             f"({', '.join(dict.fromkeys(choices))})", f"design {i + 1}" if p.size > 1 else None)
+                             f"({', '.join(choices)})", f"design {i + 1}" if p.size > 1 else None)
 
 
 def canonical_key(name: Any) -> str:

@@ -66,6 +66,12 @@ class Material:
         doc="The cut-off of the source's test (window_basis says against what)"))
     v_max_V: float = field(default=float("nan"), metadata=param(
         "Voltage window of the practical capacity: upper cut-off", "V", key="v_max_V", ge=0, le=6, allow_nan=True))
+    ocv_slope_V: float = field(default=0.0, metadata=param(
+        "Open-circuit potential slope at 50 % SOC, per cycled window", "V", key="ocv_slope_V", ge=0, le=20,
+        allow_nan=True,
+        doc="|dU/dx| × (x_max - x_min) of the material's open-circuit potential at the middle of its cycled window "
+            "(the power pulse's solid-diffusion polarisation, ElectrodeDesign.ocv_slope_V); 0: no published curve "
+            "(the pulse sees no slope); blank in a Materials table: the library material's of that name, else 0"))
     source: str = ""
     price_source: str = ""  #: the reference of the price (a key of ``[sources]`` in ``data/materials.toml``)
     carrier: str = "Li"  #: the charge carrier, "Li" or "Na" (a cell's two electrodes must share it)
@@ -193,7 +199,8 @@ def __getattr__(name: str) -> Any:
 
 #: The material fields that a design key may override (the rest are identity).
 MATERIAL_PROPERTIES = ("specific_capacity_C_kg", "am_density_kg_m3", "potential_V", "particle_radius_m",
-                       "exchange_current_A_m2", "solid_diffusivity_m2_s", "conductivity_S_m", "am_price_usd_kg")
+                       "exchange_current_A_m2", "solid_diffusivity_m2_s", "conductivity_S_m", "am_price_usd_kg",
+                       "ocv_slope_V")
 
 
 def get_material(name: str, extra: Mapping[str, Material] | None = None) -> Material:
@@ -212,8 +219,25 @@ def get_material(name: str, extra: Mapping[str, Material] | None = None) -> Mate
     try:
         return _library()[key]
     except KeyError:
-        known = [m.name for m in (list((extra or {}).values()) + list(_library().values()))]
-        raise UnknownMaterialError(str(name), known) from None
+        raise UnknownMaterialError(str(name), [m.name for m in lookup_order(extra)]) from None
+
+
+def lookup_order(extra: Mapping[str, Any] | None = None, library: Mapping[str, Any] | None = None) -> list[Any]:
+    """The materials a name can find, in the order a look-up searches them: ``extra``'s, then the library's that no
+    material of ``extra`` shadows (one per upper-case name: a workbook's table that repeats the library's materials
+    lists each once in a message).
+
+    Parameters
+    ----------
+    extra : mapping of str to material, optional
+        Materials looked up first, keyed by upper-case name.
+    library : mapping of str to material, optional
+        The library searched next, keyed by upper-case name (default: :data:`LIBRARY`).
+    """
+    out = dict(extra or {})
+    for key, m in (_library() if library is None else library).items():
+        out.setdefault(key, m)
+    return list(out.values())
 
 
 def names(role: str | None = None) -> list[str]:

@@ -33,6 +33,12 @@ NORMAL_MATRIX_REG = 1e-14
 ARMIJO_C1 = 1e-4
 #: tolerance of the batched SQP's QPs (relative residuals): the QP steps need no more than the SQP's own tolerance
 QP_TOL = 1e-8
+#: a constraint's linearised slack below -QP_ACTIVE_TOL x (1 + |c|) counts as violated (elastic) when an active set
+#: is read from a solved QP
+QP_ACTIVE_TOL = 1e-9
+#: the diagonal a held row gets in the KKT system of a QP on its active-set guess, relative to the system's scale
+#: (dependent held rows stay solvable)
+KKT_HELD_REG = 1e-14
 #: a multi-start's merit this far (relative, plus 10 predicted steps) behind its group's best converged start stops it
 START_BEHIND_TOL = 1e-6
 _SENSES = {"min": 1.0, "minimise": 1.0, "minimize": 1.0, "max": -1.0, "maximise": -1.0, "maximize": -1.0}
@@ -601,7 +607,7 @@ def elastic_qp_on_guess(Q: np.ndarray, g: np.ndarray, J: np.ndarray, c: np.ndarr
     M[:, n:, :n] = A * act[:, :, None]
     scale = 1.0 + np.abs(Q).max(axis=(1, 2)) + np.abs(A).max(axis=(1, 2))
     # a free row's multiplier is 0; a held row's diagonal gets -1e-14 of the scale (dependent held rows stay solvable)
-    M[:, n + np.arange(P), n + np.arange(P)] = np.where(act, -1e-14 * scale[:, None], 1.0)
+    M[:, n + np.arange(P), n + np.arange(P)] = np.where(act, -KKT_HELD_REG * scale[:, None], 1.0)
     rhs = np.concatenate([-gq, np.where(act, b, 0.0)], axis=1)
     try:
         sol = np.linalg.solve(M, rhs[..., None])[..., 0]
@@ -625,7 +631,7 @@ def _states_of(d: np.ndarray, z: np.ndarray, J: np.ndarray, c: np.ndarray, lo: n
     constraints' multipliers z (k, m), bounds' multipliers zb (k, 2 n: lower, then upper)."""
     slack = np.einsum("kmn,kn->km", J, d) + c
     mid = np.maximum(mu[:, None], 1e-300)
-    cst = np.where(z > 0.5 * mid, np.where(slack < -1e-9 * (1.0 + np.abs(c)), 2, 1), np.where(z > np.abs(slack), 1, 0))
+    cst = np.where(z > 0.5 * mid, np.where(slack < -QP_ACTIVE_TOL * (1.0 + np.abs(c)), 2, 1), np.where(z > np.abs(slack), 1, 0))
     bsl = np.concatenate([d - lo, hi - d], axis=1)
     return np.concatenate([cst, (zb > bsl).astype(int)], axis=1)
 

@@ -1,0 +1,171 @@
+"""The float fast paths of a new design (issue 15, item 1): ``design_from_mapping`` of an all-float mapping builds the
+dataclasses directly, and ``resolve`` derives one negative thickness from N/P in plain float arithmetic. Both must
+give exactly what the general (numpy) paths give: the same floats bit for bit, the same instances, the same errors."""
+from __future__ import annotations
+
+import math
+import pickle
+import struct
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import xlcell.cell as cell
+import xlcell.design as design
+from xlcell.cell import neg_thickness_for_np, resolve
+from xlcell.design import design_from_mapping, design_keys
+from xlcell.errors import XlcellError
+from xlcell.materials import LIBRARY
+
+
+def _bits(x) -> bytes:
+    return struct.pack("<d", float(x))
+
+
+def _general(values, materials=None):
+    """design_from_mapping without its float fast path."""
+    saved = design._from_floats
+    design._from_floats = lambda v, m: None
+    try:
+        return design_from_mapping(values, materials)
+    finally:
+        design._from_floats = saved
+
+
+def _outcome(f, *args):
+    try:
+        return "ok", pickle.dumps(f(*args))  # the same fields, the same floats, the same __dict__ order
+    except XlcellError as exc:
+        return type(exc).__name__, str(exc)
+
+
+NUMERIC = [k for k in design_keys() if k.spec is not None]
+POSITIVES = [m.name for m in LIBRARY.values() if m.role == "positive"]
+NEGATIVES = [m.name for m in LIBRARY.values() if m.role == "negative"]
+
+
+def _random_mapping(rng: np.random.Generator) -> dict:
+    """A Design range as the UDFs hand it over: a random subset of the keys, display values as floats (in range, out
+    of range, blank NaN), library materials (any pairing: a wrong carrier too)."""
+    values = {}
+    for k in NUMERIC:
+        if rng.random() < 0.5:
+            continue
+        s = k.spec
+        lo = s.gt if s.gt is not None else s.ge if s.ge is not None else 0.0
+        hi = s.lt if s.lt is not None else s.le if s.le is not None else (lo + 1.0) * 10.0
+        v = float(lo + (hi - lo) * rng.random()) if math.isfinite(hi - lo) else float(rng.random())
+        r = rng.random()
+        values[k.key] = math.nan if r < 0.05 else float(lo) if r < 0.07 else v
+    if rng.random() < 0.8:
+        values["pos_material"] = str(rng.choice(POSITIVES))
+    if rng.random() < 0.8:
+        values["neg_material"] = str(rng.choice(NEGATIVES))
+    return values
+
+
+def test_from_floats_is_the_general_path_on_random_mappings():
+    rng = np.random.default_rng(20261203)
+    fast = 0
+    for _ in range(600):
+        values = _random_mapping(rng)
+        if "neg_thickness_um" in values and "np_ratio" in values and rng.random() < 0.7:
+            del values["np_ratio"]  # mostly a design the general path accepts
+        fast += design._from_floats(values, None) is not None
+        assert _outcome(design_from_mapping, values) == _outcome(_general, values), values
+    assert fast > 300  # the fast path did the work (the rest: both thicknesses, a sodium/lithium pairing)
+
+
+@pytest.mark.parametrize("values", [
+    {"pos_thickness_um": 100.0, "POS_POROSITY": 0.3},  # another spelling
+    {"pos_thikness_um": 100.0},  # an unknown key
+    {"neg_thickness_um": 90.0, "np_ratio": 1.2},  # both
+    {"neg_thickness_um": math.nan, "np_ratio": 1.2},  # a blank thickness beside the ratio
+    {"pos_material": "Graphite"},  # a negative as the positive
+    {"neg_material": "Unobtainium"},
+    {"pos_material": "NFM", "neg_material": "Graphite"},  # sodium against lithium
+    {"pos_material": "nmc622", "pos_porosity": 0.31},  # a name in another case
+    {"pos_porosity": 1.5},  # out of range: built, refused by resolve
+    {"pos_thickness_um": 100},  # an int: the general path
+    {"pos_thickness_um": np.array([100.0, 120.0])},
+    {"pos_thikness_um": 100.0, "neg_material": "Unobtainium"},  # which error comes first
+    {"pos_material": "Graphite", "neg_material": "Unobtainium"},
+])
+def test_from_floats_edge_cases(values):
+    assert _outcome(design_from_mapping, values) == _outcome(_general, values)
+    assert _outcome(lambda v: resolve(design_from_mapping(v)), values) == \
+        _outcome(lambda v: resolve(_general(v)), values)
+
+
+def test_user_materials_table():
+    lib = LIBRARY["NMC811"]
+    import dataclasses
+
+    mine = {"MYNMC": dataclasses.replace(lib, name="MyNMC", specific_capacity_C_kg=700e3)}
+    values = {"pos_material": "MyNMC", "pos_thickness_um": 80.0}
+    assert design._from_floats(values, mine) is not None
+    assert _outcome(design_from_mapping, values, mine) == _outcome(_general, values, mine)
+
+
+# the negative thickness of one design from N/P: plain floats against numpy
+
+_FIELDS = ("porosity", "am_frac", "carbon_frac", "binder_frac", "am_density_kg_m3", "carbon_density_kg_m3",
+           "binder_density_kg_m3", "specific_capacity_C_kg")
+
+
+def _design(pos: dict, neg: dict, np_ratio: float, l_pos: float):
+    import dataclasses
+
+    base = cell.default_design()
+    return dataclasses.replace(base, np_ratio=np_ratio, pos=dataclasses.replace(base.pos, thickness_m=l_pos, **pos),
+                               neg=dataclasses.replace(base.neg, thickness_m=math.nan, **neg))
+
+
+def test_neg_thickness_plain_floats_bit_identical_on_random_designs():
+    rng = np.random.default_rng(15)
+    n = 20000
+    for i in range(n):
+        def electrode():
+            w = rng.dirichlet([20.0, 1.0, 1.0]) if i % 3 else rng.random(3)  # fractions summing to 1, or anything
+            return dict(porosity=float(rng.uniform(0.0, 0.9)), am_frac=float(w[0]), carbon_frac=float(w[1]),
+                        binder_frac=float(w[2]), am_density_kg_m3=float(10 ** rng.uniform(2.5, 4)),
+                        carbon_density_kg_m3=float(10 ** rng.uniform(2.5, 4)),
+                        binder_density_kg_m3=float(10 ** rng.uniform(2.5, 4)),
+                        specific_capacity_C_kg=float(10 ** rng.uniform(4.5, 6.5)))
+        d = _design(electrode(), electrode(), float(rng.uniform(0.5, 2.0)), float(10 ** rng.uniform(-6, -3)))
+        fast = cell._neg_thickness_for_np_one(d)
+        assert type(fast) is float
+        assert _bits(fast) == _bits(neg_thickness_for_np(d.pos, d.neg, d.np_ratio)), d
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.floats(min_value=1e-300, max_value=1e300), min_size=18, max_size=18))
+def test_neg_thickness_plain_floats_bit_identical_at_any_magnitude(x):
+    # any positive floats (overflow to inf, underflow to 0, inf/inf = NaN): the same bits, or the numpy path
+    pos = dict(zip(_FIELDS, x[:8]))
+    neg = dict(zip(_FIELDS, x[8:16]))
+    pos["porosity"], neg["porosity"] = pos["porosity"] % 1.0, neg["porosity"] % 1.0
+    d = _design(pos, neg, x[16], x[17])
+    with np.errstate(all="ignore"):
+        ref = neg_thickness_for_np(d.pos, d.neg, d.np_ratio)
+    fast = cell._neg_thickness_for_np_one(d)
+    assert fast is None or _bits(fast) == _bits(ref)
+
+
+def test_resolve_scalar_design_same_as_numpy_path():
+    # the resolved design (thickness included, a 0-d array as before) through the plain-float derivation or numpy
+    rng = np.random.default_rng(3)
+    saved = cell._neg_thickness_for_np_one
+    for _ in range(200):
+        values = {"pos_thickness_um": float(rng.uniform(40, 200)), "np_ratio": float(rng.uniform(1.0, 1.3)),
+                  "neg_porosity": float(rng.uniform(0.2, 0.4)), "pos_porosity": float(rng.uniform(0.2, 0.4))}
+        fast = resolve(design_from_mapping(values))
+        cell._neg_thickness_for_np_one = lambda d: None
+        try:
+            slow = resolve(design_from_mapping(values))
+        finally:
+            cell._neg_thickness_for_np_one = saved
+        assert type(fast.neg.thickness_m) is np.ndarray and fast.neg.thickness_m.ndim == 0
+        assert pickle.dumps(fast) == pickle.dumps(slow)
