@@ -233,19 +233,13 @@ def plant_share(steps: StepResults, share: Array) -> tuple[Array, Array, Array, 
 
     def total(*xs: Array) -> np.ndarray:  # Σ over the steps of the product of xs, step by step in the steps' order
         xs = tuple(np.asarray(x, dtype=float) for x in xs)
-        acc = np.zeros(np.broadcast_shapes(*(x.shape[:-1] for x in xs)))  # no steps: 0
-        term = np.empty_like(acc)
-        for j in range(k):
-            out = acc if j == 0 else term
-            if len(xs) == 1:
-                np.copyto(out, xs[0][..., j])
-            else:
-                np.multiply(xs[0][..., j], xs[1][..., j], out=out)
-                for x in xs[2:]:
-                    np.multiply(out, x[..., j], out=out)
-            if j:
-                acc += term
-        return acc
+        if k == 0:  # no steps: 0
+            return np.zeros(np.broadcast_shapes(*(x.shape[:-1] for x in xs)))
+        prod = xs[0]
+        for x in xs[1:]:  # the products element by element, left to right
+            prod = prod * x
+        # accumulate adds strictly in order (no pairwise summation): ((p0 + p1) + p2) + ...
+        return np.array(np.add.accumulate(prod, axis=-1)[..., -1])
 
     # the sums run over the steps in their order whatever the arrays' memory layout (size_plant keeps each step's
     # column contiguous), so a block of designs gives the numbers of the whole population bit for bit

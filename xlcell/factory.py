@@ -473,11 +473,21 @@ def size_plant(
     full = np.broadcast_shapes(shape + (k,), *[np.shape(t[c]) for c in (
         "baseline", "labor_exp", "capex_exp", "area_exp", "labor0_s", "capex0_usd", "area0_m2", "days_factor")])
 
-    def dv(key: str) -> np.ndarray:  # a driver, at the designs' shape
-        return np.broadcast_to(np.asarray(drivers[key], dtype=float), shape)
+    dvs: dict[str, np.ndarray] = {}
+
+    def dv(key: str) -> np.ndarray:  # a driver, at the designs' shape (broadcast once per driver)
+        a = dvs.get(key)
+        if a is None:
+            a = dvs[key] = np.broadcast_to(np.asarray(drivers[key], dtype=float), shape)
+        return a
+
+    arrs: dict[str, np.ndarray] = {}  # each column as an array, converted once
 
     def col(name: str, j: int) -> Any:  # step j's value of a column: a number, or an array of the leading axes
-        return np.asarray(t[name])[..., j]
+        a = arrs.get(name)
+        if a is None:
+            a = arrs[name] = np.asarray(t[name])
+        return a[..., j]
 
     def grid(keys: Sequence[str]) -> np.ndarray:  # S + (K,): each step's driver named in keys
         return np.stack([dv(key) for key in keys], axis=-1)
@@ -539,7 +549,7 @@ def size_plant(
         return once(("drv", key), lambda: dv(key) * out if any_fixed else dv(key))
 
     def tag(x: Any, j: int) -> Any:  # a cache key for a step's value: the number itself, or the step (an array)
-        return float(x) if np.ndim(x) == 0 else ("step", j)
+        return float(x) if not getattr(x, "ndim", 0) else ("step", j)
 
     with np.errstate(divide="ignore", invalid="ignore"):
         for j in range(k):

@@ -266,12 +266,18 @@ class DesignProblem:
         return self._fg(ev, np.atleast_2d(X).shape[0])
 
     def _fg(self, ev: Evaluation, n: int) -> tuple[np.ndarray, np.ndarray]:
+        # every output asked up front: each partial provider computes them all in one call, and only them
+        ev.want([o.key for o in self.objectives] + [r.key for r in self.rows], complete=True)
+        def col(key: str) -> np.ndarray:  # an output as a column of n designs
+            v = np.asarray(ev[key], dtype=float)
+            return v if v.shape == (n,) else np.broadcast_to(v, (n,))
+
         F = np.empty((n, self.n_obj))
         for k, o in enumerate(self.objectives):
-            F[:, k] = o.sign * np.broadcast_to(np.asarray(ev[o.key], dtype=float), (n,))
+            F[:, k] = o.sign * col(o.key)
         G = np.empty((n, self.n_con))
         for j, r in enumerate(self.rows):
-            v = np.broadcast_to(np.asarray(ev[r.key], dtype=float), (n,))
+            v = col(r.key)
             G[:, j] = (r.bound - v) if r.kind == ">=" else (v - r.bound)
         return F, G
 

@@ -33,6 +33,7 @@ varying ``pos_am_frac`` scales carbon and binder in proportion. The calender lin
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
@@ -164,7 +165,7 @@ def cell_variables() -> list[DesignVariable]:
     return out
 
 
-def cell_outputs(ev: "Evaluation") -> dict[str, Any]:
+def cell_outputs(ev: "Evaluation", metrics: Any = None) -> dict[str, Any]:
     """The cell model's outputs (:class:`~xlcell.cell.CellMetrics`, display units): the provider ``"cell"``, which the
     others read.
 
@@ -176,8 +177,11 @@ def cell_outputs(ev: "Evaluation") -> dict[str, Any]:
     ----------
     ev : Evaluation
         The population of designs (``ev.design``) and the context.
+    metrics : iterable of str, optional
+        The outputs to compute (:func:`~xlcell.cell.evaluate_cell`'s ``metrics``); default: every one.
     """
-    return evaluate_cell(ev.resolved(), cell_format(ev.context), calendering=ev.context.get("calendering")).as_display()
+    return evaluate_cell(ev.resolved(), cell_format(ev.context), calendering=ev.context.get("calendering"),
+                         metrics=metrics).as_display()
 
 
 def cell_format(context: Mapping[str, Any] | None) -> Any:
@@ -309,7 +313,7 @@ class MetricProvider:
     #: others for those keys in the same call (a partial provider then computes them together)
     reads: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
 
-    @property
+    @functools.cached_property  # read on every output asked of an evaluation: built once
     def keys(self) -> tuple[str, ...]:
         return tuple(s.key for s in self.outputs)
 
@@ -519,6 +523,9 @@ class Evaluation:
         self._cache: dict[str, dict[str, np.ndarray]] = {}
         self._want: dict[str, set[str]] = {}  # provider -> output keys asked for (not yet computed)
         self._resolved: CellDesign | None = None
+        #: the providers of every output this evaluation will be asked, when declared (``want(..., complete=True)``);
+        #: None: not declared (a provider then computes all its outputs at once, for the readers it cannot foresee)
+        self.complete: frozenset[str] | None = None
 
     def resolved(self) -> CellDesign:
         """The population resolved (:func:`xlcell.cell.resolve`: validated, the negative thickness derived from N/P),
@@ -528,7 +535,7 @@ class Evaluation:
             self._resolved = resolve(self.design)
         return self._resolved
 
-    def want(self, keys: Iterable[str]) -> None:
+    def want(self, keys: Iterable[str], complete: bool = False) -> None:
         """Declare the outputs ``keys`` (any case) and, through the providers' ``reads``, what they read, so that each
         partial provider computes every output asked of it in one call.
 
@@ -536,6 +543,9 @@ class Evaluation:
         ----------
         keys : iterable of str
             Model output keys (any case).
+        complete : bool
+            True: ``keys`` are all the outputs the evaluation will be asked (a model call of a design problem), so a
+            provider whose readers are known may compute those only (:attr:`complete`).
         """
         todo = [output_key(k) for k in keys]
         seen: set[str] = set()
@@ -548,6 +558,8 @@ class Evaluation:
             if k not in self._cache.get(prov, {}):
                 self._want.setdefault(prov, set()).add(k)
             todo.extend(output_key(r) for r in _PROVIDERS[prov].reads.get(k, ()))
+        if complete:
+            self.complete = frozenset(_KEY_OWNER[k] for k in seen)
 
     def _compute(self, provider: str, keys: Iterable[str] | None) -> dict[str, np.ndarray]:
         """Outputs ``keys`` of ``provider`` (None: all) with the others asked of it, computed once and cached."""

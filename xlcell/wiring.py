@@ -73,7 +73,7 @@ _LIMIT_SPECS = (
 
 def _limits(ev: Evaluation) -> dict[str, np.ndarray]:
     """The worst of the cell model's diffusion limit ratios: a smooth, continuous form of its ``feasible`` flags."""
-    c = ev.outputs("cell")
+    c = ev.table(_LIMIT_KEYS)
     worst = np.maximum(np.maximum(c["electrolyte_limit_pos"], c["electrolyte_limit_neg"]),
                        np.maximum(c["solid_limit_pos"], c["solid_limit_neg"]))
     return {"diffusion_limit": np.asarray(worst, dtype=float)}
@@ -306,6 +306,10 @@ def within_calendering_limits(ev: Evaluation) -> np.ndarray:
 _FLAGS = frozenset({"feasible", "feasible_np", "feasible_electrolyte", "feasible_solid", "feasible_voltage"})
 
 
+#: the providers that read the cell model's outputs through declared ``reads`` only, or not at all
+_NARROWS = frozenset({"cell", "limits", "cost", "calendering"})
+
+
 def _cell(ev: Evaluation, keys: tuple[str, ...]) -> dict[str, Any]:
     """The cell model's outputs, with ``feasible`` also requiring the calendering limits (issue 17 item 4): a design
     whose particles crack at the line load its porosity needs, or whose carbon network does not percolate, is not
@@ -315,7 +319,10 @@ def _cell(ev: Evaluation, keys: tuple[str, ...]) -> dict[str, Any]:
     if set(keys) <= _FLAGS:
         out = feasibility(ev.resolved(), cell_format(ev.context), calendering=ev.context.get("calendering"))
     else:
-        out = dict(cell_outputs(ev))
+        # only the outputs asked (each identical to the full evaluation's) when every reader is known: the design
+        # problem declared all it will ask, and no provider in it reads cell outputs it does not declare
+        narrow = ev.complete is not None and ev.complete <= _NARROWS
+        out = dict(cell_outputs(ev, keys if narrow else None))
     if "feasible" in out:
         cell_ok = np.asarray(out["feasible"], dtype=bool)
         out["feasible"] = cell_ok & np.broadcast_to(within_calendering_limits(ev), np.broadcast_shapes(
@@ -366,7 +373,7 @@ def wire() -> None:
         register_variable(var)
     # the cell's feasible reads the calendering limits (evaluated lazily; "calendering" keeps its place in the key order)
     register_metrics("cell", CellMetrics, _cell, requires=("calendering",), partial=True)
-    register_metrics("limits", _LIMIT_SPECS, _limits, requires=("cell",))
+    register_metrics("limits", _LIMIT_SPECS, _limits, requires=("cell",), reads={"diffusion_limit": _LIMIT_KEYS})
     register_max_of("diffusion_limit", list(_LIMIT_KEYS))
     register_metrics("cost", _COST, _cost, partial=True)
     register_metrics("lifetime", _LIFE, _lifetime, partial=True)
