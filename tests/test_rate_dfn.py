@@ -70,11 +70,6 @@ MISSES = {
                                    "every thickness (0.77 at half the M50T's coatings, DFN 0.82), its one D_s per "
                                    "electrode (the mean where the discharge ends) limiting the thin cells; the DFN's "
                                    "60 radial points put its own 2C retention about 2 points low (120: +2.4 at 2.04C)",
-    ("Ecker2015", "pulse", None): "DFN 1213 W/m2 against xlcell 958 W/m2 (-21.0 %; -19.1 % against the pulse first "
-                                  "stored on the uniform particle mesh, 1184 W/m2): xlcell's pulse is salt-limited (its "
-                                  "positive's pores run empty within 10 s, a salt overpotential of 1.07 V at the DFN's "
-                                  "current), where Ecker et al.'s D_e = kT sigma(c)/(F q c) rises 2.3x at 0.25 c0 and "
-                                  "11x at 0.02 c0: the constant-D_e salt balance, as for the 2C cliff above",
     # held out (Mohtat2020, Prada2013): run once the model was final, never used to fit it. Prada2013's pulse power
     # (DFN 526 W/m2, xlcell then 2014 W/m2, +283 %) was missed; the pulse's solid-diffusion limit was added after that
     # miss was seen, so Prada2013's pulse power (now +6.7 %) is no longer a blind check. The pulse's OCV-slope term
