@@ -102,7 +102,10 @@ def design_values(ref_set: dict[str, Any]) -> dict[str, Any]:
     SOC: the loss is set when the surface meets its limit, by the flux that the concentration interval between the
     surface and the mean drives (Kirchhoff's transform ∫D dc over that interval). Each electrode's OCV slope
     (``ocv_slope_V``, the pulse's solid-diffusion polarisation) is |dU/dSOC| of its stored OCP at 50 % SOC per unit of
-    the cycled window: the central difference over :data:`SLOPE_STEP` grid steps (5 % SOC) each side. A separator
+    the cycled window: the central difference over :data:`SLOPE_STEP` grid steps (5 % SOC) each side. The set's
+    published salt diffusivity law (:data:`ELECTROLYTE_LAWS`) goes into ``salt_diffusivity_*`` (0: constant); its
+    separator's own Bruggeman exponent does not (``sep_bruggeman_exponent`` blank: one exponent, the positive's, as
+    before; docs/models/rate-power.md gives what it does to Ecker2015, the one set whose separator differs). A separator
     porosity of 1 (Marquis2019's free electrolyte layer) is taken as 0.999, the largest xlcell allows to three
     digits."""
     ex = ref_set["extra"]

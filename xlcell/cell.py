@@ -38,7 +38,8 @@ Relations (all per unit of positive electrode area unless stated):
 * voltage under load V = OCV - i ASI_ohm - η_p - η_n with Butler–Volmer overpotentials η = (2RT/F) asinh(i/(2 I_0)),
   I_0 = RT/(F ASI_ct), whose small-current limit is the linear charge-transfer ASI below;
 * power at BatPaC 5.0's definition (2.4): a 10 s pulse at the fraction f (0.8) of the open-circuit voltage, through
-  the ohmic and Butler–Volmer drops, the salt's concentration overpotential after 10 s (:func:`pulse_current`) and the
+  the ohmic and Butler–Volmer drops, the salt's concentration overpotential after 10 s (:func:`pulse_current`; with
+  the design's salt diffusivity law, the positive's Kirchhoff mean of D(c), :func:`salt_diffusivity_gain`) and the
   particles' solid-diffusion polarisation, each electrode's OCV slope × its surface's move
   (:func:`pulse_solid_resistance`; no slope: none), capped where a surface leaves its window (:func:`pulse_solid_limit`);
 * the feasibility flags: each diffusion limit alone keeps ``min_usable_fraction`` of the capacity at the C-rate, on
@@ -176,7 +177,8 @@ class CellDesign:
         advanced=True,
         doc="q_-1 of D(c)/D(c0) = (q_-1 c0/c + q_0 + q_1 c/c0 + q_2 (c/c0)²) exp(-β (c/c0 - 1)), q_0 = 1 - q_-1 - q_1 "
             "- q_2 (xlcell.transport.salt_diffusivity_factor; e.g. Ecker et al. 2015's σ(c)/c); every coefficient 0: "
-            "a constant salt diffusivity"))
+            "a constant salt diffusivity. The power pulse's salt balance gives the positive D(c0) times the law's "
+            "mean from 0.05 c0 to c0; the discharge's keeps D(c0) (docs/models/rate-power.md)"))
     salt_diffusivity_linear: Array = field(metadata=param(
         "Salt diffusivity law: c/c0 coefficient", "-", key="salt_diffusivity_linear", ge=-100, le=100, group=_EL,
         advanced=True, doc="q_1 of the salt diffusivity law (see salt_diffusivity_inverse; Nyman et al. 2008's "
@@ -1067,7 +1069,13 @@ def chain(d: CellDesign, fmt: CellFormat | None = None, calendering: Mapping[str
 
 
 def separator_bruggeman(d: CellDesign) -> Array:
-    """The separator's Bruggeman exponent: its own (``sep_bruggeman_exponent``), blank: the cell's."""
+    """The separator's Bruggeman exponent: its own (``sep_bruggeman_exponent``), blank: the cell's.
+
+    Parameters
+    ----------
+    d : CellDesign
+        Designs (SI).
+    """
     b_s = np.asarray(d.sep.bruggeman_exponent, dtype=float)
     return np.where(np.isnan(b_s), d.bruggeman_exponent, b_s)
 
@@ -1511,7 +1519,13 @@ _SALT_LAW_FIELDS = ("salt_diffusivity_inverse", "salt_diffusivity_linear", "salt
 
 
 def salt_law(d: CellDesign) -> dict[str, Array]:
-    """The design's salt diffusivity law as :func:`xlcell.transport.salt_diffusivity_factor`'s keyword arguments."""
+    """The design's salt diffusivity law as :func:`xlcell.transport.salt_diffusivity_factor`'s keyword arguments.
+
+    Parameters
+    ----------
+    d : CellDesign
+        Designs (SI).
+    """
     return {f.removeprefix("salt_diffusivity_"): getattr(d, f) for f in _SALT_LAW_FIELDS}
 
 
@@ -1525,12 +1539,11 @@ def salt_diffusivity_gain(d: CellDesign) -> Array | None:
     ----------
     d : CellDesign
         Designs (SI).
-
     """
     law = salt_law(d)
     if not _has_salt_law(law):
         return None
-    const = np.all([np.asarray(v, dtype=float) == 0.0 for v in law.values()], axis=0)
+    const = np.logical_and.reduce(np.broadcast_arrays(*(np.asarray(v, dtype=float) == 0.0 for v in law.values())))
     return np.where(const, 1.0, kirchhoff_mean(SALT_EMPTY_SHARE, 1.0, **law))
 
 
