@@ -14,6 +14,7 @@ the model without the law would be 17 % off on Ecker et al.'s electrolyte.
 """
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 from pathlib import Path
 
@@ -108,3 +109,31 @@ def test_without_a_law_the_pulse_is_the_constant_ones_bit_for_bit():
     assert rate["salt_balance_pulse"] is rate["salt_balance"]
     # and Ecker et al.'s law is what moves the pulse: the numerical solution's gain is 17 %, the model's 10 %
     assert _numerical_ratio(s, table.ELECTROLYTE_LAWS["Ecker2015"]) > 1.15
+
+
+def test_a_bad_law_is_refused_naming_its_key_and_the_design():
+    # Nyman's law with its quadratic term flipped falls below 0 before 5 c0: refused by name (a #XLCELL! text in Excel)
+    from xlcell.cell import default_design, evaluate_cell
+    from xlcell.errors import InputError
+
+    bad = dataclasses.replace(default_design(), salt_diffusivity_linear=np.array([0.0, -2.245]),
+                              salt_diffusivity_quadratic=np.array([0.0, -0.497]))
+    with pytest.raises(InputError) as e:
+        evaluate_cell(bad, metrics=("energy_Wh",))  # refused whatever is asked
+    assert e.value.name == "salt_diffusivity_linear" and e.value.where == "design 2"
+
+
+def test_the_separator_exponent_sets_its_ionic_path():
+    # sep_bruggeman_exponent: the separator's ASI t/(κ0 ε^b_s) and its effective salt diffusivity D0 ε^b_s; blank:
+    # the cell's exponent, the numbers before the key bit for bit
+    from xlcell.cell import default_design
+
+    base = default_design()
+    own = dataclasses.replace(base, sep=dataclasses.replace(base.sep, bruggeman_exponent=2.0))
+    same = dataclasses.replace(base, sep=dataclasses.replace(base.sep, bruggeman_exponent=base.bruggeman_exponent))
+    a, b, c = (chain(resolve(d))["asi_electrolyte_ohm_m2"] for d in (base, own, same))
+    s = base.sep
+    k0 = base.electrolyte_conductivity_S_m
+    assert b - a == pytest.approx(s.thickness_m / k0 * (s.porosity**-2.0 - s.porosity**-base.bruggeman_exponent),
+                                  rel=1e-12)
+    assert c == a
