@@ -49,39 +49,8 @@ FLOOR = 0.05  #: the salt share of c0 at which the pores count as empty (the Kir
 STEPS = 8  #: fixed-point steps of the Kirchhoff balance
 
 
-def _quadratic(a2: float, a1: float, a0: float, c0: float) -> dict[str, float]:
-    """D = a2 c² + a1 c + a0 (c in mol/L) as the law about c0 (mol/L): q_1 = a1 c0/D(c0), q_2 = a2 c0²/D(c0)."""
-    d0 = a2 * c0**2 + a1 * c0 + a0
-    return {"linear": a1 * c0 / d0, "quadratic": a2 * c0**2 / d0}
-
-
-def _ecker2015(c0: float) -> dict[str, float]:
-    """D = (k_B T/(F q_e)) σ(c)/c, σ = 0.2667 c³ - 1.2983 c² + 1.7919 c + 0.1726 (S/m at 296 K, c in mol/L; the
-    Arrhenius factor does not depend on c): D/D(c0) = (σ(c)/σ(c0)) (c0/c)."""
-    s3, s2, s1, s0 = 0.2667, -1.2983, 1.7919, 0.1726
-    sig0 = ((s3 * c0 + s2) * c0 + s1) * c0 + s0
-    return {"inverse": s0 / sig0, "linear": s2 * c0 / sig0, "quadratic": s3 * c0**2 / sig0}
-
-
-T25 = 298.15  #: the DFN runs' temperature (K)
-#: each set's D(c) as xlcell's law (:func:`xlcell.transport.salt_diffusivity_factor`) about its initial concentration:
-#: Nyman et al. 2008 (Electrochim. Acta 53, 6356; D = 8.794e-11 c² - 3.972e-10 c + 4.862e-10 m²/s, c in mol/L) for
-#: Chen2020 and the LFP BPX set; Ecker et al. 2015 (J. Electrochem. Soc. 162, A1836); Capiglia et al. 1999 as
-#: Dualfoil fits it (Marquis2019: 5.34e-10 exp(-0.65 c)); Kim et al. 2011 (J. Electrochem. Soc. 158, A955: 5.84e-7
-#: e^(-2870/T) c² - 33.9e-7 e^(-2920/T) c + 129e-7 e^(-3200/T)) at c0 = 1.2 mol/L; Landesfeind & Gasteiger 2019
-#: (J. Electrochem. Soc. 166, A3079), EC:EMC 3:7, p1 e^(p2 c) e^(p3/T) e^(p4 c/T), p2 = 1.01, p4 = -487 K (ORegan2022);
-#: Mohtat2020 and Prada2013 have a constant D
-ELECTROLYTE_LAWS: dict[str, dict[str, float]] = {
-    "Chen2020": _quadratic(8.794e-11, -3.972e-10, 4.862e-10, 1.0),
-    "LFP_AboutEnergy2022": _quadratic(8.794e-11, -3.972e-10, 4.862e-10, 1.0),
-    "Ecker2015": _ecker2015(1.0),
-    "Marquis2019": {"exponent": 0.65 * 1.0},
-    "NCA_Kim2011": _quadratic(5.84e-7 * np.exp(-2870.0 / T25), -33.9e-7 * np.exp(-2920.0 / T25),
-                              129e-7 * np.exp(-3200.0 / T25), 1.2),
-    "ORegan2022": {"exponent": -(1.01 - 487.0 / T25) * 1.0},
-    "Mohtat2020": {},
-    "Prada2013": {},
-}
+#: each set's D(c) as xlcell's law: the DFN mapping's (``rate_dfn_table.ELECTROLYTE_LAWS``)
+ELECTROLYTE_LAWS = table.ELECTROLYTE_LAWS
 
 
 def kirchhoff_balance(law: dict[str, float]):

@@ -51,9 +51,47 @@ TARGETS = {"capacity": 0.015, "retention_3C": 0.05, "retention_5C": 0.10, "c_rat
 SLOPE_STEP = 1
 
 
+def _quadratic(a2: float, a1: float, a0: float, c0: float) -> dict[str, float]:
+    """D = a2 c² + a1 c + a0 (c in mol/L) as the law about c0 (mol/L): q_1 = a1 c0/D(c0), q_2 = a2 c0²/D(c0)."""
+    d0 = a2 * c0**2 + a1 * c0 + a0
+    return {"linear": a1 * c0 / d0, "quadratic": a2 * c0**2 / d0}
+
+
+def _ecker2015(c0: float) -> dict[str, float]:
+    """D = (k_B T/(F q_e)) σ(c)/c, σ = 0.2667 c³ - 1.2983 c² + 1.7919 c + 0.1726 (S/m at 296 K, c in mol/L; the
+    Arrhenius factor does not depend on c): D/D(c0) = (σ(c)/σ(c0)) (c0/c)."""
+    s3, s2, s1, s0 = 0.2667, -1.2983, 1.7919, 0.1726
+    sig0 = ((s3 * c0 + s2) * c0 + s1) * c0 + s0
+    return {"inverse": s0 / sig0, "linear": s2 * c0 / sig0, "quadratic": s3 * c0**2 / sig0}
+
+
+T25 = 298.15  #: the DFN runs' temperature (K)
+#: each set's D(c) as xlcell's law (:func:`xlcell.transport.salt_diffusivity_factor`) about its initial concentration:
+#: Nyman et al. 2008 (Electrochim. Acta 53, 6356; D = 8.794e-11 c² - 3.972e-10 c + 4.862e-10 m²/s, c in mol/L) for
+#: Chen2020 and the LFP BPX set; Ecker et al. 2015 (J. Electrochem. Soc. 162, A1836); Capiglia et al. 1999 as
+#: Dualfoil fits it (Marquis2019: 5.34e-10 exp(-0.65 c)); Kim et al. 2011 (J. Electrochem. Soc. 158, A955: 5.84e-7
+#: e^(-2870/T) c² - 33.9e-7 e^(-2920/T) c + 129e-7 e^(-3200/T)) at c0 = 1.2 mol/L; Landesfeind & Gasteiger 2019
+#: (J. Electrochem. Soc. 166, A3079), EC:EMC 3:7, p1 e^(p2 c) e^(p3/T) e^(p4 c/T), p2 = 1.01, p4 = -487 K (ORegan2022);
+#: Mohtat2020 and Prada2013 have a constant D
+ELECTROLYTE_LAWS: dict[str, dict[str, float]] = {
+    "Chen2020": _quadratic(8.794e-11, -3.972e-10, 4.862e-10, 1.0),
+    "LFP_AboutEnergy2022": _quadratic(8.794e-11, -3.972e-10, 4.862e-10, 1.0),
+    "Ecker2015": _ecker2015(1.0),
+    "Marquis2019": {"exponent": 0.65 * 1.0},
+    "NCA_Kim2011": _quadratic(5.84e-7 * np.exp(-2870.0 / T25), -33.9e-7 * np.exp(-2920.0 / T25),
+                              129e-7 * np.exp(-3200.0 / T25), 1.2),
+    "ORegan2022": {"exponent": -(1.01 - 487.0 / T25) * 1.0},
+    "Mohtat2020": {},
+    "Prada2013": {},
+}
+
+
 def load(path: Path = REFERENCE) -> dict[str, Any]:
     """The stored reference (:data:`REFERENCE`)."""
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    ref = json.loads(Path(path).read_text(encoding="utf-8"))
+    for name, s in ref["sets"].items():
+        s["name"] = name  # the key of its electrolyte law (ELECTROLYTE_LAWS)
+    return ref
 
 
 def design_values(ref_set: dict[str, Any]) -> dict[str, Any]:
@@ -64,7 +102,10 @@ def design_values(ref_set: dict[str, Any]) -> dict[str, Any]:
     SOC: the loss is set when the surface meets its limit, by the flux that the concentration interval between the
     surface and the mean drives (Kirchhoff's transform ∫D dc over that interval). Each electrode's OCV slope
     (``ocv_slope_V``, the pulse's solid-diffusion polarisation) is |dU/dSOC| of its stored OCP at 50 % SOC per unit of
-    the cycled window: the central difference over :data:`SLOPE_STEP` grid steps (5 % SOC) each side. A separator
+    the cycled window: the central difference over :data:`SLOPE_STEP` grid steps (5 % SOC) each side. The set's
+    published salt diffusivity law (:data:`ELECTROLYTE_LAWS`) goes into ``salt_diffusivity_*`` (0: constant); its
+    separator's own Bruggeman exponent does not (``sep_bruggeman_exponent`` blank: one exponent, the positive's, as
+    before; docs/models/rate-power.md gives what it does to Ecker2015, the one set whose separator differs). A separator
     porosity of 1 (Marquis2019's free electrolyte layer) is taken as 0.999, the largest xlcell allows to three
     digits."""
     ex = ref_set["extra"]
@@ -78,6 +119,8 @@ def design_values(ref_set: dict[str, Any]) -> dict[str, Any]:
         design[f"{e}_solid_diffusivity_m2_s"] = float(np.mean(D[-5:] if e == "pos" else D[:5]))
     for e in ("pos", "neg"):
         design[f"{e}_ocv_slope_V"] = ocv_slope(ex[e]["ocp_V"])
+    law = ELECTROLYTE_LAWS.get(ref_set["name"], {})  # its salt diffusivity law (every coefficient 0: constant)
+    design.update({f"salt_diffusivity_{k}": law.get(k, 0.0) for k in ("inverse", "linear", "quadratic", "exponent")})
     return dict(design, cutoff_voltage_V=ex["lower_cutoff_V"], avg_voltage_V=ref_set["ocv_soc50_V"],
                 pos_surface_headroom=(1.0 - pos_hi) / (pos_hi - pos_lo), neg_surface_headroom=neg_lo / (neg_hi - neg_lo))
 

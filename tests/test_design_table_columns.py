@@ -15,7 +15,7 @@ SHOWN = {"pos": to_display(BASE.pos), "neg": to_display(BASE.neg), "sep": to_dis
 NUMERIC = [k for k in design_keys() if k.spec is not None]
 #: keys whose default is derived (blank = from the N/P ratio or the materials' potentials): a value a user would type
 TYPED = {"neg_thickness_um": 100.0, "avg_voltage_V": 3.7, "cutoff_voltage_V": 2.6, "pos_surface_headroom": 0.1,
-         "neg_surface_headroom": 0.05}
+         "neg_surface_headroom": 0.05, "sep_bruggeman_exponent": 1.98}
 
 
 def _value(k) -> float:

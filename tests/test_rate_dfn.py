@@ -2,8 +2,8 @@
 
 The reference numbers are ``tests/data/pybamm_dfn_reference.json``, written by ``scripts/pybamm_dfn_reference.py``
 with PyBaMM's Doyle–Fuller–Newman model (no PyBaMM is needed here). ``scripts/rate_dfn_table.py`` maps each set onto
-xlcell's design keys (with the cut-off, the stoichiometry windows, the diffusivity where the discharge ends and the
-slope of each electrode's OCP at 50 % SOC) and
+xlcell's design keys (with the cut-off, the stoichiometry windows, the diffusivity where the discharge ends, the
+slope of each electrode's OCP at 50 % SOC and the published salt diffusivity law) and
 computes xlcell's numbers; this file holds them to the issue's targets, set by set:
 
 * capacity at C/20 within 1.5 %;
@@ -50,7 +50,13 @@ MISSES = {
                                     "electrolyte 0.279 (xlcell -4.6 points). Given the set's D(c) by region Kirchhoff "
                                     "means (scripts/electrolyte_law_experiment.py) xlcell overshoots to 0.511 and six "
                                     "other comparisons leave their targets; solved exactly, the steady balance gives "
-                                    "0.327 (its reach 0.49 against 0.385: the DFN's gain is transient; docs)",
+                                    "0.327 (its reach 0.49 against 0.385: the DFN's gain is transient; docs). The "
+                                    "design now carries the law (salt_diffusivity_*, used by the pulse): given to the "
+                                    "discharge as the positive's Kirchhoff mean from 0.05 c0 to c0, 0.462 here (within "
+                                    "target) but Ecker2015's 80 % C-rate +25 %, LFP's cliffs +25/+20 % and 5C +20 points, "
+                                    "Marquis2019's 80 % C-rate +33 % and cliffs +14 %: the constant-D form's agreement on "
+                                    "those sets is compensation (the constant-electrolyte table), so the discharge keeps "
+                                    "D(c0)",
     ("Ecker2015", "cliff", "2C"): "DFN 139.7 um against xlcell 114.5 um at 2C (-18.1 %): Ecker et al.'s D_e = "
                                   "kT sigma(c)/(F q c) is 2.3x at 0.25 c0 and 11x at 0.02 c0; on the same DFN with a "
                                   "constant electrolyte the cliff is 114.3 um (xlcell +0.2 %), with only D(c) beyond "
@@ -58,7 +64,11 @@ MISSES = {
                                   "design exponent does not carry, bring the full DFN back: no D(c)-only model passes "
                                   "this, however exact); xlcell with D(c) by "
                                   "region Kirchhoff means: 134.9 um (-3.4 %), but its 80 % C-rate +42 %; with the "
-                                  "exact steady balance 157.7 um (+12.9 %; docs)",
+                                  "exact steady balance 157.7 um (+12.9 %; docs). With the separator's own Bruggeman "
+                                  "exponent (sep_bruggeman_exponent 1.98) the constant-D cliff falls to 112.9 um and the "
+                                  "1C cliff enters the sweep (161.9 um; DFN none); with it and the positive's Kirchhoff "
+                                  "mean of D(c) in the discharge 129.7 um (-7.2 %), at the cost of the other sets "
+                                  "(Chen2020's 3C above)",
     # ORegan2022 (added with 60 radial points; its mesh check at 120 gives 0.825 where 60 give 0.801 at 2.04C)
     ("ORegan2022", "retention", 3.0): "DFN 0.596 against xlcell 0.647 at 3C (+5.1 points); 2C -3.8 and 5C -5.5 "
                                       "points: O'Regan et al.'s diffusivities vary by orders of magnitude across the "
@@ -70,11 +80,6 @@ MISSES = {
                                    "every thickness (0.77 at half the M50T's coatings, DFN 0.82), its one D_s per "
                                    "electrode (the mean where the discharge ends) limiting the thin cells; the DFN's "
                                    "60 radial points put its own 2C retention about 2 points low (120: +2.4 at 2.04C)",
-    ("Ecker2015", "pulse", None): "DFN 1213 W/m2 against xlcell 958 W/m2 (-21.0 %; -19.1 % against the pulse first "
-                                  "stored on the uniform particle mesh, 1184 W/m2): xlcell's pulse is salt-limited (its "
-                                  "positive's pores run empty within 10 s, a salt overpotential of 1.07 V at the DFN's "
-                                  "current), where Ecker et al.'s D_e = kT sigma(c)/(F q c) rises 2.3x at 0.25 c0 and "
-                                  "11x at 0.02 c0: the constant-D_e salt balance, as for the 2C cliff above",
     # held out (Mohtat2020, Prada2013): run once the model was final, never used to fit it. Prada2013's pulse power
     # (DFN 526 W/m2, xlcell then 2014 W/m2, +283 %) was missed; the pulse's solid-diffusion limit was added after that
     # miss was seen, so Prada2013's pulse power (now +6.7 %) is no longer a blind check. The pulse's OCV-slope term

@@ -38,7 +38,8 @@ Relations (all per unit of positive electrode area unless stated):
 * voltage under load V = OCV - i ASI_ohm - η_p - η_n with Butler–Volmer overpotentials η = (2RT/F) asinh(i/(2 I_0)),
   I_0 = RT/(F ASI_ct), whose small-current limit is the linear charge-transfer ASI below;
 * power at BatPaC 5.0's definition (2.4): a 10 s pulse at the fraction f (0.8) of the open-circuit voltage, through
-  the ohmic and Butler–Volmer drops, the salt's concentration overpotential after 10 s (:func:`pulse_current`) and the
+  the ohmic and Butler–Volmer drops, the salt's concentration overpotential after 10 s (:func:`pulse_current`; with
+  the design's salt diffusivity law, the positive's Kirchhoff mean of D(c), :func:`salt_diffusivity_gain`) and the
   particles' solid-diffusion polarisation, each electrode's OCV slope × its surface's move
   (:func:`pulse_solid_resistance`; no slope: none), capped where a surface leaves its window (:func:`pulse_solid_limit`);
 * the feasibility flags: each diffusion limit alone keeps ``min_usable_fraction`` of the capacity at the C-rate, on
@@ -62,7 +63,7 @@ from .materials import Material, get_material
 from .params import param, specs, validate
 from .formats import can_geometry
 from .pouch import CellFormat, check_format, pouch_geometry
-from .transport import diffusion_time, effective_conductivity
+from .transport import check_salt_diffusivity_law, diffusion_time, effective_conductivity, kirchhoff_mean
 
 Array = Any  # float or numpy array; every field broadcasts with every other
 
@@ -129,6 +130,10 @@ class SeparatorDesign:
     thickness_m: Array = field(metadata=param("Separator thickness", "µm", key="thickness_um", gt=0, le=500, group="Separator"))
     porosity: Array = field(metadata=param("Separator porosity", "-", key="porosity", gt=0, lt=1, group="Separator"))
     density_kg_m3: Array = field(metadata=param("Separator bulk density", "g/cm³", key="density_g_cm3", gt=0, le=5, group="Separator", advanced=True))
+    bruggeman_exponent: Array = field(metadata=param(
+        "Separator Bruggeman exponent", "-", key="bruggeman_exponent", ge=1, le=5, allow_nan=True, group="Separator",
+        advanced=True, doc="The separator's own exponent of its effective salt diffusivity and conductivity, ε^b; "
+                           "blank: the cell's Bruggeman exponent (the coatings')"))
 
 
 _C = "Cell"
@@ -167,6 +172,25 @@ class CellDesign:
         "Electrolyte excess over pore volume", "-", key="electrolyte_excess", ge=0, le=5, group=_EL, advanced=True,
         doc="Beyond the pores and the format's fill of the stack envelope (BatPaC: 0)"))
     bruggeman_exponent: Array = field(metadata=param("Bruggeman exponent", "-", key="bruggeman_exponent", ge=1, le=5, group=_EL))
+    salt_diffusivity_inverse: Array = field(metadata=param(
+        "Salt diffusivity law: c0/c coefficient", "-", key="salt_diffusivity_inverse", ge=0, le=10, group=_EL,
+        advanced=True,
+        doc="q_-1 of D(c)/D(c0) = (q_-1 c0/c + q_0 + q_1 c/c0 + q_2 (c/c0)²) exp(-β (c/c0 - 1)), q_0 = 1 - q_-1 - q_1 "
+            "- q_2 (xlcell.transport.salt_diffusivity_factor; e.g. Ecker et al. 2015's σ(c)/c); every coefficient 0: "
+            "a constant salt diffusivity. The power pulse's salt balance gives the positive D(c0) times the law's "
+            "mean from 0.05 c0 to c0; the discharge's keeps D(c0) (docs/models/rate-power.md)"))
+    salt_diffusivity_linear: Array = field(metadata=param(
+        "Salt diffusivity law: c/c0 coefficient", "-", key="salt_diffusivity_linear", ge=-100, le=100, group=_EL,
+        advanced=True, doc="q_1 of the salt diffusivity law (see salt_diffusivity_inverse; Nyman et al. 2008's "
+                           "quadratic in c: q_1 = a_1 c0/D(c0))"))
+    salt_diffusivity_quadratic: Array = field(metadata=param(
+        "Salt diffusivity law: (c/c0)² coefficient", "-", key="salt_diffusivity_quadratic", ge=-100, le=100,
+        group=_EL, advanced=True, doc="q_2 of the salt diffusivity law (see salt_diffusivity_inverse; Nyman et al. "
+                                      "2008's quadratic in c: q_2 = a_2 c0²/D(c0))"))
+    salt_diffusivity_exponent: Array = field(metadata=param(
+        "Salt diffusivity law: exponential decay per c0", "-", key="salt_diffusivity_exponent", ge=-10, le=10,
+        group=_EL, advanced=True, doc="β of the salt diffusivity law (see salt_diffusivity_inverse; Capiglia et al. "
+                                      "1999's D ∝ exp(-0.65 c/(mol/L)) at 1 mol/L: β = 0.65)"))
     temperature_K: Array = field(metadata=param("Temperature", "°C", key="temperature_C", ge=-60, le=150, group=_OP))
     c_rate_per_h: Array = field(metadata=param("Discharge C-rate", "C-rate", key="c_rate", gt=0, le=100, group=_OP))
     power_voltage_fraction: Array = field(metadata=param("Voltage at maximum power / OCV", "-", key="power_voltage_fraction", gt=0, lt=1, group=_OP, advanced=True,
@@ -702,6 +726,7 @@ def resolve(design: CellDesign) -> CellDesign:
     _check_composition(design.pos, "pos_")
     _check_composition(design.neg, "neg_")
     _check_voltage(design)
+    _check_salt_law(design)
     ln = design.neg.thickness_m
     if isinstance(ln, float) and ln == ln:  # one given thickness: every field of the negative checked below
         validate(design.neg, "neg_")
@@ -922,7 +947,7 @@ def evaluate_cell(design: CellDesign, fmt: CellFormat | None = None, *,
         # BatPaC 5.0's power (§2.4): a 10 s pulse at the fraction f of the open-circuit voltage; the current from the
         # ohmic and the Butler–Volmer drops (the linear ASI's P = V² f (1 - f) / R at small overpotential)
         f = d.power_voltage_fraction
-        salt = _pulse_salt(rate["salt_balance"], d.transference_number)
+        salt = _pulse_salt(rate["salt_balance_pulse"], d.transference_number)
         # the particles' surfaces move in the pulse and the open-circuit potential with them (zero slope: none)
         r_solid = _pulse_solid_resistance(d, c, rate)
         i_pulse = pulse_current((1.0 - f) * v_avg, rate["asi_ohm"] + r_solid, rate["i0_p"], rate["i0_n"],
@@ -1019,7 +1044,7 @@ def chain(d: CellDesign, fmt: CellFormat | None = None, calendering: Mapping[str
     iso = not dict(calendering or {}).get("anisotropic_transport", True)
     ion_p, ion_n = (1.0, 1.0) if iso else (np.sqrt(cond_p["anisotropy"]), np.sqrt(cond_n["anisotropy"]))
     asi_el = (p.thickness_m * ion_p / (3.0 * effective_conductivity(k0, p.porosity, b))
-              + s.thickness_m / effective_conductivity(k0, s.porosity, b)
+              + s.thickness_m / effective_conductivity(k0, s.porosity, separator_bruggeman(d))
               + n.thickness_m * ion_n / (3.0 * effective_conductivity(k0, n.porosity, b)))
     sigma_p, sigma_n = cond_p["through"], cond_n["through"]
     asi_e = p.thickness_m / (3.0 * sigma_p) + n.thickness_m / (3.0 * sigma_n)
@@ -1041,6 +1066,18 @@ def chain(d: CellDesign, fmt: CellFormat | None = None, calendering: Mapping[str
         asi_total_ohm_m2=asi_ec, asi_rating_ohm_m2=asi_rating, resistance_ohm=(asi_ec + asi_hw) / A,
         pos_sigma_through_S_m=sigma_p, neg_sigma_through_S_m=sigma_n,
     )
+
+
+def separator_bruggeman(d: CellDesign) -> Array:
+    """The separator's Bruggeman exponent: its own (``sep_bruggeman_exponent``), blank: the cell's.
+
+    Parameters
+    ----------
+    d : CellDesign
+        Designs (SI).
+    """
+    b_s = np.asarray(d.sep.bruggeman_exponent, dtype=float)
+    return np.where(np.isnan(b_s), d.bruggeman_exponent, b_s)
 
 
 def _check_rated_voltage(v_nom: Array, asi_rating: Array) -> None:
@@ -1473,6 +1510,61 @@ def _depletion_time(x1: Array, x2: Array, tau1: Array, tau2: Array) -> np.ndarra
     return out
 
 
+#: the salt left in a coating's pores, as a share of c0, at which they count as empty: the lower end of the Kirchhoff
+#: mean of the pulse's salt diffusivity law (:func:`salt_diffusivity_gain`; the depletion level of the DFN reference,
+#: scripts/pybamm_dfn_reference.py)
+SALT_EMPTY_SHARE = 0.05
+_SALT_LAW_FIELDS = ("salt_diffusivity_inverse", "salt_diffusivity_linear", "salt_diffusivity_quadratic",
+                    "salt_diffusivity_exponent")
+
+
+def salt_law(d: CellDesign) -> dict[str, Array]:
+    """The design's salt diffusivity law as :func:`xlcell.transport.salt_diffusivity_factor`'s keyword arguments.
+
+    Parameters
+    ----------
+    d : CellDesign
+        Designs (SI).
+    """
+    return {f.removeprefix("salt_diffusivity_"): getattr(d, f) for f in _SALT_LAW_FIELDS}
+
+
+def salt_diffusivity_gain(d: CellDesign) -> Array | None:
+    """ḡ, the mean of D(c)/D(c0) from :data:`SALT_EMPTY_SHARE` c0 to c0 (:func:`xlcell.transport.kirchhoff_mean`):
+    the factor on the salt diffusivity of a coating whose pores a current runs empty, and whose steady flux it carries
+    exactly (Kirchhoff's transform). None where every design's law is constant (all coefficients 0): the constant
+    diffusivity, today's numbers bit for bit; 1 for the designs of a population whose law is constant.
+
+    Parameters
+    ----------
+    d : CellDesign
+        Designs (SI).
+    """
+    law = salt_law(d)
+    if not _has_salt_law(law):
+        return None
+    const = np.logical_and.reduce(np.broadcast_arrays(*(np.asarray(v, dtype=float) == 0.0 for v in law.values())))
+    return np.where(const, 1.0, kirchhoff_mean(SALT_EMPTY_SHARE, 1.0, **law))
+
+
+def _has_salt_law(law: Mapping[str, Array]) -> bool:
+    return any(np.any(np.asarray(v, dtype=float) != 0.0) for v in law.values())
+
+
+def _check_salt_law(d: CellDesign) -> None:
+    """A salt diffusivity law must give a diffusivity > 0 from 0 to 5 c0
+    (:func:`xlcell.transport.check_salt_diffusivity_law`): refused naming its ``salt_diffusivity_*`` key and the
+    design. Only designs with a law are checked (a constant diffusivity costs nothing)."""
+    law = salt_law(d)
+    if not _has_salt_law(law):
+        return
+    try:
+        check_salt_diffusivity_law(**law)
+    except InputError as e:  # the law's own names, as the design's keys
+        where = e.where.replace("law", "design") if e.where else None
+        raise InputError(f"salt_diffusivity_{e.name}", e.value, e.allowed, where) from None
+
+
 def _max_scale(t: Mapping[str, Array], f: Array) -> Array:
     """The thickness scale at which :func:`_salt_limit` is 1 (Newton on the cubic, from the L² estimate)."""
     s = 1.0 / np.sqrt(np.maximum(_salt_limit(t, f), 1e-300))
@@ -1504,7 +1596,7 @@ def _rate_limits(d: CellDesign, c: Mapping[str, Array], c_rate: Array) -> dict[s
     q_lim = np.minimum(c["pos_areal_capacity_C_m2"], c["neg_areal_capacity_C_m2"])
     i = q_lim * c_rate / SECONDS_PER_HOUR  # A/m² of positive area (the negative carries the same current)
     D0 = d.electrolyte_diffusivity_m2_s
-    Deff_p, Deff_n, Ds = D0 * p.porosity**b, D0 * n.porosity**b, D0 * d.sep.porosity**b
+    Deff_p, Deff_n, Ds = D0 * p.porosity**b, D0 * n.porosity**b, D0 * d.sep.porosity**separator_bruggeman(d)
     k = (1.0 - d.transference_number) * i / FARADAY  # mol/m²/s of salt
     n_e_p = k * p.thickness_m / (d.electrolyte_concentration_mol_m3 * Deff_p)
     n_e_n = k * n.thickness_m / (d.electrolyte_concentration_mol_m3 * Deff_n)
@@ -1550,7 +1642,11 @@ def _rate_limits(d: CellDesign, c: Mapping[str, Array], c_rate: Array) -> dict[s
     # the positive (negative) thickness at which its electrolyte limit is 1, N/P, porosity and composition held
     l_max_p = p.thickness_m * _max_scale(dis, fmin)
     l_max_n = n.thickness_m * _max_scale(chg, fmin)
-    return dict(t_e_p=diffusion_time(p.thickness_m, Deff_p), t_e_n=diffusion_time(n.thickness_m, Deff_n),
+    # the pulse's salt: the same balance with the positive's salt diffusivity its Kirchhoff mean over the salt a
+    # maximum-power pulse leaves there (from SALT_EMPTY_SHARE c0, its pores run empty, to c0)
+    gain = salt_diffusivity_gain(d)
+    pulse_balance = dis if gain is None else _salt_balance(d, k, (Deff_p * gain, Deff_n, Ds))
+    return dict(salt_balance_pulse=pulse_balance, t_e_p=diffusion_time(p.thickness_m, Deff_p), t_e_n=diffusion_time(n.thickness_m, Deff_n),
                 t_s_p=t_s_p, t_s_n=t_s_n, n_e_p=n_e_p, n_e_n=n_e_n, n_s_p=n_s_p, n_s_n=n_s_n,
                 phi_p=phi, phi_n=chg["phi"], salt_balance=dis, u_p=u_p, u_n=u_n, f_v=f_v, fraction=fraction,
                 current_density=i, eta_p=eta_p, eta_n=eta_n, v_load=v_load, v_cut=v_cut, i0_p=i0_p, i0_n=i0_n,

@@ -246,11 +246,27 @@ def check_salt_diffusivity_law(inverse: ArrayLike = 0.0, linear: ArrayLike = 0.0
                              f"law {j + 1}" if a.size > 1 else None)
         out.append(a)
     inv, lin, quad, beta = out
-    # the polynomial part (times x, > 0 for x > 0 iff the law is) on a fine grid of (0, SALT_LAW_RANGE]
-    x = np.linspace(0.0, SALT_LAW_RANGE, 2001)[1:]
+    # the polynomial part P(x) = q_-1 + q_0 x + q_1 x² + q_2 x³ (g(x) x e^(β (x - 1)): > 0 for x > 0 iff the law is) on
+    # (0, SALT_LAW_RANGE]: at the range's end, at the roots of P' = q_0 + 2 q_1 x + 3 q_2 x² inside it, and just above
+    # 0 (the first coefficient that is not 0 must be > 0); O(1) per law, so a population costs what one law does
     shape = np.broadcast_shapes(inv.shape, lin.shape, quad.shape)
-    poly = (inv[..., None] + (1.0 - inv - lin - quad)[..., None] * x + (lin[..., None] + quad[..., None] * x) * x**2)
-    bad = np.broadcast_to(~(poly > 0.0).all(axis=-1), shape)
+    p_1, p1, p2, p3 = np.broadcast_arrays(inv, 1.0 - inv - lin - quad, lin, quad)
+
+    def poly(x: np.ndarray) -> np.ndarray:
+        return p_1 + (p1 + (p2 + p3 * x) * x) * x
+
+    ok = poly(np.full(shape, SALT_LAW_RANGE)) > 0.0
+    a, b, c = 3.0 * p3, 2.0 * p2, p1
+    disc = b * b - 4.0 * a * c
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sq = np.sqrt(np.maximum(disc, 0.0))
+        roots = (np.where(a != 0.0, (-b - sq) / (2.0 * a), np.where(b != 0.0, -c / b, np.nan)),
+                 np.where(a != 0.0, (-b + sq) / (2.0 * a), np.nan))
+    for r in roots:
+        inside = (disc >= 0.0) & (r > 0.0) & (r < SALT_LAW_RANGE)
+        ok &= ~inside | (poly(np.where(inside, r, 1.0)) > 0.0)
+    ok &= np.where(p_1 != 0.0, p_1, np.where(p1 != 0.0, p1, np.where(p2 != 0.0, p2, p3))) > 0.0
+    bad = ~ok
     if bad.any():
         j = int(np.flatnonzero(bad.ravel())[0])
         raise InputError("linear", float(np.broadcast_to(lin, shape).ravel()[j]),
