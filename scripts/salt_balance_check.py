@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from xlcell.cell import _rate_limits, broadcast_fields_cell, chain, resolve, separator_bruggeman  # noqa: E402
+from xlcell.cell import _rate_limits, _salt_limit, broadcast_fields_cell, chain, resolve, separator_bruggeman  # noqa: E402
 from xlcell.constants import FARADAY  # noqa: E402
 from xlcell.design import design_from_mapping  # noqa: E402
 
@@ -146,21 +146,22 @@ def rows(ref=None):
             num = numerical(d, r)
             out.append(dict(set=name, c_rate=c_rate, scale=scale, dfn=dfn, xl=g("fraction"), u_p=g("u_p"), u_n=g("u_n"),
                             f_v=g("f_v"), phi=g("phi_p"), phi_ss=g_phi_ss(r), X=g_X(r),
-                            t_num=num.depletion_time() / t_dis, whole=whole_share(r, c_rate),
+                            t_num=num.depletion_time() / t_dis, whole=whole_share(r),
                             tau_num=num.slowest(), **time_constants(d)))
     return out
 
 
 def g_phi_ss(r):
+    """The closed form's steady reach φ_ss of the positive (:func:`xlcell.cell._salt_balance`)."""
     return float(np.asarray(r["salt_balance"]["phi"]).reshape(-1)[0])
 
 
 def g_X(r):
-    from xlcell.cell import _salt_limit
+    """The closed form's steady depletion at full reach, a share of c0 (> 1: the positive's collector runs out)."""
     return float(np.asarray(_salt_limit(r["salt_balance"], 1.0)).reshape(-1)[0])
 
 
-def whole_share(r, c_rate):
+def whole_share(r):
     """t_dep / t_dis of the closed form, from φ = whole + (1 - whole) φ_ss."""
     phi, ss = float(np.asarray(r["phi_p"]).reshape(-1)[0]), g_phi_ss(r)
     return 1.0 if ss >= 1.0 else (phi - ss) / (1.0 - ss)
