@@ -235,11 +235,21 @@ def plant_share(steps: StepResults, share: Array) -> tuple[Array, Array, Array, 
         xs = tuple(np.asarray(x, dtype=float) for x in xs)
         if k == 0:  # no steps: 0
             return np.zeros(np.broadcast_shapes(*(x.shape[:-1] for x in xs)))
-        prod = xs[0]
-        for x in xs[1:]:  # the products element by element, left to right
-            prod = prod * x
-        # accumulate adds strictly in order (no pairwise summation): ((p0 + p1) + p2) + ...
-        return np.array(np.add.accumulate(prod, axis=-1)[..., -1])
+        # step by step, strictly in order (no pairwise summation): ((p0 + p1) + p2) + ..., each step's product
+        # element by element, left to right (np.add.accumulate's numbers, without its strided pass over (n, K))
+        shape = np.broadcast_shapes(*(x.shape for x in xs))[:-1]
+        acc, tmp = np.empty(shape), np.empty(shape)
+        for j in range(k):
+            prod = xs[0][..., j]
+            if len(xs) > 1:
+                prod = np.multiply(prod, xs[1][..., j], out=tmp)
+                for x in xs[2:]:
+                    np.multiply(tmp, x[..., j], out=tmp)
+            if j == 0:
+                np.copyto(acc, prod)
+            else:
+                np.add(acc, prod, out=acc)
+        return acc
 
     # the sums run over the steps in their order whatever the arrays' memory layout (size_plant keeps each step's
     # column contiguous), so a block of designs gives the numbers of the whole population bit for bit
