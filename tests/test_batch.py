@@ -1,6 +1,7 @@
 """Batch runs (xlcell.batch): seeds per block, numbers independent of the chunking and of where the chunks run
 (a Dask LocalCluster), and a sweep's outputs equal to the chain's own route."""
 import dataclasses
+import time
 
 import numpy as np
 import pytest
@@ -185,3 +186,18 @@ def test_threads_default_to_the_cores_available_or_the_environment(monkeypatch):
     # results in task order whatever finishes first
     monkeypatch.setenv(B.THREADS_ENV, "4")
     assert B.map_chunks(abs, [(-k,) for k in range(9)]) == list(range(9))
+
+
+def test_a_failing_chunk_on_threads_raises_and_drops_the_chunks_not_started():
+    started = []
+
+    def chunk(k):
+        started.append(k)
+        if k == 1:
+            raise InputError("k", k, "not 1")
+        time.sleep(0.01)  # the others take a while: 200 of them would take a second on 2 threads
+        return k
+
+    with pytest.raises(InputError, match="k = 1"):
+        B.map_chunks(chunk, [(k,) for k in range(200)], threads=2)
+    assert len(started) < 200  # the queue was dropped, not run to its end

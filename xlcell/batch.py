@@ -289,8 +289,11 @@ def map_chunks(fn: Callable[..., Any], tasks: Sequence[tuple], executor: Executo
     if executor is None:
         threads = default_threads() if threads is None else whole_number(threads, "threads", 1)
         if threads > 1 and len(tasks) > 1:
-            with ThreadPoolExecutor(max_workers=min(threads, len(tasks)), thread_name_prefix="xlcell-chunk") as pool:
+            pool = ThreadPoolExecutor(max_workers=min(threads, len(tasks)), thread_name_prefix="xlcell-chunk")
+            try:
                 return map_chunks(fn, tasks, pool, progress, sizes)
+            finally:  # a failed chunk (or Ctrl-C) drops the chunks not started: only the running ones finish
+                pool.shutdown(wait=True, cancel_futures=True)
         out = []
         for task, k in zip(tasks, sizes):
             out.append(fn(*task))
