@@ -214,6 +214,14 @@ def _check(obj: Any, prefix: str = "") -> None:
 
 
 
+def _step_row(x: np.ndarray) -> np.ndarray:
+    """``x`` of shape ``(..., K)``, or its one row of K step values where it is that row broadcast over the designs
+    (the step table's columns in :class:`~xlcell.factory.StepResults`): the same values, each step's a number."""
+    if x.ndim >= 2 and x.size and not any(x.strides[:-1]):
+        return x[(0,) * (x.ndim - 1)]
+    return x
+
+
 def plant_share(steps: StepResults, share: Array) -> tuple[Array, Array, Array, Array]:
     """The labour (s/yr), capital ($), floor area (m²) and energy (J/yr) of one level of the plant (BatPaC, digest
     §5.5): each step's share of its labour, area, energy and capital, and the building capital (steps with
@@ -227,8 +235,8 @@ def plant_share(steps: StepResults, share: Array) -> tuple[Array, Array, Array, 
         Each step's share at this level, shape ``(..., K)``: ``cell_share`` for the cell plant, ``module_share`` for
         the module plant (cumulative), 1 for the pack plant (the whole plant).
     """
-    share = np.asarray(share, dtype=float)
-    bld = np.asarray(steps.building, dtype=float)
+    share = _step_row(np.asarray(share, dtype=float))
+    bld = _step_row(np.asarray(steps.building, dtype=float))
     k = np.shape(steps.labor_s)[-1]
 
     def total(*xs: Array) -> np.ndarray:  # Σ over the steps of the product of xs, step by step in the steps' order
@@ -236,15 +244,20 @@ def plant_share(steps: StepResults, share: Array) -> tuple[Array, Array, Array, 
         if k == 0:  # no steps: 0
             return np.zeros(np.broadcast_shapes(*(x.shape[:-1] for x in xs)))
         # step by step, strictly in order (no pairwise summation): ((p0 + p1) + p2) + ..., each step's product
-        # element by element, left to right (np.add.accumulate's numbers, without its strided pass over (n, K))
+        # element by element, left to right (np.add.accumulate's numbers, without its strided pass over (n, K));
+        # a factor that is exactly 1 for every design (a share of 1, no building) is left out: x * 1 is x, bit for bit
         shape = np.broadcast_shapes(*(x.shape for x in xs))[:-1]
         acc, tmp = np.empty(shape), np.empty(shape)
         for j in range(k):
-            prod = xs[0][..., j]
-            if len(xs) > 1:
-                prod = np.multiply(prod, xs[1][..., j], out=tmp)
-                for x in xs[2:]:
-                    np.multiply(tmp, x[..., j], out=tmp)
+            cols = [c for c in (x[..., j] for x in xs) if not (c.ndim == 0 and c == 1.0)]
+            if not cols:
+                prod: Any = 1.0
+            elif len(cols) == 1:
+                prod = cols[0]
+            else:
+                prod = np.multiply(cols[0], cols[1], out=tmp)
+                for c in cols[2:]:
+                    np.multiply(tmp, c, out=tmp)
             if j == 0:
                 np.copyto(acc, prod)
             else:
