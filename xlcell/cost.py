@@ -388,11 +388,12 @@ def _checked(design: CellDesign, factory: Factory | None, prices: MaterialPrices
 _BOTTLENECK = frozenset({"bottleneck_step", "bottleneck_utilisation", "line_capacity_cells_yr"})
 
 
-def _core(x: Mapping[str, Any], names: Sequence[str], shape: tuple[int, ...] = ()) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+def _core(x: Mapping[str, Any], names: Sequence[str], shape: tuple[int, ...] = (),
+          details: bool = True) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """The cost metrics ``names`` (field names of :class:`CostMetrics`, SI) of checked inputs (:func:`_checked`), and
     the intermediate results (``bom``, ``geometry``, ``steps``, ``drivers``); one vectorised evaluation. The metrics
     take the shape of the results broadcast with ``shape`` (the inputs' shape: an input that moves no cost still
-    gives one row per design)."""
+    gives one row per design). ``details`` False: the steps' drivers and ratios (display only) are not written."""
     d, plant, econ, table, prices = x["d"], x["plant"], x["econ"], x["table"], x["prices"]
     fmt, yields, slurry, calendering = x["fmt"], x["yields"], x["slurry"], x["calendering"]
     y_cell = np.prod(table.cell_yield, axis=-1)
@@ -419,7 +420,7 @@ def _core(x: Mapping[str, Any], names: Sequence[str], shape: tuple[int, ...] = (
         )
 
     steps, out = size_plant(drivers_for(n_target), geo.capacity_C, table, plant,
-                            machines=bool(_BOTTLENECK & set(names)) or "wip_cells" in names)
+                            machines=bool(_BOTTLENECK & set(names)) or "wip_cells" in names, details=details)
     n_acc = n_target * out
     if np.any(out < 1.0):  # the line cannot make the target: hardware scale at the real output
         bom, geo = _bom(d, geometry, n_acc / y_cell, y_cell, prices, yields, slurry)
@@ -636,8 +637,8 @@ def cost_values(
     shape = _input_shape(x)
     size = int(np.prod(shape))
     if size <= block:
-        return _core(x, names, shape)[0]
-    parts = [_core(_sliced(x, shape, a, min(a + block, size)), names, (min(a + block, size) - a,))[0]
+        return _core(x, names, shape, details=False)[0]
+    parts = [_core(_sliced(x, shape, a, min(a + block, size)), names, (min(a + block, size) - a,), details=False)[0]
              for a in range(0, size, block)]
     return {k: np.concatenate([p[k] for p in parts]).reshape(shape) for k in names}
 
