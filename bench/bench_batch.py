@@ -72,6 +72,20 @@ def _agree(got: np.ndarray, ref: np.ndarray, what: str) -> float:
     return err
 
 
+def _on_threads(what: str, run, one: dict, wall_one: float, n: int, unit: str, threads: int, rep: int) -> float:
+    """Time ``run`` (the same chunks on ``threads`` threads) against one thread's wall time, assert the same table as
+    ``one``, record the ratio; the peak memory after it."""
+    _, wall, got = best(run, rep)
+    _same(got, one)
+    rss = peak_rss_mb()
+    print(f"{what} on {threads} threads: {wall:.2f} s wall against {wall_one:.2f} s on one (identical), "
+          f"{n / wall:,.0f} {unit}/s; peak memory {rss:.0f} MB")
+    record(f"{what}, on {threads} threads: wall time / one thread", wall / wall_one,
+           "the same chunks on one thread (wall time; a shared machine's other jobs count)", value=n / wall,
+           unit=f"{unit}/s (wall)", note=f"identical; {wall:.2f} s; peak memory {rss:.0f} MB")
+    return rss
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=1_000_000, help="designs of the sweep")
@@ -90,14 +104,8 @@ def main(argv=None) -> int:
     rss_mc = peak_rss_mb()
     threads = B.default_threads()
     if threads > 1:  # the same chunks on a pool of threads: identical samples, the wall time
-        _, w_mc_t, (samples_t, _) = best(lambda: B.monte_carlo(mplan, threads=threads), rep)
-        _same(samples_t, samples)
-        rss_mc = peak_rss_mb()
-        print(f"Monte Carlo on {threads} threads: {w_mc_t:.2f} s wall against {w_mc:.2f} s on one (identical samples), "
-              f"{ns / w_mc_t:,.0f} samples/s; peak memory {rss_mc:.0f} MB")
-        record(f"Monte Carlo, {ns:,} samples of $/kWh, on {threads} threads: wall time / one thread", w_mc_t / w_mc,
-               "the same chunks on one thread (wall time; a shared machine's other jobs count)", value=ns / w_mc_t,
-               unit="samples/s (wall)", note=f"identical samples; {w_mc_t:.2f} s; peak memory {rss_mc:.0f} MB")
+        rss_mc = _on_threads(f"Monte Carlo, {ns:,} samples of $/kWh", lambda: B.monte_carlo(mplan, threads=threads)[0],
+                             samples, w_mc, ns, "samples", threads, rep)
     spec = UncertaintySpec()
     t_kmc, _, kparts = best(lambda: [monte_carlo_cost(1, lo, hi, k, spec) for lo, hi in mplan.layout()], rep)
     err_mc = _agree(np.concatenate(kparts), samples["cell_cost_usd_per_kWh"], "Monte Carlo $/kWh")
@@ -124,14 +132,8 @@ def main(argv=None) -> int:
     t_sweep, w_sweep, table = best(lambda: B.sweep(plan, threads=1), rep)
     rss_sweep = peak_rss_mb()
     if threads > 1:
-        _, w_sweep_t, table_t = best(lambda: B.sweep(plan, threads=threads), rep)
-        _same(table_t, table)
-        rss_sweep = peak_rss_mb()
-        print(f"sweep on {threads} threads: {w_sweep_t:.2f} s wall against {w_sweep:.2f} s on one (identical table), "
-              f"{n / w_sweep_t:,.0f} designs/s; peak memory {rss_sweep:.0f} MB")
-        record(f"full chain, {n:,} designs, 3 outputs, on {threads} threads: wall time / one thread", w_sweep_t / w_sweep,
-               "the same chunks on one thread (wall time; a shared machine's other jobs count)", value=n / w_sweep_t,
-               unit="designs/s (wall)", note=f"identical table; {w_sweep_t:.2f} s; peak memory {rss_sweep:.0f} MB")
+        rss_sweep = _on_threads(f"full chain, {n:,} designs, 3 outputs", lambda: B.sweep(plan, threads=threads), table,
+                                w_sweep, n, "designs", threads, rep)
     cols = [table["pos_thickness_um"] * 1e-6, table["pos_porosity"], table["np_ratio"], table["sep_thickness_um"] * 1e-6]
     # the kernel in the same blocks (the chunks' memory; one block of a million would run out of cache, not faster)
     t_k, _, kparts = best(lambda: [fused(*(c[lo:hi] for c in cols), k) for lo, hi in plan.layout()], rep)

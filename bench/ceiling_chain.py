@@ -38,6 +38,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.bench_batch import best as _best  # noqa: E402
 from bench.fused_chain import constants, fused  # noqa: E402
 from xlcell import batch as B  # noqa: E402
 from xlcell import degradation as D  # noqa: E402
@@ -56,14 +57,9 @@ TRANSCENDENTALS = {
 
 
 def best(fn, repeat=3):
-    """(least wall, least CPU) of ``repeat`` calls and the last result."""
-    w = c = float("inf")
-    out = None
-    for _ in range(repeat):
-        t0, c0 = time.perf_counter(), time.process_time()
-        out = fn()
-        w, c = min(w, time.perf_counter() - t0), min(c, time.process_time() - c0)
-    return w, c, out
+    """(least wall, least CPU) of ``repeat`` calls and the last result (:func:`bench.bench_batch.best` reordered)."""
+    cpu, wall, out = _best(fn, repeat)
+    return wall, cpu, out
 
 
 def life_models(plan: B.SweepPlan):

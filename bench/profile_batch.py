@@ -26,15 +26,18 @@ from xlcell import batch as B  # noqa: E402
 from xlcell import bom, cell, cost, degradation, lcos, registry, uncertainty, wiring  # noqa: E402
 from xlcell.cell import default_design  # noqa: E402
 
-#: (label, owner, attribute, depth): the stages wrapped (inclusive CPU time; depth: indentation under its parent)
-SWEEP_STAGES = (
-    ("points and inputs (uniform draws, scaling, designs applied)", B, "uniform_points", 0),
+#: the cost model's stages (label, owner, attribute, depth): inclusive CPU time; depth: indentation under its parent
+COST_STAGES = (
     ("cost model (cost_values)", cost, "cost_values", 0),
     ("cell chain for the cost (geometry)", cost, "_geometry", 1),
     ("bill of materials", cost, "_bom", 1),
     ("plant sizing, 25 steps (size_plant)", cost, "size_plant", 1),
     ("plant share, sums over the steps", cost, "plant_share", 1),
     ("rollup", cost, "rollup", 1),
+)
+SWEEP_STAGES = (
+    ("points and inputs (uniform draws, scaling, designs applied)", B, "uniform_points", 0),
+    *COST_STAGES,
     ("rate model at the duty (lcos.duty_point)", lcos, "duty_point", 0),
     ("life model (cycle_life)", degradation, "cycle_life", 0),
     ("set-up: stresses, cycle-independent terms", degradation._LifeModel, "__init__", 1),
@@ -46,12 +49,7 @@ MC_STAGES = (
     ("draws (block_draws)", B, "block_draws", 0),
     ("sampled prices", uncertainty, "sample_prices", 0),
     ("sampled designs", uncertainty, "sample_design", 0),
-    ("cost model (cost_values)", cost, "cost_values", 0),
-    ("cell chain for the cost (geometry)", cost, "_geometry", 1),
-    ("bill of materials", cost, "_bom", 1),
-    ("plant sizing, 25 steps (size_plant)", cost, "size_plant", 1),
-    ("plant share, sums over the steps", cost, "plant_share", 1),
-    ("rollup", cost, "rollup", 1),
+    *COST_STAGES,
     ("feasibility flag (the rate model)", wiring, "feasibility", 0),
     ("cell chain (cell.chain)", cell, "chain", 1),
 )
