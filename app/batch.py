@@ -244,6 +244,8 @@ def _shared_args(p: argparse.ArgumentParser, n_flag: str, n_help: str) -> None:
     p.add_argument("--workers", type=int, metavar="W", help="workers of --dask local (default: one per core)")
     p.add_argument("--chunk", type=int, metavar="K", help="samples per chunk (rounded up to whole blocks of 4096; "
                    "default 65536); the numbers do not depend on it")
+    p.add_argument("--threads", type=int, metavar="T", help="threads in this process without --dask (default: "
+                   "$XLCELL_THREADS, else the cores available); the numbers do not depend on it")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
 
@@ -261,10 +263,14 @@ def _print_summary(head: str, summary: Mapping[str, Mapping[str, float]], units:
 def _run_info(args: argparse.Namespace, n: int, t: float, cpu: float, client: Any, rate_key: str,
               chunks: int) -> dict[str, Any]:
     """The run's figures: throughput and wall time, this process's CPU time (on a shared machine the honest
-    figure; with Dask the workers' CPU is not in it), peak memory, the run's identity and the cluster's size."""
+    figure, summed over its threads; with Dask the workers' CPU is not in it), peak memory, the run's identity and the
+    cluster's size or the threads."""
+    from xlcell.batch import default_threads
+
     info = {rate_key: n / t if t > 0 else float("inf"), "seconds": t, "cpu_seconds": cpu, "peak_rss_mb": peak_rss_mb(), "n": n,
             "seed": args.seed, "chunks": chunks, "dask": args.dask or None,
-            "workers": len(client.nthreads()) if client is not None else 0}
+            "workers": len(client.nthreads()) if client is not None else 0,
+            "threads": 0 if client is not None else (args.threads or default_threads())}
     w = cluster_peak_rss_mb(client)
     if w is not None:
         info["worker_peak_rss_mb"] = w
@@ -331,7 +337,7 @@ def _sweep(args: argparse.Namespace) -> int:
     out = args.out or default_out("sweep")
     _check_out(out)
     table, info = _timed(args, plan.n, "design", "designs_per_s", len(plan.layout()),
-                         lambda ex, bar: batch.sweep(plan, ex, bar))
+                         lambda ex, bar: batch.sweep(plan, ex, bar, args.threads))
     write_table(table, out)
     return _finish(args, info, table, [k for k in plan.outputs if k != "feasible"],
                    lambda i: f"sweep: {plan.n:,} designs in {i['seconds']:.2f} s ({i['designs_per_s']:,.0f} designs/s), "
@@ -375,7 +381,7 @@ def _montecarlo(args: argparse.Namespace) -> int:
                                                         args.chunk or batch.DEFAULT_CHUNK))
     _check_out(args.out)
     (table, det), info = _timed(args, plan.n, "sample", "samples_per_s", len(plan.layout()),
-                                lambda ex, bar: batch.monte_carlo(plan, ex, bar))
+                                lambda ex, bar: batch.monte_carlo(plan, ex, bar, args.threads))
     if args.out:
         write_table(table, args.out)
         info["out"] = str(Path(args.out).resolve())
@@ -416,7 +422,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
     n_runs = max(args.n, 1) * (len(b.keys) + 2)
     chunk = args.chunk or batch.DEFAULT_CHUNK
     res, info = _timed(args, n_runs, "run", "runs_per_s", len(batch.chunk_layout(n_runs, chunk)),
-                       lambda ex, bar: model_sobol(b, args.n, args.seed, outputs, executor=ex, chunk=chunk, progress=bar,
+                       lambda ex, bar: model_sobol(b, args.n, args.seed, outputs, executor=ex, chunk=chunk, progress=bar, threads=args.threads,
                                                    base=design_from_mapping(design) if design else None))
     t = info["seconds"]
     rows = res.table()

@@ -15,8 +15,10 @@ Ratios in the same run (issue 15):
 * ``--dask``: a LocalCluster of 1 and of 2 worker processes (one thread each) against the in-process run (identical
   tables, asserted). On a 2-core machine shared with other jobs, read the scaling as an upper bound of the overhead.
 
-The in-process figures are CPU times (``time.process_time``; single-threaded, so on a shared machine they do not
-count the time other jobs hold the cores), the best of 3 runs up to 2^17 designs; the Dask rows compare wall times.
+The in-process figures are CPU times of one thread (``threads=1``; ``time.process_time``, so on a shared machine
+they do not count the time other jobs hold the cores), the best of 3 runs up to 2^17 designs; then the same runs on
+the threads available (``xlcell.batch.default_threads``, ``XLCELL_THREADS``), compared in wall time, their tables
+asserted identical to one thread's; the Dask rows compare wall times.
 Peak memory is this process's (``resource.getrusage``): the Monte Carlo's is read first, then the sweep's (the larger
 so far); run one benchmark per process (``bench/run_all.py`` does).
 Run: python bench/bench_batch.py [--n 1000000] [--samples 1000000] [--dask] [--quick]
@@ -70,6 +72,20 @@ def _agree(got: np.ndarray, ref: np.ndarray, what: str) -> float:
     return err
 
 
+def _on_threads(what: str, run, one: dict, wall_one: float, n: int, unit: str, threads: int, rep: int) -> float:
+    """Time ``run`` (the same chunks on ``threads`` threads) against one thread's wall time, assert the same table as
+    ``one``, record the ratio; the peak memory after it."""
+    _, wall, got = best(run, rep)
+    _same(got, one)
+    rss = peak_rss_mb()
+    print(f"{what} on {threads} threads: {wall:.2f} s wall against {wall_one:.2f} s on one (identical), "
+          f"{n / wall:,.0f} {unit}/s; peak memory {rss:.0f} MB")
+    record(f"{what}, on {threads} threads: wall time / one thread", wall / wall_one,
+           "the same chunks on one thread (wall time; a shared machine's other jobs count)", value=n / wall,
+           unit=f"{unit}/s (wall)", note=f"identical; {wall:.2f} s; peak memory {rss:.0f} MB")
+    return rss
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=1_000_000, help="designs of the sweep")
@@ -84,8 +100,12 @@ def main(argv=None) -> int:
     # ---- Monte Carlo first (its peak memory is read before the sweep's): chunked vs the written-out kernel
     mplan = B.check_monte_carlo(B.MonteCarloPlan(default_design(), ns, seed=1))
     B.monte_carlo(dataclasses.replace(mplan, n=100))  # warm up
-    t_mc, w_mc, (samples, _) = best(lambda: B.monte_carlo(mplan), rep)
+    t_mc, w_mc, (samples, _) = best(lambda: B.monte_carlo(mplan, threads=1), rep)
     rss_mc = peak_rss_mb()
+    threads = B.default_threads()
+    if threads > 1:  # the same chunks on a pool of threads: identical samples, the wall time
+        rss_mc = _on_threads(f"Monte Carlo, {ns:,} samples of $/kWh", lambda: B.monte_carlo(mplan, threads=threads)[0],
+                             samples, w_mc, ns, "samples", threads, rep)
     spec = UncertaintySpec()
     t_kmc, _, kparts = best(lambda: [monte_carlo_cost(1, lo, hi, k, spec) for lo, hi in mplan.layout()], rep)
     err_mc = _agree(np.concatenate(kparts), samples["cell_cost_usd_per_kWh"], "Monte Carlo $/kWh")
@@ -109,8 +129,11 @@ def main(argv=None) -> int:
     # ---- sweep through the full chain: chunked vs the hand-fused kernel and vs one registry call
     plan = B.check_sweep(B.SweepPlan(B.make_bounds(), n, seed=1, outputs=SWEEP3))
     B.sweep(dataclasses.replace(plan, n=100))  # warm up (imports, wiring)
-    t_sweep, w_sweep, table = best(lambda: B.sweep(plan), rep)
+    t_sweep, w_sweep, table = best(lambda: B.sweep(plan, threads=1), rep)
     rss_sweep = peak_rss_mb()
+    if threads > 1:
+        rss_sweep = _on_threads(f"full chain, {n:,} designs, 3 outputs", lambda: B.sweep(plan, threads=threads), table,
+                                w_sweep, n, "designs", threads, rep)
     cols = [table["pos_thickness_um"] * 1e-6, table["pos_porosity"], table["np_ratio"], table["sep_thickness_um"] * 1e-6]
     # the kernel in the same blocks (the chunks' memory; one block of a million would run out of cache, not faster)
     t_k, _, kparts = best(lambda: [fused(*(c[lo:hi] for c in cols), k) for lo, hi in plan.layout()], rep)

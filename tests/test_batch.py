@@ -1,6 +1,7 @@
 """Batch runs (xlcell.batch): seeds per block, numbers independent of the chunking and of where the chunks run
 (a Dask LocalCluster), and a sweep's outputs equal to the chain's own route."""
 import dataclasses
+import time
 
 import numpy as np
 import pytest
@@ -144,3 +145,59 @@ def test_dask_local_cluster_gives_the_in_process_numbers():
         there_mc = B.monte_carlo(mc, ex)
     _same(there_mc[0], here_mc[0])
     assert there_mc[1] == here_mc[1]
+
+
+def test_threads_give_the_single_threaded_numbers_bit_for_bit():
+    # issue 15: the chunks run on a pool of threads; a chunk's numbers do not depend on the thread or its neighbours,
+    # so 1, 2 and 4 threads give the same arrays (a sweep through the full chain with prices, and a Monte Carlo)
+    n = 5 * B.BLOCK + 123
+    sweep = B.SweepPlan(B.make_bounds({**B.DESIGN_BOUNDS, "pos_am_usd_kg": (13, 39)}), n, seed=8, chunk=B.BLOCK,
+                        outputs=("cell_cost_usd_per_kWh", "cycle_life", "lcos_cell_usd_per_kWh", "feasible"))
+    mc = B.MonteCarloPlan(default_design(), n, seed=8, chunk=B.BLOCK,
+                          outputs=("cell_cost_usd_per_kWh", "specific_energy_Wh_kg"))
+    one_sweep, one_mc = B.sweep(sweep, threads=1), B.monte_carlo(mc, threads=1)
+    assert np.isfinite(one_sweep["cycle_life"]).any() and np.ptp(one_mc[0]["cell_cost_usd_per_kWh"]) > 0
+    for threads in (2, 4):
+        done = []
+        _same(B.sweep(sweep, progress=done.append, threads=threads), one_sweep)
+        assert done == [B.BLOCK] * 5 + [123]  # collected in order
+        many_mc = B.monte_carlo(mc, threads=threads)
+        _same(many_mc[0], one_mc[0])
+        assert many_mc[1] == one_mc[1]
+    # Sobol points too (their warning filter is swapped under a lock)
+    sob = dataclasses.replace(sweep, sobol=True, n=3 * B.BLOCK, outputs=("cell_cost_usd_per_kWh",))
+    _same(B.sweep(sob, threads=3), B.sweep(sob, threads=1))
+
+
+def test_threads_default_to_the_cores_available_or_the_environment(monkeypatch):
+    import os
+
+    monkeypatch.delenv(B.THREADS_ENV, raising=False)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert B.default_threads() == cores
+    monkeypatch.setenv(B.THREADS_ENV, "3")
+    assert B.default_threads() == 3
+    for bad in ("0", "two", "-1"):
+        monkeypatch.setenv(B.THREADS_ENV, bad)
+        with pytest.raises(InputError, match=B.THREADS_ENV):
+            B.default_threads()
+    with pytest.raises(InputError, match="threads"):
+        B.map_chunks(abs, [(1,), (2,)], threads=0)
+    # results in task order whatever finishes first
+    monkeypatch.setenv(B.THREADS_ENV, "4")
+    assert B.map_chunks(abs, [(-k,) for k in range(9)]) == list(range(9))
+
+
+def test_a_failing_chunk_on_threads_raises_and_drops_the_chunks_not_started():
+    started = []
+
+    def chunk(k):
+        started.append(k)
+        if k == 1:
+            raise InputError("k", k, "not 1")
+        time.sleep(0.01)  # the others take a while: 200 of them would take a second on 2 threads
+        return k
+
+    with pytest.raises(InputError, match="k = 1"):
+        B.map_chunks(chunk, [(k,) for k in range(200)], threads=2)
+    assert len(started) < 200  # the queue was dropped, not run to its end

@@ -56,6 +56,11 @@ def test_montecarlo_json_beyond_the_udf_cap(tmp_path, capsys):
     assert got["n"] == n and got["samples_per_s"] > 0 and got["chunks"] == 2
     c = got["cell_cost_usd_per_kWh"]
     assert STATS <= set(c) and c["p5"] < got["deterministic"]["cell_cost_usd_per_kWh"] < c["p95"]
+    # --threads: the same statistics on one thread (the chunks' numbers do not depend on the threads)
+    assert main(["montecarlo", "--samples", str(n), "--seed", "1", "--design", str(design), "--json", "--no-progress",
+                 "--threads", "1"]) == 0
+    one = _json(capsys)
+    assert one["threads"] == 1 and one["cell_cost_usd_per_kWh"] == c
 
 
 def test_sensitivity_json(capsys, tmp_path):
@@ -72,6 +77,7 @@ def test_sensitivity_json(capsys, tmp_path):
     (["sweep", "--n", "0"], "n = 0"),
     (["sweep", "--n", "5", "--out", "x.xlsx"], "--out"),
     (["montecarlo", "--samples", "5", "--outputs", "nope"], "nope"),
+    (["sweep", "--n", "5", "--threads", "0"], "threads = 0"),
 ])
 def test_failures_are_one_sentence(argv, says, capsys):
     assert main(argv + ["--no-progress"]) == 2

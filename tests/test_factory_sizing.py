@@ -93,3 +93,47 @@ def test_plant_share_does_not_depend_on_the_memory_layout():
     part, _ = size_plant(half, cap[:150], table, plant, machines=False)
     for x, y in zip(plant_share(steps, steps.cell_share), plant_share(part, part.cell_share)):
         assert np.array_equal(x[:150], y)
+
+
+def _plant_share_accumulate(steps, share):
+    """plant_share as it was before issue 15's third pass (np.add.accumulate along the steps, every factor
+    multiplied): the same additions in the same order, which the new code must give bit for bit."""
+    share, bld = np.asarray(share, dtype=float), np.asarray(steps.building, dtype=float)
+
+    def total(*xs):
+        prod = np.asarray(xs[0], dtype=float)
+        for x in xs[1:]:
+            prod = prod * np.asarray(x, dtype=float)
+        return np.array(np.add.accumulate(prod, axis=-1)[..., -1])
+
+    labor, area, total_area = total(share, steps.labor_s), total(share, steps.area_m2), total(steps.area_m2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        area_share = np.where(total_area > 0, area / total_area, 0.0)
+    capex = total(share, steps.capex_usd, 1.0 - bld) + total(bld, steps.capex_usd) * area_share
+    return labor, capex, area, total(share, steps.energy_J)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_plant_share_is_the_accumulated_sum_bit_for_bit(name):
+    # the factors of 1 left out (x * 1 is x) and the broadcast step rows read as rows: the same numbers, to the bit,
+    # for every case and level, and with the share given as a full designs x steps array too
+    drivers, cap, table, plant, machines = CASES[name]
+    got, _ = size_plant(drivers, cap, table, plant, machines=machines)
+    for level in (got.cell_share, np.asarray(table.columns["module_share"]), np.ones(len(table)),
+                  np.ascontiguousarray(got.cell_share)):
+        for x, y in zip(plant_share(got, level), _plant_share_accumulate(got, level)):
+            assert np.shape(x) == np.shape(y)
+            assert np.array_equal(x, y, equal_nan=True)
+
+
+def test_size_plant_without_details_leaves_only_the_drivers_and_ratios_out():
+    drivers, cap, table, plant, _ = CASES["fixed machines"]
+    full, out = size_plant(drivers, cap, table, plant, machines=False)
+    lean, out2 = size_plant(drivers, cap, table, plant, machines=False, details=False)
+    assert np.array_equal(out, out2)
+    for f in dataclasses.fields(full):
+        a, b = getattr(lean, f.name), getattr(full, f.name)
+        if f.name in ("driver", "ratio"):
+            assert np.shape(a) == np.shape(b) and np.isnan(a).all() and np.isfinite(b).all()
+        elif not isinstance(b, tuple):
+            assert np.array_equal(a, b, equal_nan=True), f.name

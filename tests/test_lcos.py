@@ -207,3 +207,25 @@ def test_negative_lcos_is_returned_when_the_residual_value_exceeds_the_cost():
                         var_om_usd_J=0.0))
     assert float(r.lcos_usd_J) < 0 and float(r.eol_usd_J) < 0
     assert float(r.lcos_usd_J) == pytest.approx(float(r.capex_usd_J + r.om_usd_J + r.charging_usd_J + r.eol_usd_J), rel=1e-12)
+
+
+def test_duty_point_and_feasibility_are_the_full_rate_models_numbers():
+    # issue 15: the duty point reads the rate model without its feasibility and size limits, the feasibility flag
+    # without the size limits; their values are evaluate_cell's, bit for bit (thick, thin, porous, dense, high C-rate)
+    from xlcell.cell import evaluate_cell, feasibility
+    from xlcell.lcos import duty_point
+
+    rng = np.random.default_rng(3)
+    d = default_design()
+    n = 400
+    d = dataclasses.replace(d, c_rate_per_h=rng.uniform(0.2, 4.0, n),
+                            pos=dataclasses.replace(d.pos, thickness_m=rng.uniform(30e-6, 300e-6, n),
+                                                    porosity=rng.uniform(0.15, 0.5, n)))
+    full = evaluate_cell(d)
+    at = duty_point(d)
+    assert np.array_equal(at["usable_capacity_fraction"], full.usable_capacity_fraction)
+    assert np.array_equal(at["voltage_under_load_V"], full.voltage_under_load_V)
+    flags = feasibility(d)
+    assert 0 < flags["feasible"].sum() < n  # both kinds present
+    for key in ("feasible", "feasible_electrolyte", "feasible_solid", "feasible_voltage"):
+        assert np.array_equal(flags[key], getattr(full, key)), key

@@ -15,19 +15,25 @@ sequence (:class:`scipy.stats.qmc.Sobol`, fast-forwarded), so it too is independ
   set in the cost context as arrays (one price per design).
 * :func:`monte_carlo` runs :func:`xlcell.uncertainty.monte_carlo` chunk by chunk beyond the UDF's cap: every chunk is
   one vectorised call on the draws of its blocks, and the samples are concatenated in block order.
-* :func:`map_chunks` runs the chunks in this process or on any executor (a Dask
-  client's ``get_executor()``, a process pool): this module imports no engine.
+* :func:`map_chunks` runs the chunks in this process, on a pool of threads (both cores of a laptop: numpy releases
+  the GIL in its array operations; :func:`default_threads`, ``XLCELL_THREADS``), or on any executor (a Dask client's
+  ``get_executor()``, a process pool): this module imports no engine. A chunk's numbers do not depend on where or
+  beside what it runs, so the table is the same, bit for bit, with any number of threads or workers.
 
 Memory: a chunk's model call holds the arrays of ``chunk`` designs that its outputs need (each provider computes only
 the outputs asked, :mod:`xlcell.registry`; the cost model works in blocks of :data:`xlcell.cost.CHUNK`): about 200 MB
-of peak resident memory for a sweep or a Monte Carlo of a million at the default 65,536 (``bench/bench_batch.py``);
-the combined table holds one float per sample and output.
+of peak resident memory for a sweep or a Monte Carlo of a million at the default 65,536 (``bench/bench_batch.py``),
+one chunk's working arrays more per further thread; the combined table holds one float per sample and output.
 """
 from __future__ import annotations
 
 import dataclasses
 import math
+import os
+import sys
+import threading
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
@@ -190,6 +196,9 @@ def chunk_layout(n: int, chunk: int = DEFAULT_CHUNK) -> list[tuple[int, int]]:
     return [(a, min(a + size, n)) for a in range(0, n, size)]
 
 
+_SOBOL_LOCK = threading.Lock()
+
+
 def uniform_points(n_dim: int, seed: int, start: int, stop: int, sobol: bool = False) -> np.ndarray:
     """Points ``start .. stop`` (rows) of a run's sequence in the unit cube ``[0, 1)^n_dim``.
 
@@ -213,7 +222,9 @@ def uniform_points(n_dim: int, seed: int, start: int, stop: int, sobol: bool = F
         eng = qmc.Sobol(n_dim, scramble=True, rng=np.random.default_rng(seed))
         if start:
             eng.fast_forward(start)
-        with warnings.catch_warnings():  # a chunk of a sequence is not a power of 2; the whole run may be
+        # a chunk of a sequence is not a power of 2 (the whole run may be); catch_warnings swaps the process's
+        # filters, so one thread at a time
+        with _SOBOL_LOCK, warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*balance properties.*")
             return eng.random(stop - start)
     if start % BLOCK:
@@ -225,9 +236,36 @@ def uniform_points(n_dim: int, seed: int, start: int, stop: int, sobol: bool = F
     return np.concatenate(parts) if parts else np.zeros((0, n_dim))
 
 
+#: environment variable: the threads of a batch run in this process (default :func:`default_threads`)
+THREADS_ENV = "XLCELL_THREADS"
+
+
+def default_threads() -> int:
+    """The threads a batch run uses in this process: ``XLCELL_THREADS`` if set (a whole number >= 1), else the
+    cores this process may run on (``os.sched_getaffinity``; ``os.cpu_count()`` where that does not exist; 1 in
+    Pyodide, which has no threads). BLAS threads are not touched (the chain does no linear algebra)."""
+    env = os.environ.get(THREADS_ENV, "").strip()
+    if env:
+        try:
+            n = int(env)
+        except ValueError:
+            n = 0
+        if n < 1:
+            raise InputError(THREADS_ENV, env, "a whole number of threads >= 1 (or unset: the cores available)")
+        return n
+    if sys.platform == "emscripten":
+        return 1
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
 def map_chunks(fn: Callable[..., Any], tasks: Sequence[tuple], executor: Executor | None = None,
-               progress: Callable[[int], None] | None = None, sizes: Sequence[int] | None = None) -> list[Any]:
-    """``[fn(*task) for task in tasks]``, in this process or on ``executor``; results in task order.
+               progress: Callable[[int], None] | None = None, sizes: Sequence[int] | None = None,
+               threads: int | None = None) -> list[Any]:
+    """``[fn(*task) for task in tasks]``, in this process (on ``threads`` threads) or on ``executor``; results in
+    task order.
 
     Parameters
     ----------
@@ -237,14 +275,25 @@ def map_chunks(fn: Callable[..., Any], tasks: Sequence[tuple], executor: Executo
         Its arguments, one tuple per chunk.
     executor : Executor, optional
         Where to run: anything with ``submit(fn, *args)`` returning a future with ``result()`` (a Dask client's
-        ``get_executor()``, a ``concurrent.futures`` pool); None: here, one chunk after another.
+        ``get_executor()``, a ``concurrent.futures`` pool); None: here, on ``threads`` threads.
     progress : callable, optional
         ``progress(k)`` as each chunk's result is collected (in task order), ``k`` its ``sizes`` entry (default 1).
     sizes : sequence of int, optional
         The samples of each chunk, for ``progress``.
+    threads : int, optional
+        Threads in this process without an executor (default :func:`default_threads`): each runs whole chunks
+        (``fn`` must not share writable state between calls; the chunk functions here do not), at most ``threads``
+        chunks in memory at once beside the results; 1: one chunk after another in the calling thread.
     """
     sizes = list(sizes) if sizes is not None else [1] * len(tasks)
     if executor is None:
+        threads = default_threads() if threads is None else whole_number(threads, "threads", 1)
+        if threads > 1 and len(tasks) > 1:
+            pool = ThreadPoolExecutor(max_workers=min(threads, len(tasks)), thread_name_prefix="xlcell-chunk")
+            try:
+                return map_chunks(fn, tasks, pool, progress, sizes)
+            finally:  # a failed chunk (or Ctrl-C) drops the chunks not started: only the running ones finish
+                pool.shutdown(wait=True, cancel_futures=True)
         out = []
         for task, k in zip(tasks, sizes):
             out.append(fn(*task))
@@ -398,7 +447,7 @@ def check_sweep(plan: SweepPlan) -> SweepPlan:
 
 
 def sweep(plan: SweepPlan, executor: Executor | None = None,
-          progress: Callable[[int], None] | None = None) -> dict[str, np.ndarray]:
+          progress: Callable[[int], None] | None = None, threads: int | None = None) -> dict[str, np.ndarray]:
     """The table of a sweep: one row per design, the inputs (display units, the keys of ``plan.bounds``) then the
     outputs (display units), chunk by chunk.
 
@@ -410,12 +459,14 @@ def sweep(plan: SweepPlan, executor: Executor | None = None,
         Where the chunks run (:func:`map_chunks`); the table is the same anywhere.
     progress : callable, optional
         ``progress(rows)`` after each chunk.
+    threads : int, optional
+        Threads without an executor (:func:`map_chunks`; default :func:`default_threads`); the table is the same.
     """
     plan = check_sweep(plan)
     sweep_chunk(plan, 0, 1)  # one design first: a bad context fails here, once, not on every worker
     lay = plan.layout()
     return combine(map_chunks(sweep_chunk, [(plan, a, b) for a, b in lay], executor, progress,
-                              [b - a for a, b in lay]))
+                              [b - a for a, b in lay], threads))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -506,8 +557,8 @@ def check_monte_carlo(plan: MonteCarloPlan) -> MonteCarloPlan:
                                chunk=whole_number(plan.chunk, "chunk", 1), outputs=outputs, spec=spec)
 
 
-def monte_carlo(plan: MonteCarloPlan, executor: Executor | None = None,
-                progress: Callable[[int], None] | None = None) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+def monte_carlo(plan: MonteCarloPlan, executor: Executor | None = None, progress: Callable[[int], None] | None = None,
+                threads: int | None = None) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     """``(samples, deterministic)``: the samples of each output (and ``feasible``) in sample order, and the
     unperturbed design's value of each output.
 
@@ -519,16 +570,19 @@ def monte_carlo(plan: MonteCarloPlan, executor: Executor | None = None,
         Where the chunks run (:func:`map_chunks`); the samples are the same anywhere.
     progress : callable, optional
         ``progress(samples)`` after each chunk.
+    threads : int, optional
+        Threads without an executor (:func:`map_chunks`; default :func:`default_threads`); the samples are the same.
     """
     plan = check_monte_carlo(plan)
     lay = plan.layout()
-    parts = map_chunks(monte_carlo_chunk, [(plan, a, b) for a, b in lay], executor, progress, [b - a for a, b in lay])
+    parts = map_chunks(monte_carlo_chunk, [(plan, a, b) for a, b in lay], executor, progress, [b - a for a, b in lay],
+                       threads)
     det = {k.split(":", 1)[1]: float(parts[0][k][0]) for k in parts[0] if k.startswith("deterministic:")}
     table = combine([{k: v for k, v in p.items() if not k.startswith("deterministic:")} for p in parts])
     return table, det
 
 
-__all__ = ["BLOCK", "DEFAULT_CHUNK", "DESIGN_BOUNDS", "PRICE_BOUNDS", "SWEEP_OUTPUTS", "SUMMARY_STATS", "Bounds",
+__all__ = ["BLOCK", "DEFAULT_CHUNK", "THREADS_ENV", "default_threads", "DESIGN_BOUNDS", "PRICE_BOUNDS", "SWEEP_OUTPUTS", "SUMMARY_STATS", "Bounds",
            "make_bounds", "block_seed", "chunk_layout", "uniform_points", "map_chunks", "combine", "summary", "SweepPlan",
            "evaluate_inputs", "sweep_chunk", "check_sweep", "sweep", "MonteCarloPlan", "block_draws", "monte_carlo_chunk",
            "check_monte_carlo", "monte_carlo"]

@@ -1584,10 +1584,14 @@ def _max_scale(t: Mapping[str, Array], f: Array) -> Array:
     return s
 
 
-def _rate_limits(d: CellDesign, c: Mapping[str, Array], c_rate: Array) -> dict[str, Array]:
+def _rate_limits(d: CellDesign, c: Mapping[str, Array], c_rate: Array, *, limits: bool = True,
+                 sizes: bool = True) -> dict[str, Array]:
     """Diffusion numbers, usable fractions, voltage under load and size limits at ``c_rate`` (1/h).
 
     ``c`` is the chain's dictionary of the designs (:func:`chain`): areal capacities, open-circuit voltage, ASIs.
+    ``limits`` False: without the feasibility limits (the charge's salt balance, ``phi_n``, ``lim_*``); ``sizes``
+    False (or ``limits`` False): without the size limits (``l_max_*``, ``r_max_*``: a Newton solve each). The values
+    returned are the same either way; the usable fraction and the voltage under load need neither.
     """
     p, n = d.pos, d.neg
     b = d.bruggeman_exponent
@@ -1606,7 +1610,6 @@ def _rate_limits(d: CellDesign, c: Mapping[str, Array], c_rate: Array) -> dict[s
     h_p, h_n = surface_headroom(p, "pos"), surface_headroom(n, "neg")
     # electrolyte: the share of each electrode the salt reaches (discharge: the positive; charge: the negative)
     dis = _salt_balance(d, k, (Deff_p, Deff_n, Ds))
-    chg = _salt_balance(d, k, (Deff_p, Deff_n, Ds), charge=True)
     # the steady balance sets in on two time scales: the positive's own parabola (a drop of N_e,p/2 of c0) in its
     # slab's first mode τ_p = 4 L_p²/(π² D_p), the shift of the whole profile (the rest of the steady depletion X at
     # full reach) in the full cell's salt relaxation time τ_c = (4/π²)(L_p + L_s + L_n) Σ L/D_eff. The salt at the
@@ -1634,26 +1637,28 @@ def _rate_limits(d: CellDesign, c: Mapping[str, Array], c_rate: Array) -> dict[s
     r_v = np.clip((ocv - v_load) / (ocv - v_cut), 0.0, 1.0)
     f_v = (1.0 - r_v) ** d.ocv_tail
     fraction = np.minimum(u_p, u_n) * f_v
+    out = dict(t_s_p=t_s_p, t_s_n=t_s_n, n_e_p=n_e_p, n_e_n=n_e_n, n_s_p=n_s_p, n_s_n=n_s_n, phi_p=phi, salt_balance=dis,
+               u_p=u_p, u_n=u_n, f_v=f_v, fraction=fraction, current_density=i, eta_p=eta_p, eta_n=eta_n, v_load=v_load,
+               v_cut=v_cut, i0_p=i0_p, i0_n=i0_n, asi_ohm=asi_ohm)
+    if not limits:
+        return out
     # feasibility criteria: each limit alone keeps min_usable_fraction; the limit ratios <= 1 are their smooth form
+    chg = _salt_balance(d, k, (Deff_p, Deff_n, Ds), charge=True)
     fmin = d.min_usable_fraction
     ns_crit_p, ns_crit_n = sphere_critical_number(fmin, h_p), sphere_critical_number(fmin, h_n)
-
-    lim_e_p, lim_e_n = _salt_limit(dis, fmin), _salt_limit(chg, fmin)
-    # the positive (negative) thickness at which its electrolyte limit is 1, N/P, porosity and composition held
-    l_max_p = p.thickness_m * _max_scale(dis, fmin)
-    l_max_n = n.thickness_m * _max_scale(chg, fmin)
+    out.update(t_e_p=diffusion_time(p.thickness_m, Deff_p), t_e_n=diffusion_time(n.thickness_m, Deff_n),
+               phi_n=chg["phi"], lim_e_p=_salt_limit(dis, fmin), lim_e_n=_salt_limit(chg, fmin),
+               lim_s_p=n_s_p / ns_crit_p, lim_s_n=n_s_n / ns_crit_n)
     # the pulse's salt: the same balance with the positive's salt diffusivity its Kirchhoff mean over the salt a
     # maximum-power pulse leaves there (from SALT_EMPTY_SHARE c0, its pores run empty, to c0)
     gain = salt_diffusivity_gain(d)
-    pulse_balance = dis if gain is None else _salt_balance(d, k, (Deff_p * gain, Deff_n, Ds))
-    return dict(salt_balance_pulse=pulse_balance, t_e_p=diffusion_time(p.thickness_m, Deff_p), t_e_n=diffusion_time(n.thickness_m, Deff_n),
-                t_s_p=t_s_p, t_s_n=t_s_n, n_e_p=n_e_p, n_e_n=n_e_n, n_s_p=n_s_p, n_s_n=n_s_n,
-                phi_p=phi, phi_n=chg["phi"], salt_balance=dis, u_p=u_p, u_n=u_n, f_v=f_v, fraction=fraction,
-                current_density=i, eta_p=eta_p, eta_n=eta_n, v_load=v_load, v_cut=v_cut, i0_p=i0_p, i0_n=i0_n,
-                asi_ohm=asi_ohm, lim_e_p=lim_e_p, lim_e_n=lim_e_n, lim_s_p=n_s_p / ns_crit_p, lim_s_n=n_s_n / ns_crit_n,
-                l_max_p=l_max_p, l_max_n=l_max_n,
-                r_max_p=np.sqrt(ns_crit_p * p.solid_diffusivity_m2_s * t_dis),
-                r_max_n=np.sqrt(ns_crit_n * n.solid_diffusivity_m2_s * t_dis))
+    out["salt_balance_pulse"] = dis if gain is None else _salt_balance(d, k, (Deff_p * gain, Deff_n, Ds))
+    if sizes:
+        # the positive (negative) thickness at which its electrolyte limit is 1, N/P, porosity and composition held
+        out.update(l_max_p=p.thickness_m * _max_scale(dis, fmin), l_max_n=n.thickness_m * _max_scale(chg, fmin),
+                   r_max_p=np.sqrt(ns_crit_p * p.solid_diffusivity_m2_s * t_dis),
+                   r_max_n=np.sqrt(ns_crit_n * n.solid_diffusivity_m2_s * t_dis))
+    return out
 
 
 def surface_headroom(e: ElectrodeDesign, part: str) -> Array:
@@ -1740,7 +1745,7 @@ def rate_capability(design: CellDesign, c_rates: Array, fmt: CellFormat | None =
 
     d2 = _map_cell(d, ex)
     c2 = {k: ex(v) for k, v in ch.items() if np.ndim(v) == len(shape) or np.ndim(v) == 0}
-    out = _rate_limits(d2, c2, c)["fraction"]
+    out = _rate_limits(d2, c2, c, limits=False)["fraction"]
     return np.broadcast_to(out, shape + c.shape)
 
 
@@ -1806,7 +1811,7 @@ def feasibility(design: CellDesign, fmt: CellFormat | None = None, *,
     d = in_format(resolve(design), fmt)
     c = chain(d, fmt, calendering)
     _check_cutoff(d, c["ocv_V"])
-    rate = _rate_limits(d, c, d.c_rate_per_h)
+    rate = _rate_limits(d, c, d.c_rate_per_h, sizes=False)
     ok = _feasibility(c["neg_areal_capacity_C_m2"] / c["pos_areal_capacity_C_m2"], rate)
     shape = np.broadcast_shapes(*(np.shape(x) for x in ok), *(np.shape(getattr(o, s.name)) for o in (d, d.pos, d.neg, d.sep)
                                                              for s in specs(o)))

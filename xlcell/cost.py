@@ -214,6 +214,14 @@ def _check(obj: Any, prefix: str = "") -> None:
 
 
 
+def _step_row(x: np.ndarray) -> np.ndarray:
+    """``x`` of shape ``(..., K)``, or its one row of K step values where it is that row broadcast over the designs
+    (the step table's columns in :class:`~xlcell.factory.StepResults`): the same values, each step's a number."""
+    if x.ndim >= 2 and x.size and not any(x.strides[:-1]):
+        return x[(0,) * (x.ndim - 1)]
+    return x
+
+
 def plant_share(steps: StepResults, share: Array) -> tuple[Array, Array, Array, Array]:
     """The labour (s/yr), capital ($), floor area (m²) and energy (J/yr) of one level of the plant (BatPaC, digest
     §5.5): each step's share of its labour, area, energy and capital, and the building capital (steps with
@@ -227,19 +235,34 @@ def plant_share(steps: StepResults, share: Array) -> tuple[Array, Array, Array, 
         Each step's share at this level, shape ``(..., K)``: ``cell_share`` for the cell plant, ``module_share`` for
         the module plant (cumulative), 1 for the pack plant (the whole plant).
     """
-    share = np.asarray(share, dtype=float)
-    bld = np.asarray(steps.building, dtype=float)
+    share = _step_row(np.asarray(share, dtype=float))
+    bld = _step_row(np.asarray(steps.building, dtype=float))
     k = np.shape(steps.labor_s)[-1]
 
     def total(*xs: Array) -> np.ndarray:  # Σ over the steps of the product of xs, step by step in the steps' order
         xs = tuple(np.asarray(x, dtype=float) for x in xs)
         if k == 0:  # no steps: 0
             return np.zeros(np.broadcast_shapes(*(x.shape[:-1] for x in xs)))
-        prod = xs[0]
-        for x in xs[1:]:  # the products element by element, left to right
-            prod = prod * x
-        # accumulate adds strictly in order (no pairwise summation): ((p0 + p1) + p2) + ...
-        return np.array(np.add.accumulate(prod, axis=-1)[..., -1])
+        # step by step, strictly in order (no pairwise summation): ((p0 + p1) + p2) + ..., each step's product
+        # element by element, left to right (np.add.accumulate's numbers, without its strided pass over (n, K));
+        # a factor that is exactly 1 for every design (a share of 1, no building) is left out: x * 1 is x, bit for bit
+        shape = np.broadcast_shapes(*(x.shape for x in xs))[:-1]
+        acc, tmp = np.empty(shape), np.empty(shape)
+        for j in range(k):
+            cols = [c for c in (x[..., j] for x in xs) if not (c.ndim == 0 and c == 1.0)]
+            if not cols:
+                prod: Any = 1.0
+            elif len(cols) == 1:
+                prod = cols[0]
+            else:
+                prod = np.multiply(cols[0], cols[1], out=tmp)
+                for c in cols[2:]:
+                    np.multiply(tmp, c, out=tmp)
+            if j == 0:
+                np.copyto(acc, prod)
+            else:
+                np.add(acc, prod, out=acc)
+        return acc
 
     # the sums run over the steps in their order whatever the arrays' memory layout (size_plant keeps each step's
     # column contiguous), so a block of designs gives the numbers of the whole population bit for bit
@@ -365,11 +388,12 @@ def _checked(design: CellDesign, factory: Factory | None, prices: MaterialPrices
 _BOTTLENECK = frozenset({"bottleneck_step", "bottleneck_utilisation", "line_capacity_cells_yr"})
 
 
-def _core(x: Mapping[str, Any], names: Sequence[str], shape: tuple[int, ...] = ()) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+def _core(x: Mapping[str, Any], names: Sequence[str], shape: tuple[int, ...] = (),
+          details: bool = True) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
     """The cost metrics ``names`` (field names of :class:`CostMetrics`, SI) of checked inputs (:func:`_checked`), and
     the intermediate results (``bom``, ``geometry``, ``steps``, ``drivers``); one vectorised evaluation. The metrics
     take the shape of the results broadcast with ``shape`` (the inputs' shape: an input that moves no cost still
-    gives one row per design)."""
+    gives one row per design). ``details`` False: the steps' drivers and ratios (display only) are not written."""
     d, plant, econ, table, prices = x["d"], x["plant"], x["econ"], x["table"], x["prices"]
     fmt, yields, slurry, calendering = x["fmt"], x["yields"], x["slurry"], x["calendering"]
     y_cell = np.prod(table.cell_yield, axis=-1)
@@ -396,7 +420,7 @@ def _core(x: Mapping[str, Any], names: Sequence[str], shape: tuple[int, ...] = (
         )
 
     steps, out = size_plant(drivers_for(n_target), geo.capacity_C, table, plant,
-                            machines=bool(_BOTTLENECK & set(names)) or "wip_cells" in names)
+                            machines=bool(_BOTTLENECK & set(names)) or "wip_cells" in names, details=details)
     n_acc = n_target * out
     if np.any(out < 1.0):  # the line cannot make the target: hardware scale at the real output
         bom, geo = _bom(d, geometry, n_acc / y_cell, y_cell, prices, yields, slurry)
@@ -613,8 +637,8 @@ def cost_values(
     shape = _input_shape(x)
     size = int(np.prod(shape))
     if size <= block:
-        return _core(x, names, shape)[0]
-    parts = [_core(_sliced(x, shape, a, min(a + block, size)), names, (min(a + block, size) - a,))[0]
+        return _core(x, names, shape, details=False)[0]
+    parts = [_core(_sliced(x, shape, a, min(a + block, size)), names, (min(a + block, size) - a,), details=False)[0]
              for a in range(0, size, block)]
     return {k: np.concatenate([p[k] for p in parts]).reshape(shape) for k in names}
 

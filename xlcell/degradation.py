@@ -982,7 +982,9 @@ class _LifeModel:
         def f(x: Any, idx: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
             """(SOH <= SOH_eol, log loss - log(1 - SOH_eol)) at log10 N = ``x`` for the rows ``idx`` (None: all)."""
             n = size if idx is None else idx.size
-            loss = self.root_loss(np.power(10.0, np.broadcast_to(x, (n,))), _take_terms(terms, idx))
+            # one point for all rows (the first guesses, the range's ends): its power once, the same ufunc's number
+            N = np.full(n, np.power(10.0, x)) if np.ndim(x) == 0 else np.power(10.0, x)
+            loss = self.root_loss(N, _take_terms(terms, idx))
             tgt, le = (target, log_eol) if idx is None else (target[idx], log_eol[idx])
             with np.errstate(divide="ignore", invalid="ignore"):
                 return 1.0 - np.minimum(loss, 1.0) <= tgt, np.log(loss) - le

@@ -440,6 +440,7 @@ def size_plant(
     plant: Plant,
     *,
     machines: bool = True,
+    details: bool = True,
 ) -> tuple[StepResults, np.ndarray]:
     """Size every step of the plant for annual drivers and return per-step results.
 
@@ -458,6 +459,9 @@ def size_plant(
         False: the machine counts, utilisations and work in process are left NaN (not computed) unless the machine
         route sizes a step or capital is stranded (they then enter the capital); the labour, capital, area, energy
         and the output factor are the same.
+    details : bool
+        False: each step's driver and driver ratio (``driver``, ``ratio``: for display) are left NaN (not written);
+        the other results are the same.
 
     Returns
     -------
@@ -536,7 +540,8 @@ def size_plant(
     def by_step(shp: tuple[int, ...]) -> np.ndarray:  # S + (K,), each step's column contiguous in memory
         return np.moveaxis(np.empty(shp[-1:] + shp[:-1]), 0, -1)
 
-    drv_all, ratio, labor, capex, area = (by_step(full) for _ in range(5))
+    labor, capex, area = (by_step(full) for _ in range(3))
+    drv_all, ratio = (by_step(full), by_step(full)) if details else (np.full((), np.nan), np.full((), np.nan))
     energy = by_step(np.broadcast_shapes(full, np.shape(t["energy_J_per_unit"])))
     made: dict[Any, np.ndarray] = {}  # drivers at the output, ratios, logs and powers already computed
 
@@ -563,8 +568,9 @@ def size_plant(
                 ik = ("inst", j)
             else:
                 lr_inst, ik = lr, rk
-            np.copyto(drv_all[..., j], d)
-            np.copyto(ratio[..., j], r)
+            if details:
+                np.copyto(drv_all[..., j], d)
+                np.copyto(ratio[..., j], r)
             e_l, e_c, e_a = col("labor_exp", j), col("capex_exp", j), col("area_exp", j)
             p_l = once(("exp",) + rk + (tag(e_l, j),), lambda: np.exp(e_l * lr))
             p_c = once(("exp",) + ik + (tag(e_c, j),), lambda: np.exp(e_c * lr_inst))

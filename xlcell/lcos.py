@@ -391,7 +391,7 @@ def duty_point(design: CellDesign, fmt: Any = None, calendering: Mapping[str, An
     d = in_format(resolve(design), fmt)
     c = chain(d, fmt, calendering)
     _check_cutoff(d, c["ocv_V"])
-    rate = _rate_limits(d, c, d.c_rate_per_h)
+    rate = _rate_limits(d, c, d.c_rate_per_h, limits=False)  # the fraction and the voltage under load alone
     return dict(capacity_C=c["capacity_C"], avg_voltage_V=c["ocv_V"], usable_capacity_fraction=rate["fraction"],
                 voltage_under_load_V=rate["v_load"])
 

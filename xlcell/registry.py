@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
@@ -75,23 +76,31 @@ class DesignVariable:
 _VARIABLES: dict[str, DesignVariable] = {}
 _VAR_INDEX: dict[str, str] = {}  # folded key -> key
 _wired = False
+_wire_done = False
+#: one wiring at a time: a batch run's threads (:mod:`xlcell.batch`) may be the registry's first users
+_WIRE_LOCK = threading.RLock()
 
 
 def _ensure_wired() -> None:
-    """Wire the models in (:func:`xlcell.wiring.wire`) the first time the registry is used; later calls do nothing."""
-    global _wired
-    if _wired:
+    """Wire the models in (:func:`xlcell.wiring.wire`) the first time the registry is used; later calls do nothing
+    (another thread waits until the wiring is complete)."""
+    global _wired, _wire_done
+    if _wire_done:
         return
-    _wired = True  # first: the wiring itself calls register_*
-    from .wiring import wire
+    with _WIRE_LOCK:
+        if _wired:  # wired meanwhile, or the wiring itself (this thread) calling register_*
+            return
+        _wired = True  # first: the wiring itself calls register_*
+        from .wiring import wire
 
-    try:
-        wire()
-    except BaseException:
-        _wired = False
-        for d in (_VARIABLES, _VAR_INDEX, _PROVIDERS, _KEY_OWNER, _OUT_INDEX, _MAX_OF, _LIMITS):
-            d.clear()
-        raise
+        try:
+            wire()
+        except BaseException:
+            _wired = False
+            for d in (_VARIABLES, _VAR_INDEX, _PROVIDERS, _KEY_OWNER, _OUT_INDEX, _MAX_OF, _LIMITS):
+                d.clear()
+            raise
+        _wire_done = True
 
 
 def register_variable(var: DesignVariable) -> None:

@@ -169,7 +169,7 @@ def _rows_chunk(bounds: Bounds, X: np.ndarray, outputs: Sequence[str], context: 
 def model_sobol(bounds: Bounds | Mapping[str, Sequence[float]] | None = None, n: int = DEFAULT_BASE_SAMPLES,
                 seed: int = 0, outputs: Sequence[str] = SENSITIVITY_OUTPUTS, *, context: Mapping[str, Any] | None = None,
                 base: Any = None, executor: Executor | None = None, chunk: int = DEFAULT_CHUNK,
-                progress: Callable[[int], None] | None = None, **kw: Any) -> SobolResult:
+                progress: Callable[[int], None] | None = None, threads: int | None = None, **kw: Any) -> SobolResult:
     """Sobol indices of the model's outputs over design and price inputs (default: :data:`xlcell.batch.DESIGN_BOUNDS`
     and :data:`xlcell.batch.PRICE_BOUNDS`), the runs evaluated chunk by chunk (:func:`xlcell.batch.map_chunks`).
 
@@ -193,6 +193,8 @@ def model_sobol(bounds: Bounds | Mapping[str, Sequence[float]] | None = None, n:
         Model runs per chunk.
     progress : callable, optional
         ``progress(runs)`` after each chunk.
+    threads : int, optional
+        Threads without an executor (:func:`xlcell.batch.map_chunks`; default: the cores available).
     **kw
         ``conf_level``, ``resamples`` of :func:`analyse`.
     """
@@ -207,7 +209,7 @@ def model_sobol(bounds: Bounds | Mapping[str, Sequence[float]] | None = None, n:
     X = saltelli_sample(bounds.keys, bounds.lower, bounds.upper, n, seed)
     lay = chunk_layout(X.shape[0], chunk)
     Y = combine(map_chunks(_rows_chunk, [(bounds, X[a:b], outputs, context, base) for a, b in lay], executor, progress,
-                           [b - a for a, b in lay]))
+                           [b - a for a, b in lay], threads))
     return analyse(bounds.keys, bounds.lower, bounds.upper, Y, n, seed, **kw)
 
 
