@@ -42,6 +42,7 @@ def general(monkeypatch):
     """Switch the fast paths off: the design range, the table's float columns through the general readers."""
     def off():
         monkeypatch.setattr(ucell, "_layout_values", lambda design, name, kd=None: None)
+        monkeypatch.setattr(ucell, "_layout_read", lambda design, kd=None: None)
         monkeypatch.setattr(ucell, "_float_column", lambda cells: None)
         _cache.clear()
     return off
@@ -209,15 +210,26 @@ def test_a_table_of_every_design_key_gives_the_general_readers_table(tmpl, gener
     assert fast[1][0][0].startswith("#XLCELL! np_ratio") and fast[0][7] == [""] * len(fast[0][0])
 
 
-def test_the_cell_and_cost_functions_of_a_new_design_validate_it_once(tmpl, monkeypatch):
+@pytest.mark.parametrize("fast", [True, False], ids=["read in one pass", "general reader"])
+def test_the_cell_and_cost_functions_of_a_new_design_validate_it_once(tmpl, monkeypatch, general, fast):
     calls = []
-    resolve = ucell.resolve
-    monkeypatch.setattr(ucell, "resolve", lambda d: calls.append(1) or resolve(d))
+    resolve, reader = ucell.resolve, ucell.design_reader
+    monkeypatch.setattr(ucell, "resolve", lambda d: calls.append("resolve") or resolve(d))
+
+    def counted(keys):
+        read = reader(keys)
+        return lambda *a: calls.append("read") or read(*a)
+
+    monkeypatch.setattr(ucell, "design_reader", counted)
+    if not fast:
+        general()
+    _cache.clear()
     design = edited(tmpl["design"], "pos_thickness_um", 101.5)
     energy = XLCELL_CELL_VALUE(design, "energy_Wh", tmpl["materials"])
     cost = XLCELL_COST_VALUE(design, "cell_cost_usd", tmpl["factory"], tmpl["bom"], tmpl["steps"], tmpl["materials"])
-    assert len(calls) == 1 and isinstance(energy, float) and isinstance(cost, float)
+    once = ["read"] if fast else ["resolve"]  # built and checked in one pass (design_reader), or resolved
+    assert calls == once and isinstance(energy, float) and isinstance(cost, float)
     # the same design object, resolved once, gives what a fresh evaluation gives
     _cache.clear()
     assert XLCELL_COST_VALUE(design, "cell_cost_usd", tmpl["factory"], tmpl["bom"], tmpl["steps"],
-                             tmpl["materials"]) == cost and len(calls) == 2
+                             tmpl["materials"]) == cost and calls == once * 2

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from itertools import chain
 from typing import Any, Callable, Hashable
 
 import numpy as np
@@ -29,7 +30,7 @@ class LRU:
 
     def __init__(self, maxsize: int) -> None:
         self.maxsize = maxsize
-        self._data: OrderedDict[Hashable, Any] = OrderedDict()
+        self._data: OrderedDict[Hashable, tuple[Hashable, Any]] = OrderedDict()  #: key -> (that key, value)
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -37,18 +38,18 @@ class LRU:
     def get(self, key: Hashable, default: Any = None) -> Any:
         """The value of ``key`` (marked as the most recently used), or ``default``."""
         with self._lock:
-            value = self._data.get(key, _MISSING)
-            if value is _MISSING:
+            item = self._data.get(key, _MISSING)
+            if item is _MISSING:
                 self.misses += 1
                 return default
-            self._data.move_to_end(key)
+            self._data.move_to_end(item[0])  # the kept key: found by identity, not compared with the caller's again
             self.hits += 1
-            return value
+            return item[1]
 
     def put(self, key: Hashable, value: Any) -> Any:
         """Keep ``value`` under ``key`` (dropping the least recently used entry when full); returns ``value``."""
         with self._lock:
-            self._data[key] = value
+            self._data[key] = (key, value)  # (the key kept beside its value: see get)
             self._data.move_to_end(key)
             while len(self._data) > self.maxsize:
                 self._data.popitem(last=False)
@@ -77,6 +78,7 @@ class _Unhashable(Exception):
 
 
 _LIST = {list}
+_PLAIN = frozenset({float, str, type(None)})
 
 
 class Key:
@@ -109,15 +111,25 @@ class Rows:
     its few 0/1 cells.
     """
 
-    __slots__ = ("rows", "_hash", "_ambiguous")
+    __slots__ = ("rows", "_hash", "_ambiguous", "_plain")
 
     def __init__(self, rows: tuple[tuple[Any, ...], ...]) -> None:
         self.rows = rows
         self._hash = hash(rows)
         self._ambiguous: tuple[tuple[int, int], ...] | None = None
+        self._plain: bool | None = None
 
     def __hash__(self) -> int:
         return self._hash
+
+    def plain(self) -> bool:
+        """Whether every cell is a float, a text or a blank (found once per key, in one pass in C): two such ranges of
+        equal values hold the same kinds in every cell (a float equals only a float there), so no cell's type need be
+        compared (a sheet's ranges are such: Excel hands over every number as a float)."""
+        p = self._plain
+        if p is None:
+            p = self._plain = set(map(type, chain.from_iterable(self.rows))) <= _PLAIN
+        return p
 
     def ambiguous(self) -> tuple[tuple[int, int], ...]:
         """(row, column) of every cell equal to 0 or 1 (the only cells a bool can equal)."""
@@ -132,8 +144,10 @@ class Rows:
             return True
         if type(other) is not Rows or self._hash != other._hash or self.rows != other.rows:
             return False
+        if self.plain() and other.plain():  # (a memo compares the key it keeps, ``self``, with the caller's)
+            return True
         a, b = self.rows, other.rows  # equal values: the same cells equal 0 or 1; the same kinds there too?
-        # (a memo compares the key it keeps with the caller's: ``self``, whose 0/1 cells are found once)
+        # (``self``'s 0/1 cells are found once)
         return all(type(a[i][j]) is type(b[i][j]) for i, j in self.ambiguous())
 
     def __repr__(self) -> str:

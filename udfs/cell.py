@@ -22,7 +22,8 @@ from xlcell.bom import CellFormat, MaterialPrices, MaterialYields, Slurry
 from xlcell.cell import (CellDesign, CellMetrics, areal_capacity_of, charge_transfer_asi_of, composite_density,
                          evaluate_cell, metric_group, rate_capability, resolve, specific_area_of)
 from xlcell.constants import SECONDS_PER_HOUR
-from xlcell.design import DEFAULT_MATERIALS, canonical_key, design_from_mapping, design_keys, text_keys
+from xlcell.design import (DEFAULT_MATERIALS, canonical_key, design_from_mapping, design_keys, design_reader,
+                           text_keys)
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
 from xlcell.formats import CanFormat, cell_format
 from xlcell.materials import CARRIERS, Material, complete_window, get_material
@@ -148,7 +149,7 @@ class _Layout:
     """How to read a (key, value) design range whose key column is known: the rows of numeric keys, of material
     names, and of other labels (headings, which must have no value), with each key's canonical spelling."""
 
-    __slots__ = ("nums", "num_keys", "text_rows", "text_keys", "labels")
+    __slots__ = ("nums", "num_keys", "text_rows", "text_keys", "labels", "reader")
 
     def __init__(self, keys: tuple[Any, ...]) -> None:
         num_rows: list[int] = []
@@ -180,6 +181,7 @@ class _Layout:
                 self.num_keys.append(c)
         self.nums = _getter(num_rows)
         self.labels = _getter(label_rows)
+        self.reader = design_reader(self.num_keys)  # (the design of these values, built and checked in one pass)
 
 
 def _getter(rows: list[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
@@ -203,6 +205,38 @@ def _layout_values(design: Any, name: str, kd: Any = None) -> dict[str, Any] | N
     unknown key, a range of one or two rows, ...), which the general reader reads and reports on. The result is
     the general reader's, key for key and value for value. ``kd``: the range's :func:`udfs._cache.freeze`, if made
     (its rows are known to be lists)."""
+    read = _layout_read(design, kd)
+    if read is None:
+        return None
+    layout, nums, texts = read
+    kinds = set(map(type, nums))
+    if kinds <= _FLOAT:
+        values = dict(zip(layout.num_keys, nums))
+    elif kinds == _FLOAT_OR_BLANK:  # a blank value: the key's default (left out, as the general reader does)
+        values = dict(compress(zip(layout.num_keys, nums), map(is_not, nums, repeat(None))))
+    else:
+        return None
+    total = sum(values.values())
+    if total - total != 0.0:  # a value that is not finite (or a sum that overflows): the general reader
+        return None
+    values.update(texts)
+    return values
+
+
+def _finite_or_blank(nums: tuple[Any, ...]) -> bool:
+    """Whether every value is a finite float or a blank (passes in C: the sum leaves out blanks and zeros)."""
+    if not set(map(type, nums)) <= _FLOAT_OR_BLANK:
+        return False
+    total = sum(compress(nums, nums))
+    return total - total == 0.0
+
+
+def _layout_read(design: Any, kd: Any = None) -> tuple[_Layout, tuple[Any, ...], dict[str, str]] | None:
+    """(the plan of the range's key column, its numeric keys' values in the plan's order, ``{material key: name}``
+    of the material names given) of a design range the plans take: a list of at least three rows of at least two
+    cells, whose key column is text and blanks without repeats or error values, whose labels (headings) have no
+    value and whose material names are text (:func:`as_text`'s); None for anything else. The numbers are not
+    checked here."""
     if type(kd) is not _cache.Rows and (type(design) is not list or set(map(type, design)) != _LIST):
         return None
     if len(design) < 3:
@@ -222,25 +256,15 @@ def _layout_values(design: Any, name: str, kd: Any = None) -> dict[str, Any] | N
         _LAYOUTS[keys] = layout
     if layout is _NO_LAYOUT or not set(layout.labels(vals)) <= _BLANK:
         return None
-    nums = layout.nums(vals)
-    kinds = set(map(type, nums))
-    if kinds <= _FLOAT:
-        values = dict(zip(layout.num_keys, nums))
-    elif kinds == _FLOAT_OR_BLANK:  # a blank value: the key's default (left out, as the general reader does)
-        values = dict(compress(zip(layout.num_keys, nums), map(is_not, nums, repeat(None))))
-    else:
-        return None
-    total = sum(values.values())
-    if total - total != 0.0:  # a value that is not finite (or a sum that overflows): the general reader
-        return None
+    texts = {}
     for i, k in zip(layout.text_rows, layout.text_keys):
         v = vals[i]
         if v is None:
             continue
         if type(v) is not str or not v.strip():
             return None
-        values[k] = as_text(v.strip(), k)
-    return values
+        texts[k] = as_text(v.strip(), k)
+    return layout, layout.nums(vals), texts
 
 
 #: the reading plans of design ranges' key columns (:func:`_layout_values`), by the column's cells
@@ -259,6 +283,17 @@ def _canonical_keys() -> dict[str, str]:
 
 def _design_and_context(design: Any, materials: Any, name: str, kd: Any = None,
                         km: Any = None) -> tuple[CellDesign, dict[str, Any]]:
+    read = _layout_read(design, kd)
+    if read is not None and _finite_or_blank(read[1]):  # the Design sheet's range, every number finite (so the
+        # general reader would find no error before the materials table's): built and checked in one pass
+        layout, nums, texts = read
+        pos, neg = texts.get("pos_material"), texts.get("neg_material")
+        built = layout.reader(nums, pos, neg, _materials_cached(materials, km))
+        if built is not None:
+            d, r = built
+            _RESOLVED.put(id(d), (d, r))  # resolve(d) is r: the cell and cost functions of this design take it
+            return d, {"pos_material": _DEFAULT_POS if pos is None else pos,
+                       "neg_material": _DEFAULT_NEG if neg is None else neg}  # (calendering_context's)
     values = _layout_values(design, name, kd)
     if values is None:  # the general reader (and every error, in the order it finds them)
         _check_not_transposed(design, name)
@@ -267,6 +302,9 @@ def _design_and_context(design: Any, materials: Any, name: str, kd: Any = None,
     for o in (d, d.pos, d.neg, d.sep):
         _cache.readonly(o.__dict__)
     return d, calendering_context(values)
+
+
+_DEFAULT_POS, _DEFAULT_NEG = DEFAULT_MATERIALS["pos_material"], DEFAULT_MATERIALS["neg_material"]
 
 
 def calendering_context(values: dict[str, Any]) -> dict[str, Any]:
