@@ -162,6 +162,8 @@ def freeze(v: Any) -> Hashable:
     equal in Python but not here (a bool is tagged, or for a range of rows its cells' types compared,
     :class:`Rows`), a list of rows and a flat list differ.
     """
+    if v is None:  # an argument left out
+        return _NONE
     try:
         if isinstance(v, list) and v and set(map(type, v)) == _LIST:
             return Rows(tuple(map(tuple, v)))
@@ -172,6 +174,9 @@ def freeze(v: Any) -> Hashable:
         return ("cell", freeze_cell(v))
     except (TypeError, _Unhashable):
         return None
+
+
+_NONE = ("cell", None)  #: freeze(None)
 
 
 def freeze_cell(c: Any) -> Hashable:

@@ -400,9 +400,21 @@ def cell_display(design: Any, materials: Any, bom: Any, metrics: Any) -> Mapping
         new = {}
         for k in missing:  # display units for the asked metrics only
             s = _METRIC_SPECS[k]
-            new[k] = si[s.name] if s.unit == "bool" else s.from_si(si[s.name])
-        shown = entry["shown"] = {**shown, **_cache.readonly(new)}  # (one design: immutable numpy scalars)
+            new[k] = si[s.name] if s.unit == "bool" else shown_value(s, si[s.name])
+        shown = entry["shown"] = {**shown, **_cache.readonly(new)}  # (one design: immutable floats or numpy scalars)
     return MappingProxyType(shown)  # the memo's own mapping: read-only
+
+
+def shown_value(spec: Any, si: Any) -> Any:
+    """``spec.from_si(si)``, a display value; one design's float (a 0-d array or a numpy float) as a Python float
+    of the same bits (:func:`xlcell.units.float_to_display`: the same IEEE operations, without numpy's per-call
+    overhead)."""
+    if (type(si) is np.ndarray and si.shape == () or type(si) is np.float64) and si.dtype == _F8:
+        return units.float_to_display(float(si), spec.unit)
+    return spec.from_si(si)
+
+
+_F8 = np.dtype(np.float64)
 
 
 def _check_not_transposed(design: Any, name: str) -> None:
@@ -585,8 +597,16 @@ def XLCELL_CELL_VALUE(design: Any, metric: Any, materials: Any = None, bom: Any 
     materials: optional table of user-defined materials
     bom: optional (key, value) range with cell-format rows, as for XLCELL_CELL
     """
-    key = _metric_key(as_text(metric, "metric"))
+    key = _METRIC_BY_TEXT.get(metric) if type(metric) is str else None  # (a text asked before: its key)
+    if key is None:
+        key = _metric_key(as_text(metric, "metric"))
+        if type(metric) is str and len(_METRIC_BY_TEXT) < 4096:
+            _METRIC_BY_TEXT[metric] = key
     return excel_value(cell_display(design, materials, bom, key)[key])
+
+
+#: metric texts as given (any case, blanks around) -> the metric's key: what as_text and _metric_key made of them
+_METRIC_BY_TEXT: dict[str, str] = {}
 
 
 @udf(table=True, ranges=("designs", "metrics", "materials", "bom"))
