@@ -179,6 +179,35 @@ def freeze(v: Any) -> Hashable:
 _NONE = ("cell", None)  #: freeze(None)
 
 
+def freeze_table(v: Any) -> Hashable:
+    """:func:`freeze` of a range that changes seldom (a settings or materials table beside the design): a list of
+    rows of floats, texts and blanks equal to one such range frozen before gets that range's key object itself.
+
+    Comparing the rows with the kept copy of that range (lists, in C) and checking the kinds of their cells (one
+    pass in C) replaces building and hashing a tuple of every row; the memos then find the kept key by identity.
+    The key is the one :func:`freeze` made of the equal range (equal values of the same kinds give the same result);
+    the copy is the range's own (its rows copied, its cells immutable), so a caller that changes its lists later
+    changes nothing here. Anything else is :func:`freeze`'s.
+    """
+    if type(v) is not list or not v or set(map(type, v)) != _LIST:
+        return freeze(v)
+    shape = (len(v), len(v[0]))
+    kept = _TABLES.get(shape, ())
+    for rows, key in kept:
+        if v == rows and set(map(type, chain.from_iterable(v))) <= _PLAIN:
+            return key
+    key = freeze(v)
+    if type(key) is Rows and key.plain():
+        _TABLES[shape] = ((list(map(list.copy, v)), key),) + kept[:3]  # (a new tuple: a reader sees one or the other)
+        if len(_TABLES) > 64:
+            _TABLES.clear()
+    return key
+
+
+#: the last few plain ranges frozen by :func:`freeze_table`, by (rows, columns): (a copy of the rows, their key)
+_TABLES: dict[tuple[int, int], tuple[tuple[list[list[Any]], Rows], ...]] = {}
+
+
 def freeze_cell(c: Any) -> Hashable:
     if isinstance(c, (list, tuple)):
         f = freeze(c)
@@ -249,3 +278,4 @@ def clear() -> None:
         c.clear()
     for p in PLANS.values():
         p.clear()
+    _TABLES.clear()

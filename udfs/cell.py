@@ -381,7 +381,7 @@ def cell_display(design: Any, materials: Any, bom: Any, metrics: Any) -> Mapping
     of its metrics; later calls for the same ranges are a lookup. The values are read-only (arrays, or numpy scalars
     for one design).
     """
-    kd, km, kb = _cache.freeze(design), _cache.freeze(materials), _cache.freeze(bom)
+    kd, km, kb = _cache.freeze(design), _cache.freeze_table(materials), _cache.freeze_table(bom)
     key = None if kd is None or km is None or kb is None else _cache.Key((kd, km, kb))
     entry = None if key is None else _CELL_RESULTS.get(key)
     if entry is None:

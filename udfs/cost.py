@@ -121,8 +121,8 @@ def cost_display(design: Any, factory: Any, bom: Any, steps: Any, materials: Any
     items of the same ranges evaluate the model once, and each item is converted to its display unit once, when
     first asked for. A new design beside the same factory, BOM, steps and materials ranges reads only the design
     (the settings and the materials table are memoised on their own values)."""
-    kd, kf, kb, ks, km = (_cache.freeze(design), _cache.freeze(factory), _cache.freeze(bom), _cache.freeze(steps),
-                          _cache.freeze(materials))
+    kd, kf, kb, ks, km = (_cache.freeze(design), _cache.freeze_table(factory), _cache.freeze_table(bom),
+                          _cache.freeze_table(steps), _cache.freeze_table(materials))
     key = None if None in (kd, kf, kb, ks, km) else _cache.Key((kd, kf, kb, ks, km))
     entry = None if key is None else _COST_RESULTS.get(key)
     if entry is None:
