@@ -229,6 +229,11 @@ def test_the_reader_on_the_template_and_user_materials():
                 {"pos_material": "NFM"}, {"pos_porosity": 1.5}, {"pos_am_frac": 0.5}, {"np_ratio": -1.0},
                 {"neg_thickness_um": 90.0, "np_ratio": 1.2}, {"pos_potential_V": 0.05}, {"avg_voltage_V": math.nan}):
         assert not _read_and_compare(keys, {**base, **bad}, mine), bad
+    odd = dataclasses.replace(lib, name="MyOdd")
+    object.__setattr__(odd, "particle_radius_m", -1.0)  # a value a design may not take: refused where it is used
+    mine["MYODD"] = odd
+    assert not _read_and_compare(keys, {**base, "pos_material": "MyOdd"}, mine)
+    assert _read_and_compare(keys, {**base, "pos_material": "MyOdd", "pos_particle_radius_um": 5.0}, mine)
     assert _read_and_compare(keys, {**base, "neg_thickness_um": 90.0, "np_ratio": None})
     assert _read_and_compare(keys, {**base, "pos_potential_V": 0.05, "avg_voltage_V": 3.0})
     # another type, another length: not taken

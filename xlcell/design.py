@@ -290,12 +290,12 @@ def _reader(keys: tuple[str, ...]) -> Callable[..., tuple[CellDesign, CellDesign
         return _no_reader
     spec_of = {(part, s.name): s for part, rows in _plan().items() for _, s, _ in rows}
     index = {targets[k][:2]: j for j, k in enumerate(keys)}  # (part, field) -> position in the values
-    consts: dict[str, Any] = {"new": object.__new__, "setdict": object.__setattr__, "asarray": np.asarray,
+    consts: dict[str, Any] = {"new": object.__new__, "setdict": object.__setattr__, "array": np.array,
                               "np_floats": neg_thickness_for_np_floats, "ED": ElectrodeDesign,
                               "SD": SeparatorDesign, "CD": CellDesign, "nan": np.nan}
     given_np = ("cell", "np_ratio") in index
     given_ln = ("neg", "thickness_m") in index
-    lines = ["def read(n, pm, nm):"]
+    lines = ["def read(n, pm, pmok, nm, nmok):"]
     if given_np:
         lines.append("    gr = False")
     if given_ln:
@@ -315,8 +315,10 @@ def _reader(keys: tuple[str, ...]) -> Callable[..., tuple[CellDesign, CellDesign
             v = var[(part, name)] = f"f_{part}_{name}"
             check = f"        if not ({float_ok_expr(s, v, 'w', consts)}): return None"
             ln = (part, name) == ("neg", "thickness_m")  # blank: derived from N/P below
-            if default is None:  # the active material's value
-                dflt = [f"        {v} = {'pm' if part == 'pos' else 'nm'}[{from_material.index(name)}]", check]
+            if default is None:  # the active material's value (allowed or not: found once per material)
+                i = from_material.index(name)
+                m = "pm" if part == "pos" else "nm"
+                dflt = [f"        {v} = {m}[{i}]", f"        if not {m}ok[{i}]: return None"]
             else:
                 dflt = [f"        {v} = {const(default)}"]
                 if not ln and not s._scalar_ok(default):
@@ -360,7 +362,7 @@ def _reader(keys: tuple[str, ...]) -> Callable[..., tuple[CellDesign, CellDesign
               f"    dd = {cell_dict}", "    D = new(CD)", "    setdict(D, '__dict__', dd)"]
     resolved_given = ["        R = new(CD)", f"        setdict(R, '__dict__', {{**dd, {_RESOLVED!r}: True}})"]
     resolved_derived = derive + ["        N2 = new(ED)",
-                                 "        setdict(N2, '__dict__', {**nd, 'thickness_m': asarray(lt, dtype=float)})",
+                                 "        setdict(N2, '__dict__', {**nd, 'thickness_m': array(lt)})",  # (a 0-d float array)
                                  "        R = new(CD)",
                                  f"        setdict(R, '__dict__', {{**dd, 'neg': N2, {_RESOLVED!r}: True}})"]
     if given_ln:
@@ -382,7 +384,7 @@ def _reader(keys: tuple[str, ...]) -> Callable[..., tuple[CellDesign, CellDesign
         mn = _material_values(DEFAULT_MATERIALS["neg_material"] if neg is None else neg, "negative", materials)
         if mp is None or mn is None or mp[0] != mn[0]:  # not found, the wrong role, another ion: the general path
             return None
-        return fn(values, mp[1], mn[1])
+        return fn(values, mp[1], mp[2], mn[1], mn[2])
 
     read.__doc__ = src
     return read
@@ -394,10 +396,11 @@ _NP_FIELDS = ("thickness_m", "porosity", "am_frac", "carbon_frac", "binder_frac"
 _FLOAT_OR_NONE = frozenset({float, type(None)})
 
 
-def _material_values(name: Any, role: str, materials: Mapping[str, Material] | None) -> tuple[str, tuple] | None:
+def _material_values(name: Any, role: str,
+                     materials: Mapping[str, Material] | None) -> tuple[str, tuple[float, ...], tuple[bool, ...]] | None:
     """(carrier, the material's values of the fields a blank takes from it, as floats in :func:`_float_plan`'s
-    order) of the material ``name`` if it is found and has ``role``, else None. The values are kept per material
-    object (materials are frozen)."""
+    order, whether each is allowed as a design's value) of the material ``name`` if it is found and has ``role``,
+    else None. Kept per material object (materials are frozen)."""
     if type(name) is not str:
         return None
     try:
@@ -409,14 +412,16 @@ def _material_values(name: Any, role: str, materials: Mapping[str, Material] | N
     hit = _MATERIAL_VALUES.get(id(m))
     if hit is not None and hit[0] is m:
         return hit[1]
-    out = (m.carrier, tuple(float(getattr(m, f)) for f in _float_plan()[2]))
+    values = tuple(float(getattr(m, f)) for f in _float_plan()[2])
+    spec = {s.name: s for s in specs(ElectrodeDesign)}
+    out = (m.carrier, values, tuple(spec[f]._scalar_ok(v) for f, v in zip(_float_plan()[2], values)))
     if len(_MATERIAL_VALUES) >= 256:
         _MATERIAL_VALUES.clear()
     _MATERIAL_VALUES[id(m)] = (m, out)  # (m kept with it: its id is not reused meanwhile)
     return out
 
 
-_MATERIAL_VALUES: dict[int, tuple[Material, tuple[str, tuple[float, ...]]]] = {}
+_MATERIAL_VALUES: dict[int, tuple[Material, tuple[str, tuple[float, ...], tuple[bool, ...]]]] = {}
 
 
 def _si(spec: ParamSpec, display: float | None) -> float:
