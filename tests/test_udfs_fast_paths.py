@@ -170,6 +170,12 @@ def test_range_keys_tell_true_from_one_and_false_from_zero():
     for other in ([["np_ratio", True], ["x", 0.0], ["y", "text"]], [["np_ratio", 1.0], ["x", False], ["y", "text"]]):
         b = _cache.freeze(other)
         assert hash(a) == hash(b) and a != b and b != a  # equal in Python, not here (either way round)
+    # ragged rows (never from Excel): a key all the same, TRUE still not 1, not the key of the rectangle
+    ragged = _cache.freeze([["np_ratio", 1.0], ["x"]])
+    assert ragged == _cache.freeze([["np_ratio", 1.0], ["x"]]) != _cache.freeze([["np_ratio", True], ["x"]])
+    assert _cache.freeze([["a", "b"], ["c", None]]) != _cache.freeze([["a", "b"], ["c"]])
+    assert _cache.freeze([[1.0, 2.0]]) != _cache.freeze([[1.0], [2.0]])  # the same cells, another shape
+    assert _cache.freeze([[], []]) != _cache.freeze([[]])
     lru = _cache.LRU(4)
     lru.put(_cache.Key((a,)), "numbers")
     assert lru.get(_cache.Key((_cache.freeze([["np_ratio", True], ["x", 0.0], ["y", "text"]]),))) is None

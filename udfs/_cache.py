@@ -102,20 +102,23 @@ class Key:
 
 
 class Rows:
-    """The frozen rows of a range (a tuple of row tuples) as a key: hashed once, and TRUE told apart from 1.
+    """The frozen cells of a rectangular range (a list of rows of one length) as a key: its columns, a tuple of
+    column tuples (what a range's reader takes apart anyway: :func:`udfs.cell._layout_read` reads a design's key and
+    value columns from it), and its number of rows; hashed once, and TRUE told apart from 1.
 
     ``TRUE == 1 == 1.0`` (and ``FALSE == 0``) and they hash alike in Python, so two ranges that differ only there
     have equal tuples; the types of the cells that equal 0 or 1 (:meth:`ambiguous`, found once per key and kept)
-    tell them apart. They are compared only when two keys' hashes and values match (a memo hit, or a rare
-    collision): a range seen for the first time, a new design, pays for the hash alone, and a hit for the types of
-    its few 0/1 cells.
+    tell them apart, unless both ranges hold only floats, texts and blanks (:meth:`plain`). They are compared only
+    when two keys' hashes and values match (a memo hit, or a rare collision): a range seen for the first time, a
+    new design, pays for the hash alone.
     """
 
-    __slots__ = ("rows", "_hash", "_ambiguous", "_plain")
+    __slots__ = ("cols", "n", "_hash", "_ambiguous", "_plain")
 
-    def __init__(self, rows: tuple[tuple[Any, ...], ...]) -> None:
-        self.rows = rows
-        self._hash = hash(rows)
+    def __init__(self, cols: tuple[tuple[Any, ...], ...], n: int) -> None:
+        self.cols = cols
+        self.n = n
+        self._hash = hash((n, cols))
         self._ambiguous: tuple[tuple[int, int], ...] | None = None
         self._plain: bool | None = None
 
@@ -128,30 +131,30 @@ class Rows:
         compared (a sheet's ranges are such: Excel hands over every number as a float)."""
         p = self._plain
         if p is None:
-            p = self._plain = set(map(type, chain.from_iterable(self.rows))) <= _PLAIN
+            p = self._plain = set(map(type, chain.from_iterable(self.cols))) <= _PLAIN
         return p
 
     def ambiguous(self) -> tuple[tuple[int, int], ...]:
-        """(row, column) of every cell equal to 0 or 1 (the only cells a bool can equal)."""
+        """(column, row) of every cell equal to 0 or 1 (the only cells a bool can equal)."""
         a = self._ambiguous
         if a is None:
-            a = self._ambiguous = tuple((i, j) for i, r in enumerate(self.rows) if 0 in r or 1 in r
-                                        for j, c in enumerate(r) if c == 0 or c == 1)
+            a = self._ambiguous = tuple((j, i) for j, c in enumerate(self.cols) if 0 in c or 1 in c
+                                        for i, x in enumerate(c) if x == 0 or x == 1)
         return a
 
     def __eq__(self, other: object) -> bool:
         if self is other:
             return True
-        if type(other) is not Rows or self._hash != other._hash or self.rows != other.rows:
+        if type(other) is not Rows or self._hash != other._hash or self.n != other.n or self.cols != other.cols:
             return False
         if self.plain() and other.plain():  # (a memo compares the key it keeps, ``self``, with the caller's)
             return True
-        a, b = self.rows, other.rows  # equal values: the same cells equal 0 or 1; the same kinds there too?
+        a, b = self.cols, other.cols  # equal values: the same cells equal 0 or 1; the same kinds there too?
         # (``self``'s 0/1 cells are found once)
-        return all(type(a[i][j]) is type(b[i][j]) for i, j in self.ambiguous())
+        return all(type(a[j][i]) is type(b[j][i]) for j, i in self.ambiguous())
 
     def __repr__(self) -> str:
-        return f"Rows({self.rows!r})"
+        return f"Rows({self.n} rows, columns {self.cols!r})"
 
 
 def freeze(v: Any) -> Hashable:
@@ -166,7 +169,9 @@ def freeze(v: Any) -> Hashable:
         return _NONE
     try:
         if isinstance(v, list) and v and set(map(type, v)) == _LIST:
-            return Rows(tuple(map(tuple, v)))
+            if len(set(map(len, v))) == 1:  # rectangular, as Excel hands a range over
+                return Rows(tuple(zip(*v)), len(v))
+            return ("rows", tuple(tuple(map(freeze_cell, r)) for r in v))  # ragged rows (never from Excel)
         if isinstance(v, (list, tuple)):
             key = tuple(freeze_cell(c) for c in v)
             hash(key)

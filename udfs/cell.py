@@ -237,11 +237,14 @@ def _layout_read(design: Any, kd: Any = None) -> tuple[_Layout, tuple[Any, ...],
     cells, whose key column is text and blanks without repeats or error values, whose labels (headings) have no
     value and whose material names are text (:func:`as_text`'s); None for anything else. The numbers are not
     checked here."""
-    if type(kd) is not _cache.Rows and (type(design) is not list or set(map(type, design)) != _LIST):
+    if type(kd) is _cache.Rows:
+        cols = kd.cols  # (the range's columns, made for its key)
+    elif type(design) is not list or set(map(type, design)) != _LIST:
         return None
+    else:
+        cols = tuple(zip(*design))
     if len(design) < 3:
         return None
-    cols = tuple(zip(*design))
     if len(cols) < 2:  # a row of one cell
         return None
     keys, vals = cols[0], cols[1]
