@@ -181,7 +181,7 @@ def freeze(v: Any) -> Hashable:
         return None
 
 
-_NONE = ("cell", None)  #: freeze(None)
+NONE = _NONE = ("cell", None)  #: freeze(None)
 
 
 def freeze_table(v: Any) -> Hashable:

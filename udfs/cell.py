@@ -291,7 +291,7 @@ def _design_and_context(design: Any, materials: Any, name: str, kd: Any = None,
         # general reader would find no error before the materials table's): built and checked in one pass
         layout, nums, texts = read
         pos, neg = texts.get("pos_material"), texts.get("neg_material")
-        built = layout.reader(nums, pos, neg, _materials_cached(materials, km))
+        built = layout.reader.build(nums, pos, neg, _materials_cached(materials, km))  # (types checked above)
         if built is not None:
             d, r = built
             _RESOLVED.put(id(d), (d, r))  # resolve(d) is r: the cell and cost functions of this design take it
@@ -366,8 +366,15 @@ def cell_inputs(design: Any, materials: Any = None, bom: Any = None) -> tuple[Ce
 def _cell_inputs(design: Any, materials: Any, bom: Any, kd: Any, km: Any, kb: Any) -> tuple[CellDesign, dict[str, Any]]:
     """:func:`cell_inputs` with the ranges' keys (:func:`udfs._cache.freeze`) made once by the caller."""
     d, cal = _design_cached(design, materials, "design", kd, km)
-    return d, {"fmt": _FORMATS.get_or_make(None if kb is None else _cache.Key(kb), lambda: format_from_range(bom)),
-               "calendering": cal}
+    fmt = _default_format() if kb is _cache.NONE else \
+        _FORMATS.get_or_make(None if kb is None else _cache.Key(kb), lambda: format_from_range(bom))
+    return d, {"fmt": fmt, "calendering": cal}
+
+
+@functools.cache
+def _default_format() -> CellFormat:
+    """:func:`format_from_range` of no range (the default pouch), made once."""
+    return format_from_range(None)
 
 
 _FORMATS = _cache.cache("format ranges", 16)
@@ -412,12 +419,12 @@ def shown_value(spec: Any, si: Any) -> Any:
     """``spec.from_si(si)``, a display value; one design's float (a 0-d array or a numpy float) as a Python float
     of the same bits (:func:`xlcell.units.float_to_display`: the same IEEE operations, without numpy's per-call
     overhead)."""
-    if (type(si) is np.ndarray and si.shape == () or type(si) is np.float64) and si.dtype == _F8:
+    if (type(si) is np.ndarray and si.shape == () or type(si) is np.float64) and si.dtype is _F8:
         return units.float_to_display(float(si), spec.unit)
     return spec.from_si(si)
 
 
-_F8 = np.dtype(np.float64)
+_F8 = np.dtype(np.float64)  #: (numpy's one float64 dtype: another byte order takes from_si)
 
 
 def _check_not_transposed(design: Any, name: str) -> None:

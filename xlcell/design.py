@@ -295,7 +295,7 @@ def _reader(keys: tuple[str, ...]) -> Callable[..., tuple[CellDesign, CellDesign
                               "SD": SeparatorDesign, "CD": CellDesign, "nan": np.nan}
     given_np = ("cell", "np_ratio") in index
     given_ln = ("neg", "thickness_m") in index
-    lines = ["def read(n, pm, pmok, nm, nmok):"]
+    lines = ["def read(n, pm, nm):"]
     if given_np:
         lines.append("    gr = False")
     if given_ln:
@@ -316,9 +316,7 @@ def _reader(keys: tuple[str, ...]) -> Callable[..., tuple[CellDesign, CellDesign
             check = f"        if not ({float_ok_expr(s, v, 'w', consts)}): return None"
             ln = (part, name) == ("neg", "thickness_m")  # blank: derived from N/P below
             if default is None:  # the active material's value (allowed or not: found once per material)
-                i = from_material.index(name)
-                m = "pm" if part == "pos" else "nm"
-                dflt = [f"        {v} = {m}[{i}]", f"        if not {m}ok[{i}]: return None"]
+                dflt = [f"        {v} = {'pm' if part == 'pos' else 'nm'}[{from_material.index(name)}]"]
             else:
                 dflt = [f"        {v} = {const(default)}"]
                 if not ln and not s._scalar_ok(default):
@@ -375,18 +373,26 @@ def _reader(keys: tuple[str, ...]) -> Callable[..., tuple[CellDesign, CellDesign
     exec(compile(src, "<xlcell.design.design_reader>", "exec"), consts, ns)  # noqa: S102
     fn = ns["read"]
     n_keys = len(keys)
+    default_pos, default_neg = DEFAULT_MATERIALS["pos_material"], DEFAULT_MATERIALS["neg_material"]
+
+    def build(values: Sequence[Any], pos: str | None, neg: str | None,
+              materials: Mapping[str, Material] | None = None) -> tuple[CellDesign, CellDesign] | None:
+        """``read`` of values already known to be floats or None, as many as the keys."""
+        mp = _material_values(default_pos if pos is None else pos, "positive", materials)
+        mn = _material_values(default_neg if neg is None else neg, "negative", materials)
+        # not found, the wrong role, another ion, a value a design may not take: the general path says which
+        if mp is None or mn is None or mp[0] != mn[0] or not (mp[2] and mn[2]):
+            return None
+        return fn(values, mp[1], mn[1])
 
     def read(values: Sequence[Any], pos: str | None, neg: str | None,
              materials: Mapping[str, Material] | None = None) -> tuple[CellDesign, CellDesign] | None:
         if len(values) != n_keys or not set(map(type, values)) <= _FLOAT_OR_NONE:
             return None
-        mp = _material_values(DEFAULT_MATERIALS["pos_material"] if pos is None else pos, "positive", materials)
-        mn = _material_values(DEFAULT_MATERIALS["neg_material"] if neg is None else neg, "negative", materials)
-        if mp is None or mn is None or mp[0] != mn[0]:  # not found, the wrong role, another ion: the general path
-            return None
-        return fn(values, mp[1], mp[2], mn[1], mn[2])
+        return build(values, pos, neg, materials)
 
     read.__doc__ = src
+    read.build = build  # type: ignore[attr-defined]
     return read
 
 
@@ -397,9 +403,9 @@ _FLOAT_OR_NONE = frozenset({float, type(None)})
 
 
 def _material_values(name: Any, role: str,
-                     materials: Mapping[str, Material] | None) -> tuple[str, tuple[float, ...], tuple[bool, ...]] | None:
+                     materials: Mapping[str, Material] | None) -> tuple[str, tuple[float, ...], bool] | None:
     """(carrier, the material's values of the fields a blank takes from it, as floats in :func:`_float_plan`'s
-    order, whether each is allowed as a design's value) of the material ``name`` if it is found and has ``role``,
+    order, whether a design may take every one of them) of the material ``name`` if it is found and has ``role``,
     else None. Kept per material object (materials are frozen)."""
     if type(name) is not str:
         return None
@@ -414,14 +420,14 @@ def _material_values(name: Any, role: str,
         return hit[1]
     values = tuple(float(getattr(m, f)) for f in _float_plan()[2])
     spec = {s.name: s for s in specs(ElectrodeDesign)}
-    out = (m.carrier, values, tuple(spec[f]._scalar_ok(v) for f, v in zip(_float_plan()[2], values)))
+    out = (m.carrier, values, all(spec[f]._scalar_ok(v) for f, v in zip(_float_plan()[2], values)))
     if len(_MATERIAL_VALUES) >= 256:
         _MATERIAL_VALUES.clear()
     _MATERIAL_VALUES[id(m)] = (m, out)  # (m kept with it: its id is not reused meanwhile)
     return out
 
 
-_MATERIAL_VALUES: dict[int, tuple[Material, tuple[str, tuple[float, ...], tuple[bool, ...]]]] = {}
+_MATERIAL_VALUES: dict[int, tuple[Material, tuple[str, tuple[float, ...], bool]]] = {}
 
 
 def _si(spec: ParamSpec, display: float | None) -> float:

@@ -364,8 +364,8 @@ def float_ok_expr(spec: ParamSpec, x: str, w: str, consts: dict[str, Any]) -> st
     """A Python expression that is True when the float named ``x`` (SI) is allowed by ``spec``: the same IEEE
     operations as :meth:`ParamSpec._scalar_ok` (the value in display units, ``(x - offset) / scale``, named ``w``,
     against the bounds; a NaN fails every comparison, so it is allowed only where the spec says ``allow_nan``; an
-    infinity fails the finite bound that replaces a missing one). The constants it reads are added to ``consts``
-    (the generated code's globals), named ``c0``, ``c1``, ... in order.
+    infinity fails the finite bound that replaces a missing one). Finite constants are written as literals (their
+    repr, the same float); an infinite one is added to ``consts`` (the generated code's globals) as ``c0``, ``c1``, ...
 
     Parameters
     ----------
@@ -377,14 +377,21 @@ def float_ok_expr(spec: ParamSpec, x: str, w: str, consts: dict[str, Any]) -> st
         The generated code's constants (added to).
     """
     def const(v: float) -> str:
+        v = float(v)
+        if math.isfinite(v):  # a literal (repr gives the same float back): the compiler keeps it as a constant
+            return f"({v!r})"
         name = f"c{len(consts)}"
-        consts[name] = float(v)
+        consts[name] = v
         return name
 
     scale, offset, lo, hi, slo, shi, nan_ok = spec._bounds
-    dv = x if scale == 1.0 and offset == 0.0 else f"({x} - {const(offset)}) / {const(scale)}"
+    # (x - 0.0 is x for every float, -0.0 and NaN included: that subtraction is left out)
+    dv = x if scale == 1.0 and offset == 0.0 else f"{x} / {const(scale)}" if offset == 0.0 and \
+        math.copysign(1.0, offset) > 0 else f"({x} - {const(offset)}) / {const(scale)}"
+    both = (spec.gt is not None and spec.ge is not None) or (spec.lt is not None and spec.le is not None)
+    named = f"({w} := {dv})" if both or nan_ok else f"({dv})"  # (the display value named where it is read again)
     # a missing bound is an infinite one, strict (an infinity is never allowed)
-    ok = (f"{const(lo)} {'<' if slo or lo == -math.inf else '<='} ({w} := {dv}) "
+    ok = (f"{const(lo)} {'<' if slo or lo == -math.inf else '<='} {named} "
           f"{'<' if shi or hi == math.inf else '<='} {const(hi)}")
     if spec.gt is not None and spec.ge is not None:  # both bounds given: both apply
         ok += f" and {w} >= {const(spec.ge)}"
