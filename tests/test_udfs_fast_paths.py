@@ -243,20 +243,22 @@ def test_the_cell_and_cost_functions_of_a_new_design_validate_it_once(tmpl, monk
                              tmpl["materials"]) == cost and calls == once * 2
 
 
-def test_a_table_frozen_again_gets_the_kept_key_and_only_an_equal_one(tmpl):
-    steps = [list(r) for r in tmpl["steps"]]
+@pytest.mark.parametrize("name", ["steps", "materials"])  # many cells equal to 0 or 1, and a few
+def test_a_table_frozen_again_gets_the_kept_key_and_only_an_equal_one(tmpl, name):
+    steps = [list(r) for r in tmpl[name]]
     a = _cache.freeze_table(steps)
-    again = _cache.freeze_table([list(r) for r in tmpl["steps"]])
-    assert again is a and a == _cache.freeze(tmpl["steps"])  # the kept key object, equal to freeze's
+    again = _cache.freeze_table([list(r) for r in tmpl[name]])
+    assert again is a and a == _cache.freeze(tmpl[name])  # the kept key object, equal to freeze's
     steps[0][0] = "changed"  # the caller changes its own lists afterwards: the kept copy does not change
-    assert _cache.freeze_table(steps) != a and _cache.freeze_table([list(r) for r in tmpl["steps"]]) is a
-    steps = [list(r) for r in tmpl["steps"]]
-    i, j = next((i, j) for i, r in enumerate(steps) for j, c in enumerate(r) if c == 1.0)
-    for cell in (True, 1, 2.0, None, "1"):  # TRUE and 1 equal 1.0 in Python: another key all the same
+    assert _cache.freeze_table(steps) != a and _cache.freeze_table([list(r) for r in tmpl[name]]) is a
+    steps = [list(r) for r in tmpl[name]]
+    i, j = next((i, j) for i, r in enumerate(steps) for j, c in enumerate(r) if type(c) is float and c in (0.0, 1.0))
+    c = steps[i][j]
+    for cell in (bool(c), int(c), 2.0, None, "1"):  # TRUE == 1 == 1.0 (FALSE == 0) in Python: another key all the same
         other = [list(r) for r in steps]
         other[i][j] = cell
         k = _cache.freeze_table(other)
         assert k is not a and k != a and k == _cache.freeze(other)
     steps[i][j] = 5.0  # the caller changes its own lists afterwards: the kept copy does not change
-    assert _cache.freeze_table(steps) != a and _cache.freeze_table([list(r) for r in tmpl["steps"]]) == a
+    assert _cache.freeze_table(steps) != a and _cache.freeze_table([list(r) for r in tmpl[name]]) == a
     assert _cache.freeze_table(None) == _cache.freeze(None) and _cache.freeze_table([1.0, 2.0]) == _cache.freeze([1.0, 2.0])

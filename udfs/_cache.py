@@ -188,8 +188,9 @@ def freeze_table(v: Any) -> Hashable:
     """:func:`freeze` of a range that changes seldom (a settings or materials table beside the design): a list of
     rows of floats, texts and blanks equal to one such range frozen before gets that range's key object itself.
 
-    Comparing the rows with the kept copy of that range (lists, in C) and checking the kinds of their cells (one
-    pass in C) replaces building and hashing a tuple of every row; the memos then find the kept key by identity.
+    Comparing the rows with the kept copy of that range (lists, in C) and checking the kinds of the cells where a
+    bool could pass for a number (those equal to 0 or 1: one by one if few, else the kinds of every cell in one pass
+    in C) replaces building and hashing the range's columns; the memos then find the kept key by identity.
     The key is the one :func:`freeze` made of the equal range (equal values of the same kinds give the same result);
     the copy is the range's own (its rows copied, its cells immutable), so a caller that changes its lists later
     changes nothing here. Anything else is :func:`freeze`'s.
@@ -198,19 +199,25 @@ def freeze_table(v: Any) -> Hashable:
         return freeze(v)
     shape = (len(v), len(v[0]))
     kept = _TABLES.get(shape, ())
-    for rows, key in kept:
-        if v == rows and set(map(type, chain.from_iterable(v))) <= _PLAIN:
+    for rows, key, at in kept:
+        if v == rows and (set(map(type, chain.from_iterable(v))) <= _PLAIN if at is None else
+                          all(type(v[i][j]) is float for i, j in at)):
             return key
     key = freeze(v)
     if type(key) is Rows and key.plain():
-        _TABLES[shape] = ((list(map(list.copy, v)), key),) + kept[:3]  # (a new tuple: a reader sees one or the other)
+        # equal values are equal keys if the cells equal to 0 or 1 (floats here) are floats there too (TRUE == 1.0):
+        # few such cells are looked at one by one, many by the kinds of every cell (one pass in C)
+        amb = key.ambiguous()
+        at = tuple((i, j) for j, i in amb) if len(amb) <= 16 else None
+        _TABLES[shape] = ((list(map(list.copy, v)), key, at),) + kept[:3]  # (a new tuple: readers see one or other)
         if len(_TABLES) > 64:
             _TABLES.clear()
     return key
 
 
-#: the last few plain ranges frozen by :func:`freeze_table`, by (rows, columns): (a copy of the rows, their key)
-_TABLES: dict[tuple[int, int], tuple[tuple[list[list[Any]], Rows], ...]] = {}
+#: the last few plain ranges frozen by :func:`freeze_table`, by (rows, columns): (a copy of the rows, their key, the
+#: (row, column) of the cells equal to 0 or 1 if few, else None)
+_TABLES: dict[tuple[int, int], tuple[tuple[list[list[Any]], Rows, tuple[tuple[int, int], ...] | None], ...]] = {}
 
 
 def freeze_cell(c: Any) -> Hashable:
