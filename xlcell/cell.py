@@ -739,14 +739,14 @@ def _neg_thickness_for_np_one(design: CellDesign) -> float | None:
     if set(map(type, x)) != {float}:
         return None
     try:
-        return neg_thickness_for_np_floats(*x)
+        return _neg_thickness_for_np_floats(*x)
     except ZeroDivisionError:  # numpy's inf or NaN instead
         return None
 
 
-def neg_thickness_for_np_floats(r: float, l_p: float, por_p: float, w_p: float, c_p: float, b_p: float, rw_p: float,
-                                rc_p: float, rb_p: float, q_p: float, por_n: float, w_n: float, c_n: float, b_n: float,
-                                rw_n: float, rc_n: float, rb_n: float, q_n: float) -> float:
+def _neg_thickness_for_np_floats(r: float, l_p: float, por_p: float, w_p: float, c_p: float, b_p: float,
+                                 rw_p: float, rc_p: float, rb_p: float, q_p: float, por_n: float, w_n: float,
+                                 c_n: float, b_n: float, rw_n: float, rc_n: float, rb_n: float, q_n: float) -> float:
     """:func:`neg_thickness_for_np` of one design in plain float arithmetic, the same IEEE operations in the same order
     (bit for bit): the N/P ratio, the positive's thickness, porosity, mass fractions (active, carbon, binder), their
     densities and the active material's specific capacity, then the negative's porosity, fractions, densities and

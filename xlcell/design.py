@@ -283,7 +283,7 @@ def _no_reader(values: Sequence[Any], pos: str | None, neg: str | None,
 
 @lru_cache(maxsize=32)
 def _reader(keys: tuple[str, ...]) -> Callable[..., tuple[CellDesign, CellDesign] | None]:
-    from .cell import _RESOLVED, _THICKNESS, neg_thickness_for_np_floats
+    from .cell import _RESOLVED, _THICKNESS, _neg_thickness_for_np_floats
 
     targets, defaults, from_material, direct = _float_plan()
     if not direct or len(set(keys)) != len(keys) or not all(k in targets for k in keys):
@@ -291,7 +291,7 @@ def _reader(keys: tuple[str, ...]) -> Callable[..., tuple[CellDesign, CellDesign
     spec_of = {(part, s.name): s for part, rows in _plan().items() for _, s, _ in rows}
     index = {targets[k][:2]: j for j, k in enumerate(keys)}  # (part, field) -> position in the values
     consts: dict[str, Any] = {"new": object.__new__, "setdict": object.__setattr__, "array": np.array,
-                              "np_floats": neg_thickness_for_np_floats, "ED": ElectrodeDesign,
+                              "np_floats": _neg_thickness_for_np_floats, "ED": ElectrodeDesign,
                               "SD": SeparatorDesign, "CD": CellDesign, "nan": np.nan}
     given_np = ("cell", "np_ratio") in index
     given_ln = ("neg", "thickness_m") in index
@@ -360,7 +360,8 @@ def _reader(keys: tuple[str, ...]) -> Callable[..., tuple[CellDesign, CellDesign
               f"    dd = {cell_dict}", "    D = new(CD)", "    setdict(D, '__dict__', dd)"]
     resolved_given = ["        R = new(CD)", f"        setdict(R, '__dict__', {{**dd, {_RESOLVED!r}: True}})"]
     resolved_derived = derive + ["        N2 = new(ED)",
-                                 "        setdict(N2, '__dict__', {**nd, 'thickness_m': array(lt)})",  # (a 0-d float array)
+                                 # (the derived thickness as resolve keeps it: a 0-d float array)
+                                 "        setdict(N2, '__dict__', {**nd, 'thickness_m': array(lt)})",
                                  "        R = new(CD)",
                                  f"        setdict(R, '__dict__', {{**dd, 'neg': N2, {_RESOLVED!r}: True}})"]
     if given_ln:
@@ -396,7 +397,8 @@ def _reader(keys: tuple[str, ...]) -> Callable[..., tuple[CellDesign, CellDesign
     return read
 
 
-#: the fields :func:`xlcell.cell.neg_thickness_for_np_floats` reads of each electrode (the thickness: the positive's)
+#: the fields :func:`xlcell.cell._neg_thickness_for_np_floats` reads of each electrode (the thickness: the
+#: positive's only)
 _NP_FIELDS = ("thickness_m", "porosity", "am_frac", "carbon_frac", "binder_frac", "am_density_kg_m3",
               "carbon_density_kg_m3", "binder_density_kg_m3", "specific_capacity_C_kg")
 _FLOAT_OR_NONE = frozenset({float, type(None)})
