@@ -199,25 +199,33 @@ def freeze_table(v: Any) -> Hashable:
         return freeze(v)
     shape = (len(v), len(v[0]))
     kept = _TABLES.get(shape, ())
-    for rows, key, at in kept:
-        if v == rows and (set(map(type, chain.from_iterable(v))) <= _PLAIN if at is None else
-                          all(type(v[i][j]) is float for i, j in at)):
-            return key
+    for entry in kept:
+        rows, key, at = entry
+        if v == rows:
+            if at is _UNSET:  # (found at the first match, not when kept: a range read once pays nothing for it)
+                # equal values are equal keys if the cells equal to 0 or 1 (floats here) are floats there too
+                # (TRUE == 1.0): few such cells are looked at one by one, many by the kinds of every cell (one
+                # pass in C)
+                amb = key.ambiguous()
+                at = entry[2] = tuple((i, j) for j, i in amb) if len(amb) <= 16 else None
+            if set(map(type, chain.from_iterable(v))) <= _PLAIN if at is None else \
+                    all(type(v[i][j]) is float for i, j in at):
+                return key
     key = freeze(v)
     if type(key) is Rows and key.plain():
-        # equal values are equal keys if the cells equal to 0 or 1 (floats here) are floats there too (TRUE == 1.0):
-        # few such cells are looked at one by one, many by the kinds of every cell (one pass in C)
-        amb = key.ambiguous()
-        at = tuple((i, j) for j, i in amb) if len(amb) <= 16 else None
-        _TABLES[shape] = ((list(map(list.copy, v)), key, at),) + kept[:3]  # (a new tuple: readers see one or other)
+        _TABLES[shape] = ([list(map(list.copy, v)), key, _UNSET],) + kept[:3]  # (a new tuple: readers see one or
+        # the other)
         if len(_TABLES) > 64:
             _TABLES.clear()
     return key
 
 
-#: the last few plain ranges frozen by :func:`freeze_table`, by (rows, columns): (a copy of the rows, their key, the
-#: (row, column) of the cells equal to 0 or 1 if few, else None)
-_TABLES: dict[tuple[int, int], tuple[tuple[list[list[Any]], Rows, tuple[tuple[int, int], ...] | None], ...]] = {}
+_UNSET = object()
+
+
+#: the last few plain ranges frozen by :func:`freeze_table`, by (rows, columns): [a copy of the rows, their key, the
+#: (row, column) of the cells equal to 0 or 1 if few, else None; found at the first match]
+_TABLES: dict[tuple[int, int], tuple[list[Any], ...]] = {}
 
 
 def freeze_cell(c: Any) -> Hashable:
