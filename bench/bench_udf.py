@@ -98,6 +98,11 @@ def new_designs(rng: list[list], n: int, shift: float = 0.0) -> list[list[list]]
     return out
 
 
+def handed(ranges: tuple) -> tuple:
+    """``ranges`` as new objects (a new list of new rows of new cells, as xlwings hands a range over at each call)."""
+    return pickle.loads(pickle.dumps(ranges))
+
+
 def each_call(f, args: list) -> float:
     """Median seconds of ``f(a)`` over the arguments ``args`` (one call each)."""
     ts = []
@@ -240,10 +245,37 @@ def measure(rng: list[list], tabs: dict[str, list[list]], tmpl: dict[str, list[l
         ins = [cost_inputs(r, *cost_args) for r in costs]
         ins = [(resolve(d), kw) for d, kw in ins]
         t[f"cost new{label} model"] = each_call(lambda x: evaluate_cost(x[0], **x[1]), ins)
+    # the same, every range handed over as new objects at each call, as xlwings hands Excel's ranges over (a new list
+    # of new rows of new cells: nothing is the object a memo kept); the copies are made before the timed calls
+    cell_args = (tmpl["materials"], tmpl["bom"])
+    cost_args = (tmpl["factory"], tmpl["bom"], tmpl["steps"], tmpl["materials"])
+    fresh = new_designs(tmpl["design"], 2 * calls, shift + 0.25)
+    cells = [(r, handed(cell_args)) for r in fresh[:calls]]
+    costs = [(r, handed(cost_args)) for r in fresh[calls:]]
+    t["cell new tmpl fresh"], t["cell new tmpl fresh overhead"] = in_call(
+        lambda a: XLCELL_CELL_VALUE(a[0], "energy_Wh", *a[1]), cells, cell_models)
+    t["cost new tmpl fresh"], t["cost new tmpl fresh overhead"] = in_call(
+        lambda a: XLCELL_COST_VALUE(a[0], "cell_cost_usd_per_kWh", *a[1]), costs, cost_models)
+    res["cell new tmpl fresh"] = [XLCELL_CELL_VALUE(r, "energy_Wh", *a) for r, a in cells[:3]]
+    res["cost new tmpl fresh"] = [XLCELL_COST_VALUE(r, "cell_cost_usd_per_kWh", *a) for r, a in costs[:3]]
     XLCELL_CELL_VALUE(rng, "energy_Wh")
     XLCELL_COST_VALUE(rng, "cell_cost_usd_per_kWh")
     t["cell memo"] = median_call(lambda: XLCELL_CELL_VALUE(rng, "energy_Wh"), 20 * calls)
     t["cost memo"] = median_call(lambda: XLCELL_COST_VALUE(rng, "cell_cost_usd_per_kWh"), 20 * calls)
+    # memoised with the template's five ranges: the same objects at every call, and new objects at every call
+    d = tmpl["design"]
+    res["cell memo tmpl"] = XLCELL_CELL_VALUE(d, "energy_Wh", *cell_args)
+    res["cost memo tmpl"] = XLCELL_COST_VALUE(d, "cell_cost_usd_per_kWh", *cost_args)
+    t["cell memo tmpl"] = median_call(lambda: XLCELL_CELL_VALUE(d, "energy_Wh", *cell_args), 20 * calls)
+    t["cost memo tmpl"] = median_call(lambda: XLCELL_COST_VALUE(d, "cell_cost_usd_per_kWh", *cost_args), 20 * calls)
+    box = [None]  # the current call's ranges, set untimed before it
+    copies = iter([handed((d,) + cell_args) for _ in range(4 * calls)])
+    t["cell memo tmpl fresh"] = median_call(lambda: XLCELL_CELL_VALUE(box[0][0], "energy_Wh", *box[0][1:]),
+                                            4 * calls, before=lambda: box.__setitem__(0, next(copies)))
+    copies = iter([handed((d,) + cost_args) for _ in range(4 * calls)])
+    t["cost memo tmpl fresh"] = median_call(
+        lambda: XLCELL_COST_VALUE(box[0][0], "cell_cost_usd_per_kWh", *box[0][1:]), 4 * calls,
+        before=lambda: box.__setitem__(0, next(copies)))
 
     def sheet():
         if clear is not None:
@@ -363,6 +395,18 @@ def main() -> int:
         record(f"{item}, memoised call: time / the baseline's call", tn[f"{udf} memo"] / tb[f"{udf} memo"], base,
                value=tn[f"{udf} memo"] * us, unit="µs", note=f"target 50 µs; scalar helper XLCELL_CRF "
                                                              f"{tn['crf'] * us:.1f} µs")
+    for udf, item in (("cell", "XLCELL_CELL_VALUE(tbl_design, \"energy_Wh\", tbl_materials, tbl_bom)"),
+                      ("cost", "XLCELL_COST_VALUE(tbl_design, \"cell_cost_usd_per_kWh\", tbl_factory, tbl_bom, "
+                               "tbl_steps, tbl_materials)")):
+        k = f"{udf} memo tmpl"
+        record(f"{item}, memoised call: time / the baseline's", tn[k] / tb[k], base, value=tn[k] * us, unit="µs",
+               note=f"the same range objects at every call; new objects at every call (as xlwings hands them "
+                    f"over): {tn[k + ' fresh'] * us:.0f} µs (baseline {tb[k + ' fresh'] * us:.0f} µs); target 50 µs")
+        k = f"{udf} new tmpl fresh"
+        record(f"{item}, first call on a new design, every range as new objects: Python-side overhead / the "
+               f"baseline's", tn[k + " overhead"] / tb[k + " overhead"], base, value=tn[k + " overhead"] * us,
+               unit="µs", note=f"as xlwings hands ranges over (new lists, rows and cells at every call); the call "
+                               f"{tn[k] * us:.0f} µs (baseline {tb[k] * us:.0f} µs); target 50 µs; {agree}")
     record("sheet of 30 XLCELL_CELL_VALUE cells of one design range (30 metrics): time per cell / the baseline's",
            tn["sheet of 30"] / tb["sheet of 30"], base, value=tn["sheet of 30"] * us, unit="µs", note=agree)
     for name, what in (("keys", "every Design key (38 columns)"), ("sweep", "3 columns")):

@@ -169,3 +169,92 @@ def test_resolve_scalar_design_same_as_numpy_path():
             cell._neg_thickness_for_np_one = saved
         assert type(fast.neg.thickness_m) is np.ndarray and fast.neg.thickness_m.ndim == 0
         assert pickle.dumps(fast) == pickle.dumps(slow)
+
+
+# a Design range's values built and checked in one pass (design_reader) against design_from_mapping + resolve
+
+def _built(values, materials=None):
+    """(design_from_mapping, resolve of it) of ``values`` (None: a blank, left out), by the general path."""
+    d = _general({k: v for k, v in values.items() if v is not None}, materials)
+    return d, resolve(d)
+
+
+def _read_and_compare(keys, values, materials=None, complete=True) -> bool:
+    """``design_reader(keys)`` of ``values`` (numbers by key, None for a blank; the two material names) against the
+    general path: the same two instances, pickled (same floats, bit for bit, same ``__dict__`` order, the resolved
+    mark and the derived thickness's 0-d array), wherever the reader takes the design; and it takes every design the
+    general path accepts that has no NaN and not both ``neg_thickness_um`` and ``np_ratio``. True if it took it."""
+    nums = tuple(values.get(k) for k in keys)
+    out = design.design_reader(keys)(nums, values.get("pos_material"), values.get("neg_material"), materials)
+    ref = _outcome(_built, values, materials)
+    if out is not None:
+        assert ref == ("ok", pickle.dumps(out)), values
+        return True
+    nan = any(v != v for v in nums if v is not None)
+    both = values.get("neg_thickness_um") is not None and values.get("np_ratio") is not None
+    assert ref[0] != "ok" or nan or both or not complete, (values, ref)
+    return False
+
+
+def test_the_reader_is_the_general_path_on_random_designs():
+    rng = np.random.default_rng(20261203)
+    keys_all = [k.key for k in NUMERIC]
+    taken = 0
+    for i in range(1500):
+        values = _random_mapping(rng)
+        if "neg_thickness_um" in values and "np_ratio" in values and rng.random() < 0.7:
+            del values["np_ratio"]
+        keys = list(rng.permutation(keys_all)[: int(rng.integers(1, len(keys_all) + 1))])  # a range's rows
+        for k in keys:
+            if k not in values and rng.random() < 0.5:
+                values[k] = None  # a blank cell
+        values = {k: v for k, v in values.items() if k in keys or k.endswith("_material")}
+        taken += _read_and_compare(keys, values)
+    assert taken > 150  # the reader did the work (the rest, refused by both: mostly mass fractions that do not sum
+    # to 1; NaN; both thicknesses)
+
+
+def test_the_reader_on_the_template_and_user_materials():
+    lib = LIBRARY["NMC811"]
+    import dataclasses
+
+    mine = {"MYNMC": dataclasses.replace(lib, name="MyNMC", specific_capacity_C_kg=700e3),
+            "MYGR": dataclasses.replace(LIBRARY["GRAPHITE"], name="MyGr", role="positive")}
+    keys = [k.key for k in NUMERIC]
+    base = {k.key: (None if k.default is None else float(k.default)) for k in NUMERIC}
+    assert _read_and_compare(keys, base)
+    assert _read_and_compare(keys, {**base, "pos_material": "MyNMC"}, mine)
+    assert _read_and_compare(keys, {**base, "pos_material": " mynmc "}, mine)
+    for bad in ({"neg_material": "MyGr"}, {"pos_material": "Graphite"}, {"neg_material": "Unobtainium"},
+                {"pos_material": "NFM"}, {"pos_porosity": 1.5}, {"pos_am_frac": 0.5}, {"np_ratio": -1.0},
+                {"neg_thickness_um": 90.0, "np_ratio": 1.2}, {"pos_potential_V": 0.05}, {"avg_voltage_V": math.nan}):
+        assert not _read_and_compare(keys, {**base, **bad}, mine), bad
+    odd = dataclasses.replace(lib, name="MyOdd")
+    object.__setattr__(odd, "particle_radius_m", -1.0)  # a value a design may not take: refused where it is used
+    mine["MYODD"] = odd
+    assert not _read_and_compare(keys, {**base, "pos_material": "MyOdd"}, mine)
+    # (given, the design may take the material: the general path builds it; the reader leaves such a material to it)
+    assert not _read_and_compare(keys, {**base, "pos_material": "MyOdd", "pos_particle_radius_um": 5.0}, mine,
+                                 complete=False)
+    assert _outcome(_built, {**base, "pos_material": "MyOdd", "pos_particle_radius_um": 5.0}, mine)[0] == "ok"
+    assert _read_and_compare(keys, {**base, "neg_thickness_um": 90.0, "np_ratio": None})
+    assert _read_and_compare(keys, {**base, "pos_potential_V": 0.05, "avg_voltage_V": 3.0})
+    # another type, another length: not taken
+    read = design.design_reader(keys)
+    nums = tuple(base[k] for k in keys)
+    assert read(nums, None, None) is not None
+    assert read(nums[:-1], None, None) is None
+    assert read((100,) + nums[1:], None, None) is None
+    assert read((np.float64(100.0),) + nums[1:], None, None) is None
+    assert design.design_reader(keys + keys[:1])(nums + nums[:1], None, None) is None  # a repeated key
+
+
+_ANY_FLOAT = st.one_of(st.none(), st.floats(), st.floats(-1e3, 1e4), st.floats(0.0, 1.0))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.fixed_dictionaries({k.key: _ANY_FLOAT for k in NUMERIC}), st.sampled_from(POSITIVES + [None]),
+       st.sampled_from(NEGATIVES + [None]))
+def test_the_reader_is_the_general_path_on_any_floats(values, pos, neg):
+    values = {**values, "pos_material": pos, "neg_material": neg}
+    _read_and_compare([k.key for k in NUMERIC], values)

@@ -7,6 +7,9 @@ from xlcell.cell import CellDesign, CellMetrics, ElectrodeDesign, SeparatorDesig
 from xlcell.errors import InputError
 from xlcell.materials import LIBRARY, Material
 from xlcell.params import specs, whole_number
+from xlcell.units import UNITS
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 
 @pytest.mark.parametrize("unit,display,si", [("µm", 120.0, 120e-6), ("mAh/g", 1.0, 3600.0), ("mAh/cm²", 1.0, 36000.0),
@@ -54,3 +57,16 @@ def test_whole_number_accepts_whole_values_in_range_and_names_the_range_otherwis
             whole_number(bad, "n", 1)
     with pytest.raises(InputError, match=r"bins = 1001: must be a whole number between 1 and 1000 \(note\)$"):
         whole_number(1001, "bins", 1, 1000, " (note)")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(sorted(UNITS)), st.floats(allow_nan=True, allow_infinity=True))
+def test_float_to_display_is_to_display_bit_for_bit(unit, x):
+    # one design's result shown in a cell (udfs.cell.shown_value): plain float arithmetic, numpy's bits
+    import struct
+
+    from xlcell.units import float_to_display, to_display
+
+    fast, ref = float_to_display(x, unit), to_display(np.asarray(x), unit)
+    assert type(fast) is float
+    assert struct.pack("<d", fast) == struct.pack("<d", float(ref)) or (fast != fast and ref != ref)

@@ -42,6 +42,7 @@ def general(monkeypatch):
     """Switch the fast paths off: the design range, the table's float columns through the general readers."""
     def off():
         monkeypatch.setattr(ucell, "_layout_values", lambda design, name, kd=None: None)
+        monkeypatch.setattr(ucell, "_layout_read", lambda design, kd=None: None)
         monkeypatch.setattr(ucell, "_float_column", lambda cells: None)
         _cache.clear()
     return off
@@ -169,6 +170,12 @@ def test_range_keys_tell_true_from_one_and_false_from_zero():
     for other in ([["np_ratio", True], ["x", 0.0], ["y", "text"]], [["np_ratio", 1.0], ["x", False], ["y", "text"]]):
         b = _cache.freeze(other)
         assert hash(a) == hash(b) and a != b and b != a  # equal in Python, not here (either way round)
+    # ragged rows (never from Excel): a key all the same, TRUE still not 1, not the key of the rectangle
+    ragged = _cache.freeze([["np_ratio", 1.0], ["x"]])
+    assert ragged == _cache.freeze([["np_ratio", 1.0], ["x"]]) != _cache.freeze([["np_ratio", True], ["x"]])
+    assert _cache.freeze([["a", "b"], ["c", None]]) != _cache.freeze([["a", "b"], ["c"]])
+    assert _cache.freeze([[1.0, 2.0]]) != _cache.freeze([[1.0], [2.0]])  # the same cells, another shape
+    assert _cache.freeze([[], []]) != _cache.freeze([[]])
     lru = _cache.LRU(4)
     lru.put(_cache.Key((a,)), "numbers")
     assert lru.get(_cache.Key((_cache.freeze([["np_ratio", True], ["x", 0.0], ["y", "text"]]),))) is None
@@ -209,15 +216,50 @@ def test_a_table_of_every_design_key_gives_the_general_readers_table(tmpl, gener
     assert fast[1][0][0].startswith("#XLCELL! np_ratio") and fast[0][7] == [""] * len(fast[0][0])
 
 
-def test_the_cell_and_cost_functions_of_a_new_design_validate_it_once(tmpl, monkeypatch):
+@pytest.mark.parametrize("fast", [True, False], ids=["read in one pass", "general reader"])
+def test_the_cell_and_cost_functions_of_a_new_design_validate_it_once(tmpl, monkeypatch, general, fast):
     calls = []
-    resolve = ucell.resolve
-    monkeypatch.setattr(ucell, "resolve", lambda d: calls.append(1) or resolve(d))
+    resolve, reader = ucell.resolve, ucell.design_reader
+    monkeypatch.setattr(ucell, "resolve", lambda d: calls.append("resolve") or resolve(d))
+
+    def counted(keys):
+        read = reader(keys)
+        out = lambda *a: calls.append("read") or read(*a)  # noqa: E731
+        out.build = lambda *a: calls.append("read") or read.build(*a)
+        return out
+
+    monkeypatch.setattr(ucell, "design_reader", counted)
+    if not fast:
+        general()
+    _cache.clear()
     design = edited(tmpl["design"], "pos_thickness_um", 101.5)
     energy = XLCELL_CELL_VALUE(design, "energy_Wh", tmpl["materials"])
     cost = XLCELL_COST_VALUE(design, "cell_cost_usd", tmpl["factory"], tmpl["bom"], tmpl["steps"], tmpl["materials"])
-    assert len(calls) == 1 and isinstance(energy, float) and isinstance(cost, float)
+    once = ["read"] if fast else ["resolve"]  # built and checked in one pass (design_reader), or resolved
+    assert calls == once and isinstance(energy, float) and isinstance(cost, float)
     # the same design object, resolved once, gives what a fresh evaluation gives
     _cache.clear()
     assert XLCELL_COST_VALUE(design, "cell_cost_usd", tmpl["factory"], tmpl["bom"], tmpl["steps"],
-                             tmpl["materials"]) == cost and len(calls) == 2
+                             tmpl["materials"]) == cost and calls == once * 2
+
+
+@pytest.mark.parametrize("name", ["steps", "materials"])  # many cells equal to 0 or 1, and a few
+def test_a_table_frozen_again_gets_the_kept_key_and_only_an_equal_one(tmpl, name):
+    steps = [list(r) for r in tmpl[name]]
+    a = _cache.freeze_table(steps)
+    again = _cache.freeze_table([list(r) for r in tmpl[name]])
+    assert again is a and a == _cache.freeze(tmpl[name])  # the kept key object, equal to freeze's
+    steps[0][0] = "changed"  # the caller changes its own lists afterwards: the kept copy does not change
+    assert _cache.freeze_table(steps) != a and _cache.freeze_table([list(r) for r in tmpl[name]]) is a
+    steps = [list(r) for r in tmpl[name]]
+    i, j = next((i, j) for i, r in enumerate(steps) for j, c in enumerate(r) if type(c) is float and c in (0.0, 1.0))
+    c = steps[i][j]
+    for cell in (bool(c), int(c), 2.0, None, "1"):  # TRUE == 1 == 1.0 (FALSE == 0) in Python: another key all the same
+        other = [list(r) for r in steps]
+        other[i][j] = cell
+        k = _cache.freeze_table(other)
+        assert k is not a and k != a and k == _cache.freeze(other)
+    steps[i][j] = 5.0  # the caller changes its own lists afterwards: the kept copy does not change
+    assert _cache.freeze_table(steps) != a and _cache.freeze_table([list(r) for r in tmpl[name]]) == a
+    assert _cache.freeze_table(None) == _cache.freeze(None)
+    assert _cache.freeze_table([1.0, 2.0]) == _cache.freeze([1.0, 2.0])

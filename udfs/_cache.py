@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from itertools import chain
 from typing import Any, Callable, Hashable
 
 import numpy as np
@@ -29,7 +30,7 @@ class LRU:
 
     def __init__(self, maxsize: int) -> None:
         self.maxsize = maxsize
-        self._data: OrderedDict[Hashable, Any] = OrderedDict()
+        self._data: OrderedDict[Hashable, tuple[Hashable, Any]] = OrderedDict()  #: key -> (that key, value)
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -37,18 +38,18 @@ class LRU:
     def get(self, key: Hashable, default: Any = None) -> Any:
         """The value of ``key`` (marked as the most recently used), or ``default``."""
         with self._lock:
-            value = self._data.get(key, _MISSING)
-            if value is _MISSING:
+            item = self._data.get(key, _MISSING)
+            if item is _MISSING:
                 self.misses += 1
                 return default
-            self._data.move_to_end(key)
+            self._data.move_to_end(item[0])  # the kept key: found by identity, not compared with the caller's again
             self.hits += 1
-            return value
+            return item[1]
 
     def put(self, key: Hashable, value: Any) -> Any:
         """Keep ``value`` under ``key`` (dropping the least recently used entry when full); returns ``value``."""
         with self._lock:
-            self._data[key] = value
+            self._data[key] = (key, value)  # (the key kept beside its value: see get)
             self._data.move_to_end(key)
             while len(self._data) > self.maxsize:
                 self._data.popitem(last=False)
@@ -77,6 +78,7 @@ class _Unhashable(Exception):
 
 
 _LIST = {list}
+_PLAIN = frozenset({float, str, type(None)})
 
 
 class Key:
@@ -100,44 +102,59 @@ class Key:
 
 
 class Rows:
-    """The frozen rows of a range (a tuple of row tuples) as a key: hashed once, and TRUE told apart from 1.
+    """The frozen cells of a rectangular range (a list of rows of one length) as a key: its columns, a tuple of
+    column tuples (what a range's reader takes apart anyway: :func:`udfs.cell._layout_read` reads a design's key and
+    value columns from it), and its number of rows; hashed once, and TRUE told apart from 1.
 
     ``TRUE == 1 == 1.0`` (and ``FALSE == 0``) and they hash alike in Python, so two ranges that differ only there
     have equal tuples; the types of the cells that equal 0 or 1 (:meth:`ambiguous`, found once per key and kept)
-    tell them apart. They are compared only when two keys' hashes and values match (a memo hit, or a rare
-    collision): a range seen for the first time, a new design, pays for the hash alone, and a hit for the types of
-    its few 0/1 cells.
+    tell them apart, unless both ranges hold only floats, texts and blanks (:meth:`plain`). They are compared only
+    when two keys' hashes and values match (a memo hit, or a rare collision): a range seen for the first time, a
+    new design, pays for the hash alone.
     """
 
-    __slots__ = ("rows", "_hash", "_ambiguous")
+    __slots__ = ("cols", "n", "_hash", "_ambiguous", "_plain")
 
-    def __init__(self, rows: tuple[tuple[Any, ...], ...]) -> None:
-        self.rows = rows
-        self._hash = hash(rows)
+    def __init__(self, cols: tuple[tuple[Any, ...], ...], n: int) -> None:
+        self.cols = cols
+        self.n = n
+        self._hash = hash((n, cols))
         self._ambiguous: tuple[tuple[int, int], ...] | None = None
+        self._plain: bool | None = None
 
     def __hash__(self) -> int:
         return self._hash
 
+    def plain(self) -> bool:
+        """Whether every cell is a float, a text or a blank (found once per key, in one pass in C): two such ranges of
+        equal values hold the same kinds in every cell (a float equals only a float there), so no cell's type need be
+        compared (a sheet's ranges are such: Excel hands over every number as a float)."""
+        p = self._plain
+        if p is None:
+            p = self._plain = set(map(type, chain.from_iterable(self.cols))) <= _PLAIN
+        return p
+
     def ambiguous(self) -> tuple[tuple[int, int], ...]:
-        """(row, column) of every cell equal to 0 or 1 (the only cells a bool can equal)."""
+        """(column, row) of every cell equal to 0 or 1 (the only cells a bool can equal)."""
         a = self._ambiguous
         if a is None:
-            a = self._ambiguous = tuple((i, j) for i, r in enumerate(self.rows) if 0 in r or 1 in r
-                                        for j, c in enumerate(r) if c == 0 or c == 1)
+            a = self._ambiguous = tuple((j, i) for j, c in enumerate(self.cols) if 0 in c or 1 in c
+                                        for i, x in enumerate(c) if x == 0 or x == 1)
         return a
 
     def __eq__(self, other: object) -> bool:
         if self is other:
             return True
-        if type(other) is not Rows or self._hash != other._hash or self.rows != other.rows:
+        if type(other) is not Rows or self._hash != other._hash or self.n != other.n or self.cols != other.cols:
             return False
-        a, b = self.rows, other.rows  # equal values: the same cells equal 0 or 1; the same kinds there too?
-        # (a memo compares the key it keeps with the caller's: ``self``, whose 0/1 cells are found once)
-        return all(type(a[i][j]) is type(b[i][j]) for i, j in self.ambiguous())
+        if self.plain() and other.plain():  # (a memo compares the key it keeps, ``self``, with the caller's)
+            return True
+        a, b = self.cols, other.cols  # equal values: the same cells equal 0 or 1; the same kinds there too?
+        # (``self``'s 0/1 cells are found once)
+        return all(type(a[j][i]) is type(b[j][i]) for j, i in self.ambiguous())
 
     def __repr__(self) -> str:
-        return f"Rows({self.rows!r})"
+        return f"Rows({self.n} rows, columns {self.cols!r})"
 
 
 def freeze(v: Any) -> Hashable:
@@ -148,9 +165,13 @@ def freeze(v: Any) -> Hashable:
     equal in Python but not here (a bool is tagged, or for a range of rows its cells' types compared,
     :class:`Rows`), a list of rows and a flat list differ.
     """
+    if v is None:  # an argument left out
+        return _NONE
     try:
         if isinstance(v, list) and v and set(map(type, v)) == _LIST:
-            return Rows(tuple(map(tuple, v)))
+            if len(set(map(len, v))) == 1:  # rectangular, as Excel hands a range over
+                return Rows(tuple(zip(*v)), len(v))
+            return ("rows", tuple(tuple(map(freeze_cell, r)) for r in v))  # ragged rows (never from Excel)
         if isinstance(v, (list, tuple)):
             key = tuple(freeze_cell(c) for c in v)
             hash(key)
@@ -158,6 +179,53 @@ def freeze(v: Any) -> Hashable:
         return ("cell", freeze_cell(v))
     except (TypeError, _Unhashable):
         return None
+
+
+NONE = _NONE = ("cell", None)  #: freeze(None)
+
+
+def freeze_table(v: Any) -> Hashable:
+    """:func:`freeze` of a range that changes seldom (a settings or materials table beside the design): a list of
+    rows of floats, texts and blanks equal to one such range frozen before gets that range's key object itself.
+
+    Comparing the rows with the kept copy of that range (lists, in C) and checking the kinds of the cells where a
+    bool could pass for a number (those equal to 0 or 1: one by one if few, else the kinds of every cell in one pass
+    in C) replaces building and hashing the range's columns; the memos then find the kept key by identity.
+    The key is the one :func:`freeze` made of the equal range (equal values of the same kinds give the same result);
+    the copy is the range's own (its rows copied, its cells immutable), so a caller that changes its lists later
+    changes nothing here. Anything else is :func:`freeze`'s.
+    """
+    if type(v) is not list or not v or set(map(type, v)) != _LIST:
+        return freeze(v)
+    shape = (len(v), len(v[0]))
+    kept = _TABLES.get(shape, ())
+    for entry in kept:
+        rows, key, at = entry
+        if v == rows:
+            if at is _UNSET:  # (found at the first match, not when kept: a range read once pays nothing for it)
+                # equal values are equal keys if the cells equal to 0 or 1 (floats here) are floats there too
+                # (TRUE == 1.0): few such cells are looked at one by one, many by the kinds of every cell (one
+                # pass in C)
+                amb = key.ambiguous()
+                at = entry[2] = tuple((i, j) for j, i in amb) if len(amb) <= 16 else None
+            if set(map(type, chain.from_iterable(v))) <= _PLAIN if at is None else \
+                    all(type(v[i][j]) is float for i, j in at):
+                return key
+    key = freeze(v)
+    if type(key) is Rows and key.plain():
+        _TABLES[shape] = ([list(map(list.copy, v)), key, _UNSET],) + kept[:3]  # (a new tuple: readers see one or
+        # the other)
+        if len(_TABLES) > 64:
+            _TABLES.clear()
+    return key
+
+
+_UNSET = object()
+
+
+#: the last few plain ranges frozen by :func:`freeze_table`, by (rows, columns): [a copy of the rows, their key, the
+#: (row, column) of the cells equal to 0 or 1 if few, else None; found at the first match]
+_TABLES: dict[tuple[int, int], tuple[list[Any], ...]] = {}
 
 
 def freeze_cell(c: Any) -> Hashable:
@@ -230,3 +298,4 @@ def clear() -> None:
         c.clear()
     for p in PLANS.values():
         p.clear()
+    _TABLES.clear()

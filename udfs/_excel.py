@@ -643,6 +643,8 @@ def kv_out(d: Mapping[str, Any]) -> list[list[Any]]:
 
 def excel_value(v: Any) -> Any:
     """A Python/numpy value as something a cell can hold (float, bool, str, or blank)."""
+    if type(v) is float and v - v == 0.0:  # a finite float (the common case): itself
+        return v
     try:
         import numpy as np
 

@@ -22,7 +22,8 @@ from xlcell.bom import CellFormat, MaterialPrices, MaterialYields, Slurry
 from xlcell.cell import (CellDesign, CellMetrics, areal_capacity_of, charge_transfer_asi_of, composite_density,
                          evaluate_cell, metric_group, rate_capability, resolve, specific_area_of)
 from xlcell.constants import SECONDS_PER_HOUR
-from xlcell.design import DEFAULT_MATERIALS, canonical_key, design_from_mapping, design_keys, text_keys
+from xlcell.design import (DEFAULT_MATERIALS, canonical_key, design_from_mapping, design_keys, design_reader,
+                           text_keys)
 from xlcell.errors import InputError, ShapeError, UnknownKeyError
 from xlcell.formats import CanFormat, cell_format
 from xlcell.materials import CARRIERS, Material, complete_window, get_material
@@ -148,7 +149,7 @@ class _Layout:
     """How to read a (key, value) design range whose key column is known: the rows of numeric keys, of material
     names, and of other labels (headings, which must have no value), with each key's canonical spelling."""
 
-    __slots__ = ("nums", "num_keys", "text_rows", "text_keys", "labels")
+    __slots__ = ("nums", "num_keys", "text_rows", "text_keys", "labels", "reader")
 
     def __init__(self, keys: tuple[Any, ...]) -> None:
         num_rows: list[int] = []
@@ -180,6 +181,7 @@ class _Layout:
                 self.num_keys.append(c)
         self.nums = _getter(num_rows)
         self.labels = _getter(label_rows)
+        self.reader = design_reader(self.num_keys)  # (the design of these values, built and checked in one pass)
 
 
 def _getter(rows: list[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
@@ -203,11 +205,46 @@ def _layout_values(design: Any, name: str, kd: Any = None) -> dict[str, Any] | N
     unknown key, a range of one or two rows, ...), which the general reader reads and reports on. The result is
     the general reader's, key for key and value for value. ``kd``: the range's :func:`udfs._cache.freeze`, if made
     (its rows are known to be lists)."""
-    if type(kd) is not _cache.Rows and (type(design) is not list or set(map(type, design)) != _LIST):
+    read = _layout_read(design, kd)
+    if read is None:
         return None
+    layout, nums, texts = read
+    kinds = set(map(type, nums))
+    if kinds <= _FLOAT:
+        values = dict(zip(layout.num_keys, nums))
+    elif kinds == _FLOAT_OR_BLANK:  # a blank value: the key's default (left out, as the general reader does)
+        values = dict(compress(zip(layout.num_keys, nums), map(is_not, nums, repeat(None))))
+    else:
+        return None
+    total = sum(values.values())
+    if total - total != 0.0:  # a value that is not finite (or a sum that overflows): the general reader
+        return None
+    values.update(texts)
+    return values
+
+
+def _finite_or_blank(nums: tuple[Any, ...]) -> bool:
+    """Whether every value is a finite float or a blank (passes in C: the sum leaves out blanks and zeros)."""
+    if not set(map(type, nums)) <= _FLOAT_OR_BLANK:
+        return False
+    total = sum(compress(nums, nums))
+    return total - total == 0.0
+
+
+def _layout_read(design: Any, kd: Any = None) -> tuple[_Layout, tuple[Any, ...], dict[str, str]] | None:
+    """(the plan of the range's key column, its numeric keys' values in the plan's order, ``{material key: name}``
+    of the material names given) of a design range the plans take: a list of at least three rows of at least two
+    cells, whose key column is text and blanks without repeats or error values, whose labels (headings) have no
+    value and whose material names are text (:func:`as_text`'s); None for anything else. The numbers are not
+    checked here."""
+    if type(kd) is _cache.Rows:
+        cols = kd.cols  # (the range's columns, made for its key)
+    elif type(design) is not list or set(map(type, design)) != _LIST:
+        return None
+    else:
+        cols = tuple(zip(*design))
     if len(design) < 3:
         return None
-    cols = tuple(zip(*design))
     if len(cols) < 2:  # a row of one cell
         return None
     keys, vals = cols[0], cols[1]
@@ -222,25 +259,15 @@ def _layout_values(design: Any, name: str, kd: Any = None) -> dict[str, Any] | N
         _LAYOUTS[keys] = layout
     if layout is _NO_LAYOUT or not set(layout.labels(vals)) <= _BLANK:
         return None
-    nums = layout.nums(vals)
-    kinds = set(map(type, nums))
-    if kinds <= _FLOAT:
-        values = dict(zip(layout.num_keys, nums))
-    elif kinds == _FLOAT_OR_BLANK:  # a blank value: the key's default (left out, as the general reader does)
-        values = dict(compress(zip(layout.num_keys, nums), map(is_not, nums, repeat(None))))
-    else:
-        return None
-    total = sum(values.values())
-    if total - total != 0.0:  # a value that is not finite (or a sum that overflows): the general reader
-        return None
+    texts = {}
     for i, k in zip(layout.text_rows, layout.text_keys):
         v = vals[i]
         if v is None:
             continue
         if type(v) is not str or not v.strip():
             return None
-        values[k] = as_text(v.strip(), k)
-    return values
+        texts[k] = as_text(v.strip(), k)
+    return layout, layout.nums(vals), texts
 
 
 #: the reading plans of design ranges' key columns (:func:`_layout_values`), by the column's cells
@@ -259,6 +286,17 @@ def _canonical_keys() -> dict[str, str]:
 
 def _design_and_context(design: Any, materials: Any, name: str, kd: Any = None,
                         km: Any = None) -> tuple[CellDesign, dict[str, Any]]:
+    read = _layout_read(design, kd)
+    if read is not None and _finite_or_blank(read[1]):  # the Design sheet's range, every number finite (so the
+        # general reader would find no error before the materials table's): built and checked in one pass
+        layout, nums, texts = read
+        pos, neg = texts.get("pos_material"), texts.get("neg_material")
+        built = layout.reader.build(nums, pos, neg, _materials_cached(materials, km))  # (types checked above)
+        if built is not None:
+            d, r = built
+            _RESOLVED.put(id(d), (d, r))  # resolve(d) is r: the cell and cost functions of this design take it
+            return d, {"pos_material": _DEFAULT_POS if pos is None else pos,
+                       "neg_material": _DEFAULT_NEG if neg is None else neg}  # (calendering_context's)
     values = _layout_values(design, name, kd)
     if values is None:  # the general reader (and every error, in the order it finds them)
         _check_not_transposed(design, name)
@@ -267,6 +305,9 @@ def _design_and_context(design: Any, materials: Any, name: str, kd: Any = None,
     for o in (d, d.pos, d.neg, d.sep):
         _cache.readonly(o.__dict__)
     return d, calendering_context(values)
+
+
+_DEFAULT_POS, _DEFAULT_NEG = DEFAULT_MATERIALS["pos_material"], DEFAULT_MATERIALS["neg_material"]
 
 
 def calendering_context(values: dict[str, Any]) -> dict[str, Any]:
@@ -325,8 +366,15 @@ def cell_inputs(design: Any, materials: Any = None, bom: Any = None) -> tuple[Ce
 def _cell_inputs(design: Any, materials: Any, bom: Any, kd: Any, km: Any, kb: Any) -> tuple[CellDesign, dict[str, Any]]:
     """:func:`cell_inputs` with the ranges' keys (:func:`udfs._cache.freeze`) made once by the caller."""
     d, cal = _design_cached(design, materials, "design", kd, km)
-    return d, {"fmt": _FORMATS.get_or_make(None if kb is None else _cache.Key(kb), lambda: format_from_range(bom)),
-               "calendering": cal}
+    fmt = _default_format() if kb is _cache.NONE else \
+        _FORMATS.get_or_make(None if kb is None else _cache.Key(kb), lambda: format_from_range(bom))
+    return d, {"fmt": fmt, "calendering": cal}
+
+
+@functools.cache
+def _default_format() -> CellFormat:
+    """:func:`format_from_range` of no range (the default pouch), made once."""
+    return format_from_range(None)
 
 
 _FORMATS = _cache.cache("format ranges", 16)
@@ -343,7 +391,7 @@ def cell_display(design: Any, materials: Any, bom: Any, metrics: Any) -> Mapping
     of its metrics; later calls for the same ranges are a lookup. The values are read-only (arrays, or numpy scalars
     for one design).
     """
-    kd, km, kb = _cache.freeze(design), _cache.freeze(materials), _cache.freeze(bom)
+    kd, km, kb = _cache.freeze(design), _cache.freeze_table(materials), _cache.freeze_table(bom)
     key = None if kd is None or km is None or kb is None else _cache.Key((kd, km, kb))
     entry = None if key is None else _CELL_RESULTS.get(key)
     if entry is None:
@@ -362,9 +410,21 @@ def cell_display(design: Any, materials: Any, bom: Any, metrics: Any) -> Mapping
         new = {}
         for k in missing:  # display units for the asked metrics only
             s = _METRIC_SPECS[k]
-            new[k] = si[s.name] if s.unit == "bool" else s.from_si(si[s.name])
-        shown = entry["shown"] = {**shown, **_cache.readonly(new)}  # (one design: immutable numpy scalars)
+            new[k] = si[s.name] if s.unit == "bool" else shown_value(s, si[s.name])
+        shown = entry["shown"] = {**shown, **_cache.readonly(new)}  # (one design: immutable floats or numpy scalars)
     return MappingProxyType(shown)  # the memo's own mapping: read-only
+
+
+def shown_value(spec: Any, si: Any) -> Any:
+    """``spec.from_si(si)``, a display value; one design's float (a 0-d array or a numpy float) as a Python float
+    of the same bits (:func:`xlcell.units.float_to_display`: the same IEEE operations, without numpy's per-call
+    overhead)."""
+    if (type(si) is np.ndarray and si.shape == () or type(si) is np.float64) and si.dtype is _F8:
+        return units.float_to_display(float(si), spec.unit)
+    return spec.from_si(si)
+
+
+_F8 = np.dtype(np.float64)  #: (numpy's one float64 dtype: another byte order takes from_si)
 
 
 def _check_not_transposed(design: Any, name: str) -> None:
@@ -547,8 +607,16 @@ def XLCELL_CELL_VALUE(design: Any, metric: Any, materials: Any = None, bom: Any 
     materials: optional table of user-defined materials
     bom: optional (key, value) range with cell-format rows, as for XLCELL_CELL
     """
-    key = _metric_key(as_text(metric, "metric"))
+    key = _METRIC_BY_TEXT.get(metric) if type(metric) is str else None  # (a text asked before: its key)
+    if key is None:
+        key = _metric_key(as_text(metric, "metric"))
+        if type(metric) is str and len(_METRIC_BY_TEXT) < 4096:
+            _METRIC_BY_TEXT[metric] = key
     return excel_value(cell_display(design, materials, bom, key)[key])
+
+
+#: metric texts as given (any case, blanks around) -> the metric's key: what as_text and _metric_key made of them
+_METRIC_BY_TEXT: dict[str, str] = {}
 
 
 @udf(table=True, ranges=("designs", "metrics", "materials", "bom"))

@@ -33,7 +33,7 @@ from ._excel import (as_2d, as_float, as_int, as_kv, as_table, as_text, excel_va
                      udf, user_names)
 from . import _cache
 from .cell import (FORMAT_KEY, design_cached, designs_and_context_from_table_rows, format_from_range, resolved,
-                   table_rows)
+                   shown_value, table_rows)
 
 
 def factory_classes() -> tuple[type, ...]:
@@ -121,8 +121,8 @@ def cost_display(design: Any, factory: Any, bom: Any, steps: Any, materials: Any
     items of the same ranges evaluate the model once, and each item is converted to its display unit once, when
     first asked for. A new design beside the same factory, BOM, steps and materials ranges reads only the design
     (the settings and the materials table are memoised on their own values)."""
-    kd, kf, kb, ks, km = (_cache.freeze(design), _cache.freeze(factory), _cache.freeze(bom), _cache.freeze(steps),
-                          _cache.freeze(materials))
+    kd, kf, kb, ks, km = (_cache.freeze(design), _cache.freeze_table(factory), _cache.freeze_table(bom),
+                          _cache.freeze_table(steps), _cache.freeze_table(materials))
     key = None if None in (kd, kf, kb, ks, km) else _cache.Key((kd, kf, kb, ks, km))
     entry = None if key is None else _COST_RESULTS.get(key)
     if entry is None:
@@ -143,7 +143,7 @@ def cost_display(design: Any, factory: Any, bom: Any, steps: Any, materials: Any
         for k in missing:
             s = specs_[k]
             v = getattr(m, s.name)
-            new[k] = v if s.unit in ("bool", "text") else s.from_si(v)
+            new[k] = v if s.unit in ("bool", "text") else shown_value(s, v)
         shown = entry["shown"] = {**shown, **_cache.readonly(new)}
     if items is None and len(shown) == len(specs_) and list(shown) != list(specs_):
         shown = entry["shown"] = {k: shown[k] for k in specs_}  # every item: the model's order
@@ -255,8 +255,16 @@ def XLCELL_COST_VALUE(design: Any, item: Any, factory: Any = None, bom: Any = No
     item: a key of XLCELL_COST's result, e.g. cell_cost_usd, materials_share, bottleneck_step
     factory, bom, steps, materials: optional, as for XLCELL_COST
     """
-    key = _metric(as_text(item, "item"))
+    key = _ITEM_BY_TEXT.get(item) if type(item) is str else None  # (a text asked before: its key)
+    if key is None:
+        key = _metric(as_text(item, "item"))
+        if type(item) is str and len(_ITEM_BY_TEXT) < 4096:
+            _ITEM_BY_TEXT[item] = key
     return excel_value(cost_display(design, factory, bom, steps, materials, key)[key])
+
+
+#: item texts as given -> the item's key: what as_text and _metric made of them
+_ITEM_BY_TEXT: dict[str, str] = {}
 
 
 @udf(table=True, ranges=("designs", "items", "factory", "bom", "steps", "materials"))

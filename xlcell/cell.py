@@ -763,13 +763,22 @@ def _neg_thickness_for_np_one(design: CellDesign) -> float | None:
          n.specific_capacity_C_kg)
     if set(map(type, x)) != {float}:
         return None
-    r, l_p, por_p, w_p, c_p, b_p, rw_p, rc_p, rb_p, q_p, por_n, w_n, c_n, b_n, rw_n, rc_n, rb_n, q_n = x
     try:
-        rho_p = (1.0 - por_p) / (w_p / rw_p + c_p / rc_p + b_p / rb_p)  # coating_density(pos)
-        rho_n = (1.0 - por_n) / (w_n / rw_n + c_n / rc_n + b_n / rb_n)
-        return r * (l_p * rho_p * w_p * q_p) / (1.0 * rho_n * w_n * q_n)  # N/P areal_capacity / volumetric_capacity
+        return _neg_thickness_for_np_floats(*x)
     except ZeroDivisionError:  # numpy's inf or NaN instead
         return None
+
+
+def _neg_thickness_for_np_floats(r: float, l_p: float, por_p: float, w_p: float, c_p: float, b_p: float,
+                                 rw_p: float, rc_p: float, rb_p: float, q_p: float, por_n: float, w_n: float,
+                                 c_n: float, b_n: float, rw_n: float, rc_n: float, rb_n: float, q_n: float) -> float:
+    """:func:`neg_thickness_for_np` of one design in plain float arithmetic, the same IEEE operations in the same order
+    (bit for bit): the N/P ratio, the positive's thickness, porosity, mass fractions (active, carbon, binder), their
+    densities and the active material's specific capacity, then the negative's porosity, fractions, densities and
+    capacity (SI). Raises ZeroDivisionError where numpy would give an infinity or a NaN."""
+    rho_p = (1.0 - por_p) / (w_p / rw_p + c_p / rc_p + b_p / rb_p)  # coating_density(pos)
+    rho_n = (1.0 - por_n) / (w_n / rw_n + c_n / rc_n + b_n / rb_n)
+    return r * (l_p * rho_p * w_p * q_p) / (1.0 * rho_n * w_n * q_n)  # N/P areal_capacity / volumetric_capacity
 
 
 def _check_derived_neg_thickness(derived: Array, is_derived: Array, np_ratio: Array) -> None:

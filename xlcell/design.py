@@ -11,14 +11,14 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
 from .cell import CellDesign, ElectrodeDesign, SeparatorDesign, default_design, default_material
-from .errors import ConflictError, InputError, UnknownKeyError
+from .errors import ConflictError, InputError, UnknownKeyError, XlcellError
 from .materials import MATERIAL_PROPERTIES, Material, get_material, lookup_order, material_arrays
-from .params import ParamSpec, specs, to_display
+from .params import ParamSpec, float_ok_expr, specs, to_display
 from .units import UNITS
 
 MATERIAL_KEYS = {"pos_material": "positive", "neg_material": "negative"}
@@ -251,6 +251,185 @@ def _float_plan() -> tuple[dict[str, tuple[str, str, float | None, float]], dict
         list(defaults["pos"]) == list(defaults["neg"]) == order[ElectrodeDesign] and \
         list(defaults["sep"]) == order[SeparatorDesign]
     return targets, defaults, from_material, direct
+
+
+def design_reader(keys: Sequence[str]) -> Callable[..., tuple[CellDesign, CellDesign] | None]:
+    """A reader of one design given as display values in a fixed order of keys (a Design range's value column): made
+    once per order, it builds the design and checks it as :func:`resolve` does in one straight pass of plain float
+    arithmetic.
+
+    ``read(values, pos_material, neg_material, materials=None)`` takes one float or None (a blank: the default, or
+    the active material's value) per key of ``keys``, in that order, and the two material names (None: the default
+    material); it returns ``(design, resolved)``: ``design_from_mapping`` of those values and
+    :func:`~xlcell.cell.resolve` of it, the same instances (the same floats, bit for bit, in the same ``__dict__``
+    order; the resolved design marked as :func:`resolve` marks it), or None for anything it does not take (another
+    type, a value that is not finite, both ``neg_thickness_um`` and ``np_ratio``, a material not found or of the
+    wrong role or ion, any value or relation that :func:`resolve` refuses): :func:`design_from_mapping` and
+    :func:`resolve` then build it or say what is wrong. ``tests/test_design_fast.py`` compares the two on random
+    designs.
+
+    Parameters
+    ----------
+    keys : sequence of str
+        Numeric design keys as :func:`design_keys` spells them, each at most once (not the material names).
+    """
+    return _reader(tuple(keys))
+
+
+def _no_reader(values: Sequence[Any], pos: str | None, neg: str | None,
+               materials: Mapping[str, Material] | None = None) -> None:
+    return None
+
+
+@lru_cache(maxsize=32)
+def _reader(keys: tuple[str, ...]) -> Callable[..., tuple[CellDesign, CellDesign] | None]:
+    from .cell import _RESOLVED, _THICKNESS, _neg_thickness_for_np_floats
+
+    targets, defaults, from_material, direct = _float_plan()
+    if not direct or len(set(keys)) != len(keys) or not all(k in targets for k in keys):
+        return _no_reader
+    spec_of = {(part, s.name): s for part, rows in _plan().items() for _, s, _ in rows}
+    index = {targets[k][:2]: j for j, k in enumerate(keys)}  # (part, field) -> position in the values
+    consts: dict[str, Any] = {"new": object.__new__, "setdict": object.__setattr__, "array": np.array,
+                              "np_floats": _neg_thickness_for_np_floats, "ED": ElectrodeDesign,
+                              "SD": SeparatorDesign, "CD": CellDesign, "nan": np.nan}
+    given_np = ("cell", "np_ratio") in index
+    given_ln = ("neg", "thickness_m") in index
+    lines = ["def read(n, pm, nm):"]
+    if given_np:
+        lines.append("    gr = False")
+    if given_ln:
+        lines.append("    gl = False")
+    var: dict[tuple[str, str], str] = {}
+
+    def const(x: Any) -> str:
+        name = f"k{len(consts)}"
+        consts[name] = x
+        return name
+
+    for part in ("pos", "neg", "sep", "cell"):
+        for name, default in defaults[part].items():
+            if part == "cell" and name in ("pos", "neg", "sep"):
+                continue
+            s = spec_of[(part, name)]
+            v = var[(part, name)] = f"f_{part}_{name}"
+            check = f"        if not ({float_ok_expr(s, v, 'w', consts)}): return None"
+            ln = (part, name) == ("neg", "thickness_m")  # blank: derived from N/P below
+            if default is None:  # the active material's value (allowed or not: found once per material)
+                dflt = [f"        {v} = {'pm' if part == 'pos' else 'nm'}[{from_material.index(name)}]"]
+            else:
+                dflt = [f"        {v} = {const(default)}"]
+                if not ln and not s._scalar_ok(default):
+                    dflt.append("        return None")
+            j = index.get((part, name))
+            if j is None:  # not in the range: the default (at the function's level)
+                lines += [ln_[4:] for ln_ in dflt]
+                continue
+            _, scale, offset = UNITS[s.unit]
+            # a value that is not finite fails the check, but a NaN where NaN is allowed (design_from_mapping takes
+            # it for a blank: the general path)
+            lines += [f"    x = n[{j}]", "    if x is None:", *dflt, "    else:",
+                      *(["        if x != x: return None"] if s.allow_nan else []),
+                      f"        {v} = x" if scale == 1.0 and offset == 0.0 else
+                      f"        {v} = x * {const(scale)} + {const(offset)}", check]
+            if (part, name) == ("cell", "np_ratio"):
+                lines.append("        gr = True")
+            if ln:
+                lines.append("        gl = True")
+    f = var.__getitem__
+    p = lambda name: f(("pos", name))  # noqa: E731
+    q = lambda name: f(("neg", name))  # noqa: E731
+    if given_np and given_ln:
+        lines.append("    if gr and gl: return None")  # both given: design_from_mapping says so
+    for e in (p, q):  # the composition (_check_composition), then the voltage (_check_voltage)
+        lines.append(f"    if not abs({e('am_frac')} + {e('carbon_frac')} + {e('binder_frac')} - 1.0) <= 1e-6: "
+                     "return None")
+    lines.append(f"    if not ({f(('cell', 'avg_voltage_V'))} == {f(('cell', 'avg_voltage_V'))} or "
+                 f"{p('potential_V')} - {q('potential_V')} > 0): return None")
+    dict_of = {part: "{" + ", ".join(f"{n!r}: {f((part, n))}" for n in defaults[part]) + "}"
+               for part in ("pos", "neg", "sep")}
+    cell_dict = "{" + ", ".join(f"{n!r}: {n.upper()}" if n in ("pos", "neg", "sep") else f"{n!r}: {f(('cell', n))}"
+                                for n in defaults["cell"]) + "}"
+    np_args = ", ".join([f(("cell", "np_ratio"))] + [p(x) for x in _NP_FIELDS] + [q(x) for x in _NP_FIELDS[1:]])
+    derive = ["        try:", f"            lt = np_floats({np_args})", "        except ZeroDivisionError:",
+              "            return None",
+              f"        if not ({float_ok_expr(_THICKNESS, 'lt', 'w', consts)}): return None"]
+    lines += [f"    pd = {dict_of['pos']}", f"    nd = {dict_of['neg']}", f"    sd = {dict_of['sep']}",
+              "    POS = new(ED)", "    setdict(POS, '__dict__', pd)", "    NEG = new(ED)",
+              "    setdict(NEG, '__dict__', nd)", "    SEP = new(SD)", "    setdict(SEP, '__dict__', sd)",
+              f"    dd = {cell_dict}", "    D = new(CD)", "    setdict(D, '__dict__', dd)"]
+    resolved_given = ["        R = new(CD)", f"        setdict(R, '__dict__', {{**dd, {_RESOLVED!r}: True}})"]
+    resolved_derived = derive + ["        N2 = new(ED)",
+                                 # (the derived thickness as resolve keeps it: a 0-d float array)
+                                 "        setdict(N2, '__dict__', {**nd, 'thickness_m': array(lt)})",
+                                 "        R = new(CD)",
+                                 f"        setdict(R, '__dict__', {{**dd, 'neg': N2, {_RESOLVED!r}: True}})"]
+    if given_ln:
+        lines += ["    if gl:", *resolved_given, "    else:", *resolved_derived]
+    else:
+        lines += [ln_[4:] for ln_ in resolved_derived]
+    lines.append("    return D, R")
+    src = "\n".join(lines) + "\n"
+    ns: dict[str, Any] = {}
+    exec(compile(src, "<xlcell.design.design_reader>", "exec"), consts, ns)  # noqa: S102
+    fn = ns["read"]
+    n_keys = len(keys)
+    default_pos, default_neg = DEFAULT_MATERIALS["pos_material"], DEFAULT_MATERIALS["neg_material"]
+
+    def build(values: Sequence[Any], pos: str | None, neg: str | None,
+              materials: Mapping[str, Material] | None = None) -> tuple[CellDesign, CellDesign] | None:
+        """``read`` of values already known to be floats or None, as many as the keys."""
+        mp = _material_values(default_pos if pos is None else pos, "positive", materials)
+        mn = _material_values(default_neg if neg is None else neg, "negative", materials)
+        # not found, the wrong role, another ion, a value a design may not take: the general path says which
+        if mp is None or mn is None or mp[0] != mn[0] or not (mp[2] and mn[2]):
+            return None
+        return fn(values, mp[1], mn[1])
+
+    def read(values: Sequence[Any], pos: str | None, neg: str | None,
+             materials: Mapping[str, Material] | None = None) -> tuple[CellDesign, CellDesign] | None:
+        if len(values) != n_keys or not set(map(type, values)) <= _FLOAT_OR_NONE:
+            return None
+        return build(values, pos, neg, materials)
+
+    read.__doc__ = src
+    read.build = build  # type: ignore[attr-defined]
+    return read
+
+
+#: the fields :func:`xlcell.cell._neg_thickness_for_np_floats` reads of each electrode (the thickness: the
+#: positive's only)
+_NP_FIELDS = ("thickness_m", "porosity", "am_frac", "carbon_frac", "binder_frac", "am_density_kg_m3",
+              "carbon_density_kg_m3", "binder_density_kg_m3", "specific_capacity_C_kg")
+_FLOAT_OR_NONE = frozenset({float, type(None)})
+
+
+def _material_values(name: Any, role: str,
+                     materials: Mapping[str, Material] | None) -> tuple[str, tuple[float, ...], bool] | None:
+    """(carrier, the material's values of the fields a blank takes from it, as floats in :func:`_float_plan`'s
+    order, whether a design may take every one of them) of the material ``name`` if it is found and has ``role``,
+    else None. Kept per material object (materials are frozen)."""
+    if type(name) is not str:
+        return None
+    try:
+        m = get_material(name, materials)
+    except XlcellError:
+        return None
+    if m.role != role:
+        return None
+    hit = _MATERIAL_VALUES.get(id(m))
+    if hit is not None and hit[0] is m:
+        return hit[1]
+    values = tuple(float(getattr(m, f)) for f in _float_plan()[2])
+    spec = {s.name: s for s in specs(ElectrodeDesign)}
+    out = (m.carrier, values, all(spec[f]._scalar_ok(v) for f, v in zip(_float_plan()[2], values)))
+    if len(_MATERIAL_VALUES) >= 256:
+        _MATERIAL_VALUES.clear()
+    _MATERIAL_VALUES[id(m)] = (m, out)  # (m kept with it: its id is not reused meanwhile)
+    return out
+
+
+_MATERIAL_VALUES: dict[int, tuple[Material, tuple[str, tuple[float, ...], bool]]] = {}
 
 
 def _si(spec: ParamSpec, display: float | None) -> float:

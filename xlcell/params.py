@@ -360,6 +360,48 @@ def validate(obj: Any, prefix: str = "", skip: tuple[str, ...] = ()) -> None:
         s.check(getattr(obj, s.name), prefix + s.key)
 
 
+def float_ok_expr(spec: ParamSpec, x: str, w: str, consts: dict[str, Any]) -> str:
+    """A Python expression that is True when the float named ``x`` (SI) is allowed by ``spec``: the same IEEE
+    operations as :meth:`ParamSpec._scalar_ok` (the value in display units, ``(x - offset) / scale``, named ``w``,
+    against the bounds; a NaN fails every comparison, so it is allowed only where the spec says ``allow_nan``; an
+    infinity fails the finite bound that replaces a missing one). Finite constants are written as literals (their
+    repr, the same float); an infinite one is added to ``consts`` (the generated code's globals) as ``c0``, ``c1``, ...
+
+    Parameters
+    ----------
+    spec : ParamSpec
+        The parameter's metadata.
+    x, w : str
+        The name of the variable holding the SI value, and a name free for its display value.
+    consts : dict
+        The generated code's constants (added to).
+    """
+    def const(v: float) -> str:
+        v = float(v)
+        if math.isfinite(v):  # a literal (repr gives the same float back): the compiler keeps it as a constant
+            return f"({v!r})"
+        name = f"c{len(consts)}"
+        consts[name] = v
+        return name
+
+    scale, offset, lo, hi, slo, shi, nan_ok = spec._bounds
+    # (x - 0.0 is x for every float, -0.0 and NaN included: that subtraction is left out)
+    dv = x if scale == 1.0 and offset == 0.0 else f"{x} / {const(scale)}" if offset == 0.0 and \
+        math.copysign(1.0, offset) > 0 else f"({x} - {const(offset)}) / {const(scale)}"
+    both = (spec.gt is not None and spec.ge is not None) or (spec.lt is not None and spec.le is not None)
+    named = f"({w} := {dv})" if both or nan_ok else f"({dv})"  # (the display value named where it is read again)
+    # a missing bound is an infinite one, strict (an infinity is never allowed)
+    ok = (f"{const(lo)} {'<' if slo or lo == -math.inf else '<='} {named} "
+          f"{'<' if shi or hi == math.inf else '<='} {const(hi)}")
+    if spec.gt is not None and spec.ge is not None:  # both bounds given: both apply
+        ok += f" and {w} >= {const(spec.ge)}"
+    if spec.lt is not None and spec.le is not None:
+        ok += f" and {w} <= {const(spec.le)}"
+    if nan_ok:
+        ok = f"({w} := {dv}) != {w} or {ok}"
+    return ok
+
+
 @functools.lru_cache(maxsize=None)
 def _all_floats_ok(cls: type, skip: tuple[str, ...] = ()) -> Any:
     """A function of an instance's ``__dict__`` that is True when every parameter field of ``cls`` (but ``skip``) is a
@@ -374,26 +416,9 @@ def _all_floats_ok(cls: type, skip: tuple[str, ...] = ()) -> Any:
     """
     terms = []
     consts: dict[str, Any] = {}
-
-    def const(x: float) -> str:
-        name = f"c{len(consts)}"
-        consts[name] = float(x)
-        return name
-
     for i, s in enumerate(x for x in _specs(cls) if x.name not in skip):
-        scale, offset, lo, hi, slo, shi, nan_ok = s._bounds
-        x, w = f"v{i}", f"w{i}"
-        dv = x if scale == 1.0 and offset == 0.0 else f"({x} - {const(offset)}) / {const(scale)}"
-        # a missing bound is an infinite one, strict (an infinity is never allowed)
-        ok = (f"{const(lo)} {'<' if slo or lo == -math.inf else '<='} ({w} := {dv}) "
-              f"{'<' if shi or hi == math.inf else '<='} {const(hi)}")
-        if s.gt is not None and s.ge is not None:  # both bounds given: both apply
-            ok += f" and {w} >= {const(s.ge)}"
-        if s.lt is not None and s.le is not None:
-            ok += f" and {w} <= {const(s.le)}"
-        if nan_ok:
-            ok = f"({w} := {dv}) != {w} or {ok}"
-        terms.append(f"type({x} := d[{s.name!r}]) is float and ({ok})")
+        x = f"v{i}"
+        terms.append(f"type({x} := d[{s.name!r}]) is float and ({float_ok_expr(s, x, f'w{i}', consts)})")
     src = "def ok(d):\n    return " + (" and \\\n        ".join(f"({t})" for t in terms) or "True") + "\n"
     ns: dict[str, Any] = {}
     exec(compile(src, f"<xlcell.params._all_floats_ok {cls.__qualname__}>", "exec"), consts, ns)  # noqa: S102

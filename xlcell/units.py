@@ -144,6 +144,24 @@ def to_display(value: ArrayLike, unit: str) -> np.ndarray | float:
     return (np.asarray(value, dtype=float) - offset) / scale
 
 
+def float_to_display(value: float, unit: str) -> float:
+    """:func:`to_display` of one Python float, in plain float arithmetic: the same IEEE operations, ``(value - offset)
+    / scale``, so the same bits, as a Python float (without numpy's per-call overhead: one design's result shown in
+    a cell).
+
+    Parameters
+    ----------
+    value : float
+        One SI value.
+    unit : str
+        The display unit, a key of :data:`UNITS`.
+    """
+    _, scale, offset = _lookup(unit)
+    if scale == 1.0 and offset == 0.0:
+        return value
+    return (value - offset) / scale
+
+
 #: the names the parameter metadata has always used
 to_si = from_display
 from_si = to_display
