@@ -165,7 +165,8 @@ def test_the_batpac_default_case_round_trips_to_the_digest():
             pos["carbon_density_g_cm3"], pos["binder_density_g_cm3"], pos["foil_um"], pos["foil_density_g_cm3"]) == \
         ("NMC811", 120.0, 0.25, 0.96, 0.02, 0.02, 1.825, 1.77, 15.0, 2.7)
     assert shown("design.negative")["thickness_um"] is None  # §2.1: from N/P (152.69 µm), blank = derived
-    assert shown("design.separator") == {"thickness_um": 15.0, "porosity": 0.5, "density_g_cm3": 0.473}
+    assert shown("design.separator") == {"thickness_um": 15.0, "porosity": 0.5, "density_g_cm3": 0.473,
+                                           "bruggeman_exponent": None}  # blank: the cell's exponent
     assert shown("design.cell")["np_ratio"] == 1.1 and shown("design.cell")["electrode_area_cm2"] == 8449.3127  # §2.3
     assert shown("cell_format")["cell_thickness_mm"] == 20.110918  # §2.5
     assert shown("cell_format")["pouch_density_g_cm3"] == pytest.approx(2.2021333, abs=1e-7)  # §2.5

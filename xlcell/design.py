@@ -264,8 +264,8 @@ def design_reader(keys: Sequence[str]) -> Callable[..., tuple[CellDesign, CellDe
     :func:`~xlcell.cell.resolve` of it, the same instances (the same floats, bit for bit, in the same ``__dict__``
     order; the resolved design marked as :func:`resolve` marks it), or None for anything it does not take (another
     type, a value that is not finite, both ``neg_thickness_um`` and ``np_ratio``, a material not found or of the
-    wrong role or ion, any value or relation that :func:`resolve` refuses): :func:`design_from_mapping` and
-    :func:`resolve` then build it or say what is wrong. ``tests/test_design_fast.py`` compares the two on random
+    wrong role or ion, any value or relation that :func:`resolve` refuses, a salt diffusivity law to check):
+    :func:`design_from_mapping` and :func:`resolve` then build it or say what is wrong. ``tests/test_design_fast.py`` compares the two on random
     designs.
 
     Parameters
@@ -283,7 +283,7 @@ def _no_reader(values: Sequence[Any], pos: str | None, neg: str | None,
 
 @lru_cache(maxsize=32)
 def _reader(keys: tuple[str, ...]) -> Callable[..., tuple[CellDesign, CellDesign] | None]:
-    from .cell import _RESOLVED, _THICKNESS, _neg_thickness_for_np_floats
+    from .cell import _RESOLVED, _SALT_LAW_FIELDS, _THICKNESS, _neg_thickness_for_np_floats
 
     targets, defaults, from_material, direct = _float_plan()
     if not direct or len(set(keys)) != len(keys) or not all(k in targets for k in keys):
@@ -346,6 +346,9 @@ def _reader(keys: tuple[str, ...]) -> Callable[..., tuple[CellDesign, CellDesign
                      "return None")
     lines.append(f"    if not ({f(('cell', 'avg_voltage_V'))} == {f(('cell', 'avg_voltage_V'))} or "
                  f"{p('potential_V')} - {q('potential_V')} > 0): return None")
+    # a salt diffusivity law (any coefficient not 0) is checked over 0..5 c0 (_check_salt_law): the general path
+    law = [f(("cell", n)) for n in _SALT_LAW_FIELDS]
+    lines.append(f"    if {' or '.join(f'{v} != 0.0' for v in law)}: return None")
     dict_of = {part: "{" + ", ".join(f"{n!r}: {f((part, n))}" for n in defaults[part]) + "}"
                for part in ("pos", "neg", "sep")}
     cell_dict = "{" + ", ".join(f"{n!r}: {n.upper()}" if n in ("pos", "neg", "sep") else f"{n!r}: {f(('cell', n))}"
