@@ -150,8 +150,9 @@ def test_pulse(name):
 @pytest.mark.parametrize("name", sorted(SETS))
 def test_discretisation_error_is_small(name):
     m = SETS[name]["mesh_check"]
-    # ORegan2022's steep graphite needs 60 radial points (the script's --sets ORegan2022); doubling them to 120 moves
-    # its 2C retention by 2.4 points (docs/models/rate-power.md says so): still half the 5-point retention target
+    # ORegan2022's steep graphite needs 60 radial points (the script's --sets ORegan2022); doubling them to 120 moved
+    # its 2C retention by 2.4 points (docs/models/rate-power.md says so): still half the 5-point retention target. Its
+    # discharges from 2C up are stored on 120 radial points clustered at the surface (--particle-mesh; test below)
     tol = MESH_TOLERANCE.get(name, 0.02)
     assert abs(m["retention_fine"] - m["retention"]) < tol
 
