@@ -764,7 +764,8 @@ MESH_SWEEP_RATE, MESH_SWEEP_SCALES, MESH_SWEEP_TOL = 2.0, (1.0, 1.25, 1.5), 0.01
 def run_particle_mesh(name: str, base: pybamm.ParameterValues, stored: dict[str, Any], full: dict[str, Any],
                       log: Callable[[str], None], variant: Callable[..., Any] | None = None,
                       what: tuple[str, ...] = ("retention", "c80", "sweep"),
-                      c_rates: tuple[float, ...] = MESH_RATES) -> dict[str, Any]:
+                      c_rates: tuple[float, ...] = MESH_RATES,
+                      scales: tuple[float, ...] = MESH_SWEEP_SCALES) -> dict[str, Any]:
     """The discharges of a stored set that its particle mesh moves, rerun on it (:data:`SET_VAR_PTS`,
     :data:`SET_STRETCH`): the retention at :data:`MESH_RATES`, the 80 % C-rate (bisection in log C between the
     bracketing rates to 0.5 %) and the 2C sweep at :data:`MESH_SWEEP_SCALES` up to the first scale below 80 %, with
@@ -789,7 +790,7 @@ def run_particle_mesh(name: str, base: pybamm.ParameterValues, stored: dict[str,
 
     cell = Cell(p, 1.0, pts, stretch=st, q20=q20_1)
     rates = list(stored["retention"]["c_rates"])
-    ret = {c: cell.retention(c) for c in c_rates if c in rates} if "retention" in what else {}
+    ret = {c: cell.retention(c) for c in c_rates} if "retention" in what else {}
     log(f"{name}{' (' + variant.__name__ + ')' if variant else ''}: retention on the particle mesh {ret} "
         f"({time.time() - t0:.0f} s)")
     c80 = None
@@ -803,7 +804,7 @@ def run_particle_mesh(name: str, base: pybamm.ParameterValues, stored: dict[str,
         log(f"{name}: C-rate at 80 % on the particle mesh {c80} ({time.time() - t0:.0f} s)")
     lp0 = float(base["Positive electrode thickness [m]"])
     seen: list[float] = []
-    for sc in MESH_SWEEP_SCALES if "sweep" in what else ():
+    for sc in scales if "sweep" in what else ():
         seen.append(cell.retention(MESH_SWEEP_RATE) if sc == 1.0 else
                     Cell(p, sc, pts, stretch=st, q20=q20(sc)).retention(MESH_SWEEP_RATE))
         if seen[-1] < 0.8:
@@ -818,25 +819,43 @@ def run_particle_mesh(name: str, base: pybamm.ParameterValues, stored: dict[str,
             refine["retention"].append(r)
             return r - 0.8
 
-        cliff = lp0 * bisect(f, MESH_SWEEP_SCALES[len(seen) - 2], MESH_SWEEP_SCALES[len(seen) - 1], log=False,
-                             rel_tol=MESH_SWEEP_TOL)
+        cliff = lp0 * bisect(f, scales[len(seen) - 2], scales[len(seen) - 1], log=False, rel_tol=MESH_SWEEP_TOL)
     log(f"{name}: {MESH_SWEEP_RATE:g}C sweep on the particle mesh {seen}, cliff {cliff} ({time.time() - t0:.0f} s)")
     return _round({"var_pts": pts, "particle_stretch": st, "what": list(what), "retention": ret, "c_rate_80pct": c80,
-                   **({"sweep": {"thickness_scale": list(MESH_SWEEP_SCALES[:len(seen)]), "retention": seen,
-                                 "cliff_m": cliff, "cliff_bisection": refine}} if "sweep" in what else {}),
+                   **({"sweep": {"thickness_scale": list(scales[:len(seen)]), "retention": seen, "cliff_m": cliff,
+                                 "cliff_bisection": refine, "pos_thickness_m": lp0}} if "sweep" in what else {}),
                    "run_time_s": round(time.time() - t0, 1)})
 
 
-def merge_particle_mesh(parts: list[dict[str, Any]]) -> dict[str, Any]:
-    """One :func:`run_particle_mesh` result from runs that each did part of it (their run times added)."""
+def merge_particle_mesh(parts: list[dict[str, Any]], stored: dict[str, Any]) -> dict[str, Any]:
+    """One :func:`run_particle_mesh` result from runs that each did part of it (their run times added). Runs at single
+    C-rates or scales, without a bisection, give the 80 % C-rate and the cliff by linear interpolation between the
+    points that bracket 80 % (in log C; the rerun's points and, for the C-rate, the stored rates the rerun leaves
+    alone), marked ``*_method``."""
     out: dict[str, Any] = {"retention": {}, "c_rate_80pct": None, "run_time_s": 0.0}
+    sweep: dict[float, float] = {}
     for p in parts:
         out.update({k: p[k] for k in ("var_pts", "particle_stretch")})
-        out["retention"].update(p["retention"])
+        out["retention"].update({float(c): r for c, r in p["retention"].items()})
         out["c_rate_80pct"] = p["c_rate_80pct"] if p["c_rate_80pct"] is not None else out["c_rate_80pct"]
         if "sweep" in p:
-            out["sweep"] = p["sweep"]
+            sweep.update(zip(p["sweep"]["thickness_scale"], p["sweep"]["retention"]))
+            out["sweep"] = p["sweep"] if p["sweep"]["cliff_m"] is not None else out.get("sweep", p["sweep"])
         out["run_time_s"] += p["run_time_s"]
+    if out["c_rate_80pct"] is None and set(out["retention"]) - set(stored["retention"]["c_rates"]):
+        both = dict(zip(stored["retention"]["c_rates"], stored["retention"]["fraction"]), **out["retention"])
+        rr = sorted(both)
+        out["c_rate_80pct"] = first_crossing(rr, [both[c] for c in rr], 0.8, log_x=True)
+        out["c_rate_80pct_method"] = "linear in log C between the rerun's C-rates that bracket 80 %"
+    if sweep and (out.get("sweep", {}).get("cliff_m") is None):
+        if 1.0 not in sweep and MESH_SWEEP_RATE in out["retention"]:  # the 2C discharge at scale 1 is the sweep's
+            sweep[1.0] = out["retention"][MESH_SWEEP_RATE]
+            sc = sorted(sweep)
+        x = first_crossing(sc, [sweep[k] for k in sc], 0.8)
+        lp0 = next(p["sweep"]["pos_thickness_m"] for p in parts if "sweep" in p)
+        out["sweep"] = {"thickness_scale": sc, "retention": [sweep[k] for k in sc],
+                        "cliff_m": None if x is None else lp0 * x, "cliff_bisection": {},
+                        "cliff_method": "linear between the rerun's scales that bracket 80 %"}
     return out
 
 
@@ -849,25 +868,35 @@ def apply_particle_mesh(stored: dict[str, Any], new: dict[str, Any]) -> None:
     coarse: dict[str, Any] = {"var_pts": stored.get("var_pts", VAR_PTS), "retention": dict(stored["retention"])}
     rates = stored["retention"]["c_rates"]
     frac = list(stored["retention"]["fraction"])
-    for c, r in new["retention"].items():
-        frac[rates.index(float(c))] = r
+    for c, r in new["retention"].items():  # rates outside the table served the 80 % C-rate only
+        if float(c) in rates:
+            frac[rates.index(float(c))] = r
     stored["retention"] = dict(stored["retention"], fraction=frac)
     if new.get("c_rate_80pct") is not None:
         coarse["c_rate_80pct"] = stored["c_rate_80pct"]
         stored["c_rate_80pct"] = new["c_rate_80pct"]
+        if "c_rate_80pct_method" in new:
+            stored["c_rate_80pct_method"] = new["c_rate_80pct_method"]
     if "sweep" in new:
         coarse["thickness_sweep"] = {key: dict(sw)}
         ret, scales = list(sw["retention"]), list(sw["thickness_scale"])
+        extra: dict[str, float] = {}
         for sc, r in zip(new["sweep"]["thickness_scale"], new["sweep"]["retention"]):
             if sc in scales:
                 ret[scales.index(sc)] = r
-            else:  # a sweep that stopped at its first scale below 80 % (the ablation's) goes on as far as the rerun
-                scales.append(sc)
+            elif "capacity_C20_Ah" not in sw and sc > scales[-1]:  # an ablation sweep, stopped at its first scale
+                scales.append(sc)  # below 80 %, goes on as far as the rerun
                 ret.append(r)
+            else:  # a point between the sweep's scales (for the cliff): kept beside it
+                extra[f"{sc:g}"] = r
+        if extra:
+            stored.setdefault("particle_mesh_sweep_points", {})[key] = extra
         stored["thickness_sweep"][key] = dict(sw, retention=ret, thickness_scale=scales,
                                               cliff_m=new["sweep"]["cliff_m"],
                                               **({"cliff_bisection": new["sweep"]["cliff_bisection"]}
-                                                 if "cliff_bisection" in sw else {}))
+                                                 if "cliff_bisection" in sw else {}),
+                                              **({"cliff_method": new["sweep"]["cliff_method"]}
+                                                 if "cliff_method" in new["sweep"] else {}))
     if "end_of_discharge" in stored:  # the states of the discharges rerun stay with their mesh (the 80 % discharge's
         lo = min(float(c) for c in new["retention"])  # stays with the 80 % C-rate where that was not rerun)
 
@@ -929,6 +958,8 @@ def main(argv: list[str] | None = None) -> None:
                     help="what --particle-mesh reruns: retention, c80 and/or sweep (run_particle_mesh)")
     ap.add_argument("--particle-mesh-rates", default=",".join(f"{c:g}" for c in MESH_RATES),
                     help="the C-rates whose retention --particle-mesh reruns")
+    ap.add_argument("--particle-mesh-scales", default=",".join(f"{c:g}" for c in MESH_SWEEP_SCALES),
+                    help="the 2C sweep's scales --particle-mesh reruns (one scale: no bisection)")
     ap.add_argument("--particle-mesh-raw", default="", metavar="FILE",
                     help="write --particle-mesh's numbers to FILE instead of into OUT (runs that share the work)")
     ap.add_argument("--particle-mesh-join", default="", metavar="FILES",
@@ -944,12 +975,13 @@ def main(argv: list[str] | None = None) -> None:
                 target = st if part == "full" else st[part]
                 if a.particle_mesh_join:  # the runs of --particle-mesh-raw, joined and put in place
                     raws = [json.load(open(f, encoding="utf-8")) for f in a.particle_mesh_join.split(",")]
-                    new = merge_particle_mesh([r[name][part] for r in raws if part in r.get(name, {})])
+                    new = merge_particle_mesh([r[name][part] for r in raws if part in r.get(name, {})], target)
                 else:
                     new = run_particle_mesh(name, base, target, st, lambda m: print(m, flush=True),
                                             None if part == "full" else constant_electrolyte,
                                             tuple(a.particle_mesh_what.split(",")),
-                                            tuple(float(c) for c in a.particle_mesh_rates.split(",")))
+                                            tuple(float(c) for c in a.particle_mesh_rates.split(",")),
+                                            tuple(float(c) for c in a.particle_mesh_scales.split(",")))
                     if a.particle_mesh_raw:
                         write_json(a.particle_mesh_raw, {name: {part: new}})
                         continue
