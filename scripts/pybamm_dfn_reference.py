@@ -795,7 +795,8 @@ def run_particle_mesh(name: str, base: pybamm.ParameterValues, stored: dict[str,
         f"({time.time() - t0:.0f} s)")
     c80 = None
     if variant is None and "c80" in what:
-        both = dict(zip(rates, stored["retention"]["fraction"]), **ret)
+        both = dict(zip(rates, stored["retention"]["fraction"]))
+        both.update(ret)
         rr = sorted(both)
         for lo, hi in zip(rr, rr[1:]):
             if both[lo] >= 0.8 > both[hi]:
@@ -843,7 +844,8 @@ def merge_particle_mesh(parts: list[dict[str, Any]], stored: dict[str, Any]) -> 
             out["sweep"] = p["sweep"] if p["sweep"]["cliff_m"] is not None else out.get("sweep", p["sweep"])
         out["run_time_s"] += p["run_time_s"]
     if out["c_rate_80pct"] is None and set(out["retention"]) - set(stored["retention"]["c_rates"]):
-        both = dict(zip(stored["retention"]["c_rates"], stored["retention"]["fraction"]), **out["retention"])
+        both = dict(zip(stored["retention"]["c_rates"], stored["retention"]["fraction"]))
+        both.update(out["retention"])
         rr = sorted(both)
         out["c_rate_80pct"] = first_crossing(rr, [both[c] for c in rr], 0.8, log_x=True)
         out["c_rate_80pct_method"] = "linear in log C between the rerun's C-rates that bracket 80 %"
@@ -908,7 +910,9 @@ def apply_particle_mesh(stored: dict[str, Any], new: dict[str, Any]) -> None:
         stored["end_of_discharge"] = [x for x in stored["end_of_discharge"] if not moved(x)]
     stored["coarse_particle_mesh"] = _round(coarse)
     stored["var_pts"] = new["var_pts"]
+    off = {f"{float(c):g}": r for c, r in new["retention"].items() if float(c) not in rates}
     stored["particle_mesh"] = {"var_pts": new["var_pts"], "particle_stretch": new["particle_stretch"],
+                               **({"retention_between_rates": off} if off else {}),
                                "run_time_s": new["run_time_s"], "rates": sorted(float(c) for c in new["retention"]),
                                "c_rate_80pct": new.get("c_rate_80pct") is not None,
                                "sweep_scales": new["sweep"]["thickness_scale"] if "sweep" in new else []}

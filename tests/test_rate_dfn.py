@@ -68,10 +68,6 @@ MISSES = {
                                       "particle's equivalent D rises with the rate, 4.2e-15 at 1C to 4.7e-15 at 5C); "
                                       "with a constant electrolyte the DFN gives 0.180 (xlcell -7.8): deep past the "
                                       "cliff the retention is indicative (docs)",
-    ("ORegan2022", "cliff", "2C"): "DFN 81.1 um against xlcell 94.3 um (+16.2 %): the DFN's 2C sweep is still the one "
-                                   "on 60 radial points, whose 2C retention at the M50T's own coatings is 0.807 where "
-                                   "the converged mesh gives 0.829 (xlcell 0.819); on the converged mesh the DFN's "
-                                   "cliff lies further out (the sweep was not rerun)",
     ("Ecker2015", "pulse", None): "DFN 1213 W/m2 against xlcell 958 W/m2 (-21.0 %; -19.1 % against the pulse first "
                                   "stored on the uniform particle mesh, 1184 W/m2): xlcell's pulse is salt-limited (its "
                                   "positive's pores run empty within 10 s, a salt overpotential of 1.07 V at the DFN's "
