@@ -170,9 +170,6 @@ ABLATION_MISSES = {
     ("LFP_AboutEnergy2022", "2C"): "constant-electrolyte DFN 75.6 um against xlcell 85.3 um (+12.8 %; full DFN 87.8 um)",
     ("Marquis2019", 5.0): "constant-electrolyte DFN 0.695 against xlcell 0.838 at 5C (+14.3 points; full DFN 0.767)",
     ("NCA_Kim2011", 5.0): "constant-electrolyte DFN 0.656 against xlcell 0.901 at 5C (+24.4 points; full DFN 0.914)",
-    ("ORegan2022", "2C"): "constant-electrolyte DFN 84.8 um against xlcell 94.3 um (+11.2 %): that DFN's 2C sweep is "
-                          "still the one on 60 radial points (its 2C retention at scale 1: 0.810 there, 0.830 on the "
-                          "converged mesh)",
 }
 
 
