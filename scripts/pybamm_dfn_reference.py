@@ -98,10 +98,16 @@ SWEEP_C_RATES = (1.0, 2.0)
 VAR_PTS = {"x_n": 30, "x_s": 20, "x_p": 30, "r_n": 30, "r_p": 30}
 #: sets that need a finer particle mesh: O'Regan et al.'s diffusivities vary by orders of magnitude with the
 #: stoichiometry, and 30 radial points put the 80 %-retention discharge 8 points low (0.799 against 0.881 with 60 and
-#: 0.883 with 120 radial points at 1.515C; 60 points along x with 30 radial gave 0.799 again, so x is converged)
-SET_VAR_PTS = {"ORegan2022": {**VAR_PTS, "r_n": 60, "r_p": 60}}
+#: 0.883 with 120 radial points at 1.515C; 60 points along x with 30 radial gave 0.799 again, so x is converged). 60
+#: uniform radial points, first stored, were not converged either past 2C: the discharge at 3C gave 0.596 on 60 and 0.687
+#: on 120 (PyBaMM's SPM: 0.633 on 60, 0.739 on 120, 0.740 on 240): the graphite's D(sto) has dips 0.03 wide in sto
+#: (O'Regan et al.'s Gaussian terms) that the moving surface must cross. 120 radial points clustered at the surface
+#: (SET_STRETCH) give the SPM's 240-point numbers within 0.1 point at 1-3C and 0.7 at 5C
+SET_VAR_PTS = {"ORegan2022": {**VAR_PTS, "r_n": 120, "r_p": 120}}
+#: radial points clustered at the particles' surfaces (pybamm.Exponential1DSubMesh, side "right") for these sets
+SET_STRETCH = {"ORegan2022": 2.0}
 #: the mesh check's finer mesh: everything doubled, or for these sets the particle mesh only (x converged, above)
-SET_FINE_VAR_PTS = {"ORegan2022": {**VAR_PTS, "r_n": 120, "r_p": 120}}
+SET_FINE_VAR_PTS = {"ORegan2022": {**VAR_PTS, "r_n": 240, "r_p": 240}}
 #: the 10 s pulse's particle mesh: a 10 s pulse reaches sqrt(D t) into a particle, 1 to 5 % of its radius, which a
 #: uniform radial mesh of 30 (60) points does not resolve (the voltage after 10 s was 0.02 to 0.7 V off). Radial
 #: points clustered at the surface (pybamm.Exponential1DSubMesh, side "right", stretch 4: the surface cell ~1/800 of the
@@ -277,6 +283,10 @@ def design_of(p: pybamm.ParameterValues, win: dict[str, float], materials: tuple
             "bruggeman_electrode": float(p[f"{side} electrode Bruggeman coefficient (electrode)"]),
             "conductivity_S_m": sigma,
         }
+        if max(dif) > min(dif):  # D(sto) over the whole range: the surface runs past the window at a discharge's end
+            extra[key]["solid_diffusivity_sto"] = [float(s) for s in STO_FULL]
+            extra[key]["solid_diffusivity_full_m2_s"] = [evaluate(p, f"{side} particle diffusivity [m2.s-1]", s, T)
+                                                         for s in STO_FULL]
     d.update({
         "sep_thickness_um": float(p["Separator thickness [m]"]) * 1e6,
         # xlcell's porosities lie strictly below 1; Marquis2019's separator is all electrolyte (porosity 1)
@@ -467,8 +477,8 @@ def run_constant_electrolyte(name: str, base: pybamm.ParameterValues, stored: di
     t0 = time.time()
     variant = variant or constant_electrolyte
     p = variant(base)
-    pts = SET_VAR_PTS.get(name, VAR_PTS)
-    cell = Cell(p, 1.0, pts)
+    pts, st = SET_VAR_PTS.get(name, VAR_PTS), SET_STRETCH.get(name)
+    cell = Cell(p, 1.0, pts, stretch=st)
     rates = stored["retention"]["c_rates"]
     ret = [cell.retention(c) for c in rates]
     log(f"{name} ({variant.__name__}): retention {dict(zip(rates, [round(r, 4) for r in ret]))} ({time.time() - t0:.0f} s)")
@@ -477,26 +487,27 @@ def run_constant_electrolyte(name: str, base: pybamm.ParameterValues, stored: di
     for c in SWEEP_C_RATES:
         seen: list[float] = []
         for s in THICKNESS_SCALES:
-            seen.append(cell.retention(c) if s == 1.0 else Cell(p, s, pts).retention(c))
+            seen.append(cell.retention(c) if s == 1.0 else Cell(p, s, pts, stretch=st).retention(c))
             if seen[-1] < 0.8:
                 break
         cliff = None
         if seen[-1] < 0.8 and len(seen) > 1:
             i = len(seen) - 2
-            cliff = lp0 * bisect(lambda s, c=c: Cell(p, s, pts).retention(c) - 0.8, THICKNESS_SCALES[i],
+            cliff = lp0 * bisect(lambda s, c=c: Cell(p, s, pts, stretch=st).retention(c) - 0.8, THICKNESS_SCALES[i],
                                  THICKNESS_SCALES[i + 1], log=False, rel_tol=0.01)
         cliffs[f"{c:g}C"] = {"c_rate": c, "thickness_scale": list(THICKNESS_SCALES[:len(seen)]), "retention": seen,
                              "cliff_m": cliff}
         log(f"{name} ({variant.__name__}): {c:g}C cliff {cliff} ({time.time() - t0:.0f} s)")
     return _round({"definition": " ".join(variant.__doc__.split()),
                    "retention": {"c_rates": rates, "fraction": ret}, "thickness_sweep": cliffs,
+                   **({"var_pts": pts} if pts != VAR_PTS else {}), **({"particle_stretch": st} if st else {}),
                    "run_time_s": round(time.time() - t0, 1)})
 
 
-def mesh_check(base: pybamm.ParameterValues, c_rate: float, retention: float, fine_pts: dict[str, int]
-               ) -> dict[str, Any]:
+def mesh_check(base: pybamm.ParameterValues, c_rate: float, retention: float, fine_pts: dict[str, int],
+               stretch: float | None = None) -> dict[str, Any]:
     """The retention at ``c_rate`` again on a finer mesh (the discretisation error of the stored numbers)."""
-    fine = Cell(base, 1.0, fine_pts).retention(c_rate)
+    fine = Cell(base, 1.0, fine_pts, stretch=stretch).retention(c_rate)
     return {"c_rate": c_rate, "var_pts_fine": fine_pts, "retention": retention, "retention_fine": fine}
 
 
@@ -524,10 +535,13 @@ def bisect(f: Callable[[float], float], lo: float, hi: float, *, log: bool, rel_
     return math.sqrt(lo * hi) if log else 0.5 * (lo + hi)
 
 
-def run_set(name: str, base: pybamm.ParameterValues, log: Callable[[str], None]) -> dict[str, Any]:
+def run_set(name: str, base: pybamm.ParameterValues, log: Callable[[str], None],
+            pulse: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything stored for one set (``pulse``: a stored pulse to keep instead of running it again; the pulse has
+    its own particle mesh)."""
     t0 = time.time()
-    pts = SET_VAR_PTS.get(name, VAR_PTS)
-    cell = Cell(base, 1.0, pts)
+    pts, st = SET_VAR_PTS.get(name, VAR_PTS), SET_STRETCH.get(name)
+    cell = Cell(base, 1.0, pts, stretch=st)
     design, extra = design_of(cell.params, cell.win, MATERIALS[name])
     A, q20 = cell.area, cell.q20
     log(f"{name}: Q20 = {q20:.4f} Ah ({time.time() - t0:.0f} s)")
@@ -552,7 +566,7 @@ def run_set(name: str, base: pybamm.ParameterValues, log: Callable[[str], None])
 
     # pulse at 50 % SOC, on its own particle mesh (PULSE_R_PTS points clustered at the surface)
     ocv50 = cell.ocv(SOC_PULSE)
-    pulse = run_pulse(name, base, q20, pts, log)
+    pulse = pulse or run_pulse(name, base, q20, pts, log)
     log(f"{name}: ({time.time() - t0:.0f} s)")
 
     sweep: dict[str, Any] = {}
@@ -560,7 +574,7 @@ def run_set(name: str, base: pybamm.ParameterValues, log: Callable[[str], None])
     rets: dict[float, list[float | None]] = {c: [] for c in SWEEP_C_RATES}
     lp0 = float(base["Positive electrode thickness [m]"])
     for s in THICKNESS_SCALES:
-        c_s = cell if s == 1.0 else Cell(base, s, pts)
+        c_s = cell if s == 1.0 else Cell(base, s, pts, stretch=st)
         q20s.append(c_s.q20)
         for c in SWEEP_C_RATES:
             try:
@@ -578,7 +592,7 @@ def run_set(name: str, base: pybamm.ParameterValues, log: Callable[[str], None])
             i = max(k for k, s in enumerate(THICKNESS_SCALES) if s <= bracket)
 
             def f(s: float, c: float = c) -> float:
-                r = Cell(base, s, pts).retention(c)
+                r = Cell(base, s, pts, stretch=st).retention(c)
                 refine["pos_thickness_m"].append(lp0 * s)
                 refine["retention"].append(r)
                 return r - 0.8
@@ -600,7 +614,7 @@ def run_set(name: str, base: pybamm.ParameterValues, log: Callable[[str], None])
     mech = limiting_mechanism(name, states, sweep, extra)
     log(f"{name}: {mech} ({time.time() - t0:.0f} s)")
     mesh = mesh_check(base, c80 or 1.0, cell.retention(c80 or 1.0),
-                      SET_FINE_VAR_PTS.get(name, {k: 2 * v for k, v in pts.items()}))
+                      SET_FINE_VAR_PTS.get(name, {k: 2 * v for k, v in pts.items()}), st)
     log(f"{name}: mesh check {mesh} ({time.time() - t0:.0f} s)")
     out = {
         "source": SOURCES[name],
@@ -619,6 +633,7 @@ def run_set(name: str, base: pybamm.ParameterValues, log: Callable[[str], None])
         "limiting_mechanism": mech,
         "end_of_discharge": states,
         **({"var_pts": pts} if pts != VAR_PTS else {}),  # only a set on its own mesh (definitions.mesh)
+        **({"particle_stretch": st} if st else {}),
         "mesh_check": mesh,
         "run_time_s": round(time.time() - t0, 1),
     }
@@ -692,8 +707,11 @@ DEFINITIONS = {
     "model": "pybamm.lithium_ion.DFN() with default options (isothermal at the set's ambient temperature)",
     "solver": f"pybamm.IDAKLUSolver(rtol={RTOL}, atol={ATOL})",
     "mesh": {"var_pts": VAR_PTS, "submesh": "PyBaMM defaults (uniform in x, uniform in r)",
-             "per_set": "a set run on another mesh (finer particles for ORegan2022) has it under sets.*.var_pts; "
-                        "sets.*.mesh_check repeats the 80 % discharge on a finer mesh"},
+             "per_set": "a set run on another mesh (finer particles for ORegan2022: 120 radial points clustered at "
+                        "the surface, pybamm.Exponential1DSubMesh side 'right', sets.*.particle_stretch) has it under "
+                        "sets.*.var_pts; sets.*.mesh_check repeats the 80 % discharge on a finer mesh; "
+                        "sets.*.coarse_particle_mesh (and constant_electrolyte_coarse_particle_mesh) keeps the numbers "
+                        "first stored on a coarser particle mesh"},
     "full_charge": "rest at SOC = 1: both electrodes at the stoichiometries of "
                    "pybamm.lithium_ion.get_min_max_stoichiometries (the set's upper cut-off voltage)",
     "soc": "PyBaMM's: linear in each electrode's stoichiometry across its cycled window",
@@ -731,6 +749,175 @@ DEFINITIONS = {
 }
 
 
+#: the stoichiometries at which extra.*.solid_diffusivity_full_m2_s holds D (0.0025 apart: O'Regan et al.'s graphite
+#: D(sto) has Gaussian dips of width 0.017)
+STO_FULL = np.linspace(0.0, 1.0, 401)
+#: the C-rates ``--particle-mesh`` reruns (at 1C and below the particle mesh does not move ORegan2022's numbers: PyBaMM's
+#: SPM gives 0.9391 at 1C on 60 uniform radial points, 0.9392 on 120 clustered and on 240 uniform) and the 2C sweep's
+#: scales (up to the first below 80 %; past the electrolyte cliff the salt, not the particles, sets the retention)
+MESH_RATES = (2.0, 3.0, 5.0)
+#: (from scale 1: the thinner cells' 2C retention is the thinnest discharges', which move as the 2C one does), and the
+#: bisection's tolerance on the scale
+MESH_SWEEP_RATE, MESH_SWEEP_SCALES, MESH_SWEEP_TOL = 2.0, (1.0, 1.25, 1.5), 0.01
+
+
+def run_particle_mesh(name: str, base: pybamm.ParameterValues, stored: dict[str, Any], full: dict[str, Any],
+                      log: Callable[[str], None], variant: Callable[..., Any] | None = None,
+                      what: tuple[str, ...] = ("retention", "c80", "sweep"),
+                      c_rates: tuple[float, ...] = MESH_RATES,
+                      scales: tuple[float, ...] = MESH_SWEEP_SCALES) -> dict[str, Any]:
+    """The discharges of a stored set that its particle mesh moves, rerun on it (:data:`SET_VAR_PTS`,
+    :data:`SET_STRETCH`): the retention at :data:`MESH_RATES`, the 80 % C-rate (bisection in log C between the
+    bracketing rates to 0.5 %) and the 2C sweep at :data:`MESH_SWEEP_SCALES` up to the first scale below 80 %, with
+    its cliff (bisection on the scale to :data:`MESH_SWEEP_TOL`); ``what`` of these three (separate runs can share the work, and
+    :func:`merge_particle_mesh` joins them). ``stored``: the stored numbers of that DFN (the set, or its
+    ``constant_electrolyte``); ``full``: the set. On ``variant``'s DFN (e.g. :func:`constant_electrolyte`) when given.
+
+    Q20 is not rerun: a C/20 discharge sees neither the particle mesh nor the electrolyte's properties (the stored
+    constant-electrolyte DFN's retention at C/5 is the full DFN's to three digits). The full DFN's stored Q20 serves
+    both DFNs, at each sweep scale the stored one, between them proportional to the scale (the stored sweep's Q20 is,
+    to 1e-4)."""
+    t0 = time.time()
+    p = variant(base) if variant else base
+    pts, st = SET_VAR_PTS[name], SET_STRETCH.get(name)
+    sw = full["thickness_sweep"][f"{MESH_SWEEP_RATE:g}C"]
+    q20_1 = full["capacity_C20_Ah"]
+
+    def q20(scale: float) -> float:
+        if scale in sw["thickness_scale"]:
+            return sw["capacity_C20_Ah"][sw["thickness_scale"].index(scale)]
+        return q20_1 * scale
+
+    cell = Cell(p, 1.0, pts, stretch=st, q20=q20_1)
+    rates = list(stored["retention"]["c_rates"])
+    ret = {c: cell.retention(c) for c in c_rates} if "retention" in what else {}
+    log(f"{name}{' (' + variant.__name__ + ')' if variant else ''}: retention on the particle mesh {ret} "
+        f"({time.time() - t0:.0f} s)")
+    c80 = None
+    if variant is None and "c80" in what:
+        both = dict(zip(rates, stored["retention"]["fraction"]))
+        both.update(ret)
+        rr = sorted(both)
+        for lo, hi in zip(rr, rr[1:]):
+            if both[lo] >= 0.8 > both[hi]:
+                c80 = bisect(lambda c: cell.retention(c) - 0.8, lo, hi, log=True, rel_tol=0.005)
+                break
+        log(f"{name}: C-rate at 80 % on the particle mesh {c80} ({time.time() - t0:.0f} s)")
+    lp0 = float(base["Positive electrode thickness [m]"])
+    seen: list[float] = []
+    for sc in scales if "sweep" in what else ():
+        seen.append(cell.retention(MESH_SWEEP_RATE) if sc == 1.0 else
+                    Cell(p, sc, pts, stretch=st, q20=q20(sc)).retention(MESH_SWEEP_RATE))
+        if seen[-1] < 0.8:
+            break
+    refine: dict[str, list[float]] = {"pos_thickness_m": [], "retention": []}
+    cliff = None
+    if seen and seen[-1] < 0.8 and len(seen) > 1:
+
+        def f(sc: float) -> float:
+            r = Cell(p, sc, pts, stretch=st, q20=q20(sc)).retention(MESH_SWEEP_RATE)
+            refine["pos_thickness_m"].append(lp0 * sc)
+            refine["retention"].append(r)
+            return r - 0.8
+
+        cliff = lp0 * bisect(f, scales[len(seen) - 2], scales[len(seen) - 1], log=False, rel_tol=MESH_SWEEP_TOL)
+    log(f"{name}: {MESH_SWEEP_RATE:g}C sweep on the particle mesh {seen}, cliff {cliff} ({time.time() - t0:.0f} s)")
+    return _round({"var_pts": pts, "particle_stretch": st, "what": list(what), "retention": ret, "c_rate_80pct": c80,
+                   **({"sweep": {"thickness_scale": list(scales[:len(seen)]), "retention": seen, "cliff_m": cliff,
+                                 "cliff_bisection": refine, "pos_thickness_m": lp0}} if "sweep" in what else {}),
+                   "run_time_s": round(time.time() - t0, 1)})
+
+
+def merge_particle_mesh(parts: list[dict[str, Any]], stored: dict[str, Any]) -> dict[str, Any]:
+    """One :func:`run_particle_mesh` result from runs that each did part of it (their run times added). Runs at single
+    C-rates or scales, without a bisection, give the 80 % C-rate and the cliff by linear interpolation between the
+    points that bracket 80 % (in log C; the rerun's points and, for the C-rate, the stored rates the rerun leaves
+    alone), marked ``*_method``."""
+    out: dict[str, Any] = {"retention": {}, "c_rate_80pct": None, "run_time_s": 0.0}
+    sweep: dict[float, float] = {}
+    for p in parts:
+        out.update({k: p[k] for k in ("var_pts", "particle_stretch")})
+        out["retention"].update({float(c): r for c, r in p["retention"].items()})
+        out["c_rate_80pct"] = p["c_rate_80pct"] if p["c_rate_80pct"] is not None else out["c_rate_80pct"]
+        if "sweep" in p:
+            sweep.update(zip(p["sweep"]["thickness_scale"], p["sweep"]["retention"]))
+            out["sweep"] = p["sweep"] if p["sweep"]["cliff_m"] is not None else out.get("sweep", p["sweep"])
+        out["run_time_s"] += p["run_time_s"]
+    if out["c_rate_80pct"] is None and set(out["retention"]) - set(stored["retention"]["c_rates"]):
+        both = dict(zip(stored["retention"]["c_rates"], stored["retention"]["fraction"]))
+        both.update(out["retention"])
+        rr = sorted(both)
+        out["c_rate_80pct"] = first_crossing(rr, [both[c] for c in rr], 0.8, log_x=True)
+        out["c_rate_80pct_method"] = "linear in log C between the rerun's C-rates that bracket 80 %"
+    if sweep and (out.get("sweep", {}).get("cliff_m") is None):
+        if 1.0 not in sweep and MESH_SWEEP_RATE in out["retention"]:  # the 2C discharge at scale 1 is the sweep's
+            sweep[1.0] = out["retention"][MESH_SWEEP_RATE]
+            sc = sorted(sweep)
+        x = first_crossing(sc, [sweep[k] for k in sc], 0.8)
+        lp0 = next(p["sweep"]["pos_thickness_m"] for p in parts if "sweep" in p)
+        out["sweep"] = {"thickness_scale": sc, "retention": [sweep[k] for k in sc],
+                        "cliff_m": None if x is None else lp0 * x, "cliff_bisection": {},
+                        "cliff_method": "linear between the rerun's scales that bracket 80 %"}
+    return out
+
+
+def apply_particle_mesh(stored: dict[str, Any], new: dict[str, Any]) -> None:
+    """Put :func:`run_particle_mesh`'s numbers in place of the stored ones (which move to ``coarse_particle_mesh``,
+    with their mesh and the end-of-discharge states of the rates rerun); the rerun's mesh and what it covers under
+    ``particle_mesh``. What was not rerun (the 80 % C-rate or the sweep when a run left them out) stays as stored."""
+    key = f"{MESH_SWEEP_RATE:g}C"
+    sw = stored["thickness_sweep"][key]
+    coarse: dict[str, Any] = {"var_pts": stored.get("var_pts", VAR_PTS), "retention": dict(stored["retention"])}
+    rates = stored["retention"]["c_rates"]
+    frac = list(stored["retention"]["fraction"])
+    for c, r in new["retention"].items():  # rates outside the table served the 80 % C-rate only
+        if float(c) in rates:
+            frac[rates.index(float(c))] = r
+    stored["retention"] = dict(stored["retention"], fraction=frac)
+    if new.get("c_rate_80pct") is not None:
+        coarse["c_rate_80pct"] = stored["c_rate_80pct"]
+        stored["c_rate_80pct"] = new["c_rate_80pct"]
+        if "c_rate_80pct_method" in new:
+            stored["c_rate_80pct_method"] = new["c_rate_80pct_method"]
+    if "sweep" in new:
+        coarse["thickness_sweep"] = {key: dict(sw)}
+        ret, scales = list(sw["retention"]), list(sw["thickness_scale"])
+        extra: dict[str, float] = {}
+        for sc, r in zip(new["sweep"]["thickness_scale"], new["sweep"]["retention"]):
+            if sc in scales:
+                ret[scales.index(sc)] = r
+            elif "capacity_C20_Ah" not in sw and sc > scales[-1]:  # an ablation sweep, stopped at its first scale
+                scales.append(sc)  # below 80 %, goes on as far as the rerun
+                ret.append(r)
+            else:  # a point between the sweep's scales (for the cliff): kept beside it
+                extra[f"{sc:g}"] = r
+        if extra:
+            stored.setdefault("particle_mesh_sweep_points", {})[key] = extra
+        stored["thickness_sweep"][key] = dict(sw, retention=ret, thickness_scale=scales,
+                                              cliff_m=new["sweep"]["cliff_m"],
+                                              **({"cliff_bisection": new["sweep"]["cliff_bisection"]}
+                                                 if "cliff_bisection" in sw else {}),
+                                              **({"cliff_method": new["sweep"]["cliff_method"]}
+                                                 if "cliff_method" in new["sweep"] else {}))
+    if "end_of_discharge" in stored:  # the states of the discharges rerun stay with their mesh (the 80 % discharge's
+        lo = min(float(c) for c in new["retention"])  # stays with the 80 % C-rate where that was not rerun)
+
+        def moved(x: dict[str, Any]) -> bool:
+            return x["c_rate"] >= lo and not (new.get("c_rate_80pct") is None and
+                                              abs(x["c_rate"] / stored["c_rate_80pct"] - 1) < 1e-3)
+
+        coarse["end_of_discharge"] = [x for x in stored["end_of_discharge"] if moved(x)]
+        stored["end_of_discharge"] = [x for x in stored["end_of_discharge"] if not moved(x)]
+    stored["coarse_particle_mesh"] = _round(coarse)
+    stored["var_pts"] = new["var_pts"]
+    off = {f"{float(c):g}": r for c, r in new["retention"].items() if float(c) not in rates}
+    stored["particle_mesh"] = {"var_pts": new["var_pts"], "particle_stretch": new["particle_stretch"],
+                               **({"retention_between_rates": off} if off else {}),
+                               "run_time_s": new["run_time_s"], "rates": sorted(float(c) for c in new["retention"]),
+                               "c_rate_80pct": new.get("c_rate_80pct") is not None,
+                               "sweep_scales": new["sweep"]["thickness_scale"] if "sweep" in new else []}
+
+
 def write_json(path: str, data: dict[str, Any]) -> None:
     """Write whole or not at all (temp file in the same folder, then os.replace)."""
     folder = os.path.dirname(os.path.abspath(path))
@@ -766,7 +953,49 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--pulse", default="", metavar="SETS",
                     help="comma-separated stored sets whose pulse to rerun on the pulse's particle mesh (the pulse "
                          "stored before moves to pulse_uniform_mesh)")
+    ap.add_argument("--particle-mesh", default="", metavar="SETS",
+                    help="comma-separated stored sets whose discharges that the particle mesh moves to rerun on their "
+                         "particle mesh (run_particle_mesh); the numbers stored before move to coarse_particle_mesh")
+    ap.add_argument("--particle-mesh-parts", default="full,constant_electrolyte",
+                    help="which DFNs --particle-mesh reruns: full and/or constant_electrolyte")
+    ap.add_argument("--particle-mesh-what", default="retention,c80,sweep",
+                    help="what --particle-mesh reruns: retention, c80 and/or sweep (run_particle_mesh)")
+    ap.add_argument("--particle-mesh-rates", default=",".join(f"{c:g}" for c in MESH_RATES),
+                    help="the C-rates whose retention --particle-mesh reruns")
+    ap.add_argument("--particle-mesh-scales", default=",".join(f"{c:g}" for c in MESH_SWEEP_SCALES),
+                    help="the 2C sweep's scales --particle-mesh reruns (one scale: no bisection)")
+    ap.add_argument("--particle-mesh-raw", default="", metavar="FILE",
+                    help="write --particle-mesh's numbers to FILE instead of into OUT (runs that share the work)")
+    ap.add_argument("--particle-mesh-join", default="", metavar="FILES",
+                    help="put the numbers of --particle-mesh-raw runs (comma-separated files) into OUT")
     a = ap.parse_args(argv)
+    if a.particle_mesh:
+        with open(a.out, encoding="utf-8") as f:
+            data = json.load(f)
+        for name in [s.strip() for s in a.particle_mesh.split(",") if s.strip()]:
+            st = data["sets"][name]
+            base = load_set(name, a.bpx_lfp)
+            for part in a.particle_mesh_parts.split(","):
+                target = st if part == "full" else st[part]
+                if a.particle_mesh_join:  # the runs of --particle-mesh-raw, joined and put in place
+                    raws = [json.load(open(f, encoding="utf-8")) for f in a.particle_mesh_join.split(",")]
+                    new = merge_particle_mesh([r[name][part] for r in raws if part in r.get(name, {})], target)
+                else:
+                    new = run_particle_mesh(name, base, target, st, lambda m: print(m, flush=True),
+                                            None if part == "full" else constant_electrolyte,
+                                            tuple(a.particle_mesh_what.split(",")),
+                                            tuple(float(c) for c in a.particle_mesh_rates.split(",")),
+                                            tuple(float(c) for c in a.particle_mesh_scales.split(",")))
+                    if a.particle_mesh_raw:
+                        write_json(a.particle_mesh_raw, {name: {part: new}})
+                        continue
+                apply_particle_mesh(target, new)
+                if part == "full":
+                    st["limiting_mechanism"] = limiting_mechanism(name, st["end_of_discharge"],
+                                                                  st["thickness_sweep"], st["extra"])
+                data["definitions"] = DEFINITIONS
+                write_json(a.out, data)
+        return
     if a.pulse:
         with open(a.out, encoding="utf-8") as f:
             data = json.load(f)
@@ -794,6 +1023,9 @@ def main(argv: list[str] | None = None) -> None:
         with open(a.out, encoding="utf-8") as f:
             data = json.load(f)
         for name in [s.strip() for s in names.split(",") if s.strip()]:
+            before = data["sets"][name].get(key)
+            if before and before.get("var_pts", VAR_PTS) != SET_VAR_PTS.get(name, VAR_PTS):
+                data["sets"][name][f"{key}_coarse_particle_mesh"] = before
             data["sets"][name][key] = run_constant_electrolyte(
                 name, load_set(name, a.bpx_lfp), data["sets"][name], lambda m: print(m, flush=True), variant)
             write_json(a.out, data)

@@ -35,6 +35,8 @@ from xlcell.pouch import CellFormat  # noqa: E402
 REFERENCE = ROOT / "tests" / "data" / "pybamm_dfn_reference.json"
 #: the independent check: sets the model was never compared with while it was developed
 HELDOUT = ROOT / "tests" / "data" / "pybamm_dfn_heldout.json"
+#: the effective solid diffusivities of the sets whose D varies with the stoichiometry (scripts/solid_diffusivity_sphere.py)
+EFFECTIVE = ROOT / "tests" / "data" / "solid_diffusivity_effective.json"
 DOC = ROOT / "docs" / "models" / "rate-power.md"
 BEGIN, END = "<!-- dfn-tables -->", "<!-- /dfn-tables -->"
 HELDOUT_BEGIN, HELDOUT_END = "<!-- dfn-heldout-tables -->", "<!-- /dfn-heldout-tables -->"
@@ -97,10 +99,10 @@ def load(path: Path = REFERENCE) -> dict[str, Any]:
 def design_values(ref_set: dict[str, Any]) -> dict[str, Any]:
     """The set's xlcell design keys plus what the rate model reads from the reference's extras: the cut-off voltage,
     each electrode's surface headroom past its cycled window (the set's stoichiometry windows) and the open-circuit
-    voltage at 50 % SOC as the mean voltage (BatPaC's convention). A concentration-dependent solid diffusivity is
-    taken as its mean over the fifth of the window where the discharge ends (SOC 0 to 20 %), not its value at 50 %
-    SOC: the loss is set when the surface meets its limit, by the flux that the concentration interval between the
-    surface and the mean drives (Kirchhoff's transform ∫D dc over that interval). Each electrode's OCV slope
+    voltage at 50 % SOC as the mean voltage (BatPaC's convention). A stoichiometry-dependent solid diffusivity D(sto)
+    is taken as its effective value (:func:`effective_diffusivity`): the constant D under which xlcell's exact sphere
+    delivers what the sphere with the set's D(sto) delivers at the rate of 80 % (``scripts/solid_diffusivity_sphere.py``),
+    not its value at 50 % SOC. Each electrode's OCV slope
     (``ocv_slope_V``, the pulse's solid-diffusion polarisation) is |dU/dSOC| of its stored OCP at 50 % SOC per unit of
     the cycled window: the central difference over :data:`SLOPE_STEP` grid steps (5 % SOC) each side. The set's
     published salt diffusivity law (:data:`ELECTROLYTE_LAWS`) goes into ``salt_diffusivity_*`` (0: constant); its
@@ -114,15 +116,44 @@ def design_values(ref_set: dict[str, Any]) -> dict[str, Any]:
     neg_lo, neg_hi = w["neg_sto_0pct"], w["neg_sto_100pct"]
     design = dict(ref_set["design"])
     design["sep_porosity"] = min(design.get("sep_porosity", 0.5), 0.999)
-    for e in ("pos", "neg"):  # D(c): its mean where the discharge ends (SOC 0 to 20 %), not its value at 50 % SOC
-        D = np.asarray(ex[e]["solid_diffusivity_m2_s"], dtype=float)  # from 100 % SOC (pos) / 0 % SOC (neg) up
-        design[f"{e}_solid_diffusivity_m2_s"] = float(np.mean(D[-5:] if e == "pos" else D[:5]))
+    for e in ("pos", "neg"):  # D(sto): the sphere's effective diffusivity, not its value at 50 % SOC
+        D = np.asarray(ex[e]["solid_diffusivity_m2_s"], dtype=float)
+        if np.ptp(D) > 0.0:
+            design[f"{e}_solid_diffusivity_m2_s"] = effective_diffusivity(ref_set, e)
     for e in ("pos", "neg"):
         design[f"{e}_ocv_slope_V"] = ocv_slope(ex[e]["ocp_V"])
     law = ELECTROLYTE_LAWS.get(ref_set["name"], {})  # its salt diffusivity law (every coefficient 0: constant)
     design.update({f"salt_diffusivity_{k}": law.get(k, 0.0) for k in ("inverse", "linear", "quadratic", "exponent")})
     return dict(design, cutoff_voltage_V=ex["lower_cutoff_V"], avg_voltage_V=ref_set["ocv_soc50_V"],
                 pos_surface_headroom=(1.0 - pos_hi) / (pos_hi - pos_lo), neg_surface_headroom=neg_lo / (neg_hi - neg_lo))
+
+
+def effective_diffusivity(ref_set: dict[str, Any], e: str, path: Path = EFFECTIVE) -> float:
+    """The effective solid diffusivity (m²/s) of electrode ``e`` ("pos"/"neg") of a stored set whose D varies with the
+    stoichiometry: the constant D under which xlcell's exact sphere delivers the share of its window that a sphere
+    with the set's D(sto) (finite volumes, ``scripts/solid_diffusivity_sphere.py``) delivers, at the C-rate at which
+    that share is 80 %. Read from :data:`EFFECTIVE`, where that script writes it for the particle it was computed for
+    (radius and window must be the set's)."""
+    ex = ref_set["extra"]
+    w = ex["sto_window"]
+    want = {"radius_m": ex[e]["particle_radius_m"],
+            "sto_start": w["pos_sto_100pct"] if e == "pos" else w["neg_sto_100pct"],
+            "sto_end": w["pos_sto_0pct"] if e == "pos" else w["neg_sto_0pct"]}
+    for name, sides in _effective(path).items():
+        got = sides.get(e)
+        if got and all(got["particle"][k] == v for k, v in want.items()):
+            return float(got["D_m2_s"])
+    raise KeyError(f"no effective {e} diffusivity stored for the particle {want} in {path}: run "
+                   "python scripts/solid_diffusivity_sphere.py --write")
+
+
+_EFFECTIVE_CACHE: dict[Path, dict[str, Any]] = {}
+
+
+def _effective(path: Path) -> dict[str, Any]:
+    if path not in _EFFECTIVE_CACHE:
+        _EFFECTIVE_CACHE[path] = load(path)["sets"]
+    return _EFFECTIVE_CACHE[path]
 
 
 def ocv_slope(ocp_V: Any, step: int = SLOPE_STEP) -> float:
