@@ -1,10 +1,10 @@
-"""The material library's open-circuit potential shapes (``ocv_slope_V``, ``ocv_loss_soc10_V``, ``ocv_loss_soc0_V``;
-issue 13) from published OCP curves.
+"""The material library's open-circuit potential shapes (``ocv_slope_V``, ``ocv_loss_soc10_V``, ``ocv_loss_soc5_V``,
+``ocv_loss_soc0_V``; issue 13) from published OCP curves.
 
 Each slope is |dU/dSOC| of the electrode's open-circuit potential at 50 % SOC per unit of its cycled window
 (|dU/dx| × (x_max - x_min)), the rule of the DFN mapping (``scripts/rate_dfn_table.py``'s :func:`ocv_slope`: the
-central difference over 45 and 55 % SOC); the two losses are |U(50 % SOC) - U(10 % SOC)| and |U(50 % SOC) - U(0 % SOC)|
-(0 % SOC the window's discharge end; :func:`ocv_losses`), the nodes of the OCV curve the 10 s pulse's particle surfaces
+central difference over 45 and 55 % SOC); the three losses are |U(50 % SOC) - U(x % SOC)| at 10, 5 and 0 % SOC (0 % SOC
+the window's discharge end; :func:`ocv_losses`), the nodes of the OCV curve the 10 s pulse's particle surfaces
 follow (``xlcell.cell.pulse_ocv_loss``). Both rules are applied to the OCP of a published PyBaMM parameter set over that
 set's cycled window, as stored in ``tests/data/pybamm_dfn_reference.json`` (written with PyBaMM by
 ``scripts/pybamm_dfn_reference.py``, its version in the file; no PyBaMM is needed here). :data:`CURVES` names the
@@ -43,7 +43,7 @@ CURVES = {"NMC811": ("Chen2020", "pos"), "NCA": ("NCA_Kim2011", "pos"), "LFP": (
 #: significant digits stored in the data file
 DIGITS = 4
 #: the keys this script writes, per record
-KEYS = ("ocv_slope_V", "ocv_loss_soc10_V", "ocv_loss_soc0_V")
+KEYS = ("ocv_slope_V", "ocv_loss_soc10_V", "ocv_loss_soc5_V", "ocv_loss_soc0_V")
 
 
 def _table_module():
@@ -55,8 +55,8 @@ def _table_module():
 
 
 def slopes() -> dict[str, dict[str, object]]:
-    """``{material: {"set", "electrode", "window", "ocv_slope_V", "ocv_loss_soc10_V", "ocv_loss_soc0_V"}}`` of every
-    material of :data:`CURVES`, each value rounded to :data:`DIGITS` significant digits as stored."""
+    """``{material: {"set", "electrode", "window", and each key of :data:`KEYS`}}`` of every material of
+    :data:`CURVES`, each value rounded to :data:`DIGITS` significant digits as stored."""
     table = _table_module()
     ref = table.load()
     out: dict[str, dict[str, object]] = {}

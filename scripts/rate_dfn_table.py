@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from xlcell.cell import evaluate_cell, rate_capability  # noqa: E402
+from xlcell.cell import OCV_NODE_KEYS, OCV_NODE_SOCS, evaluate_cell, rate_capability  # noqa: E402
 from xlcell.design import design_from_mapping  # noqa: E402
 from xlcell.pouch import CellFormat  # noqa: E402
 
@@ -65,7 +65,7 @@ def design_values(ref_set: dict[str, Any]) -> dict[str, Any]:
     surface and the mean drives (Kirchhoff's transform ∫D dc over that interval). Each electrode's OCV slope
     (``ocv_slope_V``, the pulse's solid-diffusion polarisation) is |dU/dSOC| of its stored OCP at 50 % SOC per unit of
     the cycled window: the central difference over :data:`SLOPE_STEP` grid steps (5 % SOC) each side; the nodes of
-    its OCV curve in the pulse (``ocv_loss_soc10_V``, ``ocv_loss_soc0_V``) are :func:`ocv_losses`. A separator
+    its OCV curve in the pulse (``ocv_loss_soc10_V``, ``ocv_loss_soc5_V``, ``ocv_loss_soc0_V``) are :func:`ocv_losses`. A separator
     porosity of 1 (Marquis2019's free electrolyte layer) is taken as 0.999, the largest xlcell allows to three
     digits."""
     ex = ref_set["extra"]
@@ -79,7 +79,7 @@ def design_values(ref_set: dict[str, Any]) -> dict[str, Any]:
         design[f"{e}_solid_diffusivity_m2_s"] = float(np.mean(D[-5:] if e == "pos" else D[:5]))
     for e in ("pos", "neg"):
         design[f"{e}_ocv_slope_V"] = ocv_slope(ex[e]["ocp_V"])
-        design[f"{e}_ocv_loss_soc10_V"], design[f"{e}_ocv_loss_soc0_V"] = ocv_losses(ex[e]["ocp_V"], e)
+        design.update({f"{e}_{k}": v for k, v in zip(OCV_NODE_KEYS, ocv_losses(ex[e]["ocp_V"], e))})
     return dict(design, cutoff_voltage_V=ex["lower_cutoff_V"], avg_voltage_V=ref_set["ocv_soc50_V"],
                 pos_surface_headroom=(1.0 - pos_hi) / (pos_hi - pos_lo), neg_surface_headroom=neg_lo / (neg_hi - neg_lo))
 
@@ -102,16 +102,12 @@ def ocv_slope(ocp_V: Any, step: int = SLOPE_STEP) -> float:
     return float(abs(U[k + step] - U[k - step]) * (len(U) - 1) / (2 * step))
 
 
-#: the states of charge of the pulse OCV curve's nodes (xlcell.cell.pulse_ocv_loss): 10 % and 0 % SOC
-LOSS_SOCS = (0.1, 0.0)
-
-
-def ocv_losses(ocp_V: Any, electrode: str) -> tuple[float, float]:
-    """|U(50 % SOC) - U(10 % SOC)| and |U(50 % SOC) - U(0 % SOC)| (V) of an OCP stored at equal steps of stoichiometry
-    over the cycled window, ascending (the reference's 21 points): a positive's 0 % SOC is its last point (it
-    lithiates on discharge), a negative's its first; between points linear (10 % SOC is a point of the 21).
-    ``ocv_loss_soc10_V`` / ``ocv_loss_soc0_V`` of the DFN mapping and of the material library
-    (``scripts/material_ocv_slopes.py``).
+def ocv_losses(ocp_V: Any, electrode: str) -> tuple[float, ...]:
+    """|U(50 % SOC) - U(x % SOC)| (V) at the pulse OCV curve's nodes x = 10, 5 and 0 % SOC
+    (``xlcell.cell.OCV_NODE_SOCS``) of an OCP stored at equal steps of stoichiometry over the cycled window, ascending
+    (the reference's 21 points): a positive's 0 % SOC is its last point (it lithiates on discharge), a negative's its
+    first; between points linear (the nodes are points of the 21). ``ocv_loss_soc10_V``, ``ocv_loss_soc5_V`` and
+    ``ocv_loss_soc0_V`` of the DFN mapping and of the material library (``scripts/material_ocv_slopes.py``).
 
     Parameters
     ----------
@@ -125,7 +121,7 @@ def ocv_losses(ocp_V: Any, electrode: str) -> tuple[float, float]:
     if electrode == "pos":  # the first point is 100 % SOC
         U = U[::-1]
     mid = U[(len(U) - 1) // 2]
-    return tuple(float(abs(np.interp(x, soc, U) - mid)) for x in LOSS_SOCS)  # type: ignore[return-value]
+    return tuple(float(abs(np.interp(x, soc, U) - mid)) for x in OCV_NODE_SOCS)
 
 
 def _crossing(x: np.ndarray, y: np.ndarray, level: float = 0.8) -> float | None:

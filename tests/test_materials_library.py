@@ -51,7 +51,7 @@ def test_every_number_of_every_material_names_its_source():
             else ["x_min", "x_max"]  # a derived practical capacity cites its window instead
         must += [k for k in ("theoretical_capacity_mAh_g", "v_min_V", "v_max_V", "x_min", "x_max")
                  if rec[k] == rec[k]]  # every given (not nan) window number
-        must += ["ocv_slope_V", "ocv_loss_soc10_V", "ocv_loss_soc0_V"]  # a published OCP curve, or why there is none
+        must += ["ocv_slope_V", "ocv_loss_soc10_V", "ocv_loss_soc5_V", "ocv_loss_soc0_V"]  # a published OCP, or why none
         for k in must:
             assert k in cites, (rec["name"], k)
             assert len(paramsets.reference("materials", cites[k])) > 40, (rec["name"], k)

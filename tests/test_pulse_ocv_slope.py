@@ -88,7 +88,7 @@ BEFORE = {
 
 
 #: no OCV curve (tests/test_pulse_ocv_curve.py): the pulse's OCV follows the tangent alone
-NO_CURVE = dict(ocv_loss_soc10_V=0.0, ocv_loss_soc0_V=0.0)
+NO_CURVE = dict(ocv_loss_soc10_V=0.0, ocv_loss_soc5_V=0.0, ocv_loss_soc0_V=0.0)
 
 
 def _flat(d):
@@ -151,14 +151,14 @@ def test_the_default_cell_takes_its_materials_slopes():
     assert lfp.pos.ocv_slope_V.tolist() == [0.01292, 0.0]  # NMC622: no curve stored, no slope
     # the default cell's 10 s pulse power falls 7.9 % with the tangents alone (1360.9 -> 1253.2 W) and its pulse
     # resistance rises 9.9 %; along the library's OCV curves (tests/test_pulse_ocv_curve.py: NMC811's potential
-    # flattens past 50 % SOC, below its tangent) the power falls 7.3 % (1261.5 W)
+    # flattens past 50 % SOC, below its tangent) the power falls 7.3 % (1261.0 W)
     m, flat = evaluate_cell(d), evaluate_cell(_flat(d))
     tangent = evaluate_cell(dataclasses.replace(d, pos=dataclasses.replace(d.pos, **NO_CURVE),
                                                 neg=dataclasses.replace(d.neg, **NO_CURVE)))
     assert float(tangent.max_power_W) / float(flat.max_power_W) == pytest.approx(0.9209, abs=5e-4)
     assert float(tangent.pulse_resistance_ohm) / float(flat.pulse_resistance_ohm) == pytest.approx(1.0989, abs=5e-4)
-    assert float(m.max_power_W) / float(flat.max_power_W) == pytest.approx(0.9269, abs=5e-4)
-    assert float(m.pulse_resistance_ohm) / float(flat.pulse_resistance_ohm) == pytest.approx(1.0984, abs=5e-4)
+    assert float(m.max_power_W) / float(flat.max_power_W) == pytest.approx(0.9266, abs=5e-4)
+    assert float(m.pulse_resistance_ohm) / float(flat.pulse_resistance_ohm) == pytest.approx(1.0985, abs=5e-4)
 
 
 @pytest.mark.parametrize("key,value", [("pos_ocv_slope_V", -0.1), ("neg_ocv_slope_V", 25.0)])

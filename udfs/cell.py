@@ -57,7 +57,7 @@ _PRICE = "price_usd_per_kg"
 
 
 #: the Materials table's columns of the pulse's OCV shape, whose blank is the library's value (else 0)
-_OCV_SHAPE = ("ocv_slope_V", "ocv_loss_soc10_V", "ocv_loss_soc0_V")
+_OCV_SHAPE = ("ocv_slope_V", "ocv_loss_soc10_V", "ocv_loss_soc5_V", "ocv_loss_soc0_V")
 
 
 def materials_from_range(v: Any, name: str = "materials") -> dict[str, Material]:

@@ -119,15 +119,20 @@ class ElectrodeDesign:
         "Open-circuit potential loss from 50 % to 10 % SOC", "V", key="ocv_loss_soc10_V", ge=0, le=5, group=_E,
         advanced=True, from_material=True,
         doc="|U(50 % SOC) - U(10 % SOC)| of the electrode's open-circuit potential over its cycled window: a node of "
-            "the curve its particles' surfaces follow in the 10 s power pulse (with ocv_slope_V at 50 % SOC and "
-            "ocv_loss_soc0_V at the window's end; :func:`xlcell.cell.pulse_ocv_loss`); 0 with ocv_loss_soc0_V 0: no "
-            "curve (the tangent ocv_slope_V alone); blank: the material's"))
+            "the OCV curve its particles' surfaces follow in the 10 s power pulse (with ocv_slope_V at 50 % SOC, "
+            "ocv_loss_soc5_V and ocv_loss_soc0_V; :func:`xlcell.cell.pulse_ocv_loss`); all three 0: no curve (the "
+            "tangent ocv_slope_V alone); blank: the material's"))
+    ocv_loss_soc5_V: Array = field(default=0.0, metadata=param(
+        "Open-circuit potential loss from 50 % to 5 % SOC", "V", key="ocv_loss_soc5_V", ge=0, le=5, group=_E,
+        advanced=True, from_material=True,
+        doc="|U(50 % SOC) - U(5 % SOC)| of the electrode's open-circuit potential: a node of the pulse's OCV curve, "
+            "at least ocv_loss_soc10_V; blank: the material's"))
     ocv_loss_soc0_V: Array = field(default=0.0, metadata=param(
         "Open-circuit potential loss from 50 % to 0 % SOC (the window's end)", "V", key="ocv_loss_soc0_V", ge=0,
         le=5, group=_E, advanced=True, from_material=True,
         doc="|U(50 % SOC) - U(0 % SOC)| of the electrode's open-circuit potential, 0 % SOC the discharge end of its "
             "cycled window (a negative's potential rises there, a positive's falls): the end node of the pulse's "
-            "OCV curve, at least ocv_loss_soc10_V; 0: no curve (the pulse's OCV moves along the tangent "
+            "OCV curve, at least ocv_loss_soc5_V; 0: no curve (the pulse's OCV moves along the tangent "
             "ocv_slope_V); blank: the material's"))
     am_price_usd_kg: Array = field(metadata=param(
         "Active-material price", "$/kg", key="price_usd_per_kg", ge=0, allow_nan=True, group=_E, from_material=True,
@@ -218,7 +223,7 @@ def electrode(material: str | Material, *, extra: Mapping[str, Material] | None 
         potential_V=m.potential_V, particle_radius_m=m.particle_radius_m,
         exchange_current_A_m2=m.exchange_current_A_m2, solid_diffusivity_m2_s=m.solid_diffusivity_m2_s,
         conductivity_S_m=m.conductivity_S_m, binder_blinding=1.0, am_price_usd_kg=m.am_price_usd_kg,
-        ocv_slope_V=m.ocv_slope_V, ocv_loss_soc10_V=m.ocv_loss_soc10_V, ocv_loss_soc0_V=m.ocv_loss_soc0_V,
+        ocv_slope_V=m.ocv_slope_V, **{k: getattr(m, k) for k in OCV_NODE_KEYS},
     )
     base.update(fields_si)
     return ElectrodeDesign(**base)
@@ -645,18 +650,19 @@ def _check_composition(e: ElectrodeDesign, prefix: str) -> None:
 
 
 def _check_ocv_curve(e: ElectrodeDesign, prefix: str) -> None:
-    """The pulse's OCV curve (:func:`pulse_ocv_loss`) rises toward the window's end: a loss at 0 % SOC below the loss
-    at 10 % SOC is refused, naming ``ocv_loss_soc0_V`` (a 10 % node without an end node is such a case)."""
-    lo, end = e.ocv_loss_soc10_V, e.ocv_loss_soc0_V
-    if isinstance(lo, float) and isinstance(end, float) and end >= lo:
+    """The pulse's OCV curve (:func:`pulse_ocv_loss`) never turns back toward the window's end: a node's loss below
+    the loss of the node before it (10 % -> 5 % -> 0 % SOC) is refused, naming the node."""
+    nodes = [getattr(e, k) for k in OCV_NODE_KEYS]
+    if all(isinstance(v, float) for v in nodes) and nodes[0] <= nodes[1] <= nodes[2]:
         return
-    lo, end = np.broadcast_arrays(np.asarray(lo, dtype=float), np.asarray(end, dtype=float))
-    bad = ~(end >= lo)
-    if bad.any():
-        i = int(np.flatnonzero(bad.ravel())[0])
-        raise InputError(f"{prefix}ocv_loss_soc0_V", float(end.ravel()[i]),
-                         f"at least {prefix}ocv_loss_soc10_V ({float(lo.ravel()[i]):.4g} V): the open-circuit potential "
-                         "moves on toward the end of the window", f"design {i + 1}" if bad.size > 1 else None)
+    nodes = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in nodes))
+    for (k0, v0), (k1, v1) in zip(zip(OCV_NODE_KEYS, nodes), zip(OCV_NODE_KEYS[1:], nodes[1:])):
+        bad = ~(v1 >= v0)
+        if bad.any():
+            i = int(np.flatnonzero(bad.ravel())[0])
+            raise InputError(f"{prefix}{k1}", float(v1.ravel()[i]),
+                             f"at least {prefix}{k0} ({float(v0.ravel()[i]):.4g} V): the open-circuit potential moves "
+                             "on toward the end of the window", f"design {i + 1}" if bad.size > 1 else None)
 
 
 def _check_voltage(design: CellDesign) -> None:
@@ -1261,54 +1267,65 @@ _NEWTON_RTOL = 1e-13  #: the Newton iterations of the rate model stop when every
 _SALT_FLOOR = 1e-6  #: the salt left after a pulse that empties the pores, as a share of c0 (a finite resistance)
 
 
-#: the surface's move from 50 % SOC (share of the window) at the pulse OCV curve's nodes: 10 % and 0 % SOC
-_OCV_NODES = (0.4, 0.5)
+#: the ElectrodeDesign fields of the pulse OCV curve's nodes and the states of charge they sit at
+OCV_NODE_KEYS = ("ocv_loss_soc10_V", "ocv_loss_soc5_V", "ocv_loss_soc0_V")
+OCV_NODE_SOCS = (0.10, 0.05, 0.0)
+#: the surface's move from 50 % SOC (share of the window) at the curve's points: 0 (the tangent's) and each node
+_OCV_X = (0.0,) + tuple(PULSE_SOC - x for x in OCV_NODE_SOCS)
 
 
-def _ocv_curve(ocv_slope_V: Array, loss_soc10_V: Array, loss_soc0_V: Array) -> tuple[Array, ...]:
-    """The monotone cubic Hermite (Fritsch–Carlson) coefficients of :func:`pulse_ocv_loss`'s curve: the node values
-    0, d10, d0 at the moves 0, 0.4, 0.5 and the slopes k0 = min(s, 3 m0) (the tangent at 50 % SOC, limited so that the
-    cubic cannot turn back), k1 the weighted harmonic mean of the two secants m0, m1 (Fritsch and Butland; 0 where
-    either is 0), k2 = m1 (continued as a line past the window's end)."""
-    x1, x2 = _OCV_NODES
-    h0, h1 = x1, x2 - x1
-    s, d1, d2 = (np.asarray(v, dtype=float) for v in (ocv_slope_V, loss_soc10_V, loss_soc0_V))
-    m0, m1 = d1 / h0, (d2 - d1) / h1
-    w1, w2 = 2.0 * h1 + h0, h1 + 2.0 * h0
+def _ocv_curve(ocv_slope_V: Array, *losses_V: Array) -> tuple[Array, list[Array], list[Array]]:
+    """The monotone cubic Hermite (Fritsch–Carlson) data of :func:`pulse_ocv_loss`'s curve: the slope s, the values
+    0, d10, d5, d0 at the moves :data:`_OCV_X` and the slopes there: k = min(s, 3 m) at 50 % SOC (the tangent, limited
+    so that the cubic cannot turn back), the weighted harmonic mean of the two neighbouring secants inside (Fritsch and
+    Butland; 0 where either is 0), the last secant at the window's end (continued as a line past it)."""
+    s = np.asarray(ocv_slope_V, dtype=float)
+    y = [np.zeros(())] + [np.asarray(v, dtype=float) for v in losses_V]
+    x = _OCV_X
+    h = [x[j + 1] - x[j] for j in range(len(x) - 1)]
+    m = [(y[j + 1] - y[j]) / h[j] for j in range(len(h))]
+    k = [np.minimum(s, 3.0 * m[0])]
     with np.errstate(divide="ignore", invalid="ignore"):
-        k1 = np.where(m0 * m1 > 0.0, (w1 + w2) / (w1 / m0 + w2 / m1), 0.0)
-    return s, d1, d2, np.minimum(s, 3.0 * m0), k1, m1
+        for j in range(1, len(h)):
+            w1, w2 = 2.0 * h[j] + h[j - 1], h[j] + 2.0 * h[j - 1]
+            k.append(np.where(m[j - 1] * m[j] > 0.0, (w1 + w2) / (w1 / m[j - 1] + w2 / m[j]), 0.0))
+    k.append(m[-1])
+    return s, y, k
 
 
-def _ocv_curve_at(delta: Array, coeffs: tuple[Array, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """The curve of :func:`_ocv_curve`'s ``coeffs`` and its slope at the moves ``delta`` (V, V per window)."""
-    _, d1, d2, k0, k1, k2 = coeffs
-    x1, x2 = _OCV_NODES
-    first = delta <= x1
-    h = np.where(first, x1, x2 - x1)
-    t = np.where(first, delta, delta - x1) / h
-    ya, yb = np.where(first, 0.0, d1), np.where(first, d1, d2)
-    ka, kb = np.where(first, k0, k1), np.where(first, k1, k2)
+def _ocv_curve_at(delta: Array, curve: tuple[Array, list[Array], list[Array]]) -> tuple[np.ndarray, np.ndarray]:
+    """The curve of :func:`_ocv_curve` and its slope at the moves ``delta`` (V, V per window)."""
+    _, y, k = curve
+    x = _OCV_X
+    delta = np.asarray(delta, dtype=float)
+    # each move's segment: its ends' values and slopes (the first segment's below the curve's start, too)
+    x0, h, ya, yb, ka, kb = x[0], x[1] - x[0], y[0], y[1], k[0], k[1]
+    for j in range(1, len(x) - 1):
+        on = delta > x[j]
+        x0, h = np.where(on, x[j], x0), np.where(on, x[j + 1] - x[j], h)
+        ya, yb, ka, kb = (np.where(on, a, b) for a, b in ((y[j], ya), (y[j + 1], yb), (k[j], ka), (k[j + 1], kb)))
+    t = (delta - x0) / h
     t2 = t * t
     t3 = t2 * t
     H = (2.0 * t3 - 3.0 * t2 + 1.0) * ya + (t3 - 2.0 * t2 + t) * h * ka + (3.0 * t2 - 2.0 * t3) * yb \
         + (t3 - t2) * h * kb
-    dH = (6.0 * (t2 - t) * (ya - yb)) / h + (3.0 * t2 - 4.0 * t + 1.0) * ka + (3.0 * t2 - 2.0 * t) * kb
-    past = delta > x2
-    return np.where(past, d2 + k2 * (delta - x2), H), np.where(past, k2, dH)
+    dH = 6.0 * (t2 - t) * (ya - yb) / h + (3.0 * t2 - 4.0 * t + 1.0) * ka + (3.0 * t2 - 2.0 * t) * kb
+    past = delta > x[-1]
+    return np.where(past, y[-1] + k[-1] * (delta - x[-1]), H), np.where(past, k[-1], dH)
 
 
-def pulse_ocv_loss(surface_share: Array, ocv_slope_V: Array, loss_soc10_V: Array, loss_soc0_V: Array) -> np.ndarray:
+def pulse_ocv_loss(surface_share: Array, ocv_slope_V: Array, loss_soc10_V: Array, loss_soc5_V: Array,
+                   loss_soc0_V: Array) -> np.ndarray:
     """The open-circuit potential an electrode loses (V) when its particles' surfaces have moved the share Δ of its
     cycled window from 50 % SOC toward the window's discharge end (0 % SOC): the curve through its OCP's nodes.
 
-    The curve is the monotone cubic Hermite interpolant (Fritsch and Carlson, SIAM J. Numer. Anal. 17 (1980) 238;
-    the node slopes of Fritsch and Butland, SIAM J. Sci. Stat. Comput. 5 (1984) 300, as scipy's PCHIP) through the
-    loss 0 at Δ = 0 with the tangent ``ocv_slope_V`` there, ``loss_soc10_V`` at Δ = 0.4 (10 % SOC) and
-    ``loss_soc0_V`` at Δ = 0.5 (0 % SOC), continued past the window's end (into the surface headroom) as a line with
-    the last segment's slope. It never falls with Δ and follows the tangent s Δ to second order at small moves (the
-    pulse resistance at small currents is the tangent's). Where ``loss_soc0_V`` is 0 there is no curve: the tangent
-    s Δ alone (:func:`pulse_solid_resistance`).
+    The curve is the monotone cubic Hermite interpolant (F. N. Fritsch, R. E. Carlson, SIAM J. Numer. Anal. 17 (1980)
+    238; the inner slopes of F. N. Fritsch, J. Butland, SIAM J. Sci. Stat. Comput. 5 (1984) 300, as scipy's PCHIP)
+    through the loss 0 at Δ = 0 with the tangent ``ocv_slope_V`` there and the losses at 10, 5 and 0 % SOC
+    (Δ = 0.4, 0.45, 0.5), continued past the window's end (into the surface headroom) as a line with the last
+    segment's slope. It never falls with Δ and follows the tangent s Δ to second order at small moves, so the pulse
+    resistance at small currents is the tangent's. Where ``loss_soc0_V`` is 0 (so every node is) there is no curve:
+    the tangent s Δ alone (:func:`pulse_solid_resistance`).
 
     Parameters
     ----------
@@ -1317,25 +1334,25 @@ def pulse_ocv_loss(surface_share: Array, ocv_slope_V: Array, loss_soc10_V: Array
         current density).
     ocv_slope_V : array_like
         |dU/dSOC| at 50 % SOC per unit of the cycled window (V, >= 0).
-    loss_soc10_V, loss_soc0_V : array_like
-        |U(50 % SOC) - U(10 % SOC)| and |U(50 % SOC) - U(0 % SOC)| (V, 0 <= loss_soc10_V <= loss_soc0_V).
+    loss_soc10_V, loss_soc5_V, loss_soc0_V : array_like
+        |U(50 % SOC) - U(x % SOC)| at 10, 5 and 0 % SOC (V, 0 <= loss_soc10_V <= loss_soc5_V <= loss_soc0_V).
     """
     delta = np.asarray(surface_share, dtype=float)
-    co = _ocv_curve(ocv_slope_V, loss_soc10_V, loss_soc0_V)
-    H, _ = _ocv_curve_at(delta, co)
-    return np.where(co[2] > 0.0, H, co[0] * delta)
+    curve = _ocv_curve(ocv_slope_V, loss_soc10_V, loss_soc5_V, loss_soc0_V)
+    H, _ = _ocv_curve_at(delta, curve)
+    return np.where(curve[1][-1] > 0.0, H, curve[0] * delta)
 
 
-def _ocv_excess(delta: Array, coeffs: tuple[Array, ...]) -> tuple[np.ndarray, np.ndarray]:
+def _ocv_excess(delta: Array, curve: tuple[Array, list[Array], list[Array]]) -> tuple[np.ndarray, np.ndarray]:
     """The curve's loss beyond the tangent s Δ and its slope (0 and 0 where there is no curve)."""
-    H, dH = _ocv_curve_at(delta, coeffs)
-    s, has = coeffs[0], coeffs[2] > 0.0
+    H, dH = _ocv_curve_at(delta, curve)
+    s, has = curve[0], curve[1][-1] > 0.0
     return np.where(has, H - s * delta, 0.0), np.where(has, dH - s, 0.0)
 
 
 def pulse_current(drop_V: Array, asi_ohm: Array, i0_p: Array, i0_n: Array, T: Array,
                   salt: Mapping[str, Array] | None = None, solid_limit_A_m2: Array | None = None,
-                  ocv_curves: Sequence[tuple[Array, Array, Array, Array]] = ()) -> np.ndarray:
+                  ocv_curves: Sequence[tuple[Array, ...]] = ()) -> np.ndarray:
     """Current density (A/m²) at which the pulse's polarisation equals ``drop_V``: safeguarded Newton.
 
     The polarisation is ohmic i ASI_ohm + Butler–Volmer η_p(i) + η_n(i) (:func:`bv_overpotential`) + the salt's
@@ -1362,10 +1379,10 @@ def pulse_current(drop_V: Array, asi_ohm: Array, i0_p: Array, i0_n: Array, T: Ar
         The highest current density the particles' surfaces carry through the pulse (A/m²).
     ocv_curves : sequence of tuples, optional
         Per electrode with an OCV curve: (its surface's move per current density, m²/A (:func:`pulse_surface_share`);
-        ``ocv_slope_V``; ``loss_soc10_V``; ``loss_soc0_V``), the curve of :func:`pulse_ocv_loss`, whose excess over
-        its tangent adds to the polarisation (none: the tangent only).
+        ``ocv_slope_V``; the losses at 10, 5 and 0 % SOC), the curve of :func:`pulse_ocv_loss`, whose excess over its
+        tangent adds to the polarisation (none: the tangent only).
     """
-    curves = [(np.asarray(a, dtype=float), _ocv_curve(sl, l10, l0)) for a, sl, l10, l0 in ocv_curves]
+    curves = [(np.asarray(a, dtype=float), _ocv_curve(*rest)) for a, *rest in ocv_curves]
     two_rt_f = 2.0 * GAS_CONSTANT * np.asarray(T, dtype=float) / FARADAY
     dv = np.asarray(drop_V, dtype=float)
     a_p, a_n = 2.0 * i0_p, 2.0 * i0_n
@@ -1508,7 +1525,7 @@ def _pulse_ocv_curves(d: CellDesign, c: Mapping[str, Array], rate: Mapping[str, 
     for e, part in ((d.pos, "pos"), (d.neg, "neg")):
         if np.any(np.asarray(e.ocv_loss_soc0_V) > 0.0):
             share = pulse_surface_share(c[f"{part}_areal_capacity_C_m2"], rate[f"t_s_{part[0]}"])
-            out.append((share, e.ocv_slope_V, e.ocv_loss_soc10_V, e.ocv_loss_soc0_V))
+            out.append((share, e.ocv_slope_V, *(getattr(e, k) for k in OCV_NODE_KEYS)))
     return out
 
 
