@@ -1873,7 +1873,7 @@ __all__ = [
     "am_volume_fraction", "specific_area", "charge_transfer_asi", "neg_thickness_for_np", "resolve",
     "binder_coverage", "broadcast_fields_cell", "composite_density", "areal_capacity_of", "specific_area_of",
     "charge_transfer_asi_of", "sphere_usable_fraction", "sphere_critical_number", "bv_overpotential", "pulse_current",
-    "pulse_ocv_loss",
+    "pulse_ocv_loss", "OCV_NODE_KEYS", "OCV_NODE_SOCS",
     "pulse_solid_limit", "pulse_solid_resistance", "pulse_surface_share", "sphere_surface_change",
     "surface_headroom", "cutoff_voltage", "feasibility", "is_resolved", "metric_names", "metric_group",
 ]
