@@ -1399,6 +1399,12 @@ def pulse_current(drop_V: Array, asi_ohm: Array, i0_p: Array, i0_n: Array, T: Ar
         u = i_lin if imax is None else -np.log1p(-np.minimum(i_lin / imax, 0.5))
         lo, hi = np.zeros_like(u), np.full_like(u, np.inf)
         done = np.zeros(np.shape(u), dtype=bool)  # converged designs stop moving: a result never depends on its batch
+        # a design with an OCV curve bisects too where a Newton step is not half the one before (Newton can cycle in
+        # its bracket where the curve bends, Numerical Recipes' rtsafe); without a curve the iteration is as before
+        curved = np.zeros(np.shape(u), dtype=bool)
+        for _, co in curves:
+            curved = curved | (co[1][-1] > 0.0)
+        last = np.full(np.shape(u), np.inf)
         for _ in range(100):
             if imax is None:
                 i, didu, wu = u, 1.0, 0.0
@@ -1411,13 +1417,17 @@ def pulse_current(drop_V: Array, asi_ohm: Array, i0_p: Array, i0_n: Array, T: Ar
             di = asi_ohm + two_rt_f * (1.0 / (a_p * np.sqrt(1.0 + x_p * x_p)) + 1.0 / (a_n * np.sqrt(1.0 + x_n * x_n))) \
                 + w * q_n / (c0 * cn)
             for share, co in curves:  # the OCV curves beyond their tangents (0 where a design has none)
-                e, de = _ocv_excess(i * share, co)
-                g = g - e
-                di = di + share * de
+                ex, dex = _ocv_excess(i * share, co)
+                g = g - ex
+                di = di + share * dex
             lo = np.where(g > 0, u, lo)
             hi = np.where(g < 0, u, hi)
             new = u + g / (di * didu + wu)
-            new = np.where((new >= lo) & (new <= hi), new, np.where(np.isfinite(hi), 0.5 * (lo + hi), 2.0 * u + 1.0))
+            keep = (new >= lo) & (new <= hi)
+            if curves:
+                keep = keep & ~(curved & (np.abs(new - u) > 0.5 * last))
+            new = np.where(keep, new, np.where(np.isfinite(hi), 0.5 * (lo + hi), 2.0 * u + 1.0))
+            last = np.abs(new - u)
             step = np.where(done, 0.0, new - u)
             u = np.where(done, u, new)
             done = done | (np.abs(step) <= _NEWTON_RTOL * np.abs(u))
