@@ -174,15 +174,15 @@ def _num(x: float, fmt: str = "{:.4g}") -> str:
 
 
 def materials_table() -> str:
-    """The material library (``xlcell/data/materials.toml``): capacities, window, voltage, OCV slope, density, price,
-    sources."""
+    """The material library (``xlcell/data/materials.toml``): capacities, window, voltage, OCV slope and curve nodes,
+    density, price, sources."""
     from xlcell import paramsets, units
     from xlcell.materials import LIBRARY
 
     rows = ["| Material | Role | Carrier | Practical mAh/g | Theoretical mAh/g | Cycled share | x_min–x_max | "
-            "Voltage window, V | Mean potential, V | OCV slope at 50 % SOC, V | Density g/cm³ | Price $/kg | Life model | "
-            "Sources |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+            "Voltage window, V | Mean potential, V | OCV slope at 50 % SOC, V | OCV loss from 50 % to 10 / 5 / 0 % SOC, V | "
+            "Density g/cm³ | Price $/kg | Life model | Sources |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for rec in paramsets.records("materials", "material"):
         m = LIBRARY[str(rec["name"]).upper()]
         q, qt = (float(units.from_si(v, "mAh/g")) for v in (m.specific_capacity_C_kg, m.theoretical_capacity_C_kg))
@@ -192,7 +192,7 @@ def materials_table() -> str:
         used = list(dict.fromkeys([m.source, m.price_source, *cites.values()]))
         rows.append(f"| {m.name} | {m.role} | {m.carrier} | {q:.1f} | {_num(qt, '{:.1f}')} | "
                     f"{_num(m.cycled_fraction, '{:.3f}')} | {window} | {volts} | {m.potential_V:.4g} | "
-                    f"{m.ocv_slope_V:.4g} | "
+                    f"{m.ocv_slope_V:.4g} | {m.ocv_loss_soc10_V:.4g} / {m.ocv_loss_soc5_V:.4g} / {m.ocv_loss_soc0_V:.4g} | "
                     f"{float(units.from_si(m.am_density_kg_m3, 'g/cm³')):.4g} | {_num(m.am_price_usd_kg, '{:g}')} | "
                     f"{m.life_model or 'not assessed'} | {'; '.join(u for u in used if u)} |")
     return "\n".join(rows)

@@ -56,8 +56,10 @@ def new_rate_and_power(d, c, c_rate):
     f = d.power_voltage_fraction
     # NB: without the pulse's salt (evaluate_cell passes _pulse_salt's terms; its Newton then costs more), as the
     # ratio was recorded so far; with it the whole-model ratio below measured 3.8 to 5.7 on main too (i13-pulse report)
-    i_p = cell_model.pulse_current((1.0 - f) * c["ocv_V"], rate["asi_ohm"], rate["i0_p"], rate["i0_n"], d.temperature_K,
-                                   None, cell_model._pulse_solid(d, c, rate))
+    # (with the particles' solid-diffusion polarisation: the OCV slopes' resistance and the OCV curves beyond it)
+    i_p = cell_model.pulse_current((1.0 - f) * c["ocv_V"], rate["asi_ohm"] + cell_model._pulse_solid_resistance(d, c, rate),
+                                   rate["i0_p"], rate["i0_n"], d.temperature_K, None, cell_model._pulse_solid(d, c, rate),
+                                   cell_model._pulse_ocv_curves(d, c, rate))
     return rate, f * c["ocv_V"] * i_p * d.electrode_area_m2
 
 

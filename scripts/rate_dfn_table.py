@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from xlcell.cell import evaluate_cell, rate_capability  # noqa: E402
+from xlcell.cell import OCV_NODE_KEYS, OCV_NODE_SOCS, evaluate_cell, rate_capability  # noqa: E402
 from xlcell.design import design_from_mapping  # noqa: E402
 from xlcell.pouch import CellFormat  # noqa: E402
 
@@ -104,8 +104,9 @@ def design_values(ref_set: dict[str, Any]) -> dict[str, Any]:
     delivers what the sphere with the set's D(sto) delivers at the rate of 80 % (``scripts/solid_diffusivity_sphere.py``),
     not its value at 50 % SOC. Each electrode's OCV slope
     (``ocv_slope_V``, the pulse's solid-diffusion polarisation) is |dU/dSOC| of its stored OCP at 50 % SOC per unit of
-    the cycled window: the central difference over :data:`SLOPE_STEP` grid steps (5 % SOC) each side. The set's
-    published salt diffusivity law (:data:`ELECTROLYTE_LAWS`) goes into ``salt_diffusivity_*`` (0: constant); its
+    the cycled window: the central difference over :data:`SLOPE_STEP` grid steps (5 % SOC) each side; the nodes of
+    its OCV curve in the pulse (``ocv_loss_soc10_V``, ``ocv_loss_soc5_V``, ``ocv_loss_soc0_V``) are :func:`ocv_losses`.
+    The set's published salt diffusivity law (:data:`ELECTROLYTE_LAWS`) goes into ``salt_diffusivity_*`` (0: constant); its
     separator's own Bruggeman exponent does not (``sep_bruggeman_exponent`` blank: one exponent, the positive's, as
     before; docs/models/rate-power.md gives what it does to Ecker2015, the one set whose separator differs). A separator
     porosity of 1 (Marquis2019's free electrolyte layer) is taken as 0.999, the largest xlcell allows to three
@@ -122,6 +123,7 @@ def design_values(ref_set: dict[str, Any]) -> dict[str, Any]:
             design[f"{e}_solid_diffusivity_m2_s"] = effective_diffusivity(ref_set, e)
     for e in ("pos", "neg"):
         design[f"{e}_ocv_slope_V"] = ocv_slope(ex[e]["ocp_V"])
+        design.update({f"{e}_{k}": v for k, v in zip(OCV_NODE_KEYS, ocv_losses(ex[e]["ocp_V"], e))})
     law = ELECTROLYTE_LAWS.get(ref_set["name"], {})  # its salt diffusivity law (every coefficient 0: constant)
     design.update({f"salt_diffusivity_{k}": law.get(k, 0.0) for k in ("inverse", "linear", "quadratic", "exponent")})
     return dict(design, cutoff_voltage_V=ex["lower_cutoff_V"], avg_voltage_V=ref_set["ocv_soc50_V"],
@@ -172,6 +174,28 @@ def ocv_slope(ocp_V: Any, step: int = SLOPE_STEP) -> float:
     U = np.asarray(ocp_V, dtype=float)
     k = (len(U) - 1) // 2
     return float(abs(U[k + step] - U[k - step]) * (len(U) - 1) / (2 * step))
+
+
+def ocv_losses(ocp_V: Any, electrode: str) -> tuple[float, ...]:
+    """|U(50 % SOC) - U(x % SOC)| (V) at the pulse OCV curve's nodes x = 10, 5 and 0 % SOC
+    (``xlcell.cell.OCV_NODE_SOCS``) of an OCP stored at equal steps of stoichiometry over the cycled window, ascending
+    (the reference's 21 points): a positive's 0 % SOC is its last point (it lithiates on discharge), a negative's its
+    first; between points linear (the nodes are points of the 21). ``ocv_loss_soc10_V``, ``ocv_loss_soc5_V`` and
+    ``ocv_loss_soc0_V`` of the DFN mapping and of the material library (``scripts/material_ocv_slopes.py``).
+
+    Parameters
+    ----------
+    ocp_V : array_like
+        The electrode's open-circuit potential at equal steps over its window, an odd number of points (V).
+    electrode : {"pos", "neg"}
+        Which electrode it is.
+    """
+    U = np.asarray(ocp_V, dtype=float)
+    soc = np.linspace(0.0, 1.0, len(U))
+    if electrode == "pos":  # the first point is 100 % SOC
+        U = U[::-1]
+    mid = U[(len(U) - 1) // 2]
+    return tuple(float(abs(np.interp(x, soc, U) - mid)) for x in OCV_NODE_SOCS)
 
 
 def _crossing(x: np.ndarray, y: np.ndarray, level: float = 0.8) -> float | None:

@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from xlcell import units
 from xlcell.cell import (CellDesign, SeparatorDesign, am_volume_fraction, areal_capacity, charge_transfer_asi, coating_density,
-                         default_design, electrode, evaluate_cell, neg_thickness_for_np, pulse_solid_resistance,
+                         default_design, electrode, evaluate_cell, neg_thickness_for_np, pulse_ocv_loss,
+                         pulse_solid_resistance, pulse_surface_share,
                          rate_capability, specific_area,
                          volumetric_capacity)
 from xlcell.errors import InputError
@@ -409,14 +410,21 @@ def test_default_cell_power_and_voltage_under_load_by_hand():
     # at C/3 Butler–Volmer is linear to 1e-4 of the drop (j/i0 <= 0.1): the voltage under load is the linear one
     assert float(m.voltage_under_load_V) == pytest.approx(V_OC - I * R, abs=1e-4 * I * R)
     # BatPaC 5.0 §2.4: power at 80 % of the open-circuit voltage after a 10 s pulse: the ohmic and Butler–Volmer drops,
-    # the salt's concentration overpotential after 10 s and the particles' solid-diffusion polarisation (each
-    # electrode's library OCV slope per window, NMC811 0.9183 V from Chen et al. 2020's OCP, graphite 0.007238 V from
-    # Ecker et al. 2015's, × the share of the window its surface moves per current, pulse_solid_resistance, checked
-    # against a numerical particle in tests/test_pulse_ocv_slope.py); solved here by bisection (the model uses Newton)
-    r_solid = (pulse_solid_resistance(8.0691897 * 36000.0, (2e-6) ** 2 / 4e-15, 0.9183)
-               + pulse_solid_resistance(1.1 * 8.0691897 * 36000.0, (6e-6) ** 2 / 3.3e-14, 0.007238))
+    # the salt's concentration overpotential after 10 s and the particles' solid-diffusion polarisation: each
+    # electrode's surface moves the share of its window pulse_surface_share per current and its potential with it along
+    # its library OCV curve (pulse_ocv_loss: NMC811's slope 0.9183 V and losses 0.231 / 0.2549 / 0.2787 V at 10 / 5 /
+    # 0 % SOC from Chen et al. 2020's OCP, graphite's 0.007238 V and 0.1064 / 0.2298 / 0.9781 V from Ecker et al.
+    # 2015's; checked against a numerical particle in tests/test_pulse_ocv_slope.py and tests/test_pulse_ocv_curve.py);
+    # solved here by bisection (the model uses Newton)
+    a_p = pulse_surface_share(8.0691897 * 36000.0, (2e-6) ** 2 / 4e-15)
+    a_n = pulse_surface_share(1.1 * 8.0691897 * 36000.0, (6e-6) ** 2 / 3.3e-14)
+
+    def solid(i):
+        return float(pulse_ocv_loss(i * a_p, 0.9183, 0.231, 0.2549, 0.2787)
+                     + pulse_ocv_loss(i * a_n, 0.007238, 0.1064, 0.2298, 0.9781))
+
     q_p, _ = _salt_after_pulse()
-    i_p = brentq(lambda i: drop(i) + _eta_salt(i) + i * r_solid - 0.2 * V_OC, 0.0, 1200.0 / q_p * (1 - 1e-12),
+    i_p = brentq(lambda i: drop(i) + _eta_salt(i) + solid(i) - 0.2 * V_OC, 0.0, 1200.0 / q_p * (1 - 1e-12),
                  xtol=1e-12)
     assert float(m.max_power_W) == pytest.approx(0.8 * V_OC * i_p * AREA, rel=1e-7)
     # against BatPaC's linear V² f (1 - f) / R: Butler–Volmer raises it (asinh x <= x), the salt and the particles
@@ -425,7 +433,7 @@ def test_default_cell_power_and_voltage_under_load_by_hand():
     no_salt = brentq(lambda i: drop(i) - 0.2 * V_OC, 0.0, 1e5, xtol=1e-12)
     assert linear < 0.8 * V_OC * no_salt * AREA < 1.05 * linear and float(m.max_power_W) < 0.8 * V_OC * no_salt * AREA
     # the pulse resistance at the C-rate: the 10 s pulse's drop over the current
-    assert float(m.pulse_resistance_ohm) == pytest.approx((drop(i_c) + _eta_salt(i_c)) / i_c / AREA + r_solid / AREA,
+    assert float(m.pulse_resistance_ohm) == pytest.approx((drop(i_c) + _eta_salt(i_c) + solid(i_c)) / i_c / AREA,
                                                           rel=1e-7)
 
 
@@ -497,21 +505,25 @@ def test_power_and_voltage_identities(f, c):
     q_p, _ = _salt_after_pulse()
     top = 1200.0 / q_p * AREA * (1 - 1e-14)  # the current that empties the positive's pores of salt in 10 s
 
-    # each electrode's solid-diffusion polarisation in the pulse, its library OCV slope × the share of its window the
-    # surface moves per current (tests/test_pulse_ocv_slope.py), a resistance per area
+    # each electrode's solid-diffusion polarisation in the pulse: its surface moves the share of its window
+    # pulse_surface_share per current, its potential along its library OCV curve (pulse_ocv_loss)
     d = default_design()
-    r_solid = float(pulse_solid_resistance(m.pos_areal_capacity_C_m2, m.t_diff_solid_pos_s, d.pos.ocv_slope_V)
-                    + pulse_solid_resistance(m.neg_areal_capacity_C_m2, m.t_diff_solid_neg_s, d.neg.ocv_slope_V))
+    shares = [(pulse_surface_share(getattr(m, f"{k}_areal_capacity_C_m2"), getattr(m, f"t_diff_solid_{k}_s")), e)
+              for k, e in (("pos", d.pos), ("neg", d.neg))]
+
+    def solid(i):
+        return sum(float(pulse_ocv_loss(i * a, e.ocv_slope_V, e.ocv_loss_soc10_V, e.ocv_loss_soc5_V, e.ocv_loss_soc0_V))
+                   for a, e in shares)
 
     def excess(I):
-        return drop(I) + _eta_salt(I / AREA) + I / AREA * r_solid - (1 - f) * V
+        return drop(I) + _eta_salt(I / AREA) + solid(I / AREA) - (1 - f) * V
 
     want = brentq(excess, 0.0, top, xtol=1e-13 * top) if excess(top) > 0 else top
     assert I_p == pytest.approx(want, rel=1e-6)  # the hand inputs carry BatPaC 5.0 §2.2 values to 8 digits
     assert float(m.max_power_W) == pytest.approx(f * V * I_p, rel=1e-12)
     assert float(m.voltage_under_load_V) == pytest.approx(V - drop(float(m.current_A)), rel=1e-12)
     I = float(m.current_A)
-    assert float(m.pulse_resistance_ohm) == pytest.approx((drop(I) + _eta_salt(I / AREA)) / I + r_solid / AREA,
+    assert float(m.pulse_resistance_ohm) == pytest.approx((drop(I) + _eta_salt(I / AREA) + solid(I / AREA)) / I,
                                                           rel=1e-10)
     assert float(m.current_A) == pytest.approx(float(m.capacity_C) * c / 3600, rel=1e-12)
 

@@ -208,6 +208,10 @@ def test_the_reader_is_the_general_path_on_random_designs():
             del values["np_ratio"]
         if rng.random() < 0.7:  # mostly no salt diffusivity law (a law is checked by the general path)
             values.update(dict.fromkeys(cell._SALT_LAW_FIELDS, 0.0))
+        for e in ("pos_", "neg_"):  # mostly the material's OCV curve (random nodes mostly turn back: both refuse)
+            if rng.random() < 0.7:
+                for k in cell.OCV_NODE_KEYS:
+                    values.pop(e + k, None)
         keys = list(rng.permutation(keys_all)[: int(rng.integers(1, len(keys_all) + 1))])  # a range's rows
         for k in keys:
             if k not in values and rng.random() < 0.5:

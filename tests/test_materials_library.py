@@ -51,7 +51,7 @@ def test_every_number_of_every_material_names_its_source():
             else ["x_min", "x_max"]  # a derived practical capacity cites its window instead
         must += [k for k in ("theoretical_capacity_mAh_g", "v_min_V", "v_max_V", "x_min", "x_max")
                  if rec[k] == rec[k]]  # every given (not nan) window number
-        must += ["ocv_slope_V"]  # a published OCP curve, or the reason there is none
+        must += ["ocv_slope_V", "ocv_loss_soc10_V", "ocv_loss_soc5_V", "ocv_loss_soc0_V"]  # a published OCP, or why none
         for k in must:
             assert k in cites, (rec["name"], k)
             assert len(paramsets.reference("materials", cites[k])) > 40, (rec["name"], k)
@@ -273,19 +273,23 @@ def test_ocv_slopes_are_the_script_s_from_published_curves_and_zero_only_with_a_
     assert not {s for s, _ in script.CURVES.values()} & {"Mohtat2020", "Prada2013"}
     assert set(computed) == {"NMC811", "NCA", "LFP", "Graphite", "Graphite-SiOx"}
     for rec in paramsets.records("materials", "material"):
-        name, cite = rec["name"], dict(rec["cites"])["ocv_slope_V"]
-        slope = get_material(name).ocv_slope_V
-        if name in computed:
-            assert slope == computed[name]["ocv_slope_V"] > 0, name
-            assert f"{slope:g}" in paramsets.reference("materials", cite), name  # the source states the number
-        else:
-            assert slope == 0.0 and cite == "no OCP curve", name
+        for key in script.KEYS:  # the slope at 50 % SOC and the OCV curve's nodes at 10 % and 0 % SOC
+            name, cite = rec["name"], dict(rec["cites"])[key]
+            value = getattr(get_material(name), key)
+            if name in computed:
+                assert value == computed[name][key] > 0, (name, key)
+                assert f"{value:g}" in paramsets.reference("materials", cite), (name, key)  # the source states it
+            else:
+                assert value == 0.0 and cite == "no OCP curve", (name, key)
     # the layered oxides slope steeply at 50 % SOC, LFP and graphite sit on plateaus
     assert LIBRARY["NMC811"].ocv_slope_V > LIBRARY["NCA"].ocv_slope_V > 0.5 > 0.02 > LIBRARY["LFP"].ocv_slope_V
     assert LIBRARY["GRAPHITE"].ocv_slope_V < 0.02 and LIBRARY["GRAPHITE-SIOX"].ocv_slope_V < 0.02
     # the script rewrites exactly the records' values (here: a no-op on the file as stored)
     text = script.DATA.read_text(encoding="utf-8")
-    assert script.rewrite(text, {n: r["ocv_slope_V"] for n, r in computed.items()}) == text
+    assert script.rewrite(text, {n: {k: r[k] for k in script.KEYS} for n, r in computed.items()}) == text
+    # graphite's potential rises steeply as it empties (its loss at 0 % SOC ~1 V), NMC811's flattens past 50 % SOC
+    # (its loss to 10 % SOC below its tangent's 0.4 × slope)
+    assert LIBRARY["GRAPHITE"].ocv_loss_soc0_V > 0.9 > 0.4 * LIBRARY["NMC811"].ocv_slope_V > LIBRARY["NMC811"].ocv_loss_soc10_V
 
 
 def test_nmc811_s_slope_is_chen_2020_s_published_ocp():

@@ -109,7 +109,9 @@ def test_materials_round_trip_to_the_published_values():
                      # is 275.5 mAh/g in theory, and BatPaC's couple cycles 3.0-4.25 V (its OCV at 0 and 100 % SOC)
                      "theoretical_capacity_mAh_g": 275.5, "x_min": None, "x_max": None, "v_min_V": 3.0, "v_max_V": 4.25,
                      # issue 13: the OCP slope at 50 % SOC per window, Chen et al. 2020's NMC811 OCP
-                     "ocv_slope_V": 0.9183}
+                     "ocv_slope_V": 0.9183,
+                     # and its losses from 50 % SOC at 10, 5 and 0 % SOC (the pulse's OCV curve), the same OCP
+                     "ocv_loss_soc10_V": 0.231, "ocv_loss_soc5_V": 0.2549, "ocv_loss_soc0_V": 0.2787}
     assert {k: v for k, _, v, _ in gr.fields}["specific_capacity_mAh_g"] == 360.4
     # the SI records the models use: the same numbers as the library's old rows (mAh/g × 3.6e3 = C/kg, ...)
     m = LIBRARY["NMC811"]

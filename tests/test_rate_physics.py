@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import udfs
 from xlcell.cell import (bv_overpotential, default_design, electrode, evaluate_cell, pulse_solid_limit,
-                         pulse_solid_resistance, rate_capability,
+                         pulse_solid_resistance, pulse_surface_share, rate_capability,
                          sphere_critical_number, sphere_surface_change, sphere_usable_fraction)
 from xlcell.constants import FARADAY, GAS_CONSTANT
 from xlcell.design import design_from_mapping
@@ -82,7 +82,10 @@ def test_a_pulse_that_runs_a_surface_empty_is_capped_there():
     # a 5 µm graphite with D_s = 1e-16 m²/s: in the 10 s pulse the negative's surface leaves its window before the
     # voltage reaches 0.8 x OCV; the power is f V A i_lim with i_lim = 3 Q_A,n (0.5 + h) / (t_s S(10/t_s)), S by the
     # short-time expansion (10/t_s = 4e-5)
-    slow = _with(neg={"particle_radius_m": 5e-6, "solid_diffusivity_m2_s": 1e-16})
+    # (graphite's OCV along its tangent alone: its library curve rises toward the window's end and stops the pulse
+    # before the cap, below)
+    tangent = {"ocv_loss_soc10_V": 0.0, "ocv_loss_soc5_V": 0.0, "ocv_loss_soc0_V": 0.0}
+    slow = _with(neg={"particle_radius_m": 5e-6, "solid_diffusivity_m2_s": 1e-16, **tangent})
     m = evaluate_cell(slow)
     t_s = (5e-6) ** 2 / 1e-16
     tau = 10.0 / t_s
@@ -98,8 +101,16 @@ def test_a_pulse_that_runs_a_surface_empty_is_capped_there():
     flat = _with(pos={"ocv_slope_V": 0.0}, neg={"particle_radius_m": 5e-6, "solid_diffusivity_m2_s": 3e-13,
                                                  "ocv_slope_V": 0.0})
     assert float(evaluate_cell(flat).max_power_W) > 2 * float(m.max_power_W)
-    roomy = evaluate_cell(_with(neg={"particle_radius_m": 5e-6, "solid_diffusivity_m2_s": 1e-16, "surface_headroom": 0.3}))
+    roomy = evaluate_cell(_with(neg={"particle_radius_m": 5e-6, "solid_diffusivity_m2_s": 1e-16, "surface_headroom": 0.3,
+                                     **tangent}))
     assert float(roomy.max_power_W) == pytest.approx(1.6 * float(m.max_power_W), rel=1e-9)
+    # along graphite's library OCV curve (Ecker et al. 2015: 0.98 V lost at the window's end) the potential rises
+    # before the surface gets there: the pulse stops below the cap, where the surface has moved into the curve's
+    # steep end (past 5 % SOC: 0.45 of the window)
+    curved = evaluate_cell(_with(neg={"particle_radius_m": 5e-6, "solid_diffusivity_m2_s": 1e-16}))
+    assert 0.9 * float(m.max_power_W) < float(curved.max_power_W) < float(m.max_power_W)
+    moved = float(curved.pulse_current_A) / area * float(pulse_surface_share(curved.neg_areal_capacity_C_m2, t_s))
+    assert 0.45 < moved < 0.5
 
 
 @pytest.mark.parametrize("N", [0.05, 0.5, 2.0, 5.0, 15.0, 60.0])
@@ -158,7 +169,10 @@ def test_small_current_gives_todays_results():
     R = float(m.resistance_ohm)
     assert float(m.avg_voltage_V - m.voltage_under_load_V) == pytest.approx(float(m.current_A) * R, rel=1e-6)
     # (fast salt diffusion too: the 10 s pulse then leaves the salt as it was)
-    fast = evaluate_cell(_with(pos={"exchange_current_A_m2": 1e4}, neg={"exchange_current_A_m2": 1e4},
+    # (and each OCV along its tangent: the libraries' OCV curves bend away from it as the pulse's large current moves
+    # the surfaces far, tests/test_pulse_ocv_curve.py)
+    tangent = {"ocv_loss_soc10_V": 0.0, "ocv_loss_soc5_V": 0.0, "ocv_loss_soc0_V": 0.0}
+    fast = evaluate_cell(_with(pos={"exchange_current_A_m2": 1e4, **tangent}, neg={"exchange_current_A_m2": 1e4, **tangent},
                                electrolyte_diffusivity_m2_s=1e-3))
     V = float(fast.avg_voltage_V)
     # the pulse's resistance: the cell's plus each electrode's solid-diffusion polarisation (the materials' OCV slopes,

@@ -57,15 +57,19 @@ _TEXT_KEYS = frozenset(text_keys())
 _PRICE = "price_usd_per_kg"
 
 
+#: the Materials table's columns of the pulse's OCV shape, whose blank is the library's value (else 0)
+_OCV_SHAPE = ("ocv_slope_V", "ocv_loss_soc10_V", "ocv_loss_soc5_V", "ocv_loss_soc0_V")
+
+
 def materials_from_range(v: Any, name: str = "materials") -> dict[str, Material]:
     """User-defined materials from a table with a header row (columns of :data:`MATERIAL_COLUMNS`).
 
     A column whose value may be blank (the price, the theoretical capacity, the cycled window x_min/x_max, the voltage
     window) may be missing (a table made before it was added) or blank. A blank price: a material named like a library
     material keeps the library's price, another has none (the cost model asks for a typed price). A blank practical
-    capacity is theoretical × (x_max - x_min) (:func:`xlcell.materials.complete_window`). A blank OCV slope
-    (``ocv_slope_V``): the library's for a material named like a library material of its role, else 0. An optional
-    ``carrier`` column says Li (the default) or Na."""
+    capacity is theoretical × (x_max - x_min) (:func:`xlcell.materials.complete_window`). A blank OCV slope or OCV
+    curve node (``ocv_slope_V``, ``ocv_loss_soc10_V``, ``ocv_loss_soc0_V``): the library's for a material named like a
+    library material of its role, else 0. An optional ``carrier`` column says Li (the default) or Na."""
     out: dict[str, Material] = {}
     header = [] if v is None or is_blank(v) else [str(c).strip().lower() for c in as_2d(v, name)[0]]
     optional = {s.key for s in specs(Material) if s.allow_nan} | {"carrier"}
@@ -83,11 +87,12 @@ def materials_from_range(v: Any, name: str = "materials") -> dict[str, Material]
             lib = LIBRARY.get(mname.upper())
             r[_PRICE] = lib.am_price_usd_kg if lib is not None and lib.role == role else None
         si = complete_window(spec_values(r, Material, mname), f"{mname} ")
-        if np.isnan(si["ocv_slope_V"]):  # blank or a table made before the column: the library's, else no slope
-            from xlcell.materials import LIBRARY
+        for k in _OCV_SHAPE:  # blank or a table made before the column: the library's, else no slope or curve
+            if np.isnan(si[k]):
+                from xlcell.materials import LIBRARY
 
-            lib = LIBRARY.get(mname.upper())
-            si["ocv_slope_V"] = lib.ocv_slope_V if lib is not None and lib.role == role else 0.0
+                lib = LIBRARY.get(mname.upper())
+                si[k] = getattr(lib, k) if lib is not None and lib.role == role else 0.0
         out[mname.upper()] = Material(name=mname, role=role, source="user-defined", carrier=carrier, **si)
     return out
 

@@ -33,7 +33,6 @@ import os
 import sys
 import threading
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
@@ -289,7 +288,9 @@ def map_chunks(fn: Callable[..., Any], tasks: Sequence[tuple], executor: Executo
     if executor is None:
         threads = default_threads() if threads is None else whole_number(threads, "threads", 1)
         if threads > 1 and len(tasks) > 1:
-            pool = ThreadPoolExecutor(max_workers=min(threads, len(tasks)), thread_name_prefix="xlcell-chunk")
+            from .threads import thread_pool  # (Pyodide, one thread, has no concurrent.futures)
+
+            pool = thread_pool(min(threads, len(tasks)))
             try:
                 return map_chunks(fn, tasks, pool, progress, sizes)
             finally:  # a failed chunk (or Ctrl-C) drops the chunks not started: only the running ones finish

@@ -52,7 +52,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -116,6 +116,25 @@ class ElectrodeDesign:
             "in the 10 s pulse (solid-diffusion polarisation); 0: no slope (the pulse sees solid diffusion only "
             "where a surface reaches the end of its window); blank: the material's (its library value from a "
             "published open-circuit potential, 0 where none is stored)"))
+    ocv_loss_soc10_V: Array = field(default=0.0, metadata=param(
+        "Open-circuit potential loss from 50 % to 10 % SOC", "V", key="ocv_loss_soc10_V", ge=0, le=5, group=_E,
+        advanced=True, from_material=True,
+        doc="|U(50 % SOC) - U(10 % SOC)| of the electrode's open-circuit potential over its cycled window: a node of "
+            "the OCV curve its particles' surfaces follow in the 10 s power pulse (with ocv_slope_V at 50 % SOC, "
+            "ocv_loss_soc5_V and ocv_loss_soc0_V; :func:`xlcell.cell.pulse_ocv_loss`); all three 0: no curve (the "
+            "tangent ocv_slope_V alone); blank: the material's"))
+    ocv_loss_soc5_V: Array = field(default=0.0, metadata=param(
+        "Open-circuit potential loss from 50 % to 5 % SOC", "V", key="ocv_loss_soc5_V", ge=0, le=5, group=_E,
+        advanced=True, from_material=True,
+        doc="|U(50 % SOC) - U(5 % SOC)| of the electrode's open-circuit potential: a node of the pulse's OCV curve, "
+            "at least ocv_loss_soc10_V; blank: the material's"))
+    ocv_loss_soc0_V: Array = field(default=0.0, metadata=param(
+        "Open-circuit potential loss from 50 % to 0 % SOC (the window's end)", "V", key="ocv_loss_soc0_V", ge=0,
+        le=5, group=_E, advanced=True, from_material=True,
+        doc="|U(50 % SOC) - U(0 % SOC)| of the electrode's open-circuit potential, 0 % SOC the discharge end of its "
+            "cycled window (a negative's potential rises there, a positive's falls): the end node of the pulse's "
+            "OCV curve, at least ocv_loss_soc5_V; 0: no curve (the pulse's OCV moves along the tangent "
+            "ocv_slope_V); blank: the material's"))
     am_price_usd_kg: Array = field(metadata=param(
         "Active-material price", "$/kg", key="price_usd_per_kg", ge=0, allow_nan=True, group=_E, from_material=True,
         advanced=True, doc="Blank: the material's library price (BatPaC 5.0's Chem sheet); the cost model's price of the "
@@ -228,7 +247,7 @@ def electrode(material: str | Material, *, extra: Mapping[str, Material] | None 
         potential_V=m.potential_V, particle_radius_m=m.particle_radius_m,
         exchange_current_A_m2=m.exchange_current_A_m2, solid_diffusivity_m2_s=m.solid_diffusivity_m2_s,
         conductivity_S_m=m.conductivity_S_m, binder_blinding=1.0, am_price_usd_kg=m.am_price_usd_kg,
-        ocv_slope_V=m.ocv_slope_V,
+        ocv_slope_V=m.ocv_slope_V, **{k: getattr(m, k) for k in OCV_NODE_KEYS},
     )
     base.update(fields_si)
     return ElectrodeDesign(**base)
@@ -654,6 +673,22 @@ def _check_composition(e: ElectrodeDesign, prefix: str) -> None:
                          "1 (mass fractions of the solid)", f"design {i + 1}" if bad.size > 1 else None)
 
 
+def _check_ocv_curve(e: ElectrodeDesign, prefix: str) -> None:
+    """The pulse's OCV curve (:func:`pulse_ocv_loss`) never turns back toward the window's end: a node's loss below
+    the loss of the node before it (10 % -> 5 % -> 0 % SOC) is refused, naming the node."""
+    nodes = [getattr(e, k) for k in OCV_NODE_KEYS]
+    if all(isinstance(v, float) for v in nodes) and nodes[0] <= nodes[1] <= nodes[2]:
+        return
+    nodes = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in nodes))
+    for (k0, v0), (k1, v1) in zip(zip(OCV_NODE_KEYS, nodes), zip(OCV_NODE_KEYS[1:], nodes[1:])):
+        bad = ~(v1 >= v0)
+        if bad.any():
+            i = int(np.flatnonzero(bad.ravel())[0])
+            raise InputError(f"{prefix}{k1}", float(v1.ravel()[i]),
+                             f"at least {prefix}{k0} ({float(v0.ravel()[i]):.4g} V): the open-circuit potential moves "
+                             "on toward the end of the window", f"design {i + 1}" if bad.size > 1 else None)
+
+
 def _check_voltage(design: CellDesign) -> None:
     """A cell needs a positive voltage: the positive electrode's potential above the negative's (unless the
     average voltage is given). A design without one is refused, never evaluated to a negative energy."""
@@ -727,6 +762,8 @@ def resolve(design: CellDesign) -> CellDesign:
     _check_composition(design.neg, "neg_")
     _check_voltage(design)
     _check_salt_law(design)
+    _check_ocv_curve(design.pos, "pos_")
+    _check_ocv_curve(design.neg, "neg_")
     ln = design.neg.thickness_m
     if isinstance(ln, float) and ln == ln:  # one given thickness: every field of the negative checked below
         validate(design.neg, "neg_")
@@ -959,8 +996,10 @@ def evaluate_cell(design: CellDesign, fmt: CellFormat | None = None, *,
         salt = _pulse_salt(rate["salt_balance_pulse"], d.transference_number)
         # the particles' surfaces move in the pulse and the open-circuit potential with them (zero slope: none)
         r_solid = _pulse_solid_resistance(d, c, rate)
+        # and, where an electrode carries its OCV curve, along that curve rather than its tangent
+        curves = _pulse_ocv_curves(d, c, rate)
         i_pulse = pulse_current((1.0 - f) * v_avg, rate["asi_ohm"] + r_solid, rate["i0_p"], rate["i0_n"],
-                                d.temperature_K, salt, _pulse_solid(d, c, rate))
+                                d.temperature_K, salt, _pulse_solid(d, c, rate), curves)
         p_max = f * v_avg * i_pulse * A
         # the 10 s pulse at the C-rate: the voltage under load less the salt's concentration overpotential after 10 s
         i_c = rate["current_density"]
@@ -968,8 +1007,11 @@ def evaluate_cell(design: CellDesign, fmt: CellFormat | None = None, *,
         c_p = np.maximum(salt["c0"] - salt["q_p"] * i_c, _SALT_FLOOR * salt["c0"])
         c_n = salt["c0"] + salt["q_n"] * i_c
         eta_salt = 2.0 * GAS_CONSTANT * d.temperature_K / FARADAY * salt["tc"] * np.log(c_n / c_p)
+        eta_solid = r_solid * i_c
+        for share, *curve in curves:
+            eta_solid = eta_solid + _ocv_excess(i_c * share, _ocv_curve(*curve))[0]
         with np.errstate(divide="ignore", invalid="ignore"):
-            r_pulse = (v_avg - v_load + eta_salt + r_solid * i_c) / current
+            r_pulse = (v_avg - v_load + eta_salt + eta_solid) / current
         v.update(max_power_W=p_max, specific_power_W_kg=p_max / mass, pulse_current_A=i_pulse * A,
                  pulse_resistance_ohm=r_pulse)
     # the asked metrics, each its own array of the full shape (bool flags, float the rest)
@@ -1271,12 +1313,97 @@ _NEWTON_RTOL = 1e-13  #: the Newton iterations of the rate model stop when every
 _SALT_FLOOR = 1e-6  #: the salt left after a pulse that empties the pores, as a share of c0 (a finite resistance)
 
 
+#: the ElectrodeDesign fields of the pulse OCV curve's nodes and the states of charge they sit at
+OCV_NODE_KEYS = ("ocv_loss_soc10_V", "ocv_loss_soc5_V", "ocv_loss_soc0_V")
+OCV_NODE_SOCS = (0.10, 0.05, 0.0)
+#: the surface's move from 50 % SOC (share of the window) at the curve's points: 0 (the tangent's) and each node
+_OCV_X = (0.0,) + tuple(PULSE_SOC - x for x in OCV_NODE_SOCS)
+
+
+def _ocv_curve(ocv_slope_V: Array, *losses_V: Array) -> tuple[Array, list[Array], list[Array]]:
+    """The monotone cubic Hermite (Fritsch–Carlson) data of :func:`pulse_ocv_loss`'s curve: the slope s, the values
+    0, d10, d5, d0 at the moves :data:`_OCV_X` and the slopes there: k = min(s, 3 m) at 50 % SOC (the tangent, limited
+    so that the cubic cannot turn back), the weighted harmonic mean of the two neighbouring secants inside (Fritsch and
+    Butland; 0 where either is 0), the last secant at the window's end (continued as a line past it)."""
+    s = np.asarray(ocv_slope_V, dtype=float)
+    y = [np.zeros(())] + [np.asarray(v, dtype=float) for v in losses_V]
+    x = _OCV_X
+    h = [x[j + 1] - x[j] for j in range(len(x) - 1)]
+    m = [(y[j + 1] - y[j]) / h[j] for j in range(len(h))]
+    k = [np.minimum(s, 3.0 * m[0])]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for j in range(1, len(h)):
+            w1, w2 = 2.0 * h[j] + h[j - 1], h[j] + 2.0 * h[j - 1]
+            k.append(np.where(m[j - 1] * m[j] > 0.0, (w1 + w2) / (w1 / m[j - 1] + w2 / m[j]), 0.0))
+    k.append(m[-1])
+    return s, y, k
+
+
+def _ocv_curve_at(delta: Array, curve: tuple[Array, list[Array], list[Array]]) -> tuple[np.ndarray, np.ndarray]:
+    """The curve of :func:`_ocv_curve` and its slope at the moves ``delta`` (V, V per window)."""
+    _, y, k = curve
+    x = _OCV_X
+    delta = np.asarray(delta, dtype=float)
+    # each move's segment: its ends' values and slopes (the first segment's below the curve's start, too)
+    x0, h, ya, yb, ka, kb = x[0], x[1] - x[0], y[0], y[1], k[0], k[1]
+    for j in range(1, len(x) - 1):
+        on = delta > x[j]
+        x0, h = np.where(on, x[j], x0), np.where(on, x[j + 1] - x[j], h)
+        ya, yb, ka, kb = (np.where(on, a, b) for a, b in ((y[j], ya), (y[j + 1], yb), (k[j], ka), (k[j + 1], kb)))
+    t = (delta - x0) / h
+    t2 = t * t
+    t3 = t2 * t
+    H = (2.0 * t3 - 3.0 * t2 + 1.0) * ya + (t3 - 2.0 * t2 + t) * h * ka + (3.0 * t2 - 2.0 * t3) * yb \
+        + (t3 - t2) * h * kb
+    dH = 6.0 * (t2 - t) * (ya - yb) / h + (3.0 * t2 - 4.0 * t + 1.0) * ka + (3.0 * t2 - 2.0 * t) * kb
+    past = delta > x[-1]
+    return np.where(past, y[-1] + k[-1] * (delta - x[-1]), H), np.where(past, k[-1], dH)
+
+
+def pulse_ocv_loss(surface_share: Array, ocv_slope_V: Array, loss_soc10_V: Array, loss_soc5_V: Array,
+                   loss_soc0_V: Array) -> np.ndarray:
+    """The open-circuit potential an electrode loses (V) when its particles' surfaces have moved the share Δ of its
+    cycled window from 50 % SOC toward the window's discharge end (0 % SOC): the curve through its OCP's nodes.
+
+    The curve is the monotone cubic Hermite interpolant (F. N. Fritsch, R. E. Carlson, SIAM J. Numer. Anal. 17 (1980)
+    238; the inner slopes of F. N. Fritsch, J. Butland, SIAM J. Sci. Stat. Comput. 5 (1984) 300, as scipy's PCHIP)
+    through the loss 0 at Δ = 0 with the tangent ``ocv_slope_V`` there and the losses at 10, 5 and 0 % SOC
+    (Δ = 0.4, 0.45, 0.5), continued past the window's end (into the surface headroom) as a line with the last
+    segment's slope. It never falls with Δ and follows the tangent s Δ to second order at small moves, so the pulse
+    resistance at small currents is the tangent's. Where ``loss_soc0_V`` is 0 (so every node is) there is no curve:
+    the tangent s Δ alone (:func:`pulse_solid_resistance`).
+
+    Parameters
+    ----------
+    surface_share : array_like
+        Δ, the surface's move from 50 % SOC as a share of the cycled window (>= 0; :func:`pulse_surface_share` × the
+        current density).
+    ocv_slope_V : array_like
+        |dU/dSOC| at 50 % SOC per unit of the cycled window (V, >= 0).
+    loss_soc10_V, loss_soc5_V, loss_soc0_V : array_like
+        |U(50 % SOC) - U(x % SOC)| at 10, 5 and 0 % SOC (V, 0 <= loss_soc10_V <= loss_soc5_V <= loss_soc0_V).
+    """
+    delta = np.asarray(surface_share, dtype=float)
+    curve = _ocv_curve(ocv_slope_V, loss_soc10_V, loss_soc5_V, loss_soc0_V)
+    H, _ = _ocv_curve_at(delta, curve)
+    return np.where(curve[1][-1] > 0.0, H, curve[0] * delta)
+
+
+def _ocv_excess(delta: Array, curve: tuple[Array, list[Array], list[Array]]) -> tuple[np.ndarray, np.ndarray]:
+    """The curve's loss beyond the tangent s Δ and its slope (0 and 0 where there is no curve)."""
+    H, dH = _ocv_curve_at(delta, curve)
+    s, has = curve[0], curve[1][-1] > 0.0
+    return np.where(has, H - s * delta, 0.0), np.where(has, dH - s, 0.0)
+
+
 def pulse_current(drop_V: Array, asi_ohm: Array, i0_p: Array, i0_n: Array, T: Array,
-                  salt: Mapping[str, Array] | None = None, solid_limit_A_m2: Array | None = None) -> np.ndarray:
+                  salt: Mapping[str, Array] | None = None, solid_limit_A_m2: Array | None = None,
+                  ocv_curves: Sequence[tuple[Array, ...]] = ()) -> np.ndarray:
     """Current density (A/m²) at which the pulse's polarisation equals ``drop_V``: safeguarded Newton.
 
     The polarisation is ohmic i ASI_ohm + Butler–Volmer η_p(i) + η_n(i) (:func:`bv_overpotential`) + the salt's
-    concentration overpotential after the pulse (``salt``, :func:`_pulse_salt`; None: none). g(i) = drop -
+    concentration overpotential after the pulse (``salt``, :func:`_pulse_salt`; None: none) + each electrode's OCV
+    curve beyond its tangent (``ocv_curves``; the tangent itself is a resistance within ``asi_ohm``). g(i) = drop -
     polarisation falls with i; Newton starts from the linear solution drop / (ASI_ohm + ASI_ct,p + ASI_ct,n) and
     never steps past the current at which the pulse empties the positive's pores of salt. The current is at most
     ``solid_limit_A_m2`` (:func:`pulse_solid_limit`, the smaller of the two electrodes'; None: no limit), at which a
@@ -1296,7 +1423,12 @@ def pulse_current(drop_V: Array, asi_ohm: Array, i0_p: Array, i0_n: Array, T: Ar
         The pulse's salt terms (:func:`_pulse_salt`).
     solid_limit_A_m2 : array_like, optional
         The highest current density the particles' surfaces carry through the pulse (A/m²).
+    ocv_curves : sequence of tuples, optional
+        Per electrode with an OCV curve: (its surface's move per current density, m²/A (:func:`pulse_surface_share`);
+        ``ocv_slope_V``; the losses at 10, 5 and 0 % SOC), the curve of :func:`pulse_ocv_loss`, whose excess over its
+        tangent adds to the polarisation (none: the tangent only).
     """
+    curves = [(np.asarray(a, dtype=float), _ocv_curve(*rest)) for a, *rest in ocv_curves]
     two_rt_f = 2.0 * GAS_CONSTANT * np.asarray(T, dtype=float) / FARADAY
     dv = np.asarray(drop_V, dtype=float)
     a_p, a_n = 2.0 * i0_p, 2.0 * i0_n
@@ -1313,6 +1445,12 @@ def pulse_current(drop_V: Array, asi_ohm: Array, i0_p: Array, i0_n: Array, T: Ar
         u = i_lin if imax is None else -np.log1p(-np.minimum(i_lin / imax, 0.5))
         lo, hi = np.zeros_like(u), np.full_like(u, np.inf)
         done = np.zeros(np.shape(u), dtype=bool)  # converged designs stop moving: a result never depends on its batch
+        # a design with an OCV curve bisects too where a Newton step is not half the one before (Newton can cycle in
+        # its bracket where the curve bends, Numerical Recipes' rtsafe); without a curve the iteration is as before
+        curved = np.zeros(np.shape(u), dtype=bool)
+        for _, co in curves:
+            curved = curved | (co[1][-1] > 0.0)
+        last = np.full(np.shape(u), np.inf)
         for _ in range(100):
             if imax is None:
                 i, didu, wu = u, 1.0, 0.0
@@ -1324,10 +1462,18 @@ def pulse_current(drop_V: Array, asi_ohm: Array, i0_p: Array, i0_n: Array, T: Ar
             g = dv - i * asi_ohm - two_rt_f * (np.arcsinh(x_p) + np.arcsinh(x_n)) - w * np.log(cn) - wu * u
             di = asi_ohm + two_rt_f * (1.0 / (a_p * np.sqrt(1.0 + x_p * x_p)) + 1.0 / (a_n * np.sqrt(1.0 + x_n * x_n))) \
                 + w * q_n / (c0 * cn)
+            for share, co in curves:  # the OCV curves beyond their tangents (0 where a design has none)
+                ex, dex = _ocv_excess(i * share, co)
+                g = g - ex
+                di = di + share * dex
             lo = np.where(g > 0, u, lo)
             hi = np.where(g < 0, u, hi)
             new = u + g / (di * didu + wu)
-            new = np.where((new >= lo) & (new <= hi), new, np.where(np.isfinite(hi), 0.5 * (lo + hi), 2.0 * u + 1.0))
+            keep = (new >= lo) & (new <= hi)
+            if curves:
+                keep = keep & ~(curved & (np.abs(new - u) > 0.5 * last))
+            new = np.where(keep, new, np.where(np.isfinite(hi), 0.5 * (lo + hi), 2.0 * u + 1.0))
+            last = np.abs(new - u)
             step = np.where(done, 0.0, new - u)
             u = np.where(done, u, new)
             done = done | (np.abs(step) <= _NEWTON_RTOL * np.abs(u))
@@ -1425,6 +1571,18 @@ def _pulse_solid_resistance(d: CellDesign, c: Mapping[str, Array], rate: Mapping
     :func:`pulse_solid_resistance`): ``c`` the chain's dictionary, ``rate`` :func:`_rate_limits`'."""
     return (pulse_solid_resistance(c["pos_areal_capacity_C_m2"], rate["t_s_p"], d.pos.ocv_slope_V)
             + pulse_solid_resistance(c["neg_areal_capacity_C_m2"], rate["t_s_n"], d.neg.ocv_slope_V))
+
+
+def _pulse_ocv_curves(d: CellDesign, c: Mapping[str, Array], rate: Mapping[str, Array]) -> list[tuple[Array, ...]]:
+    """:func:`pulse_current`'s ``ocv_curves``: each electrode that carries an OCV curve in any design (a nonzero
+    ``ocv_loss_soc0_V``; :func:`pulse_ocv_loss`), with its surface's move per current density in BatPaC's 10 s pulse
+    (:func:`pulse_surface_share`); none: the tangents alone, as before the curves."""
+    out = []
+    for e, part in ((d.pos, "pos"), (d.neg, "neg")):
+        if np.any(np.asarray(e.ocv_loss_soc0_V) > 0.0):
+            share = pulse_surface_share(c[f"{part}_areal_capacity_C_m2"], rate[f"t_s_{part[0]}"])
+            out.append((share, e.ocv_slope_V, *(getattr(e, k) for k in OCV_NODE_KEYS)))
+    return out
 
 
 def _pulse_salt(dis: Mapping[str, Array], transference: Array, duration_s: Array = PULSE_S) -> dict[str, Array]:
@@ -1835,6 +1993,7 @@ __all__ = [
     "am_volume_fraction", "specific_area", "charge_transfer_asi", "neg_thickness_for_np", "resolve",
     "binder_coverage", "broadcast_fields_cell", "composite_density", "areal_capacity_of", "specific_area_of",
     "charge_transfer_asi_of", "sphere_usable_fraction", "sphere_critical_number", "bv_overpotential", "pulse_current",
+    "pulse_ocv_loss", "OCV_NODE_KEYS", "OCV_NODE_SOCS",
     "pulse_solid_limit", "pulse_solid_resistance", "pulse_surface_share", "sphere_surface_change",
     "surface_headroom", "cutoff_voltage", "feasibility", "is_resolved", "metric_names", "metric_group",
 ]

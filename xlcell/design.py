@@ -346,6 +346,8 @@ def _reader(keys: tuple[str, ...]) -> Callable[..., tuple[CellDesign, CellDesign
                      "return None")
     lines.append(f"    if not ({f(('cell', 'avg_voltage_V'))} == {f(('cell', 'avg_voltage_V'))} or "
                  f"{p('potential_V')} - {q('potential_V')} > 0): return None")
+    for e in (p, q):  # the pulse's OCV curve never turns back (_check_ocv_curve)
+        lines.append(f"    if not ({e('ocv_loss_soc10_V')} <= {e('ocv_loss_soc5_V')} <= {e('ocv_loss_soc0_V')}): return None")
     # a salt diffusivity law (any coefficient not 0) is checked over 0..5 c0 (_check_salt_law): the general path
     law = [f(("cell", n)) for n in _SALT_LAW_FIELDS]
     lines.append(f"    if {' or '.join(f'{v} != 0.0' for v in law)}: return None")

@@ -72,6 +72,25 @@ class Material:
         doc="|dU/dx| × (x_max - x_min) of the material's open-circuit potential at the middle of its cycled window "
             "(the power pulse's solid-diffusion polarisation, ElectrodeDesign.ocv_slope_V); 0: no published curve "
             "(the pulse sees no slope); blank in a Materials table: the library material's of that name, else 0"))
+    ocv_loss_soc10_V: float = field(default=0.0, metadata=param(
+        "Open-circuit potential loss from 50 % to 10 % SOC", "V", key="ocv_loss_soc10_V", ge=0, le=5,
+        allow_nan=True,
+        doc="|U(50 % SOC) - U(10 % SOC)| of the material's open-circuit potential over its cycled window (a node of "
+            "the power pulse's OCV curve, ElectrodeDesign.ocv_loss_soc10_V); 0: no published curve; blank in a "
+            "Materials table: the library material's of that name, else 0"))
+    ocv_loss_soc5_V: float = field(default=0.0, metadata=param(
+        "Open-circuit potential loss from 50 % to 5 % SOC", "V", key="ocv_loss_soc5_V", ge=0, le=5,
+        allow_nan=True,
+        doc="|U(50 % SOC) - U(5 % SOC)| of the material's open-circuit potential over its cycled window (a node of the "
+            "power pulse's OCV curve, ElectrodeDesign.ocv_loss_soc5_V); 0: no published curve; blank in a Materials "
+            "table: the library material's of that name, else 0"))
+    ocv_loss_soc0_V: float = field(default=0.0, metadata=param(
+        "Open-circuit potential loss from 50 % to 0 % SOC", "V", key="ocv_loss_soc0_V", ge=0, le=5,
+        allow_nan=True,
+        doc="|U(50 % SOC) - U(0 % SOC)| of the material's open-circuit potential, 0 % SOC the discharge end of its "
+            "cycled window (the end node of the power pulse's OCV curve, ElectrodeDesign.ocv_loss_soc0_V); 0: no "
+            "published curve (the pulse follows the tangent ocv_slope_V); blank in a Materials table: the library "
+            "material's of that name, else 0"))
     source: str = ""
     price_source: str = ""  #: the reference of the price (a key of ``[sources]`` in ``data/materials.toml``)
     carrier: str = "Li"  #: the charge carrier, "Li" or "Na" (a cell's two electrodes must share it)
@@ -200,7 +219,7 @@ def __getattr__(name: str) -> Any:
 #: The material fields that a design key may override (the rest are identity).
 MATERIAL_PROPERTIES = ("specific_capacity_C_kg", "am_density_kg_m3", "potential_V", "particle_radius_m",
                        "exchange_current_A_m2", "solid_diffusivity_m2_s", "conductivity_S_m", "am_price_usd_kg",
-                       "ocv_slope_V")
+                       "ocv_slope_V", "ocv_loss_soc10_V", "ocv_loss_soc5_V", "ocv_loss_soc0_V")
 
 
 def get_material(name: str, extra: Mapping[str, Material] | None = None) -> Material:
