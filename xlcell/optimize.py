@@ -265,9 +265,9 @@ class DesignProblem:
         ev = self.evaluation(X)
         return self._fg(ev, np.atleast_2d(X).shape[0])
 
-    def _fg(self, ev: Evaluation, n: int) -> tuple[np.ndarray, np.ndarray]:
+    def _fg(self, ev: Evaluation, n: int, extra: Iterable[str] = ()) -> tuple[np.ndarray, np.ndarray]:
         # every output asked up front: each partial provider computes them all in one call, and only them
-        ev.want([o.key for o in self.objectives] + [r.key for r in self.rows], complete=True)
+        ev.want([o.key for o in self.objectives] + [r.key for r in self.rows] + list(extra), complete=True)
         def col(key: str) -> np.ndarray:  # an output as a column of n designs
             v = np.asarray(ev[key], dtype=float)
             return v if v.shape == (n,) else np.broadcast_to(v, (n,))
@@ -280,6 +280,24 @@ class DesignProblem:
             v = col(r.key)
             G[:, j] = (r.bound - v) if r.kind == ">=" else (v - r.bound)
         return F, G
+
+    def evaluate_outputs(self, X: np.ndarray,
+                         keys: Iterable[str]) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+        """``(F, G)`` as :meth:`evaluate` gives them and the outputs ``keys`` as :meth:`outputs` gives them, from one
+        model call.
+
+        Parameters
+        ----------
+        X : ndarray
+            Population, one design per row and one column per decision variable, in the variables' display units.
+        keys : iterable of str
+            Output keys of the registry (e.g. ``"cell_cost_usd_per_kWh"``).
+        """
+        X = np.atleast_2d(np.asarray(X, dtype=float))
+        keys = list(keys)
+        ev = self.evaluation(X)
+        F, G = self._fg(ev, X.shape[0], keys)
+        return F, G, {k: np.broadcast_to(np.asarray(ev[k], dtype=float), (X.shape[0],)).copy() for k in keys}
 
     def outputs(self, X: np.ndarray, keys: Iterable[str]) -> dict[str, np.ndarray]:
         """Model outputs ``keys`` (display units) for the population ``X``, one model call.
