@@ -41,6 +41,9 @@ QP_ACTIVE_TOL = 1e-9
 KKT_HELD_REG = 1e-14
 #: a multi-start's merit this far (relative, plus 10 predicted steps) behind its group's best converged start stops it
 START_BEHIND_TOL = 1e-6
+#: a multi-start within this distance (in u, largest component) of its group's best converged start, and no better,
+#: is heading for the same minimum and stops
+START_SAME = 1e-3
 _SENSES = {"min": 1.0, "minimise": 1.0, "minimize": 1.0, "max": -1.0, "maximise": -1.0, "maximize": -1.0}
 
 
@@ -1033,17 +1036,23 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
         converged[stuck] = viol(c[stuck]) <= FEASIBILITY_TOL
         active[stuck] = False
         if groups is not None:  # multi-starts: a start clearly behind its group's best converged one stops
-            fin = converged & (viol(c) <= FEASIBILITY_TOL) & (groups >= 0)
-            if fin.any():
+            fin = np.flatnonzero(converged & (viol(c) <= FEASIBILITY_TOL) & (groups >= 0))
+            if len(fin):
+                fin = fin[np.lexsort((s[fin], groups[fin]))]
+                top = fin[np.r_[True, groups[fin][1:] != groups[fin][:-1]]]  # each group's best converged start
                 best = np.full(int(groups.max()) + 1, np.inf)
-                np.minimum.at(best, groups[fin], s[fin])
+                where = np.zeros(int(groups.max()) + 1, dtype=int)
+                best[groups[top]], where[groups[top]] = s[top], top
                 live = np.flatnonzero(active & (groups >= 0))
                 b = best[groups[live]]
                 # its predicted decrease: the directional derivative of its QP step times the step it now tries (a
                 # start whose line search keeps cutting its step predicts less and less)
-                behind = merit(s[live], c[live], mu[live]) > b + 10.0 * alpha[live] * np.abs(D[live]) \
-                    + START_BEHIND_TOL * (1.0 + np.abs(b))
-                active[live[behind]] = False
+                ml = merit(s[live], c[live], mu[live])
+                behind = ml > b + 10.0 * alpha[live] * np.abs(D[live]) + START_BEHIND_TOL * (1.0 + np.abs(b))
+                # or it has come within START_SAME of that start, no better: the same minimum, found already
+                same = np.isfinite(b) & (np.abs(u[live] - u[where[groups[live]]]).max(axis=1) <= START_SAME)
+                same[same] &= ml[same] >= b[same] - START_BEHIND_TOL * (1.0 + np.abs(b[same]))
+                active[live[behind | same]] = False
         active &= nit < maxiter
         if callback:
             callback(int(active.sum()))

@@ -504,9 +504,13 @@ def _linear_rows(ideal: np.ndarray, span: np.ndarray, c_obj: np.ndarray,
     return W, A, eps + ideal[c_obj] / span[c_obj]
 
 
-def _front_maxiter(problem: Any) -> int:
-    """Iteration limit of the front's levels in batch 1 (:data:`_FRONT_MAXITER`)."""
-    return min(problem.n_var + 2, _FRONT_MAXITER["fd"]) if _hessian(problem) == "fd" else _FRONT_MAXITER["bfgs"]
+def _front_maxiter(problem: Any, fill: bool = False) -> int:
+    """Iteration limit of the front's levels in batch 1 (:data:`_FRONT_MAXITER`); with points to interpolate
+    (``fill``), Newton levels stop at n_var + 2 iterations (a level stopped there is a feasible design near the
+    front or lost, and the interpolated designs around it are evaluated and filtered like any other)."""
+    if fill and _hessian(problem) == "fd":
+        return min(problem.n_var + 2, _FRONT_MAXITER["fd"])
+    return _FRONT_MAXITER[_hessian(problem)]
 
 
 def _hessian(problem: Any) -> str:
@@ -571,6 +575,61 @@ def _sorted_front(H: np.ndarray) -> np.ndarray:
     of the first objective."""
     rows = np.flatnonzero(non_dominated(H, tol=_SAME) & np.all(H <= 1.0 + _SAME, axis=1) & np.all(H >= -_SAME, axis=1))
     return rows[np.lexsort((H[rows, 1], H[rows, 0]))]
+
+
+def _active(problem: Any, U: np.ndarray, G: np.ndarray) -> np.ndarray:
+    """Which bounds (lower, then upper, per variable) and constraints of ``problem`` hold at the designs ``U``
+    (rows of u, values G), within :data:`~xlcell.optimize.FEASIBILITY_TOL` (n, 2 n_var + n_con)."""
+    tol = FEASIBILITY_TOL
+    con = G / problem.g_scale > -tol if problem.n_con else np.zeros((len(U), 0), dtype=bool)
+    return np.concatenate([U <= tol, U >= 1.0 - tol, con], axis=1)
+
+
+def _along(U: np.ndarray, act: np.ndarray, j: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Designs at the fractions ``w`` of the gaps ``j`` between neighbours of a sorted 2-objective front (designs
+    ``U``, rows of u; ``act``: their bounds and constraints that hold, :func:`_active`): on the chord between a
+    gap's ends, and, where the two ends hold different bounds or constraints, also through the kink between them.
+
+    There the Pareto set leaves a bound or a constraint and the chord cuts its corner, so a second design goes
+    along the two tangents that meet at the kink: from each end, the direction from its own other neighbour
+    where that holds the same set, or, at an end on a bound, the chord with the held variables fixed; the corner
+    is where the two lines pass closest (their mid-point), used when both lines run forward to it and the path
+    through it is less than twice the chord. (Along a curved constraint the tangent leaves it, so which of the
+    two designs is better is known only once both are evaluated.)
+
+    Returns the chord's designs (len(j), n_var) and the kink's (nan where there is none).
+    """
+    a, b = U[j], U[j + 1]
+    chord = np.clip(a + w[:, None] * (b - a), 0.0, 1.0)
+    out = np.full_like(chord, np.nan)
+    n_var = U.shape[1]
+    for g in np.unique(j):
+        if np.array_equal(act[g], act[g + 1]):
+            continue
+        ends = []
+        for i, o, back in ((g, g + 1, g - 1), (g + 1, g, g + 2)):  # each end, the other end, its own other neighbour
+            if 0 <= back < len(U) and np.array_equal(act[back], act[i]):
+                t = U[i] - U[back]
+            else:
+                held = act[i, :n_var] | act[i, n_var:2 * n_var]
+                t = np.where(held, 0.0, U[o] - U[i]) if held.any() else np.zeros(n_var)
+            ends.append(t)
+        ta, tb = ends
+        if not (np.any(ta) and np.any(tb)):
+            continue
+        (s, r), *_ = np.linalg.lstsq(np.c_[ta, -tb], U[g + 1] - U[g], rcond=None)
+        if not (s > 0 and r > 0):
+            continue
+        k = 0.5 * (U[g] + s * ta + U[g + 1] + r * tb)  # the corner
+        la, lb = np.linalg.norm(k - U[g]), np.linalg.norm(U[g + 1] - k)
+        if not (la > 0 and lb > 0) or la + lb > 2.0 * np.linalg.norm(U[g + 1] - U[g]):
+            continue
+        rows = np.flatnonzero(j == g)
+        dist = w[rows] * (la + lb)
+        first = dist <= la
+        out[rows] = np.clip(np.where(first[:, None], U[g] + (dist / la)[:, None] * (k - U[g]),
+                                     k + ((dist - la) / lb)[:, None] * (U[g + 1] - k)), 0.0, 1.0)
+    return chord, out
 
 
 def _gap_ends(H: np.ndarray) -> list[tuple[bytes, bytes]]:
@@ -643,7 +702,7 @@ def _front_two(problem: Any, sample: _Sample, off: np.ndarray, scale: np.ndarray
     else:
         W1, A1, b1, U1 = np.zeros((0, m)), np.zeros((0, m)), np.zeros(0), np.zeros((0, problem.n_var))
     res = _solve_rows(problem, cons, np.vstack([WA, W1]), np.vstack([AA, A1]), np.r_[bA, b1], np.vstack([UA, U1]),
-                      np.r_[np.full(m * per, _ANCHOR_MAXITER), np.full(k1, _front_maxiter(problem))],
+                      np.r_[np.full(m * per, _ANCHOR_MAXITER), np.full(k1, _front_maxiter(problem, fill))],
                       np.r_[np.full(m * per, _ANCHOR_TOL[_hessian(problem)]), np.full(k1, _FRONT_TOL)],
                       np.r_[np.repeat(np.arange(m), per), np.full(k1, -1)])
     calls += res.n_model_calls
@@ -680,6 +739,7 @@ def _front_two(problem: Any, sample: _Sample, off: np.ndarray, scale: np.ndarray
         _close_gaps(closed, ends, j, res2.feasible, (res2.F - ideal) / span, H)
     known = anchors + [r for r in levels if r.feasible]
     U, F = np.array([r.u for r in known]), np.array([r.F for r in known])
+    G = np.array([r.G for r in known]).reshape(len(U), -1)
     interp = np.zeros(len(U), dtype=bool)
     pts, n_bad = None, 0
     for rnd in range(_FILL_ROUNDS if fill and shaped else 0):
@@ -691,9 +751,21 @@ def _front_two(problem: Any, sample: _Sample, off: np.ndarray, scale: np.ndarray
         if lost <= (0 if rnd == 0 else _GAP_REROUND * (n_target - ks - m)) or len(H) < 2 or not open_gap.any():
             break
         _, _, j, w = _gap_levels(np.where(open_gap[:, None], np.diff(H, axis=0), 0.0), H, lost)
-        Un = np.clip(Us[j] + w[:, None] * (Us[j + 1] - Us[j]), 0.0, 1.0)
-        pts = _Points.evaluate(problem, np.vstack([Us, Un]), keys, np.r_[interp[rows], np.ones(len(Un), dtype=bool)])
+        Un, Uk = _along(Us, _active(problem, Us, G[rows]), j, w)
+        kink = np.flatnonzero(np.isfinite(Uk[:, 0]))
+        pts = _Points.evaluate(problem, np.vstack([Us, Un, Uk[kink]]), keys,
+                               np.r_[interp[rows], np.ones(len(Un) + len(kink), dtype=bool)])
         calls += 1
+        if len(kink):  # of a chord's and a kink's design, the feasible one furthest towards the ideal across the gap
+            ns, nu = len(Us), len(Un)
+            ok = pts.feasible(problem)
+            d = np.diff(H, axis=0)[j[kink]]
+            nrm = np.c_[-d[:, 1], d[:, 0]]  # the chord's normal, >= 0 on a front sorted by the first objective
+            sc = lambda r: np.where(ok[r], ((pts.F[r] - ideal) / span * nrm).sum(axis=1), np.inf)  # noqa: E731
+            take_kink = sc(ns + nu + np.arange(len(kink))) < sc(ns + kink)
+            sel = np.arange(ns + nu)
+            sel[ns + kink[take_kink]] = ns + nu + np.flatnonzero(take_kink)
+            pts = pts.take(sel)
         good = pts.feasible(problem)
         n_bad += int((~good[len(Us):]).sum())
         Hp = (pts.F - ideal) / span
@@ -701,7 +773,7 @@ def _front_two(problem: Any, sample: _Sample, off: np.ndarray, scale: np.ndarray
         kept[np.flatnonzero(good)[_sorted_front(Hp[good])]] = True  # an interpolated design dominated is lost too
         _close_gaps(closed, ends, j, kept[len(Us):], Hp[len(Us):], H)
         pts = pts.take(np.flatnonzero(good))
-        U, F, interp = pts.u, pts.F, pts.interpolated
+        U, F, G, interp = pts.u, pts.F, pts.G, pts.interpolated
     if pts is None and isinstance(problem, DesignProblem):  # the solved designs and their outputs, one call
         pts = _Points.evaluate(problem, U, keys, interp)
         calls += 1
