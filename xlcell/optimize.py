@@ -138,6 +138,11 @@ def _with_limits(constraints: Sequence[Constraint], context: Mapping[str, Any] |
     return out
 
 
+def _columns(ev: Evaluation, keys: Iterable[str], n: int) -> dict[str, np.ndarray]:
+    """The outputs ``keys`` of an evaluation of ``n`` designs, each a column of n values (display units)."""
+    return {k: np.broadcast_to(np.asarray(ev[k], dtype=float), (n,)).copy() for k in keys}
+
+
 class DesignProblem:
     """Decision variables, objectives and constraints over the registered xlcell models.
 
@@ -287,20 +292,20 @@ class DesignProblem:
     def evaluate_outputs(self, X: np.ndarray,
                          keys: Iterable[str]) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
         """``(F, G)`` as :meth:`evaluate` gives them and the outputs ``keys`` as :meth:`outputs` gives them, from one
-        model call.
+        model call (a front's points and their table, issue 15).
 
         Parameters
         ----------
         X : ndarray
-            Population, one design per row and one column per decision variable, in the variables' display units.
+            The population, as :meth:`evaluate` takes it.
         keys : iterable of str
-            Output keys of the registry (e.g. ``"cell_cost_usd_per_kWh"``).
+            The outputs to tabulate, as :meth:`outputs` takes them.
         """
         X = np.atleast_2d(np.asarray(X, dtype=float))
         keys = list(keys)
         ev = self.evaluation(X)
         F, G = self._fg(ev, X.shape[0], keys)
-        return F, G, {k: np.broadcast_to(np.asarray(ev[k], dtype=float), (X.shape[0],)).copy() for k in keys}
+        return F, G, _columns(ev, keys, X.shape[0])
 
     def outputs(self, X: np.ndarray, keys: Iterable[str]) -> dict[str, np.ndarray]:
         """Model outputs ``keys`` (display units) for the population ``X``, one model call.
@@ -313,8 +318,7 @@ class DesignProblem:
             Output keys of the registry (e.g. ``"cell_cost_usd_per_kWh"``).
         """
         X = np.atleast_2d(np.asarray(X, dtype=float))
-        ev = self.evaluation(X)
-        return {k: np.broadcast_to(np.asarray(ev[k], dtype=float), (X.shape[0],)).copy() for k in keys}
+        return _columns(self.evaluation(X), keys, X.shape[0])
 
     def x_base(self) -> np.ndarray:
         """The base design's values of the variables, clipped into the bounds (the centre where derived)."""

@@ -18,10 +18,16 @@ Hessians for up to six variables). For an epsilon-constraint front of two object
 space-filling sample in one call (a few hundred designs per variable: the call costs nearly the same as one
 design) whose best designs start the anchors and whose feasible non-dominated set tells where the front runs;
 the levels go at equal arc length along that shape, each bounding the objective that changes faster there, and
-are solved in the same batch as the anchors, each from its best known design; a quarter of the levels, and every
-level that batch loses (infeasible at its iteration limit, a duplicate or dominated), then go into the gaps of
-the front that lose the most hypervolume, started between the designs at each gap's ends. Every point returned
-is a design the model evaluated, feasible and non-dominated.
+are solved in the same batch as the anchors, each from its best sample design; a quarter of the levels, and
+every level that batch loses (infeasible at its iteration limit, a duplicate or dominated), then go into the
+gaps of the front that lose the most hypervolume, started between the designs at each gap's ends. A front of
+more than 21 points solves one sub-problem per 6 points (at least 21) that way and interpolates the others
+between solved neighbours in the gaps that lose the most hypervolume (along the chord in the design space, and
+across a kink of the Pareto set, where the neighbours hold different bounds or constraints, along the tangents
+that meet there), all evaluated in the one model call that also gives the outputs. Every point returned is a
+design the model evaluated, feasible and non-dominated (an interpolated one lies off the front by about the
+square of its solved neighbours' spacing at most; against the benchmark's dense reference fronts, 1-3 points of
+141 lie more than 1e-4 of the range behind them, as on the fronts whose every point is solved).
 
 The hypervolume is measured in the normalised space with the reference point 1.1 on every axis (exact: a sweep
 in 2-D, recursive slicing above). The knee is the front point with the least Σ f̂_k, the point furthest
@@ -863,9 +869,11 @@ def pareto_front(problem: Any, n_points: int = 11, method: str = "epsilon", *, s
     problem : DesignProblem or FunctionProblem
         At least two objectives.
     n_points : int
-        Sub-problems to solve including the anchors (the front may hold fewer points: dominated, duplicate and
-        infeasible solutions are dropped and counted; the batched two-objective front re-solves the ones it loses
-        in the largest gaps, so its ``n_subproblems`` may exceed ``n_points``, its points never do).
+        Points wanted, anchors included (the front may hold fewer: dominated, duplicate and infeasible solutions
+        are dropped and counted). Each is a sub-problem solved, except on a batched two-objective front of more
+        than 21 points, which solves one per 6 points (at least 21) and interpolates the others between solved
+        neighbours (``n_interpolated``); it re-solves the sub-problems it loses in the largest gaps, so its
+        ``n_subproblems`` may exceed what it planned; its points never exceed ``n_points``.
     method : {"epsilon", "weighted"}
         Epsilon-constraint (recovers non-convex fronts) or weighted sum (only the convex hull).
     seed : int
