@@ -64,9 +64,10 @@ _SAMPLE_MIN, _SAMPLE_MAX = 256, 4096
 #: step and merit tolerance (in u, scaled objectives) of the batched front's sub-problems: 1e-7 moves a point by
 #: far less than the gaps between front points, which are what the hypervolume loses at 1e-3 (issue 15)
 _FRONT_TOL = 1e-7
-#: iterations (model calls) of the front's sub-problems, Newton (finite-difference Hessians: n_var + 2, at most
-#: 8) and BFGS: from the sample's designs most Newton solves converge in 3-4 iterations with 2 variables and 4-8
-#: with 4 (the sample is sparser; 3 in the gap-filling batch, started between two solved neighbours); a straggler
+#: iterations (model calls) of the front's sub-problems, Newton (finite-difference Hessians; fewer with
+#: interpolated points, :func:`_front_maxiter`) and BFGS: from the sample's
+#: designs most Newton solves converge in 3-4 iterations with 2 variables and 4-8 with 4 (the sample is sparser;
+#: 3 in the gap-filling batch, started between two solved neighbours); a straggler
 #: (a level at a jump of the model) stops at the limit as it stands, and its sub-problem, if infeasible or
 #: dominated, goes to the gap-filling batch or its gap to the interpolated points. BFGS on many variables needs more.
 _FRONT_MAXITER = {"fd": 8, "bfgs": 40}
@@ -89,6 +90,9 @@ _GAP_ROUNDS, _GAP_REROUND = 3, 0.2
 #: _FILL_PER points (at least _SKELETON_MIN) and interpolates the others between solved neighbours, in at most
 #: _FILL_ROUNDS model calls (a second only when the first lost more than _GAP_REROUND of them)
 _SKELETON_MIN, _FILL_PER, _FILL_ROUNDS = 21, 6, 2
+#: a level stopped at its iteration limit this close to feasible (scaled violation) is no sign of a front the
+#: first batch missed: it does not count towards the gap-filling batch of a front with interpolated points
+_NEAR_FEASIBLE = 1e-3
 
 
 # --------------------------------------------------------------------------------------------------
@@ -512,10 +516,11 @@ def _linear_rows(ideal: np.ndarray, span: np.ndarray, c_obj: np.ndarray,
 
 def _front_maxiter(problem: Any, fill: bool = False) -> int:
     """Iteration limit of the front's levels in batch 1 (:data:`_FRONT_MAXITER`); with points to interpolate
-    (``fill``), Newton levels stop at n_var + 2 iterations (a level stopped there is a feasible design near the
-    front or lost, and the interpolated designs around it are evaluated and filtered like any other)."""
+    (``fill``), Newton levels stop after 3 iterations with 2 variables, 2 n_var - 2 with more (the sample is
+    sparser there): a level stopped so is a feasible design near the front or lost, and the interpolated designs
+    around it are evaluated and filtered like any other."""
     if fill and _hessian(problem) == "fd":
-        return min(problem.n_var + 2, _FRONT_MAXITER["fd"])
+        return min(max(3, 2 * problem.n_var - 2), _FRONT_MAXITER["fd"])
     return _FRONT_MAXITER[_hessian(problem)]
 
 
@@ -728,8 +733,10 @@ def _front_two(problem: Any, sample: _Sample, off: np.ndarray, scale: np.ndarray
         H, Uk = H[rows], np.array([r.u for r in known])[rows]
         k2 = ks - (len(H) - m)
         # a further round only when the last lost many (a front cut into pieces, as ZDT3's); so too the first
-        # when the points beyond the solved ones are interpolated
-        if len(H) < 2 or k2 <= (0 if rnd == 0 and not fill else _GAP_REROUND * ks):
+        # when the points beyond the solved ones are interpolated, where a level stopped just outside its
+        # constraints (its Newton steps had not quite reached them) leaves its gap to the interpolation
+        near = sum(_NEAR_FEASIBLE >= r.violation > FEASIBILITY_TOL for r in levels[-k1:]) if fill and rnd == 0 else 0
+        if len(H) < 2 or k2 - near <= (0 if rnd == 0 and not fill else _GAP_REROUND * ks):
             break
         ends = _gap_ends(H)
         open_gap = np.array([e not in closed for e in ends])
