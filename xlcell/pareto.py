@@ -65,11 +65,11 @@ _SAMPLE_MIN, _SAMPLE_MAX = 256, 4096
 #: far less than the gaps between front points, which are what the hypervolume loses at 1e-3 (issue 15)
 _FRONT_TOL = 1e-7
 #: iterations (model calls) of the front's sub-problems, Newton (finite-difference Hessians; fewer with
-#: interpolated points, :func:`_front_maxiter`) and BFGS: from the sample's
-#: designs most Newton solves converge in 3-4 iterations with 2 variables and 4-8 with 4 (the sample is sparser;
-#: 3 in the gap-filling batch, started between two solved neighbours); a straggler
-#: (a level at a jump of the model) stops at the limit as it stands, and its sub-problem, if infeasible or
-#: dominated, goes to the gap-filling batch or its gap to the interpolated points. BFGS on many variables needs more.
+#: interpolated points, :func:`_front_maxiter`) and BFGS: from the sample's designs most Newton solves converge in
+#: 3-4 iterations with 2 variables and 4-8 with 4 (the sample is sparser; 3 in the gap-filling batch, started
+#: between two solved neighbours); a straggler (a level at a jump of the model) stops at the limit as it stands,
+#: and its sub-problem, if infeasible or dominated, goes to the gap-filling batch or its gap to the interpolated
+#: points. BFGS on many variables needs more.
 _FRONT_MAXITER = {"fd": 8, "bfgs": 40}
 _GAP_MAXITER = {"fd": 5, "bfgs": 40}
 #: iterations and tolerance of the anchors (they fix the ideal and the nadir, so they converge fully: with BFGS the
