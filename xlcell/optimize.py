@@ -41,6 +41,9 @@ QP_ACTIVE_TOL = 1e-9
 KKT_HELD_REG = 1e-14
 #: a multi-start's merit this far (relative, plus 10 predicted steps) behind its group's best converged start stops it
 START_BEHIND_TOL = 1e-6
+#: a multi-start within this distance (in u, largest component) of its group's best converged start, and no better,
+#: is heading for the same minimum and stops
+START_SAME = 1e-3
 _SENSES = {"min": 1.0, "minimise": 1.0, "minimize": 1.0, "max": -1.0, "maximise": -1.0, "maximize": -1.0}
 
 
@@ -133,6 +136,11 @@ def _with_limits(constraints: Sequence[Constraint], context: Mapping[str, Any] |
         if impose and applies and key not in own:
             out.append(Constraint(key, upper=upper))
     return out
+
+
+def _columns(ev: Evaluation, keys: Iterable[str], n: int) -> dict[str, np.ndarray]:
+    """The outputs ``keys`` of an evaluation of ``n`` designs, each a column of n values (display units)."""
+    return {k: np.broadcast_to(np.asarray(ev[k], dtype=float), (n,)).copy() for k in keys}
 
 
 class DesignProblem:
@@ -265,9 +273,9 @@ class DesignProblem:
         ev = self.evaluation(X)
         return self._fg(ev, np.atleast_2d(X).shape[0])
 
-    def _fg(self, ev: Evaluation, n: int) -> tuple[np.ndarray, np.ndarray]:
+    def _fg(self, ev: Evaluation, n: int, extra: Iterable[str] = ()) -> tuple[np.ndarray, np.ndarray]:
         # every output asked up front: each partial provider computes them all in one call, and only them
-        ev.want([o.key for o in self.objectives] + [r.key for r in self.rows], complete=True)
+        ev.want([o.key for o in self.objectives] + [r.key for r in self.rows] + list(extra), complete=True)
         def col(key: str) -> np.ndarray:  # an output as a column of n designs
             v = np.asarray(ev[key], dtype=float)
             return v if v.shape == (n,) else np.broadcast_to(v, (n,))
@@ -281,6 +289,24 @@ class DesignProblem:
             G[:, j] = (r.bound - v) if r.kind == ">=" else (v - r.bound)
         return F, G
 
+    def evaluate_outputs(self, X: np.ndarray,
+                         keys: Iterable[str]) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+        """``(F, G)`` as :meth:`evaluate` gives them and the outputs ``keys`` as :meth:`outputs` gives them, from one
+        model call (a front's points and their table, issue 15).
+
+        Parameters
+        ----------
+        X : ndarray
+            The population, as :meth:`evaluate` takes it.
+        keys : iterable of str
+            The outputs to tabulate, as :meth:`outputs` takes them.
+        """
+        X = np.atleast_2d(np.asarray(X, dtype=float))
+        keys = list(keys)
+        ev = self.evaluation(X)
+        F, G = self._fg(ev, X.shape[0], keys)
+        return F, G, _columns(ev, keys, X.shape[0])
+
     def outputs(self, X: np.ndarray, keys: Iterable[str]) -> dict[str, np.ndarray]:
         """Model outputs ``keys`` (display units) for the population ``X``, one model call.
 
@@ -292,8 +318,7 @@ class DesignProblem:
             Output keys of the registry (e.g. ``"cell_cost_usd_per_kWh"``).
         """
         X = np.atleast_2d(np.asarray(X, dtype=float))
-        ev = self.evaluation(X)
-        return {k: np.broadcast_to(np.asarray(ev[k], dtype=float), (X.shape[0],)).copy() for k in keys}
+        return _columns(self.evaluation(X), keys, X.shape[0])
 
     def x_base(self) -> np.ndarray:
         """The base design's values of the variables, clipped into the bounds (the centre where derived)."""
@@ -1015,17 +1040,23 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
         converged[stuck] = viol(c[stuck]) <= FEASIBILITY_TOL
         active[stuck] = False
         if groups is not None:  # multi-starts: a start clearly behind its group's best converged one stops
-            fin = converged & (viol(c) <= FEASIBILITY_TOL) & (groups >= 0)
-            if fin.any():
+            fin = np.flatnonzero(converged & (viol(c) <= FEASIBILITY_TOL) & (groups >= 0))
+            if len(fin):
+                fin = fin[np.lexsort((s[fin], groups[fin]))]
+                top = fin[np.r_[True, groups[fin][1:] != groups[fin][:-1]]]  # each group's best converged start
                 best = np.full(int(groups.max()) + 1, np.inf)
-                np.minimum.at(best, groups[fin], s[fin])
+                where = np.zeros(int(groups.max()) + 1, dtype=int)
+                best[groups[top]], where[groups[top]] = s[top], top
                 live = np.flatnonzero(active & (groups >= 0))
                 b = best[groups[live]]
                 # its predicted decrease: the directional derivative of its QP step times the step it now tries (a
                 # start whose line search keeps cutting its step predicts less and less)
-                behind = merit(s[live], c[live], mu[live]) > b + 10.0 * alpha[live] * np.abs(D[live]) \
-                    + START_BEHIND_TOL * (1.0 + np.abs(b))
-                active[live[behind]] = False
+                ml = merit(s[live], c[live], mu[live])
+                behind = ml > b + 10.0 * alpha[live] * np.abs(D[live]) + START_BEHIND_TOL * (1.0 + np.abs(b))
+                # or it has come within START_SAME of that start, no better: the same minimum, found already
+                same = np.isfinite(b) & (np.abs(u[live] - u[where[groups[live]]]).max(axis=1) <= START_SAME)
+                same[same] &= ml[same] >= b[same] - START_BEHIND_TOL * (1.0 + np.abs(b[same]))
+                active[live[behind | same]] = False
         active &= nit < maxiter
         if callback:
             callback(int(active.sum()))

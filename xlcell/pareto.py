@@ -18,10 +18,16 @@ Hessians for up to six variables). For an epsilon-constraint front of two object
 space-filling sample in one call (a few hundred designs per variable: the call costs nearly the same as one
 design) whose best designs start the anchors and whose feasible non-dominated set tells where the front runs;
 the levels go at equal arc length along that shape, each bounding the objective that changes faster there, and
-are solved in the same batch as the anchors, each from its best known design; a quarter of the levels, and every
-level that batch loses (infeasible at its iteration limit, a duplicate or dominated), then go into the gaps of
-the front that lose the most hypervolume, started between the designs at each gap's ends. Every point returned
-is a design the model evaluated, feasible and non-dominated.
+are solved in the same batch as the anchors, each from its best sample design; a quarter of the levels, and
+every level that batch loses (infeasible at its iteration limit, a duplicate or dominated), then go into the
+gaps of the front that lose the most hypervolume, started between the designs at each gap's ends. A front of
+more than 21 points solves one sub-problem per 6 points (at least 21) that way and interpolates the others
+between solved neighbours in the gaps that lose the most hypervolume (along the chord in the design space, and
+across a kink of the Pareto set, where the neighbours hold different bounds or constraints, along the tangents
+that meet there), all evaluated in the one model call that also gives the outputs. Every point returned is a
+design the model evaluated, feasible and non-dominated (an interpolated one lies off the front by about the
+square of its solved neighbours' spacing at most; against the benchmark's dense reference fronts, 1-3 points of
+141 lie more than 1e-4 of the range behind them, as on the fronts whose every point is solved).
 
 The hypervolume is measured in the normalised space with the reference point 1.1 on every axis (exact: a sweep
 in 2-D, recursive slicing above). The knee is the front point with the least Σ f̂_k, the point furthest
@@ -58,10 +64,12 @@ _SAMPLE_MIN, _SAMPLE_MAX = 256, 4096
 #: step and merit tolerance (in u, scaled objectives) of the batched front's sub-problems: 1e-7 moves a point by
 #: far less than the gaps between front points, which are what the hypervolume loses at 1e-3 (issue 15)
 _FRONT_TOL = 1e-7
-#: iterations (model calls) of the front's sub-problems, Newton (finite-difference Hessians) and BFGS: most Newton
-#: solves converge in 3-6 iterations from their starts (3 in the gap-filling batch, started between two solved
-#: neighbours); a straggler (a level at a jump of the model) stops at the limit as it stands, and its sub-problem,
-#: if infeasible or dominated, goes to the gap-filling batch. BFGS on many variables needs more.
+#: iterations (model calls) of the front's sub-problems, Newton (finite-difference Hessians; fewer with
+#: interpolated points, :func:`_front_maxiter`) and BFGS: from the sample's designs most Newton solves converge in
+#: 3-4 iterations with 2 variables and 4-8 with 4 (the sample is sparser; 3 in the gap-filling batch, started
+#: between two solved neighbours); a straggler (a level at a jump of the model) stops at the limit as it stands,
+#: and its sub-problem, if infeasible or dominated, goes to the gap-filling batch or its gap to the interpolated
+#: points. BFGS on many variables needs more.
 _FRONT_MAXITER = {"fd": 8, "bfgs": 40}
 _GAP_MAXITER = {"fd": 5, "bfgs": 40}
 #: iterations and tolerance of the anchors (they fix the ideal and the nadir, so they converge fully: with BFGS the
@@ -78,6 +86,13 @@ _FD_HESSIAN_VARS = 6
 _GAP_FILL = 0.25
 #: rounds of gap filling, a round after the first only when the last lost more than this share of the levels
 _GAP_ROUNDS, _GAP_REROUND = 3, 0.2
+#: a 2-objective front of up to this many points solves a sub-problem for each; a larger one solves one per
+#: _FILL_PER points (at least _SKELETON_MIN) and interpolates the others between solved neighbours, in at most
+#: _FILL_ROUNDS model calls (a second only when the first lost more than _GAP_REROUND of them)
+_SKELETON_MIN, _FILL_PER, _FILL_ROUNDS = 21, 6, 2
+#: a level stopped at its iteration limit this close to feasible (scaled violation) is no sign of a front the
+#: first batch missed: it does not count towards the gap-filling batch of a front with interpolated points
+_NEAR_FEASIBLE = 1e-3
 
 
 # --------------------------------------------------------------------------------------------------
@@ -113,9 +128,15 @@ def non_dominated(F: np.ndarray, tol: float = 0.0) -> np.ndarray:
     keep = np.empty(n, dtype=bool)
     for start in range(0, n, _CHUNK):  # columns i of the pairwise tables, a block at a time
         block = F[start:start + _CHUNK]
-        le = np.all(F[:, None, :] <= block[None, :, :] + tol, axis=2)  # le[j, i]: row j <= row i everywhere
-        lt = np.any(F[:, None, :] < block[None, :, :] - tol, axis=2)
-        ge = np.all(block[None, :, :] <= F[:, None, :] + tol, axis=2)  # row i <= row j everywhere
+        # one objective at a time (numpy's all/any over a last axis of a few objectives is 20x slower)
+        le = np.ones((n, len(block)), dtype=bool)  # le[j, i]: row j <= row i everywhere
+        lt = np.zeros((n, len(block)), dtype=bool)  # row j < row i somewhere
+        ge = np.ones((n, len(block)), dtype=bool)  # row i <= row j everywhere
+        for c in range(F.shape[1]):
+            a, b = F[:, c][:, None], block[:, c][None, :]
+            le &= a <= b + tol
+            lt |= a < b - tol
+            ge &= b <= a + tol
         dominated = np.any(le & lt, axis=0)
         first_equal = np.argmax(le & ge, axis=0)  # index of the first row equal to each row of the block
         keep[start:start + len(block)] = ~dominated & (first_equal == np.arange(start, start + len(block)))
@@ -250,10 +271,15 @@ class ParetoFront:
         doc="NaN for fewer than 2 points"))
     knee: int = field(metadata=param("Index of the knee point", "-", key="knee"))
     n_subproblems: int = field(metadata=param("Sub-problems", "-", key="subproblems"))
-    n_infeasible: int = field(metadata=param("Sub-problems that ended infeasible (dropped)", "-", key="infeasible"))
-    n_dominated: int = field(metadata=param("Feasible solutions dropped as dominated or duplicate", "-",
-                                            key="dominated"))
+    n_infeasible: int = field(metadata=param(
+        "Sub-problems that ended infeasible, and interpolated designs found infeasible (dropped)", "-",
+        key="infeasible"))
+    n_dominated: int = field(metadata=param(
+        "Feasible solutions and interpolated designs dropped as dominated or duplicate", "-", key="dominated"))
     n_model_calls: int = field(metadata=param("Model calls", "-", key="model_calls"))
+    n_interpolated: int = field(default=0, metadata=param(
+        "Points interpolated between solved neighbours (each evaluated by the model, feasible)", "-",
+        key="interpolated"))
     seconds: float = field(default=0.0, compare=False, metadata=param("Run time", "s", key="seconds"))
     units: dict[str, str] = field(default_factory=dict, metadata=param(
         "Display unit of each variable and output: the registry's (optimize.key_units)", "text", key="units"))
@@ -370,10 +396,13 @@ class _Sample:
     violation: np.ndarray
 
     @classmethod
-    def draw(cls, problem: Any, seed: int) -> "_Sample":
+    def draw(cls, problem: Any, seed: int, extra: np.ndarray | None = None) -> "_Sample":
+        """The sample of ``problem``'s box (seed ``seed``) and the designs ``extra`` (rows of u, e.g. the base
+        design), evaluated in one model call."""
         d = problem.xl.size
         n = int(min(_SAMPLE_MAX, max(_SAMPLE_MIN, _SAMPLE_PER_VAR * d)))
-        U = lhs(n, d, seed)
+        U = lhs(n, d, seed) if extra is None else np.vstack([lhs(n, d, seed), np.atleast_2d(extra)])
+        n = len(U)
         F, G = problem.evaluate(problem.xl + U * (problem.xu - problem.xl))
         v = np.maximum(0.0, G / problem.g_scale).max(axis=1, initial=0.0) if problem.n_con else np.zeros(n)
         bad = ~(np.all(np.isfinite(F), axis=1) & np.all(np.isfinite(G), axis=1))
@@ -388,16 +417,20 @@ class _Sample:
 def _anchor_rows(problem: Any, sample: _Sample, off: np.ndarray, scale: np.ndarray, n_starts: int,
                  first: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The anchors' multi-start rows for :func:`_solve_rows`: objective k (scaled) plus ρ times the sum of the
-    others, from the base design and the sample's ``n_starts - 1`` best designs for it; no epsilon bound (a
-    constant row). Where the minimum of f_k is one design the augmentation moves it by O(ρ) and f_k by O(ρ²);
+    others, from the sample's ``n_starts`` best designs for it (the sample holds the base design ``first``); with
+    BFGS Hessians (many variables) the base design is always one of them (BFGS from the sample's random designs
+    crawls along ZDT's ρ-small, linear pull of the other objective). No epsilon bound (a constant row). Where the minimum of f_k is one design the augmentation moves it by O(ρ) and f_k by O(ρ²);
     where f_k has a plateau (a bound or a constraint holds it) it picks the best of the others on it, as the
     lexicographic second stage of :func:`_anchor` does, without that stage's degenerate equality constraint."""
     m = problem.n_obj
     aug = np.where(np.eye(m, dtype=bool), 1.0, _RHO)
     per = max(1, n_starts)
     S = _scaled(sample.F, off, scale)
-    starts = np.concatenate([np.repeat(first[None, None, :], m, axis=0),
-                             np.array([sample.u[sample.best(S @ aug[i], per - 1)] for i in range(m)])], axis=1)
+    if _hessian(problem) == "fd":  # Newton steps from the sample's best: a far start only lengthens the batch
+        starts = np.array([sample.u[sample.best(S @ aug[i], per)] for i in range(m)])
+    else:
+        starts = np.concatenate([np.repeat(first[None, None, :], m, axis=0),
+                                 np.array([sample.u[sample.best(S @ aug[i], per - 1)] for i in range(m)])], axis=1)
     return aug[np.repeat(np.arange(m), per)] / scale, np.zeros((m * per, m)), np.ones(m * per), starts.reshape(m * per, -1)
 
 
@@ -481,6 +514,16 @@ def _linear_rows(ideal: np.ndarray, span: np.ndarray, c_obj: np.ndarray,
     return W, A, eps + ideal[c_obj] / span[c_obj]
 
 
+def _front_maxiter(problem: Any, fill: bool = False) -> int:
+    """Iteration limit of the front's levels in batch 1 (:data:`_FRONT_MAXITER`); with points to interpolate
+    (``fill``), Newton levels stop after 3 iterations with 2 variables, 2 n_var - 2 with more (the sample is
+    sparser there): a level stopped so is a feasible design near the front or lost, and the interpolated designs
+    around it are evaluated and filtered like any other."""
+    if fill and _hessian(problem) == "fd":
+        return min(max(3, 2 * problem.n_var - 2), _FRONT_MAXITER["fd"])
+    return _FRONT_MAXITER[_hessian(problem)]
+
+
 def _hessian(problem: Any) -> str:
     """The batched SQP's Hessians for ``problem``: finite differences (Newton) for a few variables, else BFGS."""
     return "fd" if problem.n_var <= _FD_HESSIAN_VARS else "bfgs"
@@ -498,57 +541,179 @@ def _solve_rows(problem: Any, cons: Callable | None, W: np.ndarray, A: np.ndarra
         return e if cons is None else np.hstack([cons(F, G), e])
 
     hess = _hessian(problem)
-    return solve_batch(problem, scalar, con, U0, tol=tol, maxiter=_FRONT_MAXITER[hess] if maxiter is None else maxiter,
+    return solve_batch(problem, scalar, con, U0, tol=tol, maxiter=_front_maxiter(problem) if maxiter is None else maxiter,
                        hessian=hess, groups=groups)
 
 
+@dataclass
+class _Points:
+    """Designs of a front and their values from one model call: u (n, n_var), F (n, n_obj) minimisation form, G
+    (n, n_con), the outputs asked (display units; None for a FunctionProblem), which rows were interpolated."""
+
+    u: np.ndarray
+    F: np.ndarray
+    G: np.ndarray
+    outputs: dict[str, np.ndarray] | None
+    interpolated: np.ndarray
+
+    @classmethod
+    def evaluate(cls, problem: Any, U: np.ndarray, keys: list[str], interpolated: np.ndarray) -> "_Points":
+        """The designs ``U`` (rows of u) evaluated in one model call, with the outputs ``keys`` of a DesignProblem."""
+        X = problem.xl + U * (problem.xu - problem.xl)
+        if isinstance(problem, DesignProblem):
+            F, G, out = problem.evaluate_outputs(X, keys)
+        else:
+            (F, G), out = problem.evaluate(X), None
+        return cls(U, F, G, out, interpolated)
+
+    def feasible(self, problem: Any) -> np.ndarray:
+        v = np.maximum(0.0, self.G / problem.g_scale).max(axis=1, initial=0.0) if problem.n_con else 0.0
+        return (v <= FEASIBILITY_TOL) & np.all(np.isfinite(self.F), axis=1) & np.all(np.isfinite(self.G), axis=1)
+
+    def take(self, rows: np.ndarray) -> "_Points":
+        out = None if self.outputs is None else {k: v[rows] for k, v in self.outputs.items()}
+        return _Points(self.u[rows], self.F[rows], self.G[rows], out, self.interpolated[rows])
+
+
+def _skeleton(n: int) -> int:
+    """Sub-problems solved of a 2-objective front of ``n`` points: all up to :data:`_SKELETON_MIN`, beyond that
+    one per :data:`_FILL_PER` points but at least :data:`_SKELETON_MIN`; the others are interpolated."""
+    return n if n <= _SKELETON_MIN else max(_SKELETON_MIN, -(-n // _FILL_PER))
+
+
+def _sorted_front(H: np.ndarray) -> np.ndarray:
+    """Rows of the non-dominated points of ``H`` (normalised by the anchors) inside the anchors' box, in the order
+    of the first objective."""
+    rows = np.flatnonzero(non_dominated(H, tol=_SAME) & np.all(H <= 1.0 + _SAME, axis=1) & np.all(H >= -_SAME, axis=1))
+    return rows[np.lexsort((H[rows, 1], H[rows, 0]))]
+
+
+def _active(problem: Any, U: np.ndarray, G: np.ndarray) -> np.ndarray:
+    """Which bounds (lower, then upper, per variable) and constraints of ``problem`` hold at the designs ``U``
+    (rows of u, values G), within :data:`~xlcell.optimize.FEASIBILITY_TOL` (n, 2 n_var + n_con)."""
+    tol = FEASIBILITY_TOL
+    con = G / problem.g_scale > -tol if problem.n_con else np.zeros((len(U), 0), dtype=bool)
+    return np.concatenate([U <= tol, U >= 1.0 - tol, con], axis=1)
+
+
+def _along(U: np.ndarray, act: np.ndarray, j: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Designs at the fractions ``w`` of the gaps ``j`` between neighbours of a sorted 2-objective front (designs
+    ``U``, rows of u; ``act``: their bounds and constraints that hold, :func:`_active`): on the chord between a
+    gap's ends, and, where the two ends hold different bounds or constraints, also through the kink between them.
+
+    There the Pareto set leaves a bound or a constraint and the chord cuts its corner, so a second design goes
+    along the two tangents that meet at the kink: from each end, the direction from its own other neighbour
+    where that holds the same set, or, at an end on a bound, the chord with the held variables fixed; the corner
+    is where the two lines pass closest (their mid-point), used when both lines run forward to it and the path
+    through it is less than twice the chord. (Along a curved constraint the tangent leaves it, so which of the
+    two designs is better is known only once both are evaluated.)
+
+    Returns the chord's designs (len(j), n_var) and the kink's (nan where there is none).
+    """
+    a, b = U[j], U[j + 1]
+    chord = np.clip(a + w[:, None] * (b - a), 0.0, 1.0)
+    out = np.full_like(chord, np.nan)
+    n_var = U.shape[1]
+    for g in np.unique(j):
+        if np.array_equal(act[g], act[g + 1]):
+            continue
+        ends = []
+        for i, o, back in ((g, g + 1, g - 1), (g + 1, g, g + 2)):  # each end, the other end, its own other neighbour
+            if 0 <= back < len(U) and np.array_equal(act[back], act[i]):
+                t = U[i] - U[back]
+            else:
+                held = act[i, :n_var] | act[i, n_var:2 * n_var]
+                t = np.where(held, 0.0, U[o] - U[i]) if held.any() else np.zeros(n_var)
+            ends.append(t)
+        ta, tb = ends
+        if not (np.any(ta) and np.any(tb)):
+            continue
+        (s, r), *_ = np.linalg.lstsq(np.c_[ta, -tb], U[g + 1] - U[g], rcond=None)
+        if not (s > 0 and r > 0):
+            continue
+        k = 0.5 * (U[g] + s * ta + U[g + 1] + r * tb)  # the corner
+        la, lb = np.linalg.norm(k - U[g]), np.linalg.norm(U[g + 1] - k)
+        if not (la > 0 and lb > 0) or la + lb > 2.0 * np.linalg.norm(U[g + 1] - U[g]):
+            continue
+        rows = np.flatnonzero(j == g)
+        dist = w[rows] * (la + lb)
+        first = dist <= la
+        out[rows] = np.clip(np.where(first[:, None], U[g] + (dist / la)[:, None] * (k - U[g]),
+                                     k + ((dist - la) / lb)[:, None] * (U[g + 1] - k)), 0.0, 1.0)
+    return chord, out
+
+
+def _gap_ends(H: np.ndarray) -> list[tuple[bytes, bytes]]:
+    """A key for each gap between neighbours of a sorted 2-objective front ``H`` (its two ends, rounded)."""
+    return [(H[i].round(6).tobytes(), H[i + 1].round(6).tobytes()) for i in range(len(H) - 1)]
+
+
+def _close_gaps(closed: set[tuple[bytes, bytes]], ends: list[tuple[bytes, bytes]], j: np.ndarray, ok: np.ndarray,
+                Hn: np.ndarray, H: np.ndarray) -> None:
+    """Mark as cut (add to ``closed``) each gap ``g`` of ``j`` none of whose new points (normalised ``Hn``, usable
+    where ``ok``) lies strictly inside it: they all returned to its ends or were lost, the front jumps there."""
+    for g in np.unique(j):
+        inside = (j == g) & ok & (Hn[:, 0] > H[g, 0] + _SAME) & (Hn[:, 0] < H[g + 1, 0] - _SAME)
+        if not inside.any():
+            closed.add(ends[g])
+
+
 def _front_two(problem: Any, sample: _Sample, off: np.ndarray, scale: np.ndarray, k: int, n_starts: int, seed: int,
-               first: np.ndarray, cons: Callable | None) -> tuple[list[SubResult], list[SubResult], int, int]:
-    """The anchors and ``k`` epsilon sub-problems of a 2-objective front, in (at most) two batches.
+               first: np.ndarray, cons: Callable | None, keys: list[str]) -> tuple[list[SubResult], list[SubResult], int, int, _Points, int]:
+    """The anchors and ``k`` further points of a 2-objective front: epsilon sub-problems solved in batches and,
+    beyond :data:`_SKELETON_MIN` points, designs interpolated between solved neighbours.
 
-    Batch 1 solves the anchors' multi-starts (from the base design and the sample's best designs for each) and
-    ``k`` levels placed along the sample's feasible non-dominated set (normalised by its own extent, see
-    :func:`_two_levels`), each started from the best known design for it: among the sample and the designs
-    interpolated between the two sample points that bracket its level (evaluated in one model call), the least
-    of its objective plus :data:`_START_MU` times its violation (a near start slightly outside beats a far
-    feasible one). Batch 2 spends the sub-problems batch 1 lost (infeasible, duplicate or dominated, e.g. levels
-    beyond the true anchors, or all of them when the sample lies far from the front, as on ZDT's 30 variables)
-    in the largest gaps of the front found (:func:`_gap_levels`), started between the designs at each gap's ends.
+    Batch 1 solves the anchors' multi-starts (:func:`_anchor_rows`) and levels placed along
+    the sample's feasible non-dominated set (normalised by its own extent, see :func:`_two_levels`), each started
+    from the sample's design with the least objective plus :data:`_START_MU` times its violation for it (a near
+    start slightly outside beats a far feasible one). Up to :data:`_SKELETON_MIN` points a quarter of the levels
+    is kept back: batch 2 spends them and those batch 1 lost (infeasible, duplicate or dominated, e.g. levels
+    beyond the true anchors) in the largest gaps of the front found (:func:`_gap_levels`), started between the
+    designs at each gap's ends; a further round follows when a round loses many (the sample far from the front,
+    as on ZDT's 30 variables, or a front cut into pieces).
 
-    Returns (anchors, level solutions, sub-problems solved, model calls).
+    Beyond :data:`_SKELETON_MIN` points, :func:`_skeleton` of them are solved so (batch 1 with them all, batch 2
+    only when it lost more than :data:`_GAP_REROUND` of them) and the others are designs interpolated in u between
+    the solved neighbours at the ends of the largest gaps of the front (:func:`_gap_levels`, the gaps found cut
+    left out). Along a stretch of the front where the same constraints bind, the solutions of the epsilon
+    sub-problems form a smooth curve in the design space, so such a design lies off that curve by the square of
+    the solved points' spacing, and off the front by less (where only the level binds, the combination of the
+    objectives that the front minimises is stationary: the square of that again). Each is evaluated by the model
+    and kept only where feasible and non-dominated; a gap whose designs are all lost is cut, and when more than
+    :data:`_GAP_REROUND` of them are lost, as many go once more into the open gaps.
+
+    Returns (anchors, level solutions, sub-problems solved, model calls, designs, interpolated designs found
+    infeasible): the designs are the feasible solutions and interpolated designs, evaluated in the last model
+    call with the outputs ``keys`` (a DesignProblem; for a FunctionProblem without interpolation, the solutions'
+    own values).
     """
     m = 2
     calls = 0
+    n_target = k + m
+    ks = _skeleton(n_target) - m  # levels solved as sub-problems
+    fill = ks < k
     WA, AA, bA, UA = _anchor_rows(problem, sample, off, scale, n_starts, first)
     per = max(1, n_starts)
     # the front's shape from the sample: its feasible non-dominated designs
     ok = (sample.violation <= FEASIBILITY_TOL) & np.all(np.isfinite(sample.F), axis=1)
     Fok, Uok = sample.F[ok], sample.u[ok]
     nd = non_dominated(Fok) if len(Fok) else np.zeros(0, dtype=bool)
-    Fnd, Und = Fok[nd], Uok[nd]
-    order = np.lexsort((Fnd[:, 1], Fnd[:, 0]))
-    Fnd, Und = Fnd[order], Und[order]
+    Fnd = Fok[nd][np.lexsort((Fok[nd][:, 1], Fok[nd][:, 0]))]
     ideal_e, nadir_e = (Fnd.min(axis=0), Fnd.max(axis=0)) if len(Fnd) else (np.zeros(m), np.zeros(m))
-    k1 = k - min(k, max(2, int(round(_GAP_FILL * k)))) if len(Fnd) >= 2 and np.all(nadir_e > ideal_e) else 0
+    shaped = len(Fnd) >= 2 and np.all(nadir_e > ideal_e)
+    k1 = (ks if fill else k - min(k, max(2, int(round(_GAP_FILL * k))))) if shaped else 0
     if k1:
         span_e = nadir_e - ideal_e
-        c_obj, eps, j, w = _two_levels((Fnd - ideal_e) / span_e, k1)
+        c_obj, eps, _, _ = _two_levels((Fnd - ideal_e) / span_e, k1)
         W1, A1, b1 = _linear_rows(ideal_e, span_e, c_obj, eps)
-        U_int = np.clip(Und[j] + w[:, None] * (Und[j + 1] - Und[j]), 0.0, 1.0)
-        F_int, G_int = problem.evaluate(problem.xl + U_int * (problem.xu - problem.xl))
-        calls += 1
-        v_int = np.maximum(0.0, G_int / problem.g_scale).max(axis=1, initial=0.0) if problem.n_con else np.zeros(k1)
-        v_int = np.where(np.all(np.isfinite(F_int), axis=1) & np.isfinite(v_int), v_int, np.inf)
-        cu, cF = np.vstack([sample.u, U_int]), np.vstack([sample.F, F_int])
-        cv = np.r_[sample.violation, v_int]
-        sc = W1 @ cF.T
-        over = np.maximum(0.0, -(A1 @ cF.T + b1[:, None]))  # (k1, candidates): beyond each level's bound
-        merit = np.where(np.isfinite(sc), sc, np.inf) + _START_MU * np.maximum(cv[None, :], over)
-        U1 = cu[np.argmin(np.where(np.isfinite(merit), merit, np.inf), axis=1)]
+        sc = W1 @ sample.F.T
+        over = np.maximum(0.0, -(A1 @ sample.F.T + b1[:, None]))  # (k1, sample): beyond each level's bound
+        merit = np.where(np.isfinite(sc), sc, np.inf) + _START_MU * np.maximum(sample.violation[None, :], over)
+        U1 = sample.u[np.argmin(np.where(np.isfinite(merit), merit, np.inf), axis=1)]
     else:
         W1, A1, b1, U1 = np.zeros((0, m)), np.zeros((0, m)), np.zeros(0), np.zeros((0, problem.n_var))
     res = _solve_rows(problem, cons, np.vstack([WA, W1]), np.vstack([AA, A1]), np.r_[bA, b1], np.vstack([UA, U1]),
-                      np.r_[np.full(m * per, _ANCHOR_MAXITER), np.full(k1, _FRONT_MAXITER[_hessian(problem)])],
+                      np.r_[np.full(m * per, _ANCHOR_MAXITER), np.full(k1, _front_maxiter(problem, fill))],
                       np.r_[np.full(m * per, _ANCHOR_TOL[_hessian(problem)]), np.full(k1, _FRONT_TOL)],
                       np.r_[np.repeat(np.arange(m), per), np.full(k1, -1)])
     calls += res.n_model_calls
@@ -559,21 +724,21 @@ def _front_two(problem: Any, sample: _Sample, off: np.ndarray, scale: np.ndarray
     ideal, nadir = FA.min(axis=0), FA.max(axis=0)
     span = nadir - ideal
     n_sub = m + k1
-    if not np.all(span > 1e-12 * np.maximum(np.abs(ideal), 1.0)):
-        return anchors, levels, n_sub, calls
+    shaped = bool(np.all(span > 1e-12 * np.maximum(np.abs(ideal), 1.0)))
     closed: set[tuple[bytes, bytes]] = set()  # gaps whose levels all returned to their ends: the front is cut there
-    for rnd in range(_GAP_ROUNDS):
+    for rnd in range(_GAP_ROUNDS if shaped else 0):
         known = anchors + [r for r in levels if r.feasible]
         H = (np.array([r.F for r in known]) - ideal) / span
-        keep = non_dominated(H, tol=_SAME) & np.all(H <= 1.0 + _SAME, axis=1) & np.all(H >= -_SAME, axis=1)
-        H, Uk = H[keep], np.array([r.u for r in known])[keep]
-        order = np.lexsort((H[:, 1], H[:, 0]))
-        H, Uk = H[order], Uk[order]
-        k2 = k - (len(H) - m)
-        # a further round only when the last lost many (a front cut into pieces, as ZDT3's)
-        if len(H) < 2 or k2 <= (0 if rnd == 0 else _GAP_REROUND * k):
+        rows = _sorted_front(H)
+        H, Uk = H[rows], np.array([r.u for r in known])[rows]
+        k2 = ks - (len(H) - m)
+        # a further round only when the last lost many (a front cut into pieces, as ZDT3's); so too the first
+        # when the points beyond the solved ones are interpolated, where a level stopped just outside its
+        # constraints (its Newton steps had not quite reached them) leaves its gap to the interpolation
+        near = sum(_NEAR_FEASIBLE >= r.violation > FEASIBILITY_TOL for r in levels[-k1:]) if fill and rnd == 0 else 0
+        if len(H) < 2 or k2 - near <= (0 if rnd == 0 and not fill else _GAP_REROUND * ks):
             break
-        ends = [(H[i].round(6).tobytes(), H[i + 1].round(6).tobytes()) for i in range(len(H) - 1)]
+        ends = _gap_ends(H)
         open_gap = np.array([e not in closed for e in ends])
         if not open_gap.any():
             break
@@ -582,15 +747,53 @@ def _front_two(problem: Any, sample: _Sample, off: np.ndarray, scale: np.ndarray
         U2 = np.clip(Uk[j] + w[:, None] * (Uk[j + 1] - Uk[j]), 0.0, 1.0)
         res2 = _solve_rows(problem, cons, W2, A2, b2, U2, _GAP_MAXITER[_hessian(problem)])
         calls += res2.n_model_calls
-        new = [res2.sub(i) for i in range(len(j))]
-        levels += new
+        levels += [res2.sub(i) for i in range(len(j))]
         n_sub += len(j)
-        Hn = (res2.F - ideal) / span
-        for g in np.unique(j):  # a gap none of whose levels found a point strictly inside it is cut
-            inside = (j == g) & res2.feasible & (Hn[:, 0] > H[g, 0] + _SAME) & (Hn[:, 0] < H[g + 1, 0] - _SAME)
-            if not inside.any():
-                closed.add(ends[g])
-    return anchors, levels, n_sub, calls
+        _close_gaps(closed, ends, j, res2.feasible, (res2.F - ideal) / span, H)
+    known = anchors + [r for r in levels if r.feasible]
+    U, F = np.array([r.u for r in known]), np.array([r.F for r in known])
+    G = np.array([r.G for r in known]).reshape(len(U), -1)
+    interp = np.zeros(len(U), dtype=bool)
+    pts, n_bad = None, 0
+    for rnd in range(_FILL_ROUNDS if fill and shaped else 0):
+        rows = _sorted_front((F - ideal) / span)
+        H, Us = (F[rows] - ideal) / span, U[rows]
+        lost = n_target - len(H)
+        ends = _gap_ends(H)
+        open_gap = np.array([e not in closed for e in ends], dtype=bool)
+        if lost <= (0 if rnd == 0 else _GAP_REROUND * (n_target - ks - m)) or len(H) < 2 or not open_gap.any():
+            break
+        _, _, j, w = _gap_levels(np.where(open_gap[:, None], np.diff(H, axis=0), 0.0), H, lost)
+        Un, Uk = _along(Us, _active(problem, Us, G[rows]), j, w)
+        kink = np.flatnonzero(np.isfinite(Uk[:, 0]))
+        pts = _Points.evaluate(problem, np.vstack([Us, Un, Uk[kink]]), keys,
+                               np.r_[interp[rows], np.ones(len(Un) + len(kink), dtype=bool)])
+        calls += 1
+        if len(kink):  # of a chord's and a kink's design, the feasible one furthest towards the ideal across the gap
+            ns, nu = len(Us), len(Un)
+            ok = pts.feasible(problem)
+            d = np.diff(H, axis=0)[j[kink]]
+            nrm = np.c_[-d[:, 1], d[:, 0]]  # the chord's normal, >= 0 on a front sorted by the first objective
+            sc = lambda r: np.where(ok[r], ((pts.F[r] - ideal) / span * nrm).sum(axis=1), np.inf)  # noqa: E731
+            take_kink = sc(ns + nu + np.arange(len(kink))) < sc(ns + kink)
+            sel = np.arange(ns + nu)
+            sel[ns + kink[take_kink]] = ns + nu + np.flatnonzero(take_kink)
+            pts = pts.take(sel)
+        good = pts.feasible(problem)
+        n_bad += int((~good[len(Us):]).sum())
+        Hp = (pts.F - ideal) / span
+        kept = np.zeros(len(good), dtype=bool)
+        kept[np.flatnonzero(good)[_sorted_front(Hp[good])]] = True  # an interpolated design dominated is lost too
+        _close_gaps(closed, ends, j, kept[len(Us):], Hp[len(Us):], H)
+        pts = pts.take(np.flatnonzero(good))
+        U, F, G, interp = pts.u, pts.F, pts.G, pts.interpolated
+    if pts is None and isinstance(problem, DesignProblem):  # the solved designs and their outputs, one call
+        pts = _Points.evaluate(problem, U, keys, interp)
+        calls += 1
+        pts = pts.take(np.flatnonzero(pts.feasible(problem)))
+    elif pts is None:
+        pts = _Points(U, F, np.array([r.G for r in known]).reshape(len(U), -1), None, interp)
+    return anchors, levels, n_sub, calls, pts, n_bad
 
 
 def _warm_starts(P: np.ndarray, known_p: np.ndarray, known_u: np.ndarray, n_near: int = 2) -> np.ndarray:
@@ -673,9 +876,11 @@ def pareto_front(problem: Any, n_points: int = 11, method: str = "epsilon", *, s
     problem : DesignProblem or FunctionProblem
         At least two objectives.
     n_points : int
-        Sub-problems to solve including the anchors (the front may hold fewer points: dominated, duplicate and
-        infeasible solutions are dropped and counted; the batched two-objective front re-solves the ones it loses
-        in the largest gaps, so its ``n_subproblems`` may exceed ``n_points``, its points never do).
+        Points wanted, anchors included (the front may hold fewer: dominated, duplicate and infeasible solutions
+        are dropped and counted). Each is a sub-problem solved, except on a batched two-objective front of more
+        than 21 points, which solves one per 6 points (at least 21) and interpolates the others between solved
+        neighbours (``n_interpolated``); it re-solves the sub-problems it loses in the largest gaps, so its
+        ``n_subproblems`` may exceed what it planned; its points never exceed ``n_points``.
     method : {"epsilon", "weighted"}
         Epsilon-constraint (recovers non-convex fronts) or weighted sum (only the convex hull).
     seed : int
@@ -732,16 +937,20 @@ def _pareto_front(problem: Any, n_points: int, method: str, seed: int, n_starts:
     two = solver == "batched" and method == "epsilon" and m == 2
     sample = None
     if solver == "batched":
-        sample = _Sample.draw(problem, seed)
+        sample = _Sample.draw(problem, seed, extra=first)
         off, scale = scale_of(sample.F)
         calls += 1
     else:
         off, scale = objective_scale(problem, seed)
     cons = model_constraints(problem) if problem.n_con else None
+    keys = list(dict.fromkeys(problem.objective_names + [c.key for c in problem.constraints]
+                              + [r.key for r in problem.rows] + list(report_keys))) \
+        if isinstance(problem, DesignProblem) else []
     levels: list[SubResult] = []
-    n_sub = 0
+    n_sub, pts, n_bad = 0, None, 0
     if two:
-        anchors, levels, n_sub, c = _front_two(problem, sample, off, scale, n_points - m, n_starts, seed, first, cons)
+        anchors, levels, n_sub, c, pts, n_bad = _front_two(problem, sample, off, scale, n_points - m, n_starts, seed,
+                                                          first, cons, keys)
         calls += c
         if progress:
             progress(total, total)
@@ -783,7 +992,7 @@ def _pareto_front(problem: Any, n_points: int, method: str, seed: int, n_starts:
     n_infeasible = 0
     if two:
         solved += levels
-        n_infeasible = sum(not r.feasible for r in levels)
+        n_infeasible = sum(not r.feasible for r in levels) + n_bad
         grid = []
     if solver == "batched" and grid:
         P = np.array(grid)
@@ -837,18 +1046,19 @@ def _pareto_front(problem: Any, n_points: int, method: str, seed: int, n_starts:
         if progress:
             progress(len(solved), max(total, len(solved)))
 
-    ok = [s for s in solved if s.feasible]
-    U = np.array([s.u for s in ok])
-    Fm = np.array([s.F for s in ok])
-    keep = non_dominated(fhat(Fm), tol=_SAME)
-    U, Fm = U[keep], Fm[keep]
-    order = np.lexsort(Fm.T[::-1])
-    U, Fm = U[order], Fm[order]
+    if pts is None:  # the solutions; the 2-objective front's designs come evaluated with their outputs
+        ok = [s for s in solved if s.feasible]
+        pts = _Points(np.array([s.u for s in ok]), np.array([s.F for s in ok]), np.array([s.G for s in ok]), None,
+                      np.zeros(len(ok), dtype=bool))
+    keep = non_dominated(fhat(pts.F), tol=_SAME)
+    rows = np.flatnonzero(keep)
+    pts = pts.take(rows[np.lexsort(pts.F[rows].T[::-1])])
+    U, Fm = pts.u, pts.F
     X = problem.xl + U * span_u
     senses = np.asarray(problem.senses, dtype=float)
-    if isinstance(problem, DesignProblem):
-        keys = list(dict.fromkeys(problem.objective_names + [c.key for c in problem.constraints]
-                                  + [r.key for r in problem.rows] + list(report_keys)))
+    if isinstance(problem, DesignProblem) and pts.outputs is not None:
+        outputs = pts.outputs
+    elif isinstance(problem, DesignProblem):
         outputs = problem.outputs(X, keys)
         calls += 1
     else:
@@ -859,7 +1069,8 @@ def _pareto_front(problem: Any, n_points: int, method: str, seed: int, n_starts:
         method=method, variable_keys=list(problem.variable_names), objective_keys=list(problem.objective_names),
         senses=senses, X=X, F=Fm * senses, outputs=outputs, ideal=ideal * senses, nadir=nadir * senses,
         hypervolume=hv, knee=knee_index(Fm, ideal, nadir), n_subproblems=n_sub or len(solved), n_infeasible=n_infeasible,
-        n_dominated=len(ok) - int(keep.sum()), n_model_calls=calls, seconds=time.perf_counter() - t0,
+        n_dominated=len(keep) - int(keep.sum()), n_model_calls=calls, n_interpolated=int(pts.interpolated.sum()),
+        seconds=time.perf_counter() - t0,
         units=key_units(problem, problem.variable_names, outputs),
     )
 
