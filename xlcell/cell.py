@@ -833,7 +833,7 @@ def _check_derived_neg_thickness(derived: Array, is_derived: Array, np_ratio: Ar
         i = int(exc.where.split()[-1]) - 1 if exc.where else 0
         raise InputError("np_ratio", float(ratio.ravel()[i]),
                          f"a ratio that gives a negative coating {spec.allowed().removeprefix('a number ')}; it "
-                         f"gives {exc.value:.3g} µm with this positive coating (pos_thickness_um)",
+                         f"gives {exc.value:.3g} µm with this positive coating (pos_thickness_um, pos_specific_capacity_mAh_g)",
                          exc.where) from None
 
 
@@ -1106,7 +1106,14 @@ def chain(d: CellDesign, fmt: CellFormat | None = None, calendering: Mapping[str
     couple = np.where(np.isnan(f.asi_electrochemical_ohm_m2), asi_ec, f.asi_electrochemical_ohm_m2)
     asi_rating = np.where(np.isnan(f.asi_energy_ohm_m2), couple + asi_hw, f.asi_energy_ohm_m2)
     v_nom = ocv - f.nominal_c_rate_per_h * q_lim / SECONDS_PER_HOUR * asi_rating
-    _check_rated_voltage(v_nom, asi_rating)
+    _check_rated_voltage(v_nom, asi_rating, [
+        (f.asi_energy_ohm_m2, "a smaller given rating ASI (asi_energy_ohm_cm2)"),
+        (np.where(np.isnan(f.asi_energy_ohm_m2), f.asi_electrochemical_ohm_m2, np.nan),
+         "a smaller given electrochemical ASI (asi_electrochemical_ohm_cm2)"),
+        (asi_el, "thinner or more porous coatings (pos_thickness_um, pos_porosity)"),
+        (asi_e, "more conductive coatings (pos_conductivity_S_m, neg_conductivity_S_m, pos_carbon_frac)"),
+        (asi_ct_p, "a larger pos_exchange_current_mA_cm2"), (asi_ct_n, "a larger neg_exchange_current_mA_cm2"),
+        (asi_hw, "less hardware resistance (foils, terminals, asi_pack_share_ohm_cm2)")])
     return dict(
         geo, pos_areal_capacity_C_m2=qa_p, neg_areal_capacity_C_m2=qa_n, capacity_C=capacity, ocv_V=ocv,
         nominal_voltage_V=v_nom, energy_J=capacity * v_nom, mass_kg=mass, volume_m3=geo["cell_volume_m3"],
@@ -1131,16 +1138,21 @@ def separator_bruggeman(d: CellDesign) -> Array:
     return np.where(np.isnan(b_s), d.bruggeman_exponent, b_s)
 
 
-def _check_rated_voltage(v_nom: Array, asi_rating: Array) -> None:
+def _check_rated_voltage(v_nom: Array, asi_rating: Array, parts: Sequence[tuple[Array, str]]) -> None:
     """A design whose IR drop at the rating C-rate reaches its open-circuit voltage has no rated energy: it is
-    refused (as a design without a positive cell voltage is), never evaluated to a zero or negative energy."""
+    refused (as a design without a positive cell voltage is), never evaluated to a zero or negative energy. The
+    message names what would lower the largest of ``parts`` ((ASI, remedy) pairs; a given override, where not
+    NaN, first) at the first such design."""
     v, asi = np.broadcast_arrays(np.asarray(v_nom, dtype=float), np.asarray(asi_rating, dtype=float))
     bad = ~(v > 0)
     if bad.any():
         i = int(np.flatnonzero(bad.ravel())[0])
+        at = [float(np.broadcast_to(np.asarray(a, dtype=float), v.shape).ravel()[i]) for a, _ in parts]
+        given = [k for k in (0, 1) if at[k] == at[k]]
+        k = given[0] if given else 2 + int(np.nanargmax(np.nan_to_num(at[2:], nan=-np.inf)))
         raise InputError("nominal_voltage_V", float(v.ravel()[i]),
                          f"> 0 V: the C/3 IR drop through {float(units.from_si(asi.ravel()[i], 'Ω·cm²')):.4g} Ω·cm² reaches the "
-                         f"open-circuit voltage; thinner or more porous coatings (pos_thickness_um, pos_porosity) lower it",
+                         f"open-circuit voltage; {parts[k][1]} lowers it",
                          f"design {i + 1}" if bad.size > 1 else None)
 
 
