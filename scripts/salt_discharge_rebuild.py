@@ -18,13 +18,23 @@ The variants' pieces (``Variant``):
   leaves, have taken u(N_s/φ̄) of their window: ∫ dt/φ(t) = u 3600/C, the delivered share t_end C/3600);
 * ``starve``: False (the pores count empty at c = 0: today's) or True (at the salt c* whose concentration
   overpotential (2RT/F)(1 - t+) ln(c0/c*) takes the voltage margin V_load - V_cut left at the C-rate);
-* ``law``: False (the discharge keeps D(c0): today's) or True (the positive's salt diffusivity is D(c0) ḡ, the law's
-  Kirchhoff mean from 0.05 c0 to c0, :func:`xlcell.cell.salt_diffusivity_gain`, as in the pulse).
+* ``theta``: the positive's reaction deeper than an even spread at the end of the discharge (:func:`depth_balance`:
+  the steady balance's A (1 + 2θ), B (1 + θ), θ = 1 the whole reaction at the collector). A number: on every design
+  or (``theta_slope``) only on those whose positive has that OCV slope (one set), not derived (it locates the
+  structure); "deficit": θ_A = 7/40, θ_B = 1/4 from the deficit the SOC spread leaves (:func:`deficit_theta`), weighted
+  by 1 − e^(−t_f/τ_c); "cap": the deficit's balance in full, its loss no more than the deficit, N_q/3 of the window
+  (:func:`spread_number`);
+* ``law``: False (the discharge keeps D(c0): today's), True (the positive's salt diffusivity is D(c0) ḡ, the law's
+  Kirchhoff mean from 0.05 c0 to c0, :func:`xlcell.cell.salt_diffusivity_gain`, as in the pulse), "span" (the mean
+  over the positive's steady span instead) or "regions" (the positive's ḡ, and the separator and the negative their
+  Kirchhoff means over their steady spans, fixed-point steps).
 
 Usage::
 
     python scripts/salt_discharge_rebuild.py            # every variant: comparisons off target, full and ablation
     python scripts/salt_discharge_rebuild.py --detail   # and the numbers of every comparison that changes
+    python scripts/salt_discharge_rebuild.py --theta LFP_AboutEnergy2022 0.3   # one set with a given θ
+    python scripts/salt_discharge_rebuild.py --reach    # the method of lines' reach (a few minutes)
 """
 from __future__ import annotations
 
@@ -62,9 +72,57 @@ class Variant:
     fill: str = "mean"
     starve: bool = False
     law: bool | str = False
+    theta: float | str = 0.0
+    theta_slope: float | None = None
 
     def label(self) -> str:
-        return f"{self.timing}/{self.front}/{self.fill}/{'starve' if self.starve else 'c=0'}/{('D(c)' if self.law is True else f'D(c):{self.law}') if self.law else 'D(c0)'}"
+        out = (f"{self.timing}/{self.front}/{self.fill}/{'starve' if self.starve else 'c=0'}/"
+               f"{('D(c)' if self.law is True else f'D(c):{self.law}') if self.law else 'D(c0)'}")
+        if self.theta:
+            out += (f"/theta={self.theta}" if isinstance(self.theta, str) else f"/theta={self.theta:g}") + (
+                "" if self.theta_slope is None else f" at slope {self.theta_slope:.4g} V")
+        return out
+
+
+#: the deficit the positive's quasi-steady SOC spread leaves when its separator side reaches the end of its window,
+#: r(ξ) ∝ 1 − ξ² (ξ from the collector): 2 (1 − ⟨ξ⟩) = 5/4 and 3 ⟨(1 − ξ)²⟩ = 27/20 (:func:`deficit_theta`)
+DEFICIT_B, DEFICIT_A = 0.25, 0.175
+
+
+def deficit_theta(d, r: dict[str, Any], tau_c: np.ndarray, t_dis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """θ_A, θ_B of the reaction that finishes the discharge (:func:`depth_balance`), derived, not fitted.
+
+    The positive's SOC spreads through the coating like a diffusing quantity (:func:`spread`) with N_q = i L_p/(κ_eff s)
+    (s its OCV slope per cycled window): the quasi-steady profile of a slab under constant flux leaves the separator's
+    side ahead of the collector's by N_q/2 (q(ξ) − q̄ = (N_q/2)(ξ² − 1/3)). When the separator's side reaches the end
+    of its window, the rest of the discharge fills the deficit (N_q/2)(1 − ξ²), N_q/3 of the window (capped at the
+    window), so the reaction then runs ∝ 1 − ξ²: 2 (1 − ⟨ξ⟩) = 5/4, 3 ⟨(1 − ξ)²⟩ = 27/20, θ_B = 1/4, θ_A = 7/40. The
+    salt follows that deeper reaction in the cell's half-wave time τ_c, so the weight of the deeper balance is
+    1 − e^(−t_f/τ_c), t_f = min(1, N_q/3) t_dis the time the deficit takes. A design without an OCV slope (0) keeps
+    the even spread."""
+    nq = spread_number(d, r)
+    w = -np.expm1(-np.minimum(1.0, nq / 3.0) * t_dis / tau_c)
+    return DEFICIT_A * w, DEFICIT_B * w
+
+
+def depth_balance(t: dict[str, Any], k: np.ndarray, theta: np.ndarray, theta_b: np.ndarray | None = None) -> dict[str, Any]:
+    """The steady balance of :func:`xlcell.cell._salt_balance` with the positive's reaction deeper than an even spread.
+
+    With the reaction r(ξ) through the positive (ξ from its collector, ∫r dξ = 1) the salt flux at ξ is k F(ξ),
+    F = ∫_0^ξ r, the drop across the positive (k L/D) (1 − ⟨ξ⟩) and the salt the positive holds above its collector's
+    ε L (k L/D) ⟨(1 − ξ)²⟩/2: the balance's A (the φ² term) scales with 3 ⟨(1 − ξ)²⟩ and B (the φ term) with
+    2 (1 − ⟨ξ⟩), 1 and 1 for the even spread, 3 and 2 with the whole reaction at the collector (a front that has
+    crossed the coating). θ interpolates: A (1 + 2θ), B (1 + θ)."""
+    tb = theta if theta_b is None else theta_b
+    t = dict(t)
+    t["a"] = t["a"] * (1.0 + 2.0 * theta)
+    t["b0"], t["b1"] = t["b0"] * (1.0 + tb), t["b1"] * (1.0 + tb)
+    B, C, M = t["b0"] + t["b1"], t["cs0"] + t["cs1"] + t["cs2"], t["m0"] + t["m1"]
+    with np.errstate(divide="ignore"):
+        avail = t["c0"] * M / k
+    disc = B**2 + 4.0 * t["a"] * np.maximum(avail - C, 0.0)
+    t["phi"] = np.clip((-B + np.sqrt(disc)) / (2.0 * t["a"]), 0.0, 1.0)
+    return t
 
 
 def _relax_integral(s: np.ndarray, a: np.ndarray, tau: np.ndarray) -> np.ndarray:
@@ -101,6 +159,18 @@ def reach(d, r: dict[str, Any], v: Variant) -> dict[str, np.ndarray]:
             law = cell.salt_law(d)
             g = np.where(gain == 1.0, 1.0, kirchhoff_mean(low, np.maximum(top, low * (1 + 1e-9)), **law))
         Dp = Dp0 * g
+    if v.law == "regions" and gain is not None:  # the separator and the negative their Kirchhoff means too
+        law = cell.salt_law(d)
+        Ds0, Dn0 = Ds, Dn
+        for _ in range(4):
+            t = cell._salt_balance(d, k, (Dp, Dn, Ds))
+            X = cell._salt_limit(t, 1.0)
+            face = np.maximum(1.0 - X, 0.0) + np.minimum(k * p.thickness_m / (c0 * Dp) / 2.0, 1.0)  # the positive's face
+            # the separator's negative side and the negative's collector, no higher than the law's checked 5 c0
+            sep = np.minimum(face + k * s.thickness_m / (c0 * Ds), 5.0)
+            top = np.minimum(sep + k * n.thickness_m / (2.0 * c0 * Dn), 5.0)
+            Ds = Ds0 * kirchhoff_mean(np.maximum(face, 1e-3), np.maximum(sep, face * (1 + 1e-9) + 1e-9), **law)
+            Dn = Dn0 * kirchhoff_mean(np.maximum(sep, 1e-3), np.maximum(top, sep * (1 + 1e-9) + 1e-9), **law)
     if v.starve:  # the pores stop at c*, where the salt's overpotential takes the voltage margin left
         margin = np.maximum(r["v_load"] - r["v_cut"], 0.0)
         c_star = c0 * np.exp(-margin * FARADAY / (2.0 * GAS_CONSTANT * d.temperature_K * (1.0 - d.transference_number)))
@@ -110,11 +180,30 @@ def reach(d, r: dict[str, Any], v: Variant) -> dict[str, np.ndarray]:
     dis = cell._salt_balance(d, kk, (Dp, Dn, Ds))
     Lp, Ls, Ln = p.thickness_m, s.thickness_m, n.thickness_m
     res = Lp / Dp + Ls / Ds + Ln / Dn
+    tau_half = (p.porosity * Lp + s.porosity * Ls + n.porosity * Ln) * res / np.pi**2  # the cell's half-wave mode
     if v.timing == "model":
         tau_p, tau_c = 4.0 / np.pi**2 * Lp**2 / Dp, 4.0 / np.pi**2 * (Lp + Ls + Ln) * res
     else:
         tau_p = 4.0 / np.pi**2 * p.porosity * Lp**2 / Dp
-        tau_c = (p.porosity * Lp + s.porosity * Ls + n.porosity * Ln) * res / np.pi**2
+        tau_c = tau_half
+    if v.theta == "deficit":  # the reaction that finishes the discharge, derived (deficit_theta)
+        dis = depth_balance(dis, kk, *deficit_theta(d, r, tau_half, t_dis))
+    elif v.theta == "cap":  # the deficit's balance, its loss no more than the deficit itself (N_q/3 of the window)
+        u_even, phi = _share(d, r, v, dis, kk, c0, Dp, tau_p, tau_c, t_dis)
+        u_deep, _ = _share(d, r, v, depth_balance(dis, kk, np.asarray(DEFICIT_A), np.asarray(DEFICIT_B)), kk, c0, Dp,
+                           tau_p, tau_c, t_dis)
+        return dict(u_p=np.maximum(u_deep, u_even - np.minimum(1.0, spread_number(d, r) / 3.0)), phi_p=phi)
+    elif v.theta:  # the reaction deeper than even (depth_balance), on every design or those of one OCP slope
+        th = v.theta if v.theta_slope is None else np.where(np.abs(p.ocv_slope_V - v.theta_slope) < 1e-9, v.theta, 0.0)
+        dis = depth_balance(dis, kk, np.asarray(th, dtype=float))
+    u_p, phi = _share(d, r, v, dis, kk, c0, Dp, tau_p, tau_c, t_dis)
+    return dict(u_p=u_p, phi_p=phi)
+
+
+def _share(d, r, v: Variant, dis, kk, c0, Dp, tau_p, tau_c, t_dis) -> tuple[np.ndarray, np.ndarray]:
+    """The positive's share and mean reach from a steady balance ``dis`` (:func:`reach`'s second half)."""
+    p = d.pos
+    Lp = p.thickness_m
     X = cell._salt_limit(dis, 1.0)
     n_e_p = kk * Lp / (c0 * Dp)
     x_p = np.minimum(n_e_p / 2.0, X)
@@ -143,7 +232,16 @@ def reach(d, r: dict[str, Any], v: Variant) -> dict[str, np.ndarray]:
                 g = before + _relax_integral(after, ss, tau_c)
             lo, hi = np.where(g < target, mid, lo), np.where(g < target, hi, mid)
         u_p = 0.5 * (lo + hi) / t_dis
-    return dict(u_p=u_p, phi_p=phi)
+    return u_p, phi
+
+
+def spread_number(d, r: dict[str, Any]) -> np.ndarray:
+    """N_q = i L_p/(κ_eff s) (:func:`deficit_theta`); 0 for a design without an OCV slope."""
+    p = d.pos
+    kappa = d.electrolyte_conductivity_S_m * p.porosity**d.bruggeman_exponent
+    s = np.asarray(p.ocv_slope_V, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(s > 0, r["current_density"] * p.thickness_m / (kappa * np.where(s > 0, s, 1.0)), 0.0)
 
 
 def patched(v: Variant):
@@ -231,7 +329,14 @@ def fmt(key, val) -> str:
 VARIANTS = [Variant()] + [Variant(t, f, fl, st, lw) for t, f, fl, st, lw in
                           itertools.product(("model", "exact"), ("jump", "relax"), ("mean", "front"), (False, True),
                                             (False, True))][1:] + [
-    Variant(t, "relax", "front", False, "span") for t in ("model", "exact")]
+    Variant(t, "relax", "front", False, "span") for t in ("model", "exact")] + [
+    Variant(t, f, fl, False, lw, "deficit") for t, f, fl, lw in
+    (("model", "jump", "mean", False), ("model", "jump", "mean", True), ("exact", "relax", "front", False),
+     ("exact", "relax", "front", True), ("exact", "jump", "mean", False), ("exact", "jump", "mean", True))] + [
+    Variant(t, f, fl, False, lw, "cap") for t, f, fl, lw in
+    (("model", "jump", "mean", False), ("model", "jump", "mean", True), ("exact", "relax", "front", False),
+     ("exact", "relax", "front", True))] + [Variant("exact", "relax", "front", False, "regions", "cap"),
+                                            Variant("model", "jump", "mean", False, "regions", "cap")]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -239,15 +344,34 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--detail", action="store_true")
     ap.add_argument("--only", nargs="*", default=None, help="variant labels to run")
     ap.add_argument("--reach", action="store_true", help="the numerical reach's table instead (a few minutes)")
+    ap.add_argument("--theta", nargs="+", metavar=("SET", "THETA"), default=None,
+                    help="one set's comparisons with the deeper reaction's balance at each θ (SET all: every set)")
     a = ap.parse_args(argv)
+    if a.theta:
+        name, thetas = a.theta[0], [float(x) for x in a.theta[1:]]
+        slope = None if name == "all" else table.design_values(table.load()["sets"][name])["pos_ocv_slope_V"]
+        base = checks(numbers(None))
+        for th in thetas:
+            for law in (False, True):
+                v = Variant(law=law, theta=th, theta_slope=slope)
+                now = checks(numbers(v))
+                lost = [k for k in base if base[k][2] and not now[k][2]]
+                won = [k for k in base if not base[k][2] and now[k][2]]
+                print(f"{v.label()}: {sum(not x[2] for x in now.values())} off target, {len(won)} gained, {len(lost)} lost")
+                for k in now:
+                    if (name == "all" and (k in won or k in lost)) or (name != "all" and k[1] == name and k[2] != "pulse"
+                                                                        and k[2] != "capacity"):
+                        print("   ", "+" if k in won else "-" if k in lost else " ", fmt(k, now[k]))
+        return
     if a.reach:
         rows = reach_rows()
         print("| set, C-rate, scale | DFN const. el. | xlcell | X | numerical reach φ̄ | (a) φ̄ u(N_s/φ̄) | (b) min(φ̄, u(N_s)) "
-              "| (c) φ̄ u(N_s) | (d) front fill |")
-        print("|---" * 9 + "|")
+              "| (c) φ̄ u(N_s) | (d) front fill | ohmic / slope | diffusion potential / slope |")
+        print("|---" * 11 + "|")
         for w in rows:
             print(f"| {w['set']} {w['c_rate']:g}C x{w['scale']:g} | {w['dfn']:.3f} | {w['xl']:.3f} | {w['X']:.2f} | "
-                  f"{w['reach']:.3f} | {w['a']:.3f} | {w['b']:.3f} | {w['c']:.3f} | {w['d']:.3f} |")
+                  f"{w['reach']:.3f} | {w['a']:.3f} | {w['b']:.3f} | {w['c']:.3f} | {w['d']:.3f} | {w['d_ohm']:.2f} | "
+                  f"{w['d_salt']:.2f} |")
         for k in ("xl", "a", "b", "c", "d"):
             e = np.array([w[k] - w["dfn"] for w in rows])
             print(f"{k}: rms {np.sqrt(np.mean(e**2)):.3f}, largest {np.abs(e).max():.3f}, mean {e.mean():+.3f}")
@@ -330,6 +454,25 @@ def steady_reach(d, r: dict[str, Any], empty: float) -> float:
     return float(np.asarray(cell._salt_balance(d, k / (1.0 - empty), D)["phi"]).reshape(-1)[0])
 
 
+def spread(d, r: dict[str, Any], X: float) -> dict[str, float]:
+    """How far the reaction spreads unevenly through the positive: the electrolyte's potential drop across it over the
+    slope of its open-circuit potential per cycled window (``pos_ocv_slope_V``). With the reaction's SOC q (per window)
+    and U(q) its OCP, φ_s − φ_e = U(q) (kinetics aside) and Ohm's law i_e = −κ_eff ∂φ_e/∂x make the state of charge
+    spread through the coating like a diffusing quantity, ∂q/∂t = ∂/∂x (D_q ∂q/∂x), D_q = κ_eff s/Q_v (Q_v the
+    window's charge per volume): a slab under constant flux whose number is N_q = L²/(D_q t_dis) = i L/(κ_eff s)
+    (the reaction even for N_q ≪ 1, a front from the separator for N_q ≫ 1). Returned: ``d_ohm`` = i L_p/(2 κ_eff s),
+    the ohmic drop of an evenly spread reaction over the slope, and ``d_salt`` = (2RT/F)(1 − t+) ln(c_face/c_coll)/s,
+    the steady salt's diffusion potential across the positive (the collector's salt no lower than 0.05 c0)."""
+    g = lambda x: float(np.asarray(x).reshape(-1)[0])  # noqa: E731
+    p = d.pos
+    kappa = g(d.electrolyte_conductivity_S_m * p.porosity**d.bruggeman_exponent)
+    slope = g(p.ocv_slope_V)
+    i, L = g(r["current_density"]), g(p.thickness_m)
+    face, coll = max(1.0 - X + g(r["n_e_p"]) / 2.0, 1e-3), max(1.0 - X, cell.SALT_EMPTY_SHARE)
+    salt = 2.0 * GAS_CONSTANT * g(d.temperature_K) / FARADAY * (1.0 - g(d.transference_number)) * np.log(max(face / coll, 1.0))
+    return dict(d_ohm=i * L / (2.0 * kappa * slope), d_salt=salt / slope)
+
+
 def reach_rows(ref: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Every constant-electrolyte DFN comparison at 2C and above and every sweep point past x1 up to x2.5: the DFN,
     xlcell, the numerical reach averaged over the discharge (:func:`numerical_reach`) and the positive's share from it
@@ -359,8 +502,9 @@ def reach_rows(ref: dict[str, Any] | None = None) -> list[dict[str, Any]]:
             shares = dict(a=pm * float(U(N / pm, h)), b=min(pm, float(U(N, h))), c=pm * float(U(N, h)),
                           d=(float(np.interp(target, G, t)) if target < G[-1] else t[-1]) / t[-1])
             cap = lambda u: min(u, g(r["u_n"])) * g(r["f_v"])  # noqa: E731
-            out.append(dict(set=name, c_rate=c, scale=sc, dfn=fa, xl=g(r["fraction"]), X=g(cell._salt_limit(r["salt_balance"], 1.0)),
-                            reach=pm, **{k: cap(v) for k, v in shares.items()}))
+            X = g(cell._salt_limit(r["salt_balance"], 1.0))
+            out.append(dict(set=name, c_rate=c, scale=sc, dfn=fa, xl=g(r["fraction"]), X=X, reach=pm,
+                            **spread(d, r, X), **{k: cap(v) for k, v in shares.items()}))
     return out
 
 

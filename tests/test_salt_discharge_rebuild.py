@@ -64,3 +64,53 @@ def test_the_numerical_reach_settles_on_the_steady_balance():
     lo, hi = (exp.steady_reach(o["design"], o["rate"], e) for e in (0.10, 0.05))
     assert lo < o["phi"][-1] < hi
     assert hi < o["phi_ss"]  # counted empty at 0: the model's φ_ss, larger
+
+
+def test_the_deficit_moments_are_the_reactions():
+    # r ∝ 1 - ξ² (ξ from the collector): 2 (1 - <ξ>) = 5/4 and 3 <(1 - ξ)²> = 27/20, so θ_B = 1/4 and θ_A = 7/40
+    w = quad(lambda x: 1.0 - x**2, 0.0, 1.0)[0]
+    mean = quad(lambda x: x * (1.0 - x**2), 0.0, 1.0)[0] / w
+    second = quad(lambda x: (1.0 - x) ** 2 * (1.0 - x**2), 0.0, 1.0)[0] / w
+    assert 2.0 * (1.0 - mean) - 1.0 == pytest.approx(exp.DEFICIT_B, rel=1e-12)
+    assert (3.0 * second - 1.0) / 2.0 == pytest.approx(exp.DEFICIT_A, rel=1e-12)
+
+
+def _balance(name="Chen2020", c_rate=3.0):
+    check = exp._salt_check()
+    d, r = check.closed_form(exp.table.design_values(dict(REF["sets"][name], name="constant electrolyte")), c_rate)
+    b = d.bruggeman_exponent
+    D0 = d.electrolyte_diffusivity_m2_s
+    D = (D0 * d.pos.porosity**b, D0 * d.neg.porosity**b, D0 * d.sep.porosity**cell.separator_bruggeman(d))
+    k = (1.0 - d.transference_number) * r["current_density"] / exp.FARADAY
+    return d, k, D
+
+
+def test_the_depth_balance_is_the_models_without_depth():
+    d, k, D = _balance()
+    t = cell._salt_balance(d, k, D)
+    assert float(np.ravel(exp.depth_balance(t, k, np.asarray(0.0))["phi"])[0]) == pytest.approx(float(np.ravel(t["phi"])[0]), rel=1e-12)
+
+
+@pytest.mark.parametrize("name,c_rate", [("Chen2020", 2.0), ("NCA_Kim2011", 5.0), ("LFP_AboutEnergy2022", 5.0)])
+def test_the_whole_reaction_at_the_front_holds_the_cells_salt(name, c_rate):
+    # θ = 1: the reaction at a front φ L_p from the separator, the salt there 0. Integrate that profile (flat behind
+    # the front, a line to the separator's face, a line across the separator, the negative's parabola): it holds
+    # exactly the cell's salt c0 M
+    d, k, D = _balance(name, c_rate)
+    t = exp.depth_balance(cell._salt_balance(d, k, D), k, np.asarray(1.0))
+    phi = float(np.ravel(t["phi"])[0])
+    assert 0.0 < phi < 1.0
+    f = lambda x: float(np.ravel(x)[0])  # noqa: E731
+    k, (Dp, Dn, Ds) = f(k), (f(x) for x in D)
+    Lp, Ls, Ln = f(d.pos.thickness_m), f(d.sep.thickness_m), f(d.neg.thickness_m)
+    ep, es, en = f(d.pos.porosity), f(d.sep.porosity), f(d.neg.porosity)
+    c0 = f(d.electrolyte_concentration_mol_m3)
+    y = np.linspace(0.0, 1.0, 20001)
+    pos = np.trapezoid(np.where(y < 1.0 - phi, 0.0, k * (y - (1.0 - phi)) * Lp / Dp), y) * Lp  # from the collector
+    face = k * phi * Lp / Dp
+    sep = np.trapezoid(face + k * y * Ls / Ds, y) * Ls
+    neg0 = face + k * Ls / Ds
+    neg = np.trapezoid(neg0 + k * Ln / Dn * (y - y**2 / 2.0), y) * Ln  # flux k (1 - y) towards the separator
+    salt = ep * pos + es * sep + en * neg
+    M = ep * Lp + es * Ls + en * Ln
+    assert salt == pytest.approx(c0 * M, rel=1e-6)
