@@ -60,3 +60,10 @@ def test_cost_command_reads_the_workbook_factory_and_bom(tmp_path, capsys):
 def test_cost_command_bad_key_is_a_short_message(capsys):
     assert main(["cost", "--factory", "bad=1"]) == 2
     assert "unknown factory key 'bad'" in capsys.readouterr().err
+
+
+def test_cost_command_text_for_a_number_is_a_short_message(capsys):
+    # was exit code 1, "internal error (ValueError: could not convert string to float: 'abc')"
+    assert main(["cost", "--set", "pos_thickness_um=abc"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == "xlcell: pos_thickness_um = 'abc': must be a number"
