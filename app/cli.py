@@ -34,12 +34,17 @@ def arguments(add: Callable[[argparse.ArgumentParser], None]):
     return deco
 
 
-def parse_sets(items: list[str] | None) -> dict[str, Any]:
-    """``["pos_thickness_um=100", "pos_material=NMC622"]`` -> dict with numbers as floats."""
+def parse_sets(items: list[str] | None, flag: str = "--set") -> dict[str, Any]:
+    """``["pos_thickness_um=100", "pos_material=NMC622"]`` -> dict with numbers as floats.
+
+    An item without ``=`` is an :class:`~xlcell.errors.XlcellError` naming ``flag`` (the option it came with): one
+    line and exit code 2, like any other bad input."""
+    from xlcell.errors import XlcellError
+
     out: dict[str, Any] = {}
     for item in items or []:
         if "=" not in item:
-            raise SystemExit(f"xlcell: --set takes key=value, not {item!r}")
+            raise XlcellError(f"{flag} takes key=value, not {item!r}")
         k, v = item.split("=", 1)
         try:
             out[k.strip()] = float(v)

@@ -33,8 +33,8 @@ def _cost(args: argparse.Namespace) -> int:
         values, materials = design_from_workbook(args.from_workbook, wb)
         ranges = {k: named_rows(wb, f"tbl_{k}", args.from_workbook, optional=True) for k in ("factory", "bom", "steps")}
     values.update(parse_sets(args.set))
-    factory = (ranges.get("factory") or []) + [[k, v] for k, v in parse_sets(args.factory).items()]
-    bom = (ranges.get("bom") or []) + [[k, v] for k, v in parse_sets(args.bom).items()]
+    factory = (ranges.get("factory") or []) + [[k, v] for k, v in parse_sets(args.factory, "--factory").items()]
+    bom = (ranges.get("bom") or []) + [[k, v] for k, v in parse_sets(args.bom, "--bom").items()]
     kw = cost_settings(_last_wins(factory), _last_wins(bom), ranges.get("steps"))
     kw["calendering"] = calendering_context(values)  # the design's materials, as for XLCELL_COST (one chain)
     design = design_from_mapping(values, materials)

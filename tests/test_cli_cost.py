@@ -67,3 +67,10 @@ def test_cost_command_text_for_a_number_is_a_short_message(capsys):
     assert main(["cost", "--set", "pos_thickness_um=abc"]) == 2
     err = capsys.readouterr().err
     assert err.strip() == "xlcell: pos_thickness_um = 'abc': must be a number"
+
+
+@pytest.mark.parametrize("flag", ["--set", "--factory", "--bom"])
+def test_cost_command_item_without_equals_is_a_bad_input(flag, capsys):
+    # was SystemExit: exit code 1 (an internal error's) and always "--set", whichever option it came with
+    assert main(["cost", flag, "pos_thickness_um"]) == 2
+    assert capsys.readouterr().err.strip() == f"xlcell: {flag} takes key=value, not 'pos_thickness_um'"
