@@ -102,8 +102,11 @@ def _add_out(p: argparse.ArgumentParser, default: str) -> None:
 @command("template", "write the template workbook (default: the copy shipped in the package)")
 @arguments(lambda p: p.add_argument("--out", default=str(TEMPLATE_PATH), help="output .xlsx path"))
 def _template(args: argparse.Namespace) -> int:
+    from workbooks.files import refuse_non_xlsx
+
     from .template import write_template
 
+    refuse_non_xlsx(args.out)
     print(write_template(args.out))
     return 0
 
@@ -123,8 +126,11 @@ def _report_args(p: argparse.ArgumentParser) -> None:
 @command("report", "write a report workbook of one cell design (default: BatPaC 5.0's default cell)")
 @arguments(_report_args)
 def _report(args: argparse.Namespace) -> int:
+    from workbooks.files import refuse_non_xlsx
+
     from .report import write_report
 
+    refuse_non_xlsx(args.out)
     if getattr(args, "pareto", None):
         from .macros import run_file
 

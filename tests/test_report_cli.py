@@ -109,3 +109,19 @@ def test_report_of_a_design_above_the_empirical_models_range(tmp_path):
     assert rows["Cycle life to 80 % SOH, life model"] > 0
     fade = [r for r in ws.iter_rows(min_row=5, max_row=14, values_only=True)]
     assert all(r[2] is None for r in fade) and all(0 <= r[1] <= 1 for r in fade) and fade[1][1] < 1
+
+
+@pytest.mark.parametrize("argv", [["template", "--out", "{tmp}/t.csv"], ["report", "--out", "{tmp}/r.txt"],
+                                  ["report", "--pareto", "{book}", "--out", "{tmp}/r.xls"],
+                                  ["run", "pareto", "{book}", "--out", "{tmp}/front.ods", "--quiet"]])
+def test_a_workbook_output_that_is_not_xlsx_is_refused(argv, tmp_path, capsys):
+    # `xlcell template --out t.csv` was an internal error (openpyxl's InvalidFileException) and `xlcell report --out
+    # r.txt` wrote an .xlsx under that name; each is now one sentence and exit code 2, before anything is computed
+    from workbooks import TEMPLATE_PATH
+
+    args = [a.format(tmp=tmp_path, book=TEMPLATE_PATH) for a in argv]
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("xlcell: --out = '") and err.endswith("': must be a workbook path ending in .xlsx"), err
+    assert len(err.splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
