@@ -90,3 +90,16 @@ def test_excel_function_is_the_python_api():
     # bad inputs: one sentence in the cell
     assert XLCELL_SOBOL(design, 1.0, 0.0)[0][0].startswith("#XLCELL! n = 1")
     assert "three columns" in XLCELL_SOBOL(design, 8.0, 0.0, [["pos_porosity", 0.2]])[0][0]
+
+
+def test_a_base_size_not_a_power_of_2_warns_nobody():
+    # scipy's "balance properties of Sobol' points require n to be a power of 2" UserWarning, with its file and line,
+    # reached the terminal of `xlcell sensitivity --n 100` (the docs and --help say it; the Sobol sweep silences it too)
+    import warnings
+
+    from xlcell.sensitivity import saltelli_sample
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        X = saltelli_sample(["a", "b"], [0.0, 0.0], [1.0, 2.0], 100, 3)
+    assert X.shape == (100 * 4, 2) and [str(w.message) for w in caught] == []
