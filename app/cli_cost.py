@@ -25,8 +25,9 @@ def _cost(args: argparse.Namespace) -> int:
     from udfs.cost import cost_settings
     from xlcell.cost import cost_sensitivity, evaluate_cost
     from xlcell.design import design_from_mapping
-    from xlcell.params import to_display
+    from xlcell.params import to_display, whole_number
 
+    whole_number(args.tornado, "--tornado", 0)  # (a negative N printed no table and no word, exit code 0)
     values, materials, ranges = {}, {}, {}
     if args.from_workbook:
         wb = open_user_book(args.from_workbook)

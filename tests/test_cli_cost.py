@@ -74,3 +74,9 @@ def test_cost_command_item_without_equals_is_a_bad_input(flag, capsys):
     # was SystemExit: exit code 1 (an internal error's) and always "--set", whichever option it came with
     assert main(["cost", flag, "pos_thickness_um"]) == 2
     assert capsys.readouterr().err.strip() == f"xlcell: {flag} takes key=value, not 'pos_thickness_um'"
+
+
+def test_cost_command_negative_tornado_is_refused(capsys):
+    # `xlcell cost --tornado -1` printed the cost without a tornado, and no word why, exit code 0
+    assert main(["cost", "--tornado", "-1"]) == 2
+    assert capsys.readouterr().err.strip() == "xlcell: --tornado = -1: must be a whole number >= 0"
