@@ -125,3 +125,16 @@ def test_a_workbook_output_that_is_not_xlsx_is_refused(argv, tmp_path, capsys):
     assert err.startswith("xlcell: --out = '") and err.endswith("': must be a workbook path ending in .xlsx"), err
     assert len(err.splitlines()) == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_report_tornado_names_the_unit_of_each_base_value(tmp_path):
+    # the Cost sheet's tornado listed base values of different units (213.6 mAh/g, 26 $/kg, 120 µm) under one
+    # "Base" header with no unit anywhere
+    wb = load_workbook(write_report(tmp_path / "r.xlsx"), read_only=True)
+    rows = [r for r in wb["Cost"].iter_rows(values_only=True) if r[0]]
+    head = next(i for i, r in enumerate(rows) if r[0] == "Input (unit of its base)")
+    assert rows[head][4:6] == ("change at -10 % ($/kWh)", "change at +10 % ($/kWh)")
+    labels = {r[0]: r[1] for r in rows[head + 1:]}
+    assert labels["Positive: Specific capacity, practical (cycled) (mAh/g)"] == pytest.approx(213.6)
+    assert labels["Positive: Coating thickness (one side) (µm)"] == pytest.approx(120.0)
+    assert "N/P capacity ratio" in labels  # dimensionless: no unit added
