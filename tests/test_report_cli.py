@@ -138,3 +138,21 @@ def test_report_tornado_names_the_unit_of_each_base_value(tmp_path):
     assert labels["Positive: Specific capacity, practical (cycled) (mAh/g)"] == pytest.approx(213.6)
     assert labels["Positive: Coating thickness (one side) (µm)"] == pytest.approx(120.0)
     assert "N/P capacity ratio" in labels  # dimensionless: no unit added
+
+
+def test_rate_chart_draws_straight_segments_and_leaves_its_note_readable(tmp_path):
+    # LibreOffice drew the rate curve smoothed (no scatterStyle, no smooth element), with a bump between 0.75C and 1C
+    # that the model does not have, and the note of the limits at the design C-rate ran under the chart
+    import re
+    import zipfile
+
+    p = write_report(tmp_path / "r.xlsx")
+    with zipfile.ZipFile(p) as z:
+        xml = next(x for x in (z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart"))
+                   if "Usable capacity vs C-rate" in x)
+    assert re.findall(r'scatterStyle val="(\w+)"', xml) == ["lineMarker"]
+    assert re.findall(r'smooth val="(\w+)"', xml) == ["0"]
+    ws = load_workbook(p)["Rate capability"]
+    chart_bottom = ws._charts[0].anchor._from.row + 1 + ws._charts[0].height / 0.529  # (1-based rows of 15 pt)
+    note = [c.row for c in ws["A"] if isinstance(c.value, str) and c.value.startswith("Limits at the design C-rate")]
+    assert len(note) == 1 and note[0] > chart_bottom
