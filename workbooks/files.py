@@ -52,7 +52,11 @@ def replacing(path: str | Path, mode: int = 0o644) -> Iterator[Path]:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:  # a folder that cannot take the file: name the file asked for, not the hidden temporary
+        exc.filename = str(path)
+        raise
     os.close(fd)
     try:
         yield Path(tmp)
