@@ -80,3 +80,20 @@ def test_cost_command_negative_tornado_is_refused(capsys):
     # `xlcell cost --tornado -1` printed the cost without a tornado, and no word why, exit code 0
     assert main(["cost", "--tornado", "-1"]) == 2
     assert capsys.readouterr().err.strip() == "xlcell: --tornado = -1: must be a whole number >= 0"
+
+
+def test_cost_page_quotes_both_ratings(capsys):
+    # docs/models/cost.md quoted "the default cell then costs $20.3473 ($81.389/kWh)": the cost at BatPaC's rating ASI,
+    # while `xlcell cost` (the cell model's rating, issue 17) prints $20.3534 ($81.123/kWh)
+    import re
+    from pathlib import Path
+
+    text = " ".join((Path(__file__).resolve().parents[1] / "docs" / "models" / "cost.md").read_text(encoding="utf-8").split())
+    batpac = re.search(r"--bom asi_electrochemical_ohm_cm2=15.532091`\) then costs \$([0-9.]+) \(\$([0-9.]+)/kWh\)", text)
+    model = re.search(r"`xlcell cost`\) it costs \$([0-9.]+) \(\$([0-9.]+)/kWh", text)
+    assert batpac and model
+    for argv, quoted in ((["cost", "--bom", "asi_electrochemical_ohm_cm2=15.532091"], batpac), (["cost"], model)):
+        assert main(argv) == 0
+        got = _table(capsys.readouterr().out)
+        assert float(quoted.group(1)) == pytest.approx(float(got["cell_cost_usd"]), abs=6e-5)
+        assert float(quoted.group(2)) == pytest.approx(float(got["cell_cost_usd_per_kWh"]), abs=6e-4)
