@@ -204,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run ``xlcell [--debug] COMMAND ...``; returns the exit code.
 
     Every failure is one line on stderr, ``xlcell: <what> (<where>): <what to do>`` (:mod:`app.failure`), and a
-    non-zero exit code: 2 for a bad input or an unusable file, 1 for an internal error, 130 when interrupted.
+    non-zero exit code: 2 for a bad input or an unusable file, 1 for an internal error, 130 when interrupted;
+    141 and no sentence when the reader of standard output left (a broken pipe).
     ``--debug`` prints the traceback first.
     """
     _load_plugins()
@@ -225,6 +226,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command][2](args)
+    except BrokenPipeError:  # the reader left (`xlcell cost | head -3`): not a failure of xlcell, nothing to say
+        from .failure import EXIT_BROKEN_PIPE
+
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - one sentence, never a traceback (unless --debug)
         from .failure import exit_code, failure_text
 
@@ -234,6 +240,17 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(failure_text(exc), file=sys.stderr)
         return exit_code(exc)
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, so that flushing it at exit after a broken pipe raises nothing."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no file descriptor (a captured stream): nothing to flush
+        pass
 
 
 def _load_plugins() -> None:

@@ -97,3 +97,19 @@ def test_cost_page_quotes_both_ratings(capsys):
         got = _table(capsys.readouterr().out)
         assert float(quoted.group(1)) == pytest.approx(float(got["cell_cost_usd"]), abs=6e-5)
         assert float(quoted.group(2)) == pytest.approx(float(got["cell_cost_usd_per_kWh"]), abs=6e-4)
+
+
+def test_a_reader_that_leaves_early_is_no_failure(tmp_path):
+    # `xlcell cost | head -2` printed "xlcell: broken pipe (a file xlcell writes): check the disk (free space, ...)"
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    p = subprocess.Popen([sys.executable, "-m", "app.cli", "cost"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    p.stdout.close()  # the reader is gone before the command prints (it takes ~1 s to import and compute)
+    err = p.stderr.read().decode()
+    assert p.wait(timeout=120) == 141 and err == "", err
