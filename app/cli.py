@@ -38,8 +38,9 @@ def parse_sets(items: list[str] | None, flag: str = "--set") -> dict[str, Any]:
     """``["pos_thickness_um=100", "pos_material=NMC622"]`` -> dict with numbers as floats.
 
     An item without ``=`` is an :class:`~xlcell.errors.XlcellError` naming ``flag`` (the option it came with): one
-    line and exit code 2, like any other bad input."""
-    from xlcell.errors import XlcellError
+    line and exit code 2, like any other bad input. So is ``nan``, which the models read as a blank cell (the
+    default): a typed value is never silently replaced by the default."""
+    from xlcell.errors import InputError, XlcellError
 
     out: dict[str, Any] = {}
     for item in items or []:
@@ -47,9 +48,13 @@ def parse_sets(items: list[str] | None, flag: str = "--set") -> dict[str, Any]:
             raise XlcellError(f"{flag} takes key=value, not {item!r}")
         k, v = item.split("=", 1)
         try:
-            out[k.strip()] = float(v)
+            x = float(v)
         except ValueError:
             out[k.strip()] = v.strip()
+            continue
+        if x != x:
+            raise InputError(k.strip(), v.strip(), "a number (leave the key out for its default)")
+        out[k.strip()] = x
     return out
 
 

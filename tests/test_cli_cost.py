@@ -113,3 +113,12 @@ def test_a_reader_that_leaves_early_is_no_failure(tmp_path):
     p.stdout.close()  # the reader is gone before the command prints (it takes ~1 s to import and compute)
     err = p.stderr.read().decode()
     assert p.wait(timeout=120) == 141 and err == "", err
+
+
+@pytest.mark.parametrize("flag, item", [("--set", "pos_thickness_um=nan"), ("--factory", "operating_days=NaN")])
+def test_cost_command_nan_is_refused_not_taken_for_the_default(flag, item, capsys):
+    # `xlcell cost --set pos_thickness_um=nan` costed the default 120 µm cell, exit code 0: NaN is the models' blank
+    assert main(["cost", flag, item]) == 2
+    key, value = item.split("=")
+    assert capsys.readouterr().err.strip() == (f"xlcell: {key} = '{value}': must be a number (leave the key out for its "
+                                               "default)")
