@@ -65,7 +65,8 @@ class ReportContext:
     thickness: ThicknessResult | None = None  #: the thickness study (slow and fast duty)
     calendering_material: str = ""
     calendering_study: CalenderingStudy | None = None
-    calendering: CalenderingResult | None = None  #: None: no calendering parameters for the material
+    calendering: CalenderingResult | None = None  #: None: no calendering parameters for the material (or a note)
+    calendering_note: str = ""  #: why the calendering sweep is missing when the material has parameters
     simulation: NipSimulation | None = None  #: the nip simulation of the positive coating (FE and 1D), or None
     simulation_note: str = ""  #: why there is no nip simulation
     simulation_picture: bytes | None = None  #: its FE fields (PNG)
