@@ -177,6 +177,10 @@ def dask_executor(address: str | None, workers: int | None = None) -> Iterator[t
     workers : int, optional
         Workers of a local cluster.
     """
+    if workers is not None:  # (0 or less was the default, or a cluster that never starts)
+        from xlcell.params import whole_number
+
+        whole_number(workers, "workers", 1)
     if not address:
         yield None, None
         return
@@ -233,6 +237,12 @@ def progress_bar(total: int, unit: str, show: bool) -> Iterator[Any]:
 
     with tqdm(total=total, unit=unit, unit_scale=True, file=sys.stderr, dynamic_ncols=True, leave=False) as bar:
         yield bar.update
+
+
+def _given(value: int | None, default: int) -> int:
+    """An option's value, ``default`` only when it was not given: 0 is checked (and refused) like any other value,
+    not taken for "not given"."""
+    return default if value is None else value
 
 
 def _shared_args(p: argparse.ArgumentParser, n_flag: str, n_help: str) -> None:
@@ -332,7 +342,7 @@ def _sweep(args: argparse.Namespace) -> int:
 
     bounds, design = read_bounds(args.bounds) if args.bounds else (None, {})
     plan = batch.check_sweep(batch.SweepPlan(batch.make_bounds(bounds), args.n, args.seed, sobol=args.sobol,
-                                             chunk=args.chunk or batch.DEFAULT_CHUNK,
+                                             chunk=_given(args.chunk, batch.DEFAULT_CHUNK),
                                              base=design_from_mapping(design) if design else None))
     out = args.out or default_out("sweep")
     _check_out(out)
@@ -378,7 +388,7 @@ def _montecarlo(args: argparse.Namespace) -> int:
         raise InputError("--outputs", args.outputs, "one or more model output keys, comma-separated")
     plan = batch.check_monte_carlo(batch.MonteCarloPlan(design_from_mapping(values), args.n, args.seed,
                                                         spec_from_mapping(spec) if spec else None, outputs,
-                                                        args.chunk or batch.DEFAULT_CHUNK))
+                                                        _given(args.chunk, batch.DEFAULT_CHUNK)))
     _check_out(args.out)
     (table, det), info = _timed(args, plan.n, "sample", "samples_per_s", len(plan.layout()),
                                 lambda ex, bar: batch.monte_carlo(plan, ex, bar, args.threads))
@@ -420,7 +430,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
     outputs = tuple(k.strip() for k in args.outputs.split(",") if k.strip())
     _check_out(args.out)
     n_runs = max(args.n, 1) * (len(b.keys) + 2)
-    chunk = args.chunk or batch.DEFAULT_CHUNK
+    chunk = _given(args.chunk, batch.DEFAULT_CHUNK)
     res, info = _timed(args, n_runs, "run", "runs_per_s", len(batch.chunk_layout(n_runs, chunk)),
                        lambda ex, bar: model_sobol(b, args.n, args.seed, outputs, executor=ex, chunk=chunk, progress=bar, threads=args.threads,
                                                    base=design_from_mapping(design) if design else None))

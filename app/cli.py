@@ -34,17 +34,27 @@ def arguments(add: Callable[[argparse.ArgumentParser], None]):
     return deco
 
 
-def parse_sets(items: list[str] | None) -> dict[str, Any]:
-    """``["pos_thickness_um=100", "pos_material=NMC622"]`` -> dict with numbers as floats."""
+def parse_sets(items: list[str] | None, flag: str = "--set") -> dict[str, Any]:
+    """``["pos_thickness_um=100", "pos_material=NMC622"]`` -> dict with numbers as floats.
+
+    An item without ``=`` is an :class:`~xlcell.errors.XlcellError` naming ``flag`` (the option it came with): one
+    line and exit code 2, like any other bad input. So is ``nan``, which the models read as a blank cell (the
+    default): a typed value is never silently replaced by the default."""
+    from xlcell.errors import InputError, XlcellError
+
     out: dict[str, Any] = {}
     for item in items or []:
         if "=" not in item:
-            raise SystemExit(f"xlcell: --set takes key=value, not {item!r}")
+            raise XlcellError(f"{flag} takes key=value, not {item!r}")
         k, v = item.split("=", 1)
         try:
-            out[k.strip()] = float(v)
+            x = float(v)
         except ValueError:
             out[k.strip()] = v.strip()
+            continue
+        if x != x:
+            raise InputError(k.strip(), v.strip(), "a number (leave the key out for its default)")
+        out[k.strip()] = x
     return out
 
 
@@ -97,8 +107,11 @@ def _add_out(p: argparse.ArgumentParser, default: str) -> None:
 @command("template", "write the template workbook (default: the copy shipped in the package)")
 @arguments(lambda p: p.add_argument("--out", default=str(TEMPLATE_PATH), help="output .xlsx path"))
 def _template(args: argparse.Namespace) -> int:
+    from workbooks.files import refuse_non_xlsx
+
     from .template import write_template
 
+    refuse_non_xlsx(args.out)
     print(write_template(args.out))
     return 0
 
@@ -118,8 +131,11 @@ def _report_args(p: argparse.ArgumentParser) -> None:
 @command("report", "write a report workbook of one cell design (default: BatPaC 5.0's default cell)")
 @arguments(_report_args)
 def _report(args: argparse.Namespace) -> int:
+    from workbooks.files import refuse_non_xlsx
+
     from .report import write_report
 
+    refuse_non_xlsx(args.out)
     if getattr(args, "pareto", None):
         from .macros import run_file
 
@@ -193,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run ``xlcell [--debug] COMMAND ...``; returns the exit code.
 
     Every failure is one line on stderr, ``xlcell: <what> (<where>): <what to do>`` (:mod:`app.failure`), and a
-    non-zero exit code: 2 for a bad input or an unusable file, 1 for an internal error, 130 when interrupted.
+    non-zero exit code: 2 for a bad input or an unusable file, 1 for an internal error, 130 when interrupted;
+    141 and no sentence when the reader of standard output left (a broken pipe).
     ``--debug`` prints the traceback first.
     """
     _load_plugins()
@@ -214,6 +231,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command][2](args)
+    except BrokenPipeError:  # the reader left (`xlcell cost | head -3`): not a failure of xlcell, nothing to say
+        from .failure import EXIT_BROKEN_PIPE
+
+        _quiet_stdout()
+        return EXIT_BROKEN_PIPE
     except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - one sentence, never a traceback (unless --debug)
         from .failure import exit_code, failure_text
 
@@ -223,6 +245,17 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(failure_text(exc), file=sys.stderr)
         return exit_code(exc)
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, so that flushing it at exit after a broken pipe raises nothing."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no file descriptor (a captured stream): nothing to flush
+        pass
 
 
 def _load_plugins() -> None:

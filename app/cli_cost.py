@@ -25,16 +25,17 @@ def _cost(args: argparse.Namespace) -> int:
     from udfs.cost import cost_settings
     from xlcell.cost import cost_sensitivity, evaluate_cost
     from xlcell.design import design_from_mapping
-    from xlcell.params import to_display
+    from xlcell.params import to_display, whole_number
 
+    whole_number(args.tornado, "--tornado", 0)  # (a negative N printed no table and no word, exit code 0)
     values, materials, ranges = {}, {}, {}
     if args.from_workbook:
         wb = open_user_book(args.from_workbook)
         values, materials = design_from_workbook(args.from_workbook, wb)
         ranges = {k: named_rows(wb, f"tbl_{k}", args.from_workbook, optional=True) for k in ("factory", "bom", "steps")}
     values.update(parse_sets(args.set))
-    factory = (ranges.get("factory") or []) + [[k, v] for k, v in parse_sets(args.factory).items()]
-    bom = (ranges.get("bom") or []) + [[k, v] for k, v in parse_sets(args.bom).items()]
+    factory = (ranges.get("factory") or []) + [[k, v] for k, v in parse_sets(args.factory, "--factory").items()]
+    bom = (ranges.get("bom") or []) + [[k, v] for k, v in parse_sets(args.bom, "--bom").items()]
     kw = cost_settings(_last_wins(factory), _last_wins(bom), ranges.get("steps"))
     kw["calendering"] = calendering_context(values)  # the design's materials, as for XLCELL_COST (one chain)
     design = design_from_mapping(values, materials)

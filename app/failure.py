@@ -16,6 +16,8 @@ PREFIX = "xlcell: "
 EXIT_FAILURE = 2
 EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 1
+#: the reader of standard output left (``xlcell cost | head``): 128 + SIGPIPE, as a shell reports a process it ended
+EXIT_BROKEN_PIPE = 141
 
 
 def failure_text(exc: BaseException) -> str:

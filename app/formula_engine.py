@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import types
 from pathlib import Path
 from typing import Any
 
@@ -75,13 +76,20 @@ def evaluate(path: str | Path) -> dict[str, Any]:
         funcs[name] = _bind(f)
     # While loading, the engine tries each formula once before the cells it reads have values and logs every
     # such failure with a traceback (schedula's "Failed DISPATCHING"); the calculation below is the real one.
+    # It also draws a bare tqdm bar on stderr while it completes the model ("162/162 [00:00, 1234.68it/s]" in the
+    # middle of `xlcell demo`): the bar of formulas.excel alone is turned off, not tqdm's (xlcell's batch bars).
     quiet = logging.getLogger("schedula.utils.sol")
     level = quiet.level
     quiet.setLevel(logging.CRITICAL)
+    import formulas.excel as fx
+
+    bar = fx.tqdm
+    fx.tqdm = types.SimpleNamespace(tqdm=functools.partial(bar.tqdm, disable=True))
     try:
         xl = _model().loads(str(path)).finish()
     finally:
         quiet.setLevel(level)
+        fx.tqdm = bar
     sol = xl.calculate()
     out: dict[str, Any] = {}
     for key, rng in sol.items():

@@ -23,8 +23,10 @@ from xlcell.calendering import CALENDERING_MATERIALS
 from xlcell.cell import evaluate_cell, rate_capability, resolve
 from xlcell.cost import Factory, cost_details, cost_sensitivity
 from xlcell.design import design_from_mapping
+from xlcell.errors import XlcellError
 from xlcell.materials import Material
 from xlcell.params import to_display
+from xlcell.units import to_display as unit_to_display
 from xlcell.wiring import lifetime_inputs
 
 from .simulation import report_simulation
@@ -77,6 +79,14 @@ def report_context(values: Mapping[str, Any] | None = None, materials: Mapping[s
     material = str(vals.get("pos_material", "NMC811"))
     cal_material = CALENDERING_MATERIALS.get(material.upper())
     cal_study = studies.CalenderingStudy()
+    calendered, cal_note = None, ""
+    if cal_material is not None:
+        try:
+            calendered = studies.calendering_study(design, cal_material, cal_study)
+        except XlcellError as exc:  # e.g. LFP: its coating does not conduct at the sweep's lightest line loads, and
+            # the chain refuses such a cell (no rated voltage); the report says so instead of failing (it did, whole)
+            q = np.asarray(unit_to_display(cal_study.line_loads_N_m, "N/mm"), dtype=float)
+            cal_note = f"The line-load sweep ({q[0]:g} to {q[-1]:g} N/mm) of {material} could not be evaluated: {exc}"
     sim, sim_note, sim_picture = report_simulation(design, cal_material, float(cal_study.solids_fraction))
     return ReportContext(
         values=vals, design=design, cell=cell, materials=dict(materials or {}),
@@ -91,7 +101,7 @@ def report_context(values: Mapping[str, Any] | None = None, materials: Mapping[s
         thickness=studies.thickness_study(design, studies.ThicknessStudy(), life_kw["sei"], cost_kw, life_kw["mechanics"],
                                           life_kw["crack"]),
         calendering_material=material, calendering_study=cal_study,
-        calendering=None if cal_material is None else studies.calendering_study(design, cal_material, cal_study),
+        calendering=calendered, calendering_note=cal_note,
         simulation=sim, simulation_note=sim_note, simulation_picture=sim_picture)
 
 

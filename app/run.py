@@ -27,8 +27,11 @@ def _args(p: argparse.ArgumentParser) -> None:
 @command("run", "run a ribbon macro on a workbook file: pareto, optimize, report, rebuild or fe-twin")
 @arguments(_args)
 def _run(args: argparse.Namespace) -> int:
+    from workbooks.files import refuse_non_xlsx
+
     from .macros import hypervolume_text, run_file
 
+    refuse_non_xlsx(args.out)
     result = run_file(args.macro, args.book, args.out, args.sheet if args.macro == "rebuild" else None, quiet=args.quiet,
                       wait_s=args.wait)
     if args.macro == "report":

@@ -78,6 +78,12 @@ def test_sensitivity_json(capsys, tmp_path):
     (["sweep", "--n", "5", "--out", "x.xlsx"], "--out"),
     (["montecarlo", "--samples", "5", "--outputs", "nope"], "nope"),
     (["sweep", "--n", "5", "--threads", "0"], "threads = 0"),
+    # 0 was taken for "not given" (the default chunk, the default workers) while -1 was refused
+    (["sweep", "--n", "5", "--chunk", "0"], "chunk = 0"),
+    (["montecarlo", "--samples", "5", "--chunk", "0"], "chunk = 0"),
+    (["sensitivity", "--n", "4", "--chunk", "0"], "chunk = 0"),
+    (["sweep", "--n", "5", "--workers", "0"], "workers = 0"),
+    (["montecarlo", "--samples", "5", "--workers", "-3"], "workers = -3"),
 ])
 def test_failures_are_one_sentence(argv, says, capsys):
     assert main(argv + ["--no-progress"]) == 2

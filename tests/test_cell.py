@@ -543,3 +543,16 @@ def test_a_design_without_a_positive_cell_voltage_is_refused_not_evaluated():
         evaluate_cell(bad)
     given = dataclasses.replace(bad, avg_voltage_V=3.6)  # an explicit average voltage needs no potentials
     assert np.all(evaluate_cell(given).energy_J > 0)
+
+
+def test_an_lto_cell_without_carbon_names_the_negatives_carbon():
+    # LTO (library conductivity 1e-7 S/m) with the default neg_carbon_frac 0 has no rated voltage; the message named
+    # pos_carbon_frac but not neg_carbon_frac, the fix (0.05 of carbon rates it), and said "coatings (...) lowers it"
+    from xlcell.design import design_from_mapping
+    from xlcell.errors import InputError
+
+    with pytest.raises(InputError) as exc:
+        evaluate_cell(design_from_mapping({"neg_material": "LTO"}))
+    assert "neg_carbon_frac) would lower it" in str(exc.value)
+    m = evaluate_cell(design_from_mapping({"neg_material": "LTO", "neg_carbon_frac": 0.05, "neg_am_frac": 0.93}))
+    assert float(m.energy_J) > 0

@@ -90,3 +90,14 @@ def test_a_table_repeating_the_library_lists_each_material_once():
     with pytest.raises(UnknownMaterialError) as exc:
         get_calendering_material("Unobtainium", cal)
     assert sorted(exc.value.known) == sorted(m.name for m in CALENDERING_MATERIALS.values())
+
+
+def test_a_text_where_a_number_belongs_names_the_key():
+    # `xlcell cost --set pos_thickness_um=abc` reached numpy's "could not convert string to float" (an internal error)
+    with pytest.raises(InputError, match=r"pos_thickness_um = 'abc': must be a number"):
+        design_from_mapping({"pos_thickness_um": "abc"})
+    with pytest.raises(InputError, match=r"sep_porosity = 'x' \(design 2\): must be a number"):
+        design_from_mapping({"sep_porosity": np.array([0.5, "x", 0.4], dtype=object)})
+    # a blank (None) in an array is still the default, not an error
+    d = design_from_mapping({"pos_thickness_um": np.array([100.0, None], dtype=object)})
+    np.testing.assert_allclose(np.asarray(d.pos.thickness_m), [100e-6, 120e-6])

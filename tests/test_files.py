@@ -107,3 +107,19 @@ def test_write_atomic_leaves_no_temporary_file_on_failure_and_sets_the_mode(tmp_
     monkeypatch.undo()
     write_atomic(target, b"new", mode=0o640)
     assert target.read_bytes() == b"new" and (target.stat().st_mode & 0o777) == 0o640
+
+
+def test_a_folder_that_cannot_take_the_file_names_the_file_asked_for(tmp_path, monkeypatch, capsys):
+    # `xlcell report --out /proc/r.xlsx` said "file or folder not found (/proc/.r.xlsx.4iqw9m7h.tmp)": the hidden
+    # temporary file, not the path the user gave
+    import workbooks.files as files
+    from app.cli import main
+
+    def refuse(*a, dir=None, **k):
+        raise PermissionError(13, "Permission denied", str(Path(dir) / ".r.xlsx.abcd1234.tmp"))
+
+    monkeypatch.setattr(files.tempfile, "mkstemp", refuse)
+    target = tmp_path / "r.xlsx"
+    assert main(["report", "--out", str(target)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"xlcell: permission denied ({target}): ") and ".tmp" not in err, err

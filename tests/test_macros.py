@@ -469,3 +469,15 @@ def test_new_workbook_macro_never_overwrites_and_opens_the_copy(tmp_path):
     assert documents_folder(tmp_path) == tmp_path / "xlcell"
     (tmp_path / "Documents").mkdir()
     assert documents_folder(tmp_path) == tmp_path / "Documents" / "xlcell"
+
+
+def test_report_settings_give_the_unit_of_every_design_input(book, tmp_path):
+    # the Settings sheet's "Design input given" block listed 42 values (120, 0.25, 8449.3127, 3e-10 ...) with no unit,
+    # where the variables, objectives and constraints above each had one
+    out = run_file("report", book, tmp_path / "rep.xlsx", quiet=True)
+    rows = [r for r in load_workbook(out, read_only=True)["Settings"].iter_rows(values_only=True)]
+    head = next(i for i, r in enumerate(rows) if r[0] == "Design input given")
+    assert rows[head][3] == "Unit"
+    units = {r[0]: r[3] for r in rows[head + 1:] if r[0]}
+    assert units["pos_thickness_um"] == "µm" and units["electrode_area_cm2"] == "cm²" and units["pos_porosity"] == "-"
+    assert units["pos_material"] == "text" and all(units.values())

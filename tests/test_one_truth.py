@@ -305,3 +305,30 @@ def test_chain_is_the_only_definition():
     g = cell_geometry(d)
     assert float(g.energy_J) == float(c["energy_J"]) and float(g.mass_kg) == float(c["mass_kg"])
     assert float(g.neg_area_m2) * 1e4 == pytest.approx(8791.4739, rel=1e-7)  # §2.3, the negative area excess of §2.5
+
+
+def test_the_validation_page_quotes_the_default_chain():
+    # docs/models/validation.md quoted $87.15 -> $79.12/kWh, particles 78.746 / 78.761 / 78.820 and "$78.76/kWh in the
+    # default chain": the chain before the plant's electricity became the default; today's chain prints these
+    import re
+    from pathlib import Path
+
+    text = " ".join((Path(__file__).resolve().parents[1] / "docs" / "models" / "validation.md").read_text(encoding="utf-8")
+                    .split())
+    m = re.search(r"its cost from \$([0-9.]+) to \$([0-9.]+)/kWh \(([0-9.]+) %\), where BatPaC's fixed couple ASI moved it "
+                  r"by ([0-9.]+) %; positive particles of 0.5 / 2 / 8 µm cost ([0-9.]+) / ([0-9.]+) / ([0-9.]+) \$/kWh, "
+                  r"where BatPaC's rating gives one \$([0-9.]+)", text)
+    assert m
+    q = [float(g) for g in m.groups()]
+    ll = reg.evaluate_outputs(None, {"pos_line_load_N_mm": [100.0, 500.0]}, ["cell_cost_usd_per_kWh"])["cell_cost_usd_per_kWh"]
+    bp = reg.evaluate_outputs(None, {"pos_line_load_N_mm": [100.0, 500.0]}, ["cell_cost_usd_per_kWh"],
+                              {"cost": {"fmt": batpac_format()}})["cell_cost_usd_per_kWh"]
+    r = np.array([0.5, 2.0, 8.0])
+    pr = reg.evaluate_outputs(None, {"pos_particle_radius_um": r}, ["cell_cost_usd_per_kWh"])["cell_cost_usd_per_kWh"]
+    pb = reg.evaluate_outputs(None, {"pos_particle_radius_um": r}, ["cell_cost_usd_per_kWh"],
+                              {"cost": {"fmt": batpac_format()}})["cell_cost_usd_per_kWh"]
+    np.testing.assert_allclose(q[:2], ll, atol=0.006)
+    np.testing.assert_allclose(q[2:4], [100 * (ll[0] / ll[1] - 1), 100 * (bp[0] / bp[1] - 1)], atol=0.06)
+    np.testing.assert_allclose(q[4:7], pr, atol=6e-4)
+    assert q[7] == pytest.approx(pb[0], abs=6e-4)
+    assert "$81.12/kWh in the default chain" in text

@@ -48,3 +48,13 @@ def test_calendering_section_for_a_material_without_parameters(tmp_path):
     p = write_report(tmp_path / "r.xlsx", {"pos_material": "MyOxide"}, materials=extra)
     ws = load_workbook(p)["Calendering"]
     assert "No calendering parameters for MyOxide" in ws["A4"].value
+
+
+def test_a_report_of_an_lfp_cell_is_written_and_says_why_its_sweep_is_missing(tmp_path):
+    # `xlcell report --set pos_material=LFP` (and LMFP, LMO, LNMO) failed whole: the Calendering section's sweep starts
+    # at 0 N/mm, where those coatings do not conduct and the chain refuses the cell (no rated voltage)
+    wb = load_workbook(write_report(tmp_path / "lfp.xlsx", {"pos_material": "LFP"}), read_only=True)
+    summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(min_row=5, values_only=True) if r[0]}
+    assert summary["Energy"] > 100  # the cell itself is fine
+    note = wb["Calendering"]["A4"].value
+    assert note.startswith("The line-load sweep (0 to 2000 N/mm) of LFP could not be evaluated: nominal_voltage_V")

@@ -109,3 +109,50 @@ def test_report_of_a_design_above_the_empirical_models_range(tmp_path):
     assert rows["Cycle life to 80 % SOH, life model"] > 0
     fade = [r for r in ws.iter_rows(min_row=5, max_row=14, values_only=True)]
     assert all(r[2] is None for r in fade) and all(0 <= r[1] <= 1 for r in fade) and fade[1][1] < 1
+
+
+@pytest.mark.parametrize("argv", [["template", "--out", "{tmp}/t.csv"], ["report", "--out", "{tmp}/r.txt"],
+                                  ["report", "--pareto", "{book}", "--out", "{tmp}/r.xls"],
+                                  ["run", "pareto", "{book}", "--out", "{tmp}/front.ods", "--quiet"]])
+def test_a_workbook_output_that_is_not_xlsx_is_refused(argv, tmp_path, capsys):
+    # `xlcell template --out t.csv` was an internal error (openpyxl's InvalidFileException) and `xlcell report --out
+    # r.txt` wrote an .xlsx under that name; each is now one sentence and exit code 2, before anything is computed
+    from workbooks import TEMPLATE_PATH
+
+    args = [a.format(tmp=tmp_path, book=TEMPLATE_PATH) for a in argv]
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("xlcell: --out = '") and err.endswith("': must be a workbook path ending in .xlsx"), err
+    assert len(err.splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_report_tornado_names_the_unit_of_each_base_value(tmp_path):
+    # the Cost sheet's tornado listed base values of different units (213.6 mAh/g, 26 $/kg, 120 µm) under one
+    # "Base" header with no unit anywhere
+    wb = load_workbook(write_report(tmp_path / "r.xlsx"), read_only=True)
+    rows = [r for r in wb["Cost"].iter_rows(values_only=True) if r[0]]
+    head = next(i for i, r in enumerate(rows) if r[0] == "Input (unit of its base)")
+    assert rows[head][4:6] == ("change at -10 % ($/kWh)", "change at +10 % ($/kWh)")
+    labels = {r[0]: r[1] for r in rows[head + 1:]}
+    assert labels["Positive: Specific capacity, practical (cycled) (mAh/g)"] == pytest.approx(213.6)
+    assert labels["Positive: Coating thickness (one side) (µm)"] == pytest.approx(120.0)
+    assert "N/P capacity ratio" in labels  # dimensionless: no unit added
+
+
+def test_rate_chart_draws_straight_segments_and_leaves_its_note_readable(tmp_path):
+    # LibreOffice drew the rate curve smoothed (no scatterStyle, no smooth element), with a bump between 0.75C and 1C
+    # that the model does not have, and the note of the limits at the design C-rate ran under the chart
+    import re
+    import zipfile
+
+    p = write_report(tmp_path / "r.xlsx")
+    with zipfile.ZipFile(p) as z:
+        xml = next(x for x in (z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart"))
+                   if "Usable capacity vs C-rate" in x)
+    assert re.findall(r'scatterStyle val="(\w+)"', xml) == ["lineMarker"]
+    assert re.findall(r'smooth val="(\w+)"', xml) == ["0"]
+    ws = load_workbook(p)["Rate capability"]
+    chart_bottom = ws._charts[0].anchor._from.row + 1 + ws._charts[0].height / 0.529  # (1-based rows of 15 pt)
+    note = [c.row for c in ws["A"] if isinstance(c.value, str) and c.value.startswith("Limits at the design C-rate")]
+    assert len(note) == 1 and note[0] > chart_bottom

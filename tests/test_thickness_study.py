@@ -148,3 +148,26 @@ def test_the_udf_columns_are_result_keys():
     from xlcell.tables import THICKNESS_HEADER
 
     assert set(THICKNESS_HEADER) <= set(spec_by_key(ThicknessResult))
+
+
+def test_the_docs_table_is_the_kernels_study(study):
+    # docs/models/thickness-study.md's table was from issue 17's model (e.g. 2202 W at 40 µm, 51.4 % delivered at 2C
+    # and 120 µm, LCOS 0.0161 / 0.1113 $/kWh at 120 µm) where the study gives 1076 W, 38.6 % and 0.0163 / 0.1480
+    import re
+    from pathlib import Path
+
+    from xlcell.units import to_display
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "models" / "thickness-study.md").read_text(encoding="utf-8")
+    rows = [[float(c) for c in m.split("|")] for m in re.findall(r"^\| ([0-9][0-9. |]+)\|\s*$", text, flags=re.M)]
+    assert len(rows) >= 6
+    um = np.round(to_display(study.thickness_m, "µm"))
+    for row in rows:
+        k = int(np.flatnonzero(um == row[0])[0])
+        got = [to_display(study.energy_J[k], "Wh"), study.max_power_W[k], study.cycle_life[0, k], study.cycle_life[1, k],
+               to_display(study.cost_usd_J[k], "$/kWh"), 100 * study.usable_fraction[1, k],
+               to_display(study.cost_usd_J_usable[1, k], "$/kWh"), to_display(study.lcos_usd_J[0, k], "$/kWh"),
+               to_display(study.lcos_usd_J[1, k], "$/kWh")]
+        # each to the table's last digit (0.1 Wh, 1 W, 1 cycle, 0.1 $/kWh, 0.1 %, 1e-4 $/kWh)
+        for q, g, step in zip(row[1:], got, (0.1, 1, 1, 1, 0.1, 0.1, 0.1, 1e-4, 1e-4)):
+            assert abs(q - float(g)) <= 0.51 * step, (row[0], q, float(g))

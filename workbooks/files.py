@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from xlcell.errors import BookError
+from xlcell.errors import BookError, InputError
 
 
 def write_atomic(path: str | Path, data: bytes, mode: int = 0o644) -> Path:
@@ -52,7 +52,11 @@ def replacing(path: str | Path, mode: int = 0o644) -> Iterator[Path]:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:  # a folder that cannot take the file: name the file asked for, not the hidden temporary
+        exc.filename = str(path)
+        raise
     os.close(fd)
     try:
         yield Path(tmp)
@@ -95,6 +99,25 @@ with --out; the workbook you read is never written by this command
             raise BookError("the output would replace an input workbook", str(out),
                             f"give another output path with {option}; the workbook you read is never written by "
                             "this command")
+
+
+def refuse_non_xlsx(out: str | Path | None, option: str = "--out") -> None:
+    """Raise :class:`~xlcell.errors.InputError` naming ``option`` unless the workbook output ``out`` ends in ``.xlsx``
+    (any case; None: no output given, nothing to check).
+
+    A template or report written as ``.csv`` failed deep in the writer, and one written as ``.txt`` was an ``.xlsx``
+    that no program opens by its name: both are refused before anything is computed.
+
+    Examples
+    --------
+    >>> refuse_non_xlsx("report.XLSX")
+    >>> refuse_non_xlsx("report.csv")
+    Traceback (most recent call last):
+    ...
+    xlcell.errors.InputError: --out = 'report.csv': must be a workbook path ending in .xlsx
+    """
+    if out is not None and Path(out).suffix.lower() != ".xlsx":
+        raise InputError(option, str(out), "a workbook path ending in .xlsx")
 
 
 def _sync_folder(folder: Path) -> None:

@@ -97,12 +97,23 @@ def settings_sheet(wb: Workbook, settings: Any) -> None:
     ws.cell(row=r, column=1, value="extra_outputs")
     ws.cell(row=r, column=2, value=", ".join(settings.extra_outputs))
     r += 2
-    style.header_row(ws, r, 1, ["Design input given", "Value"])
+    style.header_row(ws, r, 1, ["Design input given", "Value", "", "Unit"])
     for k, v in settings.base_values.items():
         r += 1
         ws.cell(row=r, column=1, value=k)
         ws.cell(row=r, column=2, value=_f(v))
+        ws.cell(row=r, column=4, value=_design_unit(k))  # as the variables' unit above (a key_unit)
     style.widths(ws, {"A": 34, "B": 16, "C": 16, "D": 10})
+
+
+def _design_unit(key: str) -> str:
+    """The display unit of a design key (``text`` for a material name, whose key is no model output)."""
+    from xlcell.errors import UnknownKeyError
+
+    try:
+        return key_unit(key)
+    except UnknownKeyError:
+        return "text"
 
 
 def front_sheet(wb: Workbook, front: ParetoFront, chosen: int) -> None:

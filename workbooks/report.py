@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
@@ -64,7 +65,8 @@ class ReportContext:
     thickness: ThicknessResult | None = None  #: the thickness study (slow and fast duty)
     calendering_material: str = ""
     calendering_study: CalenderingStudy | None = None
-    calendering: CalenderingResult | None = None  #: None: no calendering parameters for the material
+    calendering: CalenderingResult | None = None  #: None: no calendering parameters for the material (or a note)
+    calendering_note: str = ""  #: why the calendering sweep is missing when the material has parameters
     simulation: NipSimulation | None = None  #: the nip simulation of the positive coating (FE and 1D), or None
     simulation_note: str = ""  #: why there is no nip simulation
     simulation_picture: bytes | None = None  #: its FE fields (PNG)
@@ -169,7 +171,9 @@ def rate_section(wb: Workbook, ctx: ReportContext) -> None:
         style.style_result(ws.cell(row=i, column=2, value=float(f)))
         style.style_result(ws.cell(row=i, column=3, value=float(f) * ctx.cell["capacity_Ah"]), "Ah")
     last = 4 + len(RATE_GRID)
-    chart = ScatterChart()
+    # straight segments between the computed points: a smoothed line (the default without scatterStyle and smooth)
+    # overshot between 0.75C and 1C, a bump the model does not have
+    chart = ScatterChart(scatterStyle="lineMarker")
     chart.title = "Usable capacity vs C-rate"
     chart.style = 13
     chart.x_axis.title = "C-rate (1/h)"
@@ -177,13 +181,16 @@ def rate_section(wb: Workbook, ctx: ReportContext) -> None:
     s = Series(Reference(ws, min_col=3, min_row=4, max_row=last), Reference(ws, min_col=1, min_row=5, max_row=last),
                title_from_data=True)
     s.marker.symbol = "circle"
+    s.smooth = False
     chart.series.append(s)
     chart.legend = None
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     chart.height, chart.width = 8, 16
     ws.add_chart(chart, "E4")
-    ws.cell(row=last + 2, column=1, value=f"Limits at the design C-rate ({unit_to_display(ctx.cell['t_discharge_s'], 'h'):.3g} h discharge): "
+    # the note runs past column D: below the chart (rows of 15 pt, 0.529 cm), not hidden under it
+    below_chart = 4 + math.ceil(chart.height / 0.529) + 1
+    ws.cell(row=max(last + 2, below_chart), column=1, value=f"Limits at the design C-rate ({unit_to_display(ctx.cell['t_discharge_s'], 'h'):.3g} h discharge): "
             f"max positive thickness {ctx.cell['max_pos_thickness_um']:.4g} µm, "
             f"max positive particle radius {ctx.cell['max_pos_particle_radius_um']:.4g} µm").font = style.DERIVED_FONT
     style.widths(ws, {"A": 14, "B": 20, "C": 22})

@@ -35,8 +35,9 @@ def calendering_section(wb: Workbook, ctx: Any) -> None:
                 "compaction law after Meyer et al. 2017 with xlcell's illustrative parameters")
     res: CalenderingResult | None = ctx.calendering
     if res is None:
-        ws.cell(row=4, column=1, value=f"No calendering parameters for {material}: add it to the Calendering sheet's "
-                "table to see this section.").font = style.DERIVED_FONT
+        note = getattr(ctx, "calendering_note", "") or (f"No calendering parameters for {material}: add it to the "
+                                                        "Calendering sheet's table to see this section.")
+        ws.cell(row=4, column=1, value=note).font = style.DERIVED_FONT
         return
     m, c = res.micro.as_display(), res.cell.as_display()
     specs_by_key = {**spec_by_key(Microstructure), **spec_by_key(CellMetrics)}

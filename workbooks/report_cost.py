@@ -95,12 +95,13 @@ def cost_section(wb: Workbook, ctx: Any) -> None:
     top = rr + 4
     step = f"{float(to_display(t)['fraction_pct']):g} %"  # the relative change the tornado was run with
     ws.cell(row=top - 1, column=1, value=f"Sensitivity of {t.unit} to ±{step} of each input (largest swings)").font = style.SECTION_FONT
-    style.header_row(ws, top, 1, ["Input", "Base", f"-{step}: {t.unit}", f"+{step}: {t.unit}", f"change at -{step}",
-                                  f"change at +{step}"])
+    style.header_row(ws, top, 1, ["Input (unit of its base)", "Base", f"-{step}: {t.unit}", f"+{step}: {t.unit}",
+                                  f"change at -{step} ({t.unit})", f"change at +{step} ({t.unit})"])
     n = min(TORNADO_ROWS, len(t.keys))
     for i in range(n):
         row = top + 1 + i
-        ws.cell(row=row, column=1, value=t.labels[i])
+        unit = t.input_units[i]  # the base values differ in unit from row to row: each row names its own
+        ws.cell(row=row, column=1, value=t.labels[i] + ("" if unit in ("-", "text", "") else f" ({unit})"))
         for k, v in enumerate([t.base_input[i], t.low[i], t.high[i], t.low[i] - t.base, t.high[i] - t.base], start=2):
             style.style_result(ws.cell(row=row, column=k, value=float(v)))
     tor = style.bar_chart("Tornado: change of $/kWh", Reference(ws, min_col=5, max_col=6, min_row=top, max_row=top + n),

@@ -1111,7 +1111,8 @@ def chain(d: CellDesign, fmt: CellFormat | None = None, calendering: Mapping[str
         (np.where(np.isnan(f.asi_energy_ohm_m2), f.asi_electrochemical_ohm_m2, np.nan),
          "a smaller given electrochemical ASI (asi_electrochemical_ohm_cm2)"),
         (asi_el, "thinner or more porous coatings (pos_thickness_um, pos_porosity)"),
-        (asi_e, "more conductive coatings (pos_conductivity_S_m, neg_conductivity_S_m, pos_carbon_frac)"),
+        (asi_e, "more conductive coatings (pos_conductivity_S_m, neg_conductivity_S_m, pos_carbon_frac, "
+                "neg_carbon_frac)"),
         (asi_ct_p, "a larger pos_exchange_current_mA_cm2"), (asi_ct_n, "a larger neg_exchange_current_mA_cm2"),
         (asi_hw, "less hardware resistance (foils, terminals, asi_pack_share_ohm_cm2)")])
     return dict(
@@ -1152,7 +1153,7 @@ def _check_rated_voltage(v_nom: Array, asi_rating: Array, parts: Sequence[tuple[
         k = given[0] if given else 2 + int(np.nanargmax(np.nan_to_num(at[2:], nan=-np.inf)))
         raise InputError("nominal_voltage_V", float(v.ravel()[i]),
                          f"> 0 V: the C/3 IR drop through {float(units.from_si(asi.ravel()[i], 'Ω·cm²')):.4g} Ω·cm² reaches the "
-                         f"open-circuit voltage; {parts[k][1]} lowers it",
+                         f"open-circuit voltage; {parts[k][1]} would lower it",
                          f"design {i + 1}" if bad.size > 1 else None)
 
 

@@ -455,11 +455,28 @@ def _with_default(vals: Mapping[str, Any], key: str, spec: ParamSpec, default_si
         _, scale, offset = UNITS[spec.unit]
         x = v if scale == 1.0 and offset == 0.0 else v * scale + offset
         return default_si if x != x else x
-    x = spec.to_si(np.asarray(v, dtype=float))
+    try:
+        given = np.asarray(v, dtype=float)
+    except (TypeError, ValueError):  # a text where a number belongs: named, not numpy's message
+        raise _not_a_number(key, v) from None
+    x = spec.to_si(given)
     blank = np.isnan(x)
     if blank.any():
         x = np.where(blank, default_si, x)
     return x
+
+
+def _not_a_number(key: str, v: Any) -> InputError:
+    """The error for a value of ``key`` that is not a number (the first such element of an array, with its design)."""
+    arr = np.asarray(v, dtype=object)
+    if arr.ndim == 0:
+        return InputError(key, arr.item(), "a number")
+    for i, e in enumerate(arr.ravel()):
+        try:
+            float(e)
+        except (TypeError, ValueError):
+            return InputError(key, e, "a number", f"design {i + 1}")
+    return InputError(key, v, "a number")
 
 
 def _check_role(names: Any, role: str, key: str, materials: Mapping[str, Material] | None) -> None:
