@@ -39,6 +39,9 @@ QP_ACTIVE_TOL = 1e-9
 #: the diagonal a held row gets in the KKT system of a QP on its active-set guess, relative to the system's scale
 #: (dependent held rows stay solvable)
 KKT_HELD_REG = 1e-14
+#: active-set guesses tried per QP of the batched SQP (:func:`_qp_active_set`) before the interior point takes it:
+#: from the last QP's active set the primal-dual rule finds the new one in one or two where it moved (issue 15)
+QP_ACTIVE_ITERS = 3
 #: a multi-start's merit this far (relative, plus 10 predicted steps) behind its group's best converged start stops it
 START_BEHIND_TOL = 1e-6
 #: a multi-start within this distance (in u, largest component) of its group's best converged start, and no better,
@@ -589,7 +592,7 @@ def batch_qp(Q: np.ndarray, q: np.ndarray, A: np.ndarray, b: np.ndarray, iters: 
 
 def elastic_qp_on_guess(Q: np.ndarray, g: np.ndarray, J: np.ndarray, c: np.ndarray, lo: np.ndarray,
                         hi: np.ndarray, mu: np.ndarray, state: np.ndarray,
-                        rtol: float = 1e-9) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                        rtol: float = 1e-9, want_next: bool = False) -> tuple[np.ndarray, ...]:
     """The elastic QPs of :func:`solve_batch`
     ``min ½ dᵀQd + gᵀd + μ Σ t  s.t.  J d + t >= -c, t >= 0, lo <= d <= hi`` solved on a guess of their active
     sets, all together: one batched linear solve of the equality-constrained QPs the guesses give, then a check of
@@ -618,6 +621,9 @@ def elastic_qp_on_guess(Q: np.ndarray, g: np.ndarray, J: np.ndarray, c: np.ndarr
         elastic (t > 0, z = μ); for each lower then upper bound of d, 0 free or 1 held.
     rtol : float
         Tolerance of the checks, relative to the data's magnitude.
+    want_next : bool
+        Also return the next guess (k, m + 2 n) of each row (:func:`_qp_active_set`; a row that passed keeps its
+        own where its values do not contradict it).
     """
     k, m, n = J.shape
     cs, lb, ub = state[:, :m], state[:, m:m + n] == 1, state[:, m + n:] == 1
@@ -647,7 +653,53 @@ def elastic_qp_on_guess(Q: np.ndarray, g: np.ndarray, J: np.ndarray, c: np.ndarr
     ok &= np.all(np.where(cs == 2, r[:, :m] <= tol, True), axis=1)  # elastic ones are violated (t >= 0)
     ok &= np.all(np.where(cs == 1, (z[:, :m] >= -tol) & (z[:, :m] <= mu[:, None] + tol), True), axis=1)
     ok &= np.all(np.where(act[:, m:], z[:, m:] >= -tol, r[:, m:] >= -tol), axis=1)  # bounds: held or inside
+    if want_next:  # the next guess where this one fails (the primal-dual active-set rule, Hintermüller et al. 2002)
+        nxt = state.copy()
+        rc, zcn = r[:, :m], z[:, :m]
+        nxt[:, :m] = np.where(cs == 0, np.where(rc < -tol, 1, 0),  # a free constraint violated: active
+                              np.where(cs == 1, np.where(zcn < -tol, 0, np.where(zcn > mu[:, None] + tol, 2, 1)),
+                                       np.where(rc > tol, 1, 2)))  # an elastic one met: active again
+        held = act[:, m:]
+        nxt[:, m:] = np.where(held, z[:, m:] >= -tol, r[:, m:] < -tol).astype(int)  # bounds: held while pushing
+        return d, np.maximum(zc, 0.0), ok, nxt
     return d, np.maximum(zc, 0.0), ok
+
+
+def _qp_active_set(Q: np.ndarray, g: np.ndarray, J: np.ndarray, c: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+                   mu: np.ndarray, state: np.ndarray, iters: int = QP_ACTIVE_ITERS,
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The elastic QPs of :func:`elastic_qp_on_guess` by primal-dual active-set iterations: from the guess
+    ``state``, each QP whose guess fails the KKT check takes the next guess its own solution gives (a free row it
+    violates becomes held, a held row whose multiplier pulls the wrong way is freed, a constraint whose multiplier
+    exceeds μ turns elastic), all QPs together, for at most ``iters`` batched solves. A row's step is the QP's
+    exact solution where its last guess passed (``ok``); the others are left to the interior point.
+
+    Returns ``(d, z, ok, state)``: steps (k, n), the constraints' multipliers (k, m), which rows passed and each
+    row's last guess (the active set where it passed).
+
+    Parameters
+    ----------
+    Q, g, J, c, lo, hi, mu, state : ndarray
+        As :func:`elastic_qp_on_guess` takes them.
+    iters : int
+        Largest number of guesses tried.
+    """
+    k, m, n = J.shape
+    d, z = np.zeros((k, n)), np.zeros((k, m))
+    ok = np.zeros(k, dtype=bool)
+    state = state.copy()
+    left = np.arange(k)
+    for _ in range(iters):
+        dl, zl, okl, nxt = elastic_qp_on_guess(Q[left], g[left], J[left], c[left], lo[left], hi[left], mu[left],
+                                               state[left], want_next=True)
+        hit = left[okl]
+        d[hit], z[hit], ok[hit] = dl[okl], zl[okl], True
+        moved = np.any(nxt != state[left], axis=1) & ~okl
+        state[left[~okl]] = nxt[~okl]
+        left = left[moved]  # a guess that repeats itself is no better next time
+        if not len(left):
+            break
+    return d, z, ok, state
 
 
 def _states_of(d: np.ndarray, z: np.ndarray, J: np.ndarray, c: np.ndarray, lo: np.ndarray, hi: np.ndarray,
@@ -754,7 +806,8 @@ class BatchResult:
 
 def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U0: np.ndarray, *,
                 maxiter: int | np.ndarray = 100, tol: float | np.ndarray = 1e-9, h: float = 1e-6, hessian: str = "bfgs",
-                groups: np.ndarray | None = None, callback: Callable[[int], None] | None = None) -> BatchResult:
+                groups: np.ndarray | None = None, callback: Callable[[int], None] | None = None,
+                feasible_maxiter: int | np.ndarray | None = None) -> BatchResult:
     """Solve K sub-problems ``min scalar_k(F, G) s.t. cons_k(F, G) >= 0, u in [0, 1]^n`` together.
 
     Sequential quadratic programming, batched: at every iteration each unfinished sub-problem proposes a point
@@ -797,6 +850,9 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
         own predicted decrease (the directional derivative of its last QP step) stops where it is. -1: no group.
     callback : callable, optional
         ``callback(unfinished)`` after each iteration.
+    feasible_maxiter : int or array of int, optional
+        A row feasible after this many iterations stops there as it stands (one still infeasible goes on, up to
+        ``maxiter``); default: ``maxiter``.
     """
     U0 = np.clip(np.atleast_2d(np.asarray(U0, dtype=float)), 0.0, 1.0)
     K, n = U0.shape
@@ -886,8 +942,9 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
 
     def qp(a, ca):
         """The elastic QPs of sub-problems ``a`` with constraint values ``ca``: (steps d, multipliers (k, m)).
-        Rows with a known active set (from their last QP) are first solved on it (:func:`elastic_qp_on_guess`);
-        the others, and those whose guess fails, by the interior point, whose active sets are kept for next time."""
+        Rows with a known active set (from their last QP) are first solved by active-set iterations from it
+        (:func:`_qp_active_set`); the others (a first QP), and those the iterations do not settle, by the interior
+        point. The active sets found are kept for next time."""
         k = len(a)
         Ja = J[a]
         Qd = _positive_definite(Hs[a] - np.einsum("km,kmij->kij", lam[a], Hc[a])) if fd else B[a]
@@ -896,9 +953,10 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
         done = np.zeros(k, dtype=bool)
         g = np.flatnonzero(has_state[a])
         if len(g):
-            dg, zg, okg = elastic_qp_on_guess(Qd[g], gs[a][g], Ja[g], ca[g], lo[g], hi[g], mu[a][g], state[a][g])
+            dg, zg, okg, sg = _qp_active_set(Qd[g], gs[a][g], Ja[g], ca[g], lo[g], hi[g], mu[a][g], state[a][g])
             gi = g[okg]
             d_out[gi], z_out[gi], done[gi] = dg[okg], zg[okg], True
+            state[a[gi]] = sg[okg]
 
         rest = np.flatnonzero(~done)
         if not len(rest):
@@ -933,6 +991,7 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
         return d_out, z_out
 
     maxiter = np.broadcast_to(np.asarray(maxiter, dtype=int), (K,))
+    settle = maxiter if feasible_maxiter is None else np.broadcast_to(np.asarray(feasible_maxiter, dtype=int), (K,))
     tol = np.broadcast_to(np.asarray(tol, dtype=float), (K,))
     for _ in range(int(maxiter.max(initial=0))):
         q_rows = np.flatnonzero(active & need_qp)
@@ -1057,7 +1116,7 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
                 same = np.isfinite(b) & (np.abs(u[live] - u[where[groups[live]]]).max(axis=1) <= START_SAME)
                 same[same] &= ml[same] >= b[same] - START_BEHIND_TOL * (1.0 + np.abs(b[same]))
                 active[live[behind | same]] = False
-        active &= nit < maxiter
+        active &= (nit < maxiter) & ((nit < settle) | (viol(c) > FEASIBILITY_TOL))
         if callback:
             callback(int(active.sum()))
         if not active.any():
