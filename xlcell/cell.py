@@ -1024,6 +1024,30 @@ def evaluate_cell(design: CellDesign, fmt: CellFormat | None = None, *,
     return CellMetrics._partial({k: out[k] for k in _METRIC_GROUP if k in out})
 
 
+@lru_cache(maxsize=1)
+def default_format() -> CellFormat:
+    """``CellFormat()`` (BatPaC 5.0's 20 mm EV pouch), built once: the format of every model given none (frozen)."""
+    return CellFormat()
+
+
+#: the last :func:`chain` computed: (designs, format, calendering key, result). The cell model and the cost model
+#: of one evaluation compute the chain of the same resolved designs in the same format and calendering context
+#: (issue 17's one chain); the second reads the first's (issue 15: half a millisecond of every model call that
+#: asks both). Keyed on the objects' identity (a resolved design and a format are frozen; the entry holds them,
+#: so an id is not reused while it lives) and kept for populations up to :data:`_CHAIN_MEMO_MAX` designs only
+_CHAIN_MEMO: list[Any] = [None]
+_CHAIN_MEMO_MAX = 65_536
+
+
+def _calendering_key(calendering: Mapping[str, Any] | None) -> Any:
+    """What identifies a calendering context for :data:`_CHAIN_MEMO`: each entry's number or text, or the identity
+    of its object (an array), so a dict changed in place between two calls is not mistaken for the same."""
+    if calendering is None:
+        return None
+    return tuple((k, v if isinstance(v, (bool, int, float, str)) else ("id", id(v)))
+                 for k, v in dict(calendering).items())
+
+
 def chain(d: CellDesign, fmt: CellFormat | None = None, calendering: Mapping[str, Any] | None = None) -> dict[str, Array]:
     """Capacity, rated voltage and energy, masses, volume and resistances of resolved designs in their format.
 
@@ -1060,7 +1084,19 @@ def chain(d: CellDesign, fmt: CellFormat | None = None, calendering: Mapping[str
         SI arrays by name (the :class:`CellMetrics` field names where there is one, plus the pouch geometry of
         :func:`xlcell.pouch.pouch_geometry`, ``ocv_V`` and the coating densities).
     """
-    f = fmt or CellFormat()
+    f = fmt or default_format()
+    key = _calendering_key(calendering)
+    hit = _CHAIN_MEMO[0]
+    if hit is not None and hit[0] is d and hit[1] is f and hit[2] == key and hit[3] is calendering:
+        return dict(hit[4])  # the same arrays (never written to), a dict of its own
+    out = _chain(d, f, calendering)
+    if all(np.size(v) <= _CHAIN_MEMO_MAX for v in (out["energy_J"], out["mass_kg"])):
+        _CHAIN_MEMO[0] = (d, f, key, calendering, out)
+    return dict(out)
+
+
+def _chain(d: CellDesign, f: CellFormat, calendering: Mapping[str, Any] | None) -> dict[str, Array]:
+    """:func:`chain` computed (the format given)."""
     check_format(f)
     p, n, s = d.pos, d.neg, d.sep
     geo = format_geometry(d, f)
