@@ -14,6 +14,7 @@ within the variable bounds. Pareto fronts are in :mod:`xlcell.pareto`.
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -504,17 +505,25 @@ BatchScalarFn = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]  # (F
 BatchConsFn = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]  # (F, G, idx) -> (n, m), feasible >= 0
 
 
+#: threadpoolctl's controller of the loaded BLAS libraries and the number of imported modules when it was made: a
+#: front or a batch limits BLAS through it (0.01 ms) instead of finding the libraries anew (0.3 ms, issue 15); it is
+#: made anew when modules were imported since (one may have loaded a BLAS of its own)
+_BLAS_CONTROLLER: list[Any] = [None, -1]
+
+
 def one_blas_thread() -> Any:
     """A context in which BLAS runs on one thread (threadpoolctl; a no-op without it): the batched QPs are tiny
     (n_var + m unknowns), BLAS threads only add overhead there, and on a busy PC they slow such solves several-fold
     (issue 15). The caller's setting is restored on exit."""
     try:
-        from threadpoolctl import threadpool_limits
+        from threadpoolctl import ThreadpoolController
     except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn, a base dependency
         import contextlib
 
         return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
+    if _BLAS_CONTROLLER[0] is None or _BLAS_CONTROLLER[1] != len(sys.modules):
+        _BLAS_CONTROLLER[:] = [ThreadpoolController(), len(sys.modules)]
+    return _BLAS_CONTROLLER[0].limit(limits=1, user_api="blas")
 
 
 def batch_qp(Q: np.ndarray, q: np.ndarray, A: np.ndarray, b: np.ndarray, iters: int = 60,

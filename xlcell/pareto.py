@@ -35,6 +35,7 @@ beyond the hyperplane through the anchors (in 2-D: furthest from the chord betwe
 """
 from __future__ import annotations
 
+import heapq
 import itertools
 import time
 from dataclasses import dataclass, field
@@ -504,10 +505,15 @@ def _gap_levels(seg: np.ndarray, H: np.ndarray, k: int) -> tuple[np.ndarray, np.
     differences of ``H``, zero for a gap not to fill), split by q points into q + 1 pieces about 1/(q + 1) of
     it, so points go one at a time to the gap whose loss falls most. Same returns as :func:`_two_levels` (the
     levels of a gap at equal spacing along its chord)."""
-    area = np.abs(seg[:, 0] * seg[:, 1])
-    q = np.zeros(len(seg), dtype=int)
-    for _ in range(k):
-        q[np.argmax(area / ((q + 1) * (q + 2)))] += 1
+    area = np.abs(seg[:, 0] * seg[:, 1]).tolist()
+    q = [0] * len(area)
+    heap = [(-a / 2, g) for g, a in enumerate(area)]  # each gap's loss with one more point: area / ((q+1)(q+2))
+    heapq.heapify(heap)
+    for _ in range(k if heap else 0):  # the largest loss first, of equal ones the first gap (as argmax)
+        _, g = heapq.heappop(heap)
+        q[g] += 1
+        heapq.heappush(heap, (-area[g] / ((q[g] + 1) * (q[g] + 2)), g))
+    q = np.array(q, dtype=int)
     j = np.repeat(np.arange(len(seg)), q)
     w = np.concatenate([np.arange(1, n + 1) / (n + 1) for n in q if n]) if k else np.zeros(0)
     seg = np.diff(H, axis=0)
@@ -680,7 +686,8 @@ def _along(U: np.ndarray, act: np.ndarray, j: np.ndarray, w: np.ndarray) -> tupl
 
 def _gap_ends(H: np.ndarray) -> list[tuple[bytes, bytes]]:
     """A key for each gap between neighbours of a sorted 2-objective front ``H`` (its two ends, rounded)."""
-    return [(H[i].round(6).tobytes(), H[i + 1].round(6).tobytes()) for i in range(len(H) - 1)]
+    rows = [r.tobytes() for r in H.round(6)]
+    return list(zip(rows[:-1], rows[1:]))
 
 
 def _close_gaps(closed: set[tuple[bytes, bytes]], ends: list[tuple[bytes, bytes]], j: np.ndarray, ok: np.ndarray,
