@@ -803,6 +803,10 @@ class BatchResult:
     nit: np.ndarray  #: (K,) iterations
     converged: np.ndarray  #: (K,) the step and the first-order conditions fell below the tolerances
     n_model_calls: int = 0
+    #: the designs that rode along on one iteration's model call (``solve_batch(ride=...)``), or None: the
+    #: iteration, the rows evaluated there and their trial points, the extra designs (rows of u), and the model's
+    #: (F, G, outputs) at the trial points and at the extra designs (outputs None without ``keys``)
+    ride: dict[str, Any] | None = None
 
     @property
     def feasible(self) -> np.ndarray:
@@ -823,7 +827,9 @@ class BatchResult:
 def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U0: np.ndarray, *,
                 maxiter: int | np.ndarray = 100, tol: float | np.ndarray = 1e-9, h: float = 1e-6, hessian: str = "bfgs",
                 groups: np.ndarray | None = None, callback: Callable[[int], None] | None = None,
-                feasible_maxiter: int | np.ndarray | None = None) -> BatchResult:
+                feasible_maxiter: int | np.ndarray | None = None,
+                ride: Callable[..., np.ndarray | None] | None = None,
+                keys: Sequence[str] | None = None) -> BatchResult:
     """Solve K sub-problems ``min scalar_k(F, G) s.t. cons_k(F, G) >= 0, u in [0, 1]^n`` together.
 
     Sequential quadratic programming, batched: at every iteration each unfinished sub-problem proposes a point
@@ -870,6 +876,15 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
     feasible_maxiter : int or array of int, optional
         A row feasible after this many iterations stops there as it stands (one still infeasible goes on, up to
         ``maxiter``); default: ``maxiter``.
+    ride : callable, optional
+        ``ride(iteration, u, F, G, rows, trial) -> designs or None`` before each iteration's model call (iteration
+        1, 2, ...; ``u``, ``F``, ``G`` every row's current point and values, ``rows`` the rows evaluated and
+        ``trial`` their trial points): the first time it returns designs (rows of u), they are evaluated in that
+        same call and returned in ``BatchResult.ride`` with the model's values at the trial points (a Pareto
+        front's interpolated designs ride on its levels' last iteration, issue 15). Rows at their last iteration
+        are evaluated without their stencils (their derivatives are never read).
+    keys : sequence of str, optional
+        With ``ride``, the outputs (a DesignProblem's ``evaluate_outputs``) of that call's trial points and designs.
     """
     U0 = np.clip(np.atleast_2d(np.asarray(U0, dtype=float)), 0.0, 1.0)
     K, n = U0.shape
@@ -877,23 +892,49 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
     E = np.eye(n)
     calls = 0
 
-    def evaluate(U: np.ndarray, idx: np.ndarray, with_h: np.ndarray | None = None):
+    def evaluate(U: np.ndarray, idx: np.ndarray, with_h: np.ndarray | None = None, last: np.ndarray | None = None,
+                 extra: np.ndarray | None = None):
         """Values and central-difference gradients at the rows of U (sub-problems idx), one model call; with
         finite-difference Hessians, the second-order stencils of the rows ``with_h`` (all by default) in the same
-        call, their Hessians appended to ``hess`` (zero for the other rows)."""
+        call, their Hessians appended to ``hess`` (zero for the other rows). Rows at their ``last`` iteration need
+        their value only (no stencil: their gradient is never read, it is returned as 0). The designs ``extra``
+        (rows of u) ride along: their (F, G, outputs) and the trial points' go to ``riders``."""
         nonlocal calls
         k = len(U)
+        bare = np.zeros(k, dtype=bool) if last is None else last
         # within h/2 of a bound the stencil is one-sided (a side of 1e-16 would give a difference of round-off)
         up = np.where(U + 0.5 * h < 1.0, np.minimum(U + h, 1.0), U)
         dn = np.where(U - 0.5 * h > 0.0, np.maximum(U - h, 0.0), U)
         P = np.concatenate([U[:, None, :], U[:, None, :] + E[None] * (up - U)[:, None, :],
                             U[:, None, :] + E[None] * (dn - U)[:, None, :]], axis=1)  # (k, 2n+1, n)
         w = 2 * n + 1
-        hr = np.flatnonzero(np.ones(k, dtype=bool) if with_h is None else with_h) if fd else np.zeros(0, dtype=int)
+        full = np.flatnonzero(~bare)
+        hr = np.flatnonzero((np.ones(k, dtype=bool) if with_h is None else with_h) & ~bare) if fd \
+            else np.zeros(0, dtype=int)
         # the second-order stencils, each centred inside the box (at most h2 from U), after the first-order ones
         P2 = np.clip(U[hr], h2, 1.0 - h2)[:, None, :] + H_OFF[None]
-        F, G = problem.evaluate(problem.xl + np.concatenate([P.reshape(-1, n), P2.reshape(-1, n)]) * span)
+        Xe = np.zeros((0, n)) if extra is None else extra
+        X = problem.xl + np.concatenate([P[full].reshape(-1, n), U[bare], P2.reshape(-1, n), Xe]) * span
+        if extra is not None and keys is not None:
+            F, G, out = problem.evaluate_outputs(X, keys)
+        else:
+            (F, G), out = problem.evaluate(X), None
         calls += 1
+        nf, nb, n2 = len(full) * w, int(bare.sum()), len(hr) * len(H_OFF)
+        if extra is not None:  # the trial points' values (centres) and the riders', before the stencils are read
+            centre = np.empty(k, dtype=int)
+            centre[full] = np.arange(len(full)) * w
+            centre[bare] = nf + np.arange(nb)
+            tail = slice(nf + nb + n2, len(X))
+            riders.update(F_trial=F[centre], G_trial=G[centre], F=F[tail], G=G[tail],
+                          out_trial=None if out is None else {q: v[centre] for q, v in out.items()},
+                          out=None if out is None else {q: v[tail] for q, v in out.items()})
+        # the stencil rows as (k, w): a bare row's centre repeated (its differences are 0, never read)
+        order = np.empty((k, w), dtype=int)
+        order[full] = np.arange(nf).reshape(-1, w)
+        order[bare] = (nf + np.arange(nb))[:, None]
+        sel = np.r_[order.ravel(), nf + nb + np.arange(n2)]
+        F, G = F[sel], G[sel]
         rid = np.r_[np.repeat(idx, w), np.repeat(idx[hr], len(H_OFF))]
         s_all = np.asarray(scalar(F, G, rid), dtype=float)
         c_all = (np.zeros((len(rid), 0)) if cons is None else np.asarray(cons(F, G, rid), dtype=float))
@@ -1010,6 +1051,8 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
     maxiter = np.broadcast_to(np.asarray(maxiter, dtype=int), (K,))
     settle = maxiter if feasible_maxiter is None else np.broadcast_to(np.asarray(feasible_maxiter, dtype=int), (K,))
     tol = np.broadcast_to(np.asarray(tol, dtype=float), (K,))
+    riders: dict[str, Any] = {}
+    it = 0
     for _ in range(int(maxiter.max(initial=0))):
         q_rows = np.flatnonzero(active & need_qp)
         if len(q_rows):
@@ -1038,7 +1081,15 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
         # a trial point within HESSIAN_REUSE of where its sub-problem's Hessians were taken keeps them (no
         # second-order stencil): near a solution the Newton steps are short and the curvature barely changes
         fresh = np.abs(ut - uH[rows]).max(axis=1) > HESSIAN_REUSE
-        st, gst, ct, Jt, Ft, Gt, okt = evaluate(ut, rows, fresh)
+        it += 1
+        extra = None
+        if ride is not None and not riders:
+            extra = ride(it, u.copy(), F.copy(), G.copy(), rows, ut)
+            if extra is not None:
+                riders.update(iteration=it, rows=rows, trial=ut.copy(), u=np.atleast_2d(np.asarray(extra, dtype=float)))
+                extra = riders["u"]
+        # a row at its last iteration needs its value only (its gradient and Hessian would never be read)
+        st, gst, ct, Jt, Ft, Gt, okt = evaluate(ut, rows, fresh, nit[rows] + 1 >= maxiter[rows], extra)
         if fd:
             Hst, Hct = hess.pop()
         nit[rows] += 1
@@ -1140,7 +1191,7 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
             break
     cv = np.maximum(0.0, -c).max(axis=1, initial=0.0) if m else np.zeros(K)
     cv = np.where(bad_start & ~np.isfinite(s), np.inf, cv)
-    return BatchResult(u, F, G, s, cv, nit, converged, calls)
+    return BatchResult(u, F, G, s, cv, nit, converged, calls, riders or None)
 
 
 def lhs(n: int, d: int, seed: int) -> np.ndarray:
