@@ -955,3 +955,37 @@ def test_factory_checked_once_gives_the_fresh_numbers_and_still_refuses_a_bad_fa
         cost_values(design, bad, items=items)
     with pytest.raises(InputError, match="operating_days"):  # not remembered as checked
         cost_values(design, bad, items=items)
+
+
+def test_the_cost_model_reads_the_cell_models_chain_bit_for_bit(monkeypatch):
+    # issue 15: in one evaluation the cost model reads the chain the cell model computed for the same resolved
+    # designs, format and calendering context (xlcell.cell's one-entry memo); its numbers are those of a cost model
+    # that computes its own chain, bit for bit, and a calendering context changed in place is not taken for the same
+    import xlcell.cell as cell_mod
+    from xlcell.cell import chain, default_design, resolve
+    from xlcell.cost import cost_values
+
+    rng = np.random.default_rng(3)
+    d = default_design()
+    d = resolve(dataclasses.replace(d, pos=dataclasses.replace(d.pos, thickness_m=rng.uniform(40e-6, 200e-6, 64),
+                                                                 porosity=rng.uniform(0.2, 0.45, 64))))
+    computed = []
+    inner = cell_mod._chain
+    monkeypatch.setattr(cell_mod, "_chain", lambda *a: computed.append(1) or inner(*a))
+    cal = {"solids_fraction": 0.4}
+    cell_mod._CHAIN_MEMO[0] = None
+    own = cost_values(d, calendering=cal)  # computes its chain
+    chain(d, None, cal)  # the cell model's call: read from the memo
+    assert len(computed) == 1
+    again = cost_values(d, calendering=cal)  # reads the memo
+    assert len(computed) == 1
+    for k in own:
+        assert np.array_equal(own[k], again[k], equal_nan=own[k].dtype.kind == "f"), k
+    cal["solids_fraction"] = 0.5  # the same dict, changed: computed anew
+    changed = cost_values(d, calendering=cal)
+    assert len(computed) == 2
+    cell_mod._CHAIN_MEMO[0] = None
+    fresh = cost_values(d, calendering={"solids_fraction": 0.5})
+    for k in own:
+        assert np.array_equal(changed[k], fresh[k], equal_nan=own[k].dtype.kind == "f"), k
+    assert not np.array_equal(changed["cost_per_energy_usd_J"], own["cost_per_energy_usd_J"])

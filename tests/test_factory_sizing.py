@@ -137,3 +137,20 @@ def test_size_plant_without_details_leaves_only_the_drivers_and_ratios_out():
             assert np.shape(a) == np.shape(b) and np.isnan(a).all() and np.isfinite(b).all()
         elif not isinstance(b, tuple):
             assert np.array_equal(a, b, equal_nan=True), f.name
+
+
+def test_all_steps_at_once_is_the_step_loop_bit_for_bit():
+    # BatPaC's table (one number per step in every column the sizing reads) is sized for all steps at once (issue 15:
+    # a model call's fixed cost); the same columns as (1, K) rows take the step-by-step loop: the same numbers
+    drivers, cap = _drivers(200, seed=4)
+    fac = Factory()
+    table, plant = fac.steps, fac.plant
+    rows = StepTable({k: (np.asarray(v)[None, :] if k in ("baseline", "labor_exp", "capex0_usd", "energy_J_per_unit")
+                          else v) for k, v in table.columns.items()})
+    for machines in (False, True):
+        fast, out = size_plant(drivers, cap, table, plant, machines=machines)
+        loop, out2 = size_plant(drivers, cap, rows, plant, machines=machines)
+        assert np.array_equal(out, out2)
+        for f in ("driver", "ratio", "labor_s", "capex_usd", "area_m2", "energy_J", "machines", "utilisation"):
+            a, b = np.asarray(getattr(fast, f)), np.asarray(getattr(loop, f))
+            assert np.array_equal(np.broadcast_to(a, b.shape), b, equal_nan=True), f

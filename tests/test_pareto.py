@@ -529,3 +529,44 @@ def test_a_multi_start_that_reaches_its_groups_best_stops(monkeypatch):
     assert grouped.nit[1] == grouped.nit[0] < alone.nit[1] and abs(grouped.u[1, 0] - 0.3) < O.START_SAME
     monkeypatch.setattr(O, "START_SAME", 0.0)
     assert solve(np.array([0, 0])).nit[1] == alone.nit[1]
+
+
+def test_designs_riding_on_a_batch_are_the_models_and_change_no_solve():
+    # issue 15: a front's interpolated designs ride on its levels' last iteration (solve_batch(ride=...)): the batch
+    # solves exactly as without them (the same points, values, iterations), one model call per iteration still, the
+    # riders' and the trial points' values and outputs those of the model at those designs, bit for bit
+    import xlcell.optimize as O
+
+    p = cell_problem()
+    rng = np.random.default_rng(7)
+    U0 = rng.random((6, 2))
+    eps = np.linspace(0.2, 0.8, 6)
+    F0, _ = p.evaluate(p.xl + rng.random((200, 2)) * (p.xu - p.xl))
+    lo, hi = F0.min(axis=0), F0.max(axis=0)
+
+    def scalar(F, G, idx):
+        return (F[:, 0] - lo[0]) / (hi[0] - lo[0])
+
+    def cons(F, G, idx):
+        return np.hstack([-G / p.g_scale, (eps[idx] - (F[:, 1] - lo[1]) / (hi[1] - lo[1]))[:, None]])
+
+    extra = rng.random((5, 2))
+    seen = []
+
+    def ride(it, u, F, G, rows, trial):
+        seen.append(it)
+        return extra if it == 2 else None
+
+    keys = ["specific_energy_Wh_kg", "specific_power_W_kg", "diffusion_limit"]
+    plain = O.solve_batch(p, scalar, cons, U0, maxiter=3, hessian="fd")
+    rode = O.solve_batch(p, scalar, cons, U0, maxiter=3, hessian="fd", ride=ride, keys=keys)
+    for f in ("u", "F", "G", "scalar", "violation", "nit", "converged"):
+        assert np.array_equal(getattr(plain, f), getattr(rode, f)), f
+    assert rode.n_model_calls == plain.n_model_calls and seen[:2] == [1, 2]
+    r = rode.ride
+    assert r["iteration"] == 2 and np.array_equal(r["u"], extra)
+    for U, F, G, out in ((r["u"], r["F"], r["G"], r["out"]), (r["trial"], r["F_trial"], r["G_trial"], r["out_trial"])):
+        F1, G1, out1 = p.evaluate_outputs(p.xl + U * (p.xu - p.xl), keys)
+        assert np.array_equal(F, F1) and np.array_equal(G, G1)
+        for k in keys:
+            assert np.array_equal(out[k], out1[k]), k

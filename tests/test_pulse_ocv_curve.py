@@ -249,3 +249,22 @@ def test_a_materials_table_s_blank_nodes_are_the_library_s_else_zero():
     old = [c for c in header if c not in OCV_NODE_KEYS]
     assert dict(XLCELL_CELL([["neg_material", "Graphite"]], [old, [graphite[header.index(c)] for c in old]]))[
         "max_power_W"] == lib
+
+
+def test_pulse_current_of_a_population_is_each_designs_alone_bit_for_bit():
+    # the pulse's Newton iterations run only on the designs not yet converged (issue 15): a population whose designs
+    # converge after different numbers of iterations (thin and thick coatings, fine and coarse particles, curves or
+    # none) gives each design the numbers it has alone, bit for bit
+    rng = np.random.default_rng(5)
+    n = 40
+    vals = {"pos_thickness_um": rng.uniform(40, 250, n), "pos_porosity": rng.uniform(0.18, 0.45, n),
+            "pos_particle_radius_um": rng.uniform(0.5, 6.0, n), "np_ratio": rng.uniform(1.02, 1.3, n),
+            "neg_ocv_loss_soc0_V": np.where(np.arange(n) % 3 == 0, 0.0, 0.9781)}
+    vals["neg_ocv_loss_soc5_V"] = np.where(vals["neg_ocv_loss_soc0_V"] > 0, 0.2298, 0.0)
+    vals["neg_ocv_loss_soc10_V"] = np.where(vals["neg_ocv_loss_soc0_V"] > 0, 0.1064, 0.0)
+    many = evaluate_cell(design_from_mapping(vals), metrics=["pulse_current_A", "max_power_W"])
+    for j in range(n):
+        one = evaluate_cell(design_from_mapping({k: float(v[j]) for k, v in vals.items()}),
+                            metrics=["pulse_current_A", "max_power_W"])
+        assert float(many.pulse_current_A[j]) == float(one.pulse_current_A)
+        assert float(many.max_power_W[j]) == float(one.max_power_W)

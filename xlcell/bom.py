@@ -26,7 +26,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from . import paramsets
-from .cell import CellDesign, chain, resolve
+from .cell import CellDesign, chain, default_format, resolve
 from .errors import InputError
 from .params import param, per_item, specs
 from .formats import housing_cost
@@ -224,7 +224,7 @@ def cell_geometry(design: CellDesign, fmt: CellFormat | None = None, *,
     -------
     CellGeometry
     """
-    g, _ = _geometry(resolve(design), fmt or CellFormat(), calendering)
+    g, _ = _geometry(resolve(design), fmt or default_format(), calendering)
     return g
 
 
@@ -284,7 +284,7 @@ def bill_of_materials(
     (BillOfMaterials, CellGeometry)
     """
     d = resolve(design)
-    return _bom(d, _geometry(d, fmt or CellFormat()), cells_built_per_yr, cell_yield, prices, yields, slurry)
+    return _bom(d, _geometry(d, fmt or default_format()), cells_built_per_yr, cell_yield, prices, yields, slurry)
 
 
 def resolve_prices(design: CellDesign, prices: MaterialPrices | None = None) -> MaterialPrices:

@@ -1024,6 +1024,30 @@ def evaluate_cell(design: CellDesign, fmt: CellFormat | None = None, *,
     return CellMetrics._partial({k: out[k] for k in _METRIC_GROUP if k in out})
 
 
+@lru_cache(maxsize=1)
+def default_format() -> CellFormat:
+    """``CellFormat()`` (BatPaC 5.0's 20 mm EV pouch), built once: the format of every model given none (frozen)."""
+    return CellFormat()
+
+
+#: the last :func:`chain` computed: (designs, format, calendering key, result). The cell model and the cost model
+#: of one evaluation compute the chain of the same resolved designs in the same format and calendering context
+#: (issue 17's one chain); the second reads the first's (issue 15: half a millisecond of every model call that
+#: asks both). Keyed on the objects' identity (a resolved design and a format are frozen; the entry holds them,
+#: so an id is not reused while it lives) and kept for populations up to :data:`_CHAIN_MEMO_MAX` designs only
+_CHAIN_MEMO: list[Any] = [None]
+_CHAIN_MEMO_MAX = 65_536
+
+
+def _calendering_key(calendering: Mapping[str, Any] | None) -> Any:
+    """What identifies a calendering context for :data:`_CHAIN_MEMO`: each entry's number or text, or the identity
+    of its object (an array), so a dict changed in place between two calls is not mistaken for the same."""
+    if calendering is None:
+        return None
+    return tuple((k, v if isinstance(v, (bool, int, float, str)) else ("id", id(v)))
+                 for k, v in dict(calendering).items())
+
+
 def chain(d: CellDesign, fmt: CellFormat | None = None, calendering: Mapping[str, Any] | None = None) -> dict[str, Array]:
     """Capacity, rated voltage and energy, masses, volume and resistances of resolved designs in their format.
 
@@ -1060,7 +1084,19 @@ def chain(d: CellDesign, fmt: CellFormat | None = None, calendering: Mapping[str
         SI arrays by name (the :class:`CellMetrics` field names where there is one, plus the pouch geometry of
         :func:`xlcell.pouch.pouch_geometry`, ``ocv_V`` and the coating densities).
     """
-    f = fmt or CellFormat()
+    f = fmt or default_format()
+    key = _calendering_key(calendering)
+    hit = _CHAIN_MEMO[0]
+    if hit is not None and hit[0] is d and hit[1] is f and hit[2] == key and hit[3] is calendering:
+        return dict(hit[4])  # the same arrays (never written to), a dict of its own
+    out = _chain(d, f, calendering)
+    if all(np.size(v) <= _CHAIN_MEMO_MAX for v in (out["energy_J"], out["mass_kg"])):
+        _CHAIN_MEMO[0] = (d, f, key, calendering, out)
+    return dict(out)
+
+
+def _chain(d: CellDesign, f: CellFormat, calendering: Mapping[str, Any] | None) -> dict[str, Array]:
+    """:func:`chain` computed (the format given)."""
     check_format(f)
     p, n, s = d.pos, d.neg, d.sep
     geo = format_geometry(d, f)
@@ -1444,7 +1480,8 @@ def pulse_current(drop_V: Array, asi_ohm: Array, i0_p: Array, i0_n: Array, T: Ar
     curves = [(np.asarray(a, dtype=float), _ocv_curve(*rest)) for a, *rest in ocv_curves]
     two_rt_f = 2.0 * GAS_CONSTANT * np.asarray(T, dtype=float) / FARADAY
     dv = np.asarray(drop_V, dtype=float)
-    a_p, a_n = 2.0 * i0_p, 2.0 * i0_n
+    a_p, a_n = 2.0 * np.asarray(i0_p, dtype=float), 2.0 * np.asarray(i0_n, dtype=float)
+    asi_ohm = np.asarray(asi_ohm, dtype=float)
     i_lin = dv / (asi_ohm + two_rt_f / a_p + two_rt_f / a_n)
     if salt is None:
         q_p, q_n, c0, w, imax = 0.0, 0.0, 1.0, 0.0, None
@@ -1456,43 +1493,62 @@ def pulse_current(drop_V: Array, asi_ohm: Array, i0_p: Array, i0_n: Array, T: Ar
     # may not leave (bisection, or doubling while there is no upper end, then)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         u = i_lin if imax is None else -np.log1p(-np.minimum(i_lin / imax, 0.5))
-        lo, hi = np.zeros_like(u), np.full_like(u, np.inf)
-        done = np.zeros(np.shape(u), dtype=bool)  # converged designs stop moving: a result never depends on its batch
-        # a design with an OCV curve bisects too where a Newton step is not half the one before (Newton can cycle in
-        # its bracket where the curve bends, Numerical Recipes' rtsafe); without a curve the iteration is as before
-        curved = np.zeros(np.shape(u), dtype=bool)
-        for _, co in curves:
-            curved = curved | (co[1][-1] > 0.0)
-        last = np.full(np.shape(u), np.inf)
+        # every design's inputs at the population's shape, flat: the iterations run on the designs not yet converged
+        # only (each design's arithmetic is its own, element by element, so a result never depends on its batch)
+        flat = [dv, asi_ohm, two_rt_f, a_p, a_n, q_p, q_n, c0, w, 0.0 if imax is None else imax]
+        for share, (s, y, k) in curves:
+            flat += [share, s, *y, *k]
+        shape = np.broadcast_shapes(np.shape(u), *(np.shape(x) for x in flat))
+        flat = [np.broadcast_to(np.asarray(x, dtype=float), shape).ravel() for x in flat]
+        u = np.broadcast_to(u, shape).ravel().copy()
+        n_y = len(_OCV_X)
+        curved = np.zeros(u.shape, dtype=bool)
+        for c in range(len(curves)):
+            curved |= flat[10 + c * (2 + 2 * n_y) + 1 + n_y] > 0.0  # the curve's last loss (y[-1])
+        lo, hi, last = np.zeros_like(u), np.full_like(u, np.inf), np.full_like(u, np.inf)
+        rows = np.arange(u.size)  # the designs iterated (a superset of those not converged)
+        cols = flat
+        live = np.ones(u.size, dtype=bool)  # over rows: not converged
         for _ in range(100):
+            if not live.all() and 2 * int(live.sum()) <= len(rows):  # gather the designs left (at most halving)
+                rows = rows[live]
+                cols = [x[rows] for x in flat]
+                live = np.ones(len(rows), dtype=bool)
+            dv_, asi_, trf, ap_, an_, qp_, qn_, c0_, w_, im_ = cols[:10]
+            ur, lor, hir, lastr = u[rows], lo[rows], hi[rows], last[rows]
             if imax is None:
-                i, didu, wu = u, 1.0, 0.0
+                i, didu, wu = ur, 1.0, 0.0
             else:
-                e = np.exp(-u)
-                i, didu, wu = imax * (1.0 - e), imax * e, w
-            x_p, x_n = i / a_p, i / a_n
-            cn = 1.0 + q_n * i / c0
-            g = dv - i * asi_ohm - two_rt_f * (np.arcsinh(x_p) + np.arcsinh(x_n)) - w * np.log(cn) - wu * u
-            di = asi_ohm + two_rt_f * (1.0 / (a_p * np.sqrt(1.0 + x_p * x_p)) + 1.0 / (a_n * np.sqrt(1.0 + x_n * x_n))) \
-                + w * q_n / (c0 * cn)
-            for share, co in curves:  # the OCV curves beyond their tangents (0 where a design has none)
+                e = np.exp(-ur)
+                i, didu, wu = im_ * (1.0 - e), im_ * e, w_
+            x_p, x_n = i / ap_, i / an_
+            cn = 1.0 + qn_ * i / c0_
+            g = dv_ - i * asi_ - trf * (np.arcsinh(x_p) + np.arcsinh(x_n)) - w_ * np.log(cn) - wu * ur
+            di = asi_ + trf * (1.0 / (ap_ * np.sqrt(1.0 + x_p * x_p)) + 1.0 / (an_ * np.sqrt(1.0 + x_n * x_n))) \
+                + w_ * qn_ / (c0_ * cn)
+            for c in range(len(curves)):  # the OCV curves beyond their tangents (0 where a design has none)
+                b = 10 + c * (2 + 2 * n_y)
+                share, s = cols[b], cols[b + 1]
+                co = (s, cols[b + 2:b + 2 + n_y], cols[b + 2 + n_y:b + 2 + 2 * n_y])
                 ex, dex = _ocv_excess(i * share, co)
                 g = g - ex
                 di = di + share * dex
-            lo = np.where(g > 0, u, lo)
-            hi = np.where(g < 0, u, hi)
-            new = u + g / (di * didu + wu)
-            keep = (new >= lo) & (new <= hi)
+            lor = np.where(g > 0, ur, lor)
+            hir = np.where(g < 0, ur, hir)
+            new = ur + g / (di * didu + wu)
+            keep = (new >= lor) & (new <= hir)
             if curves:
-                keep = keep & ~(curved & (np.abs(new - u) > 0.5 * last))
-            new = np.where(keep, new, np.where(np.isfinite(hi), 0.5 * (lo + hi), 2.0 * u + 1.0))
-            last = np.abs(new - u)
-            step = np.where(done, 0.0, new - u)
-            u = np.where(done, u, new)
-            done = done | (np.abs(step) <= _NEWTON_RTOL * np.abs(u))
-            if done.all():
+                keep = keep & ~(curved[rows] & (np.abs(new - ur) > 0.5 * lastr))
+            new = np.where(keep, new, np.where(np.isfinite(hir), 0.5 * (lor + hir), 2.0 * ur + 1.0))
+            lastr = np.abs(new - ur)
+            step = np.where(live, new - ur, 0.0)
+            ur = np.where(live, new, ur)
+            live = live & ~(np.abs(step) <= _NEWTON_RTOL * np.abs(ur))
+            u[rows], lo[rows], hi[rows], last[rows] = ur, lor, hir, lastr
+            if not live.any():
                 break
-        i = u if imax is None else imax * -np.expm1(-u)
+        u = u.reshape(shape)
+        i = u if imax is None else np.broadcast_to(imax, shape) * -np.expm1(-u)
     return i if solid_limit_A_m2 is None else np.minimum(i, solid_limit_A_m2)
 
 

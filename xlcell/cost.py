@@ -37,7 +37,7 @@ import numpy as np
 from . import paramsets
 from .bom import (BillOfMaterials, CellFormat, CellGeometry, MaterialPrices, MaterialYields, Slurry, _bom, _geometry,
                   resolve_prices)
-from .cell import CellDesign, _map_cell, resolve
+from .cell import CellDesign, _map_cell, default_format, resolve
 from .errors import InputError, ShapeError
 from .formats import format_steps
 from .factory import DEFAULT_STEPS, DRIVERS, Plant, ProcessStep, StepResults, StepTable, bottleneck, size_plant
@@ -244,25 +244,14 @@ def plant_share(steps: StepResults, share: Array) -> tuple[Array, Array, Array, 
         if k == 0:  # no steps: 0
             return np.zeros(np.broadcast_shapes(*(x.shape[:-1] for x in xs)))
         # step by step, strictly in order (no pairwise summation): ((p0 + p1) + p2) + ..., each step's product
-        # element by element, left to right (np.add.accumulate's numbers, without its strided pass over (n, K));
-        # a factor that is exactly 1 for every design (a share of 1, no building) is left out: x * 1 is x, bit for bit
-        shape = np.broadcast_shapes(*(x.shape for x in xs))[:-1]
-        acc, tmp = np.empty(shape), np.empty(shape)
-        for j in range(k):
-            cols = [c for c in (x[..., j] for x in xs) if not (c.ndim == 0 and c == 1.0)]
-            if not cols:
-                prod: Any = 1.0
-            elif len(cols) == 1:
-                prod = cols[0]
-            else:
-                prod = np.multiply(cols[0], cols[1], out=tmp)
-                for c in cols[2:]:
-                    np.multiply(tmp, c, out=tmp)
-            if j == 0:
-                np.copyto(acc, prod)
-            else:
-                np.add(acc, prod, out=acc)
-        return acc
+        # element by element, left to right: a running sum (np.add.accumulate) along the step axis laid out first,
+        # so that the pass runs over the designs contiguously; a factor of 1 changes no product, bit for bit
+        shape = np.broadcast_shapes(*(x.shape for x in xs))
+        prod = xs[0]
+        for x in xs[1:]:
+            prod = prod * x
+        run = np.add.accumulate(np.moveaxis(np.broadcast_to(prod, shape), -1, 0), axis=0)
+        return np.array(run[-1])
 
     # the sums run over the steps in their order whatever the arrays' memory layout (size_plant keeps each step's
     # column contiguous), so a block of designs gives the numbers of the whole population bit for bit
@@ -400,7 +389,7 @@ def _core(x: Mapping[str, Any], names: Sequence[str], shape: tuple[int, ...] = (
 
     # the cell model's chain sets the cell energy (the same as evaluate_cell's), hence the target cell count; the
     # hardware price scale depends on it
-    geometry = _geometry(d, fmt or CellFormat(), calendering)
+    geometry = _geometry(d, fmt or default_format(), calendering)
     assembly = geometry[1]["assembly_cost_factor"]  # a can format's per-cell assembly cost (pouch: 1)
     n_target = plant.plant_energy_J_yr / geometry[0].energy_J
     bom, geo = _bom(d, geometry, n_target / y_cell, y_cell, prices, yields, slurry)

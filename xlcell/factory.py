@@ -433,6 +433,11 @@ def bottleneck(names: Sequence[str], rates: Array) -> tuple[np.ndarray, np.ndarr
     return np.asarray(names, dtype=object)[idx], np.take_along_axis(r, idx[..., None], -1)[..., 0]
 
 
+#: the step columns the sizing loop reads per step: where each is one number per step, all steps go at once
+_LOOP_COLUMNS = ("baseline", "labor_exp", "capex_exp", "area_exp", "labor0_s", "capex0_usd", "area0_m2", "days_factor",
+                 "energy_J_per_unit")
+
+
 def size_plant(
     drivers: dict[str, Array],
     capacity_C: Array,
@@ -492,6 +497,12 @@ def size_plant(
         if a is None:
             a = arrs[name] = np.asarray(t[name])
         return a[..., j]
+
+    def col_all(name: str) -> np.ndarray:  # a column, every step (K,)
+        a = arrs.get(name)
+        if a is None:
+            a = arrs[name] = np.asarray(t[name])
+        return a
 
     def grid(keys: Sequence[str]) -> np.ndarray:  # S + (K,): each step's driver named in keys
         return np.stack([dv(key) for key in keys], axis=-1)
@@ -557,30 +568,47 @@ def size_plant(
         return float(x) if not getattr(x, "ndim", 0) else ("step", j)
 
     with np.errstate(divide="ignore", invalid="ignore"):
-        for j in range(k):
-            key, b = t["driver"][j], col("baseline", j)
-            rk = (key, tag(b, j))
-            d = at_output(key)
-            r = once(("r",) + rk, lambda: d / b)
-            lr = once(("lr",) + rk, lambda: np.log(r))
-            if strand:  # the installed ratio of a stranded, not fixed step: the nominal driver's
-                lr_inst = np.log(np.where(stranded[..., 0] & ~fixed[..., j], dv(key), d) / b)
-                ik = ("inst", j)
-            else:
-                lr_inst, ik = lr, rk
+        if k and not strand and days.ndim == 0 and all(np.ndim(t[c]) == 1 for c in _LOOP_COLUMNS):
+            # every step's column a number (BatPaC's table): all steps at once, each element the loop's arithmetic
+            # (r = driver / baseline, r^e = exp(e log r), the step's base value times it), so the same numbers
+            keys = list(dict.fromkeys(list(t["driver"]) + e_keys))
+            at = np.stack([at_output(key) for key in keys], axis=-1)  # S + (distinct drivers,)
+            drv = at[..., [keys.index(key) for key in t["driver"]]]  # S + (K,): each step's driver
+            r = drv / col_all("baseline")
+            lr = np.log(r)
             if details:
-                np.copyto(drv_all[..., j], d)
-                np.copyto(ratio[..., j], r)
-            e_l, e_c, e_a = col("labor_exp", j), col("capex_exp", j), col("area_exp", j)
-            p_l = once(("exp",) + rk + (tag(e_l, j),), lambda: np.exp(e_l * lr))
-            p_c = once(("exp",) + ik + (tag(e_c, j),), lambda: np.exp(e_c * lr_inst))
-            p_a = once(("exp",) + ik + (tag(e_a, j),), lambda: np.exp(e_a * lr_inst))
-            dfac = np.where(col("days_factor", j) > 0.5, days, 1.0)
-            np.multiply(col("labor0_s", j), p_l, out=labor[..., j])
-            np.multiply(col("capex0_usd", j) * dfac, p_c, out=capex[..., j])
-            np.multiply(col("area0_m2", j) * dfac, p_a, out=area[..., j])
-            # per unit of the energy driver (the solvent evaporated for drying)
-            np.multiply(col("energy_J_per_unit", j), at_output(e_keys[j]), out=energy[..., j])
+                np.copyto(drv_all, drv)
+                np.copyto(ratio, r)
+            dfac = np.where(col_all("days_factor") > 0.5, days, 1.0)
+            np.multiply(col_all("labor0_s"), np.exp(col_all("labor_exp") * lr), out=labor)
+            np.multiply(col_all("capex0_usd") * dfac, np.exp(col_all("capex_exp") * lr), out=capex)
+            np.multiply(col_all("area0_m2") * dfac, np.exp(col_all("area_exp") * lr), out=area)
+            np.multiply(col_all("energy_J_per_unit"), at[..., [keys.index(key) for key in e_keys]], out=energy)
+        else:
+            for j in range(k):
+                key, b = t["driver"][j], col("baseline", j)
+                rk = (key, tag(b, j))
+                d = at_output(key)
+                r = once(("r",) + rk, lambda: d / b)
+                lr = once(("lr",) + rk, lambda: np.log(r))
+                if strand:  # the installed ratio of a stranded, not fixed step: the nominal driver's
+                    lr_inst = np.log(np.where(stranded[..., 0] & ~fixed[..., j], dv(key), d) / b)
+                    ik = ("inst", j)
+                else:
+                    lr_inst, ik = lr, rk
+                if details:
+                    np.copyto(drv_all[..., j], d)
+                    np.copyto(ratio[..., j], r)
+                e_l, e_c, e_a = col("labor_exp", j), col("capex_exp", j), col("area_exp", j)
+                p_l = once(("exp",) + rk + (tag(e_l, j),), lambda: np.exp(e_l * lr))
+                p_c = once(("exp",) + ik + (tag(e_c, j),), lambda: np.exp(e_c * lr_inst))
+                p_a = once(("exp",) + ik + (tag(e_a, j),), lambda: np.exp(e_a * lr_inst))
+                dfac = np.where(col("days_factor", j) > 0.5, days, 1.0)
+                np.multiply(col("labor0_s", j), p_l, out=labor[..., j])
+                np.multiply(col("capex0_usd", j) * dfac, p_c, out=capex[..., j])
+                np.multiply(col("area0_m2", j) * dfac, p_a, out=area[..., j])
+                # per unit of the energy driver (the solvent evaporated for drying)
+                np.multiply(col("energy_J_per_unit", j), at_output(e_keys[j]), out=energy[..., j])
     # extra factors
     cap_ratio = ex(np.asarray(capacity_C, dtype=float) / plant.baseline_capacity_C)
     with np.errstate(invalid="ignore", divide="ignore"):

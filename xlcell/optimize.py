@@ -14,6 +14,7 @@ within the variable bounds. Pareto fronts are in :mod:`xlcell.pareto`.
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -33,12 +34,20 @@ NORMAL_MATRIX_REG = 1e-14
 ARMIJO_C1 = 1e-4
 #: tolerance of the batched SQP's QPs (relative residuals): the QP steps need no more than the SQP's own tolerance
 QP_TOL = 1e-8
+#: ... with finite-difference Hessians (Newton steps, a few variables): an inexact Newton step of 1e-6 relative is
+#: corrected by the next (Dembo, Eisenstat and Steihaug 1982), and the interior point stops sooner (the 4-variable
+#: front's QPs about a third cheaper, the same fronts' hypervolume to 5 digits; issue 15). BFGS keeps 1e-8: on ZDT's
+#: 30 variables the ρ-small pull of the other objective needs it (x2..x30 within 1e-5 of 0)
+QP_TOL_FD = 1e-6
 #: a constraint's linearised slack below -QP_ACTIVE_TOL x (1 + |c|) counts as violated (elastic) when an active set
 #: is read from a solved QP
 QP_ACTIVE_TOL = 1e-9
 #: the diagonal a held row gets in the KKT system of a QP on its active-set guess, relative to the system's scale
 #: (dependent held rows stay solvable)
 KKT_HELD_REG = 1e-14
+#: active-set guesses tried per QP of the batched SQP (:func:`_qp_active_set`) before the interior point takes it:
+#: from the last QP's active set the primal-dual rule finds the new one in one or two where it moved (issue 15)
+QP_ACTIVE_ITERS = 3
 #: a multi-start's merit this far (relative, plus 10 predicted steps) behind its group's best converged start stops it
 START_BEHIND_TOL = 1e-6
 #: a multi-start within this distance (in u, largest component) of its group's best converged start, and no better,
@@ -501,17 +510,25 @@ BatchScalarFn = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]  # (F
 BatchConsFn = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]  # (F, G, idx) -> (n, m), feasible >= 0
 
 
+#: threadpoolctl's controller of the loaded BLAS libraries and the number of imported modules when it was made: a
+#: front or a batch limits BLAS through it (0.01 ms) instead of finding the libraries anew (0.3 ms, issue 15); it is
+#: made anew when modules were imported since (one may have loaded a BLAS of its own)
+_BLAS_CONTROLLER: list[Any] = [None, -1]
+
+
 def one_blas_thread() -> Any:
     """A context in which BLAS runs on one thread (threadpoolctl; a no-op without it): the batched QPs are tiny
     (n_var + m unknowns), BLAS threads only add overhead there, and on a busy PC they slow such solves several-fold
     (issue 15). The caller's setting is restored on exit."""
     try:
-        from threadpoolctl import threadpool_limits
+        from threadpoolctl import ThreadpoolController
     except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn, a base dependency
         import contextlib
 
         return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
+    if _BLAS_CONTROLLER[0] is None or _BLAS_CONTROLLER[1] != len(sys.modules):
+        _BLAS_CONTROLLER[:] = [ThreadpoolController(), len(sys.modules)]
+    return _BLAS_CONTROLLER[0].limit(limits=1, user_api="blas")
 
 
 def batch_qp(Q: np.ndarray, q: np.ndarray, A: np.ndarray, b: np.ndarray, iters: int = 60,
@@ -589,7 +606,7 @@ def batch_qp(Q: np.ndarray, q: np.ndarray, A: np.ndarray, b: np.ndarray, iters: 
 
 def elastic_qp_on_guess(Q: np.ndarray, g: np.ndarray, J: np.ndarray, c: np.ndarray, lo: np.ndarray,
                         hi: np.ndarray, mu: np.ndarray, state: np.ndarray,
-                        rtol: float = 1e-9) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                        rtol: float = 1e-9, want_next: bool = False) -> tuple[np.ndarray, ...]:
     """The elastic QPs of :func:`solve_batch`
     ``min ½ dᵀQd + gᵀd + μ Σ t  s.t.  J d + t >= -c, t >= 0, lo <= d <= hi`` solved on a guess of their active
     sets, all together: one batched linear solve of the equality-constrained QPs the guesses give, then a check of
@@ -618,6 +635,9 @@ def elastic_qp_on_guess(Q: np.ndarray, g: np.ndarray, J: np.ndarray, c: np.ndarr
         elastic (t > 0, z = μ); for each lower then upper bound of d, 0 free or 1 held.
     rtol : float
         Tolerance of the checks, relative to the data's magnitude.
+    want_next : bool
+        Also return the next guess (k, m + 2 n) of each row (:func:`_qp_active_set`; a row that passed keeps its
+        own where its values do not contradict it).
     """
     k, m, n = J.shape
     cs, lb, ub = state[:, :m], state[:, m:m + n] == 1, state[:, m + n:] == 1
@@ -647,7 +667,53 @@ def elastic_qp_on_guess(Q: np.ndarray, g: np.ndarray, J: np.ndarray, c: np.ndarr
     ok &= np.all(np.where(cs == 2, r[:, :m] <= tol, True), axis=1)  # elastic ones are violated (t >= 0)
     ok &= np.all(np.where(cs == 1, (z[:, :m] >= -tol) & (z[:, :m] <= mu[:, None] + tol), True), axis=1)
     ok &= np.all(np.where(act[:, m:], z[:, m:] >= -tol, r[:, m:] >= -tol), axis=1)  # bounds: held or inside
+    if want_next:  # the next guess where this one fails (the primal-dual active-set rule, Hintermüller et al. 2002)
+        nxt = state.copy()
+        rc, zcn = r[:, :m], z[:, :m]
+        nxt[:, :m] = np.where(cs == 0, np.where(rc < -tol, 1, 0),  # a free constraint violated: active
+                              np.where(cs == 1, np.where(zcn < -tol, 0, np.where(zcn > mu[:, None] + tol, 2, 1)),
+                                       np.where(rc > tol, 1, 2)))  # an elastic one met: active again
+        held = act[:, m:]
+        nxt[:, m:] = np.where(held, z[:, m:] >= -tol, r[:, m:] < -tol).astype(int)  # bounds: held while pushing
+        return d, np.maximum(zc, 0.0), ok, nxt
     return d, np.maximum(zc, 0.0), ok
+
+
+def _qp_active_set(Q: np.ndarray, g: np.ndarray, J: np.ndarray, c: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+                   mu: np.ndarray, state: np.ndarray, iters: int = QP_ACTIVE_ITERS,
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The elastic QPs of :func:`elastic_qp_on_guess` by primal-dual active-set iterations: from the guess
+    ``state``, each QP whose guess fails the KKT check takes the next guess its own solution gives (a free row it
+    violates becomes held, a held row whose multiplier pulls the wrong way is freed, a constraint whose multiplier
+    exceeds μ turns elastic), all QPs together, for at most ``iters`` batched solves. A row's step is the QP's
+    exact solution where its last guess passed (``ok``); the others are left to the interior point.
+
+    Returns ``(d, z, ok, state)``: steps (k, n), the constraints' multipliers (k, m), which rows passed and each
+    row's last guess (the active set where it passed).
+
+    Parameters
+    ----------
+    Q, g, J, c, lo, hi, mu, state : ndarray
+        As :func:`elastic_qp_on_guess` takes them.
+    iters : int
+        Largest number of guesses tried.
+    """
+    k, m, n = J.shape
+    d, z = np.zeros((k, n)), np.zeros((k, m))
+    ok = np.zeros(k, dtype=bool)
+    state = state.copy()
+    left = np.arange(k)
+    for _ in range(iters):
+        dl, zl, okl, nxt = elastic_qp_on_guess(Q[left], g[left], J[left], c[left], lo[left], hi[left], mu[left],
+                                               state[left], want_next=True)
+        hit = left[okl]
+        d[hit], z[hit], ok[hit] = dl[okl], zl[okl], True
+        moved = np.any(nxt != state[left], axis=1) & ~okl
+        state[left[~okl]] = nxt[~okl]
+        left = left[moved]  # a guess that repeats itself is no better next time
+        if not len(left):
+            break
+    return d, z, ok, state
 
 
 def _states_of(d: np.ndarray, z: np.ndarray, J: np.ndarray, c: np.ndarray, lo: np.ndarray, hi: np.ndarray,
@@ -679,24 +745,27 @@ def _one_sided_at_jumps(f0: np.ndarray, fp: np.ndarray, fm: np.ndarray, hp: np.n
 #: model's own iteration noise does not swamp the second differences, narrow enough for the curvature to be local
 HESSIAN_STEP = 1e-4
 #: a trial point of :func:`solve_batch` (``hessian="fd"``) closer than this (in u, largest component) to where its
-#: sub-problem's Hessians were last taken keeps them instead of evaluating its second-order stencil (2 n_var² + 1
-#: designs, most of a Newton iteration's designs): the Hessian then lags by at most this step
+#: sub-problem's Hessians were last taken keeps them instead of evaluating its second-order stencil (1 + 2 n_var +
+#: n_var (n_var - 1) / 2 designs): the Hessian then lags by at most this step
 HESSIAN_REUSE = 3e-3
 
 
 def _hessian_offsets(n: int, h: float) -> np.ndarray:
-    """Offsets of the central second-order stencil around a centre (2n² + 1 rows): the centre, ±h e_i, and
-    ±h e_i ± h e_j for i < j."""
+    """Offsets of the second-order stencil around a centre (1 + 2n + n(n-1)/2 rows): the centre, ±h e_i (the
+    diagonal by central differences), and h e_i + h e_j for i < j (the cross terms by forward differences)."""
     E = np.eye(n) * h
     rows = [np.zeros(n), *E, *(-E)]
     for i in range(n):
         for j in range(i + 1, n):
-            rows += [E[i] + E[j], E[i] - E[j], -E[i] + E[j], -E[i] - E[j]]
+            rows.append(E[i] + E[j])
     return np.array(rows)
 
 
 def _stencil_hessian(v: np.ndarray, n: int, h: float) -> np.ndarray:
-    """Hessians (k, m, n, n) of m functions from their values (k, 2n² + 1, m) on :func:`_hessian_offsets`."""
+    """Hessians (k, m, n, n) of m functions from their values (k, 1 + 2n + n(n-1)/2, m) on :func:`_hessian_offsets`:
+    ∂²f/∂x_i² = (f(+h e_i) + f(-h e_i) - 2 f) / h² and ∂²f/∂x_i∂x_j = (f(+h e_i + h e_j) - f(+h e_i) - f(+h e_j) + f)
+    / h² (error O(h) = 1e-4 of the third derivatives: the Newton steps converge as with the central cross terms,
+    which took 4 designs per pair instead of 1)."""
     k, _, m = v.shape
     c, up, dn = v[:, 0], v[:, 1:n + 1], v[:, n + 1:2 * n + 1]
     H = np.zeros((k, m, n, n))
@@ -706,10 +775,9 @@ def _stencil_hessian(v: np.ndarray, n: int, h: float) -> np.ndarray:
         H[:, :, i, i] = np.swapaxes((up + dn - 2 * c[:, None, :]) / h ** 2, 1, 2)
     for a in range(n):
         for b in range(a + 1, n):
-            pp, pm, mp, mm = v[:, r], v[:, r + 1], v[:, r + 2], v[:, r + 3]
             with np.errstate(invalid="ignore", over="ignore"):
-                H[:, :, a, b] = H[:, :, b, a] = (pp - pm - mp + mm) / (4 * h * h)
-            r += 4
+                H[:, :, a, b] = H[:, :, b, a] = (v[:, r] - up[:, a] - up[:, b] + c) / (h * h)
+            r += 1
     return H
 
 
@@ -735,6 +803,10 @@ class BatchResult:
     nit: np.ndarray  #: (K,) iterations
     converged: np.ndarray  #: (K,) the step and the first-order conditions fell below the tolerances
     n_model_calls: int = 0
+    #: the designs that rode along on one iteration's model call (``solve_batch(ride=...)``), or None: the
+    #: iteration, the rows evaluated there and their trial points, the extra designs (rows of u), and the model's
+    #: (F, G, outputs) at the trial points and at the extra designs (outputs None without ``keys``)
+    ride: dict[str, Any] | None = None
 
     @property
     def feasible(self) -> np.ndarray:
@@ -754,7 +826,10 @@ class BatchResult:
 
 def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U0: np.ndarray, *,
                 maxiter: int | np.ndarray = 100, tol: float | np.ndarray = 1e-9, h: float = 1e-6, hessian: str = "bfgs",
-                groups: np.ndarray | None = None, callback: Callable[[int], None] | None = None) -> BatchResult:
+                groups: np.ndarray | None = None, callback: Callable[[int], None] | None = None,
+                feasible_maxiter: int | np.ndarray | None = None,
+                ride: Callable[..., np.ndarray | None] | None = None,
+                keys: Sequence[str] | None = None) -> BatchResult:
     """Solve K sub-problems ``min scalar_k(F, G) s.t. cons_k(F, G) >= 0, u in [0, 1]^n`` together.
 
     Sequential quadratic programming, batched: at every iteration each unfinished sub-problem proposes a point
@@ -787,8 +862,9 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
     h : float
         Finite-difference step in u.
     hessian : {"bfgs", "fd"}
-        ``"bfgs"``: damped-BFGS Hessians; ``"fd"``: the Lagrangian's Hessian from central second differences
-        (step :data:`HESSIAN_STEP`, ``2 n_var² + 1`` more designs per row in the same population call), its
+        ``"bfgs"``: damped-BFGS Hessians; ``"fd"``: the Lagrangian's Hessian from second differences (step
+        :data:`HESSIAN_STEP`, central on the diagonal and forward across: ``1 + 2 n_var + n_var (n_var - 1) / 2``
+        more designs per row in the same population call, :func:`_hessian_offsets`), its
         eigenvalues made positive: Newton steps, about half the iterations for a few variables, where the call
         costs nearly the same for the wider stencil.
     groups : ndarray of int, optional
@@ -797,6 +873,18 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
         own predicted decrease (the directional derivative of its last QP step) stops where it is. -1: no group.
     callback : callable, optional
         ``callback(unfinished)`` after each iteration.
+    feasible_maxiter : int or array of int, optional
+        A row feasible after this many iterations stops there as it stands (one still infeasible goes on, up to
+        ``maxiter``); default: ``maxiter``.
+    ride : callable, optional
+        ``ride(iteration, u, F, G, rows, trial) -> designs or None`` before each iteration's model call (iteration
+        1, 2, ...; ``u``, ``F``, ``G`` every row's current point and values, ``rows`` the rows evaluated and
+        ``trial`` their trial points): the first time it returns designs (rows of u), they are evaluated in that
+        same call and returned in ``BatchResult.ride`` with the model's values at the trial points (a Pareto
+        front's interpolated designs ride on its levels' last iteration, issue 15). Rows at their last iteration
+        are evaluated without their stencils (their derivatives are never read).
+    keys : sequence of str, optional
+        With ``ride``, the outputs (a DesignProblem's ``evaluate_outputs``) of that call's trial points and designs.
     """
     U0 = np.clip(np.atleast_2d(np.asarray(U0, dtype=float)), 0.0, 1.0)
     K, n = U0.shape
@@ -804,23 +892,49 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
     E = np.eye(n)
     calls = 0
 
-    def evaluate(U: np.ndarray, idx: np.ndarray, with_h: np.ndarray | None = None):
+    def evaluate(U: np.ndarray, idx: np.ndarray, with_h: np.ndarray | None = None, last: np.ndarray | None = None,
+                 extra: np.ndarray | None = None):
         """Values and central-difference gradients at the rows of U (sub-problems idx), one model call; with
         finite-difference Hessians, the second-order stencils of the rows ``with_h`` (all by default) in the same
-        call, their Hessians appended to ``hess`` (zero for the other rows)."""
+        call, their Hessians appended to ``hess`` (zero for the other rows). Rows at their ``last`` iteration need
+        their value only (no stencil: their gradient is never read, it is returned as 0). The designs ``extra``
+        (rows of u) ride along: their (F, G, outputs) and the trial points' go to ``riders``."""
         nonlocal calls
         k = len(U)
+        bare = np.zeros(k, dtype=bool) if last is None else last
         # within h/2 of a bound the stencil is one-sided (a side of 1e-16 would give a difference of round-off)
         up = np.where(U + 0.5 * h < 1.0, np.minimum(U + h, 1.0), U)
         dn = np.where(U - 0.5 * h > 0.0, np.maximum(U - h, 0.0), U)
         P = np.concatenate([U[:, None, :], U[:, None, :] + E[None] * (up - U)[:, None, :],
                             U[:, None, :] + E[None] * (dn - U)[:, None, :]], axis=1)  # (k, 2n+1, n)
         w = 2 * n + 1
-        hr = np.flatnonzero(np.ones(k, dtype=bool) if with_h is None else with_h) if fd else np.zeros(0, dtype=int)
+        full = np.flatnonzero(~bare)
+        hr = np.flatnonzero((np.ones(k, dtype=bool) if with_h is None else with_h) & ~bare) if fd \
+            else np.zeros(0, dtype=int)
         # the second-order stencils, each centred inside the box (at most h2 from U), after the first-order ones
         P2 = np.clip(U[hr], h2, 1.0 - h2)[:, None, :] + H_OFF[None]
-        F, G = problem.evaluate(problem.xl + np.concatenate([P.reshape(-1, n), P2.reshape(-1, n)]) * span)
+        Xe = np.zeros((0, n)) if extra is None else extra
+        X = problem.xl + np.concatenate([P[full].reshape(-1, n), U[bare], P2.reshape(-1, n), Xe]) * span
+        if extra is not None and keys is not None:
+            F, G, out = problem.evaluate_outputs(X, keys)
+        else:
+            (F, G), out = problem.evaluate(X), None
         calls += 1
+        nf, nb, n2 = len(full) * w, int(bare.sum()), len(hr) * len(H_OFF)
+        if extra is not None:  # the trial points' values (centres) and the riders', before the stencils are read
+            centre = np.empty(k, dtype=int)
+            centre[full] = np.arange(len(full)) * w
+            centre[bare] = nf + np.arange(nb)
+            tail = slice(nf + nb + n2, len(X))
+            riders.update(F_trial=F[centre], G_trial=G[centre], F=F[tail], G=G[tail],
+                          out_trial=None if out is None else {q: v[centre] for q, v in out.items()},
+                          out=None if out is None else {q: v[tail] for q, v in out.items()})
+        # the stencil rows as (k, w): a bare row's centre repeated (its differences are 0, never read)
+        order = np.empty((k, w), dtype=int)
+        order[full] = np.arange(nf).reshape(-1, w)
+        order[bare] = (nf + np.arange(nb))[:, None]
+        sel = np.r_[order.ravel(), nf + nb + np.arange(n2)]
+        F, G = F[sel], G[sel]
         rid = np.r_[np.repeat(idx, w), np.repeat(idx[hr], len(H_OFF))]
         s_all = np.asarray(scalar(F, G, rid), dtype=float)
         c_all = (np.zeros((len(rid), 0)) if cons is None else np.asarray(cons(F, G, rid), dtype=float))
@@ -886,8 +1000,9 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
 
     def qp(a, ca):
         """The elastic QPs of sub-problems ``a`` with constraint values ``ca``: (steps d, multipliers (k, m)).
-        Rows with a known active set (from their last QP) are first solved on it (:func:`elastic_qp_on_guess`);
-        the others, and those whose guess fails, by the interior point, whose active sets are kept for next time."""
+        Rows with a known active set (from their last QP) are first solved by active-set iterations from it
+        (:func:`_qp_active_set`); the others (a first QP), and those the iterations do not settle, by the interior
+        point. The active sets found are kept for next time."""
         k = len(a)
         Ja = J[a]
         Qd = _positive_definite(Hs[a] - np.einsum("km,kmij->kij", lam[a], Hc[a])) if fd else B[a]
@@ -896,9 +1011,10 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
         done = np.zeros(k, dtype=bool)
         g = np.flatnonzero(has_state[a])
         if len(g):
-            dg, zg, okg = elastic_qp_on_guess(Qd[g], gs[a][g], Ja[g], ca[g], lo[g], hi[g], mu[a][g], state[a][g])
+            dg, zg, okg, sg = _qp_active_set(Qd[g], gs[a][g], Ja[g], ca[g], lo[g], hi[g], mu[a][g], state[a][g])
             gi = g[okg]
             d_out[gi], z_out[gi], done[gi] = dg[okg], zg[okg], True
+            state[a[gi]] = sg[okg]
 
         rest = np.flatnonzero(~done)
         if not len(rest):
@@ -923,7 +1039,7 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
         A[:, 2 * mk:2 * mk + n, :n] = np.eye(n)
         A[:, 2 * mk + n:, :n] = -np.eye(n)
         bv = np.concatenate([-cr[:, keep], np.zeros((kr, mk)), lo[rest], -hi[rest]], axis=1)
-        xz, z = batch_qp(Q, qv, A, bv, tol=QP_TOL)
+        xz, z = batch_qp(Q, qv, A, bv, tol=QP_TOL_FD if fd else QP_TOL)
         zm = np.zeros((kr, m))
         zm[:, keep] = z[:, :mk]
         d_out[rest], z_out[rest] = xz[:, :n], zm
@@ -933,7 +1049,10 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
         return d_out, z_out
 
     maxiter = np.broadcast_to(np.asarray(maxiter, dtype=int), (K,))
+    settle = maxiter if feasible_maxiter is None else np.broadcast_to(np.asarray(feasible_maxiter, dtype=int), (K,))
     tol = np.broadcast_to(np.asarray(tol, dtype=float), (K,))
+    riders: dict[str, Any] = {}
+    it = 0
     for _ in range(int(maxiter.max(initial=0))):
         q_rows = np.flatnonzero(active & need_qp)
         if len(q_rows):
@@ -962,7 +1081,15 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
         # a trial point within HESSIAN_REUSE of where its sub-problem's Hessians were taken keeps them (no
         # second-order stencil): near a solution the Newton steps are short and the curvature barely changes
         fresh = np.abs(ut - uH[rows]).max(axis=1) > HESSIAN_REUSE
-        st, gst, ct, Jt, Ft, Gt, okt = evaluate(ut, rows, fresh)
+        it += 1
+        extra = None
+        if ride is not None and not riders:
+            extra = ride(it, u.copy(), F.copy(), G.copy(), rows, ut)
+            if extra is not None:
+                riders.update(iteration=it, rows=rows, trial=ut.copy(), u=np.atleast_2d(np.asarray(extra, dtype=float)))
+                extra = riders["u"]
+        # a row at its last iteration needs its value only (its gradient and Hessian would never be read)
+        st, gst, ct, Jt, Ft, Gt, okt = evaluate(ut, rows, fresh, nit[rows] + 1 >= maxiter[rows], extra)
         if fd:
             Hst, Hct = hess.pop()
         nit[rows] += 1
@@ -1057,14 +1184,14 @@ def solve_batch(problem: Any, scalar: BatchScalarFn, cons: BatchConsFn | None, U
                 same = np.isfinite(b) & (np.abs(u[live] - u[where[groups[live]]]).max(axis=1) <= START_SAME)
                 same[same] &= ml[same] >= b[same] - START_BEHIND_TOL * (1.0 + np.abs(b[same]))
                 active[live[behind | same]] = False
-        active &= nit < maxiter
+        active &= (nit < maxiter) & ((nit < settle) | (viol(c) > FEASIBILITY_TOL))
         if callback:
             callback(int(active.sum()))
         if not active.any():
             break
     cv = np.maximum(0.0, -c).max(axis=1, initial=0.0) if m else np.zeros(K)
     cv = np.where(bad_start & ~np.isfinite(s), np.inf, cv)
-    return BatchResult(u, F, G, s, cv, nit, converged, calls)
+    return BatchResult(u, F, G, s, cv, nit, converged, calls, riders or None)
 
 
 def lhs(n: int, d: int, seed: int) -> np.ndarray:

@@ -24,7 +24,10 @@ gaps of the front that lose the most hypervolume, started between the designs at
 more than 21 points over at most two design variables solves one sub-problem per 6 points (at least 21) that way and interpolates the others
 between solved neighbours in the gaps that lose the most hypervolume (along the chord in the design space, and
 across a kink of the Pareto set, where the neighbours hold different bounds or constraints, along the tangents
-that meet there), all evaluated in the one model call that also gives the outputs. Every point returned is a
+that meet there), all evaluated in the one model call that also gives the outputs: the levels' last Newton
+iteration, on which they ride (placed on the front as it stands before that step, between the levels' trial
+points, a design more for each level not yet feasible, the surplus trimmed by least hypervolume of its own; a
+second round fills the gaps of levels lost in that step). Every point returned is a
 design the model evaluated, feasible and non-dominated (an interpolated one lies off the front by about the
 square of its solved neighbours' spacing at most; against the benchmark's dense reference fronts, 1-3 points of
 141 lie more than 1e-4 of the range behind them, as on the fronts whose every point is solved).
@@ -35,6 +38,7 @@ beyond the hyperplane through the anchors (in 2-D: furthest from the chord betwe
 """
 from __future__ import annotations
 
+import heapq
 import itertools
 import time
 from dataclasses import dataclass, field
@@ -72,11 +76,22 @@ _FRONT_TOL = 1e-7
 #: points. BFGS on many variables needs more.
 _FRONT_MAXITER = {"fd": 8, "bfgs": 40}
 _GAP_MAXITER = {"fd": 5, "bfgs": 40}
+#: Newton iterations of a gap-filling level on a front of more than :data:`_SKELETON_MIN` points: its start lies
+#: between two solved neighbours a few hundredths of the front apart, so two steps bring it to the front (on the
+#: 4-variable energy-power front, 101 and 121 points: the same hypervolume to 4 digits as with 5, 14 model calls
+#: instead of 17; issue 15)
+_DENSE_GAP_MAXITER = 2
 #: iterations and tolerance of the anchors (they fix the ideal and the nadir, so they converge fully: with BFGS the
 #: ρ-small pull of the other objectives, e.g. ZDT's g back to 1 at f1 = 0, needs the tight tolerance; Newton
 #: steps converge quadratically, so 1e-7 on the step already leaves no visible error)
 _ANCHOR_MAXITER = 100
 _ANCHOR_TOL = {"fd": _FRONT_TOL, "bfgs": 1e-9}
+#: the anchors' step tolerance (Newton, in u) on a front with interpolated points, whose levels stop after 3
+#: iterations anyway: the last Newton step of an anchor moves it by less than this, so its objectives by about 1e-5
+#: of their range where a bound or a constraint holds it (far less at an interior minimum), below what the
+#: interpolated front resolves; it saves the model call that only confirmed the step (issue 15: the 2-variable
+#: fronts take 6 calls instead of 7, the same hypervolume to 5 digits)
+_FILL_ANCHOR_TOL = 1e-5
 #: a start's merit: its sub-problem's objective plus this times its violation (a near start slightly outside
 #: beats a far feasible one)
 _START_MU = 30.0
@@ -493,10 +508,15 @@ def _gap_levels(seg: np.ndarray, H: np.ndarray, k: int) -> tuple[np.ndarray, np.
     differences of ``H``, zero for a gap not to fill), split by q points into q + 1 pieces about 1/(q + 1) of
     it, so points go one at a time to the gap whose loss falls most. Same returns as :func:`_two_levels` (the
     levels of a gap at equal spacing along its chord)."""
-    area = np.abs(seg[:, 0] * seg[:, 1])
-    q = np.zeros(len(seg), dtype=int)
-    for _ in range(k):
-        q[np.argmax(area / ((q + 1) * (q + 2)))] += 1
+    area = np.abs(seg[:, 0] * seg[:, 1]).tolist()
+    q = [0] * len(area)
+    heap = [(-a / 2, g) for g, a in enumerate(area)]  # each gap's loss with one more point: area / ((q+1)(q+2))
+    heapq.heapify(heap)
+    for _ in range(k if heap else 0):  # the largest loss first, of equal ones the first gap (as argmax)
+        _, g = heapq.heappop(heap)
+        q[g] += 1
+        heapq.heappush(heap, (-area[g] / ((q[g] + 1) * (q[g] + 2)), g))
+    q = np.array(q, dtype=int)
     j = np.repeat(np.arange(len(seg)), q)
     w = np.concatenate([np.arange(1, n + 1) / (n + 1) for n in q if n]) if k else np.zeros(0)
     seg = np.diff(H, axis=0)
@@ -529,6 +549,21 @@ def _front_maxiter(problem: Any, fill: bool = False) -> int:
     return _FRONT_MAXITER[_hessian(problem)]
 
 
+def _gap_maxiter(problem: Any, n_points: int) -> int:
+    """Iteration limit of the gap-filling levels (:data:`_GAP_MAXITER`); Newton levels of a front of more than
+    :data:`_SKELETON_MIN` points (``n_points``), started between close neighbours, stop after
+    :data:`_DENSE_GAP_MAXITER`."""
+    hess = _hessian(problem)
+    return _DENSE_GAP_MAXITER if hess == "fd" and n_points > _SKELETON_MIN else _GAP_MAXITER[hess]
+
+
+def _anchor_tol(problem: Any, fill: bool = False) -> float:
+    """Step tolerance of the anchors (:data:`_ANCHOR_TOL`); Newton anchors of a front with interpolated points
+    (``fill``) stop at :data:`_FILL_ANCHOR_TOL`."""
+    hess = _hessian(problem)
+    return _FILL_ANCHOR_TOL if fill and hess == "fd" else _ANCHOR_TOL[hess]
+
+
 def _hessian(problem: Any) -> str:
     """The batched SQP's Hessians for ``problem``: finite differences (Newton) for a few variables, else BFGS."""
     return "fd" if problem.n_var <= _FD_HESSIAN_VARS else "bfgs"
@@ -536,7 +571,9 @@ def _hessian(problem: Any) -> str:
 
 def _solve_rows(problem: Any, cons: Callable | None, W: np.ndarray, A: np.ndarray, b: np.ndarray,
                 U0: np.ndarray, maxiter: int | np.ndarray | None = None,
-                tol: float | np.ndarray = _FRONT_TOL, groups: np.ndarray | None = None) -> BatchResult:
+                tol: float | np.ndarray = _FRONT_TOL, groups: np.ndarray | None = None,
+                feasible_maxiter: int | None = None, ride: Callable | None = None,
+                keys: list[str] | None = None) -> BatchResult:
     """min F @ W[i] s.t. the problem's constraints and F @ A[i] + b[i] >= 0, every row i from U0[i], one batch."""
     def scalar(F, G, idx):
         return (F * W[idx]).sum(axis=1)
@@ -547,7 +584,7 @@ def _solve_rows(problem: Any, cons: Callable | None, W: np.ndarray, A: np.ndarra
 
     hess = _hessian(problem)
     return solve_batch(problem, scalar, con, U0, tol=tol, maxiter=_front_maxiter(problem) if maxiter is None else maxiter,
-                       hessian=hess, groups=groups)
+                       hessian=hess, groups=groups, feasible_maxiter=feasible_maxiter, ride=ride, keys=keys)
 
 
 @dataclass
@@ -653,7 +690,8 @@ def _along(U: np.ndarray, act: np.ndarray, j: np.ndarray, w: np.ndarray) -> tupl
 
 def _gap_ends(H: np.ndarray) -> list[tuple[bytes, bytes]]:
     """A key for each gap between neighbours of a sorted 2-objective front ``H`` (its two ends, rounded)."""
-    return [(H[i].round(6).tobytes(), H[i + 1].round(6).tobytes()) for i in range(len(H) - 1)]
+    rows = [r.tobytes() for r in H.round(6)]
+    return list(zip(rows[:-1], rows[1:]))
 
 
 def _close_gaps(closed: set[tuple[bytes, bytes]], ends: list[tuple[bytes, bytes]], j: np.ndarray, ok: np.ndarray,
@@ -664,6 +702,109 @@ def _close_gaps(closed: set[tuple[bytes, bytes]], ends: list[tuple[bytes, bytes]
         inside = (j == g) & ok & (Hn[:, 0] > H[g, 0] + _SAME) & (Hn[:, 0] < H[g + 1, 0] - _SAME)
         if not inside.any():
             closed.add(ends[g])
+
+
+def _fill_ride(problem: Any, cons: Callable | None, W: np.ndarray, A: np.ndarray, b: np.ndarray, owner: np.ndarray,
+               m: int, ks: int, n_target: int, last: int, plan: dict[str, Any]) -> Callable[..., np.ndarray | None]:
+    """The ``ride`` of batch 1 of a front with interpolated points (:func:`xlcell.optimize.solve_batch`): before
+    the levels' last iteration (``last``), the designs interpolated in the gaps of the front as it stands then
+    (each anchor's best start and the feasible levels, at their trial points where they move), placed as the
+    first fill round places them (:func:`_gap_levels`, :func:`_along`), ride on that iteration's model call, with
+    every row's current point (whose values and outputs stand for a level whose last step is refused). The
+    placement goes to ``plan`` for :func:`_rode`; none where the front is not yet shaped or nothing is missing."""
+    def ride(it: int, u: np.ndarray, F: np.ndarray, G: np.ndarray, rows: np.ndarray, trial: np.ndarray):
+        if it != last:
+            return None
+        sc = (F * W).sum(axis=1)
+        c = ((F * A).sum(axis=1) + b)[:, None]
+        c = c if cons is None else np.hstack([cons(F, G), c])
+        v = np.maximum(0.0, -c).max(axis=1, initial=0.0)
+        ok = (v <= FEASIBILITY_TOL) & np.isfinite(sc)
+        best = []
+        for g in range(m):  # each anchor's best start so far: feasible, then the least objective
+            r = np.flatnonzero((owner == g) & ok)
+            if not len(r):
+                return None
+            best.append(r[np.argmin(sc[r])])
+        # a level still short of its constraints by a Newton step's worth counts (its last step reaches them);
+        # as it may not, a design more is placed for each such level, the surplus trimmed afterwards (_trim)
+        near = (owner < 0) & ~ok & (v <= _NEAR_FEASIBLE) & np.isfinite(sc)
+        ok = ok | near
+        FA = F[best]
+        ideal, nadir = FA.min(axis=0), FA.max(axis=0)
+        span = nadir - ideal
+        if not np.all(span > 1e-12 * np.maximum(np.abs(ideal), 1.0)):
+            return None
+        known = np.r_[best, np.flatnonzero((owner < 0) & ok)]
+        H = (F[known] - ideal) / span
+        srt = _sorted_front(H)
+        H, kr = H[srt], known[srt]
+        lost = n_target - len(H)
+        if lost <= 0 or len(H) < 2 or len(H) - m < (1.0 - _GAP_REROUND) * (ks - m):
+            return None  # nothing to place, or batch 1 lost so many that a gap batch follows
+        Up = u.copy()
+        Up[rows] = trial  # where the rows evaluated now are heading
+        _, _, j, w = _gap_levels(np.diff(H, axis=0), H, lost + int(near.sum()))
+        Un, Uk = _along(Up[kr], _active(problem, Up[kr], G[kr]), j, w)
+        kink = np.flatnonzero(np.isfinite(Uk[:, 0]))
+        plan.update(H=H, ends=_gap_ends(H), j=j, Un=Un, kink=kink, K=len(u), n_target=n_target)
+        return np.vstack([u, Un, Uk[kink]])
+    return ride
+
+
+def _trim(problem: Any, pts: _Points, ideal: np.ndarray, span: np.ndarray, n_target: int) -> _Points:
+    """The points of a 2-objective front with at most ``n_target`` on it: while more lie on the front (feasible,
+    non-dominated, inside the anchors' box), the interpolated one adding the least hypervolume of its own (the
+    rectangle between its neighbours, Emmerich, Beume and Naujoks 2005's SMS-EMOA rule) is dropped; solved points
+    are kept. The points off the front are left to the front's own filter."""
+    good = pts.feasible(problem)
+    H = (pts.F - ideal) / span
+    rows = np.flatnonzero(good)[_sorted_front(H[good])]
+    drop: list[int] = []
+    while len(rows) > n_target:
+        P = H[rows]
+        left = np.r_[P[0, 1] + 1.0, P[:-1, 1]]  # the previous point's f2 (above), the next one's f1 (right)
+        right = np.r_[P[1:, 0], P[-1, 0] + 1.0]
+        own = (right - P[:, 0]) * (left - P[:, 1])
+        own = np.where(pts.interpolated[rows], own, np.inf)
+        if not np.isfinite(own).any():
+            break
+        i = int(np.argmin(own))
+        drop.append(int(rows[i]))
+        rows = np.delete(rows, i)
+    if not drop:
+        return pts
+    return pts.take(np.setdiff1d(np.arange(len(pts.u)), drop))
+
+
+def _rode(plan: dict[str, Any], res: BatchResult, problem: Any, Us: np.ndarray,
+          interp: np.ndarray) -> tuple[_Points, np.ndarray, list, np.ndarray, np.ndarray, np.ndarray] | None:
+    """The first fill round from the designs that rode on batch 1 (:func:`_fill_ride`): the solved designs ``Us``
+    (the sorted front after batch 1) with their values and outputs from that call (each is a row's trial point or
+    its current point there) and the interpolated designs; None when a solved design is neither (it moved after
+    the call: the round is evaluated anew). Returns the points and the placement (H, gap keys, gaps, chord
+    designs, kinks) as the fill round uses them."""
+    rd = res.ride
+    if rd is None or "F" not in rd:
+        return None
+    K = plan["K"]
+    cand_u = np.vstack([rd["trial"], rd["u"][:K]])
+    cand_F, cand_G = np.vstack([rd["F_trial"], rd["F"][:K]]), np.vstack([rd["G_trial"], rd["G"][:K]])
+    cand_out = None if rd["out"] is None else {q: np.r_[rd["out_trial"][q], rd["out"][q][:K]] for q in rd["out"]}
+    pick = []
+    for x in Us:
+        hit = np.flatnonzero(np.all(cand_u == x, axis=1))
+        if not len(hit):
+            return None
+        pick.append(hit[0])
+    pick = np.array(pick, dtype=int)
+    Un, kink = plan["Un"], plan["kink"]
+    tail = np.arange(K, len(rd["u"]))
+    U = np.vstack([Us, rd["u"][tail]])
+    F, G = np.vstack([cand_F[pick], rd["F"][tail]]), np.vstack([cand_G[pick], rd["G"][tail]])
+    out = None if cand_out is None else {q: np.r_[cand_out[q][pick], rd["out"][q][tail]] for q in cand_out}
+    pts = _Points(U, F, G, out, np.r_[interp, np.ones(len(tail), dtype=bool)])
+    return pts, plan["H"], plan["ends"], plan["j"], Un, kink
 
 
 def _front_two(problem: Any, sample: _Sample, off: np.ndarray, scale: np.ndarray, k: int, n_starts: int, seed: int,
@@ -688,7 +829,10 @@ def _front_two(problem: Any, sample: _Sample, off: np.ndarray, scale: np.ndarray
     the solved points' spacing, and off the front by less (where only the level binds, the combination of the
     objectives that the front minimises is stationary: the square of that again). Each is evaluated by the model
     and kept only where feasible and non-dominated; a gap whose designs are all lost is cut, and when more than
-    :data:`_GAP_REROUND` of them are lost, as many go once more into the open gaps.
+    :data:`_GAP_REROUND` of them are lost, as many go once more into the open gaps. The first round's designs ride
+    on batch 1's last iteration (:func:`_fill_ride`, :func:`_rode`: a model call saved), placed on the front as it
+    stands before the levels' last step; a level lost in that step leaves its gaps short, so after such a round
+    any loss goes into a second; more points than ``n_points`` on the front are trimmed (:func:`_trim`).
 
     Returns (anchors, level solutions, sub-problems solved, model calls, designs, interpolated designs found
     infeasible): the designs are the feasible solutions and interpolated designs, evaluated in the last model
@@ -720,10 +864,16 @@ def _front_two(problem: Any, sample: _Sample, off: np.ndarray, scale: np.ndarray
         U1 = sample.u[np.argmin(np.where(np.isfinite(merit), merit, np.inf), axis=1)]
     else:
         W1, A1, b1, U1 = np.zeros((0, m)), np.zeros((0, m)), np.zeros(0), np.zeros((0, problem.n_var))
-    res = _solve_rows(problem, cons, np.vstack([WA, W1]), np.vstack([AA, A1]), np.r_[bA, b1], np.vstack([UA, U1]),
+    W, A, b = np.vstack([WA, W1]), np.vstack([AA, A1]), np.r_[bA, b1]
+    owner = np.r_[np.repeat(np.arange(m), per), np.full(k1, -1)]
+    plan: dict[str, Any] = {}
+    ride = None
+    if fill and k1:  # the interpolated designs ride on the levels' last iteration (a model call saved)
+        ride = _fill_ride(problem, cons, W, A, b, owner, m, ks, n_target, _front_maxiter(problem, fill), plan)
+    res = _solve_rows(problem, cons, W, A, b, np.vstack([UA, U1]),
                       np.r_[np.full(m * per, _ANCHOR_MAXITER), np.full(k1, _front_maxiter(problem, fill))],
-                      np.r_[np.full(m * per, _ANCHOR_TOL[_hessian(problem)]), np.full(k1, _FRONT_TOL)],
-                      np.r_[np.repeat(np.arange(m), per), np.full(k1, -1)])
+                      np.r_[np.full(m * per, _anchor_tol(problem, fill)), np.full(k1, _FRONT_TOL)],
+                      owner, ride=ride, keys=keys if isinstance(problem, DesignProblem) else None)
     calls += res.n_model_calls
     anchors = _best_anchors(problem, res, n_starts, seed)
     levels = [res.sub(m * per + i) for i in range(k1)]
@@ -753,8 +903,10 @@ def _front_two(problem: Any, sample: _Sample, off: np.ndarray, scale: np.ndarray
         c_obj, eps, j, w = _gap_levels(np.where(open_gap[:, None], np.diff(H, axis=0), 0.0), H, k2)
         W2, A2, b2 = _linear_rows(ideal, span, c_obj, eps)
         U2 = np.clip(Uk[j] + w[:, None] * (Uk[j + 1] - Uk[j]), 0.0, 1.0)
-        res2 = _solve_rows(problem, cons, W2, A2, b2, U2, _GAP_MAXITER[_hessian(problem)])
+        res2 = _solve_rows(problem, cons, W2, A2, b2, U2, _GAP_MAXITER[_hessian(problem)],
+                           feasible_maxiter=_gap_maxiter(problem, n_target))
         calls += res2.n_model_calls
+        plan.clear()  # the front moved: the designs that rode on batch 1 were placed for the front before it
         levels += [res2.sub(i) for i in range(len(j))]
         n_sub += len(j)
         _close_gaps(closed, ends, j, res2.feasible, (res2.F - ideal) / span, H)
@@ -762,21 +914,29 @@ def _front_two(problem: Any, sample: _Sample, off: np.ndarray, scale: np.ndarray
     U, F = np.array([r.u for r in known]), np.array([r.F for r in known])
     G = np.array([r.G for r in known]).reshape(len(U), -1)
     interp = np.zeros(len(U), dtype=bool)
-    pts, n_bad = None, 0
+    pts, n_bad, rode_used = None, 0, False
     for rnd in range(_FILL_ROUNDS if fill and shaped else 0):
         rows = _sorted_front((F - ideal) / span)
         H, Us = (F[rows] - ideal) / span, U[rows]
         lost = n_target - len(H)
         ends = _gap_ends(H)
         open_gap = np.array([e not in closed for e in ends], dtype=bool)
-        if lost <= (0 if rnd == 0 else _GAP_REROUND * (n_target - ks - m)) or len(H) < 2 or not open_gap.any():
+        # a second round when the first lost many; after a first round that rode on batch 1 (placed before the
+        # levels' last step, so a level lost there leaves its gaps short), whenever it lost any
+        if lost <= (0 if rnd == 0 or rode_used else _GAP_REROUND * (n_target - ks - m)) or len(H) < 2 \
+                or not open_gap.any():
             break
-        _, _, j, w = _gap_levels(np.where(open_gap[:, None], np.diff(H, axis=0), 0.0), H, lost)
-        Un, Uk = _along(Us, _active(problem, Us, G[rows]), j, w)
-        kink = np.flatnonzero(np.isfinite(Uk[:, 0]))
-        pts = _Points.evaluate(problem, np.vstack([Us, Un, Uk[kink]]), keys,
-                               np.r_[interp[rows], np.ones(len(Un) + len(kink), dtype=bool)])
-        calls += 1
+        rode = _rode(plan, res, problem, U[rows], interp[rows]) if rnd == 0 and plan else None
+        if rode is not None:  # placed and evaluated on batch 1's last iteration
+            pts, H, ends, j, Un, kink = rode
+            rode_used = True
+        else:
+            _, _, j, w = _gap_levels(np.where(open_gap[:, None], np.diff(H, axis=0), 0.0), H, lost)
+            Un, Uk = _along(Us, _active(problem, Us, G[rows]), j, w)
+            kink = np.flatnonzero(np.isfinite(Uk[:, 0]))
+            pts = _Points.evaluate(problem, np.vstack([Us, Un, Uk[kink]]), keys,
+                                   np.r_[interp[rows], np.ones(len(Un) + len(kink), dtype=bool)])
+            calls += 1
         if len(kink):  # of a chord's and a kink's design, the feasible one furthest towards the ideal across the gap
             ns, nu = len(Us), len(Un)
             ok = pts.feasible(problem)
@@ -795,6 +955,8 @@ def _front_two(problem: Any, sample: _Sample, off: np.ndarray, scale: np.ndarray
         _close_gaps(closed, ends, j, kept[len(Us):], Hp[len(Us):], H)
         pts = pts.take(np.flatnonzero(good))
         U, F, G, interp = pts.u, pts.F, pts.G, pts.interpolated
+    if pts is not None and shaped:
+        pts = _trim(problem, pts, ideal, span, n_target)
     if pts is None and isinstance(problem, DesignProblem):  # the solved designs and their outputs, one call
         pts = _Points.evaluate(problem, U, keys, interp)
         calls += 1
