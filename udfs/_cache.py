@@ -292,10 +292,36 @@ def plans(name: str) -> dict:
     return PLANS.setdefault(name, {})
 
 
+#: plain dicts of memo entries (the design UDFs' one memo of new designs), emptied by :func:`clear` with the others
+MEMOS: dict[str, dict] = {}
+
+
+def memo(name: str) -> dict:
+    """A named plain dict of memo entries (made on first use), kept bounded by :func:`bounded_put`: a lookup and a
+    put are one C-level dict operation each (no lock, no recency order: a dict's get and set are atomic under the
+    GIL, and an entry is a pure function of its key, so two threads that make one at once make equal entries)."""
+    return MEMOS.setdefault(name, {})
+
+
+def bounded_put(d: dict, key: Hashable, value: Any, maxsize: int) -> Any:
+    """``d[key] = value`` after emptying ``d`` in bulk if it holds ``maxsize`` entries; returns ``value``.
+
+    A bounded memo without an eviction per put: an LRU's put on a new key moves the order and frees its oldest
+    entry (objects a model evaluation has pushed out of the CPU caches) at every call; here the entries are freed
+    together, once every ``maxsize`` new keys (the same work, out of the calls in between). What is lost is the
+    recency order: a design used again after ``maxsize`` new ones is evaluated again, once."""
+    if len(d) >= maxsize:
+        d.clear()
+    d[key] = value
+    return value
+
+
 def clear() -> None:
     """Empty every UDF memo (and every reading plan)."""
     for c in CACHES.values():
         c.clear()
     for p in PLANS.values():
         p.clear()
+    for m in MEMOS.values():
+        m.clear()
     _TABLES.clear()

@@ -32,8 +32,8 @@ if TYPE_CHECKING:  # the models are imported where a function uses them (issue 1
 from ._excel import (as_2d, as_float, as_int, as_kv, as_table, as_text, excel_value, is_blank, is_blank_range, kv_out,
                      udf, user_names)
 from . import _cache
-from .cell import (FORMAT_KEY, design_cached, designs_and_context_from_table_rows, format_from_range, resolved,
-                   shown_value, table_rows)
+from .cell import (FORMAT_KEY, design_entry, design_cached, designs_and_context_from_table_rows, format_from_range,
+                   resolved, shown_value, table_rows)
 
 
 def factory_classes() -> tuple[type, ...]:
@@ -121,8 +121,28 @@ def cost_display(design: Any, factory: Any, bom: Any, steps: Any, materials: Any
     items of the same ranges evaluate the model once, and each item is converted to its display unit once, when
     first asked for. A new design beside the same factory, BOM, steps and materials ranges reads only the design
     (the settings and the materials table are memoised on their own values)."""
-    kd, kf, kb, ks, km = (_cache.freeze(design), _cache.freeze_table(factory), _cache.freeze_table(bom),
-                          _cache.freeze_table(steps), _cache.freeze_table(materials))
+    return MappingProxyType(_cost_shown(_cost_entry(design, factory, bom, steps, materials), items))  # read-only
+
+
+def _cost_entry(design: Any, factory: Any, bom: Any, steps: Any, materials: Any) -> dict[str, Any]:
+    """The memo's entry of the cost model for the five ranges: ``{"metrics": the model's result, "shown": the display
+    values made}``. A design range the plans read is found in the design functions' one memo of designs
+    (:func:`udfs.cell.design_entry`, shared with the cell functions), its results by the settings ranges' keys;
+    anything else in the memo of results keyed on every value of the five ranges."""
+    kf, kb, ks, km = (_cache.freeze_table(factory), _cache.freeze_table(bom), _cache.freeze_table(steps),
+                      _cache.freeze_table(materials))
+    e = None if kf is None or kb is None or ks is None else design_entry(design, materials, km)
+    if e is not None:
+        sk = (kf, kb, ks)
+        entry = e.costs.get(sk)
+        if entry is None:
+            from xlcell.cost import evaluate_cost
+
+            m = evaluate_cost(e.resolved, **_settings_cached(factory, bom, steps, kf, kb, ks),
+                              calendering=e.calendering)
+            entry = _cache.bounded_put(e.costs, sk, {"metrics": m, "shown": {}}, 8)
+        return entry
+    kd = _cache.freeze(design)
     key = None if None in (kd, kf, kb, ks, km) else _cache.Key((kd, kf, kb, ks, km))
     entry = None if key is None else _COST_RESULTS.get(key)
     if entry is None:
@@ -133,6 +153,13 @@ def cost_display(design: Any, factory: Any, bom: Any, steps: Any, materials: Any
         entry = {"metrics": m, "shown": {}}
         if key is not None:
             _COST_RESULTS.put(key, entry)
+    return entry
+
+
+def _cost_shown(entry: dict[str, Any], items: Any) -> dict[str, Any]:
+    """The display values of a memo entry (:func:`_cost_entry`) holding at least ``items`` (None: every item, in the
+    model's order): each converted once, when first asked for. The entry's own dict (replaced, never changed, when
+    an item is added: a mapping handed out stays as it was)."""
     shown = entry["shown"]
     specs_ = _specs()
     keys = specs_ if items is None else ([items] if isinstance(items, str) else items)
@@ -147,7 +174,7 @@ def cost_display(design: Any, factory: Any, bom: Any, steps: Any, materials: Any
         shown = entry["shown"] = {**shown, **_cache.readonly(new)}
     if items is None and len(shown) == len(specs_) and list(shown) != list(specs_):
         shown = entry["shown"] = {k: shown[k] for k in specs_}  # every item: the model's order
-    return MappingProxyType(shown)  # the memo's own mapping: read-only
+    return shown
 
 
 @functools.cache
@@ -260,7 +287,12 @@ def XLCELL_COST_VALUE(design: Any, item: Any, factory: Any = None, bom: Any = No
         key = _metric(as_text(item, "item"))
         if type(item) is str and len(_ITEM_BY_TEXT) < 4096:
             _ITEM_BY_TEXT[item] = key
-    return excel_value(cost_display(design, factory, bom, steps, materials, key)[key])
+    entry = _cost_entry(design, factory, bom, steps, materials)
+    v = entry["shown"].get(key, _MISSING)
+    return excel_value(_cost_shown(entry, key)[key] if v is _MISSING else v)
+
+
+_MISSING = object()
 
 
 #: item texts as given -> the item's key: what as_text and _metric made of them
