@@ -154,7 +154,7 @@ class _Layout:
     """How to read a (key, value) design range whose key column is known: the rows of numeric keys, of material
     names, and of other labels (headings, which must have no value), with each key's canonical spelling."""
 
-    __slots__ = ("nums", "num_keys", "text_rows", "text_keys", "labels", "reader")
+    __slots__ = ("nums", "num_keys", "text_rows", "text_keys", "labels", "n_labels", "reader")
 
     def __init__(self, keys: tuple[Any, ...]) -> None:
         num_rows: list[int] = []
@@ -186,6 +186,7 @@ class _Layout:
                 self.num_keys.append(c)
         self.nums = _getter(num_rows)
         self.labels = _getter(label_rows)
+        self.n_labels = len(label_rows)
         self.reader = design_reader(self.num_keys)  # (the design of these values, built and checked in one pass)
 
 
@@ -266,17 +267,26 @@ def _layout_read(design: Any, kd: Any = None) -> tuple[_Layout, tuple[Any, ...],
         if len(_LAYOUTS) >= 32:
             _LAYOUTS.clear()
         _LAYOUTS[keys] = layout
-    if layout is _NO_LAYOUT or not set(layout.labels(vals)) <= _BLANK:
+    if layout is _NO_LAYOUT or layout.labels(vals).count(None) != layout.n_labels:  # (a heading's value: None)
         return None
     texts = {}
     for i, k in zip(layout.text_rows, layout.text_keys):
         v = vals[i]
         if v is None:
             continue
-        if type(v) is not str or not v.strip():
-            return None
-        texts[k] = as_text(v.strip(), k)
+        t = _NAMES.get(v) if type(v) is str else None  # (a name read before: what as_text made of it)
+        if t is None:
+            if type(v) is not str or not v.strip():
+                return None
+            t = as_text(v.strip(), k)
+            if len(_NAMES) < 1024:
+                _NAMES[v] = t
+        texts[k] = t
     return layout, layout.nums(vals), texts
+
+
+#: material names as given -> :func:`as_text` of them stripped (the same for either key: no choices to match)
+_NAMES: dict[str, str] = _cache.plans("material names")
 
 
 #: the reading plans of design ranges' key columns (:func:`_layout_values`), by the column's cells
@@ -284,7 +294,6 @@ _LAYOUTS: dict[tuple[Any, ...], Any] = _cache.plans("design layouts")
 _LIST = {list}
 _FLOAT = {float}
 _FLOAT_OR_BLANK = {float, type(None)}
-_BLANK = {None}
 
 
 @functools.cache
@@ -709,10 +718,38 @@ def XLCELL_CELL_VALUE(design: Any, metric: Any, materials: Any = None, bom: Any 
             _METRIC_BY_TEXT[metric] = key
     entry = _cell_entry(design, materials, bom)
     v = entry["shown"].get(key, _MISSING)
-    return excel_value(_shown(entry, key)[key] if v is _MISSING else v)
+    return excel_value(_shown_one(entry, key) if v is _MISSING else v)
 
 
 _MISSING = object()
+
+
+def _shown_one(entry: dict[str, Any], key: str) -> Any:
+    """``_shown(entry, key)[key]``, one metric not shown before: a float of one design converted in plain float
+    arithmetic with its unit's scale and offset found once per metric (:func:`xlcell.units.float_to_display`'s
+    operations), anything else by :func:`_shown`."""
+    one = _ONE.get(key)
+    if one is None:
+        s = _METRIC_SPECS[key]
+        _, scale, offset = units.UNITS[s.unit]
+        one = _ONE[key] = (s.name, s.unit == "bool", scale == 1.0 and offset == 0.0, scale, offset,
+                           metric_group((key,)))
+    name, flag, plain, scale, offset, group = one
+    si = entry["si"]
+    x = si.get(name, _MISSING)
+    if x is _MISSING:  # its part of the model, once: every metric it gives is kept (SI)
+        m = evaluate_cell(entry["design"], **entry["kw"], metrics=group)
+        si = entry["si"] = {**si, **vars(m)} if si else vars(m)
+        x = si[name]
+    if flag or type(x) is not np.ndarray or x.shape != () or x.dtype is not _F8:
+        return _shown(entry, key)[key]
+    v = float(x) if plain else (float(x) - offset) / scale
+    entry["shown"] = {**entry["shown"], key: v}  # (replaced: a mapping handed out stays as it was)
+    return v
+
+
+#: metric -> (its field, a flag?, an SI display unit?, scale, offset, the metrics computed with it)
+_ONE: dict[str, tuple[str, bool, bool, float, float, tuple[str, ...]]] = {}
 
 
 #: metric texts as given (any case, blanks around) -> the metric's key: what as_text and _metric_key made of them
