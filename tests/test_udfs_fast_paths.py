@@ -263,3 +263,21 @@ def test_a_table_frozen_again_gets_the_kept_key_and_only_an_equal_one(tmpl, name
     assert _cache.freeze_table(steps) != a and _cache.freeze_table([list(r) for r in tmpl[name]]) == a
     assert _cache.freeze_table(None) == _cache.freeze(None)
     assert _cache.freeze_table([1.0, 2.0]) == _cache.freeze([1.0, 2.0])
+
+
+def test_each_value_asked_alone_is_the_tables_value(tmpl):
+    # a metric or cost item not shown before, converted alone (its unit's scale found once), against the same value
+    # converted with every other by the table functions after the memo is emptied: the same bits
+    design = edited(tmpl["design"], "pos_thickness_um", 99.25)
+    cell_args, cost_args = (tmpl["materials"], tmpl["bom"]), (tmpl["factory"], tmpl["bom"], tmpl["steps"],
+                                                               tmpl["materials"])
+    alone = {m: XLCELL_CELL_VALUE(design, m, *cell_args) for m in ucell._ALL_METRICS}
+    items = {i: XLCELL_COST_VALUE(design, i, *cost_args) for i in ucost._specs()}
+    _cache.clear()
+    table, cost = dict(XLCELL_CELL(design, *cell_args)), dict(XLCELL_COST(design, *cost_args))
+    assert list(alone) == list(table) and list(items) == list(cost)
+    for got, ref in ((alone, table), (items, cost)):
+        for k, v in got.items():
+            assert type(v) is type(ref[k]) and (v == ref[k] or v != v and ref[k] != ref[k]), k
+            if type(v) is float:
+                assert np.float64(v).tobytes() == np.float64(ref[k]).tobytes(), k

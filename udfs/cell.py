@@ -326,6 +326,7 @@ def _design_and_context(design: Any, materials: Any, name: str, kd: Any = None,
 
 
 _DEFAULT_POS, _DEFAULT_NEG = DEFAULT_MATERIALS["pos_material"], DEFAULT_MATERIALS["neg_material"]
+_NONE = _cache.NONE
 
 
 class _DesignEntry:
@@ -361,7 +362,9 @@ def design_entry(design: Any, materials: Any, km: Any) -> _DesignEntry | None:
     if read is None:
         return None
     layout, nums, texts = read
-    if not _finite_or_blank(nums):
+    kinds = set(map(type, nums))  # (_finite_or_blank's, inline)
+    total = sum(nums) if kinds <= _FLOAT else sum(compress(nums, nums)) if kinds <= _FLOAT_OR_BLANK else None
+    if total is None or total - total != 0.0:
         return None
     pos, neg = texts.get("pos_material"), texts.get("neg_material")
     key = (layout, nums, pos, neg, km)
@@ -472,12 +475,13 @@ def _cell_entry(design: Any, materials: Any, bom: Any) -> dict[str, Any]:
     evaluate_cell's keywords, "si": the metrics evaluated (SI), "shown": the display values made}``. A design range
     the plans read is found in the one memo of designs (:func:`design_entry`), its results by the BOM range's key;
     anything else in the memo of results keyed on every value of the three ranges."""
-    km, kb = _cache.freeze_table(materials), _cache.freeze_table(bom)
+    km = _NONE if materials is None else _cache.freeze_table(materials)  # (freeze(None), at once)
+    kb = _NONE if bom is None else _cache.freeze_table(bom)
     e = None if kb is None else design_entry(design, materials, km)
     if e is not None:
         entry = e.cells.get(kb)
         if entry is None:
-            kw = {"fmt": _format_of(bom, kb), "calendering": e.calendering}
+            kw = {"fmt": _default_format() if kb is _NONE else _format_of(bom, kb), "calendering": e.calendering}
             entry = _cache.bounded_put(e.cells, kb, {"design": e.resolved, "kw": kw, "si": {}, "shown": {}}, 8)
         return entry
     kd = _cache.freeze(design)

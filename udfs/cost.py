@@ -104,11 +104,17 @@ def cost_settings(factory: Any = None, bom: Any = None, steps: Any = None) -> di
 def _settings_cached(factory: Any, bom: Any, steps: Any, kf: Any, kb: Any, ks: Any) -> dict[str, Any]:
     """:func:`cost_settings` with the ranges' keys (:func:`udfs._cache.freeze`) made once by the caller (the memo's
     own dict: not to be changed)."""
-    key = None if kf is None or kb is None or ks is None else _cache.Key((kf, kb, ks))
-    return _SETTINGS.get_or_make(key, lambda: _cost_settings(factory, bom, steps))
+    if kf is None or kb is None or ks is None:
+        return _cost_settings(factory, bom, steps)
+    key = (kf, kb, ks)
+    hit = _SETTINGS.get(key)
+    if hit is None:
+        hit = _cache.bounded_put(_SETTINGS, key, _cost_settings(factory, bom, steps), 16)
+    return hit
 
 
-_SETTINGS = _cache.cache("cost settings", 16)
+_SETTINGS: dict[tuple[Any, Any, Any], dict[str, Any]] = _cache.memo("cost settings")
+_NONE = _cache.NONE  #: freeze(None)
 _COST_RESULTS = _cache.cache("cost results", 128)
 
 
@@ -129,8 +135,7 @@ def _cost_entry(design: Any, factory: Any, bom: Any, steps: Any, materials: Any)
     values made}``. A design range the plans read is found in the design functions' one memo of designs
     (:func:`udfs.cell.design_entry`, shared with the cell functions), its results by the settings ranges' keys;
     anything else in the memo of results keyed on every value of the five ranges."""
-    kf, kb, ks, km = (_cache.freeze_table(factory), _cache.freeze_table(bom), _cache.freeze_table(steps),
-                      _cache.freeze_table(materials))
+    kf, kb, ks, km = (_NONE if x is None else _cache.freeze_table(x) for x in (factory, bom, steps, materials))
     e = None if kf is None or kb is None or ks is None else design_entry(design, materials, km)
     if e is not None:
         sk = (kf, kb, ks)
@@ -289,10 +294,36 @@ def XLCELL_COST_VALUE(design: Any, item: Any, factory: Any = None, bom: Any = No
             _ITEM_BY_TEXT[item] = key
     entry = _cost_entry(design, factory, bom, steps, materials)
     v = entry["shown"].get(key, _MISSING)
-    return excel_value(_cost_shown(entry, key)[key] if v is _MISSING else v)
+    return excel_value(_cost_one(entry, key) if v is _MISSING else v)
 
 
 _MISSING = object()
+
+
+def _cost_one(entry: dict[str, Any], key: str) -> Any:
+    """``_cost_shown(entry, key)[key]``, one item not shown before: a float of one design converted in plain float
+    arithmetic with its unit's scale and offset found once per item (:func:`xlcell.units.float_to_display`'s
+    operations), anything else by :func:`_cost_shown`."""
+    one = _ONE.get(key)
+    if one is None:
+        from xlcell.units import UNITS
+
+        s = _specs()[key]
+        _, scale, offset = UNITS.get(s.unit, (None, 1.0, 0.0))
+        one = _ONE[key] = (s.name, s.unit in ("bool", "text") or s.unit not in UNITS, scale == 1.0 and offset == 0.0,
+                           scale, offset)
+    name, raw, plain, scale, offset = one
+    x = getattr(entry["metrics"], name)
+    if raw or not (type(x) is np.ndarray and x.shape == () or type(x) is np.float64) or x.dtype is not _F8:
+        return _cost_shown(entry, key)[key]
+    v = float(x) if plain else (float(x) - offset) / scale
+    entry["shown"] = {**entry["shown"], key: v}  # (replaced: a mapping handed out stays as it was)
+    return v
+
+
+_F8 = np.dtype(np.float64)
+#: item -> (its field, shown as it is (a flag, a text)?, an SI display unit?, scale, offset)
+_ONE: dict[str, tuple[str, bool, bool, float, float]] = {}
 
 
 #: item texts as given -> the item's key: what as_text and _metric made of them
