@@ -261,6 +261,8 @@ def test_a_table_frozen_again_gets_the_kept_key_and_only_an_equal_one(tmpl, name
         assert k is not a and k != a and k == _cache.freeze(other)
     steps[i][j] = 5.0  # the caller changes its own lists afterwards: the kept copy does not change
     assert _cache.freeze_table(steps) != a and _cache.freeze_table([list(r) for r in tmpl[name]]) == a
+    rows_as_tuples = _cache.freeze_table([tuple(r) for r in tmpl[name]])  # (never from Excel): another key
+    assert rows_as_tuples is not a and rows_as_tuples != a
     assert _cache.freeze_table(None) == _cache.freeze(None)
     assert _cache.freeze_table([1.0, 2.0]) == _cache.freeze([1.0, 2.0])
 

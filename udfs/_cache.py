@@ -9,6 +9,7 @@ Excel Python numbers built from them. Errors are never cached: a call that raise
 """
 from __future__ import annotations
 
+import marshal
 import threading
 from collections import OrderedDict
 from itertools import chain
@@ -188,44 +189,37 @@ def freeze_table(v: Any) -> Hashable:
     """:func:`freeze` of a range that changes seldom (a settings or materials table beside the design): a list of
     rows of floats, texts and blanks equal to one such range frozen before gets that range's key object itself.
 
-    Comparing the rows with the kept copy of that range (lists, in C) and checking the kinds of the cells where a
-    bool could pass for a number (those equal to 0 or 1: one by one if few, else the kinds of every cell in one pass
-    in C) replaces building and hashing the range's columns; the memos then find the kept key by identity.
-    The key is the one :func:`freeze` made of the equal range (equal values of the same kinds give the same result);
-    the copy is the range's own (its rows copied, its cells immutable), so a caller that changes its lists later
-    changes nothing here. Anything else is :func:`freeze`'s.
+    The range is written by :mod:`marshal` (format 2, in C: a type code and the value of every cell, a float's 8
+    bytes, a text's UTF-8, without references to objects met before) and the bytes compared with those of the last
+    few ranges of that length: equal bytes are the same cells of the same kinds (TRUE, 1 and 1.0 are written
+    ``T``, ``i`` and ``g``; a list of rows, a tuple or a flat list differ). That replaces comparing the rows with a
+    kept copy, then the kinds of the cells where a bool could pass for a number, and building and hashing the
+    range's columns; the memos then find the kept key by identity. The key is the one :func:`freeze` made of the
+    equal range (the same cells give the same result); the bytes are a copy, so a caller that changes its lists later
+    changes nothing here. Anything else (a range never seen, or equal only in value, e.g. -0.0 for 0.0) is
+    :func:`freeze`'s.
     """
-    if type(v) is not list or not v or set(map(type, v)) != _LIST:
+    if type(v) is not list or not v:
         return freeze(v)
-    shape = (len(v), len(v[0]))
-    kept = _TABLES.get(shape, ())
-    for entry in kept:
-        rows, key, at = entry
-        if v == rows:
-            if at is _UNSET:  # (found at the first match, not when kept: a range read once pays nothing for it)
-                # equal values are equal keys if the cells equal to 0 or 1 (floats here) are floats there too
-                # (TRUE == 1.0): few such cells are looked at one by one, many by the kinds of every cell (one
-                # pass in C)
-                amb = key.ambiguous()
-                at = entry[2] = tuple((i, j) for j, i in amb) if len(amb) <= 16 else None
-            if set(map(type, chain.from_iterable(v))) <= _PLAIN if at is None else \
-                    all(type(v[i][j]) is float for i, j in at):
-                return key
+    try:
+        b = marshal.dumps(v, 2)
+    except ValueError:  # an object marshal does not write (a subclass, ...): freeze says what it is
+        return freeze(v)
+    kept = _TABLES.get(len(b), ())
+    for kb, key in kept:
+        if b == kb:
+            return key
     key = freeze(v)
     if type(key) is Rows and key.plain():
-        _TABLES[shape] = ([list(map(list.copy, v)), key, _UNSET],) + kept[:3]  # (a new tuple: readers see one or
-        # the other)
+        _TABLES[len(b)] = ((b, key),) + kept[:3]  # (a new tuple: readers see one or the other)
         if len(_TABLES) > 64:
             _TABLES.clear()
     return key
 
 
-_UNSET = object()
-
-
-#: the last few plain ranges frozen by :func:`freeze_table`, by (rows, columns): [a copy of the rows, their key, the
-#: (row, column) of the cells equal to 0 or 1 if few, else None; found at the first match]
-_TABLES: dict[tuple[int, int], tuple[list[Any], ...]] = {}
+#: the last few plain ranges frozen by :func:`freeze_table`, by the length of their marshal bytes: (the bytes,
+#: their key)
+_TABLES: dict[int, tuple[tuple[bytes, Rows], ...]] = {}
 
 
 def freeze_cell(c: Any) -> Hashable:
