@@ -122,7 +122,7 @@ def _design_cached(design: Any, materials: Any, name: str, kd: Any, km: Any) -> 
 
 
 _DESIGNS = _cache.cache("design ranges", 64)
-_MATERIALS = _cache.cache("materials ranges", 16)
+_MATERIALS: dict[Any, Mapping[str, Material]] = _cache.memo("materials ranges")
 _RESOLVED = _cache.cache("resolved designs", 64)
 
 
@@ -143,8 +143,12 @@ def _materials_cached(materials: Any, km: Any) -> Mapping[str, Material]:
     the table again. The mapping is read-only (its materials are frozen dataclasses)."""
     if materials is None:
         return _NO_MATERIALS
-    return _MATERIALS.get_or_make(None if km is None else _cache.Key(km),
-                                  lambda: MappingProxyType(materials_from_range(materials)))
+    if km is None:
+        return MappingProxyType(materials_from_range(materials))
+    hit = _MATERIALS.get(km)  # (a plain memo: a kept key is found by identity)
+    if hit is None:
+        hit = _cache.bounded_put(_MATERIALS, km, MappingProxyType(materials_from_range(materials)), 16)
+    return hit
 
 
 _NO_MATERIALS: Mapping[str, Material] = MappingProxyType({})
@@ -446,7 +450,12 @@ def _format_of(bom: Any, kb: Any) -> CellFormat:
     """:func:`format_from_range` of the ``bom`` range of key ``kb`` (:func:`udfs._cache.freeze`), memoised."""
     if kb is _cache.NONE:
         return _default_format()
-    return _FORMATS.get_or_make(None if kb is None else _cache.Key(kb), lambda: format_from_range(bom))
+    if kb is None:
+        return format_from_range(bom)
+    hit = _FORMATS.get(kb)  # (a plain memo: a kept key is found by identity)
+    if hit is None:
+        hit = _cache.bounded_put(_FORMATS, kb, format_from_range(bom), 16)
+    return hit
 
 
 @functools.cache
@@ -455,7 +464,7 @@ def _default_format() -> CellFormat:
     return format_from_range(None)
 
 
-_FORMATS = _cache.cache("format ranges", 16)
+_FORMATS: dict[Any, CellFormat] = _cache.memo("format ranges")
 _CELL_RESULTS = _cache.cache("cell results", 128)
 
 
