@@ -14,6 +14,7 @@ from functools import lru_cache
 from itertools import compress, repeat
 from math import copysign
 from operator import eq, ne
+from types import MappingProxyType
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
@@ -422,7 +423,7 @@ def _reader(keys: tuple[str, ...]) -> Callable[..., tuple[CellDesign, CellDesign
     positions = range(n_keys)
     default_pos, default_neg = DEFAULT_MATERIALS["pos_material"], DEFAULT_MATERIALS["neg_material"]
     #: the last design read: (its values, the two materials' values, every field's SI value (F), the positions of
-    #: its zeros, the design); an edit of a few values (a user's edit of the Design sheet) converts and checks those
+    #: its zeros, the design, the two names and the materials mapping given); an edit of a few values (a user's edit of the Design sheet) converts and checks those
     #: values alone, checks the relations again and makes anew the parts (pos, neg, sep) whose fields changed
     last: list[Any] = [None]
     edits = [0]  #: how many designs were read as an edit of the one before (tests, benchmarks)
@@ -430,13 +431,17 @@ def _reader(keys: tuple[str, ...]) -> Callable[..., tuple[CellDesign, CellDesign
     def build(values: Sequence[Any], pos: str | None, neg: str | None,
               materials: Mapping[str, Material] | None = None) -> tuple[CellDesign, CellDesign] | None:
         """``read`` of values already known to be floats or None, as many as the keys."""
-        mp = _material_values(default_pos if pos is None else pos, "positive", materials)
-        mn = _material_values(default_neg if neg is None else neg, "negative", materials)
-        # not found, the wrong role, another ion, a value a design may not take: the general path says which
-        if mp is None or mn is None or mp[0] != mn[0] or not (mp[2] and mn[2]):
-            return None
-        values = tuple(values)
         prev = last[0]
+        if prev is not None and prev[6] is pos and prev[7] is neg and prev[8] is materials and \
+                (materials is None or type(materials) is MappingProxyType):
+            mp, mn = prev[1], prev[2]  # the same names in the same read-only materials: the same materials
+        else:
+            mp = _material_values(default_pos if pos is None else pos, "positive", materials)
+            mn = _material_values(default_neg if neg is None else neg, "negative", materials)
+            # not found, the wrong role, another ion, a value a design may not take: the general path says which
+            if mp is None or mn is None or mp[0] != mn[0] or not (mp[2] and mn[2]):
+                return None
+        values = tuple(values)
         if prev is not None and prev[1] is mp and prev[2] is mn:
             old = prev[0]
             changed = list(compress(positions, map(ne, values, old)))  # (in C; None == None, 0.0 == -0.0)
@@ -464,15 +469,18 @@ def _reader(keys: tuple[str, ...]) -> Callable[..., tuple[CellDesign, CellDesign
                             j_ln is not None and values[j_ln] is not None, prev[5], parts.get("pos"),
                             parts.get("neg"), parts.get("sep"), parts.get("cell"))
                 if out is not None:
-                    now = [j for j in changed if values[j] == 0.0]
-                    if not set(zeros).isdisjoint(changed):
-                        zeros = tuple(j for j in zeros if j not in changed)
-                    last[0] = (values, mp, mn, tuple(F), zeros + tuple(now) if now else zeros, out[0])
+                    for j in changed:
+                        if j in zeros or values[j] == 0.0:  # (rare: a zero given or changed)
+                            zeros = tuple(i for i in zeros if i not in changed) + tuple(
+                                i for i in changed if values[i] == 0.0)
+                            break
+                    last[0] = (values, mp, mn, F, zeros, out[0], pos, neg, materials)  # (F: never changed again)
                 return out
         res = fn(values, mp[1], mn[1])
         if res is None or res[1] is None:
             return None
-        last[0] = (values, mp, mn, res[0], tuple(compress(positions, map(eq, values, repeat(0.0)))), res[1][0])
+        last[0] = (values, mp, mn, res[0], tuple(compress(positions, map(eq, values, repeat(0.0)))), res[1][0],
+                   pos, neg, materials)
         return res[1]
 
     def read(values: Sequence[Any], pos: str | None, neg: str | None,
