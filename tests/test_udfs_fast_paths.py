@@ -283,3 +283,17 @@ def test_each_value_asked_alone_is_the_tables_value(tmpl):
             assert type(v) is type(ref[k]) and (v == ref[k] or v != v and ref[k] != ref[k]), k
             if type(v) is float:
                 assert np.float64(v).tobytes() == np.float64(ref[k]).tobytes(), k
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("nan"), 1.5])
+def test_a_number_the_reader_refuses_beside_a_new_broken_materials_table_is_reported_as_the_general_path_does(
+        tmpl, general, value):
+    design = edited(tmpl["design"], "pos_porosity", value)
+    broken = [list(r) for r in tmpl["materials"]]
+    broken[1][broken[0].index("role")] = "sideways"  # a materials table read for the first time, which fails
+    fast = [XLCELL_CELL_VALUE(design, "energy_Wh", broken), XLCELL_CELL_VALUE(edited(design, "np_ratio", 1.15),
+                                                                              "energy_Wh", broken)]
+    general()
+    slow = [XLCELL_CELL_VALUE(design, "energy_Wh", broken), XLCELL_CELL_VALUE(edited(design, "np_ratio", 1.15),
+                                                                              "energy_Wh", broken)]
+    assert fast == slow and all(isinstance(v, str) and v.startswith("#XLCELL!") for v in fast), (fast, slow)

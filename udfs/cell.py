@@ -366,14 +366,16 @@ def design_entry(design: Any, materials: Any, km: Any) -> _DesignEntry | None:
     if read is None:
         return None
     layout, nums, texts = read
-    kinds = set(map(type, nums))  # (_finite_or_blank's, inline)
-    total = sum(nums) if kinds <= _FLOAT else sum(compress(nums, nums)) if kinds <= _FLOAT_OR_BLANK else None
-    if total is None or total - total != 0.0:
+    if not set(map(type, nums)) <= _FLOAT_OR_BLANK:  # (so the key holds no TRUE, equal to 1.0 in a tuple)
         return None
     pos, neg = texts.get("pos_material"), texts.get("neg_material")
     key = (layout, nums, pos, neg, km)
     entry = _ENTRIES.get(key)
     if entry is None:
+        # the reader refuses a number that is not finite (the general path then reports it); before a materials
+        # table is read (which may fail), such a number goes to the general path first, which reports it first
+        if materials is not None and km not in _MATERIALS and not _finite_or_blank(nums):
+            return None
         built = layout.reader.build(nums, pos, neg, _materials_cached(materials, km))  # (types checked above)
         if built is None:  # a value or relation the reader does not take: the general path says which
             return None
