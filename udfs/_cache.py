@@ -182,7 +182,8 @@ def freeze(v: Any) -> Hashable:
         return None
 
 
-NONE = _NONE = ("cell", None)  #: freeze(None)
+#: freeze(None): an argument left out (a text, whose hash Python keeps: every other key is a tuple or a Rows)
+NONE = _NONE = "(no range)"
 
 
 def freeze_table(v: Any) -> Hashable:

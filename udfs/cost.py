@@ -135,7 +135,10 @@ def _cost_entry(design: Any, factory: Any, bom: Any, steps: Any, materials: Any)
     values made}``. A design range the plans read is found in the design functions' one memo of designs
     (:func:`udfs.cell.design_entry`, shared with the cell functions), its results by the settings ranges' keys;
     anything else in the memo of results keyed on every value of the five ranges."""
-    kf, kb, ks, km = (_NONE if x is None else _cache.freeze_table(x) for x in (factory, bom, steps, materials))
+    kf = _NONE if factory is None else _cache.freeze_table(factory)  # (freeze(None), at once)
+    kb = _NONE if bom is None else _cache.freeze_table(bom)
+    ks = _NONE if steps is None else _cache.freeze_table(steps)
+    km = _NONE if materials is None else _cache.freeze_table(materials)
     e = None if kf is None or kb is None or ks is None else design_entry(design, materials, km)
     if e is not None:
         sk = (kf, kb, ks)
