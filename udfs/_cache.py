@@ -3,9 +3,10 @@ evaluates the model once; the other 29 calls cost a lookup.
 
 Excel hands a UDF its ranges as lists of lists of plain values (float, str, bool, None); :func:`freeze` makes them a
 hashable key, so that the result of a call is keyed on *every* value of *every* range it read (the design, the
-materials table, the BOM/format, factory and steps ranges). A small bounded LRU (:class:`LRU`) holds the results;
-nothing in it can be changed by a caller: the arrays it holds are read-only (:func:`readonly`) and the UDFs hand
-Excel Python numbers built from them. Errors are never cached: a call that raises is evaluated again next time.
+materials table, the BOM/format, factory and steps ranges). Plain dicts emptied in bulk when full (:func:`memo`,
+:func:`bounded_put`; a Design range read by its plan is kept by what its design is made of, ``udfs.cell.design_entry``)
+or small bounded LRUs (:class:`LRU`) hold the results; nothing in them can be changed by a caller: the arrays they
+hold are read-only (:func:`readonly`) and the UDFs hand Excel Python numbers built from them. Errors are never cached: a call that raises is evaluated again next time.
 """
 from __future__ import annotations
 

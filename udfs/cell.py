@@ -746,9 +746,9 @@ def _shown_one(entry: dict[str, Any], key: str) -> Any:
     one = _ONE.get(key)
     if one is None:
         s = _METRIC_SPECS[key]
-        _, scale, offset = units.UNITS[s.unit]
-        one = _ONE[key] = (s.name, s.unit == "bool", scale == 1.0 and offset == 0.0, scale, offset,
-                           metric_group((key,)))
+        _, scale, offset = units.UNITS.get(s.unit, (None, 1.0, 0.0))
+        one = _ONE[key] = (s.name, s.unit == "bool" or s.unit not in units.UNITS, scale == 1.0 and offset == 0.0,
+                           scale, offset, metric_group((key,)))
     name, flag, plain, scale, offset, group = one
     si = entry["si"]
     x = si.get(name, _MISSING)
