@@ -353,8 +353,6 @@ def _reader(keys: tuple[str, ...]) -> Callable[..., tuple[CellDesign, CellDesign
     order = list(var.values())  # every field's variable, in the order of F (finish's argument)
     lines.append(f"    F = ({', '.join(order)},)")
     lines.append(f"    return F, finish(F, {'gr' if given_np else 'False'}, {'gl' if given_ln else 'False'})")
-    # the relations between fields and the instances, from every field's SI value (F) and whether np_ratio (gr) and
-    # neg_thickness_um (gl) are given: the end of a full read, and all of a one-value edit's besides that value
     unpack = f"    ({', '.join(order)},) = F"
     checks = []
     if given_np and given_ln:
@@ -423,8 +421,9 @@ def _reader(keys: tuple[str, ...]) -> Callable[..., tuple[CellDesign, CellDesign
     positions = range(n_keys)
     default_pos, default_neg = DEFAULT_MATERIALS["pos_material"], DEFAULT_MATERIALS["neg_material"]
     #: the last design read: (its values, the two materials' values, every field's SI value (F), the positions of
-    #: its zeros, the design, the two names and the materials mapping given); an edit of a few values (a user's edit of the Design sheet) converts and checks those
-    #: values alone, checks the relations again and makes anew the parts (pos, neg, sep) whose fields changed
+    #: its zeros, the design, the two names and the materials mapping given); an edit of a few values (a user's edit
+    #: of the Design sheet) converts and checks those values alone, checks the relations again and makes anew the
+    #: parts (pos, neg, sep) whose fields changed
     last: list[Any] = [None]
     edits = [0]  #: how many designs were read as an edit of the one before (tests, benchmarks)
 
