@@ -261,5 +261,39 @@ def test_a_table_frozen_again_gets_the_kept_key_and_only_an_equal_one(tmpl, name
         assert k is not a and k != a and k == _cache.freeze(other)
     steps[i][j] = 5.0  # the caller changes its own lists afterwards: the kept copy does not change
     assert _cache.freeze_table(steps) != a and _cache.freeze_table([list(r) for r in tmpl[name]]) == a
+    rows_as_tuples = _cache.freeze_table([tuple(r) for r in tmpl[name]])  # (never from Excel): another key
+    assert rows_as_tuples is not a and rows_as_tuples != a
     assert _cache.freeze_table(None) == _cache.freeze(None)
     assert _cache.freeze_table([1.0, 2.0]) == _cache.freeze([1.0, 2.0])
+
+
+def test_each_value_asked_alone_is_the_tables_value(tmpl):
+    # a metric or cost item not shown before, converted alone (its unit's scale found once), against the same value
+    # converted with every other by the table functions after the memo is emptied: the same bits
+    design = edited(tmpl["design"], "pos_thickness_um", 99.25)
+    cell_args, cost_args = (tmpl["materials"], tmpl["bom"]), (tmpl["factory"], tmpl["bom"], tmpl["steps"],
+                                                               tmpl["materials"])
+    alone = {m: XLCELL_CELL_VALUE(design, m, *cell_args) for m in ucell._ALL_METRICS}
+    items = {i: XLCELL_COST_VALUE(design, i, *cost_args) for i in ucost._specs()}
+    _cache.clear()
+    table, cost = dict(XLCELL_CELL(design, *cell_args)), dict(XLCELL_COST(design, *cost_args))
+    assert list(alone) == list(table) and list(items) == list(cost)
+    for got, ref in ((alone, table), (items, cost)):
+        for k, v in got.items():
+            assert type(v) is type(ref[k]) and (v == ref[k] or v != v and ref[k] != ref[k]), k
+            if type(v) is float:
+                assert np.float64(v).tobytes() == np.float64(ref[k]).tobytes(), k
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("nan"), 1.5])
+def test_a_number_the_reader_refuses_beside_a_new_broken_materials_table_is_reported_as_the_general_path_does(
+        tmpl, general, value):
+    design = edited(tmpl["design"], "pos_porosity", value)
+    broken = [list(r) for r in tmpl["materials"]]
+    broken[1][broken[0].index("role")] = "sideways"  # a materials table read for the first time, which fails
+    fast = [XLCELL_CELL_VALUE(design, "energy_Wh", broken), XLCELL_CELL_VALUE(edited(design, "np_ratio", 1.15),
+                                                                              "energy_Wh", broken)]
+    general()
+    slow = [XLCELL_CELL_VALUE(design, "energy_Wh", broken), XLCELL_CELL_VALUE(edited(design, "np_ratio", 1.15),
+                                                                              "energy_Wh", broken)]
+    assert fast == slow and all(isinstance(v, str) and v.startswith("#XLCELL!") for v in fast), (fast, slow)

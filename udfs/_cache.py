@@ -3,12 +3,14 @@ evaluates the model once; the other 29 calls cost a lookup.
 
 Excel hands a UDF its ranges as lists of lists of plain values (float, str, bool, None); :func:`freeze` makes them a
 hashable key, so that the result of a call is keyed on *every* value of *every* range it read (the design, the
-materials table, the BOM/format, factory and steps ranges). A small bounded LRU (:class:`LRU`) holds the results;
-nothing in it can be changed by a caller: the arrays it holds are read-only (:func:`readonly`) and the UDFs hand
-Excel Python numbers built from them. Errors are never cached: a call that raises is evaluated again next time.
+materials table, the BOM/format, factory and steps ranges). Plain dicts emptied in bulk when full (:func:`memo`,
+:func:`bounded_put`; a Design range read by its plan is kept by what its design is made of, ``udfs.cell.design_entry``)
+or small bounded LRUs (:class:`LRU`) hold the results; nothing in them can be changed by a caller: the arrays they
+hold are read-only (:func:`readonly`) and the UDFs hand Excel Python numbers built from them. Errors are never cached: a call that raises is evaluated again next time.
 """
 from __future__ import annotations
 
+import marshal
 import threading
 from collections import OrderedDict
 from itertools import chain
@@ -181,51 +183,45 @@ def freeze(v: Any) -> Hashable:
         return None
 
 
-NONE = _NONE = ("cell", None)  #: freeze(None)
+#: freeze(None): an argument left out (a text, whose hash Python keeps: every other key is a tuple or a Rows)
+NONE = _NONE = "(no range)"
 
 
 def freeze_table(v: Any) -> Hashable:
     """:func:`freeze` of a range that changes seldom (a settings or materials table beside the design): a list of
     rows of floats, texts and blanks equal to one such range frozen before gets that range's key object itself.
 
-    Comparing the rows with the kept copy of that range (lists, in C) and checking the kinds of the cells where a
-    bool could pass for a number (those equal to 0 or 1: one by one if few, else the kinds of every cell in one pass
-    in C) replaces building and hashing the range's columns; the memos then find the kept key by identity.
-    The key is the one :func:`freeze` made of the equal range (equal values of the same kinds give the same result);
-    the copy is the range's own (its rows copied, its cells immutable), so a caller that changes its lists later
-    changes nothing here. Anything else is :func:`freeze`'s.
+    The range is written by :mod:`marshal` (format 2, in C: a type code and the value of every cell, a float's 8
+    bytes, a text's UTF-8, without references to objects met before) and the bytes compared with those of the last
+    few ranges of that length: equal bytes are the same cells of the same kinds (TRUE, 1 and 1.0 are written
+    ``T``, ``i`` and ``g``; a list of rows, a tuple or a flat list differ). That replaces comparing the rows with a
+    kept copy, then the kinds of the cells where a bool could pass for a number, and building and hashing the
+    range's columns; the memos then find the kept key by identity. The key is the one :func:`freeze` made of the
+    equal range (the same cells give the same result); the bytes are a copy, so a caller that changes its lists later
+    changes nothing here. Anything else (a range never seen, or equal only in value, e.g. -0.0 for 0.0) is
+    :func:`freeze`'s.
     """
-    if type(v) is not list or not v or set(map(type, v)) != _LIST:
+    if type(v) is not list or not v:
         return freeze(v)
-    shape = (len(v), len(v[0]))
-    kept = _TABLES.get(shape, ())
-    for entry in kept:
-        rows, key, at = entry
-        if v == rows:
-            if at is _UNSET:  # (found at the first match, not when kept: a range read once pays nothing for it)
-                # equal values are equal keys if the cells equal to 0 or 1 (floats here) are floats there too
-                # (TRUE == 1.0): few such cells are looked at one by one, many by the kinds of every cell (one
-                # pass in C)
-                amb = key.ambiguous()
-                at = entry[2] = tuple((i, j) for j, i in amb) if len(amb) <= 16 else None
-            if set(map(type, chain.from_iterable(v))) <= _PLAIN if at is None else \
-                    all(type(v[i][j]) is float for i, j in at):
-                return key
+    try:
+        b = marshal.dumps(v, 2)
+    except ValueError:  # an object marshal does not write (a subclass, ...): freeze says what it is
+        return freeze(v)
+    kept = _TABLES.get(len(b), ())
+    for kb, key in kept:
+        if b == kb:
+            return key
     key = freeze(v)
     if type(key) is Rows and key.plain():
-        _TABLES[shape] = ([list(map(list.copy, v)), key, _UNSET],) + kept[:3]  # (a new tuple: readers see one or
-        # the other)
+        _TABLES[len(b)] = ((b, key),) + kept[:3]  # (a new tuple: readers see one or the other)
         if len(_TABLES) > 64:
             _TABLES.clear()
     return key
 
 
-_UNSET = object()
-
-
-#: the last few plain ranges frozen by :func:`freeze_table`, by (rows, columns): [a copy of the rows, their key, the
-#: (row, column) of the cells equal to 0 or 1 if few, else None; found at the first match]
-_TABLES: dict[tuple[int, int], tuple[list[Any], ...]] = {}
+#: the last few plain ranges frozen by :func:`freeze_table`, by the length of their marshal bytes: (the bytes,
+#: their key)
+_TABLES: dict[int, tuple[tuple[bytes, Rows], ...]] = {}
 
 
 def freeze_cell(c: Any) -> Hashable:
@@ -292,10 +288,36 @@ def plans(name: str) -> dict:
     return PLANS.setdefault(name, {})
 
 
+#: plain dicts of memo entries (the design UDFs' one memo of new designs), emptied by :func:`clear` with the others
+MEMOS: dict[str, dict] = {}
+
+
+def memo(name: str) -> dict:
+    """A named plain dict of memo entries (made on first use), kept bounded by :func:`bounded_put`: a lookup and a
+    put are one C-level dict operation each (no lock, no recency order: a dict's get and set are atomic under the
+    GIL, and an entry is a pure function of its key, so two threads that make one at once make equal entries)."""
+    return MEMOS.setdefault(name, {})
+
+
+def bounded_put(d: dict, key: Hashable, value: Any, maxsize: int) -> Any:
+    """``d[key] = value`` after emptying ``d`` in bulk if it holds ``maxsize`` entries; returns ``value``.
+
+    A bounded memo without an eviction per put: an LRU's put on a new key moves the order and frees its oldest
+    entry (objects a model evaluation has pushed out of the CPU caches) at every call; here the entries are freed
+    together, once every ``maxsize`` new keys (the same work, out of the calls in between). What is lost is the
+    recency order: a design used again after ``maxsize`` new ones is evaluated again, once."""
+    if len(d) >= maxsize:
+        d.clear()
+    d[key] = value
+    return value
+
+
 def clear() -> None:
     """Empty every UDF memo (and every reading plan)."""
     for c in CACHES.values():
         c.clear()
     for p in PLANS.values():
         p.clear()
+    for m in MEMOS.values():
+        m.clear()
     _TABLES.clear()

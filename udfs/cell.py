@@ -122,7 +122,7 @@ def _design_cached(design: Any, materials: Any, name: str, kd: Any, km: Any) -> 
 
 
 _DESIGNS = _cache.cache("design ranges", 64)
-_MATERIALS = _cache.cache("materials ranges", 16)
+_MATERIALS: dict[Any, Mapping[str, Material]] = _cache.memo("materials ranges")
 _RESOLVED = _cache.cache("resolved designs", 64)
 
 
@@ -143,8 +143,12 @@ def _materials_cached(materials: Any, km: Any) -> Mapping[str, Material]:
     the table again. The mapping is read-only (its materials are frozen dataclasses)."""
     if materials is None:
         return _NO_MATERIALS
-    return _MATERIALS.get_or_make(None if km is None else _cache.Key(km),
-                                  lambda: MappingProxyType(materials_from_range(materials)))
+    if km is None:
+        return MappingProxyType(materials_from_range(materials))
+    hit = _MATERIALS.get(km)  # (a plain memo: a kept key is found by identity)
+    if hit is None:
+        hit = _cache.bounded_put(_MATERIALS, km, MappingProxyType(materials_from_range(materials)), 16)
+    return hit
 
 
 _NO_MATERIALS: Mapping[str, Material] = MappingProxyType({})
@@ -154,7 +158,7 @@ class _Layout:
     """How to read a (key, value) design range whose key column is known: the rows of numeric keys, of material
     names, and of other labels (headings, which must have no value), with each key's canonical spelling."""
 
-    __slots__ = ("nums", "num_keys", "text_rows", "text_keys", "labels", "reader")
+    __slots__ = ("nums", "num_keys", "text_rows", "text_keys", "labels", "n_labels", "reader")
 
     def __init__(self, keys: tuple[Any, ...]) -> None:
         num_rows: list[int] = []
@@ -186,6 +190,7 @@ class _Layout:
                 self.num_keys.append(c)
         self.nums = _getter(num_rows)
         self.labels = _getter(label_rows)
+        self.n_labels = len(label_rows)
         self.reader = design_reader(self.num_keys)  # (the design of these values, built and checked in one pass)
 
 
@@ -230,9 +235,13 @@ def _layout_values(design: Any, name: str, kd: Any = None) -> dict[str, Any] | N
 
 def _finite_or_blank(nums: tuple[Any, ...]) -> bool:
     """Whether every value is a finite float or a blank (passes in C: the sum leaves out blanks and zeros)."""
-    if not set(map(type, nums)) <= _FLOAT_OR_BLANK:
+    kinds = set(map(type, nums))
+    if kinds <= _FLOAT:
+        total = sum(nums)
+    elif kinds <= _FLOAT_OR_BLANK:
+        total = sum(compress(nums, nums))
+    else:
         return False
-    total = sum(compress(nums, nums))
     return total - total == 0.0
 
 
@@ -262,17 +271,26 @@ def _layout_read(design: Any, kd: Any = None) -> tuple[_Layout, tuple[Any, ...],
         if len(_LAYOUTS) >= 32:
             _LAYOUTS.clear()
         _LAYOUTS[keys] = layout
-    if layout is _NO_LAYOUT or not set(layout.labels(vals)) <= _BLANK:
+    if layout is _NO_LAYOUT or layout.labels(vals).count(None) != layout.n_labels:  # (a heading's value: None)
         return None
     texts = {}
     for i, k in zip(layout.text_rows, layout.text_keys):
         v = vals[i]
         if v is None:
             continue
-        if type(v) is not str or not v.strip():
-            return None
-        texts[k] = as_text(v.strip(), k)
+        t = _NAMES.get(v) if type(v) is str else None  # (a name read before: what as_text made of it)
+        if t is None:
+            if type(v) is not str or not v.strip():
+                return None
+            t = as_text(v.strip(), k)
+            if len(_NAMES) < 1024:
+                _NAMES[v] = t
+        texts[k] = t
     return layout, layout.nums(vals), texts
+
+
+#: material names as given -> :func:`as_text` of them stripped (the same for either key: no choices to match)
+_NAMES: dict[str, str] = _cache.plans("material names")
 
 
 #: the reading plans of design ranges' key columns (:func:`_layout_values`), by the column's cells
@@ -280,7 +298,6 @@ _LAYOUTS: dict[tuple[Any, ...], Any] = _cache.plans("design layouts")
 _LIST = {list}
 _FLOAT = {float}
 _FLOAT_OR_BLANK = {float, type(None)}
-_BLANK = {None}
 
 
 @functools.cache
@@ -313,6 +330,63 @@ def _design_and_context(design: Any, materials: Any, name: str, kd: Any = None,
 
 
 _DEFAULT_POS, _DEFAULT_NEG = DEFAULT_MATERIALS["pos_material"], DEFAULT_MATERIALS["neg_material"]
+_NONE = _cache.NONE
+
+
+class _DesignEntry:
+    """The design UDFs' one memo entry of a design range read by its plan (:func:`design_entry`): the design, its
+    resolved design (:func:`~xlcell.cell.resolve`'s, made by the one-pass reader), its calendering context, and
+    what the cell functions (``cells``: by the BOM range's key) and the cost functions (``costs``: by the factory,
+    BOM and steps ranges' keys) evaluated of it, each bounded (:func:`udfs._cache.bounded_put`)."""
+
+    __slots__ = ("design", "resolved", "calendering", "cells", "costs")
+
+    def __init__(self, design: CellDesign, resolved: CellDesign, calendering: dict[str, Any]) -> None:
+        self.design = design
+        self.resolved = resolved
+        self.calendering = calendering
+        self.cells: dict[Any, dict[str, Any]] = {}
+        self.costs: dict[Any, dict[str, Any]] = {}
+
+
+def design_entry(design: Any, materials: Any, km: Any) -> _DesignEntry | None:
+    """The memo's entry of a design range that the plan of its key column reads (:func:`_layout_read`) with every
+    number finite and that the one-pass reader builds (beside the materials range of key ``km``,
+    :func:`udfs._cache.freeze_table`), made on a miss; None for anything else (the general path reads it and says
+    what is wrong).
+
+    The key is what the design is made of: the plan (one per key column), the numeric keys' values in its order
+    (floats and blanks only, so TRUE is never among them), the two material names given and the materials range's
+    key; the range's other cells are blank keys or headings without a value (checked), which the design does not
+    read. One plain dict, emptied in bulk (:func:`udfs._cache.bounded_put`), instead of a result, a design and a
+    resolved-design LRU."""
+    if km is None:
+        return None
+    read = _layout_read(design)
+    if read is None:
+        return None
+    layout, nums, texts = read
+    if not set(map(type, nums)) <= _FLOAT_OR_BLANK:  # (so the key holds no TRUE, equal to 1.0 in a tuple)
+        return None
+    pos, neg = texts.get("pos_material"), texts.get("neg_material")
+    key = (layout, nums, pos, neg, km)
+    entry = _ENTRIES.get(key)
+    if entry is None:
+        # the reader refuses a number that is not finite (the general path then reports it); before a materials
+        # table is read (which may fail), such a number goes to the general path first, which reports it first
+        if materials is not None and km not in _MATERIALS and not _finite_or_blank(nums):
+            return None
+        built = layout.reader.build(nums, pos, neg, _materials_cached(materials, km))  # (types checked above)
+        if built is None:  # a value or relation the reader does not take: the general path says which
+            return None
+        entry = _cache.bounded_put(_ENTRIES, key, _DesignEntry(built[0], built[1], {
+            "pos_material": _DEFAULT_POS if pos is None else pos,
+            "neg_material": _DEFAULT_NEG if neg is None else neg}), _ENTRIES_MAX)  # (calendering_context's)
+    return entry
+
+
+_ENTRIES: dict[tuple[Any, ...], _DesignEntry] = _cache.memo("design entries")
+_ENTRIES_MAX = 128
 
 
 def calendering_context(values: dict[str, Any]) -> dict[str, Any]:
@@ -371,9 +445,19 @@ def cell_inputs(design: Any, materials: Any = None, bom: Any = None) -> tuple[Ce
 def _cell_inputs(design: Any, materials: Any, bom: Any, kd: Any, km: Any, kb: Any) -> tuple[CellDesign, dict[str, Any]]:
     """:func:`cell_inputs` with the ranges' keys (:func:`udfs._cache.freeze`) made once by the caller."""
     d, cal = _design_cached(design, materials, "design", kd, km)
-    fmt = _default_format() if kb is _cache.NONE else \
-        _FORMATS.get_or_make(None if kb is None else _cache.Key(kb), lambda: format_from_range(bom))
-    return d, {"fmt": fmt, "calendering": cal}
+    return d, {"fmt": _format_of(bom, kb), "calendering": cal}
+
+
+def _format_of(bom: Any, kb: Any) -> CellFormat:
+    """:func:`format_from_range` of the ``bom`` range of key ``kb`` (:func:`udfs._cache.freeze`), memoised."""
+    if kb is _cache.NONE:
+        return _default_format()
+    if kb is None:
+        return format_from_range(bom)
+    hit = _FORMATS.get(kb)  # (a plain memo: a kept key is found by identity)
+    if hit is None:
+        hit = _cache.bounded_put(_FORMATS, kb, format_from_range(bom), 16)
+    return hit
 
 
 @functools.cache
@@ -382,9 +466,7 @@ def _default_format() -> CellFormat:
     return format_from_range(None)
 
 
-_FORMATS = _cache.cache("format ranges", 16)
-#: :func:`xlcell.cell.metric_group` of the metrics a call asks for (the same few on every new design)
-_metric_group = functools.lru_cache(maxsize=256)(metric_group)
+_FORMATS: dict[Any, CellFormat] = _cache.memo("format ranges")
 _CELL_RESULTS = _cache.cache("cell results", 128)
 
 
@@ -396,7 +478,24 @@ def cell_display(design: Any, materials: Any, bom: Any, metrics: Any) -> Mapping
     of its metrics; later calls for the same ranges are a lookup. The values are read-only (arrays, or numpy scalars
     for one design).
     """
-    kd, km, kb = _cache.freeze(design), _cache.freeze_table(materials), _cache.freeze_table(bom)
+    return MappingProxyType(_shown(_cell_entry(design, materials, bom), metrics))  # the memo's own mapping: read-only
+
+
+def _cell_entry(design: Any, materials: Any, bom: Any) -> dict[str, Any]:
+    """The memo's entry of the cell model for the three ranges: ``{"design": the resolved design, "kw":
+    evaluate_cell's keywords, "si": the metrics evaluated (SI), "shown": the display values made}``. A design range
+    the plans read is found in the one memo of designs (:func:`design_entry`), its results by the BOM range's key;
+    anything else in the memo of results keyed on every value of the three ranges."""
+    km = _NONE if materials is None else _cache.freeze_table(materials)  # (freeze(None), at once)
+    kb = _NONE if bom is None else _cache.freeze_table(bom)
+    e = None if kb is None else design_entry(design, materials, km)
+    if e is not None:
+        entry = e.cells.get(kb)
+        if entry is None:
+            kw = {"fmt": _default_format() if kb is _NONE else _format_of(bom, kb), "calendering": e.calendering}
+            entry = _cache.bounded_put(e.cells, kb, {"design": e.resolved, "kw": kw, "si": {}, "shown": {}}, 8)
+        return entry
+    kd = _cache.freeze(design)
     key = None if kd is None or km is None or kb is None else _cache.Key((kd, km, kb))
     entry = None if key is None else _CELL_RESULTS.get(key)
     if entry is None:
@@ -404,20 +503,35 @@ def cell_display(design: Any, materials: Any, bom: Any, metrics: Any) -> Mapping
         entry = {"design": resolved(d), "kw": kw, "si": {}, "shown": {}}
         if key is not None:
             _CELL_RESULTS.put(key, entry)
+    return entry
+
+
+def _shown(entry: dict[str, Any], metrics: Any) -> dict[str, Any]:
+    """The display values of a memo entry (:func:`_cell_entry`) holding at least ``metrics`` (Excel keys): each part
+    of the model evaluated once, each metric converted once, when first asked for. The entry's own dict (replaced,
+    never changed, when a metric is added: a mapping handed out stays as it was)."""
     shown = entry["shown"]
     missing = [k for k in ([metrics] if isinstance(metrics, str) else metrics) if k not in shown]
     if missing:
         si = entry["si"]
-        todo = [k for k in missing if _METRIC_SPECS[k].name not in si]
+        todo = tuple(k for k in missing if _METRIC_SPECS[k].name not in si)
         if todo:  # the parts of the model these need, once: every metric they give is kept (SI)
-            m = evaluate_cell(entry["design"], **entry["kw"], metrics=_metric_group(tuple(todo)))
-            si = entry["si"] = {**si, **vars(m)}  # (the metrics it computed; kept here, shown only as copies)
+            group = _GROUPS.get(todo)
+            if group is None:
+                group = _cache.bounded_put(_GROUPS, todo, metric_group(todo), 256)
+            m = evaluate_cell(entry["design"], **entry["kw"], metrics=group)
+            # (the metrics it computed; kept here, shown only as copies: the result's own dict when it is the first)
+            si = entry["si"] = {**si, **vars(m)} if si else vars(m)
         new = {}
         for k in missing:  # display units for the asked metrics only
             s = _METRIC_SPECS[k]
             new[k] = si[s.name] if s.unit == "bool" else shown_value(s, si[s.name])
         shown = entry["shown"] = {**shown, **_cache.readonly(new)}  # (one design: immutable floats or numpy scalars)
-    return MappingProxyType(shown)  # the memo's own mapping: read-only
+    return shown
+
+
+#: :func:`xlcell.cell.metric_group` of the metrics a call asks for (the same few on every new design)
+_GROUPS: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
 def shown_value(spec: Any, si: Any) -> Any:
@@ -617,7 +731,40 @@ def XLCELL_CELL_VALUE(design: Any, metric: Any, materials: Any = None, bom: Any 
         key = _metric_key(as_text(metric, "metric"))
         if type(metric) is str and len(_METRIC_BY_TEXT) < 4096:
             _METRIC_BY_TEXT[metric] = key
-    return excel_value(cell_display(design, materials, bom, key)[key])
+    entry = _cell_entry(design, materials, bom)
+    v = entry["shown"].get(key, _MISSING)
+    return excel_value(_shown_one(entry, key) if v is _MISSING else v)
+
+
+_MISSING = object()
+
+
+def _shown_one(entry: dict[str, Any], key: str) -> Any:
+    """``_shown(entry, key)[key]``, one metric not shown before: a float of one design converted in plain float
+    arithmetic with its unit's scale and offset found once per metric (:func:`xlcell.units.float_to_display`'s
+    operations), anything else by :func:`_shown`."""
+    one = _ONE.get(key)
+    if one is None:
+        s = _METRIC_SPECS[key]
+        _, scale, offset = units.UNITS.get(s.unit, (None, 1.0, 0.0))
+        one = _ONE[key] = (s.name, s.unit == "bool" or s.unit not in units.UNITS, scale == 1.0 and offset == 0.0,
+                           scale, offset, metric_group((key,)))
+    name, flag, plain, scale, offset, group = one
+    si = entry["si"]
+    x = si.get(name, _MISSING)
+    if x is _MISSING:  # its part of the model, once: every metric it gives is kept (SI)
+        m = evaluate_cell(entry["design"], **entry["kw"], metrics=group)
+        si = entry["si"] = {**si, **vars(m)} if si else vars(m)
+        x = si[name]
+    if flag or type(x) is not np.ndarray or x.shape != () or x.dtype is not _F8:
+        return _shown(entry, key)[key]
+    v = float(x) if plain else (float(x) - offset) / scale
+    entry["shown"] = {**entry["shown"], key: v}  # (replaced: a mapping handed out stays as it was)
+    return v
+
+
+#: metric -> (its field, a flag?, an SI display unit?, scale, offset, the metrics computed with it)
+_ONE: dict[str, tuple[str, bool, bool, float, float, tuple[str, ...]]] = {}
 
 
 #: metric texts as given (any case, blanks around) -> the metric's key: what as_text and _metric_key made of them

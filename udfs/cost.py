@@ -32,8 +32,8 @@ if TYPE_CHECKING:  # the models are imported where a function uses them (issue 1
 from ._excel import (as_2d, as_float, as_int, as_kv, as_table, as_text, excel_value, is_blank, is_blank_range, kv_out,
                      udf, user_names)
 from . import _cache
-from .cell import (FORMAT_KEY, design_cached, designs_and_context_from_table_rows, format_from_range, resolved,
-                   shown_value, table_rows)
+from .cell import (FORMAT_KEY, design_entry, design_cached, designs_and_context_from_table_rows, format_from_range,
+                   resolved, shown_value, table_rows)
 
 
 def factory_classes() -> tuple[type, ...]:
@@ -104,11 +104,17 @@ def cost_settings(factory: Any = None, bom: Any = None, steps: Any = None) -> di
 def _settings_cached(factory: Any, bom: Any, steps: Any, kf: Any, kb: Any, ks: Any) -> dict[str, Any]:
     """:func:`cost_settings` with the ranges' keys (:func:`udfs._cache.freeze`) made once by the caller (the memo's
     own dict: not to be changed)."""
-    key = None if kf is None or kb is None or ks is None else _cache.Key((kf, kb, ks))
-    return _SETTINGS.get_or_make(key, lambda: _cost_settings(factory, bom, steps))
+    if kf is None or kb is None or ks is None:
+        return _cost_settings(factory, bom, steps)
+    key = (kf, kb, ks)
+    hit = _SETTINGS.get(key)
+    if hit is None:
+        hit = _cache.bounded_put(_SETTINGS, key, _cost_settings(factory, bom, steps), 16)
+    return hit
 
 
-_SETTINGS = _cache.cache("cost settings", 16)
+_SETTINGS: dict[tuple[Any, Any, Any], dict[str, Any]] = _cache.memo("cost settings")
+_NONE = _cache.NONE  #: freeze(None)
 _COST_RESULTS = _cache.cache("cost results", 128)
 
 
@@ -121,8 +127,30 @@ def cost_display(design: Any, factory: Any, bom: Any, steps: Any, materials: Any
     items of the same ranges evaluate the model once, and each item is converted to its display unit once, when
     first asked for. A new design beside the same factory, BOM, steps and materials ranges reads only the design
     (the settings and the materials table are memoised on their own values)."""
-    kd, kf, kb, ks, km = (_cache.freeze(design), _cache.freeze_table(factory), _cache.freeze_table(bom),
-                          _cache.freeze_table(steps), _cache.freeze_table(materials))
+    return MappingProxyType(_cost_shown(_cost_entry(design, factory, bom, steps, materials), items))  # read-only
+
+
+def _cost_entry(design: Any, factory: Any, bom: Any, steps: Any, materials: Any) -> dict[str, Any]:
+    """The memo's entry of the cost model for the five ranges: ``{"metrics": the model's result, "shown": the display
+    values made}``. A design range the plans read is found in the design functions' one memo of designs
+    (:func:`udfs.cell.design_entry`, shared with the cell functions), its results by the settings ranges' keys;
+    anything else in the memo of results keyed on every value of the five ranges."""
+    kf = _NONE if factory is None else _cache.freeze_table(factory)  # (freeze(None), at once)
+    kb = _NONE if bom is None else _cache.freeze_table(bom)
+    ks = _NONE if steps is None else _cache.freeze_table(steps)
+    km = _NONE if materials is None else _cache.freeze_table(materials)
+    e = None if kf is None or kb is None or ks is None else design_entry(design, materials, km)
+    if e is not None:
+        sk = (kf, kb, ks)
+        entry = e.costs.get(sk)
+        if entry is None:
+            from xlcell.cost import evaluate_cost
+
+            m = evaluate_cost(e.resolved, **_settings_cached(factory, bom, steps, kf, kb, ks),
+                              calendering=e.calendering)
+            entry = _cache.bounded_put(e.costs, sk, {"metrics": m, "shown": {}}, 8)
+        return entry
+    kd = _cache.freeze(design)
     key = None if None in (kd, kf, kb, ks, km) else _cache.Key((kd, kf, kb, ks, km))
     entry = None if key is None else _COST_RESULTS.get(key)
     if entry is None:
@@ -133,6 +161,13 @@ def cost_display(design: Any, factory: Any, bom: Any, steps: Any, materials: Any
         entry = {"metrics": m, "shown": {}}
         if key is not None:
             _COST_RESULTS.put(key, entry)
+    return entry
+
+
+def _cost_shown(entry: dict[str, Any], items: Any) -> dict[str, Any]:
+    """The display values of a memo entry (:func:`_cost_entry`) holding at least ``items`` (None: every item, in the
+    model's order): each converted once, when first asked for. The entry's own dict (replaced, never changed, when
+    an item is added: a mapping handed out stays as it was)."""
     shown = entry["shown"]
     specs_ = _specs()
     keys = specs_ if items is None else ([items] if isinstance(items, str) else items)
@@ -147,7 +182,7 @@ def cost_display(design: Any, factory: Any, bom: Any, steps: Any, materials: Any
         shown = entry["shown"] = {**shown, **_cache.readonly(new)}
     if items is None and len(shown) == len(specs_) and list(shown) != list(specs_):
         shown = entry["shown"] = {k: shown[k] for k in specs_}  # every item: the model's order
-    return MappingProxyType(shown)  # the memo's own mapping: read-only
+    return shown
 
 
 @functools.cache
@@ -260,7 +295,38 @@ def XLCELL_COST_VALUE(design: Any, item: Any, factory: Any = None, bom: Any = No
         key = _metric(as_text(item, "item"))
         if type(item) is str and len(_ITEM_BY_TEXT) < 4096:
             _ITEM_BY_TEXT[item] = key
-    return excel_value(cost_display(design, factory, bom, steps, materials, key)[key])
+    entry = _cost_entry(design, factory, bom, steps, materials)
+    v = entry["shown"].get(key, _MISSING)
+    return excel_value(_cost_one(entry, key) if v is _MISSING else v)
+
+
+_MISSING = object()
+
+
+def _cost_one(entry: dict[str, Any], key: str) -> Any:
+    """``_cost_shown(entry, key)[key]``, one item not shown before: a float of one design converted in plain float
+    arithmetic with its unit's scale and offset found once per item (:func:`xlcell.units.float_to_display`'s
+    operations), anything else by :func:`_cost_shown`."""
+    one = _ONE.get(key)
+    if one is None:
+        from xlcell.units import UNITS
+
+        s = _specs()[key]
+        _, scale, offset = UNITS.get(s.unit, (None, 1.0, 0.0))
+        one = _ONE[key] = (s.name, s.unit in ("bool", "text") or s.unit not in UNITS, scale == 1.0 and offset == 0.0,
+                           scale, offset)
+    name, raw, plain, scale, offset = one
+    x = getattr(entry["metrics"], name)
+    if raw or not (type(x) is np.ndarray and x.shape == () or type(x) is np.float64) or x.dtype is not _F8:
+        return _cost_shown(entry, key)[key]
+    v = float(x) if plain else (float(x) - offset) / scale
+    entry["shown"] = {**entry["shown"], key: v}  # (replaced: a mapping handed out stays as it was)
+    return v
+
+
+_F8 = np.dtype(np.float64)
+#: item -> (its field, shown as it is (a flag, a text)?, an SI display unit?, scale, offset)
+_ONE: dict[str, tuple[str, bool, bool, float, float]] = {}
 
 
 #: item texts as given -> the item's key: what as_text and _metric made of them

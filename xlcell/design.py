@@ -11,6 +11,10 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress, repeat
+from math import copysign
+from operator import eq, ne
+from types import MappingProxyType
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
@@ -301,6 +305,8 @@ def _reader(keys: tuple[str, ...]) -> Callable[..., tuple[CellDesign, CellDesign
     if given_ln:
         lines.append("    gl = False")
     var: dict[tuple[str, str], str] = {}
+    #: per position of ``keys``: the source of ``c<j>(x, pm, nm)``, that value's SI value or BAD (a one-value edit)
+    convs: list[str] = []
 
     def const(x: Any) -> str:
         name = f"k{len(consts)}"
@@ -316,11 +322,12 @@ def _reader(keys: tuple[str, ...]) -> Callable[..., tuple[CellDesign, CellDesign
             check = f"        if not ({float_ok_expr(s, v, 'w', consts)}): return None"
             ln = (part, name) == ("neg", "thickness_m")  # blank: derived from N/P below
             if default is None:  # the active material's value (allowed or not: found once per material)
-                dflt = [f"        {v} = {'pm' if part == 'pos' else 'nm'}[{from_material.index(name)}]"]
+                dflt_expr = f"{'pm' if part == 'pos' else 'nm'}[{from_material.index(name)}]"
+                dflt_ok = True
             else:
-                dflt = [f"        {v} = {const(default)}"]
-                if not ln and not s._scalar_ok(default):
-                    dflt.append("        return None")
+                dflt_expr = const(default)
+                dflt_ok = ln or s._scalar_ok(default)
+            dflt = [f"        {v} = {dflt_expr}"] + ([] if dflt_ok else ["        return None"])
             j = index.get((part, name))
             if j is None:  # not in the range: the default (at the function's level)
                 lines += [ln_[4:] for ln_ in dflt]
@@ -328,29 +335,39 @@ def _reader(keys: tuple[str, ...]) -> Callable[..., tuple[CellDesign, CellDesign
             _, scale, offset = UNITS[s.unit]
             # a value that is not finite fails the check, but a NaN where NaN is allowed (design_from_mapping takes
             # it for a blank: the general path)
-            lines += [f"    x = n[{j}]", "    if x is None:", *dflt, "    else:",
-                      *(["        if x != x: return None"] if s.allow_nan else []),
-                      f"        {v} = x" if scale == 1.0 and offset == 0.0 else
-                      f"        {v} = x * {const(scale)} + {const(offset)}", check]
+            given = [*(["        if x != x: return None"] if s.allow_nan else []),
+                     f"        {v} = x" if scale == 1.0 and offset == 0.0 else
+                     f"        {v} = x * {const(scale)} + {const(offset)}", check]
+            lines += [f"    x = n[{j}]", "    if x is None:", *dflt, "    else:", *given]
             if (part, name) == ("cell", "np_ratio"):
                 lines.append("        gr = True")
             if ln:
                 lines.append("        gl = True")
+            convs.append("\n".join([f"def c{j}(x, pm, nm):", "    if x is None:",
+                                    f"        return {dflt_expr if dflt_ok else 'BAD'}",
+                                    *(ln_[4:].replace("return None", "return BAD") for ln_ in given),
+                                    f"    return {v}"]))
     f = var.__getitem__
     p = lambda name: f(("pos", name))  # noqa: E731
     q = lambda name: f(("neg", name))  # noqa: E731
+    order = list(var.values())  # every field's variable, in the order of F (finish's argument)
+    lines.append(f"    F = ({', '.join(order)},)")
+    lines.append(f"    return F, finish(F, {'gr' if given_np else 'False'}, {'gl' if given_ln else 'False'})")
+    unpack = f"    ({', '.join(order)},) = F"
+    checks = []
     if given_np and given_ln:
-        lines.append("    if gr and gl: return None")  # both given: design_from_mapping says so
+        checks.append("    if gr and gl: return None")  # both given: design_from_mapping says so
     for e in (p, q):  # the composition (_check_composition), then the voltage (_check_voltage)
-        lines.append(f"    if not abs({e('am_frac')} + {e('carbon_frac')} + {e('binder_frac')} - 1.0) <= 1e-6: "
-                     "return None")
-    lines.append(f"    if not ({f(('cell', 'avg_voltage_V'))} == {f(('cell', 'avg_voltage_V'))} or "
-                 f"{p('potential_V')} - {q('potential_V')} > 0): return None")
+        checks.append(f"    if not abs({e('am_frac')} + {e('carbon_frac')} + {e('binder_frac')} - 1.0) <= 1e-6: "
+                      "return None")
+    checks.append(f"    if not ({f(('cell', 'avg_voltage_V'))} == {f(('cell', 'avg_voltage_V'))} or "
+                  f"{p('potential_V')} - {q('potential_V')} > 0): return None")
     for e in (p, q):  # the pulse's OCV curve never turns back (_check_ocv_curve)
-        lines.append(f"    if not ({e('ocv_loss_soc10_V')} <= {e('ocv_loss_soc5_V')} <= {e('ocv_loss_soc0_V')}): return None")
+        checks.append(f"    if not ({e('ocv_loss_soc10_V')} <= {e('ocv_loss_soc5_V')} <= {e('ocv_loss_soc0_V')}): "
+                      "return None")
     # a salt diffusivity law (any coefficient not 0) is checked over 0..5 c0 (_check_salt_law): the general path
     law = [f(("cell", n)) for n in _SALT_LAW_FIELDS]
-    lines.append(f"    if {' or '.join(f'{v} != 0.0' for v in law)}: return None")
+    checks.append(f"    if {' or '.join(f'{v} != 0.0' for v in law)}: return None")
     dict_of = {part: "{" + ", ".join(f"{n!r}: {f((part, n))}" for n in defaults[part]) + "}"
                for part in ("pos", "neg", "sep")}
     cell_dict = "{" + ", ".join(f"{n!r}: {n.upper()}" if n in ("pos", "neg", "sep") else f"{n!r}: {f(('cell', n))}"
@@ -359,10 +376,21 @@ def _reader(keys: tuple[str, ...]) -> Callable[..., tuple[CellDesign, CellDesign
     derive = ["        try:", f"            lt = np_floats({np_args})", "        except ZeroDivisionError:",
               "            return None",
               f"        if not ({float_ok_expr(_THICKNESS, 'lt', 'w', consts)}): return None"]
-    lines += [f"    pd = {dict_of['pos']}", f"    nd = {dict_of['neg']}", f"    sd = {dict_of['sep']}",
-              "    POS = new(ED)", "    setdict(POS, '__dict__', pd)", "    NEG = new(ED)",
-              "    setdict(NEG, '__dict__', nd)", "    SEP = new(SD)", "    setdict(SEP, '__dict__', sd)",
-              f"    dd = {cell_dict}", "    D = new(CD)", "    setdict(D, '__dict__', dd)"]
+    building = [f"    pd = {dict_of['pos']}", f"    nd = {dict_of['neg']}", f"    sd = {dict_of['sep']}",
+                "    POS = new(ED)", "    setdict(POS, '__dict__', pd)", "    NEG = new(ED)",
+                "    setdict(NEG, '__dict__', nd)", "    SEP = new(SD)", "    setdict(SEP, '__dict__', sd)",
+                f"    dd = {cell_dict}", "    D = new(CD)", "    setdict(D, '__dict__', dd)"]
+    # an edit of the design D0: the parts whose fields changed (P, N, S, C: {field: SI value}, or None) made anew,
+    # the others D0's own (frozen instances, shared)
+    patching = ["    if P is None:", "        POS = D0.pos", "    else:", "        POS = new(ED)",
+                "        setdict(POS, '__dict__', {**D0.pos.__dict__, **P})",
+                "    if N is None:", "        NEG = D0.neg", "    else:", "        NEG = new(ED)",
+                "        setdict(NEG, '__dict__', {**D0.neg.__dict__, **N})",
+                "    if S is None:", "        SEP = D0.sep", "    else:", "        SEP = new(SD)",
+                "        setdict(SEP, '__dict__', {**D0.sep.__dict__, **S})",
+                "    nd = NEG.__dict__",
+                "    dd = {**D0.__dict__, 'pos': POS, 'neg': NEG, 'sep': SEP}", "    if C is not None:",
+                "        dd.update(C)", "    D = new(CD)", "    setdict(D, '__dict__', dd)"]
     resolved_given = ["        R = new(CD)", f"        setdict(R, '__dict__', {{**dd, {_RESOLVED!r}: True}})"]
     resolved_derived = derive + ["        N2 = new(ED)",
                                  # (the derived thickness as resolve keeps it: a 0-d float array)
@@ -370,26 +398,89 @@ def _reader(keys: tuple[str, ...]) -> Callable[..., tuple[CellDesign, CellDesign
                                  "        R = new(CD)",
                                  f"        setdict(R, '__dict__', {{**dd, 'neg': N2, {_RESOLVED!r}: True}})"]
     if given_ln:
-        lines += ["    if gl:", *resolved_given, "    else:", *resolved_derived]
+        resolving = ["    if gl:", *resolved_given, "    else:", *resolved_derived]
     else:
-        lines += [ln_[4:] for ln_ in resolved_derived]
-    lines.append("    return D, R")
-    src = "\n".join(lines) + "\n"
+        resolving = [ln_[4:] for ln_ in resolved_derived]
+    # the relations between fields and the instances, from every field's SI value (F) and whether np_ratio (gr) and
+    # neg_thickness_um (gl) are given: the end of a full read (finish), and of a one-value edit (patch)
+    tail = ["def finish(F, gr, gl):", unpack, *checks, *building, *resolving, "    return D, R", "",
+            "def patch(F, gr, gl, D0, P, N, S, C):", unpack, *checks, *patching, *resolving, "    return D, R"]
+    src = "\n\n".join(["\n".join(lines), "\n".join(tail), *convs]) + "\n"
     ns: dict[str, Any] = {}
+    consts["BAD"] = _BAD
     exec(compile(src, "<xlcell.design.design_reader>", "exec"), consts, ns)  # noqa: S102
     fn = ns["read"]
+    consts["finish"] = ns["finish"]
+    patch = ns["patch"]
+    part_of = tuple(targets[k][:2] for k in keys)  # (part, field) of each key
+    conv = tuple(ns[f"c{j}"] for j in range(len(keys)))
+    slot = tuple(order.index(var[targets[k][:2]]) for k in keys)  # position in F of each key's field
+    j_np = index.get(("cell", "np_ratio"))
+    j_ln = index.get(("neg", "thickness_m"))
     n_keys = len(keys)
+    positions = range(n_keys)
     default_pos, default_neg = DEFAULT_MATERIALS["pos_material"], DEFAULT_MATERIALS["neg_material"]
+    #: the last design read: (its values, the two materials' values, every field's SI value (F), the positions of
+    #: its zeros, the design, the two names and the materials mapping given); an edit of a few values (a user's edit
+    #: of the Design sheet) converts and checks those values alone, checks the relations again and makes anew the
+    #: parts (pos, neg, sep) whose fields changed
+    last: list[Any] = [None]
+    edits = [0]  #: how many designs were read as an edit of the one before (tests, benchmarks)
 
     def build(values: Sequence[Any], pos: str | None, neg: str | None,
               materials: Mapping[str, Material] | None = None) -> tuple[CellDesign, CellDesign] | None:
         """``read`` of values already known to be floats or None, as many as the keys."""
-        mp = _material_values(default_pos if pos is None else pos, "positive", materials)
-        mn = _material_values(default_neg if neg is None else neg, "negative", materials)
-        # not found, the wrong role, another ion, a value a design may not take: the general path says which
-        if mp is None or mn is None or mp[0] != mn[0] or not (mp[2] and mn[2]):
+        prev = last[0]
+        if prev is not None and prev[6] is pos and prev[7] is neg and prev[8] is materials and \
+                (materials is None or type(materials) is MappingProxyType):
+            mp, mn = prev[1], prev[2]  # the same names in the same read-only materials: the same materials
+        else:
+            mp = _material_values(default_pos if pos is None else pos, "positive", materials)
+            mn = _material_values(default_neg if neg is None else neg, "negative", materials)
+            # not found, the wrong role, another ion, a value a design may not take: the general path says which
+            if mp is None or mn is None or mp[0] != mn[0] or not (mp[2] and mn[2]):
+                return None
+        values = tuple(values)
+        if prev is not None and prev[1] is mp and prev[2] is mn:
+            old = prev[0]
+            changed = list(compress(positions, map(ne, values, old)))  # (in C; None == None, 0.0 == -0.0)
+            zeros = prev[4]
+            for j in zeros:  # a zero of the other sign is another value (its bits, and 1/x, differ)
+                x = values[j]
+                if x is not old[j] and x == 0.0 and copysign(1.0, x) != copysign(1.0, old[j]):
+                    changed.append(j)
+            if len(changed) <= _EDIT_MAX:
+                edits[0] += 1
+                F = list(prev[3])
+                pm, nm = mp[1], mn[1]
+                parts: dict[str, dict[str, float]] = {}
+                for j in changed:
+                    x = conv[j](values[j], pm, nm)
+                    if x is _BAD:
+                        return None
+                    F[slot[j]] = x
+                    part, name = part_of[j]
+                    fields = parts.get(part)
+                    if fields is None:
+                        fields = parts[part] = {}
+                    fields[name] = x
+                out = patch(F, j_np is not None and values[j_np] is not None,
+                            j_ln is not None and values[j_ln] is not None, prev[5], parts.get("pos"),
+                            parts.get("neg"), parts.get("sep"), parts.get("cell"))
+                if out is not None:
+                    for j in changed:
+                        if j in zeros or values[j] == 0.0:  # (rare: a zero given or changed)
+                            zeros = tuple(i for i in zeros if i not in changed) + tuple(
+                                i for i in changed if values[i] == 0.0)
+                            break
+                    last[0] = (values, mp, mn, F, zeros, out[0], pos, neg, materials)  # (F: never changed again)
+                return out
+        res = fn(values, mp[1], mn[1])
+        if res is None or res[1] is None:
             return None
-        return fn(values, mp[1], mn[1])
+        last[0] = (values, mp, mn, res[0], tuple(compress(positions, map(eq, values, repeat(0.0)))), res[1][0],
+                   pos, neg, materials)
+        return res[1]
 
     def read(values: Sequence[Any], pos: str | None, neg: str | None,
              materials: Mapping[str, Material] | None = None) -> tuple[CellDesign, CellDesign] | None:
@@ -399,9 +490,13 @@ def _reader(keys: tuple[str, ...]) -> Callable[..., tuple[CellDesign, CellDesign
 
     read.__doc__ = src
     read.build = build  # type: ignore[attr-defined]
+    read.edits = edits  # type: ignore[attr-defined]
     return read
 
 
+_BAD = object()  #: a value the reader does not take (a one-value edit's conversion)
+#: the most values of the last design read that a new one may change and be read as an edit of it (else read whole)
+_EDIT_MAX = 4
 #: the fields :func:`xlcell.cell._neg_thickness_for_np_floats` reads of each electrode (the thickness: the
 #: positive's only)
 _NP_FIELDS = ("thickness_m", "porosity", "am_frac", "carbon_frac", "binder_frac", "am_density_kg_m3",
