@@ -203,7 +203,7 @@ def test_the_reader_is_the_general_path_on_random_designs():
     rng = np.random.default_rng(20261203)
     keys_all = [k.key for k in NUMERIC]
     taken = 0
-    for i in range(1500):
+    for i in range(1700):
         values = _random_mapping(rng)
         if "neg_thickness_um" in values and "np_ratio" in values and rng.random() < 0.7:
             del values["np_ratio"]
