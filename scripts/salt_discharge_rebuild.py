@@ -27,7 +27,11 @@ The variants' pieces (``Variant``):
 * ``law``: False (the discharge keeps D(c0): today's), True (the positive's salt diffusivity is D(c0) ḡ, the law's
   Kirchhoff mean from 0.05 c0 to c0, :func:`xlcell.cell.salt_diffusivity_gain`, as in the pulse), "span" (the mean
   over the positive's steady span instead) or "regions" (the positive's ḡ, and the separator and the negative their
-  Kirchhoff means over their steady spans, fixed-point steps).
+  Kirchhoff means over their steady spans, fixed-point steps);
+* ``kappa``: "" (κ(c0): today's), or the design's conductivity law (``conductivity_*``; the full DFN's comparisons carry
+  each set's fitted κ(c), scripts/conductivity_law_fit.py, the constant-electrolyte ones none) over the steady profile
+  (:func:`kappa_means`, each region's harmonic mean): "nq" in the spread number of the deficit's cap, "ohm" in the
+  electrolyte's ohmic drop of the voltage under load, "both".
 
 Usage::
 
