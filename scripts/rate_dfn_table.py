@@ -17,6 +17,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -31,6 +32,12 @@ if str(ROOT) not in sys.path:
 from xlcell.cell import OCV_NODE_KEYS, OCV_NODE_SOCS, evaluate_cell, rate_capability  # noqa: E402
 from xlcell.design import design_from_mapping  # noqa: E402
 from xlcell.pouch import CellFormat  # noqa: E402
+
+_spec = importlib.util.spec_from_file_location("conductivity_law_fit", ROOT / "scripts" / "conductivity_law_fit.py")
+_fit = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_fit)
+#: each set's κ(c) as xlcell's conductivity law (scripts/conductivity_law_fit.py: a least-squares cubic on 0-2 c0)
+CONDUCTIVITY_LAWS: dict[str, dict[str, float]] = _fit.CONDUCTIVITY_LAWS
 
 REFERENCE = ROOT / "tests" / "data" / "pybamm_dfn_reference.json"
 #: the independent check: sets the model was never compared with while it was developed
@@ -106,7 +113,8 @@ def design_values(ref_set: dict[str, Any]) -> dict[str, Any]:
     (``ocv_slope_V``, the pulse's solid-diffusion polarisation) is |dU/dSOC| of its stored OCP at 50 % SOC per unit of
     the cycled window: the central difference over :data:`SLOPE_STEP` grid steps (5 % SOC) each side; the nodes of
     its OCV curve in the pulse (``ocv_loss_soc10_V``, ``ocv_loss_soc5_V``, ``ocv_loss_soc0_V``) are :func:`ocv_losses`.
-    The set's published salt diffusivity law (:data:`ELECTROLYTE_LAWS`) goes into ``salt_diffusivity_*`` (0: constant); its
+    The set's published salt diffusivity law (:data:`ELECTROLYTE_LAWS`) goes into ``salt_diffusivity_*`` (0: constant)
+    and its conductivity law (:data:`CONDUCTIVITY_LAWS`) into ``conductivity_*`` (the rate model keeps κ(c0)); its
     separator's own Bruggeman exponent does not (``sep_bruggeman_exponent`` blank: one exponent, the positive's, as
     before; docs/models/rate-power.md gives what it does to Ecker2015, the one set whose separator differs). A separator
     porosity of 1 (Marquis2019's free electrolyte layer) is taken as 0.999, the largest xlcell allows to three
@@ -126,6 +134,8 @@ def design_values(ref_set: dict[str, Any]) -> dict[str, Any]:
         design.update({f"{e}_{k}": v for k, v in zip(OCV_NODE_KEYS, ocv_losses(ex[e]["ocp_V"], e))})
     law = ELECTROLYTE_LAWS.get(ref_set["name"], {})  # its salt diffusivity law (every coefficient 0: constant)
     design.update({f"salt_diffusivity_{k}": law.get(k, 0.0) for k in ("inverse", "linear", "quadratic", "exponent")})
+    kappa = CONDUCTIVITY_LAWS.get(ref_set["name"], {})  # its conductivity law (every coefficient 0: constant)
+    design.update({f"conductivity_{k}": kappa.get(k, 0.0) for k in ("linear", "quadratic", "cubic")})
     return dict(design, cutoff_voltage_V=ex["lower_cutoff_V"], avg_voltage_V=ref_set["ocv_soc50_V"],
                 pos_surface_headroom=(1.0 - pos_hi) / (pos_hi - pos_lo), neg_surface_headroom=neg_lo / (neg_hi - neg_lo))
 

@@ -27,7 +27,11 @@ The variants' pieces (``Variant``):
 * ``law``: False (the discharge keeps D(c0): today's), True (the positive's salt diffusivity is D(c0) ḡ, the law's
   Kirchhoff mean from 0.05 c0 to c0, :func:`xlcell.cell.salt_diffusivity_gain`, as in the pulse), "span" (the mean
   over the positive's steady span instead) or "regions" (the positive's ḡ, and the separator and the negative their
-  Kirchhoff means over their steady spans, fixed-point steps).
+  Kirchhoff means over their steady spans, fixed-point steps);
+* ``kappa``: "" (κ(c0): today's), or the design's conductivity law (``conductivity_*``; the full DFN's comparisons carry
+  each set's fitted κ(c), scripts/conductivity_law_fit.py, the constant-electrolyte ones none) over the steady profile
+  (:func:`kappa_means`, each region's harmonic mean): "nq" in the spread number of the deficit's cap, "ohm" in the
+  electrolyte's ohmic drop of the voltage under load, "both".
 
 Usage::
 
@@ -54,7 +58,7 @@ if str(ROOT) not in sys.path:
 
 import xlcell.cell as cell  # noqa: E402
 from xlcell.constants import FARADAY, GAS_CONSTANT  # noqa: E402
-from xlcell.transport import kirchhoff_mean  # noqa: E402
+from xlcell.transport import conductivity_factor, kirchhoff_mean  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("rate_dfn_table", ROOT / "scripts" / "rate_dfn_table.py")
 table = importlib.util.module_from_spec(_spec)
@@ -74,6 +78,7 @@ class Variant:
     law: bool | str = False
     theta: float | str = 0.0
     theta_slope: float | None = None
+    kappa: str = ""
 
     def label(self) -> str:
         out = (f"{self.timing}/{self.front}/{self.fill}/{'starve' if self.starve else 'c=0'}/"
@@ -81,6 +86,8 @@ class Variant:
         if self.theta:
             out += (f"/theta={self.theta}" if isinstance(self.theta, str) else f"/theta={self.theta:g}") + (
                 "" if self.theta_slope is None else f" at slope {self.theta_slope:.4g} V")
+        if self.kappa:
+            out += f"/kappa={self.kappa}"
         return out
 
 
@@ -89,7 +96,8 @@ class Variant:
 DEFICIT_B, DEFICIT_A = 0.25, 0.175
 
 
-def deficit_theta(d, r: dict[str, Any], tau_c: np.ndarray, t_dis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def deficit_theta(d, r: dict[str, Any], tau_c: np.ndarray, t_dis: np.ndarray,
+                  h: np.ndarray | float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """θ_A, θ_B of the reaction that finishes the discharge (:func:`depth_balance`), derived, not fitted.
 
     The positive's SOC spreads through the coating like a diffusing quantity (:func:`spread`) with N_q = i L_p/(κ_eff s)
@@ -100,7 +108,7 @@ def deficit_theta(d, r: dict[str, Any], tau_c: np.ndarray, t_dis: np.ndarray) ->
     salt follows that deeper reaction in the cell's half-wave time τ_c, so the weight of the deeper balance is
     1 − e^(−t_f/τ_c), t_f = min(1, N_q/3) t_dis the time the deficit takes. A design without an OCV slope (0) keeps
     the even spread."""
-    nq = spread_number(d, r)
+    nq = spread_number(d, r, h)
     w = -np.expm1(-np.minimum(1.0, nq / 3.0) * t_dis / tau_c)
     return DEFICIT_A * w, DEFICIT_B * w
 
@@ -186,18 +194,29 @@ def reach(d, r: dict[str, Any], v: Variant) -> dict[str, np.ndarray]:
     else:
         tau_p = 4.0 / np.pi**2 * p.porosity * Lp**2 / Dp
         tau_c = tau_half
+    # the conductivity law (kappa): "nq" the spread number with the positive's mean κ(c) over its steady span, "ohm"
+    # the electrolyte's ohmic drop in the voltage with each region's, "both" the two
+    km = kappa_means(d, r, dis, kk, Dp, Dn, Ds) if v.kappa else None
+    h_nq = km["pos"] if v.kappa in ("nq", "both") else 1.0
+    extra = {}
+    if v.kappa in ("ohm", "both"):
+        k0, bs = d.electrolyte_conductivity_S_m, cell.separator_bruggeman(d)
+        extra["d_asi"] = (Lp / (3.0 * k0 * p.porosity**b) * (1.0 / km["pos"] - 1.0)
+                          + Ls / (k0 * s.porosity**bs) * (1.0 / km["sep"] - 1.0)
+                          + Ln / (3.0 * k0 * n.porosity**b) * (1.0 / km["neg"] - 1.0))
     if v.theta == "deficit":  # the reaction that finishes the discharge, derived (deficit_theta)
-        dis = depth_balance(dis, kk, *deficit_theta(d, r, tau_half, t_dis))
+        dis = depth_balance(dis, kk, *deficit_theta(d, r, tau_half, t_dis, h_nq))
     elif v.theta == "cap":  # the deficit's balance, its loss no more than the deficit itself (N_q/3 of the window)
         u_even, phi = _share(d, r, v, dis, kk, c0, Dp, tau_p, tau_c, t_dis)
         u_deep, _ = _share(d, r, v, depth_balance(dis, kk, np.asarray(DEFICIT_A), np.asarray(DEFICIT_B)), kk, c0, Dp,
                            tau_p, tau_c, t_dis)
-        return dict(u_p=np.maximum(u_deep, u_even - np.minimum(1.0, spread_number(d, r) / 3.0)), phi_p=phi)
+        return dict(u_p=np.maximum(u_deep, u_even - np.minimum(1.0, spread_number(d, r, h_nq) / 3.0)), phi_p=phi,
+                    **extra)
     elif v.theta:  # the reaction deeper than even (depth_balance), on every design or those of one OCP slope
         th = v.theta if v.theta_slope is None else np.where(np.abs(p.ocv_slope_V - v.theta_slope) < 1e-9, v.theta, 0.0)
         dis = depth_balance(dis, kk, np.asarray(th, dtype=float))
     u_p, phi = _share(d, r, v, dis, kk, c0, Dp, tau_p, tau_c, t_dis)
-    return dict(u_p=u_p, phi_p=phi)
+    return dict(u_p=u_p, phi_p=phi, **extra)
 
 
 def _share(d, r, v: Variant, dis, kk, c0, Dp, tau_p, tau_c, t_dis) -> tuple[np.ndarray, np.ndarray]:
@@ -235,10 +254,45 @@ def _share(d, r, v: Variant, dis, kk, c0, Dp, tau_p, tau_c, t_dis) -> tuple[np.n
     return u_p, phi
 
 
-def spread_number(d, r: dict[str, Any]) -> np.ndarray:
-    """N_q = i L_p/(κ_eff s) (:func:`deficit_theta`); 0 for a design without an OCV slope."""
+def harmonic_conductivity(a, b, law: dict[str, Any]) -> np.ndarray:
+    """h̄, the harmonic mean of h = κ(c)/κ(c0) over the concentrations from a to b (c/c0, uniform in c; 48-point
+    Gauss–Legendre): the conductivity of a layer whose salt runs linearly from a to b (its resistance
+    ∫ dx/κ = L/(κ(c0) h̄)); 1 exactly for a constant law."""
+    from numpy.polynomial.legendre import leggauss
+
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    nodes, weights = leggauss(48)
+    x = 0.5 * (hi + lo)[..., None] + 0.5 * (hi - lo)[..., None] * nodes
+    h = conductivity_factor(x, **{k: np.asarray(v, dtype=float)[..., None] for k, v in law.items()})
+    mean = 1.0 / (0.5 * np.sum(weights / h, axis=-1))
+    const = np.logical_and.reduce(np.broadcast_arrays(*(np.asarray(v, dtype=float) == 0.0 for v in law.values())))
+    return np.where(const, 1.0, mean)
+
+
+def kappa_means(d, r: dict[str, Any], dis: dict[str, Any], kk, Dp, Dn, Ds) -> dict[str, np.ndarray]:
+    """Each region's harmonic mean of κ(c)/κ(c0) over the concentrations of the steady discharge profile ``dis`` (the
+    positive from its collector's salt, no lower than :data:`xlcell.cell.SALT_EMPTY_SHARE` c0, to its separator face;
+    the separator across; the negative to its collector, no higher than 5 c0): ``pos``, ``sep``, ``neg``; every one 1
+    for a design without a conductivity law."""
+    law = cell.conductivity_law(d)
+    c0 = d.electrolyte_concentration_mol_m3
+    p, s, n = d.pos, d.sep, d.neg
+    X = cell._salt_limit(dis, 1.0)
+    coll = np.maximum(1.0 - X, cell.SALT_EMPTY_SHARE)
+    face = np.maximum(1.0 - X, 0.0) + np.minimum(kk * p.thickness_m / (c0 * Dp) / 2.0, 1.0)
+    face = np.maximum(face, coll)
+    sep = np.minimum(face + kk * s.thickness_m / (c0 * Ds), 5.0)
+    top = np.minimum(sep + kk * n.thickness_m / (2.0 * c0 * Dn), 5.0)
+    return dict(pos=harmonic_conductivity(coll, face, law), sep=harmonic_conductivity(face, sep, law),
+                neg=harmonic_conductivity(sep, top, law))
+
+
+def spread_number(d, r: dict[str, Any], h: np.ndarray | float = 1.0) -> np.ndarray:
+    """N_q = i L_p/(κ_eff s) (:func:`deficit_theta`); 0 for a design without an OCV slope. ``h``: the positive's
+    conductivity over κ(c0) (:func:`kappa_means`; 1: κ(c0))."""
     p = d.pos
-    kappa = d.electrolyte_conductivity_S_m * p.porosity**d.bruggeman_exponent
+    kappa = d.electrolyte_conductivity_S_m * p.porosity**d.bruggeman_exponent * h
     s = np.asarray(p.ocv_slope_V, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(s > 0, r["current_density"] * p.thickness_m / (kappa * np.where(s > 0, s, 1.0)), 0.0)
@@ -249,6 +303,11 @@ def patched(v: Variant):
         r = ORIGINAL(d, c, c_rate, limits=limits, sizes=sizes)
         r["_q_p"], r["_q_n"] = c["pos_areal_capacity_C_m2"], c["neg_areal_capacity_C_m2"]
         new = reach(d, r, v)
+        if "d_asi" in new:  # the conductivity law's ohmic drop: the voltage under load and its share again
+            ocv = c["ocv_V"]
+            new["v_load"] = r["v_load"] - r["current_density"] * new.pop("d_asi")
+            r_v = np.clip((ocv - new["v_load"]) / (ocv - r["v_cut"]), 0.0, 1.0)
+            new["f_v"] = (1.0 - r_v) ** d.ocv_tail
         r.update(new)
         r["fraction"] = np.minimum(new["u_p"], r["u_n"]) * r["f_v"]
         return r
@@ -336,7 +395,10 @@ VARIANTS = [Variant()] + [Variant(t, f, fl, st, lw) for t, f, fl, st, lw in
     Variant(t, f, fl, False, lw, "cap") for t, f, fl, lw in
     (("model", "jump", "mean", False), ("model", "jump", "mean", True), ("exact", "relax", "front", False),
      ("exact", "relax", "front", True))] + [Variant("exact", "relax", "front", False, "regions", "cap"),
-                                            Variant("model", "jump", "mean", False, "regions", "cap")]
+                                            Variant("model", "jump", "mean", False, "regions", "cap")] + [
+    Variant("exact", "relax", "front", False, True, "cap", kappa=kp) for kp in ("nq", "ohm", "both")] + [
+    Variant("exact", "relax", "front", False, "regions", "cap", kappa=kp) for kp in ("nq", "both")] + [
+    Variant("model", "jump", "mean", False, False, 0.0, kappa="ohm")]
 
 
 def main(argv: list[str] | None = None) -> None:

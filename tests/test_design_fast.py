@@ -183,8 +183,8 @@ def _read_and_compare(keys, values, materials=None, complete=True) -> bool:
     """``design_reader(keys)`` of ``values`` (numbers by key, None for a blank; the two material names) against the
     general path: the same two instances, pickled (same floats, bit for bit, same ``__dict__`` order, the resolved
     mark and the derived thickness's 0-d array), wherever the reader takes the design; and it takes every design the
-    general path accepts that has no NaN, not both ``neg_thickness_um`` and ``np_ratio`` and no salt diffusivity law
-    (any coefficient not 0). True if it took it."""
+    general path accepts that has no NaN, not both ``neg_thickness_um`` and ``np_ratio``, no salt diffusivity law
+    and no conductivity law (any coefficient not 0). True if it took it."""
     nums = tuple(values.get(k) for k in keys)
     out = design.design_reader(keys)(nums, values.get("pos_material"), values.get("neg_material"), materials)
     ref = _outcome(_built, values, materials)
@@ -193,7 +193,8 @@ def _read_and_compare(keys, values, materials=None, complete=True) -> bool:
         return True
     nan = any(v != v for v in nums if v is not None)
     both = values.get("neg_thickness_um") is not None and values.get("np_ratio") is not None
-    law = any(values.get(k) not in (None, 0.0) for k in cell._SALT_LAW_FIELDS)  # checked by the general path
+    law = any(values.get(k) not in (None, 0.0)  # checked by the general path
+              for k in cell._SALT_LAW_FIELDS + cell._CONDUCTIVITY_LAW_FIELDS)
     assert ref[0] != "ok" or nan or both or law or not complete, (values, ref)
     return False
 
@@ -202,12 +203,12 @@ def test_the_reader_is_the_general_path_on_random_designs():
     rng = np.random.default_rng(20261203)
     keys_all = [k.key for k in NUMERIC]
     taken = 0
-    for i in range(1500):
+    for i in range(1700):
         values = _random_mapping(rng)
         if "neg_thickness_um" in values and "np_ratio" in values and rng.random() < 0.7:
             del values["np_ratio"]
-        if rng.random() < 0.7:  # mostly no salt diffusivity law (a law is checked by the general path)
-            values.update(dict.fromkeys(cell._SALT_LAW_FIELDS, 0.0))
+        if rng.random() < 0.7:  # mostly no salt diffusivity or conductivity law (checked by the general path)
+            values.update(dict.fromkeys(cell._SALT_LAW_FIELDS + cell._CONDUCTIVITY_LAW_FIELDS, 0.0))
         for e in ("pos_", "neg_"):  # mostly the material's OCV curve (random nodes mostly turn back: both refuse)
             if rng.random() < 0.7:
                 for k in cell.OCV_NODE_KEYS:

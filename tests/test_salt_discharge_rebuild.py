@@ -114,3 +114,33 @@ def test_the_whole_reaction_at_the_front_holds_the_cells_salt(name, c_rate):
     salt = ep * pos + es * sep + en * neg
     M = ep * Lp + es * Ls + en * Ln
     assert salt == pytest.approx(c0 * M, rel=1e-6)
+
+
+@pytest.mark.parametrize("name", ["Chen2020", "Marquis2019", "NCA_Kim2011", "Ecker2015"])
+def test_the_harmonic_conductivity_is_the_quadratures(name):
+    # h̄ over [a, b]: 1/h̄ = ∫ dx/h / (b - a), against scipy's adaptive quadrature, with the set's fitted κ(c)
+    law = exp.table.CONDUCTIVITY_LAWS[name]
+    for a, b in ((0.05, 1.0), (0.3, 0.9), (1.0, 2.5), (0.05, 0.06)):
+        ref = (b - a) / quad(lambda x: 1.0 / float(exp.conductivity_factor(x, **law)), a, b, epsabs=0, epsrel=1e-12)[0]
+        assert float(exp.harmonic_conductivity(a, b, law)) == pytest.approx(ref, rel=1e-9)
+    # a layer at one concentration has that concentration's conductivity; the conductivity falls as the salt does
+    assert float(exp.harmonic_conductivity(0.4, 0.4, law)) == pytest.approx(float(exp.conductivity_factor(0.4, **law)))
+    assert float(exp.harmonic_conductivity(0.05, 1.0, law)) < float(exp.harmonic_conductivity(0.5, 1.0, law)) < 1.0
+
+
+def test_without_a_conductivity_law_its_variants_are_the_ones_without_it():
+    # the constant-electrolyte design (every conductivity_* 0): the κ(c) variants give the same numbers bit for bit
+    vals = exp.table.design_values(dict(REF["sets"]["Chen2020"], name="constant electrolyte"))
+    assert all(vals[f"conductivity_{k}"] == 0.0 for k in ("linear", "quadratic", "cubic"))
+    rates, scales = np.array([1.0, 2.0, 3.0, 5.0]), np.array([[1.0], [2.0]])
+    best = exp.Variant("exact", "relax", "front", False, True, "cap")
+    ref = _retention(vals, rates, scales, best)
+    for kp in ("nq", "ohm", "both"):
+        got = _retention(vals, rates, scales, exp.Variant("exact", "relax", "front", False, True, "cap", kappa=kp))
+        assert np.array_equal(got, ref), kp
+    assert np.array_equal(_retention(vals, rates, scales, exp.Variant(kappa="ohm")), _retention(vals, rates, scales))
+    # with the set's law the depleted pores' lower conductivity costs retention (the variants reach the model)
+    full = exp.table.design_values(REF["sets"]["Chen2020"])
+    with_law = _retention(full, rates, scales, exp.Variant("exact", "relax", "front", False, True, "cap", kappa="both"))
+    without = _retention(full, rates, scales, best)
+    assert (with_law <= without + 1e-12).all() and (without - with_law).max() > 0.01

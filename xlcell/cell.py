@@ -63,7 +63,8 @@ from .materials import Material, get_material
 from .params import param, specs, validate
 from .formats import can_geometry
 from .pouch import CellFormat, check_format, pouch_geometry
-from .transport import check_salt_diffusivity_law, diffusion_time, effective_conductivity, kirchhoff_mean
+from .transport import (check_conductivity_law, check_salt_diffusivity_law, diffusion_time, effective_conductivity,
+                        kirchhoff_mean)
 
 Array = Any  # float or numpy array; every field broadcasts with every other
 
@@ -210,6 +211,19 @@ class CellDesign:
         "Salt diffusivity law: exponential decay per c0", "-", key="salt_diffusivity_exponent", ge=-10, le=10,
         group=_EL, advanced=True, doc="β of the salt diffusivity law (see salt_diffusivity_inverse; Capiglia et al. "
                                       "1999's D ∝ exp(-0.65 c/(mol/L)) at 1 mol/L: β = 0.65)"))
+    conductivity_linear: Array = field(metadata=param(
+        "Conductivity law: c/c0 coefficient", "-", key="conductivity_linear", ge=-100, le=100, group=_EL,
+        advanced=True,
+        doc="k_1 of κ(c)/κ(c0) = k_0 + k_1 c/c0 + k_2 (c/c0)² + k_3 (c/c0)³, k_0 = 1 - k_1 - k_2 - k_3 "
+            "(xlcell.transport.conductivity_factor; e.g. Nyman et al. 2008's κ(c) fitted on 0-2 c0: 2.404, -1.829, "
+            "0.389); every coefficient 0: a constant conductivity. Must stay > 0 from 0 to 5 c0. The rate model "
+            "keeps κ(c0) (docs/models/rate-power.md: the experiment that uses it)"))
+    conductivity_quadratic: Array = field(metadata=param(
+        "Conductivity law: (c/c0)² coefficient", "-", key="conductivity_quadratic", ge=-100, le=100, group=_EL,
+        advanced=True, doc="k_2 of the conductivity law (see conductivity_linear)"))
+    conductivity_cubic: Array = field(metadata=param(
+        "Conductivity law: (c/c0)³ coefficient", "-", key="conductivity_cubic", ge=-100, le=100, group=_EL,
+        advanced=True, doc="k_3 of the conductivity law (see conductivity_linear)"))
     temperature_K: Array = field(metadata=param("Temperature", "°C", key="temperature_C", ge=-60, le=150, group=_OP))
     c_rate_per_h: Array = field(metadata=param("Discharge C-rate", "C-rate", key="c_rate", gt=0, le=100, group=_OP))
     power_voltage_fraction: Array = field(metadata=param("Voltage at maximum power / OCV", "-", key="power_voltage_fraction", gt=0, lt=1, group=_OP, advanced=True,
@@ -762,6 +776,7 @@ def resolve(design: CellDesign) -> CellDesign:
     _check_composition(design.neg, "neg_")
     _check_voltage(design)
     _check_salt_law(design)
+    _check_conductivity_law(design)
     _check_ocv_curve(design.pos, "pos_")
     _check_ocv_curve(design.neg, "neg_")
     ln = design.neg.thickness_m
@@ -1799,6 +1814,33 @@ def _check_salt_law(d: CellDesign) -> None:
     except InputError as e:  # the law's own names, as the design's keys
         where = e.where.replace("law", "design") if e.where else None
         raise InputError(f"salt_diffusivity_{e.name}", e.value, e.allowed, where) from None
+
+
+_CONDUCTIVITY_LAW_FIELDS = ("conductivity_linear", "conductivity_quadratic", "conductivity_cubic")
+
+
+def conductivity_law(d: CellDesign) -> dict[str, Array]:
+    """The design's electrolyte conductivity law as :func:`xlcell.transport.conductivity_factor`'s keyword arguments.
+
+    Parameters
+    ----------
+    d : CellDesign
+        Designs (SI).
+    """
+    return {f.removeprefix("conductivity_"): getattr(d, f) for f in _CONDUCTIVITY_LAW_FIELDS}
+
+
+def _check_conductivity_law(d: CellDesign) -> None:
+    """A conductivity law must give a conductivity > 0 from 0 to 5 c0 (:func:`xlcell.transport.check_conductivity_law`):
+    refused naming its ``conductivity_*`` key and the design. Only designs with a law are checked."""
+    law = conductivity_law(d)
+    if not _has_salt_law(law):
+        return
+    try:
+        check_conductivity_law(**law)
+    except InputError as e:  # the law's own names, as the design's keys
+        where = e.where.replace("law", "design") if e.where else None
+        raise InputError(f"conductivity_{e.name}", e.value, e.allowed, where) from None
 
 
 def _max_scale(t: Mapping[str, Array], f: Array) -> Array:

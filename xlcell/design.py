@@ -287,7 +287,7 @@ def _no_reader(values: Sequence[Any], pos: str | None, neg: str | None,
 
 @lru_cache(maxsize=32)
 def _reader(keys: tuple[str, ...]) -> Callable[..., tuple[CellDesign, CellDesign] | None]:
-    from .cell import _RESOLVED, _SALT_LAW_FIELDS, _THICKNESS, _neg_thickness_for_np_floats
+    from .cell import _CONDUCTIVITY_LAW_FIELDS, _RESOLVED, _SALT_LAW_FIELDS, _THICKNESS, _neg_thickness_for_np_floats
 
     targets, defaults, from_material, direct = _float_plan()
     if not direct or len(set(keys)) != len(keys) or not all(k in targets for k in keys):
@@ -366,7 +366,8 @@ def _reader(keys: tuple[str, ...]) -> Callable[..., tuple[CellDesign, CellDesign
         checks.append(f"    if not ({e('ocv_loss_soc10_V')} <= {e('ocv_loss_soc5_V')} <= {e('ocv_loss_soc0_V')}): "
                       "return None")
     # a salt diffusivity law (any coefficient not 0) is checked over 0..5 c0 (_check_salt_law): the general path
-    law = [f(("cell", n)) for n in _SALT_LAW_FIELDS]
+    # and so is a conductivity law (_check_conductivity_law)
+    law = [f(("cell", n)) for n in _SALT_LAW_FIELDS + _CONDUCTIVITY_LAW_FIELDS]
     checks.append(f"    if {' or '.join(f'{v} != 0.0' for v in law)}: return None")
     dict_of = {part: "{" + ", ".join(f"{n!r}: {f((part, n))}" for n in defaults[part]) + "}"
                for part in ("pos", "neg", "sep")}

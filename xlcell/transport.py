@@ -15,7 +15,9 @@ through-plane / in-plane anisotropy that calendering builds.
 The salt's diffusivity may depend on its concentration (:func:`salt_diffusivity_factor`, the published laws of
 PyBaMM's parameter sets); :func:`kirchhoff_mean` is the exact constant diffusivity of a layer at steady state
 (Kirchhoff's transform). The cell model's rate capability keeps a constant one (docs/models/rate-power.md: the
-experiment with each set's D(c), scripts/electrolyte_law_experiment.py).
+experiment with each set's D(c), scripts/electrolyte_law_experiment.py). The electrolyte's conductivity may depend on
+the concentration too (:func:`conductivity_factor`, a cubic in c/c0; the discharge keeps κ(c0), the experiment of
+scripts/salt_discharge_rebuild.py uses it).
 """
 from __future__ import annotations
 
@@ -222,6 +224,30 @@ _LAW_BOUNDS = {"inverse": (0.0, 10.0), "linear": (-100.0, 100.0), "quadratic": (
                "exponent": (-10.0, 10.0)}
 
 
+def _cubic_positive(p0: np.ndarray, p1: np.ndarray, p2: np.ndarray, p3: np.ndarray) -> np.ndarray:
+    """Whether P(x) = p0 + p1 x + p2 x² + p3 x³ is > 0 on (0, :data:`SALT_LAW_RANGE`] (per element): at the range's
+    end, at the roots of P' = p1 + 2 p2 x + 3 p3 x² inside it, and just above 0 (the first coefficient that is not 0
+    must be > 0); O(1) per law, so a population costs what one law does."""
+    shape = np.broadcast_shapes(np.shape(p0), np.shape(p1), np.shape(p2), np.shape(p3))
+    p0, p1, p2, p3 = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (p0, p1, p2, p3)))
+
+    def poly(x: np.ndarray) -> np.ndarray:
+        return p0 + (p1 + (p2 + p3 * x) * x) * x
+
+    ok = poly(np.full(shape, SALT_LAW_RANGE)) > 0.0
+    a, b, c = 3.0 * p3, 2.0 * p2, p1
+    disc = b * b - 4.0 * a * c
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sq = np.sqrt(np.maximum(disc, 0.0))
+        roots = (np.where(a != 0.0, (-b - sq) / (2.0 * a), np.where(b != 0.0, -c / b, np.nan)),
+                 np.where(a != 0.0, (-b + sq) / (2.0 * a), np.nan))
+    for r in roots:
+        inside = (disc >= 0.0) & (r > 0.0) & (r < SALT_LAW_RANGE)
+        ok &= ~inside | (poly(np.where(inside, r, 1.0)) > 0.0)
+    ok &= np.where(p0 != 0.0, p0, np.where(p1 != 0.0, p1, np.where(p2 != 0.0, p2, p3))) > 0.0
+    return ok
+
+
 def check_salt_diffusivity_law(inverse: ArrayLike = 0.0, linear: ArrayLike = 0.0, quadratic: ArrayLike = 0.0,
                                exponent: ArrayLike = 0.0) -> tuple[np.ndarray, ...]:
     """The law's coefficients as arrays, refused (:class:`~xlcell.errors.InputError` naming the coefficient) when not
@@ -246,27 +272,9 @@ def check_salt_diffusivity_law(inverse: ArrayLike = 0.0, linear: ArrayLike = 0.0
                              f"law {j + 1}" if a.size > 1 else None)
         out.append(a)
     inv, lin, quad, beta = out
-    # the polynomial part P(x) = q_-1 + q_0 x + q_1 x² + q_2 x³ (g(x) x e^(β (x - 1)): > 0 for x > 0 iff the law is) on
-    # (0, SALT_LAW_RANGE]: at the range's end, at the roots of P' = q_0 + 2 q_1 x + 3 q_2 x² inside it, and just above
-    # 0 (the first coefficient that is not 0 must be > 0); O(1) per law, so a population costs what one law does
+    # the polynomial part P(x) = q_-1 + q_0 x + q_1 x² + q_2 x³ (g(x) x e^(β (x - 1)): > 0 for x > 0 iff the law is)
     shape = np.broadcast_shapes(inv.shape, lin.shape, quad.shape)
-    p_1, p1, p2, p3 = np.broadcast_arrays(inv, 1.0 - inv - lin - quad, lin, quad)
-
-    def poly(x: np.ndarray) -> np.ndarray:
-        return p_1 + (p1 + (p2 + p3 * x) * x) * x
-
-    ok = poly(np.full(shape, SALT_LAW_RANGE)) > 0.0
-    a, b, c = 3.0 * p3, 2.0 * p2, p1
-    disc = b * b - 4.0 * a * c
-    with np.errstate(divide="ignore", invalid="ignore"):
-        sq = np.sqrt(np.maximum(disc, 0.0))
-        roots = (np.where(a != 0.0, (-b - sq) / (2.0 * a), np.where(b != 0.0, -c / b, np.nan)),
-                 np.where(a != 0.0, (-b + sq) / (2.0 * a), np.nan))
-    for r in roots:
-        inside = (disc >= 0.0) & (r > 0.0) & (r < SALT_LAW_RANGE)
-        ok &= ~inside | (poly(np.where(inside, r, 1.0)) > 0.0)
-    ok &= np.where(p_1 != 0.0, p_1, np.where(p1 != 0.0, p1, np.where(p2 != 0.0, p2, p3))) > 0.0
-    bad = ~ok
+    bad = ~_cubic_positive(inv, 1.0 - inv - lin - quad, lin, quad)
     if bad.any():
         j = int(np.flatnonzero(bad.ravel())[0])
         raise InputError("linear", float(np.broadcast_to(lin, shape).ravel()[j]),
@@ -302,6 +310,69 @@ def salt_diffusivity_factor(x: ArrayLike, inverse: ArrayLike = 0.0, linear: Arra
     inv, lin, quad, beta = check_salt_diffusivity_law(inverse, linear, quadratic, exponent)
     x = np.asarray(x, dtype=float)
     return (inv / x + (1.0 - inv - lin - quad) + (lin + quad * x) * x) * np.exp(-beta * (x - 1.0))
+
+
+_CONDUCTIVITY_BOUNDS = (-100.0, 100.0)
+
+
+def check_conductivity_law(linear: ArrayLike = 0.0, quadratic: ArrayLike = 0.0,
+                           cubic: ArrayLike = 0.0) -> tuple[np.ndarray, ...]:
+    """The conductivity law's coefficients as arrays, refused (:class:`~xlcell.errors.InputError` naming the
+    coefficient) when not finite, outside -100 to 100, or when the conductivity they give is not positive for some
+    concentration between 0 and :data:`SALT_LAW_RANGE` c0 (then named ``linear``, the polynomial's coefficients
+    together). κ(0) = 0 is allowed (the salt's own conductivity vanishes with it); κ(0) < 0 is not.
+
+    Parameters
+    ----------
+    linear, quadratic, cubic : array_like
+        k_1, k_2, k_3 of :func:`conductivity_factor` (dimensionless).
+    """
+    out = []
+    lo, hi = _CONDUCTIVITY_BOUNDS
+    for name, v in (("linear", linear), ("quadratic", quadratic), ("cubic", cubic)):
+        a = np.asarray(v, dtype=float)
+        bad = ~np.isfinite(a) | (a < lo) | (a > hi)
+        if bad.any():
+            j = int(np.flatnonzero(bad.ravel())[0])
+            raise InputError(name, float(a.ravel()[j]), f"a finite number from {lo:g} to {hi:g}",
+                             f"law {j + 1}" if a.size > 1 else None)
+        out.append(a)
+    lin, quad, cub = out
+    shape = np.broadcast_shapes(lin.shape, quad.shape, cub.shape)
+    bad = ~_cubic_positive(1.0 - lin - quad - cub, lin, quad, cub)
+    if bad.any():
+        j = int(np.flatnonzero(bad.ravel())[0])
+        raise InputError("linear", float(np.broadcast_to(lin, shape).ravel()[j]),
+                         f"with the other coefficients, a conductivity > 0 from 0 to {SALT_LAW_RANGE:g} c0",
+                         f"law {j + 1}" if bad.size > 1 else None)
+    return lin, quad, cub
+
+
+def conductivity_factor(x: ArrayLike, linear: ArrayLike = 0.0, quadratic: ArrayLike = 0.0,
+                        cubic: ArrayLike = 0.0) -> np.ndarray:
+    """h(x) = κ(c)/κ(c0) of an electrolyte conductivity law at x = c/c0 (dimensionless).
+
+    h(x) = k_0 + k_1 x + k_2 x² + k_3 x³, k_0 = 1 - k_1 - k_2 - k_3 (so h(1) = 1; k_0 = κ(0)/κ(c0)); every coefficient
+    0 is a constant conductivity. The published laws of PyBaMM's parameter sets are cubics in c (Capiglia et al. 1999
+    as Dualfoil fits it, Marquis2019; Ecker et al. 2015; Kim et al. 2011, NCA_Kim2011) or close to one on 0–2 c0
+    (Nyman et al. 2008's c³, c^1.5 and c terms, Chen2020 and the LFP BPX set; Landesfeind & Gasteiger 2019,
+    ORegan2022): scripts/conductivity_law_fit.py fits each by least squares on PyBaMM's values from 0 to 2 c0.
+
+    Parameters
+    ----------
+    x : array_like
+        Salt concentration over its initial value, >= 0.
+    linear, quadratic, cubic : array_like
+        k_1, k_2, k_3 (dimensionless; checked by :func:`check_conductivity_law`).
+
+    Raises
+    ------
+    InputError
+        A coefficient that is not finite, out of its bounds, or a law that is not positive from 0 to 5 c0.
+    """
+    lin, quad, cub = check_conductivity_law(linear, quadratic, cubic)
+    x = np.asarray(x, dtype=float)
+    return (1.0 - lin - quad - cub) + (lin + (quad + cub * x) * x) * x
 
 
 def kirchhoff_mean(a: ArrayLike, b: ArrayLike, inverse: ArrayLike = 0.0, linear: ArrayLike = 0.0,
