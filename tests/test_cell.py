@@ -556,3 +556,17 @@ def test_an_lto_cell_without_carbon_names_the_negatives_carbon():
     assert "neg_carbon_frac) would lower it" in str(exc.value)
     m = evaluate_cell(design_from_mapping({"neg_material": "LTO", "neg_carbon_frac": 0.05, "neg_am_frac": 0.93}))
     assert float(m.energy_J) > 0
+
+
+def test_a_given_open_circuit_voltage_below_the_ir_drop_is_named():
+    # the UDF property test's hypothesis case: avg_voltage_V 0.03125 V alone (the default cell's C/3 drop is 0.03 V);
+    # the message named only coating keys the user had not typed
+    from xlcell.design import design_from_mapping
+    from xlcell.errors import InputError
+
+    with pytest.raises(InputError) as exc:
+        evaluate_cell(design_from_mapping({"avg_voltage_V": 0.03125}))
+    assert "reaches the OCV (avg_voltage_V);" in str(exc.value)
+    with pytest.raises(InputError) as exc:  # not given: not named
+        evaluate_cell(design_from_mapping({"neg_material": "LTO"}))
+    assert "avg_voltage_V" not in str(exc.value)

@@ -77,7 +77,7 @@ def test_a_constant_law_is_one():
 
 @pytest.mark.parametrize("kw, name", [
     ({"linear": 2.0, "quadratic": 0.0, "cubic": 0.0}, "linear"),        # κ(0) = -1: negative at low salt
-    ({"linear": 0.0, "quadratic": -0.1, "cubic": 0.0}, "linear"),       # κ(5 c0) = -1.4
+    ({"linear": 0.0, "quadratic": -0.1, "cubic": 0.0}, "quadratic"),    # κ(5 c0) = -1.4: the coefficient typed
     ({"linear": 2.4, "quadratic": -1.9, "cubic": 0.2}, "linear"),       # a dip below 0 inside 0-5 c0 (κ(5) < 0)
     ({"linear": 101.0, "quadratic": 0.0, "cubic": 0.0}, "linear"),      # out of bounds
     ({"linear": 0.0, "quadratic": 0.0, "cubic": np.nan}, "cubic"),      # not finite
@@ -97,7 +97,7 @@ def test_an_interior_minimum_below_zero_is_refused():
     assert h[0] > 0 and h[1] < 0 and h[2] > 0
     with pytest.raises(InputError) as e:
         check_conductivity_law(lin, quad, cub)
-    assert e.value.name == "linear"
+    assert e.value.name == "linear"  # the largest in magnitude
 
 
 def test_a_bad_law_in_a_design_is_refused_naming_its_key_and_the_design():

@@ -274,7 +274,7 @@ def test_the_reader_is_the_general_path_on_any_floats(values, pos, neg):
 def _edits(rng: np.random.Generator, n: int) -> list[dict]:
     """``n`` designs of the template's keys, each the one before with a few values changed: one kept (in range), and
     0-3 for that design only (in range, out of range, blank, NaN, infinite, a zero of either sign); now and then
-    another material, both thicknesses, a salt diffusivity law, or blank OCV curve nodes."""
+    another material, both thicknesses, a salt diffusivity or conductivity law, or blank OCV curve nodes."""
     keys = [k.key for k in NUMERIC]
     spec = {k.key: k.spec for k in NUMERIC}
     base = {k.key: (None if k.default is None else float(k.default)) for k in NUMERIC}
@@ -289,7 +289,8 @@ def _edits(rng: np.random.Generator, n: int) -> list[dict]:
                 math.nan if r < 0.5 else math.inf if r < 0.52 else inside)
 
     free = [k for k in keys if not k.endswith(("_frac", "thickness_um")) and k != "np_ratio"
-            and k not in cell._SALT_LAW_FIELDS and not any(k.endswith(o) for o in cell.OCV_NODE_KEYS)]
+            and k not in cell._SALT_LAW_FIELDS + cell._CONDUCTIVITY_LAW_FIELDS
+            and not any(k.endswith(o) for o in cell.OCV_NODE_KEYS)]
     out, cur = [], dict(base)
     for _ in range(n):
         if rng.random() < 0.9:

@@ -123,6 +123,7 @@ def test_vectorised():
     (dict(inverse=-0.1), "inverse"), (dict(inverse=np.nan), "inverse"), (dict(exponent=np.inf), "exponent"),
     (dict(exponent=11.0), "exponent"), (dict(linear=-101.0), "linear"), (dict(quadratic=np.nan), "quadratic"),
     (dict(linear=-3.0), "linear"),  # 1 + (-3) (x - 1)... not positive beyond 2/3 c0: refused, naming the polynomial
+    (dict(quadratic=-0.2), "quadratic"),  # (0.8 - 0.2 x²) negative beyond 2 c0: named by the coefficient typed
 ])
 def test_bad_laws_are_refused_naming_the_coefficient(kw, name):
     with pytest.raises(InputError) as e:

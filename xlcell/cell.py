@@ -1157,11 +1157,12 @@ def _chain(d: CellDesign, f: CellFormat, calendering: Mapping[str, Any] | None) 
     couple = np.where(np.isnan(f.asi_electrochemical_ohm_m2), asi_ec, f.asi_electrochemical_ohm_m2)
     asi_rating = np.where(np.isnan(f.asi_energy_ohm_m2), couple + asi_hw, f.asi_energy_ohm_m2)
     v_nom = ocv - f.nominal_c_rate_per_h * q_lim / SECONDS_PER_HOUR * asi_rating
-    _check_rated_voltage(v_nom, asi_rating, [
+    _check_rated_voltage(v_nom, asi_rating, ~np.isnan(d.avg_voltage_V), [
         (f.asi_energy_ohm_m2, "a smaller given rating ASI (asi_energy_ohm_cm2)"),
         (np.where(np.isnan(f.asi_energy_ohm_m2), f.asi_electrochemical_ohm_m2, np.nan),
          "a smaller given electrochemical ASI (asi_electrochemical_ohm_cm2)"),
-        (asi_el, "thinner or more porous coatings (pos_thickness_um, pos_porosity)"),
+        (asi_el, "a higher electrolyte_conductivity_S_m or thinner, more porous coatings (pos_thickness_um, "
+                 "pos_porosity)"),
         (asi_e, "more conductive coatings (pos_conductivity_S_m, neg_conductivity_S_m, pos_carbon_frac, "
                 "neg_carbon_frac)"),
         (asi_ct_p, "a larger pos_exchange_current_mA_cm2"), (asi_ct_n, "a larger neg_exchange_current_mA_cm2"),
@@ -1190,11 +1191,13 @@ def separator_bruggeman(d: CellDesign) -> Array:
     return np.where(np.isnan(b_s), d.bruggeman_exponent, b_s)
 
 
-def _check_rated_voltage(v_nom: Array, asi_rating: Array, parts: Sequence[tuple[Array, str]]) -> None:
+def _check_rated_voltage(v_nom: Array, asi_rating: Array, ocv_given: Array,
+                         parts: Sequence[tuple[Array, str]]) -> None:
     """A design whose IR drop at the rating C-rate reaches its open-circuit voltage has no rated energy: it is
     refused (as a design without a positive cell voltage is), never evaluated to a zero or negative energy. The
     message names what would lower the largest of ``parts`` ((ASI, remedy) pairs; a given override, where not
-    NaN, first) at the first such design."""
+    NaN, first) at the first such design, and the open-circuit voltage's key where ``ocv_given`` (a given
+    ``avg_voltage_V``) is true there."""
     v, asi = np.broadcast_arrays(np.asarray(v_nom, dtype=float), np.asarray(asi_rating, dtype=float))
     bad = ~(v > 0)
     if bad.any():
@@ -1202,9 +1205,10 @@ def _check_rated_voltage(v_nom: Array, asi_rating: Array, parts: Sequence[tuple[
         at = [float(np.broadcast_to(np.asarray(a, dtype=float), v.shape).ravel()[i]) for a, _ in parts]
         given = [k for k in (0, 1) if at[k] == at[k]]
         k = given[0] if given else 2 + int(np.nanargmax(np.nan_to_num(at[2:], nan=-np.inf)))
+        ocv = " (avg_voltage_V)" if bool(np.broadcast_to(ocv_given, v.shape).ravel()[i]) else ""
         raise InputError("nominal_voltage_V", float(v.ravel()[i]),
                          f"> 0 V: the C/3 IR drop through {float(units.from_si(asi.ravel()[i], 'Ω·cm²')):.4g} Ω·cm² reaches the "
-                         f"open-circuit voltage; {parts[k][1]} would lower it",
+                         f"OCV{ocv}; {parts[k][1]} would lower it",
                          f"design {i + 1}" if bad.size > 1 else None)
 
 

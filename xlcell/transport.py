@@ -248,12 +248,20 @@ def _cubic_positive(p0: np.ndarray, p1: np.ndarray, p2: np.ndarray, p3: np.ndarr
     return ok
 
 
+def _largest_coefficient(j: int, shape: tuple[int, ...], **coefficients: np.ndarray) -> tuple[str, float]:
+    """The name and value of the law's coefficient of the largest magnitude at flat index ``j`` (the first of equals):
+    what a law that turns non-positive is refused by (the coefficient a user most likely typed)."""
+    vals = {n: float(np.broadcast_to(a, shape).ravel()[j]) for n, a in coefficients.items()}
+    name = max(vals, key=lambda n: abs(vals[n]))
+    return name, vals[name]
+
+
 def check_salt_diffusivity_law(inverse: ArrayLike = 0.0, linear: ArrayLike = 0.0, quadratic: ArrayLike = 0.0,
                                exponent: ArrayLike = 0.0) -> tuple[np.ndarray, ...]:
     """The law's coefficients as arrays, refused (:class:`~xlcell.errors.InputError` naming the coefficient) when not
     finite, outside their bounds (``inverse`` 0 to 10, ``linear`` and ``quadratic`` -100 to 100, ``exponent`` -10 to
     10) or when the diffusivity they give is not positive for some concentration between 0 and
-    :data:`SALT_LAW_RANGE` c0 (then named ``linear``, the polynomial's coefficients together).
+    :data:`SALT_LAW_RANGE` c0 (then named by its coefficient of the largest magnitude).
 
     Parameters
     ----------
@@ -277,8 +285,8 @@ def check_salt_diffusivity_law(inverse: ArrayLike = 0.0, linear: ArrayLike = 0.0
     bad = ~_cubic_positive(inv, 1.0 - inv - lin - quad, lin, quad)
     if bad.any():
         j = int(np.flatnonzero(bad.ravel())[0])
-        raise InputError("linear", float(np.broadcast_to(lin, shape).ravel()[j]),
-                         f"with the other coefficients, a diffusivity > 0 from 0 to {SALT_LAW_RANGE:g} c0",
+        name, v = _largest_coefficient(j, shape, inverse=inv, linear=lin, quadratic=quad)
+        raise InputError(name, v, f"with the other coefficients, a diffusivity > 0 from 0 to {SALT_LAW_RANGE:g} c0",
                          f"law {j + 1}" if bad.size > 1 else None)
     return inv, lin, quad, beta
 
@@ -319,8 +327,7 @@ def check_conductivity_law(linear: ArrayLike = 0.0, quadratic: ArrayLike = 0.0,
                            cubic: ArrayLike = 0.0) -> tuple[np.ndarray, ...]:
     """The conductivity law's coefficients as arrays, refused (:class:`~xlcell.errors.InputError` naming the
     coefficient) when not finite, outside -100 to 100, or when the conductivity they give is not positive for some
-    concentration between 0 and :data:`SALT_LAW_RANGE` c0 (then named ``linear``, the polynomial's coefficients
-    together). κ(0) = 0 is allowed (the salt's own conductivity vanishes with it); κ(0) < 0 is not.
+    concentration between 0 and :data:`SALT_LAW_RANGE` c0 (then named by its coefficient of the largest magnitude). κ(0) = 0 is allowed (the salt's own conductivity vanishes with it); κ(0) < 0 is not.
 
     Parameters
     ----------
@@ -342,8 +349,8 @@ def check_conductivity_law(linear: ArrayLike = 0.0, quadratic: ArrayLike = 0.0,
     bad = ~_cubic_positive(1.0 - lin - quad - cub, lin, quad, cub)
     if bad.any():
         j = int(np.flatnonzero(bad.ravel())[0])
-        raise InputError("linear", float(np.broadcast_to(lin, shape).ravel()[j]),
-                         f"with the other coefficients, a conductivity > 0 from 0 to {SALT_LAW_RANGE:g} c0",
+        name, v = _largest_coefficient(j, shape, linear=lin, quadratic=quad, cubic=cub)
+        raise InputError(name, v, f"with the other coefficients, a conductivity > 0 from 0 to {SALT_LAW_RANGE:g} c0",
                          f"law {j + 1}" if bad.size > 1 else None)
     return lin, quad, cub
 
