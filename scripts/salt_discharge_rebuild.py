@@ -125,11 +125,7 @@ def depth_balance(t: dict[str, Any], k: np.ndarray, theta: np.ndarray, theta_b: 
     t = dict(t)
     t["a"] = t["a"] * (1.0 + 2.0 * theta)
     t["b0"], t["b1"] = t["b0"] * (1.0 + tb), t["b1"] * (1.0 + tb)
-    B, C, M = t["b0"] + t["b1"], t["cs0"] + t["cs1"] + t["cs2"], t["m0"] + t["m1"]
-    with np.errstate(divide="ignore"):
-        avail = t["c0"] * M / k
-    disc = B**2 + 4.0 * t["a"] * np.maximum(avail - C, 0.0)
-    t["phi"] = np.clip((-B + np.sqrt(disc)) / (2.0 * t["a"]), 0.0, 1.0)
+    t["phi"] = cell._salt_reach({**t, "k": k})
     return t
 
 

@@ -657,3 +657,15 @@ def excel_value(v: Any) -> Any:
     if isinstance(v, float) and not math.isfinite(v):
         return "#N/A" if math.isnan(v) else ("inf" if v > 0 else "-inf")
     return v
+
+
+def asked_key(asked: Any, arg: str, by_text: dict[str, str], to_key: Callable[[str], str]) -> str:
+    """The key of the metric or item text ``asked`` (argument ``arg``): a text asked before found at once in
+    ``by_text`` (texts as given: any case, blanks around; at most 4,096 kept), else ``to_key`` of
+    :func:`as_text`'s reading (its errors name ``arg``), kept."""
+    key = by_text.get(asked) if type(asked) is str else None
+    if key is None:
+        key = to_key(as_text(asked, arg))
+        if type(asked) is str and len(by_text) < 4096:
+            by_text[asked] = key
+    return key

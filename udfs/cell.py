@@ -32,7 +32,7 @@ from xlcell.tables import MATERIAL_COLUMNS
 from xlcell.transport import diffusion_time, effective_conductivity, max_length_for_time
 
 from . import _cache
-from ._excel import (FiniteTable, as_2d, as_float, as_kv, as_records, as_rows, as_table, as_text, as_vector,
+from ._excel import (FiniteTable, as_2d, as_float, as_kv, as_records, as_rows, as_table, as_text, as_vector, asked_key,
                      excel_value, is_blank, is_blank_range, is_blank_row, kv_out, spec_values, udf)
 
 _METRIC_SPECS = {s.key: s for s in specs(CellMetrics)}
@@ -726,11 +726,7 @@ def XLCELL_CELL_VALUE(design: Any, metric: Any, materials: Any = None, bom: Any 
     materials: optional table of user-defined materials
     bom: optional (key, value) range with cell-format rows, as for XLCELL_CELL
     """
-    key = _METRIC_BY_TEXT.get(metric) if type(metric) is str else None  # (a text asked before: its key)
-    if key is None:
-        key = _metric_key(as_text(metric, "metric"))
-        if type(metric) is str and len(_METRIC_BY_TEXT) < 4096:
-            _METRIC_BY_TEXT[metric] = key
+    key = asked_key(metric, "metric", _METRIC_BY_TEXT, _metric_key)
     entry = _cell_entry(design, materials, bom)
     v = entry["shown"].get(key, _MISSING)
     return excel_value(_shown_one(entry, key) if v is _MISSING else v)

@@ -29,8 +29,8 @@ from xlcell.tables import BOM_HEADER, FACTORY_HEADER, SENSITIVITY_HEADER
 if TYPE_CHECKING:  # the models are imported where a function uses them (issue 15: import udfs stays fast)
     from xlcell.factory import StepTable
 
-from ._excel import (as_2d, as_float, as_int, as_kv, as_table, as_text, excel_value, is_blank, is_blank_range, kv_out,
-                     udf, user_names)
+from ._excel import (as_2d, as_float, as_int, as_kv, as_table, as_text, asked_key, excel_value, is_blank, is_blank_range,
+                     kv_out, udf, user_names)
 from . import _cache
 from .cell import (FORMAT_KEY, design_entry, design_cached, designs_and_context_from_table_rows, format_from_range,
                    resolved, shown_value, table_rows)
@@ -290,11 +290,7 @@ def XLCELL_COST_VALUE(design: Any, item: Any, factory: Any = None, bom: Any = No
     item: a key of XLCELL_COST's result, e.g. cell_cost_usd, materials_share, bottleneck_step
     factory, bom, steps, materials: optional, as for XLCELL_COST
     """
-    key = _ITEM_BY_TEXT.get(item) if type(item) is str else None  # (a text asked before: its key)
-    if key is None:
-        key = _metric(as_text(item, "item"))
-        if type(item) is str and len(_ITEM_BY_TEXT) < 4096:
-            _ITEM_BY_TEXT[item] = key
+    key = asked_key(item, "item", _ITEM_BY_TEXT, _metric)
     entry = _cost_entry(design, factory, bom, steps, materials)
     v = entry["shown"].get(key, _MISSING)
     return excel_value(_cost_one(entry, key) if v is _MISSING else v)

@@ -52,7 +52,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -1717,12 +1717,24 @@ def _salt_balance(d: CellDesign, k: Array, D: tuple[Array, Array, Array], charge
     t = dict(k=k, c0=d.electrolyte_concentration_mol_m3, a=e_u * L_u * h_u / 3.0, b0=e_s * L_s * h_u,
              b1=e_o * L_o * h_u, cs0=e_s * L_s**2 / (2.0 * D_s), cs1=e_o * L_o * L_s / D_s, cs2=e_o * L_o**2 / (3.0 * D_o),
              m0=e_s * L_s, m1=e_u * L_u + e_o * L_o, e_u=e_u, L_u=L_u, e_o=e_o, L_o=L_o, L_s=L_s, D_s=D_s, D_o=D_o)
+    t["phi"] = _salt_reach(t)
+    return t
+
+
+def _salt_reach(t: Mapping[str, Array]) -> Array:
+    """φ, the share of the consuming electrode the salt reaches (0 to 1), from the balance's terms ``t`` of
+    :func:`_salt_balance` (or terms changed from them): the positive root of A φ² + B φ + C = c0 M / k, clipped.
+
+    Parameters
+    ----------
+    t : mapping
+        The terms ``a``, ``b0``, ``b1``, ``cs0``, ``cs1``, ``cs2``, ``m0``, ``m1``, ``c0`` and ``k`` (SI).
+    """
     B, C, M = t["b0"] + t["b1"], t["cs0"] + t["cs1"] + t["cs2"], t["m0"] + t["m1"]
     with np.errstate(divide="ignore"):
-        avail = t["c0"] * M / k
+        avail = t["c0"] * M / t["k"]
     disc = B**2 + 4.0 * t["a"] * np.maximum(avail - C, 0.0)
-    t["phi"] = np.clip((-B + np.sqrt(disc)) / (2.0 * t["a"]), 0.0, 1.0)
-    return t
+    return np.clip((-B + np.sqrt(disc)) / (2.0 * t["a"]), 0.0, 1.0)
 
 
 def _salt_limit(t: Mapping[str, Array], f: Array, scale: Array = 1.0) -> Array:
@@ -1810,14 +1822,19 @@ def _check_salt_law(d: CellDesign) -> None:
     """A salt diffusivity law must give a diffusivity > 0 from 0 to 5 c0
     (:func:`xlcell.transport.check_salt_diffusivity_law`): refused naming its ``salt_diffusivity_*`` key and the
     design. Only designs with a law are checked (a constant diffusivity costs nothing)."""
-    law = salt_law(d)
+    _check_law(salt_law(d), check_salt_diffusivity_law, "salt_diffusivity_")
+
+
+def _check_law(law: Mapping[str, Array], check: Callable[..., Any], prefix: str) -> None:
+    """``check`` (a law's check in :mod:`xlcell.transport`) of ``law`` where any coefficient is not 0, its error
+    naming the design's key (``prefix`` + the coefficient) and the design instead of the law."""
     if not _has_salt_law(law):
         return
     try:
-        check_salt_diffusivity_law(**law)
+        check(**law)
     except InputError as e:  # the law's own names, as the design's keys
         where = e.where.replace("law", "design") if e.where else None
-        raise InputError(f"salt_diffusivity_{e.name}", e.value, e.allowed, where) from None
+        raise InputError(f"{prefix}{e.name}", e.value, e.allowed, where) from None
 
 
 _CONDUCTIVITY_LAW_FIELDS = ("conductivity_linear", "conductivity_quadratic", "conductivity_cubic")
@@ -1837,14 +1854,7 @@ def conductivity_law(d: CellDesign) -> dict[str, Array]:
 def _check_conductivity_law(d: CellDesign) -> None:
     """A conductivity law must give a conductivity > 0 from 0 to 5 c0 (:func:`xlcell.transport.check_conductivity_law`):
     refused naming its ``conductivity_*`` key and the design. Only designs with a law are checked."""
-    law = conductivity_law(d)
-    if not _has_salt_law(law):
-        return
-    try:
-        check_conductivity_law(**law)
-    except InputError as e:  # the law's own names, as the design's keys
-        where = e.where.replace("law", "design") if e.where else None
-        raise InputError(f"conductivity_{e.name}", e.value, e.allowed, where) from None
+    _check_law(conductivity_law(d), check_conductivity_law, "conductivity_")
 
 
 def _max_scale(t: Mapping[str, Array], f: Array) -> Array:

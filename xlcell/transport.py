@@ -22,6 +22,7 @@ scripts/salt_discharge_rebuild.py uses it).
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Mapping
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -248,6 +249,21 @@ def _cubic_positive(p0: np.ndarray, p1: np.ndarray, p2: np.ndarray, p3: np.ndarr
     return ok
 
 
+def _bounded_coefficients(coefficients: Mapping[str, tuple[ArrayLike, tuple[float, float]]]) -> list[np.ndarray]:
+    """A law's coefficients (name -> (value, (lowest, highest))) as float arrays, in order; the first not finite or
+    out of its bounds refused (:class:`~xlcell.errors.InputError` naming it and the law)."""
+    out = []
+    for name, (v, (lo, hi)) in coefficients.items():
+        a = np.asarray(v, dtype=float)
+        bad = ~np.isfinite(a) | (a < lo) | (a > hi)
+        if bad.any():
+            j = int(np.flatnonzero(bad.ravel())[0])
+            raise InputError(name, float(a.ravel()[j]), f"a finite number from {lo:g} to {hi:g}",
+                             f"law {j + 1}" if a.size > 1 else None)
+        out.append(a)
+    return out
+
+
 def _largest_coefficient(j: int, shape: tuple[int, ...], **coefficients: np.ndarray) -> tuple[str, float]:
     """The name and value of the law's coefficient of the largest magnitude at flat index ``j`` (the first of equals):
     what a law that turns non-positive is refused by (the coefficient a user most likely typed)."""
@@ -268,18 +284,10 @@ def check_salt_diffusivity_law(inverse: ArrayLike = 0.0, linear: ArrayLike = 0.0
     inverse, linear, quadratic, exponent : array_like
         q_-1, q_1, q_2 and β of :func:`salt_diffusivity_factor`.
     """
-    vals = {"inverse": inverse, "linear": linear, "quadratic": quadratic, "exponent": exponent}
-    out = []
-    for name, v in vals.items():
-        a = np.asarray(v, dtype=float)
-        lo, hi = _LAW_BOUNDS[name]
-        bad = ~np.isfinite(a) | (a < lo) | (a > hi)
-        if bad.any():
-            j = int(np.flatnonzero(bad.ravel())[0])
-            raise InputError(name, float(a.ravel()[j]), f"a finite number from {lo:g} to {hi:g}",
-                             f"law {j + 1}" if a.size > 1 else None)
-        out.append(a)
-    inv, lin, quad, beta = out
+    inv, lin, quad, beta = _bounded_coefficients({"inverse": (inverse, _LAW_BOUNDS["inverse"]),
+                                                  "linear": (linear, _LAW_BOUNDS["linear"]),
+                                                  "quadratic": (quadratic, _LAW_BOUNDS["quadratic"]),
+                                                  "exponent": (exponent, _LAW_BOUNDS["exponent"])})
     # the polynomial part P(x) = q_-1 + q_0 x + q_1 x² + q_2 x³ (g(x) x e^(β (x - 1)): > 0 for x > 0 iff the law is)
     shape = np.broadcast_shapes(inv.shape, lin.shape, quad.shape)
     bad = ~_cubic_positive(inv, 1.0 - inv - lin - quad, lin, quad)
@@ -334,17 +342,8 @@ def check_conductivity_law(linear: ArrayLike = 0.0, quadratic: ArrayLike = 0.0,
     linear, quadratic, cubic : array_like
         k_1, k_2, k_3 of :func:`conductivity_factor` (dimensionless).
     """
-    out = []
-    lo, hi = _CONDUCTIVITY_BOUNDS
-    for name, v in (("linear", linear), ("quadratic", quadratic), ("cubic", cubic)):
-        a = np.asarray(v, dtype=float)
-        bad = ~np.isfinite(a) | (a < lo) | (a > hi)
-        if bad.any():
-            j = int(np.flatnonzero(bad.ravel())[0])
-            raise InputError(name, float(a.ravel()[j]), f"a finite number from {lo:g} to {hi:g}",
-                             f"law {j + 1}" if a.size > 1 else None)
-        out.append(a)
-    lin, quad, cub = out
+    b = _CONDUCTIVITY_BOUNDS
+    lin, quad, cub = _bounded_coefficients({"linear": (linear, b), "quadratic": (quadratic, b), "cubic": (cubic, b)})
     shape = np.broadcast_shapes(lin.shape, quad.shape, cub.shape)
     bad = ~_cubic_positive(1.0 - lin - quad - cub, lin, quad, cub)
     if bad.any():
