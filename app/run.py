@@ -32,6 +32,10 @@ def _run(args: argparse.Namespace) -> int:
     from .macros import hypervolume_text, run_file
 
     refuse_non_xlsx(args.out)
+    if args.wait is not None and not 0.0 <= args.wait < float("inf"):  # (a NaN fails both)
+        from xlcell.errors import InputError
+
+        raise InputError("wait", args.wait, "a finite number of seconds >= 0")
     result = run_file(args.macro, args.book, args.out, args.sheet if args.macro == "rebuild" else None, quiet=args.quiet,
                       wait_s=args.wait)
     if args.macro == "report":

@@ -150,3 +150,15 @@ def test_a_lock_left_by_a_killed_job_is_taken_over(tmp_path):
     assert read_holder(lock)["pid"] == p.pid  # left behind by the dead job
     front = run_file("pareto", book, quiet=True, wait_s=0)
     assert len(_front_points(book)) == len(front) == 5 and not lock.exists()
+
+
+@pytest.mark.parametrize("wait", ["-1", "nan", "inf"])
+def test_a_wait_that_is_not_a_time_is_refused_before_the_book_is_touched(tmp_path, capsys, wait):
+    # `run pareto --wait -1` was accepted (taken for 0) and `nan` for no wait at all
+    from app.cli import main
+
+    book = _small(tmp_path / "book.xlsx")
+    before = book.read_bytes()
+    assert main(["run", "pareto", str(book), "--quiet", "--wait", wait]) == 2
+    assert f"wait = {wait}: must be a finite number of seconds >= 0" in capsys.readouterr().err
+    assert book.read_bytes() == before and not lock_path(book).exists()
