@@ -107,3 +107,15 @@ def test_rate_capability_block(template_values):
     want = rate_capability(design_from_mapping({}), design_sheet.C_RATES).reshape(-1)
     got = [template_values[f"DESIGN!{L(col + 1)}{top + 1 + i}"] for i in range(len(design_sheet.C_RATES))]
     assert got == pytest.approx(list(want), rel=1e-9)
+
+
+def test_the_design_sheets_rate_chart_draws_straight_segments(fresh_template):
+    # drawn smoothed (no scatterStyle, no smooth element: LibreOffice's and Excel's default curve), it bumped between
+    # the computed C-rates where the model does not (as the report's chart did)
+    import re
+
+    with zipfile.ZipFile(fresh_template) as z:
+        xml = next(x for x in (z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart"))
+                   if "Rate capability" in x)
+    assert re.findall(r'scatterStyle val="(\w+)"', xml) == ["lineMarker"]
+    assert re.findall(r'smooth val="(\w+)"', xml) == ["0"]

@@ -15,7 +15,7 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference, ScatterChart, Series
+from openpyxl.chart import BarChart, Reference
 
 import xlcell
 from xlcell.cell import CellDesign, CellMetrics
@@ -173,20 +173,10 @@ def rate_section(wb: Workbook, ctx: ReportContext) -> None:
     last = 4 + len(RATE_GRID)
     # straight segments between the computed points: a smoothed line (the default without scatterStyle and smooth)
     # overshot between 0.75C and 1C, a bump the model does not have
-    chart = ScatterChart(scatterStyle="lineMarker")
-    chart.title = "Usable capacity vs C-rate"
-    chart.style = 13
-    chart.x_axis.title = "C-rate (1/h)"
-    chart.y_axis.title = "Usable capacity (Ah)"
-    s = Series(Reference(ws, min_col=3, min_row=4, max_row=last), Reference(ws, min_col=1, min_row=5, max_row=last),
-               title_from_data=True)
-    s.marker.symbol = "circle"
-    s.smooth = False
-    chart.series.append(s)
+    chart = style.scatter_chart("Usable capacity vs C-rate", "C-rate (1/h)", "Usable capacity (Ah)",
+                                [(Reference(ws, min_col=3, min_row=4, max_row=last),
+                                  Reference(ws, min_col=1, min_row=5, max_row=last), None)], lines=True)
     chart.legend = None
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.height, chart.width = 8, 16
     ws.add_chart(chart, "E4")
     # the note runs past column D: below the chart (rows of 15 pt, 0.529 cm), not hidden under it
     below_chart = 4 + math.ceil(chart.height / 0.529) + 1

@@ -11,7 +11,7 @@ Layout (generated from :func:`xlcell.design.design_keys` and :class:`xlcell.cell
 """
 from __future__ import annotations
 
-from openpyxl.chart import Reference, ScatterChart, Series
+from openpyxl.chart import Reference
 from openpyxl.workbook.workbook import Workbook
 
 from xlcell.cell import CellMetrics
@@ -109,22 +109,12 @@ def build(wb: Workbook, ctx) -> None:
         for j in range(3):
             style.style_result(ws.cell(row=top + i, column=RATE_COL + j))
 
-    chart = ScatterChart()
-    chart.title = "Rate capability"
-    chart.style = 13
-    chart.x_axis.title = "C-rate (1/h)"
-    chart.y_axis.title = "Usable capacity fraction (-)"
-    chart.y_axis.scaling.min = 0
-    chart.y_axis.scaling.max = 1.05
+    # straight segments between the computed points (as the report's curve): a smoothed line bumps between them
     xs = Reference(ws, min_col=RATE_COL, min_row=top + 1, max_row=top + len(C_RATES))
     ys = Reference(ws, min_col=RATE_COL + 1, min_row=top, max_row=top + len(C_RATES))
-    series = Series(ys, xs, title_from_data=True)
-    series.marker.symbol = "circle"
-    chart.series.append(series)
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
+    chart = style.scatter_chart("Rate capability", "C-rate (1/h)", "Usable capacity fraction (-)", [(ys, xs, None)],
+                                y_min=0, y_max=1.05, height=7.5, width=13, lines=True)
     chart.legend = None
-    chart.height, chart.width = 7.5, 13
     ws.add_chart(chart, f"{rc}{top + len(C_RATES) + 3}")
 
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
