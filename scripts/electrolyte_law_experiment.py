@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -39,9 +38,7 @@ from xlcell.cell import rate_capability  # noqa: E402
 from xlcell.design import design_from_mapping  # noqa: E402
 from xlcell.transport import SALT_LAW_RANGE, kirchhoff_mean  # noqa: E402
 
-_spec = importlib.util.spec_from_file_location("rate_dfn_table", ROOT / "scripts" / "rate_dfn_table.py")
-table = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(table)
+from scripts import rate_dfn_table as table  # noqa: E402  (the checkout's scripts/, a namespace package)
 
 PROPERTIES = ROOT / "tests" / "data" / "pybamm_electrolyte_properties.json"
 BEGIN, END = "<!-- dfn-electrolyte-law -->", "<!-- /dfn-electrolyte-law -->"

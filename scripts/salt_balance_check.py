@@ -18,7 +18,6 @@ Usage::
 """
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -33,9 +32,7 @@ from xlcell.cell import _rate_limits, _salt_limit, broadcast_fields_cell, chain,
 from xlcell.constants import FARADAY  # noqa: E402
 from xlcell.design import design_from_mapping  # noqa: E402
 
-_spec = importlib.util.spec_from_file_location("rate_dfn_table", ROOT / "scripts" / "rate_dfn_table.py")
-table = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(table)
+from scripts import rate_dfn_table as table  # noqa: E402  (the checkout's scripts/, a namespace package)
 
 
 def cell_grid(L_p, L_s, L_n, e_p, e_s, e_n, D_p, D_s, D_n, n_per=80):

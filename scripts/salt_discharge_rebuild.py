@@ -60,9 +60,7 @@ import xlcell.cell as cell  # noqa: E402
 from xlcell.constants import FARADAY, GAS_CONSTANT  # noqa: E402
 from xlcell.transport import conductivity_factor, kirchhoff_mean  # noqa: E402
 
-_spec = importlib.util.spec_from_file_location("rate_dfn_table", ROOT / "scripts" / "rate_dfn_table.py")
-table = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(table)
+from scripts import rate_dfn_table as table  # noqa: E402  (the checkout's scripts/, a namespace package)
 
 ORIGINAL = cell._rate_limits
 
