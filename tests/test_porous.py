@@ -1,0 +1,142 @@
+"""The reduced porous-electrode (DFN) model, ``xlcell.porous`` (issue 13).
+
+Checked against what we did not write: the roots of tan λ = λ (Carslaw & Jaeger, *Conduction of Heat in Solids*,
+§9.3, Table: λ₁ = 4.4934, λ₂ = 7.7253, λ₃ = 10.9041), the exact sphere's usable share under a constant flux (the
+closed form :func:`xlcell.cell.sphere_usable_fraction` tabulates Carslaw & Jaeger's series), the conservation of salt,
+and PyBaMM's DFN on published parameter sets (``tests/data/pybamm_dfn_reference.json``, written by
+``scripts/pybamm_dfn_reference.py``; no PyBaMM needed here), each set given to the porous model from what that file
+stores of it (``scripts/porous_dfn_check.py``): its OCP over the cycled window, its electrolyte's D(c), κ(c) and
+thermodynamic factor as PyBaMM evaluated them, its exchange currents and its solid conductivities. Targets are issue
+13's (capacity 1.5 %, retention 5 points up to 3C and 10 at 5C, the thickness cliff 10 %).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from scripts import porous_dfn_check as check
+from scripts import rate_dfn_table as table
+from xlcell.cell import sphere_usable_fraction
+from xlcell.errors import InputError
+from xlcell.porous import PorousCell, discharge, sphere_modes
+
+REF = table.load()
+T = table.TARGETS
+
+#: the comparisons that miss issue 13's targets (DFN against the porous model, measured)
+MISSES = {
+    ("ORegan2022", 3.0): "DFN 0.694 against 0.637 at 3C (-5.7 points; 0.635 on a 12-5-12 grid): O'Regan et al.'s "
+                         "solid diffusivities vary with the stoichiometry (the DFN's D(sto)); the porous model's "
+                         "particles carry one effective D each (the closed form's, fitted to its uniform reaction)",
+    ("ORegan2022", "1C"): "DFN 139.8 um against 124.7 um (-10.8 %): the effective solid diffusivities (above)",
+    ("ORegan2022", "2C"): "DFN 90.2 um against 76.0 um (-15.7 %): the effective solid diffusivities (above)",
+}
+
+
+def _mark(key):
+    return pytest.mark.xfail(strict=True, reason=MISSES[key]) if key in MISSES else ()
+
+
+@pytest.fixture(scope="module")
+def porous():
+    """Every set's retention at the DFN's C-rates and its 1C and 2C sweeps, by the porous model."""
+    out = {}
+    for name, s in REF["sets"].items():
+        ret, q20 = check.retention(s, s["retention"]["c_rates"])
+        out[name] = {"retention": ret, "capacity_Ah_m2": float(q20[0]) / 3600.0,
+                     "sweep": {k: check.sweep(s, k) for k in ("1C", "2C")}}
+    return out
+
+
+def test_sphere_modes_are_the_roots_of_tan_lambda_equal_lambda():
+    lam = sphere_modes(8)
+    np.testing.assert_allclose(np.tan(lam), lam, rtol=1e-10)
+    np.testing.assert_allclose(lam[:3], [4.4934, 7.7253, 10.9041], atol=1e-4)  # Carslaw & Jaeger §9.3
+    assert np.all(np.diff(lam) > np.pi * 0.95)  # one root per branch
+    assert 0.2 - np.sum(2.0 / sphere_modes(2000) ** 2) == pytest.approx(0.0, abs=2e-4)  # Σ 2/λ² = 1/5
+
+
+def _flat(n_p: Any, h: float, steep: bool) -> PorousCell:
+    """A cell limited by solid diffusion in its positive alone: a flat OCP, a highly conducting electrolyte, fast
+    kinetics, a large negative; the positive's particles of diffusion time n_p × the discharge's. ``steep``: the
+    positive's OCP falls by 1 V per 0.1 % of its window past the window's end (the cut-off 0.1 % past it), else it
+    stays flat into the headroom h (the cut-off where the surface reaches its stoichiometry's bound)."""
+    if steep:
+        pos = lambda x: (4.0 + 1e3 * np.minimum(x, 0.0), np.where(x < 0.0, 1e3, 0.0))  # noqa: E731
+    else:
+        pos = lambda x: (np.full_like(x, 4.0), np.zeros_like(x))  # noqa: E731
+    neg = lambda x: (np.full_like(x, 0.1), np.zeros_like(x))  # noqa: E731
+    r = 5e-6
+    return PorousCell(thickness_m=(50e-6, 10e-6, 50e-6), porosity=(0.3, 0.5, 0.3), bruggeman=(1.5, 1.5, 1.5),
+                      concentration_mol_m3=1000.0, diffusivity_m2_s=1e-6, conductivity_S_m=1e3, transference=0.3,
+                      capacity_C_m2=(4e5, 1e5), radius_m=(1e-7, r),
+                      solid_diffusivity_m2_s=(1e-12, r**2 / (np.asarray(n_p) * 3600.0)), exchange_A_m2=(1e4, 1e4),
+                      headroom=(0.5, h), ocp=(neg, pos), temperature_K=298.15, cutoff_V=3.0)
+
+
+def test_a_solid_limited_cell_delivers_the_exact_spheres_share():
+    # 1C on the positive's window, N = t_s/t_dis from 0.1 to 5: the modal particles against Carslaw & Jaeger's series
+    n_p = np.array([0.1, 0.5, 1.0, 2.0, 5.0])
+    out = discharge(_flat(n_p, 0.1, steep=True), 1e5 / 3600.0, nodes=(2, 1, 2), n_steps=800, n_modes=10)
+    assert out["ended"].all()
+    got = out["capacity_C_m2"] / 1e5
+    np.testing.assert_allclose(got, sphere_usable_fraction(n_p, 0.001), atol=0.002)  # measured: within 2e-4
+    assert np.all(np.diff(got) < 0)  # slower particles deliver less
+
+
+@pytest.mark.parametrize("h", [0.05, 0.2])
+def test_the_surface_may_run_into_its_headroom(h):
+    # a flat OCP into the headroom: the discharge ends where the surface reaches the stoichiometry's bound (SOC -h),
+    # the exact sphere's (1 + h) U(N/(1 + h))
+    n_p = np.array([5.0, 10.0, 20.0])  # where (1 + h) U(N/(1 + h)) < 1 (the closed form caps it at the window)
+    out = discharge(_flat(n_p, h, steep=False), 1e5 / 3600.0, nodes=(2, 1, 2), n_steps=800, n_modes=10)
+    np.testing.assert_allclose(out["capacity_C_m2"] / 1e5, sphere_usable_fraction(n_p, h), atol=0.01)
+
+
+def test_salt_is_conserved_and_each_design_is_its_own():
+    s = REF["sets"]["Chen2020"]
+    cell = check.porous_cell(s)
+    rates = np.array([0.5, 2.0, 3.0])
+    q = 50.0 * 3600.0
+    out = discharge(cell, q * rates / 3600.0)
+    np.testing.assert_allclose(out["salt_mol_m2"], out["salt_initial_mol_m2"], rtol=1e-8)
+    assert out["salt_min"][2] < 0.05 < out["salt_min"][0]  # 3C runs the positive's pores empty, C/2 does not
+    alone = discharge(cell, q * 3.0 / 3600.0)
+    assert alone["capacity_C_m2"][0] == pytest.approx(out["capacity_C_m2"][2], rel=1e-6)
+
+
+def test_bad_inputs_name_the_argument():
+    cell = _flat(1.0, 0.1, steep=True)
+    with pytest.raises(InputError, match="current_A_m2"):
+        discharge(cell, [10.0, -1.0])
+    with pytest.raises(InputError, match="n_steps"):
+        discharge(cell, 10.0, n_steps=0)
+
+
+@pytest.mark.parametrize("name", list(REF["sets"]))
+def test_capacity_at_c20_against_the_dfn(porous, name):
+    assert porous[name]["capacity_Ah_m2"] == pytest.approx(REF["sets"][name]["capacity_C20_Ah_m2"], rel=T["capacity"])
+
+
+@pytest.mark.parametrize("name,rate", [pytest.param(n, c, marks=_mark((n, c)), id=f"{n}-{c}C")
+                                       for n, s in REF["sets"].items() for c in s["retention"]["c_rates"] if c <= 5.0])
+def test_retention_against_the_dfn(porous, name, rate):
+    # includes the three past the electrolyte cliff that the closed form misses (Chen2020 3C, ORegan2022 5C)
+    r = REF["sets"][name]["retention"]
+    k = r["c_rates"].index(rate)
+    tol = T["retention_3C"] if rate <= 3.0 else T["retention_5C"]
+    assert porous[name]["retention"][k] == pytest.approx(r["fraction"][k], abs=tol)
+
+
+@pytest.mark.parametrize("name,sweep", [pytest.param(n, w, marks=_mark((n, w)), id=f"{n}-{w}")
+                                        for n in REF["sets"] for w in ("1C", "2C")])
+def test_thickness_cliff_against_the_dfn(porous, name, sweep):
+    # includes Ecker2015's 2C cliff, which the closed form misses by 18 %
+    r = REF["sets"][name]["thickness_sweep"][sweep]
+    x = porous[name]["sweep"][sweep]
+    if r["cliff_m"] is None:
+        assert x["cliff_m"] is None or x["cliff_m"] > r["pos_thickness_m"][-1]
+    else:
+        assert x["cliff_m"] == pytest.approx(r["cliff_m"], rel=T["cliff"])
