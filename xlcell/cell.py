@@ -1457,6 +1457,28 @@ def pulse_ocv_loss(surface_share: Array, ocv_slope_V: Array, loss_soc10_V: Array
     return np.where(curve[1][-1] > 0.0, H, curve[0] * delta)
 
 
+def ocv_loss_curve(surface_share: Array, ocv_slope_V: Array, loss_soc10_V: Array, loss_soc5_V: Array,
+                   loss_soc0_V: Array) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`pulse_ocv_loss` and its slope: the OCP an electrode loses (V) at the move Δ of its surface from 50 % SOC
+    toward its window's discharge end, and d(loss)/dΔ (V per window); without a curve (``loss_soc0_V`` 0) the tangent
+    s Δ and s. The porous-electrode model's OCP below 50 % SOC (:mod:`xlcell.porous`).
+
+    Parameters
+    ----------
+    surface_share : array_like
+        Δ, the move from 50 % SOC as a share of the cycled window (>= 0).
+    ocv_slope_V : array_like
+        |dU/dSOC| at 50 % SOC per unit of the cycled window (V, >= 0).
+    loss_soc10_V, loss_soc5_V, loss_soc0_V : array_like
+        |U(50 % SOC) - U(x % SOC)| at 10, 5 and 0 % SOC (V).
+    """
+    delta = np.asarray(surface_share, dtype=float)
+    curve = _ocv_curve(ocv_slope_V, loss_soc10_V, loss_soc5_V, loss_soc0_V)
+    H, dH = _ocv_curve_at(delta, curve)
+    has = curve[1][-1] > 0.0
+    return np.where(has, H, curve[0] * delta), np.where(has, dH, curve[0] + 0.0 * delta)
+
+
 def _ocv_excess(delta: Array, curve: tuple[Array, list[Array], list[Array]]) -> tuple[np.ndarray, np.ndarray]:
     """The curve's loss beyond the tangent s Δ and its slope (0 and 0 where there is no curve)."""
     H, dH = _ocv_curve_at(delta, curve)
@@ -2118,7 +2140,7 @@ __all__ = [
     "am_volume_fraction", "specific_area", "charge_transfer_asi", "neg_thickness_for_np", "resolve",
     "binder_coverage", "broadcast_fields_cell", "composite_density", "areal_capacity_of", "specific_area_of",
     "charge_transfer_asi_of", "sphere_usable_fraction", "sphere_critical_number", "bv_overpotential", "pulse_current",
-    "pulse_ocv_loss", "OCV_NODE_KEYS", "OCV_NODE_SOCS",
+    "pulse_ocv_loss", "ocv_loss_curve", "OCV_NODE_KEYS", "OCV_NODE_SOCS",
     "pulse_solid_limit", "pulse_solid_resistance", "pulse_surface_share", "sphere_surface_change",
     "surface_headroom", "cutoff_voltage", "feasibility", "is_resolved", "metric_names", "metric_group",
 ]

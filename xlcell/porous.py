@@ -38,7 +38,7 @@ from numpy.typing import ArrayLike
 from xlcell.constants import FARADAY, GAS_CONSTANT
 from xlcell.errors import InputError
 
-__all__ = ["PorousCell", "discharge", "sphere_modes"]
+__all__ = ["PorousCell", "design_cell", "discharge", "rate_capability", "sphere_modes"]
 
 #: an OCP: SOC within the cycled window (M, N) -> (potential V, dU/dSOC V) of that electrode
 Ocp = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
@@ -418,3 +418,153 @@ def discharge(cell: PorousCell, current_A_m2: ArrayLike, *, nodes: tuple[int, in
     return {"capacity_C_m2": I * t_fin, "time_s": t_fin, "ended": done, "voltage_V": V, "t_s": tt,
             "salt_min": salt_min, "salt_mol_m2": np.sum(eps * dx * c, axis=1),
             "salt_initial_mol_m2": np.sum(eps * dx * c0, axis=1)}
+
+
+# ------------------------------------------------------------------ a design's cell
+def _design_ocp(slope: np.ndarray, losses: tuple[np.ndarray, ...], u50: np.ndarray, sign: float) -> Ocp:
+    """An electrode's OCP against SOC from its design keys: below 50 % SOC the curve through its OCP's nodes
+    (:func:`xlcell.cell.ocv_loss_curve`; past the window's end a line), above it the tangent at 50 % SOC. ``sign`` +1
+    for the positive (its potential falls as the SOC does), −1 for the negative."""
+    from xlcell.cell import ocv_loss_curve
+
+    def ocp(soc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        move = np.maximum(0.5 - soc, 0.0)
+        loss, dloss = ocv_loss_curve(move, slope, *losses)
+        up = soc > 0.5
+        u = u50 + sign * np.where(up, slope * (soc - 0.5), -loss)
+        return u, sign * np.where(up, slope, dloss) + 0.0 * soc
+    return ocp
+
+
+def _tail_ocp(ocv: np.ndarray, v_cut: np.ndarray, tail: np.ndarray) -> Ocp:
+    """The cell's open-circuit voltage against SOC from the closed form's tail, (OCV − V_cut)(1 − q^(1/s)) + V_cut
+    over the delivered share q = 1 − SOC (:func:`xlcell.cell.rate_capability`'s ``ocv_tail`` s; continued past
+    q = 1 as the same power), given to the positive where neither electrode carries an OCP curve."""
+    def ocp(soc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        q = np.maximum(1.0 - soc, 1e-12)
+        e = 1.0 / tail
+        return v_cut + (ocv - v_cut) * (1.0 - q**e), (ocv - v_cut) * e * q ** (e - 1.0)
+    return ocp
+
+
+def _pick(a: Ocp, b: Ocp, use_a: np.ndarray) -> Ocp:
+    def ocp(soc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        ua, da = a(soc)
+        ub, db = b(soc)
+        return np.where(use_a, ua, ub), np.where(use_a, da, db)
+    return ocp
+
+
+def design_cell(design, fmt=None, *, calendering=None, repeat: int = 1) -> tuple[PorousCell, tuple[int, ...], np.ndarray]:
+    """The porous model's cells of xlcell designs, from their design keys and the cell model's chain.
+
+    Each electrode's OCP is the curve through its OCP's nodes (``ocv_slope_V``, ``ocv_loss_soc10_V``, ``_soc5_V``,
+    ``_soc0_V``; the library material's where blank) about the cell's open-circuit voltage at 50 % SOC; where neither
+    electrode carries a curve (every node 0) the positive takes the closed form's end-of-discharge tail
+    (``ocv_tail``) between the open-circuit and the cut-off voltage. The exchange currents are the charge-transfer
+    ASIs' (RT/(F ASI_ct)), the electronic conductivities and the electrolyte's transport the chain's (calendering and
+    its anisotropy included), the electrolyte's laws the design's (``salt_diffusivity_*``, ``conductivity_*``; the
+    thermodynamic factor 1), the separator's Bruggeman exponent ``sep_bruggeman_exponent``; the hardware's ASI is in
+    series.
+
+    Parameters
+    ----------
+    design : CellDesign
+        Designs (SI; broadcasting).
+    fmt : CellFormat, optional
+        The cell format (its hardware ASI; default :class:`~xlcell.pouch.CellFormat`).
+    calendering : mapping, optional
+        The calendering context (:func:`xlcell.cell.evaluate_cell`).
+    repeat : int
+        Each design this many times in a row (a population of designs × C-rates).
+
+    Returns
+    -------
+    (PorousCell, shape, window capacity)
+        The cells flattened to ``(M,)`` (M = designs × ``repeat``), the designs' broadcast shape, and each cell's
+        capacity per m² of its smaller window (C/m², the C-rate's basis).
+    """
+    from xlcell import cell as cm
+    from xlcell.transport import conductivity_factor, salt_diffusivity_factor
+
+    d = cm.broadcast_fields_cell(cm.resolve(design))
+    shape = np.shape(d.pos.thickness_m)
+    c = cm.chain(d, fmt, calendering)
+    cm._check_cutoff(d, c["ocv_V"])
+
+    def flat(x):
+        return np.repeat(np.broadcast_to(np.asarray(x, dtype=float), shape).reshape(-1), repeat).reshape(-1, 1)
+
+    p, n, s = d.pos, d.neg, d.sep
+    T = d.temperature_K
+    ocv, v_cut = flat(c["ocv_V"]), flat(cm.cutoff_voltage(d, c["ocv_V"]))
+    iso = not dict(calendering or {}).get("anisotropic_transport", True)
+    ion = [1.0, 1.0] if iso else [np.sqrt(cm.electronic_conductivity(d, e, calendering)["anisotropy"])
+                                                for e in ("neg", "pos")]
+    b = flat(d.bruggeman_exponent)
+    b_s = flat(cm.separator_bruggeman(d))
+    # an electrode whose ions pass a tortuosity factor A more: the effective transport ε^b / A = ε^(b + ln A / ln(1/ε))
+    b_e = [b + np.log(flat(a)) / np.log(1.0 / flat(e.porosity)) for a, e in zip(ion, (n, p))]
+    nodes = [tuple(flat(getattr(e, k)) for k in cm.OCV_NODE_KEYS) for e in (n, p)]
+    slopes = [flat(e.ocv_slope_V) for e in (n, p)]
+    curve = [_design_ocp(slopes[0], nodes[0], np.zeros_like(ocv), -1.0), _design_ocp(slopes[1], nodes[1], ocv, 1.0)]
+    none = (nodes[0][-1] <= 0.0) & (nodes[1][-1] <= 0.0)
+    flat_n = lambda x: (np.zeros_like(x), np.zeros_like(x))  # noqa: E731
+    ocp_n = _pick(flat_n, curve[0], none)
+    ocp_p = _pick(_tail_ocp(ocv, v_cut, flat(d.ocv_tail)), curve[1], none)
+    law = {k: flat(v) for k, v in cm.salt_law(d).items()}
+    klaw = {k: flat(v) for k, v in cm.conductivity_law(d).items()}
+    cap = (flat(c["neg_areal_capacity_C_m2"])[:, 0], flat(c["pos_areal_capacity_C_m2"])[:, 0])
+    cell = PorousCell(
+        thickness_m=tuple(flat(x)[:, 0] for x in (n.thickness_m, s.thickness_m, p.thickness_m)),
+        porosity=tuple(flat(x)[:, 0] for x in (n.porosity, s.porosity, p.porosity)),
+        bruggeman=(b_e[0][:, 0], b_s[:, 0], b_e[1][:, 0]),
+        concentration_mol_m3=flat(d.electrolyte_concentration_mol_m3)[:, 0],
+        diffusivity_m2_s=flat(d.electrolyte_diffusivity_m2_s)[:, 0],
+        conductivity_S_m=flat(d.electrolyte_conductivity_S_m)[:, 0], transference=flat(d.transference_number)[:, 0],
+        capacity_C_m2=cap, radius_m=(flat(n.particle_radius_m)[:, 0], flat(p.particle_radius_m)[:, 0]),
+        solid_diffusivity_m2_s=(flat(n.solid_diffusivity_m2_s)[:, 0], flat(p.solid_diffusivity_m2_s)[:, 0]),
+        exchange_A_m2=(flat(cm._exchange(c["asi_ct_neg_ohm_m2"], T))[:, 0], flat(cm._exchange(c["asi_ct_pos_ohm_m2"], T))[:, 0]),
+        headroom=(flat(cm.surface_headroom(n, "neg"))[:, 0], flat(cm.surface_headroom(p, "pos"))[:, 0]),
+        ocp=(ocp_n, ocp_p), temperature_K=flat(T)[:, 0], cutoff_V=v_cut[:, 0],
+        series_asi_ohm_m2=flat(c["asi_hardware_ohm_m2"])[:, 0],
+        diffusivity_law=lambda x: salt_diffusivity_factor(x, **law),
+        conductivity_law=lambda x: conductivity_factor(x, **klaw),
+        solid_conductivity_S_m=(flat(c["neg_sigma_through_S_m"])[:, 0], flat(c["pos_sigma_through_S_m"])[:, 0]))
+    return cell, shape, np.minimum(*cap)
+
+
+def rate_capability(design, c_rates: ArrayLike, fmt=None, *, calendering=None, **kw) -> np.ndarray:
+    """Usable capacity fraction versus C-rate by the porous-electrode model: :func:`xlcell.cell.rate_capability`'s
+    numbers with the reaction's distribution resolved (every design and C-rate one cell of one population).
+
+    Parameters
+    ----------
+    design : CellDesign
+        Designs of broadcast shape ``S``.
+    c_rates : array_like
+        C-rates (1/h) on the smaller window's capacity, shape ``K``, each > 0.
+    fmt : CellFormat, optional
+        The cell format.
+    calendering : mapping, optional
+        The calendering context.
+    **kw
+        Passed to :func:`discharge` (``nodes``, ``n_steps``, ``n_modes``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``S + K``: the charge delivered to the cut-off over the smaller window's capacity.
+
+    Raises
+    ------
+    InputError
+        No C-rate, or one that is not a number > 0 (names ``c_rates``); the design's own checks.
+    """
+    from xlcell.cell import _check_c_rates
+
+    c = _check_c_rates(c_rates)
+    cell, shape, q = design_cell(design, fmt, calendering=calendering, repeat=c.size)
+    i = q * np.tile(c.reshape(-1), q.size // c.size) / 3600.0  # design-major, then C-rate
+    out = discharge(cell, i, **kw)["capacity_C_m2"] / q
+    return out.reshape(shape + c.shape)
