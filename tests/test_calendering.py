@@ -348,7 +348,7 @@ def test_calendered_thickness_refuses_a_porosity_rise():
 
 # --- a line load at which the cell has no rated voltage is flagged in its row ---------------------------------------
 # The review's case: an LFP positive of 93.9/4/2.1 wt% swept from 0 N/mm. Uncalendered (ε0 = 0.474) its carbon volume
-# fraction 0.0199 is below the percolation threshold φ_c0 = 0.02 (σ is the phosphate's own ~1e-8 S/m); compaction
+# fraction 0.0198 is below the percolation threshold φ_c0 = 0.02 (σ is the phosphate's own ~1e-8 S/m); compaction
 # lowers φ_c and raises φ, so from 50 N/mm on the network conducts. The whole sweep raised "nominal_voltage_V =
 # -80092.6 (design 1): must be > 0 V" because of the 0 N/mm row alone.
 LFP_SWEEP = np.array([0.0, 50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0]) * 1e3
@@ -385,7 +385,7 @@ def test_the_refusal_of_a_row_says_why_in_display_units():
     micro, _ = _lfp(LFP_SWEEP)
     why = cal.refusal_reasons(micro)
     assert why[1:] == [""] * 6
-    assert why[0].startswith("no rated cell at 0 N/mm: the coating does not conduct (carbon volume fraction 0.0199 "
+    assert why[0].startswith("no rated cell at 0 N/mm: the coating does not conduct (carbon volume fraction 0.0198 "
                              "below its percolation threshold 0.02")
     # 94/4/2 wt%: at 50 N/mm the network percolates, but barely: it conducts too little for a rated cell
     m2, c2 = _lfp(np.array([50e3, 100e3]), am_frac=0.94)
@@ -415,7 +415,7 @@ def test_a_sweeps_rows_equal_each_row_evaluated_alone(am, q):
 @pytest.mark.parametrize("args,error,message", [
     # inputs wrong for every row still raise the typed error naming the argument, as before, even in a sweep whose
     # first row is not rated
-    (("LFP", 0.939, 0.04, np.array([0.0, -1e3])), InputError, r"line_load_N_mm = -1: must be a number >= 0 N/mm"),
+    (("LFP", 0.939, 0.04, np.array([0.0, -1e3])), InputError, r"line_load_N_mm = -1 \(design 2\): must be a number >= 0 N/mm"),
     (("LFP", 1.2, 0.04, LFP_SWEEP), InputError, r"am_frac = 1.2"),
     (("LFP", 0.939, 1.5, LFP_SWEEP), InputError, r"binder_frac = 1.5"),
     (("unobtainium", 0.939, 0.04, LFP_SWEEP), UnknownMaterialError, "unobtainium"),
