@@ -423,3 +423,26 @@ def test_a_sweeps_rows_equal_each_row_evaluated_alone(am, q):
 def test_inputs_wrong_for_every_row_still_raise(args, error, message):
     with pytest.raises(error, match=message):
         cal.hierarchy(*args)
+
+
+def test_a_flagged_row_broadcasts_with_design_arrays_the_microstructure_does_not_see():
+    # a separator array (2, 1) moves the cell, not the calendered positive: the flags take the cell's shape (2, 3)
+    from xlcell.design import design_from_mapping
+
+    d = design_from_mapping({"pos_material": "LFP"})
+    d = dataclasses.replace(d, sep=dataclasses.replace(d.sep, thickness_m=np.array([[15e-6], [25e-6]])))
+    q = np.array([0.0, 100e3, 500e3])
+    micro, cell = cal.calendering_performance(d, q, material="LFP")
+    assert micro.porosity.shape == (3,) and micro.rated.shape == cell.energy_J.shape == (2, 3)
+    assert micro.rated.tolist() == [[False, True, True]] * 2
+    assert np.isnan(cell.energy_J[:, 0]).all() and np.isfinite(cell.energy_J[:, 1:]).all()
+    _, thin = cal.calendering_performance(dataclasses.replace(d, sep=dataclasses.replace(d.sep, thickness_m=15e-6)),
+                                          q[1:], material="LFP")
+    assert np.array_equal(cell.energy_J[0, 1:], thin.energy_J)
+    why = cal.refusal_reasons(micro)
+    assert [bool(w) for w in why] == [True, False, False] * 2 and why[0] == why[3]
+    # calender alone evaluates no cell: nothing to say, and refusal_reasons says so
+    _, alone = cal.calender(d, q, material="LFP")
+    assert alone.rated is None
+    with pytest.raises(InputError, match="micro.rated = blank: must be set"):
+        cal.refusal_reasons(alone)

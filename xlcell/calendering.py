@@ -767,13 +767,17 @@ def refusal_reasons(micro: Microstructure) -> list[str]:
     micro : Microstructure
         The microstructure of :func:`calendering_performance` (its ``rated`` set).
     """
-    rated = np.asarray(micro.rated, dtype=bool).reshape(-1)
+    if micro.rated is None:
+        raise InputError("micro.rated", None, "set: a microstructure of calendering_performance (calender alone "
+                         "evaluates no cell)")
+    shape = np.broadcast_shapes(np.shape(micro.rated), np.shape(micro.porosity))
+    rated = np.broadcast_to(np.asarray(micro.rated, dtype=bool), shape).reshape(-1)
     out = [""] * rated.size
     if rated.all():
         return out
 
     def flat(x: Array) -> np.ndarray:
-        return np.broadcast_to(np.asarray(x, dtype=float), micro.porosity.shape).reshape(-1)
+        return np.broadcast_to(np.asarray(x, dtype=float), shape).reshape(-1)
 
     q = flat(LINE_LOAD.from_si(micro.line_load_N_m))
     phi, phi_c, net = flat(micro.carbon_volume_fraction), flat(micro.percolation_threshold), flat(micro.sigma_network_S_m)
