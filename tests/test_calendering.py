@@ -415,7 +415,8 @@ def test_a_sweeps_rows_equal_each_row_evaluated_alone(am, q):
 @pytest.mark.parametrize("args,error,message", [
     # inputs wrong for every row still raise the typed error naming the argument, as before, even in a sweep whose
     # first row is not rated
-    (("LFP", 0.939, 0.04, np.array([0.0, -1e3])), InputError, r"line_load_N_mm = -1 \(design 2\): must be a number >= 0 N/mm"),
+    (("LFP", 0.939, 0.04, np.array([0.0, -1e3])), InputError,
+     r"line_load_N_mm = -1 \(design 2\): must be a number >= 0 N/mm"),
     (("LFP", 1.2, 0.04, LFP_SWEEP), InputError, r"am_frac = 1.2"),
     (("LFP", 0.939, 1.5, LFP_SWEEP), InputError, r"binder_frac = 1.5"),
     (("unobtainium", 0.939, 0.04, LFP_SWEEP), UnknownMaterialError, "unobtainium"),

@@ -780,7 +780,8 @@ def refusal_reasons(micro: Microstructure) -> list[str]:
         return np.broadcast_to(np.asarray(x, dtype=float), shape).reshape(-1)
 
     q = flat(LINE_LOAD.from_si(micro.line_load_N_m))
-    phi, phi_c, net = flat(micro.carbon_volume_fraction), flat(micro.percolation_threshold), flat(micro.sigma_network_S_m)
+    phi, phi_c = flat(micro.carbon_volume_fraction), flat(micro.percolation_threshold)
+    net = flat(micro.sigma_network_S_m)
     sigma, kappa, eps = flat(micro.sigma_through_S_m), flat(micro.kappa_eff_through_S_m), flat(micro.porosity)
     ionic = kappa < sigma  # the coating's electrolyte path resists more than its electronic path
     for i in np.flatnonzero(~rated):

@@ -1116,7 +1116,8 @@ def chain(d: CellDesign, fmt: CellFormat | None = None, calendering: Mapping[str
     return dict(out)
 
 
-def _chain(d: CellDesign, f: CellFormat, calendering: Mapping[str, Any] | None, check_rated: bool = True) -> dict[str, Array]:
+def _chain(d: CellDesign, f: CellFormat, calendering: Mapping[str, Any] | None,
+           check_rated: bool = True) -> dict[str, Array]:
     """:func:`chain` computed (the format given)."""
     check_format(f)
     p, n, s = d.pos, d.neg, d.sep
