@@ -83,8 +83,8 @@ def report_context(values: Mapping[str, Any] | None = None, materials: Mapping[s
     if cal_material is not None:
         try:
             calendered = studies.calendering_study(design, cal_material, cal_study)
-        except XlcellError as exc:  # e.g. LFP: its coating does not conduct at the sweep's lightest line loads, and
-            # the chain refuses such a cell (no rated voltage); the report says so instead of failing (it did, whole)
+        except XlcellError as exc:  # a refusal of the whole sweep: the report says so instead of failing (a line
+            # load without a rated cell, e.g. LFP below percolation at 0 N/mm, is not one: the model flags its row)
             q = np.asarray(unit_to_display(cal_study.line_loads_N_m, "N/mm"), dtype=float)
             cal_note = f"The line-load sweep ({q[0]:g} to {q[-1]:g} N/mm) of {material} could not be evaluated: {exc}"
     sim, sim_note, sim_picture = report_simulation(design, cal_material, float(cal_study.solids_fraction))

@@ -344,3 +344,106 @@ def test_calendered_thickness_refuses_a_porosity_rise():
     with pytest.raises(InputError, match="eps_after = 0.5"):
         cal.calendered_thickness(170e-6, np.array([0.47, 0.47]), np.array([0.3, 0.5]))
     assert cal.calendered_thickness(170e-6, 0.47, 0.47) == pytest.approx(170e-6)  # no compaction: unchanged
+
+
+# --- a line load at which the cell has no rated voltage is flagged in its row ---------------------------------------
+# The review's case: an LFP positive of 93.9/4/2.1 wt% swept from 0 N/mm. Uncalendered (ε0 = 0.474) its carbon volume
+# fraction 0.0198 is below the percolation threshold φ_c0 = 0.02 (σ is the phosphate's own ~1e-8 S/m); compaction
+# lowers φ_c and raises φ, so from 50 N/mm on the network conducts. The whole sweep raised "nominal_voltage_V =
+# -80092.6 (design 1): must be > 0 V" because of the 0 N/mm row alone.
+LFP_SWEEP = np.array([0.0, 50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0]) * 1e3
+
+
+def _lfp(q, am_frac=0.939):
+    return cal.hierarchy("LFP", am_frac, 0.04, q)
+
+
+def _cell_columns(cell):
+    return {s.name: np.asarray(getattr(cell, s.name)) for s in specs(cell)}
+
+
+def test_a_sweep_flags_the_line_load_whose_coating_does_not_conduct():
+    micro, cell = _lfp(LFP_SWEEP)
+    assert micro.rated.tolist() == [False] + [True] * 6
+    # the microstructure of that row is physical and says why: no carbon network below the percolation threshold
+    assert micro.carbon_volume_fraction[0] < micro.percolation_threshold[0] and micro.sigma_network_S_m[0] == 0.0
+    assert np.all(micro.carbon_volume_fraction[1:] > micro.percolation_threshold[1:])
+    assert np.isfinite(micro.porosity).all() and np.isfinite(micro.sigma_through_S_m).all()
+    # its cell metrics are NaN (numbers) and False (flags); the other rows are bit-identical to the sweep without it
+    _, rest = _lfp(LFP_SWEEP[1:])
+    for name, v in _cell_columns(cell).items():
+        if v.dtype == bool:
+            assert not v[0], name
+            assert v[1:].tolist() == np.asarray(getattr(rest, name)).tolist(), name
+        else:
+            assert np.isnan(v[0]), name
+            assert np.array_equal(v[1:], np.asarray(getattr(rest, name))), name
+    assert not cell.feasible[0] and cell.feasible[1:].all()
+
+
+def test_the_refusal_of_a_row_says_why_in_display_units():
+    micro, _ = _lfp(LFP_SWEEP)
+    why = cal.refusal_reasons(micro)
+    assert why[1:] == [""] * 6
+    assert why[0].startswith("no rated cell at 0 N/mm: the coating does not conduct (carbon volume fraction 0.0198 "
+                             "below its percolation threshold 0.02")
+    # 94/4/2 wt%: at 50 N/mm the network percolates, but barely: it conducts too little for a rated cell
+    m2, c2 = _lfp(np.array([50e3, 100e3]), am_frac=0.94)
+    assert m2.rated.tolist() == [False, True] and np.isnan(c2.energy_J[0])
+    assert m2.sigma_network_S_m[0] > 0
+    assert cal.refusal_reasons(m2)[0].startswith("no rated cell at 50 N/mm: the coating conducts too little")
+    # a sweep whose every row is rated: nothing to say, every flag True (NMC811's default sweep)
+    m3, _ = cal.calendering_performance(default_design(), LFP_SWEEP)
+    assert m3.rated.all() and cal.refusal_reasons(m3) == [""] * LFP_SWEEP.size
+
+
+@settings(max_examples=25, deadline=None)
+@given(am=st.floats(0.930, 0.945), q=st.lists(st.floats(0.0, 2e6), min_size=2, max_size=6))
+def test_a_sweeps_rows_equal_each_row_evaluated_alone(am, q):
+    # per-row flagging must not couple the rows: every row of a sweep (rated or not) is that line load alone
+    q = np.asarray(q)
+    micro, cell = _lfp(q, am)
+    cols = _cell_columns(cell)
+    for i, qi in enumerate(q):
+        m1, c1 = _lfp(np.array([qi]), am)
+        assert bool(m1.rated[0]) == bool(micro.rated[i])
+        for name, v in _cell_columns(c1).items():
+            a, b = cols[name][i], v[0]
+            assert a == b or (np.isnan(a) and np.isnan(b)), (name, a, b)
+
+
+@pytest.mark.parametrize("args,error,message", [
+    # inputs wrong for every row still raise the typed error naming the argument, as before, even in a sweep whose
+    # first row is not rated
+    (("LFP", 0.939, 0.04, np.array([0.0, -1e3])), InputError,
+     r"line_load_N_mm = -1 \(design 2\): must be a number >= 0 N/mm"),
+    (("LFP", 1.2, 0.04, LFP_SWEEP), InputError, r"am_frac = 1.2"),
+    (("LFP", 0.939, 1.5, LFP_SWEEP), InputError, r"binder_frac = 1.5"),
+    (("unobtainium", 0.939, 0.04, LFP_SWEEP), UnknownMaterialError, "unobtainium"),
+])
+def test_inputs_wrong_for_every_row_still_raise(args, error, message):
+    with pytest.raises(error, match=message):
+        cal.hierarchy(*args)
+
+
+def test_a_flagged_row_broadcasts_with_design_arrays_the_microstructure_does_not_see():
+    # a separator array (2, 1) moves the cell, not the calendered positive: the flags take the cell's shape (2, 3)
+    from xlcell.design import design_from_mapping
+
+    d = design_from_mapping({"pos_material": "LFP"})
+    d = dataclasses.replace(d, sep=dataclasses.replace(d.sep, thickness_m=np.array([[15e-6], [25e-6]])))
+    q = np.array([0.0, 100e3, 500e3])
+    micro, cell = cal.calendering_performance(d, q, material="LFP")
+    assert micro.porosity.shape == (3,) and micro.rated.shape == cell.energy_J.shape == (2, 3)
+    assert micro.rated.tolist() == [[False, True, True]] * 2
+    assert np.isnan(cell.energy_J[:, 0]).all() and np.isfinite(cell.energy_J[:, 1:]).all()
+    _, thin = cal.calendering_performance(dataclasses.replace(d, sep=dataclasses.replace(d.sep, thickness_m=15e-6)),
+                                          q[1:], material="LFP")
+    assert np.array_equal(cell.energy_J[0, 1:], thin.energy_J)
+    why = cal.refusal_reasons(micro)
+    assert [bool(w) for w in why] == [True, False, False] * 2 and why[0] == why[3]
+    # calender alone evaluates no cell: nothing to say, and refusal_reasons says so
+    _, alone = cal.calender(d, q, material="LFP")
+    assert alone.rated is None
+    with pytest.raises(InputError, match="micro.rated = blank: must be set"):
+        cal.refusal_reasons(alone)

@@ -50,11 +50,31 @@ def test_calendering_section_for_a_material_without_parameters(tmp_path):
     assert "No calendering parameters for MyOxide" in ws["A4"].value
 
 
-def test_a_report_of_an_lfp_cell_is_written_and_says_why_its_sweep_is_missing(tmp_path):
-    # `xlcell report --set pos_material=LFP` (and LMFP, LMO, LNMO) failed whole: the Calendering section's sweep starts
-    # at 0 N/mm, where those coatings do not conduct and the chain refuses the cell (no rated voltage)
-    wb = load_workbook(write_report(tmp_path / "lfp.xlsx", {"pos_material": "LFP"}), read_only=True)
+def test_a_report_of_an_lfp_cell_says_why_in_the_row_of_the_line_load_without_a_rated_cell(tmp_path):
+    # `xlcell report --set pos_material=LFP` (and LMFP, LMO, LNMO) failed whole, then showed one note instead of the
+    # sweep: at 0 N/mm those coatings do not conduct and the chain refuses that cell (no rated voltage). Now that row
+    # keeps its microstructure and says why; every other line load shows its numbers, those of the model.
+    wb = load_workbook(write_report(tmp_path / "lfp.xlsx", {"pos_material": "LFP"}))
     summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(min_row=5, values_only=True) if r[0]}
     assert summary["Energy"] > 100  # the cell itself is fine
-    note = wb["Calendering"]["A4"].value
-    assert note.startswith("The line-load sweep (0 to 2000 N/mm) of LFP could not be evaluated: nominal_voltage_V")
+    ws = wb["Calendering"]
+    assert len(ws._charts) == 3
+    header, rows = _table(ws)
+    assert header[10] == "Note"
+    micro, cell = calendering_performance(design_from_mapping({"pos_material": "LFP"}), LINE_LOADS_N_MM * 1e3,
+                                          solids_fraction=SOLIDS_FRACTION, material=get_calendering_material("LFP"))
+    assert micro.rated.tolist() == [False] + [True] * (LINE_LOADS_N_MM.size - 1)
+    first = rows[0]
+    assert first[0] == 0.0 and first[1] == pytest.approx(micro.porosity[0], rel=1e-12)
+    assert first[7:10] == (None, None, None)  # empty: no number, a gap in the charts
+    assert first[10].startswith("refused: no rated cell at 0 N/mm: the coating does not conduct (carbon volume "
+                                "fraction 0.0192 below its percolation threshold 0.02")
+    assert micro.carbon_volume_fraction[0] < micro.percolation_threshold[0] == 0.02  # the note's numbers: the model's
+    np.testing.assert_allclose([r[7] for r in rows[1:]], cell.energy_density_J_m3[1:] / 3.6e6, rtol=1e-12)
+    np.testing.assert_allclose([r[9] for r in rows[1:]], cell.max_power_W[1:], rtol=1e-12)
+    assert all(r[10] is None for r in rows[1:])
+
+
+def test_a_report_whose_every_line_load_is_rated_has_no_note_column(tmp_path):
+    header, _ = _table(load_workbook(write_report(tmp_path / "r.xlsx", {}))["Calendering"])
+    assert len([h for h in header if h]) == 10 and "Note" not in header

@@ -235,3 +235,35 @@ def test_no_infinite_values_as_inf_text():
     centre = out[11]
     assert centre[3] == 0.0 and centre[4] is None and centre[1] == pytest.approx(0.4737)
     assert all(v not in ("inf", "-inf") for row in out for v in row)
+
+
+def test_calendering_table_shows_a_row_without_a_rated_cell_in_that_row():
+    # the review's case: an LFP positive (93.9/4/2.1 wt%) swept from 0 N/mm spilled one "#XLCELL! nominal_voltage_V =
+    # -80092.6 (design 1)" for the whole range, because its uncalendered coating does not conduct
+    loads = [[0.0], [50.0], [100.0], [500.0], [2000.0]]
+    keys = ["line_load_N_mm", "porosity", "carbon_volume_fraction", "percolation_threshold", "rated",
+            "energy_density_Wh_L", "max_power_W", "feasible"]
+    out = XLCELL_CALENDERING("LFP", 0.939, 0.04, loads, None, [keys])
+    assert out[0] == keys and len(out) == 6
+    row = out[1]
+    assert row[0] == 0.0 and row[1] == pytest.approx(0.4737, abs=1e-4)  # the microstructure is physical: numbers
+    assert row[2] < row[3] and row[4] is False
+    assert row[5].startswith("refused: no rated cell at 0 N/mm: the coating does not conduct (carbon volume fraction")
+    assert row[6] == "" and row[7] is False  # the other cell columns blank, the flags FALSE
+    # the other rows: numbers, equal to the sweep without that row
+    rest = XLCELL_CALENDERING("LFP", 0.939, 0.04, loads[1:], None, [keys])
+    assert out[2:] == rest[1:]
+    assert all(isinstance(v, float) for r in out[2:] for v in r[:4] + r[5:7])
+    # the default columns (all metrics): the reason in the first cell metric's column
+    from xlcell.calendering import Microstructure
+    from xlcell.params import specs
+
+    full = XLCELL_CALENDERING("LFP", 0.939, 0.04, loads)
+    first_cell = len(specs(Microstructure))  # the microstructure's columns come first
+    assert full[0][first_cell] not in {s.key for s in specs(Microstructure)}
+    assert full[1][first_cell].startswith("refused: no rated cell at 0 N/mm")
+    assert all(isinstance(v, float) for v in full[1][:first_cell] if not isinstance(v, bool) and v != "none (ductile)")
+    assert full[0].index("rated") < first_cell and full[1][full[0].index("rated")] is False
+    # a bad argument is still one #XLCELL! text naming it
+    assert XLCELL_CALENDERING("LFP", 0.939, 0.04, [[0.0], [-5.0]])[0][0].startswith(
+        "#XLCELL! line_loads_N_mm = -5: must be a number >= 0")

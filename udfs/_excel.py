@@ -22,6 +22,10 @@ except ImportError:  # pragma: no cover - xlwings is a base dependency
     xw = None
 
 ERROR_PREFIX = "#XLCELL!"
+#: the start of a table row the model refuses (its reason follows): a result of the table (this case, this line load,
+#: makes no cell or pack), not an error of the formula, which stays one #XLCELL! text (XLCELL_PACK_TABLE,
+#: XLCELL_CALENDERING)
+REFUSED = "refused: "
 
 
 def cell_error_text(exc: BaseException) -> str:

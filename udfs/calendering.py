@@ -28,6 +28,7 @@ from xlcell.calendering import (
     line_load_for_pressure,
     porosity_after,
     pressure_scale,
+    refusal_reasons,
     target_line_load,
 )
 from xlcell.cell import CellMetrics, default_design
@@ -37,6 +38,7 @@ from xlcell.tables import CALENDERING_COLUMNS
 
 from . import cell as _cell_udfs
 from ._excel import (
+    REFUSED,
     as_2d,
     as_float,
     as_int,
@@ -47,6 +49,7 @@ from ._excel import (
     is_blank,
     is_blank_range,
     kv_out,
+    short_text,
     spec_values,
     suspect_arguments,
     udf,
@@ -55,6 +58,7 @@ from ._excel import (
 from .cell import design_from_range, materials_from_range
 
 _OUT_SPECS = {s.key: s for s in specs(Microstructure) + specs(CellMetrics)}
+_MICRO_KEYS = frozenset(s.key for s in specs(Microstructure))
 _OUT_CANON = {k.lower(): k for k in _OUT_SPECS}
 
 
@@ -444,7 +448,9 @@ def XLCELL_CALENDERING(material: Any, am_frac: Any, binder_frac: Any, line_loads
     The electrode of the material's role takes the composition and is calendered; its areal capacity
     (the base design's) is kept. Energy density and power of all line loads are one model call.
     feasible is FALSE where the particles crack (fractured); fracture_line_load_N_mm of a ductile
-    material reads "none (ductile)".
+    material reads "none (ductile)". A line load at which the cell has no rated voltage (e.g. an LFP
+    coating below percolation at 0 N/mm) keeps its microstructure numbers, rated and feasible FALSE,
+    and shows "refused: " and why in its first cell-metric column (its other cell numbers blank).
     material: electrode material, e.g. NMC811 or Graphite
     am_frac: active-material mass fraction w_a
     binder_frac: binder mass fraction f_b (carbon = 1 - w_a - f_b)
@@ -474,7 +480,16 @@ def XLCELL_CALENDERING(material: Any, am_frac: Any, binder_frac: Any, line_loads
             cols.append([DUCTILE if np.isinf(x) else float(x) for x in v.astype(float)])
         else:
             cols.append(v.astype(float).tolist())
-    return [keys] + [[excel_value(c[i]) for c in cols] for i in range(q.size)]
+    rows = [[excel_value(c[i]) for c in cols] for i in range(q.size)]
+    cell_cols = [j for j, k in enumerate(keys) if k not in _MICRO_KEYS]
+    if cell_cols:  # a line load without a rated cell: the reason in its first cell column, the other numbers blank
+        for i, why in enumerate(refusal_reasons(micro)):
+            if why:
+                for j in cell_cols:
+                    if not isinstance(rows[i][j], bool):
+                        rows[i][j] = ""
+                rows[i][cell_cols[0]] = short_text(f"{REFUSED}{why}")
+    return [keys] + rows
 
 
 def _out_list(metrics: Any) -> list[str]:

@@ -21,13 +21,9 @@ from xlcell.params import specs
 if TYPE_CHECKING:  # the models are imported where a function uses them (issue 15: import udfs stays fast)
     from xlcell.pack import PackDesign
 
-from ._excel import as_2d, as_kv, as_table, as_text, excel_value, is_blank, is_blank_range, kv_out, udf
+from ._excel import REFUSED, as_2d, as_kv, as_table, as_text, excel_value, is_blank, is_blank_range, kv_out, udf
 from .cell import calendering_context, design_values, materials_from_range
 from .cost import BOM_CLASSES, factory_classes, cost_inputs, cost_settings, objects_from_kv
-
-#: the start of the row of a case the model refuses in XLCELL_PACK_TABLE (its reason follows): a result of the
-#: comparison (this combination makes no pack), not an error of the formula, which stays #XLCELL!
-REFUSED = "refused: "
 
 
 @functools.cache

@@ -1,6 +1,8 @@
 """The report's Calendering section: the report design's positive electrode calendered over a line-load
 sweep (porosity, thickness, tortuosity, κ_eff, energy density, power), the line load that reaches the
-design's porosity, the fracture limit, and a reference roll's deflection and crown.
+design's porosity, the fracture limit, and a reference roll's deflection and crown. A line load at which the cell
+has no rated voltage (an LFP coating below percolation at 0 N/mm) keeps its microstructure, its cell values are
+empty and a last "Note" column says why (:func:`xlcell.calendering.refusal_reasons`).
 
 Values are the report context's ``calendering`` (:func:`xlcell.studies.calendering_study` under the scenario
 :class:`xlcell.studies.CalenderingStudy`), evaluated by the report scenario; this module only lays them out.
@@ -13,12 +15,16 @@ import numpy as np
 from openpyxl import Workbook
 from openpyxl.chart import Reference
 
-from xlcell.calendering import Microstructure
+from udfs._excel import REFUSED  # a refused row starts as XLCELL_CALENDERING's does
+from xlcell.calendering import Microstructure, refusal_reasons
 from xlcell.cell import CellMetrics
 from xlcell.params import spec_by_key, to_display
 from xlcell.studies import CalenderingResult
 
 from . import style
+
+#: the header of the column that says why a line load has no rated cell (written only when one has none)
+NOTE = "Note"
 
 COLUMNS = [("line_load_N_mm", None), ("porosity", None), ("thickness_um", None), ("tortuosity", None),
            ("kappa_eff_S_m", None), ("sigma_through_S_m", None), ("fractured", None),
@@ -72,12 +78,19 @@ def calendering_section(wb: Workbook, ctx: Any) -> None:
     for k, _ in COLUMNS:
         s = specs_by_key[k]
         labels.append(s.label + ("" if s.unit in ("-", "bool") else f" ({s.unit})"))
+    refused = refusal_reasons(res.micro)  # a line load without a rated cell: its row says why, its cell values blank
+    if any(refused):
+        labels.append(NOTE)
     style.header_row(ws, top, 1, labels)
     for i in range(n):
         for j, (k, src) in enumerate(COLUMNS):
+            if src and refused[i]:
+                continue  # empty: no number, and a gap in the charts
             v = np.asarray((c if src else m)[k]).reshape(-1)[i]
             unit = specs_by_key[k].unit
             style.style_result(ws.cell(row=top + 1 + i, column=1 + j, value=bool(v) if unit == "bool" else float(v)), unit)
+        if refused[i]:
+            ws.cell(row=top + 1 + i, column=1 + len(COLUMNS), value=f"{REFUSED}{refused[i]}").font = style.DERIVED_FONT
     last = top + n
     xs = Reference(ws, min_col=1, min_row=top + 1, max_row=last)
     for anchor, title, y_title, col in (("L4", "Porosity versus line load", "Porosity (-)", 2),

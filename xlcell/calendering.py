@@ -64,11 +64,15 @@ from .cell import (
     CellDesign,
     CellMetrics,
     ElectrodeDesign,
+    _map_cell,
     areal_capacity,
+    broadcast_fields_cell,
+    chain,
     coating_density,
     composite_density,
     electrode,
     evaluate_cell,
+    in_format,
     resolve,
 )
 from . import conduction as _conduction
@@ -580,6 +584,11 @@ class Microstructure:
     sigma_in_plane_S_m: Array = field(metadata=param("Solid conductivity in-plane", "S/m", key="sigma_in_plane_S_m", group=_R))
     fracture_line_load_N_m: Array = field(metadata=param("Fracture-limited line load", "N/mm", key="fracture_line_load_N_mm", group=_R))
     fractured: Array = field(metadata=param("Particles cracked", "bool", key="fractured", group=_R))
+    rated: Array = field(default=None, metadata=param(
+        "Cell rated (its C/3 IR drop below the OCV)", "bool", key="rated", group=_R,
+        doc="FALSE: the cell has no rated voltage at this line load (e.g. a coating below percolation), its cell "
+            "metrics are NaN and refusal_reasons says why; set by calendering_performance (None from calender alone, "
+            "which evaluates no cell)"))
 
     def as_display(self) -> dict[str, Any]:
         """``{Excel key: value in display units}`` in field order."""
@@ -687,6 +696,13 @@ def calendering_performance(design: CellDesign, line_load_N_m: Array, **kw: Any)
     crack (``micro.fractured``) is not feasible: ``feasible`` is the cell model's verdict and not
     fractured.
 
+    A line load at which the cell has no rated voltage (its C/3 IR drop reaches the open-circuit voltage, e.g. an
+    LFP coating below percolation before calendering) is flagged in its row, not refused for the whole sweep:
+    ``micro.rated`` is False there, its cell metrics are NaN (flags False, so not ``feasible``) and
+    :func:`refusal_reasons` says why; the other rows are evaluated in one :func:`~xlcell.cell.evaluate_cell` call on
+    the rated rows alone, each bit-identical to that line load evaluated alone. Every other refusal of the cell model
+    (an input wrong for every row) still raises.
+
     Parameters
     ----------
     design : CellDesign
@@ -704,9 +720,82 @@ def calendering_performance(design: CellDesign, line_load_N_m: Array, **kw: Any)
     material = kw.get("material")
     context = {f"{which}_material": material if material is not None else DEFAULT_MATERIALS[which],
                f"{which}_eps_before": micro.eps_before, "anisotropic_transport": anisotropic}
-    cell = evaluate_cell(cal, calendering=context)
-    feasible = np.broadcast_to(cell.feasible, np.broadcast_shapes(cell.feasible.shape, micro.fractured.shape))
-    return micro, dataclasses.replace(cell, feasible=(feasible & ~micro.fractured).copy())
+    try:
+        cell = evaluate_cell(cal, calendering=context)
+        rated = np.ones((), dtype=bool)
+    except InputError as exc:  # no rated voltage at some line load: flag those rows, evaluate the others
+        if exc.name != "nominal_voltage_V":
+            raise
+        cell, rated = _rated_rows(cal, context)
+    shape = np.broadcast_shapes(cell.feasible.shape, micro.fractured.shape, rated.shape)
+    feasible = np.broadcast_to(cell.feasible, shape) & ~np.broadcast_to(micro.fractured, shape)
+    micro = dataclasses.replace(micro, rated=np.broadcast_to(rated, shape).copy())
+    return micro, dataclasses.replace(cell, feasible=feasible.copy())
+
+
+def _rated_rows(cal: CellDesign, context: Mapping[str, Any]) -> tuple[CellMetrics, np.ndarray]:
+    """The cell metrics of calendered designs ``cal`` some of which have no rated voltage: those NaN (flags False),
+    the others from one :func:`~xlcell.cell.evaluate_cell` call on them alone; and the rated mask."""
+    d = broadcast_fields_cell(resolve(cal))
+    v_nom = chain(in_format(d, None), None, context, check_rated=False)["nominal_voltage_V"]
+    shape = np.broadcast_shapes(np.shape(d.np_ratio), np.shape(v_nom),
+                                *(np.shape(v) for v in context.values() if isinstance(v, np.ndarray)))
+    rated = np.broadcast_to(v_nom > 0, shape)
+
+    def rows(x: Any) -> Any:
+        return np.broadcast_to(np.asarray(x), shape)[rated]
+
+    out = {s.name: (np.zeros(shape, dtype=bool) if s.unit == "bool" else np.full(shape, np.nan))
+           for s in specs(CellMetrics)}
+    if rated.any():
+        sub = evaluate_cell(_map_cell(d, rows), calendering={k: rows(v) if isinstance(v, np.ndarray) else v
+                                                               for k, v in context.items()})
+        for name, a in out.items():
+            a[rated] = getattr(sub, name)
+    return CellMetrics(**out), rated.copy()
+
+
+def refusal_reasons(micro: Microstructure) -> list[str]:
+    """Why the cell has no rated voltage at each line load of ``micro`` (flat, C order): "" where it is rated.
+
+    The calendered coating's share of the C/3 IR drop names the cause: its electronic path L/(3σ_through) or its
+    electrolyte path L/(3κ_eff,through), whichever is larger; electronic with no carbon network (φ <= φ_c) reads
+    "does not conduct". Display units (N/mm, S/m).
+
+    Parameters
+    ----------
+    micro : Microstructure
+        The microstructure of :func:`calendering_performance` (its ``rated`` set).
+    """
+    if micro.rated is None:
+        raise InputError("micro.rated", None, "set: a microstructure of calendering_performance (calender alone "
+                         "evaluates no cell)")
+    shape = np.broadcast_shapes(np.shape(micro.rated), np.shape(micro.porosity))
+    rated = np.broadcast_to(np.asarray(micro.rated, dtype=bool), shape).reshape(-1)
+    out = [""] * rated.size
+    if rated.all():
+        return out
+
+    def flat(x: Array) -> np.ndarray:
+        return np.broadcast_to(np.asarray(x, dtype=float), shape).reshape(-1)
+
+    q = flat(LINE_LOAD.from_si(micro.line_load_N_m))
+    phi, phi_c = flat(micro.carbon_volume_fraction), flat(micro.percolation_threshold)
+    net = flat(micro.sigma_network_S_m)
+    sigma, kappa, eps = flat(micro.sigma_through_S_m), flat(micro.kappa_eff_through_S_m), flat(micro.porosity)
+    ionic = kappa < sigma  # the coating's electrolyte path resists more than its electronic path
+    for i in np.flatnonzero(~rated):
+        if ionic[i]:
+            why = (f"the electrolyte in the coating conducts too little (κ_eff through-plane {kappa[i]:.3g} S/m at "
+                   f"porosity {eps[i]:.3g})")
+        elif net[i] > 0:
+            why = (f"the coating conducts too little (σ through-plane {sigma[i]:.3g} S/m: carbon volume fraction "
+                   f"{phi[i]:.3g}, percolation threshold {phi_c[i]:.3g})")
+        else:
+            why = (f"the coating does not conduct (carbon volume fraction {phi[i]:.3g} below its percolation threshold "
+                   f"{phi_c[i]:.3g}: σ through-plane {sigma[i]:.3g} S/m)")
+        out[i] = f"no rated cell at {q[i]:g} N/mm: {why}, so the C/3 IR drop reaches the open-circuit voltage"
+    return out
 
 
 def hierarchy(material: str, am_frac: Array, binder_frac: Array, line_load_N_m: Array, *,
@@ -812,5 +901,6 @@ __all__ = [
     "percolation_threshold",
     "porosity_after",
     "pressure_scale",
+    "refusal_reasons",
     "target_line_load",
 ]

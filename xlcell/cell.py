@@ -1063,7 +1063,8 @@ def _calendering_key(calendering: Mapping[str, Any] | None) -> Any:
                  for k, v in dict(calendering).items())
 
 
-def chain(d: CellDesign, fmt: CellFormat | None = None, calendering: Mapping[str, Any] | None = None) -> dict[str, Array]:
+def chain(d: CellDesign, fmt: CellFormat | None = None, calendering: Mapping[str, Any] | None = None, *,
+          check_rated: bool = True) -> dict[str, Array]:
     """Capacity, rated voltage and energy, masses, volume and resistances of resolved designs in their format.
 
     The one definition of each (issue 17): :func:`evaluate_cell` reports these values and the cost model's bill of
@@ -1092,6 +1093,11 @@ def chain(d: CellDesign, fmt: CellFormat | None = None, calendering: Mapping[str
         The cell format (default: :class:`~xlcell.pouch.CellFormat`).
     calendering : mapping, optional
         The calendering context of the coatings' electronic conductivity (:func:`evaluate_cell`).
+    check_rated : bool
+        True (default): a design without a rated voltage (its C/3 IR drop reaches the open-circuit voltage) is
+        refused, an :class:`~xlcell.errors.InputError` naming ``nominal_voltage_V``. False: its ``nominal_voltage_V``
+        (<= 0) is returned as computed, for a caller that flags such designs one by one
+        (:func:`xlcell.calendering.calendering_performance`); nothing else differs.
 
     Returns
     -------
@@ -1104,13 +1110,14 @@ def chain(d: CellDesign, fmt: CellFormat | None = None, calendering: Mapping[str
     hit = _CHAIN_MEMO[0]
     if hit is not None and hit[0] is d and hit[1] is f and hit[2] == key and hit[3] is calendering:
         return dict(hit[4])  # the same arrays (never written to), a dict of its own
-    out = _chain(d, f, calendering)
-    if all(np.size(v) <= _CHAIN_MEMO_MAX for v in (out["energy_J"], out["mass_kg"])):
+    out = _chain(d, f, calendering, check_rated)
+    if check_rated and all(np.size(v) <= _CHAIN_MEMO_MAX for v in (out["energy_J"], out["mass_kg"])):  # checked only
         _CHAIN_MEMO[0] = (d, f, key, calendering, out)
     return dict(out)
 
 
-def _chain(d: CellDesign, f: CellFormat, calendering: Mapping[str, Any] | None) -> dict[str, Array]:
+def _chain(d: CellDesign, f: CellFormat, calendering: Mapping[str, Any] | None,
+           check_rated: bool = True) -> dict[str, Array]:
     """:func:`chain` computed (the format given)."""
     check_format(f)
     p, n, s = d.pos, d.neg, d.sep
@@ -1157,16 +1164,17 @@ def _chain(d: CellDesign, f: CellFormat, calendering: Mapping[str, Any] | None) 
     couple = np.where(np.isnan(f.asi_electrochemical_ohm_m2), asi_ec, f.asi_electrochemical_ohm_m2)
     asi_rating = np.where(np.isnan(f.asi_energy_ohm_m2), couple + asi_hw, f.asi_energy_ohm_m2)
     v_nom = ocv - f.nominal_c_rate_per_h * q_lim / SECONDS_PER_HOUR * asi_rating
-    _check_rated_voltage(v_nom, asi_rating, ~np.isnan(d.avg_voltage_V), [
-        (f.asi_energy_ohm_m2, "a smaller given rating ASI (asi_energy_ohm_cm2)"),
-        (np.where(np.isnan(f.asi_energy_ohm_m2), f.asi_electrochemical_ohm_m2, np.nan),
-         "a smaller given electrochemical ASI (asi_electrochemical_ohm_cm2)"),
-        (asi_el, "a higher electrolyte_conductivity_S_m or thinner, more porous coatings (pos_thickness_um, "
-                 "pos_porosity)"),
-        (asi_e, "more conductive coatings (pos_conductivity_S_m, neg_conductivity_S_m, pos_carbon_frac, "
-                "neg_carbon_frac)"),
-        (asi_ct_p, "a larger pos_exchange_current_mA_cm2"), (asi_ct_n, "a larger neg_exchange_current_mA_cm2"),
-        (asi_hw, "less hardware resistance (foils, terminals, asi_pack_share_ohm_cm2)")])
+    if check_rated:
+        _check_rated_voltage(v_nom, asi_rating, ~np.isnan(d.avg_voltage_V), [
+            (f.asi_energy_ohm_m2, "a smaller given rating ASI (asi_energy_ohm_cm2)"),
+            (np.where(np.isnan(f.asi_energy_ohm_m2), f.asi_electrochemical_ohm_m2, np.nan),
+             "a smaller given electrochemical ASI (asi_electrochemical_ohm_cm2)"),
+            (asi_el, "a higher electrolyte_conductivity_S_m or thinner, more porous coatings (pos_thickness_um, "
+                     "pos_porosity)"),
+            (asi_e, "more conductive coatings (pos_conductivity_S_m, neg_conductivity_S_m, pos_carbon_frac, "
+                    "neg_carbon_frac)"),
+            (asi_ct_p, "a larger pos_exchange_current_mA_cm2"), (asi_ct_n, "a larger neg_exchange_current_mA_cm2"),
+            (asi_hw, "less hardware resistance (foils, terminals, asi_pack_share_ohm_cm2)")])
     return dict(
         geo, pos_areal_capacity_C_m2=qa_p, neg_areal_capacity_C_m2=qa_n, capacity_C=capacity, ocv_V=ocv,
         nominal_voltage_V=v_nom, energy_J=capacity * v_nom, mass_kg=mass, volume_m3=geo["cell_volume_m3"],
