@@ -18,6 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xlcell.params import ParamSpec
+from xlcell.units import unit_mark
 
 NAVY = "1F4E79"
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # inputs: pale yellow, blue text
@@ -142,7 +143,7 @@ def param_rows(wb: Workbook, ws: Worksheet, first_row: int, rows: Iterable[Param
         ws.cell(row=r, column=col + 1, value=pr.key).font = Font(color="595959")
         vc = ws.cell(row=r, column=col + 2, value=pr.value)
         style_input(vc, pr.unit)
-        ws.cell(row=r, column=col + 3, value=pr.unit)
+        ws.cell(row=r, column=col + 3, value=unit_mark(pr.unit))
         if pr.side_formula:
             sc = ws.cell(row=r, column=col + 4, value=pr.side_formula)
             sc.font = DERIVED_FONT
