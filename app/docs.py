@@ -12,6 +12,7 @@ from udfs import udf_functions
 from xlcell.cell import CellMetrics
 from xlcell.design import design_keys
 from xlcell.params import specs
+from xlcell.units import unit_mark
 
 
 def functions_table() -> str:
@@ -29,14 +30,14 @@ def design_keys_table() -> str:
     for k in design_keys():
         default = k.default if k.default is not None else ("library" if k.spec and k.spec.from_material else "derived")
         allowed = k.spec.allowed() if k.spec else "a library material name"
-        rows.append(f"| `{k.key}` | {k.label} | {k.unit} | {default} | {allowed} |")
+        rows.append(f"| `{k.key}` | {k.label} | {unit_mark(k.unit)} | {default} | {allowed} |")
     return "\n".join(rows)
 
 
 def metrics_table() -> str:
     rows = ["| Metric | Meaning | Unit |", "|---|---|---|"]
     for s in specs(CellMetrics):
-        rows.append(f"| `{s.key}` | {s.label} | {s.unit} |")
+        rows.append(f"| `{s.key}` | {s.label} | {unit_mark(s.unit)} |")
     return "\n".join(rows)
 
 
@@ -45,7 +46,7 @@ def cost_items_table() -> str:
 
     rows = ["| Item | Meaning | Unit |", "|---|---|---|"]
     for s in specs(CostMetrics):
-        rows.append(f"| `{s.key}` | {s.label} | {s.unit} |")
+        rows.append(f"| `{s.key}` | {s.label} | {unit_mark(s.unit)} |")
     return "\n".join(rows)
 
 
@@ -77,7 +78,7 @@ def format_presets_table() -> str:
         for c in cans.values():
             v = getattr(c, sp.name)
             vals.append(str(v) if sp.unit == "text" else ("—" if v != v else f"{float(sp.from_si(v)):.6g}"))
-        rows.append(f"| `{sp.key}` | {sp.label} | {sp.unit} | " + " | ".join(vals) + " |")
+        rows.append(f"| `{sp.key}` | {sp.label} | {unit_mark(sp.unit)} | " + " | ".join(vals) + " |")
     return "\n".join(rows)
 
 
@@ -88,7 +89,7 @@ def pack_keys_table() -> str:
     d = PackDesign()
     for s in specs(PackDesign):
         v = float(s.from_si(getattr(d, s.name)))
-        rows.append(f"| `{s.key}` | {s.label} | {s.unit} | {v:.10g} | {s.allowed()} |")
+        rows.append(f"| `{s.key}` | {s.label} | {unit_mark(s.unit)} | {v:.10g} | {s.allowed()} |")
     return "\n".join(rows)
 
 
@@ -97,7 +98,7 @@ def pack_items_table() -> str:
 
     rows = ["| Item | Meaning | Unit |", "|---|---|---|"]
     for s in specs(PackMetrics):
-        rows.append(f"| `{s.key}` | {s.label} | {s.unit} |")
+        rows.append(f"| `{s.key}` | {s.label} | {unit_mark(s.unit)} |")
     return "\n".join(rows)
 
 
@@ -113,7 +114,7 @@ def pack_batpac_table() -> str:
     rows = ["| Line | BatPaC 5.0 | xlcell | Difference | Unit | BatPaC's rule |", "|---|---:|---:|---:|---|---|"]
     for key, (ref, digits, rule) in BATPAC5_REFERENCE.items():
         got = float(m[key])
-        rows.append(f"| `{key}` | {ref:,.{digits}f} | {got:,.{digits}f} | {got - ref:+.1e} | {unit[key]} | {rule} |")
+        rows.append(f"| `{key}` | {ref:,.{digits}f} | {got:,.{digits}f} | {got - ref:+.1e} | {unit_mark(unit[key])} | {rule} |")
     return "\n".join(rows)
 
 

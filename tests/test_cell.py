@@ -570,3 +570,29 @@ def test_a_given_open_circuit_voltage_below_the_ir_drop_is_named():
     with pytest.raises(InputError) as exc:  # not given: not named
         evaluate_cell(design_from_mapping({"neg_material": "LTO"}))
     assert "avg_voltage_V" not in str(exc.value)
+
+
+def test_the_chains_arrays_are_read_only_and_not_shared_by_a_write():
+    # xlcell.cell._CHAIN_MEMO hands the same arrays to every caller of the same designs (the cell model, then the
+    # cost model); a caller that wrote into one in place changed the next caller's numbers. They are read-only now.
+    import xlcell.cell as cell_mod
+    from xlcell.cell import chain, default_design, resolve
+
+    d = resolve(dataclasses.replace(default_design(), pos=dataclasses.replace(
+        default_design().pos, thickness_m=np.array([80e-6, 120e-6, 160e-6]))))
+    cell_mod._CHAIN_MEMO[0] = None
+    first = chain(d)
+    energy = first["energy_J"].copy()
+    for k, v in first.items():
+        if isinstance(v, np.ndarray):
+            assert not v.flags.writeable, k
+    with pytest.raises(ValueError):
+        first["energy_J"] *= 2.0
+    with pytest.raises(ValueError):
+        first["mass_kg"][0] = 0.0
+    first["energy_J"] = first["energy_J"] * 2.0  # the caller's own dict: rebinding a key is its business
+    second = chain(d)  # read from the memo
+    assert second["energy_J"] is not first["energy_J"]
+    assert np.array_equal(second["energy_J"], energy)
+    # the design's own arrays that the chain passes through stay writeable (a view is read-only, not its base)
+    assert d.pos.thickness_m.flags.writeable

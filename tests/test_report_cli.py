@@ -137,7 +137,7 @@ def test_report_tornado_names_the_unit_of_each_base_value(tmp_path):
     labels = {r[0]: r[1] for r in rows[head + 1:]}
     assert labels["Positive: Specific capacity, practical (cycled) (mAh/g)"] == pytest.approx(213.6)
     assert labels["Positive: Coating thickness (one side) (µm)"] == pytest.approx(120.0)
-    assert "N/P capacity ratio" in labels  # dimensionless: no unit added
+    assert "N/P capacity ratio (-)" in labels  # dimensionless: "-", as in every Unit column (xlcell.units.unit_mark)
 
 
 def test_rate_chart_draws_straight_segments_and_leaves_its_note_readable(tmp_path):

@@ -119,3 +119,41 @@ def test_the_design_sheets_rate_chart_draws_straight_segments(fresh_template):
                    if "Rate capability" in x)
     assert re.findall(r'scatterStyle val="(\w+)"', xml) == ["lineMarker"]
     assert re.findall(r'smooth val="(\w+)"', xml) == ["0"]
+
+
+def test_text_lines_is_an_upper_estimate_of_wrapped_lines():
+    from workbooks.style import text_lines
+
+    assert text_lines("short", 10) == 1
+    assert text_lines("aaaa bbbb cccc", 9) == 2  # "aaaa bbbb" fills 9 units, "cccc" goes to the next line
+    assert text_lines("aaaa bbbb cccc", 8) == 3
+    text = "word " * 100
+    for width in (10, 37, 100):
+        assert text_lines(text, width) * width >= len(text.strip())
+
+
+def test_no_text_runs_past_a_print_area(fresh_template):
+    # a text cell that is the last in its row and not wrapped overflows to the right; where the sheet has a print area
+    # the overflow must end inside it (one unit of column width per character, Excel's unit being the width of a "0"),
+    # or the printed page cuts the text (the Dashboard's footnote was cut at column O)
+    from openpyxl.utils.cell import range_boundaries
+    from workbooks.style import col_letter
+
+    wb = load_workbook(fresh_template)
+    checked = 0
+    for ws in wb.worksheets:
+        if not ws.print_area:
+            continue
+        c0, r0, c1, r1 = range_boundaries(ws.print_area.split("!")[-1].replace("$", ""))
+        room = [0.0] * (c1 + 2)  # room[c]: width from column c to the print edge
+        for c in range(c1, 0, -1):
+            room[c] = room[c + 1] + (ws.column_dimensions[col_letter(c)].width or 8.43)
+        for row in ws.iter_rows(min_row=r0, max_row=r1, min_col=c0, max_col=c1):
+            for c in row:
+                if not isinstance(c.value, str) or c.value.startswith("=") or c.alignment.wrap_text:
+                    continue
+                if any(ws.cell(c.row, k).value not in (None, "") for k in range(c.column + 1, ws.max_column + 1)):
+                    continue
+                checked += 1
+                assert len(c.value) <= room[c.column], f"{ws.title}!{c.coordinate}: {c.value[:60]}..."
+    assert checked > 5

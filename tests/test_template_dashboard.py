@@ -122,3 +122,21 @@ def test_cost_chart_draws_the_cost_sheets_lines(wb, template_values):
     assert total == pytest.approx(_value(template_values, "cell_cost_usd_per_kWh"), rel=1e-9)
 
 
+
+
+def test_the_footnote_wraps_inside_the_print_area(wb):
+    # the note below the table was one unwrapped cell in A whose text ran past the print area's right edge (column O)
+    # and was cut there on the printed page (LibreOffice's PDF ended at "...Cycle life and LCOS")
+    from workbooks import style
+
+    ws = wb[dashboard.TITLE]
+    (cell,) = [c for row in ws.iter_rows(min_col=1, max_col=1) for c in row
+               if isinstance(c.value, str) and c.value.startswith("BatPaC 5.0 default cell")]
+    (merged,) = [m for m in ws.merged_cells.ranges if (m.min_row, m.min_col) == (cell.row, cell.column)]
+    c0, r0, c1, r1 = range_boundaries(ws.print_area.split("!")[-1].replace("$", ""))
+    assert c0 <= merged.min_col and merged.max_col <= c1 and r0 <= cell.row <= r1
+    assert merged.max_col == 4  # under the table (Result | Value | Unit | Sheet), beside nothing
+    assert cell.alignment.wrap_text
+    width = sum(ws.column_dimensions[style.col_letter(k)].width for k in range(merged.min_col, merged.max_col + 1))
+    lines = style.text_lines(cell.value, width)
+    assert lines > 1 and ws.row_dimensions[cell.row].height >= lines * style.LINE_HEIGHT_PT

@@ -19,6 +19,7 @@ import xlcell
 from xlcell.optimize import DesignProblem
 from xlcell.pareto import HV_REFERENCE, ParetoFront
 from xlcell.registry import key_unit
+from xlcell.units import unit_mark, with_unit
 
 from . import style
 from .sheets.pareto import axis_title, front_chart
@@ -53,8 +54,8 @@ def optimisation_sheet(wb: Workbook, settings: Any, problem: DesignProblem, fron
         ("Seed", settings.seed, "the same seed gives the same front"),
     ]
     for k, key in enumerate(front.objective_keys):
-        rows.append((f"Ideal {key}", float(front.ideal[k]), front.units[key]))
-        rows.append((f"Nadir {key}", float(front.nadir[k]), front.units[key]))
+        rows.append((f"Ideal {key}", float(front.ideal[k]), unit_mark(front.units[key])))
+        rows.append((f"Nadir {key}", float(front.nadir[k]), unit_mark(front.units[key])))
     style.header_row(ws, 4, 1, ["Item", "Value", "Note / unit"])
     for i, (a, b, c) in enumerate(rows, start=5):
         ws.cell(row=i, column=1, value=a)
@@ -83,7 +84,7 @@ def settings_sheet(wb: Workbook, settings: Any) -> None:
         style.header_row(ws, r, 1, header)
         for row in rows:
             r += 1
-            for j, x in enumerate((*row, key_unit(row[0]))):
+            for j, x in enumerate((*row, unit_mark(key_unit(row[0])))):
                 ws.cell(row=r, column=1 + j, value=x)
         r += 2
     r -= 2
@@ -102,7 +103,7 @@ def settings_sheet(wb: Workbook, settings: Any) -> None:
         r += 1
         ws.cell(row=r, column=1, value=k)
         ws.cell(row=r, column=2, value=_f(v))
-        ws.cell(row=r, column=4, value=_design_unit(k))  # as the variables' unit above (a key_unit)
+        ws.cell(row=r, column=4, value=unit_mark(_design_unit(k)))  # as the variables' unit above (a key_unit)
     style.widths(ws, {"A": 34, "B": 16, "C": 16, "D": 10})
 
 
@@ -129,14 +130,14 @@ def front_sheet(wb: Workbook, front: ParetoFront, chosen: int) -> None:
         for j, v in enumerate(row):
             c = ws.cell(row=5 + i, column=1 + j, value=v)
             style.style_result(c, front.units[header[j]] if header[j] not in ("point", "knee", "chosen") else "bool")
-    ws.cell(row=3, column=1, value="Units: " + ", ".join(f"{k} ({front.units[k]})" for k in header
+    ws.cell(row=3, column=1, value="Units: " + ", ".join(with_unit(k, front.units[k]) for k in header
                                                           if k not in ("point", "knee", "chosen"))).font = style.DERIVED_FONT
     last = 4 + len(front)
     cx = ws.cell(row=last + 2, column=1, value=f"Chosen design (point {chosen + 1}; the chart's red diamond)")
     cx.font = style.SECTION_FONT
     for r, k in ((last + 3, 0), (last + 4, 1)):
         style.style_result(ws.cell(row=r, column=2, value=float(front.F[chosen, k])), front.units[objs[k]])
-        ws.cell(row=r, column=3, value=f"{objs[k]} ({front.units[objs[k]]})").font = style.DERIVED_FONT
+        ws.cell(row=r, column=3, value=with_unit(objs[k], front.units[objs[k]])).font = style.DERIVED_FONT
 
     chart = front_chart(Reference(ws, min_col=3, min_row=5, max_row=last), Reference(ws, min_col=2, min_row=5, max_row=last),
                         Reference(ws, min_col=2, min_row=last + 4, max_row=last + 4),

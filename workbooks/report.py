@@ -28,6 +28,7 @@ from xlcell.params import specs, to_display
 from xlcell.studies import (CalenderingResult, CalenderingStudy, LifetimeScenario, LifetimeStudy, ProjectLcosStudy,
                              ThicknessResult)
 from xlcell.units import to_display as unit_to_display
+from xlcell.units import unit_mark, with_unit
 
 from . import style
 from .report_calendering import calendering_section, simulation_section
@@ -91,12 +92,12 @@ def summary_section(wb: Workbook, ctx: ReportContext) -> None:
     rows = [("Capacity", "capacity_Ah", "Ah"), ("Energy", "energy_Wh", "Wh"), ("Mean voltage", "avg_voltage_V", "V"),
             ("Specific energy", "specific_energy_Wh_kg", "Wh/kg"), ("Energy density", "energy_density_Wh_L", "Wh/L"),
             ("Maximum power", "max_power_W", "W"), ("Cell resistance", "resistance_mohm", "mΩ"),
-            ("Usable capacity at the C-rate", "usable_capacity_Ah", "Ah"), ("Feasible", "feasible", "")]
+            ("Usable capacity at the C-rate", "usable_capacity_Ah", "Ah"), ("Feasible", "feasible", "bool")]
     style.header_row(ws, 4, 1, ["Headline", "Value", "Unit"])
     for i, (label, key, unit) in enumerate(rows, start=5):
         ws.cell(row=i, column=1, value=label)
-        style.style_result(ws.cell(row=i, column=2, value=ctx.cell[key]), unit or "bool")
-        ws.cell(row=i, column=3, value=unit)
+        style.style_result(ws.cell(row=i, column=2, value=ctx.cell[key]), unit)
+        ws.cell(row=i, column=3, value=unit_mark(unit))
     r = 5 + len(rows) + 1
     for k, v in (("xlcell version", xlcell.__version__), ("Written", ctx.written), ("Inputs hash", ctx.inputs_hash),
                  ("Model", "xlcell.cell.evaluate_cell (SI inside; engineering units shown)")):
@@ -120,7 +121,7 @@ def inputs_section(wb: Workbook, ctx: ReportContext) -> None:
         v = ctx.values.get(k.key, ctx.values.get(k.key.lower())) if k.key.lower() in given else used.get(k.key, k.default)
         c = ws.cell(row=r, column=3, value=_scalar(v) if v is not None else None)
         (style.style_input if k.key.lower() in given else style.style_result)(c, k.unit)
-        ws.cell(row=r, column=4, value=k.unit)
+        ws.cell(row=r, column=4, value=unit_mark(k.unit))
         src = "input" if k.key.lower() in given else ("library" if k.spec is not None and k.spec.from_material
                                                      else "derived" if k.default is None else "default")
         ws.cell(row=r, column=5, value=src).font = style.DERIVED_FONT
@@ -136,7 +137,7 @@ def metrics_section(wb: Workbook, ctx: ReportContext) -> None:
         ws.cell(row=i, column=1, value=s.label)
         ws.cell(row=i, column=2, value=s.key)
         style.style_result(ws.cell(row=i, column=3, value=ctx.cell[s.key]), s.unit)
-        ws.cell(row=i, column=4, value="" if s.unit in ("-", "bool") else s.unit)
+        ws.cell(row=i, column=4, value=unit_mark(s.unit))
     ws.freeze_panes = "A5"
     style.widths(ws, {"A": 44, "B": 32, "C": 16, "D": 10})
 
@@ -228,11 +229,11 @@ def lifetime_section(wb: Workbook, ctx: ReportContext) -> None:
             ("Resistance, end of life", v("resistance_eol_mohm", eol_shown), "mΩ"),
             (f"Cycle life to {eol} SOH, Wang et al. 2011",
              v("wang_cycle_life") if wang_defined else f"n/a (no published B above {WANG_MAX_C_RATE:g}C)", "cycles"),
-            ("Wang et al. inside its tested C-rate/temperature range", v("wang_in_range"), ""),
+            ("Wang et al. inside its tested C-rate/temperature range", v("wang_in_range"), "bool"),
             ("SEI surface of the negative (a·L·A)", v("sei_surface_area_m2"), "m²"),
             ("Swelling stress, negative", v("crack_stress_MPa"), "MPa"),
             ("Critical thickness for cracking, negative", v("crack_critical_thickness_um"), "µm"),
-            ("Negative cracked", v("cracked"), ""),
+            ("Negative cracked", v("cracked"), "bool"),
             ("Resistance rise from cracking (∝ L²)", v("crack_delta_resistance_mohm"), "mΩ")]
     r = last + 3
     style.header_row(ws, r, 1, ["Result", "Value", "Unit"])
@@ -240,7 +241,7 @@ def lifetime_section(wb: Workbook, ctx: ReportContext) -> None:
         r += 1
         ws.cell(row=r, column=1, value=label)
         style.style_result(ws.cell(row=r, column=2, value=val), "bool" if isinstance(val, bool) else "-")
-        ws.cell(row=r, column=3, value=unit)
+        ws.cell(row=r, column=3, value=unit_mark(unit))
     ws.cell(row=r + 2, column=1, value="The empirical fit describes the tested cell only: it cannot see the particle size, "
             "thickness or porosity of this design; the life model can. Lithium plating is not modelled.").font = style.DERIVED_FONT
     ctx.extra["cycle_life"] = rows[0][1]
@@ -283,14 +284,13 @@ def lcos_section(wb: Workbook, ctx: ReportContext) -> None:
             continue
         ws.cell(row=r, column=1, value=label)
         style.style_result(ws.cell(row=r, column=2, value=v), "-")
-        ws.cell(row=r, column=3, value=unit)
+        ws.cell(row=r, column=3, value=unit_mark(unit))
     cf = to_display(study)["cashflow"]  # columns in their display units (xlcell.lcos.CASHFLOW_SPECS)
     cols = ["year", "soh", "energy_discharged_J", "capex_usd", "fixed_om_usd", "var_om_usd", "charging_usd", "eol_usd",
             "discount_factor", "discounted_cost_usd", "discounted_energy_J"]
     top = 22
     ws.cell(row=top - 1, column=1, value="Yearly cash flow (fixed degradation)").font = style.SECTION_FONT
-    style.header_row(ws, top, 1, [CASHFLOW_SPECS[k].label + ("" if CASHFLOW_SPECS[k].unit == "-" else f" ({CASHFLOW_SPECS[k].unit})")
-                                  for k in cols])
+    style.header_row(ws, top, 1, [with_unit(CASHFLOW_SPECS[k].label, CASHFLOW_SPECS[k].unit) for k in cols])
     for i in range(np.asarray(cf["year"]).size):
         for j, key in enumerate(cols, start=1):
             cell = ws.cell(row=top + 1 + i, column=j, value=float(np.asarray(cf[key]).reshape(-1)[i]))

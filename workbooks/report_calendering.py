@@ -20,6 +20,7 @@ from xlcell.calendering import Microstructure, refusal_reasons
 from xlcell.cell import CellMetrics
 from xlcell.params import spec_by_key, to_display
 from xlcell.studies import CalenderingResult
+from xlcell.units import unit_mark, with_unit
 
 from . import style
 
@@ -48,13 +49,13 @@ def calendering_section(wb: Workbook, ctx: Any) -> None:
     m, c = res.micro.as_display(), res.cell.as_display()
     specs_by_key = {**spec_by_key(Microstructure), **spec_by_key(CellMetrics)}
     f = {k: np.asarray(v).reshape(-1)[0] for k, v in to_display(res).items()}
-    q_design = (f"{float(f['design_line_load_N_mm']):.4g} N/mm" if not res.design_line_load_note
-                else res.design_line_load_note)
+    q_design = ((float(f["design_line_load_N_mm"]), "N/mm") if not res.design_line_load_note
+                else (res.design_line_load_note, "text"))
     q_frac = float(f["fracture_line_load_N_mm"])
     facts = [
         ("Porosity before calendering ε0", float(f["eps0"]), "-"),
         ("Design porosity", float(f["design_porosity"]), "-"),
-        ("Line load for the design porosity", q_design, ""),
+        ("Line load for the design porosity", *q_design),
         ("Fracture-limited line load", q_frac if np.isfinite(q_frac) else "none (ductile)", "N/mm"),
         ("Fracture-onset porosity", float(f["fracture_porosity"]), "-"),
         ("Reference roll mid-face deflection", float(f["roll_deflection_um"]), "µm"),
@@ -65,8 +66,8 @@ def calendering_section(wb: Workbook, ctx: Any) -> None:
     style.header_row(ws, 4, 1, ["Quantity", "Value", "Unit"])
     for i, (label, value, unit) in enumerate(facts, start=5):
         ws.cell(row=i, column=1, value=label)
-        style.style_result(ws.cell(row=i, column=2, value=value), unit or "text")
-        ws.cell(row=i, column=3, value=unit)
+        style.style_result(ws.cell(row=i, column=2, value=value), unit if isinstance(value, float) else "text")
+        ws.cell(row=i, column=3, value=unit_mark(unit))
     roll = to_display(study)
     ws.cell(row=5 + len(facts), column=1, value=f"Reference roll: {float(roll['roll_line_load_N_mm']):g} N/mm over a "
             f"{study.face_width_m:g} m face, {study.bearing_span_m:g} m bearing span, solid {study.roll_diameter_m:g} m "
@@ -77,7 +78,7 @@ def calendering_section(wb: Workbook, ctx: Any) -> None:
     labels = []
     for k, _ in COLUMNS:
         s = specs_by_key[k]
-        labels.append(s.label + ("" if s.unit in ("-", "bool") else f" ({s.unit})"))
+        labels.append(with_unit(s.label, s.unit))
     refused = refusal_reasons(res.micro)  # a line load without a rated cell: its row says why, its cell values blank
     if any(refused):
         labels.append(NOTE)
@@ -135,7 +136,7 @@ def simulation_section(wb: Workbook, ctx: Any) -> None:
     for i, (label, value, unit) in enumerate(facts, start=5):
         ws.cell(row=i, column=1, value=label)
         style.style_result(ws.cell(row=i, column=2, value=value), unit)
-        ws.cell(row=i, column=3, value="" if unit == "text" else unit)
+        ws.cell(row=i, column=3, value=unit_mark(unit))
     top = 6 + len(facts)
     spec = spec_by_key(FeNip)
     style.header_row(ws, top, 1, ["Quantity", "FE", "1D roll pass", "Unit", "FE - 1D"])
@@ -144,7 +145,7 @@ def simulation_section(wb: Workbook, ctx: Any) -> None:
         ws.cell(row=i, column=1, value=spec[k].label)
         style.style_result(ws.cell(row=i, column=2, value=fe), spec[k].unit)
         style.style_result(ws.cell(row=i, column=3, value=od), spec[k].unit)
-        ws.cell(row=i, column=4, value=spec[k].unit)
+        ws.cell(row=i, column=4, value=unit_mark(spec[k].unit))
         c = ws.cell(row=i, column=5, value=(fe - od) / od if od else None)
         c.number_format = "0.00%"
     anchor_row = top + len(SUMMARY_KEYS) + 3

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.chart import Reference
 
 from xlcell import units
+from xlcell.units import unit_mark, with_unit
 from xlcell.bom import BOM_ITEMS, BOM_UNITS
 from xlcell.cost import CostMetrics
 from xlcell.params import specs, to_display
@@ -46,7 +47,7 @@ def cost_section(wb: Workbook, ctx: Any) -> None:
         ws.cell(row=r, column=1, value=s.label)
         ws.cell(row=r, column=2, value=s.key)
         style.style_result(ws.cell(row=r, column=3, value=_f(m[s.key])), s.unit)
-        ws.cell(row=r, column=4, value="" if s.unit in ("-", "text") else s.unit)
+        ws.cell(row=r, column=4, value=unit_mark(s.unit))
 
     # cost lines per kWh with a native bar chart
     energy_kwh = float(units.to_display(_f(det.metrics.cell_energy_J), "kWh"))
@@ -76,7 +77,7 @@ def cost_section(wb: Workbook, ctx: Any) -> None:
     # plant steps
     top = rr + 3
     ws.cell(row=top - 1, column=1, value="Plant, step by step (per year)").font = style.SECTION_FONT
-    style.header_row(ws, top, 1, ["Step", "Machines", "Utilisation", "Labour (h)", "Capital (M$)", "Floor area (m²)",
+    style.header_row(ws, top, 1, ["Step", with_unit("Machines", "-"), "Utilisation (%)", "Labour (h)", "Capital (M$)", "Floor area (m²)",
                                   "Energy (MWh)", "WIP (cells)"])
     st = to_display(det.steps)
     rr = top
@@ -101,7 +102,7 @@ def cost_section(wb: Workbook, ctx: Any) -> None:
     for i in range(n):
         row = top + 1 + i
         unit = t.input_units[i]  # the base values differ in unit from row to row: each row names its own
-        ws.cell(row=row, column=1, value=t.labels[i] + ("" if unit in ("-", "text", "") else f" ({unit})"))
+        ws.cell(row=row, column=1, value=with_unit(t.labels[i], unit))
         for k, v in enumerate([t.base_input[i], t.low[i], t.high[i], t.low[i] - t.base, t.high[i] - t.base], start=2):
             style.style_result(ws.cell(row=row, column=k, value=float(v)))
     tor = style.bar_chart("Tornado: change of $/kWh", Reference(ws, min_col=5, max_col=6, min_row=top, max_row=top + n),

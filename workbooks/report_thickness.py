@@ -15,6 +15,7 @@ from openpyxl.chart import Reference
 
 from xlcell.params import spec_by_key, to_display
 from xlcell.studies import ThicknessResult
+from xlcell.units import with_unit
 
 from . import style
 
@@ -43,8 +44,7 @@ def duty_name(c_rate: float) -> str:
 
 
 def _header(spec: Any, suffix: str = "") -> str:
-    unit = "" if spec.unit in ("-", "bool") else f" ({spec.unit})"
-    return f"{spec.label}{suffix}{unit}"
+    return with_unit(f"{spec.label}{suffix}", spec.unit)
 
 
 def thickness_section(wb: Workbook, ctx: Any) -> None:

@@ -18,6 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xlcell.params import ParamSpec
+from xlcell.units import unit_mark
 
 NAVY = "1F4E79"
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # inputs: pale yellow, blue text
@@ -142,7 +143,7 @@ def param_rows(wb: Workbook, ws: Worksheet, first_row: int, rows: Iterable[Param
         ws.cell(row=r, column=col + 1, value=pr.key).font = Font(color="595959")
         vc = ws.cell(row=r, column=col + 2, value=pr.value)
         style_input(vc, pr.unit)
-        ws.cell(row=r, column=col + 3, value=pr.unit)
+        ws.cell(row=r, column=col + 3, value=unit_mark(pr.unit))
         if pr.side_formula:
             sc = ws.cell(row=r, column=col + 4, value=pr.side_formula)
             sc.font = DERIVED_FONT
@@ -307,6 +308,33 @@ def bar_chart(title: str, data: Any, categories: Any, *, y_title: str | None = N
     chart.y_axis.delete = False
     chart.height, chart.width = height, width
     return chart
+
+
+LINE_HEIGHT_PT = 15.0  #: one line of 11 pt Calibri, in points (Excel's default row height)
+
+
+def text_lines(text: str, width: float) -> int:
+    """Lines that ``text`` takes when wrapped in a width of ``width`` Excel character units (an upper estimate:
+    one unit per character, words never split)."""
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > width:
+            lines, used = lines + 1, len(word)
+        else:
+            used += (1 if used else 0) + len(word)
+    return lines
+
+
+def footnote(ws: Worksheet, row: int, first_col: int, last_col: int, text: str, font: Font = DERIVED_FONT) -> None:
+    """A note below a table, wrapped in the merged range ``first_col:last_col`` of ``row`` and the row made tall
+    enough for it, so the whole text prints inside the columns (an unwrapped cell would run past the print area's
+    right edge and be cut there). The column widths must be set before (:func:`widths`)."""
+    width = sum(ws.column_dimensions[col_letter(k)].width or 8.43 for k in range(first_col, last_col + 1))
+    c = ws.cell(row=row, column=first_col, value=text)
+    c.font, c.alignment = font, WRAP
+    if last_col > first_col:
+        ws.merge_cells(start_row=row, start_column=first_col, end_row=row, end_column=last_col)
+    ws.row_dimensions[row].height = LINE_HEIGHT_PT * text_lines(text, width)
 
 
 def note(ws: Worksheet, cell: str, text: str) -> None:

@@ -1049,7 +1049,8 @@ def default_format() -> CellFormat:
 #: of one evaluation compute the chain of the same resolved designs in the same format and calendering context
 #: (issue 17's one chain); the second reads the first's (issue 15: half a millisecond of every model call that
 #: asks both). Keyed on the objects' identity (a resolved design and a format are frozen; the entry holds them,
-#: so an id is not reused while it lives) and kept for populations up to :data:`_CHAIN_MEMO_MAX` designs only
+#: so an id is not reused while it lives) and kept for populations up to :data:`_CHAIN_MEMO_MAX` designs only. Its arrays
+#: are read-only views (:func:`_read_only`): every caller gets the same ones, so none may write into them
 _CHAIN_MEMO: list[Any] = [None]
 _CHAIN_MEMO_MAX = 65_536
 
@@ -1103,17 +1104,29 @@ def chain(d: CellDesign, fmt: CellFormat | None = None, calendering: Mapping[str
     -------
     dict
         SI arrays by name (the :class:`CellMetrics` field names where there is one, plus the pouch geometry of
-        :func:`xlcell.pouch.pouch_geometry`, ``ocv_V`` and the coating densities).
+        :func:`xlcell.pouch.pouch_geometry`, ``ocv_V`` and the coating densities), read-only: the same arrays go to
+        the next caller of the same designs (the cell and the cost model of one evaluation), so copy one to change it.
     """
     f = fmt or default_format()
     key = _calendering_key(calendering)
     hit = _CHAIN_MEMO[0]
     if hit is not None and hit[0] is d and hit[1] is f and hit[2] == key and hit[3] is calendering:
-        return dict(hit[4])  # the same arrays (never written to), a dict of its own
-    out = _chain(d, f, calendering, check_rated)
+        return dict(hit[4])  # the same read-only arrays, a dict of its own
+    out = {k: _read_only(v) for k, v in _chain(d, f, calendering, check_rated).items()}
     if check_rated and all(np.size(v) <= _CHAIN_MEMO_MAX for v in (out["energy_J"], out["mass_kg"])):  # checked only
         _CHAIN_MEMO[0] = (d, f, key, calendering, out)
     return dict(out)
+
+
+def _read_only(v: Any) -> Any:
+    """A read-only view of the array ``v`` (``v`` itself if it is no array): :func:`chain` hands the same arrays to
+    every caller of the same designs (:data:`_CHAIN_MEMO`), so a write in place raises instead of changing the next
+    caller's numbers. A view, so an array of the design's own that the chain passes through stays writeable."""
+    if not isinstance(v, np.ndarray):
+        return v
+    w = v.view()
+    w.flags.writeable = False
+    return w
 
 
 def _chain(d: CellDesign, f: CellFormat, calendering: Mapping[str, Any] | None,

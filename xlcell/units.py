@@ -92,6 +92,45 @@ UNITS: dict[str, tuple[str, float, float]] = {
 }
 
 
+#: the mark a unit key shows as where it is no physical unit: a dimensionless number (a porosity, a fraction, a ratio
+#: such as N/P) is "-", as in the docs' key tables; a share shown in percent keeps "%" (a unit of its own); a flag
+#: is what Excel shows for it
+MARKS: dict[str, str] = {"-": "-", "bool": "TRUE/FALSE"}
+
+
+def unit_mark(unit: str) -> str:
+    """The text a workbook shows for the display ``unit`` in a Unit column or a header: the one place where a
+    dimensionless quantity gets its mark, so it is "-" in every label, header and Unit column (never blank).
+
+    Parameters
+    ----------
+    unit : str
+        A key of :data:`UNITS` (``"-"``, ``"%"``, ``"µm"``, ``"bool"``, ``"text"``, ...) or a sheet's own count
+        unit (``"cycles"``, ``"$/cell"``), which shows as it is.
+
+    Returns
+    -------
+    str
+        ``"-"`` for a dimensionless number, ``"TRUE/FALSE"`` for a flag, the unit itself otherwise.
+    """
+    return MARKS.get(unit, unit)
+
+
+def with_unit(label: str, unit: str) -> str:
+    """A header or row label with its unit mark, e.g. ``"Porosity (-)"``, ``"Coating thickness (µm)"``.
+
+    A text value (a material, a step name) is no quantity: its label stays bare.
+
+    Parameters
+    ----------
+    label : str
+        The quantity's label.
+    unit : str
+        Its display unit, a key of :data:`UNITS`.
+    """
+    return label if unit == "text" else f"{label} ({unit_mark(unit)})"
+
+
 def _lookup(unit: str) -> tuple[str, float, float]:
     try:
         return UNITS[unit]

@@ -30,6 +30,7 @@ from xlcell.calendering import (
 from xlcell.cell import CellMetrics
 from xlcell.params import specs
 from xlcell.tables import CALENDERING_COLUMNS
+from xlcell.units import unit_mark, with_unit
 
 from .. import style
 from ..xlsx import spill
@@ -109,7 +110,7 @@ def _results() -> list[tuple[str, str, str]]:
         ("Mean nip pressure at the line load", ("=XLCELL_NIP_PRESSURE(cal_line_load_N_mm,cal_roll_diameter_m,"
                                                 f"cal_thickness_before_um,{{eps0}},cal_material,{T})"), "MPa"),
         ("Fracture-limited line load", f"=XLCELL_FRACTURE_LINE_LOAD({{eps0}},cal_material,{T})", "N/mm"),
-        ("Fracture check at the line load", f"=XLCELL_FRACTURE_CHECK(cal_line_load_N_mm,{{eps0}},cal_material,{T})", ""),
+        ("Fracture check at the line load", f"=XLCELL_FRACTURE_CHECK(cal_line_load_N_mm,{{eps0}},cal_material,{T})", "text"),
     ]
 
 
@@ -136,7 +137,7 @@ def _material_table(wb: Workbook, ws: Worksheet, top: int, col: int) -> int:
     """The calendering parameter table (library values as editable inputs) at ``col``; returns its last row."""
     units = {s.key: s.unit for s in specs(CalenderingMaterial)}
     ws.cell(row=top - 2, column=col, value="Calendering parameters per material").font = style.SECTION_FONT
-    labels = [f"{c} ({units[c]})" if c in units else c for c in CALENDERING_COLUMNS] + ["source"]
+    labels = [with_unit(c, units[c]) if c in units else c for c in CALENDERING_COLUMNS] + ["source"]
     style.header_row(ws, top - 1, col, labels)
     ws.row_dimensions[top - 1].height = 48
     for j, c in enumerate(CALENDERING_COLUMNS):  # the machine-readable header the UDFs read
@@ -184,7 +185,7 @@ def build(wb: Workbook, ctx) -> None:
         r = HEADER_ROW + 1 + i
         c = ws.cell(row=r, column=H + 1, value=formula.replace("{eps0}", eps0_cell).replace("{eps1}", eps1_cell))
         style.style_result(c, unit)
-        ws.cell(row=r, column=H + 2, value=unit)
+        ws.cell(row=r, column=H + 2, value=unit_mark(unit))
     check = cells["Fracture check at the line load"]
     ws.conditional_formatting.add(check, FormulaRule(formula=[f'LEFT({check},7)="WARNING"'],
                                                      font=style.Font(color="C00000", bold=True)))

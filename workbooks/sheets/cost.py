@@ -14,6 +14,7 @@ from openpyxl.workbook.workbook import Workbook
 from xlcell.cost import CostMetrics
 from xlcell.params import specs
 from xlcell.tables import SENSITIVITY_HEADER
+from xlcell.units import with_unit
 
 from .. import style
 from ..xlsx import spill
@@ -43,8 +44,7 @@ def build(wb: Workbook, ctx) -> None:
     row_of = {}
     for i, s in enumerate(metrics):
         r = HEADER_ROW + 1 + i
-        unit = "" if s.unit in ("-", "text") else f" ({s.unit})"
-        ws.cell(row=r, column=1, value=s.label + unit)
+        ws.cell(row=r, column=1, value=with_unit(s.label, s.unit))
         for j in (2, 3):
             style.style_result(ws.cell(row=r, column=j), s.unit)
         if s.key in _COUNTS:

@@ -31,6 +31,10 @@ TITLE = "Dashboard"
 HEADER_ROW = 4
 CHART_COL = 6  # F
 FRACTURE_LABEL = "Fracture check at the line load"  #: the Calendering sheet's result shown here
+#: the note below the table, wrapped in its columns A:D (one unwrapped cell ran past the printed page's right edge)
+FOOTNOTE = ("BatPaC 5.0 default cell: $19.75 per cell, $79.02/kWh (Argonne, 2022) in BatPaC's conventions "
+            "(electricity_usd_kWh = 0 on the Factory sheet); xlcell adds the plant's electricity at 8.06 ¢/kWh (EIA, "
+            "U.S. industrial 2023). Cycle life and LCOS use the Lifetime and LCOS sheets' operating inputs.")
 
 
 def _lookup(key: str, table: str) -> str:
@@ -144,10 +148,8 @@ def build(wb: Workbook, ctx) -> None:
     ws.conditional_formatting.add(feas, FormulaRule(formula=[f'{feas}="no"'], font=style.Font(color="C00000", bold=True)))
     for i in range(HEADER_ROW + 1, r + 1):
         ws.cell(row=i, column=1).alignment = Alignment(wrap_text=True, vertical="center")
-    ws.cell(row=r + 2, column=1, value="BatPaC 5.0 default cell: $19.75 per cell, $79.02/kWh (Argonne, 2022) in "
-            "BatPaC's conventions (electricity_usd_kWh = 0 on the Factory sheet); xlcell adds the plant's electricity "
-            "at 8.06 ¢/kWh (EIA, U.S. industrial 2023). Cycle life and LCOS use the Lifetime and LCOS sheets' "
-            "operating inputs.").font = style.DERIVED_FONT
+    style.widths(ws, {"A": 52, "B": 24, "C": 11, "D": 13, "E": 2})
+    style.footnote(ws, r + 2, 1, 4, FOOTNOTE)
 
     values, labels = cost_line_refs()
     chart = style.bar_chart("Cell cost by line ($/kWh)", Reference(range_string=values), Reference(range_string=labels),
@@ -157,4 +159,3 @@ def build(wb: Workbook, ctx) -> None:
     ws.add_chart(chart, f"{style.col_letter(CHART_COL)}{HEADER_ROW}")
 
     ws.print_area = f"A1:O{r + 2}"
-    style.widths(ws, {"A": 52, "B": 24, "C": 11, "D": 13, "E": 2})

@@ -17,6 +17,7 @@ from openpyxl.workbook.workbook import Workbook
 from xlcell.cell import CellMetrics
 from xlcell.design import design_keys
 from xlcell.params import specs
+from xlcell.units import with_unit
 
 from .. import style
 from ..xlsx import spill
@@ -85,8 +86,7 @@ def build(wb: Workbook, ctx) -> None:
     metrics = specs(CellMetrics)
     style.header_row(ws, HEADER_ROW, RESULTS_COL, ["Result (unit)", "Metric", "Value"])
     for i, s in enumerate(metrics):
-        unit = "" if s.unit in ("-", "bool") else f" ({s.unit})"
-        ws.cell(row=HEADER_ROW + 1 + i, column=RESULTS_COL, value=s.label + unit)
+        ws.cell(row=HEADER_ROW + 1 + i, column=RESULTS_COL, value=with_unit(s.label, s.unit))
         for j in (1, 2):
             style.style_result(ws.cell(row=HEADER_ROW + 1 + i, column=RESULTS_COL + j), s.unit)
     anchor = f"{style.col_letter(RESULTS_COL + 1)}{HEADER_ROW + 1}"

@@ -20,6 +20,7 @@ from xlcell.cost import Economics
 from xlcell.factory import DEFAULT_STEPS, DRIVERS, Plant, ProcessStep, step_rows
 from xlcell.params import specs
 from xlcell.tables import FACTORY_HEADER
+from xlcell.units import with_unit
 
 from .. import style
 from ..xlsx import spill
@@ -102,9 +103,9 @@ def build(wb: Workbook, ctx) -> None:
             "blank cells of a default step take its default)").font = style.SECTION_FONT
     labels = []
     for s in cols:
-        unit = {"baseline": "driver unit/yr", "machine_baseline": "machine driver unit/yr",
-                "energy_kWh_per_unit": "kWh per driver unit"}.get(s.key, "" if s.unit in ("-", "text") else s.unit)
-        labels.append(s.label + (f" ({unit})" if unit else ""))
+        driver = {"baseline": "driver unit/yr", "machine_baseline": "machine driver unit/yr",
+                  "energy_kWh_per_unit": "kWh per driver unit"}.get(s.key)  # per unit of the step's own driver
+        labels.append(f"{s.label} ({driver})" if driver else with_unit(s.label, s.unit))
     style.header_row(ws, top - 1, 1, labels)
     ws.row_dimensions[top - 1].height = 60
     for j, s in enumerate(cols):

@@ -24,6 +24,7 @@ from openpyxl.workbook.workbook import Workbook
 from xlcell.degradation import CrackParams, LifeResult, MechanicsParams, SEIParams
 from xlcell.duty import Duty
 from xlcell.params import specs, to_display
+from xlcell.units import unit_mark
 
 from .. import style
 from ..xlsx import spill
@@ -112,7 +113,7 @@ def build(wb: Workbook, ctx) -> None:
         r = HEADER_ROW + 1 + i
         ws.cell(row=r, column=RESULTS_COL, value=label)
         style.style_result(ws.cell(row=r, column=RESULTS_COL + 1, value=formula), "-")
-        ws.cell(row=r, column=RESULTS_COL + 2, value=unit)
+        ws.cell(row=r, column=RESULTS_COL + 2, value=unit_mark(unit))
     for i, nm in enumerate(RESULT_NAMES):
         style.name(wb, nm, ws, f"{style.col_letter(RESULTS_COL + 1)}{HEADER_ROW + 1 + i}")
     life_row = HEADER_ROW + len(results) + 3

@@ -8,6 +8,7 @@ from openpyxl.workbook.workbook import Workbook
 from xlcell.materials import LIBRARY, Material
 from xlcell.params import specs
 from xlcell.tables import MATERIAL_COLUMNS
+from xlcell.units import with_unit
 
 from .. import style
 
@@ -26,7 +27,7 @@ def build(wb: Workbook, ctx) -> None:
     style.title(ws, "Active materials", "Library values (BatPaC 5.0, About:Energy 2022, Hwang et al. 2017, ...; docs/models/materials.md); "
                 "edit a row or add your own below: every XLCELL_CELL call on the Design sheet uses this table.")
     units = {s.key: s.unit for s in specs(Material)}
-    labels = [f"{c} ({units[c]})" if c in units else c for c in MATERIAL_COLUMNS]
+    labels = [with_unit(c, units[c]) if c in units else c for c in MATERIAL_COLUMNS]
     style.header_row(ws, HEADER_ROW - 1, 1, labels)
     for j, c in enumerate(MATERIAL_COLUMNS):  # the machine-readable header the UDFs read
         ws.cell(row=HEADER_ROW, column=j + 1, value=c).font = style.Font(color="595959", italic=True)

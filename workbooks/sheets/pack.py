@@ -23,6 +23,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from xlcell.pack import PackDesign, PackMetrics, comparison_cases
 from xlcell.params import specs
+from xlcell.units import with_unit
 
 from .. import style
 from ..xlsx import spill
@@ -96,8 +97,7 @@ def build(wb: Workbook, ctx) -> None:
     row_of = {}
     for i, s in enumerate(metrics):
         r = top + i
-        unit = "" if s.unit in ("-", "text", "bool") else f" ({s.unit})"
-        ws.cell(row=r, column=RESULTS_COL, value=s.label + unit)
+        ws.cell(row=r, column=RESULTS_COL, value=with_unit(s.label, s.unit))
         for j in (1, 2):
             style.style_result(ws.cell(row=r, column=RESULTS_COL + j), s.unit)
         if s.key in _COUNTS:

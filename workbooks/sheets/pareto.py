@@ -22,6 +22,7 @@ from openpyxl.chart.marker import Marker
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from xlcell.registry import key_unit, limits, output_spec, variable
+from xlcell.units import unit_mark, with_unit
 
 from .. import style
 
@@ -94,15 +95,14 @@ def _table(ws, row: int, headers: list[str], rows: list[tuple], n: int, named: i
         for j in range(named):
             style.style_input(ws.cell(row=r, column=1 + j, value=vals[j]), "-" if j else "text")
         if i < len(rows):
-            ws.cell(row=r, column=named + 1, value=key_unit(vals[0])).font = style.DERIVED_FONT
+            ws.cell(row=r, column=named + 1, value=unit_mark(key_unit(vals[0]))).font = style.DERIVED_FONT
             ws.cell(row=r, column=named + 2, value=_label(vals[0])).font = style.DERIVED_FONT
     return row, row + n
 
 
 def axis_title(key: str) -> str:
     """A chart axis title for a model output: its label and unit (``Specific power (W/kg)``)."""
-    unit = key_unit(key)
-    return f"{output_spec(key).label} ({unit})" if unit not in ("-", "", "bool") else output_spec(key).label
+    return with_unit(output_spec(key).label, key_unit(key))
 
 
 def front_chart(front_y: Reference, front_x: Reference, chosen_y: Reference, chosen_x: Reference, x_title: str,

@@ -30,6 +30,7 @@ from xlcell import units
 from xlcell.calendering import CALENDERING_MATERIALS
 from xlcell.nip import SUMMARY_KEYS, FeNip, NipInputs, NipSimulation, RollPass
 from xlcell.params import spec_by_key, specs
+from xlcell.units import unit_mark
 
 from .. import style
 from ..xlsx import spill
@@ -144,7 +145,7 @@ def build(wb: Workbook, ctx: Any) -> None:
         style.style_result(ws.cell(row=r, column=H + 2), unit)
         if k in SUMMARY_KEYS:
             style.style_result(ws.cell(row=r, column=H + 3, value=(view.fe.get(k) if view else None)), unit)
-        ws.cell(row=r, column=H + 4, value=unit)
+        ws.cell(row=r, column=H + 4, value=unit_mark(unit))
     fe_col = style.col_letter(H + 3)
     style.name(wb, FE_RESULTS_NAME, ws, f"{fe_col}{HEADER_ROW + 1}:{fe_col}{HEADER_ROW + len(SUMMARY_KEYS)}")
     note_row = HEADER_ROW + len(rows) + 1
@@ -162,7 +163,7 @@ def build(wb: Workbook, ctx: Any) -> None:
         c = ws.cell(row=r, column=H + 3, value=v)
         style.style_result(c, unit)
         c.number_format = "0" if unit == "-" and k != "fe_porosity_spread" else "0.0000" if unit == "-" else "0.00"
-        ws.cell(row=r, column=H + 4, value=unit)
+        ws.cell(row=r, column=H + 4, value=unit_mark(unit))
     style.name(wb, FE_RUN_NAME, ws, f"{fe_col}{top + 1}:{fe_col}{top + len(RUN_ROWS)}")
 
     # the inputs the FE ran at (the status formula compares them with the inputs)
@@ -229,7 +230,7 @@ def calibration_section(ws: Any, row: int, dem: tuple, wb: Workbook | None = Non
         ws.cell(row=r, column=2, value=s_.key).font = style.Font(color="595959")
         c = ws.cell(row=r, column=3, value=float(f"{float(s_.from_si(getattr(cal, s_.name))):.6g}"))
         style.style_result(c, s_.unit)
-        ws.cell(row=r, column=4, value=s_.unit)
+        ws.cell(row=r, column=4, value=unit_mark(s_.unit))
     if wb is not None:
         style.name(wb, CALIBRATION_NAME, ws, f"A{first}:D{r}")
     # the fitted DEM points and the law at the same pressures (values: the sheet computes nothing)

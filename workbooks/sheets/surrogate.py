@@ -19,6 +19,7 @@ from openpyxl.chart import Reference
 from openpyxl.workbook.workbook import Workbook
 
 from xlcell.calendering import CALENDERING_MATERIALS
+from xlcell.units import unit_mark
 
 from .. import style
 from ..xlsx import spill
@@ -87,7 +88,7 @@ def build(wb: Workbook, ctx) -> None:
         ws.cell(row=r + 1 + i, column=1, value=k).font = style.Font(color="595959")
         style.style_input(ws.cell(row=r + 1 + i, column=2, value=lo), unit)
         style.style_input(ws.cell(row=r + 1 + i, column=3, value=hi), unit)
-        ws.cell(row=r + 1 + i, column=4, value=unit)
+        ws.cell(row=r + 1 + i, column=4, value=unit_mark(unit))
     bounds_first = r + 1
     style.name(wb, "dt_bounds", ws, f"A{r}:C{r + len(BOUNDS)}")
     ws.cell(row=r + len(BOUNDS) + 1, column=1, value="Add rows solids_fraction or roll_temperature_C to search them too "

@@ -20,6 +20,7 @@ from xlcell.duty import FAST, SLOW, Duty
 from xlcell.params import spec_by_key, specs, to_display
 from xlcell.studies import ThicknessResult, ThicknessStudy
 from xlcell.tables import THICKNESS_HEADER as THICKNESS_COLUMNS
+from xlcell.units import with_unit
 
 from .. import style
 from ..xlsx import spill
@@ -75,8 +76,7 @@ def build(wb: Workbook, ctx) -> None:
 
     # results: one spilled table per duty, under a row of labels with units
     specs_by_key = spec_by_key(ThicknessResult)
-    labels = [specs_by_key[k].label + ("" if specs_by_key[k].unit in ("-", "bool") else f" ({specs_by_key[k].unit})")
-              for k in THICKNESS_COLUMNS]
+    labels = [with_unit(specs_by_key[k].label, specs_by_key[k].unit) for k in THICKNESS_COLUMNS]
     for d, (title, name, _) in enumerate(DUTIES):
         top = table_top(d)
         ws.cell(row=top - 2, column=RESULTS_COL, value=f"{title} ({name})").font = style.SECTION_FONT

@@ -32,7 +32,7 @@ from xlcell.batch import DESIGN_BOUNDS, PRICE_BOUNDS
 from xlcell.bom import MaterialPrices
 from xlcell.params import ParamSpec, specs, to_display
 from xlcell.tables import C2C_SAMPLE_HEADER, HISTOGRAM_HEADER, MC_HEADER
-from xlcell.units import from_si
+from xlcell.units import from_si, unit_mark
 from xlcell.uncertainty import (DEFAULT_OUTPUTS, DEFAULT_PRICE_RISK, PRICE_KEYS, PRICE_SPECS, SpecWindow, UncertaintySpec,
                                 price_override_specs)
 
@@ -154,7 +154,7 @@ def _sobol_block(wb: Workbook, ws, ctx, top: int) -> int:
         ws.cell(row=r, column=2, value=key)
         for j, v in enumerate((lo, hi)):
             style.style_input(ws.cell(row=r, column=3 + j, value=v), unit)
-        ws.cell(row=r, column=5, value=unit)
+        ws.cell(row=r, column=5, value=unit_mark(unit))
         ws.cell(row=r, column=6, value="a design key or a material price; lower < upper").font = style.DERIVED_FONT
     b_last = b_top + len(SOBOL_BOUNDS)
     style.name(wb, SOBOL_BOUNDS_NAME, ws, f"B{b_top + 1}:D{b_last}")
