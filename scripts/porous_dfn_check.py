@@ -27,6 +27,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from scripts import rate_dfn_table as table  # noqa: E402
+from xlcell import porous  # noqa: E402
+from xlcell.design import design_from_mapping  # noqa: E402
 from xlcell.porous import PorousCell, discharge  # noqa: E402
 
 PROPS = ROOT / "tests" / "data" / "pybamm_electrolyte_properties.json"
@@ -139,6 +141,79 @@ def sweep(ref_set: dict[str, Any], name: str, constant: bool = False, **kw: Any)
     return {"retention": ret[:len(scales)].tolist(), "cliff_m": cliff}
 
 
+#: the C-rates on which the 80 % C-rate is found (log-spaced; linear interpolation in log C between them)
+C80_GRID = np.logspace(-1.0, 1.5, 61)
+#: the thickness scales on which a sweep's cliff is found
+SCALE_GRID = np.linspace(0.3, 3.5, 81)
+
+
+def design_numbers(ref_set: dict[str, Any], **kw: Any) -> dict[str, Any]:
+    """The porous model's numbers for one set as an xlcell user gets them: the set's design keys
+    (``rate_dfn_table.design_values``: its OCV nodes, laws, windows) through :func:`xlcell.porous.rate_capability`,
+    in the layout of ``rate_dfn_table.xlcell_numbers`` (the retention is the usable fraction at the C-rate on the
+    smaller window's capacity, as the closed form's is compared)."""
+    vals = table.design_values(ref_set)
+    opts = dict(fmt=table.BARE, calendering=table.CALENDERING, **kw)
+    d = design_from_mapping(vals)
+    rates = np.asarray(ref_set["retention"]["c_rates"], dtype=float)
+    f = porous.rate_capability(d, np.concatenate([[0.05], rates, C80_GRID]), **opts).reshape(-1)
+    from xlcell.cell import evaluate_cell
+    cap = float(evaluate_cell(d, table.BARE, calendering=table.CALENDERING, metrics=("capacity_C",)).capacity_C)
+    out: dict[str, Any] = {"capacity_Ah_m2": cap * f[0] / 3600.0 / ref_set["area_m2"],
+                           "retention": f[1:1 + rates.size].tolist()}
+    g = f[1 + rates.size:]
+    c80 = table._crossing(np.log(C80_GRID), g)
+    out["c_rate_80pct"] = float(np.exp(c80)) if c80 is not None else float("nan")
+    sweeps = {}
+    for name, sw in ref_set["thickness_sweep"].items():
+        base = sw["pos_thickness_m"][sw["thickness_scale"].index(1.0)]
+        at = np.concatenate([np.asarray(sw["thickness_scale"], dtype=float), SCALE_GRID])
+        scaled = dict(vals, pos_thickness_um=vals["pos_thickness_um"] * at, neg_thickness_um=vals["neg_thickness_um"] * at)
+        r = porous.rate_capability(design_from_mapping(scaled), [sw["c_rate"]], **opts).reshape(-1)
+        n = len(sw["thickness_scale"])
+        cliff = table._crossing(SCALE_GRID, r[n:])
+        sweeps[name] = {"retention": r[:n].tolist(), "cliff_m": None if cliff is None else cliff * base}
+    out["thickness_sweep"] = sweeps
+    return out
+
+
+DOC = ROOT / "docs" / "models" / "rate-power.md"
+BEGIN, END = "<!-- porous-tables -->", "<!-- /porous-tables -->"
+
+
+def design_table(ref: dict[str, Any], numbers: dict[str, Any] | None = None, **kw: Any) -> str:
+    """A markdown table: the DFN against the porous model from design keys, every set of ``ref`` (``numbers``: the
+    sets' :func:`design_numbers`, computed when not given)."""
+    rows = ["| set | capacity C/20 DFN \\| porous (Ah/m²) | retention at 1 / 2 / 3 / 5C: DFN \\| porous | 80 % C-rate "
+            "DFN \\| porous | 1C cliff (µm) | 2C cliff (µm) |", "|---|---|---|---|---|---|"]
+    for name, s in ref["sets"].items():
+        x = numbers[name] if numbers else design_numbers(s, **kw)
+        rr = s["retention"]
+        ret = " / ".join(f"{rr['fraction'][rr['c_rates'].index(c)]:.3f} \\| {x['retention'][rr['c_rates'].index(c)]:.3f}"
+                         for c in (1.0, 2.0, 3.0, 5.0) if c in rr["c_rates"])
+        cl = []
+        for w in ("1C", "2C"):
+            a_, b_ = s["thickness_sweep"][w]["cliff_m"], x["thickness_sweep"][w]["cliff_m"]
+            cl.append(f"{'none' if a_ is None else f'{a_ * 1e6:.1f}'} \\| {'none' if b_ is None else f'{b_ * 1e6:.1f}'}")
+        rows.append(f"| {name} | {s['capacity_C20_Ah_m2']:.2f} \\| {x['capacity_Ah_m2']:.2f} | {ret} | "
+                    f"{s['c_rate_80pct']:.2f} \\| {x['c_rate_80pct']:.2f} | {cl[0]} | {cl[1]} |")
+    return "\n".join(rows)
+
+
+def doc_tables(numbers: dict[tuple[str, str], Any] | None = None) -> str:
+    """The docs' tables (docs/models/rate-power.md, between :data:`BEGIN` and :data:`END`): the porous model from
+    design keys against the DFN on the reference sets and on the held-out ones (``numbers``: ``{(which, set):
+    design_numbers}``, computed when not given)."""
+    out = []
+    for which, path, title in (("reference", table.REFERENCE, "Reference sets"),
+                               ("heldout", table.HELDOUT, "Held-out sets (never used while the model was written)")):
+        ref = table.load(path)
+        nums = {n: numbers[which, n] for n in ref["sets"]} if numbers else None
+        out += [f"**{title}** (the porous model on each set's xlcell design keys; default grid)", "",
+                design_table(ref, nums), ""]
+    return "\n".join(out).rstrip()
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sets", default="")
@@ -146,10 +221,22 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--steps", type=int, default=120)
     ap.add_argument("--modes", type=int, default=6)
     ap.add_argument("--constant", action="store_true")
+    ap.add_argument("--design", action="store_true", help="from xlcell's design keys (what a user has), a table")
+    ap.add_argument("--heldout", action="store_true", help="the held-out sets (Mohtat2020, Prada2013)")
+    ap.add_argument("--write", action="store_true", help=f"rewrite the tables between {BEGIN} and {END} in {DOC.name}")
     a = ap.parse_args(argv)
     ref = table.load()
     nodes = tuple(int(x) for x in a.nodes.split(","))
     kw = dict(nodes=nodes, n_steps=a.steps, n_modes=a.modes)
+    if a.design:
+        print(design_table(table.load(table.HELDOUT if a.heldout else table.REFERENCE), **kw))
+        return
+    if a.write:
+        text = DOC.read_text(encoding="utf-8")
+        i, j = text.index(BEGIN) + len(BEGIN), text.index(END)
+        DOC.write_text(text[:i] + "\n" + doc_tables() + "\n" + text[j:], encoding="utf-8")
+        print(f"wrote {DOC}")
+        return
     for name, s in ref["sets"].items():
         if a.sets and name not in a.sets.split(","):
             continue

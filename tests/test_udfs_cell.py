@@ -258,3 +258,21 @@ def test_cells_never_get_a_non_finite_number_or_an_endless_message():
     assert long.startswith("#XLCELL! unknown material 'xxxx") and len(long) <= 255
     huge = funcs["XLCELL_CELL"]([["pos_thickness_um", 1e308]])[0][0]
     assert "1e+308" in huge and len(huge) < 120
+
+
+def test_rate_capability_by_the_porous_model():
+    # the reduced DFN (xlcell.porous) on the same design: the same table's layout; at C/2 both models deliver nearly
+    # all of the window, and the porous one loses capacity as the C-rate rises
+    closed = XLCELL_RATE_CAPABILITY(DESIGN, [[0.5], [2.0], [4.0]])
+    porous = XLCELL_RATE_CAPABILITY(DESIGN, [[0.5], [2.0], [4.0]], None, "porous")
+    assert porous[0] == closed[0] == ["c_rate", "usable_fraction", "usable_capacity_Ah"]
+    f = [row[1] for row in porous[1:]]
+    assert f[0] == pytest.approx(closed[1][1], abs=0.03) and f[0] > f[1] > f[2] > 0
+    assert XLCELL_RATE_CAPABILITY(DESIGN, [[1.0]], None, "Reduced DFN")[1] == pytest.approx(
+        XLCELL_RATE_CAPABILITY(DESIGN, [[1.0]], None, "porous")[1])
+
+
+def test_rate_capability_names_an_unknown_model():
+    out = XLCELL_RATE_CAPABILITY(DESIGN, [[1.0]], None, "dfn")
+    text = out if isinstance(out, str) else out[0][0]
+    assert text.startswith("#XLCELL!") and "model" in text and "porous" in text

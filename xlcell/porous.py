@@ -40,6 +40,11 @@ from xlcell.errors import InputError
 
 __all__ = ["PorousCell", "design_cell", "discharge", "rate_capability", "sphere_modes"]
 
+#: the salt (share of c0) the conductivity law sees added to a node's: the electrolyte's conductivity at a starved node
+#: stays finite where a law goes to 0 with the salt (1e-6: far below where a DFN's cell still delivers anything)
+SALT_FLOOR = 1e-6
+#: the lowest salt (share of c0) a node's Newton iterate takes: its exchange current is then 1e-15 of c0's
+SALT_MIN = 1e-30
 #: an OCP: SOC within the cycled window (M, N) -> (potential V, dU/dSOC V) of that electrode
 Ocp = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 #: an electrolyte property: concentration c/c0 (M, N) -> its value over the value at c0
@@ -269,12 +274,17 @@ def discharge(cell: PorousCell, current_A_m2: ArrayLike, *, nodes: tuple[int, in
 
     def electrodes(cc: np.ndarray, cur_: list[np.ndarray], Ws: list[np.ndarray], a_c: list[np.ndarray]):
         """Each electrode's residuals W_k - W (V) and their derivatives in its node currents, at salt cc."""
-        x = np.maximum(cc / c0, 1e-200)
-        kap = K0 * klaw(x)
-        chi = tdf(x)
+        # the conductivity sees the salt plus SALT_FLOOR c0 (a starved node keeps a trace of it, so that the resistance
+        # past it stays finite), ``w`` = d ln(x + floor) / d ln x; the exchange current (∝ √c, which stops a starved
+        # node's reaction) and the diffusion potential see the salt itself
+        x = np.maximum(cc / c0, 1e-300)
+        xk = x + SALT_FLOOR
+        w = x / xk
+        kap = K0 * klaw(xk)
+        chi = tdf(xk)
         half_r = 0.5 * dx / np.maximum(kap, 1e-30)
         r_face = half_r[:, :-1] + half_r[:, 1:]
-        kslope = (np.log(np.maximum(klaw(x * np.exp(1e-6)), 1e-300)) - np.log(np.maximum(klaw(x), 1e-300))) / 1e-6
+        kslope = w * (np.log(np.maximum(klaw(xk * np.exp(1e-6)), 1e-300)) - np.log(np.maximum(klaw(xk), 1e-300))) / 1e-6
         out = []
         for e in (0, 1):
             k_idx, n = idx[e], nk[e]
@@ -349,13 +359,26 @@ def discharge(cell: PorousCell, current_A_m2: ArrayLike, *, nodes: tuple[int, in
             (ep, _) = electrodes(cc, cur, [np.zeros((M, 1))] * 2, a_c)
             Ws = [np.mean(ep[e][0], axis=1, keepdims=True) for e in (0, 1)]
             first = False
+        def residual(cc_, cur_, Ws_):
+            (el_, _) = electrodes(cc_, cur_, Ws_, a_c)
+            Iall = np.concatenate(cur_, axis=1)
+            r_salt = (np.einsum("mij,mj->mi", A, cc_) + np.einsum("mik,mk->mi", S, Iall) - c) / c0
+            r_sum = [(np.sum(cur_[e], axis=1) - I)[:, None] / I[:, None] for e in (0, 1)]
+            return np.concatenate([r_salt, el_[0][0], r_sum[0], el_[1][0], r_sum[1]], axis=1), el_
+
+        def trial(alpha, z, du):
+            a_ = alpha[:, None]
+            cc_ = np.maximum(cc * np.exp(a_ * du), SALT_MIN * c0)
+            # each node's current stays short of the one that takes its surface to its bound (projected alone)
+            cur_ = [np.minimum(cur[e] + a_ * z[:, o:o + n], cur[e] + 0.9 * (bound[e] - cur[e]))
+                    for e, o, n in ((0, o_n, nn), (1, o_p, npp))]
+            Ws_ = [Ws[0] + a_ * z[:, o_n + nn:o_n + nn + 1], Ws[1] + a_ * z[:, o_p + npp:o_p + npp + 1]]
+            return cc_, cur_, Ws_
+
+        res, el = residual(cc, cur, Ws)
         for it in range(newton):
-            (el, _) = electrodes(cc, cur, Ws, a_c)
-            Iall = np.concatenate(cur, axis=1)
-            r_salt = (np.einsum("mij,mj->mi", A, cc) + np.einsum("mik,mk->mi", S, Iall) - c) / c0
-            r_sum = [(np.sum(cur[e], axis=1) - I)[:, None] / I[:, None] for e in (0, 1)]
-            res = np.concatenate([r_salt, el[0][0], r_sum[0], el[1][0], r_sum[1]], axis=1)
-            if np.max(np.where(done[:, None], 0.0, np.abs(res)), initial=0.0) < 1e-8:
+            norm = np.where(done, 0.0, np.max(np.abs(res), axis=1))
+            if np.max(norm, initial=0.0) < 1e-8:
                 break
             J = np.zeros((M, nz, nz))
             # the salt's unknowns are ln(c/c0): d/d ln c = c d/dc (the salt stays positive, however low)
@@ -363,31 +386,33 @@ def discharge(cell: PorousCell, current_A_m2: ArrayLike, *, nodes: tuple[int, in
             J[:, :nx, o_n:o_n + nn] = S[:, :, :nn] / c0[:, :, None]
             J[:, :nx, o_p:o_p + npp] = S[:, :, nn:] / c0[:, :, None]
             for e, o, n in ((0, o_n, nn), (1, o_p, npp)):
-                _, dF, Rm, _ = el[e]
+                _, dF, Rm, dln = el[e]
                 J[:, o:o + n, o:o + n] = -Rm
                 J[:, o + np.arange(n), o + np.arange(n)] += dF
                 J[:, o:o + n, o + n] = -1.0
                 J[:, o + n, o:o + n] = 1.0 / I[:, None]
-            for e, o, n in ((0, o_n, nn), (1, o_p, npp)):
-                J[:, o:o + n, idx[e]] = el[e][3]
+                J[:, o:o + n, idx[e]] = dln
+            J[:, np.arange(nx), np.arange(nx)] += 1e-12  # a starved node's salt column stays regular
             # a cell past its cut-off, or one whose step broke down, is held where it is
             hold = done | ~np.isfinite(res).all(axis=1) | ~np.isfinite(J).all(axis=(1, 2))
             if hold.any():
                 J[hold] = np.eye(nz)
                 res = np.where(hold[:, None], 0.0, res)
             z = np.linalg.solve(J, -res[..., None])[..., 0]
-            # damping: ln c moves by at most 2 per iteration, each surface stays short of its bound
-            du = z[:, :nx]
-            t_c = np.minimum(1.0, 2.0 / np.maximum(np.max(np.abs(du), axis=1), 1e-300))
-            dIn, dIp = z[:, o_n:o_n + nn], z[:, o_p:o_p + npp]
-            t_i = np.ones(M)
-            for e, dI in ((0, dIn), (1, dIp)):
-                room = bound[e] - cur[e]
-                t_i = np.minimum(t_i, np.where(dI > 0, np.minimum(1.0, 0.9 * room / np.maximum(dI, 1e-300)), 1.0).min(axis=1))
-            tau = np.minimum(t_c, t_i)[:, None]
-            cc = np.maximum(cc * np.exp(tau * du), 1e-200 * c0)
-            cur = [cur[0] + tau * dIn, cur[1] + tau * dIp]
-            Ws = [Ws[0] + tau * z[:, o_n + nn:o_n + nn + 1], Ws[1] + tau * z[:, o_p + npp:o_p + npp + 1]]
+            # each ln c moves by at most 5 per iteration (clipped alone: a starved node's salt must not hold back the
+            # rest); then a backtracking line search on the largest residual, design by design (halving the step
+            # while it does not fall, at most 5 times)
+            du = np.clip(z[:, :nx], -5.0, 5.0)
+            alpha = np.ones(M)
+            for _ in range(6):
+                st = trial(alpha, z, du)
+                r2, el2 = residual(*st)
+                worse = ~(np.max(np.abs(r2), axis=1) < norm) & ~done & (norm > 1e-8)
+                if not worse.any() or _ == 5:
+                    break
+                alpha = np.where(worse, 0.5 * alpha, alpha)
+            cc, cur, Ws = st
+            res, el = r2, el2
         # a cell whose reaction cannot carry the current (every surface at its bound) has reached its end: its
         # voltage collapses within the step; the step's start is its cut-off time
         (el, _) = electrodes(cc, cur, Ws, a_c)
@@ -395,7 +420,7 @@ def discharge(cell: PorousCell, current_A_m2: ArrayLike, *, nodes: tuple[int, in
         r_salt = (np.einsum("mij,mj->mi", A, cc) + np.einsum("mik,mk->mi", S, Iall) - c) / c0
         r_sum = [(np.sum(cur[e], axis=1) - I)[:, None] / I[:, None] for e in (0, 1)]
         res = np.concatenate([r_salt, el[0][0], r_sum[0], el[1][0], r_sum[1]], axis=1)
-        failed = ~done & ~(np.max(np.abs(res), axis=1) < 1e-6)
+        failed = ~done & ~(np.max(np.abs(res), axis=1) < 1e-4)  # 0.1 mV, 1e-4 of c0 or of the current
         c = np.where(failed[:, None], c, cc)  # a failed step is not taken
         salt_min = np.minimum(salt_min, np.min(c / c0, axis=1))
         for e in (0, 1):
@@ -409,7 +434,11 @@ def discharge(cell: PorousCell, current_A_m2: ArrayLike, *, nodes: tuple[int, in
         if crossed.any():
             v0 = V[:, step - 1]
             frac = np.where(np.isfinite(v0) & (v0 > v), (v0 - cut) / np.where(v0 > v, v0 - v, 1.0), 1.0)
-            frac = np.where(failed, 0.0, frac)
+            # a failed step: the voltage collapses within it; its cut-off by the last two steps' slope (at most the step)
+            v1 = V[:, step - 2] if step >= 2 else np.full(M, np.nan)
+            slope = np.where(np.isfinite(v1) & np.isfinite(v0), v1 - v0, np.nan)
+            ext = np.where(slope > 0, (v0 - cut) / np.where(slope > 0, slope, 1.0), 0.0)
+            frac = np.where(failed, np.clip(np.nan_to_num(ext), 0.0, 1.0), frac)
             t_cut = np.where(crossed, tt[:, step - 1] + np.clip(frac, 0.0, 1.0) * dt[:, 0], t_cut)
             done |= crossed
         if done.all():
