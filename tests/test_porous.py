@@ -208,3 +208,18 @@ def test_the_docs_tables_are_the_models(by_design):
     text = check.DOC.read_text(encoding="utf-8")
     i, j = text.index(check.BEGIN) + len(check.BEGIN), text.index(check.END)
     assert text[i:j].strip() == check.doc_tables(by_design).strip()
+
+
+@pytest.mark.parametrize("pos", ["NMC622", "LMO"])
+def test_a_positive_without_an_ocv_curve_takes_the_tail_beside_graphite(pos):
+    # the library's NMC622 and LMO carry no OCV nodes, its graphite does: the positive without a curve must take the
+    # closed form's end-of-discharge tail (the cell's OCV), not a flat OCP that ends the discharge at its window's
+    # stoichiometry bound (no headroom) -- that gave NMC622-graphite 0.76 at 1C against the closed form's 0.963 (and
+    # 0.896 for the same cell with NMC811's curve). Below the cliff (C/2, 1C) the closed form is trusted (issue 13)
+    from xlcell import porous as pm
+    from xlcell.cell import rate_capability as closed
+    from xlcell.design import design_from_mapping
+
+    d = design_from_mapping({"pos_material": pos})
+    rates = [0.5, 1.0]
+    np.testing.assert_allclose(pm.rate_capability(d, rates), closed(d, rates), atol=0.04)
