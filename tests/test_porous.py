@@ -223,3 +223,26 @@ def test_a_positive_without_an_ocv_curve_takes_the_tail_beside_graphite(pos):
     d = design_from_mapping({"pos_material": pos})
     rates = [0.5, 1.0]
     np.testing.assert_allclose(pm.rate_capability(d, rates), closed(d, rates), atol=0.04)
+
+
+def test_the_docs_constant_electrolyte_sentences_are_the_models():
+    # docs/models/rate-power.md quotes the porous model against the constant-electrolyte DFN (porous_dfn_check.py
+    # --constant) and Chen2020 at 3C with its own functions on the default grid (the script without options); those
+    # sentences must be what the script prints (they were stale: 0.836, 0.272, 0.674, 110.1 / 75.6 and 0.393)
+    text = check.DOC.read_text(encoding="utf-8")
+    chen, lfp = REF["sets"]["Chen2020"], REF["sets"]["LFP_AboutEnergy2022"]
+    r, _ = check.retention(chen, [2.0, 3.0], constant=True)
+    d = chen["constant_electrolyte"]["retention"]
+    dk = [d["fraction"][d["c_rates"].index(c)] for c in (2.0, 3.0)]
+    assert f"Chen2020 2C {r[0]:.3f} ({dk[0]:.3f}), 3C {r[1]:.3f} ({dk[1]:.3f})" in text
+    r, _ = check.retention(lfp, [3.0], constant=True)
+    d = lfp["constant_electrolyte"]
+    cl = [check.sweep(lfp, w, True)["cliff_m"] * 1e6 for w in ("1C", "2C")]
+    ref = [d["thickness_sweep"][w]["cliff_m"] * 1e6 for w in ("1C", "2C")]
+    k = d["retention"]["c_rates"].index(3.0)
+    assert (f"LFP 3C {r[0]:.3f} ({d['retention']['fraction'][k]:.3f}), cliffs {cl[0]:.1f} and {cl[1]:.1f} µm "
+            f"({ref[0]:.1f} and {ref[1]:.1f})") in text
+    r, _ = check.retention(chen, [3.0])
+    fine, _ = check.retention(chen, [3.0], nodes=(12, 5, 12), n_steps=200)
+    assert (f"Chen2020 3C with the set's own functions gives {r[0]:.3f} on it and\n{fine[0]:.3f} on a 12, 5, 12 grid "
+            "with 200 steps") in text
