@@ -35,7 +35,7 @@ from typing import Callable
 import numpy as np
 from numpy.typing import ArrayLike
 
-from xlcell.constants import FARADAY, GAS_CONSTANT
+from xlcell.constants import FARADAY, GAS_CONSTANT, SECONDS_PER_HOUR
 from xlcell.errors import InputError
 
 __all__ = ["PorousCell", "design_cell", "discharge", "rate_capability", "sphere_modes"]
@@ -597,6 +597,6 @@ def rate_capability(design, c_rates: ArrayLike, fmt=None, *, calendering=None, *
 
     c = _check_c_rates(c_rates)
     cell, shape, q = design_cell(design, fmt, calendering=calendering, repeat=c.size)
-    i = q * np.tile(c.reshape(-1), q.size // c.size) / 3600.0  # design-major, then C-rate
+    i = q * np.tile(c.reshape(-1), q.size // c.size) / SECONDS_PER_HOUR  # design-major, then C-rate
     out = discharge(cell, i, **kw)["capacity_C_m2"] / q
     return out.reshape(shape + c.shape)
