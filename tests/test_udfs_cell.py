@@ -276,3 +276,14 @@ def test_rate_capability_names_an_unknown_model():
     out = XLCELL_RATE_CAPABILITY(DESIGN, [[1.0]], None, "dfn")
     text = out if isinstance(out, str) else out[0][0]
     assert text.startswith("#XLCELL!") and "model" in text and "porous" in text
+
+
+def test_rate_capability_model_help_fits_the_function_wizard():
+    # Excel's function wizard shows at most 255 characters of an argument's help; the model argument's was cut
+    # ("...about a second per…"), losing how long the porous model takes
+    from udfs._excel import WIZARD_LIMIT, parse_udf_doc
+
+    fn = getattr(XLCELL_RATE_CAPABILITY, "__wrapped__", XLCELL_RATE_CAPABILITY)
+    help_ = parse_udf_doc(fn)[1]["model"]
+    assert not help_.endswith("…") and len(help_) <= WIZARD_LIMIT
+    assert '"closed form"' in help_ and '"porous"' in help_ and "C-rate" in help_

@@ -858,9 +858,8 @@ def XLCELL_RATE_CAPABILITY(design: Any, c_rates: Any, materials: Any = None, mod
     design: two-column range of (key, value) rows
     c_rates: row or column of C-rates (1/h), each > 0
     materials: optional table of user-defined materials
-    model: "closed form" (default: the cell model's closed forms, microseconds) or "porous" (a reduced DFN that
-    resolves the reaction's distribution through the coatings: within issue 13's targets of PyBaMM's DFN past the
-    electrolyte cliff too; about a second per call)
+    model: "closed form" (default: the cell model's closed forms, instant) or "porous" (a reduced DFN that resolves
+    the reaction through the coatings, as PyBaMM's DFN does past the electrolyte cliff; about 1 s per C-rate)
     Returns columns c_rate, usable_fraction, usable_capacity_Ah.
     """
     c = np.array(as_vector(c_rates, "c_rates"))

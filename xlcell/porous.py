@@ -35,7 +35,7 @@ from typing import Callable
 import numpy as np
 from numpy.typing import ArrayLike
 
-from xlcell.constants import FARADAY, GAS_CONSTANT
+from xlcell.constants import FARADAY, GAS_CONSTANT, SECONDS_PER_HOUR
 from xlcell.errors import InputError
 
 __all__ = ["PorousCell", "design_cell", "discharge", "rate_capability", "sphere_modes"]
@@ -468,7 +468,7 @@ def _design_ocp(slope: np.ndarray, losses: tuple[np.ndarray, ...], u50: np.ndarr
 def _tail_ocp(ocv: np.ndarray, v_cut: np.ndarray, tail: np.ndarray) -> Ocp:
     """The cell's open-circuit voltage against SOC from the closed form's tail, (OCV − V_cut)(1 − q^(1/s)) + V_cut
     over the delivered share q = 1 − SOC (:func:`xlcell.cell.rate_capability`'s ``ocv_tail`` s; continued past
-    q = 1 as the same power), given to the positive where neither electrode carries an OCP curve."""
+    q = 1 as the same power), given to the positive where it carries no OCP curve (the negative then flat)."""
     def ocp(soc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         q = np.maximum(1.0 - soc, 1e-12)
         e = 1.0 / tail
@@ -488,9 +488,9 @@ def design_cell(design, fmt=None, *, calendering=None, repeat: int = 1) -> tuple
     """The porous model's cells of xlcell designs, from their design keys and the cell model's chain.
 
     Each electrode's OCP is the curve through its OCP's nodes (``ocv_slope_V``, ``ocv_loss_soc10_V``, ``_soc5_V``,
-    ``_soc0_V``; the library material's where blank) about the cell's open-circuit voltage at 50 % SOC; where neither
-    electrode carries a curve (every node 0) the positive takes the closed form's end-of-discharge tail
-    (``ocv_tail``) between the open-circuit and the cut-off voltage. The exchange currents are the charge-transfer
+    ``_soc0_V``; the library material's where blank) about the cell's open-circuit voltage at 50 % SOC; where the
+    positive carries no curve (every node 0) it takes the closed form's end-of-discharge tail (``ocv_tail``) between
+    the open-circuit and the cut-off voltage, the cell's, and the negative is flat. The exchange currents are the charge-transfer
     ASIs' (RT/(F ASI_ct)), the electronic conductivities and the electrolyte's transport the chain's (calendering and
     its anisotropy included), the electrolyte's laws the design's (``salt_diffusivity_*``, ``conductivity_*``; the
     thermodynamic factor 1), the separator's Bruggeman exponent ``sep_bruggeman_exponent``; the hardware's ASI is in
@@ -537,7 +537,10 @@ def design_cell(design, fmt=None, *, calendering=None, repeat: int = 1) -> tuple
     nodes = [tuple(flat(getattr(e, k)) for k in cm.OCV_NODE_KEYS) for e in (n, p)]
     slopes = [flat(e.ocv_slope_V) for e in (n, p)]
     curve = [_design_ocp(slopes[0], nodes[0], np.zeros_like(ocv), -1.0), _design_ocp(slopes[1], nodes[1], ocv, 1.0)]
-    none = (nodes[0][-1] <= 0.0) & (nodes[1][-1] <= 0.0)
+    # a positive without a curve (every node 0) takes the tail, the cell's OCV, and the negative is then flat (its own
+    # curve would count the end of discharge twice): the library's graphite carries a curve and most positives none,
+    # and a flat positive's discharge would end at its window's stoichiometry bound whatever the cut-off
+    none = nodes[1][-1] <= 0.0
     flat_n = lambda x: (np.zeros_like(x), np.zeros_like(x))  # noqa: E731
     ocp_n = _pick(flat_n, curve[0], none)
     ocp_p = _pick(_tail_ocp(ocv, v_cut, flat(d.ocv_tail)), curve[1], none)
@@ -594,6 +597,6 @@ def rate_capability(design, c_rates: ArrayLike, fmt=None, *, calendering=None, *
 
     c = _check_c_rates(c_rates)
     cell, shape, q = design_cell(design, fmt, calendering=calendering, repeat=c.size)
-    i = q * np.tile(c.reshape(-1), q.size // c.size) / 3600.0  # design-major, then C-rate
+    i = q * np.tile(c.reshape(-1), q.size // c.size) / SECONDS_PER_HOUR  # design-major, then C-rate
     out = discharge(cell, i, **kw)["capacity_C_m2"] / q
     return out.reshape(shape + c.shape)

@@ -738,7 +738,7 @@ def XLCELL_PRESSURE_SCALE(line_load_N_mm, roll_diameter_m, thickness_before_um, 
 @arg('design', doc='two-column range of (key, value) rows', err_to_str=True, ndim=2)
 @arg('c_rates', doc='row or column of C-rates (1/h), each > 0', err_to_str=True, ndim=2)
 @arg('materials', doc='optional table of user-defined materials', err_to_str=True, ndim=2)
-@arg('model', doc='"closed form" (default: the cell model\'s closed forms, microseconds) or "porous" (a reduced DFN that resolves the reaction\'s distribution through the coatings: within issue 13\'s targets of PyBaMM\'s DFN past the electrolyte cliff too; about a second per…', err_to_str=True)
+@arg('model', doc='"closed form" (default: the cell model\'s closed forms, instant) or "porous" (a reduced DFN that resolves the reaction through the coatings, as PyBaMM\'s DFN does past the electrolyte cliff; about 1 s per C-rate)', err_to_str=True)
 def XLCELL_RATE_CAPABILITY(design, c_rates, materials=None, model=None):
     'Usable capacity versus C-rate for one design (diffusion-limited rate capability).'
     return udfs.XLCELL_RATE_CAPABILITY(design, c_rates, materials, model)
