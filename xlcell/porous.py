@@ -43,6 +43,8 @@ __all__ = ["PorousCell", "design_cell", "discharge", "rate_capability", "sphere_
 #: the salt (share of c0) the conductivity law sees added to a node's: the electrolyte's conductivity at a starved node
 #: stays finite where a law goes to 0 with the salt (1e-6: far below where a DFN's cell still delivers anything)
 SALT_FLOOR = 1e-6
+#: the step in ln c of the conductivity law's slope (forward difference)
+LN_STEP = 1e-6
 #: the lowest salt (share of c0) a node's Newton iterate takes: its exchange current is then 1e-15 of c0's
 SALT_MIN = 1e-30
 #: an OCP: SOC within the cycled window (M, N) -> (potential V, dU/dSOC V) of that electrode
@@ -284,7 +286,7 @@ def discharge(cell: PorousCell, current_A_m2: ArrayLike, *, nodes: tuple[int, in
         chi = tdf(xk)
         half_r = 0.5 * dx / np.maximum(kap, 1e-30)
         r_face = half_r[:, :-1] + half_r[:, 1:]
-        kslope = w * (np.log(np.maximum(klaw(xk * np.exp(1e-6)), 1e-300)) - np.log(np.maximum(klaw(xk), 1e-300))) / 1e-6
+        kslope = w * (np.log(np.maximum(klaw(xk * np.exp(LN_STEP)), 1e-300)) - np.log(np.maximum(klaw(xk), 1e-300))) / LN_STEP
         out = []
         for e in (0, 1):
             k_idx, n = idx[e], nk[e]
