@@ -7,7 +7,8 @@ resolves that distribution on a coarse finite-volume grid, for every design of a
 over designs; the loops here run over time steps, grid nodes and Newton iterations):
 
 * **electrolyte** — salt conservation ε ∂c/∂t = ∂/∂x(ε^b D(c) ∂c/∂x) ± (1 − t+) j/F in each region (negative,
-  separator, positive), finite volumes, backward Euler with the diffusivity lagged one step (a tridiagonal solve);
+  separator, positive), finite volumes, backward Euler with the diffusivity lagged one step (solved with the
+  reaction in one Newton system, below);
   the electrolyte potential from Ohm's law with the diffusion potential, i_e = −κ_eff ∂φ_e/∂x +
   κ_eff (2RT/F)(1 − t+) χ ∂ln c/∂x (χ the thermodynamic factor);
 * **reaction** — Butler–Volmer (symmetric, α = 1/2) at each node, the exchange current ∝ √(c/c0);
@@ -125,24 +126,6 @@ class PorousCell:
     thermodynamic_factor: Law | None = None
     exchange_solid: tuple | None = None
     solid_conductivity_S_m: tuple | None = None
-
-
-def _thomas(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> np.ndarray:
-    """Solve tridiagonal systems along the last axis (sub-, main, super-diagonal, right side; shape (M, N))."""
-    n = b.shape[-1]
-    cp = np.empty_like(b)
-    dp = np.empty_like(b)
-    cp[:, 0] = c[:, 0] / b[:, 0]
-    dp[:, 0] = d[:, 0] / b[:, 0]
-    for i in range(1, n):
-        m = b[:, i] - a[:, i] * cp[:, i - 1]
-        cp[:, i] = c[:, i] / m
-        dp[:, i] = (d[:, i] - a[:, i] * dp[:, i - 1]) / m
-    x = np.empty_like(b)
-    x[:, -1] = dp[:, -1]
-    for i in range(n - 2, -1, -1):
-        x[:, i] = dp[:, i] - cp[:, i] * x[:, i + 1]
-    return x
 
 
 def _ocp_wall(ocp: Ocp, soc: np.ndarray, h: np.ndarray, vt: np.ndarray, sign: float) -> tuple[np.ndarray, np.ndarray]:
